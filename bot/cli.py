@@ -1,0 +1,125 @@
+"""``creator-advisor``: console chat, one-shot ``ask``, ``run`` (all configured adapters)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.app import App, running
+from bot.config import Settings
+from bot.core.ports import Adapter, StoreError
+from bot.domain.datafiles import DataFileError
+from bot.logs import setup_logging
+
+log = logging.getLogger("creator_advisor")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="creator-advisor",
+        description="Creator Advisor: income estimates and tips for TikTok creators.",
+    )
+    sub = p.add_subparsers(dest="cmd")
+    sub.add_parser("console", help="chat with the bot in this terminal")
+    sub.add_parser("run", help="start every adapter that has a token (console if none)")
+    ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
+    ask.add_argument("--user", default="you", help="console user name (default: you)")
+    ask.add_argument("line", help='the command line, e.g. "/log followers=12k"')
+    return p
+
+
+async def _console(app: App) -> int:
+    from bot.adapters.console import ConsoleAdapter
+
+    await ConsoleAdapter(app).repl()
+    return 0
+
+
+async def _ask(app: App, user: str, line: str) -> int:
+    from bot.adapters.console import ConsoleAdapter
+
+    result = await ConsoleAdapter(app, user=user).ask(line)
+    if result.ok:
+        print(result.text)
+        return 0
+    print(result.text, file=sys.stderr)
+    return 2
+
+
+def platform_adapters(app: App) -> list[Adapter]:
+    """One adapter per configured token. Platform modules are imported only when needed."""
+    adapters: list[Adapter] = []
+    if app.settings.telegram_bot_token:
+        from bot.adapters.telegram_adapter import TelegramAdapter
+
+        adapters.append(TelegramAdapter(app))
+    if app.settings.discord_token:
+        from bot.adapters.discord_adapter import DiscordAdapter
+
+        adapters.append(DiscordAdapter(app))
+    return adapters
+
+
+async def _run(app: App) -> int:
+    adapters = platform_adapters(app)
+    if not adapters:
+        log.info("no platform token configured: starting the console")
+        return await _console(app)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    started: list[Adapter] = []
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+            log.info("%s adapter running", adapter.name)
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("%s adapter did not stop cleanly", adapter.name)
+    return 0
+
+
+async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    async with running(settings) as app:
+        if args.cmd == "ask":
+            return await _ask(app, args.user, args.line)
+        if args.cmd == "console":
+            return await _console(app)
+        if args.cmd == "run" or settings.telegram_bot_token or settings.discord_token:
+            return await _run(app)
+        return await _console(app)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except Exception as exc:  # pydantic ValidationError: say which setting, no traceback
+        print(f"creator-advisor: bad setting: {exc}", file=sys.stderr)
+        return 1
+    quiet = args.cmd in ("ask", "console", None)
+    setup_logging("WARNING" if quiet else settings.log_level, settings.secrets())
+    try:
+        return asyncio.run(_main(args, settings))
+    except (StoreError, DataFileError) as exc:
+        print(f"creator-advisor: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Command handlers, one module per topic. ``build_registry`` is the list of what is live."""
+
+from __future__ import annotations
+
+from bot.commands import basics, metrics, privacy, settings
+from bot.core.registry import Registry
+
+MODULES = (basics, metrics, settings, privacy)
+
+
+def build_registry() -> Registry:
+    return Registry.from_modules(MODULES)

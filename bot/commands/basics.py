@@ -1,0 +1,55 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.args import ArgError
+from bot.core.context import CommandContext
+from bot.core.registry import ArgSpec, ArgType, CommandSpec, command
+from bot.core.types import Reply
+
+
+def _arg_view(spec: ArgSpec) -> dict[str, Any]:
+    return {"name": spec.name, "help": spec.help, "example": spec.example, "unit": spec.unit,
+            "choices": list(spec.choices), "positional": spec.positional,
+            "type": spec.type.value}
+
+
+def command_view(spec: CommandSpec) -> dict[str, Any]:
+    """Plain data for templates describing one command."""
+    return {
+        "name": spec.name, "summary": spec.summary, "help": spec.help,
+        "examples": list(spec.examples), "args": [_arg_view(a) for a in spec.args],
+        "personal": spec.personal, "admin_only": spec.admin_only, "group": spec.group,
+    }
+
+
+@command(
+    "start",
+    summary="What this bot does and how to begin",
+    help="Says hello, explains what the advisor can do, and how your data is handled.",
+    examples=("/start",),
+)
+async def start(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    return Reply("start", {"name": ctx.request.display_name,
+                           "commands": [command_view(s) for s in ctx.registry]})
+
+
+@command(
+    "help",
+    summary="List commands, or explain one: /help log",
+    help="Without a name, lists every command. With a name, shows its arguments and examples.",
+    args=(ArgSpec("command", ArgType.TEXT, "The command to explain.", "command=log",
+                  positional=True),),
+    examples=("/help", "/help log"),
+)
+async def help_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    name = args.get("command")
+    if name is None:
+        return Reply("help", {"commands": [command_view(s) for s in ctx.registry]})
+    spec = ctx.registry.get(str(name).lstrip("/"))
+    if spec is None:
+        known = ", ".join(f"/{s.name}" for s in ctx.registry)
+        raise ArgError(f"There is no /{str(name).lstrip('/')} command. Commands: {known}.")
+    return Reply("help_command", {"cmd": command_view(spec)})

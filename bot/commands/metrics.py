@@ -1,0 +1,114 @@
+"""/log and /stats: a creator's numbers over time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.context import CommandContext
+from bot.core.registry import command, metric_args
+from bot.core.types import Reply
+from bot.domain.metrics import (
+    METRIC_BY_NAME,
+    METRICS,
+    PERIOD_DAYS,
+    Growth,
+    MetricSnapshot,
+    compute_kpis,
+    format_metric,
+)
+from bot.domain.numbers import compact, pct
+
+HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
+
+
+def metric_rows(snapshot: MetricSnapshot) -> list[dict[str, Any]]:
+    return [
+        {"name": m.name, "label": m.label, "value": format_metric(m.name, v),
+         "typed": m.name in snapshot.given}
+        for m in METRICS
+        if (v := getattr(snapshot, m.name)) is not None
+    ]
+
+
+def growth_view(g: Growth | None) -> dict[str, Any] | None:
+    if g is None:
+        return None
+    sign = "+" if g.delta >= 0 else "−"
+    return {
+        "delta": f"{sign}{compact(abs(g.delta))}",
+        "ratio": None if g.ratio is None else f"{'+' if g.ratio >= 0 else ''}{pct(g.ratio)}",
+        "per_week": None if g.per_week is None else
+        f"{'+' if g.per_week >= 0 else '−'}{compact(abs(g.per_week))}",
+        "days": round(g.days, 1),
+    }
+
+
+def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[str, Any]:
+    k = compute_kpis(snapshot, history)
+    return {
+        "engagement_rate_views": None if k.engagement_rate_views is None
+        else pct(k.engagement_rate_views),
+        "engagement_rate_followers": None if k.engagement_rate_followers is None
+        else pct(k.engagement_rate_followers, 2),
+        "likes_per_view": None if k.likes_per_view is None else pct(k.likes_per_view),
+        "comments_per_view": None if k.comments_per_view is None else pct(k.comments_per_view, 2),
+        "shares_per_view": None if k.shares_per_view is None else pct(k.shares_per_view, 2),
+        "growth": growth_view(k.follower_growth),
+    }
+
+
+@command(
+    "log",
+    summary="Record your current numbers: /log followers=12k views=40k likes=3k",
+    help=(
+        "Saves a snapshot of your TikTok numbers. Give only what changed: the rest is kept "
+        f"from last time. Views, likes, comments, shares, saves and diamonds are totals for "
+        f"the last {PERIOD_DAYS} days (TikTok Studio › Analytics). A bare number is followers."
+    ),
+    args=metric_args(),
+    examples=("/log followers=12k views=40k likes=3.1k comments=210 shares=95",
+              "/log 12.5k", "/log videos_per_week=4 avg_video_length=1:10"),
+    personal=True,
+    group="your numbers",
+)
+async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    if not args:
+        return Reply("log_prompt", {"examples": [m.example for m in METRICS[:5]]})
+    previous = await ctx.store.latest_snapshot(ctx.user.id)
+    snapshot = await ctx.store.add_snapshot(ctx.user.id, args, ctx.clock.now())
+    changes = []
+    for name in args:
+        before = None if previous is None else getattr(previous, name)
+        after = getattr(snapshot, name)
+        diff = None
+        if before is not None and after is not None and before != after:
+            delta = after - before
+            diff = ("+" if delta > 0 else "−") + format_metric(name, abs(delta))
+        changes.append({"label": METRIC_BY_NAME[name].label,
+                        "value": format_metric(name, after), "diff": diff})
+    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
+    return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history),
+                            "first": previous is None})
+
+
+@command(
+    "stats",
+    summary="Your latest numbers and what they mean (engagement, growth)",
+    help=("Shows your latest numbers with engagement rate by views and by followers, likes, "
+          "comments and shares per view, and follower growth since your previous /log."),
+    examples=("/stats",),
+    personal=True,
+    group="your numbers",
+)
+async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
+    if not history:
+        return Reply("no_metrics", {"command": "stats"})
+    latest = history[-1]
+    return Reply("stats", {
+        "rows": metric_rows(latest),
+        "kpis": kpi_view(latest, history),
+        "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
+        "snapshots": len(history),
+        "period_days": PERIOD_DAYS,
+    })

@@ -1,0 +1,58 @@
+"""/export and /forget: your data is yours."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.core.context import CommandContext
+from bot.core.registry import ArgSpec, ArgType, command
+from bot.core.types import Action, Attachment, Reply
+
+
+@command(
+    "export",
+    summary="Download everything stored about you as JSON",
+    help="Sends a JSON file with your settings and every snapshot you logged.",
+    examples=("/export",),
+    personal=True,
+    group="your data",
+)
+async def export(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    data = await ctx.store.export_user(ctx.user.id)
+    payload = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+    stamp = ctx.clock.now().strftime("%Y%m%d-%H%M%S")
+    return Reply(
+        "exported",
+        {"snapshots": len(data.get("snapshots", [])), "size": len(payload)},
+        attachments=(Attachment(f"creator-advisor-export-{stamp}.json", "application/json",
+                                payload),),
+    )
+
+
+@command(
+    "forget",
+    summary="Delete everything stored about you (asks to confirm)",
+    help=("Deletes your settings, every snapshot and your personal subscriptions. "
+          "Send /forget, then confirm with /forget confirm."),
+    args=(
+        ArgSpec("confirm", ArgType.FLAG, "Confirm the deletion.", "confirm"),
+        ArgSpec("cancel", ArgType.FLAG, "Keep your data.", "cancel"),
+    ),
+    examples=("/forget", "/forget confirm"),
+    personal=True,
+    group="your data",
+)
+async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    if args.get("cancel"):
+        return Reply("forget_cancelled")
+    if not args.get("confirm"):
+        snapshots = len(await ctx.store.history(ctx.user.id))
+        return Reply(
+            "forget_confirm",
+            {"snapshots": snapshots},
+            actions=(Action("Delete everything", "/forget confirm", "danger"),
+                     Action("Cancel", "/forget cancel")),
+        )
+    rows = await ctx.store.forget_user(ctx.user.id)
+    return Reply("forgotten", {"rows": rows})

@@ -1,0 +1,91 @@
+"""/settings: currency, timezone, region and age."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.core.args import ArgError
+from bot.core.context import CommandContext
+from bot.core.registry import ArgSpec, ArgType, command
+from bot.core.types import Reply
+
+_REGION_ALIASES = {"UK": "GB", "USA": "US", "EN": "GB"}
+
+
+def normalize_timezone(text: str) -> str:
+    candidate = text.strip()
+    if candidate.upper() in {"UTC", "GMT", "Z"}:
+        return "UTC"
+    if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", candidate) and ".." not in candidate:
+        try:
+            ZoneInfo(candidate)
+            return candidate
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+        lowered = {tz.lower(): tz for tz in available_timezones()}
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    raise ValueError(
+        f"'{candidate}' is not a time zone I know; use a name like Europe/Berlin or "
+        "America/New_York."
+    )
+
+
+def normalize_region(text: str) -> str:
+    code = text.strip().upper()
+    code = _REGION_ALIASES.get(code, code)
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise ValueError(
+            f"region must be a two-letter country code like US, GB or DE (you typed '{text}')."
+        )
+    return code
+
+
+def normalize_currency(text: str) -> str:
+    code = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(
+            f"currency must be a three-letter code like USD, EUR or GBP (you typed '{text}')."
+        )
+    return code
+
+
+@command(
+    "settings",
+    summary="Your currency, time zone, country and age: /settings currency=EUR",
+    help=("Without arguments, shows your settings. Set any of them: currency for estimates, "
+          "time zone for your weekly digest, country (some payouts exist only in some "
+          "countries) and whether you are 18 or older (several payouts require it)."),
+    args=(
+        ArgSpec("currency", ArgType.TEXT, "Currency for money amounts.", "currency=EUR",
+                normalize=normalize_currency),
+        ArgSpec("timezone", ArgType.TEXT, "Your time zone (IANA name).",
+                "timezone=Europe/Berlin", aliases=("tz",), normalize=normalize_timezone),
+        ArgSpec("region", ArgType.TEXT, "Your country, two-letter code.", "region=US",
+                aliases=("country",), normalize=normalize_region),
+        ArgSpec("adult", ArgType.BOOL, "Are you 18 or older? yes or no.", "adult=yes",
+                aliases=("18plus", "over18")),
+    ),
+    examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),
+    personal=True,
+    group="your numbers",
+)
+async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    currency = args.get("currency")
+    if currency is not None and currency not in ctx.services.currencies:
+        supported = ", ".join(sorted(ctx.services.currencies))
+        raise ArgError(f"I have no exchange rate for {currency}; supported: {supported}.",
+                       arg="currency", example="EUR")
+    if args:
+        current = await ctx.store.update_settings(ctx.user.id, args)
+    else:
+        current = await ctx.store.get_settings(ctx.user.id)
+    return Reply("settings", {
+        "changed": sorted(args),
+        "currency": current.currency,
+        "timezone": current.timezone,
+        "region": current.region,
+        "adult": current.adult,
+    })

@@ -1,0 +1,55 @@
+"""Settings from the environment and ``.env``. No token is needed to start (console mode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every field is listed, with a comment, in ``.env.example`` (a test keeps them in step)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///data/creator-advisor.db",
+        description="Where data lives. sqlite:///relative/path.db or sqlite:////absolute.db",
+    )
+    data_dir: Path = Field(Path("data"), description="Exports and console history go here.")
+    templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Reply templates.")
+    strategies_dir: Path = Field(PROJECT_ROOT / "strategies", description="Rules and rates.")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    rate_limit_burst: int = Field(10, ge=0, description="Commands a user may send at once.")
+    rate_limit_per_minute: float = Field(30.0, gt=0, description="Sustained commands a minute.")
+
+    telegram_bot_token: SecretStr | None = Field(None, description="From @BotFather.")
+    telegram_base_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base URL; point at a local Bot API server (or a test fake).",
+    )
+    telegram_webhook_url: str | None = Field(None, description="Public HTTPS URL: webhook mode.")
+    telegram_webhook_listen: str = Field("127.0.0.1", description="Webhook listen address.")
+    telegram_webhook_port: int = Field(8443, description="Webhook listen port.")
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="Secret token Telegram must send with every webhook request."
+    )
+    telegram_admin_cache_seconds: float = Field(
+        60.0, ge=0, description="How long a getChatMember admin check is cached."
+    )
+
+    discord_token: SecretStr | None = Field(None, description="Discord bot token.")
+    discord_guild_id: int | None = Field(
+        None, description="Sync slash commands to this server only (instant; for development)."
+    )
+    discord_api_url: str | None = Field(
+        None, description="Discord REST base URL override (tests point it at a local fake)."
+    )
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log redaction filter."""
+        values = [self.telegram_bot_token, self.telegram_webhook_secret, self.discord_token]
+        return [v.get_secret_value() for v in values if v and v.get_secret_value()]

@@ -1,0 +1,335 @@
+"""Read the numbers creators actually type: ``12k``, ``1.2M``, ``12,000``, ``12 000``, ``4.5%``.
+
+One parser for every platform. Every failure is an :class:`ArgError` whose message is one
+sentence naming the argument with an example; nothing else ever escapes :func:`parse_args`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bot.core.registry import ArgSpec, ArgType
+
+#: Longest argument string accepted (a guard against floods and pasted essays).
+MAX_ARGS_LENGTH = 500
+#: Longest single text value (timezone names are the longest legitimate ones).
+MAX_TEXT_LENGTH = 64
+
+
+class ArgError(ValueError):
+    """Bad input. ``str(err)`` is a sentence fit to show the creator as it is."""
+
+    def __init__(self, message: str, *, arg: str | None = None, example: str | None = None):
+        super().__init__(message)
+        self.arg = arg
+        self.example = example
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9}
+_NUMBER = re.compile(
+    r"^(?P<sign>[+-]?)(?P<num>\d+(?:[.,]\d+)*|\.\d+)(?:e(?P<exp>[+-]?\d{1,3}))?"
+    r"(?P<suffix>k|mm|m|bn|b)?(?P<pct>%)?$"
+)
+_DURATION = re.compile(
+    r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)(?:m|min))?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)(?:s|sec)?)?$"
+)
+_CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
+_TRUE = {"yes", "y", "true", "on", "1"}
+_FALSE = {"no", "n", "false", "off", "0"}
+
+
+def _digits(text: str, name: str, example: str) -> float:
+    """'12,000' -> 12000; '1,5' -> 1.5; '1,234.5' -> 1234.5. Ambiguous forms are refused."""
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        if text.rfind(",") > text.rfind("."):
+            raise ArgError(
+                f"I can't read '{text}' for {name}: write it without separators, e.g. {example}.",
+                arg=name, example=example,
+            )
+        text = text.replace(",", "")
+    elif commas:
+        groups = text.split(",")
+        if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
+            text = text.replace(",", "")
+        elif commas == 1:
+            text = text.replace(",", ".")  # decimal comma: 1,5k
+        else:
+            raise ArgError(
+                f"I can't read '{text}' for {name}: use commas every three digits, "
+                f"e.g. {example}.", arg=name, example=example,
+            )
+    elif dots > 1:
+        groups = text.split(".")
+        if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
+            text = text.replace(".", "")
+        else:
+            raise ArgError(f"I can't read '{text}' for {name}; try e.g. {example}.",
+                           arg=name, example=example)
+    return float(text)
+
+
+def parse_number(raw: str, spec: ArgSpec) -> float:
+    """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
+    name, example = spec.name, spec.example_value
+    text = _SPACES.sub("", raw).lower().lstrip("~≈")
+    if not text:
+        raise ArgError(f"{name} needs a value, e.g. {spec.example}.", arg=name, example=example)
+    value: float
+    if spec.type is ArgType.SECONDS:
+        value = _parse_seconds(text, spec)
+    else:
+        m = _NUMBER.match(text)
+        if not m:
+            raise ArgError(
+                f"{name} must be a number like {example} — '{raw.strip()}' isn't one.",
+                arg=name, example=example,
+            )
+        if (
+            spec.type is ArgType.COUNT
+            and not m["suffix"]
+            and not m["pct"]
+            and re.fullmatch(r"\d{1,3}\.\d{3}", m["num"])
+        ):
+            raise ArgError(
+                f"'{raw.strip()}' for {name} is ambiguous (a decimal or a thousands dot?): "
+                f"write {m['num'].replace('.', '')} or {m['num'].split('.')[0]}k.",
+                arg=name, example=example,
+            )
+        value = _digits(m["num"], name, example)
+        if m["exp"]:
+            exponent = int(m["exp"])
+            if exponent > 30:  # beyond any bound we accept; avoids float overflow
+                raise ArgError(f"{name}={raw.strip()} looks too large; try e.g. {spec.example}.",
+                               arg=name, example=example)
+            value *= 10.0**exponent
+        if m["suffix"]:
+            value *= _SUFFIX[m["suffix"]]
+        if m["sign"] == "-":
+            value = -value
+        if spec.type is ArgType.RATE:
+            # "4.5%" and "4.5" both mean 4.5 %; "0.045" is already a fraction.
+            if m["pct"] or value > 1:
+                value /= 100
+        elif m["pct"]:
+            raise ArgError(f"{name} is a number, not a percentage; try e.g. {example}.",
+                           arg=name, example=example)
+    if not math.isfinite(value):
+        raise ArgError(f"{name} must be a finite number like {example}.", arg=name,
+                       example=example)
+    return _check_bounds(value, spec)
+
+
+def _parse_seconds(text: str, spec: ArgSpec) -> float:
+    m = _CLOCK.match(text)
+    if m:
+        return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + int(m["s"])
+    m = _DURATION.match(text)
+    if m and any(m.group(g) for g in ("h", "m", "s")):
+        return (float(m["h"] or 0) * 3600 + float(m["m"] or 0) * 60 + float(m["s"] or 0))
+    raise ArgError(
+        f"{spec.name} must be a duration like 45s, 1:05 or 2m — '{text}' isn't one.",
+        arg=spec.name, example=spec.example_value,
+    )
+
+
+def _check_bounds(value: float, spec: ArgSpec) -> float:
+    from bot.domain.numbers import compact
+
+    lo, hi = spec.minimum, spec.maximum
+    shown = _show(value, spec)
+    if lo is not None and value < lo:
+        if lo == 0:
+            raise ArgError(f"{spec.name} can't be negative (you typed {shown}).",
+                           arg=spec.name, example=spec.example_value)
+        raise ArgError(f"{spec.name} must be at least {_show(lo, spec)} (you typed {shown}).",
+                       arg=spec.name, example=spec.example_value)
+    if hi is not None and value > hi:
+        limit = compact(hi) if spec.type is ArgType.COUNT else _show(hi, spec)
+        raise ArgError(
+            f"{spec.name}={shown} looks too large (the most I accept is {limit}); "
+            f"try e.g. {spec.example}.", arg=spec.name, example=spec.example_value,
+        )
+    if spec.type is ArgType.COUNT:
+        return float(round(value))
+    return value
+
+
+def _show(value: float, spec: ArgSpec) -> str:
+    from bot.domain.numbers import compact, pct
+
+    if spec.type is ArgType.RATE:
+        return pct(value)
+    if abs(value) >= 1e15:
+        return f"{value:.3g}"
+    return compact(value)
+
+
+def parse_value(raw: str, spec: ArgSpec) -> Any:
+    """Parse a value of any type for ``spec``."""
+    if spec.type in (ArgType.COUNT, ArgType.NUMBER, ArgType.RATE, ArgType.SECONDS):
+        return parse_number(raw, spec)
+    text = raw.strip().strip("\"'")
+    if not text:
+        raise ArgError(f"{spec.name} needs a value, e.g. {spec.example}.", arg=spec.name,
+                       example=spec.example_value)
+    if spec.type is ArgType.BOOL or spec.type is ArgType.FLAG:
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ArgError(f"{spec.name} must be yes or no (you typed '{text}').", arg=spec.name,
+                       example=spec.example_value)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ArgError(f"{spec.name} is too long (at most {MAX_TEXT_LENGTH} characters).",
+                       arg=spec.name, example=spec.example_value)
+    if spec.type is ArgType.CHOICE:
+        low = text.lower()
+        for choice in spec.choices:
+            if choice.lower() == low:
+                return choice
+        raise ArgError(
+            f"{spec.name} must be one of {', '.join(spec.choices)} (you typed '{text}').",
+            arg=spec.name, example=spec.example_value,
+        )
+    if spec.normalize is not None:
+        try:
+            return spec.normalize(text)
+        except ValueError as exc:
+            raise ArgError(f"{exc}", arg=spec.name, example=spec.example_value) from exc
+    return text
+
+
+def tokenize(raw: str) -> list[str]:
+    """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too."""
+    raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
+    raw = re.sub(r"(?<=[A-Za-z_])\s*:\s+", ":", raw)
+    tokens: list[str] = []
+    for tok in _SPACES.split(raw):
+        if not tok:
+            continue
+        if (
+            tokens
+            and re.fullmatch(r"\d{3}(?:[.,]\d+)?(?:k|m|b)?%?", tok, re.IGNORECASE)
+            and re.search(r"(?:^|[=:])[+-]?\d{1,3}(?:[ ,.]\d{3})*$", tokens[-1])
+        ):
+            tokens[-1] += tok  # "12 000" is one number, grouped by a space
+            continue
+        tokens.append(tok)
+    return tokens
+
+
+def _key_value(token: str) -> tuple[str, str] | None:
+    m = re.match(r"^([A-Za-z][A-Za-z0-9_-]*)[=:](.*)$", token)
+    if not m:
+        return None
+    return m.group(1).lower().replace("-", "_"), m.group(2)
+
+
+def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict[str, Any]:
+    """Parse ``raw`` against ``specs``. Returns values for given args plus defaults.
+
+    Accepts ``key=value`` / ``key:value`` anywhere, flags by name (``explain``), and bare
+    values for positional args in declaration order.
+    """
+    if len(raw) > MAX_ARGS_LENGTH:
+        raise ArgError(
+            f"That's too long for /{command} (at most {MAX_ARGS_LENGTH} characters)."
+            if command else f"That's too long (at most {MAX_ARGS_LENGTH} characters)."
+        )
+    by_name: dict[str, ArgSpec] = {}
+    for spec in specs:
+        by_name[spec.name] = spec
+        for alias in spec.aliases:
+            by_name.setdefault(alias, spec)
+    positional = [s for s in specs if s.positional]
+    flags = {s.name: s for s in specs if s.type is ArgType.FLAG}
+    values: dict[str, Any] = {}
+
+    def put(spec: ArgSpec, value: Any) -> None:
+        if spec.name in values:
+            raise ArgError(f"{spec.name} is given twice; keep one, e.g. {spec.example}.",
+                           arg=spec.name, example=spec.example_value)
+        values[spec.name] = value
+
+    for token in tokenize(raw):
+        kv = _key_value(token)
+        if kv is not None and not re.fullmatch(r"\d", token[0]):
+            key, text = kv
+            spec_kv = by_name.get(key)
+            if spec_kv is None:
+                if positional and kv[1] and _looks_like_time(token):
+                    kv = None  # a bare "10:00" style value, handled as positional below
+                else:
+                    raise _unknown(key, specs, command)
+            if kv is not None:
+                assert spec_kv is not None
+                if text == "" and spec_kv.type is not ArgType.FLAG:
+                    raise ArgError(f"{spec_kv.name} needs a value, e.g. {spec_kv.example}.",
+                                   arg=spec_kv.name, example=spec_kv.example_value)
+                put(spec_kv, True if text == "" else parse_value(text, spec_kv))
+                continue
+        flag = flags.get(token.lower())
+        if flag is not None:
+            put(flag, True)
+            continue
+        named = by_name.get(token.lower().replace("-", "_"))
+        if named is not None and named.type is not ArgType.TEXT:
+            raise ArgError(f"{named.name} needs a value, e.g. {named.example}.",
+                           arg=named.name, example=named.example_value)
+        target = next((s for s in positional if s.name not in values), None)
+        if target is None:
+            hint = _usage_hint(specs, command)
+            raise ArgError(f"I don't know what '{token}' means here. {hint}")
+        put(target, parse_value(token, target))
+
+    for spec in specs:
+        if spec.name not in values:
+            if spec.required:
+                raise ArgError(f"{spec.name} is required, e.g. {spec.example}.",
+                               arg=spec.name, example=spec.example_value)
+            if spec.default is not None:
+                values[spec.name] = spec.default
+    return values
+
+
+def _looks_like_time(token: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,2}:\d{2}", token))
+
+
+def _unknown(key: str, specs: Sequence[ArgSpec], command: str) -> ArgError:
+    names = [s.name for s in specs] + [a for s in specs for a in s.aliases]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    where = f" for /{command}" if command else ""
+    if close:
+        return ArgError(f"Unknown argument '{key}'{where}. Did you mean '{close[0]}'?", arg=key)
+    if not specs:
+        return ArgError(f"/{command} takes no arguments." if command else
+                        "This command takes no arguments.", arg=key)
+    return ArgError(f"Unknown argument '{key}'{where}. {_usage_hint(specs, command)}", arg=key)
+
+
+def _usage_hint(specs: Sequence[ArgSpec], command: str) -> str:
+    if not specs:
+        return f"/{command} takes no arguments." if command else "This takes no arguments."
+    sample = " ".join(s.example for s in specs[:2])
+    names = ", ".join(s.name for s in specs[:8]) + (", …" if len(specs) > 8 else "")
+    return f"It takes: {names}. Example: /{command} {sample}".rstrip()
+
+
+_COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+def split_command(line: str) -> tuple[str, str] | None:
+    """``"/log@Bot followers=12k"`` -> ``("log", "followers=12k")``; None if not a command."""
+    m = _COMMAND.match(line.strip())
+    if not m:
+        return None
+    return m.group(1).lower(), (m.group(2) or "").strip()

@@ -1,0 +1,105 @@
+"""Request in, replies out. Never raises to an adapter: every failure becomes a reply."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from bot.core.args import ArgError, parse_args
+from bot.core.context import CommandContext, Services
+from bot.core.ports import Clock, Store, StoreError
+from bot.core.registry import Registry
+from bot.core.types import ChatKind, Reply, Request, Visibility
+
+log = logging.getLogger(__name__)
+
+
+def error_reply(template: str, **context: object) -> Reply:
+    return Reply(template=f"errors/{template}", context=context, is_error=True,
+                 visibility=Visibility.PRIVATE)
+
+
+@dataclass
+class RateLimit:
+    """Per-user command budget: ``burst`` commands, refilled at ``per_minute``."""
+
+    burst: int = 10
+    per_minute: float = 30.0
+
+
+class _Buckets:
+    def __init__(self, limit: RateLimit, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limit = limit
+        self._clock = clock
+        self._state: dict[tuple[str, str], tuple[float, float]] = {}
+
+    def allow(self, key: tuple[str, str]) -> bool:
+        if self._limit.burst <= 0:
+            return True
+        now = self._clock()
+        tokens, last = self._state.get(key, (float(self._limit.burst), now))
+        tokens = min(self._limit.burst, tokens + (now - last) * self._limit.per_minute / 60)
+        if tokens < 1:
+            self._state[key] = (tokens, now)
+            return False
+        self._state[key] = (tokens - 1, now)
+        if len(self._state) > 100_000:  # forget idle users so memory stays bounded
+            self._state = {k: v for k, v in self._state.items() if now - v[1] < 600}
+        return True
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        registry: Registry,
+        store: Store,
+        clock: Clock,
+        services: Services,
+        rate_limit: RateLimit | None = None,
+    ) -> None:
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+        self.services = services
+        self._buckets = _Buckets(rate_limit or RateLimit())
+
+    async def handle(self, request: Request) -> list[Reply]:
+        try:
+            return await self._handle(request)
+        except Exception:
+            log.exception("command /%s failed (event %s, platform %s)", request.command,
+                          request.event_id, request.platform)
+            return [error_reply("internal", command=request.command)]
+
+    async def _handle(self, request: Request) -> list[Reply]:
+        spec = self.registry.get(request.command)
+        if spec is None:
+            return [error_reply("unknown_command", command=request.command,
+                                commands=[s.name for s in self.registry])]
+        if not self._buckets.allow((str(request.platform), request.user_id)):
+            return [error_reply("slow_down")]
+        if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:
+            return [error_reply("not_allowed", command=spec.name)]
+        try:
+            args = parse_args(spec.args, request.raw_args, command=spec.name)
+        except ArgError as exc:
+            return [error_reply("bad_args", command=spec.name, message=str(exc),
+                                examples=list(spec.examples[:2]))]
+        try:
+            user = await self.store.ensure_user(str(request.platform), request.user_id,
+                                                request.display_name)
+            ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
+                                 registry=self.registry, services=self.services)
+            result = await spec.handler(ctx, args)
+        except ArgError as exc:
+            return [error_reply("bad_args", command=spec.name, message=str(exc),
+                                examples=list(spec.examples[:2]))]
+        except StoreError:
+            log.exception("storage failed for /%s (event %s)", spec.name, request.event_id)
+            return [error_reply("storage", command=spec.name)]
+        replies = result if isinstance(result, list) else [result]
+        default = Visibility.PRIVATE if spec.personal else Visibility.PUBLIC
+        return [r if r.visibility is not None else replace(r, visibility=default)
+                for r in replies]

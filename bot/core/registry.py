@@ -1,0 +1,181 @@
+"""The command registry: each command is declared once, every platform surface derives from it.
+
+A handler module declares commands with :func:`command`; :meth:`Registry.from_modules` collects
+them in declaration order. Console parsing, ``/help``, Telegram's command menu and Discord's
+slash options are all built from these :class:`CommandSpec` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from bot.domain.metrics import METRICS, Kind, MetricDef
+
+if TYPE_CHECKING:
+    from bot.core.context import CommandContext
+    from bot.core.types import Reply
+
+
+class ArgType(StrEnum):
+    COUNT = "count"  # whole number: 12k, 1.2M, 12,000
+    NUMBER = "number"  # decimal: 3.5
+    RATE = "rate"  # percentage: 4.5% (stored as 0.045)
+    SECONDS = "seconds"  # duration: 45s, 1:05, 2m
+    BOOL = "bool"  # yes / no
+    FLAG = "flag"  # a bare word switches it on: "explain", "all", "confirm"
+    CHOICE = "choice"  # one of ``choices``
+    TEXT = "text"  # free text, checked by ``normalize``
+
+
+@dataclass(frozen=True, slots=True)
+class ArgSpec:
+    name: str
+    type: ArgType
+    help: str
+    example: str  # a full token as a creator would type it, e.g. "followers=12k"
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    positional: bool = False
+    required: bool = False
+    normalize: Callable[[str], Any] | None = None  # TEXT: returns the value or raises ValueError
+
+    @property
+    def example_value(self) -> str:
+        """The value part of :attr:`example` (``12k`` for ``followers=12k``)."""
+        return self.example.split("=", 1)[-1]
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in (ArgType.COUNT, ArgType.NUMBER, ArgType.RATE, ArgType.SECONDS)
+
+
+Handler = Callable[["CommandContext", dict[str, Any]], Awaitable["Reply | list[Reply]"]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    summary: str  # one line, under 100 characters (Telegram menu, Discord description)
+    help: str  # a short paragraph for /help <command>
+    handler: Handler
+    args: tuple[ArgSpec, ...] = ()
+    examples: tuple[str, ...] = ()
+    personal: bool = False  # reads or changes the caller's own data: private in group chats
+    admin_only: bool = False  # changes something for a whole chat / server
+    group: str = "basics"  # heading in /help
+
+    def arg(self, name: str) -> ArgSpec:
+        for spec in self.args:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+
+_KIND_TO_TYPE = {
+    Kind.COUNT: ArgType.COUNT,
+    Kind.NUMBER: ArgType.NUMBER,
+    Kind.RATE: ArgType.RATE,
+    Kind.SECONDS: ArgType.SECONDS,
+}
+
+
+def metric_arg(metric: MetricDef, *, positional: bool = False) -> ArgSpec:
+    """The argument for one metric, derived from its single definition in the domain."""
+    return ArgSpec(
+        name=metric.name,
+        type=_KIND_TO_TYPE[metric.kind],
+        help=metric.help,
+        example=metric.example,
+        unit=metric.unit,
+        minimum=metric.minimum,
+        maximum=metric.maximum,
+        aliases=metric.aliases,
+        positional=positional,
+    )
+
+
+def metric_args(*, first_positional: bool = True) -> tuple[ArgSpec, ...]:
+    """Every metric as an argument; the first (followers) may also be typed bare: ``/log 12k``."""
+    return tuple(
+        metric_arg(m, positional=first_positional and i == 0) for i, m in enumerate(METRICS)
+    )
+
+
+_ATTR = "__command_spec__"
+
+
+def command(
+    name: str,
+    *,
+    summary: str,
+    help: str,
+    args: Iterable[ArgSpec] = (),
+    examples: Iterable[str] = (),
+    personal: bool = False,
+    admin_only: bool = False,
+    group: str = "basics",
+) -> Callable[[Handler], Handler]:
+    """Declare a command on its handler. The handler stays a plain, directly testable function."""
+
+    def wrap(handler: Handler) -> Handler:
+        spec = CommandSpec(
+            name=name, summary=summary, help=help, handler=handler, args=tuple(args),
+            examples=tuple(examples), personal=personal, admin_only=admin_only, group=group,
+        )
+        setattr(handler, _ATTR, spec)
+        return handler
+
+    return wrap
+
+
+@dataclass
+class Registry:
+    commands: dict[str, CommandSpec] = field(default_factory=dict)
+
+    def add(self, spec: CommandSpec) -> None:
+        if spec.name in self.commands:
+            raise ValueError(f"command /{spec.name} is declared twice")
+        if len(spec.summary) > 100:
+            raise ValueError(f"/{spec.name}: summary is longer than 100 characters")
+        names = [a.name for a in spec.args]
+        if len(set(names)) != len(names):
+            raise ValueError(f"/{spec.name}: duplicate argument names")
+        self.commands[spec.name] = spec
+
+    @classmethod
+    def from_modules(cls, modules: Iterable[ModuleType]) -> Registry:
+        registry = cls()
+        for module in modules:
+            for value in vars(module).values():
+                spec = getattr(value, _ATTR, None)
+                if isinstance(spec, CommandSpec):
+                    registry.add(spec)
+        return registry
+
+    def get(self, name: str) -> CommandSpec | None:
+        return self.commands.get(name.lower())
+
+    def __iter__(self) -> Iterator[CommandSpec]:
+        return iter(self.commands.values())
+
+    def __len__(self) -> int:
+        return len(self.commands)
+
+    def signature(self) -> str:
+        """A stable text of the whole command surface (adapters hash it to skip needless syncs)."""
+        parts = []
+        for spec in self:
+            args = ",".join(
+                f"{a.name}:{a.type}:{a.minimum}:{a.maximum}:{'|'.join(a.choices)}:{a.help}"
+                for a in spec.args
+            )
+            parts.append(f"{spec.name}|{spec.summary}|{spec.personal}|{spec.admin_only}|{args}")
+        return "\n".join(parts)

@@ -1,0 +1,78 @@
+"""The platform-neutral seam: a frozen Request comes in, Reply values go out.
+
+Nothing here knows Discord or Telegram. Adapters build a :class:`Request` from a native event
+and turn each :class:`Reply` into native messages; handlers never do I/O on the platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"  # only the requesting user should see it
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    platform: Platform
+    user_id: str
+    display_name: str
+    chat_id: str
+    chat_kind: ChatKind
+    command: str
+    raw_args: str = ""
+    is_admin: bool = False
+    locale: str = "en"
+    received_at: datetime = field(default_factory=_now)
+    event_id: str | None = None  # the platform's update / interaction id, for logs
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button the adapter may show. Pressing it runs ``command`` as the same user."""
+
+    label: str
+    command: str  # a full command line, e.g. "/forget confirm"
+    style: str = "secondary"  # "primary" | "secondary" | "danger"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    template: str
+    context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # None: as the command declares (private for personal commands, public otherwise)
+    visibility: Visibility | None = None
+    attachments: tuple[Attachment, ...] = ()
+    actions: tuple[Action, ...] = ()
+    is_error: bool = False
+    title: str | None = None  # short heading; Discord uses it as the embed title

@@ -1,0 +1,233 @@
+"""Creator metrics: the one place that defines each metric, its unit and bounds, and the KPIs.
+
+Everything here is pure: values in, values out. The store persists :class:`MetricSnapshot`
+fields by the names in :data:`METRICS`; the command registry derives `/log` arguments from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+
+class Kind(StrEnum):
+    """How a metric is typed by a creator and how it is shown back."""
+
+    COUNT = "count"  # whole number, accepts 12k / 1.2M / 12,000
+    RATE = "rate"  # fraction 0..1, typed as 4.5% or 0.045
+    SECONDS = "seconds"  # duration, typed as 45, 45s, 1:05 or 2m
+    NUMBER = "number"  # decimal, e.g. videos per week
+
+
+@dataclass(frozen=True, slots=True)
+class MetricDef:
+    name: str
+    kind: Kind
+    label: str
+    unit: str
+    help: str
+    example: str
+    minimum: float = 0.0
+    maximum: float = 1e12
+    aliases: tuple[str, ...] = ()
+
+
+#: Period, in days, that `views`, `likes`, `comments`, `shares` and `saves` cover.
+PERIOD_DAYS: Final = 30
+
+# Bounds are "absurd beyond this" guards, not targets: the largest TikTok account has
+# under 200M followers, so 5e9 followers (more than humans online) is refused.
+METRICS: Final[tuple[MetricDef, ...]] = (
+    MetricDef("followers", Kind.COUNT, "Followers", "followers",
+              "Followers right now.", "followers=12k", maximum=5e9, aliases=("f", "fans")),
+    MetricDef("views", Kind.COUNT, "Views (30 days)", "views",
+              "Video views in the last 30 days (TikTok Studio, Overview).", "views=40k",
+              maximum=1e12, aliases=("v", "views30")),
+    MetricDef("avg_views", Kind.COUNT, "Average views per video", "views",
+              "Average views per video over your recent posts.", "avg_views=3.5k",
+              maximum=1e11, aliases=("avgviews", "views_per_video")),
+    MetricDef("likes", Kind.COUNT, "Likes (30 days)", "likes",
+              "Likes on your videos in the last 30 days.", "likes=4k", maximum=1e12),
+    MetricDef("comments", Kind.COUNT, "Comments (30 days)", "comments",
+              "Comments on your videos in the last 30 days.", "comments=300", maximum=1e11),
+    MetricDef("shares", Kind.COUNT, "Shares (30 days)", "shares",
+              "Shares of your videos in the last 30 days.", "shares=150", maximum=1e11),
+    MetricDef("saves", Kind.COUNT, "Saves (30 days)", "saves",
+              "Saves (favourites) of your videos in the last 30 days.", "saves=200",
+              maximum=1e11, aliases=("favorites", "favourites")),
+    MetricDef("videos_per_week", Kind.NUMBER, "Videos per week", "videos/week",
+              "How many videos you post in a typical week.", "videos_per_week=4",
+              maximum=700, aliases=("posts_per_week", "vpw")),
+    MetricDef("avg_watch_time", Kind.SECONDS, "Average watch time", "s",
+              "Average watch time per view.", "avg_watch_time=12s", maximum=36_000,
+              aliases=("watch_time",)),
+    MetricDef("completion_rate", Kind.RATE, "Completion rate", "%",
+              "Share of views that watch to the end.", "completion_rate=35%", maximum=1.0,
+              aliases=("completion",)),
+    MetricDef("avg_video_length", Kind.SECONDS, "Average video length", "s",
+              "Typical length of your videos.", "avg_video_length=1:10", maximum=36_000,
+              aliases=("video_length", "length")),
+    MetricDef("live_hours", Kind.NUMBER, "LIVE hours per week", "h/week",
+              "Hours you stream LIVE in a typical week.", "live_hours=3", maximum=168,
+              aliases=("live",)),
+    MetricDef("live_viewers", Kind.COUNT, "Average LIVE viewers", "viewers",
+              "Average concurrent viewers during your LIVEs.", "live_viewers=80",
+              maximum=1e8),
+    MetricDef("diamonds", Kind.COUNT, "Diamonds (30 days)", "diamonds",
+              "LIVE gift diamonds received in the last 30 days.", "diamonds=20k",
+              maximum=1e12),
+)
+
+METRIC_BY_NAME: Final[dict[str, MetricDef]] = {m.name: m for m in METRICS}
+METRIC_NAMES: Final[tuple[str, ...]] = tuple(m.name for m in METRICS)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSnapshot:
+    """Metrics at one moment. ``None`` means "not known".
+
+    ``given`` names the fields the creator typed in this snapshot; the others were carried
+    forward from the previous snapshot so the latest row is always the whole picture.
+    """
+
+    taken_at: datetime
+    followers: float | None = None
+    views: float | None = None
+    avg_views: float | None = None
+    likes: float | None = None
+    comments: float | None = None
+    shares: float | None = None
+    saves: float | None = None
+    videos_per_week: float | None = None
+    avg_watch_time: float | None = None
+    completion_rate: float | None = None
+    avg_video_length: float | None = None
+    live_hours: float | None = None
+    live_viewers: float | None = None
+    diamonds: float | None = None
+    given: frozenset[str] = field(default_factory=frozenset)
+
+    def values(self) -> dict[str, float | None]:
+        return {name: getattr(self, name) for name in METRIC_NAMES}
+
+    def known(self) -> dict[str, float]:
+        return {k: v for k, v in self.values().items() if v is not None}
+
+    def is_empty(self) -> bool:
+        return not self.known()
+
+    def merged(self, changes: dict[str, float], taken_at: datetime) -> MetricSnapshot:
+        """A new snapshot: this one's values, overridden by ``changes`` (a partial update)."""
+        unknown = set(changes) - set(METRIC_NAMES)
+        if unknown:
+            raise ValueError(f"unknown metrics: {sorted(unknown)}")
+        return replace(self, taken_at=taken_at, given=frozenset(changes), **changes)
+
+    @classmethod
+    def empty(cls, taken_at: datetime) -> MetricSnapshot:
+        return cls(taken_at=taken_at)
+
+
+assert {f.name for f in fields(MetricSnapshot)} - {"taken_at", "given"} == set(METRIC_NAMES)
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """Change of one metric between two snapshots where it was typed."""
+
+    metric: str
+    previous: float
+    current: float
+    days: float
+
+    @property
+    def delta(self) -> float:
+        return self.current - self.previous
+
+    @property
+    def ratio(self) -> float | None:
+        return self.delta / self.previous if self.previous else None
+
+    @property
+    def per_week(self) -> float | None:
+        return self.delta / self.days * 7 if self.days > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Kpis:
+    """Derived numbers. ``None`` whenever an input is missing or a divisor is zero."""
+
+    engagement_rate_views: float | None
+    engagement_rate_followers: float | None
+    likes_per_view: float | None
+    comments_per_view: float | None
+    shares_per_view: float | None
+    saves_per_view: float | None
+    videos_in_period: float | None
+    follower_growth: Growth | None
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b <= 0:
+        return None
+    return a / b
+
+
+def interactions(s: MetricSnapshot) -> float | None:
+    """Likes + comments + shares: the by-views engagement numerator (saves excluded)."""
+    parts = (s.likes, s.comments, s.shares)
+    if s.likes is None:
+        return None
+    return sum(p for p in parts if p is not None)
+
+
+def videos_in_period(s: MetricSnapshot) -> float | None:
+    """Videos posted in the 30-day period: from posting frequency, else views / avg views."""
+    if s.videos_per_week is not None:
+        return s.videos_per_week * PERIOD_DAYS / 7
+    if s.views and s.avg_views:
+        return s.views / s.avg_views
+    return None
+
+
+def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth | None:
+    """Growth between the last two snapshots in which the creator typed ``metric``."""
+    typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
+    if len(typed) < 2:
+        return None
+    prev, cur = typed[-2], typed[-1]
+    days = (cur.taken_at - prev.taken_at).total_seconds() / 86_400
+    return Growth(metric, float(getattr(prev, metric)), float(getattr(cur, metric)), days)
+
+
+def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:
+    """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth."""
+    inter = interactions(s)
+    vids = videos_in_period(s)
+    per_post = _div(inter, vids)
+    return Kpis(
+        engagement_rate_views=_div(inter, s.views),
+        engagement_rate_followers=_div(per_post, s.followers),
+        likes_per_view=_div(s.likes, s.views),
+        comments_per_view=_div(s.comments, s.views),
+        shares_per_view=_div(s.shares, s.views),
+        saves_per_view=_div(s.saves, s.views),
+        videos_in_period=vids,
+        follower_growth=growth(history or [], "followers"),
+    )
+
+
+def format_metric(name: str, value: float | None) -> str:
+    """A metric value as a creator reads it: 12.3k followers, 35%, 1:05."""
+    from bot.domain import numbers
+
+    kind = METRIC_BY_NAME[name].kind
+    if kind is Kind.RATE:
+        return numbers.pct(value)
+    if kind is Kind.SECONDS:
+        return numbers.duration(value)
+    if kind is Kind.NUMBER and value is not None and value < 100:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return numbers.compact(value)

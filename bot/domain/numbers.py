@@ -1,0 +1,84 @@
+"""How numbers are shown to creators: the one place for 12k, 1.2M, 4.5 %, $1,200 and 1:05.
+
+The reverse (reading what creators type) lives in ``bot.core.args``.
+"""
+
+from __future__ import annotations
+
+import math
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$", "KRW": "₩"}
+
+
+def compact(n: float | None) -> str:
+    """12_345 -> '12.3k', 1_200_000 -> '1.2M', 950 -> '950'."""
+    if n is None or math.isnan(n):
+        return "?"
+    sign = "-" if n < 0 else ""
+    a = abs(n)
+    units = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+    for i, (limit, suffix) in enumerate(units):
+        if a >= limit:
+            v = a / limit
+            text = f"{v:.1f}".rstrip("0").rstrip(".") if v < 100 else f"{v:.0f}"
+            if text == "1000" and i > 0:  # 999.96k reads as 1M, not 1000k
+                return f"{sign}1{units[i - 1][1]}"
+            return f"{sign}{text}{suffix}"
+    if a == int(a):
+        return f"{sign}{int(a)}"
+    return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
+
+
+def grouped(n: float | None) -> str:
+    """12345.6 -> '12,346'."""
+    if n is None or math.isnan(n):
+        return "?"
+    return f"{round(n):,}"
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    """0.0456 -> '4.6%' (``x`` is a fraction)."""
+    if x is None or math.isnan(x):
+        return "?"
+    text = f"{x * 100:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def money(amount: float | None, currency: str = "USD") -> str:
+    """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'."""
+    if amount is None or math.isnan(amount):
+        return "?"
+    sym = _SYMBOLS.get(currency)
+    a = abs(amount)
+    if a >= 100_000:
+        body = compact(a)
+    elif a >= 100:
+        body = f"{round(a):,}"
+    elif a >= 10:
+        body = f"{a:.0f}"
+    elif a == 0:
+        body = "0"
+    else:
+        body = f"{a:.2f}"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
+
+
+def money_range(low: float, high: float, currency: str = "USD") -> str:
+    if money(low, currency) == money(high, currency):
+        return money(low, currency)
+    return f"{money(low, currency)}–{money(high, currency)}"
+
+
+def duration(seconds: float | None) -> str:
+    """65 -> '1:05', 42 -> '42s', 3700 -> '1:01:40'."""
+    if seconds is None or math.isnan(seconds):
+        return "?"
+    s = round(seconds)
+    if s < 60:
+        return f"{s}s"
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

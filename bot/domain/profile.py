@@ -1,0 +1,30 @@
+"""What the domain knows about one creator besides their metrics: settings and account facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.metrics import MetricSnapshot
+
+DEFAULT_CURRENCY = "USD"
+DEFAULT_TIMEZONE = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class UserSettings:
+    """Per-user preferences. ``region`` is an ISO 3166-1 alpha-2 code (e.g. ``US``);
+    ``adult`` is whether the creator is 18 or older (several payout routes require it)."""
+
+    currency: str = DEFAULT_CURRENCY
+    timezone: str = DEFAULT_TIMEZONE
+    region: str | None = None
+    adult: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything the estimator and the strategy engine read for one creator."""
+
+    settings: UserSettings
+    latest: MetricSnapshot | None
+    history: tuple[MetricSnapshot, ...] = field(default_factory=tuple)

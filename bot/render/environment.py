@@ -1,0 +1,105 @@
+"""Jinja2 environments, one per output format, loading ``templates/``.
+
+A template may be overridden per format in ``templates/<format>/<name>.j2``. Every printed
+value is escaped by the format (``finalize``); the ``b``/``i``/``code`` filters produce the
+format's own markup around escaped text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from bot.core.types import Reply
+from bot.domain import numbers
+from bot.render.formats import FORMATS, Format, FormatSpec, split
+
+
+def _wrap(spec: FormatSpec, which: str) -> Callable[[Any], Markup]:
+    open_, close = getattr(spec, which)
+
+    def apply(value: Any) -> Markup:
+        inner = str(value) if isinstance(value, Markup) else spec.escape(str(value))
+        return Markup(f"{open_}{inner}{close}")  # noqa: S704 - inner is escaped above
+
+    return apply
+
+
+def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return value
+        if value is None:
+            return ""
+        return spec.escape(str(value))
+
+    return finalize
+
+
+class Renderer:
+    """Renders a :class:`Reply` to text for one format."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+        self._envs: dict[Format, jinja2.Environment] = {}
+        for fmt, spec in FORMATS.items():
+            loader = jinja2.ChoiceLoader([
+                jinja2.FileSystemLoader(str(templates_dir / fmt.value)),
+                jinja2.FileSystemLoader(str(templates_dir)),
+            ])
+            env = jinja2.Environment(
+                loader=loader,
+                # Escaping is the format's finalize (HTML, markdown or plain), not HTML-only
+                # autoescape: every printed value that is not Markup is escaped.
+                autoescape=False,  # noqa: S701
+                finalize=_finalize(spec),
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=False,
+                auto_reload=False,
+            )
+            env.filters.update(
+                b=_wrap(spec, "bold"),
+                i=_wrap(spec, "italic"),
+                code=_wrap(spec, "code"),
+                compact=numbers.compact,
+                grouped=numbers.grouped,
+                pct=numbers.pct,
+                money=numbers.money,
+                money_range=numbers.money_range,
+                duration=numbers.duration,
+            )
+            env.globals["format"] = fmt.value
+            self._envs[fmt] = env
+
+    def render(self, reply: Reply, fmt: Format) -> str:
+        template = self._envs[fmt].get_template(f"{reply.template}.j2")
+        text = template.render(**reply.context)
+        return _tidy(text)
+
+    def render_parts(self, reply: Reply, fmt: Format) -> list[str]:
+        """Rendered and split to the platform's message limit."""
+        return split(self.render(reply, fmt), FORMATS[fmt].limit)
+
+    def names(self) -> list[str]:
+        return sorted(
+            p.relative_to(self.templates_dir).with_suffix("").as_posix()
+            for p in self.templates_dir.rglob("*.j2")
+            if p.relative_to(self.templates_dir).parts[0] not in {f.value for f in Format}
+        )
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of blank lines left by conditional blocks; strip trailing spaces."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line and out and not out[-1]:
+            continue
+        out.append(line)
+    return "\n".join(out)

@@ -1,0 +1,103 @@
+"""Output formats: how each platform escapes user text, marks up emphasis, and splits long text.
+
+Every value a template prints goes through the format's escape function unless it is already
+:class:`~markupsafe.Markup` built by the format's own markup helpers, so no user string can
+inject markup, mentions or links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from markupsafe import Markup
+
+
+class Format(StrEnum):
+    PLAIN = "plain"
+    TELEGRAM_HTML = "telegram_html"
+    DISCORD_MD = "discord_md"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_DISCORD_SPECIAL = re.compile(r"([\\*_~`|>#\[\]()\-])")
+_MENTION = re.compile(r"@(?=\S)")
+_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://")
+
+
+def escape_plain(text: str) -> str:
+    """Terminal-safe: drop control characters (ANSI escapes, bidi overrides)."""
+    return _CONTROL.sub("", text)
+
+
+def escape_telegram_html(text: str) -> str:
+    return html.escape(_CONTROL.sub("", text), quote=False)
+
+
+def escape_discord_md(text: str) -> str:
+    """Neutralise markdown, mentions (@everyone, <@id>) and auto-linked URLs."""
+    text = _CONTROL.sub("", text)
+    text = _DISCORD_SPECIAL.sub(r"\\\1", text)
+    text = text.replace("<", "\\<")
+    text = _MENTION.sub("@\u200b", text)
+    return _URL.sub(lambda m: m.group(1) + ":\u200b//", text)
+
+
+@dataclass(frozen=True, slots=True)
+class FormatSpec:
+    escape: Callable[[str], str]
+    bold: tuple[str, str]
+    italic: tuple[str, str]
+    code: tuple[str, str]
+    limit: int  # longest message the platform accepts
+
+
+FORMATS: dict[Format, FormatSpec] = {
+    Format.PLAIN: FormatSpec(escape_plain, ("", ""), ("", ""), ("", ""), 1_000_000),
+    Format.TELEGRAM_HTML: FormatSpec(
+        escape_telegram_html, ("<b>", "</b>"), ("<i>", "</i>"), ("<code>", "</code>"), 4096
+    ),
+    Format.DISCORD_MD: FormatSpec(escape_discord_md, ("**", "**"), ("*", "*"), ("`", "`"), 2000),
+}
+
+
+def split(text: str, limit: int) -> list[str]:
+    """Split on blank lines, then on lines, never inside a line unless a line alone is too long.
+
+    Templates keep every tag inside one line, so a split between lines never cuts a tag.
+    """
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+            current = ""
+        if len(block) <= limit:
+            current = block
+            continue
+        for line in block.split("\n"):
+            candidate = f"{current}\n{line}" if current else line
+            if len(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                parts.append(current)
+            while len(line) > limit:
+                parts.append(line[:limit])
+                line = line[limit:]
+            current = line
+    if current:
+        parts.append(current)
+    return parts
+
+
+__all__ = ["FORMATS", "Format", "FormatSpec", "Markup", "split"]

@@ -1,0 +1,49 @@
+"""The installed entry point, as a script would call it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "DISCORD_", "DATABASE_"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", DATA_DIR=str(tmp_path / "d"))
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, input=stdin, timeout=60, check=False)
+
+
+def test_ask_prints_reply_and_persists(tmp_path: Path) -> None:
+    logged = run(tmp_path, "ask", "--user", "zoe", "/log followers=12k views=40k")
+    assert logged.returncode == 0, logged.stderr
+    assert "Followers: 12k" in logged.stdout
+    stats = run(tmp_path, "ask", "--user", "zoe", "/stats")
+    assert stats.returncode == 0 and "Followers: 12k" in stats.stdout
+
+
+def test_ask_bad_input_exits_nonzero_with_a_sentence(tmp_path: Path) -> None:
+    bad = run(tmp_path, "ask", "/log followers=lots")
+    assert bad.returncode == 2
+    assert "followers must be a number like 12k" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_console_chat_exits_cleanly_on_eof(tmp_path: Path) -> None:
+    chat = run(tmp_path, "console", stdin="/log followers=3k\n/stats\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Followers: 3k" in chat.stdout and "Bye!" in chat.stdout
+
+
+def test_no_subcommand_and_no_token_starts_the_console(tmp_path: Path) -> None:
+    chat = run(tmp_path, stdin="")
+    assert chat.returncode == 0 and "Creator Advisor" in chat.stdout
+
+
+def test_unusable_database_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "cli.db").write_bytes(b"this is not sqlite" * 100)
+    bad = run(tmp_path, "ask", "/stats")
+    assert bad.returncode == 1
+    assert "not a Creator Advisor database" in bad.stderr and "Traceback" not in bad.stderr

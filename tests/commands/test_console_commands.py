@@ -1,0 +1,136 @@
+"""Every core command through the console adapter, on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import running
+from bot.config import Settings
+from bot.store import parse_database_url
+from tests.auxil.clock import FakeClock
+
+
+async def test_start_and_help(console: ConsoleAdapter) -> None:
+    start = await console.ask("/start")
+    assert start.ok and "Creator Advisor" in start.text and "/forget" in start.text
+    listing = await console.ask("/help")
+    for name in ("start", "help", "log", "stats", "settings", "export", "forget"):
+        assert f"/{name} — " in listing.text
+    detail = await console.ask("help log")
+    assert "followers" in detail.text and "/log 12.5k" in detail.text
+    missing = await console.ask("/help nope")
+    assert not missing.ok and "There is no /nope command" in missing.text
+
+
+async def test_log_then_stats_with_kpis_and_growth(console: ConsoleAdapter,
+                                                   clock: FakeClock) -> None:
+    first = await console.ask("/log followers=10k views=40k likes=3k comments=200 shares=100")
+    assert first.ok, first.text
+    assert "Followers: 10k" in first.text
+    assert "Engagement by views: 8.3%" in first.text  # (3000+200+100)/40000
+    clock.advance(days=7)
+    second = await console.ask("/log 10,700")
+    assert second.ok and "Followers: 10.7k (+700)" in second.text
+    stats = await console.ask("/stats")
+    assert stats.ok
+    assert "Views (30 days): 40k" in stats.text  # kept from the first log
+    assert "Engagement by views: 8.3%" in stats.text
+    assert "Likes per view: 7.5%" in stats.text
+    assert "+700 (+7%) in 7.0 days, +700 a week" in stats.text
+    assert "2 snapshots stored" in stats.text
+
+
+async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:
+    result = await console.ask("/stats")
+    assert result.ok and "/log followers=12k" in result.text
+
+
+async def test_log_without_arguments_asks_for_numbers(console: ConsoleAdapter) -> None:
+    result = await console.ask("/log")
+    assert result.ok and "Send me your numbers" in result.text
+
+
+async def test_bad_input_gets_one_clear_sentence(console: ConsoleAdapter) -> None:
+    for line, fragment in [
+        ("/log followers=-3", "followers can't be negative"),
+        ("/log followers=1e15", "looks too large"),
+        ("/log folowers=12k", "Did you mean 'followers'?"),
+        ("/log views=", "views needs a value"),
+        ("/nope", "I don't know /nope"),
+        ("/settings timezone=Mars/Base", "not a time zone I know"),
+        ("/settings currency=XXX", "I have no exchange rate for XXX"),
+        ("/settings region=Germany", "two-letter country code"),
+    ]:
+        result = await console.ask(line)
+        assert not result.ok, line
+        assert fragment in result.text, (line, result.text)
+        assert "Traceback" not in result.text
+
+
+async def test_settings_show_and_update(console: ConsoleAdapter) -> None:
+    shown = await console.ask("/settings")
+    assert "Currency: USD" in shown.text and "Time zone: UTC" in shown.text
+    updated = await console.ask("/settings timezone=europe/berlin region=uk adult=yes")
+    assert updated.ok, updated.text
+    assert "Time zone: Europe/Berlin" in updated.text
+    assert "Country: GB" in updated.text and "18 or older: yes" in updated.text
+    again = await console.ask("/settings")
+    assert "Europe/Berlin" in again.text
+
+
+async def test_export_writes_json(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=2k")
+    result = await console.ask("/export")
+    assert result.ok and len(result.files) == 1
+    data = json.loads(result.files[0].read_text())
+    assert data["snapshots"][0]["followers"] == 2000
+    assert data["user"]["platform_user_id"] == "alice"
+
+
+async def test_forget_asks_then_deletes_every_row(settings: Settings,
+                                                  console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=2k views=10k")
+    await console.ask("/settings currency=USD region=US")
+    await console.ask("/log followers=2k", user="bob")
+    ask = await console.ask("/forget")
+    assert "Delete everything" in ask.text and "/forget confirm" in ask.text
+    cancel = await console.ask("/forget cancel")
+    assert "Nothing was deleted" in cancel.text
+    assert "Followers" in (await console.ask("/stats")).text
+    done = await console.ask("/forget confirm")
+    assert done.ok and "deleted everything" in done.text
+
+    db = sqlite3.connect(parse_database_url(settings.database_url))
+    try:
+        (alice_id,) = db.execute(
+            "SELECT count(*) FROM users WHERE platform_user_id='alice'").fetchone()
+        assert alice_id == 0
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        users = {r[0] for r in db.execute("SELECT id FROM users")}
+        for table in tables:
+            cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+            for col in ("user_id", "created_by"):
+                if col in cols:
+                    orphans = db.execute(
+                        f"SELECT count(*) FROM {table} WHERE {col} IS NOT NULL"
+                        f" AND {col} NOT IN ({','.join(map(str, users)) or 'NULL'})").fetchone()
+                    assert orphans == (0,), table
+        assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (1,)  # bob's
+    finally:
+        db.close()
+
+
+async def test_data_survives_restart(settings: Settings, clock: FakeClock) -> None:
+    async with running(settings, clock=clock) as app:
+        assert (await ConsoleAdapter(app, user="carol").ask("/log followers=5k")).ok
+    async with running(settings, clock=clock) as app:
+        stats = await ConsoleAdapter(app, user="carol").ask("/stats")
+        assert "Followers: 5k" in stats.text
+
+
+async def test_users_are_separate(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=5k", user="dave")
+    assert "I don't have any numbers" in (await console.ask("/stats", user="erin")).text

@@ -1,0 +1,158 @@
+"""The argument parser: what creators type, and that bad input is always one clear ArgError."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.commands import build_registry
+from bot.core.args import ArgError, parse_args, split_command, tokenize
+from bot.core.registry import ArgSpec, ArgType, metric_args
+
+METRICS = metric_args()
+
+
+def parse(raw: str) -> dict[str, object]:
+    return parse_args(METRICS, raw, command="log")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("followers=12k", 12_000),
+        ("followers=1.2M", 1_200_000),
+        ("followers=12,000", 12_000),
+        ("followers=12 000", 12_000),
+        ("followers=12\u202f000", 12_000),
+        ("followers=1,234,567", 1_234_567),
+        ("followers=1.5k", 1_500),
+        ("followers=1,5k", 1_500),
+        ("followers=2b", 2_000_000_000),
+        ("followers=1e6", 1_000_000),
+        ("followers = 12k", 12_000),
+        ("followers:12k", 12_000),
+        ("FOLLOWERS=12K", 12_000),
+        ("f=300", 300),
+        ("12k", 12_000),
+        ("12 500", 12_500),
+        ("followers=1.2345k", 1_234),
+    ],
+)
+def test_counts(raw: str, expected: float) -> None:
+    assert parse(raw)["followers"] == expected
+
+
+def test_several_keys_and_positional() -> None:
+    got = parse("12k views=40k likes=3.1k comments=210 shares=95")
+    assert got == {"followers": 12_000, "views": 40_000, "likes": 3_100, "comments": 210,
+                   "shares": 95}
+
+
+@pytest.mark.parametrize(("raw", "expected"),
+                         [("4.5%", 0.045), ("35", 0.35), ("0.35", 0.35), ("100%", 1.0)])
+def test_rates(raw: str, expected: float) -> None:
+    assert parse(f"completion_rate={raw}")["completion_rate"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("raw", "expected"),
+                         [("45", 45), ("45s", 45), ("1:05", 65), ("2m", 120), ("1m30s", 90),
+                          ("1:01:40", 3700)])
+def test_durations(raw: str, expected: float) -> None:
+    assert parse(f"avg_video_length={raw}")["avg_video_length"] == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("followers=-5", "can't be negative"),
+        ("followers=abc", "must be a number like 12k"),
+        ("followers=nan", "must be a number"),
+        ("followers=inf", "must be a number"),
+        ("followers=1e15", "looks too large"),
+        ("followers=1000000000000000", "looks too large"),
+        ("folowers=12k", "Did you mean 'followers'"),
+        ("subscribers=12k", "Unknown argument 'subscribers'"),
+        ("followers=", "followers needs a value"),
+        ("followers", "followers needs a value"),
+        ("followers=12k followers=13k", "given twice"),
+        ("12k 13k", "I don't know what '13k' means"),
+        ("followers=12.000", "ambiguous"),
+        ("completion_rate=150%", "too large"),
+        ("followers=4.5%", "not a percentage"),
+        ("avg_video_length=soon", "must be a duration"),
+        ("followers=1,2,3", "commas every three digits"),
+    ],
+)
+def test_bad_input_names_the_argument(raw: str, fragment: str) -> None:
+    with pytest.raises(ArgError) as err:
+        parse(raw)
+    assert fragment in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_too_long_input_is_refused() -> None:
+    with pytest.raises(ArgError, match="too long"):
+        parse("followers=1 " * 100)
+
+
+def test_flags_choices_and_text() -> None:
+    specs = (
+        ArgSpec("explain", ArgType.FLAG, "Show the formula.", "explain"),
+        ArgSpec("category", ArgType.CHOICE, "Topic.", "category:trends",
+                choices=("trends", "content")),
+        ArgSpec("name", ArgType.TEXT, "A name.", "name=x", positional=True),
+    )
+    assert parse_args(specs, "explain category:Trends bob") == {
+        "explain": True, "category": "trends", "name": "bob"}
+    with pytest.raises(ArgError, match="one of trends, content"):
+        parse_args(specs, "category=dance")
+
+
+def test_split_command() -> None:
+    assert split_command("/log@CreatorBot followers=12k") == ("log", "followers=12k")
+    assert split_command("/STATS") == ("stats", "")
+    assert split_command("hello") is None
+
+
+def test_tokenize_keeps_grouped_numbers_together() -> None:
+    assert tokenize("followers = 12 000 views: 40 000") == ["followers=12000", "views:40000"]
+
+
+ALL_SPECS = [spec for cmd in build_registry() for spec in [cmd]]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(ALL_SPECS), st.text(max_size=120))
+def test_any_input_gives_values_or_arg_error(cmd: object, raw: str) -> None:
+    from bot.core.registry import CommandSpec
+
+    assert isinstance(cmd, CommandSpec)
+    message = "ok"
+    try:
+        parse_args(cmd.args, raw, command=cmd.name)
+    except ArgError as exc:
+        message = str(exc)
+    assert message
+
+
+number_like = st.from_regex(
+    r"\A(followers|views|likes|completion_rate|avg_video_length|f)?[=: ]?"
+    r"[-+~]?[0-9]{0,6}([.,][0-9]{0,4})?(e[0-9]{1,3})?(k|m|b|%|s|min|h)?\Z"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(number_like, max_size=4).map(" ".join))
+def test_number_like_input_gives_bounded_values_or_arg_error(raw: str) -> None:
+    try:
+        values = parse(raw)
+    except ArgError as exc:
+        values, message = {}, str(exc)
+        assert message
+    for spec in METRICS:
+        if spec.name in values:
+            v = values[spec.name]
+            assert isinstance(v, float)
+            assert spec.minimum is not None and spec.maximum is not None
+            assert spec.minimum <= v <= spec.maximum

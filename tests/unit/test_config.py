@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT, Settings
+from bot.logs import RedactSecrets
+
+
+def test_env_example_lists_every_setting() -> None:
+    text = (PROJECT_ROOT / ".env.example").read_text()
+    listed = {m.group(1).lower() for m in re.finditer(r"^#?([A-Z][A-Z0-9_]+)=", text, re.M)}
+    assert listed == set(Settings.model_fields)
+
+
+def test_no_token_needed(monkeypatch: object, tmp_path: Path) -> None:
+    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert s.telegram_bot_token is None
+    assert s.secrets() == []
+
+
+def test_tokens_are_redacted_from_logs(caplog: object) -> None:
+    secret = "123456:ABCdefGHIjklMNOpqr"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1,
+                               "GET https://api.telegram.org/bot%s/getMe", (secret,), None)
+    RedactSecrets([secret]).filter(record)
+    assert secret not in record.getMessage()
+    assert "[REDACTED]" in record.getMessage()

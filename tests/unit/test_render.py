@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.config import PROJECT_ROOT
+from bot.core.types import Reply
+from bot.render.environment import Renderer
+from bot.render.formats import Format, escape_discord_md, escape_telegram_html, split
+
+
+@pytest.fixture
+def renderer(tmp_path: Path) -> Renderer:
+    (tmp_path / "hello.j2").write_text("{{ 'Hi' | b }} {{ name }} has {{ n | compact }}")
+    (tmp_path / "telegram_html").mkdir()
+    (tmp_path / "telegram_html" / "over.j2").write_text("tg {{ name }}")
+    (tmp_path / "over.j2").write_text("base {{ name }}")
+    return Renderer(tmp_path)
+
+
+def test_user_strings_are_escaped_per_format(renderer: Renderer) -> None:
+    reply = Reply("hello", {"name": "<b>@everyone</b> *x* https://evil.example", "n": 12_300})
+    assert renderer.render(reply, Format.PLAIN) == (
+        "Hi <b>@everyone</b> *x* https://evil.example has 12.3k")
+    tg = renderer.render(reply, Format.TELEGRAM_HTML)
+    assert tg.startswith("<b>Hi</b> &lt;b&gt;@everyone&lt;/b&gt;")
+    dc = renderer.render(reply, Format.DISCORD_MD)
+    assert dc.startswith("**Hi** ")
+    assert "@everyone" not in dc and "\\*x\\*" in dc and "https://" not in dc
+
+
+def test_format_override_folder(renderer: Renderer) -> None:
+    assert renderer.render(Reply("over", {"name": "a"}), Format.TELEGRAM_HTML) == "tg a"
+    assert renderer.render(Reply("over", {"name": "a"}), Format.PLAIN) == "base a"
+
+
+def test_plain_drops_terminal_escapes(renderer: Renderer) -> None:
+    text = renderer.render(Reply("hello", {"name": "\x1b[31mred\x1b[0m", "n": 1}), Format.PLAIN)
+    assert "\x1b" not in text
+
+
+def test_missing_context_is_an_error_not_blank(renderer: Renderer) -> None:
+    with pytest.raises(Exception, match="name"):
+        renderer.render(Reply("hello", {"n": 1}), Format.PLAIN)
+
+
+@given(st.text())
+def test_escaped_discord_text_has_no_live_mentions(text: str) -> None:
+    out = escape_discord_md(text)
+    assert "@everyone" not in out and "@here" not in out and "<@" not in out
+
+
+@given(st.text())
+def test_escaped_html_has_no_tags(text: str) -> None:
+    out = escape_telegram_html(text)
+    assert "<" not in out and ">" not in out
+
+
+def test_split_on_blocks_and_lines() -> None:
+    text = "\n\n".join(f"<b>block {i}</b>\n" + "line " * 20 for i in range(50))
+    parts = split(text, 500)
+    assert all(len(p) <= 500 for p in parts)
+    assert "\n\n".join(parts).replace("\n\n", "\n") == text.replace("\n\n", "\n")
+    for p in parts:
+        assert p.count("<b>") == p.count("</b>")
+
+
+@given(st.text(min_size=1, max_size=3000), st.integers(min_value=50, max_value=600))
+def test_split_never_exceeds_limit(text: str, limit: int) -> None:
+    assert all(len(p) <= limit for p in split(text, limit))
+
+
+def test_project_templates_exist_for_every_error() -> None:
+    names = Renderer(PROJECT_ROOT / "templates").names()
+    for name in ("errors/bad_args", "errors/internal", "errors/unknown_command",
+                 "errors/not_allowed", "errors/storage", "errors/slow_down"):
+        assert name in names
