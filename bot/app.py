@@ -5,37 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from bot.commands import build_registry
 from bot.config import Settings
 from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher, RateLimit
-from bot.core.ports import Clock, Store, SystemClock
-from bot.core.registry import Registry
+from bot.core.ports import Clock, SystemClock
 from bot.render.environment import Renderer
+from bot.runtime import App
 from bot.store import open_store
 
 log = logging.getLogger(__name__)
+
+__all__ = ["App", "build_app", "load_services", "running"]
 
 
 def load_services(settings: Settings) -> Services:
     """Load and validate the data files in ``strategies/``; a bad file fails here, at start."""
     return Services()
-
-
-@dataclass
-class App:
-    settings: Settings
-    store: Store
-    registry: Registry
-    dispatcher: Dispatcher
-    renderer: Renderer
-    services: Services
-    clock: Clock
-
-    async def close(self) -> None:
-        await self.store.close()
 
 
 async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:

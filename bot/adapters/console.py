@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.app import App
 from bot.core.args import split_command
 from bot.core.types import ChatKind, Platform, Reply, Request
 from bot.render.formats import Format
+from bot.runtime import App
 
 PROMPT = "you › "
 

@@ -6,6 +6,7 @@ The reverse (reading what creators type) lives in ``bot.core.args``.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$", "KRW": "₩"}
 
@@ -40,7 +41,7 @@ def pct(x: float | None, digits: int = 1) -> str:
     """0.0456 -> '4.6%' (``x`` is a fraction)."""
     if x is None or math.isnan(x):
         return "?"
-    text = f"{x * 100:.{digits}f}"
+    text = str(Decimal(repr(x * 100)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%"

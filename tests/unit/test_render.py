@@ -78,3 +78,14 @@ def test_project_templates_exist_for_every_error() -> None:
     for name in ("errors/bad_args", "errors/internal", "errors/unknown_command",
                  "errors/not_allowed", "errors/storage", "errors/slow_down"):
         assert name in names
+
+
+def test_no_template_line_ends_in_an_inline_block_tag() -> None:
+    """trim_blocks eats the newline after a block tag, gluing the next line onto this one."""
+    import re
+
+    for path in (PROJECT_ROOT / "templates").rglob("*.j2"):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            stripped = line.strip()
+            if re.search(r"%}$", stripped) and not stripped.startswith("{%"):
+                raise AssertionError(f"{path}:{number}: text before a line-ending block tag")

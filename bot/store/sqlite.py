@@ -1,0 +1,360 @@
+"""The Store on SQLite via aiosqlite: WAL, versioned migrations, one transaction per write.
+
+One writer connection (guarded by a lock) and a small pool of reader connections, so reads
+never queue behind a write and handlers do not serialise on one connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.core.ports import StoreError, User
+from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
+from bot.domain.profile import UserSettings
+
+_SETTINGS_KEYS = ("currency", "timezone", "region", "adult")
+_SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
+
+
+def parse_database_url(url: str) -> Path:
+    """``sqlite:///rel.db`` -> ``rel.db``; ``sqlite:////abs.db`` -> ``/abs.db``; a bare path."""
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if not path:
+            raise StoreError(f"DATABASE_URL {url!r} names no file")
+        return Path(path)
+    if url.startswith(("postgresql:", "postgres:")):
+        raise StoreError(
+            "PostgreSQL support is planned but not implemented yet; use a sqlite:/// URL"
+        )
+    if "://" in url:
+        scheme = url.split("://", 1)[0]
+        raise StoreError(f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:///")
+    return Path(url)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return moment.astimezone(UTC).isoformat()
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _snapshot(row: sqlite3.Row) -> MetricSnapshot:
+    given = frozenset(filter(None, str(row["given"]).split(",")))
+    values = {name: row[name] for name in METRIC_NAMES}
+    return MetricSnapshot(taken_at=_dt(row["taken_at"]), given=given, **values)
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(id=row["id"], platform=row["platform"], platform_user_id=row["platform_user_id"],
+                display_name=row["display_name"], created_at=_dt(row["created_at"]))
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute("PRAGMA busy_timeout = 5000")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        # Touch the schema now, so a file that is not a database fails here, not later.
+        async with db.execute("SELECT count(*) FROM sqlite_master") as cur:
+            await cur.fetchone()
+    except BaseException:
+        await db.close()  # else aiosqlite's worker thread keeps the process alive
+        raise
+    return db
+
+
+class SqliteStore:
+    def __init__(self, path: Path, writer: aiosqlite.Connection,
+                 readers: list[aiosqlite.Connection]) -> None:
+        self.path = path
+        self._writer = writer
+        self._write_lock = asyncio.Lock()
+        self._all_readers = readers
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._readers.put_nowait(reader)
+        self._closed = False
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        async with self._write_lock:
+            db = self._writer
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
+        db = await self._readers.get()
+        try:
+            yield db
+        finally:
+            self._readers.put_nowait(db)
+
+    async def _migrate(self) -> None:
+        db = self._writer
+        async with db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        current = int(row[0]) if row else 0
+        known = _migrations()
+        latest = known[-1][0] if known else 0
+        if current > latest:
+            raise StoreError(
+                f"{self.path} was written by a newer Creator Advisor (schema {current}, "
+                f"this version knows {latest}); upgrade the bot instead of downgrading"
+            )
+        for version, _name, sql in known:
+            if version <= current:
+                continue
+            async with self._write() as tx:
+                for statement in _statements(sql):
+                    await tx.execute(statement)
+                await tx.execute(f"PRAGMA user_version = {version}")
+
+    # -- users ------------------------------------------------------------------------------
+
+    async def ensure_user(self, platform: str, platform_user_id: str, display_name: str) -> User:
+        now = _iso(datetime.now(UTC))
+        async with self._write() as db, db.execute(
+            "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
+            "DO UPDATE SET display_name = excluded.display_name "
+            "RETURNING id, platform, platform_user_id, display_name, created_at",
+            (platform, platform_user_id, display_name, now),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return _user(row)
+
+    async def find_user(self, platform: str, platform_user_id: str) -> User | None:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
+            (platform, platform_user_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _user(row)
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    async def add_snapshot(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime
+    ) -> MetricSnapshot:
+        if not changes:
+            raise ValueError("a snapshot needs at least one metric")
+        async with self._write() as db:
+            async with db.execute(
+                "SELECT * FROM snapshots WHERE user_id = ? "
+                "ORDER BY taken_at DESC, id DESC LIMIT 1", (user_id,),
+            ) as cur:
+                row = await cur.fetchone()
+            base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
+            snap = base.merged(dict(changes), taken_at)
+            values = [getattr(snap, name) for name in METRIC_NAMES]
+            await db.execute(  # column names are constants, values are bound parameters
+                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
+                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
+                (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given))),
+            )
+        return snap
+
+    async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _snapshot(row)
+
+    async def history(
+        self, user_id: int, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[MetricSnapshot]:
+        sql = "SELECT * FROM snapshots WHERE user_id = ?"
+        params: list[Any] = [user_id]
+        if since is not None:
+            sql += " AND taken_at >= ?"
+            params.append(_iso(since))
+        sql += " ORDER BY taken_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, limit))
+        async with self._read() as db, db.execute(sql, params) as cur:
+            rows = await cur.fetchall()
+        return [_snapshot(r) for r in reversed(list(rows))]
+
+    # -- settings ---------------------------------------------------------------------------
+
+    async def get_settings(self, user_id: int) -> UserSettings:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _settings(row)
+
+    async def update_settings(self, user_id: int, changes: Mapping[str, Any]) -> UserSettings:
+        unknown = set(changes) - set(_SETTINGS_KEYS)
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        async with self._write() as db:
+            async with db.execute(
+                "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
+            ) as cur:
+                row = await cur.fetchone()
+            current = _settings(row)
+            merged = {key: changes.get(key, getattr(current, key)) for key in _SETTINGS_KEYS}
+            adult = merged["adult"]
+            await db.execute(
+                "INSERT INTO user_settings (user_id, currency, timezone, region, adult, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+                "currency = excluded.currency, timezone = excluded.timezone, "
+                "region = excluded.region, adult = excluded.adult, "
+                "updated_at = excluded.updated_at",
+                (user_id, merged["currency"], merged["timezone"], merged["region"],
+                 None if adult is None else int(bool(adult)), _iso(datetime.now(UTC))),
+            )
+        return UserSettings(**merged)
+
+    # -- privacy ----------------------------------------------------------------------------
+
+    async def forget_user(self, user_id: int) -> int:
+        deleted = 0
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
+            )
+            for sql in (
+                "DELETE FROM posted_tips WHERE subscription_id IN "
+                "(SELECT id FROM subscriptions WHERE user_id = ?)",
+                "DELETE FROM subscriptions WHERE user_id = ?",
+                "DELETE FROM snapshots WHERE user_id = ?",
+                "DELETE FROM user_settings WHERE user_id = ?",
+                "DELETE FROM users WHERE id = ?",
+            ):
+                async with db.execute(sql, (user_id,)) as cur:
+                    deleted += max(cur.rowcount, 0)
+        return deleted
+
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        async with self._read() as db:
+            async with db.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
+                user = await cur.fetchone()
+            async with db.execute(
+                "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,)
+            ) as cur:
+                snaps = await cur.fetchall()
+            async with db.execute(
+                "SELECT * FROM subscriptions WHERE user_id = ? OR created_by = ?",
+                (user_id, user_id),
+            ) as cur:
+                subs = await cur.fetchall()
+            async with db.execute(
+                "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
+            ) as cur:
+                settings_row = await cur.fetchone()
+        settings = _settings(settings_row)
+        return {
+            "user": None if user is None else {
+                "platform": user["platform"], "platform_user_id": user["platform_user_id"],
+                "display_name": user["display_name"], "created_at": user["created_at"],
+            },
+            "settings": {key: getattr(settings, key) for key in _SETTINGS_KEYS},
+            "snapshots": [
+                {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
+                 "typed": [g for g in str(s["given"]).split(",") if g]}
+                for s in snaps
+            ],
+            "subscriptions": [
+                {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
+                for s in subs
+            ],
+        }
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            for db in (*self._all_readers, self._writer):
+                await db.close()
+
+
+def _settings(row: sqlite3.Row | None) -> UserSettings:
+    if row is None:
+        return UserSettings()
+    defaults = UserSettings()
+    return UserSettings(
+        currency=row["currency"] or defaults.currency,
+        timezone=row["timezone"] or defaults.timezone,
+        region=row["region"],
+        adult=None if row["adult"] is None else bool(row["adult"]),
+    )
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (our migrations hold no ';' inside literals)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
+    """Open (creating if needed) the database at ``url`` and bring its schema up to date."""
+    path = parse_database_url(url)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+    connections: list[aiosqlite.Connection] = []
+    try:
+        writer = await _connect(path)
+        connections.append(writer)
+        async with writer.execute("PRAGMA journal_mode = WAL") as cur:
+            await cur.fetchone()
+        store = SqliteStore(path, writer, [])
+        await store._migrate()
+        for _ in range(max(1, readers)):
+            connections.append(await _connect(path))
+        return SqliteStore(path, writer, connections[1:])
+    except sqlite3.DatabaseError as exc:
+        for db in connections:
+            await db.close()
+        raise StoreError(
+            f"{path} is not a Creator Advisor database ({exc}); move it away or point "
+            "DATABASE_URL at another file"
+        ) from exc
+    except BaseException:
+        for db in connections:
+            await db.close()
+        raise

@@ -1,0 +1,204 @@
+"""Store contract tests on a real SQLite file (a Postgres store would be parametrised in)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.ports import Store, StoreError
+from bot.domain.metrics import METRIC_NAMES
+from bot.domain.profile import UserSettings
+from bot.store import open_store, parse_database_url
+
+T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "store.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    s = await open_store(f"sqlite:///{db_path}")
+    yield s
+    await s.close()
+
+
+def raw(db_path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(db_path)
+
+
+async def test_schema_is_migrated_in_wal_mode(store: Store, db_path: Path) -> None:
+    db = raw(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] >= 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    cols = [r[1] for r in db.execute("PRAGMA table_info(snapshots)")]
+    assert cols == ["id", "user_id", "taken_at", *METRIC_NAMES, "given"]
+    db.close()
+
+
+async def test_ensure_user_is_idempotent_and_refreshes_name(store: Store) -> None:
+    a = await store.ensure_user("telegram", "42", "Ana")
+    b = await store.ensure_user("telegram", "42", "Ana B")
+    c = await store.ensure_user("discord", "42", "Ana")
+    assert a.id == b.id != c.id
+    assert b.display_name == "Ana B"
+    found = await store.find_user("telegram", "42")
+    assert found is not None and found.id == a.id
+    assert await store.find_user("telegram", "nobody") is None
+
+
+async def test_partial_updates_carry_values_forward(store: Store) -> None:
+    u = await store.ensure_user("console", "u", "u")
+    await store.add_snapshot(u.id, {"followers": 1000, "views": 5000}, T0)
+    second = await store.add_snapshot(u.id, {"followers": 1200}, T0 + timedelta(days=7))
+    assert second.followers == 1200 and second.views == 5000
+    assert second.given == frozenset({"followers"})
+    latest = await store.latest_snapshot(u.id)
+    assert latest == second
+    history = await store.history(u.id)
+    assert [s.followers for s in history] == [1000, 1200]
+    assert history[0].given == frozenset({"followers", "views"})
+
+
+async def test_history_order_since_and_limit(store: Store) -> None:
+    u = await store.ensure_user("console", "h", "h")
+    for week in range(6):
+        await store.add_snapshot(u.id, {"followers": 100 * week}, T0 + timedelta(weeks=week))
+    assert [s.followers for s in await store.history(u.id, limit=2)] == [400, 500]
+    since = await store.history(u.id, since=T0 + timedelta(weeks=4))
+    assert [s.followers for s in since] == [400, 500]
+    assert await store.latest_snapshot(999) is None
+
+
+async def test_bad_snapshots_are_refused(store: Store) -> None:
+    u = await store.ensure_user("console", "b", "b")
+    with pytest.raises(ValueError, match="unknown metrics"):
+        await store.add_snapshot(u.id, {"subscribers": 1}, T0)
+    with pytest.raises(ValueError, match="at least one"):
+        await store.add_snapshot(u.id, {}, T0)
+    assert await store.history(u.id) == []  # the failed write left nothing behind
+
+
+async def test_settings_default_and_merge(store: Store) -> None:
+    u = await store.ensure_user("console", "s", "s")
+    assert await store.get_settings(u.id) == UserSettings()
+    await store.update_settings(u.id, {"currency": "EUR"})
+    merged = await store.update_settings(u.id, {"region": "DE", "adult": True})
+    assert merged == UserSettings(currency="EUR", timezone="UTC", region="DE", adult=True)
+    assert await store.get_settings(u.id) == merged
+    with pytest.raises(ValueError, match="unknown settings"):
+        await store.update_settings(u.id, {"colour": "red"})
+
+
+async def test_data_survives_reopen(db_path: Path) -> None:
+    s = await open_store(f"sqlite:///{db_path}")
+    u = await s.ensure_user("console", "p", "p")
+    await s.add_snapshot(u.id, {"followers": 77}, T0)
+    await s.close()
+    await s.close()  # closing twice is harmless
+    again = await open_store(f"sqlite:///{db_path}")
+    try:
+        latest = await again.latest_snapshot(u.id)
+        assert latest is not None and latest.followers == 77
+    finally:
+        await again.close()
+    assert not Path(f"{db_path}-wal").exists() or Path(f"{db_path}-wal").stat().st_size == 0
+
+
+async def test_forget_removes_every_row_of_that_user_only(store: Store, db_path: Path) -> None:
+    gone = await store.ensure_user("telegram", "1", "gone")
+    kept = await store.ensure_user("telegram", "2", "kept")
+    for u in (gone, kept):
+        await store.add_snapshot(u.id, {"followers": 10}, T0)
+        await store.update_settings(u.id, {"currency": "GBP"})
+    db = raw(db_path)
+    with db:
+        db.execute(
+            "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id, created_by,"
+            " weekday, local_time, timezone, created_at) VALUES"
+            " ('telegram','1','private','personal',?,?,0,'10:00','UTC','x'),"
+            " ('telegram','-100','group','community',NULL,?,0,'10:00','UTC','x')",
+            (gone.id, gone.id, gone.id))
+        db.execute("INSERT INTO posted_tips (subscription_id, week_key, status, created_at)"
+                   " SELECT id, '2026-W01', 'sent', 'x' FROM subscriptions")
+    deleted = await store.forget_user(gone.id)
+    assert deleted >= 5
+    tables = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+        for col in {"user_id", "created_by"} & set(cols):
+            n = db.execute(f"SELECT count(*) FROM {table} WHERE {col} = ?", (gone.id,))
+            assert n.fetchone() == (0,), table
+    assert db.execute("SELECT count(*) FROM users WHERE id = ?", (gone.id,)).fetchone() == (0,)
+    # The community subscription stays, only its creator is forgotten; kept's data is intact.
+    assert db.execute("SELECT count(*) FROM subscriptions").fetchone() == (1,)
+    db.close()
+    assert (await store.latest_snapshot(kept.id)) is not None
+    assert (await store.get_settings(kept.id)).currency == "GBP"
+
+
+async def test_export_is_json_ready(store: Store) -> None:
+    u = await store.ensure_user("discord", "9", "Nine")
+    await store.add_snapshot(u.id, {"followers": 5, "completion_rate": 0.4}, T0)
+    data = await store.export_user(u.id)
+    text = json.dumps(data)
+    assert '"completion_rate": 0.4' in text
+    assert data["user"]["display_name"] == "Nine"
+    assert data["snapshots"][0]["typed"] == ["completion_rate", "followers"]
+
+
+async def test_concurrent_writes_and_reads_all_land(store: Store) -> None:
+    async def one(n: int) -> None:
+        u = await store.ensure_user("console", f"c{n}", "c")
+        for k in range(5):
+            await store.add_snapshot(u.id, {"followers": k}, T0 + timedelta(days=k))
+            await store.latest_snapshot(u.id)
+
+    await asyncio.gather(*(one(n) for n in range(50)))
+    for n in range(50):
+        u = await store.find_user("console", f"c{n}")
+        assert u is not None
+        assert len(await store.history(u.id)) == 5
+
+
+async def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "junk.db"
+    bad.write_bytes(b"definitely not sqlite" * 200)
+    with pytest.raises(StoreError, match="is not a Creator Advisor database"):
+        await open_store(f"sqlite:///{bad}")
+
+
+async def test_newer_schema_is_refused(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db = raw(db_path)
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+    with pytest.raises(StoreError, match="newer Creator Advisor"):
+        await open_store(f"sqlite:///{db_path}")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("sqlite:///data/x.db", Path("data/x.db")), ("sqlite:////tmp/x.db", Path("/tmp/x.db")),
+     ("plain.db", Path("plain.db"))],
+)
+def test_parse_database_url(url: str, expected: Path) -> None:
+    assert parse_database_url(url) == expected
+
+
+@pytest.mark.parametrize(("url", "fragment"), [
+    ("postgresql://u@h/db", "PostgreSQL support is planned"),
+    ("mysql://u@h/db", "'mysql' is not supported"),
+])
+def test_unsupported_urls(url: str, fragment: str) -> None:
+    with pytest.raises(StoreError, match=fragment):
+        parse_database_url(url)
