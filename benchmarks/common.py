@@ -1,0 +1,59 @@
+"""Timing helpers shared by the benchmarks: percentiles, peak memory and a printed table."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def percentile(samples: Sequence[float], q: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+@dataclass
+class Row:
+    name: str
+    value: str
+    baseline: str
+    ratio: str
+    target: str = ""
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.3f} ms"
+
+
+def us(seconds: float) -> str:
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "n/a"
+
+
+def print_table(title: str, rows: Sequence[Row]) -> None:
+    headers = ("measure", "value", "baseline (same run)", "ratio", "target")
+    cells = [headers, *((r.name, r.value, r.baseline, r.ratio, r.target) for r in rows)]
+    widths = [max(len(str(c[i])) for c in cells) for i in range(len(headers))]
+    print(f"\n## {title}\n")
+    for n, c in enumerate(cells):
+        print("| " + " | ".join(str(v).ljust(w) for v, w in zip(c, widths, strict=True)) + " |")
+        if n == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def summary(samples: Sequence[float]) -> tuple[float, float, float]:
+    return percentile(samples, 50), percentile(samples, 99), statistics.fmean(samples)
