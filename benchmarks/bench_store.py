@@ -45,7 +45,7 @@ def seed(path: Path, users: int, weeks: int) -> float:
                         len(METRIC_NAMES) - 2)
                     yield (u, (T0 + timedelta(weeks=w)).isoformat(), *values, "followers")
 
-        db.executemany(f"INSERT INTO snapshots ({cols}) VALUES ({marks})", rows())  # noqa: S608
+        db.executemany(f"INSERT INTO snapshots ({cols}) VALUES ({marks})", rows())
     db.close()
     return time.perf_counter() - started
 
