@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,7 +43,7 @@ def test_weekly_cadence_is_seven_local_days() -> None:
     for _ in range(52):
         runs.append(next_run(2, time(18, 30), BERLIN, runs[-1]))
     days = {(b.astimezone(BERLIN).date() - a.astimezone(BERLIN).date()).days
-            for a, b in zip(runs, runs[1:], strict=False)}
+            for a, b in itertools.pairwise(runs)}
     assert days == {7}
     assert len({week_key(r, BERLIN) for r in runs}) == 53
 
