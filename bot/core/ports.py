@@ -24,6 +24,40 @@ class User:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A weekly post to one chat: community tips, or a personal digest in a private chat."""
+
+    id: int
+    platform: str
+    chat_id: str
+    chat_kind: str
+    kind: str  # "community" | "personal"
+    user_id: int | None  # the digest's owner (personal only)
+    created_by: int | None
+    weekday: int  # Monday = 0
+    local_time: str  # "HH:MM"
+    timezone: str
+    topics: tuple[str, ...]
+    active: bool
+    deactivated_reason: str | None
+    next_run_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One row of the outbox: a destination's post for one week."""
+
+    id: int
+    subscription_id: int
+    week_key: str
+    rule_id: str | None
+    status: str  # "sending" | "sent" | "failed" | "skipped"
+    error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
 class Store(Protocol):
     """Per-user data. Every write is one transaction; reads never see half a write.
 
@@ -60,6 +94,48 @@ class Store(Protocol):
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         """Everything stored about this user, as JSON-ready data."""
+        ...
+
+    # -- weekly posts ---------------------------------------------------------------------
+
+    async def save_subscription(
+        self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
+        created_by: int | None, weekday: int, local_time: str, timezone: str,
+        topics: tuple[str, ...], next_run_at: datetime,
+    ) -> Subscription:
+        """Create or replace (and reactivate) the chat's subscription of that kind."""
+        ...
+
+    async def subscriptions_for_chat(self, platform: str, chat_id: str) -> list[Subscription]: ...
+
+    async def delete_subscription(
+        self, platform: str, chat_id: str, kind: str, user_id: int | None
+    ) -> bool: ...
+
+    async def due_subscriptions(self, now: datetime, limit: int = 1000) -> list[Subscription]:
+        """Active subscriptions whose ``next_run_at`` is at or before ``now``, oldest first."""
+        ...
+
+    async def set_next_run(self, subscription_id: int, at: datetime) -> None: ...
+
+    async def deactivate_subscription(self, subscription_id: int, reason: str) -> None: ...
+
+    async def claim_delivery(
+        self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
+    ) -> int | None:
+        """Record "sending" for (subscription, week) before the send; None if already there."""
+        ...
+
+    async def finish_delivery(
+        self, delivery_id: int, status: str, now: datetime, error: str | None = None
+    ) -> None: ...
+
+    async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:
+        """Rule ids already posted to this subscription, newest first."""
+        ...
+
+    async def stale_deliveries(self, before: datetime) -> list[Delivery]:
+        """Deliveries left "sending" since before ``before`` (a crash between send and record)."""
         ...
 
     async def close(self) -> None: ...

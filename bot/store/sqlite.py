@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.ports import StoreError, User
+from bot.core.ports import Delivery, StoreError, Subscription, User
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.profile import UserSettings
 
@@ -300,6 +300,102 @@ class SqliteStore:
             ],
         }
 
+    # -- weekly posts -----------------------------------------------------------------------
+
+    async def save_subscription(
+        self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
+        created_by: int | None, weekday: int, local_time: str, timezone: str,
+        topics: tuple[str, ...], next_run_at: datetime,
+    ) -> Subscription:
+        async with self._write() as db:
+            await db.execute(
+                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND kind = ?"
+                " AND user_id IS ?", (platform, chat_id, kind, user_id),
+            )
+            async with db.execute(
+                "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
+                " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *",
+                (platform, chat_id, chat_kind, kind, user_id, created_by, weekday, local_time,
+                 timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC))),
+            ) as cur:
+                row = await cur.fetchone()
+        assert row is not None
+        return _subscription(row)
+
+    async def subscriptions_for_chat(self, platform: str, chat_id: str) -> list[Subscription]:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id",
+            (platform, chat_id),
+        ) as cur:
+            return [_subscription(r) for r in await cur.fetchall()]
+
+    async def delete_subscription(
+        self, platform: str, chat_id: str, kind: str, user_id: int | None
+    ) -> bool:
+        async with self._write() as db, db.execute(
+            "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND kind = ?"
+            " AND user_id IS ?", (platform, chat_id, kind, user_id),
+        ) as cur:
+            return cur.rowcount > 0
+
+    async def due_subscriptions(self, now: datetime, limit: int = 1000) -> list[Subscription]:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= ?"
+            " ORDER BY next_run_at, id LIMIT ?", (_iso(now), limit),
+        ) as cur:
+            return [_subscription(r) for r in await cur.fetchall()]
+
+    async def set_next_run(self, subscription_id: int, at: datetime) -> None:
+        async with self._write() as db:
+            await db.execute("UPDATE subscriptions SET next_run_at = ? WHERE id = ?",
+                             (_iso(at), subscription_id))
+
+    async def deactivate_subscription(self, subscription_id: int, reason: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE subscriptions SET active = 0, deactivated_reason = ? WHERE id = ?",
+                (reason[:500], subscription_id),
+            )
+
+    async def claim_delivery(
+        self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
+    ) -> int | None:
+        async with self._write() as db, db.execute(
+            "INSERT INTO posted_tips (subscription_id, week_key, rule_id, status, created_at)"
+            " VALUES (?, ?, ?, 'sending', ?) ON CONFLICT (subscription_id, week_key) DO NOTHING"
+            " RETURNING id", (subscription_id, week_key, rule_id, _iso(now)),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else int(row[0])
+
+    async def finish_delivery(
+        self, delivery_id: int, status: str, now: datetime, error: str | None = None
+    ) -> None:
+        if status not in ("sent", "failed", "skipped"):
+            raise ValueError(f"unknown delivery status {status!r}")
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE posted_tips SET status = ?, error = ?, sent_at = ? WHERE id = ?",
+                (status, None if error is None else error[:500],
+                 _iso(now) if status == "sent" else None, delivery_id),
+            )
+
+    async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:
+        async with self._read() as db, db.execute(
+            "SELECT rule_id FROM posted_tips WHERE subscription_id = ? AND rule_id IS NOT NULL"
+            " AND status IN ('sending', 'sent') ORDER BY created_at DESC, id DESC LIMIT ?",
+            (subscription_id, limit),
+        ) as cur:
+            return [str(r[0]) for r in await cur.fetchall()]
+
+    async def stale_deliveries(self, before: datetime) -> list[Delivery]:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM posted_tips WHERE status = 'sending' AND created_at < ? ORDER BY id",
+            (_iso(before),),
+        ) as cur:
+            return [_delivery(r) for r in await cur.fetchall()]
+
     async def close(self) -> None:
         if self._closed:
             return
@@ -320,6 +416,26 @@ def _settings(row: sqlite3.Row | None) -> UserSettings:
         timezone=row["timezone"] or defaults.timezone,
         region=row["region"],
         adult=None if row["adult"] is None else bool(row["adult"]),
+    )
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    return Subscription(
+        id=row["id"], platform=row["platform"], chat_id=row["chat_id"],
+        chat_kind=row["chat_kind"], kind=row["kind"], user_id=row["user_id"],
+        created_by=row["created_by"], weekday=row["weekday"], local_time=row["local_time"],
+        timezone=row["timezone"], topics=tuple(t for t in str(row["topics"]).split(",") if t),
+        active=bool(row["active"]), deactivated_reason=row["deactivated_reason"],
+        next_run_at=None if row["next_run_at"] is None else _dt(row["next_run_at"]),
+    )
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(
+        id=row["id"], subscription_id=row["subscription_id"], week_key=row["week_key"],
+        rule_id=row["rule_id"], status=row["status"], error=row["error"],
+        created_at=_dt(row["created_at"]),
+        sent_at=None if row["sent_at"] is None else _dt(row["sent_at"]),
     )
 
 

@@ -202,3 +202,47 @@ def test_parse_database_url(url: str, expected: Path) -> None:
 def test_unsupported_urls(url: str, fragment: str) -> None:
     with pytest.raises(StoreError, match=fragment):
         parse_database_url(url)
+
+
+async def _sub(store: Store, chat: str = "-1", kind: str = "community",
+               user_id: int | None = None, at: datetime = T0) -> object:
+    return await store.save_subscription(
+        platform="telegram", chat_id=chat, chat_kind="group", kind=kind, user_id=user_id,
+        created_by=user_id, weekday=0, local_time="10:00", timezone="Europe/Berlin",
+        topics=("trends",), next_run_at=at)
+
+
+async def test_one_subscription_per_chat_and_kind(store: Store) -> None:
+    u = await store.ensure_user("telegram", "5", "five")
+    await _sub(store)
+    await _sub(store)  # replaces, does not duplicate
+    await _sub(store, kind="personal", user_id=u.id)
+    subs = await store.subscriptions_for_chat("telegram", "-1")
+    assert sorted(s.kind for s in subs) == ["community", "personal"]
+    assert subs[0].topics == ("trends",) and subs[0].next_run_at == T0
+    assert await store.delete_subscription("telegram", "-1", "community", None)
+    assert not await store.delete_subscription("telegram", "-1", "community", None)
+
+
+async def test_due_claim_finish_and_rotation(store: Store) -> None:
+    await _sub(store, chat="a", at=T0)
+    await _sub(store, chat="b", at=T0 + timedelta(days=1))
+    due = await store.due_subscriptions(T0 + timedelta(hours=1))
+    assert [s.chat_id for s in due] == ["a"]
+    sub = due[0]
+    first = await store.claim_delivery(sub.id, "2026-W02", "rule-a", T0)
+    assert first is not None
+    assert await store.claim_delivery(sub.id, "2026-W02", "rule-b", T0) is None  # never twice
+    assert [d.id for d in await store.stale_deliveries(T0 + timedelta(minutes=5))] == [first]
+    await store.finish_delivery(first, "sent", T0)
+    assert await store.stale_deliveries(T0 + timedelta(minutes=5)) == []
+    second = await store.claim_delivery(sub.id, "2026-W03", "rule-b", T0 + timedelta(days=7))
+    assert second is not None
+    assert await store.recent_rules(sub.id, 10) == ["rule-b", "rule-a"]
+    await store.set_next_run(sub.id, T0 + timedelta(days=7))
+    assert await store.due_subscriptions(T0 + timedelta(hours=1)) == []
+    await store.deactivate_subscription(sub.id, "Forbidden: bot was blocked by the user")
+    (gone,) = [s for s in await store.subscriptions_for_chat("telegram", "a")]
+    assert not gone.active and "blocked" in (gone.deactivated_reason or "")
+    assert await store.due_subscriptions(T0 + timedelta(days=30)) != []  # only "b" is left
+    assert all(s.chat_id == "b" for s in await store.due_subscriptions(T0 + timedelta(days=30)))
