@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.core.types import Reply
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.profile import UserSettings
 
@@ -150,6 +152,38 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class DeliveryStatus(StrEnum):
+    SENT = "sent"
+    GONE = "gone"  # chat deleted, bot blocked or removed: deactivate, never retry
+    RETRY_AFTER = "retry_after"  # rate limited: wait ``retry_after`` seconds, then retry
+    TRANSIENT = "transient"  # failed before delivery (5xx, connection refused): safe to retry
+    UNKNOWN = "unknown"  # may or may not have arrived (timeout mid-request): do not resend
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    status: DeliveryStatus
+    detail: str = ""
+    retry_after: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    platform: str
+    chat_id: str
+    chat_kind: str
+
+
+class Deliverer(Protocol):
+    """How the scheduler posts on one platform (adapters implement it)."""
+
+    platform: str
+
+    async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
+        """Send ``reply`` once. ``key`` is unique per delivery (Discord uses it as the nonce)."""
+        ...
 
 
 class Adapter(Protocol):

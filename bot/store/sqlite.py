@@ -7,6 +7,7 @@ never queue behind a write and handlers do not serialise on one connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -107,11 +108,14 @@ class SqliteStore:
         """One transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
         async with self._write_lock:
             db = self._writer
-            await db.execute("BEGIN IMMEDIATE")
             try:
+                await db.execute("BEGIN IMMEDIATE")
                 yield db
             except BaseException:
-                await db.execute("ROLLBACK")
+                # Also on cancellation: aiosqlite runs queued statements in order, so this
+                # ROLLBACK follows whatever the cancelled caller had already queued.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await asyncio.shield(db.execute("ROLLBACK"))
                 raise
             await db.execute("COMMIT")
 

@@ -246,3 +246,18 @@ async def test_due_claim_finish_and_rotation(store: Store) -> None:
     assert not gone.active and "blocked" in (gone.deactivated_reason or "")
     assert await store.due_subscriptions(T0 + timedelta(days=30)) != []  # only "b" is left
     assert all(s.chat_id == "b" for s in await store.due_subscriptions(T0 + timedelta(days=30)))
+
+
+async def test_cancelled_writers_leave_no_open_transaction(store: Store) -> None:
+    u = await store.ensure_user("console", "cx", "cx")
+    for delay in (0, 0, 0.0001, 0.0005, 0.001):
+        tasks = [asyncio.create_task(store.add_snapshot(u.id, {"followers": n}, T0))
+                 for n in range(10)]
+        await asyncio.sleep(delay)
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    after = await store.add_snapshot(u.id, {"followers": 99}, T0 + timedelta(days=1))
+    assert after.followers == 99
+    latest = await store.latest_snapshot(u.id)
+    assert latest is not None and latest.followers == 99

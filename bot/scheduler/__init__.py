@@ -1,0 +1,1 @@
+"""Weekly posts: due-finding, outbox, pacing and delivery through the platforms' Deliverers."""

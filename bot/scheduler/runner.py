@@ -1,0 +1,200 @@
+"""The weekly-post loop: find what is due, claim it in the outbox, send it paced, record it.
+
+Guarantees (see README, "Weekly posts"):
+- a post is claimed in the outbox with a unique (subscription, week) key *before* sending, so a
+  restart never posts the same week twice;
+- the claim says "sending" until the platform answers, then "sent"; a crash in between leaves a
+  stale "sending" that is reported, never resent (at most once);
+- posts missed while the bot was down go out once on start within the grace window, otherwise
+  the subscription moves on to its next week;
+- a destination that is gone (blocked, deleted, no access) is deactivated with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from aiolimiter import AsyncLimiter
+
+from bot.core.ports import (
+    Clock,
+    Deliverer,
+    DeliveryStatus,
+    Destination,
+    Store,
+    Subscription,
+)
+from bot.core.types import Reply
+from bot.domain.schedule import due_run, next_run
+
+log = logging.getLogger(__name__)
+
+#: Messages a second the fan-out may use per platform. Below the platforms' limits
+#: (Telegram about 30/s, Discord 50/s global) so interactive replies keep headroom.
+DEFAULT_PACE = {"telegram": 25.0, "discord": 40.0, "console": 1000.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    reply: Reply
+    rule_id: str | None
+
+
+Composer = Callable[[Subscription, datetime], Awaitable[Composed | None]]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass
+class RunReport:
+    sent: int = 0
+    skipped_late: int = 0
+    already_done: int = 0
+    deactivated: int = 0
+    failed: int = 0
+    nothing_to_post: int = 0
+    stale: list[int] = field(default_factory=list)
+
+
+def _when(sub: Subscription) -> tuple[time, ZoneInfo]:
+    hour, minute = (int(p) for p in sub.local_time.split(":"))
+    return time(hour, minute), ZoneInfo(sub.timezone)
+
+
+class WeeklyPoster:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        deliverers: Mapping[str, Deliverer],
+        compose: Composer,
+        *,
+        grace: timedelta = timedelta(hours=12),
+        pace: Mapping[str, float] | None = None,
+        max_attempts: int = 4,
+        concurrency: int = 8,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.deliverers = dict(deliverers)
+        self.compose = compose
+        self.grace = grace
+        self.max_attempts = max_attempts
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        rates = {**DEFAULT_PACE, **(pace or {})}
+        self._limiters = {p: AsyncLimiter(rates.get(p, 20.0), 1.0) for p in self.deliverers}
+        self._slots = {p: asyncio.Semaphore(concurrency) for p in self.deliverers}
+        self._paused_until: dict[str, float] = {}
+
+    async def run_due(self, *, dry_run: bool = False) -> RunReport:
+        """Send everything due now (bounded concurrency per platform)."""
+        now = self.clock.now()
+        report = RunReport()
+        stale = await self.store.stale_deliveries(now - timedelta(minutes=10))
+        for delivery in stale:
+            log.warning("delivery %s (subscription %s, %s) was left 'sending' by a crash; "
+                        "not resending it", delivery.id, delivery.subscription_id,
+                        delivery.week_key)
+        report.stale = [d.id for d in stale]
+        while True:
+            due = await self.store.due_subscriptions(now, limit=500)
+            due = [s for s in due if s.platform in self.deliverers]
+            if not due:
+                return report
+            if dry_run:
+                for sub in due:
+                    report.sent += 1
+                    log.info("would post to %s %s", sub.platform, sub.chat_id)
+                return report
+            await asyncio.gather(*(self._one(sub, now, report) for sub in due))
+
+    async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
+        at, tz = _when(sub)
+        due = due_run(sub.weekday, at, tz, now, self.grace, None)
+        if due is None:
+            report.skipped_late += 1
+            await self.store.set_next_run(sub.id, next_run(sub.weekday, at, tz, now))
+            return
+        following = next_run(sub.weekday, at, tz, due.run_at)
+        composed = await self.compose(sub, now)
+        if composed is None:
+            report.nothing_to_post += 1
+            await self.store.set_next_run(sub.id, following)
+            return
+        async with self._slots[sub.platform]:
+            await self._wait_if_paused(sub.platform)
+            await self._limiters[sub.platform].acquire()
+            # Claim right before the first attempt, so a crash can strand at most the few
+            # posts that are in flight (reported as stale, never resent).
+            claim = await self.store.claim_delivery(sub.id, due.week, composed.rule_id, now)
+            if claim is None:
+                report.already_done += 1
+                await self.store.set_next_run(sub.id, following)
+                return
+            status, detail = await self._send(sub, composed.reply, f"weekly-{claim}")
+        if status is DeliveryStatus.SENT:
+            await self.store.finish_delivery(claim, "sent", self.clock.now())
+            report.sent += 1
+        elif status is DeliveryStatus.GONE:
+            await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
+            await self.store.deactivate_subscription(sub.id, detail)
+            report.deactivated += 1
+            log.info("deactivated subscription %s: %s", sub.id, detail)
+        else:
+            await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
+            report.failed += 1
+            log.warning("weekly post to %s %s failed: %s", sub.platform, sub.chat_id, detail)
+        await self.store.set_next_run(sub.id, following)
+
+    async def _send(self, sub: Subscription, reply: Reply, key: str) -> tuple[DeliveryStatus, str]:
+        """Attempt the delivery; the caller already holds a rate-limiter slot for attempt 1."""
+        deliverer = self.deliverers[sub.platform]
+        destination = Destination(sub.platform, sub.chat_id, sub.chat_kind)
+        detail = ""
+        for attempt in range(self.max_attempts):
+            if attempt:
+                await self._wait_if_paused(sub.platform)
+                await self._limiters[sub.platform].acquire()
+            try:
+                result = await deliverer.deliver(destination, reply, key)
+            except Exception as exc:  # an adapter bug must not stop the whole fan-out
+                log.exception("deliverer for %s raised", sub.platform)
+                return DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc}"
+            detail = result.detail
+            if result.status is DeliveryStatus.RETRY_AFTER:
+                # Pause the whole sender for this platform, as the platform asked.
+                self._paused_until[sub.platform] = (
+                    asyncio.get_running_loop().time() + max(result.retry_after, 0.0))
+                continue
+            if result.status is DeliveryStatus.TRANSIENT and attempt + 1 < self.max_attempts:
+                await self._sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + self._rng.random()))
+                continue
+            return result.status, detail
+        return DeliveryStatus.TRANSIENT, detail or "gave up after retries"
+
+    async def _wait_if_paused(self, platform: str) -> None:
+        until = self._paused_until.get(platform)
+        if until is None:
+            return
+        delay = until - asyncio.get_running_loop().time()
+        if delay > 0:
+            await self._sleep(delay)
+
+    async def serve(self, stop: asyncio.Event, *, poll_seconds: float = 30.0) -> None:
+        """Run until ``stop`` is set: check what is due every ``poll_seconds``."""
+        while not stop.is_set():
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("weekly posts: run failed; will try again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)

@@ -1,0 +1,185 @@
+"""The weekly poster with a controlled clock, a real SQLite store and a recording deliverer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.ports import DeliveryResult, DeliveryStatus, Destination, Store, Subscription
+from bot.core.types import Reply
+from bot.domain.schedule import next_run
+from bot.scheduler.runner import Composed, WeeklyPoster
+from bot.store import open_store
+from tests.auxil.clock import FakeClock
+from tests.auxil.deliverer import RecordingDeliverer
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY_10 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Monday 10:00 in Berlin
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    s = await open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    yield s
+    await s.close()
+
+
+async def compose(sub: Subscription, now: datetime) -> Composed:
+    return Composed(Reply("start", {"name": sub.chat_id, "commands": []}), f"rule-{sub.id}")
+
+
+async def no_sleep(_: float) -> None:
+    return None
+
+
+async def subscribe(store: Store, chat: str, *, weekday: int = 0, at: str = "10:00",
+                    tz: str = "Europe/Berlin", now: datetime) -> Subscription:
+    hour, minute = map(int, at.split(":"))
+    return await store.save_subscription(
+        platform="telegram", chat_id=chat, chat_kind="group", kind="community", user_id=None,
+        created_by=None, weekday=weekday, local_time=at, timezone=tz, topics=(),
+        next_run_at=next_run(weekday, time(hour, minute), ZoneInfo(tz), now))
+
+
+def poster(store: Store, clock: FakeClock, deliverer: RecordingDeliverer,
+           **kw: object) -> WeeklyPoster:
+    return WeeklyPoster(store, clock, {"telegram": deliverer}, compose, sleep=no_sleep,
+                        **kw)  # type: ignore[arg-type]
+
+
+async def test_posts_once_a_week_at_local_time(store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(days=1))
+    rec = RecordingDeliverer()
+    await subscribe(store, "-100", now=clock.now())
+    p = poster(store, clock, rec)
+    assert (await p.run_due()).sent == 0  # Sunday: nothing due
+    clock.current = MONDAY_10 - timedelta(seconds=1)
+    assert (await p.run_due()).sent == 0
+    clock.current = MONDAY_10 + timedelta(seconds=30)
+    assert (await p.run_due()).sent == 1
+    assert (await p.run_due()).sent == 0  # same week: never twice
+    clock.current = MONDAY_10 + timedelta(days=7, seconds=30)
+    assert (await p.run_due()).sent == 1
+    assert rec.chats() == ["-100", "-100"]
+
+
+async def test_missed_post_sent_within_grace_else_skipped(store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(days=1))
+    rec = RecordingDeliverer()
+    await subscribe(store, "late", now=clock.now())
+    await subscribe(store, "very-late", weekday=6, at="09:00", now=clock.now() - timedelta(days=1))
+    clock.current = MONDAY_10 + timedelta(hours=11)  # bot was down since before both
+    report = await poster(store, clock, rec).run_due()
+    assert rec.chats() == ["late"]  # Monday 10:00 is 11 h ago; Sunday 09:00 is 36 h ago
+    assert report.skipped_late == 1
+    (sub,) = await store.subscriptions_for_chat("telegram", "very-late")
+    assert sub.next_run_at is not None and sub.next_run_at > clock.now()
+
+
+class StopsAt(RecordingDeliverer):
+    """The process dies at call ``n``: before the platform got it, or after (not recorded)."""
+
+    def __init__(self, n: int, *, after_send: bool) -> None:
+        super().__init__()
+        self.n, self.after_send = n, after_send
+        self.reached = asyncio.Event()
+
+    async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
+        if self.calls + 1 == self.n:
+            self.calls += 1
+            if self.after_send:
+                self.sent.append((destination, reply, key))
+            self.reached.set()
+            await asyncio.Event().wait()  # killed here
+        return await super().deliver(destination, reply, key)
+
+
+@pytest.mark.parametrize("after_send", [False, True])
+async def test_restart_mid_batch_never_posts_twice(store: Store, after_send: bool) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    for n in range(20):
+        await subscribe(store, f"chat{n}", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    first = StopsAt(11, after_send=after_send)
+    p1 = WeeklyPoster(store, clock, {"telegram": first}, compose, sleep=no_sleep,
+                      concurrency=1)
+    task = asyncio.create_task(p1.run_due())
+    await first.reached.wait()
+    task.cancel()  # the process is killed mid-batch
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    second = RecordingDeliverer()
+    clock.advance(minutes=20)
+    report = await poster(store, clock, second).run_due()
+    delivered = first.chats() + second.chats()
+    assert len(delivered) == len(set(delivered))  # nobody got two posts
+    assert len(report.stale) == 1  # the post in flight is reported, not resent
+    assert len(second.chats()) == 9
+    # Killed after the platform accepted it: every chat got exactly one post.
+    assert len(set(delivered)) == (20 if after_send else 19)
+
+
+async def test_gone_destination_is_deactivated_with_reason(store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    await subscribe(store, "blocked", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    rec = RecordingDeliverer(script=lambda d, n: DeliveryResult(
+        DeliveryStatus.GONE, "Forbidden: bot was blocked by the user"))
+    report = await poster(store, clock, rec).run_due()
+    assert report.deactivated == 1 and rec.calls == 1
+    (sub,) = await store.subscriptions_for_chat("telegram", "blocked")
+    assert not sub.active and sub.deactivated_reason == "Forbidden: bot was blocked by the user"
+    clock.advance(days=7)
+    await poster(store, clock, rec).run_due()
+    assert rec.calls == 1  # never retried
+
+
+async def test_rate_limit_pauses_then_retries_once(store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    await subscribe(store, "busy", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    rec = RecordingDeliverer(script=lambda d, n: DeliveryResult(
+        DeliveryStatus.RETRY_AFTER, "429", retry_after=0.01) if n == 1 else None)
+    report = await poster(store, clock, rec).run_due()
+    assert report.sent == 1 and rec.calls == 2 and rec.chats() == ["busy"]
+
+
+async def test_transient_errors_back_off_and_give_up(store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    await subscribe(store, "flaky", now=clock.now())
+    await subscribe(store, "down", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    rec = RecordingDeliverer(script=lambda d, n: (
+        DeliveryResult(DeliveryStatus.TRANSIENT, "502 Bad Gateway")
+        if d.chat_id == "down" or n <= 2 else None))
+    report = await poster(store, clock, rec, max_attempts=3).run_due()
+    assert rec.chats() == ["flaky"]
+    assert report.sent == 1 and report.failed == 1
+    (down,) = await store.subscriptions_for_chat("telegram", "down")
+    assert down.active  # a flaky platform is not a gone destination
+
+
+async def test_unknown_outcome_is_not_resent(store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    await subscribe(store, "timeout", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    rec = RecordingDeliverer(script=lambda d, n: DeliveryResult(DeliveryStatus.UNKNOWN,
+                                                                "read timeout"))
+    report = await poster(store, clock, rec).run_due()
+    assert rec.calls == 1 and report.failed == 1
+
+
+async def test_dry_run_sends_nothing(store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    await subscribe(store, "x", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    rec = RecordingDeliverer()
+    report = await poster(store, clock, rec).run_due(dry_run=True)
+    assert report.sent == 1 and rec.calls == 0
+    assert (await poster(store, clock, rec).run_due()).sent == 1
