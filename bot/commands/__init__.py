@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import basics, metrics, privacy, settings
+from bot.commands import basics, metrics, privacy, settings, subscriptions
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, settings, privacy)
+MODULES = (basics, metrics, settings, privacy, subscriptions)
 
 
 def build_registry() -> Registry:
