@@ -16,8 +16,6 @@ from bot.core.registry import ArgSpec, ArgType
 
 #: Longest argument string accepted (a guard against floods and pasted essays).
 MAX_ARGS_LENGTH = 500
-#: Longest single text value (timezone names are the longest legitimate ones).
-MAX_TEXT_LENGTH = 64
 
 
 class ArgError(ValueError):
@@ -187,8 +185,8 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             return False
         raise ArgError(f"{spec.name} must be yes or no (you typed '{text}').", arg=spec.name,
                        example=spec.example_value)
-    if len(text) > MAX_TEXT_LENGTH:
-        raise ArgError(f"{spec.name} is too long (at most {MAX_TEXT_LENGTH} characters).",
+    if len(text) > spec.max_length:
+        raise ArgError(f"{spec.name} is too long (at most {spec.max_length} characters).",
                        arg=spec.name, example=spec.example_value)
     if spec.type is ArgType.CHOICE:
         low = text.lower()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -23,6 +23,14 @@ class User:
     platform: str
     platform_user_id: str
     display_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    metric: str  # a metric name, or "income" (monthly, in USD)
+    target: float
+    deadline: date | None
     created_at: datetime
 
 
@@ -89,6 +97,21 @@ class Store(Protocol):
     async def get_settings(self, user_id: int) -> UserSettings: ...
 
     async def update_settings(self, user_id: int, changes: Mapping[str, Any]) -> UserSettings: ...
+
+    async def set_goal(
+        self, user_id: int, metric: str, target: float, deadline: date | None, now: datetime
+    ) -> Goal: ...
+
+    async def goals(self, user_id: int) -> list[Goal]: ...
+
+    async def clear_goals(self, user_id: int) -> int: ...
+
+    async def import_snapshots(
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]]
+    ) -> int:
+        """Insert dated partial snapshots in ONE transaction (all or nothing), merging each with
+        the snapshot before it in time; return how many rows were written."""
+        ...
 
     async def forget_user(self, user_id: int) -> int:
         """Delete every row about this user in every table; return how many rows went."""

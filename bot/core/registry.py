@@ -46,6 +46,7 @@ class ArgSpec:
     positional: bool = False
     required: bool = False
     normalize: Callable[[str], Any] | None = None  # TEXT: returns the value or raises ValueError
+    max_length: int = 64  # TEXT: longest accepted value
 
     @property
     def example_value(self) -> str:

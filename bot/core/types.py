@@ -36,6 +36,13 @@ def _now() -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     platform: Platform
     user_id: str
@@ -48,13 +55,7 @@ class Request:
     locale: str = "en"
     received_at: datetime = field(default_factory=_now)
     event_id: str | None = None  # the platform's update / interaction id, for logs
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    filename: str
-    content_type: str
-    data: bytes
+    attachments: tuple[Attachment, ...] = ()  # files sent with the command (e.g. a CSV)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.core.ports import Delivery, StoreError, Subscription, User
+from bot.core.ports import Delivery, Goal, StoreError, Subscription, User
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.profile import UserSettings
 
@@ -249,6 +249,71 @@ class SqliteStore:
             )
         return UserSettings(**merged)
 
+    # -- goals ------------------------------------------------------------------------------
+
+    async def set_goal(
+        self, user_id: int, metric: str, target: float, deadline: date | None, now: datetime
+    ) -> Goal:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, metric) DO UPDATE SET"
+                " target = excluded.target, deadline = excluded.deadline,"
+                " created_at = excluded.created_at",
+                (user_id, metric, target, None if deadline is None else deadline.isoformat(),
+                 _iso(now)),
+            )
+        return Goal(metric, target, deadline, now.astimezone(UTC))
+
+    async def goals(self, user_id: int) -> list[Goal]:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM goals WHERE user_id = ? ORDER BY created_at, metric", (user_id,)
+        ) as cur:
+            return [_goal(r) for r in await cur.fetchall()]
+
+    async def clear_goals(self, user_id: int) -> int:
+        async with self._write() as db, db.execute(
+            "DELETE FROM goals WHERE user_id = ?", (user_id,)
+        ) as cur:
+            return max(cur.rowcount, 0)
+
+    # -- import -----------------------------------------------------------------------------
+
+    async def import_snapshots(
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]]
+    ) -> int:
+        if not rows:
+            return 0
+        ordered = sorted(rows, key=lambda r: r[0])
+        async with self._write() as db:
+            async with db.execute(
+                "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,)
+            ) as cur:
+                existing = [_snapshot(r) for r in await cur.fetchall()]
+            # Merge in time order with what is already stored, so every row carries forward
+            # the values known at its date; then rewrite this user's rows in one go.
+            Row = tuple[datetime, dict[str, float | None], bool]
+            incoming: list[Row] = [(t, dict(v), True) for t, v in ordered]
+            current: list[Row] = [(s.taken_at, {k: s.values()[k] for k in s.given}, False)
+                                  for s in existing]
+            timeline = sorted(current + incoming, key=lambda r: (r[0], r[2]))
+            merged: list[MetricSnapshot] = []
+            base = MetricSnapshot.empty(timeline[0][0])
+            for taken_at, changes, _new in timeline:
+                clean = {k: float(v) for k, v in changes.items() if v is not None}
+                if not clean:
+                    continue
+                base = base.merged(clean, taken_at)
+                merged.append(base)
+            await db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
+            await db.executemany(
+                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
+                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
+                [(user_id, _iso(s.taken_at), *(getattr(s, n) for n in METRIC_NAMES),
+                  ",".join(sorted(s.given))) for s in merged],
+            )
+        return len(ordered)
+
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
@@ -263,6 +328,7 @@ class SqliteStore:
                 "DELETE FROM subscriptions WHERE user_id = ?",
                 "DELETE FROM snapshots WHERE user_id = ?",
                 "DELETE FROM user_settings WHERE user_id = ?",
+                "DELETE FROM goals WHERE user_id = ?",
                 "DELETE FROM users WHERE id = ?",
             ):
                 async with db.execute(sql, (user_id,)) as cur:
@@ -286,6 +352,10 @@ class SqliteStore:
                 "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
             ) as cur:
                 settings_row = await cur.fetchone()
+            async with db.execute(
+                "SELECT * FROM goals WHERE user_id = ? ORDER BY metric", (user_id,)
+            ) as cur:
+                goal_rows = await cur.fetchall()
         settings = _settings(settings_row)
         return {
             "user": None if user is None else {
@@ -298,6 +368,8 @@ class SqliteStore:
                  "typed": [g for g in str(s["given"]).split(",") if g]}
                 for s in snaps
             ],
+            "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
+                      for g in goal_rows],
             "subscriptions": [
                 {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
                 for s in subs
@@ -431,6 +503,14 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         timezone=row["timezone"], topics=tuple(t for t in str(row["topics"]).split(",") if t),
         active=bool(row["active"]), deactivated_reason=row["deactivated_reason"],
         next_run_at=None if row["next_run_at"] is None else _dt(row["next_run_at"]),
+    )
+
+
+def _goal(row: sqlite3.Row) -> Goal:
+    return Goal(
+        metric=row["metric"], target=row["target"],
+        deadline=None if row["deadline"] is None else date.fromisoformat(row["deadline"]),
+        created_at=_dt(row["created_at"]),
     )
 
 

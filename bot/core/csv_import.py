@@ -1,0 +1,148 @@
+"""Read a CSV of dated metrics into snapshots: every bad row reported by line, nothing partial.
+
+Format: a header row with ``date`` and any metric names (or their aliases), then one row per
+date. Dates are ``YYYY-MM-DD`` (or ISO date-times). Values are read by the same parser as chat
+commands, so ``12k``, ``12,000`` and ``4.5%`` work. Empty cells mean "not known that day".
+Duplicate dates: the later row in the file wins (reported in the preview).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.core.args import ArgError, parse_number
+from bot.core.registry import ArgSpec, metric_args
+
+MAX_ROWS = 5_000
+MAX_BYTES = 2_000_000
+MAX_ERRORS = 20
+
+
+class ImportError_(ValueError):
+    """The whole file is unusable (encoding, empty, no date column)."""
+
+
+@dataclass
+class ImportPlan:
+    rows: list[tuple[datetime, dict[str, float]]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    duplicates: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def first(self) -> datetime | None:
+        return self.rows[0][0] if self.rows else None
+
+    @property
+    def last(self) -> datetime | None:
+        return self.rows[-1][0] if self.rows else None
+
+
+def _specs() -> dict[str, ArgSpec]:
+    out: dict[str, ArgSpec] = {}
+    for spec in metric_args(first_positional=False):
+        out[spec.name] = spec
+        for alias in spec.aliases:
+            out.setdefault(alias, spec)
+    return out
+
+
+def _parse_date(text: str) -> datetime:
+    t = text.strip()
+    try:
+        if len(t) == 10:
+            return datetime.combine(date.fromisoformat(t), time(12), tzinfo=UTC)
+        moment = datetime.fromisoformat(t)
+    except ValueError:
+        raise ValueError(f"'{t}' is not a date; use YYYY-MM-DD, e.g. 2026-03-01") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportError_("The file is UTF-16; save it as CSV UTF-8 and try again.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(
+            f"The file is not UTF-8 text (byte {exc.start + 1}); save it as CSV UTF-8."
+        ) from None
+    if "\x00" in text:
+        raise ImportError_("The file is not a text CSV file.")
+    return text
+
+
+def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
+    """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows."""
+    text = decode(data)
+    if not text.strip():
+        raise ImportError_("The file is empty.")
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = next(reader, [])
+    names = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
+    if "date" not in names:
+        raise ImportError_("The first row must name the columns, with a 'date' column, e.g. "
+                           "date,followers,views")
+    specs = _specs()
+    unknown = [h for h in names if h != "date" and h not in specs]
+    if unknown:
+        raise ImportError_(f"Line 1: unknown column(s): {', '.join(unknown)}. Known: "
+                           f"{', '.join(s for s in specs if s == specs[s].name)}.")
+    plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
+    by_date: dict[datetime, dict[str, float]] = {}
+    latest_allowed = now + timedelta(days=1)
+    for line_no, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(names):
+            plan.errors.append(f"line {line_no}: {len(row)} cells for {len(names)} columns")
+            continue
+        values: dict[str, float] = {}
+        when: datetime | None = None
+        problem = None
+        for name, cell in zip(names, row, strict=False):
+            if not cell.strip():
+                continue
+            try:
+                if name == "date":
+                    when = _parse_date(cell)
+                else:
+                    values[specs[name].name] = parse_number(cell, specs[name])
+            except (ArgError, ValueError) as exc:
+                problem = f"line {line_no}: {name}: {exc}"
+                break
+        if problem is None and when is None:
+            problem = f"line {line_no}: the date is missing"
+        elif problem is None and when is not None and when > latest_allowed:
+            problem = f"line {line_no}: {when.date()} is in the future"
+        elif problem is None and not values:
+            problem = f"line {line_no}: no values"
+        if problem is not None:
+            plan.errors.append(problem)
+        elif when is not None:
+            if when in by_date:
+                plan.duplicates += 1
+            by_date[when] = values  # a later row for the same date wins
+        if len(plan.errors) >= MAX_ERRORS:
+            plan.errors.append("… stopped after 20 problems")
+            break
+        if len(by_date) > MAX_ROWS:
+            raise ImportError_(f"The file has more than {MAX_ROWS:,} rows.")
+    plan.rows = sorted(by_date.items())
+    if not plan.rows and not plan.errors:
+        raise ImportError_("The file has a header but no rows.")
+    return plan

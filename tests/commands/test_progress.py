@@ -1,0 +1,153 @@
+"""/progress charts, /goal projections and /import through the console, on a real store."""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.core.csv_import import ImportError_, parse_csv
+from bot.render.charts import ChartSpec, build_figure, render_png, sparkline
+from tests.auxil.clock import FakeClock
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+async def log_weekly(console: ConsoleAdapter, clock: FakeClock, values: list[int]) -> None:
+    clock.current = NOW - timedelta(weeks=len(values))
+    for v in values:
+        await console.ask(f"/log followers={v} views={v * 4} likes={v // 3}")
+        clock.advance(weeks=1)
+
+
+async def test_progress_chart_matches_stored_data(console: ConsoleAdapter,
+                                                  clock: FakeClock) -> None:
+    await log_weekly(console, clock, [1000, 1400, 1800, 2500])
+    result = await console.ask("/progress followers all")
+    assert result.ok, result.text
+    assert "Followers over all: 1k → 2.5k (+1.5k), 4 logs" in result.text
+    (png,) = [r for r in result.replies[0].attachments]
+    assert png.content_type == "image/png"
+    assert png_size(png.data) == (960, 540)
+    assert result.files[0].read_bytes() == png.data
+    assert "▁" in result.text and "█" in result.text
+
+
+def test_figure_data_is_the_series_and_the_goal_line() -> None:
+    points = [(NOW + timedelta(days=i), float(v)) for i, v in enumerate([5, 7, 6, 9])]
+    fig = build_figure(ChartSpec("t", "Followers", points, lines=[("goal 10", 10.0)]))
+    (ax,) = fig.axes
+    series, goal = ax.get_lines()
+    assert list(series.get_ydata()) == [5, 7, 6, 9]
+    assert list(goal.get_ydata()) == [10, 10]
+    assert ax.yaxis.get_major_formatter()(12_300, 0) == "12.3k"
+    assert png_size(render_png(ChartSpec("t", "x", points)))[0] == 960
+
+
+def test_sparkline() -> None:
+    assert sparkline([1, 2, 3]) == "▁▅█"
+    assert sparkline([4, 4]) == "▄▄"
+    assert len(sparkline(list(range(500)))) == 24
+
+
+async def test_progress_needs_two_logs(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=10")
+    result = await console.ask("/progress")
+    assert result.ok and "at least two logs" in result.text and not result.files
+    bad = await console.ask("/progress subscribers")
+    assert not bad.ok and "metric must be one of" in bad.text
+
+
+async def test_goal_projection_and_deadline(console: ConsoleAdapter, clock: FakeClock) -> None:
+    await log_weekly(console, clock, [1000 + 500 * i for i in range(8)])  # now 4,500, +500/wk
+    result = await console.ask("/goal followers=10k by=2027-01-04")
+    assert result.ok, result.text
+    assert "Followers: 10k (now 4.5k)" in result.text
+    # 5,500 to go at +500 a week from the last log (2026-10-26): 11 weeks.
+    assert "+500 a week" in result.text and "around 2027-01-11" in result.text
+    assert "by 2027-01-04 you need about 615 a week" in result.text
+    shown = await console.ask("/goal")
+    assert "Followers: 10k" in shown.text
+    assert "cleared" in (await console.ask("/goal clear")).text
+    assert "no goals yet" in (await console.ask("/goal")).text
+
+
+async def test_goal_bad_input(console: ConsoleAdapter) -> None:
+    assert "not in the future" in (await console.ask("/goal followers=10k by=2020-01-01")).text
+    assert "Say which number" in (await console.ask("/goal by=2027-01-01")).text
+    assert "is not a date" in (await console.ask("/goal followers=1k by=soon")).text
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+async def test_import_preview_then_confirm(console: ConsoleAdapter, tmp_path: Path) -> None:
+    csv = write(tmp_path, "h.csv", b"date,followers,views,likes\n"
+                b"2026-09-01,1k,4k,300\n2026-09-08,1.2k,5k,\n2026-09-08,1.3k,,\n"
+                b"2026-09-15,\"1,500\",6k,400\n")
+    preview = await console.ask(f"/import path={csv}")
+    assert preview.ok, preview.text
+    assert "3 days from 2026-09-01 to 2026-09-15" in preview.text
+    assert "1 date appears twice; the later row is kept" in preview.text
+    assert "Nothing is written yet" in preview.text
+    assert "I don't have any numbers" in (await console.ask("/stats")).text
+    done = await console.ask(f"/import path={csv} confirm")
+    assert done.ok and "Imported 3 days" in done.text
+    stats = await console.ask("/stats")
+    assert "Followers: 1.5k" in stats.text and "3 snapshots stored" in stats.text
+    chart = await console.ask("/progress followers all")
+    assert "1k → 1.5k" in chart.text
+
+
+async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: Path) -> None:
+    csv = write(tmp_path, "bad.csv", b"date,followers\n2026-09-01,1k\n2026-13-01,2k\n"
+                b"2026-09-03,-5\n2026-09-04,1e15\n")
+    result = await console.ask(f"/import path={csv} confirm")
+    assert not result.ok
+    assert "line 3: date: '2026-13-01' is not a date" in result.text
+    assert "line 4: followers: followers can't be negative" in result.text
+    assert "line 5: followers" in result.text and "too large" in result.text
+    assert "I don't have any numbers" in (await console.ask("/stats")).text
+
+
+@pytest.mark.parametrize(("data", "fragment"), [
+    (b"", "The file is empty"),
+    (b"followers\n12\n", "'date' column"),
+    (b"date,subs\n2026-01-01,1\n", r"unknown column\(s\): subs"),
+    ("date,followers\n2026-01-01,1\n".encode("utf-16"), "UTF-16"),
+    ("date,followers\n2026-01-01,1k\ncafé\n".encode("latin-1"), "not UTF-8"),
+    (b"date,followers\n", "header but no rows"),
+])
+def test_unusable_files(data: bytes, fragment: str) -> None:
+    with pytest.raises(ImportError_, match=fragment):
+        parse_csv(data, now=NOW)
+
+
+def test_import_semicolons_and_future_dates() -> None:
+    plan = parse_csv(b"date;followers\n2026-01-01;12 000\n2030-01-01;5\n", now=NOW)
+    assert plan.rows[0][1] == {"followers": 12_000}
+    assert plan.errors == ["line 3: 2030-01-01 is in the future"]
+
+
+async def test_import_path_is_console_only(app: object) -> None:
+    from bot.core.types import Platform
+    from bot.render.formats import Format
+    from bot.runtime import App
+    from tests.auxil.requests import make_request
+
+    assert isinstance(app, App)
+    replies = await app.dispatcher.handle(
+        make_request("import", "path=/etc/passwd", platform=Platform.TELEGRAM))
+    assert "as an attachment" in app.renderer.render(replies[0], Format.PLAIN)
