@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher, RateLimit
 from bot.core.ports import Clock, SystemClock
+from bot.domain.rates import load_rates
 from bot.render.environment import Renderer
 from bot.runtime import App
 from bot.store import open_store
@@ -22,7 +23,8 @@ __all__ = ["App", "build_app", "load_services", "running"]
 
 def load_services(settings: Settings) -> Services:
     """Load and validate the data files in ``strategies/``; a bad file fails here, at start."""
-    return Services()
+    rates = load_rates(settings.strategies_dir / "rates")
+    return Services(rates=rates)
 
 
 async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from bot.commands import basics, metrics, privacy, progress, settings, subscriptions
+from bot.commands import (
+    basics,
+    estimate,
+    metrics,
+    privacy,
+    progress,
+    settings,
+    subscriptions,
+)
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, progress, settings, privacy, subscriptions)
+MODULES = (basics, metrics, estimate, progress, settings, privacy, subscriptions)
 
 
 def build_registry() -> Registry:

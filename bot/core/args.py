@@ -283,7 +283,14 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             raise ArgError(f"{named.name} needs a value, e.g. {named.example}.",
                            arg=named.name, example=named.example_value)
         target = next((s for s in positional if s.name not in values), None)
+        if target is not None and target.is_numeric and re.fullmatch(r"[A-Za-z_-]+", token):
+            target = None  # a word where a number goes: say we don't know the word
         if target is None:
+            words = list(flags) + [s.name for s in specs]
+            close = difflib.get_close_matches(token.lower(), words, n=1, cutoff=0.75)
+            if close:
+                raise ArgError(f"I don't know what '{token}' means here. Did you mean "
+                               f"'{close[0]}'?")
             hint = _usage_hint(specs, command)
             raise ArgError(f"I don't know what '{token}' means here. {hint}")
         put(target, parse_value(token, target))

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core.ports import Clock, Store, User
 from bot.core.registry import Registry
 from bot.core.types import Request
+from bot.domain.rates import RateTables
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     """Data loaded once at start and shared by handlers (pure, read-only)."""
 
-    currencies: frozenset[str] = frozenset({"USD"})
-    rates: Any = None  # bot.domain.rates.RateTables once loaded
+    rates: RateTables
     catalogue: Any = None  # bot.domain.rules.Catalogue once loaded
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        return frozenset(self.rates.currencies.per_eur)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,244 @@
+"""Rate tables for the estimator, loaded from ``strategies/rates/*.toml`` and validated at start.
+
+Every figure carries its source and date. A malformed file fails at load with
+``file:line: field: problem`` (see :mod:`bot.domain.datafiles`).
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.domain.datafiles import DataFileError, load_toml
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(Strict):
+    source: str = Field(min_length=3)
+    date: str = Field(min_length=4)
+
+
+class Figure(Sourced):
+    """A low / typical / high range."""
+
+    low: float = Field(ge=0)
+    typical: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Figure:
+        if not self.low <= self.typical <= self.high:
+            raise ValueError(f"low ≤ typical ≤ high must hold ({self.low}, {self.typical}, "
+                             f"{self.high})")
+        return self
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return self.low, self.typical, self.high
+
+
+class Fact(Sourced, Generic[T]):
+    value: T
+
+
+class CreatorRewardsEligibility(Strict):
+    followers: Fact[int]
+    views_30d: Fact[int]
+    min_video_seconds: Fact[int]
+    adult: Fact[bool]
+    regions: Fact[list[str]]
+    followers_by_region: Fact[dict[str, int]]
+
+
+class CreatorRewardsRates(Strict):
+    rpm_usd: Figure
+    qualified_share: Figure
+
+
+class CreatorRewards(Strict):
+    name: str
+    formula: str
+    eligibility: CreatorRewardsEligibility
+    rates: CreatorRewardsRates
+
+
+class Tier(Strict):
+    name: str
+    label: str
+    below: int | None = None
+    price: Figure
+
+
+class BrandEligibility(Strict):
+    followers: Fact[int]
+
+
+class BrandRates(Strict):
+    cpm_usd: Figure
+    deals_per_month: Figure
+    engagement_factor: Figure
+    unknown_engagement: Figure
+
+
+def _check_tiers(tiers: list[Any]) -> None:
+    bounds = [t.below for t in tiers]
+    if not tiers or bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+        raise ValueError("every tier but the last needs `below`; the last has none")
+    if any(a >= b for a, b in pairwise(bounds[:-1])):
+        raise ValueError("tiers must be in increasing order of `below`")
+
+
+class BrandDeals(Strict):
+    name: str
+    formula: str
+    eligibility: BrandEligibility
+    rates: BrandRates
+    tiers: list[Tier]
+
+    @model_validator(mode="after")
+    def _tiers(self) -> BrandDeals:
+        _check_tiers(self.tiers)
+        return self
+
+    def tier(self, followers: float) -> Tier:
+        for t in self.tiers:
+            if t.below is None or followers < t.below:
+                return t
+        return self.tiers[-1]
+
+
+class LiveEligibility(Strict):
+    followers: Fact[int]
+    adult: Fact[bool]
+
+
+class LiveRates(Strict):
+    diamond_usd: Figure
+    gifts_per_viewer_hour_usd: Figure
+    creator_share: Figure
+
+
+class LiveGifts(Strict):
+    name: str
+    formula: str
+    eligibility: LiveEligibility
+    rates: LiveRates
+
+
+class AffiliateEligibility(Strict):
+    followers: Fact[int]
+    full_access_followers: Fact[int]
+    adult: Fact[bool]
+    regions: Fact[list[str]]
+
+
+class AffiliateRates(Strict):
+    product_video_share: Figure
+    click_through: Figure
+    conversion: Figure
+    order_value_usd: Figure
+    commission: Figure
+
+
+class Affiliate(Strict):
+    name: str
+    formula: str
+    eligibility: AffiliateEligibility
+    rates: AffiliateRates
+
+
+class OwnProductRates(Strict):
+    product_video_share: Figure
+    click_through: Figure
+    conversion: Figure
+    price_usd: Figure
+    margin: Figure
+
+
+class OwnProducts(Strict):
+    name: str
+    formula: str
+    rates: OwnProductRates
+
+
+class BenchmarkTier(Strict):
+    label: str
+    below: int | None = None
+    rate: float = Field(gt=0, lt=1)
+
+
+class EngagementBenchmarks(Strict):
+    source: str
+    date: str
+    method: str
+    tiers: list[BenchmarkTier]
+
+    @model_validator(mode="after")
+    def _tiers(self) -> EngagementBenchmarks:
+        _check_tiers(self.tiers)
+        return self
+
+    def tier(self, followers: float) -> BenchmarkTier:
+        for t in self.tiers:
+            if t.below is None or followers < t.below:
+                return t
+        return self.tiers[-1]
+
+
+class Currencies(Strict):
+    date: str
+    source: str
+    per_eur: dict[str, float]
+
+    @model_validator(mode="after")
+    def _check(self) -> Currencies:
+        for code, rate in self.per_eur.items():
+            if len(code) != 3 or not code.isupper():
+                raise ValueError(f"currency codes are three capital letters, not {code!r}")
+            if not rate > 0:
+                raise ValueError(f"{code}: a rate must be positive")
+        if "USD" not in self.per_eur:
+            raise ValueError("USD is required (estimates are computed in USD)")
+        return self
+
+    def from_usd(self, amount: float, currency: str) -> float:
+        return amount / self.per_eur["USD"] * self.per_eur[currency]
+
+
+class RateTables(Strict):
+    creator_rewards: CreatorRewards
+    brand_deals: BrandDeals
+    live_gifts: LiveGifts
+    affiliate: Affiliate
+    own_products: OwnProducts
+    engagement: EngagementBenchmarks
+    currencies: Currencies
+
+
+_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "creator_rewards": ("creator_rewards.toml", CreatorRewards),
+    "brand_deals": ("brand_deals.toml", BrandDeals),
+    "live_gifts": ("live_gifts.toml", LiveGifts),
+    "affiliate": ("affiliate.toml", Affiliate),
+    "own_products": ("own_products.toml", OwnProducts),
+    "engagement": ("engagement_benchmarks.toml", EngagementBenchmarks),
+    "currencies": ("currencies.toml", Currencies),
+}
+
+
+def load_rates(directory: Path) -> RateTables:
+    """Load every rate table from ``directory`` (``strategies/rates``)."""
+    parts: dict[str, BaseModel] = {}
+    for key, (filename, model) in _FILES.items():
+        path = directory / filename
+        if not path.exists():
+            raise DataFileError(path, [(None, "", "missing rate table")])
+        parts[key] = load_toml(path, model)
+    return RateTables.model_validate(parts)

@@ -1,0 +1,67 @@
+"""/estimate through the console: stored, inline (what-if) and mixed metrics."""
+
+from __future__ import annotations
+
+from bot.adapters.console import ConsoleAdapter
+
+
+async def test_nothing_known_says_what_to_log(console: ConsoleAdapter) -> None:
+    result = await console.ask("/estimate")
+    assert result.ok and "/log followers=12k" in result.text
+
+
+async def test_stored_metrics(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=6.2k views=150k likes=12k comments=400 shares=300 "
+                      "avg_video_length=1:10")
+    await console.ask("/settings region=US adult=yes")
+    result = await console.ask("/estimate")
+    assert result.ok, result.text
+    assert "Your monthly income estimate" in result.text
+    assert "Creator Rewards Program · not yet" in result.text
+    assert "→ 3,800 followers to go" in result.text
+    assert "would pay $18–$105 a month (typical $52)" in result.text  # 150k views
+    assert "Brand partnerships · eligible" in result.text
+    assert "Likes don't pay directly, but your engagement is" in result.text
+    assert "LIVE gifts · eligible" in result.text
+    assert "/estimate explain" in result.text
+
+
+async def test_inline_what_if_is_not_saved(console: ConsoleAdapter) -> None:
+    result = await console.ask("/estimate followers=50k views=1.2M region=US adult=yes "
+                               "avg_video_length=75")
+    assert result.ok, result.text
+    assert "What-if estimate (not saved)" in result.text
+    assert "Creator Rewards Program · eligible" in result.text
+    assert "pays $144–$840 a month (typical $420)" in result.text
+    assert "I don't have any numbers" in (await console.ask("/stats")).text
+
+
+async def test_mixed_stored_and_inline(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=9k views=120k avg_video_length=65")
+    await console.ask("/settings region=GB adult=yes")
+    stored = await console.ask("/estimate")
+    assert "→ 1,000 followers to go" in stored.text
+    what_if = await console.ask("/estimate followers=10k")
+    assert "Creator Rewards Program · eligible" in what_if.text
+    assert "→ 1,000 followers to go" not in what_if.text
+    assert "Followers: 9k" in (await console.ask("/stats")).text
+
+
+async def test_explain_currency_and_price(console: ConsoleAdapter) -> None:
+    await console.ask("/settings currency=EUR")
+    result = await console.ask("/estimate views=100k followers=2k explain price=25 margin=50%")
+    assert result.ok, result.text
+    assert "How: views (30 days) × qualified share ÷ 1,000 × RPM" in result.text
+    assert "source: https://" in result.text
+    assert "Amounts in EUR at ECB reference rates of 2025-02-28" in result.text
+    assert "€" in result.text
+    assert "give yours: price" not in result.text  # the creator gave a price
+
+
+async def test_bad_estimate_input(console: ConsoleAdapter) -> None:
+    for line, fragment in [("/estimate followers=-1", "can't be negative"),
+                           ("/estimate region=Narnia", "two-letter country code"),
+                           ("/estimate margin=150%", "too large"),
+                           ("/estimate explian", "I don't know what 'explian' means")]:
+        result = await console.ask(line)
+        assert not result.ok and fragment in result.text, (line, result.text)
