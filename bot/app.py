@@ -12,6 +12,7 @@ from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher, RateLimit
 from bot.core.ports import Clock, SystemClock
 from bot.domain.rates import load_rates
+from bot.domain.rules import load_catalogue
 from bot.render.environment import Renderer
 from bot.runtime import App
 from bot.store import open_store
@@ -24,7 +25,8 @@ __all__ = ["App", "build_app", "load_services", "running"]
 def load_services(settings: Settings) -> Services:
     """Load and validate the data files in ``strategies/``; a bad file fails here, at start."""
     rates = load_rates(settings.strategies_dir / "rates")
-    return Services(rates=rates)
+    catalogue = load_catalogue(settings.strategies_dir / "rules")
+    return Services(rates=rates, catalogue=catalogue)
 
 
 async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:

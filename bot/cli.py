@@ -30,7 +30,38 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
     ask.add_argument("--user", default="you", help="console user name (default: you)")
     ask.add_argument("line", help='the command line, e.g. "/log followers=12k"')
+    rules = sub.add_parser("rules", help="work with the tip rules in strategies/rules")
+    rules.add_argument("action", choices=["check"], help="validate and print coverage")
     return p
+
+
+def rules_check(settings: Settings) -> int:
+    """Validate the catalogue, check every rule's examples, and list dead rules."""
+    from bot.domain.facts import compute_facts
+    from bot.domain.rates import load_rates
+    from bot.domain.rules import load_catalogue
+    from bot.domain.samples import NOW, SAMPLES
+
+    catalogue = load_catalogue(settings.strategies_dir / "rules")
+    rates = load_rates(settings.strategies_dir / "rates")
+    print(f"{len(catalogue)} rules in {settings.strategies_dir / 'rules'}")
+    for category, count in catalogue.categories().items():
+        print(f"  {category:<16} {count}")
+    problems = []
+    for compiled in catalogue.compiled:
+        ex = compiled.rule.examples
+        if not compiled.matches(ex.triggers):
+            problems.append(f"{compiled.rule.id}: its 'triggers' example does not trigger it")
+        if compiled.matches(ex.not_):
+            problems.append(f"{compiled.rule.id}: its 'not' example triggers it")
+    fired = {c.rule.id for p in SAMPLES.values()
+             for c in catalogue.compiled if c.matches(compute_facts(p, rates, NOW))}
+    dead = [r.id for r in catalogue.rules if r.id not in fired]
+    print(f"sample profiles: {len(SAMPLES)}; dead rules (no sample triggers them): "
+          f"{', '.join(dead) if dead else 'none'}")
+    for problem in problems:
+        print(f"problem: {problem}")
+    return 1 if problems or dead else 0
 
 
 async def _console(app: App) -> int:
@@ -110,6 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic ValidationError: say which setting, no traceback
         print(f"creator-advisor: bad setting: {exc}", file=sys.stderr)
         return 1
+    if args.cmd == "rules":
+        try:
+            return rules_check(settings)
+        except DataFileError as exc:
+            print(f"creator-advisor: {exc}", file=sys.stderr)
+            return 1
     quiet = args.cmd in ("ask", "console", None)
     setup_logging("WARNING" if quiet else settings.log_level, settings.secrets())
     try:

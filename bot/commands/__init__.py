@@ -10,10 +10,11 @@ from bot.commands import (
     progress,
     settings,
     subscriptions,
+    tips,
 )
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, estimate, progress, settings, privacy, subscriptions)
+MODULES = (basics, metrics, estimate, tips, progress, settings, privacy, subscriptions)
 
 
 def build_registry() -> Registry:

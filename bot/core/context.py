@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.core.ports import Clock, Store, User
 from bot.core.registry import Registry
 from bot.core.types import Request
 from bot.domain.rates import RateTables
+from bot.domain.rules import Catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,7 @@ class Services:
     """Data loaded once at start and shared by handlers (pure, read-only)."""
 
     rates: RateTables
-    catalogue: Any = None  # bot.domain.rules.Catalogue once loaded
+    catalogue: Catalogue
 
     @property
     def currencies(self) -> frozenset[str]:

@@ -41,6 +41,8 @@ def pct(x: float | None, digits: int = 1) -> str:
     """0.0456 -> '4.6%' (``x`` is a fraction)."""
     if x is None or math.isnan(x):
         return "?"
+    if not math.isfinite(x) or abs(x) >= 1e12:
+        return f"{x * 100:.3g}%"
     text = str(Decimal(repr(x * 100)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     if "." in text:
         text = text.rstrip("0").rstrip(".")

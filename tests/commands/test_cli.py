@@ -47,3 +47,27 @@ def test_unusable_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = run(tmp_path, "ask", "/stats")
     assert bad.returncode == 1
     assert "not a Creator Advisor database" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_rules_check_prints_coverage(tmp_path: Path) -> None:
+    result = run(tmp_path, "rules", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "dead rules (no sample triggers them): none" in result.stdout
+    assert "creator-rewards" in result.stdout
+
+
+def test_rules_check_reports_a_broken_rule_file(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.config import PROJECT_ROOT
+
+    strategies = tmp_path / "strategies"
+    shutil.copytree(PROJECT_ROOT / "strategies", strategies)
+    path = strategies / "rules" / "trends.toml"
+    path.write_text(path.read_text().replace("priority = 3", "priority = \"high\"", 1))
+    env_run = subprocess.run(
+        [sys.executable, "-m", "bot", "rules", "check"], capture_output=True, text=True,
+        env={**os.environ, "STRATEGIES_DIR": str(strategies)}, cwd=tmp_path, timeout=60,
+        check=False)
+    assert env_run.returncode == 1
+    assert "trends.toml:" in env_run.stderr and "priority" in env_run.stderr

@@ -1,0 +1,84 @@
+"""/tips and /why: the few actions that matter most for your numbers, and the reason for each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.args import ArgError
+from bot.core.context import CommandContext
+from bot.core.registry import ArgSpec, ArgType, command
+from bot.core.types import Action, Reply
+from bot.domain.engine import Tip, explain, recommend
+from bot.domain.facts import compute_facts
+from bot.domain.profile import Profile
+from bot.domain.rules import CATEGORIES
+
+HISTORY = 104
+
+
+async def profile_of(ctx: CommandContext) -> Profile:
+    history = tuple(await ctx.store.history(ctx.user.id, limit=HISTORY))
+    settings = await ctx.store.get_settings(ctx.user.id)
+    return Profile(settings, history[-1] if history else None, history)
+
+
+def tip_view(t: Tip) -> dict[str, Any]:
+    return {"id": t.id, "category": t.category, "title": t.title, "advice": t.advice,
+            "why": t.why, "source": t.source}
+
+
+@command(
+    "tips",
+    summary="What to do next, ranked for your numbers: /tips, /tips all, /tips category:trends",
+    help=("Ranks advice rules against your latest numbers and trend and shows the top 3, one "
+          "per topic. /tips all lists every tip that applies; /tips category:<name> only one "
+          f"topic ({', '.join(c for c in CATEGORIES if c != 'starter')}). /why <tip-id> "
+          "explains a tip."),
+    args=(
+        ArgSpec("all", ArgType.FLAG, "Every tip that applies, not just the top 3.", "all"),
+        ArgSpec("category", ArgType.CHOICE, "Only tips on this topic.", "category:trends",
+                choices=tuple(c for c in CATEGORIES if c != "starter"), aliases=("topic",)),
+    ),
+    examples=("/tips", "/tips all", "/tips category:brand-deals"),
+    personal=True,
+    group="advice",
+)
+async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    profile = await profile_of(ctx)
+    facts = compute_facts(profile, ctx.services.rates, ctx.clock.now())
+    limit = None if args.get("all") or args.get("category") else 3
+    found = recommend(ctx.services.catalogue, facts, limit=limit,
+                      category=args.get("category"))
+    actions: tuple[Action, ...] = ()
+    if found:
+        actions = (Action("Why this tip?", f"/why {found[0].id}"),)
+        if limit is not None:
+            actions = (Action("More tips", "/tips all"), *actions)
+    return Reply("tips", {"tips": [tip_view(t) for t in found], "all": limit is None,
+                          "category": args.get("category"), "new": profile.latest is None},
+                 actions=actions, title="Your next moves")
+
+
+@command(
+    "why",
+    summary="Why you see a tip, with the numbers that triggered it: /why <tip-id>",
+    help="Explains a tip from /tips: the reason, the numbers I checked and the source.",
+    args=(ArgSpec("tip", ArgType.TEXT, "The tip's id, shown under each tip.",
+                  "tip=content-fix-the-hook", positional=True, required=True),),
+    examples=("/why content-fix-the-hook",),
+    personal=True,
+    group="advice",
+)
+async def why(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    tip_id = str(args["tip"]).strip().lower()
+    profile = await profile_of(ctx)
+    facts = compute_facts(profile, ctx.services.rates, ctx.clock.now())
+    result = explain(ctx.services.catalogue, facts, tip_id)
+    if result is None:
+        raise ArgError(f"There is no tip called '{tip_id}'. The ids are shown under each tip "
+                       "in /tips.", arg="tip")
+    return Reply("why", {"tip": {
+        "id": result.tip_id, "title": result.title, "category": result.category,
+        "why": result.why, "source": result.source, "applies": result.applies,
+        "checks": [{"fact": c.fact.replace("_", " "), "value": c.value, "held": c.held}
+                   for c in result.checks]}})

@@ -1,0 +1,144 @@
+"""The strategy engine: which few actions matter most for this creator now, and why.
+
+Rules come from :mod:`bot.domain.rules`; facts from :mod:`bot.domain.facts`. Each matching rule
+scores ``priority × (1 + distance)``, where distance is how far the rule's gap fact is from its
+target (relative, capped at 2). The best rule per category is kept, highest scores first.
+Pure and synchronous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.domain.facts import format_fact
+from bot.domain.rules import Catalogue, CompiledRule, Rule
+
+MAX_DISTANCE = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Tip:
+    id: str
+    category: str
+    title: str
+    score: float
+    advice: str
+    why: str
+    source: str
+    triggered_by: tuple[tuple[str, str], ...]  # (fact, the creator's value as shown)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    fact: str
+    value: str  # shown, or "unknown"
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    tip_id: str
+    title: str
+    category: str
+    why: str
+    source: str
+    applies: bool
+    checks: tuple[Check, ...]
+
+
+class _Shown(dict[str, str]):
+    """Formats a fact only when the text asks for it."""
+
+    def __init__(self, facts: Mapping[str, float]) -> None:
+        super().__init__()
+        self._facts = facts
+
+    def __missing__(self, key: str) -> str:
+        value = self._facts.get(key)
+        return "?" if value is None else format_fact(key, value)
+
+
+def fill(text: str, facts: Mapping[str, float]) -> str:
+    """Put the creator's numbers into ``text`` (placeholders were validated at load)."""
+    if "{" not in text:
+        return text
+    return text.format_map(_Shown(facts))
+
+
+def _distance(rule: Rule, facts: Mapping[str, float]) -> float:
+    gap = rule.gap
+    if gap is None:
+        return 0.0
+    value = facts.get(gap.fact)
+    target = facts.get(gap.target) if isinstance(gap.target, str) else float(gap.target)
+    if value is None or target is None or target == 0:
+        return 0.0
+    return min(MAX_DISTANCE, abs(target - value) / abs(target))
+
+
+def score(compiled: CompiledRule, facts: Mapping[str, float]) -> float:
+    return compiled.rule.priority * (1.0 + _distance(compiled.rule, facts))
+
+
+def to_tip(compiled: CompiledRule, facts: Mapping[str, float]) -> Tip:
+    rule = compiled.rule
+    return Tip(
+        id=rule.id, category=rule.category, title=fill(rule.title, facts),
+        score=round(score(compiled, facts), 3), advice=fill(rule.advice, facts),
+        why=fill(rule.why, facts), source=rule.source,
+        triggered_by=tuple((f, format_fact(f, facts[f])) for f in compiled.checked
+                           if f in facts),
+    )
+
+
+def matching(catalogue: Catalogue, facts: Mapping[str, float],
+             categories: Iterable[str] | None = None) -> list[CompiledRule]:
+    allowed = None if categories is None else set(categories)
+    return [c for c in catalogue.compiled
+            if (allowed is None or c.rule.category in allowed) and c.matches(facts)]
+
+
+def recommend(
+    catalogue: Catalogue,
+    facts: Mapping[str, float],
+    *,
+    limit: int | None = 3,
+    category: str | None = None,
+) -> list[Tip]:
+    """The top tips: best per category, highest score first (``limit=None``: all of them)."""
+    found = matching(catalogue, facts, None if category is None else (category,))
+    ranked = sorted(((score(c, facts), c) for c in found), key=lambda p: (-p[0], p[1].rule.id))
+    best: dict[str, CompiledRule] = {}
+    for _, c in ranked:
+        best.setdefault(c.rule.category, c)
+    chosen = list(best.values()) if category is None else [c for _, c in ranked]
+    if limit is not None:
+        chosen = chosen[:limit]
+    return [to_tip(c, facts) for c in chosen]
+
+
+def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> Explanation | None:
+    compiled = catalogue.by_id.get(rule_id)
+    if compiled is None:
+        return None
+    rule = compiled.rule
+    checks = []
+    for fact in compiled.checked:
+        value = facts.get(fact)
+        held = _fact_holds(compiled, fact, facts)
+        checks.append(Check(fact, "unknown" if value is None else format_fact(fact, value),
+                            held))
+    return Explanation(rule.id, fill(rule.title, facts), rule.category, fill(rule.why, facts),
+                       rule.source, compiled.matches(facts), tuple(checks))
+
+
+def _fact_holds(compiled: CompiledRule, fact: str, facts: Mapping[str, float]) -> bool:
+    from bot.domain.rules import compile_condition
+
+    rule = compiled.rule
+    for cond in rule.unless:  # "held" means the exclusion did not apply
+        if fact in cond:
+            return not all(check(facts) for check in compile_condition({fact: cond[fact]}))
+    relevant = [{fact: c[fact]} for c in (rule.when, *rule.any) if fact in c]
+    return any(all(check(facts) for check in compile_condition(c)) for c in relevant)

@@ -1,0 +1,171 @@
+"""Named facts about a creator, the vocabulary rule conditions and advice placeholders use.
+
+Facts are plain numbers (flags are 1.0 / 0.0). A fact that cannot be known from what the creator
+logged is simply absent, and a condition on an absent fact is false.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+from statistics import median
+from typing import TYPE_CHECKING, Final
+
+from bot.domain import numbers
+from bot.domain.metrics import METRICS, Kind, MetricSnapshot, compute_kpis, growth
+from bot.domain.profile import Profile
+
+if TYPE_CHECKING:
+    from bot.domain.rates import RateTables
+
+_KIND = {Kind.COUNT: "count", Kind.RATE: "rate", Kind.SECONDS: "seconds", Kind.NUMBER: "number"}
+
+#: Every fact a rule may name, with how it is shown in advice text.
+FACTS: Final[dict[str, str]] = {
+    **{m.name: _KIND[m.kind] for m in METRICS},
+    "engagement_rate_views": "rate",
+    "engagement_rate_followers": "rate",
+    "likes_per_view": "rate",
+    "comments_per_view": "rate",
+    "shares_per_view": "rate",
+    "saves_per_view": "rate",
+    "views_per_follower": "ratio",  # 30-day views ÷ followers
+    "watch_ratio": "rate",  # average watch time ÷ video length
+    "er_benchmark": "rate",  # typical engagement by views for the follower tier
+    "er_vs_benchmark": "ratio",
+    "follower_growth_per_week": "count",
+    "follower_growth_rate_week": "rate",
+    "previous_growth_rate_week": "rate",
+    "snapshot_count": "number",
+    "days_since_last_log": "number",
+    "growth_slowing": "flag",
+    "engagement_falling": "flag",
+    "views_rising_followers_flat": "flag",
+    "posting_dropped": "flag",
+    "adult": "flag",
+    "crp_region": "flag",
+    "shop_region": "flag",
+    "crp_followers_needed": "count",
+    "crp_views_needed": "count",
+    "crp_followers_gap": "count",
+    "crp_views_gap": "count",
+    "crp_eligible": "flag",
+    "live_followers_needed": "count",
+    "live_followers_gap": "count",
+    "shop_followers_needed": "count",
+    "shop_full_followers": "count",
+    "shop_followers_gap": "count",
+    "min_video_seconds": "seconds",
+}
+
+
+def format_fact(name: str, value: float) -> str:
+    kind = FACTS[name]
+    if kind == "rate":
+        return numbers.pct(value)
+    if kind == "seconds":
+        return numbers.duration(value)
+    if kind == "ratio":
+        return f"{value:.1f}×"
+    if kind == "flag":
+        return "yes" if value else "no"
+    if kind == "number" and value < 100:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return numbers.compact(value)
+
+
+def _flag(b: bool) -> float:
+    return 1.0 if b else 0.0
+
+
+def _weekly_rates(history: list[MetricSnapshot]) -> list[float]:
+    """Follower growth per week (as a ratio) between consecutive typed follower logs."""
+    typed = [s for s in history if "followers" in s.given and s.followers]
+    out = []
+    for a, b in pairwise(typed):
+        days = (b.taken_at - a.taken_at).total_seconds() / 86_400
+        if days >= 1 and a.followers:
+            out.append((b.followers - a.followers) / a.followers / days * 7)  # type: ignore[operator]
+    return out
+
+
+def compute_facts(profile: Profile, rates: RateTables,
+                  now: datetime | None = None) -> dict[str, float]:
+    facts: dict[str, float] = {"snapshot_count": float(len(profile.history))}
+    settings = profile.settings
+    if settings.adult is not None:
+        facts["adult"] = _flag(settings.adult)
+    crp = rates.creator_rewards.eligibility
+    shop = rates.affiliate.eligibility
+    if settings.region is not None:
+        facts["crp_region"] = _flag(settings.region in crp.regions.value)
+        facts["shop_region"] = _flag(settings.region in shop.regions.value)
+    crp_followers = crp.followers_by_region.value.get(settings.region or "", crp.followers.value)
+    facts.update(
+        crp_followers_needed=float(crp_followers), crp_views_needed=float(crp.views_30d.value),
+        live_followers_needed=float(rates.live_gifts.eligibility.followers.value),
+        shop_followers_needed=float(shop.followers.value),
+        shop_full_followers=float(shop.full_access_followers.value),
+        min_video_seconds=float(crp.min_video_seconds.value),
+    )
+    s = profile.latest
+    if s is None:
+        return facts
+    facts.update(s.known())
+    history = list(profile.history)
+    k = compute_kpis(s, history)
+    for name in ("engagement_rate_views", "engagement_rate_followers", "likes_per_view",
+                 "comments_per_view", "shares_per_view", "saves_per_view"):
+        value = getattr(k, name)
+        if value is not None:
+            facts[name] = value
+    if s.followers is not None:
+        bench = rates.engagement.tier(s.followers).rate
+        facts["er_benchmark"] = bench
+        if k.engagement_rate_views is not None:
+            facts["er_vs_benchmark"] = k.engagement_rate_views / bench
+        facts["crp_followers_gap"] = max(0.0, crp_followers - s.followers)
+        facts["live_followers_gap"] = max(0.0, facts["live_followers_needed"] - s.followers)
+        facts["shop_followers_gap"] = max(0.0, facts["shop_followers_needed"] - s.followers)
+        if s.views is not None and s.followers > 0:
+            facts["views_per_follower"] = s.views / s.followers
+    if s.views is not None:
+        facts["crp_views_gap"] = max(0.0, crp.views_30d.value - s.views)
+    if s.followers is not None and s.views is not None:
+        facts["crp_eligible"] = _flag(
+            s.followers >= crp_followers and s.views >= crp.views_30d.value
+            and settings.adult is not False and facts.get("crp_region", 1.0) == 1.0)
+    if s.avg_watch_time is not None and s.avg_video_length:
+        facts["watch_ratio"] = min(1.0, s.avg_watch_time / s.avg_video_length)
+    g = k.follower_growth
+    if g is not None and g.per_week is not None:
+        facts["follower_growth_per_week"] = g.per_week
+        if g.previous:
+            facts["follower_growth_rate_week"] = g.per_week / g.previous
+    facts.update(_trends(history))
+    if now is not None:
+        facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)
+    return facts
+
+
+def _trends(history: list[MetricSnapshot]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    weekly = _weekly_rates(history)
+    if len(weekly) >= 2:
+        out["previous_growth_rate_week"] = weekly[-2]
+        earlier = median(weekly[:-1])
+        out["growth_slowing"] = _flag(earlier > 0.005 and weekly[-1] < earlier * 0.5)
+    er = [(s, compute_kpis(s).engagement_rate_views) for s in history
+          if {"likes", "views"} & s.given]
+    er_values = [v for _, v in er if v is not None]
+    if len(er_values) >= 2:
+        out["engagement_falling"] = _flag(er_values[-1] < 0.8 * median(er_values[:-1]))
+    views = growth(history, "views")
+    followers = growth(history, "followers")
+    if views is not None and followers is not None and views.ratio is not None \
+            and followers.ratio is not None:
+        out["views_rising_followers_flat"] = _flag(views.ratio >= 0.2 and followers.ratio < 0.01)
+    posts = growth(history, "videos_per_week")
+    if posts is not None and posts.ratio is not None:
+        out["posting_dropped"] = _flag(posts.ratio <= -0.5)
+    return out

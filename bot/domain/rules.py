@@ -1,0 +1,270 @@
+"""Tip rules as data: ``strategies/rules/*.toml``, validated at load with file:line errors.
+
+A rule says when it applies (a small declarative condition over named facts, never ``eval``),
+how much it matters (priority, and which fact's distance from its target raises the score),
+the advice with the creator's own numbers, why they see it, and where the figures come from.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.domain.datafiles import DataFileError, load_toml, locate
+from bot.domain.facts import FACTS
+
+CATEGORIES = (
+    "starter", "content", "engagement", "trends", "collaboration", "analytics",
+    "creator-rewards", "brand-deals", "live-gifts", "affiliate", "own-products",
+)
+#: The topics a weekly-post subscription can filter on, as rule categories.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "content": ("content",),
+    "engagement": ("engagement",),
+    "trends": ("trends",),
+    "collaboration": ("collaboration",),
+    "analytics": ("analytics",),
+    "monetization": ("creator-rewards", "brand-deals", "live-gifts", "affiliate",
+                     "own-products"),
+}
+OPERATORS = ("lt", "lte", "gt", "gte", "eq", "ne", "between", "exists")
+
+Facts = Mapping[str, float]
+Check = Callable[[Facts], bool]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Operand = float | str
+
+
+class Gap(Strict):
+    """How far a fact is from where it should be: raises the rule's score."""
+
+    fact: str
+    target: Operand
+
+    @field_validator("fact")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in FACTS:
+            raise ValueError(f"unknown fact {v!r}")
+        return v
+
+
+class Examples(Strict):
+    """Facts for which the rule must trigger, and facts for which it must not (tested)."""
+
+    triggers: dict[str, float]
+    not_: dict[str, float] = Field(alias="not")
+
+
+Condition = dict[str, dict[str, Any]]
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    category: Literal[
+        "starter", "content", "engagement", "trends", "collaboration", "analytics",
+        "creator-rewards", "brand-deals", "live-gifts", "affiliate", "own-products",
+    ]
+    priority: int = Field(ge=1, le=5)
+    when: Condition = Field(default_factory=dict)
+    any: list[Condition] = Field(default_factory=list)
+    unless: list[Condition] = Field(default_factory=list)  # excluded when any of these holds
+    gap: Gap | None = None
+    title: str = Field(min_length=3, max_length=80)
+    advice: str = Field(min_length=10)
+    why: str = Field(min_length=10)
+    source: str = Field(min_length=3)
+    community: bool = False  # makes sense for a whole chat, without anyone's numbers
+    examples: Examples
+
+    @field_validator("when")
+    @classmethod
+    def _when(cls, v: Condition) -> Condition:
+        _validate_condition(v)
+        return v
+
+    @field_validator("any", "unless")
+    @classmethod
+    def _groups(cls, v: list[Condition]) -> list[Condition]:
+        for cond in v:
+            _validate_condition(cond)
+        return v
+
+    @field_validator("advice", "why", "title")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        for name in placeholders(v):
+            if name not in FACTS:
+                raise ValueError(f"unknown placeholder {{{name}}}")
+        return v
+
+    @field_validator("examples")
+    @classmethod
+    def _examples(cls, v: Examples) -> Examples:
+        for facts in (v.triggers, v.not_):
+            unknown = set(facts) - set(FACTS)
+            if unknown:
+                raise ValueError(f"unknown fact(s) in examples: {sorted(unknown)}")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> Rule:
+        if not self.when and not self.any:
+            raise ValueError("a rule needs `when` or `any`")
+        if self.gap is not None and isinstance(self.gap.target, str) \
+                and self.gap.target not in FACTS:
+            raise ValueError(f"unknown fact {self.gap.target!r} in gap.target")
+        return self
+
+
+def placeholders(text: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+def _validate_condition(cond: Condition) -> None:
+    for fact, ops in cond.items():
+        if fact not in FACTS:
+            raise ValueError(f"unknown fact {fact!r}")
+        if not ops:
+            raise ValueError(f"{fact}: no operator")
+        for op, rhs in ops.items():
+            if op not in OPERATORS:
+                raise ValueError(f"{fact}: unknown operator {op!r} (use {', '.join(OPERATORS)})")
+            if op == "between":
+                if not (isinstance(rhs, list) and len(rhs) == 2):
+                    raise ValueError(f"{fact}: between takes [low, high]")
+                for item in rhs:
+                    _operand(item, fact)
+            elif op == "exists":
+                if not isinstance(rhs, bool):
+                    raise ValueError(f"{fact}: exists takes true or false")
+            else:
+                _operand(rhs, fact)
+
+
+def _operand(value: Any, fact: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{fact}: compare with a number or a fact name, not {value!r}")
+    if isinstance(value, str) and value not in FACTS:
+        raise ValueError(f"{fact}: unknown fact {value!r} on the right-hand side")
+
+
+class RuleFile(Strict):
+    rules: list[Rule]
+
+
+# -- compiled form -------------------------------------------------------------------------
+
+
+def _resolve(value: Operand, facts: Facts) -> float | None:
+    return facts.get(value) if isinstance(value, str) else float(value)
+
+
+_CMP: dict[str, Callable[[float, float], bool]] = {
+    "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b, "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+}
+
+
+def _compile_op(fact: str, op: str, rhs: Any) -> Check:
+    if op == "exists":
+        want = bool(rhs)
+        return lambda f: (fact in f) is want
+    if op == "between":
+        lo, hi = rhs
+
+        def between(f: Facts) -> bool:
+            v, a, b = f.get(fact), _resolve(lo, f), _resolve(hi, f)
+            return v is not None and a is not None and b is not None and a <= v <= b
+
+        return between
+    cmp = _CMP[op]
+    if isinstance(rhs, str):
+        def against_fact(f: Facts) -> bool:
+            v, w = f.get(fact), f.get(rhs)
+            return v is not None and w is not None and cmp(v, w)
+
+        return against_fact
+    number = float(rhs)
+
+    def against_number(f: Facts) -> bool:
+        v = f.get(fact)
+        return v is not None and cmp(v, number)
+
+    return against_number
+
+
+def compile_condition(cond: Condition) -> tuple[Check, ...]:
+    return tuple(_compile_op(fact, op, rhs) for fact, ops in cond.items()
+                 for op, rhs in ops.items())
+
+
+class CompiledRule:
+    """A rule with its condition turned into plain closures (no parsing per evaluation)."""
+
+    __slots__ = ("all_of", "any_of", "checked", "none_of", "rule")
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.all_of = compile_condition(rule.when)
+        self.any_of = tuple(compile_condition(c) for c in rule.any)
+        self.none_of = tuple(compile_condition(c) for c in rule.unless)
+        self.checked = tuple(dict.fromkeys(
+            [*rule.when, *(k for c in rule.any for k in c),
+             *(k for c in rule.unless for k in c)]))
+
+    def matches(self, facts: Facts) -> bool:
+        for check in self.all_of:
+            if not check(facts):
+                return False
+        for group in self.none_of:
+            if all(check(facts) for check in group):
+                return False
+        if self.any_of:
+            return any(all(check(facts) for check in group) for group in self.any_of)
+        return True
+
+
+class Catalogue:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.compiled = [CompiledRule(r) for r in rules]
+        self.by_id = {r.id: c for r, c in zip(rules, self.compiled, strict=True)}
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def categories(self) -> dict[str, int]:
+        counts = dict.fromkeys(CATEGORIES, 0)
+        for r in self.rules:
+            counts[r.category] += 1
+        return counts
+
+
+def load_catalogue(directory: Path) -> Catalogue:
+    """Load every ``*.toml`` in ``directory``; duplicate ids across files fail with both places."""
+    rules: list[Rule] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.toml")):
+        parsed = load_toml(path, RuleFile)
+        text = path.read_text(encoding="utf-8")
+        for index, rule in enumerate(parsed.rules):
+            if rule.id in seen:
+                raise DataFileError(path, [(
+                    locate(text, ("rules", index, "id")), f"rules[{index}].id",
+                    f"duplicate id {rule.id!r} (also in {seen[rule.id].name})")])
+            seen[rule.id] = path
+            rules.append(rule)
+    if not rules:
+        raise DataFileError(directory, [(None, "", "no rules found")])
+    return Catalogue(rules)
+

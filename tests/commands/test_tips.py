@@ -1,0 +1,47 @@
+"""/tips and /why through the console."""
+
+from __future__ import annotations
+
+from bot.adapters.console import ConsoleAdapter
+from tests.auxil.clock import FakeClock
+
+
+async def test_starter_tips_without_metrics(console: ConsoleAdapter) -> None:
+    result = await console.ask("/tips")
+    assert result.ok
+    assert "1. Tell me your numbers" in result.text
+    assert "these tips become yours" in result.text
+
+
+async def test_personal_tips_and_why(console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/settings region=US adult=yes")
+    await console.ask("/log followers=6.2k views=90k likes=9k comments=100 shares=60 "
+                      "videos_per_week=1 avg_video_length=25 completion_rate=20%")
+    result = await console.ask("/tips")
+    assert result.ok, result.text
+    assert "Your top tips" in result.text
+    assert "Strong engagement, 3.8k followers from Creator Rewards" in result.text
+    assert "You post about 1 videos a week" in result.text
+    assert result.text.count("why: /why ") == 3
+    why = await console.ask("/why content-post-more-often")
+    assert "It applies to you now" in why.text and "videos per week: 1 ✓" in why.text
+    assert "Source: https://" in why.text
+    not_now = await console.ask("/why live-more-gifts-per-hour")
+    assert "It does not apply to you right now" in not_now.text
+    assert "live hours: unknown ✗" in not_now.text
+
+
+async def test_all_and_category(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=50k views=400k likes=20k comments=800 shares=400")
+    every = await console.ask("/tips all")
+    assert "Every tip that applies" in every.text and every.text.count("why: /why ") > 3
+    trends = await console.ask("/tips category:trends")
+    assert "· trends" in trends.text
+    why_lines = [line for line in trends.text.splitlines() if line.startswith("why: /why ")]
+    assert why_lines and all(line.startswith("why: /why trends-") for line in why_lines)
+    bad = await console.ask("/tips category:dancing")
+    assert not bad.ok and "category must be one of" in bad.text
+    unknown = await console.ask("/why nonsense")
+    assert not unknown.ok and "There is no tip called 'nonsense'" in unknown.text
+    missing = await console.ask("/why")
+    assert not missing.ok and "tip is required" in missing.text

@@ -1,0 +1,189 @@
+"""The strategy engine and its rule catalogue.
+
+Tests are generated from the rule files: every rule must carry an example that triggers it and
+one that does not, so a new rule without examples (or with wrong ones) fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import PROJECT_ROOT
+from bot.domain.datafiles import DataFileError
+from bot.domain.engine import explain, recommend
+from bot.domain.facts import FACTS, compute_facts
+from bot.domain.metrics import METRICS, Kind, MetricSnapshot
+from bot.domain.profile import Profile, UserSettings
+from bot.domain.rates import load_rates
+from bot.domain.rules import CATEGORIES, load_catalogue
+from bot.domain.samples import NOW, PERSONAS, SAMPLES
+
+RULES_DIR = PROJECT_ROOT / "strategies" / "rules"
+CATALOGUE = load_catalogue(RULES_DIR)
+RATES = load_rates(PROJECT_ROOT / "strategies" / "rates")
+
+
+def test_catalogue_size_and_coverage() -> None:
+    assert len(CATALOGUE) >= 40
+    counts = CATALOGUE.categories()
+    for category in CATEGORIES:
+        assert counts[category] >= 1, category
+    for area in ("content", "engagement", "trends", "collaboration", "analytics"):
+        assert counts[area] >= 3, area
+
+
+@pytest.mark.parametrize("rule_id", sorted(CATALOGUE.by_id))
+def test_rule_examples_trigger_and_do_not(rule_id: str) -> None:
+    compiled = CATALOGUE.by_id[rule_id]
+    assert compiled.matches(compiled.rule.examples.triggers), "the 'triggers' example"
+    assert not compiled.matches(compiled.rule.examples.not_), "the 'not' example"
+
+
+def test_no_dead_rules_with_the_built_in_samples() -> None:
+    fired = {c.rule.id for p in SAMPLES.values()
+             for c in CATALOGUE.compiled if c.matches(compute_facts(p, RATES, NOW))}
+    assert set(CATALOGUE.by_id) - fired == set()
+
+
+EXPECTED_TOP = {
+    "new": ["starter-log-your-numbers", "starter-one-niche", "starter-answer-every-comment"],
+    "nano-2k": ["crp-strong-engagement-not-eligible", "content-post-more-often",
+                "engagement-start-conversations"],
+    "micro-25k": ["crp-eligible-short-videos", "brand-pitch-your-engagement",
+                  "analytics-double-down"],
+    "mid-300k": ["crp-eligible-short-videos", "engagement-start-conversations",
+                 "content-make-it-shareable"],
+    "macro-2m": ["engagement-start-conversations", "brand-pitch-your-engagement",
+                 "content-make-it-shareable"],
+    "stalled": ["content-post-more-often", "engagement-below-benchmark",
+                "collab-peer-when-stalled"],
+    "viral-spike": ["crp-followers-to-go", "engagement-start-conversations",
+                    "content-reason-to-follow"],
+    "live-heavy": ["live-more-gifts-per-hour", "brand-pitch-your-engagement",
+                   "crp-not-in-your-country"],
+    "shop-focused": ["crp-followers-to-go", "shop-pilot-to-full", "analytics-double-down"],
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_personas_get_their_own_sensible_top_three(persona: str) -> None:
+    tips = recommend(CATALOGUE, compute_facts(SAMPLES[persona], RATES, NOW))
+    assert [t.id for t in tips] == EXPECTED_TOP[persona]
+
+
+def test_personas_top_threes_differ() -> None:
+    tops = {tuple(v) for v in EXPECTED_TOP.values()}
+    assert len(tops) == len(EXPECTED_TOP)
+
+
+def test_advice_carries_the_creators_numbers() -> None:
+    tips = recommend(CATALOGUE, compute_facts(SAMPLES["viral-spike"], RATES, NOW), limit=None)
+    crp = next(t for t in tips if t.id == "crp-followers-to-go")
+    assert crp.title == "6.8k followers to the Creator Rewards Program"
+    assert "You need 10k followers for the Creator Rewards Program and have 3.1k" in crp.advice
+    assert ("followers", "3.1k") in crp.triggered_by
+    assert "{" not in crp.advice and "?" not in crp.advice
+
+
+def test_ranking_dedupes_categories_and_sorts() -> None:
+    facts = compute_facts(SAMPLES["stalled"], RATES, NOW)
+    every = recommend(CATALOGUE, facts, limit=None)
+    assert len({t.category for t in every}) == len(every)
+    assert [t.score for t in every] == sorted((t.score for t in every), reverse=True)
+    only = recommend(CATALOGUE, facts, category="trends")
+    assert only and all(t.category == "trends" for t in only)
+
+
+def test_explain_shows_checked_numbers() -> None:
+    facts = compute_facts(SAMPLES["nano-2k"], RATES, NOW)
+    e = explain(CATALOGUE, facts, "content-post-more-often")
+    assert e is not None and e.applies
+    assert [(c.fact, c.value, c.held) for c in e.checks] == [("videos_per_week", "1", True)]
+    other = explain(CATALOGUE, facts, "crp-eligible-short-videos")
+    assert other is not None and not other.applies
+    assert explain(CATALOGUE, facts, "no-such-tip") is None
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "r.toml").write_text(text)
+    return tmp_path
+
+
+GOOD = '''[[rules]]
+id = "x-rule"
+category = "content"
+priority = 3
+when = { followers = { gt = 10 } }
+title = "A title"
+advice = "Some advice for {followers}."
+why = "Because it is so."
+source = "somewhere"
+examples = { triggers = { followers = 20 }, not = { followers = 5 } }
+'''
+
+
+@pytest.mark.parametrize(("change", "fragment", "line"), [
+    (("{ gt = 10 }", "{ greater = 10 }"), "rules[0].when: Value error, followers: unknown "
+     "operator 'greater'", 5),
+    (("when = { followers", "when = { fans"), "unknown fact 'fans'", 5),
+    (("for {followers}", "for {fans}"), "rules[0].advice: Value error, unknown placeholder "
+     "{fans}", 7),
+    (('category = "content"', 'category = "dance"'), "rules[0].category", 3),
+    (("priority = 3", "priority = 9"), "rules[0].priority", 4),
+    (("{ gt = 10 }", '{ gt = "nothing" }'), "unknown fact 'nothing'", 5),
+])
+def test_bad_rules_fail_with_file_and_line(tmp_path: Path, change: tuple[str, str],
+                                           fragment: str, line: int) -> None:
+    directory = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(DataFileError) as err:
+        load_catalogue(directory)
+    assert fragment in str(err.value)
+    assert f"r.toml:{line}:" in str(err.value)
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    _write(tmp_path, GOOD)
+    (tmp_path / "s.toml").write_text(GOOD)
+    with pytest.raises(DataFileError, match=r"s\.toml:2: rules\[0\]\.id: duplicate id 'x-rule' "
+                                            r"\(also in r\.toml\)"):
+        load_catalogue(tmp_path)
+
+
+def test_every_fact_a_rule_names_is_computed_somewhere() -> None:
+    computed: set[str] = set()
+    for p in SAMPLES.values():
+        computed |= set(compute_facts(p, RATES, NOW))
+    used = {f for c in CATALOGUE.compiled for f in c.checked}
+    assert used <= computed
+    assert used <= set(FACTS)
+
+
+_snapshots = st.fixed_dictionaries({
+    m.name: st.none() | st.floats(min_value=0, max_value=1.0 if m.kind is Kind.RATE
+                                  else min(m.maximum, 1e9), allow_nan=False)
+    for m in METRICS
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_snapshots, max_size=4), st.none() | st.booleans(),
+       st.none() | st.sampled_from(["US", "DE", "PH", "CA"]), st.integers(1, 10))
+def test_recommend_never_fails(values: list[dict[str, float]], adult: bool | None,
+                               region: str | None, limit: int) -> None:
+    from datetime import timedelta
+
+    history = tuple(MetricSnapshot(taken_at=NOW - timedelta(weeks=len(values) - i),
+                                   given=frozenset(k for k, v in v.items() if v is not None),
+                                   **v) for i, v in enumerate(values))
+    profile = Profile(UserSettings(region=region, adult=adult),
+                      history[-1] if history else None, history)
+    tips = recommend(CATALOGUE, compute_facts(profile, RATES, NOW), limit=limit)
+    assert len(tips) <= limit
+    assert len({t.category for t in tips}) == len(tips)
+    assert [t.score for t in tips] == sorted((t.score for t in tips), reverse=True)
+    for t in tips:
+        assert "{" not in t.advice
