@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from bot.commands import build_registry
 from bot.config import Settings
 from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher, RateLimit
-from bot.core.ports import Clock, SystemClock
+from bot.core.ports import Clock, Deliverer, SystemClock
 from bot.domain.rates import load_rates
 from bot.domain.rules import load_catalogue
 from bot.render.environment import Renderer
 from bot.runtime import App
+from bot.scheduler.compose import WeeklyComposer
+from bot.scheduler.runner import WeeklyPoster
 from bot.store import open_store
 
 log = logging.getLogger(__name__)
 
-__all__ = ["App", "build_app", "load_services", "running"]
+__all__ = ["App", "build_app", "load_services", "running", "weekly_poster"]
 
 
 def load_services(settings: Settings) -> Services:
@@ -40,6 +43,13 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute),
     )
     return App(settings, store, registry, dispatcher, renderer, services, clock)
+
+
+def weekly_poster(app: App, deliverers: Mapping[str, Deliverer]) -> WeeklyPoster:
+    """The weekly-post sender over whichever platforms are running."""
+    composer = WeeklyComposer(app.store, app.services.catalogue, app.services.rates)
+    return WeeklyPoster(app.store, app.clock, deliverers, composer,
+                        grace=timedelta(hours=app.settings.weekly_grace_hours))
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot.app import App, running
+from bot.app import App, running, weekly_poster
 from bot.config import Settings
 from bot.core.ports import Adapter, StoreError
 from bot.domain.datafiles import DataFileError
@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
     ask.add_argument("--user", default="you", help="console user name (default: you)")
     ask.add_argument("line", help='the command line, e.g. "/log followers=12k"')
+    due = sub.add_parser("post-due", help="send the weekly posts that are due now")
+    due.add_argument("--dry-run", action="store_true", help="list them, send nothing")
     rules = sub.add_parser("rules", help="work with the tip rules in strategies/rules")
     rules.add_argument("action", choices=["check"], help="validate and print coverage")
     return p
@@ -96,6 +98,27 @@ def platform_adapters(app: App) -> list[Adapter]:
     return adapters
 
 
+async def _post_due(app: App, dry_run: bool) -> int:
+    from bot.adapters.console import ConsoleDeliverer
+
+    poster = weekly_poster(app, {"console": ConsoleDeliverer(app)})
+    report = await poster.run_due(dry_run=dry_run)
+    if dry_run:
+        if not report.planned:
+            print("Nothing is due now.")
+        for sub, week, composed in report.planned:
+            what = "nothing to post" if composed is None else (
+                f"{composed.reply.template} {composed.rule_id or ''}".strip())
+            print(f"{sub.platform} {sub.chat_id} ({sub.kind}, {sub.local_time} {sub.timezone},"
+                  f" {week}): {what}")
+        if report.skipped_late:
+            print(f"{report.skipped_late} missed post(s) past the grace window would be skipped")
+        return 0
+    print(f"sent {report.sent}, failed {report.failed}, deactivated {report.deactivated}, "
+          f"skipped {report.skipped_late}; other platforms' posts go out from 'run'")
+    return 0
+
+
 async def _run(app: App) -> int:
     adapters = platform_adapters(app)
     if not adapters:
@@ -112,7 +135,11 @@ async def _run(app: App) -> int:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter running", adapter.name)
+        deliverers = {a.deliverer.platform: a.deliverer for a in started}
+        poster = weekly_poster(app, deliverers)
+        scheduler = asyncio.create_task(poster.serve(stop), name="weekly-posts")
         await stop.wait()
+        await scheduler
         log.info("shutting down")
     finally:
         for adapter in reversed(started):
@@ -129,6 +156,8 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
             return await _ask(app, args.user, args.line)
         if args.cmd == "console":
             return await _console(app)
+        if args.cmd == "post-due":
+            return await _post_due(app, args.dry_run)
         if args.cmd == "run" or settings.telegram_bot_token or settings.discord_token:
             return await _run(app)
         return await _console(app)

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
     rate_limit_burst: int = Field(10, ge=0, description="Commands a user may send at once.")
     rate_limit_per_minute: float = Field(30.0, gt=0, description="Sustained commands a minute.")
+    weekly_grace_hours: float = Field(
+        12.0, ge=0, le=144, description="A weekly post missed while down is still sent this late."
+    )
 
     telegram_bot_token: SecretStr | None = Field(None, description="From @BotFather.")
     telegram_base_url: str = Field(

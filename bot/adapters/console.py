@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.args import split_command
+from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import ChatKind, Platform, Reply, Request
 from bot.render.formats import Format
 from bot.runtime import App
@@ -97,6 +98,21 @@ class ConsoleAdapter:
             if history is not None:
                 history()
         write("Bye! Your numbers are saved for next time.")
+
+
+class ConsoleDeliverer:
+    """Weekly posts for console subscriptions: printed (for local runs and ``post-due``)."""
+
+    platform = "console"
+
+    def __init__(self, app: App, write: Callable[[str], None] = print) -> None:
+        self.app = app
+        self.write = write
+
+    async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
+        text = self.app.renderer.render(reply, Format.PLAIN)
+        self.write(f"── weekly post for {destination.chat_id} ──\n{text}")
+        return DeliveryResult(DeliveryStatus.SENT)
 
 
 def _enable_history(path: Path) -> Callable[[], None] | None:

@@ -214,6 +214,11 @@ class Adapter(Protocol):
 
     name: str
 
+    @property
+    def deliverer(self) -> Deliverer:
+        """How the weekly-post scheduler sends on this platform."""
+        ...
+
     async def start(self) -> None:
         """Connect and begin handling events; return once running (do not block forever)."""
         ...

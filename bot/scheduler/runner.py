@@ -60,6 +60,7 @@ class RunReport:
     failed: int = 0
     nothing_to_post: int = 0
     stale: list[int] = field(default_factory=list)
+    planned: list[tuple[Subscription, str, Composed | None]] = field(default_factory=list)
 
 
 def _when(sub: Subscription) -> tuple[time, ZoneInfo]:
@@ -105,17 +106,21 @@ class WeeklyPoster:
                         "not resending it", delivery.id, delivery.subscription_id,
                         delivery.week_key)
         report.stale = [d.id for d in stale]
+        if dry_run:
+            for sub in await self.store.due_subscriptions(now, limit=10_000):
+                at, tz = _when(sub)
+                due = due_run(sub.weekday, at, tz, now, self.grace, None)
+                if due is None:
+                    report.skipped_late += 1
+                    continue
+                report.planned.append((sub, due.week, await self.compose(sub, now)))
+            return report
         while True:
-            due = await self.store.due_subscriptions(now, limit=500)
-            due = [s for s in due if s.platform in self.deliverers]
-            if not due:
+            due_subs = [s for s in await self.store.due_subscriptions(now, limit=500)
+                        if s.platform in self.deliverers]
+            if not due_subs:
                 return report
-            if dry_run:
-                for sub in due:
-                    report.sent += 1
-                    log.info("would post to %s %s", sub.platform, sub.chat_id)
-                return report
-            await asyncio.gather(*(self._one(sub, now, report) for sub in due))
+            await asyncio.gather(*(self._one(sub, now, report) for sub in due_subs))
 
     async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
         at, tz = _when(sub)

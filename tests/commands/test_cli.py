@@ -71,3 +71,34 @@ def test_rules_check_reports_a_broken_rule_file(tmp_path: Path) -> None:
         check=False)
     assert env_run.returncode == 1
     assert "trends.toml:" in env_run.stderr and "priority" in env_run.stderr
+
+
+def test_post_due_dry_run_lists_what_would_be_sent(tmp_path: Path) -> None:
+    run(tmp_path, "ask", "--user", "zoe", "/subscribe day=mon time=10:00")
+    none = run(tmp_path, "post-due", "--dry-run")
+    assert none.returncode == 0 and "Nothing is due now." in none.stdout
+
+
+def test_post_due_sends_console_posts_once(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    due_at = datetime.now(UTC) - timedelta(minutes=30)
+    day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][due_at.weekday()]
+    assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k views=60k").returncode == 0
+    # The subscription's first run is next week; move it to 30 minutes ago, as if overdue.
+    sub = run(tmp_path, "ask", "--user", "zoe",
+              f"/subscribe day={day} time={due_at:%H:%M} timezone=UTC")
+    assert sub.returncode == 0, sub.stderr
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "cli.db")
+    with db:
+        db.execute("UPDATE subscriptions SET next_run_at = ?", (due_at.isoformat(),))
+    db.close()
+    planned = run(tmp_path, "post-due", "--dry-run")
+    assert "console console:zoe (personal" in planned.stdout
+    sent = run(tmp_path, "post-due")
+    assert "── weekly post for console:zoe ──" in sent.stdout and "Your week" in sent.stdout
+    assert "sent 1" in sent.stdout
+    again = run(tmp_path, "post-due")
+    assert "sent 0" in again.stdout

@@ -181,5 +181,6 @@ async def test_dry_run_sends_nothing(store: Store) -> None:
     clock.current = MONDAY_10 + timedelta(minutes=1)
     rec = RecordingDeliverer()
     report = await poster(store, clock, rec).run_due(dry_run=True)
-    assert report.sent == 1 and rec.calls == 0
+    assert [(s.chat_id, week) for s, week, _ in report.planned] == [("x", "2026-W45")]
+    assert rec.calls == 0
     assert (await poster(store, clock, rec).run_due()).sent == 1
