@@ -105,7 +105,14 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not history:
         return Reply("no_metrics", {"command": "stats"})
     latest = history[-1]
+    goals = []
+    for g in await ctx.store.goals(ctx.user.id):
+        if g.metric in METRIC_BY_NAME and (current := getattr(latest, g.metric)) is not None:
+            goals.append({"label": METRIC_BY_NAME[g.metric].label,
+                          "target": format_metric(g.metric, g.target),
+                          "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
     return Reply("stats", {
+        "goals": goals,
         "rows": metric_rows(latest),
         "kpis": kpi_view(latest, history),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),

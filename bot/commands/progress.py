@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,15 +14,24 @@ from bot.core.csv_import import ImportError_, ImportPlan, parse_csv
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.types import Action, Attachment, Platform, Reply
+from bot.domain.engine import recommend
+from bot.domain.estimator import estimate
+from bot.domain.facts import compute_facts
 from bot.domain.metrics import METRIC_BY_NAME, METRICS, MetricSnapshot, compute_kpis, format_metric
-from bot.domain.numbers import compact
+from bot.domain.numbers import compact, money
+from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
+from bot.domain.rates import RateTables
 from bot.render.charts import ChartSpec, render_png, sparkline
 
 PERIODS = {"4w": timedelta(weeks=4), "3m": timedelta(days=91), "6m": timedelta(days=182),
            "1y": timedelta(days=365), "all": None}
-CHART_METRICS = ("followers", "views", "avg_views", "engagement", "likes", "diamonds")
+CHART_METRICS = ("followers", "views", "avg_views", "engagement", "income", "likes", "diamonds")
 GOAL_METRICS = ("followers", "views", "avg_views", "likes", "diamonds")
+NAMED_GOALS = ("creator-rewards", "live", "shop")
+GOAL_CATEGORIES = {"income": ("creator-rewards", "brand-deals", "live-gifts", "affiliate",
+                              "own-products")}
+GROWTH_CATEGORIES = ("content", "trends", "collaboration", "engagement")
 
 
 def series(history: list[MetricSnapshot], metric: str) -> list[tuple[datetime, float]]:
@@ -39,7 +49,38 @@ def series(history: list[MetricSnapshot], metric: str) -> list[tuple[datetime, f
 
 
 def _label(metric: str) -> str:
+    if metric == "income":
+        return "Estimated monthly income"
     return "Engagement by views" if metric == "engagement" else METRIC_BY_NAME[metric].label
+
+
+def thresholds(rates: RateTables, region: str | None) -> dict[str, list[tuple[str, float]]]:
+    """Payout thresholds per metric, from the rate tables (the one place that decides them)."""
+    crp = rates.creator_rewards.eligibility
+    crp_followers = crp.followers_by_region.value.get(region or "", crp.followers.value)
+    return {
+        "followers": sorted([
+            ("LIVE", float(rates.live_gifts.eligibility.followers.value)),
+            ("Shop", float(rates.affiliate.eligibility.followers.value)),
+            ("Shop full", float(rates.affiliate.eligibility.full_access_followers.value)),
+            ("Creator Rewards", float(crp_followers)),
+        ], key=lambda t: t[1]),
+        "views": [("Creator Rewards", float(crp.views_30d.value))],
+    }
+
+
+def next_threshold(rates: RateTables, region: str | None, metric: str,
+                   current: float) -> tuple[str, float] | None:
+    for label, value in thresholds(rates, region).get(metric, []):
+        if value > current:
+            return label, value
+    return None
+
+
+def income_series(history: list[MetricSnapshot], settings: UserSettings,
+                  rates: RateTables) -> list[tuple[datetime, float]]:
+    """Typical monthly income (routes open at the time) for each logged snapshot."""
+    return [(s.taken_at, estimate(s, settings, rates).now.typical) for s in history]
 
 
 @command(
@@ -63,7 +104,11 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     span = PERIODS[period]
     since = None if span is None else ctx.clock.now() - span
     history = await ctx.store.history(ctx.user.id, since=since)
-    points = series(history, metric)
+    settings = await ctx.store.get_settings(ctx.user.id)
+    if metric == "income":
+        points = income_series(history, settings, ctx.services.rates)
+    else:
+        points = series(history, metric)
     if len(points) < 2:
         return Reply("progress_empty", {"metric": _label(metric), "count": len(points),
                                         "period": period})
@@ -71,40 +116,64 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     lines = []
     if metric in goals:
         lines.append((f"goal {compact(goals[metric].target)}", goals[metric].target))
+    unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
+    if unlock is not None:
+        lines.append((f"{unlock[0]} {compact(unlock[1])}", unlock[1]))
     spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
                      percent=metric == "engagement", lines=lines)
     png = await asyncio.to_thread(render_png, spec)
     first, last = points[0][1], points[-1][1]
-    shown = (lambda v: format_metric("completion_rate", v)) if metric == "engagement" else compact
+    def shown(v: float) -> str:
+        if metric == "engagement":
+            return format_metric("completion_rate", v)
+        if metric == "income":
+            return money(v, settings.currency)
+        return compact(v)
+
     return Reply(
         "progress",
         {"metric": _label(metric), "period": period, "count": len(points),
          "first": shown(first), "last": shown(last),
-         "change": None if metric == "engagement" else
+         "change": None if metric in ("engagement", "income") else
          ("+" if last >= first else "−") + compact(abs(last - first)),
          "spark": sparkline([v for _, v in points])},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
     )
 
 
-def goal_view(goal: Goal, history: list[MetricSnapshot], now: datetime) -> dict[str, Any]:
-    points = series(history, goal.metric)
+def _usd(settings: UserSettings) -> UserSettings:
+    return replace(settings, currency="USD")
+
+
+def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
+              rates: RateTables, now: datetime) -> dict[str, Any]:
+    if goal.metric == "income":  # stored and projected in USD, shown in the user's currency
+        points = income_series(history, _usd(settings), rates)
+        currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+
+        def show(v: float) -> str:
+            return money(rates.currencies.from_usd(v, currency), currency)
+    else:
+        points = series(history, goal.metric)
+
+        def show(v: float) -> str:
+            return format_metric(goal.metric, v)
     p = project(points, goal.target, now)
     deadline = None
     if goal.deadline is not None:
         by = datetime.combine(goal.deadline, datetime.min.time(), tzinfo=UTC)
         needed = p.needed_per_week(by, now)
         deadline = {"date": goal.deadline.isoformat(),
-                    "needed": None if needed is None else compact(round(needed)),
-                    "on_track": (p.eta is not None and p.eta <= by) or p.reached}
+                    "needed": None if needed is None else show(round(needed)),
+                    "on_track": p.reached or (p.eta is not None and p.eta <= by)}
     return {
         "metric": _label(goal.metric),
-        "target": format_metric(goal.metric, goal.target),
-        "current": None if not points else format_metric(goal.metric, p.current),
+        "target": show(goal.target),
+        "current": None if not points else show(p.current),
         "reached": p.reached,
         "eta": None if p.eta is None else p.eta.date().isoformat(),
         "weekly": None if p.weekly_growth is None else
-        ("+" if p.weekly_growth >= 0 else "−") + compact(abs(p.weekly_growth)),
+        ("+" if p.weekly_growth >= 0 else "−") + show(abs(p.weekly_growth)),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,
@@ -118,27 +187,51 @@ def _parse_deadline(text: str) -> date:
         raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01") from None
 
 
+def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str, float]:
+    crp = rates.creator_rewards.eligibility
+    if name == "creator-rewards":
+        return {"followers": float(crp.followers_by_region.value.get(region or "",
+                                                                     crp.followers.value)),
+                "views": float(crp.views_30d.value)}
+    if name == "live":
+        return {"followers": float(rates.live_gifts.eligibility.followers.value)}
+    return {"followers": float(rates.affiliate.eligibility.full_access_followers.value)}
+
+
 @command(
     "goal",
     summary="Set a target and see when you will reach it: /goal followers=10k",
-    help=("Sets a target for a number (followers, views, avg_views, likes, diamonds) and "
-          "projects the date you reach it from your recent trend (a robust fit over the last "
-          "12 weeks). Add by=YYYY-MM-DD to see the weekly growth you need. /goal alone shows "
-          "your goals; /goal clear removes them."),
-    args=(*(metric_arg(METRIC_BY_NAME[m]) for m in GOAL_METRICS),
+    help=("Sets a target and projects the date you reach it from your recent trend (a robust "
+          "fit over the last 12 weeks): a number (followers, views, avg_views, likes, "
+          "diamonds), a monthly income (income=500, in your currency), or a payout route's "
+          "thresholds (creator-rewards, live, shop). Add by=YYYY-MM-DD to see the weekly "
+          "growth you need. /goal alone shows your goals; /goal clear removes them."),
+    args=(ArgSpec("route", ArgType.CHOICE, "A payout route's thresholds as the goal.",
+                  "creator-rewards", choices=NAMED_GOALS, positional=True),
+          *(metric_arg(METRIC_BY_NAME[m]) for m in GOAL_METRICS),
+          ArgSpec("income", ArgType.NUMBER, "Monthly income, in your currency.", "income=500",
+                  minimum=1, maximum=1e9),
           ArgSpec("by", ArgType.TEXT, "A date to reach it by.", "by=2027-03-01",
                   normalize=_parse_deadline),
           ArgSpec("clear", ArgType.FLAG, "Remove your goals.", "clear")),
-    examples=("/goal followers=10k", "/goal followers=10k by=2027-03-01", "/goal"),
+    examples=("/goal followers=10k", "/goal creator-rewards", "/goal income=500 by=2027-06-01",
+              "/goal"),
     personal=True,
     group="your numbers",
 )
 async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     now = ctx.clock.now()
+    rates = ctx.services.rates
     if args.get("clear"):
         removed = await ctx.store.clear_goals(ctx.user.id)
         return Reply("goals_cleared", {"removed": removed})
-    targets = {k: v for k, v in args.items() if k in GOAL_METRICS}
+    settings = await ctx.store.get_settings(ctx.user.id)
+    targets = {k: float(v) for k, v in args.items() if k in GOAL_METRICS}
+    if args.get("route"):
+        targets.update(named_targets(str(args["route"]), rates, settings.region))
+    if args.get("income") is not None:
+        currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+        targets["income"] = float(args["income"]) / rates.currencies.from_usd(1.0, currency)
     deadline: date | None = args.get("by")
     if deadline is not None and not targets:
         raise ArgError("Say which number the date is for, e.g. /goal followers=10k "
@@ -149,8 +242,19 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         await ctx.store.set_goal(ctx.user.id, metric, target, deadline, now)
     goals = await ctx.store.goals(ctx.user.id)
     history = await ctx.store.history(ctx.user.id, limit=200)
-    return Reply("goals", {"goals": [goal_view(g, history, now) for g in goals],
-                           "set": sorted(targets)})
+    views = [goal_view(g, history, settings, rates, now) for g in goals]
+    open_goals = [g for g, v in zip(goals, views, strict=True) if not v["reached"]]
+    categories = sorted({c for g in open_goals
+                         for c in GOAL_CATEGORIES.get(g.metric, GROWTH_CATEGORIES)})
+    help_tips: list[dict[str, str]] = []
+    if open_goals and history:
+        profile = Profile(settings, history[-1], tuple(history))
+        facts = compute_facts(profile, rates, now)
+        ranked = [t for c in categories
+                  for t in recommend(ctx.services.catalogue, facts, limit=1, category=c)]
+        ranked.sort(key=lambda t: -t.score)
+        help_tips = [{"id": t.id, "title": t.title} for t in ranked[:2]]
+    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips})
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:

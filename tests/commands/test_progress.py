@@ -151,3 +151,38 @@ async def test_import_path_is_console_only(app: object) -> None:
     replies = await app.dispatcher.handle(
         make_request("import", "path=/etc/passwd", platform=Platform.TELEGRAM))
     assert "as an attachment" in app.renderer.render(replies[0], Format.PLAIN)
+
+
+async def test_named_goal_income_goal_and_tips(console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/settings region=US adult=yes currency=EUR")
+    await log_weekly(console, clock, [6000 + 300 * i for i in range(6)])
+    result = await console.ask("/goal creator-rewards")
+    assert result.ok, result.text
+    assert "Followers: 10k (now 7.5k)" in result.text
+    assert "Views (30 days): 100k (now 30k)" in result.text
+    assert "What gets you there fastest" in result.text and "(/why " in result.text
+    income = await console.ask("/goal income=500")
+    assert "Estimated monthly income: €500" in income.text
+    stats = await console.ask("/stats")
+    assert "Followers 10k: 75% of the way" in stats.text
+
+
+def test_next_threshold_comes_from_the_rate_tables() -> None:
+    from bot.commands.progress import next_threshold
+    from bot.config import PROJECT_ROOT
+    from bot.domain.rates import load_rates
+
+    rates = load_rates(PROJECT_ROOT / "strategies" / "rates")
+    assert next_threshold(rates, "US", "followers", 500) == ("LIVE", 1000)
+    assert next_threshold(rates, "US", "followers", 8000) == ("Creator Rewards", 10000)
+    assert next_threshold(rates, "JP", "followers", 12000) == ("Creator Rewards", 50000)
+    assert next_threshold(rates, "US", "views", 20000) == ("Creator Rewards", 100000)
+    assert next_threshold(rates, "US", "followers", 1e6) is None
+
+
+async def test_income_chart(console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/settings region=US adult=yes")
+    await log_weekly(console, clock, [6000, 7000, 8000])
+    income = await console.ask("/progress income all")
+    assert income.ok and "Estimated monthly income over all" in income.text
+    assert income.files and income.files[0].suffix == ".png"
