@@ -37,6 +37,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     services = load_services(settings)
     registry = build_registry()
     renderer = Renderer(settings.templates_dir)
+    renderer.warm()
     store = await open_store(settings.database_url)
     dispatcher = Dispatcher(
         registry, store, clock, services,

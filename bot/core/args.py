@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.registry import ArgSpec, ArgType
+from bot.domain.numbers import compact, pct
 
 #: Longest argument string accepted (a guard against floods and pasted essays).
 MAX_ARGS_LENGTH = 500
@@ -38,6 +39,7 @@ _DURATION = re.compile(
     r"(?:(?P<s>\d+(?:\.\d+)?)(?:s|sec)?)?$"
 )
 _CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
+_DOT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _TRUE = {"yes", "y", "true", "on", "1"}
 _FALSE = {"no", "n", "false", "off", "0"}
 
@@ -75,6 +77,8 @@ def _digits(text: str, name: str, example: str) -> float:
 
 def parse_number(raw: str, spec: ArgSpec) -> float:
     """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
+    if raw.isdigit() and spec.type is not ArgType.RATE:  # fast path: plain digits
+        return _check_bounds(float(raw), spec)
     name, example = spec.name, spec.example_value
     text = _SPACES.sub("", raw).lower().lstrip("~≈")
     if not text:
@@ -93,7 +97,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             spec.type is ArgType.COUNT
             and not m["suffix"]
             and not m["pct"]
-            and re.fullmatch(r"\d{1,3}\.\d{3}", m["num"])
+            and _DOT_THOUSANDS.fullmatch(m["num"])
         ):
             raise ArgError(
                 f"'{raw.strip()}' for {name} is ambiguous (a decimal or a thousands dot?): "
@@ -138,11 +142,9 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
 
 
 def _check_bounds(value: float, spec: ArgSpec) -> float:
-    from bot.domain.numbers import compact
-
     lo, hi = spec.minimum, spec.maximum
-    shown = _show(value, spec)
     if lo is not None and value < lo:
+        shown = _show(value, spec)
         if lo == 0:
             raise ArgError(f"{spec.name} can't be negative (you typed {shown}).",
                            arg=spec.name, example=spec.example_value)
@@ -151,7 +153,7 @@ def _check_bounds(value: float, spec: ArgSpec) -> float:
     if hi is not None and value > hi:
         limit = compact(hi) if spec.type is ArgType.COUNT else _show(hi, spec)
         raise ArgError(
-            f"{spec.name}={shown} looks too large (the most I accept is {limit}); "
+            f"{spec.name}={_show(value, spec)} looks too large (the most I accept is {limit}); "
             f"try e.g. {spec.example}.", arg=spec.name, example=spec.example_value,
         )
     if spec.type is ArgType.COUNT:
@@ -160,8 +162,6 @@ def _check_bounds(value: float, spec: ArgSpec) -> float:
 
 
 def _show(value: float, spec: ArgSpec) -> str:
-    from bot.domain.numbers import compact, pct
-
     if spec.type is ArgType.RATE:
         return pct(value)
     if abs(value) >= 1e15:

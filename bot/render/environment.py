@@ -77,6 +77,12 @@ class Renderer:
             env.globals["format"] = fmt.value
             self._envs[fmt] = env
 
+    def warm(self) -> None:
+        """Compile every template now, so no first request pays for it (and typos fail early)."""
+        for env in self._envs.values():
+            for name in self.names():
+                env.get_template(f"{name}.j2")
+
     def render(self, reply: Reply, fmt: Format) -> str:
         template = self._envs[fmt].get_template(f"{reply.template}.j2")
         text = template.render(**reply.context)

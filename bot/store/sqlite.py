@@ -100,6 +100,7 @@ class SqliteStore:
         for reader in readers:
             self._readers.put_nowait(reader)
         self._closed = False
+        self._users: dict[tuple[str, str], User] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -150,6 +151,18 @@ class SqliteStore:
     # -- users ------------------------------------------------------------------------------
 
     async def ensure_user(self, platform: str, platform_user_id: str, display_name: str) -> User:
+        key = (platform, platform_user_id)
+        cached = self._users.get(key)
+        if cached is not None and cached.display_name == display_name:
+            return cached  # every command calls this: no write when nothing changed
+        user = await self._upsert_user(platform, platform_user_id, display_name)
+        if len(self._users) >= 50_000:
+            self._users.clear()
+        self._users[key] = user
+        return user
+
+    async def _upsert_user(self, platform: str, platform_user_id: str,
+                           display_name: str) -> User:
         now = _iso(datetime.now(UTC))
         async with self._write() as db, db.execute(
             "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
@@ -297,26 +310,31 @@ class SqliteStore:
             current: list[Row] = [(s.taken_at, {k: s.values()[k] for k in s.given}, False)
                                   for s in existing]
             timeline = sorted(current + incoming, key=lambda r: (r[0], r[2]))
-            merged: list[MetricSnapshot] = []
-            base = MetricSnapshot.empty(timeline[0][0])
+            # Carry values forward with plain dicts (one pass, no per-row objects).
+            known: dict[str, float | None] = dict.fromkeys(METRIC_NAMES)
+            rows_out = []
             for taken_at, changes, _new in timeline:
                 clean = {k: float(v) for k, v in changes.items() if v is not None}
                 if not clean:
                     continue
-                base = base.merged(clean, taken_at)
-                merged.append(base)
+                unknown = set(clean) - known.keys()
+                if unknown:
+                    raise ValueError(f"unknown metrics: {sorted(unknown)}")
+                known.update(clean)
+                rows_out.append((user_id, _iso(taken_at), *known.values(),
+                                 ",".join(sorted(clean))))
             await db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
             await db.executemany(
                 f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
-                [(user_id, _iso(s.taken_at), *(getattr(s, n) for n in METRIC_NAMES),
-                  ",".join(sorted(s.given))) for s in merged],
+                rows_out,
             )
         return len(ordered)
 
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
+        self._users = {k: u for k, u in self._users.items() if u.id != user_id}
         deleted = 0
         async with self._write() as db:
             await db.execute(

@@ -1,0 +1,28 @@
+"""Run every benchmark: ``python -m benchmarks`` (``--quick`` for a smaller store run)."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from datetime import UTC, datetime
+
+from benchmarks import bench_core, bench_engine, bench_progress, bench_store
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--quick", action="store_true", help="10,000 users instead of 100,000")
+    args = p.parse_args()
+    started = time.perf_counter()
+    print(f"# Creator Advisor benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+          f"Python {platform.python_version()}, {platform.machine()}")
+    bench_core.main()
+    bench_engine.main()
+    bench_progress.main()
+    bench_store.main(["--users", "10000" if args.quick else "100000"])
+    print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
