@@ -1,0 +1,48 @@
+"""Dispatcher guarantees: never raises, floods are limited per user, errors become replies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.app import running
+from bot.config import Settings
+from bot.core.context import CommandContext
+from bot.core.registry import CommandSpec
+from bot.core.types import ChatKind, Reply
+from bot.render.formats import Format
+from tests.auxil.clock import FakeClock
+from tests.auxil.requests import make_request
+
+
+async def test_a_flood_from_one_user_does_not_limit_others(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'r.db'}",  # type: ignore[call-arg]
+                        data_dir=tmp_path, rate_limit_burst=5, rate_limit_per_minute=6)
+    async with running(settings, clock=FakeClock()) as app:
+        flood = [await app.dispatcher.handle(make_request("help", user="spammer"))
+                 for _ in range(20)]
+        limited = [r[0] for r in flood if r[0].template == "errors/slow_down"]
+        assert len(limited) == 15  # a burst of 5, then refused
+        text = app.renderer.render(limited[0], Format.PLAIN)
+        assert "faster than I can answer" in text
+        other = await app.dispatcher.handle(make_request("help", user="someone-else"))
+        assert other[0].template == "help"
+
+
+async def test_a_crashing_handler_becomes_an_apology(tmp_path: Path, caplog: Any) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'c.db'}",  # type: ignore[call-arg]
+                        data_dir=tmp_path, rate_limit_burst=0)
+
+    async def boom(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+        raise RuntimeError("kaboom")
+
+    async with running(settings, clock=FakeClock()) as app:
+        app.registry.add(CommandSpec("boom", "Always fails", "Fails.", boom))
+        request = make_request("boom", kind=ChatKind.GROUP, chat="-5")
+        replies = await app.dispatcher.handle(request)
+        assert replies[0].is_error
+        assert "something went wrong on my side" in app.renderer.render(replies[0],
+                                                                         Format.PLAIN)
+        assert "kaboom" in caplog.text and "command /boom failed" in caplog.text
+        # The bot keeps serving.
+        assert (await app.dispatcher.handle(make_request("help")))[0].template == "help"
