@@ -95,6 +95,17 @@ def _check_tiers(tiers: list[Any]) -> None:
         raise ValueError("tiers must be in increasing order of `below`")
 
 
+TierT = TypeVar("TierT", "Tier", "BenchmarkTier")
+
+
+def _tier_for(tiers: list[TierT], followers: float) -> TierT:
+    """The first tier whose upper bound (``below``) is above ``followers``; the last otherwise."""
+    for t in tiers:
+        if t.below is None or followers < t.below:
+            return t
+    return tiers[-1]
+
+
 class BrandDeals(Strict):
     name: str
     formula: str
@@ -108,10 +119,7 @@ class BrandDeals(Strict):
         return self
 
     def tier(self, followers: float) -> Tier:
-        for t in self.tiers:
-            if t.below is None or followers < t.below:
-                return t
-        return self.tiers[-1]
+        return _tier_for(self.tiers, followers)
 
 
 class LiveEligibility(Strict):
@@ -186,10 +194,7 @@ class EngagementBenchmarks(Strict):
         return self
 
     def tier(self, followers: float) -> BenchmarkTier:
-        for t in self.tiers:
-            if t.below is None or followers < t.below:
-                return t
-        return self.tiers[-1]
+        return _tier_for(self.tiers, followers)
 
 
 class Currencies(Strict):
