@@ -1,0 +1,156 @@
+"""Replies as Discord messages: an embed per reply (plain text for errors), files and buttons.
+
+Text comes from the templates rendered with ``Format.DISCORD_MD``, which escapes markdown,
+mentions and links in every printed value; every message is also sent with
+``AllowedMentions.none()``, so nothing the bot sends can ping anyone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot.core.types import Action, Reply
+from bot.render.environment import Renderer
+from bot.render.formats import Format, split
+
+EMBED_LIMIT = 4096  # embed description
+CONTENT_LIMIT = 2000  # plain message content
+TITLE_LIMIT = 256
+LABEL_LIMIT = 80  # button label
+COLOUR = discord.Colour(0xFE2C55)
+NO_MENTIONS = discord.AllowedMentions.none()
+NOT_YOURS = "These buttons belong to the person who ran the command. Run it yourself to get yours."
+
+_STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "danger": discord.ButtonStyle.danger,
+    "success": discord.ButtonStyle.success,
+}
+
+
+@dataclass
+class Outgoing:
+    """One Discord message to send (first as the interaction response, then as followups)."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    files: list[discord.File] = field(default_factory=list)
+    ephemeral: bool = False
+    view: ActionView | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """Arguments for ``response.send_message`` and ``followup.send`` alike."""
+        out: dict[str, Any] = {"ephemeral": self.ephemeral, "allowed_mentions": NO_MENTIONS}
+        if self.content is not None:
+            out["content"] = self.content
+        if self.embeds:
+            out["embeds"] = self.embeds
+        if self.files:
+            out["files"] = self.files
+        if self.view is not None:
+            out["view"] = self.view
+        return out
+
+
+def to_messages(renderer: Renderer, reply: Reply, *, title: str, footer: str, ephemeral: bool,
+                view: ActionView | None = None) -> list[Outgoing]:
+    """Render ``reply``: errors as plain text, everything else as embeds.
+
+    A long reply becomes several messages; files, the PNG shown in the embed, the footer and
+    the buttons go with the last one.
+    """
+    text = renderer.render(reply, Format.DISCORD_MD)
+    files = [discord.File(io.BytesIO(a.data), filename=a.filename) for a in reply.attachments]
+    image = next((a.filename for a in reply.attachments if a.content_type.startswith("image/")),
+                 None)
+    messages: list[Outgoing]
+    if reply.is_error:
+        messages = [Outgoing(content=part, ephemeral=ephemeral)
+                    for part in split(text, CONTENT_LIMIT) if part]
+    else:
+        parts = [part for part in split(text, EMBED_LIMIT) if part] or [""]
+        messages = [Outgoing(embeds=[discord.Embed(description=part or None, colour=COLOUR)],
+                             ephemeral=ephemeral) for part in parts]
+        messages[0].embeds[0].title = plain_title(reply.title or title)
+        last = messages[-1].embeds[0]
+        last.set_footer(text=footer)
+        if image is not None:
+            last.set_image(url=f"attachment://{image}")
+    if not messages:
+        messages = [Outgoing(content="…", ephemeral=ephemeral)]
+    messages[-1].files = files
+    messages[-1].view = view
+    return messages
+
+
+def plain_title(text: str) -> str:
+    """Embed titles: markdown and mentions neutralised without escaping ``-`` or ``( )``,
+    which titles show literally."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))[:TITLE_LIMIT]
+
+
+Press = Callable[[discord.Interaction[Any], Action], Awaitable[None]]
+OnError = Callable[[discord.Interaction[Any], Exception], Awaitable[None]]
+
+
+class ActionButton(discord.ui.Button["ActionView"]):
+    def __init__(self, action: Action) -> None:
+        super().__init__(label=action.label[:LABEL_LIMIT],
+                         style=_STYLES.get(action.style, discord.ButtonStyle.secondary))
+        self.action = action
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        assert self.view is not None
+        await self.view.press(interaction, self.action)
+
+
+class ActionView(discord.ui.View):
+    """``Reply.actions`` as buttons. Only the user who ran the command may press them; one press
+    disables them all (a choice is made once), and so does the timeout."""
+
+    def __init__(self, actions: Sequence[Action], *, owner_id: int, on_press: Press,
+                 on_error: OnError, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self._on_press = on_press
+        self._on_error = on_error
+        #: How to edit the message carrying this view (set once it is sent).
+        self.edit_message: Callable[[ActionView], Awaitable[object]] | None = None
+        for action in actions[:25]:
+            self.add_item(ActionButton(action))
+
+    def disable(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+        return False
+
+    async def press(self, interaction: discord.Interaction[Any], action: Action) -> None:
+        self.disable()
+        self.stop()
+        await interaction.response.edit_message(view=self)  # acknowledges the press at once
+        await self._on_press(interaction, action)
+
+    async def on_timeout(self) -> None:
+        self.disable()
+        if self.edit_message is not None:
+            # The message may be gone or its token expired: then nothing is left to disable.
+            with contextlib.suppress(discord.HTTPException):
+                await self.edit_message(self)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception,
+                       item: discord.ui.Item[Any], /) -> None:
+        await self._on_error(interaction, error)
