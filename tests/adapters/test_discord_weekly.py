@@ -1,0 +1,76 @@
+"""A weekly tip set up through Discord arrives in the channel at the right local time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import SecretStr
+
+from bot.adapters.discord_adapter import DiscordAdapter
+from bot.app import App, weekly_poster
+from bot.config import Settings
+from tests.auxil.clock import FakeClock
+from tests.auxil.fake_discord import FakeDiscord
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+def settings(settings: Settings, fake: FakeDiscord) -> Settings:
+    return settings.model_copy(update={"discord_token": SecretStr("fake-token"),
+                                       "discord_api_url": fake.api_url})
+
+
+@pytest.fixture
+async def bot(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
+    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    await adapter.start()
+    yield adapter
+    await adapter.stop()
+
+
+async def test_weekly_tip_arrives_at_ten_berlin_time(bot: DiscordAdapter, fake: FakeDiscord,
+                                                     app: App, clock: FakeClock) -> None:
+    token = await fake.interact(fake.slash(
+        "subscribe", {"day": "monday", "time": "10:00", "timezone": "Europe/Berlin",
+                      "topics": "trends"}, admin=True))
+    [reply] = await fake.answers(token)
+    assert "Weekly tips are on for this chat" in reply.text
+    refused = await fake.answers(await fake.interact(fake.slash("unsubscribe", admin=False)))
+    assert "Only admins" in refused[0].text
+
+    poster = weekly_poster(app, {"discord": bot.deliverer})
+    clock.current = datetime(2026, 11, 9, 8, 59, tzinfo=UTC)  # 09:59 in Berlin
+    assert (await poster.run_due()).sent == 0
+    clock.current += timedelta(minutes=2)  # 10:01 in Berlin
+    report = await poster.run_due()
+    assert report.sent == 1
+    posts = [s for s in fake.sent if s.kind == "channel"]
+    assert len(posts) == 1
+    assert "Tip of the week" in posts[0].text and "trends" in posts[0].text
+    assert posts[0].data["nonce"] and posts[0].data["enforce_nonce"] is True
+    assert posts[0].data["allowed_mentions"] == {"parse": []}
+    assert (await poster.run_due()).sent == 0  # never twice in a week
+
+
+async def test_missing_access_deactivates_the_subscription(bot: DiscordAdapter,
+                                                           fake: FakeDiscord, app: App,
+                                                           clock: FakeClock) -> None:
+    from tests.auxil.fake_discord import CHANNEL_ID
+
+    await fake.answers(await fake.interact(fake.slash("subscribe", {}, admin=True)))
+    fake.channel_errors[CHANNEL_ID] = (403, 50001, "Missing Access")
+    [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
+    assert sub.next_run_at is not None
+    clock.current = sub.next_run_at + timedelta(minutes=1)
+    report = await weekly_poster(app, {"discord": bot.deliverer}).run_due()
+    assert report.deactivated == 1
+    [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
+    assert not sub.active and "Missing Access" in (sub.deactivated_reason or "")
