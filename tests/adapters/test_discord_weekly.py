@@ -74,3 +74,20 @@ async def test_missing_access_deactivates_the_subscription(bot: DiscordAdapter,
     assert report.deactivated == 1
     [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
     assert not sub.active and "Missing Access" in (sub.deactivated_reason or "")
+
+
+async def test_progress_chart_arrives_as_an_embed_image(bot: DiscordAdapter, fake: FakeDiscord,
+                                                        clock: FakeClock) -> None:
+    for followers in ("1k", "1.4k", "2k"):
+        await fake.answers(await fake.interact(fake.slash("log", {"followers": followers})))
+        clock.advance(days=7)
+    token = await fake.interact(fake.slash("progress", {"metric": "followers",
+                                                        "period": "all"}))
+    answers = await fake.answers(token)
+    with_file = [s for s in answers if s.files]
+    assert with_file, [s.kind for s in answers]
+    upload = with_file[0].files[0]
+    assert upload.filename.endswith(".png") and upload.data[:8] == b"\x89PNG\r\n\x1a\n"
+    embed = with_file[0].embeds[0]
+    assert embed["image"]["url"] == f"attachment://{upload.filename}"
+    assert with_file[0].ephemeral  # your own numbers stay yours in a server
