@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import logging
 import weakref
@@ -36,13 +37,20 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.adapters.discord_commands import build_commands, commands_payload, payload_hash, raw_args
+from bot.adapters.discord_commands import (
+    FILE_OPTION,
+    MAX_FILE_BYTES,
+    build_commands,
+    commands_payload,
+    payload_hash,
+    raw_args,
+)
 from bot.adapters.discord_replies import NO_MENTIONS, ActionView, Outgoing, to_messages
 from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
 from bot.core.ports import Deliverer, DeliveryResult, DeliveryStatus, Destination
 from bot.core.registry import CommandSpec
-from bot.core.types import Action, ChatKind, Platform, Reply, Request, Visibility
+from bot.core.types import Action, Attachment, ChatKind, Platform, Reply, Request, Visibility
 from bot.render.formats import Format
 from bot.runtime import App
 
@@ -198,7 +206,18 @@ class DiscordAdapter:
 
     async def _slash(self, interaction: discord.Interaction[Any], spec: CommandSpec,
                      values: dict[str, Any]) -> None:
+        file = values.pop(FILE_OPTION, None)
         request = self.request(interaction, spec.name, raw_args(spec, values))
+        if isinstance(file, discord.Attachment):
+            if file.size > MAX_FILE_BYTES:
+                await interaction.response.send_message(
+                    f"That file is too large (over {MAX_FILE_BYTES // 1_000_000} MB).",
+                    ephemeral=True, allowed_mentions=NO_MENTIONS)
+                return
+            data = await file.read()
+            request = dataclasses.replace(request, attachments=(
+                Attachment(file.filename, file.content_type or "application/octet-stream",
+                           data),))
         # The visibility a deferral guesses before the replies exist, as the dispatcher
         # defaults it: personal commands answer privately unless shared on purpose.
         await self._answer(interaction, request, private=spec.personal and not values.get("public"))

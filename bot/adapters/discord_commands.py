@@ -28,6 +28,11 @@ NUMBER_MAX_LENGTH = 32
 #: What server members need for ``admin_only`` commands (also checked again at run time).
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 
+#: The option name of the file a command accepts (``CommandSpec.accepts_file``).
+FILE_OPTION = "file"
+#: Largest file the bot downloads from an interaction.
+MAX_FILE_BYTES = 2_000_000
+
 #: Runs one slash command: the interaction, its spec and the option values by argument name.
 RunCommand = Callable[[discord.Interaction[Any], CommandSpec, dict[str, Any]], Awaitable[None]]
 Slash = app_commands.Command[Any, ..., None]
@@ -105,7 +110,7 @@ def option_description(arg: ArgSpec) -> str:
 
 def build_command(spec: CommandSpec, run: RunCommand) -> Slash:
     """The slash command for ``spec``; invoking it calls ``run`` with the option values."""
-    if len(spec.args) > MAX_OPTIONS:
+    if len(spec.args) + spec.accepts_file > MAX_OPTIONS:
         raise ValueError(f"/{spec.name} has {len(spec.args)} arguments; Discord allows "
                          f"{MAX_OPTIONS} options per command")
     # Python names are a0, a1, …, renamed to the argument names, so any argument name works
@@ -113,7 +118,7 @@ def build_command(spec: CommandSpec, run: RunCommand) -> Slash:
     names = {f"a{i}": arg.name for i, arg in enumerate(spec.args)}
 
     async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
-        await run(interaction, spec, {names[key]: value for key, value in values.items()})
+        await run(interaction, spec, {names.get(key, key): value for key, value in values.items()})
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                     annotation=discord.Interaction)]
@@ -122,13 +127,20 @@ def build_command(spec: CommandSpec, run: RunCommand) -> Slash:
                           default=inspect.Parameter.empty if arg.required else None)
         for key, arg in zip(names, spec.args, strict=True)
     ]
+    if spec.accepts_file:  # e.g. /import: the CSV arrives as an attachment option
+        parameters.append(inspect.Parameter(FILE_OPTION, inspect.Parameter.KEYWORD_ONLY,
+                                            annotation=discord.Attachment | None, default=None))
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     # A plain function name (not "…<locals>.callback"), or discord.py takes it for a method.
     callback.__name__ = callback.__qualname__ = f"slash_{spec.name}"
     if names:
         app_commands.rename(**names)(callback)
-        app_commands.describe(**{key: option_description(arg)
-                                 for key, arg in zip(names, spec.args, strict=True)})(callback)
+    descriptions = {key: option_description(arg) for key, arg in zip(names, spec.args,
+                                                                      strict=True)}
+    if spec.accepts_file:
+        descriptions[FILE_OPTION] = "The file to send with the command (e.g. a CSV)."
+    if descriptions:
+        app_commands.describe(**descriptions)(callback)
     command: Slash = app_commands.Command(
         name=spec.name, description=spec.summary, callback=callback, extras={"spec": spec},
     )

@@ -266,7 +266,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "duplicates": plan.duplicates,
         "errors": plan.errors,
         "sample": [{"date": t.date().isoformat(),
-                    "values": ", ".join(f"{k}={format_metric(k, v)}" for k, v in vals.items())}
+                    "fields": ", ".join(f"{k}={format_metric(k, v)}" for k, v in vals.items())}
                    for t, vals in plan.rows[:3]],
     }
 
@@ -284,6 +284,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
     examples=("/import path=history.csv", "/import path=history.csv confirm"),
     personal=True,
     group="your numbers",
+    accepts_file=True,
 )
 async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     data: bytes | None = None
@@ -302,7 +303,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             data, source = attachment.data, attachment.filename
             break
     if data is None:
-        return Reply("import_help", {"console": ctx.request.platform is Platform.CONSOLE})
+        return Reply("import_help", {"platform": str(ctx.request.platform)})
     try:
         plan = parse_csv(data, now=ctx.clock.now())
     except ImportError_ as exc:
@@ -315,6 +316,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if ctx.request.platform is Platform.CONSOLE:
             actions = (Action("Import", f"/import {source} confirm", "primary"),)
         return Reply("import_preview", {"plan": _plan_view(plan), "source": source,
-                                        "console": bool(actions)}, actions=actions)
+                                        "console": bool(actions),
+                                        "platform": str(ctx.request.platform)},
+                     actions=actions)
     written = await ctx.store.import_snapshots(ctx.user.id, plan.rows)
     return Reply("imported", {"rows": written, "plan": _plan_view(plan)})

@@ -72,6 +72,7 @@ class CommandSpec:
     personal: bool = False  # reads or changes the caller's own data: private in group chats
     admin_only: bool = False  # changes something for a whole chat / server
     group: str = "basics"  # heading in /help
+    accepts_file: bool = False  # takes a file (Request.attachments), e.g. a CSV to import
 
     def arg(self, name: str) -> ArgSpec:
         for spec in self.args:
@@ -123,6 +124,7 @@ def command(
     personal: bool = False,
     admin_only: bool = False,
     group: str = "basics",
+    accepts_file: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Declare a command on its handler. The handler stays a plain, directly testable function."""
 
@@ -130,6 +132,7 @@ def command(
         spec = CommandSpec(
             name=name, summary=summary, help=help, handler=handler, args=tuple(args),
             examples=tuple(examples), personal=personal, admin_only=admin_only, group=group,
+            accepts_file=accepts_file,
         )
         setattr(handler, _ATTR, spec)
         return handler

@@ -169,7 +169,8 @@ async def test_generated_commands_match_the_registry(bot: DiscordAdapter,
         assert command["description"] == spec.summary and command["type"] == 1
         assert command["default_member_permissions"] == (32 if spec.admin_only else None)
         options = {o["name"]: o for o in command.get("options", [])}
-        assert sorted(options) == sorted(a.name for a in spec.args) and len(options) <= 25
+        expected = [a.name for a in spec.args] + (["file"] if spec.accepts_file else [])
+        assert sorted(options) == sorted(expected) and len(options) <= 25
         required = [o["required"] for o in command.get("options", [])]
         assert required == sorted(required, reverse=True)  # Discord wants required first
         for arg in spec.args:

@@ -91,3 +91,22 @@ async def test_progress_chart_arrives_as_an_embed_image(bot: DiscordAdapter, fak
     embed = with_file[0].embeds[0]
     assert embed["image"]["url"] == f"attachment://{upload.filename}"
     assert with_file[0].ephemeral  # your own numbers stay yours in a server
+
+
+async def test_import_a_csv_through_the_file_option(bot: DiscordAdapter, fake: FakeDiscord,
+                                                    app: App) -> None:
+    csv = b"date,followers,views\n2026-09-01,1k,4k\n2026-09-08,1.2k,5k\n2026-10-01,1.5k,6k\n"
+    [preview] = await fake.answers(await fake.interact(
+        fake.slash("import", {}, file=("history.csv", csv))))
+    text = preview.text.replace("\\", "")  # markdown escapes of - and < in user values
+    assert "3 days from 2026-09-01 to 2026-10-01" in text
+    assert "2026-09-01: followers=1k, views=4k" in text
+    assert "confirm:True" in preview.text and preview.ephemeral
+    [done] = await fake.answers(await fake.interact(
+        fake.slash("import", {"confirm": True}, file=("history.csv", csv))))
+    assert "Imported 3 days" in done.text
+    user = await app.store.find_user("discord", "500000000000000001")
+    assert user is not None and len(await app.store.history(user.id)) == 3
+    [bad] = await fake.answers(await fake.interact(
+        fake.slash("import", {}, file=("bad.csv", b"date,followers\n2026-09-01,lots\n"))))
+    assert "line 2: followers" in bad.text and "Nothing was imported" in bad.text

@@ -127,6 +127,7 @@ class FakeDiscord:
         self.heartbeats = 0
         self.messages: dict[int, dict[str, Any]] = {}
         self.channel_errors: dict[int, tuple[int, int, str]] = {}
+        self.files: dict[str, bytes] = {}  # attachment id -> content, for file options
         self.interactions: dict[str, dict[str, Any]] = {}  # by token
         self.originals: dict[str, int] = {}  # token -> id of the interaction's first message
         self._limits: dict[tuple[str, str], list[float]] = {}
@@ -144,6 +145,7 @@ class FakeDiscord:
         app = web.Application(middlewares=[self._middleware])
         r = app.router
         r.add_get("/gateway", self._gateway)
+        r.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         r.add_get(API + "/gateway/bot", self._gateway_bot)
         r.add_get(API + "/users/@me", self._me)
         r.add_get(API + "/oauth2/applications/@me", self._application)
@@ -350,13 +352,33 @@ class FakeDiscord:
 
     def slash(self, name: str, options: dict[str, str | bool] | None = None, *,
               who: dict[str, Any] | None = None, guild: bool = True, admin: bool = False,
-              locale: str = "en-US", nick: str | None = None) -> dict[str, Any]:
-        """An application-command interaction: ``/name option:value …``."""
+              locale: str = "en-US", nick: str | None = None,
+              file: tuple[str, bytes] | None = None) -> dict[str, Any]:
+        """An application-command interaction: ``/name option:value …`` (and a file option,
+        served by this fake at its attachment URL)."""
         payload = self._base(2, who or user(), guild, admin, locale, nick)
         opts = [{"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
                 for k, v in (options or {}).items()]
+        resolved = None
+        if file is not None:
+            attachment_id = str(next(self._ids))
+            filename, data = file
+            self.files[attachment_id] = data
+            url = f"{self.api_url.rsplit('/api/', 1)[0]}/attachments/{attachment_id}/{filename}"
+            opts.append({"name": "file", "type": 11, "value": attachment_id})
+            resolved = {"attachments": {attachment_id: {
+                "id": attachment_id, "filename": filename, "size": len(data), "url": url,
+                "proxy_url": url, "content_type": "text/csv"}}}
         payload["data"] = self._command_data(name, opts, guild)
+        if resolved is not None:
+            payload["data"]["resolved"] = resolved
         return payload
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["attachment_id"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="text/csv")
 
     def autocomplete(self, name: str, option: str, typed: str, *, guild: bool = True
                      ) -> dict[str, Any]:
