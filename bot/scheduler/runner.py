@@ -36,9 +36,9 @@ from bot.domain.schedule import due_run, next_run
 
 log = logging.getLogger(__name__)
 
-#: Messages a second the fan-out may use per platform. Below the platforms' limits
-#: (Telegram about 30/s, Discord 50/s global) so interactive replies keep headroom.
-DEFAULT_PACE = {"telegram": 25.0, "discord": 40.0, "console": 1000.0}
+#: Messages a second the fan-out may use per platform, just under the platforms' limits
+#: (Telegram about 30/s overall, Discord 50/s global).
+DEFAULT_PACE = {"telegram": 29.0, "discord": 45.0, "console": 1000.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,8 @@ class WeeklyPoster:
         self._sleep = sleep
         self._rng = rng or random.Random()
         rates = {**DEFAULT_PACE, **(pace or {})}
-        self._limiters = {p: AsyncLimiter(rates.get(p, 20.0), 1.0) for p in self.deliverers}
+        # Capacity 1: an even pace with no burst, so no one-second window ever exceeds the rate.
+        self._limiters = {p: AsyncLimiter(1, 1.0 / rates.get(p, 20.0)) for p in self.deliverers}
         self._slots = {p: asyncio.Semaphore(concurrency) for p in self.deliverers}
         self._paused_until: dict[str, float] = {}
 
