@@ -46,11 +46,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     return App(settings, store, registry, dispatcher, renderer, services, clock)
 
 
-def weekly_poster(app: App, deliverers: Mapping[str, Deliverer]) -> WeeklyPoster:
+def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,
+                  pace: Mapping[str, float] | None = None) -> WeeklyPoster:
     """The weekly-post sender over whichever platforms are running."""
     composer = WeeklyComposer(app.store, app.services.catalogue, app.services.rates)
     return WeeklyPoster(app.store, app.clock, deliverers, composer,
-                        grace=timedelta(hours=app.settings.weekly_grace_hours))
+                        grace=timedelta(hours=app.settings.weekly_grace_hours), pace=pace)
 
 
 @asynccontextmanager

@@ -43,7 +43,7 @@ def pct(x: float | None, digits: int = 1) -> str:
         return "?"
     if not math.isfinite(x) or abs(x) >= 1e12:
         return f"{x * 100:.3g}%"
-    text = str(Decimal(repr(x * 100)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
+    text = str(Decimal(repr(float(x) * 100)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%"

@@ -40,7 +40,9 @@ def build_figure(spec: ChartSpec) -> Figure:
             label=spec.label)
     for label, y in spec.lines:
         ax.axhline(y, color=LINE_COLOUR, linewidth=2, linestyle="--", label=label)
-    fmt = (lambda v, _pos: pct(v, 0)) if spec.percent else (lambda v, _pos: compact(v))
+    # Tick values arrive as numpy floats: convert before formatting.
+    fmt = ((lambda v, _pos: pct(float(v), 0)) if spec.percent
+           else (lambda v, _pos: compact(float(v))))
     ax.yaxis.set_major_formatter(FuncFormatter(fmt))
     locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)

@@ -187,3 +187,11 @@ async def test_income_chart(console: ConsoleAdapter, clock: FakeClock) -> None:
     income = await console.ask("/progress income all")
     assert income.ok and "Estimated monthly income over all" in income.text
     assert income.files and income.files[0].suffix == ".png"
+
+
+async def test_engagement_chart_formats_percent_ticks(console: ConsoleAdapter,
+                                                      clock: FakeClock) -> None:
+    await log_weekly(console, clock, [1000, 1400, 1800])
+    result = await console.ask("/progress engagement all")
+    assert result.ok, result.text
+    assert result.files and "Engagement by views over all" in result.text

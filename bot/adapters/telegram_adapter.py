@@ -1,0 +1,677 @@
+"""Telegram adapter on python-telegram-bot 22.x, run inside our own event loop.
+
+One path for every update::
+
+    message, channel post or button ─► _Incoming ─► Request ─► Dispatcher.handle ─► [Reply]
+    (telegram.Update)                                   ─► Telegram HTML ─► sendMessage / …
+
+- Commands: one ``MessageHandler`` reads ``/cmd@Bot args`` from a message's text (or a file's
+  caption, for ``/import``) with the core's ``split_command``; the text after the command goes to
+  the core parser unchanged. Nothing per command is written here: the registry is the list, and
+  ``setMyCommands`` is sent from it at every start.
+- Groups: a command addressed to another bot (``/stats@OtherBot``) and unknown commands not
+  addressed to us are ignored. A personal command (``CommandSpec.personal``) is not run in a
+  group: the bot answers with a short public note and a button that opens the private chat with
+  a deep link (``t.me/<bot>?start=<command>``), and ``/start <command>`` in the private chat runs
+  it. A reply whose visibility is private is never posted in a group: it goes to the person's
+  private chat, with a note in the group. ``admin_only`` commands get ``is_admin`` from
+  ``getChatMember`` (cached); private chats are their own admins.
+- Buttons: ``Reply.actions`` become an inline keyboard; pressing one runs its command line as the
+  person who pressed it (only the person who ran the command may press them). An answer to a
+  button of the same command (``/forget`` → ``/forget confirm``) replaces the message.
+- Guided commands: ``/log`` sent bare asks for the numbers, and the next plain message from that
+  person in that chat is read as ``/log <text>``; ``/cancel`` leaves.
+- Sending: ``parse_mode=HTML``, link previews off, split to 4096 characters on block boundaries;
+  PNG attachments as photos, anything else as documents. ``AIORateLimiter`` paces the sends and
+  retries after a 429's ``retry_after``.
+- Failures: an exception while handling an update is logged once with the update id and answered
+  with a short apology; network errors while polling are logged once per outage. The bot keeps
+  running. The token is never logged here (PTB's own DEBUG lines contain it in URLs: the log
+  filter redacts it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import secrets
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from telegram import (
+    Bot,
+    BotCommand,
+    Chat,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackContext,
+    CallbackQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.adapters.telegram_format import (
+    BUTTON_EXPIRED,
+    CANCEL_SUMMARY,
+    CANCELLED,
+    FILE_TOO_LARGE,
+    NOT_A_COMMAND,
+    NOT_YOURS,
+    NOTHING_TO_CANCEL,
+    OPEN_PRIVATE_CHAT,
+    Button,
+    ButtonCodec,
+    personal_note,
+    sent_privately,
+    split_html,
+    start_private_first,
+)
+from bot.core.args import ArgError, parse_args, split_command
+from bot.core.dispatcher import error_reply
+from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
+from bot.core.registry import ArgType, CommandSpec
+from bot.core.types import (
+    Action,
+    Attachment,
+    ChatKind,
+    Platform,
+    Reply,
+    Request,
+    Visibility,
+)
+from bot.render.formats import Format
+from bot.runtime import App
+
+log = logging.getLogger(__name__)
+
+Context = CallbackContext[Any, Any, Any, Any]
+
+#: Commands that, sent without arguments, take the next plain message as their arguments.
+GUIDED = frozenset({"log"})
+GUIDED_TIMEOUT = 600.0  # seconds a guided command waits for its message
+CANCEL = "cancel"
+MAX_UPLOAD = 2 * 1024 * 1024  # bytes of a file sent with a command (a CSV for /import)
+ALLOWED_UPDATES = ("message", "channel_post", "callback_query")
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+SHARE_FLAG = "public"  # a personal command's flag to answer in the group on purpose
+_MENTION = re.compile(r"^\s*/[A-Za-z0-9_]+@([A-Za-z0-9_]+)")
+_MENU_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_GONE = ("chat not found", "have no rights", "not enough rights", "chat_write_forbidden",
+         "bot was kicked", "user is deactivated", "need administrator rights")
+
+
+def file_url(base_url: str) -> str:
+    """The Bot API file URL next to ``base_url`` (``…/bot`` → ``…/file/bot``)."""
+    if base_url.rstrip("/").endswith("/bot"):
+        return base_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+    return "https://api.telegram.org/file/bot"
+
+
+def _chat_kind(chat_type: str) -> ChatKind:
+    if chat_type == ChatType.PRIVATE:
+        return ChatKind.PRIVATE
+    if chat_type == ChatType.CHANNEL:
+        return ChatKind.CHANNEL
+    return ChatKind.GROUP  # group and supergroup
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the type will become timedelta
+        warnings.simplefilter("ignore")
+        value: int | float | timedelta = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _shared_on_purpose(spec: CommandSpec, raw_args: str) -> bool:
+    """A personal command the person asked to post in the group (``/estimate … public``)."""
+    if not any(a.name == SHARE_FLAG and a.type is ArgType.FLAG for a in spec.args):
+        return False
+    try:
+        return bool(parse_args(spec.args, raw_args, command=spec.name).get(SHARE_FLAG))
+    except ArgError:
+        return False
+
+
+class AdminCache:
+    """``getChatMember`` answers (creator or administrator?), kept for ``ttl`` seconds."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic,
+                 size: int = 4096) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._size = size
+        self._answers: OrderedDict[tuple[int, int], tuple[float, bool]] = OrderedDict()
+
+    async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        key = (chat_id, user_id)
+        now = self._clock()
+        cached = self._answers.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+        except TelegramError as exc:
+            log.warning("telegram: getChatMember failed for chat %s: %s", chat_id, exc)
+            return False
+        admin = member.status in ADMIN_STATUSES
+        if self.ttl > 0:
+            self._answers[key] = (now + self.ttl, admin)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return admin
+
+
+@dataclass(frozen=True, slots=True)
+class _Incoming:
+    """One thing a person did (a message or a button press), in platform-neutral terms."""
+
+    update_id: int
+    chat_id: int
+    chat_kind: ChatKind
+    sender_id: int
+    name: str
+    is_person: bool  # a user we can message privately (not a channel or an anonymous admin)
+    is_admin: bool | None  # known without asking Telegram, else None
+    locale: str
+    command: str | None  # None: plain text that is no command
+    raw_args: str = ""
+    addressed: bool = False  # "/cmd@ThisBot"
+    reply_to: int | None = None  # the message to answer to (in groups)
+    thread_id: int | None = None  # forum topic
+    edit_message_id: int | None = None  # a button's message the answer may replace
+    document: Document | None = None
+    guided: bool = False  # the message answers a guided command
+    owner: str | None = None  # who may press the buttons of the answer
+
+    @property
+    def in_group(self) -> bool:
+        return self.chat_kind is not ChatKind.PRIVATE
+
+
+class TelegramAdapter:
+    name = "telegram"
+    platform = "telegram"  # as a Deliverer for the weekly posts
+
+    def __init__(self, app: App, *, poll_timeout: float = 10.0,
+                 guided_timeout: float = GUIDED_TIMEOUT, max_retries: int = 3,
+                 overall_max_rate: float = 30.0, concurrent_updates: int = 32) -> None:
+        settings = app.settings
+        token = settings.telegram_bot_token
+        if token is None or not token.get_secret_value():
+            raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+        self.app = app
+        self.settings = settings
+        self.poll_timeout = poll_timeout
+        self.guided_timeout = guided_timeout
+        self.application: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(token.get_secret_value())
+            .base_url(settings.telegram_base_url)
+            .base_file_url(file_url(settings.telegram_base_url))
+            .rate_limiter(AIORateLimiter(max_retries=max_retries,
+                                         overall_max_rate=overall_max_rate))
+            # Handle updates from different people at the same time: one slow command must
+            # not hold up everyone else's replies.
+            .concurrent_updates(concurrent_updates)
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._first_sight), group=-1)
+        self.application.add_handler(MessageHandler(
+            (filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST)
+            & (filters.TEXT | filters.CAPTION),
+            self._on_message,
+        ))
+        self.application.add_handler(CallbackQueryHandler(self._on_button))
+        self.application.add_error_handler(self._on_error)
+        self.admins = AdminCache(settings.telegram_admin_cache_seconds)
+        self.buttons = ButtonCodec()
+        self.username = ""
+        self._pending: dict[tuple[int, int], tuple[str, float]] = {}
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._polling_failed = False
+
+    @property
+    def deliverer(self) -> TelegramAdapter:
+        return self
+
+    @property
+    def bot(self) -> Bot:
+        return self.application.bot  # type: ignore[no-any-return]
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Log in (getMe), publish the command menu, then poll or serve the webhook."""
+        application = self.application
+        try:
+            await application.initialize()
+            self.username = self.bot.username
+            await self.publish_commands()
+            await application.start()
+            assert application.updater is not None
+            webhook = self.settings.telegram_webhook_url
+            if webhook:
+                secret = self.settings.telegram_webhook_secret
+                await application.updater.start_webhook(
+                    listen=self.settings.telegram_webhook_listen,
+                    port=self.settings.telegram_webhook_port,
+                    url_path=urlsplit(webhook).path.lstrip("/"),
+                    webhook_url=webhook,
+                    # Telegram sends it back on every request; PTB refuses requests without it.
+                    secret_token=secret.get_secret_value() if secret else
+                    secrets.token_urlsafe(32),
+                    allowed_updates=list(ALLOWED_UPDATES),
+                )
+                log.info("telegram: @%s receiving updates by webhook", self.username)
+            else:
+                await application.updater.start_polling(
+                    timeout=timedelta(seconds=self.poll_timeout),
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    error_callback=self._polling_error,
+                )
+                log.info("telegram: @%s polling for updates", self.username)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await self.stop()
+            if isinstance(exc, InvalidToken):
+                raise RuntimeError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN "
+                                   "(and TELEGRAM_BASE_URL)") from None
+            raise
+
+    async def stop(self) -> None:
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    async def publish_commands(self) -> None:
+        """``setMyCommands`` from the registry, so the menu lists every command."""
+        commands = [BotCommand(spec.name, spec.summary) for spec in self.app.registry
+                    if _MENU_NAME.match(spec.name)]
+        if self.app.registry.get(CANCEL) is None:
+            commands.append(BotCommand(CANCEL, CANCEL_SUMMARY))
+        try:
+            await self.bot.set_my_commands(commands)
+        except TelegramError as exc:
+            log.warning("telegram: setMyCommands failed (the menu keeps its old list): %s", exc)
+
+    # -- updates in -----------------------------------------------------------------------
+
+    async def _first_sight(self, update: Update, context: Context) -> None:
+        """Before any handler: updates flow again after an outage; drop a redelivered update."""
+        if self._polling_failed:
+            self._polling_failed = False
+            log.info("telegram: receiving updates again")
+        if update.update_id in self._seen:
+            log.info("telegram: update %s arrived twice; ignored", update.update_id)
+            raise ApplicationHandlerStop
+        self._seen[update.update_id] = None
+        while len(self._seen) > 2048:
+            self._seen.popitem(last=False)
+
+    async def _on_message(self, update: Update, context: Context) -> None:
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None or message.is_automatic_forward:
+            return
+        incoming = self._from_message(update.update_id, message, chat)
+        if incoming is not None:
+            await self._run(incoming)
+
+    def _from_message(self, update_id: int, message: Message, chat: Chat) -> _Incoming | None:
+        kind = _chat_kind(chat.type)
+        text = message.text or message.caption or ""
+        locale = "en"
+        if message.sender_chat is not None:  # a channel, or a group's anonymous admin
+            sender = message.sender_chat
+            sender_id, name, is_person = sender.id, sender.title or "Admin", False
+            is_admin: bool | None = sender.id == chat.id or kind is ChatKind.CHANNEL
+        elif message.from_user is not None:
+            user = message.from_user
+            sender_id, name, is_person = user.id, user.full_name, True
+            is_admin = True if kind is ChatKind.PRIVATE else None
+            locale = user.language_code or "en"
+        else:
+            return None
+        common: dict[str, Any] = {
+            "update_id": update_id, "chat_id": chat.id, "chat_kind": kind,
+            "sender_id": sender_id, "name": name, "is_person": is_person,
+            "is_admin": is_admin, "locale": locale,
+            "reply_to": message.message_id if kind is ChatKind.GROUP else None,
+            "thread_id": message.message_thread_id if message.is_topic_message else None,
+            "owner": str(sender_id) if is_person else None,
+        }
+        parsed = split_command(text) if text.lstrip().startswith("/") else None
+        if parsed is None:
+            guided = self._take_pending((chat.id, sender_id))
+            if guided is not None and message.text:
+                return _Incoming(**common, command=guided, raw_args=text.strip(), guided=True)
+            if kind is ChatKind.PRIVATE and message.text:
+                return _Incoming(**common, command=None)
+            return None
+        mention = _MENTION.match(text)
+        if mention is not None and mention.group(1).lower() != self.username.lower():
+            return None  # "/cmd@OtherBot"
+        return _Incoming(**common, command=parsed[0], raw_args=parsed[1],
+                         addressed=mention is not None, document=message.document)
+
+    async def _on_button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        button = self.buttons.decode(query.data)
+        message = query.message
+        if button is None or message is None:
+            await query.answer(BUTTON_EXPIRED, show_alert=True)
+            return
+        presser = query.from_user
+        if button.owner is not None and button.owner != str(presser.id):
+            await query.answer(NOT_YOURS, show_alert=True)
+            return
+        await query.answer()
+        parsed = split_command(button.command)
+        if parsed is None:
+            log.warning("telegram: button without a command line: %r", button.command)
+            return
+        chat = message.chat
+        kind = _chat_kind(chat.type)
+        thread = None
+        if isinstance(message, Message) and message.is_topic_message:
+            thread = message.message_thread_id
+        await self._run(_Incoming(
+            update_id=update.update_id, chat_id=chat.id, chat_kind=kind,
+            sender_id=presser.id, name=presser.full_name, is_person=True,
+            is_admin=True if kind is ChatKind.PRIVATE else None,
+            locale=presser.language_code or "en", command=parsed[0], raw_args=parsed[1],
+            addressed=True, thread_id=thread, owner=str(presser.id),
+            edit_message_id=message.message_id if button.edit else None,
+        ))
+
+    # -- the one path: incoming → Request → replies → messages ----------------------------
+
+    async def _run(self, incoming: _Incoming) -> None:
+        try:
+            await self._process(incoming)
+        except Exception as exc:
+            await self._failed(incoming, exc)
+
+    async def _process(self, incoming: _Incoming) -> None:
+        if incoming.command is None:
+            await self._say(incoming, NOT_A_COMMAND)
+            return
+        command, raw = incoming.command, incoming.raw_args
+        key = (incoming.chat_id, incoming.sender_id)
+        waiting = self._pending.pop(key, None)
+        registry = self.app.registry
+        if command == CANCEL and registry.get(CANCEL) is None:
+            if waiting or not incoming.in_group or incoming.addressed:
+                await self._say(incoming, CANCELLED if waiting else NOTHING_TO_CANCEL)
+            return
+        if command == "start" and raw:  # a deep link's payload: /start <command>
+            target, raw = raw.split()[0].lower(), ""
+            if incoming.chat_kind is ChatKind.PRIVATE and registry.get(target) is not None:
+                command = target
+        spec = registry.get(command)
+        if spec is None and incoming.in_group and not incoming.addressed:
+            return  # probably another bot's command
+        if (spec is not None and spec.personal and incoming.in_group
+                and not _shared_on_purpose(spec, raw)):
+            await self._say(incoming, personal_note(incoming.name, spec.name),
+                            url=self._deep_link(spec.name))
+            return
+        attachments: tuple[Attachment, ...] = ()
+        if incoming.document is not None and spec is not None:
+            downloaded = await self._download(incoming, incoming.document)
+            if downloaded is None:
+                return
+            attachments = (downloaded,)
+        is_admin = incoming.is_admin
+        if is_admin is None:
+            is_admin = bool(spec and spec.admin_only) and await self.admins.is_admin(
+                self.bot, incoming.chat_id, incoming.sender_id)
+        request = Request(
+            platform=Platform.TELEGRAM, user_id=str(incoming.sender_id),
+            display_name=incoming.name, chat_id=str(incoming.chat_id),
+            chat_kind=incoming.chat_kind, command=command, raw_args=raw, is_admin=is_admin,
+            locale=incoming.locale, received_at=self.app.clock.now(),
+            event_id=str(incoming.update_id), attachments=attachments,
+        )
+        replies = await self.app.dispatcher.handle(request)
+        failed = any(r.is_error for r in replies)
+        if (command in GUIDED and not raw.strip() and not failed) or (incoming.guided and failed):
+            self._wait_for_next_message(key, command)
+        await self._deliver(incoming, request.command, replies)
+
+    def _wait_for_next_message(self, key: tuple[int, int], command: str) -> None:
+        now = time.monotonic()
+        if len(self._pending) > 10_000:  # forget the ones that will never answer
+            self._pending = {k: v for k, v in self._pending.items() if v[1] > now}
+        self._pending[key] = (command, now + self.guided_timeout)
+
+    def _take_pending(self, key: tuple[int, int]) -> str | None:
+        waiting = self._pending.pop(key, None)
+        if waiting is None or waiting[1] < time.monotonic():
+            return None
+        return waiting[0]
+
+    async def _download(self, incoming: _Incoming, document: Document) -> Attachment | None:
+        if document.file_size is not None and document.file_size > MAX_UPLOAD:
+            await self._say(incoming, FILE_TOO_LARGE.format(limit=f"{MAX_UPLOAD // 2**20} MB"))
+            return None
+        file = await document.get_file()
+        data = bytes(await file.download_as_bytearray())
+        if len(data) > MAX_UPLOAD:
+            await self._say(incoming, FILE_TOO_LARGE.format(limit=f"{MAX_UPLOAD // 2**20} MB"))
+            return None
+        return Attachment(document.file_name or "upload", document.mime_type or
+                          "application/octet-stream", data)
+
+    async def _deliver(self, incoming: _Incoming, command: str, replies: list[Reply]) -> None:
+        edit = incoming.edit_message_id
+        for reply in replies:
+            if incoming.in_group and reply.visibility is Visibility.PRIVATE:
+                await self._send_privately(incoming, command, reply)
+                continue
+            await self.send_reply(incoming.chat_id, reply, owner=incoming.owner, command=command,
+                                  reply_to=incoming.reply_to, thread_id=incoming.thread_id,
+                                  edit=edit)
+            edit = None
+
+    async def _send_privately(self, incoming: _Incoming, command: str, reply: Reply) -> None:
+        """A private reply asked for in a group: to the person's private chat, a note here."""
+        if incoming.is_person:
+            try:
+                await self.send_reply(incoming.sender_id, reply, owner=incoming.owner,
+                                      command=command)
+            except (Forbidden, BadRequest) as exc:
+                log.info("telegram: can't message user privately (update %s): %s",
+                         incoming.update_id, exc)
+            else:
+                await self._say(incoming, sent_privately(incoming.name))
+                return
+        await self._say(incoming, start_private_first(incoming.name), url=self._chat_link())
+
+    # -- messages out ---------------------------------------------------------------------
+
+    async def send_reply(self, chat_id: int, reply: Reply, *, owner: str | None,
+                         command: str | None, reply_to: int | None = None,
+                         thread_id: int | None = None, edit: int | None = None) -> None:
+        """Render ``reply`` as Telegram HTML and send it: text parts, then files.
+
+        ``edit``: the message a button was pressed on; a one-part answer replaces its text.
+        """
+        parts = split_html(self.app.renderer.render(reply, Format.TELEGRAM_HTML))
+        keyboard = None
+        if reply.actions:
+            keyboard = self._keyboard(reply.actions, owner, command,
+                                      editable=len(parts) == 1 and not reply.attachments)
+        for index, part in enumerate(parts):
+            markup = keyboard if index == len(parts) - 1 else None
+            if index == 0 and edit is not None and len(parts) == 1 \
+                    and await self._edit(chat_id, edit, part, markup):
+                continue
+            await self.bot.send_message(
+                chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                reply_markup=markup, message_thread_id=thread_id,
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
+                if index == 0 and reply_to is not None else None,
+            )
+        for attachment in reply.attachments:
+            if attachment.content_type == "image/png":
+                await self.bot.send_photo(chat_id, attachment.data, filename=attachment.filename,
+                                          message_thread_id=thread_id)
+            else:
+                await self.bot.send_document(chat_id, attachment.data,
+                                             filename=attachment.filename,
+                                             message_thread_id=thread_id)
+
+    def _keyboard(self, actions: tuple[Action, ...], owner: str | None, command: str | None,
+                  *, editable: bool) -> InlineKeyboardMarkup:
+        buttons = []
+        for action in actions:
+            parsed = split_command(action.command)
+            edit = editable and parsed is not None and parsed[0] == command
+            data = self.buttons.encode(Button(action.command, owner, edit))
+            buttons.append(InlineKeyboardButton(action.label, callback_data=data))
+        return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+
+    async def _edit(self, chat_id: int, message_id: int, text: str,
+                    markup: InlineKeyboardMarkup | None) -> bool:
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW, reply_markup=markup,
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return True
+            log.info("telegram: could not edit message %s (%s); sending a new one",
+                     message_id, exc)
+            return False
+        return True
+
+    async def _say(self, incoming: _Incoming, text: str, *, url: str | None = None) -> None:
+        """One message of the adapter's own (already HTML-safe), optionally with a link button."""
+        markup = None
+        if url is not None:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(OPEN_PRIVATE_CHAT, url=url)]])
+        await self.bot.send_message(
+            incoming.chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+            reply_markup=markup, message_thread_id=incoming.thread_id,
+            reply_parameters=ReplyParameters(incoming.reply_to, allow_sending_without_reply=True)
+            if incoming.reply_to is not None else None,
+        )
+
+    def _deep_link(self, command: str) -> str:
+        return f"https://t.me/{self.username}?start={command}"
+
+    def _chat_link(self) -> str:
+        return f"https://t.me/{self.username}"
+
+    # -- failures -------------------------------------------------------------------------
+
+    async def _failed(self, incoming: _Incoming, exc: Exception) -> None:
+        """One log line with the update id, a short apology, and the bot keeps going."""
+        command = incoming.command or "?"
+        if isinstance(exc, Forbidden):  # blocked, or removed from the group
+            log.info("telegram: update %s (/%s): chat %s is closed to me: %s",
+                     incoming.update_id, command, incoming.chat_id, exc)
+            return
+        if isinstance(exc, NetworkError):  # includes TimedOut; an apology would fail too
+            log.warning("telegram: update %s (/%s): network error: %s", incoming.update_id,
+                        command, exc)
+            return
+        log.error("telegram: update %s (/%s) failed: %s: %s", incoming.update_id, command,
+                  type(exc).__name__, exc, exc_info=exc)
+        try:
+            apology = self.app.renderer.render(error_reply("internal", command=command),
+                                               Format.TELEGRAM_HTML)
+            await self._say(incoming, apology)
+        except Exception as again:
+            log.warning("telegram: could not apologise for update %s: %s", incoming.update_id,
+                        again)
+
+    async def _on_error(self, update: object, context: Context) -> None:
+        """Anything that escaped a handler: one line with the update id; the bot keeps going."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        error = context.error
+        log.error("telegram: update %s: unhandled %s: %s", update_id,
+                  type(error).__name__, error, exc_info=error)
+
+    def _polling_error(self, exc: TelegramError) -> None:
+        """getUpdates failed (PTB retries with backoff): log once per outage."""
+        if not self._polling_failed:
+            self._polling_failed = True
+            log.warning("telegram: getting updates failed: %s: %s; retrying (not logged again "
+                        "until updates arrive)", type(exc).__name__, exc)
+        else:
+            log.debug("telegram: getting updates still failing: %s", exc)
+
+    # -- weekly posts (Deliverer) ---------------------------------------------------------
+
+    async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
+        """Post ``reply`` once and say how it went, for the weekly poster's bookkeeping."""
+        try:
+            await self.send_reply(int(destination.chat_id), reply, owner=None, command=None)
+        except RetryAfter as exc:  # left after AIORateLimiter's own retries
+            return DeliveryResult(DeliveryStatus.RETRY_AFTER, str(exc), _retry_seconds(exc))
+        except ChatMigrated as exc:
+            return DeliveryResult(DeliveryStatus.GONE,
+                                  f"the group became supergroup {exc.new_chat_id}")
+        except Forbidden as exc:
+            return DeliveryResult(DeliveryStatus.GONE, f"403: {exc.message}")
+        except BadRequest as exc:
+            gone = any(marker in exc.message.lower() for marker in _GONE)
+            return DeliveryResult(DeliveryStatus.GONE if gone else DeliveryStatus.UNKNOWN,
+                                  f"400: {exc.message}")
+        except NetworkError as exc:
+            status = DeliveryStatus.TRANSIENT if _not_sent(exc) else DeliveryStatus.UNKNOWN
+            return DeliveryResult(status, f"{type(exc).__name__}: {exc.message}")
+        except TelegramError as exc:
+            return DeliveryResult(DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc.message}")
+        return DeliveryResult(DeliveryStatus.SENT)
+
+
+def _not_sent(exc: NetworkError) -> bool:
+    """Known not to have reached Telegram: no connection, or Telegram answered with an error."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    return cause is None and not isinstance(exc, TimedOut)
+
+
+__all__ = ["AdminCache", "TelegramAdapter", "file_url"]

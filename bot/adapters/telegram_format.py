@@ -1,0 +1,205 @@
+"""Telegram-specific text rules: message splitting, button data and the adapter's own notes.
+
+- :func:`split_html` splits rendered Telegram HTML to the 4096-character limit the way Telegram
+  counts it (visible text after entity parsing, in UTF-16 code units): on blank lines first, then
+  on lines, and only inside a line that alone is too long. A tag left open at a cut is closed at
+  the end of one message and reopened at the start of the next, so no message is ever cut
+  mid-tag or mid-entity.
+- :class:`ButtonCodec` turns a :class:`~bot.core.types.Action` into ``callback_data`` (at most
+  64 bytes) and back.
+- The few sentences the adapter itself says (the group note that opens the private chat,
+  "Cancelled.") are built here, with every user-supplied string escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from bot.render.formats import escape_telegram_html
+
+LIMIT = 4096  # characters in one message, after entity parsing
+CALLBACK_DATA_LIMIT = 64  # bytes of callback_data
+
+_ATOM = re.compile(r"<[^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);|.", re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+
+
+def _units(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _width(atom: str) -> int:
+    if len(atom) > 1 and atom[0] == "<":
+        return 0  # a tag
+    if len(atom) > 1 and atom[0] == "&":
+        return _units(html.unescape(atom))  # an entity
+    return _units(atom)
+
+
+def visible_length(text: str) -> int:
+    """How long Telegram considers ``text`` (HTML) to be."""
+    if "<" not in text and "&" not in text:
+        return _units(text)
+    return sum(_width(atom) for atom in _ATOM.findall(text))
+
+
+def split_html(text: str, limit: int = LIMIT) -> list[str]:
+    """Split Telegram HTML into messages of at most ``limit`` visible characters each.
+
+    Parts with no visible text (Telegram refuses them) are dropped.
+    """
+    if visible_length(text) <= limit:
+        return [text] if _has_text(text) else []
+    parts: list[str] = []
+    current, size = "", 0
+
+    def add(piece: str, width: int, separator: str) -> None:
+        nonlocal current, size
+        if current and size + len(separator) + width <= limit:
+            current, size = current + separator + piece, size + len(separator) + width
+            return
+        if current:
+            parts.append(current)
+        current, size = piece, width
+
+    for block in text.split("\n\n"):
+        width = visible_length(block)
+        if width <= limit:
+            add(block, width, "\n\n")
+            continue
+        for index, line in enumerate(block.split("\n")):
+            separator = "\n\n" if index == 0 else "\n"
+            line_width = visible_length(line)
+            if line_width <= limit:
+                add(line, line_width, separator)
+                continue
+            for piece in _cut(line, limit):
+                add(piece, visible_length(piece), separator)
+                separator = ""
+    if current:
+        parts.append(current)
+    return [p for p in _rebalance(parts) if _has_text(p)]
+
+
+def _cut(line: str, limit: int) -> list[str]:
+    """A line longer than ``limit``: cut between atoms (never inside a tag or an entity),
+    preferably after a space."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for atom in _ATOM.findall(line):
+        width = _width(atom)
+        if size + width > limit and current:
+            spaces = [i for i, a in enumerate(current) if a == " "]
+            cut = spaces[-1] + 1 if spaces and spaces[-1] + 1 > len(current) // 2 else len(current)
+            pieces.append("".join(current[:cut]))
+            current = current[cut:]
+            size = sum(_width(a) for a in current)
+        current.append(atom)
+        size += width
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+def _rebalance(parts: list[str]) -> list[str]:
+    """Close the tags a part leaves open and reopen them at the start of the next part."""
+    out: list[str] = []
+    carried: list[tuple[str, str]] = []  # (tag name, opening tag as written)
+    for part in parts:
+        prefix = "".join(opening for _, opening in carried)
+        stack = list(carried)
+        for match in _TAG.finditer(part):
+            closing, name = match.group(1) == "/", match.group(2).lower()
+            if not closing:
+                stack.append((name, match.group(0)))
+                continue
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    del stack[i]
+                    break
+        suffix = "".join(f"</{name}>" for name, _ in reversed(stack))
+        out.append(prefix + part + suffix)
+        carried = stack
+    return out
+
+
+def _has_text(text: str) -> bool:
+    return bool(html.unescape(_TAG.sub("", text)).strip())
+
+
+# -- buttons ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """What an inline button does when pressed."""
+
+    command: str  # a full command line, e.g. "/forget confirm"
+    owner: str | None  # only this sender may press it (None: anyone)
+    edit: bool  # the answer replaces the message that carries the button
+
+
+class ButtonCodec:
+    """``callback_data`` is at most 64 bytes: ``"e<owner>:<command line>"`` when that fits (it
+    survives restarts), otherwise ``"#<n>"``, an index into a bounded in-memory table."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._table: OrderedDict[int, Button] = OrderedDict()
+        self._next = 0
+
+    def encode(self, button: Button) -> str:
+        data = f"{'e' if button.edit else 's'}{button.owner or ''}:{button.command}"
+        if len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
+            return data
+        self._next += 1
+        self._table[self._next] = button
+        while len(self._table) > self._size:
+            self._table.popitem(last=False)
+        return f"#{self._next}"
+
+    def decode(self, data: str | None) -> Button | None:
+        if not data:
+            return None
+        if data.startswith("#"):
+            try:
+                return self._table.get(int(data[1:]))
+            except ValueError:
+                return None
+        mode = data[0]
+        owner, sep, command = data[1:].partition(":")
+        if mode not in "es" or not sep or not command.startswith("/"):
+            return None
+        return Button(command=command, owner=owner or None, edit=mode == "e")
+
+
+# -- what the adapter says itself ---------------------------------------------------------------
+
+OPEN_PRIVATE_CHAT = "Open a private chat"
+CANCELLED = "Cancelled."
+NOTHING_TO_CANCEL = "There is nothing to cancel."
+CANCEL_SUMMARY = "Stop a guided step, such as /log waiting for your numbers"
+NOT_A_COMMAND = "Commands start with /, for example /help or /log followers=12k."
+BUTTON_EXPIRED = "This button has expired. Send the command again."
+NOT_YOURS = "These buttons belong to the person who ran the command. Run it yourself to get yours."
+FILE_TOO_LARGE = "That file is too large for me; send at most {limit}."
+
+
+def personal_note(name: str, command: str) -> str:
+    """The public answer to a personal command sent in a group: no numbers, a way out."""
+    return (f"{escape_telegram_html(name)}, /{command} works with your own numbers, so I answer "
+            "it in a private chat. Tap the button below.")
+
+
+def sent_privately(name: str) -> str:
+    return f"{escape_telegram_html(name)}, I've sent you the answer in a private message."
+
+
+def start_private_first(name: str) -> str:
+    return (f"{escape_telegram_html(name)}, I can't message you privately until you open a chat "
+            "with me: tap the button below, press Start, then try again.")
