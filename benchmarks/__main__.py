@@ -7,7 +7,7 @@ import platform
 import time
 from datetime import UTC, datetime
 
-from benchmarks import bench_core, bench_engine, bench_progress, bench_store
+from benchmarks import bench_core, bench_engine, bench_fanout, bench_progress, bench_store
 
 
 def main() -> None:
@@ -21,6 +21,7 @@ def main() -> None:
     bench_engine.main()
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
+    bench_fanout.main(["--chats", "1000" if args.quick else "10000"])
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")
 
 

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 #: Messages a second the fan-out may use per platform, just under the platforms' limits
 #: (Telegram about 30/s overall, Discord 50/s global).
-DEFAULT_PACE = {"telegram": 29.0, "discord": 45.0, "console": 1000.0}
+DEFAULT_PACE = {"telegram": 29.7, "discord": 45.0, "console": 1000.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ class WeeklyPoster:
         grace: timedelta = timedelta(hours=12),
         pace: Mapping[str, float] | None = None,
         max_attempts: int = 4,
-        concurrency: int = 8,
+        concurrency: int = 16,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:

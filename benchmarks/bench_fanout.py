@@ -1,0 +1,148 @@
+"""Weekly fan-out: a post to N Telegram chats through the real adapter (python-telegram-bot)
+against a local Bot API fake that enforces a messages-per-second limit and answers 429 above it.
+Prints the achieved rate as a ratio of the limit, the 429s and the duplicates.
+
+Time is scaled by default (limit 60 msg/s, Telegram's 30 msg/s × 2) so 10,000 chats take
+under 3 minutes; ``--scale 1`` runs at Telegram's real limit (about 6 minutes). Above about
+×4 the run becomes CPU-bound on a 2-core machine (rendering, the HTTP client and the outbox
+writes for each message), which is measured, not hidden.
+
+    python -m benchmarks.bench_fanout [--chats 10000] [--scale 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import SecretStr
+
+from benchmarks.common import Row, print_table
+from bot.adapters.telegram_adapter import TelegramAdapter
+from bot.app import running, weekly_poster
+from bot.config import Settings
+from tests.auxil.clock import FakeClock
+
+TOKEN = "123456:BENCHBENCHBENCHBENCHBENCHBENCHBENCH"
+RUN_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+class LimitedBotApi:
+    """Just enough Bot API for a broadcast, with a sliding one-second send limit."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.window: collections.deque[float] = collections.deque()
+        self.delivered: collections.Counter[str] = collections.Counter()
+        self.too_many = 0
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._api)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
+        if request.content_type == "application/json":
+            params = await request.json()
+        if method == "getMe":
+            return web.json_response({"ok": True, "result": {
+                "id": 123456, "is_bot": True, "first_name": "Bench", "username": "bench_bot",
+                "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}})
+        if method == "getUpdates":
+            await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
+            return web.json_response({"ok": True, "result": []})
+        if method == "sendMessage":
+            now = time.monotonic()
+            while self.window and now - self.window[0] >= 1.0:
+                self.window.popleft()
+            if len(self.window) >= self.limit:
+                self.too_many += 1
+                return web.json_response({"ok": False, "error_code": 429,
+                                          "description": "Too Many Requests: retry after 1",
+                                          "parameters": {"retry_after": 1}}, status=429)
+            self.window.append(now)
+            chat = str(params.get("chat_id"))
+            self.delivered[chat] += 1
+            return web.json_response({"ok": True, "result": {
+                "message_id": sum(self.delivered.values()), "date": int(time.time()),
+                "chat": {"id": int(chat), "type": "group", "title": "g"},
+                "text": str(params.get("text", ""))}})
+        return web.json_response({"ok": True, "result": True})
+
+
+async def fanout(chats: int, scale: float, tmp: Path) -> list[Row]:
+    limit = 30.0 * scale
+    api = LimitedBotApi(limit)
+    await api.start()
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite:///{tmp / 'fanout.db'}", data_dir=tmp,
+        telegram_bot_token=SecretStr(TOKEN),
+        telegram_base_url=f"http://127.0.0.1:{api.port}/bot")
+    clock = FakeClock(RUN_AT - timedelta(days=1))
+    try:
+        async with running(settings, clock=clock) as app:
+            for n in range(chats):
+                await app.store.save_subscription(
+                    platform="telegram", chat_id=str(-1_000_000 - n), chat_kind="group",
+                    kind="community", user_id=None, created_by=None, weekday=0,
+                    local_time="10:00", timezone="Europe/Berlin", topics=(),
+                    next_run_at=RUN_AT)
+            adapter = TelegramAdapter(app, overall_max_rate=limit)
+            await adapter.start()
+            try:
+                poster = weekly_poster(app, {"telegram": adapter.deliverer},
+                                       pace={"telegram": limit * 0.99})
+                clock.current = RUN_AT + timedelta(minutes=1)
+                started = time.perf_counter()
+                report = await poster.run_due()
+                seconds = time.perf_counter() - started
+            finally:
+                await adapter.stop()
+    finally:
+        await api.stop()
+    sent = sum(api.delivered.values())
+    duplicates = sum(c - 1 for c in api.delivered.values() if c > 1)
+    rate = sent / seconds
+    return [
+        Row(f"fan-out to {chats:,} chats, messages/s", f"{rate:.1f}",
+            f"server limit {limit:.0f}/s (Telegram 30/s × {scale:g})",
+            f"{rate / limit:.2f}×", "≥ 0.95×"),
+        Row("429 answers", str(api.too_many), "", "", "0"),
+        Row("duplicates (a chat posted twice)", str(duplicates), "", "", "0"),
+        Row("recorded sent / failed", f"{report.sent} / {report.failed}", f"{chats} due", "",
+            ""),
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--chats", type=int, default=10_000)
+    p.add_argument("--scale", type=float, default=2.0)
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = asyncio.run(fanout(args.chats, args.scale, Path(tmp)))
+    print_table("Weekly fan-out through the Telegram adapter", rows)
+
+
+if __name__ == "__main__":
+    main()
