@@ -1,0 +1,51 @@
+"""Weekly posts through Telegram: a group's admin subscribes, the tip arrives at 18:00 New York
+time on the right day, once; a private digest arrives, and a blocked chat is deactivated.
+DST correctness itself is pinned in tests/domain/test_schedule.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.app import App, weekly_poster
+from tests.adapters.test_telegram import GROUP, MAYA, Chat, fake, tg, tg_app  # noqa: F401
+from tests.auxil.clock import FakeClock
+from tests.auxil.fake_telegram import FakeTelegram
+
+
+async def test_group_tip_arrives_at_local_time(tg: Chat, fake: FakeTelegram,
+                                                          tg_app: App, clock: FakeClock) -> None:
+    fake.set_member(GROUP["id"], MAYA["id"], "administrator")
+    await tg.say("/subscribe day=friday time=18:00 timezone=America/New_York topics=trends",
+                 chat=GROUP)
+    [sub] = await tg_app.store.subscriptions_for_chat("telegram", str(GROUP["id"]))
+    # Clock: Monday 2 Nov 2026 (EST since 1 Nov). Next Friday 18:00 EST = 23:00 UTC.
+    assert sub.next_run_at == datetime(2026, 11, 6, 23, 0, tzinfo=UTC)
+    poster = weekly_poster(tg_app, {"telegram": tg.adapter.deliverer})
+    clock.current = datetime(2026, 11, 6, 22, 59, tzinfo=UTC)
+    assert (await poster.run_due()).sent == 0
+    clock.current = datetime(2026, 11, 6, 23, 1, tzinfo=UTC)
+    before = len(fake.sent(GROUP["id"]))
+    assert (await poster.run_due()).sent == 1
+    posts = fake.sent(GROUP["id"])[before:]
+    assert len(posts) == 1 and "Tip of the week" in posts[0].shown
+    assert posts[0].params.get("parse_mode") == "HTML"
+    assert (await poster.run_due()).sent == 0  # never twice in a week
+
+
+async def test_blocked_private_digest_is_deactivated(tg: Chat, fake: FakeTelegram,
+                                                     tg_app: App, clock: FakeClock) -> None:
+    await tg.say("/log followers=9k views=80k likes=7k")
+    await tg.say("/subscribe day=monday time=09:00 timezone=UTC")
+    [sub] = await tg_app.store.subscriptions_for_chat("telegram", str(MAYA["id"]))
+    assert sub.kind == "personal" and sub.next_run_at is not None
+    poster = weekly_poster(tg_app, {"telegram": tg.adapter.deliverer})
+    clock.current = sub.next_run_at + timedelta(minutes=1)
+    assert (await poster.run_due()).sent == 1
+    digest = fake.sent(MAYA["id"])[-1]
+    assert "Your week" in digest.shown and "followers: 9k" in digest.shown
+    fake.close_private_chat(MAYA["id"])  # the user blocked the bot
+    clock.current += timedelta(days=7)
+    report = await poster.run_due()
+    assert report.deactivated == 1
+    [gone] = await tg_app.store.subscriptions_for_chat("telegram", str(MAYA["id"]))
+    assert not gone.active and "403" in (gone.deactivated_reason or "")
