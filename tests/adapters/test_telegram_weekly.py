@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app import App, weekly_poster
-from tests.adapters.test_telegram import GROUP, MAYA, Chat, fake, tg, tg_app  # noqa: F401
+from tests.adapters.test_telegram import GROUP, MAYA, Chat, fake, tg, tg_app
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import FakeTelegram
 
