@@ -41,10 +41,15 @@ async def import_rate(data: bytes, tmp: Path) -> tuple[float, float, int]:
         ours = time.perf_counter() - started
     finally:
         await store.close()
-    # Baseline: the same rows, already parsed, with raw executemany in one transaction.
+    # Baseline: the same rows, already parsed, with raw executemany in one transaction into
+    # the same schema (same table and index), on a second database file.
+    baseline = await open_store(f"sqlite:///{tmp / 'raw.db'}")
+    await baseline.close()
     raw_db = sqlite3.connect(tmp / "raw.db")
+    raw_db.execute("INSERT INTO users (id, platform, platform_user_id, display_name, created_at)"
+                   " VALUES (1, 'console', 'raw', 'raw', '2026-01-01T00:00:00+00:00')")
+    raw_db.commit()
     cols = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given"))
-    raw_db.execute(f"CREATE TABLE snapshots (id INTEGER PRIMARY KEY, {cols})")
     rows = [(1, t.isoformat(), *(v.get(m) for m in METRIC_NAMES), ",".join(v))
             for t, v in plan.rows]
     started = time.perf_counter()
