@@ -7,7 +7,14 @@ import platform
 import time
 from datetime import UTC, datetime
 
-from benchmarks import bench_core, bench_engine, bench_fanout, bench_progress, bench_store
+from benchmarks import (
+    bench_core,
+    bench_engine,
+    bench_fanout,
+    bench_fullstack,
+    bench_progress,
+    bench_store,
+)
 
 
 def main() -> None:
@@ -18,6 +25,7 @@ def main() -> None:
     print(f"# Creator Advisor benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"Python {platform.python_version()}, {platform.machine()}")
     bench_core.main()
+    bench_fullstack.main(["--updates", "600" if args.quick else "2000"])
     bench_engine.main()
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
