@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from benchmarks import (
     bench_core,
+    bench_discord,
     bench_engine,
     bench_fanout,
     bench_fullstack,
@@ -26,6 +27,7 @@ def main() -> None:
           f"Python {platform.python_version()}, {platform.machine()}")
     bench_core.main()
     bench_fullstack.main(["--updates", "600" if args.quick else "2000"])
+    bench_discord.main(["--interactions", "300" if args.quick else "1000"])
     bench_engine.main()
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
