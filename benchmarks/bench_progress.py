@@ -64,8 +64,11 @@ async def import_rate(data: bytes, tmp: Path) -> tuple[float, float, int]:
 def main() -> None:
     results = []
     for days in (365, 3650):
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(asyncio.run(import_rate(year_csv(days), Path(tmp))))
+        runs = []
+        for _ in range(5):  # best of five for both sides: single small runs are noisy
+            with tempfile.TemporaryDirectory() as tmp:
+                runs.append(asyncio.run(import_rate(year_csv(days), Path(tmp))))
+        results.append((min(r[0] for r in runs), min(r[1] for r in runs), runs[0][2]))
     points = [(NOW - timedelta(days=365 - d), 1000.0 + 40 * d) for d in range(365)]
     spec = ChartSpec("Followers · 1y", "Followers", points, lines=[("goal 20k", 20_000.0)])
     render_png(spec)  # warm up fonts

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.args import ArgError, parse_number
-from bot.core.registry import ArgSpec, metric_args
+from bot.core.registry import ArgSpec, ArgType, metric_args
 
 MAX_ROWS = 5_000
 MAX_BYTES = 2_000_000
@@ -105,8 +105,10 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
     by_date: dict[datetime, dict[str, float]] = {}
     latest_allowed = now + timedelta(days=1)
+    # Per column: its spec, and the bounds for the plain-digits fast path.
+    columns = [(name, None if name == "date" else specs[name]) for name in names]
     for line_no, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
+        if not any(row) or not any(cell.strip() for cell in row):
             continue
         if len(row) > len(names):
             plan.errors.append(f"line {line_no}: {len(row)} cells for {len(names)} columns")
@@ -114,14 +116,19 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
         values: dict[str, float] = {}
         when: datetime | None = None
         problem = None
-        for name, cell in zip(names, row, strict=False):
+        for (name, spec), cell in zip(columns, row, strict=False):
+            if spec is not None and cell.isdigit() and spec.type is not ArgType.RATE:
+                number = float(cell)  # the common case: plain digits within bounds
+                if spec.maximum is None or number <= spec.maximum:
+                    values[spec.name] = number
+                    continue
             if not cell.strip():
                 continue
             try:
-                if name == "date":
+                if spec is None:
                     when = _parse_date(cell)
                 else:
-                    values[specs[name].name] = parse_number(cell, specs[name])
+                    values[spec.name] = parse_number(cell, spec)
             except (ArgError, ValueError) as exc:
                 problem = f"line {line_no}: {name}: {exc}"
                 break

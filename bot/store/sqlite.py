@@ -312,17 +312,22 @@ class SqliteStore:
             timeline = sorted(current + incoming, key=lambda r: (r[0], r[2]))
             # Carry values forward with plain dicts (one pass, no per-row objects).
             known: dict[str, float | None] = dict.fromkeys(METRIC_NAMES)
+            valid: set[frozenset[str]] = set()  # key sets already checked
             rows_out = []
             for taken_at, changes, _new in timeline:
                 clean = {k: float(v) for k, v in changes.items() if v is not None}
                 if not clean:
                     continue
-                unknown = set(clean) - known.keys()
-                if unknown:
-                    raise ValueError(f"unknown metrics: {sorted(unknown)}")
+                keys = frozenset(clean)
+                if keys not in valid:
+                    unknown = keys - known.keys()
+                    if unknown:
+                        raise ValueError(f"unknown metrics: {sorted(unknown)}")
+                    valid.add(keys)
                 known.update(clean)
-                rows_out.append((user_id, _iso(taken_at), *known.values(),
-                                 ",".join(sorted(clean))))
+                stamp = (taken_at.isoformat() if taken_at.tzinfo is UTC
+                         else _iso(taken_at))
+                rows_out.append((user_id, stamp, *known.values(), ",".join(sorted(keys))))
             await db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
             await db.executemany(
                 f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
