@@ -77,7 +77,7 @@ def _digits(text: str, name: str, example: str) -> float:
 
 def parse_number(raw: str, spec: ArgSpec) -> float:
     """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
-    if raw.isdigit() and spec.type is not ArgType.RATE:  # fast path: plain digits
+    if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec)
     name, example = spec.name, spec.example_value
     text = _SPACES.sub("", raw).lower().lstrip("~≈")

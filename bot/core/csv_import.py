@@ -117,7 +117,8 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
         when: datetime | None = None
         problem = None
         for (name, spec), cell in zip(columns, row, strict=False):
-            if spec is not None and cell.isdigit() and spec.type is not ArgType.RATE:
+            if (spec is not None and cell.isascii() and cell.isdigit()
+                    and spec.type is not ArgType.RATE):
                 number = float(cell)  # the common case: plain digits within bounds
                 if spec.maximum is None or number <= spec.maximum:
                     values[spec.name] = number

@@ -156,3 +156,9 @@ def test_number_like_input_gives_bounded_values_or_arg_error(raw: str) -> None:
             assert isinstance(v, float)
             assert spec.minimum is not None and spec.maximum is not None
             assert spec.minimum <= v <= spec.maximum
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "①", "12²"])
+def test_unicode_digits_are_refused_not_crashing(raw: str) -> None:
+    with pytest.raises(ArgError, match="must be a number"):
+        parse(f"followers={raw}")
