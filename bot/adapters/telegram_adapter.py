@@ -227,7 +227,8 @@ class TelegramAdapter:
 
     def __init__(self, app: App, *, poll_timeout: float = 10.0,
                  guided_timeout: float = GUIDED_TIMEOUT, max_retries: int = 3,
-                 overall_max_rate: float = 30.0, concurrent_updates: int = 32) -> None:
+                 overall_max_rate: float = 30.0, concurrent_updates: int = 32,
+                 read_timeout: float = 5.0) -> None:
         settings = app.settings
         token = settings.telegram_bot_token
         if token is None or not token.get_secret_value():
@@ -246,6 +247,7 @@ class TelegramAdapter:
             # Handle updates from different people at the same time: one slow command must
             # not hold up everyone else's replies.
             .concurrent_updates(concurrent_updates)
+            .read_timeout(read_timeout)
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._first_sight), group=-1)

@@ -52,3 +52,28 @@ async def test_many_users_at_once_while_the_platform_fails(tg: Chat, fake: FakeT
             delivered[chat] = delivered.get(chat, 0) + 1
     assert all(count == 1 for count in delivered.values())  # nobody got a reply twice
     assert len(delivered) >= 27  # only the three 502s went unanswered; 429s were retried
+
+
+async def test_timeouts_and_dropped_connections_mid_conversation(
+        tg_app: App, fake: FakeTelegram) -> None:
+    from bot.adapters.telegram_adapter import TelegramAdapter
+
+    adapter = TelegramAdapter(tg_app, poll_timeout=1, read_timeout=0.5)
+    chat = Chat(adapter, fake)
+    await adapter.start()
+    try:
+        fake.delay("sendMessage", 2.0)  # Telegram answers after the client gave up
+        calls = await chat.say("/log followers=7k")
+        assert len([c for c in calls if c.method == "sendMessage"]) == 1  # not resent
+        stored = await snapshot(tg_app, MAYA["id"])
+        assert stored is not None and stored.followers == 7_000
+        fake.drop("sendMessage")  # the connection drops mid-request
+        calls = await chat.say("/log followers=8k")
+        assert len([c for c in calls if c.method == "sendMessage"]) == 1
+        stored = await snapshot(tg_app, MAYA["id"])
+        assert stored is not None and stored.followers == 8_000
+        bob = user(4242, "Bob")
+        served = sends(await chat.say("/help", sender=bob, chat=private_chat(bob)))
+        assert served and "Commands" in served[0].shown  # the bot keeps serving
+    finally:
+        await adapter.stop()

@@ -194,6 +194,8 @@ class FakeTelegram:
         self._arrived = asyncio.Event()
         self._called = asyncio.Event()
         self._failures: dict[str, list[_Failure]] = {}
+        self._delays: dict[str, list[float]] = {}  # answer this method late (client timeouts)
+        self._drops: dict[str, int] = {}  # cut the connection instead of answering
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._closing = False
@@ -238,6 +240,15 @@ class FakeTelegram:
         call = Call(method, params, files)
         self.calls.append(call)
         self._called.set()
+        if self._drops.get(method):
+            self._drops[method] -= 1
+            call.status = 0
+            if request.transport is not None:
+                request.transport.abort()  # the connection drops mid-request
+            return web.Response(status=500)
+        delays = self._delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.pop(0))  # then handle it: the client may have gone
         planned = self._failures.get(method)
         if planned:
             failure = planned.pop(0)
@@ -272,6 +283,14 @@ class FakeTelegram:
                                else f"Error {code}")
         self._failures.setdefault(method, []).extend(
             _Failure(code, text, retry_after if code == 429 else None) for _ in range(times))
+
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds``."""
+        self._delays.setdefault(method, []).extend([seconds] * times)
+
+    def drop(self, method: str, times: int = 1) -> None:
+        """Drop the connection on the next ``times`` calls of ``method``."""
+        self._drops[method] = self._drops.get(method, 0) + times
 
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
         self.members[(chat_id, user_id)] = status
