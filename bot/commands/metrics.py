@@ -74,8 +74,9 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[st
 async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not args:
         return Reply("log_prompt", {"examples": [m.example for m in METRICS[:5]]})
-    previous = await ctx.store.latest_snapshot(ctx.user.id)
     snapshot = await ctx.store.add_snapshot(ctx.user.id, args, ctx.clock.now())
+    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
+    previous = history[-2] if len(history) >= 2 else None
     changes = []
     for name in args:
         before = None if previous is None else getattr(previous, name)
@@ -86,7 +87,6 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             diff = ("+" if delta > 0 else "−") + format_metric(name, abs(delta))
         changes.append({"label": METRIC_BY_NAME[name].label,
                         "value": format_metric(name, after), "diff": diff})
-    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history),
                             "first": previous is None})
 

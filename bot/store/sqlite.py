@@ -101,6 +101,7 @@ class SqliteStore:
             self._readers.put_nowait(reader)
         self._closed = False
         self._users: dict[tuple[str, str], User] = {}
+        self._settings_cache: dict[int, UserSettings] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -233,11 +234,17 @@ class SqliteStore:
     # -- settings ---------------------------------------------------------------------------
 
     async def get_settings(self, user_id: int) -> UserSettings:
+        cached = self._settings_cache.get(user_id)
+        if cached is not None:
+            return cached  # this process is the only writer, so the cache cannot go stale
         async with self._read() as db, db.execute(
             "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
-        return _settings(row)
+        if len(self._settings_cache) >= 50_000:
+            self._settings_cache.clear()
+        # setdefault: an update that finished while this read was in flight wins.
+        return self._settings_cache.setdefault(user_id, _settings(row))
 
     async def update_settings(self, user_id: int, changes: Mapping[str, Any]) -> UserSettings:
         unknown = set(changes) - set(_SETTINGS_KEYS)
@@ -260,7 +267,9 @@ class SqliteStore:
                 (user_id, merged["currency"], merged["timezone"], merged["region"],
                  None if adult is None else int(bool(adult)), _iso(datetime.now(UTC))),
             )
-        return UserSettings(**merged)
+        updated = UserSettings(**merged)
+        self._settings_cache[user_id] = updated
+        return updated
 
     # -- goals ------------------------------------------------------------------------------
 
@@ -340,6 +349,7 @@ class SqliteStore:
 
     async def forget_user(self, user_id: int) -> int:
         self._users = {k: u for k, u in self._users.items() if u.id != user_id}
+        self._settings_cache.pop(user_id, None)
         deleted = 0
         async with self._write() as db:
             await db.execute(

@@ -261,3 +261,15 @@ async def test_cancelled_writers_leave_no_open_transaction(store: Store) -> None
     assert after.followers == 99
     latest = await store.latest_snapshot(u.id)
     assert latest is not None and latest.followers == 99
+
+
+async def test_settings_cache_never_serves_an_older_value(store: Store) -> None:
+    u = await store.ensure_user("console", "cache", "cache")
+    results = await asyncio.gather(
+        store.get_settings(u.id), store.update_settings(u.id, {"currency": "EUR"}),
+        store.get_settings(u.id))
+    assert results[1].currency == "EUR"
+    assert (await store.get_settings(u.id)).currency == "EUR"
+    await store.forget_user(u.id)
+    again = await store.ensure_user("console", "cache", "cache")
+    assert (await store.get_settings(again.id)).currency == "USD"
