@@ -110,3 +110,23 @@ async def test_import_a_csv_through_the_file_option(bot: DiscordAdapter, fake: F
     [bad] = await fake.answers(await fake.interact(
         fake.slash("import", {}, file=("bad.csv", b"date,followers\n2026-09-01,lots\n"))))
     assert "line 2: followers" in bad.text and "Nothing was imported" in bad.text
+
+
+async def test_a_500_mid_conversation_is_retried_and_the_log_kept(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App) -> None:
+    from tests.auxil.fake_discord import CALLBACK
+
+    fake.server_error("POST", CALLBACK)  # discord.py retries 5xx on its own
+    token = await fake.interact(fake.slash("log", {"followers": "12k"}))
+    [reply] = await fake.answers(token, seconds=10)
+    assert "Followers: 12k" in reply.text
+    attempts = [c.status for c in fake.calls_to("POST", CALLBACK) if c.params["token"] == token]
+    assert attempts == [500, 200]
+    assert len([s for s in fake.for_token(token) if s.is_message]) == 1  # answered once
+    found = await app.store.find_user("discord", "500000000000000001")
+    assert found is not None
+    latest = await app.store.latest_snapshot(found.id)
+    assert latest is not None and latest.followers == 12_000
+    # Other users keep being served.
+    other = await fake.answers(await fake.interact(fake.slash("help")))
+    assert "/log" in other[0].text

@@ -128,6 +128,7 @@ class FakeDiscord:
         self.messages: dict[int, dict[str, Any]] = {}
         self.channel_errors: dict[int, tuple[int, int, str]] = {}
         self.files: dict[str, bytes] = {}  # attachment id -> content, for file options
+        self._server_errors: dict[tuple[str, str], int] = {}
         self.interactions: dict[str, dict[str, Any]] = {}  # by token
         self.originals: dict[str, int] = {}  # token -> id of the interaction's first message
         self._limits: dict[tuple[str, str], list[float]] = {}
@@ -425,6 +426,11 @@ class FakeDiscord:
                     files)
         self.calls.append(call)
         request[CALL] = call
+        if self._server_errors.get((request.method, route)):
+            self._server_errors[(request.method, route)] -= 1
+            call.status = 500
+            self._notify()
+            return _json({"message": "500: Internal Server Error", "code": 0}, status=500)
         pending = self._limits.get((request.method, route))
         if pending:
             retry_after = pending.pop(0)
@@ -442,6 +448,11 @@ class FakeDiscord:
         call.status = response.status
         self._notify()
         return response
+
+    def server_error(self, method: str, route: str, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls to ``route`` with a 500 (nothing is recorded)."""
+        key = (method, route)
+        self._server_errors[key] = self._server_errors.get(key, 0) + times
 
     def rate_limit(self, method: str, route: str, *, times: int = 1,
                    retry_after: float = 0.1) -> None:
