@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -306,37 +307,42 @@ class SqliteStore:
     ) -> int:
         if not rows:
             return 0
-        ordered = sorted(rows, key=lambda r: r[0])
+        ordered = sorted(rows, key=itemgetter(0))
         async with self._write() as db:
             async with db.execute(
                 "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,)
             ) as cur:
                 existing = [_snapshot(r) for r in await cur.fetchall()]
-            # Merge in time order with what is already stored, so every row carries forward
-            # the values known at its date; then rewrite this user's rows in one go.
-            Row = tuple[datetime, dict[str, float | None], bool]
-            incoming: list[Row] = [(t, dict(v), True) for t, v in ordered]
-            current: list[Row] = [(s.taken_at, {k: s.values()[k] for k in s.given}, False)
-                                  for s in existing]
-            timeline = sorted(current + incoming, key=lambda r: (r[0], r[2]))
-            # Carry values forward with plain dicts (one pass, no per-row objects).
+            # Merge in time order with what is already stored (at equal times, stored rows
+            # first), so every row carries forward the values known at its date; then rewrite
+            # this user's rows in one go.
+            timeline: Sequence[tuple[datetime, Mapping[str, float | None]]] = ordered
+            if existing:
+                stored = [(s.taken_at, {k: s.values()[k] for k in s.given}) for s in existing]
+                merged = sorted([(t, 0, v) for t, v in stored] + [(t, 1, v) for t, v in ordered],
+                                key=itemgetter(0, 1))
+                timeline = [(t, v) for t, _, v in merged]
+            # Carry values forward with plain dicts: one pass, and the checks and the "given"
+            # text once per distinct set of columns (a file has one or a few).
             known: dict[str, float | None] = dict.fromkeys(METRIC_NAMES)
-            valid: set[frozenset[str]] = set()  # key sets already checked
+            given_by_columns: dict[tuple[str, ...], str] = {}
             rows_out = []
-            for taken_at, changes, _new in timeline:
-                clean = {k: float(v) for k, v in changes.items() if v is not None}
-                if not clean:
+            for taken_at, changes in timeline:
+                if None in changes.values():
+                    changes = {k: v for k, v in changes.items() if v is not None}
+                if not changes:
                     continue
-                keys = frozenset(clean)
-                if keys not in valid:
-                    unknown = keys - known.keys()
+                columns = tuple(changes)
+                given = given_by_columns.get(columns)
+                if given is None:
+                    unknown = set(columns) - known.keys()
                     if unknown:
                         raise ValueError(f"unknown metrics: {sorted(unknown)}")
-                    valid.add(keys)
-                known.update(clean)
+                    given = given_by_columns[columns] = ",".join(sorted(columns))
+                known.update(changes)
                 stamp = (taken_at.isoformat() if taken_at.tzinfo is UTC
                          else _iso(taken_at))
-                rows_out.append((user_id, stamp, *known.values(), ",".join(sorted(keys))))
+                rows_out.append((user_id, stamp, *known.values(), given))
             await db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
             await db.executemany(
                 f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608

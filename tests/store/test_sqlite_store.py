@@ -68,6 +68,37 @@ async def test_partial_updates_carry_values_forward(store: Store) -> None:
     assert history[0].given == frozenset({"followers", "views"})
 
 
+async def test_import_merges_with_logged_rows_in_date_order(store: Store) -> None:
+    u = await store.ensure_user("console", "imp", "imp")
+    await store.add_snapshot(u.id, {"followers": 1000, "views": 5000}, T0)
+    await store.add_snapshot(u.id, {"likes": 70}, T0 + timedelta(days=14))
+    written = await store.import_snapshots(u.id, [
+        (T0 + timedelta(days=21), {"followers": 1500}),
+        (T0 - timedelta(days=7), {"followers": 800, "likes": 40}),
+        (T0 + timedelta(days=7), {"views": 6000}),
+        (T0 + timedelta(days=14), {"followers": 1300}),  # same moment as a logged row
+    ])
+    assert written == 4
+    history = await store.history(u.id)
+    assert [(s.taken_at - T0).days for s in history] == [-7, 0, 7, 14, 14, 21]
+    # Every row carries forward what was known at its date, whichever side it came from.
+    assert [(s.followers, s.views, s.likes) for s in history] == [
+        (800, None, 40), (1000, 5000, 40), (1000, 6000, 40), (1000, 6000, 70),
+        (1300, 6000, 70), (1500, 6000, 70)]
+    assert [sorted(s.given) for s in history] == [
+        ["followers", "likes"], ["followers", "views"], ["views"], ["likes"], ["followers"],
+        ["followers"]]
+
+
+async def test_a_bad_import_writes_nothing(store: Store) -> None:
+    u = await store.ensure_user("console", "bad", "bad")
+    await store.add_snapshot(u.id, {"followers": 1000}, T0)
+    with pytest.raises(ValueError, match="unknown metrics"):
+        await store.import_snapshots(u.id, [(T0 + timedelta(days=1), {"followers": 2}),
+                                            (T0 + timedelta(days=2), {"subs": 3})])
+    assert [s.followers for s in await store.history(u.id)] == [1000]
+
+
 async def test_history_order_since_and_limit(store: Store) -> None:
     u = await store.ensure_user("console", "h", "h")
     for week in range(6):

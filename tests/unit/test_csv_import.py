@@ -1,0 +1,79 @@
+"""The CSV import's column-wise fast path never disagrees with the careful row-by-row path."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.csv_import import ImportPlan, _careful_rows, _fast_rows, _specs, parse_csv
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+LATEST = NOW + timedelta(days=1)
+
+# Cells near the fast path's edges: plain digits (some above a bound), empties, dates that are
+# valid, invalid, in the future or written another way, and text the chat parser reads.
+DIGITS = st.integers(min_value=0, max_value=10**13).map(str)
+CELL = st.one_of(DIGITS, DIGITS, st.sampled_from(["", " ", "12k", "1,200", "4.5%", "-3", "x",
+                                                  "１２", "²", "1e3"]))
+DATE = st.one_of(
+    st.dates(min_value=datetime(2020, 1, 1).date(), max_value=datetime(2027, 12, 31).date())
+    .map(lambda d: d.isoformat()),
+    st.sampled_from(["2026-13-01", "", "2026-01-01T08:00", "2026-W01-1", "20260101",
+                     " 2026-01-01", "2026-02-30"]),
+)
+HEADERS = st.lists(st.sampled_from(["followers", "views", "likes", "completion_rate",
+                                    "avg_watch_time", "fans"]), min_size=1, max_size=4)
+
+
+VALID_DATE = st.dates(min_value=datetime(2020, 1, 1).date(),
+                      max_value=datetime(2026, 11, 3).date()).map(lambda d: d.isoformat())
+CLEAN_HEADERS = st.lists(st.sampled_from(["followers", "views", "likes", "avg_watch_time"]),
+                         min_size=1, max_size=3, unique=True)
+CLEAN_CELL = st.one_of(st.integers(min_value=0, max_value=10**10).map(str),
+                       st.integers(min_value=0, max_value=10**4).map(str), st.just(""))
+
+
+@st.composite
+def csv_bodies(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    """Half of the cases are clean files (the fast path's business), half anything."""
+    clean = draw(st.booleans())
+    metrics = draw(CLEAN_HEADERS if clean else HEADERS)
+    names = ["date", *metrics]
+    width = len(names)
+    date, cell = (VALID_DATE, CLEAN_CELL) if clean else (DATE, CELL)
+    extra = st.just(0) if clean else st.sampled_from([0, 0, 0, 0, -1, 1])
+    rows = draw(st.lists(
+        st.tuples(date, st.lists(cell, min_size=width - 1, max_size=width - 1), extra)
+        .map(lambda t: ([t[0], *t[1]] + ["9"] * t[2])[: width + t[2]]),
+        min_size=1, max_size=12))
+    return names, rows
+
+
+@given(csv_bodies())
+@settings(max_examples=400, deadline=None)
+def test_fast_path_agrees_with_careful_path(case: tuple[list[str], list[list[str]]]) -> None:
+    names, body = case
+    specs = _specs()
+    fast = _fast_rows(names, specs, body, LATEST)
+    plan = ImportPlan()
+    careful = _careful_rows(names, specs, body, LATEST, plan)
+    if fast is not None:
+        assert not plan.errors
+        assert fast == careful
+        assert len(body) - len(fast) == plan.duplicates
+
+
+def test_a_clean_file_takes_the_fast_path_and_a_gap_is_kept_as_unknown() -> None:
+    names = ["date", "followers", "views"]
+    body = [["2026-01-01", "100", "400"], ["2026-01-02", "", "500"], ["2026-01-01", "120", "1"]]
+    fast = _fast_rows(names, _specs(), body, LATEST)
+    assert fast == {
+        datetime(2026, 1, 1, 12, tzinfo=UTC): {"followers": 120.0, "views": 1.0},
+        datetime(2026, 1, 2, 12, tzinfo=UTC): {"views": 500.0},
+    }
+    plan = parse_csv(b"date,followers,views\n" + b"\n".join(",".join(r).encode() for r in body),
+                     now=NOW)
+    assert plan.duplicates == 1 and not plan.errors
+    assert [t.day for t, _ in plan.rows] == [1, 2]
