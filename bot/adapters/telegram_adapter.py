@@ -23,7 +23,7 @@ One path for every update::
   person in that chat is read as ``/log <text>``; ``/cancel`` leaves.
 - Sending: ``parse_mode=HTML``, link previews off, split to 4096 characters on block boundaries;
   PNG attachments as photos, anything else as documents. ``AIORateLimiter`` paces the sends and
-  retries after a 429's ``retry_after``.
+  retries a reply after a 429's ``retry_after``; a weekly post's 429 goes back to the poster.
 - Failures: an exception while handling an update is logged once with the update id and answered
   with a short apology; network errors while polling are logged once per outage. The bot keeps
   running. The token is never logged here (PTB's own DEBUG lines contain it in URLs: the log
@@ -39,7 +39,7 @@ import secrets
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -76,6 +76,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackContext,
     CallbackQueryHandler,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
@@ -152,6 +153,48 @@ def _retry_seconds(exc: RetryAfter) -> float:
         warnings.simplefilter("ignore")
         value: int | float | timedelta = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+#: ``rate_limit_args`` for a send whose 429 goes straight back to the caller.
+NO_RETRY = -1
+_ApiResult = bool | dict[str, Any] | list[dict[str, Any]]  # what a Bot API call returns
+
+
+class _PassedOn(Exception):
+    def __init__(self, exc: RetryAfter) -> None:
+        super().__init__(str(exc))
+        self.exc = exc
+
+
+class PacedLimiter(AIORateLimiter):
+    """PTB's limiter, plus one mode: a call made with ``rate_limit_args=NO_RETRY`` is paced
+    like any other, but its 429 is raised at once instead of retried here (PTB reads 0 retries
+    as "the default"). The weekly poster sends that way: it pauses and re-paces the whole
+    broadcast itself, where PTB would retry every post in flight at the same instant."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, _ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> _ApiResult:
+        if rate_limit_args != NO_RETRY:
+            return await super().process_request(callback, args, kwargs, endpoint, data,
+                                                 rate_limit_args)
+
+        async def once(*a: Any, **kw: Any) -> _ApiResult:
+            try:
+                return await callback(*a, **kw)
+            except RetryAfter as exc:
+                raise _PassedOn(exc) from None
+
+        try:
+            return await super().process_request(once, args, kwargs, endpoint, data, None)
+        except _PassedOn as passed:
+            raise passed.exc from None
 
 
 def _shared_on_purpose(spec: CommandSpec, raw_args: str) -> bool:
@@ -242,8 +285,8 @@ class TelegramAdapter:
             .token(token.get_secret_value())
             .base_url(settings.telegram_base_url)
             .base_file_url(file_url(settings.telegram_base_url))
-            .rate_limiter(AIORateLimiter(max_retries=max_retries,
-                                         overall_max_rate=overall_max_rate))
+            .rate_limiter(PacedLimiter(max_retries=max_retries,
+                                        overall_max_rate=overall_max_rate))
             # Handle updates from different people at the same time: one slow command must
             # not hold up everyone else's replies.
             .concurrent_updates(concurrent_updates)
@@ -270,7 +313,7 @@ class TelegramAdapter:
         return self
 
     @property
-    def bot(self) -> Bot:
+    def bot(self) -> ExtBot[Any]:
         return self.application.bot  # type: ignore[no-any-return]
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -531,10 +574,13 @@ class TelegramAdapter:
 
     async def send_reply(self, chat_id: int, reply: Reply, *, owner: str | None,
                          command: str | None, reply_to: int | None = None,
-                         thread_id: int | None = None, edit: int | None = None) -> None:
+                         thread_id: int | None = None, edit: int | None = None,
+                         retries: int | None = None) -> None:
         """Render ``reply`` as Telegram HTML and send it: text parts, then files.
 
         ``edit``: the message a button was pressed on; a one-part answer replaces its text.
+        ``retries``: how often a 429 is retried here (``None``: the adapter's default;
+        :data:`NO_RETRY`: raise it to the caller).
         """
         parts = split_html(self.app.renderer.render(reply, Format.TELEGRAM_HTML))
         keyboard = None
@@ -551,15 +597,17 @@ class TelegramAdapter:
                 reply_markup=markup, message_thread_id=thread_id,
                 reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if index == 0 and reply_to is not None else None,
+                rate_limit_args=retries,
             )
         for attachment in reply.attachments:
             if attachment.content_type == "image/png":
                 await self.bot.send_photo(chat_id, attachment.data, filename=attachment.filename,
-                                          message_thread_id=thread_id)
+                                          message_thread_id=thread_id, rate_limit_args=retries)
             else:
                 await self.bot.send_document(chat_id, attachment.data,
                                              filename=attachment.filename,
-                                             message_thread_id=thread_id)
+                                             message_thread_id=thread_id,
+                                             rate_limit_args=retries)
 
     def _keyboard(self, actions: tuple[Action, ...], owner: str | None, command: str | None,
                   *, editable: bool) -> InlineKeyboardMarkup:
@@ -648,8 +696,10 @@ class TelegramAdapter:
     async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
         """Post ``reply`` once and say how it went, for the weekly poster's bookkeeping."""
         try:
-            await self.send_reply(int(destination.chat_id), reply, owner=None, command=None)
-        except RetryAfter as exc:  # left after AIORateLimiter's own retries
+            # A 429 comes straight back: the poster pauses and re-paces the whole broadcast.
+            await self.send_reply(int(destination.chat_id), reply, owner=None, command=None,
+                                  retries=NO_RETRY)
+        except RetryAfter as exc:
             return DeliveryResult(DeliveryStatus.RETRY_AFTER, str(exc), _retry_seconds(exc))
         except ChatMigrated as exc:
             return DeliveryResult(DeliveryStatus.GONE,

@@ -131,21 +131,24 @@ class WeeklyPoster:
             await self.store.set_next_run(sub.id, next_run(sub.weekday, at, tz, now))
             return
         following = next_run(sub.weekday, at, tz, due.run_at)
-        composed = await self.compose(sub, now)
-        if composed is None:
-            report.nothing_to_post += 1
-            await self.store.set_next_run(sub.id, following)
-            return
+        # Everything a post needs is done inside its slot, before it takes its place in the
+        # pace: composing a whole batch up front would stall the loop, and any wait between
+        # the limiter and the send would bunch the sends the limiter spaced out.
         async with self._slots[sub.platform]:
-            await self._wait_if_paused(sub.platform)
-            await self._limiters[sub.platform].acquire()
-            # Claim right before the first attempt, so a crash can strand at most the few
+            composed = await self.compose(sub, now)
+            if composed is None:
+                report.nothing_to_post += 1
+                await self.store.set_next_run(sub.id, following)
+                return
+            # Claimed right before the first attempt, so a crash can strand at most the few
             # posts that are in flight (reported as stale, never resent).
             claim = await self.store.claim_delivery(sub.id, due.week, composed.rule_id, now)
             if claim is None:
                 report.already_done += 1
                 await self.store.set_next_run(sub.id, following)
                 return
+            await self._wait_if_paused(sub.platform)
+            await self._limiters[sub.platform].acquire()
             status, detail = await self._send(sub, composed.reply, f"weekly-{claim}")
         if status is DeliveryStatus.SENT:
             await self.store.finish_delivery(claim, "sent", self.clock.now())

@@ -4,9 +4,12 @@ DST correctness itself is pinned in tests/domain/test_schedule.py."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.app import App, weekly_poster
+from bot.core.ports import DeliveryStatus, Destination
+from bot.core.types import Reply
 from tests.adapters.test_telegram import GROUP, MAYA, Chat, fake, tg, tg_app
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import FakeTelegram
@@ -49,3 +52,30 @@ async def test_blocked_private_digest_is_deactivated(tg: Chat, fake: FakeTelegra
     assert report.deactivated == 1
     [gone] = await tg_app.store.subscriptions_for_chat("telegram", str(MAYA["id"]))
     assert not gone.active and "403" in (gone.deactivated_reason or "")
+
+
+async def test_a_429_on_a_weekly_post_goes_back_to_the_poster(tg: Chat, fake: FakeTelegram,
+                                                              tg_app: App,
+                                                              clock: FakeClock) -> None:
+    """PTB would retry every post in flight at the same instant after a 429; a weekly post's
+    429 is handed to the poster instead, which pauses the lane and re-paces the resend."""
+    fake.fail("sendMessage", 1, retry_after=1)
+    result = await tg.adapter.deliverer.deliver(
+        Destination("telegram", str(GROUP["id"]), "group"), Reply("forget_cancelled"), "weekly-1")
+    assert result.status is DeliveryStatus.RETRY_AFTER and result.retry_after == 1
+    assert [c.status for c in fake.named("sendMessage")] == [429]  # not retried inside PTB
+
+    fake.set_member(GROUP["id"], MAYA["id"], "administrator")
+    await tg.say("/subscribe day=monday time=09:00 timezone=UTC", chat=GROUP)
+    [sub] = await tg_app.store.subscriptions_for_chat("telegram", str(GROUP["id"]))
+    assert sub.next_run_at is not None
+    poster = weekly_poster(tg_app, {"telegram": tg.adapter.deliverer})
+    clock.current = sub.next_run_at + timedelta(minutes=1)
+    fake.fail("sendMessage", 1, retry_after=1)
+    before = len(fake.named("sendMessage"))
+    started = asyncio.get_running_loop().time()
+    report = await poster.run_due()
+    assert report.sent == 1 and report.failed == 0
+    attempts = fake.named("sendMessage")[before:]
+    assert [c.status for c in attempts] == [429, 200]  # posted once, after the pause
+    assert asyncio.get_running_loop().time() - started >= 1.0
