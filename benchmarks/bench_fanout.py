@@ -111,7 +111,7 @@ async def fanout(chats: int, scale: float, tmp: Path) -> list[Row]:
             await adapter.start()
             try:
                 poster = weekly_poster(app, {"telegram": adapter.deliverer},
-                                       pace={"telegram": limit * 0.96})
+                                       pace={"telegram": limit * 0.99})
                 clock.current = RUN_AT + timedelta(minutes=1)
                 started = time.perf_counter()
                 report = await poster.run_due()

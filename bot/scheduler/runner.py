@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 #: Messages a second the fan-out may use per platform, with a margin under the limits
 #: (Telegram about 30/s overall, Discord 50/s global).
 DEFAULT_PACE = {"telegram": 28.8, "discord": 45.0, "console": 1000.0}
+#: Due subscriptions read from the store at a time.
+PAGE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +118,22 @@ class WeeklyPoster:
                     continue
                 report.planned.append((sub, due.week, await self.compose(sub, now)))
             return report
-        while True:
-            due_subs = [s for s in await self.store.due_subscriptions(now, limit=500)
-                        if s.platform in self.deliverers]
-            if not due_subs:
-                return report
-            await asyncio.gather(*(self._one(sub, now, report) for sub in due_subs))
+        # A stream, not batches: the next page is read while the last one is being sent, so
+        # the pace never drains at a page boundary; at most two pages are held at a time.
+        room = asyncio.Semaphore(2 * PAGE)
+        cursor: tuple[datetime, int] | None = None
+        async with asyncio.TaskGroup() as group:
+            while page := await self.store.due_subscriptions(now, limit=PAGE, after=cursor):
+                last = page[-1]
+                assert last.next_run_at is not None  # due, so it has one
+                cursor = (last.next_run_at, last.id)
+                for sub in page:
+                    if sub.platform not in self.deliverers:
+                        continue
+                    await room.acquire()
+                    task = group.create_task(self._one(sub, now, report))
+                    task.add_done_callback(lambda _: room.release())
+        return report
 
     async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
         at, tz = _when(sub)

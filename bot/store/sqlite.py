@@ -454,10 +454,16 @@ class SqliteStore:
         ) as cur:
             return cur.rowcount > 0
 
-    async def due_subscriptions(self, now: datetime, limit: int = 1000) -> list[Subscription]:
+    async def due_subscriptions(
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+    ) -> list[Subscription]:
+        sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= ?"
+        params: list[Any] = [_iso(now)]
+        if after is not None:
+            sql += " AND (next_run_at, id) > (?, ?)"
+            params += [_iso(after[0]), after[1]]
         async with self._read() as db, db.execute(
-            "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= ?"
-            " ORDER BY next_run_at, id LIMIT ?", (_iso(now), limit),
+            sql + " ORDER BY next_run_at, id LIMIT ?", (*params, limit),
         ) as cur:
             return [_subscription(r) for r in await cur.fetchall()]
 

@@ -184,3 +184,26 @@ async def test_dry_run_sends_nothing(store: Store) -> None:
     assert [(s.chat_id, week) for s, week, _ in report.planned] == [("x", "2026-W45")]
     assert rec.calls == 0
     assert (await poster(store, clock, rec).run_due()).sent == 1
+
+
+async def test_a_run_pages_through_many_due_posts_once_each(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.scheduler.runner as runner
+
+    monkeypatch.setattr(runner, "PAGE", 7)  # several pages, read while earlier ones send
+    clock = FakeClock(MONDAY_10 - timedelta(days=2))
+    for n in range(40):  # due at different times: 10:00 and 09:00 Berlin, and Sunday 23:00
+        at, weekday = [("10:00", 0), ("09:00", 0), ("23:00", 6)][n % 3]
+        await subscribe(store, f"chat{n}", weekday=weekday, at=at, now=clock.now())
+    await store.save_subscription(  # a platform with no deliverer running: left for later
+        platform="discord", chat_id="d1", chat_kind="channel", kind="community", user_id=None,
+        created_by=None, weekday=0, local_time="10:00", timezone="Europe/Berlin", topics=(),
+        next_run_at=MONDAY_10)
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    rec = RecordingDeliverer()
+    report = await poster(store, clock, rec, concurrency=3).run_due()
+    assert report.sent == 40 and report.already_done == 0  # each read once, none twice
+    assert sorted(rec.chats()) == sorted(f"chat{n}" for n in range(40))
+    assert (await poster(store, clock, rec).run_due()).sent == 0
+    (left,) = await store.subscriptions_for_chat("discord", "d1")
+    assert left.active and left.next_run_at == MONDAY_10
