@@ -9,7 +9,9 @@ Duplicate dates: the later row in the file wins (reported in the preview).
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -46,7 +48,9 @@ class ImportPlan:
         return self.rows[-1][0] if self.rows else None
 
 
+@functools.cache
 def _specs() -> dict[str, ArgSpec]:
+    """Metric arguments by name and alias (built once; read-only)."""
     out: dict[str, ArgSpec] = {}
     for spec in metric_args(first_positional=False):
         out[spec.name] = spec
@@ -85,14 +89,14 @@ def decode(data: bytes) -> str:
 def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows."""
     text = decode(data)
-    if not text.strip():
+    if not text or text.isspace():
         raise ImportError_("The file is empty.")
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The header names the columns (no separators inside names), so the separator used there
+    # is the file's: comma, semicolon (spreadsheets in many locales) or tab. Quoting is the
+    # standard one spreadsheets write.
+    first_line = text.lstrip().split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     header = next(reader, [])
     names = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
     if "date" not in names:
@@ -106,45 +110,43 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
     body = list(reader)
     latest_allowed = now + timedelta(days=1)
-    by_date = _fast_rows(names, specs, body, latest_allowed)
-    if by_date is None:
-        by_date = _careful_rows(names, specs, body, latest_allowed, plan)
+    fast = _fast_rows(names, specs, body, latest_allowed)
+    if fast is not None:
+        plan.rows, plan.duplicates = fast
     else:
-        plan.duplicates = len(body) - len(by_date)
-    if len(by_date) > MAX_ROWS:
+        plan.rows = sorted(_careful_rows(names, specs, body, latest_allowed, plan).items())
+    if len(plan.rows) > MAX_ROWS:
         raise ImportError_(f"The file has more than {MAX_ROWS:,} rows.")
-    plan.rows = sorted(by_date.items())
     if not plan.rows and not plan.errors:
         raise ImportError_("The file has a header but no rows.")
     return plan
 
 
-_NOON_UTC = time(12, tzinfo=UTC)
+_NOON_UTC = "T12:00:00+00:00"  # a day is stored as its noon UTC, as in _parse_date
+_ISO_DAYS = re.compile(r"(?:\d{4}-\d\d-\d\d)+", re.ASCII)
 
 
 def _fast_rows(
     names: list[str], specs: dict[str, ArgSpec], body: list[list[str]], latest_allowed: datetime
-) -> dict[datetime, dict[str, float]] | None:
+) -> tuple[list[tuple[datetime, dict[str, float]]], int] | None:
     """The common, clean file, column by column: every row complete, ``YYYY-MM-DD`` dates and
-    plain digits within bounds. ``None`` as soon as anything needs :func:`_careful_rows`, which
-    gives the same result for any file this accepts (tested) and reports problems by line."""
+    plain digits within bounds; its rows in date order and the count of duplicate dates.
+    ``None`` as soon as anything needs :func:`_careful_rows`, which gives the same result for
+    any file this accepts (tested) and reports problems by line."""
     width = len(names)
     keys = [specs[n].name for n in names if n != "date"]
     if (not body or names.count("date") != 1 or len(set(keys)) != len(keys)
             or set(map(len, body)) != {width}):
         return None
-    stamps: list[datetime] = []
+    days: Sequence[str] = ()
     columns: list[Sequence[float | None]] = []
     gaps = False
     for name, cells in zip(names, zip(*body, strict=True), strict=True):
         if name == "date":
-            if set(map(len, cells)) != {10}:
+            # Canonical dates only: then text order is date order and equal text, equal date.
+            if set(map(len, cells)) != {10} or not _ISO_DAYS.fullmatch("".join(cells)):
                 return None
-            try:
-                stamps = [datetime.combine(day, _NOON_UTC)
-                          for day in map(date.fromisoformat, cells)]
-            except ValueError:
-                return None
+            days = cells
             continue
         spec = specs[name]
         joined = "".join(cells)
@@ -161,8 +163,6 @@ def _fast_rows(
                 spec.minimum is not None and min(present) < spec.minimum):
             return None
         columns.append(column)
-    if max(stamps) > latest_allowed:
-        return None
     if gaps:
         rows = [{k: v for k, v in zip(keys, values, strict=True) if v is not None}
                 for values in zip(*columns, strict=True)]
@@ -170,7 +170,15 @@ def _fast_rows(
             return None
     else:
         rows = [dict(zip(keys, values)) for values in zip(*columns)]  # noqa: B905 (equal lengths)
-    return dict(zip(stamps, rows, strict=True))  # a later row for the same date wins
+    by_day = dict(zip(days, rows, strict=True))  # a later row for the same date wins
+    try:
+        out = [(datetime.fromisoformat(day + _NOON_UTC), values)
+               for day, values in sorted(by_day.items())]
+    except ValueError:  # 2026-02-30
+        return None
+    if out[-1][0] > latest_allowed:
+        return None
+    return out, len(body) - len(out)
 
 
 def _careful_rows(

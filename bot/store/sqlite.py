@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from importlib import resources
 from operator import itemgetter
 from pathlib import Path
@@ -45,9 +46,19 @@ def parse_database_url(url: str) -> Path:
 
 
 def _iso(moment: datetime) -> str:
+    """The stored form of a moment: UTC ISO 8601, ``2026-01-05T12:00:00+00:00`` (text order is
+    time order). Built from parts, with the time of day cached: an import writes thousands of
+    rows, mostly at a handful of times of day, and this is half the cost of ``isoformat()``."""
     if moment.tzinfo is None:
         raise ValueError("datetimes must be timezone-aware")
-    return moment.astimezone(UTC).isoformat()
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return f"{moment.date().isoformat()}T{_clock(moment.time())}+00:00"
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock(moment: time) -> str:
+    return moment.isoformat()
 
 
 def _dt(text: str) -> datetime:
@@ -74,13 +85,60 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
+def _merged_rows(
+    user_id: int, existing: Sequence[MetricSnapshot],
+    ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+) -> list[tuple[Any, ...]]:
+    """Stored and imported rows merged in time order (at equal times, stored rows first), each
+    carrying forward the values known at its date, ready to be written back."""
+    timeline: Sequence[tuple[datetime, Mapping[str, float | None]]] = ordered
+    if existing:
+        stored = [(s.taken_at, {k: s.values()[k] for k in s.given}) for s in existing]
+        merged = sorted([(t, 0, v) for t, v in stored] + [(t, 1, v) for t, v in ordered],
+                        key=itemgetter(0, 1))
+        timeline = [(t, v) for t, _, v in merged]
+    # Plain dicts in one pass; the checks and the "given" text once per distinct set of
+    # columns (a file has one or a few).
+    known: dict[str, float | None] = dict.fromkeys(METRIC_NAMES)
+    given_by_columns: dict[tuple[str, ...], str] = {}
+    rows_out = []
+    for taken_at, changes in timeline:
+        if None in changes.values():
+            changes = {k: v for k, v in changes.items() if v is not None}
+        if not changes:
+            continue
+        columns = tuple(changes)
+        given = given_by_columns.get(columns)
+        if given is None:
+            unknown = set(columns) - known.keys()
+            if unknown:
+                raise ValueError(f"unknown metrics: {sorted(unknown)}")
+            given = given_by_columns[columns] = ",".join(sorted(columns))
+        known.update(changes)
+        rows_out.append((user_id, _iso(taken_at), *known.values(), given))
+    return rows_out
+
+
+#: Every connection's settings (autocommit mode: transactions are explicit).
+_PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000",
+            "PRAGMA synchronous = NORMAL")
+
+
+def _connect_sync(path: Path) -> sqlite3.Connection:
+    """A plain connection for work done whole in a worker thread (one thread at a time)."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    for pragma in _PRAGMAS:
+        db.execute(pragma)
+    return db
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     db = await aiosqlite.connect(path, isolation_level=None)
     try:
         db.row_factory = sqlite3.Row
-        await db.execute("PRAGMA foreign_keys = ON")
-        await db.execute("PRAGMA busy_timeout = 5000")
-        await db.execute("PRAGMA synchronous = NORMAL")
+        for pragma in _PRAGMAS:
+            await db.execute(pragma)
         # Touch the schema now, so a file that is not a database fails here, not later.
         async with db.execute("SELECT count(*) FROM sqlite_master") as cur:
             await cur.fetchone()
@@ -92,7 +150,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
 
 class SqliteStore:
     def __init__(self, path: Path, writer: aiosqlite.Connection,
-                 readers: list[aiosqlite.Connection]) -> None:
+                 readers: list[aiosqlite.Connection],
+                 bulk: sqlite3.Connection | None = None) -> None:
         self.path = path
         self._writer = writer
         self._write_lock = asyncio.Lock()
@@ -103,6 +162,7 @@ class SqliteStore:
         self._closed = False
         self._users: dict[tuple[str, str], User] = {}
         self._settings_cache: dict[int, UserSettings] = {}
+        self._bulk = bulk  # imports' own connection (opened on first use if not given)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -308,47 +368,40 @@ class SqliteStore:
         if not rows:
             return 0
         ordered = sorted(rows, key=itemgetter(0))
-        async with self._write() as db:
-            async with db.execute(
-                "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,)
-            ) as cur:
-                existing = [_snapshot(r) for r in await cur.fetchall()]
-            # Merge in time order with what is already stored (at equal times, stored rows
-            # first), so every row carries forward the values known at its date; then rewrite
-            # this user's rows in one go.
-            timeline: Sequence[tuple[datetime, Mapping[str, float | None]]] = ordered
+        # The whole transaction (read what is stored, merge, rewrite) runs in one worker
+        # thread call on a connection of its own, under the single-writer lock: a year of
+        # rows neither blocks the event loop nor pays a thread hop per statement.
+        async with self._write_lock:
+            work = asyncio.ensure_future(asyncio.to_thread(self._import_in_thread,
+                                                           user_id, ordered))
+            try:
+                return await asyncio.shield(work)
+            except asyncio.CancelledError:
+                await asyncio.wait([work])  # a thread can't be stopped: hold the lock till done
+                raise
+
+    def _import_in_thread(
+        self, user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]]
+    ) -> int:
+        if self._bulk is None:
+            self._bulk = _connect_sync(self.path)
+        db = self._bulk
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            existing = [_snapshot(r) for r in db.execute(
+                "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,))]
+            rows_out = _merged_rows(user_id, existing, ordered)
             if existing:
-                stored = [(s.taken_at, {k: s.values()[k] for k in s.given}) for s in existing]
-                merged = sorted([(t, 0, v) for t, v in stored] + [(t, 1, v) for t, v in ordered],
-                                key=itemgetter(0, 1))
-                timeline = [(t, v) for t, _, v in merged]
-            # Carry values forward with plain dicts: one pass, and the checks and the "given"
-            # text once per distinct set of columns (a file has one or a few).
-            known: dict[str, float | None] = dict.fromkeys(METRIC_NAMES)
-            given_by_columns: dict[tuple[str, ...], str] = {}
-            rows_out = []
-            for taken_at, changes in timeline:
-                if None in changes.values():
-                    changes = {k: v for k, v in changes.items() if v is not None}
-                if not changes:
-                    continue
-                columns = tuple(changes)
-                given = given_by_columns.get(columns)
-                if given is None:
-                    unknown = set(columns) - known.keys()
-                    if unknown:
-                        raise ValueError(f"unknown metrics: {sorted(unknown)}")
-                    given = given_by_columns[columns] = ",".join(sorted(columns))
-                known.update(changes)
-                stamp = (taken_at.isoformat() if taken_at.tzinfo is UTC
-                         else _iso(taken_at))
-                rows_out.append((user_id, stamp, *known.values(), given))
-            await db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
-            await db.executemany(
+                db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
+            db.executemany(
                 f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
                 rows_out,
             )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
         return len(ordered)
 
     # -- privacy ----------------------------------------------------------------------------
@@ -526,6 +579,8 @@ class SqliteStore:
         finally:
             for db in (*self._all_readers, self._writer):
                 await db.close()
+            if self._bulk is not None:
+                self._bulk.close()
 
 
 def _settings(row: sqlite3.Row | None) -> UserSettings:
@@ -591,7 +646,8 @@ async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
         await store._migrate()
         for _ in range(max(1, readers)):
             connections.append(await _connect(path))
-        return SqliteStore(path, writer, connections[1:])
+        bulk = await asyncio.to_thread(_connect_sync, path)
+        return SqliteStore(path, writer, connections[1:], bulk)
     except sqlite3.DatabaseError as exc:
         for db in connections:
             await db.close()

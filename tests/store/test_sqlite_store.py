@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.ports import Store, StoreError
 from bot.domain.metrics import METRIC_NAMES
@@ -304,3 +306,23 @@ async def test_settings_cache_never_serves_an_older_value(store: Store) -> None:
     await store.forget_user(u.id)
     again = await store.ensure_user("console", "cache", "cache")
     assert (await store.get_settings(again.id)).currency == "USD"
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_stored_moments_are_utc_isoformat(moment: datetime) -> None:
+    from bot.store.sqlite import _iso
+
+    assert _iso(moment) == moment.astimezone(UTC).isoformat()
+
+
+async def test_a_cancelled_import_is_all_or_nothing_and_the_store_goes_on(store: Store) -> None:
+    u = await store.ensure_user("console", "cancel", "cancel")
+    rows = [(T0 + timedelta(days=d), {"followers": float(d)}) for d in range(3000)]
+    task = asyncio.create_task(store.import_snapshots(u.id, rows))
+    await asyncio.sleep(0.001)  # the import is under way in its worker thread
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(await store.history(u.id)) in (0, 3000)  # one transaction, whatever happened
+    later = await store.add_snapshot(u.id, {"followers": 5}, T0 + timedelta(days=4000))
+    assert later.followers == 5  # the write lock was released, no transaction left open
