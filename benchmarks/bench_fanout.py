@@ -28,6 +28,7 @@ from benchmarks.common import Row, print_table
 from bot.adapters.telegram_adapter import TelegramAdapter
 from bot.app import running, weekly_poster
 from bot.config import Settings
+from bot.core.pace import DEFAULT_PACE
 from tests.auxil.clock import FakeClock
 
 TOKEN = "123456:BENCHBENCHBENCHBENCHBENCHBENCHBENCH"
@@ -111,7 +112,7 @@ async def fanout(chats: int, scale: float, tmp: Path) -> list[Row]:
             await adapter.start()
             try:
                 poster = weekly_poster(app, {"telegram": adapter.deliverer},
-                                       pace={"telegram": limit * 0.99})
+                                       pace={"telegram": DEFAULT_PACE["telegram"] * scale})
                 clock.current = RUN_AT + timedelta(minutes=1)
                 started = time.perf_counter()
                 report = await poster.run_due()

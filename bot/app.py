@@ -48,10 +48,13 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
 
 def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,
                   pace: Mapping[str, float] | None = None) -> WeeklyPoster:
-    """The weekly-post sender over whichever platforms are running."""
+    """The weekly-post sender over whichever platforms are running; ``pace`` overrides the
+    messages a second of some platforms (for the whole app: replies share that budget)."""
+    for platform, rate in (pace or {}).items():
+        app.paces.set_rate(platform, rate)
     composer = WeeklyComposer(app.store, app.services.catalogue, app.services.rates)
     return WeeklyPoster(app.store, app.clock, deliverers, composer,
-                        grace=timedelta(hours=app.settings.weekly_grace_hours), pace=pace)
+                        grace=timedelta(hours=app.settings.weekly_grace_hours), paces=app.paces)
 
 
 @asynccontextmanager

@@ -5,11 +5,12 @@ Built only by ``bot.app`` (the composition root); adapters import this type, nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher
+from bot.core.pace import Paces
 from bot.core.ports import Clock, Store
 from bot.core.registry import Registry
 from bot.render.environment import Renderer
@@ -24,6 +25,8 @@ class App:
     renderer: Renderer
     services: Services
     clock: Clock
+    #: Each platform's message budget: adapters count replies, the weekly poster paces posts.
+    paces: Paces = field(default_factory=Paces)
 
     async def close(self) -> None:
         await self.store.close()

@@ -158,6 +158,8 @@ def _retry_seconds(exc: RetryAfter) -> float:
 #: ``rate_limit_args`` for a send whose 429 goes straight back to the caller.
 NO_RETRY = -1
 _ApiResult = bool | dict[str, Any] | list[dict[str, Any]]  # what a Bot API call returns
+#: Bot API methods that put a message in a chat (sendMessage, editMessageText, copyMessage …).
+_MESSAGE_ENDPOINTS = ("send", "edit", "copy", "forward")
 
 
 class _PassedOn(Exception):
@@ -167,10 +169,16 @@ class _PassedOn(Exception):
 
 
 class PacedLimiter(AIORateLimiter):
-    """PTB's limiter, plus one mode: a call made with ``rate_limit_args=NO_RETRY`` is paced
+    """PTB's limiter, plus two things. A call made with ``rate_limit_args=NO_RETRY`` is paced
     like any other, but its 429 is raised at once instead of retried here (PTB reads 0 retries
-    as "the default"). The weekly poster sends that way: it pauses and re-paces the whole
-    broadcast itself, where PTB would retry every post in flight at the same instant."""
+    as "the default"): the weekly poster sends that way, and pauses and re-paces the whole
+    broadcast itself, where PTB would retry every post in flight at the same instant. Every
+    other message sent or edited in a chat is a reply: ``on_reply`` counts it in the platform's
+    budget (``bot.core.pace``), so a running broadcast makes room for it."""
+
+    def __init__(self, *, on_reply: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_reply = on_reply
 
     async def process_request(
         self,
@@ -182,6 +190,8 @@ class PacedLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> _ApiResult:
         if rate_limit_args != NO_RETRY:
+            if "chat_id" in data and endpoint.startswith(_MESSAGE_ENDPOINTS):
+                self._on_reply()
             return await super().process_request(callback, args, kwargs, endpoint, data,
                                                  rate_limit_args)
 
@@ -286,7 +296,8 @@ class TelegramAdapter:
             .base_url(settings.telegram_base_url)
             .base_file_url(file_url(settings.telegram_base_url))
             .rate_limiter(PacedLimiter(max_retries=max_retries,
-                                        overall_max_rate=overall_max_rate))
+                                        overall_max_rate=overall_max_rate,
+                                        on_reply=lambda: app.paces[self.platform].replied()))
             # Handle updates from different people at the same time: one slow command must
             # not hold up everyone else's replies.
             .concurrent_updates(concurrent_updates)

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from aiolimiter import AsyncLimiter
-
+from bot.core.pace import Paces
 from bot.core.ports import (
     Clock,
     Deliverer,
@@ -36,9 +35,6 @@ from bot.domain.schedule import due_run, next_run
 
 log = logging.getLogger(__name__)
 
-#: Messages a second the fan-out may use per platform, with a margin under the limits
-#: (Telegram about 30/s overall, Discord 50/s global).
-DEFAULT_PACE = {"telegram": 28.8, "discord": 45.0, "console": 1000.0}
 #: Due subscriptions read from the store at a time.
 PAGE = 500
 
@@ -79,7 +75,7 @@ class WeeklyPoster:
         compose: Composer,
         *,
         grace: timedelta = timedelta(hours=12),
-        pace: Mapping[str, float] | None = None,
+        paces: Paces | None = None,
         max_attempts: int = 4,
         concurrency: int = 16,
         sleep: Sleep = asyncio.sleep,
@@ -93,9 +89,8 @@ class WeeklyPoster:
         self.max_attempts = max_attempts
         self._sleep = sleep
         self._rng = rng or random.Random()
-        rates = {**DEFAULT_PACE, **(pace or {})}
-        # Capacity 1: an even pace with no burst, so no one-second window ever exceeds the rate.
-        self._limiters = {p: AsyncLimiter(1, 1.0 / rates.get(p, 20.0)) for p in self.deliverers}
+        # Shared with the adapters, which count their replies there: replies go first.
+        self.paces = paces or Paces()
         self._slots = {p: asyncio.Semaphore(concurrency) for p in self.deliverers}
         self._paused_until: dict[str, float] = {}
 
@@ -160,7 +155,7 @@ class WeeklyPoster:
                 await self.store.set_next_run(sub.id, following)
                 return
             await self._wait_if_paused(sub.platform)
-            await self._limiters[sub.platform].acquire()
+            await self.paces[sub.platform].post_slot()
             status, detail = await self._send(sub, composed.reply, f"weekly-{claim}")
         if status is DeliveryStatus.SENT:
             await self.store.finish_delivery(claim, "sent", self.clock.now())
@@ -184,7 +179,7 @@ class WeeklyPoster:
         for attempt in range(self.max_attempts):
             if attempt:
                 await self._wait_if_paused(sub.platform)
-                await self._limiters[sub.platform].acquire()
+                await self.paces[sub.platform].post_slot()
             try:
                 result = await deliverer.deliver(destination, reply, key)
             except Exception as exc:  # an adapter bug must not stop the whole fan-out

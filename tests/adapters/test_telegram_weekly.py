@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.app import App, weekly_poster
 from bot.core.ports import DeliveryStatus, Destination
 from bot.core.types import Reply
-from tests.adapters.test_telegram import GROUP, MAYA, Chat, fake, tg, tg_app
+from tests.adapters.test_telegram import GROUP, MAYA, Chat, fake, sends, tg, tg_app
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import FakeTelegram
 
@@ -79,3 +81,43 @@ async def test_a_429_on_a_weekly_post_goes_back_to_the_poster(tg: Chat, fake: Fa
     attempts = fake.named("sendMessage")[before:]
     assert [c.status for c in attempts] == [429, 200]  # posted once, after the pause
     assert asyncio.get_running_loop().time() - started >= 1.0
+
+
+async def test_replies_go_first_while_a_fan_out_runs(tg: Chat, fake: FakeTelegram, tg_app: App,
+                                                    clock: FakeClock) -> None:
+    """A creator's /estimate never queues behind a weekly fan-out: it is answered while the
+    broadcast is still going, and the broadcast gives up a slot for it."""
+    chats = [-1_000_500 - n for n in range(120)]
+    for chat in chats:
+        await tg_app.store.save_subscription(
+            platform="telegram", chat_id=str(chat), chat_kind="group", kind="community",
+            user_id=None, created_by=None, weekday=0, local_time="10:00",
+            timezone="Europe/Berlin", topics=(), next_run_at=clock.now())
+    poster = weekly_poster(tg_app, {"telegram": tg.adapter.deliverer}, pace={"telegram": 60.0})
+    clock.advance(minutes=1)
+
+    def posted() -> int:
+        return sum(1 for c in fake.sent() if c.chat_id in set(chats))
+
+    run = asyncio.create_task(poster.run_due())
+    await fake.wait_until(lambda: posted() >= 10)
+    answer = sends(await tg.say("/estimate followers=12k views=80k"))
+    assert answer and "month" in answer[0].shown
+    at_answer = posted()
+    assert not run.done() and at_answer < 60  # not behind the remaining ~110 posts
+    report = await run
+    assert report.sent == 120 and posted() == 120
+
+
+async def test_replies_count_in_the_budget_and_posts_do_not(
+        tg: Chat, tg_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.core.pace as pace_module
+
+    monkeypatch.setattr(pace_module, "REPLY_WINDOW", 600.0)
+    pace = tg_app.paces["telegram"]
+    assert pace.owed == 0
+    sent = sends(await tg.say("/estimate followers=12k views=80k"))
+    assert pace.owed == len(sent) >= 1
+    result = await tg.adapter.deliverer.deliver(
+        Destination("telegram", str(GROUP["id"]), "group"), Reply("forget_cancelled"), "w-1")
+    assert result.status is DeliveryStatus.SENT and pace.owed == len(sent)

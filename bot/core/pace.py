@@ -1,0 +1,79 @@
+"""Each platform's outgoing-message budget, shared by replies and weekly posts: replies first.
+
+Replies never wait here: a creator's ``/estimate`` goes out at once (the platform library's own
+limiter, PTB's ``AIORateLimiter`` or discord.py's buckets, still shapes bursts), and the adapter
+counts it with :meth:`PlatformPace.replied`. Weekly posts take an even pace from an
+``aiolimiter`` bucket of capacity one, so no one-second window bursts, and give up one slot
+for every reply sent in the last second: a broadcast slows down while people use the bot, and
+the two together stay within the platform's limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import Mapping
+
+from aiolimiter import AsyncLimiter
+
+#: Messages a second the weekly fan-out may use per platform, just under the limits (Telegram
+#: about 30/s overall, Discord 50/s global); benchmarks/bench_fanout.py measures Telegram's.
+DEFAULT_PACE: Mapping[str, float] = {"telegram": 29.7, "discord": 45.0, "console": 1000.0}
+#: For a platform not listed above.
+FALLBACK_PACE = 20.0
+#: A reply older than this no longer costs the broadcast a slot.
+REPLY_WINDOW = 1.0
+
+
+class PlatformPace:
+    def __init__(self, rate: float) -> None:
+        if rate <= 0:
+            raise ValueError(f"a pace must be positive, not {rate}")
+        self.rate = rate
+        self._limiter = AsyncLimiter(1, 1.0 / rate)
+        self._replies: collections.deque[float] = collections.deque()
+
+    def replied(self, messages: int = 1) -> None:
+        """A reply of ``messages`` messages was just sent (never waits)."""
+        now = self._forget_old()
+        self._replies.extend([now] * messages)
+
+    @property
+    def owed(self) -> int:
+        """Replies of the last second the broadcast has not yet made room for."""
+        self._forget_old()
+        return len(self._replies)
+
+    def _forget_old(self) -> float:
+        """Drop replies older than the window (so the record stays small with no broadcast)."""
+        now = asyncio.get_running_loop().time()
+        horizon = now - REPLY_WINDOW
+        while self._replies and self._replies[0] < horizon:
+            self._replies.popleft()
+        return now
+
+    async def post_slot(self) -> None:
+        """Wait for a weekly post's turn: the even pace, less what recent replies used."""
+        await self._limiter.acquire()
+        while self.owed:
+            self._replies.popleft()
+            await self._limiter.acquire()
+
+
+class Paces:
+    """The :class:`PlatformPace` of every platform, made on first use."""
+
+    def __init__(self, rates: Mapping[str, float] | None = None) -> None:
+        self._rates = {**DEFAULT_PACE, **(rates or {})}
+        self._paces: dict[str, PlatformPace] = {}
+
+    def __getitem__(self, platform: str) -> PlatformPace:
+        pace = self._paces.get(platform)
+        if pace is None:
+            pace = self._paces[platform] = PlatformPace(self._rates.get(platform, FALLBACK_PACE))
+        return pace
+
+    def set_rate(self, platform: str, rate: float) -> None:
+        """Change a platform's pace (for the next posts; a benchmark scales it)."""
+        self._rates[platform] = rate
+        self._paces[platform] = PlatformPace(rate)
