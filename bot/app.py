@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -22,7 +23,8 @@ from bot.store import open_store
 
 log = logging.getLogger(__name__)
 
-__all__ = ["App", "build_app", "load_services", "running", "weekly_poster"]
+__all__ = ["App", "build_app", "freeze_startup_heap", "load_services", "running",
+           "weekly_poster"]
 
 
 def load_services(settings: Settings) -> Services:
@@ -55,6 +57,15 @@ def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,
     composer = WeeklyComposer(app.store, app.services.catalogue, app.services.rates)
     return WeeklyPoster(app.store, app.clock, deliverers, composer,
                         grace=timedelta(hours=app.settings.weekly_grace_hours), paces=app.paces)
+
+
+def freeze_startup_heap() -> None:
+    """Once the bot is up: collect, then move every object built so far (modules, templates,
+    rules, the platform libraries) out of the garbage collector's sight with ``gc.freeze()``.
+    They live as long as the process; without this, each full collection walks all of them and
+    stalls the event loop for 70-90 ms, which bunches a paced broadcast into 429s."""
+    gc.collect()
+    gc.freeze()
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot.app import App, running, weekly_poster
+from bot.app import App, freeze_startup_heap, running, weekly_poster
 from bot.config import Settings
 from bot.core.ports import Adapter, StoreError
 from bot.domain.datafiles import DataFileError
@@ -137,6 +137,7 @@ async def _run(app: App) -> int:
             log.info("%s adapter running", adapter.name)
         deliverers = {a.deliverer.platform: a.deliverer for a in started}
         poster = weekly_poster(app, deliverers)
+        freeze_startup_heap()
         scheduler = asyncio.create_task(poster.serve(stop), name="weekly-posts")
         await stop.wait()
         await scheduler
