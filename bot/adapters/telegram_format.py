@@ -24,11 +24,15 @@ LIMIT = 4096  # characters in one message, after entity parsing
 CALLBACK_DATA_LIMIT = 64  # bytes of callback_data
 
 _ATOM = re.compile(r"<[^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);|.", re.DOTALL)
+# The same, but plain text as whole runs: for measuring, where cutting points don't matter.
+_RUN = re.compile(r"<[^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);|[^<&]+|.", re.DOTALL)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
 
 
 def _units(text: str) -> int:
     """Length in UTF-16 code units, as Telegram counts it."""
+    if text.isascii():
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -44,7 +48,7 @@ def visible_length(text: str) -> int:
     """How long Telegram considers ``text`` (HTML) to be."""
     if "<" not in text and "&" not in text:
         return _units(text)
-    return sum(_width(atom) for atom in _ATOM.findall(text))
+    return sum(_width(atom) for atom in _RUN.findall(text))
 
 
 def split_html(text: str, limit: int = LIMIT) -> list[str]:

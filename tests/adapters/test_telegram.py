@@ -655,6 +655,25 @@ def test_split_html_keeps_tags_whole_and_parts_short(pieces: list[str], limit: i
         squeeze.sub("", visible_text(text))
 
 
+@given(st.lists(st.one_of(_pieces.map("".join), st.sampled_from(["&", "<", "&amp", "a<b"])),
+                max_size=8).map("".join))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_visible_length_is_what_telegram_shows(text: str) -> None:
+    """Measured by runs of text, it equals the count character by character: tags are
+    nothing, an entity is what it stands for, and characters beyond the BMP count twice."""
+    import html as html_module
+
+    from bot.adapters import telegram_format
+
+    by_atom = 0
+    for atom in telegram_format._ATOM.findall(text):
+        if len(atom) > 1 and atom[0] == "<":
+            continue
+        shown = html_module.unescape(atom) if len(atom) > 1 and atom[0] == "&" else atom
+        by_atom += sum(2 if ord(c) > 0xFFFF else 1 for c in shown)
+    assert visible_length(text) == by_atom
+
+
 def test_split_html_cuts_a_huge_line_between_words_and_reopens_tags() -> None:
     text = "<b>" + " ".join(["word"] * 2000) + "</b>"
     parts = split_html(text)
