@@ -93,6 +93,7 @@ class WeeklyPoster:
         self.paces = paces or Paces()
         self._slots = {p: asyncio.Semaphore(concurrency) for p in self.deliverers}
         self._paused_until: dict[str, float] = {}
+        self._stopping = False
 
     async def run_due(self, *, dry_run: bool = False) -> RunReport:
         """Send everything due now (bounded concurrency per platform)."""
@@ -118,7 +119,8 @@ class WeeklyPoster:
         room = asyncio.Semaphore(2 * PAGE)
         cursor: tuple[datetime, int] | None = None
         async with asyncio.TaskGroup() as group:
-            while page := await self.store.due_subscriptions(now, limit=PAGE, after=cursor):
+            while not self._stopping and (
+                    page := await self.store.due_subscriptions(now, limit=PAGE, after=cursor)):
                 last = page[-1]
                 assert last.next_run_at is not None  # due, so it has one
                 cursor = (last.next_run_at, last.id)
@@ -142,6 +144,10 @@ class WeeklyPoster:
         # pace: composing a whole batch up front would stall the loop, and any wait between
         # the limiter and the send would bunch the sends the limiter spaced out.
         async with self._slots[sub.platform]:
+            if self._stopping:
+                return  # still due: it goes out at the next start (within the grace window)
+            # (Once claimed, a post is sent even when stopping: at most one slot per post in
+            # flight, well under a second, and no claim is left "sending".)
             composed = await self.compose(sub, now)
             if composed is None:
                 report.nothing_to_post += 1
@@ -206,7 +212,21 @@ class WeeklyPoster:
             await self._sleep(delay)
 
     async def serve(self, stop: asyncio.Event, *, poll_seconds: float = 30.0) -> None:
-        """Run until ``stop`` is set: check what is due every ``poll_seconds``."""
+        """Run until ``stop`` is set: check what is due every ``poll_seconds``. When ``stop``
+        is set during a fan-out, the posts already on their way finish and no new one starts
+        (those left stay due for the next start), so shutting down takes seconds, not the
+        rest of the broadcast."""
+        async def watch() -> None:
+            await stop.wait()
+            self._stopping = True
+
+        watcher = asyncio.create_task(watch())
+        try:
+            await self._serve(stop, poll_seconds)
+        finally:
+            watcher.cancel()
+
+    async def _serve(self, stop: asyncio.Event, poll_seconds: float) -> None:
         while not stop.is_set():
             try:
                 await self.run_due()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.pace import Paces
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination, Store, Subscription
 from bot.core.types import Reply
 from bot.domain.schedule import next_run
@@ -207,3 +208,27 @@ async def test_a_run_pages_through_many_due_posts_once_each(
     assert (await poster(store, clock, rec).run_due()).sent == 0
     (left,) = await store.subscriptions_for_chat("discord", "d1")
     assert left.active and left.next_run_at == MONDAY_10
+
+
+async def test_stopping_mid_fan_out_finishes_what_is_in_flight_and_leaves_the_rest_due(
+        store: Store) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    for n in range(60):
+        await subscribe(store, f"chat{n}", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    stop = asyncio.Event()
+    # SIGTERM arrives while the 5th post goes out; 60 posts at 40/s would take 1.5 s more.
+    rec = RecordingDeliverer(script=lambda d, n: stop.set() if n == 5 else None)
+    p = WeeklyPoster(store, clock, {"telegram": rec}, compose, sleep=no_sleep, concurrency=4,
+                     paces=Paces({"telegram": 40.0}))
+    async with asyncio.timeout(30):
+        await p.serve(stop, poll_seconds=60)
+    sent = rec.chats()
+    # Only what was already claimed (at most the 4 slots) went out after the stop.
+    assert 5 <= len(sent) <= 5 + 4 and len(set(sent)) == len(sent)
+    assert await store.stale_deliveries(clock.now() + timedelta(days=1)) == []  # none stranded
+    # The rest are still due and go out at the next start, each once.
+    again = RecordingDeliverer()
+    report = await poster(store, clock, again).run_due()
+    assert report.sent == 60 - len(sent)
+    assert sorted(sent + again.chats()) == sorted(f"chat{n}" for n in range(60))
