@@ -59,11 +59,17 @@ def _specs() -> dict[str, ArgSpec]:
     return out
 
 
+#: A row dated by day alone is taken at noon UTC (here and in the column-wise fast path, which
+#: parses ``YYYY-MM-DD`` + this suffix in one call).
+_NOON_UTC = time(12, tzinfo=UTC)
+_NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
+
+
 def _parse_date(text: str) -> datetime:
     t = text.strip()
     try:
         if len(t) == 10:
-            return datetime.combine(date.fromisoformat(t), time(12), tzinfo=UTC)
+            return datetime.combine(date.fromisoformat(t), _NOON_UTC)
         moment = datetime.fromisoformat(t)
     except ValueError:
         raise ValueError(f"'{t}' is not a date; use YYYY-MM-DD, e.g. 2026-03-01") from None
@@ -122,7 +128,6 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     return plan
 
 
-_NOON_UTC = "T12:00:00+00:00"  # a day is stored as its noon UTC, as in _parse_date
 _ISO_DAYS = re.compile(r"(?:\d{4}-\d\d-\d\d)+", re.ASCII)
 
 
@@ -172,7 +177,7 @@ def _fast_rows(
         rows = [dict(zip(keys, values)) for values in zip(*columns)]  # noqa: B905 (equal lengths)
     by_day = dict(zip(days, rows, strict=True))  # a later row for the same date wins
     try:
-        out = [(datetime.fromisoformat(day + _NOON_UTC), values)
+        out = [(datetime.fromisoformat(day + _NOON_SUFFIX), values)
                for day, values in sorted(by_day.items())]
     except ValueError:  # 2026-02-30
         return None
