@@ -9,12 +9,14 @@ from bot.commands import (
     privacy,
     progress,
     settings,
+    studio,
     subscriptions,
     tips,
 )
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, estimate, tips, progress, settings, privacy, subscriptions)
+MODULES = (basics, metrics, estimate, tips, progress, studio, settings, privacy,
+           subscriptions)
 
 
 def build_registry() -> Registry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.commands.studio import audience_view
 from bot.core.context import CommandContext
 from bot.core.registry import command, metric_args
 from bot.core.types import Reply
@@ -17,6 +18,7 @@ from bot.domain.metrics import (
     format_metric,
 )
 from bot.domain.numbers import compact, pct
+from bot.domain.studio import breakouts, median_views
 
 HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
 
@@ -111,7 +113,12 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             goals.append({"label": METRIC_BY_NAME[g.metric].label,
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
+    videos = await ctx.store.videos(ctx.user.id)
+    audience = await ctx.store.audience(ctx.user.id)
     return Reply("stats", {
+        "videos": {"count": len(videos), "median": compact(median_views(videos)),
+                   "breakouts": len(breakouts(videos))} if videos else None,
+        "audience": audience_view(audience),
         "goals": goals,
         "rows": metric_rows(latest),
         "kpis": kpi_view(latest, history),

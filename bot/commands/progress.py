@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
-from bot.core.csv_import import ImportError_, ImportPlan, parse_csv
+from bot.core.csv_import import ImportError_, ImportPlan
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
+from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain.engine import recommend
 from bot.domain.estimator import estimate
@@ -22,6 +24,7 @@ from bot.domain.numbers import compact, money
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
 from bot.domain.rates import RateTables
+from bot.domain.studio import StudioImport
 from bot.render.charts import ChartSpec, render_png, sparkline
 
 PERIODS = {"4w": timedelta(weeks=4), "3m": timedelta(days=91), "6m": timedelta(days=182),
@@ -273,15 +276,23 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
 
 @command(
     "import",
-    summary="Load your history from a CSV file (date plus any metric columns)",
-    help=("Send a CSV file with a header row: date (YYYY-MM-DD) and any of "
+    summary="Load your history: TikTok Studio's download, or a CSV of dated numbers",
+    help=("Send what TikTok Studio › Analytics › Download data gives you, as it comes: "
+          "Overview, FollowerHistory, Viewers, Content, FollowerActivity, FollowerGender, "
+          "FollowerTopTerritories (CSV or .xlsx), or the .zip of several. Their dates have no "
+          "year: I count back from today, or from downloaded=YYYY-MM-DD if you downloaded them "
+          "on another day. Or send your own CSV with a header row: date (YYYY-MM-DD) and any of "
           f"{', '.join(m.name for m in METRICS)}. I show a preview first; nothing is written "
           "until you confirm, and a file with any bad row is not imported at all. In the "
           "console give the file's path: /import path=history.csv"),
-    args=(ArgSpec("path", ArgType.TEXT, "Console only: the CSV file's path.",
+    args=(ArgSpec("path", ArgType.TEXT, "Console only: the file's path.",
                   "path=history.csv", positional=True, max_length=400),
+          ArgSpec("downloaded", ArgType.TEXT,
+                  "TikTok Studio files: the day you downloaded them (default: today).",
+                  "downloaded=2026-03-09", normalize=parse_downloaded),
           ArgSpec("confirm", ArgType.FLAG, "Write the previewed rows.", "confirm")),
-    examples=("/import path=history.csv", "/import path=history.csv confirm"),
+    examples=("/import path=history.csv", "/import path=history.csv confirm",
+              "/import path=tiktok_studio_export.zip downloaded=2026-03-09"),
     personal=True,
     group="your numbers",
     accepts_file=True,
@@ -289,6 +300,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
 async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     data: bytes | None = None
     source = ""
+    filename = ""
     if args.get("path"):
         if ctx.request.platform is not Platform.CONSOLE:
             raise ArgError("Send the CSV file as an attachment instead of a path.", arg="path")
@@ -298,17 +310,30 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         except OSError as exc:
             raise ArgError(f"I can't read {path}: {exc.strerror or exc}.", arg="path") from exc
         source = f"path={args['path']}"
+        filename = path.name
     else:
         for attachment in ctx.request.attachments:
             data, source = attachment.data, attachment.filename
+            filename = attachment.filename
             break
     if data is None:
         return Reply("import_help", {"platform": str(ctx.request.platform)})
+    now = ctx.clock.now()
+    today = local_today(now, (await ctx.store.get_settings(ctx.user.id)).timezone)
+    downloaded: date | None = args.get("downloaded")
+    if downloaded is not None and downloaded > today:
+        raise ArgError(f"downloaded={downloaded} is in the future (today is {today}).",
+                       arg="downloaded")
     try:
         # Off the event loop, like the store's side of the import: a big file waits for no one.
-        plan = await asyncio.to_thread(parse_csv, data, now=ctx.clock.now())
+        plan = await asyncio.to_thread(
+            lambda: read_upload(data, filename, now=now, downloaded=downloaded or today,
+                                downloaded_given=downloaded is not None,
+                                locale=ctx.request.locale))
     except ImportError_ as exc:
         return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
+    if isinstance(plan, StudioImport):
+        return await import_studio(ctx, plan, source, bool(args.get("confirm")))
     if plan.errors:
         return Reply("import_refused", {"message": "Nothing was imported.",
                                         "errors": plan.errors}, is_error=True)

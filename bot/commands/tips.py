@@ -19,7 +19,9 @@ HISTORY = 104
 async def profile_of(ctx: CommandContext) -> Profile:
     history = tuple(await ctx.store.history(ctx.user.id, limit=HISTORY))
     settings = await ctx.store.get_settings(ctx.user.id)
-    return Profile(settings, history[-1] if history else None, history)
+    return Profile(settings, history[-1] if history else None, history,
+                   tuple(await ctx.store.videos(ctx.user.id)),
+                   await ctx.store.audience(ctx.user.id))
 
 
 def tip_view(t: Tip) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from bot.core.types import Reply
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.profile import UserSettings
+from bot.domain.studio import Audience, StudioImport, Video
 
 
 class StoreError(Exception):
@@ -111,6 +112,23 @@ class Store(Protocol):
     ) -> int:
         """Insert dated partial snapshots in ONE transaction (all or nothing), merging each with
         the snapshot before it in time; return how many rows were written."""
+        ...
+
+    async def import_studio(
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
+        studio: StudioImport,
+    ) -> int:
+        """A TikTok Studio import in ONE transaction: ``rows`` merged as by
+        :meth:`import_snapshots`, videos updated by video id, audience shares and active hours
+        replaced by a newer file of their kind; return how many snapshot rows were written."""
+        ...
+
+    async def videos(self, user_id: int) -> list[Video]:
+        """The creator's videos from TikTok Studio, most viewed first."""
+        ...
+
+    async def audience(self, user_id: int) -> Audience:
+        """Follower territories, genders and active hours (empty where never imported)."""
         ...
 
     async def forget_user(self, user_id: int) -> int:

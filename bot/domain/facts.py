@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from bot.domain import numbers
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot, compute_kpis, growth
 from bot.domain.profile import Profile
+from bot.domain.studio import best_hours, breakouts, median_views, top_weekday
 
 if TYPE_CHECKING:
     from bot.domain.rates import RateTables
@@ -56,7 +57,17 @@ FACTS: Final[dict[str, str]] = {
     "shop_full_followers": "count",
     "shop_followers_gap": "count",
     "min_video_seconds": "seconds",
+    # From TikTok Studio imports (Content, FollowerActivity).
+    "video_count": "number",
+    "median_video_views": "count",  # lifetime views per video, median
+    "breakout_count": "number",  # videos with ≥ 3× the median views
+    "top_videos_weekday": "weekday",  # the weekday most of the 5 most viewed were posted on
+    "top_videos_weekday_share": "rate",  # share of those 5 posted that weekday
+    "active_hour_start": "hour",  # first hour of the 3 when most followers are active
+    "active_hour_end": "hour",
 }
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def format_fact(name: str, value: float) -> str:
@@ -69,6 +80,10 @@ def format_fact(name: str, value: float) -> str:
         return f"{value:.1f}×"
     if kind == "flag":
         return "yes" if value else "no"
+    if kind == "weekday":
+        return _WEEKDAYS[int(value) % 7]
+    if kind == "hour":
+        return str(int(value) % 24)
     if kind == "number" and value < 100:
         return f"{value:.1f}".rstrip("0").rstrip(".")
     return numbers.compact(value)
@@ -108,6 +123,7 @@ def compute_facts(profile: Profile, rates: RateTables,
         shop_full_followers=float(shop.full_access_followers.value),
         min_video_seconds=float(crp.min_video_seconds.value),
     )
+    facts.update(_studio_facts(profile))
     s = profile.latest
     if s is None:
         return facts
@@ -146,6 +162,26 @@ def compute_facts(profile: Profile, rates: RateTables,
     if now is not None:
         facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)
     return facts
+
+
+def _studio_facts(profile: Profile) -> dict[str, float]:
+    """Facts from per-video numbers and follower activity (absent without those imports)."""
+    out: dict[str, float] = {}
+    videos = profile.videos
+    if videos:
+        out["video_count"] = float(len(videos))
+        mid = median_views(videos)
+        if mid is not None:
+            out["median_video_views"] = mid
+            out["breakout_count"] = float(len(breakouts(videos)))
+        weekday = top_weekday(videos)
+        if weekday is not None:
+            out["top_videos_weekday"] = float(weekday[0])
+            out["top_videos_weekday_share"] = weekday[1]
+    hours = best_hours(profile.audience.activity)
+    if hours is not None:
+        out["active_hour_start"], out["active_hour_end"] = float(hours[0]), float(hours[1])
+    return out
 
 
 def _trends(history: list[MetricSnapshot]) -> dict[str, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain.metrics import MetricSnapshot
+from bot.domain.studio import Audience, Video
 
 DEFAULT_CURRENCY = "USD"
 DEFAULT_TIMEZONE = "UTC"
@@ -28,3 +29,6 @@ class Profile:
     settings: UserSettings
     latest: MetricSnapshot | None
     history: tuple[MetricSnapshot, ...] = field(default_factory=tuple)
+    #: Per-video lifetime numbers and the follower audience, from TikTok Studio imports.
+    videos: tuple[Video, ...] = ()
+    audience: Audience = field(default_factory=Audience)

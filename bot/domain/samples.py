@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.profile import Profile, UserSettings
+from bot.domain.studio import Audience, Video
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -39,6 +40,20 @@ def _lapsed() -> tuple[MetricSnapshot | None, tuple[MetricSnapshot, ...]]:
     history = _history(_growing(6_000, 0.02, 3, views=50_000, likes=2_500, comments=100,
                                 shares=80), end=NOW - timedelta(days=30))
     return history[-1], history
+
+
+def _studio_history() -> tuple[MetricSnapshot | None, tuple[MetricSnapshot, ...]]:
+    history = _history(_growing(18_000, 0.02, 3, views=400_000, likes=24_000, comments=700,
+                                shares=1_500))
+    return history[-1], history
+
+
+# A creator who imported TikTok Studio's Content file: (post date, lifetime views); most of the
+# five most viewed went up on a Tuesday, one is a breakout.
+_STUDIO_VIDEOS = [(date(2026, 10, 6), 90_000), (date(2026, 10, 13), 25_000),
+                  (date(2026, 10, 20), 22_000), (date(2026, 10, 27), 21_000),
+                  (date(2026, 10, 9), 20_000), (date(2026, 10, 10), 9_000),
+                  (date(2026, 10, 11), 8_000), (date(2026, 10, 12), 7_000)]
 
 
 #: The personas the issue names (new, nano, micro, mid, macro, stalled, viral, LIVE, shop).
@@ -105,6 +120,15 @@ SAMPLES: dict[str, Profile] = {
     "live-earner": _profile(_growing(30_000, 0.02, 3, views=200_000, likes=12_000,
                                      comments=600, shares=300, live_hours=6, live_viewers=150,
                                      diamonds=60_000), region="US", adult=True),
+    "studio-import": Profile(
+        UserSettings(region="US", adult=True), *_studio_history(),
+        videos=tuple(Video(str(7_300_000_000_000_000_000 + i), f"video {i}", "", day,
+                           NOW.date(), views, views * 0.06, views * 0.002, views * 0.004)
+                     for i, (day, views) in enumerate(_STUDIO_VIDEOS)),
+        audience=Audience(territories=(("US", 0.5), ("Others", 0.5)),
+                          genders=(("Female", 0.6), ("Male", 0.4)),
+                          activity=tuple((NOW.date(), h, 100.0 + (50 if 19 <= h <= 21 else 0))
+                                         for h in range(24)))),
     "almost-shop": _profile(_growing(820, 0.03, 3, views=9_000, likes=600, comments=30,
                                      shares=20), region="US", adult=True),
 }

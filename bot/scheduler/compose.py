@@ -70,7 +70,9 @@ class WeeklyComposer:
             return None
         history = tuple(await self.store.history(sub.user_id, limit=104))
         settings = await self.store.get_settings(sub.user_id)
-        profile = Profile(settings, history[-1] if history else None, history)
+        profile = Profile(settings, history[-1] if history else None, history,
+                          tuple(await self.store.videos(sub.user_id)),
+                          await self.store.audience(sub.user_id))
         facts = compute_facts(profile, self.rates, now)
         tips = recommend(self.catalogue, facts, limit=1)
         week_ago = [s for s in history if s.taken_at <= now - timedelta(days=6)]

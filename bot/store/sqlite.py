@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import functools
 import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time
 from importlib import resources
@@ -23,6 +23,7 @@ import aiosqlite
 from bot.core.ports import Delivery, Goal, StoreError, Subscription, User
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.profile import UserSettings
+from bot.domain.studio import Audience, StudioImport, Video
 
 _SETTINGS_KEYS = ("currency", "timezone", "region", "adult")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
@@ -363,9 +364,10 @@ class SqliteStore:
     # -- import -----------------------------------------------------------------------------
 
     async def import_snapshots(
-        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]]
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
+        also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> int:
-        if not rows:
+        if not rows and also is None:
             return 0
         ordered = sorted(rows, key=itemgetter(0))
         # The whole transaction (read what is stored, merge, rewrite) runs in one worker
@@ -373,7 +375,7 @@ class SqliteStore:
         # rows neither blocks the event loop nor pays a thread hop per statement.
         async with self._write_lock:
             work = asyncio.ensure_future(asyncio.to_thread(self._import_in_thread,
-                                                           user_id, ordered))
+                                                           user_id, ordered, also))
             try:
                 return await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -381,7 +383,8 @@ class SqliteStore:
                 raise
 
     def _import_in_thread(
-        self, user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]]
+        self, user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+        also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> int:
         if self._bulk is None:
             self._bulk = _connect_sync(self.path)
@@ -398,11 +401,83 @@ class SqliteStore:
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
                 rows_out,
             )
+            if also is not None:  # more rows of the same import, in the same transaction
+                also(db)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
         return len(ordered)
+
+    async def import_studio(
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
+        studio: StudioImport,
+    ) -> int:
+        """A TikTok Studio import: ``rows`` (snapshots) merged like :meth:`import_snapshots`,
+        and its videos (updated by video id), audience shares and active hours (replaced by
+        a new file of their kind) and extra daily series, all in ONE transaction."""
+        now = _iso(datetime.now(UTC))
+
+        def write_studio(db: sqlite3.Connection) -> None:
+            db.executemany(
+                "INSERT INTO videos (user_id, video_id, title, link, posted_on, as_of, views,"
+                " likes, comments, shares, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id, video_id) DO UPDATE SET title = excluded.title,"
+                " link = excluded.link, posted_on = excluded.posted_on,"
+                " as_of = excluded.as_of, views = excluded.views, likes = excluded.likes,"
+                " comments = excluded.comments, shares = excluded.shares,"
+                " updated_at = excluded.updated_at",
+                [(user_id, v.video_id, v.title, v.link,
+                  None if v.posted_on is None else v.posted_on.isoformat(), v.as_of.isoformat(),
+                  v.views, v.likes, v.comments, v.shares, now) for v in studio.videos])
+            as_of = studio.downloaded.isoformat()
+            for dimension, shares in (("territory", studio.territories),
+                                      ("gender", studio.genders)):
+                if shares:
+                    db.execute("DELETE FROM audience_shares WHERE user_id = ? AND dimension = ?",
+                               (user_id, dimension))
+                    db.executemany(
+                        "INSERT OR REPLACE INTO audience_shares (user_id, dimension, label,"
+                        " share, as_of) VALUES (?, ?, ?, ?, ?)",
+                        [(user_id, dimension, label, share, as_of) for label, share in shares])
+            if studio.activity:
+                db.execute("DELETE FROM audience_activity WHERE user_id = ?", (user_id,))
+                db.executemany(
+                    "INSERT OR REPLACE INTO audience_activity (user_id, day, hour,"
+                    " active_followers) VALUES (?, ?, ?, ?)",
+                    [(user_id, d.isoformat(), h, a) for d, h, a in studio.activity])
+            db.executemany(
+                "INSERT OR REPLACE INTO studio_daily (user_id, day, series, value)"
+                " VALUES (?, ?, ?, ?)",
+                [(user_id, d.isoformat(), name, value) for d, name, value in studio.extra_daily()])
+
+        return await self.import_snapshots(user_id, rows, also=write_studio)
+
+    async def videos(self, user_id: int) -> list[Video]:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM videos WHERE user_id = ? ORDER BY views DESC, video_id", (user_id,)
+        ) as cur:
+            return [_video(r) for r in await cur.fetchall()]
+
+    async def audience(self, user_id: int) -> Audience:
+        async with self._read() as db:
+            async with db.execute(
+                "SELECT * FROM audience_shares WHERE user_id = ? ORDER BY share DESC, label",
+                (user_id,),
+            ) as cur:
+                shares = await cur.fetchall()
+            async with db.execute(
+                "SELECT * FROM audience_activity WHERE user_id = ? ORDER BY day, hour",
+                (user_id,),
+            ) as cur:
+                activity = await cur.fetchall()
+        return Audience(
+            territories=tuple((r["label"], r["share"]) for r in shares
+                              if r["dimension"] == "territory"),
+            genders=tuple((r["label"], r["share"]) for r in shares if r["dimension"] == "gender"),
+            activity=tuple((date.fromisoformat(r["day"]), int(r["hour"]),
+                            float(r["active_followers"])) for r in activity),
+        )
 
     # -- privacy ----------------------------------------------------------------------------
 
@@ -421,6 +496,10 @@ class SqliteStore:
                 "DELETE FROM snapshots WHERE user_id = ?",
                 "DELETE FROM user_settings WHERE user_id = ?",
                 "DELETE FROM goals WHERE user_id = ?",
+                "DELETE FROM videos WHERE user_id = ?",
+                "DELETE FROM audience_shares WHERE user_id = ?",
+                "DELETE FROM audience_activity WHERE user_id = ?",
+                "DELETE FROM studio_daily WHERE user_id = ?",
                 "DELETE FROM users WHERE id = ?",
             ):
                 async with db.execute(sql, (user_id,)) as cur:
@@ -448,6 +527,16 @@ class SqliteStore:
                 "SELECT * FROM goals WHERE user_id = ? ORDER BY metric", (user_id,)
             ) as cur:
                 goal_rows = await cur.fetchall()
+            studio: dict[str, list[dict[str, Any]]] = {}
+            for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
+                                 ("audience_activity", "day, hour"),
+                                 ("studio_daily", "day, series")):
+                async with db.execute(  # table and order are constants above
+                    f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",  # noqa: S608
+                    (user_id,),
+                ) as cur:
+                    studio[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
+                                     for r in await cur.fetchall()]
         settings = _settings(settings_row)
         return {
             "user": None if user is None else {
@@ -466,6 +555,10 @@ class SqliteStore:
                 {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
                 for s in subs
             ],
+            "videos": studio["videos"],
+            "audience": {"shares": studio["audience_shares"],
+                         "activity": studio["audience_activity"]},
+            "daily": studio["studio_daily"],
         }
 
     # -- weekly posts -----------------------------------------------------------------------
@@ -611,6 +704,15 @@ def _goal(row: sqlite3.Row) -> Goal:
         metric=row["metric"], target=row["target"],
         deadline=None if row["deadline"] is None else date.fromisoformat(row["deadline"]),
         created_at=_dt(row["created_at"]),
+    )
+
+
+def _video(row: sqlite3.Row) -> Video:
+    return Video(
+        video_id=row["video_id"], title=row["title"], link=row["link"],
+        posted_on=None if row["posted_on"] is None else date.fromisoformat(row["posted_on"]),
+        as_of=date.fromisoformat(row["as_of"]), views=row["views"], likes=row["likes"],
+        comments=row["comments"], shares=row["shares"],
     )
 
 

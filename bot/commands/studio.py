@@ -1,0 +1,153 @@
+"""TikTok Studio downloads: the /import preview and result for them, and /videos."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.context import CommandContext
+from bot.core.registry import ArgSpec, ArgType, command
+from bot.core.types import Action, Platform, Reply
+from bot.domain.numbers import compact, grouped, pct
+from bot.domain.studio import (
+    BREAKOUT_MULTIPLE,
+    Audience,
+    Layout,
+    StudioImport,
+    Video,
+    best_hours,
+    breakouts,
+    median_views,
+    top_videos,
+)
+
+VIDEOS_SHOWN = 10
+
+
+def parse_downloaded(text: str) -> date:
+    """``downloaded=2026-03-09`` -> that date (``ValueError`` with the expected form)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD, e.g. downloaded=2026-03-09"
+                         ) from None
+
+
+def local_today(now: datetime, timezone: str) -> date:
+    """Today in the creator's time zone (UTC if the stored zone is unknown)."""
+    try:
+        return now.astimezone(ZoneInfo(timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return now.date()
+
+
+def hours_text(hours: tuple[int, int] | None) -> str | None:
+    return None if hours is None else f"{hours[0]}–{hours[1]} h"
+
+
+def _shares(shares: tuple[tuple[str, float], ...] | list[tuple[str, float]],
+            limit: int = 5) -> str:
+    ordered = sorted(shares, key=lambda s: (s[0].casefold() == "others", -s[1]))
+    return ", ".join(f"{label} {pct(share, 0)}" for label, share in ordered[:limit])
+
+
+def studio_view(studio: StudioImport,
+                rows: list[tuple[datetime, dict[str, float]]]) -> dict[str, Any]:
+    """The preview's (and the result's) facts about each file, in plain words."""
+    latest: dict[str, float] = {}
+    for _, values in rows:
+        latest.update(values)
+    files = []
+    for f in studio.files:
+        notes: list[str] = []
+        if f.layout is Layout.OVERVIEW and "views" in latest:
+            notes.append(f"30-day views now {grouped(latest['views'])}")
+        elif f.layout is Layout.OVERVIEW:
+            notes.append("fewer than 30 days: no 30-day totals yet")
+        elif f.layout is Layout.FOLLOWER_HISTORY and "followers" in latest:
+            notes.append(f"followers now {grouped(latest['followers'])}")
+        elif f.layout is Layout.CONTENT:
+            mid = median_views(studio.videos)
+            notes.append(f"median views per video {compact(mid)}")
+        elif f.layout is Layout.FOLLOWER_ACTIVITY and (hours := best_hours(studio.activity)):
+            notes.append(f"most active {hours_text(hours)}")
+        elif f.layout is Layout.FOLLOWER_GENDER:
+            notes.append(_shares(studio.genders))
+        elif f.layout is Layout.FOLLOWER_TERRITORIES:
+            notes.append(_shares(studio.territories))
+        if f.layout is Layout.CONTENT:
+            span = f"{len(studio.videos)} videos as of {f.last}"
+        elif f.first and f.last:
+            days = (f.last - f.first).days + 1
+            span = f"{days} day{'s' if days != 1 else ''} ({f.first} to {f.last})"
+        else:
+            span = f"{f.rows} row{'s' if f.rows != 1 else ''}"
+        files.append({"label": f.layout.value, "name": f.name,
+                      "span": f"{span} of {', '.join(f.adds)}",
+                      "notes": "; ".join(n for n in notes if n)})
+    return {"files": files, "snapshots": len(rows),
+            "downloaded": studio.downloaded.isoformat(),
+            "downloaded_given": studio.downloaded_given, "ignored": studio.ignored[:10],
+            "first": rows[0][0].date().isoformat() if rows else None,
+            "last": rows[-1][0].date().isoformat() if rows else None}
+
+
+async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
+                        confirm: bool) -> Reply:
+    """Preview a TikTok Studio upload, or (``confirm``) store all of it as one import."""
+    rows = studio.snapshot_rows()
+    view = studio_view(studio, rows)
+    if not confirm:
+        actions: tuple[Action, ...] = ()
+        if ctx.request.platform is Platform.CONSOLE:
+            extra = "" if not studio.downloaded_given else \
+                f" downloaded={studio.downloaded.isoformat()}"
+            actions = (Action("Import", f"/import {source}{extra} confirm", "primary"),)
+        return Reply("import_studio_preview", {"plan": view, "source": source,
+                                               "console": bool(actions),
+                                               "platform": str(ctx.request.platform)},
+                     actions=actions)
+    written = await ctx.store.import_studio(ctx.user.id, rows, studio)
+    return Reply("imported_studio", {"plan": view, "rows": written})
+
+
+def video_view(v: Video, mid: float | None) -> dict[str, Any]:
+    er = v.engagement_rate_views
+    return {"title": v.title or "(no title)", "link": v.link, "views": compact(v.views),
+            "er": None if er is None else pct(er),
+            "posted": v.posted_on.isoformat() if v.posted_on else None,
+            "breakout": bool(mid and v.views is not None and v.views >= BREAKOUT_MULTIPLE * mid
+                             and mid > 0)}
+
+
+def audience_view(audience: Audience) -> dict[str, Any]:
+    return {"territories": _shares(audience.territories) or None,
+            "genders": _shares(audience.genders) or None,
+            "hours": hours_text(best_hours(audience.activity))}
+
+
+@command(
+    "videos",
+    summary="Your top videos by views, with engagement, from a TikTok Studio import",
+    help=("Lists your most viewed videos (from TikTok Studio's Content file, sent with /import) "
+          "with engagement rate by views ((likes + comments + shares) ÷ views) and flags "
+          f"breakouts: videos with at least {BREAKOUT_MULTIPLE:.0f}× your median views."),
+    args=(ArgSpec("top", ArgType.COUNT, "How many videos to list.", "top=10", minimum=1,
+                  maximum=50),),
+    examples=("/videos", "/videos top=20"),
+    personal=True,
+    group="your numbers",
+)
+async def videos(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    stored = await ctx.store.videos(ctx.user.id)
+    if not stored:
+        return Reply("videos_empty", {"platform": str(ctx.request.platform)})
+    mid = median_views(stored)
+    shown = top_videos(stored, int(args.get("top") or VIDEOS_SHOWN))
+    return Reply("videos", {
+        "videos": [video_view(v, mid) for v in shown],
+        "count": len(stored), "median": compact(mid),
+        "breakouts": len(breakouts(stored)), "multiple": f"{BREAKOUT_MULTIPLE:.0f}",
+        "as_of": max(v.as_of for v in stored).isoformat(),
+    })

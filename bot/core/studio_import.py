@@ -1,0 +1,237 @@
+"""What /import was sent: a TikTok Studio download (CSV, .xlsx or a .zip of several), the bot's
+own ``date,followers,…`` CSV, or something else, refused in one sentence that says what it is.
+
+Bytes in, a plan out; nothing here touches the store. Limits are checked before anything is
+decompressed or parsed, from sizes a zip declares (Python's ``zipfile`` never inflates an entry
+past its declared size), so a zip bomb costs no memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import PurePosixPath
+
+from bot.core.csv_import import MAX_BYTES, MAX_ROWS, ImportError_, ImportPlan, decode, parse_csv
+from bot.domain.studio import (
+    Layout,
+    StudioError,
+    StudioImport,
+    closest_layout,
+    read_table,
+    recognise,
+)
+
+#: At most this many entries in a zip (TikTok Studio's has a handful).
+MAX_ZIP_ENTRIES = 50
+#: At most this many bytes once a zip is inflated, all entries together.
+MAX_UNZIPPED_BYTES = 20_000_000
+#: An .xlsx is itself a zip of XML parts; a one-sheet workbook has about ten.
+MAX_XLSX_PARTS = 100
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_KNOWN_MAGIC = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"),
+                (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+                (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"),
+                (b"7z\xbc\xaf", "a 7-Zip archive"),
+                (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) file"))
+_STUDIO_FILES = ", ".join(layout.value for layout in Layout)
+
+
+def _too_large() -> ImportError_:
+    return ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+
+
+def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
+                downloaded_given: bool = False, locale: str = "en") -> ImportPlan | StudioImport:
+    """Read an upload. ``downloaded`` is the day the Studio export was made (its dates have no
+    year: they are counted back from it). Returns the bot's own CSV as an :class:`ImportPlan`
+    (unchanged), anything from TikTok Studio as a :class:`StudioImport`.
+
+    Raises :class:`ImportError_` with one sentence for anything unusable; nothing is partial.
+    """
+    if len(data) > MAX_BYTES:
+        raise _too_large()
+    name = PurePosixPath(filename.replace("\\", "/")).name or "the file"
+    studio = StudioImport(downloaded=downloaded, downloaded_given=downloaded_given)
+    try:
+        if data.startswith(_ZIP_MAGIC):
+            with _open_zip(data) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    _read_xlsx(studio, data, archive, name, locale)
+                else:
+                    _read_zip(studio, archive, name, locale)
+            return studio
+        for magic, what in _KNOWN_MAGIC:
+            if data.startswith(magic):
+                raise ImportError_(f"This is {what}, not a CSV, .xlsx or .zip from TikTok "
+                                   "Studio or a CSV of your numbers.")
+        text = decode(data)
+        rows = _csv_rows(text)
+        if rows and recognise(rows[0]) is None and _names_a_date(rows[0]):
+            try:
+                return parse_csv(data, now=now)
+            except ImportError_:
+                if closest_layout(rows[0]) is None:
+                    raise
+                raise ImportError_(_unrecognised(rows[0], name)) from None
+        _read_rows(studio, rows, name, locale)
+    except StudioError as exc:
+        raise ImportError_(str(exc)) from None
+    return studio
+
+
+def _names_a_date(header: Sequence[str]) -> bool:
+    """The bot's own CSV: a ``date`` column (its reader checks the rest)."""
+    return "date" in (h.strip().lower() for h in header)
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    if not text or text.isspace():
+        raise ImportError_("The file is empty.")
+    first_line = text.lstrip().split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportError_(f"The file has more than {MAX_ROWS:,} rows.")
+    except csv.Error as exc:
+        raise ImportError_(f"Line {len(rows) + 1} is not valid CSV ({exc}).") from None
+    return rows
+
+
+def _read_rows(studio: StudioImport, rows: list[list[str]], name: str, locale: str) -> None:
+    """One table (a CSV or a sheet): a Studio layout, or a refusal naming what it looks like."""
+    if not rows:
+        raise ImportError_(f"{name} is empty.")
+    header = [c.strip() for c in rows[0]]
+    layout = recognise(header)
+    if layout is None:
+        raise ImportError_(_unrecognised(header, name))
+    read_table(studio, layout, name, rows[1:], locale=locale)
+
+
+def _unrecognised(header: Sequence[str], name: str) -> str:
+    near = closest_layout(header)
+    if near is not None:
+        layout, missing = near
+        return (f"{name} looks like TikTok Studio's {layout.value} file but lacks the "
+                f"column(s) {', '.join(missing)}; send the file as TikTok Studio made it.")
+    if len([c for c in header if c.strip()]) < 2:
+        first = (header[0] if header else "").strip()[:40]
+        return (f"{name} is not a table (its first line is '{first}'), so neither a TikTok "
+                f"Studio download ({_STUDIO_FILES}) nor a CSV of your numbers "
+                "(date,followers,views,…).")
+    shown = ", ".join(c[:30] for c in header[:8] if c) or "none"
+    return (f"{name} is a table with the columns {shown}, which is neither a TikTok Studio "
+            f"download ({_STUDIO_FILES}) nor a CSV of your numbers (date,followers,views,…).")
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise ImportError_("The file starts like a zip but is damaged; download it again "
+                           "from TikTok Studio.") from None
+
+
+def _check_sizes(infos: Sequence[zipfile.ZipInfo], what: str, max_entries: int) -> None:
+    if len(infos) > max_entries:
+        raise ImportError_(f"The {what} holds {len(infos):,} entries, more than the "
+                           f"{max_entries} allowed; send the TikTok Studio files alone.")
+    if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
+        raise ImportError_(f"The {what} unpacks to more than {MAX_UNZIPPED_BYTES // 1_000_000} "
+                           "MB, far beyond a TikTok Studio export; nothing was read.")
+
+
+def _entry_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > MAX_BYTES:
+        raise _too_large()
+    try:
+        with archive.open(info) as stream:
+            return stream.read(MAX_BYTES + 1)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        raise ImportError_(f"{info.filename[:80]} in the zip is damaged or encrypted.") from None
+
+
+def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale: str) -> None:
+    infos = archive.infolist()
+    _check_sizes(infos, "zip", MAX_ZIP_ENTRIES)
+    seen: dict[Layout, str] = {}
+    for info in infos:
+        entry = PurePosixPath(info.filename)
+        if info.is_dir() or entry.name.startswith(".") or "__MACOSX" in entry.parts:
+            continue
+        suffix = entry.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            studio.ignored.append(entry.name)
+            continue
+        data = _entry_bytes(archive, info)
+        before = len(studio.files)
+        if data.startswith(_ZIP_MAGIC):
+            if suffix != ".xlsx":
+                studio.ignored.append(entry.name)
+                continue
+            with _open_zip(data) as inner:
+                _read_xlsx(studio, data, inner, entry.name, locale)
+        else:
+            rows = _csv_rows(decode(data))
+            if not rows or recognise(rows[0]) is None:
+                studio.ignored.append(entry.name)
+                continue
+            _read_rows(studio, rows, entry.name, locale)
+        for summary in studio.files[before:]:
+            if summary.layout in seen:
+                raise ImportError_(f"The zip holds two {summary.layout.value} files "
+                                   f"({seen[summary.layout]}, {summary.name}); send one.")
+            seen[summary.layout] = summary.name
+    if not studio.files:
+        found = ", ".join(studio.ignored[:6]) or "nothing"
+        raise ImportError_(f"The zip {name} holds no TikTok Studio file ({_STUDIO_FILES}); "
+                           f"it holds: {found}.")
+
+
+def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name: str,
+               locale: str) -> None:
+    """One-sheet workbook, every cell read as text (Studio stores numbers as strings)."""
+    _check_sizes(archive.infolist(), "workbook", MAX_XLSX_PARTS)
+    import openpyxl  # a well-kept reader; imported here so CSV-only imports never load it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken workbook
+        raise ImportError_(f"{name} is not a workbook I can read; download it again or send "
+                           "the CSV.") from None
+    try:
+        if len(book.sheetnames) != 1:
+            raise ImportError_(f"{name} has {len(book.sheetnames)} sheets; TikTok Studio's has "
+                               "one: send the sheet you mean alone, or as CSV.")
+        rows: list[list[str]] = []
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in values])
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportError_(f"{name} has more than {MAX_ROWS:,} rows.")
+    finally:
+        book.close()
+    while rows and not any(rows[0]):
+        rows.pop(0)
+    if rows:  # a sheet's used range can be wider than its header: cut to the header
+        header = rows[0]
+        while header and not header[-1]:
+            header = header[:-1]
+        width = len(header)
+        rows = [header, *[(r + [""] * width)[:width] for r in rows[1:]]]
+    _read_rows(studio, rows, name, locale)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
