@@ -1,0 +1,297 @@
+"""TikTok Studio downloads through /import in the console, on a real SQLite file.
+
+Expected numbers are computed here from the fixture files with the csv module and plain date
+arithmetic (rows are consecutive days ending on the export's last day), not by the bot's code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.config import Settings
+from bot.store import parse_database_url
+from tests.auxil.clock import FakeClock
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tiktok_studio"
+TODAY = date(2026, 11, 29)  # the day the fixtures were downloaded
+LAST_ROW = date(2026, 11, 27)  # "November 27", their last daily row
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(parse_database_url(settings.database_url))
+    yield conn
+    conn.close()
+
+
+def table(name: str) -> list[list[str]]:
+    text = (FIXTURES / name).read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def daily(name: str, column: str, last: date = LAST_ROW) -> dict[date, float]:
+    """A daily column by date: row i of n is ``last - (n - 1 - i)`` days."""
+    rows = table(name)
+    index = rows[0].index(column)
+    body = rows[1:]
+    out = {}
+    for i, row in enumerate(body):
+        if row[index] != "undefined":
+            out[last - timedelta(days=len(body) - 1 - i)] = float(row[index])
+    return out
+
+
+def thirty_day_sums(series: dict[date, float]) -> dict[date, float]:
+    days = sorted(series)
+    return {days[i]: sum(series[d] for d in days[i - 29:i + 1]) for i in range(29, len(days))}
+
+
+def stored(db: sqlite3.Connection, column: str) -> dict[date, float]:
+    rows = db.execute(f"SELECT taken_at, {column} FROM snapshots WHERE instr(given, ?) > 0",
+                      (column,)).fetchall()
+    return {datetime.fromisoformat(t).date(): v for t, v in rows}
+
+
+async def test_overview_preview_then_import_stores_30_day_sums(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    path = FIXTURES / "Overview.csv"
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok, preview.text
+    views = daily("Overview.csv", "Video Views")
+    expected = thirty_day_sums(views)
+    assert len(views) == 365 and min(views) == date(2025, 11, 28)
+    assert (f"Overview: 365 days (2025-11-28 to 2026-11-27) of views, likes, comments, shares"
+            in preview.text)
+    assert f"30-day views now {int(expected[LAST_ROW]):,}" in preview.text
+    assert "counted back from today, 2026-11-29" in preview.text
+    assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (0,)
+
+    done = await console.ask(f"/import path={path} confirm")
+    assert done.ok, done.text
+    for metric, column in (("views", "Video Views"), ("likes", "Likes"),
+                           ("comments", "Comments"), ("shares", "Shares")):
+        want = {d: max(0.0, v) for d, v in thirty_day_sums(daily("Overview.csv", column)).items()}
+        assert stored(db, metric) == want, metric
+    # Daily values were never stored as 30-day totals.
+    assert stored(db, "views")[LAST_ROW] != views[LAST_ROW]
+    stats = await console.ask("/stats")
+    assert "Views (30 days)" in stats.text
+
+
+async def test_a_365_day_export_crossing_new_year_gets_the_right_years(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    rows = table("Overview.csv")[1:]
+    assert rows[0][0] == "November 28" and rows[-1][0] == "November 27"
+    assert any(r[0] == "January 1" for r in rows)
+    await console.ask(f"/import path={FIXTURES / 'Overview.csv'} confirm")
+    days = sorted(stored(db, "views"))
+    assert days[0] == date(2025, 12, 27) and days[-1] == date(2026, 11, 27)
+    assert date(2025, 12, 31) in days and date(2026, 1, 1) in days
+    assert all((b - a).days == 1 for a, b in zip(days, days[1:], strict=False))
+    # The day after New Year's row in the file is stored in the new year.
+    new_year = [r[0] for r in rows].index("January 1")
+    assert date(2026, 1, 1) == LAST_ROW - timedelta(days=len(rows) - 1 - new_year)
+
+
+async def test_a_download_date_given_moves_the_years(console: ConsoleAdapter,
+                                                     db: sqlite3.Connection) -> None:
+    path = FIXTURES / "Overview.xlsx"
+    preview = await console.ask(f"/import path={path} downloaded=2025-12-01")
+    assert "(2025-10-29 to 2025-11-27)" in preview.text
+    assert "counted back from 2025-12-01, the download date you gave" in preview.text
+    future = await console.ask(f"/import path={path} downloaded=2026-12-25")
+    assert not future.ok and "in the future" in future.text
+
+
+async def test_spanish_dates(console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    rows = table("Overview_es.csv")[1:]
+    assert rows[0][0] == "29 de septiembre"
+    done = await console.ask(f"/import path={FIXTURES / 'Overview_es.csv'} confirm")
+    assert done.ok, done.text
+    views = daily("Overview_es.csv", "Video Views")
+    assert min(views) == date(2026, 9, 29)
+    assert stored(db, "views") == thirty_day_sums(views)
+
+
+async def test_xlsx_reads_like_the_csv(console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    done = await console.ask(f"/import path={FIXTURES / 'Overview.xlsx'} confirm")
+    assert done.ok, done.text
+    sheet = openpyxl.load_workbook(FIXTURES / "Overview.xlsx").active
+    assert sheet is not None
+    values = [float(r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(values) == 30
+    assert stored(db, "views") == {LAST_ROW: sum(values)}
+
+
+async def test_follower_history_running_total_and_undefined(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    await console.ask(f"/import path={FIXTURES / 'FollowerHistory.csv'} confirm")
+    followers = daily("FollowerHistory.csv", "Followers")
+    assert stored(db, "followers") == followers
+    assert stored(db, "followers")[LAST_ROW] == 36441
+    assert "undefined" in {r[1] for r in table("FollowerHistory.csv")}
+    assert min(followers) > date(2025, 11, 28)  # "undefined" days stored nothing
+
+
+async def test_zip_of_four_then_videos_stats_tips_export_forget(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    path = FIXTURES / "tiktok_studio_export.zip"
+    preview = await console.ask(f"/import path={path}")
+    for label in ("Overview: 365 days", "FollowerHistory: 365 days", "Viewers: 365 days",
+                  "Content: 18 videos as of 2026-11-27"):
+        assert label in preview.text, preview.text
+    assert "followers now 36,441" in preview.text
+    done = await console.ask(f"/import path={path} confirm")
+    assert done.ok and "/videos" in done.text
+    latest = db.execute("SELECT views, followers FROM snapshots ORDER BY taken_at DESC"
+                        " LIMIT 1").fetchone()
+    assert latest == (thirty_day_sums(daily("Overview.csv", "Video Views"))[LAST_ROW], 36441)
+
+    content = table("Content.csv")[1:]
+    views = sorted((float(r[7]) for r in content), reverse=True)
+    mid = (views[8] + views[9]) / 2
+    assert db.execute("SELECT count(*) FROM videos").fetchone() == (len(content),)
+    listing = await console.ask("/videos")
+    assert listing.ok
+    lines = [line for line in listing.text.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(lines) == 10
+    top = next(r for r in content if float(r[7]) == views[0])
+    er = (float(top[4]) + float(top[5]) + float(top[6])) / float(top[7])
+    assert lines[0].startswith(f"1. {top[1]}") and f"engagement {er:.1%}" in lines[0]
+    breakouts = sum(v >= 3 * mid for v in views)
+    assert sum("breakout" in line for line in lines) == breakouts
+    assert f"{breakouts} breakouts" in listing.text
+    stats = await console.ask("/stats")
+    assert "Median views per video: " in stats.text and "over 18 videos" in stats.text
+    tips = await console.ask("/tips category:content")
+    assert "Follow up on your breakout videos" in tips.text
+
+    export = await console.ask("/export")
+    data = json.loads(export.files[0].read_text())
+    assert len(data["videos"]) == 18 and data["daily"]
+    assert {"video_id", "views", "title"} <= set(data["videos"][0])
+    await console.ask("/forget confirm")
+    for name in ("videos", "studio_daily", "snapshots"):
+        assert db.execute(f"SELECT count(*) FROM {name}").fetchone() == (0,), name
+
+
+async def test_reimporting_content_updates_the_same_videos(
+        console: ConsoleAdapter, db: sqlite3.Connection, tmp_path: Path) -> None:
+    await console.ask(f"/import path={FIXTURES / 'Content.csv'} confirm")
+    text = (FIXTURES / "Content.csv").read_bytes().decode("utf-8-sig")
+    first_id = table("Content.csv")[1][2].rsplit("/", 1)[1]
+    newer = text.replace('"57444"', '"60000"', 1)
+    assert newer != text
+    again = tmp_path / "Content.csv"
+    again.write_bytes(b"\xef\xbb\xbf" + newer.encode())
+    done = await console.ask(f"/import path={again} confirm")
+    assert done.ok, done.text
+    assert db.execute("SELECT count(*) FROM videos").fetchone() == (18,)
+    assert db.execute("SELECT views, posted_on FROM videos WHERE video_id = ?",
+                      (first_id,)).fetchone() == (60000, "2026-10-03")
+
+
+async def test_audience_files_in_stats_and_tips(console: ConsoleAdapter,
+                                                db: sqlite3.Connection) -> None:
+    for name in ("FollowerActivity.csv", "FollowerGender.csv", "FollowerTopTerritories.csv"):
+        done = await console.ask(f"/import path={FIXTURES / name} confirm")
+        assert done.ok, (name, done.text)
+    await console.ask("/log followers=36k")
+    by_hour: dict[int, list[float]] = {}
+    for _, hour, active in table("FollowerActivity.csv")[1:]:
+        by_hour.setdefault(int(hour), []).append(float(active))
+    mean = {h: sum(v) / len(v) for h, v in by_hour.items()}
+    start = max(range(24), key=lambda h: sum(mean[(h + k) % 24] for k in range(3)))
+    hours = f"{start}–{(start + 2) % 24} h"
+    stats = await console.ask("/stats")
+    assert f"Followers most active: {hours}" in stats.text
+    assert "Followers by territory: US 41%, GB 12%, CA 8%, AU 5%, Others 34%" in stats.text
+    assert "Followers by gender: Female 61%, Male 36%, Other 3%" in stats.text
+    tips = await console.ask("/tips category:analytics")
+    assert f"Your followers are most active {hours}" in tips.text
+    assert db.execute("SELECT count(*) FROM audience_activity").fetchone() == (168,)
+
+
+async def test_the_projects_own_csv_still_imports(console: ConsoleAdapter,
+                                                  tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_bytes(b"date,followers,views\n2026-09-01,1k,4k\n")
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok and "1 day from 2026-09-01 to 2026-09-01" in preview.text
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _two_sheets() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["Date", "Video Views"])  # type: ignore[union-attr]
+    book.create_sheet("Other")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+BAD = [
+    ("notes.csv", b"name,age\nbob,3\n", "columns name, age, which is neither a TikTok Studio"),
+    ("near.csv", b'"Date","Video Views","Likes","Comments","Shares"\n"May 1","1","1","1","1"\n',
+     "looks like TikTok Studio's Overview file but lacks the column(s) Profile Views"),
+    ("pic.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "This is a PNG image"),
+    ("empty.zip", _zip({"readme.txt": b"hi", "photo.jpg": b"x"}),
+     "holds no TikTok Studio file"),
+    ("two.xlsx", _two_sheets(), "has 2 sheets"),
+    ("big.csv", b"date,followers\n" + b"2026-01-01,1\n" * 200_000, "too large"),
+    ("many.zip", _zip({f"f{i}.csv": b"x" for i in range(60)}), "60 entries"),
+    ("bomb.zip", _zip({f"Overview{i}.csv": b"\0" * 1_900_000 for i in range(11)}),
+     "unpacks to more than"),
+    ("bad_day.csv", b'"Date","Followers","Difference in followers from previous day"\n'
+     b'"April 31","5","1"\n', "a date that no year has"),
+    ("neg.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+     b'"May 1","-5","0","0","0","0"\n', "Video Views is negative"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "fragment"), BAD, ids=[b[0] for b in BAD])
+async def test_bad_uploads_get_one_sentence_and_store_nothing(
+        console: ConsoleAdapter, db: sqlite3.Connection, tmp_path: Path,
+        name: str, data: bytes, fragment: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = await console.ask(f"/import path={path} confirm")
+    assert not result.ok
+    assert fragment in result.text, result.text
+    assert "Traceback" not in result.text
+    message = result.text.splitlines()[0]
+    assert message.count(". ") <= 1 and len(message) < 400, message
+    for t in ("snapshots", "videos", "audience_shares", "audience_activity", "studio_daily"):
+        assert db.execute(f"SELECT count(*) FROM {t}").fetchone() == (0,), t
+
+
+async def test_negative_daily_comments_are_allowed(console: ConsoleAdapter,
+                                                   db: sqlite3.Connection) -> None:
+    assert any(float(r[4]) < 0 for r in table("Overview.csv")[1:])
+    done = await console.ask(f"/import path={FIXTURES / 'Overview.csv'} confirm")
+    assert done.ok
+    assert stored(db, "comments") == thirty_day_sums(daily("Overview.csv", "Comments"))

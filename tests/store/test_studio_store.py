@@ -1,0 +1,88 @@
+"""TikTok Studio rows in the SQLite store: the 0006 migration keeps old data; videos upsert by
+id; an import is one transaction with its snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from bot.core.ports import Store
+from bot.domain.studio import StudioImport, Video
+from bot.store import open_store
+from tests.store.test_sqlite_store import raw
+
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "studio.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    s = await open_store(f"sqlite:///{db_path}")
+    yield s
+    await s.close()
+
+
+def _video(views: float, video_id: str = "7300000000000000001") -> Video:
+    return Video(video_id, "t", f"https://www.tiktok.com/@c/video/{video_id}", date(2026, 2, 1),
+                 date(2026, 3, 1), views, 10, 1, 1)
+
+
+async def test_a_version_1_database_keeps_its_snapshots(db_path: Path) -> None:
+    db = raw(db_path)
+    sql = resources.files("bot.store").joinpath("migrations/0001_init.sql").read_text()
+    db.executescript(sql)
+    db.execute("INSERT INTO users (platform, platform_user_id, display_name, created_at)"
+               " VALUES ('console', 'old', 'old', '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO snapshots (user_id, taken_at, followers, given)"
+               " VALUES (1, '2026-01-01T12:00:00+00:00', 1234, 'followers')")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    store = await open_store(f"sqlite:///{db_path}")
+    try:
+        snap = await store.latest_snapshot(1)
+        assert snap is not None and snap.followers == 1234
+        assert await store.videos(1) == []
+        await store.import_studio(1, [], _studio(videos=[_video(5)]))
+        assert [v.views for v in await store.videos(1)] == [5]
+    finally:
+        await store.close()
+
+
+def _studio(**kw: object) -> StudioImport:
+    s = StudioImport(downloaded=date(2026, 3, 1), downloaded_given=True)
+    for k, v in kw.items():
+        setattr(s, k, v)
+    return s
+
+
+async def test_videos_update_by_id_and_audience_is_replaced(store: Store) -> None:
+    u = await store.ensure_user("console", "c", "c")
+    await store.import_studio(u.id, [(T0, {"views": 100.0})],
+                              _studio(videos=[_video(5)], territories=[("US", 0.5)],
+                                      genders=[("Female", 0.6)]))
+    await store.import_studio(u.id, [], _studio(videos=[_video(9), _video(1, "2")],
+                                                territories=[("GB", 1.0)]))
+    assert [(v.video_id, v.views) for v in await store.videos(u.id)] == [
+        ("7300000000000000001", 9), ("2", 1)]
+    audience = await store.audience(u.id)
+    assert audience.territories == (("GB", 1.0),)
+    assert audience.genders == (("Female", 0.6),)  # no gender file the second time: kept
+    exported = await store.export_user(u.id)
+    assert len(exported["videos"]) == 2 and exported["audience"]["shares"]
+
+
+async def test_a_failing_studio_import_writes_nothing(store: Store) -> None:
+    u = await store.ensure_user("console", "f", "f")
+    broken = _studio(activity=[(date(2026, 3, 1), 25, 1.0)])  # hour 25 breaks the CHECK
+    with pytest.raises(Exception, match="CHECK"):
+        await store.import_studio(u.id, [(T0, {"followers": 5.0})], broken)
+    assert await store.latest_snapshot(u.id) is None
