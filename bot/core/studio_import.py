@@ -31,6 +31,11 @@ MAX_ZIP_ENTRIES = 50
 MAX_UNZIPPED_BYTES = 20_000_000
 #: An .xlsx is itself a zip of XML parts; a one-sheet workbook has about ten.
 MAX_XLSX_PARTS = 100
+#: At most this many bytes of XML in a workbook (a year of daily rows is well under 1 MB);
+#: openpyxl holds a row's cells and the shared strings in memory, so this bounds it.
+MAX_XLSX_BYTES = 5_000_000
+#: Studio's widest sheet has 8 columns; cells beyond this are never read.
+MAX_COLUMNS = 16
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _KNOWN_MAGIC = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"),
@@ -140,12 +145,13 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
                            "from TikTok Studio.") from None
 
 
-def _check_sizes(infos: Sequence[zipfile.ZipInfo], what: str, max_entries: int) -> None:
+def _check_sizes(infos: Sequence[zipfile.ZipInfo], what: str, max_entries: int,
+                 max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
     if len(infos) > max_entries:
         raise ImportError_(f"The {what} holds {len(infos):,} entries, more than the "
                            f"{max_entries} allowed; send the TikTok Studio files alone.")
-    if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-        raise ImportError_(f"The {what} unpacks to more than {MAX_UNZIPPED_BYTES // 1_000_000} "
+    if sum(i.file_size for i in infos) > max_bytes:
+        raise ImportError_(f"The {what} unpacks to more than {max_bytes // 1_000_000} "
                            "MB, far beyond a TikTok Studio export; nothing was read.")
 
 
@@ -199,7 +205,7 @@ def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale:
 def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name: str,
                locale: str) -> None:
     """One-sheet workbook, every cell read as text (Studio stores numbers as strings)."""
-    _check_sizes(archive.infolist(), "workbook", MAX_XLSX_PARTS)
+    _check_sizes(archive.infolist(), "workbook", MAX_XLSX_PARTS, MAX_XLSX_BYTES)
     import openpyxl  # a well-kept reader; imported here so CSV-only imports never load it
 
     try:
@@ -212,7 +218,8 @@ def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name
             raise ImportError_(f"{name} has {len(book.sheetnames)} sheets; TikTok Studio's has "
                                "one: send the sheet you mean alone, or as CSV.")
         rows: list[list[str]] = []
-        for values in book.worksheets[0].iter_rows(values_only=True):
+        for values in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS,
+                                                           values_only=True):
             rows.append([_cell_text(v) for v in values])
             if len(rows) > MAX_ROWS + 1:
                 raise ImportError_(f"{name} has more than {MAX_ROWS:,} rows.")

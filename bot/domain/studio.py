@@ -26,6 +26,7 @@ from enum import StrEnum
 from statistics import median
 from typing import Final
 
+from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 #: The period the bot's count metrics cover (views, likes, … are 30-day totals).
@@ -137,7 +138,7 @@ def date_locale(cells: Iterable[str], preferred: str = "en") -> str | None:
         try:
             if all(_month_day(c, locale) is not None for c in distinct):
                 return locale
-        except (ValueError, LookupError):  # a locale Babel does not know
+        except (UnknownLocaleError, ValueError, LookupError, TypeError):  # unknown to Babel
             continue
     return None
 

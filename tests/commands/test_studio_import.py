@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import sqlite3
@@ -77,7 +78,7 @@ async def test_overview_preview_then_import_stores_30_day_sums(
     views = daily("Overview.csv", "Video Views")
     expected = thirty_day_sums(views)
     assert len(views) == 365 and min(views) == date(2025, 11, 28)
-    assert (f"Overview: 365 days (2025-11-28 to 2026-11-27) of views, likes, comments, shares"
+    assert ("Overview: 365 days (2025-11-28 to 2026-11-27) of views, likes, comments, shares"
             in preview.text)
     assert f"30-day views now {int(expected[LAST_ROW]):,}" in preview.text
     assert "counted back from today, 2026-11-29" in preview.text
@@ -104,7 +105,7 @@ async def test_a_365_day_export_crossing_new_year_gets_the_right_years(
     days = sorted(stored(db, "views"))
     assert days[0] == date(2025, 12, 27) and days[-1] == date(2026, 11, 27)
     assert date(2025, 12, 31) in days and date(2026, 1, 1) in days
-    assert all((b - a).days == 1 for a, b in zip(days, days[1:], strict=False))
+    assert all((b - a).days == 1 for a, b in itertools.pairwise(days))
     # The day after New Year's row in the file is stored in the new year.
     new_year = [r[0] for r in rows].index("January 1")
     assert date(2026, 1, 1) == LAST_ROW - timedelta(days=len(rows) - 1 - new_year)
@@ -266,6 +267,9 @@ BAD = [
     ("many.zip", _zip({f"f{i}.csv": b"x" for i in range(60)}), "60 entries"),
     ("bomb.zip", _zip({f"Overview{i}.csv": b"\0" * 1_900_000 for i in range(11)}),
      "unpacks to more than"),
+    ("huge.xlsx", _zip({"xl/workbook.xml": b"<x/>", "xl/sheet1.xml": b" " * 6_000_000}),
+     "workbook unpacks to more than 5 MB"),
+    ("broken.xlsx", _zip({"xl/workbook.xml": b"garbage"}), "not a workbook I can read"),
     ("bad_day.csv", b'"Date","Followers","Difference in followers from previous day"\n'
      b'"April 31","5","1"\n', "a date that no year has"),
     ("neg.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'

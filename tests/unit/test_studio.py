@@ -34,7 +34,7 @@ def test_years_inferred_backwards_for_any_run_of_days(end: date, n: int) -> None
 
 def test_a_leap_day_goes_back_to_a_leap_year() -> None:
     assert latest_on_or_before(2, 29, date(2027, 3, 1)) == date(2024, 2, 29)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no date 04-31"):
         latest_on_or_before(4, 31, date(2026, 5, 1))
 
 
@@ -53,6 +53,11 @@ def test_hourly_rows_share_their_day() -> None:
 ])
 def test_month_names_come_from_babel(cells: list[str], locale: str) -> None:
     assert date_locale(cells) == locale
+
+
+@pytest.mark.parametrize("chat_language", ["zz", "x!", "", "pt-BR", "es_419"])
+def test_any_chat_language_is_safe(chat_language: str) -> None:
+    assert date_locale(["8 de marzo"], chat_language) == "es"
 
 
 def test_unreadable_dates() -> None:
