@@ -282,26 +282,30 @@ def window_totals(series: dict[date, float], days: int = WINDOW_DAYS) -> dict[da
 
 # -- reading ----------------------------------------------------------------------------------
 
-def _number(cell: str, *, line: int, column: str, negative: bool = False) -> float | None:
+def _number(cell: str, *, where: str, column: str, negative: bool = False) -> float | None:
+    """A cell as a number; "undefined" or empty is unknown (``None``)."""
     text = cell.strip()
     if text.casefold() in _UNDEFINED:
         return None
     try:
         value = float(text.replace(",", ""))
     except ValueError:
-        raise StudioError(f"Line {line}: {column}: '{text[:40]}' is not a number.") from None
+        raise StudioError(f"{where}: {column}: '{text[:40]}' is not a number.") from None
     if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e12:
-        raise StudioError(f"Line {line}: {column}: '{text[:40]}' is out of range.")
+        raise StudioError(f"{where}: {column}: '{text[:40]}' is out of range.")
     if value < 0 and not negative:
-        raise StudioError(f"Line {line}: {column} is negative ({text[:40]}).")
+        raise StudioError(f"{where}: {column} is negative ({text[:40]}).")
     return value
 
 
 def _dates(cells: Sequence[str], end: date, locale: str, what: str) -> list[date]:
     found = date_locale(cells, locale)
     if found is None:
-        bad = next((c for c in cells if date_locale([c], locale) is None), cells[0])
-        raise StudioError(f"{what}: '{bad.strip()[:40]}' is not a month and a day I can read.")
+        first = date_locale(cells[:1], locale)
+        bad = next((c for c in cells if first is None or _month_day(c, first) is None), cells[0])
+        raise StudioError(f"{what}: '{bad.strip()[:40]}' is not a month and a day I can read"
+                          + ("" if first is None else " in the language of the other dates")
+                          + ".")
     keys = [_month_day(c, found) for c in cells]
     try:
         return infer_years([k for k in keys if k is not None], end)
@@ -354,14 +358,16 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
             column = LAYOUTS[layout][index]
             values = into.daily.setdefault(series, {})
             for line, (day, row) in enumerate(zip(days, rows, strict=True), start=2):
-                value = _number(row[index], line=line, column=column, negative=negative)
+                value = _number(row[index], where=f"{name} line {line}", column=column,
+                                negative=negative)
                 if value is not None:
                     values[day] = value  # a later row for the same day wins
         first, last = days[0], days[-1]
     elif layout is Layout.CONTENT:
         exported = _dates([r[0] for r in rows], into.downloaded, locale, what)
         as_of = max(exported)
-        posted_locale = date_locale([r[3] for r in rows], locale)
+        posted_cells = [r[3] for r in rows if r[3].strip().casefold() not in _UNDEFINED]
+        posted_locale = date_locale(posted_cells, locale)
         if posted_locale is None:
             raise StudioError(f"{name}: a Post time is not a month and a day I can read.")
         posted_keys = [_month_day(r[3], posted_locale) for r in rows]
@@ -375,7 +381,8 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
                     posted = latest_on_or_before(*key, as_of)
                 except ValueError:
                     posted = None
-            counts = [_number(row[i], line=line, column=LAYOUTS[layout][i]) for i in range(4, 8)]
+            counts = [_number(row[i], where=f"{name} line {line}", column=LAYOUTS[layout][i])
+                      for i in range(4, 8)]
             into.videos.append(Video(match.group(1), row[1].strip()[:300], row[2].strip()[:500],
                                      posted, as_of, views=counts[3], likes=counts[0],
                                      comments=counts[1], shares=counts[2]))
@@ -384,17 +391,17 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     elif layout is Layout.FOLLOWER_ACTIVITY:
         days = _dates([r[0] for r in rows], into.downloaded, locale, what)
         for line, (day, row) in enumerate(zip(days, rows, strict=True), start=2):
-            hour = _number(row[1], line=line, column="Hour")
+            hour = _number(row[1], where=f"{name} line {line}", column="Hour")
             if hour is None or hour != int(hour) or not 0 <= hour <= 23:
                 raise StudioError(f"{name} line {line}: Hour must be 0 to 23.")
-            active = _number(row[2], line=line, column="Active followers")
+            active = _number(row[2], where=f"{name} line {line}", column="Active followers")
             if active is not None:
                 into.activity.append((day, int(hour), active))
         first, last = days[0], days[-1]
     else:
         target = into.genders if layout is Layout.FOLLOWER_GENDER else into.territories
         for line, row in enumerate(rows, start=2):
-            share = _number(row[1], line=line, column="Distribution")
+            share = _number(row[1], where=f"{name} line {line}", column="Distribution")
             if share is not None and share > 1:
                 raise StudioError(f"{name} line {line}: Distribution must be between 0 and 1.")
             if share is not None and row[0].strip():

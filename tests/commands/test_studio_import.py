@@ -299,3 +299,10 @@ async def test_negative_daily_comments_are_allowed(console: ConsoleAdapter,
     done = await console.ask(f"/import path={FIXTURES / 'Overview.csv'} confirm")
     assert done.ok
     assert stored(db, "comments") == thirty_day_sums(daily("Overview.csv", "Comments"))
+
+
+async def test_today_is_the_creators_local_day(console: ConsoleAdapter, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 11, 29, 11, 0, tzinfo=UTC)  # already the 30th at UTC+14
+    await console.ask("/settings timezone=Pacific/Kiritimati")
+    preview = await console.ask(f"/import path={FIXTURES / 'FollowerGender.csv'}")
+    assert "counted back from today, 2026-11-30" in preview.text, preview.text

@@ -14,6 +14,7 @@ from bot.core.csv_import import ImportError_
 from bot.core.studio_import import read_upload
 from bot.domain.studio import (
     Layout,
+    StudioError,
     StudioImport,
     best_hours,
     date_locale,
@@ -105,3 +106,22 @@ def test_an_entry_never_inflates_past_its_declared_size() -> None:
     with pytest.raises(ImportError_) as caught:
         read_upload(_zip_with_a_lying_entry(), "x.zip", now=NOW, downloaded=NOW.date())
     assert "Traceback" not in str(caught.value)
+
+
+def test_content_with_undefined_post_time_and_views() -> None:
+    studio = StudioImport(downloaded=date(2026, 3, 9), downloaded_given=False)
+    body = [["March 8", "t", "https://www.tiktok.com/@c/video/42", "undefined", "1", "2", "3",
+             "undefined"],
+            ["March 8", "u", "https://www.tiktok.com/@c/video/43", "December 30", "1", "0", "0",
+             "10"]]
+    read_table(studio, Layout.CONTENT, "Content.csv", body)
+    first, second = studio.videos
+    assert (first.video_id, first.posted_on, first.views) == ("42", None, None)
+    assert second.posted_on == date(2025, 12, 30) and second.engagement_rate_views == 0.1
+
+
+def test_mixed_languages_say_so() -> None:
+    studio = StudioImport(downloaded=date(2026, 3, 9), downloaded_given=False)
+    body = [["8 de marzo", "5", "1"], ["March 9", "6", "1"]]
+    with pytest.raises(StudioError, match="in the language of the other dates"):
+        read_table(studio, Layout.FOLLOWER_HISTORY, "FollowerHistory.csv", body)
