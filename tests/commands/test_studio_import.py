@@ -306,3 +306,16 @@ async def test_today_is_the_creators_local_day(console: ConsoleAdapter, clock: F
     await console.ask("/settings timezone=Pacific/Kiritimati")
     preview = await console.ask(f"/import path={FIXTURES / 'FollowerGender.csv'}")
     assert "counted back from today, 2026-11-30" in preview.text, preview.text
+
+
+async def test_viewers_are_kept_per_day(console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    path = FIXTURES / "Viewers.csv"
+    preview = await console.ask(f"/import path={path}")
+    assert ("Viewers: 365 days (2025-11-28 to 2026-11-27) of total, new and returning viewers"
+            in preview.text), preview.text
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    for series, column in (("total_viewers", "Total Viewers"), ("new_viewers", "New Viewers"),
+                           ("returning_viewers", "Returning Viewers")):
+        rows = db.execute("SELECT day, value FROM studio_daily WHERE series = ?",
+                          (series,)).fetchall()
+        assert {date.fromisoformat(d): v for d, v in rows} == daily("Viewers.csv", column)
