@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 from bot.core.args import ArgError, parse_args
@@ -50,6 +52,31 @@ class _Buckets:
         return True
 
 
+class _UserLocks:
+    """One lock per platform user: one user's commands run one at a time, so a command racing
+    that user's ``/forget`` runs wholly before it or wholly after it (as a fresh user), never
+    with an id that was deleted under it. Locks of idle users are dropped."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -64,6 +91,7 @@ class Dispatcher:
         self.clock = clock
         self.services = services
         self._buckets = _Buckets(rate_limit or RateLimit())
+        self._user_locks = _UserLocks()
 
     async def handle(self, request: Request) -> list[Reply]:
         try:
@@ -88,11 +116,13 @@ class Dispatcher:
             return [error_reply("bad_args", command=spec.name, message=str(exc),
                                 examples=list(spec.examples[:2]))]
         try:
-            user = await self.store.ensure_user(str(request.platform), request.user_id,
-                                                request.display_name)
-            ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
-                                 registry=self.registry, services=self.services)
-            result = await spec.handler(ctx, args)
+            async with self._user_locks.hold((str(request.platform), request.user_id)):
+                user = await self.store.ensure_user(str(request.platform), request.user_id,
+                                                    request.display_name)
+                ctx = CommandContext(request=request, user=user, store=self.store,
+                                     clock=self.clock, registry=self.registry,
+                                     services=self.services)
+                result = await spec.handler(ctx, args)
         except ArgError as exc:
             return [error_reply("bad_args", command=spec.name, message=str(exc),
                                 examples=list(spec.examples[:2]))]

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import fcntl
 import functools
+import itertools
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -30,11 +34,21 @@ _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 
 
 def parse_database_url(url: str) -> Path:
-    """``sqlite:///rel.db`` -> ``rel.db``; ``sqlite:////abs.db`` -> ``/abs.db``; a bare path."""
+    """``sqlite:///rel.db`` -> ``rel.db``; ``sqlite:////abs.db`` -> ``/abs.db``; a bare path.
+    An in-memory database is refused: each connection would see a database of its own, and
+    nothing would survive a restart."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if not path:
             raise StoreError(f"DATABASE_URL {url!r} names no file")
+    else:
+        path = url
+    if path == ":memory:" or "mode=memory" in path:
+        raise StoreError(
+            f"DATABASE_URL {url!r} is an in-memory database, which the bot cannot use (its "
+            "connections would not share it and nothing would survive a restart); name a file"
+        )
+    if url.startswith("sqlite:///"):
         return Path(path)
     if url.startswith(("postgresql:", "postgres:")):
         raise StoreError(
@@ -67,12 +81,23 @@ def _dt(text: str) -> datetime:
 
 
 def _migrations() -> list[tuple[int, str, str]]:
+    """``(version, file name, SQL)`` in version order; two files with one version number are
+    a packaging error (a database at that version would silently skip one of them)."""
     found = []
     for entry in resources.files("bot.store").joinpath("migrations").iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:4].isdigit():
             found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    found.sort()
+    for (a, a_name, _), (b, b_name, _) in itertools.pairwise(found):
+        if a == b:
+            raise StoreError(f"migrations {a_name} and {b_name} share version {a}")
+    return found
+
+
+#: A migration whose first line is this runs with foreign keys off (a table rebuild: dropping
+#: a parent table with them on would cascade-delete its children), then checks them.
+_FOREIGN_KEYS_OFF = "-- foreign_keys: off"
 
 
 def _snapshot(row: sqlite3.Row) -> MetricSnapshot:
@@ -163,13 +188,20 @@ class SqliteStore:
         self._closed = False
         self._users: dict[tuple[str, str], User] = {}
         self._settings_cache: dict[int, UserSettings] = {}
+        self._forgotten = 0  # bumped by every /forget: a settings read in flight caches nothing
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
+        self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
     # -- plumbing ---------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+    async def _write(
+        self, on_commit: Callable[[], None] | None = None
+    ) -> AsyncIterator[aiosqlite.Connection]:
+        """One transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error. ``on_commit``
+        runs after COMMIT, still under the write lock: the in-memory caches change in the same
+        critical section as the rows they mirror, so no racing command sees one without the
+        other."""
         async with self._write_lock:
             db = self._writer
             try:
@@ -182,6 +214,8 @@ class SqliteStore:
                     await asyncio.shield(db.execute("ROLLBACK"))
                 raise
             await db.execute("COMMIT")
+            if on_commit is not None:
+                on_commit()
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -203,13 +237,27 @@ class SqliteStore:
                 f"{self.path} was written by a newer Creator Advisor (schema {current}, "
                 f"this version knows {latest}); upgrade the bot instead of downgrading"
             )
-        for version, _name, sql in known:
+        for version, name, sql in known:
             if version <= current:
                 continue
-            async with self._write() as tx:
-                for statement in _statements(sql):
-                    await tx.execute(statement)
-                await tx.execute(f"PRAGMA user_version = {version}")
+            rebuild = sql.startswith(_FOREIGN_KEYS_OFF)
+            if rebuild:  # a no-op inside a transaction, so set before BEGIN
+                await db.execute("PRAGMA foreign_keys = OFF")
+            try:
+                async with self._write() as tx:
+                    for statement in _statements(sql):
+                        await tx.execute(statement)
+                    if rebuild:
+                        async with tx.execute("PRAGMA foreign_key_check") as cur:
+                            broken = await cur.fetchall()
+                        if broken:
+                            raise StoreError(
+                                f"migration {name} would leave {len(broken)} row(s) pointing at"
+                                f" nothing (first: {tuple(broken[0])}); nothing was changed")
+                    await tx.execute(f"PRAGMA user_version = {version}")
+            finally:
+                if rebuild:
+                    await db.execute("PRAGMA foreign_keys = ON")
 
     # -- users ------------------------------------------------------------------------------
 
@@ -218,16 +266,15 @@ class SqliteStore:
         cached = self._users.get(key)
         if cached is not None and cached.display_name == display_name:
             return cached  # every command calls this: no write when nothing changed
-        user = await self._upsert_user(platform, platform_user_id, display_name)
-        if len(self._users) >= 50_000:
-            self._users.clear()
-        self._users[key] = user
-        return user
+        found: list[User] = []
 
-    async def _upsert_user(self, platform: str, platform_user_id: str,
-                           display_name: str) -> User:
+        def remember() -> None:  # under the write lock, like forget_user's eviction
+            if len(self._users) >= 50_000:
+                self._users.clear()
+            self._users[key] = found[0]
+
         now = _iso(datetime.now(UTC))
-        async with self._write() as db, db.execute(
+        async with self._write(remember) as db, db.execute(
             "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
             "DO UPDATE SET display_name = excluded.display_name "
@@ -235,8 +282,9 @@ class SqliteStore:
             (platform, platform_user_id, display_name, now),
         ) as cur:
             row = await cur.fetchone()
-        assert row is not None
-        return _user(row)
+            assert row is not None
+            found.append(_user(row))
+        return found[0]
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
         async with self._read() as db, db.execute(
@@ -299,26 +347,35 @@ class SqliteStore:
         cached = self._settings_cache.get(user_id)
         if cached is not None:
             return cached  # this process is the only writer, so the cache cannot go stale
+        generation = self._forgotten
         async with self._read() as db, db.execute(
             "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
+        settings = _settings(row)
+        if generation != self._forgotten:
+            return settings  # a /forget finished while this read was in flight: cache nothing
         if len(self._settings_cache) >= 50_000:
             self._settings_cache.clear()
         # setdefault: an update that finished while this read was in flight wins.
-        return self._settings_cache.setdefault(user_id, _settings(row))
+        return self._settings_cache.setdefault(user_id, settings)
 
     async def update_settings(self, user_id: int, changes: Mapping[str, Any]) -> UserSettings:
         unknown = set(changes) - set(_SETTINGS_KEYS)
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
-        async with self._write() as db:
+        merged: dict[str, Any] = {}
+
+        def remember() -> None:
+            self._settings_cache[user_id] = UserSettings(**merged)
+
+        async with self._write(remember) as db:
             async with db.execute(
                 "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
             ) as cur:
                 row = await cur.fetchone()
             current = _settings(row)
-            merged = {key: changes.get(key, getattr(current, key)) for key in _SETTINGS_KEYS}
+            merged.update((key, changes.get(key, getattr(current, key))) for key in _SETTINGS_KEYS)
             adult = merged["adult"]
             await db.execute(
                 "INSERT INTO user_settings (user_id, currency, timezone, region, adult, "
@@ -329,9 +386,7 @@ class SqliteStore:
                 (user_id, merged["currency"], merged["timezone"], merged["region"],
                  None if adult is None else int(bool(adult)), _iso(datetime.now(UTC))),
             )
-        updated = UserSettings(**merged)
-        self._settings_cache[user_id] = updated
-        return updated
+        return UserSettings(**merged)
 
     # -- goals ------------------------------------------------------------------------------
 
@@ -482,10 +537,13 @@ class SqliteStore:
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
-        self._users = {k: u for k, u in self._users.items() if u.id != user_id}
-        self._settings_cache.pop(user_id, None)
+        def evict() -> None:  # after COMMIT, under the write lock (see _write)
+            self._users = {k: u for k, u in self._users.items() if u.id != user_id}
+            self._settings_cache.pop(user_id, None)
+            self._forgotten += 1
+
         deleted = 0
-        async with self._write() as db:
+        async with self._write(evict) as db:
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
             )
@@ -674,6 +732,8 @@ class SqliteStore:
                 await db.close()
             if self._bulk is not None:
                 self._bulk.close()
+            if self._lock is not None:
+                self._lock.release()
 
 
 def _settings(row: sqlite3.Row | None) -> UserSettings:
@@ -731,13 +791,90 @@ def _statements(sql: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
+def _explain(exc: BaseException, path: Path) -> str | None:
+    """What an OS or SQLite error at start really means, in one sentence, for the cases an
+    operator must not mistake for a damaged file; ``None`` for anything else."""
+    code = getattr(exc, "errno", None)
+    text = str(exc).lower()
+    if code == errno.ENOSPC or "disk is full" in text:
+        return f"the disk holding {path} is full; free some space and start again"
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text \
+            or "read-only" in text:
+        return (f"{path} or its folder is read-only for this user; the bot needs to write "
+                "the database and its -wal, -shm and .lock files there")
+    if "unable to open database file" in text:
+        return (f"cannot open {path}: its folder is missing or not writable, or the file "
+                "is not a regular file")
+    if code is not None:
+        return f"cannot use {path}: {os.strerror(code)}"
+    return None
+
+
+class InstanceLock:
+    """An OS lock on ``<database>.lock``, held while a store is open: a second bot process on
+    the same file is refused at start (two writers with their own caches would write stale
+    settings and into the wrong accounts). The kernel drops it when the process dies, kill -9
+    included, so a crash never leaves a lock behind. The file names the holder."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self._fd = fd
+        self.path = path
+
+    @classmethod
+    def acquire(cls, database: Path) -> InstanceLock:
+        """Take the lock or raise :class:`StoreError` naming the process that holds it."""
+        path = database.with_name(database.name + ".lock")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 300, 0).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            raise StoreError(
+                f"another Creator Advisor process ({holder}) is already using {database}; "
+                "stop it first, or point DATABASE_URL at another file"
+            ) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+                          .encode(), 0)
+        return cls(fd, path)
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # closing the descriptor drops the flock
+            self._fd = -1
+
+
 async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
-    """Open (creating if needed) the database at ``url`` and bring its schema up to date."""
+    """Open (creating if needed) the database at ``url`` and bring its schema up to date.
+
+    Raises :class:`StoreError` with one sentence when the file cannot be used: another bot
+    process holds it, the folder is read-only, the disk is full, or it is not our database.
+    """
     path = parse_database_url(url)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+        raise StoreError(_explain(exc, path.parent)
+                         or f"cannot create the folder for {path}: {exc.strerror}") from exc
+    try:
+        lock = await asyncio.to_thread(InstanceLock.acquire, path)
+    except OSError as exc:
+        raise StoreError(_explain(exc, path) or f"cannot use {path}: {exc}") from exc
+    try:
+        store = await _open_locked(path, readers)
+    except BaseException:
+        lock.release()
+        raise
+    store._lock = lock
+    return store
+
+
+async def _open_locked(path: Path, readers: int) -> SqliteStore:
     connections: list[aiosqlite.Connection] = []
     try:
         writer = await _connect(path)
@@ -753,6 +890,8 @@ async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
     except sqlite3.DatabaseError as exc:
         for db in connections:
             await db.close()
+        if isinstance(exc, sqlite3.OperationalError) and (reason := _explain(exc, path)):
+            raise StoreError(reason) from exc
         raise StoreError(
             f"{path} is not a Creator Advisor database ({exc}); move it away or point "
             "DATABASE_URL at another file"
