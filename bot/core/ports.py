@@ -63,7 +63,7 @@ class Delivery:
     subscription_id: int
     week_key: str
     rule_id: str | None
-    status: str  # "sending" | "sent" | "failed" | "skipped"
+    status: str  # "sending" | "sent" | "failed" | "skipped" | "unknown"
     error: str | None
     created_at: datetime
     sent_at: datetime | None
@@ -170,12 +170,27 @@ class Store(Protocol):
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
     ) -> int | None:
-        """Record "sending" for (subscription, week) before the send; None if already there."""
+        """Record "sending" for the subscription's destination and ISO week before the send;
+        None if that destination already has a post (or a claim) for the week, from this
+        subscription or an earlier one (resubscribed, another time)."""
+        ...
+
+    async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
+        """Record, right before the first send, that the post may go out from now on."""
         ...
 
     async def finish_delivery(
         self, delivery_id: int, status: str, now: datetime, error: str | None = None
-    ) -> None: ...
+    ) -> None:
+        """Settle a claim: "sent", "failed", "skipped" or "unknown" (may have been sent)."""
+        ...
+
+    async def settle_stale_claims(self, before: datetime) -> tuple[int, list[Delivery]]:
+        """Claims still "sending" that were created before ``before`` (their process died or
+        lost them): those never attempted are deleted, so the post is due again; those
+        attempted become "unknown" (never resent). Returns (claims released, claims marked
+        unknown, each returned once: it is no longer "sending" afterwards)."""
+        ...
 
     async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:
         """Rule ids already posted to this subscription, newest first."""

@@ -3,8 +3,14 @@
 Guarantees (see README, "Weekly posts"):
 - a post is claimed in the outbox with a unique (subscription, week) key *before* sending, so a
   restart never posts the same week twice;
-- the claim says "sending" until the platform answers, then "sent"; a crash in between leaves a
-  stale "sending" that is reported, never resent (at most once);
+- the claim says "sending" until the platform answers, then "sent". It has a lease: a claim
+  left "sending" by a crash (or older than ``LEASE``) whose send was never attempted is
+  released, so the post is due again; one whose send may have happened becomes "unknown" once,
+  is reported once and is never resent (at most once), and the next week goes out as usual;
+- a destination (chat, and the user for a personal digest) gets at most one post per ISO week,
+  whatever admins change (subscribing again at another time, unsubscribing and subscribing);
+- one post's failure (composing, sending, recording) is contained and recorded for that post
+  alone: its siblings in the fan-out go out;
 - posts missed while the bot was down go out once on start within the grace window, otherwise
   the subscription moves on to its next week;
 - a destination that is gone (blocked, deleted, no access) is deactivated with the reason.
@@ -37,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: Due subscriptions read from the store at a time.
 PAGE = 500
+#: How long a claim may stay "sending" in a running bot before it is settled as stale.
+LEASE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +65,19 @@ class RunReport:
     deactivated: int = 0
     failed: int = 0
     nothing_to_post: int = 0
-    stale: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)  # claims settled "unknown" (maybe sent)
+    released: int = 0  # stale claims never attempted: due again
     planned: list[tuple[Subscription, str, Composed | None]] = field(default_factory=list)
+
+
+@dataclass
+class _PostState:
+    """How far one post got, so a failure is recorded for what actually happened."""
+
+    week: str | None = None
+    following: datetime | None = None
+    claim: int | None = None
+    attempted: bool = False
 
 
 def _when(sub: Subscription) -> tuple[time, ZoneInfo]:
@@ -94,17 +113,25 @@ class WeeklyPoster:
         self._slots = {p: asyncio.Semaphore(concurrency) for p in self.deliverers}
         self._paused_until: dict[str, float] = {}
         self._stopping = False
+        # Claims older than this poster are a dead process's (one process per database).
+        self._started_at = clock.now()
 
     async def run_due(self, *, dry_run: bool = False) -> RunReport:
         """Send everything due now (bounded concurrency per platform)."""
         now = self.clock.now()
         report = RunReport()
-        stale = await self.store.stale_deliveries(now - timedelta(minutes=10))
-        for delivery in stale:
-            log.warning("delivery %s (subscription %s, %s) was left 'sending' by a crash; "
-                        "not resending it", delivery.id, delivery.subscription_id,
-                        delivery.week_key)
-        report.stale = [d.id for d in stale]
+        if not dry_run:
+            released, unknown = await self.store.settle_stale_claims(
+                max(now - LEASE, self._started_at))
+            for delivery in unknown:  # settled, so each is reported once, never again
+                log.warning("weekly post %s (subscription %s, %s) was being sent when the bot "
+                            "stopped: it may or may not have arrived; not resending it",
+                            delivery.id, delivery.subscription_id, delivery.week_key)
+            if released:
+                log.info("%d weekly post(s) claimed but never sent before a stop are due again",
+                         released)
+            report.stale = [d.id for d in unknown]
+            report.released = released
         if dry_run:
             for sub in await self.store.due_subscriptions(now, limit=10_000):
                 at, tz = _when(sub)
@@ -133,13 +160,43 @@ class WeeklyPoster:
         return report
 
     async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
+        """One post, its failure contained: an exception here (a composer bug, a deliverer or
+        store error) is recorded for this post alone; the fan-out's other posts go on."""
+        state = _PostState()
+        try:
+            await self._post(sub, now, report, state)
+        except Exception as exc:
+            report.failed += 1
+            log.exception("weekly post to %s %s (subscription %s) failed", sub.platform,
+                          sub.chat_id, sub.id)
+            await self._record_failure(sub, now, state, f"{type(exc).__name__}: {exc}")
+
+    async def _record_failure(self, sub: Subscription, now: datetime, state: _PostState,
+                              detail: str) -> None:
+        """Settle a post that raised: "unknown" if its send may have happened (never resent),
+        else "failed" for this week; the subscription moves on to its next week either way,
+        so a broken post is neither retried nor logged on every poll."""
+        try:
+            if state.claim is None and state.week is not None:
+                state.claim = await self.store.claim_delivery(sub.id, state.week, None, now)
+            if state.claim is not None:
+                status = "unknown" if state.attempted else "failed"
+                await self.store.finish_delivery(state.claim, status, self.clock.now(), detail)
+            if state.following is not None:
+                await self.store.set_next_run(sub.id, state.following)
+        except Exception:
+            log.exception("could not record the failure of subscription %s's post", sub.id)
+
+    async def _post(self, sub: Subscription, now: datetime, report: RunReport,
+                    state: _PostState) -> None:
         at, tz = _when(sub)
         due = due_run(sub.weekday, at, tz, now, self.grace, None)
         if due is None:
             report.skipped_late += 1
             await self.store.set_next_run(sub.id, next_run(sub.weekday, at, tz, now))
             return
-        following = next_run(sub.weekday, at, tz, due.run_at)
+        following = state.following = next_run(sub.weekday, at, tz, due.run_at)
+        state.week = due.week
         # Everything a post needs is done inside its slot, before it takes its place in the
         # pace: composing a whole batch up front would stall the loop, and any wait between
         # the limiter and the send would bunch the sends the limiter spaced out.
@@ -155,13 +212,19 @@ class WeeklyPoster:
                 return
             # Claimed right before the first attempt, so a crash can strand at most the few
             # posts that are in flight (reported as stale, never resent).
-            claim = await self.store.claim_delivery(sub.id, due.week, composed.rule_id, now)
+            claim = state.claim = await self.store.claim_delivery(
+                sub.id, due.week, composed.rule_id, now)
             if claim is None:
+                state.week = None  # this destination's week is done: nothing to record
                 report.already_done += 1
                 await self.store.set_next_run(sub.id, following)
                 return
             await self._wait_if_paused(sub.platform)
             await self.paces[sub.platform].post_slot()
+            # From here the post may reach the platform: a claim stranded after this line is
+            # "unknown" (never resent), one stranded before it is released (due again).
+            await self.store.mark_attempt(claim, self.clock.now())
+            state.attempted = True
             status, detail = await self._send(sub, composed.reply, f"weekly-{claim}")
         if status is DeliveryStatus.SENT:
             await self.store.finish_delivery(claim, "sent", self.clock.now())
@@ -175,6 +238,7 @@ class WeeklyPoster:
             await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
             report.failed += 1
             log.warning("weekly post to %s %s failed: %s", sub.platform, sub.chat_id, detail)
+        state.claim = None  # settled
         await self.store.set_next_run(sub.id, following)
 
     async def _send(self, sub: Subscription, reply: Reply, key: str) -> tuple[DeliveryStatus, str]:

@@ -145,6 +145,10 @@ def _merged_rows(
     return rows_out
 
 
+#: A weekly post's destination, from a ``subscriptions`` row: one post per destination and ISO
+#: week, whichever subscription row (resubscribed, another time) it came from.
+_DESTINATION = "platform || ':' || chat_id || ':' || kind || ':' || coalesce(user_id, '')"
+
 #: Every connection's settings (autocommit mode: transactions are explicit).
 _PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000",
             "PRAGMA synchronous = NORMAL")
@@ -687,17 +691,23 @@ class SqliteStore:
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
     ) -> int | None:
         async with self._write() as db, db.execute(
-            "INSERT INTO posted_tips (subscription_id, week_key, rule_id, status, created_at)"
-            " VALUES (?, ?, ?, 'sending', ?) ON CONFLICT (subscription_id, week_key) DO NOTHING"
-            " RETURNING id", (subscription_id, week_key, rule_id, _iso(now)),
+            "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key, rule_id,"
+            " status, created_at) SELECT id, user_id, " + _DESTINATION + ", ?, ?, 'sending', ?"
+            " FROM subscriptions WHERE id = ? ON CONFLICT DO NOTHING RETURNING id",
+            (week_key, rule_id, _iso(now), subscription_id),
         ) as cur:
             row = await cur.fetchone()
         return None if row is None else int(row[0])
 
+    async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
+        async with self._write() as db:
+            await db.execute("UPDATE posted_tips SET attempted_at = ? WHERE id = ?",
+                             (_iso(now), delivery_id))
+
     async def finish_delivery(
         self, delivery_id: int, status: str, now: datetime, error: str | None = None
     ) -> None:
-        if status not in ("sent", "failed", "skipped"):
+        if status not in ("sent", "failed", "skipped", "unknown"):
             raise ValueError(f"unknown delivery status {status!r}")
         async with self._write() as db:
             await db.execute(
@@ -705,6 +715,21 @@ class SqliteStore:
                 (status, None if error is None else error[:500],
                  _iso(now) if status == "sent" else None, delivery_id),
             )
+
+    async def settle_stale_claims(self, before: datetime) -> tuple[int, list[Delivery]]:
+        async with self._write() as db:
+            async with db.execute(
+                "DELETE FROM posted_tips WHERE status = 'sending' AND attempted_at IS NULL"
+                " AND created_at < ?", (_iso(before),),
+            ) as cur:
+                released = max(cur.rowcount, 0)
+            async with db.execute(
+                "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"
+                " sending: it may or may not have arrived, and is not sent again'"
+                " WHERE status = 'sending' AND created_at < ? RETURNING *", (_iso(before),),
+            ) as cur:
+                unknown = [_delivery(r) for r in await cur.fetchall()]
+        return released, sorted(unknown, key=lambda d: d.id)
 
     async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:
         async with self._read() as db, db.execute(
