@@ -77,6 +77,9 @@ def _digits(text: str, name: str, example: str) -> float:
 
 def parse_number(raw: str, spec: ArgSpec) -> float:
     """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
+    if len(raw) > 40:  # no number we accept is this long (and 400 digits overflow a float)
+        raise ArgError(f"{spec.name}: '{raw.strip()[:12]}…' is too long to be a number; try "
+                       f"e.g. {spec.example}.", arg=spec.name, example=spec.example_value)
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec)
     name, example = spec.name, spec.example_value

@@ -22,6 +22,22 @@ from bot.core.registry import ArgSpec, ArgType, metric_args
 MAX_ROWS = 5_000
 MAX_BYTES = 2_000_000
 MAX_ERRORS = 20
+#: No value or date is longer; a longer cell is reported by a short prefix, never parsed.
+MAX_CELL = 40
+#: Column names listed in a message at most.
+MAX_LISTED = 8
+
+
+def quote(cell: str, limit: int = 20) -> str:
+    """A cell as a message shows it: quoted, at most ``limit`` characters and an ellipsis."""
+    text = cell.strip()
+    return f"'{text}'" if len(text) <= limit else f"'{text[:limit]}…'"
+
+
+def listed(names: Sequence[str]) -> str:
+    """Names for a message: each quoted short, at most :data:`MAX_LISTED`, then "and N more"."""
+    shown = ", ".join(n if len(n) <= 20 else f"{n[:20]}…" for n in names[:MAX_LISTED])
+    return shown if len(names) <= MAX_LISTED else f"{shown} and {len(names) - MAX_LISTED} more"
 
 
 class ImportError_(ValueError):
@@ -71,9 +87,11 @@ def _parse_date(text: str) -> datetime:
         if len(t) == 10:
             return datetime.combine(date.fromisoformat(t), _NOON_UTC)
         moment = datetime.fromisoformat(t)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except ValueError:
-        raise ValueError(f"'{t}' is not a date; use YYYY-MM-DD, e.g. 2026-03-01") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        raise ValueError(f"{quote(t)} is not a date; use YYYY-MM-DD, e.g. 2026-03-01") from None
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
+        raise ValueError(f"{quote(t)} is out of the range of dates I can store") from None
 
 
 def decode(data: bytes) -> str:
@@ -100,10 +118,20 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     # The header names the columns (no separators inside names), so the separator used there
     # is the file's: comma, semicolon (spreadsheets in many locales) or tab. Quoting is the
     # standard one spreadsheets write.
-    first_line = text.lstrip().split("\n", 1)[0]
+    # Lines may end in \n, \r\n or a lone \r (an old "CSV (Macintosh)" export): newline=""
+    # lets the csv module take all three, and line breaks inside quoted cells.
+    first_line = _LINE_END.split(text.lstrip(), maxsplit=1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
-    header = next(reader, [])
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    try:
+        header = next(reader, [])
+        body = list(reader)
+    except csv.Error as exc:
+        # The csv module's own limit on a cell (131,072 characters), or a stray quote at the
+        # end of the file: one sentence naming the line, never the cell.
+        reason = ("a cell is far too long for a metrics file" if "field limit" in str(exc)
+                  else "the quoting is broken (an opening \" without its closing one)")
+        raise ImportError_(f"Line {reader.line_num}: {reason}; is this the right file?") from None
     names = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
     if "date" not in names:
         raise ImportError_("The first row must name the columns, with a 'date' column, e.g. "
@@ -111,10 +139,9 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     specs = _specs()
     unknown = [h for h in names if h != "date" and h not in specs]
     if unknown:
-        raise ImportError_(f"Line 1: unknown column(s): {', '.join(unknown)}. Known: "
+        raise ImportError_(f"Line 1: unknown column(s): {listed(unknown)}. Known: "
                            f"{', '.join(s for s in specs if s == specs[s].name)}.")
     plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
-    body = list(reader)
     latest_allowed = now + timedelta(days=1)
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
@@ -128,6 +155,7 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     return plan
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _ISO_DAYS = re.compile(r"(?:\d{4}-\d\d-\d\d)+", re.ASCII)
 
 
@@ -155,7 +183,8 @@ def _fast_rows(
             continue
         spec = specs[name]
         joined = "".join(cells)
-        if spec.type is ArgType.RATE or not (joined.isascii() and joined.isdigit()):
+        if spec.type is ArgType.RATE or not (joined.isascii() and joined.isdigit()) or max(
+                map(len, cells)) > 15:  # past 15 digits: careful path (float overflow, bounds)
             return None
         if "" in cells:
             gaps = True
@@ -205,6 +234,9 @@ def _careful_rows(
         for (name, spec), cell in zip(columns, row, strict=False):
             if not cell.strip():
                 continue
+            if len(cell.strip()) > MAX_CELL:
+                problem = f"line {line_no}: {name}: {quote(cell)} is too long for a value"
+                break
             try:
                 if spec is None:
                     when = _parse_date(cell)

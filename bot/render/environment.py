@@ -7,7 +7,7 @@ format's own markup around escaped text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from bot.core.types import Reply
 from bot.domain import numbers
-from bot.render.formats import FORMATS, Format, FormatSpec, split
+from bot.render.formats import FORMATS, Format, FormatSpec, cut_lines, reply_budget, split
 
 
 def _wrap(spec: FormatSpec, which: str) -> Callable[[Any], Markup]:
@@ -84,9 +84,20 @@ class Renderer:
                 env.get_template(f"{name}.j2")
 
     def render(self, reply: Reply, fmt: Format) -> str:
-        template = self._envs[fmt].get_template(f"{reply.template}.j2")
-        text = template.render(**reply.context)
-        return _tidy(text)
+        """The reply as text in ``fmt``, at most :func:`reply_budget` characters: a longer one
+        is cut between lines with a note saying so (the one place every reply on every
+        platform passes, so the cap holds for all of them)."""
+        text = self._render(reply.template, reply.context, fmt)
+        budget = reply_budget(fmt)
+        if len(text) <= budget:
+            return text
+        note = self._render("reply_cut", {"lines": 10**9}, fmt)  # its longest form
+        kept, left_out = cut_lines(text, budget - len(note) - 2)
+        return f"{kept}\n\n{self._render('reply_cut', {'lines': left_out}, fmt)}"
+
+    def _render(self, name: str, context: Mapping[str, Any], fmt: Format) -> str:
+        template = self._envs[fmt].get_template(f"{name}.j2")
+        return _tidy(template.render(**context))
 
     def render_parts(self, reply: Reply, fmt: Format) -> list[str]:
         """Rendered and split to the platform's message limit."""

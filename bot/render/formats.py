@@ -64,6 +64,32 @@ FORMATS: dict[Format, FormatSpec] = {
 }
 
 
+#: No reply is longer than this many of the platform's messages: a reply built from user data
+#: (a file's errors, a long list) is cut, whatever the command or the platform.
+MAX_MESSAGES = 3
+
+
+def reply_budget(fmt: Format) -> int:
+    """Characters a rendered reply may have in ``fmt``: :data:`MAX_MESSAGES` messages of the
+    platform's size (the console, which has no limit, gets as many as Telegram)."""
+    return MAX_MESSAGES * min(FORMATS[fmt].limit, FORMATS[Format.TELEGRAM_HTML].limit)
+
+
+def cut_lines(text: str, budget: int) -> tuple[str, int]:
+    """``text`` cut between lines (never inside one: a line holds whole tags) to at most
+    ``budget`` characters, and how many lines were left out."""
+    if len(text) <= budget:
+        return text, 0
+    lines = text.split("\n")
+    kept, size = 0, 0
+    for line in lines:
+        if size + len(line) + 1 > budget:
+            break
+        kept += 1
+        size += len(line) + 1
+    return "\n".join(lines[:kept]), len(lines) - kept
+
+
 def split(text: str, limit: int) -> list[str]:
     """Split on blank lines, then on lines, never inside a line unless a line alone is too long.
 
@@ -100,4 +126,5 @@ def split(text: str, limit: int) -> list[str]:
     return parts
 
 
-__all__ = ["FORMATS", "Format", "FormatSpec", "Markup", "split"]
+__all__ = ["FORMATS", "MAX_MESSAGES", "Format", "FormatSpec", "Markup", "cut_lines",
+           "reply_budget", "split"]
