@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.args import split_command
+from bot.core.dispatcher import error_reply
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import ChatKind, Platform, Reply, Request
 from bot.render.formats import Format
@@ -37,7 +38,7 @@ class ConsoleAdapter:
         self.exports = app.settings.data_dir / "exports"
 
     def request(self, command: str, raw_args: str, user: str | None = None) -> Request:
-        name = user or self.user
+        name = _text(user or self.user)
         return Request(
             platform=Platform.CONSOLE, user_id=name, display_name=name, chat_id=f"console:{name}",
             chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw_args, is_admin=True,
@@ -45,7 +46,7 @@ class ConsoleAdapter:
         )
 
     async def ask(self, line: str, *, user: str | None = None) -> ConsoleResult:
-        text = line.strip()
+        text = _text(line).strip()
         if text and not text.startswith("/"):
             text = "/" + text  # in the console, "help" means "/help"
         parsed = split_command(text)
@@ -57,7 +58,16 @@ class ConsoleAdapter:
         for reply in replies:
             parts.append(self.app.renderer.render(reply, self.format))
             for attachment in reply.attachments:
-                path = await asyncio.to_thread(self._save, attachment.filename, attachment.data)
+                try:
+                    path = await asyncio.to_thread(self._save, attachment.filename,
+                                                   attachment.data)
+                except OSError as exc:  # a full disk, a read-only folder: say so, carry on
+                    failed = error_reply(
+                        "not_saved", filename=attachment.filename, folder=str(self.exports),
+                        reason=(exc.strerror or str(exc)).lower(), command=parsed[0])
+                    parts.append(self.app.renderer.render(failed, self.format))
+                    replies = [*replies, failed]
+                    continue
                 files.append(path)
                 parts.append(f"Saved {attachment.filename} to {path}")
             if reply.actions:
@@ -66,9 +76,17 @@ class ConsoleAdapter:
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)
 
     def _save(self, filename: str, data: bytes) -> Path:
+        """Write the file whole or not at all (a full disk leaves no half-written export)."""
         self.exports.mkdir(parents=True, exist_ok=True)
         path = self.exports / Path(filename).name
-        path.write_bytes(data)
+        partial = path.with_name(f".{path.name}.part")
+        try:
+            partial.write_bytes(data)
+            partial.replace(path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise
         return path
 
     async def repl(
@@ -113,6 +131,12 @@ class ConsoleDeliverer:
         text = self.app.renderer.render(reply, Format.PLAIN)
         self.write(f"── weekly post for {destination.chat_id} ──\n{text}")
         return DeliveryResult(DeliveryStatus.SENT)
+
+
+def _text(raw: str) -> str:
+    """Text from the terminal or the command line as valid Unicode: bytes that are not UTF-8
+    (kept by Python as lone surrogates, which SQLite and the terminal refuse) become U+FFFD."""
+    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _enable_history(path: Path) -> Callable[[], None] | None:

@@ -11,7 +11,7 @@ from typing import Any
 from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
-from bot.core.csv_import import ImportError_, ImportPlan
+from bot.core.csv_import import ImportError_, ImportPlan, read_file
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
@@ -80,6 +80,28 @@ def next_threshold(rates: RateTables, region: str | None, metric: str,
     return None
 
 
+#: Points a chart draws at most: more would not show on a phone screen, and each income point
+#: is a whole estimate.
+MAX_POINTS = 400
+
+
+def evenly(items: list[Any], limit: int = MAX_POINTS) -> list[Any]:
+    """At most ``limit`` of ``items``, evenly spaced, the first and the last always kept."""
+    if len(items) <= limit or limit < 2:
+        return items
+    step = (len(items) - 1) / (limit - 1)
+    return [items[round(k * step)] for k in range(limit)]
+
+
+def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSettings,
+                 rates: RateTables) -> list[tuple[datetime, float]]:
+    """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread); the
+    snapshots are thinned before the per-point income estimates, not after."""
+    if metric == "income":
+        return income_series(evenly(history), settings, rates)
+    return evenly(series(history, metric))
+
+
 def income_series(history: list[MetricSnapshot], settings: UserSettings,
                   rates: RateTables) -> list[tuple[datetime, float]]:
     """Typical monthly income (routes open at the time) for each logged snapshot."""
@@ -108,10 +130,9 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     since = None if span is None else ctx.clock.now() - span
     history = await ctx.store.history(ctx.user.id, since=since)
     settings = await ctx.store.get_settings(ctx.user.id)
-    if metric == "income":
-        points = income_series(history, settings, ctx.services.rates)
-    else:
-        points = series(history, metric)
+    # Off the event loop: a long history's points (and their estimates) wait for no one.
+    points = await asyncio.to_thread(chart_points, history, metric, settings,
+                                     ctx.services.rates)
     if len(points) < 2:
         return Reply("progress_empty", {"metric": _label(metric), "count": len(points),
                                         "period": period})
@@ -306,7 +327,9 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             raise ArgError("Send the CSV file as an attachment instead of a path.", arg="path")
         path = Path(str(args["path"]))
         try:
-            data = await asyncio.to_thread(lambda: path.expanduser().read_bytes())
+            data = await asyncio.to_thread(read_file, path)
+        except ImportError_ as exc:
+            return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
         except OSError as exc:
             raise ArgError(f"I can't read {path}: {exc.strerror or exc}.", arg="path") from exc
         source = f"path={args['path']}"

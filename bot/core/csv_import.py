@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from bot.core.args import ArgError, parse_number
 from bot.core.registry import ArgSpec, ArgType, metric_args
@@ -92,6 +95,28 @@ def _parse_date(text: str) -> datetime:
         raise ValueError(f"{quote(t)} is not a date; use YYYY-MM-DD, e.g. 2026-03-01") from None
     except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
         raise ValueError(f"{quote(t)} is out of the range of dates I can store") from None
+
+
+def read_file(path: Path) -> bytes:
+    """A CSV file's bytes from the local disk (the console's ``/import path=…``): a regular
+    file only (never a device such as /dev/zero, nor a FIFO, whose reader would wait
+    forever) and at most :data:`MAX_BYTES`. Blocking: call it in a worker thread.
+
+    Raises :class:`ImportError_` for a file that is not a regular file or too large, and
+    :class:`OSError` when it can't be opened or read."""
+    # O_NONBLOCK: opening a FIFO with no writer returns at once instead of hanging.
+    fd = os.open(path.expanduser(), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportError_(f"{quote(str(path), 60)} is not a regular file; give the path "
+                               "of a CSV file.")
+        if info.st_size > MAX_BYTES:
+            raise ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+        data = file.read(MAX_BYTES + 1)  # the size may change while we read
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+    return data
 
 
 def decode(data: bytes) -> str:

@@ -16,7 +16,15 @@ from markupsafe import Markup
 
 from bot.core.types import Reply
 from bot.domain import numbers
-from bot.render.formats import FORMATS, Format, FormatSpec, cut_lines, reply_budget, split
+from bot.render.formats import (
+    FORMATS,
+    MAX_MESSAGES,
+    Format,
+    FormatSpec,
+    cut_lines,
+    message_size,
+    split,
+)
 
 
 def _wrap(spec: FormatSpec, which: str) -> Callable[[Any], Markup]:
@@ -84,16 +92,22 @@ class Renderer:
                 env.get_template(f"{name}.j2")
 
     def render(self, reply: Reply, fmt: Format) -> str:
-        """The reply as text in ``fmt``, at most :func:`reply_budget` characters: a longer one
-        is cut between lines with a note saying so (the one place every reply on every
-        platform passes, so the cap holds for all of them)."""
+        """The reply as text in ``fmt``, at most :data:`MAX_MESSAGES` of the platform's
+        messages: a longer one is cut between lines with a note saying so. This is the one
+        place every reply on every platform passes, so the cap holds for all of them."""
         text = self._render(reply.template, reply.context, fmt)
-        budget = reply_budget(fmt)
-        if len(text) <= budget:
+        limit = message_size(fmt)
+        if len(text) <= limit * MAX_MESSAGES:
+            return text
+        parts = split(text, limit)
+        if len(parts) <= MAX_MESSAGES:
             return text
         note = self._render("reply_cut", {"lines": 10**9}, fmt)  # its longest form
-        kept, left_out = cut_lines(text, budget - len(note) - 2)
-        return f"{kept}\n\n{self._render('reply_cut', {'lines': left_out}, fmt)}"
+        kept = parts[:MAX_MESSAGES]
+        kept[-1], _ = cut_lines(kept[-1], limit - len(note) - 2)
+        body = "\n\n".join(p for p in kept if p)
+        left_out = text.count("\n") - body.count("\n")
+        return f"{body}\n\n{self._render('reply_cut', {'lines': left_out}, fmt)}"
 
     def _render(self, name: str, context: Mapping[str, Any], fmt: Format) -> str:
         template = self._envs[fmt].get_template(f"{name}.j2")

@@ -69,10 +69,9 @@ FORMATS: dict[Format, FormatSpec] = {
 MAX_MESSAGES = 3
 
 
-def reply_budget(fmt: Format) -> int:
-    """Characters a rendered reply may have in ``fmt``: :data:`MAX_MESSAGES` messages of the
-    platform's size (the console, which has no limit, gets as many as Telegram)."""
-    return MAX_MESSAGES * min(FORMATS[fmt].limit, FORMATS[Format.TELEGRAM_HTML].limit)
+def message_size(fmt: Format) -> int:
+    """Characters of one message in ``fmt`` (the console, which has no limit, as Telegram)."""
+    return min(FORMATS[fmt].limit, FORMATS[Format.TELEGRAM_HTML].limit)
 
 
 def cut_lines(text: str, budget: int) -> tuple[str, int]:
@@ -127,4 +126,4 @@ def split(text: str, limit: int) -> list[str]:
 
 
 __all__ = ["FORMATS", "MAX_MESSAGES", "Format", "FormatSpec", "Markup", "cut_lines",
-           "reply_budget", "split"]
+           "message_size", "split"]

@@ -149,6 +149,41 @@ def _merged_rows(
 #: week, whichever subscription row (resubscribed, another time) it came from.
 _DESTINATION = "platform || ':' || chat_id || ':' || kind || ':' || coalesce(user_id, '')"
 
+#: Snapshots kept per user at most: past this, older ones are thinned (see :func:`_thinned`).
+MAX_SNAPSHOTS = 10_000
+#: The most recent snapshots are never thinned.
+KEEP_RECENT = 2_000
+
+
+def _thinned(rows: Sequence[tuple[Any, ...]], limit: int = MAX_SNAPSHOTS,
+             recent: int = KEEP_RECENT) -> list[tuple[Any, ...]]:
+    """Stored rows ``(user_id, taken_at, *metrics, given)`` in time order, bounded: when there
+    are more than ``limit``, all but the ``recent`` newest keep only the last snapshot of
+    each day, then of each ISO week, then of each month, until they fit (a kept row's
+    ``given`` gains the fields typed in the rows it stands for; its values are already the
+    latest of that period). If even monthly points don't fit, the oldest go."""
+    if len(rows) <= limit:
+        return list(rows)
+    old, new = list(rows[:-recent]), list(rows[-recent:])
+
+    def week(taken_at: str) -> tuple[int, int]:
+        year, number, _ = date.fromisoformat(taken_at[:10]).isocalendar()
+        return year, number
+
+    for bucket in (lambda t: t[:10], week, lambda t: t[:7]):
+        merged: dict[Any, tuple[Any, ...]] = {}
+        typed: dict[Any, set[str]] = {}
+        for row in old:
+            key = bucket(row[1])
+            merged.pop(key, None)  # re-inserted: dict order stays time order
+            merged[key] = row
+            typed.setdefault(key, set()).update(filter(None, str(row[-1]).split(",")))
+        old = [(*row[:-1], ",".join(sorted(typed[key]))) for key, row in merged.items()]
+        if len(old) + len(new) <= limit:
+            return old + new
+    return (old + new)[-limit:]
+
+
 #: Every connection's settings (autocommit mode: transactions are explicit).
 _PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000",
             "PRAGMA synchronous = NORMAL")
@@ -253,7 +288,7 @@ class SqliteStore:
                         await tx.execute(statement)
                     if rebuild:
                         async with tx.execute("PRAGMA foreign_key_check") as cur:
-                            broken = await cur.fetchall()
+                            broken = list(await cur.fetchall())
                         if broken:
                             raise StoreError(
                                 f"migration {name} would leave {len(broken)} row(s) pointing at"
@@ -319,7 +354,24 @@ class SqliteStore:
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
                 (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given))),
             )
+            async with db.execute("SELECT count(*) FROM snapshots WHERE user_id = ?",
+                                  (user_id,)) as cur:
+                count = await cur.fetchone()
+            if count is not None and count[0] > MAX_SNAPSHOTS:
+                await self._thin_history(db, user_id)
         return snap
+
+    async def _thin_history(self, db: aiosqlite.Connection, user_id: int) -> None:
+        """Rewrite a user's history bounded by :func:`_thinned` (inside the caller's write)."""
+        async with db.execute(
+            f"SELECT user_id, {_SNAPSHOT_COLUMNS} FROM snapshots WHERE user_id = ? "  # noqa: S608
+            "ORDER BY taken_at, id", (user_id,),
+        ) as cur:
+            rows = [tuple(r) for r in await cur.fetchall()]
+        await db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
+        await db.executemany(
+            f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
+            f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})", _thinned(rows))
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
         async with self._read() as db, db.execute(
@@ -452,7 +504,7 @@ class SqliteStore:
         try:
             existing = [_snapshot(r) for r in db.execute(
                 "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,))]
-            rows_out = _merged_rows(user_id, existing, ordered)
+            rows_out = _thinned(_merged_rows(user_id, existing, ordered))
             if existing:
                 db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
             db.executemany(
@@ -691,7 +743,7 @@ class SqliteStore:
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
     ) -> int | None:
         async with self._write() as db, db.execute(
-            "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key, rule_id,"
+            "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key, rule_id,"  # noqa: S608 (a constant expression; values are bound)
             " status, created_at) SELECT id, user_id, " + _DESTINATION + ", ?, ?, 'sending', ?"
             " FROM subscriptions WHERE id = ? ON CONFLICT DO NOTHING RETURNING id",
             (week_key, rule_id, _iso(now), subscription_id),

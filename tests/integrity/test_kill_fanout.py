@@ -42,11 +42,7 @@ def _bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
-async def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(
-        tmp_path: Path) -> None:
-    db_path = tmp_path / "bot.db"
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    slot = now - timedelta(minutes=2)  # due two minutes ago, well inside the grace window
+async def _subscribe(db_path: Path, slot: datetime) -> None:
     store = await open_store(f"sqlite:///{db_path}")
     for n in range(CHATS):
         await store.save_subscription(
@@ -54,6 +50,13 @@ async def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(
             kind="community", user_id=None, created_by=None, weekday=slot.weekday(),
             local_time=slot.strftime("%H:%M"), timezone="UTC", topics=(), next_run_at=slot)
     await store.close()
+
+
+def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.db"
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    slot = now - timedelta(minutes=2)  # due two minutes ago, well inside the grace window
+    asyncio.run(_subscribe(db_path, slot))
 
     out = tmp_path / "delivered.txt"
     api = subprocess.Popen([sys.executable, "-m", "tests.auxil.bot_api_process", str(out),
@@ -67,8 +70,7 @@ async def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(
         env.pop("DISCORD_TOKEN", None)
         log = tmp_path / "bot.log"
         first = _bot(env, log)
-        await asyncio.to_thread(_wait_for, lambda: sum(_delivered(out).values()) >= 40, 60,
-                                "the fan-out to start")
+        _wait_for(lambda: sum(_delivered(out).values()) >= 40, 60, "the fan-out to start")
         first.send_signal(signal.SIGKILL)  # mid fan-out: ~9 posts in flight (0.3 s each)
         first.wait(10)
         killed_at = sum(_delivered(out).values())
@@ -86,7 +88,7 @@ async def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(
                 db.close()
 
         try:
-            await asyncio.to_thread(_wait_for, settled, 90, "every post settled")
+            _wait_for(settled, 90, "every post settled")
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(30)

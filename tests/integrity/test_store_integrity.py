@@ -19,6 +19,7 @@ from bot.store import open_store, parse_database_url
 from bot.store.sqlite import _explain, _statements
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+AT = "2026-01-01T00:00:00+00:00"
 
 
 def _version_1(path: Path) -> None:
@@ -29,20 +30,21 @@ def _version_1(path: Path) -> None:
     for statement in _statements(sql):
         db.execute(statement)
     db.execute("PRAGMA user_version = 1")
-    db.execute("INSERT INTO users VALUES (1, 'telegram', '11', 'Ana', '2026-01-01T00:00:00+00:00'),"
-               " (2, 'discord', '22', 'Bo', '2026-01-01T00:00:00+00:00'), (3, 'telegram', '33', 'Cy', '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO users VALUES (1, 'telegram', '11', 'Ana', ?),"
+               " (2, 'discord', '22', 'Bo', ?), (3, 'telegram', '33', 'Cy', ?)", (AT,) * 3)
     db.execute("DELETE FROM users WHERE id = 3")  # the highest id was deleted before upgrading
     given = "followers"
     for user in (1, 2):
         for day in range(1, 4):
             db.execute("INSERT INTO snapshots (user_id, taken_at, followers, given) VALUES"
                        " (?, ?, ?, ?)", (user, f"2026-01-0{day}T12:00:00+00:00", 100 * day, given))
-    db.execute("INSERT INTO user_settings VALUES (1, 'EUR', 'Europe/Berlin', 'DE', 1, '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO user_settings VALUES (1, 'EUR', 'Europe/Berlin', 'DE', 1, ?)",
+               (AT,))
     db.execute("INSERT INTO subscriptions (id, platform, chat_id, chat_kind, kind, user_id,"
                " created_by, weekday, local_time, timezone, created_at) VALUES"
-               " (5, 'telegram', '11', 'private', 'personal', 1, 1, 0, '10:00', 'UTC', '2026-01-01T00:00:00+00:00')")
+               " (5, 'telegram', '11', 'private', 'personal', 1, 1, 0, '10:00', 'UTC', ?)", (AT,))
     db.execute("INSERT INTO posted_tips (subscription_id, week_key, status, created_at)"
-               " VALUES (5, '2026-W01', 'sent', '2026-01-01T00:00:00+00:00'), (5, '2026-W02', 'sending', '2026-01-01T00:00:00+00:00')")
+               " VALUES (5, '2026-W01', 'sent', ?), (5, '2026-W02', 'sending', ?)", (AT, AT))
     db.commit()
     db.close()
 
