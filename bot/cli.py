@@ -6,13 +6,14 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import random
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.app import App, freeze_startup_heap, running, weekly_poster
 from bot.config import Settings
-from bot.core.ports import Adapter, StoreError
+from bot.core.ports import Adapter, AdapterStartError, StoreError
 from bot.domain.datafiles import DataFileError
 from bot.logs import setup_logging
 
@@ -119,31 +120,85 @@ async def _post_due(app: App, dry_run: bool) -> int:
     return 0
 
 
-async def _run(app: App) -> int:
+#: Seconds between start attempts of an adapter whose platform is unreachable: doubling from
+#: the first to the last, with jitter.
+START_BACKOFF = (1.0, 60.0)
+
+
+async def _keep_starting(adapter: Adapter, stop: asyncio.Event,
+                         started: Callable[[Adapter], None]) -> bool:
+    """Start ``adapter``; while its platform is unreachable, try again with backoff (one log
+    line each time), so the other adapters run meanwhile. False when it can't start at all
+    (a refused token: one line, no traceback) or ``stop`` was set first."""
+    delay = START_BACKOFF[0]
+    while not stop.is_set():
+        try:
+            await adapter.start()
+        except AdapterStartError as exc:
+            if not exc.retry:
+                log.error("%s: %s; not starting it", adapter.name, exc)
+                return False
+            wait = delay * (0.75 + random.random() / 2)  # noqa: S311 (jitter, not secrets)
+            log.warning("%s: %s; trying again in %.0f s", adapter.name, exc, wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=wait)
+            delay = min(delay * 2, START_BACKOFF[1])
+            continue
+        except Exception as exc:  # an unexpected failure: one line, the details at DEBUG
+            log.error("%s could not start: %s: %s", adapter.name, type(exc).__name__, exc)
+            log.debug("%s start failure", adapter.name, exc_info=True)
+            return False
+        started(adapter)
+        log.info("%s adapter running", adapter.name)
+        return True
+    return False
+
+
+async def _run(app: App, stop: asyncio.Event | None = None) -> int:
     adapters = platform_adapters(app)
     if not adapters:
         log.info("no platform token configured: starting the console")
         return await _console(app)
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    started: list[Adapter] = []
+    running_adapters: list[Adapter] = []
+    poster = weekly_poster(app, {})
+
+    def started(adapter: Adapter) -> None:
+        running_adapters.append(adapter)
+        poster.add_deliverer(adapter.deliverer)  # its weekly posts go out from now on
+
+    # Each adapter starts on its own: one platform down (or retrying) holds up no other.
+    starting = [asyncio.create_task(_keep_starting(a, stop, started), name=f"start-{a.name}")
+                for a in adapters]
+    scheduler: asyncio.Task[None] | None = None
     try:
-        for adapter in adapters:
-            await adapter.start()
-            started.append(adapter)
-            log.info("%s adapter running", adapter.name)
-        deliverers = {a.deliverer.platform: a.deliverer for a in started}
-        poster = weekly_poster(app, deliverers)
-        freeze_startup_heap()
-        scheduler = asyncio.create_task(poster.serve(stop), name="weekly-posts")
-        await stop.wait()
-        await scheduler
+        stopped = asyncio.create_task(stop.wait())
+        pending = set(starting)
+        while pending and not stop.is_set():
+            done, pending = await asyncio.wait(pending | {stopped},
+                                               return_when=asyncio.FIRST_COMPLETED)
+            pending.discard(stopped)
+            if scheduler is None and running_adapters:
+                freeze_startup_heap()
+                scheduler = asyncio.create_task(poster.serve(stop), name="weekly-posts")
+        if not stop.is_set() and not running_adapters:
+            log.error("no adapter could start; stopping")
+            stopped.cancel()
+            return 1
+        await stopped
         log.info("shutting down")
     finally:
-        for adapter in reversed(started):
+        stop.set()
+        for task in starting:
+            task.cancel()
+        await asyncio.gather(*starting, return_exceptions=True)
+        if scheduler is not None:
+            await scheduler
+        for adapter in reversed(running_adapters):
             try:
                 await adapter.stop()
             except Exception:
@@ -164,12 +219,26 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
         return await _console(app)
 
 
+def _one_line(exc: Exception) -> str:
+    """A settings error as one line: ``LOG_LEVEL: must be one of …`` (pydantic's own text
+    spans several lines and links to its docs)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        parts = []
+        for error in errors():
+            where = ".".join(str(p) for p in error.get("loc", ())).upper() or "settings"
+            parts.append(f"{where}: {error.get('msg', '')}")
+        if parts:
+            return "; ".join(parts)
+    return " ".join(str(exc).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
     except Exception as exc:  # pydantic ValidationError: say which setting, no traceback
-        print(f"creator-advisor: bad setting: {exc}", file=sys.stderr)
+        print(f"creator-advisor: bad setting: {_one_line(exc)}", file=sys.stderr)
         return 1
     if args.cmd == "rules":
         try:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -23,6 +24,13 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Reply templates.")
     strategies_dir: Path = Field(PROJECT_ROOT / "strategies", description="Rules and rates.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}, not {value[:20]!r}")
+        return value.strip().upper()
     rate_limit_burst: int = Field(10, ge=0, description="Commands a user may send at once.")
     rate_limit_per_minute: float = Field(30.0, gt=0, description="Sustained commands a minute.")
     weekly_grace_hours: float = Field(

@@ -48,7 +48,13 @@ from bot.adapters.discord_commands import (
 from bot.adapters.discord_replies import NO_MENTIONS, ActionView, Outgoing, to_messages
 from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
-from bot.core.ports import Deliverer, DeliveryResult, DeliveryStatus, Destination
+from bot.core.ports import (
+    AdapterStartError,
+    Deliverer,
+    DeliveryResult,
+    DeliveryStatus,
+    Destination,
+)
 from bot.core.registry import CommandSpec
 from bot.core.types import Action, Attachment, ChatKind, Platform, Reply, Request, Visibility
 from bot.render.formats import Format
@@ -82,6 +88,11 @@ class _Tree(app_commands.CommandTree[_Client]):
         await self.client.adapter.failed(interaction, error)
 
 
+class TokenRefused(AdapterStartError, discord.LoginFailure):
+    """Discord refused the token: an :class:`AdapterStartError` (one line, no retry) that is
+    still the ``LoginFailure`` discord.py callers know."""
+
+
 class DiscordAdapter:
     name = "discord"
     platform = "discord"  # as a Deliverer for the weekly posts
@@ -94,23 +105,31 @@ class DiscordAdapter:
         self.view_timeout = view_timeout  # under the 15 minutes an interaction token lives
         self.ready_timeout = ready_timeout
         # guild_ready_timeout: how long discord.py waits for more GUILD_CREATEs before ready.
-        self.client = _Client(self, guild_ready_timeout=guild_ready_timeout)
-        self.tree = _Tree(self.client)
-        for command in build_commands(app.registry, self._slash):
-            self.tree.add_command(command)
+        self._guild_ready_timeout = guild_ready_timeout
+        self._build_client()
         self.ready = asyncio.Event()
         self.synced = False  # whether this start sent the commands to Discord
         self._task: asyncio.Task[None] | None = None
         self._views: weakref.WeakSet[ActionView] = weakref.WeakSet()
         self._saved_urls: tuple[str, yarl.URL] | None = None
 
+    def _build_client(self) -> None:
+        self.client = _Client(self, guild_ready_timeout=self._guild_ready_timeout)
+        self.tree = _Tree(self.client)
+        for command in build_commands(self.app.registry, self._slash):
+            self.tree.add_command(command)
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Log in, sync the commands if needed, connect; return once the gateway is ready."""
+        """Log in, sync the commands if needed, connect; return once the gateway is ready.
+        Raises :class:`AdapterStartError` when Discord is unreachable (may be tried again:
+        a closed client is replaced by a new one) or refuses the token."""
         token = self.settings.discord_token
         if token is None or not token.get_secret_value():
             raise RuntimeError("DISCORD_TOKEN is not set")
+        if self.client.is_closed():  # a failed earlier start: discord.py can't reuse it
+            self._build_client()
         self._use_api_url()
         self._task = asyncio.create_task(self.client.start(token.get_secret_value()),
                                          name="discord-client")
@@ -124,9 +143,15 @@ class DiscordAdapter:
             failed = self._task.done() and not self._task.cancelled()
             error = self._task.exception() if failed else None
             await self.stop()
+            if isinstance(error, discord.LoginFailure):
+                raise TokenRefused("Discord refused the bot token: check DISCORD_TOKEN",
+                                   retry=False) from None
+            if isinstance(error, aiohttp.ClientError | OSError | discord.GatewayNotFound):
+                raise AdapterStartError(f"cannot reach Discord ({error})", retry=True) from None
             if error is not None:
                 raise error
-            raise TimeoutError(f"Discord was not ready within {self.ready_timeout:.0f} s")
+            raise AdapterStartError(f"Discord was not ready within {self.ready_timeout:.0f} s",
+                                    retry=True)
         self._task.add_done_callback(self._ended)
         log.info("discord: connected as %s with %d slash commands", self.client.user,
                  len(self.tree.get_commands()))

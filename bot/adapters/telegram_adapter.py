@@ -100,7 +100,7 @@ from bot.adapters.telegram_format import (
 )
 from bot.core.args import ArgError, parse_args, split_command
 from bot.core.dispatcher import error_reply
-from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
+from bot.core.ports import AdapterStartError, DeliveryResult, DeliveryStatus, Destination
 from bot.core.registry import ArgType, CommandSpec
 from bot.core.types import (
     Action,
@@ -363,8 +363,13 @@ class TelegramAdapter:
             with contextlib.suppress(Exception):
                 await self.stop()
             if isinstance(exc, InvalidToken):
-                raise RuntimeError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN "
-                                   "(and TELEGRAM_BASE_URL)") from None
+                raise AdapterStartError("Telegram refused the bot token: check "
+                                        "TELEGRAM_BOT_TOKEN (and TELEGRAM_BASE_URL)",
+                                        retry=False) from None
+            if isinstance(exc, NetworkError):  # TimedOut too: Telegram unreachable for now
+                host = urlsplit(self.settings.telegram_base_url).netloc
+                raise AdapterStartError(f"cannot reach the Telegram Bot API at {host} "
+                                        f"({exc})", retry=True) from None
             raise
 
     async def stop(self) -> None:

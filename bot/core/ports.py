@@ -246,6 +246,16 @@ class Deliverer(Protocol):
         ...
 
 
+class AdapterStartError(RuntimeError):
+    """An adapter could not start, in one sentence for the operator (no traceback). ``retry``:
+    the cause may pass (the platform unreachable: start again with backoff) or not (a token
+    the platform refused: fix the setting)."""
+
+    def __init__(self, message: str, *, retry: bool) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
 class Adapter(Protocol):
     """A running platform connection (Telegram, Discord). The console is driven directly."""
 

@@ -110,11 +110,17 @@ class WeeklyPoster:
         self._rng = rng or random.Random()
         # Shared with the adapters, which count their replies there: replies go first.
         self.paces = paces or Paces()
+        self._concurrency = concurrency
         self._slots = {p: asyncio.Semaphore(concurrency) for p in self.deliverers}
         self._paused_until: dict[str, float] = {}
         self._stopping = False
         # Claims older than this poster are a dead process's (one process per database).
         self._started_at = clock.now()
+
+    def add_deliverer(self, deliverer: Deliverer) -> None:
+        """Send this platform's posts from now on (its adapter came up after the poster)."""
+        self.deliverers[deliverer.platform] = deliverer
+        self._slots.setdefault(deliverer.platform, asyncio.Semaphore(self._concurrency))
 
     async def run_due(self, *, dry_run: bool = False) -> RunReport:
         """Send everything due now (bounded concurrency per platform)."""
