@@ -138,7 +138,7 @@ async def _keep_starting(adapter: Adapter, stop: asyncio.Event,
             if not exc.retry:
                 log.error("%s: %s; not starting it", adapter.name, exc)
                 return False
-            wait = delay * (0.75 + random.random() / 2)  # noqa: S311 (jitter, not secrets)
+            wait = delay * (0.75 + random.random() / 2)  # jitter, not a secret
             log.warning("%s: %s; trying again in %.0f s", adapter.name, exc, wait)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=wait)
@@ -179,7 +179,7 @@ async def _run(app: App, stop: asyncio.Event | None = None) -> int:
         stopped = asyncio.create_task(stop.wait())
         pending = set(starting)
         while pending and not stop.is_set():
-            done, pending = await asyncio.wait(pending | {stopped},
+            _, pending = await asyncio.wait(pending | {stopped},
                                                return_when=asyncio.FIRST_COMPLETED)
             pending.discard(stopped)
             if scheduler is None and running_adapters:

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,14 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])  # nobody listens there once closed
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 30) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
 
 
 def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -107,10 +116,8 @@ async def test_one_platform_down_at_start_does_not_hold_up_the_other(
         async with running(configured) as app:
             stop = asyncio.Event()
             task = asyncio.create_task(_run(app, stop))
-            async with asyncio.timeout(30):
-                while caplog.text.count("discord: cannot reach Discord") < 3 or \
-                        "telegram adapter running" not in caplog.text:
-                    await asyncio.sleep(0.05)
+            await until(lambda: caplog.text.count("discord: cannot reach Discord") >= 3
+                        and "telegram adapter running" in caplog.text)
             stop.set()
             assert await task == 0
     assert "Traceback" not in caplog.text
@@ -129,10 +136,8 @@ async def test_a_wrong_discord_token_is_one_line_and_the_other_adapter_runs(
             async with running(configured) as app:
                 stop = asyncio.Event()
                 task = asyncio.create_task(_run(app, stop))
-                async with asyncio.timeout(30):
-                    while "telegram adapter running" not in caplog.text or \
-                            "Discord refused the bot token" not in caplog.text:
-                        await asyncio.sleep(0.05)
+                await until(lambda: "telegram adapter running" in caplog.text
+                            and "Discord refused the bot token" in caplog.text)
                 stop.set()
                 assert await task == 0
     finally:
@@ -176,12 +181,9 @@ async def test_telegram_back_after_an_outage_at_start_is_picked_up(
         stop = asyncio.Event()
         task = asyncio.create_task(_run(app, stop))
         try:
-            async with asyncio.timeout(30):
-                while caplog.text.count("cannot reach the Telegram Bot API") < 2:
-                    await asyncio.sleep(0.05)
-                await fake.start()  # the network is back
-                while "telegram adapter running" not in caplog.text:
-                    await asyncio.sleep(0.05)
+            await until(lambda: caplog.text.count("cannot reach the Telegram Bot API") >= 2)
+            await fake.start()  # the network is back
+            await until(lambda: "telegram adapter running" in caplog.text)
         finally:
             stop.set()
             assert await task == 0
