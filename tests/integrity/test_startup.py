@@ -39,8 +39,8 @@ def _closed_port() -> int:
         return int(s.getsockname()[1])  # nobody listens there once closed
 
 
-async def until(predicate: Callable[[], bool], timeout: float = 30) -> None:
-    for _ in range(int(timeout / 0.05)):
+async def until(predicate: Callable[[], bool], seconds: float = 30) -> None:
+    for _ in range(int(seconds / 0.05)):
         if predicate():
             return
         await asyncio.sleep(0.05)
