@@ -13,6 +13,7 @@ import fcntl
 import functools
 import itertools
 import os
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -155,13 +156,15 @@ MAX_SNAPSHOTS = 10_000
 KEEP_RECENT = 2_000
 
 
-def _thinned(rows: Sequence[tuple[Any, ...]], limit: int = MAX_SNAPSHOTS,
-             recent: int = KEEP_RECENT) -> list[tuple[Any, ...]]:
+def _thinned(rows: Sequence[tuple[Any, ...]], limit: int | None = None,
+             recent: int | None = None) -> list[tuple[Any, ...]]:
     """Stored rows ``(user_id, taken_at, *metrics, given)`` in time order, bounded: when there
     are more than ``limit``, all but the ``recent`` newest keep only the last snapshot of
     each day, then of each ISO week, then of each month, until they fit (a kept row's
     ``given`` gains the fields typed in the rows it stands for; its values are already the
     latest of that period). If even monthly points don't fit, the oldest go."""
+    limit = MAX_SNAPSHOTS if limit is None else limit
+    recent = KEEP_RECENT if recent is None else recent
     if len(rows) <= limit:
         return list(rows)
     old, new = list(rows[:-recent]), list(rows[-recent:])
@@ -870,21 +873,35 @@ def _statements(sql: str) -> list[str]:
 
 def _explain(exc: BaseException, path: Path) -> str | None:
     """What an OS or SQLite error at start really means, in one sentence, for the cases an
-    operator must not mistake for a damaged file; ``None`` for anything else."""
+    operator must not mistake for a damaged file; ``None`` for anything else (a file that is
+    really not a database)."""
     code = getattr(exc, "errno", None)
+    name = str(getattr(exc, "sqlite_errorname", ""))  # e.g. SQLITE_IOERR_WRITE (Python 3.11+)
     text = str(exc).lower()
-    if code == errno.ENOSPC or "disk is full" in text:
+    if code == errno.ENOSPC or name.startswith("SQLITE_FULL") or "disk is full" in text \
+            or (name.startswith("SQLITE_IOERR") or "disk i/o error" in text) and _full(path):
         return f"the disk holding {path} is full; free some space and start again"
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text \
-            or "read-only" in text:
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or name.startswith("SQLITE_READONLY") \
+            or "readonly" in text or "read-only" in text:
         return (f"{path} or its folder is read-only for this user; the bot needs to write "
                 "the database and its -wal, -shm and .lock files there")
-    if "unable to open database file" in text:
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
         return (f"cannot open {path}: its folder is missing or not writable, or the file "
                 "is not a regular file")
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return (f"cannot read or write {path}: the disk reported an I/O error ({name or exc});"
+                " check the disk and its free space")
     if code is not None:
         return f"cannot use {path}: {os.strerror(code)}"
     return None
+
+
+def _full(path: Path) -> bool:
+    """Whether the file system holding ``path`` has (almost) no room left."""
+    try:
+        return shutil.disk_usage(path.parent if path.parent.exists() else ".").free < 256 * 1024
+    except OSError:
+        return False
 
 
 class InstanceLock:
@@ -967,7 +984,7 @@ async def _open_locked(path: Path, readers: int) -> SqliteStore:
     except sqlite3.DatabaseError as exc:
         for db in connections:
             await db.close()
-        if isinstance(exc, sqlite3.OperationalError) and (reason := _explain(exc, path)):
+        if reason := _explain(exc, path):
             raise StoreError(reason) from exc
         raise StoreError(
             f"{path} is not a Creator Advisor database ({exc}); move it away or point "

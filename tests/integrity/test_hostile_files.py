@@ -198,3 +198,20 @@ async def test_progress_runs_its_points_in_a_worker_thread(
     result = await console.ask("/progress income all")
     assert result.ok, result.text
     assert threads and threads[0] != threading.main_thread().name
+
+
+async def test_logging_past_the_bound_thins_old_snapshots(
+        app: App, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "MAX_SNAPSHOTS", 30)
+    monkeypatch.setattr(sqlite_store, "KEEP_RECENT", 10)
+    user = await app.store.ensure_user("console", "many", "many")
+    start = clock.now()
+    for n in range(40):  # four a day for ten days
+        await app.store.add_snapshot(user.id, {"followers": float(n)},
+                                     start + timedelta(hours=6 * n))
+    history = await app.store.history(user.id)
+    assert len(history) <= 30
+    assert [s.followers for s in history[-10:]] == [float(n) for n in range(30, 40)]
+    assert history[-1].followers == 39.0 and history[0].taken_at.date() == start.date()

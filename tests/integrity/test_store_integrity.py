@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -168,3 +170,49 @@ def test_start_up_errors_say_what_is_wrong() -> None:
     assert read_only is not None and "read-only" in read_only
     assert "read-only" in (_explain(OSError(30, "Read-only file system"), path) or "")
     assert "move it away" not in full + read_only
+
+
+def test_a_disk_io_error_on_a_full_disk_is_not_called_a_damaged_file(tmp_path: Path) -> None:
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"  # type: ignore[attr-defined]
+    explained = _explain(error, tmp_path / "bot.db")
+    assert explained is not None and "I/O error (SQLITE_IOERR_SHMSIZE)" in explained
+    assert "move it away" not in explained
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs (root only; skipped elsewhere), unmounted afterwards."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def _ask(disk: Path, line: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DISCORD_"))}
+    env.update(DATABASE_URL=f"sqlite:///{disk / 'bot.db'}", DATA_DIR=str(disk / "d"))
+    return subprocess.run([sys.executable, "-m", "bot", "ask", line], capture_output=True,
+                          text=True, env=env, timeout=60, check=False,
+                          cwd=Path(__file__).resolve().parents[2])
+
+
+def test_full_disk_and_read_only_folder_at_start_are_said_as_such(small_disk: Path) -> None:
+    assert _ask(small_disk, "/log followers=1k").returncode == 0
+    with (small_disk / "fill").open("wb") as fill:
+        with contextlib.suppress(OSError):
+            fill.write(b"\0" * 4_000_000)
+    full = _ask(small_disk, "/stats")
+    assert full.returncode == 1 and "Traceback" not in full.stderr
+    assert "is full; free some space" in full.stderr and "move it away" not in full.stderr
+    (small_disk / "fill").unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    read_only = _ask(small_disk, "/stats")
+    assert read_only.returncode == 1 and "read-only" in read_only.stderr
+    assert "move it away" not in read_only.stderr
