@@ -879,7 +879,7 @@ def _explain(exc: BaseException, path: Path) -> str | None:
     name = str(getattr(exc, "sqlite_errorname", ""))  # e.g. SQLITE_IOERR_WRITE (Python 3.11+)
     text = str(exc).lower()
     if code == errno.ENOSPC or name.startswith("SQLITE_FULL") or "disk is full" in text \
-            or (name.startswith("SQLITE_IOERR") or "disk i/o error" in text) and _full(path):
+            or ((name.startswith("SQLITE_IOERR") or "disk i/o error" in text) and _full(path)):
         return f"the disk holding {path} is full; free some space and start again"
     if code in (errno.EROFS, errno.EACCES, errno.EPERM) or name.startswith("SQLITE_READONLY") \
             or "readonly" in text or "read-only" in text:

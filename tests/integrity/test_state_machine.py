@@ -145,7 +145,7 @@ class AccountsMachine(RuleBasedStateMachine):
             for table, column in (("users", "id"), ("snapshots", "user_id"),
                                   ("user_settings", "user_id"), ("goals", "user_id"),
                                   ("subscriptions", "user_id"), ("posted_tips", "user_id")):
-                found = db.execute(f"SELECT count(*) FROM {table} "  # noqa: S608
+                found = db.execute(f"SELECT count(*) FROM {table} "
                                    f"WHERE {column} IN ({marks})", ids).fetchone()[0]
                 assert found == 0, (table, found)
         finally:

@@ -205,9 +205,8 @@ def _ask(disk: Path, line: str) -> subprocess.CompletedProcess[str]:
 
 def test_full_disk_and_read_only_folder_at_start_are_said_as_such(small_disk: Path) -> None:
     assert _ask(small_disk, "/log followers=1k").returncode == 0
-    with (small_disk / "fill").open("wb") as fill:
-        with contextlib.suppress(OSError):
-            fill.write(b"\0" * 4_000_000)
+    with (small_disk / "fill").open("wb") as fill, contextlib.suppress(OSError):
+        fill.write(b"\0" * 4_000_000)
     full = _ask(small_disk, "/stats")
     assert full.returncode == 1 and "Traceback" not in full.stderr
     assert "is full; free some space" in full.stderr and "move it away" not in full.stderr
