@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -185,11 +185,14 @@ class Store(Protocol):
         """Settle a claim: "sent", "failed", "skipped" or "unknown" (may have been sent)."""
         ...
 
-    async def settle_stale_claims(self, before: datetime) -> tuple[int, list[Delivery]]:
-        """Claims still "sending" that were created before ``before`` (their process died or
-        lost them): those never attempted are deleted, so the post is due again; those
-        attempted become "unknown" (never resent). Returns (claims released, claims marked
-        unknown, each returned once: it is no longer "sending" afterwards)."""
+    async def settle_stale_claims(
+        self, before: datetime, in_flight: Collection[int] = ()
+    ) -> tuple[int, list[Delivery]]:
+        """Claims still "sending" that were created before ``before`` and are not
+        ``in_flight`` (their process died or lost them): those never attempted are deleted,
+        so the post is due again; those attempted become "unknown" (never resent). Returns
+        (claims released, claims marked unknown, each returned once: it is no longer
+        "sending" afterwards)."""
         ...
 
     async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:

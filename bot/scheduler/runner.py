@@ -114,8 +114,10 @@ class WeeklyPoster:
         self._slots = {p: asyncio.Semaphore(concurrency) for p in self.deliverers}
         self._paused_until: dict[str, float] = {}
         self._stopping = False
-        # Claims older than this poster are a dead process's (one process per database).
+        # Claims older than this poster are a dead process's (one process per database); of
+        # this process's own, only those no task holds any more (a cancelled task) are stale.
         self._started_at = clock.now()
+        self._in_flight: set[int] = set()
 
     def add_deliverer(self, deliverer: Deliverer) -> None:
         """Send this platform's posts from now on (its adapter came up after the poster)."""
@@ -128,7 +130,7 @@ class WeeklyPoster:
         report = RunReport()
         if not dry_run:
             released, unknown = await self.store.settle_stale_claims(
-                max(now - LEASE, self._started_at))
+                max(now - LEASE, self._started_at), self._in_flight)
             for delivery in unknown:  # settled, so each is reported once, never again
                 log.warning("weekly post %s (subscription %s, %s) was being sent when the bot "
                             "stopped: it may or may not have arrived; not resending it",
@@ -176,6 +178,9 @@ class WeeklyPoster:
             log.exception("weekly post to %s %s (subscription %s) failed", sub.platform,
                           sub.chat_id, sub.id)
             await self._record_failure(sub, now, state, f"{type(exc).__name__}: {exc}")
+        finally:
+            if state.claim is not None:
+                self._in_flight.discard(state.claim)
 
     async def _record_failure(self, sub: Subscription, now: datetime, state: _PostState,
                               detail: str) -> None:
@@ -220,6 +225,8 @@ class WeeklyPoster:
             # posts that are in flight (reported as stale, never resent).
             claim = state.claim = await self.store.claim_delivery(
                 sub.id, due.week, composed.rule_id, now)
+            if claim is not None:
+                self._in_flight.add(claim)
             if claim is None:
                 state.week = None  # this destination's week is done: nothing to record
                 report.already_done += 1
@@ -244,6 +251,7 @@ class WeeklyPoster:
             await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
             report.failed += 1
             log.warning("weekly post to %s %s failed: %s", sub.platform, sub.chat_id, detail)
+        self._in_flight.discard(claim)
         state.claim = None  # settled
         await self.store.set_next_run(sub.id, following)
 

@@ -12,10 +12,11 @@ import errno
 import fcntl
 import functools
 import itertools
+import json
 import os
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time
 from importlib import resources
@@ -771,17 +772,22 @@ class SqliteStore:
                  _iso(now) if status == "sent" else None, delivery_id),
             )
 
-    async def settle_stale_claims(self, before: datetime) -> tuple[int, list[Delivery]]:
+    async def settle_stale_claims(
+        self, before: datetime, in_flight: Collection[int] = ()
+    ) -> tuple[int, list[Delivery]]:
+        keep = json.dumps(sorted(in_flight))
+        stale = ("status = 'sending' AND created_at < ?"
+                 " AND id NOT IN (SELECT value FROM json_each(?))")
         async with self._write() as db:
             async with db.execute(
-                "DELETE FROM posted_tips WHERE status = 'sending' AND attempted_at IS NULL"
-                " AND created_at < ?", (_iso(before),),
+                "DELETE FROM posted_tips WHERE attempted_at IS NULL AND " + stale,  # noqa: S608
+                (_iso(before), keep),
             ) as cur:
                 released = max(cur.rowcount, 0)
             async with db.execute(
-                "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"
+                "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"  # noqa: S608
                 " sending: it may or may not have arrived, and is not sent again'"
-                " WHERE status = 'sending' AND created_at < ? RETURNING *", (_iso(before),),
+                " WHERE " + stale + " RETURNING *", (_iso(before), keep),
             ) as cur:
                 unknown = [_delivery(r) for r in await cur.fetchall()]
         return released, sorted(unknown, key=lambda d: d.id)

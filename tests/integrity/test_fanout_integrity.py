@@ -212,3 +212,33 @@ async def test_one_post_per_destination_and_iso_week_whatever_admins_change(
     assert rec.chats() == ["-100"]
     clock.current = MONDAY_10 + timedelta(days=7, hours=1, minutes=1)
     assert (await p.run_due()).sent == 1  # next week as usual
+
+
+async def test_a_claim_still_in_flight_is_not_settled_by_the_lease(
+        store: Store, db_path: Path) -> None:
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    await subscribe(store, "slow", now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    release = asyncio.Event()
+
+    class Slow(RecordingDeliverer):
+        async def deliver(self, destination: Destination, reply: Reply,
+                          key: str) -> DeliveryResult:
+            self.reached = True
+            await release.wait()  # a 429 pause far longer than the lease, say
+            return await super().deliver(destination, reply, key)
+
+    rec = Slow()
+    rec.reached = False
+    poster = WeeklyPoster(store, clock, {"telegram": rec}, compose, sleep=no_sleep)
+    first = asyncio.create_task(poster.run_due())
+    for _ in range(200):
+        if rec.reached:
+            break
+        await asyncio.sleep(0.01)
+    clock.advance(minutes=30)
+    meanwhile = await poster.run_due()
+    assert meanwhile.stale == [] and meanwhile.released == 0 and meanwhile.sent == 0
+    release.set()
+    assert (await first).sent == 1
+    assert rec.chats() == ["slow"] and statuses(db_path) == {"sent": 1}
