@@ -39,7 +39,8 @@ def quote(cell: str, limit: int = 20) -> str:
 
 def listed(names: Sequence[str]) -> str:
     """Names for a message: each quoted short, at most :data:`MAX_LISTED`, then "and N more"."""
-    shown = ", ".join(n if len(n) <= 20 else f"{n[:20]}…" for n in names[:MAX_LISTED])
+    shown = ", ".join((n if len(n) <= 20 else f"{n[:20]}…") or "(blank)"
+                      for n in names[:MAX_LISTED])
     return shown if len(names) <= MAX_LISTED else f"{shown} and {len(names) - MAX_LISTED} more"
 
 
