@@ -1,8 +1,8 @@
 """The weekly-post loop: find what is due, claim it in the outbox, send it paced, record it.
 
 Guarantees (see README, "Weekly posts"):
-- a post is claimed in the outbox with a unique (subscription, week) key *before* sending, so a
-  restart never posts the same week twice;
+- a post is claimed in the outbox with a unique (destination, ISO week) key *before* sending,
+  so a restart never posts the same week twice;
 - the claim says "sending" until the platform answers, then "sent". It has a lease: a claim
   left "sending" by a crash (or older than ``LEASE``) whose send was never attempted is
   released, so the post is due again; one whose send may have happened becomes "unknown" once,
