@@ -136,28 +136,41 @@ def decode(data: bytes) -> str:
     return text
 
 
+def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
+    """The rows of a CSV text, the one way every importer reads CSV.
+
+    The header names the columns (no separators inside names), so the separator used there is
+    the file's: comma, semicolon (spreadsheets in many locales) or tab. Quoting is the standard
+    one spreadsheets write. Lines may end in \\n, \\r\\n or a lone \\r (an old "CSV
+    (Macintosh)" export): ``newline=""`` lets the csv module take all three, and line breaks
+    inside quoted cells.
+
+    Raises :class:`ImportError_` with one sentence naming the line (never quoting the cell)
+    for a cell over the csv module's limit (131,072 characters) or broken quoting, and for
+    more than ``max_rows`` rows."""
+    first_line = _LINE_END.split(text.lstrip(), maxsplit=1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if max_rows is not None and len(rows) > max_rows:
+                raise ImportError_(f"The file has more than {max_rows - 1:,} rows.")
+    except csv.Error as exc:
+        reason = ("a cell is far too long for a metrics file" if "field limit" in str(exc)
+                  else "the quoting is broken (an opening \" without its closing one)")
+        raise ImportError_(f"Line {reader.line_num}: {reason}; is this the right file?") from None
+    return rows
+
+
 def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
     """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows."""
     text = decode(data)
     if not text or text.isspace():
         raise ImportError_("The file is empty.")
-    # The header names the columns (no separators inside names), so the separator used there
-    # is the file's: comma, semicolon (spreadsheets in many locales) or tab. Quoting is the
-    # standard one spreadsheets write.
-    # Lines may end in \n, \r\n or a lone \r (an old "CSV (Macintosh)" export): newline=""
-    # lets the csv module take all three, and line breaks inside quoted cells.
-    first_line = _LINE_END.split(text.lstrip(), maxsplit=1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-    try:
-        header = next(reader, [])
-        body = list(reader)
-    except csv.Error as exc:
-        # The csv module's own limit on a cell (131,072 characters), or a stray quote at the
-        # end of the file: one sentence naming the line, never the cell.
-        reason = ("a cell is far too long for a metrics file" if "field limit" in str(exc)
-                  else "the quoting is broken (an opening \" without its closing one)")
-        raise ImportError_(f"Line {reader.line_num}: {reason}; is this the right file?") from None
+    rows = csv_rows(text)
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
     names = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
     if "date" not in names:
         raise ImportError_("The first row must name the columns, with a 'date' column, e.g. "

@@ -8,14 +8,21 @@ past its declared size), so a zip bomb costs no memory.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
-from bot.core.csv_import import MAX_BYTES, MAX_ROWS, ImportError_, ImportPlan, decode, parse_csv
+from bot.core.csv_import import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportError_,
+    ImportPlan,
+    csv_rows,
+    decode,
+    parse_csv,
+)
 from bot.domain.studio import (
     Layout,
     StudioError,
@@ -97,17 +104,7 @@ def _names_a_date(header: Sequence[str]) -> bool:
 def _csv_rows(text: str) -> list[list[str]]:
     if not text or text.isspace():
         raise ImportError_("The file is empty.")
-    first_line = text.lstrip().split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    rows: list[list[str]] = []
-    try:
-        for row in csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter):
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportError_(f"The file has more than {MAX_ROWS:,} rows.")
-    except csv.Error as exc:
-        raise ImportError_(f"Line {len(rows) + 1} is not valid CSV ({exc}).") from None
-    return rows
+    return csv_rows(text, max_rows=MAX_ROWS + 1)  # the header and MAX_ROWS rows
 
 
 def _read_rows(studio: StudioImport, rows: list[list[str]], name: str, locale: str) -> None:

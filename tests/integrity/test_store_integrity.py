@@ -215,3 +215,49 @@ def test_full_disk_and_read_only_folder_at_start_are_said_as_such(small_disk: Pa
     read_only = _ask(small_disk, "/stats")
     assert read_only.returncode == 1 and "read-only" in read_only.stderr
     assert "move it away" not in read_only.stderr
+
+
+async def test_the_rebuild_keeps_every_row_of_every_table_that_points_at_users(
+        tmp_path: Path) -> None:
+    """A database as the version before 0014 left it, with a row in each table that names a
+    user (whatever migrations added them): the users rebuild runs with foreign keys off, so
+    none of them is cascade-deleted."""
+    from bot.store.sqlite import _migrations
+
+    path = tmp_path / "before.db"
+    _version_1(path)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    for version, _name, sql in _migrations():
+        if 1 < version < 14:
+            for statement in _statements(sql):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version}")
+    tables = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:  # a row of user 1 in each table that has none yet, where it fits
+        columns = list(db.execute(f"PRAGMA table_info({table})"))
+        if db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] or not any(
+                c[1] == "user_id" for c in columns):
+            continue
+        values = [1 if c[1] == "user_id" else 0 if c[2] in ("INTEGER", "REAL") else AT
+                  for c in columns]
+        with contextlib.suppress(sqlite3.IntegrityError):  # a CHECK this guess doesn't meet
+            db.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values))})", values)
+    counts_before = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    referencing = [t for t in tables
+                   if any(r[2] == "users" for r in db.execute(f"PRAGMA foreign_key_list({t})"))]
+    db.commit()
+    db.close()
+    assert {"snapshots", "user_settings", "subscriptions", "goals"} <= set(referencing)
+    assert all(counts_before[t] for t in ("snapshots", "user_settings", "goals"))
+    store = await open_store(f"sqlite:///{path}")
+    await store.close()
+    db = sqlite3.connect(path)
+    try:
+        for table, count in counts_before.items():
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == count, table
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute("PRAGMA user_version").fetchone()[0] >= 14
+    finally:
+        db.close()
