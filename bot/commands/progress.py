@@ -20,7 +20,7 @@ from bot.domain.engine import recommend
 from bot.domain.estimator import estimate
 from bot.domain.facts import compute_facts
 from bot.domain.metrics import METRIC_BY_NAME, METRICS, MetricSnapshot, compute_kpis, format_metric
-from bot.domain.numbers import compact, money
+from bot.domain.numbers import compact, money, pct
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
 from bot.domain.rates import RateTables
@@ -176,7 +176,9 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "reached": p.reached,
         "eta": None if p.eta is None else p.eta.date().isoformat(),
         "weekly": None if p.weekly_growth is None else
-        ("+" if p.weekly_growth >= 0 else "−") + show(abs(p.weekly_growth)),
+        ("+" if p.weekly_growth >= 0 else "−") + (
+            pct(abs(p.weekly_rate)) if p.weekly_rate is not None else show(abs(p.weekly_growth))),
+        "falling": p.weekly_growth is not None and p.weekly_growth < 0,
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,
@@ -328,7 +330,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         # Off the event loop, like the store's side of the import: a big file waits for no one.
         plan = await asyncio.to_thread(
             lambda: read_upload(data, filename, now=now, downloaded=downloaded or today,
-                                downloaded_given=downloaded is not None,
+                                downloaded_given=downloaded is not None, today=today,
                                 locale=ctx.request.locale))
     except ImportError_ as exc:
         return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
@@ -337,13 +339,16 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if plan.errors:
         return Reply("import_refused", {"message": "Nothing was imported.",
                                         "errors": plan.errors}, is_error=True)
+    imported = await ctx.store.imported_days(ctx.user.id)
+    replaces = len({t.date() for t, _ in plan.rows} & imported)
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:
             actions = (Action("Import", f"/import {source} confirm", "primary"),)
         return Reply("import_preview", {"plan": _plan_view(plan), "source": source,
+                                        "replaces": replaces,
                                         "console": bool(actions),
                                         "platform": str(ctx.request.platform)},
                      actions=actions)
     written = await ctx.store.import_snapshots(ctx.user.id, plan.rows)
-    return Reply("imported", {"rows": written, "plan": _plan_view(plan)})
+    return Reply("imported", {"rows": written, "plan": _plan_view(plan), "replaces": replaces})

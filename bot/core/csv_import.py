@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from bot.core.args import ArgError, parse_number
 from bot.core.registry import ArgSpec, ArgType, metric_args
@@ -22,6 +22,9 @@ from bot.core.registry import ArgSpec, ArgType, metric_args
 MAX_ROWS = 5_000
 MAX_BYTES = 2_000_000
 MAX_ERRORS = 20
+#: The earliest date a row may have: TikTok Studio's analytics don't go back further, and
+#: earlier dates are typos (2106 for 2016, a day-month swap).
+EARLIEST = datetime(2016, 1, 1, tzinfo=UTC)
 
 
 class ImportError_(ValueError):
@@ -92,8 +95,12 @@ def decode(data: bytes) -> str:
     return text
 
 
-def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
-    """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows."""
+def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> ImportPlan:
+    """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows.
+
+    ``today`` is the creator's date (in their time zone; default ``now``'s UTC date): a row
+    dated after it, or before :data:`EARLIEST`, is a bad row.
+    """
     text = decode(data)
     if not text or text.isspace():
         raise ImportError_("The file is empty.")
@@ -115,7 +122,7 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
                            f"{', '.join(s for s in specs if s == specs[s].name)}.")
     plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
     body = list(reader)
-    latest_allowed = now + timedelta(days=1)
+    latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
         plan.rows, plan.duplicates = fast
@@ -181,7 +188,7 @@ def _fast_rows(
                for day, values in sorted(by_day.items())]
     except ValueError:  # 2026-02-30
         return None
-    if out[-1][0] > latest_allowed:
+    if out[-1][0] > latest_allowed or out[0][0] < EARLIEST:
         return None
     return out, len(body) - len(out)
 
@@ -217,6 +224,9 @@ def _careful_rows(
             problem = f"line {line_no}: the date is missing"
         elif problem is None and when is not None and when > latest_allowed:
             problem = f"line {line_no}: {when.date()} is in the future"
+        elif problem is None and when is not None and when < EARLIEST:
+            problem = (f"line {line_no}: {when.date()} is before {EARLIEST.date()}, earlier "
+                       "than any TikTok analytics; check the year")
         elif problem is None and not values:
             problem = f"line {line_no}: no values"
         if problem is not None:
