@@ -17,7 +17,6 @@ from typing import Final
 from bot.domain.metrics import (
     PERIOD_DAYS,
     MetricSnapshot,
-    compute_kpis,
     interactions,
     videos_in_period,
 )
