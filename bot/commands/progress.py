@@ -117,13 +117,19 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "period": period})
     goals = {g.metric: g for g in await ctx.store.goals(ctx.user.id)}
     lines = []
-    if metric in goals:
-        lines.append((f"goal {compact(goals[metric].target)}", goals[metric].target))
+    if metric == "income" and "income" in goals:  # stored in USD, drawn in the chart's
+        rates = ctx.services.rates
+        currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+        target = rates.currencies.from_usd(goals["income"].target, currency)
+        lines.append((f"your goal: {money(target, currency)} a month", target))
+    elif metric in goals:
+        lines.append((f"your goal: {compact(goals[metric].target)}", goals[metric].target))
     unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
     if unlock is not None:
-        lines.append((f"{unlock[0]} {compact(unlock[1])}", unlock[1]))
+        lines.append((f"{unlock[0]} unlocks at {compact(unlock[1])} {metric}", unlock[1]))
     spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
-                     percent=metric == "engagement", lines=lines)
+                     percent=metric == "engagement", lines=lines,
+                     currency=settings.currency if metric == "income" else None)
     png = await asyncio.to_thread(render_png, spec)
     first, last = points[0][1], points[-1][1]
     def shown(v: float) -> str:
@@ -311,7 +317,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             data = await asyncio.to_thread(lambda: path.expanduser().read_bytes())
         except OSError as exc:
             raise ArgError(f"I can't read {path}: {exc.strerror or exc}.", arg="path") from exc
-        source = f"path={args['path']}"
+        shown = str(args["path"])
+        source = f'path="{shown}"' if any(c.isspace() for c in shown) else f"path={shown}"
         filename = path.name
     else:
         for attachment in ctx.request.attachments:
