@@ -146,3 +146,24 @@ def test_ctrl_c_at_the_prompt_leaves_cleanly(tmp_path: Path) -> None:
     out, err = chat.communicate(timeout=30)  # stdin still open: a hanging read would block
     assert "Followers: 3k" in out and "Bye!" in out, out + err
     assert "Traceback" not in err, err
+
+
+def test_post_due_renders_an_income_goal(tmp_path: Path) -> None:
+    """``post-due`` crashed with KeyError 'income' for a user with an income goal."""
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    extra = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "DATA_DIR": str(tmp_path / "d")}
+    due_at = datetime.now(UTC) - timedelta(minutes=30)
+    day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][due_at.weekday()]
+    for line in ("/settings currency=EUR", "/log followers=12k views=150k likes=9k",
+                 "/goal income=500", f"/subscribe day={day} time={due_at:%H:%M} timezone=UTC"):
+        done = _cli(tmp_path, "ask", "--user", "zoe", line, env_extra=extra)
+        assert done.returncode == 0, (line, done.stdout, done.stderr)
+    db = sqlite3.connect(tmp_path / "cli.db")
+    with db:
+        db.execute("UPDATE subscriptions SET next_run_at = ?", (due_at.isoformat(),))
+    db.close()
+    sent = _cli(tmp_path, "post-due", env_extra=extra)
+    assert sent.returncode == 0, sent.stderr
+    assert "goal monthly income €500" in sent.stdout and "sent 1" in sent.stdout, sent.stdout
