@@ -185,6 +185,9 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         ("+" if p.weekly_growth >= 0 else "−") + (
             pct(abs(p.weekly_rate)) if p.weekly_rate is not None else show(abs(p.weekly_growth))),
         "falling": p.weekly_growth is not None and p.weekly_growth < 0,
+        "basis": None if p.trend is None or not points else
+        f"{p.trend.points} logs over "
+        f"{round((max(t for t, _ in points) - p.trend.origin).total_seconds() / 86_400)} days",
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,

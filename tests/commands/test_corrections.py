@@ -3,8 +3,9 @@ honest trends and idempotent imports, through the console adapter on a real SQLi
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.adapters.console import ConsoleAdapter
@@ -165,25 +166,24 @@ async def test_goal_date_agrees_with_the_quoted_pace(console: ConsoleAdapter,
         await console.ask(f"/log followers={round(1000 * 1.055 ** i)}")
         clock.advance(days=7)
     goal = await console.ask("/goal followers=7.7k")
-    m = re.search(r"\(\+([\d.]+)% a week\) you get there around (\d{4}-\d\d-\d\d)", goal.text)
+    m = re.search(r"\(\+([\d.]+)% a week, from 8 logs over 49 days\) you get there around "
+                  r"(\d{4}-\d\d-\d\d)", goal.text)
     assert m, goal.text
     assert m.group(1) == "5.5"
-    # From 1,455 at +5.5% a week, 7.7k is ln(7700/1455)/ln(1.055) ≈ 31 weeks after the last log.
-    last_log = clock.now() - timedelta(days=7)
-    assert m.group(2) == (last_log + timedelta(weeks=31.1)).date().isoformat() or \
-        abs((last_log + timedelta(weeks=31.1)).date().toordinal()
-            - __import__("datetime").date.fromisoformat(m.group(2)).toordinal()) <= 2
+    # From 1,455 at +5.5% a week, 7.7k is ln(7700/1455)/ln(1.055) weeks after the last log.
+    weeks = math.log(7700 / 1455) / math.log(1.055)
+    expected = (clock.now() - timedelta(days=7) + timedelta(weeks=weeks)).date()
+    assert abs(date.fromisoformat(m.group(2)).toordinal() - expected.toordinal()) <= 2
 
 
 async def test_linear_goal_date_agrees_with_the_weekly_amount(
         console: ConsoleAdapter, clock: FakeClock) -> None:
-    from datetime import date
-
     for i in range(6):
         await console.ask(f"/log followers={1000 + 131 * i}")
         clock.advance(days=7)
     goal = await console.ask("/goal followers=7.7k")
-    m = re.search(r"\(\+(\d+) a week\) you get there around (\d{4}-\d\d-\d\d)", goal.text)
+    m = re.search(r"\(\+(\d+) a week, from 6 logs over 35 days\) you get there around "
+                  r"(\d{4}-\d\d-\d\d)", goal.text)
     assert m, goal.text
     assert m.group(1) == "131"
     weeks = (7700 - 1655) / 131
@@ -208,8 +208,6 @@ async def test_falling_followers_have_their_own_words(console: ConsoleAdapter,
 
 async def test_stats_counts_every_stored_snapshot(console: ConsoleAdapter,
                                                   tmp_path: Path) -> None:
-    from datetime import date
-
     rows = [f"{date(2026, 1, 1) + timedelta(days=i)},{1000 + i}" for i in range(200)]
     csv = tmp_path / "year.csv"
     csv.write_text("date,followers\n" + "\n".join(rows) + "\n")
