@@ -11,7 +11,7 @@ from typing import Any
 from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
-from bot.core.csv_import import ImportError_, ImportPlan
+from bot.core.csv_import import EARLIEST, ImportError_, ImportPlan
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
@@ -105,7 +105,9 @@ def income_series(history: list[MetricSnapshot], settings: UserSettings,
 async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     metric, period = str(args["metric"]), str(args["period"])
     span = PERIODS[period]
-    since = None if span is None else ctx.clock.now() - span
+    # "all" starts at the earliest date an import accepts: rows stored before that rule
+    # (year 1, 1900) would otherwise draw a century of nothing, or no chart at all.
+    since = EARLIEST if span is None else ctx.clock.now() - span
     history = await ctx.store.history(ctx.user.id, since=since)
     settings = await ctx.store.get_settings(ctx.user.id)
     if metric == "income":

@@ -303,6 +303,21 @@ async def test_import_refuses_future_dates_in_the_users_time_zone(
     assert "I don't have any numbers" in (await console.ask("/stats")).text
 
 
+async def test_progress_all_ignores_rows_stored_before_2016(console: ConsoleAdapter,
+                                                           app: App) -> None:
+    """Rows dated before 2016 (accepted by earlier versions) crashed /progress … all."""
+    from datetime import UTC, datetime
+
+    await console.ask("/log followers=1k")
+    user = await app.store.find_user("console", "alice")
+    assert user is not None
+    await app.store.import_snapshots(user.id, [
+        (datetime(1, 1, 1, 12, tzinfo=UTC), {"followers": 10.0}),
+        (datetime(2016, 3, 1, 12, tzinfo=UTC), {"followers": 20.0})])
+    chart = await console.ask("/progress followers all")
+    assert chart.ok and "20 → 1k" in chart.text, chart.text
+
+
 # -- what-ifs -----------------------------------------------------------------------------------
 
 
