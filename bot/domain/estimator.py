@@ -17,8 +17,10 @@ from typing import Final
 from bot.domain.metrics import (
     PERIOD_DAYS,
     MetricSnapshot,
+    compute_kpis,
     interactions,
     videos_in_period,
+    views_in_period,
 )
 from bot.domain.numbers import compact, duration, grouped, pct
 from bot.domain.profile import UserSettings
@@ -153,31 +155,24 @@ def _eligibility(reqs: list[Requirement]) -> bool | None:
 
 
 def _views(s: MetricSnapshot) -> tuple[float | None, str | None]:
-    """30-day views, typed or derived from average views × videos in the period."""
-    if s.views is not None:
-        return s.views, None
+    """30-day views (typed or derived, :func:`views_in_period`) and how they were derived."""
+    views = views_in_period(s)
+    if views is None or s.views is not None:
+        return views, None
     vids = videos_in_period(s)
-    if s.avg_views is not None and vids is not None:
-        derived = s.avg_views * vids
-        return derived, (f"30-day views estimated as {compact(s.avg_views)} average views × "
-                         f"{vids:.0f} videos")
-    return None, None
+    return views, (f"30-day views estimated as {compact(s.avg_views)} average views × "
+                   f"{vids or 0:.0f} videos")
 
 
 def views_30d(s: MetricSnapshot) -> float | None:
-    """30-day views, typed or derived from average views × videos in the period (the one place
-    that decides which views engagement and the routes use)."""
-    return _views(s)[0]
+    """30-day views, typed or derived (:func:`bot.domain.metrics.views_in_period`)."""
+    return views_in_period(s)
 
 
 def engagement_rate(s: MetricSnapshot) -> float | None:
     """Engagement rate by views, (likes + comments + shares) ÷ 30-day views, where the views
-    may be derived (:func:`views_30d`); None when unknown."""
-    inter = interactions(s)
-    views = views_30d(s)
-    if inter is None or not views:
-        return None
-    return inter / views
+    may be derived; None when unknown (the KPI of :func:`bot.domain.metrics.compute_kpis`)."""
+    return compute_kpis(s).engagement_rate_views
 
 
 def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSnapshot, str]:

@@ -193,6 +193,17 @@ def videos_in_period(s: MetricSnapshot) -> float | None:
     return None
 
 
+def views_in_period(s: MetricSnapshot) -> float | None:
+    """30-day views: as typed, else derived as average views × videos in the period (the one
+    place that decides which views engagement and the estimator use)."""
+    if s.views is not None:
+        return s.views
+    vids = videos_in_period(s)
+    if s.avg_views is not None and vids is not None:
+        return s.avg_views * vids
+    return None
+
+
 #: The shortest span a change may be measured over: two logs less than a day apart are a
 #: correction, not growth, and give no "since your previous log", pace or projection.
 MIN_SPAN_DAYS: Final = 1.0
@@ -248,14 +259,15 @@ def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None)
     """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth."""
     inter = interactions(s)
     vids = videos_in_period(s)
+    views = views_in_period(s)  # derived views count too
     per_post = _div(inter, vids)
     return Kpis(
-        engagement_rate_views=_div(inter, s.views),
+        engagement_rate_views=_div(inter, views),
         engagement_rate_followers=_div(per_post, s.followers),
-        likes_per_view=_div(s.likes, s.views),
-        comments_per_view=_div(s.comments, s.views),
-        shares_per_view=_div(s.shares, s.views),
-        saves_per_view=_div(s.saves, s.views),
+        likes_per_view=_div(s.likes, views),
+        comments_per_view=_div(s.comments, views),
+        shares_per_view=_div(s.shares, views),
+        saves_per_view=_div(s.saves, views),
         videos_in_period=vids,
         follower_growth=growth(history or [], "followers"),
     )

@@ -342,3 +342,5 @@ async def test_derived_views_count_for_engagement(console: ConsoleAdapter) -> No
     result = await console.ask("/estimate")
     assert "engagement unknown" not in result.text
     assert "your engagement is" in result.text
+    stats = await console.ask("/stats")  # 5k average views × 30 videos: 150k views
+    assert "Engagement by views: 2.7%" in stats.text, stats.text
