@@ -92,7 +92,10 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("undo_nothing", {"date": None if day is None else day.isoformat(),
                                       "any": await ctx.store.count_snapshots(ctx.user.id)})
     if not args.get("confirm"):
+        restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id,
+                                                                         entries[0].action)
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
+                                      "restores": restores,
                                       "command": f"{command_line} confirm"},
                      actions=(Action("Remove it", f"{command_line} confirm", "danger"),
                               Action("Keep it", "/undo cancel")))

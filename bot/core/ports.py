@@ -124,6 +124,10 @@ class Store(Protocol):
         """The snapshots the most recent /log or import wrote (empty: nothing stored)."""
         ...
 
+    async def replaced_by(self, user_id: int, action: int) -> int:
+        """How many earlier imported snapshots ``action`` replaced (undoing it restores them)."""
+        ...
+
     async def undo_action(self, user_id: int, action: int) -> int:
         """Remove what ``action`` wrote (rows it replaced come back) and carry values forward
         again; return how many snapshots went."""

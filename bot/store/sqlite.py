@@ -320,6 +320,14 @@ class SqliteStore:
         ) as cur:
             return [_entry(r) for r in await cur.fetchall()]
 
+    async def replaced_by(self, user_id: int, action: int) -> int:
+        async with self._read() as db, db.execute(
+            "SELECT count(*) FROM snapshots WHERE user_id = ? AND replaced_by = ?",
+            (user_id, action),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def undo_action(self, user_id: int, action: int) -> int:
         async with self._write() as db:
             async with db.execute(

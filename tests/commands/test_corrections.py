@@ -272,6 +272,8 @@ async def test_importing_the_same_file_twice_does_not_duplicate(
     stats = await console.ask("/stats")
     assert "4 snapshots stored" in stats.text
     # Undoing the second import brings back what it replaced.
+    assert "It replaced 1 row of an earlier import; that one comes back." in \
+        (await console.ask("/undo")).text
     await console.ask("/undo confirm")
     listed = await console.ask("/history")
     assert "2026-10-15 · imported · followers=9k" in listed.text
