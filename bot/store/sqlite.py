@@ -462,16 +462,33 @@ class SqliteStore:
                              "WHERE user_id = ?", (user_id,)).fetchone()
             action = int(row[0])
             # A date imported again replaces the earlier imported row (kept hidden, so that
-            # undoing this import brings it back); logged rows are never replaced.
+            # undoing this import brings it back); logged rows are never replaced. What the
+            # earlier row knew and the new one does not say (another Studio file's columns) is
+            # kept in the new row.
+            days = {_iso(t)[:10] for t, _ in ordered}
+            earlier: dict[str, dict[str, float]] = {}
+            for old in db.execute(
+                f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                f"AND source = 'import' ORDER BY {_ORDER}", (user_id,),
+            ):
+                day = str(old["taken_at"])[:10]
+                if day in days:
+                    typed = earlier.setdefault(day, {})
+                    typed.update({k: old[k] for k in str(old["given"]).split(",")
+                                  if k in METRIC_NAMES and old[k] is not None})
             db.executemany(
                 f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
                 "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
-                [(action, user_id, day) for day in sorted({_iso(t)[:10] for t, _ in ordered})],
+                [(action, user_id, day) for day in sorted(earlier)],
             )
             given_by_columns: dict[tuple[str, ...], str] = {}
             rows_out = []
             for taken_at, changes in ordered:
                 present = {k: v for k, v in changes.items() if v is not None}
+                if earlier:
+                    kept = earlier.get(_iso(taken_at)[:10])
+                    if kept:
+                        present = {**kept, **present}
                 if not present:
                     continue
                 columns = tuple(present)

@@ -73,3 +73,22 @@ async def test_reimport_replaces_and_undo_restores(tmp_path: Path) -> None:
                                                              (11.0, 500.0)]
     finally:
         await store.close()
+
+
+async def test_reimport_keeps_what_the_earlier_import_knew_of_that_day(tmp_path: Path) -> None:
+    """Two TikTok Studio files imported one after the other (followers, then views) for the
+    same days: the second replaces the first day by day, but keeps its followers."""
+    store = await open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    try:
+        u = await store.ensure_user("console", "a", "a")
+        day = T0.replace(hour=12)
+        await store.import_snapshots(u.id, [(day, {"followers": 10.0})])
+        await store.import_snapshots(u.id, [(day, {"views": 400.0})])
+        (only,) = await store.entries(u.id)
+        assert (only.snapshot.followers, only.snapshot.views) == (10.0, 400.0)
+        assert only.snapshot.given == {"followers", "views"}
+        await store.import_snapshots(u.id, [(day, {"views": 500.0})])  # the same file again
+        (only,) = await store.entries(u.id)
+        assert (only.snapshot.followers, only.snapshot.views) == (10.0, 500.0)
+    finally:
+        await store.close()
