@@ -25,7 +25,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="creator-advisor",
         description="Creator Advisor: income estimates and tips for TikTok creators.",
     )
+    p.add_argument("--version", action="store_true",
+                   help="print the version and where data lives, then exit")
     sub = p.add_subparsers(dest="cmd")
+    sub.add_parser("info", help="print the version and where data lives")
     sub.add_parser("console", help="chat with the bot in this terminal")
     sub.add_parser("run", help="start every adapter that has a token (console if none)")
     ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
@@ -36,6 +39,27 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="work with the tip rules in strategies/rules")
     rules.add_argument("action", choices=["check"], help="validate and print coverage")
     return p
+
+
+def info(settings: Settings) -> int:
+    """The version and where this installation keeps its data (DATABASE_URL / DATA_DIR)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bot.store import parse_database_url
+
+    try:
+        installed = version("creator-advisor")
+    except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
+        installed = "unknown"
+    print(f"creator-advisor {installed}")
+    try:
+        database = str(parse_database_url(settings.database_url).resolve())
+    except StoreError as exc:
+        database = f"{settings.database_url} ({exc})"
+    print(f"database: {database}")
+    print(f"data folder (exports, charts, console history): {settings.data_dir.resolve()}")
+    print("change them with DATABASE_URL and DATA_DIR (environment or .env)")
+    return 0
 
 
 def rules_check(settings: Settings) -> int:
@@ -68,9 +92,18 @@ def rules_check(settings: Settings) -> int:
 
 
 async def _console(app: App) -> int:
-    from bot.adapters.console import ConsoleAdapter
+    """The console chat, with the weekly-post scheduler running while it is open, so a
+    console /subscribe digest shows up in it when due."""
+    from bot.adapters.console import ConsoleAdapter, ConsoleDeliverer
 
-    await ConsoleAdapter(app).repl()
+    stop = asyncio.Event()
+    poster = weekly_poster(app, {"console": ConsoleDeliverer(app)})
+    scheduler = asyncio.create_task(poster.serve(stop), name="weekly-posts")
+    try:
+        await ConsoleAdapter(app).repl()
+    finally:
+        stop.set()
+        await asyncio.shield(scheduler)
     return 0
 
 
@@ -240,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic ValidationError: say which setting, no traceback
         print(f"creator-advisor: bad setting: {_one_line(exc)}", file=sys.stderr)
         return 1
+    if args.version or args.cmd == "info":
+        return info(settings)
     if args.cmd == "rules":
         try:
             return rules_check(settings)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Where a creator's data lives unless DATA_DIR / DATABASE_URL say otherwise: the user's data
+#: folder (``~/.local/share/creator-advisor`` on Linux, ``~/Library/Application Support/…`` on
+#: macOS, ``%LOCALAPPDATA%\creator-advisor`` on Windows), not the current directory.
+DEFAULT_DATA_DIR = Path(user_data_dir("creator-advisor", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -17,10 +22,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(
-        "sqlite:///data/creator-advisor.db",
-        description="Where data lives. sqlite:///relative/path.db or sqlite:////absolute.db",
+        "",
+        description="Where data lives. sqlite:///relative/path.db or sqlite:////absolute.db; "
+        "empty: DATA_DIR/creator-advisor.db",
     )
-    data_dir: Path = Field(Path("data"), description="Exports and console history go here.")
+    data_dir: Path = Field(DEFAULT_DATA_DIR,
+                           description="Exports, charts and console history go here.")
     templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Reply templates.")
     strategies_dir: Path = Field(PROJECT_ROOT / "strategies", description="Rules and rates.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
@@ -59,6 +66,12 @@ class Settings(BaseSettings):
     discord_api_url: str | None = Field(
         None, description="Discord REST base URL override (tests point it at a local fake)."
     )
+
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'creator-advisor.db'}"
+        return self
 
     def secrets(self) -> list[str]:
         """Every secret value, for the log redaction filter."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ class ConsoleAdapter:
         self.app = app
         self.user = user
         self.exports = app.settings.data_dir / "exports"
+        self._guided: set[str] = set()  # users whose next line is the numbers for /log
 
     def request(self, command: str, raw_args: str, user: str | None = None) -> Request:
         name = _text(user or self.user)
@@ -46,20 +49,36 @@ class ConsoleAdapter:
         )
 
     async def ask(self, line: str, *, user: str | None = None) -> ConsoleResult:
+        name = _text(user or self.user)
         text = _text(line).strip()
+        if name in self._guided:
+            if text.lower() in ("/cancel", "cancel"):
+                self._guided.discard(name)
+                return ConsoleResult("Stopped waiting for your numbers.", ok=True)
+            if text and not text.startswith("/"):
+                text = "/log " + text  # the numbers asked for by a bare /log
         if text and not text.startswith("/"):
+            first = text.split(maxsplit=1)[0].lower()
+            if self.app.registry.get(first) is None:
+                return ConsoleResult(NOT_A_COMMAND, ok=False)
             text = "/" + text  # in the console, "help" means "/help"
         parsed = split_command(text)
         if parsed is None:
-            return ConsoleResult("Commands start with /, e.g. /help.", ok=False)
+            return ConsoleResult(NOT_A_COMMAND, ok=False)
         replies = await self.app.dispatcher.handle(self.request(*parsed, user=user))
+        # A bare /log asks for the numbers: the next line that is not a command is them; any
+        # command ends the wait (a mistake in the numbers keeps it, as on Telegram).
+        if any(r.template == "log_prompt" for r in replies):
+            self._guided.add(name)
+        elif parsed[0] != "log" or all(not r.is_error for r in replies):
+            self._guided.discard(name)
         parts: list[str] = []
         files: list[Path] = []
         for reply in replies:
             parts.append(self.app.renderer.render(reply, self.format))
             for attachment in reply.attachments:
                 try:
-                    path = await asyncio.to_thread(self._save, attachment.filename,
+                    path = await asyncio.to_thread(self._save, name, attachment.filename,
                                                    attachment.data)
                 except OSError as exc:  # a full disk, a read-only folder: say so, carry on
                     failed = error_reply(
@@ -70,15 +89,22 @@ class ConsoleAdapter:
                     continue
                 files.append(path)
                 parts.append(f"Saved {attachment.filename} to {path}")
+            if reply.template == "forgotten":
+                removed = await asyncio.to_thread(self._remove_files, name)
+                if removed:
+                    parts.append(f"Deleted {removed} exported file{'s' if removed != 1 else ''}"
+                                 f" of yours from {self.exports}.")
             if reply.actions:
                 parts.append("  ".join(f"[{a.label}: {a.command}]" for a in reply.actions))
         ok = not any(r.is_error for r in replies)
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)
 
-    def _save(self, filename: str, data: bytes) -> Path:
-        """Write the file whole or not at all (a full disk leaves no half-written export)."""
+    def _save(self, user: str, filename: str, data: bytes) -> Path:
+        """Write an attachment as ``<exports>/<user>-<filename>``, whole or not at all: users
+        never overwrite each other's files, /forget finds the user's own, and a full disk
+        leaves no half-written export."""
         self.exports.mkdir(parents=True, exist_ok=True)
-        path = self.exports / Path(filename).name
+        path = self.exports / f"{file_prefix(user)}{Path(filename).name}"
         partial = path.with_name(f".{path.name}.part")
         try:
             partial.write_bytes(data)
@@ -89,21 +115,34 @@ class ConsoleAdapter:
             raise
         return path
 
+    def _remove_files(self, user: str) -> int:
+        if not self.exports.is_dir():
+            return 0
+        removed = 0
+        for path in self.exports.glob(f"{file_prefix(user)}*"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+        return removed
+
     async def repl(
         self,
         read: Callable[[str], str] = input,
         write: Callable[[str], None] = print,
     ) -> None:
-        """Interactive chat until Ctrl-D (or Ctrl-C, or /quit)."""
+        """Interactive chat until Ctrl-D, Ctrl-C or /quit.
+
+        Lines are read in a daemon thread: Ctrl-C (which cancels this coroutine) leaves at
+        once, and a read still waiting for a line never holds the process open."""
         history = _enable_history(self.app.settings.data_dir / "console_history")
         first = await self.ask("/start")
         write(first.text)
-        write("(Ctrl-D to leave)")
+        write("(Ctrl-D or /quit to leave)")
         try:
             while True:
                 try:
-                    line = await asyncio.to_thread(read, PROMPT)
-                except (EOFError, KeyboardInterrupt):
+                    line = await _read_line(read, PROMPT)
+                except (EOFError, KeyboardInterrupt, asyncio.CancelledError):
                     write("")
                     break
                 if not line.strip():
@@ -116,6 +155,44 @@ class ConsoleAdapter:
             if history is not None:
                 history()
         write("Bye! Your numbers are saved for next time.")
+
+
+NOT_A_COMMAND = ("Commands start with /, for example /log followers=12k or /help. "
+                 "(After a bare /log, the next line is read as your numbers.)")
+
+
+def file_prefix(user: str) -> str:
+    """The start of every file saved for ``user``: letters, digits and ``_`` then ``-`` (so
+    one user's prefix is never the start of another's)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", user)[:40] + "-"
+
+
+async def _read_line(read: Callable[[str], str], prompt: str) -> str:
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def settle(result: str | None, error: BaseException | None) -> None:
+        if future.done():  # the wait was cancelled (Ctrl-C)
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or "")
+
+    def work() -> None:
+        line: str | None
+        error: BaseException | None
+        try:
+            line = read(prompt)
+        except BaseException as exc:  # EOFError, KeyboardInterrupt: handed to the loop
+            line, error = None, exc
+        else:
+            error = None
+        with contextlib.suppress(RuntimeError):  # the console has closed meanwhile
+            loop.call_soon_threadsafe(settle, line, error)
+
+    threading.Thread(target=work, name="console-input", daemon=True).start()
+    return await future
 
 
 class ConsoleDeliverer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands import (
     basics,
+    corrections,
     estimate,
     metrics,
     privacy,
@@ -15,8 +16,8 @@ from bot.commands import (
 )
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, estimate, tips, progress, studio, settings, privacy,
-           subscriptions)
+MODULES = (basics, metrics, corrections, estimate, tips, progress, studio, settings,
+           privacy, subscriptions)
 
 
 def build_registry() -> Registry:

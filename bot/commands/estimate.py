@@ -9,9 +9,16 @@ from bot.commands.settings import normalize_region
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
-from bot.domain.estimator import Estimate, Money, RouteEstimate, estimate
+from bot.domain.estimator import (
+    Estimate,
+    Money,
+    RouteEstimate,
+    engagement_rate,
+    estimate,
+    what_if,
+)
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
-from bot.domain.numbers import money_range
+from bot.domain.numbers import money_range, pct
 
 _EXTRA = (
     ArgSpec("region", ArgType.TEXT, "What if you were in this country (two letters).",
@@ -88,7 +95,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if latest is None and not overrides:
         return Reply("no_metrics", {"command": "estimate"})
     base = latest or MetricSnapshot.empty(ctx.clock.now())
-    snapshot = base.merged(overrides, base.taken_at) if overrides else base
+    snapshot, engagement_basis = what_if(base, overrides) if overrides else (base, "unchanged")
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"))
     explain = bool(args.get("explain"))
@@ -99,7 +106,9 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             "  ", " ")),)
     return Reply(
         "estimate",
-        estimate_view(result, what_if=bool(overrides), explain=explain),
+        {**estimate_view(result, what_if=bool(overrides), explain=explain),
+         "engagement_basis": engagement_basis,
+         "real_rate": None if (r := engagement_rate(base)) is None else pct(r)},
         actions=actions,
         title="Your income estimate",
         visibility=Visibility.PUBLIC if args.get("public") else None,

@@ -6,16 +6,19 @@ from typing import Any
 
 from bot.commands.studio import audience_view
 from bot.core.context import CommandContext
-from bot.core.registry import command, metric_args
-from bot.core.types import Reply
+from bot.core.registry import ArgSpec, ArgType, command, metric_args
+from bot.core.types import Action, Reply
 from bot.domain.metrics import (
     METRIC_BY_NAME,
+    METRIC_NAMES,
     METRICS,
+    MIN_SPAN_DAYS,
     PERIOD_DAYS,
     Growth,
     MetricSnapshot,
     compute_kpis,
     format_metric,
+    implausible,
 )
 from bot.domain.numbers import compact, pct
 from bot.domain.studio import breakouts, median_views
@@ -42,6 +45,7 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
         "per_week": None if g.per_week is None else
         f"{'+' if g.per_week >= 0 else '−'}{compact(abs(g.per_week))}",
         "days": round(g.days, 1),
+        "since": g.since.strftime("%Y-%m-%d") if g.since else None,
     }
 
 
@@ -67,26 +71,42 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[st
         f"from last time. Views, likes, comments, shares, saves and diamonds are totals for "
         f"the last {PERIOD_DAYS} days (TikTok Studio › Analytics). A bare number is followers."
     ),
-    args=metric_args(),
+    args=(*metric_args(),
+          ArgSpec("confirm", ArgType.FLAG, "Save numbers that look wrong, as typed.",
+                  "confirm")),
     examples=("/log followers=12k views=40k likes=3.1k comments=210 shares=95",
               "/log 12.5k", "/log videos_per_week=4 avg_video_length=1:10"),
     personal=True,
     group="your numbers",
 )
 async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
-    if not args:
+    values = {k: v for k, v in args.items() if k in METRIC_NAMES}
+    if not values:
         return Reply("log_prompt", {"examples": [m.example for m in METRICS[:5]]})
-    snapshot = await ctx.store.add_snapshot(ctx.user.id, args, ctx.clock.now())
+    now = ctx.clock.now()
+    if not args.get("confirm"):
+        latest = await ctx.store.latest_snapshot(ctx.user.id)
+        base = latest or MetricSnapshot.empty(now)
+        problems = implausible(latest, base.merged(values, now), frozenset(values))
+        if problems:
+            line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
+            return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
+                         actions=(Action("Save anyway", f"/log {line} confirm", "primary"),))
+    snapshot = await ctx.store.add_snapshot(ctx.user.id, values, now)
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     previous = history[-2] if len(history) >= 2 else None
     changes = []
-    for name in args:
+    for name in values:
         before = None if previous is None else getattr(previous, name)
         after = getattr(snapshot, name)
         diff = None
         if before is not None and after is not None and before != after:
+            assert previous is not None
             delta = after - before
-            diff = ("+" if delta > 0 else "−") + format_metric(name, abs(delta))
+            if (now - previous.taken_at).total_seconds() < MIN_SPAN_DAYS * 86_400:
+                diff = f"was {format_metric(name, before)} less than a day ago"
+            else:
+                diff = ("+" if delta > 0 else "−") + format_metric(name, abs(delta))
         changes.append({"label": METRIC_BY_NAME[name].label,
                         "value": format_metric(name, after), "diff": diff})
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history),
@@ -123,6 +143,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "rows": metric_rows(latest),
         "kpis": kpi_view(latest, history),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
-        "snapshots": len(history),
+        "snapshots": await ctx.store.count_snapshots(ctx.user.id),
+        "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
     })

@@ -47,7 +47,7 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if args.get("cancel"):
         return Reply("forget_cancelled")
     if not args.get("confirm"):
-        snapshots = len(await ctx.store.history(ctx.user.id))
+        snapshots = await ctx.store.count_snapshots(ctx.user.id)
         return Reply(
             "forget_confirm",
             {"snapshots": snapshots},

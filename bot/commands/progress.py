@@ -11,7 +11,7 @@ from typing import Any
 from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
-from bot.core.csv_import import ImportError_, ImportPlan, read_file
+from bot.core.csv_import import EARLIEST, ImportError_, ImportPlan, read_file
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
@@ -20,7 +20,7 @@ from bot.domain.engine import recommend
 from bot.domain.estimator import estimate
 from bot.domain.facts import compute_facts
 from bot.domain.metrics import METRIC_BY_NAME, METRICS, MetricSnapshot, compute_kpis, format_metric
-from bot.domain.numbers import compact, money
+from bot.domain.numbers import compact, money, pct
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
 from bot.domain.rates import RateTables
@@ -127,7 +127,9 @@ def income_series(history: list[MetricSnapshot], settings: UserSettings,
 async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     metric, period = str(args["metric"]), str(args["period"])
     span = PERIODS[period]
-    since = None if span is None else ctx.clock.now() - span
+    # "all" starts at the earliest date an import accepts: rows stored before that rule
+    # (year 1, 1900) would otherwise draw a century of nothing, or no chart at all.
+    since = EARLIEST if span is None else ctx.clock.now() - span
     history = await ctx.store.history(ctx.user.id, since=since)
     settings = await ctx.store.get_settings(ctx.user.id)
     # Off the event loop: a long history's points (and their estimates) wait for no one.
@@ -138,13 +140,19 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "period": period})
     goals = {g.metric: g for g in await ctx.store.goals(ctx.user.id)}
     lines = []
-    if metric in goals:
-        lines.append((f"goal {compact(goals[metric].target)}", goals[metric].target))
+    if metric == "income" and "income" in goals:  # stored in USD, drawn in the chart's
+        rates = ctx.services.rates
+        currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+        target = rates.currencies.from_usd(goals["income"].target, currency)
+        lines.append((f"your goal: {money(target, currency)} a month", target))
+    elif metric in goals:
+        lines.append((f"your goal: {compact(goals[metric].target)}", goals[metric].target))
     unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
     if unlock is not None:
-        lines.append((f"{unlock[0]} {compact(unlock[1])}", unlock[1]))
+        lines.append((f"{unlock[0]} unlocks at {compact(unlock[1])} {metric}", unlock[1]))
     spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
-                     percent=metric == "engagement", lines=lines)
+                     percent=metric == "engagement", lines=lines,
+                     currency=settings.currency if metric == "income" else None)
     png = await asyncio.to_thread(render_png, spec)
     first, last = points[0][1], points[-1][1]
     def shown(v: float) -> str:
@@ -197,7 +205,12 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "reached": p.reached,
         "eta": None if p.eta is None else p.eta.date().isoformat(),
         "weekly": None if p.weekly_growth is None else
-        ("+" if p.weekly_growth >= 0 else "−") + show(abs(p.weekly_growth)),
+        ("+" if p.weekly_growth >= 0 else "−") + (
+            pct(abs(p.weekly_rate)) if p.weekly_rate is not None else show(abs(p.weekly_growth))),
+        "falling": p.weekly_growth is not None and p.weekly_growth < 0,
+        "basis": None if p.trend is None or not points else
+        f"{p.trend.points} logs over "
+        f"{round((max(t for t, _ in points) - p.trend.origin).total_seconds() / 86_400)} days",
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,
@@ -332,7 +345,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
         except OSError as exc:
             raise ArgError(f"I can't read {path}: {exc.strerror or exc}.", arg="path") from exc
-        source = f"path={args['path']}"
+        shown = str(args["path"])
+        source = f'path="{shown}"' if any(c.isspace() for c in shown) else f"path={shown}"
         filename = path.name
     else:
         for attachment in ctx.request.attachments:
@@ -351,7 +365,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         # Off the event loop, like the store's side of the import: a big file waits for no one.
         plan = await asyncio.to_thread(
             lambda: read_upload(data, filename, now=now, downloaded=downloaded or today,
-                                downloaded_given=downloaded is not None,
+                                downloaded_given=downloaded is not None, today=today,
                                 locale=ctx.request.locale))
     except ImportError_ as exc:
         return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
@@ -360,13 +374,16 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if plan.errors:
         return Reply("import_refused", {"message": "Nothing was imported.",
                                         "errors": plan.errors}, is_error=True)
+    imported = await ctx.store.imported_days(ctx.user.id)
+    replaces = len({t.date() for t, _ in plan.rows} & imported)
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:
             actions = (Action("Import", f"/import {source} confirm", "primary"),)
         return Reply("import_preview", {"plan": _plan_view(plan), "source": source,
+                                        "replaces": replaces,
                                         "console": bool(actions),
                                         "platform": str(ctx.request.platform)},
                      actions=actions)
     written = await ctx.store.import_snapshots(ctx.user.id, plan.rows)
-    return Reply("imported", {"rows": written, "plan": _plan_view(plan)})
+    return Reply("imported", {"rows": written, "plan": _plan_view(plan), "replaces": replaces})

@@ -10,7 +10,7 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.ports import Subscription
 from bot.core.registry import ArgSpec, ArgType, command
-from bot.core.types import ChatKind, Reply
+from bot.core.types import ChatKind, Platform, Reply
 from bot.domain.schedule import WEEKDAYS, next_run, parse_local_time, parse_weekday
 
 TOPICS = ("content", "engagement", "trends", "collaboration", "analytics", "monetization")
@@ -93,7 +93,8 @@ async def subscribe(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         created_by=ctx.user.id, weekday=weekday, local_time=local_time, timezone=timezone,
         topics=topics, next_run_at=next_run(weekday, at, ZoneInfo(timezone), ctx.clock.now()),
     )
-    return Reply("subscribed", {"sub": subscription_view(sub)})
+    return Reply("subscribed", {"sub": subscription_view(sub),
+                                "console": ctx.request.platform is Platform.CONSOLE})
 
 
 @command(

@@ -29,6 +29,9 @@ class ArgError(ValueError):
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+#: One argument: runs of non-space characters, where a quoted part may hold spaces
+#: (``path="export (1).csv"``); an unmatched quote is an ordinary character.
+_TOKEN = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s\u00a0\u202f\u2009])+""")
 _SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9}
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)(?P<num>\d+(?:[.,]\d+)*|\.\d+)(?:e(?P<exp>[+-]?\d{1,3}))?"
@@ -119,9 +122,25 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         if m["sign"] == "-":
             value = -value
         if spec.type is ArgType.RATE:
-            # "4.5%" and "4.5" both mean 4.5 %; "0.045" is already a fraction.
-            if m["pct"] or value > 1:
-                value /= 100
+            # "4.5%" and "4.5" both mean 4.5 %. A bare value from 0 to 1 could be a fraction
+            # or a percentage ("1": 100% or 1%?), so it is asked about.
+            if not m["pct"] and 0 < value <= 1:
+                shown = raw.strip()
+                raise ArgError(
+                    f"'{shown}' for {name} is ambiguous: write {pct(value)} or "
+                    f"{shown.replace(',', '.')}% (with the % sign).", arg=name, example=example)
+            value /= 100
+        elif (
+            spec.type is ArgType.COUNT and not m["suffix"] and not m["pct"]
+            and math.isfinite(value) and value != int(value)
+        ):
+            # A count has no decimals: "12,5" or "12.5" is 12.5 thousand with the k left
+            # off, or a typo, never twelve and a half followers.
+            whole = m["num"].replace(",", ".")
+            raise ArgError(
+                f"'{raw.strip()}' for {name} is ambiguous (a count has no decimals): write "
+                f"{whole}k if you mean thousands, or the whole number.",
+                arg=name, example=example)
         elif m["pct"]:
             raise ArgError(f"{name} is a number, not a percentage; try e.g. {example}.",
                            arg=name, example=example)
@@ -134,6 +153,10 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
 def _parse_seconds(text: str, spec: ArgSpec) -> float:
     m = _CLOCK.match(text)
     if m:
+        if int(m["s"]) >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
+            raise ArgError(
+                f"{spec.name}: '{text}' isn't a duration (minutes and seconds go up to 59); "
+                "write it like 1:05 or 1:02:30.", arg=spec.name, example=spec.example_value)
         return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + int(m["s"])
     m = _DURATION.match(text)
     if m and any(m.group(g) for g in ("h", "m", "s")):
@@ -213,7 +236,7 @@ def tokenize(raw: str) -> list[str]:
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
     raw = re.sub(r"(?<=[A-Za-z_])\s*:\s+", ":", raw)
     tokens: list[str] = []
-    for tok in _SPACES.split(raw):
+    for tok in _TOKEN.findall(raw):
         if not tok:
             continue
         if (
@@ -260,7 +283,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
                            arg=spec.name, example=spec.example_value)
         values[spec.name] = value
 
-    for token in tokenize(raw):
+    for token in _paired(tokenize(raw), by_name, flags):
         kv = _key_value(token)
         if kv is not None and not re.fullmatch(r"\d", token[0]):
             key, text = kv
@@ -306,6 +329,42 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             if spec.default is not None:
                 values[spec.name] = spec.default
     return values
+
+
+_BARE_VALUE = re.compile(r"[~≈+-]?(?:\d|\.\d)[\w.,:%]*")
+
+
+def _paired(tokens: list[str], by_name: dict[str, ArgSpec],
+            flags: dict[str, ArgSpec]) -> list[str]:
+    """``followers 2300`` and ``2.7k followers`` -> ``followers=2300`` / ``followers=2.7k``:
+    a numeric argument's bare name next to a bare value, where that reading is the only one
+    (a name followed by a value pairs first; a value then a name only when no value follows)."""
+
+    def name(i: int) -> str | None:
+        if i >= len(tokens):
+            return None
+        key = tokens[i].lower().replace("-", "_")
+        spec = by_name.get(key)
+        if spec is None or not spec.is_numeric or key in flags:
+            return None
+        return spec.name
+
+    def value(i: int) -> bool:
+        return i < len(tokens) and bool(_BARE_VALUE.fullmatch(tokens[i]))
+
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if (key := name(i)) is not None and value(i + 1):
+            out.append(f"{key}={tokens[i + 1]}")
+            i += 2
+        elif value(i) and (key := name(i + 1)) is not None and not value(i + 2):
+            out.append(f"{key}={tokens[i]}")
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 def _looks_like_time(token: str) -> bool:

@@ -16,7 +16,7 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from bot.core.args import ArgError, parse_number
@@ -42,6 +42,11 @@ def listed(names: Sequence[str]) -> str:
     shown = ", ".join((n if len(n) <= 20 else f"{n[:20]}…") or "(blank)"
                       for n in names[:MAX_LISTED])
     return shown if len(names) <= MAX_LISTED else f"{shown} and {len(names) - MAX_LISTED} more"
+
+
+#: The earliest date a row may have: TikTok Studio's analytics don't go back further, and
+#: earlier dates are typos (2106 for 2016, a day-month swap).
+EARLIEST = datetime(2016, 1, 1, tzinfo=UTC)
 
 
 class ImportError_(ValueError):
@@ -164,8 +169,12 @@ def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
     return rows
 
 
-def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
-    """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows."""
+def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> ImportPlan:
+    """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows.
+
+    ``today`` is the creator's date (in their time zone; default ``now``'s UTC date): a row
+    dated after it, or before :data:`EARLIEST`, is a bad row.
+    """
     text = decode(data)
     if not text or text.isspace():
         raise ImportError_("The file is empty.")
@@ -181,7 +190,7 @@ def parse_csv(data: bytes, *, now: datetime) -> ImportPlan:
         raise ImportError_(f"Line 1: unknown column(s): {listed(unknown)}. Known: "
                            f"{', '.join(s for s in specs if s == specs[s].name)}.")
     plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
-    latest_allowed = now + timedelta(days=1)
+    latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
         plan.rows, plan.duplicates = fast
@@ -249,7 +258,7 @@ def _fast_rows(
                for day, values in sorted(by_day.items())]
     except ValueError:  # 2026-02-30
         return None
-    if out[-1][0] > latest_allowed:
+    if out[-1][0] > latest_allowed or out[0][0] < EARLIEST:
         return None
     return out, len(body) - len(out)
 
@@ -288,6 +297,9 @@ def _careful_rows(
             problem = f"line {line_no}: the date is missing"
         elif problem is None and when is not None and when > latest_allowed:
             problem = f"line {line_no}: {when.date()} is in the future"
+        elif problem is None and when is not None and when < EARLIEST:
+            problem = (f"line {line_no}: {when.date()} is before {EARLIEST.date()}, earlier "
+                       "than any TikTok analytics; check the year")
         elif problem is None and not values:
             problem = f"line {line_no}: no values"
         if problem is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -104,8 +105,10 @@ class Dispatcher:
     async def _handle(self, request: Request) -> list[Reply]:
         spec = self.registry.get(request.command)
         if spec is None:
-            return [error_reply("unknown_command", command=request.command,
-                                commands=[s.name for s in self.registry])]
+            names = [s.name for s in self.registry]
+            close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
+            return [error_reply("unknown_command", command=request.command, commands=names,
+                                suggestion=close[0] if close else None)]
         if not self._buckets.allow((str(request.platform), request.user_id)):
             return [error_reply("slow_down")]
         if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:

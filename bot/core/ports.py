@@ -36,6 +36,21 @@ class Goal:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotEntry:
+    """A stored snapshot with where it came from.
+
+    ``source`` is ``"log"`` (typed with /log) or ``"import"`` (a row of an imported file);
+    ``action`` numbers the user's writes (one per /log, one per import, rising), so /undo can
+    take back the most recent one as a whole.
+    """
+
+    id: int
+    snapshot: MetricSnapshot
+    source: str
+    action: int
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     """A weekly post to one chat: community tips, or a personal digest in a private chat."""
 
@@ -95,6 +110,37 @@ class Store(Protocol):
         """Snapshots oldest first; ``limit`` keeps the most recent ones."""
         ...
 
+    async def entries(
+        self, user_id: int, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[SnapshotEntry]:
+        """Like :meth:`history`, with each snapshot's id, source and action."""
+        ...
+
+    async def count_snapshots(self, user_id: int) -> int:
+        """How many snapshots are stored (replaced imported rows not counted)."""
+        ...
+
+    async def last_action(self, user_id: int) -> list[SnapshotEntry]:
+        """The snapshots the most recent /log or import wrote (empty: nothing stored)."""
+        ...
+
+    async def replaced_by(self, user_id: int, action: int) -> int:
+        """How many earlier imported snapshots ``action`` replaced (undoing it restores them)."""
+        ...
+
+    async def undo_action(self, user_id: int, action: int) -> int:
+        """Remove what ``action`` wrote (rows it replaced come back) and carry values forward
+        again; return how many snapshots went."""
+        ...
+
+    async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
+        """Remove these snapshots and carry values forward again; return how many went."""
+        ...
+
+    async def imported_days(self, user_id: int) -> set[date]:
+        """The (UTC) dates that have an imported snapshot."""
+        ...
+
     async def get_settings(self, user_id: int) -> UserSettings: ...
 
     async def update_settings(self, user_id: int, changes: Mapping[str, Any]) -> UserSettings: ...
@@ -111,7 +157,8 @@ class Store(Protocol):
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]]
     ) -> int:
         """Insert dated partial snapshots in ONE transaction (all or nothing), merging each with
-        the snapshot before it in time; return how many rows were written."""
+        the snapshot before it in time; a date already imported before is replaced (the old
+        row comes back if this import is undone); return how many rows were written."""
         ...
 
     async def import_studio(

@@ -58,10 +58,12 @@ def _too_large() -> ImportError_:
 
 
 def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
-                downloaded_given: bool = False, locale: str = "en") -> ImportPlan | StudioImport:
+                downloaded_given: bool = False, locale: str = "en",
+                today: date | None = None) -> ImportPlan | StudioImport:
     """Read an upload. ``downloaded`` is the day the Studio export was made (its dates have no
     year: they are counted back from it). Returns the bot's own CSV as an :class:`ImportPlan`
-    (unchanged), anything from TikTok Studio as a :class:`StudioImport`.
+    (unchanged), anything from TikTok Studio as a :class:`StudioImport`. ``today`` is the
+    creator's date (its time zone): the bot's CSV may hold no row dated after it.
 
     Raises :class:`ImportError_` with one sentence for anything unusable; nothing is partial.
     """
@@ -85,7 +87,7 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
         rows = _csv_rows(text)
         if rows and recognise(rows[0]) is None and _names_a_date(rows[0]):
             try:
-                return parse_csv(data, now=now)
+                return parse_csv(data, now=now, today=today)
             except ImportError_:
                 if closest_layout(rows[0]) is None:
                     raise

@@ -11,10 +11,17 @@ Pure and synchronous: values in, values out. Money is computed in USD and conver
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
-from bot.domain.metrics import PERIOD_DAYS, MetricSnapshot, compute_kpis, videos_in_period
+from bot.domain.metrics import (
+    PERIOD_DAYS,
+    MetricSnapshot,
+    compute_kpis,
+    interactions,
+    videos_in_period,
+    views_in_period,
+)
 from bot.domain.numbers import compact, duration, grouped, pct
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
@@ -148,15 +155,46 @@ def _eligibility(reqs: list[Requirement]) -> bool | None:
 
 
 def _views(s: MetricSnapshot) -> tuple[float | None, str | None]:
-    """30-day views, typed or derived from average views × videos in the period."""
-    if s.views is not None:
-        return s.views, None
+    """30-day views (typed or derived, :func:`views_in_period`) and how they were derived."""
+    views = views_in_period(s)
+    if views is None or s.views is not None:
+        return views, None
     vids = videos_in_period(s)
-    if s.avg_views is not None and vids is not None:
-        derived = s.avg_views * vids
-        return derived, (f"30-day views estimated as {compact(s.avg_views)} average views × "
-                         f"{vids:.0f} videos")
-    return None, None
+    return views, (f"30-day views estimated as {compact(s.avg_views)} average views × "
+                   f"{vids or 0:.0f} videos")
+
+
+def views_30d(s: MetricSnapshot) -> float | None:
+    """30-day views, typed or derived (:func:`bot.domain.metrics.views_in_period`)."""
+    return views_in_period(s)
+
+
+def engagement_rate(s: MetricSnapshot) -> float | None:
+    """Engagement rate by views, (likes + comments + shares) ÷ 30-day views, where the views
+    may be derived; None when unknown (the KPI of :func:`bot.domain.metrics.compute_kpis`)."""
+    return compute_kpis(s).engagement_rate_views
+
+
+def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSnapshot, str]:
+    """The hypothetical snapshot for ``overrides`` over ``real``, keeping the creator's
+    engagement *rate* when only views change: likes, comments, shares and saves scale with
+    views. When the real rate is unknown they are dropped, so the engagement of the
+    hypothetical is unknown rather than real likes divided by imaginary views. Returns the
+    snapshot and how engagement was treated: ``"given"``, ``"kept"``, ``"unknown"`` or
+    ``"unchanged"``."""
+    snapshot = real.merged(overrides, real.taken_at)
+    inter_keys = {"likes", "comments", "shares", "saves"}
+    if inter_keys & overrides.keys():
+        return snapshot, "given"
+    old, new = views_30d(real), views_30d(snapshot)
+    if new == old:
+        return snapshot, "unchanged"
+    if old and new is not None and interactions(real) is not None:
+        scale = new / old
+        scaled = {k: float(round(v * scale)) for k in inter_keys
+                  if (v := getattr(real, k)) is not None}
+        return snapshot.merged({**overrides, **scaled}, real.taken_at), "kept"
+    return replace(snapshot, likes=None, comments=None, shares=None, saves=None), "unknown"
 
 
 def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementComparison | None:
@@ -164,7 +202,7 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementCompar
         return None
     bench = rates.engagement.tier(s.followers)
     ef = rates.brand_deals.rates.engagement_factor
-    rate = compute_kpis(s).engagement_rate_views
+    rate = engagement_rate(s)
     if rate is None:
         unknown = _fig(rates.brand_deals.rates.unknown_engagement)
         return EngagementComparison(
@@ -379,7 +417,5 @@ def estimate(
 
 
 def _in_currency(route: RouteEstimate, rate: float) -> RouteEstimate:
-    from dataclasses import replace
-
     assert route.monthly is not None
     return replace(route, monthly=route.monthly.scaled(rate))

@@ -39,7 +39,8 @@ FACTS: Final[dict[str, str]] = {
     "previous_growth_rate_week": "rate",
     "snapshot_count": "number",
     "days_since_last_log": "number",
-    "growth_slowing": "flag",
+    "growth_slowing": "flag",  # still growing, at under half the earlier pace
+    "followers_falling": "flag",  # fewer followers than a day or more before
     "engagement_falling": "flag",
     "views_rising_followers_flat": "flag",
     "posting_dropped": "flag",
@@ -190,7 +191,10 @@ def _trends(history: list[MetricSnapshot]) -> dict[str, float]:
     if len(weekly) >= 2:
         out["previous_growth_rate_week"] = weekly[-2]
         earlier = median(weekly[:-1])
-        out["growth_slowing"] = _flag(earlier > 0.005 and weekly[-1] < earlier * 0.5)
+        # Slowing is still growth; a fall is its own fact (and its own tips).
+        out["growth_slowing"] = _flag(earlier > 0.005 and 0 <= weekly[-1] < earlier * 0.5)
+    if weekly:
+        out["followers_falling"] = _flag(weekly[-1] < 0)
     er = [(s, compute_kpis(s).engagement_rate_views) for s in history
           if {"likes", "views"} & s.given]
     er_values = [v for _, v in er if v is not None]

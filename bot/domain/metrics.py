@@ -141,6 +141,7 @@ class Growth:
     previous: float
     current: float
     days: float
+    since: datetime | None = None  # when the earlier value was logged
 
     @property
     def delta(self) -> float:
@@ -192,28 +193,81 @@ def videos_in_period(s: MetricSnapshot) -> float | None:
     return None
 
 
+def views_in_period(s: MetricSnapshot) -> float | None:
+    """30-day views: as typed, else derived as average views × videos in the period (the one
+    place that decides which views engagement and the estimator use)."""
+    if s.views is not None:
+        return s.views
+    vids = videos_in_period(s)
+    if s.avg_views is not None and vids is not None:
+        return s.avg_views * vids
+    return None
+
+
+#: The shortest span a change may be measured over: two logs less than a day apart are a
+#: correction, not growth, and give no "since your previous log", pace or projection.
+MIN_SPAN_DAYS: Final = 1.0
+
+
 def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth | None:
-    """Growth between the last two snapshots in which the creator typed ``metric``."""
+    """Growth of ``metric`` from the latest snapshot in which the creator typed it back to the
+    most recent earlier one typed at least :data:`MIN_SPAN_DAYS` before it; None without one.
+    ``history`` is oldest first."""
     typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
     if len(typed) < 2:
         return None
-    prev, cur = typed[-2], typed[-1]
-    days = (cur.taken_at - prev.taken_at).total_seconds() / 86_400
-    return Growth(metric, float(getattr(prev, metric)), float(getattr(cur, metric)), days)
+    cur = typed[-1]
+    for prev in reversed(typed[:-1]):
+        days = (cur.taken_at - prev.taken_at).total_seconds() / 86_400
+        if days >= MIN_SPAN_DAYS:
+            return Growth(metric, float(getattr(prev, metric)),
+                          float(getattr(cur, metric)), days, prev.taken_at)
+    return None
+
+
+def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
+                typed: frozenset[str] | set[str]) -> list[str]:
+    """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
+    compared with itself and with ``previous`` (the snapshot before it), one sentence each:
+    likes, comments or shares above views for the same 30 days, engagement by views above
+    100%, followers falling by more than half since the previous snapshot."""
+    from bot.domain import numbers
+
+    problems = []
+    views = after.views
+    if views is not None and typed & {"views", "likes", "comments", "shares"}:
+        over = [name for name in ("likes", "comments", "shares")
+                if (v := getattr(after, name)) is not None and v > views]
+        for name in over:
+            problems.append(f"{name} ({numbers.compact(getattr(after, name))}) are more than "
+                            f"views ({numbers.compact(views)}) for the same {PERIOD_DAYS} days")
+        inter = interactions(after)
+        if not over and inter is not None and views > 0 and inter > views:
+            problems.append(f"engagement by views would be {numbers.pct(inter / views)} "
+                            "(likes + comments + shares above views), which can't be")
+    if (
+        "followers" in typed and previous is not None and previous.followers
+        and after.followers is not None and after.followers < previous.followers / 2
+    ):
+        problems.append(f"followers fell from {numbers.compact(previous.followers)} to "
+                        f"{numbers.compact(after.followers)} since your previous log, more "
+                        "than half")
+    return problems
 
 
 def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:
     """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth."""
     inter = interactions(s)
     vids = videos_in_period(s)
+    views = views_in_period(s)  # derived views count too
     per_post = _div(inter, vids)
     return Kpis(
-        engagement_rate_views=_div(inter, s.views),
+        engagement_rate_views=_div(inter, views),
         engagement_rate_followers=_div(per_post, s.followers),
-        likes_per_view=_div(s.likes, s.views),
-        comments_per_view=_div(s.comments, s.views),
-        shares_per_view=_div(s.shares, s.views),
-        saves_per_view=_div(s.saves, s.views),
+        likes_per_view=_div(s.likes, views),
+        comments_per_view=_div(s.comments, views),
+        shares_per_view=_div(s.shares, views),
+        saves_per_view=_div(s.saves, views),
         videos_in_period=vids,
         follower_growth=growth(history or [], "followers"),
     )

@@ -49,6 +49,11 @@ def pct(x: float | None, digits: int = 1) -> str:
     return f"{text}%"
 
 
+def currency_symbol(currency: str) -> str | None:
+    """'$' for USD, '€' for EUR; None where the code itself is shown (``12 CHF``)."""
+    return _SYMBOLS.get(currency)
+
+
 def money(amount: float | None, currency: str = "USD") -> str:
     """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'."""
     if amount is None or math.isnan(amount):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.studio import Audience, Video
@@ -20,6 +22,18 @@ class UserSettings:
     timezone: str = DEFAULT_TIMEZONE
     region: str | None = None
     adult: bool | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The creator's time zone (UTC if the stored name is unknown to this system)."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (KeyError, ValueError):
+            return ZoneInfo(DEFAULT_TIMEZONE)
+
+    def today(self, now: datetime) -> date:
+        """The creator's date at ``now``."""
+        return now.astimezone(self.zone).date()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,8 @@ WINDOW = timedelta(weeks=12)
 #: Beyond this a projected date means "not at this pace" rather than a date to plan around.
 HORIZON = timedelta(days=5 * 365)
 DAY = 86_400.0
+#: Points closer than this give no slope: minutes apart, a second log is a correction.
+MIN_SPAN = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,13 @@ class Trend:
         """Absolute change per week at ``now``."""
         return self.value_at(now + timedelta(days=7)) - self.value_at(now)
 
+    @property
+    def weekly_rate(self) -> float | None:
+        """Compound change per week as a fraction (``0.055`` is +5.5% a week); None if linear."""
+        if self.model != "exponential":
+            return None
+        return math.expm1(min(self.slope_per_day * 7, 700.0))
+
 
 @dataclass(frozen=True, slots=True)
 class Projection:
@@ -46,7 +55,9 @@ class Projection:
     target: float
     reached: bool
     eta: datetime | None  # None: not at this pace (flat, declining, or beyond the horizon)
-    weekly_growth: float | None
+    weekly_growth: float | None  # absolute change a week, from ``current``
+    weekly_rate: float | None = None  # compound change a week (a fraction) when the fit
+    #: is compound, else None
 
     def needed_per_week(self, by: datetime, now: datetime) -> float | None:
         """Steady weekly growth needed to hit the target by ``by``."""
@@ -58,40 +69,55 @@ class Projection:
         return (self.target - self.current) / weeks
 
 
-def theil_sen(xs: list[float], ys: list[float]) -> tuple[float, float]:
-    """Median pairwise slope and the median intercept for it."""
+def theil_sen(xs: list[float], ys: list[float], min_dx: float = 0.0) -> tuple[float, float]:
+    """Median pairwise slope and the median intercept for it; pairs closer than ``min_dx`` in
+    x give no slope."""
     slopes = [
         (ys[j] - ys[i]) / (xs[j] - xs[i])
         for i in range(len(xs))
         for j in range(i + 1, len(xs))
-        if xs[j] != xs[i]
+        if xs[j] != xs[i] and abs(xs[j] - xs[i]) >= min_dx
     ]
     slope = median(slopes) if slopes else 0.0
     intercept = median(y - slope * x for x, y in zip(xs, ys, strict=True))
     return slope, intercept
 
 
+def one_per_day(points: list[tuple[datetime, float]]) -> list[tuple[datetime, float]]:
+    """The last point of each (UTC) day, in the order given (a later point on the same day is
+    a correction of the earlier one), then sorted by time."""
+    by_day: dict[object, tuple[datetime, float]] = {}
+    for t, v in points:
+        by_day[t.date()] = (t, v)
+    return sorted(by_day.values())
+
+
 def fit(points: list[tuple[datetime, float]], now: datetime | None = None) -> Trend | None:
-    """The trend of ``points`` (time, value) over the last :data:`WINDOW`; None if < 2 points."""
+    """The trend of ``points`` (time, value) over the last :data:`WINDOW`, one point a day;
+    None unless the points span at least :data:`MIN_SPAN`."""
+    points = one_per_day(points)
     if not points:
         return None
-    points = sorted(points)
     end = now or points[-1][0]
     recent = [(t, v) for t, v in points if t >= end - WINDOW]
-    if len(recent) < 2:
-        recent = points[-2:]
-    if len(recent) < 2 or recent[-1][0] == recent[0][0]:
-        return None
+    if len(recent) < 2 or recent[-1][0] - recent[0][0] < MIN_SPAN:
+        # Too little in the window: the last point and the latest one a day or more before it.
+        last = points[-1]
+        earlier = [p for p in points if last[0] - p[0] >= MIN_SPAN]
+        if not earlier:
+            return None
+        recent = [earlier[-1], last]
     origin = recent[0][0]
     xs = [(t - origin).total_seconds() / DAY for t, _ in recent]
     ys = [v for _, v in recent]
-    slope, intercept = theil_sen(xs, ys)
+    min_dx = MIN_SPAN.total_seconds() / DAY
+    slope, intercept = theil_sen(xs, ys, min_dx)
     best = Trend("linear", slope, intercept, origin, len(recent))
     best_err = median(abs(y - best.intercept - best.slope_per_day * x) for x, y in zip(xs, ys,
                                                                                         strict=True))
     if all(y > 0 for y in ys):
         logs = [math.log(y) for y in ys]
-        ls, li = theil_sen(xs, logs)
+        ls, li = theil_sen(xs, logs, min_dx)
         exp = Trend("exponential", ls, li, origin, len(recent))
         exp_err = median(abs(y - exp.value_at(origin + timedelta(days=x)))
                          for x, y in zip(xs, ys, strict=True))
@@ -104,26 +130,33 @@ def fit(points: list[tuple[datetime, float]], now: datetime | None = None) -> Tr
 
 
 def project(points: list[tuple[datetime, float]], target: float, now: datetime) -> Projection:
-    """When ``target`` is reached at the current trend."""
-    current = sorted(points)[-1][1] if points else 0.0
+    """When ``target`` is reached going on from the latest value at the trend's pace: a linear
+    trend adds the same amount each week, a compound one the same percentage, so the date
+    agrees with the pace quoted (:attr:`Projection.weekly_growth`, :attr:`weekly_rate`)."""
+    daily = one_per_day(points)
+    current = daily[-1][1] if daily else 0.0
     trend = fit(points, now)
+    weekly: float | None = None
+    rate: float | None = None
+    if trend is not None:
+        rate = trend.weekly_rate
+        weekly = current * rate if rate is not None else trend.slope_per_day * 7
     if current >= target:
-        return Projection(trend, current, target, True, None,
-                          None if trend is None else trend.weekly_growth(now))
-    if trend is None or trend.model == "flat" or trend.weekly_growth(now) <= 0:
-        return Projection(trend, current, target, False, None,
-                          None if trend is None else trend.weekly_growth(now))
-    eta = _solve(trend, target, now)
-    return Projection(trend, current, target, False, eta, trend.weekly_growth(now))
+        return Projection(trend, current, target, True, None, weekly, rate)
+    if trend is None or trend.model == "flat" or weekly is None or weekly <= 0:
+        return Projection(trend, current, target, False, None, weekly, rate)
+    eta = _solve(trend, current, daily[-1][0], target, now)
+    return Projection(trend, current, target, False, eta, weekly, rate)
 
 
-def _solve(trend: Trend, target: float, now: datetime) -> datetime | None:
-    """First time after ``now`` the trend reaches ``target`` (None beyond the horizon)."""
-    if trend.model == "linear":
-        t = (target - trend.intercept) / trend.slope_per_day
+def _solve(trend: Trend, current: float, at: datetime, target: float,
+           now: datetime) -> datetime | None:
+    """When the pace of ``trend``, from ``current`` at ``at``, reaches ``target`` (None beyond
+    the horizon)."""
+    if trend.model == "exponential" and current > 0:
+        days = math.log(target / current) / trend.slope_per_day
     else:
-        t = (math.log(target) - trend.intercept) / trend.slope_per_day
-    horizon_days = (now + HORIZON - trend.origin).total_seconds() / DAY
-    if not math.isfinite(t) or t > horizon_days:
+        days = (target - current) / trend.slope_per_day
+    if not math.isfinite(days) or at + timedelta(days=min(days, 1e6)) > now + HORIZON:
         return None
-    return max(trend.origin + timedelta(days=t), now)
+    return max(at + timedelta(days=days), now)

@@ -129,6 +129,11 @@ SAMPLES: dict[str, Profile] = {
                           genders=(("Female", 0.6), ("Male", 0.4)),
                           activity=tuple((NOW.date(), h, 100.0 + (50 if 19 <= h <= 21 else 0))
                                          for h in range(24)))),
+    "losing-followers": _profile([
+        {"followers": 12_000, "views": 70_000, "likes": 4_000, "comments": 200, "shares": 90,
+         "videos_per_week": 3},
+        {"followers": 12_400}, {"followers": 12_700}, {"followers": 11_500},
+    ], region="US", adult=True),
     "almost-shop": _profile(_growing(820, 0.03, 3, views=9_000, likes=600, comments=30,
                                      shares=20), region="US", adult=True),
 }

@@ -7,14 +7,16 @@ chart can be drawn in a worker thread while the event loop keeps serving.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, date2num, num2date
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
-from bot.domain.numbers import compact, pct
+from bot.domain.numbers import compact, currency_symbol, pct
 
 SERIES_COLOUR = "#1f6feb"
 LINE_COLOUR = "#d1242f"
@@ -28,6 +30,69 @@ class ChartSpec:
     points: list[tuple[datetime, float]]
     percent: bool = False
     lines: list[tuple[str, float]] = field(default_factory=list)  # (label, y) reference lines
+    currency: str | None = None  # the y values are money in this currency
+
+
+def precise(value: float, extra: int) -> str:
+    """:func:`compact` with ``extra`` more decimals (``extra=0`` is exactly ``compact``)."""
+    if extra <= 0:
+        return compact(value)
+    sign = "-" if value < 0 else ""
+    a = abs(value)
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
+        if a >= limit or limit == 1.0:
+            text = f"{a / limit:.{extra + (1 if suffix else 0)}f}".rstrip("0").rstrip(".")
+            return f"{sign}{text}{suffix}"
+    return compact(value)  # pragma: no cover - the loop always returns
+
+
+class DistinctFormatter(Formatter):
+    """Tick labels that differ from each other at the precision shown: the fewest decimals
+    for which no two ticks read the same (never "1k, 1k, 1k, 1.1k")."""
+
+    def __init__(self, show: Callable[[float, int], str]) -> None:
+        self.show = show
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.show(float(x), 0)
+
+    def format_ticks(self, values: Sequence[Any]) -> list[str]:
+        labels: list[str] = []
+        for extra in range(6):
+            labels = [self.show(float(v), extra) for v in values]
+            if len(set(labels)) == len(labels):
+                break
+        return labels
+
+
+class DistinctDateFormatter(Formatter):
+    """Date ticks as "29 Nov", with the year or the time of day added when two ticks would
+    otherwise read the same."""
+
+    FORMATS = ("%d %b", "%d %b %Y", "%d %b %H:%M", "%Y-%m-%d %H:%M")
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return str(num2date(x).strftime(self.FORMATS[0]))  # type: ignore[no-untyped-call]
+
+    def format_ticks(self, values: Sequence[Any]) -> list[str]:
+        moments = [num2date(v) for v in values]  # type: ignore[no-untyped-call]
+        labels: list[str] = []
+        for fmt in self.FORMATS:
+            labels = [m.strftime(fmt) for m in moments]
+            if len(set(labels)) == len(labels):
+                break
+        return labels
+
+
+def _money(currency: str) -> Callable[[float, int], str]:
+    symbol = currency_symbol(currency)
+
+    def show(v: float, extra: int) -> str:
+        body = precise(abs(v), extra)
+        sign = "-" if v < 0 else ""
+        return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
+
+    return show
 
 
 def build_figure(spec: ChartSpec) -> Figure:
@@ -39,22 +104,29 @@ def build_figure(spec: ChartSpec) -> Figure:
     ax.plot(xs, ys, color=SERIES_COLOUR, linewidth=3, marker="o", markersize=5,
             label=spec.label)
     for label, y in spec.lines:
-        ax.axhline(y, color=LINE_COLOUR, linewidth=2, linestyle="--", label=label)
-    # Tick values arrive as numpy floats: convert before formatting.
-    fmt = ((lambda v, _pos: pct(float(v), 0)) if spec.percent
-           else (lambda v, _pos: compact(float(v))))
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+        if label.strip():  # a line nobody can name is not drawn
+            ax.axhline(y, color=LINE_COLOUR, linewidth=2, linestyle="--", label=label)
+    show: Callable[[float, int], str]
+    if spec.percent:
+        show = lambda v, extra: pct(v, extra)  # noqa: E731
+    elif spec.currency:
+        show = _money(spec.currency)
+    else:
+        show = precise
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
+    ax.yaxis.set_major_formatter(DistinctFormatter(show))
     locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(DistinctDateFormatter())
     ax.set_title(spec.title, fontsize=18, pad=12)
-    ax.set_ylabel(spec.label, fontsize=14)
+    ax.set_ylabel(f"{spec.label} ({spec.currency})" if spec.currency else spec.label,
+                  fontsize=14)
     ax.set_xlabel("date", fontsize=14)
     ax.tick_params(labelsize=13)
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if spec.lines:
+    if any(label.strip() for label, _ in spec.lines):  # every reference line is named here
         ax.legend(fontsize=12, frameon=False, loc="best")
     fig.tight_layout()
     return fig

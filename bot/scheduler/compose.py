@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot.core.ports import Store, Subscription
+from bot.core.ports import Goal, Store, Subscription
 from bot.core.types import Reply
 from bot.domain.engine import fill, recommend
+from bot.domain.estimator import estimate
 from bot.domain.facts import compute_facts
-from bot.domain.metrics import format_metric, growth
-from bot.domain.numbers import compact
-from bot.domain.profile import Profile
+from bot.domain.metrics import METRIC_BY_NAME, MIN_SPAN_DAYS, MetricSnapshot, format_metric
+from bot.domain.numbers import compact, money
+from bot.domain.profile import Profile, UserSettings
 from bot.domain.rates import RateTables
 from bot.domain.rules import TOPICS, Catalogue, Rule
 from bot.scheduler.runner import Composed
@@ -42,6 +45,22 @@ def next_community_rule(pool: list[Rule], recent: list[str]) -> Rule | None:
     return next(r for r in pool if r.id not in cycle)
 
 
+def week_before(history: tuple[MetricSnapshot, ...],
+                metric: str) -> tuple[MetricSnapshot, MetricSnapshot] | None:
+    """The digest's "since last week" for ``metric``: the latest snapshot in which it was typed,
+    and the one typed nearest to 7 days before that, at least a day before it; None without."""
+    typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
+    if not typed:
+        return None
+    latest = typed[-1]
+    target = latest.taken_at - timedelta(days=7)
+    earlier = [s for s in typed[:-1]
+               if (latest.taken_at - s.taken_at).total_seconds() >= MIN_SPAN_DAYS * 86_400]
+    if not earlier:
+        return None
+    return min(earlier, key=lambda s: abs((s.taken_at - target).total_seconds())), latest
+
+
 class WeeklyComposer:
     """Callable the :class:`~bot.scheduler.runner.WeeklyPoster` uses to write each post."""
 
@@ -65,6 +84,31 @@ class WeeklyComposer:
                                      "source": rule.source}, title="Tip of the week")
         return Composed(reply, rule.id)
 
+    def _goal(self, goal: Goal, latest: MetricSnapshot | None,
+              settings: UserSettings) -> dict[str, Any]:
+        """One goal's line: a metric goal in its unit, an income goal (stored in USD a month)
+        in the creator's currency, against the estimate for the latest snapshot."""
+        if goal.metric == "income":
+            currency = (settings.currency if settings.currency in self.rates.currencies.per_eur
+                        else "USD")
+
+            def show(v: float) -> str:
+                return money(self.rates.currencies.from_usd(v, currency), currency)
+            current = None if latest is None else estimate(
+                latest, replace(settings, currency="USD"), self.rates).now.typical
+            label = "monthly income"
+        elif goal.metric in METRIC_BY_NAME:
+            def show(v: float) -> str:
+                return format_metric(goal.metric, v)
+            current = None if latest is None else getattr(latest, goal.metric)
+            label = goal.metric
+        else:  # a goal this version does not know: say so rather than fail the digest
+            return {"metric": goal.metric, "target": compact(goal.target), "current": None,
+                    "reached": False}
+        return {"metric": label, "target": show(goal.target),
+                "current": None if current is None else show(current),
+                "reached": current is not None and current >= goal.target}
+
     async def personal(self, sub: Subscription, now: datetime) -> Composed | None:
         if sub.user_id is None:
             return None
@@ -78,24 +122,22 @@ class WeeklyComposer:
         week_ago = [s for s in history if s.taken_at <= now - timedelta(days=6)]
         changes = []
         if history:
+            latest = history[-1]
             for metric in ("followers", "views", "likes"):
-                g = growth(list(history), metric)
-                current = getattr(history[-1], metric)
+                current = getattr(latest, metric)
                 if current is None:
                     continue
-                delta = None
-                if g is not None:
-                    delta = ("+" if g.delta >= 0 else "−") + compact(abs(g.delta))
+                pair = week_before(history, metric)
+                delta = since = None
+                if pair is not None:
+                    base, typed = pair
+                    change = float(getattr(typed, metric)) - float(getattr(base, metric))
+                    delta = ("+" if change >= 0 else "−") + compact(abs(change))
+                    since = base.taken_at.date().isoformat()
                 changes.append({"metric": metric, "value": format_metric(metric, current),
-                                "delta": delta})
-        goals = []
-        for goal in await self.store.goals(sub.user_id):
-            current = None if not history else getattr(history[-1], goal.metric, None)
-            goals.append({"metric": goal.metric, "target": format_metric(goal.metric,
-                                                                          goal.target),
-                          "current": None if current is None else
-                          format_metric(goal.metric, current),
-                          "reached": current is not None and current >= goal.target})
+                                "delta": delta, "since": since})
+        goals = [self._goal(goal, history[-1] if history else None, settings)
+                 for goal in await self.store.goals(sub.user_id)]
         tip = tips[0] if tips else None
         reply = Reply("weekly_digest", {
             "changes": changes, "goals": goals, "logged_this_week": not week_ago or

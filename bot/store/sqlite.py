@@ -26,7 +26,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.ports import Delivery, Goal, StoreError, Subscription, User
+from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscription, User
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
@@ -113,38 +113,34 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
-def _merged_rows(
-    user_id: int, existing: Sequence[MetricSnapshot],
-    ordered: Sequence[tuple[datetime, Mapping[str, float]]],
-) -> list[tuple[Any, ...]]:
-    """Stored and imported rows merged in time order (at equal times, stored rows first), each
-    carrying forward the values known at its date, ready to be written back."""
-    timeline: Sequence[tuple[datetime, Mapping[str, float | None]]] = ordered
-    if existing:
-        stored = [(s.taken_at, {k: s.values()[k] for k in s.given}) for s in existing]
-        merged = sorted([(t, 0, v) for t, v in stored] + [(t, 1, v) for t, v in ordered],
-                        key=itemgetter(0, 1))
-        timeline = [(t, v) for t, _, v in merged]
-    # Plain dicts in one pass; the checks and the "given" text once per distinct set of
-    # columns (a file has one or a few).
+_ACTIVE = "replaced_by IS NULL"
+#: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
+#: one day the newer action wins (a /log after an import of the same date, or the reverse).
+_ORDER = "substr(taken_at, 1, 10), action, id"
+_ORDER_DESC = "substr(taken_at, 1, 10) DESC, action DESC, id DESC"
+_UPDATE_VALUES = (f"UPDATE snapshots SET {', '.join(f'{n} = ?' for n in METRIC_NAMES)} "  # noqa: S608
+                  "WHERE id = ?")
+
+
+def _recarried(rows: Sequence[sqlite3.Row]) -> list[tuple[Any, ...]]:
+    """Carry values forward again over ``rows`` (one user's active snapshots, in order): each
+    row keeps what was typed in it and takes every other metric from the rows before it.
+    Returns ``(*values, id)`` for the rows whose stored values must change."""
     known: dict[str, float | None] = dict.fromkeys(METRIC_NAMES)
-    given_by_columns: dict[tuple[str, ...], str] = {}
-    rows_out = []
-    for taken_at, changes in timeline:
-        if None in changes.values():
-            changes = {k: v for k, v in changes.items() if v is not None}
-        if not changes:
-            continue
-        columns = tuple(changes)
-        given = given_by_columns.get(columns)
-        if given is None:
-            unknown = set(columns) - known.keys()
-            if unknown:
-                raise ValueError(f"unknown metrics: {sorted(unknown)}")
-            given = given_by_columns[columns] = ",".join(sorted(columns))
-        known.update(changes)
-        rows_out.append((user_id, _iso(taken_at), *known.values(), given))
-    return rows_out
+    out = []
+    for row in rows:
+        for name in filter(None, str(row["given"]).split(",")):
+            if name in known:
+                known[name] = row[name]
+        values = tuple(known.values())
+        if values != tuple(row[name] for name in METRIC_NAMES):
+            out.append((*values, row["id"]))
+    return out
+
+
+def _entry(row: sqlite3.Row) -> SnapshotEntry:
+    return SnapshotEntry(id=row["id"], snapshot=_snapshot(row), source=row["source"],
+                         action=row["action"])
 
 
 #: A weekly post's destination, from a ``subscriptions`` row: one post per destination and ISO
@@ -344,43 +340,37 @@ class SqliteStore:
     ) -> MetricSnapshot:
         if not changes:
             raise ValueError("a snapshot needs at least one metric")
+        day = _iso(taken_at)[:10]
         async with self._write() as db:
             async with db.execute(
-                "SELECT * FROM snapshots WHERE user_id = ? "
-                "ORDER BY taken_at DESC, id DESC LIMIT 1", (user_id,),
+                f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
+                (user_id, day),
             ) as cur:
                 row = await cur.fetchone()
             base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
             snap = base.merged(dict(changes), taken_at)
             values = [getattr(snap, name) for name in METRIC_NAMES]
+            action = await _next_action(db, user_id)
             await db.execute(  # column names are constants, values are bound parameters
-                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
-                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
-                (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given))),
+                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
+                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
+                (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), "log", action),
             )
-            async with db.execute("SELECT count(*) FROM snapshots WHERE user_id = ?",
-                                  (user_id,)) as cur:
-                count = await cur.fetchone()
-            if count is not None and count[0] > MAX_SNAPSHOTS:
-                await self._thin_history(db, user_id)
+            async with db.execute(  # rows dated after today (imported earlier) carry it on
+                f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
+            ) as cur:
+                later = await cur.fetchone()
+            if later is not None:
+                await _recarry(db, user_id)
+            await _thin_if_needed(db, user_id)
         return snap
-
-    async def _thin_history(self, db: aiosqlite.Connection, user_id: int) -> None:
-        """Rewrite a user's history bounded by :func:`_thinned` (inside the caller's write)."""
-        async with db.execute(
-            f"SELECT user_id, {_SNAPSHOT_COLUMNS} FROM snapshots WHERE user_id = ? "  # noqa: S608
-            "ORDER BY taken_at, id", (user_id,),
-        ) as cur:
-            rows = [tuple(r) for r in await cur.fetchall()]
-        await db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
-        await db.executemany(
-            f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
-            f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})", _thinned(rows))
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
         async with self._read() as db, db.execute(
-            "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
-            (user_id,),
+            f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+            f"ORDER BY {_ORDER_DESC} LIMIT 1", (user_id,),
         ) as cur:
             row = await cur.fetchone()
         return None if row is None else _snapshot(row)
@@ -388,18 +378,79 @@ class SqliteStore:
     async def history(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[MetricSnapshot]:
-        sql = "SELECT * FROM snapshots WHERE user_id = ?"
+        return [e.snapshot for e in await self.entries(user_id, since=since, limit=limit)]
+
+    async def entries(
+        self, user_id: int, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[SnapshotEntry]:
+        sql = f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
         params: list[Any] = [user_id]
         if since is not None:
             sql += " AND taken_at >= ?"
             params.append(_iso(since))
-        sql += " ORDER BY taken_at DESC, id DESC"
+        sql += f" ORDER BY {_ORDER_DESC}"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(0, limit))
         async with self._read() as db, db.execute(sql, params) as cur:
             rows = await cur.fetchall()
-        return [_snapshot(r) for r in reversed(list(rows))]
+        return [_entry(r) for r in reversed(list(rows))]
+
+    async def count_snapshots(self, user_id: int) -> int:
+        async with self._read() as db, db.execute(
+            f"SELECT count(*) FROM snapshots WHERE user_id = ? AND {_ACTIVE}",  # noqa: S608
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def last_action(self, user_id: int) -> list[SnapshotEntry]:
+        async with self._read() as db, db.execute(
+            f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} AND action = "  # noqa: S608
+            f"(SELECT max(action) FROM snapshots WHERE user_id = ? AND {_ACTIVE}) "
+            f"ORDER BY {_ORDER}", (user_id, user_id),
+        ) as cur:
+            return [_entry(r) for r in await cur.fetchall()]
+
+    async def replaced_by(self, user_id: int, action: int) -> int:
+        async with self._read() as db, db.execute(
+            "SELECT count(*) FROM snapshots WHERE user_id = ? AND replaced_by = ?",
+            (user_id, action),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def undo_action(self, user_id: int, action: int) -> int:
+        async with self._write() as db:
+            async with db.execute(
+                "DELETE FROM snapshots WHERE user_id = ? AND action = ?", (user_id, action)
+            ) as cur:
+                removed = max(cur.rowcount, 0)
+            await db.execute(
+                "UPDATE snapshots SET replaced_by = NULL WHERE user_id = ? AND replaced_by = ?",
+                (user_id, action),
+            )
+            await _recarry(db, user_id)
+        return removed
+
+    async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        async with self._write() as db:
+            async with db.execute(
+                f"DELETE FROM snapshots WHERE user_id = ? AND id IN "  # noqa: S608
+                f"({', '.join('?' * len(ids))})", (user_id, *ids),
+            ) as cur:
+                removed = max(cur.rowcount, 0)
+            await _recarry(db, user_id)
+        return removed
+
+    async def imported_days(self, user_id: int) -> set[date]:
+        async with self._read() as db, db.execute(
+            f"SELECT DISTINCT substr(taken_at, 1, 10) FROM snapshots "  # noqa: S608
+            f"WHERE user_id = ? AND source = 'import' AND {_ACTIVE}", (user_id,),
+        ) as cur:
+            return {date.fromisoformat(r[0]) for r in await cur.fetchall()}
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -506,16 +557,58 @@ class SqliteStore:
         db = self._bulk
         db.execute("BEGIN IMMEDIATE")
         try:
-            existing = [_snapshot(r) for r in db.execute(
-                "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,))]
-            rows_out = _thinned(_merged_rows(user_id, existing, ordered))
-            if existing:
-                db.execute("DELETE FROM snapshots WHERE user_id = ?", (user_id,))
+            row = db.execute("SELECT coalesce(max(action), 0) + 1 FROM snapshots "
+                             "WHERE user_id = ?", (user_id,)).fetchone()
+            action = int(row[0])
+            # A date imported again replaces the earlier imported row (kept hidden, so that
+            # undoing this import brings it back); logged rows are never replaced. What the
+            # earlier row knew and the new one does not say (another Studio file's columns) is
+            # kept in the new row.
+            days = {_iso(t)[:10] for t, _ in ordered}
+            earlier: dict[str, dict[str, float]] = {}
+            for old in db.execute(
+                f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                f"AND source = 'import' ORDER BY {_ORDER}", (user_id,),
+            ):
+                day = str(old["taken_at"])[:10]
+                if day in days:
+                    typed = earlier.setdefault(day, {})
+                    typed.update({k: old[k] for k in str(old["given"]).split(",")
+                                  if k in METRIC_NAMES and old[k] is not None})
             db.executemany(
-                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}) "  # noqa: S608
-                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 3))})",
+                f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
+                [(action, user_id, day) for day in sorted(earlier)],
+            )
+            given_by_columns: dict[tuple[str, ...], str] = {}
+            rows_out = []
+            for taken_at, changes in ordered:
+                present = {k: v for k, v in changes.items() if v is not None}
+                if earlier:
+                    kept = earlier.get(_iso(taken_at)[:10])
+                    if kept:
+                        present = {**kept, **present}
+                if not present:
+                    continue
+                columns = tuple(present)
+                given = given_by_columns.get(columns)
+                if given is None:
+                    unknown = set(columns) - set(METRIC_NAMES)
+                    if unknown:
+                        raise ValueError(f"unknown metrics: {sorted(unknown)}")
+                    given = given_by_columns[columns] = ",".join(sorted(columns))
+                rows_out.append((user_id, _iso(taken_at),
+                                 *(present.get(n) for n in METRIC_NAMES), given, "import",
+                                 action))
+            db.executemany(
+                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
+                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
                 rows_out,
             )
+            rows = db.execute(f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                              f"ORDER BY {_ORDER}", (user_id,)).fetchall()
+            db.executemany(_UPDATE_VALUES, _recarried(rows))
+            _thin_if_needed_sync(db, user_id)
             if also is not None:  # more rows of the same import, in the same transaction
                 also(db)
         except BaseException:
@@ -664,7 +757,8 @@ class SqliteStore:
             "settings": {key: getattr(settings, key) for key in _SETTINGS_KEYS},
             "snapshots": [
                 {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
-                 "typed": [g for g in str(s["given"]).split(",") if g]}
+                 "typed": [g for g in str(s["given"]).split(",") if g],
+                 "source": s["source"], "replaced": s["replaced_by"] is not None}
                 for s in snaps
             ],
             "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
@@ -947,6 +1041,72 @@ class InstanceLock:
         if self._fd >= 0:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = -1
+async def _next_action(db: aiosqlite.Connection, user_id: int) -> int:
+    async with db.execute(
+        "SELECT coalesce(max(action), 0) + 1 FROM snapshots WHERE user_id = ?", (user_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 1
+
+
+async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
+    """Recompute carried-forward values of all the user's active snapshots (after a removal)."""
+    async with db.execute(
+        f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}",  # noqa: S608
+        (user_id,),
+    ) as cur:
+        rows = list(await cur.fetchall())
+    changed = _recarried(rows)
+    if changed:
+        await db.executemany(_UPDATE_VALUES, changed)
+
+
+def _thin_plan(rows: Sequence[sqlite3.Row]) -> tuple[list[tuple[int]], list[tuple[str, int]]]:
+    """For one user's active snapshots in order (see :data:`_ORDER`), what bounding them by
+    :func:`_thinned` means: the ids to delete and ``(given, id)`` for the kept rows whose typed
+    fields now include those of the rows they stand for. Empty when under the bound."""
+    if len(rows) <= MAX_SNAPSHOTS:
+        return [], []
+    keys = [(r["id"], str(r["taken_at"]), str(r["given"])) for r in rows]
+    kept = _thinned(keys)
+    kept_ids = {k[0] for k in kept}
+    before = {k[0]: k[2] for k in keys}
+    return ([(k[0],) for k in keys if k[0] not in kept_ids],
+            [(k[2], k[0]) for k in kept if k[2] != before[k[0]]])
+
+
+_THIN_COUNT = "SELECT count(*) FROM snapshots WHERE user_id = ?"
+_THIN_HIDDEN = "DELETE FROM snapshots WHERE user_id = ? AND replaced_by IS NOT NULL"
+_THIN_ROWS = (f"SELECT id, taken_at, given FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+              f"ORDER BY {_ORDER}")
+_THIN_DELETE = "DELETE FROM snapshots WHERE id = ?"
+_THIN_GIVEN = "UPDATE snapshots SET given = ? WHERE id = ?"
+
+
+async def _thin_if_needed(db: aiosqlite.Connection, user_id: int) -> None:
+    """Keep a user's stored history bounded (inside the caller's write): past
+    :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go first, then old active ones are
+    thinned by :func:`_thinned`. Their values already carry forward, so nothing is recomputed."""
+    async with db.execute(_THIN_COUNT, (user_id,)) as cur:
+        count = await cur.fetchone()
+    if count is None or count[0] <= MAX_SNAPSHOTS:
+        return
+    await db.execute(_THIN_HIDDEN, (user_id,))
+    async with db.execute(_THIN_ROWS, (user_id,)) as cur:
+        deletes, updates = _thin_plan(list(await cur.fetchall()))
+    await db.executemany(_THIN_DELETE, deletes)
+    await db.executemany(_THIN_GIVEN, updates)
+
+
+def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int) -> None:
+    """:func:`_thin_if_needed` on a plain connection (imports run whole in a worker thread)."""
+    count = db.execute(_THIN_COUNT, (user_id,)).fetchone()
+    if count is None or count[0] <= MAX_SNAPSHOTS:
+        return
+    db.execute(_THIN_HIDDEN, (user_id,))
+    deletes, updates = _thin_plan(db.execute(_THIN_ROWS, (user_id,)).fetchall())
+    db.executemany(_THIN_DELETE, deletes)
+    db.executemany(_THIN_GIVEN, updates)
 
 
 async def open_store(url: str, *, readers: int = 2) -> SqliteStore:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console import ConsoleAdapter, file_prefix
 from bot.app import App
 from bot.commands.progress import MAX_POINTS, chart_points
 from bot.core.csv_import import MAX_BYTES
@@ -127,7 +127,8 @@ async def test_console_export_on_a_full_disk_answers_and_keeps_the_console(
     await console.ask("/log followers=1k")
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     console.exports.mkdir(parents=True, exist_ok=True)
-    partial = console.exports / f".creator-advisor-export-{stamp}.json.part"
+    # exports carry their user in the name (alice-creator-advisor-export-….json)
+    partial = console.exports / f".{file_prefix('alice')}creator-advisor-export-{stamp}.json.part"
     partial.symlink_to("/dev/full")  # every write there fails with ENOSPC
     lines = iter(["/export", "/stats"])
     written: list[str] = []

@@ -68,7 +68,10 @@ class AccountsMachine(RuleBasedStateMachine):
         return replies
 
     def _account(self, person: str) -> dict[str, Any]:
-        return self.model.setdefault(person, {"followers": set(), "currency": "USD"})
+        # "followers": values typed with /log; "imported": date -> value, since importing a
+        # date again replaces what an earlier import stored for it (issue 13)
+        return self.model.setdefault(person, {"followers": set(), "imported": {},
+                                              "currency": "USD"})
 
     def _user_id(self, person: str) -> int | None:
         user = self.loop.run_until_complete(self.app.store.find_user("discord", person))
@@ -96,7 +99,7 @@ class AccountsMachine(RuleBasedStateMachine):
                                            for d, v in enumerate(values))
         attachment = Attachment("h.csv", "text/csv", csv.encode())
         self._handle(self._request(person, name, "import", "confirm", (attachment,)))
-        self._account(person)["followers"].update(values)
+        self._account(person)["imported"].update(enumerate(values))
 
     @rule(person=st.sampled_from(PEOPLE), name=st.sampled_from(NAMES))
     def forget(self, person: str, name: str) -> None:
@@ -157,12 +160,13 @@ class AccountsMachine(RuleBasedStateMachine):
             user_id = self._user_id(person)
             account = self.model.get(person)
             if user_id is None:
-                assert not account or not account["followers"]
+                assert not account or not (account["followers"] or account["imported"])
                 continue
             assert user_id not in self.forgotten
             history = self.loop.run_until_complete(self.app.store.history(user_id))
             typed = {s.followers for s in history if "followers" in s.given}
-            expected = account["followers"] if account else set()
+            expected = (account["followers"] | set(account["imported"].values())
+                        if account else set())
             assert typed == expected, (person, typed, expected)
             currency = self.loop.run_until_complete(self.app.store.get_settings(user_id))
             assert currency.currency == (account["currency"] if account else "USD")

@@ -81,7 +81,8 @@ async def test_personal_digest_has_progress_goal_and_top_tip(store: Store) -> No
     composed = await WeeklyComposer(store, CATALOGUE, RATES)(sub, NOW)
     assert composed is not None
     ctx = composed.reply.context
-    assert {"metric": "followers", "value": "9.6k", "delta": "+600"} in ctx["changes"]
+    assert {"metric": "followers", "value": "9.6k", "delta": "+600",
+            "since": (NOW - timedelta(days=8)).date().isoformat()} in ctx["changes"]
     assert ctx["goals"] == [{"metric": "followers", "target": "10k", "current": "9.6k",
                              "reached": False}]
     assert ctx["tip"] is not None and composed.rule_id == ctx["tip"]["id"]

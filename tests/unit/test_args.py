@@ -50,7 +50,7 @@ def test_several_keys_and_positional() -> None:
 
 
 @pytest.mark.parametrize(("raw", "expected"),
-                         [("4.5%", 0.045), ("35", 0.35), ("0.35", 0.35), ("100%", 1.0)])
+                         [("4.5%", 0.045), ("35", 0.35), ("0.35%", 0.0035), ("100%", 1.0)])
 def test_rates(raw: str, expected: float) -> None:
     assert parse(f"completion_rate={raw}")["completion_rate"] == pytest.approx(expected)
 

@@ -1,0 +1,135 @@
+"""/undo and /history: see what is stored and take a mistake back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.context import CommandContext
+from bot.core.ports import SnapshotEntry
+from bot.core.registry import ArgSpec, ArgType, command
+from bot.core.types import Action, Reply
+from bot.domain.metrics import METRIC_NAMES, format_metric
+from bot.domain.numbers import compact
+
+HISTORY_DEFAULT = 10
+HISTORY_MAX = 50
+
+
+def entry_day(entry: SnapshotEntry, zone: ZoneInfo) -> date:
+    """The day a snapshot belongs to: an imported row's date as written in the file, a /log's
+    date in the creator's time zone."""
+    if entry.source == "import":
+        return entry.snapshot.taken_at.date()
+    return entry.snapshot.taken_at.astimezone(zone).date()
+
+
+def typed_text(entry: SnapshotEntry) -> str:
+    """What was typed in a snapshot, as ``followers=12k views=40k``."""
+    snap = entry.snapshot
+    return " ".join(f"{name}={format_metric(name, getattr(snap, name))}"
+                    for name in METRIC_NAMES if name in snap.given)
+
+
+def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
+    when = (entry_day(entry, zone).isoformat() if entry.source == "import" else
+            entry.snapshot.taken_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+    return {"when": when, "source": "imported" if entry.source == "import" else "logged",
+            "typed": typed_text(entry)}
+
+
+def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo) -> dict[str, Any]:
+    """What a removal takes away: one /log, one import (as a whole) or one day's snapshots."""
+    days = sorted({entry_day(e, zone) for e in entries})
+    return {
+        "count": len(entries),
+        "import": all(e.source == "import" for e in entries) and len(entries) > 0,
+        "first": days[0].isoformat() if days else None,
+        "last": days[-1].isoformat() if days else None,
+        "entries": [entry_view(e, zone) for e in entries[:5]],
+    }
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20") \
+            from None
+
+
+@command(
+    "undo",
+    summary="Take back your last /log or import (asks first): /undo, then /undo confirm",
+    help=("Shows what it would remove: your most recent /log, or your most recent import as a "
+          "whole. /undo confirm removes it; send /undo again to go further back. "
+          "/undo date=YYYY-MM-DD removes that day's snapshot instead (see /history). Values "
+          "carried forward from what you remove are recomputed."),
+    args=(ArgSpec("confirm", ArgType.FLAG, "Remove it.", "confirm"),
+          ArgSpec("cancel", ArgType.FLAG, "Keep it.", "cancel"),
+          ArgSpec("date", ArgType.TEXT, "Remove that day's snapshot instead.",
+                  "date=2026-11-20", normalize=_parse_day, aliases=("day",))),
+    examples=("/undo", "/undo confirm", "/undo date=2026-11-20"),
+    personal=True,
+    group="your numbers",
+)
+async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    if args.get("cancel"):
+        return Reply("undo_cancelled")
+    settings = await ctx.store.get_settings(ctx.user.id)
+    zone = settings.zone
+    day: date | None = args.get("date")
+    if day is not None:
+        entries = [e for e in await ctx.store.entries(ctx.user.id)
+                   if entry_day(e, zone) == day]
+        command_line = f"/undo date={day.isoformat()}"
+    else:
+        entries = await ctx.store.last_action(ctx.user.id)
+        command_line = "/undo"
+    view = removal_view(entries, zone)
+    if not entries:
+        return Reply("undo_nothing", {"date": None if day is None else day.isoformat(),
+                                      "any": await ctx.store.count_snapshots(ctx.user.id)})
+    if not args.get("confirm"):
+        restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id,
+                                                                         entries[0].action)
+        return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
+                                      "restores": restores,
+                                      "command": f"{command_line} confirm"},
+                     actions=(Action("Remove it", f"{command_line} confirm", "danger"),
+                              Action("Keep it", "/undo cancel")))
+    if day is not None:
+        removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
+    else:
+        removed = await ctx.store.undo_action(ctx.user.id, entries[0].action)
+    latest = await ctx.store.entries(ctx.user.id, limit=1)
+    return Reply("undone", {"removal": view, "removed": removed, "date": day is not None,
+                            "latest": entry_view(latest[-1], zone) if latest else None,
+                            "left": await ctx.store.count_snapshots(ctx.user.id)})
+
+
+@command(
+    "history",
+    summary="Your recent snapshots: when, what you typed, logged or imported",
+    help=(f"Lists your most recent snapshots (the last {HISTORY_DEFAULT}, or as many as you "
+          f"ask, up to {HISTORY_MAX}) with their date, what was typed and whether it was "
+          "logged or imported. Remove one with /undo or /undo date=YYYY-MM-DD."),
+    args=(ArgSpec("n", ArgType.COUNT, "How many snapshots to show.", "n=20", minimum=1,
+                  maximum=HISTORY_MAX, positional=True, aliases=("count", "last")),),
+    examples=("/history", "/history 30"),
+    personal=True,
+    group="your numbers",
+)
+async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    n = int(args.get("n") or HISTORY_DEFAULT)
+    settings = await ctx.store.get_settings(ctx.user.id)
+    zone = settings.zone
+    entries = await ctx.store.entries(ctx.user.id, limit=n)
+    if not entries:
+        return Reply("no_metrics", {"command": "history"})
+    total = await ctx.store.count_snapshots(ctx.user.id)
+    return Reply("history", {"entries": [entry_view(e, zone) for e in reversed(entries)],
+                             "shown": len(entries), "total": total,
+                             "total_text": compact(total),
+                             "timezone": settings.timezone})

@@ -1,0 +1,348 @@
+"""Numbers a creator can trust (issue 13): /undo, /history, plausibility checks, same-day logs,
+honest trends and idempotent imports, through the console adapter on a real SQLite file."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from bot.adapters.console import ConsoleAdapter
+from bot.core.ports import Subscription
+from bot.render.formats import Format
+from bot.runtime import App
+from bot.scheduler.compose import WeeklyComposer
+from tests.auxil.clock import FakeClock
+
+# -- /undo and /history -----------------------------------------------------------------------
+
+
+async def test_undo_previews_then_removes_the_last_log_and_walks_back(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/log followers=10k views=40k likes=3k")
+    clock.advance(days=7)
+    await console.ask("/log followers=10.7k")
+    before = (await console.ask("/stats")).text
+    clock.advance(days=7)
+    await console.ask("/log followers=99k")  # a typo
+    preview = await console.ask("/undo")
+    assert preview.ok and "Remove your last /log?" in preview.text
+    assert "followers=99k" in preview.text and "/undo confirm" in preview.text
+    assert "Followers: 99k" in (await console.ask("/stats")).text  # nothing removed yet
+    assert [a.command for a in preview.replies[0].actions] == ["/undo confirm", "/undo cancel"]
+    done = await console.ask("/undo confirm")
+    assert done.ok and "Removed 1 snapshot." in done.text
+    assert (await console.ask("/stats")).text == before
+    again = await console.ask("/undo")  # walks further back
+    assert "followers=10.7k" in again.text
+    await console.ask("/undo confirm")
+    await console.ask("/undo confirm")
+    empty = await console.ask("/undo")
+    assert "Nothing to undo" in empty.text
+    assert "/undo cancel" not in empty.text
+
+
+async def test_undo_cancel_keeps_everything(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=10k")
+    assert "nothing was removed" in (await console.ask("/undo cancel")).text
+    assert "Followers: 10k" in (await console.ask("/stats")).text
+
+
+async def test_undo_date_removes_that_day_and_recomputes_carried_values(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/log followers=10k views=40k")  # 2026-11-02
+    clock.advance(days=1)
+    await console.ask("/log followers=10.2k")  # views 40k carried forward
+    clock.advance(days=1)
+    await console.ask("/log followers=10.4k likes=3k")
+    stats = await console.ask("/stats")
+    assert "Views (30 days): 40k" in stats.text
+    preview = await console.ask("/undo date=2026-11-02")
+    assert "Remove 1 snapshot of 2026-11-02?" in preview.text, preview.text
+    assert "/undo date=2026-11-02 confirm" in preview.text
+    done = await console.ask("/undo date=2026-11-02 confirm")
+    assert done.ok and "Removed 1 snapshot" in done.text
+    stats = await console.ask("/stats")
+    assert "Views" not in stats.text  # no later snapshot still shows the removed value
+    assert "Followers: 10.4k" in stats.text and "2 snapshots stored" in stats.text
+    missing = await console.ask("/undo date=2026-10-01")
+    assert "no snapshot dated 2026-10-01" in missing.text
+    bad = await console.ask("/undo date=yesterday")
+    assert not bad.ok and "not a date" in bad.text
+
+
+async def test_history_lists_dates_typed_values_and_source(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    csv = tmp_path / "history.csv"
+    csv.write_text("date,followers\n2026-10-01,8000\n2026-10-15,9000\n")
+    await console.ask(f"/import path={csv} confirm")
+    await console.ask("/log followers=10k views=40k")
+    listed = await console.ask("/history")
+    assert listed.ok, listed.text
+    lines = [line for line in listed.text.splitlines() if line.startswith("•")]
+    assert lines == ["• 2026-11-02 09:00 · logged · followers=10k views=40k",
+                     "• 2026-10-15 · imported · followers=9k",
+                     "• 2026-10-01 · imported · followers=8k"]
+    assert "Your last 3 snapshots of 3" in listed.text
+    assert "Your last 1 snapshot of 3" in (await console.ask("/history 1")).text
+
+
+async def test_undo_takes_back_an_import_as_a_whole(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    await console.ask("/log followers=10k")
+    clock.advance(days=1)
+    csv = tmp_path / "h.csv"
+    csv.write_text("date,followers,views\n2026-09-01,7000,20000\n2026-10-01,8000,30000\n")
+    await console.ask(f"/import path={csv} confirm")
+    preview = await console.ask("/undo")
+    assert "Remove your import of 2 snapshots?" in preview.text
+    assert "2026-09-01 to 2026-10-01" in preview.text
+    await console.ask("/undo confirm")
+    listed = await console.ask("/history")
+    assert "imported" not in listed.text and "followers=10k" in listed.text
+
+
+# -- impossible combinations --------------------------------------------------------------------
+
+
+async def test_impossible_numbers_are_asked_about_before_saving(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    for line, fragment in [
+        ("/log views=3k likes=4k", "likes (4k) are more than views (3k)"),
+        ("/log views=1k comments=2k", "comments (2k) are more than views (1k)"),
+        ("/log views=10k likes=6k comments=3k shares=2k",
+         "engagement by views would be 110%"),
+    ]:
+        asked = await console.ask(line)
+        assert fragment in asked.text, (line, asked.text)
+        assert f"{line} confirm" in asked.text
+    assert "I don't have any numbers" in (await console.ask("/stats")).text  # none saved
+    saved = await console.ask("/log views=3k likes=4k confirm")
+    assert saved.ok and "Likes (30 days): 4k" in saved.text
+    clock.advance(days=7)
+    await console.ask("/log followers=12k")
+    clock.advance(days=7)
+    drop = await console.ask("/log followers=2.7k")
+    assert "followers fell from 12k to 2.7k since your previous log" in drop.text
+    assert "Followers: 12k" in (await console.ask("/stats")).text
+    assert "Followers: 2.7k" in (await console.ask("/log followers=2.7k confirm")).text
+
+
+# -- same-day logs and trends -------------------------------------------------------------------
+
+
+async def test_logs_minutes_apart_are_a_correction_not_growth(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/log followers=12")
+    clock.advance(minutes=3)
+    second = await console.ask("/log followers=2.7k confirm")
+    assert "Followers: 2.7k (was 12 less than a day ago)" in second.text
+    assert "a week" not in second.text and "since your" not in second.text
+    stats = await console.ask("/stats")
+    assert "%" not in stats.text.split("Followers")[-1] or "a week" not in stats.text
+    assert "a week" not in stats.text and "22400" not in stats.text
+    assert "log your followers again in a day or more" in stats.text
+    clock.advance(days=7)
+    await console.ask("/log followers=3k")
+    stats = await console.ask("/stats")
+    assert "Followers since your log of 2026-11-02: +300 (+11.1%) in 7.0 days" in stats.text
+
+
+async def test_goal_after_diamond_logs_minutes_apart_gives_no_pace(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/log diamonds=1k")
+    clock.advance(minutes=5)
+    await console.ask("/log diamonds=20k")
+    goal = await console.ask("/goal diamonds=3M")
+    assert goal.ok, goal.text
+    assert "a week" not in goal.text and "B" not in goal.text
+    assert "log this number again in a day or more" in goal.text
+
+
+async def test_goal_date_agrees_with_the_quoted_pace(console: ConsoleAdapter,
+                                                      clock: FakeClock) -> None:
+    for i in range(8):  # compound growth: +5.5% a week
+        await console.ask(f"/log followers={round(1000 * 1.055 ** i)}")
+        clock.advance(days=7)
+    goal = await console.ask("/goal followers=7.7k")
+    m = re.search(r"\(\+([\d.]+)% a week, from 8 logs over 49 days\) you get there around "
+                  r"(\d{4}-\d\d-\d\d)", goal.text)
+    assert m, goal.text
+    assert m.group(1) == "5.5"
+    # From 1,455 at +5.5% a week, 7.7k is ln(7700/1455)/ln(1.055) weeks after the last log.
+    weeks = math.log(7700 / 1455) / math.log(1.055)
+    expected = (clock.now() - timedelta(days=7) + timedelta(weeks=weeks)).date()
+    assert abs(date.fromisoformat(m.group(2)).toordinal() - expected.toordinal()) <= 2
+
+
+async def test_linear_goal_date_agrees_with_the_weekly_amount(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    for i in range(6):
+        await console.ask(f"/log followers={1000 + 131 * i}")
+        clock.advance(days=7)
+    goal = await console.ask("/goal followers=7.7k")
+    m = re.search(r"\(\+(\d+) a week, from 6 logs over 35 days\) you get there around "
+                  r"(\d{4}-\d\d-\d\d)", goal.text)
+    assert m, goal.text
+    assert m.group(1) == "131"
+    weeks = (7700 - 1655) / 131
+    expected = (clock.now() - timedelta(days=7) + timedelta(weeks=weeks)).date()
+    assert abs(date.fromisoformat(m.group(2)).toordinal() - expected.toordinal()) <= 1
+
+
+async def test_falling_followers_have_their_own_words(console: ConsoleAdapter,
+                                                      clock: FakeClock) -> None:
+    for followers in (12_000, 12_400, 12_700, 11_500):
+        await console.ask(f"/log followers={followers} views=70k likes=4k videos_per_week=3")
+        clock.advance(days=7)
+    tips = await console.ask("/tips all")
+    assert "Growth slowed" not in tips.text
+    assert "You lost followers" in tips.text
+    for followers in (11_000, 10_500):
+        await console.ask(f"/log followers={followers}")
+        clock.advance(days=7)
+    goal = await console.ask("/goal followers=20k")
+    assert "it is falling (−" in goal.text, goal.text
+
+
+async def test_stats_counts_every_stored_snapshot(console: ConsoleAdapter,
+                                                  tmp_path: Path) -> None:
+    rows = [f"{date(2026, 1, 1) + timedelta(days=i)},{1000 + i}" for i in range(200)]
+    csv = tmp_path / "year.csv"
+    csv.write_text("date,followers\n" + "\n".join(rows) + "\n")
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    stats = await console.ask("/stats")
+    assert "200 snapshots stored (trends use the latest 104)" in stats.text
+
+
+async def test_digest_compares_with_the_snapshot_nearest_a_week_before(
+        console: ConsoleAdapter, app: App, clock: FakeClock) -> None:
+    await console.ask("/log followers=1000")
+    clock.advance(days=7)
+    await console.ask("/log followers=1100")
+    clock.advance(days=6)
+    await console.ask("/log followers=1150")
+    clock.advance(hours=2)
+    await console.ask("/log followers=1160")  # a same-day correction
+    user = await app.store.find_user("console", "alice")
+    assert user is not None
+    sub = Subscription(1, "console", "console:alice", "private", "personal", user.id, user.id,
+                       0, "10:00", "UTC", (), True, None, None)
+    composed = await WeeklyComposer(app.store, app.services.catalogue, app.services.rates)(
+        sub, clock.now())
+    assert composed is not None
+    text = app.renderer.render(composed.reply, Format.PLAIN)
+    assert "followers: 1.2k (+60 since 2026-11-09)" in text, text
+
+
+async def test_digest_renders_an_income_goal(console: ConsoleAdapter, app: App,
+                                             clock: FakeClock) -> None:
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=12k views=150k likes=9k")
+    assert (await console.ask("/goal income=500")).ok
+    user = await app.store.find_user("console", "alice")
+    assert user is not None
+    sub = Subscription(1, "console", "console:alice", "private", "personal", user.id, user.id,
+                       0, "10:00", "UTC", (), True, None, None)
+    composed = await WeeklyComposer(app.store, app.services.catalogue, app.services.rates)(
+        sub, clock.now())
+    assert composed is not None
+    text = app.renderer.render(composed.reply, Format.PLAIN)
+    assert "goal monthly income €500" in text, text
+
+
+# -- imports ------------------------------------------------------------------------------------
+
+
+async def test_importing_the_same_file_twice_does_not_duplicate(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    csv = tmp_path / "h.csv"
+    csv.write_text("date,followers\n2026-10-01,8000\n2026-10-08,8500\n2026-10-15,9000\n")
+    await console.ask(f"/import path={csv} confirm")
+    preview = await console.ask(f"/import path={csv}")
+    assert "3 of these dates were imported before" in preview.text, preview.text
+    again = await console.ask(f"/import path={csv} confirm")
+    assert again.ok
+    assert "3 snapshots stored" in (await console.ask("/stats")).text
+    csv.write_text("date,followers\n2026-10-15,9100\n2026-10-22,9300\n")
+    preview = await console.ask(f"/import path={csv}")
+    assert "1 of these dates was imported before" in preview.text
+    await console.ask(f"/import path={csv} confirm")
+    stats = await console.ask("/stats")
+    assert "4 snapshots stored" in stats.text
+    # Undoing the second import brings back what it replaced.
+    assert "It replaced 1 row of an earlier import; that one comes back." in \
+        (await console.ask("/undo")).text
+    await console.ask("/undo confirm")
+    listed = await console.ask("/history")
+    assert "2026-10-15 · imported · followers=9k" in listed.text
+
+
+async def test_a_log_and_an_import_on_the_same_day_newer_wins(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    await console.ask("/log followers=10k")  # 2026-11-02 09:00 UTC
+    csv = tmp_path / "h.csv"
+    csv.write_text("date,followers\n2026-11-02,9000\n")
+    await console.ask(f"/import path={csv} confirm")  # newer: the import
+    assert "Followers: 9k" in (await console.ask("/stats")).text
+    clock.advance(minutes=10)
+    await console.ask("/log followers=10.1k")  # newer: the log, though 09:10 < noon
+    assert "Followers: 10.1k" in (await console.ask("/stats")).text
+
+
+async def test_import_refuses_future_dates_in_the_users_time_zone(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    # The clock says 2026-11-02 09:00 UTC: in Honolulu (UTC-10) it is still 1 November.
+    await console.ask("/settings timezone=Pacific/Honolulu")
+    csv = tmp_path / "h.csv"
+    csv.write_text("date,followers\n2026-10-31,8000\n2026-11-02,8100\n")
+    refused = await console.ask(f"/import path={csv}")
+    assert not refused.ok and "line 3: 2026-11-02 is in the future" in refused.text
+    csv.write_text("date,followers\n2015-12-31,8000\n2026-10-31,8100\n")
+    old = await console.ask(f"/import path={csv}")
+    assert not old.ok and "line 2: 2015-12-31 is before 2016-01-01" in old.text
+    assert "I don't have any numbers" in (await console.ask("/stats")).text
+
+
+async def test_progress_all_ignores_rows_stored_before_2016(console: ConsoleAdapter,
+                                                           app: App) -> None:
+    """Rows dated before 2016 (accepted by earlier versions) crashed /progress … all."""
+    from datetime import UTC, datetime
+
+    await console.ask("/log followers=1k")
+    user = await app.store.find_user("console", "alice")
+    assert user is not None
+    await app.store.import_snapshots(user.id, [
+        (datetime(1, 1, 1, 12, tzinfo=UTC), {"followers": 10.0}),
+        (datetime(2016, 3, 1, 12, tzinfo=UTC), {"followers": 20.0})])
+    chart = await console.ask("/progress followers all")
+    assert chart.ok and "20 → 1k" in chart.text, chart.text
+
+
+# -- what-ifs -----------------------------------------------------------------------------------
+
+
+async def test_what_if_keeps_the_engagement_rate(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=2k views=9k likes=630 comments=40 shares=20")
+    what_if = await console.ask("/estimate followers=50k views=1.2M")
+    assert what_if.ok, what_if.text
+    assert "0.0×" not in what_if.text
+    assert "your engagement rate by views (7.7%) is kept" in what_if.text
+
+
+async def test_what_if_without_a_real_rate_says_engagement_is_unknown(
+        console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=2k likes=630")
+    what_if = await console.ask("/estimate followers=50k views=1.2M")
+    assert "Engagement for these views is unknown" in what_if.text
+    assert "0.0×" not in what_if.text
+
+
+async def test_derived_views_count_for_engagement(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=20k avg_views=5k videos_per_week=7 likes=4k")
+    result = await console.ask("/estimate")
+    assert "engagement unknown" not in result.text
+    assert "your engagement is" in result.text
+    stats = await console.ask("/stats")  # 5k average views × 30 videos: 150k views
+    assert "Engagement by views: 2.7%" in stats.text, stats.text
