@@ -60,7 +60,7 @@ def _label(metric: str) -> str:
 def thresholds(rates: RateTables, region: str | None) -> dict[str, list[tuple[str, float]]]:
     """Payout thresholds per metric, from the rate tables (the one place that decides them)."""
     crp = rates.creator_rewards.eligibility
-    crp_followers = crp.followers_by_region.value.get(region or "", crp.followers.value)
+    crp_followers = crp.followers.value
     return {
         "followers": sorted([
             ("LIVE", float(rates.live_gifts.eligibility.followers.value)),
@@ -214,8 +214,7 @@ def _parse_deadline(text: str) -> date:
 def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str, float]:
     crp = rates.creator_rewards.eligibility
     if name == "creator-rewards":
-        return {"followers": float(crp.followers_by_region.value.get(region or "",
-                                                                     crp.followers.value)),
+        return {"followers": float(crp.followers.value),
                 "views": float(crp.views_30d.value)}
     if name == "live":
         return {"followers": float(rates.live_gifts.eligibility.followers.value)}
