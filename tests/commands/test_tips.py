@@ -28,7 +28,7 @@ async def test_personal_tips_and_why(console: ConsoleAdapter, clock: FakeClock) 
     assert "Source: https://" in why.text
     not_now = await console.ask("/why live-more-gifts-per-hour")
     assert "It does not apply to you right now" in not_now.text
-    assert "live hours unknown ≥ 4 ✗" in not_now.text
+    assert "live hours per week unknown ≥ 4 ✗" in not_now.text
 
 
 async def test_all_and_category(console: ConsoleAdapter) -> None:
