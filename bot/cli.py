@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.app import App, freeze_startup_heap, running, weekly_poster
 from bot.config import Settings
 from bot.core.ports import Adapter, AdapterStartError, StoreError
+from bot.core.types import Reply
 from bot.domain.datafiles import DataFileError
 from bot.logs import setup_logging
 
@@ -30,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start every adapter that has a token (console if none)")
     ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
     ask.add_argument("--user", default="you", help="console user name (default: you)")
+    ask.add_argument("--json", action="store_true",
+                     help="print the reply as JSON with plain numbers (see the README)")
     ask.add_argument("line", help='the command line, e.g. "/log followers=12k"')
     due = sub.add_parser("post-due", help="send the weekly posts that are due now")
     due.add_argument("--dry-run", action="store_true", help="list them, send nothing")
@@ -74,10 +79,27 @@ async def _console(app: App) -> int:
     return 0
 
 
-async def _ask(app: App, user: str, line: str) -> int:
+def reply_json(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON: its template, its context, and its machine-readable ``data`` on top
+    (plain numbers under their names: ``"followers": 12000``)."""
+    out: dict[str, Any] = {"reply": reply.template, "ok": not reply.is_error}
+    out.update(reply.context)
+    if reply.data:
+        out.update(reply.data)
+    return out
+
+
+async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     from bot.adapters.console import ConsoleAdapter
 
     result = await ConsoleAdapter(app, user=user).ask(line)
+    if as_json:
+        body = [reply_json(r) for r in result.replies]
+        if not body:  # not a command at all
+            body = [{"reply": "error", "ok": False, "text": result.text}]
+        print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2,
+                         default=str))
+        return 0 if result.ok else 2
     if result.ok:
         print(result.text)
         return 0
@@ -209,7 +231,7 @@ async def _run(app: App, stop: asyncio.Event | None = None) -> int:
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
     async with running(settings) as app:
         if args.cmd == "ask":
-            return await _ask(app, args.user, args.line)
+            return await _ask(app, args.user, args.line, args.json)
         if args.cmd == "console":
             return await _console(app)
         if args.cmd == "post-due":

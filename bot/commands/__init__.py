@@ -6,6 +6,7 @@ from bot.commands import (
     basics,
     estimate,
     metrics,
+    payouts,
     privacy,
     progress,
     settings,
@@ -15,7 +16,7 @@ from bot.commands import (
 )
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, estimate, tips, progress, studio, settings, privacy,
+MODULES = (basics, metrics, estimate, payouts, tips, progress, studio, settings, privacy,
            subscriptions)
 
 

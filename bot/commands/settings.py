@@ -52,12 +52,32 @@ def normalize_currency(text: str) -> str:
     return code
 
 
+_DOES = {"brand": "brand_deals", "brands": "brand_deals", "brand_deals": "brand_deals",
+         "affiliate": "affiliate", "shop": "affiliate", "products": "own_products",
+         "own_products": "own_products", "product": "own_products"}
+DOES_WORDS = {"brand_deals": "brand deals", "affiliate": "affiliate",
+              "own_products": "own products"}
+
+
+def normalize_does(text: str) -> frozenset[str]:
+    """``brand,affiliate`` -> the route keys; ``none`` clears the list."""
+    words = [w for w in re.split(r"[,+\s]+", text.strip().lower()) if w]
+    if words == ["none"]:
+        return frozenset()
+    unknown = [w for w in words if w not in _DOES]
+    if unknown or not words:
+        raise ValueError(f"does= takes brand, affiliate and products (comma-separated) or none "
+                         f"(you typed '{text}').")
+    return frozenset(_DOES[w] for w in words)
+
+
 @command(
     "settings",
     summary="Your currency, time zone, country and age: /settings currency=EUR",
     help=("Without arguments, shows your settings. Set any of them: currency for estimates, "
           "time zone for your weekly digest, country (some payouts exist only in some "
-          "countries) and whether you are 18 or older (several payouts require it)."),
+          "countries), whether you are 18 or older (several payouts require it) and what you "
+          "already earn from (does=brand,affiliate,products)."),
     args=(
         ArgSpec("currency", ArgType.TEXT, "Currency for money amounts.", "currency=EUR",
                 normalize=normalize_currency),
@@ -67,6 +87,9 @@ def normalize_currency(text: str) -> str:
                 aliases=("country",), normalize=normalize_region),
         ArgSpec("adult", ArgType.BOOL, "Are you 18 or older? yes or no.", "adult=yes",
                 aliases=("18plus", "over18")),
+        ArgSpec("does", ArgType.TEXT, "What you already earn from, besides TikTok's programmes "
+                "(brand, affiliate, products, or none): counted in your estimate's 'now'.",
+                "does=brand,affiliate", normalize=normalize_does),
     ),
     examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),
     personal=True,
@@ -88,4 +111,5 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "timezone": current.timezone,
         "region": current.region,
         "adult": current.adult,
+        "does": [DOES_WORDS[d] for d in sorted(current.does)],
     })

@@ -1,0 +1,18 @@
+-- What creators actually earned (/payout): the evidence that narrows their estimate.
+-- route: an estimator route key; amount in currency; views (Creator Rewards) and diamonds
+-- (LIVE) are what the payout was for; month is YYYY-MM when given.
+CREATE TABLE payouts (
+    id          INTEGER PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    route       TEXT NOT NULL,
+    amount      REAL NOT NULL CHECK (amount > 0),
+    currency    TEXT NOT NULL,
+    month       TEXT,
+    views       REAL,
+    diamonds    REAL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX payouts_by_user ON payouts (user_id, recorded_at, id);
+-- The routes a creator says they already earn from (comma-separated route keys): only those
+-- count in an estimate's "now".
+ALTER TABLE user_settings ADD COLUMN does TEXT;
