@@ -391,15 +391,14 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         dist = update(dist, [c.to_usd(p.amount, p.currency) for p in mine])
         monthly = Money.of(dist)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
-        if order_value is None:
-            cands.append(("tell me your average order value (/estimate order_value=40)", aov))
-        if commission is None:
-            cands.append(("tell me your commission (/estimate commission=12%)", com))
-        if mine:
-            cands = []
-        elif not cands:
+        if not mine:
             cands.append(("log a month's commission (/payout affiliate=220 month=2026-10)",
                           _payout(dist)))
+            if order_value is None:
+                cands.append(("tell me your average order value (/estimate order_value=40)",
+                              aov))
+            if commission is None:
+                cands.append(("tell me your commission (/estimate commission=12%)", com))
         narrow = _narrowest(dist, cands)
     assumptions = [
         f"{pct(r.product_video_share.low, 0)}–{pct(r.product_video_share.high, 0)} of views on "
