@@ -40,7 +40,47 @@ def _parser() -> argparse.ArgumentParser:
     due.add_argument("--dry-run", action="store_true", help="list them, send nothing")
     rules = sub.add_parser("rules", help="work with the tip rules in strategies/rules")
     rules.add_argument("action", choices=["check"], help="validate and print coverage")
+    rates = sub.add_parser("rates", help="work with the rate tables in strategies/rates")
+    rates_sub = rates.add_subparsers(dest="rates_cmd", required=True)
+    fx = rates_sub.add_parser("fx", help="load ECB reference rates (eurofxref CSV) into "
+                                         "currencies.toml")
+    fx.add_argument("file", help="eurofxref.csv or eurofxref-hist.csv from the ECB")
     return p
+
+
+def rates_fx(settings: Settings, file: str) -> int:
+    """Replace currencies.toml with the newest day in an ECB eurofxref CSV; name the date."""
+    from pathlib import Path
+
+    from bot.domain.fx import FxError, load_into
+
+    try:
+        loaded = load_into(Path(file), settings.strategies_dir / "rates")
+    except FxError as exc:
+        print(f"creator-advisor: {exc}", file=sys.stderr)
+        return 1
+    print(f"Loaded ECB reference rates of {loaded.day.isoformat()} ({len(loaded.per_eur)} "
+          f"currencies) into {settings.strategies_dir / 'rates' / 'currencies.toml'}. "
+          "Restart the bot to use them.")
+    return 0
+
+
+def _sourced_values(obj: object) -> int:
+    """How many rate values (figures and facts) the tables hold; each has a source and date
+    (the models refuse one without)."""
+    from pydantic import BaseModel
+
+    from bot.domain.rates import Fact, Figure
+
+    if isinstance(obj, Figure | Fact):
+        return 1
+    if isinstance(obj, BaseModel):
+        return sum(_sourced_values(getattr(obj, n)) for n in type(obj).model_fields)
+    if isinstance(obj, dict):
+        return sum(_sourced_values(v) for v in obj.values())
+    if isinstance(obj, list):
+        return sum(_sourced_values(v) for v in obj)
+    return 0
 
 
 def rules_check(settings: Settings) -> int:
@@ -52,6 +92,8 @@ def rules_check(settings: Settings) -> int:
 
     catalogue = load_catalogue(settings.strategies_dir / "rules")
     rates = load_rates(settings.strategies_dir / "rates")
+    print(f"{_sourced_values(rates)} rate values in {settings.strategies_dir / 'rates'}, each "
+          f"with a source and a date; exchange rates of {rates.currencies.date}")
     print(f"{len(catalogue)} rules in {settings.strategies_dir / 'rules'}")
     for category, count in catalogue.categories().items():
         print(f"  {category:<16} {count}")
@@ -262,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # pydantic ValidationError: say which setting, no traceback
         print(f"creator-advisor: bad setting: {_one_line(exc)}", file=sys.stderr)
         return 1
+    if args.cmd == "rates":
+        return rates_fx(settings, args.file)
     if args.cmd == "rules":
         try:
             return rules_check(settings)
