@@ -39,7 +39,7 @@ def payout_view(p: Payout) -> dict[str, Any]:
             "shown": money_range(p.amount, p.amount, p.currency), "detail": ", ".join(detail)}
 
 
-_MONEY = dict(minimum=0.01, maximum=1e9)
+_MONEY = dict(minimum=0, maximum=1e9)
 
 
 @command(
@@ -105,6 +105,9 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         diamonds, amount = float(args["diamonds"]), float(args["cashed"])
     else:
         amount = float(args[kind])
+    if amount <= 0:
+        raise ArgError("A payout is an amount above zero: log what you were actually paid.",
+                       arg=kind)
     stored = await ctx.store.add_payout(ctx.user.id, Payout(
         route=KINDS[kind], amount=amount, currency=currency, recorded_at=ctx.clock.now(),
         month=args.get("month"), views=views, diamonds=diamonds))

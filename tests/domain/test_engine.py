@@ -211,3 +211,58 @@ def test_why_shows_plain_conditions_with_thresholds_and_no_internal_names() -> N
     texts = [c.text for c in strong.checks]
     assert any(t.startswith("followers ") and "≥ 1k" in t for t in texts), texts
     assert any("18 or older: yes" in t for t in texts), texts
+
+
+# -- one truth for tips and estimates (issue 16) ---------------------------------------------
+
+ADULT_ROUTES = ("creator-rewards", "affiliate", "live-gifts")
+creator = st.builds(
+    MetricSnapshot, taken_at=st.just(NOW),
+    followers=st.none() | st.floats(min_value=0, max_value=2e6),
+    views=st.none() | st.floats(min_value=0, max_value=1e8),
+    likes=st.none() | st.floats(min_value=0, max_value=1e6),
+    avg_video_length=st.none() | st.floats(min_value=5, max_value=300),
+    diamonds=st.none() | st.floats(min_value=0, max_value=1e6),
+    live_hours=st.none() | st.floats(min_value=0, max_value=40))
+people = st.builds(UserSettings, region=st.none() | st.sampled_from(
+    ["US", "GB", "DE", "FR", "KR", "JP", "CA", "PH", "IT"]), adult=st.none() | st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(creator, people)
+def test_tips_and_estimate_read_the_same_eligibility(s: MetricSnapshot,
+                                                     user: UserSettings) -> None:
+    from bot.domain.estimator import estimate
+
+    facts = compute_facts(Profile(user, s, (s,)), RATES, NOW)
+    e = estimate(s, user, RATES)
+    for fact, route in (("crp_eligible", "creator_rewards"), ("shop_eligible", "affiliate"),
+                        ("live_eligible", "live_gifts")):
+        verdict = e.route(route).eligible
+        assert facts.get(fact) == (None if verdict is None else float(verdict)), fact
+    tips = recommend(CATALOGUE, facts, limit=None)
+    if user.adult is not True:
+        for t in tips:
+            if t.category in ADULT_ROUTES:
+                # an 18+ route never fires for a minor or an unknown age without saying so
+                assert "18" in t.advice + t.why + t.title, t.id
+    if facts.get("crp_eligible") != 1.0:
+        assert all("You qualify for Creator Rewards" not in t.title for t in tips)
+    if user.region != "US":
+        assert all("pilot" not in (t.advice + t.why).lower() for t in tips)
+
+
+def test_a_minor_gets_no_shop_or_live_tip() -> None:
+    teen = SAMPLES["teen"]
+    tips = recommend(CATALOGUE, compute_facts(teen, RATES, NOW), limit=None)
+    assert {t.category for t in tips} & {"affiliate", "live-gifts"} == set()
+    assert "crp-under-18" in {t.id for t in tips}
+
+
+def test_a_uk_creator_is_not_told_about_the_us_pilot() -> None:
+    uk = Profile(UserSettings(region="GB", adult=True),
+                 MetricSnapshot(taken_at=NOW, followers=2_500, views=40_000), ())
+    facts = compute_facts(uk, RATES, NOW)
+    assert facts["shop_pilot"] == 0.0
+    ids = {t.id for t in recommend(CATALOGUE, facts, limit=None, category="affiliate")}
+    assert "shop-pilot-to-full" not in ids
