@@ -10,9 +10,9 @@ from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
 from bot.domain.estimator import Estimate, Money, RouteEstimate, estimate
-from bot.domain.uncertainty import Z80
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.numbers import money_range
+from bot.domain.uncertainty import Z80
 
 _EXTRA = (
     ArgSpec("region", ArgType.TEXT, "What if you were in this country (two letters).",

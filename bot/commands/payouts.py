@@ -39,7 +39,8 @@ def payout_view(p: Payout) -> dict[str, Any]:
             "shown": money_range(p.amount, p.amount, p.currency), "detail": ", ".join(detail)}
 
 
-_MONEY = dict(minimum=0, maximum=1e9)
+def _money(name: str, help_: str, example: str) -> ArgSpec:
+    return ArgSpec(name, ArgType.NUMBER, help_, example, minimum=0, maximum=1e9)
 
 
 @command(
@@ -52,18 +53,16 @@ _MONEY = dict(minimum=0, maximum=1e9)
           "(/settings currency=EUR) unless you add currency=. Without arguments it lists your "
           "payouts. They are in /export and deleted by /forget."),
     args=(
-        ArgSpec("rewards", ArgType.NUMBER, "A Creator Rewards payout.", "rewards=412", **_MONEY),
+        _money("rewards", "A Creator Rewards payout.", "rewards=412"),
         ArgSpec("views", ArgType.COUNT, "The views that payout was for.", "views=610k",
                 minimum=1, maximum=1e12),
         ArgSpec("diamonds", ArgType.COUNT, "Diamonds you cashed out.", "diamonds=120k",
                 minimum=1, maximum=1e12),
-        ArgSpec("cashed", ArgType.NUMBER, "What those diamonds paid.", "cashed=480", **_MONEY),
-        ArgSpec("brand", ArgType.NUMBER, "What one sponsored video paid.", "brand=350",
-                **_MONEY),
+        _money("cashed", "What those diamonds paid.", "cashed=480"),
+        _money("brand", "What one sponsored video paid.", "brand=350"),
         ArgSpec("per", ArgType.CHOICE, "What the brand amount is for.", "per=video",
                 choices=("video",)),
-        ArgSpec("affiliate", ArgType.NUMBER, "A month's affiliate commission.",
-                "affiliate=220", **_MONEY),
+        _money("affiliate", "A month's affiliate commission.", "affiliate=220"),
         ArgSpec("month", ArgType.TEXT, "The month it was for.", "month=2026-10",
                 normalize=normalize_month),
         ArgSpec("currency", ArgType.TEXT, "The currency of the amount.", "currency=EUR",
@@ -81,8 +80,9 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if "cashed" in args:
             raise ArgError("cashed= goes with diamonds=: /payout diamonds=120k cashed=480",
                            arg="diamonds", example="120k")
-        stored = await ctx.store.payouts(ctx.user.id)
-        return Reply("payouts", {"payouts": [payout_view(p) for p in stored]})
+        listed = await ctx.store.payouts(ctx.user.id)
+        return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
+                     data={"payouts": [payout_view(p) for p in listed]})
     if len(given) > 1:
         raise ArgError(f"One payout at a time: you gave {' and '.join(given)}.", arg=given[1])
     kind = given[0]

@@ -129,7 +129,9 @@ def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:
         return label if value is None else f"{format_fact(operand, value)} ({label})"
     if FACTS[fact] == "flag":
         return "yes" if operand else "no"
-    return format_fact(fact, float(operand))  # type: ignore[arg-type]
+    if not isinstance(operand, int | float):
+        return str(operand)
+    return format_fact(fact, float(operand))
 
 
 def _condition_text(fact: str, op: str, rhs: object, value: str,
@@ -139,7 +141,7 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         known = bool(rhs) is not negated
         return f"{label} {'known' if known else 'not known yet'}"
     if op == "between":
-        lo, hi = rhs  # type: ignore[misc]
+        lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
         inner = f"between {_shown(lo, fact, facts)} and {_shown(hi, fact, facts)}"
         return f"{label} {value} {'not ' if negated else ''}{inner}"
     if FACTS[fact] == "flag" and op in ("eq", "ne"):

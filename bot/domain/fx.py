@@ -12,7 +12,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 ECB_SOURCE = ("ECB euro foreign exchange reference rates "
@@ -30,12 +30,26 @@ class ReferenceRates:
     per_eur: dict[str, float]  # always includes EUR = 1.0
 
 
+_MONTHS = {name: i for i, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), start=1)}
+
+
 def _day(text: str) -> date:
-    for fmt in ("%d %B %Y", "%Y-%m-%d"):
+    """``28 February 2025`` (the daily file, English month names whatever the locale) or
+    ``2025-02-28`` (the history file)."""
+    value = text.strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    parts = value.split()
+    if len(parts) == 3 and parts[1].lower() in _MONTHS and parts[0].isdigit() \
+            and parts[2].isdigit():
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            return date(int(parts[2]), _MONTHS[parts[1].lower()], int(parts[0]))
         except ValueError:
-            continue
+            pass
     raise FxError(f"'{text.strip()}' is not a date (expected like 28 February 2025 or "
                   "2025-02-28)")
 

@@ -8,10 +8,9 @@ median × exp(∓1.2816 sigma) (P10–P90).
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from pathlib import Path
-
-import math
 from statistics import NormalDist
 
 import pytest
@@ -20,8 +19,8 @@ from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
 from bot.domain.estimator import Money, estimate
-from bot.domain.payouts import Payout
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot
+from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables, load_rates
 
