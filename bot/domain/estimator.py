@@ -151,8 +151,7 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementCompar
     if rate is None:
         return EngagementComparison(
             None, bench.rate, bench.label, None, rates.brand_deals.rates.unknown_engagement.dist(),
-            f"engagement unknown (log likes and views): brand range widened ({both})",
-            benchmarks)
+            "engagement unknown (log likes and views): brand range widened", benchmarks)
     ratio = rate / bench.rate
     factor = _clip(ratio, ef.low, ef.high)
     if ratio >= 1.15:
@@ -231,7 +230,7 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         monthly = Money.of(dist)
         if not mine:
             narrow = _narrowest(dist, [(
-                "log one month's payout (/payout rewards=412 views=610k month=2026-10)",
+                "log a payout (/payout rewards=412 views=610k)",
                 _payout(per_1000))])
     where = c.st.region if c.st.region in t.rates.rpm_by_country else "other countries"
     assumptions = [
@@ -239,9 +238,6 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         "more, videos longer than 1:00)",
         f"{rpm_fig.low:g}–{rpm_fig.high:g} {rpm_fig.currency} per 1,000 qualified views "
         f"({where})"]
-    if c.st.region is None:
-        assumptions.append("your country is unknown: the cross-country RPM is used "
-                           "(/settings region=US)")
     if mine:
         assumptions.append(f"your own rate, {_based_on(len(mine))}")
     return RouteEstimate(
@@ -249,7 +245,7 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         inputs=tuple(f"views {compact(c.views)}" for _ in [0] if c.views is not None),
         assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
-        sources=(rpm_fig.source, t.rates.qualified_share.source, t.eligibility.followers.source),
+        sources=(rpm_fig.source, t.rates.qualified_share.source),
         note=_based_on(len(mine)) if mine else None,
         narrow=narrow, payouts_used=len(mine),
         rpm=Money.of(rpm), qualified_share=(share.p10, share.p90),
@@ -320,8 +316,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     return RouteEstimate(
         "brand_deals", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
         tuple(inputs), tuple(assumptions), tuple(missing), tuple(dict.fromkeys(sources)),
-        note=None if engagement is None else engagement.sentence, narrow=narrow,
-        payouts_used=len(mine), per_video=per_video,
+        narrow=narrow, payouts_used=len(mine), per_video=per_video,
     )
 
 
@@ -365,7 +360,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     return RouteEstimate(
         "live_gifts", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
         tuple(inputs), tuple(assumptions), tuple(missing),
-        (*sources, t.eligibility.followers.source),
+        tuple(sources),
         note=_based_on(len(mine)) if mine else None, narrow=narrow, payouts_used=len(mine),
     )
 
@@ -392,7 +387,7 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         monthly = Money.of(dist)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
         if not mine:
-            cands.append(("log a month's commission (/payout affiliate=220 month=2026-10)",
+            cands.append(("log a month's commission (/payout affiliate=220)",
                           _payout(dist)))
             if order_value is None:
                 cands.append(("tell me your average order value (/estimate order_value=40)",
@@ -421,7 +416,7 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         "affiliate", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
         inputs=tuple(inputs), assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
-        sources=(com_fig.source, r.conversion.source, e.regions.source),
+        sources=(com_fig.source, r.conversion.source),
         note=note if not mine else (f"{note}; " if note else "") + _based_on(len(mine)),
         narrow=narrow, payouts_used=len(mine),
     )

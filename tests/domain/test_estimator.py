@@ -195,7 +195,8 @@ def test_brand_price_combines_tier_and_cpm_with_the_engagement_factor() -> None:
     e = estimate(s, US_ADULT, RATES)
     r = e.route("brand_deals")
     assert e.engagement is not None and e.engagement.ratio == pytest.approx(0.062 / 0.0414)
-    assert "Rival IQ 2023" in (r.note or "") and "Socialinsider 2023: 5.1%" in (r.note or "")
+    assert "Rival IQ 2023: 4.1% for 5k–1M" in e.engagement.sentence  # both studies shown
+    assert "Socialinsider 2023: 5.1%" in e.engagement.sentence
     tier = math.log(800 / 75) / (2 * Z90)
     cpm = math.log(20 / 5) / (2 * Z90)
     w1, w2 = 1 / tier**2, 1 / cpm**2
