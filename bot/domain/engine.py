@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.domain.facts import FACTS, LABELS, format_fact
+from bot.domain.numbers import pct
 from bot.domain.rules import Catalogue, CompiledRule, Rule
 
 MAX_DISTANCE = 2.0
@@ -122,16 +123,26 @@ def recommend(
 _SYMBOL = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "ne": "≠"}
 
 
+def _precise(fact: str, value: float) -> str:
+    """Like format_fact, with the extra digit a threshold comparison needs (1.26× vs 1.3×)."""
+    kind = FACTS[fact]
+    if kind == "ratio":
+        return f"{value:.2f}×"
+    if kind == "rate":
+        return pct(value, 2)
+    return format_fact(fact, value)
+
+
 def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:
     if isinstance(operand, str):
         value = facts.get(operand)
         label = LABELS.get(operand, operand)
-        return label if value is None else f"{format_fact(operand, value)} ({label})"
+        return label if value is None else f"{_precise(operand, value)} ({label})"
     if FACTS[fact] == "flag":
         return "yes" if operand else "no"
     if not isinstance(operand, int | float):
         return str(operand)
-    return format_fact(fact, float(operand))
+    return _precise(fact, float(operand))
 
 
 def _condition_text(fact: str, op: str, rhs: object, value: str,
@@ -167,16 +178,18 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> E
         return None
     rule = compiled.rule
     checks = []
-    groups = [(rule.when, False), *((c, False) for c in rule.any),
-              *((c, True) for c in rule.unless)]
-    for cond, negated in groups:
+    groups = [(rule.when, False, ""), *((c, False, "either " if i == 0 else "or ")
+                                       for i, c in enumerate(rule.any)),
+              *((c, True, "") for c in rule.unless)]
+    for cond, negated, lead in groups:
         for fact, ops in cond.items():
             raw = facts.get(fact)
             value = "unknown" if raw is None else format_fact(fact, raw)
+            exact = "unknown" if raw is None else _precise(fact, raw)
             for op, rhs in ops.items():
                 holds = all(check(facts) for check in compile_condition({fact: {op: rhs}}))
                 held = (not holds) if negated else holds
-                checks.append(Check(LABELS.get(fact, fact), value, held,
-                                    _condition_text(fact, op, rhs, value, facts, negated)))
+                text = _condition_text(fact, op, rhs, exact, facts, negated)
+                checks.append(Check(LABELS.get(fact, fact), value, held, lead + text))
     return Explanation(rule.id, fill(rule.title, facts), rule.category, fill(rule.why, facts),
                        rule.source, compiled.matches(facts), tuple(checks))

@@ -266,3 +266,20 @@ def test_a_uk_creator_is_not_told_about_the_us_pilot() -> None:
     assert facts["shop_pilot"] == 0.0
     ids = {t.id for t in recommend(CATALOGUE, facts, limit=None, category="affiliate")}
     assert "shop-pilot-to-full" not in ids
+
+
+@settings(max_examples=300, deadline=None)
+@given(creator, people)
+def test_a_tip_only_quotes_numbers_it_checked(s: MetricSnapshot, user: UserSettings) -> None:
+    """No fired tip shows "?" for a number: a rule that fires on one fact never quotes
+    another it did not check (seen: a watch-time tip quoting an unknown completion rate)."""
+    facts = compute_facts(Profile(user, s, (s,)), RATES, NOW)
+    for t in recommend(CATALOGUE, facts, limit=None):
+        assert "?" not in t.title + t.advice + t.why, t.id
+
+
+def test_every_sample_tip_quotes_only_known_numbers() -> None:
+    for name, profile in SAMPLES.items():
+        facts = compute_facts(profile, RATES, NOW)
+        for t in recommend(CATALOGUE, facts, limit=None):
+            assert "?" not in t.title + t.advice + t.why, (name, t.id)
