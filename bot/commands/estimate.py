@@ -23,7 +23,7 @@ _EXTRA = (
     ArgSpec("margin", ArgType.RATE, "What you keep of each sale.", "margin=60%", minimum=0,
             maximum=1),
     ArgSpec("order_value", ArgType.NUMBER, "Your average affiliate order, in your currency.",
-            "order_value=40", aliases=("aov",), minimum=0.01, maximum=1e6),
+            "order_value=40", aliases=("aov",), minimum=1, maximum=1e6),
     ArgSpec("commission", ArgType.RATE, "Your affiliate commission.", "commission=12%",
             minimum=0.001, maximum=1),
     ArgSpec("category", ArgType.CHOICE, "What you promote as an affiliate.",

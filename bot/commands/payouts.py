@@ -13,6 +13,12 @@ from bot.core.types import Reply
 from bot.domain.numbers import compact, money_range
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
 
+#: Plausibility limits (USD): the highest Creator Rewards figures reported are about $8 per
+#: 1,000 views (creator-hero.com, 2024); a diamond is 2 coins, at most about $0.028 of gift
+#: value (coins cost $0.0105–0.0139, calculatecreator.com). Above these, a payout is a typo.
+MAX_RPM_USD = 20.0
+MAX_DIAMOND_USD = 0.03
+
 
 def normalize_month(text: str) -> str:
     value = text.strip()
@@ -80,6 +86,9 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if "cashed" in args:
             raise ArgError("cashed= goes with diamonds=: /payout diamonds=120k cashed=480",
                            arg="diamonds", example="120k")
+        if args:
+            raise ArgError("Say which payout it was: rewards=, diamonds=, brand= or "
+                           "affiliate=, e.g. /payout rewards=412 views=610k", arg=next(iter(args)))
         listed = await ctx.store.payouts(ctx.user.id)
         return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
                      data={"payouts": [payout_view(p) for p in listed]})
@@ -108,9 +117,21 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if amount <= 0:
         raise ArgError("A payout is an amount above zero: log what you were actually paid.",
                        arg=kind)
+    month = args.get("month")
+    if month is not None and month > ctx.clock.now().strftime("%Y-%m"):
+        raise ArgError(f"{month} hasn't happened yet: log a payout you have received.",
+                       arg="month", example=ctx.clock.now().strftime("%Y-%m"))
+    usd = ctx.services.rates.currencies.to_usd(amount, currency)
+    if views is not None and usd / views * 1000 > MAX_RPM_USD:
+        rpm = money_range(amount / views * 1000, amount / views * 1000, currency)
+        raise ArgError(f"That is {rpm} per 1,000 views, far above the highest creator reports "
+                       "(about $8); check the amount and the views.", arg="views")
+    if diamonds is not None and usd / diamonds > MAX_DIAMOND_USD:
+        raise ArgError(f"That is more than ${MAX_DIAMOND_USD:g} a diamond; a diamond pays about "
+                       "half a cent. Check the diamonds and the amount.", arg="diamonds")
     stored = await ctx.store.add_payout(ctx.user.id, Payout(
         route=KINDS[kind], amount=amount, currency=currency, recorded_at=ctx.clock.now(),
-        month=args.get("month"), views=views, diamonds=diamonds))
+        month=month, views=views, diamonds=diamonds))
     count = sum(p.route == stored.route for p in await ctx.store.payouts(ctx.user.id))
     rate = None
     if views:

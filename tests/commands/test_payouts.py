@@ -55,6 +55,10 @@ async def test_other_payout_kinds_and_bad_input(console: ConsoleAdapter) -> None
         ("/payout brand=-5", "brand can't be negative"),
         ("/payout brand=0 per=video", "A payout is an amount above zero"),
         ("/payout cashed=480", "cashed= goes with diamonds="),
+        ("/payout views=5", "Say which payout it was"),
+        ("/payout rewards=999999999 views=1", "far above the highest creator reports"),
+        ("/payout diamonds=1 cashed=1000000", "a diamond pays about half a cent"),
+        ("/payout affiliate=5 month=2099-01", "2099-01 hasn't happened yet"),
     ]:
         result = await console.ask(line)
         assert not result.ok and fragment in result.text, (line, result.text)
