@@ -19,7 +19,14 @@ from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain.engine import recommend
 from bot.domain.estimator import estimate
 from bot.domain.facts import compute_facts
-from bot.domain.metrics import METRIC_BY_NAME, METRICS, MetricSnapshot, compute_kpis, format_metric
+from bot.domain.metrics import (
+    METRIC_BY_NAME,
+    METRIC_NAMES,
+    METRICS,
+    MetricSnapshot,
+    compute_kpis,
+    format_metric,
+)
 from bot.domain.numbers import compact, money
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
@@ -162,6 +169,8 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          ("+" if last >= first else "−") + compact(abs(last - first)),
          "spark": sparkline([v for _, v in points])},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
+        data={"metric": metric, "first": first, "last": last,
+              "points": [{"at": at.isoformat(), metric: value} for at, value in points]},
     )
 
 
@@ -277,7 +286,14 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                   for t in recommend(ctx.services.catalogue, facts, limit=1, category=c)]
         ranked.sort(key=lambda t: -t.score)
         help_tips = [{"id": t.id, "title": t.title} for t in ranked[:2]]
-    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips})
+    latest = history[-1] if history else None
+    data = {"goals": [{"metric": g.metric, "target": g.target,
+                       "current": None if latest is None or g.metric not in METRIC_NAMES
+                       else getattr(latest, g.metric),
+                       "deadline": None if g.deadline is None else g.deadline.isoformat()}
+                      for g in goals]}
+    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips},
+                 data=data)
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:

@@ -200,7 +200,6 @@ class _Ctx:
     rates: RateTables
     views: float | None
     payouts: tuple[Payout, ...]
-    usd: float  # user-currency units per USD
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -489,7 +488,7 @@ def estimate(
     to_user = rates.currencies.from_usd(1.0, currency)
     views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates)
-    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), to_user)
+    c = _Ctx(snapshot, settings, rates, views, tuple(payouts))
     who = elig.assess(snapshot, settings, rates)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),

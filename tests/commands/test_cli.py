@@ -193,3 +193,16 @@ def test_ask_json_gives_numbers_not_strings(tmp_path: Path) -> None:
     assert est["now"]["typical"] <= est["could"]["typical"]
     stats = json.loads(run(tmp_path, "ask", "--json", "/stats").stdout)
     assert stats["followers"] == 12000 and stats["engagement_rate_views"] == 0.075
+
+
+def test_ask_json_goal_and_settings_use_plain_numbers(tmp_path: Path) -> None:
+    import json
+
+    run(tmp_path, "ask", "/log followers=8k views=50k")
+    goal = json.loads(run(tmp_path, "ask", "--json", "/goal followers=10k").stdout)
+    assert goal["goals"][0]["metric"] == "followers"
+    assert goal["goals"][0]["target"] == 10000 and goal["goals"][0]["current"] == 8000
+    settings = json.loads(run(tmp_path, "ask", "--json", "/settings does=brand").stdout)
+    assert settings["does"] == ["brand deals"] and settings["ok"] is True
+    bad = run(tmp_path, "ask", "--json", "/log followers=lots")
+    assert bad.returncode == 2 and json.loads(bad.stdout)["ok"] is False
