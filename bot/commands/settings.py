@@ -87,8 +87,8 @@ def normalize_does(text: str) -> frozenset[str]:
                 aliases=("country",), normalize=normalize_region),
         ArgSpec("adult", ArgType.BOOL, "Are you 18 or older? yes or no.", "adult=yes",
                 aliases=("18plus", "over18")),
-        ArgSpec("does", ArgType.TEXT, "What you already earn from, besides TikTok's programmes "
-                "(brand, affiliate, products, or none): counted in your estimate's 'now'.",
+        ArgSpec("does", ArgType.TEXT, "What you already earn from: brand, affiliate, products "
+                "or none (counts in /estimate's 'now').",
                 "does=brand,affiliate", normalize=normalize_does),
     ),
     examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),

@@ -57,7 +57,10 @@ class LogNormal:
     @classmethod
     def from_range(cls, low: float, typical: float, high: float,
                    coverage: float = 0.9) -> LogNormal:
-        """``low``/``high`` are the ends of the central ``coverage`` share; median ``typical``."""
+        """``low``/``high`` are the ends of the central ``coverage`` share; median ``typical``.
+
+        A range that starts at zero has no log-spread: the figure is taken as exact.
+        """
         if low <= 0 or high <= 0:
             return cls(typical, 0.0)
         return cls(typical, math.log(high / low) / (2 * z_for(coverage)))
@@ -107,8 +110,8 @@ def update(prior: LogNormal, observed: list[float],
 
     Conjugate normal update of ``ln(rate)``: prior N(ln median, sigma²), each observation
     N(ln rate, noise²). The result adds ``noise²`` back (next month varies like past months),
-    so it never gets narrower than one month's own spread. Non-positive observations are
-    ignored.
+    so it never gets narrower than one month's own spread, and it is capped at the prior's
+    spread, so a payout never widens an estimate. Non-positive observations are ignored.
     """
     logs = [math.log(x) for x in observed if x > 0 and math.isfinite(x)]
     if not logs:
