@@ -46,5 +46,5 @@ def test_updates_never_widen_and_move_towards_the_observations(
 
 def test_z_for_refuses_nonsense() -> None:
     assert z_for(0.8) == pytest.approx(Z80)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="coverage"):
         z_for(1.0)
