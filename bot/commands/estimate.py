@@ -137,7 +137,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     payouts = await ctx.store.payouts(ctx.user.id)
     if "region" in args or "adult" in args:
         settings = replace(settings, region=args.get("region", settings.region),
-                           adult=args.get("adult", settings.adult))
+                           adult=args.get("adult", settings.adult),
+                           age=None if "adult" in args else settings.age)
     if latest is None and not overrides:
         return Reply("no_metrics", {"command": "estimate"})
     base = latest or MetricSnapshot.empty(ctx.clock.now())

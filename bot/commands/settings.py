@@ -87,6 +87,8 @@ def normalize_does(text: str) -> frozenset[str]:
                 aliases=("country",), normalize=normalize_region),
         ArgSpec("adult", ArgType.BOOL, "Are you 18 or older? yes or no.", "adult=yes",
                 aliases=("18plus", "over18")),
+        ArgSpec("age", ArgType.COUNT, "Your age: South Korea's payouts need 19, not 18.",
+                "age=19", minimum=13, maximum=120),
         ArgSpec("does", ArgType.TEXT, "What you already earn from: brand, affiliate, products "
                 "or none (counts in /estimate's 'now').",
                 "does=brand,affiliate", normalize=normalize_does),
@@ -101,6 +103,14 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         supported = ", ".join(sorted(ctx.services.currencies))
         raise ArgError(f"I have no exchange rate for {currency}; supported: {supported}.",
                        arg="currency", example="EUR")
+    if "age" in args:
+        age = int(args["age"])
+        if "adult" in args and bool(args["adult"]) != (age >= 18):
+            raise ArgError(f"age={age} and adult={'yes' if args['adult'] else 'no'} disagree; "
+                           "give one of them.", arg="adult")
+        args = {**args, "age": age, "adult": age >= 18}
+    elif "adult" in args:
+        args = {**args, "age": None}  # a new yes/no replaces an age given before
     if args:
         current = await ctx.store.update_settings(ctx.user.id, args)
     else:
@@ -111,5 +121,6 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "timezone": current.timezone,
         "region": current.region,
         "adult": current.adult,
+        "age": current.age,
         "does": [DOES_WORDS[d] for d in sorted(current.does)],
     })

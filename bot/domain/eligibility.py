@@ -67,13 +67,17 @@ def min_age(rates: RateTables, region: str | None) -> int:
 def _age(st: UserSettings, rates: RateTables) -> Requirement:
     age = min_age(rates, st.region)
     name = f"{age} or older"
+    if st.age is not None:
+        ok = st.age >= age
+        return Requirement(name, "yes", str(st.age), ok, None if ok else f"available from {age}",
+                           key="age")
     if st.adult is None:
         return Requirement(name, "yes", None, None, hint="/settings adult=yes", key="age")
     if not st.adult:
         return Requirement(name, "yes", "no", False, f"available from {age}", key="age")
     if age > 18:  # we only know 18+: the local minimum is higher
         return Requirement(name, "yes", "18+", None,
-                           hint=f"this route needs {age}+ in {st.region}", key="age")
+                           hint=f"{age} in {st.region}: /settings age={age}", key="age")
     return Requirement(name, "yes", "yes", True, key="age")
 
 

@@ -23,6 +23,7 @@ class UserSettings:
     region: str | None = None
     adult: bool | None = None
     does: frozenset[str] = frozenset()
+    age: int | None = None  # years, when given; decides routes with a minimum above 18
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
 
-_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does")
+_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 
 
@@ -442,13 +442,14 @@ class SqliteStore:
             merged["does"] = frozenset(merged["does"] or ())
             await db.execute(
                 "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-                "currency = excluded.currency, timezone = excluded.timezone, "
+                "age, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO "
+                "UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
                 "region = excluded.region, adult = excluded.adult, does = excluded.does, "
-                "updated_at = excluded.updated_at",
+                "age = excluded.age, updated_at = excluded.updated_at",
                 (user_id, merged["currency"], merged["timezone"], merged["region"],
                  None if adult is None else int(bool(adult)),
-                 ",".join(sorted(merged["does"])) or None, _iso(datetime.now(UTC))),
+                 ",".join(sorted(merged["does"])) or None, merged["age"],
+                 _iso(datetime.now(UTC))),
             )
         return UserSettings(**merged)
 
@@ -866,6 +867,7 @@ def _settings(row: sqlite3.Row | None) -> UserSettings:
         region=row["region"],
         adult=None if row["adult"] is None else bool(row["adult"]),
         does=frozenset(filter(None, str(row["does"] or "").split(","))),
+        age=row["age"],
     )
 
 

@@ -88,3 +88,20 @@ async def test_now_counts_declared_routes_only(console: ConsoleAdapter) -> None:
     assert not bad.ok and "does= takes brand, affiliate and products" in bad.text
     cleared = await console.ask("/settings does=none")
     assert "not set" in cleared.text
+
+
+async def test_south_korea_needs_19_and_age_settles_it(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=20k views=200k avg_video_length=1:30")
+    await console.ask("/settings region=KR adult=yes")
+    unknown = await console.ask("/estimate")
+    assert "Creator Rewards Program · maybe" in unknown.text
+    assert "? 19 or older: 19 in KR: /settings age=19" in unknown.text
+    eighteen = await console.ask("/settings age=18")
+    assert "18 or older: yes (age 18)" in eighteen.text
+    assert "→ available from 19" in (await console.ask("/estimate")).text
+    await console.ask("/settings age=19")
+    assert "Creator Rewards Program · eligible · now" in (await console.ask("/estimate")).text
+    clash = await console.ask("/settings age=16 adult=yes")
+    assert not clash.ok and "disagree" in clash.text
+    await console.ask("/settings adult=yes")  # a plain yes/no replaces the age
+    assert "(age" not in (await console.ask("/settings")).text

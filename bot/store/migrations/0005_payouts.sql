@@ -16,3 +16,5 @@ CREATE INDEX payouts_by_user ON payouts (user_id, recorded_at, id);
 -- The routes a creator says they already earn from (comma-separated route keys): only those
 -- count in an estimate's "now".
 ALTER TABLE user_settings ADD COLUMN does TEXT;
+-- Age in years when the creator gives it (South Korea's routes need 19, not 18).
+ALTER TABLE user_settings ADD COLUMN age INTEGER;
