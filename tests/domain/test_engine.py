@@ -273,13 +273,19 @@ def test_a_uk_creator_is_not_told_about_the_us_pilot() -> None:
 def test_a_tip_only_quotes_numbers_it_checked(s: MetricSnapshot, user: UserSettings) -> None:
     """No fired tip shows "?" for a number: a rule that fires on one fact never quotes
     another it did not check (seen: a watch-time tip quoting an unknown completion rate)."""
+    from bot.domain.engine import matching, to_tip
+
     facts = compute_facts(Profile(user, s, (s,)), RATES, NOW)
-    for t in recommend(CATALOGUE, facts, limit=None):
+    for compiled in matching(CATALOGUE, facts):  # every rule that fires, not only the best
+        t = to_tip(compiled, facts)
         assert "?" not in t.title + t.advice + t.why, t.id
 
 
 def test_every_sample_tip_quotes_only_known_numbers() -> None:
+    from bot.domain.engine import matching, to_tip
+
     for name, profile in SAMPLES.items():
         facts = compute_facts(profile, RATES, NOW)
-        for t in recommend(CATALOGUE, facts, limit=None):
+        for compiled in matching(CATALOGUE, facts):
+            t = to_tip(compiled, facts)
             assert "?" not in t.title + t.advice + t.why, (name, t.id)
