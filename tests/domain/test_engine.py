@@ -289,3 +289,14 @@ def test_every_sample_tip_quotes_only_known_numbers() -> None:
         for compiled in matching(CATALOGUE, facts):
             t = to_tip(compiled, facts)
             assert "?" not in t.title + t.advice + t.why, (name, t.id)
+
+
+def test_a_one_minute_video_is_too_short_in_tips_as_in_the_estimate() -> None:
+    """"Longer than 1:00": at exactly 1:00 the short-videos tip fires and its check holds."""
+    s = MetricSnapshot(taken_at=NOW, followers=20_000, views=200_000, avg_video_length=60)
+    facts = compute_facts(Profile(UserSettings(region="US", adult=True), s, (s,)), RATES, NOW)
+    ids = {t.id for t in recommend(CATALOGUE, facts, limit=None, category="creator-rewards")}
+    assert "crp-eligible-short-videos" in ids and "crp-eligible-grow-qualified-views" not in ids
+    e = explain(CATALOGUE, facts, "crp-eligible-short-videos")
+    assert e is not None and e.applies and all(c.held for c in e.checks)
+    assert any(c.text == "average video length 1:00 ≤ 1:00" for c in e.checks), e.checks
