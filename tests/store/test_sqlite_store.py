@@ -379,3 +379,36 @@ async def test_a_version_one_database_keeps_its_data_through_the_payouts_migrati
         assert await s.payouts(1) == []
     finally:
         await s.close()
+
+
+async def test_a_database_at_the_previous_schema_gets_the_payouts_tables(tmp_path: Path) -> None:
+    """A database already migrated by the previous release (every migration before this one)
+    gains payouts and the new settings columns on open, and keeps its rows."""
+    from importlib import resources
+
+    from bot.domain.payouts import Payout
+
+    files = sorted(e.name for e in resources.files("bot.store").joinpath("migrations").iterdir()
+                   if e.name.endswith(".sql"))
+    ours = next(n for n in files if n.endswith("_payouts.sql"))
+    before = [n for n in files if n < ours]
+    assert before  # there is a previous schema to upgrade from
+    path = tmp_path / "previous.db"
+    db = sqlite3.connect(path)
+    for name in before:
+        sql = resources.files("bot.store").joinpath(f"migrations/{name}").read_text()
+        db.executescript(sql)
+    db.execute(f"PRAGMA user_version = {int(before[-1][:4])}")
+    db.execute("INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+               "VALUES ('console', 'old', 'Old', '2026-01-01T00:00:00+00:00')")
+    db.commit()
+    db.close()
+    s = await open_store(f"sqlite:///{path}")
+    try:
+        user = await s.find_user("console", "old")
+        assert user is not None
+        await s.add_payout(user.id, Payout("brand_deals", 100, "USD", T0))
+        assert len(await s.payouts(user.id)) == 1
+        assert (await s.get_settings(user.id)).does == frozenset()
+    finally:
+        await s.close()

@@ -1,3 +1,6 @@
+-- Numbered 0016 (issue 16), not the assigned 0005: main already holds 0006 and 0014, and the
+-- runner applies only versions above a database's user_version, so a database already at 6
+-- or 14 would skip a 0005 and never get these tables.
 -- What creators actually earned (/payout): the evidence that narrows their estimate.
 -- route: an estimator route key; amount in currency; views (Creator Rewards) and diamonds
 -- (LIVE) are what the payout was for; month is YYYY-MM when given.
