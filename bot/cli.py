@@ -299,6 +299,15 @@ def _one_line(exc: Exception) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run_cli(argv)
+    except BrokenPipeError:  # `creator-advisor … | head`: the reader left, not an error
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter exit quiet
+        return 0
+
+
+def _run_cli(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
@@ -322,10 +331,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `creator-advisor ask … | head`: the reader left, not an error
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter exit quiet
-        return 0
 
 
 if __name__ == "__main__":
