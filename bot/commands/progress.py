@@ -111,7 +111,7 @@ def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSetti
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings,
                   rates: RateTables) -> list[tuple[datetime, float]]:
-    """Typical monthly income (routes open at the time) for each logged snapshot."""
+    """Typical monthly income "now" (the routes the creator has) for each logged snapshot."""
     return [(s.taken_at, estimate(s, settings, rates).now.typical) for s in history]
 
 
