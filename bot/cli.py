@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
+import os
 import random
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from bot.app import App, freeze_startup_heap, running, weekly_poster
 from bot.config import Settings
 from bot.core.ports import Adapter, AdapterStartError, StoreError
+from bot.core.types import Reply
 from bot.domain.datafiles import DataFileError
 from bot.logs import setup_logging
 
@@ -33,11 +37,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start every adapter that has a token (console if none)")
     ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
     ask.add_argument("--user", default="you", help="console user name (default: you)")
+    ask.add_argument("--json", action="store_true",
+                     help="print the reply as JSON with plain numbers (see the README)")
     ask.add_argument("line", help='the command line, e.g. "/log followers=12k"')
     due = sub.add_parser("post-due", help="send the weekly posts that are due now")
     due.add_argument("--dry-run", action="store_true", help="list them, send nothing")
     rules = sub.add_parser("rules", help="work with the tip rules in strategies/rules")
     rules.add_argument("action", choices=["check"], help="validate and print coverage")
+    rates = sub.add_parser("rates", help="work with the rate tables in strategies/rates")
+    rates_sub = rates.add_subparsers(dest="rates_cmd", required=True)
+    fx = rates_sub.add_parser("fx", help="load ECB reference rates (eurofxref CSV) into "
+                                         "currencies.toml")
+    fx.add_argument("file", help="eurofxref.csv or eurofxref-hist.csv from the ECB")
     return p
 
 
@@ -62,6 +73,41 @@ def info(settings: Settings) -> int:
     return 0
 
 
+def rates_fx(settings: Settings, file: str) -> int:
+    """Replace currencies.toml with the newest day in an ECB eurofxref CSV; name the date."""
+    from pathlib import Path
+
+    from bot.domain.fx import FxError, load_into
+
+    try:
+        loaded = load_into(Path(file), settings.strategies_dir / "rates")
+    except FxError as exc:
+        print(f"creator-advisor: {exc}", file=sys.stderr)
+        return 1
+    print(f"Loaded ECB reference rates of {loaded.day.isoformat()} ({len(loaded.per_eur)} "
+          f"currencies) into {settings.strategies_dir / 'rates' / 'currencies.toml'}. "
+          "Restart the bot to use them.")
+    return 0
+
+
+def _sourced_values(obj: object) -> int:
+    """How many rate values (figures and facts) the tables hold; each has a source and date
+    (the models refuse one without)."""
+    from pydantic import BaseModel
+
+    from bot.domain.rates import Fact, Figure
+
+    if isinstance(obj, Figure | Fact):
+        return 1
+    if isinstance(obj, BaseModel):
+        return sum(_sourced_values(getattr(obj, n)) for n in type(obj).model_fields)
+    if isinstance(obj, dict):
+        return sum(_sourced_values(v) for v in obj.values())
+    if isinstance(obj, list):
+        return sum(_sourced_values(v) for v in obj)
+    return 0
+
+
 def rules_check(settings: Settings) -> int:
     """Validate the catalogue, check every rule's examples, and list dead rules."""
     from bot.domain.facts import compute_facts
@@ -71,6 +117,8 @@ def rules_check(settings: Settings) -> int:
 
     catalogue = load_catalogue(settings.strategies_dir / "rules")
     rates = load_rates(settings.strategies_dir / "rates")
+    print(f"{_sourced_values(rates)} rate values in {settings.strategies_dir / 'rates'}, each "
+          f"with a source and a date; exchange rates of {rates.currencies.date}")
     print(f"{len(catalogue)} rules in {settings.strategies_dir / 'rules'}")
     for category, count in catalogue.categories().items():
         print(f"  {category:<16} {count}")
@@ -107,10 +155,27 @@ async def _console(app: App) -> int:
     return 0
 
 
-async def _ask(app: App, user: str, line: str) -> int:
+def reply_json(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON: its template, its context, and its machine-readable ``data`` on top
+    (plain numbers under their names: ``"followers": 12000``)."""
+    out: dict[str, Any] = {"reply": reply.template, "ok": not reply.is_error}
+    out.update(reply.context)
+    if reply.data:
+        out.update(reply.data)
+    return out
+
+
+async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     from bot.adapters.console import ConsoleAdapter
 
     result = await ConsoleAdapter(app, user=user).ask(line)
+    if as_json:
+        body = [reply_json(r) for r in result.replies]
+        if not body:  # not a command at all
+            body = [{"reply": "error", "ok": False, "text": result.text}]
+        print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2,
+                         default=str))
+        return 0 if result.ok else 2
     if result.ok:
         print(result.text)
         return 0
@@ -242,7 +307,7 @@ async def _run(app: App, stop: asyncio.Event | None = None) -> int:
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
     async with running(settings) as app:
         if args.cmd == "ask":
-            return await _ask(app, args.user, args.line)
+            return await _ask(app, args.user, args.line, args.json)
         if args.cmd == "console":
             return await _console(app)
         if args.cmd == "post-due":
@@ -267,6 +332,15 @@ def _one_line(exc: Exception) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run_cli(argv)
+    except BrokenPipeError:  # `creator-advisor … | head`: the reader left, not an error
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter exit quiet
+        return 0
+
+
+def _run_cli(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
@@ -275,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.version or args.cmd == "info":
         return info(settings)
+    if args.cmd == "rates":
+        return rates_fx(settings, args.file)
     if args.cmd == "rules":
         try:
             return rules_check(settings)

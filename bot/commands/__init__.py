@@ -7,6 +7,7 @@ from bot.commands import (
     corrections,
     estimate,
     metrics,
+    payouts,
     privacy,
     progress,
     settings,
@@ -16,7 +17,7 @@ from bot.commands import (
 )
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, corrections, estimate, tips, progress, studio, settings,
+MODULES = (basics, metrics, corrections, estimate, payouts, tips, progress, studio, settings,
            privacy, subscriptions)
 
 

@@ -19,6 +19,7 @@ from bot.domain.estimator import (
 )
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.numbers import money_range, pct
+from bot.domain.uncertainty import Z80
 
 _EXTRA = (
     ArgSpec("region", ArgType.TEXT, "What if you were in this country (two letters).",
@@ -28,6 +29,12 @@ _EXTRA = (
             minimum=0, maximum=1e6),
     ArgSpec("margin", ArgType.RATE, "What you keep of each sale.", "margin=60%", minimum=0,
             maximum=1),
+    ArgSpec("order_value", ArgType.NUMBER, "Your average affiliate order, in your currency.",
+            "order_value=40", aliases=("aov",), minimum=1, maximum=1e6),
+    ArgSpec("commission", ArgType.RATE, "Your affiliate commission.", "commission=12%",
+            minimum=0.001, maximum=1),
+    ArgSpec("category", ArgType.CHOICE, "What you promote as an affiliate.",
+            "category=electronics", choices=("electronics", "beauty", "other")),
     ArgSpec("explain", ArgType.FLAG, "Show how every number was computed.", "explain"),
     ArgSpec("public", ArgType.FLAG, "Post the estimate where everyone in the chat sees it.",
             "public"),
@@ -45,22 +52,65 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
     return {
         "key": r.key, "name": r.name,
         "status": {True: "eligible", False: "not yet", None: "maybe"}[r.eligible],
+        "now": r.now,
         "monthly": _money(r.monthly, currency),
         "gaps": [q.gap for q in r.unmet if q.gap],
-        "unknown": [q.name for q in r.requirements if q.met is None],
+        "unknown": [{"name": q.name, "hint": q.hint} for q in r.requirements
+                    if q.met is None],
         "requirements": [{"name": q.name, "needed": q.needed, "have": q.have or "?",
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
         "missing": list(r.missing), "sources": list(r.sources), "note": r.note,
+        "narrow": r.narrow,
+    }
+
+
+def _numbers(m: Money | None, currency: str | None = None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    out: dict[str, Any] = {"low": round(m.low, 4), "typical": round(m.typical, 4),
+                           "high": round(m.high, 4)}
+    if currency is not None:
+        out["currency"] = currency
+    return out
+
+
+def route_data(r: RouteEstimate, currency: str) -> dict[str, Any]:
+    """One route as plain numbers (the ``ask --json`` interface, documented in the README)."""
+    out: dict[str, Any] = {"key": r.key, "eligible": r.eligible, "now": r.now,
+                           "monthly": _numbers(r.monthly, currency),
+                           "payouts_used": r.payouts_used,
+                           "missing": list(r.missing)}
+    if r.key == "creator_rewards":
+        out["rpm"] = _numbers(r.rpm)
+        out["qualified_share"] = None if r.qualified_share is None else {
+            "low": round(r.qualified_share[0], 4), "high": round(r.qualified_share[1], 4)}
+    if r.key == "brand_deals":
+        out["per_video"] = _numbers(r.per_video)
+    return out
+
+
+def estimate_data(e: Estimate) -> dict[str, Any]:
+    return {
+        "currency": e.currency,
+        "interval": {"low": "P10", "typical": "median", "high": "P90", "z": round(Z80, 4)},
+        "now": _numbers(e.now, e.currency),
+        "could": _numbers(e.potential, e.currency),
+        "potential": _numbers(e.potential, e.currency),
+        "routes": [route_data(r, e.currency) for r in e.routes],
+        "engagement_rate_views": None if e.engagement is None else e.engagement.rate,
     }
 
 
 def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any]:
+    could_only = [r for r in e.routes if r.monthly is not None and not r.now]
     return {
         "currency": e.currency,
         "now": _money(e.now, e.currency),
+        "has_now": any(r.now for r in e.routes),
         "potential": _money(e.potential, e.currency),
         "routes": [route_view(r, e.currency) for r in e.routes],
+        "could_names": [r.name for r in could_only],
         "engagement": None if e.engagement is None else e.engagement.sentence,
         "missing": list(e.missing),
         "currency_note": e.currency_note,
@@ -76,8 +126,10 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any
     help=("Estimates your monthly income from the Creator Rewards Program, brand deals, LIVE "
           "gifts, TikTok Shop affiliate and your own products, as low–high ranges, and shows "
           "what stands between you and each route. Without numbers it uses your latest /log; "
-          "with numbers it answers a what-if without saving it. Add explain for the formulas "
-          "and sources."),
+          "with numbers it answers a what-if without saving it. Ranges are P10–P90: 8 in 10 "
+          "creators like you fall inside. 'Now' counts only routes you have (set the ones you "
+          "do with /settings does=brand,affiliate,products, or log a /payout). Add explain for "
+          "the formulas and sources."),
     args=(*metric_args(), *_EXTRA),
     examples=("/estimate", "/estimate followers=50k views=1.2M", "/estimate explain",
               "/estimate price=29 margin=60%"),
@@ -89,15 +141,19 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     overrides = {k: v for k, v in args.items() if k in METRIC_NAMES}
     latest = await ctx.store.latest_snapshot(ctx.user.id)
     settings = await ctx.store.get_settings(ctx.user.id)
+    payouts = await ctx.store.payouts(ctx.user.id)
     if "region" in args or "adult" in args:
         settings = replace(settings, region=args.get("region", settings.region),
-                           adult=args.get("adult", settings.adult))
+                           adult=args.get("adult", settings.adult),
+                           age=None if "adult" in args else settings.age)
     if latest is None and not overrides:
         return Reply("no_metrics", {"command": "estimate"})
     base = latest or MetricSnapshot.empty(ctx.clock.now())
     snapshot, engagement_basis = what_if(base, overrides) if overrides else (base, "unchanged")
     result = estimate(snapshot, settings, rates, price=args.get("price"),
-                      margin=args.get("margin"))
+                      margin=args.get("margin"), order_value=args.get("order_value"),
+                      commission=args.get("commission"), category=args.get("category"),
+                      payouts=payouts)
     explain = bool(args.get("explain"))
     actions: tuple[Action, ...] = ()
     if not explain:
@@ -112,4 +168,5 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         actions=actions,
         title="Your income estimate",
         visibility=Visibility.PUBLIC if args.get("public") else None,
+        data=estimate_data(result),
     )

@@ -49,6 +49,15 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     }
 
 
+def metric_data(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[str, Any]:
+    """Metric and KPI values as plain numbers under their names (for ``ask --json``)."""
+    k = compute_kpis(snapshot, history)
+    kpis = {name: getattr(k, name) for name in (
+        "engagement_rate_views", "engagement_rate_followers", "likes_per_view",
+        "comments_per_view", "shares_per_view")}
+    return {**snapshot.known(), **kpis, "taken_at": snapshot.taken_at.isoformat()}
+
+
 def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[str, Any]:
     k = compute_kpis(snapshot, history)
     return {
@@ -110,7 +119,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         changes.append({"label": METRIC_BY_NAME[name].label,
                         "value": format_metric(name, after), "diff": diff})
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history),
-                            "first": previous is None})
+                            "first": previous is None},
+                 data=metric_data(snapshot, history))
 
 
 @command(
@@ -146,4 +156,4 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "snapshots": await ctx.store.count_snapshots(ctx.user.id),
         "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
-    })
+    }, data=metric_data(latest, history))

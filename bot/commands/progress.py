@@ -19,7 +19,14 @@ from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain.engine import recommend
 from bot.domain.estimator import estimate
 from bot.domain.facts import compute_facts
-from bot.domain.metrics import METRIC_BY_NAME, METRICS, MetricSnapshot, compute_kpis, format_metric
+from bot.domain.metrics import (
+    METRIC_BY_NAME,
+    METRIC_NAMES,
+    METRICS,
+    MetricSnapshot,
+    compute_kpis,
+    format_metric,
+)
 from bot.domain.numbers import compact, money, pct
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
@@ -60,7 +67,7 @@ def _label(metric: str) -> str:
 def thresholds(rates: RateTables, region: str | None) -> dict[str, list[tuple[str, float]]]:
     """Payout thresholds per metric, from the rate tables (the one place that decides them)."""
     crp = rates.creator_rewards.eligibility
-    crp_followers = crp.followers_by_region.value.get(region or "", crp.followers.value)
+    crp_followers = crp.followers.value
     return {
         "followers": sorted([
             ("LIVE", float(rates.live_gifts.eligibility.followers.value)),
@@ -104,7 +111,7 @@ def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSetti
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings,
                   rates: RateTables) -> list[tuple[datetime, float]]:
-    """Typical monthly income (routes open at the time) for each logged snapshot."""
+    """Typical monthly income "now" (the routes the creator has) for each logged snapshot."""
     return [(s.taken_at, estimate(s, settings, rates).now.typical) for s in history]
 
 
@@ -170,6 +177,8 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          ("+" if last >= first else "−") + compact(abs(last - first)),
          "spark": sparkline([v for _, v in points])},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
+        data={"metric": metric, "first": first, "last": last,
+              "points": [{"at": at.isoformat(), metric: value} for at, value in points]},
     )
 
 
@@ -227,8 +236,7 @@ def _parse_deadline(text: str) -> date:
 def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str, float]:
     crp = rates.creator_rewards.eligibility
     if name == "creator-rewards":
-        return {"followers": float(crp.followers_by_region.value.get(region or "",
-                                                                     crp.followers.value)),
+        return {"followers": float(crp.followers.value),
                 "views": float(crp.views_30d.value)}
     if name == "live":
         return {"followers": float(rates.live_gifts.eligibility.followers.value)}
@@ -291,7 +299,14 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                   for t in recommend(ctx.services.catalogue, facts, limit=1, category=c)]
         ranked.sort(key=lambda t: -t.score)
         help_tips = [{"id": t.id, "title": t.title} for t in ranked[:2]]
-    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips})
+    latest = history[-1] if history else None
+    data = {"goals": [{"metric": g.metric, "target": g.target,
+                       "current": None if latest is None or g.metric not in METRIC_NAMES
+                       else getattr(latest, g.metric),
+                       "deadline": None if g.deadline is None else g.deadline.isoformat()}
+                      for g in goals]}
+    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips},
+                 data=data)
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:

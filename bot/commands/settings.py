@@ -52,12 +52,32 @@ def normalize_currency(text: str) -> str:
     return code
 
 
+_DOES = {"brand": "brand_deals", "brands": "brand_deals", "brand_deals": "brand_deals",
+         "affiliate": "affiliate", "shop": "affiliate", "products": "own_products",
+         "own_products": "own_products", "product": "own_products"}
+DOES_WORDS = {"brand_deals": "brand deals", "affiliate": "affiliate",
+              "own_products": "own products"}
+
+
+def normalize_does(text: str) -> frozenset[str]:
+    """``brand,affiliate`` -> the route keys; ``none`` clears the list."""
+    words = [w for w in re.split(r"[,+\s]+", text.strip().lower()) if w]
+    if words == ["none"]:
+        return frozenset()
+    unknown = [w for w in words if w not in _DOES]
+    if unknown or not words:
+        raise ValueError(f"does= takes brand, affiliate and products (comma-separated) or none "
+                         f"(you typed '{text}').")
+    return frozenset(_DOES[w] for w in words)
+
+
 @command(
     "settings",
     summary="Your currency, time zone, country and age: /settings currency=EUR",
     help=("Without arguments, shows your settings. Set any of them: currency for estimates, "
           "time zone for your weekly digest, country (some payouts exist only in some "
-          "countries) and whether you are 18 or older (several payouts require it)."),
+          "countries), whether you are 18 or older (several payouts require it) and what you "
+          "already earn from (does=brand,affiliate,products)."),
     args=(
         ArgSpec("currency", ArgType.TEXT, "Currency for money amounts.", "currency=EUR",
                 normalize=normalize_currency),
@@ -67,6 +87,11 @@ def normalize_currency(text: str) -> str:
                 aliases=("country",), normalize=normalize_region),
         ArgSpec("adult", ArgType.BOOL, "Are you 18 or older? yes or no.", "adult=yes",
                 aliases=("18plus", "over18")),
+        ArgSpec("age", ArgType.COUNT, "Your age: South Korea's payouts need 19, not 18.",
+                "age=19", minimum=13, maximum=120),
+        ArgSpec("does", ArgType.TEXT, "What you already earn from: brand, affiliate, products "
+                "or none (counts in /estimate's 'now').",
+                "does=brand,affiliate", normalize=normalize_does),
     ),
     examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),
     personal=True,
@@ -78,6 +103,14 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         supported = ", ".join(sorted(ctx.services.currencies))
         raise ArgError(f"I have no exchange rate for {currency}; supported: {supported}.",
                        arg="currency", example="EUR")
+    if "age" in args:
+        age = int(args["age"])
+        if "adult" in args and bool(args["adult"]) != (age >= 18):
+            raise ArgError(f"age={age} and adult={'yes' if args['adult'] else 'no'} disagree; "
+                           "give one of them.", arg="adult")
+        args = {**args, "age": age, "adult": age >= 18}
+    elif "adult" in args:
+        args = {**args, "age": None}  # a new yes/no replaces an age given before
     if args:
         current = await ctx.store.update_settings(ctx.user.id, args)
     else:
@@ -88,4 +121,6 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "timezone": current.timezone,
         "region": current.region,
         "adult": current.adult,
+        "age": current.age,
+        "does": [DOES_WORDS[d] for d in sorted(current.does)],
     })

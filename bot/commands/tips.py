@@ -82,5 +82,5 @@ async def why(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     return Reply("why", {"tip": {
         "id": result.tip_id, "title": result.title, "category": result.category,
         "why": result.why, "source": result.source, "applies": result.applies,
-        "checks": [{"fact": c.fact.replace("_", " "), "value": c.value, "held": c.held}
+        "checks": [{"fact": c.fact, "value": c.value, "held": c.held, "text": c.text}
                    for c in result.checks]}})

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from bot.core.types import Reply
 from bot.domain.metrics import MetricSnapshot
+from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
 
@@ -176,6 +177,14 @@ class Store(Protocol):
 
     async def audience(self, user_id: int) -> Audience:
         """Follower territories, genders and active hours (empty where never imported)."""
+        ...
+
+    async def add_payout(self, user_id: int, payout: Payout) -> Payout:
+        """Store one payout; returns it with its id."""
+        ...
+
+    async def payouts(self, user_id: int) -> list[Payout]:
+        """Every payout of ``user_id``, oldest first."""
         ...
 
     async def forget_user(self, user_id: int) -> int:

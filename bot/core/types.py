@@ -77,3 +77,6 @@ class Reply:
     actions: tuple[Action, ...] = ()
     is_error: bool = False
     title: str | None = None  # short heading; Discord uses it as the embed title
+    # Machine-readable values for `ask --json` (plain numbers under their names); merged over
+    # the context, so a key here replaces the formatted one.
+    data: Mapping[str, Any] | None = None

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.facts import format_fact
+from bot.domain.facts import FACTS, LABELS, format_fact
+from bot.domain.numbers import pct
 from bot.domain.rules import Catalogue, CompiledRule, Rule
 
 MAX_DISTANCE = 2.0
@@ -31,9 +32,10 @@ class Tip:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    fact: str
+    fact: str  # in plain words (facts.LABELS)
     value: str  # shown, or "unknown"
     held: bool
+    text: str = ""  # "followers 2.3k ≥ 1k" (the condition, with its threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,27 +120,76 @@ def recommend(
     return [to_tip(c, facts) for c in chosen]
 
 
+_SYMBOL = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "ne": "≠"}
+
+
+def _precise(fact: str, value: float) -> str:
+    """Like format_fact, with the extra digit a threshold comparison needs (1.26× vs 1.3×)."""
+    kind = FACTS[fact]
+    if kind == "ratio":
+        return f"{value:.2f}×"
+    if kind == "rate":
+        return pct(value, 2)
+    return format_fact(fact, value)
+
+
+def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:
+    if isinstance(operand, str):
+        value = facts.get(operand)
+        label = LABELS.get(operand, operand)
+        return label if value is None else f"{_precise(operand, value)} ({label})"
+    if FACTS[fact] == "flag":
+        return "yes" if operand else "no"
+    if not isinstance(operand, int | float):
+        return str(operand)
+    return _precise(fact, float(operand))
+
+
+def _condition_text(fact: str, op: str, rhs: object, value: str,
+                    facts: Mapping[str, float], negated: bool) -> str:
+    label = LABELS.get(fact, fact)
+    if op == "exists":
+        known = bool(rhs) is not negated
+        return f"{label} {'known' if known else 'not known yet'}"
+    if op == "between":
+        lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
+        inner = f"between {_shown(lo, fact, facts)} and {_shown(hi, fact, facts)}"
+        return f"{label} {value} {'not ' if negated else ''}{inner}"
+    if FACTS[fact] == "flag" and op in ("eq", "ne"):
+        want = bool(rhs) if op == "eq" else not bool(rhs)
+        if negated:
+            want = not want
+        return f"{label}: {'yes' if want else 'no'} (you: {value})"
+    symbol = _SYMBOL[op]
+    if negated:
+        symbol = {"<": "≥", "≤": ">", ">": "≤", "≥": "<", "=": "≠", "≠": "="}[symbol]
+    return f"{label} {value} {symbol} {_shown(rhs, fact, facts)}"
+
+
 def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> Explanation | None:
+    """Every condition of a rule in plain words, with its threshold and whether it holds.
+
+    An ``unless`` condition is shown as what must hold for the tip ("18 or older: yes").
+    """
+    from bot.domain.rules import compile_condition
+
     compiled = catalogue.by_id.get(rule_id)
     if compiled is None:
         return None
     rule = compiled.rule
     checks = []
-    for fact in compiled.checked:
-        value = facts.get(fact)
-        held = _fact_holds(compiled, fact, facts)
-        checks.append(Check(fact, "unknown" if value is None else format_fact(fact, value),
-                            held))
+    groups = [(rule.when, False, ""), *((c, False, "either " if i == 0 else "or ")
+                                       for i, c in enumerate(rule.any)),
+              *((c, True, "") for c in rule.unless)]
+    for cond, negated, lead in groups:
+        for fact, ops in cond.items():
+            raw = facts.get(fact)
+            value = "unknown" if raw is None else format_fact(fact, raw)
+            exact = "unknown" if raw is None else _precise(fact, raw)
+            for op, rhs in ops.items():
+                holds = all(check(facts) for check in compile_condition({fact: {op: rhs}}))
+                held = (not holds) if negated else holds
+                text = _condition_text(fact, op, rhs, exact, facts, negated)
+                checks.append(Check(LABELS.get(fact, fact), value, held, lead + text))
     return Explanation(rule.id, fill(rule.title, facts), rule.category, fill(rule.why, facts),
                        rule.source, compiled.matches(facts), tuple(checks))
-
-
-def _fact_holds(compiled: CompiledRule, fact: str, facts: Mapping[str, float]) -> bool:
-    from bot.domain.rules import compile_condition
-
-    rule = compiled.rule
-    for cond in rule.unless:  # "held" means the exclusion did not apply
-        if fact in cond:
-            return not all(check(facts) for check in compile_condition({fact: cond[fact]}))
-    relevant = [{fact: c[fact]} for c in (rule.when, *rule.any) if fact in c]
-    return any(all(check(facts) for check in compile_condition(c)) for c in relevant)

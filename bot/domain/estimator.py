@@ -1,9 +1,16 @@
-"""What a creator could earn a month, route by route: honest ranges from sourced rate tables.
+"""What a creator earns or could earn a month, route by route: P10–P90 ranges from sourced rates.
 
-Likes, comments and shares pay nothing directly. They move the brand-deal price (engagement
-against the benchmark for the creator's size) and the reach that feeds every other route. Each
-route reports whether the creator qualifies (and the distance to each unmet requirement), what
-it would pay once they do, the inputs and assumptions used, and what was missing.
+Every assumed factor (RPM, qualified share, CPM, click-through, …) is a log-normal
+distribution read from its sourced range; factors the creator gave (views, diamonds, price,
+margin, order value, commission, their own payouts) are exact or update the prior. A route's
+range is the P10–P90 of the product, its typical value the median (closed form, see
+:mod:`bot.domain.uncertainty`), so 8 in 10 creators with these inputs fall inside it.
+
+"Now" adds only the routes the creator has: programmes they qualify for with logged inputs, and
+brand deals, affiliate and own products once they say they do them (``/settings does=…``) or
+logged a payout for them. Every route with known inputs adds to "could". Totals add the route
+P10s and P90s (a conservative band around the sum). Eligibility comes from
+:mod:`bot.domain.eligibility`, the same place /tips reads.
 
 Pure and synchronous: values in, values out. Money is computed in USD and converted once.
 """
@@ -11,9 +18,12 @@ Pure and synchronous: values in, values out. Money is computed in USD and conver
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from bot.domain import eligibility as elig
+from bot.domain.eligibility import Requirement
 from bot.domain.metrics import (
     PERIOD_DAYS,
     MetricSnapshot,
@@ -22,17 +32,22 @@ from bot.domain.metrics import (
     videos_in_period,
     views_in_period,
 )
-from bot.domain.numbers import compact, duration, grouped, pct
+from bot.domain.numbers import compact, pct
+from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
+from bot.domain.uncertainty import LogNormal, combine, product, update
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
+#: Routes that count as "now" only once the creator says they do them (or logged a payout).
+DECLARED: Final = ("brand_deals", "affiliate", "own_products")
 WEEKS_PER_MONTH: Final = PERIOD_DAYS / 7
+__all__ = ["ROUTES", "Estimate", "Money", "Requirement", "RouteEstimate", "estimate"]
 
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """A monthly amount as low / typical / high, in one currency."""
+    """A monthly amount as P10 (``low``) / median (``typical``) / P90 (``high``), one currency."""
 
     low: float
     typical: float
@@ -43,34 +58,23 @@ class Money:
         if not all(math.isfinite(v) and v >= 0 for v in values):
             raise ValueError(f"money must be finite and non-negative: {values}")
 
+    @classmethod
+    def of(cls, d: LogNormal) -> Money:
+        return cls(d.p10, d.median, d.p90)
+
     def scaled(self, k: float) -> Money:
         return Money(self.low * k, self.typical * k, self.high * k)
 
     def __add__(self, other: Money) -> Money:
         return Money(self.low + other.low, self.typical + other.typical, self.high + other.high)
 
+    @property
+    def width(self) -> float:
+        """P90 ÷ P10 (1.0 when both are zero)."""
+        return self.high / self.low if self.low > 0 else (1.0 if self.high == 0 else math.inf)
+
 
 ZERO = Money(0.0, 0.0, 0.0)
-
-
-def _product(*ranges: tuple[float, float, float]) -> Money:
-    low = typical = high = 1.0
-    for lo, ty, hi in ranges:
-        low, typical, high = low * lo, typical * ty, high * hi
-    return Money(low, typical, high)
-
-
-def _fixed(value: float) -> tuple[float, float, float]:
-    return value, value, value
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    name: str  # what is required, in words
-    needed: str
-    have: str | None  # None: not known
-    met: bool | None  # None: not known
-    gap: str | None = None  # "3,800 followers to go"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +83,19 @@ class RouteEstimate:
     name: str
     eligible: bool | None  # None: nothing unmet, but something unknown
     requirements: tuple[Requirement, ...]
-    monthly: Money | None  # what it pays once eligible; None when inputs are missing
+    monthly: Money | None  # what it pays (once eligible); None when inputs are missing
     formula: str
     inputs: tuple[str, ...]
     assumptions: tuple[str, ...]
     missing: tuple[str, ...]
     sources: tuple[str, ...]
     note: str | None = None
+    now: bool = False  # counted in "now": the creator has this route today
+    narrow: str | None = None  # "tell me your average order value to narrow this 3×"
+    payouts_used: int = 0
+    rpm: Money | None = None  # Creator Rewards: per 1,000 qualified views
+    qualified_share: tuple[float, float] | None = None  # Creator Rewards: P10, P90
+    per_video: Money | None = None  # brand deals: price per sponsored video
 
     @property
     def unmet(self) -> tuple[Requirement, ...]:
@@ -93,21 +103,30 @@ class RouteEstimate:
 
 
 @dataclass(frozen=True, slots=True)
+class Benchmark:
+    study: str
+    tier: str
+    rate: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class EngagementComparison:
     rate: float | None  # by views; None when likes or views are missing
-    benchmark: float
+    benchmark: float  # the first study's figure (it scales brand prices)
     tier: str
     ratio: float | None
-    factor: tuple[float, float, float]  # applied to the brand-deal price
+    factor: LogNormal  # applied to the brand-deal price
     sentence: str
+    benchmarks: tuple[Benchmark, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
     routes: tuple[RouteEstimate, ...]
     currency: str
-    now: Money  # routes the creator qualifies for now
-    potential: Money  # every route with known inputs, as if eligible
+    now: Money  # routes the creator has now
+    potential: Money  # every route with known inputs ("could earn"); always ≥ now
     engagement: EngagementComparison | None
     missing: tuple[str, ...]
     currency_note: str
@@ -118,55 +137,8 @@ class Estimate:
         return next(r for r in self.routes if r.key == key)
 
 
-def _fig(f: Figure) -> tuple[float, float, float]:
-    return f.as_tuple()
-
-
-def _count_req(name: str, needed: int, have: float | None, unit: str) -> Requirement:
-    if have is None:
-        return Requirement(name, grouped(needed), None, None)
-    met = have >= needed
-    gap = None if met else f"{grouped(needed - have)} {unit} to go"
-    return Requirement(name, grouped(needed), grouped(have), met, gap)
-
-
-def _adult_req(adult: bool | None) -> Requirement:
-    if adult is None:
-        return Requirement("18 or older", "yes", None, None)
-    return Requirement("18 or older", "yes", "yes" if adult else "no", adult,
-                       None if adult else "available from 18")
-
-
-def _region_req(region: str | None, allowed: list[str]) -> Requirement:
-    listed = ", ".join(allowed)
-    if region is None:
-        return Requirement("available in your country", listed, None, None)
-    ok = region in allowed
-    return Requirement("available in your country", listed, region, ok,
-                       None if ok else f"not offered in {region} yet")
-
-
-def _eligibility(reqs: list[Requirement]) -> bool | None:
-    if any(r.met is False for r in reqs):
-        return False
-    if any(r.met is None for r in reqs):
-        return None
-    return True
-
-
-def _views(s: MetricSnapshot) -> tuple[float | None, str | None]:
-    """30-day views (typed or derived, :func:`views_in_period`) and how they were derived."""
-    views = views_in_period(s)
-    if views is None or s.views is not None:
-        return views, None
-    vids = videos_in_period(s)
-    return views, (f"30-day views estimated as {compact(s.avg_views)} average views × "
-                   f"{vids or 0:.0f} videos")
-
-
-def views_30d(s: MetricSnapshot) -> float | None:
-    """30-day views, typed or derived (:func:`bot.domain.metrics.views_in_period`)."""
-    return views_in_period(s)
+def _clip(value: float, lo: float, hi: float) -> float:
+    return min(max(value, lo), hi)
 
 
 def engagement_rate(s: MetricSnapshot) -> float | None:
@@ -186,7 +158,7 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSn
     inter_keys = {"likes", "comments", "shares", "saves"}
     if inter_keys & overrides.keys():
         return snapshot, "given"
-    old, new = views_30d(real), views_30d(snapshot)
+    old, new = views_in_period(real), views_in_period(snapshot)
     if new == old:
         return snapshot, "unchanged"
     if old and new is not None and interactions(real) is not None:
@@ -198,173 +170,309 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSn
 
 
 def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementComparison | None:
+    """The creator's engagement by views against every study's benchmark for their size.
+
+    The brand-price factor is the ratio to the first study, clamped to the table's band.
+    """
     if s.followers is None:
         return None
-    bench = rates.engagement.tier(s.followers)
+    primary = rates.engagement.primary
+    bench = primary.tier(s.followers)
+    benchmarks = tuple(Benchmark(b.name, b.tier(s.followers).label, b.tier(s.followers).rate,
+                                 b.source) for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s)
+    both = "; ".join(f"{b.study}: {pct(b.rate)} for {b.tier}" for b in benchmarks)
     if rate is None:
-        unknown = _fig(rates.brand_deals.rates.unknown_engagement)
         return EngagementComparison(
-            None, bench.rate, bench.label, None, unknown,
-            "engagement unknown (log likes and views): brand range widened")
+            None, bench.rate, bench.label, None, rates.brand_deals.rates.unknown_engagement.dist(),
+            "engagement unknown (log likes and views): brand range widened", benchmarks)
     ratio = rate / bench.rate
-    factor = min(max(ratio, ef.low), ef.high)
+    factor = _clip(ratio, ef.low, ef.high)
     if ratio >= 1.15:
         effect = "brand range raised"
     elif ratio <= 0.85:
         effect = "brand range lowered"
     else:
         effect = "about typical"
-    sentence = (f"your engagement is {ratio:.1f}× the typical {pct(bench.rate)} for "
-                f"{bench.label} accounts: {effect}")
-    return EngagementComparison(rate, bench.rate, bench.label, ratio, _fixed(factor), sentence)
+    sentence = (f"your engagement by views is {pct(rate)}, {ratio:.1f}× the typical "
+                f"{pct(bench.rate)} for {bench.label} accounts ({both}): {effect}")
+    return EngagementComparison(rate, bench.rate, bench.label, ratio, LogNormal.exact(factor),
+                                sentence, benchmarks)
 
 
-def _creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables,
-                     views: float | None) -> RouteEstimate:
-    t = rates.creator_rewards
-    e = t.eligibility
-    region_followers = e.followers_by_region.value.get(st.region or "", e.followers.value)
-    reqs = [
-        _count_req("followers", region_followers, s.followers, "followers"),
-        _count_req("views in the last 30 days", e.views_30d.value, views, "views"),
-        _adult_req(st.adult),
-        _region_req(st.region, e.regions.value),
-    ]
-    if s.avg_video_length is None:
-        reqs.append(Requirement("videos over 1 minute", "yes", None, None))
-    else:
-        ok = s.avg_video_length >= e.min_video_seconds.value
-        reqs.append(Requirement("videos over 1 minute", "yes", duration(s.avg_video_length), ok,
-                                None if ok else "only videos over 1 minute earn"))
-    missing = [] if views is not None else ["views"]
+def _payout(factor: LogNormal) -> tuple[LogNormal, float]:
+    """A factor one payout would inform, with its spread after that payout."""
+    return factor, update(factor, [factor.median]).sigma
+
+
+def _narrowest(total: LogNormal,
+               candidates: Sequence[tuple[str, LogNormal | tuple[LogNormal, float]]]
+               ) -> str | None:
+    """Which missing input would narrow ``total`` most, and by how much (P90/P10 ratio).
+
+    A candidate is a factor the creator could give exactly, or ``(factor, sigma after)`` for
+    one a payout would inform.
+    """
+    best: tuple[float, str] | None = None
+    for hint, cand in candidates:
+        factor, after = cand if isinstance(cand, tuple) else (cand, 0.0)
+        rest = math.sqrt(max(total.sigma**2 - factor.sigma**2, 0.0) + after**2)
+        gain = total.width / LogNormal(1.0, rest).width
+        if best is None or gain > best[0]:
+            best = (gain, hint)
+    if best is None or best[0] < 1.2:
+        return None
+    gain, hint = best
+    shown = f"{gain:.1f}" if gain < 3 else f"{gain:.0f}"
+    return f"{hint} to narrow this {shown}×"
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    s: MetricSnapshot
+    st: UserSettings
+    rates: RateTables
+    views: float | None
+    payouts: tuple[Payout, ...]
+
+    def to_usd(self, amount: float, currency: str) -> float:
+        c = self.rates.currencies
+        return c.to_usd(amount, currency) if currency in c.per_eur else amount
+
+    def mine(self, route: str) -> list[Payout]:
+        return [p for p in self.payouts if p.route == route]
+
+
+def _based_on(n: int) -> str:
+    return f"based on your {n} payout{'s' if n != 1 else ''}"
+
+
+def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
+    t = c.rates.creator_rewards
+    rpm_fig = t.rates.rpm(c.st.region)
+    rpm = rpm_fig.dist().scaled(c.to_usd(1.0, rpm_fig.currency))
+    share = t.rates.qualified_share.dist()
+    per_1000 = rpm * share  # USD per 1,000 views of any kind
+    mine = [p for p in c.mine("creator_rewards") if p.views]
+    observed = [c.to_usd(p.amount, p.currency) / p.views * 1000 for p in mine if p.views]
+    per_1000 = update(per_1000, observed)
     monthly = None
-    if views is not None:
-        monthly = _product(_fixed(views / 1000), _fig(t.rates.qualified_share),
-                           _fig(t.rates.rpm_usd))
-    qs, rpm = t.rates.qualified_share, t.rates.rpm_usd
+    narrow = None
+    if c.views is not None:
+        dist = LogNormal.exact(c.views / 1000) * per_1000
+        monthly = Money.of(dist)
+        if not mine:
+            narrow = _narrowest(dist, [(
+                "log a payout (/payout rewards=412 views=610k)",
+                _payout(per_1000))])
+    where = c.st.region if c.st.region in t.rates.rpm_by_country else "other countries"
+    assumptions = [
+        f"{pct(share.p10, 0)}–{pct(share.p90, 0)} of views qualify (For You, watched 5 s or "
+        "more, videos longer than 1:00)",
+        f"{rpm_fig.low:g}–{rpm_fig.high:g} {rpm_fig.currency} per 1,000 qualified views "
+        f"({where})"]
+    if mine:
+        assumptions.append(f"your own rate, {_based_on(len(mine))}")
     return RouteEstimate(
-        "creator_rewards", t.name, _eligibility(reqs), tuple(reqs), monthly, t.formula,
-        inputs=tuple(f"views {compact(views)}" for _ in [0] if views is not None),
-        assumptions=(f"{pct(qs.low, 0)}–{pct(qs.high, 0)} of views qualify (For You, watched "
-                     "5 s or more, videos over 1 minute)",
-                     f"${rpm.low:.2f}–${rpm.high:.2f} per 1,000 qualified views"),
-        missing=tuple(missing),
-        sources=(rpm.source, e.followers.source),
+        "creator_rewards", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
+        inputs=tuple(f"views {compact(c.views)}" for _ in [0] if c.views is not None),
+        assumptions=tuple(assumptions),
+        missing=() if c.views is not None else ("views",),
+        sources=(rpm_fig.source, t.rates.qualified_share.source),
+        note=_based_on(len(mine)) if mine else None,
+        narrow=narrow, payouts_used=len(mine),
+        rpm=Money.of(rpm), qualified_share=(share.p10, share.p90),
     )
 
 
-def _brand_deals(s: MetricSnapshot, rates: RateTables, views: float | None,
+def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                  engagement: EngagementComparison | None) -> RouteEstimate:
-    t = rates.brand_deals
-    reqs = [_count_req("followers", t.eligibility.followers.value, s.followers, "followers")]
+    t = c.rates.brand_deals
+    r = t.rates
     missing: list[str] = []
     inputs: list[str] = []
-    assumptions = [f"{t.rates.deals_per_month.low:g}–{t.rates.deals_per_month.high:g} "
-                   "sponsored videos a month"]
-    monthly = None
-    if s.followers is None:
+    sources: list[str] = []
+    deals = r.deals_per_month.dist()
+    assumptions = [f"{r.deals_per_month.low:g}–{r.deals_per_month.high:g} sponsored videos a "
+                   "month"]
+    monthly = per_video = None
+    mine = c.mine("brand_deals")
+    narrow = None
+    if c.s.followers is None:
         missing.append("followers")
     else:
-        tier = t.tier(s.followers)
-        inputs.append(f"followers {compact(s.followers)} ({tier.name}, {tier.label})")
-        price = _fig(tier.price)
-        avg = s.avg_views
-        vids = videos_in_period(s)
-        if avg is None and views is not None and vids is not None and vids >= 1:
-            avg = views / vids  # average views per video, from at least one video
+        tier = t.tier(c.s.followers)
+        avg = c.s.avg_views
+        vids = videos_in_period(c.s)
+        if avg is None and c.views is not None and vids is not None and vids >= 1:
+            avg = c.views / vids
+        price = tier.price.dist()
         if avg is not None:
             inputs.append(f"average views {compact(avg)}")
-            cpm = _product(_fixed(avg / 1000), _fig(t.rates.cpm_usd))
-            price = ((price[0] + cpm.low) / 2, (price[1] + cpm.typical) / 2,
-                     (price[2] + cpm.high) / 2)
-            assumptions.append("price per video: average of the size-tier range and "
-                               f"${t.rates.cpm_usd.low:g}–${t.rates.cpm_usd.high:g} per 1,000 "
-                               "average views")
+            by_views = LogNormal.exact(avg / 1000) * r.cpm_usd.dist()
+            if c.s.followers >= r.views_priced_from.value:
+                price = by_views
+                inputs.append(f"followers {compact(c.s.followers)}: price follows views")
+                assumptions.append(f"${r.cpm_usd.low:g}–${r.cpm_usd.high:g} per 1,000 average "
+                                   "views (large accounts are paid for the views they deliver)")
+                sources += [r.cpm_usd.source, r.views_priced_from.source]
+            else:
+                price = combine(price, by_views)
+                inputs.append(f"followers {compact(c.s.followers)} ({tier.name}, {tier.label})")
+                assumptions.append(
+                    f"price per video: the {tier.name} tier's ${tier.price.low:g}–"
+                    f"${tier.price.high:g} and ${r.cpm_usd.low:g}–${r.cpm_usd.high:g} per "
+                    "1,000 average views, weighted by how certain each is")
+                sources += [tier.price.source, r.cpm_usd.source]
         else:
             missing.append("avg_views")
-            assumptions.append("price per video from the size-tier range only")
-        factor = engagement.factor if engagement is not None else _fig(
-            t.rates.unknown_engagement)
+            inputs.append(f"followers {compact(c.s.followers)} ({tier.name}, {tier.label})")
+            assumptions.append(f"price per video from the {tier.name} tier only "
+                               f"(${tier.price.low:g}–${tier.price.high:g})")
+            sources.append(tier.price.source)
+        factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
         if engagement is None or engagement.rate is None:
             missing.append("likes")
-        monthly = _product(price, factor, _fig(t.rates.deals_per_month))
+        video = price * factor
+        observed = [c.to_usd(p.amount, p.currency) for p in mine]
+        video = update(video, observed)
+        if mine:
+            assumptions.append(f"your own price per video, {_based_on(len(mine))}")
+        dist = video * deals
+        monthly, per_video = Money.of(dist), Money.of(video)
+        cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = [(
+            "tell me your price per sponsored video (/payout brand=350 per=video)",
+            _payout(video))] if not mine else []
+        if c.s.avg_views is None:
+            cands.append(("log your average views (/log avg_views=8k)", price))
+        narrow = _narrowest(dist, cands)
     return RouteEstimate(
-        "brand_deals", t.name, _eligibility(reqs), tuple(reqs), monthly, t.formula,
-        tuple(inputs), tuple(assumptions), tuple(missing),
-        (t.tiers[0].price.source, t.rates.cpm_usd.source),
-        note=None if engagement is None else engagement.sentence,
+        "brand_deals", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
+        tuple(inputs), tuple(assumptions), tuple(missing), tuple(dict.fromkeys(sources)),
+        narrow=narrow, payouts_used=len(mine), per_video=per_video,
     )
 
 
-def _live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> RouteEstimate:
-    t = rates.live_gifts
-    reqs = [_count_req("followers", t.eligibility.followers.value, s.followers, "followers"),
-            _adult_req(st.adult)]
+def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
+    t = c.rates.live_gifts
+    r = t.rates
+    region = c.st.region
     monthly = None
     missing: list[str] = []
     inputs: list[str] = []
     assumptions: list[str] = []
-    if s.diamonds is not None:
-        inputs.append(f"diamonds {compact(s.diamonds)} in 30 days")
-        monthly = _product(_fixed(s.diamonds), _fig(t.rates.diamond_usd))
-        assumptions.append(f"1 diamond ≈ ${t.rates.diamond_usd.typical:g} to you")
-    elif s.live_hours is not None and s.live_viewers is not None:
-        hours = s.live_hours * WEEKS_PER_MONTH
-        inputs.append(f"{s.live_hours:g} LIVE hours a week, {compact(s.live_viewers)} viewers")
-        g, sh = t.rates.gifts_per_viewer_hour_usd, t.rates.creator_share
-        monthly = _product(_fixed(hours * s.live_viewers), _fig(g), _fig(sh))
+    mine = [p for p in c.mine("live_gifts") if p.diamonds]
+    diamond: Figure = r.diamond(region)
+    share: Figure = r.share(region)
+    sources = [diamond.source]
+    narrow = None
+    rule = "US scaled LIVE rewards" if region in r.diamond_usd_by_country else (
+        "outside the US" if region is not None else "outside the US; tell me your country")
+    if c.s.diamonds is not None:
+        inputs.append(f"diamonds {compact(c.s.diamonds)} in 30 days")
+        per = update(diamond.dist(), [c.to_usd(p.amount, p.currency) / p.diamonds
+                                      for p in mine if p.diamonds])
+        monthly = Money.of(LogNormal.exact(c.s.diamonds) * per)
+        assumptions.append(f"1 diamond pays you ${diamond.low:g}–${diamond.high:g} ({rule})")
+    elif c.s.live_hours is not None and c.s.live_viewers is not None:
+        hours = c.s.live_hours * WEEKS_PER_MONTH
+        inputs.append(f"{c.s.live_hours:g} LIVE hours a week, {compact(c.s.live_viewers)} "
+                      "viewers")
+        g = r.gifts_per_viewer_hour_usd
+        dist = product(LogNormal.exact(hours * c.s.live_viewers), g.dist(), share.dist())
+        monthly = Money.of(dist)
         assumptions += [f"viewers gift ${g.low:g}–${g.high:g} per viewer per hour (rough)",
-                        f"you keep {pct(sh.low, 0)}–{pct(sh.high, 0)} of gift value"]
+                        f"you keep {pct(share.low, 0)}–{pct(share.high, 0)} of gift value "
+                        f"({rule})"]
+        sources = [share.source, g.source]
+        narrow = _narrowest(dist, [("log your diamonds (/log diamonds=20k)", g.dist())])
     else:
         missing.append("diamonds (or live_hours and live_viewers)")
+    if mine:
+        assumptions.append(f"your own diamond value, {_based_on(len(mine))}")
     return RouteEstimate(
-        "live_gifts", t.name, _eligibility(reqs), tuple(reqs), monthly, t.formula,
+        "live_gifts", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
         tuple(inputs), tuple(assumptions), tuple(missing),
-        (t.rates.diamond_usd.source, t.eligibility.followers.source),
+        tuple(sources),
+        note=_based_on(len(mine)) if mine else None, narrow=narrow, payouts_used=len(mine),
     )
 
 
-def _affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables,
-               views: float | None) -> RouteEstimate:
-    t = rates.affiliate
+def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value: float | None,
+               commission: float | None, category: str | None) -> RouteEstimate:
+    t = c.rates.affiliate
+    r = t.rates
     e = t.eligibility
-    reqs = [_count_req("followers", e.followers.value, s.followers, "followers"),
-            _adult_req(st.adult), _region_req(st.region, e.regions.value)]
-    r = t.rates
     note = None
-    if s.followers is not None and e.followers.value <= s.followers < e.full_access_followers.value:
-        note = (f"under {grouped(e.full_access_followers.value)} followers US creators start "
-                "in a limited 30-day pilot")
-    monthly = None if views is None else _product(
-        _fixed(views), _fig(r.product_video_share), _fig(r.click_through), _fig(r.conversion),
-        _fig(r.order_value_usd), _fig(r.commission))
+    if pilot:
+        note = (f"under {e.full_access_followers.value:,} followers US creators start in a "
+                "limited 30-day pilot")
+    com_fig = r.commission_for(category)
+    aov = LogNormal.exact(order_value) if order_value is not None else r.order_value_usd.dist()
+    com = LogNormal.exact(commission) if commission is not None else com_fig.dist()
+    mine = c.mine("affiliate")
+    monthly = None
+    narrow = None
+    if c.views is not None:
+        dist = product(LogNormal.exact(c.views), r.product_video_share.dist(),
+                       r.click_through.dist(), r.conversion.dist(), aov, com)
+        dist = update(dist, [c.to_usd(p.amount, p.currency) for p in mine])
+        monthly = Money.of(dist)
+        cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
+        if not mine:
+            cands.append(("log a month's commission (/payout affiliate=220)",
+                          _payout(dist)))
+            if order_value is None:
+                cands.append(("tell me your average order value (/estimate order_value=40)",
+                              aov))
+            if commission is None:
+                cands.append(("tell me your commission (/estimate commission=12%)", com))
+        narrow = _narrowest(dist, cands)
+    assumptions = [
+        f"{pct(r.product_video_share.low, 0)}–{pct(r.product_video_share.high, 0)} of views on "
+        "videos with a product",
+        f"{pct(r.click_through.low)}–{pct(r.click_through.high)} click the link, "
+        f"{pct(r.conversion.low)}–{pct(r.conversion.high)} of those buy"]
+    if order_value is None:
+        assumptions.append(f"orders ${r.order_value_usd.low:g}–${r.order_value_usd.high:g}")
+    if commission is None:
+        label = f" ({category})" if category in r.commission_by_category else ""
+        assumptions.append(f"commission {pct(com_fig.low, 0)}–{pct(com_fig.high, 0)}{label}")
+    if mine:
+        assumptions.append(f"your own commissions, {_based_on(len(mine))}")
+    inputs = [f"views {compact(c.views)}"] if c.views is not None else []
+    if order_value is not None:
+        inputs.append(f"order value {order_value:.2f} USD")
+    if commission is not None:
+        inputs.append(f"commission {pct(commission)}")
     return RouteEstimate(
-        "affiliate", t.name, _eligibility(reqs), tuple(reqs), monthly, t.formula,
-        inputs=tuple(f"views {compact(views)}" for _ in [0] if views is not None),
-        assumptions=(
-            f"{pct(r.product_video_share.low, 0)}–{pct(r.product_video_share.high, 0)} of views "
-            "on videos with a product",
-            f"{pct(r.click_through.low)}–{pct(r.click_through.high)} click the link, "
-            f"{pct(r.conversion.low)}–{pct(r.conversion.high)} of those buy",
-            f"orders ${r.order_value_usd.low:g}–${r.order_value_usd.high:g}, commission "
-            f"{pct(r.commission.low, 0)}–{pct(r.commission.high, 0)}"),
-        missing=() if views is not None else ("views",),
-        sources=(r.commission.source, e.followers.source),
-        note=note,
+        "affiliate", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
+        inputs=tuple(inputs), assumptions=tuple(assumptions),
+        missing=() if c.views is not None else ("views",),
+        sources=(com_fig.source, r.conversion.source),
+        note=note if not mine else (f"{note}; " if note else "") + _based_on(len(mine)),
+        narrow=narrow, payouts_used=len(mine),
     )
 
 
-def _own_products(rates: RateTables, views: float | None, price_usd: float | None,
-                  margin: float | None) -> RouteEstimate:
-    t = rates.own_products
+def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> RouteEstimate:
+    t = c.rates.own_products
     r = t.rates
-    price = _fixed(price_usd) if price_usd is not None else _fig(r.price_usd)
-    marg = _fixed(margin) if margin is not None else _fig(r.margin)
-    monthly = None if views is None else _product(
-        _fixed(views), _fig(r.product_video_share), _fig(r.click_through), _fig(r.conversion),
-        price, marg)
+    price = LogNormal.exact(price_usd) if price_usd is not None else r.price_usd.dist()
+    marg = LogNormal.exact(margin) if margin is not None else r.margin.dist()
+    monthly = None
+    narrow = None
+    if c.views is not None:
+        dist = product(LogNormal.exact(c.views), r.product_video_share.dist(),
+                       r.click_through.dist(), r.conversion.dist(), price, marg)
+        monthly = Money.of(dist)
+        cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
+        if margin is None:
+            cands.append(("tell me your margin (/estimate margin=60%)", marg))
+        if price_usd is None:
+            cands.append(("tell me your price (/estimate price=29)", price))
+        narrow = _narrowest(dist, cands)
     assumptions = [
         f"{pct(r.product_video_share.low, 0)}–{pct(r.product_video_share.high, 0)} of views on "
         f"videos about your product, {pct(r.click_through.low)}–{pct(r.click_through.high)} "
@@ -377,11 +485,20 @@ def _own_products(rates: RateTables, views: float | None, price_usd: float | Non
                            "margin=60%)")
     return RouteEstimate(
         "own_products", t.name, True, (), monthly, t.formula,
-        inputs=tuple(f"views {compact(views)}" for _ in [0] if views is not None),
+        inputs=tuple(f"views {compact(c.views)}" for _ in [0] if c.views is not None),
         assumptions=tuple(assumptions),
-        missing=() if views is not None else ("views",),
-        sources=(r.margin.source, r.conversion.source),
+        missing=() if c.views is not None else ("views",),
+        sources=(r.margin.source, r.conversion.source), narrow=narrow,
     )
+
+
+def _has_now(route: RouteEstimate, does: frozenset[str]) -> bool:
+    """Whether the creator has this route today (see the module docstring)."""
+    if route.monthly is None or route.eligible is False:
+        return False
+    if route.key in DECLARED:
+        return route.key in does or route.payouts_used > 0
+    return route.eligible is True
 
 
 def estimate(
@@ -391,24 +508,37 @@ def estimate(
     *,
     price: float | None = None,
     margin: float | None = None,
+    order_value: float | None = None,
+    commission: float | None = None,
+    category: str | None = None,
+    payouts: Sequence[Payout] = (),
 ) -> Estimate:
-    """Estimate every route for ``snapshot``. ``price`` is in the user's currency."""
+    """Estimate every route for ``snapshot``.
+
+    ``price`` and ``order_value`` are in the user's currency; ``margin`` and ``commission`` are
+    fractions (0.6 = 60%). ``payouts`` are the creator's own logged payouts: each route with
+    payouts uses the creator's rate (a conjugate update of the sourced prior).
+    """
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
-    views, views_note = _views(snapshot)
+    views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates)
-    price_usd = None if price is None else price / to_user
+    c = _Ctx(snapshot, settings, rates, views, tuple(payouts))
+    who = elig.assess(snapshot, settings, rates)
     routes_usd = (
-        _creator_rewards(snapshot, settings, rates, views),
-        _brand_deals(snapshot, rates, views, engagement),
-        _live_gifts(snapshot, settings, rates),
-        _affiliate(snapshot, settings, rates, views),
-        _own_products(rates, views, price_usd, margin),
+        _creator_rewards(c, who.creator_rewards),
+        _brand_deals(c, who.brand_deals, engagement),
+        _live_gifts(c, who.live_gifts),
+        _affiliate(c, who.affiliate, who.shop_pilot,
+                   None if order_value is None else order_value / to_user, commission,
+                   category),
+        _own_products(c, None if price is None else price / to_user, margin),
     )
+    does = frozenset(settings.does)
     routes = tuple(
-        r if r.monthly is None else _in_currency(r, to_user) for r in routes_usd
+        replace(_in_currency(r, to_user), now=_has_now(r, does)) for r in routes_usd
     )
-    now = sum((r.monthly for r in routes if r.eligible is True and r.monthly), ZERO)
+    now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
     missing = tuple(dict.fromkeys(m for r in routes for m in r.missing))
     note = (f"Amounts in {currency} at ECB reference rates of {rates.currencies.date}"
@@ -417,5 +547,9 @@ def estimate(
 
 
 def _in_currency(route: RouteEstimate, rate: float) -> RouteEstimate:
-    assert route.monthly is not None
-    return replace(route, monthly=route.monthly.scaled(rate))
+    return replace(
+        route,
+        monthly=None if route.monthly is None else route.monthly.scaled(rate),
+        rpm=None if route.rpm is None else route.rpm.scaled(rate),
+        per_video=None if route.per_video is None else route.per_video.scaled(rate),
+    )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from bot.domain import numbers
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot, compute_kpis, growth
-from bot.domain.profile import Profile
+from bot.domain.profile import Profile, UserSettings
 from bot.domain.studio import best_hours, breakouts, median_views, top_weekday
 
 if TYPE_CHECKING:
@@ -51,7 +51,11 @@ FACTS: Final[dict[str, str]] = {
     "crp_views_needed": "count",
     "crp_followers_gap": "count",
     "crp_views_gap": "count",
-    "crp_eligible": "flag",
+    "crp_eligible": "flag",  # every Creator Rewards requirement met (from eligibility.py)
+    "crp_gates_met": "flag",  # all but video length met
+    "shop_pilot": "flag",  # in the US under-5k Shop pilot
+    "shop_eligible": "flag",
+    "live_eligible": "flag",
     "live_followers_needed": "count",
     "live_followers_gap": "count",
     "shop_followers_needed": "count",
@@ -69,6 +73,57 @@ FACTS: Final[dict[str, str]] = {
 }
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+#: Plain words for every fact, as /why shows it (never the internal name).
+LABELS: Final[dict[str, str]] = {
+    **{m.name: m.label.lower() for m in METRICS},
+    "engagement_rate_views": "engagement by views",
+    "engagement_rate_followers": "engagement by followers",
+    "likes_per_view": "likes per view",
+    "comments_per_view": "comments per view",
+    "shares_per_view": "shares per view",
+    "saves_per_view": "saves per view",
+    "views_per_follower": "30-day views per follower",
+    "watch_ratio": "share of each video watched",
+    "er_benchmark": "typical engagement for your size",
+    "er_vs_benchmark": "your engagement compared with typical for your size",
+    "follower_growth_per_week": "new followers a week",
+    "follower_growth_rate_week": "weekly follower growth compared with before",
+    "previous_growth_rate_week": "earlier weekly follower growth",
+    "snapshot_count": "times you logged numbers",
+    "days_since_last_log": "days since your last /log",
+    "growth_slowing": "follower growth slowing",
+    "followers_falling": "followers falling",
+    "engagement_falling": "engagement falling",
+    "views_rising_followers_flat": "views rising while followers stay flat",
+    "posting_dropped": "posting less often",
+    "adult": "18 or older",
+    "crp_region": "Creator Rewards offered in your country",
+    "shop_region": "TikTok Shop offered in your country",
+    "crp_followers_needed": "followers Creator Rewards needs",
+    "crp_views_needed": "30-day views Creator Rewards needs",
+    "crp_followers_gap": "followers to go for Creator Rewards",
+    "crp_views_gap": "views to go for Creator Rewards",
+    "crp_eligible": "you qualify for Creator Rewards",
+    "crp_gates_met": "you meet the Creator Rewards follower, view, age and country gates",
+    "shop_pilot": "in the US TikTok Shop pilot (under 5k followers)",
+    "shop_eligible": "you qualify for TikTok Shop affiliate",
+    "live_eligible": "you qualify for LIVE gifts",
+    "live_followers_needed": "followers LIVE needs",
+    "live_followers_gap": "followers to go for LIVE",
+    "shop_followers_needed": "followers TikTok Shop needs",
+    "shop_full_followers": "followers for full TikTok Shop access",
+    "shop_followers_gap": "followers to go for TikTok Shop",
+    "min_video_seconds": "minimum video length",
+    "video_count": "videos imported",
+    "median_video_views": "median views per video",
+    "breakout_count": "videos with 3× your median views",
+    "top_videos_weekday": "weekday of your most viewed videos",
+    "top_videos_weekday_share": "share of your top videos posted that weekday",
+    "active_hour_start": "hour your followers start being most active",
+    "active_hour_end": "hour your followers stop being most active",
+}
 
 
 def format_fact(name: str, value: float) -> str:
@@ -116,7 +171,7 @@ def compute_facts(profile: Profile, rates: RateTables,
     if settings.region is not None:
         facts["crp_region"] = _flag(settings.region in crp.regions.value)
         facts["shop_region"] = _flag(settings.region in shop.regions.value)
-    crp_followers = crp.followers_by_region.value.get(settings.region or "", crp.followers.value)
+    crp_followers = crp.followers.value
     facts.update(
         crp_followers_needed=float(crp_followers), crp_views_needed=float(crp.views_30d.value),
         live_followers_needed=float(rates.live_gifts.eligibility.followers.value),
@@ -148,10 +203,7 @@ def compute_facts(profile: Profile, rates: RateTables,
             facts["views_per_follower"] = s.views / s.followers
     if s.views is not None:
         facts["crp_views_gap"] = max(0.0, crp.views_30d.value - s.views)
-    if s.followers is not None and s.views is not None:
-        facts["crp_eligible"] = _flag(
-            s.followers >= crp_followers and s.views >= crp.views_30d.value
-            and settings.adult is not False and facts.get("crp_region", 1.0) == 1.0)
+    facts.update(_eligibility(s, settings, rates))
     if s.avg_watch_time is not None and s.avg_video_length:
         facts["watch_ratio"] = min(1.0, s.avg_watch_time / s.avg_video_length)
     g = k.follower_growth
@@ -182,6 +234,28 @@ def _studio_facts(profile: Profile) -> dict[str, float]:
     hours = best_hours(profile.audience.activity)
     if hours is not None:
         out["active_hour_start"], out["active_hour_end"] = float(hours[0]), float(hours[1])
+    return out
+
+
+def _eligibility(s: MetricSnapshot, settings: UserSettings,
+                 rates: RateTables) -> dict[str, float]:
+    """Eligibility flags from :mod:`bot.domain.eligibility`, the place /estimate reads too.
+
+    A flag is absent when it cannot be known (an unknown age, say): rules on it do not fire.
+    """
+    from bot.domain import eligibility as elig
+
+    who = elig.assess(s, settings, rates)
+    out: dict[str, float] = {}
+    for name, reqs in (("crp_eligible", who.creator_rewards), ("shop_eligible", who.affiliate),
+                       ("live_eligible", who.live_gifts)):
+        verdict = elig.eligible(reqs)
+        if verdict is not None:
+            out[name] = _flag(verdict)
+    gates = elig.eligible([r for r in who.creator_rewards if r.key != "video_length"])
+    if gates is not None:
+        out["crp_gates_met"] = _flag(gates)
+    out["shop_pilot"] = _flag(who.shop_pilot)
     return out
 
 

@@ -16,12 +16,16 @@ DEFAULT_TIMEZONE = "UTC"
 @dataclass(frozen=True, slots=True)
 class UserSettings:
     """Per-user preferences. ``region`` is an ISO 3166-1 alpha-2 code (e.g. ``US``);
-    ``adult`` is whether the creator is 18 or older (several payout routes require it)."""
+    ``adult`` is whether the creator is 18 or older (several payout routes require it);
+    ``does`` holds the routes the creator says they already earn from (``brand_deals``,
+    ``affiliate``, ``own_products``): only those count in an estimate's "now"."""
 
     currency: str = DEFAULT_CURRENCY
     timezone: str = DEFAULT_TIMEZONE
     region: str | None = None
     adult: bool | None = None
+    does: frozenset[str] = frozenset()
+    age: int | None = None  # years, when given; decides routes with a minimum above 18
 
     @property
     def zone(self) -> ZoneInfo:

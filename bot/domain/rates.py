@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.domain.datafiles import DataFileError, load_toml
+from bot.domain.uncertainty import LogNormal
 
 T = TypeVar("T")
 
@@ -27,11 +28,14 @@ class Sourced(Strict):
 
 
 class Figure(Sourced):
-    """A low / typical / high range."""
+    """A low / typical / high range: ``low`` and ``high`` are the ends of the central
+    ``coverage`` share of creators (0.9: P5 and P95, the default; 0.8: P10 and P90), ``typical``
+    the median. See :mod:`bot.domain.uncertainty` for how ranges become distributions."""
 
     low: float = Field(ge=0)
     typical: float = Field(ge=0)
     high: float = Field(ge=0)
+    coverage: float = Field(default=0.9, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> Figure:
@@ -42,6 +46,16 @@ class Figure(Sourced):
 
     def as_tuple(self) -> tuple[float, float, float]:
         return self.low, self.typical, self.high
+
+    def dist(self) -> LogNormal:
+        """The factor as a log-normal distribution (median ``typical``)."""
+        return LogNormal.from_range(self.low, self.typical, self.high, self.coverage)
+
+
+class CountryFigure(Figure):
+    """A figure in one country's own currency (``currency``, ISO 4217)."""
+
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
 class Fact(Sourced, Generic[T]):
@@ -54,12 +68,19 @@ class CreatorRewardsEligibility(Strict):
     min_video_seconds: Fact[int]
     adult: Fact[bool]
     regions: Fact[list[str]]
-    followers_by_region: Fact[dict[str, int]]
+    min_age_by_region: Fact[dict[str, int]]
 
 
 class CreatorRewardsRates(Strict):
     rpm_usd: Figure
     qualified_share: Figure
+    rpm_by_country: dict[str, CountryFigure] = Field(default_factory=dict)
+
+    def rpm(self, region: str | None) -> CountryFigure:
+        """The RPM table of ``region``; the cross-country fallback (USD) otherwise."""
+        if region is not None and region in self.rpm_by_country:
+            return self.rpm_by_country[region]
+        return CountryFigure(**self.rpm_usd.model_dump(), currency="USD")
 
 
 class CreatorRewards(Strict):
@@ -81,6 +102,7 @@ class BrandEligibility(Strict):
 
 
 class BrandRates(Strict):
+    views_priced_from: Fact[int]
     cpm_usd: Figure
     deals_per_month: Figure
     engagement_factor: Figure
@@ -131,6 +153,15 @@ class LiveRates(Strict):
     diamond_usd: Figure
     gifts_per_viewer_hour_usd: Figure
     creator_share: Figure
+    diamond_usd_by_country: dict[str, Figure] = Field(default_factory=dict)
+    creator_share_by_country: dict[str, Figure] = Field(default_factory=dict)
+
+    def diamond(self, region: str | None) -> Figure:
+        """What a diamond pays in ``region`` (USD); the outside-US rule otherwise."""
+        return self.diamond_usd_by_country.get(region or "", self.diamond_usd)
+
+    def share(self, region: str | None) -> Figure:
+        return self.creator_share_by_country.get(region or "", self.creator_share)
 
 
 class LiveGifts(Strict):
@@ -143,6 +174,7 @@ class LiveGifts(Strict):
 class AffiliateEligibility(Strict):
     followers: Fact[int]
     full_access_followers: Fact[int]
+    pilot_regions: Fact[list[str]]
     adult: Fact[bool]
     regions: Fact[list[str]]
 
@@ -153,6 +185,10 @@ class AffiliateRates(Strict):
     conversion: Figure
     order_value_usd: Figure
     commission: Figure
+    commission_by_category: dict[str, Figure] = Field(default_factory=dict)
+
+    def commission_for(self, category: str | None) -> Figure:
+        return self.commission_by_category.get(category or "", self.commission)
 
 
 class Affiliate(Strict):
@@ -182,19 +218,35 @@ class BenchmarkTier(Strict):
     rate: float = Field(gt=0, lt=1)
 
 
-class EngagementBenchmarks(Strict):
-    source: str
-    date: str
+class BenchmarkSet(Strict):
+    """One study's engagement-by-views benchmarks by follower tier."""
+
+    name: str
+    source: str = Field(min_length=3)
+    date: str = Field(min_length=4)
     method: str
     tiers: list[BenchmarkTier]
 
     @model_validator(mode="after")
-    def _tiers(self) -> EngagementBenchmarks:
+    def _tiers(self) -> BenchmarkSet:
         _check_tiers(self.tiers)
         return self
 
     def tier(self, followers: float) -> BenchmarkTier:
         return _tier_for(self.tiers, followers)
+
+
+class EngagementBenchmarks(Strict):
+    """Every study's benchmarks; the first one scales brand prices."""
+
+    sets: list[BenchmarkSet] = Field(min_length=1)
+
+    @property
+    def primary(self) -> BenchmarkSet:
+        return self.sets[0]
+
+    def tier(self, followers: float) -> BenchmarkTier:
+        return self.primary.tier(followers)
 
 
 class Currencies(Strict):
@@ -215,6 +267,10 @@ class Currencies(Strict):
 
     def from_usd(self, amount: float, currency: str) -> float:
         return amount / self.per_eur["USD"] * self.per_eur[currency]
+
+    def to_usd(self, amount: float, currency: str) -> float:
+        """``amount`` in ``currency`` as USD (KeyError for a currency without a rate)."""
+        return amount / self.per_eur[currency] * self.per_eur["USD"]
 
 
 class RateTables(Strict):

@@ -134,6 +134,10 @@ SAMPLES: dict[str, Profile] = {
          "videos_per_week": 3},
         {"followers": 12_400}, {"followers": 12_700}, {"followers": 11_500},
     ], region="US", adult=True),
+    "canada": _profile(_growing(4_000, 0.02, 3, views=50_000, likes=2_500, comments=100,
+                                shares=60), region="CA", adult=True),
+    "age-unknown": _profile(_growing(3_000, 0.02, 3, views=30_000, likes=1_500, comments=80,
+                                     shares=40), region="GB"),
     "almost-shop": _profile(_growing(820, 0.03, 3, views=9_000, likes=600, comments=30,
                                      shares=20), region="US", adult=True),
 }

@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from importlib import resources
 from operator import itemgetter
@@ -28,10 +29,11 @@ import aiosqlite
 
 from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscription, User
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
+from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
 
-_SETTINGS_KEYS = ("currency", "timezone", "region", "adult")
+_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 
 
@@ -488,14 +490,17 @@ class SqliteStore:
             current = _settings(row)
             merged.update((key, changes.get(key, getattr(current, key))) for key in _SETTINGS_KEYS)
             adult = merged["adult"]
+            merged["does"] = frozenset(merged["does"] or ())
             await db.execute(
-                "INSERT INTO user_settings (user_id, currency, timezone, region, adult, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
-                "currency = excluded.currency, timezone = excluded.timezone, "
-                "region = excluded.region, adult = excluded.adult, "
-                "updated_at = excluded.updated_at",
+                "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
+                "age, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO "
+                "UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
+                "region = excluded.region, adult = excluded.adult, does = excluded.does, "
+                "age = excluded.age, updated_at = excluded.updated_at",
                 (user_id, merged["currency"], merged["timezone"], merged["region"],
-                 None if adult is None else int(bool(adult)), _iso(datetime.now(UTC))),
+                 None if adult is None else int(bool(adult)),
+                 ",".join(sorted(merged["does"])) or None, merged["age"],
+                 _iso(datetime.now(UTC))),
             )
         return UserSettings(**merged)
 
@@ -687,6 +692,27 @@ class SqliteStore:
                             float(r["active_followers"])) for r in activity),
         )
 
+    # -- payouts ----------------------------------------------------------------------------
+
+    async def add_payout(self, user_id: int, payout: Payout) -> Payout:
+        async with self._write() as db, db.execute(
+            "INSERT INTO payouts (user_id, route, amount, currency, month, views, diamonds, "
+            "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, payout.route, payout.amount, payout.currency, payout.month, payout.views,
+             payout.diamonds, _iso(payout.recorded_at)),
+        ) as cur:
+            new_id = cur.lastrowid
+        return replace(payout, id=new_id)
+
+    async def payouts(self, user_id: int) -> list[Payout]:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [Payout(route=r["route"], amount=r["amount"], currency=r["currency"],
+                       recorded_at=_dt(r["recorded_at"]), month=r["month"], views=r["views"],
+                       diamonds=r["diamonds"], id=r["id"]) for r in rows]
+
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
@@ -711,6 +737,7 @@ class SqliteStore:
                 "DELETE FROM audience_shares WHERE user_id = ?",
                 "DELETE FROM audience_activity WHERE user_id = ?",
                 "DELETE FROM studio_daily WHERE user_id = ?",
+                "DELETE FROM payouts WHERE user_id = ?",
                 "DELETE FROM users WHERE id = ?",
             ):
                 async with db.execute(sql, (user_id,)) as cur:
@@ -748,13 +775,19 @@ class SqliteStore:
                 ) as cur:
                     studio[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
                                      for r in await cur.fetchall()]
+            async with db.execute(
+                "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
+            ) as cur:
+                payout_rows = await cur.fetchall()
         settings = _settings(settings_row)
         return {
             "user": None if user is None else {
                 "platform": user["platform"], "platform_user_id": user["platform_user_id"],
                 "display_name": user["display_name"], "created_at": user["created_at"],
             },
-            "settings": {key: getattr(settings, key) for key in _SETTINGS_KEYS},
+            "settings": {key: (sorted(value) if isinstance(value, frozenset) else value)
+                         for key in _SETTINGS_KEYS
+                         for value in [getattr(settings, key)]},
             "snapshots": [
                 {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
                  "typed": [g for g in str(s["given"]).split(",") if g],
@@ -763,6 +796,8 @@ class SqliteStore:
             ],
             "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
                       for g in goal_rows],
+            "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",
+                                           "diamonds", "recorded_at")} for p in payout_rows],
             "subscriptions": [
                 {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
                 for s in subs
@@ -925,6 +960,8 @@ def _settings(row: sqlite3.Row | None) -> UserSettings:
         timezone=row["timezone"] or defaults.timezone,
         region=row["region"],
         adult=None if row["adult"] is None else bool(row["adult"]),
+        does=frozenset(filter(None, str(row["does"] or "").split(","))),
+        age=row["age"],
     )
 
 

@@ -102,3 +102,107 @@ def test_post_due_sends_console_posts_once(tmp_path: Path) -> None:
     assert "sent 1" in sent.stdout
     again = run(tmp_path, "post-due")
     assert "sent 0" in again.stdout
+
+
+def _strategies_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from bot.config import PROJECT_ROOT
+
+    strategies = tmp_path / "strategies"
+    shutil.copytree(PROJECT_ROOT / "strategies", strategies)
+    return strategies
+
+
+def _run_with(strategies: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+        env={**os.environ, "STRATEGIES_DIR": str(strategies)}, cwd=tmp_path, timeout=60,
+        check=False)
+
+
+def test_rules_check_fails_on_a_rate_without_a_source(tmp_path: Path) -> None:
+    strategies = _strategies_copy(tmp_path)
+    ok = _run_with(strategies, tmp_path, "rules", "check")
+    assert ok.returncode == 0 and "each with a source and a date" in ok.stdout
+    path = strategies / "rates" / "creator_rewards.toml"
+    text = path.read_text()
+    start = text.index("[rates.rpm_by_country.DE]")
+    source_line = text.index("source = ", start)
+    end = text.index("\n", source_line)
+    path.write_text(text[:source_line] + text[end + 1:])
+    bad = _run_with(strategies, tmp_path, "rules", "check")
+    assert bad.returncode == 1
+    assert "creator_rewards.toml" in bad.stderr and "source" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+ECB_DAY = """Date, USD, JPY, BGN, CZK, DKK, GBP, HUF, PLN, RON, SEK, CHF, ISK, NOK, TRY, AUD, BRL,
+28 November 2026, 1.0512, 160.12, 1.9558, 25.1, 7.4601, 0.8421, 410.2, 4.27, 4.97, 11.02, \
+0.931, 149.1, 11.66, 37.2, 1.61, 6.12,
+"""
+
+
+def test_rates_fx_loads_an_ecb_csv_and_names_its_date(tmp_path: Path) -> None:
+    import tomllib
+
+    strategies = _strategies_copy(tmp_path)
+    csv_path = tmp_path / "eurofxref.csv"
+    csv_path.write_text(ECB_DAY.replace("\\\n", ""))
+    result = _run_with(strategies, tmp_path, "rates", "fx", str(csv_path))
+    assert result.returncode == 0, result.stderr
+    assert "Loaded ECB reference rates of 2026-11-28" in result.stdout
+    table = tomllib.loads((strategies / "rates" / "currencies.toml").read_text())
+    assert table["date"] == "2026-11-28" and table["per_eur"]["USD"] == 1.0512
+    assert table["per_eur"]["EUR"] == 1.0
+    check = _run_with(strategies, tmp_path, "rules", "check")
+    assert check.returncode == 0 and "exchange rates of 2026-11-28" in check.stdout
+    hist = tmp_path / "eurofxref-hist.csv"
+    hist.write_text("Date,USD,GBP,\n2026-11-27,1.05,0.84,\n2026-11-26,1.04,N/A,\n")
+    newest = _run_with(strategies, tmp_path, "rates", "fx", str(hist))
+    assert newest.returncode == 0 and "of 2026-11-27" in newest.stdout
+    junk = tmp_path / "junk.csv"
+    junk.write_text("hello,world\n1,2\n")
+    bad = _run_with(strategies, tmp_path, "rates", "fx", str(junk))
+    assert bad.returncode == 1 and "not an ECB reference-rate CSV" in bad.stderr
+    missing = _run_with(strategies, tmp_path, "rates", "fx", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
+    assert "Traceback" not in bad.stderr + missing.stderr
+
+
+def test_ask_json_gives_numbers_not_strings(tmp_path: Path) -> None:
+    import json
+
+    logged = run(tmp_path, "ask", "--json", "/log followers=12k views=40k likes=3k")
+    data = json.loads(logged.stdout)
+    assert data["followers"] == 12000 and data["views"] == 40000 and data["likes"] == 3000
+    run(tmp_path, "ask", "/settings region=GB adult=yes")
+    est = json.loads(run(tmp_path, "ask", "--json", "/estimate").stdout)
+    assert est["currency"] == "USD"
+    routes = {r["key"]: r for r in est["routes"]}
+    assert set(routes) == {"creator_rewards", "brand_deals", "live_gifts", "affiliate",
+                           "own_products"}
+    cr = routes["creator_rewards"]
+    assert cr["eligible"] is False and cr["now"] is False
+    assert set(cr["monthly"]) == {"low", "typical", "high", "currency"}
+    assert cr["monthly"]["low"] <= cr["monthly"]["typical"] <= cr["monthly"]["high"]
+    assert isinstance(cr["rpm"]["typical"], float)
+    assert set(cr["qualified_share"]) == {"low", "high"}
+    assert set(routes["brand_deals"]["per_video"]) == {"low", "typical", "high"}
+    assert routes["live_gifts"]["monthly"] is None and routes["live_gifts"]["eligible"] is True
+    assert est["now"]["typical"] <= est["could"]["typical"]
+    stats = json.loads(run(tmp_path, "ask", "--json", "/stats").stdout)
+    assert stats["followers"] == 12000 and stats["engagement_rate_views"] == 0.075
+
+
+def test_ask_json_goal_and_settings_use_plain_numbers(tmp_path: Path) -> None:
+    import json
+
+    run(tmp_path, "ask", "/log followers=8k views=50k")
+    goal = json.loads(run(tmp_path, "ask", "--json", "/goal followers=10k").stdout)
+    assert goal["goals"][0]["metric"] == "followers"
+    assert goal["goals"][0]["target"] == 10000 and goal["goals"][0]["current"] == 8000
+    settings = json.loads(run(tmp_path, "ask", "--json", "/settings does=brand").stdout)
+    assert settings["does"] == ["brand deals"] and settings["ok"] is True
+    bad = run(tmp_path, "ask", "--json", "/log followers=lots")
+    assert bad.returncode == 2 and json.loads(bad.stdout)["ok"] is False

@@ -176,7 +176,9 @@ def test_next_threshold_comes_from_the_rate_tables() -> None:
     rates = load_rates(PROJECT_ROOT / "strategies" / "rates")
     assert next_threshold(rates, "US", "followers", 500) == ("LIVE", 1000)
     assert next_threshold(rates, "US", "followers", 8000) == ("Creator Rewards", 10000)
-    assert next_threshold(rates, "JP", "followers", 12000) == ("Creator Rewards", 50000)
+    # 10,000 in every country: the 50k JP/KR figure rested on one blog (issue 16).
+    assert next_threshold(rates, "JP", "followers", 8000) == ("Creator Rewards", 10000)
+    assert next_threshold(rates, "JP", "followers", 12000) is None
     assert next_threshold(rates, "US", "views", 20000) == ("Creator Rewards", 100000)
     assert next_threshold(rates, "US", "followers", 1e6) is None
 

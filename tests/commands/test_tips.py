@@ -24,11 +24,11 @@ async def test_personal_tips_and_why(console: ConsoleAdapter, clock: FakeClock) 
     assert "You post about 1 videos a week" in result.text
     assert result.text.count("why: /why ") == 3
     why = await console.ask("/why content-post-more-often")
-    assert "It applies to you now" in why.text and "videos per week: 1 ✓" in why.text
+    assert "It applies to you now" in why.text and "videos per week 1 < 2 ✓" in why.text
     assert "Source: https://" in why.text
     not_now = await console.ask("/why live-more-gifts-per-hour")
     assert "It does not apply to you right now" in not_now.text
-    assert "live hours: unknown ✗" in not_now.text
+    assert "live hours per week unknown ≥ 4 ✗" in not_now.text
 
 
 async def test_all_and_category(console: ConsoleAdapter) -> None:

@@ -327,3 +327,89 @@ async def test_a_cancelled_import_is_all_or_nothing_and_the_store_goes_on(store:
     assert len(await store.history(u.id)) in (0, 3000)  # one transaction, whatever happened
     later = await store.add_snapshot(u.id, {"followers": 5}, T0 + timedelta(days=4000))
     assert later.followers == 5  # the write lock was released, no transaction left open
+
+
+async def test_payouts_are_stored_exported_and_forgotten(store: Store) -> None:
+    from bot.domain.payouts import Payout
+
+    u = await store.ensure_user("console", "p", "Pay")
+    other = await store.ensure_user("console", "q", "Other")
+    first = await store.add_payout(u.id, Payout("creator_rewards", 412, "USD", T0,
+                                                month="2026-10", views=610_000))
+    await store.add_payout(u.id, Payout("live_gifts", 480, "EUR", T0 + timedelta(days=1),
+                                        diamonds=120_000))
+    await store.add_payout(other.id, Payout("brand_deals", 350, "USD", T0))
+    assert first.id is not None
+    mine = await store.payouts(u.id)
+    assert [(p.route, p.amount, p.currency, p.views, p.diamonds) for p in mine] == [
+        ("creator_rewards", 412, "USD", 610_000, None), ("live_gifts", 480, "EUR", None, 120_000)]
+    exported = await store.export_user(u.id)
+    assert [p["route"] for p in exported["payouts"]] == ["creator_rewards", "live_gifts"]
+    json.dumps(exported)
+    await store.update_settings(u.id, {"does": frozenset({"affiliate"})})
+    assert (await store.get_settings(u.id)).does == frozenset({"affiliate"})
+    assert (await store.export_user(u.id))["settings"]["does"] == ["affiliate"]
+    await store.forget_user(u.id)
+    assert await store.payouts(u.id) == []
+    assert len(await store.payouts(other.id)) == 1
+
+
+async def test_a_version_one_database_keeps_its_data_through_the_payouts_migration(
+        tmp_path: Path) -> None:
+    from importlib import resources
+
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path)
+    sql = resources.files("bot.store").joinpath("migrations/0001_init.sql").read_text()
+    db.executescript(sql)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+               "VALUES ('console', 'old', 'Old', '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO user_settings (user_id, currency, region, adult, updated_at) "
+               "VALUES (1, 'EUR', 'DE', 1, '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO snapshots (user_id, taken_at, followers, given) "
+               "VALUES (1, '2026-01-01T12:00:00+00:00', 1234, 'followers')")
+    db.commit()
+    db.close()
+    s = await open_store(f"sqlite:///{path}")
+    try:
+        latest = await s.latest_snapshot(1)
+        assert latest is not None and latest.followers == 1234
+        settings = await s.get_settings(1)
+        assert (settings.currency, settings.region, settings.does) == ("EUR", "DE", frozenset())
+        assert await s.payouts(1) == []
+    finally:
+        await s.close()
+
+
+async def test_a_database_at_the_previous_schema_gets_the_payouts_tables(tmp_path: Path) -> None:
+    """A database already migrated by the previous release (every migration before this one)
+    gains payouts and the new settings columns on open, and keeps its rows."""
+    from importlib import resources
+
+    from bot.domain.payouts import Payout
+
+    files = sorted(e.name for e in resources.files("bot.store").joinpath("migrations").iterdir()
+                   if e.name.endswith(".sql"))
+    ours = next(n for n in files if n.endswith("_payouts.sql"))
+    before = [n for n in files if n < ours]
+    assert before  # there is a previous schema to upgrade from
+    path = tmp_path / "previous.db"
+    db = sqlite3.connect(path)
+    for name in before:
+        sql = resources.files("bot.store").joinpath(f"migrations/{name}").read_text()
+        db.executescript(sql)
+    db.execute(f"PRAGMA user_version = {int(before[-1][:4])}")
+    db.execute("INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+               "VALUES ('console', 'old', 'Old', '2026-01-01T00:00:00+00:00')")
+    db.commit()
+    db.close()
+    s = await open_store(f"sqlite:///{path}")
+    try:
+        user = await s.find_user("console", "old")
+        assert user is not None
+        await s.add_payout(user.id, Payout("brand_deals", 100, "USD", T0))
+        assert len(await s.payouts(user.id)) == 1
+        assert (await s.get_settings(user.id)).does == frozenset()
+    finally:
+        await s.close()

@@ -1,0 +1,142 @@
+"""/payout: what you actually earned, so your estimate uses your own rates."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.commands.settings import normalize_currency
+from bot.core.args import ArgError
+from bot.core.context import CommandContext
+from bot.core.registry import ArgSpec, ArgType, command
+from bot.core.types import Reply
+from bot.domain.numbers import compact, money_range
+from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
+
+#: Plausibility limits (USD): the highest Creator Rewards figures reported are about $8 per
+#: 1,000 views (creator-hero.com, 2024); a diamond is 2 coins, at most about $0.028 of gift
+#: value (coins cost $0.0105–0.0139, calculatecreator.com). Above these, a payout is a typo.
+MAX_RPM_USD = 20.0
+MAX_DIAMOND_USD = 0.03
+
+
+def normalize_month(text: str) -> str:
+    value = text.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+    if not m or not 1 <= int(m.group(2)) <= 12 or not 2016 <= int(m.group(1)) <= 2100:
+        raise ValueError(f"month is a year and month like 2026-10 (you typed '{text}').")
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def payout_view(p: Payout) -> dict[str, Any]:
+    """A payout for templates and --json: plain numbers, plus words for the reply."""
+    detail = []
+    if p.views:
+        detail.append(f"for {compact(p.views)} views")
+    if p.diamonds:
+        detail.append(f"for {compact(p.diamonds)} diamonds")
+    if p.route == "brand_deals":
+        detail.append("per video")
+    if p.month:
+        detail.append(p.month)
+    return {"route": p.route, "name": ROUTE_NAMES[p.route], "amount": p.amount,
+            "currency": p.currency, "month": p.month, "views": p.views,
+            "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
+            "shown": money_range(p.amount, p.amount, p.currency), "detail": ", ".join(detail)}
+
+
+def _money(name: str, help_: str, example: str) -> ArgSpec:
+    return ArgSpec(name, ArgType.NUMBER, help_, example, minimum=0, maximum=1e9)
+
+
+@command(
+    "payout",
+    summary="Log what you actually earned: /payout rewards=412 views=610k month=2026-10",
+    help=("Records a real payout so /estimate uses your own rate instead of the typical one, "
+          "and its range narrows. Creator Rewards: rewards=<amount> views=<views it paid for>. "
+          "LIVE: diamonds=<diamonds> cashed=<amount>. Brand deal: brand=<price> per=video. "
+          "Affiliate: affiliate=<commission> month=<YYYY-MM>. Amounts are in your currency "
+          "(/settings currency=EUR) unless you add currency=. Without arguments it lists your "
+          "payouts. They are in /export and deleted by /forget."),
+    args=(
+        _money("rewards", "A Creator Rewards payout.", "rewards=412"),
+        ArgSpec("views", ArgType.COUNT, "The views that payout was for.", "views=610k",
+                minimum=1, maximum=1e12),
+        ArgSpec("diamonds", ArgType.COUNT, "Diamonds you cashed out.", "diamonds=120k",
+                minimum=1, maximum=1e12),
+        _money("cashed", "What those diamonds paid.", "cashed=480"),
+        _money("brand", "What one sponsored video paid.", "brand=350"),
+        ArgSpec("per", ArgType.CHOICE, "What the brand amount is for.", "per=video",
+                choices=("video",)),
+        _money("affiliate", "A month's affiliate commission.", "affiliate=220"),
+        ArgSpec("month", ArgType.TEXT, "The month it was for.", "month=2026-10",
+                normalize=normalize_month),
+        ArgSpec("currency", ArgType.TEXT, "The currency of the amount.", "currency=EUR",
+                normalize=normalize_currency),
+    ),
+    examples=("/payout rewards=412 views=610k month=2026-10", "/payout diamonds=120k cashed=480",
+              "/payout brand=350 per=video", "/payout affiliate=220 month=2026-10",
+              "/payout"),
+    personal=True,
+    group="money",
+)
+async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    given = [k for k in KINDS if k in args]
+    if not given:
+        if "cashed" in args:
+            raise ArgError("cashed= goes with diamonds=: /payout diamonds=120k cashed=480",
+                           arg="diamonds", example="120k")
+        if args:
+            raise ArgError("Say which payout it was: rewards=, diamonds=, brand= or "
+                           "affiliate=, e.g. /payout rewards=412 views=610k", arg=next(iter(args)))
+        listed = await ctx.store.payouts(ctx.user.id)
+        return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
+                     data={"payouts": [payout_view(p) for p in listed]})
+    if len(given) > 1:
+        raise ArgError(f"One payout at a time: you gave {' and '.join(given)}.", arg=given[1])
+    kind = given[0]
+    settings = await ctx.store.get_settings(ctx.user.id)
+    currency = args.get("currency") or settings.currency
+    if currency not in ctx.services.currencies:
+        supported = ", ".join(sorted(ctx.services.currencies))
+        raise ArgError(f"I have no exchange rate for {currency}; supported: {supported}.",
+                       arg="currency", example="EUR")
+    views = diamonds = None
+    if kind == "rewards":
+        if "views" not in args:
+            raise ArgError("Say which views it paid for, so I can work out your rate: "
+                           "/payout rewards=412 views=610k", arg="views", example="610k")
+        views, amount = float(args["views"]), float(args["rewards"])
+    elif kind == "diamonds":
+        if "cashed" not in args:
+            raise ArgError("Say what the diamonds paid: /payout diamonds=120k cashed=480",
+                           arg="cashed", example="480")
+        diamonds, amount = float(args["diamonds"]), float(args["cashed"])
+    else:
+        amount = float(args[kind])
+    if amount <= 0:
+        raise ArgError("A payout is an amount above zero: log what you were actually paid.",
+                       arg=kind)
+    month = args.get("month")
+    if month is not None and month > ctx.clock.now().strftime("%Y-%m"):
+        raise ArgError(f"{month} hasn't happened yet: log a payout you have received.",
+                       arg="month", example=ctx.clock.now().strftime("%Y-%m"))
+    usd = ctx.services.rates.currencies.to_usd(amount, currency)
+    if views is not None and usd / views * 1000 > MAX_RPM_USD:
+        rpm = money_range(amount / views * 1000, amount / views * 1000, currency)
+        raise ArgError(f"That is {rpm} per 1,000 views, far above the highest creator reports "
+                       "(about $8); check the amount and the views.", arg="views")
+    if diamonds is not None and usd / diamonds > MAX_DIAMOND_USD:
+        raise ArgError(f"That is more than ${MAX_DIAMOND_USD:g} a diamond; a diamond pays about "
+                       "half a cent. Check the diamonds and the amount.", arg="diamonds")
+    stored = await ctx.store.add_payout(ctx.user.id, Payout(
+        route=KINDS[kind], amount=amount, currency=currency, recorded_at=ctx.clock.now(),
+        month=month, views=views, diamonds=diamonds))
+    count = sum(p.route == stored.route for p in await ctx.store.payouts(ctx.user.id))
+    rate = None
+    if views:
+        rate = money_range(amount / views * 1000, amount / views * 1000, currency)
+    elif diamonds:
+        rate = f"{amount / diamonds:.4f} {currency}"
+    return Reply("payout_logged", {"payout": payout_view(stored), "count": count,
+                                   "rate": rate})

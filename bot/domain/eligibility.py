@@ -1,0 +1,164 @@
+"""Who qualifies for which payout route: decided once, here, and read by /estimate and /tips.
+
+Every requirement says what is needed, what the creator has (``None``: not known), whether it
+is met (``None``: not known), the distance to it and the command that would tell us the missing
+value. A route is eligible (``True``) when every requirement is met, not (``False``) when one is
+unmet, and unknown (``None``) otherwise. Pure and synchronous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
+from bot.domain.numbers import compact, duration, grouped
+from bot.domain.profile import UserSettings
+from bot.domain.rates import RateTables
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One condition of a route, in plain words (``name``), with its threshold (``needed``)."""
+
+    name: str
+    needed: str
+    have: str | None  # None: not known
+    met: bool | None  # None: not known
+    gap: str | None = None  # "3,800 followers to go"
+    hint: str | None = None  # the command that sets the missing value
+    key: str = ""  # "followers", "views", "age", "region", "video_length"
+
+
+def eligible(reqs: tuple[Requirement, ...] | list[Requirement]) -> bool | None:
+    """``False`` if any requirement is unmet, ``None`` if any is unknown, else ``True``."""
+    if any(r.met is False for r in reqs):
+        return False
+    if any(r.met is None for r in reqs):
+        return None
+    return True
+
+
+def views_30d(s: MetricSnapshot) -> tuple[float | None, str | None]:
+    """30-day views, typed or derived (:func:`bot.domain.metrics.views_in_period`), and how
+    they were derived (``None`` when typed or unknown)."""
+    views = views_in_period(s)
+    if views is None or s.views is not None:
+        return views, None
+    return views, (f"30-day views estimated as {compact(s.avg_views)} average views × "
+                   f"{videos_in_period(s) or 0:.0f} videos")
+
+
+def _count(name: str, needed: int, have: float | None, unit: str, hint: str) -> Requirement:
+    if have is None:
+        return Requirement(name, grouped(needed), None, None, hint=hint, key=unit)
+    met = have >= needed
+    gap = None if met else f"{grouped(needed - have)} {unit} to go"
+    return Requirement(name, grouped(needed), grouped(have), met, gap, key=unit)
+
+
+def min_age(rates: RateTables, region: str | None) -> int:
+    """The minimum age for the 18+ routes in ``region`` (19 in South Korea)."""
+    by_region = rates.creator_rewards.eligibility.min_age_by_region.value
+    return by_region.get(region or "", 18)
+
+
+def _age(st: UserSettings, rates: RateTables) -> Requirement:
+    age = min_age(rates, st.region)
+    name = f"{age} or older"
+    if st.age is not None:
+        ok = st.age >= age
+        return Requirement(name, "yes", str(st.age), ok, None if ok else f"available from {age}",
+                           key="age")
+    if st.adult is None:
+        return Requirement(name, "yes", None, None, hint="/settings adult=yes", key="age")
+    if not st.adult:
+        return Requirement(name, "yes", "no", False, f"available from {age}", key="age")
+    if age > 18:  # we only know 18+: the local minimum is higher
+        return Requirement(name, "yes", "18+", None,
+                           hint=f"{age} in {st.region}: /settings age={age}", key="age")
+    return Requirement(name, "yes", "yes", True, key="age")
+
+
+def _region(region: str | None, allowed: list[str]) -> Requirement:
+    listed = ", ".join(allowed)
+    if region is None:
+        return Requirement("available in your country", listed, None, None,
+                           hint="/settings region=US", key="region")
+    ok = region in allowed
+    return Requirement("available in your country", listed, region, ok,
+                       None if ok else f"not offered in {region} yet", key="region")
+
+
+def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
+    """Followers, 30-day views, age, country, and videos longer than 1:00 (1:00 is not)."""
+    e = rates.creator_rewards.eligibility
+    views, _ = views_30d(s)
+    reqs = [
+        _count("followers", e.followers.value, s.followers, "followers",
+               "/log followers=12k"),
+        _count("views in the last 30 days", e.views_30d.value, views, "views",
+               "/log views=150k"),
+        _age(st, rates),
+        _region(st.region, e.regions.value),
+    ]
+    limit = e.min_video_seconds.value
+    name = f"videos longer than {duration(limit)}"
+    if s.avg_video_length is None:
+        reqs.append(Requirement(name, f"> {duration(limit)}", None, None,
+                                hint="/log avg_video_length=1:10", key="video_length"))
+    else:
+        ok = s.avg_video_length > limit
+        reqs.append(Requirement(name, f"> {duration(limit)}", duration(s.avg_video_length), ok,
+                                None if ok else f"only videos longer than {duration(limit)} earn",
+                                key="video_length"))
+    return reqs
+
+
+def brand_deals(s: MetricSnapshot, rates: RateTables) -> list[Requirement]:
+    t = rates.brand_deals
+    return [_count("followers", t.eligibility.followers.value, s.followers, "followers",
+                   "/log followers=12k")]
+
+
+def live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
+    t = rates.live_gifts
+    return [_count("followers", t.eligibility.followers.value, s.followers, "followers",
+                   "/log followers=12k"), _age(st, rates)]
+
+
+def affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
+    e = rates.affiliate.eligibility
+    return [_count("followers", e.followers.value, s.followers, "followers",
+                   "/log followers=12k"),
+            _age(st, rates), _region(st.region, e.regions.value)]
+
+
+def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> bool:
+    """True only in a pilot country (the US) between the entry and full-access follower counts."""
+    e = rates.affiliate.eligibility
+    return (st.region in e.pilot_regions.value and s.followers is not None
+            and e.followers.value <= s.followers < e.full_access_followers.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    """Every route's requirements for one creator."""
+
+    creator_rewards: tuple[Requirement, ...]
+    brand_deals: tuple[Requirement, ...]
+    live_gifts: tuple[Requirement, ...]
+    affiliate: tuple[Requirement, ...]
+    shop_pilot: bool
+
+    def route(self, key: str) -> tuple[Requirement, ...]:
+        if key == "own_products":
+            return ()
+        reqs: tuple[Requirement, ...] = getattr(self, key)
+        return reqs
+
+
+def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> Eligibility:
+    """Every route's requirements for snapshot ``s`` and settings ``st``."""
+    return Eligibility(tuple(creator_rewards(s, st, rates)), tuple(brand_deals(s, rates)),
+                       tuple(live_gifts(s, st, rates)), tuple(affiliate(s, st, rates)),
+                       in_shop_pilot(s, st, rates))

@@ -1,0 +1,107 @@
+"""/payout and /settings does=: your own payouts and routes make /estimate yours."""
+
+from __future__ import annotations
+
+import json
+
+from bot.adapters.console import ConsoleAdapter
+
+
+async def _setup(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=60k views=610k avg_views=20k likes=30k comments=900 "
+                      "shares=400 avg_video_length=1:15")
+    await console.ask("/settings region=US adult=yes")
+
+
+async def test_payouts_narrow_the_estimate_and_say_so(console: ConsoleAdapter) -> None:
+    await _setup(console)
+    before = (await console.ask("/estimate")).replies[0].data
+    assert before is not None
+    logged = await console.ask("/payout rewards=412 views=610k month=2026-10")
+    assert logged.ok, logged.text
+    assert "Logged your Creator Rewards: $412 (for 610k views, 2026-10)" in logged.text
+    assert "$0.68 per 1,000 views" in logged.text
+    await console.ask("/payout rewards=380 views=600k month=2026-09")
+    await console.ask("/payout rewards=450 views=650k month=2026-08")
+    after = await console.ask("/estimate")
+    assert "based on your 3 payouts" in after.text
+    data = after.replies[0].data
+    assert data is not None
+    cr_before = before["routes"][0]["monthly"]
+    cr_after = data["routes"][0]["monthly"]
+    assert cr_after["high"] / cr_after["low"] < cr_before["high"] / cr_before["low"]
+    assert 350 < cr_after["typical"] < 450  # their own ~$0.68 per 1,000 views × 610k
+    listed = await console.ask("/payout")
+    assert listed.text.count("Creator Rewards") == 3
+
+
+async def test_other_payout_kinds_and_bad_input(console: ConsoleAdapter) -> None:
+    await _setup(console)
+    assert "per diamond" in (await console.ask("/payout diamonds=120k cashed=480")).text
+    brand = await console.ask("/payout brand=350 per=video")
+    assert brand.ok and "brand deal: $350 (per video)" in brand.text
+    aff = await console.ask("/payout affiliate=220 month=2026-10")
+    assert aff.ok
+    est = await console.ask("/estimate")
+    data = est.replies[0].data
+    assert data is not None
+    now = {r["key"] for r in data["routes"] if r["now"]}
+    assert {"brand_deals", "affiliate"} <= now  # a logged payout says they do it
+    for line, fragment in [
+        ("/payout rewards=412", "Say which views it paid for"),
+        ("/payout diamonds=120k", "Say what the diamonds paid"),
+        ("/payout rewards=1 brand=2", "One payout at a time"),
+        ("/payout affiliate=220 month=October", "month is a year and month like 2026-10"),
+        ("/payout brand=-5", "brand can't be negative"),
+        ("/payout brand=0 per=video", "A payout is an amount above zero"),
+        ("/payout cashed=480", "cashed= goes with diamonds="),
+        ("/payout views=5", "Say which payout it was"),
+        ("/payout rewards=999999999 views=1", "far above the highest creator reports"),
+        ("/payout diamonds=1 cashed=1000000", "a diamond pays about half a cent"),
+        ("/payout affiliate=5 month=2099-01", "2099-01 hasn't happened yet"),
+    ]:
+        result = await console.ask(line)
+        assert not result.ok and fragment in result.text, (line, result.text)
+
+
+async def test_payouts_are_exported_and_forgotten(console: ConsoleAdapter) -> None:
+    await _setup(console)
+    await console.ask("/payout brand=350 per=video")
+    exported = await console.ask("/export")
+    data = json.loads(exported.files[0].read_text())
+    assert data["payouts"][0]["route"] == "brand_deals" and data["payouts"][0]["amount"] == 350
+    await console.ask("/forget confirm")
+    assert "No payouts logged yet" in (await console.ask("/payout")).text
+
+
+async def test_now_counts_declared_routes_only(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=3k views=80k likes=4k")
+    await console.ask("/settings region=US adult=yes")
+    plain = await console.ask("/estimate")
+    assert "Now: nothing yet" in plain.text
+    assert "Could earn, all routes open:" in plain.text
+    set_ = await console.ask("/settings does=products")
+    assert "You already earn from: own products" in set_.text
+    declared = await console.ask("/estimate")
+    assert "Now: $" in declared.text and "Your own products · eligible · now" in declared.text
+    bad = await console.ask("/settings does=crypto")
+    assert not bad.ok and "does= takes brand, affiliate and products" in bad.text
+    cleared = await console.ask("/settings does=none")
+    assert "not set" in cleared.text
+
+
+async def test_south_korea_needs_19_and_age_settles_it(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=20k views=200k avg_video_length=1:30")
+    await console.ask("/settings region=KR adult=yes")
+    unknown = await console.ask("/estimate")
+    assert "Creator Rewards Program · maybe" in unknown.text
+    assert "? 19 or older: 19 in KR: /settings age=19" in unknown.text
+    eighteen = await console.ask("/settings age=18")
+    assert "18 or older: yes (age 18)" in eighteen.text
+    assert "→ available from 19" in (await console.ask("/estimate")).text
+    await console.ask("/settings age=19")
+    assert "Creator Rewards Program · eligible · now" in (await console.ask("/estimate")).text
+    clash = await console.ask("/settings age=16 adult=yes")
+    assert not clash.ok and "disagree" in clash.text
+    await console.ask("/settings adult=yes")  # a plain yes/no replaces the age
+    assert "(age" not in (await console.ask("/settings")).text
