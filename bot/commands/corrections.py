@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.commands.payouts import payout_view
 from bot.core.context import CommandContext
 from bot.core.ports import SnapshotEntry
 from bot.core.registry import ArgSpec, ArgType, command
@@ -126,10 +127,12 @@ async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     settings = await ctx.store.get_settings(ctx.user.id)
     zone = settings.zone
     entries = await ctx.store.entries(ctx.user.id, limit=n)
-    if not entries:
+    payouts = (await ctx.store.payouts(ctx.user.id))[-n:]
+    if not entries and not payouts:
         return Reply("no_metrics", {"command": "history"})
     total = await ctx.store.count_snapshots(ctx.user.id)
     return Reply("history", {"entries": [entry_view(e, zone) for e in reversed(entries)],
                              "shown": len(entries), "total": total,
                              "total_text": compact(total),
+                             "payouts": [payout_view(p) for p in reversed(payouts)],
                              "timezone": settings.timezone})

@@ -105,3 +105,17 @@ async def test_south_korea_needs_19_and_age_settles_it(console: ConsoleAdapter) 
     assert not clash.ok and "disagree" in clash.text
     await console.ask("/settings adult=yes")  # a plain yes/no replaces the age
     assert "(age" not in (await console.ask("/settings")).text
+
+
+async def test_history_shows_payouts_with_snapshots(console: ConsoleAdapter) -> None:
+    """Issue 16: payouts are shown in /history, beside the snapshots, and go with /forget."""
+    only_payout = await console.ask("/payout brand=350 per=video")
+    assert only_payout.ok, only_payout.text
+    history = await console.ask("/history")
+    assert history.ok, history.text
+    assert "brand deal: $350 (per video)" in history.text
+    await console.ask("/log followers=2k")
+    history = await console.ask("/history")
+    assert "followers=2k" in history.text and "brand deal: $350" in history.text
+    await console.ask("/forget confirm")
+    assert "brand deal" not in (await console.ask("/history")).text
