@@ -5,6 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+#: Secrets made while running (a webhook secret generated at start): every filter redacts them.
+_RUNTIME_SECRETS: list[str] = []
+
+
+def redact_also(secret: str) -> None:
+    """Keep ``secret``, made at run time, out of every log line from now on (the platform
+    libraries log request parameters at DEBUG)."""
+    if len(secret) >= 6 and secret not in _RUNTIME_SECRETS:
+        _RUNTIME_SECRETS.append(secret)
+
 
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
@@ -12,7 +22,7 @@ class RedactSecrets(logging.Filter):
         self._secrets = [s for s in secrets if len(s) >= 6]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
+        if not self._secrets and not _RUNTIME_SECRETS:
             return True
         message = record.getMessage()
         redacted = self.redact(message)
@@ -25,7 +35,7 @@ class RedactSecrets(logging.Filter):
         return True
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
+        for secret in (*self._secrets, *_RUNTIME_SECRETS):
             text = text.replace(secret, "[REDACTED]")
         return text
 

@@ -49,6 +49,7 @@ import httpx
 from telegram import (
     Bot,
     BotCommand,
+    CallbackQuery,
     Chat,
     Document,
     InlineKeyboardButton,
@@ -111,6 +112,7 @@ from bot.core.types import (
     Request,
     Visibility,
 )
+from bot.logs import redact_also
 from bot.render.formats import Format
 from bot.runtime import App
 
@@ -129,8 +131,15 @@ ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRAT
 SHARE_FLAG = "public"  # a personal command's flag to answer in the group on purpose
 _MENTION = re.compile(r"^\s*/[A-Za-z0-9_]+@([A-Za-z0-9_]+)")
 _MENU_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
-_GONE = ("chat not found", "have no rights", "not enough rights", "chat_write_forbidden",
-         "bot was kicked", "user is deactivated", "need administrator rights")
+#: A 400/403 naming one of these: the destination refuses for now (a closed or deleted forum
+#: topic, a right taken away), which an admin can fix: the subscription is paused, not ended.
+_REFUSING = ("topic_closed", "topic_deleted", "message thread not found", "topic_id_invalid",
+             "have no rights", "not enough rights", "chat_write_forbidden",
+             "need administrator rights", "chat_send_plain_forbidden")
+#: The destination is gone for good: the subscription is switched off.
+_GONE = ("chat not found", "bot was kicked", "user is deactivated", "bot was blocked",
+         "bot is not a member", "group chat was deactivated", "peer_id_invalid",
+         "can't initiate conversation")
 
 
 def file_url(base_url: str) -> str:
@@ -305,6 +314,8 @@ class TelegramAdapter:
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._first_sight), group=-1)
+        self.application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE,
+                                                    self._on_migrate))
         self.application.add_handler(MessageHandler(
             (filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST)
             & (filters.TEXT | filters.CAPTION),
@@ -340,15 +351,18 @@ class TelegramAdapter:
             assert application.updater is not None
             webhook = self.settings.telegram_webhook_url
             if webhook:
-                secret = self.settings.telegram_webhook_secret
+                configured = self.settings.telegram_webhook_secret
+                secret = configured.get_secret_value() if configured else None
+                if not secret:
+                    secret = secrets.token_urlsafe(32)
+                    redact_also(secret)  # PTB logs setWebhook's parameters at DEBUG
                 await application.updater.start_webhook(
                     listen=self.settings.telegram_webhook_listen,
                     port=self.settings.telegram_webhook_port,
                     url_path=urlsplit(webhook).path.lstrip("/"),
                     webhook_url=webhook,
                     # Telegram sends it back on every request; PTB refuses requests without it.
-                    secret_token=secret.get_secret_value() if secret else
-                    secrets.token_urlsafe(32),
+                    secret_token=secret,
                     allowed_updates=list(ALLOWED_UPDATES),
                 )
                 log.info("telegram: @%s receiving updates by webhook", self.username)
@@ -450,6 +464,44 @@ class TelegramAdapter:
         return _Incoming(**common, command=parsed[0], raw_args=parsed[1],
                          addressed=mention is not None, document=message.document)
 
+    async def _on_migrate(self, update: Update, context: Context) -> None:
+        """A group became a supergroup: Telegram says so in both chats (``migrate_to_chat_id``
+        in the old one, ``migrate_from_chat_id`` in the new one); either moves the chat."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        if message.migrate_to_chat_id:
+            await self.chat_moved(chat.id, message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id:
+            await self.chat_moved(message.migrate_from_chat_id, chat.id)
+
+    async def chat_moved(self, old: int, new: int) -> int:
+        """Move everything keyed by chat ``old`` to ``new``: its subscriptions in the store,
+        and the guided steps waiting there. Safe to call more than once."""
+        moved = await self.app.store.move_chat(self.platform, str(old), str(new),
+                                               str(ChatKind.GROUP))
+        self._move_pending(old, new)
+        if moved:
+            log.info("telegram: group %s is now supergroup %s; %d subscription(s) moved",
+                     old, new, moved)
+        return moved
+
+    def _move_pending(self, old: int, new: int) -> None:
+        for chat_id, sender in [key for key in self._pending if key[0] == old]:
+            self._pending[(new, sender)] = self._pending.pop((chat_id, sender))
+
+    async def _answer_press(self, query: CallbackQuery, text: str | None = None, *,
+                            alert: bool = False) -> bool:
+        """Answer a button press, best-effort: after downtime Telegram refuses ("query is too
+        old"), which must not stop what the press asked for."""
+        try:
+            await query.answer(text, show_alert=alert)
+        except TelegramError as exc:
+            log.info("telegram: could not answer button press %s (%s); carrying on",
+                     query.id, exc)
+            return False
+        return True
+
     async def _on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
         if query is None:
@@ -457,17 +509,29 @@ class TelegramAdapter:
         button = self.buttons.decode(query.data)
         message = query.message
         if button is None or message is None:
-            await query.answer(BUTTON_EXPIRED, show_alert=True)
+            if not await self._answer_press(query, BUTTON_EXPIRED, alert=True) \
+                    and message is not None:
+                # The alert could not be shown: say it in the chat instead.
+                thread = message.message_thread_id if isinstance(message, Message) \
+                    and message.is_topic_message else None
+                await self.bot.send_message(message.chat.id, BUTTON_EXPIRED,
+                                            message_thread_id=thread)
             return
         presser = query.from_user
         if button.owner is not None and button.owner != str(presser.id):
-            await query.answer(NOT_YOURS, show_alert=True)
+            await self._answer_press(query, NOT_YOURS, alert=True)
             return
-        await query.answer()
         parsed = split_command(button.command)
         if parsed is None:
+            await self._answer_press(query)
             log.warning("telegram: button without a command line: %r", button.command)
             return
+        if button.owner is None and self._personal(parsed[0]):
+            # A reply to an anonymous admin or a channel post has no owner: a personal
+            # command is never re-run as whoever presses (it would show their numbers).
+            await self._answer_press(query, NOT_YOURS, alert=True)
+            return
+        await self._answer_press(query)
         chat = message.chat
         kind = _chat_kind(chat.type)
         thread = None
@@ -530,6 +594,7 @@ class TelegramAdapter:
             chat_kind=incoming.chat_kind, command=command, raw_args=raw, is_admin=is_admin,
             locale=incoming.locale, received_at=self.app.clock.now(),
             event_id=str(incoming.update_id), attachments=attachments,
+            thread_id=None if incoming.thread_id is None else str(incoming.thread_id),
         )
         replies = await self.app.dispatcher.handle(request)
         failed = any(r.is_error for r in replies)
@@ -625,14 +690,22 @@ class TelegramAdapter:
                                              message_thread_id=thread_id,
                                              rate_limit_args=retries)
 
+    def _personal(self, command: str) -> bool:
+        spec = self.app.registry.get(command)
+        return spec is not None and spec.personal
+
     def _keyboard(self, actions: tuple[Action, ...], owner: str | None, command: str | None,
-                  *, editable: bool) -> InlineKeyboardMarkup:
+                  *, editable: bool) -> InlineKeyboardMarkup | None:
         buttons = []
         for action in actions:
             parsed = split_command(action.command)
+            if owner is None and (parsed is None or self._personal(parsed[0])):
+                continue  # nobody could press it safely (see _on_button)
             edit = editable and parsed is not None and parsed[0] == command
             data = self.buttons.encode(Button(action.command, owner, edit))
             buttons.append(InlineKeyboardButton(action.label, callback_data=data))
+        if not buttons:
+            return None
         return InlineKeyboardMarkup([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
 
     async def _edit(self, chat_id: int, message_id: int, text: str,
@@ -655,12 +728,17 @@ class TelegramAdapter:
         markup = None
         if url is not None:
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(OPEN_PRIVATE_CHAT, url=url)]])
-        await self.bot.send_message(
-            incoming.chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=markup, message_thread_id=incoming.thread_id,
-            reply_parameters=ReplyParameters(incoming.reply_to, allow_sending_without_reply=True)
-            if incoming.reply_to is not None else None,
-        )
+        parts = split_html(text)  # the same length handling as replies
+        for index, part in enumerate(parts):
+            await self.bot.send_message(
+                incoming.chat_id, part, parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if index == len(parts) - 1 else None,
+                message_thread_id=incoming.thread_id,
+                reply_parameters=ReplyParameters(incoming.reply_to,
+                                                 allow_sending_without_reply=True)
+                if incoming.reply_to is not None and index == 0 else None,
+            )
 
     def _deep_link(self, command: str) -> str:
         return f"https://t.me/{self.username}?start={command}"
@@ -673,6 +751,11 @@ class TelegramAdapter:
     async def _failed(self, incoming: _Incoming, exc: Exception) -> None:
         """One log line with the update id, a short apology, and the bot keeps going."""
         command = incoming.command or "?"
+        if isinstance(exc, ChatMigrated):  # the answer raced the upgrade to a supergroup
+            log.info("telegram: update %s (/%s): chat %s moved to %s", incoming.update_id,
+                     command, incoming.chat_id, exc.new_chat_id)
+            await self.chat_moved(incoming.chat_id, exc.new_chat_id)
+            return
         if isinstance(exc, Forbidden):  # blocked, or removed from the group
             log.info("telegram: update %s (/%s): chat %s is closed to me: %s",
                      incoming.update_id, command, incoming.chat_id, exc)
@@ -711,27 +794,44 @@ class TelegramAdapter:
 
     async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
         """Post ``reply`` once and say how it went, for the weekly poster's bookkeeping."""
+        thread = None if destination.thread_id is None else int(destination.thread_id)
         try:
             # A 429 comes straight back: the poster pauses and re-paces the whole broadcast.
             await self.send_reply(int(destination.chat_id), reply, owner=None, command=None,
-                                  retries=NO_RETRY)
+                                  thread_id=thread, retries=NO_RETRY)
         except RetryAfter as exc:
             return DeliveryResult(DeliveryStatus.RETRY_AFTER, str(exc), _retry_seconds(exc))
         except ChatMigrated as exc:
-            return DeliveryResult(DeliveryStatus.GONE,
-                                  f"the group became supergroup {exc.new_chat_id}")
-        except Forbidden as exc:
-            return DeliveryResult(DeliveryStatus.GONE, f"403: {exc.message}")
-        except BadRequest as exc:
-            gone = any(marker in exc.message.lower() for marker in _GONE)
+            # The 400 whose parameters.migrate_to_chat_id names the supergroup: the poster
+            # moves the subscription and sends this week's post there.
+            self._move_pending(int(destination.chat_id), exc.new_chat_id)
+            return DeliveryResult(DeliveryStatus.MOVED,
+                                  f"the group became supergroup {exc.new_chat_id}",
+                                  moved_to=str(exc.new_chat_id))
+        except (Forbidden, BadRequest) as exc:
+            code = 403 if isinstance(exc, Forbidden) else 400
+            text = exc.message.lower()
+            if any(marker in text for marker in _REFUSING):
+                return DeliveryResult(DeliveryStatus.PAUSED, _refusal(exc.message))
+            gone = isinstance(exc, Forbidden) or any(marker in text for marker in _GONE)
             return DeliveryResult(DeliveryStatus.GONE if gone else DeliveryStatus.UNKNOWN,
-                                  f"400: {exc.message}")
+                                  f"{code}: {exc.message}")
         except NetworkError as exc:
             status = DeliveryStatus.TRANSIENT if _not_sent(exc) else DeliveryStatus.UNKNOWN
             return DeliveryResult(status, f"{type(exc).__name__}: {exc.message}")
         except TelegramError as exc:
             return DeliveryResult(DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc.message}")
         return DeliveryResult(DeliveryStatus.SENT)
+
+
+def _refusal(message: str) -> str:
+    """A refusal as an admin reads it in /subscriptions."""
+    text = message.lower()
+    if "topic_closed" in text:
+        return "the topic is closed (reopen it, or run /subscribe in an open topic)"
+    if "topic_deleted" in text or "thread not found" in text or "topic_id_invalid" in text:
+        return "the topic was deleted (run /subscribe in another topic)"
+    return f"I'm not allowed to post there ({message.removeprefix('Bad Request: ')})"
 
 
 def _not_sent(exc: NetworkError) -> bool:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.commands.settings import normalize_timezone
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
+from bot.core.dispatcher import error_reply
 from bot.core.ports import Subscription
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import ChatKind, Platform, Reply
@@ -50,6 +51,8 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
         "topics": list(sub.topics),
         "active": sub.active,
         "reason": sub.deactivated_reason,
+        "paused": sub.paused_reason,
+        "in_topic": sub.thread_id is not None,
         "next": None if nxt is None else nxt.strftime("%A %d %B %Y, %H:%M"),
     }
 
@@ -78,6 +81,8 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
 )
 async def subscribe(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     kind, owner = _kind(ctx)
+    if ctx.request.cannot_post is not None:  # the adapter knows the bot may not post here
+        return error_reply("cannot_post", reason=ctx.request.cannot_post, command="subscribe")
     settings = await ctx.store.get_settings(ctx.user.id)
     timezone = args.get("timezone") or settings.timezone
     weekday = args.get("day", 0)
@@ -92,6 +97,7 @@ async def subscribe(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         chat_kind=str(ctx.request.chat_kind), kind=kind, user_id=owner,
         created_by=ctx.user.id, weekday=weekday, local_time=local_time, timezone=timezone,
         topics=topics, next_run_at=next_run(weekday, at, ZoneInfo(timezone), ctx.clock.now()),
+        thread_id=ctx.request.thread_id,
     )
     return Reply("subscribed", {"sub": subscription_view(sub),
                                 "console": ctx.request.platform is Platform.CONSOLE})

@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from enum import Enum
 
 from bot.core.args import ArgError, parse_args
 from bot.core.context import CommandContext, Services
@@ -32,25 +33,37 @@ class RateLimit:
     per_minute: float = 30.0
 
 
+class Admission(Enum):
+    """What the per-user budget says about one command."""
+
+    RUN = "run"
+    SLOW_DOWN = "slow_down"  # over the limit: answer once with a slow-down notice
+    DROP = "drop"  # over the limit and already told: no reply at all
+
+
 class _Buckets:
     def __init__(self, limit: RateLimit, clock: Callable[[], float] = time.monotonic) -> None:
         self._limit = limit
         self._clock = clock
-        self._state: dict[tuple[str, str], tuple[float, float]] = {}
+        # key -> (tokens, last refill, told to slow down since the last command that ran)
+        self._state: dict[tuple[str, str], tuple[float, float, bool]] = {}
 
-    def allow(self, key: tuple[str, str]) -> bool:
+    def admit(self, key: tuple[str, str]) -> Admission:
         if self._limit.burst <= 0:
-            return True
+            return Admission.RUN
         now = self._clock()
-        tokens, last = self._state.get(key, (float(self._limit.burst), now))
+        tokens, last, told = self._state.get(key, (float(self._limit.burst), now, False))
         tokens = min(self._limit.burst, tokens + (now - last) * self._limit.per_minute / 60)
         if tokens < 1:
-            self._state[key] = (tokens, now)
-            return False
-        self._state[key] = (tokens - 1, now)
+            self._state[key] = (tokens, now, True)
+            return Admission.DROP if told else Admission.SLOW_DOWN
+        self._state[key] = (tokens - 1, now, False)
         if len(self._state) > 100_000:  # forget idle users so memory stays bounded
             self._state = {k: v for k, v in self._state.items() if now - v[1] < 600}
-        return True
+        return Admission.RUN
+
+    def allow(self, key: tuple[str, str]) -> bool:
+        return self.admit(key) is Admission.RUN
 
 
 class _UserLocks:
@@ -95,6 +108,8 @@ class Dispatcher:
         self._user_locks = _UserLocks()
 
     async def handle(self, request: Request) -> list[Reply]:
+        """The replies to ``request``; empty when the command is dropped (a flood past its
+        one slow-down notice)."""
         try:
             return await self._handle(request)
         except Exception:
@@ -109,7 +124,12 @@ class Dispatcher:
             close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
             return [error_reply("unknown_command", command=request.command, commands=names,
                                 suggestion=close[0] if close else None)]
-        if not self._buckets.allow((str(request.platform), request.user_id)):
+        admission = self._buckets.admit((str(request.platform), request.user_id))
+        if admission is Admission.DROP:
+            # One notice per flood: the rest get no reply, so one person's flood never
+            # spends the platform's shared send budget (bot.core.pace) on notices.
+            return []
+        if admission is Admission.SLOW_DOWN:
             return [error_reply("slow_down")]
         if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:
             return [error_reply("not_allowed", command=spec.name)]

@@ -69,6 +69,9 @@ class Subscription:
     active: bool
     deactivated_reason: str | None
     next_run_at: datetime | None
+    thread_id: str | None = None  # a forum topic (Telegram message_thread_id); None: the chat
+    paused_reason: str | None = None  # the destination refused the last post (still retried)
+    paused_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +203,10 @@ class Store(Protocol):
     async def save_subscription(
         self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
         created_by: int | None, weekday: int, local_time: str, timezone: str,
-        topics: tuple[str, ...], next_run_at: datetime,
+        topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
     ) -> Subscription:
-        """Create or replace (and reactivate) the chat's subscription of that kind."""
+        """Create or replace (and reactivate, unpause) the chat's subscription of that kind;
+        ``thread_id``: the forum topic it was made in."""
         ...
 
     async def subscriptions_for_chat(self, platform: str, chat_id: str) -> list[Subscription]: ...
@@ -222,6 +226,24 @@ class Store(Protocol):
     async def set_next_run(self, subscription_id: int, at: datetime) -> None: ...
 
     async def deactivate_subscription(self, subscription_id: int, reason: str) -> None: ...
+
+    async def set_paused(self, subscription_id: int, reason: str | None,
+                         now: datetime) -> bool:
+        """Pause with ``reason`` (the destination refuses posts for now) or resume (None).
+        True if the state changed (so a pause is announced once)."""
+        ...
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str,
+                        chat_kind: str) -> int:
+        """Re-key everything stored for a chat that got a new id; how many subscriptions
+        moved (one the new chat already has wins)."""
+        ...
+
+    async def user_by_id(self, user_id: int) -> User | None: ...
+
+    async def release_delivery(self, delivery_id: int) -> None:
+        """Delete a claim still "sending" that was never sent, so its week stays due."""
+        ...
 
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
@@ -276,7 +298,9 @@ class SystemClock:
 class DeliveryStatus(StrEnum):
     SENT = "sent"
     GONE = "gone"  # chat deleted, bot blocked or removed: deactivate, never retry
-    RETRY_AFTER = "retry_after"  # rate limited: wait ``retry_after`` seconds, then retry
+    RETRY_AFTER = "retry_after"  # rate limited, not delivered: wait ``retry_after`` s, retry
+    MOVED = "moved"  # the chat has a new id (``moved_to``): move the subscription, send there
+    PAUSED = "paused"  # refused for now (closed topic, missing permission): retry next week
     TRANSIENT = "transient"  # failed before delivery (5xx, connection refused): safe to retry
     UNKNOWN = "unknown"  # may or may not have arrived (timeout mid-request): do not resend
 
@@ -285,14 +309,16 @@ class DeliveryStatus(StrEnum):
 class DeliveryResult:
     status: DeliveryStatus
     detail: str = ""
-    retry_after: float = 0.0
+    retry_after: float = 0.0  # seconds (RETRY_AFTER); 0: the platform gave none
+    moved_to: str | None = None  # the chat's new id (MOVED)
 
 
 @dataclass(frozen=True, slots=True)
 class Destination:
     platform: str
     chat_id: str
-    chat_kind: str
+    chat_kind: str  # a ChatKind value, or "user": a person's private chat by user id
+    thread_id: str | None = None  # a forum topic (Telegram message_thread_id)
 
 
 class Deliverer(Protocol):

@@ -56,6 +56,10 @@ class Request:
     received_at: datetime = field(default_factory=_now)
     event_id: str | None = None  # the platform's update / interaction id, for logs
     attachments: tuple[Attachment, ...] = ()  # files sent with the command (e.g. a CSV)
+    thread_id: str | None = None  # the forum topic the command was sent in (Telegram)
+    #: Why the bot may not post in this chat on its own (a missing permission, an app not in
+    #: the server), as the adapter found out; None: it may.
+    cannot_post: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,15 @@ Guarantees (see README, "Weekly posts"):
   alone: its siblings in the fan-out go out;
 - posts missed while the bot was down go out once on start within the grace window, otherwise
   the subscription moves on to its next week;
-- a destination that is gone (blocked, deleted, no access) is deactivated with the reason.
+- a destination that is gone (blocked, deleted) is deactivated with the reason; one that
+  refuses for now (a closed forum topic, a missing permission) is paused: still retried every
+  week, shown with the reason in /subscriptions, its admin told once, and resumed by the next
+  post that goes through;
+- a chat that moved (a Telegram group upgraded to a supergroup) takes its subscription along,
+  and that week's post goes to the new chat;
+- a 429, whatever its shape, is "not delivered, slow down": the platform's lane pauses, and a
+  post that could not go out is given back (its claim released), so it stays due; a stop ends
+  the pause at once.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +39,7 @@ from bot.core.pace import Paces
 from bot.core.ports import (
     Clock,
     Deliverer,
+    DeliveryResult,
     DeliveryStatus,
     Destination,
     Store,
@@ -45,6 +54,9 @@ log = logging.getLogger(__name__)
 PAGE = 500
 #: How long a claim may stay "sending" in a running bot before it is settled as stale.
 LEASE = timedelta(minutes=10)
+#: Seconds a platform's lane pauses after a 429 that named no wait (a proxy's or an edge's
+#: 429, a body without ``retry_after``).
+DEFAULT_RETRY_AFTER = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +75,9 @@ class RunReport:
     skipped_late: int = 0
     already_done: int = 0
     deactivated: int = 0
+    paused: int = 0
+    moved: int = 0
+    rate_limited: int = 0  # given back after 429s (or a stop during the pause): still due
     failed: int = 0
     nothing_to_post: int = 0
     stale: list[int] = field(default_factory=list)  # claims settled "unknown" (maybe sent)
@@ -118,11 +133,17 @@ class WeeklyPoster:
         # this process's own, only those no task holds any more (a cancelled task) are stale.
         self._started_at = clock.now()
         self._in_flight: set[int] = set()
+        self._stop = asyncio.Event()
 
     def add_deliverer(self, deliverer: Deliverer) -> None:
         """Send this platform's posts from now on (its adapter came up after the poster)."""
         self.deliverers[deliverer.platform] = deliverer
         self._slots.setdefault(deliverer.platform, asyncio.Semaphore(self._concurrency))
+
+    def stop(self) -> None:
+        """Start no new post, and end any 429 pause at once (unsent posts stay due)."""
+        self._stopping = True
+        self._stop.set()
 
     async def run_due(self, *, dry_run: bool = False) -> RunReport:
         """Send everything due now (bounded concurrency per platform)."""
@@ -232,16 +253,36 @@ class WeeklyPoster:
                 report.already_done += 1
                 await self.store.set_next_run(sub.id, following)
                 return
-            await self._wait_if_paused(sub.platform)
+            if not await self._wait_if_paused(sub.platform):
+                await self._give_back(claim, state)
+                report.rate_limited += 1
+                return  # stopping: still due
             await self.paces[sub.platform].post_slot()
             # From here the post may reach the platform: a claim stranded after this line is
             # "unknown" (never resent), one stranded before it is released (due again).
             await self.store.mark_attempt(claim, self.clock.now())
             state.attempted = True
-            status, detail = await self._send(sub, composed.reply, f"weekly-{claim}")
+            result = await self._send(sub, composed.reply, f"weekly-{claim}", report)
+        status, detail = result.status, result.detail
+        if status is DeliveryStatus.RETRY_AFTER:
+            # Never delivered (429s to the end, or a stop during the pause): not a failure.
+            await self._give_back(claim, state)
+            report.rate_limited += 1
+            log.info("weekly post to %s %s given back after 429s; it stays due",
+                     sub.platform, sub.chat_id)
+            return
         if status is DeliveryStatus.SENT:
             await self.store.finish_delivery(claim, "sent", self.clock.now())
             report.sent += 1
+            if sub.paused_reason is not None and await self.store.set_paused(
+                    sub.id, None, self.clock.now()):
+                log.info("subscription %s resumed: a post went through again", sub.id)
+        elif status is DeliveryStatus.PAUSED:
+            await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
+            report.paused += 1
+            if await self.store.set_paused(sub.id, detail, self.clock.now()):
+                log.info("paused subscription %s (retried weekly): %s", sub.id, detail)
+                await self._tell_admin(sub, detail)
         elif status is DeliveryStatus.GONE:
             await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
             await self.store.deactivate_subscription(sub.id, detail)
@@ -255,39 +296,97 @@ class WeeklyPoster:
         state.claim = None  # settled
         await self.store.set_next_run(sub.id, following)
 
-    async def _send(self, sub: Subscription, reply: Reply, key: str) -> tuple[DeliveryStatus, str]:
-        """Attempt the delivery; the caller already holds a rate-limiter slot for attempt 1."""
+    async def _give_back(self, claim: int, state: _PostState) -> None:
+        """Release a claim whose post was never delivered (429s, a stop during the pause):
+        the week stays due, and nothing is recorded as failed."""
+        await self.store.release_delivery(claim)
+        self._in_flight.discard(claim)
+        state.claim = None
+        state.week = None  # nothing to record for this week
+
+    async def _send(self, sub: Subscription, reply: Reply, key: str,
+                    report: RunReport) -> DeliveryResult:
+        """Attempt the delivery; the caller already holds a rate-limiter slot for attempt 1.
+
+        A 429 pauses the platform's lane and tries again; a stop during that pause gives up
+        (RETRY_AFTER: nothing was delivered). A chat that moved is followed once."""
         deliverer = self.deliverers[sub.platform]
-        destination = Destination(sub.platform, sub.chat_id, sub.chat_kind)
-        detail = ""
+        destination = Destination(sub.platform, sub.chat_id, sub.chat_kind, sub.thread_id)
+        result = DeliveryResult(DeliveryStatus.TRANSIENT, "gave up after retries")
         for attempt in range(self.max_attempts):
             if attempt:
-                await self._wait_if_paused(sub.platform)
+                if not await self._wait_if_paused(sub.platform):
+                    return DeliveryResult(DeliveryStatus.RETRY_AFTER, "stopped while paused")
                 await self.paces[sub.platform].post_slot()
             try:
                 result = await deliverer.deliver(destination, reply, key)
             except Exception as exc:  # an adapter bug must not stop the whole fan-out
                 log.exception("deliverer for %s raised", sub.platform)
-                return DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc}"
-            detail = result.detail
+                return DeliveryResult(DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc}")
             if result.status is DeliveryStatus.RETRY_AFTER:
                 # Pause the whole sender for this platform, as the platform asked.
-                self._paused_until[sub.platform] = (
-                    asyncio.get_running_loop().time() + max(result.retry_after, 0.0))
+                wait = result.retry_after if result.retry_after > 0 else DEFAULT_RETRY_AFTER
+                self._paused_until[sub.platform] = max(
+                    self._paused_until.get(sub.platform, 0.0),
+                    asyncio.get_running_loop().time() + wait)
+                continue
+            if result.status is DeliveryStatus.MOVED and result.moved_to:
+                moved = await self.store.move_chat(sub.platform, destination.chat_id,
+                                                   result.moved_to, sub.chat_kind)
+                log.info("chat %s %s is now %s: %d subscription(s) moved", sub.platform,
+                         destination.chat_id, result.moved_to, moved)
+                report.moved += 1
+                destination = replace(destination, chat_id=result.moved_to, thread_id=None)
                 continue
             if result.status is DeliveryStatus.TRANSIENT and attempt + 1 < self.max_attempts:
                 await self._sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + self._rng.random()))
                 continue
-            return result.status, detail
-        return DeliveryStatus.TRANSIENT, detail or "gave up after retries"
+            return result
+        if result.status is DeliveryStatus.MOVED:
+            return DeliveryResult(DeliveryStatus.UNKNOWN, result.detail)
+        return result
 
-    async def _wait_if_paused(self, platform: str) -> None:
+    async def _tell_admin(self, sub: Subscription, reason: str) -> None:
+        """Tell whoever set up a community subscription, in private, that it is paused: once
+        per pause. Nobody to tell for an anonymous admin or a channel (their id is the chat's)."""
+        if sub.kind != "community" or sub.created_by is None:
+            return
+        admin = await self.store.user_by_id(sub.created_by)
+        if admin is None or admin.platform_user_id == sub.chat_id:
+            return
+        notice = Reply("subscription_paused", {"reason": reason, "chat_id": sub.chat_id,
+                                               "time": sub.local_time,
+                                               "timezone": sub.timezone})
+        try:
+            await self.paces[sub.platform].post_slot()
+            told = await self.deliverers[sub.platform].deliver(
+                Destination(sub.platform, admin.platform_user_id, "user"), notice,
+                f"paused-{sub.id}-{sub.paused_at or self.clock.now():%Y%m%d%H%M}")
+        except Exception:
+            log.exception("telling the admin of subscription %s it is paused failed", sub.id)
+            return
+        if told.status is not DeliveryStatus.SENT:
+            log.info("could not tell the admin of subscription %s it is paused: %s", sub.id,
+                     told.detail)
+
+    async def _wait_if_paused(self, platform: str) -> bool:
+        """Wait out the platform's 429 pause; False if a stop came first (or had come)."""
+        if self._stopping:
+            return False
         until = self._paused_until.get(platform)
         if until is None:
-            return
+            return True
         delay = until - asyncio.get_running_loop().time()
-        if delay > 0:
-            await self._sleep(delay)
+        if delay <= 0:
+            return True
+        sleeping = asyncio.ensure_future(self._sleep(delay))
+        stopping = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeping.cancel()
+            stopping.cancel()
+        return not self._stopping
 
     async def serve(self, stop: asyncio.Event, *, poll_seconds: float = 30.0) -> None:
         """Run until ``stop`` is set: check what is due every ``poll_seconds``. When ``stop``
@@ -296,7 +395,7 @@ class WeeklyPoster:
         rest of the broadcast."""
         async def watch() -> None:
             await stop.wait()
-            self._stopping = True
+            self.stop()
 
         watcher = asyncio.create_task(watch())
         try:

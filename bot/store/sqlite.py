@@ -813,7 +813,7 @@ class SqliteStore:
     async def save_subscription(
         self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
         created_by: int | None, weekday: int, local_time: str, timezone: str,
-        topics: tuple[str, ...], next_run_at: datetime,
+        topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
     ) -> Subscription:
         async with self._write() as db:
             await db.execute(
@@ -823,9 +823,11 @@ class SqliteStore:
             async with db.execute(
                 "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
                 " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *",
+                " created_at, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
+                " RETURNING *",
                 (platform, chat_id, chat_kind, kind, user_id, created_by, weekday, local_time,
-                 timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC))),
+                 timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC)),
+                 thread_id),
             ) as cur:
                 row = await cur.fetchone()
         assert row is not None
@@ -871,6 +873,59 @@ class SqliteStore:
                 "UPDATE subscriptions SET active = 0, deactivated_reason = ? WHERE id = ?",
                 (reason[:500], subscription_id),
             )
+
+    async def set_paused(
+        self, subscription_id: int, reason: str | None, now: datetime
+    ) -> bool:
+        """Pause (``reason``) or resume (None); True if that changed the subscription."""
+        async with self._write() as db:
+            if reason is None:
+                sql = ("UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL"
+                       " WHERE id = ? AND paused_reason IS NOT NULL")
+                params: tuple[Any, ...] = (subscription_id,)
+            else:
+                sql = ("UPDATE subscriptions SET paused_reason = ?,"
+                       " paused_at = coalesce(paused_at, ?) WHERE id = ?"
+                       " AND paused_reason IS NULL")
+                params = (reason[:500], _iso(now), subscription_id)
+            async with db.execute(sql, params) as cur:
+                changed = cur.rowcount > 0
+            if reason is not None and not changed:  # already paused: keep the latest reason
+                await db.execute("UPDATE subscriptions SET paused_reason = ? WHERE id = ?",
+                                 (reason[:500], subscription_id))
+        return changed
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str,
+                        chat_kind: str) -> int:
+        """A chat got a new id (a Telegram group upgraded to a supergroup): move everything
+        keyed by it. A subscription the new chat already has wins over the moved one; its
+        outbox rows stay with it. Returns how many subscriptions moved."""
+        if old_chat_id == new_chat_id:
+            return 0
+        async with self._write() as db:
+            async with db.execute(
+                "UPDATE OR IGNORE subscriptions SET chat_id = ?, chat_kind = ?,"
+                " thread_id = NULL WHERE platform = ? AND chat_id = ?",
+                (new_chat_id, chat_kind, platform, old_chat_id),
+            ) as cur:
+                moved = max(cur.rowcount, 0)
+            await db.execute("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?",
+                             (platform, old_chat_id))
+        return moved
+
+    async def user_by_id(self, user_id: int) -> User | None:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM users WHERE id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else _user(row)
+
+    async def release_delivery(self, delivery_id: int) -> None:
+        """Take back a claim that was never sent (a 429 or a stop before the send), so the
+        week stays due."""
+        async with self._write() as db:
+            await db.execute("DELETE FROM posted_tips WHERE id = ? AND status = 'sending'",
+                             (delivery_id,))
 
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
@@ -973,6 +1028,8 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         timezone=row["timezone"], topics=tuple(t for t in str(row["topics"]).split(",") if t),
         active=bool(row["active"]), deactivated_reason=row["deactivated_reason"],
         next_run_at=None if row["next_run_at"] is None else _dt(row["next_run_at"]),
+        thread_id=row["thread_id"], paused_reason=row["paused_reason"],
+        paused_at=None if row["paused_at"] is None else _dt(row["paused_at"]),
     )
 
 
