@@ -9,7 +9,11 @@ from a queue the tests fill. Where it matters it answers like Telegram:
 - ``editMessageText`` with the same text and keyboard gets 400 "message is not modified";
 - a private chat the user never opened gets 403 (:meth:`FakeTelegram.close_private_chat`);
 - the next N calls of a method can be answered with a 429 and ``retry_after``
-  (:meth:`FakeTelegram.fail`).
+  (:meth:`FakeTelegram.fail`), or any other error (``answerCallbackQuery``'s "query is too old");
+- a group upgraded to a supergroup (:meth:`FakeTelegram.upgrade`) refuses messages with 400 and
+  ``parameters.migrate_to_chat_id``; the service messages of the upgrade can be pushed;
+- forums: messages in a topic carry ``message_thread_id``; a closed topic (General included,
+  :meth:`FakeTelegram.close_topic`) refuses posts with 400 "TOPIC_CLOSED".
 
 PTB sends form fields (JSON-encoded values) or multipart bodies for files; JSON bodies are read
 too.
@@ -119,8 +123,11 @@ def private_chat(person: dict[str, Any]) -> dict[str, Any]:
 
 
 def group(chat_id: int = -100500, title: str = "Creators",
-          kind: str = "supergroup") -> dict[str, Any]:
-    return {"id": chat_id, "type": kind, "title": title}
+          kind: str = "supergroup", *, forum: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": chat_id, "type": kind, "title": title}
+    if forum:
+        out["is_forum"] = True
+    return out
 
 
 def channel(chat_id: int = -100900, title: str = "Creator News") -> dict[str, Any]:
@@ -136,6 +143,7 @@ class Call:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     status: int = 200
     result: Any = None
+    scripted: bool = False  # refused by a state the test set up (an upgraded group, a topic)
 
     @property
     def chat_id(self) -> int | None:
@@ -169,10 +177,13 @@ class _Failure:
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str,
+                 parameters: dict[str, Any] | None = None, *, scripted: bool = False) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.parameters = parameters
+        self.scripted = scripted
 
 
 SENDS = ("sendMessage", "sendPhoto", "sendDocument", "editMessageText")
@@ -202,6 +213,8 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.chats: dict[int, dict[str, Any]] = {}
+        self.upgraded: dict[int, int] = {}  # old group id -> its supergroup's id
+        self.closed_topics: set[tuple[int, int | None]] = set()  # (chat, thread; None: General)
 
     # -- server -----------------------------------------------------------------------------
 
@@ -262,7 +275,8 @@ class FakeTelegram:
             result = await handler(params, files)
         except ApiError as exc:
             call.status = exc.code
-            return _error(exc.code, exc.description)
+            call.scripted = exc.scripted
+            return _error(exc.code, exc.description, parameters=exc.parameters)
         call.result = result
         return web.json_response({"ok": True, "result": result})
 
@@ -299,6 +313,29 @@ class FakeTelegram:
         """The user never pressed Start: the bot may not message them privately."""
         self.closed_private.add(user_id)
 
+    def upgrade(self, old: int, new: int, *, announce: bool = False) -> list[int]:
+        """The group ``old`` became supergroup ``new``: messages to ``old`` are refused with
+        ``migrate_to_chat_id``; ``announce`` pushes the two service messages Telegram sends."""
+        self.upgraded[old] = new
+        self.chats[new] = {"id": new, "type": "supergroup", "title": "Creators"}
+        if not announce:
+            return []
+        old_chat = self.chats.get(old) or {"id": old, "type": "group", "title": "Creators"}
+        return [self._service(old_chat, migrate_to_chat_id=new),
+                self._service(self.chats[new], migrate_from_chat_id=old)]
+
+    def _service(self, chat: dict[str, Any], **fields: Any) -> int:
+        msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+               "from": user(1009, "Admin"), **fields}
+        return self.push("message", msg)
+
+    def close_topic(self, chat_id: int, thread_id: int | None = None) -> None:
+        """Close a forum topic (None: General): posts there are refused."""
+        self.closed_topics.add((chat_id, thread_id))
+
+    def reopen_topic(self, chat_id: int, thread_id: int | None = None) -> None:
+        self.closed_topics.discard((chat_id, thread_id))
+
     def push(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         self._updates.append({"update_id": update_id, kind: payload})
@@ -307,11 +344,15 @@ class FakeTelegram:
 
     def message(self, text: str | None, *, chat: dict[str, Any], sender: dict[str, Any] | None,
                 sender_chat: dict[str, Any] | None = None, document: dict[str, Any] | None = None,
-                kind: str = "message") -> int:
-        """Push a message (``text`` is the caption when a document is given)."""
+                kind: str = "message", thread_id: int | None = None) -> int:
+        """Push a message (``text`` is the caption when a document is given; ``thread_id``:
+        sent in that forum topic)."""
         self.chats[chat["id"]] = chat
         msg: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
                                "chat": chat}
+        if thread_id is not None:
+            msg["message_thread_id"] = thread_id
+            msg["is_topic_message"] = True
         if sender is not None:
             msg["from"] = sender
         if sender_chat is not None:
@@ -403,9 +444,20 @@ class FakeTelegram:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), remaining)
 
-    def _new_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
+    def _new_message(self, chat_id: int, thread_id: Any = None, **content: Any
+                     ) -> dict[str, Any]:
         if chat_id in self.closed_private:
             raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        if chat_id in self.upgraded:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": self.upgraded[chat_id]}, scripted=True)
+        thread = None if thread_id in (None, "") else int(thread_id)
+        if (self.chats.get(chat_id) or {}).get("is_forum"):
+            if (chat_id, thread) in self.closed_topics:
+                raise ApiError(400, "Bad Request: TOPIC_CLOSED", scripted=True)
+            if thread is not None:
+                content["message_thread_id"] = thread
+                content["is_topic_message"] = True
         chat = self.chats.get(chat_id) or {"id": chat_id, "type": "private" if chat_id > 0
                                            else "supergroup", "first_name": "?", "title": "?"}
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
@@ -432,7 +484,8 @@ class FakeTelegram:
         content: dict[str, Any] = {"text": text}
         if params.get("reply_markup"):
             content["reply_markup"] = params["reply_markup"]
-        return self._new_message(int(params["chat_id"]), **content)
+        return self._new_message(int(params["chat_id"]), params.get("message_thread_id"),
+                                 **content)
 
     def _upload(self, field_name: str, params: dict[str, Any],
                 files: dict[str, tuple[str, bytes]]) -> tuple[str, bytes]:
@@ -449,13 +502,15 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
         photo = [{"file_id": f"photo{len(data)}", "file_unique_id": "p1", "width": 1,
                   "height": 1, "file_size": len(data)}]
-        return self._new_message(int(params["chat_id"]), photo=photo)
+        return self._new_message(int(params["chat_id"]), params.get("message_thread_id"),
+                                 photo=photo)
 
     async def _m_sendDocument(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
         name, data = self._upload("document", params, files)
         document = {"file_id": f"sent-{name}", "file_unique_id": "d1", "file_name": name,
                     "file_size": len(data)}
-        return self._new_message(int(params["chat_id"]), document=document)
+        return self._new_message(int(params["chat_id"]), params.get("message_thread_id"),
+                                 document=document)
 
     async def _m_editMessageText(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
         key = (int(params["chat_id"]), int(params["message_id"]))
@@ -535,8 +590,11 @@ async def _read(request: web.Request) -> tuple[dict[str, Any], dict[str, tuple[s
     return params, files
 
 
-def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:
+def _error(code: int, description: str, retry_after: int | None = None, *,
+           parameters: dict[str, Any] | None = None) -> web.Response:
     body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if parameters:
+        body["parameters"] = parameters
     return web.json_response(body, status=code)

@@ -1,0 +1,316 @@
+"""Telegram edge cases production bots hit, replayed through the real PTB Application against
+the fake Bot API: a group upgraded to a supergroup, forum topics and a closed General, presses
+that can no longer be answered, buttons without an owner, one user's flood, a stop during a long
+429, the generated webhook secret in PTB's DEBUG log, and notes longer than one message."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.adapters.telegram_adapter import TelegramAdapter
+from bot.adapters.telegram_format import BUTTON_EXPIRED, NOT_YOURS
+from bot.app import App, running, weekly_poster
+from bot.config import Settings
+from bot.logs import RedactSecrets
+from tests.adapters.test_telegram import (
+    BOB,
+    GROUP,
+    MAYA,
+    Chat,
+    _free_port,
+    fake,
+    sends,
+    shown,
+    telegram_settings,
+    tg,
+    tg_app,
+)
+from tests.auxil.clock import FakeClock
+from tests.auxil.fake_telegram import BOT_USERNAME, FakeTelegram, channel, group, user
+
+__all__ = ["fake", "tg", "tg_app"]  # fixtures
+
+OLD_GROUP = group(-4500, "Creators", kind="group")
+SUPERGROUP_ID = -1004500
+FORUM = group(-100777, "Creator forum", forum=True)
+TOPIC = 7
+TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+async def subscribe(tg: Chat, fake: FakeTelegram, chat: dict[str, Any], **how: Any) -> None:
+    fake.set_member(chat["id"], MAYA["id"], "administrator")
+    calls = await tg.say("/subscribe day=monday time=09:00 timezone=UTC", chat=chat, **how)
+    assert "Weekly tips are on" in shown(calls), shown(calls)
+
+
+async def due(app: App, clock: FakeClock, chat_id: int) -> None:
+    """Move the clock just past the chat's next run."""
+    [sub] = await app.store.subscriptions_for_chat("telegram", str(chat_id))
+    assert sub.next_run_at is not None
+    clock.current = sub.next_run_at + timedelta(minutes=1)
+
+
+# -- a group upgraded to a supergroup -----------------------------------------------------------
+
+
+async def test_the_upgrade_service_messages_move_the_weekly_tip(
+        tg: Chat, fake: FakeTelegram, tg_app: App, clock: FakeClock) -> None:
+    await subscribe(tg, fake, OLD_GROUP)
+    for update_id in fake.upgrade(OLD_GROUP["id"], SUPERGROUP_ID, announce=True):
+        await tg.settle(update_id)
+    assert await tg_app.store.subscriptions_for_chat("telegram", str(OLD_GROUP["id"])) == []
+    [moved] = await tg_app.store.subscriptions_for_chat("telegram", str(SUPERGROUP_ID))
+    assert moved.active and moved.kind == "community"
+    await due(tg_app, clock, SUPERGROUP_ID)
+    report = await weekly_poster(tg_app, {"telegram": tg.adapter.deliverer}).run_due()
+    assert report.sent == 1 and report.deactivated == 0
+    [post] = fake.sent(SUPERGROUP_ID)
+    assert "Tip of the week" in post.shown
+    assert [c for c in fake.named("sendMessage") if c.chat_id == OLD_GROUP["id"]
+            and not c.ok] == []  # nothing was tried in the old group
+
+
+async def test_a_post_refused_with_migrate_to_chat_id_goes_to_the_supergroup(
+        tg: Chat, fake: FakeTelegram, tg_app: App, clock: FakeClock) -> None:
+    await subscribe(tg, fake, OLD_GROUP)
+    fake.upgrade(OLD_GROUP["id"], SUPERGROUP_ID)  # the service messages were missed
+    await due(tg_app, clock, OLD_GROUP["id"])
+    poster = weekly_poster(tg_app, {"telegram": tg.adapter.deliverer})
+    report = await poster.run_due()
+    assert (report.sent, report.moved, report.deactivated, report.failed) == (1, 1, 0, 0)
+    refused = [c for c in fake.named("sendMessage") if c.chat_id == OLD_GROUP["id"]
+               and c.status == 400]
+    assert len(refused) == 1
+    [post] = fake.sent(SUPERGROUP_ID)
+    assert "Tip of the week" in post.shown  # this week's post, in the new chat
+    [moved] = await tg_app.store.subscriptions_for_chat("telegram", str(SUPERGROUP_ID))
+    assert moved.active and moved.paused_reason is None
+    listed = await tg.say("/subscriptions", chat=fake.chats[SUPERGROUP_ID])
+    assert "next: Monday" in shown(listed)
+    clock.advance(days=7)
+    assert (await poster.run_due()).sent == 1
+    assert len(fake.sent(SUPERGROUP_ID)) == 3  # two posts and the /subscriptions answer
+    assert len([c for c in fake.named("sendMessage")
+                if c.chat_id == OLD_GROUP["id"] and not c.ok]) == 1
+
+
+# -- forum topics ---------------------------------------------------------------------------
+
+
+async def test_a_subscription_made_in_a_topic_posts_in_that_topic(
+        tg: Chat, fake: FakeTelegram, tg_app: App, clock: FakeClock) -> None:
+    fake.close_topic(FORUM["id"])  # General is closed; the topic is open
+    await subscribe(tg, fake, FORUM, thread_id=TOPIC)
+    [answer] = fake.sent(FORUM["id"])
+    assert int(answer.params["message_thread_id"]) == TOPIC
+    await due(tg_app, clock, FORUM["id"])
+    report = await weekly_poster(tg_app, {"telegram": tg.adapter.deliverer}).run_due()
+    assert report.sent == 1 and report.paused == 0
+    post = fake.sent(FORUM["id"])[-1]
+    assert "Tip of the week" in post.shown and int(post.params["message_thread_id"]) == TOPIC
+    listed = await tg.say("/subscriptions", chat=FORUM, thread_id=TOPIC)
+    assert "in this topic" in shown(listed) and "next: Monday" in shown(listed)
+
+
+async def test_a_closed_general_pauses_with_the_reason_tells_the_admin_once_and_resumes(
+        tg: Chat, fake: FakeTelegram, tg_app: App, clock: FakeClock) -> None:
+    await subscribe(tg, fake, FORUM)  # in General
+    fake.close_topic(FORUM["id"])
+    poster = weekly_poster(tg_app, {"telegram": tg.adapter.deliverer})
+    await due(tg_app, clock, FORUM["id"])
+    first = await poster.run_due()
+    assert (first.sent, first.paused, first.deactivated) == (0, 1, 0)
+    listed = shown(await tg.say("/subscriptions", chat=FORUM, thread_id=TOPIC))
+    assert "paused: the topic is closed" in listed and "next:" not in listed
+    told = [c for c in fake.sent(MAYA["id"]) if "paused" in c.shown]
+    assert len(told) == 1 and "the topic is closed" in told[0].shown
+
+    clock.advance(days=7)
+    again = await poster.run_due()
+    assert again.paused == 1  # still refused, still on: tried every week
+    assert len([c for c in fake.sent(MAYA["id"]) if "paused" in c.shown]) == 1  # told once
+
+    fake.reopen_topic(FORUM["id"])
+    clock.advance(days=7)
+    assert (await poster.run_due()).sent == 1
+    [sub] = await tg_app.store.subscriptions_for_chat("telegram", str(FORUM["id"]))
+    assert sub.active and sub.paused_reason is None
+    assert "next: Monday" in shown(await tg.say("/subscriptions", chat=FORUM, thread_id=TOPIC))
+
+
+async def test_the_anonymous_admin_of_a_refusing_chat_is_not_messaged(
+        tg: Chat, fake: FakeTelegram, tg_app: App, clock: FakeClock) -> None:
+    await tg.say("/subscribe day=monday time=09:00 timezone=UTC", chat=FORUM, sender=None,
+                 sender_chat=FORUM)
+    fake.close_topic(FORUM["id"])
+    await due(tg_app, clock, FORUM["id"])
+    before = len(fake.calls)
+    assert (await weekly_poster(tg_app, {"telegram": tg.adapter.deliverer}).run_due()
+            ).paused == 1
+    assert [c.chat_id for c in fake.calls[before:] if c.method == "sendMessage"] == [FORUM["id"]]
+
+
+# -- presses that can no longer be answered -------------------------------------------------------
+
+
+async def test_a_press_too_old_to_answer_still_runs_forget(tg: Chat, fake: FakeTelegram,
+                                                          tg_app: App) -> None:
+    await tg.say("/log followers=2k views=10k")
+    (ask,) = sends(await tg.say("/forget"))
+    fake.fail("answerCallbackQuery", code=400, description=TOO_OLD)
+    done = await tg.press(ask, "Delete everything")
+    assert [c.status for c in done if c.method == "answerCallbackQuery"] == [400]
+    assert "deleted everything" in shown(done)
+    assert await tg_app.store.find_user("telegram", str(MAYA["id"])) is None
+
+
+async def test_an_expired_button_that_cannot_be_answered_says_so_in_the_chat(
+        tg: Chat, fake: FakeTelegram) -> None:
+    (ask,) = sends(await tg.say("/forget"))
+    ask.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] = "#999"
+    fake.fail("answerCallbackQuery", code=400, description=TOO_OLD)
+    expired = await tg.press(ask, "Delete everything")
+    assert shown(expired) == BUTTON_EXPIRED  # told to run it again, in the chat
+
+
+# -- buttons without an owner -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["anonymous admin", "channel"])
+async def test_buttons_without_an_owner_never_run_a_personal_command(
+        tg: Chat, fake: FakeTelegram, tg_app: App, where: str) -> None:
+    room = GROUP if where == "anonymous admin" else channel()
+    kind = "message" if where == "anonymous admin" else "channel_post"
+    await tg.say("/log followers=900 views=3k", sender=BOB)  # Bob's own, private numbers
+    calls = await tg.say("/estimate followers=50k views=1.2M public", chat=room, sender=None,
+                         sender_chat=room, kind=kind)
+    (posted,) = sends(calls)
+    assert "What-if estimate" in posted.shown
+    assert posted.buttons == []  # nobody could press "How was this computed?" safely
+    # A button like that on an older message: refused, and the public message stays as it is.
+    posted.params["reply_markup"] = {"inline_keyboard": [[{
+        "text": "How was this computed?",
+        "callback_data": "e:/estimate followers=50k views=1.2M public explain"}]]}
+    pressed = await tg.press(posted, "How was this computed?", sender=BOB)
+    (answer,) = [c for c in pressed if c.method == "answerCallbackQuery"]
+    assert answer.params["text"] == NOT_YOURS
+    assert sends(pressed) == []
+
+
+# -- one user's flood ---------------------------------------------------------------------------
+
+
+async def test_a_flood_gets_one_notice_and_never_spends_the_shared_budget(
+        settings: Settings, clock: FakeClock, fake: FakeTelegram,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.core.pace as pace_module
+
+    monkeypatch.setattr(pace_module, "REPLY_WINDOW", 600.0)
+    limited = telegram_settings(settings, fake, rate_limit_burst=10, rate_limit_per_minute=30)
+    async with running(limited, clock=clock) as app:
+        adapter = TelegramAdapter(app, poll_timeout=1)
+        chat = Chat(adapter, fake)
+        await adapter.start()
+        try:
+            flood = [fake.message("/help", chat={"id": MAYA["id"], "type": "private",
+                                                 "first_name": "Maya"}, sender=MAYA)
+                     for _ in range(1000)]
+            other = fake.message("/help", chat={"id": BOB["id"], "type": "private",
+                                                "first_name": "Bob"}, sender=BOB)
+            async with asyncio.timeout(60):
+                for update_id in [*flood, other]:
+                    await chat.settle(update_id)
+        finally:
+            await adapter.stop()
+        to_maya = fake.sent(MAYA["id"])
+        assert len(to_maya) == 11  # a burst of 10 answers, then one slow-down notice
+        assert sum("faster than I can answer" in c.shown for c in to_maya) == 1
+        [to_bob] = fake.sent(BOB["id"])
+        assert "Commands" in to_bob.shown
+        assert app.paces["telegram"].owed == 12  # only what was sent counts in the budget
+
+
+# -- a stop during a long flood wait ---------------------------------------------------------------
+
+
+async def test_a_stop_ends_a_429_pause_at_once_and_unsent_posts_stay_due(
+        tg: Chat, fake: FakeTelegram, tg_app: App, clock: FakeClock) -> None:
+    chats = [-1_000_900 - n for n in range(3)]
+    for chat_id in chats:
+        await tg_app.store.save_subscription(
+            platform="telegram", chat_id=str(chat_id), chat_kind="group", kind="community",
+            user_id=None, created_by=None, weekday=0, local_time="10:00",
+            timezone="Europe/Berlin", topics=(), next_run_at=clock.now())
+    clock.advance(minutes=1)
+    fake.fail("sendMessage", 1, retry_after=25)
+    poster = weekly_poster(tg_app, {"telegram": tg.adapter.deliverer})
+    stop = asyncio.Event()
+    serving = asyncio.create_task(poster.serve(stop, poll_seconds=3600))
+    async with asyncio.timeout(5):
+        await fake.wait_until(lambda: any(c.status == 429 for c in fake.named("sendMessage")))
+    await asyncio.sleep(0.2)  # the lane is paused now
+    started = asyncio.get_running_loop().time()
+    stop.set()
+    async with asyncio.timeout(3):
+        await serving
+    assert asyncio.get_running_loop().time() - started < 2
+    sent_before = {c.chat_id for c in fake.sent() if c.chat_id in chats}
+    assert len(sent_before) < len(chats)
+    for chat_id in chats:
+        [sub] = await tg_app.store.subscriptions_for_chat("telegram", str(chat_id))
+        if chat_id not in sent_before:  # still due, nothing recorded as failed
+            assert sub.next_run_at is not None and sub.next_run_at <= clock.now()
+    report = await weekly_poster(tg_app, {"telegram": tg.adapter.deliverer}).run_due()
+    assert report.sent == len(chats) - len(sent_before) and report.failed == 0
+    assert sorted(c.chat_id for c in fake.sent() if c.chat_id in chats) == sorted(chats)
+
+
+# -- the generated webhook secret ------------------------------------------------------------------
+
+
+async def test_a_generated_webhook_secret_is_redacted_from_ptb_debug_lines(
+        settings: Settings, clock: FakeClock, fake: FakeTelegram,
+        caplog: pytest.LogCaptureFixture) -> None:
+    port = _free_port()
+    configured = telegram_settings(
+        settings, fake, telegram_webhook_url="https://bot.example.invalid/tg/hook",
+        telegram_webhook_listen="127.0.0.1", telegram_webhook_port=port)
+    caplog.handler.addFilter(RedactSecrets(configured.secrets()))  # as setup_logging does
+    async with running(configured, clock=clock) as app:
+        adapter = TelegramAdapter(app)
+        with caplog.at_level(logging.DEBUG):
+            await adapter.start()
+            try:
+                secret = fake.webhook["secret_token"]
+                assert len(secret) >= 32
+                async with aiohttp.ClientSession() as session, session.post(
+                        f"http://127.0.0.1:{port}/tg/hook", json={"update_id": 1},
+                        headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as accepted:
+                    assert accepted.status == 200  # the generated secret is the one in use
+            finally:
+                await adapter.stop()
+    assert any("setWebhook" in r.getMessage() for r in caplog.records)
+    assert secret not in caplog.text
+    assert all(secret not in r.getMessage() for r in caplog.records)
+
+
+# -- the adapter's own notes ---------------------------------------------------------------------
+
+
+async def test_the_adapters_own_notes_are_split_like_replies(tg: Chat, fake: FakeTelegram) -> None:
+    long_name = user(1077, "Maya" + "a" * 4200)
+    calls = await tg.say(f"/stats@{BOT_USERNAME}", chat=GROUP, sender=long_name)
+    notes = sends(calls)
+    assert len(notes) == 2 and all(c.ok for c in calls if c.method == "sendMessage")
+    assert "works with your own numbers" in shown(notes)
+    assert notes[0].buttons == [] and notes[-1].buttons[0]["text"] == "Open a private chat"
+    assert notes[0].params["reply_parameters"]["message_id"]
+    assert "reply_parameters" not in notes[1].params
+
