@@ -15,7 +15,12 @@ One path for every interaction::
   ``Visibility.PRIVATE`` is ephemeral in servers. The first message is the interaction response
   when the dispatcher answers within ``defer_after`` seconds and it carries no file; otherwise
   the interaction is deferred and every message is a followup.
-- Gateway, reconnects, resumes and 429s are discord.py's job.
+- Failures: a deferral Discord refuses (10062 Unknown interaction: the 3-second window was
+  missed) loses only the reply, never the command. A press on a button no running view knows
+  (after a restart, or already pressed) is answered with an ephemeral "expired" note.
+- Gateway, reconnects, resumes and 429s are discord.py's job; a 429 on a weekly post (any
+  shape: JSON, global, an edge's HTML, no ``retry_after``, longer than ``MAX_RATELIMIT_WAIT``)
+  comes back to the poster as "not delivered, slow down".
 """
 
 from __future__ import annotations
@@ -63,6 +68,12 @@ from bot.runtime import App
 log = logging.getLogger(__name__)
 
 HASH_FILE = "discord_commands.sha256"
+#: Longest 429 wait discord.py sits out inside a request (its minimum); a longer one is raised,
+#: so a weekly post's long 429 comes back to the poster, which pauses the lane and can stop.
+MAX_RATELIMIT_WAIT = 30.0
+BUTTON_EXPIRED = "This button has expired. Run the command again."
+#: Discord error codes: a permission the bot lacks in a channel (fixable by an admin).
+MISSING_ACCESS, MISSING_PERMISSIONS = 50001, 50013
 
 
 class _Client(discord.Client):
@@ -72,8 +83,16 @@ class _Client(discord.Client):
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS,
-                         guild_ready_timeout=guild_ready_timeout)
+                         guild_ready_timeout=guild_ready_timeout,
+                         max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.adapter = adapter
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # discord.py hands a press to its view right before this event, synchronously: now,
+        # and only now, "no running view has this button" is exact.
+        if event_name == "interaction" and args:
+            self.adapter.check_press(args[0])
+        super().dispatch(event_name, *args, **kwargs)
 
     async def setup_hook(self) -> None:  # once per start, after login, before the gateway
         await self.adapter.prepare()
@@ -111,6 +130,7 @@ class DiscordAdapter:
         self.synced = False  # whether this start sent the commands to Discord
         self._task: asyncio.Task[None] | None = None
         self._views: weakref.WeakSet[ActionView] = weakref.WeakSet()
+        self._answering: set[asyncio.Task[None]] = set()
         self._saved_urls: tuple[str, yarl.URL] | None = None
 
     def _build_client(self) -> None:
@@ -256,6 +276,30 @@ class DiscordAdapter:
             return
         await self._answer(interaction, self.request(interaction, *parsed), private=True)
 
+    def check_press(self, interaction: discord.Interaction[Any]) -> None:
+        """A button press no running view handles (the bot restarted, the view timed out or was
+        already used) is answered as expired, or Discord shows "This interaction failed"."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = data.get("custom_id")
+        for view in list(self._views):
+            if not view.is_finished() and any(
+                    getattr(item, "custom_id", None) == custom_id for item in view.children):
+                return  # the view answers it
+        log.info("discord: interaction %s pressed a button no running view knows (%s); "
+                 "answered as expired", interaction.id, custom_id)
+        task = asyncio.create_task(self._expired(interaction))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _expired(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await interaction.response.send_message(BUTTON_EXPIRED, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            log.warning("discord: could not answer expired press %s: %s", interaction.id, exc)
+
     def request(self, interaction: discord.Interaction[Any], command: str, raw: str) -> Request:
         private = _is_private(interaction)
         return Request(
@@ -270,6 +314,7 @@ class DiscordAdapter:
             locale=interaction.locale.value,
             received_at=self.app.clock.now(),
             event_id=str(interaction.id),
+            cannot_post=None if private else _cannot_post(interaction),
         )
 
     async def _answer(self, interaction: discord.Interaction[Any], request: Request, *,
@@ -280,15 +325,34 @@ class DiscordAdapter:
             done, _ = await asyncio.wait({handling}, timeout=self.defer_after)
             if not done and not interaction.response.is_done():
                 deferred = private and not _is_private(interaction)
-                await interaction.response.defer(ephemeral=deferred, thinking=True)
+                if not await self._defer(interaction, request, deferred):
+                    # Only the reply is lost: the command itself still completes.
+                    await handling
+                    return
             replies = await handling
-        finally:
+        except asyncio.CancelledError:
             handling.cancel()  # only if we were cancelled ourselves
+            raise
+        if not replies:  # dropped (a flood past its notice); Discord still needs an answer
+            replies = [error_reply("slow_down")]
         messages = self.messages(interaction, request, replies)
         if any(m.files for m in messages) and not interaction.response.is_done():
             deferred = messages[0].ephemeral  # uploads may be slow: acknowledge first
-            await interaction.response.defer(ephemeral=deferred, thinking=True)
+            if not await self._defer(interaction, request, deferred):
+                return
         await self._send(interaction, messages, deferred)
+
+    async def _defer(self, interaction: discord.Interaction[Any], request: Request,
+                     ephemeral: bool) -> bool:
+        """Acknowledge with "thinking…"; False if Discord refused (10062 Unknown interaction:
+        the 3-second window was missed), in which case no reply can be sent at all."""
+        try:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            log.warning("discord: interaction %s (/%s) could not be deferred (%s); the command "
+                        "runs, its reply is lost", interaction.id, request.command, exc)
+            return False
+        return True
 
     def messages(self, interaction: discord.Interaction[Any], request: Request,
                  replies: list[Reply]) -> list[Outgoing]:
@@ -360,25 +424,81 @@ class DiscordAdapter:
     async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
         """Post ``reply`` in a channel once; the nonce (from ``key``) lets Discord drop a
         duplicate of the same message."""
-        channel = self.client.get_partial_messageable(int(destination.chat_id))
+        channel: discord.abc.Messageable = self.client.get_partial_messageable(
+            int(destination.chat_id))
         messages = to_messages(self.app.renderer, reply, title="Creator Advisor",
                                footer="Creator Advisor · weekly tip · /subscriptions",
                                ephemeral=False)
         try:
+            if destination.chat_kind == "user":  # a person, by user id: their DM channel
+                channel = await self.client.create_dm(discord.Object(id=int(destination.chat_id)))
             for index, message in enumerate(messages):
                 nonce = hashlib.sha256(f"{key}:{index}".encode()).hexdigest()[:25]
                 await channel.send(content=message.content, embeds=message.embeds,
                                    files=message.files, allowed_mentions=NO_MENTIONS,
                                    nonce=nonce)
-        except (discord.NotFound, discord.Forbidden) as exc:  # Unknown Channel, Missing Access
+        except discord.Forbidden as exc:
+            if exc.code in (MISSING_ACCESS, MISSING_PERMISSIONS):  # an admin can fix it
+                return DeliveryResult(DeliveryStatus.PAUSED, _refusal(exc))
             return DeliveryResult(DeliveryStatus.GONE, f"{exc.status} {exc.code}: {exc.text}")
-        except discord.RateLimited as exc:
+        except discord.NotFound as exc:  # Unknown Channel
+            return DeliveryResult(DeliveryStatus.GONE, f"{exc.status} {exc.code}: {exc.text}")
+        except discord.RateLimited as exc:  # longer than discord.py waits itself
             return DeliveryResult(DeliveryStatus.RETRY_AFTER, "rate limited", exc.retry_after)
-        except (discord.DiscordServerError, aiohttp.ClientConnectorError) as exc:  # not sent
+        except KeyError as exc:
+            if exc.args != ("retry_after",):
+                raise
+            # A 429 whose body names no wait (discord.py reads data['retry_after']).
+            return DeliveryResult(DeliveryStatus.RETRY_AFTER, "429 without retry_after")
+        except discord.HTTPException as exc:
+            if exc.status == 429:  # an edge's 429 (HTML, no Via), or 429s to the last retry
+                return DeliveryResult(DeliveryStatus.RETRY_AFTER, f"429: {exc.text[:200]}",
+                                      _retry_after_header(exc))
+            if isinstance(exc, discord.DiscordServerError):  # not sent
+                return DeliveryResult(DeliveryStatus.TRANSIENT, f"{type(exc).__name__}: {exc}")
+            return DeliveryResult(DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc}")
+        except aiohttp.ClientConnectorError as exc:  # not sent
             return DeliveryResult(DeliveryStatus.TRANSIENT, f"{type(exc).__name__}: {exc}")
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             return DeliveryResult(DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc}")
         return DeliveryResult(DeliveryStatus.SENT)
+
+
+def _refusal(exc: discord.Forbidden) -> str:
+    """A permission refusal as an admin reads it in /subscriptions."""
+    what = "access to that channel" if exc.code == MISSING_ACCESS else \
+        "a permission there (View Channel, Send Messages, Embed Links)"
+    return f"I'm missing {what} ({exc.code} {exc.text})"
+
+
+def _retry_after_header(exc: discord.HTTPException) -> float:
+    """The seconds a 429's ``Retry-After`` header asks for; 0 when it names none."""
+    try:
+        return max(0.0, float(exc.response.headers.get("Retry-After", 0)))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _cannot_post(interaction: discord.Interaction[Any]) -> str | None:
+    """Why the bot could not post in the interaction's server channel, or None if it can:
+    an app installed on a user's account in a server it was not added to, or a permission the
+    channel denies it (``app_permissions``, overwrites included)."""
+    if interaction.guild_id is None:
+        return None
+    if not interaction.is_guild_integration():
+        return ("I'm installed on your account, not in this server, so I can't post in its "
+                "channels; a server admin can add me to the server")
+    permissions = interaction.app_permissions
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    needed = (("View Channel", permissions.view_channel),
+              ("Send Messages in Threads" if in_thread else "Send Messages",
+               permissions.send_messages_in_threads if in_thread else permissions.send_messages),
+              ("Embed Links", permissions.embed_links))
+    missing = [name for name, granted in needed if not granted]
+    if not missing:
+        return None
+    plural = "s" if len(missing) > 1 else ""
+    return f"I'm missing the {' and '.join(missing)} permission{plural} in this channel"
 
 
 def _is_private(interaction: discord.Interaction[Any]) -> bool:

@@ -454,4 +454,9 @@ async def test_deliver_posts_once_with_a_nonce_and_classifies_failures(
     fake.channel_errors[430000000000000008] = (403, 50001, "Missing Access")
     denied = await bot.deliver(Destination("discord", "430000000000000008", "group"),
                                Reply("forget_cancelled"), "9:2026-W45")
-    assert denied.status is DeliveryStatus.GONE
+    # A permission an admin can give back: paused (retried weekly), not switched off.
+    assert denied.status is DeliveryStatus.PAUSED and "50001" in denied.detail
+    fake.channel_errors[430000000000000007] = (403, 50013, "Missing Permissions")
+    lacking = await bot.deliver(Destination("discord", "430000000000000007", "group"),
+                                Reply("forget_cancelled"), "10:2026-W45")
+    assert lacking.status is DeliveryStatus.PAUSED and "50013" in lacking.detail

@@ -60,9 +60,8 @@ async def test_weekly_tip_arrives_at_ten_berlin_time(bot: DiscordAdapter, fake: 
     assert (await poster.run_due()).sent == 0  # never twice in a week
 
 
-async def test_missing_access_deactivates_the_subscription(bot: DiscordAdapter,
-                                                           fake: FakeDiscord, app: App,
-                                                           clock: FakeClock) -> None:
+async def test_missing_access_pauses_the_subscription_until_a_post_goes_through(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App, clock: FakeClock) -> None:
     from tests.auxil.fake_discord import CHANNEL_ID
 
     await fake.answers(await fake.interact(fake.slash("subscribe", {}, admin=True)))
@@ -70,10 +69,16 @@ async def test_missing_access_deactivates_the_subscription(bot: DiscordAdapter,
     [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
     assert sub.next_run_at is not None
     clock.current = sub.next_run_at + timedelta(minutes=1)
-    report = await weekly_poster(app, {"discord": bot.deliverer}).run_due()
-    assert report.deactivated == 1
+    poster = weekly_poster(app, {"discord": bot.deliverer})
+    report = await poster.run_due()
+    assert report.paused == 1 and report.deactivated == 0
     [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
-    assert not sub.active and "Missing Access" in (sub.deactivated_reason or "")
+    assert sub.active and "Missing Access" in (sub.paused_reason or "")
+    del fake.channel_errors[CHANNEL_ID]  # an admin gave the permission back
+    clock.current += timedelta(days=7)
+    assert (await poster.run_due()).sent == 1
+    [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
+    assert sub.active and sub.paused_reason is None
 
 
 async def test_progress_chart_arrives_as_an_embed_image(bot: DiscordAdapter, fake: FakeDiscord,
