@@ -17,7 +17,7 @@ import discord
 
 from bot.core.types import Action, Reply
 from bot.render.environment import Renderer
-from bot.render.formats import Format, split
+from bot.render.formats import Format, split_markdown
 
 EMBED_LIMIT = 4096  # embed description
 CONTENT_LIMIT = 2000  # plain message content
@@ -73,9 +73,9 @@ def to_messages(renderer: Renderer, reply: Reply, *, title: str, footer: str, ep
     messages: list[Outgoing]
     if reply.is_error:
         messages = [Outgoing(content=part, ephemeral=ephemeral)
-                    for part in split(text, CONTENT_LIMIT) if part]
+                    for part in split_markdown(text, CONTENT_LIMIT) if part]
     else:
-        parts = [part for part in split(text, EMBED_LIMIT) if part] or [""]
+        parts = [part for part in split_markdown(text, EMBED_LIMIT) if part] or [""]
         messages = [Outgoing(embeds=[discord.Embed(description=part or None, colour=COLOUR)],
                              ephemeral=ephemeral) for part in parts]
         messages[0].embeds[0].title = plain_title(reply.title or title)

@@ -24,6 +24,7 @@ from bot.render.formats import (
     cut_lines,
     message_size,
     split,
+    split_markdown,
 )
 
 
@@ -115,7 +116,10 @@ class Renderer:
 
     def render_parts(self, reply: Reply, fmt: Format) -> list[str]:
         """Rendered and split to the platform's message limit."""
-        return split(self.render(reply, fmt), FORMATS[fmt].limit)
+        text = self.render(reply, fmt)
+        if fmt is Format.DISCORD_MD:
+            return split_markdown(text, FORMATS[fmt].limit)
+        return split(text, FORMATS[fmt].limit)
 
     def names(self) -> list[str]:
         return sorted(

@@ -89,10 +89,12 @@ def cut_lines(text: str, budget: int) -> tuple[str, int]:
     return "\n".join(lines[:kept]), len(lines) - kept
 
 
-def split(text: str, limit: int) -> list[str]:
+def split(text: str, limit: int, cut: Callable[[str, int], list[str]] | None = None
+          ) -> list[str]:
     """Split on blank lines, then on lines, never inside a line unless a line alone is too long.
 
-    Templates keep every tag inside one line, so a split between lines never cuts a tag.
+    Templates keep every tag inside one line, so a split between lines never cuts a tag. A line
+    alone over ``limit`` is cut by ``cut`` (default: every ``limit`` characters).
     """
     if len(text) <= limit:
         return [text]
@@ -116,6 +118,9 @@ def split(text: str, limit: int) -> list[str]:
                 continue
             if current:
                 parts.append(current)
+            if cut is not None and len(line) > limit:
+                *whole, line = cut(line, limit)
+                parts += whole
             while len(line) > limit:
                 parts.append(line[:limit])
                 line = line[limit:]
@@ -125,5 +130,44 @@ def split(text: str, limit: int) -> list[str]:
     return parts
 
 
+#: Discord markdown, atom by atom: an escape (``\*``), a marker the templates write (``**``
+#: bold, ``*`` italic, `` ` `` code), or one character.
+_MD_ATOM = re.compile(r"\\.|\*\*|\*|`|.", re.DOTALL)
+
+
+def _toggled(stack: tuple[str, ...], atom: str) -> tuple[str, ...]:
+    """The markers open after ``atom``; inside a code span only a backtick counts."""
+    if atom not in ("**", "*", "`") or ("`" in stack and atom != "`"):
+        return stack
+    if stack and stack[-1] == atom:
+        return stack[:-1]
+    return (*stack, atom)
+
+
+def cut_markdown(line: str, limit: int) -> list[str]:
+    """Cut one over-long line of Discord markdown into pieces of at most ``limit`` characters,
+    never between an escape's backslash and its character, and never leaving markup open: a
+    marker open at a cut is closed at the end of the piece and reopened at the next one."""
+    pieces: list[str] = []
+    current = ""
+    stack: tuple[str, ...] = ()
+    for atom in _MD_ATOM.findall(line):
+        after = _toggled(stack, atom)
+        closing = sum(len(m) for m in after)
+        if current and len(current) + len(atom) + closing > limit:
+            pieces.append(current + "".join(reversed(stack)))
+            current = "".join(stack)
+        current += atom
+        stack = after
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def split_markdown(text: str, limit: int) -> list[str]:
+    """:func:`split` for Discord markdown: an over-long line is cut by :func:`cut_markdown`."""
+    return split(text, limit, cut_markdown)
+
+
 __all__ = ["FORMATS", "MAX_MESSAGES", "Format", "FormatSpec", "Markup", "cut_lines",
-           "message_size", "split"]
+           "cut_markdown", "message_size", "split", "split_markdown"]

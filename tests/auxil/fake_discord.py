@@ -4,7 +4,11 @@ websocket gateway (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeat ACK, RESU
 Tests dispatch ``INTERACTION_CREATE`` payloads built by :meth:`FakeDiscord.slash`,
 :meth:`FakeDiscord.press` and :meth:`FakeDiscord.autocomplete`, then read back what the bot
 sent (:class:`Sent`: interaction callbacks, followups, edits, channel messages). Every REST call
-is recorded; :meth:`FakeDiscord.rate_limit` answers chosen routes with 429s first.
+is recorded; :meth:`FakeDiscord.rate_limit` answers chosen routes with 429s first, in the shapes
+Discord and its edge send (JSON, global, an HTML page without ``Via``, no ``retry_after``);
+:meth:`FakeDiscord.refuse_callback` answers an interaction's callback with an error (10062);
+:meth:`FakeDiscord.press_unknown` presses a button no running view knows (after a restart);
+``slash(app_permissions=…, user_install=True)`` builds interactions where the bot may not post.
 """
 
 from __future__ import annotations
@@ -45,6 +49,33 @@ def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None
     """JSON with the bare content type discord.py checks for (no charset parameter)."""
     return web.Response(body=json.dumps(data).encode(), status=status,
                         headers={"Content-Type": "application/json", **(headers or {})})
+
+
+#: 429s as Discord and its edge send them: a bucket's (JSON, ``Via`` header), the global limit,
+#: Cloudflare's (an HTML page, no ``Via``: an IP ban for too many invalid requests), and a JSON
+#: body that names no ``retry_after``.
+RATE_LIMIT_SHAPES = ("bucket", "global", "cloudflare", "no_retry_after")
+
+
+def _too_many(retry_after: float, shape: str) -> web.Response:
+    if shape == "cloudflare":
+        return web.Response(status=429, content_type="text/html",
+                            text="<html><body>error code: 1015</body></html>",
+                            headers={"Retry-After": str(int(retry_after))})
+    headers = {"Via": "1.1 google", "Retry-After": str(retry_after),
+               "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+               "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+               "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+               "X-RateLimit-Bucket": "fake-bucket", "X-RateLimit-Scope": "user"}
+    body: dict[str, Any] = {"message": "You are being rate limited.",
+                            "retry_after": retry_after, "global": shape == "global"}
+    if shape == "global":
+        headers = {"Via": "1.1 google", "Retry-After": str(retry_after),
+                   "X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}
+    if shape == "no_retry_after":
+        del body["retry_after"]
+        headers.pop("Retry-After")
+    return _json(body, status=429, headers=headers)
 
 
 def user(user_id: int = 500000000000000001, name: str = "maya", *,
@@ -131,7 +162,9 @@ class FakeDiscord:
         self._server_errors: dict[tuple[str, str], int] = {}
         self.interactions: dict[str, dict[str, Any]] = {}  # by token
         self.originals: dict[str, int] = {}  # token -> id of the interaction's first message
-        self._limits: dict[tuple[str, str], list[float]] = {}
+        self._limits: dict[tuple[str, str], list[tuple[float, str]]] = {}
+        self._refusals: dict[tuple[str, int], tuple[int, int, str]] = {}
+        self.dms: dict[int, int] = {}  # user id -> DM channel id
         self._ids = itertools.count(600000000000000001)
         self._seq = 0
         self._ws: web.WebSocketResponse | None = None
@@ -159,6 +192,7 @@ class FakeDiscord:
         r.add_patch(API + FOLLOWUP + "/messages/{message_id}", self._edit)
         r.add_delete(API + FOLLOWUP + "/messages/{message_id}", self._delete)
         r.add_post(API + CHANNEL_MESSAGES, self._channel_message)
+        r.add_post(API + "/users/@me/channels", self._open_dm)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -310,12 +344,14 @@ class FakeDiscord:
     # -- interaction payloads -------------------------------------------------------------
 
     def _base(self, kind: int, who: dict[str, Any], guild: bool, admin: bool,
-              locale: str, nick: str | None) -> dict[str, Any]:
+              locale: str, nick: str | None, app_permissions: int | None = None,
+              user_install: bool = False) -> dict[str, Any]:
         iid = next(self._ids)
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(APP_ID), "type": kind, "version": 1,
             "token": f"token-{iid}", "locale": locale, "entitlements": [],
-            "app_permissions": str(MEMBER_PERMISSIONS | (1 << 14) | (1 << 15)),
+            "app_permissions": str(MEMBER_PERMISSIONS | (1 << 14) | (1 << 15)
+                                   if app_permissions is None else app_permissions),
             "attachment_size_limit": 10 * 1024 * 1024,
         }
         if guild:
@@ -324,7 +360,8 @@ class FakeDiscord:
                 guild_id=str(GUILD_ID), channel_id=str(CHANNEL_ID), channel=self.channel(),
                 guild={"id": str(GUILD_ID), "locale": "en-US", "features": []},
                 guild_locale="en-US", context=0,
-                authorizing_integration_owners={"0": str(GUILD_ID)},
+                authorizing_integration_owners={"1": who["id"]} if user_install
+                else {"0": str(GUILD_ID)},
                 member={"user": who, "roles": [], "joined_at": TIMESTAMP, "deaf": False,
                         "mute": False, "flags": 0, "nick": nick, "permissions": str(perms),
                         "avatar": None, "premium_since": None, "pending": False},
@@ -354,10 +391,14 @@ class FakeDiscord:
     def slash(self, name: str, options: dict[str, str | bool] | None = None, *,
               who: dict[str, Any] | None = None, guild: bool = True, admin: bool = False,
               locale: str = "en-US", nick: str | None = None,
-              file: tuple[str, bytes] | None = None) -> dict[str, Any]:
+              file: tuple[str, bytes] | None = None, app_permissions: int | None = None,
+              user_install: bool = False) -> dict[str, Any]:
         """An application-command interaction: ``/name option:value …`` (and a file option,
-        served by this fake at its attachment URL)."""
-        payload = self._base(2, who or user(), guild, admin, locale, nick)
+        served by this fake at its attachment URL). ``app_permissions``: what the bot may do in
+        the channel; ``user_install``: the app is installed on the user's account, not in the
+        server."""
+        payload = self._base(2, who or user(), guild, admin, locale, nick, app_permissions,
+                             user_install)
         opts = [{"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
                 for k, v in (options or {}).items()]
         resolved = None
@@ -398,6 +439,24 @@ class FakeDiscord:
         payload["message"] = self.messages[sent.message_id]
         return payload
 
+    def press_unknown(self, custom_id: str = "a1b2c3d4e5f60718293a4b5c6d7e8f90", *,
+                      who: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A press on a button of an older message that no running view knows (the bot
+        restarted since it was sent)."""
+        message = self._message({"embeds": [{"description": "Delete everything?"}],
+                                 "components": [{"type": 1, "components": [
+                                     {"type": 2, "style": 4, "label": "Delete everything",
+                                      "custom_id": custom_id}]}]}, CHANNEL_ID)
+        payload = self._base(3, who or user(), True, False, "en-US", None)
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["message"] = message
+        return payload
+
+    def refuse_callback(self, token: str, *, kind: int = 5, status: int = 404,
+                        code: int = 10062, message: str = "Unknown interaction") -> None:
+        """Answer the interaction's callback of ``kind`` (5: a deferral) with an error."""
+        self._refusals[(token, kind)] = (status, code, message)
+
     # -- REST -----------------------------------------------------------------------------
 
     @web.middleware
@@ -433,17 +492,10 @@ class FakeDiscord:
             return _json({"message": "500: Internal Server Error", "code": 0}, status=500)
         pending = self._limits.get((request.method, route))
         if pending:
-            retry_after = pending.pop(0)
+            retry_after, shape = pending.pop(0)
             call.status = 429
             self._notify()
-            return _json(
-                {"message": "You are being rate limited.", "retry_after": retry_after,
-                 "global": False}, status=429,
-                headers={"Via": "1.1 google", "Retry-After": str(retry_after),
-                         "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
-                         "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
-                         "X-RateLimit-Reset-After": f"{retry_after:.3f}",
-                         "X-RateLimit-Bucket": "fake-bucket", "X-RateLimit-Scope": "user"})
+            return _too_many(retry_after, shape)
         response: web.StreamResponse = await handler(request)
         call.status = response.status
         self._notify()
@@ -455,10 +507,11 @@ class FakeDiscord:
         self._server_errors[key] = self._server_errors.get(key, 0) + times
 
     def rate_limit(self, method: str, route: str, *, times: int = 1,
-                   retry_after: float = 0.1) -> None:
+                   retry_after: float = 0.1, shape: str = "bucket") -> None:
         """Answer the next ``times`` calls to ``route`` with a 429 asking to retry after
-        ``retry_after`` seconds."""
-        self._limits[(method, route)] = [retry_after] * times
+        ``retry_after`` seconds, shaped as one of :data:`RATE_LIMIT_SHAPES`."""
+        assert shape in RATE_LIMIT_SHAPES, shape
+        self._limits.setdefault((method, route), []).extend([(retry_after, shape)] * times)
 
     def calls_to(self, method: str, route: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.route == route]
@@ -517,6 +570,11 @@ class FakeDiscord:
         call: Call = request[CALL]
         token, iid = call.params["token"], call.params["interaction_id"]
         kind = int(call.body["type"])
+        refused = self._refusals.pop((token, kind), None)
+        if refused is not None:
+            status, code, message = refused
+            call.status = status
+            return _json({"message": message, "code": code}, status=status)
         data = dict(call.body.get("data") or {})
         names = {4: "response", 5: "defer", 6: "deferred_update", 7: "update",
                  8: "autocomplete"}
@@ -573,6 +631,13 @@ class FakeDiscord:
         self.messages.pop(target, None)
         self.sent.append(Sent("delete", token, {}, [], target))
         return web.Response(status=204)
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        call: Call = request[CALL]
+        recipient = int(call.body["recipient_id"])
+        channel_id = self.dms.setdefault(recipient, next(self._ids))
+        return _json({"id": str(channel_id), "type": 1, "last_message_id": None, "flags": 0,
+                      "recipients": [user(recipient)]})
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         call: Call = request[CALL]

@@ -1,0 +1,249 @@
+"""Discord edge cases production bots hit, replayed through the real discord.py client against
+the fake Discord: a deferral refused with 10062, presses on buttons from before a restart,
+/subscribe where the bot cannot post, a subscription paused for permissions, 429s of every
+shape on weekly posts, and long messages split without breaking an escape or markup."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from pydantic import SecretStr
+
+from bot.adapters.discord_adapter import BUTTON_EXPIRED, DiscordAdapter
+from bot.app import App
+from bot.config import Settings
+from bot.core.types import Reply
+from bot.scheduler.compose import WeeklyComposer
+from bot.scheduler.runner import DEFAULT_RETRY_AFTER, WeeklyPoster
+from tests.auxil.clock import FakeClock
+from tests.auxil.fake_discord import (
+    CHANNEL_ID,
+    CHANNEL_MESSAGES,
+    MEMBER_PERMISSIONS,
+    FakeDiscord,
+    Sent,
+)
+
+MAYA_ID = "500000000000000001"  # the fake's default user
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+def settings(settings: Settings, fake: FakeDiscord) -> Settings:
+    return settings.model_copy(update={"discord_token": SecretStr("fake-token"),
+                                       "discord_api_url": fake.api_url})
+
+
+@pytest.fixture
+async def bot(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
+    adapter = DiscordAdapter(app, defer_after=1.0, guild_ready_timeout=0.05)
+    await adapter.start()
+    yield adapter
+    await adapter.stop()
+
+
+class Sleeps:
+    """The poster's sleep: records each wait instead of waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def poster(app: App, bot: DiscordAdapter, sleep: Sleeps) -> WeeklyPoster:
+    composer = WeeklyComposer(app.store, app.services.catalogue, app.services.rates)
+    return WeeklyPoster(app.store, app.clock, {"discord": bot.deliverer}, composer,
+                        paces=app.paces, sleep=sleep)
+
+
+async def subscribed(fake: FakeDiscord, app: App, clock: FakeClock) -> None:
+    [answer] = await fake.answers(await fake.interact(fake.slash(
+        "subscribe", {"day": "monday", "time": "10:00", "timezone": "UTC"}, admin=True)))
+    assert "Weekly tips are on" in answer.text
+    [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
+    assert sub.next_run_at is not None
+    clock.current = sub.next_run_at + timedelta(minutes=1)
+
+
+def channel_posts(fake: FakeDiscord, channel_id: int = CHANNEL_ID) -> list[Sent]:
+    return [s for s in fake.sent if s.kind == "channel" and s.message_id is not None
+            and int(fake.messages[s.message_id]["channel_id"]) == channel_id]
+
+
+# -- 10062 on the deferral ----------------------------------------------------------------------
+
+
+async def test_a_refused_deferral_loses_only_the_reply(bot: DiscordAdapter, fake: FakeDiscord,
+                                                       app: App) -> None:
+    bot.defer_after = 0.0  # the 3-second window is missed under load
+    payload = fake.slash("log", {"followers": "12k", "views": "40k"})
+    fake.refuse_callback(payload["token"])  # 404, 10062 Unknown interaction
+    token = await fake.interact(payload)
+
+    async def saved() -> bool:
+        user = await app.store.find_user("discord", MAYA_ID)
+        return user is not None and await app.store.latest_snapshot(user.id) is not None
+
+    async with asyncio.timeout(5):
+        while not await saved():
+            await asyncio.sleep(0.02)
+    user = await app.store.find_user("discord", MAYA_ID)
+    assert user is not None
+    latest = await app.store.latest_snapshot(user.id)
+    assert latest is not None and latest.followers == 12_000 and latest.views == 40_000
+    await asyncio.sleep(0.1)
+    assert [s for s in fake.for_token(token) if s.is_message] == []  # nothing to answer to
+    bot.defer_after = 1.0
+    [stats] = await fake.answers(await fake.interact(fake.slash("stats")))
+    assert "12k" in stats.text  # and the bot keeps serving
+
+
+# -- buttons after a restart ---------------------------------------------------------------------
+
+
+async def test_a_press_no_running_view_knows_is_answered_as_expired(
+        bot: DiscordAdapter, fake: FakeDiscord, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.adapters.discord_adapter")
+    payload = fake.press_unknown()
+    [answer] = await fake.answers(await fake.interact(payload))
+    assert answer.ephemeral and answer.content == BUTTON_EXPIRED
+    assert any(payload["id"] in r.getMessage() and "expired" in r.getMessage()
+               for r in caplog.records)
+    # A live view's press is still the view's to answer, once.
+    [prompt] = await fake.answers(await fake.interact(fake.slash("forget")))
+    token = await fake.interact(fake.press(prompt, "Cancel"))
+    [kept] = await fake.answers(token)
+    assert "Nothing was deleted" in kept.text
+    assert [s.kind for s in fake.for_token(token)] == ["update", "followup"]
+    # The same button pressed again (its view is done): expired, not silence.
+    [again] = await fake.answers(await fake.interact(fake.press(prompt, "Cancel")))
+    assert again.content == BUTTON_EXPIRED
+
+
+# -- /subscribe where the bot cannot post ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("how", "says"), [
+    ({"app_permissions": MEMBER_PERMISSIONS & ~SEND_MESSAGES | EMBED_LINKS},
+     "missing the Send Messages permission"),
+    ({"app_permissions": MEMBER_PERMISSIONS & ~SEND_MESSAGES},
+     "missing the Send Messages and Embed Links permissions"),
+    ({"user_install": True}, "installed on your account, not in this server"),
+])
+async def test_subscribe_where_the_bot_cannot_post_says_why(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App, how: dict[str, object],
+        says: str) -> None:
+    [answer] = await fake.answers(await fake.interact(fake.slash(
+        "subscribe", {"day": "monday"}, admin=True, **how)))  # type: ignore[arg-type]
+    assert says in answer.text and "Weekly tips are on" not in answer.text
+    assert answer.ephemeral
+    assert await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID)) == []
+
+
+async def test_a_subscription_paused_for_permissions_tells_the_admin_once_and_resumes(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App, clock: FakeClock) -> None:
+    await subscribed(fake, app, clock)
+    fake.channel_errors[CHANNEL_ID] = (403, 50013, "Missing Permissions")
+    weekly = poster(app, bot, Sleeps())
+    report = await weekly.run_due()
+    assert (report.paused, report.deactivated, report.sent) == (1, 0, 0)
+    [listed] = await fake.answers(await fake.interact(fake.slash("subscriptions")))
+    assert "paused: I'm missing a permission there" in listed.text.replace("\\", "")
+    dm = fake.dms[int(MAYA_ID)]
+    [told] = channel_posts(fake, dm)
+    assert "paused" in told.text and "50013" in told.text
+
+    clock.advance(days=7)
+    assert (await weekly.run_due()).paused == 1  # retried weekly, still refused
+    assert len(channel_posts(fake, dm)) == 1  # told once
+
+    del fake.channel_errors[CHANNEL_ID]  # the admin fixed the permission
+    clock.advance(days=7)
+    assert (await weekly.run_due()).sent == 1
+    [sub] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
+    assert sub.active and sub.paused_reason is None
+    [listed] = await fake.answers(await fake.interact(fake.slash("subscriptions")))
+    assert "next: Monday" in listed.text
+
+
+# -- every 429 shape ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("shape", "retry_after", "lane_pause"), [
+    ("bucket", 0.1, None),  # discord.py waits it out inside the request
+    ("global", 0.1, None),
+    ("bucket", 45.0, 45.0),  # longer than discord.py waits: the poster pauses the lane
+    ("cloudflare", 7.0, 7.0),  # an HTML 429 without Via: its Retry-After header
+    ("no_retry_after", 0.0, DEFAULT_RETRY_AFTER),  # no wait named: the safe default
+])
+async def test_every_429_shape_means_not_delivered_slow_down(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App, clock: FakeClock, shape: str,
+        retry_after: float, lane_pause: float | None) -> None:
+    await subscribed(fake, app, clock)
+    fake.rate_limit("POST", CHANNEL_MESSAGES, retry_after=retry_after, shape=shape)
+    sleeps = Sleeps()
+    report = await poster(app, bot, sleeps).run_due()
+    assert (report.sent, report.failed, report.rate_limited) == (1, 0, 0)
+    assert len(channel_posts(fake)) == 1
+    if lane_pause is None:
+        assert sleeps.waits == []
+    else:
+        [wait] = sleeps.waits
+        assert lane_pause - 1 < wait <= lane_pause
+
+
+async def test_429s_to_the_last_attempt_leave_the_post_due_and_nothing_failed(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App, clock: FakeClock) -> None:
+    await subscribed(fake, app, clock)
+    [before] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
+    fake.rate_limit("POST", CHANNEL_MESSAGES, retry_after=5, shape="cloudflare", times=10)
+    sleeps = Sleeps()
+    weekly = poster(app, bot, sleeps)
+    report = await weekly.run_due()
+    assert (report.sent, report.failed, report.rate_limited) == (0, 0, 1)
+    assert len(sleeps.waits) == 3  # one pause before each retry
+    [after] = await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID))
+    assert after.next_run_at == before.next_run_at and after.paused_reason is None  # still due
+    assert await app.store.stale_deliveries(clock.now() + timedelta(days=1)) == []
+    fake.rate_limit("POST", CHANNEL_MESSAGES, times=0)
+    fake._limits.clear()
+    assert (await weekly.run_due()).sent == 1  # the same week's post, once
+
+
+# -- splitting ----------------------------------------------------------------------------------
+
+
+def _unescaped(text: str) -> str:
+    return re.sub(r"\\.", "", text, flags=re.DOTALL)
+
+
+async def test_a_long_post_is_split_without_breaking_escapes_or_markup(
+        bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    from bot.core.ports import DeliveryStatus, Destination
+
+    tip = Reply("weekly_tip", {"category": "trends", "title": "a*" * 3000, "advice": "Go."})
+    result = await bot.deliver(Destination("discord", str(CHANNEL_ID), "group"), tip, "k1")
+    assert result.status is DeliveryStatus.SENT
+    parts = [e["description"] for s in channel_posts(fake) for e in s.embeds]
+    assert len(parts) >= 2
+    for part in parts:
+        assert len(part) <= 4096
+        assert re.search(r"(?<!\\)(\\\\)*\\$", part) is None  # no escape cut in half
+        assert _unescaped(part).count("**") % 2 == 0  # every bold closed where it opened
+    joined = "".join(parts).replace("**", "")
+    assert "a\\*" * 3000 in joined  # nothing lost at the cuts
