@@ -413,3 +413,87 @@ async def test_a_database_at_the_previous_schema_gets_the_payouts_tables(tmp_pat
         assert (await s.get_settings(user.id)).does == frozenset()
     finally:
         await s.close()
+
+
+# -- destinations (migration 0004) ------------------------------------------------------------
+
+
+def _older_schema(db_path: Path, upto: int) -> None:
+    """A database as an older release left it: migrations up to ``upto`` only."""
+    from importlib import resources
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db = raw(db_path)
+    folder = resources.files("bot.store").joinpath("migrations")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".sql") and int(entry.name[:4]) <= upto:
+            db.executescript(entry.read_text(encoding="utf-8"))
+    db.execute(f"PRAGMA user_version = {upto}")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("version", [1, 3])
+async def test_upgrading_keeps_snapshots_and_subscriptions(db_path: Path, version: int) -> None:
+    _older_schema(db_path, version)
+    db = raw(db_path)
+    db.execute("INSERT INTO users (id, platform, platform_user_id, display_name, created_at)"
+               " VALUES (1, 'telegram', '42', 'Ana', '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO snapshots (user_id, taken_at, followers, given) VALUES"
+               " (1, '2026-01-02T00:00:00+00:00', 1200, 'followers')")
+    db.execute("INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, weekday,"
+               " local_time, timezone, next_run_at, created_at) VALUES ('telegram', '-5',"
+               " 'group', 'community', 0, '10:00', 'UTC', '2026-01-05T10:00:00+00:00',"
+               " '2026-01-01T00:00:00+00:00')")
+    db.commit()
+    db.close()
+    store = await open_store(f"sqlite:///{db_path}")
+    try:
+        latest = await store.latest_snapshot(1)
+        assert latest is not None and latest.followers == 1200
+        [sub] = await store.subscriptions_for_chat("telegram", "-5")
+        assert sub.active and sub.thread_id is None and sub.paused_reason is None
+    finally:
+        await store.close()
+
+
+async def _community(store: Store, chat: str, thread: str | None = None) -> int:
+    sub = await store.save_subscription(
+        platform="telegram", chat_id=chat, chat_kind="group", kind="community", user_id=None,
+        created_by=None, weekday=0, local_time="10:00", timezone="UTC", topics=(),
+        next_run_at=T0, thread_id=thread)
+    return sub.id
+
+
+async def test_a_chat_move_rekeys_its_subscription_and_outbox(store: Store) -> None:
+    sub_id = await _community(store, "-5", thread="7")
+    claim = await store.claim_delivery(sub_id, "2026-W02", "r1", T0)
+    assert claim is not None
+    assert await store.move_chat("telegram", "-5", "-1005", "group") == 1
+    assert await store.subscriptions_for_chat("telegram", "-5") == []
+    [moved] = await store.subscriptions_for_chat("telegram", "-1005")
+    assert moved.id == sub_id and moved.thread_id is None  # a supergroup has no old topics
+    assert await store.claim_delivery(sub_id, "2026-W02", "r1", T0) is None  # week kept
+    # The new chat already has its own subscription: that one wins, the old one goes.
+    await _community(store, "-6")
+    kept = await _community(store, "-1006")
+    assert await store.move_chat("telegram", "-6", "-1006", "group") == 0
+    assert [s.id for s in await store.subscriptions_for_chat("telegram", "-1006")] == [kept]
+    assert await store.subscriptions_for_chat("telegram", "-6") == []
+
+
+async def test_pause_once_resume_once_and_release_a_claim(store: Store) -> None:
+    sub_id = await _community(store, "-7")
+    assert await store.set_paused(sub_id, "the topic is closed", T0) is True
+    assert await store.set_paused(sub_id, "still closed", T0 + timedelta(days=7)) is False
+    [sub] = await store.subscriptions_for_chat("telegram", "-7")
+    assert sub.active and sub.paused_reason == "still closed" and sub.paused_at == T0
+    assert await store.set_paused(sub_id, None, T0) is True
+    assert await store.set_paused(sub_id, None, T0) is False
+    claim = await store.claim_delivery(sub_id, "2026-W02", None, T0)
+    assert claim is not None
+    await store.release_delivery(claim)
+    assert await store.claim_delivery(sub_id, "2026-W02", None, T0) is not None  # still due
+    await _community(store, "-7")  # a new /subscribe starts unpaused
+    [fresh] = await store.subscriptions_for_chat("telegram", "-7")
+    assert fresh.paused_reason is None
