@@ -99,9 +99,10 @@ async def test_a_refused_deferral_loses_only_the_reply(bot: DiscordAdapter, fake
         user = await app.store.find_user("discord", MAYA_ID)
         return user is not None and await app.store.latest_snapshot(user.id) is not None
 
-    async with asyncio.timeout(5):
-        while not await saved():
-            await asyncio.sleep(0.02)
+    for _ in range(250):  # up to 5 s
+        if await saved():
+            break
+        await asyncio.sleep(0.02)
     user = await app.store.find_user("discord", MAYA_ID)
     assert user is not None
     latest = await app.store.latest_snapshot(user.id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -314,3 +313,21 @@ async def test_the_adapters_own_notes_are_split_like_replies(tg: Chat, fake: Fak
     assert notes[0].params["reply_parameters"]["message_id"]
     assert "reply_parameters" not in notes[1].params
 
+
+
+async def test_a_long_post_is_split_without_breaking_entities_or_tags(
+        tg: Chat, fake: FakeTelegram) -> None:
+    """Telegram's half of "never cut inside an escape or markup": a weekly post whose bold
+    title alone is longer than a message, full of escaped characters (the fake refuses any
+    part with a broken entity or an unclosed tag)."""
+    from bot.core.ports import DeliveryStatus, Destination
+    from bot.core.types import Reply
+
+    tip = Reply("weekly_tip", {"category": "trends", "title": "a&<" * 2000, "advice": "Go."})
+    result = await tg.adapter.deliver(Destination("telegram", str(GROUP["id"]), "group"), tip,
+                                      "k1")
+    assert result.status is DeliveryStatus.SENT
+    parts = fake.sent(GROUP["id"])
+    assert len(parts) >= 2 and all(c.ok for c in parts)
+    assert all(c.text.count("<b>") == c.text.count("</b>") for c in parts)
+    assert "".join(c.shown for c in parts).count("a&<") == 2000
