@@ -336,6 +336,11 @@ class WeeklyPoster:
                 log.info("chat %s %s is now %s: %d subscription(s) moved", sub.platform,
                          destination.chat_id, result.moved_to, moved)
                 report.moved += 1
+                there = await self.store.subscriptions_for_chat(sub.platform, result.moved_to)
+                if all(s.id != sub.id for s in there):
+                    # The new chat had a subscription of its own, which won: it posts there.
+                    return DeliveryResult(DeliveryStatus.GONE,
+                                          f"replaced by the subscription of {result.moved_to}")
                 destination = replace(destination, chat_id=result.moved_to, thread_id=None)
                 continue
             if result.status is DeliveryStatus.TRANSIENT and attempt + 1 < self.max_attempts:
