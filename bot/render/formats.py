@@ -147,21 +147,35 @@ def _toggled(stack: tuple[str, ...], atom: str) -> tuple[str, ...]:
 def cut_markdown(line: str, limit: int) -> list[str]:
     """Cut one over-long line of Discord markdown into pieces of at most ``limit`` characters,
     never between an escape's backslash and its character, and never leaving markup open: a
-    marker open at a cut is closed at the end of the piece and reopened at the next one."""
+    marker open at a cut is closed at the end of the piece and reopened at the next one (a
+    marker that would open nothing before a cut moves to the next piece)."""
     pieces: list[str] = []
-    current = ""
+    start: tuple[str, ...] = ()  # markers open where the current piece starts
+    body: list[str] = []  # the piece's atoms
+    states: list[tuple[str, ...]] = []  # markers open after each atom of the body
     stack: tuple[str, ...] = ()
+    size = 0
     for atom in _MD_ATOM.findall(line):
         after = _toggled(stack, atom)
-        closing = sum(len(m) for m in after)
-        if current and len(current) + len(atom) + closing > limit:
-            pieces.append(current + "".join(reversed(stack)))
-            current = "".join(stack)
-        current += atom
+        if body and size + len(atom) + _width(after) > limit:
+            while body and len(states[-1]) > len(states[-2] if len(states) > 1 else start):
+                body.pop()  # an opener right before the cut: it opens the next piece instead
+                states.pop()
+            if body:
+                pieces.append("".join(start) + "".join(body)
+                              + "".join(reversed(states[-1])))
+            start, body, states, size = stack, [], [], _width(stack)
+        body.append(atom)
+        states.append(after)
+        size += len(atom)
         stack = after
-    if current:
-        pieces.append(current)
+    if body:
+        pieces.append("".join(start) + "".join(body))
     return pieces
+
+
+def _width(markers: tuple[str, ...]) -> int:
+    return sum(len(m) for m in markers)
 
 
 def split_markdown(text: str, limit: int) -> list[str]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,14 @@ from hypothesis import strategies as st
 from bot.config import PROJECT_ROOT
 from bot.core.types import Reply
 from bot.render.environment import Renderer
-from bot.render.formats import Format, escape_discord_md, escape_telegram_html, split
+from bot.render.formats import (
+    Format,
+    cut_markdown,
+    escape_discord_md,
+    escape_telegram_html,
+    split,
+    split_markdown,
+)
 
 
 @pytest.fixture
@@ -89,3 +97,38 @@ def test_no_template_line_ends_in_an_inline_block_tag() -> None:
             stripped = line.strip()
             if re.search(r"%}$", stripped) and not stripped.startswith("{%"):
                 raise AssertionError(f"{path}:{number}: text before a line-ending block tag")
+
+
+_md_pieces = st.lists(st.one_of(
+    st.text(alphabet="ab *_`\\<@|~", min_size=1, max_size=40).map(escape_discord_md),
+    st.text(alphabet="xy z", min_size=1, max_size=30).map(lambda t: f"**{t}**"),
+    st.text(alphabet="xy z", min_size=1, max_size=30).map(lambda t: f"*{t}*"),
+    st.text(alphabet="xy z*_", min_size=1, max_size=30).map(lambda t: f"`{t}`"),
+), min_size=1, max_size=60)
+
+
+def _open_markers(text: str) -> list[str]:
+    """The Discord markdown markers ``text`` leaves open (escapes skipped, code is literal)."""
+    stack: list[str] = []
+    for atom in re.findall(r"\\.|\*\*|\*|`|.", text, flags=re.DOTALL):
+        if atom not in ("**", "*", "`") or ("`" in stack and atom != "`"):
+            continue
+        if stack and stack[-1] == atom:
+            stack.pop()
+        else:
+            stack.append(atom)
+    return stack
+
+
+@given(_md_pieces, st.integers(min_value=20, max_value=300))
+def test_cut_markdown_never_breaks_an_escape_or_leaves_markup_open(
+        pieces: list[str], limit: int) -> None:
+    line = " ".join(pieces)  # as templates write them: markup never glued to other markup
+    cut = cut_markdown(line, limit)
+    assert all(len(p) <= limit for p in cut)
+    for part in cut:
+        assert _open_markers(part) == []  # every marker closed in its own message
+        assert re.search(r"(?<!\\)(\\\\)*\\$", part) is None  # no escape cut in half
+    # Only markers were added at the cuts: the text itself is all there, in order.
+    assert re.sub(r"[*`]", "", "".join(cut)) == re.sub(r"[*`]", "", line)
+    assert split_markdown(line, limit) == cut
