@@ -248,3 +248,27 @@ async def test_a_long_post_is_split_without_breaking_escapes_or_markup(
         assert _unescaped(part).count("**") % 2 == 0  # every bold closed where it opened
     joined = "".join(parts).replace("**", "")
     assert "a\\*" * 3000 in joined  # nothing lost at the cuts
+
+
+# -- one person's flood ---------------------------------------------------------------------------
+
+
+async def test_a_flood_runs_nothing_past_its_burst_and_every_press_is_answered(
+        app: App, fake: FakeDiscord) -> None:
+    from bot.core.dispatcher import Dispatcher, RateLimit
+
+    app.dispatcher = Dispatcher(app.registry, app.store, app.clock, app.services,
+                                RateLimit(burst=3, per_minute=1))
+    adapter = DiscordAdapter(app, defer_after=1.0, guild_ready_timeout=0.05)
+    await adapter.start()
+    try:
+        tokens = [await fake.interact(fake.slash("log", {"followers": f"{1000 + n}"}))
+                  for n in range(8)]
+        answers = [(await fake.answers(token))[0] for token in tokens]
+    finally:
+        await adapter.stop()
+    slow = [a for a in answers if "faster than I can answer" in a.text]
+    assert len(slow) == 5 and all(a.ephemeral for a in slow)  # answered, privately
+    user = await app.store.find_user("discord", MAYA_ID)
+    assert user is not None
+    assert len(await app.store.history(user.id)) == 3  # only the burst ran

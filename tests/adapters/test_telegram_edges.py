@@ -331,3 +331,17 @@ async def test_a_long_post_is_split_without_breaking_entities_or_tags(
     assert len(parts) >= 2 and all(c.ok for c in parts)
     assert all(c.text.count("<b>") == c.text.count("</b>") for c in parts)
     assert "".join(c.shown for c in parts).count("a&<") == 2000
+
+
+async def test_an_upgrade_into_a_chat_with_its_own_tip_posts_there_once(
+        tg: Chat, fake: FakeTelegram, tg_app: App, clock: FakeClock) -> None:
+    await subscribe(tg, fake, OLD_GROUP)
+    fake.upgrade(OLD_GROUP["id"], SUPERGROUP_ID)
+    await subscribe(tg, fake, fake.chats[SUPERGROUP_ID])  # an admin subscribed there too
+    await due(tg_app, clock, OLD_GROUP["id"])
+    report = await weekly_poster(tg_app, {"telegram": tg.adapter.deliverer}).run_due()
+    assert report.sent == 1
+    posts = [c for c in fake.sent(SUPERGROUP_ID) if "Tip of the week" in c.shown]
+    assert len(posts) == 1  # the week's tip once, not once per subscription
+    [kept] = await tg_app.store.subscriptions_for_chat("telegram", str(SUPERGROUP_ID))
+    assert kept.active
