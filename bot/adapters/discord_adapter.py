@@ -464,6 +464,10 @@ class DiscordAdapter:
         return DeliveryResult(DeliveryStatus.SENT)
 
 
+_THREADS = frozenset({discord.ChannelType.public_thread, discord.ChannelType.private_thread,
+                      discord.ChannelType.news_thread})
+
+
 def _refusal(exc: discord.Forbidden) -> str:
     """A permission refusal as an admin reads it in /subscriptions."""
     what = "access to that channel" if exc.code == MISSING_ACCESS else \
@@ -485,11 +489,11 @@ def _cannot_post(interaction: discord.Interaction[Any]) -> str | None:
     channel denies it (``app_permissions``, overwrites included)."""
     if interaction.guild_id is None:
         return None
-    if not interaction.is_guild_integration():
+    if interaction.is_user_integration() and not interaction.is_guild_integration():
         return ("I'm installed on your account, not in this server, so I can't post in its "
                 "channels; a server admin can add me to the server")
     permissions = interaction.app_permissions
-    in_thread = isinstance(interaction.channel, discord.Thread)
+    in_thread = getattr(interaction.channel, "type", None) in _THREADS
     needed = (("View Channel", permissions.view_channel),
               ("Send Messages in Threads" if in_thread else "Send Messages",
                permissions.send_messages_in_threads if in_thread else permissions.send_messages),

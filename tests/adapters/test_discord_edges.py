@@ -25,6 +25,7 @@ from tests.auxil.fake_discord import (
     CHANNEL_ID,
     CHANNEL_MESSAGES,
     MEMBER_PERMISSIONS,
+    TIMESTAMP,
     FakeDiscord,
     Sent,
 )
@@ -154,6 +155,22 @@ async def test_subscribe_where_the_bot_cannot_post_says_why(
     assert says in answer.text and "Weekly tips are on" not in answer.text
     assert answer.ephemeral
     assert await app.store.subscriptions_for_chat("discord", str(CHANNEL_ID)) == []
+
+
+async def test_subscribe_in_a_thread_needs_send_messages_in_threads(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App) -> None:
+    payload = fake.slash("subscribe", {"day": "monday"}, admin=True,
+                         app_permissions=MEMBER_PERMISSIONS | EMBED_LINKS)  # no 1 << 38
+    thread_id = str(CHANNEL_ID + 99)
+    payload["channel_id"] = thread_id
+    payload["channel"] = {**payload["channel"], "id": thread_id, "type": 11,
+                          "parent_id": str(CHANNEL_ID), "owner_id": MAYA_ID,
+                          "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                              "archive_timestamp": TIMESTAMP, "locked": False},
+                          "message_count": 0, "member_count": 1}
+    [answer] = await fake.answers(await fake.interact(payload))
+    assert "missing the Send Messages in Threads permission" in answer.text
+    assert await app.store.subscriptions_for_chat("discord", thread_id) == []
 
 
 async def test_a_subscription_paused_for_permissions_tells_the_admin_once_and_resumes(
