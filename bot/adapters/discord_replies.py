@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.core.types import Action, Reply
 from bot.render.environment import Renderer
 from bot.render.formats import Format, split_markdown
+
+log = logging.getLogger(__name__)
 
 EMBED_LIMIT = 4096  # embed description
 CONTENT_LIMIT = 2000  # plain message content
@@ -141,7 +145,12 @@ class ActionView(discord.ui.View):
     async def press(self, interaction: discord.Interaction[Any], action: Action) -> None:
         self.disable()
         self.stop()
-        await interaction.response.edit_message(view=self)  # acknowledges the press at once
+        try:
+            await interaction.response.edit_message(view=self)  # acknowledges the press at once
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            # Acknowledging is best-effort (10062 when the window was missed): the press's
+            # command still runs; only its answer may be lost.
+            log.warning("discord: could not acknowledge press %s: %s", interaction.id, exc)
         await self._on_press(interaction, action)
 
     async def on_timeout(self) -> None:

@@ -289,3 +289,18 @@ async def test_a_flood_runs_nothing_past_its_burst_and_every_press_is_answered(
     user = await app.store.find_user("discord", MAYA_ID)
     assert user is not None
     assert len(await app.store.history(user.id)) == 3  # only the burst ran
+
+
+async def test_a_press_whose_acknowledgement_is_refused_still_runs_its_command(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App) -> None:
+    [_] = await fake.answers(await fake.interact(fake.slash("log", {"followers": "2k"})))
+    [prompt] = await fake.answers(await fake.interact(fake.slash("forget")))
+    payload = fake.press(prompt, "Delete everything")
+    fake.refuse_callback(payload["token"], kind=7)  # the button update: 10062
+    fake.refuse_callback(payload["token"], kind=4)  # and so is any answer
+    await fake.interact(payload)
+    for _ in range(250):  # up to 5 s
+        if await app.store.find_user("discord", MAYA_ID) is None:
+            break
+        await asyncio.sleep(0.02)
+    assert await app.store.find_user("discord", MAYA_ID) is None  # /forget confirm ran
