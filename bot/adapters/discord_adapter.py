@@ -74,6 +74,7 @@ MAX_RATELIMIT_WAIT = 30.0
 BUTTON_EXPIRED = "This button has expired. Run the command again."
 #: Discord error codes: a permission the bot lacks in a channel (fixable by an admin).
 MISSING_ACCESS, MISSING_PERMISSIONS = 50001, 50013
+UNKNOWN_INTERACTION = 10062
 
 
 class _Client(discord.Client):
@@ -340,7 +341,14 @@ class DiscordAdapter:
             deferred = messages[0].ephemeral  # uploads may be slow: acknowledge first
             if not await self._defer(interaction, request, deferred):
                 return
-        await self._send(interaction, messages, deferred)
+        try:
+            await self._send(interaction, messages, deferred)
+        except discord.NotFound as exc:
+            if exc.code != UNKNOWN_INTERACTION:
+                raise
+            # Answered too late (the token expired): the command ran, the reply is lost.
+            log.warning("discord: interaction %s (/%s) expired before its reply: %s",
+                        interaction.id, request.command, exc)
 
     async def _defer(self, interaction: discord.Interaction[Any], request: Request,
                      ephemeral: bool) -> bool:

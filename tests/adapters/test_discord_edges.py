@@ -304,3 +304,19 @@ async def test_a_press_whose_acknowledgement_is_refused_still_runs_its_command(
             break
         await asyncio.sleep(0.02)
     assert await app.store.find_user("discord", MAYA_ID) is None  # /forget confirm ran
+
+
+async def test_a_reply_refused_as_unknown_interaction_keeps_the_log_and_one_quiet_line(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.adapters.discord_adapter")
+    payload = fake.slash("log", {"followers": "3k"})
+    fake.refuse_callback(payload["token"], kind=4)  # the answer came after the 3 s window
+    await fake.interact(payload)
+    await fake.wait_for(lambda: any(r.levelno == logging.WARNING and "expired" in r.getMessage()
+                                    for r in caplog.records))
+    user = await app.store.find_user("discord", MAYA_ID)
+    assert user is not None
+    latest = await app.store.latest_snapshot(user.id)
+    assert latest is not None and latest.followers == 3_000
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
