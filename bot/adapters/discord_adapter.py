@@ -234,7 +234,7 @@ class DiscordAdapter:
             log.info("discord: %d slash commands synced globally (up to an hour to show)",
                      len(synced))
             return True
-        except discord.HTTPException:
+        except (discord.HTTPException, discord.RateLimited):
             log.exception("discord: syncing slash commands failed; the previous set stays")
             return False
 
@@ -298,7 +298,7 @@ class DiscordAdapter:
         try:
             await interaction.response.send_message(BUTTON_EXPIRED, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
-        except (discord.HTTPException, aiohttp.ClientError) as exc:
+        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:
             log.warning("discord: could not answer expired press %s: %s", interaction.id, exc)
 
     def request(self, interaction: discord.Interaction[Any], command: str, raw: str) -> Request:
@@ -356,7 +356,7 @@ class DiscordAdapter:
         the 3-second window was missed), in which case no reply can be sent at all."""
         try:
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        except (discord.HTTPException, aiohttp.ClientError) as exc:
+        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:
             log.warning("discord: interaction %s (/%s) could not be deferred (%s); the command "
                         "runs, its reply is lost", interaction.id, request.command, exc)
             return False
@@ -420,7 +420,7 @@ class DiscordAdapter:
             else:
                 await interaction.response.send_message(text, ephemeral=True,
                                                         allowed_mentions=NO_MENTIONS)
-        except (discord.HTTPException, aiohttp.ClientError):
+        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError):
             log.warning("discord: could not apologise for interaction %s", interaction.id)
 
     # -- weekly posts (Deliverer) ---------------------------------------------------------

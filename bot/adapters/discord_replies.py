@@ -147,7 +147,7 @@ class ActionView(discord.ui.View):
         self.stop()
         try:
             await interaction.response.edit_message(view=self)  # acknowledges the press at once
-        except (discord.HTTPException, aiohttp.ClientError) as exc:
+        except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:
             # Acknowledging is best-effort (10062 when the window was missed): the press's
             # command still runs; only its answer may be lost.
             log.warning("discord: could not acknowledge press %s: %s", interaction.id, exc)
@@ -157,7 +157,7 @@ class ActionView(discord.ui.View):
         self.disable()
         if self.edit_message is not None:
             # The message may be gone or its token expired: then nothing is left to disable.
-            with contextlib.suppress(discord.HTTPException):
+            with contextlib.suppress(discord.HTTPException, discord.RateLimited):
                 await self.edit_message(self)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception,

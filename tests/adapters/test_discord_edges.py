@@ -320,3 +320,16 @@ async def test_a_reply_refused_as_unknown_interaction_keeps_the_log_and_one_quie
     latest = await app.store.latest_snapshot(user.id)
     assert latest is not None and latest.followers == 3_000
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_long_429_on_the_command_sync_does_not_stop_the_start(
+        app: App, fake: FakeDiscord) -> None:
+    fake.rate_limit("PUT", "/applications/{application_id}/commands", retry_after=120.0)
+    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    await adapter.start()  # longer than discord.py waits: raised, logged, the old set stays
+    try:
+        assert adapter.synced is False
+        [reply] = await fake.answers(await fake.interact(fake.slash("help")))
+        assert "/log" in reply.text
+    finally:
+        await adapter.stop()
