@@ -100,7 +100,7 @@ from bot.adapters.telegram_format import (
     start_private_first,
 )
 from bot.core.args import ArgError, parse_args, split_command
-from bot.core.dispatcher import error_reply
+from bot.core.dispatcher import Admission, error_reply
 from bot.core.ports import AdapterStartError, DeliveryResult, DeliveryStatus, Destination
 from bot.core.registry import ArgType, CommandSpec
 from bot.core.types import (
@@ -554,16 +554,26 @@ class TelegramAdapter:
         except Exception as exc:
             await self._failed(incoming, exc)
 
+    async def _admitted(self, incoming: _Incoming) -> bool:
+        """The per-user limit for what the adapter answers itself (notes that are no
+        command's reply): one slow-down notice per flood, then nothing."""
+        admission = self.app.dispatcher.admit(self.platform, str(incoming.sender_id))
+        if admission is Admission.SLOW_DOWN:
+            await self._deliver(incoming, incoming.command or "?", [error_reply("slow_down")])
+        return admission is Admission.RUN
+
     async def _process(self, incoming: _Incoming) -> None:
         if incoming.command is None:
-            await self._say(incoming, NOT_A_COMMAND)
+            if await self._admitted(incoming):
+                await self._say(incoming, NOT_A_COMMAND)
             return
         command, raw = incoming.command, incoming.raw_args
         key = (incoming.chat_id, incoming.sender_id)
         waiting = self._pending.pop(key, None)
         registry = self.app.registry
         if command == CANCEL and registry.get(CANCEL) is None:
-            if waiting or not incoming.in_group or incoming.addressed:
+            if (waiting or not incoming.in_group or incoming.addressed) \
+                    and await self._admitted(incoming):
                 await self._say(incoming, CANCELLED if waiting else NOTHING_TO_CANCEL)
             return
         if command == "start" and raw:  # a deep link's payload: /start <command>
@@ -575,8 +585,9 @@ class TelegramAdapter:
             return  # probably another bot's command
         if (spec is not None and spec.personal and incoming.in_group
                 and not _shared_on_purpose(spec, raw)):
-            await self._say(incoming, personal_note(incoming.name, spec.name),
-                            url=self._deep_link(spec.name))
+            if await self._admitted(incoming):
+                await self._say(incoming, personal_note(incoming.name, spec.name),
+                                url=self._deep_link(spec.name))
             return
         attachments: tuple[Attachment, ...] = ()
         if incoming.document is not None and spec is not None:

@@ -107,6 +107,11 @@ class Dispatcher:
         self._buckets = _Buckets(rate_limit or RateLimit())
         self._user_locks = _UserLocks()
 
+    def admit(self, platform: str, user_id: str) -> Admission:
+        """Spend one command of the person's budget for something an adapter answers itself
+        (a note that is no command's reply): the same limit as :meth:`handle` applies."""
+        return self._buckets.admit((platform, user_id))
+
     async def handle(self, request: Request) -> list[Reply]:
         """The replies to ``request``; empty when the command is dropped (a flood past its
         one slow-down notice)."""

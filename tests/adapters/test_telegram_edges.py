@@ -345,3 +345,28 @@ async def test_an_upgrade_into_a_chat_with_its_own_tip_posts_there_once(
     assert len(posts) == 1  # the week's tip once, not once per subscription
     [kept] = await tg_app.store.subscriptions_for_chat("telegram", str(SUPERGROUP_ID))
     assert kept.active
+
+
+async def test_a_flood_of_notes_in_a_group_is_limited_like_replies(
+        settings: Settings, clock: FakeClock, fake: FakeTelegram) -> None:
+    """The group note for a personal command is the adapter's own answer, not a command's
+    reply: the same per-user limit applies to it."""
+    limited = telegram_settings(settings, fake, rate_limit_burst=10, rate_limit_per_minute=30)
+    async with running(limited, clock=clock) as app:
+        adapter = TelegramAdapter(app, poll_timeout=1)
+        chat = Chat(adapter, fake)
+        await adapter.start()
+        try:
+            flood = [fake.message(f"/stats@{BOT_USERNAME}", chat=GROUP, sender=MAYA)
+                     for _ in range(200)]
+            async with asyncio.timeout(60):
+                for update_id in flood:
+                    await chat.settle(update_id)
+        finally:
+            await adapter.stop()
+    in_group = fake.sent(GROUP["id"])
+    notes = [c for c in in_group if "works with your own numbers" in c.shown]
+    assert len(notes) == 10
+    assert len(in_group) == 11  # and "I've sent you the answer in a private message"
+    [notice] = fake.sent(MAYA["id"])
+    assert "faster than I can answer" in notice.shown
