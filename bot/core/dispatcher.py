@@ -62,9 +62,6 @@ class _Buckets:
             self._state = {k: v for k, v in self._state.items() if now - v[1] < 600}
         return Admission.RUN
 
-    def allow(self, key: tuple[str, str]) -> bool:
-        return self.admit(key) is Admission.RUN
-
 
 class _UserLocks:
     """One lock per platform user: one user's commands run one at a time, so a command racing
