@@ -23,8 +23,7 @@ from bot.render.formats import (
     FormatSpec,
     cut_lines,
     message_size,
-    split,
-    split_markdown,
+    split_for,
 )
 
 
@@ -100,7 +99,7 @@ class Renderer:
         limit = message_size(fmt)
         if len(text) <= limit * MAX_MESSAGES:
             return text
-        parts = split(text, limit)
+        parts = split_for(fmt, text, limit)  # never inside an escape, entity or tag
         if len(parts) <= MAX_MESSAGES:
             return text
         note = self._render("reply_cut", {"lines": 10**9}, fmt)  # its longest form
@@ -116,10 +115,7 @@ class Renderer:
 
     def render_parts(self, reply: Reply, fmt: Format) -> list[str]:
         """Rendered and split to the platform's message limit."""
-        text = self.render(reply, fmt)
-        if fmt is Format.DISCORD_MD:
-            return split_markdown(text, FORMATS[fmt].limit)
-        return split(text, FORMATS[fmt].limit)
+        return split_for(fmt, self.render(reply, fmt), FORMATS[fmt].limit)
 
     def names(self) -> list[str]:
         return sorted(

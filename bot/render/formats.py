@@ -178,10 +178,60 @@ def _width(markers: tuple[str, ...]) -> int:
     return sum(len(m) for m in markers)
 
 
+#: Telegram HTML, atom by atom: a tag, an entity, or one character.
+_HTML_ATOM = re.compile(r"<[^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);|.", re.DOTALL)
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+
+
+def cut_html(line: str, limit: int) -> list[str]:
+    """Cut one over-long line of Telegram HTML into pieces of at most ``limit`` characters (as
+    written), never inside a tag or an entity: a tag open at a cut is closed at the end of the
+    piece and reopened at the start of the next."""
+    pieces: list[str] = []
+    start: tuple[tuple[str, str], ...] = ()  # (name, opening tag) open where the piece starts
+    body: list[str] = []
+    stack: tuple[tuple[str, str], ...] = ()
+    size = 0
+    for atom in _HTML_ATOM.findall(line):
+        after = stack
+        tag = _HTML_TAG.fullmatch(atom)
+        if tag is not None:
+            name = tag.group(2).lower()
+            if tag.group(1):
+                names = [n for n, _ in stack]
+                if name in names:
+                    at = len(names) - 1 - names[::-1].index(name)
+                    after = stack[:at] + stack[at + 1:]
+            else:
+                after = (*stack, (name, atom))
+        closing = sum(len(n) + 3 for n, _ in after)
+        if body and size + len(atom) + closing > limit:
+            pieces.append("".join(o for _, o in start) + "".join(body)
+                          + "".join(f"</{n}>" for n, _ in reversed(stack)))
+            start, body = stack, []
+            size = sum(len(o) for _, o in start)
+        body.append(atom)
+        size += len(atom)
+        stack = after
+    if body:
+        pieces.append("".join(o for _, o in start) + "".join(body))
+    return pieces
+
+
+def split_for(fmt: Format, text: str, limit: int) -> list[str]:
+    """:func:`split` with ``fmt``'s own cut for a line too long for one message (never inside
+    an escape, an entity or a tag, markup closed and reopened at the cut)."""
+    if fmt is Format.DISCORD_MD:
+        return split(text, limit, cut_markdown)
+    if fmt is Format.TELEGRAM_HTML:
+        return split(text, limit, cut_html)
+    return split(text, limit)
+
+
 def split_markdown(text: str, limit: int) -> list[str]:
     """:func:`split` for Discord markdown: an over-long line is cut by :func:`cut_markdown`."""
     return split(text, limit, cut_markdown)
 
 
-__all__ = ["FORMATS", "MAX_MESSAGES", "Format", "FormatSpec", "Markup", "cut_lines",
-           "cut_markdown", "message_size", "split", "split_markdown"]
+__all__ = ["FORMATS", "MAX_MESSAGES", "Format", "FormatSpec", "Markup", "cut_html",
+           "cut_lines", "cut_markdown", "message_size", "split", "split_for", "split_markdown"]

@@ -12,10 +12,12 @@ from bot.core.types import Reply
 from bot.render.environment import Renderer
 from bot.render.formats import (
     Format,
+    cut_html,
     cut_markdown,
     escape_discord_md,
     escape_telegram_html,
     split,
+    split_for,
     split_markdown,
 )
 
@@ -132,3 +134,27 @@ def test_cut_markdown_never_breaks_an_escape_or_leaves_markup_open(
     # Only markers were added at the cuts: the text itself is all there, in order.
     assert re.sub(r"[*`]", "", "".join(cut)) == re.sub(r"[*`]", "", line)
     assert split_markdown(line, limit) == cut
+
+
+_html_pieces = st.lists(st.one_of(
+    st.text(alphabet="ab <>&😀", min_size=1, max_size=40).map(escape_telegram_html),
+    st.text(alphabet="xy z&", min_size=1, max_size=30).map(
+        lambda t: f"<b>{escape_telegram_html(t)}</b>"),
+    st.text(alphabet="xy z<", min_size=1, max_size=30).map(
+        lambda t: f"<code>{escape_telegram_html(t)}</code>"),
+), min_size=1, max_size=60)
+
+
+@given(_html_pieces, st.integers(min_value=40, max_value=300))
+def test_cut_html_never_cuts_a_tag_or_entity_and_closes_what_it_opens(
+        pieces: list[str], limit: int) -> None:
+    line = "".join(pieces)
+    cut = cut_html(line, limit)
+    assert all(len(p) <= limit for p in cut)
+    for part in cut:
+        assert re.sub(r"<[^<>]*>|&(?:amp|lt|gt);", "", part).count("&") == 0  # entities whole
+        assert "<" not in re.sub(r"<[^<>]*>", "", part)  # tags whole
+        assert part.count("<b>") == part.count("</b>")
+        assert part.count("<code>") == part.count("</code>")
+    assert re.sub(r"<[^<>]*>", "", "".join(cut)) == re.sub(r"<[^<>]*>", "", line)
+    assert split_for(Format.TELEGRAM_HTML, line, limit) == cut
