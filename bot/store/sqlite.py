@@ -898,11 +898,18 @@ class SqliteStore:
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str,
                         chat_kind: str) -> int:
         """A chat got a new id (a Telegram group upgraded to a supergroup): move everything
-        keyed by it. A subscription the new chat already has wins over the moved one; its
-        outbox rows stay with it. Returns how many subscriptions moved."""
+        keyed by it, its subscriptions and its outbox rows (so a week already posted in the
+        old chat counts for the new one). A subscription the new chat already has wins over
+        the moved one. Returns how many subscriptions moved."""
         if old_chat_id == new_chat_id:
             return 0
+        old_key, new_key = f"{platform}:{old_chat_id}:", f"{platform}:{new_chat_id}:"
         async with self._write() as db:
+            await db.execute(
+                "UPDATE OR IGNORE posted_tips SET destination = ? || substr(destination, ?)"
+                " WHERE substr(destination, 1, ?) = ?",
+                (new_key, len(old_key) + 1, len(old_key), old_key),
+            )
             async with db.execute(
                 "UPDATE OR IGNORE subscriptions SET chat_id = ?, chat_kind = ?,"
                 " thread_id = NULL WHERE platform = ? AND chat_id = ?",
