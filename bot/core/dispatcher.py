@@ -120,12 +120,6 @@ class Dispatcher:
             return [error_reply("internal", command=request.command)]
 
     async def _handle(self, request: Request) -> list[Reply]:
-        spec = self.registry.get(request.command)
-        if spec is None:
-            names = [s.name for s in self.registry]
-            close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
-            return [error_reply("unknown_command", command=request.command, commands=names,
-                                suggestion=close[0] if close else None)]
         admission = self._buckets.admit((str(request.platform), request.user_id))
         if admission is Admission.DROP:
             # One notice per flood: the rest get no reply, so one person's flood never
@@ -133,6 +127,12 @@ class Dispatcher:
             return []
         if admission is Admission.SLOW_DOWN:
             return [error_reply("slow_down")]
+        spec = self.registry.get(request.command)
+        if spec is None:  # (after the budget: a flood of unknown commands is a flood too)
+            names = [s.name for s in self.registry]
+            close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
+            return [error_reply("unknown_command", command=request.command, commands=names,
+                                suggestion=close[0] if close else None)]
         if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:
             return [error_reply("not_allowed", command=spec.name)]
         try:

@@ -47,3 +47,14 @@ async def test_a_crashing_handler_becomes_an_apology(tmp_path: Path, caplog: Any
         assert "kaboom" in caplog.text and "command /boom failed" in caplog.text
         # The bot keeps serving.
         assert (await app.dispatcher.handle(make_request("help")))[0].template == "help"
+
+
+async def test_a_flood_of_unknown_commands_is_a_flood_too(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'u.db'}",  # type: ignore[call-arg]
+                        data_dir=tmp_path, rate_limit_burst=3, rate_limit_per_minute=1)
+    async with running(settings, clock=FakeClock()) as app:
+        flood = [await app.dispatcher.handle(make_request("nope", user="spammer"))
+                 for _ in range(10)]
+    assert [r[0].template for r in flood[:4]] == ["errors/unknown_command"] * 3 + [
+        "errors/slow_down"]
+    assert flood[4:] == [[]] * 6
