@@ -415,7 +415,7 @@ async def test_a_database_at_the_previous_schema_gets_the_payouts_tables(tmp_pat
         await s.close()
 
 
-# -- destinations (migration 0015) ------------------------------------------------------------
+# -- destinations (migration 0017) ------------------------------------------------------------
 
 
 def _older_schema(db_path: Path, upto: int) -> None:
@@ -434,7 +434,7 @@ def _older_schema(db_path: Path, upto: int) -> None:
     db.close()
 
 
-@pytest.mark.parametrize("version", [1, 3, 6, 14])
+@pytest.mark.parametrize("version", [1, 3, 6, 14, 16])
 async def test_upgrading_keeps_snapshots_and_subscriptions(db_path: Path, version: int) -> None:
     _older_schema(db_path, version)
     db = raw(db_path)
