@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.commands import build_registry
@@ -20,6 +21,7 @@ from bot.runtime import App
 from bot.scheduler.compose import WeeklyComposer
 from bot.scheduler.runner import WeeklyPoster
 from bot.store import open_store
+from bot.tiktok.service import TikTokService
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +43,13 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     renderer = Renderer(settings.templates_dir)
     renderer.warm()
     store = await open_store(settings.database_url)
+    tiktok = TikTokService(settings, store, store, clock)
+    services = replace(services, tiktok=tiktok)
     dispatcher = Dispatcher(
         registry, store, clock, services,
         RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute),
     )
-    return App(settings, store, registry, dispatcher, renderer, services, clock)
+    return App(settings, store, registry, dispatcher, renderer, services, clock, tiktok=tiktok)
 
 
 def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,

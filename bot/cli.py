@@ -12,14 +12,17 @@ import random
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.app import App, freeze_startup_heap, running, weekly_poster
 from bot.config import Settings
-from bot.core.ports import Adapter, AdapterStartError, StoreError
+from bot.core.ports import Adapter, AdapterStartError, Deliverer, StoreError
 from bot.core.types import Reply
 from bot.domain.datafiles import DataFileError
 from bot.logs import setup_logging
+
+if TYPE_CHECKING:
+    from bot.tiktok.web import TikTokRunner
 
 log = logging.getLogger("creator_advisor")
 
@@ -42,6 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("line", help='the command line, e.g. "/log followers=12k"')
     due = sub.add_parser("post-due", help="send the weekly posts that are due now")
     due.add_argument("--dry-run", action="store_true", help="list them, send nothing")
+    connect = sub.add_parser("connect", help="connect a TikTok account (opens TikTok to consent)")
+    connect.add_argument("--user", default="you", help="console user name (default: you)")
+    connect.add_argument("--timeout", type=float, default=None,
+                         help="seconds to wait for the consent (default: TIKTOK_CONNECT_TIMEOUT)")
+    connect.add_argument("--no-browser", action="store_true",
+                         help="only print the link; do not open a browser")
+    sync = sub.add_parser("sync", help="read connected TikTok accounts now")
+    sync.add_argument("--user", default=None, help="only this console user (default: everyone)")
     rules = sub.add_parser("rules", help="work with the tip rules in strategies/rules")
     rules.add_argument("action", choices=["check"], help="validate and print coverage")
     rates = sub.add_parser("rates", help="work with the rate tables in strategies/rates")
@@ -252,6 +263,119 @@ async def _keep_starting(adapter: Adapter, stop: asyncio.Event,
     return False
 
 
+async def _connect(app: App, user: str, wait: float | None, browser: bool) -> int:
+    """Authorize in the browser, receive the redirect on the loopback redirect URI, exchange
+    the code with the PKCE verifier, sync once. Exit 0, or 1 with one sentence."""
+    import webbrowser
+
+    from bot.render.formats import Format
+    from bot.tiktok.client import TikTokError
+    from bot.tiktok.tokens import TokenKeyError
+    from bot.tiktok.web import (
+        Outcome,
+        callback_app,
+        connected_reply,
+        error_reply,
+        is_loopback,
+        listen_address,
+        serve_callback,
+    )
+
+    service, settings = app.tiktok, app.settings
+    again = "run creator-advisor connect"
+
+    def fail(reply_text: str) -> int:
+        print(reply_text, file=sys.stderr)
+        return 1
+
+    if service is None or not service.configured:
+        return fail(app.renderer.render(Reply("tiktok_setup"), Format.PLAIN))
+    if not is_loopback(settings.tiktok_redirect_uri):
+        return fail("TIKTOK_REDIRECT_URI is not a loopback address, so this command cannot "
+                    "receive TikTok's answer; use /connect in a chat with the running bot.")
+    account = await app.store.ensure_user("console", user, user)
+    try:
+        start = await service.begin(account.id, None, None)
+    except TokenKeyError as exc:
+        return fail(f"creator-advisor: {exc}")
+    done: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+
+    async def on_done(outcome: Outcome) -> None:
+        if not done.done():
+            done.set_result(outcome)
+
+    host, port = listen_address(settings)
+    try:
+        runner = await serve_callback(callback_app(service, app.renderer, on_done, again=again),
+                                      host, port)
+    except OSError as exc:
+        return fail(f"Cannot listen on {host}:{port} for TikTok's answer ({exc.strerror}); "
+                    "is another 'connect' running?")
+    try:
+        print("Open this link to connect your TikTok account (it works for 10 minutes):")
+        print(start.url, flush=True)
+        if browser:
+            await asyncio.to_thread(webbrowser.open, start.url)
+        try:
+            outcome = await asyncio.wait_for(
+                asyncio.shield(done), wait or settings.tiktok_connect_timeout)
+        except TimeoutError:
+            return fail(app.renderer.render(error_reply("timeout", again), Format.PLAIN))
+    except TokenKeyError as exc:
+        return fail(f"creator-advisor: {exc}")
+    except TikTokError as exc:
+        return fail(app.renderer.render(error_reply(exc.reason, again), Format.PLAIN))
+    finally:
+        await runner.cleanup()
+    if outcome.reason is not None or outcome.report is None:
+        return fail(app.renderer.render(error_reply(outcome.reason or "state", again),
+                                        Format.PLAIN))
+    print(app.renderer.render(connected_reply(outcome.report), Format.PLAIN))
+    return 0
+
+
+async def _sync(app: App, user: str | None) -> int:
+    """Sync the console user's account, or every connected account; 1 if any failed."""
+    from bot.render.formats import Format
+    from bot.tiktok.client import TikTokError
+    from bot.tiktok.tokens import TokenKeyError
+    from bot.tiktok.web import connected_reply, error_reply
+
+    service = app.tiktok
+    if service is None or not service.configured:
+        print(app.renderer.render(Reply("tiktok_setup"), Format.PLAIN), file=sys.stderr)
+        return 1
+    again = "run creator-advisor connect"
+    if user is not None:
+        found = await app.store.find_user("console", user)
+        conn = None if found is None else await service.status(found.id)
+        if found is None or conn is None:
+            print(app.renderer.render(error_reply("not_connected", again), Format.PLAIN),
+                  file=sys.stderr)
+            return 1
+        targets = [(user, found.id)]
+    else:
+        targets = [(str(c.user_id), c.user_id) for c in await service.connections.connections()]
+        if not targets:
+            print("No TikTok account is connected.")
+            return 0
+    failed = 0
+    for name, user_id in targets:
+        try:
+            report = await service.sync_user(user_id)
+        except TikTokError as exc:
+            failed += 1
+            print(f"{name}: " + app.renderer.render(error_reply(exc.reason, again),
+                                                    Format.PLAIN), file=sys.stderr)
+            continue
+        except TokenKeyError as exc:
+            failed += 1
+            print(f"{name}: {exc}", file=sys.stderr)
+            continue
+        print(app.renderer.render(connected_reply(report, "tiktok_synced"), Format.PLAIN))
+    return 1 if failed else 0
+
+
 async def _run(app: App, stop: asyncio.Event | None = None) -> int:
     adapters = platform_adapters(app)
     if not adapters:
@@ -264,16 +388,29 @@ async def _run(app: App, stop: asyncio.Event | None = None) -> int:
             loop.add_signal_handler(sig, stop.set)
     running_adapters: list[Adapter] = []
     poster = weekly_poster(app, {})
+    deliverers: dict[str, Deliverer] = {}  # the TikTok side tells creators through these
 
     def started(adapter: Adapter) -> None:
         running_adapters.append(adapter)
         poster.add_deliverer(adapter.deliverer)  # its weekly posts go out from now on
+        deliverers[adapter.deliverer.platform] = adapter.deliverer
 
     # Each adapter starts on its own: one platform down (or retrying) holds up no other.
     starting = [asyncio.create_task(_keep_starting(a, stop, started), name=f"start-{a.name}")
                 for a in adapters]
     scheduler: asyncio.Task[None] | None = None
+    tiktok: TikTokRunner | None = None
     try:
+        if app.tiktok is not None and app.tiktok.configured:
+            from bot.tiktok.web import TikTokRunner
+
+            runner = TikTokRunner(app.tiktok, app.renderer, deliverers)
+            try:
+                await runner.start()
+                tiktok = runner
+            except OSError as exc:  # the chat bot keeps running; /connect links cannot land
+                log.error("tiktok: cannot listen for the callback (%s); set "
+                          "TIKTOK_CALLBACK_LISTEN/TIKTOK_CALLBACK_PORT", exc.strerror)
         stopped = asyncio.create_task(stop.wait())
         pending = set(starting)
         while pending and not stop.is_set():
@@ -296,6 +433,11 @@ async def _run(app: App, stop: asyncio.Event | None = None) -> int:
         await asyncio.gather(*starting, return_exceptions=True)
         if scheduler is not None:
             await scheduler
+        if tiktok is not None:
+            try:
+                await tiktok.stop()
+            except Exception:
+                log.exception("the TikTok callback server did not stop cleanly")
         for adapter in reversed(running_adapters):
             try:
                 await adapter.stop()
@@ -312,6 +454,10 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
             return await _console(app)
         if args.cmd == "post-due":
             return await _post_due(app, args.dry_run)
+        if args.cmd == "connect":
+            return await _connect(app, args.user, args.timeout, not args.no_browser)
+        if args.cmd == "sync":
+            return await _sync(app, args.user)
         if args.cmd == "run" or settings.telegram_bot_token or settings.discord_token:
             return await _run(app)
         return await _console(app)

@@ -67,6 +67,36 @@ class Settings(BaseSettings):
         None, description="Discord REST base URL override (tests point it at a local fake)."
     )
 
+    tiktok_client_key: str | None = Field(
+        None, description="TikTok developer app's client key (Login Kit + Display API)."
+    )
+    tiktok_client_secret: SecretStr | None = Field(None, description="The app's client secret.")
+    tiktok_redirect_uri: str = Field(
+        "http://127.0.0.1:8765/tiktok/callback",
+        description="Redirect URI registered with the app; its path is served for the callback.",
+    )
+    tiktok_auth_url: str = Field(
+        "https://www.tiktok.com/v2/auth/authorize/", description="TikTok's authorize page."
+    )
+    tiktok_api_url: str = Field(
+        "https://open.tiktokapis.com", description="TikTok's API base URL (tests: a local fake)."
+    )
+    tiktok_callback_listen: str = Field(
+        "127.0.0.1", description="Where 'run' listens for the callback (behind a proxy)."
+    )
+    tiktok_callback_port: int | None = Field(
+        None, description="Callback listen port; default: the redirect URI's port."
+    )
+    tiktok_connect_timeout: float = Field(
+        300.0, gt=0, description="Seconds 'creator-advisor connect' waits for the consent."
+    )
+    tiktok_sync_hours: float = Field(
+        24.0, gt=0, description="Hours between two syncs of a connected account."
+    )
+    token_encryption_key: SecretStr | None = Field(
+        None, description="Fernet key for tokens at rest; default: a key file in DATA_DIR."
+    )
+
     @model_validator(mode="after")
     def _database_in_data_dir(self) -> Settings:
         if not self.database_url:
@@ -75,5 +105,6 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, for the log redaction filter."""
-        values = [self.telegram_bot_token, self.telegram_webhook_secret, self.discord_token]
+        values = [self.telegram_bot_token, self.telegram_webhook_secret, self.discord_token,
+                  self.tiktok_client_secret, self.token_encryption_key]
         return [v.get_secret_value() for v in values if v and v.get_secret_value()]

@@ -14,6 +14,7 @@ from bot.core.pace import Paces
 from bot.core.ports import Clock, Store
 from bot.core.registry import Registry
 from bot.render.environment import Renderer
+from bot.tiktok.service import TikTokService
 
 
 @dataclass
@@ -27,6 +28,12 @@ class App:
     clock: Clock
     #: Each platform's message budget: adapters count replies, the weekly poster paces posts.
     paces: Paces = field(default_factory=Paces)
+    #: The TikTok account connection and daily sync (inactive without a client key).
+    tiktok: TikTokService | None = None
 
     async def close(self) -> None:
-        await self.store.close()
+        try:
+            if self.tiktok is not None:
+                await self.tiktok.close()
+        finally:
+            await self.store.close()

@@ -106,8 +106,12 @@ OnError = Callable[[discord.Interaction[Any], Exception], Awaitable[None]]
 
 class ActionButton(discord.ui.Button["ActionView"]):
     def __init__(self, action: Action) -> None:
-        super().__init__(label=action.label[:LABEL_LIMIT],
-                         style=_STYLES.get(action.style, discord.ButtonStyle.secondary))
+        if action.url is not None:  # a link button: Discord opens it, no callback
+            super().__init__(label=action.label[:LABEL_LIMIT], style=discord.ButtonStyle.link,
+                             url=action.url)
+        else:
+            super().__init__(label=action.label[:LABEL_LIMIT],
+                             style=_STYLES.get(action.style, discord.ButtonStyle.secondary))
         self.action = action
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:

@@ -709,6 +709,9 @@ class TelegramAdapter:
                   *, editable: bool) -> InlineKeyboardMarkup | None:
         buttons = []
         for action in actions:
+            if action.url is not None:
+                buttons.append(InlineKeyboardButton(action.label, url=action.url))
+                continue
             parsed = split_command(action.command)
             if owner is None and (parsed is None or self._personal(parsed[0])):
                 continue  # nobody could press it safely (see _on_button)

@@ -13,12 +13,13 @@ from bot.commands import (
     settings,
     studio,
     subscriptions,
+    tiktok,
     tips,
 )
 from bot.core.registry import Registry
 
 MODULES = (basics, metrics, corrections, estimate, payouts, tips, progress, studio, settings,
-           privacy, subscriptions)
+           privacy, subscriptions, tiktok)
 
 
 def build_registry() -> Registry:

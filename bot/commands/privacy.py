@@ -54,5 +54,7 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             actions=(Action("Delete everything", "/forget confirm", "danger"),
                      Action("Cancel", "/forget cancel")),
         )
+    if ctx.services.tiktok is not None:  # revoke the app's access at TikTok first
+        await ctx.services.tiktok.disconnect(ctx.user.id)
     rows = await ctx.store.forget_user(ctx.user.id)
     return Reply("forgotten", {"rows": rows})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.connections import TikTokLink
 from bot.core.ports import Clock, Store, User
 from bot.core.registry import Registry
 from bot.core.types import Request
@@ -17,6 +18,8 @@ class Services:
 
     rates: RateTables
     catalogue: Catalogue
+    #: The TikTok account connection (``bot.tiktok``), or None where it is not wired.
+    tiktok: TikTokLink | None = None
 
     @property
     def currencies(self) -> frozenset[str]:

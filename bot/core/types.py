@@ -69,6 +69,7 @@ class Action:
     label: str
     command: str  # a full command line, e.g. "/forget confirm"
     style: str = "secondary"  # "primary" | "secondary" | "danger"
+    url: str | None = None  # a link button instead: opens ``url`` (``command`` is unused)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
+from bot.store.tiktok_tables import TikTokTables
 
 _SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
@@ -215,7 +216,7 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return db
 
 
-class SqliteStore:
+class SqliteStore(TikTokTables):
     def __init__(self, path: Path, writer: aiosqlite.Connection,
                  readers: list[aiosqlite.Connection],
                  bulk: sqlite3.Connection | None = None) -> None:
@@ -738,6 +739,9 @@ class SqliteStore:
                 "DELETE FROM audience_activity WHERE user_id = ?",
                 "DELETE FROM studio_daily WHERE user_id = ?",
                 "DELETE FROM payouts WHERE user_id = ?",
+                "DELETE FROM tiktok_auth_states WHERE user_id = ?",
+                "DELETE FROM tiktok_connections WHERE user_id = ?",
+                "DELETE FROM video_totals WHERE user_id = ?",
                 "DELETE FROM users WHERE id = ?",
             ):
                 async with db.execute(sql, (user_id,)) as cur:
@@ -779,6 +783,11 @@ class SqliteStore:
                 "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
             ) as cur:
                 payout_rows = await cur.fetchall()
+            async with db.execute(  # never the tokens
+                "SELECT open_id, display_name, scope, status, connected_at, last_sync_at"
+                " FROM tiktok_connections WHERE user_id = ?", (user_id,),
+            ) as cur:
+                tiktok_row = await cur.fetchone()
         settings = _settings(settings_row)
         return {
             "user": None if user is None else {
@@ -794,6 +803,7 @@ class SqliteStore:
                  "source": s["source"], "replaced": s["replaced_by"] is not None}
                 for s in snaps
             ],
+            "tiktok": None if tiktok_row is None else dict(tiktok_row),
             "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
                       for g in goal_rows],
             "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",

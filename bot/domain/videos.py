@@ -1,0 +1,103 @@
+"""Per-video lifetime counts and what the snapshot model derives from them. Pure.
+
+TikTok's Display API (and TikTok Studio's Content file) give each video's *lifetime* views,
+likes, comments and shares. The snapshot model's ``views``, ``likes``, ``comments`` and
+``shares`` are totals over the last :data:`~bot.domain.metrics.PERIOD_DAYS` days; they are
+the growth of the summed lifetime counts between today and a day at least 30 days ago.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import fmean
+from typing import Final
+
+from bot.domain.metrics import PERIOD_DAYS
+
+#: Videos whose lengths make the typical length (``avg_video_length``).
+RECENT_FOR_LENGTH: Final = 10
+#: Days whose posts make the posting frequency (``videos_per_week``): four whole weeks.
+FREQUENCY_DAYS: Final = 28
+COUNTS: Final = ("views", "likes", "comments", "shares")
+
+
+@dataclass(frozen=True, slots=True)
+class VideoStats:
+    """One video's lifetime counts as last read; ``duration`` in seconds."""
+
+    video_id: str
+    title: str | None
+    create_time: datetime | None
+    duration: float | None
+    views: float | None
+    likes: float | None
+    comments: float | None
+    shares: float | None
+    source: str = "synced"  # "synced" | "imported"
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotals:
+    """Sum of every stored video's lifetime counts on one UTC day (``day``: ISO date)."""
+
+    day: str
+    views: float
+    likes: float
+    comments: float
+    shares: float
+
+
+def merge_videos(stored: Iterable[VideoStats], read: Iterable[VideoStats]) -> list[VideoStats]:
+    """Stored videos updated by the ones just read (same id: the read one wins)."""
+    by_id = {v.video_id: v for v in stored}
+    by_id.update((v.video_id, v) for v in read)
+    return list(by_id.values())
+
+
+def totals(day: str, videos: Iterable[VideoStats]) -> DayTotals:
+    """Lifetime counts summed over ``videos`` (unknown counts add nothing)."""
+    sums = dict.fromkeys(COUNTS, 0.0)
+    for video in videos:
+        for name in COUNTS:
+            sums[name] += getattr(video, name) or 0.0
+    return DayTotals(day, **sums)
+
+
+def period_counts(now: datetime, current: DayTotals, history: Sequence[DayTotals],
+                  videos: Sequence[VideoStats]) -> dict[str, float]:
+    """30-day views, likes, comments and shares, or ``{}`` when they cannot be known yet.
+
+    From the latest stored day at least :data:`PERIOD_DAYS` days before ``now``: today's sums
+    minus that day's (never below 0: a deleted video lowers the sum). Before a month of
+    history exists, only when every video was posted within the period (then the lifetime
+    counts are the period's counts); otherwise nothing, rather than a guess.
+    """
+    cutoff = (now - timedelta(days=PERIOD_DAYS)).date().isoformat()
+    base = None
+    for day in history:
+        if day.day <= cutoff:
+            base = day
+    if base is not None:
+        return {n: max(0.0, getattr(current, n) - getattr(base, n)) for n in COUNTS}
+    start = now - timedelta(days=PERIOD_DAYS)
+    if videos and all(v.create_time is not None and v.create_time >= start for v in videos):
+        return {n: getattr(current, n) for n in COUNTS}
+    return {}
+
+
+def posting_habits(now: datetime, videos: Sequence[VideoStats]) -> dict[str, float]:
+    """``videos_per_week`` (posts in the last 28 days / 4) and ``avg_video_length`` (mean
+    length of the 10 newest videos, seconds); each only when there is something to count."""
+    out: dict[str, float] = {}
+    dated = sorted((v for v in videos if v.create_time is not None),
+                   key=lambda v: v.create_time or now, reverse=True)
+    if dated:
+        start = now - timedelta(days=FREQUENCY_DAYS)
+        recent = sum(1 for v in dated if v.create_time is not None and v.create_time >= start)
+        out["videos_per_week"] = recent * 7 / FREQUENCY_DAYS
+    lengths = [v.duration for v in dated[:RECENT_FOR_LENGTH] if v.duration]
+    if lengths:
+        out["avg_video_length"] = round(fmean(lengths), 1)
+    return out

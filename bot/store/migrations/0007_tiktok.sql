@@ -1,0 +1,65 @@
+-- TikTok connections (Display API, read-only), per-video lifetime counts, and where each
+-- snapshot's values came from.
+
+-- "logged" (typed with /log or a CSV import) or "synced" (read from TikTok's Display API).
+ALTER TABLE snapshots ADD COLUMN source TEXT NOT NULL DEFAULT 'logged';
+
+-- One TikTok account per user. Tokens are stored encrypted (Fernet), never in plain text.
+CREATE TABLE tiktok_connections (
+    user_id            INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    open_id            TEXT NOT NULL,
+    display_name       TEXT NOT NULL DEFAULT '',
+    scope              TEXT NOT NULL DEFAULT '',
+    access_token       BLOB NOT NULL,
+    access_expires_at  TEXT NOT NULL,
+    refresh_token      BLOB NOT NULL,
+    refresh_expires_at TEXT,
+    status             TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked')),
+    notified           INTEGER NOT NULL DEFAULT 0,
+    chat_platform      TEXT,
+    chat_id            TEXT,
+    connected_at       TEXT NOT NULL,
+    last_sync_at       TEXT,
+    likes_total        REAL,
+    video_count        REAL
+);
+CREATE INDEX tiktok_connections_due ON tiktok_connections (status, last_sync_at);
+
+-- An authorization in progress: the state sent to TikTok, bound to one user, with its PKCE
+-- verifier (encrypted); used once, then deleted.
+CREATE TABLE tiktok_auth_states (
+    state         TEXT PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    verifier      BLOB NOT NULL,
+    chat_platform TEXT,
+    chat_id       TEXT,
+    expires_at    TEXT NOT NULL
+);
+
+-- Lifetime counts per video, from a sync ("synced") or TikTok Studio's Content file.
+CREATE TABLE videos (
+    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    video_id    TEXT NOT NULL,
+    title       TEXT,
+    create_time TEXT,
+    duration    REAL,
+    views       REAL,
+    likes       REAL,
+    comments    REAL,
+    shares      REAL,
+    source      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (user_id, video_id)
+);
+
+-- Sum of every stored video's lifetime counts, one row per user and UTC day: the 30-day
+-- totals are the growth between two of these rows.
+CREATE TABLE video_totals (
+    user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    day      TEXT NOT NULL,
+    views    REAL NOT NULL,
+    likes    REAL NOT NULL,
+    comments REAL NOT NULL,
+    shares   REAL NOT NULL,
+    PRIMARY KEY (user_id, day)
+);

@@ -1,0 +1,190 @@
+"""The OAuth callback page: one aiohttp server on the path of ``TIKTOK_REDIRECT_URI``.
+
+``creator-advisor connect`` serves it on the loopback address of the redirect URI until the
+first answer; ``run`` serves it for as long as the bot runs (behind the same reverse proxy as
+the Telegram webhook when the redirect URI is public).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import ipaddress
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.core.connections import PendingAuth, SyncReport
+from bot.core.ports import Deliverer, DeliveryStatus, Destination
+from bot.core.types import Reply
+from bot.domain.metrics import METRIC_BY_NAME
+from bot.render.environment import Renderer
+from bot.render.formats import Format
+from bot.tiktok.client import TikTokError
+from bot.tiktok.service import TikTokService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One callback's result: a connection and what was read, or an error reason."""
+
+    pending: PendingAuth | None
+    report: SyncReport | None
+    reason: str | None
+
+
+OnDone = Callable[[Outcome], Awaitable[None]]
+
+
+def callback_path(settings: Settings) -> str:
+    return urlsplit(settings.tiktok_redirect_uri).path or "/"
+
+
+def listen_address(settings: Settings) -> tuple[str, int]:
+    """Where to listen: the redirect URI's own host and port when it is a loopback address,
+    else ``TIKTOK_CALLBACK_LISTEN`` and ``TIKTOK_CALLBACK_PORT`` (behind a reverse proxy)."""
+    parts = urlsplit(settings.tiktok_redirect_uri)
+    default_port = parts.port or (443 if parts.scheme == "https" else 80)
+    if is_loopback(settings.tiktok_redirect_uri):
+        return parts.hostname or "127.0.0.1", settings.tiktok_callback_port or default_port
+    return settings.tiktok_callback_listen, settings.tiktok_callback_port or default_port
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def page(renderer: Renderer, reply: Reply) -> web.Response:
+    """A plain HTML page holding the rendered reply (escaped; no scripts, no links out)."""
+    text = renderer.render(reply, Format.PLAIN)
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line)
+    document = ("<!doctype html><html><head><meta charset=\"utf-8\">"
+                "<title>Creator Advisor</title></head><body>" + body + "</body></html>")
+    status = 400 if reply.is_error else 200
+    return web.Response(text=document, content_type="text/html", status=status,
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+def error_reply(reason: str, again: str = "send /connect") -> Reply:
+    return Reply("errors/tiktok", {"reason": reason, "again": again}, is_error=True)
+
+
+def _labels(names: frozenset[str]) -> list[str]:
+    return [METRIC_BY_NAME[n].label for n in sorted(names) if n in METRIC_BY_NAME]
+
+
+def connected_reply(report: SyncReport, template: str = "tiktok_connected") -> Reply:
+    """What was read, for the creator (chat or terminal)."""
+    return Reply(template, {
+        "name": report.display_name,
+        "followers": report.followers,
+        "likes_total": report.likes_total,
+        "video_count": report.video_count,
+        "videos_read": report.videos_read,
+        "new_videos": report.new_videos,
+        "written": _labels(report.written),
+        "kept_typed": _labels(report.kept_typed),
+    })
+
+
+def callback_app(service: TikTokService, renderer: Renderer, on_done: OnDone, *,
+                 again: str = "send /connect") -> web.Application:
+    """An aiohttp application answering GET on the callback path."""
+
+    async def callback(request: web.Request) -> web.Response:
+        query = request.query
+        try:
+            pending, report = await service.complete(
+                query.get("state"), query.get("code"), query.get("error"))
+        except TikTokError as exc:
+            log.info("tiktok: a callback failed: %s", exc.reason)
+            await on_done(Outcome(None, None, exc.reason))
+            return page(renderer, error_reply(exc.reason, again))
+        await on_done(Outcome(pending, report, None))
+        return page(renderer, Reply("tiktok_page"))
+
+    app = web.Application()
+    app.router.add_get(callback_path(service.settings), callback)
+    return app
+
+
+async def serve_callback(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Start listening; the caller awaits ``runner.cleanup()`` to stop."""
+    runner = web.AppRunner(app, access_log=None)  # the query holds the code: never log it
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+class TikTokRunner:
+    """The TikTok side of ``run``: the callback server and the daily sync, telling creators in
+    chat through the running adapters' deliverers."""
+
+    def __init__(self, service: TikTokService, renderer: Renderer,
+                 deliverers: Mapping[str, Deliverer], *, check_every: float = 900.0) -> None:
+        self.service = service
+        self.renderer = renderer
+        self.deliverers = deliverers
+        self.check_every = check_every
+        self._runner: web.AppRunner | None = None
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def tell(self, platform: str, chat_id: str, reply: Reply) -> None:
+        """Send ``reply`` to a private chat; a failure is logged, never raised."""
+        deliverer = self.deliverers.get(platform)
+        if deliverer is None:
+            log.info("tiktok: no running %s adapter to tell chat %s", platform, chat_id)
+            return
+        try:
+            result = await deliverer.deliver(Destination(platform, chat_id, "private"), reply,
+                                             secrets.token_hex(8))
+        except Exception:
+            log.exception("tiktok: telling a creator on %s failed", platform)
+            return
+        if result.status is not DeliveryStatus.SENT:
+            log.warning("tiktok: telling a creator on %s failed: %s", platform, result.status)
+
+    async def _done(self, outcome: Outcome) -> None:
+        pending = outcome.pending
+        if pending is None or outcome.report is None:
+            return
+        if pending.chat_platform and pending.chat_id:
+            await self.tell(pending.chat_platform, pending.chat_id,
+                            connected_reply(outcome.report))
+
+    async def start(self) -> None:
+        host, port = listen_address(self.service.settings)
+        self.service.notify = self.tell
+        self._runner = await serve_callback(
+            callback_app(self.service, self.renderer, self._done), host, port)
+        log.info("tiktok: callback listening on %s:%s%s", host, port,
+                 callback_path(self.service.settings))
+        self._task = asyncio.create_task(self.service.serve(self._stop, every=self.check_every),
+                                         name="tiktok-sync")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self.service.notify = None
