@@ -97,6 +97,7 @@ def connected_reply(report: SyncReport, template: str = "tiktok_connected") -> R
         "new_videos": report.new_videos,
         "written": _labels(report.written),
         "kept_typed": _labels(report.kept_typed),
+        "views_pending": "views" not in report.written | report.kept_typed,
     })
 
 
