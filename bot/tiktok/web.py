@@ -70,7 +70,7 @@ def is_loopback(url: str) -> bool:
 def page(renderer: Renderer, reply: Reply) -> web.Response:
     """A plain HTML page holding the rendered reply (escaped; no scripts, no links out)."""
     text = renderer.render(reply, Format.PLAIN)
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line)
+    body = "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in text.splitlines() if line)
     document = ("<!doctype html><html><head><meta charset=\"utf-8\">"
                 "<title>Creator Advisor</title></head><body>" + body + "</body></html>")
     status = 400 if reply.is_error else 200

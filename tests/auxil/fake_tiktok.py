@@ -24,7 +24,7 @@ from aiohttp import web
 FORM = web.RequestKey("form", dict)
 BODY = web.RequestKey("body", object)
 CLIENT_KEY = "fake-client-key"
-CLIENT_SECRET = "fake-client-secret-0123456789"  # noqa: S105 - a test value
+CLIENT_SECRET = "fake-client-secret-0123456789"
 
 
 @dataclass
