@@ -355,7 +355,8 @@ async def _sync(app: App, user: str | None) -> int:
             return 1
         targets = [(user, found.id)]
     else:
-        targets = [(str(c.user_id), c.user_id) for c in await service.connections.connections()]
+        targets = [(c.display_name or f"user {c.user_id}", c.user_id)
+                   for c in await service.connections.connections()]
         if not targets:
             print("No TikTok account is connected.")
             return 0

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.core.context import CommandContext
 from bot.core.registry import command
-from bot.core.types import Action, Platform, Reply
+from bot.core.types import Action, ChatKind, Platform, Reply
 
 
 @command(
@@ -26,7 +26,11 @@ async def connect(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("tiktok_setup")
     if ctx.request.platform is Platform.CONSOLE:
         return Reply("tiktok_connect_console", {"user": ctx.request.user_id})
-    start = await link.begin(ctx.user.id, str(ctx.request.platform), ctx.request.chat_id)
+    # What was read is told in this chat only when it is private (a Discord server channel
+    # gets no one's numbers; the page after TikTok says it worked).
+    private = ctx.request.chat_kind is ChatKind.PRIVATE
+    start = await link.begin(ctx.user.id, str(ctx.request.platform),
+                             ctx.request.chat_id if private else None)
     current = await link.status(ctx.user.id)
     minutes = max(1, round((start.expires_at - ctx.clock.now()).total_seconds() / 60))
     return Reply(

@@ -27,6 +27,7 @@ from bot.render.environment import Renderer
 from bot.render.formats import Format
 from bot.tiktok.client import TikTokError
 from bot.tiktok.service import TikTokService
+from bot.tiktok.tokens import TokenKeyError
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,10 @@ def callback_app(service: TikTokService, renderer: Renderer, on_done: OnDone, *,
             log.info("tiktok: a callback failed: %s", exc.reason)
             await on_done(Outcome(None, None, exc.reason))
             return page(renderer, error_reply(exc.reason, again))
+        except TokenKeyError:
+            log.exception("tiktok: the token key cannot be used")
+            await on_done(Outcome(None, None, "key"))
+            return page(renderer, error_reply("key", again))
         await on_done(Outcome(pending, report, None))
         return page(renderer, Reply("tiktok_page"))
 

@@ -27,3 +27,10 @@ def test_tokens_are_redacted_from_logs(caplog: object) -> None:
     RedactSecrets([secret]).filter(record)
     assert secret not in record.getMessage()
     assert "[REDACTED]" in record.getMessage()
+
+
+def test_tiktok_secrets_are_redacted() -> None:
+    s = Settings(_env_file=None, tiktok_client_key="key",  # type: ignore[call-arg]
+                 tiktok_client_secret="client-secret-value",
+                 token_encryption_key="fernet-key-value")
+    assert {"client-secret-value", "fernet-key-value"} <= set(s.secrets())
