@@ -162,8 +162,10 @@ class TikTokService:
         lock = self._locks.setdefault(user_id, asyncio.Lock())
         async with lock:
             conn = await self.connections.connection(user_id)
-            if conn is None or conn.status != "active":
+            if conn is None:
                 raise TikTokError("not_connected")
+            if conn.status != "active":
+                raise TikTokError("revoked", "consent withdrawn earlier")
             try:
                 access = await self._access(conn)
                 try:

@@ -123,7 +123,8 @@ def callback_app(service: TikTokService, renderer: Renderer, on_done: OnDone, *,
         return page(renderer, Reply("tiktok_page"))
 
     app = web.Application()
-    app.router.add_get(callback_path(service.settings), callback)
+    # GET only: a HEAD (a link prefetcher) must not spend the state.
+    app.router.add_get(callback_path(service.settings), callback, allow_head=False)
     return app
 
 

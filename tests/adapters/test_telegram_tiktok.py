@@ -168,3 +168,19 @@ async def test_without_a_client_key_connect_explains_the_setup(
             await adapter.stop()
     assert "not set up on this bot yet" in reply.shown
     assert "developers.tiktok.com" in reply.shown and "video.list" in reply.shown
+
+
+async def test_a_head_request_does_not_spend_the_link(tt: Chat, fake: FakeTelegram,
+                                                      tiktok: FakeTikTok) -> None:
+    import aiohttp
+
+    from tests.tiktok.helpers import authorize
+
+    (reply,) = sends(await tt.say("/connect"))
+    query = await authorize(reply.buttons[0]["url"])
+    async with aiohttp.ClientSession() as http:
+        async with http.head(tiktok.redirect_uri, params=query) as head:
+            assert head.status == 405  # a link prefetcher must not use up the state
+        async with http.get(tiktok.redirect_uri, params=query) as get:
+            assert get.status == 200
+    await told(fake, "TikTok connected")
