@@ -35,7 +35,7 @@ class VideoStats:
     likes: float | None
     comments: float | None
     shares: float | None
-    source: str = "synced"  # "synced" | "imported"
+    source: str = "sync"  # "sync" (Display API) | "import" (TikTok Studio Content file)
 
 
 @dataclass(frozen=True, slots=True)

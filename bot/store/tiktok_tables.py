@@ -193,7 +193,7 @@ class TikTokTables:
                 await _upsert_connection(db, w.connection)
             async with db.execute(
                 "SELECT given FROM snapshots WHERE user_id = ? AND taken_at >= ?"
-                " AND source <> 'synced'", (w.user_id, _iso(w.day_start)),
+                " AND source <> 'sync'", (w.user_id, _iso(w.day_start)),
             ) as cur:
                 typed = {g for (given,) in await cur.fetchall()
                          for g in str(given).split(",") if g}
@@ -212,7 +212,7 @@ class TikTokTables:
                     f"INSERT INTO snapshots (user_id, {_COLUMNS}) "  # noqa: S608
                     f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 4))})",
                     (w.user_id, _iso(w.taken_at), *(getattr(snapshot, n) for n in METRIC_NAMES),
-                     ",".join(sorted(snapshot.given)), "synced"),
+                     ",".join(sorted(snapshot.given)), "sync"),
                 )
             async with db.execute(
                 "SELECT video_id FROM videos WHERE user_id = ?", (w.user_id,)

@@ -125,7 +125,7 @@ async def test_connect_reads_the_profile_and_every_video(tapp: App, tiktok: Fake
     assert counts(db) == {"snapshots": 1, "videos": 45, "video_totals": 1,
                           "tiktok_connections": 1}
     con = sqlite3.connect(db)
-    assert con.execute("SELECT source FROM snapshots").fetchall() == [("synced",)]
+    assert con.execute("SELECT source FROM snapshots").fetchall() == [("sync",)]
     con.close()
     stored = raw_bytes(db)
     assert not [s for s in secrets_seen(tiktok) if s.encode() in stored]  # encrypted at rest
@@ -418,7 +418,7 @@ async def test_upgrading_keeps_snapshots_as_logged(tmp_path: Path) -> None:
     finally:
         await store.close()
     con = sqlite3.connect(path)
-    assert con.execute("SELECT source FROM snapshots").fetchall() == [("logged",)]
+    assert con.execute("SELECT source FROM snapshots").fetchall() == [("log",)]
     con.close()
 
 

@@ -1,8 +1,9 @@
 -- TikTok connections (Display API, read-only), per-video lifetime counts, and where each
 -- snapshot's values came from.
 
--- "logged" (typed with /log or a CSV import) or "synced" (read from TikTok's Display API).
-ALTER TABLE snapshots ADD COLUMN source TEXT NOT NULL DEFAULT 'logged';
+-- 'log' (typed with /log or imported) or 'sync' (read from TikTok's Display API); the values
+-- of issue 13's provenance column, which this becomes when both land.
+ALTER TABLE snapshots ADD COLUMN source TEXT NOT NULL DEFAULT 'log';
 
 -- One TikTok account per user. Tokens are stored encrypted (Fernet), never in plain text.
 CREATE TABLE tiktok_connections (
@@ -36,7 +37,7 @@ CREATE TABLE tiktok_auth_states (
     expires_at    TEXT NOT NULL
 );
 
--- Lifetime counts per video, from a sync ("synced") or TikTok Studio's Content file.
+-- Lifetime counts per video, from a sync ('sync') or TikTok Studio's Content file ('import').
 CREATE TABLE videos (
     user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     video_id    TEXT NOT NULL,
