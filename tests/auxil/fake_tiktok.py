@@ -24,6 +24,7 @@ from aiohttp import web
 FORM = web.RequestKey("form", dict)
 BODY = web.RequestKey("body", object)
 CLIENT_KEY = "fake-client-key"
+SCOPES = "user.info.basic,user.info.stats,video.list"
 CLIENT_SECRET = "fake-client-secret-0123456789"
 
 
@@ -94,6 +95,9 @@ class FakeTikTok:
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
         self.consent = "allow"
+        #: Scopes the creator leaves ticked on the consent page (None: all that were asked).
+        self.granted: str | None = None
+        self.scopes: dict[str, set[str]] = {}  # access token -> its scopes
         self.calls: list[Call] = []
         self.codes: dict[str, dict[str, str]] = {}
         self.used_codes: set[str] = set()
@@ -208,9 +212,10 @@ class FakeTikTok:
         else:
             code = "code-" + secrets.token_urlsafe(16)
             self.issued.append(code)
+            scope = q["scope"] if self.granted is None else self.granted
             self.codes[code] = {"challenge": q["code_challenge"], "redirect_uri": target,
-                                "scope": q["scope"]}
-            query = {"code": code, "scopes": q["scope"], "state": q.get("state", "")}
+                                "scope": scope}
+            query = {"code": code, "scopes": scope, "state": q.get("state", "")}
         raise web.HTTPFound(f"{target}?{urlencode(query)}")
 
     def _oauth_error(self, error: str, description: str) -> web.Response:
@@ -222,6 +227,7 @@ class FakeTikTok:
         refresh = "rft." + secrets.token_urlsafe(24)
         self.access_tokens[access] = open_id
         self.refresh_tokens[refresh] = open_id
+        self.scopes[access] = set(scope.split(","))
         self.issued += [access, refresh]
         return web.json_response({
             "access_token": access, "expires_in": self.access_ttl, "open_id": open_id,
@@ -249,7 +255,7 @@ class FakeTikTok:
             open_id = self.refresh_tokens.pop(old, None)  # rotation: the old one is spent
             if open_id is None:
                 return self._oauth_error("invalid_grant", "refresh token invalid")
-            return self._issue(open_id, "user.info.basic,user.info.stats,video.list")
+            return self._issue(open_id, self.granted or SCOPES)
         return self._oauth_error("unsupported_grant_type", str(grant))
 
     async def _revoke(self, request: web.Request) -> web.Response:
@@ -273,6 +279,10 @@ class FakeTikTok:
             return None
         return self.access_tokens.get(header[len("Bearer "):])
 
+    def _scoped(self, request: web.Request, scope: str) -> bool:
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        return scope in self.scopes.get(token, set())
+
     @staticmethod
     def _error(code: str, status: int) -> web.Response:
         return web.json_response({"data": {}, "error": {"code": code, "message": code,
@@ -294,11 +304,16 @@ class FakeTikTok:
         unknown = [f for f in fields if f not in values]
         if unknown:
             return self._error("invalid_params", 400)
+        stats = {"follower_count", "following_count", "likes_count", "video_count"}
+        if stats & set(fields) and not self._scoped(request, "user.info.stats"):
+            return self._error("scope_not_authorized", 401)
         return self._ok({"user": {f: values[f] for f in fields}})
 
     async def _video_list(self, request: web.Request) -> web.Response:
         if self._authorized(request) is None:
             return self._error("access_token_invalid", 401)
+        if not self._scoped(request, "video.list"):
+            return self._error("scope_not_authorized", 401)
         body: Any = request[BODY] or {}
         max_count = int(body.get("max_count", 10))
         if not 1 <= max_count <= 20:

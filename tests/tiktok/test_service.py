@@ -348,6 +348,15 @@ async def test_malformed_json_stores_nothing(tapp: App, tiktok: FakeTikTok, db: 
     one_sentence(tapp, "bad_response")
 
 
+async def test_a_scope_left_unticked_stores_nothing(tapp: App, tiktok: FakeTikTok,
+                                                    db: Path) -> None:
+    tiktok.granted = "user.info.basic,user.info.stats"  # no video.list
+    await fails(tapp, await maya(tapp), "scope")
+    assert counts(db) == {"snapshots": 0, "videos": 0, "video_totals": 0,
+                          "tiktok_connections": 0}
+    assert "allow all three" in one_sentence(tapp, "scope")
+
+
 async def test_a_wrong_client_secret_is_a_setup_sentence(
         settings: Settings, clock: FakeClock, tiktok: FakeTikTok, db: Path) -> None:
     from pydantic import SecretStr
