@@ -70,6 +70,7 @@ class SyncWrite:
     likes_total: float | None
     video_count: float | None
     connection: StoredConnection | None = None  # first sync: the new connection, same commit
+    reset: bool = False  # another TikTok account than before: drop its videos and readings
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,6 +191,9 @@ class TikTokTables:
         async with self._write() as db:
             if w.connection is not None:
                 await _upsert_connection(db, w.connection)
+            if w.reset:
+                await db.execute("DELETE FROM videos WHERE user_id = ?", (w.user_id,))
+                await db.execute("DELETE FROM video_totals WHERE user_id = ?", (w.user_id,))
             async with db.execute(
                 "SELECT given FROM snapshots WHERE user_id = ? AND taken_at >= ?"
                 " AND source <> 'sync'", (w.user_id, _iso(w.day_start)),

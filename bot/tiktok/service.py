@@ -130,9 +130,11 @@ class TikTokService:
                 await client.revoke(tokens.access_token)
             raise
         now = self.clock.now()
+        before = await self.connections.connection(pending.user_id)
         connection = self._stored(pending.user_id, tokens, now, pending.chat_platform,
                                   pending.chat_id, info)
-        report = await self._save(connection, info, videos, stored, first=True)
+        report = await self._save(connection, info, videos, stored,
+                                  reset=before is not None and before.open_id != tokens.open_id)
         log.info("tiktok: user %s connected (%d videos read)", pending.user_id, len(videos))
         return pending, report
 
@@ -179,7 +181,7 @@ class TikTokService:
                 if exc.reason == "revoked":
                     await self._revoked(conn)
                 raise
-            return await self._save(None, info, videos, stored, first=False, user_id=user_id)
+            return await self._save(None, info, videos, stored, user_id=user_id)
 
     async def _access(self, conn: StoredConnection, *, force: bool = False) -> str:
         """A usable access token: the stored one, or a refreshed one (stored at once, since
@@ -229,14 +231,15 @@ class TikTokService:
         return info, read, stored
 
     async def _save(self, connection: StoredConnection | None, info: UserInfo,
-                    read: list[VideoStats], stored: list[VideoStats], *, first: bool,
-                    user_id: int | None = None) -> SyncReport:
+                    read: list[VideoStats], stored: list[VideoStats], *,
+                    user_id: int | None = None, reset: bool = False) -> SyncReport:
         uid = connection.user_id if connection is not None else user_id
         assert uid is not None
         now = self.clock.now()
         everything = merge_videos(stored, read)
         today = totals(now.date().isoformat(), everything)
-        history = [] if first else await self.connections.day_totals(uid)
+        # A reconnect of the same account keeps its daily readings; another account starts over.
+        history = [] if reset else await self.connections.day_totals(uid)
         changes: dict[str, float] = {}
         if info.follower_count is not None:
             changes["followers"] = float(info.follower_count)
@@ -250,7 +253,7 @@ class TikTokService:
             totals=today, display_name=info.display_name,
             likes_total=None if info.likes_count is None else float(info.likes_count),
             video_count=None if info.video_count is None else float(info.video_count),
-            connection=connection))
+            connection=connection, reset=reset))
         return SyncReport(
             display_name=info.display_name,
             followers=None if info.follower_count is None else float(info.follower_count),

@@ -437,3 +437,19 @@ async def test_status_never_hands_out_ciphertext(tapp: App) -> None:
     assert tapp.tiktok is not None
     status = await tapp.tiktok.status(user_id)
     assert status is not None and replace(status).access_token == b""
+
+
+async def test_reconnecting_keeps_readings_and_another_account_starts_over(
+        tapp: App, tiktok: FakeTikTok, clock: FakeClock, db: Path) -> None:
+    user_id = await maya(tapp)
+    await connect(tapp, user_id)
+    clock.advance(days=31)
+    tiktok.account.videos[0].view_count += 700
+    await connect(tapp, user_id)  # the same account again: a month of readings still counts
+    latest = await tapp.store.latest_snapshot(user_id)
+    assert latest is not None and latest.views == 700
+    assert counts(db)["video_totals"] == 2
+    tiktok.account.open_id = "open-id-other"
+    tiktok.account.videos = videos(2, newest=int(clock.now().timestamp()) - 60)
+    await connect(tapp, user_id)
+    assert counts(db)["videos"] == 2 and counts(db)["video_totals"] == 1
