@@ -453,3 +453,10 @@ async def test_reconnecting_keeps_readings_and_another_account_starts_over(
     tiktok.account.videos = videos(2, newest=int(clock.now().timestamp()) - 60)
     await connect(tapp, user_id)
     assert counts(db)["videos"] == 2 and counts(db)["video_totals"] == 1
+
+
+async def test_console_connect_points_to_the_command_line(tapp: App) -> None:
+    result = await ConsoleAdapter(tapp, user="alice").ask("/connect")
+    assert result.ok and "creator-advisor connect --user alice" in result.text
+    gone = await ConsoleAdapter(tapp, user="alice").ask("/disconnect")
+    assert "No TikTok account is connected" in gone.text
