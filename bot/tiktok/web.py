@@ -43,6 +43,9 @@ class Outcome:
 
 OnDone = Callable[[Outcome], Awaitable[None]]
 
+#: Where ``run`` listens behind a reverse proxy when TIKTOK_CALLBACK_PORT is not set.
+PROXIED_PORT = 8765
+
 
 def callback_path(settings: Settings) -> str:
     return urlsplit(settings.tiktok_redirect_uri).path or "/"
@@ -52,10 +55,11 @@ def listen_address(settings: Settings) -> tuple[str, int]:
     """Where to listen: the redirect URI's own host and port when it is a loopback address,
     else ``TIKTOK_CALLBACK_LISTEN`` and ``TIKTOK_CALLBACK_PORT`` (behind a reverse proxy)."""
     parts = urlsplit(settings.tiktok_redirect_uri)
-    default_port = parts.port or (443 if parts.scheme == "https" else 80)
     if is_loopback(settings.tiktok_redirect_uri):
-        return parts.hostname or "127.0.0.1", settings.tiktok_callback_port or default_port
-    return settings.tiktok_callback_listen, settings.tiktok_callback_port or default_port
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return parts.hostname or "127.0.0.1", settings.tiktok_callback_port or port
+    # Public: the proxy terminates TLS on 443 and forwards here (never bind 443 ourselves).
+    return settings.tiktok_callback_listen, settings.tiktok_callback_port or PROXIED_PORT
 
 
 def is_loopback(url: str) -> bool:

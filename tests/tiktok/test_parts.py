@@ -73,3 +73,18 @@ def test_posting_habits_from_dates_and_lengths() -> None:
     assert habits["videos_per_week"] == 9 * 7 / 28  # 0, 3.5, … 28 days old
     assert habits["avg_video_length"] == 24.5  # the 10 newest: 20..29 s
     assert posting_habits(NOW, []) == {}
+
+
+def test_where_the_callback_listens() -> None:
+    from bot.config import Settings
+    from bot.tiktok.web import listen_address
+
+    def at(uri: str, **more: object) -> tuple[str, int]:
+        return listen_address(Settings(_env_file=None, tiktok_redirect_uri=uri,  # type: ignore[call-arg]
+                                       **more))
+
+    assert at("http://127.0.0.1:3455/callback/") == ("127.0.0.1", 3455)
+    assert at("http://localhost:9000/cb") == ("localhost", 9000)
+    assert at("https://bot.example.com/tiktok/callback") == ("127.0.0.1", 8765)  # never 443
+    assert at("https://bot.example.com/cb", tiktok_callback_listen="0.0.0.0",
+              tiktok_callback_port=9100) == ("0.0.0.0", 9100)
