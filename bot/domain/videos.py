@@ -36,6 +36,7 @@ class VideoStats:
     comments: float | None
     shares: float | None
     source: str = "sync"  # "sync" (Display API) | "import" (TikTok Studio Content file)
+    link: str = ""  # the video's share URL, when known
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,10 +53,14 @@ def _connection(row: sqlite3.Row) -> StoredConnection:
 
 
 def _video(row: sqlite3.Row) -> VideoStats:
+    posted = _when(row["posted_at"])
+    if posted is None and row["posted_on"]:  # a Studio import knows the day only
+        posted = datetime.fromisoformat(row["posted_on"]).replace(hour=12, tzinfo=UTC)
     return VideoStats(
-        video_id=row["video_id"], title=row["title"], create_time=_when(row["create_time"]),
+        video_id=row["video_id"], title=row["title"], create_time=posted,
         duration=row["duration"], views=row["views"], likes=row["likes"],
         comments=row["comments"], shares=row["shares"], source=row["source"],
+        link=row["link"],
     )
 
 
@@ -174,7 +178,8 @@ class TikTokTables:
 
     async def videos(self, user_id: int) -> list[VideoStats]:
         async with self._read() as db, db.execute(
-            "SELECT * FROM videos WHERE user_id = ? ORDER BY create_time DESC, video_id",
+            "SELECT * FROM videos WHERE user_id = ?"
+            " ORDER BY coalesce(posted_at, posted_on) DESC, video_id",
             (user_id,),
         ) as cur:
             return [_video(r) for r in await cur.fetchall()]
@@ -222,21 +227,25 @@ class TikTokTables:
             ) as cur:
                 known = {str(r[0]) for r in await cur.fetchall()}
             now = _iso(w.taken_at)
+            as_of = w.taken_at.astimezone(UTC).date().isoformat()
             rows: list[tuple[Any, ...]] = [
-                (w.user_id, v.video_id, v.title,
-                 None if v.create_time is None else _iso(v.create_time), v.duration, v.views,
-                 v.likes, v.comments, v.shares, v.source, now)
+                (w.user_id, v.video_id, v.title or "", v.link,
+                 None if v.create_time is None else v.create_time.astimezone(UTC).date()
+                 .isoformat(), as_of, v.views, v.likes, v.comments, v.shares, now,
+                 None if v.create_time is None else _iso(v.create_time), v.duration, v.source)
                 for v in w.videos
             ]
             await db.executemany(
-                "INSERT INTO videos (user_id, video_id, title, create_time, duration, views,"
-                " likes, comments, shares, source, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO videos (user_id, video_id, title, link, posted_on, as_of, views,"
+                " likes, comments, shares, updated_at, posted_at, duration, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (user_id, video_id) DO UPDATE SET title = excluded.title,"
-                " create_time = excluded.create_time, duration = excluded.duration,"
+                " link = CASE WHEN excluded.link <> '' THEN excluded.link ELSE videos.link END,"
+                " posted_on = excluded.posted_on, as_of = excluded.as_of,"
                 " views = excluded.views, likes = excluded.likes,"
                 " comments = excluded.comments, shares = excluded.shares,"
-                " source = excluded.source, updated_at = excluded.updated_at",
+                " updated_at = excluded.updated_at, posted_at = excluded.posted_at,"
+                " duration = excluded.duration, source = excluded.source",
                 rows,
             )
             t = w.totals

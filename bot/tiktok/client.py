@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 SCOPES: Final = "user.info.basic,user.info.stats,video.list"
 USER_FIELDS: Final = "open_id,display_name,follower_count,following_count,likes_count,video_count"
 VIDEO_FIELDS: Final = (
-    "id,create_time,duration,title,view_count,like_count,comment_count,share_count"
+    "id,create_time,duration,title,share_url,view_count,like_count,comment_count,share_count"
 )
 PAGE_SIZE: Final = 20  # the API's maximum max_count
 RATE_PER_MINUTE: Final = 600  # per endpoint, documented by TikTok
@@ -87,6 +87,7 @@ class _Video(_Model):
     create_time: int | None = None  # Unix seconds
     duration: int | None = None  # seconds
     title: str | None = None
+    share_url: str | None = None
     view_count: int | None = None
     like_count: int | None = None
     comment_count: int | None = None
@@ -119,6 +120,7 @@ def _video(v: _Video) -> VideoStats:
         likes=None if v.like_count is None else float(v.like_count),
         comments=None if v.comment_count is None else float(v.comment_count),
         shares=None if v.share_count is None else float(v.share_count),
+        link=v.share_url or "",
     )
 
 

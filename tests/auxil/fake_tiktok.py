@@ -34,6 +34,7 @@ class Video:
     create_time: int
     duration: int
     title: str
+    share_url: str
     view_count: int
     like_count: int
     comment_count: int
@@ -82,7 +83,9 @@ def s256(verifier: str) -> str:
 def videos(count: int, *, newest: int, every: int = 86_400, views: int = 1_000) -> list[Video]:
     """``count`` videos, newest first, one every ``every`` seconds back from ``newest``."""
     return [Video(id=f"v{count - i:04d}", create_time=newest - i * every, duration=30 + i % 40,
-                  title=f"Video {count - i}", view_count=views * (i + 1),
+                  title=f"Video {count - i}",
+                  share_url=f"https://www.tiktok.com/@maya.makes/video/{count - i:04d}",
+                  view_count=views * (i + 1),
                   like_count=views * (i + 1) // 10, comment_count=i + 3, share_count=i + 1)
             for i in range(count)]
 

@@ -126,6 +126,10 @@ async def test_connect_reads_the_profile_and_every_video(tapp: App, tiktok: Fake
                           "tiktok_connections": 1}
     con = sqlite3.connect(db)
     assert con.execute("SELECT source FROM snapshots").fetchall() == [("sync",)]
+    newest = con.execute("SELECT title, link, posted_on, as_of, duration, source FROM videos"
+                         " ORDER BY posted_at DESC LIMIT 1").fetchone()
+    assert newest == ("Video 45", "https://www.tiktok.com/@maya.makes/video/0045",
+                      "2026-11-02", "2026-11-02", 30.0, "sync")
     con.close()
     stored = raw_bytes(db)
     assert not [s for s in secrets_seen(tiktok) if s.encode() in stored]  # encrypted at rest

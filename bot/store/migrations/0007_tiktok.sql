@@ -37,19 +37,24 @@ CREATE TABLE tiktok_auth_states (
     expires_at    TEXT NOT NULL
 );
 
--- Lifetime counts per video, from a sync ('sync') or TikTok Studio's Content file ('import').
+-- Lifetime counts per video, from a sync ('sync') or TikTok Studio's Content file ('import'):
+-- the columns of issue 17's table (title, link, posted_on, as_of, counts) plus the exact post
+-- time and the length, which only the Display API gives.
 CREATE TABLE videos (
-    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    video_id    TEXT NOT NULL,
-    title       TEXT,
-    create_time TEXT,
-    duration    REAL,
-    views       REAL,
-    likes       REAL,
-    comments    REAL,
-    shares      REAL,
-    source      TEXT NOT NULL,
-    updated_at  TEXT NOT NULL,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    video_id   TEXT NOT NULL,
+    title      TEXT NOT NULL DEFAULT '',
+    link       TEXT NOT NULL DEFAULT '',
+    posted_on  TEXT,
+    as_of      TEXT NOT NULL,
+    views      REAL,
+    likes      REAL,
+    comments   REAL,
+    shares     REAL,
+    updated_at TEXT NOT NULL,
+    posted_at  TEXT,
+    duration   REAL,
+    source     TEXT NOT NULL DEFAULT 'import',
     PRIMARY KEY (user_id, video_id)
 );
 
