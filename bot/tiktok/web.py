@@ -8,6 +8,7 @@ the Telegram webhook when the redirect URI is public).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import ipaddress
 import logging
@@ -192,10 +193,16 @@ class TikTokRunner:
         self._task = asyncio.create_task(self.service.serve(self._stop, every=self.check_every),
                                          name="tiktok-sync")
 
-    async def stop(self) -> None:
+    async def stop(self, *, grace: float = 5.0) -> None:
+        """Stop listening and syncing. A sync round still running after ``grace`` seconds is
+        cancelled: each account's sync is one transaction, so nothing is left half-written."""
         self._stop.set()
         if self._task is not None:
-            await self._task
+            done, _ = await asyncio.wait([self._task], timeout=grace)
+            if not done:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
         if self._runner is not None:
             await self._runner.cleanup()
         self.service.notify = None

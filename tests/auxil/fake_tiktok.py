@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -109,6 +110,7 @@ class FakeTikTok:
         self.issued: list[str] = []  # every token and code ever issued (for log checks)
         self.revoked: list[str] = []
         self.faults: dict[str, list[Fault]] = {}
+        self.delays: dict[str, float] = {}  # path -> seconds before answering
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -173,6 +175,8 @@ class FakeTikTok:
         call = Call(request.method, request.path, dict(request.query), form, body,
                     request.headers.get("Authorization"))
         self.calls.append(call)
+        if request.path in self.delays:
+            await asyncio.sleep(self.delays[request.path])
         queue = self.faults.get(request.path)
         if queue and queue[0].after > 0:
             queue[0].after -= 1

@@ -464,3 +464,26 @@ async def test_console_connect_points_to_the_command_line(tapp: App) -> None:
     assert result.ok and "creator-advisor connect --user alice" in result.text
     gone = await ConsoleAdapter(tapp, user="alice").ask("/disconnect")
     assert "No TikTok account is connected" in gone.text
+
+
+async def test_stopping_mid_sync_cancels_it_and_stores_nothing(
+        tapp: App, tiktok: FakeTikTok, clock: FakeClock, db: Path) -> None:
+    import asyncio
+
+    from bot.tiktok.web import TikTokRunner
+
+    await connect(tapp, await maya(tapp))
+    stored = counts(db)
+    clock.advance(days=1, hours=1)
+    tiktok.delays["/v2/video/list/"] = 30  # TikTok hangs mid-sync
+    assert tapp.tiktok is not None
+    runner = TikTokRunner(tapp.tiktok, tapp.renderer, {})
+    await runner.start()
+    async with asyncio.timeout(10):
+        while True:  # until the sync is waiting on the video list
+            if tiktok.calls and tiktok.calls[-1].path == "/v2/video/list/":
+                break
+            await asyncio.sleep(0.02)
+    async with asyncio.timeout(5):  # not the 30 s TikTok takes
+        await runner.stop(grace=0.2)
+    assert counts(db) == stored
