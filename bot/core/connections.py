@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Protocol
 
 __all__ = ["AuthStart", "ConnectionStore", "DayTotals", "PendingAuth", "StoredConnection",
-           "SyncReport", "SyncSaved", "SyncWrite", "TikTokLink", "VideoStats"]
+           "SyncReport", "SyncSaved", "SyncWrite", "TikTokLink", "Video"]
 
 from bot.domain.metrics import MetricSnapshot
-from bot.domain.videos import DayTotals, VideoStats
+from bot.domain.studio import Video
+from bot.domain.videos import DayTotals
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ class SyncWrite:
     taken_at: datetime
     day_start: datetime
     changes: Mapping[str, float]
-    videos: Sequence[VideoStats]
+    videos: Sequence[Video]
     totals: DayTotals
     display_name: str
     likes_total: float | None
@@ -109,10 +110,6 @@ class ConnectionStore(Protocol):
         ...
 
     async def delete_connection(self, user_id: int) -> bool: ...
-
-    async def known_video_ids(self, user_id: int) -> set[str]: ...
-
-    async def videos(self, user_id: int) -> list[VideoStats]: ...
 
     async def day_totals(self, user_id: int) -> list[DayTotals]:
         """Oldest first."""

@@ -180,8 +180,9 @@ def infer_years(keys: Sequence[tuple[int, int]], end: date) -> list[date]:
 
 @dataclass(frozen=True, slots=True)
 class Video:
-    """One video's lifetime totals as of ``as_of`` (Content.csv). ``video_id`` is the number in
-    its link; counts are ``None`` where TikTok wrote "undefined"."""
+    """One video's lifetime totals as of ``as_of`` (Content.csv, or a Display API sync).
+    ``video_id`` is the number in its link; counts are ``None`` where TikTok wrote "undefined".
+    A sync also knows the exact post time (``posted_at``, UTC) and the length in seconds."""
 
     video_id: str
     title: str
@@ -192,6 +193,9 @@ class Video:
     likes: float | None
     comments: float | None
     shares: float | None
+    posted_at: datetime | None = None
+    duration: float | None = None
+    source: str = "import"  # "import" (TikTok Studio) | "sync" (Display API)
 
     @property
     def engagement_rate_views(self) -> float | None:

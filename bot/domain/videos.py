@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from statistics import fmean
 from typing import Final
 
 from bot.domain.metrics import PERIOD_DAYS
+from bot.domain.studio import Video
 
 #: Videos whose lengths make the typical length (``avg_video_length``).
 RECENT_FOR_LENGTH: Final = 10
@@ -23,20 +24,14 @@ FREQUENCY_DAYS: Final = 28
 COUNTS: Final = ("views", "likes", "comments", "shares")
 
 
-@dataclass(frozen=True, slots=True)
-class VideoStats:
-    """One video's lifetime counts as last read; ``duration`` in seconds."""
-
-    video_id: str
-    title: str | None
-    create_time: datetime | None
-    duration: float | None
-    views: float | None
-    likes: float | None
-    comments: float | None
-    shares: float | None
-    source: str = "sync"  # "sync" (Display API) | "import" (TikTok Studio Content file)
-    link: str = ""  # the video's share URL, when known
+def posted(video: Video) -> datetime | None:
+    """When the video was posted: the exact time from a sync, else noon UTC of the day a
+    Studio import gives."""
+    if video.posted_at is not None:
+        return video.posted_at
+    if video.posted_on is not None:
+        return datetime.combine(video.posted_on, time(12), UTC)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +45,14 @@ class DayTotals:
     shares: float
 
 
-def merge_videos(stored: Iterable[VideoStats], read: Iterable[VideoStats]) -> list[VideoStats]:
+def merge_videos(stored: Iterable[Video], read: Iterable[Video]) -> list[Video]:
     """Stored videos updated by the ones just read (same id: the read one wins)."""
     by_id = {v.video_id: v for v in stored}
     by_id.update((v.video_id, v) for v in read)
     return list(by_id.values())
 
 
-def totals(day: str, videos: Iterable[VideoStats]) -> DayTotals:
+def totals(day: str, videos: Iterable[Video]) -> DayTotals:
     """Lifetime counts summed over ``videos`` (unknown counts add nothing)."""
     sums = dict.fromkeys(COUNTS, 0.0)
     for video in videos:
@@ -67,7 +62,7 @@ def totals(day: str, videos: Iterable[VideoStats]) -> DayTotals:
 
 
 def period_counts(now: datetime, current: DayTotals, history: Sequence[DayTotals],
-                  videos: Sequence[VideoStats]) -> dict[str, float]:
+                  videos: Sequence[Video]) -> dict[str, float]:
     """30-day views, likes, comments and shares, or ``{}`` when they cannot be known yet.
 
     From the latest stored day at least :data:`PERIOD_DAYS` days before ``now``: today's sums
@@ -83,22 +78,22 @@ def period_counts(now: datetime, current: DayTotals, history: Sequence[DayTotals
     if base is not None:
         return {n: max(0.0, getattr(current, n) - getattr(base, n)) for n in COUNTS}
     start = now - timedelta(days=PERIOD_DAYS)
-    if videos and all(v.create_time is not None and v.create_time >= start for v in videos):
+    if videos and all((p := posted(v)) is not None and p >= start for v in videos):
         return {n: getattr(current, n) for n in COUNTS}
     return {}
 
 
-def posting_habits(now: datetime, videos: Sequence[VideoStats]) -> dict[str, float]:
+def posting_habits(now: datetime, videos: Sequence[Video]) -> dict[str, float]:
     """``videos_per_week`` (posts in the last 28 days / 4) and ``avg_video_length`` (mean
     length of the 10 newest videos, seconds); each only when there is something to count."""
     out: dict[str, float] = {}
-    dated = sorted((v for v in videos if v.create_time is not None),
-                   key=lambda v: v.create_time or now, reverse=True)
+    dated = sorted(((p, v) for v in videos if (p := posted(v)) is not None),
+                   key=lambda pair: pair[0], reverse=True)
     if dated:
         start = now - timedelta(days=FREQUENCY_DAYS)
-        recent = sum(1 for v in dated if v.create_time is not None and v.create_time >= start)
+        recent = sum(1 for p, _ in dated if p >= start)
         out["videos_per_week"] = recent * 7 / FREQUENCY_DAYS
-    lengths = [v.duration for v in dated[:RECENT_FOR_LENGTH] if v.duration]
+    lengths = [v.duration for _, v in dated[:RECENT_FOR_LENGTH] if v.duration]
     if lengths:
         out["avg_video_length"] = round(fmean(lengths), 1)
     return out

@@ -640,7 +640,7 @@ class SqliteStore(TikTokTables):
                 " link = excluded.link, posted_on = excluded.posted_on,"
                 " as_of = excluded.as_of, views = excluded.views, likes = excluded.likes,"
                 " comments = excluded.comments, shares = excluded.shares,"
-                " updated_at = excluded.updated_at",
+                " updated_at = excluded.updated_at, source = 'import'",
                 [(user_id, v.video_id, v.title, v.link,
                   None if v.posted_on is None else v.posted_on.isoformat(), v.as_of.isoformat(),
                   v.views, v.likes, v.comments, v.shares, now) for v in studio.videos])
@@ -1064,6 +1064,8 @@ def _video(row: sqlite3.Row) -> Video:
         posted_on=None if row["posted_on"] is None else date.fromisoformat(row["posted_on"]),
         as_of=date.fromisoformat(row["as_of"]), views=row["views"], likes=row["likes"],
         comments=row["comments"], shares=row["shares"],
+        posted_at=None if row["posted_at"] is None else _dt(row["posted_at"]),
+        duration=row["duration"], source=row["source"],
     )
 
 

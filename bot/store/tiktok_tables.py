@@ -16,7 +16,6 @@ from bot.core.connections import (
     StoredConnection,
     SyncSaved,
     SyncWrite,
-    VideoStats,
 )
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 
@@ -49,18 +48,6 @@ def _connection(row: sqlite3.Row) -> StoredConnection:
         chat_id=row["chat_id"], connected_at=connected,
         last_sync_at=_when(row["last_sync_at"]), likes_total=row["likes_total"],
         video_count=row["video_count"],
-    )
-
-
-def _video(row: sqlite3.Row) -> VideoStats:
-    posted = _when(row["posted_at"])
-    if posted is None and row["posted_on"]:  # a Studio import knows the day only
-        posted = datetime.fromisoformat(row["posted_on"]).replace(hour=12, tzinfo=UTC)
-    return VideoStats(
-        video_id=row["video_id"], title=row["title"], create_time=posted,
-        duration=row["duration"], views=row["views"], likes=row["likes"],
-        comments=row["comments"], shares=row["shares"], source=row["source"],
-        link=row["link"],
     )
 
 
@@ -170,20 +157,6 @@ class TikTokTables:
 
     # -- videos -----------------------------------------------------------------------------
 
-    async def known_video_ids(self, user_id: int) -> set[str]:
-        async with self._read() as db, db.execute(
-            "SELECT video_id FROM videos WHERE user_id = ?", (user_id,)
-        ) as cur:
-            return {str(r[0]) for r in await cur.fetchall()}
-
-    async def videos(self, user_id: int) -> list[VideoStats]:
-        async with self._read() as db, db.execute(
-            "SELECT * FROM videos WHERE user_id = ?"
-            " ORDER BY coalesce(posted_at, posted_on) DESC, video_id",
-            (user_id,),
-        ) as cur:
-            return [_video(r) for r in await cur.fetchall()]
-
     async def day_totals(self, user_id: int) -> list[DayTotals]:
         async with self._read() as db, db.execute(
             "SELECT * FROM video_totals WHERE user_id = ? ORDER BY day", (user_id,)
@@ -229,10 +202,10 @@ class TikTokTables:
             now = _iso(w.taken_at)
             as_of = w.taken_at.astimezone(UTC).date().isoformat()
             rows: list[tuple[Any, ...]] = [
-                (w.user_id, v.video_id, v.title or "", v.link,
-                 None if v.create_time is None else v.create_time.astimezone(UTC).date()
-                 .isoformat(), as_of, v.views, v.likes, v.comments, v.shares, now,
-                 None if v.create_time is None else _iso(v.create_time), v.duration, v.source)
+                (w.user_id, v.video_id, v.title, v.link,
+                 None if v.posted_on is None else v.posted_on.isoformat(), as_of, v.views,
+                 v.likes, v.comments, v.shares, now,
+                 None if v.posted_at is None else _iso(v.posted_at), v.duration, v.source)
                 for v in w.videos
             ]
             await db.executemany(

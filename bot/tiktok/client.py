@@ -23,14 +23,14 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import aiohttp
 from aiolimiter import AsyncLimiter
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.core.connections import VideoStats
+from bot.domain.studio import Video
 
 log = logging.getLogger(__name__)
 
@@ -106,21 +106,22 @@ class _UserData(_Model):
 
 @dataclass(frozen=True, slots=True)
 class VideoPage:
-    videos: list[VideoStats]
+    videos: list[Video]
     cursor: int | None
     has_more: bool
 
 
-def _video(v: _Video) -> VideoStats:
+def _video(v: _Video, read_on: date) -> Video:
     created = None if v.create_time is None else datetime.fromtimestamp(v.create_time, UTC)
-    return VideoStats(
-        video_id=v.id, title=v.title, create_time=created,
-        duration=None if v.duration is None else float(v.duration),
+    return Video(
+        video_id=v.id, title=(v.title or "")[:300], link=v.share_url or "",
+        posted_on=None if created is None else created.date(), as_of=read_on,
         views=None if v.view_count is None else float(v.view_count),
         likes=None if v.like_count is None else float(v.like_count),
         comments=None if v.comment_count is None else float(v.comment_count),
         shares=None if v.share_count is None else float(v.share_count),
-        link=v.share_url or "",
+        posted_at=created, duration=None if v.duration is None else float(v.duration),
+        source="sync",
     )
 
 
@@ -282,4 +283,5 @@ class TikTokClient:
             data = _VideoData.model_validate(self._data(path, payload))
         except ValidationError:
             raise TikTokError("bad_response", f"{path} sent an unexpected shape") from None
-        return VideoPage([_video(v) for v in data.videos], data.cursor, data.has_more)
+        today = datetime.now(UTC).date()
+        return VideoPage([_video(v, today) for v in data.videos], data.cursor, data.has_more)

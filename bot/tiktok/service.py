@@ -27,7 +27,8 @@ from bot.core.connections import (
 )
 from bot.core.ports import Clock, Store
 from bot.core.types import Reply
-from bot.domain.videos import VideoStats, merge_videos, period_counts, posting_habits, totals
+from bot.domain.studio import Video
+from bot.domain.videos import merge_videos, period_counts, posting_habits, totals
 from bot.tiktok.client import SCOPES, TikTokClient, TikTokError, TokenSet, UserInfo
 from bot.tiktok.pkce import make_state, make_verifier, s256_challenge
 from bot.tiktok.tokens import TokenCipher, load_key
@@ -210,28 +211,28 @@ class TikTokService:
             await self.notify(conn.chat_platform, conn.chat_id, Reply("tiktok_revoked"))
 
     async def _read(self, user_id: int, access: str, *,
-                    first: bool) -> tuple[UserInfo, list[VideoStats], list[VideoStats]]:
+                    first: bool) -> tuple[UserInfo, list[Video], list[Video]]:
         """User info, then video pages (all on the first sync; later until a known video
         older than :data:`KNOWN_AFTER`). Returns (info, videos read, videos stored before)."""
         client = self._http()
         info = await client.user_info(access)
-        stored = [] if first else await self.connections.videos(user_id)
+        stored = [] if first else await self.store.videos(user_id)
         known = {v.video_id for v in stored}
         old = self.clock.now() - KNOWN_AFTER
-        read: list[VideoStats] = []
+        read: list[Video] = []
         cursor: int | None = None
         for _ in range(MAX_PAGES):
             page = await client.video_page(access, cursor)
             read.extend(page.videos)
-            reached_known = any(v.video_id in known and v.create_time is not None
-                                and v.create_time < old for v in page.videos)
+            reached_known = any(v.video_id in known and v.posted_at is not None
+                                and v.posted_at < old for v in page.videos)
             if not page.has_more or page.cursor is None or reached_known:
                 break
             cursor = page.cursor
         return info, read, stored
 
     async def _save(self, connection: StoredConnection | None, info: UserInfo,
-                    read: list[VideoStats], stored: list[VideoStats], *,
+                    read: list[Video], stored: list[Video], *,
                     user_id: int | None = None, reset: bool = False) -> SyncReport:
         uid = connection.user_id if connection is not None else user_id
         assert uid is not None

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.domain.videos import DayTotals, VideoStats, period_counts, posting_habits, totals
+from bot.domain.studio import Video
+from bot.domain.videos import DayTotals, period_counts, posting_habits, totals
 from bot.tiktok.pkce import make_state, make_verifier, s256_challenge
 from bot.tiktok.tokens import KEY_FILE, TokenCipher, TokenKeyError, load_key
 
@@ -50,9 +51,10 @@ def test_a_configured_key_wins_and_a_bad_one_is_one_sentence(tmp_path: Path) -> 
         TokenCipher(Fernet.generate_key()).decrypt(sealed)
 
 
-def video(vid: str, days_old: float, views: float, duration: float = 30) -> VideoStats:
-    return VideoStats(vid, None, NOW - timedelta(days=days_old), duration, views, views / 10,
-                      1, 1)
+def video(vid: str, days_old: float, views: float, duration: float = 30) -> Video:
+    at = NOW - timedelta(days=days_old)
+    return Video(vid, "", "", at.date(), NOW.date(), views, views / 10, 1, 1, posted_at=at,
+                 duration=duration, source="sync")
 
 
 def test_30_day_counts_are_growth_since_a_reading_30_days_old() -> None:
@@ -88,3 +90,13 @@ def test_where_the_callback_listens() -> None:
     assert at("https://bot.example.com/tiktok/callback") == ("127.0.0.1", 8765)  # never 443
     assert at("https://bot.example.com/cb", tiktok_callback_listen="0.0.0.0",
               tiktok_callback_port=9100) == ("0.0.0.0", 9100)
+
+
+def test_a_studio_video_counts_from_noon_of_its_day() -> None:
+    from datetime import date
+
+    from bot.domain.videos import posted
+
+    imported = Video("7", "t", "", date(2026, 10, 30), date(2026, 11, 1), 10, 1, 0, 0)
+    assert posted(imported) == datetime(2026, 10, 30, 12, tzinfo=UTC)
+    assert posting_habits(NOW, [imported])["videos_per_week"] == 7 / 28

@@ -487,3 +487,25 @@ async def test_stopping_mid_sync_cancels_it_and_stores_nothing(
     async with asyncio.timeout(5):  # not the 30 s TikTok takes
         await runner.stop(grace=0.2)
     assert counts(db) == stored
+
+
+async def test_synced_and_imported_videos_share_one_table(tapp: App, db: Path) -> None:
+    from datetime import date
+
+    from bot.domain.studio import StudioImport, Video
+
+    console = ConsoleAdapter(tapp, user="alice")
+    user = await tapp.store.ensure_user("console", "alice", "alice")
+    await connect(tapp, user.id)
+    listed = await console.ask("/videos")
+    assert listed.ok and "1. Video 1: 45k views" in listed.text  # synced videos in /videos
+    studio = StudioImport(downloaded=date(2026, 11, 2), downloaded_given=True)
+    studio.videos.append(Video("v0045", "Video 45 (Studio)", "https://www.tiktok.com/@m/video/45",
+                               date(2026, 11, 2), date(2026, 11, 2), 99_000, 9, 9, 9))
+    await tapp.store.import_studio(user.id, [], studio)
+    assert counts(db)["videos"] == 45  # the same video, updated, not a second row
+    con = sqlite3.connect(db)
+    row = con.execute("SELECT views, duration, posted_at IS NOT NULL, source FROM videos"
+                      " WHERE video_id = 'v0045'").fetchone()
+    con.close()
+    assert row == (99_000, 30.0, 1, "import")  # Studio's numbers; length and time from the sync

@@ -37,26 +37,12 @@ CREATE TABLE tiktok_auth_states (
     expires_at    TEXT NOT NULL
 );
 
--- Lifetime counts per video, from a sync ('sync') or TikTok Studio's Content file ('import'):
--- the columns of issue 17's table (title, link, posted_on, as_of, counts) plus the exact post
--- time and the length, which only the Display API gives.
-CREATE TABLE videos (
-    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    video_id   TEXT NOT NULL,
-    title      TEXT NOT NULL DEFAULT '',
-    link       TEXT NOT NULL DEFAULT '',
-    posted_on  TEXT,
-    as_of      TEXT NOT NULL,
-    views      REAL,
-    likes      REAL,
-    comments   REAL,
-    shares     REAL,
-    updated_at TEXT NOT NULL,
-    posted_at  TEXT,
-    duration   REAL,
-    source     TEXT NOT NULL DEFAULT 'import',
-    PRIMARY KEY (user_id, video_id)
-);
+-- Issue 17's per-video table (0006) holds the synced videos too: one table, one set of store
+-- methods. The Display API also gives the exact post time and the length; `source` says where
+-- a row was last read from: 'import' (TikTok Studio's Content file) or 'sync'.
+ALTER TABLE videos ADD COLUMN posted_at TEXT;
+ALTER TABLE videos ADD COLUMN duration REAL;
+ALTER TABLE videos ADD COLUMN source TEXT NOT NULL DEFAULT 'import';
 
 -- Sum of every stored video's lifetime counts, one row per user and UTC day: the 30-day
 -- totals are the growth between two of these rows.
