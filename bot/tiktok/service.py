@@ -226,7 +226,8 @@ class TikTokService:
             read.extend(page.videos)
             reached_known = any(v.video_id in known and v.posted_at is not None
                                 and v.posted_at < old for v in page.videos)
-            if not page.has_more or page.cursor is None or reached_known:
+            if not page.has_more or page.cursor is None or reached_known \
+                    or page.cursor == cursor:  # a cursor that does not move ends the list
                 break
             cursor = page.cursor
         return info, read, stored
