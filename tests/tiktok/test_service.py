@@ -509,3 +509,29 @@ async def test_synced_and_imported_videos_share_one_table(tapp: App, db: Path) -
                       " WHERE video_id = 'v0045'").fetchone()
     con.close()
     assert row == (99_000, 30.0, 1, "import")  # Studio's numbers; length and time from the sync
+
+
+async def test_a_database_at_the_latest_other_version_gets_the_tiktok_tables(
+        tmp_path: Path) -> None:
+    """Migrations run in number order and only above the stored version: a database already
+    migrated by every other migration must still get this one (so its number is the highest)."""
+    from bot.store.sqlite import _migrations, _statements
+
+    path = tmp_path / "current.db"
+    con = sqlite3.connect(path)
+    others = [(v, sql) for v, name, sql in _migrations() if "tiktok" not in name]
+    for version, sql in others:
+        for statement in _statements(sql):
+            con.execute(statement)
+    con.execute(f"PRAGMA user_version = {others[-1][0]}")
+    con.commit()
+    con.close()
+    store = await open_store(f"sqlite:///{path}")
+    try:
+        assert await store.connection(1) is None  # the table exists
+    finally:
+        await store.close()
+    con = sqlite3.connect(path)
+    columns = {r[1] for r in con.execute("PRAGMA table_info(videos)")}
+    con.close()
+    assert {"posted_at", "duration", "source"} <= columns
