@@ -19,7 +19,9 @@ DEFAULT_DATA_DIR = Path(user_data_dir("creator-advisor", appauthor=False))
 class Settings(BaseSettings):
     """Every field is listed, with a comment, in ``.env.example`` (a test keeps them in step)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # Errors never echo a value: a mistyped secret must not end up in a terminal or a log.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      hide_input_in_errors=True)
 
     database_url: str = Field(
         "",
@@ -96,6 +98,21 @@ class Settings(BaseSettings):
     token_encryption_key: SecretStr | None = Field(
         None, description="Fernet key for tokens at rest; default: a key file in DATA_DIR."
     )
+
+    @field_validator("token_encryption_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refused at start, not at the first /connect: 32 url-safe base64-encoded bytes."""
+        if value is None or not value.get_secret_value():
+            return None
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(value.get_secret_value().encode("ascii", "replace"))
+        except (ValueError, TypeError):
+            raise ValueError("is not a Fernet key (32 url-safe base64-encoded bytes; see "
+                             ".env.example for how to make one)") from None
+        return value
 
     @model_validator(mode="after")
     def _database_in_data_dir(self) -> Settings:

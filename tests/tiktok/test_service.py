@@ -520,7 +520,7 @@ async def test_a_database_at_the_latest_other_version_gets_the_tiktok_tables(
     path = tmp_path / "current.db"
     con = sqlite3.connect(path)
     others = [(v, sql) for v, name, sql in _migrations() if "tiktok" not in name]
-    for version, sql in others:
+    for _version, sql in others:
         for statement in _statements(sql):
             con.execute(statement)
     con.execute(f"PRAGMA user_version = {others[-1][0]}")

@@ -30,7 +30,23 @@ def test_tokens_are_redacted_from_logs(caplog: object) -> None:
 
 
 def test_tiktok_secrets_are_redacted() -> None:
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key().decode()
     s = Settings(_env_file=None, tiktok_client_key="key",  # type: ignore[call-arg]
-                 tiktok_client_secret="client-secret-value",
-                 token_encryption_key="fernet-key-value")
-    assert {"client-secret-value", "fernet-key-value"} <= set(s.secrets())
+                 tiktok_client_secret="client-secret-value", token_encryption_key=key)
+    assert {"client-secret-value", key} <= set(s.secrets())
+
+
+def test_a_bad_token_encryption_key_is_refused_at_start_without_echoing_it() -> None:
+    import pydantic
+    import pytest
+    from cryptography.fernet import Fernet
+
+    with pytest.raises(pydantic.ValidationError) as raised:
+        Settings(_env_file=None, token_encryption_key="my-own-password")  # type: ignore[call-arg]
+    assert "not a Fernet key" in str(raised.value)
+    assert "my-own-password" not in str(raised.value)
+    good = Fernet.generate_key().decode()
+    assert Settings(_env_file=None, token_encryption_key=good).secrets() == [good]  # type: ignore[call-arg]
+    assert Settings(_env_file=None, token_encryption_key="").token_encryption_key is None  # type: ignore[call-arg]
