@@ -33,10 +33,14 @@ def typed_text(entry: SnapshotEntry) -> str:
                     for name in METRIC_NAMES if name in snap.given)
 
 
+#: How /history and /undo name where a snapshot came from.
+SOURCE_WORDS = {"log": "logged", "import": "imported", "sync": "read from TikTok"}
+
+
 def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     when = (entry_day(entry, zone).isoformat() if entry.source == "import" else
             entry.snapshot.taken_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
-    return {"when": when, "source": "imported" if entry.source == "import" else "logged",
+    return {"when": when, "source": SOURCE_WORDS.get(entry.source, "logged"),
             "typed": typed_text(entry)}
 
 

@@ -343,31 +343,39 @@ class SqliteStore(TikTokTables):
     ) -> MetricSnapshot:
         if not changes:
             raise ValueError("a snapshot needs at least one metric")
-        day = _iso(taken_at)[:10]
         async with self._write() as db:
-            async with db.execute(
-                f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
-                (user_id, day),
-            ) as cur:
-                row = await cur.fetchone()
-            base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
-            snap = base.merged(dict(changes), taken_at)
-            values = [getattr(snap, name) for name in METRIC_NAMES]
-            action = await _next_action(db, user_id)
-            await db.execute(  # column names are constants, values are bound parameters
-                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
-                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
-                (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), "log", action),
-            )
-            async with db.execute(  # rows dated after today (imported earlier) carry it on
-                f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
-            ) as cur:
-                later = await cur.fetchone()
-            if later is not None:
-                await _recarry(db, user_id)
-            await _thin_if_needed(db, user_id)
+            return await self._insert_snapshot(db, user_id, changes, taken_at, "log")
+
+    async def _insert_snapshot(
+        self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],
+        taken_at: datetime, source: str,
+    ) -> MetricSnapshot:
+        """One snapshot as its own action, inside the caller's transaction: ``/log``
+        (``source`` "log") and a TikTok sync ("sync") write through here."""
+        day = _iso(taken_at)[:10]
+        async with db.execute(
+            f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+            f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
+            (user_id, day),
+        ) as cur:
+            row = await cur.fetchone()
+        base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
+        snap = base.merged(dict(changes), taken_at)
+        values = [getattr(snap, name) for name in METRIC_NAMES]
+        action = await _next_action(db, user_id)
+        await db.execute(  # column names are constants, values are bound parameters
+            f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
+            f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
+            (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action),
+        )
+        async with db.execute(  # rows dated after today (imported earlier) carry it on
+            f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+            "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
+        ) as cur:
+            later = await cur.fetchone()
+        if later is not None:
+            await _recarry(db, user_id)
+        await _thin_if_needed(db, user_id)
         return snap
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:

@@ -6,6 +6,7 @@ Tokens arrive and leave as ciphertext: this module never sees a token in plain t
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,12 +18,11 @@ from bot.core.connections import (
     SyncSaved,
     SyncWrite,
 )
-from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
+from bot.domain.metrics import MetricSnapshot
 
 if TYPE_CHECKING:
     import aiosqlite
 
-_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given", "source"))
 
 
 def _iso(moment: datetime) -> str:
@@ -73,6 +73,11 @@ class TikTokTables:
         def _write(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
 
         def _read(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
+
+        async def _insert_snapshot(
+            self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],
+            taken_at: datetime, source: str,
+        ) -> MetricSnapshot: ...
 
     # -- authorizations in progress ---------------------------------------------------------
 
@@ -174,27 +179,14 @@ class TikTokTables:
                 await db.execute("DELETE FROM video_totals WHERE user_id = ?", (w.user_id,))
             async with db.execute(
                 "SELECT given FROM snapshots WHERE user_id = ? AND taken_at >= ?"
-                " AND source <> 'sync'", (w.user_id, _iso(w.day_start)),
+                " AND source <> 'sync' AND replaced_by IS NULL", (w.user_id, _iso(w.day_start)),
             ) as cur:
                 typed = {g for (given,) in await cur.fetchall()
                          for g in str(given).split(",") if g}
             kept = {k: v for k, v in w.changes.items() if k not in typed}
             snapshot: MetricSnapshot | None = None
-            if kept:
-                async with db.execute(
-                    "SELECT * FROM snapshots WHERE user_id = ?"
-                    " ORDER BY taken_at DESC, id DESC LIMIT 1", (w.user_id,),
-                ) as cur:
-                    row = await cur.fetchone()
-                base = MetricSnapshot.empty(w.taken_at) if row is None else MetricSnapshot(
-                    taken_at=w.taken_at, **{n: row[n] for n in METRIC_NAMES})
-                snapshot = base.merged(kept, w.taken_at)
-                await db.execute(  # column names are constants, values are bound parameters
-                    f"INSERT INTO snapshots (user_id, {_COLUMNS}) "  # noqa: S608
-                    f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 4))})",
-                    (w.user_id, _iso(w.taken_at), *(getattr(snapshot, n) for n in METRIC_NAMES),
-                     ",".join(sorted(snapshot.given)), "sync"),
-                )
+            if kept:  # its own action, like a /log: /history shows it, /undo can remove it
+                snapshot = await self._insert_snapshot(db, w.user_id, kept, w.taken_at, "sync")
             async with db.execute(
                 "SELECT video_id FROM videos WHERE user_id = ?", (w.user_id,)
             ) as cur:

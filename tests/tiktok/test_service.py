@@ -535,3 +535,15 @@ async def test_a_database_at_the_latest_other_version_gets_the_tiktok_tables(
     columns = {r[1] for r in con.execute("PRAGMA table_info(videos)")}
     con.close()
     assert {"posted_at", "duration", "source"} <= columns
+
+
+async def test_history_names_a_sync_and_undo_removes_it(tapp: App) -> None:
+    console = ConsoleAdapter(tapp, user="alice")
+    user = await tapp.store.ensure_user("console", "alice", "alice")
+    await console.ask("/log followers=9k")
+    await connect(tapp, user.id)
+    history = await console.ask("/history")
+    assert "read from TikTok" in history.text and "logged" in history.text
+    await console.ask("/undo confirm")
+    latest = await tapp.store.latest_snapshot(user.id)
+    assert latest is not None and latest.followers == 9_000

@@ -1,9 +1,7 @@
 -- TikTok connections (Display API, read-only), per-video lifetime counts, and where each
 -- snapshot's values came from.
 
--- 'log' (typed with /log or imported) or 'sync' (read from TikTok's Display API); the values
--- of issue 13's provenance column, which this becomes when both land.
-ALTER TABLE snapshots ADD COLUMN source TEXT NOT NULL DEFAULT 'log';
+-- A sync's snapshot is marked source = 'sync' in issue 13's provenance column (0007).
 
 -- One TikTok account per user. Tokens are stored encrypted (Fernet), never in plain text.
 CREATE TABLE tiktok_connections (
