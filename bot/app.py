@@ -40,7 +40,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     registry = build_registry()
     renderer = Renderer(settings.templates_dir)
     renderer.warm()
-    store = await open_store(settings.database_url)
+    store = await open_store(settings.database_url, cache_size=settings.user_cache_size)
     dispatcher = Dispatcher(
         registry, store, clock, services,
         RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute),

@@ -26,12 +26,18 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+from cachetools import LRUCache
 
 from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscription, User
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
+
+CACHE_SIZE = 100_000
+"""Default number of users (and, separately, of users' settings) kept in memory: least recently
+used first out. About 0.5 KiB an entry (``python -m benchmarks.bench_users`` measures it), so
+50 MiB at most; a user not in the cache costs one indexed read, never a write."""
 
 _SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
@@ -218,7 +224,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
 class SqliteStore:
     def __init__(self, path: Path, writer: aiosqlite.Connection,
                  readers: list[aiosqlite.Connection],
-                 bulk: sqlite3.Connection | None = None) -> None:
+                 bulk: sqlite3.Connection | None = None, *,
+                 cache_size: int = CACHE_SIZE) -> None:
         self.path = path
         self._writer = writer
         self._write_lock = asyncio.Lock()
@@ -227,9 +234,12 @@ class SqliteStore:
         for reader in readers:
             self._readers.put_nowait(reader)
         self._closed = False
-        self._users: dict[tuple[str, str], User] = {}
-        self._settings_cache: dict[int, UserSettings] = {}
-        self._forgotten = 0  # bumped by every /forget: a settings read in flight caches nothing
+        # Bounded, least recently used first out: no cliff where the whole cache empties.
+        # Changed only after COMMIT under the write lock, or (for a read) when no /forget
+        # finished while the read was in flight.
+        self._users: LRUCache[tuple[str, str], User] = LRUCache(maxsize=max(1, cache_size))
+        self._settings_cache: LRUCache[int, UserSettings] = LRUCache(maxsize=max(1, cache_size))
+        self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
         self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
@@ -303,15 +313,28 @@ class SqliteStore:
     # -- users ------------------------------------------------------------------------------
 
     async def ensure_user(self, platform: str, platform_user_id: str, display_name: str) -> User:
+        """The stored user for a platform account, created on first sight; its display name
+        follows the platform's. Writes only when the row is new or the name changed: a user
+        the cache has forgotten costs one indexed read."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         if cached is not None and cached.display_name == display_name:
             return cached  # every command calls this: no write when nothing changed
+        if cached is None:
+            generation = self._forgotten
+            async with self._read() as rdb, rdb.execute(
+                "SELECT id, platform, platform_user_id, display_name, created_at FROM users "
+                "WHERE platform = ? AND platform_user_id = ?", key,
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None and row["display_name"] == display_name:
+                stored = _user(row)
+                if generation == self._forgotten:  # else a /forget may have deleted it since
+                    self._users[key] = stored
+                    return stored
         found: list[User] = []
 
         def remember() -> None:  # under the write lock, like forget_user's eviction
-            if len(self._users) >= 50_000:
-                self._users.clear()
             self._users[key] = found[0]
 
         now = _iso(datetime.now(UTC))
@@ -468,8 +491,6 @@ class SqliteStore:
         settings = _settings(row)
         if generation != self._forgotten:
             return settings  # a /forget finished while this read was in flight: cache nothing
-        if len(self._settings_cache) >= 50_000:
-            self._settings_cache.clear()
         # setdefault: an update that finished while this read was in flight wins.
         return self._settings_cache.setdefault(user_id, settings)
 
@@ -716,13 +737,20 @@ class SqliteStore:
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
+        keys: list[tuple[str, str]] = []
+
         def evict() -> None:  # after COMMIT, under the write lock (see _write)
-            self._users = {k: u for k, u in self._users.items() if u.id != user_id}
+            for key in keys:
+                self._users.pop(key, None)
             self._settings_cache.pop(user_id, None)
             self._forgotten += 1
 
         deleted = 0
         async with self._write(evict) as db:
+            async with db.execute(
+                "SELECT platform, platform_user_id FROM users WHERE id = ?", (user_id,)
+            ) as cur:
+                keys.extend((r[0], r[1]) for r in await cur.fetchall())
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
             )
@@ -1210,7 +1238,7 @@ def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int) -> None:
     db.executemany(_THIN_GIVEN, updates)
 
 
-async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
+async def open_store(url: str, *, readers: int = 2, cache_size: int = CACHE_SIZE) -> SqliteStore:
     """Open (creating if needed) the database at ``url`` and bring its schema up to date.
 
     Raises :class:`StoreError` with one sentence when the file cannot be used: another bot
@@ -1227,7 +1255,7 @@ async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
     except OSError as exc:
         raise StoreError(_explain(exc, path) or f"cannot use {path}: {exc}") from exc
     try:
-        store = await _open_locked(path, readers)
+        store = await _open_locked(path, readers, cache_size)
     except BaseException:
         lock.release()
         raise
@@ -1235,7 +1263,7 @@ async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
     return store
 
 
-async def _open_locked(path: Path, readers: int) -> SqliteStore:
+async def _open_locked(path: Path, readers: int, cache_size: int) -> SqliteStore:
     connections: list[aiosqlite.Connection] = []
     try:
         writer = await _connect(path)
@@ -1247,7 +1275,7 @@ async def _open_locked(path: Path, readers: int) -> SqliteStore:
         for _ in range(max(1, readers)):
             connections.append(await _connect(path))
         bulk = await asyncio.to_thread(_connect_sync, path)
-        return SqliteStore(path, writer, connections[1:], bulk)
+        return SqliteStore(path, writer, connections[1:], bulk, cache_size=cache_size)
     except sqlite3.DatabaseError as exc:
         for db in connections:
             await db.close()
