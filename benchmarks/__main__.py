@@ -15,6 +15,7 @@ from benchmarks import (
     bench_fullstack,
     bench_progress,
     bench_store,
+    bench_users,
 )
 
 
@@ -31,6 +32,7 @@ def main() -> None:
     bench_engine.main()
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
+    bench_users.main(["--users", "10000" if args.quick else "100000"])
     bench_fanout.main(["--chats", "1000" if args.quick else "10000"])
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")
 

@@ -57,3 +57,10 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
 
 def summary(samples: Sequence[float]) -> tuple[float, float, float]:
     return percentile(samples, 50), percentile(samples, 99), statistics.fmean(samples)
+
+
+def print_ratios(ratios: dict[str, float]) -> None:
+    """Last lines of every benchmark: ``name=value``, one a line, to compare across runs."""
+    print()
+    for name, value in ratios.items():
+        print(f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}")
