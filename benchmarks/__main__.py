@@ -14,6 +14,7 @@ from benchmarks import (
     bench_fanout,
     bench_fullstack,
     bench_progress,
+    bench_start,
     bench_store,
     bench_users,
 )
@@ -26,6 +27,7 @@ def main() -> None:
     started = time.perf_counter()
     print(f"# Creator Advisor benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"Python {platform.python_version()}, {platform.machine()}")
+    bench_start.main(["--runs", "5" if args.quick else "15"])
     bench_core.main()
     bench_fullstack.main(["--updates", "600" if args.quick else "2000"])
     bench_discord.main(["--interactions", "300" if args.quick else "1000"])
