@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
 import resource
@@ -40,12 +41,19 @@ def _control(port: int, path: str, method: str = "GET") -> Any:
 
 
 async def _measured(control: int, updates: int, users: int) -> dict[str, Any]:
+    profile = os.environ.get("BENCH_PROFILE")  # a file: cProfile of the measured window only
+    profiler = cProfile.Profile() if profile else None
     cpu = _cpu()
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     await asyncio.to_thread(_control, control, f"/control/push?updates={updates}&users={users}",
                             "POST")
     result: dict[str, Any] = await asyncio.to_thread(_control, control, "/control/wait")
     result["cpu"] = _cpu() - cpu
+    if profiler and profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
     result["wall"] = time.perf_counter() - started
     return result
 

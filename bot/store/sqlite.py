@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
@@ -108,6 +108,38 @@ def _migrations() -> list[tuple[int, str, str]]:
 #: A migration whose first line is this runs with foreign keys off (a table rebuild: dropping
 #: a parent table with them on would cascade-delete its children), then checks them.
 _FOREIGN_KEYS_OFF = "-- foreign_keys: off"
+
+
+class _Rows:
+    """The rows of one statement, already fetched: ``fetchone``/``fetchall`` cost no hop."""
+
+    __slots__ = ("_next", "_rows")
+
+    def __init__(self, rows: Iterable[sqlite3.Row]) -> None:
+        self._rows = list(rows)
+        self._next = 0
+
+    async def fetchone(self) -> sqlite3.Row | None:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    async def fetchall(self) -> list[sqlite3.Row]:
+        rest = self._rows[self._next:]
+        self._next = len(self._rows)
+        return rest
+
+
+@asynccontextmanager
+async def _query(db: aiosqlite.Connection, sql: str,
+                 params: Sequence[Any] | Mapping[str, Any] = ()) -> AsyncIterator[_Rows]:
+    """Run ``sql`` and fetch all its rows in ONE hop to aiosqlite's worker thread, where
+    ``async with db.execute(...) as cur`` + ``fetchone`` + the cursor's close take three (each
+    hop is a thread hand-off and a wake-up of the event loop: most of a short command's CPU).
+    For statements that return rows (SELECT, PRAGMA, RETURNING) and are meant to be read
+    whole; a statement whose ``rowcount`` is needed keeps ``db.execute``."""
+    yield _Rows(await db.execute_fetchall(sql, params))
 
 
 def _snapshot(row: sqlite3.Row) -> MetricSnapshot:
@@ -213,7 +245,7 @@ async def _connect(path: Path) -> aiosqlite.Connection:
         for pragma in _PRAGMAS:
             await db.execute(pragma)
         # Touch the schema now, so a file that is not a database fails here, not later.
-        async with db.execute("SELECT count(*) FROM sqlite_master") as cur:
+        async with _query(db, "SELECT count(*) FROM sqlite_master") as cur:
             await cur.fetchone()
     except BaseException:
         await db.close()  # else aiosqlite's worker thread keeps the process alive
@@ -278,7 +310,7 @@ class SqliteStore:
 
     async def _migrate(self) -> None:
         db = self._writer
-        async with db.execute("PRAGMA user_version") as cur:
+        async with _query(db, "PRAGMA user_version") as cur:
             row = await cur.fetchone()
         current = int(row[0]) if row else 0
         known = _migrations()
@@ -299,7 +331,7 @@ class SqliteStore:
                     for statement in _statements(sql):
                         await tx.execute(statement)
                     if rebuild:
-                        async with tx.execute("PRAGMA foreign_key_check") as cur:
+                        async with _query(tx, "PRAGMA foreign_key_check") as cur:
                             broken = list(await cur.fetchall())
                         if broken:
                             raise StoreError(
@@ -322,7 +354,7 @@ class SqliteStore:
             return cached  # every command calls this: no write when nothing changed
         if cached is None:
             generation = self._forgotten
-            async with self._read() as rdb, rdb.execute(
+            async with self._read() as rdb, _query(rdb,
                 "SELECT id, platform, platform_user_id, display_name, created_at FROM users "
                 "WHERE platform = ? AND platform_user_id = ?", key,
             ) as cur:
@@ -338,7 +370,7 @@ class SqliteStore:
             self._users[key] = found[0]
 
         now = _iso(datetime.now(UTC))
-        async with self._write(remember) as db, db.execute(
+        async with self._write(remember) as db, _query(db,
             "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
             "DO UPDATE SET display_name = excluded.display_name "
@@ -351,7 +383,7 @@ class SqliteStore:
         return found[0]
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
             (platform, platform_user_id),
         ) as cur:
@@ -367,7 +399,7 @@ class SqliteStore:
             raise ValueError("a snapshot needs at least one metric")
         day = _iso(taken_at)[:10]
         async with self._write() as db:
-            async with db.execute(
+            async with _query(db,
                 f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
                 f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
                 (user_id, day),
@@ -382,7 +414,7 @@ class SqliteStore:
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
                 (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), "log", action),
             )
-            async with db.execute(  # rows dated after today (imported earlier) carry it on
+            async with _query(db,  # rows dated after today (imported earlier) carry it on
                 f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
                 "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
             ) as cur:
@@ -393,7 +425,7 @@ class SqliteStore:
         return snap
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
             f"ORDER BY {_ORDER_DESC} LIMIT 1", (user_id,),
         ) as cur:
@@ -417,12 +449,12 @@ class SqliteStore:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(0, limit))
-        async with self._read() as db, db.execute(sql, params) as cur:
+        async with self._read() as db, _query(db, sql, params) as cur:
             rows = await cur.fetchall()
         return [_entry(r) for r in reversed(list(rows))]
 
     async def count_snapshots(self, user_id: int) -> int:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT count(*) FROM snapshots WHERE user_id = ? AND {_ACTIVE}",  # noqa: S608
             (user_id,),
         ) as cur:
@@ -430,7 +462,7 @@ class SqliteStore:
         return int(row[0]) if row else 0
 
     async def last_action(self, user_id: int) -> list[SnapshotEntry]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} AND action = "  # noqa: S608
             f"(SELECT max(action) FROM snapshots WHERE user_id = ? AND {_ACTIVE}) "
             f"ORDER BY {_ORDER}", (user_id, user_id),
@@ -438,7 +470,7 @@ class SqliteStore:
             return [_entry(r) for r in await cur.fetchall()]
 
     async def replaced_by(self, user_id: int, action: int) -> int:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT count(*) FROM snapshots WHERE user_id = ? AND replaced_by = ?",
             (user_id, action),
         ) as cur:
@@ -471,7 +503,7 @@ class SqliteStore:
         return removed
 
     async def imported_days(self, user_id: int) -> set[date]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT DISTINCT substr(taken_at, 1, 10) FROM snapshots "  # noqa: S608
             f"WHERE user_id = ? AND source = 'import' AND {_ACTIVE}", (user_id,),
         ) as cur:
@@ -484,7 +516,7 @@ class SqliteStore:
         if cached is not None:
             return cached  # this process is the only writer, so the cache cannot go stale
         generation = self._forgotten
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
@@ -504,7 +536,7 @@ class SqliteStore:
             self._settings_cache[user_id] = UserSettings(**merged)
 
         async with self._write(remember) as db:
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
             ) as cur:
                 row = await cur.fetchone()
@@ -542,7 +574,7 @@ class SqliteStore:
         return Goal(metric, target, deadline, now.astimezone(UTC))
 
     async def goals(self, user_id: int) -> list[Goal]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM goals WHERE user_id = ? ORDER BY created_at, metric", (user_id,)
         ) as cur:
             return [_goal(r) for r in await cur.fetchall()]
@@ -688,19 +720,19 @@ class SqliteStore:
         return await self.import_snapshots(user_id, rows, also=write_studio)
 
     async def videos(self, user_id: int) -> list[Video]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM videos WHERE user_id = ? ORDER BY views DESC, video_id", (user_id,)
         ) as cur:
             return [_video(r) for r in await cur.fetchall()]
 
     async def audience(self, user_id: int) -> Audience:
         async with self._read() as db:
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM audience_shares WHERE user_id = ? ORDER BY share DESC, label",
                 (user_id,),
             ) as cur:
                 shares = await cur.fetchall()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM audience_activity WHERE user_id = ? ORDER BY day, hour",
                 (user_id,),
             ) as cur:
@@ -726,7 +758,7 @@ class SqliteStore:
         return replace(payout, id=new_id)
 
     async def payouts(self, user_id: int) -> list[Payout]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
         ) as cur:
             rows = await cur.fetchall()
@@ -747,10 +779,9 @@ class SqliteStore:
 
         deleted = 0
         async with self._write(evict) as db:
-            async with db.execute(
-                "SELECT platform, platform_user_id FROM users WHERE id = ?", (user_id,)
-            ) as cur:
-                keys.extend((r[0], r[1]) for r in await cur.fetchall())
+            async with _query(db, "SELECT platform, platform_user_id FROM users WHERE id = ?",
+                              (user_id,)) as found:
+                keys.extend((r[0], r[1]) for r in await found.fetchall())
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
             )
@@ -774,22 +805,22 @@ class SqliteStore:
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         async with self._read() as db:
-            async with db.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
+            async with _query(db, "SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
                 user = await cur.fetchone()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,)
             ) as cur:
                 snaps = await cur.fetchall()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM subscriptions WHERE user_id = ? OR created_by = ?",
                 (user_id, user_id),
             ) as cur:
                 subs = await cur.fetchall()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
             ) as cur:
                 settings_row = await cur.fetchone()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM goals WHERE user_id = ? ORDER BY metric", (user_id,)
             ) as cur:
                 goal_rows = await cur.fetchall()
@@ -797,13 +828,13 @@ class SqliteStore:
             for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
                                  ("audience_activity", "day, hour"),
                                  ("studio_daily", "day, series")):
-                async with db.execute(  # table and order are constants above
+                async with _query(db,  # table and order are constants above
                     f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",  # noqa: S608
                     (user_id,),
                 ) as cur:
                     studio[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
                                      for r in await cur.fetchall()]
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
             ) as cur:
                 payout_rows = await cur.fetchall()
@@ -848,7 +879,7 @@ class SqliteStore:
                 "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND kind = ?"
                 " AND user_id IS ?", (platform, chat_id, kind, user_id),
             )
-            async with db.execute(
+            async with _query(db,
                 "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
                 " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
                 " created_at, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
@@ -862,7 +893,7 @@ class SqliteStore:
         return _subscription(row)
 
     async def subscriptions_for_chat(self, platform: str, chat_id: str) -> list[Subscription]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id",
             (platform, chat_id),
         ) as cur:
@@ -885,7 +916,7 @@ class SqliteStore:
         if after is not None:
             sql += " AND (next_run_at, id) > (?, ?)"
             params += [_iso(after[0]), after[1]]
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             sql + " ORDER BY next_run_at, id LIMIT ?", (*params, limit),
         ) as cur:
             return [_subscription(r) for r in await cur.fetchall()]
@@ -965,7 +996,7 @@ class SqliteStore:
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
     ) -> int | None:
-        async with self._write() as db, db.execute(
+        async with self._write() as db, _query(db,
             "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key, rule_id,"  # noqa: S608 (a constant expression; values are bound)
             " status, created_at) SELECT id, user_id, " + _DESTINATION + ", ?, ?, 'sending', ?"
             " FROM subscriptions WHERE id = ? ON CONFLICT DO NOTHING RETURNING id",
@@ -1003,7 +1034,7 @@ class SqliteStore:
                 (_iso(before), keep),
             ) as cur:
                 released = max(cur.rowcount, 0)
-            async with db.execute(
+            async with _query(db,
                 "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"  # noqa: S608
                 " sending: it may or may not have arrived, and is not sent again'"
                 " WHERE " + stale + " RETURNING *", (_iso(before), keep),
@@ -1012,7 +1043,7 @@ class SqliteStore:
         return released, sorted(unknown, key=lambda d: d.id)
 
     async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT rule_id FROM posted_tips WHERE subscription_id = ? AND rule_id IS NOT NULL"
             " AND status IN ('sending', 'sent') ORDER BY created_at DESC, id DESC LIMIT ?",
             (subscription_id, limit),
@@ -1020,7 +1051,7 @@ class SqliteStore:
             return [str(r[0]) for r in await cur.fetchall()]
 
     async def stale_deliveries(self, before: datetime) -> list[Delivery]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM posted_tips WHERE status = 'sending' AND created_at < ? ORDER BY id",
             (_iso(before),),
         ) as cur:
@@ -1171,7 +1202,7 @@ class InstanceLock:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = -1
 async def _next_action(db: aiosqlite.Connection, user_id: int) -> int:
-    async with db.execute(
+    async with _query(db,
         "SELECT coalesce(max(action), 0) + 1 FROM snapshots WHERE user_id = ?", (user_id,)
     ) as cur:
         row = await cur.fetchone()
@@ -1180,7 +1211,7 @@ async def _next_action(db: aiosqlite.Connection, user_id: int) -> int:
 
 async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
     """Recompute carried-forward values of all the user's active snapshots (after a removal)."""
-    async with db.execute(
+    async with _query(db,
         f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}",  # noqa: S608
         (user_id,),
     ) as cur:
@@ -1216,12 +1247,12 @@ async def _thin_if_needed(db: aiosqlite.Connection, user_id: int) -> None:
     """Keep a user's stored history bounded (inside the caller's write): past
     :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go first, then old active ones are
     thinned by :func:`_thinned`. Their values already carry forward, so nothing is recomputed."""
-    async with db.execute(_THIN_COUNT, (user_id,)) as cur:
+    async with _query(db, _THIN_COUNT, (user_id,)) as cur:
         count = await cur.fetchone()
     if count is None or count[0] <= MAX_SNAPSHOTS:
         return
     await db.execute(_THIN_HIDDEN, (user_id,))
-    async with db.execute(_THIN_ROWS, (user_id,)) as cur:
+    async with _query(db, _THIN_ROWS, (user_id,)) as cur:
         deletes, updates = _thin_plan(list(await cur.fetchall()))
     await db.executemany(_THIN_DELETE, deletes)
     await db.executemany(_THIN_GIVEN, updates)
