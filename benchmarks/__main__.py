@@ -28,7 +28,8 @@ def main() -> None:
     print(f"# Creator Advisor benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"Python {platform.python_version()}, {platform.machine()}")
     bench_start.main(["--runs", "5" if args.quick else "15"])
-    bench_core.main()
+    bench_core.main(["--users", "1500", "--cache", "500", "--commands", "300"] if args.quick
+                    else [])
     bench_fullstack.main(["--updates", "600" if args.quick else "2000"])
     bench_discord.main(["--interactions", "300" if args.quick else "1000"])
     bench_engine.main()
