@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
             ratio(base_s, ours_s), "≥ 0.8×"),
         Row("latency p50", ms(o50), f"bare bot {ms(b50)}", ratio(o50, b50)),
         Row("latency p99", ms(o99), f"bare bot {ms(b99)}", ratio(o99, b99)),
-    ])
+    ], ratios_prefix="discord")
 
 
 if __name__ == "__main__":

@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         rows = asyncio.run(fanout(args.chats, args.scale, Path(tmp)))
-    print_table("Weekly fan-out through the Telegram adapter", rows)
+    print_table("Weekly fan-out through the Telegram adapter", rows, ratios_prefix="fanout")
 
 
 if __name__ == "__main__":
