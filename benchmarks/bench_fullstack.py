@@ -111,18 +111,21 @@ async def run_ours(base_url: str, token: str, control: int, updates: int, users:
                 await adapter.stop()
 
 
-def one_run(bot: str, updates: int, users: int, concurrency: int) -> dict[str, Any]:
-    """A fresh fake in its own process, then the bot in another; returns the bot's figures."""
-    fake = subprocess.Popen([sys.executable, "-m", "benchmarks.fake_process"],
+def one_run(platform: str, module: str, bot: str, updates: int, users: int,
+            concurrency: int) -> dict[str, Any]:
+    """A fresh fake ``platform`` in its own process, then the bot (``python -m module
+    --as-bot bot``) in another; returns the bot process's figures."""
+    fake = subprocess.Popen([sys.executable, "-m", "benchmarks.fake_process", platform],
                             stdout=subprocess.PIPE, text=True)
     try:
         assert fake.stdout is not None
         _, port, control, token = fake.stdout.readline().split()
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_fullstack", "--as-bot", bot,
+            [sys.executable, "-m", module, "--as-bot", bot,
              "--updates", str(updates), "--users", str(users),
              "--concurrency", str(concurrency), "--fake", port, control, token],
-            capture_output=True, text=True, check=False, env={**os.environ, "LOG_LEVEL": "ERROR"})
+            capture_output=True, text=True, check=False,
+            env={**os.environ, "LOG_LEVEL": "ERROR"})
         if done.returncode != 0:
             raise SystemExit(f"{bot} bot failed:\n{done.stderr[-3000:]}")
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -135,6 +138,43 @@ def _span(values: list[float], fmt: str) -> str:
     lo, hi = min(values), max(values)
     return format(lo, fmt) if format(lo, fmt) == format(hi, fmt) else \
         f"{format(lo, fmt)}–{format(hi, fmt)}"
+
+
+def compare(platform: str, module: str, title: str, unit: str, n: int, users: int,
+            runs: int, concurrency: int) -> dict[str, float]:
+    """``runs`` alternating runs of the bare bot and ours; prints the table, returns the
+    ratios (median and worst of CPU per ``unit``, median throughput)."""
+    results: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": []}
+    for _ in range(runs):
+        for bot in ("bare", "ours"):
+            results[bot].append(one_run(platform, module, bot, n, users, concurrency))
+
+    def cpu(r: dict[str, Any]) -> float:
+        return float(r["cpu"]) / n
+
+    pairs = list(zip(results["ours"], results["bare"], strict=True))
+    per_run = [cpu(o) / cpu(b) for o, b in pairs]
+    tput = [float(b["seconds"]) / float(o["seconds"]) for o, b in pairs]
+    rows = []
+    for bot in ("ours", "bare"):
+        rs = results[bot]
+        rows += [
+            Row(f"{bot}: CPU per {unit}", _span([cpu(r) * 1000 for r in rs], ".3f") + " ms",
+                "", ""),
+            Row(f"{bot}: {unit}s/s", _span([n / r["seconds"] for r in rs], ",.0f"), "", ""),
+            Row(f"{bot}: latency p50 / p99",
+                _span([percentile(r["latencies"], 50) * 1000 for r in rs], ".0f") + " / "
+                + _span([percentile(r["latencies"], 99) * 1000 for r in rs], ".0f") + " ms",
+                "", ""),
+            Row(f"{bot}: TCP connections to the fake",
+                _span([float(r["connections"]) for r in rs], ".0f"), "", ""),
+        ]
+    rows.append(Row(f"CPU per {unit}, ours ÷ bare", _span(per_run, ".2f") + "×",
+                    "same run, alternating", "", "≤ 1.5×"))
+    rows.append(Row("throughput, ours ÷ bare", _span(tput, ".2f") + "×", "", ""))
+    print_table(f"{title}: {n:,} commands from {users} first-time users, {runs} runs", rows)
+    return {"cpu_ratio": statistics.median(per_run), "cpu_ratio_max": max(per_run),
+            "throughput_ratio": statistics.median(tput)}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -156,39 +196,12 @@ def main(argv: list[str] | None = None) -> None:
     ratios: dict[str, float] = {}
     for concurrency in args.concurrency:
         label = "on" if concurrency > 1 else "off"
-        runs: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": []}
-        for _ in range(args.runs):
-            for bot in ("bare", "ours"):
-                runs[bot].append(one_run(bot, args.updates, args.users, concurrency))
-        n = args.updates
-
-        def cpu(r: dict[str, Any], n: int = n) -> float:
-            return float(r["cpu"]) / n
-
-        per_run = [cpu(o) / cpu(b) for o, b in zip(runs["ours"], runs["bare"], strict=True)]
-        tput = [(n / o["seconds"]) / (n / b["seconds"])
-                for o, b in zip(runs["ours"], runs["bare"], strict=True)]
-        rows = []
-        for bot in ("ours", "bare"):
-            rs = runs[bot]
-            rows.append(Row(
-                f"{bot}: CPU per update", _span([cpu(r) * 1000 for r in rs], ".3f") + " ms",
-                "", "", ""))
-            rows.append(Row(f"{bot}: updates/s", _span([n / r["seconds"] for r in rs], ",.0f"),
-                            "", ""))
-            rows.append(Row(
-                f"{bot}: latency p50 / p99",
-                _span([percentile(r["latencies"], 50) * 1000 for r in rs], ".0f") + " / "
-                + _span([percentile(r["latencies"], 99) * 1000 for r in rs], ".0f") + " ms",
-                "", ""))
-        rows.append(Row("CPU per update, ours ÷ bare", _span(per_run, ".2f") + "×",
-                        "same run, alternating", "", "≤ 1.5×"))
-        rows.append(Row("throughput, ours ÷ bare", _span(tput, ".2f") + "×", "", ""))
-        print_table(f"Telegram full stack, concurrent_updates={concurrency} ({label}): "
-                    f"{n:,} updates from {args.users} first-time users, {args.runs} runs", rows)
-        ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}"] = statistics.median(per_run)
-        ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}_max"] = max(per_run)
-        ratios[f"telegram_throughput_ratio_concurrency_{label}"] = statistics.median(tput)
+        found = compare("telegram", "benchmarks.bench_fullstack",
+                        f"Telegram full stack, concurrent_updates={concurrency} ({label})",
+                        "update", args.updates, args.users, args.runs, concurrency)
+        ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}"] = found["cpu_ratio"]
+        ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}_max"] = found["cpu_ratio_max"]
+        ratios[f"telegram_throughput_ratio_concurrency_{label}"] = found["throughput_ratio"]
     print_ratios(ratios)
 
 
