@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks`` (``--quick`` for a smaller store run)."""
+"""Run every benchmark: ``python -m benchmarks`` (``--quick`` for smaller, shorter runs)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from benchmarks import (
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--quick", action="store_true", help="smaller runs, each well under a minute (one alternating run per full-stack "
-                   "benchmark: run it three times for ranges)")
+    p.add_argument("--quick", action="store_true",
+                   help="smaller runs, each well under a minute (one alternating run per "
+                   "full-stack benchmark: run it three times for ranges)")
     args = p.parse_args()
     started = time.perf_counter()
     print(f"# Creator Advisor benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
