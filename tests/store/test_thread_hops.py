@@ -47,3 +47,13 @@ async def test_commands_cross_to_the_store_thread_a_few_times(
     hops.clear()
     await app.dispatcher.handle(request("log", "followers=1200 views=22000 likes=990"))
     assert sum(hops.values()) <= 10, dict(hops)  # was 21
+
+
+async def test_a_first_time_user_costs_one_read_and_one_write(
+        app: App, hops: collections.Counter[str]) -> None:
+    user = await app.store.ensure_user("telegram", "newcomer", "New")
+    assert sum(hops.values()) <= 2, dict(hops)  # was 4: a read, then BEGIN, INSERT, COMMIT
+    assert await app.store.find_user("telegram", "newcomer") == user
+    hops.clear()
+    assert await app.store.ensure_user("telegram", "newcomer", "New") == user
+    assert sum(hops.values()) == 0  # known: from memory
