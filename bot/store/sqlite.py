@@ -977,7 +977,7 @@ class SqliteStore:
         return moved
 
     async def user_by_id(self, user_id: int) -> User | None:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM users WHERE id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
