@@ -36,8 +36,9 @@ from bot.domain.studio import Audience, StudioImport, Video
 
 CACHE_SIZE = 100_000
 """Default number of users (and, separately, of users' settings) kept in memory: least recently
-used first out. About 0.5 KiB an entry (``python -m benchmarks.bench_users`` measures it), so
-50 MiB at most; a user not in the cache costs one indexed read, never a write."""
+used first out. About 0.5 KiB a cached user (``python -m benchmarks.bench_users`` estimates it),
+some 50 MiB when full, plus the settings cache; a user not in the cache costs one indexed read,
+never a write."""
 
 _SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
@@ -136,7 +137,8 @@ async def _query(db: aiosqlite.Connection, sql: str,
                  params: Sequence[Any] | Mapping[str, Any] = ()) -> AsyncIterator[_Rows]:
     """Run ``sql`` and fetch all its rows in ONE hop to aiosqlite's worker thread, where
     ``async with db.execute(...) as cur`` + ``fetchone`` + the cursor's close take three (each
-    hop is a thread hand-off and a wake-up of the event loop: most of a short command's CPU).
+    hop is a thread hand-off and a wake-up of the event loop, a large part of a short command's
+    CPU).
     For statements that return rows (SELECT, PRAGMA, RETURNING) and are meant to be read
     whole; a statement whose ``rowcount`` is needed keeps ``db.execute``."""
     yield _Rows(await db.execute_fetchall(sql, params))
