@@ -38,7 +38,8 @@ def main() -> None:
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
     bench_users.main(["--users", "10000" if args.quick else "100000"])
-    bench_fanout.main(["--chats", "600" if args.quick else "10000"])
+    for kind in ("community", "personal"):
+        bench_fanout.main(["--chats", "600" if args.quick else "10000", "--kind", kind])
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")
 
 

@@ -3,7 +3,8 @@ against a local Bot API fake that enforces a messages-per-second limit and answe
 Prints the achieved rate as a ratio of the limit, the 429s and the duplicates, and the bot
 process's CPU time per post (user + system, all threads, ``getrusage``: the fake runs in a
 process of its own) with the share of one core that costs at Telegram's 30 posts a second.
-Community tips only; personal digests and Discord are not measured here.
+``--kind community`` (default) posts a rotating tip to groups; ``--kind personal`` posts each
+creator (52 weekly snapshots each) their digest in a private chat. Discord is not measured here.
 
 By default it runs at Telegram's real limit (30 msg/s: 10,000 chats take about 6 minutes).
 ``--scale N`` multiplies the limit (and so shortens the run); above about ×2 the run becomes
@@ -123,7 +124,8 @@ def _stats(port: int) -> dict[str, Any]:
         return dict(json.load(answer))
 
 
-async def fanout(chats: int, scale: float, tmp: Path, port: int) -> tuple[Any, float, float]:
+async def fanout(chats: int, scale: float, tmp: Path, port: int,
+                 kind: str = "community") -> tuple[Any, float, float]:
     """Posts to ``chats`` subscribed groups through the fake on ``port``: the poster's report,
     the seconds it took and the CPU seconds this process spent."""
     limit = 30.0 * scale
@@ -134,9 +136,19 @@ async def fanout(chats: int, scale: float, tmp: Path, port: int) -> tuple[Any, f
     clock = FakeClock(RUN_AT - timedelta(days=1))
     async with running(settings, clock=clock) as app:
         for n in range(chats):
+            user_id = None
+            chat_id, chat_kind = str(-1_000_000 - n), "group"
+            if kind == "personal":
+                creator = await app.store.ensure_user("telegram", str(1_000_000 + n), f"C{n}")
+                user_id, chat_id, chat_kind = creator.id, str(1_000_000 + n), "private"
+                await app.store.import_snapshots(creator.id, [
+                    (RUN_AT - timedelta(weeks=52 - w),
+                     {"followers": 8000.0 + 150 * w + n, "views": 90_000.0 + 500 * w,
+                      "likes": 8000.0, "comments": 300.0, "shares": 150.0})
+                    for w in range(52)])
             await app.store.save_subscription(
-                platform="telegram", chat_id=str(-1_000_000 - n), chat_kind="group",
-                kind="community", user_id=None, created_by=None, weekday=0,
+                platform="telegram", chat_id=chat_id, chat_kind=chat_kind,
+                kind=kind, user_id=user_id, created_by=user_id, weekday=0,
                 local_time="10:00", timezone="Europe/Berlin", topics=(),
                 next_run_at=RUN_AT)
         adapter = TelegramAdapter(app, overall_max_rate=limit)
@@ -157,15 +169,17 @@ async def fanout(chats: int, scale: float, tmp: Path, port: int) -> tuple[Any, f
 
 
 def results(chats: int, limit: float, scale: float, report: Any, seconds: float, cpu: float,
-            stats: dict[str, Any]) -> tuple[list[Row], dict[str, float]]:
+            stats: dict[str, Any], kind: str) -> tuple[list[Row], dict[str, float]]:
     delivered: dict[str, int] = stats["delivered"]
     sent = sum(delivered.values())
     duplicates = sum(c - 1 for c in delivered.values() if c > 1)
     rate = sent / seconds
     per_post = cpu / max(1, sent)
-    ratios = {"fanout_rate_vs_limit": rate / limit, "fanout_429": float(stats["too_many"]),
-              "fanout_duplicates": float(duplicates), "fanout_cpu_ms_per_post": per_post * 1000,
-              "fanout_core_share_at_30_per_s": per_post * 30}
+    ratios = {f"fanout_{kind}_rate_vs_limit": rate / limit,
+              f"fanout_{kind}_429": float(stats["too_many"]),
+              f"fanout_{kind}_duplicates": float(duplicates),
+              f"fanout_{kind}_cpu_ms_per_post": per_post * 1000,
+              f"fanout_{kind}_core_share_at_30_per_s": per_post * 30}
     return [
         Row(f"fan-out to {chats:,} chats, messages/s", f"{rate:.1f}",
             f"server limit {limit:.0f}/s (Telegram 30/s × {scale:g})",
@@ -174,7 +188,7 @@ def results(chats: int, limit: float, scale: float, report: Any, seconds: float,
         Row("duplicates (a chat posted twice)", str(duplicates), "", "", "0"),
         Row("recorded sent / failed", f"{report.sent} / {report.failed}", f"{chats} due", "",
             ""),
-        Row("bot CPU per post (community tip)", f"{per_post * 1000:.2f} ms", "", ""),
+        Row(f"bot CPU per post ({kind})", f"{per_post * 1000:.2f} ms", "", ""),
         Row("share of one core at 30 posts/s", f"{per_post * 30:.1%}", "", ""),
     ], ratios
 
@@ -188,6 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--chats", type=int, default=10_000)
     p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--kind", choices=("community", "personal"), default="community")
     p.add_argument("--serve", type=float, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.serve:
@@ -200,13 +215,15 @@ def main(argv: list[str] | None = None) -> None:
         assert fake.stdout is not None
         port = int(fake.stdout.readline().split()[1])
         with tempfile.TemporaryDirectory() as tmp:
-            report, seconds, cpu = asyncio.run(fanout(args.chats, args.scale, Path(tmp), port))
+            report, seconds, cpu = asyncio.run(fanout(args.chats, args.scale, Path(tmp), port,
+                                                      args.kind))
         stats = _stats(port)
     finally:
         fake.terminate()
         fake.wait(10)
-    rows, ratios = results(args.chats, limit, args.scale, report, seconds, cpu, stats)
-    print_table("Weekly fan-out through the Telegram adapter", rows)
+    rows, ratios = results(args.chats, limit, args.scale, report, seconds, cpu, stats,
+                           args.kind)
+    print_table(f"Weekly fan-out ({args.kind}) through the Telegram adapter", rows)
     print_ratios(ratios)
 
 
