@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks`` (``--quick`` for a smaller store run)."""
+"""Run every benchmark: ``python -m benchmarks`` (``--quick`` for smaller, shorter runs)."""
 
 from __future__ import annotations
 
@@ -14,24 +14,32 @@ from benchmarks import (
     bench_fanout,
     bench_fullstack,
     bench_progress,
+    bench_start,
     bench_store,
+    bench_users,
 )
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--quick", action="store_true", help="10,000 users instead of 100,000")
+    p.add_argument("--quick", action="store_true",
+                   help="smaller runs, each well under a minute (one alternating run per "
+                   "full-stack benchmark: run it three times for ranges)")
     args = p.parse_args()
     started = time.perf_counter()
     print(f"# Creator Advisor benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
           f"Python {platform.python_version()}, {platform.machine()}")
-    bench_core.main()
-    bench_fullstack.main(["--updates", "600" if args.quick else "2000"])
-    bench_discord.main(["--interactions", "300" if args.quick else "1000"])
+    bench_start.main(["--runs", "5" if args.quick else "15"])
+    bench_core.main(["--users", "1500", "--cache", "500", "--commands", "300"] if args.quick
+                    else [])
+    bench_fullstack.main(["--updates", "600", "--runs", "1"] if args.quick else [])
+    bench_discord.main(["--interactions", "300", "--runs", "1"] if args.quick else [])
     bench_engine.main()
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
-    bench_fanout.main(["--chats", "1000" if args.quick else "10000"])
+    bench_users.main(["--users", "10000" if args.quick else "100000"])
+    for kind in ("community", "personal"):
+        bench_fanout.main(["--chats", "600" if args.quick else "10000", "--kind", kind])
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")
 
 

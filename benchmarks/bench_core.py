@@ -1,66 +1,94 @@
-"""The core path in-process: /estimate and /tips for a stored user (store + engine + render)
-vs. rendering a constant template through the same dispatcher.
+"""The core path in-process with realistic users: /estimate, /tips and /stats from creators
+who each have 52 weekly snapshots, rotating through more distinct users than the user cache
+holds (so many commands find their user and settings out of memory), plus first-time users
+whose first /log writes their user row; vs. a constant template (/start) through the same
+dispatcher for the same rotating users.
 
-    python -m benchmarks.bench_core
+    python -m benchmarks.bench_core [--users 3000] [--cache 1000] [--commands 600]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.common import Row, ms, print_table, ratio, summary
+from benchmarks.common import Row, ms, print_ratios, print_table, ratio, summary
 from bot.app import running
 from bot.config import Settings
 from bot.core.types import ChatKind, Platform, Request
 from bot.render.formats import Format
 
 
-def request(command: str, raw: str = "") -> Request:
-    return Request(platform=Platform.TELEGRAM, user_id="bench", display_name="bench",
-                   chat_id="bench", chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw)
+def request(uid: str, command: str, raw: str = "") -> Request:
+    return Request(platform=Platform.TELEGRAM, user_id=uid, display_name=f"Creator {uid}",
+                   chat_id=uid, chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw)
 
 
-async def measure(tmp: Path, n: int) -> list[Row]:
+async def measure(tmp: Path, users: int, cache: int, n: int) -> tuple[list[Row], dict[str, float]]:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'core.db'}",  # type: ignore[call-arg]
-                        data_dir=tmp, rate_limit_burst=0)
+                        data_dir=tmp, rate_limit_burst=0, user_cache_size=cache)
     async with running(settings) as app:
-        await app.dispatcher.handle(request("settings", "region=US adult=yes"))
-        for week in range(12):
-            await app.dispatcher.handle(request(
-                "log", f"followers={8000 + 300 * week} views=90k likes=8k comments=300 "
-                "shares=150 videos_per_week=3 avg_video_length=40"))
+        start = datetime(2025, 11, 3, 12, tzinfo=UTC)
+        for u in range(users):  # 52 weekly snapshots each, stored the way an import stores them
+            user = await app.store.ensure_user("telegram", f"c{u}", f"Creator c{u}")
+            await app.store.update_settings(user.id, {"region": "US", "adult": True})
+            await app.store.import_snapshots(user.id, [
+                (start + timedelta(weeks=w),
+                 {"followers": 8000 + 150 * w + u, "views": 90_000 + 500 * w, "likes": 8000.0,
+                  "comments": 300.0, "shares": 150.0, "videos_per_week": 3.0,
+                  "avg_video_length": 40.0})
+                for w in range(52)])
+        for command in ("start", "estimate", "tips", "stats"):  # compile templates once
+            await app.dispatcher.handle(request("c0", command))
+        stride = 7919  # a prime: consecutive commands come from far-apart users
 
-        async def timed(command: str, raw: str = "") -> list[float]:
+        async def timed(command: str, raw: str = "", prefix: str = "c",
+                        rotate: int = users) -> list[float]:
             out = []
-            for _ in range(n):
+            for i in range(n):
+                uid = f"{prefix}{(i * stride) % rotate}"
                 t = time.perf_counter()
-                for reply in await app.dispatcher.handle(request(command, raw)):
+                for reply in await app.dispatcher.handle(request(uid, command, raw)):
                     app.renderer.render(reply, Format.TELEGRAM_HTML)
                 out.append(time.perf_counter() - t)
             return out
 
-        for command in ("start", "estimate", "tips", "stats"):  # warm caches once
-            await app.dispatcher.handle(request(command))
-        baseline = await timed("start")  # constant template, same dispatcher and store
-        results = {"estimate": await timed("estimate"), "tips": await timed("tips"),
-                   "stats": await timed("stats")}
+        baseline = await timed("start")
+        results = {
+            "estimate": await timed("estimate"), "tips": await timed("tips"),
+            "stats": await timed("stats"),
+            "log, first-time user": await timed(
+                "log", "followers=1200 views=30k likes=2k", prefix="new", rotate=10**9),
+        }
     b50, b99, _ = summary(baseline)
     rows = [Row("constant template (/start) p50 / p99", f"{ms(b50)} / {ms(b99)}", "", "")]
+    ratios: dict[str, float] = {}
     for name, samples in results.items():
         p50, p99, _ = summary(samples)
         rows.append(Row(f"/{name} p50", ms(p50), f"/start {ms(b50)}", ratio(p50, b50)))
         rows.append(Row(f"/{name} p99", ms(p99), f"/start {ms(b99)}", ratio(p99, b99),
                         "< 2 ms"))
-    return rows
+        key = name.split(",")[0]
+        ratios[f"core_{key}_p50_vs_start"] = p50 / b50
+        ratios[f"core_{key}_p99_ms"] = p99 * 1000
+    return rows, ratios
 
 
-def main(n: int = 500) -> None:
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--users", type=int, default=3000, help="creators with 52 snapshots each")
+    p.add_argument("--cache", type=int, default=1000, help="USER_CACHE_SIZE for this run")
+    p.add_argument("--commands", type=int, default=600, help="commands timed per kind")
+    args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(measure(Path(tmp), n))
-    print_table("Core path in-process (store + engine + render), per command", rows)
+        rows, ratios = asyncio.run(measure(Path(tmp), args.users, args.cache, args.commands))
+    print_table(f"Core path in-process, {args.users:,} creators × 52 snapshots rotating through "
+                f"a user cache of {args.cache:,}", rows)
+    print_ratios(ratios)
 
 
 if __name__ == "__main__":

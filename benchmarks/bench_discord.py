@@ -1,19 +1,25 @@
-"""Full stack through discord.py: N slash-command interactions (/log, /estimate, /tips, /stats
-from many users) dispatched over the local fake gateway to the advisor, vs. a bare discord.py
-bot whose commands of the same names answer "ok", in the same run.
+"""Full stack through discord.py, measured as a user pays for it: the bot process's own CPU
+time per interaction (user + system, all threads, ``getrusage``), ours vs a bare discord.py bot
+whose slash commands of the same names answer "ok", on the same fake Discord (gateway and REST)
+running in a process of its own (a fresh one per run), with the same aiohttp connector for both
+(at most 8 connections; discord.py's default has no cap, so a bare bot answering everything
+at once opened one connection per answer). Each run sends N interactions (/log, /estimate,
+/tips, /stats) from first-time users at once; bare and ours alternate. Also throughput,
+p50/p99 and the TCP connections each bot opened to the fake.
 
-    python -m benchmarks.bench_discord [--interactions 1000] [--users 100]
+    python -m benchmarks.bench_discord [--interactions 1000] [--users 100] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -21,69 +27,45 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from pydantic import SecretStr
 
-from benchmarks.common import Row, ms, print_table, ratio, summary
+from benchmarks.bench_fullstack import _control, _measured, compare
+from benchmarks.common import print_ratios
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import running
 from bot.config import Settings
-from tests.auxil.fake_discord import FakeDiscord, user
+from tests.auxil.fake_discord import API
 
+CONNECTIONS = 8  # both bots' aiohttp connector: the same cap on open connections to the fake
 MIX: tuple[tuple[str, dict[str, str | bool]], ...] = (
     ("log", {"followers": "12k", "views": "40k", "likes": "3k"}),
     ("estimate", {}), ("tips", {}), ("stats", {}))
 
 
-async def drive(fake: FakeDiscord, n: int, users: int) -> tuple[float, list[float]]:
-    await fake.connected()
-    for name, options in MIX:  # warm up both bots' command paths before timing
-        await fake.answers(await fake.interact(fake.slash(name, options)), seconds=30)
-    fake.sent.clear()
-    people = [user(700000000000000000 + u, f"u{u}") for u in range(users)]
-    started_at: dict[str, float] = {}
-    started = time.perf_counter()
-    tokens = []
-    for i in range(n):
-        name, options = MIX[(i // users) % len(MIX)]
-        payload = fake.slash(name, options, who=people[i % users])
-        started_at[payload["token"]] = time.perf_counter()
-        tokens.append(await fake.interact(payload))
-    done: dict[str, float] = {}
-
-    def all_answered() -> bool:
-        for s in fake.sent:
-            if s.token is not None and s.is_message and s.token not in done:
-                done[s.token] = time.perf_counter()
-        return len(done) >= n
-
-    await fake.wait_for(all_answered, seconds=600)
-    seconds = time.perf_counter() - started
-    return seconds, [done[t] - started_at[t] for t in tokens]
-
-
-async def advisor(n: int, users: int, tmp: Path) -> tuple[float, list[float]]:
-    fake = await FakeDiscord().start()
-    try:
+async def advisor(port: int, control: int, token: str, n: int, users: int
+                  ) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None, database_url=f"sqlite:///{tmp / 'd.db'}", data_dir=tmp,
-            discord_token=SecretStr(fake.token), discord_api_url=fake.api_url,
+            discord_token=SecretStr(token), discord_api_url=f"http://127.0.0.1:{port}{API}",
             rate_limit_burst=0)
         async with running(settings) as app:
             adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+            adapter.client.http.connector = aiohttp.TCPConnector(limit=CONNECTIONS)
             await adapter.start()
             try:
-                return await drive(fake, n, users)
+                await asyncio.to_thread(_control, control, "/control/warm", "POST")
+                return await _measured(control, n, users)
             finally:
                 await adapter.stop()
-    finally:
-        await fake.close()
 
 
-async def bare(n: int, users: int) -> tuple[float, list[float]]:
-    fake = await FakeDiscord().start()
+async def bare(port: int, control: int, token: str, n: int, users: int) -> dict[str, Any]:
     before = Route.BASE
-    Route.BASE = fake.api_url
+    Route.BASE = f"http://127.0.0.1:{port}{API}"
     intents = discord.Intents.none()
     intents.guilds = True  # the same minimal intents as the advisor
     client = discord.Client(intents=intents)
+    client.http.connector = aiohttp.TCPConnector(limit=CONNECTIONS)
     tree = app_commands.CommandTree(client)
 
     def ok_command(name: str, options: tuple[str, ...]) -> None:
@@ -112,37 +94,40 @@ async def bare(n: int, users: int) -> tuple[float, list[float]]:
 
     client.setup_hook = setup_hook  # type: ignore[method-assign]
     saved_gateway = DiscordWebSocket.DEFAULT_GATEWAY
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    task = asyncio.create_task(client.start(fake.token))
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+    task = asyncio.create_task(client.start(token))
     try:
         async with asyncio.timeout(30):
             await ready.wait()
-        return await drive(fake, n, users)
+        await asyncio.to_thread(_control, control, "/control/warm", "POST")
+        return await _measured(control, n, users)
     finally:
         await client.close()
         task.cancel()
         Route.BASE = before
         DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
-        await fake.close()
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--interactions", type=int, default=1000)
+    p.add_argument("--interactions", "--updates", type=int, default=1000, dest="updates")
     p.add_argument("--users", type=int, default=100)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--concurrency", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--as-bot", choices=("bare", "ours"), help=argparse.SUPPRESS)
+    p.add_argument("--fake", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    base_s, base_lat = asyncio.run(bare(args.interactions, args.users))
-    with tempfile.TemporaryDirectory() as tmp:
-        ours_s, ours_lat = asyncio.run(advisor(args.interactions, args.users, Path(tmp)))
-    b50, b99, _ = summary(base_lat)
-    o50, o99, _ = summary(ours_lat)
-    n = args.interactions
-    print_table(f"Full stack through discord.py: {n:,} interactions, {args.users} users", [
-        Row("interactions/s", f"{n / ours_s:,.0f}", f"bare bot answering ok {n / base_s:,.0f}",
-            ratio(base_s, ours_s), "≥ 0.8×"),
-        Row("latency p50", ms(o50), f"bare bot {ms(b50)}", ratio(o50, b50)),
-        Row("latency p99", ms(o99), f"bare bot {ms(b99)}", ratio(o99, b99)),
-    ])
+    if args.as_bot:  # the bot process of one run
+        port, control, token = args.fake
+        runner = bare if args.as_bot == "bare" else advisor
+        print(json.dumps(asyncio.run(runner(int(port), int(control), token, args.updates,
+                                            args.users))))
+        return
+    found = compare("discord", "benchmarks.bench_discord", "Discord full stack", "interaction",
+                    args.updates, args.users, args.runs, 0)
+    print_ratios({"discord_cpu_per_interaction_ratio": found["cpu_ratio"],
+                  "discord_cpu_per_interaction_ratio_max": found["cpu_ratio_max"],
+                  "discord_throughput_ratio": found["throughput_ratio"]})
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def main() -> None:
         rows.append(Row(f"{name}: facts + rank", us(full), f"KPIs alone {us(baseline)}",
                         ratio(full, baseline), "< 1000 µs"))
         del latest
-    print_table("Strategy engine, per profile", rows)
+    print_table("Strategy engine, per profile", rows, ratios_prefix="engine")
 
 
 if __name__ == "__main__":

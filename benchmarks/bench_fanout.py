@@ -1,6 +1,10 @@
 """Weekly fan-out: a post to N Telegram chats through the real adapter (python-telegram-bot)
 against a local Bot API fake that enforces a messages-per-second limit and answers 429 above it.
-Prints the achieved rate as a ratio of the limit, the 429s and the duplicates.
+Prints the achieved rate as a ratio of the limit, the 429s and the duplicates, and the bot
+process's CPU time per post (user + system, all threads, ``getrusage``: the fake runs in a
+process of its own) with the share of one core that costs at Telegram's 30 posts a second.
+``--kind community`` (default) posts a rotating tip to groups; ``--kind personal`` posts each
+creator (52 weekly snapshots each) their digest in a private chat. Discord is not measured here.
 
 By default it runs at Telegram's real limit (30 msg/s: 10,000 chats take about 6 minutes).
 ``--scale N`` multiplies the limit (and so shortens the run); above about ×2 the run becomes
@@ -15,8 +19,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
+import json
+import resource
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +34,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
-from benchmarks.common import Row, print_table
+from benchmarks.common import Row, print_ratios, print_table
 from bot.adapters.telegram_adapter import TelegramAdapter
 from bot.app import freeze_startup_heap, running, weekly_poster
 from bot.config import Settings
@@ -49,6 +59,7 @@ class LimitedBotApi:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._api)
+        app.router.add_get("/stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -90,60 +101,130 @@ class LimitedBotApi:
                 "text": str(params.get("text", ""))}})
         return web.json_response({"ok": True, "result": True})
 
+    async def _stats(self, request: web.Request) -> web.Response:
+        return web.json_response({"delivered": dict(self.delivered),
+                                  "too_many": self.too_many})
 
-async def fanout(chats: int, scale: float, tmp: Path) -> list[Row]:
+
+def serve(limit: float) -> None:
+    """The fake in this process (``--serve``): prints ``PORT <n>``, runs until killed."""
+
+    async def run() -> None:
+        api = LimitedBotApi(limit)
+        await api.start()
+        print(f"PORT {api.port}", flush=True)
+        await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+
+
+def _stats(port: int) -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=60) as answer:
+        return dict(json.load(answer))
+
+
+async def fanout(chats: int, scale: float, tmp: Path, port: int,
+                 kind: str = "community") -> tuple[Any, float, float]:
+    """Posts to ``chats`` subscribed groups through the fake on ``port``: the poster's report,
+    the seconds it took and the CPU seconds this process spent."""
     limit = 30.0 * scale
-    api = LimitedBotApi(limit)
-    await api.start()
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_url=f"sqlite:///{tmp / 'fanout.db'}", data_dir=tmp,
         telegram_bot_token=SecretStr(TOKEN),
-        telegram_base_url=f"http://127.0.0.1:{api.port}/bot")
+        telegram_base_url=f"http://127.0.0.1:{port}/bot")
     clock = FakeClock(RUN_AT - timedelta(days=1))
-    try:
-        async with running(settings, clock=clock) as app:
-            for n in range(chats):
-                await app.store.save_subscription(
-                    platform="telegram", chat_id=str(-1_000_000 - n), chat_kind="group",
-                    kind="community", user_id=None, created_by=None, weekday=0,
-                    local_time="10:00", timezone="Europe/Berlin", topics=(),
-                    next_run_at=RUN_AT)
-            adapter = TelegramAdapter(app, overall_max_rate=limit)
-            await adapter.start()
-            try:
-                poster = weekly_poster(app, {"telegram": adapter.deliverer},
-                                       pace={"telegram": DEFAULT_PACE["telegram"] * scale})
-                freeze_startup_heap()  # as `creator-advisor run` does once it is up
-                clock.current = RUN_AT + timedelta(minutes=1)
-                started = time.perf_counter()
-                report = await poster.run_due()
-                seconds = time.perf_counter() - started
-            finally:
-                await adapter.stop()
-    finally:
-        await api.stop()
-    sent = sum(api.delivered.values())
-    duplicates = sum(c - 1 for c in api.delivered.values() if c > 1)
+    async with running(settings, clock=clock) as app:
+        for n in range(chats):
+            user_id = None
+            chat_id, chat_kind = str(-1_000_000 - n), "group"
+            if kind == "personal":
+                creator = await app.store.ensure_user("telegram", str(1_000_000 + n), f"C{n}")
+                user_id, chat_id, chat_kind = creator.id, str(1_000_000 + n), "private"
+                await app.store.import_snapshots(creator.id, [
+                    (RUN_AT - timedelta(weeks=52 - w),
+                     {"followers": 8000.0 + 150 * w + n, "views": 90_000.0 + 500 * w,
+                      "likes": 8000.0, "comments": 300.0, "shares": 150.0})
+                    for w in range(52)])
+            await app.store.save_subscription(
+                platform="telegram", chat_id=chat_id, chat_kind=chat_kind,
+                kind=kind, user_id=user_id, created_by=user_id, weekday=0,
+                local_time="10:00", timezone="Europe/Berlin", topics=(),
+                next_run_at=RUN_AT)
+        adapter = TelegramAdapter(app, overall_max_rate=limit)
+        await adapter.start()
+        try:
+            poster = weekly_poster(app, {"telegram": adapter.deliverer},
+                                   pace={"telegram": DEFAULT_PACE["telegram"] * scale})
+            freeze_startup_heap()  # as `creator-advisor run` does once it is up
+            clock.current = RUN_AT + timedelta(minutes=1)
+            started = time.perf_counter()
+            cpu = _cpu()
+            report = await poster.run_due()
+            cpu = _cpu() - cpu
+            seconds = time.perf_counter() - started
+        finally:
+            await adapter.stop()
+    return report, seconds, cpu
+
+
+def results(chats: int, limit: float, scale: float, report: Any, seconds: float, cpu: float,
+            stats: dict[str, Any], kind: str) -> tuple[list[Row], dict[str, float]]:
+    delivered: dict[str, int] = stats["delivered"]
+    sent = sum(delivered.values())
+    duplicates = sum(c - 1 for c in delivered.values() if c > 1)
     rate = sent / seconds
+    per_post = cpu / max(1, sent)
+    ratios = {f"fanout_{kind}_rate_vs_limit": rate / limit,
+              f"fanout_{kind}_429": float(stats["too_many"]),
+              f"fanout_{kind}_duplicates": float(duplicates),
+              f"fanout_{kind}_cpu_ms_per_post": per_post * 1000,
+              f"fanout_{kind}_core_share_at_30_per_s": per_post * 30}
     return [
         Row(f"fan-out to {chats:,} chats, messages/s", f"{rate:.1f}",
             f"server limit {limit:.0f}/s (Telegram 30/s × {scale:g})",
             f"{rate / limit:.2f}×", "≥ 0.95×"),
-        Row("429 answers", str(api.too_many), "", "", "0"),
+        Row("429 answers", str(stats["too_many"]), "", "", "0"),
         Row("duplicates (a chat posted twice)", str(duplicates), "", "", "0"),
         Row("recorded sent / failed", f"{report.sent} / {report.failed}", f"{chats} due", "",
             ""),
-    ]
+        Row(f"bot CPU per post ({kind})", f"{per_post * 1000:.2f} ms", "", ""),
+        Row("share of one core at 30 posts/s", f"{per_post * 30:.1%}", "", ""),
+    ], ratios
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # this process, every thread
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--chats", type=int, default=10_000)
     p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--kind", choices=("community", "personal"), default="community")
+    p.add_argument("--serve", type=float, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = asyncio.run(fanout(args.chats, args.scale, Path(tmp)))
-    print_table("Weekly fan-out through the Telegram adapter", rows)
+    if args.serve:
+        serve(args.serve)
+        return
+    limit = 30.0 * args.scale
+    fake = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_fanout", "--serve",
+                             str(limit)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert fake.stdout is not None
+        port = int(fake.stdout.readline().split()[1])
+        with tempfile.TemporaryDirectory() as tmp:
+            report, seconds, cpu = asyncio.run(fanout(args.chats, args.scale, Path(tmp), port,
+                                                      args.kind))
+        stats = _stats(port)
+    finally:
+        fake.terminate()
+        fake.wait(10)
+    rows, ratios = results(args.chats, limit, args.scale, report, seconds, cpu, stats,
+                           args.kind)
+    print_table(f"Weekly fan-out ({args.kind}) through the Telegram adapter", rows)
+    print_ratios(ratios)
 
 
 if __name__ == "__main__":

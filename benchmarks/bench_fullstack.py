@@ -1,131 +1,208 @@
-"""Full stack through python-telegram-bot: N mixed updates (/estimate, /tips, /log, /stats from
-many users) pushed through the real Application against the local fake Bot API, vs. a bare PTB
-echo bot on the same fake server, in the same run. Rate limiting is set out of the way for both
-(the point is the bot's own cost), updates are handled concurrently in both.
+"""Full stack through python-telegram-bot, measured as a user pays for it: the bot process's
+own CPU time per update (user + system, all threads, ``getrusage``), ours vs a bare PTB bot
+answering "ok", on the same fake Bot API running in a process of its own (a fresh one per run),
+with the same ApplicationBuilder defaults (connection pool, timeouts), the same limiter class
+with limits out of the way, and the same ``concurrent_updates``: 32 ("on") and 1 ("off").
+Each run pushes N mixed updates (/log, /estimate, /tips, /stats) from first-time users at once;
+bare and ours alternate, so both see the same machine load. Also throughput and p50/p99.
 
-    python -m benchmarks.bench_fullstack [--updates 2000] [--users 200]
+    python -m benchmarks.bench_fullstack [--updates 2000] [--users 200] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
+import cProfile
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
-
-from benchmarks.common import Row, ms, print_table, ratio, summary
-from bot.adapters.telegram_adapter import TelegramAdapter
-from bot.app import running
-from bot.config import Settings
-from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
-
-MIX = ("/log followers={f} views={v} likes={l}", "/estimate", "/tips", "/stats")
+from benchmarks.common import Row, percentile, print_ratios, print_table
 
 
-class Timing:
-    """Push time per chat (FIFO) and the time each reply arrived."""
-
-    def __init__(self, fake: FakeTelegram) -> None:
-        self.pushed: dict[int, collections.deque[float]] = collections.defaultdict(
-            collections.deque)
-        self.latencies: list[float] = []
-        self.replies = 0
-        self.done = asyncio.Event()
-        self.expected = 0
-        original = fake._m_sendMessage
-
-        async def send(params: dict[str, Any], files: dict[str, Any]) -> Any:
-            result = await original(params, files)
-            queue = self.pushed.get(int(params["chat_id"]))
-            if queue:
-                self.latencies.append(time.perf_counter() - queue.popleft())
-            self.replies += 1
-            if self.replies >= self.expected:
-                self.done.set()
-            return result
-
-        fake._m_sendMessage = send  # type: ignore[method-assign]
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # the whole process, every thread
+    return usage.ru_utime + usage.ru_stime
 
 
-async def drive(fake: FakeTelegram, timing: Timing, updates: int, users: int) -> float:
-    people = [user(10_000 + n, f"U{n}") for n in range(users)]
-    timing.expected = updates
+def _control(port: int, path: str, method: str = "GET") -> Any:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
+    with urllib.request.urlopen(request, timeout=900) as answer:
+        return json.load(answer)
+
+
+async def _measured(control: int, updates: int, users: int) -> dict[str, Any]:
+    profile = os.environ.get("BENCH_PROFILE")  # a file: cProfile of the measured window only
+    profiler = cProfile.Profile() if profile else None
+    cpu = _cpu()
     started = time.perf_counter()
-    for i in range(updates):
-        person = people[i % users]
-        line = MIX[(i // users) % len(MIX)].format(f=1000 + i, v=20_000 + i, l=900 + i)
-        timing.pushed[person["id"]].append(time.perf_counter())
-        fake.message(line, chat=private_chat(person), sender=person)
-    async with asyncio.timeout(600):
-        await timing.done.wait()
-    return time.perf_counter() - started
+    if profiler:
+        profiler.enable()
+    await asyncio.to_thread(_control, control, f"/control/push?updates={updates}&users={users}",
+                            "POST")
+    result: dict[str, Any] = await asyncio.to_thread(_control, control, "/control/wait")
+    result["cpu"] = _cpu() - cpu
+    if profiler and profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    result["wall"] = time.perf_counter() - started
+    return result
 
 
-async def advisor(updates: int, users: int, tmp: Path) -> tuple[float, list[float]]:
-    async with FakeTelegram() as fake:
-        timing = Timing(fake)
+async def run_bare(base_url: str, token: str, control: int, updates: int, users: int,
+                   concurrency: int) -> dict[str, Any]:
+    from telegram import Update
+    from telegram.ext import (
+        AIORateLimiter,
+        ApplicationBuilder,
+        ContextTypes,
+        MessageHandler,
+        filters,
+    )
+
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("ok")
+
+    application = (ApplicationBuilder().token(token).base_url(base_url)
+                   .rate_limiter(AIORateLimiter(overall_max_rate=1e6))
+                   .concurrent_updates(concurrency).read_timeout(5.0).build())
+    application.add_handler(MessageHandler(filters.ALL, reply))
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=1)
+        try:
+            return await _measured(control, updates, users)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+async def run_ours(base_url: str, token: str, control: int, updates: int, users: int,
+                   concurrency: int) -> dict[str, Any]:
+    from pydantic import SecretStr
+
+    from bot.adapters.telegram_adapter import TelegramAdapter
+    from bot.app import running
+    from bot.config import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, database_url=f"sqlite:///{tmp / 'full.db'}", data_dir=tmp,
-            telegram_bot_token=SecretStr(fake.token), telegram_base_url=fake.base_url,
+            _env_file=None, database_url=f"sqlite:///{Path(tmp) / 'full.db'}", data_dir=tmp,
+            telegram_bot_token=SecretStr(token), telegram_base_url=base_url,
             rate_limit_burst=0)
         async with running(settings) as app:
-            adapter = TelegramAdapter(app, poll_timeout=1, overall_max_rate=1e6)
+            adapter = TelegramAdapter(app, poll_timeout=1, overall_max_rate=1e6,
+                                      concurrent_updates=concurrency)
             await adapter.start()
             try:
-                seconds = await drive(fake, timing, updates, users)
+                return await _measured(control, updates, users)
             finally:
                 await adapter.stop()
-    return seconds, timing.latencies
 
 
-async def echo(updates: int, users: int) -> tuple[float, list[float]]:
-    async with FakeTelegram() as fake:
-        timing = Timing(fake)
+def one_run(platform: str, module: str, bot: str, updates: int, users: int,
+            concurrency: int) -> dict[str, Any]:
+    """A fresh fake ``platform`` in its own process, then the bot (``python -m module
+    --as-bot bot``) in another; returns the bot process's figures."""
+    fake = subprocess.Popen([sys.executable, "-m", "benchmarks.fake_process", platform],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert fake.stdout is not None
+        _, port, control, token = fake.stdout.readline().split()
+        done = subprocess.run(
+            [sys.executable, "-m", module, "--as-bot", bot,
+             "--updates", str(updates), "--users", str(users),
+             "--concurrency", str(concurrency), "--fake", port, control, token],
+            capture_output=True, text=True, check=False,
+            env={**os.environ, "LOG_LEVEL": "ERROR"})
+        if done.returncode != 0:
+            raise SystemExit(f"{bot} bot failed:\n{done.stderr[-3000:]}")
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    finally:
+        fake.terminate()
+        fake.wait(10)
 
-        async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            assert update.effective_message is not None
-            await update.effective_message.reply_text("ok")
 
-        application = (ApplicationBuilder().token(fake.token).base_url(fake.base_url)
-                       .rate_limiter(AIORateLimiter(overall_max_rate=1e6))
-                       .concurrent_updates(32).build())
-        application.add_handler(MessageHandler(filters.ALL, reply))
-        async with application:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(timeout=1)
-            try:
-                seconds = await drive(fake, timing, updates, users)
-            finally:
-                await application.updater.stop()
-                await application.stop()
-    return seconds, timing.latencies
+def _span(values: list[float], fmt: str) -> str:
+    lo, hi = min(values), max(values)
+    return format(lo, fmt) if format(lo, fmt) == format(hi, fmt) else \
+        f"{format(lo, fmt)}–{format(hi, fmt)}"
+
+
+def compare(platform: str, module: str, title: str, unit: str, n: int, users: int,
+            runs: int, concurrency: int) -> dict[str, float]:
+    """``runs`` alternating runs of the bare bot and ours; prints the table, returns the
+    ratios (median and worst of CPU per ``unit``, median throughput)."""
+    results: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": []}
+    for _ in range(runs):
+        for bot in ("bare", "ours"):
+            results[bot].append(one_run(platform, module, bot, n, users, concurrency))
+
+    def cpu(r: dict[str, Any]) -> float:
+        return float(r["cpu"]) / n
+
+    pairs = list(zip(results["ours"], results["bare"], strict=True))
+    per_run = [cpu(o) / cpu(b) for o, b in pairs]
+    tput = [float(b["seconds"]) / float(o["seconds"]) for o, b in pairs]
+    rows = []
+    for bot in ("ours", "bare"):
+        rs = results[bot]
+        rows += [
+            Row(f"{bot}: CPU per {unit}", _span([cpu(r) * 1000 for r in rs], ".3f") + " ms",
+                "", ""),
+            Row(f"{bot}: {unit}s/s", _span([n / r["seconds"] for r in rs], ",.0f"), "", ""),
+            Row(f"{bot}: latency p50 / p99",
+                _span([percentile(r["latencies"], 50) * 1000 for r in rs], ".0f") + " / "
+                + _span([percentile(r["latencies"], 99) * 1000 for r in rs], ".0f") + " ms",
+                "", ""),
+            Row(f"{bot}: TCP connections to the fake",
+                _span([float(r["connections"]) for r in rs], ".0f"), "", ""),
+        ]
+    rows.append(Row(f"CPU per {unit}, ours ÷ bare", _span(per_run, ".2f") + "×",
+                    "same run, alternating", "", "≤ 1.5×"))
+    rows.append(Row("throughput, ours ÷ bare", _span(tput, ".2f") + "×", "", ""))
+    print_table(f"{title}: {n:,} commands from {users} first-time users, {runs} runs", rows)
+    return {"cpu_ratio": statistics.median(per_run), "cpu_ratio_max": max(per_run),
+            "throughput_ratio": statistics.median(tput)}
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--updates", type=int, default=2000)
     p.add_argument("--users", type=int, default=200)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--concurrency", type=int, nargs="*", default=[32, 1])
+    p.add_argument("--as-bot", choices=("bare", "ours"), help=argparse.SUPPRESS)
+    p.add_argument("--fake", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    base_s, base_lat = asyncio.run(echo(args.updates, args.users))
-    with tempfile.TemporaryDirectory() as tmp:
-        ours_s, ours_lat = asyncio.run(advisor(args.updates, args.users, Path(tmp)))
-    b50, b99, _ = summary(base_lat)
-    o50, o99, _ = summary(ours_lat)
-    print_table(f"Full stack through python-telegram-bot: {args.updates:,} updates, "
-                f"{args.users} users", [
-        Row("updates/s", f"{args.updates / ours_s:,.0f}", f"echo bot {args.updates / base_s:,.0f}",
-            ratio(base_s, ours_s), "≥ 0.8×"),
-        Row("latency p50", ms(o50), f"echo bot {ms(b50)}", ratio(o50, b50)),
-        Row("latency p99", ms(o99), f"echo bot {ms(b99)}", ratio(o99, b99)),
-    ])
+    if args.as_bot:  # the bot process of one run
+        port, control, token = args.fake
+        runner = run_bare if args.as_bot == "bare" else run_ours
+        result = asyncio.run(runner(f"http://127.0.0.1:{port}/bot", token, int(control),
+                                    args.updates, args.users, args.concurrency[0]))
+        print(json.dumps(result))
+        return
+    ratios: dict[str, float] = {}
+    for concurrency in args.concurrency:
+        label = "on" if concurrency > 1 else "off"
+        found = compare("telegram", "benchmarks.bench_fullstack",
+                        f"Telegram full stack, concurrent_updates={concurrency} ({label})",
+                        "update", args.updates, args.users, args.runs, concurrency)
+        ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}"] = found["cpu_ratio"]
+        ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}_max"] = found["cpu_ratio_max"]
+        ratios[f"telegram_throughput_ratio_concurrency_{label}"] = found["throughput_ratio"]
+    print_ratios(ratios)
 
 
 if __name__ == "__main__":

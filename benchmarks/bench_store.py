@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> None:
         Row("peak RSS of this process", f"{peak_rss_mib():.0f} MiB", "", ""),
         Row("seed time (raw executemany)", f"{seconds:.1f} s", "", ""),
     ]
-    print_table(f"Store: {args.users:,} users × {args.weeks} weekly snapshots", rows)
+    print_table(f"Store: {args.users:,} users × {args.weeks} weekly snapshots", rows,
+                ratios_prefix="store")
 
 
 async def _create(path: Path) -> None:

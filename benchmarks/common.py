@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import resource
 import statistics
 import sys
@@ -44,7 +45,9 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b else "n/a"
 
 
-def print_table(title: str, rows: Sequence[Row]) -> None:
+def print_table(title: str, rows: Sequence[Row], *, ratios_prefix: str | None = None) -> None:
+    """The rows as a Markdown table; with ``ratios_prefix``, each row's ratio is also printed
+    last as a ``name=value`` line (see :func:`print_ratios`)."""
     headers = ("measure", "value", "baseline (same run)", "ratio", "target")
     cells = [headers, *((r.name, r.value, r.baseline, r.ratio, r.target) for r in rows)]
     widths = [max(len(str(c[i])) for c in cells) for i in range(len(headers))]
@@ -53,7 +56,22 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
         print("| " + " | ".join(str(v).ljust(w) for v, w in zip(c, widths, strict=True)) + " |")
         if n == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    if ratios_prefix is not None:
+        found: dict[str, float] = {}
+        for r in rows:
+            number = re.match(r"\s*([0-9.]+)×", r.ratio)
+            if number:
+                slug = re.sub(r"[^a-z0-9]+", "_", r.name.lower()).strip("_")
+                found[f"{ratios_prefix}_{slug}_ratio"] = float(number.group(1))
+        print_ratios(found)
 
 
 def summary(samples: Sequence[float]) -> tuple[float, float, float]:
     return percentile(samples, 50), percentile(samples, 99), statistics.fmean(samples)
+
+
+def print_ratios(ratios: dict[str, float]) -> None:
+    """Last lines of every benchmark: ``name=value``, one a line, to compare across runs."""
+    print()
+    for name, value in ratios.items():
+        print(f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}")

@@ -41,8 +41,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     services = load_services(settings)
     registry = build_registry()
     renderer = Renderer(settings.templates_dir)
-    renderer.warm()
-    store = await open_store(settings.database_url)
+    store = await open_store(settings.database_url, cache_size=settings.user_cache_size)
     tiktok = TikTokService(settings, store, store, clock)
     services = replace(services, tiktok=tiktok)
     dispatcher = Dispatcher(

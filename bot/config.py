@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         return value.strip().upper()
     rate_limit_burst: int = Field(10, ge=0, description="Commands a user may send at once.")
     rate_limit_per_minute: float = Field(30.0, gt=0, description="Sustained commands a minute.")
+    user_cache_size: int = Field(
+        100_000, ge=1, le=10_000_000,
+        description="Users (and their settings) kept in memory, least recently used out first.")
     weekly_grace_hours: float = Field(
         12.0, ge=0, le=144, description="A weekly post missed while down is still sent this late."
     )

@@ -54,42 +54,58 @@ class Renderer:
     def __init__(self, templates_dir: Path) -> None:
         self.templates_dir = templates_dir
         self._envs: dict[Format, jinja2.Environment] = {}
-        for fmt, spec in FORMATS.items():
-            loader = jinja2.ChoiceLoader([
-                jinja2.FileSystemLoader(str(templates_dir / fmt.value)),
-                jinja2.FileSystemLoader(str(templates_dir)),
-            ])
-            env = jinja2.Environment(
-                loader=loader,
-                # Escaping is the format's finalize (HTML, markdown or plain), not HTML-only
-                # autoescape: every printed value that is not Markup is escaped.
-                autoescape=False,  # noqa: S701
-                finalize=_finalize(spec),
-                undefined=jinja2.StrictUndefined,
-                trim_blocks=True,
-                lstrip_blocks=True,
-                keep_trailing_newline=False,
-                auto_reload=False,
-            )
-            env.filters.update(
-                b=_wrap(spec, "bold"),
-                i=_wrap(spec, "italic"),
-                code=_wrap(spec, "code"),
-                compact=numbers.compact,
-                grouped=numbers.grouped,
-                pct=numbers.pct,
-                money=numbers.money,
-                money_range=numbers.money_range,
-                duration=numbers.duration,
-            )
-            env.globals["format"] = fmt.value
-            self._envs[fmt] = env
+
+    def _env(self, fmt: Format) -> jinja2.Environment:
+        """The format's environment, made on first use. Each template is compiled the first
+        time it is rendered in that format and kept (``auto_reload=False``): starting the bot
+        compiles nothing, and a console command compiles only the templates it renders."""
+        env = self._envs.get(fmt)
+        if env is not None:
+            return env
+        spec = FORMATS[fmt]
+        loader = jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(str(self.templates_dir / fmt.value)),
+            jinja2.FileSystemLoader(str(self.templates_dir)),
+        ])
+        env = jinja2.Environment(
+            loader=loader,
+            # Escaping is the format's finalize (HTML, markdown or plain), not HTML-only
+            # autoescape: every printed value that is not Markup is escaped.
+            autoescape=False,  # noqa: S701
+            finalize=_finalize(spec),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+            auto_reload=False,
+            cache_size=-1,  # never drop a compiled template
+        )
+        env.filters.update(
+            b=_wrap(spec, "bold"),
+            i=_wrap(spec, "italic"),
+            code=_wrap(spec, "code"),
+            compact=numbers.compact,
+            grouped=numbers.grouped,
+            pct=numbers.pct,
+            money=numbers.money,
+            money_range=numbers.money_range,
+            duration=numbers.duration,
+        )
+        env.globals["format"] = fmt.value
+        self._envs[fmt] = env
+        return env
 
     def warm(self) -> None:
-        """Compile every template now, so no first request pays for it (and typos fail early)."""
-        for env in self._envs.values():
+        """Compile every template in every format now (a test calls this so that a typo in
+        any template fails the suite; the bot itself compiles on first use)."""
+        for fmt in FORMATS:
+            env = self._env(fmt)
             for name in self.names():
                 env.get_template(f"{name}.j2")
+
+    def compiled(self) -> int:
+        """How many (format, template) pairs are compiled so far."""
+        return sum(len(env.cache or {}) for env in self._envs.values())
 
     def render(self, reply: Reply, fmt: Format) -> str:
         """The reply as text in ``fmt``, at most :data:`MAX_MESSAGES` of the platform's
@@ -110,7 +126,7 @@ class Renderer:
         return f"{body}\n\n{self._render('reply_cut', {'lines': left_out}, fmt)}"
 
     def _render(self, name: str, context: Mapping[str, Any], fmt: Format) -> str:
-        template = self._envs[fmt].get_template(f"{name}.j2")
+        template = self._env(fmt).get_template(f"{name}.j2")
         return _tidy(template.render(**context))
 
     def render_parts(self, reply: Reply, fmt: Format) -> list[str]:

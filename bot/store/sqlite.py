@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+from cachetools import LRUCache
 
 from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscription, User
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
@@ -33,6 +34,12 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
 from bot.store.tiktok_tables import TikTokTables
+
+CACHE_SIZE = 100_000
+"""Default number of users (and, separately, of users' settings) kept in memory: least recently
+used first out. About 0.5 KiB a cached user (``python -m benchmarks.bench_users`` estimates it),
+some 50 MiB when full, plus the settings cache; a user not in the cache costs one indexed read,
+never a write."""
 
 _SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
@@ -103,6 +110,39 @@ def _migrations() -> list[tuple[int, str, str]]:
 #: A migration whose first line is this runs with foreign keys off (a table rebuild: dropping
 #: a parent table with them on would cascade-delete its children), then checks them.
 _FOREIGN_KEYS_OFF = "-- foreign_keys: off"
+
+
+class _Rows:
+    """The rows of one statement, already fetched: ``fetchone``/``fetchall`` cost no hop."""
+
+    __slots__ = ("_next", "_rows")
+
+    def __init__(self, rows: Iterable[sqlite3.Row]) -> None:
+        self._rows = list(rows)
+        self._next = 0
+
+    async def fetchone(self) -> sqlite3.Row | None:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    async def fetchall(self) -> list[sqlite3.Row]:
+        rest = self._rows[self._next:]
+        self._next = len(self._rows)
+        return rest
+
+
+@asynccontextmanager
+async def _query(db: aiosqlite.Connection, sql: str,
+                 params: Sequence[Any] | Mapping[str, Any] = ()) -> AsyncIterator[_Rows]:
+    """Run ``sql`` and fetch all its rows in ONE hop to aiosqlite's worker thread, where
+    ``async with db.execute(...) as cur`` + ``fetchone`` + the cursor's close take three (each
+    hop is a thread hand-off and a wake-up of the event loop, a large part of a short command's
+    CPU).
+    For statements that return rows (SELECT, PRAGMA, RETURNING) and are meant to be read
+    whole; a statement whose ``rowcount`` is needed keeps ``db.execute``."""
+    yield _Rows(await db.execute_fetchall(sql, params))
 
 
 def _snapshot(row: sqlite3.Row) -> MetricSnapshot:
@@ -208,7 +248,7 @@ async def _connect(path: Path) -> aiosqlite.Connection:
         for pragma in _PRAGMAS:
             await db.execute(pragma)
         # Touch the schema now, so a file that is not a database fails here, not later.
-        async with db.execute("SELECT count(*) FROM sqlite_master") as cur:
+        async with _query(db, "SELECT count(*) FROM sqlite_master") as cur:
             await cur.fetchone()
     except BaseException:
         await db.close()  # else aiosqlite's worker thread keeps the process alive
@@ -219,7 +259,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
 class SqliteStore(TikTokTables):
     def __init__(self, path: Path, writer: aiosqlite.Connection,
                  readers: list[aiosqlite.Connection],
-                 bulk: sqlite3.Connection | None = None) -> None:
+                 bulk: sqlite3.Connection | None = None, *,
+                 cache_size: int = CACHE_SIZE) -> None:
         self.path = path
         self._writer = writer
         self._write_lock = asyncio.Lock()
@@ -228,9 +269,12 @@ class SqliteStore(TikTokTables):
         for reader in readers:
             self._readers.put_nowait(reader)
         self._closed = False
-        self._users: dict[tuple[str, str], User] = {}
-        self._settings_cache: dict[int, UserSettings] = {}
-        self._forgotten = 0  # bumped by every /forget: a settings read in flight caches nothing
+        # Bounded, least recently used first out: no cliff where the whole cache empties.
+        # Changed only after COMMIT under the write lock, or (for a read) when no /forget
+        # finished while the read was in flight.
+        self._users: LRUCache[tuple[str, str], User] = LRUCache(maxsize=max(1, cache_size))
+        self._settings_cache: LRUCache[int, UserSettings] = LRUCache(maxsize=max(1, cache_size))
+        self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
         self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
@@ -269,7 +313,7 @@ class SqliteStore(TikTokTables):
 
     async def _migrate(self) -> None:
         db = self._writer
-        async with db.execute("PRAGMA user_version") as cur:
+        async with _query(db, "PRAGMA user_version") as cur:
             row = await cur.fetchone()
         current = int(row[0]) if row else 0
         known = _migrations()
@@ -290,7 +334,7 @@ class SqliteStore(TikTokTables):
                     for statement in _statements(sql):
                         await tx.execute(statement)
                     if rebuild:
-                        async with tx.execute("PRAGMA foreign_key_check") as cur:
+                        async with _query(tx, "PRAGMA foreign_key_check") as cur:
                             broken = list(await cur.fetchall())
                         if broken:
                             raise StoreError(
@@ -304,32 +348,42 @@ class SqliteStore(TikTokTables):
     # -- users ------------------------------------------------------------------------------
 
     async def ensure_user(self, platform: str, platform_user_id: str, display_name: str) -> User:
+        """The stored user for a platform account, created on first sight; its display name
+        follows the platform's. Writes only when the row is new or the name changed: a user
+        the cache has forgotten costs one indexed read."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         if cached is not None and cached.display_name == display_name:
             return cached  # every command calls this: no write when nothing changed
-        found: list[User] = []
-
-        def remember() -> None:  # under the write lock, like forget_user's eviction
-            if len(self._users) >= 50_000:
-                self._users.clear()
-            self._users[key] = found[0]
-
+        if cached is None:
+            generation = self._forgotten
+            async with self._read() as rdb, _query(rdb,
+                "SELECT id, platform, platform_user_id, display_name, created_at FROM users "
+                "WHERE platform = ? AND platform_user_id = ?", key,
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None and row["display_name"] == display_name:
+                stored = _user(row)
+                if generation == self._forgotten:  # else a /forget may have deleted it since
+                    self._users[key] = stored
+                    return stored
         now = _iso(datetime.now(UTC))
-        async with self._write(remember) as db, db.execute(
-            "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
-            "DO UPDATE SET display_name = excluded.display_name "
-            "RETURNING id, platform, platform_user_id, display_name, created_at",
-            (platform, platform_user_id, display_name, now),
-        ) as cur:
-            row = await cur.fetchone()
-            assert row is not None
-            found.append(_user(row))
-        return found[0]
+        # One statement is its own transaction (the writer is in autocommit mode): one hop to
+        # the worker thread instead of three with BEGIN … COMMIT around it.
+        async with self._write_lock:
+            rows = await self._writer.execute_fetchall(
+                "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
+                "DO UPDATE SET display_name = excluded.display_name "
+                "RETURNING id, platform, platform_user_id, display_name, created_at",
+                (platform, platform_user_id, display_name, now),
+            )
+            user = _user(next(iter(rows)))
+            self._users[key] = user  # committed; still under the write lock, as /forget evicts
+        return user
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
             (platform, platform_user_id),
         ) as cur:
@@ -353,7 +407,7 @@ class SqliteStore(TikTokTables):
         """One snapshot as its own action, inside the caller's transaction: ``/log``
         (``source`` "log") and a TikTok sync ("sync") write through here."""
         day = _iso(taken_at)[:10]
-        async with db.execute(
+        async with _query(db,
             f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
             f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
             (user_id, day),
@@ -368,7 +422,7 @@ class SqliteStore(TikTokTables):
             f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
             (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action),
         )
-        async with db.execute(  # rows dated after today (imported earlier) carry it on
+        async with _query(db,  # rows dated after today (imported earlier) carry it on
             f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
             "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
         ) as cur:
@@ -379,7 +433,7 @@ class SqliteStore(TikTokTables):
         return snap
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
             f"ORDER BY {_ORDER_DESC} LIMIT 1", (user_id,),
         ) as cur:
@@ -403,12 +457,12 @@ class SqliteStore(TikTokTables):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(0, limit))
-        async with self._read() as db, db.execute(sql, params) as cur:
+        async with self._read() as db, _query(db, sql, params) as cur:
             rows = await cur.fetchall()
         return [_entry(r) for r in reversed(list(rows))]
 
     async def count_snapshots(self, user_id: int) -> int:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT count(*) FROM snapshots WHERE user_id = ? AND {_ACTIVE}",  # noqa: S608
             (user_id,),
         ) as cur:
@@ -416,7 +470,7 @@ class SqliteStore(TikTokTables):
         return int(row[0]) if row else 0
 
     async def last_action(self, user_id: int) -> list[SnapshotEntry]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} AND action = "  # noqa: S608
             f"(SELECT max(action) FROM snapshots WHERE user_id = ? AND {_ACTIVE}) "
             f"ORDER BY {_ORDER}", (user_id, user_id),
@@ -424,7 +478,7 @@ class SqliteStore(TikTokTables):
             return [_entry(r) for r in await cur.fetchall()]
 
     async def replaced_by(self, user_id: int, action: int) -> int:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT count(*) FROM snapshots WHERE user_id = ? AND replaced_by = ?",
             (user_id, action),
         ) as cur:
@@ -457,7 +511,7 @@ class SqliteStore(TikTokTables):
         return removed
 
     async def imported_days(self, user_id: int) -> set[date]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             f"SELECT DISTINCT substr(taken_at, 1, 10) FROM snapshots "  # noqa: S608
             f"WHERE user_id = ? AND source = 'import' AND {_ACTIVE}", (user_id,),
         ) as cur:
@@ -470,15 +524,13 @@ class SqliteStore(TikTokTables):
         if cached is not None:
             return cached  # this process is the only writer, so the cache cannot go stale
         generation = self._forgotten
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
         settings = _settings(row)
         if generation != self._forgotten:
             return settings  # a /forget finished while this read was in flight: cache nothing
-        if len(self._settings_cache) >= 50_000:
-            self._settings_cache.clear()
         # setdefault: an update that finished while this read was in flight wins.
         return self._settings_cache.setdefault(user_id, settings)
 
@@ -492,7 +544,7 @@ class SqliteStore(TikTokTables):
             self._settings_cache[user_id] = UserSettings(**merged)
 
         async with self._write(remember) as db:
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
             ) as cur:
                 row = await cur.fetchone()
@@ -530,7 +582,7 @@ class SqliteStore(TikTokTables):
         return Goal(metric, target, deadline, now.astimezone(UTC))
 
     async def goals(self, user_id: int) -> list[Goal]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM goals WHERE user_id = ? ORDER BY created_at, metric", (user_id,)
         ) as cur:
             return [_goal(r) for r in await cur.fetchall()]
@@ -676,19 +728,19 @@ class SqliteStore(TikTokTables):
         return await self.import_snapshots(user_id, rows, also=write_studio)
 
     async def videos(self, user_id: int) -> list[Video]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM videos WHERE user_id = ? ORDER BY views DESC, video_id", (user_id,)
         ) as cur:
             return [_video(r) for r in await cur.fetchall()]
 
     async def audience(self, user_id: int) -> Audience:
         async with self._read() as db:
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM audience_shares WHERE user_id = ? ORDER BY share DESC, label",
                 (user_id,),
             ) as cur:
                 shares = await cur.fetchall()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM audience_activity WHERE user_id = ? ORDER BY day, hour",
                 (user_id,),
             ) as cur:
@@ -714,7 +766,7 @@ class SqliteStore(TikTokTables):
         return replace(payout, id=new_id)
 
     async def payouts(self, user_id: int) -> list[Payout]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
         ) as cur:
             rows = await cur.fetchall()
@@ -725,13 +777,19 @@ class SqliteStore(TikTokTables):
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
+        keys: list[tuple[str, str]] = []
+
         def evict() -> None:  # after COMMIT, under the write lock (see _write)
-            self._users = {k: u for k, u in self._users.items() if u.id != user_id}
+            for key in keys:
+                self._users.pop(key, None)
             self._settings_cache.pop(user_id, None)
             self._forgotten += 1
 
         deleted = 0
         async with self._write(evict) as db:
+            async with _query(db, "SELECT platform, platform_user_id FROM users WHERE id = ?",
+                              (user_id,)) as found:
+                keys.extend((r[0], r[1]) for r in await found.fetchall())
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
             )
@@ -758,22 +816,22 @@ class SqliteStore(TikTokTables):
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         async with self._read() as db:
-            async with db.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
+            async with _query(db, "SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
                 user = await cur.fetchone()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM snapshots WHERE user_id = ? ORDER BY taken_at, id", (user_id,)
             ) as cur:
                 snaps = await cur.fetchall()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM subscriptions WHERE user_id = ? OR created_by = ?",
                 (user_id, user_id),
             ) as cur:
                 subs = await cur.fetchall()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
             ) as cur:
                 settings_row = await cur.fetchone()
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM goals WHERE user_id = ? ORDER BY metric", (user_id,)
             ) as cur:
                 goal_rows = await cur.fetchall()
@@ -781,13 +839,13 @@ class SqliteStore(TikTokTables):
             for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
                                  ("audience_activity", "day, hour"),
                                  ("studio_daily", "day, series")):
-                async with db.execute(  # table and order are constants above
+                async with _query(db,  # table and order are constants above
                     f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",  # noqa: S608
                     (user_id,),
                 ) as cur:
                     studio[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
                                      for r in await cur.fetchall()]
-            async with db.execute(
+            async with _query(db,
                 "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
             ) as cur:
                 payout_rows = await cur.fetchall()
@@ -838,7 +896,7 @@ class SqliteStore(TikTokTables):
                 "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND kind = ?"
                 " AND user_id IS ?", (platform, chat_id, kind, user_id),
             )
-            async with db.execute(
+            async with _query(db,
                 "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
                 " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
                 " created_at, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
@@ -852,7 +910,7 @@ class SqliteStore(TikTokTables):
         return _subscription(row)
 
     async def subscriptions_for_chat(self, platform: str, chat_id: str) -> list[Subscription]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id",
             (platform, chat_id),
         ) as cur:
@@ -875,7 +933,7 @@ class SqliteStore(TikTokTables):
         if after is not None:
             sql += " AND (next_run_at, id) > (?, ?)"
             params += [_iso(after[0]), after[1]]
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             sql + " ORDER BY next_run_at, id LIMIT ?", (*params, limit),
         ) as cur:
             return [_subscription(r) for r in await cur.fetchall()]
@@ -939,7 +997,7 @@ class SqliteStore(TikTokTables):
         return moved
 
     async def user_by_id(self, user_id: int) -> User | None:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM users WHERE id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
@@ -955,7 +1013,7 @@ class SqliteStore(TikTokTables):
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
     ) -> int | None:
-        async with self._write() as db, db.execute(
+        async with self._write() as db, _query(db,
             "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key, rule_id,"  # noqa: S608 (a constant expression; values are bound)
             " status, created_at) SELECT id, user_id, " + _DESTINATION + ", ?, ?, 'sending', ?"
             " FROM subscriptions WHERE id = ? ON CONFLICT DO NOTHING RETURNING id",
@@ -993,7 +1051,7 @@ class SqliteStore(TikTokTables):
                 (_iso(before), keep),
             ) as cur:
                 released = max(cur.rowcount, 0)
-            async with db.execute(
+            async with _query(db,
                 "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"  # noqa: S608
                 " sending: it may or may not have arrived, and is not sent again'"
                 " WHERE " + stale + " RETURNING *", (_iso(before), keep),
@@ -1002,7 +1060,7 @@ class SqliteStore(TikTokTables):
         return released, sorted(unknown, key=lambda d: d.id)
 
     async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT rule_id FROM posted_tips WHERE subscription_id = ? AND rule_id IS NOT NULL"
             " AND status IN ('sending', 'sent') ORDER BY created_at DESC, id DESC LIMIT ?",
             (subscription_id, limit),
@@ -1010,7 +1068,7 @@ class SqliteStore(TikTokTables):
             return [str(r[0]) for r in await cur.fetchall()]
 
     async def stale_deliveries(self, before: datetime) -> list[Delivery]:
-        async with self._read() as db, db.execute(
+        async with self._read() as db, _query(db,
             "SELECT * FROM posted_tips WHERE status = 'sending' AND created_at < ? ORDER BY id",
             (_iso(before),),
         ) as cur:
@@ -1163,7 +1221,7 @@ class InstanceLock:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = -1
 async def _next_action(db: aiosqlite.Connection, user_id: int) -> int:
-    async with db.execute(
+    async with _query(db,
         "SELECT coalesce(max(action), 0) + 1 FROM snapshots WHERE user_id = ?", (user_id,)
     ) as cur:
         row = await cur.fetchone()
@@ -1172,7 +1230,7 @@ async def _next_action(db: aiosqlite.Connection, user_id: int) -> int:
 
 async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
     """Recompute carried-forward values of all the user's active snapshots (after a removal)."""
-    async with db.execute(
+    async with _query(db,
         f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}",  # noqa: S608
         (user_id,),
     ) as cur:
@@ -1208,12 +1266,12 @@ async def _thin_if_needed(db: aiosqlite.Connection, user_id: int) -> None:
     """Keep a user's stored history bounded (inside the caller's write): past
     :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go first, then old active ones are
     thinned by :func:`_thinned`. Their values already carry forward, so nothing is recomputed."""
-    async with db.execute(_THIN_COUNT, (user_id,)) as cur:
+    async with _query(db, _THIN_COUNT, (user_id,)) as cur:
         count = await cur.fetchone()
     if count is None or count[0] <= MAX_SNAPSHOTS:
         return
     await db.execute(_THIN_HIDDEN, (user_id,))
-    async with db.execute(_THIN_ROWS, (user_id,)) as cur:
+    async with _query(db, _THIN_ROWS, (user_id,)) as cur:
         deletes, updates = _thin_plan(list(await cur.fetchall()))
     await db.executemany(_THIN_DELETE, deletes)
     await db.executemany(_THIN_GIVEN, updates)
@@ -1230,7 +1288,7 @@ def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int) -> None:
     db.executemany(_THIN_GIVEN, updates)
 
 
-async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
+async def open_store(url: str, *, readers: int = 2, cache_size: int = CACHE_SIZE) -> SqliteStore:
     """Open (creating if needed) the database at ``url`` and bring its schema up to date.
 
     Raises :class:`StoreError` with one sentence when the file cannot be used: another bot
@@ -1247,7 +1305,7 @@ async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
     except OSError as exc:
         raise StoreError(_explain(exc, path) or f"cannot use {path}: {exc}") from exc
     try:
-        store = await _open_locked(path, readers)
+        store = await _open_locked(path, readers, cache_size)
     except BaseException:
         lock.release()
         raise
@@ -1255,7 +1313,7 @@ async def open_store(url: str, *, readers: int = 2) -> SqliteStore:
     return store
 
 
-async def _open_locked(path: Path, readers: int) -> SqliteStore:
+async def _open_locked(path: Path, readers: int, cache_size: int) -> SqliteStore:
     connections: list[aiosqlite.Connection] = []
     try:
         writer = await _connect(path)
@@ -1267,7 +1325,7 @@ async def _open_locked(path: Path, readers: int) -> SqliteStore:
         for _ in range(max(1, readers)):
             connections.append(await _connect(path))
         bulk = await asyncio.to_thread(_connect_sync, path)
-        return SqliteStore(path, writer, connections[1:], bulk)
+        return SqliteStore(path, writer, connections[1:], bulk, cache_size=cache_size)
     except sqlite3.DatabaseError as exc:
         for db in connections:
             await db.close()

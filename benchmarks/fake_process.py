@@ -1,0 +1,201 @@
+"""A fake platform (the Bot API, or Discord's gateway and REST API) in a process of its own,
+for the full-stack benchmarks: its CPU never counts against the bot measured. Prints
+``PORT <platform port> <control port> <token>`` when ready. Control routes (127.0.0.1 only):
+
+- ``POST /control/warm`` (Discord): one interaction of each kind, answered, before timing;
+- ``POST /control/push?updates=N&users=U``: N mixed commands from U first-time users, at once;
+- ``GET /control/wait``: answers when every command has had a reply, with the seconds from
+  the push to the last reply, each reply's latency (push of its command to its arrival) and
+  the number of distinct TCP connections the bot used (connection reuse, to compare bots).
+
+    python -m benchmarks.fake_process telegram|discord
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import sys
+import time
+from typing import Any
+
+from aiohttp import web
+
+from tests.auxil.fake_discord import FakeDiscord
+from tests.auxil.fake_discord import user as discord_user
+from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
+
+MIX = ("/log followers={f} views={v} likes={l}", "/estimate", "/tips", "/stats")
+DISCORD_MIX: tuple[tuple[str, dict[str, str | bool]], ...] = (
+    ("log", {"followers": "12k", "views": "40k", "likes": "3k"}),
+    ("estimate", {}), ("tips", {}), ("stats", {}))
+
+
+class CountingTelegram(FakeTelegram):
+    """The fake Bot API, also counting the client's TCP connections."""
+
+    peers: set[Any]
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.transport is not None:
+            self.peers.add(request.transport.get_extra_info("peername"))
+        return await super()._api(request)
+
+
+class CountingDiscord(FakeDiscord):
+    """The fake Discord, also counting the client's TCP connections (REST and gateway)."""
+
+    peers: set[Any]
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.transport is not None:
+            self.peers.add(request.transport.get_extra_info("peername"))
+        return await super()._middleware(request, handler)
+
+
+class DiscordHarness:
+    def __init__(self, fake: CountingDiscord) -> None:
+        self.fake = fake
+        self.started_at: dict[str, float] = {}
+        self.tokens: list[str] = []
+        self.started = 0.0
+        self.round = 0
+
+    async def warm(self, request: web.Request) -> web.Response:
+        fake = self.fake
+        await fake.connected()
+        for name, options in DISCORD_MIX:
+            await fake.answers(await fake.interact(fake.slash(name, options)), seconds=60)
+        fake.sent.clear()
+        return web.json_response({"ok": True})
+
+    async def push(self, request: web.Request) -> web.Response:
+        n = int(request.query["updates"])
+        users = int(request.query["users"])
+        self.round += 1
+        base = 700000000000000000 + self.round * 1_000_000
+        people = [discord_user(base + u, f"u{u}") for u in range(users)]
+        self.fake.peers.clear()
+        self.started_at = {}
+        self.tokens = []
+        self.started = time.perf_counter()
+        for i in range(n):
+            name, options = DISCORD_MIX[(i // users) % len(DISCORD_MIX)]
+            payload = self.fake.slash(name, options, who=people[i % users])
+            self.started_at[payload["token"]] = time.perf_counter()
+            self.tokens.append(await self.fake.interact(payload))
+        return web.json_response({"ok": True})
+
+    async def wait(self, request: web.Request) -> web.Response:
+        done: dict[str, float] = {}
+        n = len(self.tokens)
+
+        def all_answered() -> bool:
+            for s in self.fake.sent:
+                if s.token is not None and s.is_message and s.token not in done:
+                    done[s.token] = time.perf_counter()
+            return len(done) >= n
+
+        await self.fake.wait_for(all_answered, seconds=600)
+        finished = max(done.values())
+        return web.json_response({
+            "seconds": finished - self.started,
+            "latencies": [done[t] - self.started_at[t] for t in self.tokens],
+            "connections": len(self.fake.peers)})
+
+
+class Harness:
+    def __init__(self, fake: CountingTelegram) -> None:
+        self.fake = fake
+        self.pushed: dict[int, collections.deque[float]] = collections.defaultdict(
+            collections.deque)
+        self.latencies: list[float] = []
+        self.expected = 0
+        self.replies = 0
+        self.started = 0.0
+        self.finished = 0.0
+        self.done = asyncio.Event()
+        self.round = 0
+        original = fake._m_sendMessage
+
+        async def send(params: dict[str, Any], files: dict[str, Any]) -> Any:
+            result = await original(params, files)
+            queue = self.pushed.get(int(params["chat_id"]))
+            if queue:
+                self.latencies.append(time.perf_counter() - queue.popleft())
+            self.replies += 1
+            if self.replies >= self.expected and not self.done.is_set():
+                self.finished = time.perf_counter()
+                self.done.set()
+            return result
+
+        fake._m_sendMessage = send  # type: ignore[method-assign]
+
+    async def push(self, request: web.Request) -> web.Response:
+        updates = int(request.query["updates"])
+        users = int(request.query["users"])
+        self.round += 1
+        base = 10_000 + self.round * 100_000  # each run its own, first-time users
+        people = [user(base + n, f"U{n}") for n in range(users)]
+        self.pushed.clear()
+        self.fake.peers.clear()
+        self.latencies = []
+        self.replies = 0
+        self.expected = updates
+        self.done = asyncio.Event()
+        self.started = time.perf_counter()
+        for i in range(updates):
+            person = people[i % users]
+            line = MIX[(i // users) % len(MIX)].format(f=1000 + i, v=20_000 + i, l=900 + i)
+            self.pushed[person["id"]].append(time.perf_counter())
+            self.fake.message(line, chat=private_chat(person), sender=person)
+        return web.json_response({"ok": True})
+
+    async def wait(self, request: web.Request) -> web.Response:
+        async with asyncio.timeout(600):
+            await self.done.wait()
+        return web.json_response({"seconds": self.finished - self.started,
+                                  "latencies": self.latencies,
+                                  "connections": len(self.fake.peers)})
+
+
+async def _control(routes: dict[str, Any], port: int, token: str) -> None:
+    control = web.Application()
+    for path, handler in routes.items():
+        method, _, where = path.partition(" ")
+        control.router.add_route(method, where, handler)
+    runner = web.AppRunner(control)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(f"PORT {port} {int(runner.addresses[0][1])} {token}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve(platform: str) -> None:
+    if platform == "telegram":
+        async with CountingTelegram() as fake:
+            fake.peers = set()
+            harness = Harness(fake)
+            await _control({"POST /control/push": harness.push,
+                            "GET /control/wait": harness.wait}, fake.port, fake.token)
+    else:
+        discord = CountingDiscord()
+        discord.peers = set()
+        await discord.start()
+        try:
+            dh = DiscordHarness(discord)
+            await _control({"POST /control/warm": dh.warm, "POST /control/push": dh.push,
+                            "GET /control/wait": dh.wait}, discord.port, discord.token)
+        finally:
+            await discord.close()
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(sys.argv[1] if len(sys.argv) > 1 else "telegram"))

@@ -1,0 +1,102 @@
+"""The matplotlib side of the progress charts, imported only when a chart is drawn.
+
+Uses matplotlib's object API with the Agg canvas (no display, no pyplot global state), so a
+chart can be drawn in a worker thread while the event loop keeps serving.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from matplotlib.dates import AutoDateLocator, date2num, num2date
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, MaxNLocator
+
+from bot.domain.numbers import pct
+from bot.render.charts import LINE_COLOUR, SERIES_COLOUR, ChartSpec, _money, precise
+
+
+class DistinctFormatter(Formatter):
+    """Tick labels that differ from each other at the precision shown: the fewest decimals
+    for which no two ticks read the same (never "1k, 1k, 1k, 1.1k")."""
+
+    def __init__(self, show: Callable[[float, int], str]) -> None:
+        self.show = show
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.show(float(x), 0)
+
+    def format_ticks(self, values: Sequence[Any]) -> list[str]:
+        labels: list[str] = []
+        for extra in range(6):
+            labels = [self.show(float(v), extra) for v in values]
+            if len(set(labels)) == len(labels):
+                break
+        return labels
+
+
+class DistinctDateFormatter(Formatter):
+    """Date ticks as "29 Nov", with the year or the time of day added when two ticks would
+    otherwise read the same."""
+
+    FORMATS = ("%d %b", "%d %b %Y", "%d %b %H:%M", "%Y-%m-%d %H:%M")
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return str(num2date(x).strftime(self.FORMATS[0]))  # type: ignore[no-untyped-call]
+
+    def format_ticks(self, values: Sequence[Any]) -> list[str]:
+        moments = [num2date(v) for v in values]  # type: ignore[no-untyped-call]
+        labels: list[str] = []
+        for fmt in self.FORMATS:
+            labels = [m.strftime(fmt) for m in moments]
+            if len(set(labels)) == len(labels):
+                break
+        return labels
+
+
+def build_figure(spec: ChartSpec) -> Figure:
+    """The figure for ``spec``; tests read its data back before it is saved."""
+    fig = Figure(figsize=(8, 4.5), dpi=120)
+    ax = fig.add_subplot()
+    xs = date2num([t for t, _ in spec.points])  # type: ignore[no-untyped-call]
+    ys = [v for _, v in spec.points]
+    ax.plot(xs, ys, color=SERIES_COLOUR, linewidth=3, marker="o", markersize=5,
+            label=spec.label)
+    for label, y in spec.lines:
+        if label.strip():  # a line nobody can name is not drawn
+            ax.axhline(y, color=LINE_COLOUR, linewidth=2, linestyle="--", label=label)
+    show: Callable[[float, int], str]
+    if spec.percent:
+        show = lambda v, extra: pct(v, extra)  # noqa: E731
+    elif spec.currency:
+        show = _money(spec.currency)
+    else:
+        show = precise
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
+    ax.yaxis.set_major_formatter(DistinctFormatter(show))
+    locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(DistinctDateFormatter())
+    ax.set_title(spec.title, fontsize=18, pad=12)
+    ax.set_ylabel(f"{spec.label} ({spec.currency})" if spec.currency else spec.label,
+                  fontsize=14)
+    ax.set_xlabel("date", fontsize=14)
+    ax.tick_params(labelsize=13)
+    ax.grid(True, alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if any(label.strip() for label, _ in spec.lines):  # every reference line is named here
+        ax.legend(fontsize=12, frameon=False, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def to_png(fig: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -1,0 +1,59 @@
+"""Each hand-off to aiosqlite's worker thread costs a thread switch and an event-loop wake-up,
+most of a short command's CPU: a command reads each result in one hop (execute + fetch +
+close together), so the hops per command stay few. Counted, not timed."""
+
+from __future__ import annotations
+
+import collections
+from typing import Any
+
+import aiosqlite.core
+import pytest
+
+from bot.app import App
+from bot.core.types import ChatKind, Platform, Request
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    counts: collections.Counter[str] = collections.Counter()
+    original = aiosqlite.core.Connection._execute
+
+    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        counts[getattr(fn, "__name__", "?")] += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counting)
+    return counts
+
+
+def request(command: str, raw: str = "") -> Request:
+    return Request(platform=Platform.TELEGRAM, user_id="hops", display_name="Hops",
+                   chat_id="hops", chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw)
+
+
+async def test_commands_cross_to_the_store_thread_a_few_times(
+        app: App, hops: collections.Counter[str]) -> None:
+    for raw in ("followers=1000 views=20000 likes=900", "followers=1100 views=21000 likes=950"):
+        await app.dispatcher.handle(request("log", raw))
+    for command in ("estimate", "tips", "stats"):  # first use fills the caches
+        await app.dispatcher.handle(request(command))
+    limits = {"estimate": 3, "tips": 4, "stats": 6}  # were 6, 12 and 18: three hops a query
+    for command, limit in limits.items():
+        hops.clear()
+        replies = await app.dispatcher.handle(request(command))
+        assert replies and all(r.template != "errors/internal" for r in replies)
+        assert sum(hops.values()) <= limit, (command, dict(hops))
+    hops.clear()
+    await app.dispatcher.handle(request("log", "followers=1200 views=22000 likes=990"))
+    assert sum(hops.values()) <= 10, dict(hops)  # was 21
+
+
+async def test_a_first_time_user_costs_one_read_and_one_write(
+        app: App, hops: collections.Counter[str]) -> None:
+    user = await app.store.ensure_user("telegram", "newcomer", "New")
+    assert sum(hops.values()) <= 2, dict(hops)  # was 4: a read, then BEGIN, INSERT, COMMIT
+    assert await app.store.find_user("telegram", "newcomer") == user
+    hops.clear()
+    assert await app.store.ensure_user("telegram", "newcomer", "New") == user
+    assert sum(hops.values()) == 0  # known: from memory

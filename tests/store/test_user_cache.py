@@ -1,0 +1,85 @@
+"""The known-user and settings caches: bounded, least recently used out first, never stale
+after /forget, and a user the cache has dropped costs a read, not a write."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import open_store
+from bot.store.sqlite import SqliteStore
+
+
+@pytest.fixture
+async def small(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    s = await open_store(f"sqlite:///{tmp_path / 'cache.db'}", cache_size=3)
+    yield s
+    await s.close()
+
+
+def changes(store: SqliteStore) -> int:
+    """Rows the writer connection has changed so far (SQLite's total_changes)."""
+    return int(store._writer.total_changes)
+
+
+async def test_the_user_cache_is_bounded_and_drops_the_least_recently_used(
+        small: SqliteStore) -> None:
+    for n in range(3):
+        await small.ensure_user("telegram", str(n), f"U{n}")
+    await small.ensure_user("telegram", "0", "U0")  # 0 is now the most recently used
+    await small.ensure_user("telegram", "3", "U3")  # evicts 1, the least recently used
+    assert len(small._users) == 3
+    assert set(small._users) == {("telegram", "0"), ("telegram", "2"), ("telegram", "3")}
+    for n in range(100):
+        await small.ensure_user("discord", str(n), "d")
+    assert len(small._users) == 3  # never more than its size, never emptied all at once
+    assert ("discord", "99") in small._users
+
+
+async def test_a_user_the_cache_dropped_costs_no_write(small: SqliteStore) -> None:
+    for n in range(10):
+        await small.ensure_user("telegram", str(n), f"U{n}")
+    before = changes(small)
+    for _ in range(2):  # ten users rotate through a cache of three
+        for n in range(10):
+            user = await small.ensure_user("telegram", str(n), f"U{n}")
+            assert user.platform_user_id == str(n)
+    assert changes(small) == before
+    renamed = await small.ensure_user("telegram", "4", "New name")  # a change is written
+    assert renamed.display_name == "New name" and changes(small) == before + 1
+    assert (await small.ensure_user("telegram", "4", "New name")).id == renamed.id
+
+
+async def test_the_settings_cache_is_bounded(small: SqliteStore) -> None:
+    users = [await small.ensure_user("console", str(n), "c") for n in range(5)]
+    for u in users:
+        await small.update_settings(u.id, {"currency": "EUR"})
+    assert len(small._settings_cache) == 3
+    for u in users:  # the dropped ones are read back, not defaulted
+        assert (await small.get_settings(u.id)).currency == "EUR"
+    assert len(small._settings_cache) == 3
+
+
+async def test_forget_leaves_no_cached_user_or_settings(small: SqliteStore) -> None:
+    ana = await small.ensure_user("telegram", "ana", "Ana")
+    await small.update_settings(ana.id, {"currency": "EUR"})
+    await small.get_settings(ana.id)
+    await small.forget_user(ana.id)
+    assert ("telegram", "ana") not in small._users
+    assert ana.id not in small._settings_cache
+    again = await small.ensure_user("telegram", "ana", "Ana")
+    assert again.id != ana.id  # a new row, not the forgotten one from memory
+    assert (await small.get_settings(again.id)).currency == "USD"
+
+
+async def test_forget_of_a_user_no_longer_cached_still_recreates_them(
+        small: SqliteStore) -> None:
+    ana = await small.ensure_user("telegram", "ana", "Ana")
+    for n in range(5):  # Ana drops out of the cache
+        await small.ensure_user("telegram", str(n), "x")
+    await small.forget_user(ana.id)
+    again = await small.ensure_user("telegram", "ana", "Ana")
+    assert again.id != ana.id
+    assert await small.find_user("telegram", "ana") == again

@@ -1,0 +1,78 @@
+"""Starting the bot is cheap: templates compile on first use per format, and the charting
+libraries (matplotlib, numpy, PIL) are imported only when a chart is drawn."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+from bot.core.types import Reply
+from bot.render.environment import Renderer
+from bot.render.formats import Format
+
+CHARTING = ("matplotlib", "numpy", "PIL")
+
+# Runs the real CLI in a fresh interpreter and reports the charting modules loaded at exit.
+PROBE = f"""
+import json, sys
+from bot.cli import main
+sys.argv = ["creator-advisor", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+finally:
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in {set(CHARTING)!r})
+    sys.stderr.write("\\nCHARTING=" + json.dumps(loaded) + "\\n")
+"""
+
+
+def _ask(data: Path, *argv: str) -> tuple[str, list[str]]:
+    env = {**os.environ, "DATA_DIR": str(data), "DATABASE_URL": ""}
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=data, check=False)
+    marker = done.stderr.rsplit("CHARTING=", 1)
+    assert len(marker) == 2, done.stderr
+    return done.stdout, json.loads(marker[1])
+
+
+def test_ask_stats_never_imports_a_charting_library(tmp_path: Path) -> None:
+    out, loaded = _ask(tmp_path, "ask", "/log followers=12k views=40k likes=3k comments=200")
+    assert "12k" in out or "12,000" in out, out
+    _ask(tmp_path, "ask", "/log followers=13k views=41k likes=3k comments=210")
+    out, loaded = _ask(tmp_path, "ask", "/stats")
+    assert "Followers" in out, out
+    assert loaded == []
+
+
+def test_a_chart_still_draws_after_the_lazy_import() -> None:
+    from datetime import UTC, datetime
+
+    from bot.render.charts import ChartSpec, render_png
+
+    png = render_png(ChartSpec("Followers", "followers",
+                               [(datetime(2026, 1, d, tzinfo=UTC), 100.0 * d) for d in (1, 2)]))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_templates_compile_on_first_use_per_format() -> None:
+    renderer = Renderer(PROJECT_ROOT / "templates")
+    assert renderer.compiled() == 0  # nothing at start
+    renderer.render(Reply("errors/slow_down", {"seconds": 3}), Format.PLAIN)
+    first = renderer.compiled()
+    assert 1 <= first <= 3  # the template (and any it includes), in one format only
+    renderer.render(Reply("errors/slow_down", {"seconds": 4}), Format.PLAIN)
+    assert renderer.compiled() == first  # kept, not compiled again
+    renderer.render(Reply("errors/slow_down", {"seconds": 3}), Format.TELEGRAM_HTML)
+    assert renderer.compiled() == 2 * first
+
+
+def test_every_template_compiles_in_every_format() -> None:
+    """What the bot used to check at start: a typo in any template fails here."""
+    renderer = Renderer(PROJECT_ROOT / "templates")
+    renderer.warm()
+    assert renderer.compiled() == len(renderer.names()) * len(Format)
