@@ -152,17 +152,20 @@ def rules_check(settings: Settings) -> int:
 
 async def _console(app: App) -> int:
     """The console chat, with the weekly-post scheduler running while it is open, so a
-    console /subscribe digest shows up in it when due."""
+    console /subscribe digest shows up in it when due (and, with a TikTok app configured,
+    the daily sync of connected accounts)."""
     from bot.adapters.console import ConsoleAdapter, ConsoleDeliverer
 
     stop = asyncio.Event()
     poster = weekly_poster(app, {"console": ConsoleDeliverer(app)})
-    scheduler = asyncio.create_task(poster.serve(stop), name="weekly-posts")
+    background = [asyncio.create_task(poster.serve(stop), name="weekly-posts")]
+    if app.tiktok is not None and app.tiktok.configured:  # the daily sync, as in `run`
+        background.append(asyncio.create_task(app.tiktok.serve(stop), name="tiktok-sync"))
     try:
         await ConsoleAdapter(app).repl()
     finally:
         stop.set()
-        await asyncio.shield(scheduler)
+        await asyncio.shield(asyncio.gather(*background))
     return 0
 
 
