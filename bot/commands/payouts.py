@@ -10,7 +10,7 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
-from bot.domain.numbers import compact, money_range
+from bot.domain.numbers import compact, money_exact, money_range
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
 
 #: Plausibility limits (USD): the highest Creator Rewards figures reported are about $8 per
@@ -42,7 +42,7 @@ def payout_view(p: Payout) -> dict[str, Any]:
     return {"route": p.route, "name": ROUTE_NAMES[p.route], "amount": p.amount,
             "currency": p.currency, "month": p.month, "views": p.views,
             "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
-            "shown": money_range(p.amount, p.amount, p.currency), "detail": ", ".join(detail)}
+            "shown": money_exact(p.amount, p.currency), "detail": ", ".join(detail)}
 
 
 def _money(name: str, help_: str, example: str) -> ArgSpec:

@@ -74,6 +74,16 @@ def money(amount: float | None, currency: str = "USD") -> str:
     return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
 
 
+def money_exact(amount: float, currency: str = "USD") -> str:
+    """An amount the creator typed, shown as typed, to the cent: '$12.50', '$99.99', '$350',
+    '€1,200.00' is '€1,200' (whole amounts without cents). Formatted by Babel (en locale)."""
+    from babel.numbers import format_currency
+
+    whole = float(amount).is_integer()
+    return str(format_currency(amount, currency, format="¤#,##0" if whole else None,
+                               currency_digits=not whole, locale="en_US"))
+
+
 def money_range(low: float, high: float, currency: str = "USD") -> str:
     if money(low, currency) == money(high, currency):
         return money(low, currency)

@@ -119,3 +119,13 @@ async def test_history_shows_payouts_with_snapshots(console: ConsoleAdapter) -> 
     assert "followers=2k" in history.text and "brand deal: $350" in history.text
     await console.ask("/forget confirm")
     assert "brand deal" not in (await console.ask("/history")).text
+
+
+async def test_a_payout_is_shown_as_typed_to_the_cent(console: ConsoleAdapter) -> None:
+    """A logged amount is exact: $12.50 is not "$12", $99.99 is not "$100"."""
+    rewards = await console.ask("/payout rewards=12,50 views=20k")
+    assert "Logged your Creator Rewards: $12.50" in rewards.text, rewards.text
+    brand = await console.ask("/payout brand=99.99 per=video")
+    assert "$99.99" in brand.text, brand.text
+    listed = (await console.ask("/payout")).text
+    assert "$12.50" in listed and "$99.99" in listed, listed
