@@ -84,6 +84,18 @@ def _specs() -> dict[str, ArgSpec]:
     return out
 
 
+def column_key(header_cell: str) -> str:
+    """A header cell as the bot's own CSV names columns: ``Avg Views`` -> ``avg_views``."""
+    return header_cell.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def is_own_column(header_cell: str) -> bool:
+    """Whether ``header_cell`` names a column of the bot's own CSV (``date``, a metric or one
+    of its aliases)."""
+    key = column_key(header_cell)
+    return key == "date" or key in _specs()
+
+
 #: A row dated by day alone is taken at noon UTC (here and in the column-wise fast path, which
 #: parses ``YYYY-MM-DD`` + this suffix in one call).
 _NOON_UTC = time(12, tzinfo=UTC)
@@ -180,7 +192,7 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
         raise ImportError_("The file is empty.")
     rows = csv_rows(text)
     header, body = (rows[0], rows[1:]) if rows else ([], [])
-    names = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
+    names = [column_key(h) for h in header]
     if "date" not in names:
         raise ImportError_("The first row must name the columns, with a 'date' column, e.g. "
                            "date,followers,views")

@@ -21,9 +21,11 @@ from bot.core.csv_import import (
     ImportPlan,
     csv_rows,
     decode,
+    is_own_column,
     parse_csv,
 )
 from bot.domain.studio import (
+    LAYOUTS,
     Layout,
     StudioError,
     StudioImport,
@@ -51,6 +53,10 @@ _KNOWN_MAGIC = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"),
                 (b"7z\xbc\xaf", "a 7-Zip archive"),
                 (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) file"))
 _STUDIO_FILES = ", ".join(layout.value for layout in Layout)
+
+
+#: Every column name exactly as TikTok Studio writes it.
+_STUDIO_SPELLING = frozenset(c for columns in LAYOUTS.values() for c in columns)
 
 
 def _too_large() -> ImportError_:
@@ -89,7 +95,12 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
             try:
                 return parse_csv(data, now=now, today=today)
             except ImportError_:
-                if closest_layout(rows[0]) is None:
+                # The Studio sentence only when the header has a column written the way
+                # Studio writes it (its own name, or its capitalised spelling): a typo in the
+                # bot's CSV (date,followers,folowers) gets the CSV reader's answer.
+                if closest_layout(rows[0]) is None or not any(
+                        c.strip() in _STUDIO_SPELLING and (not is_own_column(c) or c != c.lower())
+                        for c in rows[0]):
                     raise
                 raise ImportError_(_unrecognised(rows[0], name)) from None
         _read_rows(studio, rows, name, locale)

@@ -319,3 +319,16 @@ async def test_viewers_are_kept_per_day(console: ConsoleAdapter, db: sqlite3.Con
         rows = db.execute("SELECT day, value FROM studio_daily WHERE series = ?",
                           (series,)).fetchall()
         assert {date.fromisoformat(d): v for d, v in rows} == daily("Viewers.csv", column)
+
+
+async def test_a_typo_in_the_bots_own_csv_is_not_taken_for_a_studio_file(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """A creator's date,followers,… CSV with an unknown column is refused by naming that column,
+    not as a TikTok Studio FollowerHistory file missing one (found by a new-user trial)."""
+    for header in ("date,followers,folowers", "date,followers,views,subscribers"):
+        path = tmp_path / "mine.csv"
+        path.write_text(f"{header}\n2026-11-01,100,100,4\n", encoding="utf-8")
+        result = await console.ask(f"/import path={path}")
+        assert not result.ok
+        assert "unknown column(s)" in result.text, result.text
+        assert "TikTok Studio" not in result.text.split("Known:")[0], result.text
