@@ -67,7 +67,7 @@ def info(settings: Settings) -> int:
     """The version and where this installation keeps its data (DATABASE_URL / DATA_DIR)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from bot.store import parse_database_url
+    from bot.store import describe_database_url
 
     try:
         installed = version("creator-advisor")
@@ -75,7 +75,7 @@ def info(settings: Settings) -> int:
         installed = "unknown"
     print(f"creator-advisor {installed}")
     try:
-        database = str(parse_database_url(settings.database_url).resolve())
+        database = describe_database_url(settings.database_url)
     except StoreError as exc:
         database = f"{settings.database_url} ({exc})"
     print(f"database: {database}")

@@ -1,11 +1,19 @@
 """Shared fixtures: settings on a temp dir, the app on a real SQLite file, the console bot.
 
 A guard refuses any socket connection outside 127.0.0.0/8 and ::1 during tests.
+
+Store backends: ``store_url`` is parametrised over SQLite and PostgreSQL. The PostgreSQL cases
+need ``TEST_DATABASE_URL`` (a server URL such as ``postgresql://postgres@127.0.0.1:5432/
+postgres``): the run creates a database ``ca_test_<random>`` there, gives each test a fresh
+schema in it, and drops the database at the end. Without the variable they skip, naming it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import os
+import secrets
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -80,3 +88,81 @@ async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
 @pytest.fixture
 def console(app: App) -> ConsoleAdapter:
     return ConsoleAdapter(app, user="alice")
+
+
+#: The variable that points the PostgreSQL cases at a server (``.ci/run`` sets it).
+TEST_DATABASE_URL = "TEST_DATABASE_URL"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _with_database(url: str, name: str) -> str:
+    """``url`` with its database (path) replaced by ``name`` (query kept)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _with_search_path(url: str, schema: str) -> str:
+    """``url`` whose connections use ``schema`` (asyncpg passes unknown query parameters on
+    as server settings)."""
+    return f"{url}{'&' if '?' in url else '?'}search_path={schema}"
+
+
+async def _admin(url: str, *statements: str) -> None:
+    import asyncpg
+
+    db = await asyncpg.connect(url)
+    try:
+        for statement in statements:
+            await db.execute(statement)
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """A fresh database for this test run on ``TEST_DATABASE_URL``'s server (None: unset);
+    dropped at the end, even if a test left connections open."""
+    server = os.environ.get(TEST_DATABASE_URL)
+    if not server:
+        yield None
+        return
+    name = f"ca_test_{secrets.token_hex(6)}"
+    asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    try:
+        yield _with_database(server, name)
+    finally:
+        asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _needs_postgres(database: str | None) -> str:
+    if database is None:
+        pytest.skip(f"PostgreSQL store cases need {TEST_DATABASE_URL} (e.g. "
+                    "postgresql://postgres@127.0.0.1:5432/postgres); it is unset")
+    return database
+
+
+@pytest.fixture
+def pg_url(pg_database: str | None) -> Iterator[str]:
+    """A DATABASE_URL on an empty schema of its own in the run's PostgreSQL database."""
+    database = _needs_postgres(pg_database)
+    schema = f"t_{secrets.token_hex(6)}"
+    asyncio.run(_admin(database, f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _with_search_path(database, schema)
+    finally:
+        asyncio.run(_admin(database, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store backend of this case: "sqlite" or "postgresql"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A DATABASE_URL for an empty store of the case's backend (a file, or a fresh schema)."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return f"sqlite:///{tmp_path / 'nested' / 'store.db'}"

@@ -1,6 +1,28 @@
 """Store implementations. Callers depend on ``bot.core.ports.Store``; ``bot.app`` picks one."""
 
-from bot.core.ports import StoreError
-from bot.store.sqlite import SqliteStore, open_store, parse_database_url
+from __future__ import annotations
 
-__all__ = ["SqliteStore", "StoreError", "open_store", "parse_database_url"]
+from bot.core.ports import StoreError
+from bot.store.postgres import PostgresStore, is_postgres_url, open_postgres_store, redacted
+from bot.store.sqlite import SqliteStore, parse_database_url
+from bot.store.sqlite import open_store as open_sqlite_store
+
+__all__ = ["PostgresStore", "SqliteStore", "StoreError", "describe_database_url",
+           "is_postgres_url", "open_store", "parse_database_url"]
+
+
+async def open_store(url: str) -> SqliteStore | PostgresStore:
+    """Open the store ``DATABASE_URL`` names: ``postgresql://…`` (or ``postgres://…``) is a
+    PostgreSQL server that several bot workers may share; ``sqlite:///…`` or a bare path is a
+    SQLite file for one process. Raises :class:`StoreError` with one sentence on failure."""
+    if is_postgres_url(url):
+        return await open_postgres_store(url)
+    return await open_sqlite_store(url)
+
+
+def describe_database_url(url: str) -> str:
+    """Where ``url`` keeps the data, for ``creator-advisor info``: the SQLite file's absolute
+    path, or the PostgreSQL URL without its password. Raises :class:`StoreError`."""
+    if is_postgres_url(url):
+        return f"{redacted(url)} (PostgreSQL)"
+    return str(parse_database_url(url).resolve())

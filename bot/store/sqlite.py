@@ -64,11 +64,12 @@ def parse_database_url(url: str) -> Path:
         return Path(path)
     if url.startswith(("postgresql:", "postgres:")):
         raise StoreError(
-            "PostgreSQL support is planned but not implemented yet; use a sqlite:/// URL"
+            "DATABASE_URL names a PostgreSQL server, not a SQLite file (open_store opens both)"
         )
     if "://" in url:
         scheme = url.split("://", 1)[0]
-        raise StoreError(f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:///")
+        raise StoreError(f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:/// "
+                         "or postgresql://")
     return Path(url)
 
 

@@ -1,4 +1,7 @@
-"""Store contract tests on a real SQLite file (a Postgres store would be parametrised in)."""
+"""Store contract tests, on a real SQLite file and (with TEST_DATABASE_URL) on PostgreSQL.
+
+Tests that take ``store`` run on both backends; those about the SQLite file itself (WAL, the
+migrations of old files, the file lock) take ``db_path`` and run on SQLite only."""
 
 from __future__ import annotations
 
@@ -17,18 +20,22 @@ from bot.core.ports import Store, StoreError
 from bot.domain.metrics import METRIC_NAMES
 from bot.domain.profile import UserSettings
 from bot.store import open_store, parse_database_url
+from tests.store.rawdb import columns, query
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The SQLite file (the same one ``store`` opens on the SQLite backend)."""
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") != "sqlite":
+        pytest.skip("tests the SQLite file itself")
     return tmp_path / "nested" / "store.db"
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    s = await open_store(f"sqlite:///{db_path}")
+async def store(store_url: str) -> AsyncIterator[Store]:
+    s = await open_store(store_url)
     yield s
     await s.close()
 
@@ -147,35 +154,30 @@ async def test_data_survives_reopen(db_path: Path) -> None:
     assert not Path(f"{db_path}-wal").exists() or Path(f"{db_path}-wal").stat().st_size == 0
 
 
-async def test_forget_removes_every_row_of_that_user_only(store: Store, db_path: Path) -> None:
+async def test_forget_removes_every_row_of_that_user_only(store: Store, store_url: str) -> None:
     gone = await store.ensure_user("telegram", "1", "gone")
     kept = await store.ensure_user("telegram", "2", "kept")
     for u in (gone, kept):
         await store.add_snapshot(u.id, {"followers": 10}, T0)
         await store.update_settings(u.id, {"currency": "GBP"})
-    db = raw(db_path)
-    with db:
-        db.execute(
-            "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id, created_by,"
-            " weekday, local_time, timezone, created_at) VALUES"
-            " ('telegram','1','private','personal',?,?,0,'10:00','UTC','x'),"
-            " ('telegram','-100','group','community',NULL,?,0,'10:00','UTC','x')",
-            (gone.id, gone.id, gone.id))
-        db.execute("INSERT INTO posted_tips (subscription_id, week_key, status, created_at)"
-                   " SELECT id, '2026-W01', 'sent', 'x' FROM subscriptions")
+    await query(
+        store_url,
+        "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id, created_by,"
+        " weekday, local_time, timezone, created_at) VALUES"
+        " ('telegram','1','private','personal',?,?,0,'10:00','UTC','x'),"
+        " ('telegram','-100','group','community',NULL,?,0,'10:00','UTC','x')",
+        gone.id, gone.id, gone.id)
+    await query(store_url, "INSERT INTO posted_tips (subscription_id, week_key, status,"
+                           " created_at) SELECT id, '2026-W01', 'sent', 'x' FROM subscriptions")
     deleted = await store.forget_user(gone.id)
     assert deleted >= 5
-    tables = [r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-    for table in tables:
-        cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+    for table, cols in (await columns(store_url)).items():
         for col in {"user_id", "created_by"} & set(cols):
-            n = db.execute(f"SELECT count(*) FROM {table} WHERE {col} = ?", (gone.id,))
-            assert n.fetchone() == (0,), table
-    assert db.execute("SELECT count(*) FROM users WHERE id = ?", (gone.id,)).fetchone() == (0,)
+            n = await query(store_url, f"SELECT count(*) FROM {table} WHERE {col} = ?", gone.id)
+            assert n == [(0,)], table
+    assert await query(store_url, "SELECT count(*) FROM users WHERE id = ?", gone.id) == [(0,)]
     # The community subscription stays, only its creator is forgotten; kept's data is intact.
-    assert db.execute("SELECT count(*) FROM subscriptions").fetchone() == (1,)
-    db.close()
+    assert await query(store_url, "SELECT count(*) FROM subscriptions") == [(1,)]
     assert (await store.latest_snapshot(kept.id)) is not None
     assert (await store.get_settings(kept.id)).currency == "GBP"
 
@@ -230,7 +232,7 @@ def test_parse_database_url(url: str, expected: Path) -> None:
 
 
 @pytest.mark.parametrize(("url", "fragment"), [
-    ("postgresql://u@h/db", "PostgreSQL support is planned"),
+    ("postgresql://u@h/db", "names a PostgreSQL server, not a SQLite file"),
     ("mysql://u@h/db", "'mysql' is not supported"),
 ])
 def test_unsupported_urls(url: str, fragment: str) -> None:

@@ -1,0 +1,790 @@
+"""The Store on PostgreSQL via asyncpg: several bot workers share one database.
+
+Same contract and semantics as :mod:`bot.store.sqlite` (the contract suite runs on both): one
+transaction per write, ids never reused (identity sequences), imports all or nothing, /forget
+deletes every row, the same ordering of snapshots and the same thinning bound. What differs:
+
+- **No per-process truth.** Nothing about users or settings is cached: every worker reads what
+  every other worker wrote, at once. (``ensure_user`` reads first and writes only when the
+  user is new or renamed, so the common case stays one indexed read.)
+- **Writes to one user serialise** on a transaction-level advisory lock keyed by the user id
+  (two workers logging for one creator would otherwise both read the same "previous snapshot"
+  and both take the same action number).
+- **Weekly-post claims** are ``INSERT … ON CONFLICT DO NOTHING`` on the unique
+  (destination, ISO week) key: of any number of workers, one gets the claim. Each claim names
+  its worker (``owner``), which holds a session advisory lock while it runs; a claim whose
+  owner is gone (killed, its connection closed) is settled at once, a live worker's claim only
+  by that worker (or past the lease the poster passes as ``before``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import secrets
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from importlib import resources
+from operator import itemgetter
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscription, User
+from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
+from bot.domain.payouts import Payout
+from bot.domain.profile import UserSettings
+from bot.domain.studio import Audience, StudioImport, Video
+from bot.store.sqlite import (
+    _ACTIVE,
+    _ORDER,
+    _ORDER_DESC,
+    _SETTINGS_KEYS,
+    _SNAPSHOT_COLUMNS,
+    MAX_SNAPSHOTS,
+    _delivery,
+    _dt,
+    _entry,
+    _goal,
+    _iso,
+    _recarried,
+    _settings,
+    _snapshot,
+    _statements,
+    _subscription,
+    _thin_plan,
+    _user,
+    _video,
+)
+
+_Conn = Any  # asyncpg.Connection (asyncpg ships no type information)
+
+#: A weekly post's destination (see the SQLite store): one post per destination and ISO week.
+_DESTINATION = "platform || ':' || chat_id || ':' || kind || ':' || coalesce(user_id::text, '')"
+_PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, len(METRIC_NAMES) + 6))
+_INSERT_SNAPSHOT = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
+                    f"VALUES ({_PLACEHOLDERS})")
+_UPDATE_VALUES = ("UPDATE snapshots SET "  # noqa: S608
+                  + ", ".join(f"{n} = ${i}" for i, n in enumerate(METRIC_NAMES, 1))
+                  + f" WHERE id = ${len(METRIC_NAMES) + 1}")
+#: Advisory-lock namespace of the migration runner (one worker migrates, the others wait).
+_MIGRATION_LOCK = 0x43_41_4D_49  # "CAMI"
+#: The table that records which schema versions are applied.
+_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+#: Every table the bot keeps, parents first (``db copy`` and /forget follow this order).
+TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "posted_tips",
+          "videos", "audience_shares", "audience_activity", "studio_daily", "payouts")
+
+
+def is_postgres_url(url: str) -> bool:
+    """Whether ``url`` names a PostgreSQL server (``postgresql://`` or ``postgres://``)."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def redacted(url: str) -> str:
+    """``url`` without its password, fit for a log line or ``creator-advisor info``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """``(version, file name, SQL)`` of ``pg_migrations/`` in version order."""
+    found = []
+    for entry in resources.files("bot.store").joinpath("pg_migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    for (a, a_name, _), (b, b_name, _) in itertools.pairwise(found):
+        if a == b:
+            raise StoreError(f"migrations {a_name} and {b_name} share version {a}")
+    return found
+
+
+def _affected(status: str) -> int:
+    """The row count of a command status such as ``DELETE 3`` or ``INSERT 0 1``."""
+    try:
+        return int(status.rsplit(" ", 1)[-1])
+    except (ValueError, IndexError):
+        return 0
+
+
+class PostgresStore:
+    """The Store on a PostgreSQL pool. Build it with :func:`open_postgres_store`."""
+
+    def __init__(self, url: str, pool: Any, holder: _Conn, worker: int) -> None:
+        self.url = url
+        self._pool = pool
+        self._holder = holder  # holds the worker's session advisory lock while open
+        #: This worker's key: its "sending" claims carry it, and it is locked while we live.
+        self.worker = worker
+        self._closed = False
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _write(self, user_id: int | None = None) -> AsyncIterator[_Conn]:
+        """One transaction (committed on success, rolled back on any error); with ``user_id``,
+        serialised with every other write to that user, in any worker."""
+        async with self._pool.acquire() as db, db.transaction():
+            if user_id is not None:
+                # Two-int keys (user writes: namespace 1) never meet the one-bigint worker keys.
+                await db.execute("SELECT pg_advisory_xact_lock(1, ($1 % 2147483647)::int)",
+                                 user_id)
+            yield db
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[_Conn]:
+        async with self._pool.acquire() as db:
+            yield db
+
+    async def _migrate(self) -> None:
+        known = _migrations()
+        latest = known[-1][0] if known else 0
+        async with self._pool.acquire() as db, db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock(0, $1::int)", _MIGRATION_LOCK)
+            await db.execute(_VERSION_TABLE)
+            current = int(await db.fetchval("SELECT coalesce(max(version), 0) FROM "
+                                            "schema_version"))
+            if current > latest:
+                raise StoreError(
+                    f"the database was written by a newer Creator Advisor (schema {current}, "
+                    f"this version knows {latest}); upgrade the bot instead of downgrading")
+            for version, name, sql in known:
+                if version <= current:
+                    continue
+                for statement in _statements(sql):
+                    await db.execute(statement)
+                await db.execute("INSERT INTO schema_version (version, name, applied_at) "
+                                 "VALUES ($1, $2, $3)", version, name, _iso(datetime.now(UTC)))
+
+    async def schema_version(self) -> int:
+        """The highest migration applied (``pg_migrations/NNNN_….sql``)."""
+        async with self._read() as db:
+            return int(await db.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+    # -- users ------------------------------------------------------------------------------
+
+    async def ensure_user(self, platform: str, platform_user_id: str, display_name: str) -> User:
+        async with self._read() as db:
+            row = await db.fetchrow(
+                "SELECT * FROM users WHERE platform = $1 AND platform_user_id = $2",
+                platform, platform_user_id)
+        if row is not None and row["display_name"] == display_name:
+            return _user(row)  # every command calls this: no write when nothing changed
+        async with self._write() as db:
+            row = await db.fetchrow(
+                "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT (platform, platform_user_id) "
+                "DO UPDATE SET display_name = excluded.display_name "
+                "RETURNING id, platform, platform_user_id, display_name, created_at",
+                platform, platform_user_id, display_name, _iso(datetime.now(UTC)))
+        assert row is not None
+        return _user(row)
+
+    async def find_user(self, platform: str, platform_user_id: str) -> User | None:
+        async with self._read() as db:
+            row = await db.fetchrow(
+                "SELECT * FROM users WHERE platform = $1 AND platform_user_id = $2",
+                platform, platform_user_id)
+        return None if row is None else _user(row)
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    async def add_snapshot(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime
+    ) -> MetricSnapshot:
+        if not changes:
+            raise ValueError("a snapshot needs at least one metric")
+        day = _iso(taken_at)[:10]
+        async with self._write(user_id) as db:
+            row = await db.fetchrow(
+                f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+                f"AND substr(taken_at, 1, 10) <= $2 ORDER BY {_ORDER_DESC} LIMIT 1",
+                user_id, day)
+            base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
+            snap = base.merged(dict(changes), taken_at)
+            values = [getattr(snap, name) for name in METRIC_NAMES]
+            action = await _next_action(db, user_id)
+            await db.execute(_INSERT_SNAPSHOT, user_id, _iso(taken_at), *values,
+                             ",".join(sorted(snap.given)), "log", action)
+            later = await db.fetchval(
+                f"SELECT 1 FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+                "AND substr(taken_at, 1, 10) > $2 LIMIT 1", user_id, day)
+            if later is not None:
+                await _recarry(db, user_id)
+            await _thin_if_needed(db, user_id)
+        return snap
+
+    async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
+        async with self._read() as db:
+            row = await db.fetchrow(
+                f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+                f"ORDER BY {_ORDER_DESC} LIMIT 1", user_id)
+        return None if row is None else _snapshot(row)
+
+    async def history(
+        self, user_id: int, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[MetricSnapshot]:
+        return [e.snapshot for e in await self.entries(user_id, since=since, limit=limit)]
+
+    async def entries(
+        self, user_id: int, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[SnapshotEntry]:
+        sql = f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE}"  # noqa: S608
+        params: list[Any] = [user_id]
+        if since is not None:
+            params.append(_iso(since))
+            sql += f" AND taken_at >= ${len(params)}"
+        sql += f" ORDER BY {_ORDER_DESC}"
+        if limit is not None:
+            params.append(max(0, limit))
+            sql += f" LIMIT ${len(params)}"
+        async with self._read() as db:
+            rows = await db.fetch(sql, *params)
+        return [_entry(r) for r in reversed(rows)]
+
+    async def count_snapshots(self, user_id: int) -> int:
+        async with self._read() as db:
+            return int(await db.fetchval(
+                f"SELECT count(*) FROM snapshots WHERE user_id = $1 AND {_ACTIVE}",  # noqa: S608
+                user_id))
+
+    async def last_action(self, user_id: int) -> list[SnapshotEntry]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} AND action = "  # noqa: S608
+                f"(SELECT max(action) FROM snapshots WHERE user_id = $1 AND {_ACTIVE}) "
+                f"ORDER BY {_ORDER}", user_id)
+        return [_entry(r) for r in rows]
+
+    async def replaced_by(self, user_id: int, action: int) -> int:
+        async with self._read() as db:
+            return int(await db.fetchval(
+                "SELECT count(*) FROM snapshots WHERE user_id = $1 AND replaced_by = $2",
+                user_id, action))
+
+    async def undo_action(self, user_id: int, action: int) -> int:
+        async with self._write(user_id) as db:
+            removed = _affected(await db.execute(
+                "DELETE FROM snapshots WHERE user_id = $1 AND action = $2", user_id, action))
+            await db.execute(
+                "UPDATE snapshots SET replaced_by = NULL WHERE user_id = $1 AND replaced_by = $2",
+                user_id, action)
+            await _recarry(db, user_id)
+        return removed
+
+    async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        async with self._write(user_id) as db:
+            removed = _affected(await db.execute(
+                "DELETE FROM snapshots WHERE user_id = $1 AND id = ANY($2::bigint[])",
+                user_id, list(ids)))
+            await _recarry(db, user_id)
+        return removed
+
+    async def imported_days(self, user_id: int) -> set[date]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT DISTINCT substr(taken_at, 1, 10) FROM snapshots "  # noqa: S608
+                f"WHERE user_id = $1 AND source = 'import' AND {_ACTIVE}", user_id)
+        return {date.fromisoformat(r[0]) for r in rows}
+
+    # -- settings ---------------------------------------------------------------------------
+
+    async def get_settings(self, user_id: int) -> UserSettings:
+        async with self._read() as db:  # never cached: another worker may have changed them
+            row = await db.fetchrow("SELECT * FROM user_settings WHERE user_id = $1", user_id)
+        return _settings(row)
+
+    async def update_settings(self, user_id: int, changes: Mapping[str, Any]) -> UserSettings:
+        unknown = set(changes) - set(_SETTINGS_KEYS)
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        async with self._write(user_id) as db:
+            row = await db.fetchrow("SELECT * FROM user_settings WHERE user_id = $1", user_id)
+            current = _settings(row)
+            merged = {key: changes.get(key, getattr(current, key)) for key in _SETTINGS_KEYS}
+            adult = merged["adult"]
+            merged["does"] = frozenset(merged["does"] or ())
+            await db.execute(
+                "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
+                "age, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id)"
+                " DO UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
+                "region = excluded.region, adult = excluded.adult, does = excluded.does, "
+                "age = excluded.age, updated_at = excluded.updated_at",
+                user_id, merged["currency"], merged["timezone"], merged["region"],
+                None if adult is None else int(bool(adult)),
+                ",".join(sorted(merged["does"])) or None, merged["age"],
+                _iso(datetime.now(UTC)))
+        return UserSettings(**merged)
+
+    # -- goals ------------------------------------------------------------------------------
+
+    async def set_goal(
+        self, user_id: int, metric: str, target: float, deadline: date | None, now: datetime
+    ) -> Goal:
+        async with self._write(user_id) as db:
+            await db.execute(
+                "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, metric) DO UPDATE SET"
+                " target = excluded.target, deadline = excluded.deadline,"
+                " created_at = excluded.created_at",
+                user_id, metric, float(target),
+                None if deadline is None else deadline.isoformat(), _iso(now))
+        return Goal(metric, target, deadline, now.astimezone(UTC))
+
+    async def goals(self, user_id: int) -> list[Goal]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT * FROM goals WHERE user_id = $1 ORDER BY created_at, metric", user_id)
+        return [_goal(r) for r in rows]
+
+    async def clear_goals(self, user_id: int) -> int:
+        async with self._write(user_id) as db:
+            return _affected(await db.execute("DELETE FROM goals WHERE user_id = $1", user_id))
+
+    # -- import -----------------------------------------------------------------------------
+
+    async def import_snapshots(
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
+    ) -> int:
+        if not rows:
+            return 0
+        async with self._write(user_id) as db:
+            return await _import(db, user_id, sorted(rows, key=itemgetter(0)))
+
+    async def import_studio(
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
+        studio: StudioImport,
+    ) -> int:
+        now = _iso(datetime.now(UTC))
+        async with self._write(user_id) as db:
+            written = await _import(db, user_id, sorted(rows, key=itemgetter(0)))
+            await db.executemany(
+                "INSERT INTO videos (user_id, video_id, title, link, posted_on, as_of, views,"
+                " likes, comments, shares, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+                " $9, $10, $11) ON CONFLICT (user_id, video_id) DO UPDATE SET"
+                " title = excluded.title, link = excluded.link, posted_on = excluded.posted_on,"
+                " as_of = excluded.as_of, views = excluded.views, likes = excluded.likes,"
+                " comments = excluded.comments, shares = excluded.shares,"
+                " updated_at = excluded.updated_at",
+                [(user_id, v.video_id, v.title, v.link,
+                  None if v.posted_on is None else v.posted_on.isoformat(), v.as_of.isoformat(),
+                  _num(v.views), _num(v.likes), _num(v.comments), _num(v.shares), now)
+                 for v in studio.videos])
+            as_of = studio.downloaded.isoformat()
+            for dimension, shares in (("territory", studio.territories),
+                                      ("gender", studio.genders)):
+                if shares:
+                    await db.execute("DELETE FROM audience_shares WHERE user_id = $1 AND "
+                                     "dimension = $2", user_id, dimension)
+                    await db.executemany(
+                        "INSERT INTO audience_shares (user_id, dimension, label, share, as_of)"
+                        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, dimension, label)"
+                        " DO UPDATE SET share = excluded.share, as_of = excluded.as_of",
+                        [(user_id, dimension, label, float(share), as_of)
+                         for label, share in shares])
+            if studio.activity:
+                await db.execute("DELETE FROM audience_activity WHERE user_id = $1", user_id)
+                await db.executemany(
+                    "INSERT INTO audience_activity (user_id, day, hour, active_followers)"
+                    " VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, day, hour)"
+                    " DO UPDATE SET active_followers = excluded.active_followers",
+                    [(user_id, d.isoformat(), h, float(a)) for d, h, a in studio.activity])
+            await db.executemany(
+                "INSERT INTO studio_daily (user_id, day, series, value) VALUES ($1, $2, $3, $4)"
+                " ON CONFLICT (user_id, day, series) DO UPDATE SET value = excluded.value",
+                [(user_id, d.isoformat(), name, float(value))
+                 for d, name, value in studio.extra_daily()])
+        return written
+
+    async def videos(self, user_id: int) -> list[Video]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT * FROM videos WHERE user_id = $1 ORDER BY views DESC NULLS LAST,"
+                " video_id", user_id)
+        return [_video(r) for r in rows]
+
+    async def audience(self, user_id: int) -> Audience:
+        async with self._read() as db:
+            shares = await db.fetch(
+                "SELECT * FROM audience_shares WHERE user_id = $1 ORDER BY share DESC, label",
+                user_id)
+            activity = await db.fetch(
+                "SELECT * FROM audience_activity WHERE user_id = $1 ORDER BY day, hour", user_id)
+        return Audience(
+            territories=tuple((r["label"], r["share"]) for r in shares
+                              if r["dimension"] == "territory"),
+            genders=tuple((r["label"], r["share"]) for r in shares if r["dimension"] == "gender"),
+            activity=tuple((date.fromisoformat(r["day"]), int(r["hour"]),
+                            float(r["active_followers"])) for r in activity),
+        )
+
+    # -- payouts ----------------------------------------------------------------------------
+
+    async def add_payout(self, user_id: int, payout: Payout) -> Payout:
+        async with self._write(user_id) as db:
+            new_id = await db.fetchval(
+                "INSERT INTO payouts (user_id, route, amount, currency, month, views, diamonds,"
+                " recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                user_id, payout.route, float(payout.amount), payout.currency, payout.month,
+                _num(payout.views), _num(payout.diamonds), _iso(payout.recorded_at))
+        return replace(payout, id=int(new_id))
+
+    async def payouts(self, user_id: int) -> list[Payout]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT * FROM payouts WHERE user_id = $1 ORDER BY recorded_at, id", user_id)
+        return [Payout(route=r["route"], amount=r["amount"], currency=r["currency"],
+                       recorded_at=_dt(r["recorded_at"]), month=r["month"], views=r["views"],
+                       diamonds=r["diamonds"], id=r["id"]) for r in rows]
+
+    # -- privacy ----------------------------------------------------------------------------
+
+    async def forget_user(self, user_id: int) -> int:
+        deleted = 0
+        async with self._write(user_id) as db:
+            await db.execute(
+                "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1", user_id)
+            for sql in (
+                "DELETE FROM posted_tips WHERE subscription_id IN "
+                "(SELECT id FROM subscriptions WHERE user_id = $1)",
+                "DELETE FROM posted_tips WHERE user_id = $1",
+                "DELETE FROM subscriptions WHERE user_id = $1",
+                "DELETE FROM snapshots WHERE user_id = $1",
+                "DELETE FROM user_settings WHERE user_id = $1",
+                "DELETE FROM goals WHERE user_id = $1",
+                "DELETE FROM videos WHERE user_id = $1",
+                "DELETE FROM audience_shares WHERE user_id = $1",
+                "DELETE FROM audience_activity WHERE user_id = $1",
+                "DELETE FROM studio_daily WHERE user_id = $1",
+                "DELETE FROM payouts WHERE user_id = $1",
+                "DELETE FROM users WHERE id = $1",
+            ):
+                deleted += _affected(await db.execute(sql, user_id))
+        return deleted
+
+    async def export_user(self, user_id: int) -> dict[str, Any]:
+        async with self._read() as db, db.transaction(isolation="repeatable_read",
+                                                      readonly=True):
+            user = await db.fetchrow("SELECT * FROM users WHERE id = $1", user_id)
+            snaps = await db.fetch(
+                "SELECT * FROM snapshots WHERE user_id = $1 ORDER BY taken_at, id", user_id)
+            subs = await db.fetch(
+                "SELECT * FROM subscriptions WHERE user_id = $1 OR created_by = $1 ORDER BY id",
+                user_id)
+            settings_row = await db.fetchrow(
+                "SELECT * FROM user_settings WHERE user_id = $1", user_id)
+            goal_rows = await db.fetch(
+                "SELECT * FROM goals WHERE user_id = $1 ORDER BY metric", user_id)
+            studio: dict[str, list[dict[str, Any]]] = {}
+            for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
+                                 ("audience_activity", "day, hour"),
+                                 ("studio_daily", "day, series")):
+                rows = await db.fetch(  # table and order are constants above
+                    f"SELECT * FROM {table} WHERE user_id = $1 ORDER BY {order}",  # noqa: S608
+                    user_id)
+                studio[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
+                                 for r in rows]
+            payout_rows = await db.fetch(
+                "SELECT * FROM payouts WHERE user_id = $1 ORDER BY recorded_at, id", user_id)
+        settings = _settings(settings_row)
+        return {
+            "user": None if user is None else {
+                "platform": user["platform"], "platform_user_id": user["platform_user_id"],
+                "display_name": user["display_name"], "created_at": user["created_at"],
+            },
+            "settings": {key: (sorted(value) if isinstance(value, frozenset) else value)
+                         for key in _SETTINGS_KEYS
+                         for value in [getattr(settings, key)]},
+            "snapshots": [
+                {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
+                 "typed": [g for g in str(s["given"]).split(",") if g],
+                 "source": s["source"], "replaced": s["replaced_by"] is not None}
+                for s in snaps
+            ],
+            "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
+                      for g in goal_rows],
+            "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",
+                                           "diamonds", "recorded_at")} for p in payout_rows],
+            "subscriptions": [
+                {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
+                for s in subs
+            ],
+            "videos": studio["videos"],
+            "audience": {"shares": studio["audience_shares"],
+                         "activity": studio["audience_activity"]},
+            "daily": studio["studio_daily"],
+        }
+
+    # -- weekly posts -----------------------------------------------------------------------
+
+    async def save_subscription(
+        self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
+        created_by: int | None, weekday: int, local_time: str, timezone: str,
+        topics: tuple[str, ...], next_run_at: datetime,
+    ) -> Subscription:
+        async with self._write() as db:
+            # Two admins subscribing one chat at once: the second waits, then replaces.
+            await db.execute("SELECT pg_advisory_xact_lock(2, hashtext($1))",
+                             f"{platform}:{chat_id}:{kind}")
+            await db.execute(
+                "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND kind = $3"
+                " AND user_id IS NOT DISTINCT FROM $4", platform, chat_id, kind, user_id)
+            row = await db.fetchrow(
+                "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
+                " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
+                " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)"
+                " RETURNING *",
+                platform, chat_id, chat_kind, kind, user_id, created_by, weekday, local_time,
+                timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC)))
+        assert row is not None
+        return _subscription(row)
+
+    async def subscriptions_for_chat(self, platform: str, chat_id: str) -> list[Subscription]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT * FROM subscriptions WHERE platform = $1 AND chat_id = $2 ORDER BY id",
+                platform, chat_id)
+        return [_subscription(r) for r in rows]
+
+    async def delete_subscription(
+        self, platform: str, chat_id: str, kind: str, user_id: int | None
+    ) -> bool:
+        async with self._write() as db:
+            return _affected(await db.execute(
+                "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND kind = $3"
+                " AND user_id IS NOT DISTINCT FROM $4", platform, chat_id, kind, user_id)) > 0
+
+    async def due_subscriptions(
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+    ) -> list[Subscription]:
+        sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= $1"
+        params: list[Any] = [_iso(now)]
+        if after is not None:
+            sql += " AND (next_run_at, id) > ($2, $3)"
+            params += [_iso(after[0]), after[1]]
+        params.append(limit)
+        async with self._read() as db:
+            rows = await db.fetch(sql + f" ORDER BY next_run_at, id LIMIT ${len(params)}",
+                                  *params)
+        return [_subscription(r) for r in rows]
+
+    async def set_next_run(self, subscription_id: int, at: datetime) -> None:
+        async with self._write() as db:
+            await db.execute("UPDATE subscriptions SET next_run_at = $1 WHERE id = $2",
+                             _iso(at), subscription_id)
+
+    async def deactivate_subscription(self, subscription_id: int, reason: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE subscriptions SET active = 0, deactivated_reason = $1 WHERE id = $2",
+                reason[:500], subscription_id)
+
+    async def claim_delivery(
+        self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
+    ) -> int | None:
+        """Atomic across workers: the unique (destination, week) key lets exactly one
+        ``INSERT`` win; the others get ``None`` (``ON CONFLICT DO NOTHING``, no error)."""
+        async with self._write() as db:
+            found = await db.fetchval(
+                "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key,"  # noqa: S608 (a constant expression; values are bound)
+                " rule_id, status, created_at, owner) SELECT id, user_id, " + _DESTINATION +
+                ", $1, $2, 'sending', $3, $4 FROM subscriptions WHERE id = $5"
+                " ON CONFLICT DO NOTHING RETURNING id",
+                week_key, rule_id, _iso(now), self.worker, subscription_id)
+        return None if found is None else int(found)
+
+    async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
+        async with self._write() as db:
+            await db.execute("UPDATE posted_tips SET attempted_at = $1 WHERE id = $2",
+                             _iso(now), delivery_id)
+
+    async def finish_delivery(
+        self, delivery_id: int, status: str, now: datetime, error: str | None = None
+    ) -> None:
+        if status not in ("sent", "failed", "skipped", "unknown"):
+            raise ValueError(f"unknown delivery status {status!r}")
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE posted_tips SET status = $1, error = $2, sent_at = $3 WHERE id = $4",
+                status, None if error is None else error[:500],
+                _iso(now) if status == "sent" else None, delivery_id)
+
+    async def settle_stale_claims(
+        self, before: datetime, in_flight: Collection[int] = ()
+    ) -> tuple[int, list[Delivery]]:
+        """As in the SQLite store, for this worker's own claims and for those of workers that
+        are gone (their advisory lock is free: killed, disconnected); a live worker's claims
+        are its own to settle. Claims are locked ``FOR UPDATE SKIP LOCKED``: two workers
+        settling at once each take a claim at most once."""
+        stale = (
+            "status = 'sending' AND created_at < $1 AND NOT (id = ANY($2::bigint[]))"
+            " AND (owner IS NULL OR owner = $3 OR NOT EXISTS (SELECT 1 FROM pg_locks AS l"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM"
+            " pg_database WHERE datname = current_database()) AND l.objsubid = 1"
+            " AND ((l.classid::bigint << 32) | l.objid::bigint) = owner))")
+        params = (_iso(before), sorted(in_flight), self.worker)
+        async with self._write() as db:
+            released = _affected(await db.execute(
+                "DELETE FROM posted_tips WHERE id IN (SELECT id FROM posted_tips WHERE"  # noqa: S608
+                " attempted_at IS NULL AND " + stale + " FOR UPDATE SKIP LOCKED)", *params))
+            rows = await db.fetch(
+                "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"  # noqa: S608
+                " sending: it may or may not have arrived, and is not sent again'"
+                " WHERE id IN (SELECT id FROM posted_tips WHERE " + stale +
+                " FOR UPDATE SKIP LOCKED) RETURNING *", *params)
+        return released, sorted((_delivery(r) for r in rows), key=lambda d: d.id)
+
+    async def recent_rules(self, subscription_id: int, limit: int) -> list[str]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT rule_id FROM posted_tips WHERE subscription_id = $1 AND rule_id IS NOT"
+                " NULL AND status IN ('sending', 'sent') ORDER BY created_at DESC, id DESC"
+                " LIMIT $2", subscription_id, limit)
+        return [str(r[0]) for r in rows]
+
+    async def stale_deliveries(self, before: datetime) -> list[Delivery]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT * FROM posted_tips WHERE status = 'sending' AND created_at < $1"
+                " ORDER BY id", _iso(before))
+        return [_delivery(r) for r in rows]
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self._holder.close()  # drops the worker's advisory lock
+        finally:
+            await self._pool.close()
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+async def _next_action(db: _Conn, user_id: int) -> int:
+    return int(await db.fetchval(
+        "SELECT coalesce(max(action), 0) + 1 FROM snapshots WHERE user_id = $1", user_id))
+
+
+async def _recarry(db: _Conn, user_id: int) -> None:
+    """Recompute carried-forward values of all the user's active snapshots."""
+    rows = await db.fetch(
+        f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} ORDER BY {_ORDER}",  # noqa: S608
+        user_id)
+    changed = _recarried(rows)
+    if changed:
+        await db.executemany(_UPDATE_VALUES, changed)
+
+
+async def _thin_if_needed(db: _Conn, user_id: int) -> None:
+    """Keep a user's stored history bounded, as the SQLite store does (same plan)."""
+    count = await db.fetchval("SELECT count(*) FROM snapshots WHERE user_id = $1", user_id)
+    if count is None or count <= MAX_SNAPSHOTS:
+        return
+    await db.execute("DELETE FROM snapshots WHERE user_id = $1 AND replaced_by IS NOT NULL",
+                     user_id)
+    rows = await db.fetch(
+        f"SELECT id, taken_at, given FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+        f"ORDER BY {_ORDER}", user_id)
+    deletes, updates = _thin_plan(rows)
+    if deletes:
+        await db.execute("DELETE FROM snapshots WHERE id = ANY($1::bigint[])",
+                         [d[0] for d in deletes])
+    if updates:
+        await db.executemany("UPDATE snapshots SET given = $1 WHERE id = $2", updates)
+
+
+async def _import(db: _Conn, user_id: int,
+                  ordered: Sequence[tuple[datetime, Mapping[str, float]]]) -> int:
+    """The body of an import, inside the caller's transaction (see the SQLite store)."""
+    action = await _next_action(db, user_id)
+    days = {_iso(t)[:10] for t, _ in ordered}
+    earlier: dict[str, dict[str, float]] = {}
+    for old in await db.fetch(
+        f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+        f"AND source = 'import' ORDER BY {_ORDER}", user_id,
+    ):
+        day = str(old["taken_at"])[:10]
+        if day in days:
+            typed = earlier.setdefault(day, {})
+            typed.update({k: old[k] for k in str(old["given"]).split(",")
+                          if k in METRIC_NAMES and old[k] is not None})
+    if earlier:
+        await db.execute(
+            f"UPDATE snapshots SET replaced_by = $1 WHERE user_id = $2 AND {_ACTIVE} "  # noqa: S608
+            "AND source = 'import' AND substr(taken_at, 1, 10) = ANY($3::text[])",
+            action, user_id, sorted(earlier))
+    given_by_columns: dict[tuple[str, ...], str] = {}
+    rows_out = []
+    for taken_at, changes in ordered:
+        present = {k: v for k, v in changes.items() if v is not None}
+        if earlier:
+            kept = earlier.get(_iso(taken_at)[:10])
+            if kept:
+                present = {**kept, **present}
+        if not present:
+            continue
+        columns = tuple(present)
+        given = given_by_columns.get(columns)
+        if given is None:
+            unknown = set(columns) - set(METRIC_NAMES)
+            if unknown:
+                raise ValueError(f"unknown metrics: {sorted(unknown)}")
+            given = given_by_columns[columns] = ",".join(sorted(columns))
+        rows_out.append((user_id, _iso(taken_at),
+                         *(_num(present.get(n)) for n in METRIC_NAMES), given, "import", action))
+    if rows_out:
+        await db.executemany(_INSERT_SNAPSHOT, rows_out)
+    await _recarry(db, user_id)
+    await _thin_if_needed(db, user_id)
+    return len(ordered)
+
+
+async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresStore:
+    """Connect to the PostgreSQL database at ``url`` and bring its schema up to date.
+
+    Several processes may open one database at once (that is the point); each takes a random
+    worker key and holds its session advisory lock on a connection of its own. Raises
+    :class:`StoreError` with one sentence when the server cannot be reached or refuses us.
+    """
+    worker = secrets.randbits(62) + 1
+    try:
+        holder = await asyncpg.connect(url)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise StoreError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from exc
+    try:
+        await holder.execute("SELECT pg_advisory_lock($1::bigint)", worker)
+        pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+    except BaseException as exc:
+        await holder.close()
+        if isinstance(exc, OSError | asyncpg.PostgresError | asyncpg.InterfaceError):
+            raise StoreError(f"cannot use PostgreSQL at {redacted(url)}: {exc}") from exc
+        raise
+    store = PostgresStore(url, pool, holder, worker)
+    try:
+        await store._migrate()
+    except asyncpg.PostgresError as exc:
+        await store.close()
+        raise StoreError(f"cannot set up the schema at {redacted(url)}: {exc}") from exc
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(store.close())
+        raise
+    return store
