@@ -53,8 +53,8 @@ async def test_snapshots_survive_the_upgrade_and_can_be_undone(tmp_path: Path) -
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] >= 7
 
 
-async def test_reimport_replaces_and_undo_restores(tmp_path: Path) -> None:
-    store = await open_store(f"sqlite:///{tmp_path / 'a.db'}")
+async def test_reimport_replaces_and_undo_restores(store_url: str) -> None:
+    store = await open_store(store_url)
     try:
         u = await store.ensure_user("console", "a", "a")
         day = T0.replace(hour=12)
@@ -75,10 +75,10 @@ async def test_reimport_replaces_and_undo_restores(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_reimport_keeps_what_the_earlier_import_knew_of_that_day(tmp_path: Path) -> None:
+async def test_reimport_keeps_what_the_earlier_import_knew_of_that_day(store_url: str) -> None:
     """Two TikTok Studio files imported one after the other (followers, then views) for the
     same days: the second replaces the first day by day, but keeps its followers."""
-    store = await open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    store = await open_store(store_url)
     try:
         u = await store.ensure_user("console", "a", "a")
         day = T0.replace(hour=12)
