@@ -83,8 +83,8 @@ async def test_version_1_database_upgrades_without_loss(tmp_path: Path) -> None:
     db.close()
 
 
-async def test_user_ids_are_never_reused(tmp_path: Path) -> None:
-    store = await open_store(f"sqlite:///{tmp_path / 'ids.db'}")
+async def test_user_ids_are_never_reused(store_url: str) -> None:
+    store = await open_store(store_url)
     try:
         first = await store.ensure_user("telegram", "1", "first")
         await store.forget_user(first.id)
@@ -95,10 +95,10 @@ async def test_user_ids_are_never_reused(tmp_path: Path) -> None:
 
 
 async def test_a_racing_ensure_user_cannot_leave_a_forgotten_id_in_the_cache(
-        tmp_path: Path) -> None:
+        store_url: str) -> None:
     """The /stats-under-another-name race: ensure_user's upsert is queued on the write lock
     before /forget's delete; before the fix its result was cached after the delete."""
-    store = await open_store(f"sqlite:///{tmp_path / 'race.db'}")
+    store = await open_store(store_url)
     try:
         ana = await store.ensure_user("discord", "7", "Ana")
         await store.update_settings(ana.id, {"currency": "EUR"})

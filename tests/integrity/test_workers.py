@@ -1,0 +1,93 @@
+"""Several workers on one PostgreSQL database (issue 21): no per-process truth, one claim per
+post and week, and a dead worker's claims are settled while a live worker's are left alone.
+
+Each "worker" is a store of its own (its own pool and worker key), as in separate processes;
+the two-process ``post-due`` test is in ``test_post_due_workers.py``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.store import PostgresStore, open_store
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def workers(pg_url: str) -> AsyncIterator[list[PostgresStore]]:
+    opened = [await open_store(pg_url) for _ in range(3)]
+    assert all(isinstance(s, PostgresStore) for s in opened)
+    yield opened  # type: ignore[misc]
+    for s in opened:
+        await s.close()
+
+
+async def test_every_worker_sees_another_workers_writes_at_once(
+        workers: list[PostgresStore]) -> None:
+    a, b, _ = workers
+    ana = await a.ensure_user("discord", "7", "Ana")
+    assert (await a.get_settings(ana.id)).currency == "USD"  # read (and, before, cached) by a
+    await b.update_settings(ana.id, {"currency": "EUR"})
+    assert (await a.get_settings(ana.id)).currency == "EUR"
+    # b forgets Ana; a, which knew her, must not route her next /log to the old id.
+    await b.forget_user(ana.id)
+    again = await a.ensure_user("discord", "7", "Ana")
+    assert again.id != ana.id
+    await a.add_snapshot(again.id, {"followers": 5}, T0)
+    assert (await b.get_settings(again.id)).currency == "USD"
+    assert [s.followers for s in await b.history(again.id)] == [5]
+
+
+async def test_concurrent_logs_for_one_user_from_several_workers_all_land(
+        workers: list[PostgresStore]) -> None:
+    ana = await workers[0].ensure_user("telegram", "1", "Ana")
+
+    async def log(store: PostgresStore, n: int) -> None:
+        await store.add_snapshot(ana.id, {"followers": float(n)}, T0 + timedelta(minutes=n))
+
+    await asyncio.gather(*(log(workers[n % 3], n) for n in range(30)))
+    entries = await workers[1].entries(ana.id)
+    assert len(entries) == 30
+    assert len({e.action for e in entries}) == 30  # each /log its own action: /undo stays exact
+
+
+async def test_one_claim_per_destination_and_week_among_workers(
+        workers: list[PostgresStore]) -> None:
+    subs = [await workers[0].save_subscription(
+        platform="console", chat_id=f"c{n}", chat_kind="private", kind="community",
+        user_id=None, created_by=None, weekday=0, local_time="10:00", timezone="UTC",
+        topics=(), next_run_at=T0) for n in range(20)]
+    claims = await asyncio.gather(*(w.claim_delivery(s.id, "2026-W45", None, T0)
+                                    for s in subs for w in workers for _ in range(2)))
+    won = [c for c in claims if c is not None]
+    assert len(won) == len(subs) == len(set(won))
+
+
+async def test_a_dead_workers_claims_are_settled_a_live_workers_are_not(pg_url: str) -> None:
+    live, dying, settler = [await open_store(pg_url) for _ in range(3)]
+    try:
+        subs = [await live.save_subscription(
+            platform="console", chat_id=f"c{n}", chat_kind="private", kind="community",
+            user_id=None, created_by=None, weekday=0, local_time="10:00", timezone="UTC",
+            topics=(), next_run_at=T0) for n in range(3)]
+        mine = await live.claim_delivery(subs[0].id, "2026-W45", None, T0)
+        never_sent = await dying.claim_delivery(subs[1].id, "2026-W45", None, T0)
+        maybe_sent = await dying.claim_delivery(subs[2].id, "2026-W45", None, T0)
+        assert None not in (mine, never_sent, maybe_sent)
+        assert maybe_sent is not None
+        await dying.mark_attempt(maybe_sent, T0)
+        later = T0 + timedelta(minutes=1)
+        assert await settler.settle_stale_claims(later) == (0, [])  # both owners alive
+        await dying.close()  # killed: its connections close, its advisory lock goes
+        released, unknown = await settler.settle_stale_claims(later)
+        assert released == 1 and [d.id for d in unknown] == [maybe_sent]
+        assert await settler.claim_delivery(subs[1].id, "2026-W45", None, later) is not None
+        assert await settler.claim_delivery(subs[2].id, "2026-W45", None, later) is None
+        assert [d.id for d in await settler.stale_deliveries(later)] == [mine]  # still live's
+    finally:
+        for s in (live, dying, settler):
+            await s.close()
