@@ -60,7 +60,30 @@ def _parser() -> argparse.ArgumentParser:
     fx = rates_sub.add_parser("fx", help="load ECB reference rates (eurofxref CSV) into "
                                          "currencies.toml")
     fx.add_argument("file", help="eurofxref.csv or eurofxref-hist.csv from the ECB")
+    db = sub.add_parser("db", help="move the bot's data between databases")
+    db_sub = db.add_subparsers(dest="db_cmd", required=True)
+    copy = db_sub.add_parser(
+        "copy", help="copy every table of a SQLite database into an empty PostgreSQL one "
+                     "(counts verified; a non-empty target is refused)")
+    copy.add_argument("source", help="sqlite:///path/to/advisor.db (stop the bot first)")
+    copy.add_argument("target", help="postgresql://user@host:5432/dbname (empty)")
     return p
+
+
+def db_copy(source: str, target: str) -> int:
+    """``db copy``: one line with what was copied, or one line saying why nothing was."""
+    from bot.store.copy import copy_database
+    from bot.store.postgres import redacted
+
+    try:
+        report = asyncio.run(copy_database(source, target))
+    except StoreError as exc:
+        print(f"creator-advisor: {exc}", file=sys.stderr)
+        return 1
+    tables = ", ".join(f"{name} {count}" for name, count in report.counts.items())
+    print(f"Copied {report.total} rows into {redacted(target)} ({tables}); every table's count "
+          "matches the source. Point DATABASE_URL at it and start the bot.")
+    return 0
 
 
 def info(settings: Settings) -> int:
@@ -501,6 +524,8 @@ def _run_cli(argv: Sequence[str] | None) -> int:
         return info(settings)
     if args.cmd == "rates":
         return rates_fx(settings, args.file)
+    if args.cmd == "db":
+        return db_copy(args.source, args.target)
     if args.cmd == "rules":
         try:
             return rules_check(settings)
