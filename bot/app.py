@@ -13,6 +13,7 @@ from bot.commands import build_registry
 from bot.config import Settings
 from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher, RateLimit
+from bot.core.pace import Paces
 from bot.core.ports import Clock, Deliverer, SystemClock
 from bot.domain.rates import load_rates
 from bot.domain.rules import load_catalogue
@@ -48,7 +49,16 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         registry, store, clock, services,
         RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute),
     )
-    return App(settings, store, registry, dispatcher, renderer, services, clock, tiktok=tiktok)
+    paces = Paces()
+    if settings.redis_url is not None:
+        from bot.store.budget import RedisBudget
+
+        tokens = {name: None if secret is None else secret.get_secret_value()
+                  for name, secret in (("telegram", settings.telegram_bot_token),
+                                       ("discord", settings.discord_token))}
+        paces = Paces(shared=RedisBudget(settings.redis_url.get_secret_value(), tokens))
+    return App(settings, store, registry, dispatcher, renderer, services, clock, paces=paces,
+               tiktok=tiktok)
 
 
 def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,

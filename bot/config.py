@@ -25,9 +25,12 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         "",
-        description="Where data lives. sqlite:///relative/path.db or sqlite:////absolute.db; "
+        description="Where data lives. sqlite:///relative/path.db or sqlite:////absolute.db "
+        "(one bot process), or postgresql://user@host:5432/dbname (any number of workers); "
         "empty: DATA_DIR/creator-advisor.db",
     )
+    redis_url: SecretStr | None = Field(
+        None, description="redis://host:6379/0: workers on one bot token share its send budget.")
     data_dir: Path = Field(DEFAULT_DATA_DIR,
                            description="Exports, charts and console history go here.")
     templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Reply templates.")
@@ -126,5 +129,5 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every secret value, for the log redaction filter."""
         values = [self.telegram_bot_token, self.telegram_webhook_secret, self.discord_token,
-                  self.tiktok_client_secret, self.token_encryption_key]
+                  self.tiktok_client_secret, self.token_encryption_key, self.redis_url]
         return [v.get_secret_value() for v in values if v and v.get_secret_value()]

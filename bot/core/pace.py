@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import Mapping
+from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 
@@ -31,11 +32,22 @@ FALLBACK_PACE = 20.0
 REPLY_WINDOW = 1.0
 
 
+class SharedBudget(Protocol):
+    """A platform's send budget shared by every worker on one bot token (e.g. in Redis)."""
+
+    async def acquire(self, platform: str) -> None:
+        """Wait until one more message fits in the token's budget, and take it."""
+        ...
+
+
 class PlatformPace:
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, shared: SharedBudget | None = None,
+                 platform: str = "") -> None:
         if rate <= 0:
             raise ValueError(f"a pace must be positive, not {rate}")
         self.rate = rate
+        self._shared = shared
+        self._platform = platform
         self._limiter = AsyncLimiter(1 + CATCH_UP, (1 + CATCH_UP) / rate)
         self._replies: collections.deque[float] = collections.deque()
 
@@ -64,22 +76,28 @@ class PlatformPace:
         while self.owed:
             self._replies.popleft()
             await self._limiter.acquire()
+        if self._shared is not None:  # and the token's budget, across every worker
+            await self._shared.acquire(self._platform)
 
 
 class Paces:
     """The :class:`PlatformPace` of every platform, made on first use."""
 
-    def __init__(self, rates: Mapping[str, float] | None = None) -> None:
+    def __init__(self, rates: Mapping[str, float] | None = None,
+                 shared: SharedBudget | None = None) -> None:
         self._rates = {**DEFAULT_PACE, **(rates or {})}
         self._paces: dict[str, PlatformPace] = {}
+        #: With several workers on one token: the budget they share (None: this process only).
+        self.shared = shared
 
     def __getitem__(self, platform: str) -> PlatformPace:
         pace = self._paces.get(platform)
         if pace is None:
-            pace = self._paces[platform] = PlatformPace(self._rates.get(platform, FALLBACK_PACE))
+            pace = self._paces[platform] = PlatformPace(
+                self._rates.get(platform, FALLBACK_PACE), self.shared, platform)
         return pace
 
     def set_rate(self, platform: str, rate: float) -> None:
         """Change a platform's pace (for the next posts; a benchmark scales it)."""
         self._rates[platform] = rate
-        self._paces[platform] = PlatformPace(rate)
+        self._paces[platform] = PlatformPace(rate, self.shared, platform)

@@ -1,0 +1,64 @@
+"""One send budget per bot token across workers, in Redis (issue 21).
+
+Needs ``TEST_REDIS_URL`` (e.g. redis://127.0.0.1:6379/0; ``.ci/run`` sets it); skipped, naming
+it, when unset. Each "worker" is a budget object of its own, as in separate processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+
+import pytest
+
+from bot.core.pace import Paces
+from bot.store.budget import RedisBudget, token_key
+
+TEST_REDIS_URL = "TEST_REDIS_URL"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get(TEST_REDIS_URL)
+    if not url:
+        pytest.skip(f"shared send budget cases need {TEST_REDIS_URL} (e.g. "
+                    "redis://127.0.0.1:6379/0); it is unset")
+    return url
+
+
+async def test_workers_on_one_token_share_one_second_of_budget(redis_url: str) -> None:
+    token = secrets.token_hex(8)  # a fresh token: a budget of its own
+    workers = [RedisBudget(redis_url, {"telegram": token}, {"telegram": 5}) for _ in range(3)]
+    taken = await asyncio.gather(*(w.try_acquire("telegram") for w in workers
+                                   for _ in range(6)))
+    assert sum(taken) == 5  # together, not 5 each
+    other = RedisBudget(redis_url, {"telegram": secrets.token_hex(8)}, {"telegram": 5})
+    assert await other.try_acquire("telegram")  # another bot's token: its own budget
+
+
+async def test_a_worker_waits_for_room_in_the_shared_budget(redis_url: str) -> None:
+    token = secrets.token_hex(8)
+    first, second = (RedisBudget(redis_url, {"discord": token}, {"discord": 2})
+                     for _ in range(2))
+    assert await first.try_acquire("discord") and await first.try_acquire("discord")
+    assert not await second.try_acquire("discord")
+    await asyncio.wait_for(second.acquire("discord"), 5)  # once the window moves on
+
+
+async def test_posts_take_their_slot_from_the_shared_budget(redis_url: str) -> None:
+    token = secrets.token_hex(8)
+    shared = RedisBudget(redis_url, {"telegram": token}, {"telegram": 3})
+    for _ in range(3):  # another worker used this second's budget
+        assert await shared.try_acquire("telegram")
+    paces = Paces({"telegram": 1000.0}, shared=RedisBudget(redis_url, {"telegram": token},
+                                                           {"telegram": 3}))
+    post = asyncio.create_task(paces["telegram"].post_slot())
+    await asyncio.sleep(0.2)
+    assert not post.done()  # the local pace has room; the token's budget has not
+    await asyncio.wait_for(post, 5)
+
+
+def test_the_key_never_holds_the_token() -> None:
+    token = "123456:ABC-secret"
+    assert token not in token_key("telegram", token)
+    assert token_key("telegram", token) != token_key("telegram", token + "x")
