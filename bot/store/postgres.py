@@ -140,8 +140,8 @@ class PostgresStore:
         async with self._pool.acquire() as db, db.transaction():
             if user_id is not None:
                 # Two-int keys (user writes: namespace 1) never meet the one-bigint worker keys.
-                await db.execute("SELECT pg_advisory_xact_lock(1, ($1 % 2147483647)::int)",
-                                 user_id)
+                await db.execute(
+                    "SELECT pg_advisory_xact_lock(1, ($1::bigint % 2147483647)::int)", user_id)
             yield db
 
     @asynccontextmanager

@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import PostgresStore, open_store
+from bot.core.ports import StoreError
+from bot.store import PostgresStore, describe_database_url, open_store
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -91,3 +92,26 @@ async def test_a_dead_workers_claims_are_settled_a_live_workers_are_not(pg_url: 
     finally:
         for s in (live, dying, settler):
             await s.close()
+
+
+async def test_an_unreachable_server_is_one_sentence_naming_it_without_the_password() -> None:
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL at") as caught:
+        await open_store("postgresql://bot:hunter2@127.0.0.1:1/advisor")
+    assert "hunter2" not in str(caught.value) and "bot:***@127.0.0.1:1" in str(caught.value)
+
+
+def test_info_shows_a_postgresql_url_without_its_password() -> None:
+    shown = describe_database_url("postgresql://bot:hunter2@db.internal:5432/advisor")
+    assert shown == "postgresql://bot:***@db.internal:5432/advisor (PostgreSQL)"
+
+
+async def test_a_user_id_past_two_to_the_31_still_locks_and_writes(
+        workers: list[PostgresStore]) -> None:
+    a = workers[0]
+    await a.ensure_user("console", "first", "first")
+    big = 2**31 + 5
+    async with a._write() as db:
+        await db.execute("INSERT INTO users (id, platform, platform_user_id, display_name,"
+                         " created_at) VALUES ($1, 'console', 'big', 'big', 'x')", big)
+    await a.add_snapshot(big, {"followers": 1.0}, T0)
+    assert await a.count_snapshots(big) == 1
