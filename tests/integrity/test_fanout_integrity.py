@@ -7,7 +7,6 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,18 +18,14 @@ from bot.scheduler.runner import Composed, WeeklyPoster
 from bot.store import open_store
 from tests.auxil.clock import FakeClock
 from tests.auxil.deliverer import RecordingDeliverer
+from tests.store.rawdb import query
 
 MONDAY_10 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # Monday 10:00 in Berlin
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "w.db"
-
-
-@pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    s = await open_store(f"sqlite:///{db_path}")
+async def store(store_url: str) -> AsyncIterator[Store]:
+    s = await open_store(store_url)
     yield s
     await s.close()
 
@@ -52,16 +47,12 @@ async def subscribe(store: Store, chat: str, *, at: str = "10:00", now: datetime
         next_run_at=next_run(0, time(hour, minute), ZoneInfo("Europe/Berlin"), now))
 
 
-def statuses(db_path: Path) -> dict[str, int]:
-    db = sqlite3.connect(db_path)
-    try:
-        return dict(db.execute("SELECT status, count(*) FROM posted_tips GROUP BY status"))
-    finally:
-        db.close()
+async def statuses(url: str) -> dict[str, int]:
+    return dict(await query(url, "SELECT status, count(*) FROM posted_tips GROUP BY status"))
 
 
 async def test_a_composer_that_raises_for_one_chat_stops_no_other_post(
-        store: Store, db_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        store: Store, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
     """The personal digest's KeyError('income') cancelled its siblings in the TaskGroup."""
     clock = FakeClock(MONDAY_10 - timedelta(hours=1))
     for n in range(31):
@@ -79,7 +70,7 @@ async def test_a_composer_that_raises_for_one_chat_stops_no_other_post(
     report = await poster.run_due()
     assert sorted(rec.chats()) == sorted(f"chat{n}" for n in range(31) if n not in (3, 17))
     assert report.sent == 29 and report.failed == 2
-    assert statuses(db_path) == {"sent": 29, "failed": 2}  # recorded, none left "sending"
+    assert await statuses(store_url) == {"sent": 29, "failed": 2}  # recorded, none left "sending"
     caplog.clear()
     clock.advance(minutes=1)
     again = await poster.run_due()  # the broken post is not retried (nor logged) every poll
@@ -90,7 +81,7 @@ async def test_a_composer_that_raises_for_one_chat_stops_no_other_post(
 
 
 async def test_a_deliverer_that_raises_for_one_chat_stops_no_other_post(
-        store: Store, db_path: Path) -> None:
+        store: Store, store_url: str) -> None:
     clock = FakeClock(MONDAY_10 - timedelta(hours=1))
     for n in range(10):
         await subscribe(store, f"chat{n}", now=clock.now())
@@ -107,11 +98,11 @@ async def test_a_deliverer_that_raises_for_one_chat_stops_no_other_post(
     report = await WeeklyPoster(store, clock, {"telegram": rec}, compose, sleep=no_sleep,
                                 concurrency=3).run_due()
     assert len(rec.chats()) == 9 and report.failed == 1
-    assert "sending" not in statuses(db_path)
+    assert "sending" not in await statuses(store_url)
 
 
 async def test_a_store_error_recording_one_post_stops_no_other_post(
-        store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Store, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FakeClock(MONDAY_10 - timedelta(hours=1))
     subs = [await subscribe(store, f"chat{n}", now=clock.now()) for n in range(6)]
     clock.current = MONDAY_10 + timedelta(minutes=1)
@@ -128,7 +119,7 @@ async def test_a_store_error_recording_one_post_stops_no_other_post(
     report = await WeeklyPoster(store, clock, {"telegram": rec}, compose,
                                 sleep=no_sleep).run_due()
     assert len(rec.chats()) == 6 and report.failed == 1  # sent, then not rescheduled
-    assert statuses(db_path) == {"sent": 6}
+    assert await statuses(store_url) == {"sent": 6}
 
 
 class Dies(RecordingDeliverer):
@@ -148,7 +139,7 @@ class Dies(RecordingDeliverer):
 
 
 async def test_claims_stranded_by_a_crash_are_settled_once(
-        store: Store, db_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        store: Store, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
     clock = FakeClock(MONDAY_10 - timedelta(hours=1))
     for n in range(20):
         await subscribe(store, f"chat{n}", now=clock.now())
@@ -162,13 +153,11 @@ async def test_claims_stranded_by_a_crash_are_settled_once(
     with pytest.raises(asyncio.CancelledError):
         await task
     # A claim made but never attempted, as a crash while waiting for the pace leaves it.
-    db = sqlite3.connect(db_path)
-    with db:
-        db.execute("INSERT INTO posted_tips (subscription_id, destination, week_key, status,"
-                   " created_at) SELECT id, 'telegram:' || chat_id || ':community:', "
-                   " '2026-W45', 'sending', '2026-11-02T09:01:00+00:00' FROM subscriptions"
-                   " WHERE chat_id = 'chat19'")
-    db.close()
+    await query(store_url,
+                "INSERT INTO posted_tips (subscription_id, destination, week_key, status,"
+                " created_at) SELECT id, 'telegram:' || chat_id || ':community:', "
+                " '2026-W45', 'sending', '2026-11-02T09:01:00+00:00' FROM subscriptions"
+                " WHERE chat_id = 'chat19'")
 
     caplog.set_level(logging.INFO)
     clock.advance(seconds=30)  # restarted at once: well inside the lease, yet settled
@@ -182,7 +171,7 @@ async def test_claims_stranded_by_a_crash_are_settled_once(
     assert sorted(first.chats() + second.chats()) == sorted(
         f"chat{n}" for n in range(20) if n != 4)
     assert caplog.text.count("may or may not have arrived") == 1
-    assert statuses(db_path) == {"sent": 19, "unknown": 1}
+    assert await statuses(store_url) == {"sent": 19, "unknown": 1}
     caplog.clear()
     for _ in range(3):  # reported once, not on every poll
         clock.advance(minutes=15)
@@ -215,7 +204,7 @@ async def test_one_post_per_destination_and_iso_week_whatever_admins_change(
 
 
 async def test_a_claim_still_in_flight_is_not_settled_by_the_lease(
-        store: Store, db_path: Path) -> None:
+        store: Store, store_url: str) -> None:
     clock = FakeClock(MONDAY_10 - timedelta(hours=1))
     await subscribe(store, "slow", now=clock.now())
     clock.current = MONDAY_10 + timedelta(minutes=1)
@@ -241,4 +230,4 @@ async def test_a_claim_still_in_flight_is_not_settled_by_the_lease(
     assert meanwhile.stale == [] and meanwhile.released == 0 and meanwhile.sent == 0
     release.set()
     assert (await first).sent == 1
-    assert rec.chats() == ["slow"] and statuses(db_path) == {"sent": 1}
+    assert rec.chats() == ["slow"] and await statuses(store_url) == {"sent": 1}
