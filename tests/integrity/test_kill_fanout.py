@@ -1,23 +1,25 @@
 """kill -9 of ``creator-advisor run`` in the middle of a weekly fan-out (a real process, the
 platform a fake Bot API in another process): no post twice, no claim stranded, next week on
-time."""
+time. On SQLite and (with TEST_DATABASE_URL) on PostgreSQL, where the restarted worker
+settles the dead one's claims because its advisory lock went with it."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.schedule import next_run
 from bot.store import open_store
+from tests.store.rawdb import query
 
 CHATS = 240
 TOKEN = "123456:CRASHCRASHCRASHCRASHCRASHCRASHCRASH"
@@ -42,8 +44,8 @@ def _bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
-async def _subscribe(db_path: Path, slot: datetime) -> None:
-    store = await open_store(f"sqlite:///{db_path}")
+async def _subscribe(url: str, slot: datetime) -> None:
+    store = await open_store(url)
     for n in range(CHATS):
         await store.save_subscription(
             platform="telegram", chat_id=str(-1_000_000 - n), chat_kind="group",
@@ -52,11 +54,15 @@ async def _subscribe(db_path: Path, slot: datetime) -> None:
     await store.close()
 
 
-def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(tmp_path: Path) -> None:
-    db_path = tmp_path / "bot.db"
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    return asyncio.run(query(url, sql))
+
+
+def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(
+        tmp_path: Path, store_url: str) -> None:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     slot = now - timedelta(minutes=2)  # due two minutes ago, well inside the grace window
-    asyncio.run(_subscribe(db_path, slot))
+    asyncio.run(_subscribe(store_url, slot))
 
     out = tmp_path / "delivered.txt"
     api = subprocess.Popen([sys.executable, "-m", "tests.auxil.bot_api_process", str(out),
@@ -64,7 +70,7 @@ def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(tmp_path: P
     try:
         assert api.stdout is not None
         port = int(api.stdout.readline().split()[1])
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}",
+        env = {**os.environ, "DATABASE_URL": store_url,
                "DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": TOKEN,
                "TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot", "LOG_LEVEL": "INFO"}
         env.pop("DISCORD_TOKEN", None)
@@ -79,13 +85,9 @@ def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(tmp_path: P
         second = _bot(env, log)
 
         def settled() -> bool:
-            db = sqlite3.connect(db_path)
-            try:
-                done = db.execute("SELECT count(*) FROM posted_tips WHERE status IN"
-                                  " ('sent', 'unknown')").fetchone()[0]
-                return int(done) == CHATS
-            finally:
-                db.close()
+            done = _rows(store_url, "SELECT count(*) FROM posted_tips WHERE status IN"
+                                    " ('sent', 'unknown')")[0][0]
+            return int(done) == CHATS
 
         try:
             _wait_for(settled, 90, "every post settled")
@@ -99,13 +101,11 @@ def test_kill_9_mid_fan_out_posts_nothing_twice_and_strands_no_claim(tmp_path: P
 
     delivered = _delivered(out)
     assert max(delivered.values()) == 1, "a chat got the weekly post twice"
-    db = sqlite3.connect(db_path)
-    statuses = dict(db.execute("SELECT status, count(*) FROM posted_tips GROUP BY status"))
-    unknown = [r[0] for r in db.execute(
-        "SELECT s.chat_id FROM posted_tips p JOIN subscriptions s ON s.id = p.subscription_id"
-        " WHERE p.status = 'unknown'")]
-    runs = {r[0] for r in db.execute("SELECT next_run_at FROM subscriptions")}
-    db.close()
+    statuses = dict(_rows(store_url, "SELECT status, count(*) FROM posted_tips GROUP BY status"))
+    unknown = [r[0] for r in _rows(
+        store_url, "SELECT s.chat_id FROM posted_tips p JOIN subscriptions s"
+                   " ON s.id = p.subscription_id WHERE p.status = 'unknown'")]
+    runs = {r[0] for r in _rows(store_url, "SELECT next_run_at FROM subscriptions")}
     assert "sending" not in statuses  # no claim stranded
     assert statuses.get("sent", 0) + len(unknown) == CHATS
     # Every chat the platform took is recorded or unknown; an unknown one was in flight.
