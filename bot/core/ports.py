@@ -253,6 +253,12 @@ class Store(Protocol):
         subscription or an earlier one (resubscribed, another time)."""
         ...
 
+    async def claim_in_progress(self, subscription_id: int, week_key: str) -> bool:
+        """Whether the destination's post for ``week_key`` is a claim still "sending" (when
+        :meth:`claim_delivery` returned None): another worker is sending it, or one that died
+        left it to be settled; either way the week is not done yet."""
+        ...
+
     async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
         """Record, right before the first send, that the post may go out from now on."""
         ...

@@ -74,6 +74,7 @@ class RunReport:
     sent: int = 0
     skipped_late: int = 0
     already_done: int = 0
+    elsewhere: int = 0  # claimed by another worker, still being sent: left due here
     deactivated: int = 0
     paused: int = 0
     moved: int = 0
@@ -249,8 +250,14 @@ class WeeklyPoster:
             if claim is not None:
                 self._in_flight.add(claim)
             if claim is None:
-                state.week = None  # this destination's week is done: nothing to record
-                report.already_done += 1
+                state.week = None  # nothing of ours to record
+                if await self.store.claim_in_progress(sub.id, due.week):
+                    # Another worker is sending it (or died doing so: its claim is settled
+                    # on a later poll and, if never attempted, this post is due again). It
+                    # stays due here, so a released claim is never stranded for the week.
+                    report.elsewhere += 1
+                    return
+                report.already_done += 1  # this destination's week is done
                 await self.store.set_next_run(sub.id, following)
                 return
             if not await self._wait_if_paused(sub.platform):

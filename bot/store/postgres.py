@@ -608,6 +608,13 @@ class PostgresStore:
                 week_key, rule_id, _iso(now), self.worker, subscription_id)
         return None if found is None else int(found)
 
+    async def claim_in_progress(self, subscription_id: int, week_key: str) -> bool:
+        async with self._read() as db:
+            return await db.fetchval(
+                "SELECT 1 FROM posted_tips WHERE week_key = $1 AND status = 'sending' AND"  # noqa: S608 (a constant expression; values are bound)
+                " destination = (SELECT " + _DESTINATION + " FROM subscriptions WHERE id = $2)",
+                week_key, subscription_id) is not None
+
     async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
         async with self._write() as db:
             await db.execute("UPDATE posted_tips SET attempted_at = $1 WHERE id = $2",
@@ -627,16 +634,20 @@ class PostgresStore:
     async def settle_stale_claims(
         self, before: datetime, in_flight: Collection[int] = ()
     ) -> tuple[int, list[Delivery]]:
-        """As in the SQLite store, for this worker's own claims and for those of workers that
-        are gone (their advisory lock is free: killed, disconnected); a live worker's claims
-        are its own to settle. Claims are locked ``FOR UPDATE SKIP LOCKED``: two workers
-        settling at once each take a claim at most once."""
+        """As in the SQLite store for this worker's own claims (older than ``before``, not
+        ``in_flight``); a claim of a worker that is gone (its advisory lock is free: killed,
+        disconnected) is settled whatever its age; a live worker's claims are its own.
+        Claims are locked ``FOR UPDATE SKIP LOCKED``: two workers settling at once each take
+        a claim at most once."""
         stale = (
-            "status = 'sending' AND created_at < $1 AND NOT (id = ANY($2::bigint[]))"
-            " AND (owner IS NULL OR owner = $3 OR NOT EXISTS (SELECT 1 FROM pg_locks AS l"
+            "status = 'sending' AND NOT (id = ANY($2::bigint[])) AND ("
+            # this worker's own (or an unowned) claim, older than ``before``
+            " ((owner IS NULL OR owner = $3) AND created_at < $1)"
+            # or any claim of a worker that is gone, however recent: its process is dead
+            " OR (owner <> $3 AND NOT EXISTS (SELECT 1 FROM pg_locks AS l"
             " WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM"
             " pg_database WHERE datname = current_database()) AND l.objsubid = 1"
-            " AND ((l.classid::bigint << 32) | l.objid::bigint) = owner))")
+            " AND ((l.classid::bigint << 32) | l.objid::bigint) = owner)))")
         params = (_iso(before), sorted(in_flight), self.worker)
         async with self._write() as db:
             released = _affected(await db.execute(

@@ -1023,6 +1023,14 @@ class SqliteStore(TikTokTables):
             row = await cur.fetchone()
         return None if row is None else int(row[0])
 
+    async def claim_in_progress(self, subscription_id: int, week_key: str) -> bool:
+        async with self._read() as db, db.execute(
+            "SELECT 1 FROM posted_tips WHERE week_key = ? AND status = 'sending' AND"  # noqa: S608 (a constant expression; values are bound)
+            " destination = (SELECT " + _DESTINATION + " FROM subscriptions WHERE id = ?)",
+            (week_key, subscription_id),
+        ) as cur:
+            return await cur.fetchone() is not None
+
     async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
         async with self._write() as db:
             await db.execute("UPDATE posted_tips SET attempted_at = ? WHERE id = ?",

@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.ports import StoreError
+from bot.core.ports import StoreError, Subscription
 from bot.store import PostgresStore, describe_database_url, open_store
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -84,7 +85,8 @@ async def test_a_dead_workers_claims_are_settled_a_live_workers_are_not(pg_url: 
         later = T0 + timedelta(minutes=1)
         assert await settler.settle_stale_claims(later) == (0, [])  # both owners alive
         await dying.close()  # killed: its connections close, its advisory lock goes
-        released, unknown = await settler.settle_stale_claims(later)
+        # However recent: a dead worker's claims are settled at once, not after the lease.
+        released, unknown = await settler.settle_stale_claims(T0 - timedelta(hours=1))
         assert released == 1 and [d.id for d in unknown] == [maybe_sent]
         assert await settler.claim_delivery(subs[1].id, "2026-W45", None, later) is not None
         assert await settler.claim_delivery(subs[2].id, "2026-W45", None, later) is None
@@ -115,3 +117,47 @@ async def test_a_user_id_past_two_to_the_31_still_locks_and_writes(
                          " created_at) VALUES ($1, 'console', 'big', 'big', 'x')", big)
     await a.add_snapshot(big, {"followers": 1.0}, T0)
     assert await a.count_snapshots(big) == 1
+
+
+async def test_a_post_another_worker_holds_stays_due_until_that_claim_settles(
+        pg_url: str) -> None:
+    """Before: a worker that found the week claimed by another moved the subscription on to
+    next week; when that claim was released (its worker died before sending), the post was
+    stranded for the week."""
+    from bot.core.types import Reply
+    from bot.domain.schedule import due_run
+    from bot.scheduler.runner import Composed, WeeklyPoster
+    from tests.auxil.clock import FakeClock
+    from tests.auxil.deliverer import RecordingDeliverer
+
+    async def compose(sub: Subscription, now: datetime) -> Composed:
+        return Composed(Reply("start", {"name": sub.chat_id, "commands": []}), None)
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    dying, survivor = [await open_store(pg_url) for _ in range(2)]
+    try:
+        assert isinstance(dying, PostgresStore) and isinstance(survivor, PostgresStore)
+        clock = FakeClock(T0 - timedelta(hours=1))
+        sub = await survivor.save_subscription(
+            platform="telegram", chat_id="-100", chat_kind="group", kind="community",
+            user_id=None, created_by=None, weekday=T0.weekday(), local_time=f"{T0:%H:%M}",
+            timezone="UTC", topics=(), next_run_at=T0)
+        clock.current = T0 + timedelta(minutes=1)
+        due = due_run(sub.weekday, T0.time(), ZoneInfo("UTC"), clock.now(),
+                      timedelta(hours=12), None)
+        assert due is not None
+        assert await dying.claim_delivery(sub.id, due.week, None, clock.now()) is not None
+        rec = RecordingDeliverer()
+        poster = WeeklyPoster(survivor, clock, {"telegram": rec}, compose, sleep=no_sleep)
+        report = await poster.run_due()
+        assert report.sent == 0 and report.elsewhere == 1 and report.already_done == 0
+        assert [s.id for s in await survivor.due_subscriptions(clock.now())] == [sub.id]
+        await dying.close()  # killed before it sent
+        clock.advance(seconds=30)
+        report = await poster.run_due()
+        assert report.released == 1 and report.sent == 1 and rec.chats() == ["-100"]
+    finally:
+        for s in (dying, survivor):
+            await s.close()
