@@ -535,7 +535,7 @@ class PostgresStore:
     async def save_subscription(
         self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
         created_by: int | None, weekday: int, local_time: str, timezone: str,
-        topics: tuple[str, ...], next_run_at: datetime,
+        topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
     ) -> Subscription:
         async with self._write() as db:
             # Two admins subscribing one chat at once: the second waits, then replaces.
@@ -547,10 +547,11 @@ class PostgresStore:
             row = await db.fetchrow(
                 "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
                 " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
-                " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)"
-                " RETURNING *",
+                " created_at, thread_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1,"
+                " $11, $12, $13) RETURNING *",
                 platform, chat_id, chat_kind, kind, user_id, created_by, weekday, local_time,
-                timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC)))
+                timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC)),
+                thread_id)
         assert row is not None
         return _subscription(row)
 
@@ -593,6 +594,64 @@ class PostgresStore:
             await db.execute(
                 "UPDATE subscriptions SET active = 0, deactivated_reason = $1 WHERE id = $2",
                 reason[:500], subscription_id)
+
+    async def set_paused(
+        self, subscription_id: int, reason: str | None, now: datetime
+    ) -> bool:
+        """Pause (``reason``) or resume (None); True if that changed the subscription."""
+        async with self._write() as db:
+            if reason is None:
+                return _affected(await db.execute(
+                    "UPDATE subscriptions SET paused_reason = NULL, paused_at = NULL"
+                    " WHERE id = $1 AND paused_reason IS NOT NULL", subscription_id)) > 0
+            changed = _affected(await db.execute(
+                "UPDATE subscriptions SET paused_reason = $1, paused_at = coalesce(paused_at,"
+                " $2) WHERE id = $3 AND paused_reason IS NULL",
+                reason[:500], _iso(now), subscription_id)) > 0
+            if not changed:  # already paused: keep the latest reason
+                await db.execute("UPDATE subscriptions SET paused_reason = $1 WHERE id = $2",
+                                 reason[:500], subscription_id)
+        return changed
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str,
+                        chat_kind: str) -> int:
+        """As the SQLite store: re-key the chat's subscriptions and outbox rows; a
+        subscription (or a week's outbox row) the new chat already has wins."""
+        if old_chat_id == new_chat_id:
+            return 0
+        old_key, new_key = f"{platform}:{old_chat_id}:", f"{platform}:{new_chat_id}:"
+        async with self._write() as db:
+            for chat in sorted((old_chat_id, new_chat_id)):  # the order save_subscription uses
+                for kind in ("community", "personal"):
+                    await db.execute("SELECT pg_advisory_xact_lock(2, hashtext($1))",
+                                     f"{platform}:{chat}:{kind}")
+            await db.execute(
+                "UPDATE posted_tips AS p SET destination = $1 || substr(p.destination, $2)"
+                " WHERE substr(p.destination, 1, $3) = $4 AND NOT EXISTS (SELECT 1 FROM"
+                " posted_tips AS q WHERE q.week_key = p.week_key"
+                " AND q.destination = $1 || substr(p.destination, $2))",
+                new_key, len(old_key) + 1, len(old_key), old_key)
+            moved = _affected(await db.execute(
+                "UPDATE subscriptions AS s SET chat_id = $1, chat_kind = $2, thread_id = NULL"
+                " WHERE s.platform = $3 AND s.chat_id = $4 AND NOT EXISTS (SELECT 1 FROM"
+                " subscriptions AS t WHERE t.platform = s.platform AND t.chat_id = $1"
+                " AND t.kind = s.kind AND (s.kind = 'community'"
+                " OR t.user_id IS NOT DISTINCT FROM s.user_id))",
+                new_chat_id, chat_kind, platform, old_chat_id))
+            await db.execute("DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2",
+                             platform, old_chat_id)
+        return moved
+
+    async def user_by_id(self, user_id: int) -> User | None:
+        async with self._read() as db:
+            row = await db.fetchrow("SELECT * FROM users WHERE id = $1", user_id)
+        return None if row is None else _user(row)
+
+    async def release_delivery(self, delivery_id: int) -> None:
+        """Take back a claim that was never sent, so the week stays due."""
+        async with self._write() as db:
+            await db.execute("DELETE FROM posted_tips WHERE id = $1 AND status = 'sending'",
+                             delivery_id)
 
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
