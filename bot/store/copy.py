@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.core.ports import StoreError
 from bot.store.postgres import TABLES, PostgresStore, is_postgres_url, open_postgres_store, redacted
-from bot.store.sqlite import SqliteStore
+from bot.store.sqlite import SqliteStore, parse_database_url
 from bot.store.sqlite import open_store as open_sqlite_store
 
 
@@ -53,6 +53,9 @@ async def copy_database(source_url: str, target_url: str) -> CopyReport:
     if not is_postgres_url(target_url):
         raise StoreError("db copy writes to a PostgreSQL database (postgresql://…); the "
                          "target is not PostgreSQL")
+    path = parse_database_url(source_url)
+    if not path.is_file():  # opening it would create an empty database and copy nothing
+        raise StoreError(f"there is no SQLite database at {path}; check the source path")
     source = await open_sqlite_store(source_url)  # refused while a bot holds the file
     try:
         target = await open_postgres_store(target_url, max_size=2)

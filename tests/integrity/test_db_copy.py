@@ -107,6 +107,10 @@ async def test_db_copy_refuses_a_non_empty_target_and_changes_nothing(
     assert await query(pg_url, "SELECT count(*) FROM users") == [(1,)]
     with pytest.raises(StoreError, match="not PostgreSQL"):
         await copy_database(source, f"sqlite:///{tmp_path / 'other.db'}")
+    typo = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match="there is no SQLite database at"):
+        await copy_database(f"sqlite:///{typo}", pg_url)
+    assert not typo.exists()  # not created (an empty copy would look like success)
 
 
 async def test_db_copy_from_the_command_line(tmp_path: Path, pg_url: str) -> None:
