@@ -37,6 +37,8 @@ def _convert(kind: str, value: Any) -> Any:
         return float(value)
     if kind in ("bigint", "integer"):
         return int(value)
+    if kind == "bytea":
+        return bytes(value)
     return str(value)
 
 

@@ -39,6 +39,7 @@ from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Audience, StudioImport, Video
+from bot.store.pg_tiktok import PgTikTokTables
 from bot.store.sqlite import (
     _ACTIVE,
     _ORDER,
@@ -80,7 +81,8 @@ _VERSION_TABLE = (
 )
 #: Every table the bot keeps, parents first (``db copy`` and /forget follow this order).
 TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "posted_tips",
-          "videos", "audience_shares", "audience_activity", "studio_daily", "payouts")
+          "videos", "audience_shares", "audience_activity", "studio_daily", "payouts",
+          "tiktok_connections", "tiktok_auth_states", "video_totals")
 
 
 def is_postgres_url(url: str) -> bool:
@@ -120,7 +122,7 @@ def _affected(status: str) -> int:
         return 0
 
 
-class PostgresStore:
+class PostgresStore(PgTikTokTables):
     """The Store on a PostgreSQL pool. Build it with :func:`open_postgres_store`."""
 
     def __init__(self, url: str, pool: Any, holder: _Conn, worker: int) -> None:
@@ -207,25 +209,12 @@ class PostgresStore:
     ) -> MetricSnapshot:
         if not changes:
             raise ValueError("a snapshot needs at least one metric")
-        day = _iso(taken_at)[:10]
         async with self._write(user_id) as db:
-            row = await db.fetchrow(
-                f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-                f"AND substr(taken_at, 1, 10) <= $2 ORDER BY {_ORDER_DESC} LIMIT 1",
-                user_id, day)
-            base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
-            snap = base.merged(dict(changes), taken_at)
-            values = [getattr(snap, name) for name in METRIC_NAMES]
-            action = await _next_action(db, user_id)
-            await db.execute(_INSERT_SNAPSHOT, user_id, _iso(taken_at), *values,
-                             ",".join(sorted(snap.given)), "log", action)
-            later = await db.fetchval(
-                f"SELECT 1 FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-                "AND substr(taken_at, 1, 10) > $2 LIMIT 1", user_id, day)
-            if later is not None:
-                await _recarry(db, user_id)
-            await _thin_if_needed(db, user_id)
-        return snap
+            return await _insert_snapshot(db, user_id, changes, taken_at, "log")
+
+    async def _insert(self, db: _Conn, user_id: int, changes: Mapping[str, float],
+                      taken_at: datetime, source: str) -> MetricSnapshot:
+        return await _insert_snapshot(db, user_id, changes, taken_at, source)
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
         async with self._read() as db:
@@ -380,7 +369,7 @@ class PostgresStore:
                 " title = excluded.title, link = excluded.link, posted_on = excluded.posted_on,"
                 " as_of = excluded.as_of, views = excluded.views, likes = excluded.likes,"
                 " comments = excluded.comments, shares = excluded.shares,"
-                " updated_at = excluded.updated_at",
+                " updated_at = excluded.updated_at, source = 'import'",
                 [(user_id, v.video_id, v.title, v.link,
                   None if v.posted_on is None else v.posted_on.isoformat(), v.as_of.isoformat(),
                   _num(v.views), _num(v.likes), _num(v.comments), _num(v.shares), now)
@@ -472,6 +461,9 @@ class PostgresStore:
                 "DELETE FROM audience_activity WHERE user_id = $1",
                 "DELETE FROM studio_daily WHERE user_id = $1",
                 "DELETE FROM payouts WHERE user_id = $1",
+                "DELETE FROM tiktok_auth_states WHERE user_id = $1",
+                "DELETE FROM tiktok_connections WHERE user_id = $1",
+                "DELETE FROM video_totals WHERE user_id = $1",
                 "DELETE FROM users WHERE id = $1",
             ):
                 deleted += _affected(await db.execute(sql, user_id))
@@ -501,6 +493,9 @@ class PostgresStore:
                                  for r in rows]
             payout_rows = await db.fetch(
                 "SELECT * FROM payouts WHERE user_id = $1 ORDER BY recorded_at, id", user_id)
+            tiktok_row = await db.fetchrow(  # never the tokens
+                "SELECT open_id, display_name, scope, status, connected_at, last_sync_at"
+                " FROM tiktok_connections WHERE user_id = $1", user_id)
         settings = _settings(settings_row)
         return {
             "user": None if user is None else {
@@ -528,6 +523,7 @@ class PostgresStore:
             "audience": {"shares": studio["audience_shares"],
                          "activity": studio["audience_activity"]},
             "daily": studio["studio_daily"],
+            "tiktok": None if tiktok_row is None else dict(tiktok_row),
         }
 
     # -- weekly posts -----------------------------------------------------------------------
@@ -742,6 +738,29 @@ class PostgresStore:
             await self._holder.close()  # drops the worker's advisory lock
         finally:
             await self._pool.close()
+
+
+async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float],
+                           taken_at: datetime, source: str) -> MetricSnapshot:
+    """One snapshot as its own action inside the caller's transaction (``/log``: "log", a
+    TikTok sync: "sync"), as the SQLite store does."""
+    day = _iso(taken_at)[:10]
+    row = await db.fetchrow(
+        f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+        f"AND substr(taken_at, 1, 10) <= $2 ORDER BY {_ORDER_DESC} LIMIT 1", user_id, day)
+    base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
+    snap = base.merged(dict(changes), taken_at)
+    values = [_num(getattr(snap, name)) for name in METRIC_NAMES]
+    action = await _next_action(db, user_id)
+    await db.execute(_INSERT_SNAPSHOT, user_id, _iso(taken_at), *values,
+                     ",".join(sorted(snap.given)), source, action)
+    later = await db.fetchval(
+        f"SELECT 1 FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+        "AND substr(taken_at, 1, 10) > $2 LIMIT 1", user_id, day)
+    if later is not None:
+        await _recarry(db, user_id)
+    await _thin_if_needed(db, user_id)
+    return snap
 
 
 def _num(value: float | None) -> float | None:

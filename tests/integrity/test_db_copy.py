@@ -49,6 +49,15 @@ async def _fill(url: str) -> None:
         claim = await store.claim_delivery(sub.id, "2026-W10", "rule-a", T0)
         assert claim is not None
         await store.finish_delivery(claim, "sent", T0)
+        from bot.core.connections import PendingAuth, StoredConnection
+
+        await store.save_connection(StoredConnection(  # tokens are ciphertext (bytes)
+            user_id=ana.id, open_id="o", display_name="Ana", scope="s",
+            access_token=b"\x00a", access_expires_at=T0, refresh_token=b"r\xff",
+            refresh_expires_at=None, status="active", notified=False, chat_platform=None,
+            chat_id=None, connected_at=T0, last_sync_at=None, likes_total=None,
+            video_count=None))
+        await store.save_auth_state(PendingAuth("st", ana.id, b"v\x00", None, None, T0))
         await store.forget_user(gone.id)
     finally:
         await store.close()
@@ -62,7 +71,7 @@ async def test_db_copy_moves_every_table_and_keeps_ids_unused(
     assert list(report.counts) == list(TABLES)
     for table in TABLES:  # every table of the schema had rows, and all of them came
         assert (await query(source, f"SELECT count(*) FROM {table}"))[0][0] >= 1 or \
-            table == "studio_daily", table
+            table in ("studio_daily", "video_totals"), table
         count = f"SELECT count(*) FROM {table}"
         assert report.counts[table] == (await query(pg_url, count))[0][0]
         assert report.counts[table] == (await query(source, count))[0][0]
@@ -78,6 +87,8 @@ async def test_db_copy_moves_every_table_and_keeps_ids_unused(
         assert (settings.currency, settings.adult, settings.age) == ("EUR", True, 19)
         assert [v.views for v in await store.videos(ana.id)] == [900.0]
         assert (await store.payouts(ana.id))[0].amount == 12.5
+        connection = await store.connection(ana.id)
+        assert connection is not None and connection.refresh_token == b"r\xff"
         (sub,) = await store.subscriptions_for_chat("telegram", "1")
         assert await store.claim_delivery(sub.id, "2026-W10", None, T0) is None  # posted
         newcomer = await store.ensure_user("telegram", "4", "New")
