@@ -11,13 +11,17 @@ __all__ = ["PostgresStore", "SqliteStore", "StoreError", "describe_database_url"
            "is_postgres_url", "open_store", "parse_database_url"]
 
 
-async def open_store(url: str) -> SqliteStore | PostgresStore:
+async def open_store(url: str, *, cache_size: int | None = None) -> SqliteStore | PostgresStore:
     """Open the store ``DATABASE_URL`` names: ``postgresql://…`` (or ``postgres://…``) is a
     PostgreSQL server that several bot workers may share; ``sqlite:///…`` or a bare path is a
-    SQLite file for one process. Raises :class:`StoreError` with one sentence on failure."""
+    SQLite file for one process. ``cache_size``: users the SQLite store keeps in memory (the
+    PostgreSQL store keeps none: another worker may change them). Raises
+    :class:`StoreError` with one sentence on failure."""
     if is_postgres_url(url):
         return await open_postgres_store(url)
-    return await open_sqlite_store(url)
+    if cache_size is None:
+        return await open_sqlite_store(url)
+    return await open_sqlite_store(url, cache_size=cache_size)
 
 
 def describe_database_url(url: str) -> str:
