@@ -6,6 +6,7 @@ from bot.commands import (
     basics,
     corrections,
     estimate,
+    mediakit,
     metrics,
     payouts,
     privacy,
@@ -18,8 +19,8 @@ from bot.commands import (
 )
 from bot.core.registry import Registry
 
-MODULES = (basics, metrics, corrections, estimate, payouts, tips, progress, studio, settings,
-           privacy, subscriptions, tiktok)
+MODULES = (basics, metrics, corrections, estimate, payouts, mediakit, tips, progress, studio,
+           settings, privacy, subscriptions, tiktok)
 
 
 def build_registry() -> Registry:

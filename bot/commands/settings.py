@@ -71,13 +71,44 @@ def normalize_does(text: str) -> frozenset[str]:
     return frozenset(_DOES[w] for w in words)
 
 
+_HANDLE = re.compile(r"@?([A-Za-z0-9_.]{2,24})")
+_NICHE = re.compile(r"[^\W\d_][\w &+/'-]{0,39}")
+_CLEAR = {"none", "-", "clear"}
+
+
+def normalize_handle(text: str) -> str | None:
+    """``name`` or ``@name`` -> ``@name`` (TikTok usernames: letters, digits, ``_`` and
+    ``.``, 2–24 characters); ``none`` clears it."""
+    value = text.strip()
+    if value.lower() in _CLEAR:
+        return None
+    m = _HANDLE.fullmatch(value)
+    if not m or m.group(1).endswith("."):
+        raise ValueError(f"handle is your TikTok username like @maya.makes: letters, digits, "
+                         f"_ and . (you typed '{text}').")
+    return "@" + m.group(1)
+
+
+def normalize_niche(text: str) -> str | None:
+    """A short niche like ``beauty`` or ``home & garden`` (at most 40 characters, starting with
+    a letter); ``none`` clears it."""
+    value = " ".join(text.split())
+    if value.lower() in _CLEAR:
+        return None
+    if not _NICHE.fullmatch(value):
+        raise ValueError(f"niche is a word or two like beauty, fitness or home & garden, at "
+                         f"most 40 characters (you typed '{text}').")
+    return value.lower()
+
+
 @command(
     "settings",
     summary="Your currency, time zone, country and age: /settings currency=EUR",
     help=("Without arguments, shows your settings. Set any of them: currency for estimates, "
           "time zone for your weekly digest, country (some payouts exist only in some "
           "countries), whether you are 18 or older (several payouts require it) and what you "
-          "already earn from (does=brand,affiliate,products)."),
+          "already earn from (does=brand,affiliate,products). Your TikTok handle and niche go on "
+          "your /mediakit (handle=@name niche=beauty)."),
     args=(
         ArgSpec("currency", ArgType.TEXT, "Currency for money amounts.", "currency=EUR",
                 normalize=normalize_currency),
@@ -92,6 +123,10 @@ def normalize_does(text: str) -> frozenset[str]:
         ArgSpec("does", ArgType.TEXT, "What you already earn from: brand, affiliate, products "
                 "or none (counts in /estimate's 'now').",
                 "does=brand,affiliate", normalize=normalize_does),
+        ArgSpec("handle", ArgType.TEXT, "Your TikTok handle, for your media kit (none clears).",
+                "handle=@maya.makes", normalize=normalize_handle),
+        ArgSpec("niche", ArgType.TEXT, "What your videos are about, for your media kit.",
+                "niche=beauty", normalize=normalize_niche),
     ),
     examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),
     personal=True,
@@ -123,4 +158,6 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "adult": current.adult,
         "age": current.age,
         "does": [DOES_WORDS[d] for d in sorted(current.does)],
+        "handle": current.handle,
+        "niche": current.niche,
     })

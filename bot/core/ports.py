@@ -12,6 +12,7 @@ from bot.core.types import Reply
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
+from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
 
 
@@ -188,6 +189,20 @@ class Store(Protocol):
 
     async def payouts(self, user_id: int) -> list[Payout]:
         """Every payout of ``user_id``, oldest first."""
+        ...
+
+    async def pin_prices(self, user_id: int, prices: Mapping[str, float], currency: str,
+                         now: datetime) -> None:
+        """Pin the creator's own rate-card prices (deliverable key -> amount in ``currency``),
+        replacing earlier pins of the same deliverables."""
+        ...
+
+    async def pinned_prices(self, user_id: int) -> list[PinnedPrice]:
+        """The creator's pinned rate-card prices, by deliverable key."""
+        ...
+
+    async def unpin_prices(self, user_id: int) -> int:
+        """Remove every pinned price; return how many went."""
         ...
 
     async def forget_user(self, user_id: int) -> int:

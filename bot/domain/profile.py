@@ -26,6 +26,8 @@ class UserSettings:
     adult: bool | None = None
     does: frozenset[str] = frozenset()
     age: int | None = None  # years, when given; decides routes with a minimum above 18
+    handle: str | None = None  # the public TikTok handle, "@name" (printed on the media kit)
+    niche: str | None = None  # e.g. "beauty" (printed on the media kit)
 
     @property
     def zone(self) -> ZoneInfo:

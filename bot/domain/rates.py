@@ -128,12 +128,34 @@ def _tier_for(tiers: list[TierT], followers: float) -> TierT:
     return tiers[-1]
 
 
+class AddOn(Strict):
+    """A rate-card deliverable priced from the one-video price.
+
+    ``of_video`` is a sourced multiplier of the one-video price (its own ``source`` and
+    ``date``); when no source gives one, ``of_video`` is absent and ``unsourced`` says so, and
+    the card shows no estimate for it rather than an invented one.
+    """
+
+    label: str
+    of_video: Figure | None = None
+    unsourced: str | None = None
+    how: str = ""  # one line on what the multiplier means, shown on the card
+
+    @model_validator(mode="after")
+    def _one(self) -> AddOn:
+        if (self.of_video is None) == (self.unsourced is None):
+            raise ValueError("give either `of_video` (a sourced multiplier) or `unsourced`")
+        return self
+
+
 class BrandDeals(Strict):
     name: str
     formula: str
     eligibility: BrandEligibility
     rates: BrandRates
     tiers: list[Tier]
+    #: Rate-card deliverables besides one video, by key (``link``, ``live``, ``bundle``, …).
+    add_ons: dict[str, AddOn]
 
     @model_validator(mode="after")
     def _tiers(self) -> BrandDeals:

@@ -32,6 +32,7 @@ from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscripti
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
+from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
 from bot.store.tiktok_tables import TikTokTables
 
@@ -41,7 +42,7 @@ used first out. About 0.5 KiB a cached user (``python -m benchmarks.bench_users`
 some 50 MiB when full, plus the settings cache; a user not in the cache costs one indexed read,
 never a write."""
 
-_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age")
+_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age", "handle", "niche")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 
 
@@ -555,14 +556,16 @@ class SqliteStore(TikTokTables):
             merged["does"] = frozenset(merged["does"] or ())
             await db.execute(
                 "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
-                "age, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO "
+                "age, handle, niche, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (user_id) DO "
                 "UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
                 "region = excluded.region, adult = excluded.adult, does = excluded.does, "
-                "age = excluded.age, updated_at = excluded.updated_at",
+                "age = excluded.age, handle = excluded.handle, niche = excluded.niche, "
+                "updated_at = excluded.updated_at",
                 (user_id, merged["currency"], merged["timezone"], merged["region"],
                  None if adult is None else int(bool(adult)),
                  ",".join(sorted(merged["does"])) or None, merged["age"],
-                 _iso(datetime.now(UTC))),
+                 merged["handle"], merged["niche"], _iso(datetime.now(UTC))),
             )
         return UserSettings(**merged)
 
@@ -775,6 +778,33 @@ class SqliteStore(TikTokTables):
                        recorded_at=_dt(r["recorded_at"]), month=r["month"], views=r["views"],
                        diamonds=r["diamonds"], id=r["id"]) for r in rows]
 
+    # -- rate card --------------------------------------------------------------------------
+
+    async def pin_prices(self, user_id: int, prices: Mapping[str, float], currency: str,
+                         now: datetime) -> None:
+        async with self._write() as db:
+            await db.executemany(
+                "INSERT INTO rate_card (user_id, deliverable, amount, currency, set_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, deliverable) DO UPDATE SET "
+                "amount = excluded.amount, currency = excluded.currency, "
+                "set_at = excluded.set_at",
+                [(user_id, k, float(v), currency, _iso(now)) for k, v in prices.items()],
+            )
+
+    async def pinned_prices(self, user_id: int) -> list[PinnedPrice]:
+        async with self._read() as db, db.execute(
+            "SELECT * FROM rate_card WHERE user_id = ? ORDER BY deliverable", (user_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [PinnedPrice(r["deliverable"], r["amount"], r["currency"], _dt(r["set_at"]))
+                for r in rows]
+
+    async def unpin_prices(self, user_id: int) -> int:
+        async with self._write() as db, db.execute(
+            "DELETE FROM rate_card WHERE user_id = ?", (user_id,)
+        ) as cur:
+            return max(cur.rowcount, 0)
+
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
@@ -809,6 +839,7 @@ class SqliteStore(TikTokTables):
                 "DELETE FROM tiktok_auth_states WHERE user_id = ?",
                 "DELETE FROM tiktok_connections WHERE user_id = ?",
                 "DELETE FROM video_totals WHERE user_id = ?",
+                "DELETE FROM rate_card WHERE user_id = ?",
                 "DELETE FROM users WHERE id = ?",
             ):
                 async with db.execute(sql, (user_id,)) as cur:
@@ -855,6 +886,10 @@ class SqliteStore(TikTokTables):
                 " FROM tiktok_connections WHERE user_id = ?", (user_id,),
             ) as cur:
                 tiktok_row = await cur.fetchone()
+            async with db.execute(
+                "SELECT * FROM rate_card WHERE user_id = ? ORDER BY deliverable", (user_id,)
+            ) as cur:
+                price_rows = await cur.fetchall()
         settings = _settings(settings_row)
         return {
             "user": None if user is None else {
@@ -875,6 +910,8 @@ class SqliteStore(TikTokTables):
                       for g in goal_rows],
             "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",
                                            "diamonds", "recorded_at")} for p in payout_rows],
+            "rate_card": [{k: p[k] for k in ("deliverable", "amount", "currency", "set_at")}
+                          for p in price_rows],
             "subscriptions": [
                 {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
                 for s in subs
@@ -1109,6 +1146,8 @@ def _settings(row: sqlite3.Row | None) -> UserSettings:
         adult=None if row["adult"] is None else bool(row["adult"]),
         does=frozenset(filter(None, str(row["does"] or "").split(","))),
         age=row["age"],
+        handle=row["handle"],
+        niche=row["niche"],
     )
 
 

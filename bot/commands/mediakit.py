@@ -1,0 +1,133 @@
+"""/ratecard and /mediakit: what to charge a brand, and the one page to send them."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.core.args import ArgError
+from bot.core.context import CommandContext
+from bot.core.registry import ArgSpec, ArgType, command
+from bot.core.types import Attachment, Reply, Visibility
+from bot.domain.estimator import compare_engagement, estimate
+from bot.domain.mediakit import build_kit
+from bot.domain.metrics import MetricSnapshot
+from bot.domain.numbers import money, money_range
+from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
+from bot.render.mediakit import render_kit
+
+PIN_HELP = {
+    "video": "Your price for one sponsored video.",
+    "link": "Your price for a video plus a link in your bio.",
+    "live": "Your price for a brand mention during a LIVE.",
+    "bundle": "Your price for three videos.",
+    "usage": "Your price for 30 days of paid usage rights.",
+}
+
+
+async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | None]:
+    """The caller's rate card in their currency, and their latest snapshot."""
+    rates = ctx.services.rates
+    latest = await ctx.store.latest_snapshot(ctx.user.id)
+    settings = await ctx.store.get_settings(ctx.user.id)
+    payouts = await ctx.store.payouts(ctx.user.id)
+    result = estimate(latest or MetricSnapshot.empty(ctx.clock.now()), settings, rates,
+                      payouts=payouts)
+    currency = result.currency
+    pinned: dict[str, float] = {}
+    for p in await ctx.store.pinned_prices(ctx.user.id):
+        amount = p.amount
+        if p.currency != currency and p.currency in rates.currencies.per_eur:
+            amount = rates.currencies.from_usd(rates.currencies.to_usd(amount, p.currency),
+                                               currency)
+        pinned[p.deliverable] = amount
+    card = rate_card(result.route("brand_deals"), rates.brand_deals.add_ons, pinned, currency)
+    return card, latest
+
+
+def _price(p: Price, currency: str) -> dict[str, Any]:
+    shown = None
+    if p.low is not None and p.high is not None:
+        shown = money(p.typical, currency) if p.mine else money_range(p.low, p.high, currency)
+    return {"key": p.key, "label": p.label, "shown": shown, "mine": p.mine, "how": p.how,
+            "low": p.low, "typical": p.typical, "high": p.high}
+
+
+@command(
+    "ratecard",
+    summary="What to charge a brand, per deliverable: /ratecard or /ratecard video=450",
+    help=("Prices for one sponsored video, a video plus link in bio, a LIVE mention, a "
+          "three-video bundle and 30 days of paid usage rights, as P10–P90 ranges from your "
+          "numbers and sourced market rates, or from your own brand fees once you log them "
+          "(/payout brand=350 per=video). Pin your own price with video=, link=, live=, "
+          "bundle= or usage= (in your currency); clear removes your prices."),
+    args=(*(ArgSpec(key, ArgType.NUMBER, PIN_HELP[key], f"{key}=450", minimum=1, maximum=1e8)
+            for key in DELIVERABLES),
+          ArgSpec("clear", ArgType.FLAG, "Remove the prices you set.", "clear"),
+          ArgSpec("public", ArgType.FLAG, "Post the card where everyone in the chat sees it.",
+                  "public")),
+    examples=("/ratecard", "/ratecard video=450", "/ratecard video=450 usage=300",
+              "/ratecard clear"),
+    personal=True,
+    group="money",
+)
+async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    pins: dict[str, float] = {k: float(args[k]) for k in DELIVERABLES if k in args}
+    if args.get("clear") and pins:
+        raise ArgError("clear removes your prices; set new ones in a second message.",
+                       arg="clear")
+    if args.get("clear"):
+        await ctx.store.unpin_prices(ctx.user.id)
+    elif pins:
+        settings = await ctx.store.get_settings(ctx.user.id)
+        currency = (settings.currency if settings.currency in ctx.services.rates.currencies
+                    .per_eur else "USD")
+        await ctx.store.pin_prices(ctx.user.id, pins, currency, ctx.clock.now())
+    card, _ = await current_card(ctx)
+    prices = [_price(p, card.currency) for p in card.prices]
+    return Reply(
+        "ratecard",
+        {"currency": card.currency, "prices": prices, "mine": list(card.mine),
+         "changed": sorted(pins), "cleared": bool(args.get("clear")),
+         "payouts_used": card.payouts_used},
+        title="Your rate card",
+        visibility=Visibility.PUBLIC if args.get("public") else None,
+        data={"currency": card.currency, "prices": prices},
+    )
+
+
+@command(
+    "mediakit",
+    summary="Your one-page media kit for brands, as PNG and PDF",
+    help=("Draws a one-page media kit from what you logged and imported: handle and niche, "
+          "followers and growth over 30 and 90 days, views per video, engagement against the "
+          "benchmark for your size, audience countries and gender, top videos and your rate "
+          "card, each number with where it came from. Sent as a picture for chat and a PDF "
+          "for email, privately; add public to post it in the chat."),
+    args=(ArgSpec("public", ArgType.FLAG, "Post the kit where everyone in the chat sees it.",
+                  "public"),),
+    examples=("/mediakit", "/mediakit public"),
+    personal=True,
+    group="money",
+)
+async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    uid = ctx.user.id
+    card, latest = await current_card(ctx)
+    settings = await ctx.store.get_settings(uid)
+    entries = [(e.snapshot, e.source) for e in await ctx.store.entries(uid)]
+    videos = await ctx.store.videos(uid)
+    audience = await ctx.store.audience(uid)
+    engagement = None if latest is None else compare_engagement(latest, ctx.services.rates)
+    now = ctx.clock.now()
+    kit = build_kit(settings, entries, videos, audience, engagement, card, now)
+    files = await asyncio.to_thread(render_kit, kit)  # matplotlib is CPU-bound
+    stem = f"mediakit-{(settings.handle or 'creator').lstrip('@')}-{now:%Y%m%d}"
+    return Reply(
+        "mediakit",
+        {"handle": kit.handle, "todo": list(kit.todo), "sources": list(kit.sources),
+         "updated": None if kit.updated is None else kit.updated.isoformat()},
+        attachments=(Attachment(f"{stem}.png", "image/png", files.png),
+                     Attachment(f"{stem}.pdf", "application/pdf", files.pdf)),
+        title="Your media kit",
+        visibility=Visibility.PUBLIC if args.get("public") else None,
+    )

@@ -1,0 +1,226 @@
+"""What goes on a creator's one-page media kit, each number with where it came from.
+
+Pure and synchronous: the stored snapshots (with their source), Studio videos and audience,
+settings, the engagement comparison and the rate card in; a :class:`MediaKit` of labelled,
+formatted values out, for :mod:`bot.render.mediakit` to lay out. A number the bot does not hold
+is never invented: its :class:`Stat` has ``value=None`` and ``missing`` says what to add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from babel import Locale
+
+from bot.domain.estimator import EngagementComparison
+from bot.domain.metrics import MetricSnapshot
+from bot.domain.numbers import compact, grouped, pct
+from bot.domain.profile import UserSettings
+from bot.domain.ratecard import RateCard
+from bot.domain.studio import Audience, Video, median_views, top_videos
+
+#: How a stored snapshot's ``source`` reads on the kit ("sync": TikTok account sync).
+SOURCE_LABELS: Final[dict[str, str]] = {
+    "log": "logged",
+    "import": "imported from TikTok Studio",
+    "sync": "synced from TikTok",
+}
+STUDIO: Final = SOURCE_LABELS["import"]
+#: Growth periods on the kit, in days; the earlier count may be up to half a period older.
+GROWTH_DAYS: Final = (30, 90)
+TOP_VIDEOS: Final = 3
+TOP_COUNTRIES: Final = 5
+
+
+def source_label(source: str) -> str:
+    """The kit's words for a snapshot source (the raw name when it is a new one)."""
+    return SOURCE_LABELS.get(source, source)
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """One labelled number. ``value`` is formatted (``None``: not held, see ``missing``, the
+    sentence on what to add); ``detail`` qualifies it; ``source`` is where it came from."""
+
+    label: str
+    value: str | None
+    detail: str | None = None
+    source: str | None = None
+    missing: str | None = None
+    raw: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KitVideo:
+    title: str
+    views: str
+    engagement: str | None
+    posted: str | None
+    raw_views: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaKit:
+    """The kit's content. ``countries``/``genders`` are (name, share 0–1), largest first;
+    ``updated`` is the date of the newest number on it; ``made`` the day it was drawn."""
+
+    handle: str | None
+    niche: str | None
+    made: date
+    updated: date | None
+    followers: Stat
+    growth: tuple[Stat, ...]
+    views: Stat
+    engagement: Stat
+    benchmarks: tuple[str, ...]
+    countries: tuple[tuple[str, float], ...]
+    genders: tuple[tuple[str, float], ...]
+    audience_missing: str | None
+    videos: tuple[KitVideo, ...]
+    videos_missing: str | None
+    card: RateCard
+    todo: tuple[str, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source a number on the kit came from, once each."""
+        stats = (self.followers, *self.growth, self.views, self.engagement)
+        out = [s.source for s in stats if s.source]
+        if self.countries or self.genders or self.videos:
+            out.append(STUDIO)
+        return tuple(dict.fromkeys(out))
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _given(entries: Sequence[tuple[MetricSnapshot, str]], metric: str
+           ) -> list[tuple[datetime, float, str]]:
+    """(when, value, source) of every snapshot where ``metric`` was given, oldest first."""
+    return [(s.taken_at, float(v), src) for s, src in entries
+            if metric in s.given and (v := getattr(s, metric)) is not None]
+
+
+def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
+    label = f"Growth, {days} days"
+    if not points:
+        return Stat(label, None, missing="log your followers (/log followers=12k)")
+    end_at, end, end_src = points[-1]
+    window = [p for p in points
+              if end_at - timedelta(days=days * 1.5) <= p[0] <= end_at - timedelta(days=days)]
+    if not window:
+        return Stat(label, None, missing=f"needs a follower count from {days}+ days before "
+                    f"the latest: import your TikTok Studio history (/import)")
+    start_at, start, start_src = window[-1]
+    change = end - start
+    sign = "+" if change >= 0 else "−"
+    detail = f"{grouped(start)} → {grouped(end)}"
+    if start > 0:
+        detail = f"{sign}{pct(abs(change) / start)} since {_day(start_at)}\n{detail}"
+    else:
+        detail = f"since {_day(start_at)}\n{detail}"
+    sources = dict.fromkeys((source_label(start_src), source_label(end_src)))
+    return Stat(label, f"{sign}{compact(abs(change))}", detail, " + ".join(sources),
+                raw=change)
+
+
+def _country(code: str) -> str:
+    if len(code) == 2 and code.isalpha():
+        return str(Locale("en").territories.get(code.upper(), code))
+    return code
+
+
+def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, str]],
+              videos: Sequence[Video], audience: Audience,
+              engagement: EngagementComparison | None, card: RateCard, now: datetime
+              ) -> MediaKit:
+    """The kit for one creator at ``now``.
+
+    ``entries`` are the stored snapshots with their source (``log``/``import``/``sync``),
+    oldest first; ``engagement`` compares the latest snapshot with the benchmark for its size
+    (:func:`bot.domain.estimator.compare_engagement`, ``None`` without followers).
+    """
+    todo: list[str] = []
+    if not settings.handle or not settings.niche:
+        todo.append("your handle and niche (/settings handle=@name niche=beauty)")
+    followers_pts = _given(entries, "followers")
+    if followers_pts:
+        at, value, src = followers_pts[-1]
+        followers = Stat("Followers", compact(value), f"on {_day(at)}", source_label(src),
+                         raw=value)
+    else:
+        followers = Stat("Followers", None, missing="log your followers (/log followers=12k)")
+        todo.append("your followers (/log followers=12k)")
+    growth = tuple(_growth(followers_pts, d) for d in GROWTH_DAYS)
+    if followers_pts and growth[0].value is None:
+        todo.append("a follower count from 30 days ago (/import your TikTok Studio history)")
+
+    with_views = [v for v in videos if v.views is not None]
+    mid = median_views(with_views)
+    avg_pts = _given(entries, "avg_views")
+    if mid is not None:
+        n = len(with_views)
+        views = Stat("Median views per video", compact(mid),
+                     f"across {n} video{'s' if n != 1 else ''}", STUDIO, raw=mid)
+    elif avg_pts:
+        at, value, src = avg_pts[-1]
+        views = Stat("Average views per video", compact(value),
+                     f"on {_day(at)}; import videos for the median", source_label(src),
+                     raw=value)
+    else:
+        views = Stat("Median views per video", None,
+                     missing="import TikTok Studio's Content file (/import) or /log avg_views=8k")
+        todo.append("views per video (/import your Studio Content file)")
+
+    benchmarks: tuple[str, ...] = ()
+    if engagement is None or engagement.rate is None:
+        why = ("log your followers, likes and views" if engagement is None
+               else "log your likes and views (/log likes=4k views=60k)")
+        eng = Stat("Engagement by views", None, missing=why)
+        todo.append("likes and views for your engagement rate")
+    else:
+        pts = [p for m in ("likes", "views") for p in _given(entries, m)]
+        eng_src = source_label(max(pts)[2]) if pts else None
+        ratio = engagement.ratio or 0.0
+        eng = Stat("Engagement by views", pct(engagement.rate),
+                   f"{ratio:.1f}× the typical {pct(engagement.benchmark)} for accounts of "
+                   f"your size ({engagement.tier} followers)", eng_src, raw=engagement.rate)
+        benchmarks = tuple(f"{b.study} {pct(b.rate)} ({b.tier})" for b in engagement.benchmarks)
+
+    named = [(c, s) for c, s in audience.territories if c.lower() != "others"]
+    rest = [(c, s) for c, s in audience.territories if c.lower() == "others"]
+    countries = tuple((_country(c), s) for c, s in named[:TOP_COUNTRIES - len(rest[:1])]
+                      + rest[:1])  # TikTok's "Others" bucket last
+    genders = tuple(audience.genders)
+    audience_missing = None
+    if not countries and not genders:
+        audience_missing = ("import TikTok Studio's Followers files (FollowerTopTerritories, "
+                            "FollowerGender) with /import")
+        todo.append("audience countries and gender (/import Studio's Followers files)")
+
+    kit_videos = tuple(
+        KitVideo(v.title or f"Video {v.video_id}", compact(v.views),
+                 None if (er := v.engagement_rate_views) is None else pct(er),
+                 None if v.posted_on is None else f"{v.posted_on.day} {v.posted_on:%b %Y}",
+                 v.views)
+        for v in top_videos(with_views, TOP_VIDEOS))
+    videos_missing = None if kit_videos else (
+        "import TikTok Studio's Content file (/import) to show your top videos")
+    if not kit_videos:
+        todo.append("your top videos (/import Studio's Content file)")
+    if not any(p.known for p in card.prices):
+        todo.append("a brand fee (/payout brand=350 per=video) or your price (/ratecard "
+                    "video=450)")
+
+    dates = [s.taken_at.date() for s, _ in entries] + [v.as_of for v in videos]
+    return MediaKit(
+        handle=settings.handle, niche=settings.niche, made=now.date(),
+        updated=max(dates) if dates else None, followers=followers, growth=growth,
+        views=views, engagement=eng, benchmarks=benchmarks, countries=countries,
+        genders=genders, audience_missing=audience_missing, videos=kit_videos,
+        videos_missing=videos_missing, card=card, todo=tuple(todo),
+    )

@@ -1,0 +1,151 @@
+"""The rate card: what to charge a brand for the usual deliverables, and how each price was set.
+
+One place prices a sponsored video: the estimator's brand-deal model
+(:func:`bot.domain.estimator.estimate`, ``route("brand_deals").per_video``), which already
+weighs the creator's own logged brand fees (``/payout brand=…``) against the market range for
+their size. The card reuses that distribution and never re-derives a rate. Other deliverables
+are the one-video price times a sourced multiplier from ``strategies/rates/brand_deals.toml``
+(``[add_ons]``); a deliverable no source prices gets no estimate, only a request for the
+creator's own price. A price the creator pinned (``/ratecard video=450``) replaces the estimate
+and is marked as theirs; add-ons then build on their video price.
+
+Pure and synchronous.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from bot.domain.uncertainty import Z80, LogNormal
+
+if TYPE_CHECKING:
+    from bot.domain.estimator import RouteEstimate
+    from bot.domain.rates import AddOn
+
+#: Rate-card deliverables in card order; ``video`` is priced by the estimator, the rest from it.
+DELIVERABLES: Final = ("video", "link", "live", "bundle", "usage")
+VIDEO_LABEL: Final = "One sponsored video"
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedPrice:
+    """A price the creator set for one deliverable, in ``currency`` (ISO 4217)."""
+
+    deliverable: str
+    amount: float
+    currency: str
+    set_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One line of the card: a P10–P90 range (``low``/``typical``/``high``, the card's currency)
+    or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set it; ``how``
+    is the one line on how it was set."""
+
+    key: str
+    label: str
+    low: float | None
+    typical: float | None
+    high: float | None
+    mine: bool
+    how: str
+
+    @property
+    def known(self) -> bool:
+        return self.typical is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RateCard:
+    """The whole card in ``currency``. ``payouts_used`` counts the logged brand fees behind the
+    video estimate (0: market range only)."""
+
+    currency: str
+    prices: tuple[Price, ...]
+    payouts_used: int
+
+    @property
+    def mine(self) -> tuple[str, ...]:
+        return tuple(p.label for p in self.prices if p.mine)
+
+
+def nice(value: float) -> float:
+    """An estimate rounded for a price list: two significant digits (213 -> 210, 1,480 ->
+    1,500); values below 10 keep one decimal."""
+    if value <= 0 or not math.isfinite(value):
+        return 0.0
+    if value < 10:
+        return round(value, 1)
+    step = 10 ** (math.floor(math.log10(value)) - 1)
+    return float(round(value / step) * step)
+
+
+def _dist(low: float, typical: float, high: float) -> LogNormal:
+    """The log-normal whose P10/median/P90 are ``low``/``typical``/``high``."""
+    if low <= 0 or high <= low:
+        return LogNormal.exact(typical)
+    return LogNormal(typical, math.log(high / low) / (2 * Z80))
+
+
+def _ranged(key: str, label: str, d: LogNormal, how: str) -> Price:
+    """A price from ``d``: estimates rounded for a price list, exact products (the creator's
+    own price × an exact multiplier) kept to the cent."""
+    if d.sigma == 0:
+        v = round(d.median, 2)
+        return Price(key, label, v, v, v, False, how)
+    return Price(key, label, nice(d.p10), nice(d.median), nice(d.p90), False, how)
+
+
+def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mapping[str, float],
+              currency: str) -> RateCard:
+    """The card for one creator.
+
+    ``brand`` is the estimator's brand-deal route in ``currency`` (its ``per_video`` is the
+    price of one sponsored video, P10/median/P90, ``None`` without followers); ``add_ons`` the
+    sourced deliverables (``RateTables.brand_deals.add_ons``); ``pinned`` the creator's own
+    prices by deliverable key, already in ``currency``.
+    """
+    prices: list[Price] = []
+    base: LogNormal | None = None
+    if "video" in pinned:
+        v = pinned["video"]
+        base = LogNormal.exact(v)
+        prices.append(Price("video", VIDEO_LABEL, v, v, v, True,
+                            "your own price (set with /ratecard video=…)"))
+    elif brand.per_video is not None:
+        pv = brand.per_video
+        base = _dist(pv.low, pv.typical, pv.high)
+        n = brand.payouts_used
+        if n:
+            how = (f"from your {n} logged brand fee{'s' if n != 1 else ''} (/payout), "
+                   "weighed against the market range for your size")
+        else:
+            how = ("market rates for your " + " and ".join(brand.inputs)
+                   + ", scaled by your engagement; no brand fee logged yet")
+        prices.append(_ranged("video", VIDEO_LABEL, base, how))
+    else:
+        prices.append(Price("video", VIDEO_LABEL, None, None, None, False,
+                            "log your followers (/log followers=12k) for a market range, or set "
+                            "yours: /ratecard video=…"))
+    for key in DELIVERABLES[1:]:
+        add = add_ons[key]
+        if key in pinned:
+            v = pinned[key]
+            prices.append(Price(key, add.label, v, v, v, True,
+                                f"your own price (set with /ratecard {key}=…)"))
+        elif add.of_video is None:
+            prices.append(Price(key, add.label, None, None, None, False,
+                                add.unsourced or "no sourced price"))
+        elif base is None:
+            prices.append(Price(key, add.label, None, None, None, False,
+                                f"{add.how}: needs the one-video price first"))
+        else:
+            whose = "your" if "video" in pinned else "the estimated"
+            prices.append(_ranged(key, add.label, base * add.of_video.dist(),
+                                  add.how.replace("the one-video", f"{whose} one-video")))
+    return RateCard(currency, tuple(prices), 0 if "video" in pinned else brand.payouts_used)

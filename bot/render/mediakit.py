@@ -1,0 +1,262 @@
+"""The one-page media kit, drawn once and saved twice: PNG for chat, PDF for email.
+
+One matplotlib :class:`~matplotlib.figure.Figure` (A4 portrait) holds the whole layout; the
+same figure is saved through the Agg (PNG) and PDF backends, so the two files cannot drift.
+matplotlib is imported on first use (the bot starts without paying for it) and the object API
+is used without pyplot, so a kit can be drawn in a worker thread. PDF text is embedded as
+TrueType (``pdf.fonttype`` 42), so a brand can search and copy it.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final
+
+from bot.domain.mediakit import MediaKit, Stat
+from bot.domain.numbers import money, money_range, pct
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: A4 portrait, inches.
+PAGE: Final = (8.27, 11.69)
+PNG_DPI: Final = 130
+INK = "#1b1f24"
+MUTED = "#57606a"
+FAINT = "#8c959f"
+ACCENT = "#d1245f"
+TILE = "#f6f8fa"
+RULE = "#d0d7de"
+LEFT, RIGHT = 0.06, 0.94
+
+
+@dataclass(frozen=True, slots=True)
+class KitFiles:
+    """The kit as ``png`` (``width`` × ``height`` pixels) and ``pdf`` bytes."""
+
+    png: bytes
+    pdf: bytes
+    width: int
+    height: int
+
+
+def _wrap(text: str, width_frac: float, size: float) -> str:
+    """``text`` wrapped to fit ``width_frac`` of the page at ``size`` points (DejaVu Sans is
+    about 0.55 em per character)."""
+    chars = max(12, int(width_frac * PAGE[0] * 72 / (size * 0.56)))
+    return "\n".join(line for part in text.split("\n")
+                     for line in textwrap.wrap(part, chars, break_long_words=True)) or text
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The code points the kit's font (matplotlib's default, DejaVu Sans) can draw."""
+    from matplotlib import font_manager
+
+    font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
+    return frozenset(font.get_charmap())
+
+
+def printable(text: str) -> str:
+    """``text`` without characters the font cannot draw (emoji in video titles would print
+    as empty boxes), spaces tidied."""
+    glyphs = _glyphs()
+    kept = "".join(c for c in text if ord(c) in glyphs or c == "\n")
+    return "\n".join(" ".join(line.split()) for line in kept.split("\n"))
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class _Page:
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+
+    def text(self, x: float, y: float, s: str, size: float = 10, colour: str = INK,
+             weight: str = "normal", ha: str = "left", va: str = "baseline",
+             style: str = "normal") -> None:
+        self.fig.text(x, y, printable(s), fontsize=size, color=colour, fontweight=weight,
+                      ha=ha, va=va, fontstyle=style, linespacing=1.3, parse_math=False)
+
+    def rule(self, y: float) -> None:
+        from matplotlib.lines import Line2D
+
+        self.fig.add_artist(Line2D([LEFT, RIGHT], [y, y], color=RULE, linewidth=0.8))
+
+    def heading(self, y: float, s: str, note: str | None = None) -> None:
+        self.text(LEFT, y, s.upper(), size=10.5, colour=ACCENT, weight="bold")
+        if note:
+            self.text(RIGHT, y, note, size=8, colour=FAINT, ha="right")
+
+    def tile(self, x: float, y: float, w: float, h: float, stat: Stat) -> None:
+        from matplotlib.patches import FancyBboxPatch
+
+        self.fig.add_artist(FancyBboxPatch(
+            (x, y), w, h, boxstyle="round,pad=0,rounding_size=0.008", facecolor=TILE,
+            edgecolor=RULE, linewidth=0.6, transform=self.fig.transFigure))
+        pad = 0.012
+        self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold")
+        if stat.value is None:
+            self.text(x + pad, y + h - 0.055, "not yet", size=17, colour=FAINT, weight="bold")
+            self.text(x + pad, y + 0.012, _wrap(stat.missing or "", w - 2 * pad, 7.2),
+                      size=7.2, colour=MUTED, va="bottom")
+            return
+        self.text(x + pad, y + h - 0.056, stat.value, size=21, weight="bold")
+        if stat.detail:
+            self.text(x + pad, y + h - 0.066, _wrap(stat.detail, w - 2 * pad, 7.2), size=7.2,
+                      colour=MUTED, va="top")
+        if stat.source:
+            self.text(x + pad, y + 0.01, _short(stat.source, 34), size=6.8, colour=FAINT,
+                      style="italic", va="bottom")
+
+
+def _bars(fig: Figure, rect: tuple[float, float, float, float], title: str,
+          items: tuple[tuple[str, float], ...]) -> None:
+    ax = fig.add_axes(rect)
+    labels = [_short(printable(name), 22) for name, _ in items][::-1]
+    shares = [share for _, share in items][::-1]
+    ax.barh(range(len(items)), shares, color=ACCENT, height=0.62)
+    ax.set_yticks(range(len(items)), labels, fontsize=8.5, color=INK)
+    top = max(shares) if shares else 1.0
+    ax.set_xlim(0, top * 1.32)
+    for i, share in enumerate(shares):
+        ax.text(share + top * 0.03, i, pct(share, 0 if share >= 0.1 else 1), va="center",
+                fontsize=8.5, color=INK, parse_math=False)
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.spines["left"].set_color(RULE)
+    ax.tick_params(axis="y", length=0, pad=4)
+    ax.set_title(title, loc="left", fontsize=9, color=MUTED, fontweight="bold", pad=4)
+
+
+def draw(kit: MediaKit) -> Figure:
+    """The kit's one page as a figure (no canvas attached; see :func:`render_kit`)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=PAGE, facecolor="white")
+    page = _Page(fig)
+
+    # -- header --------------------------------------------------------------------------
+    page.text(LEFT, 0.948, kit.handle or "@your-handle", size=27, weight="bold",
+              colour=INK if kit.handle else FAINT)
+    niche = f"{kit.niche.capitalize()} creator on TikTok" if kit.niche else (
+        "Niche not set: /settings niche=beauty")
+    page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT)
+    page.text(RIGHT, 0.952, "MEDIA KIT", size=11, weight="bold", colour=ACCENT, ha="right")
+    updated = (f"Data as of {kit.updated.day} {kit.updated:%b %Y}" if kit.updated
+               else "No data yet")
+    page.text(RIGHT, 0.933, updated, size=9, colour=MUTED, ha="right")
+    page.text(RIGHT, 0.918, f"Last updated {kit.made.day} {kit.made:%b %Y}", size=9,
+              colour=MUTED, ha="right")
+    page.rule(0.905)
+
+    # -- audience size -------------------------------------------------------------------
+    page.heading(0.882, "Audience size")
+    stats = (kit.followers, *kit.growth, kit.views)
+    gap = 0.012
+    w = (RIGHT - LEFT - gap * (len(stats) - 1)) / len(stats)
+    for i, stat in enumerate(stats):
+        page.tile(LEFT + i * (w + gap), 0.757, w, 0.113, stat)
+
+    # -- engagement ----------------------------------------------------------------------
+    page.heading(0.735, "Engagement by views", "(likes + comments + shares) ÷ views")
+    e = kit.engagement
+    if e.value is None:
+        page.text(LEFT, 0.705, "Not yet: " + (e.missing or ""), size=10, colour=MUTED)
+    else:
+        page.text(LEFT, 0.700, e.value, size=21, weight="bold")
+        page.text(LEFT + 0.14, 0.712, _wrap(e.detail or "", 0.72, 9.5), size=9.5)
+        bench = "Typical engagement by views for your size: " + " · ".join(kit.benchmarks)
+        page.text(LEFT + 0.14, 0.696, _short(bench, 118), size=7.5, colour=MUTED)
+        if e.source:
+            page.text(LEFT + 0.14, 0.683, e.source, size=6.8, colour=FAINT, style="italic")
+
+    # -- audience ------------------------------------------------------------------------
+    page.heading(0.655, "Audience", "share of followers" + (
+        f" · {kit.countries and 'imported from TikTok Studio'}" if kit.countries else ""))
+    if kit.audience_missing:
+        page.text(LEFT, 0.625, "Not yet: " + kit.audience_missing, size=10, colour=MUTED)
+        audience_bottom = 0.605
+    else:
+        if kit.countries:
+            _bars(fig, (LEFT + 0.13, 0.505, 0.30, 0.115), "Top countries", kit.countries)
+        else:
+            page.text(LEFT, 0.6, "Countries not imported", size=9, colour=MUTED)
+        if kit.genders:
+            _bars(fig, (0.66, 0.505, 0.26, 0.115), "Gender", kit.genders)
+        else:
+            page.text(0.56, 0.6, "Gender not imported", size=9, colour=MUTED)
+        audience_bottom = 0.48
+
+    # -- top videos ----------------------------------------------------------------------
+    y = audience_bottom - 0.005
+    page.heading(y, "Top videos", "lifetime views · imported from TikTok Studio"
+                 if kit.videos else None)
+    y -= 0.028
+    if kit.videos_missing:
+        page.text(LEFT, y, "Not yet: " + kit.videos_missing, size=10, colour=MUTED)
+        y -= 0.03
+    for n, v in enumerate(kit.videos, 1):
+        page.text(LEFT, y, f"{n}.", size=10, colour=MUTED, weight="bold")
+        page.text(LEFT + 0.025, y, _short(printable(v.title) or "Untitled video", 44), size=10)
+        facts = f"{v.views} views"
+        if v.engagement:
+            facts += f" · {v.engagement} engagement"
+        if v.posted:
+            facts += f" · {v.posted}"
+        page.text(RIGHT, y, facts, size=9, colour=MUTED, ha="right")
+        y -= 0.024
+    y -= 0.012
+
+    # -- rate card -----------------------------------------------------------------------
+    card = kit.card
+    note = f"{card.currency} per deliverable · ranges are P10–P90"
+    page.heading(y, "Rate card", note)
+    y -= 0.03
+    for p in card.prices:
+        if p.low is None or p.high is None:
+            price, colour = "ask", FAINT
+        elif p.mine:
+            price, colour = money(p.typical, card.currency), INK
+        else:
+            price, colour = money_range(p.low, p.high, card.currency), INK
+        page.text(LEFT, y, p.label, size=10.5, weight="bold")
+        if p.mine:
+            page.text(RIGHT - 0.205, y + 0.001, "YOUR PRICE", size=7, colour=ACCENT,
+                      weight="bold", ha="right")
+        page.text(RIGHT, y, price, size=12, weight="bold", colour=colour, ha="right")
+        how = _wrap(p.how, 0.86, 7.8)
+        page.text(LEFT, y - 0.011, how, size=7.8, colour=MUTED, va="top")
+        y -= 0.047 + 0.0125 * how.count("\n")
+
+    # -- footer --------------------------------------------------------------------------
+    page.rule(0.062)
+    sources = ", ".join(kit.sources) or "nothing yet"
+    page.text(LEFT, 0.045, _wrap(f"Where the numbers come from: {sources}. Each figure is "
+                                 "labelled with its source above.", 0.88, 7.5),
+              size=7.5, colour=MUTED, va="top")
+    page.text(LEFT, 0.018, "Made with Creator Advisor · prices are a starting point for "
+              "negotiation, not a quote", size=7, colour=FAINT)
+    return fig
+
+
+def render_kit(kit: MediaKit) -> KitFiles:
+    """The kit as PNG (for chat) and PDF (for email) from one figure. CPU-bound: run it in a
+    worker thread."""
+    import matplotlib
+
+    matplotlib.rcParams["pdf.fonttype"] = 42  # TrueType: the PDF's text can be read back
+    fig = draw(kit)
+    meta: dict[str, Any] = {"Title": f"Media kit {kit.handle or ''}".strip(),
+                            "Creator": "Creator Advisor"}
+    png, pdf = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=PNG_DPI, facecolor="white")
+    fig.savefig(pdf, format="pdf", metadata=meta, facecolor="white")
+    width, height = (int(d * PNG_DPI) for d in PAGE)  # as Agg sizes the canvas
+    return KitFiles(png.getvalue(), pdf.getvalue(), width, height)

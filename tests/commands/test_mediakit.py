@@ -1,0 +1,205 @@
+"""/mediakit and /ratecard through the console, on a real SQLite file.
+
+The PDF's text is read back with pypdf and checked against what the store holds; expected
+numbers come from the fixture files and the store, not from the kit's own code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sqlite3
+import struct
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from statistics import median
+
+import pytest
+from pypdf import PdfReader
+
+from bot.adapters.console import ConsoleAdapter
+from bot.config import Settings
+from bot.domain.numbers import compact, money
+from bot.render.mediakit import PAGE, PNG_DPI
+from bot.store import parse_database_url
+from tests.auxil.clock import FakeClock
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tiktok_studio"
+NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+#: Set MEDIAKIT_OUT=/some/dir to keep the rendered kits for a look.
+OUT = os.environ.get("MEDIAKIT_OUT")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(parse_database_url(settings.database_url))
+    yield conn
+    conn.close()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1  # one page
+    return " ".join(reader.pages[0].extract_text().split())
+
+
+def kit_files(result: object, name: str) -> tuple[bytes, bytes]:
+    replies = result.replies  # type: ignore[attr-defined]
+    attachments = [a for r in replies for a in r.attachments]
+    png = next(a for a in attachments if a.content_type == "image/png")
+    pdf = next(a for a in attachments if a.content_type == "application/pdf")
+    assert png.filename.endswith(".png") and pdf.filename.endswith(".pdf")
+    assert pdf.data.startswith(b"%PDF")
+    if OUT:
+        Path(OUT, f"{name}.png").write_bytes(png.data)
+        Path(OUT, f"{name}.pdf").write_bytes(pdf.data)
+    return png.data, pdf.data
+
+
+def rows(name: str) -> list[list[str]]:
+    with (FIXTURES / name).open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+async def full_profile(console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Three months of weekly logs, a Studio export with videos and audience, a brand fee."""
+    await console.ask("/settings handle=@maya.makes niche=beauty")
+    clock.current = NOW - timedelta(weeks=13)
+    for week in range(14):
+        followers = 30_000 + week * 500
+        await console.ask(f"/log followers={followers} views={followers * 5} "
+                          f"likes={followers * 5 // 16} comments=900 shares=700")
+        clock.advance(weeks=1)
+    clock.current = NOW
+    for name in ("Content.csv", "FollowerTopTerritories.csv", "FollowerGender.csv"):
+        done = await console.ask(f"/import path={FIXTURES / name} confirm")
+        assert done.ok, done.text
+    assert (await console.ask("/payout brand=400 per=video")).ok
+
+
+async def test_full_kit_pdf_holds_the_stored_figures(console: ConsoleAdapter, clock: FakeClock,
+                                                     db: sqlite3.Connection) -> None:
+    await full_profile(console, clock)
+    result = await console.ask("/mediakit")
+    assert result.ok, result.text
+    assert "Your media kit for @maya.makes" in result.text
+    png, pdf = kit_files(result, "full")
+    assert png_size(png) == (int(PAGE[0] * PNG_DPI), int(PAGE[1] * PNG_DPI))
+    text = pdf_text(pdf)
+
+    assert "@maya.makes" in text and "Beauty creator on TikTok" in text
+    (followers,) = db.execute("SELECT followers FROM snapshots WHERE given LIKE '%followers%' "
+                              "ORDER BY taken_at DESC LIMIT 1").fetchone()
+    assert followers == 36_500
+    assert compact(followers) in text  # 36.5k
+    # growth over 30 and 90 days: against the last stored count at least that old (weekly
+    # logs: 5 weeks and 13 weeks before the latest)
+    week5, week13 = (db.execute(
+        "SELECT followers FROM snapshots WHERE taken_at <= ? ORDER BY taken_at DESC LIMIT 1",
+        ((NOW - timedelta(days=d)).isoformat(),)).fetchone()[0] for d in (30, 90))
+    assert (week5, week13) == (34_000, 30_000)
+    assert f"+{compact(36_500 - week5)}" in text and f"+{compact(36_500 - week13)}" in text
+    assert "+7.4% since 25 Oct 2026" in text and "34,000 → 36,500" in text
+    views = sorted(float(r[7]) for r in rows("Content.csv")[1:])
+    assert f"Median views per video {compact(median(views))}" in text
+    assert f"across {len(views)} videos" in text
+    # engagement by views: (likes + comments + shares) / views of the latest log
+    rate = (36_500 * 5 // 16 + 900 + 700) / (36_500 * 5)
+    assert f"{rate * 100:.1f}%" in text
+    assert "Rival IQ 2023" in text and "Socialinsider 2023" in text
+    # audience from the Studio files
+    assert "United States" in text and "41%" in text and "Female" in text and "61%" in text
+    # top three videos by views, with their views
+    top = sorted(rows("Content.csv")[1:], key=lambda r: -float(r[7]))[:3]
+    for r in top:
+        assert compact(float(r[7])) + " views" in text
+    assert "Replying to @viewer yes it's 1:1 scale" in text
+    # the rate card, priced from the logged brand fee
+    assert "from your 1 logged brand fee" in text
+    for label in ("One sponsored video", "Video + link in bio", "LIVE mention",
+                  "Three-video bundle", "30 days of paid usage rights"):
+        assert label in text
+    assert "no source we hold prices a LIVE mention" in text
+    # provenance and dates
+    assert "logged" in text and "imported from TikTok Studio" in text
+    assert "Last updated 29 Nov 2026" in text
+    assert "not yet" not in text.lower()
+
+
+async def test_sparse_kit_says_what_is_missing(console: ConsoleAdapter,
+                                              clock: FakeClock) -> None:
+    await console.ask("/log followers=2400")
+    result = await console.ask("/mediakit")
+    assert result.ok, result.text
+    png, pdf = kit_files(result, "sparse")
+    assert png_size(png) == (int(PAGE[0] * PNG_DPI), int(PAGE[1] * PNG_DPI))
+    text = pdf_text(pdf)
+    assert "2.4k" in text and "logged" in text
+    assert "@your-handle" in text and "/settings niche=beauty" in text
+    for hint in ("import your TikTok Studio history", "/log likes=4k views=60k",
+                 "Followers files", "Content file"):
+        assert hint in text, hint
+    # nothing invented: no growth, no median, no audience share
+    assert "%" not in re.sub(r"\d+(\.\d)?× the typical [\d.]+%", "", text).replace(
+        "+50–200%", "")
+    assert "To complete it, add:" in result.text
+    assert "your handle and niche" in result.text
+
+
+async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
+                                                     db: sqlite3.Connection) -> None:
+    await console.ask("/log followers=20k avg_views=8k views=160k likes=12k")
+    card = await console.ask("/ratecard")
+    assert card.ok, card.text
+    assert "One sponsored video: $" in card.text and "market rates for your" in card.text
+    assert "LIVE mention: no price yet" in card.text
+    assert "3 × the estimated one-video price" in card.text
+    pinned = await console.ask("/ratecard video=450")
+    assert "Saved your price." in pinned.text
+    assert "One sponsored video: $450 (your price)" in pinned.text
+    assert f"Three-video bundle: {money(1350)}" in pinned.text  # 3 × 450, no discount
+    assert "3 × your one-video price" in pinned.text
+    assert db.execute("SELECT deliverable, amount, currency FROM rate_card").fetchall() == [
+        ("video", 450.0, "USD")]
+    kit = await console.ask("/mediakit")
+    _, pdf = kit_files(kit, "pinned")
+    text = pdf_text(pdf)
+    assert "YOUR PRICE" in text and "$450" in text and "$1,350" in text
+    cleared = await console.ask("/ratecard clear")
+    assert "cleared" in cleared.text and "(your price)" not in cleared.text
+    bad = await console.ask("/ratecard video=-5")
+    assert not bad.ok
+
+
+async def test_settings_handle_and_niche(console: ConsoleAdapter) -> None:
+    shown = await console.ask("/settings handle=maya.makes niche=Beauty")
+    assert "Handle: @maya.makes" in shown.text and "Niche: beauty" in shown.text
+    bad = await console.ask("/settings handle=<script>")
+    assert not bad.ok and "TikTok username" in bad.text
+    cleared = await console.ask("/settings handle=none")
+    assert "Handle: not set" in cleared.text
+
+
+async def test_console_saves_both_files_with_the_user_in_the_name(
+        console: ConsoleAdapter, settings: Settings) -> None:
+    await console.ask("/log followers=2400")
+    result = await console.ask("/mediakit")
+    names = sorted(p.name for p in result.files)
+    assert len(names) == 2 and all(n.startswith("alice-mediakit-") for n in names)
+    assert all(p.parent.is_relative_to(settings.data_dir) for p in result.files)
+    await console.ask("/forget confirm")
+    assert not any(p.exists() for p in result.files)
