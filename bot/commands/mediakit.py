@@ -50,7 +50,7 @@ def _price(p: Price, currency: str) -> dict[str, Any]:
     if p.low is not None and p.high is not None:
         shown = money(p.typical, currency) if p.mine else money_range(p.low, p.high, currency)
     return {"key": p.key, "label": p.label, "shown": shown, "mine": p.mine, "how": p.how,
-            "low": p.low, "typical": p.typical, "high": p.high}
+            "hint": p.hint, "low": p.low, "typical": p.typical, "high": p.high}
 
 
 @command(

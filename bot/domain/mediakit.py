@@ -113,8 +113,8 @@ def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
     window = [p for p in points
               if end_at - timedelta(days=days * 1.5) <= p[0] <= end_at - timedelta(days=days)]
     if not window:
-        return Stat(label, None, missing=f"needs a follower count from {days}+ days before "
-                    f"the latest: import your TikTok Studio history (/import)")
+        return Stat(label, None, missing=f"needs a follower count from {days}+ days "
+                    "earlier: /import your TikTok Studio history")
     start_at, start, start_src = window[-1]
     change = end - start
     sign = "+" if change >= 0 else "−"
@@ -168,12 +168,12 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
                      f"across {n} video{'s' if n != 1 else ''}", STUDIO, raw=mid)
     elif avg_pts:
         at, value, src = avg_pts[-1]
-        views = Stat("Average views per video", compact(value),
+        views = Stat("Avg. views per video", compact(value),
                      f"on {_day(at)}; import videos for the median", source_label(src),
                      raw=value)
     else:
         views = Stat("Median views per video", None,
-                     missing="import TikTok Studio's Content file (/import) or /log avg_views=8k")
+                     missing="/import Studio's Content file or /log avg_views=8k")
         todo.append("views per video (/import your Studio Content file)")
 
     benchmarks: tuple[str, ...] = ()
@@ -212,9 +212,7 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         "import TikTok Studio's Content file (/import) to show your top videos")
     if not kit_videos:
         todo.append("your top videos (/import Studio's Content file)")
-    if not any(p.known for p in card.prices):
-        todo.append("a brand fee (/payout brand=350 per=video) or your price (/ratecard "
-                    "video=450)")
+    todo += [f"{p.label}: {p.hint}" for p in card.prices if p.hint and not p.mine]
 
     dates = [s.taken_at.date() for s, _ in entries] + [v.as_of for v in videos]
     return MediaKit(

@@ -44,8 +44,9 @@ class PinnedPrice:
 @dataclass(frozen=True, slots=True)
 class Price:
     """One line of the card: a P10–P90 range (``low``/``typical``/``high``, the card's currency)
-    or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set it; ``how``
-    is the one line on how it was set."""
+    or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set it. ``how``
+    is the one line on how it was set, in words fit for a brand to read; ``hint`` the command
+    that would set or sharpen it (for the creator only)."""
 
     key: str
     label: str
@@ -54,6 +55,7 @@ class Price:
     high: float | None
     mine: bool
     how: str
+    hint: str | None = None
 
     @property
     def known(self) -> bool:
@@ -92,13 +94,13 @@ def _dist(low: float, typical: float, high: float) -> LogNormal:
     return LogNormal(typical, math.log(high / low) / (2 * Z80))
 
 
-def _ranged(key: str, label: str, d: LogNormal, how: str) -> Price:
+def _ranged(key: str, label: str, d: LogNormal, how: str, hint: str | None) -> Price:
     """A price from ``d``: estimates rounded for a price list, exact products (the creator's
     own price × an exact multiplier) kept to the cent."""
     if d.sigma == 0:
         v = round(d.median, 2)
-        return Price(key, label, v, v, v, False, how)
-    return Price(key, label, nice(d.p10), nice(d.median), nice(d.p90), False, how)
+        return Price(key, label, v, v, v, False, how, hint)
+    return Price(key, label, nice(d.p10), nice(d.median), nice(d.p90), False, how, hint)
 
 
 def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mapping[str, float],
@@ -115,37 +117,40 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
     if "video" in pinned:
         v = pinned["video"]
         base = LogNormal.exact(v)
-        prices.append(Price("video", VIDEO_LABEL, v, v, v, True,
-                            "your own price (set with /ratecard video=…)"))
+        prices.append(Price("video", VIDEO_LABEL, v, v, v, True, "the creator's own price",
+                            "/ratecard video=…"))
     elif brand.per_video is not None:
         pv = brand.per_video
         base = _dist(pv.low, pv.typical, pv.high)
         n = brand.payouts_used
         if n:
-            how = (f"from your {n} logged brand fee{'s' if n != 1 else ''} (/payout), "
-                   "weighed against the market range for your size")
+            how = (f"based on {n} brand fee{'s' if n != 1 else ''} actually paid, weighed "
+                   "against market rates for this size")
+            hint = None
         else:
-            how = ("market rates for your " + " and ".join(brand.inputs)
-                   + ", scaled by your engagement; no brand fee logged yet")
-        prices.append(_ranged("video", VIDEO_LABEL, base, how))
+            how = ("estimated from market rates for " + " and ".join(brand.inputs)
+                   + ", scaled by engagement")
+            hint = "log a fee a brand paid you (/payout brand=350 per=video) to use your own rate"
+        prices.append(_ranged("video", VIDEO_LABEL, base, how, hint))
     else:
         prices.append(Price("video", VIDEO_LABEL, None, None, None, False,
-                            "log your followers (/log followers=12k) for a market range, or set "
-                            "yours: /ratecard video=…"))
+                            "needs the follower count to estimate",
+                            "log your followers (/log followers=12k) or set your price "
+                            "(/ratecard video=450)"))
     for key in DELIVERABLES[1:]:
         add = add_ons[key]
+        set_it = f"/ratecard {key}=…"
         if key in pinned:
             v = pinned[key]
-            prices.append(Price(key, add.label, v, v, v, True,
-                                f"your own price (set with /ratecard {key}=…)"))
+            prices.append(Price(key, add.label, v, v, v, True, "the creator's own price",
+                                set_it))
         elif add.of_video is None:
             prices.append(Price(key, add.label, None, None, None, False,
-                                add.unsourced or "no sourced price"))
+                                f"{add.unsourced or 'no sourced price'}: quoted on request",
+                                f"set your price with {set_it}"))
         elif base is None:
             prices.append(Price(key, add.label, None, None, None, False,
-                                f"{add.how}: needs the one-video price first"))
+                                f"{add.how}, not known yet", f"set your price with {set_it}"))
         else:
-            whose = "your" if "video" in pinned else "the estimated"
-            prices.append(_ranged(key, add.label, base * add.of_video.dist(),
-                                  add.how.replace("the one-video", f"{whose} one-video")))
+            prices.append(_ranged(key, add.label, base * add.of_video.dist(), add.how, None))
     return RateCard(currency, tuple(prices), 0 if "video" in pinned else brand.payouts_used)

@@ -102,9 +102,9 @@ class _Page:
         pad = 0.012
         self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold")
         if stat.value is None:
-            self.text(x + pad, y + h - 0.055, "not yet", size=17, colour=FAINT, weight="bold")
-            self.text(x + pad, y + 0.012, _wrap(stat.missing or "", w - 2 * pad, 7.2),
-                      size=7.2, colour=MUTED, va="bottom")
+            self.text(x + pad, y + h - 0.053, "not yet", size=17, colour=FAINT, weight="bold")
+            self.text(x + pad, y + h - 0.066, _wrap(stat.missing or "", w - 2 * pad, 7.2),
+                      size=7.2, colour=MUTED, va="top")
             return
         self.text(x + pad, y + h - 0.056, stat.value, size=21, weight="bold")
         if stat.detail:
@@ -149,11 +149,9 @@ def draw(kit: MediaKit) -> Figure:
         "Niche not set: /settings niche=beauty")
     page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT)
     page.text(RIGHT, 0.952, "MEDIA KIT", size=11, weight="bold", colour=ACCENT, ha="right")
-    updated = (f"Data as of {kit.updated.day} {kit.updated:%b %Y}" if kit.updated
+    updated = (f"Last updated {kit.updated.day} {kit.updated:%b %Y}" if kit.updated
                else "No data yet")
-    page.text(RIGHT, 0.933, updated, size=9, colour=MUTED, ha="right")
-    page.text(RIGHT, 0.918, f"Last updated {kit.made.day} {kit.made:%b %Y}", size=9,
-              colour=MUTED, ha="right")
+    page.text(RIGHT, 0.928, updated, size=9.5, colour=MUTED, ha="right")
     page.rule(0.905)
 
     # -- audience size -------------------------------------------------------------------
@@ -182,7 +180,7 @@ def draw(kit: MediaKit) -> Figure:
         f" · {kit.countries and 'imported from TikTok Studio'}" if kit.countries else ""))
     if kit.audience_missing:
         page.text(LEFT, 0.625, "Not yet: " + kit.audience_missing, size=10, colour=MUTED)
-        audience_bottom = 0.605
+        audience_bottom = 0.585
     else:
         if kit.countries:
             _bars(fig, (LEFT + 0.13, 0.505, 0.30, 0.115), "Top countries", kit.countries)
@@ -221,7 +219,7 @@ def draw(kit: MediaKit) -> Figure:
     y -= 0.03
     for p in card.prices:
         if p.low is None or p.high is None:
-            price, colour = "ask", FAINT
+            price, colour = "on request", FAINT
         elif p.mine:
             price, colour = money(p.typical, card.currency), INK
         else:

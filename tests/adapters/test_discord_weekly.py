@@ -135,3 +135,18 @@ async def test_a_500_mid_conversation_is_retried_and_the_log_kept(
     # Other users keep being served.
     other = await fake.answers(await fake.interact(fake.slash("help")))
     assert "/log" in other[0].text
+
+
+async def test_mediakit_arrives_as_png_and_pdf_attachments(bot: DiscordAdapter,
+                                                           fake: FakeDiscord) -> None:
+    await fake.answers(await fake.interact(fake.slash("log", {"followers": "12k",
+                                                              "avg_views": "3k"})))
+    answers = await fake.answers(await fake.interact(fake.slash("mediakit")))
+    files = [f for s in answers for f in s.files]
+    assert sorted(f.filename.rsplit(".", 1)[1] for f in files) == ["pdf", "png"]
+    png = next(f for f in files if f.filename.endswith(".png"))
+    pdf = next(f for f in files if f.filename.endswith(".pdf"))
+    assert png.data[:8] == b"\x89PNG\r\n\x1a\n" and pdf.data.startswith(b"%PDF")
+    assert all(s.ephemeral for s in answers if s.files)  # personal by default
+    shared = await fake.answers(await fake.interact(fake.slash("mediakit", {"public": True})))
+    assert [s for s in shared if s.files] and not any(s.ephemeral for s in shared if s.files)

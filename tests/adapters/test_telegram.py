@@ -687,3 +687,22 @@ async def test_guided_state_expires(tg: Chat) -> None:
     await tg.say("/log")
     assert shown(await tg.say("12k")) == NOT_A_COMMAND
 
+
+
+async def test_mediakit_is_a_photo_and_a_pdf_document(tg: Chat) -> None:
+    await tg.say("/settings handle=@maya.makes niche=beauty")
+    await tg.say("/log followers=12k avg_views=3k views=90k likes=6k")
+    calls = sends(await tg.say("/mediakit"))
+    assert [c.method for c in calls] == ["sendMessage", "sendPhoto", "sendDocument"]
+    assert all(c.chat_id == MAYA["id"] for c in calls)
+    assert "Your media kit</b> for @maya.makes" in calls[0].text
+    ((png_name, png),) = calls[1].files.values()
+    ((pdf_name, pdf),) = calls[2].files.values()
+    assert png_name.endswith(".png") and png.startswith(b"\x89PNG")
+    assert pdf_name.endswith(".pdf") and pdf.startswith(b"%PDF")
+    # personal by default: asked in a group, nothing of it is posted there; public posts it
+    private = sends(await tg.say("/mediakit", chat=GROUP))
+    assert not [c for c in private if c.chat_id == GROUP["id"] and c.files]
+    shared = sends(await tg.say("/mediakit public", chat=GROUP))
+    assert [c.method for c in shared] == ["sendMessage", "sendPhoto", "sendDocument"]
+    assert {c.chat_id for c in shared} == {GROUP["id"]}

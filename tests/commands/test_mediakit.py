@@ -129,14 +129,15 @@ async def test_full_kit_pdf_holds_the_stored_figures(console: ConsoleAdapter, cl
         assert compact(float(r[7])) + " views" in text
     assert "Replying to @viewer yes it's 1:1 scale" in text
     # the rate card, priced from the logged brand fee
-    assert "from your 1 logged brand fee" in text
+    assert "based on 1 brand fee actually paid" in text
     for label in ("One sponsored video", "Video + link in bio", "LIVE mention",
                   "Three-video bundle", "30 days of paid usage rights"):
         assert label in text
-    assert "no source we hold prices a LIVE mention" in text
+    assert "no market figure for a LIVE mention: quoted on request" in text
+    assert "/ratecard" not in text and "/payout" not in text  # a brand reads it
     # provenance and dates
     assert "logged" in text and "imported from TikTok Studio" in text
-    assert "Last updated 29 Nov 2026" in text
+    assert "Last updated 29 Nov 2026" in text  # the newest number on it
     assert "not yet" not in text.lower()
 
 
@@ -150,7 +151,7 @@ async def test_sparse_kit_says_what_is_missing(console: ConsoleAdapter,
     text = pdf_text(pdf)
     assert "2.4k" in text and "logged" in text
     assert "@your-handle" in text and "/settings niche=beauty" in text
-    for hint in ("import your TikTok Studio history", "/log likes=4k views=60k",
+    for hint in ("/import your TikTok Studio history", "/log likes=4k views=60k",
                  "Followers files", "Content file"):
         assert hint in text, hint
     # nothing invented: no growth, no median, no audience share
@@ -165,14 +166,15 @@ async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
     await console.ask("/log followers=20k avg_views=8k views=160k likes=12k")
     card = await console.ask("/ratecard")
     assert card.ok, card.text
-    assert "One sponsored video: $" in card.text and "market rates for your" in card.text
+    assert "One sponsored video: $" in card.text and "estimated from market rates for" in card.text
+    assert "/payout brand=350 per=video" in card.text
     assert "LIVE mention: no price yet" in card.text
-    assert "3 × the estimated one-video price" in card.text
+    assert "3 × the one-video price above, no bundle discount" in card.text
     pinned = await console.ask("/ratecard video=450")
     assert "Saved your price." in pinned.text
     assert "One sponsored video: $450 (your price)" in pinned.text
     assert f"Three-video bundle: {money(1350)}" in pinned.text  # 3 × 450, no discount
-    assert "3 × your one-video price" in pinned.text
+    assert "change it with /ratecard video=…" in pinned.text
     assert db.execute("SELECT deliverable, amount, currency FROM rate_card").fetchall() == [
         ("video", 450.0, "USD")]
     kit = await console.ask("/mediakit")

@@ -504,3 +504,43 @@ async def test_pause_once_resume_once_and_release_a_claim(store: Store) -> None:
     await _community(store, "-7")  # a new /subscribe starts unpaused
     [fresh] = await store.subscriptions_for_chat("telegram", "-7")
     assert fresh.paused_reason is None
+
+
+async def test_a_database_before_the_mediakit_migration_keeps_its_rows(tmp_path: Path) -> None:
+    """Every migration before 0220 applied, a user with settings and a snapshot: opening it
+    adds handle, niche and the rate card, and loses nothing."""
+    from importlib import resources
+
+    files = sorted(e.name for e in resources.files("bot.store").joinpath("migrations").iterdir()
+                   if e.name.endswith(".sql"))
+    before = [n for n in files if n < "0220"]
+    path = tmp_path / "before-0220.db"
+    db = sqlite3.connect(path)
+    for name in before:
+        db.executescript(resources.files("bot.store").joinpath(f"migrations/{name}").read_text())
+    db.execute(f"PRAGMA user_version = {int(before[-1][:4])}")
+    db.execute("INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+               "VALUES ('console', 'old', 'Old', '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO user_settings (user_id, currency, region, adult, updated_at) "
+               "VALUES (1, 'EUR', 'DE', 1, '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO snapshots (user_id, taken_at, followers, given) "
+               "VALUES (1, '2026-01-01T12:00:00+00:00', 1234, 'followers')")
+    db.commit()
+    db.close()
+    s = await open_store(f"sqlite:///{path}")
+    try:
+        settings = await s.get_settings(1)
+        assert (settings.currency, settings.handle, settings.niche) == ("EUR", None, None)
+        assert (await s.latest_snapshot(1)).followers == 1234  # type: ignore[union-attr]
+        await s.update_settings(1, {"handle": "@old", "niche": "food"})
+        await s.pin_prices(1, {"video": 300.0}, "EUR", T0)
+        await s.pin_prices(1, {"video": 350.0, "usage": 200.0}, "EUR", T0)
+        assert [(p.deliverable, p.amount) for p in await s.pinned_prices(1)] == [
+            ("usage", 200.0), ("video", 350.0)]
+        exported = await s.export_user(1)
+        assert exported["settings"]["handle"] == "@old"
+        assert {p["deliverable"] for p in exported["rate_card"]} == {"usage", "video"}
+        await s.forget_user(1)
+        assert await s.pinned_prices(1) == []
+    finally:
+        await s.close()
