@@ -187,8 +187,8 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         eng_src = source_label(max(pts)[2]) if pts else None
         ratio = engagement.ratio or 0.0
         eng = Stat("Engagement by views", pct(engagement.rate),
-                   f"{ratio:.1f}× the typical {pct(engagement.benchmark)} for accounts of "
-                   f"your size ({engagement.tier} followers)", eng_src, raw=engagement.rate)
+                   f"{ratio:.1f}× the typical {pct(engagement.benchmark)} for accounts this size "
+                   f"({engagement.tier} followers)", eng_src, raw=engagement.rate)
         benchmarks = tuple(f"{b.study} {pct(b.rate)} ({b.tier})" for b in engagement.benchmarks)
 
     named = [(c, s) for c, s in audience.territories if c.lower() != "others"]

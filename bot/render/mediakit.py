@@ -170,7 +170,7 @@ def draw(kit: MediaKit) -> Figure:
     else:
         page.text(LEFT, 0.700, e.value, size=21, weight="bold")
         page.text(LEFT + 0.14, 0.712, _wrap(e.detail or "", 0.72, 9.5), size=9.5)
-        bench = "Typical engagement by views for your size: " + " · ".join(kit.benchmarks)
+        bench = "Typical engagement by views at this size: " + " · ".join(kit.benchmarks)
         page.text(LEFT + 0.14, 0.696, _short(bench, 118), size=7.5, colour=MUTED)
         if e.source:
             page.text(LEFT + 0.14, 0.683, e.source, size=6.8, colour=FAINT, style="italic")
