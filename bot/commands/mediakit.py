@@ -12,7 +12,7 @@ from bot.core.types import Attachment, Reply, Visibility
 from bot.domain.estimator import compare_engagement, estimate
 from bot.domain.mediakit import build_kit
 from bot.domain.metrics import MetricSnapshot
-from bot.domain.numbers import money, money_range
+from bot.domain.numbers import price, price_range
 from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
 from bot.render.mediakit import render_kit
 
@@ -48,7 +48,7 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
 def _price(p: Price, currency: str) -> dict[str, Any]:
     shown = None
     if p.low is not None and p.high is not None:
-        shown = money(p.typical, currency) if p.mine else money_range(p.low, p.high, currency)
+        shown = price(p.low, currency) if p.mine else price_range(p.low, p.high, currency)
     return {"key": p.key, "label": p.label, "shown": shown, "mine": p.mine, "how": p.how,
             "hint": p.hint, "low": p.low, "typical": p.typical, "high": p.high}
 

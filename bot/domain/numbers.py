@@ -90,6 +90,27 @@ def money_range(low: float, high: float, currency: str = "USD") -> str:
     return f"{money(low, currency)}–{money(high, currency)}"
 
 
+def price(amount: float, currency: str = "USD") -> str:
+    """A price-list amount: whole units, thousands grouped, never abbreviated ('$1,350',
+    '150,000 CHF'); below 100 as :func:`money` ('$28', '$4.20')."""
+    if abs(amount) < 100:
+        return money(amount, currency)
+    sym = _SYMBOLS.get(currency)
+    body = f"{round(amount):,}"
+    return f"{sym}{body}" if sym else f"{body} {currency}"
+
+
+def price_range(low: float, high: float, currency: str = "USD") -> str:
+    """``low``–``high`` in one style ('$52,000–$150,000', '52,000–150,000 CHF': a code is
+    written once); one price when both read the same."""
+    a, b = price(low, currency), price(high, currency)
+    if a == b:
+        return a
+    if _SYMBOLS.get(currency):
+        return f"{a}–{b}"
+    return f"{a.removesuffix(' ' + currency)}–{b}"
+
+
 def duration(seconds: float | None) -> str:
     """65 -> '1:05', 42 -> '42s', 3700 -> '1:01:40'."""
     if seconds is None or math.isnan(seconds):

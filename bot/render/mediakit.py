@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
-from bot.domain.numbers import money, money_range, pct
+from bot.domain.numbers import pct, price, price_range
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -143,8 +143,10 @@ def draw(kit: MediaKit) -> Figure:
     page = _Page(fig)
 
     # -- header --------------------------------------------------------------------------
-    page.text(LEFT, 0.948, kit.handle or "@your-handle", size=27, weight="bold",
-              colour=INK if kit.handle else FAINT)
+    handle = kit.handle or "@your-handle"
+    # Shrunk to fit left of "MEDIA KIT" (bold DejaVu is about 0.66 em a character).
+    page.text(LEFT, 0.948, handle, size=min(27.0, 380 / (0.66 * len(handle))),
+              weight="bold", colour=INK if kit.handle else FAINT)
     niche = f"{kit.niche.capitalize()} creator on TikTok" if kit.niche else (
         "Niche not set: /settings niche=beauty")
     page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT)
@@ -219,16 +221,16 @@ def draw(kit: MediaKit) -> Figure:
     y -= 0.03
     for p in card.prices:
         if p.low is None or p.high is None:
-            price, colour = "on request", FAINT
+            shown, colour = "on request", FAINT
         elif p.mine:
-            price, colour = money(p.typical, card.currency), INK
+            shown, colour = price(p.low, card.currency), INK
         else:
-            price, colour = money_range(p.low, p.high, card.currency), INK
+            shown, colour = price_range(p.low, p.high, card.currency), INK
         page.text(LEFT, y, p.label, size=10.5, weight="bold")
         if p.mine:
             page.text(RIGHT - 0.205, y + 0.001, "YOUR PRICE", size=7, colour=ACCENT,
                       weight="bold", ha="right")
-        page.text(RIGHT, y, price, size=12, weight="bold", colour=colour, ha="right")
+        page.text(RIGHT, y, shown, size=12, weight="bold", colour=colour, ha="right")
         how = _wrap(p.how, 0.86, 7.8)
         page.text(LEFT, y - 0.011, how, size=7.8, colour=MUTED, va="top")
         y -= 0.047 + 0.0125 * how.count("\n")

@@ -1,0 +1,95 @@
+"""The rate card reuses the estimator's brand price and sourced add-on multipliers only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.domain.estimator import estimate
+from bot.domain.metrics import MetricSnapshot
+from bot.domain.numbers import price_range
+from bot.domain.payouts import Payout
+from bot.domain.profile import UserSettings
+from bot.domain.ratecard import nice, rate_card
+from bot.domain.rates import AddOn, RateTables, load_rates
+
+RATES = Path(__file__).resolve().parents[2] / "strategies" / "rates"
+T = datetime(2026, 11, 29, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def rates() -> RateTables:
+    return load_rates(RATES)
+
+
+def card_for(rates: RateTables, payouts: tuple[Payout, ...] = (),
+             pinned: dict[str, float] | None = None):  # type: ignore[no-untyped-def]
+    s = MetricSnapshot(T, followers=20_000, avg_views=8_000, views=160_000, likes=12_000)
+    e = estimate(s, UserSettings(), rates, payouts=payouts)
+    return e, rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, pinned or {}, "USD")
+
+
+def test_video_price_is_the_estimators_per_video_range(rates: RateTables) -> None:
+    e, card = card_for(rates)
+    pv = e.route("brand_deals").per_video
+    video = card.prices[0]
+    assert pv is not None and (video.low, video.typical, video.high) == (
+        nice(pv.low), nice(pv.typical), nice(pv.high))
+    assert not video.mine and "estimated from market rates" in video.how
+
+
+def test_unsourced_add_ons_get_no_price_and_sourced_ones_carry_a_source(
+        rates: RateTables) -> None:
+    _, card = card_for(rates)
+    by_key = {p.key: p for p in card.prices}
+    for key in ("link", "live"):
+        assert not by_key[key].known and "quoted on request" in by_key[key].how
+        assert rates.brand_deals.add_ons[key].of_video is None
+    for key in ("bundle", "usage"):
+        fig = rates.brand_deals.add_ons[key].of_video
+        assert fig is not None and "http" in fig.source and fig.date
+        assert by_key[key].known
+
+
+def test_logged_brand_fees_move_the_card_to_the_creators_rate(rates: RateTables) -> None:
+    fees = tuple(Payout("brand_deals", 900, "USD", T) for _ in range(4))
+    _, before = card_for(rates)
+    _, after = card_for(rates, fees)
+    assert after.payouts_used == 4 and "based on 4 brand fees actually paid" in after.prices[0].how
+    assert after.prices[0].typical is not None and before.prices[0].typical is not None
+    assert after.prices[0].typical > before.prices[0].typical
+
+
+def test_pinned_video_price_is_exact_and_add_ons_build_on_it(rates: RateTables) -> None:
+    _, card = card_for(rates, pinned={"video": 450, "live": 120})
+    by_key = {p.key: p for p in card.prices}
+    assert by_key["video"].mine and by_key["video"].typical == 450
+    assert by_key["bundle"].low == by_key["bundle"].high == 1350  # exact, not rounded
+    assert by_key["live"].mine and by_key["live"].typical == 120
+    assert card.mine == ("One sponsored video", "LIVE mention")
+
+
+def test_an_add_on_needs_exactly_one_of_a_source_or_a_reason() -> None:
+    with pytest.raises(ValidationError):
+        AddOn(label="x")
+    fig = {"low": 1, "typical": 1, "high": 1, "source": "somewhere", "date": "2026"}
+    with pytest.raises(ValidationError):
+        AddOn.model_validate({"label": "x", "of_video": fig, "unsourced": "none"})
+
+
+def test_price_ranges_read_in_one_style() -> None:
+    assert price_range(52_000, 150_000, "CHF") == "52,000–150,000 CHF"
+    assert price_range(250, 720) == "$250–$720"
+    assert price_range(28, 28) == "$28"
+    assert nice(213) == 210 and nice(1480) == 1500 and nice(4.26) == 4.3
+
+
+def test_no_followers_no_invented_price(rates: RateTables) -> None:
+    e = estimate(MetricSnapshot(T), UserSettings(), rates)
+    card = rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {}, "USD")
+    assert not any(p.known for p in card.prices)
+    assert replace(card.prices[0], how="").hint and "/log followers" in (card.prices[0].hint or "")
