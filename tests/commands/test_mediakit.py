@@ -205,3 +205,14 @@ async def test_console_saves_both_files_with_the_user_in_the_name(
     assert all(p.parent.is_relative_to(settings.data_dir) for p in result.files)
     await console.ask("/forget confirm")
     assert not any(p.exists() for p in result.files)
+
+
+async def test_a_pinned_price_follows_a_currency_change(console: ConsoleAdapter, app: object
+                                                        ) -> None:
+    await console.ask("/settings currency=EUR")
+    await console.ask("/ratecard video=400")
+    await console.ask("/settings currency=USD")
+    card = await console.ask("/ratecard")
+    rates = app.services.rates  # type: ignore[attr-defined]
+    usd = rates.currencies.from_usd(rates.currencies.to_usd(400, "EUR"), "USD")
+    assert f"One sponsored video: ${round(usd):,} (your price)" in card.text
