@@ -116,6 +116,8 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     settings = await ctx.store.get_settings(uid)
     entries = [(e.snapshot, e.source) for e in await ctx.store.entries(uid)]
     videos = await ctx.store.videos(uid)
+    if not entries and not videos:
+        return Reply("no_metrics", {"command": "mediakit"})
     audience = await ctx.store.audience(uid)
     engagement = None if latest is None else compare_engagement(latest, ctx.services.rates)
     now = ctx.clock.now()

@@ -150,7 +150,7 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                                 f"set your price with {set_it}"))
         elif base is None:
             prices.append(Price(key, add.label, None, None, None, False,
-                                f"{add.how}, not known yet", f"set your price with {set_it}"))
+                                f"{add.how}, not known yet"))
         else:
             prices.append(_ranged(key, add.label, base * add.of_video.dist(), add.how, None))
     return RateCard(currency, tuple(prices), 0 if "video" in pinned else brand.payouts_used)

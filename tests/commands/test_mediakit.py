@@ -143,6 +143,8 @@ async def test_full_kit_pdf_holds_the_stored_figures(console: ConsoleAdapter, cl
 
 async def test_sparse_kit_says_what_is_missing(console: ConsoleAdapter,
                                               clock: FakeClock) -> None:
+    nothing = await console.ask("/mediakit")
+    assert "I don't have any numbers for you yet" in nothing.text and not nothing.files
     await console.ask("/log followers=2400")
     result = await console.ask("/mediakit")
     assert result.ok, result.text
