@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Attachment, Reply, Visibility
@@ -60,7 +59,8 @@ def _price(p: Price, currency: str) -> dict[str, Any]:
           "three-video bundle and 30 days of paid usage rights, as P10–P90 ranges from your "
           "numbers and sourced market rates, or from your own brand fees once you log them "
           "(/payout brand=350 per=video). Pin your own price with video=, link=, live=, "
-          "bundle= or usage= (in your currency); clear removes your prices."),
+          "bundle= or usage= (in your currency); clear removes your prices (with new ones: "
+          "replaces them all)."),
     args=(*(ArgSpec(key, ArgType.NUMBER, PIN_HELP[key], f"{key}=450", minimum=1, maximum=1e8)
             for key in DELIVERABLES),
           ArgSpec("clear", ArgType.FLAG, "Remove the prices you set.", "clear"),
@@ -73,12 +73,9 @@ def _price(p: Price, currency: str) -> dict[str, Any]:
 )
 async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     pins: dict[str, float] = {k: float(args[k]) for k in DELIVERABLES if k in args}
-    if args.get("clear") and pins:
-        raise ArgError("clear removes your prices; set new ones in a second message.",
-                       arg="clear")
-    if args.get("clear"):
+    if args.get("clear"):  # with prices: these replace every earlier one
         await ctx.store.unpin_prices(ctx.user.id)
-    elif pins:
+    if pins:
         settings = await ctx.store.get_settings(ctx.user.id)
         currency = (settings.currency if settings.currency in ctx.services.rates.currencies
                     .per_eur else "USD")

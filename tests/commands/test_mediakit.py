@@ -185,6 +185,9 @@ async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
     assert "YOUR PRICE" in text and "$450" in text and "$1,350" in text
     cleared = await console.ask("/ratecard clear")
     assert "cleared" in cleared.text and "(your price)" not in cleared.text
+    replaced = await console.ask("/ratecard clear live=90")
+    assert "LIVE mention: $90 (your price)" in replaced.text
+    assert "One sponsored video: $450" not in replaced.text
     bad = await console.ask("/ratecard video=-5")
     assert not bad.ok
 
