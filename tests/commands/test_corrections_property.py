@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -34,8 +35,10 @@ async def _scenario(ops: list[tuple[str, int, float]], folder: Path) -> None:
     async with running(config, clock=clock) as app:
         console = ConsoleAdapter(app, user="prop")
         before: list[str] = []  # /stats before each /log still stored
-        logged_days: list[float] = []  # when each stored /log was taken, in days
-        elapsed = 0.0
+        # when each stored /log was taken, in days: exact fractions, as the fake clock's
+        # timedeltas are (float sums made 1.234 + 1.0 - 1.234 read 0.9999999999999998)
+        logged_days: list[Fraction] = []
+        elapsed = Fraction(0)
         for op, value, advance in ops:
             if op == "log":
                 before.append((await console.ask("/stats")).text)
@@ -53,9 +56,9 @@ async def _scenario(ops: list[tuple[str, int, float]], folder: Path) -> None:
             for days in _SPAN.findall(stats):
                 assert float(days) >= 1.0, stats
             clock.advance(days=advance)
-            elapsed += advance
+            elapsed += Fraction(advance).limit_denominator(1440)
         goal = (await console.ask("/goal followers=5M")).text
-        span = (max(logged_days) - min(logged_days)) if logged_days else 0.0
+        span = (max(logged_days) - min(logged_days)) if logged_days else Fraction(0)
         if "a week" in goal:
             assert span >= 1.0, (goal, logged_days)
 
