@@ -81,6 +81,7 @@ class MediaKit:
     audience_missing: str | None
     videos: tuple[KitVideo, ...]
     videos_missing: str | None
+    videos_source: str | None
     card: RateCard
     todo: tuple[str, ...]
 
@@ -89,8 +90,10 @@ class MediaKit:
         """Every source a number on the kit came from, once each."""
         stats = (self.followers, *self.growth, self.views, self.engagement)
         out = [s.source for s in stats if s.source]
-        if self.countries or self.genders or self.videos:
+        if self.countries or self.genders:
             out.append(STUDIO)
+        if self.videos_source:
+            out += self.videos_source.split(" + ")
         return tuple(dict.fromkeys(out))
 
 
@@ -162,10 +165,11 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     with_views = [v for v in videos if v.views is not None]
     mid = median_views(with_views)
     avg_pts = _given(entries, "avg_views")
+    videos_source = " + ".join(dict.fromkeys(source_label(v.source) for v in with_views)) or None
     if mid is not None:
         n = len(with_views)
         views = Stat("Median views per video", compact(mid),
-                     f"across {n} video{'s' if n != 1 else ''}", STUDIO, raw=mid)
+                     f"across {n} video{'s' if n != 1 else ''}", videos_source, raw=mid)
     elif avg_pts:
         at, value, src = avg_pts[-1]
         views = Stat("Avg. views per video", compact(value),
@@ -209,7 +213,8 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
                  v.views)
         for v in top_videos(with_views, TOP_VIDEOS))
     videos_missing = None if kit_videos else (
-        "import TikTok Studio's Content file (/import) to show your top videos")
+        "import TikTok Studio's Content file (/import) or connect TikTok (/connect) to show "
+        "your top videos")
     if not kit_videos:
         todo.append("your top videos (/import Studio's Content file)")
     todo += [f"{p.label}: {p.hint}" for p in card.prices if p.hint and not p.mine]
@@ -220,5 +225,6 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         updated=max(dates) if dates else None, followers=followers, growth=growth,
         views=views, engagement=eng, benchmarks=benchmarks, countries=countries,
         genders=genders, audience_missing=audience_missing, videos=kit_videos,
-        videos_missing=videos_missing, card=card, todo=tuple(todo),
+        videos_missing=videos_missing, videos_source=videos_source, card=card,
+        todo=tuple(todo),
     )

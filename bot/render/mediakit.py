@@ -196,8 +196,8 @@ def draw(kit: MediaKit) -> Figure:
 
     # -- top videos ----------------------------------------------------------------------
     y = audience_bottom - 0.005
-    page.heading(y, "Top videos", "lifetime views · imported from TikTok Studio"
-                 if kit.videos else None)
+    page.heading(y, "Top videos", f"lifetime views · {kit.videos_source}"
+                 if kit.videos and kit.videos_source else None)
     y -= 0.028
     if kit.videos_missing:
         page.text(LEFT, y, "Not yet: " + kit.videos_missing, size=10, colour=MUTED)

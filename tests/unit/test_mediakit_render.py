@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from pypdf import PdfReader
@@ -46,3 +47,16 @@ def test_matplotlib_is_imported_only_to_draw() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_synced_numbers_are_labelled_synced_from_tiktok() -> None:
+    synced = [replace(video(n, f"clip {n}", 1000.0 * n), source="sync") for n in (1, 2, 3)]
+    snap = MetricSnapshot(T, followers=5000, given=frozenset({"followers"}))
+    kit = build_kit(UserSettings(handle="@x1"), [(snap, "sync")], synced, Audience(), None,
+                    RateCard("USD", (), 0), T)
+    assert kit.followers.source == "synced from TikTok"
+    assert kit.views.source == "synced from TikTok" and kit.views.value == "2k"
+    assert kit.sources == ("synced from TikTok",)
+    text = " ".join(PdfReader(io.BytesIO(render_kit(kit).pdf)).pages[0].extract_text().split())
+    assert "lifetime views · synced from TikTok" in text
+    assert "imported from TikTok Studio" not in text
