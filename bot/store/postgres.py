@@ -38,6 +38,7 @@ from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscripti
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
+from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
 from bot.store.pg_tiktok import PgTikTokTables
 from bot.store.sqlite import (
@@ -310,14 +311,16 @@ class PostgresStore(PgTikTokTables):
             merged["does"] = frozenset(merged["does"] or ())
             await db.execute(
                 "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
-                "age, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id)"
+                "age, handle, niche, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                "$10) ON CONFLICT (user_id)"
                 " DO UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
                 "region = excluded.region, adult = excluded.adult, does = excluded.does, "
-                "age = excluded.age, updated_at = excluded.updated_at",
+                "age = excluded.age, handle = excluded.handle, niche = excluded.niche, "
+                "updated_at = excluded.updated_at",
                 user_id, merged["currency"], merged["timezone"], merged["region"],
                 None if adult is None else int(bool(adult)),
                 ",".join(sorted(merged["does"])) or None, merged["age"],
-                _iso(datetime.now(UTC)))
+                merged["handle"], merged["niche"], _iso(datetime.now(UTC)))
         return UserSettings(**merged)
 
     # -- goals ------------------------------------------------------------------------------
@@ -441,6 +444,30 @@ class PostgresStore(PgTikTokTables):
                        recorded_at=_dt(r["recorded_at"]), month=r["month"], views=r["views"],
                        diamonds=r["diamonds"], id=r["id"]) for r in rows]
 
+    # -- rate card --------------------------------------------------------------------------
+
+    async def pin_prices(self, user_id: int, prices: Mapping[str, float], currency: str,
+                         now: datetime) -> None:
+        async with self._write(user_id) as db:
+            await db.executemany(
+                "INSERT INTO rate_card (user_id, deliverable, amount, currency, set_at) "
+                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, deliverable) DO UPDATE SET "
+                "amount = excluded.amount, currency = excluded.currency, "
+                "set_at = excluded.set_at",
+                [(user_id, k, float(v), currency, _iso(now)) for k, v in prices.items()])
+
+    async def pinned_prices(self, user_id: int) -> list[PinnedPrice]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT * FROM rate_card WHERE user_id = $1 ORDER BY deliverable", user_id)
+        return [PinnedPrice(r["deliverable"], r["amount"], r["currency"], _dt(r["set_at"]))
+                for r in rows]
+
+    async def unpin_prices(self, user_id: int) -> int:
+        async with self._write(user_id) as db:
+            status = await db.execute("DELETE FROM rate_card WHERE user_id = $1", user_id)
+        return int(str(status).rsplit(" ", 1)[-1] or 0)
+
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
@@ -461,6 +488,7 @@ class PostgresStore(PgTikTokTables):
                 "DELETE FROM audience_activity WHERE user_id = $1",
                 "DELETE FROM studio_daily WHERE user_id = $1",
                 "DELETE FROM payouts WHERE user_id = $1",
+                "DELETE FROM rate_card WHERE user_id = $1",
                 "DELETE FROM tiktok_auth_states WHERE user_id = $1",
                 "DELETE FROM tiktok_connections WHERE user_id = $1",
                 "DELETE FROM video_totals WHERE user_id = $1",
@@ -493,6 +521,8 @@ class PostgresStore(PgTikTokTables):
                                  for r in rows]
             payout_rows = await db.fetch(
                 "SELECT * FROM payouts WHERE user_id = $1 ORDER BY recorded_at, id", user_id)
+            price_rows = await db.fetch(
+                "SELECT * FROM rate_card WHERE user_id = $1 ORDER BY deliverable", user_id)
             tiktok_row = await db.fetchrow(  # never the tokens
                 "SELECT open_id, display_name, scope, status, connected_at, last_sync_at"
                 " FROM tiktok_connections WHERE user_id = $1", user_id)
@@ -515,6 +545,8 @@ class PostgresStore(PgTikTokTables):
                       for g in goal_rows],
             "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",
                                            "diamonds", "recorded_at")} for p in payout_rows],
+            "rate_card": [{k: p[k] for k in ("deliverable", "amount", "currency", "set_at")}
+                          for p in price_rows],
             "subscriptions": [
                 {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
                 for s in subs
