@@ -83,7 +83,7 @@ _VERSION_TABLE = (
 #: Every table the bot keeps, parents first (``db copy`` and /forget follow this order).
 TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "posted_tips",
           "videos", "audience_shares", "audience_activity", "studio_daily", "payouts",
-          "tiktok_connections", "tiktok_auth_states", "video_totals")
+          "tiktok_connections", "tiktok_auth_states", "video_totals", "rate_card")
 
 
 def is_postgres_url(url: str) -> bool:
