@@ -49,6 +49,14 @@ def listed(names: Sequence[str]) -> str:
 EARLIEST = datetime(2016, 1, 1, tzinfo=UTC)
 
 
+def before_earliest(day: date) -> str:
+    """The one sentence for a date before :data:`EARLIEST` (a row's, or a Studio export's
+    ``downloaded=``): ``"1999-12-31 is before 2016-01-01, earlier than any TikTok analytics;
+    check the year"``."""
+    return (f"{day} is before {EARLIEST.date()}, earlier than any TikTok analytics; "
+            "check the year")
+
+
 class ImportError_(ValueError):
     """The whole file is unusable (encoding, empty, no date column)."""
 
@@ -310,8 +318,7 @@ def _careful_rows(
         elif problem is None and when is not None and when > latest_allowed:
             problem = f"line {line_no}: {when.date()} is in the future"
         elif problem is None and when is not None and when < EARLIEST:
-            problem = (f"line {line_no}: {when.date()} is before {EARLIEST.date()}, earlier "
-                       "than any TikTok analytics; check the year")
+            problem = f"line {line_no}: {before_earliest(when.date())}"
         elif problem is None and not values:
             problem = f"line {line_no}: no values"
         if problem is not None:

@@ -15,10 +15,12 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from bot.core.csv_import import (
+    EARLIEST,
     MAX_BYTES,
     MAX_ROWS,
     ImportError_,
     ImportPlan,
+    before_earliest,
     csv_rows,
     decode,
     is_own_column,
@@ -75,6 +77,10 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
     """
     if len(data) > MAX_BYTES:
         raise _too_large()
+    if downloaded < EARLIEST.date():
+        raise ImportError_(f"downloaded={before_earliest(downloaded)}.")
+    if today is not None and downloaded > today:
+        raise ImportError_(f"downloaded={downloaded} is in the future (today is {today}).")
     name = PurePosixPath(filename.replace("\\", "/")).name or "the file"
     studio = StudioImport(downloaded=downloaded, downloaded_given=downloaded_given)
     try:
@@ -84,7 +90,7 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
                     _read_xlsx(studio, data, archive, name, locale)
                 else:
                     _read_zip(studio, archive, name, locale)
-            return studio
+            return _dated_since_earliest(studio)
         for magic, what in _KNOWN_MAGIC:
             if data.startswith(magic):
                 raise ImportError_(f"This is {what}, not a CSV, .xlsx or .zip from TikTok "
@@ -106,6 +112,15 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
         _read_rows(studio, rows, name, locale)
     except StudioError as exc:
         raise ImportError_(str(exc)) from None
+    return _dated_since_earliest(studio)
+
+
+def _dated_since_earliest(studio: StudioImport) -> StudioImport:
+    """``studio`` unchanged, or :class:`ImportError_` if a file holds a day before
+    :data:`EARLIEST` (the same floor as the bot's CSV)."""
+    for f in studio.files:
+        if f.first is not None and f.first < EARLIEST.date():
+            raise ImportError_(f"{f.name}: {before_earliest(f.first)}.")
     return studio
 
 

@@ -121,6 +121,20 @@ async def test_a_download_date_given_moves_the_years(console: ConsoleAdapter,
     assert not future.ok and "in the future" in future.text
 
 
+async def test_a_download_date_before_2016_gets_the_csv_floor_sentence_and_stores_nothing(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    # hostile test: downloaded= moved every row to 1999, past the floor of the plain CSV import
+    path = FIXTURES / "Overview.xlsx"
+    for line in (f"/import path={path} downloaded=1999-12-31",
+                 f"/import path={path} downloaded=1999-12-31 confirm",
+                 f"/import path={path} downloaded=2016-01-10 confirm"):  # its rows go to 2015
+        result = await console.ask(line)
+        assert not result.ok, result.text
+        assert "is before 2016-01-01, earlier than any TikTok analytics; check the year" \
+            in result.text, result.text
+    assert db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
+
+
 async def test_spanish_dates(console: ConsoleAdapter, db: sqlite3.Connection) -> None:
     rows = table("Overview_es.csv")[1:]
     assert rows[0][0] == "29 de septiembre"
