@@ -269,7 +269,23 @@ def _two_sheets() -> bytes:
     return out.getvalue()
 
 
+def _formulas() -> bytes:
+    """A sheet written by a program: formulas, no values saved with them (hostile test)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Date", "Followers", "Difference in followers from previous day"])
+    sheet.append(["November 20", "=1+1", "0"])
+    sheet.append(["November 21", '=HYPERLINK("http://x","1")', 0])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 BAD = [
+    ("formulas.xlsx", _formulas(), "hold formulas without values; save the sheet as values"),
+    ("undefined.csv", b'"Date","Followers","Difference in followers from previous day"\n'
+     b'"November 20","undefined","0"\n', "holds no numbers to import"),
     ("notes.csv", b"name,age\nbob,3\n", "columns name, age, which is neither a TikTok Studio"),
     ("near.csv", b'"Date","Video Views","Likes","Comments","Shares"\n"May 1","1","1","1","1"\n',
      "looks like TikTok Studio's Overview file but lacks the column(s) Profile Views"),
@@ -297,8 +313,10 @@ async def test_bad_uploads_get_one_sentence_and_store_nothing(
         name: str, data: bytes, fragment: str) -> None:
     path = tmp_path / name
     path.write_bytes(data)
+    preview = await console.ask(f"/import path={path}")
+    assert not preview.ok and fragment in preview.text, preview.text
     result = await console.ask(f"/import path={path} confirm")
-    assert not result.ok
+    assert not result.ok and "Imported" not in result.text
     assert fragment in result.text, result.text
     assert "Traceback" not in result.text
     message = result.text.splitlines()[0]
