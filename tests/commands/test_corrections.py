@@ -132,6 +132,38 @@ async def test_impossible_numbers_are_asked_about_before_saving(
     assert "Followers: 2.7k" in (await console.ask("/log followers=2.7k confirm")).text
 
 
+async def test_jumps_of_more_than_ten_times_are_asked_about(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    # hostile test: 5k -> 5B followers (x1,000,000) and views=10B were saved silently
+    await console.ask("/log followers=5k views=40k")
+    clock.advance(days=7)
+    for line, fragment in [
+        ("/log followers=5B", "followers went from 5k to 5B since your previous log, more "
+                              "than 10×"),
+        ("/log views=10B", "views went from 40k to 10B since your previous log"),
+    ]:
+        asked = await console.ask(line)
+        assert fragment in asked.text, (line, asked.text)
+        assert f"{line} confirm" in asked.text
+    stats = (await console.ask("/stats")).text
+    assert "Followers: 5k" in stats and "10B" not in stats  # nothing saved
+    assert "Followers: 45k" in (await console.ask("/log followers=45k")).text  # 9x: saved
+    assert "Followers: 5B" in (await console.ask("/log followers=5B confirm")).text
+
+
+async def test_a_what_if_above_100_percent_engagement_is_refused(
+        console: ConsoleAdapter) -> None:
+    # hostile test: /estimate likes=1M views=1 showed engagement 100030500%
+    await console.ask("/log followers=10k views=40k likes=3k")
+    for line in ("/estimate likes=1M views=1", "/estimate likes=1M"):
+        refused = await console.ask(line)
+        assert not refused.ok, refused.text
+        assert refused.text.startswith("That what-if can't be: likes (1M) are more than views")
+        assert "%" not in refused.text
+    fine = await console.ask("/estimate views=400k")
+    assert fine.ok and "7.5%" in fine.text, fine.text
+
+
 # -- same-day logs and trends -------------------------------------------------------------------
 
 
@@ -156,7 +188,8 @@ async def test_goal_after_diamond_logs_minutes_apart_gives_no_pace(
         console: ConsoleAdapter, clock: FakeClock) -> None:
     await console.ask("/log diamonds=1k")
     clock.advance(minutes=5)
-    await console.ask("/log diamonds=20k")
+    # a 20x jump is asked about first (MAX_JUMP); confirmed, it is saved as before
+    assert (await console.ask("/log diamonds=20k confirm")).ok
     goal = await console.ask("/goal diamonds=3M")
     assert goal.ok, goal.text
     assert "a week" not in goal.text and "B" not in goal.text

@@ -364,3 +364,19 @@ async def test_a_typo_in_the_bots_own_csv_is_not_taken_for_a_studio_file(
         assert not result.ok
         assert "unknown column(s)" in result.text, result.text
         assert "TikTok Studio" not in result.text.split("Known:")[0], result.text
+
+
+async def test_a_video_with_more_likes_than_views_shows_engagement_unknown(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    # hostile test: likes=1,000,000 on 1 view was shown as engagement 100000100%
+    path = tmp_path / "Content.csv"
+    path.write_text('"Time","Video title","Video link","Post time","Total likes",'
+                    '"Total comments","Total shares","Total views"\n'
+                    '"November 27","odd","https://www.tiktok.com/@c/video/1","October 3",'
+                    '"1000000","0","1","1"\n'
+                    '"November 27","fine","https://www.tiktok.com/@c/video/2","October 4",'
+                    '"50","5","5","1000"\n')
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    listing = (await console.ask("/videos")).text
+    assert "100000100%" not in listing and "engagement unknown" in listing, listing
+    assert "engagement 6%" in listing, listing
