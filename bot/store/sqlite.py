@@ -787,6 +787,12 @@ class SqliteStore(TikTokTables):
             new_id = cur.lastrowid
         return replace(payout, id=new_id)
 
+    async def remove_payout(self, user_id: int, payout_id: int) -> bool:
+        async with self._write() as db, db.execute(
+            "DELETE FROM payouts WHERE user_id = ? AND id = ?", (user_id, payout_id),
+        ) as cur:
+            return cur.rowcount > 0
+
     async def payouts(self, user_id: int) -> list[Payout]:
         async with self._read() as db, _query(db,
             "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
