@@ -46,7 +46,8 @@ def _countries() -> frozenset[str]:
     from babel import Locale
 
     return frozenset(code for code in Locale("en").territories
-                     if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES)
+                     if isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code)
+                     and code not in _NOT_COUNTRIES)
 
 
 def normalize_region(text: str) -> str:
