@@ -209,7 +209,12 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
     if unknown:
         raise ImportError_(f"Line 1: unknown column(s): {listed(unknown)}. Known: "
                            f"{', '.join(s for s in specs if s == specs[s].name)}.")
-    plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
+    columns = [specs[n].name if n in specs else n for n in names]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:  # date,followers,followers (or followers and its alias f): which one is meant?
+        raise ImportError_(f"Line 1: {listed(twice)} is named twice; keep one column of each "
+                           "and send the file again.")
+    plan = ImportPlan(columns=columns)
     latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
