@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import random
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -192,13 +193,43 @@ async def _console(app: App) -> int:
     return 0
 
 
+#: Strings with digits that are names, not formatted numbers: ISO dates and months, times,
+#: and percentile names (``"P10"``).
+_NOT_FORMATTED = re.compile(r"\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?|P\d\d")
+
+
+def _formatted(value: Any) -> bool:
+    """Whether ``value`` is text made for people: a string holding a digit that is not an ISO
+    date or a percentile's name (``"12k"``, ``"8.5%"``, ``"$120–$480"``, ``"followers=12k"``),
+    or a list of strings one of which is."""
+    if isinstance(value, str):
+        return any(c.isdigit() for c in value) and not _NOT_FORMATTED.fullmatch(value)
+    return (isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+            and any(_formatted(v) for v in value))
+
+
+def _without_formatted(value: Any) -> Any:
+    """``value`` with every formatted text moved from its key ``k`` to ``k_text`` (at any
+    depth), so no key of the JSON but a ``*_text`` one holds a number as text."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            clean = _without_formatted(item)
+            out[f"{key}_text" if _formatted(clean) else str(key)] = clean
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_without_formatted(v) for v in value]
+    return value
+
+
 def reply_json(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON: its template, its context, and its machine-readable ``data`` on top
-    (plain numbers under their names: ``"followers": 12000``)."""
+    """A reply as JSON: its template, its context with formatted text only under ``*_text``
+    keys (``"real_rate_text": "8.5%"``), and its machine-readable ``data`` on top (plain
+    numbers under their names: ``"followers": 12000``, ``"engagement_rate_views": 0.085``)."""
     out: dict[str, Any] = {"reply": reply.template, "ok": not reply.is_error}
-    out.update(reply.context)
+    out.update(_without_formatted(dict(reply.context)))
     if reply.data:
-        out.update(reply.data)
+        out.update(_without_formatted(dict(reply.data)))
     return out
 
 

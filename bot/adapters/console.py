@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -119,7 +120,10 @@ class ConsoleAdapter:
         if not self.exports.is_dir():
             return 0
         removed = 0
-        for path in self.exports.glob(f"{file_prefix(user)}*"):
+        prefix = file_prefix(user)
+        for path in self.exports.iterdir():
+            if not path.name.startswith(prefix) or not path.is_file():
+                continue
             with contextlib.suppress(OSError):
                 path.unlink()
                 removed += 1
@@ -162,9 +166,15 @@ NOT_A_COMMAND = ("Commands start with /, for example /log followers=12k or /help
 
 
 def file_prefix(user: str) -> str:
-    """The start of every file saved for ``user``: letters, digits and ``_`` then ``-`` (so
-    one user's prefix is never the start of another's)."""
-    return re.sub(r"[^A-Za-z0-9_]", "_", user)[:40] + "-"
+    """The start of every file saved for ``user``: ``<readable>-<hash>-``.
+
+    ``readable`` is the name with every character but ASCII letters, digits and ``_`` turned
+    into ``_`` (at most 40), ``hash`` the first 12 hex digits of the SHA-256 of the exact
+    name, so two names never share a prefix (``a/b``, ``a-b`` and ``a\nb`` differ) and,
+    ``readable`` holding no ``-``, one user's prefix is never the start of another's file."""
+    readable = re.sub(r"[^A-Za-z0-9_]", "_", user)[:40]
+    digest = hashlib.sha256(user.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{readable}-{digest}-"
 
 
 async def _read_line(read: Callable[[str], str], prompt: str) -> str:

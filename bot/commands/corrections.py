@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,17 +66,37 @@ def _parse_day(text: str) -> date:
             from None
 
 
+def removal_key(entries: list[SnapshotEntry]) -> str:
+    """A short name for exactly these snapshots as they are now (8 hex digits of a SHA-256 of
+    their ids, actions and contents): a preview puts it in its confirm command, so the confirm
+    removes what was shown, and a same-day /log that changed a shown row changes the key."""
+    shown = "\n".join(f"{e.id}:{e.action}:{e.source}:{e.snapshot!r}"
+                      for e in sorted(entries, key=lambda e: e.id))
+    return hashlib.sha256(shown.encode()).hexdigest()[:8]
+
+
+def _parse_key(text: str) -> str:
+    key = text.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{8}", key):
+        raise ValueError(f"'{text}' is not an /undo key; send /undo to see what it would remove")
+    return key
+
+
 @command(
     "undo",
     summary="Take back your last /log or import (asks first): /undo, then /undo confirm",
     help=("Shows what it would remove: your most recent /log, or your most recent import as a "
-          "whole. /undo confirm removes it; send /undo again to go further back. "
+          "whole. /undo confirm removes it (the preview's confirm names exactly what it showed; "
+          "if that changed since, you get the new preview instead); send /undo again to go "
+          "further back. "
           "/undo date=YYYY-MM-DD removes that day's snapshot instead (see /history). Values "
           "carried forward from what you remove are recomputed."),
     args=(ArgSpec("confirm", ArgType.FLAG, "Remove it.", "confirm"),
           ArgSpec("cancel", ArgType.FLAG, "Keep it.", "cancel"),
           ArgSpec("date", ArgType.TEXT, "Remove that day's snapshot instead.",
-                  "date=2026-11-20", normalize=_parse_day, aliases=("day",))),
+                  "date=2026-11-20", normalize=_parse_day, aliases=("day",)),
+          ArgSpec("key", ArgType.TEXT, "What the preview showed (set by /undo's preview).",
+                  "key=3fa9c2d1", normalize=_parse_key)),
     examples=("/undo", "/undo confirm", "/undo date=2026-11-20"),
     personal=True,
     group="your numbers",
@@ -96,14 +118,17 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not entries:
         return Reply("undo_nothing", {"date": None if day is None else day.isoformat(),
                                       "any": await ctx.store.count_snapshots(ctx.user.id)})
-    if not args.get("confirm"):
+    key = removal_key(entries)
+    changed = args.get("confirm") and args.get("key") not in (None, key)
+    if not args.get("confirm") or changed:
         restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id,
                                                                          entries[0].action)
+        confirm = f"{command_line} confirm key={key}"
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
-                                      "restores": restores,
-                                      "command": f"{command_line} confirm"},
-                     actions=(Action("Remove it", f"{command_line} confirm", "danger"),
-                              Action("Keep it", "/undo cancel")))
+                                      "restores": restores, "changed": bool(changed),
+                                      "command": confirm},
+                     actions=(Action("Remove it", confirm, "danger"),
+                              Action("Keep it", "/undo cancel")), is_error=bool(changed))
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
     else:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.commands.settings import normalize_region
+from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
@@ -17,7 +18,7 @@ from bot.domain.estimator import (
     estimate,
     what_if,
 )
-from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
+from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible
 from bot.domain.numbers import money_range, pct
 from bot.domain.uncertainty import Z80
 
@@ -150,6 +151,10 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("no_metrics", {"command": "estimate"})
     base = latest or MetricSnapshot.empty(ctx.clock.now())
     snapshot, engagement_basis = what_if(base, overrides) if overrides else (base, "unchanged")
+    # The same check as /log (without the jump one: a what-if may be far from today), so a
+    # what-if never shows an engagement above 100%.
+    if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
+        raise ArgError(f"That what-if can't be: {problems[0]}.")
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),

@@ -9,7 +9,7 @@ from bot.commands.settings import normalize_currency
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
-from bot.core.types import Reply
+from bot.core.types import Action, Reply
 from bot.domain.numbers import compact, money_exact, money_range
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
 
@@ -45,6 +45,13 @@ def payout_view(p: Payout) -> dict[str, Any]:
             "shown": money_exact(p.amount, p.currency), "detail": ", ".join(detail)}
 
 
+def _same(a: Payout, b: Payout) -> bool:
+    """Whether two payouts are the same one logged twice: route, amount, currency, month,
+    views and diamonds all equal."""
+    return (a.route, a.amount, a.currency, a.month, a.views, a.diamonds) == \
+        (b.route, b.amount, b.currency, b.month, b.views, b.diamonds)
+
+
 def _money(name: str, help_: str, example: str) -> ArgSpec:
     return ArgSpec(name, ArgType.NUMBER, help_, example, minimum=0, maximum=1e9)
 
@@ -57,7 +64,9 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
           "LIVE: diamonds=<diamonds> cashed=<amount>. Brand deal: brand=<price> per=video. "
           "Affiliate: affiliate=<commission> month=<YYYY-MM>. Amounts are in your currency "
           "(/settings currency=EUR) unless you add currency=. Without arguments it lists your "
-          "payouts. They are in /export and deleted by /forget."),
+          "payouts, numbered; remove=N deletes number N. The same payout twice (route, amount, "
+          "month) is asked about first: add confirm to save it again. They are in /export and "
+          "deleted by /forget."),
     args=(
         _money("rewards", "A Creator Rewards payout.", "rewards=412"),
         ArgSpec("views", ArgType.COUNT, "The views that payout was for.", "views=610k",
@@ -73,15 +82,34 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
                 normalize=normalize_month),
         ArgSpec("currency", ArgType.TEXT, "The currency of the amount.", "currency=EUR",
                 normalize=normalize_currency),
+        ArgSpec("remove", ArgType.COUNT, "Delete payout number N of the /payout list.",
+                "remove=2", minimum=1, maximum=10_000),
+        ArgSpec("confirm", ArgType.FLAG, "Save a payout that repeats one already logged.",
+                "confirm"),
     ),
     examples=("/payout rewards=412 views=610k month=2026-10", "/payout diamonds=120k cashed=480",
               "/payout brand=350 per=video", "/payout affiliate=220 month=2026-10",
-              "/payout"),
+              "/payout", "/payout remove=2"),
     personal=True,
     group="money",
 )
 async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     given = [k for k in KINDS if k in args]
+    if "remove" in args:
+        if len(args) > 1:
+            raise ArgError("remove= goes alone: /payout remove=2 (see the numbers in /payout).",
+                           arg="remove")
+        listed = await ctx.store.payouts(ctx.user.id)
+        number = int(args["remove"])
+        if number > len(listed):
+            raise ArgError(f"You have {len(listed)} payout{'s' if len(listed) != 1 else ''} "
+                           f"logged, so there is no number {number}: see /payout.",
+                           arg="remove")
+        gone = listed[number - 1]
+        assert gone.id is not None
+        await ctx.store.remove_payout(ctx.user.id, gone.id)
+        return Reply("payout_removed", {"payout": payout_view(gone), "number": number,
+                                        "left": len(listed) - 1})
     if not given:
         if "cashed" in args:
             raise ArgError("cashed= goes with diamonds=: /payout diamonds=120k cashed=480",
@@ -129,9 +157,18 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if diamonds is not None and usd / diamonds > MAX_DIAMOND_USD:
         raise ArgError(f"That is more than ${MAX_DIAMOND_USD:g} a diamond; a diamond pays about "
                        "half a cent. Check the diamonds and the amount.", arg="diamonds")
-    stored = await ctx.store.add_payout(ctx.user.id, Payout(
-        route=KINDS[kind], amount=amount, currency=currency, recorded_at=ctx.clock.now(),
-        month=month, views=views, diamonds=diamonds))
+    new = Payout(route=KINDS[kind], amount=amount, currency=currency,
+                 recorded_at=ctx.clock.now(), month=month, views=views, diamonds=diamonds)
+    if not args.get("confirm"):
+        listed = await ctx.store.payouts(ctx.user.id)
+        same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
+        if same:
+            line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
+            return Reply("payout_duplicate", {"payout": payout_view(new), "number": same[-1],
+                                              "command": f"/payout {line} confirm"},
+                         actions=(Action("Save it again", f"/payout {line} confirm",
+                                         "primary"),))
+    stored = await ctx.store.add_payout(ctx.user.id, new)
     count = sum(p.route == stored.route for p in await ctx.store.payouts(ctx.user.id))
     rate = None
     if views:

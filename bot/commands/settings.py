@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -33,13 +34,33 @@ def normalize_timezone(text: str) -> str:
     )
 
 
+#: CLDR territories that are not countries a creator lives in: unknown (ZZ), outlying Oceania,
+#: the EU and eurozone, the UN, pseudo-locales and ISO 3166's exceptionally reserved codes.
+_NOT_COUNTRIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN", "XA", "XB",
+                            "AC", "CP", "DG", "EA", "IC", "TA"})
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, from Babel's (CLDR) territory list (Kosovo's XK included)."""
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories
+                     if isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code)
+                     and code not in _NOT_COUNTRIES)
+
+
 def normalize_region(text: str) -> str:
+    """``region=gb`` -> ``"GB"``: an ISO 3166-1 alpha-2 country code (``UK`` and ``USA``
+    accepted); ``ValueError`` with one sentence for anything else, ``ZZ`` included."""
     code = text.strip().upper()
     code = _REGION_ALIASES.get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
         raise ValueError(
             f"region must be a two-letter country code like US, GB or DE (you typed '{text}')."
         )
+    if code not in _countries():
+        raise ValueError(f"{code} is not a country code; use one like US, GB or DE.")
     return code
 
 

@@ -198,7 +198,10 @@ def _show(value: float, spec: ArgSpec) -> str:
 def parse_value(raw: str, spec: ArgSpec) -> Any:
     """Parse a value of any type for ``spec``."""
     if spec.type in (ArgType.COUNT, ArgType.NUMBER, ArgType.RATE, ArgType.SECONDS):
-        return parse_number(raw, spec)
+        inner = raw.strip()
+        if len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "\"'":
+            inner = inner[1:-1]  # quotes may hold spaces: followers="12 000"
+        return parse_number(inner, spec)
     text = raw.strip().strip("\"'")
     if not text:
         raise ArgError(f"{spec.name} needs a value, e.g. {spec.example}.", arg=spec.name,

@@ -49,6 +49,14 @@ def listed(names: Sequence[str]) -> str:
 EARLIEST = datetime(2016, 1, 1, tzinfo=UTC)
 
 
+def before_earliest(day: date) -> str:
+    """The one sentence for a date before :data:`EARLIEST` (a row's, or a Studio export's
+    ``downloaded=``): ``"1999-12-31 is before 2016-01-01, earlier than any TikTok analytics;
+    check the year"``."""
+    return (f"{day} is before {EARLIEST.date()}, earlier than any TikTok analytics; "
+            "check the year")
+
+
 class ImportError_(ValueError):
     """The whole file is unusable (encoding, empty, no date column)."""
 
@@ -201,7 +209,12 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
     if unknown:
         raise ImportError_(f"Line 1: unknown column(s): {listed(unknown)}. Known: "
                            f"{', '.join(s for s in specs if s == specs[s].name)}.")
-    plan = ImportPlan(columns=[specs[n].name if n in specs else n for n in names])
+    columns = [specs[n].name if n in specs else n for n in names]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:  # date,followers,followers (or followers and its alias f): which one is meant?
+        raise ImportError_(f"Line 1: {listed(twice)} is named twice; keep one column of each "
+                           "and send the file again.")
+    plan = ImportPlan(columns=columns)
     latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
@@ -310,8 +323,7 @@ def _careful_rows(
         elif problem is None and when is not None and when > latest_allowed:
             problem = f"line {line_no}: {when.date()} is in the future"
         elif problem is None and when is not None and when < EARLIEST:
-            problem = (f"line {line_no}: {when.date()} is before {EARLIEST.date()}, earlier "
-                       "than any TikTok analytics; check the year")
+            problem = f"line {line_no}: {before_earliest(when.date())}"
         elif problem is None and not values:
             problem = f"line {line_no}: no values"
         if problem is not None:

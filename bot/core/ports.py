@@ -205,6 +205,10 @@ class Store(Protocol):
         """Remove every pinned price; return how many went."""
         ...
 
+    async def remove_payout(self, user_id: int, payout_id: int) -> bool:
+        """Delete one payout of ``user_id`` by id; False if there was none."""
+        ...
+
     async def forget_user(self, user_id: int) -> int:
         """Delete every row about this user in every table; return how many rows went."""
         ...

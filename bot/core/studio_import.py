@@ -15,10 +15,12 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from bot.core.csv_import import (
+    EARLIEST,
     MAX_BYTES,
     MAX_ROWS,
     ImportError_,
     ImportPlan,
+    before_earliest,
     csv_rows,
     decode,
     is_own_column,
@@ -75,6 +77,10 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
     """
     if len(data) > MAX_BYTES:
         raise _too_large()
+    if downloaded < EARLIEST.date():
+        raise ImportError_(f"downloaded={before_earliest(downloaded)}.")
+    if today is not None and downloaded > today:
+        raise ImportError_(f"downloaded={downloaded} is in the future (today is {today}).")
     name = PurePosixPath(filename.replace("\\", "/")).name or "the file"
     studio = StudioImport(downloaded=downloaded, downloaded_given=downloaded_given)
     try:
@@ -84,7 +90,7 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
                     _read_xlsx(studio, data, archive, name, locale)
                 else:
                     _read_zip(studio, archive, name, locale)
-            return studio
+            return _dated_since_earliest(studio)
         for magic, what in _KNOWN_MAGIC:
             if data.startswith(magic):
                 raise ImportError_(f"This is {what}, not a CSV, .xlsx or .zip from TikTok "
@@ -106,6 +112,20 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
         _read_rows(studio, rows, name, locale)
     except StudioError as exc:
         raise ImportError_(str(exc)) from None
+    return _dated_since_earliest(studio)
+
+
+def _dated_since_earliest(studio: StudioImport) -> StudioImport:
+    """``studio`` unchanged, or :class:`ImportError_` if a file holds a day before
+    :data:`EARLIEST` (the same floor as the bot's CSV) or nothing at all would be stored (so
+    an import never says "Imported" for nothing)."""
+    for f in studio.files:
+        if f.first is not None and f.first < EARLIEST.date():
+            raise ImportError_(f"{f.name}: {before_earliest(f.first)}.")
+    if not (any(studio.daily.values()) or studio.videos or studio.territories
+            or studio.genders or studio.activity or studio.snapshot_rows()):
+        names = ", ".join(f.name for f in studio.files) or "The file"
+        raise ImportError_(f"{names} holds no numbers to import, so nothing was stored.")
     return studio
 
 
@@ -235,6 +255,9 @@ def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name
                 raise ImportError_(f"{name} has more than {MAX_ROWS:,} rows.")
     finally:
         book.close()
+    if any(not cell for row in rows[1:] for cell in row) and _formulas_without_values(data):
+        raise ImportError_(f"The cells of {name} hold formulas without values; save the sheet "
+                           "as values (or as CSV) and send it again.")
     while rows and not any(rows[0]):
         rows.pop(0)
     if rows:  # a sheet's used range can be wider than its header: cut to the header
@@ -244,6 +267,29 @@ def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name
         width = len(header)
         rows = [header, *[(r + [""] * width)[:width] for r in rows[1:]]]
     _read_rows(studio, rows, name, locale)
+
+
+def _formulas_without_values(data: bytes) -> bool:
+    """Whether the workbook's sheet has a formula cell with no value saved with it (a sheet
+    written by a program, never opened in a spreadsheet): openpyxl reads such a cell as empty
+    with ``data_only=True``, and as the formula otherwise."""
+    import openpyxl
+
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for shown, written in zip(
+                values.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True),
+                formulas.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True),
+                strict=False):
+            for value, formula in zip(shown, written, strict=False):
+                if value is None and formula is not None and (
+                        not isinstance(formula, str) or formula.startswith("=")):
+                    return True
+    finally:
+        values.close()
+        formulas.close()
+    return False
 
 
 def _cell_text(value: object) -> str:

@@ -176,6 +176,18 @@ def _div(a: float | None, b: float | None) -> float | None:
     return a / b
 
 
+#: Engagement by views cannot pass this (likes + comments + shares above views): a rate above
+#: it, saved with "Save anyway" or read from a file, is shown as unknown, never as 100000%.
+MAX_ENGAGEMENT: Final = 1.0
+
+
+def engagement_by_views(interactions: float | None, views: float | None) -> float | None:
+    """Engagement rate by views, ``interactions / views`` (a fraction, 0–1); None when either
+    is unknown, views are 0, or the rate is above :data:`MAX_ENGAGEMENT` (not possible)."""
+    rate = _div(interactions, views)
+    return None if rate is None or rate > MAX_ENGAGEMENT else rate
+
+
 def interactions(s: MetricSnapshot) -> float | None:
     """Likes + comments + shares: the by-views engagement numerator (saves excluded)."""
     parts = (s.likes, s.comments, s.shares)
@@ -225,12 +237,19 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
     return None
 
 
+#: A count (followers, views, likes, …) more than this many times its previous value is asked
+#: about before it is saved: 5k -> 5B followers is a typo far more often than growth, and a
+#: real 10x month is rare enough that one "Save anyway" costs little.
+MAX_JUMP: Final = 10.0
+
+
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
                 typed: frozenset[str] | set[str]) -> list[str]:
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
     compared with itself and with ``previous`` (the snapshot before it), one sentence each:
     likes, comments or shares above views for the same 30 days, engagement by views above
-    100%, followers falling by more than half since the previous snapshot."""
+    100%, followers falling by more than half since the previous snapshot, a count typed now
+    more than :data:`MAX_JUMP` times its previous value."""
     from bot.domain import numbers
 
     problems = []
@@ -252,6 +271,15 @@ def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
         problems.append(f"followers fell from {numbers.compact(previous.followers)} to "
                         f"{numbers.compact(after.followers)} since your previous log, more "
                         "than half")
+    if previous is not None:
+        for name in sorted(typed):
+            metric = METRIC_BY_NAME.get(name)
+            before, now = getattr(previous, name, None), getattr(after, name, None)
+            if (metric is not None and metric.kind is Kind.COUNT and before and now is not None
+                    and now > before * MAX_JUMP):
+                problems.append(f"{name} went from {numbers.compact(before)} to "
+                                f"{numbers.compact(now)} since your previous log, more than "
+                                f"{MAX_JUMP:g}×")
     return problems
 
 
@@ -262,7 +290,7 @@ def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None)
     views = views_in_period(s)  # derived views count too
     per_post = _div(inter, vids)
     return Kpis(
-        engagement_rate_views=_div(inter, views),
+        engagement_rate_views=engagement_by_views(inter, views),
         engagement_rate_followers=_div(per_post, s.followers),
         likes_per_view=_div(s.likes, views),
         comments_per_view=_div(s.comments, views),

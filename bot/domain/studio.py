@@ -29,6 +29,8 @@ from typing import Final
 from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
+from bot.domain.metrics import engagement_by_views
+
 #: The period the bot's count metrics cover (views, likes, … are 30-day totals).
 WINDOW_DAYS: Final = 30
 
@@ -202,7 +204,14 @@ class Video:
         """(likes + comments + shares) ÷ views, the standard engagement rate by views."""
         if not self.views or self.likes is None:
             return None
-        return (self.likes + (self.comments or 0) + (self.shares or 0)) / self.views
+        return engagement_by_views(self.likes + (self.comments or 0) + (self.shares or 0),
+                                   self.views)
+
+    @property
+    def engagement_implausible(self) -> bool:
+        """Likes + comments + shares above views: the rate is shown as unknown."""
+        return bool(self.views and self.likes is not None
+                    and self.engagement_rate_views is None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -279,9 +279,26 @@ class PostgresStore(PgTikTokTables):
         if not ids:
             return 0
         async with self._write(user_id) as db:
+            # The imported rows these hid go with them (as in the SQLite store): a day removed
+            # here never comes back by undoing the import that had replaced it.
+            hidden: list[int] = []
+            frontier = list(ids)
+            while frontier:
+                rows = await db.fetch(
+                    "SELECT old.id FROM snapshots AS old JOIN snapshots AS new "
+                    "ON old.replaced_by = new.action AND old.user_id = new.user_id "
+                    "AND substr(old.taken_at, 1, 10) = substr(new.taken_at, 1, 10) "
+                    "WHERE new.user_id = $1 AND new.source = 'import' AND old.source = 'import' "
+                    "AND new.id = ANY($2::bigint[])", user_id, frontier)
+                frontier = [int(r[0]) for r in rows if int(r[0]) not in hidden]
+                hidden.extend(frontier)
             removed = _affected(await db.execute(
                 "DELETE FROM snapshots WHERE user_id = $1 AND id = ANY($2::bigint[])",
                 user_id, list(ids)))
+            if hidden:
+                await db.execute(
+                    "DELETE FROM snapshots WHERE user_id = $1 AND id = ANY($2::bigint[])",
+                    user_id, hidden)
             await _recarry(db, user_id)
         return removed
 
@@ -435,6 +452,11 @@ class PostgresStore(PgTikTokTables):
                 user_id, payout.route, float(payout.amount), payout.currency, payout.month,
                 _num(payout.views), _num(payout.diamonds), _iso(payout.recorded_at))
         return replace(payout, id=int(new_id))
+
+    async def remove_payout(self, user_id: int, payout_id: int) -> bool:
+        async with self._write(user_id) as db:
+            return _affected(await db.execute(
+                "DELETE FROM payouts WHERE user_id = $1 AND id = $2", user_id, payout_id)) > 0
 
     async def payouts(self, user_id: int) -> list[Payout]:
         async with self._read() as db:

@@ -504,11 +504,32 @@ class SqliteStore(TikTokTables):
         if not ids:
             return 0
         async with self._write() as db:
+            # The imported rows these hid (an earlier import of the same day, and the rows that
+            # one hid, …) go with them: a day removed here never comes back by undoing the
+            # import that had replaced it.
+            hidden: list[int] = []
+            frontier = list(ids)
+            while frontier:
+                async with db.execute(
+                    f"SELECT old.id FROM snapshots AS old JOIN snapshots AS new "  # noqa: S608
+                    f"ON old.replaced_by = new.action AND old.user_id = new.user_id "
+                    f"AND substr(old.taken_at, 1, 10) = substr(new.taken_at, 1, 10) "
+                    f"WHERE new.user_id = ? AND new.source = 'import' AND old.source = 'import' "
+                    f"AND new.id IN ({', '.join('?' * len(frontier))})", (user_id, *frontier),
+                ) as cur:
+                    frontier = [int(r[0]) for r in await cur.fetchall()
+                                if int(r[0]) not in hidden]
+                hidden.extend(frontier)
             async with db.execute(
                 f"DELETE FROM snapshots WHERE user_id = ? AND id IN "  # noqa: S608
                 f"({', '.join('?' * len(ids))})", (user_id, *ids),
             ) as cur:
                 removed = max(cur.rowcount, 0)
+            if hidden:
+                await db.execute(
+                    f"DELETE FROM snapshots WHERE user_id = ? AND id IN "  # noqa: S608
+                    f"({', '.join('?' * len(hidden))})", (user_id, *hidden),
+                )
             await _recarry(db, user_id)
         return removed
 
@@ -768,6 +789,12 @@ class SqliteStore(TikTokTables):
         ) as cur:
             new_id = cur.lastrowid
         return replace(payout, id=new_id)
+
+    async def remove_payout(self, user_id: int, payout_id: int) -> bool:
+        async with self._write() as db, db.execute(
+            "DELETE FROM payouts WHERE user_id = ? AND id = ?", (user_id, payout_id),
+        ) as cur:
+            return cur.rowcount > 0
 
     async def payouts(self, user_id: int) -> list[Payout]:
         async with self._read() as db, _query(db,

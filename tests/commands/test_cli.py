@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.adapters.console import ConsoleAdapter
+
 
 def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items()
@@ -206,3 +208,59 @@ def test_ask_json_goal_and_settings_use_plain_numbers(tmp_path: Path) -> None:
     assert settings["does"] == ["brand deals"] and settings["ok"] is True
     bad = run(tmp_path, "ask", "--json", "/log followers=lots")
     assert bad.returncode == 2 and json.loads(bad.stdout)["ok"] is False
+
+
+def _strings_outside_text_keys(value: object, path: str = "") -> list[str]:
+    """Every ``path = value`` in the JSON where a key not ending in ``_text`` holds a string
+    with a digit that is not an ISO date or a percentile's name ("P10") (a formatted number:
+    "12k", "8.5%")."""
+    import re
+
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if str(key).endswith("_text"):
+                continue
+            found += _strings_outside_text_keys(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _strings_outside_text_keys(item, f"{path}[{i}]")
+    elif isinstance(value, str) and any(c.isdigit() for c in value) and not re.fullmatch(
+            r"\d{4}-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?|P\d\d", value):
+        found.append(f"{path} = {value!r}")
+    return found
+
+
+async def test_ask_json_holds_no_formatted_metric_anywhere(console: ConsoleAdapter) -> None:
+    # hostile test: /estimate had "real_rate": "8.5%"; /stats and /log had
+    # kpis.engagement_rate_views "8.5%" and rows[].value "12k"
+    import json
+
+    from bot.cli import reply_json
+    from bot.domain.metrics import METRIC_NAMES
+
+    metric_keys = {*METRIC_NAMES, "engagement_rate_views", "engagement_rate_followers",
+                   "likes_per_view", "comments_per_view", "shares_per_view", "real_rate",
+                   "value"}
+    for line in ("/log followers=12k views=40k likes=3k comments=300 shares=100",
+                 "/stats", "/estimate", "/estimate views=80k", "/goal followers=20k",
+                 "/history", "/undo", "/payout rewards=41 views=61k month=2026-10", "/payout"):
+        result = await console.ask(line)
+        assert result.ok, (line, result.text)
+        for reply in result.replies:
+            body = json.loads(json.dumps(reply_json(reply), default=str))
+            leaks = _strings_outside_text_keys(body)
+            assert not leaks, (line, leaks)
+
+            def walk(value: object, line: str = line) -> None:
+                if isinstance(value, dict):
+                    for key, item in value.items():
+                        assert not (key in metric_keys and isinstance(item, str)), (line, key)
+                        walk(item)
+                elif isinstance(value, list):
+                    for item in value:
+                        walk(item)
+            walk(body)
+    stats = reply_json((await console.ask("/stats")).replies[0])
+    assert stats["engagement_rate_views"] == 0.085 and stats["followers"] == 12000
+    assert stats["kpis"]["engagement_rate_views_text"] == "8.5%"

@@ -62,6 +62,10 @@ async def test_bad_input_gets_one_clear_sentence(console: ConsoleAdapter) -> Non
         ("/settings timezone=Mars/Base", "not a time zone I know"),
         ("/settings currency=XXX", "I have no exchange rate for XXX"),
         ("/settings region=Germany", "two-letter country code"),
+        ("/settings region=ZZ", "ZZ is not a country code"),  # hostile test
+        ("/settings region=QQ", "QQ is not a country code"),
+        ("/settings region=EU", "EU is not a country code"),
+        ("/estimate region=ZZ", "ZZ is not a country code"),
     ]:
         result = await console.ask(line)
         assert not result.ok, line

@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console import ConsoleAdapter, ConsoleResult
 from bot.core.ports import Subscription
 from bot.render.formats import Format
 from bot.runtime import App
@@ -30,7 +30,10 @@ async def test_undo_previews_then_removes_the_last_log_and_walks_back(
     assert preview.ok and "Remove your last /log?" in preview.text
     assert "followers=99k" in preview.text and "/undo confirm" in preview.text
     assert "Followers: 99k" in (await console.ask("/stats")).text  # nothing removed yet
-    assert [a.command for a in preview.replies[0].actions] == ["/undo confirm", "/undo cancel"]
+    # the button names exactly what was shown (see the hostile tests below)
+    assert [re.sub(r" key=[0-9a-f]{8}$", "", a.command)
+            for a in preview.replies[0].actions] == ["/undo confirm", "/undo cancel"]
+    assert re.fullmatch(r"/undo confirm key=[0-9a-f]{8}", preview.replies[0].actions[0].command)
     done = await console.ask("/undo confirm")
     assert done.ok and "Removed 1 snapshot." in done.text
     assert (await console.ask("/stats")).text == before
@@ -129,6 +132,38 @@ async def test_impossible_numbers_are_asked_about_before_saving(
     assert "Followers: 2.7k" in (await console.ask("/log followers=2.7k confirm")).text
 
 
+async def test_jumps_of_more_than_ten_times_are_asked_about(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    # hostile test: 5k -> 5B followers (x1,000,000) and views=10B were saved silently
+    await console.ask("/log followers=5k views=40k")
+    clock.advance(days=7)
+    for line, fragment in [
+        ("/log followers=5B", "followers went from 5k to 5B since your previous log, more "
+                              "than 10×"),
+        ("/log views=10B", "views went from 40k to 10B since your previous log"),
+    ]:
+        asked = await console.ask(line)
+        assert fragment in asked.text, (line, asked.text)
+        assert f"{line} confirm" in asked.text
+    stats = (await console.ask("/stats")).text
+    assert "Followers: 5k" in stats and "10B" not in stats  # nothing saved
+    assert "Followers: 45k" in (await console.ask("/log followers=45k")).text  # 9x: saved
+    assert "Followers: 5B" in (await console.ask("/log followers=5B confirm")).text
+
+
+async def test_a_what_if_above_100_percent_engagement_is_refused(
+        console: ConsoleAdapter) -> None:
+    # hostile test: /estimate likes=1M views=1 showed engagement 100030500%
+    await console.ask("/log followers=10k views=40k likes=3k")
+    for line in ("/estimate likes=1M views=1", "/estimate likes=1M"):
+        refused = await console.ask(line)
+        assert not refused.ok, refused.text
+        assert refused.text.startswith("That what-if can't be: likes (1M) are more than views")
+        assert "%" not in refused.text
+    fine = await console.ask("/estimate views=400k")
+    assert fine.ok and "7.5%" in fine.text, fine.text
+
+
 # -- same-day logs and trends -------------------------------------------------------------------
 
 
@@ -153,7 +188,8 @@ async def test_goal_after_diamond_logs_minutes_apart_gives_no_pace(
         console: ConsoleAdapter, clock: FakeClock) -> None:
     await console.ask("/log diamonds=1k")
     clock.advance(minutes=5)
-    await console.ask("/log diamonds=20k")
+    # a 20x jump is asked about first (MAX_JUMP); confirmed, it is saved as before
+    assert (await console.ask("/log diamonds=20k confirm")).ok
     goal = await console.ask("/goal diamonds=3M")
     assert goal.ok, goal.text
     assert "a week" not in goal.text and "B" not in goal.text
@@ -346,3 +382,77 @@ async def test_derived_views_count_for_engagement(console: ConsoleAdapter) -> No
     assert "your engagement by views is 2.7%" in result.text  # 4k ÷ (5k × 30)
     stats = await console.ask("/stats")  # 5k average views × 30 videos: 150k views
     assert "Engagement by views: 2.7%" in stats.text, stats.text
+
+
+# -- a confirm removes exactly what its preview showed (hostile test) -------------------------
+
+
+def _confirm_of(result: ConsoleResult) -> str:
+    match = re.search(r"/undo(?: date=\S+)? confirm key=[0-9a-f]{8}", result.text)
+    assert match, result.text
+    return match.group(0)
+
+
+async def test_undo_confirm_after_a_later_log_refuses_and_shows_the_new_preview(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/log followers=10k")
+    clock.advance(days=1)
+    await console.ask("/log followers=12k")
+    preview = await console.ask("/undo")
+    confirm = _confirm_of(preview)
+    assert [a.command for a in preview.replies[0].actions] == [confirm, "/undo cancel"]
+    clock.advance(hours=1)
+    await console.ask("/log followers=13k")  # the data changed in between
+    stale = await console.ask(confirm)
+    assert not stale.ok
+    assert "That changed since; here is what /undo would remove now." in stale.text
+    assert "followers=13k" in stale.text and "Removed" not in stale.text
+    assert "Followers: 13k" in (await console.ask("/stats")).text  # nothing removed
+    done = await console.ask(_confirm_of(stale))
+    assert done.ok and "Removed 1 snapshot." in done.text and "followers=13k" in done.text
+    assert "Followers: 12k" in (await console.ask("/stats")).text
+
+
+async def test_undo_confirm_after_a_later_import_removes_nothing(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    await console.ask("/log followers=10k")
+    preview = await console.ask("/undo")
+    path = tmp_path / "later.csv"
+    path.write_text("date,followers\n2026-10-01,5000\n2026-10-02,5100\n")
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    stale = await console.ask(_confirm_of(preview))
+    assert not stale.ok and "That changed since" in stale.text
+    assert "Remove your import of 2 snapshots?" in stale.text
+    history = (await console.ask("/history")).text
+    assert history.count("· imported ·") == 2 and "followers=10k" in history, history
+
+
+async def test_undo_date_confirm_after_a_later_log_that_day_refuses(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/log followers=10k")
+    day = clock.now().date().isoformat()
+    preview = await console.ask(f"/undo date={day}")
+    clock.advance(hours=1)
+    await console.ask("/log followers=10.1k")
+    stale = await console.ask(_confirm_of(preview))
+    assert not stale.ok and "That changed since" in stale.text
+    assert "Remove 2 snapshots of" in stale.text
+    assert (await console.ask(_confirm_of(stale))).ok
+
+
+async def test_a_day_removed_by_undo_date_does_not_come_back_when_its_import_is_undone(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    first, second = tmp_path / "i1.csv", tmp_path / "i2.csv"
+    first.write_text("date,followers\n2026-10-20,1000\n2026-10-21,1100\n")
+    second.write_text("date,followers\n2026-10-21,1150\n2026-10-22,1200\n")
+    assert (await console.ask(f"/import path={first} confirm")).ok
+    assert (await console.ask(f"/import path={second} confirm")).ok
+    assert (await console.ask("/undo date=2026-10-21 confirm")).ok
+    preview = await console.ask("/undo")
+    counted = re.search(r"Remove your import of (\d+) snapshot", preview.text)
+    assert counted, preview.text
+    done = await console.ask(_confirm_of(preview))
+    assert done.ok, done.text
+    assert f"Removed {counted.group(1)} snapshot" in done.text
+    history = (await console.ask("/history")).text
+    assert "2026-10-21" not in history and "2026-10-20" in history, history

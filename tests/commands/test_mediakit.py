@@ -20,7 +20,7 @@ from statistics import median
 import pytest
 from pypdf import PdfReader
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console import ConsoleAdapter, file_prefix
 from bot.config import Settings
 from bot.domain.numbers import compact, money
 from bot.render.mediakit import PAGE, PNG_DPI
@@ -206,7 +206,9 @@ async def test_console_saves_both_files_with_the_user_in_the_name(
     await console.ask("/log followers=2400")
     result = await console.ask("/mediakit")
     names = sorted(p.name for p in result.files)
-    assert len(names) == 2 and all(n.startswith("alice-mediakit-") for n in names)
+    prefix = file_prefix("alice")  # alice-<hash of the exact name>-
+    assert prefix.startswith("alice-")
+    assert len(names) == 2 and all(n.startswith(f"{prefix}mediakit-") for n in names)
     assert all(p.parent.is_relative_to(settings.data_dir) for p in result.files)
     await console.ask("/forget confirm")
     assert not any(p.exists() for p in result.files)

@@ -129,3 +129,27 @@ async def test_a_payout_is_shown_as_typed_to_the_cent(console: ConsoleAdapter) -
     assert "$99.99" in brand.text, brand.text
     listed = (await console.ask("/payout")).text
     assert "$12.50" in listed and "$99.99" in listed, listed
+
+
+async def test_a_repeated_payout_is_asked_about_and_one_can_be_removed(
+        console: ConsoleAdapter) -> None:
+    # hostile test: the same /payout twice was stored twice, and none could be taken back
+    await _setup(console)
+    assert (await console.ask("/payout rewards=412 views=610k month=2026-10")).ok
+    again = await console.ask("/payout rewards=412 views=610k month=2026-10")
+    assert "You already logged this payout" in again.text, again.text
+    assert "/payout rewards=412 views=610k month=2026-10 confirm" in again.text
+    listing = await console.ask("/payout")
+    assert listing.text.count("Creator Rewards: $412") == 1, listing.text
+    assert "1. Creator Rewards: $412" in listing.text and "/payout remove=N" in listing.text
+    assert (await console.ask("/payout rewards=412 views=610k month=2026-09")).ok  # differs
+    saved = await console.ask("/payout rewards=412 views=610k month=2026-10 confirm")
+    assert saved.ok and "Logged your Creator Rewards" in saved.text
+    assert (await console.ask("/payout")).text.count("Creator Rewards: $412") == 3
+    removed = await console.ask("/payout remove=2")
+    assert removed.ok and "Removed payout number 2" in removed.text and "2026-09" in removed.text
+    left = (await console.ask("/payout")).text
+    assert "2026-09" not in left and left.count("Creator Rewards: $412") == 2
+    nothing = await console.ask("/payout remove=5")
+    assert not nothing.ok and "there is no number 5" in nothing.text
+    assert "based on your 2 payouts" in (await console.ask("/estimate")).text

@@ -121,6 +121,20 @@ async def test_a_download_date_given_moves_the_years(console: ConsoleAdapter,
     assert not future.ok and "in the future" in future.text
 
 
+async def test_a_download_date_before_2016_gets_the_csv_floor_sentence_and_stores_nothing(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    # hostile test: downloaded= moved every row to 1999, past the floor of the plain CSV import
+    path = FIXTURES / "Overview.xlsx"
+    for line in (f"/import path={path} downloaded=1999-12-31",
+                 f"/import path={path} downloaded=1999-12-31 confirm",
+                 f"/import path={path} downloaded=2016-01-10 confirm"):  # its rows go to 2015
+        result = await console.ask(line)
+        assert not result.ok, result.text
+        assert "is before 2016-01-01, earlier than any TikTok analytics; check the year" \
+            in result.text, result.text
+    assert db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
+
+
 async def test_spanish_dates(console: ConsoleAdapter, db: sqlite3.Connection) -> None:
     rows = table("Overview_es.csv")[1:]
     assert rows[0][0] == "29 de septiembre"
@@ -255,7 +269,23 @@ def _two_sheets() -> bytes:
     return out.getvalue()
 
 
+def _formulas() -> bytes:
+    """A sheet written by a program: formulas, no values saved with them (hostile test)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Date", "Followers", "Difference in followers from previous day"])
+    sheet.append(["November 20", "=1+1", "0"])
+    sheet.append(["November 21", '=HYPERLINK("http://x","1")', 0])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 BAD = [
+    ("formulas.xlsx", _formulas(), "hold formulas without values; save the sheet as values"),
+    ("undefined.csv", b'"Date","Followers","Difference in followers from previous day"\n'
+     b'"November 20","undefined","0"\n', "holds no numbers to import"),
     ("notes.csv", b"name,age\nbob,3\n", "columns name, age, which is neither a TikTok Studio"),
     ("near.csv", b'"Date","Video Views","Likes","Comments","Shares"\n"May 1","1","1","1","1"\n',
      "looks like TikTok Studio's Overview file but lacks the column(s) Profile Views"),
@@ -283,8 +313,10 @@ async def test_bad_uploads_get_one_sentence_and_store_nothing(
         name: str, data: bytes, fragment: str) -> None:
     path = tmp_path / name
     path.write_bytes(data)
+    preview = await console.ask(f"/import path={path}")
+    assert not preview.ok and fragment in preview.text, preview.text
     result = await console.ask(f"/import path={path} confirm")
-    assert not result.ok
+    assert not result.ok and "Imported" not in result.text
     assert fragment in result.text, result.text
     assert "Traceback" not in result.text
     message = result.text.splitlines()[0]
@@ -332,3 +364,19 @@ async def test_a_typo_in_the_bots_own_csv_is_not_taken_for_a_studio_file(
         assert not result.ok
         assert "unknown column(s)" in result.text, result.text
         assert "TikTok Studio" not in result.text.split("Known:")[0], result.text
+
+
+async def test_a_video_with_more_likes_than_views_shows_engagement_unknown(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    # hostile test: likes=1,000,000 on 1 view was shown as engagement 100000100%
+    path = tmp_path / "Content.csv"
+    path.write_text('"Time","Video title","Video link","Post time","Total likes",'
+                    '"Total comments","Total shares","Total views"\n'
+                    '"November 27","odd","https://www.tiktok.com/@c/video/1","October 3",'
+                    '"1000000","0","1","1"\n'
+                    '"November 27","fine","https://www.tiktok.com/@c/video/2","October 4",'
+                    '"50","5","5","1000"\n')
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    listing = (await console.ask("/videos")).text
+    assert "100000100%" not in listing and "engagement unknown" in listing, listing
+    assert "engagement 6%" in listing, listing

@@ -92,3 +92,33 @@ async def test_reimport_keeps_what_the_earlier_import_knew_of_that_day(store_url
         assert (only.snapshot.followers, only.snapshot.views) == (10.0, 500.0)
     finally:
         await store.close()
+
+
+async def test_removing_a_day_takes_the_imports_it_hid_and_payouts_go_one_by_one(
+        store_url: str) -> None:
+    """Both backends: i1 (days 1, 2), then i2 (days 2, 3); removing i2's day 2
+    removes i1's hidden day 2 too, so undoing i2 never brings it back (hostile test)."""
+    from bot.domain.payouts import Payout
+
+    store = await open_store(store_url)
+    try:
+        u = await store.ensure_user("console", "a", "a")
+        day = T0.replace(hour=12)
+        one, two, three = day, day + timedelta(days=1), day + timedelta(days=2)
+        await store.import_snapshots(u.id, [(one, {"followers": 10.0}),
+                                            (two, {"followers": 11.0})])
+        await store.import_snapshots(u.id, [(two, {"followers": 12.0}),
+                                            (three, {"followers": 13.0})])
+        (second_day,) = [e for e in await store.entries(u.id) if e.snapshot.taken_at == two]
+        assert await store.remove_snapshots(u.id, [second_day.id]) == 1
+        (last,) = await store.last_action(u.id)
+        assert await store.undo_action(u.id, last.action) == 1
+        assert [s.followers for s in await store.history(u.id)] == [10.0]
+        paid = await store.add_payout(u.id, Payout("creator_rewards", 41.0, "USD", day,
+                                                   views=61_000.0))
+        assert paid.id is not None
+        assert await store.remove_payout(u.id, paid.id)
+        assert not await store.remove_payout(u.id, paid.id)
+        assert await store.payouts(u.id) == []
+    finally:
+        await store.close()

@@ -37,6 +37,10 @@ def parse(raw: str) -> dict[str, object]:
         ("12k", 12_000),
         ("12 500", 12_500),
         ("followers=1.2345k", 1_234),
+        ('followers="12 000"', 12_000),  # quotes may hold spaces (hostile test)
+        ("followers='12 000'", 12_000),
+        ('followers="12k"', 12_000),
+        ('"12 000"', 12_000),
     ],
 )
 def test_counts(raw: str, expected: float) -> None:

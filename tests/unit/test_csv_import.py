@@ -85,3 +85,16 @@ def test_quoted_cells_follow_spreadsheet_quoting() -> None:
                      now=NOW)
     assert plan.errors == ['line 2: views: views must be a number like 40k — \'1"5\' isn\'t one.']
     assert plan.rows == [(datetime(2026, 1, 2, 12, tzinfo=UTC), {"followers": 12_500, "views": 9})]
+
+
+def test_a_column_named_twice_is_refused_with_one_sentence() -> None:
+    # hostile test: date,followers,followers silently kept the later column
+    import pytest
+
+    from bot.core.csv_import import ImportError_
+
+    for header in ("date,followers,followers", "date,followers,f", "date,date,followers"):
+        with pytest.raises(ImportError_) as caught:
+            parse_csv(f"{header}\n2026-10-01,100,200\n".encode(), now=NOW)
+        assert "is named twice; keep one column of each" in str(caught.value), header
+    assert parse_csv(b"date,followers,views\n2026-10-01,100,200\n", now=NOW).rows
