@@ -33,14 +33,18 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
     result = estimate(latest or MetricSnapshot.empty(ctx.clock.now()), settings, rates,
                       payouts=payouts)
     currency = result.currency
-    pinned: dict[str, float] = {}
-    for p in await ctx.store.pinned_prices(ctx.user.id):
-        amount = p.amount
-        if p.currency != currency and p.currency in rates.currencies.per_eur:
-            amount = rates.currencies.from_usd(rates.currencies.to_usd(amount, p.currency),
-                                               currency)
-        pinned[p.deliverable] = amount
-    card = rate_card(result.route("brand_deals"), rates.brand_deals.add_ons, pinned, currency)
+
+    def converted(amount: float, from_currency: str) -> float:
+        if from_currency == currency or from_currency not in rates.currencies.per_eur:
+            return amount
+        return rates.currencies.from_usd(rates.currencies.to_usd(amount, from_currency),
+                                         currency)
+
+    pinned = {p.deliverable: converted(p.amount, p.currency)
+              for p in await ctx.store.pinned_prices(ctx.user.id)}
+    fees = [converted(p.amount, p.currency) for p in payouts if p.route == "brand_deals"]
+    card = rate_card(result.route("brand_deals"), rates.brand_deals.add_ons, pinned, currency,
+                     fees)
     return card, latest
 
 

@@ -1,9 +1,9 @@
 """The rate card: what to charge a brand for the usual deliverables, and how each price was set.
 
-One place prices a sponsored video: the estimator's brand-deal model
-(:func:`bot.domain.estimator.estimate`, ``route("brand_deals").per_video``), which already
-weighs the creator's own logged brand fees (``/payout brand=…``) against the market range for
-their size. The card reuses that distribution and never re-derives a rate. Other deliverables
+Once the creator has logged brand fees (``/payout brand=…``), a sponsored video is priced from
+those fees alone. Before that, one place prices it: the estimator's brand-deal model
+(:func:`bot.domain.estimator.estimate`, ``route("brand_deals").per_video``); the card reuses
+that distribution and never re-derives a rate. Other deliverables
 are the one-video price times a sourced multiplier from ``strategies/rates/brand_deals.toml``
 (``[add_ons]``); a deliverable no source prices gets no estimate, only a request for the
 creator's own price. A price the creator pinned (``/ratecard video=450``) replaces the estimate
@@ -15,7 +15,8 @@ Pure and synchronous.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
@@ -104,13 +105,15 @@ def _ranged(key: str, label: str, d: LogNormal, how: str, hint: str | None) -> P
 
 
 def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mapping[str, float],
-              currency: str) -> RateCard:
+              currency: str, fees: Sequence[float] = ()) -> RateCard:
     """The card for one creator.
 
     ``brand`` is the estimator's brand-deal route in ``currency`` (its ``per_video`` is the
     price of one sponsored video, P10/median/P90, ``None`` without followers); ``add_ons`` the
     sourced deliverables (``RateTables.brand_deals.add_ons``); ``pinned`` the creator's own
-    prices by deliverable key, already in ``currency``.
+    prices by deliverable key, already in ``currency``; ``fees`` the creator's logged brand fees
+    for one video (``/payout brand=…``), already in ``currency``: once there is one, the video
+    price is theirs (P10/median/P90 taken as their lowest/median/highest fee), not the market's.
     """
     prices: list[Price] = []
     base: LogNormal | None = None
@@ -119,6 +122,14 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
         base = LogNormal.exact(v)
         prices.append(Price("video", VIDEO_LABEL, v, v, v, True, "the creator's own price",
                             "/ratecard video=…"))
+    elif fees:
+        ordered = sorted(fees)
+        base = _dist(ordered[0], statistics.median(ordered), ordered[-1])
+        n = len(ordered)
+        how = (f"from the {n} brand fee{'s' if n != 1 else ''} you were actually paid"
+               + (" (your lowest, median and highest)" if n > 1 else ""))
+        prices.append(Price("video", VIDEO_LABEL, ordered[0], statistics.median(ordered),
+                            ordered[-1], False, how, None))
     elif brand.per_video is not None:
         pv = brand.per_video
         base = _dist(pv.low, pv.typical, pv.high)
@@ -153,4 +164,5 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                                 f"{add.how}, not known yet"))
         else:
             prices.append(_ranged(key, add.label, base * add.of_video.dist(), add.how, None))
-    return RateCard(currency, tuple(prices), 0 if "video" in pinned else brand.payouts_used)
+    used = len(fees) or brand.payouts_used
+    return RateCard(currency, tuple(prices), 0 if "video" in pinned else used)

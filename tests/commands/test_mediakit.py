@@ -129,7 +129,7 @@ async def test_full_kit_pdf_holds_the_stored_figures(console: ConsoleAdapter, cl
         assert compact(float(r[7])) + " views" in text
     assert "Replying to @viewer yes it's 1:1 scale" in text
     # the rate card, priced from the logged brand fee
-    assert "based on 1 brand fee actually paid" in text
+    assert "from the 1 brand fee you were actually paid" in text
     for label in ("One sponsored video", "Video + link in bio", "LIVE mention",
                   "Three-video bundle", "30 days of paid usage rights"):
         assert label in text

@@ -30,7 +30,9 @@ def card_for(rates: RateTables, payouts: tuple[Payout, ...] = (),
              pinned: dict[str, float] | None = None):  # type: ignore[no-untyped-def]
     s = MetricSnapshot(T, followers=20_000, avg_views=8_000, views=160_000, likes=12_000)
     e = estimate(s, UserSettings(), rates, payouts=payouts)
-    return e, rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, pinned or {}, "USD")
+    fees = [p.amount for p in payouts if p.route == "brand_deals"]
+    return e, rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, pinned or {}, "USD",
+                        fees)
 
 
 def test_video_price_is_the_estimators_per_video_range(rates: RateTables) -> None:
@@ -55,13 +57,15 @@ def test_unsourced_add_ons_get_no_price_and_sourced_ones_carry_a_source(
         assert by_key[key].known
 
 
-def test_logged_brand_fees_move_the_card_to_the_creators_rate(rates: RateTables) -> None:
-    fees = tuple(Payout("brand_deals", 900, "USD", T) for _ in range(4))
-    _, before = card_for(rates)
+def test_logged_brand_fees_replace_the_market_estimate(rates: RateTables) -> None:
+    """Issue 22: the creator's own fees replace the estimator's range once they exist."""
+    fees = tuple(Payout("brand_deals", amount, "USD", T) for amount in (700, 900, 900, 1_200))
     _, after = card_for(rates, fees)
-    assert after.payouts_used == 4 and "based on 4 brand fees actually paid" in after.prices[0].how
-    assert after.prices[0].typical is not None and before.prices[0].typical is not None
-    assert after.prices[0].typical > before.prices[0].typical
+    video = after.prices[0]
+    assert after.payouts_used == 4 and "from the 4 brand fees you were actually paid" in video.how
+    assert (video.low, video.typical, video.high) == (700, 900, 1_200)
+    _, one = card_for(rates, fees[:1])
+    assert (one.prices[0].low, one.prices[0].typical, one.prices[0].high) == (700, 700, 700)
 
 
 def test_pinned_video_price_is_exact_and_add_ons_build_on_it(rates: RateTables) -> None:
