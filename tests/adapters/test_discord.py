@@ -238,7 +238,8 @@ async def test_every_command_answers(bot: DiscordAdapter, fake: FakeDiscord,
                                      in_server: bool) -> None:
     """Each real command, with its required options and then with every option."""
     expected_errors = {"import": "Send the CSV file as an attachment",  # a path: console only
-                       "payout": "One payout at a time"}  # every kind at once is refused
+                       # every option at once: remove= must stand alone, so that is said
+                       "payout": "remove= goes alone"}
     if not in_server:
         expected_errors["subscribe"] = "Topics are for group posts"
     for spec in build_registry():

@@ -58,6 +58,7 @@ async def _fill(url: str) -> None:
             chat_id=None, connected_at=T0, last_sync_at=None, likes_total=None,
             video_count=None))
         await store.save_auth_state(PendingAuth("st", ana.id, b"v\x00", None, None, T0))
+        await store.pin_prices(ana.id, {"video": 450.0}, "EUR", T0)  # the rate card
         await store.forget_user(gone.id)
     finally:
         await store.close()
