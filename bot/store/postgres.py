@@ -52,6 +52,8 @@ from bot.store.sqlite import (
     _dt,
     _entry,
     _goal,
+    _import_rows,
+    _imported_before,
     _iso,
     _recarried,
     _settings,
@@ -858,41 +860,15 @@ async def _import(db: _Conn, user_id: int,
                   ordered: Sequence[tuple[datetime, Mapping[str, float]]]) -> int:
     """The body of an import, inside the caller's transaction (see the SQLite store)."""
     action = await _next_action(db, user_id)
-    days = {_iso(t)[:10] for t, _ in ordered}
-    earlier: dict[str, dict[str, float]] = {}
-    for old in await db.fetch(
+    earlier = _imported_before(await db.fetch(
         f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-        f"AND source = 'import' ORDER BY {_ORDER}", user_id,
-    ):
-        day = str(old["taken_at"])[:10]
-        if day in days:
-            typed = earlier.setdefault(day, {})
-            typed.update({k: old[k] for k in str(old["given"]).split(",")
-                          if k in METRIC_NAMES and old[k] is not None})
+        f"AND source = 'import' ORDER BY {_ORDER}", user_id), ordered)
     if earlier:
         await db.execute(
             f"UPDATE snapshots SET replaced_by = $1 WHERE user_id = $2 AND {_ACTIVE} "  # noqa: S608
             "AND source = 'import' AND substr(taken_at, 1, 10) = ANY($3::text[])",
             action, user_id, sorted(earlier))
-    given_by_columns: dict[tuple[str, ...], str] = {}
-    rows_out = []
-    for taken_at, changes in ordered:
-        present = {k: v for k, v in changes.items() if v is not None}
-        if earlier:
-            kept = earlier.get(_iso(taken_at)[:10])
-            if kept:
-                present = {**kept, **present}
-        if not present:
-            continue
-        columns = tuple(present)
-        given = given_by_columns.get(columns)
-        if given is None:
-            unknown = set(columns) - set(METRIC_NAMES)
-            if unknown:
-                raise ValueError(f"unknown metrics: {sorted(unknown)}")
-            given = given_by_columns[columns] = ",".join(sorted(columns))
-        rows_out.append((user_id, _iso(taken_at),
-                         *(_num(present.get(n)) for n in METRIC_NAMES), given, "import", action))
+    rows_out = _import_rows(user_id, ordered, earlier, action)
     if rows_out:
         await db.executemany(_INSERT_SNAPSHOT, rows_out)
     await _recarry(db, user_id)

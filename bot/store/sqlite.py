@@ -183,6 +183,55 @@ def _recarried(rows: Sequence[sqlite3.Row]) -> list[tuple[Any, ...]]:
     return out
 
 
+def _imported_before(
+    stored: Iterable[Mapping[str, Any]], ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+) -> dict[str, dict[str, float]]:
+    """For an import of ``ordered``: the metrics each day of it already holds from earlier
+    imports (``stored``: the user's active imported rows, in order), by ``YYYY-MM-DD``. A date
+    imported again replaces the earlier imported row (kept hidden, so undoing this import
+    brings it back); logged rows are never replaced. What the earlier row knew and the new one
+    does not say (another Studio file's columns) is kept in the new row."""
+    days = {_iso(t)[:10] for t, _ in ordered}
+    earlier: dict[str, dict[str, float]] = {}
+    for old in stored:
+        day = str(old["taken_at"])[:10]
+        if day in days:
+            typed = earlier.setdefault(day, {})
+            typed.update({k: old[k] for k in str(old["given"]).split(",")
+                          if k in METRIC_NAMES and old[k] is not None})
+    return earlier
+
+
+def _import_rows(
+    user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+    earlier: Mapping[str, Mapping[str, float]], action: int,
+) -> list[tuple[Any, ...]]:
+    """The snapshot rows an import writes, ``(user_id, taken_at, *metrics, given, "import",
+    action)``: each dated row's known values over what :func:`_imported_before` kept for its
+    day. Raises ``ValueError`` for a metric the schema does not have."""
+    given_by_columns: dict[tuple[str, ...], str] = {}
+    rows_out = []
+    for taken_at, changes in ordered:
+        present = {k: v for k, v in changes.items() if v is not None}
+        if earlier:
+            kept = earlier.get(_iso(taken_at)[:10])
+            if kept:
+                present = {**kept, **present}
+        if not present:
+            continue
+        columns = tuple(present)
+        given = given_by_columns.get(columns)
+        if given is None:
+            unknown = set(columns) - set(METRIC_NAMES)
+            if unknown:
+                raise ValueError(f"unknown metrics: {sorted(unknown)}")
+            given = given_by_columns[columns] = ",".join(sorted(columns))
+        rows_out.append((user_id, _iso(taken_at),
+                         *(None if (v := present.get(n)) is None else float(v)
+                           for n in METRIC_NAMES), given, "import", action))
+    return rows_out
+
+
 def _entry(row: sqlite3.Row) -> SnapshotEntry:
     return SnapshotEntry(id=row["id"], snapshot=_snapshot(row), source=row["source"],
                          action=row["action"])
@@ -651,46 +700,17 @@ class SqliteStore(TikTokTables):
             row = db.execute("SELECT coalesce(max(action), 0) + 1 FROM snapshots "
                              "WHERE user_id = ?", (user_id,)).fetchone()
             action = int(row[0])
-            # A date imported again replaces the earlier imported row (kept hidden, so that
-            # undoing this import brings it back); logged rows are never replaced. What the
-            # earlier row knew and the new one does not say (another Studio file's columns) is
-            # kept in the new row.
-            days = {_iso(t)[:10] for t, _ in ordered}
-            earlier: dict[str, dict[str, float]] = {}
-            for old in db.execute(
+            # A date imported again replaces (hides) the earlier imported row; see
+            # _imported_before.
+            earlier = _imported_before(db.execute(
                 f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                f"AND source = 'import' ORDER BY {_ORDER}", (user_id,),
-            ):
-                day = str(old["taken_at"])[:10]
-                if day in days:
-                    typed = earlier.setdefault(day, {})
-                    typed.update({k: old[k] for k in str(old["given"]).split(",")
-                                  if k in METRIC_NAMES and old[k] is not None})
+                f"AND source = 'import' ORDER BY {_ORDER}", (user_id,)), ordered)
             db.executemany(
                 f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
                 "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
                 [(action, user_id, day) for day in sorted(earlier)],
             )
-            given_by_columns: dict[tuple[str, ...], str] = {}
-            rows_out = []
-            for taken_at, changes in ordered:
-                present = {k: v for k, v in changes.items() if v is not None}
-                if earlier:
-                    kept = earlier.get(_iso(taken_at)[:10])
-                    if kept:
-                        present = {**kept, **present}
-                if not present:
-                    continue
-                columns = tuple(present)
-                given = given_by_columns.get(columns)
-                if given is None:
-                    unknown = set(columns) - set(METRIC_NAMES)
-                    if unknown:
-                        raise ValueError(f"unknown metrics: {sorted(unknown)}")
-                    given = given_by_columns[columns] = ",".join(sorted(columns))
-                rows_out.append((user_id, _iso(taken_at),
-                                 *(present.get(n) for n in METRIC_NAMES), given, "import",
-                                 action))
+            rows_out = _import_rows(user_id, ordered, earlier, action)
             db.executemany(
                 f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
