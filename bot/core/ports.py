@@ -53,6 +53,25 @@ class SnapshotEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class StudioRecord:
+    """One TikTok Studio import, as /history lists it and /undo takes it back.
+
+    ``action`` is shared with the snapshots it wrote (if any); ``files`` names what was sent;
+    ``videos_added``/``videos_updated`` count Content rows new to the store or replacing a
+    stored video's numbers; ``audience`` names the parts it replaced (``territories``,
+    ``genders``, ``active hours``); ``daily_days`` is how many days of profile views or
+    viewers it wrote."""
+
+    action: int
+    imported_at: datetime
+    files: str
+    videos_added: int = 0
+    videos_updated: int = 0
+    audience: tuple[str, ...] = ()
+    daily_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     """A weekly post to one chat: community tips, or a personal digest in a private chat."""
 
@@ -126,7 +145,13 @@ class Store(Protocol):
         ...
 
     async def last_action(self, user_id: int) -> list[SnapshotEntry]:
-        """The snapshots the most recent /log or import wrote (empty: nothing stored)."""
+        """The snapshots the most recent /log or import wrote (empty: nothing stored, or the
+        most recent action is a TikTok Studio import that wrote no snapshot: see
+        :meth:`studio_imports`)."""
+        ...
+
+    async def studio_imports(self, user_id: int) -> list[StudioRecord]:
+        """The creator's TikTok Studio imports still stored, oldest first."""
         ...
 
     async def replaced_by(self, user_id: int, action: int) -> int:
@@ -135,7 +160,9 @@ class Store(Protocol):
 
     async def undo_action(self, user_id: int, action: int) -> int:
         """Remove what ``action`` wrote (rows it replaced come back) and carry values forward
-        again; return how many snapshots went."""
+        again, in one transaction. A TikTok Studio import goes as a whole: its videos,
+        audience and daily series are put back as they were before it (a video it added is
+        removed). Return how many snapshots went."""
         ...
 
     async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
@@ -168,11 +195,18 @@ class Store(Protocol):
 
     async def import_studio(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
-        studio: StudioImport,
+        studio: StudioImport, *, now: datetime | None = None,
     ) -> int:
-        """A TikTok Studio import in ONE transaction: ``rows`` merged as by
+        """A TikTok Studio import in ONE transaction and ONE action: ``rows`` merged as by
         :meth:`import_snapshots`, videos updated by video id, audience shares and active hours
-        replaced by a newer file of their kind; return how many snapshot rows were written."""
+        replaced by a newer file of their kind, and what it replaced kept so
+        :meth:`undo_action` can put it back (``now``: when, for /history; default the
+        system clock); return how many snapshot rows were written."""
+        ...
+
+    async def daily_series(self, user_id: int) -> dict[str, dict[date, float]]:
+        """The daily series imported beside the snapshots (profile views, total, new and
+        returning viewers: :data:`bot.domain.studio.EXTRA_SERIES`), by series then day."""
         ...
 
     async def videos(self, user_id: int) -> list[Video]:

@@ -34,12 +34,21 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscription, User
+from bot.core.ports import (
+    Delivery,
+    Goal,
+    SnapshotEntry,
+    StoreError,
+    StudioRecord,
+    Subscription,
+    User,
+)
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
+from bot.store import studio_undo
 from bot.store.pg_tiktok import PgTikTokTables
 from bot.store.sqlite import (
     _ACTIVE,
@@ -85,7 +94,8 @@ _VERSION_TABLE = (
 #: Every table the bot keeps, parents first (``db copy`` and /forget follow this order).
 TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "posted_tips",
           "videos", "audience_shares", "audience_activity", "studio_daily", "payouts",
-          "tiktok_connections", "tiktok_auth_states", "video_totals", "rate_card")
+          "tiktok_connections", "tiktok_auth_states", "video_totals", "rate_card",
+          "studio_imports", "studio_before")
 
 
 def is_postgres_url(url: str) -> bool:
@@ -257,9 +267,26 @@ class PostgresStore(PgTikTokTables):
         async with self._read() as db:
             rows = await db.fetch(
                 f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} AND action = "  # noqa: S608
-                f"(SELECT max(action) FROM snapshots WHERE user_id = $1 AND {_ACTIVE}) "
-                f"ORDER BY {_ORDER}", user_id)
+                f"(SELECT max(a) FROM (SELECT max(action) AS a FROM snapshots WHERE "
+                f"user_id = $1 AND {_ACTIVE} UNION ALL SELECT max(action) FROM studio_imports "
+                f"WHERE user_id = $1) AS latest) ORDER BY {_ORDER}", user_id)
         return [_entry(r) for r in rows]
+
+    async def studio_imports(self, user_id: int) -> list[StudioRecord]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT * FROM studio_imports WHERE user_id = $1 ORDER BY action", user_id)
+        return [studio_undo.record(r) for r in rows]
+
+    async def daily_series(self, user_id: int) -> dict[str, dict[date, float]]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT day, series, value FROM studio_daily WHERE user_id = $1 "
+                "ORDER BY series, day", user_id)
+        out: dict[str, dict[date, float]] = {}
+        for r in rows:
+            out.setdefault(str(r["series"]), {})[date.fromisoformat(r["day"])] = r["value"]
+        return out
 
     async def replaced_by(self, user_id: int, action: int) -> int:
         async with self._read() as db:
@@ -275,6 +302,21 @@ class PostgresStore(PgTikTokTables):
                 "UPDATE snapshots SET replaced_by = NULL WHERE user_id = $1 AND replaced_by = $2",
                 user_id, action)
             await _recarry(db, user_id)
+            before = await db.fetch(
+                "SELECT tbl, row_key, row_data FROM studio_before WHERE user_id = $1 "
+                "AND action = $2", user_id, action)
+            for step in studio_undo.restores((r[0], r[1], r[2]) for r in before):
+                where = " AND ".join(f"{c} = ${i}" for i, c in enumerate(step.key, start=2))
+                await db.execute(f"DELETE FROM {step.table} WHERE user_id = $1 AND {where}",  # noqa: S608
+                                 user_id, *step.key.values())
+                if step.row is not None:
+                    places = ", ".join(f"${i}" for i in range(2, len(step.row) + 2))
+                    await db.execute(
+                        f"INSERT INTO {step.table} (user_id, {', '.join(step.row)}) "  # noqa: S608
+                        f"VALUES ($1, {places})", user_id, *step.row.values())
+            for table in ("studio_before", "studio_imports"):
+                await db.execute(f"DELETE FROM {table} WHERE user_id = $1 AND action = $2",  # noqa: S608
+                                 user_id, action)
         return removed
 
     async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
@@ -379,11 +421,27 @@ class PostgresStore(PgTikTokTables):
 
     async def import_studio(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
-        studio: StudioImport,
+        studio: StudioImport, *, now: datetime | None = None,
     ) -> int:
-        now = _iso(datetime.now(UTC))
+        at = _iso(now or datetime.now(UTC))
         async with self._write(user_id) as db:
-            written = await _import(db, user_id, sorted(rows, key=itemgetter(0)))
+            action = await _next_action(db, user_id)
+            written = await _import(db, user_id, sorted(rows, key=itemgetter(0)), action)
+            current = {}
+            for table in studio_undo.KEYS:  # the constant table names of studio_undo
+                found = await db.fetch(f"SELECT * FROM {table} WHERE user_id = $1",  # noqa: S608
+                                       user_id)
+                current[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
+                                  for r in found]
+            plan = studio_undo.plan_write(studio, current)
+            await db.execute("INSERT INTO studio_imports (user_id, action, imported_at, files,"
+                             " videos_added, videos_updated, audience, daily_days)"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                             *studio_undo.record_row(user_id, action, at, plan))
+            await db.executemany(
+                "INSERT INTO studio_before (user_id, action, tbl, row_key, row_data)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                [(user_id, action, b.table, b.key, b.data) for b in plan.before])
             await db.executemany(
                 "INSERT INTO videos (user_id, video_id, title, link, posted_on, as_of, views,"
                 " likes, comments, shares, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
@@ -394,7 +452,7 @@ class PostgresStore(PgTikTokTables):
                 " updated_at = excluded.updated_at, source = 'import'",
                 [(user_id, v.video_id, v.title, v.link,
                   None if v.posted_on is None else v.posted_on.isoformat(), v.as_of.isoformat(),
-                  _num(v.views), _num(v.likes), _num(v.comments), _num(v.shares), now)
+                  _num(v.views), _num(v.likes), _num(v.comments), _num(v.shares), at)
                  for v in studio.videos])
             as_of = studio.downloaded.isoformat()
             for dimension, shares in (("territory", studio.territories),
@@ -511,6 +569,8 @@ class PostgresStore(PgTikTokTables):
                 "DELETE FROM audience_shares WHERE user_id = $1",
                 "DELETE FROM audience_activity WHERE user_id = $1",
                 "DELETE FROM studio_daily WHERE user_id = $1",
+                "DELETE FROM studio_before WHERE user_id = $1",
+                "DELETE FROM studio_imports WHERE user_id = $1",
                 "DELETE FROM payouts WHERE user_id = $1",
                 "DELETE FROM rate_card WHERE user_id = $1",
                 "DELETE FROM tiktok_auth_states WHERE user_id = $1",
@@ -537,7 +597,8 @@ class PostgresStore(PgTikTokTables):
             studio: dict[str, list[dict[str, Any]]] = {}
             for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
                                  ("audience_activity", "day, hour"),
-                                 ("studio_daily", "day, series")):
+                                 ("studio_daily", "day, series"),
+                                 ("studio_imports", "action")):
                 rows = await db.fetch(  # table and order are constants above
                     f"SELECT * FROM {table} WHERE user_id = $1 ORDER BY {order}",  # noqa: S608
                     user_id)
@@ -579,6 +640,7 @@ class PostgresStore(PgTikTokTables):
             "audience": {"shares": studio["audience_shares"],
                          "activity": studio["audience_activity"]},
             "daily": studio["studio_daily"],
+            "studio_imports": studio["studio_imports"],
             "tiktok": None if tiktok_row is None else dict(tiktok_row),
         }
 
@@ -824,8 +886,11 @@ def _num(value: float | None) -> float | None:
 
 
 async def _next_action(db: _Conn, user_id: int) -> int:
+    """Actions are numbered over the snapshots and the TikTok Studio imports (as SQLite)."""
     return int(await db.fetchval(
-        "SELECT coalesce(max(action), 0) + 1 FROM snapshots WHERE user_id = $1", user_id))
+        "SELECT greatest(coalesce((SELECT max(action) FROM snapshots WHERE user_id = $1), 0),"
+        " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = $1), 0)) + 1",
+        user_id))
 
 
 async def _recarry(db: _Conn, user_id: int) -> None:
@@ -857,9 +922,12 @@ async def _thin_if_needed(db: _Conn, user_id: int) -> None:
 
 
 async def _import(db: _Conn, user_id: int,
-                  ordered: Sequence[tuple[datetime, Mapping[str, float]]]) -> int:
-    """The body of an import, inside the caller's transaction (see the SQLite store)."""
-    action = await _next_action(db, user_id)
+                  ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+                  action: int | None = None) -> int:
+    """The body of an import, inside the caller's transaction (see the SQLite store), as
+    ``action`` (default: the next one)."""
+    if action is None:
+        action = await _next_action(db, user_id)
     earlier = _imported_before(await db.fetch(
         f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
         f"AND source = 'import' ORDER BY {_ORDER}", user_id), ordered)

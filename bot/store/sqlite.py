@@ -28,12 +28,21 @@ from typing import Any
 import aiosqlite
 from cachetools import LRUCache
 
-from bot.core.ports import Delivery, Goal, SnapshotEntry, StoreError, Subscription, User
+from bot.core.ports import (
+    Delivery,
+    Goal,
+    SnapshotEntry,
+    StoreError,
+    StudioRecord,
+    Subscription,
+    User,
+)
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
+from bot.store import studio_undo
 from bot.store.tiktok_tables import TikTokTables
 
 CACHE_SIZE = 100_000
@@ -163,6 +172,11 @@ _ACTIVE = "replaced_by IS NULL"
 #: one day the newer action wins (a /log after an import of the same date, or the reverse).
 _ORDER = "substr(taken_at, 1, 10), action, id"
 _ORDER_DESC = "substr(taken_at, 1, 10) DESC, action DESC, id DESC"
+#: A user's most recent action still stored (parameters: user_id three times): the highest of
+#: the active snapshots' and the TikTok Studio imports' (one may have written no snapshot).
+_LATEST_ACTION = (f"SELECT max(a) FROM (SELECT max(action) AS a FROM snapshots "  # noqa: S608
+                  f"WHERE user_id = ? AND {_ACTIVE} UNION ALL SELECT max(action) FROM "
+                  "studio_imports WHERE user_id = ?) AS latest")
 _UPDATE_VALUES = (f"UPDATE snapshots SET {', '.join(f'{n} = ?' for n in METRIC_NAMES)} "  # noqa: S608
                   "WHERE id = ?")
 
@@ -523,10 +537,26 @@ class SqliteStore(TikTokTables):
     async def last_action(self, user_id: int) -> list[SnapshotEntry]:
         async with self._read() as db, _query(db,
             f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} AND action = "  # noqa: S608
-            f"(SELECT max(action) FROM snapshots WHERE user_id = ? AND {_ACTIVE}) "
-            f"ORDER BY {_ORDER}", (user_id, user_id),
+            f"({_LATEST_ACTION}) ORDER BY {_ORDER}", (user_id, user_id, user_id),
         ) as cur:
             return [_entry(r) for r in await cur.fetchall()]
+
+    async def studio_imports(self, user_id: int) -> list[StudioRecord]:
+        async with self._read() as db, _query(db,
+            "SELECT * FROM studio_imports WHERE user_id = ? ORDER BY action", (user_id,),
+        ) as cur:
+            return [studio_undo.record(r) for r in await cur.fetchall()]
+
+    async def daily_series(self, user_id: int) -> dict[str, dict[date, float]]:
+        async with self._read() as db, _query(db,
+            "SELECT day, series, value FROM studio_daily WHERE user_id = ? ORDER BY series, day",
+            (user_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        out: dict[str, dict[date, float]] = {}
+        for r in rows:
+            out.setdefault(str(r["series"]), {})[date.fromisoformat(r["day"])] = r["value"]
+        return out
 
     async def replaced_by(self, user_id: int, action: int) -> int:
         async with self._read() as db, _query(db,
@@ -547,6 +577,23 @@ class SqliteStore(TikTokTables):
                 (user_id, action),
             )
             await _recarry(db, user_id)
+            async with _query(db,
+                "SELECT tbl, row_key, row_data FROM studio_before WHERE user_id = ? "
+                "AND action = ?", (user_id, action),
+            ) as cur:
+                before = [(r[0], r[1], r[2]) for r in await cur.fetchall()]
+            for step in studio_undo.restores(before):
+                where = " AND ".join(f"{c} = ?" for c in step.key)
+                await db.execute(f"DELETE FROM {step.table} WHERE user_id = ? AND {where}",  # noqa: S608
+                                 (user_id, *step.key.values()))
+                if step.row is not None:
+                    await db.execute(
+                        f"INSERT INTO {step.table} (user_id, {', '.join(step.row)}) "  # noqa: S608
+                        f"VALUES (?, {', '.join('?' * len(step.row))})",
+                        (user_id, *step.row.values()))
+            for table in ("studio_before", "studio_imports"):
+                await db.execute(f"DELETE FROM {table} WHERE user_id = ? AND action = ?",  # noqa: S608
+                                 (user_id, action))
         return removed
 
     async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
@@ -671,7 +718,7 @@ class SqliteStore(TikTokTables):
 
     async def import_snapshots(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
-        also: Callable[[sqlite3.Connection], None] | None = None,
+        also: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> int:
         if not rows and also is None:
             return 0
@@ -690,15 +737,14 @@ class SqliteStore(TikTokTables):
 
     def _import_in_thread(
         self, user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
-        also: Callable[[sqlite3.Connection], None] | None = None,
+        also: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> int:
         if self._bulk is None:
             self._bulk = _connect_sync(self.path)
         db = self._bulk
         db.execute("BEGIN IMMEDIATE")
         try:
-            row = db.execute("SELECT coalesce(max(action), 0) + 1 FROM snapshots "
-                             "WHERE user_id = ?", (user_id,)).fetchone()
+            row = db.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
             action = int(row[0])
             # A date imported again replaces (hides) the earlier imported row; see
             # _imported_before.
@@ -721,7 +767,7 @@ class SqliteStore(TikTokTables):
             db.executemany(_UPDATE_VALUES, _recarried(rows))
             _thin_if_needed_sync(db, user_id)
             if also is not None:  # more rows of the same import, in the same transaction
-                also(db)
+                also(db, action)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -730,14 +776,27 @@ class SqliteStore(TikTokTables):
 
     async def import_studio(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
-        studio: StudioImport,
+        studio: StudioImport, *, now: datetime | None = None,
     ) -> int:
         """A TikTok Studio import: ``rows`` (snapshots) merged like :meth:`import_snapshots`,
         and its videos (updated by video id), audience shares and active hours (replaced by
-        a new file of their kind) and extra daily series, all in ONE transaction."""
-        now = _iso(datetime.now(UTC))
+        a new file of their kind) and extra daily series, all in ONE transaction and one
+        action, with what it replaced kept for /undo (:mod:`bot.store.studio_undo`)."""
+        at = _iso(now or datetime.now(UTC))
 
-        def write_studio(db: sqlite3.Connection) -> None:
+        def write_studio(db: sqlite3.Connection, action: int) -> None:
+            current = {table: [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
+                               for r in db.execute(f"SELECT * FROM {table} "  # noqa: S608
+                                                   "WHERE user_id = ?", (user_id,))]
+                       for table in studio_undo.KEYS}
+            plan = studio_undo.plan_write(studio, current)
+            db.execute("INSERT INTO studio_imports (user_id, action, imported_at, files,"
+                       " videos_added, videos_updated, audience, daily_days)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       studio_undo.record_row(user_id, action, at, plan))
+            db.executemany("INSERT INTO studio_before (user_id, action, tbl, row_key, row_data)"
+                           " VALUES (?, ?, ?, ?, ?)",
+                           [(user_id, action, b.table, b.key, b.data) for b in plan.before])
             db.executemany(
                 "INSERT INTO videos (user_id, video_id, title, link, posted_on, as_of, views,"
                 " likes, comments, shares, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -748,7 +807,7 @@ class SqliteStore(TikTokTables):
                 " updated_at = excluded.updated_at, source = 'import'",
                 [(user_id, v.video_id, v.title, v.link,
                   None if v.posted_on is None else v.posted_on.isoformat(), v.as_of.isoformat(),
-                  v.views, v.likes, v.comments, v.shares, now) for v in studio.videos])
+                  v.views, v.likes, v.comments, v.shares, at) for v in studio.videos])
             as_of = studio.downloaded.isoformat()
             for dimension, shares in (("territory", studio.territories),
                                       ("gender", studio.genders)):
@@ -882,6 +941,8 @@ class SqliteStore(TikTokTables):
                 "DELETE FROM audience_shares WHERE user_id = ?",
                 "DELETE FROM audience_activity WHERE user_id = ?",
                 "DELETE FROM studio_daily WHERE user_id = ?",
+                "DELETE FROM studio_before WHERE user_id = ?",
+                "DELETE FROM studio_imports WHERE user_id = ?",
                 "DELETE FROM payouts WHERE user_id = ?",
                 "DELETE FROM tiktok_auth_states WHERE user_id = ?",
                 "DELETE FROM tiktok_connections WHERE user_id = ?",
@@ -917,7 +978,8 @@ class SqliteStore(TikTokTables):
             studio: dict[str, list[dict[str, Any]]] = {}
             for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
                                  ("audience_activity", "day, hour"),
-                                 ("studio_daily", "day, series")):
+                                 ("studio_daily", "day, series"),
+                                 ("studio_imports", "action")):
                 async with _query(db,  # table and order are constants above
                     f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",  # noqa: S608
                     (user_id,),
@@ -967,6 +1029,7 @@ class SqliteStore(TikTokTables):
             "audience": {"shares": studio["audience_shares"],
                          "activity": studio["audience_activity"]},
             "daily": studio["studio_daily"],
+            "studio_imports": studio["studio_imports"],
         }
 
     # -- weekly posts -----------------------------------------------------------------------
@@ -1315,10 +1378,14 @@ class InstanceLock:
         if self._fd >= 0:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = -1
+#: A user's next action number (parameters: user_id twice): actions are numbered over the
+#: snapshots and the TikTok Studio imports, which may write no snapshot.
+_NEXT_ACTION = ("SELECT max(coalesce((SELECT max(action) FROM snapshots WHERE user_id = ?), 0),"
+                " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0)) + 1")
+
+
 async def _next_action(db: aiosqlite.Connection, user_id: int) -> int:
-    async with _query(db,
-        "SELECT coalesce(max(action), 0) + 1 FROM snapshots WHERE user_id = ?", (user_id,)
-    ) as cur:
+    async with _query(db, _NEXT_ACTION, (user_id, user_id)) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 1
 
