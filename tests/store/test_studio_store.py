@@ -88,3 +88,79 @@ async def test_a_failing_studio_import_writes_nothing(store: Store) -> None:
     with pytest.raises(Exception, match=r"(?i)check constraint"):
         await store.import_studio(u.id, [(T0, {"followers": 5.0})], broken)
     assert await store.latest_snapshot(u.id) is None
+
+
+async def _undo_last(store: Store, user_id: int) -> int:
+    """What /undo does: the most recent action (snapshots or a Studio import) goes."""
+    entries = await store.last_action(user_id)
+    records = await store.studio_imports(user_id)
+    actions = [e.action for e in entries] + [r.action for r in records]
+    return await store.undo_action(user_id, max(actions))
+
+
+async def test_undoing_a_content_reimport_restores_the_earlier_numbers(store: Store) -> None:
+    u = await store.ensure_user("console", "u", "u")
+    await store.import_studio(u.id, [(T0, {"views": 100.0})], _studio(
+        videos=[_video(5)], territories=[("US", 0.5), ("GB", 0.5)],
+        activity=[(date(2026, 3, 1), 20, 40.0)]))
+    day = date(2026, 3, 1)
+    first = _studio(videos=[_video(5)])
+    first.daily = {"profile_views": {day: 7.0}}
+    await store.import_studio(u.id, [], first)  # profile views of that day, nothing else new
+    again = _studio(videos=[_video(9), _video(1, "2")], territories=[("CA", 1.0)],
+                    activity=[(date(2026, 3, 2), 21, 50.0)])
+    again.daily = {"profile_views": {day: 8.0, date(2026, 3, 2): 3.0}}
+    await store.import_studio(u.id, [(T0, {"views": 200.0})], again)
+    records = await store.studio_imports(u.id)
+    assert [(r.videos_added, r.videos_updated) for r in records] == [(1, 0), (0, 1), (1, 1)]
+    assert records[-1].audience == ("territories", "active hours")
+    assert records[-1].daily_days == 2
+
+    assert await _undo_last(store, u.id) == 1  # its one snapshot
+    assert [(v.video_id, v.views) for v in await store.videos(u.id)] == [
+        ("7300000000000000001", 5)]
+    audience = await store.audience(u.id)
+    assert audience.territories == (("GB", 0.5), ("US", 0.5))
+    assert audience.activity == ((date(2026, 3, 1), 20, 40.0),)
+    assert await store.daily_series(u.id) == {"profile_views": {day: 7.0}}
+    latest = await store.latest_snapshot(u.id)
+    assert latest is not None and latest.views == 100  # the replaced import row is back
+    assert len(await store.studio_imports(u.id)) == 2
+
+    assert await _undo_last(store, u.id) == 0  # wrote no snapshot, still one import
+    assert await store.daily_series(u.id) == {}
+    assert [v.views for v in await store.videos(u.id)] == [5]
+    assert await _undo_last(store, u.id) == 1  # the first import: its video goes
+    assert await store.videos(u.id) == []
+    assert await store.audience(u.id) == type(audience)()
+    assert await store.studio_imports(u.id) == []
+    assert await store.latest_snapshot(u.id) is None
+
+
+async def test_an_audience_only_import_is_the_last_action(store: Store) -> None:
+    u = await store.ensure_user("console", "a", "a")
+    await store.add_snapshot(u.id, {"followers": 10.0}, T0)
+    await store.import_studio(u.id, [], _studio(genders=[("Female", 0.6), ("Male", 0.4)]))
+    assert await store.last_action(u.id) == []  # the import wrote no snapshot...
+    [record] = await store.studio_imports(u.id)
+    assert record.audience == ("genders",)
+    assert await _undo_last(store, u.id) == 0  # ...and is what /undo takes back
+    assert (await store.audience(u.id)).genders == ()
+    assert [e.source for e in await store.last_action(u.id)] == ["log"]  # the /log is next
+    await store.import_studio(u.id, [], _studio(genders=[("Female", 0.5), ("Male", 0.5)]))
+    await store.add_snapshot(u.id, {"followers": 11.0}, T0)  # a /log after the import
+    assert await _undo_last(store, u.id) == 1
+    assert (await store.audience(u.id)).genders == (("Female", 0.5), ("Male", 0.5))
+
+
+async def test_forget_and_export_cover_the_import_records(store: Store) -> None:
+    u = await store.ensure_user("console", "e", "e")
+    await store.import_studio(u.id, [], _studio(videos=[_video(5)]),
+                              now=datetime(2026, 3, 2, 9, tzinfo=UTC))
+    exported = await store.export_user(u.id)
+    assert [(r["videos_added"], r["imported_at"][:10]) for r in exported["studio_imports"]] == [
+        (1, "2026-03-02")]
+    await store.forget_user(u.id)
+    v = await store.ensure_user("console", "e", "e")
+    assert await store.studio_imports(v.id) == []
+    assert await store.studio_imports(u.id) == []
