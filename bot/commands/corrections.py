@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.payouts import payout_view
 from bot.core.context import CommandContext
-from bot.core.ports import SnapshotEntry
+from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.metrics import METRIC_NAMES, format_metric
@@ -46,12 +46,37 @@ def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
             "typed": typed_text(entry)}
 
 
-def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo) -> dict[str, Any]:
-    """What a removal takes away: one /log, one import (as a whole) or one day's snapshots."""
+def studio_record_view(record: StudioRecord, zone: ZoneInfo) -> dict[str, Any]:
+    """A TikTok Studio import in plain words, for /history and /undo: when, which files, and
+    what it wrote beside the snapshots."""
+    parts = []
+    if record.videos_added or record.videos_updated:
+        parts.append(", ".join(p for p in (
+            f"{record.videos_added} new video{'s' if record.videos_added != 1 else ''}"
+            if record.videos_added else "",
+            f"{record.videos_updated} video{'s' if record.videos_updated != 1 else ''} updated"
+            if record.videos_updated else "") if p))
+    if record.audience:
+        parts.append("follower " + " and ".join(record.audience))
+    if record.daily_days:
+        parts.append(f"{record.daily_days} day{'s' if record.daily_days != 1 else ''} of "
+                     "profile views or viewers")
+    return {"when": record.imported_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            "files": record.files or "TikTok Studio files", "parts": parts,
+            "added": record.videos_added, "updated": record.videos_updated,
+            "audience": " and ".join(record.audience), "days": record.daily_days}
+
+
+def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo,
+                 record: StudioRecord | None = None) -> dict[str, Any]:
+    """What a removal takes away: one /log, one import (as a whole: ``record`` is a TikTok
+    Studio import's videos, audience and daily series) or one day's snapshots."""
     days = sorted({entry_day(e, zone) for e in entries})
     return {
         "count": len(entries),
-        "import": all(e.source == "import" for e in entries) and len(entries) > 0,
+        "studio": None if record is None else studio_record_view(record, zone),
+        "import": record is not None or (
+            all(e.source == "import" for e in entries) and len(entries) > 0),
         "first": days[0].isoformat() if days else None,
         "last": days[-1].isoformat() if days else None,
         "entries": [entry_view(e, zone) for e in entries[:5]],
@@ -66,12 +91,15 @@ def _parse_day(text: str) -> date:
             from None
 
 
-def removal_key(entries: list[SnapshotEntry]) -> str:
-    """A short name for exactly these snapshots as they are now (8 hex digits of a SHA-256 of
-    their ids, actions and contents): a preview puts it in its confirm command, so the confirm
-    removes what was shown, and a same-day /log that changed a shown row changes the key."""
+def removal_key(entries: list[SnapshotEntry], record: StudioRecord | None = None) -> str:
+    """A short name for exactly these snapshots (and TikTok Studio import) as they are now (8
+    hex digits of a SHA-256 of their ids, actions and contents): a preview puts it in its
+    confirm command, so the confirm removes what was shown, and a same-day /log that changed
+    a shown row changes the key."""
     shown = "\n".join(f"{e.id}:{e.action}:{e.source}:{e.snapshot!r}"
                       for e in sorted(entries, key=lambda e: e.id))
+    if record is not None:
+        shown += f"\nstudio:{record!r}"
     return hashlib.sha256(shown.encode()).hexdigest()[:8]
 
 
@@ -86,7 +114,8 @@ def _parse_key(text: str) -> str:
     "undo",
     summary="Take back your last /log or import (asks first): /undo, then /undo confirm",
     help=("Shows what it would remove: your most recent /log, or your most recent import as a "
-          "whole. /undo confirm removes it (the preview's confirm names exactly what it showed; "
+          "whole (a TikTok Studio import with its videos, audience and daily numbers: videos it "
+          "updated go back to their earlier numbers, videos it added go). /undo confirm removes it (the preview's confirm names exactly what it showed; "
           "if that changed since, you get the new preview instead); send /undo again to go "
           "further back. "
           "/undo date=YYYY-MM-DD removes that day's snapshot instead (see /history). Values "
@@ -107,22 +136,28 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     settings = await ctx.store.get_settings(ctx.user.id)
     zone = settings.zone
     day: date | None = args.get("date")
+    record: StudioRecord | None = None
     if day is not None:
         entries = [e for e in await ctx.store.entries(ctx.user.id)
                    if entry_day(e, zone) == day]
         command_line = f"/undo date={day.isoformat()}"
     else:
         entries = await ctx.store.last_action(ctx.user.id)
+        records = await ctx.store.studio_imports(ctx.user.id)
+        # The most recent action is its snapshots' or a Studio import's (which may have
+        # written none); last_action already picks the higher of the two.
+        if records and (not entries or records[-1].action >= entries[0].action):
+            record = records[-1]
         command_line = "/undo"
-    view = removal_view(entries, zone)
-    if not entries:
+    view = removal_view(entries, zone, record)
+    if not entries and record is None:
         return Reply("undo_nothing", {"date": None if day is None else day.isoformat(),
                                       "any": await ctx.store.count_snapshots(ctx.user.id)})
-    key = removal_key(entries)
+    key = removal_key(entries, record)
+    action = record.action if record is not None else entries[0].action
     changed = args.get("confirm") and args.get("key") not in (None, key)
     if not args.get("confirm") or changed:
-        restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id,
-                                                                         entries[0].action)
+        restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id, action)
         confirm = f"{command_line} confirm key={key}"
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
                                       "restores": restores, "changed": bool(changed),
@@ -132,7 +167,7 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
     else:
-        removed = await ctx.store.undo_action(ctx.user.id, entries[0].action)
+        removed = await ctx.store.undo_action(ctx.user.id, action)
     latest = await ctx.store.entries(ctx.user.id, limit=1)
     return Reply("undone", {"removal": view, "removed": removed, "date": day is not None,
                             "latest": entry_view(latest[-1], zone) if latest else None,
@@ -157,11 +192,13 @@ async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     zone = settings.zone
     entries = await ctx.store.entries(ctx.user.id, limit=n)
     payouts = (await ctx.store.payouts(ctx.user.id))[-n:]
-    if not entries and not payouts:
+    imports = (await ctx.store.studio_imports(ctx.user.id))[-n:]
+    if not entries and not payouts and not imports:
         return Reply("no_metrics", {"command": "history"})
     total = await ctx.store.count_snapshots(ctx.user.id)
     return Reply("history", {"entries": [entry_view(e, zone) for e in reversed(entries)],
                              "shown": len(entries), "total": total,
                              "total_text": compact(total),
                              "payouts": [payout_view(p) for p in reversed(payouts)],
+                             "imports": [studio_record_view(r, zone) for r in reversed(imports)],
                              "timezone": settings.timezone})

@@ -108,7 +108,7 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
                                                "console": bool(actions),
                                                "platform": str(ctx.request.platform)},
                      actions=actions)
-    written = await ctx.store.import_studio(ctx.user.id, rows, studio)
+    written = await ctx.store.import_studio(ctx.user.id, rows, studio, now=ctx.clock.now())
     return Reply("imported_studio", {"plan": view, "rows": written})
 
 

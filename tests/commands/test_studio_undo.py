@@ -1,0 +1,125 @@
+"""/undo takes a TikTok Studio import back as ONE import (issue 17), through the console on a
+real SQLite file: its snapshots, videos, audience and daily series together; a Content
+re-import undone brings the earlier per-video numbers back; an audience-only import is itself
+undoable; all of it survives a restart and shows in /history."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import running
+from bot.config import Settings
+from bot.store import parse_database_url
+from tests.auxil.clock import FakeClock
+from tests.commands.test_studio_import import FIXTURES, table
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(parse_database_url(settings.database_url))
+    yield conn
+    conn.close()
+
+
+def count(db: sqlite3.Connection, name: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+
+
+async def undo(console: ConsoleAdapter) -> tuple[str, str]:
+    """/undo's preview, then its confirm command's reply."""
+    preview = await console.ask("/undo")
+    assert preview.ok, preview.text
+    command = re.search(r"/undo confirm key=[0-9a-f]{8}", preview.text)
+    assert command, preview.text
+    done = await console.ask(command.group(0))
+    assert done.ok, done.text
+    return preview.text, done.text
+
+
+def _content_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = (FIXTURES / "Content.csv").read_bytes().decode("utf-8-sig")
+    changed = text.replace(f'"{old}"', f'"{new}"', 1)
+    assert changed != text
+    path = tmp_path / "Content.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + changed.encode())
+    return path
+
+
+async def test_undoing_a_content_reimport_restores_the_earlier_numbers_across_a_restart(
+        settings: Settings, clock: FakeClock, tmp_path: Path) -> None:
+    first_id = table("Content.csv")[1][2].rsplit("/", 1)[1]
+    views = "SELECT views FROM videos WHERE video_id = ?"
+    async with running(settings, clock=clock) as app:
+        console = ConsoleAdapter(app, user="alice")
+        db = sqlite3.connect(parse_database_url(settings.database_url))
+        assert (await console.ask(f"/import path={FIXTURES / 'Content.csv'} confirm")).ok
+        clock.advance(hours=1)
+        newer = _content_with(tmp_path, "57444", "60000")
+        assert (await console.ask(f"/import path={newer} confirm")).ok
+        assert db.execute(views, (first_id,)).fetchone() == (60000,)
+        history = await console.ask("/history")
+        assert history.ok, history.text
+        assert "TikTok Studio imports" in history.text
+        assert history.text.count("Content.csv · ") == 2, history.text
+        assert "18 new videos" in history.text and "18 videos updated" in history.text
+
+    async with running(settings, clock=clock) as app:  # a restart: nothing was in memory
+        console = ConsoleAdapter(app, user="alice")
+        preview, done = await undo(console)
+        assert "Remove your TikTok Studio import" in preview
+        assert "18 videos it updated go back to the numbers from before it" in preview
+        assert "Took back your TikTok Studio import" in done
+        assert db.execute(views, (first_id,)).fetchone() == (57444,)
+        assert count(db, "videos") == 18
+        history = await console.ask("/history")
+        assert history.text.count("Content.csv · ") == 1, history.text
+
+        preview, _ = await undo(console)  # the first import: its videos go
+        assert "18 videos it added go" in preview
+        assert count(db, "videos") == 0
+        nothing = await console.ask("/undo")
+        assert "Nothing to undo" in nothing.text
+    db.close()
+
+
+async def test_an_audience_only_import_is_undone_before_the_log_under_it(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    await console.ask("/log followers=36k")
+    assert (await console.ask(f"/import path={FIXTURES / 'FollowerGender.csv'} confirm")).ok
+    assert count(db, "audience_shares") == 3
+    preview, done = await undo(console)
+    assert "Remove your TikTok Studio import" in preview, preview
+    assert "follower genders go back" in preview
+    assert "• 0 snapshots removed" in done and "follower genders back to what you had" in done
+    assert count(db, "audience_shares") == 0
+    assert count(db, "snapshots") == 1  # the /log is still there...
+    preview, _ = await undo(console)
+    assert "Remove your last /log?" in preview  # ...and is what /undo offers next
+    assert count(db, "snapshots") == 0
+
+
+async def test_undoing_a_whole_zip_takes_every_part_back(
+        console: ConsoleAdapter, db: sqlite3.Connection) -> None:
+    await console.ask("/log followers=30k")
+    before = count(db, "snapshots")
+    done = await console.ask(f"/import path={FIXTURES / 'tiktok_studio_export.zip'} confirm")
+    assert done.ok, done.text
+    assert count(db, "videos") and count(db, "studio_daily") and count(db, "snapshots") > before
+    preview, _ = await undo(console)
+    assert "profile views and viewers of 365 days" in preview, preview
+    for name in ("videos", "studio_daily", "audience_shares", "audience_activity",
+                 "studio_imports", "studio_before"):
+        assert count(db, name) == 0, name
+    assert count(db, "snapshots") == before
