@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
@@ -93,11 +94,38 @@ def studio_view(studio: StudioImport,
             "last": rows[-1][0].date().isoformat() if rows else None}
 
 
+async def held_dates(ctx: CommandContext) -> tuple[set[date], set[date]]:
+    """The dates the creator already has numbers for: ``(imported, logged)``. Imported: an
+    imported snapshot or daily series (profile views, viewers) of that date; logged: a /log
+    or TikTok sync on that day in the creator's time zone (:func:`entry_day`)."""
+    zone = (await ctx.store.get_settings(ctx.user.id)).zone
+    imported: set[date] = {d for series in (await ctx.store.daily_series(ctx.user.id)).values()
+                           for d in series}
+    logged: set[date] = set()
+    for e in await ctx.store.entries(ctx.user.id):
+        (imported if e.source == "import" else logged).add(entry_day(e, zone))
+    return imported, logged
+
+
+def replaced_dates(studio: StudioImport, rows: list[tuple[datetime, dict[str, float]]],
+                   imported: set[date], logged: set[date]) -> dict[str, int]:
+    """How many of the dates ``studio`` writes (its snapshots' and daily series') already hold
+    numbers: ``total``, of which ``imported`` (an earlier import's numbers there are replaced;
+    /undo of this import brings them back) and ``logged`` only (the /log stays stored; this
+    import's row is newer)."""
+    dates = {t.date() for t, _ in rows} | {d for d, _, _ in studio.extra_daily()}
+    again = dates & imported
+    only_logged = (dates & logged) - again
+    return {"total": len(again) + len(only_logged), "imported": len(again),
+            "logged": len(only_logged)}
+
+
 async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
                         confirm: bool) -> Reply:
     """Preview a TikTok Studio upload, or (``confirm``) store all of it as one import."""
     rows = studio.snapshot_rows()
     view = studio_view(studio, rows)
+    view["replaces"] = replaced_dates(studio, rows, *await held_dates(ctx))
     if not confirm:
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:

@@ -123,3 +123,25 @@ async def test_undoing_a_whole_zip_takes_every_part_back(
                  "studio_imports", "studio_before"):
         assert count(db, name) == 0, name
     assert count(db, "snapshots") == before
+
+
+async def test_the_preview_says_how_many_dates_it_replaces(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    await console.ask("/log followers=36k")  # 2026-11-27, the file's last date
+    clock.current = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    overview = FIXTURES / "Overview.csv"
+    first = await console.ask(f"/import path={overview}")
+    assert "It replaces 1 date you already have numbers for: 1 you logged" in first.text, \
+        first.text
+    assert (await console.ask(f"/import path={overview} confirm")).ok
+    # Every one of its days holds numbers now: the snapshots (the days with 30 known days
+    # before them) and the profile views (each day of the file).
+    days = len(table("Overview.csv")) - 1
+    again = await console.ask(f"/import path={overview}")
+    assert (f"It replaces {days} dates you already have numbers for: {days} from an earlier "
+            "import") in again.text, again.text
+    viewers = await console.ask(f"/import path={FIXTURES / 'Viewers.csv'}")
+    assert f"It replaces {days} dates" in viewers.text, viewers.text
+    gender = await console.ask(f"/import path={FIXTURES / 'FollowerGender.csv'}")
+    assert "It replaces" not in gender.text  # no dated rows at all
