@@ -115,9 +115,9 @@ def _parse_key(text: str) -> str:
     summary="Take back your last /log or import (asks first): /undo, then /undo confirm",
     help=("Shows what it would remove: your most recent /log, or your most recent import as a "
           "whole (a TikTok Studio import with its videos, audience and daily numbers: videos it "
-          "updated go back to their earlier numbers, videos it added go). /undo confirm removes it (the preview's confirm names exactly what it showed; "
-          "if that changed since, you get the new preview instead); send /undo again to go "
-          "further back. "
+          "updated go back to their earlier numbers, videos it added go). /undo confirm "
+          "removes it (the preview's confirm names exactly what it showed; if that changed "
+          "since, you get the new preview instead); send /undo again to go further back. "
           "/undo date=YYYY-MM-DD removes that day's snapshot instead (see /history). Values "
           "carried forward from what you remove are recomputed."),
     args=(ArgSpec("confirm", ArgType.FLAG, "Remove it.", "confirm"),

@@ -19,7 +19,7 @@ from bot.domain.estimator import (
     what_if,
 )
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible
-from bot.domain.numbers import money_range, pct
+from bot.domain.numbers import compact, money_range, pct
 from bot.domain.uncertainty import Z80
 
 _EXTRA = (
@@ -116,6 +116,9 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any
         "missing": list(e.missing),
         "currency_note": e.currency_note,
         "views_note": e.views_note,
+        "per_video": None if e.views_per_video is None else {
+            "value": compact(e.views_per_video.value), "label": e.views_per_video.label,
+            "basis": e.views_per_video.basis},
         "what_if": what_if,
         "explain": explain,
     }
@@ -158,7 +161,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),
-                      payouts=payouts)
+                      payouts=payouts, videos=await ctx.store.videos(ctx.user.id),
+                      what_if=frozenset(overrides))
     explain = bool(args.get("explain"))
     actions: tuple[Action, ...] = ()
     if not explain:

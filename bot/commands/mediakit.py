@@ -31,7 +31,7 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
     settings = await ctx.store.get_settings(ctx.user.id)
     payouts = await ctx.store.payouts(ctx.user.id)
     result = estimate(latest or MetricSnapshot.empty(ctx.clock.now()), settings, rates,
-                      payouts=payouts)
+                      payouts=payouts, videos=await ctx.store.videos(ctx.user.id))
     currency = result.currency
 
     def converted(amount: float, from_currency: str) -> float:

@@ -20,8 +20,9 @@ from bot.domain.metrics import (
     format_metric,
     implausible,
 )
-from bot.domain.numbers import compact, pct
-from bot.domain.studio import breakouts, median_views
+from bot.domain.numbers import compact, grouped, pct
+from bot.domain.studio import Reach, breakouts, reach
+from bot.domain.videos import views_per_video
 
 HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
 
@@ -123,6 +124,18 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                  data=metric_data(snapshot, history))
 
 
+def reach_view(r: Reach | None) -> dict[str, Any] | None:
+    """Profile views and viewers from TikTok Studio, in words for /stats."""
+    if r is None:
+        return None
+    span = f"the {r.days} day{'s' if r.days != 1 else ''} to {r.last.isoformat()}"
+    return {"span": span,
+            "profile_views": None if r.profile_views is None else grouped(r.profile_views),
+            "viewers": None if r.viewers_a_day is None else compact(r.viewers_a_day),
+            "new": None if r.new_share is None else pct(r.new_share, 0),
+            "returning": None if r.returning_share is None else pct(r.returning_share, 0)}
+
+
 @command(
     "stats",
     summary="Your latest numbers and what they mean (engagement, growth)",
@@ -145,9 +158,12 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
     videos = await ctx.store.videos(ctx.user.id)
     audience = await ctx.store.audience(ctx.user.id)
+    per = views_per_video(latest, videos)
     return Reply("stats", {
-        "videos": {"count": len(videos), "median": compact(median_views(videos)),
-                   "breakouts": len(breakouts(videos))} if videos else None,
+        "videos": {"count": per.videos, "median": compact(per.value), "label": per.label,
+                   "breakouts": len(breakouts(videos))}
+        if per is not None and per.basis == "videos" else None,
+        "reach": reach_view(reach(await ctx.store.daily_series(ctx.user.id))),
         "audience": audience_view(audience),
         "goals": goals,
         "rows": metric_rows(latest),

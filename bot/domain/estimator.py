@@ -29,14 +29,15 @@ from bot.domain.metrics import (
     MetricSnapshot,
     compute_kpis,
     interactions,
-    videos_in_period,
     views_in_period,
 )
 from bot.domain.numbers import compact, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
+from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, combine, product, update
+from bot.domain.videos import ViewsPerVideo, views_per_video
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
 #: Routes that count as "now" only once the creator says they do them (or logged a payout).
@@ -132,6 +133,7 @@ class Estimate:
     currency_note: str
     views_note: str | None = None
     extra_assumptions: tuple[str, ...] = field(default_factory=tuple)
+    views_per_video: ViewsPerVideo | None = None  # from views_per_video(), for the reply
 
     def route(self, key: str) -> RouteEstimate:
         return next(r for r in self.routes if r.key == key)
@@ -235,6 +237,7 @@ class _Ctx:
     rates: RateTables
     views: float | None
     payouts: tuple[Payout, ...]
+    per_video: ViewsPerVideo | None = None
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -303,13 +306,10 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         missing.append("followers")
     else:
         tier = t.tier(c.s.followers)
-        avg = c.s.avg_views
-        vids = videos_in_period(c.s)
-        if avg is None and c.views is not None and vids is not None and vids >= 1:
-            avg = c.views / vids
+        avg = None if c.per_video is None else c.per_video.value
         price = tier.price.dist()
-        if avg is not None:
-            inputs.append(f"average views {compact(avg)}")
+        if c.per_video is not None and avg is not None:
+            inputs.append(f"views per video {compact(avg)}: {c.per_video.label}")
             by_views = LogNormal.exact(avg / 1000) * r.cpm_usd.dist()
             if c.s.followers >= r.views_priced_from.value:
                 price = by_views
@@ -344,7 +344,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = [(
             "tell me your price per sponsored video (/payout brand=350 per=video)",
             _payout(video))] if not mine else []
-        if c.s.avg_views is None:
+        if c.per_video is None or c.per_video.basis == "derived":
             cands.append(("log your average views (/log avg_views=8k)", price))
         narrow = _narrowest(dist, cands)
     return RouteEstimate(
@@ -512,8 +512,14 @@ def estimate(
     commission: float | None = None,
     category: str | None = None,
     payouts: Sequence[Payout] = (),
+    videos: Sequence[Video] = (),
+    what_if: frozenset[str] = frozenset(),
 ) -> Estimate:
     """Estimate every route for ``snapshot``.
+
+    ``videos`` are the creator's stored per-video numbers and ``what_if`` the metrics a
+    what-if gave: views per video come from :func:`~bot.domain.videos.views_per_video` (the
+    median of the videos where there are any).
 
     ``price`` and ``order_value`` are in the user's currency; ``margin`` and ``commission`` are
     fractions (0.6 = 60%). ``payouts`` are the creator's own logged payouts: each route with
@@ -523,7 +529,8 @@ def estimate(
     to_user = rates.currencies.from_usd(1.0, currency)
     views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates)
-    c = _Ctx(snapshot, settings, rates, views, tuple(payouts))
+    per_video = views_per_video(snapshot, videos, what_if)
+    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video)
     who = elig.assess(snapshot, settings, rates)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),
@@ -543,7 +550,8 @@ def estimate(
     missing = tuple(dict.fromkeys(m for r in routes for m in r.missing))
     note = (f"Amounts in {currency} at ECB reference rates of {rates.currencies.date}"
             if currency != "USD" else "Amounts in USD")
-    return Estimate(routes, currency, now, potential, engagement, missing, note, views_note)
+    return Estimate(routes, currency, now, potential, engagement, missing, note, views_note,
+                    views_per_video=per_video)
 
 
 def _in_currency(route: RouteEstimate, rate: float) -> RouteEstimate:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Final
 from bot.domain import numbers
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot, compute_kpis, growth
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.studio import best_hours, breakouts, median_views, top_weekday
+from bot.domain.studio import best_hours, breakouts, top_weekday
+from bot.domain.videos import views_per_video
 
 if TYPE_CHECKING:
     from bot.domain.rates import RateTables
@@ -223,9 +224,9 @@ def _studio_facts(profile: Profile) -> dict[str, float]:
     videos = profile.videos
     if videos:
         out["video_count"] = float(len(videos))
-        mid = median_views(videos)
-        if mid is not None:
-            out["median_video_views"] = mid
+        per = views_per_video(profile.latest, videos)  # the one place that decides it
+        if per is not None and per.basis == "videos":
+            out["median_video_views"] = per.value
             out["breakout_count"] = float(len(breakouts(videos)))
         weekday = top_weekday(videos)
         if weekday is not None:

@@ -20,7 +20,8 @@ from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import compact, grouped, pct
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import RateCard
-from bot.domain.studio import Audience, Video, median_views, top_videos
+from bot.domain.studio import Audience, Video, top_videos
+from bot.domain.videos import views_per_video
 
 #: How a stored snapshot's ``source`` reads on the kit ("sync": TikTok account sync).
 SOURCE_LABELS: Final[dict[str, str]] = {
@@ -163,13 +164,13 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         todo.append("a follower count from 30 days ago (/import your TikTok Studio history)")
 
     with_views = [v for v in videos if v.views is not None]
-    mid = median_views(with_views)
+    per = views_per_video(None, with_views)  # the one place that decides it (videos first)
     avg_pts = _given(entries, "avg_views")
     videos_source = " + ".join(dict.fromkeys(source_label(v.source) for v in with_views)) or None
-    if mid is not None:
-        n = len(with_views)
-        views = Stat("Median views per video", compact(mid),
-                     f"across {n} video{'s' if n != 1 else ''}", videos_source, raw=mid)
+    if per is not None:
+        n = per.videos
+        views = Stat("Median views per video", compact(per.value),
+                     f"across {n} video{'s' if n != 1 else ''}", videos_source, raw=per.value)
     elif avg_pts:
         at, value, src = avg_pts[-1]
         views = Stat("Avg. views per video", compact(value),

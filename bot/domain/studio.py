@@ -470,3 +470,45 @@ def top_weekday(videos: Sequence[Video], top: int = 5) -> tuple[int, float] | No
         counts[v.posted_on.weekday()] = counts.get(v.posted_on.weekday(), 0) + 1
     weekday = max(counts, key=lambda d: (counts[d], -d))
     return weekday, counts[weekday] / len(dated)
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Profile views and viewers over the last :data:`WINDOW_DAYS` days TikTok Studio gave
+    (Overview's ``Profile Views``, Viewers' total/new/returning), ending on ``last``.
+
+    ``days`` is how many of those days are known. ``profile_views`` is their sum; viewers are
+    a per-day average (``viewers_a_day``: one person on two days counts twice in a sum, so a
+    sum would not be people) with the new and returning shares of the total (0–1)."""
+
+    last: date
+    days: int
+    profile_views: float | None
+    viewers_a_day: float | None
+    new_share: float | None
+    returning_share: float | None
+
+
+def reach(series: dict[str, dict[date, float]], days: int = WINDOW_DAYS) -> Reach | None:
+    """:class:`Reach` from the stored daily series (``{"profile_views": {day: value}, …}``,
+    :data:`EXTRA_SERIES`), over the ``days`` days ending on the latest day any of them has;
+    ``None`` without any."""
+    known = [d for name in EXTRA_SERIES for d in series.get(name, {})]
+    if not known:
+        return None
+    last = max(known)
+    window = {last - timedelta(days=k) for k in range(days)}
+
+    def values(name: str) -> list[float]:
+        return [v for d, v in series.get(name, {}).items() if d in window]
+
+    profile = values("profile_views")
+    total = values("total_viewers")
+    new, returning = sum(values("new_viewers")), sum(values("returning_viewers"))
+    counted = {d for name in EXTRA_SERIES for d in series.get(name, {}) if d in window}
+    both = new + returning
+    return Reach(last=last, days=len(counted),
+                 profile_views=sum(profile) if profile else None,
+                 viewers_a_day=sum(total) / len(total) if total else None,
+                 new_share=new / both if both > 0 else None,
+                 returning_share=returning / both if both > 0 else None)

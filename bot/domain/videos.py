@@ -8,14 +8,14 @@ the growth of the summed lifetime counts between today and a day at least 30 day
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from statistics import fmean
 from typing import Final
 
-from bot.domain.metrics import PERIOD_DAYS
-from bot.domain.studio import Video
+from bot.domain.metrics import PERIOD_DAYS, MetricSnapshot, videos_in_period
+from bot.domain.studio import Video, median_views
 
 #: Videos whose lengths make the typical length (``avg_video_length``).
 RECENT_FOR_LENGTH: Final = 10
@@ -97,3 +97,56 @@ def posting_habits(now: datetime, videos: Sequence[Video]) -> dict[str, float]:
     if lengths:
         out["avg_video_length"] = round(fmean(lengths), 1)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ViewsPerVideo:
+    """How many views a typical video of the creator gets, and where that figure came from.
+
+    ``basis`` is ``"videos"`` (the median of the stored per-video lifetime views: TikTok
+    Studio's Content file or a TikTok sync, ``videos`` of them, read from ``sources``),
+    ``"logged"`` (the ``avg_views`` the creator logged or imported, or gave in a what-if) or
+    ``"derived"`` (30-day views ÷ videos posted in the period)."""
+
+    value: float
+    basis: str
+    videos: int = 0
+    sources: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Where the figure came from, in words, e.g. ``"the median of your 18 imported
+        videos"``."""
+        if self.basis == "videos":
+            where = {"import": "imported", "sync": "synced"}
+            kind = " and ".join(where.get(s, s) for s in self.sources) or "stored"
+            return (f"the median of your {self.videos} {kind} "
+                    f"video{'s' if self.videos != 1 else ''}")
+        if self.basis == "logged":
+            return "your average views per video"
+        return "your 30-day views ÷ videos posted"
+
+
+def views_per_video(s: MetricSnapshot | None, videos: Sequence[Video],
+                    what_if: Collection[str] = ()) -> ViewsPerVideo | None:
+    """The one place that decides the views per video /estimate, /tips, /stats and the media
+    kit use: the median of ``videos``' lifetime views where any has views (a median is not
+    pulled up by one viral video, unlike an average), else the snapshot's ``avg_views``, else
+    30-day views ÷ videos in the period (:func:`~bot.domain.metrics.videos_in_period`);
+    ``None`` when none is known. An ``avg_views`` named in ``what_if`` (a what-if's own
+    numbers) wins over the stored videos."""
+    if s is not None and "avg_views" in what_if and s.avg_views is not None:
+        return ViewsPerVideo(s.avg_views, "logged")
+    counted = [v for v in videos if v.views is not None]
+    mid = median_views(counted)
+    if mid is not None:
+        return ViewsPerVideo(mid, "videos", len(counted),
+                             tuple(dict.fromkeys(v.source for v in counted)))
+    if s is None:
+        return None
+    if s.avg_views is not None:
+        return ViewsPerVideo(s.avg_views, "logged")
+    vids = videos_in_period(s)
+    if s.views is not None and vids is not None and vids >= 1:
+        return ViewsPerVideo(s.views / vids, "derived")
+    return None

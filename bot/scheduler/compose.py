@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from bot.domain.numbers import compact, money
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.rates import RateTables
 from bot.domain.rules import TOPICS, Catalogue, Rule
+from bot.domain.studio import Video
 from bot.scheduler.runner import Composed
 
 
@@ -85,7 +87,7 @@ class WeeklyComposer:
         return Composed(reply, rule.id)
 
     def _goal(self, goal: Goal, latest: MetricSnapshot | None,
-              settings: UserSettings) -> dict[str, Any]:
+              settings: UserSettings, videos: Sequence[Video] = ()) -> dict[str, Any]:
         """One goal's line: a metric goal in its unit, an income goal (stored in USD a month)
         in the creator's currency, against the estimate for the latest snapshot."""
         if goal.metric == "income":
@@ -95,7 +97,8 @@ class WeeklyComposer:
             def show(v: float) -> str:
                 return money(self.rates.currencies.from_usd(v, currency), currency)
             current = None if latest is None else estimate(
-                latest, replace(settings, currency="USD"), self.rates).now.typical
+                latest, replace(settings, currency="USD"), self.rates,
+                videos=videos).now.typical
             label = "monthly income"
         elif goal.metric in METRIC_BY_NAME:
             def show(v: float) -> str:
@@ -136,7 +139,7 @@ class WeeklyComposer:
                     since = base.taken_at.date().isoformat()
                 changes.append({"metric": metric, "value": format_metric(metric, current),
                                 "delta": delta, "since": since})
-        goals = [self._goal(goal, history[-1] if history else None, settings)
+        goals = [self._goal(goal, history[-1] if history else None, settings, profile.videos)
                  for goal in await self.store.goals(sub.user_id)]
         tip = tips[0] if tips else None
         reply = Reply("weekly_digest", {

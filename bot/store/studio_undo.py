@@ -88,18 +88,17 @@ def plan_write(studio: StudioImport, current: Mapping[str, Sequence[Mapping[str,
     A file of territories, genders or active hours replaces every row of its kind, so every
     such row is kept; videos and daily series are kept where the import writes the same key."""
     dims = set(replaced_dimensions(studio))
-    scope = {
-        "videos": lambda row: False,
-        "audience_shares": lambda row: row["dimension"] in dims,
-        "audience_activity": lambda row: bool(studio.activity),
-        "studio_daily": lambda row: False,
-    }
+    def in_scope(table: str, row: Mapping[str, Any]) -> bool:
+        if table == "audience_shares":
+            return row["dimension"] in dims
+        return table == "audience_activity" and bool(studio.activity)
+
     writes = new_keys(studio)
     before: list[BeforeRow] = []
     counts: dict[str, tuple[int, int]] = {}
     for table, keys in writes.items():
         held = {_key(table, row): row for row in current.get(table, ())}
-        affected = set(keys) | {k for k, row in held.items() if scope[table](row)}
+        affected = set(keys) | {k for k, row in held.items() if in_scope(table, row)}
         added = updated = 0
         for key in sorted(affected, key=_json):
             row = held.get(key)
@@ -149,8 +148,9 @@ def record_row(user_id: int, action: int, imported_at: str, write: StudioWrite
             write.videos_updated, write.audience, write.daily_days)
 
 
-def record(row: Mapping[str, Any]) -> StudioRecord:
-    """A ``studio_imports`` row as a :class:`~bot.core.ports.StudioRecord`."""
+def record(row: Any) -> StudioRecord:
+    """A ``studio_imports`` row (a ``sqlite3.Row`` or an asyncpg record) as a
+    :class:`~bot.core.ports.StudioRecord`."""
     return StudioRecord(action=int(row["action"]),
                         imported_at=datetime.fromisoformat(str(row["imported_at"])),
                         files=str(row["files"]), videos_added=int(row["videos_added"]),
