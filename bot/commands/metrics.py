@@ -21,8 +21,8 @@ from bot.domain.metrics import (
     implausible,
 )
 from bot.domain.numbers import compact, grouped, pct
-from bot.domain.studio import Reach, breakouts, reach
-from bot.domain.videos import views_per_video
+from bot.domain.studio import Reach, Video, breakouts, reach
+from bot.domain.videos import ViewsPerVideo, views_per_video
 
 HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
 
@@ -147,8 +147,19 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
 )
 async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
-    if not history:
-        return Reply("no_metrics", {"command": "stats"})
+    videos = await ctx.store.videos(ctx.user.id)
+    audience = await ctx.store.audience(ctx.user.id)
+    studio = {
+        "reach": reach_view(reach(await ctx.store.daily_series(ctx.user.id))),
+        "audience": audience_view(audience),
+    }
+    if not history:  # only TikTok Studio files without a dated series (audience, viewers, …)
+        per = views_per_video(None, videos)
+        if per is None and studio["reach"] is None and not any(studio["audience"].values()):
+            return Reply("no_metrics", {"command": "stats"})
+        return Reply("stats", {**studio, "videos": _videos_view(per, videos), "goals": [],
+                               "rows": [], "kpis": {}, "taken_at": None, "snapshots": 0,
+                               "trend_basis": 0, "period_days": PERIOD_DAYS})
     latest = history[-1]
     goals = []
     for g in await ctx.store.goals(ctx.user.id):
@@ -156,15 +167,9 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             goals.append({"label": METRIC_BY_NAME[g.metric].label,
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
-    videos = await ctx.store.videos(ctx.user.id)
-    audience = await ctx.store.audience(ctx.user.id)
-    per = views_per_video(latest, videos)
     return Reply("stats", {
-        "videos": {"count": per.videos, "median": compact(per.value), "label": per.label,
-                   "breakouts": len(breakouts(videos))}
-        if per is not None and per.basis == "videos" else None,
-        "reach": reach_view(reach(await ctx.store.daily_series(ctx.user.id))),
-        "audience": audience_view(audience),
+        **studio,
+        "videos": _videos_view(views_per_video(latest, videos), videos),
         "goals": goals,
         "rows": metric_rows(latest),
         "kpis": kpi_view(latest, history),
@@ -173,3 +178,12 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
     }, data=metric_data(latest, history))
+
+
+def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, Any] | None:
+    """The stored videos' line of /stats: their median views (from :func:`views_per_video`)
+    and how many broke out."""
+    if per is None or per.basis != "videos":
+        return None
+    return {"count": per.videos, "median": compact(per.value), "label": per.label,
+            "breakouts": len(breakouts(videos))}

@@ -96,3 +96,14 @@ async def test_profile_views_and_viewers_in_stats_and_export(console: ConsoleAda
     for name, values in (("profile_views", profile), ("total_viewers", total)):
         assert {d: series[(d.isoformat(), name)] for d in values} == values
     assert [i["files"] for i in data["studio_imports"]] == ["Overview.csv", "Viewers.csv"]
+
+
+async def test_stats_shows_studio_files_without_dated_numbers(console: ConsoleAdapter) -> None:
+    """Viewers and audience files write no snapshot: /stats still shows what they hold."""
+    assert (await console.ask(f"/import path={FIXTURES / 'Viewers.csv'} confirm")).ok
+    assert (await console.ask(f"/import path={FIXTURES / 'FollowerGender.csv'} confirm")).ok
+    stats = await console.ask("/stats")
+    assert stats.ok, stats.text
+    assert "Viewers a day: " in stats.text
+    assert "returning)\n• Followers by gender: Female 61%" in stats.text, stats.text
+    assert "No dated numbers yet" in stats.text
