@@ -149,13 +149,12 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     videos = await ctx.store.videos(ctx.user.id)
     audience = await ctx.store.audience(ctx.user.id)
-    studio = {
-        "reach": reach_view(reach(await ctx.store.daily_series(ctx.user.id))),
-        "audience": audience_view(audience),
-    }
+    shown_reach = reach_view(reach(await ctx.store.daily_series(ctx.user.id)))
+    shown_audience = audience_view(audience)
+    studio = {"reach": shown_reach, "audience": shown_audience}
     if not history:  # only TikTok Studio files without a dated series (audience, viewers, …)
         per = views_per_video(None, videos)
-        if per is None and studio["reach"] is None and not any(studio["audience"].values()):
+        if per is None and shown_reach is None and not any(shown_audience.values()):
             return Reply("no_metrics", {"command": "stats"})
         return Reply("stats", {**studio, "videos": _videos_view(per, videos), "goals": [],
                                "rows": [], "kpis": {}, "taken_at": None, "snapshots": 0,
