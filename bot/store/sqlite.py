@@ -838,23 +838,22 @@ class SqliteStore(TikTokTables):
             return [_video(r) for r in await cur.fetchall()]
 
     async def audience(self, user_id: int) -> Audience:
-        async with self._read() as db:
-            async with _query(db,
-                "SELECT * FROM audience_shares WHERE user_id = ? ORDER BY share DESC, label",
-                (user_id,),
-            ) as cur:
-                shares = await cur.fetchall()
-            async with _query(db,
-                "SELECT * FROM audience_activity WHERE user_id = ? ORDER BY day, hour",
-                (user_id,),
-            ) as cur:
-                activity = await cur.fetchall()
+        # One query (one hop to the database thread) for both tables.
+        async with self._read() as db, _query(db,
+            "SELECT dimension AS kind, label, NULL AS hour, share AS value FROM audience_shares"
+            " WHERE user_id = ? UNION ALL SELECT 'activity', day, hour, active_followers"
+            " FROM audience_activity WHERE user_id = ?", (user_id, user_id),
+        ) as cur:
+            rows = await cur.fetchall()
+        shares = sorted((r for r in rows if r["kind"] != "activity"),
+                        key=lambda r: (-r["value"], r["label"]))
+        activity = sorted(((date.fromisoformat(r["label"]), int(r["hour"]), float(r["value"]))
+                           for r in rows if r["kind"] == "activity"))
         return Audience(
-            territories=tuple((r["label"], r["share"]) for r in shares
-                              if r["dimension"] == "territory"),
-            genders=tuple((r["label"], r["share"]) for r in shares if r["dimension"] == "gender"),
-            activity=tuple((date.fromisoformat(r["day"]), int(r["hour"]),
-                            float(r["active_followers"])) for r in activity),
+            territories=tuple((r["label"], r["value"]) for r in shares
+                              if r["kind"] == "territory"),
+            genders=tuple((r["label"], r["value"]) for r in shares if r["kind"] == "gender"),
+            activity=tuple(activity),
         )
 
     # -- payouts ----------------------------------------------------------------------------
