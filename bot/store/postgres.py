@@ -598,7 +598,8 @@ class PostgresStore(PgTikTokTables):
             for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
                                  ("audience_activity", "day, hour"),
                                  ("studio_daily", "day, series"),
-                                 ("studio_imports", "action")):
+                                 ("studio_imports", "action"),
+                                 ("studio_before", "action, tbl, row_key")):
                 rows = await db.fetch(  # table and order are constants above
                     f"SELECT * FROM {table} WHERE user_id = $1 ORDER BY {order}",  # noqa: S608
                     user_id)
@@ -641,6 +642,8 @@ class PostgresStore(PgTikTokTables):
                          "activity": studio["audience_activity"]},
             "daily": studio["studio_daily"],
             "studio_imports": studio["studio_imports"],
+            # What each Studio import replaced (JSON rows as they were before it), for /undo.
+            "studio_before": studio["studio_before"],
             "tiktok": None if tiktok_row is None else dict(tiktok_row),
         }
 

@@ -978,7 +978,8 @@ class SqliteStore(TikTokTables):
             for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
                                  ("audience_activity", "day, hour"),
                                  ("studio_daily", "day, series"),
-                                 ("studio_imports", "action")):
+                                 ("studio_imports", "action"),
+                                 ("studio_before", "action, tbl, row_key")):
                 async with _query(db,  # table and order are constants above
                     f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",  # noqa: S608
                     (user_id,),
@@ -1029,6 +1030,8 @@ class SqliteStore(TikTokTables):
                          "activity": studio["audience_activity"]},
             "daily": studio["studio_daily"],
             "studio_imports": studio["studio_imports"],
+            # What each Studio import replaced (JSON rows as they were before it), for /undo.
+            "studio_before": studio["studio_before"],
         }
 
     # -- weekly posts -----------------------------------------------------------------------

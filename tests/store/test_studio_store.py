@@ -160,6 +160,7 @@ async def test_forget_and_export_cover_the_import_records(store: Store) -> None:
     exported = await store.export_user(u.id)
     assert [(r["videos_added"], r["imported_at"][:10]) for r in exported["studio_imports"]] == [
         (1, "2026-03-02")]
+    assert [(r["tbl"], r["row_data"]) for r in exported["studio_before"]] == [("videos", None)]
     await store.forget_user(u.id)
     v = await store.ensure_user("console", "e", "e")
     assert await store.studio_imports(v.id) == []
