@@ -847,8 +847,8 @@ class SqliteStore(TikTokTables):
             rows = await cur.fetchall()
         shares = sorted((r for r in rows if r["kind"] != "activity"),
                         key=lambda r: (-r["value"], r["label"]))
-        activity = sorted(((date.fromisoformat(r["label"]), int(r["hour"]), float(r["value"]))
-                           for r in rows if r["kind"] == "activity"))
+        activity = sorted((date.fromisoformat(r["label"]), int(r["hour"]), float(r["value"]))
+                           for r in rows if r["kind"] == "activity")
         return Audience(
             territories=tuple((r["label"], r["value"]) for r in shares
                               if r["kind"] == "territory"),
