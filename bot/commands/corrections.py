@@ -179,7 +179,8 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     summary="Your recent snapshots: when, what you typed, logged or imported",
     help=(f"Lists your most recent snapshots (the last {HISTORY_DEFAULT}, or as many as you "
           f"ask, up to {HISTORY_MAX}) with their date, what was typed and whether it was "
-          "logged or imported. Remove one with /undo or /undo date=YYYY-MM-DD."),
+          "logged or imported, then your TikTok Studio imports and what each wrote. Remove one "
+          "with /undo or /undo date=YYYY-MM-DD."),
     args=(ArgSpec("n", ArgType.COUNT, "How many snapshots to show.", "n=20", minimum=1,
                   maximum=HISTORY_MAX, positional=True, aliases=("count", "last")),),
     examples=("/history", "/history 30"),
