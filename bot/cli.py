@@ -38,7 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd")
     sub.add_parser("info", help="print the version and where data lives")
     sub.add_parser("console", help="chat with the bot in this terminal")
-    sub.add_parser("run", help="start every adapter that has a token (console if none)")
+    run = sub.add_parser("run", help="start every adapter that has a token (console if none)")
+    run.add_argument("--workers", type=_positive, default=1, metavar="N",
+                     help="start N worker processes on one bot token and supervise them "
+                          "(PostgreSQL, and Telegram in webhook mode; see the README)")
     ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
     ask.add_argument("--user", default="you", help="console user name (default: you)")
     ask.add_argument("--json", action="store_true",
@@ -69,6 +72,16 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("source", help="sqlite:///path/to/advisor.db (stop the bot first)")
     copy.add_argument("target", help="postgresql://user@host:5432/dbname (empty)")
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1024, not {value}")
+    return value
 
 
 def db_copy(source: str, target: str) -> int:
@@ -564,7 +577,20 @@ def _run_cli(argv: Sequence[str] | None) -> int:
             print(f"creator-advisor: {exc}", file=sys.stderr)
             return 1
     quiet = args.cmd in ("ask", "console", None)
-    setup_logging("WARNING" if quiet else settings.log_level, settings.secrets())
+    worker = None if settings.worker_index is None else f"worker {settings.worker_index}"
+    setup_logging("WARNING" if quiet else settings.log_level, settings.secrets(), worker)
+    if args.cmd == "run" or (args.cmd is None and (settings.telegram_bot_token
+                                                   or settings.discord_token)):
+        from bot.supervisor import run_workers, workers_refusal
+
+        workers = getattr(args, "workers", 1)
+        if workers > 1:
+            return run_workers(settings, workers)
+        refused = workers_refusal(settings, settings.worker_count)  # started by the operator
+        if refused is not None:
+            print(f"creator-advisor: WORKER_COUNT={settings.worker_count}: {refused}",
+                  file=sys.stderr)
+            return 1
     try:
         return asyncio.run(_main(args, settings))
     except (StoreError, DataFileError) as exc:

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     user_cache_size: int = Field(
         100_000, ge=1, le=10_000_000,
         description="Users (and their settings) kept in memory, least recently used out first.")
+    worker_index: int | None = Field(
+        None, ge=0,
+        description="This process's number (0 … WORKER_COUNT-1) among several `run` workers "
+        "on one token; `run --workers N` sets it for each worker it starts.")
+    worker_count: int = Field(
+        1, ge=1, le=1024, description="How many `run` workers share the bot token (default 1).")
     weekly_grace_hours: float = Field(
         12.0, ge=0, le=144, description="A weekly post missed while down is still sent this late."
     )
@@ -71,6 +77,10 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = Field(
         None, description="Sync slash commands to this server only (instant; for development)."
     )
+    discord_shard_count: int | None = Field(
+        None, ge=1, le=100_000,
+        description="Gateway shards in all (split across workers: worker i connects shards i, "
+        "i+N, …); unset: Discord's recommendation from /gateway/bot, at least one per worker.")
     discord_api_url: str | None = Field(
         None, description="Discord REST base URL override (tests point it at a local fake)."
     )
@@ -124,6 +134,13 @@ class Settings(BaseSettings):
     def _database_in_data_dir(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'creator-advisor.db'}"
+        return self
+
+    @model_validator(mode="after")
+    def _worker_in_range(self) -> Settings:
+        if self.worker_index is not None and self.worker_index >= self.worker_count:
+            raise ValueError(f"WORKER_INDEX must be below WORKER_COUNT ({self.worker_count}), "
+                             f"not {self.worker_index}")
         return self
 
     def secrets(self) -> list[str]:

@@ -40,9 +40,13 @@ class RedactSecrets(logging.Filter):
         return text
 
 
-def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
+def setup_logging(level: str, secrets: Iterable[str] = (), process: str | None = None) -> None:
+    """Log to stderr at ``level`` with ``secrets`` redacted; ``process`` (``"worker 2"``)
+    starts every line after the level, so several workers' lines can be told apart."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    where = f"{process} " if process else ""
+    handler.setFormatter(logging.Formatter(
+        f"%(asctime)s %(levelname)s {where}%(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -75,6 +75,8 @@ BUTTON_EXPIRED = "This button has expired. Run the command again."
 #: Discord error codes: a permission the bot lacks in a channel (fixable by an admin).
 MISSING_ACCESS, MISSING_PERMISSIONS = 50001, 50013
 UNKNOWN_INTERACTION = 10062
+#: Seconds :meth:`DiscordAdapter.stop` lets commands already being answered finish.
+STOP_GRACE = 10.0
 
 
 class _Client(discord.Client):
@@ -102,6 +104,12 @@ class _Client(discord.Client):
         self.adapter.ready.set()
 
 
+class _ShardedClient(_Client, discord.AutoShardedClient):
+    """The same client over some of the bot's gateway shards: with several workers, each
+    connects its own (``shard_ids``/``shard_count`` are set in ``setup_hook``, once the shard
+    count is known and before the gateway connects; ``on_ready`` fires once all are ready)."""
+
+
 class _Tree(app_commands.CommandTree[_Client]):
     async def on_error(self, interaction: discord.Interaction[_Client],
                        error: app_commands.AppCommandError, /) -> None:
@@ -126,16 +134,24 @@ class DiscordAdapter:
         self.ready_timeout = ready_timeout
         # guild_ready_timeout: how long discord.py waits for more GUILD_CREATEs before ready.
         self._guild_ready_timeout = guild_ready_timeout
+        #: Several workers on one token, or a shard count given: gateway shards split across
+        #: workers (worker i of N connects shards i, i+N, …).
+        self.sharded = (self.settings.worker_count > 1
+                        or self.settings.discord_shard_count is not None)
+        self.shard_count: int | None = None
+        self.shard_ids: list[int] | None = None  # known after login; [] = REST only
         self._build_client()
         self.ready = asyncio.Event()
         self.synced = False  # whether this start sent the commands to Discord
         self._task: asyncio.Task[None] | None = None
         self._views: weakref.WeakSet[ActionView] = weakref.WeakSet()
         self._answering: set[asyncio.Task[None]] = set()
+        self._in_flight: set[asyncio.Task[Any]] = set()  # commands being answered
         self._saved_urls: tuple[str, yarl.URL] | None = None
 
     def _build_client(self) -> None:
-        self.client = _Client(self, guild_ready_timeout=self._guild_ready_timeout)
+        kind = _ShardedClient if self.sharded else _Client
+        self.client = kind(self, guild_ready_timeout=self._guild_ready_timeout)
         self.tree = _Tree(self.client)
         for command in build_commands(self.app.registry, self._slash):
             self.tree.add_command(command)
@@ -152,8 +168,25 @@ class DiscordAdapter:
         if self.client.is_closed():  # a failed earlier start: discord.py can't reuse it
             self._build_client()
         self._use_api_url()
-        self._task = asyncio.create_task(self.client.start(token.get_secret_value()),
-                                         name="discord-client")
+        try:
+            await self.client.login(token.get_secret_value())  # then setup_hook: prepare()
+        except discord.LoginFailure:
+            await self.stop()
+            raise TokenRefused("Discord refused the bot token: check DISCORD_TOKEN",
+                               retry=False) from None
+        except (aiohttp.ClientError, OSError, discord.DiscordServerError) as unreachable:
+            await self.stop()
+            raise AdapterStartError(f"cannot reach Discord ({unreachable})",
+                                    retry=True) from None
+        except BaseException:
+            await self.stop()
+            raise
+        if self.shard_ids == []:
+            log.info("discord: worker %s of %d has no gateway shard (%d in all): it sends "
+                     "weekly posts but receives no commands", self.settings.worker_index,
+                     self.settings.worker_count, self.shard_count)
+            return
+        self._task = asyncio.create_task(self.client.connect(), name="discord-client")
         ready = asyncio.create_task(self.ready.wait())
         try:
             await asyncio.wait({self._task, ready}, timeout=self.ready_timeout,
@@ -174,10 +207,19 @@ class DiscordAdapter:
             raise AdapterStartError(f"Discord was not ready within {self.ready_timeout:.0f} s",
                                     retry=True)
         self._task.add_done_callback(self._ended)
-        log.info("discord: connected as %s with %d slash commands", self.client.user,
+        shards = "" if self.shard_ids is None else \
+            f" on shards {self.shard_ids} of {self.shard_count}"
+        log.info("discord: connected as %s%s with %d slash commands", self.client.user, shards,
                  len(self.tree.get_commands()))
 
-    async def stop(self) -> None:
+    async def stop(self, *, grace: float = STOP_GRACE) -> None:
+        """Disconnect; commands already being answered get ``grace`` seconds to finish first
+        (a ``/log`` that was acknowledged is written and answered, not cut off)."""
+        answering = [t for t in self._in_flight if not t.done()]
+        if answering:
+            log.info("discord: finishing %d command(s) in flight before stopping",
+                     len(answering))
+            await asyncio.wait(answering, timeout=grace)
         for view in list(self._views):
             view.stop()
         await self.client.close()
@@ -203,11 +245,26 @@ class DiscordAdapter:
             self._saved_urls = None
 
     async def prepare(self) -> None:
-        if self.settings.discord_api_url:
-            # A non-default API serves its own gateway: take it from GET /gateway/bot.
-            _, gateway, _ = await self.client.http.get_bot_gateway()
-            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
-        self.synced = await self.sync_commands()
+        if self.settings.discord_api_url or self.sharded:
+            recommended, gateway, _ = await self.client.http.get_bot_gateway()
+            if self.settings.discord_api_url:
+                # A non-default API serves its own gateway: take it from GET /gateway/bot.
+                DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+            if self.sharded:
+                self._split_shards(recommended)
+        if self.settings.worker_index in (None, 0):  # one worker syncs for all
+            self.synced = await self.sync_commands()
+
+    def _split_shards(self, recommended: int) -> None:
+        """This worker's shards: ``DISCORD_SHARD_COUNT`` (or Discord's recommendation, raised
+        to one per worker) in all, worker i of N taking i, i+N, … (none if i ≥ the count)."""
+        workers, index = self.settings.worker_count, self.settings.worker_index or 0
+        count = self.settings.discord_shard_count or max(recommended, workers)
+        self.shard_count = count
+        self.shard_ids = list(range(index, count, workers))
+        assert isinstance(self.client, _ShardedClient)
+        self.client.shard_count = count
+        self.client.shard_ids = self.shard_ids or None
 
     # -- command sync ---------------------------------------------------------------------
 
@@ -250,8 +307,16 @@ class DiscordAdapter:
 
     # -- interaction → Request → replies → messages ---------------------------------------
 
+    def _track(self) -> None:
+        """Count the running command task in, so :meth:`stop` lets it finish."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
     async def _slash(self, interaction: discord.Interaction[Any], spec: CommandSpec,
                      values: dict[str, Any]) -> None:
+        self._track()
         file = values.pop(FILE_OPTION, None)
         request = self.request(interaction, spec.name, raw_args(spec, values))
         if isinstance(file, discord.Attachment):
@@ -270,6 +335,7 @@ class DiscordAdapter:
 
     async def _pressed(self, interaction: discord.Interaction[Any], action: Action) -> None:
         """A button: run its command line as the user who pressed it (checked by the view)."""
+        self._track()
         parsed = split_command(action.command)
         if parsed is None:
             log.warning("discord: button %r has no command line: %r", action.label,

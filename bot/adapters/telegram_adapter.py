@@ -33,13 +33,15 @@ One path for every update::
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import logging
 import re
-import secrets
+import socket
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -99,6 +101,7 @@ from bot.adapters.telegram_format import (
     split_html,
     start_private_first,
 )
+from bot.config import Settings
 from bot.core.args import ArgError, parse_args, split_command
 from bot.core.dispatcher import Admission, error_reply
 from bot.core.ports import AdapterStartError, DeliveryResult, DeliveryStatus, Destination
@@ -149,6 +152,40 @@ def file_url(base_url: str) -> str:
     return "https://api.telegram.org/file/bot"
 
 
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram sends back with every webhook request: ``TELEGRAM_WEBHOOK_SECRET``,
+    or else one derived from the bot token (HMAC-SHA256, 64 hex characters), so every worker
+    and every restart registers the same one and no worker's ``setWebhook`` locks the others
+    out. Redacted from every log line (PTB logs setWebhook's parameters at DEBUG)."""
+    configured = settings.telegram_webhook_secret
+    secret = configured.get_secret_value() if configured else ""
+    if not secret:
+        token = settings.telegram_bot_token
+        key = (token.get_secret_value() if token else "").encode()
+        secret = hmac.new(key, b"creator-advisor telegram webhook", hashlib.sha256).hexdigest()
+    redact_also(secret)
+    return secret
+
+
+def reuse_port_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A listening TCP socket on ``host:port`` with ``SO_REUSEPORT``: every worker binds the
+    same port and the kernel hands each new connection to one of them (a worker that dies
+    stops getting any). Raises ``OSError`` when the port is taken by a socket without it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_REUSEPORT"):  # Linux, macOS, the BSDs
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.listen(backlog)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def _chat_kind(chat_type: str) -> ChatKind:
     if chat_type == ChatType.PRIVATE:
         return ChatKind.PRIVATE
@@ -185,7 +222,7 @@ class PacedLimiter(AIORateLimiter):
     other message sent or edited in a chat is a reply: ``on_reply`` counts it in the platform's
     budget (``bot.core.pace``), so a running broadcast makes room for it."""
 
-    def __init__(self, *, on_reply: Callable[[], None], **kwargs: Any) -> None:
+    def __init__(self, *, on_reply: Callable[[], Awaitable[None]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_reply = on_reply
 
@@ -200,7 +237,7 @@ class PacedLimiter(AIORateLimiter):
     ) -> _ApiResult:
         if rate_limit_args != NO_RETRY:
             if "chat_id" in data and endpoint.startswith(_MESSAGE_ENDPOINTS):
-                self._on_reply()
+                await self._on_reply()
             return await super().process_request(callback, args, kwargs, endpoint, data,
                                                  rate_limit_args)
 
@@ -306,7 +343,7 @@ class TelegramAdapter:
             .base_file_url(file_url(settings.telegram_base_url))
             .rate_limiter(PacedLimiter(max_retries=max_retries,
                                         overall_max_rate=overall_max_rate,
-                                        on_reply=lambda: app.paces[self.platform].replied()))
+                                        on_reply=lambda: app.paces[self.platform].reply_slot()))
             # Handle updates from different people at the same time: one slow command must
             # not hold up everyone else's replies.
             .concurrent_updates(concurrent_updates)
@@ -351,14 +388,20 @@ class TelegramAdapter:
             assert application.updater is not None
             webhook = self.settings.telegram_webhook_url
             if webhook:
-                configured = self.settings.telegram_webhook_secret
-                secret = configured.get_secret_value() if configured else None
-                if not secret:
-                    secret = secrets.token_urlsafe(32)
-                    redact_also(secret)  # PTB logs setWebhook's parameters at DEBUG
+                secret = webhook_secret(self.settings)
+                listen, port = (self.settings.telegram_webhook_listen,
+                                self.settings.telegram_webhook_port)
+                try:
+                    listener = reuse_port_socket(listen, port)
+                except OSError as exc:
+                    raise AdapterStartError(
+                        f"cannot listen on {listen}:{port} for the webhook ({exc.strerror}); "
+                        "is another program using TELEGRAM_WEBHOOK_PORT?", retry=False) from None
+                # PTB's documented way to serve on a socket of one's own (its ``unix``
+                # parameter takes any listening socket): this one shares the port with the
+                # other workers. Every worker registers the same URL and secret: idempotent.
                 await application.updater.start_webhook(
-                    listen=self.settings.telegram_webhook_listen,
-                    port=self.settings.telegram_webhook_port,
+                    unix=listener,
                     url_path=urlsplit(webhook).path.lstrip("/"),
                     webhook_url=webhook,
                     # Telegram sends it back on every request; PTB refuses requests without it.
@@ -856,4 +899,4 @@ def _not_sent(exc: NetworkError) -> bool:
     return cause is None and not isinstance(exc, TimedOut)
 
 
-__all__ = ["AdminCache", "TelegramAdapter", "file_url"]
+__all__ = ["AdminCache", "TelegramAdapter", "file_url", "reuse_port_socket", "webhook_secret"]

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 from collections.abc import Mapping
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
+
+log = logging.getLogger(__name__)
 
 #: Messages a second the weekly fan-out may use per platform, under the limits (Telegram about
 #: 30/s overall, Discord 50/s global) by enough to absorb a few milliseconds of jitter between
@@ -50,11 +53,32 @@ class PlatformPace:
         self._platform = platform
         self._limiter = AsyncLimiter(1 + CATCH_UP, (1 + CATCH_UP) / rate)
         self._replies: collections.deque[float] = collections.deque()
+        self._budget_failed = False
 
     def replied(self, messages: int = 1) -> None:
         """A reply of ``messages`` messages was just sent (never waits)."""
         now = self._forget_old()
         self._replies.extend([now] * messages)
+
+    async def reply_slot(self) -> None:
+        """Before a reply message goes out: count it here (this process's broadcast makes
+        room for it) and, with a shared budget, take its slot in the token's budget too, so
+        replies and every worker's posts together stay under the platform's limit. Waits only
+        while that budget is full (at 29/s a slot frees up every 35 ms or so); if the shared
+        budget can't be reached, the reply goes out anyway (replies first) and it is logged."""
+        self.replied()
+        if self._shared is None:
+            return
+        try:
+            await self._shared.acquire(self._platform)
+        except Exception as exc:  # Redis down: never hold back a creator's answer for it
+            if not self._budget_failed:
+                log.warning("%s: the shared send budget is unreachable (%s: %s); replies go "
+                            "out on this process's pace alone until it is back",
+                            self._platform, type(exc).__name__, exc)
+            self._budget_failed = True
+        else:
+            self._budget_failed = False
 
     @property
     def owed(self) -> int:
