@@ -9,6 +9,13 @@ Discord and its edge send (JSON, global, an HTML page without ``Via``, no ``retr
 :meth:`FakeDiscord.refuse_callback` answers an interaction's callback with an error (10062);
 :meth:`FakeDiscord.press_unknown` presses a button no running view knows (after a restart);
 ``slash(app_permissions=…, user_install=True)`` builds interactions where the bot may not post.
+
+Shards: ``FakeDiscord(shards=2)`` recommends two shards in ``GET /gateway/bot`` and serves two
+servers, one on each shard (``(guild_id >> 22) % shard_count``, as Discord routes them). An
+IDENTIFY names its ``[shard_id, shard_count]``; too few shards for the recommendation is closed
+with 4011 (sharding required), a shard id past the count with 4010 (invalid shard). Each
+session gets READY and GUILD_CREATE for its own servers only, and an interaction is dispatched
+on the session of its server's shard (DMs: shard 0), waiting for it to (re)connect.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ API = "/api/v10"
 APP_ID = 410000000000000001
 BOT_ID = APP_ID
 GUILD_ID = 420000000000000001
+#: A second server, on shard 1 of 2 (``(id >> 22) % 2``), with its own channel.
+SECOND_GUILD_ID = GUILD_ID + (1 << 22)
+SECOND_CHANNEL_ID = 430000000000000011
 CHANNEL_ID = 430000000000000001
 DM_CHANNEL_ID = 430000000000000002
 TIMESTAMP = "2026-11-02T09:00:00.000000+00:00"
@@ -147,8 +157,12 @@ class Sent:
 
 
 class FakeDiscord:
-    def __init__(self, token: str = "fake-token") -> None:
+    def __init__(self, token: str = "fake-token", *, shards: int = 1) -> None:
         self.token = token  # the only bot token GET /users/@me accepts
+        self.shards = shards  # what GET /gateway/bot recommends (and requires at least)
+        self.guild_ids = [GUILD_ID] if shards == 1 else [GUILD_ID, SECOND_GUILD_ID]
+        self.shard_sockets: dict[int, web.WebSocketResponse] = {}  # live session per shard
+        self._session_shards: dict[str, list[int]] = {}  # session id -> [shard, count]
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.command_puts: list[tuple[int | None, list[dict[str, Any]]]] = []
@@ -278,22 +292,36 @@ class FakeDiscord:
                 await ws.send_json({"op": 11})
             elif op == 2:
                 self.identifies.append(data)
+                shard = list(data.get("shard") or [0, 1])
+                if shard[1] < self.shards or not 0 <= shard[0] < shard[1]:
+                    await ws.close(code=4011 if shard[1] < self.shards else 4010)
+                    break
                 self._ws = ws
+                self.shard_sockets[shard[0]] = ws
+                session = f"session-{len(self.identifies)}"
+                self._session_shards[session] = shard
+                mine = [g for g in self.guild_ids if (g >> 22) % shard[1] == shard[0]]
                 await self._dispatch(ws, "READY", {
-                    "v": 10, "user": self.bot_user, "session_id": f"session-{len(self.identifies)}",
+                    "v": 10, "user": self.bot_user, "session_id": session,
                     "resume_gateway_url": self.gateway_url, "guilds": [
-                        {"id": str(GUILD_ID), "unavailable": True}],
+                        {"id": str(g), "unavailable": True} for g in mine],
                     "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [],
-                    "relationships": [], "shard": [0, 1],
+                    "relationships": [], "shard": shard,
                 })
-                await self._dispatch(ws, "GUILD_CREATE", self.guild())
+                for guild_id in mine:
+                    await self._dispatch(ws, "GUILD_CREATE", self.guild(guild_id))
             elif op == 6:
                 self.resumes.append(data)
                 self._ws = ws
+                resumed = self._session_shards.get(str(data.get("session_id")), [0, 1])
+                self.shard_sockets[resumed[0]] = ws
                 await self._dispatch(ws, "RESUMED", {})
             self._notify()
         if self._ws is ws:
             self._ws = None
+        for shard_id, live in list(self.shard_sockets.items()):
+            if live is ws:
+                del self.shard_sockets[shard_id]
         self._notify()
         return ws
 
@@ -309,23 +337,36 @@ class FakeDiscord:
         await ws.close(code=code)
         self._notify()
 
-    async def interact(self, payload: dict[str, Any]) -> str:
-        """Dispatch INTERACTION_CREATE; return the interaction token."""
-        await self.connected()
-        assert self._ws is not None
+    async def interact(self, payload: dict[str, Any], seconds: float = 5.0) -> str:
+        """Dispatch INTERACTION_CREATE on the session of its server's shard (waiting up to
+        ``seconds`` for one); return the interaction token."""
+        if self.shards == 1 and not self.shard_sockets:
+            await self.connected()
+            ws = self._ws
+        else:
+            guild_id = int(payload.get("guild_id") or 0)
+            count = self.shards
+            sessions = list(self._session_shards.values())
+            if sessions:
+                count = sessions[-1][1]
+            shard = (guild_id >> 22) % count if guild_id else 0
+            ws = await self.wait_for(lambda: (live := self.shard_sockets.get(shard)) is not None
+                                     and not live.closed and live, seconds)
+        assert ws is not None
         self.interactions[payload["token"]] = payload
-        await self._dispatch(self._ws, "INTERACTION_CREATE", payload)
+        await self._dispatch(ws, "INTERACTION_CREATE", payload)
         return str(payload["token"])
 
-    def guild(self) -> dict[str, Any]:
+    def guild(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
         return {
-            "id": str(GUILD_ID), "name": "Creators", "owner_id": "500000000000000999",
+            "id": str(guild_id), "name": "Creators", "owner_id": "500000000000000999",
             "icon": None, "splash": None, "discovery_splash": None, "banner": None,
             "description": None, "features": [], "emojis": [], "stickers": [],
-            "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions":
+            "roles": [{"id": str(guild_id), "name": "@everyone", "permissions":
                        str(MEMBER_PERMISSIONS), "position": 0, "color": 0, "hoist": False,
                        "managed": False, "mentionable": False, "flags": 0}],
-            "channels": [self.channel()], "threads": [], "members": [], "voice_states": [],
+            "channels": [self.channel(guild_id)], "threads": [], "members": [],
+            "voice_states": [],
             "presences": [], "stage_instances": [], "guild_scheduled_events": [],
             "member_count": 3, "large": False, "unavailable": False, "joined_at": TIMESTAMP,
             "verification_level": 0, "default_message_notifications": 0,
@@ -336,8 +377,9 @@ class FakeDiscord:
             "application_id": None, "max_members": 500000, "premium_subscription_count": 0,
         }
 
-    def channel(self) -> dict[str, Any]:
-        return {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "general",
+    def channel(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
+        channel_id = CHANNEL_ID if guild_id == GUILD_ID else SECOND_CHANNEL_ID
+        return {"id": str(channel_id), "type": 0, "guild_id": str(guild_id), "name": "general",
                 "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None,
                 "topic": None, "last_message_id": None, "rate_limit_per_user": 0}
 
@@ -345,7 +387,7 @@ class FakeDiscord:
 
     def _base(self, kind: int, who: dict[str, Any], guild: bool, admin: bool,
               locale: str, nick: str | None, app_permissions: int | None = None,
-              user_install: bool = False) -> dict[str, Any]:
+              user_install: bool = False, guild_id: int = GUILD_ID) -> dict[str, Any]:
         iid = next(self._ids)
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(APP_ID), "type": kind, "version": 1,
@@ -356,12 +398,13 @@ class FakeDiscord:
         }
         if guild:
             perms = MEMBER_PERMISSIONS | (MANAGE_GUILD if admin else 0)
+            channel = self.channel(guild_id)
             payload.update(
-                guild_id=str(GUILD_ID), channel_id=str(CHANNEL_ID), channel=self.channel(),
-                guild={"id": str(GUILD_ID), "locale": "en-US", "features": []},
+                guild_id=str(guild_id), channel_id=channel["id"], channel=channel,
+                guild={"id": str(guild_id), "locale": "en-US", "features": []},
                 guild_locale="en-US", context=0,
                 authorizing_integration_owners={"1": who["id"]} if user_install
-                else {"0": str(GUILD_ID)},
+                else {"0": str(guild_id)},
                 member={"user": who, "roles": [], "joined_at": TIMESTAMP, "deaf": False,
                         "mute": False, "flags": 0, "nick": nick, "permissions": str(perms),
                         "avatar": None, "premium_since": None, "pending": False},
@@ -392,13 +435,13 @@ class FakeDiscord:
               who: dict[str, Any] | None = None, guild: bool = True, admin: bool = False,
               locale: str = "en-US", nick: str | None = None,
               file: tuple[str, bytes] | None = None, app_permissions: int | None = None,
-              user_install: bool = False) -> dict[str, Any]:
+              user_install: bool = False, guild_id: int = GUILD_ID) -> dict[str, Any]:
         """An application-command interaction: ``/name option:value …`` (and a file option,
         served by this fake at its attachment URL). ``app_permissions``: what the bot may do in
         the channel; ``user_install``: the app is installed on the user's account, not in the
-        server."""
+        server; ``guild_id``: which server (:data:`SECOND_GUILD_ID` is on shard 1 of 2)."""
         payload = self._base(2, who or user(), guild, admin, locale, nick, app_permissions,
-                             user_install)
+                             user_install, guild_id)
         opts = [{"name": k, "type": 5 if isinstance(v, bool) else 3, "value": v}
                 for k, v in (options or {}).items()]
         resolved = None
@@ -517,7 +560,7 @@ class FakeDiscord:
         return [c for c in self.calls if c.method == method and c.route == route]
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
-        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
+        return _json({"url": self.gateway_url, "shards": self.shards, "session_start_limit": {
             "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 
     async def _me(self, request: web.Request) -> web.Response:
