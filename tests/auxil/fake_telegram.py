@@ -17,6 +17,12 @@ from a queue the tests fill. Where it matters it answers like Telegram:
 
 PTB sends form fields (JSON-encoded values) or multipart bodies for files; JSON bodies are read
 too.
+
+Webhook mode (``FakeTelegram(webhook=True)``): once the bot has called ``setWebhook``, every
+update is POSTed to the registered URL with its ``X-Telegram-Bot-Api-Secret-Token``, on a new
+connection each time (so several workers sharing the port each get some), and retried like
+Telegram does until a 200 comes back (``webhook_answers`` keeps each update's last status;
+``acknowledged`` the update ids answered 200).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 BOT_ID = 4242
@@ -192,8 +199,11 @@ SENDS = ("sendMessage", "sendPhoto", "sendDocument", "editMessageText")
 class FakeTelegram:
     """``async with FakeTelegram() as fake``; give PTB ``fake.base_url`` and ``fake.token``."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, *, webhook: bool = False) -> None:
         self.token = token
+        self.webhook_mode = webhook
+        self.webhook_answers: dict[int, int] = {}  # update id -> last HTTP status (0: no answer)
+        self._posting: set[asyncio.Task[None]] = set()
         self.calls: list[Call] = []
         self.commands: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] = {}
@@ -235,6 +245,9 @@ class FakeTelegram:
     async def stop(self) -> None:
         self._closing = True
         self._arrived.set()
+        for task in list(self._posting):
+            task.cancel()
+        await asyncio.gather(*self._posting, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -338,9 +351,41 @@ class FakeTelegram:
 
     def push(self, kind: str, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, kind: payload})
+        update = {"update_id": update_id, kind: payload}
+        if self.webhook_mode and self.webhook.get("url"):
+            task = asyncio.create_task(self._post_update(update))
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
+            return update_id
+        self._updates.append(update)
         self._arrived.set()
         return update_id
+
+    async def _post_update(self, update: dict[str, Any], *, tries: int = 100,
+                           pause: float = 0.1) -> None:
+        """POST one update to the webhook until it is answered 200 (or ``tries`` run out)."""
+        headers = {}
+        if self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(self.webhook["secret_token"])
+        update_id = int(update["update_id"])
+        for _ in range(tries):
+            status = 0
+            try:
+                async with aiohttp.ClientSession() as session, session.post(
+                        str(self.webhook["url"]), json=update, headers=headers) as answer:
+                    status = answer.status
+            except (aiohttp.ClientError, OSError):
+                status = 0
+            self.webhook_answers[update_id] = status
+            if status == 200:
+                self._called.set()
+                return
+            await asyncio.sleep(pause)
+
+    @property
+    def acknowledged(self) -> set[int]:
+        """Update ids the webhook answered 200 (Telegram will not send them again)."""
+        return {u for u, status in self.webhook_answers.items() if status == 200}
 
     def message(self, text: str | None, *, chat: dict[str, Any], sender: dict[str, Any] | None,
                 sender_chat: dict[str, Any] | None = None, document: dict[str, Any] | None = None,
@@ -430,6 +475,9 @@ class FakeTelegram:
         return True
 
     async def _m_getUpdates(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        if self.webhook.get("url"):
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active;"
+                                " use deleteWebhook to delete the webhook first")
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         if offset:
