@@ -151,6 +151,7 @@ class Call:
     status: int = 200
     result: Any = None
     scripted: bool = False  # refused by a state the test set up (an upgraded group, a topic)
+    at: float = field(default_factory=time.time)  # when it arrived (Unix seconds)
 
     @property
     def chat_id(self) -> int | None:

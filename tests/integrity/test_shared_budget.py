@@ -8,11 +8,18 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import time
 
 import pytest
+from pydantic import SecretStr
 
+from bot.adapters.telegram_adapter import TelegramAdapter
+from bot.app import running
+from bot.config import Settings
 from bot.core.pace import Paces
 from bot.store.budget import RedisBudget, token_key
+from tests.auxil.clock import FakeClock
+from tests.auxil.fake_telegram import BOT_ID, FakeTelegram, private_chat, user
 
 TEST_REDIS_URL = "TEST_REDIS_URL"
 
@@ -62,3 +69,29 @@ def test_the_key_never_holds_the_token() -> None:
     token = "123456:ABC-secret"
     assert token not in token_key("telegram", token)
     assert token_key("telegram", token) != token_key("telegram", token + "x")
+
+
+async def test_replies_take_their_slot_from_the_shared_budget(
+        redis_url: str, settings: Settings, clock: FakeClock) -> None:
+    """Before: only weekly posts drew on the token's budget; a reply went out even while
+    other workers had used the whole second, and the token went over Telegram's limit."""
+    token = f"{BOT_ID}:{secrets.token_hex(8)}"  # a fresh token: a budget of its own
+    async with FakeTelegram(token) as fake:
+        configured = settings.model_copy(update={
+            "telegram_bot_token": SecretStr(token), "telegram_base_url": fake.base_url,
+            "redis_url": SecretStr(redis_url)})
+        async with running(configured, clock=clock) as app:
+            adapter = TelegramAdapter(app, poll_timeout=1)
+            await adapter.start()
+            try:
+                other_worker = RedisBudget(redis_url, {"telegram": token})
+                first_hit = time.time()
+                while await other_worker.try_acquire("telegram"):
+                    pass  # other workers' posts used this second of the token's budget
+                person = user(7001, "Maya")
+                fake.message("/help", chat=private_chat(person), sender=person)
+                await asyncio.wait_for(fake.wait_until(lambda: len(fake.sent()) == 1), 10)
+                # The window was full until a second after its first hit: the reply waited.
+                assert fake.sent()[0].at >= first_hit + 0.95
+            finally:
+                await adapter.stop()
