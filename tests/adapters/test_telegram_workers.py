@@ -63,8 +63,9 @@ class Worker:
 
 
 async def _eventually(check: Callable[[], bool], seconds: float = 15.0) -> None:
+    """Poll ``check`` (set from two adapters' handlers and the fake: no one event to wait on)."""
     async with asyncio.timeout(seconds):
-        while not check():
+        while not check():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
 
 
@@ -116,7 +117,7 @@ def test_the_webhook_port_is_shared_only_with_sockets_that_ask_for_it() -> None:
     try:
         second = reuse_port_socket("127.0.0.1", port)
         second.close()
-        with socket.socket() as plain, pytest.raises(OSError):
+        with socket.socket() as plain, pytest.raises(OSError, match="in use"):
             plain.bind(("127.0.0.1", port))  # another program can't take it over
     finally:
         first.close()

@@ -1,0 +1,142 @@
+"""``creator-advisor run --workers N`` (issue 21): refused with one sentence where several
+workers can't work (SQLite, Telegram polling, no token); otherwise a supervisor that restarts a
+worker that dies, gives up on one that keeps failing at start, and stops every worker
+gracefully. The workers here are small Python processes; ``test_multi_worker_e2e.py`` runs the
+real bot."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.supervisor import Supervisor
+
+PG = "postgresql://postgres@127.0.0.1:5432/advisor"
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    for name in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "DISCORD_TOKEN", "TELEGRAM_WEBHOOK_URL",
+                 "WORKER_INDEX", "WORKER_COUNT", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    return monkeypatch
+
+
+@pytest.mark.parametrize(("env", "why"), [
+    ({"DISCORD_TOKEN": "t"}, "SQLite is one file for one process"),
+    ({"DATABASE_URL": PG, "TELEGRAM_BOT_TOKEN": "1:a"}, "polling (getUpdates) admits one reader"),
+    ({"DATABASE_URL": PG}, "without TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, run is the console"),
+])
+def test_several_workers_are_refused_with_one_sentence_where_they_cannot_work(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        env: dict[str, str], why: str) -> None:
+    for name, value in env.items():
+        clean_env.setenv(name, value)
+    assert main(["run", "--workers", "3"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert why in err and "\n" not in err and "Traceback" not in err
+
+
+def test_operator_started_workers_are_refused_the_same_way(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    clean_env.setenv("DISCORD_TOKEN", "t")
+    clean_env.setenv("WORKER_INDEX", "1")
+    clean_env.setenv("WORKER_COUNT", "2")
+    assert main(["run"]) == 1
+    assert "WORKER_COUNT=2" in capsys.readouterr().err
+
+
+def test_a_worker_index_past_the_count_is_a_bad_setting(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    clean_env.setenv("WORKER_INDEX", "2")
+    clean_env.setenv("WORKER_COUNT", "2")
+    assert main(["run"]) == 1
+    assert "WORKER_INDEX must be below WORKER_COUNT" in capsys.readouterr().err
+
+
+def test_workers_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--workers", "0"])
+    assert "between 1 and 1024" in capsys.readouterr().err
+
+
+#: A stand-in worker: notes "<index> <pid>" when it starts and "stopped <index>" on SIGTERM.
+WORKER = """
+import os, signal, sys, time
+out = sys.argv[1]
+def note(line):
+    with open(out, "a") as f:
+        f.write(line + "\\n")
+def stop(*_):
+    note("stopped " + os.environ["WORKER_INDEX"])
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+note(os.environ["WORKER_INDEX"] + "/" + os.environ["WORKER_COUNT"] + " " + str(os.getpid()))
+while True:
+    time.sleep(0.05)
+"""
+
+
+async def _lines(path: Path, count: int, seconds: float = 20.0) -> list[str]:
+    async with asyncio.timeout(seconds):
+        while True:
+            lines = path.read_text().splitlines() if path.exists() else []
+            if len(lines) >= count:
+                return lines
+            await asyncio.sleep(0.05)
+
+
+async def test_a_killed_worker_is_started_again_and_stop_reaches_every_worker(
+        tmp_path: Path) -> None:
+    out = tmp_path / "notes.txt"
+    supervisor = Supervisor(3, [sys.executable, "-c", WORKER, str(out)], os.environ,
+                            backoff=(0.1, 0.2), grace=10)
+    running = asyncio.create_task(supervisor.run())
+    started = await _lines(out, 3)
+    assert sorted(line.split()[0] for line in started) == ["0/3", "1/3", "2/3"]
+    victim = next(line for line in started if line.startswith("1/3"))
+    os.kill(int(victim.split()[1]), signal.SIGKILL)
+    again = (await _lines(out, 4))[3]
+    assert again.startswith("1/3 ") and again != victim  # the same slot, a new process
+    supervisor.stop()  # what SIGTERM / SIGINT to the supervisor do
+    assert await asyncio.wait_for(running, 20) == 0
+    stopped = [line for line in out.read_text().splitlines() if line.startswith("stopped")]
+    assert sorted(stopped) == ["stopped 0", "stopped 1", "stopped 2"]
+    assert supervisor.workers[1].restarts == 1
+
+
+async def test_a_worker_that_keeps_failing_at_start_makes_the_supervisor_give_up(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    out = tmp_path / "notes.txt"
+    failing = ("import os, sys, time\n"
+               "if os.environ['WORKER_INDEX'] == '1': sys.exit(3)\n"
+               "while True: time.sleep(0.05)\n")
+    supervisor = Supervisor(2, [sys.executable, "-c", failing, str(out)], os.environ,
+                            backoff=(0.05, 0.1), max_quick_failures=3, grace=10)
+    assert await asyncio.wait_for(supervisor.run(), 30) == 1
+    assert supervisor.workers[1].exit_codes == [3, 3, 3]
+    assert "worker 1 exited 3 times within 10 s of starting (last: code 3)" in caplog.text
+    assert all(w.process is not None and w.process.returncode is not None
+               for w in supervisor.workers)  # the healthy one was stopped too
+
+
+async def test_a_worker_that_ignores_sigterm_is_killed_after_the_grace(tmp_path: Path) -> None:
+    stubborn = ("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                "open(__import__('sys').argv[1], 'a').write('up\\n')\n"
+                "while True: time.sleep(0.05)\n")
+    out = tmp_path / "up.txt"
+    supervisor = Supervisor(1, [sys.executable, "-c", stubborn, str(out)], os.environ,
+                            grace=0.5)
+    running = asyncio.create_task(supervisor.run())
+    await _lines(out, 1)
+    supervisor.stop()
+    assert await asyncio.wait_for(running, 20) == 1  # not a clean stop
+    assert supervisor.workers[0].exit_codes == [-signal.SIGKILL]
