@@ -83,7 +83,7 @@ async def test_three_workers_webhook_and_two_shards_one_killed(
     async with FakeTelegram(webhook=True) as telegram:
         discord = await FakeDiscord(shards=2).start()
         # Slow platforms: the fan-out is still running when a worker is killed.
-        telegram.delay("sendMessage", 0.15, times=TELEGRAM_CHATS)
+        telegram.delay("sendMessage", 0.3, times=TELEGRAM_CHATS)
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": pg_url, "DATA_DIR": str(tmp_path),
                "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_BASE_URL": telegram.base_url,
