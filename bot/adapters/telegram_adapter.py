@@ -363,7 +363,6 @@ class TelegramAdapter:
         self.admins = AdminCache(settings.telegram_admin_cache_seconds)
         self.buttons = ButtonCodec()
         self.username = ""
-        self._pending: dict[tuple[int, int], tuple[str, float]] = {}
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._polling_failed = False
 
@@ -466,11 +465,12 @@ class TelegramAdapter:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or message.is_automatic_forward:
             return
-        incoming = self._from_message(update.update_id, message, chat)
+        incoming = await self._from_message(update.update_id, message, chat)
         if incoming is not None:
             await self._run(incoming)
 
-    def _from_message(self, update_id: int, message: Message, chat: Chat) -> _Incoming | None:
+    async def _from_message(self, update_id: int, message: Message,
+                            chat: Chat) -> _Incoming | None:
         kind = _chat_kind(chat.type)
         text = message.text or message.caption or ""
         locale = "en"
@@ -495,8 +495,8 @@ class TelegramAdapter:
         }
         parsed = split_command(text) if text.lstrip().startswith("/") else None
         if parsed is None:
-            guided = self._take_pending((chat.id, sender_id))
-            if guided is not None and message.text:
+            guided = await self._take_pending(chat.id, sender_id) if message.text else None
+            if guided is not None:
                 return _Incoming(**common, command=guided, raw_args=text.strip(), guided=True)
             if kind is ChatKind.PRIVATE and message.text:
                 return _Incoming(**common, command=None)
@@ -523,15 +523,10 @@ class TelegramAdapter:
         and the guided steps waiting there. Safe to call more than once."""
         moved = await self.app.store.move_chat(self.platform, str(old), str(new),
                                                str(ChatKind.GROUP))
-        self._move_pending(old, new)
         if moved:
             log.info("telegram: group %s is now supergroup %s; %d subscription(s) moved",
                      old, new, moved)
         return moved
-
-    def _move_pending(self, old: int, new: int) -> None:
-        for chat_id, sender in [key for key in self._pending if key[0] == old]:
-            self._pending[(new, sender)] = self._pending.pop((chat_id, sender))
 
     async def _answer_press(self, query: CallbackQuery, text: str | None = None, *,
                             alert: bool = False) -> bool:
@@ -611,8 +606,7 @@ class TelegramAdapter:
                 await self._say(incoming, NOT_A_COMMAND)
             return
         command, raw = incoming.command, incoming.raw_args
-        key = (incoming.chat_id, incoming.sender_id)
-        waiting = self._pending.pop(key, None)
+        waiting = await self._take_pending(incoming.chat_id, incoming.sender_id)
         registry = self.app.registry
         if command == CANCEL and registry.get(CANCEL) is None:
             if (waiting or not incoming.in_group or incoming.addressed) \
@@ -653,20 +647,21 @@ class TelegramAdapter:
         replies = await self.app.dispatcher.handle(request)
         failed = any(r.is_error for r in replies)
         if (command in GUIDED and not raw.strip() and not failed) or (incoming.guided and failed):
-            self._wait_for_next_message(key, command)
+            await self._wait_for_next_message(incoming.chat_id, incoming.sender_id, command)
         await self._deliver(incoming, request.command, replies)
 
-    def _wait_for_next_message(self, key: tuple[int, int], command: str) -> None:
-        now = time.monotonic()
-        if len(self._pending) > 10_000:  # forget the ones that will never answer
-            self._pending = {k: v for k, v in self._pending.items() if v[1] > now}
-        self._pending[key] = (command, now + self.guided_timeout)
+    async def _wait_for_next_message(self, chat_id: int, sender_id: int, command: str) -> None:
+        """The person's next plain message here answers ``command`` (kept in the store: with
+        several workers, another one may receive it)."""
+        now = self.app.clock.now()
+        await self.app.store.await_message(self.platform, str(chat_id), str(sender_id),
+                                           command, now + timedelta(seconds=self.guided_timeout),
+                                           now)
 
-    def _take_pending(self, key: tuple[int, int]) -> str | None:
-        waiting = self._pending.pop(key, None)
-        if waiting is None or waiting[1] < time.monotonic():
-            return None
-        return waiting[0]
+    async def _take_pending(self, chat_id: int, sender_id: int) -> str | None:
+        """End the person's guided step in this chat; its command, or None."""
+        return await self.app.store.take_awaited(self.platform, str(chat_id), str(sender_id),
+                                                 self.app.clock.now())
 
     async def _download(self, incoming: _Incoming, document: Document) -> Attachment | None:
         if document.file_size is not None and document.file_size > MAX_UPLOAD:
@@ -861,7 +856,6 @@ class TelegramAdapter:
         except ChatMigrated as exc:
             # The 400 whose parameters.migrate_to_chat_id names the supergroup: the poster
             # moves the subscription and sends this week's post there.
-            self._move_pending(int(destination.chat_id), exc.new_chat_id)
             return DeliveryResult(DeliveryStatus.MOVED,
                                   f"the group became supergroup {exc.new_chat_id}",
                                   moved_to=str(exc.new_chat_id))

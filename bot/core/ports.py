@@ -294,6 +294,19 @@ class Store(Protocol):
 
     async def user_by_id(self, user_id: int) -> User | None: ...
 
+    async def await_message(self, platform: str, chat_id: str, sender_id: str, command: str,
+                            expires_at: datetime, now: datetime) -> None:
+        """Remember that ``sender_id``'s next plain message in ``chat_id`` carries the
+        arguments of ``command`` (a guided step: a bare ``/log`` asked for the numbers) until
+        ``expires_at``; replaces an earlier step there. Every worker sees it at once."""
+        ...
+
+    async def take_awaited(self, platform: str, chat_id: str, sender_id: str,
+                           now: datetime) -> str | None:
+        """End the guided step of ``sender_id`` in ``chat_id`` and return its command; None
+        when there was none or it had expired by ``now``. Only one caller gets it."""
+        ...
+
     async def release_delivery(self, delivery_id: int) -> None:
         """Delete a claim still "sending" that was never sent, so its week stays due."""
         ...

@@ -95,7 +95,7 @@ _VERSION_TABLE = (
 TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "posted_tips",
           "videos", "audience_shares", "audience_activity", "studio_daily", "payouts",
           "tiktok_connections", "tiktok_auth_states", "video_totals", "rate_card",
-          "studio_imports", "studio_before")
+          "studio_imports", "studio_before", "guided_steps")
 
 
 def is_postgres_url(url: str) -> bool:
@@ -552,6 +552,28 @@ class PostgresStore(PgTikTokTables):
 
     # -- privacy ----------------------------------------------------------------------------
 
+    async def await_message(self, platform: str, chat_id: str, sender_id: str, command: str,
+                            expires_at: datetime, now: datetime) -> None:
+        async with self._write() as db:
+            await db.execute("DELETE FROM guided_steps WHERE expires_at < $1", _iso(now))
+            await db.execute(
+                "INSERT INTO guided_steps (platform, chat_id, sender_id, command, expires_at)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, chat_id, sender_id) DO"
+                " UPDATE SET command = excluded.command, expires_at = excluded.expires_at",
+                platform, chat_id, sender_id, command, _iso(expires_at))
+
+    async def take_awaited(self, platform: str, chat_id: str, sender_id: str,
+                           now: datetime) -> str | None:
+        # One statement in one round trip (autocommit): the worker whose DELETE wins gets it.
+        async with self._read() as db:
+            row = await db.fetchrow(
+                "DELETE FROM guided_steps WHERE platform = $1 AND chat_id = $2"
+                " AND sender_id = $3 RETURNING command, expires_at", platform, chat_id,
+                sender_id)
+        if row is None or str(row["expires_at"]) < _iso(now):
+            return None
+        return str(row["command"])
+
     async def forget_user(self, user_id: int) -> int:
         deleted = 0
         async with self._write(user_id) as db:
@@ -573,6 +595,8 @@ class PostgresStore(PgTikTokTables):
                 "DELETE FROM studio_imports WHERE user_id = $1",
                 "DELETE FROM payouts WHERE user_id = $1",
                 "DELETE FROM rate_card WHERE user_id = $1",
+                "DELETE FROM guided_steps WHERE (platform, sender_id) IN"
+                " (SELECT platform, platform_user_id FROM users WHERE id = $1)",
                 "DELETE FROM tiktok_auth_states WHERE user_id = $1",
                 "DELETE FROM tiktok_connections WHERE user_id = $1",
                 "DELETE FROM video_totals WHERE user_id = $1",
@@ -732,7 +756,7 @@ class PostgresStore(PgTikTokTables):
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str,
                         chat_kind: str) -> int:
-        """As the SQLite store: re-key the chat's subscriptions and outbox rows; a
+        """As the SQLite store: re-key the chat's subscriptions, outbox rows and guided steps; a
         subscription (or a week's outbox row) the new chat already has wins."""
         if old_chat_id == new_chat_id:
             return 0
@@ -756,6 +780,13 @@ class PostgresStore(PgTikTokTables):
                 " OR t.user_id IS NOT DISTINCT FROM s.user_id))",
                 new_chat_id, chat_kind, platform, old_chat_id))
             await db.execute("DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2",
+                             platform, old_chat_id)
+            await db.execute(  # a step the new chat already has wins
+                "UPDATE guided_steps AS g SET chat_id = $1 WHERE g.platform = $2"
+                " AND g.chat_id = $3 AND NOT EXISTS (SELECT 1 FROM guided_steps AS h"
+                " WHERE h.platform = g.platform AND h.chat_id = $1"
+                " AND h.sender_id = g.sender_id)", new_chat_id, platform, old_chat_id)
+            await db.execute("DELETE FROM guided_steps WHERE platform = $1 AND chat_id = $2",
                              platform, old_chat_id)
         return moved
 

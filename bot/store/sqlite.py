@@ -340,6 +340,11 @@ class SqliteStore(TikTokTables):
         self._users: LRUCache[tuple[str, str], User] = LRUCache(maxsize=max(1, cache_size))
         self._settings_cache: LRUCache[int, UserSettings] = LRUCache(maxsize=max(1, cache_size))
         self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
+        #: The guided_steps table in memory (this process is its only user, so it can't go
+        #: stale): most commands ask "is a step waiting?", and the answer costs no I/O.
+        #: (platform, chat, sender) -> (command, expires_at as stored); None: not loaded yet.
+        self._steps: dict[tuple[str, str, str], tuple[str, str]] | None = None
+        self._steps_generation = 0  # bumped when the table changed under the mirror
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
         self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
@@ -920,6 +925,7 @@ class SqliteStore(TikTokTables):
                 self._users.pop(key, None)
             self._settings_cache.pop(user_id, None)
             self._forgotten += 1
+            self._reload_steps()  # its guided steps went with it
 
         deleted = 0
         async with self._write(evict) as db:
@@ -943,6 +949,8 @@ class SqliteStore(TikTokTables):
                 "DELETE FROM studio_before WHERE user_id = ?",
                 "DELETE FROM studio_imports WHERE user_id = ?",
                 "DELETE FROM payouts WHERE user_id = ?",
+                "DELETE FROM guided_steps WHERE (platform, sender_id) IN"
+                " (SELECT platform, platform_user_id FROM users WHERE id = ?)",
                 "DELETE FROM tiktok_auth_states WHERE user_id = ?",
                 "DELETE FROM tiktok_connections WHERE user_id = ?",
                 "DELETE FROM video_totals WHERE user_id = ?",
@@ -1124,13 +1132,13 @@ class SqliteStore(TikTokTables):
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str,
                         chat_kind: str) -> int:
         """A chat got a new id (a Telegram group upgraded to a supergroup): move everything
-        keyed by it, its subscriptions and its outbox rows (so a week already posted in the
-        old chat counts for the new one). A subscription the new chat already has wins over
-        the moved one. Returns how many subscriptions moved."""
+        keyed by it, its subscriptions, its outbox rows (so a week already posted in the
+        old chat counts for the new one) and its guided steps. A subscription the new chat
+        already has wins over the moved one. Returns how many subscriptions moved."""
         if old_chat_id == new_chat_id:
             return 0
         old_key, new_key = f"{platform}:{old_chat_id}:", f"{platform}:{new_chat_id}:"
-        async with self._write() as db:
+        async with self._write(self._reload_steps) as db:
             await db.execute(
                 "UPDATE OR IGNORE posted_tips SET destination = ? || substr(destination, ?)"
                 " WHERE substr(destination, 1, ?) = ?",
@@ -1144,7 +1152,61 @@ class SqliteStore(TikTokTables):
                 moved = max(cur.rowcount, 0)
             await db.execute("DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?",
                              (platform, old_chat_id))
+            await db.execute("UPDATE OR REPLACE guided_steps SET chat_id = ? WHERE platform = ?"
+                             " AND chat_id = ?", (new_chat_id, platform, old_chat_id))
         return moved
+
+    async def _guided(self) -> dict[tuple[str, str, str], tuple[str, str]]:
+        while self._steps is None:
+            generation = self._steps_generation
+            async with self._read() as db, _query(
+                    db, "SELECT platform, chat_id, sender_id, command, expires_at"
+                        " FROM guided_steps") as cur:
+                rows = await cur.fetchall()
+            if generation == self._steps_generation:  # no move or /forget meanwhile
+                self._steps = {(str(r[0]), str(r[1]), str(r[2])): (str(r[3]), str(r[4]))
+                               for r in rows}
+        return self._steps
+
+    def _reload_steps(self) -> None:
+        """The table changed in bulk (a chat moved, a /forget): read it again on next use."""
+        self._steps = None
+        self._steps_generation += 1
+
+    async def await_message(self, platform: str, chat_id: str, sender_id: str, command: str,
+                            expires_at: datetime, now: datetime) -> None:
+        steps = await self._guided()
+        key, until, cutoff = (platform, chat_id, sender_id), _iso(expires_at), _iso(now)
+
+        def mirror() -> None:  # after COMMIT, under the write lock
+            for old in [k for k, (_, at) in steps.items() if at < cutoff]:
+                del steps[old]
+            steps[key] = (command, until)
+
+        async with self._write(mirror) as db:
+            await db.execute("DELETE FROM guided_steps WHERE expires_at < ?", (cutoff,))
+            await db.execute(
+                "INSERT INTO guided_steps (platform, chat_id, sender_id, command, expires_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id, sender_id) DO UPDATE"
+                " SET command = excluded.command, expires_at = excluded.expires_at",
+                (*key, command, until))
+
+    async def take_awaited(self, platform: str, chat_id: str, sender_id: str,
+                           now: datetime) -> str | None:
+        steps = await self._guided()
+        key = (platform, chat_id, sender_id)
+        step = steps.get(key)
+        if step is None:  # the usual case: no I/O at all
+            return None
+        def mirror() -> None:
+            steps.pop(key, None)
+
+        async with self._write(mirror) as db, db.execute(
+                "DELETE FROM guided_steps WHERE platform = ? AND chat_id = ?"
+                " AND sender_id = ?", key) as cur:
+            removed = cur.rowcount  # 0: a command racing this one took it first
+        command, until = step
+        return command if removed > 0 and until >= _iso(now) else None
 
     async def user_by_id(self, user_id: int) -> User | None:
         async with self._read() as db, _query(db,

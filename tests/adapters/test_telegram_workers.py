@@ -12,13 +12,14 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import aiohttp
 import pytest
 from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.adapters.telegram_adapter import TelegramAdapter, reuse_port_socket, webhook_secret
-from bot.app import App, running
+from bot.app import App, build_app, running
 from bot.config import Settings
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
@@ -121,3 +122,57 @@ def test_the_webhook_port_is_shared_only_with_sockets_that_ask_for_it() -> None:
             plain.bind(("127.0.0.1", port))  # another program can't take it over
     finally:
         first.close()
+
+
+async def test_a_guided_log_answered_on_another_worker_is_logged(
+        settings: Settings, clock: FakeClock, pg_url: str) -> None:
+    """Before: the bare /log's waiting step lived in the worker that got it; the numbers,
+    arriving at another worker, were answered "Commands start with /"."""
+    async with FakeTelegram() as fake:
+        apps, adapters, ports = [], [], []
+        try:
+            for index in range(2):
+                port = _free_port()
+                configured = settings.model_copy(update={
+                    "database_url": pg_url, "telegram_bot_token": SecretStr(fake.token),
+                    "telegram_base_url": fake.base_url, "worker_count": 2,
+                    "worker_index": index, "telegram_webhook_port": port,
+                    "telegram_webhook_url": f"http://127.0.0.1:{port}/tg/hook"})
+                app = await build_app(configured, clock=clock)
+                apps.append(app)
+                adapter = TelegramAdapter(app)
+                await adapter.start()
+                adapters.append(adapter)
+                ports.append(port)
+            secret = fake.webhook["secret_token"]
+            maya = user(6001, "Maya")
+
+            async def to_worker(index: int, update_id: int, text: str) -> None:
+                update = {"update_id": update_id, "message": {
+                    "message_id": update_id, "date": 0, "chat": private_chat(maya),
+                    "from": maya, "text": text}}
+                if text.startswith("/"):
+                    update["message"]["entities"] = [
+                        {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+                before = len(fake.sent(maya["id"]))
+                async with aiohttp.ClientSession() as session, session.post(
+                        f"http://127.0.0.1:{ports[index]}/tg/hook", json=update,
+                        headers={"X-Telegram-Bot-Api-Secret-Token": secret}) as answer:
+                    assert answer.status == 200
+                await _eventually(lambda: len(fake.sent(maya["id"])) > before)
+
+            await to_worker(0, 1, "/log")
+            assert "Send me your numbers" in fake.sent(maya["id"])[-1].text
+            await to_worker(1, 2, "followers=12k views=40k")  # the other worker
+            assert "Saved" in fake.sent(maya["id"])[-1].text
+            found = await apps[0].store.find_user("telegram", str(maya["id"]))
+            assert found is not None
+            latest = await apps[0].store.latest_snapshot(found.id)
+            assert latest is not None and latest.followers == 12_000
+            await to_worker(0, 3, "13k")  # the step was taken: nobody waits any more
+            assert "Commands start with /" in fake.sent(maya["id"])[-1].text
+        finally:
+            for adapter in adapters:
+                await adapter.stop()
+            for app in apps:
+                await app.close()

@@ -59,6 +59,8 @@ async def _fill(url: str) -> None:
             video_count=None))
         await store.save_auth_state(PendingAuth("st", ana.id, b"v\x00", None, None, T0))
         await store.pin_prices(ana.id, {"video": 450.0}, "EUR", T0)  # the rate card
+        await store.await_message("telegram", "1", "1", "log",  # a guided step waiting
+                                  T0 + timedelta(days=3650), T0)
         await store.forget_user(gone.id)
     finally:
         await store.close()

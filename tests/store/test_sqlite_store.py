@@ -544,3 +544,34 @@ async def test_a_database_before_the_mediakit_migration_keeps_its_rows(tmp_path:
         assert await s.pinned_prices(1) == []
     finally:
         await s.close()
+
+
+async def test_a_guided_step_is_taken_once_expires_moves_with_its_chat_and_is_forgotten(
+        store: Store, store_url: str, backend: str) -> None:
+    """Issue 21: a bare /log's waiting step lives in the store, so any worker that receives
+    the person's next message finds it (and only one of them takes it)."""
+    later = T0 + timedelta(minutes=10)
+    await store.await_message("telegram", "-100", "7", "log", later, T0)
+    # Another worker on the same database (SQLite is one process: the same store).
+    other = store if backend == "sqlite" else await open_store(store_url)
+    try:
+        taken = await asyncio.gather(*(s.take_awaited("telegram", "-100", "7", T0)
+                                       for s in (store, other, other)))
+        assert sorted(taken, key=str) == [None, None, "log"]
+        await store.await_message("telegram", "-100", "7", "log", later, T0)
+        assert await other.take_awaited("telegram", "-100", "8", T0) is None  # someone else
+        assert await other.take_awaited("telegram", "-200", "7", T0) is None  # another chat
+        assert await other.take_awaited("telegram", "-100", "7", later + timedelta(seconds=1)) \
+            is None  # expired, and gone
+        assert await store.take_awaited("telegram", "-100", "7", T0) is None
+        await store.await_message("telegram", "-100", "7", "log", later, T0)
+        await other.move_chat("telegram", "-100", "-100500", "group")  # became a supergroup
+        assert await store.take_awaited("telegram", "-100", "7", T0) is None
+        assert await store.take_awaited("telegram", "-100500", "7", T0) == "log"
+        ana = await store.ensure_user("telegram", "7", "Ana")
+        await store.await_message("telegram", "-100", "7", "log", later, T0)
+        await store.forget_user(ana.id)
+        assert await query(store_url, "SELECT count(*) FROM guided_steps") == [(0,)]
+    finally:
+        if other is not store:
+            await other.close()
