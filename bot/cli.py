@@ -587,6 +587,9 @@ def _run_cli(argv: Sequence[str] | None) -> int:
         if workers > 1:
             return run_workers(settings, workers)
         refused = workers_refusal(settings, settings.worker_count)  # started by the operator
+        if refused is None and settings.worker_count > 1 and settings.worker_index is None:
+            refused = ("each worker needs its own WORKER_INDEX (0 … WORKER_COUNT-1), which "
+                       "picks its Discord shards; or start them all with run --workers N.")
         if refused is not None:
             print(f"creator-advisor: WORKER_COUNT={settings.worker_count}: {refused}",
                   file=sys.stderr)

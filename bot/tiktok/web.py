@@ -133,11 +133,14 @@ def callback_app(service: TikTokService, renderer: Renderer, on_done: OnDone, *,
     return app
 
 
-async def serve_callback(app: web.Application, host: str, port: int) -> web.AppRunner:
-    """Start listening; the caller awaits ``runner.cleanup()`` to stop."""
+async def serve_callback(app: web.Application, host: str, port: int, *,
+                         shared: bool = False) -> web.AppRunner:
+    """Start listening; the caller awaits ``runner.cleanup()`` to stop. ``shared``: several
+    workers listen on the port (``SO_REUSEPORT``; the consent's state is in the database, so
+    any of them completes it)."""
     runner = web.AppRunner(app, access_log=None)  # the query holds the code: never log it
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.TCPSite(runner, host, port, reuse_port=shared or None)
     try:
         await site.start()
     except OSError:
@@ -184,14 +187,20 @@ class TikTokRunner:
                             connected_reply(outcome.report))
 
     async def start(self) -> None:
-        host, port = listen_address(self.service.settings)
+        """Listen for the consent callback (every worker, on one port) and, in one worker only
+        (worker 0, or the only one), run the daily sync: two workers syncing one account at
+        once would refresh its token twice, and one of the two refresh tokens TikTok hands
+        back would be stored over the other."""
+        settings = self.service.settings
+        host, port = listen_address(settings)
         self.service.notify = self.tell
         self._runner = await serve_callback(
-            callback_app(self.service, self.renderer, self._done), host, port)
-        log.info("tiktok: callback listening on %s:%s%s", host, port,
-                 callback_path(self.service.settings))
-        self._task = asyncio.create_task(self.service.serve(self._stop, every=self.check_every),
-                                         name="tiktok-sync")
+            callback_app(self.service, self.renderer, self._done), host, port,
+            shared=settings.worker_count > 1)
+        log.info("tiktok: callback listening on %s:%s%s", host, port, callback_path(settings))
+        if settings.worker_index in (None, 0):
+            self._task = asyncio.create_task(
+                self.service.serve(self._stop, every=self.check_every), name="tiktok-sync")
 
     async def stop(self, *, grace: float = 5.0) -> None:
         """Stop listening and syncing. A sync round still running after ``grace`` seconds is

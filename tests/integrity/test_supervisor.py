@@ -54,6 +54,15 @@ def test_operator_started_workers_are_refused_the_same_way(
     assert "WORKER_COUNT=2" in capsys.readouterr().err
 
 
+def test_operator_started_workers_need_their_index(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    clean_env.setenv("DATABASE_URL", PG)
+    clean_env.setenv("DISCORD_TOKEN", "t")
+    clean_env.setenv("WORKER_COUNT", "2")
+    assert main(["run"]) == 1
+    assert "each worker needs its own WORKER_INDEX" in capsys.readouterr().err
+
+
 def test_a_worker_index_past_the_count_is_a_bad_setting(
         clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     clean_env.setenv("WORKER_INDEX", "2")
