@@ -141,6 +141,9 @@ class Supervisor:
                 self._gave_up = True
                 self.stop()
                 return
+            if self._stop.is_set() and worker.process is not None:  # stopped while starting
+                with contextlib.suppress(ProcessLookupError):
+                    worker.process.send_signal(signal.SIGTERM)
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -156,7 +159,11 @@ class Supervisor:
                         for w in self.workers]
             await self._stop.wait()
             clean = await self._stop_all()
-            await asyncio.gather(*watchers, return_exceptions=True)
+            # A worker restarted while stopping was told to stop too; wait as long for it.
+            _, late = await asyncio.wait(watchers, timeout=self.grace)
+            for watcher in late:
+                watcher.cancel()
+            clean = clean and not late
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with contextlib.suppress(NotImplementedError):

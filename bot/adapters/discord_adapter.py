@@ -18,6 +18,9 @@ One path for every interaction::
 - Failures: a deferral Discord refuses (10062 Unknown interaction: the 3-second window was
   missed) loses only the reply, never the command. A press on a button no running view knows
   (after a restart, or already pressed) is answered with an ephemeral "expired" note.
+- Several workers: ``AutoShardedClient`` over this worker's shards (i, i+N, … of
+  ``DISCORD_SHARD_COUNT`` or Discord's recommendation); a worker without a shard logs in for
+  REST only (weekly posts); worker 0 alone syncs the commands.
 - Gateway, reconnects, resumes and 429s are discord.py's job; a 429 on a weekly post (any
   shape: JSON, global, an edge's HTML, no ``retry_after``, longer than ``MAX_RATELIMIT_WAIT``)
   comes back to the poster as "not delivered, slow down".

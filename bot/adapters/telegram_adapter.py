@@ -20,7 +20,10 @@ One path for every update::
   person who pressed it (only the person who ran the command may press them). An answer to a
   button of the same command (``/forget`` → ``/forget confirm``) replaces the message.
 - Guided commands: ``/log`` sent bare asks for the numbers, and the next plain message from that
-  person in that chat is read as ``/log <text>``; ``/cancel`` leaves.
+  person in that chat is read as ``/log <text>``; ``/cancel`` leaves. The waiting step is kept
+  in the store, so with several workers the one that receives the numbers knows.
+- Several workers (webhook mode): each binds the webhook port with ``SO_REUSEPORT`` and hands
+  the socket to PTB's webhook server; all register the same URL and secret.
 - Sending: ``parse_mode=HTML``, link previews off, split to 4096 characters on block boundaries;
   PNG attachments as photos, anything else as documents. ``AIORateLimiter`` paces the sends and
   retries a reply after a 429's ``retry_after``; a weekly post's 429 goes back to the poster.
