@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     strategies_dir: Path = Field(PROJECT_ROOT / "strategies", description="Rules and rates.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
 
+    @field_validator("worker_index", "discord_guild_id", "discord_shard_count",
+                     "tiktok_callback_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``DISCORD_GUILD_ID=`` (as ``.env.example`` lists it) means unset, not a bad number."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

@@ -4,6 +4,8 @@ import logging
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.config import PROJECT_ROOT, Settings
 from bot.logs import RedactSecrets
 
@@ -12,6 +14,15 @@ def test_env_example_lists_every_setting() -> None:
     text = (PROJECT_ROOT / ".env.example").read_text()
     listed = {m.group(1).lower() for m in re.finditer(r"^#?([A-Z][A-Z0-9_]+)=", text, re.M)}
     assert listed == set(Settings.model_fields)
+
+
+def test_env_example_copied_as_is_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: ``DISCORD_GUILD_ID=`` (and the other empty numbers) stopped the bot at start."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    s = Settings(_env_file=PROJECT_ROOT / ".env.example")  # type: ignore[call-arg]
+    assert s.discord_guild_id is None and s.discord_shard_count is None
+    assert s.tiktok_callback_port is None and s.worker_count == 1
 
 
 def test_no_token_needed(monkeypatch: object, tmp_path: Path) -> None:
