@@ -8,6 +8,7 @@ from typing import Any
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Attachment, Reply
+from bot.i18n import gettext as _
 
 
 @command(
@@ -51,8 +52,8 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply(
             "forget_confirm",
             {"snapshots": snapshots},
-            actions=(Action("Delete everything", "/forget confirm", "danger"),
-                     Action("Cancel", "/forget cancel")),
+            actions=(Action(_("Delete everything"), "/forget confirm", "danger"),
+                     Action(_("Cancel"), "/forget cancel")),
         )
     if ctx.services.tiktok is not None:  # revoke the app's access at TikTok first
         await ctx.services.tiktok.disconnect(ctx.user.id)

@@ -85,3 +85,6 @@ class Reply:
     # Machine-readable values for `ask --json` (plain numbers under their names); merged over
     # the context, so a key here replaces the formatted one.
     data: Mapping[str, Any] | None = None
+    #: The language it is rendered in (see bot.i18n); None: the language of the work being
+    #: done (the dispatcher sets each reply's to the requester's language).
+    locale: str | None = None

@@ -51,7 +51,8 @@ used first out. About 0.5 KiB a cached user (``python -m benchmarks.bench_users`
 some 50 MiB when full, plus the settings cache; a user not in the cache costs one indexed read,
 never a write."""
 
-_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age", "handle", "niche")
+_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age", "handle", "niche",
+                  "language")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 
 
@@ -678,16 +679,17 @@ class SqliteStore(TikTokTables):
             merged["does"] = frozenset(merged["does"] or ())
             await db.execute(
                 "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
-                "age, handle, niche, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (user_id) DO "
+                "age, handle, niche, language, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO "
                 "UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
                 "region = excluded.region, adult = excluded.adult, does = excluded.does, "
                 "age = excluded.age, handle = excluded.handle, niche = excluded.niche, "
-                "updated_at = excluded.updated_at",
+                "language = excluded.language, updated_at = excluded.updated_at",
                 (user_id, merged["currency"], merged["timezone"], merged["region"],
                  None if adult is None else int(bool(adult)),
                  ",".join(sorted(merged["does"])) or None, merged["age"],
-                 merged["handle"], merged["niche"], _iso(datetime.now(UTC))),
+                 merged["handle"], merged["niche"], merged["language"],
+                 _iso(datetime.now(UTC))),
             )
         return UserSettings(**merged)
 
@@ -1048,6 +1050,7 @@ class SqliteStore(TikTokTables):
         self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
         created_by: int | None, weekday: int, local_time: str, timezone: str,
         topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
+        language: str | None = None,
     ) -> Subscription:
         async with self._write() as db:
             await db.execute(
@@ -1057,11 +1060,11 @@ class SqliteStore(TikTokTables):
             async with _query(db,
                 "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
                 " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
-                " created_at, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
-                " RETURNING *",
+                " created_at, thread_id, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING *",
                 (platform, chat_id, chat_kind, kind, user_id, created_by, weekday, local_time,
                  timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC)),
-                 thread_id),
+                 thread_id, language),
             ) as cur:
                 row = await cur.fetchone()
         assert row is not None
@@ -1322,6 +1325,7 @@ def _settings(row: sqlite3.Row | None) -> UserSettings:
         age=row["age"],
         handle=row["handle"],
         niche=row["niche"],
+        language=row["language"],
     )
 
 
@@ -1335,6 +1339,7 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         next_run_at=None if row["next_run_at"] is None else _dt(row["next_run_at"]),
         thread_id=row["thread_id"], paused_reason=row["paused_reason"],
         paused_at=None if row["paused_at"] is None else _dt(row["paused_at"]),
+        language=row["language"],
     )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
+
+import pytest
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import running
+from bot.app import App, running
 from bot.config import Settings
 from bot.store import parse_database_url
 from tests.auxil.clock import FakeClock
@@ -138,3 +141,36 @@ async def test_data_survives_restart(settings: Settings, clock: FakeClock) -> No
 async def test_users_are_separate(console: ConsoleAdapter) -> None:
     await console.ask("/log followers=5k", user="dave")
     assert "I don't have any numbers" in (await console.ask("/stats", user="erin")).text
+
+
+async def test_settings_language_switches_the_console(console: ConsoleAdapter, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20: /settings language=ja answers in Japanese from that reply on; auto goes back
+    to the terminal's language."""
+    from bot import i18n
+    from tests.auxil.catalogues import install
+
+    install(tmp_path / "locales", monkeypatch)
+    switched = await console.ask("/settings language=ja")
+    assert switched.ok and "設定を更新しました。" in switched.text
+    assert "言語: 日本語" in switched.text
+    later = await console.ask("/forget cancel")
+    assert later.text == "何も削除していません。"
+    back = await console.ask("/settings language=auto")
+    assert "Settings updated." in back.text
+    assert (await console.ask("/forget cancel")).text == "Nothing was deleted."
+    refused = await console.ask("/settings language=tlh")
+    assert not refused.ok and "en, es, pt_BR, de, fr, ja" in refused.text
+    i18n.translations.cache_clear()
+
+
+async def test_the_terminal_language_is_the_default(app: App, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.auxil.catalogues import install
+
+    install(tmp_path / "locales", monkeypatch)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    japanese = ConsoleAdapter(app, user="kenji")
+    assert (await japanese.ask("/forget cancel")).text == "何も削除していません。"
+    with_numbers = await japanese.ask("/log followers=12345")
+    assert "1.2万" in with_numbers.text  # Babel's Japanese short form
