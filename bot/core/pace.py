@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 #: Messages a second the weekly fan-out may use per platform, under the limits (Telegram about
 #: 30/s overall, Discord 50/s global) by enough to absorb a few milliseconds of jitter between
 #: the limiter and the platform; benchmarks/bench_fanout.py measures Telegram's.
-DEFAULT_PACE: Mapping[str, float] = {"telegram": 29.4, "discord": 45.0, "console": 1000.0}
+DEFAULT_PACE: Mapping[str, float] = {"telegram": 29.4, "discord": 48.0, "console": 1000.0}
 #: The bucket holds one post plus this fraction of one: asyncio wakes a timer up to a
 #: millisecond late, and with a capacity of exactly one that lateness is lost on every post
 #: (2% of the pace at 30/s); this much lets the next post make it up, while any one-second

@@ -236,6 +236,13 @@ class WeeklyPoster:
         async with self._slots[sub.platform]:
             if self._stopping:
                 return  # still due: it goes out at the next start (within the grace window)
+            if await self.store.claim_in_progress(sub.id, due.week):
+                # Another worker holds this week's claim (it is waiting for its turn in the
+                # send budget, or sending): leave the post due, as below, without composing
+                # it here too (composing is most of a post's CPU; with several workers on
+                # one database every worker meets every due post).
+                report.elsewhere += 1
+                return
             # (Once claimed, a post is sent even when stopping: at most one slot per post in
             # flight, well under a second, and no claim is left "sending".)
             composed = await self.compose(sub, now)
