@@ -29,6 +29,7 @@ from limits import RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from pyrate_limiter import GCRA, Limiter, Rate, RedisStateStore, StateBucket
+from pyrate_limiter.limiter import SingleBucketFactory
 from redis.asyncio import Redis
 
 from bot.core.pace import DEFAULT_PACE, FALLBACK_PACE
@@ -88,7 +89,9 @@ class RedisBudget:
             rate = Rate(self._rate(platform) * UNITS, 1000, burst=burst)
             store = RedisStateStore(self._redis, f"creator-advisor:pace:{self._key(platform)}")
             bucket = StateBucket([rate], GCRA(), store)
-            limiter = self._even[platform] = Limiter(bucket, buffer_ms=0)
+            # No leak thread: GCRA keeps one number per key, which Redis expires itself.
+            limiter = self._even[platform] = Limiter(
+                SingleBucketFactory(bucket, schedule_leak=False), buffer_ms=0)
         return limiter
 
     async def try_acquire(self, platform: str) -> bool:
