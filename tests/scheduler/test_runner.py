@@ -231,3 +231,25 @@ async def test_stopping_mid_fan_out_finishes_what_is_in_flight_and_leaves_the_re
     report = await poster(store, clock, again).run_due()
     assert report.sent == 60 - len(sent)
     assert sorted(sent + again.chats()) == sorted(f"chat{n}" for n in range(60))
+
+
+async def test_a_post_another_worker_holds_is_neither_composed_nor_sent_here(
+        store: Store) -> None:
+    # Several workers on one database meet every due post; one holds this week's claim (it is
+    # waiting for the send budget). The others leave the post due without composing it (most
+    # of a post's CPU), so N workers do not compose every post N times.
+    clock = FakeClock(MONDAY_10 + timedelta(seconds=30))
+    sub = await subscribe(store, "-100", now=MONDAY_10 - timedelta(days=1))
+    assert await store.claim_delivery(sub.id, "2026-W45", "rule-x", clock.now()) is not None
+    composed: list[int] = []
+
+    async def counting(s: Subscription, now: datetime) -> Composed:
+        composed.append(s.id)
+        return await compose(s, now)
+
+    rec = RecordingDeliverer()
+    other = WeeklyPoster(store, clock, {"telegram": rec}, counting, sleep=no_sleep)
+    other._started_at = MONDAY_10  # the claim is newer than this worker: not its stale one
+    report = await other.run_due()
+    assert (report.elsewhere, report.sent, composed, rec.chats()) == (1, 0, [], [])
+    assert [s.id for s in await store.due_subscriptions(clock.now())] == [sub.id]  # still due
