@@ -272,11 +272,12 @@ class Store(Protocol):
     ) -> bool: ...
 
     async def due_subscriptions(
-        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
+        platform: str | None = None,
     ) -> list[Subscription]:
         """Active subscriptions whose ``next_run_at`` is at or before ``now``, oldest first
         (by ``next_run_at``, then id); ``after``: only those past that (next_run_at, id), to
-        page through a batch while it is being sent."""
+        page through a batch while it is being sent; ``platform``: only that platform's."""
         ...
 
     async def set_next_run(self, subscription_id: int, at: datetime) -> None: ...

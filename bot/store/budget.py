@@ -101,12 +101,14 @@ class RedisBudget:
                                             self._key(platform)))
 
     async def acquire(self, platform: str) -> None:
-        """Wait for the token's next evenly spaced slot, then until its last second has
-        room, and take one."""
+        """Wait until the token's last second has room and take a place in it, then wait for
+        the token's next evenly spaced turn."""
         async with self._turn.setdefault(platform, asyncio.Lock()):  # one waiter a process
-            await self._pace(platform).try_acquire_async(platform, weight=UNITS)
             item = self._item(platform)
             while not await self._limiter.hit(item, "creator-advisor", self._key(platform)):
                 stats = await self._limiter.get_window_stats(item, "creator-advisor",
                                                              self._key(platform))
                 await asyncio.sleep(min(MAX_WAIT, max(0.001, stats.reset_time - time.time())))
+            # Then the turn: a slot of the even pace is never taken only to wait on the cap
+            # (each such wait lost that slot for every worker).
+            await self._pace(platform).try_acquire_async(platform, weight=UNITS)

@@ -713,13 +713,17 @@ class PostgresStore(PgTikTokTables):
                 " AND user_id IS NOT DISTINCT FROM $4", platform, chat_id, kind, user_id)) > 0
 
     async def due_subscriptions(
-        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
+        platform: str | None = None,
     ) -> list[Subscription]:
         sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= $1"
         params: list[Any] = [_iso(now)]
         if after is not None:
             sql += " AND (next_run_at, id) > ($2, $3)"
             params += [_iso(after[0]), after[1]]
+        if platform is not None:
+            params.append(platform)
+            sql += f" AND platform = ${len(params)}"
         params.append(limit)
         async with self._read() as db:
             rows = await db.fetch(sql + f" ORDER BY next_run_at, id LIMIT ${len(params)}",

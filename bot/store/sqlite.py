@@ -1087,13 +1087,17 @@ class SqliteStore(TikTokTables):
             return cur.rowcount > 0
 
     async def due_subscriptions(
-        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
+        platform: str | None = None,
     ) -> list[Subscription]:
         sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= ?"
         params: list[Any] = [_iso(now)]
         if after is not None:
             sql += " AND (next_run_at, id) > (?, ?)"
             params += [_iso(after[0]), after[1]]
+        if platform is not None:
+            sql += " AND platform = ?"
+            params.append(platform)
         async with self._read() as db, _query(db,
             sql + " ORDER BY next_run_at, id LIMIT ?", (*params, limit),
         ) as cur:

@@ -253,3 +253,43 @@ async def test_a_post_another_worker_holds_is_neither_composed_nor_sent_here(
     report = await other.run_due()
     assert (report.elsewhere, report.sent, composed, rec.chats()) == (1, 0, [], [])
     assert [s.id for s in await store.due_subscriptions(clock.now())] == [sub.id]  # still due
+
+
+async def test_a_slow_platform_does_not_hold_back_another(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Telegram's posts wait (its pace, a pause); Discord's due posts, read after them, still
+    # go out meanwhile: each platform streams its own due posts (in one stream, Telegram's
+    # waiting posts filled the room and Discord waited for each of them).
+    import bot.scheduler.runner as runner
+
+    monkeypatch.setattr(runner, "PAGE", 2)  # room for 4 waiting posts a stream
+    clock = FakeClock(MONDAY_10 - timedelta(days=1))
+    for n in range(10):
+        await subscribe(store, f"-{100 + n}", now=clock.now())
+    for n in range(3):
+        await store.save_subscription(
+            platform="discord", chat_id=str(900 + n), chat_kind="group", kind="community",
+            user_id=None, created_by=None, weekday=0, local_time="10:00",
+            timezone="Europe/Berlin", topics=(), next_run_at=MONDAY_10)  # after Telegram's
+    release = asyncio.Event()
+
+    class Waiting(RecordingDeliverer):
+        async def deliver(self, destination: Destination, reply: Reply,
+                          key: str) -> DeliveryResult:
+            await release.wait()
+            return await super().deliver(destination, reply, key)
+
+    telegram, discord = Waiting("telegram"), RecordingDeliverer("discord")
+    p = WeeklyPoster(store, clock, {"telegram": telegram, "discord": discord}, compose,
+                     sleep=no_sleep)
+    clock.current = MONDAY_10 + timedelta(seconds=30)
+    run = asyncio.create_task(p.run_due())
+    try:
+        async with asyncio.timeout(10):
+            while len(discord.chats()) < 3:
+                await asyncio.sleep(0.01)
+        assert telegram.chats() == []  # all of Telegram's still waiting
+    finally:
+        release.set()
+    report = await asyncio.wait_for(run, 10)
+    assert report.sent == 13 and sorted(discord.chats()) == ["900", "901", "902"]
