@@ -279,15 +279,23 @@ async def test_a_slow_platform_does_not_hold_back_another(
             await release.wait()
             return await super().deliver(destination, reply, key)
 
-    telegram, discord = Waiting("telegram"), RecordingDeliverer("discord")
+    discord_done = asyncio.Event()
+
+    class Discord(RecordingDeliverer):
+        async def deliver(self, destination: Destination, reply: Reply,
+                          key: str) -> DeliveryResult:
+            result = await super().deliver(destination, reply, key)
+            if len(self.sent) == 3:
+                discord_done.set()
+            return result
+
+    telegram, discord = Waiting("telegram"), Discord("discord")
     p = WeeklyPoster(store, clock, {"telegram": telegram, "discord": discord}, compose,
                      sleep=no_sleep)
     clock.current = MONDAY_10 + timedelta(seconds=30)
     run = asyncio.create_task(p.run_due())
     try:
-        async with asyncio.timeout(10):
-            while len(discord.chats()) < 3:
-                await asyncio.sleep(0.01)
+        await asyncio.wait_for(discord_done.wait(), 10)
         assert telegram.chats() == []  # all of Telegram's still waiting
     finally:
         release.set()
