@@ -1,7 +1,7 @@
 """Weekly fan-out with several workers (issue 21): N worker processes share one PostgreSQL
 database and one Redis send budget, and post a community tip to C Telegram chats and C Discord
 channels through the real poster, store, composer and platform adapters
-(python-telegram-bot, discord.py) against strict fakes in a process of their own: a Bot API
+(python-telegram-bot, discord.py) against strict fakes, each in a process of its own: a Bot API
 that answers 429 above 30 sendMessage a second, and a Discord that answers a global 429 above
 50 requests a second (both a sliding one-second window, counted where the request arrives).
 
@@ -99,25 +99,26 @@ class StrictDiscord(FakeDiscord):
         return response
 
 
-async def _serve_fakes(telegram_token: str, discord_token: str) -> None:
-    telegram = StrictBotApi(TELEGRAM_LIMIT)
-    telegram.accepted = []
-    await telegram.start()
-    discord = StrictDiscord(discord_token, DISCORD_LIMIT)
-    await discord.start()
-
-    def summary(accepted: list[float]) -> dict[str, float]:
-        return {"first": accepted[0], "last": accepted[-1]} if accepted else {}
+async def _serve_fake(platform: str, token: str) -> None:
+    """One strict fake (each platform's in a process of its own, so neither fake's queue
+    holds up the other's requests), with a control port for its counts."""
+    fake: StrictBotApi | StrictDiscord
+    if platform == "telegram":
+        fake = StrictBotApi(TELEGRAM_LIMIT)
+        fake.accepted = []
+        await fake.start()
+    else:
+        fake = StrictDiscord(token, DISCORD_LIMIT)
+        await fake.start()
 
     async def stats(request: web.Request) -> web.Response:
-        return web.json_response({
-            "telegram": {"delivered": dict(telegram.delivered), "too_many": telegram.too_many,
-                         **summary(telegram.accepted)},
-            "discord": {"delivered": dict(discord.delivered), "too_many": discord.too_many,
-                        **summary(discord.accepted)}})
+        accepted = fake.accepted
+        return web.json_response({platform: {
+            "delivered": dict(fake.delivered), "too_many": fake.too_many,
+            **({"first": accepted[0], "last": accepted[-1]} if accepted else {})}})
 
     async def count(request: web.Request) -> web.Response:
-        return web.json_response({"posts": len(telegram.accepted) + len(discord.accepted)})
+        return web.json_response({"posts": len(fake.accepted)})
 
     control = web.Application()
     control.router.add_get("/stats", stats)
@@ -126,12 +127,14 @@ async def _serve_fakes(telegram_token: str, discord_token: str) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    print(f"PORTS {telegram.port} {discord.port} {runner.addresses[0][1]}", flush=True)
+    print(f"PORTS {fake.port} {runner.addresses[0][1]}", flush=True)
     try:
         await asyncio.Event().wait()
     finally:
-        await discord.close()
-        await telegram.stop()
+        if isinstance(fake, StrictDiscord):
+            await fake.close()
+        else:
+            await fake.stop()
 
 
 # -- the worker process -----------------------------------------------------------------------
@@ -254,14 +257,22 @@ def one_run(chats: int, workers: int, kill: bool, tmp: Path) -> dict[str, Any]:
     with scratch_database("fanout") as url:
         slot = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=2)
         asyncio.run(_seed(url, chats, slot))
-        fakes = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.bench_workers_fanout", "--serve",
-             telegram_token, discord_token], stdout=subprocess.PIPE, text=True)
+        fakes = [subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.bench_workers_fanout", "--serve", platform,
+             token], stdout=subprocess.PIPE, text=True)
+            for platform, token in (("telegram", telegram_token), ("discord", discord_token))]
         procs: list[subprocess.Popen[str]] = []
         logs = [tmp / f"worker{n}.log" for n in range(workers)]
         try:
-            assert fakes.stdout is not None
-            _, tg_port, dc_port, control = fakes.stdout.readline().split()
+            ports = []
+            for fake in fakes:
+                assert fake.stdout is not None
+                ports.append(fake.stdout.readline().split()[1:])
+            (tg_port, tg_control), (dc_port, dc_control) = ports
+            controls = (int(tg_control), int(dc_control))
+
+            def posts() -> int:
+                return sum(_get(c, "/count")["posts"] for c in controls)
             for n in range(workers):
                 config = {"database_url": url, "redis_url": redis_url(),
                           "data_dir": str(tmp / f"w{n}"), "telegram_token": telegram_token,
@@ -279,13 +290,13 @@ def one_run(chats: int, workers: int, kill: bool, tmp: Path) -> dict[str, Any]:
                 p.stdin.flush()
             killed_at = None
             if kill:
-                while _get(int(control), "/count")["posts"] < chats:  # half of 2 × chats
+                while posts() < chats:  # half of 2 × chats
                     if procs[0].poll() is not None:
                         raise RuntimeError("worker 0 ended before half the posts arrived")
                     time.sleep(0.2)
                 procs[0].send_signal(signal.SIGKILL)
                 procs[0].wait(10)
-                killed_at = _get(int(control), "/count")["posts"]
+                killed_at = posts()
             results = []
             for n, p in enumerate(procs):
                 if kill and n == 0:
@@ -294,14 +305,15 @@ def one_run(chats: int, workers: int, kill: bool, tmp: Path) -> dict[str, Any]:
                 p.wait(60)
                 if p.returncode != 0:
                     raise RuntimeError(f"worker {n} failed: {logs[n].read_text()[-3000:]}")
-            stats = _get(int(control), "/stats")
+            stats = {**_get(controls[0], "/stats"), **_get(controls[1], "/stats")}
         finally:
             for p in procs:
                 if p.poll() is None:
                     p.kill()
                     p.wait(10)
-            fakes.terminate()
-            fakes.wait(10)
+            for fake in fakes:
+                fake.terminate()
+                fake.wait(10)
         outcome = asyncio.run(_outcome(url))
     return {"stats": stats, "results": results, "outcome": outcome, "killed_at": killed_at,
             "chats": chats, "workers": workers, "kill": kill}
@@ -376,7 +388,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.serve:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve_fakes(*args.serve))
+            asyncio.run(_serve_fake(*args.serve))
         return
     if args.worker:
         asyncio.run(_work(json.loads(args.worker)))
