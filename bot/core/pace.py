@@ -38,8 +38,10 @@ REPLY_WINDOW = 1.0
 class SharedBudget(Protocol):
     """A platform's send budget shared by every worker on one bot token (e.g. in Redis)."""
 
-    async def acquire(self, platform: str) -> None:
-        """Wait until one more message fits in the token's budget, and take it."""
+    async def acquire(self, platform: str, *, even: bool = True) -> None:
+        """Wait until one more message fits in the token's budget, and take it; ``even``
+        (a weekly post): also wait for the token's next evenly spaced turn, which a reply
+        (``even=False``) never queues for."""
         ...
 
 
@@ -70,7 +72,7 @@ class PlatformPace:
         if self._shared is None:
             return
         try:
-            await self._shared.acquire(self._platform)
+            await self._shared.acquire(self._platform, even=False)
         except Exception as exc:  # Redis down: never hold back a creator's answer for it
             if not self._budget_failed:
                 log.warning("%s: the shared send budget is unreachable (%s: %s); replies go "

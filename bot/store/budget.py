@@ -100,15 +100,22 @@ class RedisBudget:
         return bool(await self._limiter.hit(self._item(platform), "creator-advisor",
                                             self._key(platform)))
 
-    async def acquire(self, platform: str) -> None:
-        """Wait until the token's last second has room and take a place in it, then wait for
-        the token's next evenly spaced turn."""
+    async def acquire(self, platform: str, *, even: bool = True) -> None:
+        """Wait until the token's last second has room and take a place in it; with ``even``
+        (weekly posts), then wait for the token's next evenly spaced turn. A reply
+        (``even=False``) takes only its place in the window: it never queues behind posts."""
+        if not even:
+            await self._window(platform)
+            return
         async with self._turn.setdefault(platform, asyncio.Lock()):  # one waiter a process
-            item = self._item(platform)
-            while not await self._limiter.hit(item, "creator-advisor", self._key(platform)):
-                stats = await self._limiter.get_window_stats(item, "creator-advisor",
-                                                             self._key(platform))
-                await asyncio.sleep(min(MAX_WAIT, max(0.001, stats.reset_time - time.time())))
+            await self._window(platform)
             # Then the turn: a slot of the even pace is never taken only to wait on the cap
             # (each such wait lost that slot for every worker).
             await self._pace(platform).try_acquire_async(platform, weight=UNITS)
+
+    async def _window(self, platform: str) -> None:
+        item = self._item(platform)
+        while not await self._limiter.hit(item, "creator-advisor", self._key(platform)):
+            stats = await self._limiter.get_window_stats(item, "creator-advisor",
+                                                         self._key(platform))
+            await asyncio.sleep(min(MAX_WAIT, max(0.001, stats.reset_time - time.time())))
