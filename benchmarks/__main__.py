@@ -38,10 +38,10 @@ def main() -> None:
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
     bench_users.main(["--users", "10000" if args.quick else "100000"])
-    for platform in ("telegram", "discord"):
+    for chat_platform in ("telegram", "discord"):
         for kind in ("community", "personal"):
             bench_fanout.main(["--chats", "600" if args.quick else "10000", "--kind", kind,
-                               "--platform", platform])
+                               "--platform", chat_platform])
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")
 
 
