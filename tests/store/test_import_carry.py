@@ -11,11 +11,13 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.metrics import METRIC_NAMES
 from bot.store import open_store
+from bot.store.sqlite import SqliteStore
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NAMES = ("followers", "views", "likes")
@@ -68,3 +70,30 @@ async def replay(path: Path, steps: list[tuple[str, object, object]]) -> None:
 def test_every_row_carries_what_came_before_it(steps: list[tuple[str, object, object]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(replay(Path(tmp) / "carry.db", steps))
+
+
+def test_an_import_for_a_user_that_is_not_stored_writes_nothing(tmp_path: Path) -> None:
+    """The import checks its user once instead of a foreign-key lookup per row: a user id
+    with no row is still refused, nothing is written, and the connection keeps checking
+    foreign keys for everything else."""
+    async def run() -> None:
+        store = await open_store(f"sqlite:///{tmp_path / 'fk.db'}")
+        try:
+            with pytest.raises(sqlite3.IntegrityError):
+                await store.import_snapshots(404, [(T0, {"followers": 10.0})])
+            user = await store.ensure_user("console", "fk", "fk")
+            assert await store.import_snapshots(user.id, [(T0, {"followers": 10.0})]) == 1
+            assert isinstance(store, SqliteStore)
+            bulk = store._bulk
+            assert bulk is not None
+            assert bulk.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        finally:
+            await store.close()
+        db = sqlite3.connect(tmp_path / "fk.db")
+        try:
+            assert db.execute("SELECT count(*) FROM snapshots WHERE user_id = 404"
+                              ).fetchone()[0] == 0
+        finally:
+            db.close()
+
+    asyncio.run(run())
