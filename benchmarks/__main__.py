@@ -41,8 +41,10 @@ def main() -> None:
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
     bench_users.main(["--users", "10000" if args.quick else "100000"])
-    for kind in ("community", "personal"):
-        bench_fanout.main(["--chats", "600" if args.quick else "10000", "--kind", kind])
+    for chat_platform in ("telegram", "discord"):
+        for kind in ("community", "personal"):
+            bench_fanout.main(["--chats", "600" if args.quick else "10000", "--kind", kind,
+                               "--platform", chat_platform])
     # PostgreSQL and several workers (skipped, saying which variable to set, without a server)
     bench_pg_store.main(["--users", "300", "--commands", "200"] if args.quick else [])
     bench_workers_log.main(["--logs", "500"] if args.quick else [])

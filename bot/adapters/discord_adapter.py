@@ -400,19 +400,27 @@ class DiscordAdapter:
     async def _answer(self, interaction: discord.Interaction[Any], request: Request, *,
                       private: bool) -> None:
         deferred: bool | None = None  # the deferred response's ephemerality, once deferred
-        handling = asyncio.create_task(self.app.dispatcher.handle(request))
-        try:
-            done, _ = await asyncio.wait({handling}, timeout=self.defer_after)
-            if not done and not interaction.response.is_done():
+        deferring: asyncio.Task[bool] | None = None
+
+        def defer() -> None:  # the command is still running after defer_after seconds
+            nonlocal deferred, deferring
+            if not interaction.response.is_done():
                 deferred = private and not _is_private(interaction)
-                if not await self._defer(interaction, request, deferred):
-                    # Only the reply is lost: the command itself still completes.
-                    await handling
-                    return
-            replies = await handling
+                deferring = asyncio.create_task(self._defer(interaction, request, deferred))
+
+        # A timer, not a task and a wait per command: most commands answer well within
+        # defer_after, and then this costs one timer handle.
+        timer = asyncio.get_running_loop().call_later(self.defer_after, defer)
+        try:
+            replies = await self.app.dispatcher.handle(request)
         except asyncio.CancelledError:
-            handling.cancel()  # only if we were cancelled ourselves
+            if deferring is not None:
+                deferring.cancel()
             raise
+        finally:
+            timer.cancel()
+        if deferring is not None and not await deferring:
+            return  # Only the reply is lost: the command itself has completed.
         if not replies:  # dropped (a flood past its notice); Discord still needs an answer
             replies = [error_reply("slow_down")]
         messages = self.messages(interaction, request, replies)
