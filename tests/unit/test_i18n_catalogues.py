@@ -83,7 +83,9 @@ def _untranslated(msgid: str | tuple[str, ...], entry: Any) -> str | None:
     if entry.fuzzy or not all(strings):
         return "not translated" + (" (fuzzy)" if entry.fuzzy else "")
     words = _WORD.findall(_PLACEHOLDER.sub("", ids[0]))  # a bare name ("LIVE") may stay
-    if words and any(s == ids[0] for s in strings):
+    # A singular is untranslated when it equals the English; a plural when every form is one of
+    # the English forms (a language's singular may rightly equal English's: es "%(num)s video").
+    if words and (all(s in ids for s in strings) if len(ids) > 1 else strings[0] == ids[0]):
         return "identical to English"
     want = _placeholders(ids[-1]) | _placeholders(ids[0])
     for s in strings:
