@@ -240,6 +240,8 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     keys (``"real_rate_text": "8.5%"``), and its machine-readable ``data`` on top (plain
     numbers under their names: ``"followers": 12000``, ``"engagement_rate_views": 0.085``)."""
     out: dict[str, Any] = {"reply": reply.template, "ok": not reply.is_error}
+    if reply.held:  # nothing was stored: the input waits for "confirm"
+        out["held"] = True
     out.update(_without_formatted(dict(reply.context)))
     if reply.data:
         out.update(_without_formatted(dict(reply.data)))
@@ -256,12 +258,25 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
             body = [{"reply": "error", "ok": False, "text": result.text}]
         print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2,
                          default=str))
-        return 0 if result.ok else 2
+        return ask_status(result.ok, result.held)
     if result.ok:
         print(result.text)
-        return 0
+        return ask_status(True, result.held)
     print(result.text, file=sys.stderr)
-    return 2
+    return ask_status(False, result.held)
+
+
+#: ``ask``'s exit codes (the README's table names them): done; bad input (nothing done);
+#: held back, nothing stored until the same command is sent with ``confirm``.
+ASK_OK, ASK_BAD_INPUT, ASK_HELD = 0, 2, 3
+
+
+def ask_status(ok: bool, held: bool) -> int:
+    """``ask``'s exit code for a result: 2 on bad input, 3 when it was held back for a
+    confirm (an implausible /log, a payout logged already), else 0."""
+    if not ok:
+        return ASK_BAD_INPUT
+    return ASK_HELD if held else ASK_OK
 
 
 def platform_adapters(app: App) -> list[Adapter]:

@@ -101,7 +101,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if problems:
             line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
             return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
-                         actions=(Action("Save anyway", f"/log {line} confirm", "primary"),))
+                         actions=(Action("Save anyway", f"/log {line} confirm", "primary"),),
+                         held=True)
     snapshot = await ctx.store.add_snapshot(ctx.user.id, values, now)
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     previous = history[-2] if len(history) >= 2 else None

@@ -33,6 +33,24 @@ def test_ask_bad_input_exits_nonzero_with_a_sentence(tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
 
 
+def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
+    import json
+
+    assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k").returncode == 0
+    held = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B")
+    assert held.returncode == 3, held.stdout + held.stderr
+    assert "confirm" in held.stdout
+    as_json = run(tmp_path, "ask", "--user", "zoe", "--json", "/log followers=5B")
+    assert as_json.returncode == 3 and json.loads(as_json.stdout)["held"] is True
+    stats = run(tmp_path, "ask", "--user", "zoe", "--json", "/stats")
+    assert json.loads(stats.stdout)["followers"] == 5000  # nothing was stored
+    saved = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B confirm")
+    assert saved.returncode == 0, saved.stderr
+    payout = "/payout rewards=41 views=61k month=2026-10"
+    assert run(tmp_path, "ask", "--user", "zoe", payout).returncode == 0
+    assert run(tmp_path, "ask", "--user", "zoe", payout).returncode == 3  # the same again
+
+
 def test_console_chat_exits_cleanly_on_eof(tmp_path: Path) -> None:
     chat = run(tmp_path, "console", stdin="/log followers=3k\n/stats\n")
     assert chat.returncode == 0, chat.stderr
