@@ -127,6 +127,28 @@ async def test_forget_asks_then_deletes_every_row(settings: Settings,
         db.close()
 
 
+async def test_forget_preview_lists_what_forget_deletes(console: ConsoleAdapter) -> None:
+    """The confirm step names payouts, goals, the rate card, digests, … (it named only
+    settings, snapshots and digests while /forget deleted far more)."""
+    empty = await console.ask("/forget")
+    assert "your chat account's id and name" in empty.text and "snapshot" not in empty.text
+    await console.ask("/log followers=2k views=10k")
+    await console.ask("/log followers=2.2k views=11k")
+    await console.ask("/settings currency=USD region=US")
+    await console.ask("/payout rewards=41 views=61k month=2026-10")
+    await console.ask("/payout brand=350 per=video")
+    await console.ask("/goal followers=10k")
+    await console.ask("/ratecard video=450")
+    await console.ask("/subscribe day=friday time=18:00")
+    ask = await console.ask("/forget")
+    assert ask.ok, ask.text
+    for fragment in ("2 snapshots (logged or imported)", "2 logged payouts", "1 goal\n",
+                     "1 price on your rate card", "1 personal weekly digest", "your settings",
+                     "your chat account's id and name", "files I saved for you"):
+        assert fragment in ask.text, (fragment, ask.text)
+    assert "/forget confirm" in ask.text
+
+
 async def test_data_survives_restart(settings: Settings, clock: FakeClock) -> None:
     async with running(settings, clock=clock) as app:
         assert (await ConsoleAdapter(app, user="carol").ask("/log followers=5k")).ok
