@@ -20,7 +20,7 @@ from bot.domain.metrics import (
     format_metric,
     implausible,
 )
-from bot.domain.numbers import compact, grouped, pct
+from bot.domain.numbers import count, grouped, pct
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 
@@ -39,12 +39,14 @@ def metric_rows(snapshot: MetricSnapshot) -> list[dict[str, Any]]:
 def growth_view(g: Growth | None) -> dict[str, Any] | None:
     if g is None:
         return None
-    sign = "+" if g.delta >= 0 else "−"
+    def signed(change: float) -> str:  # followers are people: whole, "+12", "−3", "+0"
+        shown = format_metric("followers", abs(change))
+        return f"{'−' if change < 0 and shown != '0' else '+'}{shown}"
+
     return {
-        "delta": f"{sign}{compact(abs(g.delta))}",
+        "delta": signed(g.delta),
         "ratio": None if g.ratio is None else f"{'+' if g.ratio >= 0 else ''}{pct(g.ratio)}",
-        "per_week": None if g.per_week is None else
-        f"{'+' if g.per_week >= 0 else '−'}{compact(abs(g.per_week))}",
+        "per_week": None if g.per_week is None else signed(g.per_week),
         "days": round(g.days, 1),
         "since": g.since.strftime("%Y-%m-%d") if g.since else None,
     }
@@ -132,7 +134,7 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     span = f"the {r.days} day{'s' if r.days != 1 else ''} to {r.last.isoformat()}"
     return {"span": span,
             "profile_views": None if r.profile_views is None else grouped(r.profile_views),
-            "viewers": None if r.viewers_a_day is None else compact(r.viewers_a_day),
+            "viewers": None if r.viewers_a_day is None else count(r.viewers_a_day),
             "new": None if r.new_share is None else pct(r.new_share, 0),
             "returning": None if r.returning_share is None else pct(r.returning_share, 0)}
 
@@ -185,5 +187,5 @@ def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, An
     and how many broke out."""
     if per is None or per.basis != "videos":
         return None
-    return {"count": per.videos, "median": compact(per.value), "label": per.label,
+    return {"count": per.videos, "median": count(per.value), "label": per.label,
             "breakouts": len(breakouts(videos))}

@@ -176,14 +176,14 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             return format_metric("completion_rate", v)
         if metric == "income":
             return money(v, settings.currency)
-        return compact(v)
+        return format_metric(metric, v)
 
     return Reply(
         "progress",
         {"metric": _label(metric), "period": period, "count": len(points),
          "first": shown(first), "last": shown(last),
          "change": None if metric in ("engagement", "income") else
-         ("+" if last >= first else "−") + compact(abs(last - first)),
+         ("+" if last >= first else "−") + format_metric(metric, abs(last - first)),
          "spark": sparkline([v for _, v in points])},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
         data={"metric": metric, "first": first, "last": last,

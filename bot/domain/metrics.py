@@ -312,4 +312,6 @@ def format_metric(name: str, value: float | None) -> str:
         return numbers.duration(value)
     if kind is Kind.NUMBER and value is not None and value < 100:
         return f"{value:.1f}".rstrip("0").rstrip(".")
+    if kind is Kind.COUNT:
+        return numbers.count(value)
     return numbers.compact(value)

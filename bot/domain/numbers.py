@@ -30,6 +30,15 @@ def compact(n: float | None) -> str:
     return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
 
 
+def count(n: float | None) -> str:
+    """A count of people or things, always whole (a trend's 12.4 followers a week is shown as
+    '12'), then as :func:`compact`: 12.4 -> '12', 999.6 -> '1k', 12_345 -> '12.3k',
+    -0.4 -> '0'."""
+    if n is None or math.isnan(n) or math.isinf(n):
+        return compact(n)
+    return compact(float(round(n)) or 0.0)
+
+
 def grouped(n: float | None) -> str:
     """12345.6 -> '12,346'."""
     if n is None or math.isnan(n):

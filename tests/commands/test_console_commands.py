@@ -42,6 +42,34 @@ async def test_log_then_stats_with_kpis_and_growth(console: ConsoleAdapter,
     assert "2 snapshots stored" in stats.text
 
 
+async def test_counts_of_people_are_whole_in_stats_goal_and_tips(console: ConsoleAdapter,
+                                                               clock: FakeClock) -> None:
+    """62 followers in 10 days is 43.4 a week: shown as +43, never "+43.4 followers"."""
+    await console.ask("/log followers=1000 views=4k likes=300")
+    clock.advance(days=10)
+    await console.ask("/log followers=1062")
+    stats = await console.ask("/stats")
+    assert "in 10.0 days, +43 a week" in stats.text, stats.text
+    goal = await console.ask("/goal followers=2k")
+    assert "+43 a week" in goal.text and "43.4" not in goal.text, goal.text
+    clock.advance(days=10)
+    await console.ask("/log followers=1000 confirm")
+    tips = await console.ask("/tips all")
+    assert "(-43 a week)" in tips.text and "43.4" not in tips.text, tips.text
+
+
+def test_count_display_is_whole() -> None:
+    from bot.domain.facts import format_fact
+    from bot.domain.metrics import format_metric
+    from bot.domain.numbers import count
+
+    assert [count(v) for v in (12.4, -12.6, -0.4, 999.6, 12_345, None)] == [
+        "12", "-13", "0", "1k", "12.3k", "?"]
+    assert format_metric("followers", 12.4) == "12" and format_metric("live_viewers", 80.6) == "81"
+    assert format_metric("videos_per_week", 2.5) == "2.5"  # a number, not a count
+    assert format_fact("follower_growth_per_week", -43.4) == "-43"
+
+
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:
     result = await console.ask("/stats")
     assert result.ok and "/log followers=12k" in result.text
