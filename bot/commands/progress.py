@@ -291,8 +291,10 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if deadline is not None and not targets:
         raise ArgError("Say which number the date is for, e.g. /goal followers=10k "
                        "by=2027-03-01.", arg="by")
-    if deadline is not None and deadline <= now.date():
-        raise ArgError(f"by={deadline} is not in the future.", arg="by")
+    today = settings.today(now)  # the creator's today, not UTC's
+    if deadline is not None and deadline <= today:
+        raise ArgError(f"by={deadline} is not in the future (today is {today} in "
+                       f"{settings.timezone}): pick a later date.", arg="by")
     for metric, target in targets.items():
         await ctx.store.set_goal(ctx.user.id, metric, target, deadline, now)
     goals = await ctx.store.goals(ctx.user.id)

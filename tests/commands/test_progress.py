@@ -83,6 +83,8 @@ async def test_goal_projection_and_deadline(console: ConsoleAdapter, clock: Fake
 
 async def test_goal_bad_input(console: ConsoleAdapter) -> None:
     assert "not in the future" in (await console.ask("/goal followers=10k by=2020-01-01")).text
+    today = (await console.ask("/goal followers=10k by=2026-11-02")).text  # NOW's date
+    assert "by=2026-11-02 is not in the future (today is 2026-11-02" in today
     assert "Say which number" in (await console.ask("/goal by=2027-01-01")).text
     assert "is not a date" in (await console.ask("/goal followers=1k by=soon")).text
 
@@ -231,3 +233,17 @@ async def test_goal_progress_and_estimate_show_one_income_with_payouts(
     chart_data = chart.replies[0].data
     assert chart_data is not None
     assert chart_data["last"] == pytest.approx(now)
+
+
+async def test_goal_deadline_is_checked_against_the_creators_today(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """At 20:00 UTC on 2 November it is already 3 November in Kiritimati (UTC+14): by= that
+    day is today there, so refused; in Los Angeles (still 2 November) 3 November is ahead."""
+    await console.ask("/log followers=1000")
+    clock.current = NOW.replace(hour=20)
+    await console.ask("/settings timezone=Pacific/Kiritimati")
+    refused = await console.ask("/goal followers=10k by=2026-11-03")
+    assert not refused.ok and "today is 2026-11-03 in Pacific/Kiritimati" in refused.text
+    assert "no goals yet" in (await console.ask("/goal")).text
+    await console.ask("/settings timezone=America/Los_Angeles")
+    assert (await console.ask("/goal followers=10k by=2026-11-03")).ok
