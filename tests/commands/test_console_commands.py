@@ -70,6 +70,17 @@ def test_count_display_is_whole() -> None:
     assert format_fact("follower_growth_per_week", -43.4) == "-43"
 
 
+async def test_log_accepts_commas_and_semicolons_between_pairs(console: ConsoleAdapter) -> None:
+    logged = await console.ask("/log followers=5.2k, views=42k")
+    assert logged.ok, logged.text
+    assert "Followers: 5.2k" in logged.text and "Views (30 days): 42k" in logged.text
+    assert (await console.ask("/log likes=3k;comments=120; shares=40,")).ok
+    decimal = await console.ask("/log followers=12,5, views=42k")  # 12,5 is still asked about
+    assert not decimal.ok and "'12,5' for followers" in decimal.text
+    listed = await console.ask("/settings does=brand,affiliate, region=US")
+    assert listed.ok and "brand deals" in listed.text, listed.text
+
+
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:
     result = await console.ask("/stats")
     assert result.ok and "/log followers=12k" in result.text
