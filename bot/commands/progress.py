@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.commands.checks import flagged_rows
 from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
@@ -417,6 +418,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             actions = (Action("Import", f"/import {source} confirm", "primary"),)
         return Reply("import_preview", {"plan": _plan_view(plan), "source": source,
                                         "replaces": replaces,
+                                        "flagged": await flagged_rows(ctx, plan.rows),
                                         "console": bool(actions),
                                         "platform": str(ctx.request.platform)},
                      actions=actions)
