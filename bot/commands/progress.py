@@ -212,6 +212,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
             return format_metric(goal.metric, v)
     p = project(points, goal.target, now)
     deadline = None
+    needed = None
     if goal.deadline is not None:
         by = datetime.combine(goal.deadline, datetime.min.time(), tzinfo=UTC)
         needed = p.needed_per_week(by, now)
@@ -234,6 +235,11 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,
+        # The same as plain numbers, in the goal's unit (USD a month for income), for
+        # ``ask --json``: the change a week of the trend, and the one a deadline needs.
+        "weekly_growth": p.weekly_growth,
+        "needed_per_week": needed,
+        "on_track": None if deadline is None else deadline["on_track"],
     }
 
 
