@@ -239,15 +239,17 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
 #: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
 #: or between words (``does=brand,affiliate``) is part of the value.
 _BETWEEN = re.compile(r";+|,+$|,+(?=[A-Za-z_][A-Za-z0-9_-]*[=:])")
+#: What arguments the separators apply to are made of: words, numbers and their signs. In
+#: anything else (quotes, ``&amp;``, ``<b>``) a comma or semicolon is part of the text.
+_PLAIN = re.compile(r"[\w.,;:%+~≈=/@#$€£¥₹₩-]*")
 
 
 def _pieces(token: str) -> tuple[list[str], bool]:
-    """``token`` split at the separators of :data:`_BETWEEN` (a quoted token only loses a
-    trailing one), and whether it ended with one."""
-    ended = bool(re.search(r"[,;]$", token))
-    if '"' in token or "'" in token:
-        return [token.rstrip(",;")], ended
-    return [p for p in _BETWEEN.split(token) if p], ended
+    """``token`` split at the separators of :data:`_BETWEEN`, and whether it ended with one;
+    a token that is not :data:`_PLAIN` is kept whole."""
+    if not _PLAIN.fullmatch(token):
+        return [token], False
+    return [p for p in _BETWEEN.split(token) if p], bool(re.search(r"[,;]$", token))
 
 
 def tokenize(raw: str) -> list[str]:
