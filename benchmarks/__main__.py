@@ -13,10 +13,13 @@ from benchmarks import (
     bench_engine,
     bench_fanout,
     bench_fullstack,
+    bench_pg_store,
     bench_progress,
     bench_start,
     bench_store,
     bench_users,
+    bench_workers_fanout,
+    bench_workers_log,
 )
 
 
@@ -38,8 +41,15 @@ def main() -> None:
     bench_progress.main()
     bench_store.main(["--users", "10000" if args.quick else "100000"])
     bench_users.main(["--users", "10000" if args.quick else "100000"])
-    for kind in ("community", "personal"):
-        bench_fanout.main(["--chats", "600" if args.quick else "10000", "--kind", kind])
+    for chat_platform in ("telegram", "discord"):
+        for kind in ("community", "personal"):
+            bench_fanout.main(["--chats", "600" if args.quick else "10000", "--kind", kind,
+                               "--platform", chat_platform])
+    # PostgreSQL and several workers (skipped, saying which variable to set, without a server)
+    bench_pg_store.main(["--users", "300", "--commands", "200"] if args.quick else [])
+    bench_workers_log.main(["--logs", "500"] if args.quick else [])
+    bench_workers_fanout.main(["--chats", "600", "--baseline-chats", "300"] if args.quick
+                              else [])
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")
 
 

@@ -1,17 +1,19 @@
-"""Weekly fan-out: a post to N Telegram chats through the real adapter (python-telegram-bot)
-against a local Bot API fake that enforces a messages-per-second limit and answers 429 above it.
-Prints the achieved rate as a ratio of the limit, the 429s and the duplicates, and the bot
-process's CPU time per post (user + system, all threads, ``getrusage``: the fake runs in a
-process of its own) with the share of one core that costs at Telegram's 30 posts a second.
-``--kind community`` (default) posts a rotating tip to groups; ``--kind personal`` posts each
-creator (52 weekly snapshots each) their digest in a private chat. Discord is not measured here.
+"""Weekly fan-out: a post to N chats through the real adapter (python-telegram-bot, or discord.py
+with ``--platform discord``) against a local fake in a process of its own that enforces a
+messages-per-second limit and answers 429 above it. Prints the achieved rate as a ratio of the
+limit, the 429s and the duplicates, and the bot process's CPU time per post (user + system, all
+threads, ``getrusage``) with the share of one core that costs at the platform's limit (Telegram:
+30 messages a second to different chats; Discord: 50 requests a second for the whole bot, which
+the poster paces at 45). ``--kind community`` (default) posts a rotating tip to groups (Discord:
+server channels); ``--kind personal`` posts each creator (52 weekly snapshots each) their digest
+in a private chat (Discord: their DM channel).
 
-By default it runs at Telegram's real limit (30 msg/s: 10,000 chats take about 6 minutes).
+By default it runs at the platform's real limit (Telegram, 10,000 chats: about 6 minutes).
 ``--scale N`` multiplies the limit (and so shortens the run); above about ×2 the run becomes
 CPU-bound on a 2-core machine (rendering, the HTTP client and the outbox writes for each
 message), which is measured, not hidden.
 
-    python -m benchmarks.bench_fanout [--chats 10000] [--scale 10]
+    python -m benchmarks.bench_fanout [--chats 10000] [--scale 10] [--platform discord]
 """
 
 from __future__ import annotations
@@ -35,13 +37,17 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from benchmarks.common import Row, print_ratios, print_table
+from bot.adapters.discord_adapter import DiscordAdapter
 from bot.adapters.telegram_adapter import TelegramAdapter
 from bot.app import freeze_startup_heap, running, weekly_poster
 from bot.config import Settings
 from bot.core.pace import DEFAULT_PACE
 from tests.auxil.clock import FakeClock
+from tests.auxil.fake_discord import API as DISCORD_API
 
 TOKEN = "123456:BENCHBENCHBENCHBENCHBENCHBENCHBENCH"
+#: Each platform's limit for posts to different chats, a second.
+LIMITS = {"telegram": 30.0, "discord": 50.0}
 RUN_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
@@ -119,43 +125,55 @@ def serve(limit: float) -> None:
         asyncio.run(run())
 
 
-def _stats(port: int) -> dict[str, Any]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=60) as answer:
+def _stats(port: int, path: str = "/stats") -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as answer:
         return dict(json.load(answer))
 
 
 async def fanout(chats: int, scale: float, tmp: Path, port: int,
-                 kind: str = "community") -> tuple[Any, float, float]:
-    """Posts to ``chats`` subscribed groups through the fake on ``port``: the poster's report,
+                 kind: str = "community", platform: str = "telegram",
+                 token: str = TOKEN) -> tuple[Any, float, float]:
+    """Posts to ``chats`` subscribed chats through the fake on ``port``: the poster's report,
     the seconds it took and the CPU seconds this process spent."""
-    limit = 30.0 * scale
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=f"sqlite:///{tmp / 'fanout.db'}", data_dir=tmp,
-        telegram_bot_token=SecretStr(TOKEN),
-        telegram_base_url=f"http://127.0.0.1:{port}/bot")
+    limit = LIMITS[platform] * scale
+    tokens: dict[str, Any] = (
+        {"telegram_bot_token": SecretStr(token),
+         "telegram_base_url": f"http://127.0.0.1:{port}/bot"} if platform == "telegram" else
+        {"discord_token": SecretStr(token),
+         "discord_api_url": f"http://127.0.0.1:{port}{DISCORD_API}"})
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp / 'fanout.db'}", data_dir=tmp, **tokens)
     clock = FakeClock(RUN_AT - timedelta(days=1))
+    # Discord ids are snowflakes: channels (and DM channels) far from the users' ids.
+    first_chat = -1_000_000 if platform == "telegram" else 800_000_000_000_000_000
     async with running(settings, clock=clock) as app:
         for n in range(chats):
             user_id = None
-            chat_id, chat_kind = str(-1_000_000 - n), "group"
+            step = -n if platform == "telegram" else n
+            chat_id, chat_kind = str(first_chat + step), "group"
             if kind == "personal":
-                creator = await app.store.ensure_user("telegram", str(1_000_000 + n), f"C{n}")
-                user_id, chat_id, chat_kind = creator.id, str(1_000_000 + n), "private"
+                creator = await app.store.ensure_user(platform, str(1_000_000 + n), f"C{n}")
+                user_id, chat_kind = creator.id, "private"
+                chat_id = str(1_000_000 + n) if platform == "telegram" else chat_id
                 await app.store.import_snapshots(creator.id, [
                     (RUN_AT - timedelta(weeks=52 - w),
                      {"followers": 8000.0 + 150 * w + n, "views": 90_000.0 + 500 * w,
                       "likes": 8000.0, "comments": 300.0, "shares": 150.0})
                     for w in range(52)])
             await app.store.save_subscription(
-                platform="telegram", chat_id=chat_id, chat_kind=chat_kind,
+                platform=platform, chat_id=chat_id, chat_kind=chat_kind,
                 kind=kind, user_id=user_id, created_by=user_id, weekday=0,
                 local_time="10:00", timezone="Europe/Berlin", topics=(),
                 next_run_at=RUN_AT)
-        adapter = TelegramAdapter(app, overall_max_rate=limit)
+        adapter: TelegramAdapter | DiscordAdapter
+        if platform == "telegram":
+            adapter = TelegramAdapter(app, overall_max_rate=limit)
+        else:
+            adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
         await adapter.start()
         try:
-            poster = weekly_poster(app, {"telegram": adapter.deliverer},
-                                   pace={"telegram": DEFAULT_PACE["telegram"] * scale})
+            poster = weekly_poster(app, {platform: adapter.deliverer},
+                                   pace={platform: DEFAULT_PACE[platform] * scale})
             freeze_startup_heap()  # as `creator-advisor run` does once it is up
             clock.current = RUN_AT + timedelta(minutes=1)
             started = time.perf_counter()
@@ -169,27 +187,34 @@ async def fanout(chats: int, scale: float, tmp: Path, port: int,
 
 
 def results(chats: int, limit: float, scale: float, report: Any, seconds: float, cpu: float,
-            stats: dict[str, Any], kind: str) -> tuple[list[Row], dict[str, float]]:
+            stats: dict[str, Any], kind: str, platform: str = "telegram"
+            ) -> tuple[list[Row], dict[str, float]]:
     delivered: dict[str, int] = stats["delivered"]
     sent = sum(delivered.values())
     duplicates = sum(c - 1 for c in delivered.values() if c > 1)
     rate = sent / seconds
     per_post = cpu / max(1, sent)
-    ratios = {f"fanout_{kind}_rate_vs_limit": rate / limit,
-              f"fanout_{kind}_429": float(stats["too_many"]),
-              f"fanout_{kind}_duplicates": float(duplicates),
-              f"fanout_{kind}_cpu_ms_per_post": per_post * 1000,
-              f"fanout_{kind}_core_share_at_30_per_s": per_post * 30}
+    at = LIMITS[platform]  # the platform's own limit, whatever the scale of this run
+    prefix = "fanout" if platform == "telegram" else f"fanout_{platform}"
+    ratios = {f"{prefix}_{kind}_rate_vs_limit": rate / limit,
+              f"{prefix}_{kind}_429": float(stats["too_many"]),
+              f"{prefix}_{kind}_duplicates": float(duplicates),
+              f"{prefix}_{kind}_cpu_ms_per_post": per_post * 1000,
+              f"{prefix}_{kind}_core_share_at_{at:.0f}_per_s": per_post * at}
+    pace = DEFAULT_PACE[platform] * scale
+    target = rate / limit if platform == "telegram" else rate / pace
     return [
         Row(f"fan-out to {chats:,} chats, messages/s", f"{rate:.1f}",
-            f"server limit {limit:.0f}/s (Telegram 30/s × {scale:g})",
-            f"{rate / limit:.2f}×", "≥ 0.95×"),
+            f"server limit {limit:.0f}/s ({platform} {at:.0f}/s × {scale:g})"
+            + ("" if platform == "telegram" else f", paced at {pace:.0f}/s"),
+            f"{target:.2f}×" + ("" if platform == "telegram" else " of the pace"),
+            "≥ 0.95×"),
         Row("429 answers", str(stats["too_many"]), "", "", "0"),
         Row("duplicates (a chat posted twice)", str(duplicates), "", "", "0"),
         Row("recorded sent / failed", f"{report.sent} / {report.failed}", f"{chats} due", "",
             ""),
         Row(f"bot CPU per post ({kind})", f"{per_post * 1000:.2f} ms", "", ""),
-        Row("share of one core at 30 posts/s", f"{per_post * 30:.1%}", "", ""),
+        Row(f"share of one core at {at:.0f} posts/s", f"{per_post * at:.1%}", "", ""),
     ], ratios
 
 
@@ -203,27 +228,33 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--chats", type=int, default=10_000)
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--kind", choices=("community", "personal"), default="community")
+    p.add_argument("--platform", choices=("telegram", "discord"), default="telegram")
     p.add_argument("--serve", type=float, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.serve:
         serve(args.serve)
         return
-    limit = 30.0 * args.scale
-    fake = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_fanout", "--serve",
-                             str(limit)], stdout=subprocess.PIPE, text=True)
+    limit = LIMITS[args.platform] * args.scale
+    command = ([sys.executable, "-m", "benchmarks.bench_fanout", "--serve", str(limit)]
+               if args.platform == "telegram" else
+               [sys.executable, "-m", "benchmarks.fake_process", "discord", str(limit)])
+    fake = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert fake.stdout is not None
-        port = int(fake.stdout.readline().split()[1])
+        words = fake.stdout.readline().split()
+        port = int(words[1])
+        token = TOKEN if args.platform == "telegram" else words[3]
         with tempfile.TemporaryDirectory() as tmp:
             report, seconds, cpu = asyncio.run(fanout(args.chats, args.scale, Path(tmp), port,
-                                                      args.kind))
-        stats = _stats(port)
+                                                      args.kind, args.platform, token))
+        stats = (_stats(port) if args.platform == "telegram" else
+                 _stats(int(words[2]), "/control/posts"))
     finally:
         fake.terminate()
         fake.wait(10)
     rows, ratios = results(args.chats, limit, args.scale, report, seconds, cpu, stats,
-                           args.kind)
-    print_table(f"Weekly fan-out ({args.kind}) through the Telegram adapter", rows)
+                           args.kind, args.platform)
+    print_table(f"Weekly fan-out ({args.kind}) through the {args.platform.title()} adapter", rows)
     print_ratios(ratios)
 
 

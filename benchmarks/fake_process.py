@@ -8,7 +8,10 @@ for the full-stack benchmarks: its CPU never counts against the bot measured. Pr
   the push to the last reply, each reply's latency (push of its command to its arrival) and
   the number of distinct TCP connections the bot used (connection reuse, to compare bots).
 
-    python -m benchmarks.fake_process telegram|discord
+- ``GET /control/posts`` (Discord): the channel messages so far by channel, and the 429s
+  (with a ``LIMIT``, channel messages above it a second are answered with a global 429).
+
+    python -m benchmarks.fake_process telegram|discord [LIMIT]
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.auxil.fake_discord import FakeDiscord
+from tests.auxil.fake_discord import FakeDiscord, _too_many
 from tests.auxil.fake_discord import user as discord_user
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
 
@@ -44,9 +47,33 @@ class CountingTelegram(FakeTelegram):
 
 
 class CountingDiscord(FakeDiscord):
-    """The fake Discord, also counting the client's TCP connections (REST and gateway)."""
+    """The fake Discord, also counting the client's TCP connections (REST and gateway), and
+    holding channel messages to ``limit`` a second (a sliding one-second window, as Discord's
+    global limit of 50 requests a second): above it, a global 429."""
 
     peers: set[Any]
+    limit: float = 0.0
+    too_many: int = 0
+    window: collections.deque[float]
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        if self.limit:
+            now = time.monotonic()
+            while self.window and now - self.window[0] >= 1.0:
+                self.window.popleft()
+            if len(self.window) >= self.limit:
+                self.too_many += 1
+                return _too_many(1.0, "global")
+            self.window.append(now)
+        return await super()._channel_message(request)
+
+    async def posts(self, request: web.Request) -> web.Response:
+        """Channel messages so far, by channel (a weekly fan-out's deliveries), and 429s."""
+        delivered: collections.Counter[str] = collections.Counter()
+        for call in self.calls:
+            if call.route == "/channels/{channel_id}/messages" and call.status == 200:
+                delivered[call.params["channel_id"]] += 1
+        return web.json_response({"delivered": dict(delivered), "too_many": self.too_many})
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -78,6 +105,7 @@ class DiscordHarness:
         base = 700000000000000000 + self.round * 1_000_000
         people = [discord_user(base + u, f"u{u}") for u in range(users)]
         self.fake.peers.clear()
+        self.fake.calls.clear()
         self.started_at = {}
         self.tokens = []
         self.started = time.perf_counter()
@@ -103,7 +131,9 @@ class DiscordHarness:
         return web.json_response({
             "seconds": finished - self.started,
             "latencies": [done[t] - self.started_at[t] for t in self.tokens],
-            "connections": len(self.fake.peers)})
+            "connections": len(self.fake.peers),
+            "requests": len(self.fake.calls),
+            "routes": dict(collections.Counter(f"{c.method} {c.route}" for c in self.fake.calls))})
 
 
 class Harness:
@@ -177,7 +207,7 @@ async def _control(routes: dict[str, Any], port: int, token: str) -> None:
         await runner.cleanup()
 
 
-async def serve(platform: str) -> None:
+async def serve(platform: str, limit: float = 0.0) -> None:
     if platform == "telegram":
         async with CountingTelegram() as fake:
             fake.peers = set()
@@ -187,15 +217,19 @@ async def serve(platform: str) -> None:
     else:
         discord = CountingDiscord()
         discord.peers = set()
+        discord.limit = limit
+        discord.window = collections.deque()
         await discord.start()
         try:
             dh = DiscordHarness(discord)
             await _control({"POST /control/warm": dh.warm, "POST /control/push": dh.push,
-                            "GET /control/wait": dh.wait}, discord.port, discord.token)
+                            "GET /control/wait": dh.wait, "GET /control/posts": discord.posts},
+                           discord.port, discord.token)
         finally:
             await discord.close()
 
 
 if __name__ == "__main__":
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(sys.argv[1] if len(sys.argv) > 1 else "telegram"))
+        asyncio.run(serve(sys.argv[1] if len(sys.argv) > 1 else "telegram",
+                          float(sys.argv[2]) if len(sys.argv) > 2 else 0.0))

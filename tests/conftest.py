@@ -53,6 +53,15 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
     return _real_connect_ex(self, address)
 
 
+@pytest.fixture(autouse=True)
+def _english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read English unless they choose a language: the console follows the terminal's
+    LC_ALL / LC_MESSAGES / LANG (bot.i18n.posix_locale), so the machine's must not leak in."""
+    for key in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _loopback_only() -> Iterator[None]:
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import i18n
 from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
@@ -41,9 +42,11 @@ class ConsoleResult:
 class ConsoleAdapter:
     format = Format.PLAIN
 
-    def __init__(self, app: App, *, user: str = "you") -> None:
+    def __init__(self, app: App, *, user: str = "you", locale: str | None = None) -> None:
         self.app = app
         self.user = user
+        #: The terminal's language (LC_ALL, LC_MESSAGES, LANG); /settings language=… overrides.
+        self.locale = locale or i18n.posix_locale() or i18n.SOURCE
         self.exports = app.settings.data_dir / "exports"
         self._guided: set[str] = set()  # users whose next line is the numbers for /log
 
@@ -52,7 +55,7 @@ class ConsoleAdapter:
         return Request(
             platform=Platform.CONSOLE, user_id=name, display_name=name, chat_id=f"console:{name}",
             chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw_args, is_admin=True,
-            received_at=self.app.clock.now(),
+            received_at=self.app.clock.now(), locale=self.locale,
         )
 
     async def ask(self, line: str, *, user: str | None = None) -> ConsoleResult:

@@ -45,9 +45,11 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import i18n
 from bot.adapters.discord_commands import (
     FILE_OPTION,
     MAX_FILE_BYTES,
+    CatalogueTranslator,
     build_commands,
     commands_payload,
     payload_hash,
@@ -65,6 +67,7 @@ from bot.core.ports import (
 )
 from bot.core.registry import CommandSpec
 from bot.core.types import Action, Attachment, ChatKind, Platform, Reply, Request, Visibility
+from bot.i18n import N_
 from bot.render.formats import Format
 from bot.runtime import App
 
@@ -74,7 +77,7 @@ HASH_FILE = "discord_commands.sha256"
 #: Longest 429 wait discord.py sits out inside a request (its minimum); a longer one is raised,
 #: so a weekly post's long 429 comes back to the poster, which pauses the lane and can stop.
 MAX_RATELIMIT_WAIT = 30.0
-BUTTON_EXPIRED = "This button has expired. Run the command again."
+BUTTON_EXPIRED = N_("This button has expired. Run the command again.")
 #: Discord error codes: a permission the bot lacks in a channel (fixable by an admin).
 MISSING_ACCESS, MISSING_PERMISSIONS = 50001, 50013
 UNKNOWN_INTERACTION = 10062
@@ -279,13 +282,15 @@ class DiscordAdapter:
         """Send the commands to Discord when needed; True if they were sent."""
         guild_id = self.settings.discord_guild_id
         try:
+            if self.tree.translator is None:  # descriptions in every supported language
+                await self.tree.set_translator(CatalogueTranslator(self.app.registry))
             if guild_id is not None:
                 guild = discord.Object(id=guild_id)
                 self.tree.copy_global_to(guild=guild)
                 synced = await self.tree.sync(guild=guild)
                 log.info("discord: %d slash commands synced to server %s", len(synced), guild_id)
                 return True
-            digest = payload_hash(commands_payload(self.tree), self.client.application_id)
+            digest = payload_hash(await commands_payload(self.tree), self.client.application_id)
             if await asyncio.to_thread(self._read_hash) == digest:
                 log.info("discord: slash commands unchanged since the last sync")
                 return False
@@ -324,8 +329,11 @@ class DiscordAdapter:
         request = self.request(interaction, spec.name, raw_args(spec, values))
         if isinstance(file, discord.Attachment):
             if file.size > MAX_FILE_BYTES:
+                with i18n.using(interaction.locale.value):
+                    too_large = i18n.gettext("That file is too large (over %(size)s MB).",
+                                             size=MAX_FILE_BYTES // 1_000_000)
                 await interaction.response.send_message(
-                    f"That file is too large (over {MAX_FILE_BYTES // 1_000_000} MB).",
+                    too_large,
                     ephemeral=True, allowed_mentions=NO_MENTIONS)
                 return
             data = await file.read()
@@ -365,7 +373,9 @@ class DiscordAdapter:
 
     async def _expired(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            await interaction.response.send_message(BUTTON_EXPIRED, ephemeral=True,
+            with i18n.using(interaction.locale.value):
+                expired = i18n.translate(BUTTON_EXPIRED)
+            await interaction.response.send_message(expired, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
         except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:
             log.warning("discord: could not answer expired press %s: %s", interaction.id, exc)
@@ -390,19 +400,27 @@ class DiscordAdapter:
     async def _answer(self, interaction: discord.Interaction[Any], request: Request, *,
                       private: bool) -> None:
         deferred: bool | None = None  # the deferred response's ephemerality, once deferred
-        handling = asyncio.create_task(self.app.dispatcher.handle(request))
-        try:
-            done, _ = await asyncio.wait({handling}, timeout=self.defer_after)
-            if not done and not interaction.response.is_done():
+        deferring: asyncio.Task[bool] | None = None
+
+        def defer() -> None:  # the command is still running after defer_after seconds
+            nonlocal deferred, deferring
+            if not interaction.response.is_done():
                 deferred = private and not _is_private(interaction)
-                if not await self._defer(interaction, request, deferred):
-                    # Only the reply is lost: the command itself still completes.
-                    await handling
-                    return
-            replies = await handling
+                deferring = asyncio.create_task(self._defer(interaction, request, deferred))
+
+        # A timer, not a task and a wait per command: most commands answer well within
+        # defer_after, and then this costs one timer handle.
+        timer = asyncio.get_running_loop().call_later(self.defer_after, defer)
+        try:
+            replies = await self.app.dispatcher.handle(request)
         except asyncio.CancelledError:
-            handling.cancel()  # only if we were cancelled ourselves
+            if deferring is not None:
+                deferring.cancel()
             raise
+        finally:
+            timer.cancel()
+        if deferring is not None and not await deferring:
+            return  # Only the reply is lost: the command itself has completed.
         if not replies:  # dropped (a flood past its notice); Discord still needs an answer
             replies = [error_reply("slow_down")]
         messages = self.messages(interaction, request, replies)

@@ -15,9 +15,12 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.app_commands import Choice
+from discord.app_commands import Choice, TranslationContextLocation, locale_str
 
+from bot import i18n
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, Registry
+from bot.i18n import N_
+from bot.i18n import gettext as _
 
 #: Discord's limits for descriptions, options per command and choices per option.
 MAX_DESCRIPTION = 100
@@ -99,10 +102,12 @@ def option_for(arg: ArgSpec) -> ArgOption:
 
 
 def option_description(arg: ArgSpec) -> str:
-    """``ArgSpec.help``, plus an example value when it fits (it shows that ``12k`` works)."""
-    text = " ".join(arg.help.split()) or arg.name
+    """``ArgSpec.help`` in the current language, plus an example value when it fits (it shows
+    that ``12k`` works)."""
+    text = " ".join(i18n.translate(arg.help).split()) or arg.name
     if not is_boolean(arg) and not arg.choices and arg.example_value:
-        with_example = f"{text.rstrip('.')}, e.g. {arg.example_value}"
+        with_example = _("%(help)s, e.g. %(example)s", help=text.rstrip("."),
+                         example=arg.example_value)
         if len(with_example) <= MAX_DESCRIPTION:
             return with_example
     return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
@@ -135,10 +140,11 @@ def build_command(spec: CommandSpec, run: RunCommand) -> Slash:
     callback.__name__ = callback.__qualname__ = f"slash_{spec.name}"
     if names:
         app_commands.rename(**names)(callback)
-    descriptions = {key: option_description(arg) for key, arg in zip(names, spec.args,
-                                                                      strict=True)}
+    descriptions: dict[str, str | locale_str] = {
+        key: locale_str(option_description(arg), command=spec.name, arg=arg.name)
+        for key, arg in zip(names, spec.args, strict=True)}
     if spec.accepts_file:
-        descriptions[FILE_OPTION] = "The file to send with the command (e.g. a CSV)."
+        descriptions[FILE_OPTION] = N_("The file to send with the command (e.g. a CSV).")
     if descriptions:
         app_commands.describe(**descriptions)(callback)
     command: Slash = app_commands.Command(
@@ -177,9 +183,43 @@ def raw_args(spec: CommandSpec, values: Mapping[str, Any]) -> str:
     return " ".join(tokens)
 
 
-def commands_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
-    """Exactly what a global sync sends to Discord."""
-    return [command.to_dict(tree) for command in tree.get_commands()]
+class CatalogueTranslator(app_commands.Translator):
+    """Discord's ``name_localizations``/``description_localizations`` from the gettext
+    catalogues: each command's and option's description in every supported language (a
+    Discord locale such as ``pt-BR`` or ``es-419`` maps as bot.i18n.normalize says). Names
+    stay English: they are what creators type and what the core parses."""
+
+    async def translate(self, string: locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        language = i18n.normalize(locale.value)
+        if language is None or language == i18n.SOURCE or context.location not in (
+                TranslationContextLocation.command_description,
+                TranslationContextLocation.parameter_description):
+            return None
+        with i18n.using(language):
+            extras = string.extras
+            if "arg" in extras and "command" in extras:  # an option: its help and example
+                spec = self._specs.get(extras["command"])
+                arg = spec.arg(extras["arg"]) if spec is not None else None
+                text = option_description(arg) if arg is not None else string.message
+            else:
+                text = i18n.translate(string.message)
+        if text == string.message:
+            return None
+        return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
+
+    def __init__(self, registry: Registry) -> None:
+        self._specs = {spec.name: spec for spec in registry}
+
+
+async def commands_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
+    """Exactly what a global sync sends to Discord (translated, when the tree has a
+    translator)."""
+    translator = tree.translator
+    if translator is None:
+        return [command.to_dict(tree) for command in tree.get_commands()]
+    return [await command.get_translated_payload(tree, translator)
+            for command in tree.get_commands()]
 
 
 def payload_hash(payload: list[dict[str, Any]], application_id: int | None) -> str:

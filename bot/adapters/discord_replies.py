@@ -17,7 +17,9 @@ from typing import Any
 import aiohttp
 import discord
 
+from bot import i18n
 from bot.core.types import Action, Reply
+from bot.i18n import N_
 from bot.render.environment import Renderer
 from bot.render.formats import Format, split_markdown
 
@@ -29,7 +31,8 @@ TITLE_LIMIT = 256
 LABEL_LIMIT = 80  # button label
 COLOUR = discord.Colour(0xFE2C55)
 NO_MENTIONS = discord.AllowedMentions.none()
-NOT_YOURS = "These buttons belong to the person who ran the command. Run it yourself to get yours."
+NOT_YOURS = N_("These buttons belong to the person who ran the command. Run it yourself to "
+               "get yours.")
 
 _STYLES = {
     "primary": discord.ButtonStyle.primary,
@@ -142,7 +145,9 @@ class ActionView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(NOT_YOURS, ephemeral=True,
+        with i18n.using(interaction.locale.value):
+            not_yours = i18n.translate(NOT_YOURS)
+        await interaction.response.send_message(not_yours, ephemeral=True,
                                                 allowed_mentions=NO_MENTIONS)
         return False
 

@@ -88,17 +88,18 @@ from telegram.ext import (
     filters,
 )
 
+from bot import i18n
 from bot.adapters.telegram_format import (
     BUTTON_EXPIRED,
     CANCEL_SUMMARY,
     CANCELLED,
-    FILE_TOO_LARGE,
     NOT_A_COMMAND,
     NOT_YOURS,
     NOTHING_TO_CANCEL,
     OPEN_PRIVATE_CHAT,
     Button,
     ButtonCodec,
+    file_too_large,
     personal_note,
     sent_privately,
     split_html,
@@ -439,16 +440,27 @@ class TelegramAdapter:
             await application.stop()
         await application.shutdown()
 
+    def menu(self, language: str = i18n.SOURCE) -> list[BotCommand]:
+        """The command menu in ``language``: every command with its summary."""
+        with i18n.using(language):
+            commands = [BotCommand(spec.name, i18n.translate(spec.summary))
+                        for spec in self.app.registry if _MENU_NAME.match(spec.name)]
+            if self.app.registry.get(CANCEL) is None:
+                commands.append(BotCommand(CANCEL, i18n.translate(CANCEL_SUMMARY)))
+        return commands
+
     async def publish_commands(self) -> None:
-        """``setMyCommands`` from the registry, so the menu lists every command."""
-        commands = [BotCommand(spec.name, spec.summary) for spec in self.app.registry
-                    if _MENU_NAME.match(spec.name)]
-        if self.app.registry.get(CANCEL) is None:
-            commands.append(BotCommand(CANCEL, CANCEL_SUMMARY))
-        try:
-            await self.bot.set_my_commands(commands)
-        except TelegramError as exc:
-            log.warning("telegram: setMyCommands failed (the menu keeps its old list): %s", exc)
+        """``setMyCommands`` from the registry, so the menu lists every command: once for
+        everyone (English), then once per supported language for users whose app has that
+        ``language_code`` (Telegram's codes are two letters: Brazilian Portuguese is ``pt``)."""
+        scopes = [(None, i18n.SOURCE)] + [(lang.split("_")[0], lang)
+                                          for lang in i18n.LANGUAGES[1:]]
+        for code, language in scopes:
+            try:
+                await self.bot.set_my_commands(self.menu(language), language_code=code)
+            except TelegramError as exc:
+                log.warning("telegram: setMyCommands (%s) failed (the menu keeps its old "
+                            "list): %s", code or "default", exc)
 
     # -- updates in -----------------------------------------------------------------------
 
@@ -535,6 +547,9 @@ class TelegramAdapter:
                             alert: bool = False) -> bool:
         """Answer a button press, best-effort: after downtime Telegram refuses ("query is too
         old"), which must not stop what the press asked for."""
+        if text is not None:  # in the presser's app language
+            with i18n.using(query.from_user.language_code if query.from_user else None):
+                text = i18n.translate(text)
         try:
             await query.answer(text, show_alert=alert)
         except TelegramError as exc:
@@ -555,7 +570,9 @@ class TelegramAdapter:
                 # The alert could not be shown: say it in the chat instead.
                 thread = message.message_thread_id if isinstance(message, Message) \
                     and message.is_topic_message else None
-                await self.bot.send_message(message.chat.id, BUTTON_EXPIRED,
+                with i18n.using(query.from_user.language_code if query.from_user else None):
+                    expired = i18n.translate(BUTTON_EXPIRED)
+                await self.bot.send_message(message.chat.id, expired,
                                             message_thread_id=thread)
             return
         presser = query.from_user
@@ -668,12 +685,12 @@ class TelegramAdapter:
 
     async def _download(self, incoming: _Incoming, document: Document) -> Attachment | None:
         if document.file_size is not None and document.file_size > MAX_UPLOAD:
-            await self._say(incoming, FILE_TOO_LARGE.format(limit=f"{MAX_UPLOAD // 2**20} MB"))
+            await self._say(incoming, file_too_large(f"{MAX_UPLOAD // 2**20} MB"))
             return None
         file = await document.get_file()
         data = bytes(await file.download_as_bytearray())
         if len(data) > MAX_UPLOAD:
-            await self._say(incoming, FILE_TOO_LARGE.format(limit=f"{MAX_UPLOAD // 2**20} MB"))
+            await self._say(incoming, file_too_large(f"{MAX_UPLOAD // 2**20} MB"))
             return None
         return Attachment(document.file_name or "upload", document.mime_type or
                           "application/octet-stream", data)
@@ -780,9 +797,12 @@ class TelegramAdapter:
 
     async def _say(self, incoming: _Incoming, text: str, *, url: str | None = None) -> None:
         """One message of the adapter's own (already HTML-safe), optionally with a link button."""
+        with i18n.using(incoming.locale):  # the sender's app language
+            text = i18n.translate(text)
+            button = i18n.translate(OPEN_PRIVATE_CHAT)
         markup = None
         if url is not None:
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(OPEN_PRIVATE_CHAT, url=url)]])
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(button, url=url)]])
         parts = split_html(text)  # the same length handling as replies
         for index, part in enumerate(parts):
             await self.bot.send_message(

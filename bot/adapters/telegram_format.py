@@ -18,6 +18,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from bot.i18n import N_, lazy
 from bot.render.formats import escape_telegram_html
 
 LIMIT = 4096  # characters in one message, after entity parsing
@@ -184,26 +185,33 @@ class ButtonCodec:
 
 # -- what the adapter says itself ---------------------------------------------------------------
 
-OPEN_PRIVATE_CHAT = "Open a private chat"
-CANCELLED = "Cancelled."
-NOTHING_TO_CANCEL = "There is nothing to cancel."
-CANCEL_SUMMARY = "Stop a guided step, such as /log waiting for your numbers"
-NOT_A_COMMAND = "Commands start with /, for example /help or /log followers=12k."
-BUTTON_EXPIRED = "This button has expired. Send the command again."
-NOT_YOURS = "These buttons belong to the person who ran the command. Run it yourself to get yours."
-FILE_TOO_LARGE = "That file is too large for me; send at most {limit}."
+# Message ids (English); the adapter says them in the person's language with i18n.translate.
+OPEN_PRIVATE_CHAT = N_("Open a private chat")
+CANCELLED = N_("Cancelled.")
+NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
+CANCEL_SUMMARY = N_("Stop a guided step, such as /log waiting for your numbers")
+NOT_A_COMMAND = N_("Commands start with /, for example /help or /log followers=12k.")
+BUTTON_EXPIRED = N_("This button has expired. Send the command again.")
+NOT_YOURS = N_("These buttons belong to the person who ran the command. Run it yourself to get "
+               "yours.")
+
+
+def file_too_large(limit: str) -> str:
+    return lazy("That file is too large for me; send at most %(limit)s.", limit=limit)
 
 
 def personal_note(name: str, command: str) -> str:
     """The public answer to a personal command sent in a group: no numbers, a way out."""
-    return (f"{escape_telegram_html(name)}, /{command} works with your own numbers, so I answer "
-            "it in a private chat. Tap the button below.")
+    return lazy("%(name)s, /%(command)s works with your own numbers, so I answer it in a "
+                "private chat. Tap the button below.", name=escape_telegram_html(name),
+                command=command)
 
 
 def sent_privately(name: str) -> str:
-    return f"{escape_telegram_html(name)}, I've sent you the answer in a private message."
+    return lazy("%(name)s, I've sent you the answer in a private message.",
+                name=escape_telegram_html(name))
 
 
 def start_private_first(name: str) -> str:
-    return (f"{escape_telegram_html(name)}, I can't message you privately until you open a chat "
-            "with me: tap the button below, press Start, then try again.")
+    return lazy("%(name)s, I can't message you privately until you open a chat with me: tap "
+                "the button below, press Start, then try again.", name=escape_telegram_html(name))

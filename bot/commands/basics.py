@@ -8,10 +8,13 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, command
 from bot.core.types import Reply
+from bot.i18n import gettext as _
+from bot.i18n import translate
 
 
 def _arg_view(spec: ArgSpec) -> dict[str, Any]:
-    return {"name": spec.name, "help": spec.help, "example": spec.example, "unit": spec.unit,
+    return {"name": spec.name, "help": translate(spec.help), "example": spec.example,
+            "unit": translate(spec.unit),
             "choices": list(spec.choices), "positional": spec.positional,
             "type": spec.type.value}
 
@@ -19,7 +22,7 @@ def _arg_view(spec: ArgSpec) -> dict[str, Any]:
 def command_view(spec: CommandSpec) -> dict[str, Any]:
     """Plain data for templates describing one command."""
     return {
-        "name": spec.name, "summary": spec.summary, "help": spec.help,
+        "name": spec.name, "summary": translate(spec.summary), "help": translate(spec.help),
         "examples": list(spec.examples), "args": [_arg_view(a) for a in spec.args],
         "personal": spec.personal, "admin_only": spec.admin_only, "group": spec.group,
     }
@@ -51,5 +54,6 @@ async def help_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     spec = ctx.registry.get(str(name).lstrip("/"))
     if spec is None:
         known = ", ".join(f"/{s.name}" for s in ctx.registry)
-        raise ArgError(f"There is no /{str(name).lstrip('/')} command. Commands: {known}.")
+        raise ArgError(_("There is no /%(name)s command. Commands: %(known)s.",
+                         name=str(name).lstrip("/"), known=known))
     return Reply("help_command", {"cmd": command_view(spec)})

@@ -15,6 +15,8 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.metrics import METRIC_NAMES, format_metric
 from bot.domain.numbers import compact
+from bot.i18n import gettext as _
+from bot.i18n import lazy
 
 HISTORY_DEFAULT = 10
 HISTORY_MAX = 50
@@ -91,7 +93,8 @@ def _parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20") \
+        raise ValueError(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20",
+                           text=text)) \
             from None
 
 
@@ -110,7 +113,8 @@ def removal_key(entries: list[SnapshotEntry], record: StudioRecord | None = None
 def _parse_key(text: str) -> str:
     key = text.strip().lower()
     if not re.fullmatch(r"[0-9a-f]{8}", key):
-        raise ValueError(f"'{text}' is not an /undo key; send /undo to see what it would remove")
+        raise ValueError(_("'%(text)s' is not an /undo key; send /undo to see what it would "
+                           "remove", text=text))
     return key
 
 
@@ -166,8 +170,8 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
                                       "restores": restores, "changed": bool(changed),
                                       "command": confirm},
-                     actions=(Action("Remove it", confirm, "danger"),
-                              Action("Keep it", "/undo cancel")), is_error=bool(changed))
+                     actions=(Action(_("Remove it"), confirm, "danger"),
+                              Action(_("Keep it"), "/undo cancel")), is_error=bool(changed))
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
     else:
@@ -181,10 +185,10 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 @command(
     "history",
     summary="Your recent snapshots: when, what you typed, logged or imported",
-    help=(f"Lists your most recent snapshots (the last {HISTORY_DEFAULT}, or as many as you "
-          f"ask, up to {HISTORY_MAX}) with their date, what was typed and whether it was "
-          "logged or imported, then your TikTok Studio imports and what each wrote. Remove one "
-          "with /undo or /undo date=YYYY-MM-DD."),
+    help=lazy("Lists your most recent snapshots (the last %(default)s, or as many as you ask, "
+              "up to %(most)s) with their date, what was typed and whether it was logged or "
+              "imported, then your TikTok Studio imports and what each wrote. Remove one with "
+              "/undo or /undo date=YYYY-MM-DD.", default=HISTORY_DEFAULT, most=HISTORY_MAX),
     args=(ArgSpec("n", ArgType.COUNT, "How many snapshots to show.", "n=20", minimum=1,
                   maximum=HISTORY_MAX, positional=True, aliases=("count", "last")),),
     examples=("/history", "/history 30"),

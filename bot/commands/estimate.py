@@ -21,6 +21,7 @@ from bot.domain.estimator import (
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible
 from bot.domain.numbers import compact, money_range, pct
 from bot.domain.uncertainty import Z80
+from bot.i18n import gettext as _
 
 _EXTRA = (
     ArgSpec("region", ArgType.TEXT, "What if you were in this country (two letters).",
@@ -52,7 +53,7 @@ def _money(m: Money | None, currency: str) -> dict[str, str] | None:
 def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
     return {
         "key": r.key, "name": r.name,
-        "status": {True: "eligible", False: "not yet", None: "maybe"}[r.eligible],
+        "status": {True: _("eligible"), False: _("not yet"), None: _("maybe")}[r.eligible],
         "now": r.now,
         "monthly": _money(r.monthly, currency),
         "gaps": [q.gap for q in r.unmet if q.gap],
@@ -157,7 +158,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # The same check as /log (without the jump one: a what-if may be far from today), so a
     # what-if never shows an engagement above 100%.
     if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
-        raise ArgError(f"That what-if can't be: {problems[0]}.")
+        raise ArgError(_("That what-if can't be: %(problem)s.", problem=problems[0]))
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),
@@ -167,7 +168,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     actions: tuple[Action, ...] = ()
     if not explain:
         raw = ctx.request.raw_args.strip()
-        actions = (Action("How was this computed?", f"/estimate {raw} explain".replace(
+        actions = (Action(_("How was this computed?"), f"/estimate {raw} explain".replace(
             "  ", " ")),)
     return Reply(
         "estimate",
@@ -175,7 +176,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          "engagement_basis": engagement_basis,
          "real_rate": None if (r := engagement_rate(base)) is None else pct(r)},
         actions=actions,
-        title="Your income estimate",
+        title=_("Your income estimate"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data=estimate_data(result),
     )

@@ -13,6 +13,7 @@ from bot.domain.mediakit import build_kit
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price, price_range
 from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
+from bot.i18n import gettext as _
 from bot.render.mediakit import render_kit
 
 PIN_HELP = {
@@ -84,14 +85,14 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         currency = (settings.currency if settings.currency in ctx.services.rates.currencies
                     .per_eur else "USD")
         await ctx.store.pin_prices(ctx.user.id, pins, currency, ctx.clock.now())
-    card, _ = await current_card(ctx)
+    card, _kit = await current_card(ctx)
     prices = [_price(p, card.currency) for p in card.prices]
     return Reply(
         "ratecard",
         {"currency": card.currency, "prices": prices, "mine": list(card.mine),
          "changed": sorted(pins), "cleared": bool(args.get("clear")),
          "payouts_used": card.payouts_used},
-        title="Your rate card",
+        title=_("Your rate card"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data={"currency": card.currency, "prices": prices},
     )
@@ -131,6 +132,6 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          "updated": None if kit.updated is None else kit.updated.isoformat()},
         attachments=(Attachment(f"{stem}.png", "image/png", files.png),
                      Attachment(f"{stem}.pdf", "application/pdf", files.pdf)),
-        title="Your media kit",
+        title=_("Your media kit"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
     )

@@ -23,13 +23,15 @@ from bot.domain.metrics import (
 from bot.domain.numbers import count, grouped, pct
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
+from bot.i18n import gettext as _
+from bot.i18n import lazy, translate
 
 HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
 
 
 def metric_rows(snapshot: MetricSnapshot) -> list[dict[str, Any]]:
     return [
-        {"name": m.name, "label": m.label, "value": format_metric(m.name, v),
+        {"name": m.name, "label": translate(m.label), "value": format_metric(m.name, v),
          "typed": m.name in snapshot.given}
         for m in METRICS
         if (v := getattr(snapshot, m.name)) is not None
@@ -78,10 +80,11 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[st
 @command(
     "log",
     summary="Record your current numbers: /log followers=12k views=40k likes=3k",
-    help=(
+    help=lazy(
         "Saves a snapshot of your TikTok numbers. Give only what changed: the rest is kept "
-        f"from last time. Views, likes, comments, shares, saves and diamonds are totals for "
-        f"the last {PERIOD_DAYS} days (TikTok Studio › Analytics). A bare number is followers."
+        "from last time. Views, likes, comments, shares, saves and diamonds are totals for "
+        "the last %(days)s days (TikTok Studio › Analytics). A bare number is followers.",
+        days=PERIOD_DAYS,
     ),
     args=(*metric_args(),
           ArgSpec("confirm", ArgType.FLAG, "Save numbers that look wrong, as typed.",
@@ -103,7 +106,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if problems:
             line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
             return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
-                         actions=(Action("Save anyway", f"/log {line} confirm", "primary"),),
+                         actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),),
                          held=True)
     snapshot = await ctx.store.add_snapshot(ctx.user.id, values, now)
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
@@ -117,10 +120,11 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             assert previous is not None
             delta = after - before
             if (now - previous.taken_at).total_seconds() < MIN_SPAN_DAYS * 86_400:
-                diff = f"was {format_metric(name, before)} less than a day ago"
+                diff = _("was %(value)s less than a day ago",
+                         value=format_metric(name, before))
             else:
                 diff = ("+" if delta > 0 else "−") + format_metric(name, abs(delta))
-        changes.append({"label": METRIC_BY_NAME[name].label,
+        changes.append({"label": translate(METRIC_BY_NAME[name].label),
                         "value": format_metric(name, after), "diff": diff})
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history),
                             "first": previous is None},
@@ -166,7 +170,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     goals = []
     for g in await ctx.store.goals(ctx.user.id):
         if g.metric in METRIC_BY_NAME and (current := getattr(latest, g.metric)) is not None:
-            goals.append({"label": METRIC_BY_NAME[g.metric].label,
+            goals.append({"label": translate(METRIC_BY_NAME[g.metric].label),
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
     return Reply("stats", {

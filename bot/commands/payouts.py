@@ -12,6 +12,8 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.numbers import compact, money_exact, money_range
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
+from bot.i18n import gettext as _
+from bot.i18n import ngettext, translate
 
 #: Plausibility limits (USD): the highest Creator Rewards figures reported are about $8 per
 #: 1,000 views (creator-hero.com, 2024); a diamond is 2 coins, at most about $0.028 of gift
@@ -24,7 +26,8 @@ def normalize_month(text: str) -> str:
     value = text.strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
     if not m or not 1 <= int(m.group(2)) <= 12 or not 2016 <= int(m.group(1)) <= 2100:
-        raise ValueError(f"month is a year and month like 2026-10 (you typed '{text}').")
+        raise ValueError(_("month is a year and month like 2026-10 (you typed '%(text)s').",
+                           text=text))
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -32,14 +35,14 @@ def payout_view(p: Payout) -> dict[str, Any]:
     """A payout for templates and --json: plain numbers, plus words for the reply."""
     detail = []
     if p.views:
-        detail.append(f"for {compact(p.views)} views")
+        detail.append(_("for %(views)s views", views=compact(p.views)))
     if p.diamonds:
-        detail.append(f"for {compact(p.diamonds)} diamonds")
+        detail.append(_("for %(diamonds)s diamonds", diamonds=compact(p.diamonds)))
     if p.route == "brand_deals":
-        detail.append("per video")
+        detail.append(_("per video"))
     if p.month:
         detail.append(p.month)
-    return {"route": p.route, "name": ROUTE_NAMES[p.route], "amount": p.amount,
+    return {"route": p.route, "name": translate(ROUTE_NAMES[p.route]), "amount": p.amount,
             "currency": p.currency, "month": p.month, "views": p.views,
             "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
             "shown": money_exact(p.amount, p.currency), "detail": ", ".join(detail)}
@@ -97,13 +100,15 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     given = [k for k in KINDS if k in args]
     if "remove" in args:
         if len(args) > 1:
-            raise ArgError("remove= goes alone: /payout remove=2 (see the numbers in /payout).",
+            raise ArgError(_("remove= goes alone: /payout remove=2 (see the numbers in /payout)."),
                            arg="remove")
         listed = await ctx.store.payouts(ctx.user.id)
         number = int(args["remove"])
         if number > len(listed):
-            raise ArgError(f"You have {len(listed)} payout{'s' if len(listed) != 1 else ''} "
-                           f"logged, so there is no number {number}: see /payout.",
+            raise ArgError(ngettext("You have %(num)s payout logged, so there is no number "
+                                    "%(number)s: see /payout.",
+                                    "You have %(num)s payouts logged, so there is no number "
+                                    "%(number)s: see /payout.", len(listed), number=number),
                            arg="remove")
         gone = listed[number - 1]
         assert gone.id is not None
@@ -112,51 +117,56 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "left": len(listed) - 1})
     if not given:
         if "cashed" in args:
-            raise ArgError("cashed= goes with diamonds=: /payout diamonds=120k cashed=480",
+            raise ArgError(_("cashed= goes with diamonds=: /payout diamonds=120k cashed=480"),
                            arg="diamonds", example="120k")
         if args:
-            raise ArgError("Say which payout it was: rewards=, diamonds=, brand= or "
-                           "affiliate=, e.g. /payout rewards=412 views=610k", arg=next(iter(args)))
+            raise ArgError(_("Say which payout it was: rewards=, diamonds=, brand= or "
+                             "affiliate=, e.g. /payout rewards=412 views=610k"),
+                           arg=next(iter(args)))
         listed = await ctx.store.payouts(ctx.user.id)
         return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
                      data={"payouts": [payout_view(p) for p in listed]})
     if len(given) > 1:
-        raise ArgError(f"One payout at a time: you gave {' and '.join(given)}.", arg=given[1])
+        raise ArgError(_("One payout at a time: you gave %(given)s.",
+                         given=" and ".join(given)), arg=given[1])
     kind = given[0]
     settings = await ctx.store.get_settings(ctx.user.id)
     currency = args.get("currency") or settings.currency
     if currency not in ctx.services.currencies:
         supported = ", ".join(sorted(ctx.services.currencies))
-        raise ArgError(f"I have no exchange rate for {currency}; supported: {supported}.",
+        raise ArgError(_("I have no exchange rate for %(currency)s; supported: %(supported)s.",
+                         currency=currency, supported=supported),
                        arg="currency", example="EUR")
     views = diamonds = None
     if kind == "rewards":
         if "views" not in args:
-            raise ArgError("Say which views it paid for, so I can work out your rate: "
-                           "/payout rewards=412 views=610k", arg="views", example="610k")
+            raise ArgError(_("Say which views it paid for, so I can work out your rate: "
+                             "/payout rewards=412 views=610k"), arg="views", example="610k")
         views, amount = float(args["views"]), float(args["rewards"])
     elif kind == "diamonds":
         if "cashed" not in args:
-            raise ArgError("Say what the diamonds paid: /payout diamonds=120k cashed=480",
+            raise ArgError(_("Say what the diamonds paid: /payout diamonds=120k cashed=480"),
                            arg="cashed", example="480")
         diamonds, amount = float(args["diamonds"]), float(args["cashed"])
     else:
         amount = float(args[kind])
     if amount <= 0:
-        raise ArgError("A payout is an amount above zero: log what you were actually paid.",
+        raise ArgError(_("A payout is an amount above zero: log what you were actually paid."),
                        arg=kind)
     month = args.get("month")
     if month is not None and month > ctx.clock.now().strftime("%Y-%m"):
-        raise ArgError(f"{month} hasn't happened yet: log a payout you have received.",
+        raise ArgError(_("%(month)s hasn't happened yet: log a payout you have received.",
+                         month=month),
                        arg="month", example=ctx.clock.now().strftime("%Y-%m"))
     usd = ctx.services.rates.currencies.to_usd(amount, currency)
     if views is not None and usd / views * 1000 > MAX_RPM_USD:
         rpm = money_range(amount / views * 1000, amount / views * 1000, currency)
-        raise ArgError(f"That is {rpm} per 1,000 views, far above the highest creator reports "
-                       "(about $8); check the amount and the views.", arg="views")
+        raise ArgError(_("That is %(rpm)s per 1,000 views, far above the highest creator reports "
+                         "(about $8); check the amount and the views.", rpm=rpm), arg="views")
     if diamonds is not None and usd / diamonds > MAX_DIAMOND_USD:
-        raise ArgError(f"That is more than ${MAX_DIAMOND_USD:g} a diamond; a diamond pays about "
-                       "half a cent. Check the diamonds and the amount.", arg="diamonds")
+        raise ArgError(_("That is more than %(limit)s a diamond; a diamond pays about half a "
+                         "cent. Check the diamonds and the amount.",
+                         limit=f"${MAX_DIAMOND_USD:g}"), arg="diamonds")
     new = Payout(route=KINDS[kind], amount=amount, currency=currency,
                  recorded_at=ctx.clock.now(), month=month, views=views, diamonds=diamonds)
     if not args.get("confirm"):
@@ -166,7 +176,7 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
             return Reply("payout_duplicate", {"payout": payout_view(new), "number": same[-1],
                                               "command": f"/payout {line} confirm"},
-                         actions=(Action("Save it again", f"/payout {line} confirm",
+                         actions=(Action(_("Save it again"), f"/payout {line} confirm",
                                          "primary"),),
                          held=True)
     stored = await ctx.store.add_payout(ctx.user.id, new)

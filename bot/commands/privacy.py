@@ -9,6 +9,7 @@ from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.core.userdata import USER_TABLES
+from bot.i18n import gettext as _
 
 
 @command(
@@ -51,13 +52,12 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("forget_cancelled")
     if not args.get("confirm"):
         counts = await ctx.store.user_rows(ctx.user.id)
-        stored = [{"count": counts[t.table], "noun": t.noun, "plural": t.plural,
-                   "counted": t.counted} for t in USER_TABLES if counts.get(t.table)]
+        stored = [t.says(counts[t.table]) for t in USER_TABLES if counts.get(t.table)]
         return Reply(
             "forget_confirm",
             {"stored": stored, "console": ctx.request.platform is Platform.CONSOLE},
-            actions=(Action("Delete everything", "/forget confirm", "danger"),
-                     Action("Cancel", "/forget cancel")),
+            actions=(Action(_("Delete everything"), "/forget confirm", "danger"),
+                     Action(_("Cancel"), "/forget cancel")),
         )
     if ctx.services.tiktok is not None:  # revoke the app's access at TikTok first
         await ctx.services.tiktok.disconnect(ctx.user.id)

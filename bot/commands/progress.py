@@ -13,7 +13,14 @@ from bot.commands.checks import flagged_rows
 from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
-from bot.core.csv_import import EARLIEST, ImportError_, ImportPlan, read_file
+from bot.core.csv_import import (
+    EARLIEST,
+    ImportError_,
+    ImportPlan,
+    date_example,
+    header_example,
+    read_file,
+)
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
@@ -35,6 +42,8 @@ from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
 from bot.domain.rates import RateTables
 from bot.domain.studio import StudioImport, Video
+from bot.i18n import gettext as _
+from bot.i18n import lazy, translate
 from bot.render.charts import ChartSpec, render_png, sparkline
 
 PERIODS = {"4w": timedelta(weeks=4), "3m": timedelta(days=91), "6m": timedelta(days=182),
@@ -63,8 +72,9 @@ def series(history: list[MetricSnapshot], metric: str) -> list[tuple[datetime, f
 
 def _label(metric: str) -> str:
     if metric == "income":
-        return "Estimated monthly income"
-    return "Engagement by views" if metric == "engagement" else METRIC_BY_NAME[metric].label
+        return _("Estimated monthly income")
+    return (_("Engagement by views") if metric == "engagement"
+            else translate(METRIC_BY_NAME[metric].label))
 
 
 def thresholds(rates: RateTables, region: str | None) -> dict[str, list[tuple[str, float]]]:
@@ -73,12 +83,12 @@ def thresholds(rates: RateTables, region: str | None) -> dict[str, list[tuple[st
     crp_followers = crp.followers.value
     return {
         "followers": sorted([
-            ("LIVE", float(rates.live_gifts.eligibility.followers.value)),
-            ("Shop", float(rates.affiliate.eligibility.followers.value)),
-            ("Shop full", float(rates.affiliate.eligibility.full_access_followers.value)),
-            ("Creator Rewards", float(crp_followers)),
+            (_("LIVE"), float(rates.live_gifts.eligibility.followers.value)),
+            (_("Shop"), float(rates.affiliate.eligibility.followers.value)),
+            (_("Shop full"), float(rates.affiliate.eligibility.full_access_followers.value)),
+            (_("Creator Rewards"), float(crp_followers)),
         ], key=lambda t: t[1]),
-        "views": [("Creator Rewards", float(crp.views_30d.value))],
+        "views": [(_("Creator Rewards"), float(crp.views_30d.value))],
     }
 
 
@@ -161,12 +171,15 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         rates = ctx.services.rates
         currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
         target = rates.currencies.from_usd(goals["income"].target, currency)
-        lines.append((f"your goal: {money(target, currency)} a month", target))
+        lines.append((_("your goal: %(amount)s a month", amount=money(target, currency)),
+                      target))
     elif metric in goals:
-        lines.append((f"your goal: {compact(goals[metric].target)}", goals[metric].target))
+        lines.append((_("your goal: %(target)s", target=compact(goals[metric].target)),
+                      goals[metric].target))
     unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
     if unlock is not None:
-        lines.append((f"{unlock[0]} unlocks at {compact(unlock[1])} {metric}", unlock[1]))
+        lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=unlock[0],
+                        value=compact(unlock[1]), metric=metric), unlock[1]))
     spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
                      percent=metric == "engagement", lines=lines,
                      currency=settings.currency if metric == "income" else None)
@@ -230,8 +243,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
             pct(abs(p.weekly_rate)) if p.weekly_rate is not None else show(abs(p.weekly_growth))),
         "falling": p.weekly_growth is not None and p.weekly_growth < 0,
         "basis": None if p.trend is None or not points else
-        f"{p.trend.points} logs over "
-        f"{round((max(t for t, _ in points) - p.trend.origin).total_seconds() / 86_400)} days",
+        _("%(logs)s logs over %(days)s days", logs=p.trend.points,
+          days=round((max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400)),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,
@@ -247,7 +260,8 @@ def _parse_deadline(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01") from None
+        raise ValueError(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01",
+                           text=text)) from None
 
 
 def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str, float]:
@@ -296,12 +310,13 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         targets["income"] = float(args["income"]) / rates.currencies.from_usd(1.0, currency)
     deadline: date | None = args.get("by")
     if deadline is not None and not targets:
-        raise ArgError("Say which number the date is for, e.g. /goal followers=10k "
-                       "by=2027-03-01.", arg="by")
+        raise ArgError(_("Say which number the date is for, e.g. /goal followers=10k "
+                         "by=2027-03-01."), arg="by")
     today = settings.today(now)  # the creator's today, not UTC's
     if deadline is not None and deadline <= today:
-        raise ArgError(f"by={deadline} is not in the future (today is {today} in "
-                       f"{settings.timezone}): pick a later date.", arg="by")
+        raise ArgError(_("by=%(date)s is not in the future (today is %(today)s in "
+                         "%(zone)s): pick a later date.", date=deadline.isoformat(),
+                         today=today.isoformat(), zone=settings.timezone), arg="by")
     for metric, target in targets.items():
         await ctx.store.set_goal(ctx.user.id, metric, target, deadline, now)
     goals = await ctx.store.goals(ctx.user.id)
@@ -353,14 +368,15 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
 @command(
     "import",
     summary="Load your history: TikTok Studio's download, or a CSV of dated numbers",
-    help=("Send what TikTok Studio › Analytics › Download data gives you, as it comes: "
+    help=lazy("Send what TikTok Studio › Analytics › Download data gives you, as it comes: "
           "Overview, FollowerHistory, Viewers, Content, FollowerActivity, FollowerGender, "
           "FollowerTopTerritories (CSV or .xlsx), or the .zip of several. Their dates have no "
           "year: I count back from today, or from downloaded=YYYY-MM-DD if you downloaded them "
           "on another day. Or send your own CSV with a header row: date (YYYY-MM-DD) and any of "
-          f"{', '.join(m.name for m in METRICS)}. I show a preview first; nothing is written "
+          "%(fields)s. I show a preview first; nothing is written "
           "until you confirm, and a file with any bad row is not imported at all. In the "
-          "console give the file's path: /import path=history.csv"),
+          "console give the file's path: /import path=history.csv",
+              fields=", ".join(m.name for m in METRICS)),
     args=(ArgSpec("path", ArgType.TEXT, "Console only: the file's path.",
                   "path=history.csv", positional=True, max_length=400),
           ArgSpec("downloaded", ArgType.TEXT,
@@ -379,14 +395,16 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     filename = ""
     if args.get("path"):
         if ctx.request.platform is not Platform.CONSOLE:
-            raise ArgError("Send the CSV file as an attachment instead of a path.", arg="path")
+            raise ArgError(_("Send the CSV file as an attachment instead of a path."),
+                           arg="path")
         path = Path(str(args["path"]))
         try:
             data = await asyncio.to_thread(read_file, path)
         except ImportError_ as exc:
             return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
         except OSError as exc:
-            raise ArgError(f"I can't read {path}: {exc.strerror or exc}.", arg="path") from exc
+            raise ArgError(_("I can't read %(path)s: %(reason)s.", path=path,
+                             reason=exc.strerror or exc), arg="path") from exc
         shown = str(args["path"])
         source = f'path="{shown}"' if any(c.isspace() for c in shown) else f"path={shown}"
         filename = path.name
@@ -396,12 +414,15 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             filename = attachment.filename
             break
     if data is None:
-        return Reply("import_help", {"platform": str(ctx.request.platform)})
+        return Reply("import_help", {"platform": str(ctx.request.platform),
+                                     "header_example": header_example(),
+                                     "date_example": date_example()})
     now = ctx.clock.now()
     today = local_today(now, (await ctx.store.get_settings(ctx.user.id)).timezone)
     downloaded: date | None = args.get("downloaded")
     if downloaded is not None and downloaded > today:
-        raise ArgError(f"downloaded={downloaded} is in the future (today is {today}).",
+        raise ArgError(_("downloaded=%(date)s is in the future (today is %(today)s).",
+                         date=downloaded, today=today),
                        arg="downloaded")
     try:
         # Off the event loop, like the store's side of the import: a big file waits for no one.
@@ -414,14 +435,14 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if isinstance(plan, StudioImport):
         return await import_studio(ctx, plan, source, bool(args.get("confirm")))
     if plan.errors:
-        return Reply("import_refused", {"message": "Nothing was imported.",
+        return Reply("import_refused", {"message": _("Nothing was imported."),
                                         "errors": plan.errors}, is_error=True)
     imported = await ctx.store.imported_days(ctx.user.id)
     replaces = len({t.date() for t, _ in plan.rows} & imported)
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:
-            actions = (Action("Import", f"/import {source} confirm", "primary"),)
+            actions = (Action(_("Import"), f"/import {source} confirm", "primary"),)
         return Reply("import_preview", {"plan": _plan_view(plan), "source": source,
                                         "replaces": replaces,
                                         "flagged": await flagged_rows(ctx, plan.rows),

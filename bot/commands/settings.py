@@ -7,10 +7,12 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot import i18n
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
+from bot.i18n import gettext as _
 
 _REGION_ALIASES = {"UK": "GB", "USA": "US", "EN": "GB"}
 
@@ -61,6 +63,22 @@ def normalize_region(text: str) -> str:
         )
     if code not in _countries():
         raise ValueError(f"{code} is not a country code; use one like US, GB or DE.")
+    return code
+
+
+def normalize_language(text: str) -> str:
+    """``language=de`` / ``pt-BR`` / ``Deutsch`` -> a supported language code (bot.i18n);
+    ``auto`` (or ``none``) -> ``""``: follow the app's language again. ``ValueError`` with one
+    sentence naming the supported ones for anything else."""
+    value = text.strip()
+    if value.lower() in {"auto", "none", "default", "-"}:
+        return ""
+    by_name = {name.casefold(): code for code, name in i18n.NAMES.items()}
+    code = by_name.get(value.casefold()) or i18n.normalize(value)
+    if code is None:
+        raise ValueError(_("I can't answer in '%(text)s' yet; choose one of %(languages)s, or "
+                           "auto for your app's language.", text=value,
+                           languages=", ".join(i18n.LANGUAGES)))
     return code
 
 
@@ -129,7 +147,8 @@ def normalize_niche(text: str) -> str | None:
           "time zone for your weekly digest, country (some payouts exist only in some "
           "countries), whether you are 18 or older (several payouts require it) and what you "
           "already earn from (does=brand,affiliate,products). Your TikTok handle and niche go on "
-          "your /mediakit (handle=@name niche=beauty)."),
+          "your /mediakit (handle=@name niche=beauty). language=de (or es, pt_BR, fr, ja) "
+          "sets the language I answer you in; language=auto follows your app again."),
     args=(
         ArgSpec("currency", ArgType.TEXT, "Currency for money amounts.", "currency=EUR",
                 normalize=normalize_currency),
@@ -148,6 +167,9 @@ def normalize_niche(text: str) -> str | None:
                 "handle=@maya.makes", normalize=normalize_handle),
         ArgSpec("niche", ArgType.TEXT, "What your videos are about, for your media kit.",
                 "niche=beauty", normalize=normalize_niche),
+        ArgSpec("language", ArgType.TEXT, "The language I answer you in: en, es, pt_BR, de, "
+                "fr or ja (auto: your app's language).", "language=de",
+                aliases=("lang", "locale"), normalize=normalize_language),
     ),
     examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),
     personal=True,
@@ -157,20 +179,25 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     currency = args.get("currency")
     if currency is not None and currency not in ctx.services.currencies:
         supported = ", ".join(sorted(ctx.services.currencies))
-        raise ArgError(f"I have no exchange rate for {currency}; supported: {supported}.",
+        raise ArgError(_("I have no exchange rate for %(currency)s; supported: %(supported)s.",
+                         currency=currency, supported=supported),
                        arg="currency", example="EUR")
     if "age" in args:
         age = int(args["age"])
         if "adult" in args and bool(args["adult"]) != (age >= 18):
-            raise ArgError(f"age={age} and adult={'yes' if args['adult'] else 'no'} disagree; "
-                           "give one of them.", arg="adult")
+            raise ArgError(_("age=%(age)s and adult=%(adult)s disagree; give one of them.",
+                             age=age, adult="yes" if args["adult"] else "no"), arg="adult")
         args = {**args, "age": age, "adult": age >= 18}
     elif "adult" in args:
         args = {**args, "age": None}  # a new yes/no replaces an age given before
+    if "language" in args:
+        args = {**args, "language": args["language"] or None}
     if args:
         current = await ctx.store.update_settings(ctx.user.id, args)
     else:
         current = await ctx.store.get_settings(ctx.user.id)
+    if "language" in args:  # this reply is already in the new language
+        i18n.switch(current.language or ctx.request.locale)
     return Reply("settings", {
         "changed": sorted(args),
         "currency": current.currency,
@@ -181,4 +208,6 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "does": [DOES_WORDS[d] for d in sorted(current.does)],
         "handle": current.handle,
         "niche": current.niche,
+        "language": i18n.NAMES[i18n.choose(current.language or ctx.request.locale)],
+        "language_chosen": current.language is not None,
     })

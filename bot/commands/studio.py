@@ -23,6 +23,7 @@ from bot.domain.studio import (
     median_views,
     top_videos,
 )
+from bot.i18n import gettext as _
 
 VIDEOS_SHOWN = 10
 
@@ -58,7 +59,7 @@ def studio_view(studio: StudioImport,
                 rows: list[tuple[datetime, dict[str, float]]]) -> dict[str, Any]:
     """The preview's (and the result's) facts about each file, in plain words."""
     latest: dict[str, float] = {}
-    for _, values in rows:
+    for _when, values in rows:
         latest.update(values)
     files = []
     for f in studio.files:
@@ -132,7 +133,7 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
         if ctx.request.platform is Platform.CONSOLE:
             extra = "" if not studio.downloaded_given else \
                 f" downloaded={studio.downloaded.isoformat()}"
-            actions = (Action("Import", f"/import {source}{extra} confirm", "primary"),)
+            actions = (Action(_("Import"), f"/import {source}{extra} confirm", "primary"),)
         return Reply("import_studio_preview", {"plan": view, "source": source,
                                                "flagged": await flagged_rows(ctx, rows),
                                                "console": bool(actions),

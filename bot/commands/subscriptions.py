@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.commands.settings import normalize_timezone
+from bot import i18n
+from bot.commands.settings import normalize_language, normalize_timezone
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.dispatcher import error_reply
 from bot.core.ports import Subscription
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import ChatKind, Platform, Reply
-from bot.domain.schedule import WEEKDAYS, next_run, parse_local_time, parse_weekday
+from bot.domain.numbers import moment, weekday
+from bot.domain.schedule import next_run, parse_local_time, parse_weekday
+from bot.i18n import gettext as _
+from bot.i18n import lazy
 
 TOPICS = ("content", "engagement", "trends", "collaboration", "analytics", "monetization")
 
@@ -30,7 +34,8 @@ def normalize_topics(text: str) -> tuple[str, ...]:
                                  if t.strip()))
     unknown = [t for t in chosen if t not in TOPICS]
     if unknown or not chosen:
-        raise ValueError(f"topics must be a comma-separated list of: {', '.join(TOPICS)}.")
+        raise ValueError(_("topics must be a comma-separated list of: %(topics)s.",
+                           topics=", ".join(TOPICS)))
     return chosen
 
 
@@ -45,7 +50,8 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
     nxt = sub.next_run_at.astimezone(tz) if sub.next_run_at else None
     return {
         "kind": sub.kind,
-        "day": WEEKDAYS[sub.weekday].capitalize(),
+        "day": weekday(sub.weekday),
+        "language": i18n.NAMES[i18n.choose(sub.language)],
         "time": sub.local_time,
         "timezone": sub.timezone,
         "topics": list(sub.topics),
@@ -53,7 +59,7 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
         "reason": sub.deactivated_reason,
         "paused": sub.paused_reason,
         "in_topic": sub.thread_id is not None,
-        "next": None if nxt is None else nxt.strftime("%A %d %B %Y, %H:%M"),
+        "next": None if nxt is None else moment(nxt),
     }
 
 
@@ -71,8 +77,12 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
                 normalize=normalize_time, aliases=("at",)),
         ArgSpec("timezone", ArgType.TEXT, "Time zone (IANA name).", "timezone=Europe/Berlin",
                 normalize=normalize_timezone, aliases=("tz",)),
-        ArgSpec("topics", ArgType.TEXT, f"Only these topics: {', '.join(TOPICS)}.",
+        ArgSpec("topics", ArgType.TEXT, lazy("Only these topics: %(topics)s.",
+                                             topics=", ".join(TOPICS)),
                 "topics=trends,collaboration", normalize=normalize_topics, aliases=("topic",)),
+        ArgSpec("language", ArgType.TEXT, "The language of the weekly posts: en, es, pt_BR, de, "
+                "fr or ja (default: yours).", "language=de", aliases=("lang",),
+                normalize=normalize_language),
     ),
     examples=("/subscribe", "/subscribe day=friday time=18:00 timezone=America/New_York",
               "/subscribe topics=trends,monetization"),
@@ -89,7 +99,7 @@ async def subscribe(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     local_time = args.get("time", "10:00")
     topics: tuple[str, ...] = args.get("topics", ())
     if kind == "personal" and topics:
-        raise ArgError("Topics are for group posts; your personal digest picks your top tip.",
+        raise ArgError(_("Topics are for group posts; your personal digest picks your top tip."),
                        arg="topics")
     at = parse_local_time(local_time)
     sub = await ctx.store.save_subscription(
@@ -98,6 +108,7 @@ async def subscribe(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         created_by=ctx.user.id, weekday=weekday, local_time=local_time, timezone=timezone,
         topics=topics, next_run_at=next_run(weekday, at, ZoneInfo(timezone), ctx.clock.now()),
         thread_id=ctx.request.thread_id,
+        language=args.get("language") or i18n.current(),
     )
     return Reply("subscribed", {"sub": subscription_view(sub),
                                 "console": ctx.request.platform is Platform.CONSOLE})

@@ -7,6 +7,7 @@ from typing import Any
 from bot.core.context import CommandContext
 from bot.core.registry import command
 from bot.core.types import Action, ChatKind, Platform, Reply
+from bot.i18n import gettext as _
 
 
 @command(
@@ -38,7 +39,7 @@ async def connect(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         {"url": start.url, "minutes": minutes,
          "connected": None if current is None or current.status != "active"
          else current.display_name or "your account"},
-        actions=(Action("Connect TikTok", start.url, "primary", url=start.url),),
+        actions=(Action(_("Connect TikTok"), start.url, "primary", url=start.url),),
     )
 
 

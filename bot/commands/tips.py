@@ -12,6 +12,7 @@ from bot.domain.engine import Tip, explain, recommend
 from bot.domain.facts import compute_facts
 from bot.domain.profile import Profile
 from bot.domain.rules import CATEGORIES
+from bot.i18n import gettext as _
 
 HISTORY = 104
 
@@ -53,12 +54,12 @@ async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       category=args.get("category"))
     actions: tuple[Action, ...] = ()
     if found:
-        actions = (Action("Why this tip?", f"/why {found[0].id}"),)
+        actions = (Action(_("Why this tip?"), f"/why {found[0].id}"),)
         if limit is not None:
-            actions = (Action("More tips", "/tips all"), *actions)
+            actions = (Action(_("More tips"), "/tips all"), *actions)
     return Reply("tips", {"tips": [tip_view(t) for t in found], "all": limit is None,
                           "category": args.get("category"), "new": profile.latest is None},
-                 actions=actions, title="Your next moves")
+                 actions=actions, title=_("Your next moves"))
 
 
 @command(
@@ -77,8 +78,8 @@ async def why(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     facts = compute_facts(profile, ctx.services.rates, ctx.clock.now())
     result = explain(ctx.services.catalogue, facts, tip_id)
     if result is None:
-        raise ArgError(f"There is no tip called '{tip_id}'. The ids are shown under each tip "
-                       "in /tips.", arg="tip")
+        raise ArgError(_("There is no tip called '%(tip)s'. The ids are shown under each tip "
+                         "in /tips.", tip=tip_id), arg="tip")
     return Reply("why", {"tip": {
         "id": result.tip_id, "title": result.title, "category": result.category,
         "why": result.why, "source": result.source, "applies": result.applies,

@@ -12,8 +12,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, parse_decimal
+
+from bot import i18n
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.numbers import compact, pct
+from bot.domain.numbers import locale as number_locale
+from bot.i18n import gettext as _
 
 #: Longest argument string accepted (a guard against floods and pasted essays).
 MAX_ARGS_LENGTH = 500
@@ -43,17 +48,44 @@ _DURATION = re.compile(
 )
 _CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
 _DOT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _TRUE = {"yes", "y", "true", "on", "1"}
 _FALSE = {"no", "n", "false", "off", "0"}
 
 
+def decimal_comma() -> bool:
+    """Whether the current language writes a decimal comma (de, es, fr, pt_BR: ``12,5``)."""
+    return get_decimal_symbol(number_locale()) == ","
+
+
+def _local_digits(text: str, name: str, example: str) -> float:
+    """Digits as the current language writes them, read by Babel (CLDR symbols, strict):
+    German ``30.600`` -> 30600, ``12,5`` -> 12.5, ``1.234,5`` -> 1234.5. A form the language
+    doesn't write (German ``12.5``) is asked about, never guessed."""
+    loc = number_locale()
+    try:
+        return float(parse_decimal(text, locale=loc, strict=True))
+    except NumberFormatError:
+        raise ArgError(
+            _("I can't read '%(text)s' for %(name)s as a number in %(language)s: write "
+              "%(decimal)s for a decimal, %(grouped)s with thousands separators, or the digits "
+              "alone, e.g. %(example)s.", text=text, name=name, language=i18n.NAMES[
+                  i18n.current()], decimal=format_decimal(12.5, locale=loc),
+              grouped=format_decimal(30600, locale=loc), example=example),
+            arg=name, example=example) from None
+
+
 def _digits(text: str, name: str, example: str) -> float:
-    """'12,000' -> 12000; '1,5' -> 1.5; '1,234.5' -> 1234.5. Ambiguous forms are refused."""
+    """'12,000' -> 12000; '1,5' -> 1.5; '1,234.5' -> 1234.5. Ambiguous forms are refused.
+    In a language with a decimal comma, as that language writes numbers (:func:`_local_digits`)."""
+    if ("," in text or "." in text) and decimal_comma():
+        return _local_digits(text, name, example)
     commas, dots = text.count(","), text.count(".")
     if commas and dots:
         if text.rfind(",") > text.rfind("."):
             raise ArgError(
-                f"I can't read '{text}' for {name}: write it without separators, e.g. {example}.",
+                _("I can't read '%(text)s' for %(name)s: write it without separators, e.g. "
+                  "%(example)s.", text=text, name=name, example=example),
                 arg=name, example=example,
             )
         text = text.replace(",", "")
@@ -65,15 +97,16 @@ def _digits(text: str, name: str, example: str) -> float:
             text = text.replace(",", ".")  # decimal comma: 1,5k
         else:
             raise ArgError(
-                f"I can't read '{text}' for {name}: use commas every three digits, "
-                f"e.g. {example}.", arg=name, example=example,
+                _("I can't read '%(text)s' for %(name)s: use commas every three digits, e.g. "
+                  "%(example)s.", text=text, name=name, example=example), arg=name, example=example,
             )
     elif dots > 1:
         groups = text.split(".")
         if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
             text = text.replace(".", "")
         else:
-            raise ArgError(f"I can't read '{text}' for {name}; try e.g. {example}.",
+            raise ArgError(_("I can't read '%(text)s' for %(name)s; try e.g. %(example)s.",
+                             text=text, name=name, example=example),
                            arg=name, example=example)
     return float(text)
 
@@ -81,14 +114,16 @@ def _digits(text: str, name: str, example: str) -> float:
 def parse_number(raw: str, spec: ArgSpec) -> float:
     """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
     if len(raw) > 40:  # no number we accept is this long (and 400 digits overflow a float)
-        raise ArgError(f"{spec.name}: '{raw.strip()[:12]}…' is too long to be a number; try "
-                       f"e.g. {spec.example}.", arg=spec.name, example=spec.example_value)
+        raise ArgError(_("%(name)s: '%(start)s…' is too long to be a number; try e.g. "
+                         "%(example)s.", name=spec.name, start=raw.strip()[:12],
+                         example=spec.example), arg=spec.name, example=spec.example_value)
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec)
     name, example = spec.name, spec.example_value
     text = _SPACES.sub("", raw).lower().lstrip("~≈")
     if not text:
-        raise ArgError(f"{name} needs a value, e.g. {spec.example}.", arg=name, example=example)
+        raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=name,
+                         example=spec.example), arg=name, example=example)
     value: float
     if spec.type is ArgType.SECONDS:
         value = _parse_seconds(text, spec)
@@ -96,7 +131,8 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         m = _NUMBER.match(text)
         if not m:
             raise ArgError(
-                f"{name} must be a number like {example} — '{raw.strip()}' isn't one.",
+                _("%(name)s must be a number like %(example)s — '%(text)s' isn't one.",
+                  name=name, example=example, text=raw.strip()),
                 arg=name, example=example,
             )
         if (
@@ -104,17 +140,33 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             and not m["suffix"]
             and not m["pct"]
             and _DOT_THOUSANDS.fullmatch(m["num"])
+            and not decimal_comma()  # German 30.600 is thirty thousand six hundred
         ):
             raise ArgError(
-                f"'{raw.strip()}' for {name} is ambiguous (a decimal or a thousands dot?): "
-                f"write {m['num'].replace('.', '')} or {m['num'].split('.')[0]}k.",
+                _("'%(text)s' for %(name)s is ambiguous (a decimal or a thousands dot?): "
+                  "write %(whole)s or %(short)s.", text=raw.strip(), name=name,
+                  whole=m["num"].replace(".", ""), short=m["num"].split(".")[0] + "k"),
                 arg=name, example=example,
             )
+        if (
+            spec.type is ArgType.COUNT
+            and not m["suffix"]
+            and not m["pct"]
+            and decimal_comma()
+            and _COMMA_THOUSANDS.fullmatch(m["num"])
+        ):
+            # German "12,000": twelve (as German writes it) or 12000 (as English does)?
+            raise ArgError(
+                _("'%(text)s' for %(name)s is ambiguous (a decimal comma or a thousands "
+                  "comma?): write %(whole)s or %(short)s.", text=raw.strip(), name=name,
+                  whole=m["num"].replace(",", ""), short=m["num"].split(",")[0]),
+                arg=name, example=example)
         value = _digits(m["num"], name, example)
         if m["exp"]:
             exponent = int(m["exp"])
             if exponent > 30:  # beyond any bound we accept; avoids float overflow
-                raise ArgError(f"{name}={raw.strip()} looks too large; try e.g. {spec.example}.",
+                raise ArgError(_("%(name)s=%(text)s looks too large; try e.g. %(example)s.",
+                                 name=name, text=raw.strip(), example=spec.example),
                                arg=name, example=example)
             value *= 10.0**exponent
         if m["suffix"]:
@@ -127,8 +179,10 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             if not m["pct"] and 0 < value <= 1:
                 shown = raw.strip()
                 raise ArgError(
-                    f"'{shown}' for {name} is ambiguous: write {pct(value)} or "
-                    f"{shown.replace(',', '.')}% (with the % sign).", arg=name, example=example)
+                    _("'%(text)s' for %(name)s is ambiguous: write %(fraction)s or "
+                      "%(percent)s (with the %% sign).", text=shown, name=name,
+                      fraction=pct(value), percent=shown.replace(",", ".") + "%"),
+                    arg=name, example=example)
             value /= 100
         elif (
             spec.type is ArgType.COUNT and not m["suffix"] and not m["pct"]
@@ -138,14 +192,17 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             # off, or a typo, never twelve and a half followers.
             whole = m["num"].replace(",", ".")
             raise ArgError(
-                f"'{raw.strip()}' for {name} is ambiguous (a count has no decimals): write "
-                f"{whole}k if you mean thousands, or the whole number.",
+                _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
+                  "%(short)s if you mean thousands, or the whole number.", text=raw.strip(),
+                  name=name, short=whole + "k"),
                 arg=name, example=example)
         elif m["pct"]:
-            raise ArgError(f"{name} is a number, not a percentage; try e.g. {example}.",
+            raise ArgError(_("%(name)s is a number, not a percentage; try e.g. %(example)s.",
+                             name=name, example=example),
                            arg=name, example=example)
     if not math.isfinite(value):
-        raise ArgError(f"{name} must be a finite number like {example}.", arg=name,
+        raise ArgError(_("%(name)s must be a finite number like %(example)s.", name=name,
+                         example=example), arg=name,
                        example=example)
     return _check_bounds(value, spec)
 
@@ -155,14 +212,16 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
     if m:
         if int(m["s"]) >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
             raise ArgError(
-                f"{spec.name}: '{text}' isn't a duration (minutes and seconds go up to 59); "
-                "write it like 1:05 or 1:02:30.", arg=spec.name, example=spec.example_value)
+                _("%(name)s: '%(text)s' isn't a duration (minutes and seconds go up to 59); "
+                  "write it like 1:05 or 1:02:30.", name=spec.name, text=text),
+                arg=spec.name, example=spec.example_value)
         return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + int(m["s"])
     m = _DURATION.match(text)
     if m and any(m.group(g) for g in ("h", "m", "s")):
         return (float(m["h"] or 0) * 3600 + float(m["m"] or 0) * 60 + float(m["s"] or 0))
     raise ArgError(
-        f"{spec.name} must be a duration like 45s, 1:05 or 2m — '{text}' isn't one.",
+        _("%(name)s must be a duration like 45s, 1:05 or 2m — '%(text)s' isn't one.",
+          name=spec.name, text=text),
         arg=spec.name, example=spec.example_value,
     )
 
@@ -172,15 +231,18 @@ def _check_bounds(value: float, spec: ArgSpec) -> float:
     if lo is not None and value < lo:
         shown = _show(value, spec)
         if lo == 0:
-            raise ArgError(f"{spec.name} can't be negative (you typed {shown}).",
+            raise ArgError(_("%(name)s can't be negative (you typed %(text)s).",
+                             name=spec.name, text=shown),
                            arg=spec.name, example=spec.example_value)
-        raise ArgError(f"{spec.name} must be at least {_show(lo, spec)} (you typed {shown}).",
+        raise ArgError(_("%(name)s must be at least %(minimum)s (you typed %(text)s).",
+                         name=spec.name, minimum=_show(lo, spec), text=shown),
                        arg=spec.name, example=spec.example_value)
     if hi is not None and value > hi:
         limit = compact(hi) if spec.type is ArgType.COUNT else _show(hi, spec)
         raise ArgError(
-            f"{spec.name}={_show(value, spec)} looks too large (the most I accept is {limit}); "
-            f"try e.g. {spec.example}.", arg=spec.name, example=spec.example_value,
+            _("%(name)s=%(text)s looks too large (the most I accept is %(limit)s); try e.g. "
+              "%(example)s.", name=spec.name, text=_show(value, spec), limit=limit,
+              example=spec.example), arg=spec.name, example=spec.example_value,
         )
     if spec.type is ArgType.COUNT:
         return float(round(value))
@@ -204,7 +266,8 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
         return parse_number(inner, spec)
     text = raw.strip().strip("\"'")
     if not text:
-        raise ArgError(f"{spec.name} needs a value, e.g. {spec.example}.", arg=spec.name,
+        raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=spec.name,
+                         example=spec.example), arg=spec.name,
                        example=spec.example_value)
     if spec.type is ArgType.BOOL or spec.type is ArgType.FLAG:
         low = text.lower()
@@ -212,10 +275,12 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             return True
         if low in _FALSE:
             return False
-        raise ArgError(f"{spec.name} must be yes or no (you typed '{text}').", arg=spec.name,
+        raise ArgError(_("%(name)s must be yes or no (you typed '%(text)s').", name=spec.name,
+                         text=text), arg=spec.name,
                        example=spec.example_value)
     if len(text) > spec.max_length:
-        raise ArgError(f"{spec.name} is too long (at most {spec.max_length} characters).",
+        raise ArgError(_("%(name)s is too long (at most %(count)s characters).",
+                         name=spec.name, count=spec.max_length),
                        arg=spec.name, example=spec.example_value)
     if spec.type is ArgType.CHOICE:
         low = text.lower()
@@ -223,7 +288,8 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             if choice.lower() == low:
                 return choice
         raise ArgError(
-            f"{spec.name} must be one of {', '.join(spec.choices)} (you typed '{text}').",
+            _("%(name)s must be one of %(choices)s (you typed '%(text)s').", name=spec.name,
+              choices=", ".join(spec.choices), text=text),
             arg=spec.name, example=spec.example_value,
         )
     if spec.normalize is not None:
@@ -289,8 +355,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
     """
     if len(raw) > MAX_ARGS_LENGTH:
         raise ArgError(
-            f"That's too long for /{command} (at most {MAX_ARGS_LENGTH} characters)."
-            if command else f"That's too long (at most {MAX_ARGS_LENGTH} characters)."
+            _("That's too long for /%(command)s (at most %(count)s characters).",
+              command=command, count=MAX_ARGS_LENGTH)
+            if command else _("That's too long (at most %(count)s characters).",
+                              count=MAX_ARGS_LENGTH)
         )
     by_name: dict[str, ArgSpec] = {}
     for spec in specs:
@@ -303,7 +371,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
 
     def put(spec: ArgSpec, value: Any) -> None:
         if spec.name in values:
-            raise ArgError(f"{spec.name} is given twice; keep one, e.g. {spec.example}.",
+            raise ArgError(_("%(name)s is given twice; keep one, e.g. %(example)s.",
+                             name=spec.name, example=spec.example),
                            arg=spec.name, example=spec.example_value)
         values[spec.name] = value
 
@@ -320,7 +389,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             if kv is not None:
                 assert spec_kv is not None
                 if text == "" and spec_kv.type is not ArgType.FLAG:
-                    raise ArgError(f"{spec_kv.name} needs a value, e.g. {spec_kv.example}.",
+                    raise ArgError(_("%(name)s needs a value, e.g. %(example)s.",
+                                     name=spec_kv.name, example=spec_kv.example),
                                    arg=spec_kv.name, example=spec_kv.example_value)
                 put(spec_kv, True if text == "" else parse_value(text, spec_kv))
                 continue
@@ -330,7 +400,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             continue
         named = by_name.get(token.lower().replace("-", "_"))
         if named is not None and named.type is not ArgType.TEXT:
-            raise ArgError(f"{named.name} needs a value, e.g. {named.example}.",
+            raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=named.name,
+                             example=named.example),
                            arg=named.name, example=named.example_value)
         target = next((s for s in positional if s.name not in values), None)
         if target is not None and target.is_numeric and re.fullmatch(r"[A-Za-z_-]+", token):
@@ -339,16 +410,18 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             words = list(flags) + [s.name for s in specs]
             close = difflib.get_close_matches(token.lower(), words, n=1, cutoff=0.75)
             if close:
-                raise ArgError(f"I don't know what '{token}' means here. Did you mean "
-                               f"'{close[0]}'?")
+                raise ArgError(_("I don't know what '%(text)s' means here. Did you mean "
+                                 "'%(close)s'?", text=token, close=close[0]))
             hint = _usage_hint(specs, command)
-            raise ArgError(f"I don't know what '{token}' means here. {hint}")
+            raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
+                           + " " + hint)
         put(target, parse_value(token, target))
 
     for spec in specs:
         if spec.name not in values:
             if spec.required:
-                raise ArgError(f"{spec.name} is required, e.g. {spec.example}.",
+                raise ArgError(_("%(name)s is required, e.g. %(example)s.", name=spec.name,
+                                 example=spec.example),
                                arg=spec.name, example=spec.example_value)
             if spec.default is not None:
                 values[spec.name] = spec.default
@@ -398,21 +471,24 @@ def _looks_like_time(token: str) -> bool:
 def _unknown(key: str, specs: Sequence[ArgSpec], command: str) -> ArgError:
     names = [s.name for s in specs] + [a for s in specs for a in s.aliases]
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    where = f" for /{command}" if command else ""
+    unknown = (_("Unknown argument '%(key)s' for /%(command)s.", key=key, command=command)
+               if command else _("Unknown argument '%(key)s'.", key=key))
     if close:
-        return ArgError(f"Unknown argument '{key}'{where}. Did you mean '{close[0]}'?", arg=key)
+        return ArgError(unknown + " " + _("Did you mean '%(close)s'?", close=close[0]), arg=key)
     if not specs:
-        return ArgError(f"/{command} takes no arguments." if command else
-                        "This command takes no arguments.", arg=key)
-    return ArgError(f"Unknown argument '{key}'{where}. {_usage_hint(specs, command)}", arg=key)
+        return ArgError(_("/%(command)s takes no arguments.", command=command) if command else
+                        _("This command takes no arguments."), arg=key)
+    return ArgError(f"{unknown} {_usage_hint(specs, command)}", arg=key)
 
 
 def _usage_hint(specs: Sequence[ArgSpec], command: str) -> str:
     if not specs:
-        return f"/{command} takes no arguments." if command else "This takes no arguments."
+        return (_("/%(command)s takes no arguments.", command=command) if command
+                else _("This takes no arguments."))
     sample = " ".join(s.example for s in specs[:2])
     names = ", ".join(s.name for s in specs[:8]) + (", …" if len(specs) > 8 else "")
-    return f"It takes: {names}. Example: /{command} {sample}".rstrip()
+    return _("It takes: %(names)s. Example: %(example)s", names=names,
+             example=f"/{command} {sample}".rstrip())
 
 
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)

@@ -19,8 +19,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from bot.core.args import ArgError, parse_number
+from babel.dates import ParseError, get_date_format
+from babel.dates import parse_date as parse_local_date
+
+from bot import i18n
+from bot.core.args import ArgError, decimal_comma, parse_number
 from bot.core.registry import ArgSpec, ArgType, metric_args
+from bot.domain.numbers import day, grouped
+from bot.domain.numbers import locale as number_locale
+from bot.i18n import gettext as _
+from bot.i18n import pgettext
 
 MAX_ROWS = 5_000
 MAX_BYTES = 2_000_000
@@ -41,7 +49,8 @@ def listed(names: Sequence[str]) -> str:
     """Names for a message: each quoted short, at most :data:`MAX_LISTED`, then "and N more"."""
     shown = ", ".join((n if len(n) <= 20 else f"{n[:20]}…") or "(blank)"
                       for n in names[:MAX_LISTED])
-    return shown if len(names) <= MAX_LISTED else f"{shown} and {len(names) - MAX_LISTED} more"
+    return shown if len(names) <= MAX_LISTED else _("%(shown)s and %(count)s more", shown=shown,
+                                                    count=len(names) - MAX_LISTED)
 
 
 #: The earliest date a row may have: TikTok Studio's analytics don't go back further, and
@@ -53,8 +62,8 @@ def before_earliest(day: date) -> str:
     """The one sentence for a date before :data:`EARLIEST` (a row's, or a Studio export's
     ``downloaded=``): ``"1999-12-31 is before 2016-01-01, earlier than any TikTok analytics;
     check the year"``."""
-    return (f"{day} is before {EARLIEST.date()}, earlier than any TikTok analytics; "
-            "check the year")
+    return _("%(date)s is before %(earliest)s, earlier than any TikTok analytics; check the "
+             "year", date=day, earliest=EARLIEST.date())
 
 
 class ImportError_(ValueError):
@@ -92,9 +101,51 @@ def _specs() -> dict[str, ArgSpec]:
     return out
 
 
+#: The bot's own CSV columns whose names a creator sees in their language (Datum;Follower;Aufrufe).
+OWN_COLUMNS = ("date", "followers", "views", "likes", "comments", "shares", "saves",
+               "avg_views", "videos_per_week", "avg_watch_time", "completion_rate",
+               "avg_video_length", "live_hours", "live_viewers", "diamonds")
+
+
+def column_names() -> dict[str, str]:
+    """Each own column's name in the current language (English: the key itself)."""
+    words = (pgettext("CSV column", "date"), pgettext("CSV column", "followers"),
+             pgettext("CSV column", "views"), pgettext("CSV column", "likes"),
+             pgettext("CSV column", "comments"), pgettext("CSV column", "shares"),
+             pgettext("CSV column", "saves"), pgettext("CSV column", "avg_views"),
+             pgettext("CSV column", "videos_per_week"),
+             pgettext("CSV column", "avg_watch_time"),
+             pgettext("CSV column", "completion_rate"),
+             pgettext("CSV column", "avg_video_length"), pgettext("CSV column", "live_hours"),
+             pgettext("CSV column", "live_viewers"), pgettext("CSV column", "diamonds"))
+    return dict(zip(OWN_COLUMNS, words, strict=True))
+
+
+def header_example(columns: Sequence[str] = ("date", "followers", "views", "likes")) -> str:
+    """The first row of a CSV in the current language: ``date,followers,views,likes``, or with
+    a decimal-comma language ``Datum;Follower;Aufrufe;Likes`` (``;`` so ``12,5`` stays one
+    cell)."""
+    names = column_names()
+    return (";" if decimal_comma() else ",").join(names[c] for c in columns)
+
+
+def date_example() -> str:
+    """How a CSV's dates are written: ``YYYY-MM-DD``, or the language's short date
+    (``dd.MM.y`` in German), which the import also reads."""
+    if i18n.current() == i18n.SOURCE:
+        return "YYYY-MM-DD"
+    return re.sub("y+", "yyyy", str(get_date_format("short", locale=number_locale()).pattern))
+
+
 def column_key(header_cell: str) -> str:
-    """A header cell as the bot's own CSV names columns: ``Avg Views`` -> ``avg_views``."""
-    return header_cell.strip().lower().replace(" ", "_").replace("-", "_")
+    """A header cell as the bot's own CSV names columns: ``Avg Views`` -> ``avg_views``, and in
+    the creator's language: German ``Datum`` -> ``date``, ``Aufrufe`` -> ``views``."""
+    cell = header_cell.strip()
+    if i18n.current() != i18n.SOURCE:
+        local = {name.casefold(): key for key, name in column_names().items()}
+        if cell.casefold() in local:
+            return local[cell.casefold()]
+    return cell.lower().replace(" ", "_").replace("-", "_")
 
 
 def is_own_column(header_cell: str) -> bool:
@@ -113,14 +164,20 @@ _NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
 def _parse_date(text: str) -> datetime:
     t = text.strip()
     try:
-        if len(t) == 10:
+        if len(t) == 10 and t[4] == "-":
             return datetime.combine(date.fromisoformat(t), _NOON_UTC)
+        if i18n.current() != i18n.SOURCE and re.fullmatch(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", t):
+            # The creator's language's own order: German 09.11.2026, French 09/11/2026.
+            return datetime.combine(parse_local_date(t, locale=number_locale()), _NOON_UTC)
         moment = datetime.fromisoformat(t)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    except ValueError:
-        raise ValueError(f"{quote(t)} is not a date; use YYYY-MM-DD, e.g. 2026-03-01") from None
+    except (ValueError, IndexError, ParseError):
+        raise ValueError(_("%(text)s is not a date; use %(format)s, e.g. %(example)s",
+                           text=quote(t), format=date_example(),
+                           example=day(date(2026, 3, 1)))) from None
     except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
-        raise ValueError(f"{quote(t)} is out of the range of dates I can store") from None
+        raise ValueError(_("%(text)s is out of the range of dates I can store",
+                           text=quote(t))) from None
 
 
 def read_file(path: Path) -> bytes:
@@ -135,29 +192,35 @@ def read_file(path: Path) -> bytes:
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ImportError_(f"{quote(str(path), 60)} is not a regular file; give the path "
-                               "of a CSV file.")
+            raise ImportError_(_("%(path)s is not a regular file; give the path of a CSV file.",
+                                 path=quote(str(path), 60)))
         if info.st_size > MAX_BYTES:
-            raise ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+            raise ImportError_(too_large())
         data = file.read(MAX_BYTES + 1)  # the size may change while we read
     if len(data) > MAX_BYTES:
-        raise ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+        raise ImportError_(too_large())
     return data
+
+
+def too_large(limit: int = MAX_BYTES) -> str:
+    """The one sentence for a file over ``limit`` bytes."""
+    return _("The file is too large (over %(size)s MB).", size=limit // 1_000_000)
 
 
 def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+        raise ImportError_(too_large())
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportError_("The file is UTF-16; save it as CSV UTF-8 and try again.")
+        raise ImportError_(_("The file is UTF-16; save it as CSV UTF-8 and try again."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportError_(
-            f"The file is not UTF-8 text (byte {exc.start + 1}); save it as CSV UTF-8."
+            _("The file is not UTF-8 text (byte %(byte)s); save it as CSV UTF-8.",
+              byte=exc.start + 1)
         ) from None
     if "\x00" in text:
-        raise ImportError_("The file is not a text CSV file.")
+        raise ImportError_(_("The file is not a text CSV file."))
     return text
 
 
@@ -181,11 +244,13 @@ def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
         for row in reader:
             rows.append(row)
             if max_rows is not None and len(rows) > max_rows:
-                raise ImportError_(f"The file has more than {max_rows - 1:,} rows.")
+                raise ImportError_(_("The file has more than %(rows)s rows.",
+                                     rows=grouped(max_rows - 1)))
     except csv.Error as exc:
-        reason = ("a cell is far too long for a metrics file" if "field limit" in str(exc)
-                  else "the quoting is broken (an opening \" without its closing one)")
-        raise ImportError_(f"Line {reader.line_num}: {reason}; is this the right file?") from None
+        reason = (_("a cell is far too long for a metrics file") if "field limit" in str(exc)
+                  else _("the quoting is broken (an opening \" without its closing one)"))
+        raise ImportError_(_("Line %(line)s: %(reason)s; is this the right file?",
+                             line=reader.line_num, reason=reason)) from None
     return rows
 
 
@@ -197,23 +262,24 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
     """
     text = decode(data)
     if not text or text.isspace():
-        raise ImportError_("The file is empty.")
+        raise ImportError_(_("The file is empty."))
     rows = csv_rows(text)
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     names = [column_key(h) for h in header]
     if "date" not in names:
-        raise ImportError_("The first row must name the columns, with a 'date' column, e.g. "
-                           "date,followers,views")
+        raise ImportError_(_("The first row must name the columns, with a 'date' column, "
+                             "e.g. date,followers,views"))
     specs = _specs()
     unknown = [h for h in names if h != "date" and h not in specs]
     if unknown:
-        raise ImportError_(f"Line 1: unknown column(s): {listed(unknown)}. Known: "
-                           f"{', '.join(s for s in specs if s == specs[s].name)}.")
+        raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s.",
+                             unknown=listed(unknown),
+                             known=", ".join(s for s in specs if s == specs[s].name)))
     columns = [specs[n].name if n in specs else n for n in names]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:  # date,followers,followers (or followers and its alias f): which one is meant?
-        raise ImportError_(f"Line 1: {listed(twice)} is named twice; keep one column of each "
-                           "and send the file again.")
+        raise ImportError_(_("Line 1: %(columns)s is named twice; keep one column of each and "
+                             "send the file again.", columns=listed(twice)))
     plan = ImportPlan(columns=columns)
     latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
@@ -222,9 +288,9 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
     else:
         plan.rows = sorted(_careful_rows(names, specs, body, latest_allowed, plan).items())
     if len(plan.rows) > MAX_ROWS:
-        raise ImportError_(f"The file has more than {MAX_ROWS:,} rows.")
+        raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(MAX_ROWS)))
     if not plan.rows and not plan.errors:
-        raise ImportError_("The file has a header but no rows.")
+        raise ImportError_(_("The file has a header but no rows."))
     return plan
 
 
@@ -299,7 +365,8 @@ def _careful_rows(
         if not any(row) or not any(cell.strip() for cell in row):
             continue
         if len(row) > len(names):
-            plan.errors.append(f"line {line_no}: {len(row)} cells for {len(names)} columns")
+            plan.errors.append(_("line %(line)s: %(cells)s cells for %(columns)s columns",
+                                 line=line_no, cells=len(row), columns=len(names)))
             continue
         values: dict[str, float] = {}
         when: datetime | None = None
@@ -308,7 +375,8 @@ def _careful_rows(
             if not cell.strip():
                 continue
             if len(cell.strip()) > MAX_CELL:
-                problem = f"line {line_no}: {name}: {quote(cell)} is too long for a value"
+                problem = _("line %(line)s: %(column)s: %(text)s is too long for a value",
+                            line=line_no, column=name, text=quote(cell))
                 break
             try:
                 if spec is None:
@@ -316,16 +384,19 @@ def _careful_rows(
                 else:
                     values[spec.name] = parse_number(cell, spec)
             except (ArgError, ValueError) as exc:
-                problem = f"line {line_no}: {name}: {exc}"
+                problem = _("line %(line)s: %(column)s: %(problem)s", line=line_no,
+                            column=name, problem=exc)
                 break
         if problem is None and when is None:
-            problem = f"line {line_no}: the date is missing"
+            problem = _("line %(line)s: the date is missing", line=line_no)
         elif problem is None and when is not None and when > latest_allowed:
-            problem = f"line {line_no}: {when.date()} is in the future"
+            problem = _("line %(line)s: %(date)s is in the future", line=line_no,
+                        date=when.date())
         elif problem is None and when is not None and when < EARLIEST:
-            problem = f"line {line_no}: {before_earliest(when.date())}"
+            problem = _("line %(line)s: %(problem)s", line=line_no,
+                        problem=before_earliest(when.date()))
         elif problem is None and not values:
-            problem = f"line {line_no}: no values"
+            problem = _("line %(line)s: no values", line=line_no)
         if problem is not None:
             plan.errors.append(problem)
         elif when is not None:
@@ -333,7 +404,7 @@ def _careful_rows(
                 plan.duplicates += 1
             by_date[when] = values  # a later row for the same date wins
         if len(plan.errors) >= MAX_ERRORS:
-            plan.errors.append("… stopped after 20 problems")
+            plan.errors.append(_("… stopped after %(count)s problems", count=MAX_ERRORS))
             break
         if len(by_date) > MAX_ROWS:
             break

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from bot import i18n
 from bot.core.args import ArgError, parse_args
 from bot.core.context import CommandContext, Services
 from bot.core.ports import Clock, Store, StoreError
@@ -112,12 +113,26 @@ class Dispatcher:
     async def handle(self, request: Request) -> list[Reply]:
         """The replies to ``request``; empty when the command is dropped (a flood past its
         one slow-down notice)."""
-        try:
-            return await self._handle(request)
-        except Exception:
-            log.exception("command /%s failed (event %s, platform %s)", request.command,
-                          request.event_id, request.platform)
-            return [error_reply("internal", command=request.command)]
+        with i18n.using(request.locale) as language:
+            try:
+                replies = await self._handle(request)
+            except Exception:
+                log.exception("command /%s failed (event %s, platform %s)", request.command,
+                              request.event_id, request.platform)
+                replies = [error_reply("internal", command=request.command)]
+            # A handler may have switched the language (/settings language=…): the replies
+            # are in the language the work ended in, unless one says otherwise.
+            language = i18n.current()
+        return [r if r.locale else replace(r, locale=language) for r in replies]
+
+    async def _use_language(self, user_id: int) -> bool:
+        """Answer in the language the creator chose with /settings language=…, if any (else
+        the platform's locale, set by :meth:`handle`); whether that changed the language."""
+        chosen = (await self.store.get_settings(user_id)).language
+        if not chosen or i18n.choose(chosen) == i18n.current():
+            return False
+        i18n.switch(chosen)
+        return True
 
     async def _handle(self, request: Request) -> list[Reply]:
         admission = self._buckets.admit((str(request.platform), request.user_id))
@@ -135,15 +150,28 @@ class Dispatcher:
                                 suggestion=close[0] if close else None)]
         if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:
             return [error_reply("not_allowed", command=spec.name)]
+        error: ArgError | None = None
         try:
             args = parse_args(spec.args, request.raw_args, command=spec.name)
         except ArgError as exc:
-            return [error_reply("bad_args", command=spec.name, message=str(exc),
+            error = exc
+            # Read (and said) in the creator's chosen language, if they chose one (a known
+            # user only: bad input creates no one): "30.600" is a number in German.
+            known = await self.store.find_user(str(request.platform), request.user_id)
+            if known is not None and await self._use_language(known.id):
+                try:
+                    args, error = parse_args(spec.args, request.raw_args, command=spec.name), None
+                except ArgError as again:
+                    error = again
+        if error is not None:
+            return [error_reply("bad_args", command=spec.name, message=str(error),
                                 examples=list(spec.examples[:2]))]
         try:
             async with self._user_locks.hold((str(request.platform), request.user_id)):
                 user = await self.store.ensure_user(str(request.platform), request.user_id,
                                                     request.display_name)
+                if await self._use_language(user.id):  # numbers are read per language
+                    args = parse_args(spec.args, request.raw_args, command=spec.name)
                 ctx = CommandContext(request=request, user=user, store=self.store,
                                      clock=self.clock, registry=self.registry,
                                      services=self.services)

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 #: Messages a second the weekly fan-out may use per platform, under the limits (Telegram about
 #: 30/s overall, Discord 50/s global) by enough to absorb a few milliseconds of jitter between
 #: the limiter and the platform; benchmarks/bench_fanout.py measures Telegram's.
-DEFAULT_PACE: Mapping[str, float] = {"telegram": 29.4, "discord": 45.0, "console": 1000.0}
+DEFAULT_PACE: Mapping[str, float] = {"telegram": 29.4, "discord": 48.0, "console": 1000.0}
 #: The bucket holds one post plus this fraction of one: asyncio wakes a timer up to a
 #: millisecond late, and with a capacity of exactly one that lateness is lost on every post
 #: (2% of the pace at 30/s); this much lets the next post make it up, while any one-second
@@ -38,8 +38,10 @@ REPLY_WINDOW = 1.0
 class SharedBudget(Protocol):
     """A platform's send budget shared by every worker on one bot token (e.g. in Redis)."""
 
-    async def acquire(self, platform: str) -> None:
-        """Wait until one more message fits in the token's budget, and take it."""
+    async def acquire(self, platform: str, *, even: bool = True) -> None:
+        """Wait until one more message fits in the token's budget, and take it; ``even``
+        (a weekly post): also wait for the token's next evenly spaced turn, which a reply
+        (``even=False``) never queues for."""
         ...
 
 
@@ -70,7 +72,7 @@ class PlatformPace:
         if self._shared is None:
             return
         try:
-            await self._shared.acquire(self._platform)
+            await self._shared.acquire(self._platform, even=False)
         except Exception as exc:  # Redis down: never hold back a creator's answer for it
             if not self._budget_failed:
                 log.warning("%s: the shared send budget is unreachable (%s: %s); replies go "

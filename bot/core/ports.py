@@ -92,6 +92,8 @@ class Subscription:
     thread_id: str | None = None  # a forum topic (Telegram message_thread_id); None: the chat
     paused_reason: str | None = None  # the destination refused the last post (still retried)
     paused_at: datetime | None = None
+    #: The language the post is written in (bot.i18n.LANGUAGES; /subscribe language=…).
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,9 +265,10 @@ class Store(Protocol):
         self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
         created_by: int | None, weekday: int, local_time: str, timezone: str,
         topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
+        language: str | None = None,
     ) -> Subscription:
         """Create or replace (and reactivate, unpause) the chat's subscription of that kind;
-        ``thread_id``: the forum topic it was made in."""
+        ``thread_id``: the forum topic it was made in; ``language``: the posts' language."""
         ...
 
     async def subscriptions_for_chat(self, platform: str, chat_id: str) -> list[Subscription]: ...
@@ -275,11 +278,12 @@ class Store(Protocol):
     ) -> bool: ...
 
     async def due_subscriptions(
-        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
+        platform: str | None = None,
     ) -> list[Subscription]:
         """Active subscriptions whose ``next_run_at`` is at or before ``now``, oldest first
         (by ``next_run_at``, then id); ``after``: only those past that (next_run_at, id), to
-        page through a batch while it is being sent."""
+        page through a batch while it is being sent; ``platform``: only that platform's."""
         ...
 
     async def set_next_run(self, subscription_id: int, at: datetime) -> None: ...

@@ -25,7 +25,9 @@ from bot.core.csv_import import (
     decode,
     is_own_column,
     parse_csv,
+    too_large,
 )
+from bot.domain.numbers import grouped
 from bot.domain.studio import (
     LAYOUTS,
     Layout,
@@ -35,6 +37,8 @@ from bot.domain.studio import (
     read_table,
     recognise,
 )
+from bot.i18n import N_, translate
+from bot.i18n import gettext as _
 
 #: At most this many entries in a zip (TikTok Studio's has a handful).
 MAX_ZIP_ENTRIES = 50
@@ -49,11 +53,11 @@ MAX_XLSX_BYTES = 5_000_000
 MAX_COLUMNS = 16
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_KNOWN_MAGIC = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"),
-                (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-                (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"),
-                (b"7z\xbc\xaf", "a 7-Zip archive"),
-                (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) file"))
+_KNOWN_MAGIC = ((b"%PDF", N_("a PDF document")), (b"\x89PNG", N_("a PNG image")),
+                (b"\xff\xd8\xff", N_("a JPEG image")), (b"GIF8", N_("a GIF image")),
+                (b"\x1f\x8b", N_("a gzip archive")), (b"Rar!", N_("a RAR archive")),
+                (b"7z\xbc\xaf", N_("a 7-Zip archive")),
+                (b"\xd0\xcf\x11\xe0", N_("an old Excel (.xls) file")))
 _STUDIO_FILES = ", ".join(layout.value for layout in Layout)
 
 
@@ -62,7 +66,7 @@ _STUDIO_SPELLING = frozenset(c for columns in LAYOUTS.values() for c in columns)
 
 
 def _too_large() -> ImportError_:
-    return ImportError_(f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+    return ImportError_(too_large(MAX_BYTES))
 
 
 def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
@@ -80,8 +84,9 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
     if downloaded < EARLIEST.date():
         raise ImportError_(f"downloaded={before_earliest(downloaded)}.")
     if today is not None and downloaded > today:
-        raise ImportError_(f"downloaded={downloaded} is in the future (today is {today}).")
-    name = PurePosixPath(filename.replace("\\", "/")).name or "the file"
+        raise ImportError_(_("downloaded=%(date)s is in the future (today is %(today)s).",
+                             date=downloaded, today=today))
+    name = PurePosixPath(filename.replace("\\", "/")).name or _("the file")
     studio = StudioImport(downloaded=downloaded, downloaded_given=downloaded_given)
     try:
         if data.startswith(_ZIP_MAGIC):
@@ -93,8 +98,8 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
             return _dated_since_earliest(studio)
         for magic, what in _KNOWN_MAGIC:
             if data.startswith(magic):
-                raise ImportError_(f"This is {what}, not a CSV, .xlsx or .zip from TikTok "
-                                   "Studio or a CSV of your numbers.")
+                raise ImportError_(_("This is %(what)s, not a CSV, .xlsx or .zip from TikTok "
+                                     "Studio or a CSV of your numbers.", what=translate(what)))
         text = decode(data)
         rows = _csv_rows(text)
         if rows and recognise(rows[0]) is None and _names_a_date(rows[0]):
@@ -124,8 +129,9 @@ def _dated_since_earliest(studio: StudioImport) -> StudioImport:
             raise ImportError_(f"{f.name}: {before_earliest(f.first)}.")
     if not (any(studio.daily.values()) or studio.videos or studio.territories
             or studio.genders or studio.activity or studio.snapshot_rows()):
-        names = ", ".join(f.name for f in studio.files) or "The file"
-        raise ImportError_(f"{names} holds no numbers to import, so nothing was stored.")
+        names = ", ".join(f.name for f in studio.files) or _("The file")
+        raise ImportError_(_("%(files)s holds no numbers to import, so nothing was stored.",
+                             files=names))
     return studio
 
 
@@ -136,14 +142,14 @@ def _names_a_date(header: Sequence[str]) -> bool:
 
 def _csv_rows(text: str) -> list[list[str]]:
     if not text or text.isspace():
-        raise ImportError_("The file is empty.")
+        raise ImportError_(_("The file is empty."))
     return csv_rows(text, max_rows=MAX_ROWS + 1)  # the header and MAX_ROWS rows
 
 
 def _read_rows(studio: StudioImport, rows: list[list[str]], name: str, locale: str) -> None:
     """One table (a CSV or a sheet): a Studio layout, or a refusal naming what it looks like."""
     if not rows:
-        raise ImportError_(f"{name} is empty.")
+        raise ImportError_(_("%(file)s is empty.", file=name))
     header = [c.strip() for c in rows[0]]
     layout = recognise(header)
     if layout is None:
@@ -155,34 +161,38 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
     near = closest_layout(header)
     if near is not None:
         layout, missing = near
-        return (f"{name} looks like TikTok Studio's {layout.value} file but lacks the "
-                f"column(s) {', '.join(missing)}; send the file as TikTok Studio made it.")
+        return _("%(file)s looks like TikTok Studio's %(layout)s file but lacks the column(s) "
+                 "%(missing)s; send the file as TikTok Studio made it.", file=name,
+                 layout=layout.value, missing=", ".join(missing))
     if len([c for c in header if c.strip()]) < 2:
         first = (header[0] if header else "").strip()[:40]
-        return (f"{name} is not a table (its first line is '{first}'), so neither a TikTok "
-                f"Studio download ({_STUDIO_FILES}) nor a CSV of your numbers "
-                "(date,followers,views,…).")
-    shown = ", ".join(c[:30] for c in header[:8] if c) or "none"
-    return (f"{name} is a table with the columns {shown}, which is neither a TikTok Studio "
-            f"download ({_STUDIO_FILES}) nor a CSV of your numbers (date,followers,views,…).")
+        return _("%(file)s is not a table (its first line is '%(first)s'), so neither a TikTok "
+                 "Studio download (%(studio)s) nor a CSV of your numbers "
+                 "(date,followers,views,…).", file=name, first=first, studio=_STUDIO_FILES)
+    shown = ", ".join(c[:30] for c in header[:8] if c) or _("none")
+    return _("%(file)s is a table with the columns %(columns)s, which is neither a TikTok "
+             "Studio download (%(studio)s) nor a CSV of your numbers (date,followers,views,…).",
+             file=name, columns=shown, studio=_STUDIO_FILES)
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError):
-        raise ImportError_("The file starts like a zip but is damaged; download it again "
-                           "from TikTok Studio.") from None
+        raise ImportError_(_("The file starts like a zip but is damaged; download it again "
+                             "from TikTok Studio.")) from None
 
 
 def _check_sizes(infos: Sequence[zipfile.ZipInfo], what: str, max_entries: int,
                  max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
     if len(infos) > max_entries:
-        raise ImportError_(f"The {what} holds {len(infos):,} entries, more than the "
-                           f"{max_entries} allowed; send the TikTok Studio files alone.")
+        raise ImportError_(_("The %(what)s holds %(count)s entries, more than the %(most)s "
+                             "allowed; send the TikTok Studio files alone.", what=what,
+                             count=grouped(len(infos)), most=max_entries))
     if sum(i.file_size for i in infos) > max_bytes:
-        raise ImportError_(f"The {what} unpacks to more than {max_bytes // 1_000_000} "
-                           "MB, far beyond a TikTok Studio export; nothing was read.")
+        raise ImportError_(_("The %(what)s unpacks to more than %(size)s MB, far beyond a "
+                             "TikTok Studio export; nothing was read.", what=what,
+                             size=max_bytes // 1_000_000))
 
 
 def _entry_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -192,7 +202,8 @@ def _entry_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         with archive.open(info) as stream:
             return stream.read(MAX_BYTES + 1)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
-        raise ImportError_(f"{info.filename[:80]} in the zip is damaged or encrypted.") from None
+        raise ImportError_(_("%(file)s in the zip is damaged or encrypted.",
+                             file=info.filename[:80])) from None
 
 
 def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale: str) -> None:
@@ -223,13 +234,14 @@ def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale:
             _read_rows(studio, rows, entry.name, locale)
         for summary in studio.files[before:]:
             if summary.layout in seen:
-                raise ImportError_(f"The zip holds two {summary.layout.value} files "
-                                   f"({seen[summary.layout]}, {summary.name}); send one.")
+                raise ImportError_(_("The zip holds two %(layout)s files (%(first)s, "
+                                     "%(second)s); send one.", layout=summary.layout.value,
+                                     first=seen[summary.layout], second=summary.name))
             seen[summary.layout] = summary.name
     if not studio.files:
-        found = ", ".join(studio.ignored[:6]) or "nothing"
-        raise ImportError_(f"The zip {name} holds no TikTok Studio file ({_STUDIO_FILES}); "
-                           f"it holds: {found}.")
+        found = ", ".join(studio.ignored[:6]) or _("nothing")
+        raise ImportError_(_("The zip %(file)s holds no TikTok Studio file (%(studio)s); it "
+                             "holds: %(found)s.", file=name, studio=_STUDIO_FILES, found=found))
 
 
 def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name: str,
@@ -241,23 +253,25 @@ def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken workbook
-        raise ImportError_(f"{name} is not a workbook I can read; download it again or send "
-                           "the CSV.") from None
+        raise ImportError_(_("%(file)s is not a workbook I can read; download it again or "
+                             "send the CSV.", file=name)) from None
     try:
         if len(book.sheetnames) != 1:
-            raise ImportError_(f"{name} has {len(book.sheetnames)} sheets; TikTok Studio's has "
-                               "one: send the sheet you mean alone, or as CSV.")
+            raise ImportError_(_("%(file)s has %(count)s sheets; TikTok Studio's has one: send "
+                                 "the sheet you mean alone, or as CSV.", file=name,
+                                 count=len(book.sheetnames)))
         rows: list[list[str]] = []
         for values in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS,
                                                            values_only=True):
             rows.append([_cell_text(v) for v in values])
             if len(rows) > MAX_ROWS + 1:
-                raise ImportError_(f"{name} has more than {MAX_ROWS:,} rows.")
+                raise ImportError_(_("%(file)s has more than %(rows)s rows.", file=name,
+                                     rows=grouped(MAX_ROWS)))
     finally:
         book.close()
     if any(not cell for row in rows[1:] for cell in row) and _formulas_without_values(data):
-        raise ImportError_(f"The cells of {name} hold formulas without values; save the sheet "
-                           "as values (or as CSV) and send it again.")
+        raise ImportError_(_("The cells of %(file)s hold formulas without values; save the "
+                             "sheet as values (or as CSV) and send it again.", file=name))
     while rows and not any(rows[0]):
         rows.pop(0)
     if rows:  # a sheet's used range can be wider than its header: cut to the header

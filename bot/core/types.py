@@ -88,3 +88,6 @@ class Reply:
     #: Nothing was stored: the input looked wrong (an implausible /log, a payout logged
     #: already) and the reply asks for ``confirm`` first. ``ask`` exits 3 on such a reply.
     held: bool = False
+    #: The language it is rendered in (see bot.i18n); None: the language of the work being
+    #: done (the dispatcher sets each reply's to the requester's language).
+    locale: str | None = None

@@ -9,8 +9,11 @@ that is not listed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
+
+from bot.i18n import _, ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,16 +21,15 @@ class UserTable:
     """One table's rows about a user.
 
     ``where`` selects them, with ``{p}`` where the user's id goes (each store writes its own
-    placeholder). ``noun``/``plural`` name one row / several rows for the creator; when
-    ``counted`` is false the preview names the data without a count (``"your TikTok
-    connection"``), since its rows are not things the creator counts.
+    placeholder). ``says(n)`` names ``n`` rows for the creator in the language of the work
+    being done (:mod:`bot.i18n`): counted (``"3 logged payouts"``, with ``ngettext``) or, for
+    rows that are not things the creator counts, named without a count (``"your TikTok
+    connection"``).
     """
 
     table: str
     where: str
-    noun: str
-    plural: str
-    counted: bool = True
+    says: Callable[[int], str]
 
 
 #: In deletion order: rows that point at others first, the user's own row last.
@@ -35,40 +37,48 @@ USER_TABLES: Final[tuple[UserTable, ...]] = (
     UserTable("posted_tips",
               "user_id = {p} OR subscription_id IN (SELECT id FROM subscriptions "
               "WHERE user_id = {p})",
-              "record of a weekly post sent to you", "records of weekly posts sent to you"),
-    UserTable("subscriptions", "user_id = {p}", "personal weekly digest",
-              "personal weekly digests"),
-    UserTable("snapshots", "user_id = {p}", "snapshot (logged or imported)",
-              "snapshots (logged or imported)"),
-    UserTable("payouts", "user_id = {p}", "logged payout", "logged payouts"),
-    UserTable("goals", "user_id = {p}", "goal", "goals"),
-    UserTable("videos", "user_id = {p}", "video from TikTok Studio",
-              "videos from TikTok Studio"),
-    UserTable("audience_shares", "user_id = {p}", "your audience by territory and gender",
-              "your audience by territory and gender", counted=False),
-    UserTable("audience_activity", "user_id = {p}", "your followers' active hours",
-              "your followers' active hours", counted=False),
-    UserTable("studio_daily", "user_id = {p}", "your daily numbers from TikTok Studio",
-              "your daily numbers from TikTok Studio", counted=False),
+              lambda n: ngettext("%(num)s record of a weekly post sent to you",
+                                 "%(num)s records of weekly posts sent to you", n)),
+    UserTable("subscriptions", "user_id = {p}",
+              lambda n: ngettext("%(num)s personal weekly digest",
+                                 "%(num)s personal weekly digests", n)),
+    UserTable("snapshots", "user_id = {p}",
+              lambda n: ngettext("%(num)s snapshot (logged or imported)",
+                                 "%(num)s snapshots (logged or imported)", n)),
+    UserTable("payouts", "user_id = {p}",
+              lambda n: ngettext("%(num)s logged payout", "%(num)s logged payouts", n)),
+    UserTable("goals", "user_id = {p}",
+              lambda n: ngettext("%(num)s goal", "%(num)s goals", n)),
+    UserTable("videos", "user_id = {p}",
+              lambda n: ngettext("%(num)s video from TikTok Studio",
+                                 "%(num)s videos from TikTok Studio", n)),
+    UserTable("audience_shares", "user_id = {p}",
+              lambda n: _("your audience by territory and gender")),
+    UserTable("audience_activity", "user_id = {p}",
+              lambda n: _("your followers' active hours")),
+    UserTable("studio_daily", "user_id = {p}",
+              lambda n: _("your daily numbers from TikTok Studio")),
     UserTable("studio_before", "user_id = {p}",
-              "what your TikTok Studio imports replaced (kept for /undo)",
-              "what your TikTok Studio imports replaced (kept for /undo)", counted=False),
-    UserTable("studio_imports", "user_id = {p}", "TikTok Studio import", "TikTok Studio imports"),
-    UserTable("video_totals", "user_id = {p}", "your daily totals read from TikTok",
-              "your daily totals read from TikTok", counted=False),
-    UserTable("rate_card", "user_id = {p}", "price on your rate card",
-              "prices on your rate card"),
+              lambda n: _("what your TikTok Studio imports replaced (kept for /undo)")),
+    UserTable("studio_imports", "user_id = {p}",
+              lambda n: ngettext("%(num)s TikTok Studio import",
+                                 "%(num)s TikTok Studio imports", n)),
+    UserTable("video_totals", "user_id = {p}",
+              lambda n: _("your daily totals read from TikTok")),
+    UserTable("rate_card", "user_id = {p}",
+              lambda n: ngettext("%(num)s price on your rate card",
+                                 "%(num)s prices on your rate card", n)),
     UserTable("guided_steps", "(platform, sender_id) IN (SELECT platform, platform_user_id "
-              "FROM users WHERE id = {p})", "/log waiting for your numbers",
-              "/log waiting for your numbers", counted=False),
-    UserTable("tiktok_auth_states", "user_id = {p}", "unfinished TikTok connect",
-              "unfinished TikTok connects"),
-    UserTable("tiktok_connections", "user_id = {p}", "your TikTok connection (its tokens)",
-              "your TikTok connection (its tokens)", counted=False),
-    UserTable("user_settings", "user_id = {p}", "your settings", "your settings",
-              counted=False),
-    UserTable("users", "id = {p}", "your chat account's id and name",
-              "your chat account's id and name", counted=False),
+              "FROM users WHERE id = {p})",
+              lambda n: _("/log waiting for your numbers")),
+    UserTable("tiktok_auth_states", "user_id = {p}",
+              lambda n: ngettext("%(num)s unfinished TikTok connect",
+                                 "%(num)s unfinished TikTok connects", n)),
+    UserTable("tiktok_connections", "user_id = {p}",
+              lambda n: _("your TikTok connection (its tokens)")),
+    UserTable("user_settings", "user_id = {p}",
+              lambda n: _("your settings (language included)")),
+    UserTable("users", "id = {p}", lambda n: _("your chat account's id and name")),
 )
 
 

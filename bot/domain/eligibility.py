@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
-from bot.domain.numbers import compact, duration, grouped
+from bot.domain.numbers import compact, decimal, duration, grouped
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
+from bot.i18n import gettext as _
+from bot.i18n import translate
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +46,16 @@ def views_30d(s: MetricSnapshot) -> tuple[float | None, str | None]:
     views = views_in_period(s)
     if views is None or s.views is not None:
         return views, None
-    return views, (f"30-day views estimated as {compact(s.avg_views)} average views × "
-                   f"{videos_in_period(s) or 0:.0f} videos")
+    return views, _("30-day views estimated as %(views)s average views × %(videos)s videos",
+                    views=compact(s.avg_views), videos=decimal(videos_in_period(s) or 0, 0))
 
 
 def _count(name: str, needed: int, have: float | None, unit: str, hint: str) -> Requirement:
     if have is None:
         return Requirement(name, grouped(needed), None, None, hint=hint, key=unit)
     met = have >= needed
-    gap = None if met else f"{grouped(needed - have)} {unit} to go"
+    gap = None if met else _("%(count)s %(unit)s to go", count=grouped(needed - have),
+                             unit=translate(unit))
     return Requirement(name, grouped(needed), grouped(have), met, gap, key=unit)
 
 
@@ -64,71 +67,75 @@ def min_age(rates: RateTables, region: str | None) -> int:
 
 def _age(st: UserSettings, rates: RateTables) -> Requirement:
     age = min_age(rates, st.region)
-    name = f"{age} or older"
+    name = _("%(age)s or older", age=age)
     if st.age is not None:
         ok = st.age >= age
-        return Requirement(name, "yes", str(st.age), ok, None if ok else f"available from {age}",
-                           key="age")
+        return Requirement(name, _("yes"), str(st.age), ok,
+                           None if ok else _("available from %(age)s", age=age), key="age")
     if st.adult is None:
-        return Requirement(name, "yes", None, None, hint="/settings adult=yes", key="age")
+        return Requirement(name, _("yes"), None, None, hint="/settings adult=yes", key="age")
     if not st.adult:
-        return Requirement(name, "yes", "no", False, f"available from {age}", key="age")
+        return Requirement(name, _("yes"), _("no"), False, _("available from %(age)s", age=age),
+                           key="age")
     if age > 18:  # we only know 18+: the local minimum is higher
-        return Requirement(name, "yes", "18+", None,
-                           hint=f"{age} in {st.region}: /settings age={age}", key="age")
-    return Requirement(name, "yes", "yes", True, key="age")
+        return Requirement(name, _("yes"), "18+", None,
+                           hint=_("%(age)s in %(region)s: %(command)s", age=age,
+                                  region=st.region, command=f"/settings age={age}"), key="age")
+    return Requirement(name, _("yes"), _("yes"), True, key="age")
 
 
 def _region(region: str | None, allowed: list[str]) -> Requirement:
     listed = ", ".join(allowed)
     if region is None:
-        return Requirement("available in your country", listed, None, None,
+        return Requirement(_("available in your country"), listed, None, None,
                            hint="/settings region=US", key="region")
     ok = region in allowed
-    return Requirement("available in your country", listed, region, ok,
-                       None if ok else f"not offered in {region} yet", key="region")
+    return Requirement(_("available in your country"), listed, region, ok,
+                       None if ok else _("not offered in %(region)s yet", region=region),
+                       key="region")
 
 
 def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     """Followers, 30-day views, age, country, and videos longer than 1:00 (1:00 is not)."""
     e = rates.creator_rewards.eligibility
-    views, _ = views_30d(s)
+    views, _how = views_30d(s)
     reqs = [
-        _count("followers", e.followers.value, s.followers, "followers",
+        _count(_("followers"), e.followers.value, s.followers, "followers",
                "/log followers=12k"),
-        _count("views in the last 30 days", e.views_30d.value, views, "views",
+        _count(_("views in the last 30 days"), e.views_30d.value, views, "views",
                "/log views=150k"),
         _age(st, rates),
         _region(st.region, e.regions.value),
     ]
     limit = e.min_video_seconds.value
-    name = f"videos longer than {duration(limit)}"
+    name = _("videos longer than %(length)s", length=duration(limit))
     if s.avg_video_length is None:
         reqs.append(Requirement(name, f"> {duration(limit)}", None, None,
                                 hint="/log avg_video_length=1:10", key="video_length"))
     else:
         ok = s.avg_video_length > limit
         reqs.append(Requirement(name, f"> {duration(limit)}", duration(s.avg_video_length), ok,
-                                None if ok else f"only videos longer than {duration(limit)} earn",
+                                None if ok else _("only videos longer than %(length)s earn",
+                                                  length=duration(limit)),
                                 key="video_length"))
     return reqs
 
 
 def brand_deals(s: MetricSnapshot, rates: RateTables) -> list[Requirement]:
     t = rates.brand_deals
-    return [_count("followers", t.eligibility.followers.value, s.followers, "followers",
+    return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
                    "/log followers=12k")]
 
 
 def live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     t = rates.live_gifts
-    return [_count("followers", t.eligibility.followers.value, s.followers, "followers",
+    return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
                    "/log followers=12k"), _age(st, rates)]
 
 
 def affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     e = rates.affiliate.eligibility
-    return [_count("followers", e.followers.value, s.followers, "followers",
+    return [_count(_("followers"), e.followers.value, s.followers, "followers",
                    "/log followers=12k"),
             _age(st, rates), _region(st.region, e.regions.value)]
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.facts import FACTS, LABELS, format_fact
-from bot.domain.numbers import pct
+from bot.domain.facts import FACTS, format_fact
+from bot.domain.facts import label as fact_label
+from bot.domain.numbers import decimal, pct
 from bot.domain.rules import Catalogue, CompiledRule, Rule
+from bot.i18n import gettext as _
+from bot.i18n import translate
 
 MAX_DISTANCE = 2.0
 
@@ -63,6 +66,7 @@ class _Shown(dict[str, str]):
 
 def fill(text: str, facts: Mapping[str, float]) -> str:
     """Put the creator's numbers into ``text`` (placeholders were validated at load)."""
+    text = translate(text)
     if "{" not in text:
         return text
     return text.format_map(_Shown(facts))
@@ -112,9 +116,9 @@ def recommend(
     found = matching(catalogue, facts, None if category is None else (category,))
     ranked = sorted(((score(c, facts), c) for c in found), key=lambda p: (-p[0], p[1].rule.id))
     best: dict[str, CompiledRule] = {}
-    for _, c in ranked:
+    for _score, c in ranked:
         best.setdefault(c.rule.category, c)
-    chosen = list(best.values()) if category is None else [c for _, c in ranked]
+    chosen = list(best.values()) if category is None else [c for _score, c in ranked]
     if limit is not None:
         chosen = chosen[:limit]
     return [to_tip(c, facts) for c in chosen]
@@ -127,7 +131,7 @@ def _precise(fact: str, value: float) -> str:
     """Like format_fact, with the extra digit a threshold comparison needs (1.26× vs 1.3×)."""
     kind = FACTS[fact]
     if kind == "ratio":
-        return f"{value:.2f}×"
+        return f"{decimal(value, 2, 2)}×"
     if kind == "rate":
         return pct(value, 2)
     return format_fact(fact, value)
@@ -136,10 +140,10 @@ def _precise(fact: str, value: float) -> str:
 def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:
     if isinstance(operand, str):
         value = facts.get(operand)
-        label = LABELS.get(operand, operand)
+        label = fact_label(operand)
         return label if value is None else f"{_precise(operand, value)} ({label})"
     if FACTS[fact] == "flag":
-        return "yes" if operand else "no"
+        return _("yes") if operand else _("no")
     if not isinstance(operand, int | float):
         return str(operand)
     return _precise(fact, float(operand))
@@ -147,19 +151,25 @@ def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:
 
 def _condition_text(fact: str, op: str, rhs: object, value: str,
                     facts: Mapping[str, float], negated: bool) -> str:
-    label = LABELS.get(fact, fact)
+    label = fact_label(fact)
     if op == "exists":
         known = bool(rhs) is not negated
-        return f"{label} {'known' if known else 'not known yet'}"
+        return (_("%(fact)s known", fact=label) if known
+                else _("%(fact)s not known yet", fact=label))
     if op == "between":
         lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
-        inner = f"between {_shown(lo, fact, facts)} and {_shown(hi, fact, facts)}"
-        return f"{label} {value} {'not ' if negated else ''}{inner}"
+        low, high = _shown(lo, fact, facts), _shown(hi, fact, facts)
+        if negated:
+            return _("%(fact)s %(value)s not between %(low)s and %(high)s", fact=label,
+                     value=value, low=low, high=high)
+        return _("%(fact)s %(value)s between %(low)s and %(high)s", fact=label, value=value,
+                 low=low, high=high)
     if FACTS[fact] == "flag" and op in ("eq", "ne"):
         want = bool(rhs) if op == "eq" else not bool(rhs)
         if negated:
             want = not want
-        return f"{label}: {'yes' if want else 'no'} (you: {value})"
+        return _("%(fact)s: %(want)s (you: %(value)s)", fact=label,
+                 want=_("yes") if want else _("no"), value=value)
     symbol = _SYMBOL[op]
     if negated:
         symbol = {"<": "≥", "≤": ">", ">": "≤", "≥": "<", "=": "≠", "≠": "="}[symbol]
@@ -178,18 +188,18 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> E
         return None
     rule = compiled.rule
     checks = []
-    groups = [(rule.when, False, ""), *((c, False, "either " if i == 0 else "or ")
+    groups = [(rule.when, False, ""), *((c, False, _("either ") if i == 0 else _("or "))
                                        for i, c in enumerate(rule.any)),
               *((c, True, "") for c in rule.unless)]
     for cond, negated, lead in groups:
         for fact, ops in cond.items():
             raw = facts.get(fact)
-            value = "unknown" if raw is None else format_fact(fact, raw)
-            exact = "unknown" if raw is None else _precise(fact, raw)
+            value = _("unknown") if raw is None else format_fact(fact, raw)
+            exact = _("unknown") if raw is None else _precise(fact, raw)
             for op, rhs in ops.items():
                 holds = all(check(facts) for check in compile_condition({fact: {op: rhs}}))
                 held = (not holds) if negated else holds
                 text = _condition_text(fact, op, rhs, exact, facts, negated)
-                checks.append(Check(LABELS.get(fact, fact), value, held, lead + text))
+                checks.append(Check(fact_label(fact), value, held, lead + text))
     return Explanation(rule.id, fill(rule.title, facts), rule.category, fill(rule.why, facts),
                        rule.source, compiled.matches(facts), tuple(checks))

@@ -31,13 +31,15 @@ from bot.domain.metrics import (
     interactions,
     views_in_period,
 )
-from bot.domain.numbers import compact, pct
+from bot.domain.numbers import compact, decimal, grouped, pct, usd
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
 from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, combine, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
+from bot.i18n import gettext as _
+from bot.i18n import ngettext, translate
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
 #: Routes that count as "now" only once the creator says they do them (or logged a payout).
@@ -184,21 +186,24 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementCompar
                                  b.source) for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s)
-    both = "; ".join(f"{b.study}: {pct(b.rate)} for {b.tier}" for b in benchmarks)
+    both = "; ".join(_("%(study)s: %(rate)s for %(tier)s", study=b.study, rate=pct(b.rate),
+                       tier=translate(b.tier)) for b in benchmarks)
     if rate is None:
         return EngagementComparison(
             None, bench.rate, bench.label, None, rates.brand_deals.rates.unknown_engagement.dist(),
-            "engagement unknown (log likes and views): brand range widened", benchmarks)
+            _("engagement unknown (log likes and views): brand range widened"), benchmarks)
     ratio = rate / bench.rate
     factor = _clip(ratio, ef.low, ef.high)
     if ratio >= 1.15:
-        effect = "brand range raised"
+        effect = _("brand range raised")
     elif ratio <= 0.85:
-        effect = "brand range lowered"
+        effect = _("brand range lowered")
     else:
-        effect = "about typical"
-    sentence = (f"your engagement by views is {pct(rate)}, {ratio:.1f}× the typical "
-                f"{pct(bench.rate)} for {bench.label} accounts ({both}): {effect}")
+        effect = _("about typical")
+    sentence = _("your engagement by views is %(rate)s, %(ratio)s× the typical %(typical)s for "
+                 "%(tier)s accounts (%(both)s): %(effect)s", rate=pct(rate),
+                 ratio=decimal(ratio, 1, 1), typical=pct(bench.rate),
+                 tier=translate(bench.label), both=both, effect=effect)
     return EngagementComparison(rate, bench.rate, bench.label, ratio, LogNormal.exact(factor),
                                 sentence, benchmarks)
 
@@ -226,8 +231,8 @@ def _narrowest(total: LogNormal,
     if best is None or best[0] < 1.2:
         return None
     gain, hint = best
-    shown = f"{gain:.1f}" if gain < 3 else f"{gain:.0f}"
-    return f"{hint} to narrow this {shown}×"
+    shown = decimal(gain, 1, 1) if gain < 3 else decimal(gain, 0)
+    return _("%(hint)s to narrow this %(factor)s×", hint=hint, factor=shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +253,7 @@ class _Ctx:
 
 
 def _based_on(n: int) -> str:
-    return f"based on your {n} payout{'s' if n != 1 else ''}"
+    return ngettext("based on your %(num)s payout", "based on your %(num)s payouts", n)
 
 
 def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
@@ -267,19 +272,22 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         monthly = Money.of(dist)
         if not mine:
             narrow = _narrowest(dist, [(
-                "log a payout (/payout rewards=412 views=610k)",
+                _("log a payout (/payout rewards=412 views=610k)"),
                 _payout(per_1000))])
-    where = c.st.region if c.st.region in t.rates.rpm_by_country else "other countries"
+    where = c.st.region if c.st.region in t.rates.rpm_by_country else _("other countries")
     assumptions = [
-        f"{pct(share.p10, 0)}–{pct(share.p90, 0)} of views qualify (For You, watched 5 s or "
-        "more, videos longer than 1:00)",
-        f"{rpm_fig.low:g}–{rpm_fig.high:g} {rpm_fig.currency} per 1,000 qualified views "
-        f"({where})"]
+        _("%(low)s–%(high)s of views qualify (For You, watched 5 s or more, videos longer than "
+          "1:00)", low=pct(share.p10, 0), high=pct(share.p90, 0)),
+        _("%(low)s–%(high)s %(currency)s per 1,000 qualified views (%(where)s)",
+          low=decimal(rpm_fig.low), high=decimal(rpm_fig.high), currency=rpm_fig.currency,
+          where=where)]
     if mine:
-        assumptions.append(f"your own rate, {_based_on(len(mine))}")
+        assumptions.append(_("your own rate, %(basis)s", basis=_based_on(len(mine))))
     return RouteEstimate(
-        "creator_rewards", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
-        inputs=tuple(f"views {compact(c.views)}" for _ in [0] if c.views is not None),
+        "creator_rewards", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        translate(t.formula),
+        inputs=tuple(_("views %(views)s", views=compact(c.views)) for _i in [0]
+                     if c.views is not None),
         assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
         sources=(rpm_fig.source, t.rates.qualified_share.source),
@@ -297,8 +305,8 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     inputs: list[str] = []
     sources: list[str] = []
     deals = r.deals_per_month.dist()
-    assumptions = [f"{r.deals_per_month.low:g}–{r.deals_per_month.high:g} sponsored videos a "
-                   "month"]
+    assumptions = [_("%(low)s–%(high)s sponsored videos a month",
+                     low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))]
     monthly = per_video = None
     mine = c.mine("brand_deals")
     narrow = None
@@ -309,27 +317,37 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         avg = None if c.per_video is None else c.per_video.value
         price = tier.price.dist()
         if c.per_video is not None and avg is not None:
-            inputs.append(f"views per video {compact(avg)}: {c.per_video.label}")
+            inputs.append(_("views per video %(views)s: %(basis)s", views=compact(avg),
+                            basis=c.per_video.label))
             by_views = LogNormal.exact(avg / 1000) * r.cpm_usd.dist()
             if c.s.followers >= r.views_priced_from.value:
                 price = by_views
-                inputs.append(f"followers {compact(c.s.followers)}: price follows views")
-                assumptions.append(f"${r.cpm_usd.low:g}–${r.cpm_usd.high:g} per 1,000 average "
-                                   "views (large accounts are paid for the views they deliver)")
+                inputs.append(_("followers %(followers)s: price follows views",
+                                followers=compact(c.s.followers)))
+                assumptions.append(_("%(low)s–%(high)s per 1,000 average views (large accounts "
+                                     "are paid for the views they deliver)",
+                                     low=usd(r.cpm_usd.low), high=usd(r.cpm_usd.high)))
                 sources += [r.cpm_usd.source, r.views_priced_from.source]
             else:
                 price = combine(price, by_views)
-                inputs.append(f"followers {compact(c.s.followers)} ({tier.name}, {tier.label})")
-                assumptions.append(
-                    f"price per video: the {tier.name} tier's ${tier.price.low:g}–"
-                    f"${tier.price.high:g} and ${r.cpm_usd.low:g}–${r.cpm_usd.high:g} per "
-                    "1,000 average views, weighted by how certain each is")
+                inputs.append(_("followers %(followers)s (%(tier)s, %(label)s)",
+                                followers=compact(c.s.followers), tier=translate(tier.name),
+                                label=translate(tier.label)))
+                assumptions.append(_(
+                    "price per video: the %(tier)s tier's %(low)s–%(high)s and "
+                    "%(cpm_low)s–%(cpm_high)s per 1,000 average views, weighted by how certain "
+                    "each is", tier=translate(tier.name), low=usd(tier.price.low),
+                    high=usd(tier.price.high), cpm_low=usd(r.cpm_usd.low),
+                    cpm_high=usd(r.cpm_usd.high)))
                 sources += [tier.price.source, r.cpm_usd.source]
         else:
             missing.append("avg_views")
-            inputs.append(f"followers {compact(c.s.followers)} ({tier.name}, {tier.label})")
-            assumptions.append(f"price per video from the {tier.name} tier only "
-                               f"(${tier.price.low:g}–${tier.price.high:g})")
+            inputs.append(_("followers %(followers)s (%(tier)s, %(label)s)",
+                            followers=compact(c.s.followers), tier=translate(tier.name),
+                            label=translate(tier.label)))
+            assumptions.append(_("price per video from the %(tier)s tier only "
+                                 "(%(low)s–%(high)s)", tier=translate(tier.name),
+                                 low=usd(tier.price.low), high=usd(tier.price.high)))
             sources.append(tier.price.source)
         factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
         if engagement is None or engagement.rate is None:
@@ -338,17 +356,19 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         observed = [c.to_usd(p.amount, p.currency) for p in mine]
         video = update(video, observed)
         if mine:
-            assumptions.append(f"your own price per video, {_based_on(len(mine))}")
+            assumptions.append(_("your own price per video, %(basis)s",
+                                 basis=_based_on(len(mine))))
         dist = video * deals
         monthly, per_video = Money.of(dist), Money.of(video)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = [(
-            "tell me your price per sponsored video (/payout brand=350 per=video)",
+            _("tell me your price per sponsored video (/payout brand=350 per=video)"),
             _payout(video))] if not mine else []
         if c.per_video is None or c.per_video.basis == "derived":
-            cands.append(("log your average views (/log avg_views=8k)", price))
+            cands.append((_("log your average views (/log avg_views=8k)"), price))
         narrow = _narrowest(dist, cands)
     return RouteEstimate(
-        "brand_deals", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
+        "brand_deals", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        translate(t.formula),
         tuple(inputs), tuple(assumptions), tuple(missing), tuple(dict.fromkeys(sources)),
         narrow=narrow, payouts_used=len(mine), per_video=per_video,
     )
@@ -367,32 +387,35 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     share: Figure = r.share(region)
     sources = [diamond.source]
     narrow = None
-    rule = "US scaled LIVE rewards" if region in r.diamond_usd_by_country else (
-        "outside the US" if region is not None else "outside the US; tell me your country")
+    rule = _("US scaled LIVE rewards") if region in r.diamond_usd_by_country else (
+        _("outside the US") if region is not None else _("outside the US; tell me your country"))
     if c.s.diamonds is not None:
-        inputs.append(f"diamonds {compact(c.s.diamonds)} in 30 days")
+        inputs.append(_("diamonds %(diamonds)s in 30 days", diamonds=compact(c.s.diamonds)))
         per = update(diamond.dist(), [c.to_usd(p.amount, p.currency) / p.diamonds
                                       for p in mine if p.diamonds])
         monthly = Money.of(LogNormal.exact(c.s.diamonds) * per)
-        assumptions.append(f"1 diamond pays you ${diamond.low:g}–${diamond.high:g} ({rule})")
+        assumptions.append(_("1 diamond pays you %(low)s–%(high)s (%(rule)s)",
+                             low=usd(diamond.low), high=usd(diamond.high), rule=rule))
     elif c.s.live_hours is not None and c.s.live_viewers is not None:
         hours = c.s.live_hours * WEEKS_PER_MONTH
-        inputs.append(f"{c.s.live_hours:g} LIVE hours a week, {compact(c.s.live_viewers)} "
-                      "viewers")
+        inputs.append(_("%(hours)s LIVE hours a week, %(viewers)s viewers",
+                        hours=decimal(c.s.live_hours), viewers=compact(c.s.live_viewers)))
         g = r.gifts_per_viewer_hour_usd
         dist = product(LogNormal.exact(hours * c.s.live_viewers), g.dist(), share.dist())
         monthly = Money.of(dist)
-        assumptions += [f"viewers gift ${g.low:g}–${g.high:g} per viewer per hour (rough)",
-                        f"you keep {pct(share.low, 0)}–{pct(share.high, 0)} of gift value "
-                        f"({rule})"]
+        assumptions += [_("viewers gift %(low)s–%(high)s per viewer per hour (rough)",
+                          low=usd(g.low), high=usd(g.high)),
+                        _("you keep %(low)s–%(high)s of gift value (%(rule)s)",
+                          low=pct(share.low, 0), high=pct(share.high, 0), rule=rule)]
         sources = [share.source, g.source]
-        narrow = _narrowest(dist, [("log your diamonds (/log diamonds=20k)", g.dist())])
+        narrow = _narrowest(dist, [(_("log your diamonds (/log diamonds=20k)"), g.dist())])
     else:
-        missing.append("diamonds (or live_hours and live_viewers)")
+        missing.append(_("diamonds (or live_hours and live_viewers)"))
     if mine:
-        assumptions.append(f"your own diamond value, {_based_on(len(mine))}")
+        assumptions.append(_("your own diamond value, %(basis)s", basis=_based_on(len(mine))))
     return RouteEstimate(
-        "live_gifts", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
+        "live_gifts", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        translate(t.formula),
         tuple(inputs), tuple(assumptions), tuple(missing),
         tuple(sources),
         note=_based_on(len(mine)) if mine else None, narrow=narrow, payouts_used=len(mine),
@@ -406,8 +429,8 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
     e = t.eligibility
     note = None
     if pilot:
-        note = (f"under {e.full_access_followers.value:,} followers US creators start in a "
-                "limited 30-day pilot")
+        note = _("under %(followers)s followers US creators start in a limited 30-day pilot",
+                 followers=grouped(e.full_access_followers.value))
     com_fig = r.commission_for(category)
     aov = LogNormal.exact(order_value) if order_value is not None else r.order_value_usd.dist()
     com = LogNormal.exact(commission) if commission is not None else com_fig.dist()
@@ -421,33 +444,37 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         monthly = Money.of(dist)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
         if not mine:
-            cands.append(("log a month's commission (/payout affiliate=220)",
+            cands.append((_("log a month's commission (/payout affiliate=220)"),
                           _payout(dist)))
             if order_value is None:
-                cands.append(("tell me your average order value (/estimate order_value=40)",
+                cands.append((_("tell me your average order value (/estimate order_value=40)"),
                               aov))
             if commission is None:
-                cands.append(("tell me your commission (/estimate commission=12%)", com))
+                cands.append((_("tell me your commission (/estimate commission=12%)"), com))
         narrow = _narrowest(dist, cands)
     assumptions = [
-        f"{pct(r.product_video_share.low, 0)}–{pct(r.product_video_share.high, 0)} of views on "
-        "videos with a product",
-        f"{pct(r.click_through.low)}–{pct(r.click_through.high)} click the link, "
-        f"{pct(r.conversion.low)}–{pct(r.conversion.high)} of those buy"]
+        _("%(low)s–%(high)s of views on videos with a product",
+          low=pct(r.product_video_share.low, 0), high=pct(r.product_video_share.high, 0)),
+        _("%(click_low)s–%(click_high)s click the link, %(buy_low)s–%(buy_high)s of those buy",
+          click_low=pct(r.click_through.low), click_high=pct(r.click_through.high),
+          buy_low=pct(r.conversion.low), buy_high=pct(r.conversion.high))]
     if order_value is None:
-        assumptions.append(f"orders ${r.order_value_usd.low:g}–${r.order_value_usd.high:g}")
+        assumptions.append(_("orders %(low)s–%(high)s", low=usd(r.order_value_usd.low),
+                             high=usd(r.order_value_usd.high)))
     if commission is None:
         label = f" ({category})" if category in r.commission_by_category else ""
-        assumptions.append(f"commission {pct(com_fig.low, 0)}–{pct(com_fig.high, 0)}{label}")
+        assumptions.append(_("commission %(low)s–%(high)s", low=pct(com_fig.low, 0),
+                             high=pct(com_fig.high, 0)) + label)
     if mine:
-        assumptions.append(f"your own commissions, {_based_on(len(mine))}")
-    inputs = [f"views {compact(c.views)}"] if c.views is not None else []
+        assumptions.append(_("your own commissions, %(basis)s", basis=_based_on(len(mine))))
+    inputs = [_("views %(views)s", views=compact(c.views))] if c.views is not None else []
     if order_value is not None:
-        inputs.append(f"order value {order_value:.2f} USD")
+        inputs.append(_("order value %(amount)s USD", amount=decimal(order_value, 2, 2)))
     if commission is not None:
-        inputs.append(f"commission {pct(commission)}")
+        inputs.append(_("commission %(rate)s", rate=pct(commission)))
     return RouteEstimate(
-        "affiliate", t.name, elig.eligible(reqs), reqs, monthly, t.formula,
+        "affiliate", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        translate(t.formula),
         inputs=tuple(inputs), assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
         sources=(com_fig.source, r.conversion.source),
@@ -469,23 +496,26 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
         monthly = Money.of(dist)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
         if margin is None:
-            cands.append(("tell me your margin (/estimate margin=60%)", marg))
+            cands.append((_("tell me your margin (/estimate margin=60%)"), marg))
         if price_usd is None:
-            cands.append(("tell me your price (/estimate price=29)", price))
+            cands.append((_("tell me your price (/estimate price=29)"), price))
         narrow = _narrowest(dist, cands)
     assumptions = [
-        f"{pct(r.product_video_share.low, 0)}–{pct(r.product_video_share.high, 0)} of views on "
-        f"videos about your product, {pct(r.click_through.low)}–{pct(r.click_through.high)} "
-        f"click, {pct(r.conversion.low, 0)}–{pct(r.conversion.high, 0)} of those buy"]
+        _("%(low)s–%(high)s of views on videos about your product, %(click_low)s–%(click_high)s "
+          "click, %(buy_low)s–%(buy_high)s of those buy",
+          low=pct(r.product_video_share.low, 0), high=pct(r.product_video_share.high, 0),
+          click_low=pct(r.click_through.low), click_high=pct(r.click_through.high),
+          buy_low=pct(r.conversion.low, 0), buy_high=pct(r.conversion.high, 0))]
     if price_usd is None:
-        assumptions.append(f"price ${r.price_usd.low:g}–${r.price_usd.high:g} (give yours: "
-                           "price=29)")
+        assumptions.append(_("price %(low)s–%(high)s (give yours: price=29)",
+                             low=usd(r.price_usd.low), high=usd(r.price_usd.high)))
     if margin is None:
-        assumptions.append(f"margin {pct(r.margin.low, 0)}–{pct(r.margin.high, 0)} (give yours: "
-                           "margin=60%)")
+        assumptions.append(_("margin %(low)s–%(high)s (give yours: margin=60%%)",
+                             low=pct(r.margin.low, 0), high=pct(r.margin.high, 0)))
     return RouteEstimate(
-        "own_products", t.name, True, (), monthly, t.formula,
-        inputs=tuple(f"views {compact(c.views)}" for _ in [0] if c.views is not None),
+        "own_products", translate(t.name), True, (), monthly, translate(t.formula),
+        inputs=tuple(_("views %(views)s", views=compact(c.views)) for _i in [0]
+                     if c.views is not None),
         assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
         sources=(r.margin.source, r.conversion.source), narrow=narrow,
@@ -548,8 +578,9 @@ def estimate(
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
     missing = tuple(dict.fromkeys(m for r in routes for m in r.missing))
-    note = (f"Amounts in {currency} at ECB reference rates of {rates.currencies.date}"
-            if currency != "USD" else "Amounts in USD")
+    note = (_("Amounts in %(currency)s at ECB reference rates of %(date)s", currency=currency,
+              date=rates.currencies.date)
+            if currency != "USD" else _("Amounts in USD"))
     return Estimate(routes, currency, now, potential, engagement, missing, note, views_note,
                     views_per_video=per_video)
 

@@ -11,11 +11,14 @@ from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING, Final
 
+from bot import i18n
 from bot.domain import numbers
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot, compute_kpis, growth
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
+from bot.i18n import N_, translate
+from bot.i18n import gettext as _
 
 if TYPE_CHECKING:
     from bot.domain.rates import RateTables
@@ -73,58 +76,64 @@ FACTS: Final[dict[str, str]] = {
     "active_hour_end": "hour",
 }
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
+METRIC_NAMES: Final = frozenset(m.name for m in METRICS)
 
 #: Plain words for every fact, as /why shows it (never the internal name).
 LABELS: Final[dict[str, str]] = {
-    **{m.name: m.label.lower() for m in METRICS},
-    "engagement_rate_views": "engagement by views",
-    "engagement_rate_followers": "engagement by followers",
-    "likes_per_view": "likes per view",
-    "comments_per_view": "comments per view",
-    "shares_per_view": "shares per view",
-    "saves_per_view": "saves per view",
-    "views_per_follower": "30-day views per follower",
-    "watch_ratio": "share of each video watched",
-    "er_benchmark": "typical engagement for your size",
-    "er_vs_benchmark": "your engagement compared with typical for your size",
-    "follower_growth_per_week": "new followers a week",
-    "follower_growth_rate_week": "weekly follower growth compared with before",
-    "previous_growth_rate_week": "earlier weekly follower growth",
-    "snapshot_count": "times you logged numbers",
-    "days_since_last_log": "days since your last /log",
-    "growth_slowing": "follower growth slowing",
-    "followers_falling": "followers falling",
-    "engagement_falling": "engagement falling",
-    "views_rising_followers_flat": "views rising while followers stay flat",
-    "posting_dropped": "posting less often",
-    "adult": "18 or older",
-    "crp_region": "Creator Rewards offered in your country",
-    "shop_region": "TikTok Shop offered in your country",
-    "crp_followers_needed": "followers Creator Rewards needs",
-    "crp_views_needed": "30-day views Creator Rewards needs",
-    "crp_followers_gap": "followers to go for Creator Rewards",
-    "crp_views_gap": "views to go for Creator Rewards",
-    "crp_eligible": "you qualify for Creator Rewards",
-    "crp_gates_met": "you meet the Creator Rewards follower, view, age and country gates",
-    "shop_pilot": "in the US TikTok Shop pilot (under 5k followers)",
-    "shop_eligible": "you qualify for TikTok Shop affiliate",
-    "live_eligible": "you qualify for LIVE gifts",
-    "live_followers_needed": "followers LIVE needs",
-    "live_followers_gap": "followers to go for LIVE",
-    "shop_followers_needed": "followers TikTok Shop needs",
-    "shop_full_followers": "followers for full TikTok Shop access",
-    "shop_followers_gap": "followers to go for TikTok Shop",
-    "min_video_seconds": "minimum video length",
-    "video_count": "videos imported",
-    "median_video_views": "median views per video",
-    "breakout_count": "videos with 3× your median views",
-    "top_videos_weekday": "weekday of your most viewed videos",
-    "top_videos_weekday_share": "share of your top videos posted that weekday",
-    "active_hour_start": "hour your followers start being most active",
-    "active_hour_end": "hour your followers stop being most active",
+    **{m.name: m.label for m in METRICS},
+    "engagement_rate_views": N_("engagement by views"),
+    "engagement_rate_followers": N_("engagement by followers"),
+    "likes_per_view": N_("likes per view"),
+    "comments_per_view": N_("comments per view"),
+    "shares_per_view": N_("shares per view"),
+    "saves_per_view": N_("saves per view"),
+    "views_per_follower": N_("30-day views per follower"),
+    "watch_ratio": N_("share of each video watched"),
+    "er_benchmark": N_("typical engagement for your size"),
+    "er_vs_benchmark": N_("your engagement compared with typical for your size"),
+    "follower_growth_per_week": N_("new followers a week"),
+    "follower_growth_rate_week": N_("weekly follower growth compared with before"),
+    "previous_growth_rate_week": N_("earlier weekly follower growth"),
+    "snapshot_count": N_("times you logged numbers"),
+    "days_since_last_log": N_("days since your last /log"),
+    "growth_slowing": N_("follower growth slowing"),
+    "followers_falling": N_("followers falling"),
+    "engagement_falling": N_("engagement falling"),
+    "views_rising_followers_flat": N_("views rising while followers stay flat"),
+    "posting_dropped": N_("posting less often"),
+    "adult": N_("18 or older"),
+    "crp_region": N_("Creator Rewards offered in your country"),
+    "shop_region": N_("TikTok Shop offered in your country"),
+    "crp_followers_needed": N_("followers Creator Rewards needs"),
+    "crp_views_needed": N_("30-day views Creator Rewards needs"),
+    "crp_followers_gap": N_("followers to go for Creator Rewards"),
+    "crp_views_gap": N_("views to go for Creator Rewards"),
+    "crp_eligible": N_("you qualify for Creator Rewards"),
+    "crp_gates_met": N_("you meet the Creator Rewards follower, view, age and country gates"),
+    "shop_pilot": N_("in the US TikTok Shop pilot (under 5k followers)"),
+    "shop_eligible": N_("you qualify for TikTok Shop affiliate"),
+    "live_eligible": N_("you qualify for LIVE gifts"),
+    "live_followers_needed": N_("followers LIVE needs"),
+    "live_followers_gap": N_("followers to go for LIVE"),
+    "shop_followers_needed": N_("followers TikTok Shop needs"),
+    "shop_full_followers": N_("followers for full TikTok Shop access"),
+    "shop_followers_gap": N_("followers to go for TikTok Shop"),
+    "min_video_seconds": N_("minimum video length"),
+    "video_count": N_("videos imported"),
+    "median_video_views": N_("median views per video"),
+    "breakout_count": N_("videos with 3× your median views"),
+    "top_videos_weekday": N_("weekday of your most viewed videos"),
+    "top_videos_weekday_share": N_("share of your top videos posted that weekday"),
+    "active_hour_start": N_("hour your followers start being most active"),
+    "active_hour_end": N_("hour your followers stop being most active"),
 }
+
+
+def label(fact: str) -> str:
+    """A fact in plain words in the current language (a metric's label in lower case in
+    English, as it reads inside a sentence)."""
+    text = translate(LABELS.get(fact, fact))
+    return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
 
 
 def format_fact(name: str, value: float) -> str:
@@ -134,11 +143,11 @@ def format_fact(name: str, value: float) -> str:
     if kind == "seconds":
         return numbers.duration(value)
     if kind == "ratio":
-        return f"{value:.1f}×"
+        return f"{numbers.decimal(value, 1, 1)}×"
     if kind == "flag":
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if kind == "weekday":
-        return _WEEKDAYS[int(value) % 7]
+        return numbers.weekday(int(value) % 7)
     if kind == "hour":
         return str(int(value) % 24)
     if kind == "number" and value < 100:

@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
+from bot.i18n import gettext as _
+
 
 class Kind(StrEnum):
     """How a metric is typed by a creator and how it is shown back."""
@@ -256,16 +258,20 @@ class Implausible:
 
 def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                      typed: frozenset[str] | set[str], *,
-                     since: str = "since your previous log") -> list[Implausible]:
+                     since: str | None = None) -> list[Implausible]:
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
     compared with itself and with ``previous`` (the snapshot before it), one each: likes,
     comments or shares above views for the same 30 days, engagement by views above 100%,
     followers falling by more than half since the previous snapshot, a count given now more
     than :data:`MAX_JUMP` times its previous value. ``since`` names ``previous`` in the
-    sentences. The one place that decides plausibility: ``/log``, ``/estimate`` what-ifs,
-    imports (:func:`implausible_rows`) and TikTok syncs (:func:`without_implausible`)."""
+    sentences (translated; default "since your previous log"); the sentences are in the
+    language of the work being done (:mod:`bot.i18n`). The one place that decides
+    plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
+    TikTok syncs (:func:`without_implausible`)."""
     from bot.domain import numbers
 
+    if since is None:
+        since = _("since your previous log")
     problems = []
     views = after.views
     if views is not None and typed & {"views", "likes", "comments", "shares"}:
@@ -274,22 +280,24 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
         for name in over:
             problems.append(Implausible(
                 frozenset({name, "views"}),
-                f"{name} ({numbers.compact(getattr(after, name))}) are more than "
-                f"views ({numbers.compact(views)}) for the same {PERIOD_DAYS} days"))
+                _("%(name)s (%(value)s) are more than views (%(views)s) for the same "
+                  "%(days)s days", name=name, value=numbers.compact(getattr(after, name)),
+                  views=numbers.compact(views), days=PERIOD_DAYS)))
         inter = interactions(after)
         if not over and inter is not None and views > 0 and inter > views:
             problems.append(Implausible(
                 frozenset({"views", "likes", "comments", "shares"}),
-                f"engagement by views would be {numbers.pct(inter / views)} "
-                "(likes + comments + shares above views), which can't be"))
+                _("engagement by views would be %(rate)s (likes + comments + shares above "
+                  "views), which can't be", rate=numbers.pct(inter / views))))
     if (
         "followers" in typed and previous is not None and previous.followers
         and after.followers is not None and after.followers < previous.followers / 2
     ):
         problems.append(Implausible(
             frozenset({"followers"}),
-            f"followers fell from {numbers.compact(previous.followers)} to "
-            f"{numbers.compact(after.followers)} {since}, more than half"))
+            _("followers fell from %(before)s to %(after)s %(since)s, more than half",
+              before=numbers.compact(previous.followers),
+              after=numbers.compact(after.followers), since=since)))
     if previous is not None:
         for name in sorted(typed):
             metric = METRIC_BY_NAME.get(name)
@@ -298,14 +306,15 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                     and now > before * MAX_JUMP):
                 problems.append(Implausible(
                     frozenset({name}),
-                    f"{name} went from {numbers.compact(before)} to {numbers.compact(now)} "
-                    f"{since}, more than {MAX_JUMP:g}×"))
+                    _("%(name)s went from %(before)s to %(after)s %(since)s, more than "
+                      "%(times)s×", name=name, before=numbers.compact(before),
+                      after=numbers.compact(now), since=since, times=f"{MAX_JUMP:g}")))
     return problems
 
 
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
                 typed: frozenset[str] | set[str], *,
-                since: str = "since your previous log") -> list[str]:
+                since: str | None = None) -> list[str]:
     """The sentences of :func:`implausibilities` (empty: nothing looks wrong)."""
     return [p.text for p in implausibilities(previous, after, typed, since=since)]
 
@@ -317,7 +326,7 @@ def implausible_rows(
     wrong, each row checked as a ``/log`` of its fields on its date would be: against the
     snapshot before it, a stored one (``history``, oldest first) or an earlier row."""
     timeline = sorted([(s.taken_at, 0, i) for i, s in enumerate(history)]
-                      + [(at, 1, i) for i, (at, _) in enumerate(rows)])
+                      + [(at, 1, i) for i, (at, _values) in enumerate(rows)])
     state: MetricSnapshot | None = None
     out: list[tuple[datetime, str]] = []
     for at, kind, i in timeline:
@@ -327,7 +336,7 @@ def implausible_rows(
         values = {k: v for k, v in rows[i][1].items() if k in METRIC_BY_NAME}
         after = (state or MetricSnapshot.empty(at)).merged(values, at)
         out += [(at, p.text) for p in implausibilities(
-            state, after, frozenset(values), since="since the snapshot before it")]
+            state, after, frozenset(values), since=_("since the snapshot before it"))]
         state = after
     return out
 
@@ -338,7 +347,7 @@ def without_implausible(previous: MetricSnapshot | None, changes: Mapping[str, f
     :func:`implausibilities` finds wrong against ``previous``, and what was found."""
     base = previous or MetricSnapshot.empty(at)
     problems = implausibilities(previous, base.merged(dict(changes), at), frozenset(changes),
-                                since="since your latest snapshot")
+                                since=_("since your latest snapshot"))
     dropped = frozenset[str]().union(*(p.fields for p in problems))
     return {k: v for k, v in changes.items() if k not in dropped}, problems
 

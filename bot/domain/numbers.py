@@ -1,20 +1,122 @@
 """How numbers are shown to creators: the one place for 12k, 1.2M, 4.5 %, $1,200 and 1:05.
 
-The reverse (reading what creators type) lives in ``bot.core.args``.
+Every function formats for the language of the work being done (:func:`bot.i18n.current`):
+English keeps the project's own short forms (``12.3k``, ``$1,200``, ``4.6%``); every other
+language gets Babel's CLDR forms (German ``12.300``, ``1.200 $``, ``4,6 %``; French ``12 300``;
+Japanese ``1.2万``, ``￥1,200``). The reverse (reading what creators type) lives in
+``bot.core.args`` and ``bot.domain.localnumbers``.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
+
+from bot import i18n
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$", "KRW": "₩"}
 
 
+def locale() -> Locale:
+    """The Babel locale of the current language (``en`` is ``en_US``)."""
+    lang = i18n.current()
+    return Locale.parse("en_US" if lang == i18n.SOURCE else lang)
+
+
+def _english() -> bool:
+    return i18n.current() == i18n.SOURCE
+
+
+def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
+    """A plain decimal, no grouping, with the locale's decimal sign: 0.5 -> '0.5' / '0,5'."""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        return f"{value:.3g}"
+    pattern = "0" if max_digits <= 0 else (
+        "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0))
+    return str(format_decimal(value, format=pattern, locale=locale()))
+
+
+def usd(amount: float) -> str:
+    """A sourced dollar figure as written in a rate table: '$0.5', '$1000' (English) or the
+    locale's currency form ('0,5 $')."""
+    if _english():
+        return f"${decimal(amount)}"
+    return str(format_currency(amount, "USD", locale=locale(), currency_digits=False,
+                               decimal_quantization=False))
+
+
+def items(values: list[str] | tuple[str, ...]) -> str:
+    """A list in words for the locale: 'a, b and c' / 'a, b und c' / 'a、b、c'."""
+    if _english() or not values:
+        return ", ".join(values) if len(values) != 2 else " and ".join(values)
+    return str(format_list(list(values), locale=locale()))
+
+
+def day(value: date | datetime | str | None) -> str:
+    """A calendar date: ISO in English ('2026-11-09', as creators type it), the locale's
+    medium form elsewhere ('09.11.2026', '9 nov. 2026', '2026/11/09')."""
+    if value is None:
+        return "?"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    if _english():
+        return value.isoformat()
+    return str(format_date(value, format="medium", locale=locale()))
+
+
+def month_day(value: date | datetime) -> str:
+    """'9 Nov 2026' (English) or the locale's medium date ('09.11.2026', '2026/11/09')."""
+    if _english():
+        return f"{value.day} {value:%b %Y}"
+    return day(value)
+
+
+def moment(value: datetime) -> str:
+    """A local date and time in words: 'Monday 09 November 2026, 10:00' (English) or the
+    locale's full date and short time ('Montag, 9. November 2026, 10:00')."""
+    if _english():
+        return value.strftime("%A %d %B %Y, %H:%M")
+    from babel.dates import format_time
+
+    loc = locale()
+    return (f"{format_date(value.date(), format='full', locale=loc)}, "
+            f"{format_time(value.timetz(), format='short', locale=loc)}")
+
+
+def weekday(index: int) -> str:
+    """0 -> 'Monday' / 'Montag' / '月曜日' (ISO weekday order, Monday first)."""
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", "format", locale=locale())[index % 7])
+
+
 def compact(n: float | None) -> str:
-    """12_345 -> '12.3k', 1_200_000 -> '1.2M', 950 -> '950'."""
+    """12_345 -> '12.3k', 1_200_000 -> '1.2M', 950 -> '950' (English); CLDR's short form in
+    other languages ('12.345' de, '12,3 mil' pt_BR, '1.2万' ja)."""
     if n is None or math.isnan(n):
         return "?"
+    if not _english() and math.isfinite(n):
+        text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
+                                          locale=locale()))
+        if any(c.isalpha() or c >= "\u3000" for c in text):  # abbreviated: '12,3 mil', '1.2万'
+            return text
+        # The language abbreviates nothing at this size (German below a million): grouped.
+        return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
+                                  if abs(n) >= 1000 else "#,##0.#", locale=locale()))
     sign = "-" if n < 0 else ""
     a = abs(n)
     units = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -32,8 +134,9 @@ def compact(n: float | None) -> str:
 
 def count(n: float | None) -> str:
     """A count of people or things, always whole (a trend's 12.4 followers a week is shown as
-    '12'), then as :func:`compact`: 12.4 -> '12', 999.6 -> '1k', 12_345 -> '12.3k',
-    -0.4 -> '0'."""
+    '12'), then as :func:`compact` in the current language: 12.4 -> '12', 999.6 -> '1k',
+    12_345 -> '12.3k', -0.4 -> '0' (English); German 999.6 -> '1.000', Japanese
+    12_345 -> '1.2万'."""
     if n is None or math.isnan(n) or math.isinf(n):
         return compact(n)
     return compact(float(round(n)) or 0.0)
@@ -43,6 +146,8 @@ def grouped(n: float | None) -> str:
     """12345.6 -> '12,346'."""
     if n is None or math.isnan(n):
         return "?"
+    if not _english() and math.isfinite(n):
+        return str(format_decimal(round(n), locale=locale()))
     return f"{round(n):,}"
 
 
@@ -52,6 +157,10 @@ def pct(x: float | None, digits: int = 1) -> str:
         return "?"
     if not math.isfinite(x) or abs(x) >= 1e12:
         return f"{x * 100:.3g}%"
+    if not _english():
+        base = locale().percent_formats[None].pattern.split(";")[0]
+        pattern = base.replace("0", "0." + "#" * digits, 1) if digits > 0 else base
+        return str(format_percent(x, format=pattern, locale=locale()))
     text = str(Decimal(repr(float(x) * 100)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -67,6 +176,12 @@ def money(amount: float | None, currency: str = "USD") -> str:
     """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'."""
     if amount is None or math.isnan(amount):
         return "?"
+    if not _english() and math.isfinite(amount):
+        if abs(amount) >= 100_000:
+            return str(format_compact_currency(amount, currency, format_type="short",
+                                               fraction_digits=1, locale=locale()))
+        digits = 2 if 0 < abs(amount) < 10 else 0
+        return _currency(amount, currency, digits)
     sym = _SYMBOLS.get(currency)
     a = abs(amount)
     if a >= 100_000:
@@ -89,11 +204,23 @@ def money_exact(amount: float, currency: str = "USD") -> str:
     from babel.numbers import format_currency
 
     whole = float(amount).is_integer()
+    if not _english():
+        return _currency(amount, currency, 0 if whole else 2)
     return str(format_currency(amount, currency, format="¤#,##0" if whole else None,
                                currency_digits=not whole, locale="en_US"))
 
 
+def _currency(amount: float, currency: str, digits: int) -> str:
+    """``amount`` in the locale's currency pattern with exactly ``digits`` decimals."""
+    base = locale().currency_formats["standard"].pattern.split(";")[0]
+    head, _, tail = base.partition("0.00")
+    pattern = f"{head}0{('.' + '0' * digits) if digits else ''}{tail}" if _ else base
+    return str(format_currency(amount, currency, format=pattern, locale=locale(),
+                               currency_digits=False))
+
+
 def money_range(low: float, high: float, currency: str = "USD") -> str:
+    """``low``–``high`` as :func:`money`; one amount when both read the same."""
     if money(low, currency) == money(high, currency):
         return money(low, currency)
     return f"{money(low, currency)}–{money(high, currency)}"
@@ -104,6 +231,8 @@ def price(amount: float, currency: str = "USD") -> str:
     '150,000 CHF'); below 100 as :func:`money` ('$28', '$4.20')."""
     if abs(amount) < 100:
         return money(amount, currency)
+    if not _english():
+        return _currency(round(amount), currency, 0)
     sym = _SYMBOLS.get(currency)
     body = f"{round(amount):,}"
     return f"{sym}{body}" if sym else f"{body} {currency}"
@@ -115,6 +244,8 @@ def price_range(low: float, high: float, currency: str = "USD") -> str:
     a, b = price(low, currency), price(high, currency)
     if a == b:
         return a
+    if not _english():
+        return f"{a}–{b}"
     if _SYMBOLS.get(currency):
         return f"{a}–{b}"
     return f"{a.removesuffix(' ' + currency)}–{b}"

@@ -28,6 +28,9 @@ class UserSettings:
     age: int | None = None  # years, when given; decides routes with a minimum above 18
     handle: str | None = None  # the public TikTok handle, "@name" (printed on the media kit)
     niche: str | None = None  # e.g. "beauty" (printed on the media kit)
+    #: The language replies are in (bot.i18n.LANGUAGES), chosen with /settings language=…;
+    #: None: the platform's locale (Telegram language_code, Discord locale, console LANG).
+    language: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from bot import i18n
 from bot.core.types import Reply
 from bot.domain import numbers
 from bot.render.formats import (
@@ -35,6 +36,35 @@ def _wrap(spec: FormatSpec, which: str) -> Callable[[Any], Markup]:
         return Markup(f"{open_}{inner}{close}")  # noqa: S704 - inner is escaped above
 
     return apply
+
+
+def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
+    """``_``/``gettext`` and ``ngettext`` for templates in one format, newstyle: named
+    ``%(name)s`` placeholders filled with values escaped by the format (Markup built by the
+    format's filters stays markup). The catalogue's text is the template's own text: it is not
+    escaped, except for Telegram HTML, where ``<``, ``>`` and ``&`` in it are."""
+    html = spec.escape is FORMATS[Format.TELEGRAM_HTML].escape
+
+    def literal(text: str) -> str:
+        if not html:
+            return text
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def fill(text: str, variables: dict[str, Any]) -> Markup:
+        safe = {k: v if isinstance(v, Markup) else spec.escape("" if v is None else str(v))
+                for k, v in variables.items()}
+        # As in Python code (bot.i18n.gettext): % is applied only with values, so a message
+        # with placeholders writes a literal percent as %%, one without writes %.
+        return Markup(literal(text) % safe if variables else literal(text))  # noqa: S704
+
+    def gettext(message: str, /, **variables: Any) -> Markup:
+        return fill(i18n.translations(i18n.current()).gettext(message), variables)
+
+    def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+        variables.setdefault("num", numbers.grouped(n) if isinstance(n, int) else n)
+        return fill(i18n.translations(i18n.current()).ngettext(singular, plural, n), variables)
+
+    return gettext, ngettext
 
 
 def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
@@ -79,7 +109,13 @@ class Renderer:
             keep_trailing_newline=False,
             auto_reload=False,
             cache_size=-1,  # never drop a compiled template
+            extensions=["jinja2.ext.i18n"],
         )
+        # Newstyle gettext (named placeholders, values escaped by the format): see
+        # _gettext_callables. The language is i18n.current(), set per reply by render().
+        gettext, ngettext = _gettext_callables(spec)
+        env.newstyle_gettext = True  # type: ignore[attr-defined]
+        env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
         env.filters.update(
             b=_wrap(spec, "bold"),
             i=_wrap(spec, "italic"),
@@ -111,6 +147,10 @@ class Renderer:
         """The reply as text in ``fmt``, at most :data:`MAX_MESSAGES` of the platform's
         messages: a longer one is cut between lines with a note saying so. This is the one
         place every reply on every platform passes, so the cap holds for all of them."""
+        with i18n.using(reply.locale or i18n.current()):
+            return self._render_capped(reply, fmt)
+
+    def _render_capped(self, reply: Reply, fmt: Format) -> str:
         text = self._render(reply.template, reply.context, fmt)
         limit = message_size(fmt)
         if len(text) <= limit * MAX_MESSAGES:

@@ -16,7 +16,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
-from bot.domain.numbers import pct, price, price_range
+from bot.domain.numbers import month_day, pct, price, price_range
+from bot.i18n import gettext as _
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -102,7 +103,7 @@ class _Page:
         pad = 0.012
         self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold")
         if stat.value is None:
-            self.text(x + pad, y + h - 0.053, "not yet", size=17, colour=FAINT, weight="bold")
+            self.text(x + pad, y + h - 0.053, _("not yet"), size=17, colour=FAINT, weight="bold")
             self.text(x + pad, y + h - 0.066, _wrap(stat.missing or "", w - 2 * pad, 7.2),
                       size=7.2, colour=MUTED, va="top")
             return
@@ -147,17 +148,17 @@ def draw(kit: MediaKit) -> Figure:
     # Shrunk to fit left of "MEDIA KIT" (bold DejaVu is about 0.66 em a character).
     page.text(LEFT, 0.948, handle, size=min(27.0, 380 / (0.66 * len(handle))),
               weight="bold", colour=INK if kit.handle else FAINT)
-    niche = f"{kit.niche.capitalize()} creator on TikTok" if kit.niche else (
-        "Niche not set: /settings niche=beauty")
+    niche = _("%(niche)s creator on TikTok", niche=kit.niche.capitalize()) if kit.niche else (
+        _("Niche not set: /settings niche=beauty"))
     page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT)
-    page.text(RIGHT, 0.952, "MEDIA KIT", size=11, weight="bold", colour=ACCENT, ha="right")
-    updated = (f"Last updated {kit.updated.day} {kit.updated:%b %Y}" if kit.updated
-               else "No data yet")
+    page.text(RIGHT, 0.952, _("MEDIA KIT"), size=11, weight="bold", colour=ACCENT, ha="right")
+    updated = (_("Last updated %(date)s", date=month_day(kit.updated)) if kit.updated
+               else _("No data yet"))
     page.text(RIGHT, 0.928, updated, size=9.5, colour=MUTED, ha="right")
     page.rule(0.905)
 
     # -- audience size -------------------------------------------------------------------
-    page.heading(0.882, "Audience size")
+    page.heading(0.882, _("Audience size"))
     stats = (kit.followers, *kit.growth, kit.views)
     gap = 0.012
     w = (RIGHT - LEFT - gap * (len(stats) - 1)) / len(stats)
@@ -165,49 +166,53 @@ def draw(kit: MediaKit) -> Figure:
         page.tile(LEFT + i * (w + gap), 0.757, w, 0.113, stat)
 
     # -- engagement ----------------------------------------------------------------------
-    page.heading(0.735, "Engagement by views", "(likes + comments + shares) ÷ views")
+    page.heading(0.735, _("Engagement by views"), _("(likes + comments + shares) ÷ views"))
     e = kit.engagement
     if e.value is None:
-        page.text(LEFT, 0.705, "Not yet: " + (e.missing or ""), size=10, colour=MUTED)
+        page.text(LEFT, 0.705, _("Not yet: %(what)s", what=e.missing or ""), size=10,
+                  colour=MUTED)
     else:
         page.text(LEFT, 0.700, e.value, size=21, weight="bold")
         page.text(LEFT + 0.14, 0.712, _wrap(e.detail or "", 0.72, 9.5), size=9.5)
-        bench = "Typical engagement by views at this size: " + " · ".join(kit.benchmarks)
+        bench = _("Typical engagement by views at this size: %(benchmarks)s",
+                  benchmarks=" · ".join(kit.benchmarks))
         page.text(LEFT + 0.14, 0.696, _short(bench, 118), size=7.5, colour=MUTED)
         if e.source:
             page.text(LEFT + 0.14, 0.683, e.source, size=6.8, colour=FAINT, style="italic")
 
     # -- audience ------------------------------------------------------------------------
-    page.heading(0.655, "Audience", "share of followers" + (
-        f" · {kit.countries and 'imported from TikTok Studio'}" if kit.countries else ""))
+    page.heading(0.655, _("Audience"), _("share of followers") + (
+        " · " + _("imported from TikTok Studio") if kit.countries else ""))
     if kit.audience_missing:
-        page.text(LEFT, 0.625, "Not yet: " + kit.audience_missing, size=10, colour=MUTED)
+        page.text(LEFT, 0.625, _("Not yet: %(what)s", what=kit.audience_missing), size=10,
+                  colour=MUTED)
         audience_bottom = 0.585
     else:
         if kit.countries:
-            _bars(fig, (LEFT + 0.13, 0.505, 0.30, 0.115), "Top countries", kit.countries)
+            _bars(fig, (LEFT + 0.13, 0.505, 0.30, 0.115), _("Top countries"), kit.countries)
         else:
-            page.text(LEFT, 0.6, "Countries not imported", size=9, colour=MUTED)
+            page.text(LEFT, 0.6, _("Countries not imported"), size=9, colour=MUTED)
         if kit.genders:
-            _bars(fig, (0.66, 0.505, 0.26, 0.115), "Gender", kit.genders)
+            _bars(fig, (0.66, 0.505, 0.26, 0.115), _("Gender"), kit.genders)
         else:
-            page.text(0.56, 0.6, "Gender not imported", size=9, colour=MUTED)
+            page.text(0.56, 0.6, _("Gender not imported"), size=9, colour=MUTED)
         audience_bottom = 0.48
 
     # -- top videos ----------------------------------------------------------------------
     y = audience_bottom - 0.005
-    page.heading(y, "Top videos", f"lifetime views · {kit.videos_source}"
+    page.heading(y, _("Top videos"), _("lifetime views · %(source)s", source=kit.videos_source)
                  if kit.videos and kit.videos_source else None)
     y -= 0.028
     if kit.videos_missing:
-        page.text(LEFT, y, "Not yet: " + kit.videos_missing, size=10, colour=MUTED)
+        page.text(LEFT, y, _("Not yet: %(what)s", what=kit.videos_missing), size=10,
+                  colour=MUTED)
         y -= 0.03
     for n, v in enumerate(kit.videos, 1):
         page.text(LEFT, y, f"{n}.", size=10, colour=MUTED, weight="bold")
-        page.text(LEFT + 0.025, y, _short(printable(v.title) or "Untitled video", 44), size=10)
-        facts = f"{v.views} views"
+        page.text(LEFT + 0.025, y, _short(printable(v.title) or _("Untitled video"), 44), size=10)
+        facts = _("%(views)s views", views=v.views)
         if v.engagement:
-            facts += f" · {v.engagement} engagement"
+            facts += " · " + _("%(rate)s engagement", rate=v.engagement)
         if v.posted:
             facts += f" · {v.posted}"
         page.text(RIGHT, y, facts, size=9, colour=MUTED, ha="right")
@@ -216,19 +221,19 @@ def draw(kit: MediaKit) -> Figure:
 
     # -- rate card -----------------------------------------------------------------------
     card = kit.card
-    note = f"{card.currency} per deliverable · ranges are P10–P90"
-    page.heading(y, "Rate card", note)
+    note = _("%(currency)s per deliverable · ranges are P10–P90", currency=card.currency)
+    page.heading(y, _("Rate card"), note)
     y -= 0.03
     for p in card.prices:
         if p.low is None or p.high is None:
-            shown, colour = "on request", FAINT
+            shown, colour = _("on request"), FAINT
         elif p.mine:
             shown, colour = price(p.low, card.currency), INK
         else:
             shown, colour = price_range(p.low, p.high, card.currency), INK
         page.text(LEFT, y, p.label, size=10.5, weight="bold")
         if p.mine:
-            page.text(RIGHT - 0.205, y + 0.001, "YOUR PRICE", size=7, colour=ACCENT,
+            page.text(RIGHT - 0.205, y + 0.001, _("YOUR PRICE"), size=7, colour=ACCENT,
                       weight="bold", ha="right")
         page.text(RIGHT, y, shown, size=12, weight="bold", colour=colour, ha="right")
         how = _wrap(p.how, 0.86, 7.8)
@@ -237,12 +242,13 @@ def draw(kit: MediaKit) -> Figure:
 
     # -- footer --------------------------------------------------------------------------
     page.rule(0.062)
-    sources = ", ".join(kit.sources) or "nothing yet"
-    page.text(LEFT, 0.045, _wrap(f"Where the numbers come from: {sources}. Each figure is "
-                                 "labelled with its source above.", 0.88, 7.5),
+    sources = ", ".join(kit.sources) or _("nothing yet")
+    page.text(LEFT, 0.045, _wrap(_("Where the numbers come from: %(sources)s. Each figure is "
+                                   "labelled with its source above.", sources=sources), 0.88,
+                                 7.5),
               size=7.5, colour=MUTED, va="top")
-    page.text(LEFT, 0.018, "Made with Creator Advisor · prices are a starting point for "
-              "negotiation, not a quote", size=7, colour=FAINT)
+    page.text(LEFT, 0.018, _("Made with Creator Advisor · prices are a starting point for "
+                             "negotiation, not a quote"), size=7, colour=FAINT)
     return fig
 
 

@@ -7,18 +7,21 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import i18n
 from bot.core.ports import Goal, Store, Subscription
 from bot.core.types import Reply
 from bot.domain.engine import fill, recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
+from bot.domain.facts import label as fact_label
 from bot.domain.metrics import METRIC_BY_NAME, MIN_SPAN_DAYS, MetricSnapshot, format_metric
-from bot.domain.numbers import compact, money
+from bot.domain.numbers import compact, day, money
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.rates import RateTables
 from bot.domain.rules import TOPICS, Catalogue, Rule
 from bot.domain.studio import Video
+from bot.i18n import gettext as _
 from bot.scheduler.runner import Composed
 
 
@@ -73,6 +76,18 @@ class WeeklyComposer:
         self.rates = rates
 
     async def __call__(self, sub: Subscription, now: datetime) -> Composed | None:
+        """The week's post for ``sub``, written in the subscription's language (a personal
+        digest: its owner's chosen language, if they chose one since)."""
+        language = sub.language
+        if sub.kind == "personal" and sub.user_id is not None:
+            language = (await self.store.get_settings(sub.user_id)).language or language
+        with i18n.using(language) as lang:
+            composed = await self._compose(sub, now)
+        if composed is None:
+            return None
+        return replace(composed, reply=replace(composed.reply, locale=lang))
+
+    async def _compose(self, sub: Subscription, now: datetime) -> Composed | None:
         if sub.kind == "personal":
             return await self.personal(sub, now)
         pool = community_pool(self.catalogue, sub.topics)
@@ -84,7 +99,7 @@ class WeeklyComposer:
         reply = Reply("weekly_tip", {"title": fill(rule.title, {}),
                                      "advice": fill(rule.advice, {}),
                                      "category": rule.category, "id": rule.id,
-                                     "source": rule.source}, title="Tip of the week")
+                                     "source": rule.source}, title=_("Tip of the week"))
         return Composed(reply, rule.id)
 
     def _goal(self, goal: Goal, latest: MetricSnapshot | None, settings: UserSettings,
@@ -100,12 +115,12 @@ class WeeklyComposer:
             current = None if latest is None else income_now(
                 latest, replace(settings, currency="USD"), self.rates, payouts,
                 videos).typical
-            label = "monthly income"
+            label = _("monthly income")
         elif goal.metric in METRIC_BY_NAME:
             def show(v: float) -> str:
                 return format_metric(goal.metric, v)
             current = None if latest is None else getattr(latest, goal.metric)
-            label = goal.metric
+            label = fact_label(goal.metric)
         else:  # a goal this version does not know: say so rather than fail the digest
             return {"metric": goal.metric, "target": compact(goal.target), "current": None,
                     "reached": False}
@@ -137,8 +152,9 @@ class WeeklyComposer:
                     base, typed = pair
                     change = float(getattr(typed, metric)) - float(getattr(base, metric))
                     delta = ("+" if change >= 0 else "−") + compact(abs(change))
-                    since = base.taken_at.date().isoformat()
-                changes.append({"metric": metric, "value": format_metric(metric, current),
+                    since = day(base.taken_at)
+                changes.append({"metric": fact_label(metric),
+                                "value": format_metric(metric, current),
                                 "delta": delta, "since": since})
         payouts = await self.store.payouts(sub.user_id)
         goals = [self._goal(goal, history[-1] if history else None, settings, payouts,
@@ -150,5 +166,5 @@ class WeeklyComposer:
             history[-1].taken_at > now - timedelta(days=7),
             "tip": None if tip is None else {"title": tip.title, "advice": tip.advice,
                                              "id": tip.id},
-            "empty": not history}, title="Your week")
+            "empty": not history}, title=_("Your week"))
         return Composed(reply, None if tip is None else tip.id)

@@ -171,23 +171,29 @@ class WeeklyPoster:
                     continue
                 report.planned.append((sub, due.week, await self.compose(sub, now)))
             return report
-        # A stream, not batches: the next page is read while the last one is being sent, so
-        # the pace never drains at a page boundary; at most two pages are held at a time.
+        # One stream per platform, each at its own pace: in one shared stream, the slower
+        # platform's waiting posts filled the room and held the faster one to its pace.
+        async with asyncio.TaskGroup() as group:
+            for platform in list(self.deliverers):
+                group.create_task(self._stream(platform, now, report))
+        return report
+
+    async def _stream(self, platform: str, now: datetime, report: RunReport) -> None:
+        """A platform's due posts as a stream, not batches: the next page is read while the
+        last one is being sent, so the pace never drains at a page boundary; at most two
+        pages are held at a time."""
         room = asyncio.Semaphore(2 * PAGE)
         cursor: tuple[datetime, int] | None = None
         async with asyncio.TaskGroup() as group:
-            while not self._stopping and (
-                    page := await self.store.due_subscriptions(now, limit=PAGE, after=cursor)):
+            while not self._stopping and (page := await self.store.due_subscriptions(
+                    now, limit=PAGE, after=cursor, platform=platform)):
                 last = page[-1]
                 assert last.next_run_at is not None  # due, so it has one
                 cursor = (last.next_run_at, last.id)
                 for sub in page:
-                    if sub.platform not in self.deliverers:
-                        continue
                     await room.acquire()
                     task = group.create_task(self._one(sub, now, report))
                     task.add_done_callback(lambda _: room.release())
-        return report
 
     async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
         """One post, its failure contained: an exception here (a composer bug, a deliverer or
@@ -236,6 +242,13 @@ class WeeklyPoster:
         async with self._slots[sub.platform]:
             if self._stopping:
                 return  # still due: it goes out at the next start (within the grace window)
+            if await self.store.claim_in_progress(sub.id, due.week):
+                # Another worker holds this week's claim (it is waiting for its turn in the
+                # send budget, or sending): leave the post due, as below, without composing
+                # it here too (composing is most of a post's CPU; with several workers on
+                # one database every worker meets every due post).
+                report.elsewhere += 1
+                return
             # (Once claimed, a post is sent even when stopping: at most one slot per post in
             # flight, well under a second, and no claim is left "sending".)
             composed = await self.compose(sub, now)

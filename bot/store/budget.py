@@ -1,9 +1,20 @@
-"""One send budget per bot token across workers, kept in Redis by the ``limits`` library.
+"""One send budget per bot token across workers, kept in Redis by well-kept limiter libraries.
 
 Telegram's ~30 messages/s and Discord's 50 requests/s belong to the token, not the process:
-with ``REDIS_URL`` set, every worker's weekly posts also take a slot from a moving-window limit
-(``limits``' ``MovingWindowRateLimiter`` on Redis: no one-second window ever holds more than the
-limit, whichever worker sent) keyed by the platform and a hash of its token (never the token).
+with ``REDIS_URL`` set, every worker's weekly posts also take a slot from the token's budget,
+keyed by the platform and a hash of its token (never the token). Two limits, both in Redis:
+
+- **an even pace** across workers: ``pyrate_limiter``'s GCRA (a leaky bucket kept as one
+  theoretical arrival time in Redis), one post every ``1/rate`` s whichever worker sends it,
+  with room for :data:`bot.core.pace.CATCH_UP` of a post so a late wake-up is made up;
+- **a cap**: ``limits``' moving window, so no one-second window ever holds more than ``rate``
+  posts, whatever the clocks do.
+
+The even pace is what keeps the platform's count under its limit: with the cap alone, three
+workers took a second's budget in its first third, and every later second repeated that burst,
+so a few milliseconds between taking a slot and the request's arrival (the outbox write, the
+HTTP client, a busy core) pushed a 31st post into the platform's window (429s; measured in
+``benchmarks/bench_workers_fanout.py``).
 """
 
 from __future__ import annotations
@@ -17,11 +28,20 @@ from collections.abc import Mapping
 from limits import RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from pyrate_limiter import GCRA, Limiter, Rate, RedisStateStore, StateBucket
+from pyrate_limiter.limiter import SingleBucketFactory
+from redis.asyncio import Redis
 
 from bot.core.pace import DEFAULT_PACE, FALLBACK_PACE
 
 #: Longest single wait between two tries (a slot may free up sooner than the window says).
 MAX_WAIT = 0.25
+#: Units one post weighs in the even pace, so its bucket can hold ``1 + CATCH_UP`` posts
+#: (the library counts whole units).
+UNITS = 20
+#: Room in the even pace for this much of a post beyond the next one, so a late wake-up (the
+#: library's clock counts whole milliseconds) is made up rather than lost.
+SHARED_CATCH_UP = 0.25
 
 
 def token_key(platform: str, token: str | None) -> str:
@@ -34,32 +54,66 @@ class RedisBudget:
     """A :class:`bot.core.pace.SharedBudget` in Redis.
 
     ``rates``: messages a second per platform (default :data:`bot.core.pace.DEFAULT_PACE`),
-    rounded down to whole messages (the library counts whole hits); ``tokens``: each
-    platform's bot token, so two bots on one Redis never share a budget."""
+    rounded down to whole messages (the cap counts whole hits; the even pace uses the same
+    figure); ``tokens``: each platform's bot token, so two bots on one Redis never share a
+    budget."""
 
     def __init__(self, url: str, tokens: Mapping[str, str | None],
                  rates: Mapping[str, float] | None = None) -> None:
-        if url.startswith("redis://"):
-            url = "async+" + url
-        self._storage = storage_from_string(url, implementation="redispy")
+        self._url = url
+        storage_url = "async+" + url if url.startswith("redis://") else url
+        self._storage = storage_from_string(storage_url, implementation="redispy")
         self._limiter = MovingWindowRateLimiter(self._storage)
         self._rates = {**DEFAULT_PACE, **(rates or {})}
         self._tokens = dict(tokens)
+        self._redis: Redis | None = None
+        self._even: dict[str, Limiter] = {}
+        self._turn: dict[str, asyncio.Lock] = {}
+
+    def _rate(self, platform: str) -> int:
+        return max(1, math.floor(self._rates.get(platform, FALLBACK_PACE)))
 
     def _item(self, platform: str) -> RateLimitItemPerSecond:
-        rate = self._rates.get(platform, FALLBACK_PACE)
-        return RateLimitItemPerSecond(max(1, math.floor(rate)))
+        return RateLimitItemPerSecond(self._rate(platform))
 
     def _key(self, platform: str) -> str:
         return token_key(platform, self._tokens.get(platform))
 
+    def _pace(self, platform: str) -> Limiter:
+        """The token's even pace (GCRA in Redis), made on first use."""
+        limiter = self._even.get(platform)
+        if limiter is None:
+            if self._redis is None:
+                self._redis = Redis.from_url(self._url)
+            burst = UNITS + math.ceil(UNITS * SHARED_CATCH_UP)
+            rate = Rate(self._rate(platform) * UNITS, 1000, burst=burst)
+            store = RedisStateStore(self._redis, f"creator-advisor:pace:{self._key(platform)}")
+            bucket = StateBucket([rate], GCRA(), store)
+            # No leak thread: GCRA keeps one number per key, which Redis expires itself.
+            limiter = self._even[platform] = Limiter(
+                SingleBucketFactory(bucket, schedule_leak=False), buffer_ms=0)
+        return limiter
+
     async def try_acquire(self, platform: str) -> bool:
-        """Take one slot now if the token's last second has room; never waits."""
+        """Take one slot now if the token's last second has room; never waits (the cap
+        only: for a caller that does its own spacing)."""
         return bool(await self._limiter.hit(self._item(platform), "creator-advisor",
                                             self._key(platform)))
 
-    async def acquire(self, platform: str) -> None:
-        """Wait until the token's last second has room, then take one slot."""
+    async def acquire(self, platform: str, *, even: bool = True) -> None:
+        """Wait until the token's last second has room and take a place in it; with ``even``
+        (weekly posts), then wait for the token's next evenly spaced turn. A reply
+        (``even=False``) takes only its place in the window: it never queues behind posts."""
+        if not even:
+            await self._window(platform)
+            return
+        async with self._turn.setdefault(platform, asyncio.Lock()):  # one waiter a process
+            await self._window(platform)
+            # Then the turn: a slot of the even pace is never taken only to wait on the cap
+            # (each such wait lost that slot for every worker).
+            await self._pace(platform).try_acquire_async(platform, weight=UNITS)
+
+    async def _window(self, platform: str) -> None:
         item = self._item(platform)
         while not await self._limiter.hit(item, "creator-advisor", self._key(platform)):
             stats = await self._limiter.get_window_stats(item, "creator-advisor",

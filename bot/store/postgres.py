@@ -373,16 +373,16 @@ class PostgresStore(PgTikTokTables):
             merged["does"] = frozenset(merged["does"] or ())
             await db.execute(
                 "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
-                "age, handle, niche, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                "$10) ON CONFLICT (user_id)"
+                "age, handle, niche, language, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                " $8, $9, $10, $11) ON CONFLICT (user_id)"
                 " DO UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
                 "region = excluded.region, adult = excluded.adult, does = excluded.does, "
                 "age = excluded.age, handle = excluded.handle, niche = excluded.niche, "
-                "updated_at = excluded.updated_at",
+                "language = excluded.language, updated_at = excluded.updated_at",
                 user_id, merged["currency"], merged["timezone"], merged["region"],
                 None if adult is None else int(bool(adult)),
                 ",".join(sorted(merged["does"])) or None, merged["age"],
-                merged["handle"], merged["niche"], _iso(datetime.now(UTC)))
+                merged["handle"], merged["niche"], merged["language"], _iso(datetime.now(UTC)))
         return UserSettings(**merged)
 
     # -- goals ------------------------------------------------------------------------------
@@ -662,6 +662,7 @@ class PostgresStore(PgTikTokTables):
         self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
         created_by: int | None, weekday: int, local_time: str, timezone: str,
         topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
+        language: str | None = None,
     ) -> Subscription:
         async with self._write() as db:
             # Two admins subscribing one chat at once: the second waits, then replaces.
@@ -673,11 +674,11 @@ class PostgresStore(PgTikTokTables):
             row = await db.fetchrow(
                 "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
                 " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
-                " created_at, thread_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1,"
-                " $11, $12, $13) RETURNING *",
+                " created_at, thread_id, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                " $10, 1, $11, $12, $13, $14) RETURNING *",
                 platform, chat_id, chat_kind, kind, user_id, created_by, weekday, local_time,
                 timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC)),
-                thread_id)
+                thread_id, language)
         assert row is not None
         return _subscription(row)
 
@@ -697,13 +698,17 @@ class PostgresStore(PgTikTokTables):
                 " AND user_id IS NOT DISTINCT FROM $4", platform, chat_id, kind, user_id)) > 0
 
     async def due_subscriptions(
-        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
+        platform: str | None = None,
     ) -> list[Subscription]:
         sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= $1"
         params: list[Any] = [_iso(now)]
         if after is not None:
             sql += " AND (next_run_at, id) > ($2, $3)"
             params += [_iso(after[0]), after[1]]
+        if platform is not None:
+            params.append(platform)
+            sql += f" AND platform = ${len(params)}"
         params.append(limit)
         async with self._read() as db:
             rows = await db.fetch(sql + f" ORDER BY next_run_at, id LIMIT ${len(params)}",

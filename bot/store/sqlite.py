@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time
 from importlib import resources
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from cachetools import LRUCache
@@ -52,8 +52,10 @@ used first out. About 0.5 KiB a cached user (``python -m benchmarks.bench_users`
 some 50 MiB when full, plus the settings cache; a user not in the cache costs one indexed read,
 never a write."""
 
-_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age", "handle", "niche")
+_SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age", "handle", "niche",
+                  "language")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
+_T = TypeVar("_T")
 
 
 def parse_database_url(url: str) -> Path:
@@ -157,6 +159,63 @@ async def _query(db: aiosqlite.Connection, sql: str,
     yield _Rows(await db.execute_fetchall(sql, params))
 
 
+async def _in_thread(db: aiosqlite.Connection, fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(connection, *args)`` run whole in ``db``'s worker thread, in ONE hop, queued in
+    order with the connection's other statements (aiosqlite runs them one at a time): for work
+    of several statements that would otherwise pay a thread hop and a loop wake-up each."""
+    result: _T = await db._execute(fn, db._conn, *args)  # type: ignore[no-untyped-call]
+    return result
+
+
+def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(conn, *args)`` between BEGIN IMMEDIATE and COMMIT, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(conn, *args)
+    except BaseException:
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
+def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
+                          changes: Mapping[str, float], taken_at: datetime,
+                          source: str) -> MetricSnapshot:
+    """One snapshot as its own action, inside the caller's transaction, on the connection
+    itself (run in its worker thread by :func:`_in_thread`)."""
+    day = _iso(taken_at)[:10]
+    row = conn.execute(
+        f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+        f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
+        (user_id, day),
+    ).fetchone()
+    base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
+    snap = base.merged(dict(changes), taken_at)
+    values = [getattr(snap, name) for name in METRIC_NAMES]
+    found = conn.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
+    action = int(found[0]) if found else 1
+    conn.execute(  # column names are constants, values are bound parameters
+        f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
+        f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
+        (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action),
+    )
+    later = conn.execute(  # rows dated after today (imported earlier) carry it on
+        f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+        "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
+    ).fetchone()
+    if later is not None:
+        rows = conn.execute(
+            f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}",  # noqa: S608
+            (user_id,)).fetchall()
+        changed = _recarried(rows)
+        if changed:
+            conn.executemany(_UPDATE_VALUES, changed)
+    _thin_if_needed_sync(conn, user_id)
+    return snap
+
+
 def _snapshot(row: sqlite3.Row) -> MetricSnapshot:
     given = frozenset(filter(None, str(row["given"]).split(",")))
     values = {name: row[name] for name in METRIC_NAMES}
@@ -225,11 +284,33 @@ def _import_rows(
     action)``: each dated row's known values over what :func:`_imported_before` kept for its
     day. Raises ``ValueError`` for a metric the schema does not have."""
     given_by_columns: dict[tuple[str, ...], str] = {}
+    # Per set of columns (a file has one or a few): where each of them goes in a row.
+    slots_by_columns: dict[tuple[str, ...], tuple[str, list[int]]] = {}
+    width = len(METRIC_NAMES)
     rows_out = []
     for taken_at, changes in ordered:
+        stamp = _iso(taken_at)
+        values_in = changes.values()
+        if not earlier and None not in values_in:  # the usual row: every value given
+            key = tuple(changes)
+            found = slots_by_columns.get(key)
+            if found is None:
+                unknown = set(key) - set(METRIC_NAMES)
+                if unknown:
+                    raise ValueError(f"unknown metrics: {sorted(unknown)}")
+                found = slots_by_columns[key] = (
+                    ",".join(sorted(key)),
+                    [key.index(n) if n in key else width for n in METRIC_NAMES])
+            if not key:
+                continue
+            typed, slots = found
+            given_values = [*map(float, values_in), *[None] * (width + 1 - len(key))]
+            rows_out.append((user_id, stamp, *[given_values[i] for i in slots], typed,
+                             "import", action))
+            continue
         present = {k: v for k, v in changes.items() if v is not None}
         if earlier:
-            kept = earlier.get(_iso(taken_at)[:10])
+            kept = earlier.get(stamp[:10])
             if kept:
                 present = {**kept, **present}
         if not present:
@@ -241,10 +322,56 @@ def _import_rows(
             if unknown:
                 raise ValueError(f"unknown metrics: {sorted(unknown)}")
             given = given_by_columns[columns] = ",".join(sorted(columns))
-        rows_out.append((user_id, _iso(taken_at),
-                         *(None if (v := present.get(n)) is None else float(v)
-                           for n in METRIC_NAMES), given, "import", action))
+        values = [None if (v := present.get(n)) is None else float(v) for n in METRIC_NAMES]
+        rows_out.append((user_id, stamp, *values, given, "import", action))
     return rows_out
+
+
+#: The columns of the rows :func:`_carried_import` reads (``SELECT id, source, …``).
+_STORED_KEYS = ("id", "source", "taken_at", *METRIC_NAMES, "given")
+
+
+def _carried_import(
+    stored: Sequence[Sequence[Any]], new: Sequence[tuple[Any, ...]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Carry values forward over an import before it is written, as :func:`_recarried` does
+    after the fact, without reading the rows back: ``stored`` is the user's active rows that
+    stay active (``_STORED_KEYS``, in :data:`_ORDER`), ``new`` the rows :func:`_import_rows`
+    built (by date; their action is above every stored one, so within a day they come last).
+    Returns the new rows with their carried values, and ``(*values, id)`` for the stored rows
+    whose values change."""
+    width = len(METRIC_NAMES)
+    slots: dict[str, list[int]] = {}
+
+    def typed(given: str) -> list[int]:
+        found = slots.get(given)
+        if found is None:
+            found = slots[given] = [METRIC_NAMES.index(n) for n in given.split(",")
+                                    if n in METRIC_NAMES]
+        return found
+
+    known: list[Any] = [None] * width
+    out: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
+    i, n = 0, len(stored)
+    for row in new:
+        day = row[1][:10]
+        while i < n and stored[i][2][:10] <= day:  # stored rows of earlier days, or the same
+            old = stored[i]
+            for k in typed(str(old[-1] or "")):
+                known[k] = old[3 + k]
+            if tuple(known) != tuple(old[3:3 + width]):
+                changed.append((*known, old[0]))
+            i += 1
+        for k in typed(row[2 + width]):
+            known[k] = row[2 + k]
+        out.append((row[0], row[1], *known, *row[2 + width:]))
+    for old in stored[i:]:
+        for k in typed(str(old[-1] or "")):
+            known[k] = old[3 + k]
+        if tuple(known) != tuple(old[3:3 + width]):
+            changed.append((*known, old[0]))
+    return out, changed
 
 
 def _entry(row: sqlite3.Row) -> SnapshotEntry:
@@ -468,8 +595,11 @@ class SqliteStore(TikTokTables):
     ) -> MetricSnapshot:
         if not changes:
             raise ValueError("a snapshot needs at least one metric")
-        async with self._write() as db:
-            return await self._insert_snapshot(db, user_id, changes, taken_at, "log")
+        # The whole transaction (BEGIN, read, insert, carry on, bound, COMMIT) in ONE hop to
+        # the writer's thread, where statement by statement it took nine.
+        async with self._write_lock:
+            return await _in_thread(self._writer, _transaction, _insert_snapshot_sync,
+                                    user_id, changes, taken_at, "log")
 
     async def _insert_snapshot(
         self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],
@@ -477,31 +607,7 @@ class SqliteStore(TikTokTables):
     ) -> MetricSnapshot:
         """One snapshot as its own action, inside the caller's transaction: ``/log``
         (``source`` "log") and a TikTok sync ("sync") write through here."""
-        day = _iso(taken_at)[:10]
-        async with _query(db,
-            f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-            f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
-            (user_id, day),
-        ) as cur:
-            row = await cur.fetchone()
-        base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
-        snap = base.merged(dict(changes), taken_at)
-        values = [getattr(snap, name) for name in METRIC_NAMES]
-        action = await _next_action(db, user_id)
-        await db.execute(  # column names are constants, values are bound parameters
-            f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
-            f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
-            (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action),
-        )
-        async with _query(db,  # rows dated after today (imported earlier) carry it on
-            f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-            "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
-        ) as cur:
-            later = await cur.fetchone()
-        if later is not None:
-            await _recarry(db, user_id)
-        await _thin_if_needed(db, user_id)
-        return snap
+        return await _in_thread(db, _insert_snapshot_sync, user_id, changes, taken_at, source)
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
         async with self._read() as db, _query(db,
@@ -679,16 +785,17 @@ class SqliteStore(TikTokTables):
             merged["does"] = frozenset(merged["does"] or ())
             await db.execute(
                 "INSERT INTO user_settings (user_id, currency, timezone, region, adult, does, "
-                "age, handle, niche, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (user_id) DO "
+                "age, handle, niche, language, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO "
                 "UPDATE SET currency = excluded.currency, timezone = excluded.timezone, "
                 "region = excluded.region, adult = excluded.adult, does = excluded.does, "
                 "age = excluded.age, handle = excluded.handle, niche = excluded.niche, "
-                "updated_at = excluded.updated_at",
+                "language = excluded.language, updated_at = excluded.updated_at",
                 (user_id, merged["currency"], merged["timezone"], merged["region"],
                  None if adult is None else int(bool(adult)),
                  ",".join(sorted(merged["does"])) or None, merged["age"],
-                 merged["handle"], merged["niche"], _iso(datetime.now(UTC))),
+                 merged["handle"], merged["niche"], merged["language"],
+                 _iso(datetime.now(UTC))),
             )
         return UserSettings(**merged)
 
@@ -748,36 +855,57 @@ class SqliteStore(TikTokTables):
         if self._bulk is None:
             self._bulk = _connect_sync(self.path)
         db = self._bulk
+        # Every row written here is the one user's: their row is checked once below, not by a
+        # foreign-key lookup per snapshot row (a tenth of a large import's time). Other tables
+        # (``also``) keep the per-row checks. (The pragma cannot change inside a transaction.)
+        checked_once = also is None
+        if checked_once:
+            db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")
         try:
+            if checked_once and db.execute("SELECT 1 FROM users WHERE id = ?",
+                                           (user_id,)).fetchone() is None:
+                raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
             row = db.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
             action = int(row[0])
+            # One read of the user's active rows, as plain tuples (no sqlite3.Row per row):
+            # what earlier imports of the same days hold, and the rows to carry values over.
+            plain = db.cursor()
+            plain.row_factory = None
+            stored = plain.execute(
+                f"SELECT id, source, {_SNAPSHOT_COLUMNS} FROM snapshots "  # noqa: S608
+                f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
+            ).fetchall()
             # A date imported again replaces (hides) the earlier imported row; see
             # _imported_before.
-            earlier = _imported_before(db.execute(
-                f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                f"AND source = 'import' ORDER BY {_ORDER}", (user_id,)), ordered)
+            earlier = _imported_before(
+                (dict(zip(_STORED_KEYS, r, strict=True)) for r in stored if r[1] == "import"),
+                ordered)
             db.executemany(
                 f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
                 "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
                 [(action, user_id, day) for day in sorted(earlier)],
             )
-            rows_out = _import_rows(user_id, ordered, earlier, action)
+            rows_out, changed = _carried_import(
+                [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)],
+                _import_rows(user_id, ordered, earlier, action))
             db.executemany(
                 f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
                 rows_out,
             )
-            rows = db.execute(f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                              f"ORDER BY {_ORDER}", (user_id,)).fetchall()
-            db.executemany(_UPDATE_VALUES, _recarried(rows))
+            db.executemany(_UPDATE_VALUES, changed)
             _thin_if_needed_sync(db, user_id)
             if also is not None:  # more rows of the same import, in the same transaction
                 also(db, action)
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
+        else:
+            db.execute("COMMIT")
+        finally:
+            if checked_once:
+                db.execute("PRAGMA foreign_keys = ON")
         return len(ordered)
 
     async def import_studio(
@@ -1037,6 +1165,7 @@ class SqliteStore(TikTokTables):
         self, *, platform: str, chat_id: str, chat_kind: str, kind: str, user_id: int | None,
         created_by: int | None, weekday: int, local_time: str, timezone: str,
         topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
+        language: str | None = None,
     ) -> Subscription:
         async with self._write() as db:
             await db.execute(
@@ -1046,11 +1175,11 @@ class SqliteStore(TikTokTables):
             async with _query(db,
                 "INSERT INTO subscriptions (platform, chat_id, chat_kind, kind, user_id,"
                 " created_by, weekday, local_time, timezone, topics, active, next_run_at,"
-                " created_at, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
-                " RETURNING *",
+                " created_at, thread_id, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING *",
                 (platform, chat_id, chat_kind, kind, user_id, created_by, weekday, local_time,
                  timezone, ",".join(topics), _iso(next_run_at), _iso(datetime.now(UTC)),
-                 thread_id),
+                 thread_id, language),
             ) as cur:
                 row = await cur.fetchone()
         assert row is not None
@@ -1073,13 +1202,17 @@ class SqliteStore(TikTokTables):
             return cur.rowcount > 0
 
     async def due_subscriptions(
-        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None
+        self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
+        platform: str | None = None,
     ) -> list[Subscription]:
         sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= ?"
         params: list[Any] = [_iso(now)]
         if after is not None:
             sql += " AND (next_run_at, id) > (?, ?)"
             params += [_iso(after[0]), after[1]]
+        if platform is not None:
+            sql += " AND platform = ?"
+            params.append(platform)
         async with self._read() as db, _query(db,
             sql + " ORDER BY next_run_at, id LIMIT ?", (*params, limit),
         ) as cur:
@@ -1311,6 +1444,7 @@ def _settings(row: sqlite3.Row | None) -> UserSettings:
         age=row["age"],
         handle=row["handle"],
         niche=row["niche"],
+        language=row["language"],
     )
 
 
@@ -1324,6 +1458,7 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         next_run_at=None if row["next_run_at"] is None else _dt(row["next_run_at"]),
         thread_id=row["thread_id"], paused_reason=row["paused_reason"],
         paused_at=None if row["paused_at"] is None else _dt(row["paused_at"]),
+        language=row["language"],
     )
 
 
@@ -1437,12 +1572,6 @@ _NEXT_ACTION = ("SELECT max(coalesce((SELECT max(action) FROM snapshots WHERE us
                 " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0)) + 1")
 
 
-async def _next_action(db: aiosqlite.Connection, user_id: int) -> int:
-    async with _query(db, _NEXT_ACTION, (user_id, user_id)) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 1
-
-
 async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
     """Recompute carried-forward values of all the user's active snapshots (after a removal)."""
     async with _query(db,
@@ -1477,23 +1606,11 @@ _THIN_DELETE = "DELETE FROM snapshots WHERE id = ?"
 _THIN_GIVEN = "UPDATE snapshots SET given = ? WHERE id = ?"
 
 
-async def _thin_if_needed(db: aiosqlite.Connection, user_id: int) -> None:
-    """Keep a user's stored history bounded (inside the caller's write): past
-    :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go first, then old active ones are
-    thinned by :func:`_thinned`. Their values already carry forward, so nothing is recomputed."""
-    async with _query(db, _THIN_COUNT, (user_id,)) as cur:
-        count = await cur.fetchone()
-    if count is None or count[0] <= MAX_SNAPSHOTS:
-        return
-    await db.execute(_THIN_HIDDEN, (user_id,))
-    async with _query(db, _THIN_ROWS, (user_id,)) as cur:
-        deletes, updates = _thin_plan(list(await cur.fetchall()))
-    await db.executemany(_THIN_DELETE, deletes)
-    await db.executemany(_THIN_GIVEN, updates)
-
-
 def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int) -> None:
-    """:func:`_thin_if_needed` on a plain connection (imports run whole in a worker thread)."""
+    """Keep a user's stored history bounded (inside the caller's write, on the connection
+    itself, in its worker thread): past :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go
+    first, then old active ones are thinned by :func:`_thinned`. Their values already carry
+    forward, so nothing is recomputed."""
     count = db.execute(_THIN_COUNT, (user_id,)).fetchone()
     if count is None or count[0] <= MAX_SNAPSHOTS:
         return

@@ -24,6 +24,7 @@ from bot.core.connections import PendingAuth, SyncReport
 from bot.core.ports import Deliverer, DeliveryStatus, Destination
 from bot.core.types import Reply
 from bot.domain.metrics import METRIC_BY_NAME
+from bot.i18n import translate
 from bot.render.environment import Renderer
 from bot.render.formats import Format
 from bot.tiktok.client import TikTokError
@@ -89,7 +90,7 @@ def error_reply(reason: str, again: str = "send /connect") -> Reply:
 
 
 def _labels(names: frozenset[str]) -> list[str]:
-    return [METRIC_BY_NAME[n].label for n in sorted(names) if n in METRIC_BY_NAME]
+    return [translate(METRIC_BY_NAME[n].label) for n in sorted(names) if n in METRIC_BY_NAME]
 
 
 def connected_reply(report: SyncReport, template: str = "tiktok_connected") -> Reply:

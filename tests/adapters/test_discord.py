@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -161,7 +162,7 @@ async def test_a_bad_token_fails_start_clearly_and_restores_the_urls(
 async def test_generated_commands_match_the_registry(bot: DiscordAdapter,
                                                      fake: FakeDiscord) -> None:
     [(scope, payload)] = fake.command_puts
-    assert scope is None and payload == commands_payload(bot.tree)
+    assert scope is None and payload == await commands_payload(bot.tree)
     by_name = {c["name"]: c for c in payload}
     assert list(by_name) == [s.name for s in bot.app.registry]
     for spec in bot.app.registry:
@@ -461,3 +462,31 @@ async def test_deliver_posts_once_with_a_nonce_and_classifies_failures(
     lacking = await bot.deliver(Destination("discord", "430000000000000007", "group"),
                                 Reply("forget_cancelled"), "10:2026-W45")
     assert lacking.status is DeliveryStatus.PAUSED and "50013" in lacking.detail
+
+
+@pytest.fixture
+def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Catalogues with a few German messages (before the bot starts: its sync translates)."""
+    from tests.auxil.catalogues import install
+
+    return install(tmp_path / "locales", monkeypatch)
+
+
+async def test_a_german_discord_user_gets_german_replies_buttons_and_menu(
+        german: Path, bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Issue 20: interaction.locale de -> the reply, its buttons and the command list's
+    description in German; an English locale keeps English."""
+    [reply] = await ask(fake, "forget", guild=False, locale="de")
+    assert "Alles löschen, was ich über dich speichere?" in reply.text
+    assert [b["label"] for b in reply.buttons] == ["Alles löschen", "Abbrechen"]
+    [english] = await ask(fake, "forget", guild=False, locale="en-US")
+    assert "Delete everything I store about you?" in english.text
+    [(_, payload)] = fake.command_puts
+    forget = next(c for c in payload if c["name"] == "forget")
+    assert forget["description"] == "Delete everything stored about you (asks to confirm)"
+    assert forget["description_localizations"]["de"] == \
+        "Alles löschen, was über dich gespeichert ist (fragt vorher)"
+    assert forget["description_localizations"]["es-ES"].startswith("Borra todo")
+    assert forget["description_localizations"]["es-419"].startswith("Borra todo")
+    confirm = next(o for o in forget["options"] if o["name"] == "confirm")
+    assert confirm["description_localizations"]["de"] == "Die Löschung bestätigen."

@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -184,14 +185,16 @@ async def test_start_logs_in_publishes_the_menu_and_polls(tg: Chat, fake: FakeTe
     assert tg.adapter.username == BOT_USERNAME
     await tg.say("/help")
     methods = [c.method for c in fake.calls]
-    assert methods[:3] == ["getMe", "setMyCommands", "deleteWebhook"]
+    # The menu once for everyone, then once per supported language's language_code.
+    assert methods[:8] == ["getMe", *["setMyCommands"] * 6, "deleteWebhook"]
+    assert [c.params.get("language_code") for c in fake.named("setMyCommands")] == [
+        None, "es", "pt", "de", "fr", "ja"]
     assert "getUpdates" in methods
     menu = {c["command"]: c["description"] for c in fake.commands}
     assert set(REAL) <= set(menu) and "cancel" in menu
     for spec in tg_app.registry:
         assert menu[spec.name] == spec.summary
-    (call,) = fake.named("setMyCommands")
-    assert call.ok
+    assert all(call.ok for call in fake.named("setMyCommands"))
 
 
 def test_file_url_follows_the_base_url() -> None:
@@ -706,3 +709,28 @@ async def test_mediakit_is_a_photo_and_a_pdf_document(tg: Chat) -> None:
     shared = sends(await tg.say("/mediakit public", chat=GROUP))
     assert [c.method for c in shared] == ["sendMessage", "sendPhoto", "sendDocument"]
     assert {c.chat_id for c in shared} == {GROUP["id"]}
+
+
+@pytest.fixture
+def spanish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Catalogues with a few Spanish messages (before the bot starts: it publishes menus)."""
+    from tests.auxil.catalogues import install
+
+    return install(tmp_path / "locales", monkeypatch)
+
+
+async def test_a_spanish_telegram_user_gets_spanish_replies_buttons_and_menu(
+        spanish: Path, tg: Chat, fake: FakeTelegram) -> None:
+    """Issue 20: language_code=es -> the reply and its buttons in Spanish, and the command menu
+    published for language_code es; language_code en keeps English."""
+    ana = user(2002, "Ana", language_code="es")
+    [sent] = sends(await tg.say("/forget", sender=ana))
+    assert "¿Borro todo lo que guardo sobre ti?" in sent.shown
+    assert [b["text"] for b in sent.buttons] == ["Borrar todo", "Cancelar"]
+    [english] = sends(await tg.say("/forget"))
+    assert "Delete everything I store about you?" in english.shown
+    spanish_menu = {c["command"]: c["description"] for c in fake.menus["es"]}
+    assert spanish_menu["forget"] == "Borra todo lo que se guarda sobre ti (pide confirmación)"
+    assert fake.menus[None] == fake.commands
+    assert {c["command"]: c["description"] for c in fake.commands}["forget"] == \
+        "Delete everything stored about you (asks to confirm)"

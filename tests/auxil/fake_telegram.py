@@ -206,7 +206,8 @@ class FakeTelegram:
         self.webhook_answers: dict[int, int] = {}  # update id -> last HTTP status (0: no answer)
         self._posting: set[asyncio.Task[None]] = set()
         self.calls: list[Call] = []
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # the default menu (no language_code)
+        self.menus: dict[str | None, list[dict[str, Any]]] = {}  # by language_code
         self.webhook: dict[str, Any] = {}
         self.members: dict[tuple[int, int], str] = {}
         self.closed_private: set[int] = set()
@@ -583,11 +584,14 @@ class FakeTelegram:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]) \
                     or not 1 <= len(command["description"]) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        self.commands = commands
+        code = params.get("language_code") or None
+        self.menus[code] = commands
+        if code is None:
+            self.commands = commands
         return True
 
     async def _m_getMyCommands(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
-        return self.commands
+        return self.menus.get(params.get("language_code") or None, self.commands)
 
     async def _m_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
         return True

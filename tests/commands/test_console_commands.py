@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
+
+import pytest
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import running
+from bot.app import App, running
 from bot.config import Settings
 from bot.store import parse_database_url
 from tests.auxil.clock import FakeClock
@@ -68,6 +71,21 @@ def test_count_display_is_whole() -> None:
     assert format_metric("followers", 12.4) == "12" and format_metric("live_viewers", 80.6) == "81"
     assert format_metric("videos_per_week", 2.5) == "2.5"  # a number, not a count
     assert format_fact("follower_growth_per_week", -43.4) == "-43"
+
+
+def test_count_display_is_whole_in_every_language() -> None:
+    """numbers.count rounds, then formats as the language writes numbers (issue 20)."""
+    from bot import i18n
+    from bot.domain.metrics import format_metric
+    from bot.domain.numbers import count
+
+    expected = {"de": ["12", "1.000", "12.345", "0", "1.234"],
+                "fr": ["12", "1\xa0k", "12,3\xa0k", "0", "1,2\xa0k"],
+                "ja": ["12", "1,000", "1.2万", "0", "1,234"]}
+    for language, shown in expected.items():
+        with i18n.using(language):
+            assert [count(v) for v in (12.4, 999.6, 12_345, -0.4, 1234.5)] == shown, language
+            assert format_metric("followers", 1234.5) == shown[-1], language
 
 
 async def test_log_accepts_commas_and_semicolons_between_pairs(console: ConsoleAdapter) -> None:
@@ -199,3 +217,36 @@ async def test_data_survives_restart(settings: Settings, clock: FakeClock) -> No
 async def test_users_are_separate(console: ConsoleAdapter) -> None:
     await console.ask("/log followers=5k", user="dave")
     assert "I don't have any numbers" in (await console.ask("/stats", user="erin")).text
+
+
+async def test_settings_language_switches_the_console(console: ConsoleAdapter, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20: /settings language=ja answers in Japanese from that reply on; auto goes back
+    to the terminal's language."""
+    from bot import i18n
+    from tests.auxil.catalogues import install
+
+    install(tmp_path / "locales", monkeypatch)
+    switched = await console.ask("/settings language=ja")
+    assert switched.ok and "設定を更新しました。" in switched.text
+    assert "言語: 日本語" in switched.text
+    later = await console.ask("/forget cancel")
+    assert later.text == "何も削除していません。"
+    back = await console.ask("/settings language=auto")
+    assert "Settings updated." in back.text
+    assert (await console.ask("/forget cancel")).text == "Nothing was deleted."
+    refused = await console.ask("/settings language=tlh")
+    assert not refused.ok and "en, es, pt_BR, de, fr, ja" in refused.text
+    i18n.translations.cache_clear()
+
+
+async def test_the_terminal_language_is_the_default(app: App, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.auxil.catalogues import install
+
+    install(tmp_path / "locales", monkeypatch)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    japanese = ConsoleAdapter(app, user="kenji")
+    assert (await japanese.ask("/forget cancel")).text == "何も削除していません。"
+    with_numbers = await japanese.ask("/log followers=12345")
+    assert "1.2万" in with_numbers.text  # Babel's Japanese short form

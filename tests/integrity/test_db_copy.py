@@ -32,7 +32,8 @@ async def _fill(url: str) -> None:
         for n in range(5):
             await store.add_snapshot(ana.id, {"followers": 100.0 * n}, T0 + timedelta(days=n))
         await store.import_snapshots(bo.id, [(T0, {"views": 5000.0})])
-        await store.update_settings(ana.id, {"currency": "EUR", "adult": True, "age": 19})
+        await store.update_settings(ana.id, {"currency": "EUR", "adult": True, "age": 19,
+                                            "language": "de"})
         await store.set_goal(ana.id, "followers", 10_000, date(2026, 12, 31), T0)
         studio = StudioImport(downloaded=date(2026, 3, 1), downloaded_given=True)
         studio.videos = [Video("7300000000000000001", "t", "https://www.tiktok.com/@c/video/73",
@@ -45,7 +46,7 @@ async def _fill(url: str) -> None:
         sub = await store.save_subscription(
             platform="telegram", chat_id="1", chat_kind="private", kind="personal",
             user_id=ana.id, created_by=ana.id, weekday=0, local_time="10:00", timezone="UTC",
-            topics=("growth",), next_run_at=T0)
+            topics=("growth",), next_run_at=T0, language="pt_BR")
         claim = await store.claim_delivery(sub.id, "2026-W10", "rule-a", T0)
         assert claim is not None
         await store.finish_delivery(claim, "sent", T0)
@@ -88,11 +89,13 @@ async def test_db_copy_moves_every_table_and_keeps_ids_unused(
         assert 450.0 in [s.followers for s in pg_history]
         settings = await store.get_settings(ana.id)
         assert (settings.currency, settings.adult, settings.age) == ("EUR", True, 19)
+        assert settings.language == "de"  # issue 20: a creator's language is copied
         assert [v.views for v in await store.videos(ana.id)] == [900.0]
         assert (await store.payouts(ana.id))[0].amount == 12.5
         connection = await store.connection(ana.id)
         assert connection is not None and connection.refresh_token == b"r\xff"
         (sub,) = await store.subscriptions_for_chat("telegram", "1")
+        assert sub.language == "pt_BR"  # and a weekly post's
         assert await store.claim_delivery(sub.id, "2026-W10", None, T0) is None  # posted
         newcomer = await store.ensure_user("telegram", "4", "New")
         assert newcomer.id == 4  # 3 belonged to a forgotten user: never handed out again

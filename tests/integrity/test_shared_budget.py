@@ -95,3 +95,18 @@ async def test_replies_take_their_slot_from_the_shared_budget(
                 assert fake.sent()[0].at >= first_hit + 0.95
             finally:
                 await adapter.stop()
+
+
+async def test_workers_posts_are_spaced_evenly_not_in_a_burst(redis_url: str) -> None:
+    # With the one-second window alone, three workers took a whole second's budget in its
+    # first third, and every later second repeated that burst: a few milliseconds between a
+    # slot and the request's arrival then put one post too many in the platform's window.
+    # The shared pace spaces posts by about 1/rate whichever worker sends them.
+    token = secrets.token_hex(8)
+    first, second = (RedisBudget(redis_url, {"telegram": token}, {"telegram": 2})
+                     for _ in range(2))
+    await first.acquire("telegram")
+    later = asyncio.create_task(second.acquire("telegram"))
+    await asyncio.sleep(0.2)  # well under the 0.5 s between two posts at 2 a second
+    assert not later.done()  # the window has room for a second post; the pace has not
+    await asyncio.wait_for(later, 5)

@@ -231,3 +231,73 @@ async def test_stopping_mid_fan_out_finishes_what_is_in_flight_and_leaves_the_re
     report = await poster(store, clock, again).run_due()
     assert report.sent == 60 - len(sent)
     assert sorted(sent + again.chats()) == sorted(f"chat{n}" for n in range(60))
+
+
+async def test_a_post_another_worker_holds_is_neither_composed_nor_sent_here(
+        store: Store) -> None:
+    # Several workers on one database meet every due post; one holds this week's claim (it is
+    # waiting for the send budget). The others leave the post due without composing it (most
+    # of a post's CPU), so N workers do not compose every post N times.
+    clock = FakeClock(MONDAY_10 + timedelta(seconds=30))
+    sub = await subscribe(store, "-100", now=MONDAY_10 - timedelta(days=1))
+    assert await store.claim_delivery(sub.id, "2026-W45", "rule-x", clock.now()) is not None
+    composed: list[int] = []
+
+    async def counting(s: Subscription, now: datetime) -> Composed:
+        composed.append(s.id)
+        return await compose(s, now)
+
+    rec = RecordingDeliverer()
+    other = WeeklyPoster(store, clock, {"telegram": rec}, counting, sleep=no_sleep)
+    other._started_at = MONDAY_10  # the claim is newer than this worker: not its stale one
+    report = await other.run_due()
+    assert (report.elsewhere, report.sent, composed, rec.chats()) == (1, 0, [], [])
+    assert [s.id for s in await store.due_subscriptions(clock.now())] == [sub.id]  # still due
+
+
+async def test_a_slow_platform_does_not_hold_back_another(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Telegram's posts wait (its pace, a pause); Discord's due posts, read after them, still
+    # go out meanwhile: each platform streams its own due posts (in one stream, Telegram's
+    # waiting posts filled the room and Discord waited for each of them).
+    import bot.scheduler.runner as runner
+
+    monkeypatch.setattr(runner, "PAGE", 2)  # room for 4 waiting posts a stream
+    clock = FakeClock(MONDAY_10 - timedelta(days=1))
+    for n in range(10):
+        await subscribe(store, f"-{100 + n}", now=clock.now())
+    for n in range(3):
+        await store.save_subscription(
+            platform="discord", chat_id=str(900 + n), chat_kind="group", kind="community",
+            user_id=None, created_by=None, weekday=0, local_time="10:00",
+            timezone="Europe/Berlin", topics=(), next_run_at=MONDAY_10)  # after Telegram's
+    release = asyncio.Event()
+
+    class Waiting(RecordingDeliverer):
+        async def deliver(self, destination: Destination, reply: Reply,
+                          key: str) -> DeliveryResult:
+            await release.wait()
+            return await super().deliver(destination, reply, key)
+
+    discord_done = asyncio.Event()
+
+    class Discord(RecordingDeliverer):
+        async def deliver(self, destination: Destination, reply: Reply,
+                          key: str) -> DeliveryResult:
+            result = await super().deliver(destination, reply, key)
+            if len(self.sent) == 3:
+                discord_done.set()
+            return result
+
+    telegram, discord = Waiting("telegram"), Discord("discord")
+    p = WeeklyPoster(store, clock, {"telegram": telegram, "discord": discord}, compose,
+                     sleep=no_sleep)
+    clock.current = MONDAY_10 + timedelta(seconds=30)
+    run = asyncio.create_task(p.run_due())
+    try:
+        await asyncio.wait_for(discord_done.wait(), 10)
+        assert telegram.chats() == []  # all of Telegram's still waiting
+    finally:
+        release.set()
+    report = await asyncio.wait_for(run, 10)
+    assert report.sent == 13 and sorted(discord.chats()) == ["900", "901", "902"]

@@ -284,6 +284,23 @@ async def test_due_claim_finish_and_rotation(store: Store) -> None:
     assert all(s.chat_id == "b" for s in await store.due_subscriptions(T0 + timedelta(days=30)))
 
 
+async def test_due_subscriptions_of_one_platform(store: Store) -> None:
+    await _sub(store, chat="a", at=T0)
+    await store.save_subscription(
+        platform="discord", chat_id="900", chat_kind="group", kind="community", user_id=None,
+        created_by=None, weekday=0, local_time="10:00", timezone="Europe/Berlin", topics=(),
+        next_run_at=T0)
+    later = T0 + timedelta(hours=1)
+    assert [s.platform for s in await store.due_subscriptions(later)] == ["telegram",
+                                                                          "discord"]
+    assert [s.chat_id for s in await store.due_subscriptions(later, platform="discord")] \
+        == ["900"]
+    first = (await store.due_subscriptions(later, platform="telegram"))[0]
+    assert first.next_run_at is not None
+    assert await store.due_subscriptions(later, platform="telegram",
+                                         after=(first.next_run_at, first.id)) == []
+
+
 async def test_cancelled_writers_leave_no_open_transaction(store: Store) -> None:
     u = await store.ensure_user("console", "cx", "cx")
     for delay in (0, 0, 0.0001, 0.0005, 0.001):

@@ -1,0 +1,361 @@
+"""Languages: which one a reply is in, and the gettext catalogues that translate it.
+
+The English text in templates and code is the message id; ``bot/locales/<lang>/LC_MESSAGES/
+messages.po`` (made and updated with Babel, see ``python -m bot.i18n --help``) holds each
+translation. Placeholders are named, Python ``%`` style: ``_("Hi %(name)s!", name=name)``.
+
+The language of the work being done is a context variable (:func:`using`), so code deep in a
+command (an error sentence, a chart label) translates without passing a locale around, and each
+asyncio task (one per request) has its own. A catalogue is read from its ``.mo`` when that is
+newer than its ``.po``; otherwise the ``.po`` is compiled in memory, so a stale or missing
+``.mo`` never shows old text.
+
+This module imports nothing from ``bot``: every layer may use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gettext as _gettext
+import io
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import chdir, contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+#: The languages replies can be in; the first is the source language of every message id.
+LANGUAGES: tuple[str, ...] = ("en", "es", "pt_BR", "de", "fr", "ja")
+SOURCE = LANGUAGES[0]
+#: Each language's own name, as shown in /settings and /help.
+NAMES: dict[str, str] = {
+    "en": "English", "es": "Español", "pt_BR": "Português (Brasil)", "de": "Deutsch",
+    "fr": "Français", "ja": "日本語",
+}
+DOMAIN = "messages"
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+ROOT = Path(__file__).resolve().parent.parent
+
+_current: ContextVar[str] = ContextVar("language", default=SOURCE)
+
+
+def normalize(tag: str | None) -> str | None:
+    """The supported language for a platform or POSIX locale tag, or None if none fits.
+
+    ``pt-BR``/``pt_BR``/``pt`` -> ``pt_BR``; ``es-ES``/``es-419`` -> ``es``; ``en-US``/``en-GB``
+    -> ``en``; ``de_DE.UTF-8`` -> ``de``; ``ko`` -> None. Case and ``-``/``_`` don't matter.
+    """
+    if not tag:
+        return None
+    text = tag.strip().split(".", 1)[0].split("@", 1)[0].replace("-", "_")
+    if not text or text.upper() in {"C", "POSIX"}:
+        return None
+    try:
+        loc = Locale.parse(text)
+    except (UnknownLocaleError, ValueError, TypeError):
+        parts = text.split("_")
+        language, territory = parts[0].lower(), (parts[1].upper() if len(parts) > 1 else None)
+    else:
+        language, territory = loc.language, loc.territory
+    if territory and f"{language}_{territory}" in LANGUAGES:
+        return f"{language}_{territory}"
+    if language in LANGUAGES:
+        return language
+    variants = [lang for lang in LANGUAGES if lang.split("_")[0] == language]
+    return variants[0] if variants else None
+
+
+def choose(*candidates: str | None) -> str:
+    """The first candidate that :func:`normalize` knows, else English."""
+    for tag in candidates:
+        lang = normalize(tag)
+        if lang is not None:
+            return lang
+    return SOURCE
+
+
+def posix_locale(environ: Mapping[str, str] | None = None) -> str | None:
+    """The language a terminal asks for: ``LC_ALL``, then ``LC_MESSAGES``, then ``LANG`` (the
+    POSIX order), as a supported language; None for ``C``/``POSIX``/unset or unsupported."""
+    env = os.environ if environ is None else environ
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(key)
+        if value:
+            return normalize(value)
+    return None
+
+
+def current() -> str:
+    """The language of the work being done now (English unless :func:`using` says other)."""
+    return _current.get()
+
+
+def switch(language: str | None) -> str:
+    """Work in ``language`` from now on, inside the enclosing :func:`using` block (a command
+    that changes the creator's language answers in the new one)."""
+    lang = choose(language)
+    _current.set(lang)
+    return lang
+
+
+@contextmanager
+def using(language: str | None) -> Iterator[str]:
+    """Work in ``language`` (normalised; English if unknown) inside the block."""
+    lang = choose(language)
+    token = _current.set(lang)
+    try:
+        yield lang
+    finally:
+        _current.reset(token)
+
+
+def catalogue_path(language: str, suffix: str = "po") -> Path:
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.{suffix}"
+
+
+@functools.cache
+def translations(language: str) -> _gettext.NullTranslations:
+    """The catalogue of ``language``: its ``.mo`` when it is at least as new as the ``.po``,
+    else the ``.po`` compiled now. English, and a language with no catalogue, translate
+    nothing (every message id is its English text)."""
+    if language == SOURCE:
+        return _gettext.NullTranslations()
+    po, mo = catalogue_path(language), catalogue_path(language, "mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fp:
+            return Translations(fp, domain=DOMAIN)
+    if not po.exists():
+        return _gettext.NullTranslations()
+    return Translations(io.BytesIO(compile_po(po)), domain=DOMAIN)
+
+
+def compile_po(po: Path) -> bytes:
+    """A ``.po`` file compiled to ``.mo`` bytes (fuzzy and empty entries left out)."""
+    with po.open("rb") as fp:
+        catalog = read_po(fp)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def _fill(text: str, variables: dict[str, Any]) -> str:
+    return text % variables if variables else text
+
+
+def gettext(message: str, /, **variables: Any) -> str:
+    """``message`` in the current language, with ``%(name)s`` placeholders filled."""
+    return _fill(translations(current()).gettext(message), variables)
+
+
+def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> str:
+    """The singular or plural form for ``n`` in the current language (``%(num)s`` is ``n``
+    unless given)."""
+    variables.setdefault("num", n)
+    return _fill(translations(current()).ngettext(singular, plural, n), variables)
+
+
+def pgettext(context: str, message: str, /, **variables: Any) -> str:
+    """``message`` in the current language, in ``context`` (a word that means different things
+    in different places, e.g. a CSV column name)."""
+    return _fill(translations(current()).pgettext(context, message), variables)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for extraction without translating it (translated where it is shown,
+    e.g. a command's help text declared at import time)."""
+    return message
+
+
+class Message(str):
+    """English text that remembers its message id and values (``str`` is the English text), so
+    a declaration made at import time with values (a default, a limit) translates where it is
+    shown: ``help=lazy("The last %(n)s.", n=10)`` then ``translate(spec.help)``."""
+
+    __slots__ = ("msgid", "values")
+    msgid: str
+    values: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **values: Any) -> Message:
+        obj = super().__new__(cls, msgid % values if values else msgid)
+        obj.msgid, obj.values = msgid, values
+        return obj
+
+
+def lazy(message: str, /, **values: Any) -> Message:
+    """A :class:`Message`, extracted like ``_()`` and translated by :func:`translate`."""
+    return Message(message, **values)
+
+
+def translate(message: str) -> str:
+    """Text kept from import time (see :func:`N_` and :func:`lazy`) in the current language."""
+    if not message:
+        return message
+    if isinstance(message, Message):
+        return _fill(translations(current()).gettext(message.msgid), message.values)
+    return translations(current()).gettext(message)
+
+
+def complete(language: str) -> bool:
+    """Whether every message of the template has a translation in ``language``."""
+    if language == SOURCE:
+        return True
+    po = catalogue_path(language)
+    if not po.exists():
+        return False
+    with po.open("rb") as fp:
+        catalog = read_po(fp)
+    return all(m.string and not m.fuzzy and (not isinstance(m.string, tuple) or all(m.string))
+               for m in catalog if m.id)
+
+
+# --- catalogue maintenance ------------------------------------------------------------------
+
+#: The translatable fields of a rule in ``strategies/rules/*.toml`` (``{fact}`` placeholders).
+RULE_FIELDS = ("title", "advice", "why")
+
+
+#: Call -> (positions, keywords) of its arguments that are messages: ``_``/``N_`` calls and the
+#: declarations made at import time (commands, their arguments, metrics, buttons), translated
+#: where they are shown with :func:`translate`.
+MESSAGE_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "_": ((0,), ()), "gettext": ((0,), ()), "N_": ((0,), ()), "lazy": ((0,), ()),
+    "command": ((), ("summary", "help")),
+    "ArgSpec": ((2,), ("help", "unit")),
+    "MetricDef": ((2, 3, 4), ("label", "unit", "help")),
+    "Action": ((0,), ("label",)),
+}
+
+
+def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+                   ) -> Iterator[tuple[int, str | None, str | tuple[str, str], list[str]]]:
+    """Babel extractor (``babel.cfg``) for ``bot/``: the arguments named in
+    :data:`MESSAGE_ARGS` that are string literals, and ``ngettext(singular, plural, n)``."""
+    import ast
+
+    tree = ast.parse(fileobj.read().decode("utf-8"))
+
+    def text(node: ast.AST | None) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
+            return node.value
+        return None
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else (
+            func.attr if isinstance(func, ast.Attribute) else "")
+        if name == "pgettext" and len(node.args) >= 2:
+            context, message = text(node.args[0]), text(node.args[1])
+            if context and message:
+                yield node.lineno, "pgettext", (context, message), []
+            continue
+        if name == "ngettext" and len(node.args) >= 2:
+            one, many = text(node.args[0]), text(node.args[1])
+            if one and many:
+                yield node.lineno, "ngettext", (one, many), []
+            continue
+        if name not in MESSAGE_ARGS:
+            continue
+        positions, names = MESSAGE_ARGS[name]
+        found = [node.args[i] for i in positions if i < len(node.args)]
+        found += [k.value for k in node.keywords if k.arg in names]
+        for arg in found:
+            message = text(arg)
+            if message:
+                yield arg.lineno, None, message, []
+
+
+def extract_rules(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+                  ) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """Babel extractor (``babel.cfg``) for rule files: each rule's title, advice and why, with
+    a comment naming the rule; their ``{fact}`` placeholders must stay as they are."""
+    import tomllib
+
+    rule_id = ""
+    for lineno, raw in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
+        line = raw.strip()
+        key = line.split("=", 1)[0].strip()
+        if key == "id":
+            rule_id = tomllib.loads(line)["id"]
+        elif key in RULE_FIELDS:
+            text = tomllib.loads(line)[key]
+            note = f"Translators: rule {rule_id}, {key}; keep {{placeholders}} as they are"
+            yield lineno, None, text, [note]
+
+
+def _pybabel(*args: str) -> None:
+    """Run a ``pybabel`` command in the project's root (the paths in babel.cfg are relative)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    with chdir(ROOT):
+        CommandLineInterface().run(["pybabel", "--quiet", *args])  # type: ignore[no-untyped-call]
+
+
+def extract() -> Path:
+    """Re-extract every marked message into ``bot/locales/messages.pot``."""
+    pot = LOCALES_DIR / f"{DOMAIN}.pot"
+    _pybabel("extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "-k", "ngettext:1,2",
+             "-k", "pgettext:1c,2",
+             "--sort-by-file", "--no-wrap", "--add-comments=Translators:",
+             "--project=Creator Advisor", "-o", str(pot), ".")
+    return pot
+
+
+def update() -> None:
+    """Extract, then merge the template into every language's ``.po``."""
+    pot = extract()
+    for lang in LANGUAGES[1:]:
+        if catalogue_path(lang).exists():
+            _pybabel("update", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang,
+                     "--no-wrap", "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang, "--no-wrap")
+
+
+def compile_all() -> list[Path]:
+    """Write every language's ``.mo`` next to its ``.po``."""
+    written = []
+    for lang in LANGUAGES[1:]:
+        po = catalogue_path(lang)
+        if po.exists():
+            mo = catalogue_path(lang, "mo")
+            mo.write_bytes(compile_po(po))
+            written.append(mo)
+    translations.cache_clear()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.i18n", description="Maintain the translation catalogues.")
+    parser.add_argument("action", choices=["extract", "update", "compile", "status"],
+                        help="extract: write messages.pot; update: extract and merge into "
+                             "every .po; compile: write the .mo files; status: which "
+                             "languages are complete")
+    action = parser.parse_args(argv).action
+    if action == "extract":
+        print(extract())
+    elif action == "update":
+        update()
+    elif action == "compile":
+        for path in compile_all():
+            print(path)
+    else:
+        for lang in LANGUAGES:
+            print(f"{lang}: {'complete' if complete(lang) else 'incomplete'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Small gettext catalogues for tests that need a language with text in it (the real
+catalogues are filled by translators; these tests must not depend on how far they got)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from bot import i18n
+
+#: A few messages per language, enough to see a reply, a button and the command menu.
+SAMPLES: dict[str, dict[str, str]] = {
+    "de": {"Delete everything I store about you?": "Alles löschen, was ich über dich speichere?",
+           "Delete everything": "Alles löschen", "Cancel": "Abbrechen",
+           "Delete everything stored about you (asks to confirm)":
+               "Alles löschen, was über dich gespeichert ist (fragt vorher)",
+           "Confirm the deletion.": "Die Löschung bestätigen."},
+    "es": {"Delete everything I store about you?": "¿Borro todo lo que guardo sobre ti?",
+           "Delete everything": "Borrar todo", "Cancel": "Cancelar",
+           "Delete everything stored about you (asks to confirm)":
+               "Borra todo lo que se guarda sobre ti (pide confirmación)"},
+    "ja": {"Settings updated.": "設定を更新しました。",
+           "Nothing was deleted.": "何も削除していません。",
+           "Language: %(value)s": "言語: %(value)s"},
+}
+
+
+def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+            samples: Mapping[str, Mapping[str, str]] = SAMPLES) -> Path:
+    """Use catalogues in ``tmp_path`` with ``samples`` instead of ``bot/locales``."""
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.translations.cache_clear()
+    for language, entries in samples.items():
+        catalog = Catalog(locale=language)
+        for english, translated in entries.items():
+            catalog.add(english, translated)
+        po = i18n.catalogue_path(language)
+        po.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("wb") as fp:
+            write_po(fp, catalog)
+    return tmp_path
