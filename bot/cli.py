@@ -221,28 +221,57 @@ def _formatted(value: Any) -> bool:
             and any(_formatted(v) for v in value))
 
 
-def _without_formatted(value: Any) -> Any:
+def _text_key(key: str) -> str:
+    return key if key.endswith("_text") else f"{key}_text"
+
+
+def _without_formatted(value: Any, moved: frozenset[str] = frozenset()) -> Any:
     """``value`` with every formatted text moved from its key ``k`` to ``k_text`` (at any
-    depth), so no key of the JSON but a ``*_text`` one holds a number as text."""
+    depth; a key already ending in ``_text`` keeps its name), so no key of the JSON but a
+    ``*_text`` one holds a number as text. The objects of a list share their key names: a key
+    moved in one object is moved in every one (``null`` included), so ``tips[0]`` and
+    ``tips[1]`` both have ``title_text``. ``moved``: keys moved here whatever their value."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
             clean = _without_formatted(item)
-            out[f"{key}_text" if _formatted(clean) else str(key)] = clean
+            text = str(key) in moved or _formatted(clean)
+            out[_text_key(str(key)) if text else str(key)] = clean
         return out
     if isinstance(value, (list, tuple)):
-        return [_without_formatted(v) for v in value]
+        shared = frozenset(str(k) for item in value if isinstance(item, dict)
+                           for k, v in item.items() if _formatted(_without_formatted(v)))
+        return [_without_formatted(v, shared) for v in value]
     return value
+
+
+def _over(context: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` over ``context``, key by key; where both hold a list of as many objects (the
+    same goals, the same routes), object by object, so the context's other keys (a route's
+    gaps and requirements) stay beside the data's numbers."""
+    out = dict(context)
+    for key, top in data.items():
+        base = out.get(key)
+        if (isinstance(base, list) and isinstance(top, list) and len(base) == len(top)
+                and all(isinstance(x, dict) for x in (*base, *top))):
+            out[key] = [{**a, **b} for a, b in zip(base, top, strict=True)]
+        else:
+            out[key] = top
+    return out
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
     """A reply as JSON: its template, its context with formatted text only under ``*_text``
-    keys (``"real_rate_text": "8.5%"``), and its machine-readable ``data`` on top (plain
-    numbers under their names: ``"followers": 12000``, ``"engagement_rate_views": 0.085``)."""
+    keys (``"real_rate_text": "8.5%"``), and its machine-readable ``data`` over it (plain
+    numbers under their names: ``"followers": 12000``, ``"engagement_rate_views": 0.085``;
+    see :func:`_over`); ``"held": true`` when nothing was stored until a confirm."""
     out: dict[str, Any] = {"reply": reply.template, "ok": not reply.is_error}
-    out.update(_without_formatted(dict(reply.context)))
+    if reply.held:  # nothing was stored: the input waits for "confirm"
+        out["held"] = True
+    body = _without_formatted(dict(reply.context))
     if reply.data:
-        out.update(_without_formatted(dict(reply.data)))
+        body = _over(body, _without_formatted(dict(reply.data)))
+    out.update(body)
     return out
 
 
@@ -256,12 +285,25 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
             body = [{"reply": "error", "ok": False, "text": result.text}]
         print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2,
                          default=str))
-        return 0 if result.ok else 2
+        return ask_status(result.ok, result.held)
     if result.ok:
         print(result.text)
-        return 0
+        return ask_status(True, result.held)
     print(result.text, file=sys.stderr)
-    return 2
+    return ask_status(False, result.held)
+
+
+#: ``ask``'s exit codes (the README's table names them): done; bad input (nothing done);
+#: held back, nothing stored until the same command is sent with ``confirm``.
+ASK_OK, ASK_BAD_INPUT, ASK_HELD = 0, 2, 3
+
+
+def ask_status(ok: bool, held: bool) -> int:
+    """``ask``'s exit code for a result: 2 on bad input, 3 when it was held back for a
+    confirm (an implausible /log, a payout logged already), else 0."""
+    if not ok:
+        return ASK_BAD_INPUT
+    return ASK_HELD if held else ASK_OK
 
 
 def platform_adapters(app: App) -> list[Adapter]:

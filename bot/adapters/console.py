@@ -32,6 +32,12 @@ class ConsoleResult:
     files: list[Path] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
 
+    @property
+    def held(self) -> bool:
+        """Nothing was stored: a reply asks to confirm input that looked wrong (see
+        :attr:`~bot.core.types.Reply.held`)."""
+        return any(r.held for r in self.replies)
+
 
 class ConsoleAdapter:
     format = Format.PLAIN

@@ -45,7 +45,11 @@ def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     when = (entry_day(entry, zone).isoformat() if entry.source == "import" else
             entry.snapshot.taken_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
     return {"when": when, "source": SOURCE_WORDS.get(entry.source, "logged"),
-            "typed": typed_text(entry)}
+            "typed": typed_text(entry),
+            # what ``typed`` says, as plain numbers under the metric names (for ``ask --json``)
+            "values": {name: getattr(entry.snapshot, name) for name in sorted(
+                entry.snapshot.given) if getattr(entry.snapshot, name, None) is not None},
+            "taken_at": entry.snapshot.taken_at.isoformat()}
 
 
 def studio_record_view(record: StudioRecord, zone: ZoneInfo) -> dict[str, Any]:

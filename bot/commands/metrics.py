@@ -20,7 +20,7 @@ from bot.domain.metrics import (
     format_metric,
     implausible,
 )
-from bot.domain.numbers import compact, grouped, pct
+from bot.domain.numbers import count, grouped, pct
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import gettext as _
@@ -41,12 +41,14 @@ def metric_rows(snapshot: MetricSnapshot) -> list[dict[str, Any]]:
 def growth_view(g: Growth | None) -> dict[str, Any] | None:
     if g is None:
         return None
-    sign = "+" if g.delta >= 0 else "−"
+    def signed(change: float) -> str:  # followers are people: whole, "+12", "−3", "+0"
+        shown = format_metric("followers", abs(change))
+        return f"{'−' if change < 0 and shown != '0' else '+'}{shown}"
+
     return {
-        "delta": f"{sign}{compact(abs(g.delta))}",
+        "delta": signed(g.delta),
         "ratio": None if g.ratio is None else f"{'+' if g.ratio >= 0 else ''}{pct(g.ratio)}",
-        "per_week": None if g.per_week is None else
-        f"{'+' if g.per_week >= 0 else '−'}{compact(abs(g.per_week))}",
+        "per_week": None if g.per_week is None else signed(g.per_week),
         "days": round(g.days, 1),
         "since": g.since.strftime("%Y-%m-%d") if g.since else None,
     }
@@ -104,7 +106,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if problems:
             line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
             return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
-                         actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),))
+                         actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),),
+                         held=True)
     snapshot = await ctx.store.add_snapshot(ctx.user.id, values, now)
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     previous = history[-2] if len(history) >= 2 else None
@@ -135,7 +138,7 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     span = f"the {r.days} day{'s' if r.days != 1 else ''} to {r.last.isoformat()}"
     return {"span": span,
             "profile_views": None if r.profile_views is None else grouped(r.profile_views),
-            "viewers": None if r.viewers_a_day is None else compact(r.viewers_a_day),
+            "viewers": None if r.viewers_a_day is None else count(r.viewers_a_day),
             "new": None if r.new_share is None else pct(r.new_share, 0),
             "returning": None if r.returning_share is None else pct(r.returning_share, 0)}
 
@@ -188,5 +191,5 @@ def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, An
     and how many broke out."""
     if per is None or per.basis != "videos":
         return None
-    return {"count": per.videos, "median": compact(per.value), "label": per.label,
+    return {"count": per.videos, "median": count(per.value), "label": per.label,
             "breakouts": len(breakouts(videos))}

@@ -177,7 +177,8 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             return Reply("payout_duplicate", {"payout": payout_view(new), "number": same[-1],
                                               "command": f"/payout {line} confirm"},
                          actions=(Action(_("Save it again"), f"/payout {line} confirm",
-                                         "primary"),))
+                                         "primary"),),
+                         held=True)
     stored = await ctx.store.add_payout(ctx.user.id, new)
     count = sum(p.route == stored.route for p in await ctx.store.payouts(ctx.user.id))
     rate = None

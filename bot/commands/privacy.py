@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
-from bot.core.types import Action, Attachment, Reply
+from bot.core.types import Action, Attachment, Platform, Reply
+from bot.core.userdata import USER_TABLES
 from bot.i18n import gettext as _
 
 
@@ -34,8 +35,10 @@ async def export(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 @command(
     "forget",
     summary="Delete everything stored about you (asks to confirm)",
-    help=("Deletes your settings, every snapshot and your personal subscriptions. "
-          "Send /forget, then confirm with /forget confirm."),
+    help=("Deletes everything stored about you: snapshots (logged and imported), payouts, "
+          "goals, videos and audience from TikTok Studio, your rate card, settings, personal "
+          "digests and your TikTok connection. Send /forget to see what you have stored, then "
+          "confirm with /forget confirm."),
     args=(
         ArgSpec("confirm", ArgType.FLAG, "Confirm the deletion.", "confirm"),
         ArgSpec("cancel", ArgType.FLAG, "Keep your data.", "cancel"),
@@ -48,10 +51,11 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if args.get("cancel"):
         return Reply("forget_cancelled")
     if not args.get("confirm"):
-        snapshots = await ctx.store.count_snapshots(ctx.user.id)
+        counts = await ctx.store.user_rows(ctx.user.id)
+        stored = [t.says(counts[t.table]) for t in USER_TABLES if counts.get(t.table)]
         return Reply(
             "forget_confirm",
-            {"snapshots": snapshots},
+            {"stored": stored, "console": ctx.request.platform is Platform.CONSOLE},
             actions=(Action(_("Delete everything"), "/forget confirm", "danger"),
                      Action(_("Cancel"), "/forget cancel")),
         )

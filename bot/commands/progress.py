@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.commands.checks import flagged_rows
 from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
@@ -24,7 +26,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain.engine import recommend
-from bot.domain.estimator import estimate
+from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
 from bot.domain.metrics import (
     METRIC_BY_NAME,
@@ -35,10 +37,11 @@ from bot.domain.metrics import (
     format_metric,
 )
 from bot.domain.numbers import compact, money, pct
+from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
 from bot.domain.rates import RateTables
-from bot.domain.studio import StudioImport
+from bot.domain.studio import StudioImport, Video
 from bot.i18n import gettext as _
 from bot.i18n import lazy, translate
 from bot.render.charts import ChartSpec, render_png, sparkline
@@ -111,18 +114,23 @@ def evenly(items: list[Any], limit: int = MAX_POINTS) -> list[Any]:
 
 
 def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSettings,
-                 rates: RateTables) -> list[tuple[datetime, float]]:
+                 rates: RateTables, payouts: Sequence[Payout],
+                 videos: Sequence[Video]) -> list[tuple[datetime, float]]:
     """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread); the
     snapshots are thinned before the per-point income estimates, not after."""
     if metric == "income":
-        return income_series(evenly(history), settings, rates)
+        return income_series(evenly(history), settings, rates, payouts, videos)
     return evenly(series(history, metric))
 
 
-def income_series(history: list[MetricSnapshot], settings: UserSettings,
-                  rates: RateTables) -> list[tuple[datetime, float]]:
-    """Typical monthly income "now" (the routes the creator has) for each logged snapshot."""
-    return [(s.taken_at, estimate(s, settings, rates).now.typical) for s in history]
+def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: RateTables,
+                  payouts: Sequence[Payout],
+                  videos: Sequence[Video]) -> list[tuple[datetime, float]]:
+    """Typical monthly income "now" for each logged snapshot, in ``settings.currency``: the
+    figure :func:`~bot.domain.estimator.income_now` decides (so the latest point is
+    ``/estimate``'s "now", the creator's logged payouts included)."""
+    return [(s.taken_at, income_now(s, settings, rates, payouts, videos).typical)
+            for s in history]
 
 
 @command(
@@ -149,9 +157,11 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     since = EARLIEST if span is None else ctx.clock.now() - span
     history = await ctx.store.history(ctx.user.id, since=since)
     settings = await ctx.store.get_settings(ctx.user.id)
+    payouts = await ctx.store.payouts(ctx.user.id) if metric == "income" else []
+    videos = await ctx.store.videos(ctx.user.id) if metric == "income" else []
     # Off the event loop: a long history's points (and their estimates) wait for no one.
     points = await asyncio.to_thread(chart_points, history, metric, settings,
-                                     ctx.services.rates)
+                                     ctx.services.rates, payouts, videos)
     if len(points) < 2:
         return Reply("progress_empty", {"metric": _label(metric), "count": len(points),
                                         "period": period})
@@ -180,14 +190,14 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             return format_metric("completion_rate", v)
         if metric == "income":
             return money(v, settings.currency)
-        return compact(v)
+        return format_metric(metric, v)
 
     return Reply(
         "progress",
         {"metric": _label(metric), "period": period, "count": len(points),
          "first": shown(first), "last": shown(last),
          "change": None if metric in ("engagement", "income") else
-         ("+" if last >= first else "−") + compact(abs(last - first)),
+         ("+" if last >= first else "−") + format_metric(metric, abs(last - first)),
          "spark": sparkline([v for _, v in points])},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
         data={"metric": metric, "first": first, "last": last,
@@ -200,9 +210,10 @@ def _usd(settings: UserSettings) -> UserSettings:
 
 
 def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
-              rates: RateTables, now: datetime) -> dict[str, Any]:
+              rates: RateTables, now: datetime, payouts: Sequence[Payout],
+              videos: Sequence[Video]) -> dict[str, Any]:
     if goal.metric == "income":  # stored and projected in USD, shown in the user's currency
-        points = income_series(history, _usd(settings), rates)
+        points = income_series(history, _usd(settings), rates, payouts, videos)
         currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
 
         def show(v: float) -> str:
@@ -214,6 +225,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
             return format_metric(goal.metric, v)
     p = project(points, goal.target, now)
     deadline = None
+    needed = None
     if goal.deadline is not None:
         by = datetime.combine(goal.deadline, datetime.min.time(), tzinfo=UTC)
         needed = p.needed_per_week(by, now)
@@ -236,6 +248,11 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,
+        # The same as plain numbers, in the goal's unit (USD a month for income), for
+        # ``ask --json``: the change a week of the trend, and the one a deadline needs.
+        "weekly_growth": p.weekly_growth,
+        "needed_per_week": needed,
+        "on_track": None if deadline is None else deadline["on_track"],
     }
 
 
@@ -295,13 +312,18 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if deadline is not None and not targets:
         raise ArgError(_("Say which number the date is for, e.g. /goal followers=10k "
                          "by=2027-03-01."), arg="by")
-    if deadline is not None and deadline <= now.date():
-        raise ArgError(_("by=%(date)s is not in the future.", date=deadline), arg="by")
+    today = settings.today(now)  # the creator's today, not UTC's
+    if deadline is not None and deadline <= today:
+        raise ArgError(_("by=%(date)s is not in the future (today is %(today)s in "
+                         "%(zone)s): pick a later date.", date=deadline.isoformat(),
+                         today=today.isoformat(), zone=settings.timezone), arg="by")
     for metric, target in targets.items():
         await ctx.store.set_goal(ctx.user.id, metric, target, deadline, now)
     goals = await ctx.store.goals(ctx.user.id)
     history = await ctx.store.history(ctx.user.id, limit=200)
-    views = [goal_view(g, history, settings, rates, now) for g in goals]
+    payouts = await ctx.store.payouts(ctx.user.id)
+    videos = await ctx.store.videos(ctx.user.id)
+    views = [goal_view(g, history, settings, rates, now, payouts, videos) for g in goals]
     open_goals = [g for g, v in zip(goals, views, strict=True) if not v["reached"]]
     categories = sorted({c for g in open_goals
                          for c in GOAL_CATEGORIES.get(g.metric, GROWTH_CATEGORIES)})
@@ -314,9 +336,15 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         ranked.sort(key=lambda t: -t.score)
         help_tips = [{"id": t.id, "title": t.title} for t in ranked[:2]]
     latest = history[-1] if history else None
-    data = {"goals": [{"metric": g.metric, "target": g.target,
-                       "current": None if latest is None or g.metric not in METRIC_NAMES
-                       else getattr(latest, g.metric),
+
+    def current(metric: str) -> float | None:  # income in USD a month, as its target
+        if latest is None:
+            return None
+        if metric == "income":
+            return income_now(latest, _usd(settings), rates, payouts, videos).typical
+        return getattr(latest, metric) if metric in METRIC_NAMES else None
+
+    data = {"goals": [{"metric": g.metric, "target": g.target, "current": current(g.metric),
                        "deadline": None if g.deadline is None else g.deadline.isoformat()}
                       for g in goals]}
     return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips},
@@ -417,6 +445,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             actions = (Action(_("Import"), f"/import {source} confirm", "primary"),)
         return Reply("import_preview", {"plan": _plan_view(plan), "source": source,
                                         "replaces": replaces,
+                                        "flagged": await flagged_rows(ctx, plan.rows),
                                         "console": bool(actions),
                                         "platform": str(ctx.request.platform)},
                      actions=actions)

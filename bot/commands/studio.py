@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.commands.checks import flagged_rows
 from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
@@ -134,6 +135,7 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
                 f" downloaded={studio.downloaded.isoformat()}"
             actions = (Action(_("Import"), f"/import {source}{extra} confirm", "primary"),)
         return Reply("import_studio_preview", {"plan": view, "source": source,
+                                               "flagged": await flagged_rows(ctx, rows),
                                                "console": bool(actions),
                                                "platform": str(ctx.request.platform)},
                      actions=actions)

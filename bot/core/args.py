@@ -300,22 +300,43 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
     return text
 
 
+#: A comma or semicolon between two arguments (``followers=5.2k, views=42k``,
+#: ``followers=5.2k;views=42k``): a semicolon anywhere, a comma at the end of an argument or
+#: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
+#: or between words (``does=brand,affiliate``) is part of the value.
+_BETWEEN = re.compile(r";+|,+$|,+(?=[A-Za-z_][A-Za-z0-9_-]*[=:])")
+#: What arguments the separators apply to are made of: words, numbers and their signs. In
+#: anything else (quotes, ``&amp;``, ``<b>``) a comma or semicolon is part of the text.
+_PLAIN = re.compile(r"[\w.,;:%+~≈=/@#$€£¥₹₩-]*")
+
+
+def _pieces(token: str) -> tuple[list[str], bool]:
+    """``token`` split at the separators of :data:`_BETWEEN`, and whether it ended with one;
+    a token that is not :data:`_PLAIN` is kept whole."""
+    if not _PLAIN.fullmatch(token):
+        return [token], False
+    return [p for p in _BETWEEN.split(token) if p], bool(re.search(r"[,;]$", token))
+
+
 def tokenize(raw: str) -> list[str]:
-    """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too."""
+    """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
+    commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces."""
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
     raw = re.sub(r"(?<=[A-Za-z_])\s*:\s+", ":", raw)
     tokens: list[str] = []
-    for tok in _TOKEN.findall(raw):
-        if not tok:
-            continue
-        if (
-            tokens
-            and re.fullmatch(r"\d{3}(?:[.,]\d+)?(?:k|m|b)?%?", tok, re.IGNORECASE)
-            and re.search(r"(?:^|[=:])[+-]?\d{1,3}(?:[ ,.]\d{3})*$", tokens[-1])
-        ):
-            tokens[-1] += tok  # "12 000" is one number, grouped by a space
-            continue
-        tokens.append(tok)
+    joinable = False  # the last token may take the next group of three digits ("12 000")
+    for found in _TOKEN.findall(raw):
+        pieces, ended = _pieces(found)
+        for i, tok in enumerate(pieces):
+            if (
+                i == 0 and joinable and tokens
+                and re.fullmatch(r"\d{3}(?:[.,]\d+)?(?:k|m|b)?%?", tok, re.IGNORECASE)
+                and re.search(r"(?:^|[=:])[+-]?\d{1,3}(?:[ ,.]\d{3})*$", tokens[-1])
+            ):
+                tokens[-1] += tok  # "12 000" is one number, grouped by a space
+            else:
+                tokens.append(tok)
+        joinable = bool(pieces) and not ended  # never across a separator
     return tokens
 
 

@@ -139,6 +139,10 @@ class SyncReport:
     new_videos: int
     written: frozenset[str]  # snapshot metrics stored
     kept_typed: frozenset[str] = field(default_factory=frozenset)  # read, but /log won today
+    #: What looked wrong against the latest snapshot (one sentence each, as /log says it), and
+    #: the values read but not stored because of it (``/log … confirm`` stores them).
+    held_back: tuple[str, ...] = ()
+    held_values: Mapping[str, float] = field(default_factory=dict)
 
 
 class TikTokLink(Protocol):

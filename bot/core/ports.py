@@ -246,7 +246,13 @@ class Store(Protocol):
         ...
 
     async def forget_user(self, user_id: int) -> int:
-        """Delete every row about this user in every table; return how many rows went."""
+        """Delete every row about this user in every table of
+        :data:`~bot.core.userdata.USER_TABLES`; return how many rows went."""
+        ...
+
+    async def user_rows(self, user_id: int) -> dict[str, int]:
+        """Rows about this user per table of :data:`~bot.core.userdata.USER_TABLES` (what
+        :meth:`forget_user` would delete), every table named, zeros included."""
         ...
 
     async def export_user(self, user_id: int) -> dict[str, Any]:

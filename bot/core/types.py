@@ -85,6 +85,9 @@ class Reply:
     # Machine-readable values for `ask --json` (plain numbers under their names); merged over
     # the context, so a key here replaces the formatted one.
     data: Mapping[str, Any] | None = None
+    #: Nothing was stored: the input looked wrong (an implausible /log, a payout logged
+    #: already) and the reply asks for ``confirm`` first. ``ask`` exits 3 on such a reply.
+    held: bool = False
     #: The language it is rendered in (see bot.i18n); None: the language of the work being
     #: done (the dispatcher sets each reply's to the requester's language).
     locale: str | None = None

@@ -585,6 +585,20 @@ def estimate(
                     views_per_video=per_video)
 
 
+def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTables,
+               payouts: Sequence[Payout], videos: Sequence[Video]) -> Money:
+    """The creator's monthly income "now" for ``snapshot``, in ``settings.currency`` (USD when
+    the tables have no rate for it): the routes they have, each on their own rate where they
+    logged payouts (the conjugate update :func:`estimate` makes), with views per video from
+    their imported ``videos``.
+
+    The one figure ``/estimate`` ("now"), ``/goal income=``, ``/progress income`` and the weekly
+    digest's income goal show; ``payouts`` and ``videos`` are required so no caller can leave
+    them out.
+    """
+    return estimate(snapshot, settings, rates, payouts=payouts, videos=videos).now
+
+
 def _in_currency(route: RouteEstimate, rate: float) -> RouteEstimate:
     return replace(
         route,

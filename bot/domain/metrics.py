@@ -6,10 +6,13 @@ fields by the names in :data:`METRICS`; the command registry derives `/log` argu
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
+
+from bot.i18n import gettext as _
 
 
 class Kind(StrEnum):
@@ -243,44 +246,110 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
 MAX_JUMP: Final = 10.0
 
 
-def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
-                typed: frozenset[str] | set[str]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Implausible:
+    """One thing that can't be right in a new snapshot: the ``fields`` it involves and one
+    sentence saying what (``"followers went from 5k to 5B since your previous log, more than
+    10×"``)."""
+
+    fields: frozenset[str]
+    text: str
+
+
+def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
+                     typed: frozenset[str] | set[str], *,
+                     since: str | None = None) -> list[Implausible]:
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
-    compared with itself and with ``previous`` (the snapshot before it), one sentence each:
-    likes, comments or shares above views for the same 30 days, engagement by views above
-    100%, followers falling by more than half since the previous snapshot, a count typed now
-    more than :data:`MAX_JUMP` times its previous value."""
+    compared with itself and with ``previous`` (the snapshot before it), one each: likes,
+    comments or shares above views for the same 30 days, engagement by views above 100%,
+    followers falling by more than half since the previous snapshot, a count given now more
+    than :data:`MAX_JUMP` times its previous value. ``since`` names ``previous`` in the
+    sentences (translated; default "since your previous log"); the sentences are in the
+    language of the work being done (:mod:`bot.i18n`). The one place that decides
+    plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
+    TikTok syncs (:func:`without_implausible`)."""
     from bot.domain import numbers
 
+    if since is None:
+        since = _("since your previous log")
     problems = []
     views = after.views
     if views is not None and typed & {"views", "likes", "comments", "shares"}:
         over = [name for name in ("likes", "comments", "shares")
                 if (v := getattr(after, name)) is not None and v > views]
         for name in over:
-            problems.append(f"{name} ({numbers.compact(getattr(after, name))}) are more than "
-                            f"views ({numbers.compact(views)}) for the same {PERIOD_DAYS} days")
+            problems.append(Implausible(
+                frozenset({name, "views"}),
+                _("%(name)s (%(value)s) are more than views (%(views)s) for the same "
+                  "%(days)s days", name=name, value=numbers.compact(getattr(after, name)),
+                  views=numbers.compact(views), days=PERIOD_DAYS)))
         inter = interactions(after)
         if not over and inter is not None and views > 0 and inter > views:
-            problems.append(f"engagement by views would be {numbers.pct(inter / views)} "
-                            "(likes + comments + shares above views), which can't be")
+            problems.append(Implausible(
+                frozenset({"views", "likes", "comments", "shares"}),
+                _("engagement by views would be %(rate)s (likes + comments + shares above "
+                  "views), which can't be", rate=numbers.pct(inter / views))))
     if (
         "followers" in typed and previous is not None and previous.followers
         and after.followers is not None and after.followers < previous.followers / 2
     ):
-        problems.append(f"followers fell from {numbers.compact(previous.followers)} to "
-                        f"{numbers.compact(after.followers)} since your previous log, more "
-                        "than half")
+        problems.append(Implausible(
+            frozenset({"followers"}),
+            _("followers fell from %(before)s to %(after)s %(since)s, more than half",
+              before=numbers.compact(previous.followers),
+              after=numbers.compact(after.followers), since=since)))
     if previous is not None:
         for name in sorted(typed):
             metric = METRIC_BY_NAME.get(name)
             before, now = getattr(previous, name, None), getattr(after, name, None)
             if (metric is not None and metric.kind is Kind.COUNT and before and now is not None
                     and now > before * MAX_JUMP):
-                problems.append(f"{name} went from {numbers.compact(before)} to "
-                                f"{numbers.compact(now)} since your previous log, more than "
-                                f"{MAX_JUMP:g}×")
+                problems.append(Implausible(
+                    frozenset({name}),
+                    _("%(name)s went from %(before)s to %(after)s %(since)s, more than "
+                      "%(times)s×", name=name, before=numbers.compact(before),
+                      after=numbers.compact(now), since=since, times=f"{MAX_JUMP:g}")))
     return problems
+
+
+def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
+                typed: frozenset[str] | set[str], *,
+                since: str | None = None) -> list[str]:
+    """The sentences of :func:`implausibilities` (empty: nothing looks wrong)."""
+    return [p.text for p in implausibilities(previous, after, typed, since=since)]
+
+
+def implausible_rows(
+    history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
+) -> list[tuple[datetime, str]]:
+    """``(row's time, sentence)`` for every imported row that :func:`implausibilities` finds
+    wrong, each row checked as a ``/log`` of its fields on its date would be: against the
+    snapshot before it, a stored one (``history``, oldest first) or an earlier row."""
+    timeline = sorted([(s.taken_at, 0, i) for i, s in enumerate(history)]
+                      + [(at, 1, i) for i, (at, _values) in enumerate(rows)])
+    state: MetricSnapshot | None = None
+    out: list[tuple[datetime, str]] = []
+    for at, kind, i in timeline:
+        if kind == 0:
+            state = history[i]
+            continue
+        values = {k: v for k, v in rows[i][1].items() if k in METRIC_BY_NAME}
+        after = (state or MetricSnapshot.empty(at)).merged(values, at)
+        out += [(at, p.text) for p in implausibilities(
+            state, after, frozenset(values), since=_("since the snapshot before it"))]
+        state = after
+    return out
+
+
+def without_implausible(previous: MetricSnapshot | None, changes: Mapping[str, float],
+                        at: datetime) -> tuple[dict[str, float], list[Implausible]]:
+    """``changes`` (read, not typed: a TikTok sync) without the fields
+    :func:`implausibilities` finds wrong against ``previous``, and what was found."""
+    base = previous or MetricSnapshot.empty(at)
+    problems = implausibilities(previous, base.merged(dict(changes), at), frozenset(changes),
+                                since=_("since your latest snapshot"))
+    dropped = frozenset[str]().union(*(p.fields for p in problems))
+    return {k: v for k, v in changes.items() if k not in dropped}, problems
 
 
 def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:
@@ -312,4 +381,6 @@ def format_metric(name: str, value: float | None) -> str:
         return numbers.duration(value)
     if kind is Kind.NUMBER and value is not None and value < 100:
         return f"{value:.1f}".rstrip("0").rstrip(".")
+    if kind is Kind.COUNT:
+        return numbers.count(value)
     return numbers.compact(value)

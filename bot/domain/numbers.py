@@ -132,6 +132,16 @@ def compact(n: float | None) -> str:
     return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
 
 
+def count(n: float | None) -> str:
+    """A count of people or things, always whole (a trend's 12.4 followers a week is shown as
+    '12'), then as :func:`compact` in the current language: 12.4 -> '12', 999.6 -> '1k',
+    12_345 -> '12.3k', -0.4 -> '0' (English); German 999.6 -> '1.000', Japanese
+    12_345 -> '1.2万'."""
+    if n is None or math.isnan(n) or math.isinf(n):
+        return compact(n)
+    return compact(float(round(n)) or 0.0)
+
+
 def grouped(n: float | None) -> str:
     """12345.6 -> '12,346'."""
     if n is None or math.isnan(n):

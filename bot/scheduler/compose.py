@@ -11,11 +11,12 @@ from bot import i18n
 from bot.core.ports import Goal, Store, Subscription
 from bot.core.types import Reply
 from bot.domain.engine import fill, recommend
-from bot.domain.estimator import estimate
+from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
 from bot.domain.facts import label as fact_label
 from bot.domain.metrics import METRIC_BY_NAME, MIN_SPAN_DAYS, MetricSnapshot, format_metric
 from bot.domain.numbers import compact, day, money
+from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.rates import RateTables
 from bot.domain.rules import TOPICS, Catalogue, Rule
@@ -101,8 +102,8 @@ class WeeklyComposer:
                                      "source": rule.source}, title=_("Tip of the week"))
         return Composed(reply, rule.id)
 
-    def _goal(self, goal: Goal, latest: MetricSnapshot | None,
-              settings: UserSettings, videos: Sequence[Video] = ()) -> dict[str, Any]:
+    def _goal(self, goal: Goal, latest: MetricSnapshot | None, settings: UserSettings,
+              payouts: Sequence[Payout], videos: Sequence[Video]) -> dict[str, Any]:
         """One goal's line: a metric goal in its unit, an income goal (stored in USD a month)
         in the creator's currency, against the estimate for the latest snapshot."""
         if goal.metric == "income":
@@ -111,9 +112,9 @@ class WeeklyComposer:
 
             def show(v: float) -> str:
                 return money(self.rates.currencies.from_usd(v, currency), currency)
-            current = None if latest is None else estimate(
-                latest, replace(settings, currency="USD"), self.rates,
-                videos=videos).now.typical
+            current = None if latest is None else income_now(
+                latest, replace(settings, currency="USD"), self.rates, payouts,
+                videos).typical
             label = _("monthly income")
         elif goal.metric in METRIC_BY_NAME:
             def show(v: float) -> str:
@@ -155,7 +156,9 @@ class WeeklyComposer:
                 changes.append({"metric": fact_label(metric),
                                 "value": format_metric(metric, current),
                                 "delta": delta, "since": since})
-        goals = [self._goal(goal, history[-1] if history else None, settings, profile.videos)
+        payouts = await self.store.payouts(sub.user_id)
+        goals = [self._goal(goal, history[-1] if history else None, settings, payouts,
+                            profile.videos)
                  for goal in await self.store.goals(sub.user_id)]
         tip = tips[0] if tips else None
         reply = Reply("weekly_digest", {

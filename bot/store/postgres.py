@@ -43,6 +43,7 @@ from bot.core.ports import (
     Subscription,
     User,
 )
+from bot.core.userdata import count_statements, delete_statements
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -579,31 +580,15 @@ class PostgresStore(PgTikTokTables):
         async with self._write(user_id) as db:
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1", user_id)
-            for sql in (
-                "DELETE FROM posted_tips WHERE subscription_id IN "
-                "(SELECT id FROM subscriptions WHERE user_id = $1)",
-                "DELETE FROM posted_tips WHERE user_id = $1",
-                "DELETE FROM subscriptions WHERE user_id = $1",
-                "DELETE FROM snapshots WHERE user_id = $1",
-                "DELETE FROM user_settings WHERE user_id = $1",
-                "DELETE FROM goals WHERE user_id = $1",
-                "DELETE FROM videos WHERE user_id = $1",
-                "DELETE FROM audience_shares WHERE user_id = $1",
-                "DELETE FROM audience_activity WHERE user_id = $1",
-                "DELETE FROM studio_daily WHERE user_id = $1",
-                "DELETE FROM studio_before WHERE user_id = $1",
-                "DELETE FROM studio_imports WHERE user_id = $1",
-                "DELETE FROM payouts WHERE user_id = $1",
-                "DELETE FROM rate_card WHERE user_id = $1",
-                "DELETE FROM guided_steps WHERE (platform, sender_id) IN"
-                " (SELECT platform, platform_user_id FROM users WHERE id = $1)",
-                "DELETE FROM tiktok_auth_states WHERE user_id = $1",
-                "DELETE FROM tiktok_connections WHERE user_id = $1",
-                "DELETE FROM video_totals WHERE user_id = $1",
-                "DELETE FROM users WHERE id = $1",
-            ):
+            for sql, _ in delete_statements("$1"):  # the tables /forget's preview counts
                 deleted += _affected(await db.execute(sql, user_id))
         return deleted
+
+    async def user_rows(self, user_id: int) -> dict[str, int]:
+        async with self._read() as db, db.transaction(isolation="repeatable_read",
+                                                      readonly=True):
+            return {table: int(await db.fetchval(sql, user_id))
+                    for table, sql, _ in count_statements("$1")}
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         async with self._read() as db, db.transaction(isolation="repeatable_read",

@@ -37,6 +37,7 @@ from bot.core.ports import (
     Subscription,
     User,
 )
+from bot.core.userdata import count_statements, delete_statements
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -1063,31 +1064,19 @@ class SqliteStore(TikTokTables):
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
             )
-            for sql in (
-                "DELETE FROM posted_tips WHERE subscription_id IN "
-                "(SELECT id FROM subscriptions WHERE user_id = ?)",
-                "DELETE FROM subscriptions WHERE user_id = ?",
-                "DELETE FROM snapshots WHERE user_id = ?",
-                "DELETE FROM user_settings WHERE user_id = ?",
-                "DELETE FROM goals WHERE user_id = ?",
-                "DELETE FROM videos WHERE user_id = ?",
-                "DELETE FROM audience_shares WHERE user_id = ?",
-                "DELETE FROM audience_activity WHERE user_id = ?",
-                "DELETE FROM studio_daily WHERE user_id = ?",
-                "DELETE FROM studio_before WHERE user_id = ?",
-                "DELETE FROM studio_imports WHERE user_id = ?",
-                "DELETE FROM payouts WHERE user_id = ?",
-                "DELETE FROM guided_steps WHERE (platform, sender_id) IN"
-                " (SELECT platform, platform_user_id FROM users WHERE id = ?)",
-                "DELETE FROM tiktok_auth_states WHERE user_id = ?",
-                "DELETE FROM tiktok_connections WHERE user_id = ?",
-                "DELETE FROM video_totals WHERE user_id = ?",
-                "DELETE FROM rate_card WHERE user_id = ?",
-                "DELETE FROM users WHERE id = ?",
-            ):
-                async with db.execute(sql, (user_id,)) as cur:
+            for sql, binds in delete_statements("?"):  # the tables /forget's preview counts
+                async with db.execute(sql, (user_id,) * binds) as cur:
                     deleted += max(cur.rowcount, 0)
         return deleted
+
+    async def user_rows(self, user_id: int) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        async with self._read() as db:
+            for table, sql, binds in count_statements("?"):
+                async with _query(db, sql, (user_id,) * binds) as cur:
+                    row = await cur.fetchone()
+                counts[table] = int(row[0]) if row else 0
+        return counts
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
         async with self._read() as db:

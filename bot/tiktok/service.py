@@ -27,6 +27,7 @@ from bot.core.connections import (
 )
 from bot.core.ports import Clock, Store
 from bot.core.types import Reply
+from bot.domain.metrics import Implausible, without_implausible
 from bot.domain.studio import Video
 from bot.domain.videos import merge_videos, period_counts, posting_habits, totals
 from bot.tiktok.client import SCOPES, TikTokClient, TikTokError, TokenSet, UserInfo
@@ -247,6 +248,16 @@ class TikTokService:
             changes["followers"] = float(info.follower_count)
         changes.update(period_counts(now, today, history, everything))
         changes.update(posting_habits(now, everything))
+        read_values = dict(changes)  # everything read, before the plausibility check
+        problems: list[Implausible] = []
+        if not reset:  # another account's numbers are no jump from these
+            latest = await self.store.latest_snapshot(uid)
+            changes, problems = without_implausible(latest, changes, now)
+            if problems:
+                log.info("tiktok: user %s: not storing %s, which look wrong", uid,
+                         ", ".join(sorted({f for p in problems for f in p.fields})))
+        held = {name: read_values[name] for p in problems for name in p.fields
+                if name in read_values}
         tz = (await self.store.get_settings(uid)).timezone
         local = now.astimezone(ZoneInfo(tz))
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -263,6 +274,8 @@ class TikTokService:
             video_count=None if info.video_count is None else float(info.video_count),
             videos_read=len(read), new_videos=saved.new_videos, written=saved.kept,
             kept_typed=frozenset(changes) - saved.kept,
+            held_back=tuple(p.text for p in problems),
+            held_values=held,
         )
 
     async def sync_due(self) -> int:

@@ -104,8 +104,18 @@ def connected_reply(report: SyncReport, template: str = "tiktok_connected") -> R
         "new_videos": report.new_videos,
         "written": _labels(report.written),
         "kept_typed": _labels(report.kept_typed),
-        "views_pending": "views" not in report.written | report.kept_typed,
+        "views_pending": "views" not in report.written | report.kept_typed | set(
+            report.held_values),
+        "held_back": list(report.held_back),
+        "held_command": None if not report.held_values else "/log " + " ".join(
+            f"{name}={_plain(value)}" for name, value in sorted(report.held_values.items()))
+        + " confirm",
     })
+
+
+def _plain(value: float) -> str:
+    """A value as ``/log`` reads it back exactly: ``50000``, ``0.35`` (never ``50k``)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def callback_app(service: TikTokService, renderer: Renderer, on_done: OnDone, *,

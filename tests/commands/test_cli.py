@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
+from tests.auxil.clock import FakeClock
 
 
 def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -31,6 +34,24 @@ def test_ask_bad_input_exits_nonzero_with_a_sentence(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "followers must be a number like 12k" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
+    import json
+
+    assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k").returncode == 0
+    held = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B")
+    assert held.returncode == 3, held.stdout + held.stderr
+    assert "confirm" in held.stdout
+    as_json = run(tmp_path, "ask", "--user", "zoe", "--json", "/log followers=5B")
+    assert as_json.returncode == 3 and json.loads(as_json.stdout)["held"] is True
+    stats = run(tmp_path, "ask", "--user", "zoe", "--json", "/stats")
+    assert json.loads(stats.stdout)["followers"] == 5000  # nothing was stored
+    saved = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B confirm")
+    assert saved.returncode == 0, saved.stderr
+    payout = "/payout rewards=41 views=61k month=2026-10"
+    assert run(tmp_path, "ask", "--user", "zoe", payout).returncode == 0
+    assert run(tmp_path, "ask", "--user", "zoe", payout).returncode == 3  # the same again
 
 
 def test_console_chat_exits_cleanly_on_eof(tmp_path: Path) -> None:
@@ -264,3 +285,37 @@ async def test_ask_json_holds_no_formatted_metric_anywhere(console: ConsoleAdapt
     stats = reply_json((await console.ask("/stats")).replies[0])
     assert stats["engagement_rate_views"] == 0.085 and stats["followers"] == 12000
     assert stats["kpis"]["engagement_rate_views_text"] == "8.5%"
+
+
+async def test_ask_json_keeps_what_the_reply_says_under_stable_keys(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """The data no longer replaces the context's goals and routes (a goal's projected date,
+    a route's gaps were lost), a list's objects share their key names (one tip's title was
+    "title", the next "title_text"), no key reads "total_text_text", and /history gives its
+    numbers."""
+    from bot.cli import reply_json
+
+    await console.ask("/settings region=US adult=yes")
+    await console.ask("/log followers=12k views=40k likes=3k comments=300 shares=100")
+    clock.advance(days=8)
+    await console.ask("/log followers=13k")
+    goal = reply_json((await console.ask("/goal followers=20k by=2027-03-01")).replies[0])
+    (g,) = goal["goals"]
+    assert (g["metric"], g["target"], g["current"], g["deadline"]) == (
+        "followers", 20000, 13000, "2027-03-01")
+    assert g["eta"] == "2027-01-05" and g["weekly_growth"] == 875
+    assert g["needed_per_week"] == pytest.approx(442.9, abs=0.1) and g["on_track"] is True
+    assert g["weekly_text"] == "+875"
+    est = reply_json((await console.ask("/estimate")).replies[0])
+    cr = est["routes"][0]
+    assert cr["key"] == "creator_rewards" and cr["gaps_text"] == ["60,000 views to go"]
+    assert set(cr["monthly"]) == {"low", "typical", "high", "currency"}
+    tips = reply_json((await console.ask("/tips all")).replies[0])["tips"]
+    titles = {"title" in t for t in tips}
+    assert len(tips) > 2 and titles == {False}, [sorted(t) for t in tips]
+    assert len({tuple(sorted(t)) for t in tips}) == 1
+    history = reply_json((await console.ask("/history")).replies[0])
+    assert "total_text_text" not in history and history["total"] == 2
+    assert [e["values"] for e in history["entries"]] == [
+        {"followers": 13000}, {"comments": 300, "followers": 12000, "likes": 3000,
+                               "shares": 100, "views": 40000}]

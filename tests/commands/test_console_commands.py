@@ -45,6 +45,60 @@ async def test_log_then_stats_with_kpis_and_growth(console: ConsoleAdapter,
     assert "2 snapshots stored" in stats.text
 
 
+async def test_counts_of_people_are_whole_in_stats_goal_and_tips(console: ConsoleAdapter,
+                                                               clock: FakeClock) -> None:
+    """62 followers in 10 days is 43.4 a week: shown as +43, never "+43.4 followers"."""
+    await console.ask("/log followers=1000 views=4k likes=300")
+    clock.advance(days=10)
+    await console.ask("/log followers=1062")
+    stats = await console.ask("/stats")
+    assert "in 10.0 days, +43 a week" in stats.text, stats.text
+    goal = await console.ask("/goal followers=2k")
+    assert "+43 a week" in goal.text and "43.4" not in goal.text, goal.text
+    clock.advance(days=10)
+    await console.ask("/log followers=1000 confirm")
+    tips = await console.ask("/tips all")
+    assert "(-43 a week)" in tips.text and "43.4" not in tips.text, tips.text
+
+
+def test_count_display_is_whole() -> None:
+    from bot.domain.facts import format_fact
+    from bot.domain.metrics import format_metric
+    from bot.domain.numbers import count
+
+    assert [count(v) for v in (12.4, -12.6, -0.4, 999.6, 12_345, None)] == [
+        "12", "-13", "0", "1k", "12.3k", "?"]
+    assert format_metric("followers", 12.4) == "12" and format_metric("live_viewers", 80.6) == "81"
+    assert format_metric("videos_per_week", 2.5) == "2.5"  # a number, not a count
+    assert format_fact("follower_growth_per_week", -43.4) == "-43"
+
+
+def test_count_display_is_whole_in_every_language() -> None:
+    """numbers.count rounds, then formats as the language writes numbers (issue 20)."""
+    from bot import i18n
+    from bot.domain.metrics import format_metric
+    from bot.domain.numbers import count
+
+    expected = {"de": ["12", "1.000", "12.345", "0", "1.234"],
+                "fr": ["12", "1\xa0k", "12,3\xa0k", "0", "1,2\xa0k"],
+                "ja": ["12", "1,000", "1.2万", "0", "1,234"]}
+    for language, shown in expected.items():
+        with i18n.using(language):
+            assert [count(v) for v in (12.4, 999.6, 12_345, -0.4, 1234.5)] == shown, language
+            assert format_metric("followers", 1234.5) == shown[-1], language
+
+
+async def test_log_accepts_commas_and_semicolons_between_pairs(console: ConsoleAdapter) -> None:
+    logged = await console.ask("/log followers=5.2k, views=42k")
+    assert logged.ok, logged.text
+    assert "Followers: 5.2k" in logged.text and "Views (30 days): 42k" in logged.text
+    assert (await console.ask("/log likes=3k;comments=120; shares=40,")).ok
+    decimal = await console.ask("/log followers=12,5, views=42k")  # 12,5 is still asked about
+    assert not decimal.ok and "'12,5' for followers" in decimal.text
+    listed = await console.ask("/settings does=brand,affiliate, region=US")
+    assert listed.ok and "brand deals" in listed.text, listed.text
+
+
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:
     result = await console.ask("/stats")
     assert result.ok and "/log followers=12k" in result.text
@@ -128,6 +182,28 @@ async def test_forget_asks_then_deletes_every_row(settings: Settings,
         assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (1,)  # bob's
     finally:
         db.close()
+
+
+async def test_forget_preview_lists_what_forget_deletes(console: ConsoleAdapter) -> None:
+    """The confirm step names payouts, goals, the rate card, digests, … (it named only
+    settings, snapshots and digests while /forget deleted far more)."""
+    empty = await console.ask("/forget")
+    assert "your chat account's id and name" in empty.text and "snapshot" not in empty.text
+    await console.ask("/log followers=2k views=10k")
+    await console.ask("/log followers=2.2k views=11k")
+    await console.ask("/settings currency=USD region=US")
+    await console.ask("/payout rewards=41 views=61k month=2026-10")
+    await console.ask("/payout brand=350 per=video")
+    await console.ask("/goal followers=10k")
+    await console.ask("/ratecard video=450")
+    await console.ask("/subscribe day=friday time=18:00")
+    ask = await console.ask("/forget")
+    assert ask.ok, ask.text
+    for fragment in ("2 snapshots (logged or imported)", "2 logged payouts", "1 goal\n",
+                     "1 price on your rate card", "1 personal weekly digest", "your settings",
+                     "your chat account's id and name", "files I saved for you"):
+        assert fragment in ask.text, (fragment, ask.text)
+    assert "/forget confirm" in ask.text
 
 
 async def test_data_survives_restart(settings: Settings, clock: FakeClock) -> None:

@@ -83,6 +83,8 @@ async def test_goal_projection_and_deadline(console: ConsoleAdapter, clock: Fake
 
 async def test_goal_bad_input(console: ConsoleAdapter) -> None:
     assert "not in the future" in (await console.ask("/goal followers=10k by=2020-01-01")).text
+    today = (await console.ask("/goal followers=10k by=2026-11-02")).text  # NOW's date
+    assert "by=2026-11-02 is not in the future (today is 2026-11-02" in today
     assert "Say which number" in (await console.ask("/goal by=2027-01-01")).text
     assert "is not a date" in (await console.ask("/goal followers=1k by=soon")).text
 
@@ -197,3 +199,51 @@ async def test_engagement_chart_formats_percent_ticks(console: ConsoleAdapter,
     result = await console.ask("/progress engagement all")
     assert result.ok, result.text
     assert result.files and "Engagement by views over all" in result.text
+
+
+async def test_goal_progress_and_estimate_show_one_income_with_payouts(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """/goal income, /progress income and /estimate's "now" are the same figure, and the
+    creator's logged payouts move all three (the estimate's Bayesian update)."""
+    await console.ask("/settings region=US adult=yes")
+    clock.current = NOW - timedelta(weeks=3)
+    for v in (58_000, 59_000, 60_000):
+        await console.ask(f"/log followers={v} views=610k avg_views=20k likes=30k "
+                          "comments=900 shares=400 avg_video_length=1:15")
+        clock.advance(weeks=1)
+    before = (await console.ask("/estimate")).replies[0].data
+    assert before is not None
+    for line in ("/payout rewards=1500 views=610k month=2026-10",
+                 "/payout rewards=1400 views=600k month=2026-09"):
+        assert (await console.ask(line)).ok
+    estimate = await console.ask("/estimate")
+    data = estimate.replies[0].data
+    assert data is not None
+    now = data["now"]["typical"]
+    assert now > before["now"]["typical"] * 1.5  # the payouts say they earn far more
+    goal = await console.ask("/goal income=5000")
+    assert goal.ok, goal.text
+    goal_data = goal.replies[0].data
+    assert goal_data is not None
+    (income,) = [g for g in goal_data["goals"] if g["metric"] == "income"]
+    assert income["current"] == pytest.approx(now)
+    shown = goal.replies[0].context["goals"][0]["current"]
+    assert f"(now {shown})" in goal.text and shown in estimate.text
+    chart = await console.ask("/progress income all")
+    chart_data = chart.replies[0].data
+    assert chart_data is not None
+    assert chart_data["last"] == pytest.approx(now)
+
+
+async def test_goal_deadline_is_checked_against_the_creators_today(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """At 20:00 UTC on 2 November it is already 3 November in Kiritimati (UTC+14): by= that
+    day is today there, so refused; in Los Angeles (still 2 November) 3 November is ahead."""
+    await console.ask("/log followers=1000")
+    clock.current = NOW.replace(hour=20)
+    await console.ask("/settings timezone=Pacific/Kiritimati")
+    refused = await console.ask("/goal followers=10k by=2026-11-03")
+    assert not refused.ok and "today is 2026-11-03 in Pacific/Kiritimati" in refused.text
+    assert "no goals yet" in (await console.ask("/goal")).text
+    await console.ask("/settings timezone=America/Los_Angeles")
+    assert (await console.ask("/goal followers=10k by=2026-11-03")).ok

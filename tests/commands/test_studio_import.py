@@ -380,3 +380,36 @@ async def test_a_video_with_more_likes_than_views_shows_engagement_unknown(
     listing = (await console.ask("/videos")).text
     assert "100000100%" not in listing and "engagement unknown" in listing, listing
     assert "engagement 6%" in listing, listing
+
+
+async def test_a_tenfold_jump_in_an_import_is_flagged_in_the_preview_as_log_does(
+        console: ConsoleAdapter, tmp_path: Path, db: sqlite3.Connection) -> None:
+    """Imports used to store a ×10 jump silently; the preview now lists the rows the /log
+    check finds wrong, and only confirm stores them (TikTok Studio's file and the bot's CSV)."""
+    studio = tmp_path / "FollowerHistory.csv"
+    studio.write_text('"Date","Followers","Difference in followers from previous day"\n'
+                      '"November 25","1000","10"\n"November 26","15000","14000"\n'
+                      '"November 27","15010","10"\n', encoding="utf-8")
+    preview = await console.ask(f"/import path={studio}")
+    assert preview.ok, preview.text
+    assert "These rows look wrong:" in preview.text
+    assert ("• 2026-11-26: followers went from 1k to 15k since the snapshot before it, more "
+            "than 10×") in preview.text
+    assert "2026-11-27:" not in preview.text
+    assert stored(db, "followers") == {}
+    await console.ask(f"/import path={studio} confirm")
+    assert stored(db, "followers")[date(2026, 11, 26)] == 15000
+
+    own = tmp_path / "history.csv"  # against the stored rows: 15,010 on 2026-11-27
+    own.write_text("date,followers\n2026-11-28,151000\n", encoding="utf-8")
+    flagged = await console.ask(f"/import path={own}")
+    assert "• 2026-11-28: followers went from 15k to 151k since the snapshot before it" \
+        in flagged.text, flagged.text
+    clean = tmp_path / "clean.csv"
+    clean.write_text("date,followers\n2026-11-28,15100\n", encoding="utf-8")
+    assert "look wrong" not in (await console.ask(f"/import path={clean}")).text
+
+
+async def test_real_studio_downloads_flag_nothing(console: ConsoleAdapter) -> None:
+    preview = await console.ask(f"/import path={FIXTURES / 'tiktok_studio_export.zip'}")
+    assert preview.ok and "look wrong" not in preview.text, preview.text

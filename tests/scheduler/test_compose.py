@@ -85,3 +85,32 @@ async def test_personal_digest_has_progress_goal_and_top_tip(store: Store) -> No
     assert ctx["goals"] == [{"metric": "followers", "target": "10k", "current": "9.6k",
                              "reached": False}]
     assert ctx["tip"] is not None and composed.rule_id == ctx["tip"]["id"]
+
+
+async def test_digest_income_goal_counts_the_logged_payouts(store: Store) -> None:
+    """The digest's income goal shows the same "now" as /estimate: the creator's payouts
+    included (it used to leave them out, as /goal and /progress did)."""
+    from dataclasses import replace
+
+    from bot.domain.estimator import estimate
+    from bot.domain.numbers import money
+    from bot.domain.payouts import Payout
+
+    user = await store.ensure_user("telegram", "42", "Ana")
+    await store.update_settings(user.id, {"region": "US", "adult": True})
+    await store.add_snapshot(user.id, {"followers": 60_000, "views": 610_000,
+                                       "avg_video_length": 75}, NOW - timedelta(days=1))
+    await store.add_payout(user.id, Payout(route="creator_rewards", amount=1500.0,
+                                           currency="USD", recorded_at=NOW, views=610_000))
+    await store.set_goal(user.id, "income", 5000, None, NOW)
+    sub = await _sub(store, kind="personal", user_id=user.id)
+    composed = await WeeklyComposer(store, CATALOGUE, RATES)(sub, NOW)
+    assert composed is not None
+    latest = await store.latest_snapshot(user.id)
+    assert latest is not None
+    settings = replace(await store.get_settings(user.id), currency="USD")
+    with_payouts = estimate(latest, settings, RATES, payouts=await store.payouts(user.id))
+    without = estimate(latest, settings, RATES)
+    assert money(with_payouts.now.typical) != money(without.now.typical)
+    (goal,) = composed.reply.context["goals"]
+    assert goal["current"] == money(with_payouts.now.typical)

@@ -183,6 +183,28 @@ async def test_a_log_of_the_same_field_the_same_day_wins(tapp: App, tiktok: Fake
     assert latest is not None and latest.followers == 12_345  # a new day: the reading counts
 
 
+async def test_a_tenfold_jump_read_from_tiktok_is_not_stored_and_the_result_says_so(
+        tapp: App, tiktok: FakeTikTok, clock: FakeClock) -> None:
+    """The same check as /log: 12,345 followers, then 200,000 read a day later, is held
+    back (the other numbers of that sync are stored) and the sync result names it."""
+    from bot.tiktok.web import connected_reply
+
+    user_id = await maya(tapp)
+    await connect(tapp, user_id)
+    assert tapp.tiktok is not None
+    clock.advance(days=1)
+    tiktok.account.follower_count = 200_000
+    report = await tapp.tiktok.sync_user(user_id)
+    assert report.held_back == ("followers went from 12.3k to 200k since your latest "
+                                "snapshot, more than 10×",)
+    assert "followers" not in report.written and "videos_per_week" in report.written
+    latest = await tapp.store.latest_snapshot(user_id)
+    assert latest is not None and latest.followers == 12_345
+    text = tapp.renderer.render(connected_reply(report, "tiktok_synced"), Format.PLAIN)
+    assert "Not saved, because it looks wrong:" in text
+    assert "/log followers=200000 confirm" in text
+
+
 async def test_a_daily_sync_pages_only_until_known_videos(tapp: App, tiktok: FakeTikTok,
                                                           clock: FakeClock) -> None:
     user_id = await maya(tapp)

@@ -123,6 +123,24 @@ def test_tokenize_keeps_grouped_numbers_together() -> None:
     assert tokenize("followers = 12 000 views: 40 000") == ["followers=12000", "views:40000"]
 
 
+@pytest.mark.parametrize(("raw", "tokens"), [
+    ("followers=5.2k, views=42k", ["followers=5.2k", "views=42k"]),
+    ("followers=5.2k,views=42k", ["followers=5.2k", "views=42k"]),
+    ("followers=5.2k; views=42k;", ["followers=5.2k", "views=42k"]),
+    ("followers = 5.2k , views: 42k", ["followers=5.2k", "views:42k"]),
+    ("followers 5.2k, views 42k", ["followers", "5.2k", "views", "42k"]),
+    ("followers=12,5", ["followers=12,5"]),  # a decimal comma stays (and is asked about)
+    ("followers=12,000, views=4k", ["followers=12,000", "views=4k"]),
+    ("followers=1,5k;views=4k", ["followers=1,5k", "views=4k"]),
+    ("does=brand,affiliate", ["does=brand,affiliate"]),  # a list value
+    ('path="a, b.csv" confirm', ['path="a, b.csv"', "confirm"]),  # quoted: kept whole
+    ("timezone=<i>&amp;", ["timezone=<i>&amp;"]),  # not a plain word or number: kept whole
+    ("followers=12, 000", ["followers=12", "000"]),  # no "12 000" across a separator
+])
+def test_commas_and_semicolons_between_arguments(raw: str, tokens: list[str]) -> None:
+    assert tokenize(raw) == tokens
+
+
 ALL_SPECS = [spec for cmd in build_registry() for spec in [cmd]]
 
 
