@@ -45,18 +45,19 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     store = await open_store(settings.database_url, cache_size=settings.user_cache_size)
     tiktok = TikTokService(settings, store, store, clock)
     services = replace(services, tiktok=tiktok)
-    dispatcher = Dispatcher(
-        registry, store, clock, services,
-        RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute),
-    )
-    paces = Paces()
+    limit = RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute)
+    paces, flood_guard = Paces(), None
     if settings.redis_url is not None:
         from bot.store.budget import RedisBudget
+        from bot.store.flood import RedisFloodGuard
 
         tokens = {name: None if secret is None else secret.get_secret_value()
                   for name, secret in (("telegram", settings.telegram_bot_token),
                                        ("discord", settings.discord_token))}
-        paces = Paces(shared=RedisBudget(settings.redis_url.get_secret_value(), tokens))
+        redis_url = settings.redis_url.get_secret_value()
+        paces = Paces(shared=RedisBudget(redis_url, tokens))
+        flood_guard = RedisFloodGuard(redis_url, limit, tokens)
+    dispatcher = Dispatcher(registry, store, clock, services, limit, flood_guard)
     return App(settings, store, registry, dispatcher, renderer, services, clock, paces=paces,
                tiktok=tiktok)
 

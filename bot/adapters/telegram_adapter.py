@@ -24,6 +24,9 @@ One path for every update::
   in the store, so with several workers the one that receives the numbers knows.
 - Several workers (webhook mode): each binds the webhook port with ``SO_REUSEPORT`` and hands
   the socket to PTB's webhook server; all register the same URL and secret.
+- Shared across workers, in the store: a button whose command is too long for ``callback_data``
+  (``ButtonCodec``), and the update ids already received (a webhook retry that reaches another
+  worker is dropped there too). The per-person flood limit is the dispatcher's.
 - Sending: ``parse_mode=HTML``, link previews off, split to 4096 characters on block boundaries;
   PNG attachments as photos, anything else as documents. ``AIORateLimiter`` paces the sends and
   retries a reply after a 429's ``retry_after``; a weekly post's 429 goes back to the poster.
@@ -108,7 +111,13 @@ from bot.adapters.telegram_format import (
 from bot.config import Settings
 from bot.core.args import ArgError, parse_args, split_command
 from bot.core.dispatcher import Admission, error_reply
-from bot.core.ports import AdapterStartError, DeliveryResult, DeliveryStatus, Destination
+from bot.core.ports import (
+    AdapterStartError,
+    DeliveryResult,
+    DeliveryStatus,
+    Destination,
+    StoreError,
+)
 from bot.core.registry import ArgType, CommandSpec
 from bot.core.types import (
     Action,
@@ -365,9 +374,8 @@ class TelegramAdapter:
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
         self.admins = AdminCache(settings.telegram_admin_cache_seconds)
-        self.buttons = ButtonCodec()
+        self.buttons = ButtonCodec(app.store)
         self.username = ""
-        self._seen: OrderedDict[int, None] = OrderedDict()
         self._polling_failed = False
 
     @property
@@ -465,16 +473,23 @@ class TelegramAdapter:
     # -- updates in -----------------------------------------------------------------------
 
     async def _first_sight(self, update: Update, context: Context) -> None:
-        """Before any handler: updates flow again after an outage; drop a redelivered update."""
+        """Before any handler: updates flow again after an outage; drop a redelivered update.
+        The store decides (``seen_updates``), so a webhook retry that reaches another worker
+        is dropped there too. If the store can't be reached the update is handled (better
+        twice than never); the command itself then fails with the usual storage apology."""
         if self._polling_failed:
             self._polling_failed = False
             log.info("telegram: receiving updates again")
-        if update.update_id in self._seen:
+        try:
+            first = await self.app.store.first_sight(self.platform, str(update.update_id),
+                                                     self.app.clock.now())
+        except (StoreError, OSError) as exc:
+            log.warning("telegram: could not record update %s (%s); handling it anyway",
+                        update.update_id, exc)
+            return
+        if not first:
             log.info("telegram: update %s arrived twice; ignored", update.update_id)
             raise ApplicationHandlerStop
-        self._seen[update.update_id] = None
-        while len(self._seen) > 2048:
-            self._seen.popitem(last=False)
 
     async def _on_message(self, update: Update, context: Context) -> None:
         message, chat = update.effective_message, update.effective_chat
@@ -562,7 +577,7 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None:
             return
-        button = self.buttons.decode(query.data)
+        button = await self.buttons.decode(query.data, self.app.clock.now())
         message = query.message
         if button is None or message is None:
             if not await self._answer_press(query, BUTTON_EXPIRED, alert=True) \
@@ -615,7 +630,7 @@ class TelegramAdapter:
     async def _admitted(self, incoming: _Incoming) -> bool:
         """The per-user limit for what the adapter answers itself (notes that are no
         command's reply): one slow-down notice per flood, then nothing."""
-        admission = self.app.dispatcher.admit(self.platform, str(incoming.sender_id))
+        admission = await self.app.dispatcher.admit(self.platform, str(incoming.sender_id))
         if admission is Admission.SLOW_DOWN:
             await self._deliver(incoming, incoming.command or "?", [error_reply("slow_down")])
         return admission is Admission.RUN
@@ -735,8 +750,8 @@ class TelegramAdapter:
         parts = split_html(self.app.renderer.render(reply, Format.TELEGRAM_HTML))
         keyboard = None
         if reply.actions:
-            keyboard = self._keyboard(reply.actions, owner, command,
-                                      editable=len(parts) == 1 and not reply.attachments)
+            keyboard = await self._keyboard(reply.actions, owner, command,
+                                            editable=len(parts) == 1 and not reply.attachments)
         for index, part in enumerate(parts):
             markup = keyboard if index == len(parts) - 1 else None
             if index == 0 and edit is not None and len(parts) == 1 \
@@ -763,8 +778,8 @@ class TelegramAdapter:
         spec = self.app.registry.get(command)
         return spec is not None and spec.personal
 
-    def _keyboard(self, actions: tuple[Action, ...], owner: str | None, command: str | None,
-                  *, editable: bool) -> InlineKeyboardMarkup | None:
+    async def _keyboard(self, actions: tuple[Action, ...], owner: str | None,
+                        command: str | None, *, editable: bool) -> InlineKeyboardMarkup | None:
         buttons = []
         for action in actions:
             if action.url is not None:
@@ -774,7 +789,8 @@ class TelegramAdapter:
             if owner is None and (parsed is None or self._personal(parsed[0])):
                 continue  # nobody could press it safely (see _on_button)
             edit = editable and parsed is not None and parsed[0] == command
-            data = self.buttons.encode(Button(action.command, owner, edit))
+            data = await self.buttons.encode(Button(action.command, owner, edit),
+                                             self.app.clock.now())
             buttons.append(InlineKeyboardButton(action.label, callback_data=data))
         if not buttons:
             return None

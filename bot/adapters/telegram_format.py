@@ -6,17 +6,20 @@
   the end of one message and reopened at the start of the next, so no message is ever cut
   mid-tag or mid-entity.
 - :class:`ButtonCodec` turns a :class:`~bot.core.types.Action` into ``callback_data`` (at most
-  64 bytes) and back.
+  64 bytes) and back; a longer one is kept in the store, so any worker can read it back.
 - The few sentences the adapter itself says (the group note that opens the private chat,
   "Cancelled.") are built here, with every user-supplied string escaped.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.i18n import N_, lazy
 from bot.render.formats import escape_telegram_html
@@ -149,38 +152,66 @@ class Button:
     edit: bool  # the answer replaces the message that carries the button
 
 
+class ButtonStore(Protocol):
+    """Where :class:`ButtonCodec` keeps the buttons too long for ``callback_data`` (the
+    store's :meth:`~bot.core.ports.Store.keep_button` and :meth:`~bot.core.ports.Store.button`)."""
+
+    async def keep_button(self, platform: str, key: str, owner: str | None, data: str,
+                          expires_at: datetime, now: datetime) -> None: ...
+
+    async def button(self, platform: str, key: str, now: datetime) -> str | None: ...
+
+
+#: How long a button too long for ``callback_data`` can still be pressed after it was last
+#: sent (a short one carries its whole command and never expires).
+BUTTON_LIFETIME = timedelta(days=7)
+
+
 class ButtonCodec:
     """``callback_data`` is at most 64 bytes: ``"e<owner>:<command line>"`` when that fits (it
-    survives restarts), otherwise ``"#<n>"``, an index into a bounded in-memory table."""
+    survives restarts), otherwise ``"#<key>"``, the key under which that same text is kept in
+    the store for :data:`BUTTON_LIFETIME` (so whichever worker receives the press runs it).
 
-    def __init__(self, size: int = 1024) -> None:
-        self._size = size
-        self._table: OrderedDict[int, Button] = OrderedDict()
-        self._next = 0
+    The key is a hash of the text (20 URL-safe characters of SHA-256): the same button sent
+    again reuses its row (and extends its lifetime), and no one can guess another's key."""
 
-    def encode(self, button: Button) -> str:
+    platform = "telegram"
+
+    def __init__(self, store: ButtonStore, lifetime: timedelta = BUTTON_LIFETIME) -> None:
+        self._store = store
+        self._lifetime = lifetime
+
+    async def encode(self, button: Button, now: datetime) -> str:
+        """The ``callback_data`` for ``button``, kept in the store if it is too long."""
         data = f"{'e' if button.edit else 's'}{button.owner or ''}:{button.command}"
         if len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
             return data
-        self._next += 1
-        self._table[self._next] = button
-        while len(self._table) > self._size:
-            self._table.popitem(last=False)
-        return f"#{self._next}"
+        digest = hashlib.sha256(data.encode("utf-8")).digest()[:15]
+        key = base64.urlsafe_b64encode(digest).decode("ascii")
+        await self._store.keep_button(self.platform, key, button.owner, data,
+                                      now + self._lifetime, now)
+        return f"#{key}"
 
-    def decode(self, data: str | None) -> Button | None:
+    async def decode(self, data: str | None, now: datetime) -> Button | None:
+        """The button behind ``callback_data``; None when malformed, unknown or expired."""
         if not data:
             return None
         if data.startswith("#"):
-            try:
-                return self._table.get(int(data[1:]))
-            except ValueError:
-                return None
-        mode = data[0]
-        owner, sep, command = data[1:].partition(":")
-        if mode not in "es" or not sep or not command.startswith("/"):
-            return None
-        return Button(command=command, owner=owner or None, edit=mode == "e")
+            kept = await self._store.button(self.platform, data[1:], now) \
+                if _KEY.fullmatch(data[1:]) else None
+            return None if kept is None or kept.startswith("#") else _parse(kept)
+        return _parse(data)
+
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{20}")
+
+
+def _parse(data: str) -> Button | None:
+    mode = data[0]
+    owner, sep, command = data[1:].partition(":")
+    if mode not in "es" or not sep or not command.startswith("/"):
+        return None
+    return Button(command=command, owner=owner or None, edit=mode == "e")
 
 
 # -- what the adapter says itself ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Protocol
 
 from bot import i18n
 from bot.core.args import ArgError, parse_args
@@ -40,6 +41,15 @@ class Admission(Enum):
     RUN = "run"
     SLOW_DOWN = "slow_down"  # over the limit: answer once with a slow-down notice
     DROP = "drop"  # over the limit and already told: no reply at all
+
+
+class FloodGuard(Protocol):
+    """The per-user command budget kept where every worker on one bot counts it (Redis:
+    ``bot.store.flood``), so N workers don't allow N times the burst."""
+
+    async def admit(self, platform: str, user_id: str) -> Admission:
+        """Spend one command of ``user_id``'s budget on ``platform``."""
+        ...
 
 
 class _Buckets:
@@ -97,17 +107,37 @@ class Dispatcher:
         clock: Clock,
         services: Services,
         rate_limit: RateLimit | None = None,
+        flood_guard: FloodGuard | None = None,
     ) -> None:
         self.registry = registry
         self.store = store
         self.clock = clock
         self.services = services
         self._buckets = _Buckets(rate_limit or RateLimit())
+        self._shared = flood_guard
+        self._shared_failed = False
         self._user_locks = _UserLocks()
 
-    def admit(self, platform: str, user_id: str) -> Admission:
-        """Spend one command of the person's budget for something an adapter answers itself
-        (a note that is no command's reply): the same limit as :meth:`handle` applies."""
+    async def admit(self, platform: str, user_id: str) -> Admission:
+        """Spend one command of the person's budget (for :meth:`handle`, and for something an
+        adapter answers itself, a note that is no command's reply: the same limit applies).
+
+        With a shared :class:`FloodGuard` it decides, for every worker; if it can't be
+        reached, this process's own buckets do (logged once per outage), so a flood is
+        still limited and nobody is refused for an outage."""
+        if self._shared is not None:
+            try:
+                admission = await self._shared.admit(platform, user_id)
+            except Exception as exc:  # Redis down: never stop answering for it
+                if not self._shared_failed:
+                    log.warning("the shared flood limit is unreachable (%s: %s); counting in "
+                                "this process until it is back", type(exc).__name__, exc)
+                self._shared_failed = True
+            else:
+                if self._shared_failed:
+                    log.info("the shared flood limit is reachable again")
+                self._shared_failed = False
+                return admission
         return self._buckets.admit((platform, user_id))
 
     async def handle(self, request: Request) -> list[Reply]:
@@ -135,7 +165,7 @@ class Dispatcher:
         return True
 
     async def _handle(self, request: Request) -> list[Reply]:
-        admission = self._buckets.admit((str(request.platform), request.user_id))
+        admission = await self.admit(str(request.platform), request.user_id)
         if admission is Admission.DROP:
             # One notice per flood: the rest get no reply, so one person's flood never
             # spends the platform's shared send budget (bot.core.pace) on notices.

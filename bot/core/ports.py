@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -14,6 +14,13 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
+
+#: How long a received platform event stays recorded for :meth:`Store.first_sight`: Telegram
+#: retries an unacknowledged webhook request within minutes, so an hour recognises every
+#: redelivery while the table stays small (one row per update of the last hour).
+SEEN_EVENTS_KEPT = timedelta(hours=1)
+#: How often at most one store instance deletes expired rows of those short-lived tables.
+SWEEP_EVERY = timedelta(minutes=1)
 
 
 class StoreError(Exception):
@@ -315,6 +322,25 @@ class Store(Protocol):
                            now: datetime) -> str | None:
         """End the guided step of ``sender_id`` in ``chat_id`` and return its command; None
         when there was none or it had expired by ``now``. Only one caller gets it."""
+        ...
+
+    async def keep_button(self, platform: str, key: str, owner: str | None, data: str,
+                          expires_at: datetime, now: datetime) -> None:
+        """Keep a button too long for the platform (Telegram's 64 bytes of callback data)
+        under ``key`` until ``expires_at`` (the same key again: the later expiry wins).
+        ``data``: the button as the adapter reads it back; ``owner``: the platform user who may
+        press it (its row goes with their ``/forget``). Every worker sees it at once; rows
+        expired by ``now`` are removed from time to time."""
+        ...
+
+    async def button(self, platform: str, key: str, now: datetime) -> str | None:
+        """The ``data`` kept under ``key``; None when unknown or expired by ``now``."""
+        ...
+
+    async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record that the platform event ``event_id`` (a Telegram update_id) arrived at
+        ``now``; False when any worker recorded it before (a redelivery), True exactly once.
+        Events are remembered for :data:`SEEN_EVENTS_KEPT`."""
         ...
 
     async def release_delivery(self, delivery_id: int) -> None:

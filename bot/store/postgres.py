@@ -26,7 +26,7 @@ import secrets
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from operator import itemgetter
 from typing import Any
@@ -35,6 +35,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.core.ports import (
+    SEEN_EVENTS_KEPT,
+    SWEEP_EVERY,
     Delivery,
     Goal,
     SnapshotEntry,
@@ -96,7 +98,12 @@ _VERSION_TABLE = (
 TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "posted_tips",
           "videos", "audience_shares", "audience_activity", "studio_daily", "payouts",
           "tiktok_connections", "tiktok_auth_states", "video_totals", "rate_card",
-          "studio_imports", "studio_before", "guided_steps")
+          "studio_imports", "studio_before", "guided_steps", "long_buttons", "seen_updates")
+
+
+#: /forget's statement for the person's long Telegram buttons.
+_FORGET_BUTTONS = ("DELETE FROM long_buttons WHERE (platform, owner) IN"
+                   " (SELECT platform, platform_user_id FROM users WHERE id = $1)")
 
 
 def is_postgres_url(url: str) -> bool:
@@ -146,6 +153,8 @@ class PostgresStore(PgTikTokTables):
         #: This worker's key: its "sending" claims carry it, and it is locked while we live.
         self.worker = worker
         self._closed = False
+        #: When this worker last deleted expired rows of each short-lived table.
+        self._swept: dict[str, datetime] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -575,11 +584,55 @@ class PostgresStore(PgTikTokTables):
             return None
         return str(row["command"])
 
+    def _sweep_due(self, table: str, now: datetime) -> bool:
+        """Whether this worker deletes ``table``'s expired rows now (at most every
+        SWEEP_EVERY; another worker's sweep in between costs nothing)."""
+        last = self._swept.get(table)
+        if last is not None and timedelta(0) <= now - last < SWEEP_EVERY:
+            return False
+        self._swept[table] = now
+        return True
+
+    async def keep_button(self, platform: str, key: str, owner: str | None, data: str,
+                          expires_at: datetime, now: datetime) -> None:
+        sweep = self._sweep_due("long_buttons", now)
+        async with self._write() as db:
+            if sweep:
+                await db.execute("DELETE FROM long_buttons WHERE expires_at < $1", _iso(now))
+            await db.execute(
+                "INSERT INTO long_buttons (platform, key, owner, data, expires_at)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, key) DO UPDATE"
+                " SET expires_at = greatest(long_buttons.expires_at, excluded.expires_at)",
+                platform, key, owner, data, _iso(expires_at))
+
+    async def button(self, platform: str, key: str, now: datetime) -> str | None:
+        async with self._read() as db:
+            data = await db.fetchval(
+                "SELECT data FROM long_buttons WHERE platform = $1 AND key = $2"
+                " AND expires_at >= $3", platform, key, _iso(now))
+        return None if data is None else str(data)
+
+    async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
+        if self._sweep_due("seen_updates", now):
+            async with self._read() as db:
+                await db.execute("DELETE FROM seen_updates WHERE seen_at < $1",
+                                 _iso(now - SEEN_EVENTS_KEPT))
+        # One statement (autocommit): of two workers given the same update, one inserts.
+        async with self._read() as db:
+            inserted = await db.fetchval(
+                "INSERT INTO seen_updates (platform, event_id, seen_at) VALUES ($1, $2, $3)"
+                " ON CONFLICT (platform, event_id) DO NOTHING RETURNING true",
+                platform, event_id, _iso(now))
+        return inserted is not None
+
     async def forget_user(self, user_id: int) -> int:
         deleted = 0
         async with self._write(user_id) as db:
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1", user_id)
+            # The person's long buttons (their command lines may hold their numbers): not a
+            # thing the preview lists, so not in USER_TABLES; before the users row goes.
+            await db.execute(_FORGET_BUTTONS, user_id)
             for sql, _ in delete_statements("$1"):  # the tables /forget's preview counts
                 deleted += _affected(await db.execute(sql, user_id))
         return deleted

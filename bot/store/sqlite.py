@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from operator import itemgetter
 from pathlib import Path
@@ -29,6 +29,8 @@ import aiosqlite
 from cachetools import LRUCache
 
 from bot.core.ports import (
+    SEEN_EVENTS_KEPT,
+    SWEEP_EVERY,
     Delivery,
     Goal,
     SnapshotEntry,
@@ -227,6 +229,9 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
+#: /forget's statement for the person's long Telegram buttons.
+_FORGET_BUTTONS = ("DELETE FROM long_buttons WHERE (platform, owner) IN"
+                   " (SELECT platform, platform_user_id FROM users WHERE id = ?)")
 _ACTIVE = "replaced_by IS NULL"
 #: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
 #: one day the newer action wins (a /log after an import of the same date, or the reverse).
@@ -473,6 +478,8 @@ class SqliteStore(TikTokTables):
         #: (platform, chat, sender) -> (command, expires_at as stored); None: not loaded yet.
         self._steps: dict[tuple[str, str, str], tuple[str, str]] | None = None
         self._steps_generation = 0  # bumped when the table changed under the mirror
+        #: When this store last deleted expired rows of each short-lived table.
+        self._swept: dict[str, datetime] = {}
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
         self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
@@ -1064,6 +1071,9 @@ class SqliteStore(TikTokTables):
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
             )
+            # The person's long buttons (their command lines may hold their numbers): not a
+            # thing the preview lists, so not in USER_TABLES; before the users row goes.
+            await db.execute(_FORGET_BUTTONS, (user_id,))
             for sql, binds in delete_statements("?"):  # the tables /forget's preview counts
                 async with db.execute(sql, (user_id,) * binds) as cur:
                     deleted += max(cur.rowcount, 0)
@@ -1329,6 +1339,44 @@ class SqliteStore(TikTokTables):
             removed = cur.rowcount  # 0: a command racing this one took it first
         command, until = step
         return command if removed > 0 and until >= _iso(now) else None
+
+    def _sweep_due(self, table: str, now: datetime) -> bool:
+        """Whether to delete ``table``'s expired rows now (at most every SWEEP_EVERY)."""
+        last = self._swept.get(table)
+        if last is not None and timedelta(0) <= now - last < SWEEP_EVERY:
+            return False
+        self._swept[table] = now
+        return True
+
+    async def keep_button(self, platform: str, key: str, owner: str | None, data: str,
+                          expires_at: datetime, now: datetime) -> None:
+        sweep = self._sweep_due("long_buttons", now)
+        async with self._write() as db:
+            if sweep:
+                await db.execute("DELETE FROM long_buttons WHERE expires_at < ?", (_iso(now),))
+            await db.execute(
+                "INSERT INTO long_buttons (platform, key, owner, data, expires_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, key) DO UPDATE"
+                " SET expires_at = max(expires_at, excluded.expires_at)",
+                (platform, key, owner, data, _iso(expires_at)))
+
+    async def button(self, platform: str, key: str, now: datetime) -> str | None:
+        async with self._read() as db, _query(
+                db, "SELECT data FROM long_buttons WHERE platform = ? AND key = ?"
+                    " AND expires_at >= ?", (platform, key, _iso(now))) as cur:
+            row = await cur.fetchone()
+        return None if row is None else str(row[0])
+
+    async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
+        sweep = self._sweep_due("seen_updates", now)
+        async with self._write() as db:
+            if sweep:
+                await db.execute("DELETE FROM seen_updates WHERE seen_at < ?",
+                                 (_iso(now - SEEN_EVENTS_KEPT),))
+            async with db.execute(
+                    "INSERT OR IGNORE INTO seen_updates (platform, event_id, seen_at)"
+                    " VALUES (?, ?, ?)", (platform, event_id, _iso(now))) as cur:
+                return cur.rowcount > 0
 
     async def user_by_id(self, user_id: int) -> User | None:
         async with self._read() as db, _query(db,
