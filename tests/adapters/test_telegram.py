@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ from telegram.ext import TypeHandler
 from bot.adapters.telegram_adapter import AdminCache, TelegramAdapter, file_url
 from bot.adapters.telegram_format import (
     BUTTON_EXPIRED,
+    BUTTON_LIFETIME,
+    CALLBACK_DATA_LIMIT,
     CANCELLED,
     NOT_A_COMMAND,
     NOT_YOURS,
@@ -44,6 +47,7 @@ from bot.core.context import CommandContext
 from bot.core.ports import DeliveryStatus, Destination
 from bot.core.registry import CommandSpec
 from bot.core.types import Action, Attachment, Reply
+from bot.store import open_store
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import (
     BOT_USERNAME,
@@ -440,20 +444,38 @@ async def test_foreign_and_expired_buttons(tg: Chat, fake: FakeTelegram) -> None
     assert [c.params.get("text") for c in expired] == [BUTTON_EXPIRED]
 
 
-def test_button_codec_round_trip_and_size() -> None:
-    codec = ButtonCodec(size=2)
-    short = Button("/forget confirm", "1001", edit=True)
-    assert codec.encode(short) == "e1001:/forget confirm"
-    assert codec.decode(codec.encode(short)) == short
-    long = Button("/estimate followers=50k views=1.2M likes=3k region=US adult=yes explain",
-                  "1001", edit=False)
-    data = codec.encode(long)
-    assert data.startswith("#") and codec.decode(data) == long
-    codec.encode(long)
-    codec.encode(long)
-    assert codec.decode(data) is None  # evicted from the bounded table
-    for junk in (None, "", "x1:/a", "e1", "e1:nocommand", "#x"):
-        assert codec.decode(junk) is None
+async def test_button_codec_round_trip_size_and_lifetime_across_workers(
+        store_url: str, backend: str) -> None:
+    """A button too long for callback_data is kept in the store, not in one worker's memory:
+    encoded by one worker, it is decoded by another on the same database (before: "expired"),
+    for a bounded lifetime (before: a bounded table)."""
+    now = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    first = await open_store(store_url)
+    second = first if backend == "sqlite" else await open_store(store_url)  # another worker
+    try:
+        codec, other = ButtonCodec(first), ButtonCodec(second)
+        short = Button("/forget confirm", "1001", edit=True)
+        assert await codec.encode(short, now) == "e1001:/forget confirm"
+        assert await other.decode(await codec.encode(short, now), now) == short
+        long = Button("/estimate followers=50k views=1.2M likes=3k region=US adult=yes explain",
+                      "1001", edit=False)
+        data = await codec.encode(long, now)
+        assert data.startswith("#") and len(data.encode()) <= CALLBACK_DATA_LIMIT
+        assert await other.decode(data, now) == long  # pressed on the other worker
+        longer = Button(long.command + " public", None, edit=True)
+        data2 = await other.encode(longer, now)
+        assert data2 != data and await codec.decode(data2, now) == longer
+        assert await codec.encode(long, now) == data  # the same button: the same key
+        expired = now + BUTTON_LIFETIME + timedelta(seconds=1)
+        assert await codec.decode(data, expired) is None  # a bounded lifetime
+        assert await other.decode(data2, expired) is None
+        for junk in (None, "", "x1:/a", "e1", "e1:nocommand", "#x", "#" + "A" * 20,
+                     data[:-1], "#" + "A" * 19 + "'"):
+            assert await codec.decode(junk, now) is None
+    finally:
+        await first.close()
+        if second is not first:
+            await second.close()
 
 
 # -- sending ----------------------------------------------------------------------------------

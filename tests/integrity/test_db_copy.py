@@ -62,6 +62,9 @@ async def _fill(url: str) -> None:
         await store.pin_prices(ana.id, {"video": 450.0}, "EUR", T0)  # the rate card
         await store.await_message("telegram", "1", "1", "log",  # a guided step waiting
                                   T0 + timedelta(days=3650), T0)
+        await store.keep_button("telegram", "k" * 20, "1", "s1:/estimate explain",  # too long
+                                T0 + timedelta(days=3650), T0)
+        assert await store.first_sight("telegram", "77", T0)  # an update received
         await store.forget_user(gone.id)
     finally:
         await store.close()

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.ports import Store, StoreError
+from bot.core.ports import SEEN_EVENTS_KEPT, SWEEP_EVERY, Store, StoreError
 from bot.domain.metrics import METRIC_NAMES
 from bot.domain.profile import UserSettings
 from bot.store import open_store, parse_database_url
@@ -589,6 +589,65 @@ async def test_a_guided_step_is_taken_once_expires_moves_with_its_chat_and_is_fo
         await store.await_message("telegram", "-100", "7", "log", later, T0)
         await store.forget_user(ana.id)
         assert await query(store_url, "SELECT count(*) FROM guided_steps") == [(0,)]
+    finally:
+        if other is not store:
+            await other.close()
+
+
+async def test_a_long_button_kept_by_one_worker_is_read_by_another_until_it_expires(
+        store: Store, store_url: str, backend: str) -> None:
+    """Issue 21: a Telegram button too long for callback_data lived in the memory of the worker
+    that sent it; now any worker on the database reads it, for a bounded lifetime."""
+    week = T0 + timedelta(days=7)
+    data = "s7:/estimate followers=50k views=1.2M likes=3k region=US adult=yes explain"
+    await store.keep_button("telegram", "a" * 20, "7", data, week, T0)
+    other = store if backend == "sqlite" else await open_store(store_url)
+    try:
+        assert await other.button("telegram", "a" * 20, T0) == data
+        assert await other.button("discord", "a" * 20, T0) is None  # another platform
+        assert await other.button("telegram", "b" * 20, T0) is None  # never kept
+        assert await other.button("telegram", "a" * 20, week + timedelta(seconds=1)) is None
+        # Sent again before it expired: the same row, its lifetime extended (never shortened).
+        await other.keep_button("telegram", "a" * 20, "7", data, week + timedelta(days=1), T0)
+        await store.keep_button("telegram", "a" * 20, "7", data, week, T0)
+        assert await store.button("telegram", "a" * 20, week + timedelta(hours=1)) == data
+        assert await query(store_url, "SELECT count(*) FROM long_buttons") == [(1,)]
+        # Expired rows are deleted by a later write (at most every SWEEP_EVERY).
+        await store.keep_button("telegram", "c" * 20, None, "s:/help",
+                                week + timedelta(days=9), week + timedelta(days=2))
+        await other.keep_button("telegram", "d" * 20, None, "s:/help",
+                                week + timedelta(days=9), week + timedelta(days=2))
+        assert await query(store_url, "SELECT key FROM long_buttons ORDER BY key") == [
+            ("c" * 20,), ("d" * 20,)]
+        # /forget takes the person's buttons (their commands may hold their numbers).
+        await store.keep_button("telegram", "a" * 20, "7", data, week, T0)
+        ana = await store.ensure_user("telegram", "7", "Ana")
+        await other.forget_user(ana.id)
+        assert await store.button("telegram", "a" * 20, T0) is None
+        assert len(await query(store_url, "SELECT key FROM long_buttons")) == 2  # others' stay
+    finally:
+        if other is not store:
+            await other.close()
+
+
+async def test_a_redelivered_update_is_recognised_by_whichever_worker_it_reaches(
+        store: Store, store_url: str, backend: str) -> None:
+    """Issue 21: each worker remembered only the update ids it had seen itself, so a webhook
+    retry that reached another worker was handled twice."""
+    other = store if backend == "sqlite" else await open_store(store_url)
+    try:
+        firsts = await asyncio.gather(*(s.first_sight("telegram", "4711", T0)
+                                        for s in (store, other, other, store)))
+        assert sorted(firsts) == [False, False, False, True]  # exactly one worker handles it
+        assert await other.first_sight("discord", "4711", T0)  # another platform's id
+        assert not await store.first_sight("telegram", "4711", T0 + SEEN_EVENTS_KEPT)
+        # Kept for SEEN_EVENTS_KEPT: then swept away by a later sight (at most every
+        # SWEEP_EVERY), so the table holds about an hour of updates.
+        later = T0 + SEEN_EVENTS_KEPT + SWEEP_EVERY + timedelta(seconds=1)
+        assert await store.first_sight("telegram", "4712", later)
+        assert await other.first_sight("telegram", "4713", later)
+        assert sorted(await query(store_url, "SELECT event_id FROM seen_updates")) == [
+            ("4712",), ("4713",)]
     finally:
         if other is not store:
             await other.close()
