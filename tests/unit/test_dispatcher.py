@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +59,24 @@ async def test_a_flood_of_unknown_commands_is_a_flood_too(tmp_path: Path) -> Non
     assert [r[0].template for r in flood[:4]] == ["errors/unknown_command"] * 3 + [
         "errors/slow_down"]
     assert flood[4:] == [[]] * 6
+
+
+async def test_with_redis_unreachable_the_flood_limit_counts_in_the_process(
+        tmp_path: Path, caplog: Any) -> None:
+    """REDIS_URL set but nothing listening: commands are still answered, a flood is still
+    limited (by this process's own count), and the outage is logged once."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # a port nobody listens on
+    port = closed.getsockname()[1]
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'x.db'}",  # type: ignore[call-arg]
+                        data_dir=tmp_path, rate_limit_burst=3, rate_limit_per_minute=1,
+                        redis_url=f"redis://127.0.0.1:{port}/0")
+    try:
+        async with running(settings, clock=FakeClock()) as app:
+            flood = [await app.dispatcher.handle(make_request("help", user="spammer"))
+                     for _ in range(6)]
+    finally:
+        closed.close()
+    assert [r[0].template if r else None for r in flood] == [
+        "help", "help", "help", "errors/slow_down", None, None]
+    assert caplog.text.count("shared flood limit is unreachable") == 1
