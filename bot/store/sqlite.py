@@ -1368,15 +1368,17 @@ class SqliteStore(TikTokTables):
         return None if row is None else str(row[0])
 
     async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
-        sweep = self._sweep_due("seen_updates", now)
-        async with self._write() as db:
-            if sweep:
+        if self._sweep_due("seen_updates", now):
+            async with self._write() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < ?",
                                  (_iso(now - SEEN_EVENTS_KEPT),))
-            async with db.execute(
-                    "INSERT OR IGNORE INTO seen_updates (platform, event_id, seen_at)"
-                    " VALUES (?, ?, ?)", (platform, event_id, _iso(now))) as cur:
-                return cur.rowcount > 0
+        # One statement, its own transaction (the writer is in autocommit mode): one hop to
+        # the writer thread on every update, instead of BEGIN, INSERT, COMMIT and the cursor.
+        async with self._write_lock, _query(
+                self._writer, "INSERT INTO seen_updates (platform, event_id, seen_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1",
+                (platform, event_id, _iso(now))) as rows:
+            return bool(await rows.fetchall())
 
     async def user_by_id(self, user_id: int) -> User | None:
         async with self._read() as db, _query(db,
