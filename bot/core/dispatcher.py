@@ -43,6 +43,11 @@ class Admission(Enum):
     DROP = "drop"  # over the limit and already told: no reply at all
 
 
+#: Seconds the dispatcher counts in its own process after the shared flood guard failed,
+#: before asking it again.
+SHARED_RETRY = 10.0
+
+
 class FloodGuard(Protocol):
     """The per-user command budget kept where every worker on one bot counts it (Redis:
     ``bot.store.flood``), so N workers don't allow N times the burst."""
@@ -116,6 +121,7 @@ class Dispatcher:
         self._buckets = _Buckets(rate_limit or RateLimit())
         self._shared = flood_guard
         self._shared_failed = False
+        self._shared_retry_at = 0.0  # time.monotonic() before which the shared guard is skipped
         self._user_locks = _UserLocks()
 
     async def admit(self, platform: str, user_id: str) -> Admission:
@@ -123,9 +129,10 @@ class Dispatcher:
         adapter answers itself, a note that is no command's reply: the same limit applies).
 
         With a shared :class:`FloodGuard` it decides, for every worker; if it can't be
-        reached, this process's own buckets do (logged once per outage), so a flood is
-        still limited and nobody is refused for an outage."""
-        if self._shared is not None:
+        reached, this process's own buckets do for :data:`SHARED_RETRY` seconds at a time
+        (logged once per outage), so a flood is still limited and nobody is refused or kept
+        waiting for an outage."""
+        if self._shared is not None and time.monotonic() >= self._shared_retry_at:
             try:
                 admission = await self._shared.admit(platform, user_id)
             except Exception as exc:  # Redis down: never stop answering for it
@@ -133,6 +140,8 @@ class Dispatcher:
                     log.warning("the shared flood limit is unreachable (%s: %s); counting in "
                                 "this process until it is back", type(exc).__name__, exc)
                 self._shared_failed = True
+                # Don't make every command wait for an unreachable server: try again later.
+                self._shared_retry_at = time.monotonic() + SHARED_RETRY
             else:
                 if self._shared_failed:
                     log.info("the shared flood limit is reachable again")

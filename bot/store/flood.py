@@ -21,6 +21,8 @@ from limits.storage import storage_from_string
 from bot.core.dispatcher import Admission, RateLimit
 from bot.store.budget import token_key
 
+#: Seconds to wait for Redis to connect or answer.
+REDIS_TIMEOUT = 1.0
 _COMMANDS = "creator-advisor-flood"
 _NOTICES = "creator-advisor-flood-notice"
 
@@ -42,8 +44,12 @@ class RedisFloodGuard:
     def __init__(self, url: str, limit: RateLimit, tokens: Mapping[str, str | None]) -> None:
         if url.startswith("redis://"):
             url = "async+" + url
-        self._limiter = MovingWindowRateLimiter(storage_from_string(url,
-                                                                    implementation="redispy"))
+        # Every command waits for this answer: a Redis that stops answering costs at most
+        # REDIS_TIMEOUT before the dispatcher counts in its own process instead.
+        storage = storage_from_string(url, implementation="redispy",
+                                      socket_connect_timeout=REDIS_TIMEOUT,
+                                      socket_timeout=REDIS_TIMEOUT)
+        self._limiter = MovingWindowRateLimiter(storage)
         self._off = limit.burst <= 0
         window = flood_window(limit) if not self._off else 1
         self._commands = RateLimitItemPerSecond(max(1, limit.burst), window)
