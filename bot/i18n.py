@@ -289,9 +289,62 @@ def extract_rules(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
         if key == "id":
             rule_id = tomllib.loads(line)["id"]
         elif key in RULE_FIELDS:
-            text = tomllib.loads(line)[key]
+            text = _not_python_format(tomllib.loads(line)[key], f"rule {rule_id}, {key}")
             note = f"Translators: rule {rule_id}, {key}; keep {{placeholders}} as they are"
             yield lineno, None, text, [note]
+
+
+#: The translatable fields of a rate table in ``strategies/rates/*.toml`` (route, tier and
+#: deliverable names, formulas, how a price is made, source notes), at any depth.
+RATE_FIELDS = ("name", "label", "formula", "how", "method", "unsourced", "source")
+
+
+def _not_python_format(text: str, where: str) -> str:
+    """``text``, refused if Babel would flag it ``python-format``: rule and rate texts are
+    filled with ``str.format_map`` (``{fact}``), never ``%``, so a ``%`` followed by what reads
+    as a conversion (``40% of``, ``50% or``, ``50% retention``) would make every translation
+    that writes the ``%`` differently fail ``pybabel compile``. Write it another way ("half or
+    more", "a retention of 40–50%")."""
+    from babel.messages.catalog import Message as _BabelMessage
+
+    if _BabelMessage(text).python_format:
+        raise ValueError(f"{where}: {text!r} reads as a Python %-format to gettext tools; "
+                         "reword it so no '%' is followed by a letter or a space and a letter")
+    return text
+
+
+def extract_rates(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+                  ) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """Babel extractor (``babel.cfg``) for rate tables: every :data:`RATE_FIELDS` string,
+    wherever it is (top level, ``[[tiers]]``, inline ``{ value, source }`` figures), with a
+    comment naming the file's key path. Translated where shown with :func:`translate`."""
+    import tomllib
+
+    raw = fileobj.read().decode("utf-8")
+    lines = raw.splitlines()
+    name = getattr(fileobj, "name", "rates")
+
+    def lineno(text: str) -> int:
+        quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for i, line in enumerate(lines, start=1):
+            if quoted in line:
+                return i
+        return 1
+
+    def walk(node: Any, path: str) -> Iterator[tuple[int, str | None, str, list[str]]]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{path}.{key}" if path else key
+                if key in RATE_FIELDS and isinstance(value, str) and value:
+                    _not_python_format(value, f"{name}: {where}")
+                    yield lineno(value), None, value, [f"Translators: rates {where}"]
+                else:
+                    yield from walk(value, where)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item, path)
+
+    yield from walk(tomllib.loads(raw), "")
 
 
 def _pybabel(*args: str) -> None:

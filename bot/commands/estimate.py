@@ -62,7 +62,7 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
         "requirements": [{"name": q.name, "needed": q.needed, "have": q.have or "?",
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
-        "missing": list(r.missing), "sources": list(r.sources), "note": r.note,
+        "missing": list(r.missing), "sources": [translate(s) for s in r.sources], "note": r.note,
         "narrow": r.narrow,
     }
 

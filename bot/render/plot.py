@@ -15,6 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from bot.domain.numbers import pct
+from bot.i18n import gettext
+from bot.render import fonts
 from bot.render.charts import LINE_COLOUR, SERIES_COLOUR, ChartSpec, _money, precise
 
 
@@ -58,6 +60,7 @@ class DistinctDateFormatter(Formatter):
 
 def build_figure(spec: ChartSpec) -> Figure:
     """The figure for ``spec``; tests read its data back before it is saved."""
+    fonts.install()  # Japanese falls back to IPAexGothic
     fig = Figure(figsize=(8, 4.5), dpi=120)
     ax = fig.add_subplot()
     xs = date2num([t for t, _ in spec.points])  # type: ignore[no-untyped-call]
@@ -82,7 +85,7 @@ def build_figure(spec: ChartSpec) -> Figure:
     ax.set_title(spec.title, fontsize=18, pad=12)
     ax.set_ylabel(f"{spec.label} ({spec.currency})" if spec.currency else spec.label,
                   fontsize=14)
-    ax.set_xlabel("date", fontsize=14)
+    ax.set_xlabel(gettext("date"), fontsize=14)
     ax.tick_params(labelsize=13)
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
