@@ -176,6 +176,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Marks ``message`` in ``context`` for extraction without translating it (see
+    :func:`pgettext`)."""
+    return message
+
+
 class Message(str):
     """English text that remembers its message id and values (``str`` is the English text), so
     a declaration made at import time with values (a default, a limit) translates where it is
@@ -236,6 +242,13 @@ MESSAGE_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 }
 
 
+#: Declarations whose first argument (or ``name=``) is a command or option name, and the
+#: message context its translation has (Discord shows translated names in its menu; the name
+#: a creator's client sends back is always the English one).
+NAME_ARGS: dict[str, str] = {"command": "command name", "ArgSpec": "option name",
+                             "MetricDef": "option name"}
+
+
 def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
                    ) -> Iterator[tuple[int, str | None, str | tuple[str, str], list[str]]]:
     """Babel extractor (``babel.cfg``) for ``bot/``: the arguments named in
@@ -255,7 +268,7 @@ def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
         func = node.func
         name = func.id if isinstance(func, ast.Name) else (
             func.attr if isinstance(func, ast.Attribute) else "")
-        if name == "pgettext" and len(node.args) >= 2:
+        if name in ("pgettext", "NP_") and len(node.args) >= 2:
             context, message = text(node.args[0]), text(node.args[1])
             if context and message:
                 yield node.lineno, "pgettext", (context, message), []
@@ -265,6 +278,14 @@ def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
             if one and many:
                 yield node.lineno, "ngettext", (one, many), []
             continue
+        if name in NAME_ARGS:
+            named = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "name"), None)
+            ident = text(named)
+            if ident and named is not None:
+                note = ("Translators: a Discord slash-command name: lowercase, no spaces "
+                        "(use - or _), at most 32 characters")
+                yield named.lineno, "pgettext", (NAME_ARGS[name], ident), [note]
         if name not in MESSAGE_ARGS:
             continue
         positions, names = MESSAGE_ARGS[name]
@@ -359,7 +380,7 @@ def extract() -> Path:
     """Re-extract every marked message into ``bot/locales/messages.pot``."""
     pot = LOCALES_DIR / f"{DOMAIN}.pot"
     _pybabel("extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "-k", "ngettext:1,2",
-             "-k", "pgettext:1c,2",
+             "-k", "pgettext:1c,2", "-k", "NP_:1c,2",
              "--sort-by-file", "--no-wrap", "--add-comments=Translators:",
              "--project=Creator Advisor", "-o", str(pot), ".")
     return pot
