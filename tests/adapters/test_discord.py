@@ -502,7 +502,7 @@ async def test_command_and_option_names_are_localised_and_english_names_still_pa
     by_name = {c["name"]: c for c in payload}
     assert by_name["forget"]["name_localizations"] == {"de": "vergessen"}
     confirm = next(o for o in by_name["forget"]["options"] if o["name"] == "confirm")
-    assert confirm["name_localizations"] == {"de": "bestätigen"}  # lowercased
+    assert confirm["name_localizations"] == {"de": "bestätigen", "ja": "確認"}  # lowercased
     assert not by_name["whoami"].get("name_localizations")  # "wer bin ich?": "?" refused
     assert not by_name["stats"].get("name_localizations")  # no translation: none sent
     replies = await ask(fake, "forget", {"confirm": True}, guild=False, locale="de")

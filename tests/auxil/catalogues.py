@@ -28,7 +28,11 @@ SAMPLES: dict[str, dict[str | tuple[str, str], str]] = {
                "Borra todo lo que se guarda sobre ti (pide confirmación)"},
     "ja": {"Settings updated.": "設定を更新しました。",
            "Nothing was deleted.": "何も削除していません。",
-           "Language: %(value)s": "言語: %(value)s"},
+           "Language: %(value)s": "言語: %(value)s",
+           "(Ctrl-D or /quit to leave)": "（Ctrl-D か /quit で終了）",
+           "you › ": "あなた › ",
+           "Bye! Your numbers are saved for next time.": "またね！数値は次回のために保存しました。",
+           ("option name", "confirm"): "確認"},
 }
 
 
