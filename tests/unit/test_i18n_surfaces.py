@@ -158,3 +158,15 @@ def _no_brand() -> Any:
     from types import SimpleNamespace
 
     return SimpleNamespace(per_video=None, payouts_used=0, inputs=())
+
+
+def test_the_tiktok_try_again_hint_is_translated(marked: None) -> None:
+    """The %(again)s in TikTok errors ("send /connect", "run creator-advisor connect")."""
+    from bot.render.environment import Renderer
+    from bot.render.formats import Format
+    from bot.tiktok.web import AGAIN_TERMINAL, error_reply
+
+    renderer = Renderer(ROOT / "templates")
+    chat = renderer.render(error_reply("denied"), Format.PLAIN)
+    terminal = renderer.render(error_reply("denied", AGAIN_TERMINAL), Format.PLAIN)
+    assert "«send /connect»" in chat and "«run creator-advisor connect»" in terminal
