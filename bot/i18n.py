@@ -211,6 +211,20 @@ def translate(message: str) -> str:
     return translations(current()).gettext(message)
 
 
+def translate_stored(text: str | None) -> str | None:
+    """A sentence stored in English (a pause reason saved by the scheduler, in whatever
+    language was current then) in the current language: the whole text, or else the part
+    before a trailing technical detail in brackets (``"I'm missing access to that channel
+    (50001 Missing Access)"``), whose message id is marked where it was made."""
+    if not text:
+        return text
+    whole = translate(text)
+    if whole != text or not text.endswith(")") or " (" not in text:
+        return whole
+    head, tail = text.rsplit(" (", 1)
+    return f"{translate(head)} ({tail}"
+
+
 def complete(language: str) -> bool:
     """Whether every message of the template has a translation in ``language``."""
     if language == SOURCE:

@@ -170,3 +170,25 @@ def test_the_tiktok_try_again_hint_is_translated(marked: None) -> None:
     chat = renderer.render(error_reply("denied"), Format.PLAIN)
     terminal = renderer.render(error_reply("denied", AGAIN_TERMINAL), Format.PLAIN)
     assert "«send /connect»" in chat and "«run creator-advisor connect»" in terminal
+
+
+def test_a_stored_pause_reason_is_shown_in_the_readers_language(marked: None) -> None:
+    """The scheduler stores Discord's refusal in English with its code; /subscriptions and
+    the admin's notice translate the sentence and keep the code."""
+    from bot.adapters.discord_adapter import NO_ACCESS
+
+    stored = f"{NO_ACCESS} (50001 Missing Access)"
+    assert i18n.translate_stored(stored) == f"«{NO_ACCESS}» (50001 Missing Access)"
+    assert i18n.translate_stored(None) is None
+
+
+def test_cannot_post_is_said_in_the_language_it_is_rendered_in(marked: None) -> None:
+    from bot.core.dispatcher import error_reply
+    from bot.render.environment import Renderer
+    from bot.render.formats import Format
+
+    reason = i18n.lazy("I'm missing the %(names)s permission in this channel",
+                       names="Send Messages")
+    text = Renderer(ROOT / "templates").render(
+        error_reply("cannot_post", reason=reason, command="subscribe"), Format.PLAIN)
+    assert "«I'm missing the Send Messages permission in this channel»" in text
