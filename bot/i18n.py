@@ -218,11 +218,12 @@ def translate_stored(text: str | None) -> str | None:
     (50001 Missing Access)"``), whose message id is marked where it was made."""
     if not text:
         return text
-    whole = translate(text)
-    if whole != text or not text.endswith(")") or " (" not in text:
-        return whole
-    head, tail = text.rsplit(" (", 1)
-    return f"{translate(head)} ({tail}"
+    if text.endswith(")") and " (" in text:
+        head, tail = text.rsplit(" (", 1)
+        shown = translate(head)
+        if shown != head:
+            return f"{shown} ({tail}"
+    return translate(text)
 
 
 def complete(language: str) -> bool:
