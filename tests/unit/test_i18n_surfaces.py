@@ -55,7 +55,7 @@ def test_the_extractors_refuse_a_text_that_reads_as_percent_format() -> None:
     bad = io.BytesIO('name = "x"\nsource = "reach 15–40% of followers"\n'.encode())
     with pytest.raises(ValueError, match="15–40% of"):
         list(i18n.extract_rates(bad, None, None, None))
-    rule = io.BytesIO('id = "r"\nwhy = "fell by 50% or more"\n'.encode())
+    rule = io.BytesIO(b'id = "r"\nwhy = "fell by 50% or more"\n')
     with pytest.raises(ValueError, match="rule r"):
         list(i18n.extract_rules(rule, None, None, None))
 
@@ -192,3 +192,16 @@ def test_cannot_post_is_said_in_the_language_it_is_rendered_in(marked: None) -> 
     text = Renderer(ROOT / "templates").render(
         error_reply("cannot_post", reason=reason, command="subscribe"), Format.PLAIN)
     assert "«I'm missing the Send Messages permission in this channel»" in text
+
+
+def test_history_says_where_an_entry_came_from_in_the_readers_language(marked: None) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.commands.corrections import SOURCE_WORDS, entry_view
+
+    class Entry:
+        source = "sync"
+        snapshot = MetricSnapshot(T, followers=5, given=frozenset({"followers"}))
+
+    view = entry_view(Entry(), ZoneInfo("UTC"))  # type: ignore[arg-type]
+    assert view["source"] == f"«{SOURCE_WORDS['sync']}»"
