@@ -205,3 +205,17 @@ def test_history_says_where_an_entry_came_from_in_the_readers_language(marked: N
 
     view = entry_view(Entry(), ZoneInfo("UTC"))  # type: ignore[arg-type]
     assert view["source"] == f"«{SOURCE_WORDS['sync']}»"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "29 Nov"), ("de", "29. Nov."),
+                                                    ("ja", "11月29日")])
+def test_chart_dates_are_written_in_the_chart_language(language: str, expected: str) -> None:
+    from matplotlib.dates import date2num
+
+    from bot.render.plot import DistinctDateFormatter
+
+    with i18n.using(language):
+        shown = DistinctDateFormatter().format_ticks(
+            [date2num(datetime(2026, 11, 29, tzinfo=UTC)),
+             date2num(datetime(2026, 11, 30, tzinfo=UTC))])
+    assert shown[0] == expected
