@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -49,7 +50,17 @@ def _wrap(text: str, width_frac: float, size: float) -> str:
     about 0.55 em per character)."""
     chars = max(12, int(width_frac * PAGE[0] * 72 / (size * 0.56)))
     return "\n".join(line for part in text.split("\n")
-                     for line in textwrap.wrap(part, chars, break_long_words=True)) or text
+                     for line in textwrap.wrap(part, _fit(part, chars), break_long_words=True)
+                     ) or text
+
+
+def _fit(text: str, chars: int) -> int:
+    """``chars`` (a line's width in Latin characters) in characters of ``text``: a wide
+    (CJK) character takes about two Latin ones, so Japanese wraps at about half as many."""
+    if not text:
+        return chars
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return max(6, int(chars * len(text) / cells))
 
 
 def printable(text: str) -> str:

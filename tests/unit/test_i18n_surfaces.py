@@ -219,3 +219,11 @@ def test_chart_dates_are_written_in_the_chart_language(language: str, expected: 
             [date2num(datetime(2026, 11, 29, tzinfo=UTC)),
              date2num(datetime(2026, 11, 30, tzinfo=UTC))])
     assert shown[0] == expected
+
+
+def test_japanese_lines_wrap_at_about_half_the_latin_width() -> None:
+    from bot.render.mediakit import _wrap
+
+    latin = _wrap("a" * 400, 0.88, 7.5).split("\n")
+    japanese = _wrap("あ" * 400, 0.88, 7.5).split("\n")
+    assert len(japanese[0]) <= len(latin[0]) // 2 + 1
