@@ -406,8 +406,10 @@ def update() -> None:
     pot = extract()
     for lang in LANGUAGES[1:]:
         if catalogue_path(lang).exists():
+            # No fuzzy guesses: a new or changed message starts empty (a guess borrowed from
+            # a similar message has the wrong placeholders and makes pybabel compile fail).
             _pybabel("update", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang,
-                     "--no-wrap", "--ignore-obsolete")
+                     "--no-wrap", "--ignore-obsolete", "--no-fuzzy-matching")
         else:
             _pybabel("init", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang, "--no-wrap")
 
