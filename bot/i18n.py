@@ -204,7 +204,7 @@ def lazy(message: str, /, **values: Any) -> Message:
 
 def translate(message: str) -> str:
     """Text kept from import time (see :func:`N_` and :func:`lazy`) in the current language."""
-    if not message:
+    if not message or not isinstance(message, str):  # a template filter may get any value
         return message
     if isinstance(message, Message):
         return _fill(translations(current()).gettext(message.msgid), message.values)
@@ -216,7 +216,7 @@ def translate_stored(text: str | None) -> str | None:
     language was current then) in the current language: the whole text, or else the part
     before a trailing technical detail in brackets (``"I'm missing access to that channel
     (50001 Missing Access)"``), whose message id is marked where it was made."""
-    if not text:
+    if not text or not isinstance(text, str):  # a template filter may get any value
         return text
     if text.endswith(")") and " (" in text:
         head, tail = text.rsplit(" (", 1)
