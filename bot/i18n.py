@@ -410,8 +410,30 @@ def update() -> None:
             # a similar message has the wrong placeholders and makes pybabel compile fail).
             _pybabel("update", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang,
                      "--no-wrap", "--ignore-obsolete", "--no-fuzzy-matching")
+            drop_broken_guesses(catalogue_path(lang))
         else:
             _pybabel("init", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang, "--no-wrap")
+
+
+def drop_broken_guesses(po: Path) -> int:
+    """Empty every fuzzy entry of ``po`` whose text fails Babel's placeholder checks (a guess
+    borrowed from another message: ``pybabel compile`` reports it even though it never
+    compiles it); the number emptied. Good translations and reviewed entries are untouched."""
+    from babel.messages.pofile import write_po
+
+    with po.open("rb") as fp:
+        catalog = read_po(fp)
+    emptied = 0
+    for message, errors in list(catalog.check()):
+        if errors and message.fuzzy:
+            message.string = ("",) * len(message.string) if isinstance(
+                message.string, tuple) else ""
+            message.flags.discard("fuzzy")
+            emptied += 1
+    if emptied:
+        with po.open("wb") as fp:
+            write_po(fp, catalog, width=0, ignore_obsolete=True)
+    return emptied
 
 
 def compile_all() -> list[Path]:
