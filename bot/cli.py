@@ -384,6 +384,7 @@ async def _connect(app: App, user: str, wait: float | None, browser: bool) -> in
     from bot.tiktok.client import TikTokError
     from bot.tiktok.tokens import TokenKeyError
     from bot.tiktok.web import (
+        AGAIN_TERMINAL,
         Outcome,
         callback_app,
         connected_reply,
@@ -394,7 +395,7 @@ async def _connect(app: App, user: str, wait: float | None, browser: bool) -> in
     )
 
     service, settings = app.tiktok, app.settings
-    again = "run creator-advisor connect"
+    again = AGAIN_TERMINAL
 
     def fail(reply_text: str) -> int:
         print(reply_text, file=sys.stderr)
@@ -451,13 +452,13 @@ async def _sync(app: App, user: str | None) -> int:
     from bot.render.formats import Format
     from bot.tiktok.client import TikTokError
     from bot.tiktok.tokens import TokenKeyError
-    from bot.tiktok.web import connected_reply, error_reply
+    from bot.tiktok.web import AGAIN_TERMINAL, connected_reply, error_reply
 
     service = app.tiktok
     if service is None or not service.configured:
         print(app.renderer.render(Reply("tiktok_setup"), Format.PLAIN), file=sys.stderr)
         return 1
-    again = "run creator-advisor connect"
+    again = AGAIN_TERMINAL
     if user is not None:
         found = await app.store.find_user("console", user)
         conn = None if found is None else await service.status(found.id)

@@ -176,6 +176,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Marks ``message`` in ``context`` for extraction without translating it (see
+    :func:`pgettext`)."""
+    return message
+
+
 class Message(str):
     """English text that remembers its message id and values (``str`` is the English text), so
     a declaration made at import time with values (a default, a limit) translates where it is
@@ -198,11 +204,26 @@ def lazy(message: str, /, **values: Any) -> Message:
 
 def translate(message: str) -> str:
     """Text kept from import time (see :func:`N_` and :func:`lazy`) in the current language."""
-    if not message:
+    if not message or not isinstance(message, str):  # a template filter may get any value
         return message
     if isinstance(message, Message):
         return _fill(translations(current()).gettext(message.msgid), message.values)
     return translations(current()).gettext(message)
+
+
+def translate_stored(text: str | None) -> str | None:
+    """A sentence stored in English (a pause reason saved by the scheduler, in whatever
+    language was current then) in the current language: the whole text, or else the part
+    before a trailing technical detail in brackets (``"I'm missing access to that channel
+    (50001 Missing Access)"``), whose message id is marked where it was made."""
+    if not text or not isinstance(text, str):  # a template filter may get any value
+        return text
+    if text.endswith(")") and " (" in text:
+        head, tail = text.rsplit(" (", 1)
+        shown = translate(head)
+        if shown != head:
+            return f"{shown} ({tail}"
+    return translate(text)
 
 
 def complete(language: str) -> bool:
@@ -236,6 +257,13 @@ MESSAGE_ARGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
 }
 
 
+#: Declarations whose first argument (or ``name=``) is a command or option name, and the
+#: message context its translation has (Discord shows translated names in its menu; the name
+#: a creator's client sends back is always the English one).
+NAME_ARGS: dict[str, str] = {"command": "command name", "ArgSpec": "option name",
+                             "MetricDef": "option name"}
+
+
 def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
                    ) -> Iterator[tuple[int, str | None, str | tuple[str, str], list[str]]]:
     """Babel extractor (``babel.cfg``) for ``bot/``: the arguments named in
@@ -255,7 +283,7 @@ def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
         func = node.func
         name = func.id if isinstance(func, ast.Name) else (
             func.attr if isinstance(func, ast.Attribute) else "")
-        if name == "pgettext" and len(node.args) >= 2:
+        if name in ("pgettext", "NP_") and len(node.args) >= 2:
             context, message = text(node.args[0]), text(node.args[1])
             if context and message:
                 yield node.lineno, "pgettext", (context, message), []
@@ -265,6 +293,14 @@ def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
             if one and many:
                 yield node.lineno, "ngettext", (one, many), []
             continue
+        if name in NAME_ARGS:
+            named = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "name"), None)
+            ident = text(named)
+            if ident and named is not None:
+                note = ("Translators: a Discord slash-command name: lowercase, no spaces "
+                        "(use - or _), at most 32 characters")
+                yield named.lineno, "pgettext", (NAME_ARGS[name], ident), [note]
         if name not in MESSAGE_ARGS:
             continue
         positions, names = MESSAGE_ARGS[name]
@@ -289,9 +325,62 @@ def extract_rules(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
         if key == "id":
             rule_id = tomllib.loads(line)["id"]
         elif key in RULE_FIELDS:
-            text = tomllib.loads(line)[key]
+            text = _not_python_format(tomllib.loads(line)[key], f"rule {rule_id}, {key}")
             note = f"Translators: rule {rule_id}, {key}; keep {{placeholders}} as they are"
             yield lineno, None, text, [note]
+
+
+#: The translatable fields of a rate table in ``strategies/rates/*.toml`` (route, tier and
+#: deliverable names, formulas, how a price is made, source notes), at any depth.
+RATE_FIELDS = ("name", "label", "formula", "how", "method", "unsourced", "source")
+
+
+def _not_python_format(text: str, where: str) -> str:
+    """``text``, refused if Babel would flag it ``python-format``: rule and rate texts are
+    filled with ``str.format_map`` (``{fact}``), never ``%``, so a ``%`` followed by what reads
+    as a conversion (``40% of``, ``50% or``, ``50% retention``) would make every translation
+    that writes the ``%`` differently fail ``pybabel compile``. Write it another way ("half or
+    more", "a retention of 40–50%")."""
+    from babel.messages.catalog import Message as _BabelMessage
+
+    if _BabelMessage(text).python_format:
+        raise ValueError(f"{where}: {text!r} reads as a Python %-format to gettext tools; "
+                         "reword it so no '%' is followed by a letter or a space and a letter")
+    return text
+
+
+def extract_rates(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+                  ) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """Babel extractor (``babel.cfg``) for rate tables: every :data:`RATE_FIELDS` string,
+    wherever it is (top level, ``[[tiers]]``, inline ``{ value, source }`` figures), with a
+    comment naming the file's key path. Translated where shown with :func:`translate`."""
+    import tomllib
+
+    raw = fileobj.read().decode("utf-8")
+    lines = raw.splitlines()
+    name = getattr(fileobj, "name", "rates")
+
+    def lineno(text: str) -> int:
+        quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for i, line in enumerate(lines, start=1):
+            if quoted in line:
+                return i
+        return 1
+
+    def walk(node: Any, path: str) -> Iterator[tuple[int, str | None, str, list[str]]]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{path}.{key}" if path else key
+                if key in RATE_FIELDS and isinstance(value, str) and value:
+                    _not_python_format(value, f"{name}: {where}")
+                    yield lineno(value), None, value, [f"Translators: rates {where}"]
+                else:
+                    yield from walk(value, where)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item, path)
+
+    yield from walk(tomllib.loads(raw), "")
 
 
 def _pybabel(*args: str) -> None:
@@ -306,7 +395,7 @@ def extract() -> Path:
     """Re-extract every marked message into ``bot/locales/messages.pot``."""
     pot = LOCALES_DIR / f"{DOMAIN}.pot"
     _pybabel("extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "-k", "ngettext:1,2",
-             "-k", "pgettext:1c,2",
+             "-k", "pgettext:1c,2", "-k", "NP_:1c,2",
              "--sort-by-file", "--no-wrap", "--add-comments=Translators:",
              "--project=Creator Advisor", "-o", str(pot), ".")
     return pot
@@ -317,10 +406,34 @@ def update() -> None:
     pot = extract()
     for lang in LANGUAGES[1:]:
         if catalogue_path(lang).exists():
+            # No fuzzy guesses: a new or changed message starts empty (a guess borrowed from
+            # a similar message has the wrong placeholders and makes pybabel compile fail).
             _pybabel("update", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang,
-                     "--no-wrap", "--ignore-obsolete")
+                     "--no-wrap", "--ignore-obsolete", "--no-fuzzy-matching")
+            drop_broken_guesses(catalogue_path(lang))
         else:
             _pybabel("init", "-i", str(pot), "-d", str(LOCALES_DIR), "-l", lang, "--no-wrap")
+
+
+def drop_broken_guesses(po: Path) -> int:
+    """Empty every fuzzy entry of ``po`` whose text fails Babel's placeholder checks (a guess
+    borrowed from another message: ``pybabel compile`` reports it even though it never
+    compiles it); the number emptied. Good translations and reviewed entries are untouched."""
+    from babel.messages.pofile import write_po
+
+    with po.open("rb") as fp:
+        catalog = read_po(fp)
+    emptied = 0
+    for message, errors in list(catalog.check()):
+        if errors and message.fuzzy:
+            message.string = ("",) * len(message.string) if isinstance(
+                message.string, tuple) else ""
+            message.flags.discard("fuzzy")
+            emptied += 1
+    if emptied:
+        with po.open("wb") as fp:
+            write_po(fp, catalog, width=0, ignore_obsolete=True)
+    return emptied
 
 
 def compile_all() -> list[Path]:

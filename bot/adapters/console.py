@@ -19,10 +19,9 @@ from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import ChatKind, Platform, Reply, Request
+from bot.i18n import N_
 from bot.render.formats import Format
 from bot.runtime import App
-
-PROMPT = "you › "
 
 
 @dataclass
@@ -47,6 +46,8 @@ class ConsoleAdapter:
         self.user = user
         #: The terminal's language (LC_ALL, LC_MESSAGES, LANG); /settings language=… overrides.
         self.locale = locale or i18n.posix_locale() or i18n.SOURCE
+        #: The language of the last reply (the creator's /settings language once they answer).
+        self.language = self.locale
         self.exports = app.settings.data_dir / "exports"
         self._guided: set[str] = set()  # users whose next line is the numbers for /log
 
@@ -64,17 +65,19 @@ class ConsoleAdapter:
         if name in self._guided:
             if text.lower() in ("/cancel", "cancel"):
                 self._guided.discard(name)
-                return ConsoleResult("Stopped waiting for your numbers.", ok=True)
+                with i18n.using(self.language):
+                    return ConsoleResult(i18n.gettext("Stopped waiting for your numbers."),
+                                         ok=True)
             if text and not text.startswith("/"):
                 text = "/log " + text  # the numbers asked for by a bare /log
         if text and not text.startswith("/"):
             first = text.split(maxsplit=1)[0].lower()
             if self.app.registry.get(first) is None:
-                return ConsoleResult(NOT_A_COMMAND, ok=False)
+                return self._not_a_command()
             text = "/" + text  # in the console, "help" means "/help"
         parsed = split_command(text)
         if parsed is None:
-            return ConsoleResult(NOT_A_COMMAND, ok=False)
+            return self._not_a_command()
         replies = await self.app.dispatcher.handle(self.request(*parsed, user=user))
         # A bare /log asks for the numbers: the next line that is not a command is them; any
         # command ends the wait (a mistake in the numbers keeps it, as on Telegram).
@@ -85,6 +88,7 @@ class ConsoleAdapter:
         parts: list[str] = []
         files: list[Path] = []
         for reply in replies:
+            self.language = reply.locale or self.language
             parts.append(self.app.renderer.render(reply, self.format))
             for attachment in reply.attachments:
                 try:
@@ -98,12 +102,17 @@ class ConsoleAdapter:
                     replies = [*replies, failed]
                     continue
                 files.append(path)
-                parts.append(f"Saved {attachment.filename} to {path}")
+                with i18n.using(self.language):
+                    parts.append(i18n.gettext("Saved %(file)s to %(path)s",
+                                              file=attachment.filename, path=str(path)))
             if reply.template == "forgotten":
                 removed = await asyncio.to_thread(self._remove_files, name)
                 if removed:
-                    parts.append(f"Deleted {removed} exported file{'s' if removed != 1 else ''}"
-                                 f" of yours from {self.exports}.")
+                    with i18n.using(self.language):
+                        parts.append(i18n.ngettext(
+                            "Deleted %(num)s exported file of yours from %(folder)s.",
+                            "Deleted %(num)s exported files of yours from %(folder)s.",
+                            removed, folder=str(self.exports)))
             if reply.actions:
                 parts.append("  ".join(f"[{a.label}: {a.command}]" for a in reply.actions))
         ok = not any(r.is_error for r in replies)
@@ -150,11 +159,14 @@ class ConsoleAdapter:
         history = _enable_history(self.app.settings.data_dir / "console_history")
         first = await self.ask("/start")
         write(first.text)
-        write("(Ctrl-D or /quit to leave)")
+        with i18n.using(self.language):
+            write(i18n.gettext("(Ctrl-D or /quit to leave)"))
         try:
             while True:
                 try:
-                    line = await _read_line(read, PROMPT)
+                    with i18n.using(self.language):
+                        prompt = i18n.gettext("you › ")
+                    line = await _read_line(read, prompt)
                 except (EOFError, KeyboardInterrupt, asyncio.CancelledError):
                     write("")
                     break
@@ -167,11 +179,16 @@ class ConsoleAdapter:
         finally:
             if history is not None:
                 history()
-        write("Bye! Your numbers are saved for next time.")
+        with i18n.using(self.language):
+            write(i18n.gettext("Bye! Your numbers are saved for next time."))
+
+    def _not_a_command(self) -> ConsoleResult:
+        with i18n.using(self.language):
+            return ConsoleResult(i18n.translate(NOT_A_COMMAND), ok=False)
 
 
-NOT_A_COMMAND = ("Commands start with /, for example /log followers=12k or /help. "
-                 "(After a bare /log, the next line is read as your numbers.)")
+NOT_A_COMMAND = N_("Commands start with /, for example /log followers=12k or /help. "
+                   "(After a bare /log, the next line is read as your numbers.)")
 
 
 def file_prefix(user: str) -> str:

@@ -67,7 +67,7 @@ from bot.core.ports import (
 )
 from bot.core.registry import CommandSpec
 from bot.core.types import Action, Attachment, ChatKind, Platform, Reply, Request, Visibility
-from bot.i18n import N_
+from bot.i18n import N_, lazy
 from bot.render.formats import Format
 from bot.runtime import App
 
@@ -563,11 +563,14 @@ _THREADS = frozenset({discord.ChannelType.public_thread, discord.ChannelType.pri
                       discord.ChannelType.news_thread})
 
 
+NO_ACCESS = N_("I'm missing access to that channel")
+NO_PERMISSION = N_("I'm missing a permission there (View Channel, Send Messages, Embed Links)")
+
+
 def _refusal(exc: discord.Forbidden) -> str:
     """A permission refusal as an admin reads it in /subscriptions."""
-    what = "access to that channel" if exc.code == MISSING_ACCESS else \
-        "a permission there (View Channel, Send Messages, Embed Links)"
-    return f"I'm missing {what} ({exc.code} {exc.text})"
+    what = NO_ACCESS if exc.code == MISSING_ACCESS else NO_PERMISSION
+    return f"{what} ({exc.code} {exc.text})"  # stored in English; shown with |stored
 
 
 def _retry_after_header(exc: discord.HTTPException) -> float:
@@ -585,10 +588,12 @@ def _cannot_post(interaction: discord.Interaction[Any]) -> str | None:
     if interaction.guild_id is None:
         return None
     if interaction.is_user_integration() and not interaction.is_guild_integration():
-        return ("I'm installed on your account, not in this server, so I can't post in its "
-                "channels; a server admin can add me to the server")
+        return lazy("I'm installed on your account, not in this server, so I can't post in "
+                    "its channels; a server admin can add me to the server")
     permissions = interaction.app_permissions
     in_thread = getattr(interaction.channel, "type", None) in _THREADS
+    # Permission names as Discord's settings show them in English (a server admin looks
+    # them up); the sentence around them is translated.
     needed = (("View Channel", permissions.view_channel),
               ("Send Messages in Threads" if in_thread else "Send Messages",
                permissions.send_messages_in_threads if in_thread else permissions.send_messages),
@@ -596,8 +601,11 @@ def _cannot_post(interaction: discord.Interaction[Any]) -> str | None:
     missing = [name for name, granted in needed if not granted]
     if not missing:
         return None
-    plural = "s" if len(missing) > 1 else ""
-    return f"I'm missing the {' and '.join(missing)} permission{plural} in this channel"
+    # A lazy message: translated in the creator's language when the reply is rendered.
+    if len(missing) == 1:
+        return lazy("I'm missing the %(names)s permission in this channel", names=missing[0])
+    return lazy("I'm missing the %(names)s permissions in this channel",
+                names=" and ".join(missing))  # Discord's English names, as in its settings
 
 
 def _is_private(interaction: discord.Interaction[Any]) -> bool:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import discord
 from discord import app_commands
@@ -19,7 +20,7 @@ from discord.app_commands import Choice, TranslationContextLocation, locale_str
 
 from bot import i18n
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, Registry
-from bot.i18n import N_
+from bot.i18n import N_, NP_
 from bot.i18n import gettext as _
 
 #: Discord's limits for descriptions, options per command and choices per option.
@@ -32,7 +33,7 @@ NUMBER_MAX_LENGTH = 32
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 #: The option name of the file a command accepts (``CommandSpec.accepts_file``).
-FILE_OPTION = "file"
+FILE_OPTION = NP_("option name", "file")
 #: Largest file the bot downloads from an interaction.
 MAX_FILE_BYTES = 2_000_000
 
@@ -138,8 +139,11 @@ def build_command(spec: CommandSpec, run: RunCommand) -> Slash:
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     # A plain function name (not "…<locals>.callback"), or discord.py takes it for a method.
     callback.__name__ = callback.__qualname__ = f"slash_{spec.name}"
-    if names:
-        app_commands.rename(**names)(callback)
+    renames: dict[str, str | locale_str] = {
+        key: locale_str(name, command=spec.name) for key, name in names.items()}
+    if spec.accepts_file:
+        renames[FILE_OPTION] = locale_str(FILE_OPTION, command=spec.name)
+    app_commands.rename(**renames)(callback)
     descriptions: dict[str, str | locale_str] = {
         key: locale_str(option_description(arg), command=spec.name, arg=arg.name)
         for key, arg in zip(names, spec.args, strict=True)}
@@ -148,7 +152,8 @@ def build_command(spec: CommandSpec, run: RunCommand) -> Slash:
     if descriptions:
         app_commands.describe(**descriptions)(callback)
     command: Slash = app_commands.Command(
-        name=spec.name, description=spec.summary, callback=callback, extras={"spec": spec},
+        name=locale_str(spec.name), description=spec.summary, callback=callback,
+        extras={"spec": spec},
     )
     if spec.admin_only:
         command.default_permissions = ADMIN_PERMISSIONS
@@ -183,18 +188,53 @@ def raw_args(spec: CommandSpec, values: Mapping[str, Any]) -> str:
     return " ".join(tokens)
 
 
+#: The catalogue context of a command's and an option's name (see bot.i18n.NAME_ARGS).
+NAME_CONTEXTS: Final = {TranslationContextLocation.command_name: "command name",
+                        TranslationContextLocation.parameter_name: "option name"}
+_NAME_MAX = 32
+
+
+def _name_char(c: str) -> bool:
+    """A character Discord allows in a command or option name: ``-``, ``_``, a letter or a
+    number (Unicode categories L and N), or a Devanagari or Thai mark."""
+    return (c in "-_" or unicodedata.category(c)[0] in "LN"
+            or "\u0900" <= c <= "\u097f" or "\u0e00" <= c <= "\u0e7f")
+
+
+def valid_name(name: str) -> bool:
+    """Whether Discord accepts ``name`` as a command or option name: 1–32 characters matching
+    ``^[-_\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$``, lowercase where the letter
+    has a lowercase form."""
+    return (1 <= len(name) <= _NAME_MAX and all(_name_char(c) for c in name)
+            and name == name.lower())
+
+
+def discord_name(text: str) -> str | None:
+    """A translated name as Discord takes it: lowercased, spaces as ``_``; ``None`` (no
+    localisation for that language, Discord shows the English name) if it still isn't
+    valid."""
+    name = "_".join(text.strip().lower().split())
+    return name if valid_name(name) else None
+
+
 class CatalogueTranslator(app_commands.Translator):
     """Discord's ``name_localizations``/``description_localizations`` from the gettext
     catalogues: each command's and option's description in every supported language (a
-    Discord locale such as ``pt-BR`` or ``es-419`` maps as bot.i18n.normalize says). Names
-    stay English: they are what creators type and what the core parses."""
+    Discord locale such as ``pt-BR`` or ``es-419`` maps as bot.i18n.normalize says), and
+    each name that has a valid translation (:func:`discord_name`; none: Discord shows the
+    English name). Interactions always carry the English name, which the core parses."""
 
     async def translate(self, string: locale_str, locale: discord.Locale,
                         context: app_commands.TranslationContextTypes) -> str | None:
         language = i18n.normalize(locale.value)
-        if language is None or language == i18n.SOURCE or context.location not in (
-                TranslationContextLocation.command_description,
-                TranslationContextLocation.parameter_description):
+        if language is None or language == i18n.SOURCE:
+            return None
+        if context.location in NAME_CONTEXTS:
+            with i18n.using(language):
+                name = i18n.pgettext(NAME_CONTEXTS[context.location], string.message)
+            return None if name == string.message else discord_name(name)
+        if context.location not in (TranslationContextLocation.command_description,
+                                    TranslationContextLocation.parameter_description):
             return None
         with i18n.using(language):
             extras = string.extras

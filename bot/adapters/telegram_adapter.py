@@ -128,6 +128,7 @@ from bot.core.types import (
     Request,
     Visibility,
 )
+from bot.i18n import N_
 from bot.logs import redact_also
 from bot.render.formats import Format
 from bot.runtime import App
@@ -914,14 +915,20 @@ class TelegramAdapter:
         return DeliveryResult(DeliveryStatus.SENT)
 
 
+TOPIC_CLOSED = N_("the topic is closed (reopen it, or run /subscribe in an open topic)")
+TOPIC_DELETED = N_("the topic was deleted (run /subscribe in another topic)")
+NOT_ALLOWED = N_("I'm not allowed to post there")
+
+
 def _refusal(message: str) -> str:
-    """A refusal as an admin reads it in /subscriptions."""
+    """A refusal as an admin reads it in /subscriptions: stored in English, translated where
+    it is shown (``|stored`` in the templates, :func:`bot.i18n.translate_stored`)."""
     text = message.lower()
     if "topic_closed" in text:
-        return "the topic is closed (reopen it, or run /subscribe in an open topic)"
+        return TOPIC_CLOSED
     if "topic_deleted" in text or "thread not found" in text or "topic_id_invalid" in text:
-        return "the topic was deleted (run /subscribe in another topic)"
-    return f"I'm not allowed to post there ({message.removeprefix('Bad Request: ')})"
+        return TOPIC_DELETED
+    return f"{NOT_ALLOWED} ({message.removeprefix('Bad Request: ')})"
 
 
 def _not_sent(exc: NetworkError) -> bool:

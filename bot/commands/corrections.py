@@ -15,8 +15,8 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.metrics import METRIC_NAMES, format_metric
 from bot.domain.numbers import compact
+from bot.i18n import N_, lazy, translate
 from bot.i18n import gettext as _
-from bot.i18n import lazy
 
 HISTORY_DEFAULT = 10
 HISTORY_MAX = 50
@@ -37,14 +37,15 @@ def typed_text(entry: SnapshotEntry) -> str:
                     for name in METRIC_NAMES if name in snap.given)
 
 
-#: How /history and /undo name where a snapshot came from.
-SOURCE_WORDS = {"log": "logged", "import": "imported", "sync": "read from TikTok"}
+#: Where a stored entry came from, as /history and /undo say it (translated where shown).
+SOURCE_WORDS = {"log": N_("logged"), "import": N_("imported"), "sync": N_("read from TikTok")}
 
 
 def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     when = (entry_day(entry, zone).isoformat() if entry.source == "import" else
             entry.snapshot.taken_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
-    return {"when": when, "source": SOURCE_WORDS.get(entry.source, "logged"),
+    source = SOURCE_WORDS.get(entry.source, SOURCE_WORDS["log"])
+    return {"when": when, "source": translate(source),
             "typed": typed_text(entry),
             # what ``typed`` says, as plain numbers under the metric names (for ``ask --json``)
             "values": {name: getattr(entry.snapshot, name) for name in sorted(

@@ -22,6 +22,7 @@ from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible
 from bot.domain.numbers import compact, money_range, pct
 from bot.domain.uncertainty import Z80
 from bot.i18n import gettext as _
+from bot.i18n import translate
 
 _EXTRA = (
     ArgSpec("region", ArgType.TEXT, "What if you were in this country (two letters).",
@@ -62,7 +63,8 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
         "requirements": [{"name": q.name, "needed": q.needed, "have": q.have or "?",
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
-        "missing": list(r.missing), "sources": list(r.sources), "note": r.note,
+        "missing": list(r.missing), "sources": [translate(s) for s in r.sources],
+        "note": r.note,
         "narrow": r.narrow,
     }
 

@@ -11,7 +11,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.numbers import compact, grouped, pct
+from bot.domain.numbers import compact, day, grouped, items, pct
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
     Audience,
@@ -24,6 +24,7 @@ from bot.domain.studio import (
     top_videos,
 )
 from bot.i18n import gettext as _
+from bot.i18n import ngettext, translate
 
 VIDEOS_SHOWN = 10
 
@@ -65,29 +66,32 @@ def studio_view(studio: StudioImport,
     for f in studio.files:
         notes: list[str] = []
         if f.layout is Layout.OVERVIEW and "views" in latest:
-            notes.append(f"30-day views now {grouped(latest['views'])}")
+            notes.append(_("30-day views now %(views)s", views=grouped(latest["views"])))
         elif f.layout is Layout.OVERVIEW:
-            notes.append("fewer than 30 days: no 30-day totals yet")
+            notes.append(_("fewer than 30 days: no 30-day totals yet"))
         elif f.layout is Layout.FOLLOWER_HISTORY and "followers" in latest:
-            notes.append(f"followers now {grouped(latest['followers'])}")
+            notes.append(_("followers now %(followers)s", followers=grouped(latest["followers"])))
         elif f.layout is Layout.CONTENT:
             mid = median_views(studio.videos)
-            notes.append(f"median views per video {compact(mid)}")
+            notes.append(_("median views per video %(views)s", views=compact(mid)))
         elif f.layout is Layout.FOLLOWER_ACTIVITY and (hours := best_hours(studio.activity)):
-            notes.append(f"most active {hours_text(hours)}")
+            notes.append(_("most active %(hours)s", hours=hours_text(hours)))
         elif f.layout is Layout.FOLLOWER_GENDER:
             notes.append(_shares(studio.genders))
         elif f.layout is Layout.FOLLOWER_TERRITORIES:
             notes.append(_shares(studio.territories))
         if f.layout is Layout.CONTENT:
-            span = f"{len(studio.videos)} videos as of {f.last}"
+            span = ngettext("%(num)s video as of %(day)s", "%(num)s videos as of %(day)s",
+                            len(studio.videos), day=day(f.last))
         elif f.first and f.last:
-            days = (f.last - f.first).days + 1
-            span = f"{days} day{'s' if days != 1 else ''} ({f.first} to {f.last})"
+            span = ngettext("%(num)s day (%(first)s to %(last)s)",
+                            "%(num)s days (%(first)s to %(last)s)", (f.last - f.first).days + 1,
+                            first=day(f.first), last=day(f.last))
         else:
-            span = f"{f.rows} row{'s' if f.rows != 1 else ''}"
+            span = ngettext("%(num)s row", "%(num)s rows", f.rows)
         files.append({"label": f.layout.value, "name": f.name,
-                      "span": f"{span} of {', '.join(f.adds)}",
+                      "span": _("%(span)s of %(what)s", span=span,
+                                what=items([translate(a) for a in f.adds])),
                       "notes": "; ".join(n for n in notes if n)})
     return {"files": files, "snapshots": len(rows),
             "downloaded": studio.downloaded.isoformat(),

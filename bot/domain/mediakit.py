@@ -13,21 +13,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from babel import Locale
-
 from bot.domain.estimator import EngagementComparison
 from bot.domain.metrics import MetricSnapshot
-from bot.domain.numbers import compact, grouped, pct
+from bot.domain.numbers import compact, decimal, grouped, locale, month_day, pct
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import RateCard
 from bot.domain.studio import Audience, Video, top_videos
 from bot.domain.videos import views_per_video
+from bot.i18n import N_, ngettext, translate
+from bot.i18n import gettext as _
 
 #: How a stored snapshot's ``source`` reads on the kit ("sync": TikTok account sync).
 SOURCE_LABELS: Final[dict[str, str]] = {
-    "log": "logged",
-    "import": "imported from TikTok Studio",
-    "sync": "synced from TikTok",
+    "log": N_("logged"),
+    "import": N_("imported from TikTok Studio"),
+    "sync": N_("synced from TikTok"),
 }
 STUDIO: Final = SOURCE_LABELS["import"]
 #: Growth periods on the kit, in days; the earlier count may be up to half a period older.
@@ -37,8 +37,9 @@ TOP_COUNTRIES: Final = 5
 
 
 def source_label(source: str) -> str:
-    """The kit's words for a snapshot source (the raw name when it is a new one)."""
-    return SOURCE_LABELS.get(source, source)
+    """The kit's words for a snapshot source in the current language (the raw name when it is
+    a new one)."""
+    return translate(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +93,14 @@ class MediaKit:
         stats = (self.followers, *self.growth, self.views, self.engagement)
         out = [s.source for s in stats if s.source]
         if self.countries or self.genders:
-            out.append(STUDIO)
+            out.append(translate(STUDIO))
         if self.videos_source:
             out += self.videos_source.split(" + ")
         return tuple(dict.fromkeys(out))
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+    return month_day(moment)
 
 
 def _given(entries: Sequence[tuple[MetricSnapshot, str]], metric: str
@@ -110,23 +111,25 @@ def _given(entries: Sequence[tuple[MetricSnapshot, str]], metric: str
 
 
 def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
-    label = f"Growth, {days} days"
+    label = _("Growth, %(days)s days", days=days)
     if not points:
-        return Stat(label, None, missing="log your followers (/log followers=12k)")
+        return Stat(label, None, missing=_("log your followers (/log followers=12k)"))
     end_at, end, end_src = points[-1]
     window = [p for p in points
               if end_at - timedelta(days=days * 1.5) <= p[0] <= end_at - timedelta(days=days)]
     if not window:
-        return Stat(label, None, missing=f"needs a follower count from {days}+ days "
-                    "earlier: /import your TikTok Studio history")
+        return Stat(label, None, missing=_("needs a follower count from %(days)s+ days "
+                                           "earlier: /import your TikTok Studio history",
+                                           days=days))
     start_at, start, start_src = window[-1]
     change = end - start
     sign = "+" if change >= 0 else "−"
     detail = f"{grouped(start)} → {grouped(end)}"
     if start > 0:
-        detail = f"{sign}{pct(abs(change) / start)} since {_day(start_at)}\n{detail}"
+        detail = _("%(change)s since %(day)s", change=f"{sign}{pct(abs(change) / start)}",
+                   day=_day(start_at)) + f"\n{detail}"
     else:
-        detail = f"since {_day(start_at)}\n{detail}"
+        detail = _("since %(day)s", day=_day(start_at)) + f"\n{detail}"
     sources = dict.fromkeys((source_label(start_src), source_label(end_src)))
     return Stat(label, f"{sign}{compact(abs(change))}", detail, " + ".join(sources),
                 raw=change)
@@ -134,7 +137,7 @@ def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
 
 def _country(code: str) -> str:
     if len(code) == 2 and code.isalpha():
-        return str(Locale("en").territories.get(code.upper(), code))
+        return str(locale().territories.get(code.upper(), code))
     return code
 
 
@@ -150,18 +153,19 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     """
     todo: list[str] = []
     if not settings.handle or not settings.niche:
-        todo.append("your handle and niche (/settings handle=@name niche=beauty)")
+        todo.append(_("your handle and niche (/settings handle=@name niche=beauty)"))
     followers_pts = _given(entries, "followers")
     if followers_pts:
         at, value, src = followers_pts[-1]
-        followers = Stat("Followers", compact(value), f"on {_day(at)}", source_label(src),
-                         raw=value)
+        followers = Stat(_("Followers"), compact(value), _("on %(day)s", day=_day(at)),
+                         source_label(src), raw=value)
     else:
-        followers = Stat("Followers", None, missing="log your followers (/log followers=12k)")
-        todo.append("your followers (/log followers=12k)")
+        followers = Stat(_("Followers"), None,
+                         missing=_("log your followers (/log followers=12k)"))
+        todo.append(_("your followers (/log followers=12k)"))
     growth = tuple(_growth(followers_pts, d) for d in GROWTH_DAYS)
     if followers_pts and growth[0].value is None:
-        todo.append("a follower count from 30 days ago (/import your TikTok Studio history)")
+        todo.append(_("a follower count from 30 days ago (/import your TikTok Studio history)"))
 
     with_views = [v for v in videos if v.views is not None]
     per = views_per_video(None, with_views)  # the one place that decides it (videos first)
@@ -169,32 +173,35 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     videos_source = " + ".join(dict.fromkeys(source_label(v.source) for v in with_views)) or None
     if per is not None:
         n = per.videos
-        views = Stat("Median views per video", compact(per.value),
-                     f"across {n} video{'s' if n != 1 else ''}", videos_source, raw=per.value)
+        views = Stat(_("Median views per video"), compact(per.value),
+                     ngettext("across %(num)s video", "across %(num)s videos", n), videos_source,
+                     raw=per.value)
     elif avg_pts:
         at, value, src = avg_pts[-1]
-        views = Stat("Avg. views per video", compact(value),
-                     f"on {_day(at)}; import videos for the median", source_label(src),
-                     raw=value)
+        views = Stat(_("Avg. views per video"), compact(value),
+                     _("on %(day)s; import videos for the median", day=_day(at)),
+                     source_label(src), raw=value)
     else:
-        views = Stat("Median views per video", None,
-                     missing="/import Studio's Content file or /log avg_views=8k")
-        todo.append("views per video (/import your Studio Content file)")
+        views = Stat(_("Median views per video"), None,
+                     missing=_("/import Studio's Content file or /log avg_views=8k"))
+        todo.append(_("views per video (/import your Studio Content file)"))
 
     benchmarks: tuple[str, ...] = ()
     if engagement is None or engagement.rate is None:
-        why = ("log your followers, likes and views" if engagement is None
-               else "log your likes and views (/log likes=4k views=60k)")
-        eng = Stat("Engagement by views", None, missing=why)
-        todo.append("likes and views for your engagement rate")
+        why = (_("log your followers, likes and views") if engagement is None
+               else _("log your likes and views (/log likes=4k views=60k)"))
+        eng = Stat(_("Engagement by views"), None, missing=why)
+        todo.append(_("likes and views for your engagement rate"))
     else:
         pts = [p for m in ("likes", "views") for p in _given(entries, m)]
         eng_src = source_label(max(pts)[2]) if pts else None
         ratio = engagement.ratio or 0.0
-        eng = Stat("Engagement by views", pct(engagement.rate),
-                   f"{ratio:.1f}× the typical {pct(engagement.benchmark)} for accounts this size "
-                   f"({engagement.tier} followers)", eng_src, raw=engagement.rate)
-        benchmarks = tuple(f"{b.study} {pct(b.rate)} ({b.tier})" for b in engagement.benchmarks)
+        eng = Stat(_("Engagement by views"), pct(engagement.rate),
+                   _("%(ratio)s× the typical %(typical)s for accounts this size (%(tier)s "
+                     "followers)", ratio=decimal(ratio, 1, 1), typical=pct(engagement.benchmark),
+                     tier=translate(engagement.tier)), eng_src, raw=engagement.rate)
+        benchmarks = tuple(f"{b.study} {pct(b.rate)} ({translate(b.tier)})"
+                           for b in engagement.benchmarks)
 
     named = [(c, s) for c, s in audience.territories if c.lower() != "others"]
     rest = [(c, s) for c, s in audience.territories if c.lower() == "others"]
@@ -203,22 +210,23 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     genders = tuple(audience.genders)
     audience_missing = None
     if not countries and not genders:
-        audience_missing = ("import TikTok Studio's Followers files (FollowerTopTerritories, "
-                            "FollowerGender) with /import")
-        todo.append("audience countries and gender (/import Studio's Followers files)")
+        audience_missing = _("import TikTok Studio's Followers files (FollowerTopTerritories, "
+                             "FollowerGender) with /import")
+        todo.append(_("audience countries and gender (/import Studio's Followers files)"))
 
     kit_videos = tuple(
-        KitVideo(v.title or f"Video {v.video_id}", compact(v.views),
+        KitVideo(v.title or _("Video %(id)s", id=v.video_id), compact(v.views),
                  None if (er := v.engagement_rate_views) is None else pct(er),
-                 None if v.posted_on is None else f"{v.posted_on.day} {v.posted_on:%b %Y}",
+                 None if v.posted_on is None else month_day(v.posted_on),
                  v.views)
         for v in top_videos(with_views, TOP_VIDEOS))
-    videos_missing = None if kit_videos else (
+    videos_missing = None if kit_videos else _(
         "import TikTok Studio's Content file (/import) or connect TikTok (/connect) to show "
         "your top videos")
     if not kit_videos:
-        todo.append("your top videos (/import Studio's Content file)")
-    todo += [f"{p.label}: {p.hint}" for p in card.prices if p.hint and not p.mine]
+        todo.append(_("your top videos (/import Studio's Content file)"))
+    todo += [_("%(label)s: %(hint)s", label=p.label, hint=p.hint)
+             for p in card.prices if p.hint and not p.mine]
 
     dates = [s.taken_at.date() for s, _ in entries] + [v.as_of for v in videos]
     return MediaKit(

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from bot.i18n import N_
+
 #: Payout kinds as typed in /payout, and the estimator route each one informs.
 KINDS: Final[dict[str, str]] = {
     "rewards": "creator_rewards",
@@ -14,10 +16,10 @@ KINDS: Final[dict[str, str]] = {
     "affiliate": "affiliate",
 }
 ROUTE_NAMES: Final[dict[str, str]] = {
-    "creator_rewards": "Creator Rewards",
-    "live_gifts": "LIVE gifts",
-    "brand_deals": "brand deal",
-    "affiliate": "affiliate commission",
+    "creator_rewards": N_("Creator Rewards"),
+    "live_gifts": N_("LIVE gifts"),
+    "brand_deals": N_("brand deal"),
+    "affiliate": N_("affiliate commission"),
 }
 
 

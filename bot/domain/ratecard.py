@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
+from bot.domain.numbers import items
 from bot.domain.uncertainty import Z80, LogNormal
+from bot.i18n import N_, ngettext, translate
+from bot.i18n import gettext as _
 
 if TYPE_CHECKING:
     from bot.domain.estimator import RouteEstimate
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 
 #: Rate-card deliverables in card order; ``video`` is priced by the estimator, the rest from it.
 DELIVERABLES: Final = ("video", "link", "live", "bundle", "usage")
-VIDEO_LABEL: Final = "One sponsored video"
+VIDEO_LABEL: Final = N_("One sponsored video")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,49 +123,57 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
     if "video" in pinned:
         v = pinned["video"]
         base = LogNormal.exact(v)
-        prices.append(Price("video", VIDEO_LABEL, v, v, v, True, "the creator's own price",
-                            "/ratecard video=…"))
+        prices.append(Price("video", translate(VIDEO_LABEL), v, v, v, True,
+                            _("the creator's own price"), "/ratecard video=…"))
     elif fees:
         ordered = sorted(fees)
         base = _dist(ordered[0], statistics.median(ordered), ordered[-1])
         n = len(ordered)
-        how = (f"from the {n} brand fee{'s' if n != 1 else ''} you were actually paid"
-               + (" (your lowest, median and highest)" if n > 1 else ""))
-        prices.append(Price("video", VIDEO_LABEL, ordered[0], statistics.median(ordered),
+        how = ngettext("from the %(num)s brand fee you were actually paid",
+                       "from the %(num)s brand fees you were actually paid (your lowest, "
+                       "median and highest)", n)
+        prices.append(Price("video", translate(VIDEO_LABEL), ordered[0], statistics.median(ordered),
                             ordered[-1], False, how, None))
     elif brand.per_video is not None:
         pv = brand.per_video
         base = _dist(pv.low, pv.typical, pv.high)
         n = brand.payouts_used
         if n:
-            how = (f"based on {n} brand fee{'s' if n != 1 else ''} actually paid, weighed "
-                   "against market rates for this size")
+            how = ngettext("based on %(num)s brand fee actually paid, weighed against market "
+                           "rates for this size",
+                           "based on %(num)s brand fees actually paid, weighed against market "
+                           "rates for this size", n)
             hint = None
         else:
-            how = ("estimated from market rates for " + " and ".join(brand.inputs)
-                   + ", scaled by engagement")
-            hint = "log a fee a brand paid you (/payout brand=350 per=video) to use your own rate"
-        prices.append(_ranged("video", VIDEO_LABEL, base, how, hint))
+            how = _("estimated from market rates for %(inputs)s, scaled by engagement",
+                    inputs=items(brand.inputs))
+            hint = _("log a fee a brand paid you (/payout brand=350 per=video) to use your own "
+                     "rate")
+        prices.append(_ranged("video", translate(VIDEO_LABEL), base, how, hint))
     else:
-        prices.append(Price("video", VIDEO_LABEL, None, None, None, False,
-                            "needs the follower count to estimate",
-                            "log your followers (/log followers=12k) or set your price "
-                            "(/ratecard video=450)"))
+        prices.append(Price("video", translate(VIDEO_LABEL), None, None, None, False,
+                            _("needs the follower count to estimate"),
+                            _("log your followers (/log followers=12k) or set your price "
+                              "(/ratecard video=450)")))
     for key in DELIVERABLES[1:]:
         add = add_ons[key]
+        label = translate(add.label)
         set_it = f"/ratecard {key}=…"
         if key in pinned:
             v = pinned[key]
-            prices.append(Price(key, add.label, v, v, v, True, "the creator's own price",
+            prices.append(Price(key, label, v, v, v, True, _("the creator's own price"),
                                 set_it))
         elif add.of_video is None:
-            prices.append(Price(key, add.label, None, None, None, False,
-                                f"{add.unsourced or 'no sourced price'}: quoted on request",
-                                f"set your price with {set_it}"))
+            prices.append(Price(key, label, None, None, None, False,
+                                _("%(why)s: quoted on request",
+                                  why=translate(add.unsourced) if add.unsourced
+                                  else _("no sourced price")),
+                                _("set your price with %(command)s", command=set_it)))
         elif base is None:
-            prices.append(Price(key, add.label, None, None, None, False,
-                                f"{add.how}, not known yet"))
+            prices.append(Price(key, label, None, None, None, False,
+                                _("%(how)s, not known yet", how=translate(add.how))))
         else:
-            prices.append(_ranged(key, add.label, base * add.of_video.dist(), add.how, None))
+            prices.append(_ranged(key, label, base * add.of_video.dist(), translate(add.how),
+                                  None))
     used = len(fees) or brand.payouts_used
     return RateCard(currency, tuple(prices), 0 if "video" in pinned else used)

@@ -30,6 +30,8 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 from bot.domain.metrics import engagement_by_views
+from bot.i18n import N_
+from bot.i18n import gettext as _
 
 #: The period the bot's count metrics cover (views, likes, … are 30-day totals).
 WINDOW_DAYS: Final = 30
@@ -295,6 +297,11 @@ def window_totals(series: dict[date, float], days: int = WINDOW_DAYS) -> dict[da
 
 # -- reading ----------------------------------------------------------------------------------
 
+def _line(name: str, line: int) -> str:
+    """Where a cell is, for an error sentence: "Overview.csv line 4"."""
+    return _("%(name)s line %(line)s", name=name, line=line)
+
+
 def _number(cell: str, *, where: str, column: str, negative: bool = False) -> float | None:
     """A cell as a number; "undefined" or empty is unknown (``None``)."""
     text = cell.strip()
@@ -303,11 +310,14 @@ def _number(cell: str, *, where: str, column: str, negative: bool = False) -> fl
     try:
         value = float(text.replace(",", ""))
     except ValueError:
-        raise StudioError(f"{where}: {column}: '{text[:40]}' is not a number.") from None
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.", where=where,
+                            column=column, text=text[:40])) from None
     if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e12:
-        raise StudioError(f"{where}: {column}: '{text[:40]}' is out of range.")
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.", where=where,
+                            column=column, text=text[:40]))
     if value < 0 and not negative:
-        raise StudioError(f"{where}: {column} is negative ({text[:40]}).")
+        raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).", where=where,
+                            column=column, text=text[:40]))
     return value
 
 
@@ -316,14 +326,17 @@ def _dates(cells: Sequence[str], end: date, locale: str, what: str) -> list[date
     if found is None:
         first = date_locale(cells[:1], locale)
         bad = next((c for c in cells if first is None or _month_day(c, first) is None), cells[0])
-        raise StudioError(f"{what}: '{bad.strip()[:40]}' is not a month and a day I can read"
-                          + ("" if first is None else " in the language of the other dates")
-                          + ".")
+        if first is None:
+            raise StudioError(_("%(what)s: '%(text)s' is not a month and a day I can read.",
+                                what=what, text=bad.strip()[:40]))
+        raise StudioError(_("%(what)s: '%(text)s' is not a month and a day I can read in the "
+                            "language of the other dates.", what=what, text=bad.strip()[:40]))
     keys = [_month_day(c, found) for c in cells]
     try:
         return infer_years([k for k in keys if k is not None], end)
     except ValueError:
-        raise StudioError(f"{what}: a date that no year has (such as April 31).") from None
+        raise StudioError(_("%(what)s: a date that no year has (such as April 31).",
+                            what=what)) from None
 
 
 _VIDEO_ID = re.compile(r"/video/(\d{1,30})")
@@ -338,13 +351,14 @@ _DAILY: Final[dict[Layout, tuple[tuple[int, str, bool], ...]]] = {
 }
 
 _ADDS: Final[dict[Layout, tuple[str, ...]]] = {
-    Layout.OVERVIEW: ("views", "likes", "comments", "shares", "profile views"),
-    Layout.FOLLOWER_HISTORY: ("followers",),
-    Layout.VIEWERS: ("total, new and returning viewers",),
-    Layout.CONTENT: ("views, likes, comments and shares per video",),
-    Layout.FOLLOWER_ACTIVITY: ("followers' active hours",),
-    Layout.FOLLOWER_GENDER: ("followers by gender",),
-    Layout.FOLLOWER_TERRITORIES: ("followers by territory",),
+    Layout.OVERVIEW: (N_("views"), N_("likes"), N_("comments"), N_("shares"),
+                      N_("profile views")),
+    Layout.FOLLOWER_HISTORY: (N_("followers"),),
+    Layout.VIEWERS: (N_("total, new and returning viewers"),),
+    Layout.CONTENT: (N_("views, likes, comments and shares per video"),),
+    Layout.FOLLOWER_ACTIVITY: (N_("followers' active hours"),),
+    Layout.FOLLOWER_GENDER: (N_("followers by gender"),),
+    Layout.FOLLOWER_TERRITORIES: (N_("followers by territory"),),
 }
 
 
@@ -359,9 +373,10 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     rows = [list(r) for r in body if any(c.strip() for c in r)]
     for line, row in enumerate(rows, start=2):
         if len(row) != width:
-            raise StudioError(f"{name} line {line}: {len(row)} cells for {width} columns.")
+            raise StudioError(_("%(name)s line %(line)s: %(cells)s cells for %(width)s columns.",
+                                name=name, line=line, cells=len(row), width=width))
     if not rows:
-        raise StudioError(f"{name} has a header but no rows.")
+        raise StudioError(_("%(name)s has a header but no rows.", name=name))
     what = f"{name}"
     first: date | None = None
     last: date | None = None
@@ -371,7 +386,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
             column = LAYOUTS[layout][index]
             values = into.daily.setdefault(series, {})
             for line, (day, row) in enumerate(zip(days, rows, strict=True), start=2):
-                value = _number(row[index], where=f"{name} line {line}", column=column,
+                value = _number(row[index], where=_line(name, line), column=column,
                                 negative=negative)
                 if value is not None:
                     values[day] = value  # a later row for the same day wins
@@ -382,19 +397,21 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
         posted_cells = [r[3] for r in rows if r[3].strip().casefold() not in _UNDEFINED]
         posted_locale = date_locale(posted_cells, locale)
         if posted_locale is None:
-            raise StudioError(f"{name}: a Post time is not a month and a day I can read.")
+            raise StudioError(_("%(name)s: a Post time is not a month and a day I can read.",
+                                name=name))
         posted_keys = [_month_day(r[3], posted_locale) for r in rows]
         for line, (row, key) in enumerate(zip(rows, posted_keys, strict=True), start=2):
             match = _VIDEO_ID.search(row[2])
             if match is None:
-                raise StudioError(f"{name} line {line}: the video link has no video id.")
+                raise StudioError(_("%(name)s line %(line)s: the video link has no video id.",
+                                    name=name, line=line))
             posted = None
             if key is not None:
                 try:
                     posted = latest_on_or_before(*key, as_of)
                 except ValueError:
                     posted = None
-            counts = [_number(row[i], where=f"{name} line {line}", column=LAYOUTS[layout][i])
+            counts = [_number(row[i], where=_line(name, line), column=LAYOUTS[layout][i])
                       for i in range(4, 8)]
             into.videos.append(Video(match.group(1), row[1].strip()[:300], row[2].strip()[:500],
                                      posted, as_of, views=counts[3], likes=counts[0],
@@ -404,19 +421,21 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     elif layout is Layout.FOLLOWER_ACTIVITY:
         days = _dates([r[0] for r in rows], into.downloaded, locale, what)
         for line, (day, row) in enumerate(zip(days, rows, strict=True), start=2):
-            hour = _number(row[1], where=f"{name} line {line}", column="Hour")
+            hour = _number(row[1], where=_line(name, line), column="Hour")
             if hour is None or hour != int(hour) or not 0 <= hour <= 23:
-                raise StudioError(f"{name} line {line}: Hour must be 0 to 23.")
-            active = _number(row[2], where=f"{name} line {line}", column="Active followers")
+                raise StudioError(_("%(name)s line %(line)s: Hour must be 0 to 23.", name=name,
+                                    line=line))
+            active = _number(row[2], where=_line(name, line), column="Active followers")
             if active is not None:
                 into.activity.append((day, int(hour), active))
         first, last = days[0], days[-1]
     else:
         target = into.genders if layout is Layout.FOLLOWER_GENDER else into.territories
         for line, row in enumerate(rows, start=2):
-            share = _number(row[1], where=f"{name} line {line}", column="Distribution")
+            share = _number(row[1], where=_line(name, line), column="Distribution")
             if share is not None and share > 1:
-                raise StudioError(f"{name} line {line}: Distribution must be between 0 and 1.")
+                raise StudioError(_("%(name)s line %(line)s: Distribution must be between 0 "
+                                    "and 1.", name=name, line=line))
             if share is not None and row[0].strip():
                 target.append((row[0].strip()[:40], share))
     into.files.append(FileSummary(layout, name, len(rows), first, last, _ADDS[layout]))
@@ -448,7 +467,7 @@ def best_hours(activity: Sequence[tuple[date, int, float]],
     """The ``width`` consecutive hours (wrapping past midnight) with the most active followers
     on average over the days given, as (first hour, last hour); ``None`` without data."""
     by_hour: dict[int, list[float]] = {}
-    for _, hour, active in activity:
+    for _day, hour, active in activity:
         by_hour.setdefault(hour, []).append(active)
     if len(by_hour) < width:
         return None

@@ -16,6 +16,8 @@ from typing import Final
 
 from bot.domain.metrics import PERIOD_DAYS, MetricSnapshot, videos_in_period
 from bot.domain.studio import Video, median_views
+from bot.i18n import gettext as _
+from bot.i18n import ngettext
 
 #: Videos whose lengths make the typical length (``avg_video_length``).
 RECENT_FOR_LENGTH: Final = 10
@@ -118,13 +120,22 @@ class ViewsPerVideo:
         """Where the figure came from, in words, e.g. ``"the median of your 18 imported
         videos"``."""
         if self.basis == "videos":
-            where = {"import": "imported", "sync": "synced"}
-            kind = " and ".join(where.get(s, s) for s in self.sources) or "stored"
-            return (f"the median of your {self.videos} {kind} "
-                    f"video{'s' if self.videos != 1 else ''}")
+            kinds = set(self.sources)
+            if kinds == {"import"}:
+                return ngettext("the median of your %(num)s imported video",
+                                "the median of your %(num)s imported videos", self.videos)
+            if kinds == {"sync"}:
+                return ngettext("the median of your %(num)s synced video",
+                                "the median of your %(num)s synced videos", self.videos)
+            if kinds == {"import", "sync"}:
+                return ngettext("the median of your %(num)s imported and synced video",
+                                "the median of your %(num)s imported and synced videos",
+                                self.videos)
+            return ngettext("the median of your %(num)s stored video",
+                            "the median of your %(num)s stored videos", self.videos)
         if self.basis == "logged":
-            return "your average views per video"
-        return "your 30-day views ÷ videos posted"
+            return _("your average views per video")
+        return _("your 30-day views ÷ videos posted")
 
 
 def views_per_video(s: MetricSnapshot | None, videos: Sequence[Video],

@@ -126,6 +126,10 @@ class Renderer:
             money=numbers.money,
             money_range=numbers.money_range,
             duration=numbers.duration,
+            # Text marked with N_()/lazy() in code and passed in a reply's data (e.g. how to
+            # try a TikTok connection again), translated where it is shown.
+            t=i18n.translate,
+            stored=i18n.translate_stored,
         )
         env.globals["format"] = fmt.value
         self._envs[fmt] = env

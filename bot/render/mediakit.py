@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 import textwrap
+import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
 from bot.domain.numbers import month_day, pct, price, price_range
 from bot.i18n import gettext as _
+from bot.render import fonts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -49,22 +50,23 @@ def _wrap(text: str, width_frac: float, size: float) -> str:
     about 0.55 em per character)."""
     chars = max(12, int(width_frac * PAGE[0] * 72 / (size * 0.56)))
     return "\n".join(line for part in text.split("\n")
-                     for line in textwrap.wrap(part, chars, break_long_words=True)) or text
+                     for line in textwrap.wrap(part, _fit(part, chars), break_long_words=True)
+                     ) or text
 
 
-@cache
-def _glyphs() -> frozenset[int]:
-    """The code points the kit's font (matplotlib's default, DejaVu Sans) can draw."""
-    from matplotlib import font_manager
-
-    font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
-    return frozenset(font.get_charmap())
+def _fit(text: str, chars: int) -> int:
+    """``chars`` (a line's width in Latin characters) in characters of ``text``: a wide
+    (CJK) character takes about two Latin ones, so Japanese wraps at about half as many."""
+    if not text:
+        return chars
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return max(6, int(chars * len(text) / cells))
 
 
 def printable(text: str) -> str:
     """``text`` without characters the font cannot draw (emoji in video titles would print
     as empty boxes), spaces tidied."""
-    glyphs = _glyphs()
+    glyphs = fonts.glyphs()
     kept = "".join(c for c in text if ord(c) in glyphs or c == "\n")
     return "\n".join(" ".join(line.split()) for line in kept.split("\n"))
 
@@ -258,6 +260,7 @@ def render_kit(kit: MediaKit) -> KitFiles:
     import matplotlib
 
     matplotlib.rcParams["pdf.fonttype"] = 42  # TrueType: the PDF's text can be read back
+    fonts.install()  # Japanese falls back to IPAexGothic
     fig = draw(kit)
     meta: dict[str, Any] = {"Title": f"Media kit {kit.handle or ''}".strip(),
                             "Creator": "Creator Advisor"}

@@ -14,7 +14,10 @@ from matplotlib.dates import AutoDateLocator, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from bot.domain import numbers
 from bot.domain.numbers import pct
+from bot.i18n import gettext
+from bot.render import fonts
 from bot.render.charts import LINE_COLOUR, SERIES_COLOUR, ChartSpec, _money, precise
 
 
@@ -41,16 +44,30 @@ class DistinctDateFormatter(Formatter):
     """Date ticks as "29 Nov", with the year or the time of day added when two ticks would
     otherwise read the same."""
 
-    FORMATS = ("%d %b", "%d %b %Y", "%d %b %H:%M", "%Y-%m-%d %H:%M")
+    #: CLDR (Babel), so month names are in the chart's language ("29 Nov", "29. Nov.",
+    #: "29 nov.", "11月29日"): day and month, then with the year or the time of day.
+    #: English keeps its day-first patterns; other languages use the CLDR skeleton at the same
+    #: index, which orders and punctuates the parts as the language does.
+    FORMATS = ("d MMM", "d MMM y", "d MMM HH:mm", "y-MM-dd HH:mm")
+    SKELETONS = ("MMMd", "yMMMd", "MMMdHm", "yMMddHm")
+
+    def _show(self, moment: Any, pattern: str) -> str:
+        from babel.dates import format_datetime, format_skeleton
+
+        loc = numbers.locale()
+        if loc.language == "en":
+            return str(format_datetime(moment, pattern, locale=loc))
+        skeleton = self.SKELETONS[self.FORMATS.index(pattern)]
+        return str(format_skeleton(skeleton, moment, locale=loc))
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        return str(num2date(x).strftime(self.FORMATS[0]))  # type: ignore[no-untyped-call]
+        return self._show(num2date(x), self.FORMATS[0])  # type: ignore[no-untyped-call]
 
     def format_ticks(self, values: Sequence[Any]) -> list[str]:
         moments = [num2date(v) for v in values]  # type: ignore[no-untyped-call]
         labels: list[str] = []
         for fmt in self.FORMATS:
-            labels = [m.strftime(fmt) for m in moments]
+            labels = [self._show(m, fmt) for m in moments]
             if len(set(labels)) == len(labels):
                 break
         return labels
@@ -58,6 +75,7 @@ class DistinctDateFormatter(Formatter):
 
 def build_figure(spec: ChartSpec) -> Figure:
     """The figure for ``spec``; tests read its data back before it is saved."""
+    fonts.install()  # Japanese falls back to IPAexGothic
     fig = Figure(figsize=(8, 4.5), dpi=120)
     ax = fig.add_subplot()
     xs = date2num([t for t, _ in spec.points])  # type: ignore[no-untyped-call]
@@ -82,7 +100,7 @@ def build_figure(spec: ChartSpec) -> Figure:
     ax.set_title(spec.title, fontsize=18, pad=12)
     ax.set_ylabel(f"{spec.label} ({spec.currency})" if spec.currency else spec.label,
                   fontsize=14)
-    ax.set_xlabel("date", fontsize=14)
+    ax.set_xlabel(gettext("date"), fontsize=14)
     ax.tick_params(labelsize=13)
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):

@@ -24,7 +24,7 @@ from bot.core.connections import PendingAuth, SyncReport
 from bot.core.ports import Deliverer, DeliveryStatus, Destination
 from bot.core.types import Reply
 from bot.domain.metrics import METRIC_BY_NAME
-from bot.i18n import translate
+from bot.i18n import N_, translate
 from bot.render.environment import Renderer
 from bot.render.formats import Format
 from bot.tiktok.client import TikTokError
@@ -85,7 +85,12 @@ def page(renderer: Renderer, reply: Reply) -> web.Response:
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
-def error_reply(reason: str, again: str = "send /connect") -> Reply:
+#: How to try again, in a chat and in the terminal (``errors/tiktok.j2`` translates it).
+AGAIN_CHAT = N_("send /connect")
+AGAIN_TERMINAL = N_("run creator-advisor connect")
+
+
+def error_reply(reason: str, again: str = AGAIN_CHAT) -> Reply:
     return Reply("errors/tiktok", {"reason": reason, "again": again}, is_error=True)
 
 
@@ -119,7 +124,7 @@ def _plain(value: float) -> str:
 
 
 def callback_app(service: TikTokService, renderer: Renderer, on_done: OnDone, *,
-                 again: str = "send /connect") -> web.Application:
+                 again: str = AGAIN_CHAT) -> web.Application:
     """An aiohttp application answering GET on the callback path."""
 
     async def callback(request: web.Request) -> web.Response:

@@ -490,3 +490,40 @@ async def test_a_german_discord_user_gets_german_replies_buttons_and_menu(
     assert forget["description_localizations"]["es-419"].startswith("Borra todo")
     confirm = next(o for o in forget["options"] if o["name"] == "confirm")
     assert confirm["description_localizations"]["de"] == "Die Löschung bestätigen."
+
+
+async def test_command_and_option_names_are_localised_and_english_names_still_parse(
+        german: Path, bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Issue 20: name_localizations from the catalogue ('command name'/'option name'
+    contexts), made valid for Discord or left out; a language without a translation sends
+    none (Discord shows the English name). Discord's interactions carry the English names,
+    which the core keeps parsing."""
+    [(_, payload)] = fake.command_puts
+    by_name = {c["name"]: c for c in payload}
+    assert by_name["forget"]["name_localizations"] == {"de": "vergessen"}
+    confirm = next(o for o in by_name["forget"]["options"] if o["name"] == "confirm")
+    assert confirm["name_localizations"] == {"de": "bestätigen", "ja": "確認"}  # lowercased
+    assert not by_name["whoami"].get("name_localizations")  # "wer bin ich?": "?" refused
+    assert not by_name["stats"].get("name_localizations")  # no translation: none sent
+    replies = await ask(fake, "forget", {"confirm": True}, guild=False, locale="de")
+    assert replies and all("Unknown" not in r.text and "unbekannt" not in r.text.lower()
+                           for r in replies)
+    assert replies != await ask(fake, "forget", guild=False, locale="de")  # confirm was read
+
+
+async def test_every_localised_name_is_one_discord_accepts(bot: DiscordAdapter) -> None:
+    """Every name_localizations value the real catalogues give is lowercase and matches
+    Discord's ^[-_\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$, and no two commands (or
+    two options of one command) share a name in one locale."""
+    payload = await commands_payload(bot.tree)
+
+    def check(items: list[dict[str, Any]]) -> None:
+        seen: dict[str, set[str]] = {}
+        for item in items:
+            for loc, name in (item.get("name_localizations") or {}).items():
+                assert re.fullmatch(r"[-\w]{1,32}", name) and name == name.lower(), (loc, name)
+                assert name not in seen.setdefault(loc, set()), (loc, name)
+                seen[loc].add(name)
+    check(payload)
+    for command in payload:
+        check(command.get("options", []))

@@ -240,6 +240,29 @@ async def test_settings_language_switches_the_console(console: ConsoleAdapter, t
     i18n.translations.cache_clear()
 
 
+async def test_the_chat_loop_speaks_the_creators_language(console: ConsoleAdapter,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Issue 20: the console's own lines (leave hint, prompt, goodbye) follow /settings."""
+    from tests.auxil.catalogues import install
+
+    install(tmp_path / "locales", monkeypatch)
+    await console.ask("/settings language=ja")
+    lines = iter(["/forget cancel", "/quit"])
+    prompts: list[str] = []
+    written: list[str] = []
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(lines)
+
+    await console.repl(read=read, write=written.append)
+    assert "（Ctrl-D か /quit で終了）" in written and prompts[0] == "あなた › "
+    assert "何も削除していません。" in written
+    assert written[-1] == "またね！数値は次回のために保存しました。"
+
+
 async def test_the_terminal_language_is_the_default(app: App, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.auxil.catalogues import install
