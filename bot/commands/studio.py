@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
+from bot.domain.audience_words import gender_name, territory_name
 from bot.domain.numbers import compact, grouped, pct
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
@@ -50,9 +52,12 @@ def hours_text(hours: tuple[int, int] | None) -> str | None:
 
 
 def _shares(shares: tuple[tuple[str, float], ...] | list[tuple[str, float]],
-            limit: int = 5) -> str:
+            name: Callable[[str], str], limit: int = 5) -> str:
+    """'United States 41%, …, Others 34%': the largest shares, each label named in the
+    current language by ``name``, Others last."""
     ordered = sorted(shares, key=lambda s: (s[0].casefold() == "others", -s[1]))
-    return ", ".join(f"{label} {pct(share, 0)}" for label, share in ordered[:limit])
+    return ", ".join(_("%(label)s %(share)s", label=name(label), share=pct(share, 0))
+                     for label, share in ordered[:limit])
 
 
 def studio_view(studio: StudioImport,
@@ -153,8 +158,8 @@ def video_view(v: Video, mid: float | None) -> dict[str, Any]:
 
 
 def audience_view(audience: Audience) -> dict[str, Any]:
-    return {"territories": _shares(audience.territories) or None,
-            "genders": _shares(audience.genders) or None,
+    return {"territories": _shares(audience.territories, territory_name) or None,
+            "genders": _shares(audience.genders, gender_name) or None,
             "hours": hours_text(best_hours(audience.activity))}
 
 
