@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,7 +11,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.audience_words import gender_name, territory_name
+from bot.domain.audience_words import audience_label
 from bot.domain.numbers import compact, grouped, pct
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
@@ -52,11 +51,11 @@ def hours_text(hours: tuple[int, int] | None) -> str | None:
 
 
 def _shares(shares: tuple[tuple[str, float], ...] | list[tuple[str, float]],
-            name: Callable[[str], str], limit: int = 5) -> str:
-    """'United States 41%, …, Others 34%': the largest shares, each label named in the
-    current language by ``name``, Others last."""
+            limit: int = 5) -> str:
+    """'United States 41%, …, Others 34%': the largest shares, each label (territory code or
+    gender) named in the current language, Others last."""
     ordered = sorted(shares, key=lambda s: (s[0].casefold() == "others", -s[1]))
-    return ", ".join(_("%(label)s %(share)s", label=name(label), share=pct(share, 0))
+    return ", ".join(_("%(label)s %(share)s", label=audience_label(label), share=pct(share, 0))
                      for label, share in ordered[:limit])
 
 
@@ -158,8 +157,8 @@ def video_view(v: Video, mid: float | None) -> dict[str, Any]:
 
 
 def audience_view(audience: Audience) -> dict[str, Any]:
-    return {"territories": _shares(audience.territories, territory_name) or None,
-            "genders": _shares(audience.genders, gender_name) or None,
+    return {"territories": _shares(audience.territories) or None,
+            "genders": _shares(audience.genders) or None,
             "hours": hours_text(best_hours(audience.activity))}
 
 

@@ -26,7 +26,8 @@ def territory_name(label: str) -> str:
 
 
 def gender_name(label: str) -> str:
-    """``Female``/``Male``/``Other``/``Others`` in the current language; any other label as it is."""
+    """``Female``/``Male``/``Other``/``Others`` in the current language; any other label as
+    it is."""
     key = label.strip().casefold()
     if key == "female":
         return pgettext("audience gender", "Female")
@@ -37,3 +38,11 @@ def gender_name(label: str) -> str:
     if key == "others":
         return pgettext("audience gender", "Others")
     return label.strip()
+
+
+def audience_label(label: str) -> str:
+    """A label from either follower file in the current language: a gender word
+    (:func:`gender_name`), else a territory (:func:`territory_name`)."""
+    if label.strip().casefold() in {"female", "male", "other"}:
+        return gender_name(label)
+    return territory_name(label)
