@@ -37,10 +37,6 @@ def typed_text(entry: SnapshotEntry) -> str:
                     for name in METRIC_NAMES if name in snap.given)
 
 
-#: How /history and /undo name where a snapshot came from (a label, translated where shown).
-SOURCE_WORDS = {"log": "logged", "import": "imported", "sync": "read from TikTok"}
-
-
 def source_word(source: str) -> str:
     """Where a snapshot came from, as a label in the current language."""
     if source == "import":

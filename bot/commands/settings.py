@@ -30,10 +30,8 @@ def normalize_timezone(text: str) -> str:
         lowered = {tz.lower(): tz for tz in available_timezones()}
         if candidate.lower() in lowered:
             return lowered[candidate.lower()]
-    raise ValueError(
-        f"'{candidate}' is not a time zone I know; use a name like Europe/Berlin or "
-        "America/New_York."
-    )
+    raise ValueError(_("'%(text)s' is not a time zone I know; use a name like Europe/Berlin "
+                       "or America/New_York.", text=candidate))
 
 
 #: CLDR territories that are not countries a creator lives in: unknown (ZZ), outlying Oceania,
@@ -58,11 +56,11 @@ def normalize_region(text: str) -> str:
     code = text.strip().upper()
     code = _REGION_ALIASES.get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
-        raise ValueError(
-            f"region must be a two-letter country code like US, GB or DE (you typed '{text}')."
-        )
+        raise ValueError(_("region must be a two-letter country code like US, GB or DE (you "
+                           "typed '%(text)s').", text=text))
     if code not in _countries():
-        raise ValueError(f"{code} is not a country code; use one like US, GB or DE.")
+        raise ValueError(_("%(code)s is not a country code; use one like US, GB or DE.",
+                           code=code))
     return code
 
 
@@ -85,9 +83,8 @@ def normalize_language(text: str) -> str:
 def normalize_currency(text: str) -> str:
     code = text.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError(
-            f"currency must be a three-letter code like USD, EUR or GBP (you typed '{text}')."
-        )
+        raise ValueError(_("currency must be a three-letter code like USD, EUR or GBP (you "
+                           "typed '%(text)s').", text=text))
     return code
 
 
@@ -105,8 +102,8 @@ def normalize_does(text: str) -> frozenset[str]:
         return frozenset()
     unknown = [w for w in words if w not in _DOES]
     if unknown or not words:
-        raise ValueError(f"does= takes brand, affiliate and products (comma-separated) or none "
-                         f"(you typed '{text}').")
+        raise ValueError(_("does= takes brand, affiliate and products (comma-separated) or "
+                           "none (you typed '%(text)s').", text=text))
     return frozenset(_DOES[w] for w in words)
 
 
@@ -123,8 +120,8 @@ def normalize_handle(text: str) -> str | None:
         return None
     m = _HANDLE.fullmatch(value)
     if not m or m.group(1).endswith("."):
-        raise ValueError(f"handle is your TikTok username like @maya.makes: letters, digits, "
-                         f"_ and . (you typed '{text}').")
+        raise ValueError(_("handle is your TikTok username like @maya.makes: letters, "
+                           "digits, _ and . (you typed '%(text)s').", text=text))
     return "@" + m.group(1)
 
 
@@ -135,8 +132,8 @@ def normalize_niche(text: str) -> str | None:
     if value.lower() in _CLEAR:
         return None
     if not _NICHE.fullmatch(value):
-        raise ValueError(f"niche is a word or two like beauty, fitness or home & garden, at "
-                         f"most 40 characters (you typed '{text}').")
+        raise ValueError(_("niche is a word or two like beauty, fitness or home & garden, at "
+                           "most 40 characters (you typed '%(text)s').", text=text))
     return value.lower()
 
 
