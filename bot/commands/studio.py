@@ -25,6 +25,7 @@ from bot.domain.studio import (
     top_videos,
 )
 from bot.i18n import gettext as _
+from bot.i18n import lazy
 
 VIDEOS_SHOWN = 10
 
@@ -165,9 +166,10 @@ def audience_view(audience: Audience) -> dict[str, Any]:
 @command(
     "videos",
     summary="Your top videos by views, with engagement, from a TikTok Studio import",
-    help=("Lists your most viewed videos (from TikTok Studio's Content file, sent with /import) "
-          "with engagement rate by views ((likes + comments + shares) ÷ views) and flags "
-          f"breakouts: videos with at least {BREAKOUT_MULTIPLE:.0f}× your median views."),
+    help=lazy("Lists your most viewed videos (from TikTok Studio's Content file, sent with "
+              "/import) with engagement rate by views ((likes + comments + shares) ÷ views) and "
+              "flags breakouts: videos with at least %(multiple)s× your median views.",
+              multiple=f"{BREAKOUT_MULTIPLE:.0f}"),
     args=(ArgSpec("top", ArgType.COUNT, "How many videos to list.", "top=10", minimum=1,
                   maximum=50),),
     examples=("/videos", "/videos top=20"),
