@@ -12,6 +12,7 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
+from bot.i18n import N_, translate
 from bot.i18n import gettext as _
 
 _REGION_ALIASES = {"UK": "GB", "USA": "US", "EN": "GB"}
@@ -91,8 +92,8 @@ def normalize_currency(text: str) -> str:
 _DOES = {"brand": "brand_deals", "brands": "brand_deals", "brand_deals": "brand_deals",
          "affiliate": "affiliate", "shop": "affiliate", "products": "own_products",
          "own_products": "own_products", "product": "own_products"}
-DOES_WORDS = {"brand_deals": "brand deals", "affiliate": "affiliate",
-              "own_products": "own products"}
+DOES_WORDS = {"brand_deals": N_("brand deals"), "affiliate": N_("affiliate"),
+              "own_products": N_("own products")}
 
 
 def normalize_does(text: str) -> frozenset[str]:
@@ -202,7 +203,7 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "region": current.region,
         "adult": current.adult,
         "age": current.age,
-        "does": [DOES_WORDS[d] for d in sorted(current.does)],
+        "does": [translate(DOES_WORDS[d]) for d in sorted(current.does)],
         "handle": current.handle,
         "niche": current.niche,
         "language": i18n.NAMES[i18n.choose(current.language or ctx.request.locale)],

@@ -74,6 +74,14 @@ EXTRA: dict[tuple[str | None, str | tuple[str, str]], str | tuple[str, str]] = {
     (None, "TikTok did not share your total likes."):
         "TikTok hat deine Likes insgesamt nicht mitgeteilt.",
     (None, "Videos on your profile: %(value)s."): "Videos in deinem Profil: %(value)s.",
+    (None, "brand deals"): "Markendeals",
+    (None, "handle is your TikTok username like @maya.makes: letters, digits, _ and . (you "
+           "typed '%(text)s')."): "handle ist dein TikTok-Name wie @maya.makes (du hast "
+                                  "„%(text)s“ geschrieben).",
+    (None, "likes (%(value)s) are more than views (%(views)s) for the same %(days)s days"):
+        "Likes (%(value)s) sind mehr als Aufrufe (%(views)s) in denselben %(days)s Tagen",
+    (None, "'%(text)s' is not a day of the week; use e.g. monday or mon."):
+        "„%(text)s“ ist kein Wochentag; schreib z. B. monday oder mon.",
     ("estimate status", "not yet"): "noch nicht",
     ("media kit tile", "not yet"): "fehlt noch",
 }
@@ -215,3 +223,19 @@ def test_not_yet_has_a_context_per_meaning(german: Path) -> None:
     assert pot.get("not yet", context="estimate status") is not None
     assert pot.get("not yet", context="media kit tile") is not None
     assert pot.get("not yet") is None  # no meaning left without its context
+
+
+async def test_settings_log_and_schedule_sentences_in_german(
+        german: Path, console: ConsoleAdapter) -> None:
+    await _german(console)
+    shown = await console.ask("/settings does=brand")
+    assert shown.ok and "Markendeals" in shown.text and "brand deals" not in shown.text
+    bad = await console.ask("/settings handle=a")
+    assert not bad.ok and "du hast „a“ geschrieben" in bad.text, bad.text
+    odd = await console.ask("/log views=3k likes=4k")
+    assert "Likes (4.000) sind mehr als Aufrufe (3.000) in denselben 30 Tagen" in odd.text, \
+        odd.text
+    from bot.domain.schedule import parse_weekday
+
+    with i18n.using("de"), pytest.raises(ValueError, match="„xyz“ ist kein Wochentag"):
+        parse_weekday("xyz")
