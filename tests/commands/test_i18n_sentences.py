@@ -204,11 +204,11 @@ def test_counts_tiktok_did_not_share_are_whole_sentences(german: Path) -> None:
                "videos_read": 18, "new_videos": 2, "written": [], "kept_typed": [],
                "views_pending": False}
     text = renderer.render(Reply("tiktok_connected", context, locale="de"), Format.PLAIN)
-    assert "Ich habe 18 Videos gelesen (2 neu). Follower: 30.600. TikTok hat deine Likes " \
-           "insgesamt nicht mitgeteilt. Videos in deinem Profil: 18." in text, text
+    assert "Ich habe 18 Videos gelesen (2 neu).\nFollower: 30.600.\nTikTok hat deine Likes " \
+           "insgesamt nicht mitgeteilt.\nVideos in deinem Profil: 18." in text, text
     assert "nein" not in text.lower()
     english = renderer.render(Reply("tiktok_connected", context), Format.PLAIN)
-    assert "I read 18 videos (2 new). Followers: 30.6k. TikTok did not share your total " \
+    assert "I read 18 videos (2 new).\nFollowers: 30.6k.\nTikTok did not share your total " \
            "likes." in english and " no " not in english
 
 
