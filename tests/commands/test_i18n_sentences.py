@@ -93,6 +93,8 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     with i18n.catalogue_path("de").open("rb") as fp:
         catalog = read_po(fp, locale="de")
     for (context, msgid), text in EXTRA.items():
+        if catalog.get(msgid, context=context) is not None:  # (an entry the update left empty)
+            catalog.delete(msgid, context=context)
         catalog.add(msgid, text, context=context)
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path / "locales")
     monkeypatch.setattr(i18n, "translations", functools.cache(i18n.translations.__wrapped__))
