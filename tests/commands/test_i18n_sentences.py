@@ -78,8 +78,8 @@ EXTRA: dict[tuple[str | None, str | tuple[str, str]], str | tuple[str, str]] = {
     (None, "handle is your TikTok username like @maya.makes: letters, digits, _ and . (you "
            "typed '%(text)s')."): "handle ist dein TikTok-Name wie @maya.makes (du hast "
                                   "„%(text)s“ geschrieben).",
-    (None, "likes (%(value)s) are more than views (%(views)s) for the same %(days)s days"):
-        "Likes (%(value)s) sind mehr als Aufrufe (%(views)s) in denselben %(days)s Tagen",
+    (None, "%(name)s (%(value)s) are more than views (%(views)s) for the same %(days)s days"):
+        "%(name)s (%(value)s) sind mehr als Aufrufe (%(views)s) in denselben %(days)s Tagen",
     (None, "'%(text)s' is not a day of the week; use e.g. monday or mon."):
         "„%(text)s“ ist kein Wochentag; schreib z. B. monday oder mon.",
     ("estimate status", "not yet"): "noch nicht",
@@ -203,7 +203,7 @@ def test_csv_errors_name_columns_in_the_language(german: Path) -> None:
 def test_counts_tiktok_did_not_share_are_whole_sentences(german: Path) -> None:
     renderer = Renderer(ROOT / "templates")
     context = {"name": "maya", "followers": 30600.0, "likes_total": None, "video_count": 18.0,
-               "videos_read": 18, "new_videos": 2, "written": [], "kept_typed": [],
+               "videos_read": 18, "new_videos": 2, "written": [], "kept_typed": [], "held_back": [],
                "views_pending": False}
     text = renderer.render(Reply("tiktok_connected", context, locale="de"), Format.PLAIN)
     assert "Ich habe 18 Videos gelesen (2 neu).\nFollower: 30.600.\nTikTok hat deine Likes " \
@@ -235,7 +235,7 @@ async def test_settings_log_and_schedule_sentences_in_german(
     bad = await console.ask("/settings handle=a")
     assert not bad.ok and "du hast „a“ geschrieben" in bad.text, bad.text
     odd = await console.ask("/log views=3k likes=4k")
-    assert "Likes (4.000) sind mehr als Aufrufe (3.000) in denselben 30 Tagen" in odd.text, \
+    assert "likes (4.000) sind mehr als Aufrufe (3.000) in denselben 30 Tagen" in odd.text, \
         odd.text
     from bot.domain.schedule import parse_weekday
 
