@@ -15,8 +15,8 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.metrics import METRIC_NAMES, format_metric
 from bot.domain.numbers import compact
-from bot.i18n import N_, lazy, translate
 from bot.i18n import gettext as _
+from bot.i18n import lazy, ngettext, pgettext
 
 HISTORY_DEFAULT = 10
 HISTORY_MAX = 50
@@ -37,15 +37,19 @@ def typed_text(entry: SnapshotEntry) -> str:
                     for name in METRIC_NAMES if name in snap.given)
 
 
-#: Where a stored entry came from, as /history and /undo say it (translated where shown).
-SOURCE_WORDS = {"log": N_("logged"), "import": N_("imported"), "sync": N_("read from TikTok")}
+def source_word(source: str) -> str:
+    """Where a snapshot came from, as a label in the current language."""
+    if source == "import":
+        return pgettext("snapshot source", "imported")
+    if source == "sync":
+        return pgettext("snapshot source", "read from TikTok")
+    return pgettext("snapshot source", "logged")
 
 
 def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     when = (entry_day(entry, zone).isoformat() if entry.source == "import" else
             entry.snapshot.taken_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
-    source = SOURCE_WORDS.get(entry.source, SOURCE_WORDS["log"])
-    return {"when": when, "source": translate(source),
+    return {"when": when, "source": source_word(entry.source),
             "typed": typed_text(entry),
             # what ``typed`` says, as plain numbers under the metric names (for ``ask --json``)
             "values": {name: getattr(entry.snapshot, name) for name in sorted(
@@ -53,25 +57,37 @@ def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
             "taken_at": entry.snapshot.taken_at.isoformat()}
 
 
+def audience_part(part: str) -> str:
+    """One kind of audience data an import wrote (``bot.store.studio_undo.AUDIENCE_PARTS``),
+    as a list item in the current language."""
+    if part == "territories":
+        return _("follower territories")
+    if part == "genders":
+        return _("follower genders")
+    if part == "active hours":
+        return _("followers' active hours")
+    return part
+
+
 def studio_record_view(record: StudioRecord, zone: ZoneInfo) -> dict[str, Any]:
     """A TikTok Studio import in plain words, for /history and /undo: when, which files, and
-    what it wrote beside the snapshots."""
+    what it wrote beside the snapshots (``parts``: list items in the current language;
+    ``audience``: the kinds of audience data, keys of ``studio_undo.AUDIENCE_PARTS``, each
+    said as a whole sentence by the templates)."""
     parts = []
-    if record.videos_added or record.videos_updated:
-        parts.append(", ".join(p for p in (
-            f"{record.videos_added} new video{'s' if record.videos_added != 1 else ''}"
-            if record.videos_added else "",
-            f"{record.videos_updated} video{'s' if record.videos_updated != 1 else ''} updated"
-            if record.videos_updated else "") if p))
-    if record.audience:
-        parts.append("follower " + " and ".join(record.audience))
+    if record.videos_added:
+        parts.append(ngettext("%(num)s new video", "%(num)s new videos", record.videos_added))
+    if record.videos_updated:
+        parts.append(ngettext("%(num)s video updated", "%(num)s videos updated",
+                              record.videos_updated))
+    parts.extend(audience_part(p) for p in record.audience)
     if record.daily_days:
-        parts.append(f"{record.daily_days} day{'s' if record.daily_days != 1 else ''} of "
-                     "profile views or viewers")
+        parts.append(ngettext("%(num)s day of profile views or viewers",
+                              "%(num)s days of profile views or viewers", record.daily_days))
     return {"when": record.imported_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            "files": record.files or "TikTok Studio files", "parts": parts,
+            "files": record.files or _("TikTok Studio files"), "parts": parts,
             "added": record.videos_added, "updated": record.videos_updated,
-            "audience": " and ".join(record.audience), "days": record.daily_days}
+            "audience": list(record.audience), "days": record.daily_days}
 
 
 def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo,

@@ -22,7 +22,7 @@ from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible
 from bot.domain.numbers import compact, money_range, pct
 from bot.domain.uncertainty import Z80
 from bot.i18n import gettext as _
-from bot.i18n import translate
+from bot.i18n import pgettext, translate
 
 _EXTRA = (
     ArgSpec("region", ArgType.TEXT, "What if you were in this country (two letters).",
@@ -54,7 +54,9 @@ def _money(m: Money | None, currency: str) -> dict[str, str] | None:
 def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
     return {
         "key": r.key, "name": r.name,
-        "status": {True: _("eligible"), False: _("not yet"), None: _("maybe")}[r.eligible],
+        "status": {True: pgettext("estimate status", "eligible"),
+                   False: pgettext("estimate status", "not yet"),
+                   None: pgettext("estimate status", "maybe")}[r.eligible],
         "now": r.now,
         "monthly": _money(r.monthly, currency),
         "gaps": [q.gap for q in r.unmet if q.gap],

@@ -13,15 +13,16 @@ from bot.domain.mediakit import build_kit
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price, price_range
 from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
+from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.render.mediakit import render_kit
 
-PIN_HELP = {
-    "video": "Your price for one sponsored video.",
-    "link": "Your price for a video plus a link in your bio.",
-    "live": "Your price for a brand mention during a LIVE.",
-    "bundle": "Your price for three videos.",
-    "usage": "Your price for 30 days of paid usage rights.",
+PIN_HELP = {  # (N_: extracted here, translated where the help is shown)
+    "video": N_("Your price for one sponsored video."),
+    "link": N_("Your price for a video plus a link in your bio."),
+    "live": N_("Your price for a brand mention during a LIVE."),
+    "bundle": N_("Your price for three videos."),
+    "usage": N_("Your price for 30 days of paid usage rights."),
 }
 
 

@@ -12,8 +12,8 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.numbers import compact, money_exact, money_range
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
+from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
-from bot.i18n import ngettext, translate
 
 #: Plausibility limits (USD): the highest Creator Rewards figures reported are about $8 per
 #: 1,000 views (creator-hero.com, 2024); a diamond is 2 coins, at most about $0.028 of gift
@@ -71,16 +71,16 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
           "month) is asked about first: add confirm to save it again. They are in /export and "
           "deleted by /forget."),
     args=(
-        _money("rewards", "A Creator Rewards payout.", "rewards=412"),
+        _money("rewards", N_("A Creator Rewards payout."), "rewards=412"),
         ArgSpec("views", ArgType.COUNT, "The views that payout was for.", "views=610k",
                 minimum=1, maximum=1e12),
         ArgSpec("diamonds", ArgType.COUNT, "Diamonds you cashed out.", "diamonds=120k",
                 minimum=1, maximum=1e12),
-        _money("cashed", "What those diamonds paid.", "cashed=480"),
-        _money("brand", "What one sponsored video paid.", "brand=350"),
+        _money("cashed", N_("What those diamonds paid."), "cashed=480"),
+        _money("brand", N_("What one sponsored video paid."), "brand=350"),
         ArgSpec("per", ArgType.CHOICE, "What the brand amount is for.", "per=video",
                 choices=("video",)),
-        _money("affiliate", "A month's affiliate commission.", "affiliate=220"),
+        _money("affiliate", N_("A month's affiliate commission."), "affiliate=220"),
         ArgSpec("month", ArgType.TEXT, "The month it was for.", "month=2026-10",
                 normalize=normalize_month),
         ArgSpec("currency", ArgType.TEXT, "The currency of the amount.", "currency=EUR",

@@ -12,6 +12,7 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
+from bot.i18n import N_, translate
 from bot.i18n import gettext as _
 
 _REGION_ALIASES = {"UK": "GB", "USA": "US", "EN": "GB"}
@@ -30,10 +31,8 @@ def normalize_timezone(text: str) -> str:
         lowered = {tz.lower(): tz for tz in available_timezones()}
         if candidate.lower() in lowered:
             return lowered[candidate.lower()]
-    raise ValueError(
-        f"'{candidate}' is not a time zone I know; use a name like Europe/Berlin or "
-        "America/New_York."
-    )
+    raise ValueError(_("'%(text)s' is not a time zone I know; use a name like Europe/Berlin "
+                       "or America/New_York.", text=candidate))
 
 
 #: CLDR territories that are not countries a creator lives in: unknown (ZZ), outlying Oceania,
@@ -58,11 +57,11 @@ def normalize_region(text: str) -> str:
     code = text.strip().upper()
     code = _REGION_ALIASES.get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
-        raise ValueError(
-            f"region must be a two-letter country code like US, GB or DE (you typed '{text}')."
-        )
+        raise ValueError(_("region must be a two-letter country code like US, GB or DE (you "
+                           "typed '%(text)s').", text=text))
     if code not in _countries():
-        raise ValueError(f"{code} is not a country code; use one like US, GB or DE.")
+        raise ValueError(_("%(code)s is not a country code; use one like US, GB or DE.",
+                           code=code))
     return code
 
 
@@ -85,17 +84,16 @@ def normalize_language(text: str) -> str:
 def normalize_currency(text: str) -> str:
     code = text.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError(
-            f"currency must be a three-letter code like USD, EUR or GBP (you typed '{text}')."
-        )
+        raise ValueError(_("currency must be a three-letter code like USD, EUR or GBP (you "
+                           "typed '%(text)s').", text=text))
     return code
 
 
 _DOES = {"brand": "brand_deals", "brands": "brand_deals", "brand_deals": "brand_deals",
          "affiliate": "affiliate", "shop": "affiliate", "products": "own_products",
          "own_products": "own_products", "product": "own_products"}
-DOES_WORDS = {"brand_deals": "brand deals", "affiliate": "affiliate",
-              "own_products": "own products"}
+DOES_WORDS = {"brand_deals": N_("brand deals"), "affiliate": N_("affiliate"),
+              "own_products": N_("own products")}
 
 
 def normalize_does(text: str) -> frozenset[str]:
@@ -105,8 +103,8 @@ def normalize_does(text: str) -> frozenset[str]:
         return frozenset()
     unknown = [w for w in words if w not in _DOES]
     if unknown or not words:
-        raise ValueError(f"does= takes brand, affiliate and products (comma-separated) or none "
-                         f"(you typed '{text}').")
+        raise ValueError(_("does= takes brand, affiliate and products (comma-separated) or "
+                           "none (you typed '%(text)s').", text=text))
     return frozenset(_DOES[w] for w in words)
 
 
@@ -123,8 +121,8 @@ def normalize_handle(text: str) -> str | None:
         return None
     m = _HANDLE.fullmatch(value)
     if not m or m.group(1).endswith("."):
-        raise ValueError(f"handle is your TikTok username like @maya.makes: letters, digits, "
-                         f"_ and . (you typed '{text}').")
+        raise ValueError(_("handle is your TikTok username like @maya.makes: letters, "
+                           "digits, _ and . (you typed '%(text)s').", text=text))
     return "@" + m.group(1)
 
 
@@ -135,8 +133,8 @@ def normalize_niche(text: str) -> str | None:
     if value.lower() in _CLEAR:
         return None
     if not _NICHE.fullmatch(value):
-        raise ValueError(f"niche is a word or two like beauty, fitness or home & garden, at "
-                         f"most 40 characters (you typed '{text}').")
+        raise ValueError(_("niche is a word or two like beauty, fitness or home & garden, at "
+                           "most 40 characters (you typed '%(text)s').", text=text))
     return value.lower()
 
 
@@ -205,7 +203,7 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "region": current.region,
         "adult": current.adult,
         "age": current.age,
-        "does": [DOES_WORDS[d] for d in sorted(current.does)],
+        "does": [translate(DOES_WORDS[d]) for d in sorted(current.does)],
         "handle": current.handle,
         "niche": current.niche,
         "language": i18n.NAMES[i18n.choose(current.language or ctx.request.locale)],

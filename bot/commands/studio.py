@@ -11,6 +11,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
+from bot.domain.audience_words import audience_label
 from bot.domain.numbers import compact, day, grouped, items, pct
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
@@ -24,7 +25,7 @@ from bot.domain.studio import (
     top_videos,
 )
 from bot.i18n import gettext as _
-from bot.i18n import ngettext, translate
+from bot.i18n import lazy, ngettext, translate
 
 VIDEOS_SHOWN = 10
 
@@ -52,8 +53,11 @@ def hours_text(hours: tuple[int, int] | None) -> str | None:
 
 def _shares(shares: tuple[tuple[str, float], ...] | list[tuple[str, float]],
             limit: int = 5) -> str:
+    """'United States 41%, …, Others 34%': the largest shares, each label (territory code or
+    gender) named in the current language, Others last."""
     ordered = sorted(shares, key=lambda s: (s[0].casefold() == "others", -s[1]))
-    return ", ".join(f"{label} {pct(share, 0)}" for label, share in ordered[:limit])
+    return ", ".join(_("%(label)s %(share)s", label=audience_label(label), share=pct(share, 0))
+                     for label, share in ordered[:limit])
 
 
 def studio_view(studio: StudioImport,
@@ -165,9 +169,10 @@ def audience_view(audience: Audience) -> dict[str, Any]:
 @command(
     "videos",
     summary="Your top videos by views, with engagement, from a TikTok Studio import",
-    help=("Lists your most viewed videos (from TikTok Studio's Content file, sent with /import) "
-          "with engagement rate by views ((likes + comments + shares) ÷ views) and flags "
-          f"breakouts: videos with at least {BREAKOUT_MULTIPLE:.0f}× your median views."),
+    help=lazy("Lists your most viewed videos (from TikTok Studio's Content file, sent with "
+              "/import) with engagement rate by views ((likes + comments + shares) ÷ views) and "
+              "flags breakouts: videos with at least %(multiple)s× your median views.",
+              multiple=f"{BREAKOUT_MULTIPLE:.0f}"),
     args=(ArgSpec("top", ArgType.COUNT, "How many videos to list.", "top=10", minimum=1,
                   maximum=50),),
     examples=("/videos", "/videos top=20"),

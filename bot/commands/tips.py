@@ -13,6 +13,7 @@ from bot.domain.facts import compute_facts
 from bot.domain.profile import Profile
 from bot.domain.rules import CATEGORIES
 from bot.i18n import gettext as _
+from bot.i18n import lazy
 
 HISTORY = 104
 
@@ -33,10 +34,10 @@ def tip_view(t: Tip) -> dict[str, Any]:
 @command(
     "tips",
     summary="What to do next, ranked for your numbers: /tips, /tips all, /tips category:trends",
-    help=("Ranks advice rules against your latest numbers and trend and shows the top 3, one "
-          "per topic. /tips all lists every tip that applies; /tips category:<name> only one "
-          f"topic ({', '.join(c for c in CATEGORIES if c != 'starter')}). /why <tip-id> "
-          "explains a tip."),
+    help=lazy("Ranks advice rules against your latest numbers and trend and shows the top 3, "
+              "one per topic. /tips all lists every tip that applies; /tips category:<name> "
+              "only one topic (%(topics)s). /why <tip-id> explains a tip.",
+              topics=", ".join(c for c in CATEGORIES if c != "starter")),
     args=(
         ArgSpec("all", ArgType.FLAG, "Every tip that applies, not just the top 3.", "all"),
         ArgSpec("category", ArgType.CHOICE, "Only tips on this topic.", "category:trends",

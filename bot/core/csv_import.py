@@ -9,6 +9,7 @@ Duplicate dates: the later row in the file wins (reported in the preview).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import os
@@ -47,7 +48,7 @@ def quote(cell: str, limit: int = 20) -> str:
 
 def listed(names: Sequence[str]) -> str:
     """Names for a message: each quoted short, at most :data:`MAX_LISTED`, then "and N more"."""
-    shown = ", ".join((n if len(n) <= 20 else f"{n[:20]}…") or "(blank)"
+    shown = ", ".join((n if len(n) <= 20 else f"{n[:20]}…") or _("(blank)")
                       for n in names[:MAX_LISTED])
     return shown if len(names) <= MAX_LISTED else _("%(shown)s and %(count)s more", shown=shown,
                                                     count=len(names) - MAX_LISTED)
@@ -119,6 +120,12 @@ def column_names() -> dict[str, str]:
              pgettext("CSV column", "avg_video_length"), pgettext("CSV column", "live_hours"),
              pgettext("CSV column", "live_viewers"), pgettext("CSV column", "diamonds"))
     return dict(zip(OWN_COLUMNS, words, strict=True))
+
+
+def shown_column(key: str) -> str:
+    """A column as messages name it: the own column's name in the current language (``views``
+    -> ``Aufrufe``), the key itself for anything else (an alias as typed)."""
+    return column_names().get(key, key)
 
 
 def header_example(columns: Sequence[str] = ("date", "followers", "views", "likes")) -> str:
@@ -267,19 +274,28 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     names = [column_key(h) for h in header]
     if "date" not in names:
-        raise ImportError_(_("The first row must name the columns, with a 'date' column, "
-                             "e.g. date,followers,views"))
+        raise ImportError_(_("The first row must name the columns, with a '%(date)s' column, "
+                             "e.g. %(example)s", date=shown_column("date"),
+                             example=header_example(("date", "followers", "views"))))
     specs = _specs()
-    unknown = [h for h in names if h != "date" and h not in specs]
+    unknown = [h.strip() for h, n in zip(header, names, strict=True)
+               if n != "date" and n not in specs]
     if unknown:
-        raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s.",
-                             unknown=listed(unknown),
-                             known=", ".join(s for s in specs if s == specs[s].name)))
+        metrics = [s for s in specs if s == specs[s].name]
+        known = ", ".join(shown_column(m) for m in metrics)
+        if i18n.current() == i18n.SOURCE:
+            raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s.",
+                                 unknown=listed(unknown), known=known))
+        # The English names are read in every language: say so, and which they are.
+        raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s; the "
+                             "English names work too: %(english)s.", unknown=listed(unknown),
+                             known=known, english=", ".join(metrics)))
     columns = [specs[n].name if n in specs else n for n in names]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:  # date,followers,followers (or followers and its alias f): which one is meant?
         raise ImportError_(_("Line 1: %(columns)s is named twice; keep one column of each and "
-                             "send the file again.", columns=listed(twice)))
+                             "send the file again.",
+                             columns=listed([shown_column(c) for c in twice])))
     plan = ImportPlan(columns=columns)
     latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
@@ -361,6 +377,10 @@ def _careful_rows(
     """Row by row, every cell through the chat parser; problems go to ``plan.errors``."""
     by_date: dict[datetime, dict[str, float]] = {}
     columns = [(name, None if name == "date" else specs[name]) for name in names]
+    shown = {name: shown_column("date" if spec is None else spec.name if name == spec.name
+                                else name) for name, spec in columns}
+    named = {name: dataclasses.replace(spec, name=shown[name]) for name, spec in columns
+             if spec is not None}
     for line_no, row in enumerate(body, start=2):
         if not any(row) or not any(cell.strip() for cell in row):
             continue
@@ -376,16 +396,16 @@ def _careful_rows(
                 continue
             if len(cell.strip()) > MAX_CELL:
                 problem = _("line %(line)s: %(column)s: %(text)s is too long for a value",
-                            line=line_no, column=name, text=quote(cell))
+                            line=line_no, column=shown[name], text=quote(cell))
                 break
             try:
                 if spec is None:
                     when = _parse_date(cell)
-                else:
-                    values[spec.name] = parse_number(cell, spec)
+                else:  # the problem names the column as the creator's file does
+                    values[spec.name] = parse_number(cell, named[name])
             except (ArgError, ValueError) as exc:
                 problem = _("line %(line)s: %(column)s: %(problem)s", line=line_no,
-                            column=name, problem=exc)
+                            column=shown[name], problem=exc)
                 break
         if problem is None and when is None:
             problem = _("line %(line)s: the date is missing", line=line_no)

@@ -183,16 +183,24 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
                              "from TikTok Studio.")) from None
 
 
-def _check_sizes(infos: Sequence[zipfile.ZipInfo], what: str, max_entries: int,
+def _check_sizes(infos: Sequence[zipfile.ZipInfo], workbook: bool, max_entries: int,
                  max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
+    """Refuse a zip (or, ``workbook``, an .xlsx: a zip of XML parts) with too many entries or
+    too many unpacked bytes, in one whole sentence per case."""
+    count, most = grouped(len(infos)), grouped(max_entries)
     if len(infos) > max_entries:
-        raise ImportError_(_("The %(what)s holds %(count)s entries, more than the %(most)s "
-                             "allowed; send the TikTok Studio files alone.", what=what,
-                             count=grouped(len(infos)), most=max_entries))
+        raise ImportError_(
+            _("The workbook holds %(count)s parts, more than the %(most)s allowed; save it "
+              "again from TikTok Studio with one sheet.", count=count, most=most) if workbook
+            else _("The zip holds %(count)s entries, more than the %(most)s allowed; send the "
+                   "TikTok Studio files alone.", count=count, most=most))
     if sum(i.file_size for i in infos) > max_bytes:
-        raise ImportError_(_("The %(what)s unpacks to more than %(size)s MB, far beyond a "
-                             "TikTok Studio export; nothing was read.", what=what,
-                             size=max_bytes // 1_000_000))
+        size = max_bytes // 1_000_000
+        raise ImportError_(
+            _("The workbook unpacks to more than %(size)s MB, far beyond a TikTok Studio "
+              "export; nothing was read.", size=size) if workbook
+            else _("The zip unpacks to more than %(size)s MB, far beyond a TikTok Studio "
+                   "export; nothing was read.", size=size))
 
 
 def _entry_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -208,7 +216,7 @@ def _entry_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale: str) -> None:
     infos = archive.infolist()
-    _check_sizes(infos, "zip", MAX_ZIP_ENTRIES)
+    _check_sizes(infos, False, MAX_ZIP_ENTRIES)
     seen: dict[Layout, str] = {}
     for info in infos:
         entry = PurePosixPath(info.filename)
@@ -247,7 +255,7 @@ def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale:
 def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name: str,
                locale: str) -> None:
     """One-sheet workbook, every cell read as text (Studio stores numbers as strings)."""
-    _check_sizes(archive.infolist(), "workbook", MAX_XLSX_PARTS, MAX_XLSX_BYTES)
+    _check_sizes(archive.infolist(), True, MAX_XLSX_PARTS, MAX_XLSX_BYTES)
     import openpyxl  # a well-kept reader; imported here so CSV-only imports never load it
 
     try:

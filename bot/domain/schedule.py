@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import gettext as _
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -23,7 +25,8 @@ def parse_weekday(text: str) -> int:
     for i, name in enumerate(WEEKDAYS):
         if len(t) >= 2 and name.startswith(t):
             return i
-    raise ValueError(f"'{text}' is not a day of the week; use e.g. monday or mon.")
+    raise ValueError(_("'%(text)s' is not a day of the week; use e.g. monday or mon.",
+                       text=text))
 
 
 def parse_local_time(text: str) -> time:
@@ -43,7 +46,8 @@ def parse_local_time(text: str) -> time:
             hour = hour % 12 + (12 if suffix == "pm" else 0)
         return time(hour, minute)
     except ValueError:
-        raise ValueError(f"'{text}' is not a time of day; use e.g. 10:00 or 6pm.") from None
+        raise ValueError(_("'%(text)s' is not a time of day; use e.g. 10:00 or 6pm.",
+                           text=text)) from None
 
 
 def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -59,7 +63,7 @@ def next_run(weekday: int, at: time, tz: ZoneInfo, after: datetime) -> datetime:
     """The first run strictly after ``after`` (aware), as an aware UTC datetime."""
     local_now = after.astimezone(tz)
     day = local_now.date() + timedelta(days=(weekday - local_now.weekday()) % 7)
-    for _ in range(3):
+    for _attempt in range(3):
         candidate = local_to_utc(day, at, tz)
         if candidate > after:
             return candidate

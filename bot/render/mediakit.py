@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 from bot.domain.mediakit import MediaKit, Stat
 from bot.domain.numbers import month_day, pct, price, price_range
 from bot.i18n import gettext as _
+from bot.i18n import pgettext
 from bot.render import fonts
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ class _Page:
         pad = 0.012
         self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold")
         if stat.value is None:
-            self.text(x + pad, y + h - 0.053, _("not yet"), size=17, colour=FAINT, weight="bold")
+            self.text(x + pad, y + h - 0.053, pgettext("media kit tile", "not yet"), size=17,
+                      colour=FAINT, weight="bold")
             self.text(x + pad, y + h - 0.066, _wrap(stat.missing or "", w - 2 * pad, 7.2),
                       size=7.2, colour=MUTED, va="top")
             return

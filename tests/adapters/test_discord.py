@@ -16,6 +16,7 @@ import discord
 import pytest
 from pydantic import SecretStr
 
+from bot import i18n
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.adapters.discord_commands import commands_payload
 from bot.app import App
@@ -159,6 +160,26 @@ async def test_a_bad_token_fails_start_clearly_and_restores_the_urls(
         await DiscordAdapter(with_settings(app, discord_token=None)).start()
 
 
+#: Discord's locales for each supported language other than English.
+DISCORD_LOCALES = {"es-ES": "es", "es-419": "es", "pt-BR": "pt_BR", "de": "de", "fr": "fr",
+                   "ja": "ja"}
+
+
+def localized(message: str, example: str | None = None) -> dict[str, str]:
+    """``message`` (an option's help, with ``example`` after it) translated for every Discord
+    locale of a supported language; each differs from the English."""
+    out = {}
+    for locale, language in DISCORD_LOCALES.items():
+        with i18n.using(language):
+            text = i18n.gettext(message)
+            if example is not None:
+                text = i18n.gettext("%(help)s, e.g. %(example)s", help=text.rstrip("."),
+                                    example=example)
+        assert text != message and "e.g." not in text, (language, text)
+        out[locale] = text
+    return out
+
+
 async def test_generated_commands_match_the_registry(bot: DiscordAdapter,
                                                      fake: FakeDiscord) -> None:
     [(scope, payload)] = fake.command_puts
@@ -189,15 +210,18 @@ async def test_generated_commands_match_the_registry(bot: DiscordAdapter,
             else:
                 assert option["type"] == 3 and option["min_length"] == 1
                 assert option["max_length"] == (32 if arg.is_numeric else arg.max_length)
-    # Pinned: what two real commands look like to Discord.
+    # Pinned: what two real commands look like to Discord, with each description in every
+    # Discord locale of a supported language (the catalogue's text; never the English again).
     assert by_name["forget"]["options"] == [
         {"type": 5, "name": "confirm", "description": "Confirm the deletion.",
-         "required": False},
-        {"type": 5, "name": "cancel", "description": "Keep your data.", "required": False},
+         "required": False, "description_localizations": localized("Confirm the deletion.")},
+        {"type": 5, "name": "cancel", "description": "Keep your data.", "required": False,
+         "description_localizations": localized("Keep your data.")},
     ]
     assert by_name["log"]["options"][0] == {
         "type": 3, "name": "followers", "description": "Followers right now, e.g. 12k",
-        "required": False, "min_length": 1, "max_length": 32}
+        "required": False, "min_length": 1, "max_length": 32,
+        "description_localizations": localized("Followers right now.", "12k")}
     assert by_name["unsubscribe"]["default_member_permissions"] == 32
 
 
@@ -258,6 +282,17 @@ async def test_every_command_answers(bot: DiscordAdapter, fake: FakeDiscord,
                 assert reply.data["allowed_mentions"] == {"parse": []}, spec.name
                 assert reply.ephemeral == (in_server and spec.personal and not shared), \
                     (spec.name, options, reply.text)
+            if spec.name == "settings" and options != required:
+                # Every option includes language=de: stored for this creator only, so their
+                # next reply is German, another user's stays English; then back to English.
+                assert "Deutsch" in first.text, first.text
+                [german] = await ask(fake, "subscriptions", guild=in_server, admin=True)
+                [english] = await ask(fake, "subscriptions", guild=in_server, admin=True,
+                                      who=user(500000000000000077, "ana"))
+                assert german.text != english.text and "Deutsch" not in english.text
+                with i18n.using("de"):
+                    assert i18n.gettext(english.embeds[0]["title"]) == german.embeds[0]["title"]
+                await ask(fake, "settings", {"language": "auto"}, guild=in_server)
 
 
 async def test_the_request_carries_who_where_and_how(bot: DiscordAdapter,

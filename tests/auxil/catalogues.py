@@ -3,6 +3,7 @@ catalogues are filled by translators; these tests must not depend on how far the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     """Use catalogues in ``tmp_path`` with ``samples`` instead of ``bot/locales`` (a key
     ``(context, message)`` is a message in a context, see ``bot.i18n.pgettext``)."""
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
-    i18n.translations.cache_clear()
+    # A cache of its own, undone with the rest: these catalogues never outlive the test.
+    monkeypatch.setattr(i18n, "translations", functools.cache(i18n.translations.__wrapped__))
     for language, entries in samples.items():
         catalog = Catalog(locale=language)
         for key, translated in entries.items():

@@ -237,7 +237,8 @@ async def test_audience_files_in_stats_and_tips(console: ConsoleAdapter,
     hours = f"{start}–{(start + 2) % 24} h"
     stats = await console.ask("/stats")
     assert f"Followers most active: {hours}" in stats.text
-    assert "Followers by territory: US 41%, GB 12%, CA 8%, AU 5%, Others 34%" in stats.text
+    assert ("Followers by territory: United States 41%, United Kingdom 12%, Canada 8%, "
+            "Australia 5%, Others 34%") in stats.text
     assert "Followers by gender: Female 61%, Male 36%, Other 3%" in stats.text
     tips = await console.ask("/tips category:analytics")
     assert f"Your followers are most active {hours}" in tips.text

@@ -202,3 +202,31 @@ def test_the_own_csv_reads_german_headers_dates_and_numbers(german_columns: Path
         english = parse_csv(b"date,followers\n2026-11-09,30.600\n",
                             now=datetime(2026, 11, 20, tzinfo=UTC))
     assert english.errors and "ambiguous" in english.errors[0]
+
+
+def test_every_message_argument_is_a_literal_the_extractor_can_read() -> None:
+    """A help text or message built with an f-string or ``+`` is never extracted, so it stays
+    English in every language (the /tips and /videos help were): values go in through
+    ``lazy("… %(name)s …", name=…)`` or ``_()`` placeholders instead."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "bot"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else (
+                func.attr if isinstance(func, ast.Attribute) else "")
+            if name in ("ngettext", "pgettext"):
+                args = list(node.args[:2])
+            elif name in i18n.MESSAGE_ARGS:
+                positions, keywords = i18n.MESSAGE_ARGS[name]
+                args = [node.args[i] for i in positions if i < len(node.args)]
+                args += [k.value for k in node.keywords if k.arg in keywords]
+            else:
+                continue
+            found += [f"{path.relative_to(root.parent)}:{arg.lineno}: {name}"
+                      for arg in args if isinstance(arg, ast.JoinedStr | ast.BinOp)]
+    assert not found, found
