@@ -74,6 +74,11 @@ def _placeholders(text: str) -> set[str]:
     return {a or b for a, b in _PLACEHOLDER.findall(text)}
 
 
+#: Discord command and option names: a language may keep the English name (Discord then shows
+#: the English one, and the bot's help texts quote it), so these may equal the English.
+NAME_CONTEXTS = frozenset({"command name", "option name"})
+
+
 def _untranslated(msgid: str | tuple[str, ...], entry: Any) -> str | None:
     """Why ``entry`` does not translate ``msgid`` (None: it does)."""
     ids = msgid if isinstance(msgid, tuple) else (msgid,)
@@ -82,6 +87,8 @@ def _untranslated(msgid: str | tuple[str, ...], entry: Any) -> str | None:
     strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
     if entry.fuzzy or not all(strings):
         return "not translated" + (" (fuzzy)" if entry.fuzzy else "")
+    if entry.context in NAME_CONTEXTS:
+        return None
     words = _WORD.findall(_PLACEHOLDER.sub("", ids[0]))  # a bare name ("LIVE") may stay
     # A singular is untranslated when it equals the English; a plural when every form is one of
     # the English forms (a language's singular may rightly equal English's: es "%(num)s video").
