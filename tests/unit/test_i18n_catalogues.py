@@ -26,7 +26,11 @@ from bot.render.formats import Format
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 OTHER_LANGUAGES = i18n.LANGUAGES[1:]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
-_WORD = re.compile(r"[a-z]{4,}")
+#: A word that needs translating: lower-case, four letters or more (names such as "LIVE",
+#: "Socialinsider 2023" or "Rival IQ" are capitalised and may stay as they are).
+_WORD = re.compile(r"(?<![\w.-])[a-z]{4,}\b")
+#: Addresses are never translated.
+_URL = re.compile(r"\S+://\S+")
 
 
 class Anything(int):
@@ -89,7 +93,7 @@ def _untranslated(msgid: str | tuple[str, ...], entry: Any) -> str | None:
         return "not translated" + (" (fuzzy)" if entry.fuzzy else "")
     if entry.context in NAME_CONTEXTS:
         return None
-    words = _WORD.findall(_PLACEHOLDER.sub("", ids[0]))  # a bare name ("LIVE") may stay
+    words = _WORD.findall(_URL.sub("", _PLACEHOLDER.sub("", ids[0])))  # a bare name ("LIVE") may stay
     # A singular is untranslated when it equals the English; a plural when every form is one of
     # the English forms (a language's singular may rightly equal English's: es "%(num)s video").
     if words and (all(s in ids for s in strings) if len(ids) > 1 else strings[0] == ids[0]):
