@@ -197,14 +197,14 @@ def test_cannot_post_is_said_in_the_language_it_is_rendered_in(marked: None) -> 
 def test_history_says_where_an_entry_came_from_in_the_readers_language(marked: None) -> None:
     from zoneinfo import ZoneInfo
 
-    from bot.commands.corrections import SOURCE_WORDS, entry_view
+    from bot.commands.corrections import entry_view
 
     class Entry:
         source = "sync"
         snapshot = MetricSnapshot(T, followers=5, given=frozenset({"followers"}))
 
     view = entry_view(Entry(), ZoneInfo("UTC"))  # type: ignore[arg-type]
-    assert view["source"] == f"«{SOURCE_WORDS['sync']}»"
+    assert view["source"] == "«read from TikTok»"
 
 
 @pytest.mark.parametrize(("language", "expected"), [("en", "29 Nov"), ("de", "29. Nov."),
