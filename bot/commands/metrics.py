@@ -17,6 +17,7 @@ from bot.domain.metrics import (
     Growth,
     MetricSnapshot,
     compute_kpis,
+    engagement_gap,
     format_metric,
     implausible,
 )
@@ -74,6 +75,7 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[st
         "comments_per_view": None if k.comments_per_view is None else pct(k.comments_per_view, 2),
         "shares_per_view": None if k.shares_per_view is None else pct(k.shares_per_view, 2),
         "growth": growth_view(k.follower_growth),
+        "engagement_gap": engagement_gap(snapshot, history),
     }
 
 

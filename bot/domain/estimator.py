@@ -28,6 +28,7 @@ from bot.domain.metrics import (
     PERIOD_DAYS,
     MetricSnapshot,
     compute_kpis,
+    engagement_gap,
     interactions,
     views_in_period,
 )
@@ -191,7 +192,8 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementCompar
     if rate is None:
         return EngagementComparison(
             None, bench.rate, bench.label, None, rates.brand_deals.rates.unknown_engagement.dist(),
-            _("engagement unknown (log likes and views): brand range widened"), benchmarks)
+            _("engagement unknown (%(reason)s): brand range widened",
+              reason=engagement_gap(s) or _("log likes and views")), benchmarks)
     ratio = rate / bench.rate
     factor = _clip(ratio, ef.low, ef.high)
     if ratio >= 1.15:

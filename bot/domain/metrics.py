@@ -352,19 +352,86 @@ def without_implausible(previous: MetricSnapshot | None, changes: Mapping[str, f
     return {k: v for k, v in changes.items() if k not in dropped}, problems
 
 
+#: The 30-day totals divided by 30-day views in the KPIs.
+WINDOW_TOTALS: Final = ("likes", "comments", "shares", "saves")
+
+
+def _given_in(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None,
+              name: str) -> MetricSnapshot | None:
+    """The snapshot ``s``'s value of ``name`` was typed (or imported) in: ``s`` itself, else
+    the latest of ``history`` up to ``s`` that gave it; None when that can't be told."""
+    if name in s.given:
+        return s
+    for h in reversed(history or ()):
+        if h.taken_at <= s.taken_at and name in h.given:
+            return h
+    return None
+
+
+def same_window(s: MetricSnapshot,
+                history: Sequence[MetricSnapshot] | None = None) -> MetricSnapshot:
+    """``s`` with every 30-day total of :data:`WINDOW_TOTALS` that does not come from the
+    same snapshot as its 30-day views set to None: a likes total carried forward from an
+    earlier import is not divided by views typed later (another 30 days, another source).
+    Without ``history`` two values carried from before ``s`` are taken as one snapshot's
+    (both typed in ``s``, or neither, pair). The one place that decides what KPI ratios may
+    divide; :func:`compute_kpis` and :func:`engagement_gap` read it."""
+    if s.views is None:
+        return s
+    if history:
+        views_from = _given_in(s, history, "views")
+        mixed = {n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
+                 and (views_from is None or _given_in(s, history, n) is not views_from)}
+    else:
+        mixed = {n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
+                 and (n in s.given) != ("views" in s.given)}
+    return replace(s, **mixed) if mixed else s
+
+
+def per_view(total: float | None, views: float | None) -> float | None:
+    """``total / views`` (a fraction) for one 30-day total; None when unknown, views are 0,
+    or above 1 (more likes than views in the same 30 days can't be)."""
+    rate = _div(total, views)
+    return None if rate is None or rate > 1 else rate
+
+
+def engagement_gap(s: MetricSnapshot,
+                   history: Sequence[MetricSnapshot] | None = None) -> str | None:
+    """Why engagement by views of ``s`` is unknown, as a sentence part in the work's language
+    ("log your 30-day likes to see it", …), or None when it is known."""
+    views = views_in_period(s)
+    if s.likes is None and views is None:
+        return _("log views and likes to see it")
+    if views is None:
+        return _("log your 30-day views to see it")
+    if s.likes is None:
+        return _("log your 30-day likes to see it")
+    if views <= 0:
+        return _("0 views in 30 days give no rate")
+    window = same_window(s, history)
+    if window.likes is None:
+        return _("your likes and views come from different snapshots: log both together "
+                 "(or /import them) to see it")
+    if engagement_by_views(interactions(window), views) is None:
+        return _("likes + comments + shares are above views, which can't be: check them")
+    return None
+
+
 def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:
-    """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth."""
-    inter = interactions(s)
+    """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth,
+    and tells where each 30-day total came from (:func:`same_window`)."""
+    w = same_window(s, history)
+    inter = interactions(w)
     vids = videos_in_period(s)
     views = views_in_period(s)  # derived views count too
     per_post = _div(inter, vids)
     return Kpis(
         engagement_rate_views=engagement_by_views(inter, views),
         engagement_rate_followers=_div(per_post, s.followers),
-        likes_per_view=_div(s.likes, views),
-        comments_per_view=_div(s.comments, views),
-        shares_per_view=_div(s.shares, views),
-        saves_per_view=_div(s.saves, views),
+        likes_per_view=per_view(w.likes, views),
+        comments_per_view=per_view(w.comments, views),
+        shares_per_view=per_view(w.shares, views),
+        saves_per_view=per_view(w.saves, views),
         videos_in_period=vids,
         follower_growth=growth(history or [], "followers"),
     )

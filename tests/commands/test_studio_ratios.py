@@ -1,0 +1,87 @@
+"""Issue #17: KPI ratios divide only 30-day totals of the same snapshot, and the engagement
+hint says what is missing, through the console on both store backends."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import running
+from bot.config import Settings
+from bot.domain.metrics import MetricSnapshot, compute_kpis, engagement_gap
+from tests.auxil.clock import FakeClock
+
+ZIP = Path(__file__).resolve().parents[1] / "fixtures" / "tiktok_studio" / \
+    "tiktok_studio_export.zip"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def both(settings: Settings, store_url: str,
+               clock: FakeClock) -> AsyncIterator[ConsoleAdapter]:
+    async with running(settings.model_copy(update={"database_url": store_url}),
+                       clock=clock) as app:
+        yield ConsoleAdapter(app, user="alice")
+
+
+def _percents(text: str) -> list[float]:
+    return [float(p.replace(",", ".")) for p in re.findall(r"(\d+(?:[.,]\d+)?)\s?%", text)]
+
+
+async def test_an_import_after_a_log_never_divides_carried_likes_by_typed_views(
+        both: ConsoleAdapter) -> None:
+    assert (await both.ask("/log followers=1000 views=5000")).ok
+    assert (await both.ask(f"/import path={ZIP} confirm")).ok
+    stats = (await both.ask("/stats")).text
+    assert "Likes per view" not in stats and "Shares per view" not in stats, stats
+    assert "1406" not in stats and "79.24" not in stats, stats
+    meaning = stats.split("What they mean")[1].split("From TikTok Studio")[0]
+    assert all(p <= 100 for p in _percents(meaning.split("Followers since")[0])), meaning
+    assert "log views and likes to see it" not in stats, stats
+    assert "different snapshots" in stats, stats
+    estimate = (await both.ask("/estimate")).text
+    assert "(log likes and views)" not in estimate, estimate
+    assert "different snapshots" in estimate, estimate
+
+
+async def test_the_import_alone_gives_its_own_ratios(both: ConsoleAdapter) -> None:
+    assert (await both.ask(f"/import path={ZIP} confirm")).ok
+    stats = (await both.ask("/stats")).text
+    assert "Engagement by views: " in stats and "Likes per view" in stats, stats
+
+
+async def test_zero_views_say_they_give_no_rate(both: ConsoleAdapter) -> None:
+    assert (await both.ask("/log followers=0 views=0 likes=0 confirm")).ok
+    stats = (await both.ask("/stats")).text
+    assert "log views and likes to see it" not in stats, stats
+    assert "0 views in 30 days give no rate" in stats, stats
+
+
+async def test_the_hint_names_what_is_missing(both: ConsoleAdapter) -> None:
+    assert (await both.ask("/log followers=1000 views=5000")).ok
+    assert "log your 30-day likes to see it" in (await both.ask("/stats")).text
+
+
+def test_history_tells_where_carried_totals_came_from() -> None:
+    t0, t1, t2 = (datetime(2026, 11, d, tzinfo=UTC) for d in (1, 2, 3))
+    imported = MetricSnapshot(taken_at=t0, views=100_000, likes=7_000,
+                              given=frozenset({"views", "likes"}))
+    logged = MetricSnapshot(taken_at=t1, views=5_000, likes=7_000, given=frozenset({"views"}))
+    later = MetricSnapshot(taken_at=t2, views=5_000, likes=7_000, followers=10,
+                           given=frozenset({"followers"}))
+    history = [imported, logged, later]
+    assert compute_kpis(imported, history).likes_per_view == pytest.approx(0.07)
+    for s in (logged, later):
+        k = compute_kpis(s, history)
+        assert k.likes_per_view is None and k.engagement_rate_views is None
+        assert engagement_gap(s, history) is not None
+    assert compute_kpis(logged).likes_per_view is None  # without history: typed vs carried
