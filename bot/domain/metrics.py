@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from bot.i18n import gettext as _
 
@@ -378,6 +378,7 @@ def same_window(s: MetricSnapshot,
     divide; :func:`compute_kpis` and :func:`engagement_gap` read it."""
     if s.views is None:
         return s
+    mixed: dict[str, Any]
     if history:
         views_from = _given_in(s, history, "views")
         mixed = {n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
