@@ -400,11 +400,23 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
             raise StudioError(_("%(name)s: a Post time is not a month and a day I can read.",
                                 name=name))
         posted_keys = [_month_day(r[3], posted_locale) for r in rows]
+        # One row per video: a video listed twice (two different counts for it) refuses the
+        # upload, so the preview never counts a row the store would overwrite.
+        seen = {v.video_id: None for v in into.videos}
+        lines: dict[str, int] = {}
         for line, (row, key) in enumerate(zip(rows, posted_keys, strict=True), start=2):
             match = _VIDEO_ID.search(row[2])
             if match is None:
                 raise StudioError(_("%(name)s line %(line)s: the video link has no video id.",
                                     name=name, line=line))
+            video_id = match.group(1)
+            if video_id in seen or video_id in lines:
+                raise StudioError(_(
+                    "%(file)s line %(line)s: video %(video)s is listed twice%(earlier)s; keep "
+                    "one row per video and send the file again.", file=name, line=line,
+                    video=video_id, earlier=_(" (also line %(line)s)", line=lines[video_id])
+                    if video_id in lines else ""))
+            lines[video_id] = line
             posted = None
             if key is not None:
                 try:

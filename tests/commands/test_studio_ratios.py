@@ -85,3 +85,24 @@ def test_history_tells_where_carried_totals_came_from() -> None:
         assert k.likes_per_view is None and k.engagement_rate_views is None
         assert engagement_gap(s, history) is not None
     assert compute_kpis(logged).likes_per_view is None  # without history: typed vs carried
+
+
+async def test_a_video_listed_twice_refuses_the_file_and_stores_nothing(
+        both: ConsoleAdapter, tmp_path: Path) -> None:
+    # hostile test: the preview said "19 videos, median 10.4k", 18 were stored with the
+    # 57.4k video overwritten by a second row of 999 views, silently
+    source = (ZIP.parent / "Content.csv").read_bytes().decode("utf-8-sig")
+    lines = source.splitlines()
+    twice = lines[1].replace('"57444"', '"999"')
+    assert twice != lines[1]
+    path = tmp_path / "Content.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join([*lines, twice]).encode())
+    video = lines[1].split("/video/")[1].split('"')[0]
+    for line in (f"/import path={path}", f"/import path={path} confirm"):
+        reply = await both.ask(line)
+        assert not reply.ok, reply.text
+        assert f"video {video} is listed twice (also line 2)" in reply.text, reply.text
+        assert "19 videos" not in reply.text, reply.text
+    assert "Median views per video" not in (await both.ask("/stats")).text
+    assert (await both.ask(f"/import path={ZIP.parent / 'Content.csv'} confirm")).ok
+    assert "18 videos, median 11.1k views" in (await both.ask("/videos")).text
