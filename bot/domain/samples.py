@@ -83,14 +83,16 @@ SAMPLES: dict[str, Profile] = {
         {"followers": 8_000, "views": 90_000, "likes": 3_000, "comments": 200, "shares": 60,
          "videos_per_week": 4, "avg_video_length": 35},
         {"followers": 8_600}, {"followers": 9_200}, {"followers": 9_230},
-        {"followers": 9_240, "videos_per_week": 1.5, "likes": 1_500, "views": 80_000},
+        {"followers": 9_240, "videos_per_week": 1.5, "likes": 1_500, "views": 80_000,
+         "comments": 200, "shares": 60},  # a 30-day window is logged whole (same_window)
     ], region="DE", adult=True),
     "viral-spike": _profile([
         {"followers": 3_000, "views": 40_000, "likes": 3_000, "comments": 100, "shares": 50,
          "videos_per_week": 3, "avg_video_length": 28},
         {"followers": 3_100, "views": 900_000, "likes": 70_000, "comments": 1_500,
          "shares": 4_000},
-        {"followers": 3_150, "views": 1_400_000},
+        {"followers": 3_150, "views": 1_400_000, "likes": 70_000, "comments": 1_500,
+         "shares": 4_000},  # a 30-day window is logged whole (same_window)
     ], region="FR", adult=True),
     "live-heavy": _profile(_growing(14_000, 0.02, 4, views=120_000, likes=9_000,
                                     comments=600, shares=150, videos_per_week=2,
