@@ -93,7 +93,8 @@ def _untranslated(msgid: str | tuple[str, ...], entry: Any) -> str | None:
         return "not translated" + (" (fuzzy)" if entry.fuzzy else "")
     if entry.context in NAME_CONTEXTS:
         return None
-    words = _WORD.findall(_URL.sub("", _PLACEHOLDER.sub("", ids[0])))  # a bare name ("LIVE") may stay
+    # a bare name ("LIVE") may stay
+    words = _WORD.findall(_URL.sub("", _PLACEHOLDER.sub("", ids[0])))
     # A singular is untranslated when it equals the English; a plural when every form is one of
     # the English forms (a language's singular may rightly equal English's: es "%(num)s video").
     if words and (all(s in ids for s in strings) if len(ids) > 1 else strings[0] == ids[0]):
