@@ -21,6 +21,7 @@ from bot.core.csv_import import (
     ImportError_,
     ImportPlan,
     before_earliest,
+    column_key,
     csv_rows,
     decode,
     is_own_column,
@@ -136,8 +137,10 @@ def _dated_since_earliest(studio: StudioImport) -> StudioImport:
 
 
 def _names_a_date(header: Sequence[str]) -> bool:
-    """The bot's own CSV: a ``date`` column (its reader checks the rest)."""
-    return "date" in (h.strip().lower() for h in header)
+    """The bot's own CSV: a ``date`` column, named as :func:`column_key` reads it in the
+    creator's language (``Datum``, ``fecha``…), the same function the CSV reader uses (it
+    checks the rest)."""
+    return any(column_key(h) == "date" for h in header)
 
 
 def _csv_rows(text: str) -> list[list[str]]:
