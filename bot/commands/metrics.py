@@ -8,6 +8,7 @@ from bot.commands.studio import audience_view
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply
+from bot.domain import numbers
 from bot.domain.metrics import (
     METRIC_BY_NAME,
     METRIC_NAMES,
@@ -21,7 +22,7 @@ from bot.domain.metrics import (
     format_metric,
     implausible,
 )
-from bot.domain.numbers import count, day, grouped, pct
+from bot.domain.numbers import count, day, decimal, grouped, pct
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import gettext as _
@@ -43,14 +44,15 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     if g is None:
         return None
     def signed(change: float) -> str:  # followers are people: whole, "+12", "−3", "+0"
-        shown = format_metric("followers", abs(change))
-        return f"{'−' if change < 0 and shown != '0' else '+'}{shown}"
+        return numbers.signed(change, format_metric("followers", abs(change)))
 
     return {
         "delta": signed(g.delta),
         "ratio": None if g.ratio is None else f"{'+' if g.ratio >= 0 else ''}{pct(g.ratio)}",
         "per_week": None if g.per_week is None else signed(g.per_week),
-        "days": round(g.days, 1),
+        # chooses the plural form (an int: gettext refuses 7.5); 1.2 days are "days"
+        "days": int(round(g.days, 1)) if round(g.days, 1).is_integer() else max(2, round(g.days)),
+        "days_shown": decimal(g.days, 1, 1),  # 7.0 / 7,0: as the language writes it
         "since": g.since.strftime("%Y-%m-%d") if g.since else None,
     }
 

@@ -150,8 +150,8 @@ def format_fact(name: str, value: float) -> str:
         return numbers.weekday(int(value) % 7)
     if kind == "hour":
         return str(int(value) % 24)
-    if kind == "number" and value < 100:
-        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if kind == "number":
+        return numbers.number(value)
     if kind == "count":
         return numbers.count(value)
     return numbers.compact(value)

@@ -447,8 +447,8 @@ def format_metric(name: str, value: float | None) -> str:
         return numbers.pct(value)
     if kind is Kind.SECONDS:
         return numbers.duration(value)
-    if kind is Kind.NUMBER and value is not None and value < 100:
-        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if kind is Kind.NUMBER:
+        return numbers.number(value)
     if kind is Kind.COUNT:
         return numbers.count(value)
     return numbers.compact(value)

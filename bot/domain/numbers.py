@@ -132,6 +132,23 @@ def compact(n: float | None) -> str:
     return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
 
 
+def number(n: float | None) -> str:
+    """A plain quantity that may have a fraction (videos a week, live hours): below 100 to
+    one decimal at most, with the language's decimal sign (12.5 -> '12.5' English, '12,5'
+    German, French, Spanish, Portuguese; 3.0 -> '3'); from 100 on as :func:`compact`. The one
+    place :func:`bot.domain.metrics.format_metric` and ``facts.format_fact`` format a number."""
+    if n is None or math.isnan(n) or not math.isfinite(n) or abs(n) >= 100:
+        return compact(n)
+    text = decimal(n, 1)
+    return "0" if text == "-0" else text
+
+
+def signed(n: float, shown: str) -> str:
+    """``shown`` (already formatted, for ``abs(n)``) with a sign: '+12', '−3' (a minus sign,
+    not a hyphen); a change that reads as zero is '+0'."""
+    return f"{'−' if n < 0 and shown.strip('0.,') else '+'}{shown}"
+
+
 def count(n: float | None) -> str:
     """A count of people or things, always whole (a trend's 12.4 followers a week is shown as
     '12'), then as :func:`compact` in the current language: 12.4 -> '12', 999.6 -> '1k',

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 from bot import i18n
 from bot.adapters.console import ConsoleAdapter
 from bot.core.csv_import import column_names, header_example
-from bot.domain.metrics import format_metric
-from bot.domain.numbers import locale
+from bot.domain.facts import format_fact
+from bot.domain.metrics import METRICS, Kind, format_metric
+from bot.domain.numbers import compact, locale
+from tests.auxil.clock import FakeClock
 
 LANGUAGES = i18n.LANGUAGES
 
@@ -45,3 +47,58 @@ async def test_own_csv_in_each_language_imports(console: ConsoleAdapter, tmp_pat
     stats = await console.ask("/stats")
     with i18n.using(language):
         assert format_metric("followers", 27_500) in stats.text, (language, stats.text)
+
+
+#: One value of each metric kind with a fraction, and how each language writes it (Babel's
+#: decimal sign; English keeps the project's short forms).
+_KIND_VALUES = {Kind.NUMBER: 12.5, Kind.RATE: 0.125, Kind.COUNT: 1234.5, Kind.SECONDS: 65.0}
+
+
+def _expected(kind: Kind, language: str) -> str:
+    loc = locale()
+    if kind is Kind.NUMBER:
+        return str(format_decimal(12.5, format="0.#", locale=loc))
+    if kind is Kind.RATE:
+        return str(format_percent(0.125, format=loc.percent_formats[None].pattern.replace(
+            "0", "0.#", 1), locale=loc)) if language != i18n.SOURCE else "12.5%"
+    if kind is Kind.COUNT:
+        return {"en": "1.2k", "de": "1.234", "ja": "1,234"}.get(language) or str(
+            format_compact_decimal(1234, format_type="short", fraction_digits=1, locale=loc))
+    return "1:05"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_metric_kind_writes_decimals_as_the_language_does(language: str) -> None:
+    """``12,5`` videos a week in German, ``12,5 %`` in French: format_metric and format_fact
+    read one function per kind (numbers.py), and never print a point where the language
+    writes a comma."""
+    with i18n.using(language):
+        comma = locale().number_symbols["latn"]["decimal"] == ","
+        for metric in METRICS:
+            value = _KIND_VALUES[metric.kind]
+            shown = format_metric(metric.name, value)
+            assert shown == _expected(metric.kind, language), (language, metric.name, shown)
+            assert format_fact(metric.name, value) == shown, (language, metric.name)
+            if comma:
+                assert "." not in shown.replace("1.234", ""), (language, metric.name, shown)
+        assert format_fact("videos_per_week", 2.5) == ("2,5" if comma else "2.5")
+        assert format_fact("videos_per_week", 150) == compact(150)
+
+
+@pytest.mark.parametrize(("language", "typed", "shown"), [
+    ("en", "12.5", "12.5"), ("de", "12,5", "12,5"), ("es", "2,5", "2,5"),
+    ("fr", "2,5", "2,5"), ("pt_BR", "2,5", "2,5"), ("ja", "2.5", "2.5")])
+async def test_log_a_decimal_answers_it_back_in_the_language(
+        console: ConsoleAdapter, clock: FakeClock, language: str, typed: str,
+        shown: str) -> None:
+    """``/log videos_per_week=12,5`` in German answers ``Videos pro Woche: 12,5``; the weekly
+    change and the days between logs are written the same way."""
+    assert (await console.ask(f"/settings language={language}")).ok
+    logged = await console.ask(f"/log videos_per_week={typed} followers=1000")
+    assert logged.ok, logged.text
+    assert f": {shown}" in logged.text or f"\uff1a{shown}" in logged.text, logged.text
+    clock.advance(days=7.5)
+    again = await console.ask("/log followers=1100")
+    with i18n.using(language):
+        days = str(format_decimal(7.5, format="0.0", locale=locale()))
+    assert days in again.text, again.text
