@@ -12,7 +12,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 
 from bot import i18n
 from bot.core.registry import ArgSpec, ArgType
@@ -56,6 +62,13 @@ _FALSE = {"no", "n", "false", "off", "0"}
 def decimal_comma() -> bool:
     """Whether the current language writes a decimal comma (de, es, fr, pt_BR: ``12,5``)."""
     return get_decimal_symbol(number_locale()) == ","
+
+
+def _dot_is_neither() -> bool:
+    """Whether the current language writes a dot neither as its decimal sign nor between
+    thousands (French: ``12,5`` and ``30\u202f600``), from Babel's CLDR symbols."""
+    loc = number_locale()
+    return "." not in (get_decimal_symbol(loc), get_group_symbol(loc))
 
 
 def _local_digits(text: str, name: str, example: str) -> float:
@@ -140,6 +153,24 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             and not m["suffix"]
             and not m["pct"]
             and _DOT_THOUSANDS.fullmatch(m["num"])
+            and _dot_is_neither()
+        ):
+            # French groups with a narrow space and writes a decimal comma: a dot is
+            # neither, so "30.600" is thirty thousand six hundred or 30.6 as English writes
+            # it. Both readings are offered, as French writes them.
+            loc = number_locale()
+            raise ArgError(
+                _("'%(text)s' for %(name)s: a dot is not how %(language)s writes numbers. Do "
+                  "you mean %(whole)s (thousands) or %(decimal)s (a decimal)? Send the one "
+                  "you mean.", text=raw.strip(), name=name, language=i18n.NAMES[
+                      i18n.current()], whole=m["num"].replace(".", ""),
+                  decimal=format_decimal(float(m["num"]), format="0.###", locale=loc)),
+                arg=name, example=example)
+        if (
+            spec.type is ArgType.COUNT
+            and not m["suffix"]
+            and not m["pct"]
+            and _DOT_THOUSANDS.fullmatch(m["num"])
             and not decimal_comma()  # German 30.600 is thirty thousand six hundred
         ):
             raise ArgError(
@@ -190,11 +221,14 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         ):
             # A count has no decimals: "12,5" or "12.5" is 12.5 thousand with the k left
             # off, or a typo, never twelve and a half followers.
-            whole = m["num"].replace(",", ".")
+            # The thousands as this language writes a decimal: 12.5k (English), 12,5k
+            # (German, French): never the typed text plus k (30.600k would be millions).
+            short = format_decimal(abs(value), format="0.###",
+                                   locale=number_locale()) + "k"
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
                   "%(short)s if you mean thousands, or the whole number.", text=raw.strip(),
-                  name=name, short=whole + "k"),
+                  name=name, short=("-" if value < 0 else "") + short),
                 arg=name, example=example)
         elif m["pct"]:
             raise ArgError(_("%(name)s is a number, not a percentage; try e.g. %(example)s.",

@@ -102,3 +102,31 @@ async def test_log_a_decimal_answers_it_back_in_the_language(
     with i18n.using(language):
         days = str(format_decimal(7.5, format="0.0", locale=locale()))
     assert days in again.text, again.text
+
+
+async def test_french_dot_number_asks_which_reading(console: ConsoleAdapter) -> None:
+    """French writes 30 600 and 30,6: ``30.600`` is either, so both readings are offered, as
+    French writes them, and never ``30.600k`` (that would be thirty million)."""
+    assert (await console.ask("/settings language=fr")).ok
+    asked = await console.ask("/log followers=30.600")
+    assert not asked.ok
+    assert "30600" in asked.text and "30,6" in asked.text, asked.text
+    assert "30.600k" not in asked.text and "30.6k" not in asked.text, asked.text
+    assert (await console.ask("/log followers=30600")).ok
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_count_with_decimals_advice_means_what_it_says(console: ConsoleAdapter,
+                                                             language: str) -> None:
+    """A count typed with a decimal is asked about; the suggested thousands form is written
+    as the language writes a decimal and, typed back, is read as thousands."""
+    assert (await console.ask(f"/settings language={language}")).ok
+    with i18n.using(language):
+        typed = str(format_decimal(12.5, format="0.#", locale=locale()))
+        advice = typed + "k"
+    asked = await console.ask(f"/log followers={typed}")
+    assert not asked.ok and advice in asked.text, asked.text
+    followed = await console.ask(f"/log followers={advice}")
+    assert followed.ok, followed.text
+    with i18n.using(language):
+        assert format_metric("followers", 12_500) in followed.text, followed.text
