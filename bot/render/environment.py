@@ -130,6 +130,7 @@ class Renderer:
             # try a TikTok connection again), translated where it is shown.
             t=i18n.translate,
             stored=i18n.translate_stored,
+            day=numbers.day,
         )
         env.globals["format"] = fmt.value
         self._envs[fmt] = env

@@ -13,6 +13,7 @@ from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from bot import i18n
 from bot.adapters.console import ConsoleAdapter
 from bot.core.csv_import import column_names, header_example
+from bot.domain import numbers
 from bot.domain.facts import format_fact
 from bot.domain.metrics import METRICS, Kind, format_metric
 from bot.domain.numbers import compact, locale
@@ -130,3 +131,33 @@ async def test_count_with_decimals_advice_means_what_it_says(console: ConsoleAda
     assert followed.ok, followed.text
     with i18n.using(language):
         assert format_metric("followers", 12_500) in followed.text, followed.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_dates_are_written_as_the_language_writes_them(console: ConsoleAdapter,
+                                                             tmp_path: Path,
+                                                             language: str) -> None:
+    """"Stand 29.11.2026", never "Stand 2026-11-29" in German: every displayed date goes
+    through numbers.day (Babel's medium date; English keeps ISO, as the README says), and
+    ``date=YYYY-MM-DD`` is still accepted as typed."""
+    assert (await console.ask(f"/settings language={language}")).ok
+    assert (await console.ask("/log followers=1000")).ok
+    stats = await console.ask("/stats")
+    today = date(2026, 11, 2)
+    with i18n.using(language):
+        shown = (today.isoformat() if language == i18n.SOURCE
+                 else format_date(today, format="medium", locale=locale()))
+    assert shown in stats.text, (language, stats.text)
+    if language != i18n.SOURCE:
+        assert "2026-11-02" not in stats.text, stats.text
+    csv = tmp_path / "n.csv"
+    csv.write_text("date,followers\n2026-10-09,1200\n")
+    preview = await console.ask(f'/import path="{csv}"')
+    assert preview.ok, preview.text
+    with i18n.using(language):
+        assert numbers.day(date(2026, 10, 9)) in preview.text, preview.text
+    if language != i18n.SOURCE:
+        assert "2026-10-09" not in preview.text.replace("date=", ""), preview.text
+    missing = await console.ask("/undo date=2026-10-01")
+    with i18n.using(language):
+        assert numbers.day(date(2026, 10, 1)) in missing.text, missing.text
