@@ -36,7 +36,7 @@ from bot.domain.metrics import (
     compute_kpis,
     format_metric,
 )
-from bot.domain.numbers import compact, money, pct
+from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
@@ -316,7 +316,7 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if deadline is not None and deadline <= today:
         raise ArgError(_("by=%(date)s is not in the future (today is %(today)s in "
                          "%(zone)s): pick a later date.", date=deadline.isoformat(),
-                         today=today.isoformat(), zone=settings.timezone), arg="by")
+                         today=day(today), zone=settings.timezone), arg="by")
     for metric, target in targets.items():
         await ctx.store.set_goal(ctx.user.id, metric, target, deadline, now)
     goals = await ctx.store.goals(ctx.user.id)
@@ -422,7 +422,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     downloaded: date | None = args.get("downloaded")
     if downloaded is not None and downloaded > today:
         raise ArgError(_("downloaded=%(date)s is in the future (today is %(today)s).",
-                         date=downloaded, today=today),
+                         date=downloaded, today=day(today)),
                        arg="downloaded")
     try:
         # Off the event loop, like the store's side of the import: a big file waits for no one.

@@ -28,7 +28,7 @@ from bot.core.csv_import import (
     parse_csv,
     too_large,
 )
-from bot.domain.numbers import grouped
+from bot.domain.numbers import day, grouped
 from bot.domain.studio import (
     LAYOUTS,
     Layout,
@@ -86,7 +86,7 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
         raise ImportError_(f"downloaded={before_earliest(downloaded)}.")
     if today is not None and downloaded > today:
         raise ImportError_(_("downloaded=%(date)s is in the future (today is %(today)s).",
-                             date=downloaded, today=today))
+                             date=downloaded, today=day(today)))
     name = PurePosixPath(filename.replace("\\", "/")).name or _("the file")
     studio = StudioImport(downloaded=downloaded, downloaded_given=downloaded_given)
     try:

@@ -161,3 +161,12 @@ async def test_dates_are_written_as_the_language_writes_them(console: ConsoleAda
     missing = await console.ask("/undo date=2026-10-01")
     with i18n.using(language):
         assert numbers.day(date(2026, 10, 1)) in missing.text, missing.text
+
+
+async def test_today_in_a_refusal_is_written_as_the_language_writes_it(
+        console: ConsoleAdapter) -> None:
+    """The typed value stays as typed (by=2026-10-01); today is the language's date."""
+    assert (await console.ask("/settings language=de")).ok
+    refused = await console.ask("/goal followers=2k by=2026-10-01")
+    assert not refused.ok and "by=2026-10-01" in refused.text, refused.text
+    assert "02.11.2026" in refused.text, refused.text
