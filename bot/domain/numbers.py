@@ -66,9 +66,14 @@ def items(values: list[str] | tuple[str, ...]) -> str:
 
 def day(value: date | datetime | str | None) -> str:
     """A calendar date: ISO in English ('2026-11-09', as creators type it), the locale's
-    medium form elsewhere ('09.11.2026', '9 nov. 2026', '2026/11/09')."""
+    medium form elsewhere ('09.11.2026', '9 nov. 2026', '2026/11/09'). The one function
+    every displayed date goes through (templates: the ``day`` filter, on the ISO strings a
+    reply's data holds). ``value`` is a date, a datetime, an ISO string, or anything with an
+    ISO ``isoformat()``; raises ``ValueError`` for a string that is not an ISO date."""
     if value is None:
         return "?"
+    if not isinstance(value, str | date):
+        value = str(value.isoformat())
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):

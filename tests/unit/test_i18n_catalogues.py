@@ -35,7 +35,8 @@ _URL = re.compile(r"\S+://\S+")
 
 class Anything(int):
     """A stand-in for any context value: a number (2), an object with every attribute, a
-    one-item list and a string, so that every template renders without a hand-made context."""
+    one-item list, a date (``isoformat()``) and a string, so that every template renders
+    without a hand-made context."""
 
     def __new__(cls) -> Anything:
         return super().__new__(cls, 2)
@@ -53,6 +54,9 @@ class Anything(int):
 
     def __len__(self) -> int:
         return 1
+
+    def isoformat(self) -> str:  # a date (reply data holds dates as ISO strings)
+        return "2026-11-09"
 
 
 def _names() -> list[str]:
