@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -141,9 +142,20 @@ def test_ctrl_c_at_the_prompt_leaves_cleanly(tmp_path: Path) -> None:
     assert chat.stdin is not None
     chat.stdin.write("/log followers=3k\n")
     chat.stdin.flush()
-    time.sleep(4)  # started, answered, and waiting at the prompt
+    stdout = chat.stdout
+    assert stdout is not None
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend(iter(stdout.readline, "")), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60  # started, answered, and waiting at the prompt
+    while "Followers: 3k" not in "".join(seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
     chat.send_signal(signal.SIGINT)
-    out, err = chat.communicate(timeout=30)  # stdin still open: a hanging read would block
+    err = chat.stderr.read() if chat.stderr else ""  # stdin still open: a hanging read blocks
+    chat.wait(timeout=30)
+    reader.join(timeout=10)
+    out = "".join(seen)
     assert "Followers: 3k" in out and "Bye!" in out, out + err
     assert "Traceback" not in err, err
 
