@@ -21,8 +21,9 @@ from babel.numbers import (
 )
 
 from bot import i18n
+from bot.core.fieldnames import field_key, local_field_names
 from bot.core.registry import ArgSpec, ArgType
-from bot.domain.numbers import compact, pct
+from bot.domain.numbers import compact, decimal, pct
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
 
@@ -33,21 +34,35 @@ MAX_ARGS_LENGTH = 500
 class ArgError(ValueError):
     """Bad input. ``str(err)`` is a sentence fit to show the creator as it is."""
 
-    def __init__(self, message: str, *, arg: str | None = None, example: str | None = None):
+    def __init__(self, message: str, *, arg: str | None = None, example: str | None = None,
+                 suggestions: tuple[str, ...] = ()):
         super().__init__(message)
         self.arg = arg
         self.example = example
+        #: The values the message proposes instead (``("30600", "30.6k")``): each one parses,
+        #: in the language of the message, to one reading of what was typed.
+        self.suggestions = suggestions
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 #: One argument: runs of non-space characters, where a quoted part may hold spaces
 #: (``path="export (1).csv"``); an unmatched quote is an ordinary character.
 _TOKEN = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s\u00a0\u202f\u2009])+""")
-_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9}
+#: Compact suffixes, lower case, as creators type them and as the bot writes them in each
+#: language (Babel's short forms: German ``1,2 Mio.``, Spanish ``12 mil``, Brazilian
+#: ``1,2 mi``, Japanese ``1.2万``).
+_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "tsd.": 1e3, "tsd": 1e3,
+           "mio.": 1e6, "mio": 1e6, "mrd.": 1e9, "mrd": 1e9, "mil": 1e3, "mi": 1e6,
+           "mill.": 1e6, "万": 1e4, "億": 1e8}
 _NUMBER = re.compile(
     r"^(?P<sign>[+-]?)(?P<num>\d+(?:[.,]\d+)*|\.\d+)(?:e(?P<exp>[+-]?\d{1,3}))?"
-    r"(?P<suffix>k|mm|m|bn|b)?(?P<pct>%)?$"
+    r"(?P<suffix>" + "|".join(re.escape(s) for s in sorted(_SUFFIX, key=len, reverse=True))
+    + r")?(?P<pct>%)?$"
 )
+#: A number before a compact suffix with one separator and one or two digits after it
+#: (``3.1k``, ``3,1k``, ``12.5k``, ``1,25M``): a decimal in every language, since nobody
+#: groups thousands in front of a k.
+_SUFFIXED_DECIMAL = re.compile(r"\d+[.,]\d{1,2}")
 _DURATION = re.compile(
     r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)(?:m|min))?"
     r"(?:(?P<s>\d+(?:\.\d+)?)(?:s|sec)?)?$"
@@ -173,11 +188,14 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             and _DOT_THOUSANDS.fullmatch(m["num"])
             and not decimal_comma()  # German 30.600 is thirty thousand six hundred
         ):
+            # Read as a decimal, a count is thousands with the k left off: 1.500 -> 1.5k.
+            whole = m["num"].replace(".", "")
+            short = _shorthand(float(m["num"]))
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a decimal or a thousands dot?): "
                   "write %(whole)s or %(short)s.", text=raw.strip(), name=name,
-                  whole=m["num"].replace(".", ""), short=m["num"].split(".")[0] + "k"),
-                arg=name, example=example,
+                  whole=whole, short=short),
+                arg=name, example=example, suggestions=(whole, short),
             )
         if (
             spec.type is ArgType.COUNT
@@ -186,13 +204,19 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             and decimal_comma()
             and _COMMA_THOUSANDS.fullmatch(m["num"])
         ):
-            # German "12,000": twelve (as German writes it) or 12000 (as English does)?
+            # German "12,000": twelve thousand with the k left off (as German writes it) or
+            # 12000 (as English does)? Either way a count: 12,000 -> 12000 or 12k.
+            whole = m["num"].replace(",", "")
+            short = _shorthand(float(m["num"].replace(",", ".")))
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a decimal comma or a thousands "
                   "comma?): write %(whole)s or %(short)s.", text=raw.strip(), name=name,
-                  whole=m["num"].replace(",", ""), short=m["num"].split(",")[0]),
-                arg=name, example=example)
-        value = _digits(m["num"], name, example)
+                  whole=whole, short=short),
+                arg=name, example=example, suggestions=(whole, short))
+        if m["suffix"] and _SUFFIXED_DECIMAL.fullmatch(m["num"]):
+            value = float(m["num"].replace(",", "."))
+        else:
+            value = _digits(m["num"], name, example)
         if m["exp"]:
             exponent = int(m["exp"])
             if exponent > 30:  # beyond any bound we accept; avoids float overflow
@@ -200,6 +224,14 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                                  name=name, text=raw.strip(), example=spec.example),
                                arg=name, example=example)
             value *= 10.0**exponent
+        if m["suffix"] == "mil" and i18n.current().split("_")[0] not in ("es", "pt"):
+            # Spanish and Portuguese "mil" is a thousand; elsewhere it may be a million.
+            thousand, million = _shorthand(value), _shorthand(value * 1000)
+            raise ArgError(
+                _("'%(text)s' for %(name)s is ambiguous ('mil': a thousand or a million?): "
+                  "write %(thousand)s or %(million)s.", text=raw.strip(), name=name,
+                  thousand=thousand, million=million),
+                arg=name, example=example, suggestions=(thousand, million))
         if m["suffix"]:
             value *= _SUFFIX[m["suffix"]]
         if m["sign"] == "-":
@@ -209,11 +241,12 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             # or a percentage ("1": 100% or 1%?), so it is asked about.
             if not m["pct"] and 0 < value <= 1:
                 shown = raw.strip()
+                fraction, percent = pct(value), decimal(value) + "%"
                 raise ArgError(
                     _("'%(text)s' for %(name)s is ambiguous: write %(fraction)s or "
                       "%(percent)s (with the %% sign).", text=shown, name=name,
-                      fraction=pct(value), percent=shown.replace(",", ".") + "%"),
-                    arg=name, example=example)
+                      fraction=fraction, percent=percent),
+                    arg=name, example=example, suggestions=(fraction, percent))
             value /= 100
         elif (
             spec.type is ArgType.COUNT and not m["suffix"] and not m["pct"]
@@ -221,15 +254,12 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         ):
             # A count has no decimals: "12,5" or "12.5" is 12.5 thousand with the k left
             # off, or a typo, never twelve and a half followers.
-            # The thousands as this language writes a decimal: 12.5k (English), 12,5k
-            # (German, French): never the typed text plus k (30.600k would be millions).
-            short = format_decimal(abs(value), format="0.###",
-                                   locale=number_locale()) + "k"
+            short = _shorthand(value)
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
                   "%(short)s if you mean thousands, or the whole number.", text=raw.strip(),
-                  name=name, short=("-" if value < 0 else "") + short),
-                arg=name, example=example)
+                  name=name, short=short),
+                arg=name, example=example, suggestions=(short,))
         elif m["pct"]:
             raise ArgError(_("%(name)s is a number, not a percentage; try e.g. %(example)s.",
                              name=name, example=example),
@@ -239,6 +269,13 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                          example=example), arg=name,
                        example=example)
     return _check_bounds(value, spec)
+
+
+def _shorthand(thousands: float) -> str:
+    """``thousands`` thousand as the current language writes a decimal before a k, which
+    :func:`parse_number` reads back in that language: 12.5 -> '12.5k' (English, Japanese),
+    '12,5k' (German); 1234.5 -> '1234,5k' (never '1.234.5k')."""
+    return decimal(thousands) + "k"
 
 
 def _parse_seconds(text: str, spec: ArgSpec) -> float:
@@ -338,7 +375,7 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
 #: ``followers=5.2k;views=42k``): a semicolon anywhere, a comma at the end of an argument or
 #: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
 #: or between words (``does=brand,affiliate``) is part of the value.
-_BETWEEN = re.compile(r";+|,+$|,+(?=[A-Za-z_][A-Za-z0-9_-]*[=:])")
+_BETWEEN = re.compile(r";+|,+$|,+(?=[^\W\d][\w'’-]*[=:])")
 #: What arguments the separators apply to are made of: words, numbers and their signs. In
 #: anything else (quotes, ``&amp;``, ``<b>``) a comma or semicolon is part of the text.
 _PLAIN = re.compile(r"[\w.,;:%+~≈=/@#$€£¥₹₩-]*")
@@ -356,7 +393,7 @@ def tokenize(raw: str) -> list[str]:
     """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
     commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces."""
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
-    raw = re.sub(r"(?<=[A-Za-z_])\s*:\s+", ":", raw)
+    raw = re.sub(r"(?<=[^\W\d])\s*:\s+", ":", raw)
     tokens: list[str] = []
     joinable = False  # the last token may take the next group of three digits ("12 000")
     for found in _TOKEN.findall(raw):
@@ -375,10 +412,10 @@ def tokenize(raw: str) -> list[str]:
 
 
 def _key_value(token: str) -> tuple[str, str] | None:
-    m = re.match(r"^([A-Za-z][A-Za-z0-9_-]*)[=:](.*)$", token)
+    m = re.match(r"^([^\W\d_][\w'’-]*)[=:](.*)$", token)
     if not m:
         return None
-    return m.group(1).lower().replace("-", "_"), m.group(2)
+    return field_key(m.group(1)), m.group(2)
 
 
 def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict[str, Any]:
@@ -399,6 +436,16 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
         by_name[spec.name] = spec
         for alias in spec.aliases:
             by_name.setdefault(alias, spec)
+    # The names the creator's language gives the fields (German Follower, Aufrufe pro Video),
+    # the same as the CSV import's column names, besides the English ones.
+    local = {folded: by_name[key] for folded, key in local_field_names().items()
+             if key in by_name}
+    for folded, spec in local.items():
+        by_name.setdefault(folded, spec)
+        if "_" in folded:  # "Aufrufe pro Video=3k" is one name, not three words
+            words = r"[\s_-]+".join(map(re.escape, folded.split("_")))
+            raw = re.sub(rf"(?<![\w'’])({words})(?![\w'’])", folded, raw,
+                         flags=re.IGNORECASE)
     positional = [s for s in specs if s.positional]
     flags = {s.name: s for s in specs if s.type is ArgType.FLAG}
     values: dict[str, Any] = {}
@@ -432,7 +479,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
         if flag is not None:
             put(flag, True)
             continue
-        named = by_name.get(token.lower().replace("-", "_"))
+        named = by_name.get(field_key(token))
         if named is not None and named.type is not ArgType.TEXT:
             raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=named.name,
                              example=named.example),
@@ -474,7 +521,7 @@ def _paired(tokens: list[str], by_name: dict[str, ArgSpec],
     def name(i: int) -> str | None:
         if i >= len(tokens):
             return None
-        key = tokens[i].lower().replace("-", "_")
+        key = field_key(tokens[i])
         spec = by_name.get(key)
         if spec is None or not spec.is_numeric or key in flags:
             return None

@@ -25,11 +25,11 @@ from babel.dates import parse_date as parse_local_date
 
 from bot import i18n
 from bot.core.args import ArgError, decimal_comma, parse_number
+from bot.core.fieldnames import column_names
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.numbers import day, grouped
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
-from bot.i18n import pgettext
 
 MAX_ROWS = 5_000
 MAX_BYTES = 2_000_000
@@ -100,26 +100,6 @@ def _specs() -> dict[str, ArgSpec]:
         for alias in spec.aliases:
             out.setdefault(alias, spec)
     return out
-
-
-#: The bot's own CSV columns whose names a creator sees in their language (Datum;Follower;Aufrufe).
-OWN_COLUMNS = ("date", "followers", "views", "likes", "comments", "shares", "saves",
-               "avg_views", "videos_per_week", "avg_watch_time", "completion_rate",
-               "avg_video_length", "live_hours", "live_viewers", "diamonds")
-
-
-def column_names() -> dict[str, str]:
-    """Each own column's name in the current language (English: the key itself)."""
-    words = (pgettext("CSV column", "date"), pgettext("CSV column", "followers"),
-             pgettext("CSV column", "views"), pgettext("CSV column", "likes"),
-             pgettext("CSV column", "comments"), pgettext("CSV column", "shares"),
-             pgettext("CSV column", "saves"), pgettext("CSV column", "avg_views"),
-             pgettext("CSV column", "videos_per_week"),
-             pgettext("CSV column", "avg_watch_time"),
-             pgettext("CSV column", "completion_rate"),
-             pgettext("CSV column", "avg_video_length"), pgettext("CSV column", "live_hours"),
-             pgettext("CSV column", "live_viewers"), pgettext("CSV column", "diamonds"))
-    return dict(zip(OWN_COLUMNS, words, strict=True))
 
 
 def shown_column(key: str) -> str:
