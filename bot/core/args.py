@@ -203,6 +203,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             and not m["pct"]
             and decimal_comma()
             and _COMMA_THOUSANDS.fullmatch(m["num"])
+            and m["num"].count(",") == 1  # 1,000,100 has one reading: thousands commas
         ):
             # German "12,000": twelve thousand with the k left off (as German writes it) or
             # 12000 (as English does)? Either way a count: 12,000 -> 12000 or 12k.
@@ -215,6 +216,8 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 arg=name, example=example, suggestions=(whole, short))
         if m["suffix"] and _SUFFIXED_DECIMAL.fullmatch(m["num"]):
             value = float(m["num"].replace(",", "."))
+        elif m["num"].count(",") > 1 and _COMMA_THOUSANDS.fullmatch(m["num"]):
+            value = float(m["num"].replace(",", ""))  # 1,000,100 in any language
         else:
             value = _digits(m["num"], name, example)
         if m["exp"]:

@@ -148,11 +148,55 @@ _NOON_UTC = time(12, tzinfo=UTC)
 _NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
 
 
-def _parse_date(text: str) -> datetime:
+#: A date with slashes and the year last (``11/10/2026``): day/month or month/day, depending
+#: on who wrote it, whatever language the creator speaks.
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+
+
+def slash_order(cells: Sequence[str]) -> str | None:
+    """How a file writes its slash dates (:data:`_SLASH_DATE`): ``"dmy"`` when some date's first
+    number is over 12 (``25/10/2026``), ``"mdy"`` when some second number is (``10/25/2026``),
+    ``None`` when it has none. The same rule in every language.
+
+    Raises :class:`ImportError_` with one sentence when the file doesn't tell (``11/10/2026``
+    only) or contradicts itself (``25/10/2026`` and ``10/25/2026``)."""
+    found = [m for m in (_SLASH_DATE.fullmatch(c.strip()) for c in cells) if m]
+    if not found:
+        return None
+    day_first = next((m[0] for m in found if int(m[1]) > 12), None)
+    month_first = next((m[0] for m in found if int(m[2]) > 12), None)
+    if day_first and month_first:
+        raise ImportError_(_("The dates %(one)s and %(other)s put the day and the month in "
+                             "different orders; write every date as YYYY-MM-DD and send the "
+                             "file again.", one=quote(day_first), other=quote(month_first)))
+    if day_first:
+        return "dmy"
+    if month_first:
+        return "mdy"
+    if all(m[1] == m[2] for m in found):
+        return "dmy"  # 05/05/2026 reads the same either way
+    shown = next(m for m in found if m[1] != m[2])
+    first, second, year = int(shown[1]), int(shown[2]), shown[3]
+    raise ImportError_(_("Is %(text)s day/month or month/day? Nothing in the file tells, so "
+                         "write the dates as YYYY-MM-DD (%(one)s or %(other)s) and send the "
+                         "file again.", text=quote(shown[0]),
+                         one=f"{_year(year)}-{second:02d}-{first:02d}",
+                         other=f"{_year(year)}-{first:02d}-{second:02d}"))
+
+
+def _year(text: str) -> str:
+    return text if len(text) == 4 else f"20{text}"
+
+
+def _parse_date(text: str, order: str | None = None) -> datetime:
+    """One date cell at noon UTC; ``order`` is the file's :func:`slash_order`."""
     t = text.strip()
     try:
         if len(t) == 10 and t[4] == "-":
             return datetime.combine(date.fromisoformat(t), _NOON_UTC)
+        if order is not None and (m := _SLASH_DATE.fullmatch(t)):
+            d, mo = (int(m[1]), int(m[2])) if order == "dmy" else (int(m[2]), int(m[1]))
+            return datetime.combine(date(int(_year(m[3])), mo, d), _NOON_UTC)
         if i18n.current() != i18n.SOURCE and re.fullmatch(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", t):
             # The creator's language's own order: German 09.11.2026, French 09/11/2026.
             return datetime.combine(parse_local_date(t, locale=number_locale()), _NOON_UTC)
@@ -282,7 +326,10 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
     if fast is not None:
         plan.rows, plan.duplicates = fast
     else:
-        plan.rows = sorted(_careful_rows(names, specs, body, latest_allowed, plan).items())
+        dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
+        order = slash_order(dates)
+        plan.rows = sorted(_careful_rows(names, specs, body, latest_allowed, plan,
+                                         order).items())
     if len(plan.rows) > MAX_ROWS:
         raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(MAX_ROWS)))
     if not plan.rows and not plan.errors:
@@ -352,7 +399,7 @@ def _fast_rows(
 
 def _careful_rows(
     names: list[str], specs: dict[str, ArgSpec], body: list[list[str]],
-    latest_allowed: datetime, plan: ImportPlan,
+    latest_allowed: datetime, plan: ImportPlan, order: str | None = None,
 ) -> dict[datetime, dict[str, float]]:
     """Row by row, every cell through the chat parser; problems go to ``plan.errors``."""
     by_date: dict[datetime, dict[str, float]] = {}
@@ -380,7 +427,7 @@ def _careful_rows(
                 break
             try:
                 if spec is None:
-                    when = _parse_date(cell)
+                    when = _parse_date(cell, order)
                 else:  # the problem names the column as the creator's file does
                     values[spec.name] = parse_number(cell, named[name])
             except (ArgError, ValueError) as exc:
