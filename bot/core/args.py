@@ -446,8 +446,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
     for folded, spec in local.items():
         by_name.setdefault(folded, spec)
         if "_" in folded:  # "Aufrufe pro Video=3k" is one name, not three words
-            words = r"[\s_-]+".join(map(re.escape, folded.split("_")))
-            raw = re.sub(rf"(?<![\w'’])({words})(?![\w'’])", folded, raw,
+            phrase = r"[\s_-]+".join(map(re.escape, folded.split("_")))
+            raw = re.sub(rf"(?<![\w'’])({phrase})(?![\w'’])", folded, raw,
                          flags=re.IGNORECASE)
     positional = [s for s in specs if s.positional]
     flags = {s.name: s for s in specs if s.type is ArgType.FLAG}
@@ -488,7 +488,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
                              example=named.example),
                            arg=named.name, example=named.example_value)
         target = next((s for s in positional if s.name not in values), None)
-        if target is not None and target.is_numeric and re.fullmatch(r"[A-Za-z_-]+", token):
+        if target is not None and target.is_numeric and re.fullmatch(r"(?:[^\W\d]|[-'’])+", token):
             target = None  # a word where a number goes: say we don't know the word
         if target is None:
             words = list(flags) + [s.name for s in specs]
