@@ -156,7 +156,8 @@ _SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
 def slash_order(cells: Sequence[str]) -> str | None:
     """How a file writes its slash dates (:data:`_SLASH_DATE`): ``"dmy"`` when some date's first
     number is over 12 (``25/10/2026``), ``"mdy"`` when some second number is (``10/25/2026``),
-    ``None`` when it has none. The same rule in every language.
+    ``None`` when it has none; a file that doesn't tell takes the order of the creator's language
+    when that language writes its own dates with slashes (:func:`_own_slash_order`).
 
     Raises :class:`ImportError_` with one sentence when the file doesn't tell (``11/10/2026``
     only) or contradicts itself (``25/10/2026`` and ``10/25/2026``)."""
@@ -175,6 +176,9 @@ def slash_order(cells: Sequence[str]) -> str | None:
         return "mdy"
     if all(m[1] == m[2] for m in found):
         return "dmy"  # 05/05/2026 reads the same either way
+    own = _own_slash_order()
+    if own is not None:
+        return own  # the creator's language writes its dates with slashes in this order
     shown = next(m for m in found if m[1] != m[2])
     first, second, year = int(shown[1]), int(shown[2]), shown[3]
     raise ImportError_(_("Is %(text)s day/month or month/day? Nothing in the file tells, so "
@@ -182,6 +186,20 @@ def slash_order(cells: Sequence[str]) -> str | None:
                          "file again.", text=quote(shown[0]),
                          one=f"{_year(year)}-{second:02d}-{first:02d}",
                          other=f"{_year(year)}-{first:02d}-{second:02d}"))
+
+
+def _own_slash_order() -> str | None:
+    """The day/month order of the current language's own short date when it is written with
+    slashes (es, fr, pt_BR: ``dd/MM/y`` → ``"dmy"``), else None. English is left out: its users
+    write both orders (US ``M/d``, UK ``d/M``), so an English file that doesn't tell is asked
+    about. Source: CLDR's short date pattern through Babel."""
+    language = i18n.current()
+    if language == i18n.SOURCE:
+        return None
+    pattern = get_date_format("short", locale=number_locale()).pattern
+    if "/" not in pattern or not pattern.endswith("y") or "d" not in pattern or "M" not in pattern:
+        return None  # ja writes y/MM/dd: a file's dd/dd/yyyy is not its own form
+    return "dmy" if pattern.index("d") < pattern.index("M") else "mdy"
 
 
 def _year(text: str) -> str:
