@@ -180,6 +180,24 @@ def localized(message: str, example: str | None = None) -> dict[str, str]:
     return out
 
 
+def localized_name(name: str) -> dict[str, str]:
+    """An option's ``name`` in every Discord locale whose language's catalogue gives it another
+    name (a language may keep the English name: then Discord gets no localisation for it)."""
+    out = {}
+    for locale, language in DISCORD_LOCALES.items():
+        with i18n.using(language):
+            text = i18n.pgettext("option name", name).lower().replace(" ", "_")
+        if text != name:
+            out[locale] = text
+    return out
+
+
+def with_names(option: dict[str, object]) -> dict[str, object]:
+    """``option`` as Discord gets it: with ``name_localizations`` when some language has one."""
+    names = localized_name(str(option["name"]))
+    return {**option, "name_localizations": names} if names else option
+
+
 async def test_generated_commands_match_the_registry(bot: DiscordAdapter,
                                                      fake: FakeDiscord) -> None:
     [(scope, payload)] = fake.command_puts
@@ -213,15 +231,16 @@ async def test_generated_commands_match_the_registry(bot: DiscordAdapter,
     # Pinned: what two real commands look like to Discord, with each description in every
     # Discord locale of a supported language (the catalogue's text; never the English again).
     assert by_name["forget"]["options"] == [
-        {"type": 5, "name": "confirm", "description": "Confirm the deletion.",
-         "required": False, "description_localizations": localized("Confirm the deletion.")},
-        {"type": 5, "name": "cancel", "description": "Keep your data.", "required": False,
-         "description_localizations": localized("Keep your data.")},
+        with_names({"type": 5, "name": "confirm", "description": "Confirm the deletion.",
+                    "required": False,
+                    "description_localizations": localized("Confirm the deletion.")}),
+        with_names({"type": 5, "name": "cancel", "description": "Keep your data.",
+                    "required": False, "description_localizations": localized("Keep your data.")}),
     ]
-    assert by_name["log"]["options"][0] == {
+    assert by_name["log"]["options"][0] == with_names({
         "type": 3, "name": "followers", "description": "Followers right now, e.g. 12k",
         "required": False, "min_length": 1, "max_length": 32,
-        "description_localizations": localized("Followers right now.", "12k")}
+        "description_localizations": localized("Followers right now.", "12k")})
     assert by_name["unsubscribe"]["default_member_permissions"] == 32
 
 
