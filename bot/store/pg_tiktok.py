@@ -17,7 +17,7 @@ from bot.core.connections import (
     SyncWrite,
 )
 from bot.domain.metrics import MetricSnapshot
-from bot.store.tiktok_tables import _connection, _iso, _when
+from bot.store.tiktok_tables import _connection, _iso, _pending_auth
 
 _Conn = Any  # asyncpg.Connection
 
@@ -74,11 +74,7 @@ class PgTikTokTables:
                 "DELETE FROM tiktok_auth_states WHERE state = $1 RETURNING *", state)
         if row is None:
             return None
-        expires = _when(row["expires_at"])
-        assert expires is not None
-        return PendingAuth(state=row["state"], user_id=row["user_id"],
-                           verifier=bytes(row["verifier"]), chat_platform=row["chat_platform"],
-                           chat_id=row["chat_id"], expires_at=expires)
+        return _pending_auth(row)
 
     async def purge_auth_states(self, now: datetime) -> int:
         async with self._write() as db:

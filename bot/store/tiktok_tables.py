@@ -35,6 +35,15 @@ def _when(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
 
 
+def _pending_auth(row: sqlite3.Row | Mapping[str, Any]) -> PendingAuth:
+    """A ``tiktok_auth_states`` row (SQLite or PostgreSQL) as the pending consent it holds."""
+    expires = _when(row["expires_at"])
+    assert expires is not None
+    return PendingAuth(state=row["state"], user_id=row["user_id"],
+                       verifier=bytes(row["verifier"]), chat_platform=row["chat_platform"],
+                       chat_id=row["chat_id"], expires_at=expires)
+
+
 def _connection(row: sqlite3.Row) -> StoredConnection:
     access_expires = _when(row["access_expires_at"])
     connected = _when(row["connected_at"])
@@ -97,11 +106,7 @@ class TikTokTables:
             row = await cur.fetchone()
         if row is None:
             return None
-        expires = _when(row["expires_at"])
-        assert expires is not None
-        return PendingAuth(state=row["state"], user_id=row["user_id"],
-                           verifier=bytes(row["verifier"]), chat_platform=row["chat_platform"],
-                           chat_id=row["chat_id"], expires_at=expires)
+        return _pending_auth(row)
 
     async def purge_auth_states(self, now: datetime) -> int:
         async with self._write() as db, db.execute(
