@@ -1,0 +1,127 @@
+"""French typography in the French catalogue: a no-break space before ``:`` ``;`` ``!`` ``?``
+and inside « ».
+
+French puts a space before the two-part punctuation marks and inside guillemets, and that space
+must not break (a line that starts with ``:`` or ``»`` reads as a mistake). So every French
+``msgstr`` writes U+00A0 (or the narrow U+202F) there, never a normal space and never nothing.
+
+What is not prose is left alone, each by one precise rule below: times (``12:30``, ``1:02:30``),
+addresses (``https://…``), what a creator types (``time=18:00``, ``category:trends``), a CSV header
+written with ``;`` between column names (``Date;Abonnés;Vues``), code in backticks, and ``?!``
+where the second mark follows the first.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import i18n
+
+#: The no-break spaces French typography accepts before ``: ; ! ?`` and inside « ».
+NO_BREAK = "\u00a0\u202f"
+
+#: Stretches that are not French prose, blanked before checking (same length, so positions hold).
+_NOT_PROSE = (
+    re.compile(r"`[^`]*`"),                       # code in backticks
+    re.compile(r"\S+://\S*|\bwww\.\S+"),         # addresses, query strings included (?p=3470)
+    re.compile(r"\b\d{1,2}(?::\d{2}){1,2}\b"),     # times and durations: 12:30, 1:05, 1:02:30
+    re.compile(r"[^\s=]+=\S+"),                    # typed key=value syntax: time=18:00, confirm=x
+    re.compile(r"\b[a-z_]+:(?=[\w<])"),            # typed option:value syntax: category:trends
+    re.compile(r"(?<=[^\s;]);(?=[^\s;])"),         # a CSV header: Date;Abonnés;Vues;…
+)
+_MARK = re.compile(r"[:;!?]")
+
+
+def _prose(text: str) -> str:
+    """``text`` with everything that is not French prose blanked out (replaced by ``x``)."""
+    for pattern in _NOT_PROSE:
+        text = pattern.sub(lambda m: "x" * len(m.group()), text)
+    return text
+
+
+def typography_faults(text: str) -> list[str]:
+    """Each place in ``text`` where French typography wants a no-break space and has none,
+    as an excerpt, e.g. ``["'Abonnés : 12' (normal space before ':')"]``; ``[]`` when right."""
+    prose = _prose(text)
+    faults: list[str] = []
+
+    def fault(at: int, what: str) -> None:
+        faults.append(f"{text[max(0, at - 20):at + 20]!r} ({what})")
+
+    for mark in _MARK.finditer(prose):
+        at = mark.start()
+        before = text[at - 1] if at else ""
+        if before in NO_BREAK:
+            continue
+        if mark.group() in "!?" and before in "!?":  # ?! and !? take one space, before the first
+            continue
+        what = "normal space" if before.isspace() else "no space"
+        fault(at, f"{what} before {mark.group()!r}")
+    for quote in re.finditer("«", prose):
+        after = text[quote.end():quote.end() + 1]
+        if after not in tuple(NO_BREAK):
+            fault(quote.start(), "no no-break space after '«'")
+    for quote in re.finditer("»", prose):
+        before = text[quote.start() - 1:quote.start()]
+        if before not in tuple(NO_BREAK):
+            fault(quote.start(), "no no-break space before '»'")
+    return faults
+
+
+def _french_messages() -> list[tuple[str, str]]:
+    """``(msgid, msgstr)`` for every translated French message, each plural form apart."""
+    with i18n.catalogue_path("fr").open("rb") as fp:
+        catalog = read_po(fp)
+    found: list[tuple[str, str]] = []
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found.extend((msgid, string) for string in strings if string)
+    return found
+
+
+def test_every_french_message_has_no_break_spaces_where_french_typography_wants_them() -> None:
+    bad = [f"{msgid!r}: {'; '.join(faults)}" for msgid, string in _french_messages()
+           if (faults := typography_faults(string))]
+    assert not bad, f"{len(bad)} French messages lack a no-break space:\n" + "\n".join(bad)
+
+
+NB = "\u00a0"
+
+
+@pytest.mark.parametrize("text", [
+    f"Abonnés{NB}: 12k{NB}; vues{NB}: 40k",
+    f"Au revoir{NB}! Ça va{NB}?",
+    f"Quoi{NB}?!",
+    f"vous avez saisi «{NB}%(text)s{NB}»",
+    f"%(study)s{NB}: 8{NB}%",
+    f"par défaut{NB}: le lundi à 10:00, ou 1:02:30",
+    f"source{NB}: https://example.com/a?b=1{NB}; fin",  # the address ends at the space
+    f"/subscribe day=friday time=18:00 et /tips category:trends",
+    "Envoyez un CSV (Date;Abonnés;Vues;…).",
+    "Tapez `a:b` tel quel.",
+    "\u00ab\u202fguillemets\u202f\u00bb et fin\u202f!",
+])
+def test_right_french_typography_passes(text: str) -> None:
+    assert typography_faults(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Abonnés : 12k",             # normal space before :
+    "Abonnés: 12k",              # no space before :
+    "Au revoir !",
+    "Ça va?",
+    "vous ; nous",
+    f"vous avez saisi « %(text)s{NB}»",
+    f"vous avez saisi «{NB}%(text)s »",
+    "%(study)s : 8 %",
+    "à 10:00 : le lundi",        # the time is excluded, the colon after it is not
+    f"https://example.com ; fin{NB}!",  # after the address, prose again
+])
+def test_wrong_french_typography_fails(text: str) -> None:
+    assert typography_faults(text) != []
