@@ -22,6 +22,7 @@ from bot import i18n
 
 #: The no-break spaces French typography accepts before ``: ; ! ?`` and inside « ».
 NO_BREAK = "\u00a0\u202f"
+NB = "\u00a0"
 
 #: Stretches that are not French prose, blanked before checking (same length, so positions hold).
 _NOT_PROSE = (
@@ -91,9 +92,6 @@ def test_every_french_message_has_no_break_spaces_where_french_typography_wants_
     assert not bad, f"{len(bad)} French messages lack a no-break space:\n" + "\n".join(bad)
 
 
-NB = "\u00a0"
-
-
 @pytest.mark.parametrize("text", [
     f"Abonnés{NB}: 12k{NB}; vues{NB}: 40k",
     f"Au revoir{NB}! Ça va{NB}?",
@@ -101,8 +99,8 @@ NB = "\u00a0"
     f"vous avez saisi «{NB}%(text)s{NB}»",
     f"%(study)s{NB}: 8{NB}%",
     f"par défaut{NB}: le lundi à 10:00, ou 1:02:30",
-    f"source{NB}: https://example.com/a?b=1{NB}; fin",  # the address ends at the space
-    f"/subscribe day=friday time=18:00 et /tips category:trends",
+    f"source{NB}: https://example.com/a?b=1{NB}; fin",  # the address ends at the no-break space
+    "/subscribe day=friday time=18:00 et /tips category:trends",
     "Envoyez un CSV (Date;Abonnés;Vues;…).",
     "Tapez `a:b` tel quel.",
     "\u00ab\u202fguillemets\u202f\u00bb et fin\u202f!",
