@@ -1,0 +1,91 @@
+"""Japanese typography in the ja catalogue: Japanese sentences use 「。」「、」「：」 (and
+full-width 「！」「？」), never ASCII ``.`` ``,`` ``;`` ``:`` ``!`` ``?`` glued to kana or kanji,
+and a ratio is written ``2.1倍``, never ``2.1×``.
+
+What stays ASCII, and so is not looked at: decimal points inside numbers (``2.1``), times
+(``1:05``), addresses (``https://…``), file names (``データ.csv``), commands and their
+``key=value`` arguments that a creator types (``/log views=1200,likes=80``), placeholders
+(``%(ratio)s``, ``{name}``), ASCII quoted as itself (``「.」``) and fragments written only in
+ASCII (``TikTok Studio > Analytics``, ``Creator Rewards: rewards=<金額>``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import i18n
+
+#: Kana (hiragana, katakana, the long-vowel mark ー), kanji (with 々) and full-width brackets and
+#: punctuation that only Japanese text uses.
+_JAPANESE = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\uff01-\uff5e"
+_JP = f"[{_JAPANESE}]"
+#: What is never Japanese prose and stays as written: addresses, commands with their arguments
+#: (``/log views=1200,likes=80``), ``key=value`` pairs, placeholders and ASCII quoted as itself
+#: (``「.」``). Each is replaced by a NUL, which is neither text nor space, before the check.
+_VERBATIM = re.compile(r"\S+://[^\s\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]+"
+                       r"|/[a-z_]+(?:[ ]+[\w.-]+=[\w.,%:/-]+)*"
+                       r"|\b[A-Za-z_]+=[\w.,%:/-]+"
+                       r"|%\(\w+\)[sd]|\{\w+\}"
+                       r"|「[!-~]+」")
+#: ASCII sentence punctuation (``.`` ``,`` ``;`` ``:`` ``!`` ``?``) right after Japanese text, also
+#: after a closing bracket or spaces (``(小数).``, ``ます ;``), or right before Japanese text, also
+#: across spaces (``%(n)s. 次は``). A dot before a file extension (``.csv``) is not punctuation.
+_GLUED = re.compile(rf"(?<={_JP})[)」』\] ]*(?:\.(?![A-Za-z0-9])|[,;:!?])"
+                    rf"|[)」』\]]*(?:(?<![A-Za-z0-9])\.|[,;!?])(?=[ ([「『]*{_JP})")
+#: A ratio: the multiplication sign right after a number or a placeholder (``2.1×``, Japanese
+#: ``2.1倍``). A product in a formula keeps its sign (``再生数 × RPM``, ``1,000 × RPM``).
+_TIMES = re.compile(r"(?:\d|%\(\w+\)[sd]|\{\w+\})[×✕](?!\s*(?:\d|%\(|\{))")
+
+
+def _entries() -> Iterator[tuple[str, str]]:
+    """(msgid, msgstr) for every translated string of the ja catalogue (each plural form)."""
+    with i18n.catalogue_path("ja").open("rb") as fp:
+        catalog = read_po(fp)
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            if string:
+                yield msgid, string
+
+
+def problems(text: str) -> list[str]:
+    """The typography faults of one msgstr, each as the offending bit with its surroundings."""
+    found = [f"ratio written with ×: {m.group()!r}" for m in _TIMES.finditer(text)]
+    prose = _VERBATIM.sub("\0", text)
+    found.extend(f"ASCII {m.group()!r} in {prose[max(0, m.start() - 8):m.end() + 8]!r}"
+                 for m in _GLUED.finditer(prose))
+    return found
+
+
+@pytest.mark.parametrize(("text", "faults"), [
+    # ASCII punctuation in Japanese sentences
+    ("保存しました.", 1), ("フォロワー,再生数", 1), ("すごい!次へ", 1), ("本当?", 1),
+    ("ですか? yes", 1), ("(小数).", 1), ("20); フォロワー", 1), ("(%(n)s). 次は", 1),
+    ("%(name)s さん.次は", 1), ("例: %(x)s", 1), ("下回ります ; https://a.example", 1),
+    # ratios
+    ("平均の%(ratio)s×", 1), ("平均の2.1×です。", 1), ("{n}×", 1),
+    # what is right, or stays ASCII
+    ("平均の2.1倍です。", 0), ("保存しました。", 0), ("中央値の%(multiple)s倍以上", 0),
+    ("例：/log views=1200,likes=80", 0), ("/tips category:trends", 0), ("1:05 や 1:02:30", 0),
+    ("https://www.tiktok.com/ja-JP/ を開いてください。", 0), ("データ.csv を送ってね", 0),
+    ("https://a.example/ ; https://b.example (韓国：19歳)", 0), ("RPM 0.4〜1.0 ドル", 0),
+    ("使える文字は「_」、「.」です", 0), ("LIVE: diamonds=<ダイヤモンド数>", 0),
+    ("%(a)s, %(b)s", 0), ("Download data.", 0), ("TikTok Studio > Analytics", 0),
+    ("再生数 × 動画 %(n)s本", 0), ("%(views)s × 動画", 0), ("1,000 × RPM", 0),
+])
+def test_the_check_finds_glued_ascii_punctuation_and_times(text: str, faults: int) -> None:
+    assert len(problems(text)) == faults, problems(text)
+
+
+@pytest.mark.parametrize("language", ["ja"])
+def test_japanese_sentences_use_japanese_punctuation(language: str) -> None:
+    """Every msgstr of the ja catalogue, each plural form: no fault of :func:`problems`."""
+    found = [f"{msgid!r}: {fault}" for msgid, string in _entries() for fault in problems(string)]
+    assert not found, f"{len(found)} typography faults in {language}:\n" + "\n".join(found)
