@@ -10,6 +10,7 @@ TrueType (``pdf.fonttype`` 42), so a brand can search and copy it.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
@@ -64,16 +65,25 @@ def _fit(text: str, chars: int) -> int:
     return max(6, int(chars * len(text) / cells))
 
 
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def printable(text: str) -> str:
     """``text`` without characters the font cannot draw (emoji in video titles would print
     as empty boxes), spaces tidied."""
     glyphs = fonts.glyphs()
     kept = "".join(c for c in text if ord(c) in glyphs or c == "\n")
-    return "\n".join(" ".join(line.split()) for line in kept.split("\n"))
+    return "\n".join(_tidy(line) for line in kept.split("\n"))
+
+
+def _tidy(text: str) -> str:
+    """Runs of ordinary whitespace as one space; a no-break space (French ``Source\u00a0:``)
+    is kept, so a line never breaks before the colon."""
+    return _SPACES.sub(" ", text).strip(" ")
 
 
 def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = _tidy(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

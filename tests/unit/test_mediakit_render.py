@@ -41,6 +41,12 @@ def test_hostile_titles_and_names_render_to_both_files() -> None:
     assert printable("🚨BACK IN STOCK🚨") == "BACK IN STOCK"
 
 
+def test_no_break_spaces_survive_tidying() -> None:
+    # French puts a no-break space before a colon; tidying spaces must not turn it into one a
+    # line can break at.
+    assert printable("Source\u00a0:  vues  par vidéo") == "Source\u00a0: vues par vidéo"
+
+
 def test_matplotlib_is_imported_only_to_draw() -> None:
     code = ("import sys, bot.render.mediakit, bot.domain.mediakit; "
             "print('matplotlib' in sys.modules)")
