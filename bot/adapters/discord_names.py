@@ -175,8 +175,10 @@ def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
             if shown is None:
                 break  # not one of its options: the command line ended
             spaces = word.group(0)[: word.start(1) - word.start(0)]
-            out.append(spaces + _escape(shown, in_code) + (word.group(2) or "")
-                       + (word.group(3) or ""))
+            value = word.group(3) or ""
+            if (command, word.group(1)) in COMMAND_VALUED and value in names.commands:
+                value = _escape(names.command(value), in_code)  # /help command=log
+            out.append(spaces + _escape(shown, in_code) + (word.group(2) or "") + value)
             pos = word.end()
     out.append(text[pos:])
     return "".join(out)

@@ -568,11 +568,30 @@ async def test_a_german_discord_user_gets_german_replies_buttons_and_menu(
 
     # /hilfe befehl:eintragen explains /log (the name the menu showed), in German.
     [helped] = await ask(fake, "help", {"command": "eintragen"}, guild=False, locale="de")
-    assert helped.embeds and "/eintragen" in helped.text and "unbekannt" not in helped.text
+    assert helped.embeds and "unbekannt" not in helped.text
+    assert "`/eintragen aufrufe:`" in helped.text and "`/eintragen aufrufe=40k`" in helped.text
 
     [english] = await ask(fake, "forget", guild=False, locale="en-US")
     assert "Delete everything I store about you?" in english.text
     assert "/forget confirm" in english.text
+
+
+async def test_a_weekly_post_quotes_commands_in_the_names_of_its_language(
+        bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Issue 20: a German weekly tip says /eintragen and its footer /abos (the German menu's
+    names); an English one keeps /log."""
+    from bot.core.ports import DeliveryStatus, Destination
+
+    here = Destination("discord", "430000000000000001", "group")
+    tip = Reply("weekly_tip", {"title": "Hook", "advice": "Open strong.", "category": "growth"},
+                locale="de")
+    assert (await bot.deliver(here, tip, "11:2026-W45")).status is DeliveryStatus.SENT
+    assert (await bot.deliver(here, dataclasses.replace(tip, locale="en"),
+                              "12:2026-W45")).status is DeliveryStatus.SENT
+    german, english = [s for s in fake.sent if s.kind == "channel"]
+    assert "/eintragen" in german.text and "/log" not in german.text
+    assert german.embeds[-1]["footer"]["text"].endswith("/abos")
+    assert "send /log." in english.text
 
 
 @pytest.fixture

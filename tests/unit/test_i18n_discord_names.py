@@ -49,6 +49,8 @@ def test_a_command_line_is_written_in_the_menus_names(names: dict[str, MenuNames
     assert localise_commands("Then try /stats, or /help for every command.", de) == \
         "Then try /statistik, or /hilfe for every command."
     assert localise_commands("Type /help log.", de) == "Type /hilfe eintragen."
+    assert localise_commands("`/help command=log` `/log followers:`", de) == \
+        "`/hilfe befehl=eintragen` `/eintragen follower:`"
     assert localise_commands("Confirm with /forget confirm, or /forget cancel to keep it.",
                              de) == ("Confirm with /vergessen bestätigen, or /vergessen "
                                      "abbrechen to keep it.")
