@@ -20,6 +20,7 @@ from discord.app_commands import Choice, TranslationContextLocation, locale_str
 from bot import i18n
 from bot.adapters.discord_names import (
     COMMAND_NAME,
+    FILE_OPTION,
     OPTION_NAME,
     MenuNames,
     NameKind,
@@ -28,7 +29,7 @@ from bot.adapters.discord_names import (
     plain_commands,
 )
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, Registry
-from bot.i18n import N_, NP_
+from bot.i18n import N_
 from bot.i18n import gettext as _
 
 #: Discord's limits for descriptions, options per command and choices per option.
@@ -40,8 +41,6 @@ NUMBER_MAX_LENGTH = 32
 #: What server members need for ``admin_only`` commands (also checked again at run time).
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 
-#: The option name of the file a command accepts (``CommandSpec.accepts_file``).
-FILE_OPTION = NP_("option name", "file")
 #: Largest file the bot downloads from an interaction.
 MAX_FILE_BYTES = 2_000_000
 

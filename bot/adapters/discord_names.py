@@ -26,11 +26,14 @@ from typing import Final, Literal
 
 from bot import i18n
 from bot.core.registry import ArgType, CommandSpec, Registry
+from bot.i18n import NP_
 
 #: The catalogue contexts of command and option names (see bot.i18n.NAME_ARGS).
 NameKind = Literal["command name", "option name"]
 COMMAND_NAME: Final[NameKind] = "command name"
 OPTION_NAME: Final[NameKind] = "option name"
+#: The option name of the file a command accepts (``CommandSpec.accepts_file``).
+FILE_OPTION: Final = NP_("option name", "file")
 #: Arguments whose value is a command name (``/help log``): shown as the menu names it.
 COMMAND_VALUED: Final = frozenset({("help", "command")})
 _NAME_MAX = 32
@@ -117,6 +120,8 @@ def _option_names(spec: CommandSpec, language: str) -> dict[str, str]:
         local = shown_name(OPTION_NAME, arg.name, language)
         for written in (arg.name, *arg.aliases):
             out.setdefault(written, local)
+    if spec.accepts_file:
+        out.setdefault(FILE_OPTION, shown_name(OPTION_NAME, FILE_OPTION, language))
     return out
 
 

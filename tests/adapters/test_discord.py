@@ -571,6 +571,11 @@ async def test_a_german_discord_user_gets_german_replies_buttons_and_menu(
     assert helped.embeds and "unbekannt" not in helped.text
     assert "`/eintragen aufrufe:`" in helped.text and "`/eintragen aufrufe=40k`" in helped.text
 
+    # Discord's file and boolean options, as the German menu names them.
+    [imported] = await ask(fake, "import", guild=False, locale="de")
+    assert "`/importieren datei:`" in imported.text
+    assert "`/importieren bestätigen:True`" in imported.text
+
     [english] = await ask(fake, "forget", guild=False, locale="en-US")
     assert "Delete everything I store about you?" in english.text
     assert "/forget confirm" in english.text

@@ -61,6 +61,9 @@ def test_a_command_line_is_written_in_the_menus_names(names: dict[str, MenuNames
         "/importieren to see a preview, then confirm:True"
     assert localise_commands("run /import again with confirm:True.", de) == \
         "run /importieren again with confirm:True."
+    # Discord's own way to write an option, and the file option of /import.
+    assert localise_commands("`/import file:` then `/import confirm:True`", de) == \
+        "`/importieren datei:` then `/importieren bestätigen:True`"
     assert localise_commands("/goal followers=10k by=2027\\-03\\-01", de) == \
         "/ziel follower=10k bis=2027\\-03\\-01"
 
