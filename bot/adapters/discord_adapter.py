@@ -47,7 +47,6 @@ from discord.http import Route
 
 from bot import i18n
 from bot.adapters.discord_commands import (
-    FILE_OPTION,
     MAX_FILE_BYTES,
     CatalogueTranslator,
     build_commands,
@@ -57,6 +56,7 @@ from bot.adapters.discord_commands import (
 )
 from bot.adapters.discord_names import (
     COMMAND_VALUED,
+    FILE_OPTION,
     MenuNames,
     localise_commands,
     menu_names,
