@@ -12,6 +12,8 @@ One path for every interaction::
   payload changed since the last sync (its hash is kept in ``<data_dir>/discord_commands.sha256``).
   Never in ``on_ready``, which runs again after every reconnect.
 - Replies: embeds (errors as plain text) rendered with ``Format.DISCORD_MD``, no mentions ever;
+  the command lines they quote are written in the names the user's menu shows
+  (``discord_names``: ``/eintragen aufrufe=40k`` for a German client);
   ``Visibility.PRIVATE`` is ephemeral in servers. The first message is the interaction response
   when the dispatcher answers within ``defer_after`` seconds and it carries no file; otherwise
   the interaction is deferred and every message is a followup.

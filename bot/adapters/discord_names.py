@@ -21,7 +21,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from bot import i18n
@@ -87,18 +87,19 @@ class MenuNames:
     ``commands``: English command name -> shown name. ``options``: command -> the names a
     command line may use for an option (its name and aliases) -> the option's shown name.
     ``flags``: command -> its options that stand alone (``confirm``). ``language``: the
-    language they are in."""
+    language they are in. Built by :func:`menu_names`."""
 
     language: str
     commands: Mapping[str, str]
     options: Mapping[str, Mapping[str, str]]
     flags: Mapping[str, frozenset[str]]
+    #: Whether every shown name is the English one (nothing to rewrite).
+    english: bool = field(init=False)
 
-    @property
-    def english(self) -> bool:
-        """Whether every shown name is the English one (nothing to rewrite)."""
-        return all(k == v for k, v in self.commands.items()) and all(
+    def __post_init__(self) -> None:
+        english = all(k == v for k, v in self.commands.items()) and all(
             k == v for names in self.options.values() for k, v in names.items())
+        object.__setattr__(self, "english", english)
 
     def command(self, name: str) -> str:
         """The shown name of command ``name`` (``name`` itself when unknown)."""
