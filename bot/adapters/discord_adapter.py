@@ -12,6 +12,8 @@ One path for every interaction::
   payload changed since the last sync (its hash is kept in ``<data_dir>/discord_commands.sha256``).
   Never in ``on_ready``, which runs again after every reconnect.
 - Replies: embeds (errors as plain text) rendered with ``Format.DISCORD_MD``, no mentions ever;
+  the command lines they quote are written in the names the user's menu shows
+  (``discord_names``: ``/eintragen aufrufe=40k`` for a German client);
   ``Visibility.PRIVATE`` is ephemeral in servers. The first message is the interaction response
   when the dispatcher answers within ``defer_after`` seconds and it carries no file; otherwise
   the interaction is deferred and every message is a followup.
@@ -47,13 +49,19 @@ from discord.http import Route
 
 from bot import i18n
 from bot.adapters.discord_commands import (
-    FILE_OPTION,
     MAX_FILE_BYTES,
     CatalogueTranslator,
     build_commands,
     commands_payload,
     payload_hash,
     raw_args,
+)
+from bot.adapters.discord_names import (
+    COMMAND_VALUED,
+    FILE_OPTION,
+    MenuNames,
+    localise_commands,
+    menu_names,
 )
 from bot.adapters.discord_replies import NO_MENTIONS, ActionView, Outgoing, to_messages
 from bot.core.args import split_command
@@ -154,6 +162,17 @@ class DiscordAdapter:
         self._answering: set[asyncio.Task[None]] = set()
         self._in_flight: set[asyncio.Task[Any]] = set()  # commands being answered
         self._saved_urls: tuple[str, yarl.URL] | None = None
+        self._names: dict[str, MenuNames] = {}
+
+    def names(self, locale: str | None) -> MenuNames:
+        """The command and option names Discord's menu shows to a client in ``locale`` (a
+        Discord locale such as ``de`` or ``pt-BR``; unsupported: English), the same the
+        command sync sends: replies quote commands in them."""
+        language = i18n.normalize(locale) or i18n.SOURCE
+        names = self._names.get(language)
+        if names is None:
+            names = self._names[language] = menu_names(self.app.registry, language)
+        return names
 
     def _build_client(self) -> None:
         kind = _ShardedClient if self.sharded else _Client
@@ -326,6 +345,9 @@ class DiscordAdapter:
                      values: dict[str, Any]) -> None:
         self._track()
         file = values.pop(FILE_OPTION, None)
+        for command, arg in COMMAND_VALUED:  # /hilfe befehl:eintragen is /help log
+            if spec.name == command and isinstance(values.get(arg), str):
+                values[arg] = self.names(interaction.locale.value).english_command(values[arg])
         request = self.request(interaction, spec.name, raw_args(spec, values))
         if isinstance(file, discord.Attachment):
             if file.size > MAX_FILE_BYTES:
@@ -452,6 +474,7 @@ class DiscordAdapter:
     def messages(self, interaction: discord.Interaction[Any], request: Request,
                  replies: list[Reply]) -> list[Outgoing]:
         in_chat = not _is_private(interaction)
+        names = self.names(interaction.locale.value)  # the menu this user sees
         out: list[Outgoing] = []
         for reply in replies:
             view = None
@@ -462,7 +485,8 @@ class DiscordAdapter:
             out += to_messages(
                 self.app.renderer, reply, title=f"/{request.command}",
                 footer=f"Creator Advisor · /help {request.command}",
-                ephemeral=in_chat and reply.visibility is Visibility.PRIVATE, view=view,
+                ephemeral=in_chat and reply.visibility is Visibility.PRIVATE, names=names,
+                view=view,
             )
         return out
 
@@ -500,7 +524,8 @@ class DiscordAdapter:
             log.error("discord: interaction %s (/%s) failed: %s: %s", interaction.id, name,
                       type(original).__name__, original, exc_info=original)
             reply = error_reply("internal", command=name)
-        text = self.app.renderer.render(reply, Format.DISCORD_MD)
+        text = localise_commands(self.app.renderer.render(reply, Format.DISCORD_MD),
+                                 self.names(interaction.locale.value))
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -521,9 +546,11 @@ class DiscordAdapter:
         duplicate of the same message."""
         channel: discord.abc.Messageable = self.client.get_partial_messageable(
             int(destination.chat_id))
+        # Readers of a channel each see their own menu; the post quotes the commands in the
+        # names of the language it is written in.
         messages = to_messages(self.app.renderer, reply, title="Creator Advisor",
                                footer="Creator Advisor · weekly tip · /subscriptions",
-                               ephemeral=False)
+                               ephemeral=False, names=self.names(reply.locale or i18n.current()))
         try:
             if destination.chat_kind == "user":  # a person, by user id: their DM channel
                 channel = await self.client.create_dm(discord.Object(id=int(destination.chat_id)))

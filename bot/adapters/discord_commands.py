@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
@@ -19,8 +18,18 @@ from discord import app_commands
 from discord.app_commands import Choice, TranslationContextLocation, locale_str
 
 from bot import i18n
+from bot.adapters.discord_names import (
+    COMMAND_NAME,
+    FILE_OPTION,
+    OPTION_NAME,
+    MenuNames,
+    NameKind,
+    localised_name,
+    menu_names,
+    plain_commands,
+)
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, Registry
-from bot.i18n import N_, NP_
+from bot.i18n import N_
 from bot.i18n import gettext as _
 
 #: Discord's limits for descriptions, options per command and choices per option.
@@ -32,8 +41,6 @@ NUMBER_MAX_LENGTH = 32
 #: What server members need for ``admin_only`` commands (also checked again at run time).
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 
-#: The option name of the file a command accepts (``CommandSpec.accepts_file``).
-FILE_OPTION = NP_("option name", "file")
 #: Largest file the bot downloads from an interaction.
 MAX_FILE_BYTES = 2_000_000
 
@@ -189,40 +196,19 @@ def raw_args(spec: CommandSpec, values: Mapping[str, Any]) -> str:
 
 
 #: The catalogue context of a command's and an option's name (see bot.i18n.NAME_ARGS).
-NAME_CONTEXTS: Final = {TranslationContextLocation.command_name: "command name",
-                        TranslationContextLocation.parameter_name: "option name"}
-_NAME_MAX = 32
-
-
-def _name_char(c: str) -> bool:
-    """A character Discord allows in a command or option name: ``-``, ``_``, a letter or a
-    number (Unicode categories L and N), or a Devanagari or Thai mark."""
-    return (c in "-_" or unicodedata.category(c)[0] in "LN"
-            or "\u0900" <= c <= "\u097f" or "\u0e00" <= c <= "\u0e7f")
-
-
-def valid_name(name: str) -> bool:
-    """Whether Discord accepts ``name`` as a command or option name: 1–32 characters matching
-    ``^[-_\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$``, lowercase where the letter
-    has a lowercase form."""
-    return (1 <= len(name) <= _NAME_MAX and all(_name_char(c) for c in name)
-            and name == name.lower())
-
-
-def discord_name(text: str) -> str | None:
-    """A translated name as Discord takes it: lowercased, spaces as ``_``; ``None`` (no
-    localisation for that language, Discord shows the English name) if it still isn't
-    valid."""
-    name = "_".join(text.strip().lower().split())
-    return name if valid_name(name) else None
+NAME_CONTEXTS: Final[dict[TranslationContextLocation, NameKind]] = {
+    TranslationContextLocation.command_name: COMMAND_NAME,
+    TranslationContextLocation.parameter_name: OPTION_NAME}
 
 
 class CatalogueTranslator(app_commands.Translator):
     """Discord's ``name_localizations``/``description_localizations`` from the gettext
     catalogues: each command's and option's description in every supported language (a
     Discord locale such as ``pt-BR`` or ``es-419`` maps as bot.i18n.normalize says), and
-    each name that has a valid translation (:func:`discord_name`; none: Discord shows the
-    English name). Interactions always carry the English name, which the core parses."""
+    each name that has a valid translation (bot.adapters.discord_names.localised_name; none:
+    Discord shows the English name). A command line quoted in a description (``/help log``)
+    is written in the names of the same language (bot.adapters.discord_names.plain_commands),
+    as replies are. Interactions always carry the English name, which the core parses."""
 
     async def translate(self, string: locale_str, locale: discord.Locale,
                         context: app_commands.TranslationContextTypes) -> str | None:
@@ -230,9 +216,7 @@ class CatalogueTranslator(app_commands.Translator):
         if language is None or language == i18n.SOURCE:
             return None
         if context.location in NAME_CONTEXTS:
-            with i18n.using(language):
-                name = i18n.pgettext(NAME_CONTEXTS[context.location], string.message)
-            return None if name == string.message else discord_name(name)
+            return localised_name(NAME_CONTEXTS[context.location], string.message, language)
         if context.location not in (TranslationContextLocation.command_description,
                                     TranslationContextLocation.parameter_description):
             return None
@@ -244,12 +228,22 @@ class CatalogueTranslator(app_commands.Translator):
                 text = option_description(arg) if arg is not None else string.message
             else:
                 text = i18n.translate(string.message)
+        text = plain_commands(text, self.names(language))
         if text == string.message:
             return None
         return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
 
     def __init__(self, registry: Registry) -> None:
+        self._registry = registry
         self._specs = {spec.name: spec for spec in registry}
+        self._names: dict[str, MenuNames] = {}
+
+    def names(self, language: str) -> MenuNames:
+        """The menu's names in ``language`` (read from the catalogue once)."""
+        names = self._names.get(language)
+        if names is None:
+            names = self._names[language] = menu_names(self._registry, language)
+        return names
 
 
 async def commands_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ import aiohttp
 import discord
 
 from bot import i18n
+from bot.adapters.discord_names import MenuNames, localise_commands, plain_commands
 from bot.core.types import Action, Reply
 from bot.i18n import N_
 from bot.render.environment import Renderer
@@ -67,13 +68,16 @@ class Outgoing:
 
 
 def to_messages(renderer: Renderer, reply: Reply, *, title: str, footer: str, ephemeral: bool,
-                view: ActionView | None = None) -> list[Outgoing]:
+                names: MenuNames, view: ActionView | None = None) -> list[Outgoing]:
     """Render ``reply``: errors as plain text, everything else as embeds.
 
-    A long reply becomes several messages; files, the PNG shown in the embed, the footer and
-    the buttons go with the last one.
+    Command lines in the text, the title and the footer are written in ``names``, the names
+    the reader's command menu shows (bot.adapters.discord_names). A long reply becomes several
+    messages; files, the PNG shown in the embed, the footer and the buttons go with the last
+    one.
     """
-    text = renderer.render(reply, Format.DISCORD_MD)
+    text = localise_commands(renderer.render(reply, Format.DISCORD_MD), names)
+    title, footer = plain_commands(reply.title or title, names), plain_commands(footer, names)
     files = [discord.File(io.BytesIO(a.data), filename=a.filename) for a in reply.attachments]
     image = next((a.filename for a in reply.attachments if a.content_type.startswith("image/")),
                  None)
@@ -85,7 +89,7 @@ def to_messages(renderer: Renderer, reply: Reply, *, title: str, footer: str, ep
         parts = [part for part in split_markdown(text, EMBED_LIMIT) if part] or [""]
         messages = [Outgoing(embeds=[discord.Embed(description=part or None, colour=COLOUR)],
                              ephemeral=ephemeral) for part in parts]
-        messages[0].embeds[0].title = plain_title(reply.title or title)
+        messages[0].embeds[0].title = plain_title(title)
         last = messages[-1].embeds[0]
         last.set_footer(text=footer)
         if image is not None:

@@ -518,32 +518,94 @@ async def test_deliver_posts_once_with_a_nonce_and_classifies_failures(
     assert lacking.status is DeliveryStatus.PAUSED and "50013" in lacking.detail
 
 
-@pytest.fixture
-def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Catalogues with a few German messages (before the bot starts: its sync translates)."""
-    from tests.auxil.catalogues import install
-
-    return install(tmp_path / "locales", monkeypatch)
+def _command_lines(text: str) -> list[tuple[str, str]]:
+    """The command lines a reply quotes: ``/name`` and the words after it, as shown."""
+    word = r"[^\W\d][\w\\]*(?:[=:][^\s`*]*)?"
+    return re.findall(rf"(?<![\w./:])/([^\W\d][\w\\-]*)((?: +{word})*)", text)
 
 
 async def test_a_german_discord_user_gets_german_replies_buttons_and_menu(
-        german: Path, bot: DiscordAdapter, fake: FakeDiscord) -> None:
-    """Issue 20: interaction.locale de -> the reply, its buttons and the command list's
-    description in German; an English locale keeps English."""
+        bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Issue 20, with the real catalogues: interaction.locale de -> the reply, its buttons,
+    the command menu's names and descriptions in German, and every command a reply tells the
+    user to type written as the German menu shows it (/vergessen bestätigen, not /forget
+    confirm); an English locale keeps English."""
+    [(_, payload)] = fake.command_puts
+    by_name = {c["name"]: c for c in payload}
+    menu = {name: (c.get("name_localizations") or {}).get("de", name)
+            for name, c in by_name.items()}
+    assert (menu["forget"], menu["log"], menu["help"], menu["estimate"]) == \
+        ("vergessen", "eintragen", "hilfe", "schätzung")
+    forget = by_name["forget"]
+    assert forget["description_localizations"]["de"] == \
+        "Alles löschen, was über dich gespeichert ist (mit Rückfrage)"
+    assert forget["description_localizations"]["es-ES"] == \
+        forget["description_localizations"]["es-419"] == \
+        "Borra todo lo guardado sobre ti (pide confirmación)"
+    options = {o["name"]: o for o in forget["options"]}
+    assert options["confirm"]["name_localizations"]["de"] == "bestätigen"
+    assert options["confirm"]["description_localizations"]["de"] == "Das Löschen bestätigen."
+    # The menu's own descriptions quote commands in the same names.
+    assert "/hilfe eintragen" in by_name["help"]["description_localizations"]["de"]
+
     [reply] = await ask(fake, "forget", guild=False, locale="de")
     assert "Alles löschen, was ich über dich speichere?" in reply.text
     assert [b["label"] for b in reply.buttons] == ["Alles löschen", "Abbrechen"]
+    assert "/vergessen bestätigen" in reply.text and "/vergessen abbrechen" in reply.text
+    [stats] = await ask(fake, "estimate", guild=False, locale="de")  # nothing logged yet
+    assert "/eintragen follower=12k aufrufe=40k likes=3k kommentare=200 shares=90" in stats.text
+    assert stats.embeds[0]["title"] == "/schätzung"
+    assert "/hilfe schätzung" in stats.embeds[0]["footer"]["text"]
+    shown = {menu[name]: {o.get("name_localizations", {}).get("de", o["name"])
+                          for o in c.get("options", [])} for name, c in by_name.items()}
+    for text in (reply.text, stats.text):
+        lines = _command_lines(text)
+        assert lines
+        for name, words in lines:  # what the menu shows, nothing else
+            assert name in shown, (name, text)
+            for key in re.findall(r"([^\W\d][\w\\]*)[=:]", words):
+                assert key.replace("\\", "") in shown[name], (name, key, text)
+
+    # /hilfe befehl:eintragen explains /log (the name the menu showed), in German.
+    [helped] = await ask(fake, "help", {"command": "eintragen"}, guild=False, locale="de")
+    assert helped.embeds and "unbekannt" not in helped.text
+    assert "`/eintragen aufrufe:`" in helped.text and "`/eintragen aufrufe=40k`" in helped.text
+
+    # Discord's file and boolean options, as the German menu names them.
+    [imported] = await ask(fake, "import", guild=False, locale="de")
+    assert "`/importieren datei:`" in imported.text
+    assert "`/importieren bestätigen:True`" in imported.text
+
     [english] = await ask(fake, "forget", guild=False, locale="en-US")
     assert "Delete everything I store about you?" in english.text
-    [(_, payload)] = fake.command_puts
-    forget = next(c for c in payload if c["name"] == "forget")
-    assert forget["description"] == "Delete everything stored about you (asks to confirm)"
-    assert forget["description_localizations"]["de"] == \
-        "Alles löschen, was über dich gespeichert ist (fragt vorher)"
-    assert forget["description_localizations"]["es-ES"].startswith("Borra todo")
-    assert forget["description_localizations"]["es-419"].startswith("Borra todo")
-    confirm = next(o for o in forget["options"] if o["name"] == "confirm")
-    assert confirm["description_localizations"]["de"] == "Die Löschung bestätigen."
+    assert "/forget confirm" in english.text
+
+
+async def test_a_weekly_post_quotes_commands_in_the_names_of_its_language(
+        bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Issue 20: a German weekly tip says /eintragen and its footer /abos (the German menu's
+    names); an English one keeps /log."""
+    from bot.core.ports import DeliveryStatus, Destination
+
+    here = Destination("discord", "430000000000000001", "group")
+    tip = Reply("weekly_tip", {"title": "Hook", "advice": "Open strong.", "category": "growth"},
+                locale="de")
+    assert (await bot.deliver(here, tip, "11:2026-W45")).status is DeliveryStatus.SENT
+    assert (await bot.deliver(here, dataclasses.replace(tip, locale="en"),
+                              "12:2026-W45")).status is DeliveryStatus.SENT
+    german, english = [s for s in fake.sent if s.kind == "channel"]
+    assert "/eintragen" in german.text and "/log" not in german.text
+    assert german.embeds[-1]["footer"]["text"].endswith("/abos")
+    assert "send /log." in english.text
+
+
+@pytest.fixture
+def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Catalogues with a few German names made for the edge cases below (before the bot
+    starts: its sync translates)."""
+    from tests.auxil.catalogues import install
+
+    return install(tmp_path / "locales", monkeypatch)
 
 
 async def test_command_and_option_names_are_localised_and_english_names_still_parse(

@@ -14,7 +14,6 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -733,26 +732,25 @@ async def test_mediakit_is_a_photo_and_a_pdf_document(tg: Chat) -> None:
     assert {c.chat_id for c in shared} == {GROUP["id"]}
 
 
-@pytest.fixture
-def spanish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Catalogues with a few Spanish messages (before the bot starts: it publishes menus)."""
-    from tests.auxil.catalogues import install
-
-    return install(tmp_path / "locales", monkeypatch)
-
-
 async def test_a_spanish_telegram_user_gets_spanish_replies_buttons_and_menu(
-        spanish: Path, tg: Chat, fake: FakeTelegram) -> None:
-    """Issue 20: language_code=es -> the reply and its buttons in Spanish, and the command menu
-    published for language_code es; language_code en keeps English."""
+        tg: Chat, fake: FakeTelegram) -> None:
+    """Issue 20, with the real catalogues: language_code=es -> the reply and its buttons in
+    Spanish, and the command menu published for language_code es with Spanish descriptions;
+    command names stay English (Telegram has one set of names: setMyCommands per language
+    changes only the descriptions), in the menu and in what the reply says to type;
+    language_code en keeps English."""
     ana = user(2002, "Ana", language_code="es")
     [sent] = sends(await tg.say("/forget", sender=ana))
-    assert "¿Borro todo lo que guardo sobre ti?" in sent.shown
+    assert "¿Borrar todo lo que guardo sobre ti?" in sent.shown
+    assert "Confirma con /forget confirm, o /forget cancel para conservarlo." in sent.shown
     assert [b["text"] for b in sent.buttons] == ["Borrar todo", "Cancelar"]
     [english] = sends(await tg.say("/forget"))
     assert "Delete everything I store about you?" in english.shown
     spanish_menu = {c["command"]: c["description"] for c in fake.menus["es"]}
-    assert spanish_menu["forget"] == "Borra todo lo que se guarda sobre ti (pide confirmación)"
+    assert spanish_menu["forget"] == "Borra todo lo guardado sobre ti (pide confirmación)"
+    assert spanish_menu["help"].startswith("Lista los comandos")
+    english_names = [c["command"] for c in fake.commands]
+    assert [c["command"] for c in fake.menus["es"]] == english_names
     assert fake.menus[None] == fake.commands
     assert {c["command"]: c["description"] for c in fake.commands}["forget"] == \
         "Delete everything stored about you (asks to confirm)"

@@ -18,7 +18,7 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from bot import i18n
-from bot.adapters.discord_commands import discord_name, valid_name
+from bot.adapters.discord_names import discord_name, valid_name
 from bot.domain.mediakit import build_kit
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.profile import UserSettings
