@@ -20,6 +20,7 @@ import functools
 import gettext as _gettext
 import io
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import chdir, contextmanager
 from contextvars import ContextVar
@@ -168,6 +169,16 @@ def pgettext(context: str, message: str, /, **variables: Any) -> str:
 
 
 _ = gettext
+
+
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def collapse_spaces(text: str) -> str:
+    """``text`` with each run of ordinary whitespace as one space, ends stripped; no-break
+    spaces (U+00A0, U+202F: French ``Source\u00a0:``) are typography and are kept, unlike
+    ``" ".join(text.split())``, which would let a line break before the colon."""
+    return _SPACES.sub(" ", text).strip(" ")
 
 
 def N_(message: str) -> str:

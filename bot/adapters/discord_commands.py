@@ -112,7 +112,7 @@ def option_for(arg: ArgSpec) -> ArgOption:
 def option_description(arg: ArgSpec) -> str:
     """``ArgSpec.help`` in the current language, plus an example value when it fits (it shows
     that ``12k`` works)."""
-    text = " ".join(i18n.translate(arg.help).split()) or arg.name
+    text = i18n.collapse_spaces(i18n.translate(arg.help)) or arg.name
     if not is_boolean(arg) and not arg.choices and arg.example_value:
         with_example = _("%(help)s, e.g. %(example)s", help=text.rstrip("."),
                          example=arg.example_value)

@@ -10,7 +10,6 @@ TrueType (``pdf.fonttype`` 42), so a brand can search and copy it.
 from __future__ import annotations
 
 import io
-import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
 from bot.domain.numbers import month_day, pct, price, price_range
+from bot.i18n import collapse_spaces, pgettext
 from bot.i18n import gettext as _
-from bot.i18n import pgettext
 from bot.render import fonts
 
 if TYPE_CHECKING:
@@ -65,25 +64,16 @@ def _fit(text: str, chars: int) -> int:
     return max(6, int(chars * len(text) / cells))
 
 
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
-
-
 def printable(text: str) -> str:
     """``text`` without characters the font cannot draw (emoji in video titles would print
     as empty boxes), spaces tidied."""
     glyphs = fonts.glyphs()
     kept = "".join(c for c in text if ord(c) in glyphs or c == "\n")
-    return "\n".join(_tidy(line) for line in kept.split("\n"))
-
-
-def _tidy(text: str) -> str:
-    """Runs of ordinary whitespace as one space; a no-break space (French ``Source\u00a0:``)
-    is kept, so a line never breaks before the colon."""
-    return _SPACES.sub(" ", text).strip(" ")
+    return "\n".join(collapse_spaces(line) for line in kept.split("\n"))
 
 
 def _short(text: str, limit: int) -> str:
-    text = _tidy(text)
+    text = collapse_spaces(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
