@@ -15,7 +15,8 @@ from bot.i18n import gettext as _
 @command(
     "export",
     summary="Download everything stored about you as JSON",
-    help="Sends a JSON file with your settings and every snapshot you logged.",
+    help=("Sends a JSON file with everything stored about you: the same tables /forget "
+          "deletes, without tokens or other secrets."),
     examples=("/export",),
     personal=True,
     group="your data",

@@ -45,7 +45,13 @@ from bot.core.ports import (
     Subscription,
     User,
 )
-from bot.core.userdata import count_statements, delete_statements
+from bot.core.userdata import (
+    SHAPED_EXPORT,
+    add_rows,
+    count_statements,
+    delete_statements,
+    export_statements,
+)
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -101,9 +107,6 @@ TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "post
           "studio_imports", "studio_before", "guided_steps", "long_buttons", "seen_updates")
 
 
-#: /forget's statement for the person's long Telegram buttons.
-_FORGET_BUTTONS = ("DELETE FROM long_buttons WHERE (platform, owner) IN"
-                   " (SELECT platform, platform_user_id FROM users WHERE id = $1)")
 
 
 def is_postgres_url(url: str) -> bool:
@@ -630,9 +633,6 @@ class PostgresStore(PgTikTokTables):
         async with self._write(user_id) as db:
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = $1", user_id)
-            # The person's long buttons (their command lines may hold their numbers): not a
-            # thing the preview lists, so not in USER_TABLES; before the users row goes.
-            await db.execute(_FORGET_BUTTONS, user_id)
             for sql, _ in delete_statements("$1"):  # the tables /forget's preview counts
                 deleted += _affected(await db.execute(sql, user_id))
         return deleted
@@ -656,17 +656,6 @@ class PostgresStore(PgTikTokTables):
                 "SELECT * FROM user_settings WHERE user_id = $1", user_id)
             goal_rows = await db.fetch(
                 "SELECT * FROM goals WHERE user_id = $1 ORDER BY metric", user_id)
-            studio: dict[str, list[dict[str, Any]]] = {}
-            for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
-                                 ("audience_activity", "day, hour"),
-                                 ("studio_daily", "day, series"),
-                                 ("studio_imports", "action"),
-                                 ("studio_before", "action, tbl, row_key")):
-                rows = await db.fetch(  # table and order are constants above
-                    f"SELECT * FROM {table} WHERE user_id = $1 ORDER BY {order}",  # noqa: S608
-                    user_id)
-                studio[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
-                                 for r in rows]
             payout_rows = await db.fetch(
                 "SELECT * FROM payouts WHERE user_id = $1 ORDER BY recorded_at, id", user_id)
             price_rows = await db.fetch(
@@ -674,8 +663,10 @@ class PostgresStore(PgTikTokTables):
             tiktok_row = await db.fetchrow(  # never the tokens
                 "SELECT open_id, display_name, scope, status, connected_at, last_sync_at"
                 " FROM tiktok_connections WHERE user_id = $1", user_id)
+            tables = [(table, [dict(r) for r in await db.fetch(sql, user_id)])
+                      for table, sql, _ in export_statements("$1", SHAPED_EXPORT)]
         settings = _settings(settings_row)
-        return {
+        export: dict[str, Any] = {
             "user": None if user is None else {
                 "platform": user["platform"], "platform_user_id": user["platform_user_id"],
                 "display_name": user["display_name"], "created_at": user["created_at"],
@@ -699,15 +690,11 @@ class PostgresStore(PgTikTokTables):
                 {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
                 for s in subs
             ],
-            "videos": studio["videos"],
-            "audience": {"shares": studio["audience_shares"],
-                         "activity": studio["audience_activity"]},
-            "daily": studio["studio_daily"],
-            "studio_imports": studio["studio_imports"],
-            # What each Studio import replaced (JSON rows as they were before it), for /undo.
-            "studio_before": studio["studio_before"],
             "tiktok": None if tiktok_row is None else dict(tiktok_row),
         }
+        for table, rows in tables:  # the per-user tables not shaped above, row by row
+            add_rows(export, table, rows)
+        return export
 
     # -- weekly posts -----------------------------------------------------------------------
 

@@ -39,7 +39,13 @@ from bot.core.ports import (
     Subscription,
     User,
 )
-from bot.core.userdata import count_statements, delete_statements
+from bot.core.userdata import (
+    SHAPED_EXPORT,
+    add_rows,
+    count_statements,
+    delete_statements,
+    export_statements,
+)
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -229,9 +235,6 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
-#: /forget's statement for the person's long Telegram buttons.
-_FORGET_BUTTONS = ("DELETE FROM long_buttons WHERE (platform, owner) IN"
-                   " (SELECT platform, platform_user_id FROM users WHERE id = ?)")
 _ACTIVE = "replaced_by IS NULL"
 #: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
 #: one day the newer action wins (a /log after an import of the same date, or the reverse).
@@ -1071,9 +1074,6 @@ class SqliteStore(TikTokTables):
             await db.execute(
                 "UPDATE subscriptions SET created_by = NULL WHERE created_by = ?", (user_id,)
             )
-            # The person's long buttons (their command lines may hold their numbers): not a
-            # thing the preview lists, so not in USER_TABLES; before the users row goes.
-            await db.execute(_FORGET_BUTTONS, (user_id,))
             for sql, binds in delete_statements("?"):  # the tables /forget's preview counts
                 async with db.execute(sql, (user_id,) * binds) as cur:
                     deleted += max(cur.rowcount, 0)
@@ -1109,18 +1109,6 @@ class SqliteStore(TikTokTables):
                 "SELECT * FROM goals WHERE user_id = ? ORDER BY metric", (user_id,)
             ) as cur:
                 goal_rows = await cur.fetchall()
-            studio: dict[str, list[dict[str, Any]]] = {}
-            for table, order in (("videos", "video_id"), ("audience_shares", "dimension, label"),
-                                 ("audience_activity", "day, hour"),
-                                 ("studio_daily", "day, series"),
-                                 ("studio_imports", "action"),
-                                 ("studio_before", "action, tbl, row_key")):
-                async with _query(db,  # table and order are constants above
-                    f"SELECT * FROM {table} WHERE user_id = ? ORDER BY {order}",  # noqa: S608
-                    (user_id,),
-                ) as cur:
-                    studio[table] = [{k: r[k] for k in r.keys() if k != "user_id"}  # noqa: SIM118
-                                     for r in await cur.fetchall()]
             async with _query(db,
                 "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
             ) as cur:
@@ -1134,8 +1122,12 @@ class SqliteStore(TikTokTables):
                 "SELECT * FROM rate_card WHERE user_id = ? ORDER BY deliverable", (user_id,)
             ) as cur:
                 price_rows = await cur.fetchall()
+            tables = []
+            for table, sql, binds in export_statements("?", SHAPED_EXPORT):
+                async with _query(db, sql, (user_id,) * binds) as cur:
+                    tables.append((table, [dict(r) for r in await cur.fetchall()]))
         settings = _settings(settings_row)
-        return {
+        export: dict[str, Any] = {
             "user": None if user is None else {
                 "platform": user["platform"], "platform_user_id": user["platform_user_id"],
                 "display_name": user["display_name"], "created_at": user["created_at"],
@@ -1160,14 +1152,10 @@ class SqliteStore(TikTokTables):
                 {k: s[k] for k in s.keys() if k not in ("user_id", "created_by")}  # noqa: SIM118
                 for s in subs
             ],
-            "videos": studio["videos"],
-            "audience": {"shares": studio["audience_shares"],
-                         "activity": studio["audience_activity"]},
-            "daily": studio["studio_daily"],
-            "studio_imports": studio["studio_imports"],
-            # What each Studio import replaced (JSON rows as they were before it), for /undo.
-            "studio_before": studio["studio_before"],
         }
+        for table, rows in tables:  # the per-user tables not shaped above, row by row
+            add_rows(export, table, rows)
+        return export
 
     # -- weekly posts -----------------------------------------------------------------------
 
