@@ -624,7 +624,7 @@ def _run_cli(argv: Sequence[str] | None) -> int:
     setup_logging("WARNING" if quiet else settings.log_level, settings.secrets(), worker)
     if args.cmd == "run" or (args.cmd is None and (settings.telegram_bot_token
                                                    or settings.discord_token)):
-        from bot.supervisor import run_workers, workers_refusal
+        from bot.supervisor import run_workers, unshared_limits_warning, workers_refusal
 
         workers = getattr(args, "workers", 1)
         if workers > 1:
@@ -637,6 +637,9 @@ def _run_cli(argv: Sequence[str] | None) -> int:
             print(f"creator-advisor: WORKER_COUNT={settings.worker_count}: {refused}",
                   file=sys.stderr)
             return 1
+        unshared = unshared_limits_warning(settings)
+        if unshared is not None:
+            logging.getLogger("creator_advisor.workers").warning("%s", unshared)
     try:
         return asyncio.run(_main(args, settings))
     except (StoreError, DataFileError) as exc:

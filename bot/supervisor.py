@@ -45,8 +45,10 @@ def workers_refusal(settings: Settings, workers: int) -> str | None:
     """Why ``workers`` processes cannot share this configuration, as one sentence, or None.
 
     Several workers need PostgreSQL (SQLite is one file for one process), a platform token
-    (without one, ``run`` is the console: one terminal, one process) and, for Telegram, webhook
-    mode (``getUpdates`` polling admits one reader per token)."""
+    (without one, ``run`` is the console: one terminal, one process), for Telegram, webhook
+    mode (``getUpdates`` polling admits one reader per token), and ``REDIS_URL`` (without it
+    each worker keeps its own send budget and per-person flood limit, so N workers would allow
+    N times each)."""
     if workers <= 1:
         return None
     if not is_postgres_url(settings.database_url):
@@ -58,7 +60,26 @@ def workers_refusal(settings: Settings, workers: int) -> str | None:
     if settings.telegram_bot_token and not settings.telegram_webhook_url:
         return (f"{workers} workers need Telegram's webhook mode: polling (getUpdates) admits "
                 "one reader per bot token, so set TELEGRAM_WEBHOOK_URL (README: Webhook mode).")
+    if settings.redis_url is None:
+        return (f"{workers} workers need REDIS_URL: without it each worker keeps its own send "
+                f"budget and per-person flood limit, so {workers} workers would allow {workers} "
+                "times each (README: PostgreSQL and several workers).")
     return None
+
+
+def unshared_limits_warning(settings: Settings) -> str | None:
+    """What one ``run`` on PostgreSQL without ``REDIS_URL`` logs at start, or None.
+
+    Such a process keeps the token's send budget and the per-person flood limit in its own
+    memory: fine alone, but every other bot process started on the same database keeps its
+    own too, so together they would allow each limit once per process (``run --workers N`` is
+    refused in that case, see :func:`workers_refusal`)."""
+    if not is_postgres_url(settings.database_url) or settings.redis_url is not None:
+        return None
+    return ("PostgreSQL without REDIS_URL: this process keeps its own send budget and "
+            "per-person flood limit, so several bot processes on this database would each "
+            "keep their own and together allow each limit once per process; set REDIS_URL to "
+            "share them (README: PostgreSQL and several workers).")
 
 
 @dataclass

@@ -8,7 +8,8 @@ Checked: the surviving workers answer every Telegram update and the commands of 
 worker's shard once the supervisor has started it again; each post goes out at most once, and
 every one either went out exactly once or is recorded "unknown" because it was in flight in the
 killed worker (never resent, never stranded in "sending"); SIGTERM to the supervisor stops all
-three gracefully. Needs TEST_DATABASE_URL (skipped, naming it, when unset)."""
+three gracefully. Needs TEST_DATABASE_URL and TEST_REDIS_URL (several workers are refused
+without REDIS_URL; skipped, naming them, when unset)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.store import open_store
 from tests.auxil.fake_discord import GUILD_ID, SECOND_GUILD_ID, FakeDiscord
@@ -77,6 +80,10 @@ def _pids(log: Path) -> dict[int, list[int]]:
 
 async def test_three_workers_webhook_and_two_shards_one_killed(
         tmp_path: Path, pg_url: str) -> None:
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("several workers need TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0); "
+                    "it is unset")
     slot = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
     await _subscribe(pg_url, slot)
     log = tmp_path / "workers.log"
@@ -91,9 +98,9 @@ async def test_three_workers_webhook_and_two_shards_one_killed(
                "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1", "TELEGRAM_WEBHOOK_PORT": str(port),
                "DISCORD_TOKEN": discord.token, "DISCORD_API_URL": discord.api_url,
                "DISCORD_SHARD_COUNT": "2", "LOG_LEVEL": "INFO", "PYTHONPATH": str(ROOT)}
-        for name in ("REDIS_URL", "TIKTOK_CLIENT_KEY", "WORKER_INDEX", "WORKER_COUNT",
-                     "DISCORD_GUILD_ID"):
+        for name in ("TIKTOK_CLIENT_KEY", "WORKER_INDEX", "WORKER_COUNT", "DISCORD_GUILD_ID"):
             env.pop(name, None)
+        env["REDIS_URL"] = redis_url
         with log.open("ab") as sink:
             supervisor = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", "run", "--workers", str(WORKERS), cwd=ROOT,

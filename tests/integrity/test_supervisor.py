@@ -34,6 +34,12 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyP
     ({"DISCORD_TOKEN": "t"}, "SQLite is one file for one process"),
     ({"DATABASE_URL": PG, "TELEGRAM_BOT_TOKEN": "1:a"}, "polling (getUpdates) admits one reader"),
     ({"DATABASE_URL": PG}, "without TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, run is the console"),
+    # without Redis, each worker would keep its own send budget and flood limit (issue 21)
+    ({"DATABASE_URL": PG, "DISCORD_TOKEN": "t"},
+     "3 workers need REDIS_URL: without it each worker keeps its own send budget and "
+     "per-person flood limit, so 3 workers would allow 3 times each"),
+    ({"DATABASE_URL": PG, "TELEGRAM_BOT_TOKEN": "1:a",
+      "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg/hook"}, "need REDIS_URL"),
 ])
 def test_several_workers_are_refused_with_one_sentence_where_they_cannot_work(
         clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -54,10 +60,56 @@ def test_operator_started_workers_are_refused_the_same_way(
     assert "WORKER_COUNT=2" in capsys.readouterr().err
 
 
+def test_operator_started_workers_without_redis_are_refused(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    clean_env.setenv("DATABASE_URL", PG)
+    clean_env.setenv("DISCORD_TOKEN", "t")
+    clean_env.setenv("WORKER_INDEX", "0")
+    clean_env.setenv("WORKER_COUNT", "2")
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "WORKER_COUNT=2: 2 workers need REDIS_URL" in err and "\n" not in err
+
+
+#: Nothing listens on port 9 of 127.0.0.1: the store can't open, so ``run`` stops right after
+#: its start-up checks, with one sentence and exit 1.
+UNREACHABLE_PG = "postgresql://postgres@127.0.0.1:9/advisor"
+
+
+@pytest.mark.parametrize("redis", [None, "redis://127.0.0.1:6379/0"])
+def test_one_run_on_postgresql_without_redis_warns_once_that_limits_are_per_process(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        redis: str | None) -> None:
+    clean_env.setenv("DATABASE_URL", UNREACHABLE_PG)
+    clean_env.setenv("DISCORD_TOKEN", "t")
+    if redis is not None:
+        clean_env.setenv("REDIS_URL", redis)
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err
+    assert "127.0.0.1:9" in err  # it got as far as opening the store
+    warned = [line for line in err.splitlines() if "without REDIS_URL" in line]
+    if redis is None:
+        assert len(warned) == 1 and "WARNING" in warned[0], err
+        assert ("several bot processes on this database would each keep their own"
+                in warned[0]), warned
+    else:
+        assert warned == [], err
+
+
+def test_one_run_on_sqlite_does_not_warn(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    clean_env.setenv("DATABASE_URL", f"sqlite:///{tmp_path}")  # a folder: can't open
+    clean_env.setenv("DISCORD_TOKEN", "t")
+    assert main(["run"]) == 1
+    assert "REDIS_URL" not in capsys.readouterr().err
+
+
 def test_operator_started_workers_need_their_index(
         clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     clean_env.setenv("DATABASE_URL", PG)
     clean_env.setenv("DISCORD_TOKEN", "t")
+    clean_env.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     clean_env.setenv("WORKER_COUNT", "2")
     assert main(["run"]) == 1
     assert "each worker needs its own WORKER_INDEX" in capsys.readouterr().err
