@@ -58,7 +58,15 @@ class DistinctDateFormatter(Formatter):
         if loc.language == "en":
             return str(format_datetime(moment, pattern, locale=loc))
         skeleton = self.SKELETONS[self.FORMATS.index(pattern)]
-        return str(format_skeleton(skeleton, moment, locale=loc))
+        if "H" not in skeleton:
+            return str(format_skeleton(skeleton, moment, locale=loc))
+        # CLDR has no skeleton for a date with a time ("MMMdHm" raises KeyError in every
+        # language): the date and the time each by their own skeleton, joined the way the
+        # language joins a date and a time ("{1}, {0}", "{1} {0}").
+        day = format_skeleton(skeleton.split("H")[0], moment, locale=loc)
+        clock = format_skeleton("Hm", moment, locale=loc)
+        joined = str(loc.datetime_formats["medium"])
+        return joined.replace("{1}", str(day)).replace("{0}", str(clock))
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         return self._show(num2date(x), self.FORMATS[0])  # type: ignore[no-untyped-call]

@@ -221,6 +221,21 @@ def test_chart_dates_are_written_in_the_chart_language(language: str, expected: 
     assert shown[0] == expected
 
 
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_chart_ticks_on_one_day_show_the_time_in_every_language(language: str) -> None:
+    # Three /logs on one day: the ticks need the time of day, and CLDR has no date-and-time
+    # skeleton ("MMMdHm" raised KeyError, so /progress failed in de, es, fr and pt_BR).
+    from matplotlib.dates import date2num
+
+    from bot.render.plot import DistinctDateFormatter
+
+    with i18n.using(language):
+        shown = DistinctDateFormatter().format_ticks(
+            [date2num(datetime(2026, 11, 29, hour, tzinfo=UTC)) for hour in (9, 13, 18)])
+    assert len(set(shown)) == 3
+    assert all("13:00" in label for label in shown[1:2])
+
+
 def test_japanese_lines_wrap_at_about_half_the_latin_width() -> None:
     from bot.render.mediakit import _wrap
 
