@@ -961,6 +961,15 @@ class PostgresStore(PgTikTokTables):
             await self._pool.close()
 
 
+async def _keep_session(connection: _Conn) -> None:
+    """Nothing to reset when a connection goes back to the pool: no store call leaves session
+    state on a pooled connection (no SET, LISTEN, cursor or session advisory lock: the
+    worker's own lock is on a connection of its own, user locks end with their transaction,
+    and asyncpg still ends any open transaction itself). asyncpg's default reset is one
+    more round trip (``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``)
+    after every store call, doubling the round trips of each weekly post's bookkeeping."""
+
+
 async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float],
                            taken_at: datetime, source: str) -> MetricSnapshot:
     """One snapshot as its own action inside the caller's transaction (``/log``: "log", a
@@ -1061,7 +1070,8 @@ async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10
         raise StoreError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from exc
     try:
         await holder.execute("SELECT pg_advisory_lock($1::bigint)", worker)
-        pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+        pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
+                                         reset=_keep_session)
     except BaseException as exc:
         await holder.close()
         if isinstance(exc, OSError | asyncpg.PostgresError | asyncpg.InterfaceError):

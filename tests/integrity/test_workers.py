@@ -270,3 +270,27 @@ async def test_posters_on_one_database_compose_and_send_each_post_once(pg_url: s
     finally:
         for s in stores:
             await s.close()
+
+
+async def test_a_weekly_posts_bookkeeping_write_is_one_round_trip(pg_url: str) -> None:
+    """Before: every store call was followed by asyncpg's reset of the pooled connection (one
+    more round trip: ``SELECT pg_advisory_unlock_all(); CLOSE ALL; ...``), and a one-statement
+    write was BEGIN, the statement, COMMIT: the mark between a post's send-budget slot and its
+    send took four round trips instead of one."""
+    from bot.store.postgres import open_postgres_store
+
+    store = await open_postgres_store(pg_url, min_size=1, max_size=1)
+    try:
+        sub = (await _due_subs(store, "telegram", 1))[0]
+        claim = await store.claim_delivery(sub.id, "2026-W45", None, T0)
+        assert claim is not None
+        seen: list[str] = []
+        async with store._pool.acquire() as db:  # the pool's only connection
+            db.add_query_logger(lambda record: seen.append(record.query))
+        seen.clear()
+        await store.mark_attempt(claim, T0)
+        await store.finish_delivery(claim, "sent", T0)
+        await store.set_next_run(sub.id, T0 + timedelta(days=7))
+        assert [q.split()[0] for q in seen] == ["UPDATE", "UPDATE", "UPDATE"], seen
+    finally:
+        await store.close()
