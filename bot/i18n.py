@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _current: ContextVar[str] = ContextVar("language", default=SOURCE)
 
 
+@functools.lru_cache(maxsize=512)
 def normalize(tag: str | None) -> str | None:
     """The supported language for a platform or POSIX locale tag, or None if none fits.
 

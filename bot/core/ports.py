@@ -293,7 +293,27 @@ class Store(Protocol):
         page through a batch while it is being sent; ``platform``: only that platform's."""
         ...
 
-    async def set_next_run(self, subscription_id: int, at: datetime) -> None: ...
+    async def lease_due(
+        self, now: datetime, until: datetime, *, platform: str, limit: int
+    ) -> list[Subscription]:
+        """Take a batch of ``platform``'s due subscriptions (as :meth:`due_subscriptions`,
+        oldest first, at most ``limit``) that no other poster holds, and hold them until
+        ``until``: a poster that sends a fan-out with others on one database walks its own
+        batches, never theirs. Atomic across workers (no subscription is in two live
+        batches); a batch whose poster is gone (its process ended) or whose lease lapsed
+        before ``now`` is free again, and so are the caller's own batches after
+        :meth:`release_leases`. A subscription leaves its batch when it moves on
+        (:meth:`set_next_run`)."""
+        ...
+
+    async def release_leases(self) -> int:
+        """Give back every batch this poster holds (at the start of a run: what it left due
+        last time is its to take again, or another worker's); how many subscriptions."""
+        ...
+
+    async def set_next_run(self, subscription_id: int, at: datetime) -> None:
+        """Move the subscription on to its next post at ``at`` (and out of any batch)."""
+        ...
 
     async def deactivate_subscription(self, subscription_id: int, reason: str) -> None: ...
 

@@ -50,8 +50,10 @@ from bot.domain.schedule import due_run, next_run
 
 log = logging.getLogger(__name__)
 
-#: Due subscriptions read from the store at a time.
-PAGE = 500
+#: Due subscriptions a poster leases from the store at a time (per platform; it holds at most
+#: two batches): small enough that a batch is sent within seconds, so at the end of a fan-out
+#: no worker is left alone with a long batch while the others are done.
+BATCH = 100
 #: How long a claim may stay "sending" in a running bot before it is settled as stale.
 LEASE = timedelta(minutes=10)
 #: Seconds a platform's lane pauses after a 429 that named no wait (a proxy's or an edge's
@@ -151,17 +153,9 @@ class WeeklyPoster:
         now = self.clock.now()
         report = RunReport()
         if not dry_run:
-            released, unknown = await self.store.settle_stale_claims(
-                max(now - LEASE, self._started_at), self._in_flight)
-            for delivery in unknown:  # settled, so each is reported once, never again
-                log.warning("weekly post %s (subscription %s, %s) was being sent when the bot "
-                            "stopped: it may or may not have arrived; not resending it",
-                            delivery.id, delivery.subscription_id, delivery.week_key)
-            if released:
-                log.info("%d weekly post(s) claimed but never sent before a stop are due again",
-                         released)
-            report.stale = [d.id for d in unknown]
-            report.released = released
+            await self._settle(max(now - LEASE, self._started_at), report)
+            # What this poster left due last time (given back after 429s, a stop) is anyone's.
+            await self.store.release_leases()
         if dry_run:
             for sub in await self.store.due_subscriptions(now, limit=10_000):
                 at, tz = _when(sub)
@@ -178,19 +172,38 @@ class WeeklyPoster:
                 group.create_task(self._stream(platform, now, report))
         return report
 
+    async def _settle(self, before: datetime, report: RunReport) -> None:
+        """Settle stale claims (see :meth:`Store.settle_stale_claims`): this poster's own
+        older than ``before`` and not in flight, and any of a worker that is gone."""
+        released, unknown = await self.store.settle_stale_claims(before, self._in_flight)
+        for delivery in unknown:  # settled, so each is reported once, never again
+            log.warning("weekly post %s (subscription %s, %s) was being sent when the bot "
+                        "stopped: it may or may not have arrived; not resending it",
+                        delivery.id, delivery.subscription_id, delivery.week_key)
+        if released:
+            log.info("%d weekly post(s) claimed but never sent before a stop are due again",
+                     released)
+        report.stale += [d.id for d in unknown]
+        report.released += released
+
     async def _stream(self, platform: str, now: datetime, report: RunReport) -> None:
-        """A platform's due posts as a stream, not batches: the next page is read while the
-        last one is being sent, so the pace never drains at a page boundary; at most two
-        pages are held at a time."""
-        room = asyncio.Semaphore(2 * PAGE)
-        cursor: tuple[datetime, int] | None = None
+        """A platform's due posts as a stream of leased batches: the next batch is leased
+        while the last one is being sent, so the pace never drains at a batch boundary; at
+        most two batches are held at a time. Each batch is this poster's alone (other
+        workers on the database lease others), so no worker walks another's posts."""
+        room = asyncio.Semaphore(2 * BATCH)
         async with asyncio.TaskGroup() as group:
-            while not self._stopping and (page := await self.store.due_subscriptions(
-                    now, limit=PAGE, after=cursor, platform=platform)):
-                last = page[-1]
-                assert last.next_run_at is not None  # due, so it has one
-                cursor = (last.next_run_at, last.id)
-                for sub in page:
+            while not self._stopping:
+                # A worker that died during the fan-out left claims as well as its batch:
+                # settled before each batch (only the dead's: this run's own claims are all
+                # newer than this poster), so its posts come to the survivors now, in this
+                # run, rather than at their next poll.
+                await self._settle(self._started_at, report)
+                batch = await self.store.lease_due(now, self.clock.now() + LEASE,
+                                                   platform=platform, limit=BATCH)
+                if not batch:
+                    break
+                for sub in batch:
                     await room.acquire()
                     task = group.create_task(self._one(sub, now, report))
                     task.add_done_callback(lambda _: room.release())
@@ -243,10 +256,9 @@ class WeeklyPoster:
             if self._stopping:
                 return  # still due: it goes out at the next start (within the grace window)
             if await self.store.claim_in_progress(sub.id, due.week):
-                # Another worker holds this week's claim (it is waiting for its turn in the
-                # send budget, or sending): leave the post due, as below, without composing
-                # it here too (composing is most of a post's CPU; with several workers on
-                # one database every worker meets every due post).
+                # Another worker holds this week's claim (its lease on the batch lapsed while
+                # it was still sending, or it died and its claim is not settled yet): leave
+                # the post due, as below, without composing it here too.
                 report.elsewhere += 1
                 return
             # (Once claimed, a post is sent even when stopping: at most one slot per post in

@@ -68,6 +68,7 @@ from bot.store.sqlite import (
     MAX_SNAPSHOTS,
     _delivery,
     _dt,
+    _due_order,
     _entry,
     _goal,
     _import_rows,
@@ -87,6 +88,12 @@ _Conn = Any  # asyncpg.Connection (asyncpg ships no type information)
 
 #: A weekly post's destination (see the SQLite store): one post per destination and ISO week.
 _DESTINATION = "platform || ':' || chat_id || ':' || kind || ':' || coalesce(user_id::text, '')"
+#: The keys of the workers alive now: each holds its key's session advisory lock (one bigint,
+#: so ``objsubid`` 1) on this database while it runs.
+_LIVE_WORKERS = (
+    "SELECT ((l.classid::bigint << 32) | l.objid::bigint) AS worker_key FROM pg_locks AS l"
+    " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database ="
+    " (SELECT oid FROM pg_database WHERE datname = current_database())")
 _PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, len(METRIC_NAMES) + 6))
 _INSERT_SNAPSHOT = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
                     f"VALUES ({_PLACEHOLDERS})")
@@ -174,6 +181,14 @@ class PostgresStore(PgTikTokTables):
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[_Conn]:
+        async with self._pool.acquire() as db:
+            yield db
+
+    @asynccontextmanager
+    async def _autocommit(self) -> AsyncIterator[_Conn]:
+        """A write of ONE statement, atomic on its own: one round trip, where a transaction
+        (BEGIN, the statement, COMMIT) takes three. The weekly poster makes several such
+        writes per post, one of them between its send-budget slot and the send."""
         async with self._pool.acquire() as db:
             yield db
 
@@ -755,13 +770,38 @@ class PostgresStore(PgTikTokTables):
                                   *params)
         return [_subscription(r) for r in rows]
 
+    async def lease_due(
+        self, now: datetime, until: datetime, *, platform: str, limit: int
+    ) -> list[Subscription]:
+        """One statement: the due rows no live worker holds are locked ``FOR UPDATE SKIP
+        LOCKED`` (two workers leasing at once never take the same row, and neither waits for
+        the other) and leased to this worker until ``until``. A lease is free when it lapsed,
+        or when its owner's advisory lock is (the worker was killed or disconnected), so a
+        dead worker's batch goes to the survivors at once."""
+        async with self._autocommit() as db:
+            rows = await db.fetch(
+                "WITH live AS MATERIALIZED (" + _LIVE_WORKERS + ")"  # noqa: S608 (a constant expression; values are bound)
+                " UPDATE subscriptions SET lease_owner = $1, lease_until = $2 WHERE id IN"
+                " (SELECT id FROM subscriptions WHERE active = 1 AND next_run_at <= $3"
+                " AND platform = $4 AND (lease_owner IS NULL OR lease_until < $3"
+                " OR lease_owner NOT IN (SELECT worker_key FROM live))"
+                " ORDER BY next_run_at, id LIMIT $5 FOR UPDATE SKIP LOCKED) RETURNING *",
+                self.worker, _iso(until), _iso(now), platform, limit)
+        return sorted((_subscription(r) for r in rows), key=_due_order)
+
+    async def release_leases(self) -> int:
+        async with self._autocommit() as db:
+            return _affected(await db.execute(
+                "UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL"
+                " WHERE lease_owner = $1", self.worker))
+
     async def set_next_run(self, subscription_id: int, at: datetime) -> None:
-        async with self._write() as db:
-            await db.execute("UPDATE subscriptions SET next_run_at = $1 WHERE id = $2",
-                             _iso(at), subscription_id)
+        async with self._autocommit() as db:
+            await db.execute("UPDATE subscriptions SET next_run_at = $1, lease_owner = NULL,"
+                             " lease_until = NULL WHERE id = $2", _iso(at), subscription_id)
 
     async def deactivate_subscription(self, subscription_id: int, reason: str) -> None:
-        async with self._write() as db:
+        async with self._autocommit() as db:
             await db.execute(
                 "UPDATE subscriptions SET active = 0, deactivated_reason = $1 WHERE id = $2",
                 reason[:500], subscription_id)
@@ -827,7 +867,7 @@ class PostgresStore(PgTikTokTables):
 
     async def release_delivery(self, delivery_id: int) -> None:
         """Take back a claim that was never sent, so the week stays due."""
-        async with self._write() as db:
+        async with self._autocommit() as db:
             await db.execute("DELETE FROM posted_tips WHERE id = $1 AND status = 'sending'",
                              delivery_id)
 
@@ -836,7 +876,7 @@ class PostgresStore(PgTikTokTables):
     ) -> int | None:
         """Atomic across workers: the unique (destination, week) key lets exactly one
         ``INSERT`` win; the others get ``None`` (``ON CONFLICT DO NOTHING``, no error)."""
-        async with self._write() as db:
+        async with self._autocommit() as db:
             found = await db.fetchval(
                 "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key,"  # noqa: S608 (a constant expression; values are bound)
                 " rule_id, status, created_at, owner) SELECT id, user_id, " + _DESTINATION +
@@ -853,7 +893,7 @@ class PostgresStore(PgTikTokTables):
                 week_key, subscription_id) is not None
 
     async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
-        async with self._write() as db:
+        async with self._autocommit() as db:
             await db.execute("UPDATE posted_tips SET attempted_at = $1 WHERE id = $2",
                              _iso(now), delivery_id)
 
@@ -862,7 +902,7 @@ class PostgresStore(PgTikTokTables):
     ) -> None:
         if status not in ("sent", "failed", "skipped", "unknown"):
             raise ValueError(f"unknown delivery status {status!r}")
-        async with self._write() as db:
+        async with self._autocommit() as db:
             await db.execute(
                 "UPDATE posted_tips SET status = $1, error = $2, sent_at = $3 WHERE id = $4",
                 status, None if error is None else error[:500],
@@ -881,17 +921,16 @@ class PostgresStore(PgTikTokTables):
             # this worker's own (or an unowned) claim, older than ``before``
             " ((owner IS NULL OR owner = $3) AND created_at < $1)"
             # or any claim of a worker that is gone, however recent: its process is dead
-            " OR (owner <> $3 AND NOT EXISTS (SELECT 1 FROM pg_locks AS l"
-            " WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM"
-            " pg_database WHERE datname = current_database()) AND l.objsubid = 1"
-            " AND ((l.classid::bigint << 32) | l.objid::bigint) = owner)))")
+            " OR (owner <> $3 AND owner NOT IN (SELECT worker_key FROM live)))")
+        live = "WITH live AS MATERIALIZED (" + _LIVE_WORKERS + ") "
         params = (_iso(before), sorted(in_flight), self.worker)
         async with self._write() as db:
             released = _affected(await db.execute(
-                "DELETE FROM posted_tips WHERE id IN (SELECT id FROM posted_tips WHERE"  # noqa: S608
+                live + "DELETE FROM posted_tips WHERE id IN (SELECT id FROM posted_tips WHERE"  # noqa: S608
                 " attempted_at IS NULL AND " + stale + " FOR UPDATE SKIP LOCKED)", *params))
             rows = await db.fetch(
-                "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"  # noqa: S608
+                live + "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped"  # noqa: S608
+                " while"
                 " sending: it may or may not have arrived, and is not sent again'"
                 " WHERE id IN (SELECT id FROM posted_tips WHERE " + stale +
                 " FOR UPDATE SKIP LOCKED) RETURNING *", *params)
@@ -920,6 +959,15 @@ class PostgresStore(PgTikTokTables):
             await self._holder.close()  # drops the worker's advisory lock
         finally:
             await self._pool.close()
+
+
+async def _keep_session(connection: _Conn) -> None:
+    """Nothing to reset when a connection goes back to the pool: no store call leaves session
+    state on a pooled connection (no SET, LISTEN, cursor or session advisory lock: the
+    worker's own lock is on a connection of its own, user locks end with their transaction,
+    and asyncpg still ends any open transaction itself). asyncpg's default reset is one
+    more round trip (``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``)
+    after every store call, doubling the round trips of each weekly post's bookkeeping."""
 
 
 async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float],
@@ -1022,7 +1070,8 @@ async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10
         raise StoreError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from exc
     try:
         await holder.execute("SELECT pg_advisory_lock($1::bigint)", worker)
-        pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+        pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
+                                         reset=_keep_session)
     except BaseException as exc:
         await holder.close()
         if isinstance(exc, OSError | asyncpg.PostgresError | asyncpg.InterfaceError):

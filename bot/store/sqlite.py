@@ -1216,10 +1216,30 @@ class SqliteStore(TikTokTables):
         ) as cur:
             return [_subscription(r) for r in await cur.fetchall()]
 
+    async def lease_due(
+        self, now: datetime, until: datetime, *, platform: str, limit: int
+    ) -> list[Subscription]:
+        """One process per database file: a lease here only keeps the poster's stream from
+        reading again a post it is already sending (see :meth:`Store.lease_due`)."""
+        async with self._write() as db, _query(db,
+            "UPDATE subscriptions SET lease_owner = 0, lease_until = ? WHERE id IN (SELECT id"
+            " FROM subscriptions WHERE active = 1 AND next_run_at <= ? AND platform = ?"
+            " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_run_at, id LIMIT ?)"
+            " RETURNING *", (_iso(until), _iso(now), platform, _iso(now), limit),
+        ) as cur:
+            rows = [_subscription(r) for r in await cur.fetchall()]
+        return sorted(rows, key=_due_order)
+
+    async def release_leases(self) -> int:
+        async with self._write() as db:
+            cur = await db.execute("UPDATE subscriptions SET lease_owner = NULL,"
+                                   " lease_until = NULL WHERE lease_owner IS NOT NULL")
+            return max(cur.rowcount, 0)
+
     async def set_next_run(self, subscription_id: int, at: datetime) -> None:
         async with self._write() as db:
-            await db.execute("UPDATE subscriptions SET next_run_at = ? WHERE id = ?",
-                             (_iso(at), subscription_id))
+            await db.execute("UPDATE subscriptions SET next_run_at = ?, lease_owner = NULL,"
+                             " lease_until = NULL WHERE id = ?", (_iso(at), subscription_id))
 
     async def deactivate_subscription(self, subscription_id: int, reason: str) -> None:
         async with self._write() as db:
@@ -1484,6 +1504,12 @@ def _settings(row: sqlite3.Row | None) -> UserSettings:
         niche=row["niche"],
         language=row["language"],
     )
+
+
+def _due_order(sub: Subscription) -> tuple[datetime, int]:
+    """Subscriptions in the order they fell due (``RETURNING`` keeps no order)."""
+    assert sub.next_run_at is not None  # due, so it has one
+    return sub.next_run_at, sub.id
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:

@@ -161,3 +161,136 @@ async def test_a_post_another_worker_holds_stays_due_until_that_claim_settles(
     finally:
         for s in (dying, survivor):
             await s.close()
+
+
+async def _due_subs(store: PostgresStore, platform: str, count: int) -> list[Subscription]:
+    return [await store.save_subscription(
+        platform=platform, chat_id=f"{platform}{n}", chat_kind="group", kind="community",
+        user_id=None, created_by=None, weekday=T0.weekday(), local_time=f"{T0:%H:%M}",
+        timezone="UTC", topics=(), next_run_at=T0 + timedelta(seconds=n % 7))
+        for n in range(count)]
+
+
+async def test_workers_lease_disjoint_batches_of_the_due_posts(
+        workers: list[PostgresStore]) -> None:
+    """Before: every worker read every due post (and skipped two thirds of them as another's
+    after a query each); now each leases batches of its own, atomically."""
+    telegram = await _due_subs(workers[0], "telegram", 60)
+    await _due_subs(workers[0], "discord", 5)
+    now, until = T0 + timedelta(minutes=1), T0 + timedelta(minutes=11)
+    taken: list[list[int]] = [[], [], []]
+    while True:
+        batches = await asyncio.gather(*(w.lease_due(now, until, platform="telegram", limit=7)
+                                         for w in workers for _ in range(2)))
+        if not any(batches):
+            break
+        for n, batch in enumerate(batches):
+            assert all(s.platform == "telegram" for s in batch)
+            assert [(s.next_run_at, s.id) for s in batch] == sorted(
+                (s.next_run_at, s.id) for s in batch if s.next_run_at is not None)
+            taken[n // 2] += [s.id for s in batch]
+    every = [i for ids in taken for i in ids]
+    assert sorted(every) == sorted(s.id for s in telegram)  # each leased once, by one worker
+    assert all(taken)  # and each worker got some
+    # A subscription that moved on leaves its batch; what a worker gives back is free again.
+    await workers[0].set_next_run(taken[0][0], T0 + timedelta(days=7))
+    assert await workers[0].release_leases() == len(taken[0]) - 1
+    again = await workers[1].lease_due(now, until, platform="telegram", limit=100)
+    assert sorted(s.id for s in again) == sorted(taken[0][1:])
+
+
+async def test_a_dead_workers_batch_is_free_at_once_a_live_ones_when_its_lease_lapses(
+        pg_url: str) -> None:
+    live, dying, other = [await open_store(pg_url) for _ in range(3)]
+    try:
+        assert isinstance(live, PostgresStore) and isinstance(dying, PostgresStore)
+        assert isinstance(other, PostgresStore)
+        subs = await _due_subs(live, "discord", 10)
+        now = T0 + timedelta(minutes=1)
+        mine = await live.lease_due(now, now + timedelta(minutes=10), platform="discord",
+                                    limit=4)
+        theirs = await dying.lease_due(now, now + timedelta(minutes=10), platform="discord",
+                                       limit=4)
+        assert len(mine) == len(theirs) == 4
+        rest = await other.lease_due(now, now + timedelta(minutes=10), platform="discord",
+                                     limit=10)
+        assert len(rest) == 2  # both batches are held by live workers
+        await dying.close()  # killed: its advisory lock goes, and its batch with it
+        freed = await other.lease_due(now, now + timedelta(minutes=10), platform="discord",
+                                      limit=10)
+        assert sorted(s.id for s in freed) == sorted(s.id for s in theirs)
+        # A live worker's batch is its own until the lease lapses.
+        assert await other.lease_due(now + timedelta(minutes=9), now + timedelta(minutes=20),
+                                     platform="discord", limit=10) == []
+        lapsed = await other.lease_due(now + timedelta(minutes=11),
+                                       now + timedelta(minutes=21), platform="discord",
+                                       limit=10)
+        assert {s.id for s in mine + theirs + rest} == {s.id for s in subs}
+        # Every lease lapsed by then (the live worker's among them): all ten are free.
+        assert sorted(s.id for s in lapsed) == sorted(s.id for s in subs)
+    finally:
+        for s in (live, dying, other):
+            await s.close()
+
+
+async def test_posters_on_one_database_compose_and_send_each_post_once(pg_url: str) -> None:
+    """Three posters run one fan-out together: every post goes out once, none is composed
+    twice, and no poster meets another's post (before: each met every due post and left two
+    thirds of them as "elsewhere", a query each)."""
+    from bot.core.pace import Paces
+    from bot.core.types import Reply
+    from bot.scheduler.runner import Composed, WeeklyPoster
+    from tests.auxil.clock import FakeClock
+    from tests.auxil.deliverer import RecordingDeliverer
+
+    composed: list[int] = []
+
+    async def compose(sub: Subscription, now: datetime) -> Composed:
+        composed.append(sub.id)
+        return Composed(Reply("start", {"name": sub.chat_id, "commands": []}), None)
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    stores = [await open_store(pg_url) for _ in range(3)]
+    try:
+        subs = await _due_subs(stores[0], "telegram", 90)  # type: ignore[arg-type]
+        clock = FakeClock(T0 + timedelta(minutes=1))
+        recs = [RecordingDeliverer() for _ in stores]
+        posters = [WeeklyPoster(s, clock, {"telegram": r}, compose, sleep=no_sleep,
+                                concurrency=4, paces=Paces({"telegram": 600.0}))
+                   for s, r in zip(stores, recs, strict=True)]
+        reports = await asyncio.gather(*(p.run_due() for p in posters))
+        sent = [c for r in recs for c in r.chats()]
+        assert sorted(sent) == sorted(s.chat_id for s in subs)
+        assert sorted(composed) == sorted(s.id for s in subs)  # each composed once
+        assert sum(r.sent for r in reports) == 90
+        assert [r.elsewhere for r in reports] == [0, 0, 0]
+        assert await stores[1].due_subscriptions(clock.now()) == []
+    finally:
+        for s in stores:
+            await s.close()
+
+
+async def test_a_weekly_posts_bookkeeping_write_is_one_round_trip(pg_url: str) -> None:
+    """Before: every store call was followed by asyncpg's reset of the pooled connection (one
+    more round trip: ``SELECT pg_advisory_unlock_all(); CLOSE ALL; ...``), and a one-statement
+    write was BEGIN, the statement, COMMIT: the mark between a post's send-budget slot and its
+    send took four round trips instead of one."""
+    from bot.store.postgres import open_postgres_store
+
+    store = await open_postgres_store(pg_url, min_size=1, max_size=1)
+    try:
+        sub = (await _due_subs(store, "telegram", 1))[0]
+        claim = await store.claim_delivery(sub.id, "2026-W45", None, T0)
+        assert claim is not None
+        seen: list[str] = []
+        async with store._pool.acquire() as db:  # the pool's only connection
+            db.add_query_logger(lambda record: seen.append(record.query))
+        seen.clear()
+        await store.mark_attempt(claim, T0)
+        await store.finish_delivery(claim, "sent", T0)
+        await store.set_next_run(sub.id, T0 + timedelta(days=7))
+        assert [q.split()[0] for q in seen] == ["UPDATE", "UPDATE", "UPDATE"], seen
+    finally:
+        await store.close()

@@ -190,7 +190,7 @@ async def test_a_run_pages_through_many_due_posts_once_each(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     import bot.scheduler.runner as runner
 
-    monkeypatch.setattr(runner, "PAGE", 7)  # several pages, read while earlier ones send
+    monkeypatch.setattr(runner, "BATCH", 7)  # several batches, leased while earlier ones send
     clock = FakeClock(MONDAY_10 - timedelta(days=2))
     for n in range(40):  # due at different times: 10:00 and 09:00 Berlin, and Sunday 23:00
         at, weekday = [("10:00", 0), ("09:00", 0), ("23:00", 6)][n % 3]
@@ -262,7 +262,7 @@ async def test_a_slow_platform_does_not_hold_back_another(
     # waiting posts filled the room and Discord waited for each of them).
     import bot.scheduler.runner as runner
 
-    monkeypatch.setattr(runner, "PAGE", 2)  # room for 4 waiting posts a stream
+    monkeypatch.setattr(runner, "BATCH", 2)  # room for 4 waiting posts a stream
     clock = FakeClock(MONDAY_10 - timedelta(days=1))
     for n in range(10):
         await subscribe(store, f"-{100 + n}", now=clock.now())
