@@ -36,7 +36,7 @@ from bot.domain.metrics import (
     compute_kpis,
     format_metric,
 )
-from bot.domain.numbers import compact, day, items, money, pct
+from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
@@ -360,7 +360,8 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "duplicates": plan.duplicates,
         "errors": plan.errors,
         "sample": [{"date": t.date().isoformat(),
-                    "fields": items(f"{k}={format_metric(k, v)}" for k, v in vals.items())}
+                    # key=value pairs as /log takes them, not a list in words
+                    "fields": ", ".join(f"{k}={format_metric(k, v)}" for k, v in vals.items())}
                    for t, vals in plan.rows[:3]],
     }
 
