@@ -82,10 +82,10 @@ class Word(str):
         return 3
 
     def __lt__(self, other: object) -> bool:
-        return 2 < other if isinstance(other, int) else str.__lt__(self, str(other))
+        return other > 2 if isinstance(other, int) else str.__lt__(self, str(other))
 
     def __gt__(self, other: object) -> bool:
-        return 2 > other if isinstance(other, int) else str.__gt__(self, str(other))
+        return other < 2 if isinstance(other, int) else str.__gt__(self, str(other))
 
     def __hash__(self) -> int:
         return str.__hash__(self)
