@@ -21,7 +21,7 @@ import gettext as _gettext
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import chdir, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -147,8 +147,26 @@ def compile_po(po: Path) -> bytes:
     return out.getvalue()
 
 
-def _fill(text: str, variables: dict[str, Any]) -> str:
-    return text % variables if variables else text
+#: How a placeholder's value that is a number, date or datetime is written in the current
+#: language: :func:`bot.domain.numbers.shown`, which registers itself with
+#: :func:`format_values_with` when imported (this module imports nothing from ``bot``).
+_value_text: Callable[[Any], Any] | None = None
+
+
+def format_values_with(shown: Callable[[Any], Any]) -> None:
+    """Write every placeholder value through ``shown`` from now on (a number ``1953`` as
+    ``'1.953'`` in German, a date in the language's form): the values a sentence is filled
+    with never reach a reader as ``str()`` of a number or an ISO date."""
+    global _value_text
+    _value_text = shown
+
+
+def _fill(text: str, variables: Mapping[str, Any]) -> str:
+    if not variables:
+        return text
+    if _value_text is not None:
+        variables = {k: _value_text(v) for k, v in variables.items()}
+    return text % variables
 
 
 def gettext(message: str, /, **variables: Any) -> str:

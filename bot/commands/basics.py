@@ -8,6 +8,7 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, command
 from bot.core.types import Reply
+from bot.domain.numbers import items
 from bot.i18n import gettext as _
 from bot.i18n import translate
 
@@ -53,7 +54,7 @@ async def help_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("help", {"commands": [command_view(s) for s in ctx.registry]})
     spec = ctx.registry.get(str(name).lstrip("/"))
     if spec is None:
-        known = ", ".join(f"/{s.name}" for s in ctx.registry)
+        known = items(f"/{s.name}" for s in ctx.registry)
         raise ArgError(_("There is no /%(name)s command. Commands: %(known)s.",
                          name=str(name).lstrip("/"), known=known))
     return Reply("help_command", {"cmd": command_view(spec)})

@@ -47,8 +47,11 @@ def source_word(source: str) -> str:
 
 
 def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
+    """A snapshot for /history and /undo. ``when`` is ISO text, shown by the templates'
+    ``stamp`` filter: an imported row's date (``'2026-11-09'``), a /log's or sync's local
+    time to the minute with its offset (``'2026-11-29T22:46+01:00'``)."""
     when = (entry_day(entry, zone).isoformat() if entry.source == "import" else
-            entry.snapshot.taken_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+            entry.snapshot.taken_at.astimezone(zone).isoformat(timespec="minutes"))
     return {"when": when, "source": source_word(entry.source),
             "typed": typed_text(entry),
             # what ``typed`` says, as plain numbers under the metric names (for ``ask --json``)
@@ -84,7 +87,7 @@ def studio_record_view(record: StudioRecord, zone: ZoneInfo) -> dict[str, Any]:
     if record.daily_days:
         parts.append(ngettext("%(num)s day of profile views or viewers",
                               "%(num)s days of profile views or viewers", record.daily_days))
-    return {"when": record.imported_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+    return {"when": record.imported_at.astimezone(zone).isoformat(timespec="minutes"),
             "files": record.files or _("TikTok Studio files"), "parts": parts,
             "added": record.videos_added, "updated": record.videos_updated,
             "audience": list(record.audience), "days": record.daily_days}

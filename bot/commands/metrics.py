@@ -22,7 +22,7 @@ from bot.domain.metrics import (
     format_metric,
     implausible,
 )
-from bot.domain.numbers import count, day, decimal, grouped, pct
+from bot.domain.numbers import count, decimal, grouped, pct
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import gettext as _
@@ -139,7 +139,7 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     """Profile views and viewers from TikTok Studio, in words for /stats."""
     if r is None:
         return None
-    return {"days": r.days, "last": day(r.last),
+    return {"days": r.days, "last": r.last.isoformat(),
             "profile_views": None if r.profile_views is None else grouped(r.profile_views),
             "viewers": None if r.viewers_a_day is None else count(r.viewers_a_day),
             "new": None if r.new_share is None else pct(r.new_share, 0),

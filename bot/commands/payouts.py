@@ -10,7 +10,8 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
-from bot.domain.numbers import compact, money_exact, money_range
+from bot.domain import numbers
+from bot.domain.numbers import compact, items, money_exact, money_fine, money_range, month
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -41,7 +42,7 @@ def payout_view(p: Payout) -> dict[str, Any]:
     if p.route == "brand_deals":
         detail.append(_("per video"))
     if p.month:
-        detail.append(p.month)
+        detail.append(month(p.month))
     return {"route": p.route, "name": translate(ROUTE_NAMES[p.route]), "amount": p.amount,
             "currency": p.currency, "month": p.month, "views": p.views,
             "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
@@ -128,12 +129,12 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                      data={"payouts": [payout_view(p) for p in listed]})
     if len(given) > 1:
         raise ArgError(_("One payout at a time: you gave %(given)s.",
-                         given=" and ".join(given)), arg=given[1])
+                         given=items(given)), arg=given[1])
     kind = given[0]
     settings = await ctx.store.get_settings(ctx.user.id)
     currency = args.get("currency") or settings.currency
     if currency not in ctx.services.currencies:
-        supported = ", ".join(sorted(ctx.services.currencies))
+        supported = items(sorted(ctx.services.currencies))
         raise ArgError(_("I have no exchange rate for %(currency)s; supported: %(supported)s.",
                          currency=currency, supported=supported),
                        arg="currency", example="EUR")
@@ -153,10 +154,10 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if amount <= 0:
         raise ArgError(_("A payout is an amount above zero: log what you were actually paid."),
                        arg=kind)
-    month = args.get("month")
-    if month is not None and month > ctx.clock.now().strftime("%Y-%m"):
+    paid = args.get("month")
+    if paid is not None and paid > ctx.clock.now().strftime("%Y-%m"):
         raise ArgError(_("%(month)s hasn't happened yet: log a payout you have received.",
-                         month=month),
+                         month=month(paid)),
                        arg="month", example=ctx.clock.now().strftime("%Y-%m"))
     usd = ctx.services.rates.currencies.to_usd(amount, currency)
     if views is not None and usd / views * 1000 > MAX_RPM_USD:
@@ -166,9 +167,9 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if diamonds is not None and usd / diamonds > MAX_DIAMOND_USD:
         raise ArgError(_("That is more than %(limit)s a diamond; a diamond pays about half a "
                          "cent. Check the diamonds and the amount.",
-                         limit=f"${MAX_DIAMOND_USD:g}"), arg="diamonds")
+                         limit=numbers.usd(MAX_DIAMOND_USD)), arg="diamonds")
     new = Payout(route=KINDS[kind], amount=amount, currency=currency,
-                 recorded_at=ctx.clock.now(), month=month, views=views, diamonds=diamonds)
+                 recorded_at=ctx.clock.now(), month=paid, views=views, diamonds=diamonds)
     if not args.get("confirm"):
         listed = await ctx.store.payouts(ctx.user.id)
         same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
@@ -185,6 +186,6 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if views:
         rate = money_range(amount / views * 1000, amount / views * 1000, currency)
     elif diamonds:
-        rate = f"{amount / diamonds:.4f} {currency}"
+        rate = money_fine(amount / diamonds, currency)
     return Reply("payout_logged", {"payout": payout_view(stored), "count": count,
                                    "rate": rate})

@@ -360,6 +360,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "duplicates": plan.duplicates,
         "errors": plan.errors,
         "sample": [{"date": t.date().isoformat(),
+                    # key=value pairs as /log takes them, not a list in words
                     "fields": ", ".join(f"{k}={format_metric(k, v)}" for k, v in vals.items())}
                    for t, vals in plan.rows[:3]],
     }

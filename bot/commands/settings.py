@@ -12,6 +12,7 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
+from bot.domain.numbers import items
 from bot.i18n import N_, translate
 from bot.i18n import gettext as _
 
@@ -77,7 +78,7 @@ def normalize_language(text: str) -> str:
     if code is None:
         raise ValueError(_("I can't answer in '%(text)s' yet; choose one of %(languages)s, or "
                            "auto for your app's language.", text=value,
-                           languages=", ".join(i18n.LANGUAGES)))
+                           languages=items(i18n.LANGUAGES, "or")))
     return code
 
 
@@ -176,7 +177,7 @@ def normalize_niche(text: str) -> str | None:
 async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     currency = args.get("currency")
     if currency is not None and currency not in ctx.services.currencies:
-        supported = ", ".join(sorted(ctx.services.currencies))
+        supported = items(sorted(ctx.services.currencies))
         raise ArgError(_("I have no exchange rate for %(currency)s; supported: %(supported)s.",
                          currency=currency, supported=supported),
                        arg="currency", example="EUR")

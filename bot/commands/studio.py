@@ -56,8 +56,8 @@ def _shares(shares: tuple[tuple[str, float], ...] | list[tuple[str, float]],
     """'United States 41%, …, Others 34%': the largest shares, each label (territory code or
     gender) named in the current language, Others last."""
     ordered = sorted(shares, key=lambda s: (s[0].casefold() == "others", -s[1]))
-    return ", ".join(_("%(label)s %(share)s", label=audience_label(label), share=pct(share, 0))
-                     for label, share in ordered[:limit])
+    return items(_("%(label)s %(share)s", label=audience_label(label), share=pct(share, 0))
+                 for label, share in ordered[:limit])
 
 
 def studio_view(studio: StudioImport,

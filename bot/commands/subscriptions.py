@@ -13,7 +13,7 @@ from bot.core.dispatcher import error_reply
 from bot.core.ports import Subscription
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import ChatKind, Platform, Reply
-from bot.domain.numbers import moment, weekday
+from bot.domain.numbers import items, weekday
 from bot.domain.schedule import next_run, parse_local_time, parse_weekday
 from bot.i18n import gettext as _
 from bot.i18n import lazy
@@ -35,7 +35,7 @@ def normalize_topics(text: str) -> tuple[str, ...]:
     unknown = [t for t in chosen if t not in TOPICS]
     if unknown or not chosen:
         raise ValueError(_("topics must be a comma-separated list of: %(topics)s.",
-                           topics=", ".join(TOPICS)))
+                           topics=items(TOPICS)))
     return chosen
 
 
@@ -59,7 +59,8 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
         "reason": sub.deactivated_reason,
         "paused": sub.paused_reason,
         "in_topic": sub.thread_id is not None,
-        "next": None if nxt is None else moment(nxt),
+        # ISO text (for --json too), shown by the templates' ``moment`` filter
+        "next": None if nxt is None else nxt.isoformat(timespec="minutes"),
     }
 
 

@@ -23,7 +23,7 @@ from babel.numbers import (
 from bot import i18n
 from bot.core.fieldnames import field_key, local_field_names
 from bot.core.registry import ArgSpec, ArgType
-from bot.domain.numbers import compact, decimal, pct
+from bot.domain.numbers import compact, decimal, items, pct
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
 
@@ -363,7 +363,7 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
                 return choice
         raise ArgError(
             _("%(name)s must be one of %(choices)s (you typed '%(text)s').", name=spec.name,
-              choices=", ".join(spec.choices), text=text),
+              choices=items(spec.choices, "or"), text=text),
             arg=spec.name, example=spec.example_value,
         )
     if spec.normalize is not None:
@@ -570,7 +570,8 @@ def _usage_hint(specs: Sequence[ArgSpec], command: str) -> str:
         return (_("/%(command)s takes no arguments.", command=command) if command
                 else _("This takes no arguments."))
     sample = " ".join(s.example for s in specs[:2])
-    names = ", ".join(s.name for s in specs[:8]) + (", …" if len(specs) > 8 else "")
+    names = (items([s.name for s in specs]) if len(specs) <= 8 else
+             ", ".join(s.name for s in specs[:8]) + ", …")
     return _("It takes: %(names)s. Example: %(example)s", names=names,
              example=f"/{command} {sample}".rstrip())
 

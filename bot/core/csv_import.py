@@ -27,7 +27,7 @@ from bot import i18n
 from bot.core.args import ArgError, decimal_comma, parse_number
 from bot.core.fieldnames import column_names
 from bot.core.registry import ArgSpec, ArgType, metric_args
-from bot.domain.numbers import day, grouped
+from bot.domain.numbers import day, grouped, items
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
 
@@ -48,9 +48,11 @@ def quote(cell: str, limit: int = 20) -> str:
 
 def listed(names: Sequence[str]) -> str:
     """Names for a message: each quoted short, at most :data:`MAX_LISTED`, then "and N more"."""
-    shown = ", ".join((n if len(n) <= 20 else f"{n[:20]}…") or _("(blank)")
-                      for n in names[:MAX_LISTED])
-    return shown if len(names) <= MAX_LISTED else _("%(shown)s and %(count)s more", shown=shown,
+    each = [(n if len(n) <= 20 else f"{n[:20]}…") or _("(blank)") for n in names[:MAX_LISTED]]
+    if len(names) <= MAX_LISTED:
+        return items(each)
+    shown = ", ".join(each)
+    return _("%(shown)s and %(count)s more", shown=shown,
                                                     count=len(names) - MAX_LISTED)
 
 
@@ -324,14 +326,14 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
                if n != "date" and n not in specs]
     if unknown:
         metrics = [s for s in specs if s == specs[s].name]
-        known = ", ".join(shown_column(m) for m in metrics)
+        known = items(shown_column(m) for m in metrics)
         if i18n.current() == i18n.SOURCE:
             raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s.",
                                  unknown=listed(unknown), known=known))
         # The English names are read in every language: say so, and which they are.
         raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s; the "
                              "English names work too: %(english)s.", unknown=listed(unknown),
-                             known=known, english=", ".join(metrics)))
+                             known=known, english=items(metrics)))
     columns = [specs[n].name if n in specs else n for n in names]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:  # date,followers,followers (or followers and its alias f): which one is meant?

@@ -28,7 +28,7 @@ from bot.core.csv_import import (
     parse_csv,
     too_large,
 )
-from bot.domain.numbers import day, grouped
+from bot.domain.numbers import day, grouped, items
 from bot.domain.studio import (
     LAYOUTS,
     Layout,
@@ -130,7 +130,7 @@ def _dated_since_earliest(studio: StudioImport) -> StudioImport:
             raise ImportError_(f"{f.name}: {before_earliest(f.first)}.")
     if not (any(studio.daily.values()) or studio.videos or studio.territories
             or studio.genders or studio.activity or studio.snapshot_rows()):
-        names = ", ".join(f.name for f in studio.files) or _("The file")
+        names = items(f.name for f in studio.files) or _("The file")
         raise ImportError_(_("%(files)s holds no numbers to import, so nothing was stored.",
                              files=names))
     return studio
@@ -166,13 +166,13 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
         layout, missing = near
         return _("%(file)s looks like TikTok Studio's %(layout)s file but lacks the column(s) "
                  "%(missing)s; send the file as TikTok Studio made it.", file=name,
-                 layout=layout.value, missing=", ".join(missing))
+                 layout=layout.value, missing=items(missing))
     if len([c for c in header if c.strip()]) < 2:
         first = (header[0] if header else "").strip()[:40]
         return _("%(file)s is not a table (its first line is '%(first)s'), so neither a TikTok "
                  "Studio download (%(studio)s) nor a CSV of your numbers "
                  "(date,followers,views,…).", file=name, first=first, studio=_STUDIO_FILES)
-    shown = ", ".join(c[:30] for c in header[:8] if c) or _("none")
+    shown = items(c[:30] for c in header[:8] if c) or _("none")
     return _("%(file)s is a table with the columns %(columns)s, which is neither a TikTok "
              "Studio download (%(studio)s) nor a CSV of your numbers (date,followers,views,…).",
              file=name, columns=shown, studio=_STUDIO_FILES)
@@ -250,7 +250,7 @@ def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale:
                                      first=seen[summary.layout], second=summary.name))
             seen[summary.layout] = summary.name
     if not studio.files:
-        found = ", ".join(studio.ignored[:6]) or _("nothing")
+        found = items(studio.ignored[:6]) or _("nothing")
         raise ImportError_(_("The zip %(file)s holds no TikTok Studio file (%(studio)s); it "
                              "holds: %(found)s.", file=name, studio=_STUDIO_FILES, found=found))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
-from bot.domain.numbers import compact, decimal, duration, grouped
+from bot.domain.numbers import compact, decimal, duration, grouped, items
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
 from bot.i18n import gettext as _
@@ -85,7 +85,7 @@ def _age(st: UserSettings, rates: RateTables) -> Requirement:
 
 
 def _region(region: str | None, allowed: list[str]) -> Requirement:
-    listed = ", ".join(allowed)
+    listed = items(allowed, "or")
     if region is None:
         return Requirement(_("available in your country"), listed, None, None,
                            hint="/settings region=US", key="region")

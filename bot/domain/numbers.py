@@ -10,11 +10,13 @@ Japanese ``1.2万``, ``￥1,200``). The reverse (reading what creators type) liv
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.numbers import (
     format_compact_currency,
@@ -25,6 +27,16 @@ from babel.numbers import (
 )
 
 from bot import i18n
+
+#: Babel's list styles used here: "and" lists and "or" lists (CLDR ``standard``, ``or``).
+ListStyle = Literal["standard", "or"]
+
+#: Below this a count is never abbreviated in any language but English, whose own short forms
+#: (``1.9k``) are the project's: a CLDR short form would write 1,953 as '2 mil' (es, pt_BR)
+#: or '2 k' (fr) but '1.953' (de, ja: no thousands abbreviation), so the same number lost
+#: its precision in some languages only. From here on every language abbreviates as CLDR
+#: says ('12,3 mil', '12,3 k', '1,2万'; German only from a million: '12.345', '1,2 Mio.').
+COMPACT_FROM = 10_000
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$", "KRW": "₩"}
 
@@ -37,6 +49,27 @@ def locale() -> Locale:
 
 def _english() -> bool:
     return i18n.current() == i18n.SOURCE
+
+
+def shown(value: object) -> object:
+    """A value filling a placeholder (``%(x)s`` in a sentence, ``{{ x }}`` in a template) as
+    the current language writes it, when it is a number, date or datetime: an int grouped
+    (:func:`grouped`: '1,953', '1.953', '1 953'), a fraction as :func:`number`, a date as
+    :func:`day`, a datetime as :func:`stamp`. Anything else (text, a bool, an already
+    formatted value) is returned as it is. Registered with :func:`bot.i18n.format_values_with`
+    when this module is imported, and used by the templates' escaping."""
+    if isinstance(value, bool) or not isinstance(value, int | float | date):
+        return value
+    if isinstance(value, int):
+        return grouped(value)
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, datetime):
+        return stamp(value)
+    return day(value)
+
+
+i18n.format_values_with(shown)
 
 
 def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
@@ -57,11 +90,18 @@ def usd(amount: float) -> str:
                                decimal_quantization=False))
 
 
-def items(values: list[str] | tuple[str, ...]) -> str:
-    """A list in words for the locale: 'a, b and c' / 'a, b und c' / 'a、b、c'."""
-    if _english() or not values:
-        return ", ".join(values) if len(values) != 2 else " and ".join(values)
-    return str(format_list(list(values), locale=locale()))
+def items(values: Iterable[object], style: ListStyle = "standard") -> str:
+    """A list in words for the locale: 'a, b and c' / 'a, b und c' / 'a, b y c' / 'a、b、c'
+    (``style="or"``: 'a, b or c' / 'a, b oder c'). The one place a list of names, fields or
+    files is joined for reading (templates: the ``items`` filter). ``values`` is any iterable
+    of strings (or things whose ``str`` is shown, e.g. lazy translations); empty gives ''."""
+    texts = [str(v) for v in values]
+    if len(texts) < 2:
+        return texts[0] if texts else ""
+    if _english():
+        word = " or " if style == "or" else " and "
+        return ", ".join(texts[:-1]) + word + texts[-1]
+    return str(format_list(texts, style=style, locale=locale()))
 
 
 def day(value: date | datetime | str | None) -> str:
@@ -83,6 +123,48 @@ def day(value: date | datetime | str | None) -> str:
     return str(format_date(value, format="medium", locale=locale()))
 
 
+def stamp(value: date | datetime | str | None) -> str:
+    """A moment to the minute, as a list shows when something was logged or imported:
+    '2026-11-29 22:46' (English, like :func:`day`) or the locale's medium date and short time
+    ('29.11.2026, 22:46', '29 nov. 2026, 22:46', '2026/11/29 22:46'). The wall-clock time of
+    ``value`` is shown as it is (convert to the creator's zone first). ``value`` is a
+    datetime, a date, or an ISO string (``'2026-11-29T22:46+01:00'``, ``'2026-11-29 22:46'``);
+    a date, or a string holding only a date, is shown as :func:`day`. Raises ``ValueError``
+    for a string that is not ISO."""
+    if value is None:
+        return "?"
+    if not isinstance(value, str | date):  # anything with an ISO isoformat()
+        value = str(value.isoformat())
+    if isinstance(value, str):
+        if len(value.strip()) <= 10:
+            return day(value)
+        value = datetime.fromisoformat(value.strip())
+    if not isinstance(value, datetime):
+        return day(value)
+    if _english():
+        return value.strftime("%Y-%m-%d %H:%M")
+    loc = locale()
+    pattern = str(loc.datetime_formats.get("medium", "{1} {0}"))
+    return pattern.replace("{1}", str(format_date(value.date(), format="medium", locale=loc))
+                           ).replace("{0}", str(format_time(value.timetz(), format="short",
+                                                            locale=loc)))
+
+
+def month(value: str | date | None) -> str:
+    """A calendar month: ISO in English ('2026-10', as creators type it), the locale's
+    abbreviated month and year elsewhere ('Okt. 2026', 'oct. 2026', '2026年10月'). ``value``
+    is a ``'YYYY-MM'`` string (as /payout month= stores it), an ISO date string, or a date;
+    raises ``ValueError`` for a string that is neither."""
+    if value is None:
+        return "?"
+    if isinstance(value, str):
+        text = value.strip()
+        value = date.fromisoformat(f"{text}-01" if len(text) == 7 else text[:10])
+    if _english():
+        return f"{value:%Y-%m}"
+    return str(format_skeleton("yMMM", value, locale=locale()))
+
+
 def month_day(value: date | datetime) -> str:
     """'9 Nov 2026' (English) or the locale's medium date ('09.11.2026', '2026/11/09')."""
     if _english():
@@ -90,13 +172,17 @@ def month_day(value: date | datetime) -> str:
     return day(value)
 
 
-def moment(value: datetime) -> str:
+def moment(value: datetime | str) -> str:
     """A local date and time in words: 'Monday 09 November 2026, 10:00' (English) or the
-    locale's full date and short time ('Montag, 9. November 2026, 10:00')."""
+    locale's full date and short time ('Montag, 9. November 2026, 10:00'). ``value`` is a
+    datetime or its ISO text (``'2026-11-09T10:00+01:00'``, as a reply's data holds it); its
+    wall-clock time is shown as it is. Raises ``ValueError`` for a string that is not ISO."""
+    if not isinstance(value, str | datetime):  # anything with an ISO isoformat()
+        value = str(value.isoformat())
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
     if _english():
         return value.strftime("%A %d %B %Y, %H:%M")
-    from babel.dates import format_time
-
     loc = locale()
     return (f"{format_date(value.date(), format='full', locale=loc)}, "
             f"{format_time(value.timetz(), format='short', locale=loc)}")
@@ -110,16 +196,20 @@ def weekday(index: int) -> str:
 
 
 def compact(n: float | None) -> str:
-    """12_345 -> '12.3k', 1_200_000 -> '1.2M', 950 -> '950' (English); CLDR's short form in
-    other languages ('12.345' de, '12,3 mil' pt_BR, '1.2万' ja)."""
+    """12_345 -> '12.3k', 1_200_000 -> '1.2M', 950 -> '950' (English). Other languages: below
+    :data:`COMPACT_FROM` (10,000) the number in full, grouped as the language groups
+    ('1.953' de, '1 953' fr, '1953' es, '1,953' ja; a fraction to one decimal: '12,5'); from
+    there CLDR's short form ('12.345' de, '12,3 mil' pt_BR, '1,2万' ja, '1,2 Mio.' de)."""
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
-                                          locale=locale()))
-        if any(c.isalpha() or c >= "\u3000" for c in text):  # abbreviated: '12,3 mil', '1.2万'
-            return text
-        # The language abbreviates nothing at this size (German below a million): grouped.
+        if abs(n) >= COMPACT_FROM:
+            text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
+                                              locale=locale()))
+            if any(c.isalpha() or c >= "\u3000" for c in text):  # '12,3 mil', '1.2万'
+                return text
+        # Below the threshold, or the language abbreviates nothing at this size (German
+        # below a million): the number, grouped.
         return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
                                   if abs(n) >= 1000 else "#,##0.#", locale=locale()))
     sign = "-" if n < 0 else ""
@@ -230,6 +320,14 @@ def money_exact(amount: float, currency: str = "USD") -> str:
         return _currency(amount, currency, 0 if whole else 2)
     return str(format_currency(amount, currency, format="¤#,##0" if whole else None,
                                currency_digits=not whole, locale="en_US"))
+
+
+def money_fine(amount: float, currency: str, digits: int = 4) -> str:
+    """A rate too small for cents, to ``digits`` decimals (what one diamond paid):
+    '0.0040 USD' (English) or the locale's currency pattern ('0,0040 $', '0,0040 €')."""
+    if _english() or not math.isfinite(amount):
+        return f"{amount:.{digits}f} {currency}"
+    return _currency(amount, currency, digits)
 
 
 def _currency(amount: float, currency: str, digits: int) -> str:

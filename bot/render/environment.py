@@ -51,7 +51,9 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def fill(text: str, variables: dict[str, Any]) -> Markup:
-        safe = {k: v if isinstance(v, Markup) else spec.escape("" if v is None else str(v))
+        # A number or date is written for the language (numbers.shown), never with str().
+        safe = {k: v if isinstance(v, Markup) else
+                spec.escape("" if v is None else str(numbers.shown(v)))
                 for k, v in variables.items()}
         # As in Python code (bot.i18n.gettext): % is applied only with values, so a message
         # with placeholders writes a literal percent as %%, one without writes %.
@@ -73,7 +75,8 @@ def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
             return value
         if value is None:
             return ""
-        return spec.escape(str(value))
+        # A number or date printed as it is, formatted for the language (never str()).
+        return spec.escape(str(numbers.shown(value)))
 
     return finalize
 
@@ -126,11 +129,16 @@ class Renderer:
             money=numbers.money,
             money_range=numbers.money_range,
             duration=numbers.duration,
+            number=numbers.number,
+            items=numbers.items,
             # Text marked with N_()/lazy() in code and passed in a reply's data (e.g. how to
             # try a TikTok connection again), translated where it is shown.
             t=i18n.translate,
             stored=i18n.translate_stored,
             day=numbers.day,
+            stamp=numbers.stamp,
+            moment=numbers.moment,
+            month=numbers.month,
         )
         env.globals["format"] = fmt.value
         self._envs[fmt] = env

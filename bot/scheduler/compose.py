@@ -15,7 +15,7 @@ from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
 from bot.domain.facts import label as fact_label
 from bot.domain.metrics import METRIC_BY_NAME, MIN_SPAN_DAYS, MetricSnapshot, format_metric
-from bot.domain.numbers import compact, day, money, signed
+from bot.domain.numbers import compact, money, signed
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.rates import RateTables
@@ -152,7 +152,7 @@ class WeeklyComposer:
                     base, typed = pair
                     change = float(getattr(typed, metric)) - float(getattr(base, metric))
                     delta = signed(change, format_metric(metric, abs(change)))
-                    since = day(base.taken_at)
+                    since = base.taken_at.date().isoformat()  # the template's day filter
                 changes.append({"metric": fact_label(metric),
                                 "value": format_metric(metric, current),
                                 "delta": delta, "since": since})

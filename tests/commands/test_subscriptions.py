@@ -33,7 +33,7 @@ async def test_group_subscription_needs_an_admin(app: App) -> None:
         "subscribe", "day=mon time=10:00 timezone=America/New_York topics=trends,monetization",
         admin=True, **group))
     text = app.renderer.render(ok[0], Format.PLAIN)
-    assert "Weekly tips are on for this chat" in text and "topics: trends, monetization" in text
+    assert "Weekly tips are on for this chat" in text and "topics: trends and monetization" in text
     listed = await app.dispatcher.handle(make_request("subscriptions", user="someone", **group))
     assert "Community tip: Monday 10:00 (America/New_York)" in app.renderer.render(
         listed[0], Format.PLAIN)

@@ -109,7 +109,7 @@ def test_flags_choices_and_text() -> None:
     )
     assert parse_args(specs, "explain category:Trends bob") == {
         "explain": True, "category": "trends", "name": "bob"}
-    with pytest.raises(ArgError, match="one of trends, content"):
+    with pytest.raises(ArgError, match="one of trends or content"):
         parse_args(specs, "category=dance")
 
 

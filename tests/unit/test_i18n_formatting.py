@@ -1,0 +1,219 @@
+"""Issue 20 re-trial: no date, time, number or list reaches a reader unformatted.
+
+The native speakers found ISO dates and times (``2026-11-29 22:46``) in /history, /undo and the
+TikTok Studio preview, English list joins ("a, b, c") in every language, and 1,953 comments
+shown as '2 mil' in Spanish but '1.953' in German. Each was a value that skipped
+:mod:`bot.domain.numbers`. These tests look for the whole kind: every template rendered in every
+language with a context whose dates are ISO text (as a reply's data holds them) and whose lists
+are lists, and the sentences code fills with numbers and dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jinja2 import meta
+
+from bot import i18n
+from bot.domain import numbers
+from bot.render.environment import Renderer
+from bot.render.formats import Format
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+OTHER_LANGUAGES = i18n.LANGUAGES[1:]
+
+#: Names under which a reply's data holds a date (ISO ``YYYY-MM-DD``) or a moment (ISO with
+#: time and offset). Every template that prints one must format it (``day``, ``stamp``,
+#: ``moment`` filters).
+DATES = frozenset({"date", "first", "last", "since", "as_of", "posted", "eta", "downloaded",
+                   "taken_at", "recorded_at"})
+MOMENTS = frozenset({"when", "next"})
+#: Where one of those names holds something else (a metric's first and last value).
+NOT_DATES = {"progress": {"first", "last"}}
+#: Top-level dates under a name that elsewhere is a count (an import's videos ``updated``).
+MORE_DATES = {"mediakit": {"updated"}}
+
+ISO_DAY = "2026-11-09"
+ISO_MOMENT = "2026-11-29T22:46+01:00"
+#: An ISO date shown as such; ``date=2026-11-09`` in a command to copy is an argument.
+_SHOWN_ISO = re.compile(r"(?<![=\w/-])\d{4}-\d{2}-\d{2}")
+#: A list of the stand-in's words joined the English way ("alpha, beta, gamma").
+_ENGLISH_LIST = re.compile(r"alpha\w*, beta\w*, gamma")
+
+
+def _dated(name: str, skip: frozenset[str] | set[str]) -> str | None:
+    if name in skip:
+        return None
+    if name in DATES:
+        return ISO_DAY
+    if name in MOMENTS:
+        return ISO_MOMENT
+    return None
+
+
+class Word(str):
+    """A list item: text ('alpha'), an object whose every attribute is another item (or an
+    ISO date under a date's name), a list of three items, and 2 to comparisons."""
+
+    skip: frozenset[str] = frozenset()
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("_") or name == "skip" or hasattr(str, name):  # str's own
+            return super().__getattribute__(name)
+        dated = _dated(name, self.skip)
+        if dated is not None:
+            return dated
+        item = Word(f"{self}_{name}")
+        item.skip = self.skip
+        return item
+
+    def __iter__(self) -> Iterator[Word]:  # type: ignore[override]
+        for w in ("alpha", "beta", "gamma"):
+            item = Word(f"{w}_{self}")
+            item.skip = self.skip
+            yield item
+
+    def __len__(self) -> int:
+        return 3
+
+    def __lt__(self, other: object) -> bool:
+        return other > 2 if isinstance(other, int) else str.__lt__(self, str(other))
+
+    def __gt__(self, other: object) -> bool:
+        return other < 2 if isinstance(other, int) else str.__gt__(self, str(other))
+
+    def __hash__(self) -> int:
+        return str.__hash__(self)
+
+    def __eq__(self, other: object) -> bool:
+        return str.__eq__(self, other)
+
+
+class Sample(int):
+    """A reply's value that is not a date or a list item: 2 as a number, an object whose
+    attributes are samples (or ISO dates under a date's name), and a list of three words."""
+
+    skip: frozenset[str] = frozenset()
+
+    def __new__(cls, skip: frozenset[str] = frozenset()) -> Sample:
+        obj = super().__new__(cls, 2)
+        obj.skip = skip
+        return obj
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _dated(name, self.skip) or Sample(self.skip)
+
+    def __getitem__(self, key: Any) -> Any:
+        return Sample(self.skip)
+
+    def __iter__(self) -> Iterator[Word]:
+        for w in ("alpha", "beta", "gamma"):
+            item = Word(w)
+            item.skip = self.skip
+            yield item
+
+    def __len__(self) -> int:
+        return 3
+
+
+def _context(renderer: Renderer, name: str, fmt: Format) -> dict[str, Any]:
+    env = renderer._env(fmt)
+    assert env.loader is not None
+    source = env.loader.get_source(env, f"{name}.j2")[0]
+    variables = meta.find_undeclared_variables(env.parse(source)) - set(env.globals)
+    skip = frozenset(NOT_DATES.get(name, ()))
+    more = MORE_DATES.get(name, set())
+    return {v: ISO_DAY if v in more else _dated(v, skip) or Sample(skip) for v in variables}
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+@pytest.mark.parametrize("fmt", list(Format))
+def test_no_template_shows_an_iso_date_or_an_english_list(language: str, fmt: Format) -> None:
+    """Every format, since a format may override a template (``templates/discord_md/``)."""
+    renderer = Renderer(TEMPLATES)
+    problems = []
+    for name in renderer.names():
+        with i18n.using(language):
+            text = renderer._render(name, _context(renderer, name, fmt), fmt)
+        text = text.replace("\\", "")  # Discord's escapes: 2026\-11\-09, alpha\_x
+        problems += [f"{name}: ISO date in {line!r}" for line in text.splitlines()
+                     if _SHOWN_ISO.search(line)]
+        problems += [f"{name}: English list in {line!r}" for line in text.splitlines()
+                     if _ENGLISH_LIST.search(line)]
+    assert not problems, f"{len(problems)} in {language}:\n" + "\n".join(problems)
+
+
+def test_the_stand_in_finds_what_it_looks_for() -> None:
+    """The check above sees an unformatted date and an English join when there is one."""
+    env = Renderer(TEMPLATES)._env(Format.PLAIN)
+    with i18n.using("de"):
+        raw = env.from_string("{{ x.when }} {{ x.first }} {{ x.files | join(', ') }}").render(
+            x=Sample())
+        done = env.from_string("{{ x.when | stamp }} {{ x.first | day }} {{ x.files | items }}"
+                               ).render(x=Sample())
+    assert _SHOWN_ISO.search(raw) and _ENGLISH_LIST.search(raw)
+    assert not _SHOWN_ISO.search(done) and not _ENGLISH_LIST.search(done), done
+    assert done == "29.11.2026, 22:46 09.11.2026 alpha, beta und gamma"
+
+
+# -- one rule for compact numbers ---------------------------------------------------------------
+
+#: 1,953 comments in full in every language (no '2 mil', '2 k'); from 10,000 on the
+#: language's CLDR short form (German abbreviates only from a million).
+COMPACT = {
+    "es": ("1.953", "9.999", "12,3\xa0mil", "1,2\xa0M"),
+    "pt_BR": ("1.953", "9.999", "12,3\xa0mil", "1,2\xa0mi"),
+    "de": ("1.953", "9.999", "12.345", "1,2\xa0Mio."),
+    "fr": ("1\u202f953", "9\u202f999", "12,3\xa0k", "1,2\xa0M"),
+    "ja": ("1,953", "9,999", "1.2万", "120万"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(COMPACT))
+def test_a_count_below_ten_thousand_is_never_abbreviated(language: str) -> None:
+    with i18n.using(language):
+        shown = tuple(numbers.compact(n) for n in (1953, 9999, 12_345, 1_200_000))
+        counted = numbers.count(1953.4)
+    assert shown == COMPACT[language]
+    assert counted == COMPACT[language][0]
+    # no digit is lost below the threshold, whatever the language groups with
+    assert re.sub(r"\D", "", shown[0]) == "1953"
+
+
+def test_english_keeps_its_short_forms() -> None:
+    assert [numbers.compact(n) for n in (950, 12_345, 1_200_000)] == ["950", "12.3k", "1.2M"]
+
+
+# -- sentences filled in code: numbers and dates through numbers.shown --------------------------
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("de", "12.345 / 09.11.2026 / 29.11.2026, 22:46 / 12,5"),
+    ("fr", "12\u202f345 / 9 nov. 2026 / 29 nov. 2026, 22:46 / 12,5"),
+    ("ja", "12,345 / 2026/11/09 / 2026/11/29 22:46 / 12.5"),
+])
+def test_a_placeholder_filled_with_a_number_or_date_is_formatted(language: str,
+                                                                 expected: str) -> None:
+    values = {"n": 12345, "d": date(2026, 11, 9), "t": datetime(2026, 11, 29, 22, 46, tzinfo=UTC),
+              "x": 12.5}
+    with i18n.using(language):
+        code = i18n.gettext("%(n)s / %(d)s / %(t)s / %(x)s", **values)
+        env = Renderer(TEMPLATES)._env(Format.PLAIN)
+        template = env.from_string('{{ n }} / {{ d }} / {{ t }} / {{ x }}').render(**values)
+        plural = i18n.ngettext("%(num)s day", "%(num)s days", 12345)
+    assert code == expected and template == expected
+    assert plural.startswith(expected.split(" / ")[0])
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "a, b and c"), ("es", "a, b y c"), ("pt_BR", "a, b e c"), ("de", "a, b und c"),
+    ("fr", "a, b et c"), ("ja", "a、b、c")])
+def test_lists_are_joined_as_the_language_joins_them(language: str, expected: str) -> None:
+    with i18n.using(language):
+        assert numbers.items(["a", "b", "c"]) == expected
