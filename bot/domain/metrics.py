@@ -396,25 +396,53 @@ def per_view(total: float | None, views: float | None) -> float | None:
     return None if rate is None or rate > 1 else rate
 
 
+class EngagementGap(StrEnum):
+    """Why engagement by views is unknown (:func:`engagement_gap`); :attr:`sentence` says it
+    as one whole sentence, shown on its own by /stats and /estimate."""
+
+    NO_VIEWS_OR_LIKES = "no_views_or_likes"
+    NO_VIEWS = "no_views"
+    NO_LIKES = "no_likes"
+    ZERO_VIEWS = "zero_views"
+    DIFFERENT_SNAPSHOTS = "different_snapshots"
+    ABOVE_VIEWS = "above_views"
+
+    @property
+    def sentence(self) -> str:
+        """What to do about it, a whole sentence in the work's language."""
+        if self is EngagementGap.NO_VIEWS_OR_LIKES:
+            return _("Log your 30-day views and likes to see your engagement rate.")
+        if self is EngagementGap.NO_VIEWS:
+            return _("Log your 30-day views to see your engagement rate.")
+        if self is EngagementGap.NO_LIKES:
+            return _("Log your 30-day likes to see your engagement rate.")
+        if self is EngagementGap.ZERO_VIEWS:
+            return _("With 0 views in 30 days there is no engagement rate.")
+        if self is EngagementGap.DIFFERENT_SNAPSHOTS:
+            return _("Your likes and views come from different snapshots: log both together "
+                     "(or /import them) to see your engagement rate.")
+        return _("Your likes + comments + shares are above your views, which can't be: "
+                 "check them.")
+
+
 def engagement_gap(s: MetricSnapshot,
-                   history: Sequence[MetricSnapshot] | None = None) -> str | None:
-    """Why engagement by views of ``s`` is unknown, as a sentence part in the work's language
-    ("log your 30-day likes to see it", …), or None when it is known."""
+                   history: Sequence[MetricSnapshot] | None = None) -> EngagementGap | None:
+    """Why engagement by views of ``s`` is unknown, or None when it is known (the same
+    divisions as :func:`compute_kpis`)."""
     views = views_in_period(s)
     if s.likes is None and views is None:
-        return _("log views and likes to see it")
+        return EngagementGap.NO_VIEWS_OR_LIKES
     if views is None:
-        return _("log your 30-day views to see it")
+        return EngagementGap.NO_VIEWS
     if s.likes is None:
-        return _("log your 30-day likes to see it")
+        return EngagementGap.NO_LIKES
     if views <= 0:
-        return _("0 views in 30 days give no rate")
+        return EngagementGap.ZERO_VIEWS
     window = same_window(s, history)
     if window.likes is None:
-        return _("your likes and views come from different snapshots: log both together "
-                 "(or /import them) to see it")
+        return EngagementGap.DIFFERENT_SNAPSHOTS
     if engagement_by_views(interactions(window), views) is None:
-        return _("likes + comments + shares are above views, which can't be: check them")
+        return EngagementGap.ABOVE_VIEWS
     return None
 
 
