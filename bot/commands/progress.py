@@ -43,7 +43,7 @@ from bot.domain.projection import project
 from bot.domain.rates import RateTables
 from bot.domain.studio import StudioImport, Video
 from bot.i18n import gettext as _
-from bot.i18n import lazy, translate
+from bot.i18n import lazy, standalone, translate
 from bot.render.charts import ChartSpec, render_png, sparkline
 
 PERIODS = {"4w": timedelta(weeks=4), "3m": timedelta(days=91), "6m": timedelta(days=182),
@@ -178,7 +178,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       goals[metric].target))
     unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
     if unlock is not None:
-        lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=unlock[0],
+        lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=standalone(unlock[0]),
                         value=compact(unlock[1]), metric=metric), unlock[1]))
     spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
                      percent=metric == "engagement", lines=lines,

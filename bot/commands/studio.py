@@ -25,7 +25,7 @@ from bot.domain.studio import (
     top_videos,
 )
 from bot.i18n import gettext as _
-from bot.i18n import lazy, ngettext, translate
+from bot.i18n import lazy, ngettext, standalone, translate
 
 VIDEOS_SHOWN = 10
 
@@ -94,8 +94,8 @@ def studio_view(studio: StudioImport,
         else:
             span = ngettext("%(num)s row", "%(num)s rows", f.rows)
         files.append({"label": f.layout.value, "name": f.name,
-                      "span": _("%(span)s of %(what)s", span=span,
-                                what=items([translate(a) for a in f.adds])),
+                      "span": _("%(what)s: %(span)s", what=items([translate(a) for a in f.adds]),
+                                span=standalone(span)),
                       "notes": "; ".join(n for n in notes if n)})
     return {"files": files, "snapshots": len(rows),
             "downloaded": studio.downloaded.isoformat(),

@@ -30,7 +30,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 from bot.domain.metrics import engagement_by_views
-from bot.i18n import N_
+from bot.i18n import N_, standalone
 from bot.i18n import gettext as _
 
 #: The period the bot's count metrics cover (views, likes, … are 30-day totals).
@@ -310,13 +310,16 @@ def _number(cell: str, *, where: str, column: str, negative: bool = False) -> fl
     try:
         value = float(text.replace(",", ""))
     except ValueError:
-        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.", where=where,
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.",
+                            where=standalone(where),
                             column=column, text=text[:40])) from None
     if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e12:
-        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.", where=where,
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.",
+                            where=standalone(where),
                             column=column, text=text[:40]))
     if value < 0 and not negative:
-        raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).", where=where,
+        raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).",
+                            where=standalone(where),
                             column=column, text=text[:40]))
     return value
 

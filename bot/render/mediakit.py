@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
 from bot.domain.numbers import month_day, pct, price, price_range
-from bot.i18n import collapse_spaces, pgettext
+from bot.i18n import collapse_spaces, pgettext, standalone
 from bot.i18n import gettext as _
 from bot.render import fonts
 
@@ -173,7 +173,7 @@ def draw(kit: MediaKit) -> Figure:
     page.heading(0.735, _("Engagement by views"), _("(likes + comments + shares) ÷ views"))
     e = kit.engagement
     if e.value is None:
-        page.text(LEFT, 0.705, _("Not yet: %(what)s", what=e.missing or ""), size=10,
+        page.text(LEFT, 0.705, _("Not yet: %(what)s", what=standalone(e.missing or "")), size=10,
                   colour=MUTED)
     else:
         page.text(LEFT, 0.700, e.value, size=21, weight="bold")
