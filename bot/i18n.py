@@ -167,16 +167,13 @@ class GluedPhrase(TypeError):
 
 
 _strict = False
-_allowed: frozenset[str] = frozenset()
 
 
-def strict(on: bool = True, *, allow: frozenset[str] = frozenset()) -> None:
+def strict(on: bool = True) -> None:
     """Make filling a message with a :class:`Phrase` value raise :class:`GluedPhrase` (the
-    test suite does, ``tests/conftest.py``); off, the bot shows the text as it is. ``allow``
-    lists message ids known to glue phrases and not yet rewritten (kept short, named where
-    strict mode is turned on)."""
-    global _strict, _allowed
-    _strict, _allowed = on, allow
+    test suite does, ``tests/conftest.py``); off, the bot shows the text as it is."""
+    global _strict
+    _strict = on
 
 
 def standalone(text: str) -> str:
@@ -189,7 +186,7 @@ def check_values(message: str, variables: Mapping[str, Any]) -> None:
     """Raise :class:`GluedPhrase` in strict mode when a value of ``variables`` is a
     :class:`Phrase` (the one check, for code and templates); ``message`` is the message id
     (the singular of a plural)."""
-    if not _strict or message in _allowed:
+    if not _strict:
         return
     for name, value in variables.items():
         if isinstance(value, Phrase):

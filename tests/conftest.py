@@ -63,30 +63,11 @@ def _english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
 
 
-#: Messages still filled with another translated phrase (issue 20, kind "glued phrases"):
-#: to be rewritten one whole sentence per case, then removed from here. Keep it shrinking.
-NOT_YET_WHOLE: frozenset[str] = frozenset({
-    # /goals: "from %(basis)s" is "2 logs over 8 days" (a plural phrase of its own)
-    "at your recent pace (%(weekly)s a week, from %(basis)s) you get there around %(eta)s",
-    "it is falling (%(weekly)s a week, from %(basis)s): at this pace you won't get there; /tips "
-    "shows what can turn it around",
-    "at your recent pace (%(weekly)s a week, from %(basis)s) you won't get there; /tips shows "
-    "what can change that",
-    # /log's plausibility checks: "%(since)s" is "since your previous log" and two others
-    "followers fell from %(before)s to %(after)s %(since)s, more than half",
-    "%(name)s went from %(before)s to %(after)s %(since)s, more than %(times)s×",
-    # /import: "%(earlier)s" is " (also line 2)" or nothing
-    "%(file)s line %(line)s: video %(video)s is listed twice%(earlier)s; keep one row per video "
-    "and send the file again.",
-})
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _no_glued_phrases() -> Iterator[None]:
     """A translated message filled with another translated phrase raises (bot.i18n.Phrase):
-    such a sentence reads as nonsense in other languages, so no test may render one. Only
-    :data:`NOT_YET_WHOLE` (found, not yet rewritten into whole sentences) is let through."""
-    i18n.strict(True, allow=NOT_YET_WHOLE)
+    such a sentence reads as nonsense in other languages, so no test may render one."""
+    i18n.strict(True)
     yield
     i18n.strict(False)
 

@@ -242,9 +242,10 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         ("+" if p.weekly_growth >= 0 else "−") + (
             pct(abs(p.weekly_rate)) if p.weekly_rate is not None else show(abs(p.weekly_growth))),
         "falling": p.weekly_growth is not None and p.weekly_growth < 0,
-        "basis": None if p.trend is None or not points else
-        _("%(logs)s logs over %(days)s days", logs=p.trend.points,
-          days=round((max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400)),
+        # what the pace is read from: so many logs (always 2 or more) over so many days
+        "logs": None if p.trend is None or not points else p.trend.points,
+        "days": None if p.trend is None or not points else
+        round((max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,

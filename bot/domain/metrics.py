@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from bot.i18n import N_
 from bot.i18n import gettext as _
 
 
@@ -256,22 +257,41 @@ class Implausible:
     text: str
 
 
+#: The sentences about a fall or a jump, by what the previous snapshot was: ``"log"`` (the
+#: creator's previous /log), ``"row"`` (an imported row's snapshot before it) or ``"sync"``
+#: (the latest snapshot, before a TikTok sync); one whole sentence each.
+_FELL: Final = {
+    "log": N_("followers fell from %(before)s to %(after)s since your previous log, more than "
+              "half"),
+    "row": N_("followers fell from %(before)s to %(after)s since the snapshot before it, more "
+              "than half"),
+    "sync": N_("followers fell from %(before)s to %(after)s since your latest snapshot, more "
+               "than half"),
+}
+_JUMPED: Final = {
+    "log": N_("%(name)s went from %(before)s to %(after)s since your previous log, more than "
+              "%(times)s×"),
+    "row": N_("%(name)s went from %(before)s to %(after)s since the snapshot before it, more "
+              "than %(times)s×"),
+    "sync": N_("%(name)s went from %(before)s to %(after)s since your latest snapshot, more "
+               "than %(times)s×"),
+}
+
+
 def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                      typed: frozenset[str] | set[str], *,
-                     since: str | None = None) -> list[Implausible]:
+                     since: str = "log") -> list[Implausible]:
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
     compared with itself and with ``previous`` (the snapshot before it), one each: likes,
     comments or shares above views for the same 30 days, engagement by views above 100%,
     followers falling by more than half since the previous snapshot, a count given now more
-    than :data:`MAX_JUMP` times its previous value. ``since`` names ``previous`` in the
-    sentences (translated; default "since your previous log"); the sentences are in the
+    than :data:`MAX_JUMP` times its previous value. ``since`` says what ``previous`` is
+    (``"log"``, ``"row"`` or ``"sync"``, see :data:`_FELL`); the sentences are in the
     language of the work being done (:mod:`bot.i18n`). The one place that decides
     plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
     TikTok syncs (:func:`without_implausible`)."""
     from bot.domain import numbers
 
-    if since is None:
-        since = _("since your previous log")
     problems = []
     views = after.views
     if views is not None and typed & {"views", "likes", "comments", "shares"}:
@@ -295,9 +315,8 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     ):
         problems.append(Implausible(
             frozenset({"followers"}),
-            _("followers fell from %(before)s to %(after)s %(since)s, more than half",
-              before=numbers.compact(previous.followers),
-              after=numbers.compact(after.followers), since=since)))
+            _(_FELL[since], before=numbers.compact(previous.followers),
+              after=numbers.compact(after.followers))))
     if previous is not None:
         for name in sorted(typed):
             metric = METRIC_BY_NAME.get(name)
@@ -306,15 +325,14 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                     and now > before * MAX_JUMP):
                 problems.append(Implausible(
                     frozenset({name}),
-                    _("%(name)s went from %(before)s to %(after)s %(since)s, more than "
-                      "%(times)s×", name=name, before=numbers.compact(before),
-                      after=numbers.compact(now), since=since, times=f"{MAX_JUMP:g}")))
+                    _(_JUMPED[since], name=name, before=numbers.compact(before),
+                      after=numbers.compact(now), times=f"{MAX_JUMP:g}")))
     return problems
 
 
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
                 typed: frozenset[str] | set[str], *,
-                since: str | None = None) -> list[str]:
+                since: str = "log") -> list[str]:
     """The sentences of :func:`implausibilities` (empty: nothing looks wrong)."""
     return [p.text for p in implausibilities(previous, after, typed, since=since)]
 
@@ -336,7 +354,7 @@ def implausible_rows(
         values = {k: v for k, v in rows[i][1].items() if k in METRIC_BY_NAME}
         after = (state or MetricSnapshot.empty(at)).merged(values, at)
         out += [(at, p.text) for p in implausibilities(
-            state, after, frozenset(values), since=_("since the snapshot before it"))]
+            state, after, frozenset(values), since="row")]
         state = after
     return out
 
@@ -347,7 +365,7 @@ def without_implausible(previous: MetricSnapshot | None, changes: Mapping[str, f
     :func:`implausibilities` finds wrong against ``previous``, and what was found."""
     base = previous or MetricSnapshot.empty(at)
     problems = implausibilities(previous, base.merged(dict(changes), at), frozenset(changes),
-                                since=_("since your latest snapshot"))
+                                since="sync")
     dropped = frozenset[str]().union(*(p.fields for p in problems))
     return {k: v for k, v in changes.items() if k not in dropped}, problems
 

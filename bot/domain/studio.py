@@ -414,11 +414,14 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
                                     name=name, line=line))
             video_id = match.group(1)
             if video_id in seen or video_id in lines:
+                if video_id in lines:
+                    raise StudioError(_(
+                        "%(file)s line %(line)s: video %(video)s is listed twice (also line "
+                        "%(earlier)s); keep one row per video and send the file again.",
+                        file=name, line=line, video=video_id, earlier=lines[video_id]))
                 raise StudioError(_(
-                    "%(file)s line %(line)s: video %(video)s is listed twice%(earlier)s; keep "
-                    "one row per video and send the file again.", file=name, line=line,
-                    video=video_id, earlier=_(" (also line %(line)s)", line=lines[video_id])
-                    if video_id in lines else ""))
+                    "%(file)s line %(line)s: video %(video)s is listed twice; keep one row per "
+                    "video and send the file again.", file=name, line=line, video=video_id))
             lines[video_id] = line
             posted = None
             if key is not None:
