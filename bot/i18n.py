@@ -161,30 +161,84 @@ def format_values_with(shown: Callable[[Any], Any]) -> None:
     _value_text = shown
 
 
-def _fill(text: str, variables: Mapping[str, Any]) -> str:
-    if not variables:
-        return text
-    if _value_text is not None:
-        variables = {k: _value_text(v) for k, v in variables.items()}
-    return text % variables
+class Phrase(str):
+    """Text :func:`gettext` or :func:`ngettext` translated: a sentence or a phrase in the
+    current language (``str`` is the text).
+
+    It marks what must not be put into another translated message's placeholder: a phrase
+    glued into a sentence ("Likes don't pay directly, but %(engagement)s.") reads well only in
+    the language it was written in (word order, gender, case and capitals differ). Write one
+    whole sentence per case instead, chosen by data. A list of phrases is formatted with
+    :func:`bot.domain.numbers.items` (a plain ``str``); a phrase that really stands alone
+    inside another message (a heading, one list item) is passed through :func:`standalone`.
+    """
+
+    __slots__ = ()
+
+
+class GluedPhrase(TypeError):
+    """A translated message was filled with another translated phrase (see :class:`Phrase`);
+    raised only in strict mode (:func:`strict`), which the tests turn on."""
+
+
+_strict = False
+
+
+def strict(on: bool = True) -> None:
+    """Make filling a message with a :class:`Phrase` value raise :class:`GluedPhrase` (the
+    test suite does, ``tests/conftest.py``); off, the bot shows the text as it is."""
+    global _strict
+    _strict = on
+
+
+def standalone(text: str) -> str:
+    """``text`` (a :class:`Phrase`) as plain text that may fill a placeholder because it
+    stands alone there: a heading or one item of a list, never a part of a sentence."""
+    return str.__str__(text) if isinstance(text, Phrase) else text
+
+
+def check_values(message: str, variables: Mapping[str, Any]) -> None:
+    """Raise :class:`GluedPhrase` in strict mode when a value of ``variables`` is a
+    :class:`Phrase` (the one check, for code and templates); ``message`` is the message id
+    (the singular of a plural)."""
+    if not _strict:
+        return
+    for name, value in variables.items():
+        if isinstance(value, Phrase):
+            raise GluedPhrase(
+                f"{message!r}: %({name})s is filled with the translated phrase {value!r}; "
+                "write a whole sentence per case instead (or bot.i18n.standalone() for a "
+                "heading or a list item)")
+
+
+def _fill(text: str, variables: Mapping[str, Any], msgid: str) -> Phrase:
+    if variables:
+        check_values(msgid, variables)
+        if _value_text is not None:
+            variables = {k: _value_text(v) for k, v in variables.items()}
+        return Phrase(text % variables)
+    return Phrase(text)
 
 
 def gettext(message: str, /, **variables: Any) -> str:
-    """``message`` in the current language, with ``%(name)s`` placeholders filled."""
-    return _fill(translations(current()).gettext(message), variables)
+    """``message`` in the current language, with ``%(name)s`` placeholders filled; a
+    :class:`Phrase`. A value may not be another :class:`Phrase` (see :func:`strict`)."""
+    return _fill(translations(current()).gettext(message), variables, message)
 
 
 def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> str:
     """The singular or plural form for ``n`` in the current language (``%(num)s`` is ``n``
-    unless given)."""
+    unless given); a :class:`Phrase`, as :func:`gettext`."""
     variables.setdefault("num", n)
-    return _fill(translations(current()).ngettext(singular, plural, n), variables)
+    return _fill(translations(current()).ngettext(singular, plural, n), variables, singular)
 
 
 def pgettext(context: str, message: str, /, **variables: Any) -> str:
     """``message`` in the current language, in ``context`` (a word that means different things
-    in different places, e.g. a CSV column name)."""
-    return _fill(translations(current()).pgettext(context, message), variables)
+    in different places, e.g. a CSV column name or a status word). Not a :class:`Phrase`:
+    what is said in context is a name or a word shown on its own."""
+    text = translations(current()).pgettext(context, message)
+    return text % variables if variables else text
 
 
 _ = gettext
@@ -237,7 +291,8 @@ def translate(message: str) -> str:
     if not message or not isinstance(message, str):  # a template filter may get any value
         return message
     if isinstance(message, Message):
-        return _fill(translations(current()).gettext(message.msgid), message.values)
+        text = translations(current()).gettext(message.msgid)
+        return text % message.values if message.values else text
     return translations(current()).gettext(message)
 
 

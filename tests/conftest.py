@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from bot import i18n
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, running
 from bot.config import Settings
@@ -60,6 +61,15 @@ def _english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_glued_phrases() -> Iterator[None]:
+    """A translated message filled with another translated phrase raises (bot.i18n.Phrase):
+    such a sentence reads as nonsense in other languages, so no test may render one."""
+    i18n.strict(True)
+    yield
+    i18n.strict(False)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -11,6 +11,7 @@ from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
 from bot.domain.estimator import (
+    EngagementComparison,
     Estimate,
     Money,
     RouteEstimate,
@@ -19,10 +20,10 @@ from bot.domain.estimator import (
     what_if,
 )
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible
-from bot.domain.numbers import compact, money_range, pct
+from bot.domain.numbers import compact, decimal, items, money_range, pct
 from bot.domain.uncertainty import Z80
 from bot.i18n import gettext as _
-from bot.i18n import pgettext, translate
+from bot.i18n import pgettext, standalone, translate
 
 _EXTRA = (
     ArgSpec("region", ArgType.TEXT, "What if you were in this country (two letters).",
@@ -71,6 +72,30 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
     }
 
 
+def engagement_view(e: EngagementComparison | None) -> dict[str, Any] | None:
+    """The engagement comparison as the numbers and the case the template writes a whole
+    sentence for (raised, lowered, typical, unknown with why)."""
+    if e is None:
+        return None
+    return {
+        "case": str(e.effect),
+        "rate": None if e.rate is None else pct(e.rate),
+        "ratio": None if e.ratio is None else decimal(e.ratio, 1, 1),
+        "typical": pct(e.benchmark),
+        "tier": translate(e.tier),
+        "benchmarks": items([_("%(study)s: %(rate)s (%(tier)s)", study=b.study,
+                               rate=pct(b.rate), tier=translate(b.tier))
+                             for b in e.benchmarks]),
+        "reason": None if e.gap is None else e.gap.sentence,
+    }
+
+
+def _videos_kind(sources: tuple[str, ...]) -> str:
+    kinds = set(sources)
+    return {frozenset({"import"}): "import", frozenset({"sync"}): "sync",
+            frozenset({"import", "sync"}): "both"}.get(frozenset(kinds), "stored")
+
+
 def _numbers(m: Money | None, currency: str | None = None) -> dict[str, Any] | None:
     if m is None:
         return None
@@ -117,13 +142,14 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any
         "potential": _money(e.potential, e.currency),
         "routes": [route_view(r, e.currency) for r in e.routes],
         "could_names": [r.name for r in could_only],
-        "engagement": None if e.engagement is None else e.engagement.sentence,
+        "engagement": engagement_view(e.engagement),
         "missing": list(e.missing),
         "currency_note": e.currency_note,
         "views_note": e.views_note,
         "per_video": None if e.views_per_video is None else {
-            "value": compact(e.views_per_video.value), "label": e.views_per_video.label,
-            "basis": e.views_per_video.basis},
+            "value": compact(e.views_per_video.value), "basis": e.views_per_video.basis,
+            "videos": e.views_per_video.videos,
+            "kind": _videos_kind(e.views_per_video.sources)},
         "what_if": what_if,
         "explain": explain,
     }
@@ -162,7 +188,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # The same check as /log (without the jump one: a what-if may be far from today), so a
     # what-if never shows an engagement above 100%.
     if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
-        raise ArgError(_("That what-if can't be: %(problem)s.", problem=problems[0]))
+        raise ArgError(_("That what-if can't be: %(problem)s.", problem=standalone(problems[0])))
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),

@@ -77,7 +77,8 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[st
         "comments_per_view": None if k.comments_per_view is None else pct(k.comments_per_view, 2),
         "shares_per_view": None if k.shares_per_view is None else pct(k.shares_per_view, 2),
         "growth": growth_view(k.follower_growth),
-        "engagement_gap": engagement_gap(snapshot, history),
+        "engagement_gap": None if (gap := engagement_gap(snapshot, history)) is None
+        else gap.sentence,
     }
 
 

@@ -43,7 +43,7 @@ from bot.domain.projection import project
 from bot.domain.rates import RateTables
 from bot.domain.studio import StudioImport, Video
 from bot.i18n import gettext as _
-from bot.i18n import lazy, translate
+from bot.i18n import lazy, standalone, translate
 from bot.render.charts import ChartSpec, render_png, sparkline
 
 PERIODS = {"4w": timedelta(weeks=4), "3m": timedelta(days=91), "6m": timedelta(days=182),
@@ -178,7 +178,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       goals[metric].target))
     unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
     if unlock is not None:
-        lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=unlock[0],
+        lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=standalone(unlock[0]),
                         value=compact(unlock[1]), metric=metric), unlock[1]))
     spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
                      percent=metric == "engagement", lines=lines,
@@ -242,9 +242,10 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         ("+" if p.weekly_growth >= 0 else "−") + (
             pct(abs(p.weekly_rate)) if p.weekly_rate is not None else show(abs(p.weekly_growth))),
         "falling": p.weekly_growth is not None and p.weekly_growth < 0,
-        "basis": None if p.trend is None or not points else
-        _("%(logs)s logs over %(days)s days", logs=p.trend.points,
-          days=round((max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400)),
+        # what the pace is read from: so many logs (always 2 or more) over so many days
+        "logs": None if p.trend is None or not points else p.trend.points,
+        "days": None if p.trend is None or not points else
+        round((max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,

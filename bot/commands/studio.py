@@ -84,18 +84,21 @@ def studio_view(studio: StudioImport,
             notes.append(_shares(studio.genders))
         elif f.layout is Layout.FOLLOWER_TERRITORIES:
             notes.append(_shares(studio.territories))
+        what = items([translate(a) for a in f.adds])
+        # one whole phrase per kind of span: "365 days (… to …) of views, likes, …"
         if f.layout is Layout.CONTENT:
-            span = ngettext("%(num)s video as of %(day)s", "%(num)s videos as of %(day)s",
-                            len(studio.videos), day=day(f.last))
+            span = ngettext("%(num)s video as of %(day)s of %(what)s",
+                            "%(num)s videos as of %(day)s of %(what)s", len(studio.videos),
+                            day=day(f.last), what=what)
         elif f.first and f.last:
-            span = ngettext("%(num)s day (%(first)s to %(last)s)",
-                            "%(num)s days (%(first)s to %(last)s)", (f.last - f.first).days + 1,
-                            first=day(f.first), last=day(f.last))
+            span = ngettext("%(num)s day (%(first)s to %(last)s) of %(what)s",
+                            "%(num)s days (%(first)s to %(last)s) of %(what)s",
+                            (f.last - f.first).days + 1, first=day(f.first), last=day(f.last),
+                            what=what)
         else:
-            span = ngettext("%(num)s row", "%(num)s rows", f.rows)
-        files.append({"label": f.layout.value, "name": f.name,
-                      "span": _("%(span)s of %(what)s", span=span,
-                                what=items([translate(a) for a in f.adds])),
+            span = ngettext("%(num)s row of %(what)s", "%(num)s rows of %(what)s", f.rows,
+                            what=what)
+        files.append({"label": f.layout.value, "name": f.name, "span": span,
                       "notes": "; ".join(n for n in notes if n)})
     return {"files": files, "snapshots": len(rows),
             "downloaded": studio.downloaded.isoformat(),

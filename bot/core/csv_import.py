@@ -30,6 +30,7 @@ from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.numbers import day, grouped, items
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
+from bot.i18n import standalone
 
 MAX_ROWS = 5_000
 MAX_BYTES = 2_000_000
@@ -461,7 +462,7 @@ def _careful_rows(
                         date=when.date())
         elif problem is None and when is not None and when < EARLIEST:
             problem = _("line %(line)s: %(problem)s", line=line_no,
-                        problem=before_earliest(when.date()))
+                        problem=standalone(before_earliest(when.date())))
         elif problem is None and not values:
             problem = _("line %(line)s: no values", line=line_no)
         if problem is not None:

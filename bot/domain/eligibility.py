@@ -42,11 +42,11 @@ def eligible(reqs: tuple[Requirement, ...] | list[Requirement]) -> bool | None:
 
 def views_30d(s: MetricSnapshot) -> tuple[float | None, str | None]:
     """30-day views, typed or derived (:func:`bot.domain.metrics.views_in_period`), and how
-    they were derived (``None`` when typed or unknown)."""
+    they were derived, as a whole sentence (``None`` when typed or unknown)."""
     views = views_in_period(s)
     if views is None or s.views is not None:
         return views, None
-    return views, _("30-day views estimated as %(views)s average views × %(videos)s videos",
+    return views, _("30-day views estimated as %(views)s average views × %(videos)s videos.",
                     views=compact(s.avg_views), videos=decimal(videos_in_period(s) or 0, 0))
 
 

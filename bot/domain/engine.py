@@ -16,7 +16,7 @@ from bot.domain.facts import label as fact_label
 from bot.domain.numbers import decimal, pct
 from bot.domain.rules import Catalogue, CompiledRule, Rule
 from bot.i18n import gettext as _
-from bot.i18n import translate
+from bot.i18n import standalone, translate
 
 MAX_DISTANCE = 2.0
 
@@ -168,8 +168,9 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         want = bool(rhs) if op == "eq" else not bool(rhs)
         if negated:
             want = not want
+        # "label: yes (you: no)": each answer stands alone after its label
         return _("%(fact)s: %(want)s (you: %(value)s)", fact=label,
-                 want=_("yes") if want else _("no"), value=value)
+                 want=standalone(_("yes") if want else _("no")), value=standalone(value))
     symbol = _SYMBOL[op]
     if negated:
         symbol = {"<": "≥", "≤": ">", ">": "≤", "≥": "<", "=": "≠", "≠": "="}[symbol]

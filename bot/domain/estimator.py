@@ -20,12 +20,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Final
 
 from bot.domain import eligibility as elig
 from bot.domain.eligibility import Requirement
 from bot.domain.metrics import (
     PERIOD_DAYS,
+    EngagementGap,
     MetricSnapshot,
     compute_kpis,
     engagement_gap,
@@ -39,8 +41,8 @@ from bot.domain.rates import Figure, RateTables
 from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, combine, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
+from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
-from bot.i18n import ngettext, translate
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
 #: Routes that count as "now" only once the creator says they do them (or logged a payout).
@@ -114,15 +116,29 @@ class Benchmark:
     source: str
 
 
+class BrandEffect(StrEnum):
+    """What the creator's engagement by views does to their brand-deal prices."""
+
+    RAISED = "raised"  # 1.15× the benchmark or more
+    LOWERED = "lowered"  # 0.85× or less
+    TYPICAL = "typical"  # in between
+    UNKNOWN = "unknown"  # engagement unknown: the range is widened instead
+
+
 @dataclass(frozen=True, slots=True)
 class EngagementComparison:
+    """The creator's engagement by views against the benchmarks for their size: numbers and
+    a case (:class:`BrandEffect`, and why it is unknown), from which a reply writes whole
+    sentences."""
+
     rate: float | None  # by views; None when likes or views are missing
     benchmark: float  # the first study's figure (it scales brand prices)
     tier: str
     ratio: float | None
     factor: LogNormal  # applied to the brand-deal price
-    sentence: str
+    effect: BrandEffect
     benchmarks: tuple[Benchmark, ...] = ()
+    gap: EngagementGap | None = None  # why the rate is unknown (effect UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +149,8 @@ class Estimate:
     potential: Money  # every route with known inputs ("could earn"); always ≥ now
     engagement: EngagementComparison | None
     missing: tuple[str, ...]
-    currency_note: str
-    views_note: str | None = None
+    currency_note: str  # a whole sentence
+    views_note: str | None = None  # a whole sentence
     extra_assumptions: tuple[str, ...] = field(default_factory=tuple)
     views_per_video: ViewsPerVideo | None = None  # from views_per_video(), for the reply
 
@@ -187,27 +203,17 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementCompar
                                  b.source) for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s)
-    both = "; ".join(_("%(study)s: %(rate)s for %(tier)s", study=b.study, rate=pct(b.rate),
-                       tier=translate(b.tier)) for b in benchmarks)
     if rate is None:
         return EngagementComparison(
             None, bench.rate, bench.label, None, rates.brand_deals.rates.unknown_engagement.dist(),
-            _("engagement unknown (%(reason)s): brand range widened",
-              reason=engagement_gap(s) or _("log likes and views")), benchmarks)
+            BrandEffect.UNKNOWN, benchmarks,
+            gap=engagement_gap(s) or EngagementGap.NO_VIEWS_OR_LIKES)
     ratio = rate / bench.rate
     factor = _clip(ratio, ef.low, ef.high)
-    if ratio >= 1.15:
-        effect = _("brand range raised")
-    elif ratio <= 0.85:
-        effect = _("brand range lowered")
-    else:
-        effect = _("about typical")
-    sentence = _("your engagement by views is %(rate)s, %(ratio)s× the typical %(typical)s for "
-                 "%(tier)s accounts (%(both)s): %(effect)s", rate=pct(rate),
-                 ratio=decimal(ratio, 1, 1), typical=pct(bench.rate),
-                 tier=translate(bench.label), both=both, effect=effect)
+    effect = (BrandEffect.RAISED if ratio >= 1.15 else
+              BrandEffect.LOWERED if ratio <= 0.85 else BrandEffect.TYPICAL)
     return EngagementComparison(rate, bench.rate, bench.label, ratio, LogNormal.exact(factor),
-                                sentence, benchmarks)
+                                effect, benchmarks)
 
 
 def _payout(factor: LogNormal) -> tuple[LogNormal, float]:
@@ -221,7 +227,8 @@ def _narrowest(total: LogNormal,
     """Which missing input would narrow ``total`` most, and by how much (P90/P10 ratio).
 
     A candidate is a factor the creator could give exactly, or ``(factor, sigma after)`` for
-    one a payout would inform.
+    one a payout would inform; its hint is a message id marked with :func:`N_` holding
+    ``%(factor)s`` (what to do and by how much it narrows, one phrase).
     """
     best: tuple[float, str] | None = None
     for hint, cand in candidates:
@@ -234,7 +241,7 @@ def _narrowest(total: LogNormal,
         return None
     gain, hint = best
     shown = decimal(gain, 1, 1) if gain < 3 else decimal(gain, 0)
-    return _("%(hint)s to narrow this %(factor)s×", hint=hint, factor=shown)
+    return _(hint, factor=shown)  # a message id marked with N_() (one whole phrase per hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +262,7 @@ class _Ctx:
 
 
 def _based_on(n: int) -> str:
+    """The note under a route that uses the creator's own payouts (shown on its own)."""
     return ngettext("based on your %(num)s payout", "based on your %(num)s payouts", n)
 
 
@@ -274,17 +282,20 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         monthly = Money.of(dist)
         if not mine:
             narrow = _narrowest(dist, [(
-                _("log a payout (/payout rewards=412 views=610k)"),
+                N_("log a payout (/payout rewards=412 views=610k) to narrow this %(factor)s×"),
                 _payout(per_1000))])
-    where = c.st.region if c.st.region in t.rates.rpm_by_country else _("other countries")
+    rpm_values = {"low": decimal(rpm_fig.low), "high": decimal(rpm_fig.high),
+                  "currency": rpm_fig.currency}
     assumptions = [
         _("%(low)s–%(high)s of views qualify (For You, watched 5 s or more, videos longer than "
           "1:00)", low=pct(share.p10, 0), high=pct(share.p90, 0)),
         _("%(low)s–%(high)s %(currency)s per 1,000 qualified views (%(where)s)",
-          low=decimal(rpm_fig.low), high=decimal(rpm_fig.high), currency=rpm_fig.currency,
-          where=where)]
+          where=c.st.region, **rpm_values) if c.st.region in t.rates.rpm_by_country else
+        _("%(low)s–%(high)s %(currency)s per 1,000 qualified views (other countries)",
+          **rpm_values)]
     if mine:
-        assumptions.append(_("your own rate, %(basis)s", basis=_based_on(len(mine))))
+        assumptions.append(ngettext("your own rate, based on your %(num)s payout",
+                                    "your own rate, based on your %(num)s payouts", len(mine)))
     return RouteEstimate(
         "creator_rewards", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
@@ -320,7 +331,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         price = tier.price.dist()
         if c.per_video is not None and avg is not None:
             inputs.append(_("views per video %(views)s: %(basis)s", views=compact(avg),
-                            basis=c.per_video.label))
+                            basis=standalone(c.per_video.label)))  # "label: what it is"
             by_views = LogNormal.exact(avg / 1000) * r.cpm_usd.dist()
             if c.s.followers >= r.views_priced_from.value:
                 price = by_views
@@ -358,15 +369,18 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         observed = [c.to_usd(p.amount, p.currency) for p in mine]
         video = update(video, observed)
         if mine:
-            assumptions.append(_("your own price per video, %(basis)s",
-                                 basis=_based_on(len(mine))))
+            assumptions.append(ngettext(
+                "your own price per video, based on your %(num)s payout",
+                "your own price per video, based on your %(num)s payouts", len(mine)))
         dist = video * deals
         monthly, per_video = Money.of(dist), Money.of(video)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = [(
-            _("tell me your price per sponsored video (/payout brand=350 per=video)"),
+            N_("tell me your price per sponsored video (/payout brand=350 per=video) to narrow "
+              "this %(factor)s×"),
             _payout(video))] if not mine else []
         if c.per_video is None or c.per_video.basis == "derived":
-            cands.append((_("log your average views (/log avg_views=8k)"), price))
+            cands.append((N_("log your average views (/log avg_views=8k) to narrow this "
+                             "%(factor)s×"), price))
         narrow = _narrowest(dist, cands)
     return RouteEstimate(
         "brand_deals", translate(t.name), elig.eligible(reqs), reqs, monthly,
@@ -374,6 +388,21 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         tuple(inputs), tuple(assumptions), tuple(missing), tuple(dict.fromkeys(sources)),
         narrow=narrow, payouts_used=len(mine), per_video=per_video,
     )
+
+
+#: What a diamond pays and what share of gifts a creator keeps, by which rule applies: US
+#: scaled LIVE rewards, outside the US, or the country is unknown (one message per case).
+_DIAMOND_VALUE: Final = {
+    "us": N_("1 diamond pays you %(low)s–%(high)s (US scaled LIVE rewards)"),
+    "outside": N_("1 diamond pays you %(low)s–%(high)s (outside the US)"),
+    "unknown": N_("1 diamond pays you %(low)s–%(high)s (outside the US; tell me your country)"),
+}
+_GIFT_SHARE: Final = {
+    "us": N_("you keep %(low)s–%(high)s of gift value (US scaled LIVE rewards)"),
+    "outside": N_("you keep %(low)s–%(high)s of gift value (outside the US)"),
+    "unknown": N_("you keep %(low)s–%(high)s of gift value (outside the US; tell me your "
+                  "country)"),
+}
 
 
 def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
@@ -389,15 +418,14 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     share: Figure = r.share(region)
     sources = [diamond.source]
     narrow = None
-    rule = _("US scaled LIVE rewards") if region in r.diamond_usd_by_country else (
-        _("outside the US") if region is not None else _("outside the US; tell me your country"))
+    rule = "us" if region in r.diamond_usd_by_country else (
+        "outside" if region is not None else "unknown")
     if c.s.diamonds is not None:
         inputs.append(_("diamonds %(diamonds)s in 30 days", diamonds=compact(c.s.diamonds)))
         per = update(diamond.dist(), [c.to_usd(p.amount, p.currency) / p.diamonds
                                       for p in mine if p.diamonds])
         monthly = Money.of(LogNormal.exact(c.s.diamonds) * per)
-        assumptions.append(_("1 diamond pays you %(low)s–%(high)s (%(rule)s)",
-                             low=usd(diamond.low), high=usd(diamond.high), rule=rule))
+        assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low), high=usd(diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None:
         hours = c.s.live_hours * WEEKS_PER_MONTH
         inputs.append(_("%(hours)s LIVE hours a week, %(viewers)s viewers",
@@ -407,14 +435,16 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         monthly = Money.of(dist)
         assumptions += [_("viewers gift %(low)s–%(high)s per viewer per hour (rough)",
                           low=usd(g.low), high=usd(g.high)),
-                        _("you keep %(low)s–%(high)s of gift value (%(rule)s)",
-                          low=pct(share.low, 0), high=pct(share.high, 0), rule=rule)]
+                        _(_GIFT_SHARE[rule], low=pct(share.low, 0), high=pct(share.high, 0))]
         sources = [share.source, g.source]
-        narrow = _narrowest(dist, [(_("log your diamonds (/log diamonds=20k)"), g.dist())])
+        narrow = _narrowest(dist, [(
+            N_("log your diamonds (/log diamonds=20k) to narrow this %(factor)s×"), g.dist())])
     else:
         missing.append(_("diamonds (or live_hours and live_viewers)"))
     if mine:
-        assumptions.append(_("your own diamond value, %(basis)s", basis=_based_on(len(mine))))
+        assumptions.append(ngettext("your own diamond value, based on your %(num)s payout",
+                                    "your own diamond value, based on your %(num)s payouts",
+                                    len(mine)))
     return RouteEstimate(
         "live_gifts", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
@@ -446,13 +476,16 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         monthly = Money.of(dist)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
         if not mine:
-            cands.append((_("log a month's commission (/payout affiliate=220)"),
+            cands.append((N_("log a month's commission (/payout affiliate=220) to narrow this "
+                             "%(factor)s×"),
                           _payout(dist)))
             if order_value is None:
-                cands.append((_("tell me your average order value (/estimate order_value=40)"),
+                cands.append((N_("tell me your average order value (/estimate order_value=40) to "
+                                "narrow this %(factor)s×"),
                               aov))
             if commission is None:
-                cands.append((_("tell me your commission (/estimate commission=12%)"), com))
+                cands.append((N_("tell me your commission (/estimate commission=12%%) to "
+                                 "narrow this %(factor)s×"), com))
         narrow = _narrowest(dist, cands)
     assumptions = [
         _("%(low)s–%(high)s of views on videos with a product",
@@ -468,7 +501,9 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         assumptions.append(_("commission %(low)s–%(high)s", low=pct(com_fig.low, 0),
                              high=pct(com_fig.high, 0)) + label)
     if mine:
-        assumptions.append(_("your own commissions, %(basis)s", basis=_based_on(len(mine))))
+        assumptions.append(ngettext("your own commissions, based on your %(num)s payout",
+                                    "your own commissions, based on your %(num)s payouts",
+                                    len(mine)))
     inputs = [_("views %(views)s", views=compact(c.views))] if c.views is not None else []
     if order_value is not None:
         inputs.append(_("order value %(amount)s USD", amount=decimal(order_value, 2, 2)))
@@ -498,9 +533,11 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
         monthly = Money.of(dist)
         cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
         if margin is None:
-            cands.append((_("tell me your margin (/estimate margin=60%)"), marg))
+            cands.append((N_("tell me your margin (/estimate margin=60%%) to narrow this "
+                             "%(factor)s×"), marg))
         if price_usd is None:
-            cands.append((_("tell me your price (/estimate price=29)"), price))
+            cands.append((N_("tell me your price (/estimate price=29) to narrow this "
+                             "%(factor)s×"), price))
         narrow = _narrowest(dist, cands)
     assumptions = [
         _("%(low)s–%(high)s of views on videos about your product, %(click_low)s–%(click_high)s "
@@ -580,9 +617,9 @@ def estimate(
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
     missing = tuple(dict.fromkeys(m for r in routes for m in r.missing))
-    note = (_("Amounts in %(currency)s at ECB reference rates of %(date)s", currency=currency,
-              date=rates.currencies.date)
-            if currency != "USD" else _("Amounts in USD"))
+    note = (_("Amounts in %(currency)s at ECB reference rates of %(date)s.",
+              currency=currency, date=rates.currencies.date)
+            if currency != "USD" else _("Amounts in USD."))
     return Estimate(routes, currency, now, potential, engagement, missing, note, views_note,
                     views_per_video=per_video)
 

@@ -20,7 +20,7 @@ from bot.domain.profile import UserSettings
 from bot.domain.ratecard import RateCard
 from bot.domain.studio import Audience, Video, top_videos
 from bot.domain.videos import views_per_video
-from bot.i18n import N_, ngettext, translate
+from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
 
 #: How a stored snapshot's ``source`` reads on the kit ("sync": TikTok account sync).
@@ -225,7 +225,7 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         "your top videos")
     if not kit_videos:
         todo.append(_("your top videos (/import Studio's Content file)"))
-    todo += [_("%(label)s: %(hint)s", label=p.label, hint=p.hint)
+    todo += [_("%(label)s: %(hint)s", label=p.label, hint=standalone(p.hint))  # label: item
              for p in card.prices if p.hint and not p.mine]
 
     dates = [s.taken_at.date() for s, _ in entries] + [v.as_of for v in videos]

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
+from bot.i18n import N_
 from bot.i18n import gettext as _
 
 
@@ -256,22 +257,41 @@ class Implausible:
     text: str
 
 
+#: The sentences about a fall or a jump, by what the previous snapshot was: ``"log"`` (the
+#: creator's previous /log), ``"row"`` (an imported row's snapshot before it) or ``"sync"``
+#: (the latest snapshot, before a TikTok sync); one whole sentence each.
+_FELL: Final = {
+    "log": N_("followers fell from %(before)s to %(after)s since your previous log, more than "
+              "half"),
+    "row": N_("followers fell from %(before)s to %(after)s since the snapshot before it, more "
+              "than half"),
+    "sync": N_("followers fell from %(before)s to %(after)s since your latest snapshot, more "
+               "than half"),
+}
+_JUMPED: Final = {
+    "log": N_("%(name)s went from %(before)s to %(after)s since your previous log, more than "
+              "%(times)s×"),
+    "row": N_("%(name)s went from %(before)s to %(after)s since the snapshot before it, more "
+              "than %(times)s×"),
+    "sync": N_("%(name)s went from %(before)s to %(after)s since your latest snapshot, more "
+               "than %(times)s×"),
+}
+
+
 def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                      typed: frozenset[str] | set[str], *,
-                     since: str | None = None) -> list[Implausible]:
+                     since: str = "log") -> list[Implausible]:
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
     compared with itself and with ``previous`` (the snapshot before it), one each: likes,
     comments or shares above views for the same 30 days, engagement by views above 100%,
     followers falling by more than half since the previous snapshot, a count given now more
-    than :data:`MAX_JUMP` times its previous value. ``since`` names ``previous`` in the
-    sentences (translated; default "since your previous log"); the sentences are in the
+    than :data:`MAX_JUMP` times its previous value. ``since`` says what ``previous`` is
+    (``"log"``, ``"row"`` or ``"sync"``, see :data:`_FELL`); the sentences are in the
     language of the work being done (:mod:`bot.i18n`). The one place that decides
     plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
     TikTok syncs (:func:`without_implausible`)."""
     from bot.domain import numbers
 
-    if since is None:
-        since = _("since your previous log")
     problems = []
     views = after.views
     if views is not None and typed & {"views", "likes", "comments", "shares"}:
@@ -295,9 +315,8 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     ):
         problems.append(Implausible(
             frozenset({"followers"}),
-            _("followers fell from %(before)s to %(after)s %(since)s, more than half",
-              before=numbers.compact(previous.followers),
-              after=numbers.compact(after.followers), since=since)))
+            _(_FELL[since], before=numbers.compact(previous.followers),
+              after=numbers.compact(after.followers))))
     if previous is not None:
         for name in sorted(typed):
             metric = METRIC_BY_NAME.get(name)
@@ -306,15 +325,14 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                     and now > before * MAX_JUMP):
                 problems.append(Implausible(
                     frozenset({name}),
-                    _("%(name)s went from %(before)s to %(after)s %(since)s, more than "
-                      "%(times)s×", name=name, before=numbers.compact(before),
-                      after=numbers.compact(now), since=since, times=f"{MAX_JUMP:g}")))
+                    _(_JUMPED[since], name=name, before=numbers.compact(before),
+                      after=numbers.compact(now), times=f"{MAX_JUMP:g}")))
     return problems
 
 
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
                 typed: frozenset[str] | set[str], *,
-                since: str | None = None) -> list[str]:
+                since: str = "log") -> list[str]:
     """The sentences of :func:`implausibilities` (empty: nothing looks wrong)."""
     return [p.text for p in implausibilities(previous, after, typed, since=since)]
 
@@ -336,7 +354,7 @@ def implausible_rows(
         values = {k: v for k, v in rows[i][1].items() if k in METRIC_BY_NAME}
         after = (state or MetricSnapshot.empty(at)).merged(values, at)
         out += [(at, p.text) for p in implausibilities(
-            state, after, frozenset(values), since=_("since the snapshot before it"))]
+            state, after, frozenset(values), since="row")]
         state = after
     return out
 
@@ -347,7 +365,7 @@ def without_implausible(previous: MetricSnapshot | None, changes: Mapping[str, f
     :func:`implausibilities` finds wrong against ``previous``, and what was found."""
     base = previous or MetricSnapshot.empty(at)
     problems = implausibilities(previous, base.merged(dict(changes), at), frozenset(changes),
-                                since=_("since your latest snapshot"))
+                                since="sync")
     dropped = frozenset[str]().union(*(p.fields for p in problems))
     return {k: v for k, v in changes.items() if k not in dropped}, problems
 
@@ -396,25 +414,53 @@ def per_view(total: float | None, views: float | None) -> float | None:
     return None if rate is None or rate > 1 else rate
 
 
+class EngagementGap(StrEnum):
+    """Why engagement by views is unknown (:func:`engagement_gap`); :attr:`sentence` says it
+    as one whole sentence, shown on its own by /stats and /estimate."""
+
+    NO_VIEWS_OR_LIKES = "no_views_or_likes"
+    NO_VIEWS = "no_views"
+    NO_LIKES = "no_likes"
+    ZERO_VIEWS = "zero_views"
+    DIFFERENT_SNAPSHOTS = "different_snapshots"
+    ABOVE_VIEWS = "above_views"
+
+    @property
+    def sentence(self) -> str:
+        """What to do about it, a whole sentence in the work's language."""
+        if self is EngagementGap.NO_VIEWS_OR_LIKES:
+            return _("Log your 30-day views and likes to see your engagement rate.")
+        if self is EngagementGap.NO_VIEWS:
+            return _("Log your 30-day views to see your engagement rate.")
+        if self is EngagementGap.NO_LIKES:
+            return _("Log your 30-day likes to see your engagement rate.")
+        if self is EngagementGap.ZERO_VIEWS:
+            return _("With 0 views in 30 days there is no engagement rate.")
+        if self is EngagementGap.DIFFERENT_SNAPSHOTS:
+            return _("Your likes and views come from different snapshots: log both together "
+                     "(or /import them) to see your engagement rate.")
+        return _("Your likes + comments + shares are above your views, which can't be: "
+                 "check them.")
+
+
 def engagement_gap(s: MetricSnapshot,
-                   history: Sequence[MetricSnapshot] | None = None) -> str | None:
-    """Why engagement by views of ``s`` is unknown, as a sentence part in the work's language
-    ("log your 30-day likes to see it", …), or None when it is known."""
+                   history: Sequence[MetricSnapshot] | None = None) -> EngagementGap | None:
+    """Why engagement by views of ``s`` is unknown, or None when it is known (the same
+    divisions as :func:`compute_kpis`)."""
     views = views_in_period(s)
     if s.likes is None and views is None:
-        return _("log views and likes to see it")
+        return EngagementGap.NO_VIEWS_OR_LIKES
     if views is None:
-        return _("log your 30-day views to see it")
+        return EngagementGap.NO_VIEWS
     if s.likes is None:
-        return _("log your 30-day likes to see it")
+        return EngagementGap.NO_LIKES
     if views <= 0:
-        return _("0 views in 30 days give no rate")
+        return EngagementGap.ZERO_VIEWS
     window = same_window(s, history)
     if window.likes is None:
-        return _("your likes and views come from different snapshots: log both together "
-                 "(or /import them) to see it")
+        return EngagementGap.DIFFERENT_SNAPSHOTS
     if engagement_by_views(interactions(window), views) is None:
-        return _("likes + comments + shares are above views, which can't be: check them")
+        return EngagementGap.ABOVE_VIEWS
     return None
 
 

@@ -30,7 +30,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 from bot.domain.metrics import engagement_by_views
-from bot.i18n import N_
+from bot.i18n import N_, standalone
 from bot.i18n import gettext as _
 
 #: The period the bot's count metrics cover (views, likes, … are 30-day totals).
@@ -310,13 +310,16 @@ def _number(cell: str, *, where: str, column: str, negative: bool = False) -> fl
     try:
         value = float(text.replace(",", ""))
     except ValueError:
-        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.", where=where,
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.",
+                            where=standalone(where),
                             column=column, text=text[:40])) from None
     if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e12:
-        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.", where=where,
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.",
+                            where=standalone(where),
                             column=column, text=text[:40]))
     if value < 0 and not negative:
-        raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).", where=where,
+        raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).",
+                            where=standalone(where),
                             column=column, text=text[:40]))
     return value
 
@@ -411,11 +414,14 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
                                     name=name, line=line))
             video_id = match.group(1)
             if video_id in seen or video_id in lines:
+                if video_id in lines:
+                    raise StudioError(_(
+                        "%(file)s line %(line)s: video %(video)s is listed twice (also line "
+                        "%(earlier)s); keep one row per video and send the file again.",
+                        file=name, line=line, video=video_id, earlier=lines[video_id]))
                 raise StudioError(_(
-                    "%(file)s line %(line)s: video %(video)s is listed twice%(earlier)s; keep "
-                    "one row per video and send the file again.", file=name, line=line,
-                    video=video_id, earlier=_(" (also line %(line)s)", line=lines[video_id])
-                    if video_id in lines else ""))
+                    "%(file)s line %(line)s: video %(video)s is listed twice; keep one row per "
+                    "video and send the file again.", file=name, line=line, video=video_id))
             lines[video_id] = line
             posted = None
             if key is not None:

@@ -50,7 +50,8 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
             return text
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def fill(text: str, variables: dict[str, Any]) -> Markup:
+    def fill(text: str, variables: dict[str, Any], msgid: str) -> Markup:
+        i18n.check_values(msgid, variables)  # no translated phrase glued into a sentence
         # A number or date is written for the language (numbers.shown), never with str().
         safe = {k: v if isinstance(v, Markup) else
                 spec.escape("" if v is None else str(numbers.shown(v)))
@@ -60,13 +61,21 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
         return Markup(literal(text) % safe if variables else literal(text))  # noqa: S704
 
     def gettext(message: str, /, **variables: Any) -> Markup:
-        return fill(i18n.translations(i18n.current()).gettext(message), variables)
+        return fill(i18n.translations(i18n.current()).gettext(message), variables, message)
 
     def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
         variables.setdefault("num", numbers.grouped(n) if isinstance(n, int) else n)
-        return fill(i18n.translations(i18n.current()).ngettext(singular, plural, n), variables)
+        return fill(i18n.translations(i18n.current()).ngettext(singular, plural, n), variables,
+                    singular)
 
     return gettext, ngettext
+
+
+def _capfirst(value: Any) -> Any:
+    """``value`` with its first letter upper-case (text without case, e.g. Japanese, is kept)."""
+    if not isinstance(value, str) or not value:
+        return value
+    return value[:1].upper() + value[1:]
 
 
 def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
@@ -139,6 +148,12 @@ class Renderer:
             stamp=numbers.stamp,
             moment=numbers.moment,
             month=numbers.month,
+            # A heading starts with a capital in every language, whatever case a name has
+            # where it is used inside a sentence (es "regalos en LIVE").
+            capfirst=_capfirst,
+            # A translated phrase that stands alone inside another message: a list item after
+            # its label ("assumed: …"), never a part of a sentence (see bot.i18n.Phrase).
+            standalone=i18n.standalone,
         )
         env.globals["format"] = fmt.value
         self._envs[fmt] = env

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
 from bot.domain.numbers import month_day, pct, price, price_range
-from bot.i18n import collapse_spaces, pgettext
+from bot.i18n import collapse_spaces, pgettext, standalone
 from bot.i18n import gettext as _
 from bot.render import fonts
 
@@ -173,7 +173,7 @@ def draw(kit: MediaKit) -> Figure:
     page.heading(0.735, _("Engagement by views"), _("(likes + comments + shares) ÷ views"))
     e = kit.engagement
     if e.value is None:
-        page.text(LEFT, 0.705, _("Not yet: %(what)s", what=e.missing or ""), size=10,
+        page.text(LEFT, 0.705, _("Not yet: %(what)s", what=standalone(e.missing or "")), size=10,
                   colour=MUTED)
     else:
         page.text(LEFT, 0.700, e.value, size=21, weight="bold")
@@ -188,8 +188,8 @@ def draw(kit: MediaKit) -> Figure:
     page.heading(0.655, _("Audience"), _("share of followers") + (
         " · " + _("imported from TikTok Studio") if kit.countries else ""))
     if kit.audience_missing:
-        page.text(LEFT, 0.625, _("Not yet: %(what)s", what=kit.audience_missing), size=10,
-                  colour=MUTED)
+        page.text(LEFT, 0.625, _("Not yet: %(what)s", what=standalone(kit.audience_missing)),
+                  size=10, colour=MUTED)
         audience_bottom = 0.585
     else:
         if kit.countries:
@@ -208,7 +208,7 @@ def draw(kit: MediaKit) -> Figure:
                  if kit.videos and kit.videos_source else None)
     y -= 0.028
     if kit.videos_missing:
-        page.text(LEFT, y, _("Not yet: %(what)s", what=kit.videos_missing), size=10,
+        page.text(LEFT, y, _("Not yet: %(what)s", what=standalone(kit.videos_missing)), size=10,
                   colour=MUTED)
         y -= 0.03
     for n, v in enumerate(kit.videos, 1):

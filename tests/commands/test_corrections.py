@@ -378,7 +378,7 @@ async def test_what_if_without_a_real_rate_says_engagement_is_unknown(
 async def test_derived_views_count_for_engagement(console: ConsoleAdapter) -> None:
     await console.ask("/log followers=20k avg_views=5k videos_per_week=7 likes=4k")
     result = await console.ask("/estimate")
-    assert "engagement unknown" not in result.text
+    assert "engagement by views is unknown" not in result.text
     assert "your engagement by views is 2.7%" in result.text  # 4k ÷ (5k × 30)
     stats = await console.ask("/stats")  # 5k average views × 30 videos: 150k views
     assert "Engagement by views: 2.7%" in stats.text, stats.text

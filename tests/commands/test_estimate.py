@@ -24,7 +24,8 @@ async def test_stored_metrics(console: ConsoleAdapter) -> None:
     assert "could pay $26–$100 a month (typical $51)" in result.text
     assert "Now: nothing yet" in result.text  # not eligible, and no declared routes
     assert "Brand partnerships · eligible" in result.text
-    assert "Likes don't pay directly, but your engagement by views is" in result.text
+    assert ("Likes don't pay directly, but they raise your brand prices: your engagement by "
+            "views is 8.5%") in result.text
     assert "LIVE gifts · eligible" in result.text
     assert "/estimate explain" in result.text
 

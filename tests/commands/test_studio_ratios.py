@@ -62,13 +62,15 @@ async def test_the_import_alone_gives_its_own_ratios(both: ConsoleAdapter) -> No
 async def test_zero_views_say_they_give_no_rate(both: ConsoleAdapter) -> None:
     assert (await both.ask("/log followers=0 views=0 likes=0 confirm")).ok
     stats = (await both.ask("/stats")).text
-    assert "log views and likes to see it" not in stats, stats
-    assert "0 views in 30 days give no rate" in stats, stats
+    assert "Log your 30-day views and likes" not in stats, stats
+    assert ("Engagement by views: unknown. With 0 views in 30 days there is no engagement "
+            "rate.") in stats, stats
 
 
 async def test_the_hint_names_what_is_missing(both: ConsoleAdapter) -> None:
     assert (await both.ask("/log followers=1000 views=5000")).ok
-    assert "log your 30-day likes to see it" in (await both.ask("/stats")).text
+    assert ("Engagement by views: unknown. Log your 30-day likes to see your engagement "
+            "rate.") in (await both.ask("/stats")).text
 
 
 def test_history_tells_where_carried_totals_came_from() -> None:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
-from bot.domain.estimator import Money, estimate
+from bot.domain.estimator import BrandEffect, Money, estimate
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -195,8 +195,9 @@ def test_brand_price_combines_tier_and_cpm_with_the_engagement_factor() -> None:
     e = estimate(s, US_ADULT, RATES)
     r = e.route("brand_deals")
     assert e.engagement is not None and e.engagement.ratio == pytest.approx(0.062 / 0.0414)
-    assert "Rival IQ 2023: 4.1% for 5k–1M" in e.engagement.sentence  # both studies shown
-    assert "Socialinsider 2023: 5.1%" in e.engagement.sentence
+    assert e.engagement.effect is BrandEffect.RAISED
+    assert [(b.study, b.rate, b.tier) for b in e.engagement.benchmarks] == [
+        ("Rival IQ 2023", 0.0414, "5k–1M"), ("Socialinsider 2023", 0.051, "all sizes")]
     tier = math.log(800 / 75) / (2 * Z90)
     cpm = math.log(20 / 5) / (2 * Z90)
     w1, w2 = 1 / tier**2, 1 / cpm**2
@@ -229,7 +230,7 @@ def test_large_accounts_with_modest_views_are_priced_on_views() -> None:
 def test_unknown_engagement_widens_and_no_views_uses_the_tier() -> None:
     base = {"followers": 25_000, "avg_views": 10_000, "views": 100_000}
     low = estimate(snap(**base, likes=1_000), US_ADULT, RATES)
-    assert low.engagement is not None and "brand range lowered" in low.engagement.sentence
+    assert low.engagement is not None and low.engagement.effect is BrandEffect.LOWERED
     unknown = estimate(snap(**base), US_ADULT, RATES).route("brand_deals")
     known = estimate(snap(**base, likes=4_140), US_ADULT, RATES).route("brand_deals")
     assert "likes" in unknown.missing
