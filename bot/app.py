@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.commands import build_registry
 from bot.config import Settings
@@ -19,10 +20,11 @@ from bot.domain.rates import load_rates
 from bot.domain.rules import load_catalogue
 from bot.render.environment import Renderer
 from bot.runtime import App
-from bot.scheduler.compose import WeeklyComposer
-from bot.scheduler.runner import WeeklyPoster
 from bot.store import open_store
 from bot.tiktok.service import TikTokService
+
+if TYPE_CHECKING:  # the weekly poster is imported by the processes that post (``run``)
+    from bot.scheduler.runner import WeeklyPoster
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,9 @@ def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,
                   pace: Mapping[str, float] | None = None) -> WeeklyPoster:
     """The weekly-post sender over whichever platforms are running; ``pace`` overrides the
     messages a second of some platforms (for the whole app: replies share that budget)."""
+    from bot.scheduler.compose import WeeklyComposer
+    from bot.scheduler.runner import WeeklyPoster
+
     for platform, rate in (pace or {}).items():
         app.paces.set_rate(platform, rate)
     composer = WeeklyComposer(app.store, app.services.catalogue, app.services.rates)

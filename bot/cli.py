@@ -87,7 +87,7 @@ def _positive(text: str) -> int:
 def db_copy(source: str, target: str) -> int:
     """``db copy``: one line with what was copied, or one line saying why nothing was."""
     from bot.store.copy import copy_database
-    from bot.store.postgres import redacted
+    from bot.store.urls import redacted
 
     try:
         report = asyncio.run(copy_database(source, target))

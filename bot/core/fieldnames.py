@@ -3,6 +3,11 @@ column headers (``Datum;Follower;Aufrufe``) and the names ``/log`` accepts (``Fo
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from bot import i18n
 from bot.i18n import pgettext
 
 #: The bot's own CSV columns whose names a creator sees in their language (Datum;Follower;Aufrufe).
@@ -32,7 +37,19 @@ def field_key(name: str) -> str:
     return "_".join(name.strip().casefold().replace("-", " ").split())
 
 
-def local_field_names() -> dict[str, str]:
+def local_field_names() -> Mapping[str, str]:
     """Folded (:func:`field_key`) translated names of the current language -> the English key:
-    German ``{"follower": "followers", "aufrufe_pro_video": "avg_views", …}``."""
-    return {field_key(local): key for key, local in column_names().items()}
+    German ``{"follower": "followers", "aufrufe_pro_video": "avg_views", …}`` (read-only).
+
+    Every command's arguments are read with it, and it only depends on the language (the
+    catalogues are loaded once per process): worked out once per language and kept."""
+    language = i18n.current()
+    return _local_field_names(language, i18n.translations(language))
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def _local_field_names(language: str, catalogue: object) -> Mapping[str, str]:
+    """Keyed by the catalogue object too: catalogues reloaded (``bot.i18n`` clears its cache
+    after updating them) are read again, never answered from the old ones."""
+    with i18n.using(language):
+        return MappingProxyType({field_key(local): key for key, local in column_names().items()})

@@ -9,6 +9,7 @@ Japanese ``1.2万``, ``￥1,200``). The reverse (reading what creators type) liv
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -19,11 +20,13 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.numbers import (
+    NumberPattern,
     format_compact_currency,
     format_compact_decimal,
     format_currency,
     format_decimal,
     format_percent,
+    parse_pattern,
 )
 
 from bot import i18n
@@ -43,8 +46,22 @@ _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "B
 
 def locale() -> Locale:
     """The Babel locale of the current language (``en`` is ``en_US``)."""
-    lang = i18n.current()
+    return _locale(i18n.current())
+
+
+@functools.lru_cache(maxsize=32)
+def _locale(lang: str) -> Locale:
+    """Parsed once per language: ``Locale.parse`` resolves aliases and likely subtags on every
+    call (about 20 µs), and a reply formats dozens of numbers. A handful of languages exist, so
+    the cache stays small; Babel's locales are not changed after parsing."""
     return Locale.parse("en_US" if lang == i18n.SOURCE else lang)
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(pattern: str) -> NumberPattern:
+    """A CLDR number pattern parsed once (``format_decimal`` parses it on every call); the
+    patterns are the few :func:`decimal` builds from its digit counts."""
+    return parse_pattern(pattern)
 
 
 def _english() -> bool:
@@ -76,9 +93,22 @@ def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
     """A plain decimal, no grouping, with the locale's decimal sign: 0.5 -> '0.5' / '0,5'."""
     if not math.isfinite(value) or abs(value) >= 1e15:
         return f"{value:.3g}"
+    if value == 0:  # 0.0 and -0.0 are one key to a cache, but Babel writes "-0" for one
+        return _decimal(value, max_digits, min_digits, i18n.current())
+    return _decimal_cached(value, max_digits, min_digits, i18n.current())
+
+
+def _decimal(value: float, max_digits: int, min_digits: int, lang: str) -> str:
     pattern = "0" if max_digits <= 0 else (
         "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0))
-    return str(format_decimal(value, format=pattern, locale=locale()))
+    # format_decimal(value, format=pattern, locale=…) without parsing the pattern each time
+    return str(_pattern(pattern).apply(value, _locale(lang)))
+
+
+#: The same figures are written again and again (a rate table's sourced rates in every
+#: /estimate, a creator's numbers in each reply about them): Babel's formatting is pure, so a
+#: bounded least-recently-used cache keeps the recent ones. ``typed``: 1 and 1.0 apart.
+_decimal_cached = functools.lru_cache(maxsize=4096, typed=True)(_decimal)
 
 
 def usd(amount: float) -> str:

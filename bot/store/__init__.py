@@ -1,14 +1,32 @@
-"""Store implementations. Callers depend on ``bot.core.ports.Store``; ``bot.app`` picks one."""
+"""Store implementations. Callers depend on ``bot.core.ports.Store``; ``bot.app`` picks one.
+
+The PostgreSQL store (and asyncpg with it) is imported only when a ``postgresql://`` URL is
+opened or :class:`PostgresStore` is asked for: a bot or a console ``ask`` on SQLite never
+loads the driver."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from bot.core.ports import StoreError
-from bot.store.postgres import PostgresStore, is_postgres_url, open_postgres_store, redacted
 from bot.store.sqlite import SqliteStore, parse_database_url
 from bot.store.sqlite import open_store as open_sqlite_store
+from bot.store.urls import is_postgres_url, redacted
+
+if TYPE_CHECKING:
+    from bot.store.postgres import PostgresStore
 
 __all__ = ["PostgresStore", "SqliteStore", "StoreError", "describe_database_url",
            "is_postgres_url", "open_store", "parse_database_url"]
+
+
+def __getattr__(name: str) -> Any:
+    """``bot.store.PostgresStore``, imported on first use (with asyncpg)."""
+    if name == "PostgresStore":
+        from bot.store.postgres import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 async def open_store(url: str, *, cache_size: int | None = None) -> SqliteStore | PostgresStore:
@@ -18,6 +36,8 @@ async def open_store(url: str, *, cache_size: int | None = None) -> SqliteStore 
     PostgreSQL store keeps none: another worker may change them). Raises
     :class:`StoreError` with one sentence on failure."""
     if is_postgres_url(url):
+        from bot.store.postgres import open_postgres_store
+
         return await open_postgres_store(url)
     if cache_size is None:
         return await open_sqlite_store(url)

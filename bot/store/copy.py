@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.ports import StoreError
-from bot.store.postgres import TABLES, PostgresStore, is_postgres_url, open_postgres_store, redacted
+from bot.store.postgres import TABLES, PostgresStore, open_postgres_store
 from bot.store.sqlite import SqliteStore, parse_database_url
 from bot.store.sqlite import open_store as open_sqlite_store
+from bot.store.urls import is_postgres_url, redacted
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,6 @@ from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from operator import itemgetter
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -83,6 +82,7 @@ from bot.store.sqlite import (
     _user,
     _video,
 )
+from bot.store.urls import redacted
 
 _Conn = Any  # asyncpg.Connection (asyncpg ships no type information)
 
@@ -114,21 +114,6 @@ TABLES = ("users", "user_settings", "snapshots", "goals", "subscriptions", "post
           "studio_imports", "studio_before", "guided_steps", "long_buttons", "seen_updates")
 
 
-
-
-def is_postgres_url(url: str) -> bool:
-    """Whether ``url`` names a PostgreSQL server (``postgresql://`` or ``postgres://``)."""
-    return url.startswith(("postgresql://", "postgres://"))
-
-
-def redacted(url: str) -> str:
-    """``url`` without its password, fit for a log line or ``creator-advisor info``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = netloc[0].split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -31,31 +31,18 @@ from aiolimiter import AsyncLimiter
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.domain.studio import Video
+from bot.tiktok.errors import SCOPES, TikTokError
 
 log = logging.getLogger(__name__)
 
-SCOPES: Final = "user.info.basic,user.info.stats,video.list"
+__all__ = ["SCOPES", "TikTokClient", "TikTokError", "TokenSet", "UserInfo", "VideoPage"]
+
 USER_FIELDS: Final = "open_id,display_name,follower_count,following_count,likes_count,video_count"
 VIDEO_FIELDS: Final = (
     "id,create_time,duration,title,share_url,view_count,like_count,comment_count,share_count"
 )
 PAGE_SIZE: Final = 20  # the API's maximum max_count
 RATE_PER_MINUTE: Final = 600  # per endpoint, documented by TikTok
-
-
-class TikTokError(Exception):
-    """A failure a creator can be told about in one sentence; ``reason`` picks the sentence.
-
-    Reasons: ``denied`` (consent refused), ``state`` (unknown, used or expired state),
-    ``code`` (authorization code refused: replayed or expired), ``revoked`` (refresh token
-    refused: consent withdrawn), ``expired_token`` (access token refused), ``rate_limited``,
-    ``unavailable`` (5xx or unreachable after retries), ``bad_response`` (not the documented
-    JSON), ``scope`` (a scope was not granted), ``config`` (client key/secret refused).
-    """
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
 
 
 class _Model(BaseModel):

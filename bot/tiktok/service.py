@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -30,9 +30,12 @@ from bot.core.types import Reply
 from bot.domain.metrics import Implausible, without_implausible
 from bot.domain.studio import Video
 from bot.domain.videos import merge_videos, period_counts, posting_habits, totals
-from bot.tiktok.client import SCOPES, TikTokClient, TikTokError, TokenSet, UserInfo
+from bot.tiktok.errors import SCOPES, TikTokError
 from bot.tiktok.pkce import make_state, make_verifier, s256_challenge
-from bot.tiktok.tokens import TokenCipher, load_key
+
+if TYPE_CHECKING:  # imported when used: aiohttp and cryptography are for TikTok users only
+    from bot.tiktok.client import TikTokClient, TokenSet, UserInfo
+    from bot.tiktok.tokens import TokenCipher
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,8 @@ class TikTokService:
         secret = settings.tiktok_client_secret
         self.client = client
         if client is None and self.configured and secret is not None:
+            from bot.tiktok.client import TikTokClient
+
             self.client = TikTokClient(settings.tiktok_api_url, settings.tiktok_client_key or "",
                                        secret.get_secret_value(), settings.tiktok_redirect_uri)
         self._cipher: TokenCipher | None = None
@@ -78,6 +83,8 @@ class TikTokService:
     def cipher(self) -> TokenCipher:
         """Loaded on first use (creating the key file if there is no configured key)."""
         if self._cipher is None:
+            from bot.tiktok.tokens import TokenCipher, load_key
+
             key = self.settings.token_encryption_key
             self._cipher = TokenCipher(load_key(key.get_secret_value() if key else None,
                                                 self.settings.data_dir))

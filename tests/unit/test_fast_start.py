@@ -1,5 +1,7 @@
-"""Starting the bot is cheap: templates compile on first use per format, and the charting
-libraries (matplotlib, numpy, PIL) are imported only when a chart is drawn."""
+"""Starting the bot is cheap: templates compile on first use per format, the charting
+libraries (matplotlib, numpy, PIL) are imported only when a chart is drawn, and the drivers
+of what a SQLite console does not use (asyncpg; aiohttp and cryptography for TikTok; the
+weekly poster) only when they are."""
 
 from __future__ import annotations
 
@@ -15,8 +17,12 @@ from bot.render.environment import Renderer
 from bot.render.formats import Format
 
 CHARTING = ("matplotlib", "numpy", "PIL")
+#: Not needed by a console command on SQLite without a TikTok app configured.
+UNUSED_ON_SQLITE = ("asyncpg", "aiohttp", "cryptography", "bot.store.postgres",
+                    "bot.tiktok.client", "bot.scheduler.runner")
+PROBED = CHARTING + UNUSED_ON_SQLITE
 
-# Runs the real CLI in a fresh interpreter and reports the charting modules loaded at exit.
+# Runs the real CLI in a fresh interpreter and reports the PROBED modules loaded at exit.
 PROBE = f"""
 import json, sys
 from bot.cli import main
@@ -26,16 +32,21 @@ try:
 except SystemExit:
     pass
 finally:
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in {set(CHARTING)!r})
-    sys.stderr.write("\\nCHARTING=" + json.dumps(loaded) + "\\n")
+    probed = {PROBED!r}
+    loaded = sorted(m for m in sys.modules
+                    if any(m == p or m.startswith(p + ".") for p in probed))
+    sys.stderr.write("\\nLOADED=" + json.dumps(loaded) + "\\n")
 """
 
 
 def _ask(data: Path, *argv: str) -> tuple[str, list[str]]:
-    env = {**os.environ, "DATA_DIR": str(data), "DATABASE_URL": ""}
+    """The command's output and the :data:`PROBED` modules loaded when it exited."""
+    env = {k: v for k, v in os.environ.items()  # SQLite, no TikTok app, no Redis
+           if k not in {"TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "REDIS_URL"}}
+    env.update(DATA_DIR=str(data), DATABASE_URL="")
     done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
                           env=env, timeout=120, cwd=data, check=False)
-    marker = done.stderr.rsplit("CHARTING=", 1)
+    marker = done.stderr.rsplit("LOADED=", 1)
     assert len(marker) == 2, done.stderr
     return done.stdout, json.loads(marker[1])
 
@@ -46,7 +57,27 @@ def test_ask_stats_never_imports_a_charting_library(tmp_path: Path) -> None:
     _ask(tmp_path, "ask", "/log followers=13k views=41k likes=3k comments=210")
     out, loaded = _ask(tmp_path, "ask", "/stats")
     assert "Followers" in out, out
+    assert [m for m in loaded if m.split(".")[0] in CHARTING] == []
+
+
+def test_ask_stats_on_sqlite_loads_no_postgres_tiktok_or_poster_module(tmp_path: Path) -> None:
+    """asyncpg is for a ``postgresql://`` DATABASE_URL, aiohttp and cryptography for a
+    configured TikTok app, the weekly poster for ``run``: a console /stats on SQLite needs none
+    of them (they were most of the start-up time once charting went)."""
+    _ask(tmp_path, "ask", "/log followers=12k views=40k likes=3k comments=200")
+    out, loaded = _ask(tmp_path, "ask", "/stats")
+    assert "Followers" in out, out
     assert loaded == []
+
+
+def test_the_lazily_imported_parts_still_load_when_used() -> None:
+    import bot.store
+    from bot.store.postgres import PostgresStore
+    from bot.tiktok.client import TikTokError as FromClient
+    from bot.tiktok.errors import TikTokError
+
+    assert bot.store.PostgresStore is PostgresStore
+    assert FromClient is TikTokError  # one exception class, wherever it is imported from
 
 
 def test_a_chart_still_draws_after_the_lazy_import() -> None:

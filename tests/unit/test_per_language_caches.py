@@ -1,0 +1,81 @@
+"""Work that only depends on the language is done once per language (bounded caches), with
+the same results: numbers formatted as Babel formats them (the parsed locale, the parsed
+pattern and recent figures kept), and the field names a command's arguments are read with."""
+
+from __future__ import annotations
+
+from babel import Locale
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import i18n
+from bot.core.fieldnames import column_names, field_key, local_field_names
+from bot.domain import numbers
+
+LANGUAGES = ("en", "de", "fr", "es", "pt_BR", "ja")
+
+
+def _babel(value: float, max_digits: int, min_digits: int, lang: str) -> str:
+    pattern = "0" if max_digits <= 0 else (
+        "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0))
+    return str(format_decimal(value, format=pattern,
+                              locale=Locale.parse("en_US" if lang == "en" else lang)))
+
+
+@settings(deadline=None)  # the first example loads a locale's data
+@given(st.floats(min_value=-1e14, max_value=1e14) | st.integers(-10**12, 10**12),
+       st.integers(0, 6), st.integers(0, 3), st.sampled_from(LANGUAGES))
+def test_decimal_is_babels_format_decimal(value: float, max_digits: int, min_digits: int,
+                                          lang: str) -> None:
+    min_digits = min(min_digits, max_digits)
+    with i18n.using(lang):
+        first = numbers.decimal(value, max_digits, min_digits)
+        again = numbers.decimal(value, max_digits, min_digits)  # from the cache
+    assert first == again == _babel(value, max_digits, min_digits, lang)
+
+
+def test_signed_zero_and_int_vs_float_keep_their_own_forms() -> None:
+    with i18n.using("en"):
+        assert numbers.decimal(-0.0) == _babel(-0.0, 6, 0, "en")
+        assert numbers.decimal(0.0) == _babel(0.0, 6, 0, "en")
+        assert numbers.decimal(1) == _babel(1, 6, 0, "en")
+        assert numbers.decimal(1.0) == _babel(1.0, 6, 0, "en")
+
+
+def test_a_figure_written_again_is_not_formatted_again() -> None:
+    with i18n.using("de"):
+        numbers.decimal(0.0123457)
+        before = numbers._decimal_cached.cache_info()
+        assert numbers.decimal(0.0123457) == "0,012346"
+        after = numbers._decimal_cached.cache_info()
+    assert after.hits == before.hits + 1 and after.misses == before.misses
+    assert after.maxsize is not None  # bounded: least recently used first out
+    assert numbers.locale() is numbers.locale()  # parsed once per language
+
+
+def test_local_field_names_are_worked_out_once_per_language_and_read_only() -> None:
+    with i18n.using("de"):
+        german = local_field_names()
+        assert local_field_names() is german  # kept, not built again for every command
+        assert dict(german) == {field_key(v): k for k, v in column_names().items()}
+        assert german["follower"] == "followers"
+    with i18n.using("en"):
+        assert local_field_names()["followers"] == "followers"
+    try:
+        german["x"] = "y"  # type: ignore[index]
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("a shared mapping must be read-only")
+
+
+def test_local_field_names_follow_reloaded_catalogues() -> None:
+    with i18n.using("de"):
+        before = local_field_names()
+        i18n.translations.cache_clear()  # what bot.i18n does after writing the catalogues
+        try:
+            again = local_field_names()
+        finally:
+            i18n.translations.cache_clear()
+    assert again is not before and dict(again) == dict(before)
