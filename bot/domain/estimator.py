@@ -24,6 +24,7 @@ from typing import Final
 
 from bot.domain import eligibility as elig
 from bot.domain.eligibility import Requirement
+from bot.domain.fieldnames import field_name
 from bot.domain.metrics import (
     PERIOD_DAYS,
     MetricSnapshot,
@@ -412,7 +413,9 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         sources = [share.source, g.source]
         narrow = _narrowest(dist, [(_("log your diamonds (/log diamonds=20k)"), g.dist())])
     else:
-        missing.append(_("diamonds (or live_hours and live_viewers)"))
+        missing.append(_("%(diamonds)s (or %(hours)s and %(viewers)s)",
+                         diamonds=field_name("diamonds"), hours=field_name("live_hours"),
+                         viewers=field_name("live_viewers")))
     if mine:
         assumptions.append(_("your own diamond value, %(basis)s", basis=_based_on(len(mine))))
     return RouteEstimate(
