@@ -167,3 +167,21 @@ def test_every_field_example_parses_back_in_its_language(language: str) -> None:
             assert list(parsed) == [spec.name], (language, spec.example)
             assert field_name(spec.name) == (spec.name if language == i18n.SOURCE
                                              else column_names()[spec.name])
+
+
+@pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != i18n.SOURCE])
+def test_discord_rewrites_the_languages_field_names_to_its_menu(language: str) -> None:
+    """Replies name fields as the language types them (for the console and Telegram); on
+    Discord a command line's options are shown as its menu names them, those included."""
+    from bot.adapters.discord_names import localise_commands, menu_names, shown_name
+    from bot.commands import build_registry
+
+    names = menu_names(build_registry(), language)
+    with i18n.using(language):
+        line = typed_example("/log followers=12k avg_views=8k likes=3k")
+    shown = localise_commands(f"`{line}`", names)
+    option = {key: shown_name("option name", key, language)
+              for key in ("followers", "avg_views", "likes")}
+    command = shown_name("command name", "log", language)
+    assert shown == (f"`/{command} {option['followers']}=12k {option['avg_views']}=8k "
+                     f"{option['likes']}=3k`"), (line, shown)
