@@ -185,3 +185,25 @@ def test_discord_rewrites_the_languages_field_names_to_its_menu(language: str) -
     command = shown_name("command name", "log", language)
     assert shown == (f"`/{command} {option['followers']}=12k {option['avg_views']}=8k "
                      f"{option['likes']}=3k`"), (line, shown)
+
+
+async def test_discord_progress_choices_show_the_languages_field_names() -> None:
+    """Discord lists /progress's metrics under the language's names (the value it sends back
+    stays the English key, which the core reads)."""
+    import discord
+    from discord.app_commands import TranslationContext, TranslationContextLocation, locale_str
+
+    from bot.adapters.discord_commands import CatalogueTranslator
+    from bot.commands import build_registry
+
+    translator = CatalogueTranslator(build_registry())
+    context = TranslationContext(TranslationContextLocation.choice_name, None)
+
+    async def shown(choice: str, locale: discord.Locale) -> str | None:
+        return await translator.translate(locale_str(choice), locale, context)
+
+    assert await shown("followers", discord.Locale.german) == "Follower"
+    assert await shown("avg_views", discord.Locale.german) == "Aufrufe pro Video"
+    assert await shown("avg_views", discord.Locale.spain_spanish) == "visualizaciones medias"
+    assert await shown("engagement", discord.Locale.german) is None  # no other name
+    assert await shown("followers", discord.Locale.american_english) is None
