@@ -269,6 +269,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
     TikTok syncs (:func:`without_implausible`)."""
     from bot.domain import numbers
+    from bot.domain.fieldnames import field_name
 
     if since is None:
         since = _("since your previous log")
@@ -281,7 +282,8 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
             problems.append(Implausible(
                 frozenset({name, "views"}),
                 _("%(name)s (%(value)s) are more than views (%(views)s) for the same "
-                  "%(days)s days", name=name, value=numbers.compact(getattr(after, name)),
+                  "%(days)s days", name=field_name(name),
+                  value=numbers.compact(getattr(after, name)),
                   views=numbers.compact(views), days=PERIOD_DAYS)))
         inter = interactions(after)
         if not over and inter is not None and views > 0 and inter > views:
@@ -307,7 +309,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                 problems.append(Implausible(
                     frozenset({name}),
                     _("%(name)s went from %(before)s to %(after)s %(since)s, more than "
-                      "%(times)s×", name=name, before=numbers.compact(before),
+                      "%(times)s×", name=field_name(name), before=numbers.compact(before),
                       after=numbers.compact(now), since=since, times=f"{MAX_JUMP:g}")))
     return problems
 

@@ -207,3 +207,10 @@ async def test_discord_progress_choices_show_the_languages_field_names() -> None
     assert await shown("avg_views", discord.Locale.spain_spanish) == "visualizaciones medias"
     assert await shown("engagement", discord.Locale.german) is None  # no other name
     assert await shown("followers", discord.Locale.american_english) is None
+
+
+async def test_log_check_names_fields_in_german(console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    held = await console.ask("/log Aufrufe=1k Kommentare=5k")
+    assert held.held, held.text
+    assert "Kommentare (" in held.text and not _english_keys(held.text, "de"), held.text
