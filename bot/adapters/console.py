@@ -38,10 +38,15 @@ class ConsoleResult:
         return any(r.held for r in self.replies)
 
 
+#: The console user when none is named (``--user``): an id, not a name to greet anyone by.
+DEFAULT_USER = "you"
+
+
 class ConsoleAdapter:
     format = Format.PLAIN
 
-    def __init__(self, app: App, *, user: str = "you", locale: str | None = None) -> None:
+    def __init__(self, app: App, *, user: str = DEFAULT_USER,
+                 locale: str | None = None) -> None:
         self.app = app
         self.user = user
         #: The terminal's language (LC_ALL, LC_MESSAGES, LANG); /settings language=… overrides.
@@ -54,7 +59,9 @@ class ConsoleAdapter:
     def request(self, command: str, raw_args: str, user: str | None = None) -> Request:
         name = _text(user or self.user)
         return Request(
-            platform=Platform.CONSOLE, user_id=name, display_name=name, chat_id=f"console:{name}",
+            platform=Platform.CONSOLE, user_id=name,
+            # The default user has no name: /start greets without one ("Hi!"), never "Hi you!".
+            display_name="" if name == DEFAULT_USER else name, chat_id=f"console:{name}",
             chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw_args, is_admin=True,
             received_at=self.app.clock.now(), locale=self.locale,
         )

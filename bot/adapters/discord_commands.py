@@ -28,6 +28,7 @@ from bot.adapters.discord_names import (
     menu_names,
     plain_commands,
 )
+from bot.core.fieldnames import field_name
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, Registry
 from bot.i18n import N_
 from bot.i18n import gettext as _
@@ -217,6 +218,10 @@ class CatalogueTranslator(app_commands.Translator):
             return None
         if context.location in NAME_CONTEXTS:
             return localised_name(NAME_CONTEXTS[context.location], string.message, language)
+        if context.location is TranslationContextLocation.choice_name:
+            with i18n.using(language):  # a field is shown as the language names it (/progress)
+                shown = field_name(string.message)
+            return None if shown == string.message else shown[:100]
         if context.location not in (TranslationContextLocation.command_description,
                                     TranslationContextLocation.parameter_description):
             return None

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from bot import i18n
+from bot.core.fieldnames import column_names
 from bot.core.registry import ArgType, CommandSpec, Registry
 from bot.i18n import NP_
 
@@ -86,19 +87,23 @@ class MenuNames:
 
     ``commands``: English command name -> shown name. ``options``: command -> the names a
     command line may use for an option (its name and aliases) -> the option's shown name.
-    ``flags``: command -> its options that stand alone (``confirm``). ``language``: the
-    language they are in. Built by :func:`menu_names`."""
+    ``flags``: command -> its options that stand alone (``confirm``). ``fields``: the names
+    replies give the bot's own fields in ``language`` (bot.domain.fieldnames.field_name,
+    German ``Aufrufe pro Video``), lowercased -> the English key, where they differ from it.
+    ``language``: the language they are in. Built by :func:`menu_names`."""
 
     language: str
     commands: Mapping[str, str]
     options: Mapping[str, Mapping[str, str]]
     flags: Mapping[str, frozenset[str]]
+    fields: Mapping[str, str] = field(default_factory=dict)
     #: Whether every shown name is the English one (nothing to rewrite).
     english: bool = field(init=False)
 
     def __post_init__(self) -> None:
         english = all(k == v for k, v in self.commands.items()) and all(
-            k == v for names in self.options.values() for k, v in names.items())
+            k == v for names in self.options.values() for k, v in names.items()
+        ) and not self.fields
         object.__setattr__(self, "english", english)
 
     def command(self, name: str) -> str:
@@ -136,7 +141,28 @@ def menu_names(registry: Registry, language: str) -> MenuNames:
         options={s.name: _option_names(s, language) for s in specs},
         flags={s.name: frozenset(a.name for a in s.args if a.type is ArgType.FLAG)
                for s in specs},
+        fields=_field_names(language),
     )
+
+
+def _field_names(language: str) -> dict[str, str]:
+    """The field names replies are written with in ``language`` (German ``Follower=12k``,
+    which the console and Telegram read), lowercased -> the English key, where they differ."""
+    with i18n.using(language):
+        names = column_names()
+    return {local.lower(): key for key, local in names.items() if local != key}
+
+
+@functools.lru_cache(maxsize=16)
+def _field_word(fields: frozenset[str]) -> re.Pattern[str]:
+    """A field's name in the reply's language followed by ``=`` or ``:`` and a value, after a
+    command line's name (``/log Aufrufe pro Video=8k``); markdown may escape its ``-``."""
+    def phrase(name: str) -> str:
+        return r" +".join("".join(r"\\?" + re.escape(c) if c in "-_" else re.escape(c)
+                                  for c in word) for word in name.split())
+    names = "|".join(phrase(n) for n in sorted(fields, key=len, reverse=True))
+    return re.compile(rf" +({names})([=:])([^\s`*()\[\]{{}}（）「」『』、。，]*)(?![\w])",
+                      re.IGNORECASE)
 
 
 # A command line's "/": at the start or after anything but an ASCII letter or digit or a
@@ -176,7 +202,22 @@ def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
         out.append(text[pos:match.start()])
         out.append("/" + _escape(names.command(command), in_code))
         pos = match.end()
-        while (word := _WORD.match(text, pos)) is not None:
+        while True:
+            if names.fields and (local := _field_word(frozenset(names.fields)).match(
+                    text, pos)) is not None:
+                key = names.fields.get(re.sub(r"\\|\s+", lambda m: "" if m[0] == "\\"
+                                              else " ", local.group(1)).lower())
+                shown_field = None if key is None else names.options[command].get(key)
+                if shown_field is None:
+                    break  # not one of its options: the command line ended
+                spaces = local.group(0)[: local.start(1) - local.start(0)]
+                out.append(spaces + _escape(shown_field, in_code) + local.group(2)
+                           + local.group(3))
+                pos = local.end()
+                continue
+            word = _WORD.match(text, pos)
+            if word is None:
+                break
             shown = _shown_word(word, command, names)
             if shown is None:
                 break  # not one of its options: the command line ended

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.payouts import payout_view
 from bot.core.context import CommandContext
+from bot.core.fieldnames import typed
 from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
@@ -31,9 +32,10 @@ def entry_day(entry: SnapshotEntry, zone: ZoneInfo) -> date:
 
 
 def typed_text(entry: SnapshotEntry) -> str:
-    """What was typed in a snapshot, as ``followers=12k views=40k``."""
+    """What was typed in a snapshot, as ``followers=12k views=40k``, with the field names of
+    the current language (German ``Follower=12.000 Aufrufe=40.000``)."""
     snap = entry.snapshot
-    return " ".join(f"{name}={format_metric(name, getattr(snap, name))}"
+    return " ".join(typed(name, format_metric(name, getattr(snap, name)))
                     for name in METRIC_NAMES if name in snap.given)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from bot.commands.settings import normalize_region
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
+from bot.core.fieldnames import field_name
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
 from bot.domain.estimator import (
@@ -66,7 +67,8 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
         "requirements": [{"name": q.name, "needed": q.needed, "have": q.have or "?",
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
-        "missing": list(r.missing), "sources": [translate(s) for s in r.sources],
+        "missing": [field_name(m) for m in r.missing],
+        "sources": [translate(s) for s in r.sources],
         "note": r.note,
         "narrow": r.narrow,
     }
@@ -143,7 +145,7 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any
         "routes": [route_view(r, e.currency) for r in e.routes],
         "could_names": [r.name for r in could_only],
         "engagement": engagement_view(e.engagement),
-        "missing": list(e.missing),
+        "missing": [field_name(m) for m in e.missing],
         "currency_note": e.currency_note,
         "views_note": e.views_note,
         "per_video": None if e.views_per_video is None else {

@@ -21,6 +21,7 @@ from bot.core.csv_import import (
     header_example,
     read_file,
 )
+from bot.core.fieldnames import FieldList, field_name
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
@@ -136,9 +137,9 @@ def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: 
 @command(
     "progress",
     summary="A chart of your growth: /progress followers 3m",
-    help=("Draws how a number changed over the snapshots you logged: followers, views, "
-          "avg_views, engagement, likes or diamonds, over 4w, 3m, 6m, 1y or all. Your goal is "
-          "drawn as a line."),
+    help=lazy("Draws how a number changed over the snapshots you logged: %(metrics)s, over "
+              "4w, 3m, 6m, 1y or all. Your goal is drawn as a line.",
+              metrics=FieldList(*CHART_METRICS)),
     args=(
         ArgSpec("metric", ArgType.CHOICE, "What to chart.", "metric=followers",
                 choices=CHART_METRICS, positional=True, default="followers"),
@@ -179,7 +180,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
     if unlock is not None:
         lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=standalone(unlock[0]),
-                        value=compact(unlock[1]), metric=metric), unlock[1]))
+                        value=compact(unlock[1]), metric=field_name(metric)), unlock[1]))
     spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
                      percent=metric == "engagement", lines=lines,
                      currency=settings.currency if metric == "income" else None)
@@ -278,11 +279,12 @@ def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str,
 @command(
     "goal",
     summary="Set a target and see when you will reach it: /goal followers=10k",
-    help=("Sets a target and projects the date you reach it from your recent trend (a robust "
-          "fit over the last 12 weeks): a number (followers, views, avg_views, likes, "
-          "diamonds), a monthly income (income=500, in your currency), or a payout route's "
-          "thresholds (creator-rewards, live, shop). Add by=YYYY-MM-DD to see the weekly "
-          "growth you need. /goal alone shows your goals; /goal clear removes them."),
+    help=lazy("Sets a target and projects the date you reach it from your recent trend (a "
+              "robust fit over the last 12 weeks): a number (%(metrics)s), a monthly income "
+              "(income=500, in your currency), or a payout route's thresholds "
+              "(creator-rewards, live, shop). Add by=YYYY-MM-DD to see the weekly growth you "
+              "need. /goal alone shows your goals; /goal clear removes them.",
+              metrics=FieldList(*GOAL_METRICS)),
     args=(ArgSpec("route", ArgType.CHOICE, "A payout route's thresholds as the goal.",
                   "creator-rewards", choices=NAMED_GOALS, positional=True),
           *(metric_arg(METRIC_BY_NAME[m]) for m in GOAL_METRICS),

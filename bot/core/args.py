@@ -21,7 +21,7 @@ from babel.numbers import (
 )
 
 from bot import i18n
-from bot.core.fieldnames import field_key, local_field_names
+from bot.core.fieldnames import field_key, field_name, local_field_names, typed_example
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.numbers import compact, decimal, items, pct
 from bot.domain.numbers import locale as number_locale
@@ -143,15 +143,15 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
     if len(raw) > 40:  # no number we accept is this long (and 400 digits overflow a float)
         raise ArgError(_("%(name)s: '%(start)s…' is too long to be a number; try e.g. "
-                         "%(example)s.", name=spec.name, start=raw.strip()[:12],
-                         example=spec.example), arg=spec.name, example=spec.example_value)
+                         "%(example)s.", name=_shown(spec), start=raw.strip()[:12],
+                         example=_example(spec)), arg=spec.name, example=spec.example_value)
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec)
-    name, example = spec.name, spec.example_value
+    name, example = _shown(spec), spec.example_value
     text = _SPACES.sub("", raw).lower().lstrip("~≈")
     if not text:
         raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=name,
-                         example=spec.example), arg=name, example=example)
+                         example=_example(spec)), arg=spec.name, example=example)
     value: float
     if spec.type is ArgType.SECONDS:
         value = _parse_seconds(text, spec)
@@ -161,7 +161,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             raise ArgError(
                 _("%(name)s must be a number like %(example)s — '%(text)s' isn't one.",
                   name=name, example=example, text=raw.strip()),
-                arg=name, example=example,
+                arg=spec.name, example=example,
             )
         if (
             spec.type is ArgType.COUNT
@@ -180,7 +180,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                   "you mean.", text=raw.strip(), name=name, language=i18n.NAMES[
                       i18n.current()], whole=m["num"].replace(".", ""),
                   decimal=format_decimal(float(m["num"]), format="0.###", locale=loc)),
-                arg=name, example=example)
+                arg=spec.name, example=example)
         if (
             spec.type is ArgType.COUNT
             and not m["suffix"]
@@ -195,7 +195,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 _("'%(text)s' for %(name)s is ambiguous (a decimal or a thousands dot?): "
                   "write %(whole)s or %(short)s.", text=raw.strip(), name=name,
                   whole=whole, short=short),
-                arg=name, example=example, suggestions=(whole, short),
+                arg=spec.name, example=example, suggestions=(whole, short),
             )
         if (
             spec.type is ArgType.COUNT
@@ -213,7 +213,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 _("'%(text)s' for %(name)s is ambiguous (a decimal comma or a thousands "
                   "comma?): write %(whole)s or %(short)s.", text=raw.strip(), name=name,
                   whole=whole, short=short),
-                arg=name, example=example, suggestions=(whole, short))
+                arg=spec.name, example=example, suggestions=(whole, short))
         if m["suffix"] and _SUFFIXED_DECIMAL.fullmatch(m["num"]):
             value = float(m["num"].replace(",", "."))
         elif m["num"].count(",") > 1 and _COMMA_THOUSANDS.fullmatch(m["num"]):
@@ -224,8 +224,8 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             exponent = int(m["exp"])
             if exponent > 30:  # beyond any bound we accept; avoids float overflow
                 raise ArgError(_("%(name)s=%(text)s looks too large; try e.g. %(example)s.",
-                                 name=name, text=raw.strip(), example=spec.example),
-                               arg=name, example=example)
+                                 name=name, text=raw.strip(), example=_example(spec)),
+                               arg=spec.name, example=example)
             value *= 10.0**exponent
         if m["suffix"] == "mil" and i18n.current().split("_")[0] not in ("es", "pt"):
             # Spanish and Portuguese "mil" is a thousand; elsewhere it may be a million.
@@ -234,7 +234,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 _("'%(text)s' for %(name)s is ambiguous ('mil': a thousand or a million?): "
                   "write %(thousand)s or %(million)s.", text=raw.strip(), name=name,
                   thousand=thousand, million=million),
-                arg=name, example=example, suggestions=(thousand, million))
+                arg=spec.name, example=example, suggestions=(thousand, million))
         if m["suffix"]:
             value *= _SUFFIX[m["suffix"]]
         if m["sign"] == "-":
@@ -249,7 +249,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                     _("'%(text)s' for %(name)s is ambiguous: write %(fraction)s or "
                       "%(percent)s (with the %% sign).", text=shown, name=name,
                       fraction=fraction, percent=percent),
-                    arg=name, example=example, suggestions=(fraction, percent))
+                    arg=spec.name, example=example, suggestions=(fraction, percent))
             value /= 100
         elif (
             spec.type is ArgType.COUNT and not m["suffix"] and not m["pct"]
@@ -262,14 +262,14 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
                   "%(short)s if you mean thousands, or the whole number.", text=raw.strip(),
                   name=name, short=short),
-                arg=name, example=example, suggestions=(short,))
+                arg=spec.name, example=example, suggestions=(short,))
         elif m["pct"]:
             raise ArgError(_("%(name)s is a number, not a percentage; try e.g. %(example)s.",
                              name=name, example=example),
-                           arg=name, example=example)
+                           arg=spec.name, example=example)
     if not math.isfinite(value):
         raise ArgError(_("%(name)s must be a finite number like %(example)s.", name=name,
-                         example=example), arg=name,
+                         example=example), arg=spec.name,
                        example=example)
     return _check_bounds(value, spec)
 
@@ -287,7 +287,7 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
         if int(m["s"]) >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
             raise ArgError(
                 _("%(name)s: '%(text)s' isn't a duration (minutes and seconds go up to 59); "
-                  "write it like 1:05 or 1:02:30.", name=spec.name, text=text),
+                  "write it like 1:05 or 1:02:30.", name=_shown(spec), text=text),
                 arg=spec.name, example=spec.example_value)
         return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + int(m["s"])
     m = _DURATION.match(text)
@@ -295,7 +295,7 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
         return (float(m["h"] or 0) * 3600 + float(m["m"] or 0) * 60 + float(m["s"] or 0))
     raise ArgError(
         _("%(name)s must be a duration like 45s, 1:05 or 2m — '%(text)s' isn't one.",
-          name=spec.name, text=text),
+          name=_shown(spec), text=text),
         arg=spec.name, example=spec.example_value,
     )
 
@@ -306,17 +306,17 @@ def _check_bounds(value: float, spec: ArgSpec) -> float:
         shown = _show(value, spec)
         if lo == 0:
             raise ArgError(_("%(name)s can't be negative (you typed %(text)s).",
-                             name=spec.name, text=shown),
+                             name=_shown(spec), text=shown),
                            arg=spec.name, example=spec.example_value)
         raise ArgError(_("%(name)s must be at least %(minimum)s (you typed %(text)s).",
-                         name=spec.name, minimum=_show(lo, spec), text=shown),
+                         name=_shown(spec), minimum=_show(lo, spec), text=shown),
                        arg=spec.name, example=spec.example_value)
     if hi is not None and value > hi:
         limit = compact(hi) if spec.type is ArgType.COUNT else _show(hi, spec)
         raise ArgError(
             _("%(name)s=%(text)s looks too large (the most I accept is %(limit)s); try e.g. "
-              "%(example)s.", name=spec.name, text=_show(value, spec), limit=limit,
-              example=spec.example), arg=spec.name, example=spec.example_value,
+              "%(example)s.", name=_shown(spec), text=_show(value, spec), limit=limit,
+              example=_example(spec)), arg=spec.name, example=spec.example_value,
         )
     if spec.type is ArgType.COUNT:
         return float(round(value))
@@ -331,6 +331,17 @@ def _show(value: float, spec: ArgSpec) -> str:
     return compact(value)
 
 
+def _shown(spec: ArgSpec) -> str:
+    """``spec``'s name as the creator of the current language types it (German ``Follower``
+    for ``followers``; :func:`~bot.domain.fieldnames.field_name`)."""
+    return field_name(spec.name)
+
+
+def _example(spec: ArgSpec) -> str:
+    """``spec``'s example as the creator of the current language types it (``Follower=12k``)."""
+    return typed_example(spec.example)
+
+
 def parse_value(raw: str, spec: ArgSpec) -> Any:
     """Parse a value of any type for ``spec``."""
     if spec.type in (ArgType.COUNT, ArgType.NUMBER, ArgType.RATE, ArgType.SECONDS):
@@ -340,8 +351,8 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
         return parse_number(inner, spec)
     text = raw.strip().strip("\"'")
     if not text:
-        raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=spec.name,
-                         example=spec.example), arg=spec.name,
+        raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=_shown(spec),
+                         example=_example(spec)), arg=spec.name,
                        example=spec.example_value)
     if spec.type is ArgType.BOOL or spec.type is ArgType.FLAG:
         low = text.lower()
@@ -349,21 +360,26 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             return True
         if low in _FALSE:
             return False
-        raise ArgError(_("%(name)s must be yes or no (you typed '%(text)s').", name=spec.name,
+        raise ArgError(_("%(name)s must be yes or no (you typed '%(text)s').", name=_shown(spec),
                          text=text), arg=spec.name,
                        example=spec.example_value)
     if len(text) > spec.max_length:
         raise ArgError(_("%(name)s is too long (at most %(count)s characters).",
-                         name=spec.name, count=spec.max_length),
+                         name=_shown(spec), count=spec.max_length),
                        arg=spec.name, example=spec.example_value)
     if spec.type is ArgType.CHOICE:
         low = text.lower()
         for choice in spec.choices:
             if choice.lower() == low:
                 return choice
+        # A choice that is a field is also its name in the creator's language, as /log
+        # reads it (German "/progress Follower 3m").
+        local = local_field_names().get(field_key(text))
+        if local in spec.choices:
+            return local
         raise ArgError(
-            _("%(name)s must be one of %(choices)s (you typed '%(text)s').", name=spec.name,
-              choices=items(spec.choices, "or"), text=text),
+            _("%(name)s must be one of %(choices)s (you typed '%(text)s').", name=_shown(spec),
+              choices=items([field_name(c) for c in spec.choices], "or"), text=text),
             arg=spec.name, example=spec.example_value,
         )
     if spec.normalize is not None:
@@ -445,7 +461,11 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
              if key in by_name}
     for folded, spec in local.items():
         by_name.setdefault(folded, spec)
-        if "_" in folded:  # "Aufrufe pro Video=3k" is one name, not three words
+    # ... and the fields a choice names (German "/progress Aufrufe pro Video 1y").
+    chosen = {c for s in specs if s.type is ArgType.CHOICE for c in s.choices}
+    for folded, key in local_field_names().items():
+        if (key in by_name or key in chosen) and "_" in folded:
+            # "Aufrufe pro Video=3k" is one name, not three words
             phrase = r"[\s_-]+".join(map(re.escape, folded.split("_")))
             raw = re.sub(rf"(?<![\w'’])({phrase})(?![\w'’])", folded, raw,
                          flags=re.IGNORECASE)
@@ -456,7 +476,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
     def put(spec: ArgSpec, value: Any) -> None:
         if spec.name in values:
             raise ArgError(_("%(name)s is given twice; keep one, e.g. %(example)s.",
-                             name=spec.name, example=spec.example),
+                             name=_shown(spec), example=_example(spec)),
                            arg=spec.name, example=spec.example_value)
         values[spec.name] = value
 
@@ -474,7 +494,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
                 assert spec_kv is not None
                 if text == "" and spec_kv.type is not ArgType.FLAG:
                     raise ArgError(_("%(name)s needs a value, e.g. %(example)s.",
-                                     name=spec_kv.name, example=spec_kv.example),
+                                     name=_shown(spec_kv), example=_example(spec_kv)),
                                    arg=spec_kv.name, example=spec_kv.example_value)
                 put(spec_kv, True if text == "" else parse_value(text, spec_kv))
                 continue
@@ -484,18 +504,19 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             continue
         named = by_name.get(field_key(token))
         if named is not None and named.type is not ArgType.TEXT:
-            raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=named.name,
-                             example=named.example),
+            raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=_shown(named),
+                             example=_example(named)),
                            arg=named.name, example=named.example_value)
         target = next((s for s in positional if s.name not in values), None)
         if target is not None and target.is_numeric and re.fullmatch(r"(?:[^\W\d]|[-'’])+", token):
             target = None  # a word where a number goes: say we don't know the word
         if target is None:
-            words = list(flags) + [s.name for s in specs]
+            words = list(flags) + [s.name for s in specs] + [
+                field_key(field_name(s.name)) for s in specs]
             close = difflib.get_close_matches(token.lower(), words, n=1, cutoff=0.75)
             if close:
                 raise ArgError(_("I don't know what '%(text)s' means here. Did you mean "
-                                 "'%(close)s'?", text=token, close=close[0]))
+                                 "'%(close)s'?", text=token, close=_spoken(close[0], specs)))
             hint = _usage_hint(specs, command)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
                            + " " + hint)
@@ -504,8 +525,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
     for spec in specs:
         if spec.name not in values:
             if spec.required:
-                raise ArgError(_("%(name)s is required, e.g. %(example)s.", name=spec.name,
-                                 example=spec.example),
+                raise ArgError(_("%(name)s is required, e.g. %(example)s.", name=_shown(spec),
+                                 example=_example(spec)),
                                arg=spec.name, example=spec.example_value)
             if spec.default is not None:
                 values[spec.name] = spec.default
@@ -552,13 +573,24 @@ def _looks_like_time(token: str) -> bool:
     return bool(re.fullmatch(r"\d{1,2}:\d{2}", token))
 
 
+def _spoken(word: str, specs: Sequence[ArgSpec]) -> str:
+    """An argument's name or alias, or the folded local name of one (``aufrufe_pro_video``),
+    as the creator of the current language types it (``Aufrufe pro Video``)."""
+    for spec in specs:
+        if word in (spec.name, field_key(field_name(spec.name))):
+            return field_name(spec.name)
+    return word
+
+
 def _unknown(key: str, specs: Sequence[ArgSpec], command: str) -> ArgError:
-    names = [s.name for s in specs] + [a for s in specs for a in s.aliases]
+    names = ([s.name for s in specs] + [a for s in specs for a in s.aliases]
+             + [field_key(field_name(s.name)) for s in specs])
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     unknown = (_("Unknown argument '%(key)s' for /%(command)s.", key=key, command=command)
                if command else _("Unknown argument '%(key)s'.", key=key))
     if close:
-        return ArgError(unknown + " " + _("Did you mean '%(close)s'?", close=close[0]), arg=key)
+        return ArgError(unknown + " " + _("Did you mean '%(close)s'?",
+                                          close=_spoken(close[0], specs)), arg=key)
     if not specs:
         return ArgError(_("/%(command)s takes no arguments.", command=command) if command else
                         _("This command takes no arguments."), arg=key)
@@ -569,9 +601,9 @@ def _usage_hint(specs: Sequence[ArgSpec], command: str) -> str:
     if not specs:
         return (_("/%(command)s takes no arguments.", command=command) if command
                 else _("This takes no arguments."))
-    sample = " ".join(s.example for s in specs[:2])
-    names = (items([s.name for s in specs]) if len(specs) <= 8 else
-             ", ".join(s.name for s in specs[:8]) + ", …")
+    sample = " ".join(_example(s) for s in specs[:2])
+    names = (items([_shown(s) for s in specs]) if len(specs) <= 8 else
+             ", ".join(_shown(s) for s in specs[:8]) + ", …")
     return _("It takes: %(names)s. Example: %(example)s", names=names,
              example=f"/{command} {sample}".rstrip())
 

@@ -25,7 +25,7 @@ from babel.dates import parse_date as parse_local_date
 
 from bot import i18n
 from bot.core.args import ArgError, decimal_comma, parse_number
-from bot.core.fieldnames import column_names
+from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.numbers import day, grouped, items
 from bot.domain.numbers import locale as number_locale
@@ -108,7 +108,7 @@ def _specs() -> dict[str, ArgSpec]:
 def shown_column(key: str) -> str:
     """A column as messages name it: the own column's name in the current language (``views``
     -> ``Aufrufe``), the key itself for anything else (an alias as typed)."""
-    return column_names().get(key, key)
+    return field_name(key)
 
 
 def header_example(columns: Sequence[str] = ("date", "followers", "views", "likes")) -> str:

@@ -15,6 +15,7 @@ from typing import Protocol
 from bot import i18n
 from bot.core.args import ArgError, parse_args
 from bot.core.context import CommandContext, Services
+from bot.core.fieldnames import typed_example
 from bot.core.ports import Clock, Store, StoreError
 from bot.core.registry import Registry
 from bot.core.types import ChatKind, Reply, Request, Visibility
@@ -204,7 +205,7 @@ class Dispatcher:
                     error = again
         if error is not None:
             return [error_reply("bad_args", command=spec.name, message=str(error),
-                                examples=list(spec.examples[:2]))]
+                                examples=[typed_example(e) for e in spec.examples[:2]])]
         try:
             async with self._user_locks.hold((str(request.platform), request.user_id)):
                 user = await self.store.ensure_user(str(request.platform), request.user_id,
@@ -217,7 +218,7 @@ class Dispatcher:
                 result = await spec.handler(ctx, args)
         except ArgError as exc:
             return [error_reply("bad_args", command=spec.name, message=str(exc),
-                                examples=list(spec.examples[:2]))]
+                                examples=[typed_example(e) for e in spec.examples[:2]])]
         except StoreError:
             log.exception("storage failed for /%s (event %s)", spec.name, request.event_id)
             return [error_reply("storage", command=spec.name)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.fieldnames import typed
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
 from bot.domain.numbers import compact, decimal, duration, grouped, items
 from bot.domain.profile import UserSettings
@@ -48,6 +49,12 @@ def views_30d(s: MetricSnapshot) -> tuple[float | None, str | None]:
         return views, None
     return views, _("30-day views estimated as %(views)s average views × %(videos)s videos.",
                     views=compact(s.avg_views), videos=decimal(videos_in_period(s) or 0, 0))
+
+
+def log_hint(key: str, value: str) -> str:
+    """The /log command that tells us ``key``, with the field's name in the current language
+    (German ``/log Follower=12k``)."""
+    return f"/log {typed(key, value)}"
 
 
 def _count(name: str, needed: int, have: float | None, unit: str, hint: str) -> Requirement:
@@ -101,9 +108,9 @@ def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> l
     views, _how = views_30d(s)
     reqs = [
         _count(_("followers"), e.followers.value, s.followers, "followers",
-               "/log followers=12k"),
+               log_hint("followers", "12k")),
         _count(_("views in the last 30 days"), e.views_30d.value, views, "views",
-               "/log views=150k"),
+               log_hint("views", "150k")),
         _age(st, rates),
         _region(st.region, e.regions.value),
     ]
@@ -111,7 +118,7 @@ def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> l
     name = _("videos longer than %(length)s", length=duration(limit))
     if s.avg_video_length is None:
         reqs.append(Requirement(name, f"> {duration(limit)}", None, None,
-                                hint="/log avg_video_length=1:10", key="video_length"))
+                                hint=log_hint("avg_video_length", "1:10"), key="video_length"))
     else:
         ok = s.avg_video_length > limit
         reqs.append(Requirement(name, f"> {duration(limit)}", duration(s.avg_video_length), ok,
@@ -124,19 +131,19 @@ def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> l
 def brand_deals(s: MetricSnapshot, rates: RateTables) -> list[Requirement]:
     t = rates.brand_deals
     return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   "/log followers=12k")]
+                   log_hint("followers", "12k"))]
 
 
 def live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     t = rates.live_gifts
     return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   "/log followers=12k"), _age(st, rates)]
+                   log_hint("followers", "12k")), _age(st, rates)]
 
 
 def affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     e = rates.affiliate.eligibility
     return [_count(_("followers"), e.followers.value, s.followers, "followers",
-                   "/log followers=12k"),
+                   log_hint("followers", "12k")),
             _age(st, rates), _region(st.region, e.regions.value)]
 
 

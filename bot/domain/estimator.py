@@ -25,6 +25,7 @@ from typing import Final
 
 from bot.domain import eligibility as elig
 from bot.domain.eligibility import Requirement
+from bot.domain.fieldnames import field_name
 from bot.domain.metrics import (
     PERIOD_DAYS,
     EngagementGap,
@@ -440,7 +441,9 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         narrow = _narrowest(dist, [(
             N_("log your diamonds (/log diamonds=20k) to narrow this %(factor)s×"), g.dist())])
     else:
-        missing.append(_("diamonds (or live_hours and live_viewers)"))
+        missing.append(_("%(diamonds)s (or %(hours)s and %(viewers)s)",
+                         diamonds=field_name("diamonds"), hours=field_name("live_hours"),
+                         viewers=field_name("live_viewers")))
     if mine:
         assumptions.append(ngettext("your own diamond value, based on your %(num)s payout",
                                     "your own diamond value, based on your %(num)s payouts",

@@ -291,6 +291,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
     TikTok syncs (:func:`without_implausible`)."""
     from bot.domain import numbers
+    from bot.domain.fieldnames import field_name
 
     problems = []
     views = after.views
@@ -301,7 +302,8 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
             problems.append(Implausible(
                 frozenset({name, "views"}),
                 _("%(name)s (%(value)s) are more than views (%(views)s) for the same "
-                  "%(days)s days", name=name, value=numbers.compact(getattr(after, name)),
+                  "%(days)s days", name=field_name(name),
+                  value=numbers.compact(getattr(after, name)),
                   views=numbers.compact(views), days=PERIOD_DAYS)))
         inter = interactions(after)
         if not over and inter is not None and views > 0 and inter > views:
@@ -325,7 +327,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                     and now > before * MAX_JUMP):
                 problems.append(Implausible(
                     frozenset({name}),
-                    _(_JUMPED[since], name=name, before=numbers.compact(before),
+                    _(_JUMPED[since], name=field_name(name), before=numbers.compact(before),
                       after=numbers.compact(now), times=f"{MAX_JUMP:g}")))
     return problems
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from bot import i18n
 from bot.core.types import Reply
 from bot.domain import numbers
+from bot.domain.fieldnames import typed_example
 from bot.render.formats import (
     FORMATS,
     MAX_MESSAGES,
@@ -154,6 +155,9 @@ class Renderer:
             # A translated phrase that stands alone inside another message: a list item after
             # its label ("assumed: …"), never a part of a sentence (see bot.i18n.Phrase).
             standalone=i18n.standalone,
+            # A command line with the English field keys, as the creator's language types
+            # it: "/log followers=12k" | typed -> German "/log Follower=12k".
+            typed=typed_example,
         )
         env.globals["format"] = fmt.value
         self._envs[fmt] = env

@@ -236,7 +236,7 @@ async def test_settings_log_and_schedule_sentences_in_german(
     bad = await console.ask("/settings handle=a")
     assert not bad.ok and "du hast „a“ geschrieben" in bad.text, bad.text
     odd = await console.ask("/log views=3k likes=4k")
-    assert "likes (4.000) sind mehr als Aufrufe (3.000) in denselben 30 Tagen" in odd.text, \
+    assert "Likes (4.000) sind mehr als Aufrufe (3.000) in denselben 30 Tagen" in odd.text, \
         odd.text
     from bot.domain.schedule import parse_weekday
 

@@ -1,0 +1,110 @@
+"""The names of the bot's own fields in the creator's language: one list for the CSV import's
+column headers (``Datum;Follower;Aufrufe``), the names ``/log`` accepts (``Follower=12k``) and
+the names every reply shows for a creator to read or type (:func:`field_name`)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from bot import i18n
+from bot.domain import numbers
+from bot.i18n import pgettext
+
+#: The bot's own CSV columns whose names a creator sees in their language (Datum;Follower;Aufrufe).
+OWN_COLUMNS = ("date", "followers", "views", "likes", "comments", "shares", "saves",
+               "avg_views", "videos_per_week", "avg_watch_time", "completion_rate",
+               "avg_video_length", "live_hours", "live_viewers", "diamonds")
+
+
+def column_names() -> dict[str, str]:
+    """Each own column's name in the current language (English: the key itself), e.g.
+    ``{"date": "Datum", "followers": "Follower", "avg_views": "Aufrufe pro Video", …}``."""
+    words = (pgettext("CSV column", "date"), pgettext("CSV column", "followers"),
+             pgettext("CSV column", "views"), pgettext("CSV column", "likes"),
+             pgettext("CSV column", "comments"), pgettext("CSV column", "shares"),
+             pgettext("CSV column", "saves"), pgettext("CSV column", "avg_views"),
+             pgettext("CSV column", "videos_per_week"),
+             pgettext("CSV column", "avg_watch_time"),
+             pgettext("CSV column", "completion_rate"),
+             pgettext("CSV column", "avg_video_length"), pgettext("CSV column", "live_hours"),
+             pgettext("CSV column", "live_viewers"), pgettext("CSV column", "diamonds"))
+    return dict(zip(OWN_COLUMNS, words, strict=True))
+
+
+def field_key(name: str) -> str:
+    """A typed field name folded for lookup: case-insensitive, spaces and hyphens as ``_``
+    (``Aufrufe pro Video`` and ``aufrufe-pro-video`` -> ``aufrufe_pro_video``)."""
+    return "_".join(name.strip().casefold().replace("-", " ").split())
+
+
+def local_field_names() -> Mapping[str, str]:
+    """Folded (:func:`field_key`) translated names of the current language -> the English key:
+    German ``{"follower": "followers", "aufrufe_pro_video": "avg_views", …}`` (read-only).
+
+    Every command's arguments are read with it, and it only depends on the language (the
+    catalogues are loaded once per process): worked out once per language and kept."""
+    language = i18n.current()
+    return _local_field_names(language, i18n.translations(language))
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def _local_field_names(language: str, catalogue: object) -> Mapping[str, str]:
+    """Keyed by the catalogue object too: catalogues reloaded (``bot.i18n`` clears its cache
+    after updating them) are read again, never answered from the old ones."""
+    with i18n.using(language):
+        return MappingProxyType({field_key(local): key for key, local in column_names().items()})
+
+
+def field_name(key: str) -> str:
+    """The name of field ``key`` as a creator of the current language reads and types it, the
+    one its parser reads back (``followers`` -> German ``Follower``, ``avg_views`` -> ``Aufrufe
+    pro Video``; English: the key). A key that is not one of :data:`OWN_COLUMNS` (``region``,
+    ``price``, ``engagement``) has no other name and is returned as it is."""
+    if i18n.current() == i18n.SOURCE:
+        return key
+    return column_names().get(key, key)
+
+
+def typed(key: str, value: str) -> str:
+    """``key=value`` as the creator types it in the current language: ``typed("followers",
+    "12k")`` -> German ``Follower=12k``."""
+    return f"{field_name(key)}={value}"
+
+
+#: One word of a command line: ``followers=12k``, ``views`` (a choice: ``/progress views``,
+#: ``metric=views``).
+_WORD = re.compile(r"(?<![^\s=])([a-z_]+)(?==|\s|$)")
+
+
+def typed_example(text: str) -> str:
+    """A command line or argument example written with the English keys, as the creator types
+    it in the current language: each own field's key, before ``=`` or as a word of its own,
+    becomes :func:`field_name`, and so does a value that is one (a choice: German ``/log
+    followers=12k views=40k`` -> ``/log Follower=12k Aufrufe=40k``, ``/progress views 1y`` ->
+    ``/progress Aufrufe 1y``, ``metric=followers`` -> ``metric=Follower``). The command itself
+    and every other word are kept (``/undo``, ``explain``, ``1y``)."""
+    if i18n.current() == i18n.SOURCE:
+        return text
+    names = column_names()
+    return _WORD.sub(lambda m: names.get(m.group(1), m.group(1)), text)
+
+
+class FieldList:
+    """Field keys that read as their names, joined with "or" as the language joins a list
+    (:func:`bot.domain.numbers.items`), in the language current when the text is made: a value for
+    :func:`bot.i18n.lazy` (``lazy("Chart %(metrics)s.", metrics=FieldList("followers",
+    "views", "likes"))`` says ``Follower, Aufrufe oder Likes`` in German)."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self, *keys: str) -> None:
+        self.keys = keys
+
+    def __str__(self) -> str:
+        return numbers.items([field_name(key) for key in self.keys], "or")
+
+    def __repr__(self) -> str:
+        return f"FieldList{self.keys!r}"

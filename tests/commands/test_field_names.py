@@ -1,0 +1,216 @@
+"""Field names the bot shows a creator are the ones their language's parser reads (German
+``Follower=12k``, not ``followers=12k``): in /estimate's missing inputs and hints, argument
+errors, /help, /history and /undo, /progress's metric, and /start's greeting and example.
+
+Each reply is read in the language, and what it says to type is parsed back with that
+language's parser.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import i18n
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.core.args import parse_args
+from bot.core.fieldnames import OWN_COLUMNS, column_names, field_name, typed_example
+from bot.core.registry import metric_args
+from tests.auxil.clock import FakeClock
+
+#: The English keys with a name of their own in other languages (``date`` reads as a word).
+KEYS = tuple(k for k in OWN_COLUMNS if k != "date")
+ENGLISH_KEY = re.compile(r"(?<![\w/])(" + "|".join(KEYS) + r")(?![\w])")
+
+
+async def _in(console: ConsoleAdapter, language: str) -> None:
+    assert (await console.ask(f"/settings language={language}")).ok
+
+
+def _english_keys(text: str, language: str) -> list[str]:
+    """The English keys in ``text`` that are not also the language's own name for a field
+    (German ``Likes`` is ``likes``)."""
+    with i18n.using(language):
+        own = {name.casefold() for name in column_names().values()}
+    return [k for k in ENGLISH_KEY.findall(text) if k.casefold() not in own]
+
+
+def _log_commands(text: str) -> list[str]:
+    """The arguments of each ``/log name=value …`` in ``text`` (up to a bracket, a line's end
+    or a sentence's)."""
+    found = [m.rstrip(" .,;…") for m in re.findall(r"/log (?=(\w[^()\n`]*))", text)]
+    return [m for m in found if "=" in m]
+
+
+@pytest.mark.parametrize(("language", "views", "avg_views"), [
+    ("de", "Aufrufe", "Aufrufe pro Video"),
+    ("es", "visualizaciones", "visualizaciones medias"),
+])
+async def test_estimate_names_missing_fields_in_the_language(
+        console: ConsoleAdapter, language: str, views: str, avg_views: str) -> None:
+    await _in(console, language)
+    assert (await console.ask("/log 12k")).ok
+    result = await console.ask("/estimate")
+    assert result.ok, result.text
+    with i18n.using(language):
+        missing = i18n.gettext("Missing: %(missing)s; ranges are wider or blank without them.",
+                               missing="")
+    head = missing.split(";")[0].split("：")[0].strip()
+    (line,) = [ln for ln in result.text.splitlines() if ln.startswith(head)]
+    assert views in line and avg_views in line, line
+    assert not _english_keys(line, language), line
+    # The requirement hint says how to give 30-day views, as this language types it...
+    assert f"/log {views}=150k" in result.text, result.text
+    assert "/log views=" not in result.text and "avg_video_length=" not in result.text
+    # ... and every /log in the reply parses back in the language.
+    with i18n.using(language):
+        for command in _log_commands(result.text):
+            parse_args(metric_args(), command, command="log")
+
+
+async def test_argument_error_example_parses_in_german(console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    result = await console.ask("/log Follower=zwölf")
+    assert not result.ok
+    examples = _log_commands(result.text)
+    assert examples, result.text
+    assert any("Follower=12k" in e for e in examples), result.text
+    assert not _english_keys(result.text, "de"), result.text
+    with i18n.using("de"):
+        for example in examples:
+            assert parse_args(metric_args(), example, command="log"), example
+
+
+async def test_unknown_argument_hint_uses_german_names(console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    result = await console.ask("/log Folower=12k")
+    assert not result.ok
+    assert "Follower" in result.text and not _english_keys(result.text, "de"), result.text
+
+
+async def test_help_lists_arguments_and_examples_in_german(console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    result = await console.ask("/help log")
+    assert result.ok
+    assert "Follower=12k" in result.text and "Aufrufe pro Video=3.5k" in result.text
+    assert not _english_keys(result.text, "de"), result.text
+    with i18n.using("de"):
+        for example in _log_commands(result.text):
+            parse_args(metric_args(), example, command="log")
+    progress = await console.ask("/help progress")
+    assert "Follower" in progress.text and "Aufrufe pro Video" in progress.text
+    assert not _english_keys(progress.text, "de"), progress.text
+
+
+async def test_start_and_log_prompt_examples_in_german(console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    start = await console.ask("/start")
+    assert "/log Follower=12k Aufrufe=40k" in start.text, start.text
+    assert not _english_keys(start.text, "de"), start.text
+    prompt = await console.ask("/log")
+    assert "Follower=12k Aufrufe=40k" in prompt.text, prompt.text
+
+
+async def test_progress_reads_german_metric_names(console: ConsoleAdapter,
+                                                  clock: FakeClock) -> None:
+    await _in(console, "de")
+    clock.current = datetime(2026, 11, 2, 9, 0, tzinfo=UTC) - timedelta(weeks=3)
+    for followers in (1000, 1400, 1800):
+        assert (await console.ask(f"/log Follower={followers} Aufrufe pro Video=2k")).ok
+        clock.advance(weeks=1)
+    result = await console.ask("/progress Follower 3m")
+    assert result.ok, result.text
+    assert result.replies[0].data["metric"] == "followers"
+    result = await console.ask("/progress Aufrufe pro Video 3m")
+    assert result.ok, result.text
+    assert result.replies[0].data["metric"] == "avg_views"
+    assert (await console.ask("/progress followers 3m")).ok  # the English keys still work
+    wrong = await console.ask("/progress Folgende 3m")
+    assert not wrong.ok and "Follower" in wrong.text and not _english_keys(wrong.text, "de")
+
+
+async def test_history_and_undo_use_german_field_names(console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    assert (await console.ask("/log Follower=12k Aufrufe=40k")).ok
+    history = await console.ask("/history")
+    assert history.ok
+    assert "Follower=12.000" in history.text and "Aufrufe=40.000" in history.text, history.text
+    assert not _english_keys(history.text, "de"), history.text
+    undo = await console.ask("/undo")
+    assert "Follower=12.000" in undo.text and not _english_keys(undo.text, "de"), undo.text
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+async def test_console_start_greets_without_a_placeholder_name(app: App,
+                                                               language: str) -> None:
+    console = ConsoleAdapter(app)  # no --user: the default console user has no name
+    await _in(console, language)
+    result = await console.ask("/start")
+    first = result.text.splitlines()[0]
+    with i18n.using(language):
+        assert first.strip("*") == i18n.gettext("Hi! I'm Creator Advisor."), first
+    assert not re.search(r"\byou\b", first), first
+    named = await console.ask("/start", user="Maya")
+    assert "Maya" in named.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_every_field_example_parses_back_in_its_language(language: str) -> None:
+    """Each metric's example, and the names in :func:`field_name`, are what /log reads."""
+    specs = metric_args()
+    with i18n.using(language):
+        for spec in specs:
+            parsed = parse_args(specs, typed_example(spec.example), command="log")
+            assert list(parsed) == [spec.name], (language, spec.example)
+            assert field_name(spec.name) == (spec.name if language == i18n.SOURCE
+                                             else column_names()[spec.name])
+
+
+@pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != i18n.SOURCE])
+def test_discord_rewrites_the_languages_field_names_to_its_menu(language: str) -> None:
+    """Replies name fields as the language types them (for the console and Telegram); on
+    Discord a command line's options are shown as its menu names them, those included."""
+    from bot.adapters.discord_names import localise_commands, menu_names, shown_name
+    from bot.commands import build_registry
+
+    names = menu_names(build_registry(), language)
+    with i18n.using(language):
+        line = typed_example("/log followers=12k avg_views=8k likes=3k")
+    shown = localise_commands(f"`{line}`", names)
+    option = {key: shown_name("option name", key, language)
+              for key in ("followers", "avg_views", "likes")}
+    command = shown_name("command name", "log", language)
+    assert shown == (f"`/{command} {option['followers']}=12k {option['avg_views']}=8k "
+                     f"{option['likes']}=3k`"), (line, shown)
+
+
+async def test_discord_progress_choices_show_the_languages_field_names() -> None:
+    """Discord lists /progress's metrics under the language's names (the value it sends back
+    stays the English key, which the core reads)."""
+    import discord
+    from discord.app_commands import TranslationContext, TranslationContextLocation, locale_str
+
+    from bot.adapters.discord_commands import CatalogueTranslator
+    from bot.commands import build_registry
+
+    translator = CatalogueTranslator(build_registry())
+    context = TranslationContext(TranslationContextLocation.choice_name, None)
+
+    async def shown(choice: str, locale: discord.Locale) -> str | None:
+        return await translator.translate(locale_str(choice), locale, context)
+
+    assert await shown("followers", discord.Locale.german) == "Follower"
+    assert await shown("avg_views", discord.Locale.german) == "Aufrufe pro Video"
+    assert await shown("avg_views", discord.Locale.spain_spanish) == "visualizaciones medias"
+    assert await shown("engagement", discord.Locale.german) is None  # no other name
+    assert await shown("followers", discord.Locale.american_english) is None
+
+
+async def test_log_check_names_fields_in_german(console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    held = await console.ask("/log Aufrufe=1k Kommentare=5k")
+    assert held.held, held.text
+    assert "Kommentare (" in held.text and not _english_keys(held.text, "de"), held.text
