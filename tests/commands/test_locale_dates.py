@@ -10,6 +10,7 @@ import pytest
 from bot import i18n
 from bot.adapters.console import ConsoleAdapter
 from bot.domain import numbers
+from bot.domain.fieldnames import field_name
 from tests.auxil.clock import FakeClock
 
 #: An ISO date shown as such (``date=YYYY-MM-DD`` in a command to copy is an argument).
@@ -31,11 +32,12 @@ async def test_history_and_undo_write_times_for_the_language(
         paid_on = numbers.day(clock.now())
         month = numbers.month("2026-10")
         comments = numbers.count(1953)
+        comments_name = field_name("comments")  # the name the creator's parser reads back
     assert comments.replace("\u202f", "").replace(".", "").replace(",", "") == "1953"
 
     assert logged_at in history, (language, history)
     assert f"{paid_on} ·" in history and month in history, (language, history)
-    assert f"comments={comments}" in history, (language, history)
+    assert f"{comments_name}={comments}" in history, (language, history)
 
     preview = (await console.ask("/undo")).text
     assert logged_at in preview and not _SHOWN_ISO.search(preview), (language, preview)
