@@ -22,6 +22,7 @@ import resource
 import secrets
 import sys
 import time
+from typing import Any
 
 import redis
 
@@ -30,10 +31,12 @@ from bot.core.pace import DEFAULT_PACE, PLATFORM_LIMIT
 from bot.store.budget import RedisBudget
 
 
-async def _take(url: str, token: str, platform: str, waiters: int, start: float,
-                seconds: float) -> list[float]:
+async def _take(url: str, token: str, platform: str, waiters: int, seconds: float,
+                ready: Any, go: Any) -> tuple[list[float], float]:
     budget = RedisBudget(url, {platform: token})
     granted: list[float] = []
+    ready.put(None)  # imported and running: the parent starts every process's clock at once
+    start = await asyncio.to_thread(go.get)
     end = start + seconds
 
     async def waiter() -> None:
@@ -42,16 +45,16 @@ async def _take(url: str, token: str, platform: str, waiters: int, start: float,
             granted.append(time.time())
 
     await asyncio.sleep(max(0.0, start - time.time()))
-    await asyncio.gather(*(waiter() for _ in range(waiters)))
-    return [at for at in granted if at <= end]
-
-
-def _worker(url: str, token: str, platform: str, waiters: int, start: float, seconds: float,
-            out: multiprocessing.Queue[tuple[list[float], float]]) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF)
-    granted = asyncio.run(_take(url, token, platform, waiters, start, seconds))
+    await asyncio.gather(*(waiter() for _ in range(waiters)))
     after = resource.getrusage(resource.RUSAGE_SELF)
-    out.put((granted, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime))
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return [at for at in granted if start <= at <= end], cpu
+
+
+def _worker(url: str, token: str, platform: str, waiters: int, seconds: float, ready: Any,
+            go: Any, out: Any) -> None:
+    out.put(asyncio.run(_take(url, token, platform, waiters, seconds, ready, go)))
 
 
 def max_in_window(times: list[float], window: float = 1.0) -> int:
@@ -76,14 +79,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     token = secrets.token_hex(8)  # a budget of its own
     context = multiprocessing.get_context("spawn")
-    out: multiprocessing.Queue[tuple[list[float], float]] = context.Queue()
+    ready, go, out = context.Queue(), context.Queue(), context.Queue()
     load_before = os.getloadavg()
-    start = time.time() + 2.0  # every process started and connected before the first slot
     workers = [context.Process(target=_worker, args=(url, token, args.platform, args.waiters,
-                                                     start, args.seconds, out))
+                                                     args.seconds, ready, go, out))
                for _ in range(args.processes)]
     for worker in workers:
         worker.start()
+    for _ in workers:
+        ready.get()
+    start = time.time() + 0.2  # every process waiting before the first slot
+    for _ in workers:
+        go.put(start)
     results = [out.get() for _ in workers]
     for worker in workers:
         worker.join()
