@@ -45,8 +45,8 @@ MAX_WAIT = 0.25
 UNITS = 20
 #: Room in the even pace for this much of a post beyond the next one, so a late wake-up (the
 #: library's clock counts whole milliseconds) is made up rather than lost; at most, see
-#: :func:`catch_up`. More is not better: bench_budget measured 31–33 grants in a second with
-#: 0.55 (Telegram, 3 processes × 16 waiters, load 8–9), 30 with this.
+#: :func:`catch_up`. More is not better: bench_budget put 31–33 grants into some second in 4 of
+#: 6 runs with 0.55 (Telegram, 3 or 1 processes × 16 waiters, load 7–10), in 1 of 4 with this.
 SHARED_CATCH_UP = 0.25
 #: How far apart (seconds) the delays between granting two posts' slots and their arrival at
 #: the platform may be while the platform still never counts more than its limit in a second.
@@ -62,9 +62,10 @@ def catch_up(rate: int, limit: float | None) -> float:
     within ``1 + d`` s reach the platform within one second when their delays differ by
     ``d``, so the platform counts at most ``floor(rate·(1 + d) + 1 + c)``: within its limit
     while ``c + rate·d < limit − rate``. With ``d`` = :data:`ARRIVAL_JITTER` that leaves
-    Telegram (29 of 30) 0.25 and Discord (48 of 50) 0.75, in whole :data:`UNITS` strictly
-    under the bound; never negative (a pace that close to the limit needs lowering instead).
-    A catch-up of 2–4 posts would let a second hold 32–34 posts at Telegram's pace."""
+    Telegram (29 of 30) 0.25 and Discord (48 of 50) 0.75 (so 0.25 too), in whole
+    :data:`UNITS` strictly under the bound, capped at :data:`SHARED_CATCH_UP`; never negative
+    (a pace that close to the limit needs lowering instead). A catch-up of 2–4 posts would
+    let a second hold 32–34 posts at Telegram's pace."""
     if limit is None:
         return SHARED_CATCH_UP
     room = limit - rate - rate * ARRIVAL_JITTER
