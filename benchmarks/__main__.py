@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 from benchmarks import (
+    bench_budget,
     bench_core,
     bench_discord,
     bench_engine,
@@ -48,6 +49,7 @@ def main() -> None:
     # PostgreSQL and several workers (skipped, saying which variable to set, without a server)
     bench_pg_store.main(["--users", "300", "--commands", "200"] if args.quick else [])
     bench_workers_log.main(["--logs", "500"] if args.quick else [])
+    bench_budget.main(["--seconds", "5"] if args.quick else [])
     bench_workers_fanout.main(["--chats", "600", "--baseline-chats", "300"] if args.quick
                               else [])
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s")

@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 #: 30/s overall, Discord 50/s global) by enough to absorb a few milliseconds of jitter between
 #: the limiter and the platform; benchmarks/bench_fanout.py measures Telegram's.
 DEFAULT_PACE: Mapping[str, float] = {"telegram": 29.4, "discord": 48.0, "console": 1000.0}
+#: Each platform's own limit, messages a second per bot token, counted by the platform in any
+#: one-second window: Telegram's Bot API FAQ ("no more than 30 messages per second"), Discord's
+#: global rate limit (50 requests a second). The shared budget sizes its catch-up under these.
+PLATFORM_LIMIT: Mapping[str, float] = {"telegram": 30.0, "discord": 50.0}
 #: The bucket holds one post plus this fraction of one: asyncio wakes a timer up to a
 #: millisecond late, and with a capacity of exactly one that lateness is lost on every post
 #: (2% of the pace at 30/s); this much lets the next post make it up, while any one-second

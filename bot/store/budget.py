@@ -6,7 +6,10 @@ keyed by the platform and a hash of its token (never the token). Two limits, bot
 
 - **an even pace** across workers: ``pyrate_limiter``'s GCRA (a leaky bucket kept as one
   theoretical arrival time in Redis), one post every ``1/rate`` s whichever worker sends it,
-  with room for :data:`bot.core.pace.CATCH_UP` of a post so a late wake-up is made up;
+  with room for :func:`catch_up` of a post so a late wake-up is made up. The GCRA alone
+  bounds any window of ``T`` s to ``rate·T + 1 + catch_up`` posts, so the catch-up is also
+  kept under what the platform's limit (:data:`bot.core.pace.PLATFORM_LIMIT`) leaves once
+  posts reach it up to :data:`ARRIVAL_JITTER` apart from when their slots were granted;
 - **a cap**: ``limits``' moving window, so no one-second window ever holds more than ``rate``
   posts, whatever the clocks do.
 
@@ -14,7 +17,8 @@ The even pace is what keeps the platform's count under its limit: with the cap a
 workers took a second's budget in its first third, and every later second repeated that burst,
 so a few milliseconds between taking a slot and the request's arrival (the outbox write, the
 HTTP client, a busy core) pushed a 31st post into the platform's window (429s; measured in
-``benchmarks/bench_workers_fanout.py``).
+``benchmarks/bench_workers_fanout.py``). ``benchmarks/bench_budget.py`` measures the budget
+alone: slots a second and the most grants in any one second.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from pyrate_limiter import GCRA, Limiter, Rate, RedisStateStore, StateBucket
 from pyrate_limiter.limiter import SingleBucketFactory
 from redis.asyncio import Redis
 
-from bot.core.pace import DEFAULT_PACE, FALLBACK_PACE
+from bot.core.pace import DEFAULT_PACE, FALLBACK_PACE, PLATFORM_LIMIT
 
 #: Longest single wait between two tries (a slot may free up sooner than the window says).
 MAX_WAIT = 0.25
@@ -40,8 +44,32 @@ MAX_WAIT = 0.25
 #: (the library counts whole units).
 UNITS = 20
 #: Room in the even pace for this much of a post beyond the next one, so a late wake-up (the
-#: library's clock counts whole milliseconds) is made up rather than lost.
+#: library's clock counts whole milliseconds) is made up rather than lost; at most, see
+#: :func:`catch_up`. More is not better: bench_budget put 31–33 grants into some second in 4 of
+#: 6 runs with 0.55 (Telegram, 3 or 1 processes × 16 waiters, load 7–10), in 1 of 4 with this.
 SHARED_CATCH_UP = 0.25
+#: How far apart (seconds) the delays between granting two posts' slots and their arrival at
+#: the platform may be while the platform still never counts more than its limit in a second.
+ARRIVAL_JITTER = 0.025
+
+
+def catch_up(rate: int, limit: float | None) -> float:
+    """Posts the even pace may make up after a late wake-up, for ``rate`` posts/s under a
+    platform ``limit`` (messages in any one second; None: unknown): :data:`SHARED_CATCH_UP`,
+    or less where the limit leaves less.
+
+    The GCRA admits at most ``rate·T + 1 + c`` posts in any window of ``T`` s. Posts granted
+    within ``1 + d`` s reach the platform within one second when their delays differ by
+    ``d``, so the platform counts at most ``floor(rate·(1 + d) + 1 + c)``: within its limit
+    while ``c + rate·d < limit − rate``. With ``d`` = :data:`ARRIVAL_JITTER` that leaves
+    Telegram (29 of 30) 0.25 and Discord (48 of 50) 0.75 (so 0.25 too), in whole
+    :data:`UNITS` strictly under the bound, capped at :data:`SHARED_CATCH_UP`; never negative
+    (a pace that close to the limit needs lowering instead). A catch-up of 2–4 posts would
+    let a second hold 32–34 posts at Telegram's pace."""
+    if limit is None:
+        return SHARED_CATCH_UP
+    room = limit - rate - rate * ARRIVAL_JITTER
+    return min(SHARED_CATCH_UP, max(0, math.ceil(UNITS * room) - 1) / UNITS)
 
 
 def token_key(platform: str, token: str | None) -> str:
@@ -85,8 +113,9 @@ class RedisBudget:
         if limiter is None:
             if self._redis is None:
                 self._redis = Redis.from_url(self._url)
-            burst = UNITS + math.ceil(UNITS * SHARED_CATCH_UP)
-            rate = Rate(self._rate(platform) * UNITS, 1000, burst=burst)
+            per_second = self._rate(platform)
+            burst = UNITS + round(UNITS * catch_up(per_second, PLATFORM_LIMIT.get(platform)))
+            rate = Rate(per_second * UNITS, 1000, burst=burst)
             store = RedisStateStore(self._redis, f"creator-advisor:pace:{self._key(platform)}")
             bucket = StateBucket([rate], GCRA(), store)
             # No leak thread: GCRA keeps one number per key, which Redis expires itself.

@@ -6,6 +6,8 @@ it, when unset. Each "worker" is a budget object of its own, as in separate proc
 from __future__ import annotations
 
 import asyncio
+import bisect
+import math
 import os
 import secrets
 import time
@@ -16,8 +18,8 @@ from pydantic import SecretStr
 from bot.adapters.telegram_adapter import TelegramAdapter
 from bot.app import running
 from bot.config import Settings
-from bot.core.pace import Paces
-from bot.store.budget import RedisBudget, token_key
+from bot.core.pace import PLATFORM_LIMIT, Paces
+from bot.store.budget import ARRIVAL_JITTER, RedisBudget, catch_up, token_key
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import BOT_ID, FakeTelegram, private_chat, user
 
@@ -110,3 +112,44 @@ async def test_workers_posts_are_spaced_evenly_not_in_a_burst(redis_url: str) ->
     await asyncio.sleep(0.2)  # well under the 0.5 s between two posts at 2 a second
     assert not later.done()  # the window has room for a second post; the pace has not
     await asyncio.wait_for(later, 5)
+
+
+def _most_in_one_second(times: list[float]) -> int:
+    ordered = sorted(times)
+    return max(bisect.bisect_right(ordered, at + 1.0) - index
+               for index, at in enumerate(ordered))
+
+
+async def test_concurrent_takers_keep_under_the_cap_and_near_the_rate(redis_url: str) -> None:
+    # Three "workers" with eight waiting posts each, on one token at 10 posts a second for
+    # three seconds: no one-second window of grants holds more than the GCRA's bound
+    # (rate + 1 + catch-up, rounded down: 11), and together they take about the rate.
+    token = secrets.token_hex(8)
+    rate, seconds = 10, 3.0
+    workers = [RedisBudget(redis_url, {"telegram": token}, {"telegram": rate})
+               for _ in range(3)]
+    granted: list[float] = []
+    end = time.monotonic() + seconds
+
+    async def waiter(budget: RedisBudget) -> None:
+        while time.monotonic() < end:
+            await budget.acquire("telegram")
+            granted.append(time.monotonic())
+
+    await asyncio.wait_for(asyncio.gather(*(waiter(w) for w in workers for _ in range(8))),
+                           seconds + 10)
+    assert _most_in_one_second(granted) <= rate + 1
+    first = min(granted)
+    in_run = [at for at in granted if at <= first + seconds]
+    assert len(in_run) >= 0.9 * rate * seconds
+
+
+def test_the_catch_up_keeps_the_platform_within_its_limit() -> None:
+    # The GCRA admits at most rate·(1 + d) + 1 + catch-up posts where the platform counts
+    # one second (d: spread of the slot-to-arrival delays); rounded down, within the limit.
+    for platform, rate in (("telegram", 29), ("discord", 48)):
+        limit = PLATFORM_LIMIT[platform]
+        allowed = catch_up(rate, limit)
+        assert allowed >= 0
+        assert math.floor(rate * (1 + ARRIVAL_JITTER) + 1 + allowed) <= limit
+    assert catch_up(31, 30.0) == 0  # a pace over the limit gets no catch-up at all
