@@ -21,6 +21,7 @@ from bot.domain.metrics import (
     engagement_gap,
     format_metric,
     implausible,
+    window_ends,
 )
 from bot.domain.numbers import count, decimal, grouped, pct
 from bot.domain.studio import Reach, Video, breakouts, reach
@@ -31,9 +32,20 @@ from bot.i18n import lazy, translate
 HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
 
 
-def metric_rows(snapshot: MetricSnapshot) -> list[dict[str, Any]]:
+def metric_rows(snapshot: MetricSnapshot,
+                history: list[MetricSnapshot] | None = None) -> list[dict[str, Any]]:
+    """The snapshot's known metrics as /stats lists them; a 30-day total from another window
+    than the newest (:func:`~bot.domain.metrics.window_ends`) says which 30 days it covers."""
+    older = window_ends(snapshot, history)
+
+    def shown(name: str, value: float) -> str:
+        text = format_metric(name, value)
+        if name in older:
+            return _("%(value)s (30 days to %(day)s)", value=text, day=day(older[name]))
+        return text
+
     return [
-        {"name": m.name, "label": translate(m.label), "value": format_metric(m.name, v),
+        {"name": m.name, "label": translate(m.label), "value": shown(m.name, v),
          "typed": m.name in snapshot.given}
         for m in METRICS
         if (v := getattr(snapshot, m.name)) is not None
@@ -46,9 +58,20 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     def signed(change: float) -> str:  # followers are people: whole, "+12", "−3", "+0"
         return numbers.signed(change, format_metric("followers", abs(change)))
 
+    since = day(g.since) if g.since else None
+    if g.since_source == "import":
+        heading = _("Followers since your import of %(since)s: %(delta)s", since=since,
+                    delta=signed(g.delta))
+    elif g.since_source == "sync":
+        heading = _("Followers since your TikTok sync of %(since)s: %(delta)s", since=since,
+                    delta=signed(g.delta))
+    else:
+        heading = _("Followers since your log of %(since)s: %(delta)s", since=since,
+                    delta=signed(g.delta))
     return {
+        "heading": heading,  # names where the earlier count came from
         "delta": signed(g.delta),
-        "ratio": None if g.ratio is None else f"{'+' if g.ratio >= 0 else ''}{pct(g.ratio)}",
+        "ratio": None if g.ratio is None else numbers.signed_pct(g.ratio),
         "per_week": None if g.per_week is None else signed(g.per_week),
         # chooses the plural form (an int: gettext refuses 7.5); 1.2 days are "days"
         "days": int(round(g.days, 1)) if round(g.days, 1).is_integer() else max(2, round(g.days)),
@@ -128,7 +151,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                 diff = _("was %(value)s less than a day ago",
                          value=format_metric(name, before))
             else:
-                diff = ("+" if delta > 0 else "−") + format_metric(name, abs(delta))
+                diff = numbers.signed(delta, format_metric(name, abs(delta)))
         changes.append({"label": translate(METRIC_BY_NAME[name].label),
                         "value": format_metric(name, after), "diff": diff})
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history),
@@ -181,7 +204,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         **studio,
         "videos": _videos_view(views_per_video(latest, videos), videos),
         "goals": goals,
-        "rows": metric_rows(latest),
+        "rows": metric_rows(latest, history),
         "kpis": kpi_view(latest, history),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
         "snapshots": await ctx.store.count_snapshots(ctx.user.id),

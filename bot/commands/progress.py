@@ -26,6 +26,7 @@ from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
+from bot.domain import numbers
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -198,7 +199,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         {"metric": _label(metric), "period": period, "count": len(points),
          "first": shown(first), "last": shown(last),
          "change": None if metric in ("engagement", "income") else
-         ("+" if last >= first else "−") + format_metric(metric, abs(last - first)),
+         numbers.signed(last - first, format_metric(metric, abs(last - first))),
          "spark": sparkline([v for _, v in points])},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
         data={"metric": metric, "first": first, "last": last,
@@ -220,6 +221,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         def show(v: float) -> str:
             return money(rates.currencies.from_usd(v, currency), currency)
     else:
+        # fitted one a day (projection.one_per_day), as corrected_series gives tips' facts
         points = series(history, goal.metric)
 
         def show(v: float) -> str:
@@ -240,8 +242,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "reached": p.reached,
         "eta": None if p.eta is None else p.eta.date().isoformat(),
         "weekly": None if p.weekly_growth is None else
-        ("+" if p.weekly_growth >= 0 else "−") + (
-            pct(abs(p.weekly_rate)) if p.weekly_rate is not None else show(abs(p.weekly_growth))),
+        numbers.signed(p.weekly_growth, pct(abs(p.weekly_rate)) if p.weekly_rate is not None
+                       else show(abs(p.weekly_growth))),
         "falling": p.weekly_growth is not None and p.weekly_growth < 0,
         # what the pace is read from: so many logs (always 2 or more) over so many days
         "logs": None if p.trend is None or not points else p.trend.points,

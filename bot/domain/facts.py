@@ -7,13 +7,20 @@ logged is simply absent, and a condition on an absent fact is false.
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING, Final
 
 from bot import i18n
 from bot.domain import numbers
-from bot.domain.metrics import METRICS, Kind, MetricSnapshot, compute_kpis, growth
+from bot.domain.metrics import (
+    METRICS,
+    MIN_SPAN_DAYS,
+    Kind,
+    MetricSnapshot,
+    compute_kpis,
+    corrected_series,
+    growth,
+)
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
@@ -162,13 +169,19 @@ def _flag(b: bool) -> float:
 
 
 def _weekly_rates(history: list[MetricSnapshot]) -> list[float]:
-    """Follower growth per week (as a ratio) between consecutive typed follower logs."""
-    typed = [s for s in history if "followers" in s.given and s.followers]
+    """Follower growth per week (as a ratio) between consecutive days of the corrected series
+    (:func:`~bot.domain.metrics.corrected_series`, the one ``/goal`` fits: a later log on the
+    same day replaces an earlier one), at least :data:`MIN_SPAN_DAYS` apart."""
     out = []
-    for a, b in pairwise(typed):
-        days = (b.taken_at - a.taken_at).total_seconds() / 86_400
-        if days >= 1 and a.followers:
-            out.append((b.followers - a.followers) / a.followers / days * 7)  # type: ignore[operator]
+    last: tuple[datetime, float] | None = None
+    for at, value in corrected_series(history, "followers"):
+        if last is None or not last[1]:
+            last = (at, value)
+            continue
+        days = (at - last[0]).total_seconds() / 86_400
+        if days >= MIN_SPAN_DAYS:
+            out.append((value - last[1]) / last[1] / days * 7)
+            last = (at, value)
     return out
 
 

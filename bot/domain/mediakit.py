@@ -15,7 +15,16 @@ from typing import Final
 
 from bot.domain.estimator import EngagementComparison
 from bot.domain.metrics import MetricSnapshot
-from bot.domain.numbers import compact, decimal, grouped, locale, month_day, pct
+from bot.domain.numbers import (
+    compact,
+    decimal,
+    grouped,
+    locale,
+    month_day,
+    pct,
+    signed,
+    signed_pct,
+)
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import RateCard
 from bot.domain.studio import Audience, Video, top_videos
@@ -123,15 +132,14 @@ def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
                                            days=days))
     start_at, start, start_src = window[-1]
     change = end - start
-    sign = "+" if change >= 0 else "−"
     detail = f"{grouped(start)} → {grouped(end)}"
     if start > 0:
-        detail = _("%(change)s since %(day)s", change=f"{sign}{pct(abs(change) / start)}",
+        detail = _("%(change)s since %(day)s", change=signed_pct(change / start),
                    day=_day(start_at)) + f"\n{detail}"
     else:
         detail = _("since %(day)s", day=_day(start_at)) + f"\n{detail}"
     sources = dict.fromkeys((source_label(start_src), source_label(end_src)))
-    return Stat(label, f"{sign}{compact(abs(change))}", detail, " + ".join(sources),
+    return Stat(label, signed(change, compact(abs(change))), detail, " + ".join(sources),
                 raw=change)
 
 

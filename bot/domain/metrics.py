@@ -112,6 +112,9 @@ class MetricSnapshot:
     live_viewers: float | None = None
     diamonds: float | None = None
     given: frozenset[str] = field(default_factory=frozenset)
+    #: Where the stored row came from: "log" (typed), "import" (a file) or "sync" (TikTok);
+    #: None for a snapshot not read from the store (a what-if, a row being imported).
+    source: str | None = field(default=None, compare=False)
 
     def values(self) -> dict[str, float | None]:
         return {name: getattr(self, name) for name in METRIC_NAMES}
@@ -127,14 +130,16 @@ class MetricSnapshot:
         unknown = set(changes) - set(METRIC_NAMES)
         if unknown:
             raise ValueError(f"unknown metrics: {sorted(unknown)}")
-        return replace(self, taken_at=taken_at, given=frozenset(changes), **changes)
+        return replace(self, taken_at=taken_at, given=frozenset(changes), source=None,
+                       **changes)
 
     @classmethod
     def empty(cls, taken_at: datetime) -> MetricSnapshot:
         return cls(taken_at=taken_at)
 
 
-assert {f.name for f in fields(MetricSnapshot)} - {"taken_at", "given"} == set(METRIC_NAMES)
+assert {f.name for f in fields(MetricSnapshot)} - {"taken_at", "given", "source"} \
+    == set(METRIC_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +151,9 @@ class Growth:
     current: float
     days: float
     since: datetime | None = None  # when the earlier value was logged
+    #: Where the earlier value came from (:attr:`MetricSnapshot.source`): growth lines name it
+    #: ("since your import of …", never "your log" for a file's row).
+    since_source: str | None = None
 
     @property
     def delta(self) -> float:
@@ -225,6 +233,19 @@ def views_in_period(s: MetricSnapshot) -> float | None:
 MIN_SPAN_DAYS: Final = 1.0
 
 
+def corrected_series(history: Sequence[MetricSnapshot],
+                     metric: str) -> list[tuple[datetime, float]]:
+    """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a (UTC)
+    day: a later snapshot on the same day corrects an earlier one, so the earlier is dropped
+    (a same-day correction is not a trend). ``history`` is oldest first, in the store's order.
+    The day rule is :func:`bot.domain.projection.one_per_day`, the one ``/goal``'s fit applies
+    to the same typed values, so the trend facts behind tips and ``/goal`` read one series."""
+    from bot.domain.projection import one_per_day
+
+    return one_per_day([(s.taken_at, float(v)) for s in history
+                        if metric in s.given and (v := getattr(s, metric)) is not None])
+
+
 def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth | None:
     """Growth of ``metric`` from the latest snapshot in which the creator typed it back to the
     most recent earlier one typed at least :data:`MIN_SPAN_DAYS` before it; None without one.
@@ -237,7 +258,7 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
         days = (cur.taken_at - prev.taken_at).total_seconds() / 86_400
         if days >= MIN_SPAN_DAYS:
             return Growth(metric, float(getattr(prev, metric)),
-                          float(getattr(cur, metric)), days, prev.taken_at)
+                          float(getattr(cur, metric)), days, prev.taken_at, prev.source)
     return None
 
 
@@ -265,6 +286,8 @@ _FELL: Final = {
               "half"),
     "row": N_("followers fell from %(before)s to %(after)s since the snapshot before it, more "
               "than half"),
+    "file": N_("followers fell from %(before)s to %(after)s since the file's snapshot before "
+               "it, more than half"),
     "sync": N_("followers fell from %(before)s to %(after)s since your latest snapshot, more "
                "than half"),
 }
@@ -273,6 +296,8 @@ _JUMPED: Final = {
               "%(times)s×"),
     "row": N_("%(name)s went from %(before)s to %(after)s since the snapshot before it, more "
               "than %(times)s×"),
+    "file": N_("%(name)s went from %(before)s to %(after)s since the file's snapshot before "
+               "it, more than %(times)s×"),
     "sync": N_("%(name)s went from %(before)s to %(after)s since your latest snapshot, more "
                "than %(times)s×"),
 }
@@ -286,7 +311,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     comments or shares above views for the same 30 days, engagement by views above 100%,
     followers falling by more than half since the previous snapshot, a count given now more
     than :data:`MAX_JUMP` times its previous value. ``since`` says what ``previous`` is
-    (``"log"``, ``"row"`` or ``"sync"``, see :data:`_FELL`); the sentences are in the
+    (``"log"``, ``"row"``, ``"file"`` or ``"sync"``, see :data:`_FELL`); the sentences are in the
     language of the work being done (:mod:`bot.i18n`). The one place that decides
     plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
     TikTok syncs (:func:`without_implausible`)."""
@@ -339,25 +364,82 @@ def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
     return [p.text for p in implausibilities(previous, after, typed, since=since)]
 
 
+#: A number imported for a day differs from what the creator logged that day when they are
+#: more than this far apart (relative to the larger): a typed "36k" for the file's 36,441 is
+#: rounding (1%), a typed "12k" for it is another number.
+CONFLICT: Final = 0.1
+
+
 def implausible_rows(
     history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
 ) -> list[tuple[datetime, str]]:
-    """``(row's time, sentence)`` for every imported row that :func:`implausibilities` finds
-    wrong, each row checked as a ``/log`` of its fields on its date would be: against the
-    snapshot before it, a stored one (``history``, oldest first) or an earlier row."""
-    timeline = sorted([(s.taken_at, 0, i) for i, s in enumerate(history)]
-                      + [(at, 1, i) for i, (at, _values) in enumerate(rows)])
+    """``(date's time, sentence)`` for every imported row that :func:`implausibilities` finds
+    wrong, and for every clash the import makes with what the creator logged, in date order.
+
+    ``history`` is the stored snapshots (oldest first, in the store's order, with their
+    :attr:`~MetricSnapshot.source`), ``rows`` the import's ``(time, values)`` by date. The
+    timeline checked is the one the import leaves: a stored imported row of a date the import
+    writes is replaced (what it knew and the new row doesn't say is kept), so it is never "the
+    snapshot before it"; within a day the import comes after what is stored (it is newer).
+    Then:
+
+    - each row is checked as a ``/log`` of its fields on its date would be, against the
+      snapshot before it (the previous date's, stored or imported);
+    - a stored ``/log`` (or sync) that comes right after imported rows is checked again against
+      them ("what you logged: followers fell from 36.4k to 12k …");
+    - a row's number that differs by more than :data:`CONFLICT` from one the creator logged on
+      the same (UTC) date is named, with which one counts for that day.
+    """
+    from bot.domain.fieldnames import field_name
+
+    days = {at.date() for at, _values in rows}
+    kept: dict[Any, dict[str, float]] = {}
+    stored: list[tuple[Any, int, int]] = []
+    for i, h in enumerate(history):
+        if h.source == "import" and h.taken_at.date() in days:
+            kept.setdefault(h.taken_at.date(), {}).update(
+                {n: v for n in h.given if (v := getattr(h, n, None)) is not None})
+        else:
+            stored.append((h.taken_at.date(), 0, i))
+    timeline = sorted(stored + [(at.date(), 1, i) for i, (at, _values) in enumerate(rows)])
+    logged_on: dict[Any, dict[str, float]] = {}
+    for h in history:
+        if h.source == "log":
+            logged_on.setdefault(h.taken_at.date(), {}).update(
+                {n: v for n in h.given if (v := getattr(h, n, None)) is not None})
     state: MetricSnapshot | None = None
+    after_import = False
     out: list[tuple[datetime, str]] = []
-    for at, kind, i in timeline:
+    for _day, kind, i in timeline:
         if kind == 0:
-            state = history[i]
+            h = history[i]
+            if not after_import:
+                state = h
+                continue
+            typed = {n: v for n in h.given if (v := getattr(h, n, None)) is not None}
+            after = (state or MetricSnapshot.empty(h.taken_at)).merged(typed, h.taken_at)
+            if h.source == "log":
+                out += [(h.taken_at, _("what you logged: %(problem)s", problem=p.text))
+                        for p in implausibilities(state, after, frozenset(typed), since="file")]
+            state, after_import = after, False
             continue
-        values = {k: v for k, v in rows[i][1].items() if k in METRIC_BY_NAME}
-        after = (state or MetricSnapshot.empty(at)).merged(values, at)
+        at, given = rows[i]
+        values = {k: v for k, v in given.items() if k in METRIC_BY_NAME}
+        carried = {**kept.get(at.date(), {}), **values}
+        after = (state or MetricSnapshot.empty(at)).merged(carried, at)
         out += [(at, p.text) for p in implausibilities(
             state, after, frozenset(values), since="row")]
-        state = after
+        for name, typed_value in sorted(logged_on.get(at.date(), {}).items()):
+            imported = values.get(name)
+            if imported is None or typed_value == imported:
+                continue
+            if abs(imported - typed_value) > CONFLICT * max(abs(imported), abs(typed_value)):
+                out.append((at, _(
+                    "you logged %(name)s %(logged)s that day and the file says %(imported)s; "
+                    "the file's number is newer, so it counts for that day",
+                    name=field_name(name), logged=format_metric(name, typed_value),
+                    imported=format_metric(name, imported))))
+        state, after_import = after, True
     return out
 
 
@@ -407,6 +489,24 @@ def same_window(s: MetricSnapshot,
         mixed = {n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
                  and (n in s.given) != ("views" in s.given)}
     return replace(s, **mixed) if mixed else s
+
+
+def window_ends(s: MetricSnapshot,
+                history: Sequence[MetricSnapshot] | None) -> dict[str, datetime]:
+    """The 30-day totals of ``s`` (views and :data:`WINDOW_TOTALS`) that cover another 30 days
+    than the newest of them, each with the date its window ends (the snapshot that gave it):
+    after ``/log views=40k`` over an import, the imported likes are ``{"likes": <import's
+    date>}``. Empty when every total shown comes from one snapshot, or where they come from
+    can't be told (no ``history``). ``/stats`` labels these totals with their dates, so a
+    carried likes total never reads as this window's (more likes than views)."""
+    if not history:
+        return {}
+    origin = {n: found for n in ("views", *WINDOW_TOTALS)
+              if getattr(s, n) is not None and (found := _given_in(s, history, n)) is not None}
+    if len({id(o) for o in origin.values()}) < 2:
+        return {}
+    newest = max(o.taken_at for o in origin.values())
+    return {n: o.taken_at for n, o in origin.items() if o.taken_at < newest}
 
 
 def per_view(total: float | None, views: float | None) -> float | None:

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
@@ -268,10 +268,23 @@ def number(n: float | None) -> str:
     return "0" if text == "-0" else text
 
 
+#: The sign of a negative change, everywhere a change is shown: the minus sign (U+2212), never
+#: a hyphen, so a count and its percentage in one line carry the same sign ("−24.4k (−67.1%)").
+MINUS: Final = "\u2212"
+
+
 def signed(n: float, shown: str) -> str:
-    """``shown`` (already formatted, for ``abs(n)``) with a sign: '+12', '−3' (a minus sign,
-    not a hyphen); a change that reads as zero is '+0'."""
-    return f"{'−' if n < 0 and shown.strip('0.,') else '+'}{shown}"
+    """``shown`` (already formatted, for ``abs(n)``) with a sign: '+12', '−3' (:data:`MINUS`,
+    not a hyphen); a change that reads as zero ('0', '0.0%', '0 %') is '+0'. The one place a
+    signed change gets its sign: counts, paces and percentages (:func:`signed_pct`) alike."""
+    reads_nonzero = any(c.isdigit() and c != "0" for c in shown)
+    return f"{MINUS if n < 0 and reads_nonzero else '+'}{shown}"
+
+
+def signed_pct(x: float, digits: int = 1) -> str:
+    """A change as a signed percentage (``x`` a fraction): -0.671 -> '−67.1%', 0.05 -> '+5%'
+    ('−67,1 %' French), with the same sign as :func:`signed` gives counts."""
+    return signed(x, pct(abs(x), digits))
 
 
 def count(n: float | None) -> str:

@@ -227,7 +227,8 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
 def _snapshot(row: sqlite3.Row) -> MetricSnapshot:
     given = frozenset(filter(None, str(row["given"]).split(",")))
     values = {name: row[name] for name in METRIC_NAMES}
-    return MetricSnapshot(taken_at=_dt(row["taken_at"]), given=given, **values)
+    source = row["source"] if "source" in row.keys() else None  # noqa: SIM118 (a Row)
+    return MetricSnapshot(taken_at=_dt(row["taken_at"]), given=given, source=source, **values)
 
 
 def _user(row: sqlite3.Row) -> User:
