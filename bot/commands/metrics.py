@@ -41,7 +41,7 @@ def metric_rows(snapshot: MetricSnapshot,
     def shown(name: str, value: float) -> str:
         text = format_metric(name, value)
         if name in older:
-            return _("%(value)s (30 days to %(day)s)", value=text, day=day(older[name]))
+            return _("%(value)s (30 days to %(day)s)", value=text, day=numbers.day(older[name]))
         return text
 
     return [
@@ -58,7 +58,7 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     def signed(change: float) -> str:  # followers are people: whole, "+12", "−3", "+0"
         return numbers.signed(change, format_metric("followers", abs(change)))
 
-    since = day(g.since) if g.since else None
+    since = numbers.day(g.since) if g.since else None
     if g.since_source == "import":
         heading = _("Followers since your import of %(since)s: %(delta)s", since=since,
                     delta=signed(g.delta))

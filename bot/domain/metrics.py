@@ -391,6 +391,7 @@ def implausible_rows(
       the same (UTC) date is named, with which one counts for that day.
     """
     from bot.domain.fieldnames import field_name
+    from bot.i18n import standalone
 
     days = {at.date() for at, _values in rows}
     kept: dict[Any, dict[str, float]] = {}
@@ -419,7 +420,8 @@ def implausible_rows(
             typed = {n: v for n in h.given if (v := getattr(h, n, None)) is not None}
             after = (state or MetricSnapshot.empty(h.taken_at)).merged(typed, h.taken_at)
             if h.source == "log":
-                out += [(h.taken_at, _("what you logged: %(problem)s", problem=p.text))
+                out += [(h.taken_at, _("what you logged: %(problem)s",
+                                          problem=standalone(p.text)))
                         for p in implausibilities(state, after, frozenset(typed), since="file")]
             state, after_import = after, False
             continue
