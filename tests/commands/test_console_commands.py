@@ -80,7 +80,8 @@ def test_count_display_is_whole_in_every_language() -> None:
     from bot.domain.numbers import count
 
     expected = {"de": ["12", "1.000", "12.345", "0", "1.234"],
-                "fr": ["12", "1\xa0k", "12,3\xa0k", "0", "1,2\xa0k"],
+                # below 10,000 a count is never shortened (1 953, not "2 k")
+                "fr": ["12", "1\u202f000", "12,3\xa0k", "0", "1\u202f234"],
                 "ja": ["12", "1,000", "1.2万", "0", "1,234"]}
     for language, shown in expected.items():
         with i18n.using(language):
@@ -236,7 +237,7 @@ async def test_settings_language_switches_the_console(console: ConsoleAdapter, t
     assert "Settings updated." in back.text
     assert (await console.ask("/forget cancel")).text == "Nothing was deleted."
     refused = await console.ask("/settings language=tlh")
-    assert not refused.ok and "en, es, pt_BR, de, fr, ja" in refused.text
+    assert not refused.ok and "en, es, pt_BR, de, fr or ja" in refused.text
     i18n.translations.cache_clear()
 
 
