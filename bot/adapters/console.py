@@ -80,11 +80,11 @@ class ConsoleAdapter:
         if text and not text.startswith("/"):
             first = text.split(maxsplit=1)[0].lower()
             if self.app.registry.get(first) is None:
-                return self._not_a_command()
+                return await self._not_a_command(name)
             text = "/" + text  # in the console, "help" means "/help"
         parsed = split_command(text)
         if parsed is None:
-            return self._not_a_command()
+            return await self._not_a_command(name)
         replies = await self.app.dispatcher.handle(self.request(*parsed, user=user))
         # A bare /log asks for the numbers: the next line that is not a command is them; any
         # command ends the wait (a mistake in the numbers keeps it, as on Telegram).
@@ -189,7 +189,10 @@ class ConsoleAdapter:
         with i18n.using(self.language):
             write(i18n.gettext("Bye! Your numbers are saved for next time."))
 
-    def _not_a_command(self) -> ConsoleResult:
+    async def _not_a_command(self, user: str) -> ConsoleResult:
+        """The hint for a line that is no command, in ``user``'s /settings language (else
+        the terminal's)."""
+        self.language = await self.app.dispatcher.language(Platform.CONSOLE, user, self.locale)
         with i18n.using(self.language):
             return ConsoleResult(i18n.translate(NOT_A_COMMAND), ok=False)
 

@@ -444,7 +444,8 @@ class DiscordAdapter:
         if deferring is not None and not await deferring:
             return  # Only the reply is lost: the command itself has completed.
         if not replies:  # dropped (a flood past its notice); Discord still needs an answer
-            replies = [error_reply("slow_down")]
+            replies = [await self.app.dispatcher.flood_notice(
+                self.platform, request.user_id, request.command, request.locale)]
         messages = self.messages(interaction, request, replies)
         if any(m.files for m in messages) and not interaction.response.is_done():
             deferred = messages[0].ephemeral  # uploads may be slow: acknowledge first
@@ -524,6 +525,9 @@ class DiscordAdapter:
             log.error("discord: interaction %s (/%s) failed: %s: %s", interaction.id, name,
                       type(original).__name__, original, exc_info=original)
             reply = error_reply("internal", command=name)
+        # In the person's /settings language, else their Discord client's.
+        reply = dataclasses.replace(reply, locale=await self.app.dispatcher.language(
+            self.platform, str(interaction.user.id), interaction.locale.value))
         text = localise_commands(self.app.renderer.render(reply, Format.DISCORD_MD),
                                  self.names(interaction.locale.value))
         try:

@@ -48,7 +48,7 @@ import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -633,7 +633,9 @@ class TelegramAdapter:
         command's reply): one slow-down notice per flood, then nothing."""
         admission = await self.app.dispatcher.admit(self.platform, str(incoming.sender_id))
         if admission is Admission.SLOW_DOWN:
-            await self._deliver(incoming, incoming.command or "?", [error_reply("slow_down")])
+            notice = await self.app.dispatcher.flood_notice(
+                self.platform, str(incoming.sender_id), incoming.command, incoming.locale)
+            await self._deliver(incoming, incoming.command or "?", [notice])
         return admission is Admission.RUN
 
     async def _process(self, incoming: _Incoming) -> None:
@@ -814,7 +816,9 @@ class TelegramAdapter:
 
     async def _say(self, incoming: _Incoming, text: str, *, url: str | None = None) -> None:
         """One message of the adapter's own (already HTML-safe), optionally with a link button."""
-        with i18n.using(incoming.locale):  # the sender's app language
+        language = await self.app.dispatcher.language(self.platform, str(incoming.sender_id),
+                                                      incoming.locale)
+        with i18n.using(language):  # the sender's /settings language, else their app's
             text = i18n.translate(text)
             button = i18n.translate(OPEN_PRIVATE_CHAT)
         markup = None
@@ -859,8 +863,11 @@ class TelegramAdapter:
         log.error("telegram: update %s (/%s) failed: %s: %s", incoming.update_id, command,
                   type(exc).__name__, exc, exc_info=exc)
         try:
-            apology = self.app.renderer.render(error_reply("internal", command=command),
-                                               Format.TELEGRAM_HTML)
+            language = await self.app.dispatcher.language(
+                self.platform, str(incoming.sender_id), incoming.locale)
+            apology = self.app.renderer.render(
+                replace(error_reply("internal", command=command), locale=language),
+                Format.TELEGRAM_HTML)
             await self._say(incoming, apology)
         except Exception as again:
             log.warning("telegram: could not apologise for update %s: %s", incoming.update_id,

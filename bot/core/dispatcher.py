@@ -18,7 +18,7 @@ from bot.core.context import CommandContext, Services
 from bot.core.fieldnames import typed_example
 from bot.core.ports import Clock, Store, StoreError
 from bot.core.registry import Registry
-from bot.core.types import ChatKind, Reply, Request, Visibility
+from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,16 @@ class RateLimit:
 
     burst: int = 10
     per_minute: float = 30.0
+
+
+def flood_limited(platform: str) -> bool:
+    """Whether the per-person flood limit applies to commands from ``platform``.
+
+    It protects a shared bot (a Telegram bot, a Discord app: one token's send budget and one
+    process serving a whole community) from one member who sends too fast. The console is
+    one local person at a keyboard, or a script piping lines: it has no such limit, so every
+    line is answered, in order."""
+    return platform != Platform.CONSOLE
 
 
 class Admission(Enum):
@@ -132,7 +142,10 @@ class Dispatcher:
         With a shared :class:`FloodGuard` it decides, for every worker; if it can't be
         reached, this process's own buckets do for :data:`SHARED_RETRY` seconds at a time
         (logged once per outage), so a flood is still limited and nobody is refused or kept
-        waiting for an outage."""
+        waiting for an outage. Always :attr:`Admission.RUN` where :func:`flood_limited` says
+        there is no limit."""
+        if not flood_limited(platform):
+            return Admission.RUN
         if self._shared is not None and time.monotonic() >= self._shared_retry_at:
             try:
                 admission = await self._shared.admit(platform, user_id)
@@ -150,9 +163,32 @@ class Dispatcher:
                 return admission
         return self._buckets.admit((platform, user_id))
 
+    async def language(self, platform: str, user_id: str, fallback: str | None) -> str:
+        """The language to answer ``user_id`` on ``platform`` in: the one they chose with
+        /settings language=… if they are known and chose one, else ``fallback`` (the
+        platform's or the terminal's locale), normalised (English if unknown). A store that
+        fails here only costs the choice (logged): the answer is then in ``fallback``."""
+        try:
+            known = await self.store.find_user(platform, user_id)
+            chosen = None if known is None else (await self.store.get_settings(known.id)).language
+        except StoreError:
+            log.warning("could not read the language of a %s user; answering in %s", platform,
+                        fallback, exc_info=True)
+            chosen = None
+        return i18n.choose(chosen, fallback)
+
+    async def flood_notice(self, platform: str, user_id: str, command: str | None,
+                           fallback: str | None) -> Reply:
+        """The reply to a command refused by the flood limit (:meth:`admit`): it names
+        ``command`` (None: a message that was no command) as not run, in the person's
+        language (:meth:`language`)."""
+        return replace(error_reply("slow_down", command=command),
+                       locale=await self.language(platform, user_id, fallback))
+
     async def handle(self, request: Request) -> list[Reply]:
-        """The replies to ``request``; empty when the command is dropped (a flood past its
-        one slow-down notice)."""
+        """The replies to ``request``, in the person's language (:meth:`language`); empty
+        when the command is dropped (a flood past its one slow-down notice, which said that
+        commands sent during the wait are not run; never in the console)."""
         with i18n.using(request.locale) as language:
             try:
                 replies = await self._handle(request)
@@ -165,23 +201,19 @@ class Dispatcher:
             language = i18n.current()
         return [r if r.locale else replace(r, locale=language) for r in replies]
 
-    async def _use_language(self, user_id: int) -> bool:
-        """Answer in the language the creator chose with /settings language=…, if any (else
-        the platform's locale, set by :meth:`handle`); whether that changed the language."""
-        chosen = (await self.store.get_settings(user_id)).language
-        if not chosen or i18n.choose(chosen) == i18n.current():
-            return False
-        i18n.switch(chosen)
-        return True
-
     async def _handle(self, request: Request) -> list[Reply]:
-        admission = await self.admit(str(request.platform), request.user_id)
+        platform = str(request.platform)
+        admission = await self.admit(platform, request.user_id)
         if admission is Admission.DROP:
             # One notice per flood: the rest get no reply, so one person's flood never
             # spends the platform's shared send budget (bot.core.pace) on notices.
             return []
+        # Every reply from here on (the flood notice, an unknown command, bad arguments, an
+        # error) is in the language the person chose, if they are known and chose one; and
+        # numbers are read in it ("30.600" is a number in German).
+        i18n.switch(await self.language(platform, request.user_id, request.locale))
         if admission is Admission.SLOW_DOWN:
-            return [error_reply("slow_down")]
+            return [error_reply("slow_down", command=request.command)]
         spec = self.registry.get(request.command)
         if spec is None:  # (after the budget: a flood of unknown commands is a flood too)
             names = [s.name for s in self.registry]
@@ -190,28 +222,15 @@ class Dispatcher:
                                 suggestion=close[0] if close else None)]
         if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:
             return [error_reply("not_allowed", command=spec.name)]
-        error: ArgError | None = None
-        try:
+        try:  # before the user is created: bad input creates no one
             args = parse_args(spec.args, request.raw_args, command=spec.name)
         except ArgError as exc:
-            error = exc
-            # Read (and said) in the creator's chosen language, if they chose one (a known
-            # user only: bad input creates no one): "30.600" is a number in German.
-            known = await self.store.find_user(str(request.platform), request.user_id)
-            if known is not None and await self._use_language(known.id):
-                try:
-                    args, error = parse_args(spec.args, request.raw_args, command=spec.name), None
-                except ArgError as again:
-                    error = again
-        if error is not None:
-            return [error_reply("bad_args", command=spec.name, message=str(error),
+            return [error_reply("bad_args", command=spec.name, message=str(exc),
                                 examples=[typed_example(e) for e in spec.examples[:2]])]
         try:
-            async with self._user_locks.hold((str(request.platform), request.user_id)):
-                user = await self.store.ensure_user(str(request.platform), request.user_id,
+            async with self._user_locks.hold((platform, request.user_id)):
+                user = await self.store.ensure_user(platform, request.user_id,
                                                     request.display_name)
-                if await self._use_language(user.id):  # numbers are read per language
-                    args = parse_args(spec.args, request.raw_args, command=spec.name)
                 ctx = CommandContext(request=request, user=user, store=self.store,
                                      clock=self.clock, registry=self.registry,
                                      services=self.services)

@@ -592,6 +592,9 @@ class SqliteStore(TikTokTables):
         return user
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
+        cached = self._users.get((platform, platform_user_id))
+        if cached is not None:  # evicted by /forget under the write lock: never stale
+            return cached
         async with self._read() as db, _query(db,
             "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
             (platform, platform_user_id),

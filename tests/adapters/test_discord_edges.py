@@ -337,3 +337,27 @@ async def test_a_long_429_on_the_command_sync_does_not_stop_the_start(
         assert "/log" in reply.text
     finally:
         await adapter.stop()
+
+
+async def test_the_flood_notice_is_in_the_persons_language_and_names_the_command(
+        app: App, fake: FakeDiscord) -> None:
+    """Every refused press is answered in the /settings language (not the client's en-US),
+    saying which command was not run."""
+    from bot.core.dispatcher import Dispatcher, RateLimit
+
+    maya = await app.store.ensure_user("discord", MAYA_ID, "Maya")
+    await app.store.update_settings(maya.id, {"language": "de"})
+    app.dispatcher = Dispatcher(app.registry, app.store, app.clock, app.services,
+                                RateLimit(burst=2, per_minute=1))
+    adapter = DiscordAdapter(app, defer_after=1.0, guild_ready_timeout=0.05)
+    await adapter.start()
+    try:
+        tokens = [await fake.interact(fake.slash("log", {"followers": f"{1000 + n}"}))
+                  for n in range(5)]
+        answers = [(await fake.answers(token))[0] for token in tokens]
+    finally:
+        await adapter.stop()
+    refused = answers[2:]
+    assert all("/log" in a.text and "nicht ausgeführt" in a.text for a in refused), \
+        [a.text for a in refused]
+    assert not any("faster than I can answer" in a.text for a in answers)

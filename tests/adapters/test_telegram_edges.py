@@ -240,6 +240,32 @@ async def test_a_flood_gets_one_notice_and_never_spends_the_shared_budget(
         assert app.paces["telegram"].owed == 12  # only what was sent counts in the budget
 
 
+async def test_the_flood_notice_is_in_the_persons_language_and_names_the_command(
+        settings: Settings, clock: FakeClock, fake: FakeTelegram) -> None:
+    """The one notice of a flood is in the /settings language (not the app's language_code
+    en) and says which command was not run."""
+    limited = telegram_settings(settings, fake, rate_limit_burst=3, rate_limit_per_minute=1)
+    async with running(limited, clock=clock) as app:
+        maya = await app.store.ensure_user("telegram", str(MAYA["id"]), "Maya")
+        await app.store.update_settings(maya.id, {"language": "de"})
+        adapter = TelegramAdapter(app, poll_timeout=1)
+        chat = Chat(adapter, fake)
+        await adapter.start()
+        try:
+            flood = [fake.message("/stats", chat={"id": MAYA["id"], "type": "private",
+                                                  "first_name": "Maya"}, sender=MAYA)
+                     for _ in range(6)]
+            async with asyncio.timeout(60):
+                for update_id in flood:
+                    await chat.settle(update_id)
+        finally:
+            await adapter.stop()
+    to_maya = fake.sent(MAYA["id"])
+    assert len(to_maya) == 4  # 3 answers and the notice
+    [notice] = [c.shown for c in to_maya if "nicht ausgeführt" in c.shown]
+    assert "/stats" in notice and "faster than I can answer" not in notice, notice
+
+
 # -- a stop during a long flood wait ---------------------------------------------------------------
 
 

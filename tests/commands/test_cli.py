@@ -319,3 +319,53 @@ async def test_ask_json_keeps_what_the_reply_says_under_stable_keys(
     assert [e["values"] for e in history["entries"]] == [
         {"followers": 13000}, {"comments": 300, "followers": 12000, "likes": 3000,
                                "shares": 100, "views": 40000}]
+
+
+def _no_terminal_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+def test_pasted_lines_are_all_answered_in_order_in_the_chosen_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console is one person at a keyboard (or a script piping lines): no flood limit.
+    30 lines pasted at once get 30 replies, in order, in the /settings language, and the
+    prompt stays in it (it used to fall back to "you ›" after an English flood notice and
+    answer nothing more)."""
+    import json
+
+    _no_terminal_language(monkeypatch)
+    assert run(tmp_path, "ask", "/settings language=de").returncode == 0
+    lines = [f"/log followers={10_000 + 100 * n}" if n % 3 == 0 else "/forget cancel"
+             for n in range(30)]
+    chat = run(tmp_path, "console", stdin="".join(f"{line}\n" for line in lines))
+    assert chat.returncode == 0, chat.stderr
+    out = chat.stdout
+    assert out.count("Es wurde nichts gelöscht.") == 20
+    assert "faster than I can answer" not in out and "schneller" not in out
+    assert out.count("du › ") == 31 and "you › " not in out  # 30 lines, then Ctrl-D
+    stats = run(tmp_path, "ask", "--json", "/stats")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["followers"] == 10_000 + 100 * 27  # the last /log ran
+
+
+def test_ask_answers_a_known_person_in_their_language_without_lang(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/settings language=de wins over the terminal's locale for every reply: an unknown
+    command and a line that is no command as well as a command's own reply."""
+    _no_terminal_language(monkeypatch)
+    assert run(tmp_path, "ask", "/settings language=de").returncode == 0
+    typo = run(tmp_path, "ask", "/stast")
+    assert typo.returncode == 2
+    assert "/stast kenne ich nicht. Meintest du /stats?" in typo.stderr + typo.stdout
+    assert "I don't know" not in typo.stderr + typo.stdout
+    hello = run(tmp_path, "ask", "hallo")
+    assert hello.returncode == 2
+    assert "Befehle beginnen mit /" in hello.stderr + hello.stdout
+    bad = run(tmp_path, "ask", "/log followers=viele")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "must be a number" not in bad.stderr
+    # Someone who chose nothing still gets the terminal's language (English here).
+    other = run(tmp_path, "ask", "--user", "zoe", "/stast")
+    assert "I don't know /stast. Did you mean /stats?" in other.stderr + other.stdout

@@ -80,3 +80,55 @@ async def test_with_redis_unreachable_the_flood_limit_counts_in_the_process(
     assert [r[0].template if r else None for r in flood] == [
         "help", "help", "help", "errors/slow_down", None, None]
     assert caplog.text.count("shared flood limit is unreachable") == 1
+
+
+async def test_the_console_has_no_flood_limit(tmp_path: Path) -> None:
+    """One local person at a keyboard, or a script piping lines: every command runs, however
+    fast; the same person on a shared bot is limited."""
+    from bot.core.types import Platform
+
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'k.db'}",  # type: ignore[call-arg]
+                        data_dir=tmp_path, rate_limit_burst=3, rate_limit_per_minute=1)
+    async with running(settings, clock=FakeClock()) as app:
+        console = [await app.dispatcher.handle(make_request("help", user="me",
+                                                            platform=Platform.CONSOLE))
+                   for _ in range(30)]
+        telegram = [await app.dispatcher.handle(make_request("help", user="me"))
+                    for _ in range(5)]
+    assert [r[0].template for r in console] == ["help"] * 30
+    assert [r[0].template if r else None for r in telegram] == [
+        "help", "help", "help", "errors/slow_down", None]
+
+
+async def test_the_flood_notice_names_the_command_in_the_persons_language(
+        tmp_path: Path) -> None:
+    """The notice is in the /settings language (not the platform's locale) and says which
+    command was not run."""
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'n.db'}",  # type: ignore[call-arg]
+                        data_dir=tmp_path, rate_limit_burst=2, rate_limit_per_minute=1)
+    async with running(settings, clock=FakeClock()) as app:
+        await app.dispatcher.handle(make_request("settings", "language=de", user="maya"))
+        await app.dispatcher.handle(make_request("help", user="maya"))
+        [notice] = await app.dispatcher.handle(make_request("stats", user="maya"))
+        text = app.renderer.render(notice, Format.PLAIN)
+    assert notice.template == "errors/slow_down" and notice.locale == "de"
+    assert "/stats" in text and "nicht ausgeführt" in text
+
+
+async def test_errors_before_the_command_runs_use_the_chosen_language(tmp_path: Path) -> None:
+    """Unknown command, not allowed, bad arguments: the person's /settings language wins
+    over the platform's locale (request.locale "en")."""
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'l.db'}",  # type: ignore[call-arg]
+                        data_dir=tmp_path, rate_limit_burst=0)
+    async with running(settings, clock=FakeClock()) as app:
+        await app.dispatcher.handle(make_request("settings", "language=de", user="maya"))
+        [typo] = await app.dispatcher.handle(make_request("stast", user="maya"))
+        [group] = await app.dispatcher.handle(make_request("subscribe", user="maya",
+                                                           kind=ChatKind.GROUP, chat="-7"))
+        [stranger] = await app.dispatcher.handle(make_request("stast", user="someone"))
+        typo_text = app.renderer.render(typo, Format.PLAIN)
+        group_text = app.renderer.render(group, Format.PLAIN)
+        stranger_text = app.renderer.render(stranger, Format.PLAIN)
+    assert typo.locale == "de" and "/stast kenne ich nicht" in typo_text
+    assert group.locale == "de" and group.template == "errors/not_allowed", group_text
+    assert stranger.locale == "en" and "I don't know /stast" in stranger_text
