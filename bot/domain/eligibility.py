@@ -89,8 +89,8 @@ def _age(st: UserSettings, rates: RateTables) -> Requirement:
                            key="age")
     if age > 18:  # we only know 18+: the local minimum is higher
         return Requirement(name, _("yes"), "18+", None,
-                           hint=_("%(age)s in %(region)s: %(command)s", age=age,
-                                  region=st.region, command=_("/settings age=<your age>")),
+                           hint=_("%(age)s in %(region)s: /settings age=<your age>", age=age,
+                                  region=st.region),
                            key="age")
     return Requirement(name, _("yes"), _("yes"), True, key="age")
 

@@ -172,7 +172,9 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
                 else _("%(fact)s not known yet", fact=label))
     if op == "between":
         lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
-        low, high = _shown(lo, fact, facts), _shown(hi, fact, facts)
+        # "unknown" and fact labels are shown as they are, like the flag case's value
+        value = standalone(value)
+        low, high = standalone(_shown(lo, fact, facts)), standalone(_shown(hi, fact, facts))
         if negated:
             return _("%(fact)s %(value)s not between %(low)s and %(high)s", fact=label,
                      value=value, low=low, high=high)
