@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from bot.domain import eligibility as elig
 from bot.domain.eligibility import Requirement
@@ -185,7 +185,7 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSn
     old, new = views_in_period(real), views_in_period(snapshot)
     if new == old:
         return snapshot, "unchanged"
-    dropped = dict.fromkeys(inter_keys, None)
+    dropped: dict[str, Any] = dict.fromkeys(inter_keys, None)
     if old and new is not None and engagement_rate(real) is not None:
         paired = same_window(real)
         scale = new / old
