@@ -327,7 +327,8 @@ def complete(language: str) -> bool:
 # --- catalogue maintenance ------------------------------------------------------------------
 
 #: The translatable fields of a rule in ``strategies/rules/*.toml`` (``{fact}`` placeholders).
-RULE_FIELDS = ("title", "advice", "why")
+RULE_FIELDS = ("title", "advice", "why",
+               "title_unknown", "advice_unknown", "why_unknown")
 
 
 #: Call -> (positions, keywords) of its arguments that are messages: ``_``/``N_`` calls and the

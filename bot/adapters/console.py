@@ -186,8 +186,15 @@ class ConsoleAdapter:
         finally:
             if history is not None:
                 history()
+        saved = await self._has_numbers()
         with i18n.using(self.language):
-            write(i18n.gettext("Bye! Your numbers are saved for next time."))
+            write(i18n.gettext("Bye! Your numbers are saved for next time.") if saved
+                  else i18n.gettext("Bye!"))
+
+    async def _has_numbers(self) -> bool:
+        """Whether the store holds a snapshot of this console user (none after /forget)."""
+        user = await self.app.store.find_user(Platform.CONSOLE.value, _text(self.user))
+        return user is not None and await self.app.store.latest_snapshot(user.id) is not None
 
     async def _not_a_command(self, user: str) -> ConsoleResult:
         """The hint for a line that is no command, in ``user``'s /settings language (else

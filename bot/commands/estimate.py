@@ -16,7 +16,6 @@ from bot.domain.estimator import (
     Estimate,
     Money,
     RouteEstimate,
-    engagement_rate,
     estimate,
     what_if,
 )
@@ -157,6 +156,17 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any
     }
 
 
+def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
+    """How a what-if treated engagement (:func:`bot.domain.estimator.what_if`), with the rate
+    the estimate actually used: "kept" names that rate, and a rate the estimate could not use
+    is "unknown", so the sentence never contradicts the engagement line below it."""
+    used = None if result.engagement is None else result.engagement.rate
+    if basis == "kept" and used is None:
+        basis = "unknown"
+    return {"engagement_basis": basis,
+            "kept_rate": pct(used) if basis == "kept" and used is not None else None}
+
+
 @command(
     "estimate",
     summary="What you could earn a month, by route: /estimate or /estimate followers=50k",
@@ -205,8 +215,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     return Reply(
         "estimate",
         {**estimate_view(result, what_if=bool(overrides), explain=explain),
-         "engagement_basis": engagement_basis,
-         "real_rate": None if (r := engagement_rate(base)) is None else pct(r)},
+         **engagement_basis_view(engagement_basis, result)},
         actions=actions,
         title=_("Your income estimate"),
         visibility=Visibility.PUBLIC if args.get("public") else None,

@@ -8,7 +8,8 @@ from typing import Any
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Attachment, Platform, Reply
-from bot.core.userdata import USER_TABLES
+from bot.core.userdata import USER_TABLES, exported_contents
+from bot.domain.numbers import items
 from bot.i18n import gettext as _
 
 
@@ -27,7 +28,7 @@ async def export(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     stamp = ctx.clock.now().strftime("%Y%m%d-%H%M%S")
     return Reply(
         "exported",
-        {"snapshots": len(data.get("snapshots", [])), "size": len(payload)},
+        {"contents": items(exported_contents(data)), "size": len(payload)},
         attachments=(Attachment(f"creator-advisor-export-{stamp}.json", "application/json",
                                 payload),),
     )

@@ -156,3 +156,23 @@ def add_rows(export: MutableMapping[str, Any], table: UserTable,
     for parent in parents:
         export = export.setdefault(parent, {})
     export[key] = [{k: v for k, v in row.items() if k != "user_id"} for row in rows]
+
+
+def exported_contents(export: Mapping[str, Any]) -> list[str]:
+    """What an ``/export`` file holds, in words, table by table in :data:`USER_TABLES` order:
+    each section that has rows named by its table's ``says`` (``"2 logged payouts"``); an
+    object section (settings, the TikTok connection) counts as one row, empty and ``None``
+    sections are left out. The same table list the export is built from, so the summary
+    never names fewer kinds than the file carries."""
+    said = []
+    for table in USER_TABLES:
+        section: Any = export
+        for key in table.export.split("."):
+            section = section.get(key) if isinstance(section, Mapping) else None
+        if isinstance(section, list | tuple):
+            count = len(section)
+        else:
+            count = 1 if section else 0
+        if count:
+            said.append(table.says(count))
+    return said

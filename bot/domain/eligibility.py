@@ -28,7 +28,9 @@ class Requirement:
     have: str | None  # None: not known
     met: bool | None  # None: not known
     gap: str | None = None  # "3,800 followers to go"
-    hint: str | None = None  # the command that sets the missing value
+    hint: str | None = None  # the command that sets the missing value, with a placeholder
+    # for it ("/log followers=<your followers>"), never a concrete value the creator may
+    # copy although it isn't theirs (a wrong region or age silently changes every estimate)
     key: str = ""  # "followers", "views", "age", "region", "video_length"
 
 
@@ -80,14 +82,16 @@ def _age(st: UserSettings, rates: RateTables) -> Requirement:
         return Requirement(name, _("yes"), str(st.age), ok,
                            None if ok else _("available from %(age)s", age=age), key="age")
     if st.adult is None:
-        return Requirement(name, _("yes"), None, None, hint="/settings adult=yes", key="age")
+        return Requirement(name, _("yes"), None, None, hint=_("/settings age=<your age>"),
+                           key="age")
     if not st.adult:
         return Requirement(name, _("yes"), _("no"), False, _("available from %(age)s", age=age),
                            key="age")
     if age > 18:  # we only know 18+: the local minimum is higher
         return Requirement(name, _("yes"), "18+", None,
-                           hint=_("%(age)s in %(region)s: %(command)s", age=age,
-                                  region=st.region, command=f"/settings age={age}"), key="age")
+                           hint=_("%(age)s in %(region)s: /settings age=<your age>", age=age,
+                                  region=st.region),
+                           key="age")
     return Requirement(name, _("yes"), _("yes"), True, key="age")
 
 
@@ -95,7 +99,8 @@ def _region(region: str | None, allowed: list[str]) -> Requirement:
     listed = items(allowed, "or")
     if region is None:
         return Requirement(_("available in your country"), listed, None, None,
-                           hint="/settings region=US", key="region")
+                           hint=_("/settings region=<your country code>, e.g. US"),
+                           key="region")
     ok = region in allowed
     return Requirement(_("available in your country"), listed, region, ok,
                        None if ok else _("not offered in %(region)s yet", region=region),
@@ -108,9 +113,9 @@ def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> l
     views, _how = views_30d(s)
     reqs = [
         _count(_("followers"), e.followers.value, s.followers, "followers",
-               log_hint("followers", "12k")),
+               log_hint("followers", _("<your followers>"))),
         _count(_("views in the last 30 days"), e.views_30d.value, views, "views",
-               log_hint("views", "150k")),
+               log_hint("views", _("<your views in the last 30 days>"))),
         _age(st, rates),
         _region(st.region, e.regions.value),
     ]
@@ -118,7 +123,8 @@ def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> l
     name = _("videos longer than %(length)s", length=duration(limit))
     if s.avg_video_length is None:
         reqs.append(Requirement(name, f"> {duration(limit)}", None, None,
-                                hint=log_hint("avg_video_length", "1:10"), key="video_length"))
+                                hint=log_hint("avg_video_length", _("<your average length, m:ss>")),
+                                key="video_length"))
     else:
         ok = s.avg_video_length > limit
         reqs.append(Requirement(name, f"> {duration(limit)}", duration(s.avg_video_length), ok,
@@ -131,19 +137,19 @@ def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> l
 def brand_deals(s: MetricSnapshot, rates: RateTables) -> list[Requirement]:
     t = rates.brand_deals
     return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   log_hint("followers", "12k"))]
+                   log_hint("followers", _("<your followers>")))]
 
 
 def live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     t = rates.live_gifts
     return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   log_hint("followers", "12k")), _age(st, rates)]
+                   log_hint("followers", _("<your followers>"))), _age(st, rates)]
 
 
 def affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     e = rates.affiliate.eligibility
     return [_count(_("followers"), e.followers.value, s.followers, "followers",
-                   log_hint("followers", "12k")),
+                   log_hint("followers", _("<your followers>"))),
             _age(st, rates), _region(st.region, e.regions.value)]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.domain.facts import FACTS, format_fact
 from bot.domain.facts import label as fact_label
 from bot.domain.numbers import decimal, pct
-from bot.domain.rules import Catalogue, CompiledRule, Rule
+from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders
 from bot.i18n import gettext as _
 from bot.i18n import standalone, translate
 
@@ -37,7 +37,7 @@ class Tip:
 class Check:
     fact: str  # in plain words (facts.LABELS)
     value: str  # shown, or "unknown"
-    held: bool
+    held: bool | None  # None: a fact it needs is not known, so it is neither met nor unmet
     text: str = ""  # "followers 2.3k ≥ 1k" (the condition, with its threshold)
 
 
@@ -64,12 +64,26 @@ class _Shown(dict[str, str]):
         return "?" if value is None else format_fact(key, value)
 
 
-def fill(text: str, facts: Mapping[str, float]) -> str:
-    """Put the creator's numbers into ``text`` (placeholders were validated at load)."""
+def fill(text: str, facts: Mapping[str, float], unknown: str | None = None) -> str:
+    """Put the creator's numbers into ``text`` (placeholders were validated at load).
+
+    When a fact the text names is not known, ``unknown`` (the rule's sentence for that case,
+    without placeholders) is used instead, so no sentence shows "?" in place of a number.
+    """
+    if unknown is not None and any(name not in facts for name in placeholders(text)):
+        return translate(unknown)
     text = translate(text)
     if "{" not in text:
         return text
     return text.format_map(_Shown(facts))
+
+
+def rule_text(rule: Rule, field: str, facts: Mapping[str, float]) -> str:
+    """A rule's ``title``, ``advice`` or ``why`` for these facts: its ``<field>_unknown``
+    sentence when a number it quotes is not known (see :func:`fill`)."""
+    text = getattr(rule, field)
+    assert isinstance(text, str)
+    return fill(text, facts, getattr(rule, f"{field}_unknown"))
 
 
 def _distance(rule: Rule, facts: Mapping[str, float]) -> float:
@@ -90,9 +104,9 @@ def score(compiled: CompiledRule, facts: Mapping[str, float]) -> float:
 def to_tip(compiled: CompiledRule, facts: Mapping[str, float]) -> Tip:
     rule = compiled.rule
     return Tip(
-        id=rule.id, category=rule.category, title=fill(rule.title, facts),
-        score=round(score(compiled, facts), 3), advice=fill(rule.advice, facts),
-        why=fill(rule.why, facts), source=rule.source,
+        id=rule.id, category=rule.category, title=rule_text(rule, "title", facts),
+        score=round(score(compiled, facts), 3), advice=rule_text(rule, "advice", facts),
+        why=rule_text(rule, "why", facts), source=rule.source,
         triggered_by=tuple((f, format_fact(f, facts[f])) for f in compiled.checked
                            if f in facts),
     )
@@ -158,7 +172,9 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
                 else _("%(fact)s not known yet", fact=label))
     if op == "between":
         lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
-        low, high = _shown(lo, fact, facts), _shown(hi, fact, facts)
+        # "unknown" and fact labels are shown as they are, like the flag case's value
+        value = standalone(value)
+        low, high = standalone(_shown(lo, fact, facts)), standalone(_shown(hi, fact, facts))
         if negated:
             return _("%(fact)s %(value)s not between %(low)s and %(high)s", fact=label,
                      value=value, low=low, high=high)
@@ -181,6 +197,8 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> E
     """Every condition of a rule in plain words, with its threshold and whether it holds.
 
     An ``unless`` condition is shown as what must hold for the tip ("18 or older: yes").
+    A condition on a fact that is not known (itself or the fact it is compared with) has
+    ``held=None``: shown as unknown, never as met, whatever the engine concludes from it.
     """
     from bot.domain.rules import compile_condition
 
@@ -199,8 +217,17 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> E
             exact = _("unknown") if raw is None else _precise(fact, raw)
             for op, rhs in ops.items():
                 holds = all(check(facts) for check in compile_condition({fact: {op: rhs}}))
-                held = (not holds) if negated else holds
+                held: bool | None = (not holds) if negated else holds
+                if op != "exists" and not _known(fact, rhs, facts):
+                    held = None
                 text = _condition_text(fact, op, rhs, exact, facts, negated)
                 checks.append(Check(fact_label(fact), value, held, lead + text))
-    return Explanation(rule.id, fill(rule.title, facts), rule.category, fill(rule.why, facts),
-                       rule.source, compiled.matches(facts), tuple(checks))
+    return Explanation(rule.id, rule_text(rule, "title", facts), rule.category,
+                       rule_text(rule, "why", facts), rule.source, compiled.matches(facts),
+                       tuple(checks))
+
+
+def _known(fact: str, rhs: object, facts: Mapping[str, float]) -> bool:
+    """Whether every fact a comparison reads (``fact`` and fact-name operands) is known."""
+    operands = rhs if isinstance(rhs, list) else [rhs]
+    return fact in facts and all(o in facts for o in operands if isinstance(o, str))

@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from bot.domain import eligibility as elig
 from bot.domain.eligibility import Requirement
@@ -32,7 +32,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     compute_kpis,
     engagement_gap,
-    interactions,
+    same_window,
     views_in_period,
 )
 from bot.domain.numbers import compact, decimal, grouped, pct, usd
@@ -172,23 +172,28 @@ def engagement_rate(s: MetricSnapshot) -> float | None:
 def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSnapshot, str]:
     """The hypothetical snapshot for ``overrides`` over ``real``, keeping the creator's
     engagement *rate* when only views change: likes, comments, shares and saves scale with
-    views. When the real rate is unknown they are dropped, so the engagement of the
-    hypothetical is unknown rather than real likes divided by imaginary views. Returns the
-    snapshot and how engagement was treated: ``"given"``, ``"kept"``, ``"unknown"`` or
-    ``"unchanged"``."""
+    views. The rate kept is :func:`engagement_rate` of ``real``, the one the real estimate
+    uses: only the interactions it divides (same 30-day window as the views,
+    :func:`bot.domain.metrics.same_window`) are scaled. When that rate is unknown they are
+    dropped, so the engagement of the hypothetical is unknown rather than likes from another
+    window divided by imaginary views. Returns the snapshot and how engagement was treated:
+    ``"given"``, ``"kept"``, ``"unknown"`` or ``"unchanged"``."""
     snapshot = real.merged(overrides, real.taken_at)
-    inter_keys = {"likes", "comments", "shares", "saves"}
-    if inter_keys & overrides.keys():
+    inter_keys = ("likes", "comments", "shares", "saves")
+    if set(inter_keys) & overrides.keys():
         return snapshot, "given"
     old, new = views_in_period(real), views_in_period(snapshot)
     if new == old:
         return snapshot, "unchanged"
-    if old and new is not None and interactions(real) is not None:
+    dropped: dict[str, Any] = dict.fromkeys(inter_keys, None)
+    if old and new is not None and engagement_rate(real) is not None:
+        paired = same_window(real)
         scale = new / old
         scaled = {k: float(round(v * scale)) for k in inter_keys
-                  if (v := getattr(real, k)) is not None}
-        return snapshot.merged({**overrides, **scaled}, real.taken_at), "kept"
-    return replace(snapshot, likes=None, comments=None, shares=None, saves=None), "unknown"
+                  if (v := getattr(paired, k)) is not None}
+        kept = snapshot.merged({**overrides, **scaled}, real.taken_at)
+        return replace(kept, **{k: v for k, v in dropped.items() if k not in scaled}), "kept"
+    return replace(snapshot, **dropped), "unknown"
 
 
 def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementComparison | None:

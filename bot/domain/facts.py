@@ -85,6 +85,27 @@ FACTS: Final[dict[str, str]] = {
 
 METRIC_NAMES: Final = frozenset(m.name for m in METRICS)
 
+#: Facts :func:`compute_facts` always sets (program thresholds from the rate tables).
+ALWAYS_KNOWN: Final = frozenset({
+    "snapshot_count", "crp_followers_needed", "crp_views_needed", "live_followers_needed",
+    "shop_followers_needed", "shop_full_followers", "min_video_seconds"})
+
+#: Fact -> facts :func:`compute_facts` only sets it together with (it is computed from them).
+IMPLIED: Final[dict[str, tuple[str, ...]]] = {
+    "er_vs_benchmark": ("engagement_rate_views", "er_benchmark"),
+    "er_benchmark": ("followers",),
+    "crp_followers_gap": ("followers",),
+    "live_followers_gap": ("followers",),
+    "shop_followers_gap": ("followers",),
+    "crp_views_gap": ("views",),
+    "views_per_follower": ("views", "followers"),
+    "active_hour_start": ("active_hour_end",),
+    "active_hour_end": ("active_hour_start",),
+    "breakout_count": ("median_video_views",),
+    "top_videos_weekday_share": ("top_videos_weekday",),
+    "top_videos_weekday": ("top_videos_weekday_share",),
+}
+
 #: Plain words for every fact, as /why shows it (never the internal name).
 LABELS: Final[dict[str, str]] = {
     **{m.name: m.label for m in METRICS},

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.domain.datafiles import DataFileError, load_toml, locate
-from bot.domain.facts import FACTS
+from bot.domain.facts import ALWAYS_KNOWN, FACTS, IMPLIED
 
 CATEGORIES = (
     "starter", "content", "engagement", "trends", "collaboration", "analytics",
@@ -82,6 +82,10 @@ class Rule(Strict):
     title: str = Field(min_length=3, max_length=80)
     advice: str = Field(min_length=10)
     why: str = Field(min_length=10)
+    # The sentence shown instead when a {fact} the text quotes is not known (no placeholders).
+    title_unknown: str | None = Field(None, min_length=3, max_length=80)
+    advice_unknown: str | None = Field(None, min_length=10)
+    why_unknown: str | None = Field(None, min_length=10)
     source: str = Field(min_length=3)
     community: bool = False  # makes sense for a whole chat, without anyone's numbers
     examples: Examples
@@ -107,6 +111,14 @@ class Rule(Strict):
                 raise ValueError(f"unknown placeholder {{{name}}}")
         return v
 
+    @field_validator("title_unknown", "advice_unknown", "why_unknown")
+    @classmethod
+    def _no_placeholders(cls, v: str | None) -> str | None:
+        if v is not None and placeholders(v):
+            raise ValueError("the sentence for unknown numbers can't quote a number "
+                             f"({', '.join('{' + n + '}' for n in placeholders(v))})")
+        return v
+
     @field_validator("examples")
     @classmethod
     def _examples(cls, v: Examples) -> Examples:
@@ -123,7 +135,47 @@ class Rule(Strict):
         if self.gap is not None and isinstance(self.gap.target, str) \
                 and self.gap.target not in FACTS:
             raise ValueError(f"unknown fact {self.gap.target!r} in gap.target")
+        # /why shows the title and why whether or not the rule applies; the advice only
+        # when it does, so only facts its conditions don't guarantee need the other sentence.
+        known = guaranteed(self)
+        for field in ("title", "why", "advice"):
+            names = placeholders(getattr(self, field))
+            if field == "advice":
+                names = [n for n in names if n not in known]
+            if names and getattr(self, f"{field}_unknown") is None:
+                raise ValueError(
+                    f"{field} quotes {{{names[0]}}}, which may not be known: add "
+                    f"{field}_unknown, the sentence to show without it")
         return self
+
+
+def _guaranteed_by(cond: Condition) -> set[str]:
+    """Facts a condition can only hold with: every compared fact and fact-name operand."""
+    out: set[str] = set()
+    for fact, ops in cond.items():
+        for op, rhs in ops.items():
+            if op == "exists" and not rhs:
+                continue
+            out.add(fact)
+            operands = rhs if isinstance(rhs, list) else [rhs]
+            out.update(o for o in operands if isinstance(o, str))
+    return out
+
+
+def guaranteed(rule: Rule) -> set[str]:
+    """Facts known whenever ``rule`` matches: from ``when``, from every ``any`` group, those
+    always known (:data:`bot.domain.facts.ALWAYS_KNOWN`) and what those imply
+    (:data:`bot.domain.facts.IMPLIED`)."""
+    known = set(ALWAYS_KNOWN) | _guaranteed_by(rule.when)
+    if rule.any:
+        known |= set.intersection(*(_guaranteed_by(c) for c in rule.any))
+    todo = list(known)
+    while todo:
+        for implied in IMPLIED.get(todo.pop(), ()):
+            if implied not in known:
+                known.add(implied)
+                todo.append(implied)
+    return known
 
 
 def placeholders(text: str) -> list[str]:

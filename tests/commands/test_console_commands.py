@@ -250,6 +250,7 @@ async def test_the_chat_loop_speaks_the_creators_language(console: ConsoleAdapte
 
     install(tmp_path / "locales", monkeypatch)
     await console.ask("/settings language=ja")
+    await console.ask("/log followers=2k")  # numbers to keep: the goodbye says they are saved
     lines = iter(["/forget cancel", "/quit"])
     prompts: list[str] = []
     written: list[str] = []
@@ -274,3 +275,32 @@ async def test_the_terminal_language_is_the_default(app: App, tmp_path: Path,
     assert (await japanese.ask("/forget cancel")).text == "何も削除していません。"
     with_numbers = await japanese.ask("/log followers=12345")
     assert "1.2万" in with_numbers.text  # Babel's Japanese short form
+
+
+async def test_leaving_after_forget_does_not_say_the_numbers_are_saved(
+        console: ConsoleAdapter) -> None:
+    """Trial: after /forget confirm, leaving said "Bye! Your numbers are saved for next time."
+    """
+    await console.ask("/log followers=2k")
+    lines = iter(["/forget confirm", "/quit"])
+    written: list[str] = []
+    await console.repl(read=lambda prompt: next(lines), write=written.append)
+    assert written[-1] == "Bye!"
+    kept: list[str] = []
+    await console.ask("/log followers=3k")
+    await console.repl(read=lambda prompt: "/quit", write=kept.append)
+    assert kept[-1] == "Bye! Your numbers are saved for next time."
+
+
+async def test_export_summary_names_every_kind_the_file_holds(console: ConsoleAdapter) -> None:
+    """Trial: "4 snapshots and your settings" although payouts and goals were exported too."""
+    for line in ("/log followers=2k", "/log followers=3k", "/goal followers=20k",
+                 "/payout rewards=41 views=61k month=2026-10"):
+        assert (await console.ask(line)).ok, line
+    result = await console.ask("/export")
+    data = json.loads(result.files[0].read_text())
+    assert len(data["snapshots"]) == 2 and len(data["goals"]) == 1 and len(data["payouts"]) == 1
+    summary = result.text.splitlines()[0]
+    for said in ("2 snapshots (logged or imported)", "1 logged payout", "1 goal",
+                 "your settings (language included)", "your chat account's id and name"):
+        assert said in summary, summary

@@ -87,7 +87,8 @@ async def test_history_lists_dates_typed_values_and_source(
     assert lines == ["• 2026-11-02 09:00 · logged · followers=10k views=40k",
                      "• 2026-10-15 · imported · followers=9k",
                      "• 2026-10-01 · imported · followers=8k"]
-    assert "Your last 3 snapshots of 3" in listed.text
+    # All of them shown: "Your 3 snapshots", not "Your last 3 snapshots of 3" (trial).
+    assert "Your 3 snapshots" in listed.text and "Your last" not in listed.text
     assert "Your last 1 snapshot of 3" in (await console.ask("/history 1")).text
 
 
@@ -365,6 +366,23 @@ async def test_what_if_keeps_the_engagement_rate(console: ConsoleAdapter) -> Non
     assert what_if.ok, what_if.text
     assert "0.0×" not in what_if.text
     assert "your engagement rate by views (7.7%) is kept" in what_if.text
+
+
+async def test_what_if_keeps_only_the_rate_the_estimate_uses(console: ConsoleAdapter,
+                                                              clock: FakeClock) -> None:
+    """Trial: with likes from one log and views from another, the real estimate's engagement
+    is unknown, yet the what-if said "your engagement rate by views () is kept" and then
+    "your engagement by views is 7.1%" (real likes over views from another window)."""
+    await console.ask("/log followers=2k likes=630")
+    clock.advance(days=1)
+    await console.ask("/log views=9k")
+    real = await console.ask("/estimate")
+    assert "your engagement by views is unknown" in real.text, real.text
+    what_if = await console.ask("/estimate followers=50k views=1.2M")
+    assert what_if.ok, what_if.text
+    assert "()" not in what_if.text and "is kept" not in what_if.text
+    assert "Engagement for these views is unknown" in what_if.text
+    assert not re.search(r"your engagement by views is \d", what_if.text), what_if.text
 
 
 async def test_what_if_without_a_real_rate_says_engagement_is_unknown(

@@ -69,3 +69,31 @@ async def test_bad_estimate_input(console: ConsoleAdapter) -> None:
                            ("/estimate explian", "I don't know what 'explian' means")]:
         result = await console.ask(line)
         assert not result.ok and fragment in result.text, (line, result.text)
+
+
+async def test_hints_never_suggest_a_value_that_is_not_the_creators(
+        console: ConsoleAdapter) -> None:
+    """Trial: "? available in your country: /settings region=US" told everyone (in every
+    language) to set the US; the same kind: "/settings adult=yes", "/log views=150k",
+    "tell me your price (/estimate price=29)". A hint names what to type, not a value."""
+    import re
+
+    await console.ask("/log followers=12k")
+    text = (await console.ask("/estimate")).text
+    assert "/settings region=<your country code>, e.g. US" in text
+    assert "/settings age=<your age>" in text
+    assert "/log views=<your views in the last 30 days>" in text
+    unknowns = "\n".join(line for line in text.splitlines() if line.startswith("  ? "))
+    assert unknowns
+    for concrete in re.findall(r"/(?:settings|log) [a-z_]+=[^<\s)]+", unknowns):
+        assert "=<" in concrete, concrete
+    assert "region=US" not in text and "adult=yes" not in text
+
+
+async def test_region_hint_is_an_example_in_the_creators_language(console: ConsoleAdapter
+                                                                  ) -> None:
+    await console.ask("/settings language=de")
+    await console.ask("/log followers=12k")
+    result = await console.ask("/estimate")
+    assert "region=US" not in result.text
+    assert "/settings region=" in result.text and "DE" in result.text

@@ -28,7 +28,7 @@ async def test_personal_tips_and_why(console: ConsoleAdapter, clock: FakeClock) 
     assert "Source: https://" in why.text
     not_now = await console.ask("/why live-more-gifts-per-hour")
     assert "It does not apply to you right now" in not_now.text
-    assert "live hours per week unknown ≥ 4 ✗" in not_now.text
+    assert "live hours per week unknown ≥ 4 ?" in not_now.text  # unknown: neither ✓ nor ✗
 
 
 async def test_all_and_category(console: ConsoleAdapter) -> None:
@@ -45,3 +45,20 @@ async def test_all_and_category(console: ConsoleAdapter) -> None:
     assert not unknown.ok and "There is no tip called 'nonsense'" in unknown.text
     missing = await console.ask("/why")
     assert not missing.ok and "tip is required" in missing.text
+
+
+async def test_why_with_only_followers_shows_unknowns_as_unknown(console: ConsoleAdapter
+                                                                 ) -> None:
+    """Trial: "/why crp-views-to-go" with only followers=12k logged showed "now ? more monthly
+    views" and ticked the country and age conditions nobody had told the bot."""
+    await console.ask("/log followers=12k")
+    why = await console.ask("/why crp-views-to-go")
+    assert why.ok, why.text
+    title = why.text.splitlines()[0]
+    assert title.startswith("You have the followers; now grow your monthly views"), title
+    assert "Creator Rewards offered in your country: yes (you: unknown) ?" in why.text
+    assert "18 or older: yes (you: unknown) ?" in why.text
+    assert "unknown) ✓" not in why.text and "unknown ✓" not in why.text
+    assert "I don't know this yet" in why.text
+    other = await console.ask("/why crp-followers-to-go")  # another rule, same mechanism
+    assert "?" not in other.text.splitlines()[0] and "unknown) ✓" not in other.text

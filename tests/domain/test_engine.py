@@ -300,3 +300,82 @@ def test_a_one_minute_video_is_too_short_in_tips_as_in_the_estimate() -> None:
     e = explain(CATALOGUE, facts, "crp-eligible-short-videos")
     assert e is not None and e.applies and all(c.held for c in e.checks)
     assert any(c.text == "average video length 1:00 ≤ 1:00" for c in e.checks), e.checks
+
+
+# -- unknown facts in /why (new-user trial) -------------------------------------------------
+
+
+def _followers_only() -> dict[str, float]:
+    s = MetricSnapshot(taken_at=NOW, followers=12_000, given=frozenset({"followers"}))
+    return compute_facts(Profile(UserSettings(), s, (s,)), RATES, NOW)
+
+
+def test_why_never_ticks_a_condition_on_an_unknown_fact() -> None:
+    """Trial: "Creator Rewards offered in your country: yes (you: unknown) ✓" with no region,
+    and "18 or older: yes (you: unknown) ✓" without an age."""
+    e = explain(CATALOGUE, _followers_only(), "crp-views-to-go")
+    assert e is not None
+    held = {c.fact: c.held for c in e.checks}
+    assert held["Creator Rewards offered in your country"] is None
+    assert held["18 or older"] is None
+    assert held["views to go for Creator Rewards"] is None  # views unknown
+    assert held["followers to go for Creator Rewards"] is True  # 12k: the gate is passed
+
+
+def test_why_titles_never_quote_an_unknown_number() -> None:
+    """Trial: "You have the followers; now ? more monthly views" with only followers logged."""
+    facts = _followers_only()
+    e = explain(CATALOGUE, facts, "crp-views-to-go")
+    assert e is not None and e.title == "You have the followers; now grow your monthly views"
+    for rule_id in CATALOGUE.by_id:  # every rule's title and why, whether it applies or not
+        shown = explain(CATALOGUE, facts, rule_id)
+        assert shown is not None
+        assert "?" not in shown.title + shown.why, rule_id
+
+
+@settings(max_examples=200, deadline=None)
+@given(creator, people)
+def test_why_for_any_creator_shows_no_placeholder_and_no_tick_on_unknowns(
+        s: MetricSnapshot, user: UserSettings) -> None:
+    from bot.domain.rules import placeholders
+
+    facts = compute_facts(Profile(user, s, (s,)), RATES, NOW)
+    for rule_id, compiled in CATALOGUE.by_id.items():
+        e = explain(CATALOGUE, facts, rule_id)
+        assert e is not None
+        assert "?" not in e.title + e.why, rule_id
+        conditions = [(fact, op, rhs) for group in (compiled.rule.when, *compiled.rule.any,
+                                                    *compiled.rule.unless)
+                      for fact, ops in group.items() for op, rhs in ops.items()]
+        for (fact, op, rhs), check in zip(conditions, e.checks, strict=True):
+            operands = [fact, *(o for o in (rhs if isinstance(rhs, list) else [rhs])
+                                if isinstance(o, str))]
+            if op != "exists" and any(o not in facts for o in operands):
+                assert check.held is None, (rule_id, check.text)
+        if e.applies:
+            tip = [t for t in recommend(CATALOGUE, facts, limit=None,
+                                        category=compiled.rule.category) if t.id == rule_id]
+            for t in tip:
+                assert "?" not in t.advice, rule_id
+        assert not placeholders(e.title + e.why)
+
+
+@pytest.mark.parametrize(("change", "fragment"), [
+    (('title = "A title"', 'title = "{followers} fans"'),
+     "title quotes {followers}, which may not be known: add title_unknown"),
+    (('why = "Because it is so."', 'why = "Because {views} views."'),
+     "why quotes {views}, which may not be known: add why_unknown"),
+    (("advice = \"Some advice for {followers}.\"",
+      "advice = \"Some advice for {views}.\""),
+     "advice quotes {views}, which may not be known: add advice_unknown"),
+    (('title = "A title"', 'title = "{followers} fans"\ntitle_unknown = "{views} x"'),
+     "the sentence for unknown numbers can't quote a number ({views})"),
+])
+def test_a_text_quoting_a_number_that_may_be_unknown_needs_its_other_sentence(
+        tmp_path: Path, change: tuple[str, str], fragment: str) -> None:
+    with pytest.raises(DataFileError) as err:
+        load_catalogue(_write(tmp_path, GOOD.replace(*change)))
+    assert fragment in str(err.value)
+    fixed = GOOD.replace('title = "A title"', 'title = "{followers} fans"\n'
+                                              'title_unknown = "Grow your fans"')
+    assert load_catalogue(_write(tmp_path, fixed)).rules[0].title_unknown == "Grow your fans"

@@ -119,8 +119,12 @@ def test_creator_rewards_other_gates() -> None:
     unknown = estimate(snap(**base), UserSettings(), RATES).route("creator_rewards")
     assert unknown.eligible is None  # nothing unmet, but age/region/length unknown
     hints = {q.key: q.hint for q in unknown.requirements if q.met is None}
-    assert hints["video_length"] == "/log avg_video_length=1:10"
-    assert hints["age"] == "/settings adult=yes" and hints["region"] == "/settings region=US"
+    # What to type, never a value that may not be the creator's (trial: "region=US" for all)
+    assert hints["video_length"] == "/log avg_video_length=<your average length, m:ss>"
+    assert hints["age"] == "/settings age=<your age>"
+    assert hints["region"] == "/settings region=<your country code>, e.g. US"
+    assert [q.hint for q in korea.requirements if q.met is None] == [
+        "19 in KR: /settings age=<your age>"]  # not "age=19": they may be 18
 
 
 def test_live_diamonds_use_the_country_rule_and_are_a_range() -> None:
