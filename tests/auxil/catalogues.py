@@ -54,3 +54,21 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         with po.open("wb") as fp:
             write_po(fp, catalog)
     return tmp_path
+
+
+def translated_messages(language: str) -> list[tuple[str, str]]:
+    """``(msgid, msgstr)`` for every translated message of the real ``language`` catalogue,
+    each plural form apart (the msgid of a plural is its singular): what the typography
+    tests read."""
+    from babel.messages.pofile import read_po
+
+    with i18n.catalogue_path(language).open("rb") as fp:
+        catalog = read_po(fp)
+    found: list[tuple[str, str]] = []
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found.extend((msgid, str(string)) for string in strings if string)
+    return found

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from babel.messages.pofile import read_po
 
 from bot import i18n
 from bot.commands import build_registry
 from bot.core.args import ArgError, parse_args
 from bot.core.fieldnames import column_names
+from tests.auxil.catalogues import translated_messages
 
 #: Stretches that are not German prose, blanked before checking (same length, so positions hold).
 _NOT_PROSE = (
@@ -69,22 +69,8 @@ def typography_faults(text: str) -> list[str]:
     return faults
 
 
-def _german_messages() -> list[tuple[str, str]]:
-    """``(msgid, msgstr)`` for every translated German message, each plural form apart."""
-    with i18n.catalogue_path("de").open("rb") as fp:
-        catalog = read_po(fp)
-    found: list[tuple[str, str]] = []
-    for message in catalog:
-        if not message.id:
-            continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        found.extend((msgid, str(string)) for string in strings if string)
-    return found
-
-
 def test_every_german_message_follows_german_typography() -> None:
-    bad = [f"{msgid!r}: {'; '.join(faults)}" for msgid, string in _german_messages()
+    bad = [f"{msgid!r}: {'; '.join(faults)}" for msgid, string in translated_messages("de")
            if (faults := typography_faults(string))]
     assert not bad, f"{len(bad)} German messages break German typography:\n" + "\n".join(bad)
 
@@ -96,7 +82,7 @@ def test_every_metric_example_uses_the_german_field_names_and_parses() -> None:
         english = {key for key, name in german.items() if name != key}
         bad: list[str] = []
         checked = 0
-        for msgid, string in _german_messages():
+        for msgid, string in translated_messages("de"):
             for example in _EXAMPLE.finditer(string):
                 command, raw = example.group(1), example.group(2).strip().rstrip(".")
                 if re.search(r"%\(\w+\)s", str(msgid)):  # python-format: %% shows as %

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from babel.messages.pofile import read_po
 
-from bot import i18n
+from tests.auxil.catalogues import translated_messages
 
 #: The no-break spaces French typography accepts before ``: ; ! ?`` and inside « ».
 NO_BREAK = "\u00a0\u202f"
@@ -72,22 +71,8 @@ def typography_faults(text: str) -> list[str]:
     return faults
 
 
-def _french_messages() -> list[tuple[str, str]]:
-    """``(msgid, msgstr)`` for every translated French message, each plural form apart."""
-    with i18n.catalogue_path("fr").open("rb") as fp:
-        catalog = read_po(fp)
-    found: list[tuple[str, str]] = []
-    for message in catalog:
-        if not message.id:
-            continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        found.extend((msgid, string) for string in strings if string)
-    return found
-
-
 def test_every_french_message_has_no_break_spaces_where_french_typography_wants_them() -> None:
-    bad = [f"{msgid!r}: {'; '.join(faults)}" for msgid, string in _french_messages()
+    bad = [f"{msgid!r}: {'; '.join(faults)}" for msgid, string in translated_messages("fr")
            if (faults := typography_faults(string))]
     assert not bad, f"{len(bad)} French messages lack a no-break space:\n" + "\n".join(bad)
 

@@ -12,12 +12,10 @@ ASCII (``TikTok Studio > Analytics``, ``Creator Rewards: rewards=<金額>``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from babel.messages.pofile import read_po
 
-from bot import i18n
+from tests.auxil.catalogues import translated_messages
 
 #: Kana (hiragana, katakana, the long-vowel mark ー), kanji (with 々) and full-width brackets and
 #: punctuation that only Japanese text uses.
@@ -39,20 +37,6 @@ _GLUED = re.compile(rf"(?<={_JP})[)」』\] ]*(?:\.(?![A-Za-z0-9])|[,;:!?])"
 #: A ratio: the multiplication sign right after a number or a placeholder (``2.1×``, Japanese
 #: ``2.1倍``). A product in a formula keeps its sign (``再生数 × RPM``, ``1,000 × RPM``).
 _TIMES = re.compile(r"(?:\d|%\(\w+\)[sd]|\{\w+\})[×✕](?!\s*(?:\d|%\(|\{))")
-
-
-def _entries() -> Iterator[tuple[str, str]]:
-    """(msgid, msgstr) for every translated string of the ja catalogue (each plural form)."""
-    with i18n.catalogue_path("ja").open("rb") as fp:
-        catalog = read_po(fp)
-    for message in catalog:
-        if not message.id:
-            continue
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for string in strings:
-            if string:
-                yield msgid, string
 
 
 def problems(text: str) -> list[str]:
@@ -87,5 +71,6 @@ def test_the_check_finds_glued_ascii_punctuation_and_times(text: str, faults: in
 @pytest.mark.parametrize("language", ["ja"])
 def test_japanese_sentences_use_japanese_punctuation(language: str) -> None:
     """Every msgstr of the ja catalogue, each plural form: no fault of :func:`problems`."""
-    found = [f"{msgid!r}: {fault}" for msgid, string in _entries() for fault in problems(string)]
+    found = [f"{msgid!r}: {fault}" for msgid, string in translated_messages(language)
+             for fault in problems(string)]
     assert not found, f"{len(found)} typography faults in {language}:\n" + "\n".join(found)
