@@ -142,13 +142,14 @@ def _parse_key(text: str) -> str:
 
 @command(
     "undo",
-    summary="Take back your last /log or import (asks first): /undo, then /undo confirm",
+    summary="Take back your last /log or import (asks first): /undo, then the confirm it shows",
     help=("Shows what it would remove: your most recent /log, or your most recent import as a "
           "whole (a TikTok Studio import with its videos, audience and daily numbers: videos it "
-          "updated go back to their earlier numbers, videos it added go). /undo confirm "
-          "removes it (the preview's confirm names exactly what it showed; if that changed "
-          "since, you get the new preview instead); send /undo again to go further back. "
-          "/undo date=YYYY-MM-DD removes that day's snapshot instead (see /history). Values "
+          "updated go back to their earlier numbers, videos it added go). The confirm it shows "
+          "(/undo confirm key=…, or the Remove it button) removes exactly that; a confirm "
+          "without its key, or one whose numbers changed since, gets the preview instead. "
+          "Send /undo again to go further back. /undo date=YYYY-MM-DD shows that day's "
+          "snapshot to remove instead (see /history). Values "
           "carried forward from what you remove are recomputed."),
     args=(ArgSpec("confirm", ArgType.FLAG, "Remove it.", "confirm"),
           ArgSpec("cancel", ArgType.FLAG, "Keep it.", "cancel"),
@@ -156,7 +157,7 @@ def _parse_key(text: str) -> str:
                   "date=2026-11-20", normalize=_parse_day, aliases=("day",)),
           ArgSpec("key", ArgType.TEXT, "What the preview showed (set by /undo's preview).",
                   "key=3fa9c2d1", normalize=_parse_key)),
-    examples=("/undo", "/undo confirm", "/undo date=2026-11-20"),
+    examples=("/undo", "/undo confirm key=3fa9c2d1", "/undo date=2026-11-20"),
     personal=True,
     group="your numbers",
 )
@@ -185,8 +186,10 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                       "any": await ctx.store.count_snapshots(ctx.user.id)})
     key = removal_key(entries, record)
     action = record.action if record is not None else entries[0].action
+    # Only a confirm carrying the key of what its preview showed removes anything: a bare
+    # "confirm" (typed, or sent twice) gets the preview, so nothing unseen is removed.
     changed = args.get("confirm") and args.get("key") not in (None, key)
-    if not args.get("confirm") or changed:
+    if not args.get("confirm") or args.get("key") is None or changed:
         restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id, action)
         confirm = f"{command_line} confirm key={key}"
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,

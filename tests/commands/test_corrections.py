@@ -34,13 +34,13 @@ async def test_undo_previews_then_removes_the_last_log_and_walks_back(
     assert [re.sub(r" key=[0-9a-f]{8}$", "", a.command)
             for a in preview.replies[0].actions] == ["/undo confirm", "/undo cancel"]
     assert re.fullmatch(r"/undo confirm key=[0-9a-f]{8}", preview.replies[0].actions[0].command)
-    done = await console.ask("/undo confirm")
+    done = await console.ask(preview.replies[0].actions[0].command)
     assert done.ok and "Removed 1 snapshot." in done.text
     assert (await console.ask("/stats")).text == before
     again = await console.ask("/undo")  # walks further back
     assert "followers=10.7k" in again.text
-    await console.ask("/undo confirm")
-    await console.ask("/undo confirm")
+    assert "Removed 1 snapshot." in (await console.ask(_confirm_of(again))).text
+    assert "Removed 1 snapshot." in (await _undo(console)).text
     empty = await console.ask("/undo")
     assert "Nothing to undo" in empty.text
     assert "/undo cancel" not in empty.text
@@ -63,8 +63,8 @@ async def test_undo_date_removes_that_day_and_recomputes_carried_values(
     assert "Views (30 days): 40k" in stats.text
     preview = await console.ask("/undo date=2026-11-02")
     assert "Remove 1 snapshot of 2026-11-02?" in preview.text, preview.text
-    assert "/undo date=2026-11-02 confirm" in preview.text
-    done = await console.ask("/undo date=2026-11-02 confirm")
+    assert "/undo date=2026-11-02 confirm key=" in preview.text
+    done = await console.ask(_confirm_of(preview))
     assert done.ok and "Removed 1 snapshot" in done.text
     stats = await console.ask("/stats")
     assert "Views" not in stats.text  # no later snapshot still shows the removed value
@@ -102,7 +102,7 @@ async def test_undo_takes_back_an_import_as_a_whole(
     preview = await console.ask("/undo")
     assert "Remove your import of 2 snapshots?" in preview.text
     assert "2026-09-01 to 2026-10-01" in preview.text
-    await console.ask("/undo confirm")
+    await console.ask(_confirm_of(preview))
     listed = await console.ask("/history")
     assert "imported" not in listed.text and "followers=10k" in listed.text
 
@@ -309,9 +309,9 @@ async def test_importing_the_same_file_twice_does_not_duplicate(
     stats = await console.ask("/stats")
     assert "4 snapshots stored" in stats.text
     # Undoing the second import brings back what it replaced.
-    assert "It replaced 1 row of an earlier import; that one comes back." in \
-        (await console.ask("/undo")).text
-    await console.ask("/undo confirm")
+    preview = await console.ask("/undo")
+    assert "It replaced 1 row of an earlier import; that one comes back." in preview.text
+    await console.ask(_confirm_of(preview))
     listed = await console.ask("/history")
     assert "2026-10-15 · imported · followers=9k" in listed.text
 
@@ -411,6 +411,38 @@ def _confirm_of(result: ConsoleResult) -> str:
     return match.group(0)
 
 
+async def _undo(console: ConsoleAdapter, line: str = "/undo") -> ConsoleResult:
+    """Ask for ``line``'s preview, then send the confirm it shows."""
+    return await console.ask(_confirm_of(await console.ask(line)))
+
+
+async def test_a_confirm_without_its_key_shows_the_preview_and_removes_nothing(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    await console.ask("/log followers=12k")
+    clock.advance(days=1)
+    await console.ask("/log followers=13k")
+    for _ in range(2):  # sent twice: still nothing removed, not even the earlier /log
+        bare = await console.ask("/undo confirm")
+        assert bare.ok and "Removed" not in bare.text, bare.text
+        assert "Remove your last /log?" in bare.text and "followers=13k" in bare.text
+        assert "That changed since" not in bare.text
+    history = (await console.ask("/history")).text
+    assert "followers=12k" in history and "followers=13k" in history, history
+    done = await console.ask(_confirm_of(bare))  # the key it showed removes exactly that
+    assert done.ok and "Removed 1 snapshot." in done.text and "followers=13k" in done.text
+    history = (await console.ask("/history")).text
+    assert "followers=12k" in history and "followers=13k" not in history, history
+    day = clock.now().date().isoformat()
+    await console.ask("/log followers=12.5k")
+    dated = await console.ask(f"/undo date={day} confirm")
+    assert dated.ok and "Removed" not in dated.text and f"Remove 1 snapshot of {day}?" in \
+        dated.text, dated.text
+    assert "followers=12.5k" in (await console.ask("/history")).text
+    done = await console.ask(_confirm_of(dated))
+    assert done.ok and "Removed 1 snapshot" in done.text
+    assert "followers=12.5k" not in (await console.ask("/history")).text
+
+
 async def test_undo_confirm_after_a_later_log_refuses_and_shows_the_new_preview(
         console: ConsoleAdapter, clock: FakeClock) -> None:
     await console.ask("/log followers=10k")
@@ -465,7 +497,7 @@ async def test_a_day_removed_by_undo_date_does_not_come_back_when_its_import_is_
     second.write_text("date,followers\n2026-10-21,1150\n2026-10-22,1200\n")
     assert (await console.ask(f"/import path={first} confirm")).ok
     assert (await console.ask(f"/import path={second} confirm")).ok
-    assert (await console.ask("/undo date=2026-10-21 confirm")).ok
+    assert (await _undo(console, "/undo date=2026-10-21")).ok
     preview = await console.ask("/undo")
     counted = re.search(r"Remove your import of (\d+) snapshot", preview.text)
     assert counted, preview.text

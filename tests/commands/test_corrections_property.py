@@ -46,7 +46,9 @@ async def _scenario(ops: list[tuple[str, int, float]], folder: Path) -> None:
                 assert result.ok, result.text
                 logged_days.append(elapsed)
             else:
-                undone = await console.ask("/undo confirm")
+                preview = await console.ask("/undo")
+                confirm = preview.replies[0].actions[0].command if before else None
+                undone = await console.ask(confirm) if confirm else preview
                 if before:
                     assert (await console.ask("/stats")).text == before.pop(), undone.text
                     logged_days.pop()

@@ -568,6 +568,7 @@ async def test_history_names_a_sync_and_undo_removes_it(tapp: App) -> None:
     await connect(tapp, user.id)
     history = await console.ask("/history")
     assert "read from TikTok" in history.text and "logged" in history.text
-    await console.ask("/undo confirm")
+    preview = await console.ask("/undo")
+    await console.ask(preview.replies[0].actions[0].command)
     latest = await tapp.store.latest_snapshot(user.id)
     assert latest is not None and latest.followers == 9_000
