@@ -299,10 +299,12 @@ def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
                 raise ImportError_(_("The file has more than %(rows)s rows.",
                                      rows=grouped(max_rows - 1)))
     except csv.Error as exc:
-        reason = (_("a cell is far too long for a metrics file") if "field limit" in str(exc)
-                  else _("the quoting is broken (an opening \" without its closing one)"))
-        raise ImportError_(_("Line %(line)s: %(reason)s; is this the right file?",
-                             line=reader.line_num, reason=reason)) from None
+        if "field limit" in str(exc):
+            raise ImportError_(_("Line %(line)s: a cell is far too long for a metrics file; is "
+                                 "this the right file?", line=reader.line_num)) from None
+        raise ImportError_(_("Line %(line)s: the quoting is broken (an opening \" without its "
+                             "closing one); is this the right file?",
+                             line=reader.line_num)) from None
     return rows
 
 
