@@ -94,6 +94,11 @@ def user(user_id: int = 500000000000000001, name: str = "maya", *,
             "global_name": global_name, "bot": False}
 
 
+#: How long a test waits for something the bot should send: generous, because a first
+#: /mediakit or chart imports matplotlib (seconds on a busy machine); a wait only ends early.
+WAIT = 20.0
+
+
 @dataclass
 class Upload:
     field: str
@@ -241,7 +246,7 @@ class FakeDiscord:
     def _notify(self) -> None:
         self._changed.set()
 
-    async def wait_for(self, probe: Callable[[], T], seconds: float = 5.0) -> T:
+    async def wait_for(self, probe: Callable[[], T], seconds: float = WAIT) -> T:
         """Wait until ``probe()`` is truthy (checked after every change); return its value."""
         try:
             async with asyncio.timeout(seconds):
@@ -262,7 +267,7 @@ class FakeDiscord:
         return [s for s in self.sent if s.token == token]
 
     async def answers(self, token: str, count: int = 1, *, settle: float = 0.05,
-                      seconds: float = 5.0) -> list[Sent]:
+                      seconds: float = WAIT) -> list[Sent]:
         """The messages sent for an interaction, once at least ``count`` arrived (and no more
         came within ``settle`` seconds)."""
         def messages() -> list[Sent]:
