@@ -382,7 +382,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
           "%(fields)s. I show a preview first; nothing is written "
           "until you confirm, and a file with any bad row is not imported at all. In the "
           "console give the file's path: /import path=history.csv",
-              fields=", ".join(m.name for m in METRICS)),
+              fields=FieldList(*(m.name for m in METRICS))),
     args=(ArgSpec("path", ArgType.TEXT, "Console only: the file's path.",
                   "path=history.csv", positional=True, max_length=400),
           ArgSpec("downloaded", ArgType.TEXT,

@@ -317,3 +317,18 @@ async def test_top_level_help_examples_in_japanese(console: ConsoleAdapter) -> N
     # (/payout's views= is its own argument, the views a payout paid for, not a field)
     metric_lines = "\n".join(ln for ln in result.text.splitlines() if "/payout" not in ln)
     assert not _english_keys(metric_lines, "ja"), result.text
+
+
+@pytest.mark.parametrize("language", ["de", "ja"])
+async def test_import_help_and_studio_preview_name_fields_in_the_language(
+        console: ConsoleAdapter, language: str) -> None:
+    from tests.commands.test_studio_import import FIXTURES
+
+    await _in(console, language)
+    help_text = (await console.ask("/help import")).text
+    with i18n.using(language):
+        assert field_name("avg_views") in help_text, help_text
+    assert not _english_keys(help_text, language), help_text
+    preview = await console.ask(f"/import path={FIXTURES / 'tiktok_studio_export.zip'}")
+    assert preview.ok, preview.text
+    assert not _english_keys(preview.text, language), preview.text
