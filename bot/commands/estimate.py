@@ -8,7 +8,7 @@ from typing import Any
 from bot.commands.settings import normalize_region
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
-from bot.core.fieldnames import field_name
+from bot.core.fieldnames import field_name, typed_example
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
 from bot.domain.estimator import (
@@ -69,7 +69,8 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
         "missing": [field_name(m) for m in r.missing],
         "sources": [translate(s) for s in r.sources],
         "note": r.note,
-        "narrow": r.narrow,
+        # the /log in a hint names its field as the creator's language types it
+        "narrow": typed_example(r.narrow) if r.narrow else r.narrow,
     }
 
 

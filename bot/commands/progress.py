@@ -21,7 +21,7 @@ from bot.core.csv_import import (
     header_example,
     read_file,
 )
-from bot.core.fieldnames import FieldList, field_name
+from bot.core.fieldnames import FieldList, field_name, typed
 from bot.core.ports import Goal
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
@@ -359,14 +359,14 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
     return {
         "rows": len(plan.rows),
-        "columns": [c for c in plan.columns if c != "date"],
+        "columns": [field_name(c) for c in plan.columns if c != "date"],
         "first": None if plan.first is None else plan.first.date().isoformat(),
         "last": None if plan.last is None else plan.last.date().isoformat(),
         "duplicates": plan.duplicates,
         "errors": plan.errors,
         "sample": [{"date": t.date().isoformat(),
-                    # key=value pairs as /log takes them, not a list in words
-                    "fields": ", ".join(f"{k}={format_metric(k, v)}" for k, v in vals.items())}
+                    # name=value pairs as /log takes them in the language, not a list in words
+                    "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
                    for t, vals in plan.rows[:3]],
     }
 
@@ -382,7 +382,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
           "%(fields)s. I show a preview first; nothing is written "
           "until you confirm, and a file with any bad row is not imported at all. In the "
           "console give the file's path: /import path=history.csv",
-              fields=", ".join(m.name for m in METRICS)),
+              fields=FieldList(*(m.name for m in METRICS))),
     args=(ArgSpec("path", ArgType.TEXT, "Console only: the file's path.",
                   "path=history.csv", positional=True, max_length=400),
           ArgSpec("downloaded", ArgType.TEXT,

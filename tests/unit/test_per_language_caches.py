@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import i18n
-from bot.core.fieldnames import column_names, field_key, local_field_names
+from bot.core.fieldnames import field_key, field_names, local_field_names
 from bot.domain import numbers
 
 LANGUAGES = ("en", "de", "fr", "es", "pt_BR", "ja")
@@ -58,7 +58,7 @@ def test_local_field_names_are_worked_out_once_per_language_and_read_only() -> N
     with i18n.using("de"):
         german = local_field_names()
         assert local_field_names() is german  # kept, not built again for every command
-        assert dict(german) == {field_key(v): k for k, v in column_names().items()}
+        assert dict(german) == {field_key(v): k for k, v in field_names().items()}
         assert german["follower"] == "followers"
     with i18n.using("en"):
         assert local_field_names()["followers"] == "followers"
