@@ -34,10 +34,17 @@ def column_names() -> dict[str, str]:
     return dict(zip(OWN_COLUMNS, words, strict=True))
 
 
+#: Apostrophes typed for ``'`` (French keyboards and phones type ’), folded by :func:`field_key`.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 def field_key(name: str) -> str:
     """A typed field name folded for lookup: case-insensitive, spaces and hyphens as ``_``
-    (``Aufrufe pro Video`` and ``aufrufe-pro-video`` -> ``aufrufe_pro_video``)."""
-    return "_".join(name.strip().casefold().replace("-", " ").split())
+    (``Aufrufe pro Video`` and ``aufrufe-pro-video`` -> ``aufrufe_pro_video``), and the
+    typographic apostrophes a keyboard types (French ``j’aime``: U+2019, U+2018, U+02BC) as
+    the ASCII one (``j'aime``)."""
+    folded = name.strip().casefold().replace("-", " ").translate(_APOSTROPHES)
+    return "_".join(folded.split())
 
 
 def local_field_names() -> Mapping[str, str]:

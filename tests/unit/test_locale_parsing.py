@@ -87,16 +87,18 @@ def test_truly_ambiguous_forms_are_still_asked_about() -> None:
 
 @pytest.mark.parametrize(("lang", "line", "suggestion"), [
     ("de_DE", "/log 12,5", "12,5k"),
-    ("de_DE", "/log 1.234,5", "1234,5k"),
-    ("es_ES", "/log 1.234,5", "1234,5k"),
-    ("pt_BR", "/log 1.234,5", "1234,5k"),
-    ("ja_JP", "/log 1,234.5", "1234.5k"),
+    # From a thousand on the k reading would be a million: the whole numbers are offered
+    ("de_DE", "/log 1.234,5", "1234"),
+    ("es_ES", "/log 1.234,5", "1235"),
+    ("pt_BR", "/log 1.234,5", "1234"),
+    ("ja_JP", "/log 1,234.5", "1235"),
 ])
 def test_a_suggestion_is_accepted_when_typed(
         tmp_path: Path, lang: str, line: str, suggestion: str) -> None:
     refused = ask(tmp_path, lang, line)
     assert refused.returncode == 2 and suggestion in refused.stderr, refused.stderr
     assert "1.234.5k" not in refused.stderr and "12.5k" not in refused.stderr
+    assert "1234,5k" not in refused.stderr and "1234.5k" not in refused.stderr
     accepted = ask(tmp_path, lang, f"/log {suggestion}")
     assert accepted.returncode == 0, accepted.stderr
 
