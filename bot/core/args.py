@@ -55,7 +55,7 @@ _TOKEN = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s\u00a0\u202f\u2009])+""")
 #: each language reads back exactly what :func:`bot.domain.numbers.compact` writes in it.
 _BASE_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "tsd.": 1e3, "tsd": 1e3,
                 "mio.": 1e6, "mio": 1e6, "mrd.": 1e9, "mrd": 1e9, "mil": 1e3, "mi": 1e6,
-                "mill.": 1e6, "万": 1e4, "億": 1e8}
+                "mill.": 1e6, "t": 1e12, "万": 1e4, "億": 1e8, "兆": 1e12}
 
 
 @functools.lru_cache(maxsize=32)  # a handful of languages
@@ -103,12 +103,13 @@ def _number_pattern(lang: str) -> re.Pattern[str]:
 def _suffix_after_space(lang: str) -> re.Pattern[str]:
     """Spaces (any: NBSP, narrow NBSP) between a digit and a compact suffix of ``lang`` or a
     percent sign, as Babel writes them (``1,2 Mio.``, ``12,3 k``, ``35,5 %``, ``1,2 mil M``):
-    :func:`tokenize` removes them, so a number and its suffix are one value."""
+    :func:`tokenize` removes them (and those inside the suffix), so a number and its suffix
+    are one value; group ``suffix`` is the suffix."""
     words = set(_BASE_SUFFIX) | {w for w, _ in _cldr_suffixes(lang)}
     spaced = sorted((r"[\s\u00a0\u202f\u2009]+".join(map(re.escape, w.split()))
                      for w in words), key=len, reverse=True)
     # the suffix must end the word: "12 millions" is not "12 mil"
-    return re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009]+(?=(?:(?:" + "|".join(spaced)
+    return re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009]+(?P<suffix>(?:(?:" + "|".join(spaced)
                       + r")(?:[\s\u00a0\u202f\u2009]*%)?|%)(?![\w%]))", re.IGNORECASE)
 
 
@@ -455,7 +456,7 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
 #: ``followers=5.2k;views=42k``): a semicolon anywhere, a comma at the end of an argument or
 #: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
 #: or between words (``does=brand,affiliate``) is part of the value.
-_BETWEEN = re.compile(r";+|,+$|,+(?=[^\W\d][\w'’-]*[=:])")
+_BETWEEN = re.compile(r";+|,+$|,+(?=[^\W\d][\w'’‘-]*[=:])")
 #: What arguments the separators apply to are made of: words, numbers and their signs. In
 #: anything else (quotes, ``&amp;``, ``<b>``) a comma or semicolon is part of the text.
 _PLAIN = re.compile(r"[\w.,;:%+~≈=/@#$€£¥₹₩-]*")
@@ -474,7 +475,8 @@ def tokenize(raw: str) -> list[str]:
     commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces."""
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
     raw = re.sub(r"(?<=[^\W\d])\s*:\s+", ":", raw)
-    raw = _suffix_after_space(i18n.current()).sub("", raw)  # "1,2 Mio." -> "1,2Mio."
+    # "1,2 Mio." -> "1,2Mio.", "12 mil M" -> "12milM": the number and its suffix, one value
+    raw = _suffix_after_space(i18n.current()).sub(lambda m: _SPACES.sub("", m["suffix"]), raw)
     tokens: list[str] = []
     joinable = False  # the last token may take the next group of three digits ("12 000")
     for found in _TOKEN.findall(raw):
@@ -493,7 +495,7 @@ def tokenize(raw: str) -> list[str]:
 
 
 def _key_value(token: str) -> tuple[str, str] | None:
-    m = re.match(r"^([^\W\d_][\w'’-]*)[=:](.*)$", token)
+    m = re.match(r"^([^\W\d_][\w'’‘-]*)[=:](.*)$", token)
     if not m:
         return None
     return field_key(m.group(1)), m.group(2)
@@ -529,7 +531,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
         if (key in by_name or key in chosen) and "_" in folded:
             # "Aufrufe pro Video=3k" is one name, not three words
             phrase = r"[\s_-]+".join(map(re.escape, folded.split("_")))
-            raw = re.sub(rf"(?<![\w'’])({phrase})(?![\w'’])", folded, raw,
+            raw = re.sub(rf"(?<![\w'’‘])({phrase})(?![\w'’‘])", folded, raw,
                          flags=re.IGNORECASE)
     positional = [s for s in specs if s.positional]
     flags = {s.name: s for s in specs if s.type is ArgType.FLAG}

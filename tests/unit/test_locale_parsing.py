@@ -141,17 +141,20 @@ def test_every_suggestion_parses_back_in_the_users_language(
                         ) from None  # out of bounds is fine: the number itself is too large
 
 
-@pytest.mark.parametrize(("lang", "typed", "value"), [
-    ("de", "12,5", 12_500), ("de", "1.234,5", 1_234_500), ("ja", "1,234.5", 1_234_500),
-    ("en", "1,234.5", 1_234_500), ("fr", "12,5", 12_500),
+@pytest.mark.parametrize(("lang", "typed", "values"), [
+    ("de", "12,5", (12_500,)), ("fr", "12,5", (12_500,)),
+    # from a thousand on, "1234.5k" (1.2 million) is not what was typed: the whole numbers
+    ("de", "1.234,5", (1234, 1235)), ("ja", "1,234.5", (1234, 1235)),
+    ("en", "1,234.5", (1234, 1235)), ("fr", "12 300,5", (12_300, 12_301)),
+    ("fr", "12\u202f300,5", (12_300, 12_301)),
 ])
 def test_the_thousands_suggestion_means_the_number_typed(
-        lang: str, typed: str, value: float) -> None:
+        lang: str, typed: str, values: tuple[float, ...]) -> None:
     with i18n.using(lang):
         with pytest.raises(ArgError) as err:
             parse_number(typed, BY_NAME["followers"])
-        (suggestion,) = err.value.suggestions
-        assert parse_number(suggestion, BY_NAME["followers"]) == value
+        read = tuple(parse_number(s, BY_NAME["followers"]) for s in err.value.suggestions)
+        assert read == values
 
 
 def test_a_rate_suggestion_is_written_as_the_language_writes_it() -> None:
