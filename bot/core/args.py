@@ -7,6 +7,7 @@ sentence naming the argument with an example; nothing else ever escapes :func:`p
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -48,17 +49,70 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 #: One argument: runs of non-space characters, where a quoted part may hold spaces
 #: (``path="export (1).csv"``); an unmatched quote is an ordinary character.
 _TOKEN = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s\u00a0\u202f\u2009])+""")
-#: Compact suffixes, lower case, as creators type them and as the bot writes them in each
-#: language (Babel's short forms: German ``1,2 Mio.``, Spanish ``12 mil``, Brazilian
-#: ``1,2 mi``, Japanese ``1.2万``).
-_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "tsd.": 1e3, "tsd": 1e3,
-           "mio.": 1e6, "mio": 1e6, "mrd.": 1e9, "mrd": 1e9, "mil": 1e3, "mi": 1e6,
-           "mill.": 1e6, "万": 1e4, "億": 1e8}
-_NUMBER = re.compile(
-    r"^(?P<sign>[+-]?)(?P<num>\d+(?:[.,]\d+)*|\.\d+)(?:e(?P<exp>[+-]?\d{1,3}))?"
-    r"(?P<suffix>" + "|".join(re.escape(s) for s in sorted(_SUFFIX, key=len, reverse=True))
-    + r")?(?P<pct>%)?$"
-)
+#: Compact suffixes, lower case, as creators type them in any language: English's own
+#: (``12k``, ``1.2M``, ``3B``) and the common German, Spanish, Portuguese and Japanese short
+#: forms. The current language's CLDR short forms (:func:`_suffixes`) come on top and win:
+#: each language reads back exactly what :func:`bot.domain.numbers.compact` writes in it.
+_BASE_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "tsd.": 1e3, "tsd": 1e3,
+                "mio.": 1e6, "mio": 1e6, "mrd.": 1e9, "mrd": 1e9, "mil": 1e3, "mi": 1e6,
+                "mill.": 1e6, "t": 1e12, "万": 1e4, "億": 1e8, "兆": 1e12}
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def _cldr_suffixes(lang: str) -> tuple[tuple[str, float], ...]:
+    """The compact suffixes language ``lang`` writes, lower case and with their inner spaces
+    (``("mil m", 1e9)`` Spanish), and their multipliers: Babel's CLDR
+    ``compact_decimal_formats["short"]``, the forms :func:`~bot.domain.numbers.compact` writes
+    (German ``mio.`` 1e6 and ``bio.`` 1e12, Spanish ``b`` 1e12 (a billón), French ``md`` 1e9,
+    Japanese ``兆`` 1e12)."""
+    with i18n.using(lang):
+        loc = number_locale()
+    found: dict[str, float] = {}
+    for forms in loc.compact_decimal_formats.get("short", {}).values():
+        for magnitude, pattern in forms.items():
+            text = str(pattern.pattern)
+            zeros = text.count("0")
+            word = " ".join(_SPACES.split(text.replace("0", "").replace("'", "").lower())).strip()
+            if word and zeros:
+                found[word] = int(magnitude) / 10 ** (zeros - 1)
+    return tuple(found.items())
+
+
+@functools.lru_cache(maxsize=32)
+def _suffixes(lang: str) -> dict[str, float]:
+    """Lower-case compact suffix without spaces -> its multiplier, in language ``lang``:
+    :data:`_BASE_SUFFIX` with the language's own (:func:`_cldr_suffixes`) on top, so each
+    language reads back exactly what :func:`~bot.domain.numbers.compact` writes in it."""
+    table = dict(_BASE_SUFFIX)
+    table.update((word.replace(" ", ""), factor) for word, factor in _cldr_suffixes(lang))
+    return table
+
+
+@functools.lru_cache(maxsize=32)
+def _number_pattern(lang: str) -> re.Pattern[str]:
+    """A number with an optional exponent, compact suffix of ``lang`` and percent sign, in
+    text with the spaces removed and lower-cased (``1,2mio.``, ``35,5%``, ``12,3k``)."""
+    alternatives = "|".join(re.escape(s) for s in sorted(_suffixes(lang), key=len, reverse=True))
+    return re.compile(
+        r"^(?P<sign>[+-]?)(?P<num>\d+(?:[.,]\d+)*|\.\d+)(?:e(?P<exp>[+-]?\d{1,3}))?"
+        r"(?P<suffix>" + alternatives + r")?(?P<pct>%)?$"
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _suffix_after_space(lang: str) -> re.Pattern[str]:
+    """Spaces (any: NBSP, narrow NBSP) between a digit and a compact suffix of ``lang`` or a
+    percent sign, as Babel writes them (``1,2 Mio.``, ``12,3 k``, ``35,5 %``, ``1,2 mil M``):
+    :func:`tokenize` removes them (and those inside the suffix), so a number and its suffix
+    are one value; group ``suffix`` is the suffix."""
+    words = set(_BASE_SUFFIX) | {w for w, _ in _cldr_suffixes(lang)}
+    spaced = sorted((r"[\s\u00a0\u202f\u2009]+".join(map(re.escape, w.split()))
+                     for w in words), key=len, reverse=True)
+    # the suffix must end the word: "12 millions" is not "12 mil"
+    return re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009]+(?P<suffix>(?:(?:" + "|".join(spaced)
+                      + r")(?:[\s\u00a0\u202f\u2009]*%)?|%)(?![\w%]))", re.IGNORECASE)
+
+
 #: A number before a compact suffix with one separator and one or two digits after it
 #: (``3.1k``, ``3,1k``, ``12.5k``, ``1,25M``): a decimal in every language, since nobody
 #: groups thousands in front of a k.
@@ -156,7 +210,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     if spec.type is ArgType.SECONDS:
         value = _parse_seconds(text, spec)
     else:
-        m = _NUMBER.match(text)
+        m = _number_pattern(i18n.current()).match(text)
         if not m:
             raise ArgError(
                 _("%(name)s must be a number like %(example)s — '%(text)s' isn't one.",
@@ -236,7 +290,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                   thousand=thousand, million=million),
                 arg=spec.name, example=example, suggestions=(thousand, million))
         if m["suffix"]:
-            value *= _SUFFIX[m["suffix"]]
+            value *= _suffixes(i18n.current())[m["suffix"]]
         if m["sign"] == "-":
             value = -value
         if spec.type is ArgType.RATE:
@@ -256,7 +310,15 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             and math.isfinite(value) and value != int(value)
         ):
             # A count has no decimals: "12,5" or "12.5" is 12.5 thousand with the k left
-            # off, or a typo, never twelve and a half followers.
+            # off, or a typo, never twelve and a half followers. From a thousand on
+            # ("12 300,5") the k reading would be millions: the whole numbers either side are
+            # what was meant.
+            if abs(value) >= 1000:
+                lower, upper = str(math.floor(value)), str(math.ceil(value))
+                raise ArgError(
+                    _("'%(text)s' for %(name)s: a count has no decimals; write %(lower)s or "
+                      "%(upper)s.", text=raw.strip(), name=name, lower=lower, upper=upper),
+                    arg=spec.name, example=example, suggestions=(lower, upper))
             short = _shorthand(value)
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
@@ -394,7 +456,7 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
 #: ``followers=5.2k;views=42k``): a semicolon anywhere, a comma at the end of an argument or
 #: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
 #: or between words (``does=brand,affiliate``) is part of the value.
-_BETWEEN = re.compile(r";+|,+$|,+(?=[^\W\d][\w'’-]*[=:])")
+_BETWEEN = re.compile(r";+|,+$|,+(?=[^\W\d][\w'’‘-]*[=:])")
 #: What arguments the separators apply to are made of: words, numbers and their signs. In
 #: anything else (quotes, ``&amp;``, ``<b>``) a comma or semicolon is part of the text.
 _PLAIN = re.compile(r"[\w.,;:%+~≈=/@#$€£¥₹₩-]*")
@@ -413,6 +475,8 @@ def tokenize(raw: str) -> list[str]:
     commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces."""
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
     raw = re.sub(r"(?<=[^\W\d])\s*:\s+", ":", raw)
+    # "1,2 Mio." -> "1,2Mio.", "12 mil M" -> "12milM": the number and its suffix, one value
+    raw = _suffix_after_space(i18n.current()).sub(lambda m: _SPACES.sub("", m["suffix"]), raw)
     tokens: list[str] = []
     joinable = False  # the last token may take the next group of three digits ("12 000")
     for found in _TOKEN.findall(raw):
@@ -420,7 +484,7 @@ def tokenize(raw: str) -> list[str]:
         for i, tok in enumerate(pieces):
             if (
                 i == 0 and joinable and tokens
-                and re.fullmatch(r"\d{3}(?:[.,]\d+)?(?:k|m|b)?%?", tok, re.IGNORECASE)
+                and re.fullmatch(r"\d{3}(?:[.,]\d+)?(?:[^\W\d_]+\.?)*%?", tok)
                 and re.search(r"(?:^|[=:])[+-]?\d{1,3}(?:[ ,.]\d{3})*$", tokens[-1])
             ):
                 tokens[-1] += tok  # "12 000" is one number, grouped by a space
@@ -431,7 +495,7 @@ def tokenize(raw: str) -> list[str]:
 
 
 def _key_value(token: str) -> tuple[str, str] | None:
-    m = re.match(r"^([^\W\d_][\w'’-]*)[=:](.*)$", token)
+    m = re.match(r"^([^\W\d_][\w'’‘-]*)[=:](.*)$", token)
     if not m:
         return None
     return field_key(m.group(1)), m.group(2)
@@ -467,7 +531,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
         if (key in by_name or key in chosen) and "_" in folded:
             # "Aufrufe pro Video=3k" is one name, not three words
             phrase = r"[\s_-]+".join(map(re.escape, folded.split("_")))
-            raw = re.sub(rf"(?<![\w'’])({phrase})(?![\w'’])", folded, raw,
+            raw = re.sub(rf"(?<![\w'’‘])({phrase})(?![\w'’‘])", folded, raw,
                          flags=re.IGNORECASE)
     positional = [s for s in specs if s.positional]
     flags = {s.name: s for s in specs if s.type is ArgType.FLAG}
@@ -508,8 +572,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
                              example=_example(named)),
                            arg=named.name, example=named.example_value)
         target = next((s for s in positional if s.name not in values), None)
-        if target is not None and target.is_numeric and re.fullmatch(r"(?:[^\W\d]|[-'’])+", token):
-            target = None  # a word where a number goes: say we don't know the word
+        if target is not None and target.is_numeric and not re.search(r"\d", token):
+            # a word or a lone sign ("%", "Mio.") where a number goes: say we don't know it,
+            # never blame the next positional field for it
+            target = None
         if target is None:
             words = list(flags) + [s.name for s in specs] + [
                 field_key(field_name(s.name)) for s in specs]

@@ -45,12 +45,17 @@ def field_names() -> dict[str, str]:
     "Einkommen"}``): every field a creator reads or types."""
     derived = (pgettext("field name", "engagement"), pgettext("field name", "income"))
     return column_names() | dict(zip(DERIVED_FIELDS, derived, strict=True))
+#: Apostrophes typed for ``'`` (French keyboards and phones type ’), folded by :func:`field_key`.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 def field_key(name: str) -> str:
     """A typed field name folded for lookup: case-insensitive, spaces and hyphens as ``_``
-    (``Aufrufe pro Video`` and ``aufrufe-pro-video`` -> ``aufrufe_pro_video``)."""
-    return "_".join(name.strip().casefold().replace("-", " ").split())
+    (``Aufrufe pro Video`` and ``aufrufe-pro-video`` -> ``aufrufe_pro_video``), and the
+    typographic apostrophes a keyboard types (French ``j’aime``: U+2019, U+2018, U+02BC) as
+    the ASCII one (``j'aime``)."""
+    folded = name.strip().casefold().replace("-", " ").translate(_APOSTROPHES)
+    return "_".join(folded.split())
 
 
 def local_field_names() -> Mapping[str, str]:

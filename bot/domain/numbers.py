@@ -4,7 +4,8 @@ Every function formats for the language of the work being done (:func:`bot.i18n.
 English keeps the project's own short forms (``12.3k``, ``$1,200``, ``4.6%``); every other
 language gets Babel's CLDR forms (German ``12.300``, ``1.200 $``, ``4,6 %``; French ``12 300``;
 Japanese ``1.2万``, ``￥1,200``). The reverse (reading what creators type) lives in
-``bot.core.args`` and ``bot.domain.localnumbers``.
+``bot.core.args`` (:func:`bot.core.args.parse_number`), which reads back every form
+written here.
 """
 
 from __future__ import annotations

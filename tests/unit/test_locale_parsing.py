@@ -87,16 +87,18 @@ def test_truly_ambiguous_forms_are_still_asked_about() -> None:
 
 @pytest.mark.parametrize(("lang", "line", "suggestion"), [
     ("de_DE", "/log 12,5", "12,5k"),
-    ("de_DE", "/log 1.234,5", "1234,5k"),
-    ("es_ES", "/log 1.234,5", "1234,5k"),
-    ("pt_BR", "/log 1.234,5", "1234,5k"),
-    ("ja_JP", "/log 1,234.5", "1234.5k"),
+    # From a thousand on the k reading would be a million: the whole numbers are offered
+    ("de_DE", "/log 1.234,5", "1234"),
+    ("es_ES", "/log 1.234,5", "1235"),
+    ("pt_BR", "/log 1.234,5", "1234"),
+    ("ja_JP", "/log 1,234.5", "1235"),
 ])
 def test_a_suggestion_is_accepted_when_typed(
         tmp_path: Path, lang: str, line: str, suggestion: str) -> None:
     refused = ask(tmp_path, lang, line)
     assert refused.returncode == 2 and suggestion in refused.stderr, refused.stderr
     assert "1.234.5k" not in refused.stderr and "12.5k" not in refused.stderr
+    assert "1234,5k" not in refused.stderr and "1234.5k" not in refused.stderr
     accepted = ask(tmp_path, lang, f"/log {suggestion}")
     assert accepted.returncode == 0, accepted.stderr
 
@@ -139,17 +141,20 @@ def test_every_suggestion_parses_back_in_the_users_language(
                         ) from None  # out of bounds is fine: the number itself is too large
 
 
-@pytest.mark.parametrize(("lang", "typed", "value"), [
-    ("de", "12,5", 12_500), ("de", "1.234,5", 1_234_500), ("ja", "1,234.5", 1_234_500),
-    ("en", "1,234.5", 1_234_500), ("fr", "12,5", 12_500),
+@pytest.mark.parametrize(("lang", "typed", "values"), [
+    ("de", "12,5", (12_500,)), ("fr", "12,5", (12_500,)),
+    # from a thousand on, "1234.5k" (1.2 million) is not what was typed: the whole numbers
+    ("de", "1.234,5", (1234, 1235)), ("ja", "1,234.5", (1234, 1235)),
+    ("en", "1,234.5", (1234, 1235)), ("fr", "12 300,5", (12_300, 12_301)),
+    ("fr", "12\u202f300,5", (12_300, 12_301)),
 ])
 def test_the_thousands_suggestion_means_the_number_typed(
-        lang: str, typed: str, value: float) -> None:
+        lang: str, typed: str, values: tuple[float, ...]) -> None:
     with i18n.using(lang):
         with pytest.raises(ArgError) as err:
             parse_number(typed, BY_NAME["followers"])
-        (suggestion,) = err.value.suggestions
-        assert parse_number(suggestion, BY_NAME["followers"]) == value
+        read = tuple(parse_number(s, BY_NAME["followers"]) for s in err.value.suggestions)
+        assert read == values
 
 
 def test_a_rate_suggestion_is_written_as_the_language_writes_it() -> None:
