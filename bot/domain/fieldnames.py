@@ -45,6 +45,8 @@ def field_names() -> dict[str, str]:
     "Einkommen"}``): every field a creator reads or types."""
     derived = (pgettext("field name", "engagement"), pgettext("field name", "income"))
     return column_names() | dict(zip(DERIVED_FIELDS, derived, strict=True))
+
+
 #: Apostrophes typed for ``'`` (French keyboards and phones type ’), folded by :func:`field_key`.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
