@@ -165,7 +165,9 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     points = await asyncio.to_thread(chart_points, history, metric, settings,
                                      ctx.services.rates, payouts, videos)
     if len(points) < 2:
-        return Reply("progress_empty", {"metric": _label(metric), "count": len(points),
+        # The field's name as the creator types it (German keeps its capital: "Likes"),
+        # never a label lower-cased to fit inside a sentence.
+        return Reply("progress_empty", {"metric": field_name(metric), "count": len(points),
                                         "period": period})
     goals = {g.metric: g for g in await ctx.store.goals(ctx.user.id)}
     lines = []

@@ -332,3 +332,14 @@ async def test_import_help_and_studio_preview_name_fields_in_the_language(
     preview = await console.ask(f"/import path={FIXTURES / 'tiktok_studio_export.zip'}")
     assert preview.ok, preview.text
     assert not _english_keys(preview.text, language), preview.text
+
+
+async def test_progress_with_too_few_logs_names_the_field_as_german_writes_it(
+        console: ConsoleAdapter) -> None:
+    # Was "zwei Einträge von likes (30 tage)": a label lower-cased to fit a sentence, which
+    # German (nouns are capitalised) does not do.
+    await _in(console, "de")
+    assert (await console.ask("/log Likes=3k")).ok
+    result = await console.ask("/progress Likes")
+    assert "zwei Einträge von Likes" in result.text, result.text
+    assert "tage" not in result.text, result.text
