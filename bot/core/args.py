@@ -36,9 +36,12 @@ class ArgError(ValueError):
     """Bad input. ``str(err)`` is a sentence fit to show the creator as it is."""
 
     def __init__(self, message: str, *, arg: str | None = None, example: str | None = None,
-                 suggestions: tuple[str, ...] = ()):
+                 suggestions: tuple[str, ...] = (), shows_example: bool = False):
         super().__init__(message)
         self.arg = arg
+        #: The message already ends with a usage example (``_usage_hint``): the reply must not
+        #: append the command's example a second time.
+        self.shows_example = shows_example
         self.example = example
         #: The values the message proposes instead (``("30600", "30.6k")``): each one parses,
         #: in the language of the message, to one reading of what was typed.
@@ -585,7 +588,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
                                  "'%(close)s'?", text=token, close=_spoken(close[0], specs)))
             hint = _usage_hint(specs, command)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
-                           + " " + hint)
+                           + " " + hint, shows_example=True)
         put(target, parse_value(token, target))
 
     for spec in specs:
@@ -660,7 +663,7 @@ def _unknown(key: str, specs: Sequence[ArgSpec], command: str) -> ArgError:
     if not specs:
         return ArgError(_("/%(command)s takes no arguments.", command=command) if command else
                         _("This command takes no arguments."), arg=key)
-    return ArgError(f"{unknown} {_usage_hint(specs, command)}", arg=key)
+    return ArgError(f"{unknown} {_usage_hint(specs, command)}", arg=key, shows_example=True)
 
 
 def _usage_hint(specs: Sequence[ArgSpec], command: str) -> str:

@@ -17,7 +17,7 @@ from bot.core.args import ArgError, parse_args
 from bot.core.context import CommandContext, Services
 from bot.core.fieldnames import typed_example
 from bot.core.ports import Clock, Store, StoreError
-from bot.core.registry import Registry
+from bot.core.registry import CommandSpec, Registry
 from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
 
 log = logging.getLogger(__name__)
@@ -225,8 +225,7 @@ class Dispatcher:
         try:  # before the user is created: bad input creates no one
             args = parse_args(spec.args, request.raw_args, command=spec.name)
         except ArgError as exc:
-            return [error_reply("bad_args", command=spec.name, message=str(exc),
-                                examples=[typed_example(e) for e in spec.examples[:2]])]
+            return [_bad_args(spec, exc)]
         try:
             async with self._user_locks.hold((platform, request.user_id)):
                 user = await self.store.ensure_user(platform, request.user_id,
@@ -236,8 +235,7 @@ class Dispatcher:
                                      services=self.services)
                 result = await spec.handler(ctx, args)
         except ArgError as exc:
-            return [error_reply("bad_args", command=spec.name, message=str(exc),
-                                examples=[typed_example(e) for e in spec.examples[:2]])]
+            return [_bad_args(spec, exc)]
         except StoreError:
             log.exception("storage failed for /%s (event %s)", spec.name, request.event_id)
             return [error_reply("storage", command=spec.name)]
@@ -245,3 +243,9 @@ class Dispatcher:
         default = Visibility.PRIVATE if spec.personal else Visibility.PUBLIC
         return [r if r.visibility is not None else replace(r, visibility=default)
                 for r in replies]
+
+
+def _bad_args(spec: CommandSpec, exc: ArgError) -> Reply:
+    """The argument error, with the command's example unless the message already gives one."""
+    examples = [] if exc.shows_example else [typed_example(e) for e in spec.examples[:2]]
+    return error_reply("bad_args", command=spec.name, message=str(exc), examples=examples)

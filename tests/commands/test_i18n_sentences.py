@@ -242,3 +242,11 @@ async def test_settings_log_and_schedule_sentences_in_german(
 
     with i18n.using("de"), pytest.raises(ValueError, match="„xyz“ ist kein Wochentag"):
         parse_weekday("xyz")
+
+
+@pytest.mark.parametrize("line", ["/log xyz=5", "/log followers=5 blah"])
+async def test_unknown_argument_shows_its_example_once(
+        german: Path, console: ConsoleAdapter, line: str) -> None:
+    await _german(console)
+    bad = await console.ask(line)
+    assert not bad.ok and bad.text.count("Beispiel:") == 1, bad.text
