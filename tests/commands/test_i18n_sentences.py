@@ -250,3 +250,11 @@ async def test_unknown_argument_shows_its_example_once(
     await _german(console)
     bad = await console.ask(line)
     assert not bad.ok and bad.text.count("Beispiel:") == 1, bad.text
+
+
+async def test_japanese_sentences_end_with_a_japanese_full_stop(console: ConsoleAdapter) -> None:
+    """A full stop a template adds after a translated phrase is translated too (「。」)."""
+    assert (await console.ask("/settings language=ja")).ok
+    assert (await console.ask("/log followers=100 views=2000")).ok
+    stats = await console.ask("/stats")
+    assert "記録 1件。" in stats.text and "件." not in stats.text, stats.text
