@@ -258,3 +258,16 @@ async def test_japanese_sentences_end_with_a_japanese_full_stop(console: Console
     assert (await console.ask("/log followers=100 views=2000")).ok
     stats = await console.ask("/stats")
     assert "記録 1件。" in stats.text and "件." not in stats.text, stats.text
+
+
+def test_words_after_a_label_or_a_money_range_agree_with_it() -> None:
+    """'unknown' follows labels of either gender (pt_BR 'Taxa de conclusão'), so it is written
+    without one; a Japanese counter (件) never follows a money range."""
+    with i18n.using("pt_BR"):
+        assert "desconhecid" not in i18n.gettext("unknown")
+        assert "último 1" not in i18n.ngettext(
+            "Your last %(num)s snapshot of %(total)s", "Your last %(num)s snapshots of %(total)s",
+            1, total=1)
+    with i18n.using("ja"):
+        orders = i18n.gettext("orders %(low)s–%(high)s", low="$25.00", high="$75.00")
+        assert "件" not in orders and orders.endswith("$75.00"), orders
