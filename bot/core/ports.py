@@ -23,6 +23,23 @@ SEEN_EVENTS_KEPT = timedelta(hours=1)
 SWEEP_EVERY = timedelta(minutes=1)
 
 
+class SweepSchedule:
+    """When one store instance last deleted each short-lived table's expired rows, so it does
+    so at most every :data:`SWEEP_EVERY` (with several workers, another worker's sweep in
+    between costs nothing). Both stores keep one."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, datetime] = {}
+
+    def due(self, table: str, now: datetime) -> bool:
+        """Whether to delete ``table``'s expired rows now; if so, ``now`` counts as done."""
+        last = self._last.get(table)
+        if last is not None and timedelta(0) <= now - last < SWEEP_EVERY:
+            return False
+        self._last[table] = now
+        return True
+
+
 class StoreError(Exception):
     """A storage failure with a message fit to show an operator (never a raw traceback)."""
 

@@ -26,7 +26,7 @@ import secrets
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from importlib import resources
 from operator import itemgetter
 from typing import Any
@@ -35,13 +35,13 @@ import asyncpg
 
 from bot.core.ports import (
     SEEN_EVENTS_KEPT,
-    SWEEP_EVERY,
     Delivery,
     Goal,
     SnapshotEntry,
     StoreError,
     StudioRecord,
     Subscription,
+    SweepSchedule,
     User,
 )
 from bot.core.userdata import (
@@ -149,7 +149,7 @@ class PostgresStore(PgTikTokTables):
         self.worker = worker
         self._closed = False
         #: When this worker last deleted expired rows of each short-lived table.
-        self._swept: dict[str, datetime] = {}
+        self._sweeps = SweepSchedule()
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -587,18 +587,10 @@ class PostgresStore(PgTikTokTables):
             return None
         return str(row["command"])
 
-    def _sweep_due(self, table: str, now: datetime) -> bool:
-        """Whether this worker deletes ``table``'s expired rows now (at most every
-        SWEEP_EVERY; another worker's sweep in between costs nothing)."""
-        last = self._swept.get(table)
-        if last is not None and timedelta(0) <= now - last < SWEEP_EVERY:
-            return False
-        self._swept[table] = now
-        return True
 
     async def keep_button(self, platform: str, key: str, owner: str | None, data: str,
                           expires_at: datetime, now: datetime) -> None:
-        sweep = self._sweep_due("long_buttons", now)
+        sweep = self._sweeps.due("long_buttons", now)
         async with self._write() as db:
             if sweep:
                 await db.execute("DELETE FROM long_buttons WHERE expires_at < $1", _iso(now))
@@ -616,7 +608,7 @@ class PostgresStore(PgTikTokTables):
         return None if data is None else str(data)
 
     async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
-        if self._sweep_due("seen_updates", now):
+        if self._sweeps.due("seen_updates", now):
             async with self._read() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < $1",
                                  _iso(now - SEEN_EVENTS_KEPT))

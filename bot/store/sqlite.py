@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from importlib import resources
 from operator import itemgetter
 from pathlib import Path
@@ -30,13 +30,13 @@ from cachetools import LRUCache
 
 from bot.core.ports import (
     SEEN_EVENTS_KEPT,
-    SWEEP_EVERY,
     Delivery,
     Goal,
     SnapshotEntry,
     StoreError,
     StudioRecord,
     Subscription,
+    SweepSchedule,
     User,
 )
 from bot.core.userdata import (
@@ -483,7 +483,7 @@ class SqliteStore(TikTokTables):
         self._steps: dict[tuple[str, str, str], tuple[str, str]] | None = None
         self._steps_generation = 0  # bumped when the table changed under the mirror
         #: When this store last deleted expired rows of each short-lived table.
-        self._swept: dict[str, datetime] = {}
+        self._sweeps = SweepSchedule()
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
         self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
@@ -1352,17 +1352,10 @@ class SqliteStore(TikTokTables):
         command, until = step
         return command if removed > 0 and until >= _iso(now) else None
 
-    def _sweep_due(self, table: str, now: datetime) -> bool:
-        """Whether to delete ``table``'s expired rows now (at most every SWEEP_EVERY)."""
-        last = self._swept.get(table)
-        if last is not None and timedelta(0) <= now - last < SWEEP_EVERY:
-            return False
-        self._swept[table] = now
-        return True
 
     async def keep_button(self, platform: str, key: str, owner: str | None, data: str,
                           expires_at: datetime, now: datetime) -> None:
-        sweep = self._sweep_due("long_buttons", now)
+        sweep = self._sweeps.due("long_buttons", now)
         async with self._write() as db:
             if sweep:
                 await db.execute("DELETE FROM long_buttons WHERE expires_at < ?", (_iso(now),))
@@ -1380,7 +1373,7 @@ class SqliteStore(TikTokTables):
         return None if row is None else str(row[0])
 
     async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
-        if self._sweep_due("seen_updates", now):
+        if self._sweeps.due("seen_updates", now):
             async with self._write() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < ?",
                                  (_iso(now - SEEN_EVENTS_KEPT),))
