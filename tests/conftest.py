@@ -185,3 +185,13 @@ def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
     if backend == "postgresql":
         return str(request.getfixturevalue("pg_url"))
     return f"sqlite:///{tmp_path / 'nested' / 'store.db'}"
+
+
+@pytest.fixture
+async def both(settings: Settings, store_url: str,
+               clock: FakeClock) -> AsyncIterator[ConsoleAdapter]:
+    """The console as creator ``alice``, on each store backend in turn (``store_url``); a
+    module overrides ``clock`` for its own start time."""
+    async with running(settings.model_copy(update={"database_url": store_url}),
+                       clock=clock) as app:
+        yield ConsoleAdapter(app, user="alice")

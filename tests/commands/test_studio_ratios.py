@@ -4,15 +4,12 @@ hint says what is missing, through the console on both store backends."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import running
-from bot.config import Settings
 from bot.domain.metrics import MetricSnapshot, compute_kpis, engagement_gap
 from tests.auxil.clock import FakeClock
 
@@ -24,13 +21,6 @@ ZIP = Path(__file__).resolve().parents[1] / "fixtures" / "tiktok_studio" / \
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
 
-
-@pytest.fixture
-async def both(settings: Settings, store_url: str,
-               clock: FakeClock) -> AsyncIterator[ConsoleAdapter]:
-    async with running(settings.model_copy(update={"database_url": store_url}),
-                       clock=clock) as app:
-        yield ConsoleAdapter(app, user="alice")
 
 
 def _percents(text: str) -> list[float]:

@@ -5,15 +5,12 @@ are not trends, and one minus sign per line."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import running
-from bot.config import Settings
 from bot.domain import numbers
 from bot.domain.facts import compute_facts
 from bot.domain.metrics import MetricSnapshot, implausible_rows
@@ -29,13 +26,6 @@ ZIP = FIXTURES / "tiktok_studio_export.zip"
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 29, 21, 0, tzinfo=UTC))
 
-
-@pytest.fixture
-async def both(settings: Settings, store_url: str,
-               clock: FakeClock) -> AsyncIterator[ConsoleAdapter]:
-    async with running(settings.model_copy(update={"database_url": store_url}),
-                       clock=clock) as app:
-        yield ConsoleAdapter(app, user="alice")
 
 
 async def test_a_log_then_an_import_never_shows_mixed_sources_as_one_window(
