@@ -567,8 +567,10 @@ class PostgresStore(PgTikTokTables):
 
     async def await_message(self, platform: str, chat_id: str, sender_id: str, command: str,
                             expires_at: datetime, now: datetime) -> None:
+        sweep = self._sweeps.due("guided_steps", now)
         async with self._write() as db:
-            await db.execute("DELETE FROM guided_steps WHERE expires_at < $1", _iso(now))
+            if sweep:
+                await db.execute("DELETE FROM guided_steps WHERE expires_at < $1", _iso(now))
             await db.execute(
                 "INSERT INTO guided_steps (platform, chat_id, sender_id, command, expires_at)"
                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, chat_id, sender_id) DO"

@@ -1327,8 +1327,10 @@ class SqliteStore(TikTokTables):
                 del steps[old]
             steps[key] = (command, until)
 
+        sweep = self._sweeps.due("guided_steps", now)
         async with self._write(mirror) as db:
-            await db.execute("DELETE FROM guided_steps WHERE expires_at < ?", (cutoff,))
+            if sweep:
+                await db.execute("DELETE FROM guided_steps WHERE expires_at < ?", (cutoff,))
             await db.execute(
                 "INSERT INTO guided_steps (platform, chat_id, sender_id, command, expires_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id, sender_id) DO UPDATE"

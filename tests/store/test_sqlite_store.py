@@ -594,6 +594,23 @@ async def test_a_guided_step_is_taken_once_expires_moves_with_its_chat_and_is_fo
             await other.close()
 
 
+async def test_expired_guided_steps_are_swept_at_most_every_sweep_interval(
+        store: Store, store_url: str) -> None:
+    """Expired waiting steps were deleted by every new step (one more statement in each
+    write); like long buttons and seen updates, they are now swept at most every
+    SWEEP_EVERY, by a later write."""
+    await store.await_message("telegram", "-100", "1", "log", T0 + timedelta(seconds=10), T0)
+    soon = T0 + timedelta(seconds=30)  # the first step has expired; the last sweep is recent
+    await store.await_message("telegram", "-100", "2", "log", soon + timedelta(minutes=10), soon)
+    assert await query(store_url, "SELECT sender_id FROM guided_steps ORDER BY sender_id") == [
+        ("1",), ("2",)]
+    later = T0 + SWEEP_EVERY + timedelta(seconds=1)
+    await store.await_message("telegram", "-100", "3", "log", later + timedelta(minutes=10), later)
+    assert await query(store_url, "SELECT sender_id FROM guided_steps ORDER BY sender_id") == [
+        ("2",), ("3",)]
+    assert await store.take_awaited("telegram", "-100", "2", later) == "log"
+
+
 async def test_a_long_button_kept_by_one_worker_is_read_by_another_until_it_expires(
         store: Store, store_url: str, backend: str) -> None:
     """Issue 21: a Telegram button too long for callback_data lived in the memory of the worker
