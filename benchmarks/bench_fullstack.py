@@ -178,7 +178,7 @@ def compare(platform: str, module: str, title: str, unit: str, n: int, users: in
             Row(f"{bot}: TCP connections to the fake",
                 _span([float(r["connections"]) for r in rs], ".0f"), "", ""),
         ]
-        if all("requests" in r for r in rs):  # Discord: each bot answers with one request
+        if all("requests" in r for r in rs):  # requests besides getUpdates: one reply each
             rows.append(Row(f"{bot}: REST requests per {unit}",
                             _span([r["requests"] / n for r in rs], ".2f"), "", ""))
         rows.append(Row(f"{bot}: event-loop thread's share of the CPU",

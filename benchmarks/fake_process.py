@@ -5,8 +5,9 @@ for the full-stack benchmarks: its CPU never counts against the bot measured. Pr
 - ``POST /control/warm`` (Discord): one interaction of each kind, answered, before timing;
 - ``POST /control/push?updates=N&users=U``: N mixed commands from U first-time users, at once;
 - ``GET /control/wait``: answers when every command has had a reply, with the seconds from
-  the push to the last reply, each reply's latency (push of its command to its arrival) and
-  the number of distinct TCP connections the bot used (connection reuse, to compare bots).
+  the push to the last reply, each reply's latency (push of its command to its arrival), the
+  number of distinct TCP connections the bot used (connection reuse, to compare bots) and the
+  requests it made since the push, by method (Telegram: besides getUpdates).
 
 - ``GET /control/posts`` (Discord): the channel messages so far by channel, and the 429s
   (with a ``LIMIT``, channel messages above it a second are answered with a global 429).
@@ -171,6 +172,7 @@ class Harness:
         people = [user(base + n, f"U{n}") for n in range(users)]
         self.pushed.clear()
         self.fake.peers.clear()
+        self.fake.calls.clear()
         self.latencies = []
         self.replies = 0
         self.expected = updates
@@ -186,9 +188,12 @@ class Harness:
     async def wait(self, request: web.Request) -> web.Response:
         async with asyncio.timeout(600):
             await self.done.wait()
+        calls = [c for c in self.fake.calls if c.method != "getUpdates"]  # polling: not per update
         return web.json_response({"seconds": self.finished - self.started,
                                   "latencies": self.latencies,
-                                  "connections": len(self.fake.peers)})
+                                  "connections": len(self.fake.peers),
+                                  "requests": len(calls),
+                                  "routes": dict(collections.Counter(c.method for c in calls))})
 
 
 async def _control(routes: dict[str, Any], port: int, token: str) -> None:

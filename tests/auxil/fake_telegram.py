@@ -15,8 +15,9 @@ from a queue the tests fill. Where it matters it answers like Telegram:
 - forums: messages in a topic carry ``message_thread_id``; a closed topic (General included,
   :meth:`FakeTelegram.close_topic`) refuses posts with 400 "TOPIC_CLOSED".
 
-PTB sends form fields (JSON-encoded values) or multipart bodies for files; JSON bodies are read
-too.
+PTB's stock request class sends form fields (JSON-encoded values), the adapter's sends JSON
+bodies (:class:`bot.adapters.telegram_request.JsonBodyRequest`), both multipart bodies for
+files; each call records which (``Call.content_type``).
 
 Webhook mode (``FakeTelegram(webhook=True)``): once the bot has called ``setWebhook``, every
 update is POSTed to the registered URL with its ``X-Telegram-Bot-Api-Secret-Token``, on a new
@@ -152,6 +153,9 @@ class Call:
     result: Any = None
     scripted: bool = False  # refused by a state the test set up (an upgraded group, a topic)
     at: float = field(default_factory=time.time)  # when it arrived (Unix seconds)
+    #: How the body came: "application/json", "multipart/form-data" (files) or
+    #: "application/x-www-form-urlencoded" (PTB's stock request class without files).
+    content_type: str = ""
 
     @property
     def chat_id(self) -> int | None:
@@ -265,7 +269,7 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         params, files = await _read(request)
-        call = Call(method, params, files)
+        call = Call(method, params, files, content_type=request.content_type)
         self.calls.append(call)
         self._called.set()
         if self._drops.get(method):
