@@ -1,0 +1,165 @@
+"""How the Telegram adapter's Bot API calls travel (``JsonBodyRequest``, issue #19): a call
+without files is one JSON body carrying exactly the fields PTB's own form would carry; a call
+with files is still ``multipart/form-data``; the HTTP client has the same connection pool and
+timeouts as the one ``ApplicationBuilder`` gives a bot it builds itself. Real PTB against the
+fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+from telegram.error import NetworkError, TimedOut
+from telegram.ext import ApplicationBuilder
+from telegram.request import HTTPXRequest, RequestData
+
+from bot.adapters.telegram_adapter import TelegramAdapter
+from bot.adapters.telegram_request import JsonBodyRequest
+from bot.app import App, running
+from bot.config import Settings
+from bot.core.types import Attachment, Reply
+from tests.auxil.clock import FakeClock
+from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
+
+MAYA = user(1001, "Maya")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JSON = "application/json"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+async def tg_app(settings: Settings, clock: FakeClock, fake: FakeTelegram) -> AsyncIterator[App]:
+    configured = settings.model_copy(update={"telegram_bot_token": SecretStr(fake.token),
+                                             "telegram_base_url": fake.base_url})
+    async with running(configured, clock=clock) as app:
+        yield app
+
+
+@pytest.fixture
+async def adapter(tg_app: App) -> AsyncIterator[TelegramAdapter]:
+    adapter = TelegramAdapter(tg_app, poll_timeout=1)
+    await adapter.start()
+    try:
+        yield adapter
+    finally:
+        await adapter.stop()
+
+
+def _as_form_field(value: Any) -> Any:
+    """A JSON body's value as PTB's form carries it, read back by the fake: strings as they
+    are, objects and lists as JSON (the fake decodes those), anything else JSON-encoded."""
+    return value if isinstance(value, str | dict | list) else json.dumps(value)
+
+
+#: A reply as the adapter sends one: HTML, no preview, buttons, an answer to a message in a
+#: forum topic; text with markup, entities, non-Latin script and an emoji.
+TEXT = "<b>Estimate</b> für dich &amp; 🎉: 見積もり «1 234 $» \"quoted\"\nline 2"
+
+
+async def _send_everything(bot: Bot, chat_id: int) -> None:
+    await bot.send_message(
+        chat_id, TEXT, parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Again", callback_data="x:1"),
+                                            InlineKeyboardButton("Site", url="https://t.me/a")]]),
+        reply_parameters=ReplyParameters(7, allow_sending_without_reply=True),
+        message_thread_id=5, disable_notification=True)
+
+
+async def test_a_call_without_files_is_one_json_body_with_the_fields_ptbs_form_has(
+        fake: FakeTelegram) -> None:
+    fake.message("/start", chat=private_chat(MAYA), sender=MAYA)  # the chat exists
+    for request in (HTTPXRequest(), JsonBodyRequest()):
+        async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
+            await _send_everything(bot, MAYA["id"])
+    form, body = fake.named("sendMessage")
+    assert form.content_type == "application/x-www-form-urlencoded"
+    assert body.content_type == JSON
+    assert body.ok and form.ok
+    assert body.params["text"] == TEXT
+    assert body.params["reply_markup"] == {"inline_keyboard": [[
+        {"text": "Again", "callback_data": "x:1"}, {"text": "Site", "url": "https://t.me/a"}]]}
+    assert {k: _as_form_field(v) for k, v in body.params.items()} == form.params
+
+
+async def test_the_adapters_replies_go_as_json_and_its_files_as_multipart(
+        adapter: TelegramAdapter, fake: FakeTelegram) -> None:
+    fake.message("/start", chat=private_chat(MAYA), sender=MAYA)
+    await fake.wait_until(lambda: bool(fake.named("sendMessage")))
+    assert [c.content_type for c in fake.named("getMe")] == [JSON]
+    assert {c.content_type for c in fake.named("sendMessage")} == {JSON}
+    assert {c.content_type for c in fake.named("setMyCommands")} == {JSON}
+    reply = Reply("forget_cancelled", attachments=(
+        Attachment("chart.png", "image/png", PNG),
+        Attachment("export.json", "application/json", b'{"a": 1}')))
+    await adapter.send_reply(MAYA["id"], reply, owner=None, command=None, thread_id=None)
+    photo, document = fake.named("sendPhoto")[-1], fake.named("sendDocument")[-1]
+    for call, name, data in ((photo, "photo", PNG), (document, "document", b'{"a": 1}')):
+        assert call.ok, call
+        assert call.content_type == "multipart/form-data"
+        assert [data] == [content for _, content in call.files.values()], name
+        assert int(call.params["chat_id"]) == MAYA["id"]
+    assert fake.named("sendMessage")[-1].content_type == JSON
+
+
+def _client_settings(request: Any) -> dict[str, Any]:
+    kwargs = dict(request._client_kwargs)  # what PTB's HTTPXRequest builds its httpx client from
+    kwargs["media_write_timeout"] = request._media_write_timeout
+    return kwargs
+
+
+async def test_the_http_client_is_the_one_the_builder_gives_a_bare_bot(
+        tg_app: App, fake: FakeTelegram) -> None:
+    adapter = TelegramAdapter(tg_app, read_timeout=5.0)
+    bare = ApplicationBuilder().token(fake.token).base_url(fake.base_url) \
+        .read_timeout(5.0).build()
+    ours = adapter.application.bot.request
+    assert isinstance(ours, JsonBodyRequest)
+    theirs = bare.bot.request
+    assert _client_settings(ours) == _client_settings(theirs)
+    assert _client_settings(ours)["limits"] == httpx.Limits(max_connections=256)
+    # getUpdates keeps the builder's own request (one connection), as the bare bot's
+    polling, bare_polling = adapter.application.bot._request[0], bare.bot._request[0]
+    assert type(polling) is type(bare_polling) is HTTPXRequest
+    assert _client_settings(polling) == _client_settings(bare_polling)
+    slow = TelegramAdapter(tg_app, read_timeout=12.5).application.bot.request
+    assert _client_settings(slow)["timeout"] == httpx.Timeout(5.0, read=12.5, pool=1.0)
+
+
+async def test_timeouts_passed_to_a_call_win_and_failures_are_ptbs_errors(
+        fake: FakeTelegram) -> None:
+    request = JsonBodyRequest(read_timeout=5.0)
+    async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
+        fake.delay("getChat", 0.5)
+        with pytest.raises(TimedOut):
+            await bot.get_chat(MAYA["id"], read_timeout=0.1)
+        fake.drop("getChat")
+        with pytest.raises(NetworkError):
+            await bot.get_chat(MAYA["id"])
+    assert [c.content_type for c in fake.named("getChat")] == [JSON, JSON]
+
+
+async def test_a_closed_request_refuses_like_ptbs() -> None:
+    request = JsonBodyRequest()
+    await request.shutdown()
+    for data in (None, RequestData()):
+        with pytest.raises(RuntimeError, match="not initialized"):
+            await request.do_request("http://127.0.0.1:9/bot/getMe", "POST", data)
+
