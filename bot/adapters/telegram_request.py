@@ -1,15 +1,17 @@
 """How the Telegram adapter's Bot API calls travel: PTB's own HTTPX request class, with one
 difference. A call without files is sent as one JSON body (``Content-Type: application/json``,
 one of the three ways the Bot API accepts, https://core.telegram.org/bots/api#making-requests)
-instead of PTB's URL-encoded form. Encoding a reply as a form escapes it byte by byte in
-Python (``urllib.parse.quote``); ``json.dumps`` does it in C, which made most of the
-difference in CPU per reply between this bot and a bare PTB bot (issue #19). Calls with files
-(photos, documents) go through PTB unchanged, as ``multipart/form-data``.
+instead of PTB's URL-encoded form. Encoding a reply (about 1,000 characters) as a form
+escapes it byte by byte in Python (``urllib.parse.quote``); ``json.dumps`` does it in C. With
+it, sending a reply costs about what a bare PTB bot's "ok" costs (issue #19; the rest of the
+difference per update is the command's own work). Calls with files (photos, documents) go
+through PTB unchanged, as ``multipart/form-data``.
 
 Everything else is PTB's :class:`telegram.request.HTTPXRequest`: the same ``httpx`` client
 (connection pool, HTTP version, proxy), the same default timeouts and the same errors
-(``TimedOut``, ``NetworkError``). PTB documents subclassing its request classes as the way
-to change how requests are sent (:class:`telegram.request.BaseRequest`)."""
+(``TimedOut``, ``NetworkError``, with HTTPXRequest.do_request's wording, PTB 22). PTB
+documents its request classes as the way to change how requests are sent
+(:class:`telegram.request.BaseRequest`); this one uses HTTPXRequest's client (``_client``)."""
 
 from __future__ import annotations
 
