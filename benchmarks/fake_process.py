@@ -36,6 +36,16 @@ DISCORD_MIX: tuple[tuple[str, dict[str, str | bool]], ...] = (
     ("estimate", {}), ("tips", {}), ("stats", {}))
 
 
+def mix_index(i: int, users: int) -> int:
+    """Which command of the mix the ``i``-th pushed update is (``users`` people in rotation):
+    each person's first is the ``/log``, their later ones rotate through ``/estimate``,
+    ``/tips`` and ``/stats`` starting at a different one per person, so every command of the
+    mix is in every run whatever the number of updates per person (with the same command for
+    everyone per round, 3 updates per person never reached ``/stats``)."""
+    person, turn = i % users, i // users
+    return 0 if turn == 0 else 1 + (turn - 1 + person) % (len(MIX) - 1)
+
+
 class CountingTelegram(FakeTelegram):
     """The fake Bot API, also counting the client's TCP connections."""
 
@@ -111,7 +121,7 @@ class DiscordHarness:
         self.tokens = []
         self.started = time.perf_counter()
         for i in range(n):
-            name, options = DISCORD_MIX[(i // users) % len(DISCORD_MIX)]
+            name, options = DISCORD_MIX[mix_index(i, users)]
             payload = self.fake.slash(name, options, who=people[i % users])
             self.started_at[payload["token"]] = time.perf_counter()
             self.tokens.append(await self.fake.interact(payload))
@@ -180,7 +190,7 @@ class Harness:
         self.started = time.perf_counter()
         for i in range(updates):
             person = people[i % users]
-            line = MIX[(i // users) % len(MIX)].format(f=1000 + i, v=20_000 + i, l=900 + i)
+            line = MIX[mix_index(i, users)].format(f=1000 + i, v=20_000 + i, l=900 + i)
             self.pushed[person["id"]].append(time.perf_counter())
             self.fake.message(line, chat=private_chat(person), sender=person)
         return web.json_response({"ok": True})
