@@ -27,7 +27,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from pydantic import SecretStr
 
-from benchmarks.bench_fullstack import _control, _measured, compare
+from benchmarks.bench_fullstack import _measured, compare
 from benchmarks.common import print_ratios
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import running
@@ -53,7 +53,6 @@ async def advisor(port: int, control: int, token: str, n: int, users: int
             adapter.client.http.connector = aiohttp.TCPConnector(limit=CONNECTIONS)
             await adapter.start()
             try:
-                await asyncio.to_thread(_control, control, "/control/warm", "POST")
                 return await _measured(control, n, users)
             finally:
                 await adapter.stop()
@@ -99,7 +98,6 @@ async def bare(port: int, control: int, token: str, n: int, users: int) -> dict[
     try:
         async with asyncio.timeout(30):
             await ready.wait()
-        await asyncio.to_thread(_control, control, "/control/warm", "POST")
         return await _measured(control, n, users)
     finally:
         await client.close()

@@ -42,6 +42,7 @@ def _control(port: int, path: str, method: str = "GET") -> Any:
 
 
 async def _measured(control: int, updates: int, users: int) -> dict[str, Any]:
+    await asyncio.to_thread(_control, control, "/control/warm", "POST")
     # Both bots as `creator-advisor run` leaves ours once it is up (bot.app.freeze_startup_heap,
     # not imported here so the bare bot's process holds no module of ours): the startup heap
     # collected and frozen, out of the collector's sight.

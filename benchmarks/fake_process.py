@@ -2,7 +2,7 @@
 for the full-stack benchmarks: its CPU never counts against the bot measured. Prints
 ``PORT <platform port> <control port> <token>`` when ready. Control routes (127.0.0.1 only):
 
-- ``POST /control/warm`` (Discord): one interaction of each kind, answered, before timing;
+- ``POST /control/warm``: one update or interaction of each kind, answered, before timing;
 - ``POST /control/push?updates=N&users=U``: N mixed commands from U first-time users, at once;
 - ``GET /control/wait``: answers when every command has had a reply, with the seconds from
   the push to the last reply, each reply's latency (push of its command to its arrival), the
@@ -174,6 +174,21 @@ class Harness:
 
         fake._m_sendMessage = send  # type: ignore[method-assign]
 
+    async def warm(self, request: web.Request) -> web.Response:
+        """One update of each kind from a person of its own, answered, before timing (as the
+        Discord harness does), so neither bot compiles or loads anything for the first time in
+        the measured window."""
+        person = user(1, "Warm")
+        self.replies = 0
+        self.expected = len(MIX)
+        self.done = asyncio.Event()
+        for line in MIX:
+            self.fake.message(line.format(f=1000, v=20_000, l=900), chat=private_chat(person),
+                              sender=person)
+        async with asyncio.timeout(120):
+            await self.done.wait()
+        return web.json_response({"ok": True})
+
     async def push(self, request: web.Request) -> web.Response:
         updates = int(request.query["updates"])
         users = int(request.query["users"])
@@ -227,7 +242,7 @@ async def serve(platform: str, limit: float = 0.0) -> None:
         async with CountingTelegram() as fake:
             fake.peers = set()
             harness = Harness(fake)
-            await _control({"POST /control/push": harness.push,
+            await _control({"POST /control/warm": harness.warm, "POST /control/push": harness.push,
                             "GET /control/wait": harness.wait}, fake.port, fake.token)
     else:
         discord = CountingDiscord()
