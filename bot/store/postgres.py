@@ -28,7 +28,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from importlib import resources
-from operator import itemgetter
 from typing import Any
 
 import asyncpg
@@ -72,6 +71,7 @@ from bot.store.sqlite import (
     _goal,
     _import_rows,
     _imported_before,
+    _in_order,
     _iso,
     _recarried,
     _settings,
@@ -430,7 +430,7 @@ class PostgresStore(PgTikTokTables):
         if not rows:
             return 0
         async with self._write(user_id) as db:
-            return await _import(db, user_id, sorted(rows, key=itemgetter(0)))
+            return await _import(db, user_id, _in_order(rows))
 
     async def import_studio(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
@@ -439,7 +439,7 @@ class PostgresStore(PgTikTokTables):
         at = _iso(now or datetime.now(UTC))
         async with self._write(user_id) as db:
             action = await _next_action(db, user_id)
-            written = await _import(db, user_id, sorted(rows, key=itemgetter(0)), action)
+            written = await _import(db, user_id, _in_order(rows), action)
             current = {}
             for table in studio_undo.KEYS:  # the constant table names of studio_undo
                 found = await db.fetch(f"SELECT * FROM {table} WHERE user_id = $1",  # noqa: S608

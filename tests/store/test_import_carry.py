@@ -8,16 +8,27 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import tempfile
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.daily import DailyColumns
 from bot.domain.metrics import METRIC_NAMES
 from bot.store import open_store
-from bot.store.sqlite import SqliteStore
+from bot.store.sqlite import (
+    SqliteStore,
+    _carried_by_row,
+    _carried_import,
+    _import_rows,
+    _import_rows_by_row,
+    _iso,
+    _iso_all,
+    _stamps,
+)
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NAMES = ("followers", "views", "likes")
@@ -97,3 +108,86 @@ def test_an_import_for_a_user_that_is_not_stored_writes_nothing(tmp_path: Path) 
             db.close()
 
     asyncio.run(run())
+
+
+# The column-wise paths of an import (the usual file: every row gives the same metrics) give
+# exactly what the row-by-row paths give, for any rows.
+metric_values = st.one_of(st.none(), st.integers(-5, 10**12),
+                          st.floats(allow_nan=False, allow_infinity=False))
+zones = st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)),
+                        timezone(-timedelta(hours=8))])
+moments = st.builds(lambda day, seconds, micro, zone: datetime(2016, 1, 1, tzinfo=zone)
+                    + timedelta(days=day, seconds=seconds, microseconds=micro),
+                    st.integers(0, 4000), st.sampled_from([43200, 43200, 0, 3600, 86399]),
+                    st.sampled_from([0, 0, 0, 1, 250000]), zones)
+same_metrics = st.lists(st.sampled_from(METRIC_NAMES), min_size=1, max_size=6, unique=True)
+
+
+@st.composite
+def import_rows(draw: st.DrawFn) -> list[tuple[datetime, dict[str, float]]]:
+    """Rows as an import gives them: usually each with the same metrics in the same order,
+    sometimes with a metric missing, reordered, None or unknown to the schema."""
+    names = draw(same_metrics)
+    rows = []
+    for moment in sorted(draw(st.lists(moments, min_size=1, max_size=12))):
+        typed = {n: draw(st.integers(0, 10**9).map(float)) for n in names}
+        change = draw(st.sampled_from(["same"] * 6 + ["drop", "reorder", "none", "value",
+                                                      "unknown"]))
+        if change == "drop" and len(typed) > 1:
+            typed.pop(draw(st.sampled_from(sorted(typed))))
+        elif change == "reorder":
+            typed = dict(reversed(typed.items()))
+        elif change == "none":
+            typed[draw(st.sampled_from(names))] = None  # type: ignore[assignment]
+        elif change == "value":
+            typed[draw(st.sampled_from(names))] = draw(metric_values)  # type: ignore[assignment]
+        elif change == "unknown":
+            typed["not_a_metric"] = 1.0
+        rows.append((moment, typed))
+    return rows
+
+
+def outcome(build: Callable[[], object]) -> object:
+    try:
+        return build()
+    except ValueError as exc:
+        return ("ValueError", str(exc))
+
+
+@settings(max_examples=300, deadline=None)
+@given(import_rows(), st.integers(1, 5))
+def test_column_wise_import_rows_are_the_row_by_row_ones(
+        rows: list[tuple[datetime, dict[str, float]]], action: int) -> None:
+    by_row = outcome(lambda: _import_rows_by_row(7, rows, {}, action))
+    assert outcome(lambda: _import_rows(7, rows, {}, action)) == by_row
+    if not isinstance(by_row, list):
+        return
+    assert _carried_import([], by_row) == _carried_by_row([], by_row)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(moments, max_size=8), st.booleans())
+def test_stored_moments_column_wise_are_each_moments_stored_form(
+        at: list[datetime], naive: bool) -> None:
+    if naive and at:
+        at = [*at[:-1], at[-1].replace(tzinfo=None)]
+    assert outcome(lambda: _iso_all(at)) == outcome(lambda: [_iso(m) for m in at])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dates(min_value=date(2016, 1, 1), max_value=date(2030, 1, 1)),
+                min_size=1, max_size=10, unique=True),
+       st.lists(st.sampled_from([*METRIC_NAMES, "not_a_metric"]), max_size=5, unique=True),
+       st.sampled_from([time(12), time(0), time(23, 59, 59, 999999)]), st.data())
+def test_daily_columns_are_written_as_their_rows(days: list[date], names: list[str], at: time,
+                                                 data: st.DataObject) -> None:
+    """A clean CSV's rows reach the store as columns (:class:`DailyColumns`) and are written
+    from them: the same stored rows as the row-by-row path makes of the same rows."""
+    ordered = sorted(d.isoformat() for d in days)
+    values = {n: data.draw(st.lists(st.integers(0, 10**12).map(float), min_size=len(days),
+                                    max_size=len(days))) for n in names}
+    columns = DailyColumns(ordered, at, values)
+    rows = list(columns)
+    assert [_iso(t) for t, _ in rows] == _stamps(columns)
+    assert outcome(lambda: _import_rows(3, columns, {}, 2)) == outcome(
+        lambda: _import_rows_by_row(3, rows, {}, 2))

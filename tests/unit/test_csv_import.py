@@ -98,3 +98,30 @@ def test_a_column_named_twice_is_refused_with_one_sentence() -> None:
             parse_csv(f"{header}\n2026-10-01,100,200\n".encode(), now=NOW)
         assert "is named twice; keep one column of each" in str(caught.value), header
     assert parse_csv(b"date,followers,views\n2026-10-01,100,200\n", now=NOW).rows
+
+
+def test_a_file_of_dates_alone_names_each_row_without_values() -> None:
+    """A header with the date column alone used to fail inside the fast path (an internal
+    ``zip()`` error instead of a message); each row is now reported as having no values."""
+    plan = parse_csv(b"date\n2026-01-01\n2026-01-02\n", now=NOW)
+    assert plan.errors == ["line 2: no values", "line 3: no values"]
+    assert not plan.rows
+
+
+@given(csv_bodies())
+@settings(max_examples=300, deadline=None)
+def test_a_clean_files_columns_read_as_its_rows(case: tuple[list[str], list[list[str]]]) -> None:
+    """The fast path keeps a clean file as columns (:class:`DailyColumns`); whatever reads it
+    (the preview's first rows and count, the checks' iteration, an index from the end) sees
+    exactly the rows the careful path gives, before and after they are built."""
+    names, body = case
+    fast = _fast_rows(names, _specs(), body, LATEST)
+    if fast is None:
+        return
+    rows, _ = fast
+    plan = ImportPlan()
+    expected = sorted(_careful_rows(names, _specs(), body, LATEST, plan).items())
+    assert len(rows) == len(expected)
+    assert [rows[i] for i in range(-len(rows), len(rows))] == expected * 2
+    assert rows[:3] == expected[:3] and list(rows) == expected and rows == expected
+    assert [rows[i] for i in range(len(rows))] == expected  # after being built, too

@@ -1,0 +1,101 @@
+"""Dated metric rows kept column by column: what a clean CSV of daily numbers gives.
+
+An import's rows are ``(moment, {metric: value})`` pairs everywhere (the preview, the checks,
+the store's port). A clean file is read column by column (:mod:`bot.core.csv_import`), and the
+store writes column by column; :class:`DailyColumns` carries the columns between the two, so a
+large import does not build a dictionary and a tuple per row only to take them apart again.
+It still reads as those rows for everyone else (built once, on first use).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, time
+from typing import Any, overload
+
+_ISO_DAYS = re.compile(r"(?:\d{4}-\d\d-\d\d)+", re.ASCII)
+
+
+def canonical_days(days: Sequence[str]) -> bool:
+    """Whether every text is written ``YYYY-MM-DD`` (ASCII digits; not yet checked to be a
+    date): then text order is date order, and equal texts are equal dates. Column-wise, one
+    regular-expression match over them all."""
+    return not days or (set(map(len, days)) == {10} and bool(_ISO_DAYS.fullmatch("".join(days))))
+
+
+class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
+    """Rows ``(moment, {metric: value})``, one a day, kept as columns.
+
+    ``days`` are ``YYYY-MM-DD`` texts in strictly increasing order; every row is at the time
+    of day ``at`` (naive: in UTC); ``values`` maps each metric to its column, one value per
+    day (floats; none missing: a row with a gap is not this shape). The row for ``days[i]`` is
+    ``(moments[i], {metric: values[metric][i], …})`` with the metrics in ``values``'s order.
+
+    Read-only. Reads (``len``, index, slice, iteration) as the list of rows (a slice is a
+    list); equal to any sequence of the same rows. Raises ``ValueError`` when built from a day
+    not written ``YYYY-MM-DD`` or not a date (``2026-02-30``), days out of order or repeated,
+    or columns of another length."""
+
+    __slots__ = ("_rows", "at", "days", "moments", "values")
+
+    def __init__(self, days: Sequence[str], at: time, values: Mapping[str, Sequence[float]]
+                 ) -> None:
+        if at.tzinfo is not None:
+            raise ValueError("the time of day is naive (UTC)")
+        self.days: tuple[str, ...] = tuple(days)
+        if not canonical_days(self.days):
+            raise ValueError("days are written YYYY-MM-DD")
+        if not all(map(str.__lt__, self.days, self.days[1:])):
+            raise ValueError("days must be strictly increasing")
+        self.at = at
+        self.values: dict[str, tuple[float, ...]] = {
+            name: tuple(map(float, column)) for name, column in values.items()}
+        if any(len(column) != len(self.days) for column in self.values.values()):
+            raise ValueError("every column has one value a day")
+        suffix = f"T{at.isoformat()}+00:00"
+        #: Each row's moment, timezone-aware (UTC). Raises ValueError for a day that isn't one.
+        self.moments: tuple[datetime, ...] = tuple(map(
+            datetime.fromisoformat, map(str.__add__, self.days, itertools.repeat(suffix))))
+        self._rows: list[tuple[datetime, dict[str, float]]] | None = None
+
+    def _built(self) -> list[tuple[datetime, dict[str, float]]]:
+        """The rows, built on first use and kept."""
+        if self._rows is None:
+            names = tuple(self.values)
+            typed = ([dict(zip(names, v, strict=True)) for v in zip(*self.values.values(),
+                                                                    strict=True)]
+                     if names else [{} for _ in self.days])
+            self._rows = list(zip(self.moments, typed, strict=True))
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[datetime, dict[str, float]]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[datetime, dict[str, float]]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if self._rows is None and isinstance(index, int):  # the preview's first and last
+            moment = self.moments[index]  # raises IndexError like a list
+            return moment, {name: column[index] for name, column in self.values.items()}
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[tuple[datetime, dict[str, float]]]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DailyColumns):
+            return (self.moments, self.values) == (other.moments, other.values)
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return self._built() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # compares by content, like a list
+
+    def __repr__(self) -> str:
+        return f"DailyColumns({self._built()!r})"
