@@ -476,6 +476,11 @@ class SqliteStore(TikTokTables):
         # finished while the read was in flight.
         self._users: LRUCache[tuple[str, str], User] = LRUCache(maxsize=max(1, cache_size))
         self._settings_cache: LRUCache[int, UserSettings] = LRUCache(maxsize=max(1, cache_size))
+        #: Accounts :meth:`find_user` just found no row for (a first-time user's first command
+        #: asks for their language, then creates them): :meth:`ensure_user` then writes the
+        #: row without reading again. Only a read is skipped: the write is an upsert, so an
+        #: entry gone stale costs one write that changes nothing, never a wrong user.
+        self._unknown: LRUCache[tuple[str, str], bool] = LRUCache(maxsize=max(1, cache_size))
         self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
         #: The guided_steps table in memory (this process is its only user, so it can't go
         #: stale): most commands ask "is a step waiting?", and the answer costs no I/O.
@@ -564,7 +569,7 @@ class SqliteStore(TikTokTables):
         cached = self._users.get(key)
         if cached is not None and cached.display_name == display_name:
             return cached  # every command calls this: no write when nothing changed
-        if cached is None:
+        if cached is None and self._unknown.pop(key, None) is None:
             generation = self._forgotten
             async with self._read() as rdb, _query(rdb,
                 "SELECT id, platform, platform_user_id, display_name, created_at FROM users "
@@ -589,6 +594,7 @@ class SqliteStore(TikTokTables):
             )
             user = _user(next(iter(rows)))
             self._users[key] = user  # committed; still under the write lock, as /forget evicts
+            self._unknown.pop(key, None)
         return user
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
@@ -600,7 +606,10 @@ class SqliteStore(TikTokTables):
             (platform, platform_user_id),
         ) as cur:
             row = await cur.fetchone()
-        return None if row is None else _user(row)
+        if row is None:
+            self._unknown[(platform, platform_user_id)] = True
+            return None
+        return _user(row)
 
     # -- snapshots --------------------------------------------------------------------------
 
