@@ -76,7 +76,8 @@ def shown(value: object) -> object:
     :func:`day`, a datetime as :func:`stamp`. Anything else (text, a bool, an already
     formatted value) is returned as it is. Registered with :func:`bot.i18n.format_values_with`
     when this module is imported, and used by the templates' escaping."""
-    if isinstance(value, bool) or not isinstance(value, int | float | date):
+    if value.__class__ is str or isinstance(value, bool) or not isinstance(
+            value, int | float | date):  # text first: most values are
         return value
     if isinstance(value, int):
         return grouped(value)
