@@ -620,7 +620,7 @@ def estimate(
     )
     does = frozenset(settings.does)
     routes = tuple(
-        replace(_in_currency(r, to_user), now=_has_now(r, does)) for r in routes_usd
+        _in_currency(r, to_user, now=_has_now(r, does)) for r in routes_usd
     )
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
@@ -646,10 +646,13 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
     return estimate(snapshot, settings, rates, payouts=payouts, videos=videos).now
 
 
-def _in_currency(route: RouteEstimate, rate: float) -> RouteEstimate:
+def _in_currency(route: RouteEstimate, rate: float, *, now: bool) -> RouteEstimate:
+    """``route`` (in USD) in the currency ``rate`` USD buys, marked as a route the creator
+    has ``now`` or not."""
     return replace(
         route,
         monthly=None if route.monthly is None else route.monthly.scaled(rate),
         rpm=None if route.rpm is None else route.rpm.scaled(rate),
         per_video=None if route.per_video is None else route.per_video.scaled(rate),
+        now=now,
     )
