@@ -60,3 +60,32 @@ async def test_a_first_time_user_costs_one_read_and_one_write(
     hops.clear()
     assert await app.store.ensure_user("telegram", "newcomer", "New") == user
     assert sum(hops.values()) == 0  # known: from memory
+
+
+async def test_a_first_time_users_first_command_reads_their_row_once(
+        app: App, hops: collections.Counter[str]) -> None:
+    """The dispatcher asks for the person's language (no row yet), then creates them: the
+    second look for the same missing row is skipped, the upsert alone creates it."""
+    first = Request(platform=Platform.DISCORD, user_id="first-sight", display_name="First",
+                    chat_id="c", chat_kind=ChatKind.PRIVATE, command="log",
+                    raw_args="followers=1000 views=20000 likes=900")
+    replies = await app.dispatcher.handle(first)
+    assert replies and replies[0].template == "logged"
+    # the language's read, the user's upsert, then /log's own three (latest, write, history);
+    # was 6: ensure_user read the missing row again before writing it
+    assert sum(hops.values()) <= 5, dict(hops)
+    user = await app.store.find_user("discord", "first-sight")
+    assert user is not None and user.display_name == "First"
+    hops.clear()
+    renamed = await app.store.ensure_user("discord", "first-sight", "Renamed")  # still kept
+    assert renamed.id == user.id and renamed.display_name == "Renamed"
+
+
+async def test_a_remembered_missing_row_never_hides_a_user(
+        app: App, hops: collections.Counter[str]) -> None:
+    """A "no row" remembered by find_user that went stale (the row was created since) costs
+    at most a write that changes nothing: ensure_user's upsert returns the stored row."""
+    assert await app.store.find_user("discord", "raced") is None
+    created = await app.store.ensure_user("discord", "raced", "Raced")
+    assert await app.store.find_user("discord", "raced") == created
+    assert await app.store.ensure_user("discord", "raced", "Raced") == created
