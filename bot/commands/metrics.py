@@ -180,9 +180,10 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     group="your numbers",
 )
 async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
-    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
-    videos = await ctx.store.videos(ctx.user.id)
-    audience = await ctx.store.audience(ctx.user.id)
+    read = await ctx.store.reads(ctx.user.id, history=HISTORY_FOR_TRENDS, videos=True,
+                                 audience=True)
+    assert read.history is not None and read.videos is not None and read.audience is not None
+    history, videos, audience = read.history, read.videos, read.audience
     shown_reach = reach_view(reach(await ctx.store.daily_series(ctx.user.id)))
     shown_audience = audience_view(audience)
     studio = {"reach": shown_reach, "audience": shown_audience}
