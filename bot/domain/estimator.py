@@ -30,8 +30,8 @@ from bot.domain.metrics import (
     PERIOD_DAYS,
     EngagementGap,
     MetricSnapshot,
-    compute_kpis,
     engagement_gap,
+    engagement_rate_views,
     same_window,
     views_in_period,
 )
@@ -166,7 +166,7 @@ def _clip(value: float, lo: float, hi: float) -> float:
 def engagement_rate(s: MetricSnapshot) -> float | None:
     """Engagement rate by views, (likes + comments + shares) ÷ 30-day views, where the views
     may be derived; None when unknown (the KPI of :func:`bot.domain.metrics.compute_kpis`)."""
-    return compute_kpis(s).engagement_rate_views
+    return engagement_rate_views(s)
 
 
 def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSnapshot, str]:
