@@ -209,6 +209,8 @@ def _field_key(written: str) -> str:
 
 
 def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
+    if "/" not in text:  # most code spans and many pieces between them: no command line
+        return text
     out: list[str] = []
     pos = 0
     field_word = names.field_word
