@@ -202,12 +202,12 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # what-if never shows an engagement above 100%.
     if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
         raise ArgError(_("That what-if can't be: %(problem)s.", problem=standalone(problems[0])))
+    explain = bool(args.get("explain"))  # the routes' inputs and assumptions only then
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),
                       payouts=payouts, videos=videos,
-                      what_if=frozenset(overrides))
-    explain = bool(args.get("explain"))
+                      what_if=frozenset(overrides), explain=explain)
     actions: tuple[Action, ...] = ()
     if not explain:
         raw = ctx.request.raw_args.strip()
