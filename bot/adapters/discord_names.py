@@ -99,12 +99,20 @@ class MenuNames:
     fields: Mapping[str, str] = field(default_factory=dict)
     #: Whether every shown name is the English one (nothing to rewrite).
     english: bool = field(init=False)
+    #: The patterns :func:`localise_commands` looks for, compiled once per set of names: a
+    #: command line's ``/name`` (:func:`_mention`), and a field's name in ``language`` after
+    #: it (:func:`_field_word`; None when no field has a name of its own there).
+    mention: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    field_word: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         english = all(k == v for k, v in self.commands.items()) and all(
             k == v for names in self.options.values() for k, v in names.items()
         ) and not self.fields
         object.__setattr__(self, "english", english)
+        object.__setattr__(self, "mention", _mention(frozenset(self.commands)))
+        object.__setattr__(self, "field_word",
+                           _field_word(frozenset(self.fields)) if self.fields else None)
 
     def command(self, name: str) -> str:
         """The shown name of command ``name`` (``name`` itself when unknown)."""
@@ -188,14 +196,25 @@ def _mention(commands: frozenset[str]) -> re.Pattern[str]:
 
 def _escape(name: str, in_code: bool) -> str:
     """A shown name as markdown text: ``_`` and ``-`` escaped outside code spans."""
-    return name if in_code else re.sub(r"([_\-])", r"\\\1", name)
+    return name if in_code else name.replace("_", "\\_").replace("-", "\\-")
+
+
+_UNESCAPE_SPACES = re.compile(r"\\|\s+")
+
+
+def _field_key(written: str) -> str:
+    """A field's name as a reply writes it (``Aufrufe\\ pro  Video``) as :attr:`MenuNames.fields`
+    keys it: markdown escapes dropped, each run of spaces one space, lowercased."""
+    return _UNESCAPE_SPACES.sub(lambda m: "" if m[0] == "\\" else " ", written).lower()
 
 
 def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
-    pattern = _mention(frozenset(names.commands))
+    if "/" not in text:  # most code spans and many pieces between them: no command line
+        return text
     out: list[str] = []
     pos = 0
-    for match in pattern.finditer(text):
+    field_word = names.field_word
+    for match in names.mention.finditer(text):
         if match.start() < pos:  # inside the options of the previous command line
             continue
         command = match.group(1)
@@ -203,10 +222,8 @@ def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
         out.append("/" + _escape(names.command(command), in_code))
         pos = match.end()
         while True:
-            if names.fields and (local := _field_word(frozenset(names.fields)).match(
-                    text, pos)) is not None:
-                key = names.fields.get(re.sub(r"\\|\s+", lambda m: "" if m[0] == "\\"
-                                              else " ", local.group(1)).lower())
+            if field_word is not None and (local := field_word.match(text, pos)) is not None:
+                key = names.fields.get(_field_key(local.group(1)))
                 shown_field = None if key is None else names.options[command].get(key)
                 if shown_field is None:
                     break  # not one of its options: the command line ended

@@ -187,9 +187,9 @@ def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
 async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     rates = ctx.services.rates
     overrides = {k: v for k, v in args.items() if k in METRIC_NAMES}
-    latest = await ctx.store.latest_snapshot(ctx.user.id)
+    read = await ctx.store.reads(ctx.user.id, latest=True, payouts=True, videos=True)
+    latest, payouts, videos = read.latest, read.payouts or [], read.videos or []
     settings = await ctx.store.get_settings(ctx.user.id)
-    payouts = await ctx.store.payouts(ctx.user.id)
     if "region" in args or "adult" in args:
         settings = replace(settings, region=args.get("region", settings.region),
                            adult=args.get("adult", settings.adult),
@@ -202,12 +202,12 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # what-if never shows an engagement above 100%.
     if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
         raise ArgError(_("That what-if can't be: %(problem)s.", problem=standalone(problems[0])))
+    explain = bool(args.get("explain"))  # the routes' inputs and assumptions only then
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),
-                      payouts=payouts, videos=await ctx.store.videos(ctx.user.id),
-                      what_if=frozenset(overrides))
-    explain = bool(args.get("explain"))
+                      payouts=payouts, videos=videos,
+                      what_if=frozenset(overrides), explain=explain)
     actions: tuple[Action, ...] = ()
     if not explain:
         raw = ctx.request.raw_args.strip()

@@ -16,6 +16,7 @@ from bot.domain.metrics import (
     MIN_SPAN_DAYS,
     PERIOD_DAYS,
     Growth,
+    Kpis,
     MetricSnapshot,
     compute_kpis,
     engagement_gap,
@@ -80,17 +81,18 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     }
 
 
-def metric_data(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[str, Any]:
-    """Metric and KPI values as plain numbers under their names (for ``ask --json``)."""
-    k = compute_kpis(snapshot, history)
+def metric_data(snapshot: MetricSnapshot, k: Kpis) -> dict[str, Any]:
+    """Metric and KPI values (``k``: ``compute_kpis(snapshot, history)``) as plain numbers
+    under their names (for ``ask --json``)."""
     kpis = {name: getattr(k, name) for name in (
         "engagement_rate_views", "engagement_rate_followers", "likes_per_view",
         "comments_per_view", "shares_per_view")}
     return {**snapshot.known(), **kpis, "taken_at": snapshot.taken_at.isoformat()}
 
 
-def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot]) -> dict[str, Any]:
-    k = compute_kpis(snapshot, history)
+def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis
+             ) -> dict[str, Any]:
+    """The KPIs ``k`` (``compute_kpis(snapshot, history)``) in words for a reply."""
     return {
         "engagement_rate_views": None if k.engagement_rate_views is None
         else pct(k.engagement_rate_views),
@@ -154,9 +156,10 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                 diff = numbers.signed(delta, format_metric(name, abs(delta)))
         changes.append({"label": translate(METRIC_BY_NAME[name].label),
                         "value": format_metric(name, after), "diff": diff})
-    return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history),
+    k = compute_kpis(snapshot, history)
+    return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history, k),
                             "first": previous is None},
-                 data=metric_data(snapshot, history))
+                 data=metric_data(snapshot, k))
 
 
 def reach_view(r: Reach | None) -> dict[str, Any] | None:
@@ -180,9 +183,10 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     group="your numbers",
 )
 async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
-    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
-    videos = await ctx.store.videos(ctx.user.id)
-    audience = await ctx.store.audience(ctx.user.id)
+    read = await ctx.store.reads(ctx.user.id, history=HISTORY_FOR_TRENDS, videos=True,
+                                 audience=True)
+    assert read.history is not None and read.videos is not None and read.audience is not None
+    history, videos, audience = read.history, read.videos, read.audience
     shown_reach = reach_view(reach(await ctx.store.daily_series(ctx.user.id)))
     shown_audience = audience_view(audience)
     studio = {"reach": shown_reach, "audience": shown_audience}
@@ -200,17 +204,18 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             goals.append({"label": translate(METRIC_BY_NAME[g.metric].label),
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
+    k = compute_kpis(latest, history)
     return Reply("stats", {
         **studio,
         "videos": _videos_view(views_per_video(latest, videos), videos),
         "goals": goals,
         "rows": metric_rows(latest, history),
-        "kpis": kpi_view(latest, history),
+        "kpis": kpi_view(latest, history, k),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
         "snapshots": await ctx.store.count_snapshots(ctx.user.id),
         "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
-    }, data=metric_data(latest, history))
+    }, data=metric_data(latest, k))
 
 
 def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, Any] | None:

@@ -35,7 +35,7 @@ from bot.domain.metrics import (
     METRIC_NAMES,
     METRICS,
     MetricSnapshot,
-    compute_kpis,
+    engagement_rate_views,
     format_metric,
 )
 from bot.domain.numbers import compact, day, money, pct
@@ -64,7 +64,7 @@ def series(history: list[MetricSnapshot], metric: str) -> list[tuple[datetime, f
         out = []
         for s in history:
             if {"likes", "views"} & s.given:
-                er = compute_kpis(s).engagement_rate_views
+                er = engagement_rate_views(s)
                 if er is not None:
                     out.append((s.taken_at, er))
         return out

@@ -19,11 +19,12 @@ HISTORY = 104
 
 
 async def profile_of(ctx: CommandContext) -> Profile:
-    history = tuple(await ctx.store.history(ctx.user.id, limit=HISTORY))
     settings = await ctx.store.get_settings(ctx.user.id)
-    return Profile(settings, history[-1] if history else None, history,
-                   tuple(await ctx.store.videos(ctx.user.id)),
-                   await ctx.store.audience(ctx.user.id))
+    read = await ctx.store.reads(ctx.user.id, history=HISTORY, videos=True, audience=True)
+    assert read.history is not None and read.videos is not None and read.audience is not None
+    history = tuple(read.history)
+    return Profile(settings, history[-1] if history else None, history, tuple(read.videos),
+                   read.audience)
 
 
 def tip_view(t: Tip) -> dict[str, Any]:

@@ -517,6 +517,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             if command else _("That's too long (at most %(count)s characters).",
                               count=MAX_ARGS_LENGTH)
         )
+    if not raw or raw.isspace():  # most commands: nothing typed, every value its default
+        return _defaults(specs)
     by_name: dict[str, ArgSpec] = {}
     for spec in specs:
         by_name[spec.name] = spec
@@ -533,9 +535,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
     for folded, key in local_field_names().items():
         if (key in by_name or key in chosen) and "_" in folded:
             # "Aufrufe pro Video=3k" is one name, not three words
-            phrase = r"[\s_-]+".join(map(re.escape, folded.split("_")))
-            raw = re.sub(rf"(?<![\w'’‘])({phrase})(?![\w'’‘])", folded, raw,
-                         flags=re.IGNORECASE)
+            raw = _phrase(folded).sub(folded, raw)
     positional = [s for s in specs if s.positional]
     flags = {s.name: s for s in specs if s.type is ArgType.FLAG}
     values: dict[str, Any] = {}
@@ -591,6 +591,14 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
                            + " " + hint, shows_example=True)
         put(target, parse_value(token, target))
 
+    return _defaults(specs, values)
+
+
+def _defaults(specs: Sequence[ArgSpec], values: dict[str, Any] | None = None
+              ) -> dict[str, Any]:
+    """``values`` (the arguments given; none if None) plus the default of each argument not
+    given; :class:`ArgError` for a required one not given."""
+    values = {} if values is None else values
     for spec in specs:
         if spec.name not in values:
             if spec.required:
@@ -600,6 +608,14 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             if spec.default is not None:
                 values[spec.name] = spec.default
     return values
+
+
+@functools.lru_cache(maxsize=256)  # a few field names in each of a handful of languages
+def _phrase(folded: str) -> re.Pattern[str]:
+    """A field's folded local name (``aufrufe_pro_video``) as typed with spaces, ``_`` or
+    ``-`` between its words (``Aufrufe pro Video``), as a whole name in any case."""
+    phrase = r"[\s_-]+".join(map(re.escape, folded.split("_")))
+    return re.compile(rf"(?<![\w'’‘])({phrase})(?![\w'’‘])", re.IGNORECASE)
 
 
 _BARE_VALUE = re.compile(r"[~≈+-]?(?:\d|\.\d)[\w.,:%]*")

@@ -241,8 +241,19 @@ class Dispatcher:
             return [error_reply("storage", command=spec.name)]
         replies = result if isinstance(result, list) else [result]
         default = Visibility.PRIVATE if spec.personal else Visibility.PUBLIC
-        return [r if r.visibility is not None else replace(r, visibility=default)
-                for r in replies]
+        language = i18n.current()  # as handle() would set it: one copy of each reply, not two
+        return [_completed(r, language, default) for r in replies]
+
+
+def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:
+    """``reply`` in ``language`` unless it names its own, with ``visibility`` unless it sets
+    its own; one copy at most (``dataclasses.replace`` is dear)."""
+    changes: dict[str, object] = {}
+    if not reply.locale:
+        changes["locale"] = language
+    if reply.visibility is None:
+        changes["visibility"] = visibility
+    return replace(reply, **changes) if changes else reply  # type: ignore[arg-type]
 
 
 def _bad_args(spec: CommandSpec, exc: ArgError) -> Reply:

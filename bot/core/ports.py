@@ -134,6 +134,19 @@ class Delivery:
     sent_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class UserReads:
+    """Several reads about one creator taken together (:meth:`Store.reads`): each field is
+    what the method of its name returns (``history``: :meth:`Store.history` with its limit,
+    ``latest``: :meth:`Store.latest_snapshot`), or None when it was not asked for."""
+
+    history: list[MetricSnapshot] | None = None
+    latest: MetricSnapshot | None = None
+    videos: list[Video] | None = None
+    audience: Audience | None = None
+    payouts: list[Payout] | None = None
+
+
 class Store(Protocol):
     """Per-user data. Every write is one transaction; reads never see half a write.
 
@@ -164,6 +177,16 @@ class Store(Protocol):
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[SnapshotEntry]:
         """Like :meth:`history`, with each snapshot's id, source and action."""
+        ...
+
+    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
+                    videos: bool = False, audience: bool = False, payouts: bool = False
+                    ) -> UserReads:
+        """What a command reads about ``user_id`` before it works, in one trip where the
+        store can (SQLite: one hand-off to a reader's thread instead of one per read):
+        ``history``, the most recent that many snapshots (None: not read); ``latest``,
+        ``videos``, ``audience``, ``payouts``: whether to read each. Each field equals what
+        its own method returns."""
         ...
 
     async def count_snapshots(self, user_id: int) -> int:

@@ -30,8 +30,8 @@ from bot.domain.metrics import (
     PERIOD_DAYS,
     EngagementGap,
     MetricSnapshot,
-    compute_kpis,
     engagement_gap,
+    engagement_rate_views,
     same_window,
     views_in_period,
 )
@@ -166,7 +166,7 @@ def _clip(value: float, lo: float, hi: float) -> float:
 def engagement_rate(s: MetricSnapshot) -> float | None:
     """Engagement rate by views, (likes + comments + shares) ÷ 30-day views, where the views
     may be derived; None when unknown (the KPI of :func:`bot.domain.metrics.compute_kpis`)."""
-    return compute_kpis(s).engagement_rate_views
+    return engagement_rate_views(s)
 
 
 def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSnapshot, str]:
@@ -258,6 +258,9 @@ class _Ctx:
     views: float | None
     payouts: tuple[Payout, ...]
     per_video: ViewsPerVideo | None = None
+    #: Whether the routes' inputs and assumptions are written (only an explained estimate
+    #: shows them; see :func:`estimate`).
+    explain: bool = True
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -291,22 +294,22 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                 N_("log a payout (/payout rewards=412 views=610k) to narrow this %(factor)s×"),
                 _payout(per_1000))])
     rpm_values = {"low": decimal(rpm_fig.low), "high": decimal(rpm_fig.high),
-                  "currency": rpm_fig.currency}
-    assumptions = [
+                  "currency": rpm_fig.currency} if c.explain else {}
+    assumptions = [] if not c.explain else [
         _("%(low)s–%(high)s of views qualify (For You, watched 5 s or more, videos longer than "
           "1:00)", low=pct(share.p10, 0), high=pct(share.p90, 0)),
         _("%(low)s–%(high)s %(currency)s per 1,000 qualified views (%(where)s)",
           where=c.st.region, **rpm_values) if c.st.region in t.rates.rpm_by_country else
         _("%(low)s–%(high)s %(currency)s per 1,000 qualified views (other countries)",
           **rpm_values)]
-    if mine:
+    if mine and c.explain:
         assumptions.append(ngettext("your own rate, based on your %(num)s payout",
                                     "your own rate, based on your %(num)s payouts", len(mine)))
     return RouteEstimate(
         "creator_rewards", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
         inputs=tuple(_("views %(views)s", views=compact(c.views)) for _i in [0]
-                     if c.views is not None),
+                     if c.views is not None and c.explain),
         assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
         sources=(rpm_fig.source, t.rates.qualified_share.source),
@@ -495,6 +498,26 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
                 cands.append((N_("tell me your commission (/estimate commission=12%%) to "
                                  "narrow this %(factor)s×"), com))
         narrow = _narrowest(dist, cands)
+    assumptions, inputs = _affiliate_basis(c, mine, order_value, commission, category, com_fig)
+    return RouteEstimate(
+        "affiliate", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        translate(t.formula),
+        inputs=tuple(inputs), assumptions=tuple(assumptions),
+        missing=() if c.views is not None else ("views",),
+        sources=(com_fig.source, r.conversion.source),
+        note=note if not mine else (f"{note}; " if note else "") + _based_on(len(mine)),
+        narrow=narrow, payouts_used=len(mine),
+    )
+
+
+def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
+                     commission: float | None, category: str | None, com_fig: Figure
+                     ) -> tuple[list[str], list[str]]:
+    """The affiliate route's assumptions and inputs, as an explained estimate writes them
+    (none when it is not explained)."""
+    if not c.explain:
+        return [], []
+    r = c.rates.affiliate.rates
     assumptions = [
         _("%(low)s–%(high)s of views on videos with a product",
           low=pct(r.product_video_share.low, 0), high=pct(r.product_video_share.high, 0)),
@@ -517,15 +540,7 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         inputs.append(_("order value %(amount)s USD", amount=decimal(order_value, 2, 2)))
     if commission is not None:
         inputs.append(_("commission %(rate)s", rate=pct(commission)))
-    return RouteEstimate(
-        "affiliate", translate(t.name), elig.eligible(reqs), reqs, monthly,
-        translate(t.formula),
-        inputs=tuple(inputs), assumptions=tuple(assumptions),
-        missing=() if c.views is not None else ("views",),
-        sources=(com_fig.source, r.conversion.source),
-        note=note if not mine else (f"{note}; " if note else "") + _based_on(len(mine)),
-        narrow=narrow, payouts_used=len(mine),
-    )
+    return assumptions, inputs
 
 
 def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> RouteEstimate:
@@ -547,22 +562,22 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
             cands.append((N_("tell me your price (/estimate price=29) to narrow this "
                              "%(factor)s×"), price))
         narrow = _narrowest(dist, cands)
-    assumptions = [
+    assumptions = [] if not c.explain else [
         _("%(low)s–%(high)s of views on videos about your product, %(click_low)s–%(click_high)s "
           "click, %(buy_low)s–%(buy_high)s of those buy",
           low=pct(r.product_video_share.low, 0), high=pct(r.product_video_share.high, 0),
           click_low=pct(r.click_through.low), click_high=pct(r.click_through.high),
           buy_low=pct(r.conversion.low, 0), buy_high=pct(r.conversion.high, 0))]
-    if price_usd is None:
+    if price_usd is None and c.explain:
         assumptions.append(_("price %(low)s–%(high)s (give yours: price=29)",
                              low=usd(r.price_usd.low), high=usd(r.price_usd.high)))
-    if margin is None:
+    if margin is None and c.explain:
         assumptions.append(_("margin %(low)s–%(high)s (give yours: margin=60%%)",
                              low=pct(r.margin.low, 0), high=pct(r.margin.high, 0)))
     return RouteEstimate(
         "own_products", translate(t.name), True, (), monthly, translate(t.formula),
         inputs=tuple(_("views %(views)s", views=compact(c.views)) for _i in [0]
-                     if c.views is not None),
+                     if c.views is not None and c.explain),
         assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
         sources=(r.margin.source, r.conversion.source), narrow=narrow,
@@ -591,6 +606,7 @@ def estimate(
     payouts: Sequence[Payout] = (),
     videos: Sequence[Video] = (),
     what_if: frozenset[str] = frozenset(),
+    explain: bool = True,
 ) -> Estimate:
     """Estimate every route for ``snapshot``.
 
@@ -601,13 +617,17 @@ def estimate(
     ``price`` and ``order_value`` are in the user's currency; ``margin`` and ``commission`` are
     fractions (0.6 = 60%). ``payouts`` are the creator's own logged payouts: each route with
     payouts uses the creator's rate (a conjugate update of the sourced prior).
+
+    ``explain=False`` leaves out what only an explained estimate shows: the creator rewards,
+    affiliate and own-products routes' ``inputs`` and ``assumptions`` are then empty (every
+    figure, range, note and hint is the same).
     """
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
     views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates)
     per_video = views_per_video(snapshot, videos, what_if)
-    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video)
+    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video, explain)
     who = elig.assess(snapshot, settings, rates)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),
@@ -620,7 +640,7 @@ def estimate(
     )
     does = frozenset(settings.does)
     routes = tuple(
-        replace(_in_currency(r, to_user), now=_has_now(r, does)) for r in routes_usd
+        _in_currency(r, to_user, now=_has_now(r, does)) for r in routes_usd
     )
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
@@ -646,10 +666,13 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
     return estimate(snapshot, settings, rates, payouts=payouts, videos=videos).now
 
 
-def _in_currency(route: RouteEstimate, rate: float) -> RouteEstimate:
+def _in_currency(route: RouteEstimate, rate: float, *, now: bool) -> RouteEstimate:
+    """``route`` (in USD) in the currency ``rate`` USD buys, marked as a route the creator
+    has ``now`` or not."""
     return replace(
         route,
         monthly=None if route.monthly is None else route.monthly.scaled(rate),
         rpm=None if route.rpm is None else route.rpm.scaled(rate),
         per_video=None if route.per_video is None else route.per_video.scaled(rate),
+        now=now,
     )

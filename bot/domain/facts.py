@@ -19,6 +19,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     compute_kpis,
     corrected_series,
+    engagement_rate_views,
     growth,
 )
 from bot.domain.profile import Profile, UserSettings
@@ -315,7 +316,7 @@ def _trends(history: list[MetricSnapshot]) -> dict[str, float]:
         out["growth_slowing"] = _flag(earlier > 0.005 and 0 <= weekly[-1] < earlier * 0.5)
     if weekly:
         out["followers_falling"] = _flag(weekly[-1] < 0)
-    er = [(s, compute_kpis(s).engagement_rate_views) for s in history
+    er = [(s, engagement_rate_views(s)) for s in history
           if {"likes", "views"} & s.given]
     er_values = [v for _, v in er if v is not None]
     if len(er_values) >= 2:

@@ -568,6 +568,12 @@ def engagement_gap(s: MetricSnapshot,
     return None
 
 
+def engagement_rate_views(s: MetricSnapshot) -> float | None:
+    """``compute_kpis(s).engagement_rate_views`` alone (no history), without the other KPIs:
+    a trend over every stored snapshot needs only this one."""
+    return engagement_by_views(interactions(same_window(s, None)), views_in_period(s))
+
+
 def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:
     """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth,
     and tells where each 30-day total came from (:func:`same_window`)."""

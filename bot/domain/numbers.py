@@ -76,7 +76,8 @@ def shown(value: object) -> object:
     :func:`day`, a datetime as :func:`stamp`. Anything else (text, a bool, an already
     formatted value) is returned as it is. Registered with :func:`bot.i18n.format_values_with`
     when this module is imported, and used by the templates' escaping."""
-    if isinstance(value, bool) or not isinstance(value, int | float | date):
+    if value.__class__ is str or isinstance(value, bool) or not isinstance(
+            value, int | float | date):  # text first: most values are
         return value
     if isinstance(value, int):
         return grouped(value)
@@ -313,14 +314,27 @@ def pct(x: float | None, digits: int = 1) -> str:
         return "?"
     if not math.isfinite(x) or abs(x) >= 1e12:
         return f"{x * 100:.3g}%"
-    if not _english():
-        base = locale().percent_formats[None].pattern.split(";")[0]
+    if x == 0:  # 0.0 and -0.0 are one key to a cache, and are written apart ('-0%')
+        return _pct(x, digits, i18n.current())
+    return _pct_cached(x, digits, i18n.current())
+
+
+def _pct(x: float, digits: int, lang: str) -> str:
+    """:func:`pct` of a finite ``x`` in language ``lang``."""
+    if lang != i18n.SOURCE:
+        loc = _locale(lang)
+        base = loc.percent_formats[None].pattern.split(";")[0]
         pattern = base.replace("0", "0." + "#" * digits, 1) if digits > 0 else base
-        return str(format_percent(x, format=pattern, locale=locale()))
+        return str(format_percent(x, format=pattern, locale=loc))
     text = str(Decimal(repr(float(x) * 100)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+#: Shares and rates are written again and again (a rate table's ranges in every /estimate, a
+#: creator's engagement in each reply about them), as :data:`_decimal_cached`.
+_pct_cached = functools.lru_cache(maxsize=4096, typed=True)(_pct)
 
 
 def currency_symbol(currency: str) -> str | None:
@@ -385,9 +399,8 @@ def _currency(amount: float, currency: str, digits: int) -> str:
 
 def money_range(low: float, high: float, currency: str = "USD") -> str:
     """``low``–``high`` as :func:`money`; one amount when both read the same."""
-    if money(low, currency) == money(high, currency):
-        return money(low, currency)
-    return f"{money(low, currency)}–{money(high, currency)}"
+    low_text, high_text = money(low, currency), money(high, currency)
+    return low_text if low_text == high_text else f"{low_text}–{high_text}"
 
 
 def price(amount: float, currency: str = "USD") -> str:

@@ -23,7 +23,6 @@ class Format(StrEnum):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_DISCORD_SPECIAL = re.compile(r"([\\*_~`|>#\[\]()\-])")
 _MENTION = re.compile(r"@(?=\S)")
 _URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://")
 
@@ -43,15 +42,25 @@ _DISCORD_ANY = re.compile(r"[\\*_~`|>#\[\]()\-<@\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
                           r"\u202a-\u202e\u2066-\u2069]|://")
 
 
+#: One pass of :func:`escape_discord_md`: control characters dropped (:data:`_CONTROL`), a
+#: backslash before every markdown character and before ``<`` (``re.sub`` with a ``\\1``
+#: template, as before, expanded it in Python for every match).
+_DISCORD_TABLE = str.maketrans(
+    {**{chr(c): None for c in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f,
+                                *range(0x202a, 0x202f), *range(0x2066, 0x206a))},
+     **{c: "\\" + c for c in "\\*_~`|>#[]()-<"}})
+
+
 def escape_discord_md(text: str) -> str:
     """Neutralise markdown, mentions (@everyone, <@id>) and auto-linked URLs."""
     if _DISCORD_ANY.search(text) is None:
         return text
-    text = _CONTROL.sub("", text)
-    text = _DISCORD_SPECIAL.sub(r"\\\1", text)
-    text = text.replace("<", "\\<")
-    text = _MENTION.sub("@\u200b", text)
-    return _URL.sub(lambda m: m.group(1) + ":\u200b//", text)
+    text = text.translate(_DISCORD_TABLE)
+    if "@" in text:
+        text = _MENTION.sub("@\u200b", text)
+    if "://" in text:
+        text = _URL.sub(lambda m: m.group(1) + ":\u200b//", text)
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from bot.core.ports import (
     Subscription,
     SweepSchedule,
     User,
+    UserReads,
 )
 from bot.core.userdata import (
     SHAPED_EXPORT,
@@ -492,6 +493,18 @@ class PostgresStore(PgTikTokTables):
                 [(user_id, d.isoformat(), name, float(value))
                  for d, name, value in studio.extra_daily()])
         return written
+
+    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
+                    videos: bool = False, audience: bool = False, payouts: bool = False
+                    ) -> UserReads:
+        # asyncpg awaits the server anyway: each read as its own method makes it.
+        return UserReads(
+            history=None if history is None else await self.history(user_id, limit=history),
+            latest=await self.latest_snapshot(user_id) if latest else None,
+            videos=await self.videos(user_id) if videos else None,
+            audience=await self.audience(user_id) if audience else None,
+            payouts=await self.payouts(user_id) if payouts else None,
+        )
 
     async def videos(self, user_id: int) -> list[Video]:
         async with self._read() as db:

@@ -38,6 +38,7 @@ from bot.core.ports import (
     Subscription,
     SweepSchedule,
     User,
+    UserReads,
 )
 from bot.core.userdata import (
     SHAPED_EXPORT,
@@ -533,6 +534,74 @@ def _thinned(rows: Sequence[tuple[Any, ...]], limit: int | None = None,
     return (old + new)[-limit:]
 
 
+def _latest_sync(conn: sqlite3.Connection, user_id: int) -> MetricSnapshot | None:
+    """The latest active snapshot (:meth:`SqliteStore.latest_snapshot`), on the connection
+    itself (run in its worker thread by :func:`_in_thread`), as are the readers below."""
+    row = conn.execute(
+        f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+        f"ORDER BY {_ORDER_DESC} LIMIT 1", (user_id,)).fetchone()
+    return None if row is None else _snapshot(row)
+
+
+def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
+                  limit: int | None) -> list[SnapshotEntry]:
+    """Active snapshots oldest first, the most recent ``limit`` (:meth:`SqliteStore.entries`)."""
+    sql = f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
+    params: list[Any] = [user_id]
+    if since is not None:
+        sql += " AND taken_at >= ?"
+        params.append(_iso(since))
+    sql += f" ORDER BY {_ORDER_DESC}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, limit))
+    return [_entry(r) for r in reversed(conn.execute(sql, params).fetchall())]
+
+
+def _videos_sync(conn: sqlite3.Connection, user_id: int) -> list[Video]:
+    return [_video(r) for r in conn.execute(
+        "SELECT * FROM videos WHERE user_id = ? ORDER BY views DESC, video_id", (user_id,))]
+
+
+def _audience_sync(conn: sqlite3.Connection, user_id: int) -> Audience:
+    # One query for both tables.
+    rows = conn.execute(
+        "SELECT dimension AS kind, label, NULL AS hour, share AS value FROM audience_shares"
+        " WHERE user_id = ? UNION ALL SELECT 'activity', day, hour, active_followers"
+        " FROM audience_activity WHERE user_id = ?", (user_id, user_id)).fetchall()
+    shares = sorted((r for r in rows if r["kind"] != "activity"),
+                    key=lambda r: (-r["value"], r["label"]))
+    activity = sorted((date.fromisoformat(r["label"]), int(r["hour"]), float(r["value"]))
+                      for r in rows if r["kind"] == "activity")
+    return Audience(
+        territories=tuple((r["label"], r["value"]) for r in shares
+                          if r["kind"] == "territory"),
+        genders=tuple((r["label"], r["value"]) for r in shares if r["kind"] == "gender"),
+        activity=tuple(activity),
+    )
+
+
+def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
+    rows = conn.execute(
+        "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,))
+    return [Payout(route=r["route"], amount=r["amount"], currency=r["currency"],
+                   recorded_at=_dt(r["recorded_at"]), month=r["month"], views=r["views"],
+                   diamonds=r["diamonds"], id=r["id"]) for r in rows]
+
+
+def _reads_sync(conn: sqlite3.Connection, user_id: int, history: int | None, latest: bool,
+                videos: bool, audience: bool, payouts: bool) -> UserReads:
+    """:meth:`SqliteStore.reads`: the asked-for readers above, one after another."""
+    return UserReads(
+        history=None if history is None else [
+            e.snapshot for e in _entries_sync(conn, user_id, None, history)],
+        latest=_latest_sync(conn, user_id) if latest else None,
+        videos=_videos_sync(conn, user_id) if videos else None,
+        audience=_audience_sync(conn, user_id) if audience else None,
+        payouts=_payouts_sync(conn, user_id) if payouts else None,
+    )
+
+
 #: Every connection's settings (autocommit mode: transactions are explicit).
 _PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000",
             "PRAGMA synchronous = NORMAL")
@@ -580,6 +649,11 @@ class SqliteStore(TikTokTables):
         # finished while the read was in flight.
         self._users: LRUCache[tuple[str, str], User] = LRUCache(maxsize=max(1, cache_size))
         self._settings_cache: LRUCache[int, UserSettings] = LRUCache(maxsize=max(1, cache_size))
+        #: Accounts :meth:`find_user` just found no row for (a first-time user's first command
+        #: asks for their language, then creates them): :meth:`ensure_user` then writes the
+        #: row without reading again. Only a read is skipped: the write is an upsert, so an
+        #: entry gone stale costs one write that changes nothing, never a wrong user.
+        self._unknown: LRUCache[tuple[str, str], bool] = LRUCache(maxsize=max(1, cache_size))
         self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
         #: The guided_steps table in memory (this process is its only user, so it can't go
         #: stale): most commands ask "is a step waiting?", and the answer costs no I/O.
@@ -668,7 +742,7 @@ class SqliteStore(TikTokTables):
         cached = self._users.get(key)
         if cached is not None and cached.display_name == display_name:
             return cached  # every command calls this: no write when nothing changed
-        if cached is None:
+        if cached is None and self._unknown.pop(key, None) is None:
             generation = self._forgotten
             async with self._read() as rdb, _query(rdb,
                 "SELECT id, platform, platform_user_id, display_name, created_at FROM users "
@@ -691,8 +765,13 @@ class SqliteStore(TikTokTables):
                 "RETURNING id, platform, platform_user_id, display_name, created_at",
                 (platform, platform_user_id, display_name, now),
             )
-            user = _user(next(iter(rows)))
+            row = next(iter(rows))
+            user = _user(row)
             self._users[key] = user  # committed; still under the write lock, as /forget evicts
+            self._unknown.pop(key, None)
+            if row["created_at"] == now:  # this upsert created the row (an update keeps the
+                # old time): a new id has no settings stored, so they are the defaults
+                self._settings_cache.setdefault(user.id, _settings(None))
         return user
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
@@ -704,7 +783,10 @@ class SqliteStore(TikTokTables):
             (platform, platform_user_id),
         ) as cur:
             row = await cur.fetchone()
-        return None if row is None else _user(row)
+        if row is None:
+            self._unknown[(platform, platform_user_id)] = True
+            return None
+        return _user(row)
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -728,12 +810,8 @@ class SqliteStore(TikTokTables):
         return await _in_thread(db, _insert_snapshot_sync, user_id, changes, taken_at, source)
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
-        async with self._read() as db, _query(db,
-            f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-            f"ORDER BY {_ORDER_DESC} LIMIT 1", (user_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        return None if row is None else _snapshot(row)
+        async with self._read() as db:
+            return await _in_thread(db, _latest_sync, user_id)
 
     async def history(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
@@ -743,18 +821,17 @@ class SqliteStore(TikTokTables):
     async def entries(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[SnapshotEntry]:
-        sql = f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
-        params: list[Any] = [user_id]
-        if since is not None:
-            sql += " AND taken_at >= ?"
-            params.append(_iso(since))
-        sql += f" ORDER BY {_ORDER_DESC}"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(max(0, limit))
-        async with self._read() as db, _query(db, sql, params) as cur:
-            rows = await cur.fetchall()
-        return [_entry(r) for r in reversed(list(rows))]
+        async with self._read() as db:
+            return await _in_thread(db, _entries_sync, user_id, since, limit)
+
+    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
+                    videos: bool = False, audience: bool = False, payouts: bool = False
+                    ) -> UserReads:
+        # Every query asked for in ONE hop to a reader's thread, each as its own method
+        # runs it (the same functions).
+        async with self._read() as db:
+            return await _in_thread(db, _reads_sync, user_id, history, latest, videos,
+                                    audience, payouts)
 
     async def count_snapshots(self, user_id: int) -> int:
         async with self._read() as db, _query(db,
@@ -1084,29 +1161,12 @@ class SqliteStore(TikTokTables):
         return await self.import_snapshots(user_id, rows, also=write_studio)
 
     async def videos(self, user_id: int) -> list[Video]:
-        async with self._read() as db, _query(db,
-            "SELECT * FROM videos WHERE user_id = ? ORDER BY views DESC, video_id", (user_id,)
-        ) as cur:
-            return [_video(r) for r in await cur.fetchall()]
+        async with self._read() as db:
+            return await _in_thread(db, _videos_sync, user_id)
 
     async def audience(self, user_id: int) -> Audience:
-        # One query (one hop to the database thread) for both tables.
-        async with self._read() as db, _query(db,
-            "SELECT dimension AS kind, label, NULL AS hour, share AS value FROM audience_shares"
-            " WHERE user_id = ? UNION ALL SELECT 'activity', day, hour, active_followers"
-            " FROM audience_activity WHERE user_id = ?", (user_id, user_id),
-        ) as cur:
-            rows = await cur.fetchall()
-        shares = sorted((r for r in rows if r["kind"] != "activity"),
-                        key=lambda r: (-r["value"], r["label"]))
-        activity = sorted((date.fromisoformat(r["label"]), int(r["hour"]), float(r["value"]))
-                           for r in rows if r["kind"] == "activity")
-        return Audience(
-            territories=tuple((r["label"], r["value"]) for r in shares
-                              if r["kind"] == "territory"),
-            genders=tuple((r["label"], r["value"]) for r in shares if r["kind"] == "gender"),
-            activity=tuple(activity),
-        )
+        async with self._read() as db:
+            return await _in_thread(db, _audience_sync, user_id)
 
     # -- payouts ----------------------------------------------------------------------------
 
@@ -1127,13 +1187,8 @@ class SqliteStore(TikTokTables):
             return cur.rowcount > 0
 
     async def payouts(self, user_id: int) -> list[Payout]:
-        async with self._read() as db, _query(db,
-            "SELECT * FROM payouts WHERE user_id = ? ORDER BY recorded_at, id", (user_id,)
-        ) as cur:
-            rows = await cur.fetchall()
-        return [Payout(route=r["route"], amount=r["amount"], currency=r["currency"],
-                       recorded_at=_dt(r["recorded_at"]), month=r["month"], views=r["views"],
-                       diamonds=r["diamonds"], id=r["id"]) for r in rows]
+        async with self._read() as db:
+            return await _in_thread(db, _payouts_sync, user_id)
 
     # -- rate card --------------------------------------------------------------------------
 

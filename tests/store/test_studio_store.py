@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.ports import Store
+from bot.domain.payouts import Payout
 from bot.domain.studio import StudioImport, Video
 from bot.store import open_store
 from tests.store.test_sqlite_store import raw
@@ -165,3 +166,29 @@ async def test_forget_and_export_cover_the_import_records(store: Store) -> None:
     v = await store.ensure_user("console", "e", "e")
     assert await store.studio_imports(v.id) == []
     assert await store.studio_imports(u.id) == []
+
+
+async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
+    """``Store.reads`` (one hand-off to SQLite's reader thread for a command's reads) returns
+    exactly what each read returns alone, and nothing it was not asked for."""
+    u = await store.ensure_user("console", "reads", "r")
+    empty = await store.reads(u.id, history=5, latest=True, videos=True, audience=True,
+                              payouts=True)
+    assert (empty.history, empty.latest, empty.videos, empty.payouts) == ([], None, [], [])
+    assert empty.audience == await store.audience(u.id)
+    await store.import_studio(u.id, [(T0, {"views": 100.0}), (T0.replace(day=2),
+                                                                 {"followers": 7.0})],
+                              _studio(videos=[_video(5), _video(8, "2")],
+                                      territories=[("US", 0.5)], genders=[("Female", 0.6)]))
+    await store.add_snapshot(u.id, {"likes": 3.0}, T0.replace(day=3))
+    await store.add_payout(u.id, Payout("creator_rewards", 12, "USD", T0))
+    read = await store.reads(u.id, history=2, latest=True, videos=True, audience=True,
+                             payouts=True)
+    assert read.history == await store.history(u.id, limit=2) and len(read.history) == 2
+    assert read.latest == await store.latest_snapshot(u.id) and read.latest is not None
+    assert read.videos == await store.videos(u.id) and len(read.videos) == 2
+    assert read.audience == await store.audience(u.id) and read.audience.territories
+    assert read.payouts == await store.payouts(u.id) and len(read.payouts) == 1
+    only = await store.reads(u.id, videos=True)
+    assert only.videos == read.videos
+    assert (only.history, only.latest, only.audience, only.payouts) == (None, None, None, None)
