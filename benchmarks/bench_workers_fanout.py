@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import collections
 import contextlib
 import json
@@ -51,14 +52,25 @@ TELEGRAM_BASE = -1_000_000_000_000
 
 
 class StrictBotApi(LimitedBotApi):
-    """The Bot API fake of ``bench_fanout``, also recording when each post was accepted."""
+    """The Bot API fake of ``bench_fanout``, also recording when each post was accepted and
+    every request it answered: ``(monotonic time it was counted, method, chat id, status)``."""
 
     accepted: list[float]
+    requests: list[tuple[float, str, str, int]]
 
     async def _api(self, request: web.Request) -> web.Response:
         response = await super()._api(request)
-        if request.match_info["method"] == "sendMessage" and response.status == 200:
+        method = request.match_info["method"]
+        if method == "sendMessage" and response.status == 200:
             self.accepted.append(time.monotonic())
+        if method != "getUpdates":  # (the body is cached: this reads what super() read)
+            params: dict[str, Any] = dict(await request.post())
+            if request.content_type == "application/json":
+                params = await request.json()
+            counted = method == "sendMessage" and response.status == 200
+            # A post's time is the window's own (taken once its body was read).
+            self.requests.append((self.window[-1] if counted else time.monotonic(), method,
+                                  str(params.get("chat_id", "")), response.status))
         return response
 
 
@@ -73,6 +85,8 @@ class StrictDiscord(FakeDiscord):
         self.too_many = 0
         self.accepted: list[float] = []
         self.delivered: collections.Counter[str] = collections.Counter()
+        #: Every request counted (or refused): (monotonic time, "METHOD path", channel, status).
+        self.requests: list[tuple[float, str, str, int]] = []
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -81,8 +95,10 @@ class StrictDiscord(FakeDiscord):
         now = time.monotonic()
         while self.window and now - self.window[0] >= 1.0:
             self.window.popleft()
+        channel = request.match_info.get("channel_id", "")
         if len(self.window) >= self.limit:
             self.too_many += 1
+            self.requests.append((now, f"{request.method} {request.path}", channel, 429))
             wait = max(0.001, 1.0 - (now - self.window[0]))
             return _json({"message": "You are being rate limited.", "retry_after": wait,
                           "global": True}, status=429,
@@ -90,6 +106,7 @@ class StrictDiscord(FakeDiscord):
                                   "X-RateLimit-Scope": "global", "Via": "1.1 google"})
         self.window.append(now)
         response: web.StreamResponse = await super()._middleware(request, handler)
+        self.requests.append((now, f"{request.method} {request.path}", channel, response.status))
         if request.method == "POST" and request.path.endswith("/messages") \
                 and response.status == 200:
             self.accepted.append(time.monotonic())
@@ -106,6 +123,7 @@ async def _serve_fake(platform: str, token: str) -> None:
     if platform == "telegram":
         fake = StrictBotApi(TELEGRAM_LIMIT)
         fake.accepted = []
+        fake.requests = []
         await fake.start()
     else:
         fake = StrictDiscord(token, DISCORD_LIMIT)
@@ -115,6 +133,7 @@ async def _serve_fake(platform: str, token: str) -> None:
         accepted = fake.accepted
         return web.json_response({platform: {
             "delivered": dict(fake.delivered), "too_many": fake.too_many,
+            "requests": fake.requests,
             **({"first": accepted[0], "last": accepted[-1]} if accepted else {})}})
 
     async def count(request: web.Request) -> web.Response:
@@ -138,6 +157,82 @@ async def _serve_fake(platform: str, token: str) -> None:
 
 
 # -- the worker process -----------------------------------------------------------------------
+
+
+class _Tracer:
+    """Benchmark-side trace of one worker (``--trace``): one JSON line per event in its file,
+    ``[kind, monotonic time, platform, destination, detail]``: ``deliver`` when the poster
+    handed the post to the adapter (detail: when its slot of the pace was granted, i.e. the
+    poster's ``post_slot`` returned), ``http`` when the HTTP client began a request (httpx's
+    request hook, aiohttp's ``on_request_start``; destination: the post being delivered, if
+    any) and ``sent`` when its headers were written (aiohttp only)."""
+
+    def __init__(self, path: Path) -> None:
+        import contextvars
+
+        self._out = path.open("w", buffering=1)
+        self.post: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
+            "post", default=("", ""))
+
+    def log(self, kind: str, platform: str, chat: str, detail: str = "") -> None:
+        self._out.write(json.dumps([kind, time.monotonic(), platform, chat, detail]) + "\n")
+
+    def install(self, deliverers: dict[str, Any]) -> dict[str, Any]:
+        """Wrap the pace and the deliverers; returns the deliverers to give the poster."""
+        from bot.core.pace import PlatformPace
+
+        tracer = self
+        post_slot = PlatformPace.post_slot
+
+        granted: dict[Any, float] = {}  # task -> when its last slot was granted
+
+        async def traced_slot(pace: PlatformPace) -> None:
+            await post_slot(pace)
+            granted[asyncio.current_task()] = time.monotonic()
+
+        PlatformPace.post_slot = traced_slot  # type: ignore[method-assign,assignment]
+
+        class Traced:
+            def __init__(self, inner: Any) -> None:
+                self.inner = inner
+                self.platform = inner.platform
+
+            async def deliver(self, destination: Any, reply: Any, key: str) -> Any:
+                token = tracer.post.set((self.platform, destination.chat_id))
+                grant = granted.pop(asyncio.current_task(), None)
+                tracer.log("deliver", self.platform, destination.chat_id, str(grant))
+                try:
+                    return await self.inner.deliver(destination, reply, key)
+                finally:
+                    tracer.post.reset(token)
+
+        return {name: Traced(d) for name, d in deliverers.items()}
+
+    def telegram_hook(self, telegram: Any) -> None:
+        """Log every request the Telegram adapter's HTTP client makes (once it started)."""
+        async def on_httpx(request: Any) -> None:
+            self.log("http", "telegram", self.post.get()[1],
+                     f"{request.method} {request.url.path.rsplit('/', 1)[-1]}")
+
+        client = telegram.application.bot._request[1]._client
+        client.event_hooks = {**client.event_hooks,
+                              "request": [*client.event_hooks["request"], on_httpx]}
+
+    def discord_trace(self, discord: Any) -> None:
+        """Log every request the Discord adapter's HTTP client makes (before it starts)."""
+        import aiohttp
+
+        async def on_start(session: Any, context: Any, params: Any) -> None:
+            self.log("http", "discord", self.post.get()[1], f"{params.method} {params.url.path}")
+
+        async def on_sent(session: Any, context: Any, params: Any) -> None:
+            self.log("sent", "discord", self.post.get()[1], f"{params.method} {params.url.path}")
+
+        trace = aiohttp.TraceConfig()
+        trace.on_request_start.append(on_start)
+        trace.on_request_headers_sent.append(on_sent)
+        trace.freeze()
+        discord.client.http.http_trace = trace
 
 
 def _cpu() -> float:
@@ -166,12 +261,20 @@ async def _work(config: dict[str, Any]) -> None:
     async with running(settings) as app:
         telegram = TelegramAdapter(app)
         discord = DiscordAdapter(app, guild_ready_timeout=0.05)
+        tracer = _Tracer(Path(config["trace"])) if config.get("trace") else None
+        if tracer is not None:
+            tracer.discord_trace(discord)
         await telegram.start()
         await discord.start()
+        if tracer is not None:
+            tracer.telegram_hook(telegram)
         totals: collections.Counter[str] = collections.Counter()
         try:
-            poster = weekly_poster(app, {"telegram": telegram.deliverer,
-                                         "discord": discord.deliverer})
+            deliverers: dict[str, Any] = {"telegram": telegram.deliverer,
+                                          "discord": discord.deliverer}
+            if tracer is not None:
+                deliverers = tracer.install(deliverers)
+            poster = weekly_poster(app, deliverers)
             freeze_startup_heap()  # as `creator-advisor run` does once it is up
             print("READY", flush=True)
             await asyncio.to_thread(sys.stdin.readline)
@@ -250,7 +353,92 @@ def _line(process: subprocess.Popen[str], prefix: str, seconds: float) -> str:
     raise TimeoutError(f"worker {process.pid}: no {prefix} in {seconds:.0f} s")
 
 
-def one_run(chats: int, workers: int, kill: bool, tmp: Path) -> dict[str, Any]:
+def _quantiles(values: list[float]) -> str:
+    if not values:
+        return "none"
+    ordered = sorted(values)
+    pick = [ordered[min(len(ordered) - 1, int(q * len(ordered)))] for q in (0.5, 0.9, 0.99)]
+    return (f"p50 {pick[0] * 1000:.1f} ms, p90 {pick[1] * 1000:.1f}, p99 {pick[2] * 1000:.1f},"
+            f" max {ordered[-1] * 1000:.1f} (n={len(ordered)})")
+
+
+def explain(run: dict[str, Any], detail: int = 4) -> None:
+    """With ``--trace``: where each platform's time went between a post's slot and the fake
+    counting it, and, for the first ``detail`` 429s of each platform, every request the fake
+    counted in the second before it, with the worker that sent it and when its slot was
+    granted (times relative to the 429; monotonic clocks, one machine)."""
+    traces: list[list[list[Any]]] = run.get("traces") or []
+    if not traces:
+        return
+    attempts: dict[tuple[str, str], list[dict[str, Any]]] = collections.defaultdict(list)
+    others: list[tuple[float, int, str, str]] = []  # requests outside a post: t, worker, ...
+    for worker, events in enumerate(traces):
+        current: dict[tuple[str, str], dict[str, Any]] = {}
+        for kind, t, platform, chat, what in events:
+            if kind == "deliver":
+                grant = None if what == "None" else float(what)
+                current[(platform, chat)] = attempt = {"worker": worker, "grant": grant,
+                                                       "deliver": t}
+                attempts[(platform, chat)].append(attempt)
+            elif kind in ("http", "sent"):
+                found = current.get((platform, chat)) if chat else None
+                if found is None:
+                    if kind == "http":
+                        others.append((t, worker, platform, what))
+                elif kind not in found:
+                    found[kind] = t
+    print("\n### Trace (--trace)")
+    for platform, limit in (("telegram", TELEGRAM_LIMIT), ("discord", DISCORD_LIMIT)):
+        requests = [tuple(r) for r in run["stats"][platform]["requests"]]
+        counted = sorted(r for r in requests if r[3] != 429 and (
+            platform == "discord" or r[1] == "sendMessage"))
+        times = [r[0] for r in counted]
+        posts = [(r, a) for r in counted for a in attempts.get((platform, r[2]), [])[-1:]
+                 if r[2] and "grant" in a and a["grant"] is not None]
+        sent = sorted(r[0] for r, _ in posts)
+        first, last = (sent[0], sent[-1]) if sent else (0.0, 0.0)
+        print(f"\n{platform}: {len(counted)} requests counted, {len(requests) - len(counted)}"
+              " not counted or refused")
+        print(f"  slot -> deliver: {_quantiles([a['deliver'] - a['grant'] for _, a in posts])}")
+        print(f"  deliver -> http: "
+              f"{_quantiles([a['http'] - a['deliver'] for _, a in posts if 'http' in a])}")
+        print(f"  headers written -> counted by the fake (aiohttp only): "
+              f"{_quantiles([r[0] - a['sent'] for r, a in posts if 'sent' in a])}")
+        print(f"  slot -> http: "
+              f"{_quantiles([a['http'] - a['grant'] for _, a in posts if 'http' in a])}")
+        print(f"  http -> counted by the fake: "
+              f"{_quantiles([r[0] - a['http'] for r, a in posts if 'http' in a])}")
+        print(f"  slot -> counted by the fake: {_quantiles([r[0] - a['grant'] for r, a in posts])}")
+        grants = sorted(a["grant"] for _, a in posts)
+        most_grants = max((bisect.bisect_right(grants, g + 1.0 - 1e-9) - i
+                           for i, g in enumerate(grants)), default=0)
+        most_counted = max((bisect.bisect_left(times, x + 1.0) - i
+                            for i, x in enumerate(times)), default=0)
+        print(f"  most slots granted in any 1 s: {most_grants}; most counted in any 1 s: "
+              f"{most_counted} (limit {limit:.0f})")
+        during = [o for o in others if o[2] == platform and first <= o[0] <= last]
+        kinds = collections.Counter(o[3] for o in during)
+        print(f"  requests outside a post during the fan-out: {len(during)} "
+              f"{dict(kinds.most_common(8))}")
+        refused = [r for r in requests if r[3] == 429]
+        for r429 in refused[:detail]:
+            t = r429[0]
+            window = [r for r in counted if t - 1.0 < r[0] <= t]
+            print(f"\n  429 at +{t - first:.3f} s ({r429[1]} {r429[2]}): {len(window)} counted "
+                  "in the second before; offsets from the 429, ms: counted / http / slot")
+            for r in window:
+                a = (attempts.get((platform, r[2])) or [{}])[-1] if r[2] else {}
+                def at(key: str, a: dict[str, Any] = a, t: float = t) -> str:
+                    return f"{(a[key] - t) * 1000:7.1f}" if a.get(key) is not None else "      ?"
+                print(f"    {(r[0] - t) * 1000:7.1f} {at('http')} {at('grant')}  "
+                      f"w{a.get('worker', '?')} {r[1]} {r[2]}")
+        if len(refused) > detail:
+            print(f"  … {len(refused) - detail} more 429s at +" + ", +".join(
+                f"{r[0] - first:.2f}" for r in refused[detail:detail + 30]))
+
+
+def one_run(chats: int, workers: int, kill: bool, tmp: Path,
+            trace: bool = False) -> dict[str, Any]:
     """One fan-out on a fresh database; returns what it measured."""
     telegram_token = f"{secrets.randbelow(10**9)}:BENCH{secrets.token_hex(16)}"
     discord_token = f"bench-{secrets.token_hex(16)}"
@@ -277,7 +465,8 @@ def one_run(chats: int, workers: int, kill: bool, tmp: Path) -> dict[str, Any]:
                 config = {"database_url": url, "redis_url": redis_url(),
                           "data_dir": str(tmp / f"w{n}"), "telegram_token": telegram_token,
                           "discord_token": discord_token, "telegram_port": int(tg_port),
-                          "discord_port": int(dc_port)}
+                          "discord_port": int(dc_port),
+                          "trace": str(tmp / f"trace{n}.jsonl") if trace else None}
                 procs.append(subprocess.Popen(
                     [sys.executable, "-m", "benchmarks.bench_workers_fanout", "--worker",
                      json.dumps(config)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -315,8 +504,10 @@ def one_run(chats: int, workers: int, kill: bool, tmp: Path) -> dict[str, Any]:
                 fake.terminate()
                 fake.wait(10)
         outcome = asyncio.run(_outcome(url))
+    traces = [[json.loads(line) for line in (tmp / f"trace{n}.jsonl").read_text().splitlines()
+               if line.endswith("]")] for n in range(workers)] if trace else []
     return {"stats": stats, "results": results, "outcome": outcome, "killed_at": killed_at,
-            "chats": chats, "workers": workers, "kill": kill}
+            "chats": chats, "workers": workers, "kill": kill, "traces": traces}
 
 
 def measures(run: dict[str, Any], tag: str) -> tuple[list[Row], dict[str, float]]:
@@ -383,6 +574,9 @@ def main(argv: list[str] | None = None) -> None:
                    help="destinations per platform of the one-worker baseline run (0: none)")
     p.add_argument("--only", choices=("baseline", "all", "killed"), default=None,
                    help="only one of the three runs")
+    p.add_argument("--trace", action="store_true",
+                   help="log every request at the fakes and every slot in the workers, and "
+                        "print where the time went and the second before each 429")
     p.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -404,7 +598,7 @@ def main(argv: list[str] | None = None) -> None:
         if (args.only and args.only != tag) or chats <= 0:
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            run = one_run(chats, workers, kill, Path(tmp))
+            run = one_run(chats, workers, kill, Path(tmp), args.trace)
         rows, found = measures(run, tag)
         ratios |= found
         what = {"baseline": "the baseline: one worker, same fakes, same budget",
@@ -412,6 +606,7 @@ def main(argv: list[str] | None = None) -> None:
         print_table(f"Weekly fan-out, {workers} worker(s) on one PostgreSQL and one Redis "
                     f"budget, {chats:,} Telegram chats + {chats:,} Discord channels "
                     f"({what})", rows)
+        explain(run)
     for platform in ("telegram", "discord"):
         base = ratios.get(f"workers_fanout_baseline_{platform}_pace_vs_limit")
         ours = ratios.get(f"workers_fanout_all_{platform}_pace_vs_limit")
