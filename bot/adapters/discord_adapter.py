@@ -66,6 +66,7 @@ from bot.adapters.discord_names import (
 from bot.adapters.discord_replies import NO_MENTIONS, ActionView, Outgoing, to_messages
 from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
+from bot.core.pace import depart
 from bot.core.ports import (
     AdapterStartError,
     Deliverer,
@@ -93,15 +94,31 @@ UNKNOWN_INTERACTION = 10062
 STOP_GRACE = 10.0
 
 
+def departures() -> aiohttp.TraceConfig:
+    """An aiohttp trace that holds every REST request discord.py makes until its departure
+    (:func:`bot.core.pace.depart`): a weekly post's requests leave a fixed delay after their
+    slot, and each one after the first (a DM channel, a second message, discord.py's own retry
+    after a 429) takes a slot of its own, since Discord's global limit counts every request.
+    Requests outside a post (start-up, replies, the gateway) are not held."""
+    async def before(session: aiohttp.ClientSession, context: Any,
+                     params: aiohttp.TraceRequestStartParams) -> None:
+        await depart()
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(before)
+    return trace
+
+
 class _Client(discord.Client):
-    """Minimal intents (guilds only: slash commands need no message content)."""
+    """Minimal intents (guilds only: slash commands need no message content); every REST
+    request goes through :func:`departures`."""
 
     def __init__(self, adapter: DiscordAdapter, *, guild_ready_timeout: float) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS,
                          guild_ready_timeout=guild_ready_timeout,
-                         max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
+                         max_ratelimit_timeout=MAX_RATELIMIT_WAIT, http_trace=departures())
         self.adapter = adapter
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:

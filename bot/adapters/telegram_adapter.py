@@ -114,6 +114,7 @@ from bot.adapters.telegram_request import JsonBodyRequest
 from bot.config import Settings
 from bot.core.args import ArgError, parse_args, split_command
 from bot.core.dispatcher import Admission, error_reply
+from bot.core.pace import depart
 from bot.core.ports import (
     AdapterStartError,
     DeliveryResult,
@@ -235,7 +236,9 @@ class PacedLimiter(AIORateLimiter):
     """PTB's limiter, plus two things. A call made with ``rate_limit_args=NO_RETRY`` is paced
     like any other, but its 429 is raised at once instead of retried here (PTB reads 0 retries
     as "the default"): the weekly poster sends that way, and pauses and re-paces the whole
-    broadcast itself, where PTB would retry every post in flight at the same instant. Every
+    broadcast itself, where PTB would retry every post in flight at the same instant; each
+    such request leaves at its post's departure time (:func:`bot.core.pace.depart`: a fixed
+    delay after the post's slot, and a slot of its own for a post's second message). Every
     other message sent or edited in a chat is a reply: ``on_reply`` counts it in the platform's
     budget (``bot.core.pace``), so a running broadcast makes room for it."""
 
@@ -259,6 +262,7 @@ class PacedLimiter(AIORateLimiter):
                                                  rate_limit_args)
 
         async def once(*a: Any, **kw: Any) -> _ApiResult:
+            await depart()  # after PTB's own limiter, right before the request
             try:
                 return await callback(*a, **kw)
             except RetryAfter as exc:

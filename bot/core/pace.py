@@ -6,14 +6,23 @@ counts it with :meth:`PlatformPace.replied`. Weekly posts take an even pace from
 ``aiolimiter`` bucket of capacity one (and a little), so no one-second window bursts, and give
 up one slot for every reply sent in the last second: a broadcast slows down while people use
 the bot, and the two together stay within the platform's limit.
+
+A post's slot is a departure time: every request that delivers it leaves
+:data:`DEPARTURE_DELAY` after its slot, through :func:`depart`, which the adapters call right
+before each request to the platform. So the time a post spends between its slot and the wire
+(its outbox write, rendering, the platform library) no longer spreads its arrival, and a
+second request of one post (a second message, a DM channel, a library's retry after a 429)
+takes a slot of its own instead of riding on the first one's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextvars
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
@@ -33,6 +42,22 @@ PLATFORM_LIMIT: Mapping[str, float] = {"telegram": 30.0, "discord": 50.0}
 #: (2% of the pace at 30/s); this much lets the next post make it up, while any one-second
 #: window still holds at most ``rate + 1.05`` posts.
 CATCH_UP = 0.05
+#: Seconds from a weekly post's slot to the moment its request leaves (see :func:`depart`):
+#: the platform counts arrivals in any one second, so what spreads the delays between slots
+#: and arrivals lets a second hold more than the pace; a fixed delay longer than the work in
+#: between (the claim's attempt written to the store, rendering, the platform library) keeps
+#: them apart by the pace. ``benchmarks/bench_workers_fanout.py --trace`` measured that work
+#: (slot to HTTP request) at p50 5 ms, p90 17 ms, p99 57 ms with 3 workers on 2 busy cores
+#: (load 4.5), where its spread put a 31st post into one second of Telegram's count 18 times
+#: in 3,000. A post whose work takes longer leaves late (as before). The cost: each post holds
+#: one of the poster's slots (16 a platform) this much longer.
+DEPARTURE_DELAY = 0.05
+#: Seconds past its departure time a request may still leave; a request later than this (its
+#: worker got no CPU, the store was slow) has missed its turn and takes the next slot instead
+#: of leaving between other posts' (see :func:`depart`). Kept under the arrival jitter the
+#: shared budget's catch-up allows (``bot.store.budget.ARRIVAL_JITTER``, 25 ms), leaving the
+#: rest for the way from the HTTP client to the platform. A missed turn costs one slot.
+LATE_DEPARTURE = 0.015
 #: For a platform not listed above.
 FALLBACK_PACE = 20.0
 #: A reply older than this no longer costs the broadcast a slot.
@@ -47,6 +72,44 @@ class SharedBudget(Protocol):
         (a weekly post): also wait for the token's next evenly spaced turn, which a reply
         (``even=False``) never queues for."""
         ...
+
+
+@dataclass
+class _Departure:
+    """The current post's turn: its pace, and the loop time its next request may leave
+    (None: its slot was used by a request already)."""
+
+    pace: PlatformPace
+    at: float | None
+
+
+#: The weekly post this task is delivering (set by :meth:`PlatformPace.post_slot`; each post
+#: is delivered in a task of its own, so this never reaches another post or a reply).
+_DEPARTURE: contextvars.ContextVar[_Departure | None] = contextvars.ContextVar(
+    "departure", default=None)
+
+
+async def depart() -> None:
+    """Call right before each request to a platform (the adapters do, for every request their
+    HTTP client makes). Outside a weekly post (replies, start-up): returns at once. In a post:
+    waits for the post's departure time (its slot + :data:`DEPARTURE_DELAY`); a further request
+    of the same post (another message, a DM channel, a library's own retry) first takes a slot
+    of its own (:meth:`PlatformPace.post_slot`'s pace and budget), so every request that counts
+    in the platform's window has its slot; so does a request more than
+    :data:`LATE_DEPARTURE` past its departure (once: a second miss leaves late)."""
+    departure = _DEPARTURE.get()
+    if departure is None:
+        return
+    loop = asyncio.get_running_loop()
+    at = departure.at
+    if at is None or loop.time() > at + LATE_DEPARTURE:
+        # This post's slot went to an earlier request, or its turn has passed.
+        await departure.pace.take_slot()
+        at = loop.time() + DEPARTURE_DELAY
+    departure.at = None
+    delay = at - loop.time()
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
 class PlatformPace:
@@ -101,7 +164,13 @@ class PlatformPace:
         return now
 
     async def post_slot(self) -> None:
-        """Wait for a weekly post's turn: the even pace, less what recent replies used."""
+        """Wait for a weekly post's turn: the even pace, less what recent replies used; the
+        post's first request then leaves :data:`DEPARTURE_DELAY` later (:func:`depart`)."""
+        await self.take_slot()
+        _DEPARTURE.set(_Departure(self, asyncio.get_running_loop().time() + DEPARTURE_DELAY))
+
+    async def take_slot(self) -> None:
+        """Take one slot of the post pace (and of the shared budget); no departure set."""
         await self._limiter.acquire()
         while self.owed:
             self._replies.popleft()

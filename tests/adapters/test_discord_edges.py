@@ -361,3 +361,53 @@ async def test_the_flood_notice_is_in_the_persons_language_and_names_the_command
     assert all("/log" in a.text and "nicht ausgeführt" in a.text for a in refused), \
         [a.text for a in refused]
     assert not any("faster than I can answer" in a.text for a in answers)
+
+
+# -- every request a post makes takes a slot -------------------------------------------------
+
+
+class CountingBudget:
+    """A shared budget that grants at once and counts the post slots it granted."""
+
+    def __init__(self) -> None:
+        self.posts = 0
+
+    async def acquire(self, platform: str, *, even: bool = True) -> None:
+        self.posts += even
+
+
+@pytest.fixture
+def budget(app: App, monkeypatch: pytest.MonkeyPatch) -> CountingBudget:
+    import bot.core.pace as pace_module
+
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0, raising=False)
+    counting = app.paces.shared = CountingBudget()
+    app.paces.set_rate("discord", 1000.0)  # a pace on the counting budget
+    return counting
+
+
+async def test_discord_pys_own_retry_after_a_429_takes_a_slot_of_its_own(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App, budget: CountingBudget) -> None:
+    """Discord counts every request in its global window, the retry discord.py makes by
+    itself after a short 429 too: it takes a slot from the same budget as the post."""
+    from bot.core.ports import DeliveryStatus, Destination
+
+    fake.rate_limit("POST", CHANNEL_MESSAGES, retry_after=0.05, shape="global")
+    await app.paces["discord"].post_slot()
+    tip = Reply("weekly_tip", {"category": "trends", "title": "Hooks", "advice": "Go."})
+    result = await bot.deliver(Destination("discord", str(CHANNEL_ID), "group"), tip, "k1")
+    assert result.status is DeliveryStatus.SENT
+    assert [c.status for c in fake.calls_to("POST", CHANNEL_MESSAGES)] == [429, 200]
+    assert budget.posts == 2
+
+
+async def test_a_direct_post_pays_for_its_dm_channel_too(
+        bot: DiscordAdapter, fake: FakeDiscord, app: App, budget: CountingBudget) -> None:
+    from bot.core.ports import DeliveryStatus, Destination
+
+    await app.paces["discord"].post_slot()
+    tip = Reply("weekly_tip", {"category": "trends", "title": "Hooks", "advice": "Go."})
+    result = await bot.deliver(Destination("discord", MAYA_ID, "user"), tip, "k1")
+    assert result.status is DeliveryStatus.SENT
+    assert len(fake.calls_to("POST", "/users/@me/channels")) == 1
+    assert budget.posts == 2  # the DM channel, then the message

@@ -410,3 +410,30 @@ async def test_a_flood_of_notes_in_a_group_is_limited_like_replies(
     assert len(in_group) == 11  # and "I've sent you the answer in a private message"
     [notice] = fake.sent(MAYA["id"])
     assert "faster than I can answer" in notice.shown
+
+
+async def test_each_message_of_a_long_post_takes_a_slot_of_its_own(
+        tg: Chat, fake: FakeTelegram, tg_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part counts in Telegram's 30 a second: each takes a slot from the post budget
+    (the post's slot pays for its first)."""
+    import bot.core.pace as pace_module
+    from bot.core.ports import DeliveryStatus, Destination
+    from bot.core.types import Reply
+
+    class CountingBudget:
+        posts = 0
+
+        async def acquire(self, platform: str, *, even: bool = True) -> None:
+            self.posts += even
+
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0, raising=False)
+    budget = tg_app.paces.shared = CountingBudget()
+    tg_app.paces.set_rate("telegram", 1000.0)
+    tip = Reply("weekly_tip", {"category": "trends", "title": "ab&" * 1500, "advice": "Go."})
+    await tg_app.paces["telegram"].post_slot()
+    result = await tg.adapter.deliver(Destination("telegram", str(GROUP["id"]), "group"), tip,
+                                      "k1")
+    assert result.status is DeliveryStatus.SENT
+    parts = fake.sent(GROUP["id"])
+    assert len(parts) >= 2
+    assert budget.posts == len(parts)

@@ -50,3 +50,75 @@ def test_paces_per_platform_and_overrides() -> None:
     assert paces["somewhere"].rate == pace_module.FALLBACK_PACE
     with pytest.raises(ValueError, match="positive"):
         PlatformPace(0)
+
+
+class CountingBudget:
+    """A shared budget that grants at once and counts what it granted."""
+
+    def __init__(self) -> None:
+        self.posts = 0
+        self.replies = 0
+
+    async def acquire(self, platform: str, *, even: bool = True) -> None:
+        if even:
+            self.posts += 1
+        else:
+            self.replies += 1
+
+
+async def test_a_posts_request_leaves_a_fixed_delay_after_its_slot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the post does between its slot and its request (the outbox write, rendering),
+    the request leaves at slot + DEPARTURE_DELAY, so those delays never spread arrivals."""
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.05)
+    loop = asyncio.get_running_loop()
+    pace = PlatformPace(1000.0)
+    before_slot = loop.time()
+    await pace.post_slot()
+    await pace_module.depart()
+    assert loop.time() >= before_slot + 0.05 - 0.001  # (the slot came after before_slot)
+
+
+async def test_every_further_request_of_a_post_takes_a_slot_of_its_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second message, a DM channel, a library's own retry after a 429: each counts in the
+    platform's window, so each takes a slot from the same budget as the post's first."""
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0)
+    budget = CountingBudget()
+    pace = Paces({"discord": 1000.0}, shared=budget)["discord"]
+    await pace.post_slot()
+    assert budget.posts == 1
+    await pace_module.depart()  # the post's first request: its own slot
+    assert budget.posts == 1
+    await pace_module.depart()
+    await pace_module.depart()
+    assert budget.posts == 3
+
+
+async def test_requests_outside_a_post_take_no_post_slot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0)
+    budget = CountingBudget()
+    pace = Paces({"telegram": 1000.0}, shared=budget)["telegram"]
+
+    async def post() -> None:
+        await pace.post_slot()
+        await pace_module.depart()
+
+    await asyncio.create_task(post())  # a post in a task of its own, as the poster sends
+    await pace_module.depart()  # a reply, start-up: not a post, nothing taken, no wait
+    assert (budget.posts, budget.replies) == (1, 0)
+
+
+async def test_a_request_that_missed_its_departure_takes_the_next_slot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A post whose work outlasted the departure delay (a starved worker, a slow store) would
+    leave between later posts' and crowd their second: it takes the next slot instead."""
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0)
+    monkeypatch.setattr(pace_module, "LATE_DEPARTURE", 0.01, raising=False)
+    budget = CountingBudget()
+    pace = Paces({"discord": 1000.0}, shared=budget)["discord"]
+    await pace.post_slot()
+    await asyncio.sleep(0.03)  # the work between the slot and the request took too long
+    await pace_module.depart()
+    assert budget.posts == 2
