@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import collections
 import contextlib
 import json
@@ -77,6 +78,9 @@ class LimitedBotApi:
             await self._runner.cleanup()
 
     async def _api(self, request: web.Request) -> web.Response:
+        # Counted when the request arrives (its headers), not once its body is read: a busy
+        # fake must not add its own delays to the window, as Discord's fake does not either.
+        arrived = time.monotonic()
         method = request.match_info["method"]
         params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
         if request.content_type == "application/json":
@@ -90,7 +94,7 @@ class LimitedBotApi:
             await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
             return web.json_response({"ok": True, "result": []})
         if method == "sendMessage":
-            now = time.monotonic()
+            now = arrived
             while self.window and now - self.window[0] >= 1.0:
                 self.window.popleft()
             if len(self.window) >= self.limit:
@@ -98,7 +102,7 @@ class LimitedBotApi:
                 return web.json_response({"ok": False, "error_code": 429,
                                           "description": "Too Many Requests: retry after 1",
                                           "parameters": {"retry_after": 1}}, status=429)
-            self.window.append(now)
+            bisect.insort(self.window, now)  # (a request whose body came later: in order)
             chat = str(params.get("chat_id"))
             self.delivered[chat] += 1
             return web.json_response({"ok": True, "result": {

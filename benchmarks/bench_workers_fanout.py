@@ -60,6 +60,7 @@ class StrictBotApi(LimitedBotApi):
     requests: list[tuple[float, str, str, int]]
 
     async def _api(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()  # (the base class counts a post at the same point)
         response = await super()._api(request)
         method = request.match_info["method"]
         if method == "sendMessage" and response.status == 200:
@@ -68,10 +69,8 @@ class StrictBotApi(LimitedBotApi):
             params: dict[str, Any] = dict(await request.post())
             if request.content_type == "application/json":
                 params = await request.json()
-            counted = method == "sendMessage" and response.status == 200
-            # A post's time is the window's own (taken once its body was read).
-            self.requests.append((self.window[-1] if counted else time.monotonic(), method,
-                                  str(params.get("chat_id", "")), response.status))
+            self.requests.append((arrived, method, str(params.get("chat_id", "")),
+                                  response.status))
         return response
 
 

@@ -51,13 +51,13 @@ CATCH_UP = 0.05
 #: (load 4.5), where its spread put a 31st post into one second of Telegram's count 18 times
 #: in 3,000. A post whose work takes longer leaves late (as before). The cost: each post holds
 #: one of the poster's slots (16 a platform) this much longer.
-DEPARTURE_DELAY = 0.05
+DEPARTURE_DELAY = 0.1
 #: Seconds past its departure time a request may still leave; a request later than this (its
 #: worker got no CPU, the store was slow) has missed its turn and takes the next slot instead
 #: of leaving between other posts' (see :func:`depart`). Kept under the arrival jitter the
 #: shared budget's catch-up allows (``bot.store.budget.ARRIVAL_JITTER``, 25 ms), leaving the
 #: rest for the way from the HTTP client to the platform. A missed turn costs one slot.
-LATE_DEPARTURE = 0.015
+LATE_DEPARTURE = 0.025
 #: For a platform not listed above.
 FALLBACK_PACE = 20.0
 #: A reply older than this no longer costs the broadcast a slot.
