@@ -263,6 +263,8 @@ async def _work(config: dict[str, Any]) -> None:
         import bot.core.pace
 
         bot.core.pace.DEPARTURE_DELAY = float(config["departure_delay"])
+        if not bot.core.pace.DEPARTURE_DELAY:  # as before: leave when ready, never re-slot
+            bot.core.pace.LATE_DEPARTURE = float("inf")
     data = Path(config["data_dir"])
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_url=config["database_url"], data_dir=data,
@@ -593,7 +595,9 @@ def main(argv: list[str] | None = None) -> None:
                         "print where the time went and the second before each 429")
     p.add_argument("--departure-delay", type=float, default=None,
                    help="seconds from a post's slot to its request (default: the bot's "
-                        "bot.core.pace.DEPARTURE_DELAY; 0: leave as soon as ready, as before)")
+                        "bot.core.pace.DEPARTURE_DELAY; 0: leave as soon as ready and never "
+                        "take the next slot when late, as before; a post's further requests "
+                        "still take slots of their own)")
     p.add_argument("--serve", nargs=2, help=argparse.SUPPRESS)
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
