@@ -304,7 +304,8 @@ async def _work(config: dict[str, Any]) -> None:
                 if not await app.store.due_subscriptions(app.clock.now(), limit=1):
                     break
                 await asyncio.sleep(0.5)  # what is left is another worker's, in flight
-            result = {**totals, "seconds": time.monotonic() - started, "cpu": _cpu() - cpu}
+            result = {**totals, "seconds": time.monotonic() - started, "cpu": _cpu() - cpu,
+                      "missed": {p: app.paces[p].missed for p in ("telegram", "discord")}}
         finally:
             await discord.stop()
             await telegram.stop()
@@ -545,7 +546,9 @@ def measures(run: dict[str, Any], tag: str) -> tuple[list[Row], dict[str, float]
         stranded = len(expected - set(delivered) - {c for p, c in unknown if p == platform})
         span = s["last"] - s["first"] if sent > 1 else 0.0
         pace = (sent - 1) / span / limit if span else 0.0
-        ratios |= {f"workers_fanout_{tag}_{platform}_pace_vs_limit": pace,
+        missed = sum(r.get("missed", {}).get(platform, 0) for r in run["results"])
+        ratios |= {f"workers_fanout_{tag}_{platform}_missed_turns": float(missed),
+                   f"workers_fanout_{tag}_{platform}_pace_vs_limit": pace,
                    f"workers_fanout_{tag}_{platform}_429": float(s["too_many"]),
                    f"workers_fanout_{tag}_{platform}_duplicates": float(duplicates),
                    f"workers_fanout_{tag}_{platform}_stranded": float(stranded)}
@@ -555,6 +558,8 @@ def measures(run: dict[str, Any], tag: str) -> tuple[list[Row], dict[str, float]
             Row(f"{platform}: combined pace, posts/s", f"{pace * limit:.1f}",
                 f"fake's limit {limit:.0f}/s", f"{pace:.2f}×", "≥ 0.95×" if tag == "all" else ""),
             Row(f"{platform}: 429 answers", str(s["too_many"]), "", "", "0"),
+            Row(f"{platform}: turns missed (a request > LATE_DEPARTURE late: next slot)",
+                str(missed), "survivors only" if kill else "", ""),
             Row(f"{platform}: duplicates / stranded", f"{duplicates} / {stranded}", "", "",
                 "0 / 0"),
         ]

@@ -96,20 +96,25 @@ async def depart() -> None:
     of the same post (another message, a DM channel, a library's own retry) first takes a slot
     of its own (:meth:`PlatformPace.post_slot`'s pace and budget), so every request that counts
     in the platform's window has its slot; so does a request more than
-    :data:`LATE_DEPARTURE` past its departure (once: a second miss leaves late)."""
+    :data:`LATE_DEPARTURE` past its departure, before or after waiting for it (twice at
+    most: a second miss leaves late); :attr:`PlatformPace.missed` counts those."""
     departure = _DEPARTURE.get()
     if departure is None:
         return
     loop = asyncio.get_running_loop()
-    at = departure.at
-    if at is None or loop.time() > at + LATE_DEPARTURE:
-        # This post's slot went to an earlier request, or its turn has passed.
-        await departure.pace.take_slot()
-        at = loop.time() + DEPARTURE_DELAY
-    departure.at = None
-    delay = at - loop.time()
-    if delay > 0:
-        await asyncio.sleep(delay)
+    at, departure.at = departure.at, None
+    for _ in range(2):  # a turn missed twice: leave late rather than queue again
+        if at is None or loop.time() > at + LATE_DEPARTURE:
+            # This post's slot went to an earlier request, or its turn has passed.
+            if at is not None:
+                departure.pace.missed += 1
+            await departure.pace.take_slot()
+            at = loop.time() + DEPARTURE_DELAY
+        delay = at - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if loop.time() <= at + LATE_DEPARTURE:
+            return  # (woken up in time: no CPU for a while would have made it late)
 
 
 class PlatformPace:
@@ -123,6 +128,9 @@ class PlatformPace:
         self._limiter = AsyncLimiter(1 + CATCH_UP, (1 + CATCH_UP) / rate)
         self._replies: collections.deque[float] = collections.deque()
         self._budget_failed = False
+        #: Turns this pace's posts missed (a request later than :data:`LATE_DEPARTURE`),
+        #: each paid for with one more slot.
+        self.missed = 0
 
     def replied(self, messages: int = 1) -> None:
         """A reply of ``messages`` messages was just sent (never waits)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -122,3 +123,25 @@ async def test_a_request_that_missed_its_departure_takes_the_next_slot(
     await asyncio.sleep(0.03)  # the work between the slot and the request took too long
     await pace_module.depart()
     assert budget.posts == 2
+    assert pace.missed == 1
+
+
+async def test_a_request_woken_past_its_departure_takes_the_next_slot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In time for its turn, but the process got no CPU while it waited (here: another task
+    holds the loop): it would leave late all the same, so it takes the next slot."""
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.02)
+    monkeypatch.setattr(pace_module, "LATE_DEPARTURE", 0.01, raising=False)
+    budget = CountingBudget()
+    pace = Paces({"discord": 1000.0}, shared=budget)["discord"]
+
+    async def hog() -> None:
+        await asyncio.sleep(0.005)
+        time.sleep(0.06)  # noqa: ASYNC251  (on purpose: a loop busy past the departure)
+
+    await pace.post_slot()
+    hogging = asyncio.create_task(hog())
+    await pace_module.depart()
+    await hogging
+    assert budget.posts == 2
+    assert pace.missed == 1
