@@ -49,8 +49,9 @@ CATCH_UP = 0.05
 #: them apart by the pace. ``benchmarks/bench_workers_fanout.py --trace`` measured that work
 #: (slot to HTTP request) at p50 5 ms, p90 17 ms, p99 57 ms with 3 workers on 2 busy cores
 #: (load 4.5), where its spread put a 31st post into one second of Telegram's count 18 times
-#: in 3,000. A post whose work takes longer leaves late (as before). The cost: each post holds
-#: one of the poster's slots (16 a platform) this much longer.
+#: in 3,000. A post whose work takes longer misses its turn (:data:`LATE_DEPARTURE`). The
+#: cost: this much latency a post, each holding one of the poster's 16 slots a platform
+#: this much longer.
 DEPARTURE_DELAY = 0.1
 #: Seconds past its departure time a request may still leave; a request later than this (its
 #: worker got no CPU, the store was slow) has missed its turn and takes the next slot instead
