@@ -83,7 +83,7 @@ from bot.store.sqlite import (
     _user,
     _video,
 )
-from bot.store.urls import redacted
+from bot.store.urls import postgres_url_problem, redacted
 
 _Conn = Any  # asyncpg.Connection (asyncpg ships no type information)
 
@@ -1048,20 +1048,37 @@ async def _import(db: _Conn, user_id: int,
     return len(ordered)
 
 
-async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresStore:
+async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10,
+                              what: str = "DATABASE_URL") -> PostgresStore:
     """Connect to the PostgreSQL database at ``url`` and bring its schema up to date.
 
     Several processes may open one database at once (that is the point); each takes a random
     worker key and holds its session advisory lock on a connection of its own. Raises
-    :class:`StoreError` with one sentence when the server cannot be reached or refuses us.
+    :class:`StoreError` with one sentence (the URL's passwords masked) when ``url`` is
+    malformed (``what`` names it: ``DATABASE_URL`` or a ``db copy`` argument), when the server
+    cannot be reached or refuses us, or when none of the schemas its ``search_path`` names
+    exists.
     """
     worker = secrets.randbits(62) + 1
+    if problem := postgres_url_problem(url):
+        raise StoreError(f"{what} {redacted(url)} is not a valid PostgreSQL URL: {problem}")
     try:
         holder = await asyncpg.connect(url)
+    except (ValueError, OverflowError, asyncpg.ClientConfigurationError) as exc:
+        # asyncpg's URL parser and the socket layer: a port that is not a number or is out of
+        # range, an unclosed IPv6 bracket, an unknown sslmode, …
+        raise StoreError(f"{what} {redacted(url)} is not a valid PostgreSQL URL: "
+                         f"{_scrubbed(exc, url)}") from None
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        raise StoreError(f"cannot connect to PostgreSQL at {redacted(url)}: {exc}") from exc
+        raise StoreError(f"cannot connect to PostgreSQL at {redacted(url)}: "
+                         f"{_scrubbed(exc, url)}") from exc
     try:
         await holder.execute("SELECT pg_advisory_lock($1::bigint)", worker)
+        if await holder.fetchval("SELECT current_schema()") is None:
+            path = await holder.fetchval("SHOW search_path")
+            raise StoreError(
+                f"no schema named in the search_path of {what} ({path}) exists in the database"
+                f" at {redacted(url)}; create it (CREATE SCHEMA …) or fix the search_path")
         pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
                                          reset=_keep_session)
     except BaseException as exc:
@@ -1080,3 +1097,8 @@ async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10
             await asyncio.shield(store.close())
         raise
     return store
+
+
+def _scrubbed(exc: BaseException, url: str) -> str:
+    """``str(exc)`` with the URL in it, if any, passwords masked (a driver may quote it)."""
+    return str(exc).replace(url, redacted(url))

@@ -55,6 +55,7 @@ from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
 from bot.store import studio_undo
 from bot.store.tiktok_tables import TikTokTables
+from bot.store.urls import is_postgres_url, redacted
 
 CACHE_SIZE = 100_000
 """Default number of users (and, separately, of users' settings) kept in memory: least recently
@@ -68,31 +69,30 @@ _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 _T = TypeVar("_T")
 
 
-def parse_database_url(url: str) -> Path:
+def parse_database_url(url: str, *, what: str = "DATABASE_URL") -> Path:
     """``sqlite:///rel.db`` -> ``rel.db``; ``sqlite:////abs.db`` -> ``/abs.db``; a bare path.
     An in-memory database is refused: each connection would see a database of its own, and
-    nothing would survive a restart."""
+    nothing would survive a restart. ``what`` names the URL in errors (``DATABASE_URL``, or
+    the argument of ``db copy`` it came from). Raises :class:`StoreError` with one sentence."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if not path:
-            raise StoreError(f"DATABASE_URL {url!r} names no file")
+            raise StoreError(f"{what} {url!r} names no file")
     else:
         path = url
     if path == ":memory:" or "mode=memory" in path:
         raise StoreError(
-            f"DATABASE_URL {url!r} is an in-memory database, which the bot cannot use (its "
+            f"{what} {url!r} is an in-memory database, which the bot cannot use (its "
             "connections would not share it and nothing would survive a restart); name a file"
         )
     if url.startswith("sqlite:///"):
         return Path(path)
-    if url.startswith(("postgresql:", "postgres:")):
-        raise StoreError(
-            "DATABASE_URL names a PostgreSQL server, not a SQLite file (open_store opens both)"
-        )
+    if is_postgres_url(url):
+        raise StoreError(f"{what} {redacted(url)!r} names a PostgreSQL server, not a SQLite file")
     if "://" in url:
         scheme = url.split("://", 1)[0]
-        raise StoreError(f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:/// "
-                         "or postgresql://")
+        raise StoreError(f"{what} {redacted(url)!r}: scheme {scheme!r} is not supported; use "
+                         "sqlite:/// or postgresql://")
     return Path(url)
 
 
@@ -1782,6 +1782,30 @@ class InstanceLock:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
                           .encode(), 0)
+        return cls(fd, path)
+
+    @classmethod
+    def share(cls, database: Path, *, what: str) -> InstanceLock | None:
+        """For a reader that must not change the folder (``db copy``'s source): a shared lock
+        on the existing ``<database>.lock``, so no bot starts while it reads; ``None`` when
+        there is no lock file (no bot ever ran on ``database``: none runs now). Never creates
+        a file. Raises :class:`StoreError` naming the bot process that holds the file;
+        ``what`` names ``database`` in that sentence."""
+        path = database.with_name(database.name + ".lock")
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 300, 0).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            raise StoreError(f"a Creator Advisor process ({holder}) is using {what} "
+                             f"{database}; stop it first") from None
+        except BaseException:
+            os.close(fd)
+            raise
         return cls(fd, path)
 
     def release(self) -> None:

@@ -4,10 +4,14 @@ sequences, counts verified, a non-empty target refused."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
+import shutil
+import sqlite3
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +21,7 @@ from bot.domain.studio import StudioImport, Video
 from bot.store import PostgresStore, open_store
 from bot.store.copy import copy_database
 from bot.store.postgres import TABLES
+from bot.store.sqlite import _migrations
 from tests.store.rawdb import columns, query
 
 T0 = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -149,3 +154,200 @@ async def test_db_copy_from_the_command_line(tmp_path: Path, pg_url: str) -> Non
     out, err = await asyncio.wait_for(again.communicate(), 60)
     assert again.returncode == 1
     assert "already holds data" in err.decode() and "Traceback" not in err.decode()
+
+
+def _folder(path: Path) -> dict[str, str]:
+    """Every file in ``path``'s folder and its SHA-1: what db copy must leave as it found."""
+    return {p.name: hashlib.sha1(p.read_bytes()).hexdigest()
+            for p in sorted(path.parent.iterdir()) if p.is_file()}
+
+
+def _old_schema(path: Path) -> int:
+    """A SQLite file on the schema before the newest migration, with one user; its version."""
+    known = _migrations()
+    db = sqlite3.connect(path)
+    try:
+        for version, _, sql in known[:-1]:
+            db.executescript(sql)
+            db.execute(f"PRAGMA user_version = {version}")
+        db.execute("INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+                   "VALUES ('telegram', '1', 'Old', '2026-01-01T00:00:00+00:00')")
+        db.commit()
+    finally:
+        db.close()
+    return known[-2][0]
+
+
+def _other_app(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE foo (x)")
+    db.execute("INSERT INTO foo VALUES (1)")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(("make", "refusal"), [
+    (_other_app, "holds no Creator Advisor data"),
+    (lambda path: path.write_bytes(b""), "holds no Creator Advisor data"),
+    (lambda path: path.write_bytes(b"not a database at all, " * 100),
+     "is not a SQLite database"),
+])
+async def test_db_copy_refuses_a_file_without_our_schema_and_leaves_it_alone(
+        tmp_path: Path, pg_url: str, make: Any, refusal: str) -> None:
+    path = tmp_path / "other.db"
+    make(path)
+    before = _folder(path)
+    with pytest.raises(StoreError, match=refusal) as caught:
+        await copy_database(f"sqlite:///{path}", pg_url)
+    assert "\n" not in str(caught.value)
+    assert _folder(path) == before  # same bytes, and no .lock, -wal or -shm beside it
+
+
+async def test_db_copy_reads_an_older_schema_without_migrating_the_file(
+        tmp_path: Path, pg_url: str) -> None:
+    path = tmp_path / "old.db"
+    version = _old_schema(path)
+    before = _folder(path)
+    report = await copy_database(f"sqlite:///{path}", pg_url)
+    assert report.counts["users"] == 1
+    assert await query(pg_url, "SELECT display_name FROM users") == [("Old",)]
+    assert _folder(path) == before  # an older bot still opens it: not migrated in place
+    assert await query(f"sqlite:///{path}", "PRAGMA user_version") == [(version,)]
+
+
+async def test_db_copy_leaves_a_current_source_byte_for_byte(
+        tmp_path: Path, pg_url: str) -> None:
+    path = tmp_path / "bot.db"
+    await _fill(f"sqlite:///{path}")
+    before = _folder(path)  # the bot's own .lock is there; no -wal after a clean stop
+    await copy_database(f"sqlite:///{path}", pg_url)
+    assert _folder(path) == before
+
+
+async def test_db_copy_refuses_a_source_a_bot_is_running_on(
+        tmp_path: Path, pg_url: str) -> None:
+    source = f"sqlite:///{tmp_path / 'bot.db'}"
+    await _fill(source)
+    bot = await open_store(source)
+    try:
+        with pytest.raises(StoreError, match="is using the source"):
+            await copy_database(source, pg_url)
+    finally:
+        await bot.close()
+
+
+async def test_db_copy_names_a_table_missing_from_the_target(
+        tmp_path: Path, pg_url: str) -> None:
+    source = f"sqlite:///{tmp_path / 'bot.db'}"
+    await _fill(source)
+    await (await open_store(pg_url)).close()  # the target's schema, then a table dropped
+    await query(pg_url, "DROP TABLE seen_updates")
+    with pytest.raises(StoreError, match="lacks the table seen_updates"):
+        await copy_database(source, pg_url)
+    assert await query(pg_url, "SELECT count(*) FROM users") == [(0,)]
+
+
+async def test_db_copy_turns_a_postgres_refusal_into_one_sentence(
+        tmp_path: Path, pg_url: str) -> None:
+    """Any statement PostgreSQL refuses during the copy (here a column made NOT NULL that the
+    source leaves empty) is one sentence, and the transaction leaves the target empty."""
+    source = f"sqlite:///{tmp_path / 'bot.db'}"
+    await _fill(source)
+    await (await open_store(pg_url)).close()
+    await query(pg_url, "ALTER TABLE users ADD COLUMN extra text NOT NULL")
+    with pytest.raises(StoreError, match="refused the copy") as caught:
+        await copy_database(source, pg_url)
+    assert "nothing was changed" in str(caught.value)
+    assert await query(pg_url, "SELECT count(*) FROM users") == [(0,)]
+
+
+async def _cli(*args: str, cwd: Path, **env: str) -> tuple[int, str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, env={**clean, **env}, cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+MALFORMED = ["postgresql://postgres:pw@127.0.0.1:abc/db", "postgresql://postgres:pw@[::1/db",
+             "postgresql://postgres:pw@127.0.0.1:99999/db",
+             "postgresql:/postgres:pw@127.0.0.1/db"]
+
+
+@pytest.mark.parametrize("url", MALFORMED)
+async def test_a_malformed_postgres_url_is_one_sentence_without_its_password(url: str) -> None:
+    with pytest.raises(StoreError, match=r"^DATABASE_URL .* is not a valid PostgreSQL URL: ") \
+            as caught:
+        await open_store(url)
+    assert "pw" not in str(caught.value) and "***" in str(caught.value)
+
+
+@pytest.mark.parametrize("command", [("ask", "hello"), ("post-due",), ("run",)])
+async def test_a_malformed_database_url_on_the_command_line(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    for url in MALFORMED[:2]:
+        code, _, err = await _cli(*command, cwd=tmp_path, DATABASE_URL=url,
+                                  TELEGRAM_BOT_TOKEN="", DISCORD_TOKEN="")
+        assert code == 1, err
+        assert "DATABASE_URL" in err and "is not a valid PostgreSQL URL" in err, err
+        assert "Traceback" not in err and "pw" not in err
+
+
+async def test_db_copy_names_the_argument_that_is_wrong(tmp_path: Path, pg_url: str) -> None:
+    source = f"sqlite:///{tmp_path / 'bot.db'}"
+    await _fill(source)
+    code, _, err = await _cli("db", "copy", source, MALFORMED[1], cwd=tmp_path)
+    assert code == 1 and "Traceback" not in err and "pw" not in err
+    assert "the target postgresql://postgres:***@[::1/db is not a valid PostgreSQL URL" in err
+    assert "DATABASE_URL" not in err
+    code, _, err = await _cli("db", "copy", "sqlte:///x.db", pg_url, cwd=tmp_path)
+    assert code == 1 and "the source 'sqlte:///x.db': scheme 'sqlte' is not supported" in err
+    assert "DATABASE_URL" not in err
+    await _fill(f"sqlite:///{tmp_path / 'running.db'}")
+    bot = await open_store(f"sqlite:///{tmp_path / 'running.db'}")
+    try:
+        code, _, err = await _cli("db", "copy", f"sqlite:///{tmp_path / 'running.db'}",
+                                  pg_url, cwd=tmp_path)
+    finally:
+        await bot.close()
+    assert code == 1 and "is using the source" in err and "DATABASE_URL" not in err
+    code, _, err = await _cli("db", "copy", source, f"{pg_url}&password=hunter2",
+                              cwd=tmp_path)  # a wrong password, given as a query parameter
+    assert "hunter2" not in err + _
+
+
+async def test_upper_case_scheme_and_a_missing_schema(pg_url: str) -> None:
+    store = await open_store("POSTGRESQL" + pg_url[len("postgresql"):])
+    await store.close()
+    missing = pg_url.rsplit("search_path=", 1)[0] + "search_path=nosuchschema"
+    with pytest.raises(StoreError, match="no schema named in the search_path of DATABASE_URL "
+                                         r"\(nosuchschema\) exists"):
+        await open_store(missing)
+
+
+async def test_db_copy_reads_what_a_killed_bot_left_in_the_wal(
+        tmp_path: Path, pg_url: str) -> None:
+    """A bot killed mid-run leaves rows in ``-wal`` only: they are copied, and the database
+    file itself is not written (no checkpoint into it)."""
+    running = tmp_path / "running" / "bot.db"
+    await _fill(f"sqlite:///{running}")
+    bot = await open_store(f"sqlite:///{running}")
+    try:
+        await bot.ensure_user("telegram", "late", "Late")
+        killed = tmp_path / "killed"
+        killed.mkdir()
+        for suffix in ("", "-wal", "-shm"):  # the files as a kill -9 would leave them
+            shutil.copyfile(f"{running}{suffix}", killed / f"bot.db{suffix}")
+    finally:
+        await bot.close()
+    path = killed / "bot.db"
+    assert b"Late" not in path.read_bytes()  # only in the WAL
+    assert b"Late" in (killed / "bot.db-wal").read_bytes()
+    main_file = hashlib.sha1(path.read_bytes()).hexdigest()
+    report = await copy_database(f"sqlite:///{path}", pg_url)
+    assert report.counts["users"] == 3
+    assert ("Late",) in await query(pg_url, "SELECT display_name FROM users")
+    assert hashlib.sha1(path.read_bytes()).hexdigest() == main_file
+    assert sorted(p.name for p in killed.iterdir()) == ["bot.db", "bot.db-shm", "bot.db-wal"]
