@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot import i18n
 from bot.core.args import ArgError, parse_args
 from bot.core.context import CommandContext, Services
 from bot.core.fieldnames import typed_example
-from bot.core.ports import Clock, Store, StoreError
+from bot.core.ports import Clock, Store, StoreError, UserGone
 from bot.core.registry import CommandSpec, Registry
 from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
 
@@ -228,12 +228,7 @@ class Dispatcher:
             return [_bad_args(spec, exc)]
         try:
             async with self._user_locks.hold((platform, request.user_id)):
-                user = await self.store.ensure_user(platform, request.user_id,
-                                                    request.display_name)
-                ctx = CommandContext(request=request, user=user, store=self.store,
-                                     clock=self.clock, registry=self.registry,
-                                     services=self.services)
-                result = await spec.handler(ctx, args)
+                result = await self._run(spec, request, args)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         except StoreError:
@@ -243,6 +238,27 @@ class Dispatcher:
         default = Visibility.PRIVATE if spec.personal else Visibility.PUBLIC
         language = i18n.current()  # as handle() would set it: one copy of each reply, not two
         return [_completed(r, language, default) for r in replies]
+
+
+    async def _run(self, spec: CommandSpec, request: Request,
+                   args: dict[str, Any]) -> Reply | list[Reply]:
+        """Run ``spec``'s handler for the requesting user (created on first sight). When a
+        /forget in another worker deletes the user between ``ensure_user`` and the command's
+        write (:class:`UserGone`: nothing was written), the command runs once more, for the
+        user created afresh: it runs before the forget or after it, never half."""
+        platform = str(request.platform)
+        for attempt in (1, 2):
+            user = await self.store.ensure_user(platform, request.user_id, request.display_name)
+            ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
+                                 registry=self.registry, services=self.services)
+            try:
+                return await spec.handler(ctx, args)
+            except UserGone:
+                if attempt == 2:
+                    raise
+                log.info("/%s (event %s) ran while its user was forgotten elsewhere; running "
+                         "it again for them as a new user", spec.name, request.event_id)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:

@@ -44,6 +44,12 @@ class StoreError(Exception):
     """A storage failure with a message fit to show an operator (never a raw traceback)."""
 
 
+class UserGone(StoreError):
+    """A write for a user whose row was deleted after the command found it: a /forget in
+    another worker ran between ``ensure_user`` and the write (nothing was written). The
+    dispatcher runs the command again once, for the user created afresh."""
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     id: int

@@ -61,7 +61,7 @@ class PgTikTokTables:
                           taken_at: datetime, source: str) -> MetricSnapshot: ...
 
     async def save_auth_state(self, pending: PendingAuth) -> None:
-        async with self._write() as db:
+        async with self._write(pending.user_id) as db:
             await db.execute(
                 "INSERT INTO tiktok_auth_states (state, user_id, verifier, chat_platform,"
                 " chat_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -42,6 +42,7 @@ from bot.core.ports import (
     Subscription,
     SweepSchedule,
     User,
+    UserGone,
     UserReads,
 )
 from bot.core.userdata import (
@@ -157,13 +158,25 @@ class PostgresStore(PgTikTokTables):
     @asynccontextmanager
     async def _write(self, user_id: int | None = None) -> AsyncIterator[_Conn]:
         """One transaction (committed on success, rolled back on any error); with ``user_id``,
-        serialised with every other write to that user, in any worker."""
-        async with self._pool.acquire() as db, db.transaction():
-            if user_id is not None:
-                # Two-int keys (user writes: namespace 1) never meet the one-bigint worker keys.
-                await db.execute(
-                    "SELECT pg_advisory_xact_lock(1, ($1::bigint % 2147483647)::int)", user_id)
-            yield db
+        serialised with every other write to that user, in any worker, and raising
+        :class:`UserGone` when a row it writes points at that user and a /forget (in another
+        worker) deleted the user since the command found them."""
+        async with self._pool.acquire() as db:
+            try:
+                async with db.transaction():
+                    if user_id is not None:
+                        # Two-int keys (user writes: namespace 1) never meet the one-bigint
+                        # worker keys.
+                        await db.execute("SELECT pg_advisory_xact_lock(1, ($1::bigint % "
+                                         "2147483647)::int)", user_id)
+                    yield db
+            except asyncpg.ForeignKeyViolationError as exc:
+                # /forget takes the same lock: if the user is gone now, it ran in between.
+                if user_id is not None and not await db.fetchval(
+                        "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)", user_id):
+                    raise UserGone(f"user {user_id} was forgotten while a command for them "
+                                   "ran; nothing was written") from exc
+                raise
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[_Conn]:
