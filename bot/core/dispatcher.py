@@ -246,19 +246,20 @@ class Dispatcher:
         /forget in another worker deletes the user between ``ensure_user`` and the command's
         write (:class:`UserGone`: nothing was written), the command runs once more, for the
         user created afresh: it runs before the forget or after it, never half."""
-        platform = str(request.platform)
-        for attempt in (1, 2):
-            user = await self.store.ensure_user(platform, request.user_id, request.display_name)
-            ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
-                                 registry=self.registry, services=self.services)
-            try:
-                return await spec.handler(ctx, args)
-            except UserGone:
-                if attempt == 2:
-                    raise
-                log.info("/%s (event %s) ran while its user was forgotten elsewhere; running "
-                         "it again for them as a new user", spec.name, request.event_id)
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            return await self._run_once(spec, request, args)
+        except UserGone:
+            log.info("/%s (event %s) ran while its user was forgotten elsewhere; running it "
+                     "again for them as a new user", spec.name, request.event_id)
+            return await self._run_once(spec, request, args)
+
+    async def _run_once(self, spec: CommandSpec, request: Request,
+                        args: dict[str, Any]) -> Reply | list[Reply]:
+        user = await self.store.ensure_user(str(request.platform), request.user_id,
+                                            request.display_name)
+        ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
+                             registry=self.registry, services=self.services)
+        return await spec.handler(ctx, args)
 
 
 def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:

@@ -724,7 +724,9 @@ class PostgresStore(PgTikTokTables):
         topics: tuple[str, ...], next_run_at: datetime, thread_id: str | None = None,
         language: str | None = None,
     ) -> Subscription:
-        async with self._write() as db:
+        # Under the lock of the user it names, as every write for a user (a /forget racing it
+        # in another worker: UserGone, and the command runs again).
+        async with self._write(user_id if user_id is not None else created_by) as db:
             # Two admins subscribing one chat at once: the second waits, then replaces.
             await db.execute("SELECT pg_advisory_xact_lock(2, hashtext($1))",
                              f"{platform}:{chat_id}:{kind}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import running
@@ -31,8 +32,12 @@ async def _waiters(url: str, user_id: int, count: int) -> None:
         await db.close()
 
 
-async def test_a_log_racing_a_forget_in_another_worker_runs_after_it_as_a_new_user(
-        settings: Settings, pg_url: str, clock: FakeClock) -> None:
+@pytest.mark.parametrize(("command", "written"), [
+    ("/log followers=250", "SELECT user_id, followers FROM snapshots"),
+    ("/subscribe day=friday", "SELECT user_id, weekday FROM subscriptions"),  # created_by too
+])
+async def test_a_command_racing_a_forget_in_another_worker_runs_after_it_as_a_new_user(
+        settings: Settings, pg_url: str, clock: FakeClock, command: str, written: str) -> None:
     async with running(settings.model_copy(update={"database_url": pg_url}),
                        clock=clock) as app:  # worker A
         console = ConsoleAdapter(app, user="alice")
@@ -44,7 +49,7 @@ async def test_a_log_racing_a_forget_in_another_worker_runs_after_it_as_a_new_us
             await gate.execute(_USER_LOCK, old_id)
             forget = asyncio.create_task(other.forget_user(old_id))  # B first in the queue
             await _waiters(pg_url, old_id, 1)
-            log = asyncio.create_task(console.ask("/log followers=250"))  # A found alice
+            log = asyncio.create_task(console.ask(command))  # A found alice, then waits
             await _waiters(pg_url, old_id, 2)
             await gate.execute("SELECT pg_advisory_unlock_all()")  # B deletes, then A writes
             assert await forget > 0
@@ -54,6 +59,6 @@ async def test_a_log_racing_a_forget_in_another_worker_runs_after_it_as_a_new_us
             await other.close()
         assert result.ok, result.text
         assert "went wrong" not in result.text
-        rows = await query(pg_url, "SELECT u.id, s.followers FROM users AS u JOIN snapshots "
-                                   "AS s ON s.user_id = u.id")
-        assert len(rows) == 1 and rows[0][0] != old_id and rows[0][1] == 250.0
+        (new_id,) = (await query(pg_url, "SELECT id FROM users"))[0]  # alice, afresh
+        assert new_id != old_id
+        assert await query(pg_url, written) == [(new_id, 250.0 if "log" in command else 4)]
