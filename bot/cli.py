@@ -621,7 +621,10 @@ def _run_cli(argv: Sequence[str] | None) -> int:
             return 1
     quiet = args.cmd in ("ask", "console", None)
     worker = None if settings.worker_index is None else f"worker {settings.worker_index}"
-    setup_logging("WARNING" if quiet else settings.log_level, settings.secrets(), worker)
+    from bot.store.urls import url_passwords
+
+    setup_logging("WARNING" if quiet else settings.log_level,
+                  [*settings.secrets(), *url_passwords(settings.database_url)], worker)
     if args.cmd == "run" or (args.cmd is None and (settings.telegram_bot_token
                                                    or settings.discord_token)):
         from bot.supervisor import run_workers, unshared_limits_warning, workers_refusal

@@ -3,7 +3,7 @@ is SQLite must not load asyncpg (a console ``ask`` on SQLite never needs it)."""
 
 from __future__ import annotations
 
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, unquote_plus, urlsplit, urlunsplit
 
 #: URL schemes of a PostgreSQL server (compared without regard to case, as URL schemes are).
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -94,3 +94,25 @@ def redacted(url: str) -> str:
     if (netloc, query) == (parts.netloc, parts.query):
         return url  # nothing secret: as written (urlunsplit would rewrite sqlite:///x as sqlite:/x)
     return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def url_passwords(url: str) -> list[str]:
+    """The passwords :func:`redacted` masks in ``url``, as written and decoded, for the log
+    redaction filter (a driver's message might quote one). Never raises."""
+    masked = redacted(url)
+    if masked == url:
+        return []
+    found: list[str] = []
+    scheme = url_scheme(url)
+    rest = (url[len(scheme) + 1:] if scheme else url).lstrip("/")
+    netloc = rest[:min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))]
+    userinfo = netloc.rpartition("@")[0]
+    if ":" in userinfo:
+        found.append(userinfo.split(":", 1)[1])
+    query = url.partition("?")[2].partition("#")[0]
+    for pair in query.split("&"):
+        name, equals, value = pair.partition("=")
+        if equals and _secret(name):
+            found.append(value)
+    found += [unquote(s) for s in found] + [v for k, v in parse_qsl(query) if _secret(k)]
+    return sorted({s for s in found if s})

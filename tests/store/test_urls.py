@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import describe_database_url
-from bot.store.urls import is_postgres_url, redacted
+from bot.store.urls import is_postgres_url, redacted, url_passwords
 
 
 @pytest.mark.parametrize(("url", "shown"), [
@@ -53,3 +53,15 @@ def test_info_never_prints_a_password_given_as_a_query_parameter(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert "postgresql://postgres@127.0.0.1/db?password=*** (PostgreSQL)" in done.stdout
     assert "hunter2" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("url", "passwords"), [
+    ("postgresql://postgres@127.0.0.1/db?password=hunter2", ["hunter2"]),
+    ("postgresql://u:p%40ssword@[::1/db?sslpassword=a+b", ["a b", "a+b", "p%40ssword",
+                                                           "p@ssword"]),
+    ("postgresql:/u:hunter2@h/db", ["hunter2"]),
+    ("sqlite:///x.db", []),
+])
+def test_the_log_filter_learns_every_password_of_the_url(url: str,
+                                                         passwords: list[str]) -> None:
+    assert url_passwords(url) == passwords
