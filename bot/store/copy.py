@@ -113,7 +113,11 @@ async def _open_source(path: Path, scratch: Path) -> aiosqlite.Connection:
     or a copy migrated in ``scratch`` when its schema is older. Raises :class:`StoreError`
     when ``path`` is not a SQLite file, holds no Creator Advisor schema (an empty file,
     another program's database) or was written by a newer version."""
-    lite = await _connect_read_only(path)
+    try:
+        lite = await _connect_read_only(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open the source {path} for reading ({exc}); nothing was "
+                         "changed") from exc
     try:
         try:
             async with lite.execute("PRAGMA user_version") as cur:

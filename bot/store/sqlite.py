@@ -1796,6 +1796,9 @@ class InstanceLock:
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}, which tells whether a bot is using {what} "
+                             f"{database}: {exc.strerror}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -186,8 +186,17 @@ def _other_app(path: Path) -> None:
     db.close()
 
 
+def _newer(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+    db.execute("PRAGMA user_version = 9999")
+    db.commit()
+    db.close()
+
+
 @pytest.mark.parametrize(("make", "refusal"), [
     (_other_app, "holds no Creator Advisor data"),
+    (_newer, "written by a newer Creator Advisor"),
     (lambda path: path.write_bytes(b""), "holds no Creator Advisor data"),
     (lambda path: path.write_bytes(b"not a database at all, " * 100),
      "is not a SQLite database"),
