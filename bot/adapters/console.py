@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import os
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -258,8 +260,22 @@ class ConsoleDeliverer:
         self.write = write
 
     async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
+        """Print the post (flushed, so a post counts as sent only once it left for the
+        reader). When the reader is gone (``post-due | head``: a broken pipe) nothing more can
+        be delivered in this run: STOP, so the post is given back and the run stops; standard
+        output then goes to the null device (Python's advice on SIGPIPE), so nothing more
+        fails or prints a traceback at exit."""
         text = self.app.renderer.render(reply, Format.PLAIN)
-        self.write(f"── weekly post for {destination.chat_id} ──\n{text}")
+        try:
+            self.write(f"── weekly post for {destination.chat_id} ──\n{text}")
+            if self.write is print:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            return DeliveryResult(DeliveryStatus.STOP, "the console's reader left")
         return DeliveryResult(DeliveryStatus.SENT)
 
 

@@ -427,14 +427,27 @@ class Store(Protocol):
         left it to be settled; either way the week is not done yet."""
         ...
 
-    async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
-        """Record, right before the first send, that the post may go out from now on."""
+    async def renew_worker(self) -> bool:
+        """Before claiming more: make sure the others still see this poster alive (on
+        PostgreSQL, that it still holds its worker key's lock). If it had lost that (its
+        claims and leases may be taken over by others meanwhile), it takes a new identity,
+        under which its earlier claims are no longer its own. True when the identity
+        changed; raises when the store cannot give it one (claim nothing more then)."""
+        ...
+
+    async def mark_attempt(self, delivery_id: int, now: datetime) -> bool:
+        """Record, right before the first send, that the post may go out from now on; True
+        only when the claim is still this poster's and "sending". False: it was taken back
+        (a settler took this poster for dead and released it, so another may send it):
+        the caller must not send."""
         ...
 
     async def finish_delivery(
         self, delivery_id: int, status: str, now: datetime, error: str | None = None
-    ) -> None:
-        """Settle a claim: "sent", "failed", "skipped" or "unknown" (may have been sent)."""
+    ) -> bool:
+        """Settle a claim: "sent", "failed", "skipped" or "unknown" (may have been sent).
+        True when it changed the claim; False when the claim was gone (released by a
+        settler) or already final."""
         ...
 
     async def settle_stale_claims(
@@ -477,6 +490,7 @@ class DeliveryStatus(StrEnum):
     PAUSED = "paused"  # refused for now (closed topic, missing permission): retry next week
     TRANSIENT = "transient"  # failed before delivery (5xx, connection refused): safe to retry
     UNKNOWN = "unknown"  # may or may not have arrived (timeout mid-request): do not resend
+    STOP = "stop"  # not delivered, and nothing more can be this run (the console's reader left)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,15 @@ Guarantees (see README, "Weekly posts"):
   and that week's post goes to the new chat;
 - a 429, whatever its shape, is "not delivered, slow down": the platform's lane pauses, and a
   post that could not go out is given back (its claim released), so it stays due; a stop ends
-  the pause at once.
+  the pause at once;
+- a store error (a dropped connection, an outage) before a post's send gives the post back
+  (it stays due), it is not "failed"; a destination that cannot take posts any more in this
+  run (the console's reader left: ``post-due | head``) gives its post back and stops the run;
+- a post goes out only if its claim is still this poster's right before the send
+  (:meth:`Store.mark_attempt`): a poster taken for dead (its lock connection dropped) whose
+  claims were released never sends them as well, and it takes a new identity
+  (:meth:`Store.renew_worker`) before it leases or claims more;
+- the report counts each post once, by the status its claim was left with.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.core.pace import Paces
@@ -51,8 +60,9 @@ from bot.domain.schedule import due_run, next_run
 log = logging.getLogger(__name__)
 
 #: Due subscriptions a poster leases from the store at a time (per platform; it holds at most
-#: two batches): small enough that a batch is sent within seconds, so at the end of a fan-out
-#: no worker is left alone with a long batch while the others are done.
+#: two batches: the next is leased only when a whole batch fits): small enough that a batch is
+#: sent within seconds, so at the end of a fan-out no worker is left alone with a long batch
+#: while the others are done.
 BATCH = 100
 #: How long a claim may stay "sending" in a running bot before it is settled as stale.
 LEASE = timedelta(minutes=10)
@@ -81,11 +91,24 @@ class RunReport:
     paused: int = 0
     moved: int = 0
     rate_limited: int = 0  # given back after 429s (or a stop during the pause): still due
+    given_back: int = 0  # not sent: a store error before the send, a claim taken back, a stop
     failed: int = 0
+    unknown: int = 0  # may have gone out (recorded "unknown", or left to be settled so)
     nothing_to_post: int = 0
     stale: list[int] = field(default_factory=list)  # claims settled "unknown" (maybe sent)
     released: int = 0  # stale claims never attempted: due again
     planned: list[tuple[Subscription, str, Composed | None]] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> None:
+        """Count one post under its final outcome (a field of this report)."""
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+#: Where one post ended, named as the :class:`RunReport` field that counts it.
+Outcome = Literal["sent", "skipped_late", "already_done", "elsewhere", "deactivated", "paused",
+                  "rate_limited", "given_back", "failed", "unknown", "nothing_to_post"]
+#: The claim status each recorded outcome leaves (what the report counts it by).
+_RECORDED: dict[str, Outcome] = {"sent": "sent", "failed": "failed", "unknown": "unknown"}
 
 
 @dataclass
@@ -96,6 +119,13 @@ class _PostState:
     following: datetime | None = None
     claim: int | None = None
     attempted: bool = False
+    #: The post's own code is running (its schedule, its composer): an exception there is
+    #: the post's fault, recorded "failed"; elsewhere before the send, the store's (given back).
+    own_code: bool = False
+    #: The status to record for the claim once the platform answered ("sent", "failed").
+    meant: str | None = None
+    #: Set once the claim's final status is recorded (or nothing is to be recorded).
+    outcome: Outcome | None = None
 
 
 def _when(sub: Subscription) -> tuple[time, ZoneInfo]:
@@ -189,11 +219,29 @@ class WeeklyPoster:
     async def _stream(self, platform: str, now: datetime, report: RunReport) -> None:
         """A platform's due posts as a stream of leased batches: the next batch is leased
         while the last one is being sent, so the pace never drains at a batch boundary; at
-        most two batches are held at a time. Each batch is this poster's alone (other
-        workers on the database lease others), so no worker walks another's posts."""
-        room = asyncio.Semaphore(2 * BATCH)
+        most two batches are held at a time (the next is leased only when a whole batch
+        fits). Each batch is this poster's alone (other workers on the database lease
+        others), so no worker walks another's posts."""
+        held = 0  # posts of this stream leased and not finished
+        freed = asyncio.Event()
+
+        def done(_: object) -> None:
+            nonlocal held
+            held -= 1
+            freed.set()
+
         async with asyncio.TaskGroup() as group:
             while not self._stopping:
+                while held > BATCH:  # room for less than a whole batch: wait
+                    freed.clear()
+                    await freed.wait()
+                if self._stopping:
+                    break
+                # A poster the others took for dead (its lock connection dropped) lost its
+                # claims and leases to them: it takes a new identity before leasing more.
+                if await self.store.renew_worker():
+                    log.warning("weekly posts: this worker's lock connection was lost (the "
+                                "others may have taken its posts); continuing as a new worker")
                 # A worker that died during the fan-out left claims as well as its batch:
                 # settled before each batch (only the dead's: this run's own claims are all
                 # newer than this poster), so its posts come to the survivors now, in this
@@ -204,36 +252,63 @@ class WeeklyPoster:
                 if not batch:
                     break
                 for sub in batch:
-                    await room.acquire()
+                    held += 1
                     task = group.create_task(self._one(sub, now, report))
-                    task.add_done_callback(lambda _: room.release())
+                    task.add_done_callback(done)
 
     async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
         """One post, its failure contained: an exception here (a composer bug, a deliverer or
-        store error) is recorded for this post alone; the fan-out's other posts go on."""
+        store error) is recorded for this post alone; the fan-out's other posts go on. The
+        post is counted once, by where it ended."""
         state = _PostState()
         try:
             await self._post(sub, now, report, state)
         except Exception as exc:
-            report.failed += 1
-            log.exception("weekly post to %s %s (subscription %s) failed", sub.platform,
-                          sub.chat_id, sub.id)
-            await self._record_failure(sub, now, state, f"{type(exc).__name__}: {exc}")
+            await self._contain(sub, now, state, exc)
         finally:
             if state.claim is not None:
                 self._in_flight.discard(state.claim)
+        report.count(state.outcome or "unknown")
+
+    async def _contain(self, sub: Subscription, now: datetime, state: _PostState,
+                       exc: Exception) -> None:
+        """A post that raised. Its outcome already recorded (a bookkeeping write after it
+        failed): it stands, and the post is due again only to find its week done. Before
+        the send, a store error (a dropped connection, an outage) gives the post back: it
+        stays due. Otherwise it is settled by :meth:`_record_failure`."""
+        detail = f"{type(exc).__name__}: {exc}"
+        if state.outcome is not None:
+            log.warning("weekly post to %s %s (subscription %s) is recorded %s, but moving "
+                        "the subscription on failed: %s", sub.platform, sub.chat_id, sub.id,
+                        state.outcome, detail)
+            return
+        if not state.attempted and not state.own_code:
+            log.warning("weekly post to %s %s (subscription %s) not sent, given back (it "
+                        "stays due): %s", sub.platform, sub.chat_id, sub.id, detail)
+            state.outcome = "given_back"
+            if state.claim is not None:
+                with contextlib.suppress(Exception):  # else settled later: never attempted
+                    await self._give_back(state.claim, state)
+            return
+        log.exception("weekly post to %s %s (subscription %s) failed", sub.platform,
+                      sub.chat_id, sub.id)
+        await self._record_failure(sub, now, state, detail)
 
     async def _record_failure(self, sub: Subscription, now: datetime, state: _PostState,
                               detail: str) -> None:
-        """Settle a post that raised: "unknown" if its send may have happened (never resent),
-        else "failed" for this week; the subscription moves on to its next week either way,
-        so a broken post is neither retried nor logged on every poll."""
+        """Settle a post that raised: what the platform answered if it did (the write of it
+        failed), "unknown" if its send may have happened (never resent), else "failed" for
+        this week; the subscription moves on to its next week either way, so a broken post
+        is neither retried nor logged on every poll. Counted by the status recorded; one
+        that could not be recorded is "unknown" (a settler makes its claim so later)."""
+        status = state.meant or ("unknown" if state.attempted else "failed")
+        state.outcome = "unknown" if state.attempted else "failed"
         try:
             if state.claim is None and state.week is not None:
                 state.claim = await self.store.claim_delivery(sub.id, state.week, None, now)
-            if state.claim is not None:
-                status = "unknown" if state.attempted else "failed"
-                await self.store.finish_delivery(state.claim, status, self.clock.now(), detail)
+            if state.claim is not None and await self.store.finish_delivery(
+                    state.claim, status, self.clock.now(), detail):
+                state.outcome = _RECORDED[status]
             if state.following is not None:
                 await self.store.set_next_run(sub.id, state.following)
         except Exception:
@@ -241,31 +316,39 @@ class WeeklyPoster:
 
     async def _post(self, sub: Subscription, now: datetime, report: RunReport,
                     state: _PostState) -> None:
+        """Send one post; ``state.outcome`` says where it ended (counted by :meth:`_one`)."""
+        state.own_code = True
         at, tz = _when(sub)
         due = due_run(sub.weekday, at, tz, now, self.grace, None)
         if due is None:
-            report.skipped_late += 1
+            state.outcome = "skipped_late"
+            state.own_code = False
             await self.store.set_next_run(sub.id, next_run(sub.weekday, at, tz, now))
             return
         following = state.following = next_run(sub.weekday, at, tz, due.run_at)
+        state.own_code = False
         state.week = due.week
         # Everything a post needs is done inside its slot, before it takes its place in the
         # pace: composing a whole batch up front would stall the loop, and any wait between
         # the limiter and the send would bunch the sends the limiter spaced out.
         async with self._slots[sub.platform]:
             if self._stopping:
-                return  # still due: it goes out at the next start (within the grace window)
+                # still due: it goes out at the next start (within the grace window)
+                state.outcome = "given_back"
+                return
             if await self.store.claim_in_progress(sub.id, due.week):
                 # Another worker holds this week's claim (its lease on the batch lapsed while
                 # it was still sending, or it died and its claim is not settled yet): leave
                 # the post due, as below, without composing it here too.
-                report.elsewhere += 1
+                state.outcome = "elsewhere"
                 return
             # (Once claimed, a post is sent even when stopping: at most one slot per post in
             # flight, well under a second, and no claim is left "sending".)
+            state.own_code = True
             composed = await self.compose(sub, now)
+            state.own_code = False
             if composed is None:
-                report.nothing_to_post += 1
+                state.outcome = "nothing_to_post"
                 await self.store.set_next_run(sub.id, following)
                 return
             # Claimed right before the first attempt, so a crash can strand at most the few
@@ -280,52 +363,69 @@ class WeeklyPoster:
                     # Another worker is sending it (or died doing so: its claim is settled
                     # on a later poll and, if never attempted, this post is due again). It
                     # stays due here, so a released claim is never stranded for the week.
-                    report.elsewhere += 1
+                    state.outcome = "elsewhere"
                     return
-                report.already_done += 1  # this destination's week is done
+                state.outcome = "already_done"  # this destination's week is done
                 await self.store.set_next_run(sub.id, following)
                 return
             if not await self._wait_if_paused(sub.platform):
                 await self._give_back(claim, state)
-                report.rate_limited += 1
+                state.outcome = "rate_limited"
                 return  # stopping: still due
             await self.paces[sub.platform].post_slot()
             # From here the post may reach the platform: a claim stranded after this line is
-            # "unknown" (never resent), one stranded before it is released (due again).
-            await self.store.mark_attempt(claim, self.clock.now())
+            # "unknown" (never resent), one stranded before it is released (due again). Only
+            # a claim still this poster's is sent: one taken back (a settler took this poster
+            # for dead and released it) may be another's to send now.
+            if not await self.store.mark_attempt(claim, self.clock.now()):
+                log.warning("weekly post to %s %s (subscription %s): its claim was taken back "
+                            "(this worker looked dead to the others); not sending it here",
+                            sub.platform, sub.chat_id, sub.id)
+                await self._give_back(claim, state)
+                state.outcome = "given_back"
+                return
             state.attempted = True
             result = await self._send(sub, composed.reply, f"weekly-{claim}", report)
         status, detail = result.status, result.detail
-        if status is DeliveryStatus.RETRY_AFTER:
-            # Never delivered (429s to the end, or a stop during the pause): not a failure.
+        if status in (DeliveryStatus.RETRY_AFTER, DeliveryStatus.STOP):
+            # Never delivered (429s to the end, a stop during the pause, a destination closed
+            # for this run): not a failure.
             await self._give_back(claim, state)
-            report.rate_limited += 1
-            log.info("weekly post to %s %s given back after 429s; it stays due",
-                     sub.platform, sub.chat_id)
+            state.outcome = "rate_limited" if status is DeliveryStatus.RETRY_AFTER else (
+                "given_back")
+            log.info("weekly post to %s %s given back (%s); it stays due",
+                     sub.platform, sub.chat_id, detail or status.value)
             return
+        outcome: Outcome
         if status is DeliveryStatus.SENT:
-            await self.store.finish_delivery(claim, "sent", self.clock.now())
-            report.sent += 1
+            state.meant, outcome = "sent", "sent"
+        elif status is DeliveryStatus.PAUSED:
+            state.meant, outcome = "failed", "paused"
+        elif status is DeliveryStatus.GONE:
+            state.meant, outcome = "failed", "deactivated"
+        else:
+            state.meant, outcome = "failed", "failed"
+        if not await self.store.finish_delivery(
+                claim, state.meant, self.clock.now(),
+                None if status is DeliveryStatus.SENT else detail):
+            # Settled by another meanwhile (taken for dead after the send): it says "unknown".
+            outcome = "unknown"
+        state.outcome = outcome
+        self._in_flight.discard(claim)
+        state.claim = None  # settled
+        if status is DeliveryStatus.SENT:
             if sub.paused_reason is not None and await self.store.set_paused(
                     sub.id, None, self.clock.now()):
                 log.info("subscription %s resumed: a post went through again", sub.id)
         elif status is DeliveryStatus.PAUSED:
-            await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
-            report.paused += 1
             if await self.store.set_paused(sub.id, detail, self.clock.now()):
                 log.info("paused subscription %s (retried weekly): %s", sub.id, detail)
                 await self._tell_admin(sub, detail)
         elif status is DeliveryStatus.GONE:
-            await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
             await self.store.deactivate_subscription(sub.id, detail)
-            report.deactivated += 1
             log.info("deactivated subscription %s: %s", sub.id, detail)
         else:
-            await self.store.finish_delivery(claim, "failed", self.clock.now(), detail)
-            report.failed += 1
             log.warning("weekly post to %s %s failed: %s", sub.platform, sub.chat_id, detail)
-        self._in_flight.discard(claim)
-        state.claim = None  # settled
         await self.store.set_next_run(sub.id, following)
 
     async def _give_back(self, claim: int, state: _PostState) -> None:
@@ -355,6 +455,9 @@ class WeeklyPoster:
             except Exception as exc:  # an adapter bug must not stop the whole fan-out
                 log.exception("deliverer for %s raised", sub.platform)
                 return DeliveryResult(DeliveryStatus.UNKNOWN, f"{type(exc).__name__}: {exc}")
+            if result.status is DeliveryStatus.STOP:
+                self.stop()  # the destination is closed for this run: start no new post
+                return result
             if result.status is DeliveryStatus.RETRY_AFTER:
                 # Pause the whole sender for this platform, as the platform asked.
                 wait = result.retry_after if result.retry_after > 0 else DEFAULT_RETRY_AFTER

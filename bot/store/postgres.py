@@ -102,6 +102,9 @@ _INSERT_SNAPSHOT = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, sourc
 _UPDATE_VALUES = ("UPDATE snapshots SET "  # noqa: S608
                   + ", ".join(f"{n} = ${i}" for i, n in enumerate(METRIC_NAMES, 1))
                   + f" WHERE id = ${len(METRIC_NAMES) + 1}")
+#: Seconds :meth:`PostgresStore.renew_worker` waits for the holder connection to answer before
+#: taking it for lost (a half-open connection after a failover answers never).
+HOLDER_CHECK_SECONDS = 10.0
 #: Advisory-lock namespace of the migration runner (one worker migrates, the others wait).
 _MIGRATION_LOCK = 0x43_41_4D_49  # "CAMI"
 #: The table that records which schema versions are applied.
@@ -150,10 +153,44 @@ class PostgresStore(PgTikTokTables):
         #: This worker's key: its "sending" claims carry it, and it is locked while we live.
         self.worker = worker
         self._closed = False
+        #: Set when the holder connection is known to be gone (asyncpg's termination listener,
+        #: or a failed check): from then on the key's lock may be free, so the other workers
+        #: treat this one as dead; it claims nothing more under that key.
+        self._holder_lost = False
+        self._holder_guard = asyncio.Lock()  # one query at a time on the holder connection
+        holder.add_termination_listener(self._on_holder_closed)
         #: When this worker last deleted expired rows of each short-lived table.
         self._sweeps = SweepSchedule()
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    def _on_holder_closed(self, connection: _Conn) -> None:
+        """asyncpg's termination listener: the lock-holding connection closed (terminated by an
+        admin or ``idle_session_timeout``, a failover, a network cut)."""
+        if connection is self._holder and not self._closed:
+            self._holder_lost = True
+
+    async def renew_worker(self) -> bool:
+        """Make sure this worker still holds its key's advisory lock before it claims more:
+        one round trip on the holder connection (``HOLDER_CHECK_SECONDS`` at most; it also
+        keeps that connection from idling). When the holder is gone, the other workers see
+        this one as dead (its claims and leases are theirs to settle and take), so it takes a
+        new key on a new holder connection: its claims under the old key are no longer its
+        own (:meth:`mark_attempt` refuses them). True when the key changed. Raises
+        :class:`StoreError` when no new holder can be had (then nothing more is claimed)."""
+        async with self._holder_guard:
+            if not self._holder_lost and not self._holder.is_closed():
+                try:
+                    await self._holder.fetchval("SELECT 1", timeout=HOLDER_CHECK_SECONDS)
+                    return False
+                except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    pass
+            self._holder_lost = True
+            self._holder.terminate()
+            holder, worker = await _take_worker_key(self.url)
+            self._holder, self.worker, self._holder_lost = holder, worker, False
+            holder.add_termination_listener(self._on_holder_closed)
+            return True
 
     @asynccontextmanager
     async def _write(self, user_id: int | None = None) -> AsyncIterator[_Conn]:
@@ -899,21 +936,32 @@ class PostgresStore(PgTikTokTables):
                 " destination = (SELECT " + _DESTINATION + " FROM subscriptions WHERE id = $2)",
                 week_key, subscription_id) is not None
 
-    async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
+    async def mark_attempt(self, delivery_id: int, now: datetime) -> bool:
+        """Only this worker's claim (under its current key, its holder not known lost) still
+        "sending": one that a settler released (this worker looked dead) is someone else's
+        to send now. The row lock orders this against :meth:`settle_stale_claims`: either
+        the settler deletes the claim first (0 rows here: not sent) or it finds it attempted
+        (and makes it "unknown", never resent)."""
+        if self._holder_lost:
+            return False
         async with self._autocommit() as db:
-            await db.execute("UPDATE posted_tips SET attempted_at = $1 WHERE id = $2",
-                             _iso(now), delivery_id)
+            return _affected(await db.execute(
+                "UPDATE posted_tips SET attempted_at = $1 WHERE id = $2 AND owner = $3"
+                " AND status = 'sending'", _iso(now), delivery_id, self.worker)) == 1
 
     async def finish_delivery(
         self, delivery_id: int, status: str, now: datetime, error: str | None = None
-    ) -> None:
+    ) -> bool:
+        """A claim still open ("sending", or "unknown" when a settler took this worker for
+        dead meanwhile: what the platform answered is the truer status)."""
         if status not in ("sent", "failed", "skipped", "unknown"):
             raise ValueError(f"unknown delivery status {status!r}")
         async with self._autocommit() as db:
-            await db.execute(
-                "UPDATE posted_tips SET status = $1, error = $2, sent_at = $3 WHERE id = $4",
+            return _affected(await db.execute(
+                "UPDATE posted_tips SET status = $1, error = $2, sent_at = $3 WHERE id = $4"
+                " AND status IN ('sending', 'unknown')",
                 status, None if error is None else error[:500],
-                _iso(now) if status == "sent" else None, delivery_id)
+                _iso(now) if status == "sent" else None, delivery_id)) == 1
 
     async def settle_stale_claims(
         self, before: datetime, in_flight: Collection[int] = ()
@@ -1063,17 +1111,11 @@ async def _import(db: _Conn, user_id: int,
     return len(ordered)
 
 
-async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10,
-                              what: str = "DATABASE_URL") -> PostgresStore:
-    """Connect to the PostgreSQL database at ``url`` and bring its schema up to date.
-
-    Several processes may open one database at once (that is the point); each takes a random
-    worker key and holds its session advisory lock on a connection of its own. Raises
-    :class:`StoreError` with one sentence (the URL's passwords masked) when ``url`` is
-    malformed (``what`` names it: ``DATABASE_URL`` or a ``db copy`` argument), when the server
-    cannot be reached or refuses us, or when none of the schemas its ``search_path`` names
-    exists.
-    """
+async def _take_worker_key(url: str, what: str = "DATABASE_URL") -> tuple[_Conn, int]:
+    """A new random worker key and a connection of its own holding the key's session advisory
+    lock (``idle_session_timeout`` off on it, where the server has that setting, so a quiet
+    worker is not taken for dead). Raises :class:`StoreError` with one sentence (see
+    :func:`open_postgres_store`)."""
     worker = secrets.randbits(62) + 1
     if problem := postgres_url_problem(url):
         raise StoreError(f"{what} {redacted(url)} is not a valid PostgreSQL URL: {problem}")
@@ -1088,12 +1130,36 @@ async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10
         raise StoreError(f"cannot connect to PostgreSQL at {redacted(url)}: "
                          f"{_scrubbed(exc, url)}") from exc
     try:
+        if holder.get_server_version() >= (14, 0):
+            await holder.execute("SET idle_session_timeout = 0")
         await holder.execute("SELECT pg_advisory_lock($1::bigint)", worker)
         if await holder.fetchval("SELECT current_schema()") is None:
             path = await holder.fetchval("SHOW search_path")
             raise StoreError(
                 f"no schema named in the search_path of {what} ({path}) exists in the database"
                 f" at {redacted(url)}; create it (CREATE SCHEMA …) or fix the search_path")
+    except BaseException as exc:
+        holder.terminate()
+        if isinstance(exc, OSError | asyncpg.PostgresError | asyncpg.InterfaceError):
+            raise StoreError(f"cannot use PostgreSQL at {redacted(url)}: "
+                             f"{_scrubbed(exc, url)}") from exc
+        raise
+    return holder, worker
+
+
+async def open_postgres_store(url: str, *, min_size: int = 1, max_size: int = 10,
+                              what: str = "DATABASE_URL") -> PostgresStore:
+    """Connect to the PostgreSQL database at ``url`` and bring its schema up to date.
+
+    Several processes may open one database at once (that is the point); each takes a random
+    worker key and holds its session advisory lock on a connection of its own. Raises
+    :class:`StoreError` with one sentence (the URL's passwords masked) when ``url`` is
+    malformed (``what`` names it: ``DATABASE_URL`` or a ``db copy`` argument), when the server
+    cannot be reached or refuses us, or when none of the schemas its ``search_path`` names
+    exists.
+    """
+    holder, worker = await _take_worker_key(url, what)
+    try:
         pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
                                          reset=_keep_session)
     except BaseException as exc:

@@ -1580,22 +1580,32 @@ class SqliteStore(TikTokTables):
         ) as cur:
             return await cur.fetchone() is not None
 
-    async def mark_attempt(self, delivery_id: int, now: datetime) -> None:
+    async def renew_worker(self) -> bool:
+        """One process per database file, which holds the file's lock while it is open: its
+        identity cannot be lost while it runs."""
+        return False
+
+    async def mark_attempt(self, delivery_id: int, now: datetime) -> bool:
+        """As on PostgreSQL (one process here: the claim is this poster's if it still
+        exists and is "sending")."""
         async with self._write() as db:
-            await db.execute("UPDATE posted_tips SET attempted_at = ? WHERE id = ?",
-                             (_iso(now), delivery_id))
+            cur = await db.execute("UPDATE posted_tips SET attempted_at = ? WHERE id = ?"
+                                   " AND status = 'sending'", (_iso(now), delivery_id))
+            return cur.rowcount == 1
 
     async def finish_delivery(
         self, delivery_id: int, status: str, now: datetime, error: str | None = None
-    ) -> None:
+    ) -> bool:
         if status not in ("sent", "failed", "skipped", "unknown"):
             raise ValueError(f"unknown delivery status {status!r}")
         async with self._write() as db:
-            await db.execute(
-                "UPDATE posted_tips SET status = ?, error = ?, sent_at = ? WHERE id = ?",
+            cur = await db.execute(
+                "UPDATE posted_tips SET status = ?, error = ?, sent_at = ? WHERE id = ?"
+                " AND status IN ('sending', 'unknown')",
                 (status, None if error is None else error[:500],
                  _iso(now) if status == "sent" else None, delivery_id),
             )
+            return cur.rowcount == 1
 
     async def settle_stale_claims(
         self, before: datetime, in_flight: Collection[int] = ()
