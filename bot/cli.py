@@ -336,8 +336,9 @@ async def _post_due(app: App, dry_run: bool) -> int:
         if report.skipped_late:
             print(f"{report.skipped_late} missed post(s) past the grace window would be skipped")
         return 0
-    print(f"sent {report.sent}, failed {report.failed}, deactivated {report.deactivated}, "
-          f"skipped {report.skipped_late}; other platforms' posts go out from 'run'")
+    print(f"sent {report.sent}, failed {report.failed}, unknown {report.unknown}, "
+          f"deactivated {report.deactivated}, skipped {report.skipped_late}, given back "
+          f"{report.given_back + report.rate_limited}; other platforms' posts go out from 'run'")
     return 0
 
 
