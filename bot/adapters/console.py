@@ -258,6 +258,8 @@ class ConsoleDeliverer:
     def __init__(self, app: App, write: Callable[[str], None] = print) -> None:
         self.app = app
         self.write = write
+        #: The reader left (a broken pipe): nothing more is written in this process.
+        self.closed = False
 
     async def deliver(self, destination: Destination, reply: Reply, key: str) -> DeliveryResult:
         """Print the post (flushed, so a post counts as sent only once it left for the
@@ -265,12 +267,15 @@ class ConsoleDeliverer:
         be delivered in this run: STOP, so the post is given back and the run stops; standard
         output then goes to the null device (Python's advice on SIGPIPE), so nothing more
         fails or prints a traceback at exit."""
+        if self.closed:  # posts already on their way when the reader left write nothing
+            return DeliveryResult(DeliveryStatus.STOP, "the console's reader left")
         text = self.app.renderer.render(reply, Format.PLAIN)
         try:
             self.write(f"── weekly post for {destination.chat_id} ──\n{text}")
             if self.write is print:
                 sys.stdout.flush()
         except BrokenPipeError:
+            self.closed = True
             with contextlib.suppress(OSError, ValueError):
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, sys.stdout.fileno())

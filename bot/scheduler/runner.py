@@ -237,24 +237,36 @@ class WeeklyPoster:
                     await freed.wait()
                 if self._stopping:
                     break
-                # A poster the others took for dead (its lock connection dropped) lost its
-                # claims and leases to them: it takes a new identity before leasing more.
-                if await self.store.renew_worker():
-                    log.warning("weekly posts: this worker's lock connection was lost (the "
-                                "others may have taken its posts); continuing as a new worker")
-                # A worker that died during the fan-out left claims as well as its batch:
-                # settled before each batch (only the dead's: this run's own claims are all
-                # newer than this poster), so its posts come to the survivors now, in this
-                # run, rather than at their next poll.
-                await self._settle(self._started_at, report)
-                batch = await self.store.lease_due(now, self.clock.now() + LEASE,
-                                                   platform=platform, limit=BATCH)
+                try:
+                    batch = await self._next_batch(platform, now, report)
+                except Exception:
+                    # A store error (an outage): the posts on their way finish (a raise here
+                    # would cancel them mid-send); the rest stays due for the next poll.
+                    log.exception("weekly posts: could not lease %s's next batch; the rest "
+                                  "stays due", platform)
+                    break
                 if not batch:
                     break
                 for sub in batch:
                     held += 1
                     task = group.create_task(self._one(sub, now, report))
                     task.add_done_callback(done)
+
+    async def _next_batch(self, platform: str, now: datetime,
+                          report: RunReport) -> list[Subscription]:
+        """Lease ``platform``'s next batch of due posts (at most ``BATCH``), as this poster."""
+        # A poster the others took for dead (its lock connection dropped) lost its claims and
+        # leases to them: it takes a new identity before leasing more.
+        if await self.store.renew_worker():
+            log.warning("weekly posts: this worker's lock connection was lost (the others "
+                        "may have taken its posts); continuing as a new worker")
+        # A worker that died during the fan-out left claims as well as its batch: settled
+        # before each batch (only the dead's: this run's own claims are all newer than this
+        # poster), so its posts come to the survivors now, in this run, rather than at their
+        # next poll.
+        await self._settle(self._started_at, report)
+        return await self.store.lease_due(now, self.clock.now() + LEASE, platform=platform,
+                                          limit=BATCH)
 
     async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
         """One post, its failure contained: an exception here (a composer bug, a deliverer or

@@ -48,6 +48,7 @@ async def test_a_worker_taken_for_dead_never_sends_a_claim_it_lost(pg_url: str) 
         claim_a = await a.claim_delivery(ids[0], WEEK, None, T0)
         assert claim_a is not None
         await _cut_holder(a, pg_url)
+        assert a._holder_lost  # noticed at once (asyncpg's termination listener)
         assert await a.schema_version() > 0  # A's pool still works: A goes on sending
         released, unknown = await b.settle_stale_claims(T0 - timedelta(minutes=10))
         assert (released, unknown) == (1, [])  # A looks dead: its unattempted claim is free
@@ -140,3 +141,22 @@ async def test_a_poster_whose_holder_drops_mid_fan_out_sends_each_post_at_most_o
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_worker_that_lost_its_holder_sends_nothing_until_it_has_a_new_key(
+        pg_url: str) -> None:
+    """No settler has run yet, but any may at any moment: the claim made under the lost key
+    is not sent; under the new key, claims are sent again."""
+    a = await open_postgres_store(pg_url)
+    try:
+        ids = await _subs(a, 2)
+        claim = await a.claim_delivery(ids[0], WEEK, None, T0)
+        assert claim is not None
+        await _cut_holder(a, pg_url)
+        assert await a.mark_attempt(claim, T0) is False
+        await a.release_delivery(claim)
+        assert await a.renew_worker() is True
+        again = await a.claim_delivery(ids[0], WEEK, None, T0)
+        assert again is not None and await a.mark_attempt(again, T0) is True
+    finally:
+        await a.close()

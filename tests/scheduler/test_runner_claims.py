@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination, Subscription
 from bot.core.types import Reply
@@ -127,5 +128,42 @@ async def test_a_store_outage_mid_fan_out_gives_back_the_posts_not_sent(pg_url: 
         again = await WeeklyPoster(store, FakeClock(T0 + timedelta(minutes=2)),
                                    {"console": Cutting()}, compose).run_due()
         assert again.sent == report.given_back  # each given back goes out once
+    finally:
+        await store.close()
+
+
+async def test_a_store_error_leasing_the_next_batch_lets_the_posts_on_their_way_finish(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: the error left the stream's task group, which cancelled every post in flight
+    (mid-send: their claims stranded "sending", later settled "unknown") and the run raised."""
+    path = tmp_path / "s.db"
+    store = await open_store(f"sqlite:///{path}")
+    try:
+        await _subscribe(store, BATCH + 30)
+        real = store.lease_due
+        leases = 0
+
+        async def lease_due(*args: object, **kwargs: object) -> list[Subscription]:
+            nonlocal leases
+            leases += 1
+            if leases == 2:
+                raise ConnectionError("the database went away")
+            return await real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(store, "lease_due", lease_due)
+        held = Held()
+        held.go.set()
+        report = await WeeklyPoster(store, FakeClock(T0 + timedelta(minutes=1)),
+                                    {"console": held}, compose).run_due()
+        assert report.sent == BATCH and report.unknown == 0
+        db = sqlite3.connect(path)
+        try:
+            statuses = dict(db.execute("SELECT status, count(*) FROM posted_tips GROUP BY 1"))
+        finally:
+            db.close()
+        assert statuses == {"sent": BATCH}
+        again = await WeeklyPoster(store, FakeClock(T0 + timedelta(minutes=2)),
+                                   {"console": held}, compose).run_due()
+        assert again.sent == 30
     finally:
         await store.close()
