@@ -919,7 +919,13 @@ class PostgresStore(PgTikTokTables):
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime
     ) -> int | None:
         """Atomic across workers: the unique (destination, week) key lets exactly one
-        ``INSERT`` win; the others get ``None`` (``ON CONFLICT DO NOTHING``, no error)."""
+        ``INSERT`` win; the others get ``None`` (``ON CONFLICT DO NOTHING``, no error).
+        Raises :class:`StoreError` while this worker's holder connection is known lost (a
+        claim under a key the others take for dead is theirs to settle: see
+        :meth:`renew_worker`)."""
+        if self._holder_lost:
+            raise StoreError("this worker's lock connection is lost: it claims nothing more"
+                             " until it has a new worker key")
         async with self._autocommit() as db:
             found = await db.fetchval(
                 "INSERT INTO posted_tips (subscription_id, user_id, destination, week_key,"  # noqa: S608 (a constant expression; values are bound)
@@ -987,7 +993,10 @@ class PostgresStore(PgTikTokTables):
                 live + "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped"  # noqa: S608
                 " while"
                 " sending: it may or may not have arrived, and is not sent again'"
-                " WHERE id IN (SELECT id FROM posted_tips WHERE " + stale +
+                # attempted only: a claim made since the DELETE above (each statement sees
+                # what is committed when it starts) was never sent; the next settle frees it
+                " WHERE id IN (SELECT id FROM posted_tips WHERE attempted_at IS NOT NULL AND "
+                + stale +
                 " FOR UPDATE SKIP LOCKED) RETURNING *", *params)
         return released, sorted((_delivery(r) for r in rows), key=lambda d: d.id)
 

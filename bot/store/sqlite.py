@@ -1622,7 +1622,8 @@ class SqliteStore(TikTokTables):
             async with _query(db,
                 "UPDATE posted_tips SET status = 'unknown', error = 'the bot stopped while"  # noqa: S608
                 " sending: it may or may not have arrived, and is not sent again'"
-                " WHERE " + stale + " RETURNING *", (_iso(before), keep),
+                " WHERE attempted_at IS NOT NULL AND " + stale + " RETURNING *",
+                (_iso(before), keep),
             ) as cur:
                 unknown = [_delivery(r) for r in await cur.fetchall()]
         return released, sorted(unknown, key=lambda d: d.id)
