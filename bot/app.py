@@ -65,9 +65,11 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
 
 
 def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,
-                  pace: Mapping[str, float] | None = None) -> WeeklyPoster:
+                  pace: Mapping[str, float] | None = None,
+                  chat_id: str | None = None) -> WeeklyPoster:
     """The weekly-post sender over whichever platforms are running; ``pace`` overrides the
-    messages a second of some platforms (for the whole app: replies share that budget)."""
+    messages a second of some platforms (for the whole app: replies share that budget);
+    ``chat_id``: only that chat's posts (see :class:`WeeklyPoster`)."""
     from bot.scheduler.compose import WeeklyComposer
     from bot.scheduler.runner import WeeklyPoster
 
@@ -75,7 +77,8 @@ def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,
         app.paces.set_rate(platform, rate)
     composer = WeeklyComposer(app.store, app.services.catalogue, app.services.rates)
     return WeeklyPoster(app.store, app.clock, deliverers, composer,
-                        grace=timedelta(hours=app.settings.weekly_grace_hours), paces=app.paces)
+                        grace=timedelta(hours=app.settings.weekly_grace_hours), paces=app.paces,
+                        chat_id=chat_id)
 
 
 def freeze_startup_heap() -> None:

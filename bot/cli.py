@@ -188,18 +188,20 @@ def rules_check(settings: Settings) -> int:
 
 
 async def _console(app: App) -> int:
-    """The console chat, with the weekly-post scheduler running while it is open, so a
-    console /subscribe digest shows up in it when due (and, with a TikTok app configured,
-    the daily sync of connected accounts)."""
+    """The console chat, with the weekly-post scheduler running while it is open, so the
+    console user's own /subscribe digest shows up in it when due (another user's stays for
+    ``post-due`` or their own console) and, with a TikTok app configured, the daily sync of
+    connected accounts."""
     from bot.adapters.console import ConsoleAdapter, ConsoleDeliverer
 
     stop = asyncio.Event()
-    poster = weekly_poster(app, {"console": ConsoleDeliverer(app)})
+    console = ConsoleAdapter(app)
+    poster = weekly_poster(app, {"console": ConsoleDeliverer(app)}, chat_id=console.chat_id)
     background = [asyncio.create_task(poster.serve(stop), name="weekly-posts")]
     if app.tiktok is not None and app.tiktok.configured:  # the daily sync, as in `run`
         background.append(asyncio.create_task(app.tiktok.serve(stop), name="tiktok-sync"))
     try:
-        await ConsoleAdapter(app).repl()
+        await console.repl()
     finally:
         stop.set()
         await asyncio.shield(asyncio.gather(*background))

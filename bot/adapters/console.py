@@ -44,6 +44,12 @@ class ConsoleResult:
 DEFAULT_USER = "you"
 
 
+def console_chat(user: str) -> str:
+    """The chat id of console user ``user`` (``"console:zed"``): where their replies and
+    their weekly digest go."""
+    return f"console:{_text(user)}"
+
+
 class ConsoleAdapter:
     format = Format.PLAIN
 
@@ -58,12 +64,17 @@ class ConsoleAdapter:
         self.exports = app.settings.data_dir / "exports"
         self._guided: set[str] = set()  # users whose next line is the numbers for /log
 
+    @property
+    def chat_id(self) -> str:
+        """This console's own chat (its user's): the only one whose weekly posts it shows."""
+        return console_chat(self.user)
+
     def request(self, command: str, raw_args: str, user: str | None = None) -> Request:
         name = _text(user or self.user)
         return Request(
             platform=Platform.CONSOLE, user_id=name,
             # The default user has no name: /start greets without one ("Hi!"), never "Hi you!".
-            display_name="" if name == DEFAULT_USER else name, chat_id=f"console:{name}",
+            display_name="" if name == DEFAULT_USER else name, chat_id=console_chat(name),
             chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw_args, is_admin=True,
             received_at=self.app.clock.now(), locale=self.locale,
         )

@@ -332,22 +332,24 @@ class Store(Protocol):
 
     async def due_subscriptions(
         self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
-        platform: str | None = None,
+        platform: str | None = None, chat_id: str | None = None,
     ) -> list[Subscription]:
         """Active subscriptions whose ``next_run_at`` is at or before ``now``, oldest first
         (by ``next_run_at``, then id); ``after``: only those past that (next_run_at, id), to
-        page through a batch while it is being sent; ``platform``: only that platform's."""
+        page through a batch while it is being sent; ``platform``: only that platform's;
+        ``chat_id``: only that chat's (an interactive console delivers its own chat's only)."""
         ...
 
     async def lease_due(
-        self, now: datetime, until: datetime, *, platform: str, limit: int
+        self, now: datetime, until: datetime, *, platform: str, limit: int,
+        chat_id: str | None = None,
     ) -> list[Subscription]:
-        """Take a batch of ``platform``'s due subscriptions (as :meth:`due_subscriptions`,
-        oldest first, at most ``limit``) that no other poster holds, and hold them until
-        ``until``: a poster that sends a fan-out with others on one database walks its own
-        batches, never theirs. Atomic across workers (no subscription is in two live
-        batches); a batch whose poster is gone (its process ended) or whose lease lapsed
-        before ``now`` is free again, and so are the caller's own batches after
+        """Take a batch of ``platform``'s due subscriptions (as :meth:`due_subscriptions`, oldest
+        first, at most ``limit``; only ``chat_id``'s when given) that no other poster holds,
+        and hold them until ``until``: a poster that sends a fan-out with others on one
+        database walks its own batches, never theirs. Atomic across workers (no subscription
+        is in two live batches); a batch whose poster is gone (its process ended) or whose
+        lease lapsed before ``now`` is free again, and so are the caller's own batches after
         :meth:`release_leases`. A subscription leaves its batch when it moves on
         (:meth:`set_next_run`)."""
         ...

@@ -147,8 +147,13 @@ class WeeklyPoster:
         concurrency: int = 16,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        chat_id: str | None = None,
     ) -> None:
+        """``chat_id``: deliver only that chat's posts (an interactive console: its own user's
+        digests, never another's on a shared database); None: every due post of the
+        platforms in ``deliverers`` (``run``, ``post-due``)."""
         self.store = store
+        self.chat_id = chat_id
         self.clock = clock
         self.deliverers = dict(deliverers)
         self.compose = compose
@@ -187,7 +192,8 @@ class WeeklyPoster:
             # What this poster left due last time (given back after 429s, a stop) is anyone's.
             await self.store.release_leases()
         if dry_run:
-            for sub in await self.store.due_subscriptions(now, limit=10_000):
+            for sub in await self.store.due_subscriptions(now, limit=10_000,
+                                                          chat_id=self.chat_id):
                 at, tz = _when(sub)
                 due = due_run(sub.weekday, at, tz, now, self.grace, None)
                 if due is None:
@@ -266,7 +272,7 @@ class WeeklyPoster:
         # next poll.
         await self._settle(self._started_at, report)
         return await self.store.lease_due(now, self.clock.now() + LEASE, platform=platform,
-                                          limit=BATCH)
+                                          limit=BATCH, chat_id=self.chat_id)
 
     async def _one(self, sub: Subscription, now: datetime, report: RunReport) -> None:
         """One post, its failure contained: an exception here (a composer bug, a deliverer or

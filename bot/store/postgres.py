@@ -798,7 +798,7 @@ class PostgresStore(PgTikTokTables):
 
     async def due_subscriptions(
         self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
-        platform: str | None = None,
+        platform: str | None = None, chat_id: str | None = None,
     ) -> list[Subscription]:
         sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= $1"
         params: list[Any] = [_iso(now)]
@@ -808,6 +808,9 @@ class PostgresStore(PgTikTokTables):
         if platform is not None:
             params.append(platform)
             sql += f" AND platform = ${len(params)}"
+        if chat_id is not None:
+            params.append(chat_id)
+            sql += f" AND chat_id = ${len(params)}"
         params.append(limit)
         async with self._read() as db:
             rows = await db.fetch(sql + f" ORDER BY next_run_at, id LIMIT ${len(params)}",
@@ -815,7 +818,8 @@ class PostgresStore(PgTikTokTables):
         return [_subscription(r) for r in rows]
 
     async def lease_due(
-        self, now: datetime, until: datetime, *, platform: str, limit: int
+        self, now: datetime, until: datetime, *, platform: str, limit: int,
+        chat_id: str | None = None,
     ) -> list[Subscription]:
         """One statement: the due rows no live worker holds are locked ``FOR UPDATE SKIP
         LOCKED`` (two workers leasing at once never take the same row, and neither waits for
@@ -827,10 +831,11 @@ class PostgresStore(PgTikTokTables):
                 "WITH live AS MATERIALIZED (" + _LIVE_WORKERS + ")"  # noqa: S608 (a constant expression; values are bound)
                 " UPDATE subscriptions SET lease_owner = $1, lease_until = $2 WHERE id IN"
                 " (SELECT id FROM subscriptions WHERE active = 1 AND next_run_at <= $3"
-                " AND platform = $4 AND (lease_owner IS NULL OR lease_until < $3"
+                " AND platform = $4 AND ($6::text IS NULL OR chat_id = $6)"
+                " AND (lease_owner IS NULL OR lease_until < $3"
                 " OR lease_owner NOT IN (SELECT worker_key FROM live))"
                 " ORDER BY next_run_at, id LIMIT $5 FOR UPDATE SKIP LOCKED) RETURNING *",
-                self.worker, _iso(until), _iso(now), platform, limit)
+                self.worker, _iso(until), _iso(now), platform, limit, chat_id)
         return sorted((_subscription(r) for r in rows), key=_due_order)
 
     async def release_leases(self) -> int:

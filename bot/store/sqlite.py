@@ -1364,7 +1364,7 @@ class SqliteStore(TikTokTables):
 
     async def due_subscriptions(
         self, now: datetime, limit: int = 1000, *, after: tuple[datetime, int] | None = None,
-        platform: str | None = None,
+        platform: str | None = None, chat_id: str | None = None,
     ) -> list[Subscription]:
         sql = "SELECT * FROM subscriptions WHERE active = 1 AND next_run_at <= ?"
         params: list[Any] = [_iso(now)]
@@ -1374,21 +1374,27 @@ class SqliteStore(TikTokTables):
         if platform is not None:
             sql += " AND platform = ?"
             params.append(platform)
+        if chat_id is not None:
+            sql += " AND chat_id = ?"
+            params.append(chat_id)
         async with self._read() as db, _query(db,
             sql + " ORDER BY next_run_at, id LIMIT ?", (*params, limit),
         ) as cur:
             return [_subscription(r) for r in await cur.fetchall()]
 
     async def lease_due(
-        self, now: datetime, until: datetime, *, platform: str, limit: int
+        self, now: datetime, until: datetime, *, platform: str, limit: int,
+        chat_id: str | None = None,
     ) -> list[Subscription]:
         """One process per database file: a lease here only keeps the poster's stream from
         reading again a post it is already sending (see :meth:`Store.lease_due`)."""
         async with self._write() as db, _query(db,
             "UPDATE subscriptions SET lease_owner = 0, lease_until = ? WHERE id IN (SELECT id"
             " FROM subscriptions WHERE active = 1 AND next_run_at <= ? AND platform = ?"
+            " AND (? IS NULL OR chat_id = ?)"
             " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_run_at, id LIMIT ?)"
-            " RETURNING *", (_iso(until), _iso(now), platform, _iso(now), limit),
+            " RETURNING *",
+            (_iso(until), _iso(now), platform, chat_id, chat_id, _iso(now), limit),
         ) as cur:
             rows = [_subscription(r) for r in await cur.fetchall()]
         return sorted(rows, key=_due_order)
