@@ -581,14 +581,21 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _one_line(exc: Exception) -> str:
-    """A settings error as one line: ``LOG_LEVEL: must be one of …`` (pydantic's own text
-    spans several lines and links to its docs)."""
+    """A settings error as one sentence: ``LOG_LEVEL: must be one of …`` for a setting's
+    error, the validator's own words alone for one about several settings (``WORKER_INDEX
+    must be below WORKER_COUNT (3), not 5``). Pydantic's own text spans several lines, links
+    to its docs and prefixes a validator's message with its error kind (``Value error,``);
+    all of that is dropped here, the one place settings errors become a sentence."""
     errors = getattr(exc, "errors", None)
     if callable(errors):
         parts = []
         for error in errors():
-            where = ".".join(str(p) for p in error.get("loc", ())).upper() or "settings"
-            parts.append(f"{where}: {error.get('msg', '')}")
+            cause = (error.get("ctx") or {}).get("error")
+            # A validator's ValueError/AssertionError: its own words, not pydantic's wrapper.
+            msg = " ".join((str(cause) if isinstance(cause, Exception)
+                            else str(error.get("msg", ""))).split())
+            where = ".".join(str(p) for p in error.get("loc", ())).upper()
+            parts.append(f"{where}: {msg}" if where else msg)
         if parts:
             return "; ".join(parts)
     return " ".join(str(exc).split())
