@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 #: Secrets made while running (a webhook secret generated at start): every filter redacts them.
@@ -40,18 +41,68 @@ class RedactSecrets(logging.Filter):
         return text
 
 
+#: Warnings a library logs at every start that say nothing about this bot, by logger: the
+#: bot never joins a voice channel, so discord.py's notes that its voice extras (PyNaCl,
+#: davey) are missing are dropped. Matched on the message exactly: any other warning of the
+#: logger, and these messages from any other logger, still show.
+KNOWN_IRRELEVANT: dict[str, frozenset[str]] = {
+    "discord.client": frozenset({"PyNaCl is not installed, voice will NOT be supported",
+                                 "davey is not installed, voice will NOT be supported"}),
+}
+
+
+class DropMessages(logging.Filter):
+    """Drop records whose message (before formatting) is one of ``messages``."""
+
+    def __init__(self, messages: Iterable[str]) -> None:
+        super().__init__()
+        self.messages = frozenset(messages)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg in self.messages)
+
+
+def quiet_known_irrelevant() -> None:
+    """Put a :class:`DropMessages` for :data:`KNOWN_IRRELEVANT` on each of its loggers (once)."""
+    for name, messages in KNOWN_IRRELEVANT.items():
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, DropMessages) for f in logger.filters):
+            logger.addFilter(DropMessages(messages))
+
+
+#: The time stamp ``logging`` puts first on a line (``2026-11-30 03:40:00,123``).
+_STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
+
+
+def log_format(process: str | None = None) -> str:
+    """The format of every log line: time, level, ``process`` (``"worker 2"``) if any, the
+    logger's name and the message."""
+    where = f"{process} " if process else ""
+    return f"%(asctime)s %(levelname)s {where}%(name)s: %(message)s"
+
+
+def process_line(line: str, process: str) -> str:
+    """``line`` of ``process``'s output (``"worker 2"``) as the supervisor shows it: a log
+    line that :func:`log_format` already tagged with ``process`` as it is, any other line (an
+    error printed before logging was set up, a traceback, a library's own print) with
+    ``"worker 2: "`` before it, so every line says whose it is."""
+    if re.match(rf"{_STAMP} [A-Z]+ {re.escape(process)} ", line):
+        return line
+    return f"{process}: {line}"
+
+
 def setup_logging(level: str, secrets: Iterable[str] = (), process: str | None = None) -> None:
     """Log to stderr at ``level`` with ``secrets`` redacted; ``process`` (``"worker 2"``)
-    starts every line after the level, so several workers' lines can be told apart."""
+    starts every line after the level, so several workers' lines can be told apart. Known
+    irrelevant library warnings are dropped (:data:`KNOWN_IRRELEVANT`)."""
     handler = logging.StreamHandler()
-    where = f"{process} " if process else ""
-    handler.setFormatter(logging.Formatter(
-        f"%(asctime)s %(levelname)s {where}%(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter(log_format(process)))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    quiet_known_irrelevant()
     for noisy in ("httpx", "aiosqlite", "discord.gateway"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -12,6 +12,12 @@ shards (worker i connects shards i, i+N, …). This parent only watches them:
   after ``max_quick_failures`` such exits in a row the supervisor gives up, stops the others and
   exits 1, naming the worker and its last exit code (a bad token or setting fails every restart
   the same way: its own log lines above say why).
+- Every line a worker writes (stdout and stderr) comes out of the supervisor's own stdout or
+  stderr tagged with its worker: log lines carry ``worker N`` already; any other line (an
+  error printed before the worker's logging was set up, a traceback) gets ``worker N: ``
+  before it (:func:`bot.logs.process_line`).
+- Before starting any worker the database is opened once (and its schema brought up to
+  date): an unreachable ``DATABASE_URL`` is one sentence at once, not a round of restarts.
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TextIO
 
 from bot.config import Settings
-from bot.store import is_postgres_url
+from bot.logs import process_line
+from bot.store import StoreError, is_postgres_url, open_store
 
 log = logging.getLogger("creator_advisor.workers")
 
@@ -39,6 +47,16 @@ RESTART_BACKOFF = (1.0, 60.0)
 QUICK = 10.0
 #: Quick failures in a row after which the supervisor gives up.
 MAX_QUICK_FAILURES = 5
+#: Seconds to wait, once a worker has exited, for the rest of its output (a process it started
+#: may hold its pipes open).
+OUTPUT_DRAIN = 5.0
+#: Bytes of a worker's output line relayed at once (a longer line comes out in pieces).
+LINE_LIMIT = 1 << 20
+
+
+def workers_text(count: int) -> str:
+    """``"1 worker"``, ``"3 workers"``."""
+    return f"{count} worker" if count == 1 else f"{count} workers"
 
 
 def workers_refusal(settings: Settings, workers: int) -> str | None:
@@ -90,6 +108,8 @@ class _Worker:
     quick_failures: int = 0
     restarts: int = 0
     exit_codes: list[int] = field(default_factory=list)
+    #: The tasks relaying this process's stdout and stderr.
+    relays: list[asyncio.Task[None]] = field(default_factory=list)
 
 
 class Supervisor:
@@ -119,11 +139,27 @@ class Supervisor:
         self._changed.set()
 
     async def _start(self, worker: _Worker) -> None:
-        env = {**self.env, "WORKER_INDEX": str(worker.index),
+        # Unbuffered: a line the worker prints reaches the operator when printed, not at exit.
+        env = {"PYTHONUNBUFFERED": "1", **self.env, "WORKER_INDEX": str(worker.index),
                "WORKER_COUNT": str(len(self.workers))}
-        worker.process = await asyncio.create_subprocess_exec(*self.command, env=env)
+        worker.process = process = await asyncio.create_subprocess_exec(
+            *self.command, env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, limit=LINE_LIMIT)
         worker.started = time.monotonic()
-        log.info("worker %d started (pid %d)", worker.index, worker.process.pid)
+        assert process.stdout is not None and process.stderr is not None
+        tag = f"worker {worker.index}"
+        worker.relays = [
+            asyncio.create_task(_relay(process.stdout, tag, lambda: sys.stdout)),
+            asyncio.create_task(_relay(process.stderr, tag, lambda: sys.stderr))]
+        log.info("worker %d started (pid %d)", worker.index, process.pid)
+
+    async def _drained(self, worker: _Worker) -> None:
+        """Wait (at most :data:`OUTPUT_DRAIN` s) until ``worker``'s output is all relayed,
+        so its last lines (why it exited) come before what the supervisor says about it."""
+        if worker.relays:
+            _, late = await asyncio.wait(worker.relays, timeout=OUTPUT_DRAIN)
+            for relay in late:
+                relay.cancel()
 
     async def _watch(self, worker: _Worker) -> None:
         """Wait for ``worker`` to exit; unless stopping, start it again after its pause."""
@@ -131,6 +167,7 @@ class Supervisor:
             process = worker.process
             assert process is not None
             code = await process.wait()
+            await self._drained(worker)
             worker.exit_codes.append(code)
             self._changed.set()
             if self._stop.is_set():
@@ -174,8 +211,8 @@ class Supervisor:
         try:
             for worker in self.workers:
                 await self._start(worker)
-            log.info("%d workers running; SIGTERM or Ctrl-C stops them all gracefully",
-                     len(self.workers))
+            log.info("%s running; SIGTERM or Ctrl-C stops them all gracefully",
+                     workers_text(len(self.workers)))
             watchers = [asyncio.create_task(self._watch(w), name=f"worker-{w.index}")
                         for w in self.workers]
             await self._stop.wait()
@@ -193,13 +230,18 @@ class Supervisor:
                 if worker.process is not None and worker.process.returncode is None:
                     with contextlib.suppress(ProcessLookupError):
                         worker.process.kill()
+            for worker in self.workers:
+                await self._drained(worker)
         return 1 if self._gave_up or not clean else 0
 
     async def _stop_all(self) -> bool:
-        """SIGTERM to every live worker, SIGKILL after ``grace``; True if all exited 0."""
+        """SIGTERM to every live worker, SIGKILL after ``grace``; True if all exited 0 (or
+        were ended by that SIGTERM itself, when it came before their graceful stop was set
+        up: the stop that was asked for)."""
         live = [w for w in self.workers
                 if w.process is not None and w.process.returncode is None]
-        log.info("stopping %d workers", len(live))
+        if live:
+            log.info("stopping %s", workers_text(len(live)))
         for worker in live:
             assert worker.process is not None
             with contextlib.suppress(ProcessLookupError):
@@ -217,18 +259,59 @@ class Supervisor:
                 await worker.process.wait()
                 clean = False
                 continue
-            if code != 0:
-                log.warning("worker %d stopped with code %d", worker.index, code)
+            if code == -signal.SIGTERM:  # ended by the SIGTERM sent above, as asked
+                log.info("worker %d stopped (SIGTERM came before its graceful stop was set up)",
+                         worker.index)
+            elif code != 0:
+                how = f"signal {-code}" if code < 0 else f"code {code}"
+                log.warning("worker %d stopped with %s", worker.index, how)
                 clean = False
         return clean
 
 
+async def _relay(stream: asyncio.StreamReader, process: str,
+                 out: Callable[[], TextIO]) -> None:
+    """Copy ``stream`` (a worker's stdout or stderr) line by line to ``out()`` (looked up
+    per line), each line tagged with ``process`` (:func:`bot.logs.process_line`); undecodable
+    bytes become U+FFFD. Ends at the end of the stream."""
+    while True:
+        try:
+            raw = await stream.readuntil(b"\n")
+        except asyncio.IncompleteReadError as exc:  # the last line, with no newline
+            raw = exc.partial
+            if not raw:
+                return
+        except asyncio.LimitOverrunError as exc:  # a very long line: relayed in pieces
+            raw = await stream.read(exc.consumed or LINE_LIMIT)
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        target = out()
+        with contextlib.suppress(OSError, ValueError):  # the supervisor's output is gone
+            target.write(process_line(line, process) + "\n")
+            target.flush()
+
+
+async def database_problem(url: str) -> str | None:
+    """Open the database at ``url`` once (bringing its schema up to date) and close it: why it
+    can't be used, as one sentence, or None."""
+    try:
+        store = await open_store(url)
+    except StoreError as exc:
+        return str(exc)
+    await store.close()
+    return None
+
+
 def run_workers(settings: Settings, count: int) -> int:
     """``run --workers N``: one sentence and exit 1 if this configuration can't have N
-    workers, else supervise N ``creator-advisor run`` processes until stopped."""
+    workers or its database can't be opened, else supervise N ``creator-advisor run``
+    processes until stopped."""
     refused = workers_refusal(settings, count)
     if refused is not None:
         print(f"creator-advisor: {refused}", file=sys.stderr)
+        return 1
+    problem = asyncio.run(database_problem(settings.database_url))
+    if problem is not None:  # every worker would fail the same way, restart after restart
+        print(f"creator-advisor: {problem}", file=sys.stderr)
         return 1
     supervisor = Supervisor(count, [sys.executable, "-m", "bot", "run"], os.environ)
     return asyncio.run(supervisor.run())

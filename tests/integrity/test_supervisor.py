@@ -7,8 +7,11 @@ real bot."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import re
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -201,3 +204,86 @@ async def test_a_worker_that_ignores_sigterm_is_killed_after_the_grace(tmp_path:
     supervisor.stop()
     assert await asyncio.wait_for(running, 20) == 1  # not a clean stop
     assert supervisor.workers[0].exit_codes == [-signal.SIGKILL]
+
+
+#: A stand-in worker that writes, as a worker does before and after its logging is set up, an
+#: error on stderr with no tag, a log line tagged by its own logging, and a line on stdout;
+#: then notes it is done and waits to be stopped.
+TALKER = """
+import logging, os, sys, time
+from bot.logs import setup_logging
+print("creator-advisor: cannot connect to PostgreSQL at postgresql://db:5432/x", file=sys.stderr)
+setup_logging("INFO", (), "worker " + os.environ["WORKER_INDEX"])
+logging.getLogger("bot.talker").info("up")
+print("plain output")
+open(sys.argv[1], "a").write("done\\n")
+while True:
+    time.sleep(0.05)
+"""
+
+
+async def test_every_line_of_a_workers_output_says_which_worker(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only the workers' lines on stderr here: not the supervisor's own log (an earlier case's
+    # setup_logging may have left a handler on its own, closed, capture).
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    notes = tmp_path / "notes.txt"
+    supervisor = Supervisor(2, [sys.executable, "-c", TALKER, str(notes)], os.environ,
+                            grace=10)
+    running = asyncio.create_task(supervisor.run())
+    await _lines(notes, 2)
+    supervisor.stop()
+    assert await asyncio.wait_for(running, 30) == 0
+    out, err = capsys.readouterr()
+    assert sorted(out.splitlines()) == ["worker 0: plain output", "worker 1: plain output"]
+    lines = err.splitlines()
+    for index in (0, 1):
+        assert (f"worker {index}: creator-advisor: cannot connect to PostgreSQL at "
+                "postgresql://db:5432/x") in lines
+        assert any(line.endswith(f" INFO worker {index} bot.talker: up") for line in lines)
+    assert len(lines) == 4, lines
+    assert all(re.match(r"worker \d: |\S+ \S+ INFO worker \d ", line) for line in lines), lines
+
+
+async def test_a_stop_the_supervisor_asked_for_is_no_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # No SIGTERM handler yet (a worker still starting): the SIGTERM ends it with -15.
+    starting = ("import sys, time\nopen(sys.argv[1], 'a').write('up\\n')\n"
+                "while True: time.sleep(0.05)\n")
+    out = tmp_path / "up.txt"
+    supervisor = Supervisor(1, [sys.executable, "-c", starting, str(out)], os.environ, grace=10)
+    caplog.set_level(logging.INFO, "creator_advisor.workers")
+    running = asyncio.create_task(supervisor.run())
+    await _lines(out, 1)
+    supervisor.stop()
+    assert await asyncio.wait_for(running, 20) == 0
+    assert supervisor.workers[0].exit_codes == [-signal.SIGTERM]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    messages = [r.getMessage() for r in caplog.records]
+    assert "stopping 1 worker" in messages and "1 worker running; SIGTERM or Ctrl-C stops " \
+        "them all gracefully" in messages
+
+
+async def test_no_stopping_line_when_no_worker_is_left(
+        caplog: pytest.LogCaptureFixture) -> None:
+    supervisor = Supervisor(1, [sys.executable, "-c", "raise SystemExit(2)"], os.environ,
+                            backoff=(0.05, 0.1), max_quick_failures=1, grace=10)
+    caplog.set_level(logging.INFO, "creator_advisor.workers")
+    assert await asyncio.wait_for(supervisor.run(), 20) == 1
+    assert not any(r.getMessage().startswith("stopping") for r in caplog.records), caplog.text
+
+
+def test_an_unreachable_database_is_one_sentence_before_any_worker_starts(
+        clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nobody listens there once closed
+    clean_env.setenv("DATABASE_URL", f"postgresql://postgres:s3cret@127.0.0.1:{port}/advisor")
+    clean_env.setenv("DISCORD_TOKEN", "t")
+    clean_env.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert main(["run", "--workers", "3"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("creator-advisor: cannot connect to PostgreSQL at postgresql://")
+    assert f"127.0.0.1:{port}/advisor" in err and "s3cret" not in err
+    assert err.count("\n") == 1 and "worker" not in out + err
