@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Mapping
@@ -21,6 +23,7 @@ from bot.domain.rules import load_catalogue
 from bot.render.environment import Renderer
 from bot.runtime import App
 from bot.store import open_store
+from bot.store.urls import redacted
 from bot.tiktok.service import TikTokService
 
 if TYPE_CHECKING:  # the weekly poster is imported by the processes that post (``run``)
@@ -79,6 +82,41 @@ def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,
     return WeeklyPoster(app.store, app.clock, deliverers, composer,
                         grace=timedelta(hours=app.settings.weekly_grace_hours), paces=app.paces,
                         chat_id=chat_id)
+
+
+#: Seconds the start-up check waits for Redis to connect and answer.
+REDIS_CHECK_TIMEOUT = 2.0
+
+
+async def shared_limits_problem(settings: Settings) -> str | None:
+    """With ``REDIS_URL`` set, ping Redis once (at the start of ``run``): when it does not
+    answer within :data:`REDIS_CHECK_TIMEOUT` seconds, the warning to log, saying what falls
+    back to what until it does; None when it answers or no ``REDIS_URL`` is set. Never
+    raises."""
+    if settings.redis_url is None:
+        return None
+    from redis.asyncio import Redis
+
+    url, timeout = settings.redis_url.get_secret_value(), REDIS_CHECK_TIMEOUT
+    try:
+        client = Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    except ValueError as exc:  # not a URL redis-py can use
+        reason = f"{type(exc).__name__}: {exc}"
+    else:
+        try:
+            await asyncio.wait_for(client.ping(), timeout)
+        except Exception as exc:  # ConnectionError, TimeoutError, AuthenticationError, …
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            return None
+        finally:
+            with contextlib.suppress(Exception):
+                await client.aclose()
+    return (f"REDIS_URL: Redis at {redacted(url)} does not answer ({reason}); until it "
+            "does, each process counts the per-person flood limit alone and sends replies "
+            "on its own pace alone (so several workers together allow each limit once per "
+            "worker), and weekly posts cannot take their turn in the bot token's shared send "
+            "budget")
 
 
 def freeze_startup_heap() -> None:

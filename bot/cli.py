@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.app import App, freeze_startup_heap, running, weekly_poster
+from bot.app import App, freeze_startup_heap, running, shared_limits_problem, weekly_poster
 from bot.config import Settings
 from bot.core.ports import Adapter, AdapterStartError, Deliverer, StoreError
 from bot.core.types import Reply
@@ -498,6 +498,9 @@ async def _run(app: App, stop: asyncio.Event | None = None) -> int:
     if not adapters:
         log.info("no platform token configured: starting the console")
         return await _console(app)
+    unshared = await shared_limits_problem(app.settings)
+    if unshared is not None:  # once, at start: what a missing Redis means for this process
+        log.warning("%s", unshared)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
