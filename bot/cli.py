@@ -85,7 +85,10 @@ def _positive(text: str) -> int:
 
 
 def db_copy(source: str, target: str) -> int:
-    """``db copy``: one line with what was copied, or one line saying why nothing was."""
+    """``db copy``: one line with what was copied and one saying the source is left as it
+    was (to be moved away, so no process falls back to it), or one line saying why nothing
+    was copied."""
+    from bot.store import describe_database_url
     from bot.store.copy import copy_database
     from bot.store.urls import redacted
 
@@ -97,6 +100,11 @@ def db_copy(source: str, target: str) -> int:
     tables = ", ".join(f"{name} {count}" for name, count in report.counts.items())
     print(f"Copied {report.total} rows into {redacted(target)} ({tables}); every table's count "
           "matches the source. Point DATABASE_URL at it and start the bot.")
+    # A process started elsewhere (cron, a unit in another folder) without the new
+    # DATABASE_URL would open the old file with every old subscription: posts twice.
+    print(f"The source {describe_database_url(source)} is left as it was: move or rename it, "
+          "so that no process started elsewhere (cron, another folder) opens it by mistake "
+          "and sends its weekly posts a second time.")
     return 0
 
 
