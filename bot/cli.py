@@ -198,15 +198,19 @@ def rules_check(settings: Settings) -> int:
 async def _console(app: App) -> int:
     """The console chat, with the weekly-post scheduler running while it is open, so the
     console user's own /subscribe digest shows up in it when due (another user's stays for
-    ``post-due`` or their own console) and, with a TikTok app configured, the daily sync of
-    connected accounts."""
+    ``post-due`` or their own console) and, with a TikTok app configured on SQLite (where
+    the console is the only process), the daily sync of connected accounts. On PostgreSQL
+    that sync is ``run``'s (worker 0's) alone: a console there would sync every creator's
+    account beside it, refreshing the same rotating tokens twice at once."""
     from bot.adapters.console import ConsoleAdapter, ConsoleDeliverer
+    from bot.store import is_postgres_url
 
     stop = asyncio.Event()
     console = ConsoleAdapter(app)
     poster = weekly_poster(app, {"console": ConsoleDeliverer(app)}, chat_id=console.chat_id)
     background = [asyncio.create_task(poster.serve(stop), name="weekly-posts")]
-    if app.tiktok is not None and app.tiktok.configured:  # the daily sync, as in `run`
+    shared = is_postgres_url(app.settings.database_url)
+    if app.tiktok is not None and app.tiktok.configured and not shared:  # as in `run`
         background.append(asyncio.create_task(app.tiktok.serve(stop), name="tiktok-sync"))
     try:
         await console.repl()

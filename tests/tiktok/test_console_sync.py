@@ -38,3 +38,29 @@ async def test_the_console_runs_the_daily_sync_while_open(
         monkeypatch.setattr(ConsoleAdapter, "repl", repl)
         assert await cli._console(app) == 0
     assert rounds == ["sync"]
+
+
+async def test_a_console_on_postgresql_leaves_the_daily_sync_to_run(
+        settings: Settings, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a shared database worker 0 of `run` syncs every account; a console syncing them too
+    # would refresh the same rotating tokens twice at once.
+    configured = settings.model_copy(update={
+        "database_url": pg_url,
+        "tiktok_client_key": "key", "tiktok_client_secret": SecretStr("secret"),
+        "tiktok_redirect_uri": "http://127.0.0.1:8765/tiktok/callback"})
+    rounds: list[str] = []
+
+    async with running(configured) as app:
+        assert app.tiktok is not None and app.tiktok.configured
+
+        async def sync_due() -> int:
+            rounds.append("sync")
+            return 0
+
+        async def repl(self: ConsoleAdapter) -> None:
+            await asyncio.sleep(0.3)  # the creator chats for a moment
+
+        monkeypatch.setattr(app.tiktok, "sync_due", sync_due)
+        monkeypatch.setattr(ConsoleAdapter, "repl", repl)
+        assert await cli._console(app) == 0
+    assert rounds == []
