@@ -13,6 +13,11 @@ before each request to the platform. So the time a post spends between its slot 
 (its outbox write, rendering, the platform library) no longer spreads its arrival, and a
 second request of one post (a second message, a DM channel, a library's retry after a 429)
 takes a slot of its own instead of riding on the first one's.
+
+With several workers on one token, both also take their slot in the token's shared budget
+(Redis). If that budget can't be reached, a process paces itself alone (its own pace, as with
+one worker) for :data:`SHARED_RETRY` seconds at a time, logging one warning per outage, and
+takes the shared budget again once it answers: a post is never held back or failed for it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import asyncio
 import collections
 import contextvars
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -63,6 +69,16 @@ LATE_DEPARTURE = 0.025
 FALLBACK_PACE = 20.0
 #: A reply older than this no longer costs the broadcast a slot.
 REPLY_WINDOW = 1.0
+#: Seconds a process paces itself alone after the shared budget failed, before asking it again
+#: (so an unreachable Redis costs one try per interval, not one per message).
+SHARED_RETRY = 10.0
+
+
+def shares_budget(platform: str) -> bool:
+    """Whether ``platform``'s messages take a slot of a budget shared by every worker: those
+    with a per-token limit, as any platform not known to have none. The console has none (one
+    terminal, no token, no limit; see :data:`DEFAULT_PACE`)."""
+    return platform != "console"
 
 
 class SharedBudget(Protocol):
@@ -129,6 +145,7 @@ class PlatformPace:
         self._limiter = AsyncLimiter(1 + CATCH_UP, (1 + CATCH_UP) / rate)
         self._replies: collections.deque[float] = collections.deque()
         self._budget_failed = False
+        self._budget_retry_at = 0.0  # time.monotonic() before which the shared budget is skipped
         #: Turns this pace's posts missed (a request later than :data:`LATE_DEPARTURE`),
         #: each paid for with one more slot.
         self.missed = 0
@@ -145,17 +162,27 @@ class PlatformPace:
         while that budget is full (at 29/s a slot frees up every 35 ms or so); if the shared
         budget can't be reached, the reply goes out anyway (replies first) and it is logged."""
         self.replied()
-        if self._shared is None:
+        await self._shared_slot(even=False)
+
+    async def _shared_slot(self, *, even: bool) -> None:
+        """Take the message's slot in the shared budget, if any. If it can't be reached (an
+        exception: Redis down, or no answer in time), this process's own pace alone decides
+        for :data:`SHARED_RETRY` seconds, logged once per outage; then it is asked again, and
+        its return logged."""
+        if self._shared is None or time.monotonic() < self._budget_retry_at:
             return
         try:
-            await self._shared.acquire(self._platform, even=False)
-        except Exception as exc:  # Redis down: never hold back a creator's answer for it
+            await self._shared.acquire(self._platform, even=even)
+        except Exception as exc:  # Redis down: never hold back or fail a message for it
             if not self._budget_failed:
-                log.warning("%s: the shared send budget is unreachable (%s: %s); replies go "
-                            "out on this process's pace alone until it is back",
-                            self._platform, type(exc).__name__, exc)
+                log.warning("%s: the shared send budget is unreachable (%s: %s); this process "
+                            "paces its messages alone until it is back", self._platform,
+                            type(exc).__name__, exc)
             self._budget_failed = True
+            self._budget_retry_at = time.monotonic() + SHARED_RETRY
         else:
+            if self._budget_failed:
+                log.info("%s: the shared send budget is reachable again", self._platform)
             self._budget_failed = False
 
     @property
@@ -179,13 +206,13 @@ class PlatformPace:
         _DEPARTURE.set(_Departure(self, asyncio.get_running_loop().time() + DEPARTURE_DELAY))
 
     async def take_slot(self) -> None:
-        """Take one slot of the post pace (and of the shared budget); no departure set."""
+        """Take one slot of the post pace (and of the shared budget, see :meth:`_shared_slot`:
+        never raises for it); no departure set."""
         await self._limiter.acquire()
         while self.owed:
             self._replies.popleft()
             await self._limiter.acquire()
-        if self._shared is not None:  # and the token's budget, across every worker
-            await self._shared.acquire(self._platform)
+        await self._shared_slot(even=True)  # and the token's budget, across every worker
 
 
 class Paces:
@@ -202,10 +229,12 @@ class Paces:
         pace = self._paces.get(platform)
         if pace is None:
             pace = self._paces[platform] = PlatformPace(
-                self._rates.get(platform, FALLBACK_PACE), self.shared, platform)
+                self._rates.get(platform, FALLBACK_PACE),
+                self.shared if shares_budget(platform) else None, platform)
         return pace
 
     def set_rate(self, platform: str, rate: float) -> None:
         """Change a platform's pace (for the next posts; a benchmark scales it)."""
         self._rates[platform] = rate
-        self._paces[platform] = PlatformPace(rate, self.shared, platform)
+        self._paces[platform] = PlatformPace(
+            rate, self.shared if shares_budget(platform) else None, platform)

@@ -38,6 +38,10 @@ from redis.asyncio import Redis
 
 from bot.core.pace import DEFAULT_PACE, FALLBACK_PACE, PLATFORM_LIMIT
 
+#: Seconds to wait for Redis to connect or answer one command: a Redis that stops answering
+#: costs a post or a reply at most this long before its process paces itself alone
+#: (:meth:`bot.core.pace.PlatformPace.post_slot`) or counts a person's commands itself.
+REDIS_TIMEOUT = 1.0
 #: Longest single wait between two tries (a slot may free up sooner than the window says).
 MAX_WAIT = 0.25
 #: Units one post weighs in the even pace, so its bucket can hold ``1 + CATCH_UP`` posts
@@ -72,6 +76,16 @@ def catch_up(rate: int, limit: float | None) -> float:
     return min(SHARED_CATCH_UP, max(0, math.ceil(UNITS * room) - 1) / UNITS)
 
 
+def limits_uri(url: str) -> str:
+    """``limits``' async storage URI for a ``REDIS_URL`` (``redis://``, ``rediss://``,
+    ``unix://``, as :func:`bot.config.redis_url_problem` admits): ``async+redis://…``,
+    ``async+rediss://…``, ``async+redis+unix://…``. Without the ``async+`` prefix ``limits``
+    makes a synchronous storage, which its async limiter refuses with a bare AssertionError."""
+    if url.startswith("unix://"):
+        return "async+redis+" + url
+    return "async+" + url
+
+
 def token_key(platform: str, token: str | None) -> str:
     """The budget's Redis key part for a platform and token: a short hash, never the token."""
     digest = hashlib.sha256((token or "").encode()).hexdigest()[:16] if token else "none"
@@ -84,13 +98,15 @@ class RedisBudget:
     ``rates``: messages a second per platform (default :data:`bot.core.pace.DEFAULT_PACE`),
     rounded down to whole messages (the cap counts whole hits; the even pace uses the same
     figure); ``tokens``: each platform's bot token, so two bots on one Redis never share a
-    budget."""
+    budget. Redis errors (unreachable, or no answer within :data:`REDIS_TIMEOUT`) propagate:
+    :class:`bot.core.pace.PlatformPace` then paces its process alone for a while."""
 
     def __init__(self, url: str, tokens: Mapping[str, str | None],
                  rates: Mapping[str, float] | None = None) -> None:
         self._url = url
-        storage_url = "async+" + url if url.startswith("redis://") else url
-        self._storage = storage_from_string(storage_url, implementation="redispy")
+        self._storage = storage_from_string(limits_uri(url), implementation="redispy",
+                                            socket_connect_timeout=REDIS_TIMEOUT,
+                                            socket_timeout=REDIS_TIMEOUT)
         self._limiter = MovingWindowRateLimiter(self._storage)
         self._rates = {**DEFAULT_PACE, **(rates or {})}
         self._tokens = dict(tokens)
@@ -112,7 +128,8 @@ class RedisBudget:
         limiter = self._even.get(platform)
         if limiter is None:
             if self._redis is None:
-                self._redis = Redis.from_url(self._url)
+                self._redis = Redis.from_url(self._url, socket_connect_timeout=REDIS_TIMEOUT,
+                                             socket_timeout=REDIS_TIMEOUT)
             per_second = self._rate(platform)
             burst = UNITS + round(UNITS * catch_up(per_second, PLATFORM_LIMIT.get(platform)))
             rate = Rate(per_second * UNITS, 1000, burst=burst)

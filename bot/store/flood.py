@@ -19,10 +19,8 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from bot.core.dispatcher import Admission, RateLimit
-from bot.store.budget import token_key
+from bot.store.budget import REDIS_TIMEOUT, limits_uri, token_key
 
-#: Seconds to wait for Redis to connect or answer.
-REDIS_TIMEOUT = 1.0
 _COMMANDS = "creator-advisor-flood"
 _NOTICES = "creator-advisor-flood-notice"
 
@@ -42,11 +40,9 @@ class RedisFloodGuard:
     (the dispatcher then counts in its own process)."""
 
     def __init__(self, url: str, limit: RateLimit, tokens: Mapping[str, str | None]) -> None:
-        if url.startswith("redis://"):
-            url = "async+" + url
         # Every command waits for this answer: a Redis that stops answering costs at most
         # REDIS_TIMEOUT before the dispatcher counts in its own process instead.
-        storage = storage_from_string(url, implementation="redispy",
+        storage = storage_from_string(limits_uri(url), implementation="redispy",
                                       socket_connect_timeout=REDIS_TIMEOUT,
                                       socket_timeout=REDIS_TIMEOUT)
         self._limiter = MovingWindowRateLimiter(storage)

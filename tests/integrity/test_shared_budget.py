@@ -153,3 +153,39 @@ def test_the_catch_up_keeps_the_platform_within_its_limit() -> None:
         assert allowed >= 0
         assert math.floor(rate * (1 + ARRIVAL_JITTER) + 1 + allowed) <= limit
     assert catch_up(31, 30.0) == 0  # a pace over the limit gets no catch-up at all
+
+
+async def test_a_redis_that_never_answers_costs_a_post_a_timeout_not_the_fan_out() -> None:
+    """Before: the budget's Redis clients had no socket timeouts, so a Redis that accepted the
+    connection and never answered held every weekly post (and reply) forever. Now the budget
+    gives up after REDIS_TIMEOUT and the process paces itself alone."""
+    from bot.store.budget import REDIS_TIMEOUT
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # reads the commands, answers nothing, until the client leaves
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        budget = RedisBudget(f"redis://127.0.0.1:{port}/0", {"telegram": "1:token"})
+        paces = Paces({"telegram": 1000.0}, shared=budget)
+        # Bounded only so that the old behaviour fails instead of hanging the suite.
+        await asyncio.wait_for(paces["telegram"].post_slot(), 20 * REDIS_TIMEOUT)
+        await asyncio.wait_for(paces["telegram"].post_slot(), 20 * REDIS_TIMEOUT)
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("url", ["rediss://:pw@127.0.0.1:6390/0", "unix:///tmp/no-redis.sock",
+                                 "unix:///tmp/no-redis.sock?db=2"])
+def test_every_accepted_redis_url_makes_a_budget_and_a_flood_guard(url: str) -> None:
+    """Before: a ``rediss://`` (TLS) or ``unix://`` REDIS_URL reached ``limits`` without its
+    ``async+`` prefix, which made a synchronous storage: a bare AssertionError at start."""
+    from bot.config import redis_url_problem
+    from bot.core.dispatcher import RateLimit
+    from bot.store.flood import RedisFloodGuard
+
+    assert redis_url_problem(url) is None
+    RedisBudget(url, {"telegram": "1:token"})
+    RedisFloodGuard(url, RateLimit(), {"telegram": "1:token"})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -301,3 +303,29 @@ async def test_a_slow_platform_does_not_hold_back_another(
         release.set()
     report = await asyncio.wait_for(run, 10)
     assert report.sent == 13 and sorted(discord.chats()) == ["900", "901", "902"]
+
+
+async def test_weekly_posts_go_out_on_the_process_pace_while_redis_is_down(
+        store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 21: with REDIS_URL's server down, every post's slot in the shared budget raised,
+    so each post was logged with a traceback, recorded as failed without ever being attempted
+    and moved to next week. Now they go out on this process's own pace, with one warning."""
+    from bot.store.budget import RedisBudget
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        down = s.getsockname()[1]  # nobody listens there once closed
+    clock = FakeClock(MONDAY_10 - timedelta(hours=1))
+    for chat in ("-1", "-2", "-3"):
+        await subscribe(store, chat, now=clock.now())
+    clock.current = MONDAY_10 + timedelta(minutes=1)
+    rec = RecordingDeliverer()
+    shared = RedisBudget(f"redis://127.0.0.1:{down}/5", {"telegram": "1:token"})
+    with caplog.at_level(logging.WARNING):
+        report = await poster(store, clock, rec,
+                              paces=Paces({"telegram": 100.0}, shared=shared)).run_due()
+    assert report.failed == 0 and report.sent == 3
+    assert sorted(rec.chats()) == ["-1", "-2", "-3"]
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert "shared send budget is unreachable" in caplog.records[0].getMessage()
+    assert not any(r.exc_info for r in caplog.records)  # no traceback per post

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import pytest
@@ -145,3 +146,59 @@ async def test_a_request_woken_past_its_departure_takes_the_next_slot(
     await hogging
     assert budget.posts == 2
     assert pace.missed == 1
+
+
+class _Budget:
+    """A shared budget that fails while ``down`` (as Redis does when unreachable) and counts
+    the slots it gave."""
+
+    def __init__(self) -> None:
+        self.down = True
+        self.asked = 0
+        self.given: list[tuple[str, bool]] = []
+
+    async def acquire(self, platform: str, *, even: bool = True) -> None:
+        self.asked += 1
+        if self.down:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+        self.given.append((platform, even))
+
+
+async def test_an_unreachable_shared_budget_leaves_posts_to_the_process_pace_logged_once(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 21: with Redis down, every weekly post raised out of post_slot (and was recorded
+    as failed, never attempted). Now the process paces its posts alone, warns once, asks the
+    budget again only every SHARED_RETRY seconds, and takes it again once it answers."""
+    monkeypatch.setattr(pace_module, "SHARED_RETRY", 1.0)
+    budget = _Budget()
+    pace = Paces({"telegram": 1000.0}, shared=budget)["telegram"]
+    with caplog.at_level(logging.INFO, logger="bot.core.pace"):
+        for _ in range(5):
+            await pace.post_slot()  # never raises
+        await pace.reply_slot()
+        assert budget.asked == 1  # not once a message while it is down
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()
+        await asyncio.sleep(1.0)
+        await pace.post_slot()
+        assert budget.asked == 2  # asked again after the interval, still down: still quiet
+        assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+        budget.down = False
+        await asyncio.sleep(1.0)
+        await pace.post_slot()
+        await pace.reply_slot()
+        assert budget.given == [("telegram", True), ("telegram", False)]  # shared again
+        assert any("reachable again" in r.getMessage() for r in caplog.records)
+
+
+async def test_the_console_takes_no_slot_of_the_shared_budget() -> None:
+    """The console has no platform limit: its posts never wait for (or on) Redis."""
+    budget = _Budget()
+    budget.down = False
+    paces = Paces(shared=budget)
+    await paces["console"].post_slot()
+    await paces["console"].reply_slot()
+    paces.set_rate("console", 50.0)
+    await paces["console"].post_slot()
+    await paces["telegram"].post_slot()
+    assert budget.given == [("telegram", True)]
