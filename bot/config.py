@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -14,6 +15,48 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: folder (``~/.local/share/creator-advisor`` on Linux, ``~/Library/Application Support/…`` on
 #: macOS, ``%LOCALAPPDATA%\creator-advisor`` on Windows), not the current directory.
 DEFAULT_DATA_DIR = Path(user_data_dir("creator-advisor", appauthor=False))
+#: REDIS_URL's schemes: plain TCP, TLS, a local socket (what redis-py and ``limits`` both take).
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+#: Databases a Redis server has unless its ``databases`` setting says otherwise.
+REDIS_DATABASES = 16
+
+
+def redis_url_problem(url: str) -> str | None:
+    """Why ``url`` is no usable ``REDIS_URL``, as a sentence that never repeats any of it (a
+    password may sit anywhere in a mistyped URL), or None if it is one:
+    ``redis://[[user]:password@]host[:port][/db]``, ``rediss://…`` (TLS) or
+    ``unix://[[user]:password@]/path/to/socket[?db=N]``, with a port of 1–65535 and a database
+    number of 0 … :data:`REDIS_DATABASES` − 1 (in the path, or ``?db=``)."""
+    *first, last = (f"{scheme}://" for scheme in REDIS_SCHEMES)
+    schemes = f"{', '.join(first)} or {last}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"is not a URL; it must start with {schemes}"
+    if parts.scheme not in REDIS_SCHEMES or not url.startswith(f"{parts.scheme}://"):
+        return f"must start with {schemes}"
+    host_port = parts.netloc.rsplit("@", 1)[-1]
+    if parts.scheme == "unix":
+        if not parts.path.strip("/"):
+            return "must name the socket's path: unix:///path/to/redis.sock"
+        db_texts = parse_qs(parts.query).get("db", [])
+    else:
+        if not parts.hostname:
+            return "must name a host: redis://host:6379/0"
+        after_host = host_port.rsplit("]", 1)[-1]  # past an IPv6 address's brackets
+        if ":" in after_host:
+            port = after_host.partition(":")[2]
+            if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+                return "has a port that is not a number from 1 to 65535"
+        path = parts.path.strip("/")
+        db_texts = [path] if path else []
+        db_texts += parse_qs(parts.query).get("db", [])
+    for db in db_texts:
+        if not (db.isascii() and db.isdigit() and int(db) < REDIS_DATABASES):
+            return (f"has a database number that is not a whole number from 0 to "
+                    f"{REDIS_DATABASES - 1} (a Redis server has {REDIS_DATABASES} unless "
+                    "configured otherwise)")
+    return None
 
 
 class Settings(BaseSettings):
@@ -122,6 +165,24 @@ class Settings(BaseSettings):
         None, description="Fernet key for tokens at rest; default: a key file in DATA_DIR."
     )
 
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _empty_redis_is_unset(cls, value: object) -> object:
+        """``REDIS_URL=`` (as ``.env.example`` lists it) means unset."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refused at start, in one sentence without the URL (it may hold a password), rather
+        than by ``limits`` or redis-py at the first message with the password in the error."""
+        if value is None:
+            return None
+        problem = redis_url_problem(value.get_secret_value().strip())
+        if problem is not None:
+            raise ValueError(problem)
+        return SecretStr(value.get_secret_value().strip())
+
     @field_validator("token_encryption_key")
     @classmethod
     def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -154,4 +215,9 @@ class Settings(BaseSettings):
         """Every secret value, for the log redaction filter."""
         values = [self.telegram_bot_token, self.telegram_webhook_secret, self.discord_token,
                   self.tiktok_client_secret, self.token_encryption_key, self.redis_url]
-        return [v.get_secret_value() for v in values if v and v.get_secret_value()]
+        found = [v.get_secret_value() for v in values if v and v.get_secret_value()]
+        if self.redis_url is not None:  # its password alone, as a Redis error may quote it
+            password = urlsplit(self.redis_url.get_secret_value()).password
+            if password:
+                found.append(password)
+        return found

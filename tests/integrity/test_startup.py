@@ -189,3 +189,23 @@ async def test_telegram_back_after_an_outage_at_start_is_picked_up(
             assert await task == 0
             await fake.stop()
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(("args", "url"), [
+    (("post-due",), "redis://:s3cretR@127.0.0.1:abc/5"),
+    (("post-due",), "redis//:s3cretR@127.0.0.1:6379/5"),
+    (("post-due",), "http://:s3cretR@127.0.0.1:6379/5"),
+    (("post-due",), "redis://:s3cretR@127.0.0.1:6379/99"),
+    (("run", "--workers", "2"), "redis://:s3cretR@127.0.0.1:abc/5"),
+])
+def test_a_bad_redis_url_is_one_line_without_the_password(
+        tmp_path: Path, args: tuple[str, ...], url: str) -> None:
+    """Issue 21: a traceback quoting the password (once per worker start, while the workers
+    crash-looped under run --workers 2), or for /99 nothing at all. Now: one sentence, exit 1,
+    before any worker starts."""
+    workers = {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://bot.example/hook",
+               "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"}  # as they need
+    done = _cli(tmp_path, *args, REDIS_URL=url, **(workers if args[0] == "run" else {}))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "s3cretR" not in done.stderr + done.stdout
+    assert done.stderr.strip().count("\n") == 0 and "REDIS_URL: " in done.stderr
