@@ -16,6 +16,7 @@ from bot import i18n
 from bot.core.args import ArgError, parse_args
 from bot.core.context import CommandContext, Services
 from bot.core.fieldnames import typed_example
+from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Redis keeps
 from bot.core.ports import Clock, Store, StoreError, UserGone
 from bot.core.registry import CommandSpec, Registry
 from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
@@ -52,11 +53,6 @@ class Admission(Enum):
     RUN = "run"
     SLOW_DOWN = "slow_down"  # over the limit: answer once with a slow-down notice
     DROP = "drop"  # over the limit and already told: no reply at all
-
-
-#: Seconds the dispatcher counts in its own process after the shared flood guard failed,
-#: before asking it again.
-SHARED_RETRY = 10.0
 
 
 class FloodGuard(Protocol):

@@ -70,7 +70,8 @@ FALLBACK_PACE = 20.0
 #: A reply older than this no longer costs the broadcast a slot.
 REPLY_WINDOW = 1.0
 #: Seconds a process paces itself alone after the shared budget failed, before asking it again
-#: (so an unreachable Redis costs one try per interval, not one per message).
+#: (so an unreachable Redis costs one try per interval, not one per message); the dispatcher
+#: counts a person's commands itself as long after the shared flood limit failed.
 SHARED_RETRY = 10.0
 
 
@@ -146,6 +147,7 @@ class PlatformPace:
         self._replies: collections.deque[float] = collections.deque()
         self._budget_failed = False
         self._budget_retry_at = 0.0  # time.monotonic() before which the shared budget is skipped
+        self._post_turn = asyncio.Lock()  # one post at a time asks the shared budget
         #: Turns this pace's posts missed (a request later than :data:`LATE_DEPARTURE`),
         #: each paid for with one more slot.
         self.missed = 0
@@ -169,10 +171,25 @@ class PlatformPace:
         exception: Redis down, or no answer in time), this process's own pace alone decides
         for :data:`SHARED_RETRY` seconds, logged once per outage; then it is asked again, and
         its return logged."""
-        if self._shared is None or time.monotonic() < self._budget_retry_at:
+        shared = self._shared
+        if shared is None or time.monotonic() < self._budget_retry_at:
             return
+        if even:
+            # Posts queue for their turn anyway (the budget takes one a process at a time);
+            # queued here, each one sees a failure of the post before it and skips the budget
+            # too, rather than each waiting out a silent Redis's timeout in turn.
+            async with self._post_turn:
+                if time.monotonic() < self._budget_retry_at:
+                    return
+                await self._try_shared(shared, even=True)
+        else:
+            await self._try_shared(shared, even=False)
+
+    async def _try_shared(self, shared: SharedBudget, *, even: bool) -> None:
+        """Ask ``shared`` for the slot; a failure starts (or prolongs) this process's pacing
+        alone, a success after one ends it."""
         try:
-            await self._shared.acquire(self._platform, even=even)
+            await shared.acquire(self._platform, even=even)
         except Exception as exc:  # Redis down: never hold back or fail a message for it
             if not self._budget_failed:
                 log.warning("%s: the shared send budget is unreachable (%s: %s); this process "
