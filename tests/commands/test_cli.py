@@ -13,10 +13,12 @@ from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
 
 
-def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str, stdin: str | None = None,
+        **more: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "DISCORD_", "DATABASE_"))}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", DATA_DIR=str(tmp_path / "d"))
+           if not k.startswith(("TELEGRAM_", "DISCORD_", "DATABASE_", "REDIS_"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", DATA_DIR=str(tmp_path / "d"),
+               **more)
     return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
                           env=env, cwd=tmp_path, input=stdin, timeout=60, check=False)
 
@@ -100,6 +102,39 @@ def test_post_due_dry_run_lists_what_would_be_sent(tmp_path: Path) -> None:
     run(tmp_path, "ask", "--user", "zoe", "/subscribe day=mon time=10:00")
     none = run(tmp_path, "post-due", "--dry-run")
     assert none.returncode == 0 and "Nothing is due now." in none.stdout
+
+
+def _overdue_console_post(tmp_path: Path) -> None:
+    """zoe's weekly console post, due 30 minutes ago."""
+    import sqlite3
+    from datetime import UTC, datetime, timedelta
+
+    due_at = datetime.now(UTC) - timedelta(minutes=30)
+    day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][due_at.weekday()]
+    assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k views=60k").returncode == 0
+    sub = run(tmp_path, "ask", "--user", "zoe",
+              f"/subscribe day={day} time={due_at:%H:%M} timezone=UTC")
+    assert sub.returncode == 0, sub.stderr
+    db = sqlite3.connect(tmp_path / "cli.db")
+    with db:
+        db.execute("UPDATE subscriptions SET next_run_at = ?", (due_at.isoformat(),))
+    db.close()
+
+
+def test_post_due_with_redis_down_still_sends_console_posts(tmp_path: Path) -> None:
+    """Issue 21: with REDIS_URL's server down, no due post went out: each raised on its slot
+    in the shared budget (recorded as failed and moved to next week, later given back). The
+    console has no platform limit, so its posts take no slot of the shared budget at all."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        down = s.getsockname()[1]  # nobody listens there once closed
+    _overdue_console_post(tmp_path)
+    sent = run(tmp_path, "post-due", REDIS_URL=f"redis://127.0.0.1:{down}/5")
+    assert sent.returncode == 0, sent.stderr
+    assert "sent 1" in sent.stdout and "Your week" in sent.stdout
+    assert "Traceback" not in sent.stderr and "failed 1" not in sent.stdout
 
 
 def test_post_due_sends_console_posts_once(tmp_path: Path) -> None:
