@@ -113,10 +113,9 @@ async def shared_limits_problem(settings: Settings) -> str | None:
             with contextlib.suppress(Exception):
                 await client.aclose()
     return (f"REDIS_URL: Redis at {redacted(url)} does not answer ({reason}); until it "
-            "does, each process counts the per-person flood limit alone and sends replies "
-            "on its own pace alone (so several workers together allow each limit once per "
-            "worker), and weekly posts cannot take their turn in the bot token's shared send "
-            "budget")
+            "does, each process counts the per-person flood limit alone and keeps its own "
+            "send budget for replies and weekly posts (so several workers together allow "
+            "each limit once per worker)")
 
 
 def freeze_startup_heap() -> None:
