@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -104,10 +105,11 @@ def test_post_due_dry_run_lists_what_would_be_sent(tmp_path: Path) -> None:
     assert none.returncode == 0 and "Nothing is due now." in none.stdout
 
 
-def _overdue_console_post(tmp_path: Path) -> None:
-    """zoe's weekly console post, due 30 minutes ago."""
+def _overdue_console_post(tmp_path: Path) -> datetime:
+    """zoe's weekly console post, due 30 minutes ago (its first run is next week: moved back,
+    as if overdue)."""
     import sqlite3
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, timedelta
 
     due_at = datetime.now(UTC) - timedelta(minutes=30)
     day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][due_at.weekday()]
@@ -119,6 +121,7 @@ def _overdue_console_post(tmp_path: Path) -> None:
     with db:
         db.execute("UPDATE subscriptions SET next_run_at = ?", (due_at.isoformat(),))
     db.close()
+    return due_at
 
 
 def test_post_due_with_redis_down_still_sends_console_posts(tmp_path: Path) -> None:
@@ -138,21 +141,7 @@ def test_post_due_with_redis_down_still_sends_console_posts(tmp_path: Path) -> N
 
 
 def test_post_due_sends_console_posts_once(tmp_path: Path) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    due_at = datetime.now(UTC) - timedelta(minutes=30)
-    day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][due_at.weekday()]
-    assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k views=60k").returncode == 0
-    # The subscription's first run is next week; move it to 30 minutes ago, as if overdue.
-    sub = run(tmp_path, "ask", "--user", "zoe",
-              f"/subscribe day={day} time={due_at:%H:%M} timezone=UTC")
-    assert sub.returncode == 0, sub.stderr
-    import sqlite3
-
-    db = sqlite3.connect(tmp_path / "cli.db")
-    with db:
-        db.execute("UPDATE subscriptions SET next_run_at = ?", (due_at.isoformat(),))
-    db.close()
+    _overdue_console_post(tmp_path)
     planned = run(tmp_path, "post-due", "--dry-run")
     assert "console console:zoe (personal" in planned.stdout
     sent = run(tmp_path, "post-due")

@@ -8,22 +8,15 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.commands.test_cli import run
+from tests.commands.test_cli import _overdue_console_post
 
 
 def test_post_due_into_a_closed_pipe_stops_and_gives_back_the_rest(tmp_path: Path) -> None:
-    due_at = datetime.now(UTC) - timedelta(minutes=30)
-    day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][due_at.weekday()]
-    assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k views=60k").returncode == 0
-    sub = run(tmp_path, "ask", "--user", "zoe",
-              f"/subscribe day={day} time={due_at:%H:%M} timezone=UTC")
-    assert sub.returncode == 0, sub.stderr
+    due_at = _overdue_console_post(tmp_path)
     db = sqlite3.connect(tmp_path / "cli.db")
-    with db:  # 300 console chats, all due
-        db.execute("UPDATE subscriptions SET next_run_at = ?", (due_at.isoformat(),))
+    with db:  # 300 console chats more, all due
         row = db.execute("SELECT * FROM subscriptions").fetchone()
         names = [d[0] for d in db.execute("SELECT * FROM subscriptions").description]
         for n in range(300):
