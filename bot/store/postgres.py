@@ -915,10 +915,13 @@ class PostgresStore(PgTikTokTables):
         return None if row is None else _user(row)
 
     async def release_delivery(self, delivery_id: int) -> None:
-        """Take back a claim that was never sent, so the week stays due."""
+        """Take back a claim that was never sent, so the week stays due. Also one another
+        worker's settler marked 'unknown' (this worker's holder connection dropped during the
+        send): the platform's answer (a 429, a stop) says nothing was delivered, as
+        :meth:`finish_delivery` overrides 'unknown' with what the platform answered."""
         async with self._autocommit() as db:
-            await db.execute("DELETE FROM posted_tips WHERE id = $1 AND status = 'sending'",
-                             delivery_id)
+            await db.execute("DELETE FROM posted_tips WHERE id = $1"
+                             " AND status IN ('sending', 'unknown')", delivery_id)
 
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime

@@ -1561,10 +1561,10 @@ class SqliteStore(TikTokTables):
 
     async def release_delivery(self, delivery_id: int) -> None:
         """Take back a claim that was never sent (a 429 or a stop before the send), so the
-        week stays due."""
+        week stays due; also one marked 'unknown' meanwhile (see the PostgreSQL store)."""
         async with self._write() as db:
-            await db.execute("DELETE FROM posted_tips WHERE id = ? AND status = 'sending'",
-                             (delivery_id,))
+            await db.execute("DELETE FROM posted_tips WHERE id = ?"
+                             " AND status IN ('sending', 'unknown')", (delivery_id,))
 
     async def claim_delivery(
         self, subscription_id: int, week_key: str, rule_id: str | None, now: datetime

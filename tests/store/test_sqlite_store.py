@@ -523,6 +523,20 @@ async def test_pause_once_resume_once_and_release_a_claim(store: Store) -> None:
     assert fresh.paused_reason is None
 
 
+async def test_a_claim_a_settler_marked_unknown_is_released_when_its_send_failed(
+        store: Store, store_url: str) -> None:
+    """A worker's holder connection dropped during a send: another worker's settler marked
+    the attempted claim 'unknown'; the platform then answered the send with a 429 (nothing
+    delivered), so the worker gives it back. The release matched only 'sending', the claim
+    stayed 'unknown' and the week's post was taken as done and never sent."""
+    sub_id = await _community(store, "-77")
+    claim = await store.claim_delivery(sub_id, "2026-W02", None, T0)
+    assert claim is not None
+    await query(store_url, "UPDATE posted_tips SET status = 'unknown' WHERE id = ?", claim)
+    await store.release_delivery(claim)
+    assert await store.claim_delivery(sub_id, "2026-W02", None, T0) is not None  # still due
+
+
 async def test_a_database_before_the_mediakit_migration_keeps_its_rows(tmp_path: Path) -> None:
     """Every migration before 0220 applied, a user with settings and a snapshot: opening it
     adds handle, niche and the rate card, and loses nothing."""
