@@ -245,13 +245,15 @@ class Paces:
     def __getitem__(self, platform: str) -> PlatformPace:
         pace = self._paces.get(platform)
         if pace is None:
-            pace = self._paces[platform] = PlatformPace(
-                self._rates.get(platform, FALLBACK_PACE),
-                self.shared if shares_budget(platform) else None, platform)
+            pace = self._paces[platform] = self._new(platform)
         return pace
 
     def set_rate(self, platform: str, rate: float) -> None:
         """Change a platform's pace (for the next posts; a benchmark scales it)."""
         self._rates[platform] = rate
-        self._paces[platform] = PlatformPace(
-            rate, self.shared if shares_budget(platform) else None, platform)
+        self._paces[platform] = self._new(platform)
+
+    def _new(self, platform: str) -> PlatformPace:
+        """A fresh pace for ``platform`` at its rate, sharing the budget where it counts."""
+        return PlatformPace(self._rates.get(platform, FALLBACK_PACE),
+                            self.shared if shares_budget(platform) else None, platform)

@@ -76,6 +76,16 @@ def catch_up(rate: int, limit: float | None) -> float:
     return min(SHARED_CATCH_UP, max(0, math.ceil(UNITS * room) - 1) / UNITS)
 
 
+def moving_window(url: str) -> MovingWindowRateLimiter:
+    """``limits``' moving-window limiter kept in the Redis at ``url`` (a ``REDIS_URL``), whose
+    connections give up after :data:`REDIS_TIMEOUT`: the send budget's cap and the per-person
+    flood limit both count through one. Nothing is connected until the first count."""
+    storage = storage_from_string(limits_uri(url), implementation="redispy",
+                                  socket_connect_timeout=REDIS_TIMEOUT,
+                                  socket_timeout=REDIS_TIMEOUT)
+    return MovingWindowRateLimiter(storage)
+
+
 def limits_uri(url: str) -> str:
     """``limits``' async storage URI for a ``REDIS_URL`` (``redis://``, ``rediss://``,
     ``unix://``, as :func:`bot.config.redis_url_problem` admits): ``async+redis://…``,
@@ -104,10 +114,7 @@ class RedisBudget:
     def __init__(self, url: str, tokens: Mapping[str, str | None],
                  rates: Mapping[str, float] | None = None) -> None:
         self._url = url
-        self._storage = storage_from_string(limits_uri(url), implementation="redispy",
-                                            socket_connect_timeout=REDIS_TIMEOUT,
-                                            socket_timeout=REDIS_TIMEOUT)
-        self._limiter = MovingWindowRateLimiter(self._storage)
+        self._limiter = moving_window(url)
         self._rates = {**DEFAULT_PACE, **(rates or {})}
         self._tokens = dict(tokens)
         self._redis: Redis | None = None

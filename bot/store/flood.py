@@ -15,11 +15,9 @@ import math
 from collections.abc import Mapping
 
 from limits import RateLimitItemPerSecond
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
 
 from bot.core.dispatcher import Admission, RateLimit
-from bot.store.budget import REDIS_TIMEOUT, limits_uri, token_key
+from bot.store.budget import moving_window, token_key
 
 _COMMANDS = "creator-advisor-flood"
 _NOTICES = "creator-advisor-flood-notice"
@@ -42,10 +40,7 @@ class RedisFloodGuard:
     def __init__(self, url: str, limit: RateLimit, tokens: Mapping[str, str | None]) -> None:
         # Every command waits for this answer: a Redis that stops answering costs at most
         # REDIS_TIMEOUT before the dispatcher counts in its own process instead.
-        storage = storage_from_string(limits_uri(url), implementation="redispy",
-                                      socket_connect_timeout=REDIS_TIMEOUT,
-                                      socket_timeout=REDIS_TIMEOUT)
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._limiter = moving_window(url)
         self._off = limit.burst <= 0
         window = flood_window(limit) if not self._off else 1
         self._commands = RateLimitItemPerSecond(max(1, limit.burst), window)
