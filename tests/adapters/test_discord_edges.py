@@ -381,6 +381,9 @@ def budget(app: App, monkeypatch: pytest.MonkeyPatch) -> CountingBudget:
     import bot.core.pace as pace_module
 
     monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0, raising=False)
+    # A first render slower than LATE_DEPARTURE (a cold process, a busy machine) would be
+    # a missed turn and take one more slot; that mechanism has its own tests (test_pace).
+    monkeypatch.setattr(pace_module, "LATE_DEPARTURE", 60.0, raising=False)
     counting = app.paces.shared = CountingBudget()
     app.paces.set_rate("discord", 1000.0)  # a pace on the counting budget
     return counting
