@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import collections
 import contextlib
 import json
@@ -37,6 +36,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
+from benchmarks.arrivals import SlidingWindow, arrival, listening_socket
 from benchmarks.common import Row, print_ratios, print_table
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.adapters.telegram_adapter import TelegramAdapter
@@ -57,7 +57,7 @@ class LimitedBotApi:
 
     def __init__(self, limit: float) -> None:
         self.limit = limit
-        self.window: collections.deque[float] = collections.deque()
+        self.window = SlidingWindow(limit)
         self.delivered: collections.Counter[str] = collections.Counter()
         self.too_many = 0
         self.port = 0
@@ -69,7 +69,7 @@ class LimitedBotApi:
         app.router.add_get("/stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.SockSite(self._runner, listening_socket())  # (kernel arrival times)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
@@ -78,9 +78,9 @@ class LimitedBotApi:
             await self._runner.cleanup()
 
     async def _api(self, request: web.Request) -> web.Response:
-        # Counted when the request arrives (its headers), not once its body is read: a busy
-        # fake must not add its own delays to the window, as Discord's fake does not either.
-        arrived = time.monotonic()
+        # Counted when the request reached this host (benchmarks.arrivals), not when this
+        # fake got the CPU to handle it: a busy fake must not add its own delays to the window.
+        arrived = arrival(request)
         method = request.match_info["method"]
         params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
         if request.content_type == "application/json":
@@ -94,15 +94,11 @@ class LimitedBotApi:
             await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
             return web.json_response({"ok": True, "result": []})
         if method == "sendMessage":
-            now = arrived
-            while self.window and now - self.window[0] >= 1.0:
-                self.window.popleft()
-            if len(self.window) >= self.limit:
+            if self.window.admit(arrived) is not None:
                 self.too_many += 1
                 return web.json_response({"ok": False, "error_code": 429,
                                           "description": "Too Many Requests: retry after 1",
                                           "parameters": {"retry_after": 1}}, status=429)
-            bisect.insort(self.window, now)  # (a request whose body came later: in order)
             chat = str(params.get("chat_id"))
             self.delivered[chat] += 1
             return web.json_response({"ok": True, "result": {

@@ -29,6 +29,7 @@ import os
 import resource
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
+from benchmarks.arrivals import SlidingWindow, arrival, listening_socket
 from benchmarks.bench_fanout import LimitedBotApi
 from benchmarks.common import Row, print_ratios, print_table
 from benchmarks.servers import redis_url, scratch_database, unreachable
@@ -53,63 +55,71 @@ TELEGRAM_BASE = -1_000_000_000_000
 
 
 class StrictBotApi(LimitedBotApi):
-    """The Bot API fake of ``bench_fanout``, also recording when each post was accepted and
-    every request it answered: ``(monotonic time it was counted, method, chat id, status)``."""
+    """The Bot API fake of ``bench_fanout`` (which counts each request when it reached this
+    host: ``benchmarks.arrivals``), also recording when each post arrived and every request it
+    answered: ``(arrival, method, chat id, status, monotonic time this fake handled it)``."""
 
     accepted: list[float]
-    requests: list[tuple[float, str, str, int]]
+    requests: list[tuple[float, str, str, int, float]]
 
     async def _api(self, request: web.Request) -> web.Response:
-        arrived = time.monotonic()  # (the base class counts a post at the same point)
+        handled = time.monotonic()
+        arrived = arrival(request)  # (what the base class counts)
         response = await super()._api(request)
         method = request.match_info["method"]
         if method == "sendMessage" and response.status == 200:
-            self.accepted.append(time.monotonic())
+            self.accepted.append(arrived)
         if method != "getUpdates":  # (the body is cached: this reads what super() read)
             params: dict[str, Any] = dict(await request.post())
             if request.content_type == "application/json":
                 params = await request.json()
             self.requests.append((arrived, method, str(params.get("chat_id", "")),
-                                  response.status))
+                                  response.status, handled))
         return response
 
 
 class StrictDiscord(FakeDiscord):
     """The test suite's fake Discord with Discord's global limit: above ``limit`` REST
-    requests in any one second, a global 429 (``retry_after`` until the window has room)."""
+    requests in any one second of their arrival at this host (``benchmarks.arrivals``), a
+    global 429 (``retry_after`` until the window has room)."""
 
     def __init__(self, token: str, limit: float) -> None:
         super().__init__(token)
         self.limit = limit
-        self.window: collections.deque[float] = collections.deque()
+        self.window = SlidingWindow(limit)
         self.too_many = 0
         self.accepted: list[float] = []
         self.delivered: collections.Counter[str] = collections.Counter()
-        #: Every request counted (or refused): (monotonic time, "METHOD path", channel, status).
-        self.requests: list[tuple[float, str, str, int]] = []
+        #: Every request counted (or refused): (arrival, "METHOD path", channel, status,
+        #: monotonic time this fake handled it).
+        self.requests: list[tuple[float, str, str, int, float]] = []
+
+    async def start(self, sock: socket.socket | None = None) -> StrictDiscord:
+        await super().start(sock or listening_socket())
+        return self
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if request.path == "/gateway":
             return await super()._middleware(request, handler)
-        now = time.monotonic()
-        while self.window and now - self.window[0] >= 1.0:
-            self.window.popleft()
+        handled = time.monotonic()
+        now = arrival(request)
         channel = request.match_info.get("channel_id", "")
-        if len(self.window) >= self.limit:
+        wait = self.window.admit(now)
+        if wait is not None:
             self.too_many += 1
-            self.requests.append((now, f"{request.method} {request.path}", channel, 429))
-            wait = max(0.001, 1.0 - (now - self.window[0]))
+            self.requests.append((now, f"{request.method} {request.path}", channel, 429,
+                                  handled))
             return _json({"message": "You are being rate limited.", "retry_after": wait,
                           "global": True}, status=429,
                          headers={"Retry-After": f"{wait:.3f}", "X-RateLimit-Global": "true",
                                   "X-RateLimit-Scope": "global", "Via": "1.1 google"})
-        self.window.append(now)
         response: web.StreamResponse = await super()._middleware(request, handler)
-        self.requests.append((now, f"{request.method} {request.path}", channel, response.status))
+        self.requests.append((now, f"{request.method} {request.path}", channel, response.status,
+                              handled))
         if request.method == "POST" and request.path.endswith("/messages") \
                 and response.status == 200:
-            self.accepted.append(time.monotonic())
+            self.accepted.append(now)
             self.delivered[request.match_info["channel_id"]] += 1
             self.calls.clear()  # keep memory flat over 10,000 posts
             self.sent.clear()
@@ -143,7 +153,7 @@ async def _serve_fake(platform: str, token: str) -> None:
         return web.json_response({platform: {
             "delivered": dict(fake.delivered), "too_many": fake.too_many,
             "requests": fake.requests, "nice": os.getpriority(os.PRIO_PROCESS, 0),
-            **({"first": accepted[0], "last": accepted[-1]} if accepted else {})}})
+            **({"first": min(accepted), "last": max(accepted)} if accepted else {})}})
 
     async def count(request: web.Request) -> web.Response:
         return web.json_response({"posts": len(fake.accepted)})
@@ -418,18 +428,19 @@ def explain(run: dict[str, Any], detail: int = 4) -> None:
         print(f"  slot -> deliver: {_quantiles([a['deliver'] - a['grant'] for _, a in posts])}")
         print(f"  deliver -> http: "
               f"{_quantiles([a['http'] - a['deliver'] for _, a in posts if 'http' in a])}")
-        print(f"  headers written -> counted by the fake (aiohttp only): "
+        print(f"  headers written -> arrived at the fake (aiohttp only): "
               f"{_quantiles([r[0] - a['sent'] for r, a in posts if 'sent' in a])}")
         print(f"  slot -> http: "
               f"{_quantiles([a['http'] - a['grant'] for _, a in posts if 'http' in a])}")
-        print(f"  http -> counted by the fake: "
+        print(f"  http -> arrived at the fake: "
               f"{_quantiles([r[0] - a['http'] for r, a in posts if 'http' in a])}")
-        print(f"  slot -> counted by the fake: {_quantiles([r[0] - a['grant'] for r, a in posts])}")
+        print(f"  slot -> arrived at the fake: {_quantiles([r[0] - a['grant'] for r, a in posts])}")
+        print(f"  arrived -> handled by the fake (its own delays, not counted): "
+              f"{_quantiles([r[4] - r[0] for r, _ in posts])}")
         grants = sorted(a["grant"] for _, a in posts)
         most_grants = max((bisect.bisect_right(grants, g + 1.0 - 1e-9) - i
                            for i, g in enumerate(grants)), default=0)
-        most_counted = max((bisect.bisect_left(times, x + 1.0) - i
-                            for i, x in enumerate(times)), default=0)
+        most_counted = _most_in_a_second(times)
         print(f"  most slots granted in any 1 s: {most_grants}; most counted in any 1 s: "
               f"{most_counted} (limit {limit:.0f})")
         during = [o for o in others if o[2] == platform and first <= o[0] <= last]
@@ -527,6 +538,13 @@ def one_run(chats: int, workers: int, kill: bool, tmp: Path, trace: bool = False
             "chats": chats, "workers": workers, "kill": kill, "traces": traces}
 
 
+def _most_in_a_second(times: list[float]) -> int:
+    """The most of ``times`` (seconds) in any window [t, t + 1)."""
+    ordered = sorted(times)
+    return max((bisect.bisect_left(ordered, t + 1.0) - i for i, t in enumerate(ordered)),
+               default=0)
+
+
 def measures(run: dict[str, Any], tag: str) -> tuple[list[Row], dict[str, float]]:
     chats, kill = run["chats"], run["kill"]
     stats, outcome = run["stats"], run["outcome"]
@@ -547,7 +565,13 @@ def measures(run: dict[str, Any], tag: str) -> tuple[list[Row], dict[str, float]
         span = s["last"] - s["first"] if sent > 1 else 0.0
         pace = (sent - 1) / span / limit if span else 0.0
         missed = sum(r.get("missed", {}).get(platform, 0) for r in run["results"])
+        counted = [r for r in s["requests"] if r[3] != 429 and (
+            platform == "discord" or r[1] == "sendMessage")]
+        by_arrival = _most_in_a_second([r[0] for r in counted])
+        as_handled = _most_in_a_second([r[4] for r in counted])
         ratios |= {f"workers_fanout_{tag}_{platform}_missed_turns": float(missed),
+                   f"workers_fanout_{tag}_{platform}_most_in_1s": float(by_arrival),
+                   f"workers_fanout_{tag}_{platform}_most_in_1s_as_handled": float(as_handled),
                    f"workers_fanout_{tag}_{platform}_pace_vs_limit": pace,
                    f"workers_fanout_{tag}_{platform}_429": float(s["too_many"]),
                    f"workers_fanout_{tag}_{platform}_duplicates": float(duplicates),
@@ -558,6 +582,8 @@ def measures(run: dict[str, Any], tag: str) -> tuple[list[Row], dict[str, float]
             Row(f"{platform}: combined pace, posts/s", f"{pace * limit:.1f}",
                 f"fake's limit {limit:.0f}/s", f"{pace:.2f}×", "≥ 0.95×" if tag == "all" else ""),
             Row(f"{platform}: 429 answers", str(s["too_many"]), "", "", "0"),
+            Row(f"{platform}: most requests counted in any 1 s (by arrival / as the fake "
+                "handled them)", f"{by_arrival} / {as_handled}", f"limit {limit:.0f}", ""),
             Row(f"{platform}: turns missed (a request > LATE_DEPARTURE late: next slot)",
                 str(missed), "survivors only" if kill else "", ""),
             Row(f"{platform}: duplicates / stranded", f"{duplicates} / {stranded}", "", "",

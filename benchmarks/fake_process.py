@@ -26,6 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
+from benchmarks.arrivals import SlidingWindow, arrival, listening_socket
 from tests.auxil.fake_discord import FakeDiscord, _too_many
 from tests.auxil.fake_discord import user as discord_user
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
@@ -60,22 +61,17 @@ class CountingTelegram(FakeTelegram):
 class CountingDiscord(FakeDiscord):
     """The fake Discord, also counting the client's TCP connections (REST and gateway), and
     holding channel messages to ``limit`` a second (a sliding one-second window, as Discord's
-    global limit of 50 requests a second): above it, a global 429."""
+    global limit of 50 requests a second, by arrival: ``benchmarks.arrivals``): above it, a
+    global 429."""
 
     peers: set[Any]
-    limit: float = 0.0
     too_many: int = 0
-    window: collections.deque[float]
+    window: SlidingWindow | None = None
 
     async def _channel_message(self, request: web.Request) -> web.Response:
-        if self.limit:
-            now = time.monotonic()
-            while self.window and now - self.window[0] >= 1.0:
-                self.window.popleft()
-            if len(self.window) >= self.limit:
-                self.too_many += 1
-                return _too_many(1.0, "global")
-            self.window.append(now)
+        if self.window is not None and self.window.admit(arrival(request)) is not None:
+            self.too_many += 1
+            return _too_many(1.0, "global")
         return await super()._channel_message(request)
 
     async def posts(self, request: web.Request) -> web.Response:
@@ -247,9 +243,8 @@ async def serve(platform: str, limit: float = 0.0) -> None:
     else:
         discord = CountingDiscord()
         discord.peers = set()
-        discord.limit = limit
-        discord.window = collections.deque()
-        await discord.start()
+        discord.window = SlidingWindow(limit) if limit else None
+        await discord.start(listening_socket())  # (counted as they arrive: benchmarks.arrivals)
         try:
             dh = DiscordHarness(discord)
             await _control({"POST /control/warm": dh.warm, "POST /control/push": dh.push,

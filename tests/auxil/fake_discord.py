@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -194,7 +195,9 @@ class FakeDiscord:
 
     # -- server ---------------------------------------------------------------------------
 
-    async def start(self) -> FakeDiscord:
+    async def start(self, sock: socket.socket | None = None) -> FakeDiscord:
+        """Serve on 127.0.0.1 (a free port), or on ``sock``, a listening socket (the
+        benchmarks' strict fakes pass one whose connections tell when requests arrived)."""
         app = web.Application(middlewares=[self._middleware])
         r = app.router
         r.add_get("/gateway", self._gateway)
@@ -214,7 +217,8 @@ class FakeDiscord:
         r.add_post(API + "/users/@me/channels", self._open_dm)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site: web.BaseSite = (web.TCPSite(self._runner, "127.0.0.1", 0) if sock is None
+                              else web.SockSite(self._runner, sock))
         await site.start()
         server = site._server
         assert server is not None
