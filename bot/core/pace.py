@@ -12,7 +12,9 @@ A post's slot is a departure time: every request that delivers it leaves
 before each request to the platform. So the time a post spends between its slot and the wire
 (its outbox write, rendering, the platform library) no longer spreads its arrival, and a
 second request of one post (a second message, a DM channel, a library's retry after a 429)
-takes a slot of its own instead of riding on the first one's.
+takes a slot of its own instead of riding on the first one's. With a shared budget the slot's
+time is when the budget admitted the post (:meth:`SharedBudget.acquire`), not when its answer
+was read: a worker busy at that moment would otherwise send late, next to the next turn's post.
 
 With several workers on one token, both also take their slot in the token's shared budget
 (Redis). If that budget can't be reached, a process paces itself alone (its own pace, as with
@@ -85,10 +87,13 @@ def shares_budget(platform: str) -> bool:
 class SharedBudget(Protocol):
     """A platform's send budget shared by every worker on one bot token (e.g. in Redis)."""
 
-    async def acquire(self, platform: str, *, even: bool = True) -> None:
+    async def acquire(self, platform: str, *, even: bool = True) -> float | None:
         """Wait until one more message fits in the token's budget, and take it; ``even``
         (a weekly post): also wait for the token's next evenly spaced turn, which a reply
-        (``even=False``) never queues for."""
+        (``even=False``) never queues for. Returns when the budget admitted the message, in
+        ``time.monotonic()`` seconds (the event loop's clock), if it knows it: a weekly
+        post's departure counts from then, so the time its answer took to come back and be
+        read (a busy worker) does not move the post; None: count from the return."""
         ...
 
 
@@ -126,8 +131,7 @@ async def depart() -> None:
             # This post's slot went to an earlier request, or its turn has passed.
             if at is not None:
                 departure.pace.missed += 1
-            await departure.pace.take_slot()
-            at = loop.time() + DEPARTURE_DELAY
+            at = await departure.pace.take_slot() + DEPARTURE_DELAY
         delay = at - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -166,30 +170,31 @@ class PlatformPace:
         self.replied()
         await self._shared_slot(even=False)
 
-    async def _shared_slot(self, *, even: bool) -> None:
-        """Take the message's slot in the shared budget, if any. If it can't be reached (an
+    async def _shared_slot(self, *, even: bool) -> float | None:
+        """Take the message's slot in the shared budget, if any; returns when the budget
+        admitted it, if it says (see :meth:`SharedBudget.acquire`). If it can't be reached (an
         exception: Redis down, or no answer in time), this process's own pace alone decides
         for :data:`SHARED_RETRY` seconds, logged once per outage; then it is asked again, and
         its return logged."""
         shared = self._shared
         if shared is None or time.monotonic() < self._budget_retry_at:
-            return
+            return None
         if even:
             # Posts queue for their turn anyway (the budget takes one a process at a time);
             # queued here, each one sees a failure of the post before it and skips the budget
             # too, rather than each waiting out a silent Redis's timeout in turn.
             async with self._post_turn:
                 if time.monotonic() < self._budget_retry_at:
-                    return
-                await self._try_shared(shared, even=True)
-        else:
-            await self._try_shared(shared, even=False)
+                    return None
+                return await self._try_shared(shared, even=True)
+        return await self._try_shared(shared, even=False)
 
-    async def _try_shared(self, shared: SharedBudget, *, even: bool) -> None:
+    async def _try_shared(self, shared: SharedBudget, *, even: bool) -> float | None:
         """Ask ``shared`` for the slot; a failure starts (or prolongs) this process's pacing
         alone, a success after one ends it."""
+        admitted = None
         try:
-            await shared.acquire(self._platform, even=even)
+            admitted = await shared.acquire(self._platform, even=even)
         except Exception as exc:  # Redis down: never hold back or fail a message for it
             if not self._budget_failed:
                 log.warning("%s: the shared send budget is unreachable (%s: %s); this process "
@@ -201,6 +206,7 @@ class PlatformPace:
             if self._budget_failed:
                 log.info("%s: the shared send budget is reachable again", self._platform)
             self._budget_failed = False
+        return admitted
 
     @property
     def owed(self) -> int:
@@ -218,18 +224,21 @@ class PlatformPace:
 
     async def post_slot(self) -> None:
         """Wait for a weekly post's turn: the even pace, less what recent replies used; the
-        post's first request then leaves :data:`DEPARTURE_DELAY` later (:func:`depart`)."""
-        await self.take_slot()
-        _DEPARTURE.set(_Departure(self, asyncio.get_running_loop().time() + DEPARTURE_DELAY))
+        post's first request then leaves :data:`DEPARTURE_DELAY` after it (:func:`depart`)."""
+        _DEPARTURE.set(_Departure(self, await self.take_slot() + DEPARTURE_DELAY))
 
-    async def take_slot(self) -> None:
+    async def take_slot(self) -> float:
         """Take one slot of the post pace (and of the shared budget, see :meth:`_shared_slot`:
-        never raises for it); no departure set."""
+        never raises for it); no departure set. Returns the slot's time in the event loop's
+        clock: when the shared budget admitted it, if it says (a worker busy when the answer
+        came back must not shift the post, nor squeeze it against the next one), else now."""
         await self._limiter.acquire()
         while self.owed:
             self._replies.popleft()
             await self._limiter.acquire()
-        await self._shared_slot(even=True)  # and the token's budget, across every worker
+        admitted = await self._shared_slot(even=True)  # and the token's, across every worker
+        now = asyncio.get_running_loop().time()
+        return now if admitted is None else min(admitted, now)
 
 
 class Paces:

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from limits import RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from pyrate_limiter import GCRA, Limiter, Rate, RedisStateStore, StateBucket
+from pyrate_limiter import GCRA, Limiter, Rate, RedisStateStore, StateBucket, WallClock
 from pyrate_limiter.limiter import SingleBucketFactory
 from redis.asyncio import Redis
 
@@ -55,6 +55,23 @@ SHARED_CATCH_UP = 0.25
 #: How far apart (seconds) the delays between granting two posts' slots and their arrival at
 #: the platform may be while the platform still never counts more than its limit in a second.
 ARRIVAL_JITTER = 0.025
+
+
+class AdmissionClock(WallClock):
+    """The even pace's clock: the library's clock for state shared through Redis (epoch
+    milliseconds, as :class:`pyrate_limiter.WallClock`), which also keeps when it was last
+    read, in ``time.monotonic()`` seconds. The limiter reads it for each try and the GCRA in
+    Redis judges the try at that reading, so after an admission :attr:`read_at` is the moment
+    the post was admitted: before the round trip to Redis and the wait for the event loop to
+    read the answer, which a busy worker stretches by milliseconds (or, under load, tens).
+    One clock per limiter, read by one waiter at a time (:meth:`RedisBudget.acquire`)."""
+
+    def __init__(self) -> None:
+        self.read_at = 0.0
+
+    def now(self) -> int:
+        self.read_at = time.monotonic()
+        return super().now()
 
 
 def catch_up(rate: int, limit: float | None) -> float:
@@ -118,7 +135,7 @@ class RedisBudget:
         self._rates = {**DEFAULT_PACE, **(rates or {})}
         self._tokens = dict(tokens)
         self._redis: Redis | None = None
-        self._even: dict[str, Limiter] = {}
+        self._even: dict[str, tuple[Limiter, AdmissionClock]] = {}
         self._turn: dict[str, asyncio.Lock] = {}
 
     def _rate(self, platform: str) -> int:
@@ -130,10 +147,10 @@ class RedisBudget:
     def _key(self, platform: str) -> str:
         return token_key(platform, self._tokens.get(platform))
 
-    def _pace(self, platform: str) -> Limiter:
-        """The token's even pace (GCRA in Redis), made on first use."""
-        limiter = self._even.get(platform)
-        if limiter is None:
+    def _pace(self, platform: str) -> tuple[Limiter, AdmissionClock]:
+        """The token's even pace (GCRA in Redis) and its clock, made on first use."""
+        made = self._even.get(platform)
+        if made is None:
             if self._redis is None:
                 self._redis = Redis.from_url(self._url, socket_connect_timeout=REDIS_TIMEOUT,
                                              socket_timeout=REDIS_TIMEOUT)
@@ -141,11 +158,12 @@ class RedisBudget:
             burst = UNITS + round(UNITS * catch_up(per_second, PLATFORM_LIMIT.get(platform)))
             rate = Rate(per_second * UNITS, 1000, burst=burst)
             store = RedisStateStore(self._redis, f"creator-advisor:pace:{self._key(platform)}")
-            bucket = StateBucket([rate], GCRA(), store)
+            clock = AdmissionClock()
+            bucket = StateBucket([rate], GCRA(), store, clock=clock)
             # No leak thread: GCRA keeps one number per key, which Redis expires itself.
-            limiter = self._even[platform] = Limiter(
-                SingleBucketFactory(bucket, schedule_leak=False), buffer_ms=0)
-        return limiter
+            made = self._even[platform] = (Limiter(
+                SingleBucketFactory(bucket, schedule_leak=False), buffer_ms=0), clock)
+        return made
 
     async def try_acquire(self, platform: str) -> bool:
         """Take one slot now if the token's last second has room; never waits (the cap
@@ -153,18 +171,22 @@ class RedisBudget:
         return bool(await self._limiter.hit(self._item(platform), "creator-advisor",
                                             self._key(platform)))
 
-    async def acquire(self, platform: str, *, even: bool = True) -> None:
+    async def acquire(self, platform: str, *, even: bool = True) -> float | None:
         """Wait until the token's last second has room and take a place in it; with ``even``
-        (weekly posts), then wait for the token's next evenly spaced turn. A reply
-        (``even=False``) takes only its place in the window: it never queues behind posts."""
+        (weekly posts), then wait for the token's next evenly spaced turn, and return when
+        the even pace admitted it (``time.monotonic()`` seconds, see :class:`AdmissionClock`).
+        A reply (``even=False``) takes only its place in the window: it never queues behind
+        posts (returns None). Redis errors propagate."""
         if not even:
             await self._window(platform)
-            return
+            return None
         async with self._turn.setdefault(platform, asyncio.Lock()):  # one waiter a process
             await self._window(platform)
             # Then the turn: a slot of the even pace is never taken only to wait on the cap
             # (each such wait lost that slot for every worker).
-            await self._pace(platform).try_acquire_async(platform, weight=UNITS)
+            limiter, clock = self._pace(platform)
+            await limiter.try_acquire_async(platform, weight=UNITS)
+            return clock.read_at
 
     async def _window(self, platform: str) -> None:
         item = self._item(platform)

@@ -148,6 +148,54 @@ async def test_a_request_woken_past_its_departure_takes_the_next_slot(
     assert pace.missed == 1
 
 
+class SlowAnswerBudget:
+    """A shared budget whose answer comes back ``late`` seconds after it admitted the post
+    (a busy worker reads Redis's reply late), and says when it admitted it."""
+
+    def __init__(self, late: float) -> None:
+        self.late = late
+        self.admitted: list[float] = []
+
+    async def acquire(self, platform: str, *, even: bool = True) -> float | None:
+        admitted = asyncio.get_running_loop().time()
+        self.admitted.append(admitted)
+        await asyncio.sleep(self.late)
+        return admitted
+
+
+async def test_a_posts_departure_counts_from_when_the_budget_admitted_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: the departure counted from when the budget's answer was read, so a worker that
+    read it late sent its post late too, next to the post of the turn after (a 31st post in
+    Telegram's second under load). Now it leaves at the admission + DEPARTURE_DELAY."""
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.1)
+    budget = SlowAnswerBudget(late=0.04)
+    pace = Paces({"telegram": 1000.0}, shared=budget)["telegram"]
+    await pace.post_slot()
+    departure = pace_module._DEPARTURE.get()
+    assert departure is not None and departure.at is not None
+    assert departure.at == pytest.approx(budget.admitted[0] + 0.1, abs=1e-9)
+    await pace_module.depart()
+    assert len(budget.admitted) == 1
+    # A further request's slot counts from its own admission too: with no delay, an answer
+    # read later than LATE_DEPARTURE after it has missed that turn and takes the next.
+    monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0)
+    monkeypatch.setattr(pace_module, "LATE_DEPARTURE", 0.02)
+    await pace_module.depart()
+    assert len(budget.admitted) == 3 and pace.missed == 1
+
+
+async def test_a_budget_cannot_put_a_slot_in_the_future() -> None:
+    class Future(SlowAnswerBudget):
+        async def acquire(self, platform: str, *, even: bool = True) -> float | None:
+            return asyncio.get_running_loop().time() + 5.0
+
+    pace = Paces({"telegram": 1000.0}, shared=Future(0.0))["telegram"]
+    before = asyncio.get_running_loop().time()
+    assert await pace.take_slot() <= asyncio.get_running_loop().time()
+    assert await pace.take_slot() >= before
+
+
 class _Budget:
     """A shared budget that fails while ``down`` (as Redis does when unreachable) and counts
     the slots it gave."""
