@@ -46,7 +46,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     services = load_services(settings)
     registry = build_registry()
-    renderer = Renderer(settings.templates_dir)
+    renderer = Renderer(settings.templates_dir, settings.data_dir / "cache" / "templates")
     store = await open_store(settings.database_url, cache_size=settings.user_cache_size)
     tiktok = TikTokService(settings, store, store, clock)
     services = replace(services, tiktok=tiktok)

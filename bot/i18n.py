@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+
+# babel.support and babel.messages (the .po reader and .mo writer) are imported where a
+# catalogue is loaded or compiled: English, the console's usual language, needs neither.
 
 #: The languages replies can be in; the first is the source language of every message id.
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt_BR", "de", "fr", "ja")
@@ -130,6 +130,8 @@ def translations(language: str) -> _gettext.NullTranslations:
     nothing (every message id is its English text)."""
     if language == SOURCE:
         return _gettext.NullTranslations()
+    from babel.support import Translations
+
     po, mo = catalogue_path(language), catalogue_path(language, "mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as fp:
@@ -141,6 +143,9 @@ def translations(language: str) -> _gettext.NullTranslations:
 
 def compile_po(po: Path) -> bytes:
     """A ``.po`` file compiled to ``.mo`` bytes (fuzzy and empty entries left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as fp:
         catalog = read_po(fp)
     out = io.BytesIO()
@@ -319,6 +324,8 @@ def complete(language: str) -> bool:
     po = catalogue_path(language)
     if not po.exists():
         return False
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as fp:
         catalog = read_po(fp)
     return all(m.string and not m.fuzzy and (not isinstance(m.string, tuple) or all(m.string))
@@ -506,7 +513,7 @@ def drop_broken_guesses(po: Path) -> int:
     """Empty every fuzzy entry of ``po`` whose text fails Babel's placeholder checks (a guess
     borrowed from another message: ``pybabel compile`` reports it even though it never
     compiles it); the number emptied. Good translations and reviewed entries are untouched."""
-    from babel.messages.pofile import write_po
+    from babel.messages.pofile import read_po, write_po
 
     with po.open("rb") as fp:
         catalog = read_po(fp)

@@ -6,16 +6,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.commands.audience import hours_text, shares_text
 from bot.commands.checks import flagged_rows
 from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.audience_words import audience_label
 from bot.domain.numbers import compact, day, grouped, items, pct
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
-    Audience,
     Layout,
     StudioImport,
     Video,
@@ -47,19 +46,6 @@ def local_today(now: datetime, timezone: str) -> date:
         return now.date()
 
 
-def hours_text(hours: tuple[int, int] | None) -> str | None:
-    return None if hours is None else f"{hours[0]}–{hours[1]} h"
-
-
-def _shares(shares: tuple[tuple[str, float], ...] | list[tuple[str, float]],
-            limit: int = 5) -> str:
-    """'United States 41%, …, Others 34%': the largest shares, each label (territory code or
-    gender) named in the current language, Others last."""
-    ordered = sorted(shares, key=lambda s: (s[0].casefold() == "others", -s[1]))
-    return items(_("%(label)s %(share)s", label=audience_label(label), share=pct(share, 0))
-                 for label, share in ordered[:limit])
-
-
 def studio_view(studio: StudioImport,
                 rows: list[tuple[datetime, dict[str, float]]]) -> dict[str, Any]:
     """The preview's (and the result's) facts about each file, in plain words."""
@@ -81,9 +67,9 @@ def studio_view(studio: StudioImport,
         elif f.layout is Layout.FOLLOWER_ACTIVITY and (hours := best_hours(studio.activity)):
             notes.append(_("most active %(hours)s", hours=hours_text(hours)))
         elif f.layout is Layout.FOLLOWER_GENDER:
-            notes.append(_shares(studio.genders))
+            notes.append(shares_text(studio.genders))
         elif f.layout is Layout.FOLLOWER_TERRITORIES:
-            notes.append(_shares(studio.territories))
+            notes.append(shares_text(studio.territories))
         what = items([translate(a) for a in f.adds])
         # one whole phrase per kind of span: "365 days (… to …) of views, likes, …"
         if f.layout is Layout.CONTENT:
@@ -161,12 +147,6 @@ def video_view(v: Video, mid: float | None) -> dict[str, Any]:
             "posted": v.posted_on.isoformat() if v.posted_on else None,
             "breakout": bool(mid and v.views is not None and v.views >= BREAKOUT_MULTIPLE * mid
                              and mid > 0)}
-
-
-def audience_view(audience: Audience) -> dict[str, Any]:
-    return {"territories": _shares(audience.territories) or None,
-            "genders": _shares(audience.genders) or None,
-            "hours": hours_text(best_hours(audience.activity))}
 
 
 @command(

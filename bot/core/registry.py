@@ -7,7 +7,8 @@ slash options are all built from these :class:`CommandSpec` values.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+import importlib
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import ModuleType
@@ -143,6 +144,12 @@ def command(
 @dataclass
 class Registry:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
+    #: A registry made by :meth:`lazy`: the modules (import names, in declaration order) not
+    #: yet collected, which command each one declares, and the specs of the few imported
+    #: ahead by :meth:`get`.
+    _pending: tuple[str, ...] = ()
+    _index: Mapping[str, str] = field(default_factory=dict)
+    _early: dict[str, CommandSpec] = field(default_factory=dict)
 
     def add(self, spec: CommandSpec) -> None:
         if spec.name in self.commands:
@@ -158,19 +165,56 @@ class Registry:
     def from_modules(cls, modules: Iterable[ModuleType]) -> Registry:
         registry = cls()
         for module in modules:
-            for value in vars(module).values():
-                spec = getattr(value, _ATTR, None)
-                if isinstance(spec, CommandSpec):
-                    registry.add(spec)
+            registry._collect(module)
         return registry
 
+    @classmethod
+    def lazy(cls, modules: Sequence[str], index: Mapping[str, str]) -> Registry:
+        """The registry of ``modules`` (import names), imported when first needed: ``get``
+        of a command that ``index`` (command name → module name) places imports that module
+        alone (a one-shot ``ask "/stats"`` imports no other command's code); anything else
+        (iterating, ``len``, an unknown name, or a name the index misplaces) imports and
+        collects them all, in order, as :meth:`from_modules` does."""
+        return cls(_pending=tuple(modules), _index=dict(index))
+
+    def _collect(self, module: ModuleType) -> None:
+        for value in vars(module).values():
+            spec = getattr(value, _ATTR, None)
+            if isinstance(spec, CommandSpec):
+                self.add(spec)
+
+    def _complete(self) -> None:
+        """Collect every pending module (the checks of :meth:`add` run here)."""
+        if self._pending:
+            pending, self._pending = self._pending, ()
+            self._early.clear()
+            for name in pending:
+                self._collect(importlib.import_module(name))
+
     def get(self, name: str) -> CommandSpec | None:
-        return self.commands.get(name.lower())
+        key = name.lower()
+        if self._pending:
+            spec = self._early.get(key)
+            if spec is not None:
+                return spec
+            module = self._index.get(key)
+            if module is not None and module in self._pending:
+                part = Registry()  # that module's commands, checked as add() checks them
+                part._collect(importlib.import_module(module))
+                for found in part:
+                    self._early.setdefault(found.name, found)
+                spec = self._early.get(key)
+                if spec is not None:
+                    return spec
+            self._complete()
+        return self.commands.get(key)
 
     def __iter__(self) -> Iterator[CommandSpec]:
+        self._complete()
         return iter(self.commands.values())
 
     def __len__(self) -> int:
+        self._complete()
         return len(self.commands)
 
     def signature(self) -> str:

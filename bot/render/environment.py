@@ -7,11 +7,14 @@ format's own markup around escaped text.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from bot import i18n
@@ -91,11 +94,57 @@ def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
     return finalize
 
 
-class Renderer:
-    """Renders a :class:`Reply` to text for one format."""
+log = logging.getLogger(__name__)
 
-    def __init__(self, templates_dir: Path) -> None:
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's own cache of compiled templates in files (``templates/x.j2`` parsed and compiled
+    once, not by every process: a one-shot ``ask`` spent most of its first reply on that). A
+    template whose text changed is compiled again (Jinja keys each file by its name and checks
+    a checksum of its text). A folder that cannot be made or written (read-only, a full disk)
+    only means the templates are compiled again next time: never a failed reply."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(str(directory))
+        self._folder = directory
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError as exc:
+            log.debug("compiled template not kept in %s: %s", self._folder, exc)
+
+
+def _options(env: jinja2.Environment) -> str:
+    """A short digest of everything in ``env`` that the compiled code of a template depends
+    on, besides the template's text: compiled code is kept per Jinja version, format and these
+    options, so a change to any of them never runs code compiled under the old ones."""
+    finalize = env.finalize
+    parts = (jinja2.__version__, env.block_start_string, env.block_end_string,
+             env.variable_start_string, env.variable_end_string, env.comment_start_string,
+             env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+             env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+             env.keep_trailing_newline, env.optimized, env.autoescape is True,
+             callable(env.autoescape), finalize is None,
+             getattr(finalize, "jinja_pass_arg", None), sorted(env.extensions),
+             getattr(env, "newstyle_gettext", None), env.is_async)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+class Renderer:
+    """Renders a :class:`Reply` to text for one format. With ``compiled_dir``, templates
+    compiled by one process are kept there for the next (:class:`_CompiledTemplates`)."""
+
+    def __init__(self, templates_dir: Path, compiled_dir: Path | None = None) -> None:
         self.templates_dir = templates_dir
+        self.compiled_dir = compiled_dir
         self._envs: dict[Format, jinja2.Environment] = {}
 
     def _env(self, fmt: Format) -> jinja2.Environment:
@@ -160,6 +209,9 @@ class Renderer:
             typed=typed_example,
         )
         env.globals["format"] = fmt.value
+        if self.compiled_dir is not None:
+            env.bytecode_cache = _CompiledTemplates(
+                self.compiled_dir / f"{fmt.value}-{_options(env)}")
         self._envs[fmt] = env
         return env
 

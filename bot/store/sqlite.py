@@ -40,22 +40,17 @@ from bot.core.ports import (
     User,
     UserReads,
 )
-from bot.core.userdata import (
-    SHAPED_EXPORT,
-    add_rows,
-    count_statements,
-    delete_statements,
-    export_statements,
-)
 from bot.domain.daily import DailyColumns
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
-from bot.store import studio_undo
 from bot.store.tiktok_tables import TikTokTables
 from bot.store.urls import is_postgres_url, redacted
+
+# bot.store.studio_undo and bot.core.userdata are imported by the methods that use them
+# (Studio imports and /undo; /forget and /export): a console /stats needs neither.
 
 CACHE_SIZE = 100_000
 """Default number of users (and, separately, of users' settings) kept in memory: least recently
@@ -849,6 +844,8 @@ class SqliteStore(TikTokTables):
             return [_entry(r) for r in await cur.fetchall()]
 
     async def studio_imports(self, user_id: int) -> list[StudioRecord]:
+        from bot.store import studio_undo
+
         async with self._read() as db, _query(db,
             "SELECT * FROM studio_imports WHERE user_id = ? ORDER BY action", (user_id,),
         ) as cur:
@@ -874,6 +871,8 @@ class SqliteStore(TikTokTables):
         return int(row[0]) if row else 0
 
     async def undo_action(self, user_id: int, action: int) -> int:
+        from bot.store import studio_undo
+
         async with self._write() as db:
             async with db.execute(
                 "DELETE FROM snapshots WHERE user_id = ? AND action = ?", (user_id, action)
@@ -1111,6 +1110,8 @@ class SqliteStore(TikTokTables):
         and its videos (updated by video id), audience shares and active hours (replaced by
         a new file of their kind) and extra daily series, all in ONE transaction and one
         action, with what it replaced kept for /undo (:mod:`bot.store.studio_undo`)."""
+        from bot.store import studio_undo
+
         at = _iso(now or datetime.now(UTC))
 
         def write_studio(db: sqlite3.Connection, action: int) -> None:
@@ -1220,6 +1221,8 @@ class SqliteStore(TikTokTables):
     # -- privacy ----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> int:
+        from bot.core.userdata import delete_statements
+
         keys: list[tuple[str, str]] = []
 
         def evict() -> None:  # after COMMIT, under the write lock (see _write)
@@ -1243,6 +1246,8 @@ class SqliteStore(TikTokTables):
         return deleted
 
     async def user_rows(self, user_id: int) -> dict[str, int]:
+        from bot.core.userdata import count_statements
+
         counts: dict[str, int] = {}
         async with self._read() as db:
             for table, sql, binds in count_statements("?"):
@@ -1252,6 +1257,8 @@ class SqliteStore(TikTokTables):
         return counts
 
     async def export_user(self, user_id: int) -> dict[str, Any]:
+        from bot.core.userdata import SHAPED_EXPORT, add_rows, export_statements
+
         async with self._read() as db:
             async with _query(db, "SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
                 user = await cur.fetchone()

@@ -1,7 +1,8 @@
 """Starting the bot is cheap: templates compile on first use per format, the charting
 libraries (matplotlib, numpy, PIL) are imported only when a chart is drawn, and the drivers
 of what a SQLite console does not use (asyncpg; aiohttp and cryptography for TikTok; the
-weekly poster) only when they are."""
+weekly poster) only when they are; a command imports its own handler module, not the others'
+(nor Babel's catalogue reader, which English does not use)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,21 @@ CHARTING = ("matplotlib", "numpy", "PIL")
 #: Not needed by a console command on SQLite without a TikTok app configured.
 UNUSED_ON_SQLITE = ("asyncpg", "aiohttp", "cryptography", "bot.store.postgres",
                     "bot.tiktok.client", "bot.scheduler.runner")
-PROBED = CHARTING + UNUSED_ON_SQLITE
+#: Not needed by ``/stats`` in English: the other commands' handler modules and the code only
+#: they use (estimator, tip engine, media kit, CSV and TikTok Studio import, the store's
+#: Studio undo and /forget and /export table lists), and Babel's .po reader and catalogue
+#: loader (bot.i18n imports them when a catalogue is loaded).
+NOT_FOR_STATS = (
+    "bot.commands.basics", "bot.commands.corrections", "bot.commands.estimate",
+    "bot.commands.payouts", "bot.commands.mediakit", "bot.commands.tips",
+    "bot.commands.progress", "bot.commands.studio", "bot.commands.settings",
+    "bot.commands.privacy", "bot.commands.subscriptions", "bot.commands.tiktok",
+    "bot.commands.checks", "bot.core.csv_import", "bot.core.studio_import",
+    "bot.domain.estimator", "bot.domain.engine", "bot.domain.projection",
+    "bot.domain.mediakit", "bot.render.mediakit", "babel.messages", "babel.support",
+    "bot.store.studio_undo", "bot.core.userdata",
+)
+PROBED = CHARTING + UNUSED_ON_SQLITE + NOT_FOR_STATS
 
 # Runs the real CLI in a fresh interpreter and reports the PROBED modules loaded at exit.
 PROBE = f"""
@@ -41,14 +56,20 @@ finally:
 
 def _ask(data: Path, *argv: str) -> tuple[str, list[str]]:
     """The command's output and the :data:`PROBED` modules loaded when it exited."""
-    env = {k: v for k, v in os.environ.items()  # SQLite, no TikTok app, no Redis
-           if k not in {"TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "REDIS_URL"}}
-    env.update(DATA_DIR=str(data), DATABASE_URL="")
+    env = {k: v for k, v in os.environ.items()  # SQLite, no TikTok app, no Redis, English
+           if k not in {"TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET", "REDIS_URL", "LC_ALL",
+                        "LC_MESSAGES"}}
+    env.update(DATA_DIR=str(data), DATABASE_URL="", LANG="C.UTF-8")
     done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
                           env=env, timeout=120, cwd=data, check=False)
     marker = done.stderr.rsplit("LOADED=", 1)
     assert len(marker) == 2, done.stderr
     return done.stdout, json.loads(marker[1])
+
+
+def _within(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    """Those of ``modules`` that are one of ``packages`` or inside one."""
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
 
 
 def test_ask_stats_never_imports_a_charting_library(tmp_path: Path) -> None:
@@ -67,7 +88,18 @@ def test_ask_stats_on_sqlite_loads_no_postgres_tiktok_or_poster_module(tmp_path:
     _ask(tmp_path, "ask", "/log followers=12k views=40k likes=3k comments=200")
     out, loaded = _ask(tmp_path, "ask", "/stats")
     assert "Followers" in out, out
-    assert loaded == []
+    assert _within(loaded, CHARTING + UNUSED_ON_SQLITE) == []
+
+
+def test_ask_stats_imports_no_other_command_or_the_catalogue_reader(tmp_path: Path) -> None:
+    """``/stats`` runs with bot.commands.metrics alone: the registry imports a command's module
+    when the command is asked for (bot.commands.DECLARED_IN), so the other commands' code
+    and what only they use is not imported; nor is Babel's catalogue code in English."""
+    _ask(tmp_path, "ask", "/log followers=12k views=40k likes=3k comments=200")
+    out, loaded = _ask(tmp_path, "ask", "/stats")
+    assert "Followers" in out, out
+    assert [m for m in loaded if m.split(".")[0] in CHARTING] == []
+    assert _within(loaded, NOT_FOR_STATS) == []
 
 
 def test_the_lazily_imported_parts_still_load_when_used() -> None:
