@@ -10,6 +10,8 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot import i18n
 from bot.adapters.discord_names import (
@@ -116,3 +118,32 @@ def test_no_translated_text_quotes_a_command_the_menu_names_otherwise(
             if found:
                 left[shown] = found
     assert not left
+
+
+def _lookbehind_first(commands: frozenset[str]) -> re.Pattern[str]:
+    """The command-line pattern as it was written before (lookbehind, then the slash): the
+    reference the faster one must match exactly."""
+    alternatives = "|".join(sorted(map(re.escape, commands), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_./:\\\-~%#=&?+@])/({alternatives})"
+                      rf"(?![A-Za-z0-9_/]|-[a-z0-9]|\.[A-Za-z0-9])", re.MULTILINE)
+
+
+def test_the_command_line_search_starts_at_a_slash(names: dict[str, MenuNames]) -> None:
+    """Found by a pattern that begins with the literal "/", so the search jumps from slash to
+    slash instead of trying a lookbehind at every character of a long reply."""
+    for menu in names.values():
+        assert menu.mention.pattern.startswith("/(?<!"), menu.language
+
+
+@given(st.lists(st.sampled_from(
+    ["/log", "/settings", "/estimate", "/logs", "/log-in", "/log.txt", "/log-Einträge", "/logで",
+     "a/log", "x.com/log", "https://e.com/log", "\\/log", "@/log", " ", "\n", "`", "-", "_", "/",
+     ":", "é", "ログ", " views=40k", " f=1k"]), max_size=12))
+def test_the_command_line_search_finds_what_it_always_found(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    commands = frozenset(spec.name for spec in REGISTRY)
+    menu = menu_names(REGISTRY, "en")
+    old = _lookbehind_first(commands)
+    for pos in range(len(text) + 1):
+        assert [m.span(1) for m in menu.mention.finditer(text, pos)] == [
+            m.span(1) for m in old.finditer(text, pos)], (text, pos)
