@@ -138,8 +138,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
                          actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),),
                          held=True)
-    snapshot = await ctx.store.add_snapshot(ctx.user.id, values, now)
-    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
+    snapshot, history = await ctx.store.add_snapshot_and_history(
+        ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS)
     previous = history[-2] if len(history) >= 2 else None
     changes = []
     for name in values:

@@ -174,6 +174,14 @@ class Store(Protocol):
         """Record a partial update: ``changes`` over the latest snapshot's values."""
         ...
 
+    async def add_snapshot_and_history(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+    ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+        """:meth:`add_snapshot`, then :meth:`history` with ``limit`` as it stands after it, in
+        one trip where the store can (SQLite: one hand-off to the writer's thread, not two):
+        what ``/log`` shows."""
+        ...
+
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None: ...
 
     async def history(

@@ -289,6 +289,13 @@ class PostgresStore(PgTikTokTables):
         async with self._write(user_id) as db:
             return await _insert_snapshot(db, user_id, changes, taken_at, "log")
 
+    async def add_snapshot_and_history(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+    ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+        # asyncpg awaits the server anyway: the write, then the read, as their own methods.
+        snapshot = await self.add_snapshot(user_id, changes, taken_at)
+        return snapshot, await self.history(user_id, limit=limit)
+
     async def _insert(self, db: _Conn, user_id: int, changes: Mapping[str, float],
                       taken_at: datetime, source: str) -> MetricSnapshot:
         return await _insert_snapshot(db, user_id, changes, taken_at, source)

@@ -589,6 +589,15 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
                    diamonds=r["diamonds"], id=r["id"]) for r in rows]
 
 
+def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
+                      taken_at: datetime, limit: int) -> tuple[MetricSnapshot,
+                                                                list[MetricSnapshot]]:
+    """:meth:`SqliteStore.add_snapshot_and_history` in the writer's thread: the write as
+    ``add_snapshot`` makes it (committed), then the read as ``history`` makes it."""
+    snapshot = _transaction(conn, _insert_snapshot_sync, user_id, changes, taken_at, "log")
+    return snapshot, [e.snapshot for e in _entries_sync(conn, user_id, None, limit)]
+
+
 def _daily_series_sync(conn: sqlite3.Connection, user_id: int) -> dict[str, dict[date, float]]:
     out: dict[str, dict[date, float]] = {}
     for r in conn.execute(
@@ -825,6 +834,16 @@ class SqliteStore(TikTokTables):
         async with self._write_lock:
             return await _in_thread(self._writer, _transaction, _insert_snapshot_sync,
                                     user_id, changes, taken_at, "log")
+
+    async def add_snapshot_and_history(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+    ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+        if not changes:
+            raise ValueError("a snapshot needs at least one metric")
+        # add_snapshot's transaction, then history's read once it is committed, in ONE hop.
+        async with self._write_lock:
+            return await _in_thread(self._writer, _add_then_history, user_id, changes,
+                                    taken_at, limit)
 
     async def _insert_snapshot(
         self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],
