@@ -104,6 +104,10 @@ class MenuNames:
     #: it (:func:`_field_word`; None when no field has a name of its own there).
     mention: re.Pattern[str] = field(init=False, repr=False, compare=False)
     field_word: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    #: Lines already rewritten in these names (:func:`_rewrite`): (line, in code) -> result.
+    #: Most lines that quote a command are a template's own text, the same for everyone.
+    lines: dict[tuple[str, bool], str] = field(default_factory=dict, init=False, repr=False,
+                                               compare=False)
 
     def __post_init__(self) -> None:
         english = all(k == v for k, v in self.commands.items()) and all(
@@ -212,9 +216,35 @@ def _field_key(written: str) -> str:
     return _UNESCAPE_SPACES.sub(lambda m: "" if m[0] == "\\" else " ", written).lower()
 
 
+#: Lines :attr:`MenuNames.lines` keeps per language; past it, it starts again (a reply's lines
+#: with user data in them must not grow it without end).
+MEMO_LINES = 4096
+
+
 def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
+    """``text`` with its command lines in ``names``, line by line: a command line never goes
+    on past the end of its line (an option comes after spaces, a value ends at a space), so
+    each line is rewritten alone, and a line rewritten before is looked up."""
     if "/" not in text:  # most code spans and many pieces between them: no command line
         return text
+    if "\n" not in text:
+        return _rewrite_line(text, names, in_code)
+    return "\n".join(_rewrite_line(line, names, in_code) if "/" in line else line
+                     for line in text.split("\n"))
+
+
+def _rewrite_line(line: str, names: MenuNames, in_code: bool) -> str:
+    memo = names.lines
+    done = memo.get((line, in_code))
+    if done is None:
+        done = _rewrite_commands(line, names, in_code)
+        if len(memo) >= MEMO_LINES:
+            memo.clear()
+        memo[line, in_code] = done
+    return done
+
+
+def _rewrite_commands(text: str, names: MenuNames, in_code: bool) -> str:
     out: list[str] = []
     pos = 0
     field_word = names.field_word
