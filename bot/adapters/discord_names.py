@@ -104,6 +104,10 @@ class MenuNames:
     #: it (:func:`_field_word`; None when no field has a name of its own there).
     mention: re.Pattern[str] = field(init=False, repr=False, compare=False)
     field_word: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    #: Lines already rewritten in these names (:func:`_rewrite`): (line, in code) -> result.
+    #: Most lines that quote a command are a template's own text, the same for everyone.
+    lines: dict[tuple[str, bool], str] = field(default_factory=dict, init=False, repr=False,
+                                               compare=False)
 
     def __post_init__(self) -> None:
         english = all(k == v for k, v in self.commands.items()) and all(
@@ -178,7 +182,7 @@ def _field_word(fields: frozenset[str]) -> re.Pattern[str]:
 # after the name, anything but an ASCII letter or digit, "_", "/", ".x" or "-x" (so "/logs",
 # "/log-in", "/log.txt" are not one; German "/log-Einträge" is). Japanese text may write
 # "/logで": that is one.
-_BEFORE = r"(?<![A-Za-z0-9_./:\\\-~%#=&?+@])"
+_BEFORE_SLASH = r"[A-Za-z0-9_./:\\\-~%#=&?+@]"
 _AFTER = r"(?![A-Za-z0-9_/]|-[a-z0-9]|\.[A-Za-z0-9])"
 # A word after a command line's name: an ASCII name (markdown may escape its "_"), then for an
 # option with a value "=" or ":" and the value, which ends at a space, markup or a bracket
@@ -190,8 +194,12 @@ _CODE = re.compile(r"(`+)(.*?)\1", re.DOTALL)
 
 @functools.lru_cache(maxsize=64)
 def _mention(commands: frozenset[str]) -> re.Pattern[str]:
+    """``/name`` not after a :data:`_BEFORE_SLASH` character. The pattern starts with the
+    literal ``/`` (the character before it checked by a lookbehind that spans it), so ``re``
+    jumps from slash to slash: a lookbehind first was tried at every character of the reply,
+    about nine times the time on a long one."""
     names = "|".join(sorted(map(re.escape, commands), key=len, reverse=True))
-    return re.compile(rf"{_BEFORE}/({names}){_AFTER}", re.MULTILINE)
+    return re.compile(rf"/(?<!{_BEFORE_SLASH}/)({names}){_AFTER}", re.MULTILINE)
 
 
 def _escape(name: str, in_code: bool) -> str:
@@ -208,9 +216,35 @@ def _field_key(written: str) -> str:
     return _UNESCAPE_SPACES.sub(lambda m: "" if m[0] == "\\" else " ", written).lower()
 
 
+#: Lines :attr:`MenuNames.lines` keeps per language; past it, it starts again (a reply's lines
+#: with user data in them must not grow it without end).
+MEMO_LINES = 4096
+
+
 def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
+    """``text`` with its command lines in ``names``, line by line: a command line never goes
+    on past the end of its line (an option comes after spaces, a value ends at a space), so
+    each line is rewritten alone, and a line rewritten before is looked up."""
     if "/" not in text:  # most code spans and many pieces between them: no command line
         return text
+    if "\n" not in text:
+        return _rewrite_line(text, names, in_code)
+    return "\n".join(_rewrite_line(line, names, in_code) if "/" in line else line
+                     for line in text.split("\n"))
+
+
+def _rewrite_line(line: str, names: MenuNames, in_code: bool) -> str:
+    memo = names.lines
+    done = memo.get((line, in_code))
+    if done is None:
+        done = _rewrite_commands(line, names, in_code)
+        if len(memo) >= MEMO_LINES:
+            memo.clear()
+        memo[line, in_code] = done
+    return done
+
+
+def _rewrite_commands(text: str, names: MenuNames, in_code: bool) -> str:
     out: list[str] = []
     pos = 0
     field_word = names.field_word
@@ -268,6 +302,8 @@ def localise_commands(text: str, names: MenuNames) -> str:
     German), inside code spans as well as in prose; unchanged when the names are English."""
     if not text or "/" not in text or names.english:
         return text
+    if "`" not in text:  # no code span (most replies): skip looking for one
+        return _rewrite(text, names, in_code=False)
     out: list[str] = []
     pos = 0
     for code in _CODE.finditer(text):

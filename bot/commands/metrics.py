@@ -138,8 +138,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
                          actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),),
                          held=True)
-    snapshot = await ctx.store.add_snapshot(ctx.user.id, values, now)
-    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
+    snapshot, history = await ctx.store.add_snapshot_and_history(
+        ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS)
     previous = history[-2] if len(history) >= 2 else None
     changes = []
     for name in values:
@@ -183,11 +183,15 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     group="your numbers",
 )
 async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    # Everything /stats shows, read in one trip (Store.reads).
     read = await ctx.store.reads(ctx.user.id, history=HISTORY_FOR_TRENDS, videos=True,
-                                 audience=True)
+                                 audience=True, daily_series=True, goals=True,
+                                 count_snapshots=True)
     assert read.history is not None and read.videos is not None and read.audience is not None
+    assert read.daily_series is not None and read.goals is not None
+    assert read.count_snapshots is not None
     history, videos, audience = read.history, read.videos, read.audience
-    shown_reach = reach_view(reach(await ctx.store.daily_series(ctx.user.id)))
+    shown_reach = reach_view(reach(read.daily_series))
     shown_audience = audience_view(audience)
     studio = {"reach": shown_reach, "audience": shown_audience}
     if not history:  # only TikTok Studio files without a dated series (audience, viewers, …)
@@ -199,7 +203,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                "trend_basis": 0, "period_days": PERIOD_DAYS})
     latest = history[-1]
     goals = []
-    for g in await ctx.store.goals(ctx.user.id):
+    for g in read.goals:
         if g.metric in METRIC_BY_NAME and (current := getattr(latest, g.metric)) is not None:
             goals.append({"label": translate(METRIC_BY_NAME[g.metric].label),
                           "target": format_metric(g.metric, g.target),
@@ -212,7 +216,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "rows": metric_rows(latest, history),
         "kpis": kpi_view(latest, history, k),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
-        "snapshots": await ctx.store.count_snapshots(ctx.user.id),
+        "snapshots": read.count_snapshots,
         "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
     }, data=metric_data(latest, k))

@@ -151,6 +151,9 @@ class UserReads:
     videos: list[Video] | None = None
     audience: Audience | None = None
     payouts: list[Payout] | None = None
+    daily_series: dict[str, dict[date, float]] | None = None
+    goals: list[Goal] | None = None
+    count_snapshots: int | None = None
 
 
 class Store(Protocol):
@@ -171,6 +174,14 @@ class Store(Protocol):
         """Record a partial update: ``changes`` over the latest snapshot's values."""
         ...
 
+    async def add_snapshot_and_history(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+    ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+        """:meth:`add_snapshot`, then :meth:`history` with ``limit`` as it stands after it, in
+        one trip where the store can (SQLite: one hand-off to the writer's thread, not two):
+        what ``/log`` shows."""
+        ...
+
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None: ...
 
     async def history(
@@ -186,13 +197,15 @@ class Store(Protocol):
         ...
 
     async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False
-                    ) -> UserReads:
+                    videos: bool = False, audience: bool = False, payouts: bool = False,
+                    daily_series: bool = False, goals: bool = False,
+                    count_snapshots: bool = False) -> UserReads:
         """What a command reads about ``user_id`` before it works, in one trip where the
         store can (SQLite: one hand-off to a reader's thread instead of one per read):
         ``history``, the most recent that many snapshots (None: not read); ``latest``,
-        ``videos``, ``audience``, ``payouts``: whether to read each. Each field equals what
-        its own method returns."""
+        ``videos``, ``audience``, ``payouts``, ``daily_series``, ``goals``,
+        ``count_snapshots``: whether to read each. Each field equals what its own method
+        returns."""
         ...
 
     async def count_snapshots(self, user_id: int) -> int:

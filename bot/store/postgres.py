@@ -289,6 +289,13 @@ class PostgresStore(PgTikTokTables):
         async with self._write(user_id) as db:
             return await _insert_snapshot(db, user_id, changes, taken_at, "log")
 
+    async def add_snapshot_and_history(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+    ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+        # asyncpg awaits the server anyway: the write, then the read, as their own methods.
+        snapshot = await self.add_snapshot(user_id, changes, taken_at)
+        return snapshot, await self.history(user_id, limit=limit)
+
     async def _insert(self, db: _Conn, user_id: int, changes: Mapping[str, float],
                       taken_at: datetime, source: str) -> MetricSnapshot:
         return await _insert_snapshot(db, user_id, changes, taken_at, source)
@@ -545,8 +552,9 @@ class PostgresStore(PgTikTokTables):
         return written
 
     async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False
-                    ) -> UserReads:
+                    videos: bool = False, audience: bool = False, payouts: bool = False,
+                    daily_series: bool = False, goals: bool = False,
+                    count_snapshots: bool = False) -> UserReads:
         # asyncpg awaits the server anyway: each read as its own method makes it.
         return UserReads(
             history=None if history is None else await self.history(user_id, limit=history),
@@ -554,6 +562,9 @@ class PostgresStore(PgTikTokTables):
             videos=await self.videos(user_id) if videos else None,
             audience=await self.audience(user_id) if audience else None,
             payouts=await self.payouts(user_id) if payouts else None,
+            daily_series=await self.daily_series(user_id) if daily_series else None,
+            goals=await self.goals(user_id) if goals else None,
+            count_snapshots=await self.count_snapshots(user_id) if count_snapshots else None,
         )
 
     async def videos(self, user_id: int) -> list[Video]:

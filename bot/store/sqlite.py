@@ -584,8 +584,39 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
                    diamonds=r["diamonds"], id=r["id"]) for r in rows]
 
 
+def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
+                      taken_at: datetime, limit: int) -> tuple[MetricSnapshot,
+                                                                list[MetricSnapshot]]:
+    """:meth:`SqliteStore.add_snapshot_and_history` in the writer's thread: the write as
+    ``add_snapshot`` makes it (committed), then the read as ``history`` makes it."""
+    snapshot = _transaction(conn, _insert_snapshot_sync, user_id, changes, taken_at, "log")
+    return snapshot, [e.snapshot for e in _entries_sync(conn, user_id, None, limit)]
+
+
+def _daily_series_sync(conn: sqlite3.Connection, user_id: int) -> dict[str, dict[date, float]]:
+    out: dict[str, dict[date, float]] = {}
+    for r in conn.execute(
+            "SELECT day, series, value FROM studio_daily WHERE user_id = ? ORDER BY series, day",
+            (user_id,)):
+        out.setdefault(str(r["series"]), {})[date.fromisoformat(r["day"])] = r["value"]
+    return out
+
+
+def _goals_sync(conn: sqlite3.Connection, user_id: int) -> list[Goal]:
+    return [_goal(r) for r in conn.execute(
+        "SELECT * FROM goals WHERE user_id = ? ORDER BY created_at, metric", (user_id,))]
+
+
+def _count_snapshots_sync(conn: sqlite3.Connection, user_id: int) -> int:
+    row = conn.execute(
+        f"SELECT count(*) FROM snapshots WHERE user_id = ? AND {_ACTIVE}",  # noqa: S608
+        (user_id,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _reads_sync(conn: sqlite3.Connection, user_id: int, history: int | None, latest: bool,
-                videos: bool, audience: bool, payouts: bool) -> UserReads:
+                videos: bool, audience: bool, payouts: bool, daily_series: bool, goals: bool,
+                count_snapshots: bool) -> UserReads:
     """:meth:`SqliteStore.reads`: the asked-for readers above, one after another."""
     return UserReads(
         history=None if history is None else [
@@ -594,6 +625,9 @@ def _reads_sync(conn: sqlite3.Connection, user_id: int, history: int | None, lat
         videos=_videos_sync(conn, user_id) if videos else None,
         audience=_audience_sync(conn, user_id) if audience else None,
         payouts=_payouts_sync(conn, user_id) if payouts else None,
+        daily_series=_daily_series_sync(conn, user_id) if daily_series else None,
+        goals=_goals_sync(conn, user_id) if goals else None,
+        count_snapshots=_count_snapshots_sync(conn, user_id) if count_snapshots else None,
     )
 
 
@@ -796,6 +830,16 @@ class SqliteStore(TikTokTables):
             return await _in_thread(self._writer, _transaction, _insert_snapshot_sync,
                                     user_id, changes, taken_at, "log")
 
+    async def add_snapshot_and_history(
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+    ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+        if not changes:
+            raise ValueError("a snapshot needs at least one metric")
+        # add_snapshot's transaction, then history's read once it is committed, in ONE hop.
+        async with self._write_lock:
+            return await _in_thread(self._writer, _add_then_history, user_id, changes,
+                                    taken_at, limit)
+
     async def _insert_snapshot(
         self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],
         taken_at: datetime, source: str,
@@ -820,21 +864,18 @@ class SqliteStore(TikTokTables):
             return await _in_thread(db, _entries_sync, user_id, since, limit)
 
     async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False
-                    ) -> UserReads:
+                    videos: bool = False, audience: bool = False, payouts: bool = False,
+                    daily_series: bool = False, goals: bool = False,
+                    count_snapshots: bool = False) -> UserReads:
         # Every query asked for in ONE hop to a reader's thread, each as its own method
         # runs it (the same functions).
         async with self._read() as db:
             return await _in_thread(db, _reads_sync, user_id, history, latest, videos,
-                                    audience, payouts)
+                                    audience, payouts, daily_series, goals, count_snapshots)
 
     async def count_snapshots(self, user_id: int) -> int:
-        async with self._read() as db, _query(db,
-            f"SELECT count(*) FROM snapshots WHERE user_id = ? AND {_ACTIVE}",  # noqa: S608
-            (user_id,),
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        async with self._read() as db:
+            return await _in_thread(db, _count_snapshots_sync, user_id)
 
     async def last_action(self, user_id: int) -> list[SnapshotEntry]:
         async with self._read() as db, _query(db,
@@ -852,15 +893,8 @@ class SqliteStore(TikTokTables):
             return [studio_undo.record(r) for r in await cur.fetchall()]
 
     async def daily_series(self, user_id: int) -> dict[str, dict[date, float]]:
-        async with self._read() as db, _query(db,
-            "SELECT day, series, value FROM studio_daily WHERE user_id = ? ORDER BY series, day",
-            (user_id,),
-        ) as cur:
-            rows = await cur.fetchall()
-        out: dict[str, dict[date, float]] = {}
-        for r in rows:
-            out.setdefault(str(r["series"]), {})[date.fromisoformat(r["day"])] = r["value"]
-        return out
+        async with self._read() as db:
+            return await _in_thread(db, _daily_series_sync, user_id)
 
     async def replaced_by(self, user_id: int, action: int) -> int:
         async with self._read() as db, _query(db,
@@ -1010,10 +1044,8 @@ class SqliteStore(TikTokTables):
         return Goal(metric, target, deadline, now.astimezone(UTC))
 
     async def goals(self, user_id: int) -> list[Goal]:
-        async with self._read() as db, _query(db,
-            "SELECT * FROM goals WHERE user_id = ? ORDER BY created_at, metric", (user_id,)
-        ) as cur:
-            return [_goal(r) for r in await cur.fetchall()]
+        async with self._read() as db:
+            return await _in_thread(db, _goals_sync, user_id)
 
     async def clear_goals(self, user_id: int) -> int:
         async with self._write() as db, db.execute(

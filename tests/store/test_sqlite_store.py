@@ -78,6 +78,28 @@ async def test_partial_updates_carry_values_forward(store: Store) -> None:
     assert history[0].given == frozenset({"followers", "views"})
 
 
+async def test_a_snapshot_and_the_history_after_it_equal_each_alone(store: Store) -> None:
+    """``add_snapshot_and_history`` (what /log writes and reads, in one trip to SQLite's
+    writer thread) writes what ``add_snapshot`` writes and returns what ``history`` reads
+    after it; a refused write reads nothing and writes nothing."""
+    u = await store.ensure_user("console", "both", "both")
+    v = await store.ensure_user("console", "alone", "alone")
+    for week in range(4):
+        at = T0 + timedelta(weeks=week)
+        changes = {"followers": 100.0 * week} if week % 2 else {"views": 10.0 * week + 1}
+        snapshot, history = await store.add_snapshot_and_history(u.id, changes, at, limit=3)
+        alone = await store.add_snapshot(v.id, changes, at)
+        assert snapshot.values() == alone.values() and snapshot.given == alone.given
+        assert history == await store.history(u.id, limit=3) and history[-1] == snapshot
+        assert [s.values() for s in history] == [
+            s.values() for s in await store.history(v.id, limit=3)]
+    with pytest.raises(ValueError, match="at least one"):
+        await store.add_snapshot_and_history(u.id, {}, T0, limit=3)
+    with pytest.raises(ValueError, match="unknown metrics"):
+        await store.add_snapshot_and_history(u.id, {"subs": 1}, T0, limit=3)
+    assert len(await store.history(u.id)) == 4
+
+
 async def test_import_merges_with_logged_rows_in_date_order(store: Store) -> None:
     u = await store.ensure_user("console", "imp", "imp")
     await store.add_snapshot(u.id, {"followers": 1000, "views": 5000}, T0)

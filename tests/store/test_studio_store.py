@@ -173,14 +173,18 @@ async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
     exactly what each read returns alone, and nothing it was not asked for."""
     u = await store.ensure_user("console", "reads", "r")
     empty = await store.reads(u.id, history=5, latest=True, videos=True, audience=True,
-                              payouts=True)
-    assert (empty.history, empty.latest, empty.videos, empty.payouts) == ([], None, [], [])
+                              payouts=True, daily_series=True, goals=True, count_snapshots=True)
+    assert (empty.history, empty.latest, empty.videos, empty.payouts, empty.daily_series,
+            empty.goals, empty.count_snapshots) == ([], None, [], [], {}, [], 0)
     assert empty.audience == await store.audience(u.id)
+    studio = _studio(videos=[_video(5), _video(8, "2")], territories=[("US", 0.5)],
+                     genders=[("Female", 0.6)])
+    studio.daily = {"profile_views": {date(2026, 3, 1): 7.0, date(2026, 3, 2): 3.0}}
     await store.import_studio(u.id, [(T0, {"views": 100.0}), (T0.replace(day=2),
-                                                                 {"followers": 7.0})],
-                              _studio(videos=[_video(5), _video(8, "2")],
-                                      territories=[("US", 0.5)], genders=[("Female", 0.6)]))
+                                                                 {"followers": 7.0})], studio)
     await store.add_snapshot(u.id, {"likes": 3.0}, T0.replace(day=3))
+    await store.set_goal(u.id, "followers", 10_000, None, T0)
+    await store.set_goal(u.id, "views", 50_000, date(2026, 6, 1), T0.replace(day=2))
     await store.add_payout(u.id, Payout("creator_rewards", 12, "USD", T0))
     read = await store.reads(u.id, history=2, latest=True, videos=True, audience=True,
                              payouts=True)
@@ -189,6 +193,11 @@ async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
     assert read.videos == await store.videos(u.id) and len(read.videos) == 2
     assert read.audience == await store.audience(u.id) and read.audience.territories
     assert read.payouts == await store.payouts(u.id) and len(read.payouts) == 1
+    more = await store.reads(u.id, daily_series=True, goals=True, count_snapshots=True)
+    assert more.daily_series == await store.daily_series(u.id) and more.daily_series
+    assert more.goals == await store.goals(u.id) and len(more.goals) == 2
+    assert more.count_snapshots == await store.count_snapshots(u.id) == 3
     only = await store.reads(u.id, videos=True)
     assert only.videos == read.videos
-    assert (only.history, only.latest, only.audience, only.payouts) == (None, None, None, None)
+    assert (only.history, only.latest, only.audience, only.payouts, only.daily_series,
+            only.goals, only.count_snapshots) == (None,) * 7

@@ -10,8 +10,11 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot import i18n
+from bot.adapters import discord_names
 from bot.adapters.discord_names import (
     MenuNames,
     localise_commands,
@@ -116,3 +119,67 @@ def test_no_translated_text_quotes_a_command_the_menu_names_otherwise(
             if found:
                 left[shown] = found
     assert not left
+
+
+def _lookbehind_first(commands: frozenset[str]) -> re.Pattern[str]:
+    """The command-line pattern as it was written before (lookbehind, then the slash): the
+    reference the faster one must match exactly."""
+    alternatives = "|".join(sorted(map(re.escape, commands), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_./:\\\-~%#=&?+@])/({alternatives})"
+                      rf"(?![A-Za-z0-9_/]|-[a-z0-9]|\.[A-Za-z0-9])", re.MULTILINE)
+
+
+def test_the_command_line_search_starts_at_a_slash(names: dict[str, MenuNames]) -> None:
+    """Found by a pattern that begins with the literal "/", so the search jumps from slash to
+    slash instead of trying a lookbehind at every character of a long reply."""
+    for menu in names.values():
+        assert menu.mention.pattern.startswith("/(?<!"), menu.language
+
+
+@given(st.lists(st.sampled_from(
+    ["/log", "/settings", "/estimate", "/logs", "/log-in", "/log.txt", "/log-Einträge", "/logで",
+     "a/log", "x.com/log", "https://e.com/log", "\\/log", "@/log", " ", "\n", "`", "-", "_", "/",
+     ":", "é", "ログ", " views=40k", " f=1k"]), max_size=12))
+def test_the_command_line_search_finds_what_it_always_found(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    commands = frozenset(spec.name for spec in REGISTRY)
+    menu = menu_names(REGISTRY, "en")
+    old = _lookbehind_first(commands)
+    for pos in range(len(text) + 1):
+        assert [m.span(1) for m in menu.mention.finditer(text, pos)] == [
+            m.span(1) for m in old.finditer(text, pos)], (text, pos)
+
+
+def test_a_line_rewritten_once_is_looked_up_after(names: dict[str, MenuNames]) -> None:
+    """A reply's lines that quote a command are mostly a template's own text: each is
+    rewritten once per language, then found in :attr:`MenuNames.lines` (bounded)."""
+    german = menu_names(REGISTRY, "de")
+    text = "Speichere: /log views=40k\nnichts hier\n`/tips all` oder /estimate explain"
+    first = localise_commands(text, german)
+    assert first == localise_commands(text, names["de"])
+    assert set(german.lines) == {("Speichere: /log views=40k", False), ("/tips all", True),
+                                 (" oder /estimate explain", False)}
+    german.lines["Speichere: /log views=40k", False] = "looked up"
+    assert localise_commands(text, german).startswith("looked up\n")
+    for n in range(discord_names.MEMO_LINES + 5):
+        localise_commands(f"/log views={n}", german)
+    assert len(german.lines) <= discord_names.MEMO_LINES
+
+
+@given(st.lists(st.sampled_from(
+    ["/log", "/settings", "/help", "/tips", " views=40k", " f=1k", " Aufrufe pro Video=8k",
+     " befehl:eintragen", " command=log", " all", " confirm", "\n", "`", " ", "x", "/", "-"]),
+    max_size=14), st.sampled_from(i18n.LANGUAGES))
+def test_lines_looked_up_read_as_lines_rewritten_afresh(pieces: list[str], language: str
+                                                        ) -> None:
+    """Line by line, looked up or not, a reply reads as the whole text rewritten at once
+    (a command line never goes on past its line)."""
+    text = "".join(pieces)
+    warm = menu_names(REGISTRY, language)
+    once = localise_commands(text, warm)
+    assert localise_commands(text, warm) == once == localise_commands(
+        text, menu_names(REGISTRY, language))
+    joined = "\n".join(localise_commands(line, menu_names(REGISTRY, language))
+                       for line in text.split("\n"))
+    if "`" not in text:  # (a code span may hold several lines)
+        assert once == joined
