@@ -31,6 +31,9 @@ _ATOM = re.compile(r"<[^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);|.", re.DOTALL)
 # The same, but plain text as whole runs: for measuring, where cutting points don't matter.
 _RUN = re.compile(r"<[^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);|[^<&]+|.", re.DOTALL)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+# A visible character for sure: neither space nor markup, outside every tag (after the start
+# or a ">", with no "<") and outside every entity (no "&" before it since).
+_PLAIN_CHARACTER = re.compile(r"(?:^|>)[^<&]*?[^\s<&]")
 
 
 def _units(text: str) -> int:
@@ -60,7 +63,9 @@ def split_html(text: str, limit: int = LIMIT) -> list[str]:
 
     Parts with no visible text (Telegram refuses them) are dropped.
     """
-    if visible_length(text) <= limit:
+    # Tags and entities only ever make the visible text shorter than the source, so a text
+    # no longer than the limit as written (a usual reply) needs no measuring.
+    if _units(text) <= limit or visible_length(text) <= limit:
         return [text] if _has_text(text) else []
     parts: list[str] = []
     current, size = "", 0
@@ -137,6 +142,8 @@ def _rebalance(parts: list[str]) -> list[str]:
 
 
 def _has_text(text: str) -> bool:
+    if _PLAIN_CHARACTER.search(text):  # a usual reply: no need to strip it of its tags
+        return True
     return bool(html.unescape(_TAG.sub("", text)).strip())
 
 

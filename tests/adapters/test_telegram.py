@@ -684,6 +684,17 @@ def test_split_html_keeps_tags_whole_and_parts_short(pieces: list[str], limit: i
         squeeze.sub("", visible_text(text))
 
 
+@given(st.lists(st.sampled_from(["<b>", "</b>", "<a href=\"u\">", "</a>", "&nbsp;", "&amp;",
+                                  "&#32;", " ", "\n", "\xa0", "a", "😀", "&"]),
+                max_size=12).map("".join))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_a_short_text_is_one_message_if_anything_shows(text: str) -> None:
+    """A text within the limit as written is sent whole, or not at all when nothing of it
+    shows (only tags, spaces and space entities): the shortcuts that skip measuring and
+    stripping a usual reply decide as measuring and stripping it would."""
+    assert split_html(text) == ([text] if visible_text(text).strip() else [])
+
+
 @given(st.lists(st.one_of(_pieces.map("".join), st.sampled_from(["&", "<", "&amp", "a<b"])),
                 max_size=8).map("".join))
 @hypothesis_settings(max_examples=200, deadline=None)
