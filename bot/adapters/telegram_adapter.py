@@ -40,6 +40,7 @@ One path for every update::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -314,6 +315,24 @@ class AdminCache:
         return admin
 
 
+class _UpdateQueue(asyncio.Queue[object]):
+    """The application's update queue, noting every update put in it (``update_id``, in
+    order) until :meth:`TelegramAdapter._first_sight` records it: the first of them handled
+    records all those received so far in one store call (see there). Polling and the webhook
+    both put updates here; Telegram counts them as delivered once they are (the next
+    ``getUpdates`` confirms them, the webhook answers 200), so recording them as seen a
+    little earlier changes nothing about which updates a crash loses."""
+
+    def _init(self, maxsize: int) -> None:
+        super()._init(maxsize)
+        self.received: dict[int, None] = {}
+
+    def _put(self, item: object) -> None:
+        super()._put(item)
+        if isinstance(item, Update):
+            self.received[item.update_id] = None
+
+
 @dataclass(frozen=True, slots=True)
 class _Incoming:
     """One thing a person did (a message or a button press), in platform-neutral terms."""
@@ -357,6 +376,10 @@ class TelegramAdapter:
         self.settings = settings
         self.poll_timeout = poll_timeout
         self.guided_timeout = guided_timeout
+        self._queue = _UpdateQueue()
+        #: Updates claimed in the store by an earlier one's call (see _first_sight): whether
+        #: each was new, the store's error, or None (claim it alone after all).
+        self._claims: dict[int, asyncio.Future[bool | Exception | None]] = {}
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(token.get_secret_value())
@@ -370,6 +393,7 @@ class TelegramAdapter:
             .concurrent_updates(concurrent_updates)
             # Replies as JSON bodies, not forms (issue #19); otherwise the builder's defaults.
             .request(JsonBodyRequest(read_timeout=read_timeout))
+            .update_queue(self._queue)
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._first_sight), group=-1)
@@ -456,6 +480,8 @@ class TelegramAdapter:
         if application.running:
             await application.stop()
         await application.shutdown()
+        self._claims.clear()  # updates dropped unhandled by the shutdown
+        self._queue.received.clear()
 
     def menu(self, language: str = i18n.SOURCE) -> list[BotCommand]:
         """The command menu in ``language``: every command with its summary."""
@@ -485,20 +511,49 @@ class TelegramAdapter:
         """Before any handler: updates flow again after an outage; drop a redelivered update.
         The store decides (``seen_updates``), so a webhook retry that reaches another worker
         is dropped there too. If the store can't be reached the update is handled (better
-        twice than never); the command itself then fails with the usual storage apology."""
+        twice than never); the command itself then fails with the usual storage apology.
+        The updates received since (waiting in the queue, or being handled beside this one)
+        are recorded in the same store call: one write for a batch of updates, not one each;
+        each then learns its answer here."""
         if self._polling_failed:
             self._polling_failed = False
             log.info("telegram: receiving updates again")
-        try:
-            first = await self.app.store.first_sight(self.platform, str(update.update_id),
-                                                     self.app.clock.now())
-        except (StoreError, OSError) as exc:
+        claimed = self._claims.pop(update.update_id, None)
+        first = await claimed if claimed is not None else None
+        if first is None:
+            first = await self._claim(update.update_id)
+        if isinstance(first, Exception):
             log.warning("telegram: could not record update %s (%s); handling it anyway",
-                        update.update_id, exc)
+                        update.update_id, first)
             return
         if not first:
             log.info("telegram: update %s arrived twice; ignored", update.update_id)
             raise ApplicationHandlerStop
+
+    async def _claim(self, update_id: int) -> bool | Exception:
+        """Record ``update_id`` and the other updates received and not recorded yet as seen,
+        in one store call; the others' answers wait in ``_claims`` for them."""
+        received = self._queue.received
+        received.pop(update_id, None)
+        others = [i for i in received if i not in self._claims]
+        received.clear()
+        loop = asyncio.get_running_loop()
+        futures = {i: loop.create_future() for i in others}
+        self._claims.update(futures)
+        answers: dict[int, bool | Exception | None] = dict.fromkeys(others)
+        try:
+            ids = [update_id, *others]
+            firsts = await self.app.store.first_sights(self.platform, [str(i) for i in ids],
+                                                       self.app.clock.now())
+            answers = {i: str(i) in firsts for i in others}
+            return str(update_id) in firsts
+        except (StoreError, OSError) as exc:
+            answers = dict.fromkeys(others, exc)
+            return exc
+        finally:  # also when cancelled: the others then claim themselves (None)
+            for i, future in futures.items():
+                if not future.done():
+                    future.set_result(answers[i])
 
     async def _on_message(self, update: Update, context: Context) -> None:
         message, chat = update.effective_message, update.effective_chat

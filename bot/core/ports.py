@@ -424,6 +424,12 @@ class Store(Protocol):
         Events are remembered for :data:`SEEN_EVENTS_KEPT`."""
         ...
 
+    async def first_sights(self, platform: str, event_ids: Sequence[str],
+                           now: datetime) -> set[str]:
+        """:meth:`first_sight` for several events at once, in one statement: the ids of
+        ``event_ids`` recorded now, i.e. seen for the first time."""
+        ...
+
     async def release_delivery(self, delivery_id: int) -> None:
         """Delete a claim still "sending" that was never sent, so its week stays due."""
         ...

@@ -684,17 +684,25 @@ class PostgresStore(PgTikTokTables):
         return None if data is None else str(data)
 
     async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
+        return event_id in await self.first_sights(platform, [event_id], now)
+
+    async def first_sights(self, platform: str, event_ids: Sequence[str],
+                           now: datetime) -> set[str]:
         if self._sweeps.due("seen_updates", now):
             async with self._read() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < $1",
                                  _iso(now - SEEN_EVENTS_KEPT))
+        ids = list(dict.fromkeys(event_ids))
+        if not ids:
+            return set()
         # One statement (autocommit): of two workers given the same update, one inserts.
         async with self._read() as db:
-            inserted = await db.fetchval(
-                "INSERT INTO seen_updates (platform, event_id, seen_at) VALUES ($1, $2, $3)"
-                " ON CONFLICT (platform, event_id) DO NOTHING RETURNING true",
-                platform, event_id, _iso(now))
-        return inserted is not None
+            rows = await db.fetch(
+                "INSERT INTO seen_updates (platform, event_id, seen_at)"
+                " SELECT $1, unnest($2::text[]), $3"
+                " ON CONFLICT (platform, event_id) DO NOTHING RETURNING event_id",
+                platform, ids, _iso(now))
+        return {str(r["event_id"]) for r in rows}
 
     async def forget_user(self, user_id: int) -> int:
         deleted = 0

@@ -1579,17 +1579,25 @@ class SqliteStore(TikTokTables):
         return None if row is None else str(row[0])
 
     async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
+        return event_id in await self.first_sights(platform, [event_id], now)
+
+    async def first_sights(self, platform: str, event_ids: Sequence[str],
+                           now: datetime) -> set[str]:
         if self._sweeps.due("seen_updates", now):
             async with self._write() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < ?",
                                  (_iso(now - SEEN_EVENTS_KEPT),))
+        ids = list(dict.fromkeys(event_ids))
+        if not ids:
+            return set()
         # One statement, its own transaction (the writer is in autocommit mode): one hop to
-        # the writer thread on every update, instead of BEGIN, INSERT, COMMIT and the cursor.
+        # the writer thread for all of them, instead of BEGIN, INSERT, COMMIT and the cursor.
         async with self._write_lock, _query(
                 self._writer, "INSERT INTO seen_updates (platform, event_id, seen_at)"
-                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1",
-                (platform, event_id, _iso(now))) as rows:
-            return bool(await rows.fetchall())
+                " SELECT ?, value, ? FROM json_each(?) WHERE true"
+                " ON CONFLICT DO NOTHING RETURNING event_id",
+                (platform, _iso(now), json.dumps(ids))) as rows:
+            return {str(r[0]) for r in await rows.fetchall()}
 
     async def user_by_id(self, user_id: int) -> User | None:
         async with self._read() as db, _query(db,

@@ -288,6 +288,34 @@ async def test_console_test_lines_render_to_valid_telegram_html(tg: Chat) -> Non
                 assert "something went wrong" not in call.shown
 
 
+async def test_updates_received_together_are_recorded_in_one_store_call(
+        tg: Chat, tg_app: App, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: each update was recorded as seen (the redelivery check) by a store write of
+    its own, a hop to SQLite's writer thread each; now the first update handled records all
+    those received so far in one call, and each still learns whether it is new."""
+    await tg.say("/help")
+    elsewhere = tg.last_update_id + 3  # the third of the batch: another worker had it first
+    assert await tg_app.store.first_sight("telegram", str(elsewhere), tg_app.clock.now())
+    calls: list[list[str]] = []
+    original = tg_app.store.first_sights
+
+    async def counting(platform: str, event_ids: list[str], now: datetime) -> set[str]:
+        calls.append(list(event_ids))
+        return await original(platform, event_ids, now)
+
+    monkeypatch.setattr(tg_app.store, "first_sights", counting)
+    people = [user(7100 + n, f"P{n}") for n in range(5)]
+    ids = [fake.message("/help", chat=private_chat(p), sender=p) for p in people]
+    assert elsewhere in ids
+    for update_id in ids:
+        if update_id != elsewhere:
+            await tg.settle(update_id)
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(str(i) for i in ids), calls
+    for person, update_id in zip(people, ids, strict=True):
+        answered = fake.sent(person["id"])
+        assert len(answered) == (0 if update_id == elsewhere else 1)
+
+
 async def test_group_addressing(tg: Chat) -> None:
     assert await tg.say("/stats@SomeOtherBot", chat=GROUP) == []
     assert await tg.say("/nope", chat=GROUP) == []  # maybe another bot's command

@@ -683,6 +683,18 @@ async def test_a_long_button_kept_by_one_worker_is_read_by_another_until_it_expi
             await other.close()
 
 
+async def test_several_updates_are_recorded_in_one_call(store: Store) -> None:
+    """``first_sights``: the ids seen for the first time among several (a batch of updates
+    recorded in one statement), as ``first_sight`` says one by one."""
+    assert await store.first_sight("telegram", "5002", T0)
+    firsts = await store.first_sights("telegram", ["5001", "5002", "5003", "5001"], T0)
+    assert firsts == {"5001", "5003"}  # 5002 was seen before; 5001 counts once
+    assert await store.first_sights("telegram", ["5001", "5003"], T0) == set()
+    assert await store.first_sights("discord", ["5001"], T0) == {"5001"}
+    assert await store.first_sights("telegram", [], T0) == set()
+    assert not await store.first_sight("telegram", "5003", T0)
+
+
 async def test_a_redelivered_update_is_recognised_by_whichever_worker_it_reaches(
         store: Store, store_url: str, backend: str) -> None:
     """Issue 21: each worker remembered only the update ids it had seen itself, so a webhook
