@@ -102,7 +102,9 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     once, not by every process: a one-shot ``ask`` spent most of its first reply on that). A
     template whose text changed is compiled again (Jinja keys each file by its name and checks
     a checksum of its text). A folder that cannot be made or written (read-only, a full disk)
-    only means the templates are compiled again next time: never a failed reply."""
+    only means the templates are compiled again next time, and a kept file that cannot be read
+    back (cut short by a crash or a full disk, garbled) is compiled again and replaced: never a
+    failed reply. Folders it makes are private to the bot's user (0700), as the files are."""
 
     def __init__(self, directory: Path) -> None:
         super().__init__(str(directory))
@@ -111,12 +113,14 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
             super().load_bytecode(bucket)
-        except OSError:
-            bucket.reset()
+        except Exception:
+            bucket.reset()  # (compiled afresh, and the file rewritten)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
-            self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            missing = [f for f in (self._folder, *self._folder.parents) if not f.exists()]
+            for folder in reversed(missing):
+                folder.mkdir(mode=0o700, exist_ok=True)
             super().dump_bytecode(bucket)
         except OSError as exc:
             log.debug("compiled template not kept in %s: %s", self._folder, exc)
@@ -125,8 +129,14 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 def _options(env: jinja2.Environment) -> str:
     """A short digest of everything in ``env`` that the compiled code of a template depends
     on, besides the template's text: compiled code is kept per Jinja version, format and these
-    options, so a change to any of them never runs code compiled under the old ones."""
+    options, so a change to any of them never runs code compiled under the old ones. That
+    includes how each filter and test is called (Jinja decides at compile time whether one
+    gets the context, the environment or the value alone) and the plain-valued policies."""
     finalize = env.finalize
+    callables = [sorted((name, repr(getattr(f, "jinja_pass_arg", None)))
+                        for name, f in table.items()) for table in (env.filters, env.tests)]
+    policies = sorted((k, v) for k, v in env.policies.items()
+                      if isinstance(v, str | int | bool | type(None)))
     parts = (jinja2.__version__, env.block_start_string, env.block_end_string,
              env.variable_start_string, env.variable_end_string, env.comment_start_string,
              env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
@@ -134,7 +144,7 @@ def _options(env: jinja2.Environment) -> str:
              env.keep_trailing_newline, env.optimized, env.autoescape is True,
              callable(env.autoescape), finalize is None,
              getattr(finalize, "jinja_pass_arg", None), sorted(env.extensions),
-             getattr(env, "newstyle_gettext", None), env.is_async)
+             getattr(env, "newstyle_gettext", None), env.is_async, callables, policies)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 import pytest
+from jinja2.bccache import bc_magic
 
 from bot.config import PROJECT_ROOT
 from bot.core.types import Reply
@@ -86,3 +87,50 @@ def test_a_folder_that_cannot_be_made_costs_a_compile_not_a_reply(
     assert "/log" in text
     assert _render(Renderer(PROJECT_ROOT / "templates", kept)) == text
     assert compiles == ["no_metrics.j2", "no_metrics.j2"]
+
+
+@pytest.mark.parametrize("extra", [1, 5, 15, 40])
+def test_a_kept_file_cut_short_is_compiled_again_and_replaced(
+        tmp_path: Path, compiles: list[str], extra: int) -> None:
+    """Hostile trial: a file cut short (a crash or a full disk mid-write, an interrupted
+    copy) raised Jinja's pickle error out of every reply using that template, for good."""
+    kept = tmp_path / "compiled"
+    text = _render(Renderer(PROJECT_ROOT / "templates", kept))
+    (cached,) = kept.rglob("*.cache")
+    cached.write_bytes(cached.read_bytes()[:len(bc_magic) + extra])  # magic, part of a checksum
+    assert _render(Renderer(PROJECT_ROOT / "templates", kept)) == text
+    assert _render(Renderer(PROJECT_ROOT / "templates", kept)) == text  # replaced: no compile
+    assert compiles == ["no_metrics.j2", "no_metrics.j2"]
+
+
+def test_a_filter_that_now_takes_the_context_never_runs_code_compiled_for_the_old_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile trial: Jinja decides at compile time how a filter is called (with the context,
+    the environment or the value alone): a release whose filter changed kind, on a DATA_DIR
+    kept from the one before, called it the old way (TypeError on every reply using it)."""
+    from bot.render import environment
+
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    (templates / "trial_compact.j2").write_text("{{ value | compact }}\n", encoding="utf-8")
+    kept = tmp_path / "compiled"
+    reply = Reply("trial_compact", {"value": 12000}, locale="en")
+    Renderer(templates, kept).render(reply, Format.PLAIN)  # the release before compiles it
+
+    @jinja2.pass_context
+    def compact(context: object, value: float) -> str:  # the new release's filter
+        return f"new {value}"
+
+    monkeypatch.setattr(environment.numbers, "compact", compact)
+    fresh = Renderer(templates).render(reply, Format.PLAIN)
+    assert fresh == "new 12000"
+    assert Renderer(templates, kept).render(reply, Format.PLAIN) == fresh
+
+
+def test_the_folders_it_makes_are_private(tmp_path: Path) -> None:
+    kept = tmp_path / "data" / "cache" / "templates"
+    (tmp_path / "data").mkdir(mode=0o755)
+    _render(Renderer(PROJECT_ROOT / "templates", kept))
+    made = [tmp_path / "data" / "cache", kept, *kept.iterdir()]
+    assert {oct(folder.stat().st_mode & 0o777) for folder in made} == {oct(0o700)}
+    assert oct((tmp_path / "data").stat().st_mode & 0o777) == oct(0o755)  # (not its own)
