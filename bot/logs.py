@@ -41,13 +41,18 @@ class RedactSecrets(logging.Filter):
         return text
 
 
-#: Warnings a library logs at every start that say nothing about this bot, by logger: the
-#: bot never joins a voice channel, so discord.py's notes that its voice extras (PyNaCl,
-#: davey) are missing are dropped. Matched on the message exactly: any other warning of the
-#: logger, and these messages from any other logger, still show.
+#: Warnings a library logs that say nothing about this bot, by logger: the bot never joins a
+#: voice channel, so discord.py's notes that its voice extras (PyNaCl, davey) are missing are
+#: dropped; the media kit's headings are bold, and IPAexGothic (the Japanese fallback font,
+#: ``bot.render.fonts``) has one weight, so matplotlib's note that it draws them at that
+#: weight (seven lines in a creator's console for each ``/mediakit``) is dropped too. Matched
+#: on the message exactly: any other warning of the logger, and these messages from any other
+#: logger, still show.
 KNOWN_IRRELEVANT: dict[str, frozenset[str]] = {
     "discord.client": frozenset({"PyNaCl is not installed, voice will NOT be supported",
                                  "davey is not installed, voice will NOT be supported"}),
+    "matplotlib.font_manager": frozenset({
+        "findfont: Failed to find font weight %s for %s, now using %s."}),
 }
 
 

@@ -378,8 +378,8 @@ class TelegramAdapter:
         self.guided_timeout = guided_timeout
         self._queue = _UpdateQueue()
         #: Updates claimed in the store by an earlier one's call (see _first_sight): whether
-        #: each was new, the store's error, or None (claim it alone after all).
-        self._claims: dict[int, asyncio.Future[bool | Exception | None]] = {}
+        #: each was new, or why that is unknown (the store's error; the call cancelled).
+        self._claims: dict[int, asyncio.Future[bool | Exception]] = {}
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(token.get_secret_value())
@@ -540,7 +540,12 @@ class TelegramAdapter:
         loop = asyncio.get_running_loop()
         futures = {i: loop.create_future() for i in others}
         self._claims.update(futures)
-        answers: dict[int, bool | Exception | None] = dict.fromkeys(others)
+        # Until the store answers, whether the others were recorded is unknown: if this call
+        # is cancelled (its own update's handling was), the write may have happened all the
+        # same, so each of them is handled anyway, as after a store error (better twice than
+        # never), rather than claimed again and dropped as already seen.
+        unknown = StoreError("the call recording it as seen was cancelled")
+        answers: dict[int, bool | Exception] = dict.fromkeys(others, unknown)
         try:
             ids = [update_id, *others]
             firsts = await self.app.store.first_sights(self.platform, [str(i) for i in ids],
@@ -550,7 +555,7 @@ class TelegramAdapter:
         except (StoreError, OSError) as exc:
             answers = dict.fromkeys(others, exc)
             return exc
-        finally:  # also when cancelled: the others then claim themselves (None)
+        finally:  # (also when cancelled)
             for i, future in futures.items():
                 if not future.done():
                     future.set_result(answers[i])

@@ -40,6 +40,15 @@ def test_discord_voice_notes_are_dropped_and_other_discord_warnings_kept(
         "bot.other: PyNaCl is not installed, voice will NOT be supported"]
 
 
+def test_the_kits_bold_japanese_fallback_note_is_dropped(logged: list[str]) -> None:
+    """New-user trial: each /mediakit printed seven of these into the creator's console."""
+    fonts = logging.getLogger("matplotlib.font_manager")
+    fonts.warning("findfont: Failed to find font weight %s for %s, now using %s.",
+                  "bold", "IPAexGothic", 400)
+    fonts.warning("findfont: Font family %r not found.", "Nope")
+    assert logged == ["matplotlib.font_manager: findfont: Font family 'Nope' not found."]
+
+
 def test_a_worker_line_is_tagged_once() -> None:
     logged = "2026-11-30 03:40:00,123 INFO worker 2 bot.app: started"
     assert process_line(logged, "worker 2") == logged
