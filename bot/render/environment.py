@@ -7,6 +7,7 @@ format's own markup around escaped text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
@@ -148,6 +149,31 @@ def _options(env: jinja2.Environment) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
+def _at_render(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f`` as a filter Jinja calls only when it renders, never while it compiles: Jinja
+    works out a filter applied to a literal (``{{ "/log followers=12k" | typed }}``) once, at
+    compile time, and keeps the result in the compiled code, unless the filter takes the
+    render's context. Our filters read the reply's language (numbers, translations, field
+    names), so a result worked out at compile time was the first language's for every later
+    reply in the process, and in every process sharing the kept compiled templates. A filter
+    that takes the context already is returned as it is; one that takes the environment or
+    the evaluation context still gets it."""
+    kind = getattr(getattr(f, "jinja_pass_arg", None), "name", None)
+    if kind == "context":
+        return f
+
+    @jinja2.pass_context
+    @functools.wraps(f)
+    def at_render(context: Any, *args: Any, **kwargs: Any) -> Any:
+        if kind == "environment":
+            return f(context.environment, *args, **kwargs)
+        if kind == "eval_context":
+            return f(context.eval_ctx, *args, **kwargs)
+        return f(*args, **kwargs)
+
+    return at_render
+
+
 class Renderer:
     """Renders a :class:`Reply` to text for one format. With ``compiled_dir``, templates
     compiled by one process are kept there for the next (:class:`_CompiledTemplates`)."""
@@ -188,7 +214,7 @@ class Renderer:
         gettext, ngettext = _gettext_callables(spec)
         env.newstyle_gettext = True  # type: ignore[attr-defined]
         env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
-        env.filters.update(
+        filters: dict[str, Callable[..., Any]] = dict(
             b=_wrap(spec, "bold"),
             i=_wrap(spec, "italic"),
             code=_wrap(spec, "code"),
@@ -218,6 +244,7 @@ class Renderer:
             # it: "/log followers=12k" | typed -> German "/log Follower=12k".
             typed=typed_example,
         )
+        env.filters.update({name: _at_render(f) for name, f in filters.items()})
         env.globals["format"] = fmt.value
         if self.compiled_dir is not None:
             env.bytecode_cache = _CompiledTemplates(

@@ -134,3 +134,17 @@ def test_the_folders_it_makes_are_private(tmp_path: Path) -> None:
     made = [tmp_path / "data" / "cache", kept, *kept.iterdir()]
     assert {oct(folder.stat().st_mode & 0o777) for folder in made} == {oct(0o700)}
     assert oct((tmp_path / "data").stat().st_mode & 0o777) == oct(0o755)  # (not its own)
+
+
+def test_examples_are_in_each_replys_language_across_processes(tmp_path: Path) -> None:
+    """Review: Jinja worked out ``{{ "/log followers=12k …" | typed }}`` at compile time, so
+    the first language to render /start gave its field names to every later reply in the
+    process, and, with compiled templates kept, to every process after it."""
+    kept = tmp_path / "compiled"
+    first = Renderer(PROJECT_ROOT / "templates", kept)
+    start = Reply("start", {"name": "Maya"}, locale="en")
+    assert "followers=12k" in _render(first, start)
+    german = Reply("start", {"name": "Maya"}, locale="de")
+    assert "Follower=12k" in _render(first, german)  # the same process
+    assert "Follower=12k" in _render(Renderer(PROJECT_ROOT / "templates", kept), german)
+    assert "followers=12k" in _render(Renderer(PROJECT_ROOT / "templates", kept), start)
