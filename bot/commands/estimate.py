@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.commands.settings import normalize_region
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
@@ -187,8 +188,11 @@ def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
 async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     rates = ctx.services.rates
     overrides = {k: v for k, v in args.items() if k in METRIC_NAMES}
-    read = await ctx.store.reads(ctx.user.id, latest=True, payouts=True, videos=True)
+    # The history /stats reads: engagement is decided from where each total came from.
+    read = await ctx.store.reads(ctx.user.id, latest=True, history=HISTORY_FOR_TRENDS,
+                                 payouts=True, videos=True)
     latest, payouts, videos = read.latest, read.payouts or [], read.videos or []
+    history = read.history or []
     settings = await ctx.store.get_settings(ctx.user.id)
     if "region" in args or "adult" in args:
         settings = replace(settings, region=args.get("region", settings.region),
@@ -197,7 +201,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if latest is None and not overrides:
         return Reply("no_metrics", {"command": "estimate"})
     base = latest or MetricSnapshot.empty(ctx.clock.now())
-    snapshot, engagement_basis = what_if(base, overrides) if overrides else (base, "unchanged")
+    snapshot, engagement_basis = (what_if(base, overrides, history) if overrides
+                                  else (base, "unchanged"))
     # The same check as /log (without the jump one: a what-if may be far from today), so a
     # what-if never shows an engagement above 100%.
     if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
@@ -207,7 +212,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),
                       payouts=payouts, videos=videos,
-                      what_if=frozenset(overrides), explain=explain)
+                      what_if=frozenset(overrides), explain=explain, history=history)
     actions: tuple[Action, ...] = ()
     if not explain:
         raw = ctx.request.raw_args.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Attachment, Reply, Visibility
@@ -32,8 +33,10 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
     latest = await ctx.store.latest_snapshot(ctx.user.id)
     settings = await ctx.store.get_settings(ctx.user.id)
     payouts = await ctx.store.payouts(ctx.user.id)
+    history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     result = estimate(latest or MetricSnapshot.empty(ctx.clock.now()), settings, rates,
-                      payouts=payouts, videos=await ctx.store.videos(ctx.user.id))
+                      payouts=payouts, videos=await ctx.store.videos(ctx.user.id),
+                      history=history)
     currency = result.currency
 
     def converted(amount: float, from_currency: str) -> float:
@@ -122,7 +125,8 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not entries and not videos:
         return Reply("no_metrics", {"command": "mediakit"})
     audience = await ctx.store.audience(uid)
-    engagement = None if latest is None else compare_engagement(latest, ctx.services.rates)
+    engagement = None if latest is None else compare_engagement(
+        latest, ctx.services.rates, [s for s, _source in entries])
     now = ctx.clock.now()
     kit = build_kit(settings, entries, videos, audience, engagement, card, now)
     files = await asyncio.to_thread(render_kit, kit)  # matplotlib is CPU-bound

@@ -121,17 +121,18 @@ def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSetti
     """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread); the
     snapshots are thinned before the per-point income estimates, not after."""
     if metric == "income":
-        return income_series(evenly(history), settings, rates, payouts, videos)
+        return income_series(evenly(history), settings, rates, payouts, videos, history)
     return evenly(series(history, metric))
 
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: RateTables,
-                  payouts: Sequence[Payout],
-                  videos: Sequence[Video]) -> list[tuple[datetime, float]]:
+                  payouts: Sequence[Payout], videos: Sequence[Video],
+                  stored: Sequence[MetricSnapshot]) -> list[tuple[datetime, float]]:
     """Typical monthly income "now" for each logged snapshot, in ``settings.currency``: the
     figure :func:`~bot.domain.estimator.income_now` decides (so the latest point is
-    ``/estimate``'s "now", the creator's logged payouts included)."""
-    return [(s.taken_at, income_now(s, settings, rates, payouts, videos).typical)
+    ``/estimate``'s "now", the creator's logged payouts included); ``stored`` is every
+    snapshot read, which decides each point's engagement as ``/stats`` would have."""
+    return [(s.taken_at, income_now(s, settings, rates, payouts, videos, stored).typical)
             for s in history]
 
 
@@ -217,7 +218,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
               rates: RateTables, now: datetime, payouts: Sequence[Payout],
               videos: Sequence[Video]) -> dict[str, Any]:
     if goal.metric == "income":  # stored and projected in USD, shown in the user's currency
-        points = income_series(history, _usd(settings), rates, payouts, videos)
+        points = income_series(history, _usd(settings), rates, payouts, videos, history)
         currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
 
         def show(v: float) -> str:
@@ -348,7 +349,8 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if latest is None:
             return None
         if metric == "income":
-            return income_now(latest, _usd(settings), rates, payouts, videos).typical
+            return income_now(latest, _usd(settings), rates, payouts, videos,
+                              history).typical
         return getattr(latest, metric) if metric in METRIC_NAMES else None
 
     data = {"goals": [{"metric": g.metric, "target": g.target, "current": current(g.metric),

@@ -163,21 +163,26 @@ def _clip(value: float, lo: float, hi: float) -> float:
     return min(max(value, lo), hi)
 
 
-def engagement_rate(s: MetricSnapshot) -> float | None:
+def engagement_rate(s: MetricSnapshot,
+                    history: Sequence[MetricSnapshot] | None = None) -> float | None:
     """Engagement rate by views, (likes + comments + shares) ÷ 30-day views, where the views
-    may be derived; None when unknown (the KPI of :func:`bot.domain.metrics.compute_kpis`)."""
-    return engagement_rate_views(s)
+    may be derived; None when unknown (the KPI of :func:`bot.domain.metrics.compute_kpis`,
+    with the same ``history``)."""
+    return engagement_rate_views(s, history)
 
 
-def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSnapshot, str]:
+def what_if(real: MetricSnapshot, overrides: dict[str, float],
+            history: Sequence[MetricSnapshot] | None = None) -> tuple[MetricSnapshot, str]:
     """The hypothetical snapshot for ``overrides`` over ``real``, keeping the creator's
     engagement *rate* when only views change: likes, comments, shares and saves scale with
     views. The rate kept is :func:`engagement_rate` of ``real``, the one the real estimate
     uses: only the interactions it divides (same 30-day window as the views,
     :func:`bot.domain.metrics.same_window`) are scaled. When that rate is unknown they are
     dropped, so the engagement of the hypothetical is unknown rather than likes from another
-    window divided by imaginary views. Returns the snapshot and how engagement was treated:
-    ``"given"``, ``"kept"``, ``"unknown"`` or ``"unchanged"``."""
+    window divided by imaginary views. ``history`` is the creator's stored snapshots (what
+    :func:`bot.domain.metrics.same_window` reads; pass the same to :func:`estimate`).
+    Returns the snapshot and how engagement was treated: ``"given"``, ``"kept"``,
+    ``"unknown"`` or ``"unchanged"``."""
     snapshot = real.merged(overrides, real.taken_at)
     inter_keys = ("likes", "comments", "shares", "saves")
     if set(inter_keys) & overrides.keys():
@@ -186,8 +191,8 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSn
     if new == old:
         return snapshot, "unchanged"
     dropped: dict[str, Any] = dict.fromkeys(inter_keys, None)
-    if old and new is not None and engagement_rate(real) is not None:
-        paired = same_window(real)
+    if old and new is not None and engagement_rate(real, history) is not None:
+        paired = same_window(real, history)
         scale = new / old
         scaled = {k: float(round(v * scale)) for k in inter_keys
                   if (v := getattr(paired, k)) is not None}
@@ -196,8 +201,11 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float]) -> tuple[MetricSn
     return replace(snapshot, **dropped), "unknown"
 
 
-def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementComparison | None:
-    """The creator's engagement by views against every study's benchmark for their size.
+def compare_engagement(s: MetricSnapshot, rates: RateTables,
+                       history: Sequence[MetricSnapshot] | None = None
+                       ) -> EngagementComparison | None:
+    """The creator's engagement by views against every study's benchmark for their size
+    (``history``: the creator's stored snapshots, :func:`bot.domain.metrics.same_window`).
 
     The brand-price factor is the ratio to the first study, clamped to the table's band.
     """
@@ -208,12 +216,12 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables) -> EngagementCompar
     benchmarks = tuple(Benchmark(b.name, b.tier(s.followers).label, b.tier(s.followers).rate,
                                  b.source) for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
-    rate = engagement_rate(s)
+    rate = engagement_rate(s, history)
     if rate is None:
         return EngagementComparison(
             None, bench.rate, bench.label, None, rates.brand_deals.rates.unknown_engagement.dist(),
             BrandEffect.UNKNOWN, benchmarks,
-            gap=engagement_gap(s) or EngagementGap.NO_VIEWS_OR_LIKES)
+            gap=engagement_gap(s, history) or EngagementGap.NO_VIEWS_OR_LIKES)
     ratio = rate / bench.rate
     factor = _clip(ratio, ef.low, ef.high)
     effect = (BrandEffect.RAISED if ratio >= 1.15 else
@@ -372,8 +380,8 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                                  low=usd(tier.price.low), high=usd(tier.price.high)))
             sources.append(tier.price.source)
         factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
-        if engagement is None or engagement.rate is None:
-            missing.append("likes")
+        if c.s.likes is None:  # likes logged in another 30 days are not missing: the
+            missing.append("likes")  # engagement sentence says what to log instead
         video = price * factor
         observed = [c.to_usd(p.amount, p.currency) for p in mine]
         video = update(video, observed)
@@ -607,6 +615,7 @@ def estimate(
     videos: Sequence[Video] = (),
     what_if: frozenset[str] = frozenset(),
     explain: bool = True,
+    history: Sequence[MetricSnapshot] | None = None,
 ) -> Estimate:
     """Estimate every route for ``snapshot``.
 
@@ -618,6 +627,10 @@ def estimate(
     fractions (0.6 = 60%). ``payouts`` are the creator's own logged payouts: each route with
     payouts uses the creator's rate (a conjugate update of the sourced prior).
 
+    ``history`` is the creator's stored snapshots (oldest first, may include ``snapshot``):
+    where each 30-day total came from, so engagement is decided as ``/stats`` decides it
+    (:func:`bot.domain.metrics.same_window`).
+
     ``explain=False`` leaves out what only an explained estimate shows: the creator rewards,
     affiliate and own-products routes' ``inputs`` and ``assumptions`` are then empty (every
     figure, range, note and hint is the same).
@@ -625,7 +638,7 @@ def estimate(
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
     views, views_note = elig.views_30d(snapshot)
-    engagement = compare_engagement(snapshot, rates)
+    engagement = compare_engagement(snapshot, rates, history)
     per_video = views_per_video(snapshot, videos, what_if)
     c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video, explain)
     who = elig.assess(snapshot, settings, rates)
@@ -653,17 +666,20 @@ def estimate(
 
 
 def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTables,
-               payouts: Sequence[Payout], videos: Sequence[Video]) -> Money:
+               payouts: Sequence[Payout], videos: Sequence[Video],
+               history: Sequence[MetricSnapshot]) -> Money:
     """The creator's monthly income "now" for ``snapshot``, in ``settings.currency`` (USD when
     the tables have no rate for it): the routes they have, each on their own rate where they
     logged payouts (the conjugate update :func:`estimate` makes), with views per video from
     their imported ``videos``.
 
     The one figure ``/estimate`` ("now"), ``/goal income=``, ``/progress income`` and the weekly
-    digest's income goal show; ``payouts`` and ``videos`` are required so no caller can leave
-    them out.
+    digest's income goal show; ``payouts``, ``videos`` and ``history`` (the stored snapshots
+    up to ``snapshot``, which decide engagement as ``/stats`` does) are required so no caller
+    can leave them out.
     """
-    return estimate(snapshot, settings, rates, payouts=payouts, videos=videos).now
+    return estimate(snapshot, settings, rates, payouts=payouts, videos=videos,
+                    history=history).now
 
 
 def _in_currency(route: RouteEstimate, rate: float, *, now: bool) -> RouteEstimate:

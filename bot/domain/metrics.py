@@ -476,20 +476,24 @@ def same_window(s: MetricSnapshot,
                 history: Sequence[MetricSnapshot] | None = None) -> MetricSnapshot:
     """``s`` with every 30-day total of :data:`WINDOW_TOTALS` that does not come from the
     same snapshot as its 30-day views set to None: a likes total carried forward from an
-    earlier import is not divided by views typed later (another 30 days, another source).
-    Without ``history`` two values carried from before ``s`` are taken as one snapshot's
-    (both typed in ``s``, or neither, pair). The one place that decides what KPI ratios may
-    divide; :func:`compute_kpis` and :func:`engagement_gap` read it."""
-    if s.views is None:
+    earlier log or import is not divided by views typed later (another 30 days, another
+    source), and a total typed after the views is not divided by them either.
+
+    Where each value came from is read from ``history`` (oldest first, may include ``s``):
+    the latest snapshot up to ``s`` that gave it. Without ``history`` only ``s`` itself is
+    known: a value ``s`` did not give comes from a snapshot that can't be named, so it pairs
+    with nothing (a ``/log followers=12k`` over views and likes from two earlier logs never
+    reads as one window). A snapshot that names no given field at all (a hypothetical built
+    whole, not read from the store) is one window. The one place that decides what KPI
+    ratios may divide, and so whether engagement by views is known: :func:`compute_kpis`,
+    :func:`engagement_gap`, :func:`engagement_rate_views` and the estimator read it, with
+    the same history wherever the creator's stored snapshots are at hand."""
+    if s.views is None or (history is None and not s.given):
         return s
-    mixed: dict[str, Any]
-    if history:
-        views_from = _given_in(s, history, "views")
-        mixed = {n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
-                 and (views_from is None or _given_in(s, history, n) is not views_from)}
-    else:
-        mixed = {n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
-                 and (n in s.given) != ("views" in s.given)}
+    views_from = _given_in(s, history, "views")
+    mixed: dict[str, Any] = {
+        n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
+        and (views_from is None or _given_in(s, history, n) is not views_from)}
     return replace(s, **mixed) if mixed else s
 
 
@@ -568,10 +572,12 @@ def engagement_gap(s: MetricSnapshot,
     return None
 
 
-def engagement_rate_views(s: MetricSnapshot) -> float | None:
-    """``compute_kpis(s).engagement_rate_views`` alone (no history), without the other KPIs:
-    a trend over every stored snapshot needs only this one."""
-    return engagement_by_views(interactions(same_window(s, None)), views_in_period(s))
+def engagement_rate_views(s: MetricSnapshot,
+                          history: Sequence[MetricSnapshot] | None = None) -> float | None:
+    """``compute_kpis(s, history).engagement_rate_views`` alone, without the other KPIs
+    (:func:`same_window` decides which totals divide). Without ``history`` it is the rate
+    measured in ``s`` itself: a trend over every stored snapshot needs only this one."""
+    return engagement_by_views(interactions(same_window(s, history)), views_in_period(s))
 
 
 def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:

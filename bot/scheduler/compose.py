@@ -102,10 +102,12 @@ class WeeklyComposer:
                                      "source": rule.source}, title=_("Tip of the week"))
         return Composed(reply, rule.id)
 
-    def _goal(self, goal: Goal, latest: MetricSnapshot | None, settings: UserSettings,
+    def _goal(self, goal: Goal, history: Sequence[MetricSnapshot], settings: UserSettings,
               payouts: Sequence[Payout], videos: Sequence[Video]) -> dict[str, Any]:
         """One goal's line: a metric goal in its unit, an income goal (stored in USD a month)
-        in the creator's currency, against the estimate for the latest snapshot."""
+        in the creator's currency, against the estimate for the latest snapshot (of
+        ``history``, which decides its engagement as ``/stats`` does)."""
+        latest = history[-1] if history else None
         if goal.metric == "income":
             currency = (settings.currency if settings.currency in self.rates.currencies.per_eur
                         else "USD")
@@ -114,7 +116,7 @@ class WeeklyComposer:
                 return money(self.rates.currencies.from_usd(v, currency), currency)
             current = None if latest is None else income_now(
                 latest, replace(settings, currency="USD"), self.rates, payouts,
-                videos).typical
+                videos, history).typical
             label = _("monthly income")
         elif goal.metric in METRIC_BY_NAME:
             def show(v: float) -> str:
@@ -157,8 +159,7 @@ class WeeklyComposer:
                                 "value": format_metric(metric, current),
                                 "delta": delta, "since": since})
         payouts = await self.store.payouts(sub.user_id)
-        goals = [self._goal(goal, history[-1] if history else None, settings, payouts,
-                            profile.videos)
+        goals = [self._goal(goal, history, settings, payouts, profile.videos)
                  for goal in await self.store.goals(sub.user_id)]
         tip = tips[0] if tips else None
         reply = Reply("weekly_digest", {

@@ -22,3 +22,30 @@ _FIELDS = ("views", "likes", "comments", "shares", "saves", "followers", "videos
 def test_it_is_the_kpi(values: dict[str, float | None], typed: set[str]) -> None:
     s = replace(MetricSnapshot.empty(T0), **values, given=frozenset(typed))
     assert engagement_rate_views(s) == compute_kpis(s).engagement_rate_views
+
+
+def test_with_history_it_is_the_kpi_and_the_estimators() -> None:
+    """The trial's three logs: a whole one, views alone, the same followers again. Every
+    reader decides as ``same_window`` does with the history, and without it a snapshot pairs
+    only what it typed itself (the third log's carried views and likes are two logs')."""
+    from datetime import timedelta
+
+    from bot.domain.estimator import engagement_rate, what_if
+    from bot.domain.metrics import engagement_gap
+
+    whole = MetricSnapshot.empty(T0).merged(
+        {"followers": 12_000, "views": 40_000, "likes": 3_100, "comments": 210, "shares": 95},
+        T0)
+    views = whole.merged({"views": 41_000}, T0 + timedelta(minutes=1))
+    again = views.merged({"followers": 12_000}, T0 + timedelta(minutes=2))
+    history = [whole, views, again]
+    for s in history:
+        expected = 3405 / 40_000 if s is whole else None
+        assert engagement_rate_views(s, history) == compute_kpis(s, history) \
+            .engagement_rate_views == engagement_rate(s, history) == expected
+        assert (engagement_gap(s, history) is None) == (s is whole)
+    assert engagement_rate_views(again) is None  # without history: not one window
+    assert engagement_rate_views(whole.merged({"followers": 13_000}, T0), history) \
+        == 3405 / 40_000  # views and likes both from the whole log
+    hypothetical, basis = what_if(again, {"views": 80_000}, history)
+    assert basis == "unknown" and engagement_rate(hypothetical, history) is None
