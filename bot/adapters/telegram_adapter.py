@@ -18,7 +18,7 @@ One path for every update::
   ``getChatMember`` (cached); private chats are their own admins.
 - Buttons: ``Reply.actions`` become an inline keyboard; pressing one runs its command line as the
   person who pressed it (only the person who ran the command may press them). An answer to a
-  button of the same command (``/forget`` → ``/forget confirm``) replaces the message.
+  button of the same command (``/forget`` → ``/forget confirm key=…``) replaces the message.
 - Guided commands: ``/log`` sent bare asks for the numbers, and the next plain message from that
   person in that chat is read as ``/log <text>``; ``/cancel`` leaves. The waiting step is kept
   in the store, so with several workers the one that receives the numbers knows.

@@ -154,7 +154,7 @@ def _has_text(text: str) -> bool:
 class Button:
     """What an inline button does when pressed."""
 
-    command: str  # a full command line, e.g. "/forget confirm"
+    command: str  # a full command line, e.g. "/forget cancel"
     owner: str | None  # only this sender may press it (None: anyone)
     edit: bool  # the answer replaces the message that carries the button
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from typing import Any
 
 from bot.core.context import CommandContext
+from bot.core.ports import User
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.core.userdata import USER_TABLES, exported_contents
@@ -34,32 +37,61 @@ async def export(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     )
 
 
+def forget_key(user: User) -> str:
+    """The key /forget's preview puts in its confirm (8 hex digits of a SHA-256 of the
+    account): only a confirm carrying it deletes, so nothing goes without the list of what is
+    stored having been shown. It names the account, not its rows: a /log racing the confirm
+    is deleted with the rest; a key from before an earlier /forget is another account's (ids
+    are never reused). Only what every worker reads alike goes in (no timestamp, whose form
+    may differ between a row just written and one read back)."""
+    account = f"forget:{user.id}:{user.platform}:{user.platform_user_id}"
+    return hashlib.sha256(account.encode()).hexdigest()[:8]
+
+
+def _parse_key(text: str) -> str:
+    key = text.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{8}", key):
+        raise ValueError(_("'%(text)s' is not a /forget key; send /forget to see what it would "
+                           "delete", text=text))
+    return key
+
+
 @command(
     "forget",
     summary="Delete everything stored about you (asks to confirm)",
     help=("Deletes everything stored about you: snapshots (logged and imported), payouts, "
           "goals, videos and audience from TikTok Studio, your rate card, settings, personal "
-          "digests and your TikTok connection. Send /forget to see what you have stored, then "
-          "confirm with /forget confirm."),
+          "digests and your TikTok connection. Send /forget to see what you have stored; the "
+          "confirm it shows (/forget confirm key=…, or the Delete everything button) deletes "
+          "it. A confirm without that key gets the list instead."),
     args=(
         ArgSpec("confirm", ArgType.FLAG, "Confirm the deletion.", "confirm"),
         ArgSpec("cancel", ArgType.FLAG, "Keep your data.", "cancel"),
+        ArgSpec("key", ArgType.TEXT, "What the list showed (set by /forget's list).",
+                "key=3fa9c2d1", normalize=_parse_key),
     ),
-    examples=("/forget", "/forget confirm"),
+    examples=("/forget", "/forget confirm key=3fa9c2d1"),
     personal=True,
     group="your data",
 )
 async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if args.get("cancel"):
         return Reply("forget_cancelled")
-    if not args.get("confirm"):
+    key = forget_key(ctx.user)
+    # Only the confirm its preview showed deletes: a bare "/forget confirm" (typed from the
+    # help, or sent before any /forget) or a wrong or old key gets the list, and says why.
+    if not args.get("confirm") or args.get("key") != key:
         counts = await ctx.store.user_rows(ctx.user.id)
         stored = [t.says(counts[t.table]) for t in USER_TABLES if counts.get(t.table)]
+        confirm = f"/forget confirm key={key}"
+        refused = bool(args.get("confirm"))
         return Reply(
             "forget_confirm",
-            {"stored": stored, "console": ctx.request.platform is Platform.CONSOLE},
-            actions=(Action(_("Delete everything"), "/forget confirm", "danger"),
+            {"stored": stored, "console": ctx.request.platform is Platform.CONSOLE,
+             "command": confirm, "refused": refused},
+            actions=(Action(_("Delete everything"), confirm, "danger"),
                      Action(_("Cancel"), "/forget cancel")),
+            is_error=refused,
         )
     if ctx.services.tiktok is not None:  # revoke the app's access at TikTok first
         await ctx.services.tiktok.disconnect(ctx.user.id)

@@ -27,6 +27,7 @@ from bot.core.registry import ArgSpec, ArgType
 from bot.domain.numbers import compact, decimal, items, pct
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
+from bot.i18n import pgettext
 
 #: Longest argument string accepted (a guard against floods and pasted essays).
 MAX_ARGS_LENGTH = 500
@@ -687,10 +688,16 @@ def _usage_hint(specs: Sequence[ArgSpec], command: str) -> str:
         return (_("/%(command)s takes no arguments.", command=command) if command
                 else _("This takes no arguments."))
     sample = " ".join(_example(s) for s in specs[:2])
-    names = (items([_shown(s) for s in specs]) if len(specs) <= 8 else
-             ", ".join(_shown(s) for s in specs[:8]) + ", …")
-    return _("It takes: %(names)s. Example: %(example)s", names=names,
-             example=f"/{command} {sample}".rstrip())
+    example = f"/{command} {sample}".rstrip()
+    if len(specs) <= 8 or not command:
+        return _("It takes: %(names)s. Example: %(example)s",
+                 names=items([_shown(s) for s in specs]), example=example)
+    # A cut list ends in a word (no "…" for the sentence's period to follow: "…. Example")
+    # and says where the whole list is.
+    cut = items([*(_shown(s) for s in specs[:8]), pgettext("the end of a list cut short",
+                                                           "more")])
+    return _("It takes %(names)s (see /help %(command)s). Example: %(example)s",
+             names=cut, command=command, example=example)
 
 
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)

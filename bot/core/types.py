@@ -67,7 +67,7 @@ class Action:
     """A button the adapter may show. Pressing it runs ``command`` as the same user."""
 
     label: str
-    command: str  # a full command line, e.g. "/forget confirm"
+    command: str  # a full command line, e.g. "/forget cancel"
     style: str = "secondary"  # "primary" | "secondary" | "danger"
     url: str | None = None  # a link button instead: opens ``url`` (``command`` is unused)
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bot.adapters.console import ConsoleAdapter, file_prefix
+from tests.auxil.requests import forget_everything
 
 COLLIDING = [("a/b", "a-b", "a\nb", "a_b"), ("b:c", "b?c")]
 
@@ -40,8 +41,7 @@ async def test_forget_deletes_only_that_users_files(console: ConsoleAdapter) -> 
         assert (await console.ask("/export", user=name)).ok
     kept = sorted(p.name for p in console.exports.iterdir())
     assert len(kept) == 3, kept
-    await console.ask("/forget", user="a-b")
-    result = await console.ask("/forget confirm", user="a-b")
+    result = await forget_everything(console, user="a-b")
     assert result.ok, result.text
     left = sorted(p.name for p in console.exports.iterdir())
     assert len(left) == 2, left

@@ -230,13 +230,23 @@ async def test_generated_commands_match_the_registry(bot: DiscordAdapter,
                 assert option["max_length"] == (32 if arg.is_numeric else arg.max_length)
     # Pinned: what two real commands look like to Discord, with each description in every
     # Discord locale of a supported language (the catalogue's text; never the English again).
-    assert by_name["forget"]["options"] == [
+    *flags, key = by_name["forget"]["options"]
+    assert flags == [
         with_names({"type": 5, "name": "confirm", "description": "Confirm the deletion.",
                     "required": False,
                     "description_localizations": localized("Confirm the deletion.")}),
         with_names({"type": 5, "name": "cancel", "description": "Keep your data.",
                     "required": False, "description_localizations": localized("Keep your data.")}),
     ]
+    # The key its list sets (the list's button carries it); its help names /forget as each
+    # language's menu does.
+    described = key.pop("description_localizations")
+    assert key == with_names({
+        "type": 3, "name": "key", "required": False, "min_length": 1, "max_length": 64,
+        "description": "What the list showed (set by /forget's list), e.g. 3fa9c2d1"})
+    assert set(described) == set(DISCORD_LOCALES)
+    assert described["de"] == \
+        "Was die Liste gezeigt hat (von der Liste von /vergessen gesetzt), z. B. 3fa9c2d1"
     assert by_name["log"]["options"][0] == with_names({
         "type": 3, "name": "followers", "description": "Followers right now, e.g. 12k",
         "required": False, "min_length": 1, "max_length": 32,

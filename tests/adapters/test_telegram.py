@@ -808,7 +808,8 @@ async def test_a_spanish_telegram_user_gets_spanish_replies_buttons_and_menu(
     ana = user(2002, "Ana", language_code="es")
     [sent] = sends(await tg.say("/forget", sender=ana))
     assert "¿Borrar todo lo que guardo sobre ti?" in sent.shown
-    assert "Confirma con /forget confirm, o /forget cancel para conservarlo." in sent.shown
+    assert re.search(r"Confirma con /forget confirm key=[0-9a-f]{8}, o /forget cancel para "
+                     r"conservarlo\.", sent.shown), sent.shown
     assert [b["text"] for b in sent.buttons] == ["Borrar todo", "Cancelar"]
     [english] = sends(await tg.say("/forget"))
     assert "Delete everything I store about you?" in english.shown

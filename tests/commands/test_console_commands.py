@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -161,7 +162,7 @@ async def test_forget_asks_then_deletes_every_row(settings: Settings,
     cancel = await console.ask("/forget cancel")
     assert "Nothing was deleted" in cancel.text
     assert "Followers" in (await console.ask("/stats")).text
-    done = await console.ask("/forget confirm")
+    done = await console.ask(ask.replies[0].actions[0].command)
     assert done.ok and "deleted everything" in done.text
 
     db = sqlite3.connect(parse_database_url(settings.database_url))
@@ -183,6 +184,48 @@ async def test_forget_asks_then_deletes_every_row(settings: Settings,
         assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (1,)  # bob's
     finally:
         db.close()
+
+
+async def test_forget_confirm_without_its_key_deletes_nothing(console: ConsoleAdapter) -> None:
+    """Trial: "/forget confirm" typed with no /forget before it deleted everything (exports
+    too) with no list shown. Only the confirm its list shows deletes; a bare one, a wrong key
+    or another account's (another user's, or this user's before an earlier /forget) gets the
+    list, with one sentence saying why."""
+    await console.ask("/log followers=2k views=10k")
+    exported = await console.ask("/export")
+    assert exported.files and all(f.exists() for f in exported.files)
+    bob_confirm = (await console.ask("/forget", user="bob")).replies[0].actions[0].command
+    for line in ("/forget confirm", "/forget confirm key=deadbeef", bob_confirm):
+        refused = await console.ask(line)
+        assert not refused.ok, line
+        assert refused.text.startswith("Nothing was deleted: a confirm needs the key"), \
+            refused.text
+        assert "1 snapshot" in refused.text and "/forget confirm key=" in refused.text
+        assert "deleted everything" not in refused.text
+        assert "Followers: 2k" in (await console.ask("/stats")).text
+        assert all(f.exists() for f in exported.files)
+    confirm = refused.replies[0].actions[0].command
+    assert re.fullmatch(r"/forget confirm key=[0-9a-f]{8}", confirm)
+    assert confirm in refused.text
+    assert (await console.ask("/forget")).replies[0].actions[0].command == confirm
+    done = await console.ask(confirm)
+    assert done.ok and "deleted everything" in done.text
+    assert not any(f.exists() for f in exported.files)
+    await console.ask("/log followers=3k")  # a fresh account: the old key is not its own
+    stale = await console.ask(confirm)
+    assert not stale.ok and "Nothing was deleted" in stale.text
+    assert "Followers: 3k" in (await console.ask("/stats")).text
+
+
+async def test_forget_key_of_a_new_user_works_in_the_next_process(settings: Settings,
+                                                                   clock: FakeClock) -> None:
+    """`creator-advisor ask` runs each command in its own process: the key a first-time
+    user's list showed (their row just written) still deletes when read back from disk."""
+    async with running(settings, clock=clock) as app:
+        preview = await ConsoleAdapter(app, user="dana").ask("/forget")
+    async with running(settings, clock=clock) as app:
+        done = await ConsoleAdapter(app, user="dana").ask(preview.replies[0].actions[0].command)
+        assert done.ok and "deleted everything" in done.text, done.text
 
 
 async def test_forget_preview_lists_what_forget_deletes(console: ConsoleAdapter) -> None:
@@ -282,7 +325,8 @@ async def test_leaving_after_forget_does_not_say_the_numbers_are_saved(
     """Trial: after /forget confirm, leaving said "Bye! Your numbers are saved for next time."
     """
     await console.ask("/log followers=2k")
-    lines = iter(["/forget confirm", "/quit"])
+    confirm = (await console.ask("/forget")).replies[0].actions[0].command
+    lines = iter([confirm, "/quit"])
     written: list[str] = []
     await console.repl(read=lambda prompt: next(lines), write=written.append)
     assert written[-1] == "Bye!"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import forget_everything
 
 # -- parsing ------------------------------------------------------------------------------------
 
@@ -93,7 +94,7 @@ async def test_files_carry_the_user_and_forget_deletes_them(console: ConsoleAdap
     alice_export = (await console.ask("/export")).files
     assert alice_chart[0].name.startswith("alice-") and bob_chart[0].name.startswith("bob-")
     assert alice_chart[0] != bob_chart[0]
-    gone = await console.ask("/forget confirm")
+    gone = await forget_everything(console)
     assert "Deleted 2 exported files" in gone.text
     assert not alice_chart[0].exists() and not alice_export[0].exists()
     assert bob_chart[0].exists()

@@ -425,7 +425,7 @@ async def test_a_confirm_without_its_key_shows_the_preview_and_removes_nothing(
         bare = await console.ask("/undo confirm")
         assert bare.ok and "Removed" not in bare.text, bare.text
         assert "Remove your last /log?" in bare.text and "followers=13k" in bare.text
-        assert "That changed since" not in bare.text
+        assert "doesn't match" not in bare.text
     history = (await console.ask("/history")).text
     assert "followers=12k" in history and "followers=13k" in history, history
     done = await console.ask(_confirm_of(bare))  # the key it showed removes exactly that
@@ -455,12 +455,27 @@ async def test_undo_confirm_after_a_later_log_refuses_and_shows_the_new_preview(
     await console.ask("/log followers=13k")  # the data changed in between
     stale = await console.ask(confirm)
     assert not stale.ok
-    assert "That changed since; here is what /undo would remove now." in stale.text
+    assert ("That key doesn't match what /undo would remove now (a typo, or your numbers "
+            "changed since); here it is.") in stale.text
     assert "followers=13k" in stale.text and "Removed" not in stale.text
     assert "Followers: 13k" in (await console.ask("/stats")).text  # nothing removed
     done = await console.ask(_confirm_of(stale))
     assert done.ok and "Removed 1 snapshot." in done.text and "followers=13k" in done.text
     assert "Followers: 12k" in (await console.ask("/stats")).text
+
+
+async def test_undo_confirm_with_a_wrong_key_does_not_claim_anything_changed(
+        console: ConsoleAdapter) -> None:
+    """Trial: "/undo confirm key=deadbeef" answered "That changed since" although nothing had
+    changed: the key was wrong. A key is a hash of what a preview showed, so a wrong one and
+    an old one look alike; the answer is true of both, and nothing is removed."""
+    await console.ask("/log followers=10k")
+    wrong = await console.ask("/undo confirm key=deadbeef")
+    assert not wrong.ok and "Removed" not in wrong.text
+    assert wrong.text.startswith("That key doesn't match what /undo would remove now (a typo, "
+                                 "or your numbers changed since); here it is."), wrong.text
+    assert "Followers: 10k" in (await console.ask("/stats")).text
+    assert (await console.ask(_confirm_of(wrong))).ok
 
 
 async def test_undo_confirm_after_a_later_import_removes_nothing(
@@ -471,7 +486,7 @@ async def test_undo_confirm_after_a_later_import_removes_nothing(
     path.write_text("date,followers\n2026-10-01,5000\n2026-10-02,5100\n")
     assert (await console.ask(f"/import path={path} confirm")).ok
     stale = await console.ask(_confirm_of(preview))
-    assert not stale.ok and "That changed since" in stale.text
+    assert not stale.ok and "That key doesn't match" in stale.text
     assert "Remove your import of 2 snapshots?" in stale.text
     history = (await console.ask("/history")).text
     assert history.count("· imported ·") == 2 and "followers=10k" in history, history
@@ -485,7 +500,7 @@ async def test_undo_date_confirm_after_a_later_log_that_day_refuses(
     clock.advance(hours=1)
     await console.ask("/log followers=10.1k")
     stale = await console.ask(_confirm_of(preview))
-    assert not stale.ok and "That changed since" in stale.text
+    assert not stale.ok and "That key doesn't match" in stale.text
     assert "Remove 2 snapshots of" in stale.text
     assert (await console.ask(_confirm_of(stale))).ok
 

@@ -26,6 +26,7 @@ from bot.domain.numbers import compact, money
 from bot.render.mediakit import PAGE, PNG_DPI
 from bot.store import parse_database_url
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import forget_everything
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tiktok_studio"
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
@@ -210,7 +211,7 @@ async def test_console_saves_both_files_with_the_user_in_the_name(
     assert prefix.startswith("alice-")
     assert len(names) == 2 and all(n.startswith(f"{prefix}mediakit-") for n in names)
     assert all(p.parent.is_relative_to(settings.data_dir) for p in result.files)
-    await console.ask("/forget confirm")
+    await forget_everything(console)
     assert not any(p.exists() for p in result.files)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.adapters.console import ConsoleAdapter
+from tests.auxil.requests import forget_everything
 
 
 async def _setup(console: ConsoleAdapter) -> None:
@@ -70,7 +71,7 @@ async def test_payouts_are_exported_and_forgotten(console: ConsoleAdapter) -> No
     exported = await console.ask("/export")
     data = json.loads(exported.files[0].read_text())
     assert data["payouts"][0]["route"] == "brand_deals" and data["payouts"][0]["amount"] == 350
-    await console.ask("/forget confirm")
+    await forget_everything(console)
     assert "No payouts logged yet" in (await console.ask("/payout")).text
 
 
@@ -118,7 +119,7 @@ async def test_history_shows_payouts_with_snapshots(console: ConsoleAdapter) -> 
     await console.ask("/log followers=2k")
     history = await console.ask("/history")
     assert "followers=2k" in history.text and "brand deal: $350" in history.text
-    await console.ask("/forget confirm")
+    await forget_everything(console)
     assert "brand deal" not in (await console.ask("/history")).text
 
 

@@ -24,6 +24,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.config import Settings
 from bot.store import parse_database_url
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import forget_everything
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tiktok_studio"
 TODAY = date(2026, 11, 29)  # the day the fixtures were downloaded
@@ -202,7 +203,7 @@ async def test_zip_of_four_then_videos_stats_tips_export_forget(
     data = json.loads(export.files[0].read_text())
     assert len(data["videos"]) == 18 and data["daily"]
     assert {"video_id", "views", "title"} <= set(data["videos"][0])
-    await console.ask("/forget confirm")
+    await forget_everything(console)
     for name in ("videos", "studio_daily", "snapshots"):
         assert db.execute(f"SELECT count(*) FROM {name}").fetchone() == (0,), name
 

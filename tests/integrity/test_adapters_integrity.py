@@ -12,6 +12,7 @@ from bot.core.types import ChatKind, Platform, Request
 from bot.store import parse_database_url
 from tests.adapters.test_telegram import MAYA, Chat, sends, shown
 from tests.auxil.fake_telegram import FakeTelegram, group, private_chat, user
+from tests.auxil.requests import forget_args
 
 SERVER = group(-100777)
 
@@ -57,7 +58,8 @@ async def test_forget_racing_a_command_under_another_name_never_crosses_accounts
     maya = await tg_app.store.find_user("telegram", str(MAYA["id"]))
     assert maya is not None
     nickname = {**MAYA, "first_name": "Maya (server)"}
-    first = fake.message("/forget confirm", chat=private_chat(MAYA), sender=MAYA)
+    confirm = f"/forget {await forget_args(tg_app.store, 'telegram', str(MAYA['id']))}"
+    first = fake.message(confirm, chat=private_chat(MAYA), sender=MAYA)
     second = fake.message("/stats", chat=SERVER, sender=nickname)
     await tg.settle(first)
     await tg.settle(second)
@@ -91,7 +93,8 @@ async def test_commands_racing_forget_run_before_it_or_as_a_fresh_user(app: App)
         assert before is not None
         racing: list[Any] = [
             handle(_request("stats", "", name=f"Ana #{round_}", chat="server")),
-            handle(_request("forget", "confirm", name="Ana", chat="dm")),
+            handle(_request("forget", await forget_args(app.store, "discord", "42"),
+                            name="Ana", chat="dm")),
             handle(_request("log", "views=3k", name=f"Ana #{round_}", chat="server")),
             handle(_request("settings", "", name="Ana (srv)", chat="server")),
         ]

@@ -21,6 +21,7 @@ from bot.app import running
 from bot.config import Settings
 from bot.core.types import Attachment, ChatKind, Platform, Reply, Request
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import forget_args
 
 PEOPLE = ("101", "102", "103", "104")
 NAMES = ("Ana", "Ana in a server", "ana 🎬", "Bo", "Bo (mod)")
@@ -73,6 +74,10 @@ class AccountsMachine(RuleBasedStateMachine):
         return self.model.setdefault(person, {"followers": set(), "imported": {},
                                               "currency": "USD"})
 
+    def _forget_args(self, person: str) -> str:
+        """The confirm /forget's list would show this person now (the key it issues)."""
+        return self.loop.run_until_complete(forget_args(self.app.store, "discord", person))
+
     def _user_id(self, person: str) -> int | None:
         user = self.loop.run_until_complete(self.app.store.find_user("discord", person))
         return None if user is None else user.id
@@ -104,10 +109,17 @@ class AccountsMachine(RuleBasedStateMachine):
     @rule(person=st.sampled_from(PEOPLE), name=st.sampled_from(NAMES))
     def forget(self, person: str, name: str) -> None:
         before = self._user_id(person)
-        self._handle(self._request(person, name, "forget", "confirm"))
+        self._handle(self._request(person, name, "forget", self._forget_args(person)))
         if before is not None:
             self.forgotten.add(before)
         self.model.pop(person, None)
+
+    @rule(person=st.sampled_from(PEOPLE), name=st.sampled_from(NAMES),
+          raw=st.sampled_from(("confirm", "confirm key=deadbeef")))
+    def forget_without_its_key(self, person: str, name: str, raw: str) -> None:
+        """A confirm without the key /forget's list issued deletes nothing: it shows the list."""
+        [replies] = self._handle(self._request(person, name, "forget", raw))
+        assert [r.template for r in replies] == ["forget_confirm"]
 
     @rule(person=st.sampled_from(PEOPLE), other=st.sampled_from(NAMES),
           currency=st.sampled_from(CURRENCIES))
@@ -116,7 +128,7 @@ class AccountsMachine(RuleBasedStateMachine):
         each racing command runs wholly before /forget or wholly after it, as a new user."""
         before = self._user_id(person)
         value = next(self.values)
-        self._handle(self._request(person, "Ana", "forget", "confirm"),
+        self._handle(self._request(person, "Ana", "forget", self._forget_args(person)),
                      self._request(person, other, "log", f"followers={value}"),
                      self._request(person, other, "settings", f"currency={currency}"),
                      self._request(person, other, "stats"))

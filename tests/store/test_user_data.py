@@ -131,7 +131,7 @@ async def test_the_forget_preview_names_every_table_it_deletes_from(
             assert f"• {table.says(counts[table.table])}" in preview.text, \
                 (table.table, preview.text)
         assert "1 button sent to you (the command it runs)" in preview.text
-        assert (await console.ask("/forget confirm")).ok
+        assert (await console.ask(preview.replies[0].actions[0].command)).ok
         assert set((await app.store.user_rows(alice.id)).values()) == {0}
 
 

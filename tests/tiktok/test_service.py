@@ -25,6 +25,7 @@ from bot.store.sqlite import parse_database_url
 from bot.tiktok.client import TikTokError
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_tiktok import CLIENT_SECRET, FakeTikTok, videos
+from tests.auxil.requests import forget_everything
 from tests.tiktok.helpers import authorize, counts, raw_bytes, redirect_uri, tiktok_settings
 
 START = FakeClock().current
@@ -424,7 +425,7 @@ async def test_forget_revokes_at_tiktok_then_deletes_everything(
     console = ConsoleAdapter(tapp, user="alice")
     user = await tapp.store.ensure_user("console", "alice", "alice")
     await connect(tapp, user.id)
-    result = await console.ask("/forget confirm")
+    result = await forget_everything(console)
     assert result.ok and "deleted everything" in result.text
     assert tiktok.revoked
     assert counts(db) == {"snapshots": 0, "videos": 0, "video_totals": 0,

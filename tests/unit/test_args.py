@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from bot.commands import build_registry
 from bot.core.args import ArgError, parse_args, split_command, tokenize
 from bot.core.registry import ArgSpec, ArgType, metric_args
+from bot.i18n import LANGUAGES, using
 
 METRICS = metric_args()
 
@@ -93,6 +96,18 @@ def test_bad_input_names_the_argument(raw: str, fragment: str) -> None:
         parse(raw)
     assert fragment in str(err.value)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_unknown_word_lists_what_a_command_takes_without_doubled_punctuation(
+        language: str) -> None:
+    """Trial: "… videos_per_week, …. Example:" (a cut list's ellipsis, then the sentence's
+    period). A list of more than eight arguments says it is cut in words, in every language."""
+    with using(language), pytest.raises(ArgError) as err:
+        parse("zzz=12k")
+    text = str(err.value)
+    assert "/log " in text and "/help log" in text
+    assert not re.search(r"…\s*[.。,、]|[.。]\s*[.。]|,\s*[.。]", text), text
 
 
 def test_too_long_input_is_refused() -> None:

@@ -7,6 +7,7 @@ import asyncio
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App
+from bot.commands.privacy import forget_key
 from tests.auxil.fake_discord import FakeDiscord
 
 USER = "500000000000000001"  # the fake's default member
@@ -31,7 +32,7 @@ async def test_forget_racing_stats_never_crosses_accounts(
     before = await app.store.find_user("discord", USER)
     assert before is not None
     forget, stats = await asyncio.gather(
-        fake.interact(fake.slash("forget", {"confirm": True})),
+        fake.interact(fake.slash("forget", {"confirm": True, "key": forget_key(before)})),
         fake.interact(fake.slash("stats", {})))
     for token in (forget, stats):
         for answer in await fake.answers(token):
