@@ -45,26 +45,39 @@ class RedactSecrets(logging.Filter):
 #: voice channel, so discord.py's notes that its voice extras (PyNaCl, davey) are missing are
 #: dropped; the media kit's headings are bold, and IPAexGothic (the Japanese fallback font,
 #: ``bot.render.fonts``) has one weight, so matplotlib's note that it draws them at that
-#: weight (seven lines in a creator's console for each ``/mediakit``) is dropped too. Matched
-#: on the message exactly: any other warning of the logger, and these messages from any other
-#: logger, still show.
-KNOWN_IRRELEVANT: dict[str, frozenset[str]] = {
+#: weight (seven lines in a creator's console for each ``/mediakit``) is dropped too, for that
+#: font only. Matched on the message exactly (before formatting; with a tuple, also on its
+#: arguments: None matches any): any other warning of the logger, and these messages from any
+#: other logger, still show.
+KNOWN_IRRELEVANT: dict[str, frozenset[str | tuple[str, tuple[object, ...]]]] = {
     "discord.client": frozenset({"PyNaCl is not installed, voice will NOT be supported",
                                  "davey is not installed, voice will NOT be supported"}),
     "matplotlib.font_manager": frozenset({
-        "findfont: Failed to find font weight %s for %s, now using %s."}),
+        ("findfont: Failed to find font weight %s for %s, now using %s.",
+         (None, "IPAexGothic", None))}),
 }
 
 
 class DropMessages(logging.Filter):
-    """Drop records whose message (before formatting) is one of ``messages``."""
+    """Drop records whose message (before formatting) is one of ``messages``: a message
+    alone, or a ``(message, arguments)`` pair whose arguments must match too (None: any)."""
 
-    def __init__(self, messages: Iterable[str]) -> None:
+    def __init__(self, messages: Iterable[str | tuple[str, tuple[object, ...]]]) -> None:
         super().__init__()
-        self.messages = frozenset(messages)
+        self.messages = frozenset(m for m in messages if isinstance(m, str))
+        self.with_args = {m[0]: m[1] for m in messages if not isinstance(m, str)}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (isinstance(record.msg, str) and record.msg in self.messages)
+        if not isinstance(record.msg, str):
+            return True
+        if record.msg in self.messages:
+            return False
+        wanted = self.with_args.get(record.msg)
+        if wanted is None:
+            return True
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (len(args) == len(wanted) and all(
+            w is None or w == a for w, a in zip(wanted, args, strict=True)))
 
 
 def quiet_known_irrelevant() -> None:

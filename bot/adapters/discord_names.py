@@ -217,8 +217,10 @@ def _field_key(written: str) -> str:
 
 
 #: Lines :attr:`MenuNames.lines` keeps per language; past it, it starts again (a reply's lines
-#: with user data in them must not grow it without end).
+#: with user data in them must not grow it without end). Longer lines (a video title, a
+#: pasted note) are rewritten each time rather than kept: at most about 1 MiB a language.
 MEMO_LINES = 4096
+MEMO_LINE_LENGTH = 200
 
 
 def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
@@ -234,6 +236,8 @@ def _rewrite(text: str, names: MenuNames, in_code: bool) -> str:
 
 
 def _rewrite_line(line: str, names: MenuNames, in_code: bool) -> str:
+    if len(line) > MEMO_LINE_LENGTH:
+        return _rewrite_commands(line, names, in_code)
     memo = names.lines
     done = memo.get((line, in_code))
     if done is None:

@@ -320,8 +320,10 @@ class _UpdateQueue(asyncio.Queue[object]):
     order) until :meth:`TelegramAdapter._first_sight` records it: the first of them handled
     records all those received so far in one store call (see there). Polling and the webhook
     both put updates here; Telegram counts them as delivered once they are (the next
-    ``getUpdates`` confirms them, the webhook answers 200), so recording them as seen a
-    little earlier changes nothing about which updates a crash loses."""
+    ``getUpdates`` confirms a polled batch at once, the webhook answers 200), so after that a
+    crash loses the queued ones whether or not they were recorded. Only in the moment between
+    recording a polled batch and that confirmation reaching Telegram would a crash now drop
+    the batch's unhandled updates when Telegram sends them again (README, "Performance")."""
 
     def _init(self, maxsize: int) -> None:
         super()._init(maxsize)

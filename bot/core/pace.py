@@ -119,24 +119,28 @@ async def depart() -> None:
     of the same post (another message, a DM channel, a library's own retry) first takes a slot
     of its own (:meth:`PlatformPace.post_slot`'s pace and budget), so every request that counts
     in the platform's window has its slot; so does a request more than
-    :data:`LATE_DEPARTURE` past its departure, before or after waiting for it (twice at
-    most: a second miss leaves late); :attr:`PlatformPace.missed` counts those."""
+    :data:`LATE_DEPARTURE` past its departure, before or after waiting for it, once: a
+    request that misses the turn it took here leaves late rather than queue again (a worker
+    too starved to make its turns would otherwise spend the whole budget's turns, every
+    worker's, without sending any sooner); :attr:`PlatformPace.missed` counts those."""
     departure = _DEPARTURE.get()
     if departure is None:
         return
     loop = asyncio.get_running_loop()
     at, departure.at = departure.at, None
-    for _ in range(2):  # a turn missed twice: leave late rather than queue again
-        if at is None or loop.time() > at + LATE_DEPARTURE:
+    retaken = False
+    while True:
+        if at is None or (not retaken and loop.time() > at + LATE_DEPARTURE):
             # This post's slot went to an earlier request, or its turn has passed.
             if at is not None:
                 departure.pace.missed += 1
             at = await departure.pace.take_slot() + DEPARTURE_DELAY
+            retaken = True
         delay = at - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        if loop.time() <= at + LATE_DEPARTURE:
-            return  # (woken up in time: no CPU for a while would have made it late)
+        if retaken or loop.time() <= at + LATE_DEPARTURE:
+            return  # (woken up in time, or late on a turn taken here: leave now)
 
 
 class PlatformPace:

@@ -152,6 +152,11 @@ class Registry:
     _early: dict[str, CommandSpec] = field(default_factory=dict)
 
     def add(self, spec: CommandSpec) -> None:
+        """Add ``spec`` after every command declared so far (a lazy registry collects its
+        modules first, so the order and the duplicate check are the eager registry's).
+        Raises ValueError for a name declared twice, a summary over 100 characters or
+        duplicate argument names."""
+        self._complete()
         if spec.name in self.commands:
             raise ValueError(f"command /{spec.name} is declared twice")
         if len(spec.summary) > 100:
@@ -184,12 +189,15 @@ class Registry:
                 self.add(spec)
 
     def _complete(self) -> None:
-        """Collect every pending module (the checks of :meth:`add` run here)."""
+        """Collect every pending module (the checks of :meth:`add` run here). On a failure
+        (a command declared twice, an import error) nothing is kept: the next use raises
+        again, as the eager registry fails every time, rather than going on with a part."""
         if self._pending:
-            pending, self._pending = self._pending, ()
+            whole = Registry(dict(self.commands))
+            for name in self._pending:
+                whole._collect(importlib.import_module(name))
+            self.commands, self._pending = whole.commands, ()
             self._early.clear()
-            for name in pending:
-                self._collect(importlib.import_module(name))
 
     def get(self, name: str) -> CommandSpec | None:
         key = name.lower()

@@ -143,6 +143,22 @@ def _affected(status: str) -> int:
         return 0
 
 
+async def _entries(db: _Conn, user_id: int, since: datetime | None,
+                   limit: int | None) -> list[SnapshotEntry]:
+    """:meth:`PostgresStore.entries` on ``db`` (a pooled connection or a transaction's)."""
+    sql = f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE}"  # noqa: S608
+    params: list[Any] = [user_id]
+    if since is not None:
+        params.append(_iso(since))
+        sql += f" AND taken_at >= ${len(params)}"
+    sql += f" ORDER BY {_ORDER_DESC}"
+    if limit is not None:
+        params.append(max(0, limit))
+        sql += f" LIMIT ${len(params)}"
+    rows = await db.fetch(sql, *params)
+    return [_entry(r) for r in reversed(rows)]
+
+
 class PostgresStore(PgTikTokTables):
     """The Store on a PostgreSQL pool. Build it with :func:`open_postgres_store`."""
 
@@ -292,9 +308,14 @@ class PostgresStore(PgTikTokTables):
     async def add_snapshot_and_history(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
-        # asyncpg awaits the server anyway: the write, then the read, as their own methods.
-        snapshot = await self.add_snapshot(user_id, changes, taken_at)
-        return snapshot, await self.history(user_id, limit=limit)
+        if not changes:
+            raise ValueError("a snapshot needs at least one metric")
+        # The read in the write's transaction, under its per-user lock: the history as it
+        # stands after this snapshot, with no other write for this user in between.
+        async with self._write(user_id) as db:
+            snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
+            entries = await _entries(db, user_id, None, limit)
+        return snapshot, [e.snapshot for e in entries]
 
     async def _insert(self, db: _Conn, user_id: int, changes: Mapping[str, float],
                       taken_at: datetime, source: str) -> MetricSnapshot:
@@ -315,18 +336,8 @@ class PostgresStore(PgTikTokTables):
     async def entries(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[SnapshotEntry]:
-        sql = f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE}"  # noqa: S608
-        params: list[Any] = [user_id]
-        if since is not None:
-            params.append(_iso(since))
-            sql += f" AND taken_at >= ${len(params)}"
-        sql += f" ORDER BY {_ORDER_DESC}"
-        if limit is not None:
-            params.append(max(0, limit))
-            sql += f" LIMIT ${len(params)}"
         async with self._read() as db:
-            rows = await db.fetch(sql, *params)
-        return [_entry(r) for r in reversed(rows)]
+            return await _entries(db, user_id, since, limit)
 
     async def count_snapshots(self, user_id: int) -> int:
         async with self._read() as db:
@@ -692,7 +703,7 @@ class PostgresStore(PgTikTokTables):
             async with self._read() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < $1",
                                  _iso(now - SEEN_EVENTS_KEPT))
-        ids = list(dict.fromkeys(event_ids))
+        ids = sorted(set(event_ids))  # (one order for every worker: no lock-order deadlock)
         if not ids:
             return set()
         # One statement (autocommit): of two workers given the same update, one inserts.

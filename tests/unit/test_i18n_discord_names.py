@@ -183,3 +183,15 @@ def test_lines_looked_up_read_as_lines_rewritten_afresh(pieces: list[str], langu
                        for line in text.split("\n"))
     if "`" not in text:  # (a code span may hold several lines)
         assert once == joined
+        # And as the text rewritten whole, at once (what the line-by-line memo replaced).
+        names = menu_names(REGISTRY, language)
+        if not names.english:
+            assert once == discord_names._rewrite_commands(text, names, in_code=False)
+
+
+def test_long_lines_are_not_kept() -> None:
+    german = menu_names(REGISTRY, "de")
+    german.lines.clear()
+    line = "/log views=40k " + "x" * discord_names.MEMO_LINE_LENGTH
+    assert localise_commands(line, german).startswith("/eintragen aufrufe=40k ")
+    assert not german.lines

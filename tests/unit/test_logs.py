@@ -46,7 +46,11 @@ def test_the_kits_bold_japanese_fallback_note_is_dropped(logged: list[str]) -> N
     fonts.warning("findfont: Failed to find font weight %s for %s, now using %s.",
                   "bold", "IPAexGothic", 400)
     fonts.warning("findfont: Font family %r not found.", "Nope")
-    assert logged == ["matplotlib.font_manager: findfont: Font family 'Nope' not found."]
+    fonts.warning("findfont: Failed to find font weight %s for %s, now using %s.",
+                  "bold", "Other Sans", 400)
+    assert logged == ["matplotlib.font_manager: findfont: Font family 'Nope' not found.",
+                      "matplotlib.font_manager: findfont: Failed to find font weight bold "
+                      "for Other Sans, now using 400."]
 
 
 def test_a_worker_line_is_tagged_once() -> None:

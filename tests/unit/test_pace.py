@@ -177,11 +177,22 @@ async def test_a_posts_departure_counts_from_when_the_budget_admitted_it(
     assert departure.at == pytest.approx(budget.admitted[0] + 0.1, abs=1e-9)
     await pace_module.depart()
     assert len(budget.admitted) == 1
-    # A further request's slot counts from its own admission too: with no delay, an answer
-    # read later than LATE_DEPARTURE after it has missed that turn and takes the next.
+
+
+async def test_a_post_spends_at_most_one_more_turn_however_late_its_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review: with every budget answer read later than DEPARTURE_DELAY + LATE_DEPARTURE (a
+    starved worker), each retaken turn was already late, and a post took three turns of the
+    token's budget (every worker's) and still left late. A turn taken in depart() is used,
+    late or not."""
     monkeypatch.setattr(pace_module, "DEPARTURE_DELAY", 0.0)
     monkeypatch.setattr(pace_module, "LATE_DEPARTURE", 0.02)
+    budget = SlowAnswerBudget(late=0.04)
+    pace = Paces({"telegram": 1000.0}, shared=budget)["telegram"]
+    await pace.post_slot()  # its answer came 40 ms after its turn: the turn has passed
     await pace_module.depart()
+    assert len(budget.admitted) == 2 and pace.missed == 1
+    await pace_module.depart()  # a further request: its own turn, late as well, used
     assert len(budget.admitted) == 3 and pace.missed == 1
 
 

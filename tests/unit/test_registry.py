@@ -94,3 +94,31 @@ def test_a_command_declared_twice_still_fails_when_the_registry_is_read(
         list(registry)
     with pytest.raises(ValueError, match="declared twice"):
         Registry.lazy(["fake.a", "fake.b", "fake.c"], {}).get("nonsense")
+
+
+def test_a_failed_collection_fails_again_rather_than_leaving_a_part(
+        fake_modules: dict[str, ModuleType]) -> None:
+    """Review: the pending modules were forgotten before they were collected, so after one
+    failure every later use went on with the commands collected so far, silently."""
+    fake_modules["fake.c"] = _fake("fake.c", "one")
+    registry = Registry.lazy(["fake.a", "fake.b", "fake.c"], {})
+    for _ in range(2):
+        with pytest.raises(ValueError, match="declared twice"):
+            len(registry)
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.get("three")
+
+
+def test_a_command_added_to_a_lazy_registry_comes_last_and_is_checked_at_once(
+        fake_modules: dict[str, ModuleType]) -> None:
+    """Review: add() on a lazy registry put the command first (/help, the menus) and let a
+    clashing name through until some later use."""
+    registry = Registry.lazy(["fake.a", "fake.b", "fake.c"], {"three": "fake.b"})
+    extra = Registry.from_modules([_fake("fake.x", "extra")]).get("extra")
+    assert extra is not None
+    registry.add(extra)
+    assert [s.name for s in registry] == ["one", "two", "three", "four", "extra"]
+    clash = Registry.from_modules([_fake("fake.y", "four")]).get("four")
+    assert clash is not None
+    with pytest.raises(ValueError, match="declared twice"):
+        Registry.lazy(["fake.a", "fake.b", "fake.c"], {}).add(clash)
