@@ -505,11 +505,13 @@ def _key_value(token: str) -> tuple[str, str] | None:
     return field_key(m.group(1)), m.group(2)
 
 
-def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict[str, Any]:
+def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
+               examples: Sequence[str] = ()) -> dict[str, Any]:
     """Parse ``raw`` against ``specs``. Returns values for given args plus defaults.
 
     Accepts ``key=value`` / ``key:value`` anywhere, flags by name (``explain``), and bare
-    values for positional args in declaration order.
+    values for positional args in declaration order. ``examples`` are the command's declared
+    examples (:attr:`~bot.core.registry.CommandSpec.examples`): a usage hint shows one.
     """
     if len(raw) > MAX_ARGS_LENGTH:
         raise ArgError(
@@ -557,7 +559,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
                 if positional and kv[1] and _looks_like_time(token):
                     kv = None  # a bare "10:00" style value, handled as positional below
                 else:
-                    raise _unknown(key, specs, command)
+                    raise _unknown(key, specs, command, examples)
             if kv is not None:
                 assert spec_kv is not None
                 if text == "" and spec_kv.type is not ArgType.FLAG:
@@ -587,7 +589,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "") -> dict
             if close:
                 raise ArgError(_("I don't know what '%(text)s' means here. Did you mean "
                                  "'%(close)s'?", text=token, close=_spoken(close[0], specs)))
-            hint = _usage_hint(specs, command)
+            hint = _usage_hint(specs, command, examples)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
                            + " " + hint, shows_example=True)
         put(target, parse_value(token, target))
@@ -668,7 +670,8 @@ def _spoken(word: str, specs: Sequence[ArgSpec]) -> str:
     return word
 
 
-def _unknown(key: str, specs: Sequence[ArgSpec], command: str) -> ArgError:
+def _unknown(key: str, specs: Sequence[ArgSpec], command: str,
+             examples: Sequence[str] = ()) -> ArgError:
     names = ([s.name for s in specs] + [a for s in specs for a in s.aliases]
              + [field_key(field_name(s.name)) for s in specs])
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
@@ -680,15 +683,27 @@ def _unknown(key: str, specs: Sequence[ArgSpec], command: str) -> ArgError:
     if not specs:
         return ArgError(_("/%(command)s takes no arguments.", command=command) if command else
                         _("This command takes no arguments."), arg=key)
-    return ArgError(f"{unknown} {_usage_hint(specs, command)}", arg=key, shows_example=True)
+    return ArgError(f"{unknown} {_usage_hint(specs, command, examples)}", arg=key,
+                    shows_example=True)
 
 
-def _usage_hint(specs: Sequence[ArgSpec], command: str) -> str:
+def _hint_example(specs: Sequence[ArgSpec], command: str, examples: Sequence[str]) -> str:
+    """The example a usage hint ends with: the command's first declared example that gives
+    an argument (as /help shows it, in the creator's language), else one argument's example
+    alone. Never two arguments' examples joined: they may contradict each other (``/forget
+    confirm cancel`` cancelled) or make a call nobody would type."""
+    declared = next((e for e in examples if len(e.split()) > 1), None)
+    if declared is not None:
+        return typed_example(declared)
+    sample = _example(specs[0])
+    return f"/{command} {sample}" if command else sample
+
+
+def _usage_hint(specs: Sequence[ArgSpec], command: str, examples: Sequence[str] = ()) -> str:
     if not specs:
         return (_("/%(command)s takes no arguments.", command=command) if command
                 else _("This takes no arguments."))
-    sample = " ".join(_example(s) for s in specs[:2])
-    example = f"/{command} {sample}".rstrip()
+    example = _hint_example(specs, command, examples)
     if len(specs) <= 8 or not command:
         return _("It takes: %(names)s. Example: %(example)s",
                  names=items([_shown(s) for s in specs]), example=example)

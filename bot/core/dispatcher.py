@@ -219,7 +219,8 @@ class Dispatcher:
         if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:
             return [error_reply("not_allowed", command=spec.name)]
         try:  # before the user is created: bad input creates no one
-            args = parse_args(spec.args, request.raw_args, command=spec.name)
+            args = parse_args(spec.args, request.raw_args, command=spec.name,
+                              examples=spec.examples)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         try:

@@ -348,3 +348,15 @@ async def test_export_summary_names_every_kind_the_file_holds(console: ConsoleAd
     for said in ("2 snapshots (logged or imported)", "1 logged payout", "1 goal",
                  "your settings (language included)", "your chat account's id and name"):
         assert said in summary, summary
+
+
+@pytest.mark.parametrize("command", ["forget", "undo"])
+async def test_an_unknown_word_gets_the_commands_own_example(console: ConsoleAdapter,
+                                                             command: str) -> None:
+    """Trial: "/forget blah" answered "Example: /forget confirm cancel", and typing that
+    example cancelled. The hint shows the command's own declared example."""
+    await console.ask("/log followers=2k")
+    answer = await console.ask(f"/{command} blah")
+    assert not answer.ok and "I don't know what 'blah' means here" in answer.text
+    assert "confirm cancel" not in answer.text, answer.text
+    assert answer.text.endswith(f"Example: /{command} confirm key=3fa9c2d1"), answer.text

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.commands import build_registry
 from bot.core.args import ArgError, parse_args, split_command, tokenize
+from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.i18n import LANGUAGES, using
 
@@ -203,3 +204,47 @@ def test_superscripts_are_refused_not_crashing(raw: str) -> None:
 
 def test_other_scripts_decimal_digits_are_read() -> None:
     assert parse("followers=١٢٠٠٠")["followers"] == 12_000  # Arabic-Indic digits
+
+
+def _hinted_example(message: str, command: str) -> str:
+    """The example a usage hint ends with: from the last ``/command`` to the end."""
+    start = message.rfind(f"/{command}")
+    assert start >= 0, message
+    return message[start:].rstrip("。.")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_usage_hint_example_is_a_declared_call_that_parses(language: str) -> None:
+    """Trial: "/forget blah" answered "Example: /forget confirm cancel" (the first two
+    arguments' examples joined), and typing it cancelled. Each command's hint shows one of
+    its own declared examples, which parses with its own arguments into a call that asks
+    for one thing (never confirm and cancel together)."""
+    registry = build_registry()
+    with using(language):
+        for spec in registry:
+            if not spec.args:
+                continue
+            with pytest.raises(ArgError) as caught:
+                parse_args(spec.args, "zzzqqq=1", command=spec.name, examples=spec.examples)
+            assert caught.value.shows_example, (language, spec.name)
+            example = _hinted_example(str(caught.value), spec.name)
+            declared = [typed_example(e) for e in spec.examples]
+            assert example in declared, (language, spec.name, example)
+            split = split_command(example)
+            assert split is not None and split[0] == spec.name, example
+            values = parse_args(spec.args, split[1], command=spec.name)
+            assert not (values.get("confirm") and values.get("cancel")), example
+            assert split[1], f"{example}: a hint's example shows an argument"
+
+
+def test_a_usage_hint_without_examples_shows_one_arguments_example() -> None:
+    """With no declared example the hint shows one argument's example, never two joined
+    (two flags may contradict each other)."""
+    specs = (ArgSpec("confirm", ArgType.FLAG, "Do it.", "confirm"),
+             ArgSpec("cancel", ArgType.FLAG, "Don't.", "cancel"))
+    with pytest.raises(ArgError) as caught:
+        parse_args(specs, "zzzqqq", command="forget")
+    assert str(caught.value).endswith("Example: /forget confirm"), str(caught.value)
+    with pytest.raises(ArgError) as caught:
+        parse_args(specs, "zzzqqq")
+    assert str(caught.value).endswith("Example: confirm"), str(caught.value)
