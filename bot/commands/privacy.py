@@ -11,7 +11,7 @@ from bot.core.context import CommandContext
 from bot.core.ports import User
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Attachment, Platform, Reply
-from bot.core.userdata import USER_TABLES, exported_contents
+from bot.core.userdata import exported_contents, stored_contents
 from bot.domain.numbers import items
 from bot.i18n import gettext as _
 
@@ -27,11 +27,12 @@ from bot.i18n import gettext as _
 )
 async def export(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     data = await ctx.store.export_user(ctx.user.id)
+    counts = await ctx.store.user_rows(ctx.user.id)  # what /forget's list names
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
     stamp = ctx.clock.now().strftime("%Y%m%d-%H%M%S")
     return Reply(
         "exported",
-        {"contents": items(exported_contents(data)), "size": len(payload)},
+        {"contents": items(exported_contents(data, counts)), "size": len(payload)},
         attachments=(Attachment(f"creator-advisor-export-{stamp}.json", "application/json",
                                 payload),),
     )
@@ -81,8 +82,7 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # Only the confirm its preview showed deletes: a bare "/forget confirm" (typed from the
     # help, or sent before any /forget) or a wrong or old key gets the list, and says why.
     if not args.get("confirm") or args.get("key") != key:
-        counts = await ctx.store.user_rows(ctx.user.id)
-        stored = [t.says(counts[t.table]) for t in USER_TABLES if counts.get(t.table)]
+        stored = stored_contents(await ctx.store.user_rows(ctx.user.id))
         confirm = f"/forget confirm key={key}"
         refused = bool(args.get("confirm"))
         return Reply(

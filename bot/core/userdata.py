@@ -158,12 +158,24 @@ def add_rows(export: MutableMapping[str, Any], table: UserTable,
     export[key] = [{k: v for k, v in row.items() if k != "user_id"} for row in rows]
 
 
-def exported_contents(export: Mapping[str, Any]) -> list[str]:
+def stored_contents(counts: Mapping[str, int]) -> list[str]:
+    """What is stored about a user, in words, table by table in :data:`USER_TABLES` order:
+    each table with rows in ``counts`` (table -> rows about the user, as the stores'
+    ``user_rows`` count them) named by its ``says``. /forget's list says this, and
+    :func:`exported_contents` names the object sections of ``/export`` (settings, the TikTok
+    connection) by the same counts: a user who never set anything has no settings row, and
+    neither names settings (the file still shows the defaults)."""
+    return [t.says(counts[t.table]) for t in USER_TABLES if counts.get(t.table)]
+
+
+def exported_contents(export: Mapping[str, Any], counts: Mapping[str, int]) -> list[str]:
     """What an ``/export`` file holds, in words, table by table in :data:`USER_TABLES` order:
-    each section that has rows named by its table's ``says`` (``"2 logged payouts"``); an
-    object section (settings, the TikTok connection) counts as one row, empty and ``None``
-    sections are left out. The same table list the export is built from, so the summary
-    never names fewer kinds than the file carries."""
+    each list section that has rows named by its table's ``says`` (``"2 logged payouts"``);
+    an object section (settings, the TikTok connection, the account) by the stored rows in
+    ``counts`` (as :func:`stored_contents`, /forget's list, names it: the file can't tell
+    stored settings from the defaults it shows). Empty and ``None`` sections are left out.
+    The same table list the export is built from, so the summary never names fewer kinds
+    than the file carries."""
     said = []
     for table in USER_TABLES:
         section: Any = export
@@ -172,7 +184,7 @@ def exported_contents(export: Mapping[str, Any]) -> list[str]:
         if isinstance(section, list | tuple):
             count = len(section)
         else:
-            count = 1 if section else 0
+            count = counts.get(table.table, 0) if section else 0
         if count:
             said.append(table.says(count))
     return said

@@ -339,7 +339,7 @@ async def test_leaving_after_forget_does_not_say_the_numbers_are_saved(
 async def test_export_summary_names_every_kind_the_file_holds(console: ConsoleAdapter) -> None:
     """Trial: "4 snapshots and your settings" although payouts and goals were exported too."""
     for line in ("/log followers=2k", "/log followers=3k", "/goal followers=20k",
-                 "/payout rewards=41 views=61k month=2026-10"):
+                 "/payout rewards=41 views=61k month=2026-10", "/settings currency=EUR"):
         assert (await console.ask(line)).ok, line
     result = await console.ask("/export")
     data = json.loads(result.files[0].read_text())
@@ -360,3 +360,17 @@ async def test_an_unknown_word_gets_the_commands_own_example(console: ConsoleAda
     assert not answer.ok and "I don't know what 'blah' means here" in answer.text
     assert "confirm cancel" not in answer.text, answer.text
     assert answer.text.endswith(f"Example: /{command} confirm key=3fa9c2d1"), answer.text
+
+
+async def test_export_and_forget_agree_on_settings(console: ConsoleAdapter) -> None:
+    """Trial: /export of a creator who never set anything said "your settings (language
+    included)" (the file shows the defaults) while /forget's list, for the same creator,
+    named no settings. Both name settings once some are stored, and neither before."""
+    await console.ask("/log followers=2k")
+    for stored in (False, True):
+        exported = (await console.ask("/export")).text.splitlines()[0]
+        listed = (await console.ask("/forget")).text
+        assert "1 snapshot (logged or imported)" in exported and "1 snapshot" in listed
+        for text in (exported, listed):
+            assert ("your settings (language included)" in text) is stored, (stored, text)
+        assert (await console.ask("/settings currency=EUR")).ok
