@@ -20,7 +20,7 @@ from bot.domain.estimator import (
     estimate,
     what_if,
 )
-from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible
+from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible, left_out_sentence
 from bot.domain.numbers import compact, decimal, items, money_range, pct
 from bot.domain.uncertainty import Z80
 from bot.i18n import gettext as _
@@ -90,6 +90,7 @@ def engagement_view(e: EngagementComparison | None) -> dict[str, Any] | None:
                                rate=pct(b.rate), tier=translate(b.tier))
                              for b in e.benchmarks]),
         "reason": None if e.gap is None else e.gap.sentence,
+        "left_out": left_out_sentence(e.left_out),  # parts not counted in the rate
     }
 
 
@@ -133,6 +134,10 @@ def estimate_data(e: Estimate) -> dict[str, Any]:
         "potential": _numbers(e.potential, e.currency),
         "routes": [route_data(r, e.currency) for r in e.routes],
         "engagement_rate_views": None if e.engagement is None else e.engagement.rate,
+        "engagement_left_out": [] if e.engagement is None else list(e.engagement.left_out),
+        # why the rate is unknown (bot.domain.metrics.EngagementGap), as /stats decides it
+        "engagement_gap": None if e.engagement is None or e.engagement.gap is None
+        else str(e.engagement.gap),
     }
 
 
@@ -205,7 +210,11 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                   else (base, "unchanged"))
     # The same check as /log (without the jump one: a what-if may be far from today), so a
     # what-if never shows an engagement above 100%.
-    if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
+    # A what-if's likes, comments or shares are of the views' 30 days (its own views, else
+    # the stored ones they replace); totals carried from another window are not compared.
+    checked = snapshot if "views" in overrides else replace(
+        snapshot, given=snapshot.given | {"views"})
+    if overrides and (problems := implausible(None, checked, frozenset(overrides))):
         raise ArgError(_("That what-if can't be: %(problem)s.", problem=standalone(problems[0])))
     explain = bool(args.get("explain"))  # the routes' inputs and assumptions only then
     result = estimate(snapshot, settings, rates, price=args.get("price"),

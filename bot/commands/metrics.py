@@ -19,9 +19,12 @@ from bot.domain.metrics import (
     Kpis,
     MetricSnapshot,
     compute_kpis,
+    engagement_formula,
     engagement_gap,
     format_metric,
     implausible,
+    left_out,
+    left_out_sentence,
     window_ends,
 )
 from bot.domain.numbers import count, decimal, grouped, pct
@@ -81,13 +84,16 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     }
 
 
-def metric_data(snapshot: MetricSnapshot, k: Kpis) -> dict[str, Any]:
+def metric_data(snapshot: MetricSnapshot, k: Kpis,
+                history: list[MetricSnapshot]) -> dict[str, Any]:
     """Metric and KPI values (``k``: ``compute_kpis(snapshot, history)``) as plain numbers
-    under their names (for ``ask --json``)."""
+    under their names (for ``ask --json``), with the parts of engagement by views not counted
+    in it (:func:`bot.domain.metrics.left_out`)."""
     kpis = {name: getattr(k, name) for name in (
         "engagement_rate_views", "engagement_rate_followers", "likes_per_view",
         "comments_per_view", "shares_per_view")}
-    return {**snapshot.known(), **kpis, "taken_at": snapshot.taken_at.isoformat()}
+    return {**snapshot.known(), **kpis, "taken_at": snapshot.taken_at.isoformat(),
+            "engagement_left_out": list(left_out(snapshot, history))}
 
 
 def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis
@@ -104,6 +110,9 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis
         "growth": growth_view(k.follower_growth),
         "engagement_gap": None if (gap := engagement_gap(snapshot, history)) is None
         else gap.sentence,
+        # the parts of another window than the views, not counted: the formula names the rest
+        "engagement_formula": engagement_formula(out := left_out(snapshot, history)),
+        "engagement_left_out": left_out_sentence(out),
     }
 
 
@@ -159,7 +168,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     k = compute_kpis(snapshot, history)
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history, k),
                             "first": previous is None},
-                 data=metric_data(snapshot, k))
+                 data=metric_data(snapshot, k, history))
 
 
 def reach_view(r: Reach | None) -> dict[str, Any] | None:
@@ -219,7 +228,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "snapshots": read.count_snapshots,
         "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
-    }, data=metric_data(latest, k))
+    }, data=metric_data(latest, k, history))
 
 
 def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, Any] | None:

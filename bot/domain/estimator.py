@@ -32,6 +32,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     engagement_gap,
     engagement_rate_views,
+    left_out,
     same_window,
     views_in_period,
 )
@@ -140,6 +141,9 @@ class EngagementComparison:
     effect: BrandEffect
     benchmarks: tuple[Benchmark, ...] = ()
     gap: EngagementGap | None = None  # why the rate is unknown (effect UNKNOWN)
+    #: parts of the rate from another window than the views, not counted in it
+    #: (:func:`bot.domain.metrics.left_out`)
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +182,10 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float],
     views. The rate kept is :func:`engagement_rate` of ``real``, the one the real estimate
     uses: only the interactions it divides (same 30-day window as the views,
     :func:`bot.domain.metrics.same_window`) are scaled. When that rate is unknown they are
-    dropped, so the engagement of the hypothetical is unknown rather than likes from another
-    window divided by imaginary views. ``history`` is the creator's stored snapshots (what
+    kept as stored, from another window than the views given, so ``same_window`` pairs none
+    of them: the engagement of the hypothetical is unknown (for the reason
+    :func:`bot.domain.metrics.engagement_gap` gives) rather than likes from another window
+    divided by imaginary views. ``history`` is the creator's stored snapshots (what
     :func:`bot.domain.metrics.same_window` reads; pass the same to :func:`estimate`).
     Returns the snapshot and how engagement was treated: ``"given"``, ``"kept"``,
     ``"unknown"`` or ``"unchanged"``."""
@@ -198,7 +204,10 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float],
                   if (v := getattr(paired, k)) is not None}
         kept = snapshot.merged({**overrides, **scaled}, real.taken_at)
         return replace(kept, **{k: v for k, v in dropped.items() if k not in scaled}), "kept"
-    return replace(snapshot, **dropped), "unknown"
+    # The interactions stay as stored: they come from another 30-day window than the views
+    # given, so same_window pairs none of them, and engagement_gap says why as for the real
+    # snapshot (different snapshots, not "log your likes").
+    return snapshot, "unknown"
 
 
 def compare_engagement(s: MetricSnapshot, rates: RateTables,
@@ -227,7 +236,7 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
     effect = (BrandEffect.RAISED if ratio >= 1.15 else
               BrandEffect.LOWERED if ratio <= 0.85 else BrandEffect.TYPICAL)
     return EngagementComparison(rate, bench.rate, bench.label, ratio, LogNormal.exact(factor),
-                                effect, benchmarks)
+                                effect, benchmarks, left_out=left_out(s, history))
 
 
 def _payout(factor: LogNormal) -> tuple[LogNormal, float]:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from bot.domain.estimator import EngagementComparison
-from bot.domain.metrics import MetricSnapshot
+from bot.domain.metrics import EngagementGap, MetricSnapshot
 from bot.domain.numbers import (
     compact,
     decimal,
@@ -196,10 +196,13 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
 
     benchmarks: tuple[str, ...] = ()
     if engagement is None or engagement.rate is None:
+        gap = None if engagement is None else engagement.gap
         why = (_("log your followers, likes and views") if engagement is None
+               else _("log your likes and views together (/log likes=4k views=60k)")
+               if gap is EngagementGap.DIFFERENT_SNAPSHOTS
                else _("log your likes and views (/log likes=4k views=60k)"))
         eng = Stat(_("Engagement by views"), None, missing=why)
-        todo.append(_("likes and views for your engagement rate"))
+        todo.append((gap or EngagementGap.NO_VIEWS_OR_LIKES).todo)
     else:
         pts = [p for m in ("likes", "views") for p in _given(entries, m)]
         eng_src = source_label(max(pts)[2]) if pts else None

@@ -320,9 +320,12 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
 
     problems = []
     views = after.views
+    # Only totals of the views' 30 days are compared with them (:func:`same_window`: ``after``
+    # names the fields just given): likes of an earlier log are not this log's 30 days.
+    window = same_window(after)
     if views is not None and typed & {"views", "likes", "comments", "shares"}:
         over = [name for name in ("likes", "comments", "shares")
-                if (v := getattr(after, name)) is not None and v > views]
+                if (v := getattr(window, name)) is not None and v > views]
         for name in over:
             problems.append(Implausible(
                 frozenset({name, "views"}),
@@ -330,7 +333,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                   "%(days)s days", name=field_name(name),
                   value=numbers.compact(getattr(after, name)),
                   views=numbers.compact(views), days=PERIOD_DAYS)))
-        inter = interactions(after)
+        inter = interactions(window)
         if not over and inter is not None and views > 0 and inter > views:
             problems.append(Implausible(
                 frozenset({"views", "likes", "comments", "shares"}),
@@ -515,6 +518,45 @@ def window_ends(s: MetricSnapshot,
     return {n: o.taken_at for n, o in origin.items() if o.taken_at < newest}
 
 
+#: The totals engagement by views adds up (likes + comments + shares).
+ENGAGEMENT_PARTS: Final = ("likes", "comments", "shares")
+
+
+def left_out(s: MetricSnapshot,
+             history: Sequence[MetricSnapshot] | None = None) -> tuple[str, ...]:
+    """The parts of engagement by views (:data:`ENGAGEMENT_PARTS`) that ``s`` holds but
+    :func:`same_window` leaves out of it, because they come from another 30-day window than
+    the views (``/log views=41k likes=3.3k`` over comments and shares of an earlier log):
+    the rate is then measured in the views' window from the other parts alone. Empty when
+    nothing is left out, or when the rate is unknown (:func:`engagement_gap` says why)."""
+    window = same_window(s, history)
+    if engagement_by_views(interactions(window), views_in_period(s)) is None:
+        return ()
+    return tuple(n for n in ENGAGEMENT_PARTS
+                 if getattr(s, n) is not None and getattr(window, n) is None)
+
+
+def left_out_sentence(names: Sequence[str]) -> str | None:
+    """What :func:`left_out` returned, as one whole sentence in the work's language (None when
+    nothing is left out): every reply giving the rate says it the same way."""
+    from bot.domain.fieldnames import field_name
+
+    if not names:
+        return None
+    return _("Not counted: %(names)s, logged in another 30 days than your views. Log them "
+             "together with your views to count them.",
+             names=", ".join(field_name(n) for n in names))
+
+
+def engagement_formula(names: Sequence[str]) -> str:
+    """The parts engagement by views adds up after :func:`left_out` (``names``), joined as the
+    formula reads: ``likes + comments + shares`` when nothing is left out, ``likes`` when
+    comments and shares are."""
+    from bot.domain.fieldnames import field_name
+
+    return " + ".join(field_name(n) for n in ENGAGEMENT_PARTS if n not in names)
+
+
 def per_view(total: float | None, views: float | None) -> float | None:
     """``total / views`` (a fraction) for one 30-day total; None when unknown, views are 0,
     or above 1 (more likes than views in the same 30 days can't be)."""
@@ -549,6 +591,14 @@ class EngagementGap(StrEnum):
                      "(or /import them) to see your engagement rate.")
         return _("Your likes + comments + shares are above your views, which can't be: "
                  "check them.")
+
+    @property
+    def todo(self) -> str:
+        """What to log, as an item of a list (the media kit's "To complete it")."""
+        if self is EngagementGap.DIFFERENT_SNAPSHOTS:
+            return _("likes and views logged together for your engagement rate (yours come "
+                     "from different snapshots)")
+        return _("likes and views for your engagement rate")
 
 
 def engagement_gap(s: MetricSnapshot,
