@@ -44,6 +44,7 @@ async def test_a_rate_of_likes_alone_names_its_formula_and_what_it_left_out(
     await _ask(both, clock, FULL)
     logged = await _ask(both, clock, "/log views=41k likes=3.3k")
     assert NOT_COUNTED in logged.text, logged.text
+    assert "Engagement by views: 8%\nNot counted" in logged.text  # (a sentence of its own)
     stats = await _ask(both, clock, "/stats")
     rate = 3300 / 41_000
     assert _data(stats)["engagement_rate_views"] == pytest.approx(rate)
