@@ -75,6 +75,7 @@ from bot.store.sqlite import (
     _imported_before,
     _in_order,
     _iso,
+    _need_metrics,
     _recarried,
     _settings,
     _snapshot,
@@ -300,16 +301,14 @@ class PostgresStore(PgTikTokTables):
     async def add_snapshot(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime
     ) -> MetricSnapshot:
-        if not changes:
-            raise ValueError("a snapshot needs at least one metric")
+        _need_metrics(changes)
         async with self._write(user_id) as db:
             return await _insert_snapshot(db, user_id, changes, taken_at, "log")
 
     async def add_snapshot_and_history(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
-        if not changes:
-            raise ValueError("a snapshot needs at least one metric")
+        _need_metrics(changes)
         # The read in the write's transaction, under its per-user lock: the history as it
         # stands after this snapshot, with no other write for this user in between.
         async with self._write(user_id) as db:

@@ -220,6 +220,12 @@ def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any) ->
     return result
 
 
+def _need_metrics(changes: Mapping[str, float]) -> None:
+    """``add_snapshot``'s check, for every store: raises ValueError for a snapshot of nothing."""
+    if not changes:
+        raise ValueError("a snapshot needs at least one metric")
+
+
 def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
                           changes: Mapping[str, float], taken_at: datetime,
                           source: str) -> MetricSnapshot:
@@ -822,8 +828,7 @@ class SqliteStore(TikTokTables):
     async def add_snapshot(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime
     ) -> MetricSnapshot:
-        if not changes:
-            raise ValueError("a snapshot needs at least one metric")
+        _need_metrics(changes)
         # The whole transaction (BEGIN, read, insert, carry on, bound, COMMIT) in ONE hop to
         # the writer's thread, where statement by statement it took nine.
         async with self._write_lock:
@@ -833,8 +838,7 @@ class SqliteStore(TikTokTables):
     async def add_snapshot_and_history(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
-        if not changes:
-            raise ValueError("a snapshot needs at least one metric")
+        _need_metrics(changes)
         # add_snapshot's transaction, then history's read once it is committed, in ONE hop.
         async with self._write_lock:
             return await _in_thread(self._writer, _add_then_history, user_id, changes,
