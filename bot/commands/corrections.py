@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.commands.keys import confirm_key, typed_key
 from bot.commands.payouts import payout_view
 from bot.core.context import CommandContext
 from bot.core.fieldnames import typed
@@ -129,12 +128,12 @@ def removal_key(entries: list[SnapshotEntry], record: StudioRecord | None = None
                       for e in sorted(entries, key=lambda e: e.id))
     if record is not None:
         shown += f"\nstudio:{record!r}"
-    return hashlib.sha256(shown.encode()).hexdigest()[:8]
+    return confirm_key(shown)
 
 
 def _parse_key(text: str) -> str:
-    key = text.strip().lower()
-    if not re.fullmatch(r"[0-9a-f]{8}", key):
+    key = typed_key(text)
+    if key is None:
         raise ValueError(_("'%(text)s' is not an /undo key; send /undo to see what it would "
                            "remove", text=text))
     return key

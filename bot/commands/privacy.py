@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from typing import Any
 
+from bot.commands.keys import confirm_key, typed_key
 from bot.core.context import CommandContext
 from bot.core.ports import User
 from bot.core.registry import ArgSpec, ArgType, command
@@ -45,13 +44,12 @@ def forget_key(user: User) -> str:
     is deleted with the rest; a key from before an earlier /forget is another account's (ids
     are never reused). Only what every worker reads alike goes in (no timestamp, whose form
     may differ between a row just written and one read back)."""
-    account = f"forget:{user.id}:{user.platform}:{user.platform_user_id}"
-    return hashlib.sha256(account.encode()).hexdigest()[:8]
+    return confirm_key(f"forget:{user.id}:{user.platform}:{user.platform_user_id}")
 
 
 def _parse_key(text: str) -> str:
-    key = text.strip().lower()
-    if not re.fullmatch(r"[0-9a-f]{8}", key):
+    key = typed_key(text)
+    if key is None:
         raise ValueError(_("'%(text)s' is not a /forget key; send /forget to see what it would "
                            "delete", text=text))
     return key
