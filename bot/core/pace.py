@@ -128,19 +128,21 @@ async def depart() -> None:
         return
     loop = asyncio.get_running_loop()
     at, departure.at = departure.at, None
-    retaken = False
-    while True:
-        if at is None or (not retaken and loop.time() > at + LATE_DEPARTURE):
-            # This post's slot went to an earlier request, or its turn has passed.
-            if at is not None:
-                departure.pace.missed += 1
-            at = await departure.pace.take_slot() + DEPARTURE_DELAY
-            retaken = True
-        delay = at - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        if retaken or loop.time() <= at + LATE_DEPARTURE:
-            return  # (woken up in time, or late on a turn taken here: leave now)
+    if at is not None and loop.time() <= at + LATE_DEPARTURE:
+        await _sleep_until(loop, at)
+        if loop.time() <= at + LATE_DEPARTURE:
+            return  # (woken up in time: no CPU for a while would have made it late)
+    if at is not None:
+        departure.pace.missed += 1  # its turn passed, before or while it waited for it
+    # A turn of its own (this post's went to an earlier request, or passed), used late or not.
+    await _sleep_until(loop, await departure.pace.take_slot() + DEPARTURE_DELAY)
+
+
+async def _sleep_until(loop: asyncio.AbstractEventLoop, at: float) -> None:
+    """Sleep until the loop's clock reads ``at`` (at once if it has)."""
+    delay = at - loop.time()
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
 class PlatformPace:
