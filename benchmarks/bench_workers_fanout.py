@@ -437,9 +437,7 @@ def explain(run: dict[str, Any], detail: int = 4) -> None:
         print(f"  slot -> arrived at the fake: {_quantiles([r[0] - a['grant'] for r, a in posts])}")
         print(f"  arrived -> handled by the fake (its own delays, not counted): "
               f"{_quantiles([r[4] - r[0] for r, _ in posts])}")
-        grants = sorted(a["grant"] for _, a in posts)
-        most_grants = max((bisect.bisect_right(grants, g + 1.0 - 1e-9) - i
-                           for i, g in enumerate(grants)), default=0)
+        most_grants = _most_in_a_second([a["grant"] for _, a in posts])
         most_counted = _most_in_a_second(times)
         print(f"  most slots granted in any 1 s: {most_grants}; most counted in any 1 s: "
               f"{most_counted} (limit {limit:.0f})")
