@@ -1,8 +1,8 @@
-"""How the Telegram adapter's Bot API calls travel (``JsonBodyRequest``, issue #19): a call
-without files is one JSON body carrying exactly the fields PTB's own form would carry; a call
-with files is still ``multipart/form-data``; the HTTP client has the same connection pool and
-timeouts as the one ``ApplicationBuilder`` gives a bot it builds itself. Real PTB against the
-fake Bot API on 127.0.0.1."""
+"""How the Telegram adapter's Bot API calls travel (``AiohttpRequest``, issue #19): over
+aiohttp; a call without files is one JSON body carrying exactly the fields PTB's own form would
+carry; a call with files is still ``multipart/form-data``; the pools and timeouts are the ones
+``ApplicationBuilder`` gives a bot it builds itself; failures are PTB's errors; proxies come
+from the environment as httpx takes them. Real PTB against the fake Bot API on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from pydantic import SecretStr
 from telegram import (
@@ -26,7 +25,7 @@ from telegram.ext import ApplicationBuilder
 from telegram.request import HTTPXRequest, RequestData
 
 from bot.adapters.telegram_adapter import TelegramAdapter
-from bot.adapters.telegram_request import JsonBodyRequest
+from bot.adapters.telegram_request import AiohttpRequest
 from bot.app import App, running
 from bot.config import Settings
 from bot.core.types import Attachment, Reply
@@ -86,7 +85,7 @@ async def _send_everything(bot: Bot, chat_id: int) -> None:
 async def test_a_call_without_files_is_one_json_body_with_the_fields_ptbs_form_has(
         fake: FakeTelegram) -> None:
     fake.message("/start", chat=private_chat(MAYA), sender=MAYA)  # the chat exists
-    for request in (HTTPXRequest(), JsonBodyRequest()):
+    for request in (HTTPXRequest(), AiohttpRequest()):
         async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
             await _send_everything(bot, MAYA["id"])
     form, body = fake.named("sendMessage")
@@ -119,33 +118,38 @@ async def test_the_adapters_replies_go_as_json_and_its_files_as_multipart(
     assert fake.named("sendMessage")[-1].content_type == JSON
 
 
-def _client_settings(request: Any) -> dict[str, Any]:
-    kwargs = dict(request._client_kwargs)  # what PTB's HTTPXRequest builds its httpx client from
-    kwargs["media_write_timeout"] = request._media_write_timeout
-    return kwargs
+def _builders(request: Any) -> dict[str, Any]:
+    """What PTB's HTTPXRequest was built with, by :attr:`AiohttpRequest.limits`' names."""
+    kwargs = request._client_kwargs  # what HTTPXRequest builds its httpx client from
+    timeout = kwargs["timeout"]
+    return {"connections": kwargs["limits"].max_connections, "connect": timeout.connect,
+            "read": timeout.read, "write": timeout.write, "pool": timeout.pool,
+            "media_write": request._media_write_timeout}
 
 
-async def test_the_http_client_is_the_one_the_builder_gives_a_bare_bot(
+async def test_the_pools_and_timeouts_are_the_ones_the_builder_gives_a_bare_bot(
         tg_app: App, fake: FakeTelegram) -> None:
     adapter = TelegramAdapter(tg_app, read_timeout=5.0)
     bare = ApplicationBuilder().token(fake.token).base_url(fake.base_url) \
         .read_timeout(5.0).build()
     ours = adapter.application.bot.request
-    assert isinstance(ours, JsonBodyRequest)
-    theirs = bare.bot.request
-    assert _client_settings(ours) == _client_settings(theirs)
-    assert _client_settings(ours)["limits"] == httpx.Limits(max_connections=256)
-    # getUpdates keeps the builder's own request (one connection), as the bare bot's
+    assert isinstance(ours, AiohttpRequest)
+    assert ours.limits == _builders(bare.bot.request)
+    assert ours.limits["connections"] == 256
+    # getUpdates has a request of its own with one connection, as the bare bot's
     polling, bare_polling = adapter.application.bot._request[0], bare.bot._request[0]
-    assert type(polling) is type(bare_polling) is HTTPXRequest
-    assert _client_settings(polling) == _client_settings(bare_polling)
+    assert isinstance(polling, AiohttpRequest) and isinstance(bare_polling, HTTPXRequest)
+    assert {k: v for k, v in polling.limits.items() if k != "media_write"} == {
+        k: v for k, v in _builders(bare_polling).items() if k != "media_write"}
+    assert polling.limits["connections"] == 1
     slow = TelegramAdapter(tg_app, read_timeout=12.5).application.bot.request
-    assert _client_settings(slow)["timeout"] == httpx.Timeout(5.0, read=12.5, pool=1.0)
+    assert isinstance(slow, AiohttpRequest)
+    assert slow.limits == {**_builders(bare.bot.request), "read": 12.5}
 
 
 async def test_timeouts_passed_to_a_call_win_and_failures_are_ptbs_errors(
         fake: FakeTelegram) -> None:
-    request = JsonBodyRequest(read_timeout=5.0)
+    request = AiohttpRequest(read_timeout=5.0)
     async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
         fake.delay("getChat", 0.5)
         with pytest.raises(TimedOut):
@@ -157,9 +161,35 @@ async def test_timeouts_passed_to_a_call_win_and_failures_are_ptbs_errors(
 
 
 async def test_a_closed_request_refuses_like_ptbs() -> None:
-    request = JsonBodyRequest()
+    request = AiohttpRequest()
     await request.shutdown()
     for data in (None, RequestData()):
         with pytest.raises(RuntimeError, match="not initialized"):
             await request.do_request("http://127.0.0.1:9/bot/getMe", "POST", data)
 
+
+
+async def test_a_shut_down_request_opens_again_when_ptb_initializes_it(
+        fake: FakeTelegram) -> None:
+    request = AiohttpRequest()
+    for _ in range(2):  # Bot.initialize() → request.initialize(); shutdown() at the end
+        async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
+            assert (await bot.get_me()).username
+    with pytest.raises(RuntimeError, match="not initialized"):
+        await request.do_request(f"{fake.base_url}{fake.token}/getMe", "POST")
+
+
+async def test_the_environments_proxy_carries_the_calls_unless_no_proxy_names_the_host(
+        fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    async with FakeTelegram() as proxy:  # a second fake answers as the proxy, as httpx uses one
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url.removesuffix("/bot"))
+        async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
+            await bot.get_me()
+        through = len(proxy.named("getMe"))  # initialize()'s and ours
+        assert through == 2 and not fake.named("getMe")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
+            await bot.get_me()
+        assert len(proxy.named("getMe")) == through and len(fake.named("getMe")) == 2

@@ -16,7 +16,7 @@ from a queue the tests fill. Where it matters it answers like Telegram:
   :meth:`FakeTelegram.close_topic`) refuses posts with 400 "TOPIC_CLOSED".
 
 PTB's stock request class sends form fields (JSON-encoded values), the adapter's sends JSON
-bodies (:class:`bot.adapters.telegram_request.JsonBodyRequest`), both multipart bodies for
+bodies (:class:`bot.adapters.telegram_request.AiohttpRequest`), both multipart bodies for
 files; each call records which (``Call.content_type``).
 
 Webhook mode (``FakeTelegram(webhook=True)``): once the bot has called ``setWebhook``, every
