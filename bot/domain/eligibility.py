@@ -107,16 +107,26 @@ def _region(region: str | None, allowed: list[str]) -> Requirement:
                        key="region")
 
 
+def _followers_hint() -> str:
+    return log_hint("followers", _("<your followers>"))
+
+
 def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     """Followers, 30-day views, age, country, and videos longer than 1:00 (1:00 is not)."""
+    return _creator_rewards(s, st, rates, _followers_hint(), _age(st, rates))
+
+
+def _creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables, followers_hint: str,
+                     age: Requirement) -> list[Requirement]:
+    """:func:`creator_rewards` with the parts several routes share made once (see
+    :func:`assess`): the hint that logs followers and the age requirement."""
     e = rates.creator_rewards.eligibility
-    views, _how = views_30d(s)
+    views = views_in_period(s)  # what views_30d gives (its note is not needed here)
     reqs = [
-        _count(_("followers"), e.followers.value, s.followers, "followers",
-               log_hint("followers", _("<your followers>"))),
+        _count(_("followers"), e.followers.value, s.followers, "followers", followers_hint),
         _count(_("views in the last 30 days"), e.views_30d.value, views, "views",
                log_hint("views", _("<your views in the last 30 days>"))),
-        _age(st, rates),
+        age,
         _region(st.region, e.regions.value),
     ]
     limit = e.min_video_seconds.value
@@ -135,22 +145,35 @@ def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> l
 
 
 def brand_deals(s: MetricSnapshot, rates: RateTables) -> list[Requirement]:
+    return _brand_deals(s, rates, _followers_hint())
+
+
+def _brand_deals(s: MetricSnapshot, rates: RateTables, followers_hint: str) -> list[Requirement]:
     t = rates.brand_deals
     return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   log_hint("followers", _("<your followers>")))]
+                   followers_hint)]
 
 
 def live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
+    return _live_gifts(s, rates, _followers_hint(), _age(st, rates))
+
+
+def _live_gifts(s: MetricSnapshot, rates: RateTables, followers_hint: str,
+                age: Requirement) -> list[Requirement]:
     t = rates.live_gifts
     return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   log_hint("followers", _("<your followers>"))), _age(st, rates)]
+                   followers_hint), age]
 
 
 def affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
+    return _affiliate(s, st, rates, _followers_hint(), _age(st, rates))
+
+
+def _affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables, followers_hint: str,
+               age: Requirement) -> list[Requirement]:
     e = rates.affiliate.eligibility
-    return [_count(_("followers"), e.followers.value, s.followers, "followers",
-                   log_hint("followers", _("<your followers>"))),
-            _age(st, rates), _region(st.region, e.regions.value)]
+    return [_count(_("followers"), e.followers.value, s.followers, "followers", followers_hint),
+            age, _region(st.region, e.regions.value)]
 
 
 def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> bool:
@@ -178,7 +201,12 @@ class Eligibility:
 
 
 def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> Eligibility:
-    """Every route's requirements for snapshot ``s`` and settings ``st``."""
-    return Eligibility(tuple(creator_rewards(s, st, rates)), tuple(brand_deals(s, rates)),
-                       tuple(live_gifts(s, st, rates)), tuple(affiliate(s, st, rates)),
+    """Every route's requirements for snapshot ``s`` and settings ``st`` (what
+    :func:`creator_rewards`, :func:`brand_deals`, :func:`live_gifts` and :func:`affiliate`
+    give, with the age requirement and the followers hint they share made once)."""
+    hint, age = _followers_hint(), _age(st, rates)
+    return Eligibility(tuple(_creator_rewards(s, st, rates, hint, age)),
+                       tuple(_brand_deals(s, rates, hint)),
+                       tuple(_live_gifts(s, rates, hint, age)),
+                       tuple(_affiliate(s, st, rates, hint, age)),
                        in_shop_pilot(s, st, rates))
