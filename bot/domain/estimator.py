@@ -698,17 +698,20 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
 
 def _in_currency(route: RouteEstimate, rate: float, *, now: bool) -> RouteEstimate:
     """``route`` (in USD) in the currency ``rate`` USD buys, marked as a route the creator
-    has ``now`` or not."""
-    # Every field written out rather than dataclasses.replace (which looks each one up by
-    # name): this runs for every route of every estimate.
-    # (tests/domain/test_estimator.py checks that no field is left out).
-    r = route
-    return RouteEstimate(
-        key=r.key, name=r.name, eligible=r.eligible, requirements=r.requirements,
-        monthly=None if r.monthly is None else r.monthly.scaled(rate),
-        formula=r.formula, inputs=r.inputs, assumptions=r.assumptions, missing=r.missing,
-        sources=r.sources, note=r.note, now=now, narrow=r.narrow, payouts_used=r.payouts_used,
-        rpm=None if r.rpm is None else r.rpm.scaled(rate),
-        qualified_share=r.qualified_share,
-        per_video=None if r.per_video is None else r.per_video.scaled(rate),
-    )
+    has ``now`` or not.
+
+    Converted in place and returned: the routes :func:`estimate` passes are its own, made a
+    moment before by the route functions and seen by nothing else yet, so setting the four
+    fields on the frozen object (as a ``__post_init__`` may) is safe and spares making every
+    route twice. Amounts are converted (and checked) in the order they always were: every
+    route first, then monthly, RPM and price per video of each.
+    """
+    monthly = None if route.monthly is None else route.monthly.scaled(rate)
+    rpm = None if route.rpm is None else route.rpm.scaled(rate)
+    per_video = None if route.per_video is None else route.per_video.scaled(rate)
+    set_field = object.__setattr__
+    set_field(route, "monthly", monthly)
+    set_field(route, "rpm", rpm)
+    set_field(route, "per_video", per_video)
+    set_field(route, "now", now)
+    return route

@@ -9,7 +9,7 @@ median × exp(∓1.2816 sigma) (P10–P90).
 from __future__ import annotations
 
 import math
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import NormalDist
@@ -495,19 +495,19 @@ def test_same_inputs_give_the_same_numbers() -> None:
     assert estimate(s, user, RATES) == estimate(s, user, RATES)
 
 
-def test_converting_a_route_keeps_every_field() -> None:
-    """_in_currency writes every field of RouteEstimate out (it runs for every route of every
-    estimate, so it does not use dataclasses.replace): none may be left out."""
-    m = Money(1.0, 2.0, 3.0)
-    route = RouteEstimate(
-        "creator_rewards", "name", None, (Requirement("n", "1", None, None),), m, "formula",
-        ("input",), ("assumption",), ("missing",), ("source",), note="note", now=True,
-        narrow="narrow", payouts_used=2, rpm=Money(0.5, 1.0, 1.5), qualified_share=(0.3, 0.7),
-        per_video=Money(4.0, 5.0, 6.0))
-    defaults = RouteEstimate("k", "n", True, (), None, "f", (), (), (), ())
-    # every field of the route above differs from the default, so a field left out shows
-    assert all(getattr(route, f.name) != getattr(defaults, f.name) for f in fields(route))
-    assert _in_currency(route, 1.0, now=True) == route
-    doubled = _in_currency(route, 2.0, now=False)
-    assert doubled == replace(route, monthly=m.scaled(2.0), rpm=Money(1.0, 2.0, 3.0),
-                              per_video=Money(8.0, 10.0, 12.0), now=False)
+def test_converting_a_route_changes_only_the_amounts_and_now() -> None:
+    """_in_currency converts a route estimate() just made in place (it runs for every route
+    of every estimate): the amounts are scaled, ``now`` is set, nothing else changes."""
+    def route() -> RouteEstimate:
+        return RouteEstimate(
+            "creator_rewards", "name", None, (Requirement("n", "1", None, None),),
+            Money(1.0, 2.0, 3.0), "formula", ("input",), ("assumption",), ("missing",),
+            ("source",), note="note", now=True, narrow="narrow", payouts_used=2,
+            rpm=Money(0.5, 1.0, 1.5), qualified_share=(0.3, 0.7), per_video=Money(4.0, 5.0, 6.0))
+
+    assert _in_currency(route(), 1.0, now=True) == route()
+    assert _in_currency(route(), 2.0, now=False) == replace(
+        route(), monthly=Money(2.0, 4.0, 6.0), rpm=Money(1.0, 2.0, 3.0),
+        per_video=Money(8.0, 10.0, 12.0), now=False)
+    bare = RouteEstimate("own_products", "n", True, (), None, "f", (), (), (), ())
+    assert _in_currency(bare, 3.0, now=True) == replace(bare, now=True)
