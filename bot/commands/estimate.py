@@ -56,9 +56,9 @@ def _money(m: Money | None, currency: str) -> dict[str, str] | None:
 def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
     return {
         "key": r.key, "name": r.name,
-        "status": {True: pgettext("estimate status", "eligible"),
-                   False: pgettext("estimate status", "not yet"),
-                   None: pgettext("estimate status", "maybe")}[r.eligible],
+        "status": (pgettext("estimate status", "eligible") if r.eligible is True else
+                   pgettext("estimate status", "not yet") if r.eligible is False else
+                   pgettext("estimate status", "maybe")),
         "now": r.now,
         "monthly": _money(r.monthly, currency),
         "gaps": [q.gap for q in r.unmet if q.gap],
@@ -212,10 +212,12 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # what-if never shows an engagement above 100%.
     # A what-if's likes, comments or shares are of the views' 30 days (its own views, else
     # the stored ones they replace); totals carried from another window are not compared.
-    checked = snapshot if "views" in overrides else replace(
-        snapshot, given=snapshot.given | {"views"})
-    if overrides and (problems := implausible(None, checked, frozenset(overrides))):
-        raise ArgError(_("That what-if can't be: %(problem)s.", problem=standalone(problems[0])))
+    if overrides:
+        checked = snapshot if "views" in overrides else replace(
+            snapshot, given=snapshot.given | {"views"})
+        if problems := implausible(None, checked, frozenset(overrides)):
+            raise ArgError(_("That what-if can't be: %(problem)s.",
+                             problem=standalone(problems[0])))
     explain = bool(args.get("explain"))  # the routes' inputs and assumptions only then
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),

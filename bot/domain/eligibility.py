@@ -9,6 +9,7 @@ unmet, and unknown (``None``) otherwise. Pure and synchronous.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.domain.fieldnames import typed
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
@@ -59,13 +60,16 @@ def log_hint(key: str, value: str) -> str:
     return f"/log {typed(key, value)}"
 
 
-def _count(name: str, needed: int, have: float | None, unit: str, hint: str) -> Requirement:
+def _count(name: str, needed: int, have: float | None, unit: str, hint: str,
+           shown: str | None = None) -> Requirement:
+    """``have`` against ``needed``; ``shown`` is ``grouped(have)`` when already written."""
     if have is None:
         return Requirement(name, grouped(needed), None, None, hint=hint, key=unit)
     met = have >= needed
     gap = None if met else _("%(count)s %(unit)s to go", count=grouped(needed - have),
                              unit=translate(unit))
-    return Requirement(name, grouped(needed), grouped(have), met, gap, key=unit)
+    return Requirement(name, grouped(needed), grouped(have) if shown is None else shown, met,
+                       gap, key=unit)
 
 
 def min_age(rates: RateTables, region: str | None) -> int:
@@ -107,29 +111,52 @@ def _region(region: str | None, allowed: list[str]) -> Requirement:
                        key="region")
 
 
+class _Shared(NamedTuple):
+    """What several routes' requirements share, written once per :func:`assess`."""
+
+    followers_hint: str  # the /log that tells us the followers
+    followers: str | None  # the creator's followers as the requirements show them
+    age: Requirement  # the same for every 18+ route
+
+
+def _shared(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> _Shared:
+    return _Shared(log_hint("followers", _("<your followers>")),
+                   None if s.followers is None else grouped(s.followers), _age(st, rates))
+
+
+def _followers(s: MetricSnapshot, needed: int, shared: _Shared) -> Requirement:
+    return _count(_("followers"), needed, s.followers, "followers", shared.followers_hint,
+                  shared.followers)
+
+
 def creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
     """Followers, 30-day views, age, country, and videos longer than 1:00 (1:00 is not)."""
+    return _creator_rewards(s, st, rates, _shared(s, st, rates))
+
+
+def _creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables,
+                     shared: _Shared) -> list[Requirement]:
     e = rates.creator_rewards.eligibility
-    views, _how = views_30d(s)
+    views = views_in_period(s)  # what views_30d gives (its note is not needed here)
     reqs = [
-        _count(_("followers"), e.followers.value, s.followers, "followers",
-               log_hint("followers", _("<your followers>"))),
+        _followers(s, e.followers.value, shared),
         _count(_("views in the last 30 days"), e.views_30d.value, views, "views",
                log_hint("views", _("<your views in the last 30 days>"))),
-        _age(st, rates),
+        shared.age,
         _region(st.region, e.regions.value),
     ]
     limit = e.min_video_seconds.value
-    name = _("videos longer than %(length)s", length=duration(limit))
+    length = duration(limit)
+    name = _("videos longer than %(length)s", length=length)
     if s.avg_video_length is None:
-        reqs.append(Requirement(name, f"> {duration(limit)}", None, None,
+        reqs.append(Requirement(name, f"> {length}", None, None,
                                 hint=log_hint("avg_video_length", _("<your average length, m:ss>")),
                                 key="video_length"))
     else:
         ok = s.avg_video_length > limit
-        reqs.append(Requirement(name, f"> {duration(limit)}", duration(s.avg_video_length), ok,
+        reqs.append(Requirement(name, f"> {length}", duration(s.avg_video_length), ok,
                                 None if ok else _("only videos longer than %(length)s earn",
-                                                  length=duration(limit)),
+                                                  length=length),
                                 key="video_length"))
     return reqs
 
@@ -141,16 +168,22 @@ def brand_deals(s: MetricSnapshot, rates: RateTables) -> list[Requirement]:
 
 
 def live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
-    t = rates.live_gifts
-    return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   log_hint("followers", _("<your followers>"))), _age(st, rates)]
+    return _live_gifts(s, rates, _shared(s, st, rates))
+
+
+def _live_gifts(s: MetricSnapshot, rates: RateTables, shared: _Shared) -> list[Requirement]:
+    return [_followers(s, rates.live_gifts.eligibility.followers.value, shared), shared.age]
 
 
 def affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
+    return _affiliate(s, st, rates, _shared(s, st, rates))
+
+
+def _affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables,
+               shared: _Shared) -> list[Requirement]:
     e = rates.affiliate.eligibility
-    return [_count(_("followers"), e.followers.value, s.followers, "followers",
-                   log_hint("followers", _("<your followers>"))),
-            _age(st, rates), _region(st.region, e.regions.value)]
+    return [_followers(s, e.followers.value, shared), shared.age,
+            _region(st.region, e.regions.value)]
 
 
 def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> bool:
@@ -178,7 +211,13 @@ class Eligibility:
 
 
 def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> Eligibility:
-    """Every route's requirements for snapshot ``s`` and settings ``st``."""
-    return Eligibility(tuple(creator_rewards(s, st, rates)), tuple(brand_deals(s, rates)),
-                       tuple(live_gifts(s, st, rates)), tuple(affiliate(s, st, rates)),
+    """Every route's requirements for snapshot ``s`` and settings ``st`` (what
+    :func:`creator_rewards`, :func:`brand_deals`, :func:`live_gifts` and :func:`affiliate`
+    give, with what they share written once: the followers hint, the followers, the age
+    requirement)."""
+    shared = _shared(s, st, rates)
+    return Eligibility(tuple(_creator_rewards(s, st, rates, shared)),
+                       (_followers(s, rates.brand_deals.eligibility.followers.value, shared),),
+                       tuple(_live_gifts(s, rates, shared)),
+                       tuple(_affiliate(s, st, rates, shared)),
                        in_shop_pilot(s, st, rates))

@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from math import isfinite
 from typing import Any, Final
 
 from bot.domain import eligibility as elig
@@ -41,7 +42,7 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
 from bot.domain.studio import Video
-from bot.domain.uncertainty import LogNormal, combine, product, update
+from bot.domain.uncertainty import Z80, LogNormal, combine, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
@@ -62,9 +63,10 @@ class Money:
     high: float
 
     def __post_init__(self) -> None:
-        values = (self.low, self.typical, self.high)
-        if not all(math.isfinite(v) and v >= 0 for v in values):
-            raise ValueError(f"money must be finite and non-negative: {values}")
+        low, typical, high = self.low, self.typical, self.high
+        if not (isfinite(low) and low >= 0 and isfinite(typical) and typical >= 0
+                and isfinite(high) and high >= 0):
+            raise ValueError(f"money must be finite and non-negative: {(low, typical, high)}")
 
     @classmethod
     def of(cls, d: LogNormal) -> Money:
@@ -222,8 +224,8 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
         return None
     primary = rates.engagement.primary
     bench = primary.tier(s.followers)
-    benchmarks = tuple(Benchmark(b.name, b.tier(s.followers).label, b.tier(s.followers).rate,
-                                 b.source) for b in rates.engagement.sets)
+    benchmarks = tuple(Benchmark(b.name, t.label, t.rate, b.source)
+                       for b in rates.engagement.sets for t in (b.tier(s.followers),))
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s, history)
     if rate is None:
@@ -257,7 +259,10 @@ def _narrowest(total: LogNormal,
     for hint, cand in candidates:
         factor, after = cand if isinstance(cand, tuple) else (cand, 0.0)
         rest = math.sqrt(max(total.sigma**2 - factor.sigma**2, 0.0) + after**2)
-        gain = total.width / LogNormal(1.0, rest).width
+        width = total.width
+        if not rest < math.inf:  # nan or inf: raise what LogNormal(1.0, rest) raises
+            LogNormal(1.0, rest)
+        gain = width / math.exp(2 * Z80 * rest)  # ÷ LogNormal(1.0, rest).width
         if best is None or gain > best[0]:
             best = (gain, hint)
     if best is None or best[0] < 1.2:
@@ -693,11 +698,20 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
 
 def _in_currency(route: RouteEstimate, rate: float, *, now: bool) -> RouteEstimate:
     """``route`` (in USD) in the currency ``rate`` USD buys, marked as a route the creator
-    has ``now`` or not."""
-    return replace(
-        route,
-        monthly=None if route.monthly is None else route.monthly.scaled(rate),
-        rpm=None if route.rpm is None else route.rpm.scaled(rate),
-        per_video=None if route.per_video is None else route.per_video.scaled(rate),
-        now=now,
-    )
+    has ``now`` or not.
+
+    Converted in place and returned: the routes :func:`estimate` passes are its own, made a
+    moment before by the route functions and seen by nothing else yet, so setting the four
+    fields on the frozen object (as a ``__post_init__`` may) is safe and spares making every
+    route twice. Amounts are converted (and checked) in the order they always were: every
+    route first, then monthly, RPM and price per video of each.
+    """
+    monthly = None if route.monthly is None else route.monthly.scaled(rate)
+    rpm = None if route.rpm is None else route.rpm.scaled(rate)
+    per_video = None if route.per_video is None else route.per_video.scaled(rate)
+    set_field = object.__setattr__
+    set_field(route, "monthly", monthly)
+    set_field(route, "rpm", rpm)
+    set_field(route, "per_video", per_video)
+    set_field(route, "now", now)
+    return route

@@ -6,6 +6,7 @@ Every figure carries its source and date. A malformed file fails at load with
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -48,8 +49,18 @@ class Figure(Sourced):
         return self.low, self.typical, self.high
 
     def dist(self) -> LogNormal:
-        """The factor as a log-normal distribution (median ``typical``)."""
-        return LogNormal.from_range(self.low, self.typical, self.high, self.coverage)
+        """The factor as a log-normal distribution (median ``typical``).
+
+        Computed once per table figure (:func:`_figure_dist`, keyed on the figure's own
+        numbers, never on a creator's): every estimate reads the same few figures.
+        """
+        return _figure_dist(self.low, self.typical, self.high, self.coverage)
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _figure_dist(low: float, typical: float, high: float, coverage: float) -> LogNormal:
+    """:meth:`Figure.dist` of a figure with these numbers (LogNormal is immutable)."""
+    return LogNormal.from_range(low, typical, high, coverage)
 
 
 class CountryFigure(Figure):
@@ -80,7 +91,13 @@ class CreatorRewardsRates(Strict):
         """The RPM table of ``region``; the cross-country fallback (USD) otherwise."""
         if region is not None and region in self.rpm_by_country:
             return self.rpm_by_country[region]
-        return CountryFigure(**self.rpm_usd.model_dump(), currency="USD")
+        return _in_usd(self.rpm_usd)
+
+
+@lru_cache(maxsize=64)
+def _in_usd(figure: Figure) -> CountryFigure:
+    """``figure`` as a :class:`CountryFigure` in USD, made once per table figure (frozen)."""
+    return CountryFigure(**figure.model_dump(), currency="USD")
 
 
 class CreatorRewards(Strict):

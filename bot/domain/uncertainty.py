@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from math import inf, isfinite
 from statistics import NormalDist
 from typing import Final
 
@@ -28,13 +29,14 @@ Z80: Final = NormalDist().inv_cdf(0.9)
 #: Month-to-month spread (log scale) of one creator's own rate: their payouts vary around their
 #: own typical rate by about ±40% between P10 and P90 (an assumption; shown in ``explain``).
 OWN_RATE_SIGMA: Final = 0.3
+_STANDARD: Final = NormalDist()
 
 
 def z_for(coverage: float) -> float:
     """The normal quantile whose central interval holds ``coverage`` (0 < coverage < 1)."""
     if not 0 < coverage < 1:
         raise ValueError(f"coverage must be between 0 and 1, not {coverage}")
-    return NormalDist().inv_cdf(0.5 + coverage / 2)
+    return _STANDARD.inv_cdf(0.5 + coverage / 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +47,9 @@ class LogNormal:
     sigma: float = 0.0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.median) and self.median >= 0):
+        if not (isfinite(self.median) and self.median >= 0):
             raise ValueError(f"median must be finite and non-negative, not {self.median}")
-        if not (math.isfinite(self.sigma) and self.sigma >= 0):
+        if not (isfinite(self.sigma) and self.sigma >= 0):
             raise ValueError(f"sigma must be finite and non-negative, not {self.sigma}")
 
     @classmethod
@@ -87,10 +89,15 @@ class LogNormal:
 
 def product(*factors: LogNormal) -> LogNormal:
     """The distribution of a product of independent factors."""
-    out = LogNormal(1.0)
+    # ``LogNormal(1.0) * f1 * f2 * …`` in plain floats (the same operations in the same order),
+    # without a checked object per step: each factor is a valid LogNormal, so a step can only
+    # go wrong by overflowing to inf, and then that step's LogNormal raises what ``*`` raised.
+    median, sigma = 1.0, 0.0
     for f in factors:
-        out = out * f
-    return out
+        median, sigma = median * f.median, math.hypot(sigma, f.sigma)
+        if not (median < inf and sigma < inf):
+            LogNormal(median, sigma)  # raises the error the step's product raised
+    return LogNormal(median, sigma)
 
 
 def combine(a: LogNormal, b: LogNormal) -> LogNormal:

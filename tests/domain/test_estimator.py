@@ -9,6 +9,7 @@ median × exp(∓1.2816 sigma) (P10–P90).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import NormalDist
@@ -18,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
-from bot.domain.estimator import BrandEffect, Money, estimate
+from bot.domain.eligibility import Requirement
+from bot.domain.estimator import BrandEffect, Money, RouteEstimate, _in_currency, estimate
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -491,3 +493,21 @@ def test_same_inputs_give_the_same_numbers() -> None:
     s = snap(followers=40_000, views=600_000, avg_views=20_000, likes=30_000, diamonds=8_000)
     user = UserSettings(region="DE", adult=True, currency="EUR", does=frozenset({"affiliate"}))
     assert estimate(s, user, RATES) == estimate(s, user, RATES)
+
+
+def test_converting_a_route_changes_only_the_amounts_and_now() -> None:
+    """_in_currency converts a route estimate() just made in place (it runs for every route
+    of every estimate): the amounts are scaled, ``now`` is set, nothing else changes."""
+    def route() -> RouteEstimate:
+        return RouteEstimate(
+            "creator_rewards", "name", None, (Requirement("n", "1", None, None),),
+            Money(1.0, 2.0, 3.0), "formula", ("input",), ("assumption",), ("missing",),
+            ("source",), note="note", now=True, narrow="narrow", payouts_used=2,
+            rpm=Money(0.5, 1.0, 1.5), qualified_share=(0.3, 0.7), per_video=Money(4.0, 5.0, 6.0))
+
+    assert _in_currency(route(), 1.0, now=True) == route()
+    assert _in_currency(route(), 2.0, now=False) == replace(
+        route(), monthly=Money(2.0, 4.0, 6.0), rpm=Money(1.0, 2.0, 3.0),
+        per_video=Money(8.0, 10.0, 12.0), now=False)
+    bare = RouteEstimate("own_products", "n", True, (), None, "f", (), (), (), ())
+    assert _in_currency(bare, 3.0, now=True) == replace(bare, now=True)

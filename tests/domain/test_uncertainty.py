@@ -48,3 +48,28 @@ def test_z_for_refuses_nonsense() -> None:
     assert z_for(0.8) == pytest.approx(Z80)
     with pytest.raises(ValueError, match="coverage"):
         z_for(1.0)
+
+
+@pytest.mark.parametrize("factors", [
+    (LogNormal(2.0, 0.3), LogNormal(0.5), LogNormal(7.0, 1.2), LogNormal(0.0, 0.4)),
+    (LogNormal(1e300), LogNormal(1e10), LogNormal(3.0)),  # the median overflows
+    (LogNormal(1.0, 1e308), LogNormal(1.0, 1e308)),  # the spread overflows
+    (),
+])
+def test_product_is_the_chain_of_multiplications(factors: tuple[LogNormal, ...]) -> None:
+    """product() computes in plain floats; it gives (or raises) exactly what ``*`` does."""
+    def chained() -> LogNormal:
+        out = LogNormal(1.0)
+        for f in factors:
+            out = out * f
+        return out
+
+    try:
+        expected: LogNormal | str = chained()
+    except ValueError as e:
+        expected = str(e)
+    try:
+        got: LogNormal | str = product(*factors)
+    except ValueError as e:
+        got = str(e)
+    assert repr(got) == repr(expected)
