@@ -176,3 +176,44 @@ def _escape_discord_md_step_by_step(text: str) -> str:
                                               "\u2066é\n\t")), max_size=12) | st.text())
 def test_the_discord_escape_shortcut_changes_nothing(text: str) -> None:
     assert escape_discord_md(text) == _escape_discord_md_step_by_step(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1 &<>;\"'\x00\x08\x0b\x1f\x7f\u202a\u202e"
+                                              "\u2066\u2069é\n\t\r")), max_size=12) | st.text())
+def test_the_telegram_escape_shortcut_changes_nothing(text: str) -> None:
+    """Text with nothing to escape is returned after one scan: the same as the full escape
+    (control characters dropped, then ``&``, ``<`` and ``>`` as entities, quotes kept)."""
+    import html
+
+    from bot.render import formats
+
+    assert escape_telegram_html(text) == html.escape(formats._CONTROL.sub("", text), quote=False)
+
+
+def test_dotted_names_read_a_dicts_key_or_its_method_as_jinja_does(tmp_path: Path) -> None:
+    """``d.name`` is the key ``name`` of a dict, but a name a dict has as a method (``items``,
+    ``get``) is the method, as Jinja's own lookup has it; a missing key is an error (strict
+    undefined), and an object's attribute or a mapping that is not a dict still read."""
+    from types import MappingProxyType, SimpleNamespace
+
+    (tmp_path / "names.j2").write_text(
+        "{{ d.range }} {{ d.items is callable }} {{ d.get('items') }} {{ o.range }} "
+        "{{ m.range }}")
+    (tmp_path / "missing.j2").write_text("{{ d.nothing }}")
+    renderer = Renderer(tmp_path)
+    context = {"d": {"range": "1–2", "items": "own"}, "o": SimpleNamespace(range="3–4"),
+               "m": MappingProxyType({"range": "5–6"})}
+    assert renderer.render(Reply("names", context), Format.PLAIN) == "1–2 True own 3–4 5–6"
+    with pytest.raises(Exception, match="nothing"):
+        renderer.render(Reply("missing", context), Format.PLAIN)
+
+
+def test_gettext_in_a_loop_fills_only_the_templates_own_values(tmp_path: Path) -> None:
+    """``_()`` inside a for loop (Jinja passes its loop variables along with the call) fills
+    the message with the template's values only, escaped by the format."""
+    (tmp_path / "loop.j2").write_text(
+        '{% for x in xs %}{{ _("item %(what)s", what=x) }};{{ _("plain") }};'
+        '{{ ngettext("%(num)s one", "%(num)s many", loop.index, extra=x) }}|{% endfor %}')
+    reply = Reply("loop", {"xs": ["<a>", 1953]})
+    assert Renderer(tmp_path).render(reply, Format.TELEGRAM_HTML) == (
+        "item &lt;a&gt;;plain;1 one|item 1,953;plain;2 many|")
