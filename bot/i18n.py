@@ -249,8 +249,17 @@ def pgettext(context: str, message: str, /, **variables: Any) -> str:
     """``message`` in the current language, in ``context`` (a word that means different things
     in different places, e.g. a CSV column name or a status word). Not a :class:`Phrase`:
     what is said in context is a name or a word shown on its own."""
-    text = translations(current()).pgettext(context, message)
+    text = _in_context(translations(current()), context, message)
     return text % variables if variables else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_context(catalogue: _gettext.NullTranslations, context: str, message: str) -> str:
+    """``catalogue``'s ``pgettext``, kept: a reply asks for the same few names in context
+    (every CSV column's name, for each field a hint shows) many times. Keyed by the catalogue
+    object too, so catalogues read again (:func:`compile_all` clears :func:`translations`)
+    are asked afresh, never answered from the old ones."""
+    return catalogue.pgettext(context, message)
 
 
 _ = gettext

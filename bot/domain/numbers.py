@@ -304,8 +304,19 @@ def grouped(n: float | None) -> str:
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        return str(format_decimal(round(n), locale=locale()))
+        return _grouped_cached(round(n), i18n.current())
     return f"{round(n):,}"
+
+
+def _grouped(whole: int, lang: str) -> str:
+    """:func:`grouped` of the whole number ``whole`` in language ``lang`` (not English)."""
+    return str(format_decimal(whole, locale=_locale(lang)))
+
+
+#: Counts are written again and again (a creator's followers in each reply about them, the
+#: thresholds of every route), as :data:`_decimal_cached`; the key is a whole number, which
+#: has no negative zero.
+_grouped_cached = functools.lru_cache(maxsize=4096, typed=True)(_grouped)
 
 
 def pct(x: float | None, digits: int = 1) -> str:
@@ -390,11 +401,36 @@ def money_fine(amount: float, currency: str, digits: int = 4) -> str:
 
 def _currency(amount: float, currency: str, digits: int) -> str:
     """``amount`` in the locale's currency pattern with exactly ``digits`` decimals."""
-    base = locale().currency_formats["standard"].pattern.split(";")[0]
+    lang = i18n.current()
+    kind = amount.__class__
+    if amount and (kind is float or kind is int):  # 0 and -0.0: one key, written apart
+        return _currency_cached(amount, currency, digits, lang)
+    return _currency_in(amount, currency, digits, lang)
+
+
+def _currency_in(amount: float, currency: str, digits: int, lang: str) -> str:
+    """:func:`_currency` in language ``lang``: Babel's ``format_currency`` with the
+    language's standard currency pattern, its decimals set to ``digits``."""
+    loc = _locale(lang)
+    return str(format_currency(amount, currency, format=_currency_pattern(lang, digits),
+                               locale=loc, currency_digits=False))
+
+
+@functools.lru_cache(maxsize=64)
+def _currency_pattern(lang: str, digits: int) -> NumberPattern:
+    """The standard currency pattern of ``lang`` with exactly ``digits`` decimals, parsed once
+    (a few languages, a few digit counts; Babel's patterns are not changed by formatting)."""
+    base = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
     head, _, tail = base.partition("0.00")
     pattern = f"{head}0{('.' + '0' * digits) if digits else ''}{tail}" if _ else base
-    return str(format_currency(amount, currency, format=pattern, locale=locale(),
-                               currency_digits=False))
+    return _pattern(pattern)
+
+
+#: Amounts are written again and again (a rate table's prices in every /estimate and
+#: /ratecard, a creator's range in each reply about it), and Babel's currency formatting is
+#: the dearest of all (it works out the currency's plural name on every call), as
+#: :data:`_decimal_cached`; ``typed``: 1 and 1.0 apart.
+_currency_cached = functools.lru_cache(maxsize=4096, typed=True)(_currency_in)
 
 
 def money_range(low: float, high: float, currency: str = "USD") -> str:

@@ -32,6 +32,11 @@ from bot.render.formats import (
     split_for,
 )
 
+#: ``Markup(text)`` for ``text`` an exact ``str``, without ``Markup.__new__`` (which asks the
+#: text for ``__html__`` and an encoding first, then makes exactly this): every translated
+#: message and every bold or code span of a reply is made into Markup.
+_as_markup: Callable[[str], Markup] = functools.partial(str.__new__, Markup)
+
 
 def _wrap(spec: FormatSpec, which: str) -> Callable[..., Markup]:
     """The filter that puts the format's ``which`` markup (bold, italic, code) around a value
@@ -44,7 +49,7 @@ def _wrap(spec: FormatSpec, which: str) -> Callable[..., Markup]:
     @jinja2.pass_context
     def apply(context: Any, value: Any) -> Markup:
         inner = str(value) if isinstance(value, Markup) else escape(str(value))
-        return Markup(f"{open_}{inner}{close}")  # noqa: S704 - inner is escaped above
+        return _as_markup(f"{open_}{inner}{close}")  # inner is escaped above
 
     return apply
 
@@ -72,7 +77,7 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
         if not variables:
             # As in Python code (bot.i18n.gettext): % is applied only with values, so a
             # message with placeholders writes a literal percent as %%, one without writes %.
-            return Markup(literal(text))  # noqa: S704 - the catalogue's text, escaped above
+            return _as_markup(literal(text))  # the catalogue's text, escaped above
         i18n.check_values(msgid, variables)  # no translated phrase glued into a sentence
         # A number or date is written for the language (numbers.shown), never with str().
         safe: dict[str, Any] = {}
@@ -83,7 +88,7 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
                 safe[k] = v
             else:
                 safe[k] = escape("" if v is None else str(shown(v)))
-        return Markup(literal(text) % safe)  # noqa: S704 - every value escaped above
+        return _as_markup(literal(text) % safe)  # every value escaped above
 
     def gettext(message: str, /, **variables: Any) -> Markup:
         return fill(i18n.translations(i18n.current()).gettext(message), variables, message)

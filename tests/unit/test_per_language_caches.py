@@ -79,3 +79,63 @@ def test_local_field_names_follow_reloaded_catalogues() -> None:
         finally:
             i18n.translations.cache_clear()
     assert again is not before and dict(again) == dict(before)
+
+
+def _babel_currency(amount: float, currency: str, digits: int, lang: str) -> str:
+    """The currency form as :func:`bot.domain.numbers._currency` wrote it before it kept
+    anything: the pattern worked out and parsed, and Babel asked, on every call."""
+    from babel.numbers import format_currency
+
+    loc = Locale.parse("en_US" if lang == "en" else lang)
+    base = loc.currency_formats["standard"].pattern.split(";")[0]
+    head, sep, tail = base.partition("0.00")
+    pattern = f"{head}0{('.' + '0' * digits) if digits else ''}{tail}" if sep else base
+    return str(format_currency(amount, currency, format=pattern, locale=loc,
+                               currency_digits=False))
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9) | st.integers(-10**9, 10**9),
+       st.sampled_from(("USD", "EUR", "JPY", "CHF", "BRL")), st.integers(0, 4),
+       st.sampled_from(LANGUAGES[1:]))
+def test_currency_is_babels_format_currency(amount: float, currency: str, digits: int,
+                                            lang: str) -> None:
+    with i18n.using(lang):
+        first = numbers._currency(amount, currency, digits)
+        again = numbers._currency(amount, currency, digits)  # from the cache
+    assert first == again == _babel_currency(amount, currency, digits, lang)
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e14, max_value=1e14) | st.integers(-10**12, 10**12),
+       st.sampled_from(LANGUAGES[1:]))
+def test_grouped_is_babels_format_decimal(value: float, lang: str) -> None:
+    with i18n.using(lang):
+        first, again = numbers.grouped(value), numbers.grouped(value)
+    expected = str(format_decimal(round(value), locale=Locale.parse(lang)))
+    assert first == again == expected
+
+
+def test_signed_zero_amounts_keep_their_own_forms() -> None:
+    for lang in LANGUAGES[1:]:
+        with i18n.using(lang):
+            for amount in (-0.0, 0.0, 0, 1, 1.0):
+                assert numbers._currency(amount, "EUR", 2) == _babel_currency(
+                    amount, "EUR", 2, lang), (lang, amount)
+                assert numbers._currency(amount, "EUR", 2) == numbers._currency(
+                    amount, "EUR", 2)
+
+
+def test_names_in_context_follow_reloaded_catalogues() -> None:
+    """A name in context (:func:`bot.i18n.pgettext`) is kept per catalogue object: catalogues
+    read again are asked again."""
+    with i18n.using("de"):
+        before = i18n.pgettext("CSV column", "followers")
+        kept = i18n._in_context.cache_info().currsize
+        i18n.translations.cache_clear()
+        try:
+            again = i18n.pgettext("CSV column", "followers")
+            assert i18n._in_context.cache_info().currsize == kept + 1  # asked afresh
+        finally:
+            i18n.translations.cache_clear()
+    assert again == before == "Follower"
