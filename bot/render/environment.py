@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +248,14 @@ class _Environment(jinja2.Environment):
     gettext_call: Callable[..., Markup] | None = None
     ngettext_call: Callable[..., Markup] | None = None
 
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one dict: the environment's, overlaid with ``d``. Jinja's
+        own is a ``ChainMap`` over both, which every render copied key by key in Python (and
+        iterated again for the context's keys); its point is that globals changed after a
+        template is loaded still show, which Jinja advises against and which never happens
+        here (:meth:`Renderer._env` sets every global before it returns the environment)."""
+        return {**self.globals, **(d or {})}
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if obj.__class__ is dict and attribute not in _DICT_ATTRIBUTES:
             try:
@@ -385,12 +394,13 @@ class Renderer:
         )
 
 
+#: Two or more blank lines in a row (three or more line breaks: no line holds a break).
+_BLANK_RUN = re.compile(r"\n\n\n+")
+
+
 def _tidy(text: str) -> str:
-    """Collapse runs of blank lines left by conditional blocks; strip trailing spaces."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if not line and out and not out[-1]:
-            continue
-        out.append(line)
-    return "\n".join(out)
+    """Collapse runs of blank lines left by conditional blocks; strip trailing spaces. (The
+    text is stripped, so the first and last lines are never blank: a run of blank lines is
+    always between two others and becomes one.)"""
+    return _BLANK_RUN.sub("\n\n", "\n".join([line.rstrip()
+                                             for line in text.strip().splitlines()]))

@@ -217,3 +217,30 @@ def test_gettext_in_a_loop_fills_only_the_templates_own_values(tmp_path: Path) -
     reply = Reply("loop", {"xs": ["<a>", 1953]})
     assert Renderer(tmp_path).render(reply, Format.TELEGRAM_HTML) == (
         "item &lt;a&gt;;plain;1 one|item 1,953;plain;2 many|")
+
+
+def _tidy_line_by_line(text: str) -> str:
+    """:func:`bot.render.environment._tidy` as it was written first: line by line."""
+    out: list[str] = []
+    for line in (line.rstrip() for line in text.strip().splitlines()):
+        if not line and out and not out[-1]:
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x85\u2028\xa0")),
+               max_size=30) | st.text())
+def test_tidy_collapses_blank_lines_as_line_by_line(text: str) -> None:
+    from bot.render.environment import _tidy
+
+    assert _tidy(text) == _tidy_line_by_line(text)
+
+
+def test_templates_see_every_global(tmp_path: Path) -> None:
+    """Each template's globals are the environment's (``format``, gettext, Jinja's own), set
+    before any template is loaded."""
+    (tmp_path / "g.j2").write_text("{{ format }} {{ _('x') }} {{ range(2) | list }}")
+    renderer = Renderer(tmp_path)
+    assert renderer.render(Reply("g"), Format.DISCORD_MD) == "discord\\_md x \\[0, 1\\]"
+    assert renderer.render(Reply("g"), Format.PLAIN) == "plain x [0, 1]"
