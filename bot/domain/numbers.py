@@ -118,8 +118,23 @@ def usd(amount: float) -> str:
     locale's currency form ('0,5 $')."""
     if _english():
         return f"${decimal(amount)}"
-    return str(format_currency(amount, "USD", locale=locale(), currency_digits=False,
+    lang = i18n.current()
+    kind = amount.__class__
+    if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
+        return _usd_cached(amount, math.copysign(1.0, amount) < 0, lang)
+    return _usd(amount, False, lang)
+
+
+def _usd(amount: float, negative: bool, lang: str) -> str:
+    """:func:`usd` in language ``lang`` (not English); ``negative`` (the sign of ``amount``,
+    -0.0 included) only keeps the cache's keys apart."""
+    return str(format_currency(amount, "USD", locale=_locale(lang), currency_digits=False,
                                decimal_quantization=False))
+
+
+#: A rate table's sourced figures, in every /estimate explain and /ratecard: formatted once
+#: per language, as :data:`_decimal_cached` (Babel's currency formatting is the dearest).
+_usd_cached = functools.lru_cache(maxsize=4096, typed=True)(_usd)
 
 
 def items(values: Iterable[object], style: ListStyle = "standard") -> str:
@@ -403,14 +418,15 @@ def _currency(amount: float, currency: str, digits: int) -> str:
     """``amount`` in the locale's currency pattern with exactly ``digits`` decimals."""
     lang = i18n.current()
     kind = amount.__class__
-    if amount and (kind is float or kind is int):  # 0 and -0.0: one key, written apart
-        return _currency_cached(amount, currency, digits, lang)
-    return _currency_in(amount, currency, digits, lang)
+    if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
+        return _currency_cached(amount, math.copysign(1.0, amount) < 0, currency, digits, lang)
+    return _currency_in(amount, False, currency, digits, lang)
 
 
-def _currency_in(amount: float, currency: str, digits: int, lang: str) -> str:
+def _currency_in(amount: float, negative: bool, currency: str, digits: int, lang: str) -> str:
     """:func:`_currency` in language ``lang``: Babel's ``format_currency`` with the
-    language's standard currency pattern, its decimals set to ``digits``."""
+    language's standard currency pattern, its decimals set to ``digits``. ``negative`` (the
+    sign of ``amount``, -0.0 included) only keeps the cache's keys apart."""
     loc = _locale(lang)
     return str(format_currency(amount, currency, format=_currency_pattern(lang, digits),
                                locale=loc, currency_digits=False))
@@ -429,7 +445,8 @@ def _currency_pattern(lang: str, digits: int) -> NumberPattern:
 #: Amounts are written again and again (a rate table's prices in every /estimate and
 #: /ratecard, a creator's range in each reply about it), and Babel's currency formatting is
 #: the dearest of all (it works out the currency's plural name on every call), as
-#: :data:`_decimal_cached`; ``typed``: 1 and 1.0 apart.
+#: :data:`_decimal_cached`; ``typed``: 1 and 1.0 apart, and the sign in the key keeps 0.0 and
+#: -0.0 apart (equal keys otherwise, but Babel writes '-0,00 €' for one).
 _currency_cached = functools.lru_cache(maxsize=4096, typed=True)(_currency_in)
 
 

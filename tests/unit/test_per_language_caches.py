@@ -139,3 +139,30 @@ def test_names_in_context_follow_reloaded_catalogues() -> None:
         finally:
             i18n.translations.cache_clear()
     assert again == before == "Follower"
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9) | st.integers(-10**9, 10**9)
+       | st.sampled_from((0.0, -0.0, 0, 0.5, -0.5)), st.sampled_from(LANGUAGES[1:]))
+def test_usd_is_babels_format_currency(amount: float, lang: str) -> None:
+    from babel.numbers import format_currency
+
+    with i18n.using(lang):
+        first, again = numbers.usd(amount), numbers.usd(amount)
+    expected = str(format_currency(amount, "USD", locale=Locale.parse(lang),
+                                   currency_digits=False, decimal_quantization=False))
+    assert first == again == expected
+
+
+def test_negative_zero_is_never_answered_from_zeros_entry() -> None:
+    """0.0 and -0.0 are equal keys to a cache, but Babel writes one of them with a sign:
+    each keeps its own form whichever is formatted first."""
+    for lang in LANGUAGES[1:]:
+        with i18n.using(lang):
+            for first, second in ((0.0, -0.0), (-0.0, 0.0)):
+                numbers._currency_cached.cache_clear()
+                numbers._usd_cached.cache_clear()
+                for amount in (first, second):
+                    assert numbers._currency(amount, "EUR", 2) == _babel_currency(
+                        amount, "EUR", 2, lang), (lang, amount)
+                    assert numbers.usd(amount) == numbers._usd(amount, False, lang)
