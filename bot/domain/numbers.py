@@ -148,7 +148,17 @@ def items(values: Iterable[object], style: ListStyle = "standard") -> str:
     if _english():
         word = " or " if style == "or" else " and "
         return ", ".join(texts[:-1]) + word + texts[-1]
-    return str(format_list(texts, style=style, locale=locale()))
+    return _items_cached(tuple(texts), style, i18n.current())
+
+
+def _items(texts: tuple[str, ...], style: ListStyle, lang: str) -> str:
+    """:func:`items` of two or more ``texts`` in language ``lang`` (not English)."""
+    return str(format_list(list(texts), style=style, locale=_locale(lang)))
+
+
+#: The same lists are joined again and again (the fields a route still needs, the routes a
+#: creator has): as :data:`_decimal_cached`, keyed by the texts themselves.
+_items_cached = functools.lru_cache(maxsize=1024)(_items)
 
 
 def day(value: date | datetime | str | None) -> str:
@@ -250,15 +260,10 @@ def compact(n: float | None) -> str:
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        if abs(n) >= COMPACT_FROM:
-            text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
-                                              locale=locale()))
-            if any(c.isalpha() or c >= "\u3000" for c in text):  # '12,3 mil', '1.2万'
-                return text
-        # Below the threshold, or the language abbreviates nothing at this size (German
-        # below a million): the number, grouped.
-        return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
-                                  if abs(n) >= 1000 else "#,##0.#", locale=locale()))
+        kind = n.__class__
+        if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 apart
+            return _compact_cached(n, math.copysign(1.0, n) < 0, i18n.current())
+        return _compact_local(n, False, i18n.current())
     sign = "-" if n < 0 else ""
     a = abs(n)
     units = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -272,6 +277,26 @@ def compact(n: float | None) -> str:
     if a == int(a):
         return f"{sign}{int(a)}"
     return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
+
+
+def _compact_local(n: float, negative: bool, lang: str) -> str:
+    """:func:`compact` of a finite ``n`` in language ``lang`` (not English); ``negative``
+    (the sign of ``n``, -0.0 included) only keeps the cache's keys apart."""
+    loc = _locale(lang)
+    if abs(n) >= COMPACT_FROM:
+        text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
+                                          locale=loc))
+        if any(c.isalpha() or c >= "\u3000" for c in text):  # '12,3 mil', '1.2万'
+            return text
+    # Below the threshold, or the language abbreviates nothing at this size (German
+    # below a million): the number, grouped.
+    return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
+                              if abs(n) >= 1000 else "#,##0.#", locale=loc))
+
+
+#: A creator's counts in each reply about them, a rate table's thresholds: as
+#: :data:`_decimal_cached` (``typed``: 1 and 1.0 apart; the sign keeps 0.0 and -0.0 apart).
+_compact_cached = functools.lru_cache(maxsize=4096, typed=True)(_compact_local)
 
 
 def number(n: float | None) -> str:

@@ -166,3 +166,39 @@ def test_negative_zero_is_never_answered_from_zeros_entry() -> None:
                     assert numbers._currency(amount, "EUR", 2) == _babel_currency(
                         amount, "EUR", 2, lang), (lang, amount)
                     assert numbers.usd(amount) == numbers._usd(amount, False, lang)
+
+
+def _babel_compact(n: float, lang: str) -> str:
+    """:func:`bot.domain.numbers.compact` in another language as it was written before it kept
+    anything: Babel asked on every call."""
+    from babel.numbers import format_compact_decimal
+
+    loc = Locale.parse(lang)
+    if abs(n) >= numbers.COMPACT_FROM:
+        text = str(format_compact_decimal(n, format_type="short", fraction_digits=1, locale=loc))
+        if any(c.isalpha() or c >= "\u3000" for c in text):
+            return text
+    return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
+                              if abs(n) >= 1000 else "#,##0.#", locale=loc))
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e14, max_value=1e14) | st.integers(-10**12, 10**12)
+       | st.sampled_from((0.0, -0.0, 0, -0.04, 0.04, 999.96, -12_345.0)),
+       st.sampled_from(LANGUAGES[1:]))
+def test_compact_is_babels_compact_form(n: float, lang: str) -> None:
+    with i18n.using(lang):
+        first, again = numbers.compact(n), numbers.compact(n)
+    assert first == again == _babel_compact(n, lang)
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=5),
+       st.sampled_from(("standard", "or")), st.sampled_from(LANGUAGES[1:]))
+def test_items_is_babels_format_list(texts: list[str], style: numbers.ListStyle,
+                                     lang: str) -> None:
+    from babel.lists import format_list
+
+    with i18n.using(lang):
+        first, again = numbers.items(texts, style), numbers.items(iter(texts), style)
+    assert first == again == str(format_list(texts, style=style, locale=Locale.parse(lang)))
