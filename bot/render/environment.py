@@ -74,11 +74,7 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
             return text
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def fill(text: str, variables: dict[str, Any], msgid: str) -> Markup:
-        if not variables:
-            # As in Python code (bot.i18n.gettext): % is applied only with values, so a
-            # message with placeholders writes a literal percent as %%, one without writes %.
-            return _as_markup(literal(text))  # the catalogue's text, escaped above
+    def escaped(variables: dict[str, Any], msgid: str) -> dict[str, Any]:
         i18n.check_values(msgid, variables)  # no translated phrase glued into a sentence
         # A number or date is written for the language (numbers.shown), never with str().
         safe: dict[str, Any] = {}
@@ -89,15 +85,21 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
                 safe[k] = v
             else:
                 safe[k] = escape("" if v is None else str(shown(v)))
-        return _as_markup(literal(text) % safe)  # every value escaped above
+        return safe
 
+    # As in Python code (bot.i18n.gettext): % is applied only with values, so a message with
+    # placeholders writes a literal percent as %%, one without writes %. The catalogue's text
+    # is escaped by literal(), every value by escaped().
     def gettext(message: str, /, **variables: Any) -> Markup:
-        return fill(i18n.translations(i18n.current()).gettext(message), variables, message)
+        text = literal(i18n.translations(i18n.current()).gettext(message))
+        if not variables:
+            return _as_markup(text)
+        return _as_markup(text % escaped(variables, message))
 
     def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
         variables.setdefault("num", numbers.grouped(n) if isinstance(n, int) else n)
-        return fill(i18n.translations(i18n.current()).ngettext(singular, plural, n), variables,
-                    singular)
+        text = literal(i18n.translations(i18n.current()).ngettext(singular, plural, n))
+        return _as_markup(text % escaped(variables, singular))
 
     return gettext, ngettext
 
