@@ -227,7 +227,7 @@ def _fill(text: str, variables: Mapping[str, Any], msgid: str) -> Phrase:
         check_values(msgid, variables)
     shown = _value_text
     if shown is not None:
-        variables = {k: v if v.__class__ is str else shown(v) for k, v in variables.items()}
+        variables = {k: v if type(v) is str else shown(v) for k, v in variables.items()}
     return Phrase(text % variables)
 
 

@@ -119,7 +119,7 @@ def usd(amount: float) -> str:
     if _english():
         return f"${decimal(amount)}"
     lang = i18n.current()
-    kind = amount.__class__
+    kind = type(amount)
     if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
         return _usd_cached(amount, math.copysign(1.0, amount) < 0, lang)
     return _usd(amount, False, lang)
@@ -260,7 +260,7 @@ def compact(n: float | None) -> str:
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        kind = n.__class__
+        kind = type(n)
         if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 apart
             return _compact_cached(n, math.copysign(1.0, n) < 0, i18n.current())
         return _compact_local(n, False, i18n.current())
@@ -442,7 +442,7 @@ def money_fine(amount: float, currency: str, digits: int = 4) -> str:
 def _currency(amount: float, currency: str, digits: int) -> str:
     """``amount`` in the locale's currency pattern with exactly ``digits`` decimals."""
     lang = i18n.current()
-    kind = amount.__class__
+    kind = type(amount)
     if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
         return _currency_cached(amount, math.copysign(1.0, amount) < 0, currency, digits, lang)
     return _currency_in(amount, False, currency, digits, lang)

@@ -79,7 +79,7 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
         # A number or date is written for the language (numbers.shown), never with str().
         safe: dict[str, Any] = {}
         for k, v in variables.items():
-            if v.__class__ is str:
+            if type(v) is str:
                 safe[k] = escape(v)
             elif isinstance(v, Markup):
                 safe[k] = v
@@ -116,7 +116,7 @@ def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
     shown = numbers.shown
 
     def finalize(value: Any) -> Any:
-        if value.__class__ is str:  # most printed values: text, escaped (shown keeps text)
+        if type(value) is str:  # most printed values: text, escaped (shown keeps text)
             return escape(value)
         if isinstance(value, Markup):
             return value
@@ -259,7 +259,7 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if obj.__class__ is dict and attribute not in _DICT_ATTRIBUTES:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
