@@ -177,7 +177,20 @@ def day(value: date | datetime | str | None) -> str:
         value = value.date()
     if _english():
         return value.isoformat()
-    return str(format_date(value, format="medium", locale=locale()))
+    if type(value) is date:
+        return _day_cached(value, i18n.current())
+    return _day(value, i18n.current())
+
+
+def _day(value: date, lang: str) -> str:
+    """:func:`day` of ``value`` in language ``lang`` (not English)."""
+    return str(format_date(value, format="medium", locale=_locale(lang)))
+
+
+#: Replies show the same few days again and again (the latest snapshot's, "since" last
+#: week's, today's): each formatted once per language, in a bounded cache as
+#: :data:`_decimal_cached` (Babel's date formatting costs tens of microseconds).
+_day_cached = functools.lru_cache(maxsize=4096)(_day)
 
 
 def stamp(value: date | datetime | str | None) -> str:
@@ -219,7 +232,18 @@ def month(value: str | date | None) -> str:
         value = date.fromisoformat(f"{text}-01" if len(text) == 7 else text[:10])
     if _english():
         return f"{value:%Y-%m}"
-    return str(format_skeleton("yMMM", value, locale=locale()))
+    if type(value) is date:
+        return _month_cached(value, i18n.current())
+    return _month(value, i18n.current())
+
+
+def _month(value: date, lang: str) -> str:
+    """:func:`month` of ``value`` in language ``lang`` (not English)."""
+    return str(format_skeleton("yMMM", value, locale=_locale(lang)))
+
+
+#: A few months are shown (a payout's, this one): each formatted once per language.
+_month_cached = functools.lru_cache(maxsize=1024)(_month)
 
 
 def month_day(value: date | datetime) -> str:

@@ -202,3 +202,23 @@ def test_items_is_babels_format_list(texts: list[str], style: numbers.ListStyle,
     with i18n.using(lang):
         first, again = numbers.items(texts, style), numbers.items(iter(texts), style)
     assert first == again == str(format_list(texts, style=style, locale=Locale.parse(lang)))
+
+
+@settings(deadline=None)
+@given(st.dates() | st.datetimes(), st.sampled_from(LANGUAGES[1:]))
+def test_days_and_months_are_babels(value: object, lang: str) -> None:
+    """A day and a month in another language are Babel's medium date and ``yMMM`` form,
+    from the cache or not (a datetime is shown as its date; a month of it as Babel has it)."""
+    from datetime import date, datetime
+
+    from babel.dates import format_date, format_skeleton
+
+    assert isinstance(value, date)
+    loc = Locale.parse(lang)
+    shown_day = value.date() if isinstance(value, datetime) else value
+    with i18n.using(lang):
+        assert numbers.day(value) == numbers.day(value) == str(
+            format_date(shown_day, format="medium", locale=loc))
+        assert numbers.month(value) == numbers.month(value) == str(
+            format_skeleton("yMMM", value, locale=loc))
+        assert numbers.day(value.isoformat()) == numbers.day(value)
