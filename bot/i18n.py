@@ -218,18 +218,24 @@ def check_values(message: str, variables: Mapping[str, Any]) -> None:
 
 
 def _fill(text: str, variables: Mapping[str, Any], msgid: str) -> Phrase:
-    if variables:
+    """``text`` filled with ``variables`` (numbers and dates as :data:`_value_text` writes
+    them; text, most values, as it is: ``shown`` returns it unchanged), as a :class:`Phrase`;
+    ``%`` is applied only with values."""
+    if not variables:
+        return Phrase(text)
+    if _strict:
         check_values(msgid, variables)
-        if _value_text is not None:
-            variables = {k: _value_text(v) for k, v in variables.items()}
-        return Phrase(text % variables)
-    return Phrase(text)
+    shown = _value_text
+    if shown is not None:
+        variables = {k: v if type(v) is str else shown(v) for k, v in variables.items()}
+    return Phrase(text % variables)
 
 
 def gettext(message: str, /, **variables: Any) -> str:
     """``message`` in the current language, with ``%(name)s`` placeholders filled; a
     :class:`Phrase`. A value may not be another :class:`Phrase` (see :func:`strict`)."""
-    return _fill(translations(current()).gettext(message), variables, message)
+    text = translations(current()).gettext(message)
+    return _fill(text, variables, message) if variables else Phrase(text)
 
 
 def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> str:
@@ -243,8 +249,17 @@ def pgettext(context: str, message: str, /, **variables: Any) -> str:
     """``message`` in the current language, in ``context`` (a word that means different things
     in different places, e.g. a CSV column name or a status word). Not a :class:`Phrase`:
     what is said in context is a name or a word shown on its own."""
-    text = translations(current()).pgettext(context, message)
+    text = _in_context(translations(current()), context, message)
     return text % variables if variables else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_context(catalogue: _gettext.NullTranslations, context: str, message: str) -> str:
+    """``catalogue``'s ``pgettext``, kept: a reply asks for the same few names in context
+    (every CSV column's name, for each field a hint shows) many times. Keyed by the catalogue
+    object too, so catalogues read again (:func:`compile_all` clears :func:`translations`)
+    are asked afresh, never answered from the old ones."""
+    return catalogue.pgettext(context, message)
 
 
 _ = gettext

@@ -118,8 +118,23 @@ def usd(amount: float) -> str:
     locale's currency form ('0,5 $')."""
     if _english():
         return f"${decimal(amount)}"
-    return str(format_currency(amount, "USD", locale=locale(), currency_digits=False,
+    lang = i18n.current()
+    kind = type(amount)
+    if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
+        return _usd_cached(amount, math.copysign(1.0, amount) < 0, lang)
+    return _usd(amount, False, lang)
+
+
+def _usd(amount: float, negative: bool, lang: str) -> str:
+    """:func:`usd` in language ``lang`` (not English); ``negative`` (the sign of ``amount``,
+    -0.0 included) only keeps the cache's keys apart."""
+    return str(format_currency(amount, "USD", locale=_locale(lang), currency_digits=False,
                                decimal_quantization=False))
+
+
+#: A rate table's sourced figures, in every /estimate explain and /ratecard: formatted once
+#: per language, as :data:`_decimal_cached` (Babel's currency formatting is the dearest).
+_usd_cached = functools.lru_cache(maxsize=4096, typed=True)(_usd)
 
 
 def items(values: Iterable[object], style: ListStyle = "standard") -> str:
@@ -133,7 +148,17 @@ def items(values: Iterable[object], style: ListStyle = "standard") -> str:
     if _english():
         word = " or " if style == "or" else " and "
         return ", ".join(texts[:-1]) + word + texts[-1]
-    return str(format_list(texts, style=style, locale=locale()))
+    return _items_cached(tuple(texts), style, i18n.current())
+
+
+def _items(texts: tuple[str, ...], style: ListStyle, lang: str) -> str:
+    """:func:`items` of two or more ``texts`` in language ``lang`` (not English)."""
+    return str(format_list(list(texts), style=style, locale=_locale(lang)))
+
+
+#: The same lists are joined again and again (the fields a route still needs, the routes a
+#: creator has): as :data:`_decimal_cached`, keyed by the texts themselves.
+_items_cached = functools.lru_cache(maxsize=1024)(_items)
 
 
 def day(value: date | datetime | str | None) -> str:
@@ -152,7 +177,20 @@ def day(value: date | datetime | str | None) -> str:
         value = value.date()
     if _english():
         return value.isoformat()
-    return str(format_date(value, format="medium", locale=locale()))
+    if type(value) is date:
+        return _day_cached(value, i18n.current())
+    return _day(value, i18n.current())
+
+
+def _day(value: date, lang: str) -> str:
+    """:func:`day` of ``value`` in language ``lang`` (not English)."""
+    return str(format_date(value, format="medium", locale=_locale(lang)))
+
+
+#: Replies show the same few days again and again (the latest snapshot's, "since" last
+#: week's, today's): each formatted once per language, in a bounded cache as
+#: :data:`_decimal_cached` (Babel's date formatting costs tens of microseconds).
+_day_cached = functools.lru_cache(maxsize=4096)(_day)
 
 
 def stamp(value: date | datetime | str | None) -> str:
@@ -194,7 +232,18 @@ def month(value: str | date | None) -> str:
         value = date.fromisoformat(f"{text}-01" if len(text) == 7 else text[:10])
     if _english():
         return f"{value:%Y-%m}"
-    return str(format_skeleton("yMMM", value, locale=locale()))
+    if type(value) is date:
+        return _month_cached(value, i18n.current())
+    return _month(value, i18n.current())
+
+
+def _month(value: date, lang: str) -> str:
+    """:func:`month` of ``value`` in language ``lang`` (not English)."""
+    return str(format_skeleton("yMMM", value, locale=_locale(lang)))
+
+
+#: A few months are shown (a payout's, this one): each formatted once per language.
+_month_cached = functools.lru_cache(maxsize=1024)(_month)
 
 
 def month_day(value: date | datetime) -> str:
@@ -235,15 +284,10 @@ def compact(n: float | None) -> str:
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        if abs(n) >= COMPACT_FROM:
-            text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
-                                              locale=locale()))
-            if any(c.isalpha() or c >= "\u3000" for c in text):  # '12,3 mil', '1.2万'
-                return text
-        # Below the threshold, or the language abbreviates nothing at this size (German
-        # below a million): the number, grouped.
-        return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
-                                  if abs(n) >= 1000 else "#,##0.#", locale=locale()))
+        kind = type(n)
+        if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 apart
+            return _compact_cached(n, math.copysign(1.0, n) < 0, i18n.current())
+        return _compact_local(n, False, i18n.current())
     sign = "-" if n < 0 else ""
     a = abs(n)
     units = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -257,6 +301,26 @@ def compact(n: float | None) -> str:
     if a == int(a):
         return f"{sign}{int(a)}"
     return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
+
+
+def _compact_local(n: float, negative: bool, lang: str) -> str:
+    """:func:`compact` of a finite ``n`` in language ``lang`` (not English); ``negative``
+    (the sign of ``n``, -0.0 included) only keeps the cache's keys apart."""
+    loc = _locale(lang)
+    if abs(n) >= COMPACT_FROM:
+        text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
+                                          locale=loc))
+        if any(c.isalpha() or c >= "\u3000" for c in text):  # '12,3 mil', '1.2万'
+            return text
+    # Below the threshold, or the language abbreviates nothing at this size (German
+    # below a million): the number, grouped.
+    return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
+                              if abs(n) >= 1000 else "#,##0.#", locale=loc))
+
+
+#: A creator's counts in each reply about them, a rate table's thresholds: as
+#: :data:`_decimal_cached` (``typed``: 1 and 1.0 apart; the sign keeps 0.0 and -0.0 apart).
+_compact_cached = functools.lru_cache(maxsize=4096, typed=True)(_compact_local)
 
 
 def number(n: float | None) -> str:
@@ -304,8 +368,19 @@ def grouped(n: float | None) -> str:
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        return str(format_decimal(round(n), locale=locale()))
+        return _grouped_cached(round(n), i18n.current())
     return f"{round(n):,}"
+
+
+def _grouped(whole: int, lang: str) -> str:
+    """:func:`grouped` of the whole number ``whole`` in language ``lang`` (not English)."""
+    return str(format_decimal(whole, locale=_locale(lang)))
+
+
+#: Counts are written again and again (a creator's followers in each reply about them, the
+#: thresholds of every route), as :data:`_decimal_cached`; the key is a whole number, which
+#: has no negative zero.
+_grouped_cached = functools.lru_cache(maxsize=4096, typed=True)(_grouped)
 
 
 def pct(x: float | None, digits: int = 1) -> str:
@@ -390,11 +465,38 @@ def money_fine(amount: float, currency: str, digits: int = 4) -> str:
 
 def _currency(amount: float, currency: str, digits: int) -> str:
     """``amount`` in the locale's currency pattern with exactly ``digits`` decimals."""
-    base = locale().currency_formats["standard"].pattern.split(";")[0]
+    lang = i18n.current()
+    kind = type(amount)
+    if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
+        return _currency_cached(amount, math.copysign(1.0, amount) < 0, currency, digits, lang)
+    return _currency_in(amount, False, currency, digits, lang)
+
+
+def _currency_in(amount: float, negative: bool, currency: str, digits: int, lang: str) -> str:
+    """:func:`_currency` in language ``lang``: Babel's ``format_currency`` with the
+    language's standard currency pattern, its decimals set to ``digits``. ``negative`` (the
+    sign of ``amount``, -0.0 included) only keeps the cache's keys apart."""
+    loc = _locale(lang)
+    return str(format_currency(amount, currency, format=_currency_pattern(lang, digits),
+                               locale=loc, currency_digits=False))
+
+
+@functools.lru_cache(maxsize=64)
+def _currency_pattern(lang: str, digits: int) -> NumberPattern:
+    """The standard currency pattern of ``lang`` with exactly ``digits`` decimals, parsed once
+    (a few languages, a few digit counts; Babel's patterns are not changed by formatting)."""
+    base = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
     head, _, tail = base.partition("0.00")
     pattern = f"{head}0{('.' + '0' * digits) if digits else ''}{tail}" if _ else base
-    return str(format_currency(amount, currency, format=pattern, locale=locale(),
-                               currency_digits=False))
+    return _pattern(pattern)
+
+
+#: Amounts are written again and again (a rate table's prices in every /estimate and
+#: /ratecard, a creator's range in each reply about it), and Babel's currency formatting is
+#: the dearest of all (it works out the currency's plural name on every call), as
+#: :data:`_decimal_cached`; ``typed``: 1 and 1.0 apart, and the sign in the key keeps 0.0 and
+#: -0.0 apart (equal keys otherwise, but Babel writes '-0,00 €' for one).
+_currency_cached = functools.lru_cache(maxsize=4096, typed=True)(_currency_in)
 
 
 def money_range(low: float, high: float, currency: str = "USD") -> str:

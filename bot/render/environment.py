@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,24 @@ from bot.render.formats import (
     split_for,
 )
 
+#: ``Markup(text)`` for ``text`` an exact ``str``, without ``Markup.__new__`` (which asks the
+#: text for ``__html__`` and an encoding first, then makes exactly this): every translated
+#: message and every bold or code span of a reply is made into Markup.
+_as_markup: Callable[[str], Markup] = functools.partial(str.__new__, Markup)
 
-def _wrap(spec: FormatSpec, which: str) -> Callable[[Any], Markup]:
+
+def _wrap(spec: FormatSpec, which: str) -> Callable[..., Markup]:
+    """The filter that puts the format's ``which`` markup (bold, italic, code) around a value
+    escaped by the format (Markup kept as it is). It takes the render's context (unused) so
+    that Jinja calls it only at render time, as :func:`_at_render` would, with no wrapper
+    around it."""
     open_, close = getattr(spec, which)
+    escape = spec.escape
 
-    def apply(value: Any) -> Markup:
-        inner = str(value) if isinstance(value, Markup) else spec.escape(str(value))
-        return Markup(f"{open_}{inner}{close}")  # noqa: S704 - inner is escaped above
+    @jinja2.pass_context
+    def apply(context: Any, value: Any) -> Markup:
+        inner = str(value) if isinstance(value, Markup) else escape(str(value))
+        return _as_markup(f"{open_}{inner}{close}")  # inner is escaped above
 
     return apply
 
@@ -47,31 +59,47 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
     """``_``/``gettext`` and ``ngettext`` for templates in one format, newstyle: named
     ``%(name)s`` placeholders filled with values escaped by the format (Markup built by the
     format's filters stays markup). The catalogue's text is the template's own text: it is not
-    escaped, except for Telegram HTML, where ``<``, ``>`` and ``&`` in it are."""
+    escaped, except for Telegram HTML, where ``<``, ``>`` and ``&`` in it are.
+
+    Every reply calls these a dozen times or more, so the common cases take the short way
+    with the same result: a message without values is not filled, a text value is escaped
+    without :func:`bot.domain.numbers.shown` (which returns text as it is), and a catalogue
+    text holding none of ``&<>`` is not searched three times."""
     html = spec.escape is FORMATS[Format.TELEGRAM_HTML].escape
+    escape = spec.escape
+    shown = numbers.shown
 
     def literal(text: str) -> str:
-        if not html:
+        if not html or ("&" not in text and "<" not in text and ">" not in text):
             return text
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def fill(text: str, variables: dict[str, Any], msgid: str) -> Markup:
+    def escaped(variables: dict[str, Any], msgid: str) -> dict[str, Any]:
         i18n.check_values(msgid, variables)  # no translated phrase glued into a sentence
         # A number or date is written for the language (numbers.shown), never with str().
-        safe = {k: v if isinstance(v, Markup) else
-                spec.escape("" if v is None else str(numbers.shown(v)))
-                for k, v in variables.items()}
-        # As in Python code (bot.i18n.gettext): % is applied only with values, so a message
-        # with placeholders writes a literal percent as %%, one without writes %.
-        return Markup(literal(text) % safe if variables else literal(text))  # noqa: S704
+        safe: dict[str, Any] = {}
+        for k, v in variables.items():
+            if type(v) is str:
+                safe[k] = escape(v)
+            elif isinstance(v, Markup):
+                safe[k] = v
+            else:
+                safe[k] = escape("" if v is None else str(shown(v)))
+        return safe
 
+    # As in Python code (bot.i18n.gettext): % is applied only with values, so a message with
+    # placeholders writes a literal percent as %%, one without writes %. The catalogue's text
+    # is escaped by literal(), every value by escaped().
     def gettext(message: str, /, **variables: Any) -> Markup:
-        return fill(i18n.translations(i18n.current()).gettext(message), variables, message)
+        text = literal(i18n.translations(i18n.current()).gettext(message))
+        if not variables:
+            return _as_markup(text)
+        return _as_markup(text % escaped(variables, message))
 
     def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
         variables.setdefault("num", numbers.grouped(n) if isinstance(n, int) else n)
-        return fill(i18n.translations(i18n.current()).ngettext(singular, plural, n), variables,
-                    singular)
+        text = literal(i18n.translations(i18n.current()).ngettext(singular, plural, n))
+        return _as_markup(text % escaped(variables, singular))
 
     return gettext, ngettext
 
@@ -84,13 +112,18 @@ def _capfirst(value: Any) -> Any:
 
 
 def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
+    escape = spec.escape
+    shown = numbers.shown
+
     def finalize(value: Any) -> Any:
+        if type(value) is str:  # most printed values: text, escaped (shown keeps text)
+            return escape(value)
         if isinstance(value, Markup):
             return value
         if value is None:
             return ""
         # A number or date printed as it is, formatted for the language (never str()).
-        return spec.escape(str(numbers.shown(value)))
+        return escape(str(shown(value)))
 
     return finalize
 
@@ -161,17 +194,77 @@ def _at_render(f: Callable[..., Any]) -> Callable[..., Any]:
     kind = getattr(getattr(f, "jinja_pass_arg", None), "name", None)
     if kind == "context":
         return f
-
-    @jinja2.pass_context
-    @functools.wraps(f)
-    def at_render(context: Any, *args: Any, **kwargs: Any) -> Any:
-        if kind == "environment":
+    if kind == "environment":
+        def at_render(context: Any, *args: Any, **kwargs: Any) -> Any:
             return f(context.environment, *args, **kwargs)
-        if kind == "eval_context":
+    elif kind == "eval_context":
+        def at_render(context: Any, *args: Any, **kwargs: Any) -> Any:
             return f(context.eval_ctx, *args, **kwargs)
-        return f(*args, **kwargs)
+    else:  # the usual filter, called on every render: no test of its kind each time
+        def at_render(context: Any, *args: Any, **kwargs: Any) -> Any:
+            return f(*args, **kwargs)
+    return jinja2.pass_context(functools.wraps(f)(at_render))
 
-    return at_render
+
+#: Every name an exact ``dict`` has as an attribute (its methods, ``__class__``, ...): for
+#: any other name ``getattr`` on a dict fails, and Jinja then reads the key.
+_DICT_ATTRIBUTES = frozenset(dir({}))
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's render context, calling the templates' ``_``/``gettext``/``ngettext`` straight.
+
+    Jinja's ``Context.call`` asks every callable, on every call, whether it takes the context,
+    the evaluation context or the environment; ours take none of them, so they are called as
+    ``Context.call`` would call them (its ``_loop_vars``/``_block_vars`` dropped, a
+    ``StopIteration`` turned into an undefined value) without asking. Anything else goes
+    through ``Context.call`` itself."""
+
+    def call(self, obj: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        env: _Environment = self.environment  # type: ignore[assignment] # made by one
+        if obj is env.gettext_call or obj is env.ngettext_call:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return obj(*args, **kwargs)
+            except StopIteration:
+                return env.undefined("value was undefined because a callable raised a"
+                                     " StopIteration exception")
+        return super().call(obj, *args, **kwargs)
+
+
+class _Environment(jinja2.Environment):
+    """A Jinja environment whose templates read a dict's keys without a failed attribute
+    lookup first, and call the format's gettext straight (:class:`_Context`).
+
+    ``{{ now.range }}`` compiles to ``environment.getattr(now, "range")``, which tries the
+    attribute first and reads the key only when that fails: a reply's values are dicts, so
+    nearly every dotted name raised and caught an ``AttributeError``. For an exact ``dict``
+    and a name that is not one of its attributes that attempt can only fail, so the key is
+    read at once; the result (the value, or an undefined one) is the same. Everything else
+    goes through Jinja's own ``getattr``."""
+
+    context_class = _Context
+    #: The format's ``gettext`` and ``ngettext`` (:func:`_gettext_callables`), set by
+    #: :meth:`Renderer._env`.
+    gettext_call: Callable[..., Markup] | None = None
+    ngettext_call: Callable[..., Markup] | None = None
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one dict: the environment's, overlaid with ``d``. Jinja's
+        own is a ``ChainMap`` over both, which every render copied key by key in Python (and
+        iterated again for the context's keys); its point is that globals changed after a
+        template is loaded still show, which Jinja advises against and which never happens
+        here (:meth:`Renderer._env` sets every global before it returns the environment)."""
+        return {**self.globals, **(d or {})}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 class Renderer:
@@ -195,11 +288,11 @@ class Renderer:
             jinja2.FileSystemLoader(str(self.templates_dir / fmt.value)),
             jinja2.FileSystemLoader(str(self.templates_dir)),
         ])
-        env = jinja2.Environment(
+        env = _Environment(
             loader=loader,
             # Escaping is the format's finalize (HTML, markdown or plain), not HTML-only
             # autoescape: every printed value that is not Markup is escaped.
-            autoescape=False,  # noqa: S701
+            autoescape=False,
             finalize=_finalize(spec),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -214,6 +307,7 @@ class Renderer:
         gettext, ngettext = _gettext_callables(spec)
         env.newstyle_gettext = True  # type: ignore[attr-defined]
         env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+        env.gettext_call, env.ngettext_call = gettext, ngettext
         filters: dict[str, Callable[..., Any]] = dict(
             b=_wrap(spec, "bold"),
             i=_wrap(spec, "italic"),
@@ -302,12 +396,13 @@ class Renderer:
         )
 
 
+#: Two or more blank lines in a row (three or more line breaks: no line holds a break).
+_BLANK_RUN = re.compile(r"\n\n\n+")
+
+
 def _tidy(text: str) -> str:
-    """Collapse runs of blank lines left by conditional blocks; strip trailing spaces."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if not line and out and not out[-1]:
-            continue
-        out.append(line)
-    return "\n".join(out)
+    """Collapse runs of blank lines left by conditional blocks; strip trailing spaces. (The
+    text is stripped, so the first and last lines are never blank: a run of blank lines is
+    always between two others and becomes one.)"""
+    return _BLANK_RUN.sub("\n\n", "\n".join([line.rstrip()
+                                             for line in text.strip().splitlines()]))

@@ -32,7 +32,17 @@ def escape_plain(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+#: Anything :func:`escape_telegram_html` would change (a control character of
+#: :data:`_CONTROL`, or ``&``, ``<``, ``>``); most printed values hold none of it and are
+#: returned after this one scan.
+_HTML_ANY = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def escape_telegram_html(text: str) -> str:
+    """Telegram HTML: control characters dropped (as :func:`escape_plain`), ``&``, ``<`` and
+    ``>`` written as entities (quotes are left as they are)."""
+    if _HTML_ANY.search(text) is None:
+        return text
     return html.escape(_CONTROL.sub("", text), quote=False)
 
 

@@ -79,3 +79,146 @@ def test_local_field_names_follow_reloaded_catalogues() -> None:
         finally:
             i18n.translations.cache_clear()
     assert again is not before and dict(again) == dict(before)
+
+
+def _babel_currency(amount: float, currency: str, digits: int, lang: str) -> str:
+    """The currency form as :func:`bot.domain.numbers._currency` wrote it before it kept
+    anything: the pattern worked out and parsed, and Babel asked, on every call."""
+    from babel.numbers import format_currency
+
+    loc = Locale.parse("en_US" if lang == "en" else lang)
+    base = loc.currency_formats["standard"].pattern.split(";")[0]
+    head, sep, tail = base.partition("0.00")
+    pattern = f"{head}0{('.' + '0' * digits) if digits else ''}{tail}" if sep else base
+    return str(format_currency(amount, currency, format=pattern, locale=loc,
+                               currency_digits=False))
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9) | st.integers(-10**9, 10**9),
+       st.sampled_from(("USD", "EUR", "JPY", "CHF", "BRL")), st.integers(0, 4),
+       st.sampled_from(LANGUAGES[1:]))
+def test_currency_is_babels_format_currency(amount: float, currency: str, digits: int,
+                                            lang: str) -> None:
+    with i18n.using(lang):
+        first = numbers._currency(amount, currency, digits)
+        again = numbers._currency(amount, currency, digits)  # from the cache
+    assert first == again == _babel_currency(amount, currency, digits, lang)
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e14, max_value=1e14) | st.integers(-10**12, 10**12),
+       st.sampled_from(LANGUAGES[1:]))
+def test_grouped_is_babels_format_decimal(value: float, lang: str) -> None:
+    with i18n.using(lang):
+        first, again = numbers.grouped(value), numbers.grouped(value)
+    expected = str(format_decimal(round(value), locale=Locale.parse(lang)))
+    assert first == again == expected
+
+
+def test_signed_zero_amounts_keep_their_own_forms() -> None:
+    for lang in LANGUAGES[1:]:
+        with i18n.using(lang):
+            for amount in (-0.0, 0.0, 0, 1, 1.0):
+                assert numbers._currency(amount, "EUR", 2) == _babel_currency(
+                    amount, "EUR", 2, lang), (lang, amount)
+                assert numbers._currency(amount, "EUR", 2) == numbers._currency(
+                    amount, "EUR", 2)
+
+
+def test_names_in_context_follow_reloaded_catalogues() -> None:
+    """A name in context (:func:`bot.i18n.pgettext`) is kept per catalogue object: catalogues
+    read again are asked again."""
+    with i18n.using("de"):
+        before = i18n.pgettext("CSV column", "followers")
+        kept = i18n._in_context.cache_info().currsize
+        i18n.translations.cache_clear()
+        try:
+            again = i18n.pgettext("CSV column", "followers")
+            assert i18n._in_context.cache_info().currsize == kept + 1  # asked afresh
+        finally:
+            i18n.translations.cache_clear()
+    assert again == before == "Follower"
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9) | st.integers(-10**9, 10**9)
+       | st.sampled_from((0.0, -0.0, 0, 0.5, -0.5)), st.sampled_from(LANGUAGES[1:]))
+def test_usd_is_babels_format_currency(amount: float, lang: str) -> None:
+    from babel.numbers import format_currency
+
+    with i18n.using(lang):
+        first, again = numbers.usd(amount), numbers.usd(amount)
+    expected = str(format_currency(amount, "USD", locale=Locale.parse(lang),
+                                   currency_digits=False, decimal_quantization=False))
+    assert first == again == expected
+
+
+def test_negative_zero_is_never_answered_from_zeros_entry() -> None:
+    """0.0 and -0.0 are equal keys to a cache, but Babel writes one of them with a sign:
+    each keeps its own form whichever is formatted first."""
+    for lang in LANGUAGES[1:]:
+        with i18n.using(lang):
+            for first, second in ((0.0, -0.0), (-0.0, 0.0)):
+                numbers._currency_cached.cache_clear()
+                numbers._usd_cached.cache_clear()
+                for amount in (first, second):
+                    assert numbers._currency(amount, "EUR", 2) == _babel_currency(
+                        amount, "EUR", 2, lang), (lang, amount)
+                    assert numbers.usd(amount) == numbers._usd(amount, False, lang)
+
+
+def _babel_compact(n: float, lang: str) -> str:
+    """:func:`bot.domain.numbers.compact` in another language as it was written before it kept
+    anything: Babel asked on every call."""
+    from babel.numbers import format_compact_decimal
+
+    loc = Locale.parse(lang)
+    if abs(n) >= numbers.COMPACT_FROM:
+        text = str(format_compact_decimal(n, format_type="short", fraction_digits=1, locale=loc))
+        if any(c.isalpha() or c >= "\u3000" for c in text):
+            return text
+    return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
+                              if abs(n) >= 1000 else "#,##0.#", locale=loc))
+
+
+@settings(deadline=None)
+@given(st.floats(min_value=-1e14, max_value=1e14) | st.integers(-10**12, 10**12)
+       | st.sampled_from((0.0, -0.0, 0, -0.04, 0.04, 999.96, -12_345.0)),
+       st.sampled_from(LANGUAGES[1:]))
+def test_compact_is_babels_compact_form(n: float, lang: str) -> None:
+    with i18n.using(lang):
+        first, again = numbers.compact(n), numbers.compact(n)
+    assert first == again == _babel_compact(n, lang)
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=5),
+       st.sampled_from(("standard", "or")), st.sampled_from(LANGUAGES[1:]))
+def test_items_is_babels_format_list(texts: list[str], style: numbers.ListStyle,
+                                     lang: str) -> None:
+    from babel.lists import format_list
+
+    with i18n.using(lang):
+        first, again = numbers.items(texts, style), numbers.items(iter(texts), style)
+    assert first == again == str(format_list(texts, style=style, locale=Locale.parse(lang)))
+
+
+@settings(deadline=None)
+@given(st.dates() | st.datetimes(), st.sampled_from(LANGUAGES[1:]))
+def test_days_and_months_are_babels(value: object, lang: str) -> None:
+    """A day and a month in another language are Babel's medium date and ``yMMM`` form,
+    from the cache or not (a datetime is shown as its date; a month of it as Babel has it)."""
+    from datetime import date, datetime
+
+    from babel.dates import format_date, format_skeleton
+
+    assert isinstance(value, date)
+    loc = Locale.parse(lang)
+    shown_day = value.date() if isinstance(value, datetime) else value
+    with i18n.using(lang):
+        assert numbers.day(value) == numbers.day(value) == str(
+            format_date(shown_day, format="medium", locale=loc))
+        assert numbers.month(value) == numbers.month(value) == str(
+            format_skeleton("yMMM", value, locale=loc))
+        assert numbers.day(value.isoformat()) == numbers.day(value)

@@ -176,3 +176,71 @@ def _escape_discord_md_step_by_step(text: str) -> str:
                                               "\u2066é\n\t")), max_size=12) | st.text())
 def test_the_discord_escape_shortcut_changes_nothing(text: str) -> None:
     assert escape_discord_md(text) == _escape_discord_md_step_by_step(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1 &<>;\"'\x00\x08\x0b\x1f\x7f\u202a\u202e"
+                                              "\u2066\u2069é\n\t\r")), max_size=12) | st.text())
+def test_the_telegram_escape_shortcut_changes_nothing(text: str) -> None:
+    """Text with nothing to escape is returned after one scan: the same as the full escape
+    (control characters dropped, then ``&``, ``<`` and ``>`` as entities, quotes kept)."""
+    import html
+
+    from bot.render import formats
+
+    assert escape_telegram_html(text) == html.escape(formats._CONTROL.sub("", text), quote=False)
+
+
+def test_dotted_names_read_a_dicts_key_or_its_method_as_jinja_does(tmp_path: Path) -> None:
+    """``d.name`` is the key ``name`` of a dict, but a name a dict has as a method (``items``,
+    ``get``) is the method, as Jinja's own lookup has it; a missing key is an error (strict
+    undefined), and an object's attribute or a mapping that is not a dict still read."""
+    from types import MappingProxyType, SimpleNamespace
+
+    (tmp_path / "names.j2").write_text(
+        "{{ d.range }} {{ d.items is callable }} {{ d.get('items') }} {{ o.range }} "
+        "{{ m.range }}")
+    (tmp_path / "missing.j2").write_text("{{ d.nothing }}")
+    renderer = Renderer(tmp_path)
+    context = {"d": {"range": "1–2", "items": "own"}, "o": SimpleNamespace(range="3–4"),
+               "m": MappingProxyType({"range": "5–6"})}
+    assert renderer.render(Reply("names", context), Format.PLAIN) == "1–2 True own 3–4 5–6"
+    with pytest.raises(Exception, match="nothing"):
+        renderer.render(Reply("missing", context), Format.PLAIN)
+
+
+def test_gettext_in_a_loop_fills_only_the_templates_own_values(tmp_path: Path) -> None:
+    """``_()`` inside a for loop (Jinja passes its loop variables along with the call) fills
+    the message with the template's values only, escaped by the format."""
+    (tmp_path / "loop.j2").write_text(
+        '{% for x in xs %}{{ _("item %(what)s", what=x) }};{{ _("plain") }};'
+        '{{ ngettext("%(num)s one", "%(num)s many", loop.index, extra=x) }}|{% endfor %}')
+    reply = Reply("loop", {"xs": ["<a>", 1953]})
+    assert Renderer(tmp_path).render(reply, Format.TELEGRAM_HTML) == (
+        "item &lt;a&gt;;plain;1 one|item 1,953;plain;2 many|")
+
+
+def _tidy_line_by_line(text: str) -> str:
+    """:func:`bot.render.environment._tidy` as it was written first: line by line."""
+    out: list[str] = []
+    for line in (line.rstrip() for line in text.strip().splitlines()):
+        if not line and out and not out[-1]:
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x85\u2028\xa0")),
+               max_size=30) | st.text())
+def test_tidy_collapses_blank_lines_as_line_by_line(text: str) -> None:
+    from bot.render.environment import _tidy
+
+    assert _tidy(text) == _tidy_line_by_line(text)
+
+
+def test_templates_see_every_global(tmp_path: Path) -> None:
+    """Each template's globals are the environment's (``format``, gettext, Jinja's own), set
+    before any template is loaded."""
+    (tmp_path / "g.j2").write_text("{{ format }} {{ _('x') }} {{ range(2) | list }}")
+    renderer = Renderer(tmp_path)
+    assert renderer.render(Reply("g"), Format.DISCORD_MD) == "discord\\_md x \\[0, 1\\]"
+    assert renderer.render(Reply("g"), Format.PLAIN) == "plain x [0, 1]"
