@@ -67,7 +67,9 @@ def escape_discord_md(text: str) -> str:
         return text
     text = text.translate(_DISCORD_TABLE)
     if "@" in text:
-        text = _MENTION.sub("@\u200b", text)
+        # a zero-width space after every "@" that something follows, and between "<" and
+        # "@" ("<@" may never be printed: with a user id after it, it is a mention)
+        text = _MENTION.sub("@\u200b", text).replace("<@", "<\u200b@")
     if "://" in text:
         text = _URL.sub(lambda m: m.group(1) + ":\u200b//", text)
     return text

@@ -356,8 +356,9 @@ async def test_user_text_is_escaped_and_mentions_are_off(bot: DiscordAdapter,
     assert "Hi \\*\\*Boss\\*\\* @\u200bhere!" in start.text
     [echo] = await ask(fake, "echo", {"text": "@everyone **loud** <@1> https://x.io"})
     described = echo.embeds[0]["description"]
-    assert "@\u200beveryone\\*\\*loud\\*\\*\\<@\u200b1\\>https:\u200b//x.io" in described
-    assert "@everyone" not in described and echo.data["allowed_mentions"] == {"parse": []}
+    assert "@\u200beveryone\\*\\*loud\\*\\*\\<\u200b@\u200b1\\>https:\u200b//x.io" in described
+    assert "@everyone" not in described and "<@" not in described
+    assert echo.data["allowed_mentions"] == {"parse": []}
 
 
 async def test_admin_only_commands_need_manage_server(bot: DiscordAdapter,

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
@@ -58,6 +58,9 @@ def test_missing_context_is_an_error_not_blank(renderer: Renderer) -> None:
 
 
 @given(st.text())
+@example("<@")  # an escaped "<" still stood before the "@": "\\<@" held "<@" (found by hypothesis)
+@example("<@123>")
+@example("a <@!5> and <@&7> @here @everyone")
 def test_escaped_discord_text_has_no_live_mentions(text: str) -> None:
     out = escape_discord_md(text)
     assert "@everyone" not in out and "@here" not in out and "<@" not in out
@@ -168,7 +171,7 @@ def _escape_discord_md_step_by_step(text: str) -> str:
     text = formats._CONTROL.sub("", text)
     text = re.sub(r"([\\*_~`|>#\[\]()\-])", r"\\\1", text)  # markdown characters
     text = text.replace("<", "\\<")
-    text = formats._MENTION.sub("@\u200b", text)
+    text = formats._MENTION.sub("@\u200b", text).replace("<@", "<\u200b@")
     return formats._URL.sub(lambda m: m.group(1) + ":\u200b//", text)
 
 
