@@ -5,6 +5,9 @@ with the same ApplicationBuilder defaults (connection pool, timeouts), the same 
 with limits out of the way, and the same ``concurrent_updates``: 32 ("on") and 1 ("off").
 Each run pushes N mixed updates (/log, /estimate, /tips, /stats) from first-time users at once;
 bare and ours alternate, so both see the same machine load. Also throughput and p50/p99.
+A third bot in the same rotation, the bare one with our Bot API transport (aiohttp,
+``bot.adapters.telegram_request``) instead of PTB's httpx, gives a second ratio for reading:
+what our own work costs over the same transport.
 
     python -m benchmarks.bench_fullstack [--updates 2000] [--users 200] [--runs 3]
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import functools
 import gc
 import json
 import os
@@ -28,6 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Row, percentile, print_ratios, print_table
+
+#: The bare PTB bot with our Bot API transport (``AiohttpRequest``) instead of PTB's httpx:
+#: printed beside the target's ratio, so what our own work costs over the same transport
+#: stays visible (the target compares with a bare bot as PTB builds it).
+BARE_AIOHTTP = "bare-aiohttp"
 
 
 def _cpu() -> float:
@@ -69,7 +78,9 @@ async def _measured(control: int, updates: int, users: int) -> dict[str, Any]:
 
 
 async def run_bare(base_url: str, token: str, control: int, updates: int, users: int,
-                   concurrency: int) -> dict[str, Any]:
+                   concurrency: int, *, aiohttp: bool = False) -> dict[str, Any]:
+    """The bare PTB bot answering "ok"; with ``aiohttp``, its Bot API calls go through our
+    request class (the same transport as ours: what our bot's own work costs over it)."""
     from telegram import Update
     from telegram.ext import (
         AIORateLimiter,
@@ -83,9 +94,17 @@ async def run_bare(base_url: str, token: str, control: int, updates: int, users:
         assert update.effective_message is not None
         await update.effective_message.reply_text("ok")
 
-    application = (ApplicationBuilder().token(token).base_url(base_url)
-                   .rate_limiter(AIORateLimiter(overall_max_rate=1e6))
-                   .concurrent_updates(concurrency).read_timeout(5.0).build())
+    builder = (ApplicationBuilder().token(token).base_url(base_url)
+               .rate_limiter(AIORateLimiter(overall_max_rate=1e6))
+               .concurrent_updates(concurrency))
+    if aiohttp:
+        from bot.adapters.telegram_request import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest(read_timeout=5.0)) \
+            .get_updates_request(AiohttpRequest(connection_pool_size=1))
+    else:
+        builder = builder.read_timeout(5.0)
+    application = builder.build()
     application.add_handler(MessageHandler(filters.ALL, reply))
     async with application:
         await application.start()
@@ -151,12 +170,15 @@ def _span(values: list[float], fmt: str) -> str:
 
 
 def compare(platform: str, module: str, title: str, unit: str, n: int, users: int,
-            runs: int, concurrency: int) -> dict[str, float]:
-    """``runs`` alternating runs of the bare bot and ours; prints the table, returns the
-    ratios (median and worst of CPU per ``unit``, median throughput)."""
-    results: dict[str, list[dict[str, Any]]] = {"bare": [], "ours": []}
+            runs: int, concurrency: int, also: str | None = None) -> dict[str, float]:
+    """``runs`` alternating runs of the bare bot and ours (and the bot ``also``, a variant of
+    the bare one, in the same rotation); prints the table, returns the ratios (median and
+    worst of CPU per ``unit``, median throughput; with ``also``, the median of ours ÷ it as
+    ``cpu_ratio_also``)."""
+    bots = ("bare", "ours") if also is None else ("bare", "ours", also)
+    results: dict[str, list[dict[str, Any]]] = {bot: [] for bot in bots}
     for _ in range(runs):
-        for bot in ("bare", "ours"):
+        for bot in bots:
             results[bot].append(one_run(platform, module, bot, n, users, concurrency))
 
     def cpu(r: dict[str, Any]) -> float:
@@ -166,7 +188,7 @@ def compare(platform: str, module: str, title: str, unit: str, n: int, users: in
     per_run = [cpu(o) / cpu(b) for o, b in pairs]
     tput = [float(b["seconds"]) / float(o["seconds"]) for o, b in pairs]
     rows = []
-    for bot in ("ours", "bare"):
+    for bot in ("ours", "bare") if also is None else ("ours", "bare", also):
         rs = results[bot]
         rows += [
             Row(f"{bot}: CPU per {unit}", _span([cpu(r) * 1000 for r in rs], ".3f") + " ms",
@@ -188,9 +210,15 @@ def compare(platform: str, module: str, title: str, unit: str, n: int, users: in
     rows.append(Row(f"CPU per {unit}, ours ÷ bare", _span(per_run, ".2f") + "×",
                     "same run, alternating", "", "≤ 1.5×"))
     rows.append(Row("throughput, ours ÷ bare", _span(tput, ".2f") + "×", "", ""))
+    found = {"cpu_ratio": statistics.median(per_run), "cpu_ratio_max": max(per_run),
+             "throughput_ratio": statistics.median(tput)}
+    if also is not None:
+        same = [cpu(o) / cpu(b) for o, b in zip(results["ours"], results[also], strict=True)]
+        rows.append(Row(f"CPU per {unit}, ours ÷ {also}", _span(same, ".2f") + "×",
+                        "same run, alternating", "", "(for reading)"))
+        found["cpu_ratio_also"] = statistics.median(same)
     print_table(f"{title}: {n:,} commands from {users} first-time users, {runs} runs", rows)
-    return {"cpu_ratio": statistics.median(per_run), "cpu_ratio_max": max(per_run),
-            "throughput_ratio": statistics.median(tput)}
+    return found
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -199,12 +227,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--users", type=int, default=200)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--concurrency", type=int, nargs="*", default=[32, 1])
-    p.add_argument("--as-bot", choices=("bare", "ours"), help=argparse.SUPPRESS)
+    p.add_argument("--as-bot", choices=("bare", "ours", BARE_AIOHTTP), help=argparse.SUPPRESS)
     p.add_argument("--fake", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.as_bot:  # the bot process of one run
         port, control, token = args.fake
-        runner = run_bare if args.as_bot == "bare" else run_ours
+        runner = {"bare": run_bare, "ours": run_ours,
+                  BARE_AIOHTTP: functools.partial(run_bare, aiohttp=True)}[args.as_bot]
         result = asyncio.run(runner(f"http://127.0.0.1:{port}/bot", token, int(control),
                                     args.updates, args.users, args.concurrency[0]))
         print(json.dumps(result))
@@ -214,10 +243,13 @@ def main(argv: list[str] | None = None) -> None:
         label = "on" if concurrency > 1 else "off"
         found = compare("telegram", "benchmarks.bench_fullstack",
                         f"Telegram full stack, concurrent_updates={concurrency} ({label})",
-                        "update", args.updates, args.users, args.runs, concurrency)
+                        "update", args.updates, args.users, args.runs, concurrency,
+                        also=BARE_AIOHTTP)
         ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}"] = found["cpu_ratio"]
         ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}_max"] = found["cpu_ratio_max"]
         ratios[f"telegram_throughput_ratio_concurrency_{label}"] = found["throughput_ratio"]
+        ratios[f"telegram_cpu_per_update_ratio_concurrency_{label}_same_transport"] = \
+            found["cpu_ratio_also"]
     print_ratios(ratios)
 
 
