@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime
 from typing import Any
 
 from bot.commands.audience import audience_view
@@ -116,6 +118,30 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis
     }
 
 
+class _HeldBack(Exception):
+    """``/log``'s numbers look wrong next to ``latest`` (nothing was written)."""
+
+    def __init__(self, latest: MetricSnapshot | None) -> None:
+        super().__init__("held back for a confirm")
+        self.latest = latest
+
+
+def _problems(values: dict[str, float], now: datetime, latest: MetricSnapshot | None
+              ) -> list[str]:
+    """What looks wrong in logging ``values`` at ``now`` after ``latest``, in sentences of the
+    current language (:func:`~bot.domain.metrics.implausible`; empty: nothing)."""
+    base = latest or MetricSnapshot.empty(now)
+    return implausible(latest, base.merged(values, now), frozenset(values))
+
+
+def _hold_if_implausible(values: dict[str, float], now: datetime,
+                         latest: MetricSnapshot | None) -> None:
+    """``/log``'s guard (``Store.add_snapshot_and_history``): :class:`_HeldBack` if
+    :func:`_problems` finds anything."""
+    if _problems(values, now, latest):
+        raise _HeldBack(latest)
+
+
 @command(
     "log",
     summary="Record your current numbers: /log followers=12k views=40k likes=3k",
@@ -138,17 +164,20 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not values:
         return Reply("log_prompt", {"examples": [m.example for m in METRICS[:5]]})
     now = ctx.clock.now()
-    if not args.get("confirm"):
-        latest = await ctx.store.latest_snapshot(ctx.user.id)
-        base = latest or MetricSnapshot.empty(now)
-        problems = implausible(latest, base.merged(values, now), frozenset(values))
-        if problems:
-            line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
-            return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
-                         actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),),
-                         held=True)
-    snapshot, history = await ctx.store.add_snapshot_and_history(
-        ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS)
+    # Numbers that look wrong next to the latest snapshot are held back for a confirm,
+    # checked in the write's own transaction (no trip of its own, nothing between the check
+    # and the write).
+    guard = None if args.get("confirm") else functools.partial(_hold_if_implausible, values, now)
+    try:
+        snapshot, history = await ctx.store.add_snapshot_and_history(
+            ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS, guard=guard)
+    except _HeldBack as held:
+        # worded here, in the creator's language (the guard may have run in another thread)
+        problems = _problems(values, now, held.latest)
+        line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
+        return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
+                     actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),),
+                     held=True)
     previous = history[-2] if len(history) >= 2 else None
     changes = []
     for name in values:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -175,11 +175,19 @@ class Store(Protocol):
         ...
 
     async def add_snapshot_and_history(
-        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: Callable[[MetricSnapshot | None], None] | None = None,
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         """:meth:`add_snapshot`, then :meth:`history` with ``limit`` as it stands after it, in
         one trip where the store can (SQLite: one hand-off to the writer's thread, not two):
-        what ``/log`` shows."""
+        what ``/log`` shows.
+
+        ``guard``, if given, is called with the latest active snapshot (as
+        :meth:`latest_snapshot` reads it; None if there is none) in the write's transaction,
+        before anything is written: an exception it raises undoes the write and reaches the
+        caller (``/log`` holds back numbers that look wrong without a trip of its own). It
+        may run in another thread (SQLite's writer), where context variables such as the
+        language are not set: it should decide, not word."""
         ...
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None: ...

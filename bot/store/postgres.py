@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import itertools
 import secrets
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -306,12 +306,16 @@ class PostgresStore(PgTikTokTables):
             return await _insert_snapshot(db, user_id, changes, taken_at, "log")
 
     async def add_snapshot_and_history(
-        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: Callable[[MetricSnapshot | None], None] | None = None,
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         _need_metrics(changes)
-        # The read in the write's transaction, under its per-user lock: the history as it
-        # stands after this snapshot, with no other write for this user in between.
+        # The reads in the write's transaction, under its per-user lock: the guard sees the
+        # latest snapshot and the history stands as after this one, with no other write for
+        # this user in between (the guard raising rolls the transaction back).
         async with self._write(user_id) as db:
+            if guard is not None:
+                guard(await _latest(db, user_id))
             snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
             entries = await _entries(db, user_id, None, limit)
         return snapshot, [e.snapshot for e in entries]
@@ -322,10 +326,7 @@ class PostgresStore(PgTikTokTables):
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None:
         async with self._read() as db:
-            row = await db.fetchrow(
-                f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-                f"ORDER BY {_ORDER_DESC} LIMIT 1", user_id)
-        return None if row is None else _snapshot(row)
+            return await _latest(db, user_id)
 
     async def history(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
@@ -1092,6 +1093,14 @@ async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float]
         await _recarry(db, user_id)
     await _thin_if_needed(db, user_id)
     return snap
+
+
+async def _latest(db: _Conn, user_id: int) -> MetricSnapshot | None:
+    """The user's latest active snapshot (``latest_snapshot``), on ``db``."""
+    row = await db.fetchrow(
+        f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+        f"ORDER BY {_ORDER_DESC} LIMIT 1", user_id)
+    return None if row is None else _snapshot(row)
 
 
 def _num(value: float | None) -> float | None:

@@ -62,6 +62,8 @@ _SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age", "han
                   "language")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 _T = TypeVar("_T")
+#: A check of the latest snapshot before a write (``Store.add_snapshot_and_history``).
+_Guard = Callable[[MetricSnapshot | None], None]
 
 
 def parse_database_url(url: str, *, what: str = "DATABASE_URL") -> Path:
@@ -590,12 +592,22 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
                    diamonds=r["diamonds"], id=r["id"]) for r in rows]
 
 
+def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
+                    taken_at: datetime, guard: _Guard | None) -> MetricSnapshot:
+    """``guard`` (if any) shown the latest snapshot, then the snapshot of ``add_snapshot``;
+    inside the caller's transaction."""
+    if guard is not None:
+        guard(_latest_sync(conn, user_id))
+    return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log")
+
+
 def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
-                      taken_at: datetime, limit: int) -> tuple[MetricSnapshot,
-                                                                list[MetricSnapshot]]:
-    """:meth:`SqliteStore.add_snapshot_and_history` in the writer's thread: the write as
-    ``add_snapshot`` makes it (committed), then the read as ``history`` makes it."""
-    snapshot = _transaction(conn, _insert_snapshot_sync, user_id, changes, taken_at, "log")
+                      taken_at: datetime, limit: int, guard: _Guard | None,
+                      ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+    """:meth:`SqliteStore.add_snapshot_and_history` in the writer's thread: the guard and the
+    write as ``add_snapshot`` makes it (committed; rolled back if the guard raises), then the
+    read as ``history`` makes it."""
+    snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard)
     return snapshot, [e.snapshot for e in _entries_sync(conn, user_id, None, limit)]
 
 
@@ -836,13 +848,15 @@ class SqliteStore(TikTokTables):
                                     user_id, changes, taken_at, "log")
 
     async def add_snapshot_and_history(
-        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int
+        self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: _Guard | None = None,
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         _need_metrics(changes)
-        # add_snapshot's transaction, then history's read once it is committed, in ONE hop.
+        # The guard's read and add_snapshot's transaction, then history's read once it is
+        # committed, in ONE hop.
         async with self._write_lock:
             return await _in_thread(self._writer, _add_then_history, user_id, changes,
-                                    taken_at, limit)
+                                    taken_at, limit, guard)
 
     async def _insert_snapshot(
         self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],

@@ -100,6 +100,39 @@ async def test_a_snapshot_and_the_history_after_it_equal_each_alone(store: Store
     assert len(await store.history(u.id)) == 4
 
 
+async def test_a_guard_sees_the_latest_snapshot_and_its_exception_undoes_the_write(
+        store: Store) -> None:
+    """``add_snapshot_and_history``'s guard (/log's check of numbers that look wrong) is
+    shown what ``latest_snapshot`` reads, inside the write's transaction: raising there
+    writes nothing and reaches the caller; returning lets the write happen."""
+    u = await store.ensure_user("console", "guarded", "guarded")
+    seen: list[object] = []
+
+    class Refused(Exception):
+        pass
+
+    def refuse(latest: object) -> None:
+        seen.append(latest)
+        raise Refused
+
+    with pytest.raises(Refused):
+        await store.add_snapshot_and_history(u.id, {"followers": 10.0}, T0, limit=3,
+                                             guard=refuse)
+    assert seen == [None] and await store.history(u.id) == []
+    first, _ = await store.add_snapshot_and_history(u.id, {"followers": 10.0}, T0, limit=3,
+                                                    guard=seen.append)
+    assert seen == [None, None]
+    later = T0 + timedelta(days=1)
+    with pytest.raises(Refused):
+        await store.add_snapshot_and_history(u.id, {"followers": 99.0}, later, limit=3,
+                                             guard=refuse)
+    assert seen[-1] == first == await store.latest_snapshot(u.id)
+    assert [s.followers for s in await store.history(u.id)] == [10.0]
+    _, history = await store.add_snapshot_and_history(u.id, {"followers": 12.0}, later,
+                                                      limit=3, guard=seen.append)
+    assert seen[-1] == first and [s.followers for s in history] == [10.0, 12.0]
+
+
 async def test_import_merges_with_logged_rows_in_date_order(store: Store) -> None:
     u = await store.ensure_user("console", "imp", "imp")
     await store.add_snapshot(u.id, {"followers": 1000, "views": 5000}, T0)
