@@ -35,7 +35,6 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -64,7 +63,13 @@ from bot.adapters.discord_names import (
     localise_commands,
     menu_names,
 )
-from bot.adapters.discord_replies import NO_MENTIONS, ActionView, Outgoing, to_messages
+from bot.adapters.discord_replies import (
+    NO_MENTIONS,
+    ActionButton,
+    ActionView,
+    Outgoing,
+    to_messages,
+)
 from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
 from bot.core.pace import depart
@@ -260,7 +265,10 @@ class DiscordAdapter:
         self.ready = asyncio.Event()
         self.synced = False  # whether this start sent the commands to Discord
         self._task: asyncio.Task[None] | None = None
-        self._views: weakref.WeakSet[ActionView] = weakref.WeakSet()
+        #: The views sent that still take presses, with their timeout timers, and their
+        #: buttons by custom_id (discord.py registers none of them: see ActionView).
+        self._views: dict[ActionView, asyncio.TimerHandle | None] = {}
+        self._buttons: dict[str, tuple[ActionView, ActionButton]] = {}
         self._answering: set[asyncio.Task[None]] = set()
         self._in_flight: set[asyncio.Task[Any]] = set()  # commands being answered
         self._saved_urls: tuple[str, yarl.URL] | None = None
@@ -350,7 +358,7 @@ class DiscordAdapter:
                      len(answering))
             await asyncio.wait(answering, timeout=grace)
         for view in list(self._views):
-            view.stop()
+            view.finish()
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(Exception):
@@ -481,21 +489,50 @@ class DiscordAdapter:
         await self._answer(interaction, self.request(interaction, *parsed), private=True)
 
     def check_press(self, interaction: discord.Interaction[Any]) -> None:
-        """A button press no running view handles (the bot restarted, the view timed out or was
-        already used) is answered as expired, or Discord shows "This interaction failed"."""
+        """A button press: handed to its view if it still takes presses (in a task, as
+        discord.py would); else (the bot restarted, the view timed out or was already used)
+        answered as expired, or Discord shows "This interaction failed"."""
         if interaction.type is not discord.InteractionType.component:
             return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = data.get("custom_id")
-        for view in list(self._views):
-            if not view.is_finished() and any(
-                    getattr(item, "custom_id", None) == custom_id for item in view.children):
-                return  # the view answers it
+        found = self._buttons.get(custom_id) if isinstance(custom_id, str) else None
+        if found is not None and found[0].live:
+            view, button = found
+            self._keep(asyncio.create_task(view.handle(interaction, button),
+                                           name=f"discord-ui-view-dispatch-{view.id}"))
+            return
         log.info("discord: interaction %s pressed a button no running view knows (%s); "
                  "answered as expired", interaction.id, custom_id)
-        task = asyncio.create_task(self._expired(interaction))
+        self._keep(asyncio.create_task(self._expired(interaction)))
+
+    def _keep(self, task: asyncio.Task[None]) -> None:
+        """Hold a reference to ``task`` until it is done."""
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
+
+    def _register(self, view: ActionView) -> None:
+        """``view`` was sent: it takes presses until pressed, timed out or stopped."""
+        view.live = True
+        view.on_finish = self._forget
+        for button in view.buttons():
+            assert button.custom_id is not None
+            self._buttons[button.custom_id] = (view, button)
+        self._views[view] = asyncio.get_running_loop().call_later(
+            view.timeout, self._timed_out, view) if view.timeout else None
+
+    def _forget(self, view: ActionView) -> None:
+        timer = self._views.pop(view, None)
+        if timer is not None:
+            timer.cancel()
+        for button in view.buttons():
+            if button.custom_id is not None:
+                self._buttons.pop(button.custom_id, None)
+
+    def _timed_out(self, view: ActionView) -> None:
+        task = view.timed_out()
+        if task is not None:
+            self._keep(task)
 
     async def _expired(self, interaction: discord.Interaction[Any]) -> None:
         try:
@@ -599,7 +636,8 @@ class DiscordAdapter:
                     deferred: bool | None) -> None:
         for index, message in enumerate(messages):
             edit: Callable[[ActionView], Awaitable[object]]
-            if not interaction.response.is_done():
+            responded = not interaction.response.is_done()
+            if responded:
                 await interaction.response.send_message(**message.kwargs())
 
                 async def edit(view: ActionView) -> object:
@@ -612,9 +650,10 @@ class DiscordAdapter:
 
                 async def edit(view: ActionView, sent: discord.WebhookMessage = sent) -> object:
                     return await sent.edit(view=view)
-            if message.view is not None:
+            if message.view is not None and (responded or message.view.buttons()):
+                # (as discord.py did: a followup's view with only link buttons was not kept)
                 message.view.edit_message = edit
-                self._views.add(message.view)
+                self._register(message.view)
 
     async def failed(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         """An exception while answering: one log line, an ephemeral apology, stay connected."""

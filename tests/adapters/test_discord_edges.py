@@ -140,6 +140,31 @@ async def test_a_press_no_running_view_knows_is_answered_as_expired(
     assert again.content == BUTTON_EXPIRED
 
 
+
+async def test_a_sent_view_is_forgotten_once_pressed_timed_out_or_stopped(
+        bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """The adapter keeps the buttons it sent (discord.py keeps none of them, ActionView): a
+    view is forgotten, its timer with it, once pressed, once timed out, and when the adapter
+    stops; a press after its timeout is expired."""
+    [prompt] = await fake.answers(await fake.interact(fake.slash("forget")))
+    assert len(bot._views) == 1 and len(bot._buttons) == 2
+    await fake.answers(await fake.interact(fake.press(prompt, "Cancel")))
+    assert not bot._views and not bot._buttons
+    bot.view_timeout = 0.05
+    [prompt] = await fake.answers(await fake.interact(fake.slash("forget")))
+    [edit] = await fake.wait_for(lambda: [s for s in fake.for_token(prompt.token or "")
+                                          if s.kind == "edit"])
+    assert all(b["disabled"] for b in edit.buttons)
+    assert not bot._views and not bot._buttons
+    [late] = await fake.answers(await fake.interact(fake.press(prompt, "Cancel")))
+    assert late.content == BUTTON_EXPIRED
+    bot.view_timeout = 300.0
+    await fake.answers(await fake.interact(fake.slash("forget")))
+    [(view, timer)] = bot._views.items()
+    await bot.stop()
+    assert not bot._views and not bot._buttons and not view.live
+    assert timer is not None and timer.cancelled()
+
 # -- /subscribe where the bot cannot post ----------------------------------------------------------
 
 
