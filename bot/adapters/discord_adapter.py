@@ -35,7 +35,6 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -51,6 +50,7 @@ from bot import i18n
 from bot.adapters.discord_commands import (
     MAX_FILE_BYTES,
     CatalogueTranslator,
+    Slash,
     build_commands,
     commands_payload,
     payload_hash,
@@ -63,7 +63,13 @@ from bot.adapters.discord_names import (
     localise_commands,
     menu_names,
 )
-from bot.adapters.discord_replies import NO_MENTIONS, ActionView, Outgoing, to_messages
+from bot.adapters.discord_replies import (
+    NO_MENTIONS,
+    ActionButton,
+    ActionView,
+    Outgoing,
+    to_messages,
+)
 from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
 from bot.core.pace import depart
@@ -94,31 +100,32 @@ UNKNOWN_INTERACTION = 10062
 STOP_GRACE = 10.0
 
 
-def departures() -> aiohttp.TraceConfig:
-    """An aiohttp trace that holds every REST request discord.py makes until its departure
-    (:func:`bot.core.pace.depart`): a weekly post's requests leave a fixed delay after their
-    slot, and each one after the first (a DM channel, a second message, discord.py's own retry
-    after a 429) takes a slot of its own, since Discord's global limit counts every request.
-    Requests outside a post (start-up, replies, the gateway) are not held."""
-    async def before(session: aiohttp.ClientSession, context: Any,
-                     params: aiohttp.TraceRequestStartParams) -> None:
-        await depart()
+class DepartingConnector(aiohttp.TCPConnector):
+    """aiohttp's TCP connector, holding every request discord.py makes until its departure
+    (:func:`bot.core.pace.depart`) before it takes a connection: a weekly post's requests
+    leave a fixed delay after their slot, and each one after the first (a DM channel, a second
+    message, discord.py's own retry after a 429) takes a slot of its own, since Discord's
+    global limit counts every request. Requests outside a post (start-up, replies, the
+    gateway) are not held. (An aiohttp trace did this before: it cost about 35 µs of CPU per
+    request, every reply's included, for the trace's signals.)"""
 
-    trace = aiohttp.TraceConfig()
-    trace.on_request_start.append(before)
-    return trace
+    async def connect(self, req: aiohttp.ClientRequest, traces: list[aiohttp.tracing.Trace],
+                      timeout: aiohttp.ClientTimeout,  # noqa: ASYNC109  (aiohttp's signature)
+                      ) -> aiohttp.connector.Connection:
+        await depart()
+        return await super().connect(req, traces, timeout)
 
 
 class _Client(discord.Client):
     """Minimal intents (guilds only: slash commands need no message content); every REST
-    request goes through :func:`departures`."""
+    request goes through a :class:`DepartingConnector` (set by :meth:`DiscordAdapter.start`)."""
 
     def __init__(self, adapter: DiscordAdapter, *, guild_ready_timeout: float) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS,
                          guild_ready_timeout=guild_ready_timeout,
-                         max_ratelimit_timeout=MAX_RATELIMIT_WAIT, http_trace=departures())
+                         max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
         self.adapter = adapter
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
@@ -141,7 +148,87 @@ class _ShardedClient(_Client, discord.AutoShardedClient):
     count is known and before the gateway connects; ``on_ready`` fires once all are ready)."""
 
 
+#: Option types a slash command's values arrive in for :meth:`_Tree._from_interaction`'s short
+#: way: string and boolean (every option but the file one), passed on as they come.
+_PLAIN_OPTIONS = frozenset({3, 5})
+
+
 class _Tree(app_commands.CommandTree[_Client]):
+    """discord.py's tree, with a short way for the usual interaction: one of our slash commands
+    (``build_commands``) with string and boolean options only. Its values go straight to
+    :meth:`DiscordAdapter._slash` as the tree would pass them (every argument by name, None
+    when not given), without the tree's namespace and transformers, which cost as much as the
+    rest of receiving the interaction; errors reach :meth:`on_error` as they would through the
+    tree (a ``CommandInvokeError`` around anything but an ``AppCommandError``). Everything
+    else (autocomplete, a file option, a missing required option, an unknown command, another
+    option type) takes the tree's own way."""
+
+    def __init__(self, client: _Client) -> None:
+        super().__init__(client)
+        #: Per command name: its arguments, all None (the values' starting point), and the
+        #: names of the required ones.
+        self._shapes: dict[str, tuple[dict[str, Any], frozenset[str]]] = {}
+
+    def _from_interaction(self, interaction: discord.Interaction[_Client]) -> None:
+        plain = self._plain(interaction)
+        if plain is None:
+            super()._from_interaction(interaction)
+            return
+        command, spec, values = plain
+        asyncio.get_running_loop().create_task(self._call_plain(interaction, command, spec, values),
+                                               name="CommandTree-invoker")
+
+    def _plain(self, interaction: discord.Interaction[_Client]
+               ) -> tuple[Slash, CommandSpec, dict[str, Any]] | None:
+        """The command, its spec and its values when ``interaction`` can take the short way."""
+        data: Any = interaction.data
+        if interaction.type is not discord.InteractionType.application_command \
+                or data is None or data.get("type", 1) != 1:
+            return None
+        try:
+            command, options = self._get_app_command_options(data)
+        except app_commands.AppCommandError:
+            return None  # (the tree answers it: CommandNotFound)
+        spec = command.extras.get("spec") if isinstance(command, app_commands.Command) else None
+        if not isinstance(spec, CommandSpec) or command.checks:
+            return None
+        shape = self._shapes.get(spec.name)
+        if shape is None:
+            shape = self._shapes[spec.name] = (
+                dict.fromkeys([*(a.name for a in spec.args),
+                               *((FILE_OPTION,) if spec.accepts_file else ())]),
+                frozenset(a.name for a in spec.args if a.required))
+        blank, required = shape
+        values = blank.copy()
+        given = set()
+        for option in options:
+            if option.get("type") not in _PLAIN_OPTIONS:
+                return None
+            name = option["name"]
+            if name in values:  # (the tree ignores an option the command does not have)
+                values[name] = option.get("value")
+                given.add(name)
+        if not required <= given:
+            return None  # the tree reports the mismatch
+        return command, spec, values
+
+    async def _call_plain(self, interaction: discord.Interaction[_Client], command: Slash,
+                          spec: CommandSpec, values: dict[str, Any]) -> None:
+        failure: app_commands.AppCommandError
+        try:
+            await self.client.adapter._slash(interaction, spec, values)
+        except app_commands.AppCommandError as error:
+            failure = error
+        except Exception as error:
+            failure = app_commands.CommandInvokeError(command, error)
+            failure.__cause__ = error
+        else:
+            if not interaction.command_failed:
+                self.client.dispatch("app_command_completion", interaction, command)
+            return
+        interaction.command_failed = True  # (our commands have no error handler of their own)
+        await self.on_error(interaction, failure)
+
     async def on_error(self, interaction: discord.Interaction[_Client],
                        error: app_commands.AppCommandError, /) -> None:
         await self.client.adapter.failed(interaction, error)
@@ -157,7 +244,8 @@ class DiscordAdapter:
     platform = "discord"  # as a Deliverer for the weekly posts
 
     def __init__(self, app: App, *, defer_after: float = 2.0, view_timeout: float = 300.0,
-                 ready_timeout: float = 60.0, guild_ready_timeout: float = 2.0) -> None:
+                 ready_timeout: float = 60.0, guild_ready_timeout: float = 2.0,
+                 connections: int = 0) -> None:
         self.app = app
         self.settings = app.settings
         self.defer_after = defer_after  # Discord's window is 3 s; keep a margin for the network
@@ -165,6 +253,8 @@ class DiscordAdapter:
         self.ready_timeout = ready_timeout
         # guild_ready_timeout: how long discord.py waits for more GUILD_CREATEs before ready.
         self._guild_ready_timeout = guild_ready_timeout
+        #: Most connections open to Discord at once (0: no cap, as discord.py's default).
+        self.connections = connections
         #: Several workers on one token, or a shard count given: gateway shards split across
         #: workers (worker i of N connects shards i, i+N, …).
         self.sharded = (self.settings.worker_count > 1
@@ -175,7 +265,10 @@ class DiscordAdapter:
         self.ready = asyncio.Event()
         self.synced = False  # whether this start sent the commands to Discord
         self._task: asyncio.Task[None] | None = None
-        self._views: weakref.WeakSet[ActionView] = weakref.WeakSet()
+        #: The views sent that still take presses, with their timeout timers, and their
+        #: buttons by custom_id (discord.py registers none of them: see ActionView).
+        self._views: dict[ActionView, asyncio.TimerHandle | None] = {}
+        self._buttons: dict[str, tuple[ActionView, ActionButton]] = {}
         self._answering: set[asyncio.Task[None]] = set()
         self._in_flight: set[asyncio.Task[Any]] = set()  # commands being answered
         self._saved_urls: tuple[str, yarl.URL] | None = None
@@ -210,6 +303,8 @@ class DiscordAdapter:
         if self.client.is_closed():  # a failed earlier start: discord.py can't reuse it
             self._build_client()
         self._use_api_url()
+        if not isinstance(self.client.http.connector, DepartingConnector):
+            self.client.http.connector = DepartingConnector(limit=self.connections)
         try:
             await self.client.login(token.get_secret_value())  # then setup_hook: prepare()
         except discord.LoginFailure:
@@ -263,7 +358,7 @@ class DiscordAdapter:
                      len(answering))
             await asyncio.wait(answering, timeout=grace)
         for view in list(self._views):
-            view.stop()
+            view.finish()
         await self.client.close()
         if self._task is not None:
             with contextlib.suppress(Exception):
@@ -394,21 +489,50 @@ class DiscordAdapter:
         await self._answer(interaction, self.request(interaction, *parsed), private=True)
 
     def check_press(self, interaction: discord.Interaction[Any]) -> None:
-        """A button press no running view handles (the bot restarted, the view timed out or was
-        already used) is answered as expired, or Discord shows "This interaction failed"."""
+        """A button press: handed to its view if it still takes presses (in a task, as
+        discord.py would); else (the bot restarted, the view timed out or was already used)
+        answered as expired, or Discord shows "This interaction failed"."""
         if interaction.type is not discord.InteractionType.component:
             return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = data.get("custom_id")
-        for view in list(self._views):
-            if not view.is_finished() and any(
-                    getattr(item, "custom_id", None) == custom_id for item in view.children):
-                return  # the view answers it
+        found = self._buttons.get(custom_id) if isinstance(custom_id, str) else None
+        if found is not None and found[0].live:
+            view, button = found
+            self._keep(asyncio.create_task(view.handle(interaction, button),
+                                           name=f"discord-ui-view-dispatch-{view.id}"))
+            return
         log.info("discord: interaction %s pressed a button no running view knows (%s); "
                  "answered as expired", interaction.id, custom_id)
-        task = asyncio.create_task(self._expired(interaction))
+        self._keep(asyncio.create_task(self._expired(interaction)))
+
+    def _keep(self, task: asyncio.Task[None]) -> None:
+        """Hold a reference to ``task`` until it is done."""
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
+
+    def _register(self, view: ActionView) -> None:
+        """``view`` was sent: it takes presses until pressed, timed out or stopped."""
+        view.live = True
+        view.on_finish = self._forget
+        for button in view.buttons():
+            assert button.custom_id is not None
+            self._buttons[button.custom_id] = (view, button)
+        self._views[view] = asyncio.get_running_loop().call_later(
+            view.timeout, self._timed_out, view) if view.timeout else None
+
+    def _forget(self, view: ActionView) -> None:
+        timer = self._views.pop(view, None)
+        if timer is not None:
+            timer.cancel()
+        for button in view.buttons():
+            if button.custom_id is not None:
+                self._buttons.pop(button.custom_id, None)
+
+    def _timed_out(self, view: ActionView) -> None:
+        task = view.timed_out()
+        if task is not None:
+            self._keep(task)
 
     async def _expired(self, interaction: discord.Interaction[Any]) -> None:
         try:
@@ -512,7 +636,8 @@ class DiscordAdapter:
                     deferred: bool | None) -> None:
         for index, message in enumerate(messages):
             edit: Callable[[ActionView], Awaitable[object]]
-            if not interaction.response.is_done():
+            responded = not interaction.response.is_done()
+            if responded:
                 await interaction.response.send_message(**message.kwargs())
 
                 async def edit(view: ActionView) -> object:
@@ -525,9 +650,10 @@ class DiscordAdapter:
 
                 async def edit(view: ActionView, sent: discord.WebhookMessage = sent) -> object:
                     return await sent.edit(view=view)
-            if message.view is not None:
+            if message.view is not None and (responded or message.view.buttons()):
+                # (as discord.py did: a followup's view with only link buttons was not kept)
                 message.view.edit_message = edit
-                self._views.add(message.view)
+                self._register(message.view)
 
     async def failed(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         """An exception while answering: one log line, an ephemeral apology, stay connected."""

@@ -10,13 +10,16 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
+import discord
 import pytest
 from pydantic import SecretStr
 
 from bot.adapters.discord_adapter import BUTTON_EXPIRED, DiscordAdapter
 from bot.app import App
 from bot.config import Settings
+from bot.core.registry import CommandSpec
 from bot.core.types import Reply
 from bot.scheduler.compose import WeeklyComposer
 from bot.scheduler.runner import DEFAULT_RETRY_AFTER, WeeklyPoster
@@ -136,6 +139,31 @@ async def test_a_press_no_running_view_knows_is_answered_as_expired(
     [again] = await fake.answers(await fake.interact(fake.press(prompt, "Cancel")))
     assert again.content == BUTTON_EXPIRED
 
+
+
+async def test_a_sent_view_is_forgotten_once_pressed_timed_out_or_stopped(
+        bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """The adapter keeps the buttons it sent (discord.py keeps none of them, ActionView): a
+    view is forgotten, its timer with it, once pressed, once timed out, and when the adapter
+    stops; a press after its timeout is expired."""
+    [prompt] = await fake.answers(await fake.interact(fake.slash("forget")))
+    assert len(bot._views) == 1 and len(bot._buttons) == 2
+    await fake.answers(await fake.interact(fake.press(prompt, "Cancel")))
+    assert not bot._views and not bot._buttons
+    bot.view_timeout = 0.05
+    [prompt] = await fake.answers(await fake.interact(fake.slash("forget")))
+    [edit] = await fake.wait_for(lambda: [s for s in fake.for_token(prompt.token or "")
+                                          if s.kind == "edit"])
+    assert all(b["disabled"] for b in edit.buttons)
+    assert not bot._views and not bot._buttons
+    [late] = await fake.answers(await fake.interact(fake.press(prompt, "Cancel")))
+    assert late.content == BUTTON_EXPIRED
+    bot.view_timeout = 300.0
+    await fake.answers(await fake.interact(fake.slash("forget")))
+    [(view, timer)] = bot._views.items()
+    await bot.stop()
+    assert not bot._views and not bot._buttons and not view.live
+    assert timer is not None and timer.cancelled()
 
 # -- /subscribe where the bot cannot post ----------------------------------------------------------
 
@@ -414,3 +442,70 @@ async def test_a_direct_post_pays_for_its_dm_channel_too(
     assert result.status is DeliveryStatus.SENT
     assert len(fake.calls_to("POST", "/users/@me/channels")) == 1
     assert budget.posts == 2  # the DM channel, then the message
+
+
+
+#: Option sets for :func:`test_the_short_way_passes_each_command_what_the_tree_would`: some
+#: options, none, flags and a yes/no, an option the command no longer has (ignored by both).
+SHAPES: tuple[tuple[str, dict[str, str | bool]], ...] = (
+    ("log", {"followers": "12k", "views": "40k", "likes": "3k"}),
+    ("estimate", {}),
+    ("log", {"followers": "12k", "stale_option": "1"}),
+    ("undo", {"confirm": True, "date": "2026-11-01"}),
+    ("settings", {"adult": False, "currency": "EUR"}),
+    ("help", {"command": "log"}),
+    ("why", {"tip": "hooks"}),
+)
+
+
+async def test_the_short_way_passes_each_command_what_the_tree_would(
+        app: App, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slash command with string and boolean options skips discord.py's namespace and
+    transformers (_Tree._from_interaction): its values are the ones the tree passes, every
+    argument by name and None when not given. A missing required option and a file option
+    take the tree's way, as before (the first is answered with the apology)."""
+    from bot.adapters import discord_adapter
+
+    seen: list[tuple[str, dict[str, object]]] = []
+    taken: list[bool] = []
+    short = discord_adapter._Tree._plain
+    way = {"short": True}  # False: every interaction the tree's way
+
+    def plain(tree: discord_adapter._Tree, interaction: discord.Interaction[Any]) -> Any:
+        found = short(tree, interaction)
+        taken.append(found is not None)
+        return found if way["short"] else None
+
+    async def record(self: DiscordAdapter, interaction: discord.Interaction[Any],
+                     spec: CommandSpec, values: dict[str, object]) -> None:
+        seen.append((spec.name, dict(values)))
+
+    monkeypatch.setattr(DiscordAdapter, "_slash", record)
+    monkeypatch.setattr(discord_adapter._Tree, "_plain", plain)
+    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    await adapter.start()
+    try:
+        for name, options in SHAPES:
+            for way["short"] in (True, False):
+                count = len(seen)
+                await fake.interact(fake.slash(name, options))
+                await fake.wait_for(lambda count=count: len(seen) > count)
+                assert taken[-1]
+            [(_, by_short), (_, by_tree)] = seen[-2:]
+            assert by_short == by_tree, name
+            spec = app.registry.get(name)
+            assert spec is not None and set(by_tree) == {a.name for a in spec.args}, name
+        way["short"] = True
+        [apology] = await fake.answers(await fake.interact(fake.slash("why", {})))
+        assert not taken[-1] and apology.ephemeral  # the tree's mismatch, apologised for
+        assert [s[0] for s in seen].count("why") == 2
+        count = len(seen)
+        await fake.interact(fake.slash("import", {}, file=("a.csv", b"date,followers\n")))
+        await fake.wait_for(lambda: len(seen) > count)
+        assert not taken[-1] and seen[-1][0] == "import"
+    finally:
+        await adapter.stop()
+    log = app.registry.get("log")
+    assert log is not None and seen[0] == ("log", {
+        **dict.fromkeys(a.name for a in log.args), "followers": "12k", "views": "40k",
+        "likes": "3k"})
