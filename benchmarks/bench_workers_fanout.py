@@ -182,9 +182,9 @@ class _Tracer:
     """Benchmark-side trace of one worker (``--trace``): one JSON line per event in its file,
     ``[kind, monotonic time, platform, destination, detail]``: ``deliver`` when the poster
     handed the post to the adapter (detail: when its slot of the pace was granted, i.e. the
-    poster's ``post_slot`` returned), ``http`` when the HTTP client began a request (httpx's
-    request hook, aiohttp's ``on_request_start``; destination: the post being delivered, if
-    any) and ``sent`` when its headers were written (aiohttp only)."""
+    poster's ``post_slot`` returned), ``http`` when the HTTP client began a request (aiohttp's
+    ``on_request_start``, both platforms; destination: the post being delivered, if any) and
+    ``sent`` when its headers were written (Discord only)."""
 
     def __init__(self, path: Path) -> None:
         import contextvars
@@ -228,14 +228,19 @@ class _Tracer:
         return {name: Traced(d) for name, d in deliverers.items()}
 
     def telegram_hook(self, telegram: Any) -> None:
-        """Log every request the Telegram adapter's HTTP client makes (once it started)."""
-        async def on_httpx(request: Any) -> None:
-            self.log("http", "telegram", self.post.get()[1],
-                     f"{request.method} {request.url.path.rsplit('/', 1)[-1]}")
+        """Log every request the Telegram adapter's HTTP client makes (once it started: an
+        aiohttp trace added to its request class's open session)."""
+        import aiohttp
 
-        client = telegram.application.bot._request[1]._client
-        client.event_hooks = {**client.event_hooks,
-                              "request": [*client.event_hooks["request"], on_httpx]}
+        async def on_start(session: Any, context: Any, params: Any) -> None:
+            self.log("http", "telegram", self.post.get()[1],
+                     f"{params.method} {params.url.path.rsplit('/', 1)[-1]}")
+
+        trace = aiohttp.TraceConfig()
+        trace.on_request_start.append(on_start)
+        trace.freeze()
+        session = telegram.application.bot._request[1]._session
+        session._trace_configs.append(trace)  # read by every request the session makes
 
     def discord_trace(self, discord: Any) -> None:
         """Log every request the Discord adapter's HTTP client makes (before it starts)."""

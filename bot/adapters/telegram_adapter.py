@@ -57,7 +57,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 from telegram import (
     Bot,
     BotCommand,
@@ -1012,9 +1012,12 @@ def _refusal(message: str) -> str:
 
 
 def _not_sent(exc: NetworkError) -> bool:
-    """Known not to have reached Telegram: no connection, or Telegram answered with an error."""
+    """Known not to have reached Telegram: no connection (refused, unreachable, or none free
+    in the pool in time: aiohttp's connector errors and connect timeouts, as
+    :class:`~bot.adapters.telegram_request.AiohttpRequest` passes them on), or Telegram
+    answered with an error. A read timeout or a dropped connection may have been sent."""
     cause = exc.__cause__
-    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+    if isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
         return True
     return cause is None and not isinstance(exc, TimedOut)
 

@@ -25,7 +25,9 @@ the three ways the Bot API accepts, https://core.telegram.org/bots/api#making-re
 instead of PTB's URL-encoded form, whose byte-by-byte escaping in Python (``urllib.parse``)
 costs more than ``json.dumps`` in C. aiohttp has no timeout for writing alone: an upload is
 bounded as a whole by the sum of its timeouts (pool + connect + write + read), a call without
-files by its connect and read timeouts (its body is a few kB, written at once).
+files by its connect and read timeouts (its body is a few kB, written at once). Nor does it
+time waiting for a free connection apart from connecting: the two share one limit, pool +
+connect (6 s by default, where httpx gives 1 s to wait and 5 s to connect).
 """
 
 from __future__ import annotations

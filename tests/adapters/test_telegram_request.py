@@ -6,7 +6,9 @@ from the environment as httpx takes them. Real PTB against the fake Bot API on 1
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,6 +25,7 @@ from telegram.constants import ParseMode
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import ApplicationBuilder
 from telegram.request import HTTPXRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.adapters.telegram_adapter import TelegramAdapter
 from bot.adapters.telegram_request import AiohttpRequest
@@ -193,3 +196,33 @@ async def test_the_environments_proxy_carries_the_calls_unless_no_proxy_names_th
         async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
             await bot.get_me()
         assert len(proxy.named("getMe")) == through and len(fake.named("getMe")) == 2
+
+
+async def test_failures_say_whether_the_call_can_have_reached_telegram(
+        fake: FakeTelegram) -> None:
+    """A weekly post that failed is retried only if it surely never reached Telegram
+    (``_not_sent``): no connection or none free in time, yes; a read timeout, maybe."""
+    from bot.adapters.telegram_adapter import _not_sent
+
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        closed = unused.getsockname()[1]
+    # waiting for a free connection and connecting share one limit: 0.05 + 0.05 s
+    request = AiohttpRequest(connection_pool_size=1, pool_timeout=0.05, connect_timeout=0.05)
+    async with request:
+        with pytest.raises(NetworkError) as refused:
+            await request.do_request(f"http://127.0.0.1:{closed}/bot/getMe", "POST")
+        assert _not_sent(refused.value)
+        chat = f"{fake.base_url}{fake.token}/getChat"
+        data = RequestData([RequestParameter.from_input("chat_id", MAYA["id"])])
+        fake.delay("getChat", 0.5)
+        slow = asyncio.create_task(request.do_request(chat, "POST", data))
+        await fake.wait_until(lambda: bool(fake.named("getChat")) or slow.done())
+        with pytest.raises(TimedOut) as no_connection_free:  # the one connection is busy
+            await request.do_request(chat, "POST", data)
+        assert _not_sent(no_connection_free.value)
+        await slow
+        fake.delay("getChat", 0.5)
+        with pytest.raises(TimedOut) as unanswered:
+            await request.do_request(chat, "POST", data, read_timeout=0.1)
+        assert not _not_sent(unanswered.value)
