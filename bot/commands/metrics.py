@@ -86,21 +86,27 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     }
 
 
-def metric_data(snapshot: MetricSnapshot, k: Kpis,
-                history: list[MetricSnapshot]) -> dict[str, Any]:
+def metric_data(snapshot: MetricSnapshot, k: Kpis, history: list[MetricSnapshot],
+                out: tuple[str, ...] | None = None) -> dict[str, Any]:
     """Metric and KPI values (``k``: ``compute_kpis(snapshot, history)``) as plain numbers
     under their names (for ``ask --json``), with the parts of engagement by views not counted
-    in it (:func:`bot.domain.metrics.left_out`)."""
+    in it (``out``: :func:`bot.domain.metrics.left_out`, worked out here when not given)."""
+    if out is None:
+        out = left_out(snapshot, history)
     kpis = {name: getattr(k, name) for name in (
         "engagement_rate_views", "engagement_rate_followers", "likes_per_view",
         "comments_per_view", "shares_per_view")}
     return {**snapshot.known(), **kpis, "taken_at": snapshot.taken_at.isoformat(),
-            "engagement_left_out": list(left_out(snapshot, history))}
+            "engagement_left_out": list(out)}
 
 
-def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis
-             ) -> dict[str, Any]:
-    """The KPIs ``k`` (``compute_kpis(snapshot, history)``) in words for a reply."""
+def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis,
+             out: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The KPIs ``k`` (``compute_kpis(snapshot, history)``) in words for a reply; ``out`` is
+    ``left_out(snapshot, history)`` (:func:`bot.domain.metrics.left_out`), worked out here
+    when not given."""
+    if out is None:
+        out = left_out(snapshot, history)
     return {
         "engagement_rate_views": None if k.engagement_rate_views is None
         else pct(k.engagement_rate_views),
@@ -113,7 +119,7 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis
         "engagement_gap": None if (gap := engagement_gap(snapshot, history)) is None
         else gap.sentence,
         # the parts of another window than the views, not counted: the formula names the rest
-        "engagement_formula": engagement_formula(out := left_out(snapshot, history)),
+        "engagement_formula": engagement_formula(out),
         "engagement_left_out": left_out_sentence(out),
     }
 
@@ -195,9 +201,10 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         changes.append({"label": translate(METRIC_BY_NAME[name].label),
                         "value": format_metric(name, after), "diff": diff})
     k = compute_kpis(snapshot, history)
-    return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history, k),
+    out = left_out(snapshot, history)
+    return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history, k, out),
                             "first": previous is None},
-                 data=metric_data(snapshot, k, history))
+                 data=metric_data(snapshot, k, history, out))
 
 
 def reach_view(r: Reach | None) -> dict[str, Any] | None:
@@ -247,17 +254,18 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
     k = compute_kpis(latest, history)
+    out = left_out(latest, history)
     return Reply("stats", {
         **studio,
         "videos": _videos_view(views_per_video(latest, videos), videos),
         "goals": goals,
         "rows": metric_rows(latest, history),
-        "kpis": kpi_view(latest, history, k),
+        "kpis": kpi_view(latest, history, k, out),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
         "snapshots": read.count_snapshots,
         "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
-    }, data=metric_data(latest, k, history))
+    }, data=metric_data(latest, k, history, out))
 
 
 def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, Any] | None:

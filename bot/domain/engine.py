@@ -53,15 +53,17 @@ class Explanation:
 
 
 class _Shown(dict[str, str]):
-    """Formats a fact only when the text asks for it."""
+    """Formats a fact only when a text asks for it, once for all the texts it is used for
+    (one object per call, in one language: never kept across calls)."""
 
     def __init__(self, facts: Mapping[str, float]) -> None:
         super().__init__()
-        self._facts = facts
+        self.facts = facts
 
     def __missing__(self, key: str) -> str:
-        value = self._facts.get(key)
-        return "?" if value is None else format_fact(key, value)
+        value = self.facts.get(key)
+        shown = self[key] = "?" if value is None else format_fact(key, value)
+        return shown
 
 
 def fill(text: str, facts: Mapping[str, float], unknown: str | None = None) -> str:
@@ -70,12 +72,22 @@ def fill(text: str, facts: Mapping[str, float], unknown: str | None = None) -> s
     When a fact the text names is not known, ``unknown`` (the rule's sentence for that case,
     without placeholders) is used instead, so no sentence shows "?" in place of a number.
     """
-    if unknown is not None and any(name not in facts for name in placeholders(text)):
-        return translate(unknown)
+    return _fill(text, unknown, placeholders(text) if unknown is not None else (),
+                 _Shown(facts))
+
+
+def _fill(text: str, unknown: str | None, names: Iterable[str], shown: _Shown) -> str:
+    """:func:`fill` with ``text``'s placeholder ``names`` known (read once, at load) and the
+    facts as ``shown`` formats them."""
+    if unknown is not None:
+        facts = shown.facts
+        for name in names:
+            if name not in facts:
+                return translate(unknown)
     text = translate(text)
     if "{" not in text:
         return text
-    return text.format_map(_Shown(facts))
+    return text.format_map(shown)
 
 
 def rule_text(rule: Rule, field: str, facts: Mapping[str, float]) -> str:
@@ -86,37 +98,50 @@ def rule_text(rule: Rule, field: str, facts: Mapping[str, float]) -> str:
     return fill(text, facts, getattr(rule, f"{field}_unknown"))
 
 
-def _distance(rule: Rule, facts: Mapping[str, float]) -> float:
-    gap = rule.gap
-    if gap is None:
+def _distance(compiled: CompiledRule, facts: Mapping[str, float]) -> float:
+    fact = compiled.gap_fact
+    if fact is None:
         return 0.0
-    value = facts.get(gap.fact)
-    target = facts.get(gap.target) if isinstance(gap.target, str) else float(gap.target)
+    value = facts.get(fact)
+    target = compiled.gap_target
+    if isinstance(target, str):
+        target = facts.get(target)
     if value is None or target is None or target == 0:
         return 0.0
     return min(MAX_DISTANCE, abs(target - value) / abs(target))
 
 
 def score(compiled: CompiledRule, facts: Mapping[str, float]) -> float:
-    return compiled.rule.priority * (1.0 + _distance(compiled.rule, facts))
+    """``priority × (1 + distance)``: how much the rule matters for these facts."""
+    return compiled.rule.priority * (1.0 + _distance(compiled, facts))
 
 
 def to_tip(compiled: CompiledRule, facts: Mapping[str, float]) -> Tip:
-    rule = compiled.rule
+    """The tip ``compiled`` (a rule that matches ``facts``) gives, in the current language."""
+    return _tip(compiled, _Shown(facts), score(compiled, facts))
+
+
+def _tip(compiled: CompiledRule, shown: _Shown, scored: float) -> Tip:
+    """:func:`to_tip` with the rule's :func:`score` already worked out (``scored``) and the
+    facts as ``shown`` formats them."""
+    texts = compiled.texts
+    facts = shown.facts
     return Tip(
-        id=rule.id, category=rule.category, title=rule_text(rule, "title", facts),
-        score=round(score(compiled, facts), 3), advice=rule_text(rule, "advice", facts),
-        why=rule_text(rule, "why", facts), source=rule.source,
-        triggered_by=tuple((f, format_fact(f, facts[f])) for f in compiled.checked
-                           if f in facts),
+        id=compiled.id, category=compiled.category, title=_fill(*texts["title"], shown),
+        score=round(scored, 3), advice=_fill(*texts["advice"], shown),
+        why=_fill(*texts["why"], shown), source=compiled.rule.source,
+        triggered_by=tuple([(f, shown[f]) for f in compiled.checked if f in facts]),
     )
 
 
 def matching(catalogue: Catalogue, facts: Mapping[str, float],
              categories: Iterable[str] | None = None) -> list[CompiledRule]:
-    allowed = None if categories is None else set(categories)
-    return [c for c in catalogue.compiled
-            if (allowed is None or c.rule.category in allowed) and c.matches(facts)]
+    """The rules whose conditions hold for ``facts`` (only those of ``categories`` when given),
+    in catalogue order."""
+    if categories is None:
+        return [c for c in catalogue.compiled if c.matches(facts)]
+    allowed = set(categories)
+    return [c for c in catalogue.compiled if c.category in allowed and c.matches(facts)]
 
 
 def recommend(
@@ -128,14 +153,23 @@ def recommend(
 ) -> list[Tip]:
     """The top tips: best per category, highest score first (``limit=None``: all of them)."""
     found = matching(catalogue, facts, None if category is None else (category,))
-    ranked = sorted(((score(c, facts), c) for c in found), key=lambda p: (-p[0], p[1].rule.id))
-    best: dict[str, CompiledRule] = {}
-    for _score, c in ranked:
-        best.setdefault(c.rule.category, c)
-    chosen = list(best.values()) if category is None else [c for _score, c in ranked]
+    ranked = sorted([(score(c, facts), c) for c in found], key=_rank)
+    if category is None:
+        best: dict[str, tuple[float, CompiledRule]] = {}
+        for pair in ranked:
+            best.setdefault(pair[1].category, pair)
+        chosen = list(best.values())
+    else:
+        chosen = ranked
     if limit is not None:
         chosen = chosen[:limit]
-    return [to_tip(c, facts) for c in chosen]
+    shown = _Shown(facts)  # each fact formatted once for every tip's text
+    return [_tip(c, shown, scored) for scored, c in chosen]
+
+
+def _rank(pair: tuple[float, CompiledRule]) -> tuple[float, str]:
+    """Highest score first, then by id."""
+    return -pair[0], pair[1].id
 
 
 _SYMBOL = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "ne": "≠"}
@@ -200,13 +234,12 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> E
     A condition on a fact that is not known (itself or the fact it is compared with) has
     ``held=None``: shown as unknown, never as met, whatever the engine concludes from it.
     """
-    from bot.domain.rules import compile_condition
-
     compiled = catalogue.by_id.get(rule_id)
     if compiled is None:
         return None
     rule = compiled.rule
     checks = []
+    each = iter(compiled.each)  # one check per comparison, in the order walked here
     groups = [(rule.when, False, ""), *((c, False, _("either ") if i == 0 else _("or "))
                                        for i, c in enumerate(rule.any)),
               *((c, True, "") for c in rule.unless)]
@@ -216,7 +249,7 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> E
             value = _("unknown") if raw is None else format_fact(fact, raw)
             exact = _("unknown") if raw is None else _precise(fact, raw)
             for op, rhs in ops.items():
-                holds = all(check(facts) for check in compile_condition({fact: {op: rhs}}))
+                holds = next(each)(facts)
                 held: bool | None = (not holds) if negated else holds
                 if op != "exists" and not _known(fact, rhs, facts):
                     held = None

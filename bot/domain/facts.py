@@ -15,6 +15,7 @@ from bot.domain import numbers
 from bot.domain.metrics import (
     METRICS,
     MIN_SPAN_DAYS,
+    Growth,
     Kind,
     MetricSnapshot,
     compute_kpis,
@@ -258,7 +259,7 @@ def compute_facts(profile: Profile, rates: RateTables,
         facts["follower_growth_per_week"] = g.per_week
         if g.previous:
             facts["follower_growth_rate_week"] = g.per_week / g.previous
-    facts.update(_trends(history))
+    facts.update(_trends(history, g))
     if now is not None:
         facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)
     return facts
@@ -306,7 +307,9 @@ def _eligibility(s: MetricSnapshot, settings: UserSettings,
     return out
 
 
-def _trends(history: list[MetricSnapshot]) -> dict[str, float]:
+def _trends(history: list[MetricSnapshot], followers: Growth | None) -> dict[str, float]:
+    """Trend flags over ``history`` (oldest first); ``followers`` is ``growth(history,
+    "followers")``, already computed with the KPIs."""
     out: dict[str, float] = {}
     weekly = _weekly_rates(history)
     if len(weekly) >= 2:
@@ -316,13 +319,12 @@ def _trends(history: list[MetricSnapshot]) -> dict[str, float]:
         out["growth_slowing"] = _flag(earlier > 0.005 and 0 <= weekly[-1] < earlier * 0.5)
     if weekly:
         out["followers_falling"] = _flag(weekly[-1] < 0)
-    er = [(s, engagement_rate_views(s)) for s in history
-          if {"likes", "views"} & s.given]
-    er_values = [v for _, v in er if v is not None]
+    er_values = [v for s in history
+                 if ("likes" in s.given or "views" in s.given)
+                 and (v := engagement_rate_views(s)) is not None]
     if len(er_values) >= 2:
         out["engagement_falling"] = _flag(er_values[-1] < 0.8 * median(er_values[:-1]))
     views = growth(history, "views")
-    followers = growth(history, "followers")
     if views is not None and followers is not None and views.ratio is not None \
             and followers.ratio is not None:
         out["views_rising_followers_flat"] = _flag(views.ratio >= 0.2 and followers.ratio < 0.01)

@@ -120,7 +120,7 @@ class MetricSnapshot:
         return {name: getattr(self, name) for name in METRIC_NAMES}
 
     def known(self) -> dict[str, float]:
-        return {k: v for k, v in self.values().items() if v is not None}
+        return {name: v for name in METRIC_NAMES if (v := getattr(self, name)) is not None}
 
     def is_empty(self) -> bool:
         return not self.known()
@@ -202,10 +202,17 @@ def engagement_by_views(interactions: float | None, views: float | None) -> floa
 
 def interactions(s: MetricSnapshot) -> float | None:
     """Likes + comments + shares: the by-views engagement numerator (saves excluded)."""
-    parts = (s.likes, s.comments, s.shares)
-    if s.likes is None:
+    return _interactions(s.likes, s.comments, s.shares)
+
+
+def _interactions(likes: float | None, comments: float | None,
+                  shares: float | None) -> float | None:
+    """:func:`interactions` of these three totals (None without likes)."""
+    if likes is None:
         return None
-    return sum(p for p in parts if p is not None)
+    if comments is not None and shares is not None:
+        return sum((likes, comments, shares))
+    return sum(p for p in (likes, comments, shares) if p is not None)
 
 
 def videos_in_period(s: MetricSnapshot) -> float | None:
@@ -250,11 +257,13 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
     """Growth of ``metric`` from the latest snapshot in which the creator typed it back to the
     most recent earlier one typed at least :data:`MIN_SPAN_DAYS` before it; None without one.
     ``history`` is oldest first."""
-    typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
-    if len(typed) < 2:
-        return None
-    cur = typed[-1]
-    for prev in reversed(typed[:-1]):
+    cur: MetricSnapshot | None = None
+    for prev in reversed(history):  # newest first: stops at the pair it needs
+        if metric not in prev.given or getattr(prev, metric) is None:
+            continue
+        if cur is None:
+            cur = prev
+            continue
         days = (cur.taken_at - prev.taken_at).total_seconds() / 86_400
         if days >= MIN_SPAN_DAYS:
             return Growth(metric, float(getattr(prev, metric)),
@@ -491,13 +500,40 @@ def same_window(s: MetricSnapshot,
     ratios may divide, and so whether engagement by views is known: :func:`compute_kpis`,
     :func:`engagement_gap`, :func:`engagement_rate_views` and the estimator read it, with
     the same history wherever the creator's stored snapshots are at hand."""
-    if s.views is None or (history is None and not s.given):
-        return s
-    views_from = _given_in(s, history, "views")
-    mixed: dict[str, Any] = {
-        n: None for n in WINDOW_TOTALS if getattr(s, n) is not None
-        and (views_from is None or _given_in(s, history, n) is not views_from)}
+    totals = _window_totals(s, history)
+    mixed: dict[str, Any] = {n: None for n, v in zip(WINDOW_TOTALS, totals, strict=True)
+                             if v is None and getattr(s, n) is not None}
     return replace(s, **mixed) if mixed else s
+
+
+_Totals = tuple[float | None, float | None, float | None, float | None]
+
+
+def _window_totals(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None) -> _Totals:
+    """:func:`same_window`'s likes, comments, shares and saves (:data:`WINDOW_TOTALS`), without
+    making the snapshot: the KPIs and the engagement trend only divide these."""
+    totals = (s.likes, s.comments, s.shares, s.saves)
+    if s.views is None or (history is None and not s.given):
+        return totals
+    if history is None:  # only ``s`` is known: a total pairs with views it was given with
+        if "views" not in s.given:
+            return (None, None, None, None)
+        given = s.given
+        likes, comments, shares, saves = totals
+        return (likes if "likes" in given else None,
+                comments if "comments" in given else None,
+                shares if "shares" in given else None,
+                saves if "saves" in given else None)
+    views_from = _given_in(s, history, "views")
+    if views_from is None:
+        return (None, None, None, None)
+    likes, comments, shares, saves = totals
+    return (likes if likes is None or _given_in(s, history, "likes") is views_from else None,
+            comments if comments is None or _given_in(s, history, "comments") is views_from
+            else None,
+            shares if shares is None or _given_in(s, history, "shares") is views_from
+            else None,
+            saves if saves is None or _given_in(s, history, "saves") is views_from else None)
 
 
 def window_ends(s: MetricSnapshot,
@@ -529,11 +565,11 @@ def left_out(s: MetricSnapshot,
     the views (``/log views=41k likes=3.3k`` over comments and shares of an earlier log):
     the rate is then measured in the views' window from the other parts alone. Empty when
     nothing is left out, or when the rate is unknown (:func:`engagement_gap` says why)."""
-    window = same_window(s, history)
-    if engagement_by_views(interactions(window), views_in_period(s)) is None:
+    likes, comments, shares, _saves = _window_totals(s, history)
+    if engagement_by_views(_interactions(likes, comments, shares), views_in_period(s)) is None:
         return ()
-    return tuple(n for n in ENGAGEMENT_PARTS
-                 if getattr(s, n) is not None and getattr(window, n) is None)
+    return tuple(n for n, kept in zip(ENGAGEMENT_PARTS, (likes, comments, shares), strict=True)
+                 if kept is None and getattr(s, n) is not None)
 
 
 def left_out_sentence(names: Sequence[str]) -> str | None:
@@ -614,10 +650,10 @@ def engagement_gap(s: MetricSnapshot,
         return EngagementGap.NO_LIKES
     if views <= 0:
         return EngagementGap.ZERO_VIEWS
-    window = same_window(s, history)
-    if window.likes is None:
+    likes, comments, shares, _saves = _window_totals(s, history)
+    if likes is None:
         return EngagementGap.DIFFERENT_SNAPSHOTS
-    if engagement_by_views(interactions(window), views) is None:
+    if engagement_by_views(_interactions(likes, comments, shares), views) is None:
         return EngagementGap.ABOVE_VIEWS
     return None
 
@@ -627,24 +663,27 @@ def engagement_rate_views(s: MetricSnapshot,
     """``compute_kpis(s, history).engagement_rate_views`` alone, without the other KPIs
     (:func:`same_window` decides which totals divide). Without ``history`` it is the rate
     measured in ``s`` itself: a trend over every stored snapshot needs only this one."""
-    return engagement_by_views(interactions(same_window(s, history)), views_in_period(s))
+    if s.likes is None:  # no numerator, whatever the window
+        return None
+    likes, comments, shares, _saves = _window_totals(s, history)
+    return engagement_by_views(_interactions(likes, comments, shares), views_in_period(s))
 
 
 def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:
     """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth,
     and tells where each 30-day total came from (:func:`same_window`)."""
-    w = same_window(s, history)
-    inter = interactions(w)
+    likes, comments, shares, saves = _window_totals(s, history)
+    inter = _interactions(likes, comments, shares)
     vids = videos_in_period(s)
     views = views_in_period(s)  # derived views count too
     per_post = _div(inter, vids)
     return Kpis(
         engagement_rate_views=engagement_by_views(inter, views),
         engagement_rate_followers=_div(per_post, s.followers),
-        likes_per_view=per_view(w.likes, views),
-        comments_per_view=per_view(w.comments, views),
-        shares_per_view=per_view(w.shares, views),
-        saves_per_view=per_view(w.saves, views),
+        likes_per_view=per_view(likes, views),
+        comments_per_view=per_view(comments, views),
+        shares_per_view=per_view(shares, views),
+        saves_per_view=per_view(saves, views),
         videos_in_period=vids,
         follower_growth=growth(history or [], "followers"),
     )

@@ -7,6 +7,7 @@ the advice with the creator's own numbers, why they see it, and where the figure
 
 from __future__ import annotations
 
+import operator
 import string
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -260,29 +261,97 @@ def compile_condition(cond: Condition) -> tuple[Check, ...]:
                  for op, rhs in ops.items())
 
 
-class CompiledRule:
-    """A rule with its condition turned into plain closures (no parsing per evaluation)."""
+#: The comparisons against a number as C functions: ``operator.lt(v, n)`` is ``v < n``.
+_OPERATOR: dict[str, Callable[[float, float], bool]] = {
+    "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
+    "eq": operator.eq, "ne": operator.ne,
+}
 
-    __slots__ = ("all_of", "any_of", "checked", "none_of", "rule")
+#: A condition (all of its comparisons must hold) as evaluated per call: ``(fact, comparison,
+#: number)`` for each comparison of a fact with a number (false when the fact is not known),
+#: then the other checks (``exists``, a fact on the right, a ``between`` of facts).
+Group = tuple[tuple[tuple[str, Callable[[float, float], bool], float], ...], tuple[Check, ...]]
+
+
+def compile_group(cond: Condition) -> Group:
+    """``cond`` for :func:`holds`: what :func:`compile_condition` checks, with each comparison
+    of a fact with a number (``between`` two numbers is two of them) kept as data."""
+    numbers: list[tuple[str, Callable[[float, float], bool], float]] = []
+    rest: list[Check] = []
+    for fact, ops in cond.items():
+        for op, rhs in ops.items():
+            if op in _OPERATOR and not isinstance(rhs, str):
+                numbers.append((fact, _OPERATOR[op], float(rhs)))
+            elif op == "between" and not any(isinstance(b, str) for b in rhs):
+                numbers.append((fact, operator.ge, float(rhs[0])))
+                numbers.append((fact, operator.le, float(rhs[1])))
+            else:
+                rest.append(_compile_op(fact, op, rhs))
+    return tuple(numbers), tuple(rest)
+
+
+def holds(group: Group, facts: Facts) -> bool:
+    """Whether every comparison of ``group`` (:func:`compile_group`) holds for ``facts``."""
+    get = facts.get
+    for fact, compare, number in group[0]:
+        v = get(fact)
+        if v is None or not compare(v, number):
+            return False
+    rest = group[1]
+    return not rest or all(check(facts) for check in rest)
+
+
+class CompiledRule:
+    """A rule with its condition turned into plain closures and comparisons (no parsing per
+    evaluation), and what ranking and showing it read, worked out once at load: its gap
+    (``gap_fact``, and ``gap_target`` a fact name or a number), and each text's placeholders
+    (``texts``: field -> (text, the sentence without numbers or None, placeholder names)), and
+    ``each``: every single comparison as its own check, in the order of ``when``, ``any`` then
+    ``unless`` and of each condition's facts and operators (what /why shows one by one)."""
+
+    __slots__ = ("_any", "_none", "_when", "all_of", "any_of", "category", "checked", "each",
+                 "gap_fact", "gap_target", "id", "none_of", "rule", "texts")
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
+        self.id = rule.id
+        self.category = rule.category
         self.all_of = compile_condition(rule.when)
         self.any_of = tuple(compile_condition(c) for c in rule.any)
         self.none_of = tuple(compile_condition(c) for c in rule.unless)
+        self.each = tuple(check for cond in (rule.when, *rule.any, *rule.unless)
+                          for check in compile_condition(cond))
+        self._when = compile_group(rule.when)
+        self._any = tuple(compile_group(c) for c in rule.any)
+        self._none = tuple(compile_group(c) for c in rule.unless)
         self.checked = tuple(dict.fromkeys(
             [*rule.when, *(k for c in rule.any for k in c),
              *(k for c in rule.unless for k in c)]))
+        gap = rule.gap
+        self.gap_fact = None if gap is None else gap.fact
+        self.gap_target: str | float | None = (
+            None if gap is None else gap.target if isinstance(gap.target, str)
+            else float(gap.target))
+        self.texts: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+            field: (text, getattr(rule, f"{field}_unknown"), tuple(placeholders(text)))
+            for field in ("title", "advice", "why")
+            if isinstance(text := getattr(rule, field), str)}
 
     def matches(self, facts: Facts) -> bool:
-        for check in self.all_of:
+        get = facts.get
+        numbers, rest = self._when
+        for fact, compare, number in numbers:
+            v = get(fact)
+            if v is None or not compare(v, number):
+                return False
+        for check in rest:
             if not check(facts):
                 return False
-        for group in self.none_of:
-            if all(check(facts) for check in group):
+        for group in self._none:
+            if holds(group, facts):
                 return False
-        if self.any_of:
-            return any(all(check(facts) for check in group) for group in self.any_of)
+        if self._any:
+            return any(holds(group, facts) for group in self._any)
         return True
 
 

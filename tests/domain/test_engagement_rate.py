@@ -49,3 +49,59 @@ def test_with_history_it_is_the_kpi_and_the_estimators() -> None:
         == 3405 / 40_000  # views and likes both from the whole log
     hypothetical, basis = what_if(again, {"views": 80_000}, history)
     assert basis == "unknown" and engagement_rate(hypothetical, history) is None
+
+
+_HISTORY = st.lists(st.tuples(st.fixed_dictionaries({name: _VALUE for name in _FIELDS}),
+                              st.sets(st.sampled_from(_FIELDS)),
+                              st.integers(min_value=0, max_value=60 * 24 * 40)),
+                    min_size=1, max_size=6)
+
+
+@given(_HISTORY)
+def test_every_kpi_divides_what_same_window_keeps(rows: list[tuple[dict[str, float | None],
+                                                                   set[str], int]]) -> None:
+    """The KPIs, the parts left out and why the rate is unknown read the totals
+    :func:`same_window` keeps, with and without the history; growth is the latest typed value
+    against the most recent one typed a day or more before it."""
+    from datetime import timedelta
+
+    from bot.domain.metrics import (
+        WINDOW_TOTALS,
+        engagement_by_views,
+        engagement_gap,
+        growth,
+        interactions,
+        left_out,
+        per_view,
+        same_window,
+        views_in_period,
+    )
+
+    history = sorted((replace(MetricSnapshot.empty(T0 + timedelta(minutes=m)), **values,
+                              given=frozenset(typed)) for values, typed, m in rows),
+                     key=lambda s: s.taken_at)
+    for s in history:
+        for h in (history, None):
+            w = same_window(s, h)
+            k = compute_kpis(s, h)
+            views = views_in_period(s)
+            assert k.engagement_rate_views == engagement_by_views(interactions(w), views) \
+                == engagement_rate_views(s, h)
+            for name in WINDOW_TOTALS:
+                assert getattr(k, f"{name}_per_view") == per_view(getattr(w, name), views)
+            rate = k.engagement_rate_views
+            assert left_out(s, h) == (() if rate is None else tuple(
+                n for n in ("likes", "comments", "shares")
+                if getattr(s, n) is not None and getattr(w, n) is None))
+            assert (engagement_gap(s, h) is None) == (rate is not None)
+    for metric in ("followers", "views"):
+        typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
+        earlier = [p for p in typed[:-1]
+                   if (typed[-1].taken_at - p.taken_at) >= timedelta(days=1)]
+        g = growth(history, metric)
+        if not earlier:
+            assert g is None
+        else:
+            assert g is not None and g.since == earlier[-1].taken_at
+            assert g.current == getattr(typed[-1], metric)
+            assert g.previous == getattr(earlier[-1], metric)

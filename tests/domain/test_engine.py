@@ -379,3 +379,36 @@ def test_a_text_quoting_a_number_that_may_be_unknown_needs_its_other_sentence(
     fixed = GOOD.replace('title = "A title"', 'title = "{followers} fans"\n'
                                               'title_unknown = "Grow your fans"')
     assert load_catalogue(_write(tmp_path, fixed)).rules[0].title_unknown == "Grow your fans"
+
+
+def _numbers_in(value: object) -> set[float]:
+    """Every number a rule compares with, for facts on both sides of each threshold."""
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int | float):
+        return {float(value)}
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) \
+        else ()
+    return set().union(*(_numbers_in(v) for v in items))
+
+
+_THRESHOLDS = sorted(set().union(*(
+    _numbers_in([r.when, r.any, r.unless]) for r in CATALOGUE.rules)))
+_AROUND = sorted({x + d for x in _THRESHOLDS for d in (-0.5, 0.0, 1e-9)} | {0.0, 1e9})
+some_facts = st.dictionaries(st.sampled_from(sorted(FACTS)), st.sampled_from(_AROUND)
+                             | st.floats(min_value=-10, max_value=1e7), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(some_facts)
+def test_a_rule_matches_as_its_conditions_say(facts: dict[str, float]) -> None:
+    """The comparisons kept as data (``when`` all hold, no ``unless`` group holds, one ``any``
+    group holds) decide as each comparison's own check does, at and around every threshold."""
+    for c in CATALOGUE.compiled:
+        expected = (all(check(facts) for check in c.all_of)
+                    and not any(all(check(facts) for check in g) for g in c.none_of)
+                    and (not c.any_of or any(all(check(facts) for check in g)
+                                             for g in c.any_of)))
+        assert c.matches(facts) is expected, c.rule.id
+        e = explain(CATALOGUE, facts, c.rule.id)
+        assert e is not None and e.applies is expected
