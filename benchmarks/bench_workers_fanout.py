@@ -184,7 +184,7 @@ class _Tracer:
     handed the post to the adapter (detail: when its slot of the pace was granted, i.e. the
     poster's ``post_slot`` returned), ``http`` when the HTTP client began a request (aiohttp's
     ``on_request_start``, both platforms; destination: the post being delivered, if any) and
-    ``sent`` when its headers were written (Discord only)."""
+    ``sent`` when its headers were written."""
 
     def __init__(self, path: Path) -> None:
         import contextvars
@@ -236,8 +236,13 @@ class _Tracer:
             self.log("http", "telegram", self.post.get()[1],
                      f"{params.method} {params.url.path.rsplit('/', 1)[-1]}")
 
+        async def on_sent(session: Any, context: Any, params: Any) -> None:
+            self.log("sent", "telegram", self.post.get()[1],
+                     f"{params.method} {params.url.path.rsplit('/', 1)[-1]}")
+
         trace = aiohttp.TraceConfig()
         trace.on_request_start.append(on_start)
+        trace.on_request_headers_sent.append(on_sent)
         trace.freeze()
         session = telegram.application.bot._request[1]._session
         session._trace_configs.append(trace)  # read by every request the session makes
@@ -433,7 +438,7 @@ def explain(run: dict[str, Any], detail: int = 4) -> None:
         print(f"  slot -> deliver: {_quantiles([a['deliver'] - a['grant'] for _, a in posts])}")
         print(f"  deliver -> http: "
               f"{_quantiles([a['http'] - a['deliver'] for _, a in posts if 'http' in a])}")
-        print(f"  headers written -> arrived at the fake (aiohttp only): "
+        print(f"  headers written -> arrived at the fake: "
               f"{_quantiles([r[0] - a['sent'] for r, a in posts if 'sent' in a])}")
         print(f"  slot -> http: "
               f"{_quantiles([a['http'] - a['grant'] for _, a in posts if 'http' in a])}")
