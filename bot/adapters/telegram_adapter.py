@@ -485,6 +485,11 @@ class TelegramAdapter:
         if application.running:
             await application.stop()
         await application.shutdown()
+        # The application shuts its bot down only if it finished initializing, but a start
+        # that failed at getMe (a refused token, Telegram unreachable) has opened the bot's
+        # requests (two aiohttp sessions) already: the bot's own shutdown closes them, and
+        # the next start opens them again (a no-op if they are closed).
+        await application.bot.shutdown()
         self._claims.clear()  # updates dropped unhandled by the shutdown
         self._queue.received.clear()
 
@@ -1012,12 +1017,14 @@ def _refusal(message: str) -> str:
 
 
 def _not_sent(exc: NetworkError) -> bool:
-    """Known not to have reached Telegram: no connection (refused, unreachable, or none free
-    in the pool in time: aiohttp's connector errors and connect timeouts, as
+    """Known not to have reached Telegram: no connection (refused, unreachable, none free in
+    the pool in time, or an address that is no URL: aiohttp's connector errors, connect
+    timeouts and invalid URLs, as
     :class:`~bot.adapters.telegram_request.AiohttpRequest` passes them on), or Telegram
     answered with an error. A read timeout or a dropped connection may have been sent."""
     cause = exc.__cause__
-    if isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
+    if isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError
+                  | aiohttp.InvalidURL):
         return True
     return cause is None and not isinstance(exc, TimedOut)
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -64,6 +65,19 @@ def _sum(*parts: float | None) -> float | None:
             return None
         total += part
     return total
+
+
+#: Characters of a file name that would end its ``Content-Disposition`` header.
+_FILENAME_ESCAPES = str.maketrans({'"': "%22", "\r": "%0D", "\n": "%0A"})
+
+
+def _json_body(parameters: Mapping[str, object]) -> bytes:
+    """``parameters`` as one UTF-8 JSON object; text UTF-8 cannot hold (a lone surrogate,
+    which a client can put in a message) as JSON escapes instead of an encoding error."""
+    try:
+        return json.dumps(parameters, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(parameters, separators=(",", ":")).encode()
 
 
 class AiohttpRequest(BaseRequest):
@@ -120,13 +134,25 @@ class AiohttpRequest(BaseRequest):
 
     def _proxy(self, url: yarl.URL) -> str | None:
         """The proxy the environment names for ``url``'s host, read once per host (as httpx
-        reads it once per client)."""
+        reads it once per client), by httpx's rules: ``<SCHEME>_PROXY``, else ``ALL_PROXY``;
+        a value without a scheme is an HTTP proxy (``proxy.corp:3128``); a host ``NO_PROXY``
+        names goes direct (names and domains; unlike httpx, not address ranges). Raises
+        ``NetworkError`` for a SOCKS proxy, which aiohttp cannot use."""
         key = (url.scheme, url.host or "")
         if key not in self._proxies:
             proxies = urllib.request.getproxies()
-            bypass = bool(url.host) and urllib.request.proxy_bypass(url.host or "")
-            self._proxies[key] = None if bypass else proxies.get(url.scheme)
-        return self._proxies[key]
+            proxy = proxies.get(url.scheme) or proxies.get("all") or None
+            if url.host and urllib.request.proxy_bypass(url.host):
+                proxy = None
+            if proxy is not None and "://" not in proxy:
+                proxy = f"http://{proxy}"
+            self._proxies[key] = proxy
+        proxy = self._proxies[key]
+        if proxy is not None and not proxy.lower().startswith(("http://", "https://")):
+            raise NetworkError(f"the proxy {yarl.URL(proxy).with_user(None)} from the "
+                               "environment (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) is not an "
+                               "HTTP proxy; only HTTP proxies are supported")
+        return proxy
 
     async def do_request(
         self,
@@ -154,12 +180,14 @@ class AiohttpRequest(BaseRequest):
         if request_data is not None and files:
             write = _given(write_timeout, self._media_write_timeout)
             total = _sum(pool, connect, write, read)
-            body = aiohttp.FormData(request_data.json_parameters)
+            # Names as they are (aiohttp would percent-encode "Übersicht 2024.csv"), with what
+            # would end the header escaped as HTML5 (and httpx) write it.
+            body = aiohttp.FormData(request_data.json_parameters, quote_fields=False)
             for name, (filename, content, mime) in request_data.multipart_data.items():
-                body.add_field(name, content, filename=filename, content_type=mime)
+                body.add_field(name, content, content_type=mime,
+                               filename=filename.translate(_FILENAME_ESCAPES))
         elif request_data is not None:
-            body = json.dumps(request_data.parameters, ensure_ascii=False,
-                              separators=(",", ":")).encode()
+            body = _json_body(request_data.parameters)
             headers["Content-Type"] = "application/json"
         # aiohttp's "connect" is waiting for a pooled connection plus connecting; its
         # "sock_connect" the connecting alone; "sock_read" each read of the answer.

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import yarl
 from pydantic import SecretStr
 from telegram import (
     Bot,
@@ -31,6 +32,7 @@ from bot.adapters.telegram_adapter import TelegramAdapter
 from bot.adapters.telegram_request import AiohttpRequest
 from bot.app import App, running
 from bot.config import Settings
+from bot.core.ports import AdapterStartError
 from bot.core.types import Attachment, Reply
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
@@ -226,3 +228,75 @@ async def test_failures_say_whether_the_call_can_have_reached_telegram(
         with pytest.raises(TimedOut) as unanswered:
             await request.do_request(chat, "POST", data, read_timeout=0.1)
         assert not _not_sent(unanswered.value)
+
+
+def _closed_port() -> int:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        return int(unused.getsockname()[1])
+
+
+async def test_a_start_that_fails_closes_both_sessions(settings: Settings, clock: FakeClock,
+                                                       fake: FakeTelegram) -> None:
+    """PTB opens its requests before getMe and closes them only once initialized: a refused
+    token or an unreachable Telegram leaves nothing open (no "Unclosed client session"), and
+    the next try opens them again."""
+    for token, base in (("123:refused", fake.base_url),
+                        (fake.token, f"http://127.0.0.1:{_closed_port()}/bot")):
+        configured = settings.model_copy(update={"telegram_bot_token": SecretStr(token),
+                                                 "telegram_base_url": base})
+        async with running(configured, clock=clock) as app:
+            adapter = TelegramAdapter(app, poll_timeout=1)
+            with pytest.raises(AdapterStartError):
+                await adapter.start()
+            sessions = [r._session for r in adapter.application.bot._request]
+            assert sessions[0] is not None and all(s is not None and s.closed
+                                                   for s in sessions)
+    async with running(settings.model_copy(update={
+            "telegram_bot_token": SecretStr(fake.token), "telegram_base_url": fake.base_url}),
+            clock=clock) as app:
+        adapter = TelegramAdapter(app, poll_timeout=1)
+        fake.drop("getMe")  # Telegram unreachable for a moment, then back
+        with pytest.raises(AdapterStartError):
+            await adapter.start()
+        await adapter.start()
+        try:
+            assert (await adapter.bot.get_me()).username
+        finally:
+            await adapter.stop()
+
+
+async def test_proxies_by_httpxs_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``<SCHEME>_PROXY``, else ``ALL_PROXY``; a value without a scheme is an HTTP proxy; a
+    SOCKS proxy is refused in one sentence (aiohttp cannot use it), as a network error."""
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",
+                 "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    target = yarl.URL("https://api.telegram.org/bot1:x/getMe")
+    monkeypatch.setenv("ALL_PROXY", "proxy.corp:3128")
+    assert AiohttpRequest()._proxy(target) == "http://proxy.corp:3128"
+    monkeypatch.setenv("HTTPS_PROXY", "https://secure.corp:8443")
+    assert AiohttpRequest()._proxy(target) == "https://secure.corp:8443"
+    monkeypatch.setenv("NO_PROXY", "telegram.org")
+    assert AiohttpRequest()._proxy(target) is None
+    monkeypatch.delenv("NO_PROXY")
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://user:secret@tunnel:1080")
+    with pytest.raises(NetworkError, match="not an HTTP proxy") as refused:
+        AiohttpRequest()._proxy(target)
+    assert "secret" not in str(refused.value)
+
+
+async def test_file_names_arrive_as_sent_and_odd_text_still_encodes(
+        fake: FakeTelegram) -> None:
+    """A file's name is sent as it is (aiohttp would percent-encode it), with a quote written
+    so it cannot end the header; text with a lone surrogate (a client can send one) becomes a
+    JSON escape instead of an encoding error (what Telegram then says of it is its own)."""
+    from bot.adapters.telegram_request import _json_body
+
+    fake.message("/start", chat=private_chat(MAYA), sender=MAYA)
+    async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
+        await bot.send_document(MAYA["id"], b"a;b\n1;2\n", filename='Übersicht "2024".csv')
+    [(name, content)] = fake.named("sendDocument")[-1].files.values()
+    assert name == "Übersicht %222024%22.csv" and content == b"a;b\n1;2\n"
+    assert json.loads(_json_body({"text": "odd \ud800 text"})) == {"text": "odd \ud800 text"}
+    assert _json_body({"text": "für 🎉"}) == '{"text":"für 🎉"}'.encode()
