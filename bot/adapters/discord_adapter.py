@@ -168,15 +168,24 @@ class _Tree(app_commands.CommandTree[_Client]):
         #: Per command name: its arguments, all None (the values' starting point), and the
         #: names of the required ones.
         self._shapes: dict[str, tuple[dict[str, Any], frozenset[str]]] = {}
+        #: The short way skips what the tree would run around a command: only while this
+        #: tree adds nothing there (no interaction_check of its own).
+        self._plain_tree = (type(self).interaction_check
+                            is app_commands.CommandTree.interaction_check)
 
     def _from_interaction(self, interaction: discord.Interaction[_Client]) -> None:
-        plain = self._plain(interaction)
+        try:
+            plain = self._plain(interaction)
+        except Exception:  # (a discord.py that reads interactions differently: its own way)
+            log.warning("discord: the short way to a slash command failed; using the "
+                        "command tree's", exc_info=True)
+            plain = None
         if plain is None:
             super()._from_interaction(interaction)
             return
         command, spec, values = plain
-        asyncio.get_running_loop().create_task(self._call_plain(interaction, command, spec, values),
-                                               name="CommandTree-invoker")
+        self.client.adapter._keep(asyncio.get_running_loop().create_task(
+            self._call_plain(interaction, command, spec, values), name="CommandTree-invoker"))
 
     def _plain(self, interaction: discord.Interaction[_Client]
                ) -> tuple[Slash, CommandSpec, dict[str, Any]] | None:
@@ -190,8 +199,9 @@ class _Tree(app_commands.CommandTree[_Client]):
         except app_commands.AppCommandError:
             return None  # (the tree answers it: CommandNotFound)
         spec = command.extras.get("spec") if isinstance(command, app_commands.Command) else None
-        if not isinstance(spec, CommandSpec) or command.checks:
-            return None
+        if not isinstance(spec, CommandSpec) or command.checks or command.parent is not None \
+                or command.on_error is not None or not self._plain_tree:
+            return None  # checks or error handlers of its own: the tree runs them
         shape = self._shapes.get(spec.name)
         if shape is None:
             shape = self._shapes[spec.name] = (

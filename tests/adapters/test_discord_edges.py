@@ -509,3 +509,44 @@ async def test_the_short_way_passes_each_command_what_the_tree_would(
     assert log is not None and seen[0] == ("log", {
         **dict.fromkeys(a.name for a in log.args), "followers": "12k", "views": "40k",
         "likes": "3k"})
+
+
+async def test_the_short_way_steps_aside_for_a_trees_check_and_when_it_breaks(
+        app: App, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The short way skips what the tree runs around a command: with an interaction check of
+    the tree's own, every command goes the tree's way (and is refused by it); and a short
+    way that breaks (a discord.py that reads interactions otherwise) falls back to the tree,
+    answering as before."""
+    from bot.adapters import discord_adapter
+
+    checked: list[int] = []
+
+    async def refuse(tree: Any, interaction: discord.Interaction[Any]) -> bool:
+        checked.append(interaction.id)
+        return False
+
+    with monkeypatch.context() as patch:
+        patch.setattr(discord_adapter._Tree, "interaction_check", refuse)
+        adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+        await adapter.start()
+        try:
+            await fake.interact(fake.slash("log", {"followers": "12k"}))
+            await fake.wait_for(lambda: checked)  # the tree's check ran, and refused it
+            await asyncio.sleep(0.2)  # (nothing more comes)
+            maya = await app.store.find_user("discord", "500000000000000001")
+            assert maya is None or await app.store.latest_snapshot(maya.id) is None
+        finally:
+            await adapter.stop()
+
+    def broken(tree: Any, interaction: discord.Interaction[Any]) -> Any:
+        raise KeyError("options")
+
+    monkeypatch.setattr(discord_adapter._Tree, "_plain", broken)
+    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    await adapter.start()
+    try:
+        [logged] = await fake.answers(
+            await fake.interact(fake.slash("log", {"followers": "12k"})))
+        assert "12k" in logged.text
+    finally:
+        await adapter.stop()
