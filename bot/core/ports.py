@@ -187,7 +187,9 @@ class Store(Protocol):
         before anything is written: an exception it raises undoes the write and reaches the
         caller (``/log`` holds back numbers that look wrong without a trip of its own). It
         may run in another thread (SQLite's writer), where context variables such as the
-        language are not set: it should decide, not word."""
+        language are not set: anything it words is in no language the creator chose, so what
+        the creator reads is worded by the caller (``/log`` words its warning again, on the
+        event loop, from the snapshot its exception carries)."""
         ...
 
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None: ...

@@ -119,8 +119,13 @@ class _Shared(NamedTuple):
     age: Requirement  # the same for every 18+ route
 
 
+def _followers_hint() -> str:
+    """The /log that tells us the followers."""
+    return log_hint("followers", _("<your followers>"))
+
+
 def _shared(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> _Shared:
-    return _Shared(log_hint("followers", _("<your followers>")),
+    return _Shared(_followers_hint(),
                    None if s.followers is None else grouped(s.followers), _age(st, rates))
 
 
@@ -162,9 +167,16 @@ def _creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables,
 
 
 def brand_deals(s: MetricSnapshot, rates: RateTables) -> list[Requirement]:
-    t = rates.brand_deals
-    return [_count(_("followers"), t.eligibility.followers.value, s.followers, "followers",
-                   log_hint("followers", _("<your followers>")))]
+    """Followers (what brands look at first)."""
+    return _brand_deals(s, rates, _followers_hint(),
+                        None if s.followers is None else grouped(s.followers))
+
+
+def _brand_deals(s: MetricSnapshot, rates: RateTables, hint: str,
+                 followers: str | None) -> list[Requirement]:
+    """:func:`brand_deals` with the followers' hint and shown number already written."""
+    return [_count(_("followers"), rates.brand_deals.eligibility.followers.value, s.followers,
+                   "followers", hint, followers)]
 
 
 def live_gifts(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> list[Requirement]:
@@ -217,7 +229,8 @@ def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> Eligibilit
     requirement)."""
     shared = _shared(s, st, rates)
     return Eligibility(tuple(_creator_rewards(s, st, rates, shared)),
-                       (_followers(s, rates.brand_deals.eligibility.followers.value, shared),),
+                       tuple(_brand_deals(s, rates, shared.followers_hint,
+                                          shared.followers)),
                        tuple(_live_gifts(s, rates, shared)),
                        tuple(_affiliate(s, st, rates, shared)),
                        in_shop_pilot(s, st, rates))
