@@ -303,6 +303,13 @@ def compact(n: float | None) -> str:
     return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
 
 
+def _abbreviated(text: str) -> bool:
+    """Whether Babel's compact decimal ``text`` is a short form ('12,3 mil', '1.2万', '1,2
+    Mio.'): a language without one at that size ('782790,8' German, below a million) gives
+    the raw number, which :func:`compact` and :func:`money` then write in full instead."""
+    return any(c.isalpha() or c >= "\u3000" for c in text)
+
+
 def _compact_local(n: float, negative: bool, lang: str) -> str:
     """:func:`compact` of a finite ``n`` in language ``lang`` (not English); ``negative``
     (the sign of ``n``, -0.0 included) only keeps the cache's keys apart."""
@@ -310,7 +317,7 @@ def _compact_local(n: float, negative: bool, lang: str) -> str:
     if abs(n) >= COMPACT_FROM:
         text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
                                           locale=loc))
-        if any(c.isalpha() or c >= "\u3000" for c in text):  # '12,3 mil', '1.2万'
+        if _abbreviated(text):
             return text
     # Below the threshold, or the language abbreviates nothing at this size (German
     # below a million): the number, grouped.
@@ -422,9 +429,11 @@ def money(amount: float | None, currency: str = "USD") -> str:
     if amount is None or math.isnan(amount):
         return "?"
     if not _english() and math.isfinite(amount):
-        if abs(amount) >= 100_000:
+        if abs(amount) >= 100_000 and _abbreviated(str(format_compact_decimal(
+                amount, format_type="short", fraction_digits=1, locale=locale()))):
             return str(format_compact_currency(amount, currency, format_type="short",
                                                fraction_digits=1, locale=locale()))
+        # (no short form at this size, German below a million: the amount in full)
         digits = 2 if 0 < abs(amount) < 10 else 0
         return _currency(amount, currency, digits)
     sym = _SYMBOLS.get(currency)

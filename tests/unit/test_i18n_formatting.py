@@ -217,3 +217,18 @@ def test_a_placeholder_filled_with_a_number_or_date_is_formatted(language: str,
 def test_lists_are_joined_as_the_language_joins_them(language: str, expected: str) -> None:
     with i18n.using(language):
         assert numbers.items(["a", "b", "c"]) == expected
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("currency", ["EUR", "USD", "JPY", "BRL"])
+def test_large_amounts_read_as_amounts_in_every_language(language: str,
+                                                          currency: str) -> None:
+    """From 100,000 on an amount is written short where the language has a short form, and
+    in full where it has none (German below a million): never the raw float Babel gives
+    when it has no pattern ("782790,8256925913 €" was a German estimate's upper end)."""
+    with i18n.using(language):
+        for amount in (100_000.0, 263_871.54612108995, 782_790.8256925913, 999_999.4,
+                       1_000_000.0, 12_345_678.9, 3.2e9):
+            text = numbers.money(amount, currency)
+            assert not re.search(r"\d{7}", text), (amount, text)
+            assert not re.search(r"[.,]\d{4}", text), (amount, text)
