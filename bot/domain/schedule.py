@@ -45,7 +45,7 @@ def parse_local_time(text: str) -> time:
                 raise ValueError
             hour = hour % 12 + (12 if suffix == "pm" else 0)
         return time(hour, minute)
-    except ValueError:
+    except (ValueError, OverflowError):  # (an hour of 30 digits overflows time())
         raise ValueError(_("'%(text)s' is not a time of day; use e.g. 10:00 or 6pm.",
                            text=text)) from None
 

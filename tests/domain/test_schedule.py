@@ -84,7 +84,8 @@ def test_parse_local_time(text: str, expected: time) -> None:
     assert parse_local_time(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["25:00", "10:61", "noon", "13pm", "m", ""])
+@pytest.mark.parametrize("bad", ["25:00", "10:61", "noon", "13pm", "m", "",
+                                 "9" * 30, "10:" + "9" * 30])  # (overflowed time())
 def test_bad_times_and_days(bad: str) -> None:
     with pytest.raises(ValueError, match="is not a"):
         parse_local_time(bad)
