@@ -367,6 +367,9 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
 
 
 def _check_bounds(value: float, spec: ArgSpec) -> float:
+    """``value`` if ``spec``'s bounds take it (a count rounded), else :class:`ArgError`; a
+    typed "-0" is 0 (-0.0 passes a minimum of 0 and would be shown as "-0")."""
+    value += 0.0  # -0.0 + 0.0 is 0.0; anything else is unchanged
     lo, hi = spec.minimum, spec.maximum
     if lo is not None and value < lo:
         shown = _show(value, spec)

@@ -248,3 +248,15 @@ def test_a_usage_hint_without_examples_shows_one_arguments_example() -> None:
     with pytest.raises(ArgError) as caught:
         parse_args(specs, "zzzqqq")
     assert str(caught.value).endswith("Example: confirm"), str(caught.value)
+
+
+@pytest.mark.parametrize(("name", "typed"), [
+    ("followers", "-0"), ("followers", "-0.0"), ("completion_rate", "-0"),
+    ("completion_rate", "-0%"), ("videos_per_week", "-0"), ("videos_per_week", "-0.0")])
+def test_a_typed_minus_zero_is_zero(name: str, typed: str) -> None:
+    """"-0" passes a minimum of 0; it is stored and shown as 0 ("Completion rate: -0%" was
+    the reply), whatever the kind of number."""
+    log = build_registry().get("log")
+    assert log is not None
+    value = parse_args(log.args, f"{name}={typed}", command="log")[name]
+    assert value == 0 and str(value) == "0.0", (name, typed, value)
