@@ -633,7 +633,7 @@ class DiscordAdapter:
             if reply.actions:
                 view = ActionView(reply.actions, owner_id=interaction.user.id,
                                   on_press=self._pressed, on_error=self.failed,
-                                  timeout=self.view_timeout)
+                                  on_expired=self._expired, timeout=self.view_timeout)
             out += to_messages(
                 self.app.renderer, reply, title=f"/{request.command}",
                 footer=f"Creator Advisor · /help {request.command}",

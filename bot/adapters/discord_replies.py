@@ -113,6 +113,7 @@ def plain_title(text: str) -> str:
 
 Press = Callable[[discord.Interaction[Any], Action], Awaitable[None]]
 OnError = Callable[[discord.Interaction[Any], Exception], Awaitable[None]]
+Expired = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
 
 class ActionButton(discord.ui.Button["ActionView"]):
@@ -142,11 +143,12 @@ class ActionView(discord.ui.View):
     and calls :meth:`timed_out` after ``timeout`` seconds (a loop timer)."""
 
     def __init__(self, actions: Sequence[Action], *, owner_id: int, on_press: Press,
-                 on_error: OnError, timeout: float) -> None:
+                 on_error: OnError, on_expired: Expired, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
         self._on_press = on_press
         self._on_error = on_error
+        self._on_expired = on_expired
         #: How to edit the message carrying this view (set once it is sent).
         self.edit_message: Callable[[ActionView], Awaitable[object]] | None = None
         #: Whether it takes presses: from when the adapter registered it (once sent) until
@@ -197,8 +199,12 @@ class ActionView(discord.ui.View):
         return False
 
     async def press(self, interaction: discord.Interaction[Any], action: Action) -> None:
+        if not self.finish():
+            # Another press took it first (both arrived before either ran: a double click):
+            # a choice is made once, so this one is answered as expired, never run again.
+            await self._on_expired(interaction)
+            return
         self.disable()
-        self.finish()
         try:
             await interaction.response.edit_message(view=self)  # acknowledges the press at once
         except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:

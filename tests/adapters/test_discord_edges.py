@@ -141,6 +141,22 @@ async def test_a_press_no_running_view_knows_is_answered_as_expired(
 
 
 
+async def test_a_double_click_runs_the_choice_once(bot: DiscordAdapter, app: App,
+                                                  fake: FakeDiscord) -> None:
+    """Two presses of one "Save anyway" arriving back to back (both reach the view before
+    either runs): the first saves, the second is answered as expired; one snapshot, not two
+    (found by a hostile trial: both ran)."""
+    await fake.answers(await fake.interact(fake.slash("log", {"followers": "12k"})))
+    [prompt] = await fake.answers(await fake.interact(fake.slash("log", {"followers": "1B"})))
+    first = await fake.interact(fake.press(prompt, "Save anyway"))
+    second = await fake.interact(fake.press(prompt, "Save anyway"))
+    answers = await fake.answers(first) + await fake.answers(second)
+    assert sorted(a.content == BUTTON_EXPIRED for a in answers) == [False, True]
+    maya = await app.store.find_user("discord", "500000000000000001")
+    assert maya is not None
+    assert [s.followers for s in await app.store.history(maya.id)] == [12_000, 1e9]
+
+
 async def test_a_sent_view_is_forgotten_once_pressed_timed_out_or_stopped(
         bot: DiscordAdapter, fake: FakeDiscord) -> None:
     """The adapter keeps the buttons it sent (discord.py keeps none of them, ActionView): a
