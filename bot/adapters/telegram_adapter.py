@@ -100,6 +100,7 @@ from bot.adapters.telegram_format import (
     BUTTON_EXPIRED,
     CANCEL_SUMMARY,
     CANCELLED,
+    FILE_NOT_FETCHED,
     NOT_A_COMMAND,
     NOT_YOURS,
     NOTHING_TO_CANCEL,
@@ -783,8 +784,14 @@ class TelegramAdapter:
         if document.file_size is not None and document.file_size > MAX_UPLOAD:
             await self._say(incoming, file_too_large(f"{MAX_UPLOAD // 2**20} MB"))
             return None
-        file = await document.get_file()
-        data = bytes(await file.download_as_bytearray())
+        try:
+            file = await document.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:  # refused (a file over Telegram's limit), or cut off
+            log.info("telegram: update %s: could not fetch %r: %s", incoming.update_id,
+                     document.file_name, exc)
+            await self._say(incoming, FILE_NOT_FETCHED)
+            return None
         if len(data) > MAX_UPLOAD:
             await self._say(incoming, file_too_large(f"{MAX_UPLOAD // 2**20} MB"))
             return None

@@ -230,6 +230,7 @@ NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
 CANCEL_SUMMARY = N_("Stop a guided step, such as /log waiting for your numbers")
 NOT_A_COMMAND = N_("Commands start with /, for example /help or /log followers=12k.")
 BUTTON_EXPIRED = N_("This button has expired. Send the command again.")
+FILE_NOT_FETCHED = N_("I couldn't fetch that file from Telegram. Please send it again.")
 NOT_YOURS = N_("These buttons belong to the person who ran the command. Run it yourself to get "
                "yours.")
 

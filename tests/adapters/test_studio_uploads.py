@@ -94,3 +94,18 @@ async def test_discord_file_option_xlsx(bot: DiscordAdapter, discord_fake: FakeD
         "import", {}, file=("notes.csv", b"name,age\nbob,3\n"))))
     assert "neither a TikTok Studio download" in bad.text
     assert LAST + timedelta(days=1) < date(2026, 1, 5)
+
+
+async def test_telegram_a_file_telegram_wont_hand_over_gets_one_sentence(
+        tg: Chat, tg_app: App, fake: FakeTelegram) -> None:
+    """getFile refused (Telegram's 20 MB limit for bots) or the download cut off: one sentence
+    asking to send it again, nothing imported (there was no reply at all: found by a hostile
+    trial)."""
+    data = (FIXTURES / "tiktok_studio_export.zip").read_bytes()
+    for method, code in (("getFile", 400), ("getFile", 502)):
+        fake.fail(method, code=code, description="Bad Request: file is too big")
+        doc = fake.document(data, name="tiktok_studio_export.zip", mime="application/zip")
+        assert shown(await tg.say("/import confirm", document=doc)) == (
+            "I couldn't fetch that file from Telegram. Please send it again.")
+    user = await tg_app.store.find_user("telegram", str(MAYA["id"]))
+    assert user is None or await tg_app.store.latest_snapshot(user.id) is None
