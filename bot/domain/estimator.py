@@ -42,7 +42,7 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
 from bot.domain.studio import Video
-from bot.domain.uncertainty import Z80, LogNormal, combine, product, update
+from bot.domain.uncertainty import LogNormal, combine, product, update, width_of
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
@@ -255,14 +255,16 @@ def _narrowest(total: LogNormal,
     one a payout would inform; its hint is a message id marked with :func:`N_` holding
     ``%(factor)s`` (what to do and by how much it narrows, one phrase).
     """
+    if not candidates:
+        return None
+    width = total.width
     best: tuple[float, str] | None = None
     for hint, cand in candidates:
         factor, after = cand if isinstance(cand, tuple) else (cand, 0.0)
         rest = math.sqrt(max(total.sigma**2 - factor.sigma**2, 0.0) + after**2)
-        width = total.width
         if not rest < math.inf:  # nan or inf: raise what LogNormal(1.0, rest) raises
             LogNormal(1.0, rest)
-        gain = width / math.exp(2 * Z80 * rest)  # ÷ LogNormal(1.0, rest).width
+        gain = width / width_of(rest)
         if best is None or gain > best[0]:
             best = (gain, hint)
     if best is None or best[0] < 1.2:

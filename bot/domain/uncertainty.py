@@ -84,7 +84,13 @@ class LogNormal:
     @property
     def width(self) -> float:
         """P90 ÷ P10 (1.0 for an exact figure)."""
-        return math.exp(2 * Z80 * self.sigma)
+        return width_of(self.sigma)
+
+
+def width_of(sigma: float) -> float:
+    """P90 ÷ P10 of a log-normal of spread ``sigma`` (log scale), whatever its median: what
+    :attr:`LogNormal.width` gives, for a spread with no distribution made around it."""
+    return math.exp(2 * Z80 * sigma)
 
 
 def product(*factors: LogNormal) -> LogNormal:
