@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, Literal
@@ -91,6 +91,18 @@ def shown(value: object) -> object:
 i18n.format_values_with(shown)
 
 
+def _per_value(cached: Callable[..., str], fresh: Callable[..., str], value: float,
+               *rest: object) -> str:
+    """``fresh(value, negative, *rest)``, answered by ``cached`` (its bounded cache) when
+    ``value`` is a plain float or int. ``negative`` is the sign of ``value``, -0.0 included:
+    in the key, since 0.0 and -0.0 are equal keys but Babel writes them apart; any other kind
+    of number (a Decimal) is formatted afresh."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return cached(value, math.copysign(1.0, value) < 0, *rest)
+    return fresh(value, False, *rest)
+
+
 def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
     """A plain decimal, no grouping, with the locale's decimal sign: 0.5 -> '0.5' / '0,5'."""
     if not math.isfinite(value) or abs(value) >= 1e15:
@@ -118,11 +130,7 @@ def usd(amount: float) -> str:
     locale's currency form ('0,5 $')."""
     if _english():
         return f"${decimal(amount)}"
-    lang = i18n.current()
-    kind = type(amount)
-    if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
-        return _usd_cached(amount, math.copysign(1.0, amount) < 0, lang)
-    return _usd(amount, False, lang)
+    return _per_value(_usd_cached, _usd, amount, i18n.current())
 
 
 def _usd(amount: float, negative: bool, lang: str) -> str:
@@ -284,10 +292,7 @@ def compact(n: float | None) -> str:
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        kind = type(n)
-        if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 apart
-            return _compact_cached(n, math.copysign(1.0, n) < 0, i18n.current())
-        return _compact_local(n, False, i18n.current())
+        return _per_value(_compact_cached, _compact_local, n, i18n.current())
     sign = "-" if n < 0 else ""
     a = abs(n)
     units = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
@@ -306,7 +311,8 @@ def compact(n: float | None) -> str:
 def _abbreviated(text: str) -> bool:
     """Whether Babel's compact decimal ``text`` is a short form ('12,3 mil', '1.2万', '1,2
     Mio.'): a language without one at that size ('782790,8' German, below a million) gives
-    the raw number, which :func:`compact` and :func:`money` then write in full instead."""
+    the raw number, which :func:`compact` then writes in full, grouped. :func:`money` asks it
+    of :func:`compact`'s text, so both decide alike."""
     return any(c.isalpha() or c >= "\u3000" for c in text)
 
 
@@ -429,8 +435,7 @@ def money(amount: float | None, currency: str = "USD") -> str:
     if amount is None or math.isnan(amount):
         return "?"
     if not _english() and math.isfinite(amount):
-        if abs(amount) >= 100_000 and _abbreviated(str(format_compact_decimal(
-                amount, format_type="short", fraction_digits=1, locale=locale()))):
+        if abs(amount) >= 100_000 and _abbreviated(compact(amount)):
             return str(format_compact_currency(amount, currency, format_type="short",
                                                fraction_digits=1, locale=locale()))
         # (no short form at this size, German below a million: the amount in full)
@@ -474,11 +479,7 @@ def money_fine(amount: float, currency: str, digits: int = 4) -> str:
 
 def _currency(amount: float, currency: str, digits: int) -> str:
     """``amount`` in the locale's currency pattern with exactly ``digits`` decimals."""
-    lang = i18n.current()
-    kind = type(amount)
-    if kind is float or kind is int:  # the sign in the key: 0.0 and -0.0 are written apart
-        return _currency_cached(amount, math.copysign(1.0, amount) < 0, currency, digits, lang)
-    return _currency_in(amount, False, currency, digits, lang)
+    return _per_value(_currency_cached, _currency_in, amount, currency, digits, i18n.current())
 
 
 def _currency_in(amount: float, negative: bool, currency: str, digits: int, lang: str) -> str:
