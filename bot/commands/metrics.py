@@ -86,13 +86,10 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     }
 
 
-def metric_data(snapshot: MetricSnapshot, k: Kpis, history: list[MetricSnapshot],
-                out: tuple[str, ...] | None = None) -> dict[str, Any]:
+def metric_data(snapshot: MetricSnapshot, k: Kpis, out: tuple[str, ...]) -> dict[str, Any]:
     """Metric and KPI values (``k``: ``compute_kpis(snapshot, history)``) as plain numbers
     under their names (for ``ask --json``), with the parts of engagement by views not counted
-    in it (``out``: :func:`bot.domain.metrics.left_out`, worked out here when not given)."""
-    if out is None:
-        out = left_out(snapshot, history)
+    in it (``out``: ``left_out(snapshot, history)``, :func:`bot.domain.metrics.left_out`)."""
     kpis = {name: getattr(k, name) for name in (
         "engagement_rate_views", "engagement_rate_followers", "likes_per_view",
         "comments_per_view", "shares_per_view")}
@@ -101,12 +98,10 @@ def metric_data(snapshot: MetricSnapshot, k: Kpis, history: list[MetricSnapshot]
 
 
 def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis,
-             out: tuple[str, ...] | None = None) -> dict[str, Any]:
+             out: tuple[str, ...]) -> dict[str, Any]:
     """The KPIs ``k`` (``compute_kpis(snapshot, history)``) in words for a reply; ``out`` is
-    ``left_out(snapshot, history)`` (:func:`bot.domain.metrics.left_out`), worked out here
-    when not given."""
-    if out is None:
-        out = left_out(snapshot, history)
+    ``left_out(snapshot, history)`` (:func:`bot.domain.metrics.left_out`), which the reply's
+    data gives too (:func:`metric_data`)."""
     return {
         "engagement_rate_views": None if k.engagement_rate_views is None
         else pct(k.engagement_rate_views),
@@ -204,7 +199,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     out = left_out(snapshot, history)
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history, k, out),
                             "first": previous is None},
-                 data=metric_data(snapshot, k, history, out))
+                 data=metric_data(snapshot, k, out))
 
 
 def reach_view(r: Reach | None) -> dict[str, Any] | None:
@@ -265,7 +260,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "snapshots": read.count_snapshots,
         "trend_basis": len(history),
         "period_days": PERIOD_DAYS,
-    }, data=metric_data(latest, k, history, out))
+    }, data=metric_data(latest, k, out))
 
 
 def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, Any] | None:
