@@ -156,6 +156,11 @@ class UserReads:
     count_snapshots: int | None = None
 
 
+#: A check of the latest snapshot (None: there is none) before a write, raising to stop it
+#: (:meth:`Store.add_snapshot_and_history`'s ``guard``).
+SnapshotGuard = Callable[[MetricSnapshot | None], None]
+
+
 class Store(Protocol):
     """Per-user data. Every write is one transaction; reads never see half a write.
 
@@ -176,7 +181,7 @@ class Store(Protocol):
 
     async def add_snapshot_and_history(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int,
-        guard: Callable[[MetricSnapshot | None], None] | None = None,
+        guard: SnapshotGuard | None = None,
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         """:meth:`add_snapshot`, then :meth:`history` with ``limit`` as it stands after it, in
         one trip where the store can (SQLite: one hand-off to the writer's thread, not two):

@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import itertools
 import secrets
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -37,6 +37,7 @@ from bot.core.ports import (
     Delivery,
     Goal,
     SnapshotEntry,
+    SnapshotGuard,
     StoreError,
     StudioRecord,
     Subscription,
@@ -307,7 +308,7 @@ class PostgresStore(PgTikTokTables):
 
     async def add_snapshot_and_history(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int,
-        guard: Callable[[MetricSnapshot | None], None] | None = None,
+        guard: SnapshotGuard | None = None,
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         _need_metrics(changes)
         # The reads in the write's transaction, under its per-user lock: the guard sees the

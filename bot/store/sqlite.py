@@ -33,6 +33,7 @@ from bot.core.ports import (
     Delivery,
     Goal,
     SnapshotEntry,
+    SnapshotGuard,
     StoreError,
     StudioRecord,
     Subscription,
@@ -62,8 +63,6 @@ _SETTINGS_KEYS = ("currency", "timezone", "region", "adult", "does", "age", "han
                   "language")
 _SNAPSHOT_COLUMNS = ", ".join(("taken_at", *METRIC_NAMES, "given"))
 _T = TypeVar("_T")
-#: A check of the latest snapshot before a write (``Store.add_snapshot_and_history``).
-_Guard = Callable[[MetricSnapshot | None], None]
 
 
 def parse_database_url(url: str, *, what: str = "DATABASE_URL") -> Path:
@@ -593,7 +592,7 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
 
 
 def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
-                    taken_at: datetime, guard: _Guard | None) -> MetricSnapshot:
+                    taken_at: datetime, guard: SnapshotGuard | None) -> MetricSnapshot:
     """``guard`` (if any) shown the latest snapshot, then the snapshot of ``add_snapshot``;
     inside the caller's transaction."""
     if guard is not None:
@@ -602,7 +601,7 @@ def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str
 
 
 def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
-                      taken_at: datetime, limit: int, guard: _Guard | None,
+                      taken_at: datetime, limit: int, guard: SnapshotGuard | None,
                       ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
     """:meth:`SqliteStore.add_snapshot_and_history` in the writer's thread: the guard and the
     write as ``add_snapshot`` makes it (committed; rolled back if the guard raises), then the
@@ -849,7 +848,7 @@ class SqliteStore(TikTokTables):
 
     async def add_snapshot_and_history(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime, *, limit: int,
-        guard: _Guard | None = None,
+        guard: SnapshotGuard | None = None,
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         _need_metrics(changes)
         # The guard's read and add_snapshot's transaction, then history's read once it is
