@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,6 +60,7 @@ from tests.auxil.fake_telegram import (
     user,
     visible_text,
 )
+from tests.auxil.ports import free_port
 
 MAYA = user(1001, "Maya")
 BOB = user(1002, "Bob")
@@ -645,15 +645,9 @@ async def test_token_is_not_logged(tg: Chat, fake: FakeTelegram,
 # -- webhook mode -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_webhook_mode_checks_the_secret(settings: Settings, clock: FakeClock,
                                               fake: FakeTelegram) -> None:
-    port = _free_port()
+    port = free_port()
     configured = telegram_settings(
         settings, fake, telegram_webhook_url="https://bot.example.invalid/tg/hook",
         telegram_webhook_listen="127.0.0.1", telegram_webhook_port=port,

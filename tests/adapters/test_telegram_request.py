@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -36,6 +35,7 @@ from bot.core.ports import AdapterStartError
 from bot.core.types import Attachment, Reply
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
+from tests.auxil.ports import free_port
 
 MAYA = user(1001, "Maya")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -206,9 +206,7 @@ async def test_failures_say_whether_the_call_can_have_reached_telegram(
     (``_not_sent``): no connection or none free in time, yes; a read timeout, maybe."""
     from bot.adapters.telegram_adapter import _not_sent
 
-    with socket.socket() as unused:  # a port nobody listens on
-        unused.bind(("127.0.0.1", 0))
-        closed = unused.getsockname()[1]
+    closed = free_port()  # nobody listens there
     # waiting for a free connection and connecting share one limit: 0.05 + 0.05 s
     request = AiohttpRequest(connection_pool_size=1, pool_timeout=0.05, connect_timeout=0.05)
     async with request:
@@ -230,19 +228,13 @@ async def test_failures_say_whether_the_call_can_have_reached_telegram(
         assert not _not_sent(unanswered.value)
 
 
-def _closed_port() -> int:
-    with socket.socket() as unused:
-        unused.bind(("127.0.0.1", 0))
-        return int(unused.getsockname()[1])
-
-
 async def test_a_start_that_fails_closes_both_sessions(settings: Settings, clock: FakeClock,
                                                        fake: FakeTelegram) -> None:
     """PTB opens its requests before getMe and closes them only once initialized: a refused
     token or an unreachable Telegram leaves nothing open (no "Unclosed client session"), and
     the next try opens them again."""
     for token, base in (("123:refused", fake.base_url),
-                        (fake.token, f"http://127.0.0.1:{_closed_port()}/bot")):
+                        (fake.token, f"http://127.0.0.1:{free_port()}/bot")):
         configured = settings.model_copy(update={"telegram_bot_token": SecretStr(token),
                                                  "telegram_base_url": base})
         async with running(configured, clock=clock) as app:

@@ -27,12 +27,7 @@ from bot.app import App, build_app, running
 from bot.config import Settings
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.auxil.ports import free_port
 
 
 @pytest.fixture
@@ -44,7 +39,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def hook_app(settings: Settings, clock: FakeClock,
                    fake: FakeTelegram) -> AsyncIterator[App]:
-    port = _free_port()
+    port = free_port()
     configured = settings.model_copy(update={
         "telegram_bot_token": SecretStr(fake.token), "telegram_base_url": fake.base_url,
         "telegram_webhook_url": f"http://127.0.0.1:{port}/tg/hook",
@@ -168,7 +163,7 @@ async def _two_workers(settings: Settings, clock: FakeClock, pg_url: str,
         ports: list[int] = []
         try:
             for index in range(2):
-                port = _free_port()
+                port = free_port()
                 app = await build_app(settings.model_copy(update={
                     "database_url": pg_url, "telegram_bot_token": SecretStr(fake.token),
                     "telegram_base_url": fake.base_url, "worker_count": 2,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,15 +28,10 @@ from bot.core.types import Reply
 from bot.store import open_store
 from tests.auxil.fake_discord import FakeDiscord
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
+from tests.auxil.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _until(check: Any, seconds: float, what: str) -> None:
@@ -54,7 +48,7 @@ async def test_sigterm_while_logs_are_in_flight_loses_no_acknowledged_log(
     database = f"sqlite:///{tmp_path / 'advisor.db'}"
     async with FakeTelegram(webhook=True) as fake:
         fake.delay("sendMessage", 0.5, times=10 * LOGS)  # replies slow: /logs stay in flight
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "DATABASE_URL": database, "DATA_DIR": str(tmp_path),
                "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
                "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/tg/hook",

@@ -17,7 +17,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ import pytest
 from bot.store import open_store
 from tests.auxil.fake_discord import GUILD_ID, SECOND_GUILD_ID, FakeDiscord
 from tests.auxil.fake_telegram import FakeTelegram, private_chat, user
+from tests.auxil.ports import free_port
 from tests.store.rawdb import query
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +36,6 @@ WORKERS = 3
 TELEGRAM_CHATS = 90
 DISCORD_CHANNELS = 90
 FIRST_CHANNEL = 440000000000000001
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _until(check: Any, seconds: float, what: str, log: Path) -> None:
@@ -91,7 +85,7 @@ async def test_three_workers_webhook_and_two_shards_one_killed(
         discord = await FakeDiscord(shards=2).start()
         # Slow platforms: the fan-out is still running when a worker is killed.
         telegram.delay("sendMessage", 0.3, times=TELEGRAM_CHATS)
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "DATABASE_URL": pg_url, "DATA_DIR": str(tmp_path),
                "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_BASE_URL": telegram.base_url,
                "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/tg/hook",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import socket
 
 import pytest
 from pydantic import SecretStr
@@ -14,12 +13,7 @@ from pydantic import SecretStr
 from bot import cli
 from bot.app import running
 from bot.config import Settings
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])  # nobody listens there once closed
+from tests.auxil.ports import free_port
 
 
 async def _start_and_stop(settings: Settings, redis_url: str) -> None:
@@ -33,7 +27,7 @@ async def _start_and_stop(settings: Settings, redis_url: str) -> None:
 
 async def test_an_unreachable_redis_is_one_warning_at_start(
         settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
-    url = f"redis://:hunter22@127.0.0.1:{_closed_port()}/0"
+    url = f"redis://:hunter22@127.0.0.1:{free_port()}/0"
     await _start_and_stop(settings, url)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
                 and "REDIS_URL" in r.getMessage()]

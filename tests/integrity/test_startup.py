@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from bot.cli import _run
 from bot.config import Settings
 from tests.auxil.fake_discord import FakeDiscord
 from tests.auxil.fake_telegram import FakeTelegram
+from tests.auxil.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,12 +31,6 @@ def _env(tmp_path: Path, **more: str) -> dict[str, str]:
     env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
                 "DATA_DIR": str(tmp_path / "d"), **more})
     return env
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])  # nobody listens there once closed
 
 
 async def until(predicate: Callable[[], bool], seconds: float = 30) -> None:
@@ -86,7 +80,7 @@ def test_a_telegram_api_unreachable_at_start_is_retried_in_one_line_each(
         [sys.executable, "-m", "bot", "run"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, cwd=ROOT, env=_env(
             tmp_path, TELEGRAM_BOT_TOKEN="123:abc",
-            TELEGRAM_BASE_URL=f"http://127.0.0.1:{_closed_port()}/bot", LOG_LEVEL="INFO"))
+            TELEGRAM_BASE_URL=f"http://127.0.0.1:{free_port()}/bot", LOG_LEVEL="INFO"))
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(2)]
@@ -112,7 +106,7 @@ async def test_one_platform_down_at_start_does_not_hold_up_the_other(
         configured = settings.model_copy(update={
             "telegram_bot_token": SecretStr(fake.token), "telegram_base_url": fake.base_url,
             "discord_token": SecretStr("fake-token"),
-            "discord_api_url": f"http://127.0.0.1:{_closed_port()}/api/v10"})
+            "discord_api_url": f"http://127.0.0.1:{free_port()}/api/v10"})
         async with running(configured) as app:
             stop = asyncio.Event()
             task = asyncio.create_task(_run(app, stop))
@@ -169,7 +163,7 @@ async def test_telegram_back_after_an_outage_at_start_is_picked_up(
 
     monkeypatch.setattr(cli, "START_BACKOFF", (0.05, 0.2))
     caplog.set_level(logging.INFO)
-    port = _closed_port()
+    port = free_port()
     real_site = aiohttp.web.TCPSite
     monkeypatch.setattr(aiohttp.web, "TCPSite",
                         lambda runner, host, _port: real_site(runner, host, port))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -13,14 +12,9 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from tests.auxil.fake_tiktok import CLIENT_KEY, CLIENT_SECRET, FakeTikTok
+from tests.auxil.ports import free_port
 
 TABLES = ("snapshots", "videos", "video_totals", "tiktok_connections")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def redirect_uri() -> str:
