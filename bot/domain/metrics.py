@@ -506,7 +506,7 @@ def same_window(s: MetricSnapshot,
     return replace(s, **mixed) if mixed else s
 
 
-_Totals = tuple[float | None, float | None, float | None, float | None]
+_Totals = tuple[float | None, ...]  # likes, comments, shares, saves (WINDOW_TOTALS' order)
 
 
 def _window_totals(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None) -> _Totals:
@@ -515,25 +515,16 @@ def _window_totals(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None) 
     totals = (s.likes, s.comments, s.shares, s.saves)
     if s.views is None or (history is None and not s.given):
         return totals
+    named = zip(WINDOW_TOTALS, totals, strict=True)
     if history is None:  # only ``s`` is known: a total pairs with views it was given with
         if "views" not in s.given:
-            return (None, None, None, None)
-        given = s.given
-        likes, comments, shares, saves = totals
-        return (likes if "likes" in given else None,
-                comments if "comments" in given else None,
-                shares if "shares" in given else None,
-                saves if "saves" in given else None)
+            return (None,) * len(totals)
+        return tuple(v if n in s.given else None for n, v in named)
     views_from = _given_in(s, history, "views")
     if views_from is None:
-        return (None, None, None, None)
-    likes, comments, shares, saves = totals
-    return (likes if likes is None or _given_in(s, history, "likes") is views_from else None,
-            comments if comments is None or _given_in(s, history, "comments") is views_from
-            else None,
-            shares if shares is None or _given_in(s, history, "shares") is views_from
-            else None,
-            saves if saves is None or _given_in(s, history, "saves") is views_from else None)
+        return (None,) * len(totals)
+    return tuple(v if v is None or _given_in(s, history, n) is views_from else None
+                 for n, v in named)
 
 
 def window_ends(s: MetricSnapshot,
