@@ -23,7 +23,6 @@ from tests.adapters.test_telegram import (
     GROUP,
     MAYA,
     Chat,
-    _free_port,
     fake,
     sends,
     shown,
@@ -33,6 +32,7 @@ from tests.adapters.test_telegram import (
 )
 from tests.auxil.clock import FakeClock
 from tests.auxil.fake_telegram import BOT_USERNAME, FakeTelegram, channel, group, user
+from tests.auxil.ports import free_port
 
 __all__ = ["fake", "tg", "tg_app"]  # fixtures
 
@@ -307,7 +307,7 @@ async def test_a_stop_ends_a_429_pause_at_once_and_unsent_posts_stay_due(
 async def test_a_generated_webhook_secret_is_redacted_from_ptb_debug_lines(
         settings: Settings, clock: FakeClock, fake: FakeTelegram,
         caplog: pytest.LogCaptureFixture) -> None:
-    port = _free_port()
+    port = free_port()
     configured = telegram_settings(
         settings, fake, telegram_webhook_url="https://bot.example.invalid/tg/hook",
         telegram_webhook_listen="127.0.0.1", telegram_webhook_port=port)
