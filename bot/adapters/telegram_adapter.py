@@ -419,6 +419,9 @@ class TelegramAdapter:
         self.application.add_error_handler(self._on_error)
         self.admins = AdminCache(settings.telegram_admin_cache_seconds)
         self.buttons = ButtonCodec(app.store)
+        #: Keys the presses recorded by :meth:`_first_press` (the same on every worker).
+        self._press_key = hmac.new(token.get_secret_value().encode("utf-8"),
+                                   b"creator-advisor telegram press", hashlib.sha256).digest()
         self.username = ""
         self._polling_failed = False
 
@@ -715,15 +718,17 @@ class TelegramAdapter:
         """Whether this is the first press on ``message``'s keyboard as it is now: recorded
         in the store (``Store.first_sight``), so two presses reaching two workers run once.
         The keyboard is told apart by the message, its last edit and its buttons (an answer
-        that replaced the message with new buttons makes a new keyboard). If the store can't
-        be reached the press runs (its command then fails with the usual apology)."""
+        that replaced the message with new buttons makes a new keyboard), recorded as an
+        HMAC keyed by the bot token: the row names no chat or person. If the store can't be
+        reached the press runs (its command then fails with the usual apology)."""
         edited = message.edit_date if isinstance(message, Message) else None
         markup = message.reply_markup if isinstance(message, Message) else None
-        buttons = "" if markup is None else "\x1f".join(
-            str(b.callback_data) for row in markup.inline_keyboard for b in row)
-        digest = hashlib.sha256(buttons.encode("utf-8")).hexdigest()[:16]
+        buttons = [] if markup is None else [
+            str(b.callback_data) for row in markup.inline_keyboard for b in row]
         stamp = 0 if edited is None else int(edited.timestamp())
-        key = f"press:{message.chat.id}:{message.message_id}:{stamp}:{digest}"
+        what = "\x1f".join([str(message.chat.id), str(message.message_id), str(stamp), *buttons])
+        key = "press:" + hmac.new(self._press_key, what.encode("utf-8"),
+                                  hashlib.sha256).hexdigest()[:40]
         try:
             return await self.app.store.first_sight(self.platform, key, self.app.clock.now())
         except (StoreError, OSError) as exc:
