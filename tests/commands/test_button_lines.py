@@ -5,8 +5,12 @@ between the reply and the press gets what the reply offered: the same numbers sa
 
 from __future__ import annotations
 
+from bot import i18n
 from bot.adapters.console import ConsoleAdapter, ConsoleResult
 from bot.app import App
+from bot.commands import build_registry
+from bot.core.args import parse_args, split_command
+from bot.core.connections import SyncReport
 
 
 async def _in(console: ConsoleAdapter, language: str) -> None:
@@ -63,3 +67,22 @@ async def test_how_was_this_computed_after_a_switch_explains_the_same_what_if(
     assert explained.text == (await console.ask(
         "/estimate followers=50k views=1,2M videos_per_week=3,5 explain")).text
 
+
+def test_a_sync_held_back_offers_a_log_that_reads_back_in_every_language() -> None:
+    """The ``/log … confirm`` a TikTok sync offers for numbers it held back is written as a
+    button's line is: a German creator's parser reads ``3.5`` as no number."""
+    from bot.tiktok.web import connected_reply
+
+    held = {"followers": 200_000.0, "videos_per_week": 3.5, "avg_video_length": 70.5}
+    report = SyncReport(display_name="Maya", followers=200_000.0, likes_total=None,
+                        video_count=None, videos_read=0, new_videos=0, written=frozenset(),
+                        held_values=held)
+    line = connected_reply(report).context["held_command"]
+    parsed = split_command(line)
+    assert parsed is not None and parsed[0] == "log", line
+    spec = build_registry().get("log")
+    assert spec is not None
+    for language in i18n.LANGUAGES:
+        with i18n.using(language):
+            assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True}, (
+                language, line)
