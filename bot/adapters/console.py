@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import i18n
-from bot.core.args import split_command
+from bot.core.args import local_numbers, split_command
 from bot.core.dispatcher import error_reply
 from bot.core.fieldnames import typed_example
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
@@ -143,12 +143,13 @@ class ConsoleAdapter:
     def _shown(self, action: Action, reply: Reply) -> str:
         """What the console shows of a button, which the creator types to press it: a link
         as it is; a command line (canonical: English names, bot.core.args.command_line) with
-        the field names of the reply's language (German ``/log Aufrufe=1000 confirm``), as
-        they are read in that language to the same values."""
+        the field names of the reply's language (German ``/log Aufrufe=1000 confirm``) and
+        its decimals (``/payout rewards=412,5 confirm``), as they are read in that language
+        to the same values."""
         if action.url is not None:
             return action.command
         with i18n.using(reply.locale or self.language):
-            return typed_example(action.command)
+            return typed_example(local_numbers(action.command))
 
     def _save(self, user: str, filename: str, data: bytes) -> Path:
         """Write an attachment as ``<exports>/<user>-<filename>``, whole or not at all: users

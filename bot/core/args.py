@@ -829,6 +829,27 @@ def _scientific(number: Decimal) -> str:
     return f"{text}e{exponent}"
 
 
+#: A decimal as :func:`_scientific` writes it in a canonical line, as a whole value
+#: (``rewards=4125e-1``, ``completion_rate=355e-1%``).
+_EXPONENT_VALUE = re.compile(r"(?<==)(-?\d+)e(-\d+)(?=%?(?:\s|$))")
+
+
+def local_numbers(line: str) -> str:
+    """A canonical line (:func:`command_line`) with each decimal written as the current
+    language writes it, for a person to read and type: ``rewards=4125e-1`` -> English
+    ``rewards=412.5``, German ``rewards=412,5`` (read back in that language to the same
+    value, give or take the last bit of a float; only in that language, so a button runs the
+    canonical line itself). A decimal longer than 20 characters so (``3e-33``) stays as it is:
+    every language reads that form too."""
+    symbol = get_decimal_symbol(i18n.current())
+
+    def local(m: re.Match[str]) -> str:
+        text = _positional(Decimal(f"{m[1]}e{m[2]}"))
+        return text.replace(".", symbol) if len(text) <= 20 else m[0]
+
+    return _EXPONENT_VALUE.sub(local, line)
+
+
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
 
 
