@@ -120,17 +120,16 @@ def replaced_dates(studio: StudioImport, rows: list[tuple[datetime, dict[str, fl
 
 
 async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
-                        confirm: bool) -> Reply:
-    """Preview a TikTok Studio upload, or (``confirm``) store all of it as one import."""
+                        confirm: bool, again: str) -> Reply:
+    """Preview a TikTok Studio upload, or (``confirm``) store all of it as one import;
+    ``again`` is the preview's confirm (:meth:`~bot.core.context.CommandContext.again`)."""
     rows = studio.snapshot_rows()
     view = studio_view(studio, rows)
     view["replaces"] = replaced_dates(studio, rows, *await held_dates(ctx))
     if not confirm:
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:
-            extra = "" if not studio.downloaded_given else \
-                f" downloaded={studio.downloaded.isoformat()}"
-            actions = (Action(_("Import"), f"/import {source}{extra} confirm", "primary"),)
+            actions = (Action(_("Import"), again, "primary"),)
         return Reply("import_studio_preview", {"plan": view, "source": source,
                                                "flagged": await flagged_rows(ctx, rows),
                                                "console": bool(actions),

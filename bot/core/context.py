@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from bot.core.args import command_line
 from bot.core.connections import TikTokLink
 from bot.core.ports import Clock, Store, User
 from bot.core.registry import Registry
@@ -34,3 +37,13 @@ class CommandContext:
     clock: Clock
     registry: Registry
     services: Services
+
+    def again(self, args: Mapping[str, Any], **changes: Any) -> str:
+        """This command with ``args`` (as parsed) and ``changes`` (``confirm=True``), as the
+        line a button runs: :func:`~bot.core.args.command_line`, which reads back to the same
+        values in every language, never the typed text (read in the language of the moment:
+        after /language, German ``Follower=12,5k`` is no argument, or another number)."""
+        spec = self.registry.get(self.request.command)
+        if spec is None:
+            raise LookupError(f"/{self.request.command} is not a command")
+        return command_line(spec.name, spec.args, {**args, **changes})
