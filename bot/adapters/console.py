@@ -21,6 +21,7 @@ from bot.core.args import split_command
 from bot.core.dispatcher import error_reply
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import ChatKind, Platform, Reply, Request
+from bot.domain.numbers import punct
 from bot.i18n import N_
 from bot.render.formats import Format
 from bot.runtime import App
@@ -134,7 +135,9 @@ class ConsoleAdapter:
                             "Deleted %(num)s exported files of yours from %(folder)s.",
                             removed, folder=str(self.exports)))
             if reply.actions:
-                parts.append("  ".join(f"[{a.label}: {a.command}]" for a in reply.actions))
+                with i18n.using(self.language):
+                    colon = punct(": ")  # "[Label : /command]" in French
+                parts.append("  ".join(f"[{a.label}{colon}{a.command}]" for a in reply.actions))
         ok = not any(r.is_error for r in replies)
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)
 

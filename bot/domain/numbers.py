@@ -169,6 +169,26 @@ def _items(texts: tuple[str, ...], style: ListStyle, lang: str) -> str:
 _items_cached = functools.lru_cache(maxsize=1024)(_items)
 
 
+#: The space a language writes before the two-part punctuation marks (``:`` ``;`` ``!``
+#: ``?``), the one its catalogue writes in every translated sentence: French a no-break space
+#: ("Abonnés : 10 k"). A language not listed writes none.
+_SPACE_BEFORE_MARK: Final = {"fr": "\u00a0"}
+_MARKS: Final = frozenset(":;!?")
+
+
+def punct(mark: str) -> str:
+    """``mark``, punctuation the bot writes itself between two parts of a reply (a label and
+    its value, ``": "``; two notes, ``"; "``), as the current language writes it: with a
+    no-break space before it in French (``"\\u00a0: "``), as it is elsewhere. The one place
+    such a joint gets the language's typography (templates: the ``punct`` filter,
+    ``{{ r.label }}{{ ": " | punct }}{{ r.value }}``); a translated sentence has it from its
+    catalogue."""
+    space = _SPACE_BEFORE_MARK.get(i18n.current())
+    if space is None or mark[:1] not in _MARKS:
+        return mark
+    return space + mark
+
+
 def day(value: date | datetime | str | None) -> str:
     """A calendar date: ISO in English ('2026-11-09', as creators type it), the locale's
     medium form elsewhere ('09.11.2026', '9 nov. 2026', '2026/11/09'). The one function

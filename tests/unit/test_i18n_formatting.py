@@ -10,6 +10,7 @@ are lists, and the sentences code fills with numbers and dates.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from bot import i18n
 from bot.domain import numbers
 from bot.render.environment import Renderer
 from bot.render.formats import Format
+from tests.unit.test_i18n_typography_fr import typography_faults
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 OTHER_LANGUAGES = i18n.LANGUAGES[1:]
@@ -161,6 +163,39 @@ def test_the_stand_in_finds_what_it_looks_for() -> None:
     assert _SHOWN_ISO.search(raw) and _ENGLISH_LIST.search(raw)
     assert not _SHOWN_ISO.search(done) and not _ENGLISH_LIST.search(done), done
     assert done == "29.11.2026, 22:46 09.11.2026 alpha, beta und gamma"
+
+
+
+_UNKNOWN_MARK = re.compile(r"(?<!\S)\?(?!\S)")
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_no_french_template_glues_a_colon_to_its_label(fmt: Format) -> None:
+    """Hostile trial: /stats in French showed "Abonnés: 10 k". A template writes the ``:`` (or
+    ``;``) between a label and its value itself, outside any translated sentence, so the
+    French catalogue's no-break space never reached it. Every template in French, with
+    stand-in words for its values: each ``:`` ``;`` ``!`` ``?`` has French's no-break space
+    before it (the ``punct`` filter), as the French sentences have."""
+    renderer = Renderer(TEMPLATES)
+    problems = []
+    for name in renderer.names():
+        with i18n.using("fr"):
+            text = renderer._render(name, _context(renderer, name, fmt), fmt)
+        text = html.unescape(text.replace("\\", ""))  # Discord's escapes, HTML's &gt;
+        # A "?" standing alone marks something unknown (/why, /estimate), a symbol like ✓ ✗
+        text = _UNKNOWN_MARK.sub("x", text)
+        problems += [f"{name}: {fault}" for line in text.splitlines()
+                     for fault in typography_faults(line)]
+    assert not problems, f"{len(problems)}:\n" + "\n".join(problems)
+
+
+def test_punctuation_between_two_parts_follows_the_language() -> None:
+    """``numbers.punct`` adds French's no-break space and changes nothing elsewhere."""
+    for language in i18n.LANGUAGES:
+        with i18n.using(language):
+            shown = [numbers.punct(mark) for mark in (": ", "; ", "!", "?", " · ", "")]
+        nb = "\u00a0" if language == "fr" else ""
+        assert shown == [f"{nb}: ", f"{nb}; ", f"{nb}!", f"{nb}?", " · ", ""], language
 
 
 # -- one rule for compact numbers ---------------------------------------------------------------
