@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.numbers import get_currency_precision, get_decimal_symbol
 from jinja2 import meta
 
 from bot import i18n
@@ -267,3 +268,31 @@ def test_large_amounts_read_as_amounts_in_every_language(language: str,
             text = numbers.money(amount, currency)
             assert not re.search(r"\d{7}", text), (amount, text)
             assert not re.search(r"[.,]\d{4}", text), (amount, text)
+
+
+def _decimals(text: str) -> int:
+    """How many decimals the one amount in ``text`` is written with (after the language's
+    decimal sign; amounts here are below 100, so no group sign)."""
+    sign = re.escape(get_decimal_symbol(numbers.locale()))
+    found = re.search(rf"\d+(?:{sign}(\d+))?", text)
+    assert found, text
+    return len(found.group(1) or "")
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("currency", ["JPY", "KRW", "IDR", "USD", "EUR", "GBP", "BHD"])
+def test_small_amounts_have_the_currencys_own_decimals(language: str, currency: str) -> None:
+    """Hostile trial: "¥0.50 per 1,000 views" (JPY has no minor unit). Every amount is written
+    with the decimals its currency has (Babel/CLDR: 0 for JPY, KRW and IDR, 2 for USD, 3 for
+    BHD), however small and whichever function writes it; a rate below the minor unit
+    (``money_fine``, what one diamond paid) has two more than that ('0.0065 USD', '0.68 JPY')."""
+    digits = get_currency_precision(currency)
+    with i18n.using(language):
+        for amount in (0.004, 0.5, 3.456, 9.49, 42.5):
+            rounded = [numbers.money(amount, currency), numbers.price(amount, currency),
+                       *numbers.money_range(amount, amount + 0.5, currency).split("–")]
+            for text in rounded:  # cents below 10 (as "$4.20"), whole units from there
+                assert _decimals(text) == (digits if amount < 10 else 0), (amount, text)
+            exact = numbers.money_exact(amount, currency)  # as typed, to the minor unit
+            assert _decimals(exact) == digits, (amount, exact)
+        assert _decimals(numbers.money_fine(0.00654, currency)) == digits + 2
