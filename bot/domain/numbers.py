@@ -454,6 +454,16 @@ def minor_digits(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+def _small_digits(a: float, currency: str) -> int:
+    """Decimals for an amount ``a`` (> 0, < 10) of ``currency``: the currency's own
+    (:func:`minor_digits`), or, where those would show a non-zero amount as nothing
+    (half a yen, $0.004), enough for two significant digits ('¥0.50', '$0.0040'), at most 6."""
+    digits = minor_digits(currency)
+    if round(a, digits) == 0:
+        digits = min(6, max(digits, 1 - math.floor(math.log10(a))))
+    return digits
+
+
 def currency_symbol(currency: str) -> str | None:
     """'$' for USD, '€' for EUR; None where the code itself is shown (``12 CHF``)."""
     return _SYMBOLS.get(currency)
@@ -461,7 +471,8 @@ def currency_symbol(currency: str) -> str | None:
 
 def money(amount: float | None, currency: str = "USD") -> str:
     """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'. Below 10 with the
-    currency's own decimals (:func:`minor_digits`: '$4.20', but '¥4'), whole from there."""
+    currency's own decimals (:func:`minor_digits`: '$4.20', but '¥4'), whole from there; an
+    amount those would show as nothing with two significant digits ('¥0.50', '$0.0040')."""
     if amount is None or math.isnan(amount):
         return "?"
     if not _english() and math.isfinite(amount):
@@ -469,7 +480,7 @@ def money(amount: float | None, currency: str = "USD") -> str:
             return str(format_compact_currency(amount, currency, format_type="short",
                                                fraction_digits=1, locale=locale()))
         # (no short form at this size, German below a million: the amount in full)
-        digits = minor_digits(currency) if 0 < abs(amount) < 10 else 0
+        digits = _small_digits(abs(amount), currency) if 0 < abs(amount) < 10 else 0
         return _currency(amount, currency, digits)
     sym = _SYMBOLS.get(currency)
     a = abs(amount)
@@ -482,7 +493,7 @@ def money(amount: float | None, currency: str = "USD") -> str:
     elif a == 0:
         body = "0"
     else:
-        body = f"{a:.{minor_digits(currency)}f}"
+        body = f"{a:.{_small_digits(a, currency)}f}"
     sign = "-" if amount < 0 else ""
     return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
 

@@ -11,6 +11,7 @@ are lists, and the sentences code fills with numbers and dates.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -282,17 +283,23 @@ def _decimals(text: str) -> int:
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
 @pytest.mark.parametrize("currency", ["JPY", "KRW", "IDR", "USD", "EUR", "GBP", "BHD"])
 def test_small_amounts_have_the_currencys_own_decimals(language: str, currency: str) -> None:
-    """Hostile trial: "¥0.50 per 1,000 views" (JPY has no minor unit). Every amount is written
+    """Hostile trial: "¥8.20 per 1,000 views" (JPY has no minor unit). Every amount is written
     with the decimals its currency has (Babel/CLDR: 0 for JPY, KRW and IDR, 2 for USD, 3 for
-    BHD), however small and whichever function writes it; a rate below the minor unit
-    (``money_fine``, what one diamond paid) has two more than that ('0.0065 USD', '0.68 JPY')."""
+    BHD), however small and whichever function writes it, except one those would show as
+    nothing: never "¥0" for half a yen, but two significant digits ('¥0.50', '$0.0040'); a
+    rate below the minor unit (``money_fine``, what one diamond paid) has two more than the
+    currency ('0.0065 USD', '0.68 JPY')."""
     digits = get_currency_precision(currency)
     with i18n.using(language):
         for amount in (0.004, 0.5, 3.456, 9.49, 42.5):
-            rounded = [numbers.money(amount, currency), numbers.price(amount, currency),
-                       *numbers.money_range(amount, amount + 0.5, currency).split("–")]
-            for text in rounded:  # cents below 10 (as "$4.20"), whole units from there
-                assert _decimals(text) == (digits if amount < 10 else 0), (amount, text)
+            low = round(amount, digits) == 0  # the currency's decimals would show nothing
+            expected = (1 - math.floor(math.log10(amount)) if low else digits) \
+                if amount < 10 else 0  # cents below 10 (as "$4.20"), whole units from there
+            rounded = [numbers.money(amount, currency), numbers.price(amount, currency)]
+            for text in rounded:
+                assert _decimals(text) == expected, (amount, text)
+            for text in numbers.money_range(amount, amount + 0.5, currency).split("–"):
+                assert _decimals(text) in (expected, digits if amount < 10 else 0), (amount, text)
             exact = numbers.money_exact(amount, currency)  # as typed, to the minor unit
             assert _decimals(exact) == digits, (amount, exact)
         assert _decimals(numbers.money_fine(0.00654, currency)) == digits + 2
