@@ -192,12 +192,14 @@ def test_no_french_template_glues_a_colon_to_its_label(fmt: Format) -> None:
 
 
 def test_punctuation_between_two_parts_follows_the_language() -> None:
-    """``numbers.punct`` adds French's no-break space and changes nothing elsewhere."""
+    """``numbers.punct`` adds French's no-break space, writes Japanese's full-width colon
+    without a space, and changes nothing elsewhere."""
     for language in i18n.LANGUAGES:
         with i18n.using(language):
             shown = [numbers.punct(mark) for mark in (": ", "; ", "!", "?", " · ", "")]
         nb = "\u00a0" if language == "fr" else ""
-        assert shown == [f"{nb}: ", f"{nb}; ", f"{nb}!", f"{nb}?", " · ", ""], language
+        colon = "：" if language == "ja" else f"{nb}: "
+        assert shown == [colon, f"{nb}; ", f"{nb}!", f"{nb}?", " · ", ""], language
 
 
 # -- one rule for compact numbers ---------------------------------------------------------------
