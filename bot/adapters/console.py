@@ -22,6 +22,7 @@ from bot.core.dispatcher import error_reply
 from bot.core.fieldnames import typed_example
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import Action, ChatKind, Platform, Reply, Request
+from bot.domain.numbers import punct
 from bot.i18n import N_
 from bot.render.formats import Format
 from bot.runtime import App
@@ -135,7 +136,9 @@ class ConsoleAdapter:
                             "Deleted %(num)s exported files of yours from %(folder)s.",
                             removed, folder=str(self.exports)))
             if reply.actions:
-                parts.append("  ".join(f"[{a.label}: {self._shown(a, reply)}]"
+                with i18n.using(reply.locale or self.language):
+                    colon = punct(": ")  # "[Label : /command]" in French
+                parts.append("  ".join(f"[{a.label}{colon}{self._shown(a, reply)}]"
                                        for a in reply.actions))
         ok = not any(r.is_error for r in replies)
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)

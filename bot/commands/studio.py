@@ -12,7 +12,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.numbers import compact, day, grouped, items, pct
+from bot.domain.numbers import compact, day, grouped, items, pct, punct
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
     Layout,
@@ -85,7 +85,7 @@ def studio_view(studio: StudioImport,
             span = ngettext("%(num)s row of %(what)s", "%(num)s rows of %(what)s", f.rows,
                             what=what)
         files.append({"label": f.layout.value, "name": f.name, "span": span,
-                      "notes": "; ".join(n for n in notes if n)})
+                      "notes": punct("; ").join(n for n in notes if n)})
     return {"files": files, "snapshots": len(rows),
             "downloaded": studio.downloaded.isoformat(),
             "downloaded_given": studio.downloaded_given, "ignored": studio.ignored[:10],
