@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,4 +47,16 @@ class CommandContext:
         spec = self.registry.get(self.request.command)
         if spec is None:
             raise LookupError(f"/{self.request.command} is not a command")
-        return command_line(spec.name, spec.args, {**args, **changes})
+        try:
+            return command_line(spec.name, spec.args, {**args, **changes})
+        except ValueError:
+            # A value no line holds canonically (a file name with both kinds of quote and a
+            # space, as the console's /import path= reads it): the typed text once more, with
+            # the changes instead of any the creator typed.
+            typed = self.request.raw_args
+            for name in changes:
+                typed = re.sub(rf"(?<!\S){re.escape(name)}(?:=\S*)?(?!\S)", "", typed,
+                               flags=re.IGNORECASE)
+            extra = [name if value is True else f"{name}={value}"
+                     for name, value in changes.items()]
+            return " ".join(part for part in (f"/{spec.name}", typed.strip(), *extra) if part)

@@ -5,6 +5,8 @@ between the reply and the press gets what the reply offered: the same numbers sa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot import i18n
 from bot.adapters.console import ConsoleAdapter, ConsoleResult
 from bot.app import App
@@ -86,3 +88,17 @@ def test_a_sync_held_back_offers_a_log_that_reads_back_in_every_language() -> No
         with i18n.using(language):
             assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True}, (
                 language, line)
+
+
+async def test_a_value_no_canonical_line_holds_keeps_the_typed_text(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Found by the lead's trial: a file name with both kinds of quote and a space (which the
+    console's /import path= reads) has no canonical line; the preview crashed ("something went
+    wrong") instead of offering its Import button. The button keeps the typed text."""
+    csv = tmp_path / 'a "b" c\'s.csv'
+    csv.write_text("date,followers\n2026-10-01,100\n")
+    preview = await console.ask(f'/import path="{csv}"')
+    assert preview.ok, preview.text
+    assert f'[Import: /import path="{csv}" confirm]' in preview.text
+    done = await console.ask(f'/import path="{csv}" confirm')
+    assert done.ok, done.text
