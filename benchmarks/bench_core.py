@@ -1,11 +1,12 @@
-"""The core path in-process with realistic users: /estimate, /tips and /stats (and, as the
-baseline, a constant template: /start through the same dispatcher) from a mix of users: one
-command in :data:`FIRST_TIME_EVERY` from someone the bot has never seen (their user row is
-written, they have no history), the others from creators who each have 52 weekly snapshots,
-taken in ONE rotation shared by every timed command over more creators than the user cache
-holds, so a creator comes back only after more other users than the cache keeps (many commands
-find their user and settings out of memory; the share that found them in memory is measured
-and printed). Plus a first /log from first-time users (their first snapshot written).
+"""The core path in-process with realistic users (the bot's six languages in turn):
+/estimate, /tips and /stats (and, as the baseline, a constant template: /start through the same
+dispatcher) from a mix of users: one command in :data:`FIRST_TIME_EVERY` from someone the bot
+has never seen (their user row is written, they have no history), the others from creators who
+each have 52 weekly snapshots, taken in ONE rotation shared by every timed command over more
+creators than the user cache holds, so a creator comes back only after more other users than
+the cache keeps (many commands find their user and settings out of memory; the share that found
+them in memory is measured and printed). Plus a first /log from first-time users (their first
+snapshot written).
 
     python -m benchmarks.bench_core [--users 3000] [--cache 1000] [--commands 600]
 """
@@ -30,9 +31,16 @@ from bot.store.sqlite import SqliteStore
 FIRST_TIME_EVERY = 5
 
 
+#: The creators speak the bot's six languages in turn (by the number in their id), so each
+#: language's catalogue, field names and number formats are in the figures, not English only.
+LANGUAGES = ("en", "es", "pt_BR", "de", "fr", "ja")
+
+
 def request(uid: str, command: str, raw: str = "") -> Request:
+    number = int("".join(c for c in uid if c.isdigit()) or 0)
     return Request(platform=Platform.TELEGRAM, user_id=uid, display_name=f"Creator {uid}",
-                   chat_id=uid, chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw)
+                   chat_id=uid, chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw,
+                   locale=LANGUAGES[number % len(LANGUAGES)])
 
 
 async def measure(tmp: Path, users: int, cache: int, n: int) -> tuple[list[Row], dict[str, float]]:
@@ -49,8 +57,10 @@ async def measure(tmp: Path, users: int, cache: int, n: int) -> tuple[list[Row],
                   "comments": 300.0, "shares": 150.0, "videos_per_week": 3.0,
                   "avg_video_length": 40.0})
                 for w in range(52)])
-        for command in ("start", "estimate", "tips", "stats"):  # compile templates once
-            await app.dispatcher.handle(request("c0", command))
+        for u in range(len(LANGUAGES)):  # compile templates, load each language once
+            for command in ("start", "estimate", "tips", "stats"):
+                for reply in await app.dispatcher.handle(request(f"c{u}", command)):
+                    app.renderer.render(reply, Format.TELEGRAM_HTML)
         stride = 7919  # a prime: consecutive commands come from far-apart creators
         # One rotation over all creators, shared by every timed command (before this, each
         # command kind restarted it, so /estimate, /tips and /stats came from the very users

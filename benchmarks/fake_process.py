@@ -36,6 +36,12 @@ DISCORD_MIX: tuple[tuple[str, dict[str, str | bool]], ...] = (
     ("log", {"followers": "12k", "views": "40k", "likes": "3k"}),
     ("estimate", {}), ("tips", {}), ("stats", {}))
 
+#: The people pushed speak the bot's six languages in turn (Telegram's ``language_code``,
+#: Discord's interaction ``locale``), so the figures include each language's catalogue,
+#: field names and number formats (bot.i18n, the per-language caches), not English only.
+TELEGRAM_LANGUAGES = ("en", "es", "pt-br", "de", "fr", "ja")
+DISCORD_LOCALES = ("en-US", "es-ES", "pt-BR", "de", "fr", "ja")
+
 
 def mix_index(i: int, users: int) -> int:
     """Which command of the mix the ``i``-th pushed update is (``users`` people in rotation):
@@ -100,8 +106,10 @@ class DiscordHarness:
     async def warm(self, request: web.Request) -> web.Response:
         fake = self.fake
         await fake.connected()
-        for name, options in DISCORD_MIX:
-            await fake.answers(await fake.interact(fake.slash(name, options)), seconds=60)
+        for locale in DISCORD_LOCALES:  # every language once
+            for name, options in DISCORD_MIX:
+                await fake.answers(await fake.interact(fake.slash(name, options, locale=locale)),
+                                   seconds=60)
         fake.sent.clear()
         return web.json_response({"ok": True})
 
@@ -118,7 +126,8 @@ class DiscordHarness:
         self.started = time.perf_counter()
         for i in range(n):
             name, options = DISCORD_MIX[mix_index(i, users)]
-            payload = self.fake.slash(name, options, who=people[i % users])
+            payload = self.fake.slash(name, options, who=people[i % users],
+                                      locale=DISCORD_LOCALES[i % users % len(DISCORD_LOCALES)])
             self.started_at[payload["token"]] = time.perf_counter()
             self.tokens.append(await self.fake.interact(payload))
         return web.json_response({"ok": True})
@@ -176,15 +185,16 @@ class Harness:
         the measured window. One at a time, each once the one before was answered: sent at
         once to a bot with concurrent updates, ``/estimate`` could run before the ``/log``
         and warm the reply for a creator with no numbers instead of the one timed."""
-        person = user(1, "Warm")
-        for line in MIX:
-            self.replies = 0
-            self.expected = 1
-            self.done = asyncio.Event()
-            self.fake.message(line.format(f=1000, v=20_000, l=900), chat=private_chat(person),
-                              sender=person)
-            async with asyncio.timeout(120):
-                await self.done.wait()
+        for n, language in enumerate(TELEGRAM_LANGUAGES):  # a person of each language
+            person = user(1 + n, "Warm", language_code=language)
+            for line in MIX:
+                self.replies = 0
+                self.expected = 1
+                self.done = asyncio.Event()
+                self.fake.message(line.format(f=1000, v=20_000, l=900),
+                                  chat=private_chat(person), sender=person)
+                async with asyncio.timeout(120):
+                    await self.done.wait()
         return web.json_response({"ok": True})
 
     async def push(self, request: web.Request) -> web.Response:
@@ -192,7 +202,9 @@ class Harness:
         users = int(request.query["users"])
         self.round += 1
         base = 10_000 + self.round * 100_000  # each run its own, first-time users
-        people = [user(base + n, f"U{n}") for n in range(users)]
+        people = [user(base + n, f"U{n}",
+                       language_code=TELEGRAM_LANGUAGES[n % len(TELEGRAM_LANGUAGES)])
+                  for n in range(users)]
         self.pushed.clear()
         self.fake.peers.clear()
         self.fake.calls.clear()
