@@ -275,6 +275,14 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
+#: A user's row and their settings (the columns ``_settings`` reads; ``has_settings`` NULL
+#: when none are stored), by (platform, platform_user_id): ``find_user``'s one read.
+_USER_WITH_SETTINGS = (
+    "SELECT u.id, u.platform, u.platform_user_id, u.display_name, u.created_at, "
+    "s.user_id AS has_settings, s.currency, s.timezone, s.region, s.adult, s.does, s.age, "
+    "s.handle, s.niche, s.language FROM users AS u "
+    "LEFT JOIN user_settings AS s ON s.user_id = u.id "
+    "WHERE u.platform = ? AND u.platform_user_id = ?")
 _ACTIVE = "replaced_by IS NULL"
 #: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
 #: one day the newer action wins (a /log after an import of the same date, or the reverse).
@@ -821,18 +829,27 @@ class SqliteStore(TikTokTables):
         return user
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
-        cached = self._users.get((platform, platform_user_id))
+        """The stored user, or None. A user read from the file is kept in memory with their
+        settings, read in the same hop (the dispatcher asks for both, then ``ensure_user``
+        for the user again: one hop where there were three)."""
+        key = (platform, platform_user_id)
+        cached = self._users.get(key)
         if cached is not None:  # evicted by /forget under the write lock: never stale
             return cached
-        async with self._read() as db, _query(db,
-            "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
-            (platform, platform_user_id),
-        ) as cur:
+        generation = self._forgotten
+        async with self._read() as db, _query(db, _USER_WITH_SETTINGS, key) as cur:
             row = await cur.fetchone()
         if row is None:
-            self._unknown[(platform, platform_user_id)] = True
+            self._unknown[key] = True
             return None
-        return _user(row)
+        user = _user(row)
+        if generation != self._forgotten:
+            return user  # a /forget finished while this read was in flight: cache nothing
+        # setdefault: a write that finished while this read was in flight wins (ensure_user's
+        # new display name, update_settings' settings).
+        self._settings_cache.setdefault(
+            user.id, _settings(None if row["has_settings"] is None else row))
+        return self._users.setdefault(key, user)
 
     # -- snapshots --------------------------------------------------------------------------
 

@@ -103,3 +103,28 @@ async def test_a_remembered_missing_row_never_hides_a_user(
     created = await app.store.ensure_user("discord", "raced", "Raced")
     assert await app.store.find_user("discord", "raced") == created
     assert await app.store.ensure_user("discord", "raced", "Raced") == created
+
+
+async def test_a_returning_user_out_of_memory_costs_one_read_before_the_command(
+        app: App, hops: collections.Counter[str]) -> None:
+    """A creator the caches have let go of (more users since than they keep): the dispatcher
+    asks for their language (user and settings), then for the user again (ensure_user); the
+    first read brings both into memory, so the command pays that read and its own."""
+    await app.dispatcher.handle(request("log", "followers=1000 views=20000 likes=900"))
+    user = await app.store.find_user("telegram", "hops")
+    assert user is not None
+    await app.store.update_settings(user.id, {"region": "DE", "language": "de"})
+    store: Any = app.store
+    store._users.clear()  # as LRU eviction leaves them
+    store._settings_cache.clear()
+    hops.clear()
+    replies = await app.dispatcher.handle(request("estimate"))
+    assert replies and replies[0].template == "estimate"
+    assert replies[0].locale == "de"  # their settings, read in that first hop
+    # was 4: the user, their settings, the user again (ensure_user), the command's reads
+    assert sum(hops.values()) == 2, dict(hops)
+    assert await app.store.find_user("telegram", "hops") == user
+    assert (await app.store.get_settings(user.id)).region == "DE"
+    hops.clear()
+    await app.dispatcher.handle(request("estimate"))
+    assert sum(hops.values()) == 1, dict(hops)  # kept: only the command's reads
