@@ -4,6 +4,7 @@ close together), so the hops per command stay few. Counted, not timed."""
 
 from __future__ import annotations
 
+import asyncio
 import collections
 from typing import Any
 
@@ -128,3 +129,40 @@ async def test_a_returning_user_out_of_memory_costs_one_read_before_the_command(
     hops.clear()
     await app.dispatcher.handle(request("estimate"))
     assert sum(hops.values()) == 1, dict(hops)  # kept: only the command's reads
+
+
+async def test_a_persons_commands_sent_together_read_their_row_once(
+        app: App, hops: collections.Counter[str]) -> None:
+    """A first-time user's three commands arrive at once: each asks for their language before
+    any has an answer; the reads for the same account while one is in flight are one read."""
+    found = await asyncio.gather(*(app.store.find_user("discord", "together") for _ in range(3)))
+    assert found == [None, None, None]
+    assert sum(hops.values()) == 1, dict(hops)  # was 3
+    created = await app.store.ensure_user("discord", "together", "Together")
+    hops.clear()
+    store: Any = app.store
+    store._users.clear()
+    found = await asyncio.gather(*(app.store.find_user("discord", "together") for _ in range(3)))
+    assert found == [created] * 3
+    assert sum(hops.values()) == 1, dict(hops)
+
+
+async def test_a_read_in_flight_is_not_shared_after_a_write(app: App) -> None:
+    """A find_user asked after ensure_user created the row never gets the answer of a read
+    asked before it (which may have found no row); nor a cancelled read's."""
+    early = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
+    await asyncio.sleep(0)  # its read is asked for
+    created = await app.store.ensure_user("discord", "raced-read", "Raced")
+    store: Any = app.store
+    store._users.clear()
+    assert await app.store.find_user("discord", "raced-read") == created
+    await early
+    store._users.clear()
+    first = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
+    await asyncio.sleep(0)
+    first.cancel()
+    assert await second == created  # read for itself
+    with pytest.raises(asyncio.CancelledError):
+        await first
