@@ -277,7 +277,8 @@ def test_a_commands_lookup_is_built_once_per_language(monkeypatch: pytest.Monkey
             built: list[object] = []
             original = args_module._build_lookup
 
-            def counting(*a: Any, original: Any = original) -> Any:
+            def counting(*a: Any, original: Any = original, built: list[object] = built
+                         ) -> Any:
                 built.append(a)
                 return original(*a)
 
