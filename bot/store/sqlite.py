@@ -277,13 +277,12 @@ def _user(row: sqlite3.Row) -> User:
 
 #: A shared find_user read that ended without an answer (its caller was cancelled or failed).
 _ABANDONED = object()
-#: A user's row and their settings (the columns ``_settings`` reads; ``has_settings`` NULL
-#: when none are stored), by (platform, platform_user_id): ``find_user``'s one read.
+#: A user's row and their settings row (every column, as ``get_settings`` reads it; the
+#: two tables share no column name; ``user_id`` NULL when none are stored), by (platform,
+#: platform_user_id): ``find_user``'s one read.
 _USER_WITH_SETTINGS = (
-    "SELECT u.id, u.platform, u.platform_user_id, u.display_name, u.created_at, "
-    "s.user_id AS has_settings, s.currency, s.timezone, s.region, s.adult, s.does, s.age, "
-    "s.handle, s.niche, s.language FROM users AS u "
-    "LEFT JOIN user_settings AS s ON s.user_id = u.id "
+    "SELECT u.id, u.platform, u.platform_user_id, u.display_name, u.created_at, s.* "
+    "FROM users AS u LEFT JOIN user_settings AS s ON s.user_id = u.id "
     "WHERE u.platform = ? AND u.platform_user_id = ?")
 _ACTIVE = "replaced_by IS NULL"
 #: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
@@ -855,7 +854,7 @@ class SqliteStore(TikTokTables):
         # setdefault: a write that finished while this read was in flight wins (ensure_user's
         # new display name, update_settings' settings).
         self._settings_cache.setdefault(
-            user.id, _settings(None if row["has_settings"] is None else row))
+            user.id, _settings(None if row["user_id"] is None else row))
         return self._users.setdefault(key, user)
 
     async def _user_row(self, key: tuple[str, str]) -> sqlite3.Row | None:
