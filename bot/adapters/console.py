@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import i18n
-from bot.core.args import split_command
+from bot.core.args import local_numbers, split_command
 from bot.core.dispatcher import error_reply
+from bot.core.fieldnames import typed_example
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
-from bot.core.types import ChatKind, Platform, Reply, Request
+from bot.core.types import Action, ChatKind, Platform, Reply, Request
+from bot.domain.numbers import punct
 from bot.i18n import N_
 from bot.render.formats import Format
 from bot.runtime import App
@@ -134,9 +136,23 @@ class ConsoleAdapter:
                             "Deleted %(num)s exported files of yours from %(folder)s.",
                             removed, folder=str(self.exports)))
             if reply.actions:
-                parts.append("  ".join(f"[{a.label}: {a.command}]" for a in reply.actions))
+                with i18n.using(reply.locale or self.language):
+                    colon = punct(": ")  # "[Label : /command]" in French
+                parts.append("  ".join(f"[{a.label}{colon}{self._shown(a, reply)}]"
+                                       for a in reply.actions))
         ok = not any(r.is_error for r in replies)
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)
+
+    def _shown(self, action: Action, reply: Reply) -> str:
+        """What the console shows of a button, which the creator types to press it: a link
+        as it is; a command line (canonical: English names, bot.core.args.command_line) with
+        the field names of the reply's language (German ``/log Aufrufe=1000 confirm``) and
+        its decimals (``/payout rewards=412,5 confirm``), as they are read in that language
+        to the same values."""
+        if action.url is not None:
+            return action.command
+        with i18n.using(reply.locale or self.language):
+            return typed_example(local_numbers(action.command))
 
     def _save(self, user: str, filename: str, data: bytes) -> Path:
         """Write an attachment as ``<exports>/<user>-<filename>``, whole or not at all: users

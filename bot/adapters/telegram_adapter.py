@@ -18,7 +18,11 @@ One path for every update::
   ``getChatMember`` (cached); private chats are their own admins.
 - Buttons: ``Reply.actions`` become an inline keyboard; pressing one runs its command line as the
   person who pressed it (only the person who ran the command may press them). An answer to a
-  button of the same command (``/forget`` → ``/forget confirm key=…``) replaces the message.
+  button of the same command (``/forget`` → ``/forget confirm key=…``) replaces the message;
+  after any other press the buttons are taken off. A person's keyboard takes one press, as on
+  Discord (a choice is made once): a second press, even one that reached another worker
+  before the first was answered, is told the button has expired (recorded in the store).
+  Buttons on a post nobody owns (a weekly tip in a group) take any number of presses.
 - Guided commands: ``/log`` sent bare asks for the numbers, and the next plain message from that
   person in that chat is read as ``/log <text>``; ``/cancel`` leaves. The waiting step is kept
   in the store, so with several workers the one that receives the numbers knows.
@@ -67,6 +71,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    MaybeInaccessibleMessage,
     Message,
     ReplyParameters,
     Update,
@@ -414,6 +419,9 @@ class TelegramAdapter:
         self.application.add_error_handler(self._on_error)
         self.admins = AdminCache(settings.telegram_admin_cache_seconds)
         self.buttons = ButtonCodec(app.store)
+        #: Keys the presses recorded by :meth:`_first_press` (the same on every worker).
+        self._press_key = hmac.new(token.get_secret_value().encode("utf-8"),
+                                   b"creator-advisor telegram press", hashlib.sha256).digest()
         self.username = ""
         self._polling_failed = False
 
@@ -684,7 +692,14 @@ class TelegramAdapter:
             # command is never re-run as whoever presses (it would show their numbers).
             await self._answer_press(query, NOT_YOURS, alert=True)
             return
+        if button.owner is not None and not await self._first_press(message):
+            # Another press of this keyboard ran already (a double tap, or two taps before
+            # the answer replaced it): a choice is made once, as on Discord.
+            await self._answer_press(query, BUTTON_EXPIRED, alert=True)
+            return
         await self._answer_press(query)
+        if button.owner is not None and not button.edit and isinstance(message, Message):
+            await self._remove_keyboard(message)
         chat = message.chat
         kind = _chat_kind(chat.type)
         thread = None
@@ -698,6 +713,37 @@ class TelegramAdapter:
             addressed=True, thread_id=thread, owner=str(presser.id),
             edit_message_id=message.message_id if button.edit else None,
         ))
+
+    async def _first_press(self, message: MaybeInaccessibleMessage) -> bool:
+        """Whether this is the first press on ``message``'s keyboard as it is now: recorded
+        in the store (``Store.first_sight``), so two presses reaching two workers run once.
+        The keyboard is told apart by the message, its last edit and its buttons (an answer
+        that replaced the message with new buttons makes a new keyboard), recorded as an
+        HMAC keyed by the bot token: the row names no chat or person. If the store can't be
+        reached the press runs (its command then fails with the usual apology)."""
+        edited = message.edit_date if isinstance(message, Message) else None
+        markup = message.reply_markup if isinstance(message, Message) else None
+        buttons = [] if markup is None else [
+            str(b.callback_data) for row in markup.inline_keyboard for b in row]
+        stamp = 0 if edited is None else int(edited.timestamp())
+        what = "\x1f".join([str(message.chat.id), str(message.message_id), str(stamp), *buttons])
+        key = "press:" + hmac.new(self._press_key, what.encode("utf-8"),
+                                  hashlib.sha256).hexdigest()[:40]
+        try:
+            return await self.app.store.first_sight(self.platform, key, self.app.clock.now())
+        except (StoreError, OSError) as exc:
+            log.warning("telegram: could not record a button press (%s); running it", exc)
+            return True
+
+    async def _remove_keyboard(self, message: Message) -> None:
+        """Take the buttons off a message whose choice was made (best-effort: the answer is
+        a new message, and the old buttons would only answer "expired" now)."""
+        try:
+            await self.bot.edit_message_reply_markup(message.chat.id, message.message_id,
+                                                     reply_markup=None)
+        except TelegramError as exc:
+            log.info("telegram: could not take the buttons off message %s (%s)",
+                     message.message_id, exc)
 
     # -- the one path: incoming → Request → replies → messages ----------------------------
 

@@ -194,7 +194,8 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
                                       "restores": restores, "changed": bool(changed),
                                       "command": confirm},
-                     actions=(Action(_("Remove it"), confirm, "danger"),
+                     actions=(Action(_("Remove it"), ctx.again(
+                         {} if day is None else {"date": day}, confirm=True, key=key), "danger"),
                               Action(_("Keep it"), "/undo cancel")), is_error=bool(changed))
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])

@@ -226,9 +226,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       what_if=frozenset(overrides), explain=explain, history=history)
     actions: tuple[Action, ...] = ()
     if not explain:
-        raw = ctx.request.raw_args.strip()
-        actions = (Action(_("How was this computed?"), f"/estimate {raw} explain".replace(
-            "  ", " ")),)
+        actions = (Action(_("How was this computed?"), ctx.again(args, explain=True)),)
     return Reply(
         "estimate",
         {**estimate_view(result, what_if=bool(overrides), explain=explain),

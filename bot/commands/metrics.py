@@ -177,7 +177,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         problems = _problems(values, now, held.latest)
         line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
         return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
-                     actions=(Action(_("Save anyway"), f"/log {line} confirm", "primary"),),
+                     actions=(Action(_("Save anyway"), ctx.again(args, confirm=True),
+                                     "primary"),),
                      held=True)
     previous = history[-2] if len(history) >= 2 else None
     changes = []

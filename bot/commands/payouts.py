@@ -177,7 +177,7 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
             return Reply("payout_duplicate", {"payout": payout_view(new), "number": same[-1],
                                               "command": f"/payout {line} confirm"},
-                         actions=(Action(_("Save it again"), f"/payout {line} confirm",
+                         actions=(Action(_("Save it again"), ctx.again(args, confirm=True),
                                          "primary"),),
                          held=True)
     stored = await ctx.store.add_payout(ctx.user.id, new)

@@ -81,7 +81,7 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # help, or sent before any /forget) or a wrong or old key gets the list, and says why.
     if not args.get("confirm") or args.get("key") != key:
         stored = stored_contents(await ctx.store.user_rows(ctx.user.id))
-        confirm = f"/forget confirm key={key}"
+        confirm = ctx.again({}, confirm=True, key=key)
         refused = bool(args.get("confirm"))
         return Reply(
             "forget_confirm",

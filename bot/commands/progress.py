@@ -443,7 +443,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     except ImportError_ as exc:
         return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
     if isinstance(plan, StudioImport):
-        return await import_studio(ctx, plan, source, bool(args.get("confirm")))
+        return await import_studio(ctx, plan, source, bool(args.get("confirm")),
+                                   ctx.again(args, confirm=True))
     if plan.errors:
         return Reply("import_refused", {"message": _("Nothing was imported."),
                                         "errors": plan.errors}, is_error=True)
@@ -452,7 +453,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:
-            actions = (Action(_("Import"), f"/import {source} confirm", "primary"),)
+            actions = (Action(_("Import"), ctx.again(args, confirm=True), "primary"),)
         return Reply("import_preview", {"plan": _plan_view(plan), "source": source,
                                         "replaces": replaces,
                                         "flagged": await flagged_rows(ctx, plan.rows),

@@ -82,6 +82,12 @@ def normalize_language(text: str) -> str:
     return code
 
 
+def unparse_language(code: str) -> str:
+    """:func:`normalize_language`'s value as it reads it back: ``""`` (follow the app) is
+    ``auto``."""
+    return code or "auto"
+
+
 def normalize_currency(text: str) -> str:
     code = text.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
@@ -107,6 +113,18 @@ def normalize_does(text: str) -> frozenset[str]:
         raise ValueError(_("does= takes brand, affiliate and products (comma-separated) or "
                            "none (you typed '%(text)s').", text=text))
     return frozenset(_DOES[w] for w in words)
+
+
+def unparse_does(routes: frozenset[str]) -> str:
+    """:func:`normalize_does`'s value as it reads it back: ``affiliate,brand_deals``, or
+    ``none``."""
+    return ",".join(sorted(routes)) or "none"
+
+
+def unparse_cleared(value: str | None) -> str:
+    """A value of :func:`normalize_handle` or :func:`normalize_niche` as they read it back:
+    None (cleared) is ``none``."""
+    return "none" if value is None else value
 
 
 _HANDLE = re.compile(r"@?([A-Za-z0-9_.]{2,24})")
@@ -161,14 +179,15 @@ def normalize_niche(text: str) -> str | None:
                 "age=19", minimum=13, maximum=120),
         ArgSpec("does", ArgType.TEXT, "What you already earn from: brand, affiliate, products "
                 "or none (counts in /estimate's 'now').",
-                "does=brand,affiliate", normalize=normalize_does),
+                "does=brand,affiliate", normalize=normalize_does, unparse=unparse_does),
         ArgSpec("handle", ArgType.TEXT, "Your TikTok handle, for your media kit (none clears).",
-                "handle=@maya.makes", normalize=normalize_handle),
+                "handle=@maya.makes", normalize=normalize_handle, unparse=unparse_cleared),
         ArgSpec("niche", ArgType.TEXT, "What your videos are about, for your media kit.",
-                "niche=beauty", normalize=normalize_niche),
+                "niche=beauty", normalize=normalize_niche, unparse=unparse_cleared),
         ArgSpec("language", ArgType.TEXT, "The language I answer you in: en, es, pt_BR, de, "
                 "fr or ja (auto: your app's language).", "language=de",
-                aliases=("lang", "locale"), normalize=normalize_language),
+                aliases=("lang", "locale"), normalize=normalize_language,
+                unparse=unparse_language),
     ),
     examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),
     personal=True,

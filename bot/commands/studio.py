@@ -12,7 +12,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.numbers import compact, day, grouped, items, pct
+from bot.domain.numbers import compact, day, grouped, items, pct, punct
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
     Layout,
@@ -85,7 +85,7 @@ def studio_view(studio: StudioImport,
             span = ngettext("%(num)s row of %(what)s", "%(num)s rows of %(what)s", f.rows,
                             what=what)
         files.append({"label": f.layout.value, "name": f.name, "span": span,
-                      "notes": "; ".join(n for n in notes if n)})
+                      "notes": punct("; ").join(n for n in notes if n)})
     return {"files": files, "snapshots": len(rows),
             "downloaded": studio.downloaded.isoformat(),
             "downloaded_given": studio.downloaded_given, "ignored": studio.ignored[:10],
@@ -120,17 +120,16 @@ def replaced_dates(studio: StudioImport, rows: list[tuple[datetime, dict[str, fl
 
 
 async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
-                        confirm: bool) -> Reply:
-    """Preview a TikTok Studio upload, or (``confirm``) store all of it as one import."""
+                        confirm: bool, again: str) -> Reply:
+    """Preview a TikTok Studio upload, or (``confirm``) store all of it as one import;
+    ``again`` is the preview's confirm (:meth:`~bot.core.context.CommandContext.again`)."""
     rows = studio.snapshot_rows()
     view = studio_view(studio, rows)
     view["replaces"] = replaced_dates(studio, rows, *await held_dates(ctx))
     if not confirm:
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:
-            extra = "" if not studio.downloaded_given else \
-                f" downloaded={studio.downloaded.isoformat()}"
-            actions = (Action(_("Import"), f"/import {source}{extra} confirm", "primary"),)
+            actions = (Action(_("Import"), again, "primary"),)
         return Reply("import_studio_preview", {"plan": view, "source": source,
                                                "flagged": await flagged_rows(ctx, rows),
                                                "console": bool(actions),

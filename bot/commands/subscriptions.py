@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import i18n
-from bot.commands.settings import normalize_language, normalize_timezone
+from bot.commands.settings import normalize_language, normalize_timezone, unparse_language
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.dispatcher import error_reply
@@ -14,7 +14,7 @@ from bot.core.ports import Subscription
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import ChatKind, Platform, Reply
 from bot.domain.numbers import items, weekday
-from bot.domain.schedule import next_run, parse_local_time, parse_weekday
+from bot.domain.schedule import WEEKDAYS, next_run, parse_local_time, parse_weekday
 from bot.i18n import gettext as _
 from bot.i18n import lazy
 
@@ -23,6 +23,11 @@ TOPICS = ("content", "engagement", "trends", "collaboration", "analytics", "mone
 
 def normalize_day(text: str) -> int:
     return parse_weekday(text)
+
+
+def unparse_day(day: int) -> str:
+    """:func:`normalize_day`'s value as it reads it back: 4 -> ``friday``."""
+    return WEEKDAYS[day]
 
 
 def normalize_time(text: str) -> str:
@@ -73,7 +78,7 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
           "zone."),
     args=(
         ArgSpec("day", ArgType.TEXT, "Day of the week.", "day=monday",
-                normalize=normalize_day, aliases=("weekday",)),
+                normalize=normalize_day, aliases=("weekday",), unparse=unparse_day),
         ArgSpec("time", ArgType.TEXT, "Local time of day, 24 h or am/pm.", "time=10:00",
                 normalize=normalize_time, aliases=("at",)),
         ArgSpec("timezone", ArgType.TEXT, "Time zone (IANA name).", "timezone=Europe/Berlin",
@@ -83,7 +88,7 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
                 "topics=trends,collaboration", normalize=normalize_topics, aliases=("topic",)),
         ArgSpec("language", ArgType.TEXT, "The language of the weekly posts: en, es, pt_BR, de, "
                 "fr or ja (default: yours).", "language=de", aliases=("lang",),
-                normalize=normalize_language),
+                normalize=normalize_language, unparse=unparse_language),
     ),
     examples=("/subscribe", "/subscribe day=friday time=18:00 timezone=America/New_York",
               "/subscribe topics=trends,monetization"),

@@ -11,6 +11,8 @@ import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from babel.numbers import (
@@ -211,6 +213,9 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=name,
                          example=_example(spec)), arg=spec.name, example=example)
     value: float
+    #: digits and an exponent (``355e-1``, as :func:`command_line` writes a decimal), read
+    #: exactly: one rounding to a float, so every float written so reads back as it was
+    exact: Decimal | None = None
     if spec.type is ArgType.SECONDS:
         value = _parse_seconds(text, spec)
     else:
@@ -284,7 +289,11 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 raise ArgError(_("%(name)s=%(text)s looks too large; try e.g. %(example)s.",
                                  name=name, text=raw.strip(), example=_example(spec)),
                                arg=spec.name, example=example)
-            value *= 10.0**exponent
+            if m["num"].isdigit():
+                exact = Decimal(m["num"]).scaleb(exponent)
+                value = float(exact)
+            else:
+                value *= 10.0**exponent
         if m["suffix"] == "mil" and i18n.current().split("_")[0] not in ("es", "pt"):
             # Spanish and Portuguese "mil" is a thousand; elsewhere it may be a million.
             thousand, million = _shorthand(value), _shorthand(value * 1000)
@@ -297,6 +306,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             value *= _suffixes(i18n.current())[m["suffix"]]
         if m["sign"] == "-":
             value = -value
+            exact = None if exact is None else -exact
         if spec.type is ArgType.RATE:
             # "4.5%" and "4.5" both mean 4.5 %. A bare value from 0 to 1 could be a fraction
             # or a percentage ("1": 100% or 1%?), so it is asked about.
@@ -308,7 +318,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                       "%(percent)s (with the %% sign).", text=shown, name=name,
                       fraction=fraction, percent=percent),
                     arg=spec.name, example=example, suggestions=(fraction, percent))
-            value /= 100
+            value = value / 100 if exact is None or m["suffix"] else float(exact.scaleb(-2))
         elif (
             spec.type is ArgType.COUNT and not m["suffix"] and not m["pct"]
             and math.isfinite(value) and value != int(value)
@@ -759,6 +769,128 @@ def _usage_hint(specs: Sequence[ArgSpec], command: str, examples: Sequence[str] 
                                                            "more")])
     return _("It takes %(names)s (see /help %(command)s). Example: %(example)s",
              names=cut, command=command, example=example)
+
+
+#: A TEXT value written as it is in a canonical line: no space, quote, separator or sign the
+#: tokenizer or the field-name matching would read (anything else is quoted).
+_BARE_TEXT = re.compile(r"[\w.@/+-]+")
+
+
+def command_line(command: str, specs: Sequence[ArgSpec], values: Mapping[str, Any]) -> str:
+    """``values`` (as :func:`parse_args` returns them for ``specs``) written back as a command
+    line that :func:`parse_args` reads to the same values in every supported language:
+    ``/log followers=12000 views=40000 confirm``. A button that runs typed input again runs
+    this, never the typed text: that was read in the language of the moment (German
+    ``Follower=12,5k``) and may mean something else, or nothing, after /language.
+
+    The canonical form: English argument names (``key=value``, a flag set its bare name), in
+    declaration order; a value equal to its default is left out (it comes back as the
+    default). Counts as digits (``12000``); other numbers as digits, a decimal as digits and an
+    exponent (``4125e-1`` for 412.5: no decimal sign reads alike in English and German);
+    rates as a percentage (``35%``, ``45e-1%``); durations in seconds (``70``, ``70.5``: a
+    duration's dot is a decimal in every language); yes/no; choices as declared; text by
+    :attr:`~bot.core.registry.ArgSpec.unparse` (a date in ISO form), quoted when it holds a
+    space or a separator. ``ValueError`` for a name ``specs`` lack or a value no line can
+    hold (text with both kinds of quote and a space, or a quote or space at an end)."""
+    known = {s.name for s in specs}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"/{command} has no argument {', '.join(unknown)}")
+    tokens = [f"/{command}"]
+    for spec in specs:
+        if spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.default is not None and value == spec.default:
+            continue
+        if spec.type is ArgType.FLAG and value is True:
+            tokens.append(spec.name)
+        else:
+            tokens.append(f"{spec.name}={write_value(value, spec)}")
+    return " ".join(tokens)
+
+
+def write_value(value: Any, spec: ArgSpec) -> str:
+    """One value of ``spec`` as :func:`command_line` writes it (language-neutral)."""
+    if spec.type in (ArgType.BOOL, ArgType.FLAG):
+        return "yes" if value else "no"
+    if spec.type is ArgType.CHOICE:
+        return _quoted(str(value))
+    if spec.type is ArgType.TEXT:
+        return _quoted(_unparsed(value, spec))
+    number = float(value)
+    if spec.type is ArgType.SECONDS:
+        # _parse_seconds reads a dot as a decimal in every language; repr is the shortest
+        # text float() reads back exactly, written without an exponent (_DURATION has none)
+        return _positional(Decimal(repr(number)))
+    if spec.type is ArgType.RATE:  # as a percentage: 0.355 -> 355e-1%
+        return _scientific(Decimal(repr(number)).scaleb(2)) + "%"
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return _scientific(Decimal(repr(number)))
+
+
+def _unparsed(value: Any, spec: ArgSpec) -> str:
+    if spec.unparse is not None:
+        return spec.unparse(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return ",".join(map(str, value))
+    raise ValueError(f"{spec.name}: no canonical text for {value!r} (give the spec an unparse)")
+
+
+def _quoted(text: str) -> str:
+    """``text`` as one value :func:`parse_value` reads back to it: as it is, or quoted."""
+    if _BARE_TEXT.fullmatch(text):
+        return text
+    if text != text.strip().strip("\"'"):  # parse_value strips these from the ends
+        raise ValueError(f"no command line holds {text!r} (a quote or space at an end)")
+    for quote in "\"'":
+        if quote not in text:
+            return f"{quote}{text}{quote}"
+    raise ValueError(f"no command line holds {text!r} (both quotes)")
+
+
+def _positional(number: Decimal) -> str:
+    """``number`` in positional notation: ``Decimal('1E+2')`` -> ``100``, ``0.5`` as it is."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _scientific(number: Decimal) -> str:
+    """``number`` as digits and an exponent, as :func:`parse_number` reads it exactly in every
+    language (no decimal or thousands sign): ``Decimal('412.5')`` -> ``4125e-1``; a whole
+    number as its digits (``100``)."""
+    sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)  # a finite number
+    text = ("-" if sign else "") + "".join(map(str, digits))
+    if exponent >= 0 and len(digits) + exponent <= 15:  # a whole number: its digits (100)
+        return text + "0" * exponent
+    return f"{text}e{exponent}"
+
+
+#: A decimal as :func:`_scientific` writes it in a canonical line, as a whole value
+#: (``rewards=4125e-1``, ``completion_rate=355e-1%``).
+_EXPONENT_VALUE = re.compile(r"(?<==)(-?\d+)e(-\d+)(?=%?(?:\s|$))")
+
+
+def local_numbers(line: str) -> str:
+    """A canonical line (:func:`command_line`) with each decimal written as the current
+    language writes it, for a person to read and type: ``rewards=4125e-1`` -> English
+    ``rewards=412.5``, German ``rewards=412,5`` (read back in that language to the same
+    value, give or take the last bit of a float; only in that language, so a button runs the
+    canonical line itself). A decimal longer than 20 characters so (``3e-33``) stays as it is:
+    every language reads that form too."""
+    symbol = get_decimal_symbol(i18n.current())
+
+    def local(m: re.Match[str]) -> str:
+        text = _positional(Decimal(f"{m[1]}e{m[2]}"))
+        return text.replace(".", symbol) if len(text) <= 20 else m[0]
+
+    return _EXPONENT_VALUE.sub(local, line)
 
 
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)

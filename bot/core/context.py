@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from bot.core.args import command_line
 from bot.core.connections import TikTokLink
 from bot.core.ports import Clock, Store, User
 from bot.core.registry import Registry
@@ -34,3 +38,25 @@ class CommandContext:
     clock: Clock
     registry: Registry
     services: Services
+
+    def again(self, args: Mapping[str, Any], **changes: Any) -> str:
+        """This command with ``args`` (as parsed) and ``changes`` (``confirm=True``), as the
+        line a button runs: :func:`~bot.core.args.command_line`, which reads back to the same
+        values in every language, never the typed text (read in the language of the moment:
+        after /language, German ``Follower=12,5k`` is no argument, or another number)."""
+        spec = self.registry.get(self.request.command)
+        if spec is None:
+            raise LookupError(f"/{self.request.command} is not a command")
+        try:
+            return command_line(spec.name, spec.args, {**args, **changes})
+        except ValueError:
+            # A value no line holds canonically (a file name with both kinds of quote and a
+            # space, as the console's /import path= reads it): the typed text once more, with
+            # the changes instead of any the creator typed.
+            typed = self.request.raw_args
+            for name in changes:
+                typed = re.sub(rf"(?<!\S){re.escape(name)}(?:=\S*)?(?!\S)", "", typed,
+                               flags=re.IGNORECASE)
+            extra = [name if value is True else f"{name}={value}"
+                     for name, value in changes.items()]
+            return " ".join(part for part in (f"/{spec.name}", typed.strip(), *extra) if part)

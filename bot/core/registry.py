@@ -48,6 +48,10 @@ class ArgSpec:
     required: bool = False
     normalize: Callable[[str], Any] | None = None  # TEXT: returns the value or raises ValueError
     max_length: int = 64  # TEXT: longest accepted value
+    #: TEXT: ``normalize``'s inverse, a value -> the text ``normalize`` reads back to it in
+    #: every language (:func:`bot.core.args.command_line`); None: a str as it is, a date in
+    #: ISO form, a tuple of words joined by commas.
+    unparse: Callable[[Any], str] | None = None
 
     @property
     def example_value(self) -> str:

@@ -28,7 +28,7 @@ from bot.core.csv_import import (
     parse_csv,
     too_large,
 )
-from bot.domain.numbers import day, grouped, items
+from bot.domain.numbers import day, grouped, items, punct
 from bot.domain.studio import (
     LAYOUTS,
     Layout,
@@ -127,7 +127,7 @@ def _dated_since_earliest(studio: StudioImport) -> StudioImport:
     an import never says "Imported" for nothing)."""
     for f in studio.files:
         if f.first is not None and f.first < EARLIEST.date():
-            raise ImportError_(f"{f.name}: {before_earliest(f.first)}.")
+            raise ImportError_(f"{f.name}{punct(': ')}{before_earliest(f.first)}.")
     if not (any(studio.daily.values()) or studio.videos or studio.territories
             or studio.genders or studio.activity or studio.snapshot_rows()):
         names = items(f.name for f in studio.files) or _("The file")

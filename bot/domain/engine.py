@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from bot.domain.facts import FACTS, format_fact
 from bot.domain.facts import label as fact_label
-from bot.domain.numbers import decimal, pct
 from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders
 from bot.i18n import gettext as _
 from bot.i18n import standalone, translate
@@ -177,12 +176,7 @@ _SYMBOL = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "ne": "�
 
 def _precise(fact: str, value: float) -> str:
     """Like format_fact, with the extra digit a threshold comparison needs (1.26× vs 1.3×)."""
-    kind = FACTS[fact]
-    if kind == "ratio":
-        return f"{decimal(value, 2, 2)}×"
-    if kind == "rate":
-        return pct(value, 2)
-    return format_fact(fact, value)
+    return format_fact(fact, value, precise=True)
 
 
 def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:

@@ -37,7 +37,7 @@ from bot.domain.metrics import (
     same_window,
     views_in_period,
 )
-from bot.domain.numbers import compact, decimal, grouped, pct, usd
+from bot.domain.numbers import compact, decimal, grouped, pct, punct, usd
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
@@ -529,7 +529,7 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
         inputs=tuple(inputs), assumptions=tuple(assumptions),
         missing=() if c.views is not None else ("views",),
         sources=(com_fig.source, r.conversion.source),
-        note=note if not mine else (f"{note}; " if note else "") + _based_on(len(mine)),
+        note=note if not mine else (f"{note}{punct('; ')}" if note else "") + _based_on(len(mine)),
         narrow=narrow, payouts_used=len(mine),
     )
 

@@ -166,14 +166,25 @@ def label(fact: str) -> str:
     return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
 
 
-def format_fact(name: str, value: float) -> str:
+#: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.
+_UNSIGNED: Final = frozenset({"flag", "weekday", "hour"})
+
+
+def format_fact(name: str, value: float, precise: bool = False) -> str:
+    """``value`` of fact ``name`` as a tip or /why shows it; ``precise``: with the extra digit a
+    threshold comparison needs (1.26× vs 1.3×, 4.56% vs 4.6%). A negative number gets its
+    sign from :func:`bot.domain.numbers.signed`, as every change the bot shows: the minus
+    sign (U+2212, "−600 a week", "−12%"), never a hyphen; a tip quotes a value, so a number
+    that is not negative gets no "+"."""
     kind = FACTS[name]
+    if value < 0 and kind not in _UNSIGNED:
+        return numbers.signed(value, format_fact(name, -value, precise)).removeprefix("+")
     if kind == "rate":
-        return numbers.pct(value)
+        return numbers.pct(value, 2 if precise else 1)
     if kind == "seconds":
         return numbers.duration(value)
     if kind == "ratio":
-        return f"{numbers.decimal(value, 1, 1)}×"
+        return f"{numbers.decimal(value, 2, 2) if precise else numbers.decimal(value, 1, 1)}×"
     if kind == "flag":
         return _("yes") if value else _("no")
     if kind == "weekday":

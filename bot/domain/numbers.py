@@ -27,6 +27,7 @@ from babel.numbers import (
     format_currency,
     format_decimal,
     format_percent,
+    get_currency_precision,
     parse_pattern,
 )
 
@@ -167,6 +168,33 @@ def _items(texts: tuple[str, ...], style: ListStyle, lang: str) -> str:
 #: The same lists are joined again and again (the fields a route still needs, the routes a
 #: creator has): as :data:`_decimal_cached`, keyed by the texts themselves.
 _items_cached = functools.lru_cache(maxsize=1024)(_items)
+
+
+#: The space a language writes before the two-part punctuation marks (``:`` ``;`` ``!``
+#: ``?``), the one its catalogue writes in every translated sentence: French a no-break space
+#: ("Abonnés : 10 k"). A language not listed writes none.
+_SPACE_BEFORE_MARK: Final = {"fr": "\u00a0"}
+_MARKS: Final = frozenset(":;!?")
+#: Marks a language writes full-width, with no space after them, as its catalogue does:
+#: Japanese "フォロワー：1万".
+_FULL_WIDTH: Final = {"ja": {":": "："}}
+
+
+def punct(mark: str) -> str:
+    """``mark``, punctuation the bot writes itself between two parts of a reply (a label and
+    its value, ``": "``; two notes, ``"; "``), as the current language writes it: with a
+    no-break space before it in French (``"\\u00a0: "``), the full-width colon and no space in
+    Japanese (``"："``), as it is elsewhere. The one place such a joint gets the language's
+    typography (templates: the ``punct`` filter, ``{{ r.label }}{{ ": " | punct }}{{ r.value
+    }}``); a translated sentence has it from its catalogue."""
+    language = i18n.current()
+    wide = _FULL_WIDTH.get(language, {}).get(mark[:1])
+    if wide is not None:
+        return wide + mark[1:].lstrip(" ")
+    space = _SPACE_BEFORE_MARK.get(language)
+    if space is None or mark[:1] not in _MARKS:
+        return mark
+    return space + mark
 
 
 def day(value: date | datetime | str | None) -> str:
@@ -425,13 +453,33 @@ def _pct(x: float, digits: int, lang: str) -> str:
 _pct_cached = functools.lru_cache(maxsize=4096, typed=True)(_pct)
 
 
+@functools.lru_cache(maxsize=64)
+def minor_digits(currency: str) -> int:
+    """The decimals ``currency`` is written with, from Babel (CLDR): 2 for USD and EUR, 0 for
+    JPY, KRW and IDR (no minor unit), 3 for BHD. Every amount shown to the cent is shown to
+    this many decimals instead (never '¥0.50')."""
+    return int(get_currency_precision(currency))
+
+
+def _small_digits(a: float, currency: str) -> int:
+    """Decimals for an amount ``a`` (> 0, < 10) of ``currency``: the currency's own
+    (:func:`minor_digits`), or, where those would show a non-zero amount as nothing
+    (half a yen, $0.004), enough for two significant digits ('¥0.50', '$0.0040'), at most 6."""
+    digits = minor_digits(currency)
+    if round(a, digits) == 0:
+        digits = min(6, max(digits, 1 - math.floor(math.log10(a))))
+    return digits
+
+
 def currency_symbol(currency: str) -> str | None:
     """'$' for USD, '€' for EUR; None where the code itself is shown (``12 CHF``)."""
     return _SYMBOLS.get(currency)
 
 
 def money(amount: float | None, currency: str = "USD") -> str:
-    """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'."""
+    """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'. Below 10 with the
+    currency's own decimals (:func:`minor_digits`: '$4.20', but '¥4'), whole from there; an
+    amount those would show as nothing with two significant digits ('¥0.50', '$0.0040')."""
     if amount is None or math.isnan(amount):
         return "?"
     if not _english() and math.isfinite(amount):
@@ -439,7 +487,7 @@ def money(amount: float | None, currency: str = "USD") -> str:
             return str(format_compact_currency(amount, currency, format_type="short",
                                                fraction_digits=1, locale=locale()))
         # (no short form at this size, German below a million: the amount in full)
-        digits = 2 if 0 < abs(amount) < 10 else 0
+        digits = _small_digits(abs(amount), currency) if 0 < abs(amount) < 10 else 0
         return _currency(amount, currency, digits)
     sym = _SYMBOLS.get(currency)
     a = abs(amount)
@@ -452,26 +500,29 @@ def money(amount: float | None, currency: str = "USD") -> str:
     elif a == 0:
         body = "0"
     else:
-        body = f"{a:.2f}"
+        body = f"{a:.{_small_digits(a, currency)}f}"
     sign = "-" if amount < 0 else ""
     return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
 
 
 def money_exact(amount: float, currency: str = "USD") -> str:
     """An amount the creator typed, shown as typed, to the cent: '$12.50', '$99.99', '$350',
-    '€1,200.00' is '€1,200' (whole amounts without cents). Formatted by Babel (en locale)."""
+    '€1,200.00' is '€1,200' (whole amounts without cents); to the currency's own decimals
+    (:func:`minor_digits`: '¥13' for 12.6 yen). Formatted by Babel (en locale)."""
     from babel.numbers import format_currency
 
     whole = float(amount).is_integer()
     if not _english():
-        return _currency(amount, currency, 0 if whole else 2)
+        return _currency(amount, currency, 0 if whole else minor_digits(currency))
     return str(format_currency(amount, currency, format="¤#,##0" if whole else None,
                                currency_digits=not whole, locale="en_US"))
 
 
-def money_fine(amount: float, currency: str, digits: int = 4) -> str:
-    """A rate too small for cents, to ``digits`` decimals (what one diamond paid):
-    '0.0040 USD' (English) or the locale's currency pattern ('0,0040 $', '0,0040 €')."""
+def money_fine(amount: float, currency: str, extra: int = 2) -> str:
+    """A rate too small for the currency's minor unit (what one diamond paid), to ``extra``
+    decimals more than the currency has (:func:`minor_digits`): '0.0040 USD', '0.68 JPY'
+    (English) or the locale's currency pattern ('0,0040 $', '0,0040 €', '￥0.68')."""
+    digits = minor_digits(currency) + extra
     if _english() or not math.isfinite(amount):
         return f"{amount:.{digits}f} {currency}"
     return _currency(amount, currency, digits)

@@ -6,6 +6,7 @@ Every figure carries its source and date. A malformed file fails at load with
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -289,7 +290,10 @@ class EngagementBenchmarks(Strict):
 
 
 class Currencies(Strict):
-    date: str
+    #: The day of the reference rates: a date (an ISO ``date = "2025-02-28"`` in the file,
+    #: refused at load otherwise), so a sentence naming it writes it as the creator's language
+    #: writes dates ("28.02.2025", "2025/02/28"), as every date a reply shows.
+    date: dt.date
     source: str
     per_eur: dict[str, float]
 

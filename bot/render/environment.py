@@ -320,6 +320,9 @@ class Renderer:
             duration=numbers.duration,
             number=numbers.number,
             items=numbers.items,
+            # Punctuation the template writes between two parts ("label: value", "a; b"),
+            # as the language writes it (French: a no-break space before ":" and ";").
+            punct=numbers.punct,
             # Text marked with N_()/lazy() in code and passed in a reply's data (e.g. how to
             # try a TikTok connection again), translated where it is shown.
             t=i18n.translate,

@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.config import Settings
+from bot.core.args import command_line
 from bot.core.connections import PendingAuth, SyncReport
 from bot.core.ports import Deliverer, DeliveryStatus, Destination
+from bot.core.registry import metric_args
 from bot.core.types import Reply
 from bot.domain.metrics import METRIC_BY_NAME
 from bot.i18n import N_, translate
@@ -112,15 +114,11 @@ def connected_reply(report: SyncReport, template: str = "tiktok_connected") -> R
         "views_pending": "views" not in report.written | report.kept_typed | set(
             report.held_values),
         "held_back": list(report.held_back),
-        "held_command": None if not report.held_values else "/log " + " ".join(
-            f"{name}={_plain(value)}" for name, value in sorted(report.held_values.items()))
-        + " confirm",
+        # read back exactly, in any language: 50000 (never 50k), 35e-1 (a German "3.5" is
+        # no number)
+        "held_command": None if not report.held_values else command_line(
+            "log", metric_args(), dict(report.held_values)) + " confirm",
     })
-
-
-def _plain(value: float) -> str:
-    """A value as ``/log`` reads it back exactly: ``50000``, ``0.35`` (never ``50k``)."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def callback_app(service: TikTokService, renderer: Renderer, on_done: OnDone, *,

@@ -440,3 +440,84 @@ async def test_each_message_of_a_long_post_takes_a_slot_of_its_own(
     parts = fake.sent(GROUP["id"])
     assert len(parts) >= 2
     assert budget.posts == len(parts)
+
+
+# -- one press per keyboard ---------------------------------------------------------------------
+
+
+async def _press_twice(tg: Chat, sent: Any, label: str) -> list[Any]:
+    """Two presses of ``label`` sent back to back (a double tap: both carry the message as it
+    was before either was answered); the calls the bot made for both."""
+    start = len(tg.fake.calls)
+    first = tg.fake.press(sent, label, sender=MAYA)
+    second = tg.fake.press(sent, label, sender=MAYA)
+    await tg.settle(first)
+    await tg.settle(second)
+    return [c for c in tg.fake.calls[start:] if c.method != "getUpdates"]
+
+
+async def test_a_double_tap_on_save_anyway_saves_once(tg: Chat, tg_app: App) -> None:
+    """Before: each press of "Save anyway" ran `/log … confirm` again: two identical
+    snapshots (found by a hostile trial; Discord's view already took one press)."""
+    await tg.say("/log followers=12k")
+    (held,) = sends(await tg.say("/log followers=1B"))
+    assert [b["text"] for b in held.buttons] == ["Save anyway"]
+    calls = await _press_twice(tg, held, "Save anyway")
+    answers = [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
+    assert sorted(map(str, answers)) == sorted([BUTTON_EXPIRED, "None"])
+    maya = await tg_app.store.find_user("telegram", str(MAYA["id"]))
+    assert maya is not None
+    assert [s.followers for s in await tg_app.store.history(maya.id)] == [12_000, 1e9]
+    assert len(sends(calls)) == 1  # one answer, replacing the prompt
+
+
+async def test_a_press_that_answers_in_a_new_message_takes_the_buttons_off(
+        tg: Chat, tg_app: App, fake: FakeTelegram) -> None:
+    """"Why this tip?" answers in a message of its own: the /tips message's buttons are taken
+    off (the choice is made); "More tips" tapped right after, before that, is expired."""
+    await tg.say("/log followers=12k views=40k likes=3k comments=200 shares=90")
+    (tips,) = sends(await tg.say("/tips"))
+    labels = [b["text"] for b in tips.buttons]
+    assert "Why this tip?" in labels and "More tips" in labels
+    start = len(fake.calls)
+    why = fake.press(tips, "Why this tip?", sender=MAYA)
+    more = fake.press(tips, "More tips", sender=MAYA)
+    await tg.settle(why)
+    await tg.settle(more)
+    calls = [c for c in fake.calls[start:] if c.method != "getUpdates"]
+    assert [c.method for c in calls].count("editMessageReplyMarkup") == 1
+    answers = [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
+    assert answers == [None, BUTTON_EXPIRED]
+    # the tip explained in a new message; "More tips" (an edit of /tips) did not run
+    assert [c.method for c in sends(calls)] == ["sendMessage"]
+    message = fake.messages[(MAYA["id"], tips.result["message_id"])]
+    assert "reply_markup" not in message
+
+
+async def test_a_new_keyboard_on_the_same_message_takes_its_own_press(
+        tg: Chat, tg_app: App) -> None:
+    """An answer that replaces the message with new buttons makes a new keyboard: /undo's
+    "Keep it" then a fresh /undo preview on another message still work, and a press on the
+    replacing keyboard is not mistaken for the first one's second press."""
+    await tg.say("/log followers=10k views=40k")
+    await tg.say("/log followers=11k")
+    (ask,) = sends(await tg.say("/undo"))
+    kept = await tg.press(ask, "Keep it")
+    assert "nothing was removed" in shown(kept)
+    (ask,) = sends(await tg.say("/undo"))
+    done = await tg.press(ask, "Remove it")
+    assert "Removed 1 snapshot." in shown(done)
+
+
+async def test_buttons_of_a_post_nobody_owns_take_many_presses(
+        tg: Chat, fake: FakeTelegram) -> None:
+    """A public /estimate in a group has no owner for anonymous admins; a button anyone may
+    press (a non-personal command) answers every press, not just the first."""
+    room = GROUP
+    calls = await tg.say("/help", chat=room, sender=None, sender_chat=room)
+    (posted,) = sends(calls)
+    posted.params["reply_markup"] = {"inline_keyboard": [[{
+        "text": "Help", "callback_data": "s:/help"}]]}
+    first = await tg.press(posted, "Help", sender=BOB)
+    second = await tg.press(posted, "Help", sender=MAYA)
+    assert sends(first) and sends(second)

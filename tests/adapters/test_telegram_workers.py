@@ -224,6 +224,31 @@ async def test_a_long_button_pressed_on_another_worker_runs_its_command(
         assert "/estimate explain" not in explained and "P10" in explained
 
 
+async def test_two_presses_of_save_anyway_on_two_workers_save_once(
+        settings: Settings, clock: FakeClock, pg_url: str) -> None:
+    """Before: a double tap on "Save anyway" (two updates) ran `/log … confirm` twice, and
+    with two workers each press reached its own: two identical snapshots."""
+    async with _two_workers(settings, clock, pg_url) as workers:
+        fake, maya = workers.fake, user(6004, "Maya")
+        await workers.to(0, _text(maya, 51, "/log followers=12k"))
+        await workers.to(0, _text(maya, 52, "/log followers=1B"))
+        (held,) = [c for c in fake.sent(maya["id"]) if c.buttons]
+        (save,) = held.buttons
+        message = dict(fake.messages[(maya["id"], held.result["message_id"])])
+        for index, update_id in ((0, 53), (1, 54)):
+            await workers.to(index, {"update_id": update_id, "callback_query": {
+                "id": f"cb{update_id}", "from": maya, "chat_instance": "ci1",
+                "data": save["callback_data"], "message": message}})
+        await _eventually(lambda: len(fake.named("answerCallbackQuery")) == 2)
+        answers = [c.params.get("text") for c in fake.named("answerCallbackQuery")]
+        assert answers.count(BUTTON_EXPIRED) == 1
+        app = workers.apps[0]
+        person = await app.store.find_user("telegram", str(maya["id"]))
+        assert person is not None
+        await _eventually(lambda: len(fake.sent(maya["id"])) >= 3)
+        assert [s.followers for s in await app.store.history(person.id)] == [12_000, 1e9]
+
+
 async def test_a_redelivered_update_is_dropped_by_the_worker_it_reaches_second(
         settings: Settings, clock: FakeClock, pg_url: str) -> None:
     """Before: each worker remembered only the updates it had seen; Telegram's retry of an

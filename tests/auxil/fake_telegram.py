@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import html
 import itertools
 import json
@@ -425,9 +426,10 @@ class FakeTelegram:
         """Press the inline button ``label`` on a message the bot sent."""
         data = next(b["callback_data"] for b in sent.buttons if b["text"] == label)
         message = self.messages[(int(sent.result["chat"]["id"]), sent.result["message_id"])]
+        # the message as it is at the press (a later edit does not change this update)
         return self.push("callback_query", {"id": f"cb{next(self._update_ids)}", "from": sender,
                                             "chat_instance": "ci1", "data": data,
-                                            "message": message})
+                                            "message": copy.deepcopy(message)})
 
     def document(self, data: bytes, name: str = "history.csv",
                  mime: str = "text/csv") -> dict[str, Any]:
@@ -577,6 +579,23 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: message is not modified: specified new message "
                                 "content and reply markup are exactly the same")
         message["text"] = text
+        message["edit_date"] = int(time.time())
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any],
+                                        files: dict[str, Any]) -> Any:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup") or None
+        if message.get("reply_markup") == markup:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                                "content and reply markup are exactly the same")
+        message["edit_date"] = int(time.time())
         message.pop("reply_markup", None)
         if markup:
             message["reply_markup"] = markup

@@ -59,7 +59,8 @@ async def test_counts_of_people_are_whole_in_stats_goal_and_tips(console: Consol
     clock.advance(days=10)
     await console.ask("/log followers=1000 confirm")
     tips = await console.ask("/tips all")
-    assert "(-43 a week)" in tips.text and "43.4" not in tips.text, tips.text
+    # a fall, with the minus sign every change is shown with (numbers.signed), not a hyphen
+    assert "(\u221243 a week)" in tips.text and "43.4" not in tips.text, tips.text
 
 
 def test_count_display_is_whole() -> None:
@@ -71,7 +72,7 @@ def test_count_display_is_whole() -> None:
         "12", "-13", "0", "1k", "12.3k", "?"]
     assert format_metric("followers", 12.4) == "12" and format_metric("live_viewers", 80.6) == "81"
     assert format_metric("videos_per_week", 2.5) == "2.5"  # a number, not a count
-    assert format_fact("follower_growth_per_week", -43.4) == "-43"
+    assert format_fact("follower_growth_per_week", -43.4) == "\u221243"  # the minus sign
 
 
 def test_count_display_is_whole_in_every_language() -> None:

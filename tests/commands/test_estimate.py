@@ -62,6 +62,18 @@ async def test_explain_currency_and_price(console: ConsoleAdapter) -> None:
     assert "give yours: price" not in result.text  # the creator gave a price
 
 
+
+async def test_the_exchange_rates_date_is_written_as_the_language_writes_dates(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: "rates of 2025-02-28" stayed ISO in every language. The rate tables'
+    date is a date, so the sentence writes it as every other date (``numbers.day``)."""
+    expected = {"de": "28.02.2025", "fr": "28 févr. 2025", "ja": "2025/02/28",
+                "es": "28 feb 2025", "pt_BR": "28 de fev. de 2025"}
+    for language, shown in expected.items():
+        await console.ask(f"/settings language={language} currency=EUR")
+        text = (await console.ask("/estimate followers=2k views=100k")).text
+        assert shown in text and "2025-02-28" not in text, (language, text)
+
 async def test_bad_estimate_input(console: ConsoleAdapter) -> None:
     for line, fragment in [("/estimate followers=-1", "can't be negative"),
                            ("/estimate region=Narnia", "two-letter country code"),

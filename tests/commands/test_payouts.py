@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.requests import forget_everything
@@ -132,6 +133,21 @@ async def test_a_payout_is_shown_as_typed_to_the_cent(console: ConsoleAdapter) -
     listed = (await console.ask("/payout")).text
     assert "$12.50" in listed and "$99.99" in listed, listed
 
+
+
+async def test_yen_have_no_decimals_however_small(console: ConsoleAdapter) -> None:
+    """Hostile trial: "￥0.50 per 1,000 views" in Japanese with JPY, a currency without a
+    minor unit. Amounts follow the currency's digits (0 for JPY and KRW); what one diamond
+    paid keeps two digits more than the currency has, as it keeps four for dollars."""
+    await console.ask("/settings language=ja currency=JPY")
+    rewards = await console.ask("/payout rewards=5000 views=610k")
+    assert "￥5,000" in rewards.text and "￥8 " in rewards.text, rewards.text
+    assert not re.search(r"￥\d+\.\d", rewards.text), rewards.text
+    diamonds = await console.ask("/payout diamonds=1000 cashed=680")
+    assert "￥0.68" in diamonds.text, diamonds.text
+    await console.ask("/settings language=en currency=KRW")
+    rewards = await console.ask("/payout rewards=5000 views=610k")
+    assert "₩8 per 1,000 views" in rewards.text, rewards.text
 
 async def test_a_repeated_payout_is_asked_about_and_one_can_be_removed(
         console: ConsoleAdapter) -> None:

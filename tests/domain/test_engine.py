@@ -12,11 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import i18n
 from bot.config import PROJECT_ROOT
 from bot.domain.datafiles import DataFileError
-from bot.domain.engine import explain, recommend
-from bot.domain.facts import FACTS, compute_facts
+from bot.domain.engine import explain, recommend, rule_text
+from bot.domain.facts import FACTS, compute_facts, format_fact
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot
+from bot.domain.numbers import MINUS
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.rates import load_rates
 from bot.domain.rules import CATEGORIES, load_catalogue
@@ -412,3 +414,31 @@ def test_a_rule_matches_as_its_conditions_say(facts: dict[str, float]) -> None:
         assert c.matches(facts) is expected, c.rule.id
         e = explain(CATALOGUE, facts, c.rule.id)
         assert e is not None and e.applies is expected
+
+
+def test_a_tip_quotes_a_fall_with_the_minus_sign_as_every_change() -> None:
+    """Hostile trial: tips wrote a fall with an ASCII hyphen ("-600 a week", "-12%") where
+    every other reply writes a change with the minus sign (``numbers.signed``)."""
+    rule = CATALOGUE.by_id["trends-followers-falling"].rule
+    facts = {"followers_falling": 1.0, "follower_growth_per_week": -600.0}
+    assert "(−600 a week)" in rule_text(rule, "advice", facts)
+    with i18n.using("fr"):
+        assert "(−600 par semaine)" in rule_text(rule, "advice", facts)
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_every_negative_fact_is_shown_with_the_minus_sign(language: str) -> None:
+    """The whole kind: any fact a tip or /why may quote, negative, in every language, as
+    tips and as /why's thresholds (``precise``): the minus sign, never a hyphen; a value
+    that rounds to nothing is '0', not '−0' or '+0'; a value not negative gets no '+'."""
+    with i18n.using(language):
+        for name, kind in FACTS.items():
+            if kind in ("flag", "weekday", "hour"):
+                continue
+            for precise in (False, True):
+                value = 0.1234 if kind in ("rate", "ratio") else 1234.5
+                shown = format_fact(name, -value, precise)
+                assert shown == MINUS + format_fact(name, value, precise), (name, shown)
+                assert "-" not in shown and "+" not in format_fact(name, value, precise)
+            assert format_fact(name, -0.0001) in ("0", "0%", "0\u00a0%", "0.0×", "0,0×",
+                                                  "0s"), (name, format_fact(name, -0.0001))

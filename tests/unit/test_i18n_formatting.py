@@ -10,6 +10,8 @@ are lists, and the sentences code fills with numbers and dates.
 
 from __future__ import annotations
 
+import html
+import math
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -17,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.numbers import get_currency_precision, get_decimal_symbol
 from jinja2 import meta
 
 from bot import i18n
 from bot.domain import numbers
 from bot.render.environment import Renderer
 from bot.render.formats import Format
+from tests.unit.test_i18n_typography_fr import typography_faults
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 OTHER_LANGUAGES = i18n.LANGUAGES[1:]
@@ -163,6 +167,41 @@ def test_the_stand_in_finds_what_it_looks_for() -> None:
     assert done == "29.11.2026, 22:46 09.11.2026 alpha, beta und gamma"
 
 
+
+_UNKNOWN_MARK = re.compile(r"(?<!\S)\?(?!\S)")
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_no_french_template_glues_a_colon_to_its_label(fmt: Format) -> None:
+    """Hostile trial: /stats in French showed "Abonnés: 10 k". A template writes the ``:`` (or
+    ``;``) between a label and its value itself, outside any translated sentence, so the
+    French catalogue's no-break space never reached it. Every template in French, with
+    stand-in words for its values: each ``:`` ``;`` ``!`` ``?`` has French's no-break space
+    before it (the ``punct`` filter), as the French sentences have."""
+    renderer = Renderer(TEMPLATES)
+    problems = []
+    for name in renderer.names():
+        with i18n.using("fr"):
+            text = renderer._render(name, _context(renderer, name, fmt), fmt)
+        text = html.unescape(text.replace("\\", ""))  # Discord's escapes, HTML's &gt;
+        # A "?" standing alone marks something unknown (/why, /estimate), a symbol like ✓ ✗
+        text = _UNKNOWN_MARK.sub("x", text)
+        problems += [f"{name}: {fault}" for line in text.splitlines()
+                     for fault in typography_faults(line)]
+    assert not problems, f"{len(problems)}:\n" + "\n".join(problems)
+
+
+def test_punctuation_between_two_parts_follows_the_language() -> None:
+    """``numbers.punct`` adds French's no-break space, writes Japanese's full-width colon
+    without a space, and changes nothing elsewhere."""
+    for language in i18n.LANGUAGES:
+        with i18n.using(language):
+            shown = [numbers.punct(mark) for mark in (": ", "; ", "!", "?", " · ", "")]
+        nb = "\u00a0" if language == "fr" else ""
+        colon = "：" if language == "ja" else f"{nb}: "
+        assert shown == [colon, f"{nb}; ", f"{nb}!", f"{nb}?", " · ", ""], language
+
+
 # -- one rule for compact numbers ---------------------------------------------------------------
 
 #: 1,953 comments in full in every language (no '2 mil', '2 k'); from 10,000 on the
@@ -232,3 +271,37 @@ def test_large_amounts_read_as_amounts_in_every_language(language: str,
             text = numbers.money(amount, currency)
             assert not re.search(r"\d{7}", text), (amount, text)
             assert not re.search(r"[.,]\d{4}", text), (amount, text)
+
+
+def _decimals(text: str) -> int:
+    """How many decimals the one amount in ``text`` is written with (after the language's
+    decimal sign; amounts here are below 100, so no group sign)."""
+    sign = re.escape(get_decimal_symbol(numbers.locale()))
+    found = re.search(rf"\d+(?:{sign}(\d+))?", text)
+    assert found, text
+    return len(found.group(1) or "")
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("currency", ["JPY", "KRW", "IDR", "USD", "EUR", "GBP", "BHD"])
+def test_small_amounts_have_the_currencys_own_decimals(language: str, currency: str) -> None:
+    """Hostile trial: "¥8.20 per 1,000 views" (JPY has no minor unit). Every amount is written
+    with the decimals its currency has (Babel/CLDR: 0 for JPY, KRW and IDR, 2 for USD, 3 for
+    BHD), however small and whichever function writes it, except one those would show as
+    nothing: never "¥0" for half a yen, but two significant digits ('¥0.50', '$0.0040'); a
+    rate below the minor unit (``money_fine``, what one diamond paid) has two more than the
+    currency ('0.0065 USD', '0.68 JPY')."""
+    digits = get_currency_precision(currency)
+    with i18n.using(language):
+        for amount in (0.004, 0.5, 3.456, 9.49, 42.5):
+            low = round(amount, digits) == 0  # the currency's decimals would show nothing
+            expected = (1 - math.floor(math.log10(amount)) if low else digits) \
+                if amount < 10 else 0  # cents below 10 (as "$4.20"), whole units from there
+            rounded = [numbers.money(amount, currency), numbers.price(amount, currency)]
+            for text in rounded:
+                assert _decimals(text) == expected, (amount, text)
+            for text in numbers.money_range(amount, amount + 0.5, currency).split("–"):
+                assert _decimals(text) in (expected, digits if amount < 10 else 0), (amount, text)
+            exact = numbers.money_exact(amount, currency)  # as typed, to the minor unit
+            assert _decimals(exact) == digits, (amount, exact)
+        assert _decimals(numbers.money_fine(0.00654, currency)) == digits + 2

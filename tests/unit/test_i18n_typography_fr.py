@@ -14,10 +14,14 @@ where the second mark follows the first.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from bot.adapters.console import ConsoleAdapter
 from tests.auxil.catalogues import translated_messages
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tiktok_studio"
 
 #: The no-break spaces French typography accepts before ``: ; ! ?`` and inside « ».
 NO_BREAK = "\u00a0\u202f"
@@ -108,3 +112,30 @@ def test_right_french_typography_passes(text: str) -> None:
 ])
 def test_wrong_french_typography_fails(text: str) -> None:
     assert typography_faults(text) != []
+
+
+#: A "?" standing alone marks something unknown (/why, /estimate): a symbol, like ✓ and ✗.
+_UNKNOWN_MARK = re.compile(r"(?<!\S)\?(?!\S)")
+
+
+async def test_french_replies_join_each_label_and_its_value_the_french_way(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Hostile trial: "Abonnés: 10 k" in /log and /stats. What the bot joins itself (a label
+    and its value in a template, two notes in code, the console's "[button: /command]") gets
+    the no-break space the French sentences have, in the replies a creator reads."""
+    csv = tmp_path / "h.csv"
+    csv.write_text("date,followers,views,likes,comments,shares\n"
+                   "2026-10-01,12000,40000,3000,200,90\n2026-10-08,11000,38000,2900,190,80\n")
+    lines = ["/settings language=fr currency=EUR", f'/import path="{csv}"',
+             f'/import path="{csv}" confirm', "/log followers=10k views=40k likes=3.1k",
+             "/stats", "/history", "/goal followers=20k", "/goal",
+             "/payout rewards=412 views=610k month=2026-10", "/payout", "/ratecard",
+             "/tips", "/estimate", f'/import path="{FIXTURES / "tiktok_studio_export.zip"}"']
+    faults = []
+    for line in lines:
+        text = (await console.ask(line)).text
+        faults += [f"{line}: {fault}" for row in text.splitlines()
+                   for fault in typography_faults(_UNKNOWN_MARK.sub("x", row))]
+    assert not faults, "\n".join(faults)
+    stats = (await console.ask("/stats")).text
+    assert f"• Abonnés{NB}: 10\u00a0k" in stats, stats

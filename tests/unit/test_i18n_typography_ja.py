@@ -15,6 +15,7 @@ import re
 
 import pytest
 
+from bot.adapters.console import ConsoleAdapter
 from tests.auxil.catalogues import translated_messages
 
 #: Kana (hiragana, katakana, the long-vowel mark ー), kanji (with 々) and full-width brackets and
@@ -74,3 +75,24 @@ def test_japanese_sentences_use_japanese_punctuation(language: str) -> None:
     found = [f"{msgid!r}: {fault}" for msgid, string in translated_messages(language)
              for fault in problems(string)]
     assert not found, f"{len(found)} typography faults in {language}:\n" + "\n".join(found)
+
+
+#: A label the bot joins to its value itself, ending in Japanese, then an ASCII colon.
+_ASCII_COLON_AFTER_LABEL = re.compile(rf"{_JP}: ")
+
+
+async def test_japanese_replies_join_each_label_and_its_value_the_japanese_way(
+        console: ConsoleAdapter) -> None:
+    """Found with the French fix: the labels the bot joins to their values itself (a template's
+    "• フォロワー: 1万") had an ASCII colon and space where every Japanese sentence of the
+    catalogue writes the full-width "：" (numbers.punct)."""
+    lines = ["/settings language=ja", "/log followers=10k views=40k likes=3.1k",
+             "/log followers=11k", "/stats", "/history", "/goal followers=20k", "/goal",
+             "/payout rewards=412 views=610k month=2026-10", "/payout", "/ratecard"]
+    faults = []
+    for line in lines:
+        text = (await console.ask(line)).text
+        faults += [f"{line}: {row}" for row in text.splitlines()
+                   if _ASCII_COLON_AFTER_LABEL.search(row)]
+    assert not faults, "\n".join(faults)
+    assert "• フォロワー：1.1万" in (await console.ask("/stats")).text

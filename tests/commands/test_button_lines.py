@@ -1,0 +1,104 @@
+"""A button that runs typed input again runs it in any language: its command line is the
+canonical one (English names, language-neutral values; bot.core.args.command_line), never the
+typed text, which was read in the language of the moment. A creator who switches language
+between the reply and the press gets what the reply offered: the same numbers saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import i18n
+from bot.adapters.console import ConsoleAdapter, ConsoleResult
+from bot.app import App
+from bot.commands import build_registry
+from bot.core.args import parse_args, split_command
+from bot.core.connections import SyncReport
+
+
+async def _in(console: ConsoleAdapter, language: str) -> None:
+    assert (await console.ask(f"/settings language={language}")).ok
+
+
+async def _press(console: ConsoleAdapter, result: ConsoleResult) -> ConsoleResult:
+    """Run the command of ``result``'s first button (as a press does; its label is in the
+    language of the reply)."""
+    found = [a for r in result.replies for a in r.actions]
+    assert found, result.text
+    return await console.ask(found[0].command)
+
+
+async def test_save_anyway_held_in_german_saves_after_a_switch_to_japanese(
+        app: App, console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    # more comments than views: held back; "35,5%" is German's decimal comma
+    held = await console.ask("/log Follower=12k Aufrufe=1k Kommentare=5k Abschlussrate=35,5%")
+    assert held.held, held.text
+    await _in(console, "ja")
+    saved = await _press(console, held)  # Save anyway
+    assert saved.ok and not saved.held, saved.text
+    # ... the very numbers typed: /stats as one who typed them in English sees it
+    typed = ConsoleAdapter(app, user="bob")
+    assert (await typed.ask("/log followers=12000 views=1000 comments=5000 "
+                            "completion_rate=35.5% confirm")).ok
+    for who in (console, typed):
+        await _in(who, "en")
+    assert (await console.ask("/stats")).text == (await typed.ask("/stats")).text
+
+
+async def test_save_it_again_reads_a_german_amount_as_german_after_a_switch_to_english(
+        console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    assert (await console.ask("/payout rewards=1.250 views=610k")).ok  # 1250 in German
+    held = await console.ask("/payout rewards=1.250 views=610k")
+    assert held.held, held.text
+    await _in(console, "en")  # where "1.250" is one and a quarter
+    saved = await _press(console, held)  # Save it again
+    assert saved.ok and not saved.held, saved.text
+    listed = (await console.ask("/payout")).text
+    assert listed.count("$1,250") == 2 and "$1.25" not in listed, listed
+
+
+async def test_how_was_this_computed_after_a_switch_explains_the_same_what_if(
+        console: ConsoleAdapter) -> None:
+    await _in(console, "de")
+    shown = await console.ask("/estimate Follower=50k Aufrufe=1,2 Mio. Videos pro Woche=3,5")
+    assert shown.ok, shown.text
+    await _in(console, "fr")
+    explained = await _press(console, shown)  # How was this computed?
+    assert explained.ok, explained.text
+    assert explained.text == (await console.ask(
+        "/estimate followers=50k views=1,2M videos_per_week=3,5 explain")).text
+
+
+def test_a_sync_held_back_offers_a_log_that_reads_back_in_every_language() -> None:
+    """The ``/log … confirm`` a TikTok sync offers for numbers it held back is written as a
+    button's line is: a German creator's parser reads ``3.5`` as no number."""
+    from bot.tiktok.web import connected_reply
+
+    held = {"followers": 200_000.0, "videos_per_week": 3.5, "avg_video_length": 70.5}
+    report = SyncReport(display_name="Maya", followers=200_000.0, likes_total=None,
+                        video_count=None, videos_read=0, new_videos=0, written=frozenset(),
+                        held_values=held)
+    line = connected_reply(report).context["held_command"]
+    parsed = split_command(line)
+    assert parsed is not None and parsed[0] == "log", line
+    spec = build_registry().get("log")
+    assert spec is not None
+    for language in i18n.LANGUAGES:
+        with i18n.using(language):
+            assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True}, (
+                language, line)
+
+
+async def test_a_value_no_canonical_line_holds_keeps_the_typed_text(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Found by the lead's trial: a file name with both kinds of quote and a space (which the
+    console's /import path= reads) has no canonical line; the preview crashed ("something went
+    wrong") instead of offering its Import button. The button keeps the typed text."""
+    csv = tmp_path / 'a "b" c\'s.csv'
+    csv.write_text("date,followers\n2026-10-01,100\n")
+    preview = await console.ask(f'/import path="{csv}"')
+    assert preview.ok, preview.text
+    assert f'[Import: /import path="{csv}" confirm]' in preview.text
+    done = await console.ask(f'/import path="{csv}" confirm')
+    assert done.ok, done.text
