@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time
 from importlib import resources
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 from cachetools import LRUCache
@@ -275,6 +275,15 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
+#: A shared find_user read that ended without an answer (its caller was cancelled or failed).
+_ABANDONED = object()
+#: A user's row and their settings row (every column, as ``get_settings`` reads it; the
+#: two tables share no column name; ``user_id`` NULL when none are stored), by (platform,
+#: platform_user_id): ``find_user``'s one read.
+_USER_WITH_SETTINGS = (
+    "SELECT u.id, u.platform, u.platform_user_id, u.display_name, u.created_at, s.* "
+    "FROM users AS u LEFT JOIN user_settings AS s ON s.user_id = u.id "
+    "WHERE u.platform = ? AND u.platform_user_id = ?")
 _ACTIVE = "replaced_by IS NULL"
 #: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
 #: one day the newer action wins (a /log after an import of the same date, or the reverse).
@@ -701,6 +710,11 @@ class SqliteStore(TikTokTables):
         #: entry gone stale costs one write that changes nothing, never a wrong user.
         self._unknown: LRUCache[tuple[str, str], bool] = LRUCache(maxsize=max(1, cache_size))
         self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
+        #: Bumped by every finished write to users or settings (ensure_user's upsert,
+        #: update_settings, /forget): a find_user read asked for before it is not shared.
+        self._user_writes = 0
+        #: find_user reads in flight, by account: (their answer, _user_writes when asked).
+        self._finding: dict[tuple[str, str], tuple[asyncio.Future[object], int]] = {}
         #: The guided_steps table in memory (this process is its only user, so it can't go
         #: stale): most commands ask "is a step waiting?", and the answer costs no I/O.
         #: (platform, chat, sender) -> (command, expires_at as stored); None: not loaded yet.
@@ -815,24 +829,60 @@ class SqliteStore(TikTokTables):
             user = _user(row)
             self._users[key] = user  # committed; still under the write lock, as /forget evicts
             self._unknown.pop(key, None)
+            self._user_writes += 1
             if row["created_at"] == now:  # this upsert created the row (an update keeps the
                 # old time): a new id has no settings stored, so they are the defaults
                 self._settings_cache.setdefault(user.id, _settings(None))
         return user
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
-        cached = self._users.get((platform, platform_user_id))
+        """The stored user, or None. A user read from the file is kept in memory with their
+        settings, read in the same hop (the dispatcher asks for both, then ``ensure_user``
+        for the user again: one hop where there were three)."""
+        key = (platform, platform_user_id)
+        cached = self._users.get(key)
         if cached is not None:  # evicted by /forget under the write lock: never stale
             return cached
-        async with self._read() as db, _query(db,
-            "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
-            (platform, platform_user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        generation = self._forgotten
+        row = await self._user_row(key)
         if row is None:
-            self._unknown[(platform, platform_user_id)] = True
+            self._unknown[key] = True
             return None
-        return _user(row)
+        user = _user(row)
+        if generation != self._forgotten:
+            return user  # a /forget finished while this read was in flight: cache nothing
+        # setdefault: a write that finished while this read was in flight wins (ensure_user's
+        # new display name, update_settings' settings).
+        self._settings_cache.setdefault(
+            user.id, _settings(None if row["user_id"] is None else row))
+        return self._users.setdefault(key, user)
+
+    async def _user_row(self, key: tuple[str, str]) -> sqlite3.Row | None:
+        """``find_user``'s read (``_USER_WITH_SETTINGS``). A call for an account whose read
+        is already in flight, with no write to users or settings finished since that read was
+        asked for, waits for it instead of reading again: a person's commands sent together
+        (each asks for their language first) cost one hop, not one each. If the read it waits
+        for is abandoned (cancelled, failed), it reads for itself."""
+        pending = self._finding.get(key)
+        if pending is not None and pending[1] == self._user_writes:
+            shared = await asyncio.shield(pending[0])
+            if shared is not _ABANDONED:
+                return cast("sqlite3.Row | None", shared)
+        answer: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        entry = (answer, self._user_writes)
+        self._finding[key] = entry
+        try:
+            async with self._read() as db, _query(db, _USER_WITH_SETTINGS, key) as cur:
+                row = await cur.fetchone()
+        except BaseException:
+            answer.set_result(_ABANDONED)
+            raise
+        else:
+            answer.set_result(row)
+        finally:
+            if self._finding.get(key) is entry:
+                del self._finding[key]
+        return row
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -1018,6 +1068,7 @@ class SqliteStore(TikTokTables):
 
         def remember() -> None:
             self._settings_cache[user_id] = UserSettings(**merged)
+            self._user_writes += 1
 
         async with self._write(remember) as db:
             async with _query(db,
@@ -1279,6 +1330,7 @@ class SqliteStore(TikTokTables):
                 self._users.pop(key, None)
             self._settings_cache.pop(user_id, None)
             self._forgotten += 1
+            self._user_writes += 1
             self._reload_steps()  # its guided steps went with it
 
         deleted = 0

@@ -4,6 +4,7 @@ close together), so the hops per command stay few. Counted, not timed."""
 
 from __future__ import annotations
 
+import asyncio
 import collections
 from typing import Any
 
@@ -103,3 +104,65 @@ async def test_a_remembered_missing_row_never_hides_a_user(
     created = await app.store.ensure_user("discord", "raced", "Raced")
     assert await app.store.find_user("discord", "raced") == created
     assert await app.store.ensure_user("discord", "raced", "Raced") == created
+
+
+async def test_a_returning_user_out_of_memory_costs_one_read_before_the_command(
+        app: App, hops: collections.Counter[str]) -> None:
+    """A creator the caches have let go of (more users since than they keep): the dispatcher
+    asks for their language (user and settings), then for the user again (ensure_user); the
+    first read brings both into memory, so the command pays that read and its own."""
+    await app.dispatcher.handle(request("log", "followers=1000 views=20000 likes=900"))
+    user = await app.store.find_user("telegram", "hops")
+    assert user is not None
+    await app.store.update_settings(user.id, {"region": "DE", "language": "de"})
+    store: Any = app.store
+    store._users.clear()  # as LRU eviction leaves them
+    store._settings_cache.clear()
+    hops.clear()
+    replies = await app.dispatcher.handle(request("estimate"))
+    assert replies and replies[0].template == "estimate"
+    assert replies[0].locale == "de"  # their settings, read in that first hop
+    # was 4: the user, their settings, the user again (ensure_user), the command's reads
+    assert sum(hops.values()) == 2, dict(hops)
+    assert await app.store.find_user("telegram", "hops") == user
+    assert (await app.store.get_settings(user.id)).region == "DE"
+    hops.clear()
+    await app.dispatcher.handle(request("estimate"))
+    assert sum(hops.values()) == 1, dict(hops)  # kept: only the command's reads
+
+
+async def test_a_persons_commands_sent_together_read_their_row_once(
+        app: App, hops: collections.Counter[str]) -> None:
+    """A first-time user's three commands arrive at once: each asks for their language before
+    any has an answer; the reads for the same account while one is in flight are one read."""
+    found = await asyncio.gather(*(app.store.find_user("discord", "together") for _ in range(3)))
+    assert found == [None, None, None]
+    assert sum(hops.values()) == 1, dict(hops)  # was 3
+    created = await app.store.ensure_user("discord", "together", "Together")
+    hops.clear()
+    store: Any = app.store
+    store._users.clear()
+    found = await asyncio.gather(*(app.store.find_user("discord", "together") for _ in range(3)))
+    assert found == [created] * 3
+    assert sum(hops.values()) == 1, dict(hops)
+
+
+async def test_a_read_in_flight_is_not_shared_after_a_write(app: App) -> None:
+    """A find_user asked after ensure_user created the row never gets the answer of a read
+    asked before it (which may have found no row); nor a cancelled read's."""
+    early = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
+    await asyncio.sleep(0)  # its read is asked for
+    created = await app.store.ensure_user("discord", "raced-read", "Raced")
+    store: Any = app.store
+    store._users.clear()
+    assert await app.store.find_user("discord", "raced-read") == created
+    await early
+    store._users.clear()
+    first = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
+    await asyncio.sleep(0)
+    first.cancel()
+    assert await second == created  # read for itself
+    with pytest.raises(asyncio.CancelledError):
+        await first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -260,3 +261,30 @@ def test_a_typed_minus_zero_is_zero(name: str, typed: str) -> None:
     assert log is not None
     value = parse_args(log.args, f"{name}={typed}", command="log")[name]
     assert value == 0 and str(value) == "0.0", (name, typed, value)
+
+
+def test_a_commands_lookup_is_built_once_per_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command's names, aliases, flags and the language's field names are worked out once
+    per language (they never change), not per message: the second parse builds nothing."""
+    from bot.commands import build_registry
+    from bot.core import args as args_module
+
+    spec = build_registry().get("log")
+    assert spec is not None
+    for language in ("en", "de"):
+        with using(language):
+            first = parse_args(spec.args, "followers=12k views=40k likes=3k")
+            built: list[object] = []
+            original = args_module._build_lookup
+
+            def counting(*a: Any, original: Any = original, built: list[object] = built
+                         ) -> Any:
+                built.append(a)
+                return original(*a)
+
+            monkeypatch.setattr(args_module, "_build_lookup", counting)
+            assert parse_args(spec.args, "followers=12k views=40k likes=3k") == first
+            assert built == []
+            monkeypatch.undo()
+    with using("de"):  # a phrase of several words is still one name
+        assert parse_args(spec.args, "Aufrufe pro Video=3k")["avg_views"] == 3000
