@@ -132,8 +132,9 @@ class ActionButton(discord.ui.Button["ActionView"]):
 
 
 class ActionView(discord.ui.View):
-    """``Reply.actions`` as buttons. Only the user who ran the command may press them; one press
-    disables them all (a choice is made once), and so does the timeout.
+    """``Reply.actions`` as buttons. Only the user who ran the command may press them; a press
+    on a choice (:attr:`~bot.core.types.Action.choice`) disables them all (a choice is made
+    once), and so does the timeout; a button that only shows more answers every press.
 
     discord.py only builds and sends it: the view is stopped for discord.py from the start, so
     sending it registers nothing there (no store entry, no timeout task of its own per reply:
@@ -199,6 +200,14 @@ class ActionView(discord.ui.View):
         return False
 
     async def press(self, interaction: discord.Interaction[Any], action: Action) -> None:
+        if not action.choice and self.live:
+            # A button that only shows more (Why this tip?): the buttons stay for another press.
+            try:
+                await interaction.response.defer()  # a component's: the message unchanged
+            except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:
+                log.warning("discord: could not acknowledge press %s: %s", interaction.id, exc)
+            await self._on_press(interaction, action)
+            return
         if not self.finish():
             # Another press took it first (both arrived before either ran: a double click):
             # a choice is made once, so this one is answered as expired, never run again.

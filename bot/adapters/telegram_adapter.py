@@ -18,10 +18,12 @@ One path for every update::
   ``getChatMember`` (cached); private chats are their own admins.
 - Buttons: ``Reply.actions`` become an inline keyboard; pressing one runs its command line as the
   person who pressed it (only the person who ran the command may press them). An answer to a
-  button of the same command (``/forget`` → ``/forget confirm key=…``) replaces the message;
-  after any other press the buttons are taken off. A person's keyboard takes one press, as on
-  Discord (a choice is made once): a second press, even one that reached another worker
-  before the first was answered, is told the button has expired (recorded in the store).
+  button of the same command (``/forget`` → ``/forget confirm key=…``) replaces the message.
+  A press on a person's choice (``Action.choice``: *Save anyway*, *Delete everything*) is
+  the keyboard's one press, as on Discord: its buttons are taken off as the press is
+  answered, and a second press (a button the message no longer carries, or one that reached
+  another worker before the first was answered: recorded in the store) is told the button has
+  expired. Buttons that only show more (*Why this tip?*) answer every press.
   Buttons on a post nobody owns (a weekly tip in a group) take any number of presses.
 - Guided commands: ``/log`` sent bare asks for the numbers, and the next plain message from that
   person in that chat is read as ``/log <text>``; ``/cancel`` leaves. The waiting step is kept
@@ -176,6 +178,17 @@ def file_url(base_url: str) -> str:
     if base_url.rstrip("/").endswith("/bot"):
         return base_url.rstrip("/")[: -len("/bot")] + "/file/bot"
     return "https://api.telegram.org/file/bot"
+
+
+def _offered(data: str | None, message: MaybeInaccessibleMessage) -> bool:
+    """Whether ``message`` (as Telegram sends it with a press) still carries a button with
+    ``data``; a message too old to be sent (``InaccessibleMessage``) is given the benefit of
+    the doubt (:meth:`TelegramAdapter._first_press` still records the press)."""
+    if not isinstance(message, Message):
+        return True
+    markup = message.reply_markup
+    return markup is not None and any(
+        b.callback_data == data for row in markup.inline_keyboard for b in row)
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -692,13 +705,18 @@ class TelegramAdapter:
             # command is never re-run as whoever presses (it would show their numbers).
             await self._answer_press(query, NOT_YOURS, alert=True)
             return
-        if button.owner is not None and not await self._first_press(message):
+        once = button.owner is not None and button.choice
+        if once and (not _offered(query.data, message) or not await self._first_press(message)):
             # Another press of this keyboard ran already (a double tap, or two taps before
-            # the answer replaced it): a choice is made once, as on Discord.
+            # the answer replaced it), or the message no longer offers this button (a tap
+            # from a client that had not caught up): a choice is made once, as on Discord.
             await self._answer_press(query, BUTTON_EXPIRED, alert=True)
             return
         await self._answer_press(query)
-        if button.owner is not None and not button.edit and isinstance(message, Message):
+        if once and isinstance(message, Message):
+            # The choice is made: the buttons go at once, as Discord's are disabled, whether
+            # or not the answer then replaces the message (it may not: a long answer, a
+            # file, a private reply, or an edit Telegram refuses).
             await self._remove_keyboard(message)
         chat = message.chat
         kind = _chat_kind(chat.type)
@@ -923,7 +941,7 @@ class TelegramAdapter:
             if owner is None and (parsed is None or self._personal(parsed[0])):
                 continue  # nobody could press it safely (see _on_button)
             edit = editable and parsed is not None and parsed[0] == command
-            data = await self.buttons.encode(Button(action.command, owner, edit),
+            data = await self.buttons.encode(Button(action.command, owner, edit, action.choice),
                                              self.app.clock.now())
             buttons.append(InlineKeyboardButton(action.label, callback_data=data))
         if not buttons:

@@ -157,6 +157,8 @@ class Button:
     command: str  # a full command line, e.g. "/forget cancel"
     owner: str | None  # only this sender may press it (None: anyone)
     edit: bool  # the answer replaces the message that carries the button
+    #: A choice (:attr:`bot.core.types.Action.choice`): the message's buttons take one press.
+    choice: bool = False
 
 
 class ButtonStore(Protocol):
@@ -176,8 +178,10 @@ BUTTON_LIFETIME = timedelta(days=7)
 
 class ButtonCodec:
     """``callback_data`` is at most 64 bytes: ``"e<owner>:<command line>"`` when that fits (it
-    survives restarts), otherwise ``"#<key>"``, the key under which that same text is kept in
-    the store for :data:`BUTTON_LIFETIME` (so whichever worker receives the press runs it).
+    survives restarts; the first letter ``e`` when the answer replaces the message, else
+    ``s``, upper case for a choice), otherwise ``"#<key>"``, the key under which that same
+    text is kept in the store for :data:`BUTTON_LIFETIME` (so whichever worker receives the
+    press runs it).
 
     The key is a hash of the text (20 URL-safe characters of SHA-256): the same button sent
     again reuses its row (and extends its lifetime), and no one can guess another's key."""
@@ -190,7 +194,8 @@ class ButtonCodec:
 
     async def encode(self, button: Button, now: datetime) -> str:
         """The ``callback_data`` for ``button``, kept in the store if it is too long."""
-        data = f"{'e' if button.edit else 's'}{button.owner or ''}:{button.command}"
+        mode = "e" if button.edit else "s"
+        data = f"{mode.upper() if button.choice else mode}{button.owner or ''}:{button.command}"
         if len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
             return data
         digest = hashlib.sha256(data.encode("utf-8")).digest()[:15]
@@ -216,9 +221,10 @@ _KEY = re.compile(r"[A-Za-z0-9_-]{20}")
 def _parse(data: str) -> Button | None:
     mode = data[0]
     owner, sep, command = data[1:].partition(":")
-    if mode not in "es" or not sep or not command.startswith("/"):
+    if mode not in "esES" or not sep or not command.startswith("/"):
         return None
-    return Button(command=command, owner=owner or None, edit=mode == "e")
+    return Button(command=command, owner=owner or None, edit=mode in "eE",
+                  choice=mode.isupper())
 
 
 # -- what the adapter says itself ---------------------------------------------------------------

@@ -226,7 +226,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       what_if=frozenset(overrides), explain=explain, history=history)
     actions: tuple[Action, ...] = ()
     if not explain:
-        actions = (Action(_("How was this computed?"), ctx.again(args, explain=True)),)
+        actions = (Action(_("How was this computed?"), ctx.again(args, explain=True),
+                          choice=False),)
     return Reply(
         "estimate",
         {**estimate_view(result, what_if=bool(overrides), explain=explain),

@@ -56,9 +56,9 @@ async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       category=args.get("category"))
     actions: tuple[Action, ...] = ()
     if found:
-        actions = (Action(_("Why this tip?"), f"/why {found[0].id}"),)
+        actions = (Action(_("Why this tip?"), f"/why {found[0].id}", choice=False),)
         if limit is not None:
-            actions = (Action(_("More tips"), "/tips all"), *actions)
+            actions = (Action(_("More tips"), "/tips all", choice=False), *actions)
     return Reply("tips", {"tips": [tip_view(t) for t in found], "all": limit is None,
                           "category": args.get("category"), "new": profile.latest is None},
                  actions=actions, title=_("Your next moves"))

@@ -70,6 +70,10 @@ class Action:
     command: str  # a full command line, e.g. "/forget cancel"
     style: str = "secondary"  # "primary" | "secondary" | "danger"
     url: str | None = None  # a link button instead: opens ``url`` (``command`` is unused)
+    #: Pressing it makes a choice (*Save anyway*, *Delete everything*, *Cancel*): the buttons
+    #: of its message take that one press, on every platform, and a second is expired. False
+    #: for a button that only shows more (*Why this tip?*): it answers every press.
+    choice: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -566,3 +566,21 @@ async def test_the_short_way_steps_aside_for_a_trees_check_and_when_it_breaks(
         assert "12k" in logged.text
     finally:
         await adapter.stop()
+
+
+async def test_buttons_that_only_show_more_take_every_press(bot: DiscordAdapter,
+                                                            fake: FakeDiscord) -> None:
+    """/tips' "Why this tip?" and "More tips" are no choice (Action.choice False): pressing
+    one answers and leaves both, so the other (or the same again) still runs; a choice (the
+    double-click test above) still disables them all."""
+    await fake.answers(await fake.interact(fake.slash(
+        "log", {"followers": "12k", "views": "40k", "likes": "3k", "comments": "200"})))
+    [tips] = await fake.answers(await fake.interact(fake.slash("tips")))
+    assert {"Why this tip?", "More tips"} <= {b["label"] for b in tips.buttons}
+    why = await fake.answers(await fake.interact(fake.press(tips, "Why this tip?")))
+    assert why and all(a.content != BUTTON_EXPIRED for a in why)
+    assert not any(b.get("disabled") for b in tips.buttons)
+    more = await fake.answers(await fake.interact(fake.press(tips, "More tips")))
+    assert more and all(a.content != BUTTON_EXPIRED for a in more)
+    again = await fake.answers(await fake.interact(fake.press(tips, "Why this tip?")))
+    assert again and all(a.content != BUTTON_EXPIRED for a in again)

@@ -463,14 +463,17 @@ async def test_forget_confirm_button(tg: Chat, tg_app: App, fake: FakeTelegram) 
     assert all(len(b["callback_data"].encode()) <= 64 for b in ask.buttons)
 
     cancelled = await tg.press(ask, "Cancel")
-    assert [c.method for c in cancelled] == ["answerCallbackQuery", "editMessageText"]
+    # a choice: the buttons go as the press is answered, then the answer replaces the text
+    assert [c.method for c in cancelled] == ["answerCallbackQuery", "editMessageReplyMarkup",
+                                             "editMessageText"]
     assert shown(cancelled) == "Nothing was deleted."
     assert await snapshot(tg_app, MAYA["id"]) is not None
 
     (ask,) = sends(await tg.say("/forget"))
     done = await tg.press(ask, "Delete everything")
-    assert [c.method for c in done] == ["answerCallbackQuery", "editMessageText"]
-    edit = done[1]
+    assert [c.method for c in done] == ["answerCallbackQuery", "editMessageReplyMarkup",
+                                        "editMessageText"]
+    edit = done[2]
     assert int(edit.params["message_id"]) == ask.result["message_id"]
     assert "deleted everything" in edit.shown and "reply_markup" not in edit.params
     assert await tg_app.store.find_user("telegram", str(MAYA["id"])) is None
@@ -511,6 +514,9 @@ async def test_button_codec_round_trip_size_and_lifetime_across_workers(
         short = Button("/forget confirm", "1001", edit=True)
         assert await codec.encode(short, now) == "e1001:/forget confirm"
         assert await other.decode(await codec.encode(short, now), now) == short
+        choice = Button("/forget confirm", "1001", edit=True, choice=True)  # one press
+        assert await codec.encode(choice, now) == "E1001:/forget confirm"
+        assert await other.decode("E1001:/forget confirm", now) == choice
         long = Button("/estimate followers=50k views=1.2M likes=3k region=US adult=yes explain",
                       "1001", edit=False)
         data = await codec.encode(long, now)

@@ -286,6 +286,7 @@ class FakeTelegram:
         if planned:
             failure = planned.pop(0)
             call.status = failure.code
+            call.scripted = True  # the test planned it (fail())
             return _error(failure.code, failure.description, failure.retry_after)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
