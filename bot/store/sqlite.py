@@ -713,6 +713,10 @@ class SqliteStore(TikTokTables):
         #: Bumped by every finished write to users or settings (ensure_user's upsert,
         #: update_settings, /forget): a find_user read asked for before it is not shared.
         self._user_writes = 0
+        #: Bumped by every finished settings write (update_settings, /forget): a settings
+        #: read asked for before one is not kept in memory (the write's own entry may have
+        #: left the LRU cache meanwhile, and the read would come back stale).
+        self._settings_writes = 0
         #: find_user reads in flight, by account: (their answer, _user_writes when asked).
         self._finding: dict[tuple[str, str], tuple[asyncio.Future[object], int]] = {}
         #: The guided_steps table in memory (this process is its only user, so it can't go
@@ -843,7 +847,7 @@ class SqliteStore(TikTokTables):
         cached = self._users.get(key)
         if cached is not None:  # evicted by /forget under the write lock: never stale
             return cached
-        generation = self._forgotten
+        generation, settings_generation = self._forgotten, self._settings_writes
         row = await self._user_row(key)
         if row is None:
             self._unknown[key] = True
@@ -852,9 +856,11 @@ class SqliteStore(TikTokTables):
         if generation != self._forgotten:
             return user  # a /forget finished while this read was in flight: cache nothing
         # setdefault: a write that finished while this read was in flight wins (ensure_user's
-        # new display name, update_settings' settings).
-        self._settings_cache.setdefault(
-            user.id, _settings(None if row["user_id"] is None else row))
+        # new display name); settings only if none was written meanwhile (see
+        # _settings_writes).
+        if settings_generation == self._settings_writes:
+            self._settings_cache.setdefault(
+                user.id, _settings(None if row["user_id"] is None else row))
         return self._users.setdefault(key, user)
 
     async def _user_row(self, key: tuple[str, str]) -> sqlite3.Row | None:
@@ -1049,14 +1055,17 @@ class SqliteStore(TikTokTables):
         cached = self._settings_cache.get(user_id)
         if cached is not None:
             return cached  # this process is the only writer, so the cache cannot go stale
-        generation = self._forgotten
+        generation = self._settings_writes
         async with self._read() as db, _query(db,
             "SELECT * FROM user_settings WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
         settings = _settings(row)
-        if generation != self._forgotten:
-            return settings  # a /forget finished while this read was in flight: cache nothing
+        if generation != self._settings_writes:
+            # a settings write or a /forget finished while this read was in flight: its
+            # answer may be older than the write, so keep nothing (the write's, if kept, wins)
+            fresher = self._settings_cache.get(user_id)
+            return settings if fresher is None else fresher
         # setdefault: an update that finished while this read was in flight wins.
         return self._settings_cache.setdefault(user_id, settings)
 
@@ -1069,6 +1078,7 @@ class SqliteStore(TikTokTables):
         def remember() -> None:
             self._settings_cache[user_id] = UserSettings(**merged)
             self._user_writes += 1
+            self._settings_writes += 1
 
         async with self._write(remember) as db:
             async with _query(db,
@@ -1331,6 +1341,7 @@ class SqliteStore(TikTokTables):
             self._settings_cache.pop(user_id, None)
             self._forgotten += 1
             self._user_writes += 1
+            self._settings_writes += 1
             self._reload_steps()  # its guided steps went with it
 
         deleted = 0

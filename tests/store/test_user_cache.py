@@ -3,8 +3,11 @@ after /forget, and a user the cache has dropped costs a read, not a write."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +86,58 @@ async def test_forget_of_a_user_no_longer_cached_still_recreates_them(
     again = await small.ensure_user("telegram", "ana", "Ana")
     assert again.id != ana.id
     assert await small.find_user("telegram", "ana") == again
+
+
+def _gate_first_read(store: SqliteStore) -> asyncio.Event:
+    """Hold the store's next read open after its query ran (its answer is read, the call not
+    yet returned) until the returned event is set; later reads pass."""
+    original = store._read
+    gate = asyncio.Event()
+    held = False
+
+    @contextlib.asynccontextmanager
+    async def read() -> AsyncIterator[Any]:
+        nonlocal held
+        first, held = not held, True
+        async with original() as db:
+            yield db
+        if first:
+            await gate.wait()
+
+    store._read = read  # type: ignore[method-assign]
+    return gate
+
+
+async def test_a_read_asked_before_a_write_is_not_shared_after_it(small: SqliteStore) -> None:
+    """Review: a find_user asked after ensure_user created the account must not get the answer
+    of a read asked before (which found no row); without the write check on the read in
+    flight it did (a new user "not found")."""
+    gate = _gate_first_read(small)
+    early = asyncio.ensure_future(small.find_user("discord", "gen"))
+    await asyncio.sleep(0.05)  # its query ran: no row
+    created = await small.ensure_user("discord", "gen", "Gen")
+    small._users.clear()
+    later = asyncio.ensure_future(small.find_user("discord", "gen"))
+    await asyncio.sleep(0.05)
+    gate.set()
+    assert await later == created
+    assert await early is None
+
+
+async def test_settings_read_before_a_change_are_never_kept(small: SqliteStore) -> None:
+    """Review: find_user read a person's settings, /settings changed them meanwhile, and the
+    change's own cache entry left the (LRU) cache before the read came back: the read's older
+    settings were kept and served until evicted."""
+    ana = await small.ensure_user("telegram", "ana", "Ana")
+    others = [await small.ensure_user("telegram", f"o{n}", "O") for n in range(3)]
+    small._users.clear()
+    small._settings_cache.clear()
+    gate = _gate_first_read(small)
+    found = asyncio.ensure_future(small.find_user("telegram", "ana"))
+    await asyncio.sleep(0.05)  # read: language not set
+    await small.update_settings(ana.id, {"language": "de"})
+    for other in others:  # Ana's fresh entry leaves the cache of three
+        await small.get_settings(other.id)
+    gate.set()
+    assert await found == ana
+    assert (await small.get_settings(ana.id)).language == "de"
