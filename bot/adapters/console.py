@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import i18n
-from bot.core.args import local_numbers, split_command
+from bot.core.args import local_line, split_command
 from bot.core.dispatcher import error_reply
-from bot.core.fieldnames import typed_example
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import Action, ChatKind, Platform, Reply, Request
 from bot.domain.numbers import punct
@@ -152,7 +151,7 @@ class ConsoleAdapter:
         if action.url is not None:
             return action.command
         with i18n.using(reply.locale or self.language):
-            return typed_example(local_numbers(action.command))
+            return local_line(action.command)
 
     def _save(self, user: str, filename: str, data: bytes) -> Path:
         """Write an attachment as ``<exports>/<user>-<filename>``, whole or not at all: users

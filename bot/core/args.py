@@ -893,6 +893,29 @@ def local_numbers(line: str) -> str:
     return _EXPONENT_VALUE.sub(local, line)
 
 
+#: One argument of a canonical line: unquoted text, or quoted text with spaces, glued.
+_LINE_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
+_NAMED = re.compile(r"([a-z_]+)=(.*)", re.DOTALL)
+
+
+def local_line(line: str) -> str:
+    """A canonical line (:func:`command_line`) as a creator of the current language types
+    it: each argument's name as the language names the field (German ``Aufrufe=40000``) and
+    each decimal as the language writes it (:func:`local_numbers`); values are never
+    translated (a file name with the word ``followers`` in it stays as it is). Read back in
+    that language to the same values; a button runs the canonical line itself."""
+    out = []
+    for token in _LINE_TOKEN.findall(line):
+        named = _NAMED.fullmatch(token)
+        if named is not None:
+            value = named[2]
+            if value[:1] not in "\"'":
+                value = local_numbers(f"={value}")[1:]
+            token = f"{field_name(named[1])}={value}"
+        out.append(token)
+    return " ".join(out)
+
+
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,8 +41,9 @@ class CommandContext:
     def again(self, args: Mapping[str, Any], **changes: Any) -> str:
         """This command with ``args`` (as parsed) and ``changes`` (``confirm=True``), as the
         line a button runs: :func:`~bot.core.args.command_line`, which reads back to the same
-        values in every language, never the typed text (read in the language of the moment:
-        after /language, German ``Follower=12,5k`` is no argument, or another number)."""
+        values in every language, not the typed text (read in the language of the moment:
+        after /language, German ``Follower=12,5k`` is no argument, or another number). Only
+        a value no canonical line can hold keeps the typed text."""
         spec = self.registry.get(self.request.command)
         if spec is None:
             raise LookupError(f"/{self.request.command} is not a command")
@@ -51,12 +51,10 @@ class CommandContext:
             return command_line(spec.name, spec.args, {**args, **changes})
         except ValueError:
             # A value no line holds canonically (a file name with both kinds of quote and a
-            # space, as the console's /import path= reads it): the typed text once more, with
-            # the changes instead of any the creator typed.
+            # space, as the console's /import path= reads it): the typed text once more, as
+            # typed (nothing taken out of it: a word inside a file name is the name's), with
+            # the changes after it.
             typed = self.request.raw_args
-            for name in changes:
-                typed = re.sub(rf"(?<!\S){re.escape(name)}(?:=\S*)?(?!\S)", "", typed,
-                               flags=re.IGNORECASE)
             extra = [name if value is True else f"{name}={value}"
                      for name, value in changes.items()]
             return " ".join(part for part in (f"/{spec.name}", typed.strip(), *extra) if part)

@@ -102,3 +102,31 @@ async def test_a_value_no_canonical_line_holds_keeps_the_typed_text(
     assert f'[Import: /import path="{csv}" confirm]' in preview.text
     done = await console.ask(f'/import path="{csv}" confirm')
     assert done.ok, done.text
+
+
+async def test_the_console_never_translates_a_file_name(console: ConsoleAdapter,
+                                                        tmp_path: Path) -> None:
+    """Hostile trial: in German the Import line showed path=".../my Follower views.csv" (every
+    word that is a field's name was translated, inside a file name too); typed, it named no
+    file. Only argument names are the language's."""
+    csv = tmp_path / "my followers views.csv"
+    csv.write_text("date,followers\n2026-10-01,100\n")
+    await console.ask("/settings language=de")
+    preview = await console.ask(f'/import path="{csv}"')
+    assert f'/import path="{csv}" confirm]' in preview.text, preview.text
+
+
+async def test_a_file_name_with_the_word_confirm_imports_that_file(
+        console: ConsoleAdapter, tmp_path: Path, app: App) -> None:
+    """Hostile trial: the fallback line took every word "confirm" out of the typed text,
+    inside the file name too, so the Import button imported another file."""
+    shown = tmp_path / 'x "y" confirm it\'s.csv'
+    other = tmp_path / 'x "y"  it\'s.csv'
+    shown.write_text("date,followers\n2026-10-01,100\n")
+    other.write_text("date,followers\n2026-10-01,999999\n")
+    preview = await console.ask(f'/import path="{shown}"')
+    line = preview.text.rsplit("[Import: ", 1)[1].rstrip("]")
+    assert line == f'/import path="{shown}" confirm'
+    done = await console.ask(line)
+    assert done.ok, done.text
+    assert "100" in (await console.ask("/stats")).text

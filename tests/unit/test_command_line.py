@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 
 from bot import i18n
 from bot.commands import build_registry
-from bot.core.args import command_line, local_numbers, parse_args, split_command, write_value
+from bot.core.args import (
+    command_line,
+    local_line,
+    local_numbers,
+    parse_args,
+    split_command,
+    write_value,
+)
 from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, CommandSpec
 
@@ -67,7 +74,7 @@ def _reads_back(spec: CommandSpec, values: dict[str, Any]) -> None:
             k: type(v) for k, v in expected.items()}, (language, line)
         # ... and as the console shows it, with the language's field names, in that language
         with i18n.using(language):
-            shown = typed_example(local_numbers(line))
+            shown = local_line(line)
             parsed = split_command(shown)
             assert parsed is not None, shown
             read = parse_args(spec.args, parsed[1], command=spec.name)
