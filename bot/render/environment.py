@@ -20,6 +20,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from bot import i18n
+from bot.core.args import local_line
 from bot.core.types import Reply
 from bot.domain import numbers
 from bot.domain.fieldnames import typed_example
@@ -340,6 +341,9 @@ class Renderer:
             # A command line with the English field keys, as the creator's language types
             # it: "/log followers=12k" | typed -> German "/log Follower=12k".
             typed=typed_example,
+            # A canonical line (bot.core.args.command_line: English names, 35e-1) as the
+            # creator's language types it: German "/log Videos pro Woche=3,5 confirm".
+            typed_line=local_line,
         )
         env.filters.update({name: _at_render(f) for name, f in filters.items()})
         env.globals["format"] = fmt.value

@@ -5,6 +5,8 @@ between the reply and the press gets what the reply offered: the same numbers sa
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from bot import i18n
@@ -13,6 +15,8 @@ from bot.app import App
 from bot.commands import build_registry
 from bot.core.args import parse_args, split_command
 from bot.core.connections import SyncReport
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 async def _in(console: ConsoleAdapter, language: str) -> None:
@@ -130,3 +134,27 @@ async def test_a_file_name_with_the_word_confirm_imports_that_file(
     done = await console.ask(line)
     assert done.ok, done.text
     assert "100" in (await console.ask("/stats")).text
+
+
+def test_a_sync_held_back_shows_the_log_as_the_creator_types_it() -> None:
+    """Review: the reply showed the canonical line itself ("videos_per_week=35e-1", English
+    names in a German reply). Shown, it is the creator's language's (German names and decimal
+    comma), and that text reads back to the same values in that language."""
+    from bot.render.environment import Renderer
+    from bot.render.formats import Format
+    from bot.tiktok.web import connected_reply
+
+    held = {"followers": 200_000.0, "videos_per_week": 3.5}
+    report = SyncReport(display_name="Maya", followers=200_000.0, likes_total=None,
+                        video_count=None, videos_read=0, new_videos=0, written=frozenset(),
+                        held_values=held, held_back=("Videos pro Woche: 3,5",))
+    reply = replace(connected_reply(report), locale="de")
+    text = Renderer(TEMPLATES).render(reply, Format.PLAIN)
+    assert "35e-1" not in text and "videos_per_week" not in text, text
+    shown = re.search(r"/log [^\n]*confirm", text)
+    assert shown is not None, text
+    parsed = split_command(shown[0])
+    spec = build_registry().get("log")
+    assert parsed is not None and spec is not None
+    with i18n.using("de"):
+        assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True}, shown[0]
