@@ -343,7 +343,7 @@ class Renderer:
             typed=typed_example,
             # A canonical line (bot.core.args.command_line: English names, 35e-1) as the
             # creator's language types it: German "/log Videos pro Woche=3,5 confirm".
-            typed_line=local_line,
+            typed_line=lambda line: local_line(str(line)),
         )
         env.filters.update({name: _at_render(f) for name, f in filters.items()})
         env.globals["format"] = fmt.value
