@@ -461,13 +461,15 @@ def minor_digits(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
-def _small_digits(a: float, currency: str) -> int:
-    """Decimals for an amount ``a`` (> 0, < 10) of ``currency``: the currency's own
-    (:func:`minor_digits`), or, where those would show a non-zero amount as nothing
-    (half a yen, $0.004), enough for two significant digits ('¥0.50', '$0.0040'), at most 6."""
-    digits = minor_digits(currency)
-    if round(a, digits) == 0:
-        digits = min(6, max(digits, 1 - math.floor(math.log10(a))))
+def _small_digits(a: float, currency: str, digits: int | None = None) -> int:
+    """Decimals for an amount ``a`` (>= 0) of ``currency``: ``digits`` (default: the
+    currency's own, :func:`minor_digits`), or, for a non-zero amount below one unit of the
+    last of those decimals (half a yen; $0.004), enough for two significant digits ('¥0.50',
+    '¥0.68', '$0.0040'), at most 8: never '¥0' or '¥1' for 0.68 yen."""
+    if digits is None:
+        digits = minor_digits(currency)
+    if 0 < a < 10.0 ** -digits:
+        digits = min(8, max(digits, 1 - math.floor(math.log10(a))))
     return digits
 
 
@@ -512,19 +514,30 @@ def money_exact(amount: float, currency: str = "USD") -> str:
     from babel.numbers import format_currency
 
     whole = float(amount).is_integer()
+    digits = 0 if whole else _small_digits(abs(amount), currency)
     if not _english():
-        return _currency(amount, currency, 0 if whole else minor_digits(currency))
-    return str(format_currency(amount, currency, format="¤#,##0" if whole else None,
-                               currency_digits=not whole, locale="en_US"))
+        return _currency(amount, currency, digits)
+    if digits == minor_digits(currency) or whole:
+        return str(format_currency(amount, currency, format="¤#,##0" if whole else None,
+                                   currency_digits=not whole, locale="en_US"))
+    return str(format_currency(amount, currency, format="¤#,##0." + "0" * digits,
+                               currency_digits=False, locale="en_US"))
 
 
 def money_fine(amount: float, currency: str, extra: int = 2) -> str:
     """A rate too small for the currency's minor unit (what one diamond paid), to ``extra``
-    decimals more than the currency has (:func:`minor_digits`): '0.0040 USD', '0.68 JPY'
-    (English) or the locale's currency pattern ('0,0040 $', '0,0040 €', '￥0.68')."""
-    digits = minor_digits(currency) + extra
-    if _english() or not math.isfinite(amount):
-        return f"{amount:.{digits}f} {currency}"
+    decimals more than the currency has (:func:`minor_digits`), and to two significant
+    digits where those would show nothing: '$0.0040', '¥0.68', '$0.000040' (English, with the
+    symbol as :func:`money` writes it, else the code: '0.0040 CHF') or the locale's currency
+    pattern ('0,0040 $', '0,0040 €', '￥0.68')."""
+    if not math.isfinite(amount):
+        return f"{amount} {currency}"
+    digits = _small_digits(abs(amount), currency, minor_digits(currency) + extra)
+    if _english():
+        sym = _SYMBOLS.get(currency)
+        body = f"{abs(amount):.{digits}f}"
+        sign = "-" if amount < 0 else ""
+        return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
     return _currency(amount, currency, digits)
 
 

@@ -287,21 +287,29 @@ def _decimals(text: str) -> int:
 def test_small_amounts_have_the_currencys_own_decimals(language: str, currency: str) -> None:
     """Hostile trial: "¥8.20 per 1,000 views" (JPY has no minor unit). Every amount is written
     with the decimals its currency has (Babel/CLDR: 0 for JPY, KRW and IDR, 2 for USD, 3 for
-    BHD), however small and whichever function writes it, except one those would show as
-    nothing: never "¥0" for half a yen, but two significant digits ('¥0.50', '$0.0040'); a
-    rate below the minor unit (``money_fine``, what one diamond paid) has two more than the
-    currency ('0.0065 USD', '0.68 JPY')."""
+    BHD), however small and whichever function writes it, except one below a unit of those
+    decimals, which gets two significant digits: never "¥0" for half a yen or "¥1" for 0.68,
+    but '¥0.50', '¥0.68', '$0.0040' (hostile trials, both ways); a rate below the minor unit
+    (``money_fine``, what one diamond paid) has two more than the currency ('$0.0065',
+    '¥0.68'), and two significant digits below that."""
     digits = get_currency_precision(currency)
+
+    def shown(amount: float, places: int) -> int:
+        """The decimals an amount gets with ``places`` decimals at least."""
+        low = amount < 10.0 ** -places  # below a unit of the last decimal
+        return 1 - math.floor(math.log10(amount)) if low else places
+
     with i18n.using(language):
-        for amount in (0.004, 0.5, 3.456, 9.49, 42.5):
-            low = round(amount, digits) == 0  # the currency's decimals would show nothing
-            expected = (1 - math.floor(math.log10(amount)) if low else digits) \
-                if amount < 10 else 0  # cents below 10 (as "$4.20"), whole units from there
+        for amount in (0.004, 0.5, 0.68, 3.456, 9.49, 42.5):
+            expected = shown(amount, digits) if amount < 10 else 0  # whole units from 10 on
             rounded = [numbers.money(amount, currency), numbers.price(amount, currency)]
             for text in rounded:
                 assert _decimals(text) == expected, (amount, text)
-            for text in numbers.money_range(amount, amount + 0.5, currency).split("–"):
-                assert _decimals(text) in (expected, digits if amount < 10 else 0), (amount, text)
+            ends = numbers.money_range(amount, amount + 0.5, currency).split("–")
+            for end, text in zip((amount, amount + 0.5), ends, strict=True):
+                own = shown(end, digits) if end < 10 else 0
+                assert _decimals(text) in (own, digits if end < 10 else 0), (end, text)
             exact = numbers.money_exact(amount, currency)  # as typed, to the minor unit
-            assert _decimals(exact) == digits, (amount, exact)
-        assert _decimals(numbers.money_fine(0.00654, currency)) == digits + 2
+            assert _decimals(exact) == shown(amount, digits), (amount, exact)
+            fine = numbers.money_fine(amount / 1000, currency)
+            assert _decimals(fine) == shown(amount / 1000, digits + 2), (amount, fine)
