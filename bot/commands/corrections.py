@@ -170,7 +170,6 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if day is not None:
         entries = [e for e in await ctx.store.entries(ctx.user.id)
                    if entry_day(e, zone) == day]
-        command_line = f"/undo date={day.isoformat()}"
     else:
         entries = await ctx.store.last_action(ctx.user.id)
         records = await ctx.store.studio_imports(ctx.user.id)
@@ -178,7 +177,6 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         # written none); last_action already picks the higher of the two.
         if records and (not entries or records[-1].action >= entries[0].action):
             record = records[-1]
-        command_line = "/undo"
     view = removal_view(entries, zone, record)
     if not entries and record is None:
         return Reply("undo_nothing", {"date": None if day is None else day.isoformat(),
@@ -190,12 +188,12 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     changed = args.get("confirm") and args.get("key") not in (None, key)
     if not args.get("confirm") or args.get("key") is None or changed:
         restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id, action)
-        confirm = f"{command_line} confirm key={key}"
+        # one line, shown and run by the button (language-neutral: an ISO date, a hex key)
+        confirm = ctx.again({} if day is None else {"date": day}, confirm=True, key=key)
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
                                       "restores": restores, "changed": bool(changed),
                                       "command": confirm},
-                     actions=(Action(_("Remove it"), ctx.again(
-                         {} if day is None else {"date": day}, confirm=True, key=key), "danger"),
+                     actions=(Action(_("Remove it"), confirm, "danger"),
                               Action(_("Keep it"), "/undo cancel")), is_error=bool(changed))
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])

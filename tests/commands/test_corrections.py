@@ -63,7 +63,7 @@ async def test_undo_date_removes_that_day_and_recomputes_carried_values(
     assert "Views (30 days): 40k" in stats.text
     preview = await console.ask("/undo date=2026-11-02")
     assert "Remove 1 snapshot of 2026-11-02?" in preview.text, preview.text
-    assert "/undo date=2026-11-02 confirm key=" in preview.text
+    assert "/undo confirm date=2026-11-02 key=" in preview.text
     done = await console.ask(_confirm_of(preview))
     assert done.ok and "Removed 1 snapshot" in done.text
     stats = await console.ask("/stats")
@@ -406,7 +406,7 @@ async def test_derived_views_count_for_engagement(console: ConsoleAdapter) -> No
 
 
 def _confirm_of(result: ConsoleResult) -> str:
-    match = re.search(r"/undo(?: date=\S+)? confirm key=[0-9a-f]{8}", result.text)
+    match = re.search(r"/undo confirm(?: date=\S+)? key=[0-9a-f]{8}", result.text)
     assert match, result.text
     return match.group(0)
 
