@@ -7,12 +7,13 @@ Every figure carries its source and date. A malformed file fails at load with
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.domain.datafiles import DataFileError, load_toml
 from bot.domain.uncertainty import LogNormal
@@ -296,6 +297,17 @@ class Currencies(Strict):
     date: dt.date
     source: str
     per_eur: dict[str, float]
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """Only a calendar date: TOML's own (``date = 2025-02-28``) or ISO text; never a
+        timestamp, a number or a time of day, which pydantic would otherwise read as one."""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return value
+        raise ValueError(f"date must be a day as YYYY-MM-DD, not {value!r}")
 
     @model_validator(mode="after")
     def _check(self) -> Currencies:

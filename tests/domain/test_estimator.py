@@ -8,6 +8,7 @@ median × exp(∓1.2816 sigma) (P10–P90).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -511,3 +512,23 @@ def test_converting_a_route_changes_only_the_amounts_and_now() -> None:
         per_video=Money(8.0, 10.0, 12.0), now=False)
     bare = RouteEstimate("own_products", "n", True, (), None, "f", (), (), (), ())
     assert _in_currency(bare, 3.0, now=True) == replace(bare, now=True)
+
+
+@pytest.mark.parametrize("date", ["2025-02-28", dt.date(2025, 2, 28)])
+def test_the_rates_date_is_a_day(date: object) -> None:
+    from bot.domain.rates import Currencies
+
+    day = Currencies(date=date, source="ECB", per_eur={"USD": 1.04}).date  # type: ignore[arg-type]
+    assert day == dt.date(2025, 2, 28)
+
+
+@pytest.mark.parametrize("date", [1740700800, "2025-02-28T00:00:00Z", "28.02.2025",
+                                  dt.datetime(2025, 2, 28, 12)])
+def test_a_rates_date_that_is_no_day_is_refused(date: object) -> None:
+    """Review: a number (read as a Unix timestamp) or a time of day was taken as the date."""
+    from pydantic import ValidationError
+
+    from bot.domain.rates import Currencies
+
+    with pytest.raises(ValidationError, match="YYYY-MM-DD"):
+        Currencies(date=date, source="ECB", per_eur={"USD": 1.04})  # type: ignore[arg-type]
