@@ -172,8 +172,18 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
         elif base is None:
             prices.append(Price(key, label, None, None, None, False,
                                 _("%(how)s, not known yet", how=translate(add.how))))
+        elif (times := add.of_video.dist()).sigma == 0:
+            # An exact multiple ("3 × the one-video price above"): of the line shown above,
+            # each of its three figures, so the card's own arithmetic holds for a brand
+            # checking it (a distribution refitted to the logged fees need not pass through
+            # their lowest and highest).
+            video = prices[0]
+            assert video.low is not None and video.typical is not None
+            assert video.high is not None
+            prices.append(Price(key, label, video.low * times.median,
+                                video.typical * times.median, video.high * times.median,
+                                False, translate(add.how), None))
         else:
-            prices.append(_ranged(key, label, base * add.of_video.dist(), translate(add.how),
-                                  None))
+            prices.append(_ranged(key, label, base * times, translate(add.how), None))
     used = len(fees) or brand.payouts_used
     return RateCard(currency, tuple(prices), 0 if "video" in pinned else used)

@@ -97,3 +97,18 @@ def test_no_followers_no_invented_price(rates: RateTables) -> None:
     card = rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {}, "USD")
     assert not any(p.known for p in card.prices)
     assert replace(card.prices[0], how="").hint and "/log followers" in (card.prices[0].hint or "")
+
+
+@pytest.mark.parametrize("amounts", [(200, 800), (700, 900, 900, 1_200), (350.5,)])
+def test_the_bundle_is_three_times_the_video_line_shown(rates: RateTables,
+                                                        amounts: tuple[float, ...]) -> None:
+    """Hostile trial: fees of $200 and $800 showed "One sponsored video: $200–$800" above
+    "Three-video bundle: $750–$3,000" (3 × the line above is $600–$2,400): the bundle came
+    from a distribution refitted to the fees, which need not pass through their lowest and
+    highest. An exact multiple is of the line shown, each of its three figures."""
+    fees = tuple(Payout("brand_deals", a, "USD", T) for a in amounts)
+    for card in (card_for(rates, fees)[1], card_for(rates)[1]):  # own fees; market estimate
+        video, bundle = card.prices[0], next(p for p in card.prices if p.key == "bundle")
+        assert video.low is not None and video.typical is not None and video.high is not None
+        assert (bundle.low, bundle.typical, bundle.high) == (
+            3 * video.low, 3 * video.typical, 3 * video.high)
