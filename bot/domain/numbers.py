@@ -176,17 +176,17 @@ _items_cached = functools.lru_cache(maxsize=1024)(_items)
 _SPACE_BEFORE_MARK: Final = {"fr": "\u00a0"}
 _MARKS: Final = frozenset(":;!?")
 #: Marks a language writes full-width, with no space after them, as its catalogue does:
-#: Japanese "フォロワー：1万".
-_FULL_WIDTH: Final = {"ja": {":": "："}}
+#: Japanese "フォロワー：1万", and "、" between two notes ("要相談、/ratecard link=…").
+_FULL_WIDTH: Final = {"ja": {":": "：", ";": "、"}}
 
 
 def punct(mark: str) -> str:
     """``mark``, punctuation the bot writes itself between two parts of a reply (a label and
     its value, ``": "``; two notes, ``"; "``), as the current language writes it: with a
-    no-break space before it in French (``"\\u00a0: "``), the full-width colon and no space in
-    Japanese (``"："``), as it is elsewhere. The one place such a joint gets the language's
-    typography (templates: the ``punct`` filter, ``{{ r.label }}{{ ": " | punct }}{{ r.value
-    }}``); a translated sentence has it from its catalogue."""
+    no-break space before it in French (``"\\u00a0: "``), the full-width colon (and "、" for
+    a semicolon) with no space in Japanese (``"："``), as it is elsewhere. The one place such
+    a joint gets the language's typography (templates: the ``punct`` filter, ``{{ r.label
+    }}{{ ": " | punct }}{{ r.value }}``); a translated sentence has it from its catalogue."""
     language = i18n.current()
     wide = _FULL_WIDTH.get(language, {}).get(mark[:1])
     if wide is not None:

@@ -199,7 +199,8 @@ def test_punctuation_between_two_parts_follows_the_language() -> None:
             shown = [numbers.punct(mark) for mark in (": ", "; ", "!", "?", " · ", "")]
         nb = "\u00a0" if language == "fr" else ""
         colon = "：" if language == "ja" else f"{nb}: "
-        assert shown == [colon, f"{nb}; ", f"{nb}!", f"{nb}?", " · ", ""], language
+        semicolon = "、" if language == "ja" else f"{nb}; "
+        assert shown == [colon, semicolon, f"{nb}!", f"{nb}?", " · ", ""], language
 
 
 # -- one rule for compact numbers ---------------------------------------------------------------

@@ -96,3 +96,15 @@ async def test_japanese_replies_join_each_label_and_its_value_the_japanese_way(
                    if _ASCII_COLON_AFTER_LABEL.search(row)]
     assert not faults, "\n".join(faults)
     assert "• フォロワー：1.1万" in (await console.ask("/stats")).text
+
+
+#: A placeholder's value followed by an ASCII colon or semicolon in a Japanese message
+#: ("%(study)s: %(rate)s"): the check above sees no Japanese before it, a reader does.
+_ASCII_AFTER_PLACEHOLDER = re.compile(r"\)[sd][:;] ")
+
+
+def test_japanese_messages_put_no_ascii_colon_after_a_placeholder() -> None:
+    """Hostile trial: "Rival IQ 2023: 4.1%", "フォロワー 3m: 3.6万" in Japanese replies."""
+    found = [msgid for msgid, string in translated_messages("ja")
+             if _ASCII_AFTER_PLACEHOLDER.search(string)]
+    assert not found, found
