@@ -206,7 +206,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                          "%(example)s.", name=_shown(spec), start=raw.strip()[:12],
                          example=_example(spec)), arg=spec.name, example=spec.example_value)
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
-        return _check_bounds(float(raw), spec)
+        return _check_bounds(float(raw), spec, raw)
     name, example = _shown(spec), spec.example_value
     text = _SPACES.sub("", raw).lower().lstrip("~≈")
     if not text:
@@ -347,7 +347,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         raise ArgError(_("%(name)s must be a finite number like %(example)s.", name=name,
                          example=example), arg=spec.name,
                        example=example)
-    return _check_bounds(value, spec)
+    return _check_bounds(value, spec, raw.strip())
 
 
 def _shorthand(thousands: float) -> str:
@@ -376,13 +376,14 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
     )
 
 
-def _check_bounds(value: float, spec: ArgSpec) -> float:
-    """``value`` if ``spec``'s bounds take it (a count rounded), else :class:`ArgError`; a
-    typed "-0" is 0 (-0.0 passes a minimum of 0 and would be shown as "-0")."""
+def _check_bounds(value: float, spec: ArgSpec, typed: str = "") -> float:
+    """``value`` if ``spec``'s bounds take it (a count rounded), else :class:`ArgError`
+    naming it as ``typed`` (a rounded 0.001 read "you typed 0"); a typed "-0" is 0 (-0.0
+    passes a minimum of 0 and would be shown as "-0")."""
     value += 0.0  # -0.0 + 0.0 is 0.0; anything else is unchanged
     lo, hi = spec.minimum, spec.maximum
     if lo is not None and value < lo:
-        shown = _show(value, spec)
+        shown = typed or _show(value, spec)
         if lo == 0:
             raise ArgError(_("%(name)s can't be negative (you typed %(text)s).",
                              name=_shown(spec), text=shown),
@@ -394,7 +395,7 @@ def _check_bounds(value: float, spec: ArgSpec) -> float:
         limit = compact(hi) if spec.type is ArgType.COUNT else _show(hi, spec)
         raise ArgError(
             _("%(name)s=%(text)s looks too large (the most I accept is %(limit)s); try e.g. "
-              "%(example)s.", name=_shown(spec), text=_show(value, spec), limit=limit,
+              "%(example)s.", name=_shown(spec), text=typed or _show(value, spec), limit=limit,
               example=_example(spec)), arg=spec.name, example=spec.example_value,
         )
     if spec.type is ArgType.COUNT:

@@ -288,3 +288,11 @@ def test_a_commands_lookup_is_built_once_per_language(monkeypatch: pytest.Monkey
             monkeypatch.undo()
     with using("de"):  # a phrase of several words is still one name
         assert parse_args(spec.args, "Aufrufe pro Video=3k")["avg_views"] == 3000
+
+
+def test_a_value_below_the_minimum_is_named_as_typed() -> None:
+    """Hostile trial: "/estimate order_value=0.001" answered "must be at least 1 (you typed
+    0)": the value was rounded for display. The sentence quotes what was typed."""
+    spec = ArgSpec("order_value", ArgType.NUMBER, "Average order value", "40", minimum=1)
+    with pytest.raises(ArgError, match=r"you typed 0\.001\)"):
+        parse_args([spec], "order_value=0.001", command="estimate")
