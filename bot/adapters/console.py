@@ -137,8 +137,10 @@ class ConsoleAdapter:
             if reply.actions:
                 with i18n.using(reply.locale or self.language):
                     colon = punct(": ")  # "[Label : /command]" in French
-                parts.append("  ".join(f"[{a.label}{colon}{self._shown(a, reply)}]"
-                                       for a in reply.actions))
+                # a label that ends in its own mark ("How was this computed?") takes no colon
+                parts.append("  ".join(
+                    f"[{a.label}{' ' if a.label[-1:] in '?？!！' else colon}"
+                    f"{self._shown(a, reply)}]" for a in reply.actions))
         ok = not any(r.is_error for r in replies)
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)
 

@@ -158,3 +158,14 @@ def test_a_sync_held_back_shows_the_log_as_the_creator_types_it() -> None:
     assert parsed is not None and spec is not None
     with i18n.using("de"):
         assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True}, shown[0]
+
+
+async def test_a_button_label_with_its_own_question_mark_takes_no_colon(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: "[Wie wurde das berechnet?: …]", "[Comment est-ce calculé ? : …]"."""
+    await console.ask("/log followers=12k views=40k")
+    shown = (await console.ask("/estimate")).text
+    assert "[How was this computed? /estimate explain]" in shown, shown
+    await _in(console, "fr")
+    shown = (await console.ask("/estimate")).text
+    assert "? : " not in shown and "? /estimate explain]" in shown, shown
