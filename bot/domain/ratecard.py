@@ -130,8 +130,9 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
         base = _dist(ordered[0], statistics.median(ordered), ordered[-1])
         n = len(ordered)
         how = ngettext("from the %(num)s brand fee you were actually paid",
-                       "from the %(num)s brand fees you were actually paid (your lowest, "
-                       "median and highest)", n)
+                       "from the %(num)s brand fees you were actually paid", n)
+        if n > 1:  # one fee has no lowest or highest, in any language's plural forms
+            how += _(" (your lowest, median and highest)")
         prices.append(Price("video", translate(VIDEO_LABEL), ordered[0], statistics.median(ordered),
                             ordered[-1], False, how, None))
     elif brand.per_video is not None:

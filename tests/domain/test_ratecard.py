@@ -112,3 +112,18 @@ def test_the_bundle_is_three_times_the_video_line_shown(rates: RateTables,
         assert video.low is not None and video.typical is not None and video.high is not None
         assert (bundle.low, bundle.typical, bundle.high) == (
             3 * video.low, 3 * video.typical, 3 * video.high)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+def test_one_fee_is_never_called_the_lowest_median_and_highest(rates: RateTables,
+                                                               language: str) -> None:
+    """Hostile trial: Japanese (one plural form) said "(最低、中央値、最高)" of a single fee."""
+    from bot import i18n
+
+    one = (Payout("brand_deals", 350, "USD", T),)
+    two = (*one, Payout("brand_deals", 500, "USD", T))
+    with i18n.using(language):
+        single = card_for(rates, one)[1].prices[0].how
+        both = card_for(rates, two)[1].prices[0].how
+        lowest = i18n.gettext(" (your lowest, median and highest)")
+    assert lowest.strip() and lowest not in single and both.endswith(lowest), (single, both)
