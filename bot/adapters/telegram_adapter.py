@@ -180,6 +180,12 @@ def file_url(base_url: str) -> str:
     return "https://api.telegram.org/file/bot"
 
 
+#: How long a choice's press is remembered (:meth:`TelegramAdapter._first_press`): the buttons
+#: are taken off at the press, but if Telegram refused that edit they stay on the message, and
+#: a short button never expires; a month outlasts any use of a confirm prompt.
+PRESS_KEPT = timedelta(days=30)
+
+
 def _offered(data: str | None, message: MaybeInaccessibleMessage) -> bool:
     """Whether ``message`` (as Telegram sends it with a press) still carries a button with
     ``data``; a message too old to be sent (``InaccessibleMessage``) is given the benefit of
@@ -748,7 +754,8 @@ class TelegramAdapter:
         key = "press:" + hmac.new(self._press_key, what.encode("utf-8"),
                                   hashlib.sha256).hexdigest()[:40]
         try:
-            return await self.app.store.first_sight(self.platform, key, self.app.clock.now())
+            return await self.app.store.first_sight(self.platform, key, self.app.clock.now(),
+                                                    keep=PRESS_KEPT)
         except (StoreError, OSError) as exc:
             log.warning("telegram: could not record a button press (%s); running it", exc)
             return True

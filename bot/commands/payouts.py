@@ -11,7 +11,15 @@ from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain import numbers
-from bot.domain.numbers import compact, items, money_exact, money_fine, money_range, month
+from bot.domain.numbers import (
+    compact,
+    items,
+    money_exact,
+    money_fine,
+    money_range,
+    month,
+    punct,
+)
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -46,7 +54,7 @@ def payout_view(p: Payout) -> dict[str, Any]:
     return {"route": p.route, "name": translate(ROUTE_NAMES[p.route]), "amount": p.amount,
             "currency": p.currency, "month": p.month, "views": p.views,
             "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
-            "shown": money_exact(p.amount, p.currency), "detail": ", ".join(detail)}
+            "shown": money_exact(p.amount, p.currency), "detail": punct(", ").join(detail)}
 
 
 def _same(a: Payout, b: Payout) -> bool:

@@ -433,14 +433,17 @@ class Store(Protocol):
         """The ``data`` kept under ``key``; None when unknown or expired by ``now``."""
         ...
 
-    async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
+    async def first_sight(self, platform: str, event_id: str, now: datetime, *,
+                          keep: timedelta = SEEN_EVENTS_KEPT) -> bool:
         """Record that the platform event ``event_id`` (a Telegram update_id) arrived at
         ``now``; False when any worker recorded it before (a redelivery), True exactly once.
-        Events are remembered for :data:`SEEN_EVENTS_KEPT`."""
+        Events are remembered for ``keep`` (:data:`SEEN_EVENTS_KEPT`; a button press longer:
+        the row's time is then ``now + keep - SEEN_EVENTS_KEPT``, which the hourly sweep
+        deletes once ``keep`` has passed)."""
         ...
 
     async def first_sights(self, platform: str, event_ids: Sequence[str],
-                           now: datetime) -> set[str]:
+                           now: datetime, *, keep: timedelta = SEEN_EVENTS_KEPT) -> set[str]:
         """:meth:`first_sight` for several events at once, in one statement: the ids of
         ``event_ids`` recorded now, i.e. seen for the first time."""
         ...

@@ -567,12 +567,13 @@ def left_out_sentence(names: Sequence[str]) -> str | None:
     """What :func:`left_out` returned, as one whole sentence in the work's language (None when
     nothing is left out): every reply giving the rate says it the same way."""
     from bot.domain.fieldnames import field_name
+    from bot.domain.numbers import items
 
     if not names:
         return None
     return _("Not counted: %(names)s, logged in another 30 days than your views. Log them "
              "together with your views to count them.",
-             names=", ".join(field_name(n) for n in names))
+             names=items([field_name(n) for n in names]))
 
 
 def engagement_formula(names: Sequence[str]) -> str:

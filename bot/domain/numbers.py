@@ -176,8 +176,9 @@ _items_cached = functools.lru_cache(maxsize=1024)(_items)
 _SPACE_BEFORE_MARK: Final = {"fr": "\u00a0"}
 _MARKS: Final = frozenset(":;!?")
 #: Marks a language writes full-width, with no space after them, as its catalogue does:
-#: Japanese "フォロワー：1万", and "、" between two notes ("要相談、/ratecard link=…").
-_FULL_WIDTH: Final = {"ja": {":": "：", ";": "、"}}
+#: Japanese "フォロワー：1万", and "、" between two notes ("要相談、/ratecard link=…") or two
+#: details ("61万回の再生に対して、2026年10月").
+_FULL_WIDTH: Final = {"ja": {":": "：", ";": "、", ",": "、"}}
 
 
 def punct(mark: str) -> str:
@@ -589,6 +590,18 @@ def price(amount: float, currency: str = "USD") -> str:
     sym = _SYMBOLS.get(currency)
     body = f"{round(amount):,}"
     return f"{sym}{body}" if sym else f"{body} {currency}"
+
+
+def price_value(amount: float, currency: str = "USD") -> float:
+    """``amount`` as :func:`price` shows it, as a number: whole units from 10 on, below that
+    the decimals :func:`money` writes (``1.005`` USD -> 1.0, ``1234.5`` JPY -> 1234.0,
+    ``0.333`` JPY -> 0.33). What a figure built from a shown price multiplies, so a card's
+    "3 × the price above" holds for the figures a reader sees."""
+    a = abs(amount)
+    if not math.isfinite(a):
+        return amount
+    shown = float(round(a)) if a >= 10 else round(a, _small_digits(a, currency))
+    return math.copysign(shown, amount)
 
 
 def price_range(low: float, high: float, currency: str = "USD") -> str:

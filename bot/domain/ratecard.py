@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from bot.domain.numbers import items
+from bot.domain.numbers import items, price_value
 from bot.domain.uncertainty import Z80, LogNormal
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -82,9 +82,12 @@ class RateCard:
 
 def nice(value: float) -> float:
     """An estimate rounded for a price list: two significant digits (213 -> 210, 1,480 ->
-    1,500); values below 10 keep one decimal."""
+    1,500); values from 1 to 10 keep one decimal; below 1, two significant digits again
+    (0.041, never 0)."""
     if value <= 0 or not math.isfinite(value):
         return 0.0
+    if value < 1:
+        return round(value, 1 - math.floor(math.log10(value)))
     if value < 10:
         return round(value, 1)
     step = 10 ** (math.floor(math.log10(value)) - 1)
@@ -181,9 +184,10 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
             video = prices[0]
             assert video.low is not None and video.typical is not None
             assert video.high is not None
-            prices.append(Price(key, label, video.low * times.median,
-                                video.typical * times.median, video.high * times.median,
-                                False, translate(add.how), None))
+            low, typical, high = (price_value(v, currency) * times.median
+                                  for v in (video.low, video.typical, video.high))
+            prices.append(Price(key, label, low, typical, high, False, translate(add.how),
+                                None))
         else:
             prices.append(_ranged(key, label, base * times, translate(add.how), None))
     used = len(fees) or brand.payouts_used

@@ -26,7 +26,7 @@ import secrets
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -695,11 +695,12 @@ class PostgresStore(PgTikTokTables):
                 " AND expires_at >= $3", platform, key, _iso(now))
         return None if data is None else str(data)
 
-    async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
-        return event_id in await self.first_sights(platform, [event_id], now)
+    async def first_sight(self, platform: str, event_id: str, now: datetime, *,
+                          keep: timedelta = SEEN_EVENTS_KEPT) -> bool:
+        return event_id in await self.first_sights(platform, [event_id], now, keep=keep)
 
     async def first_sights(self, platform: str, event_ids: Sequence[str],
-                           now: datetime) -> set[str]:
+                           now: datetime, *, keep: timedelta = SEEN_EVENTS_KEPT) -> set[str]:
         if self._sweeps.due("seen_updates", now):
             async with self._read() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < $1",
@@ -713,7 +714,7 @@ class PostgresStore(PgTikTokTables):
                 "INSERT INTO seen_updates (platform, event_id, seen_at)"
                 " SELECT $1, unnest($2::text[]), $3"
                 " ON CONFLICT (platform, event_id) DO NOTHING RETURNING event_id",
-                platform, ids, _iso(now))
+                platform, ids, _iso(now + keep - SEEN_EVENTS_KEPT))
         return {str(r["event_id"]) for r in rows}
 
     async def forget_user(self, user_id: int) -> int:

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -1658,11 +1658,12 @@ class SqliteStore(TikTokTables):
             row = await cur.fetchone()
         return None if row is None else str(row[0])
 
-    async def first_sight(self, platform: str, event_id: str, now: datetime) -> bool:
-        return event_id in await self.first_sights(platform, [event_id], now)
+    async def first_sight(self, platform: str, event_id: str, now: datetime, *,
+                          keep: timedelta = SEEN_EVENTS_KEPT) -> bool:
+        return event_id in await self.first_sights(platform, [event_id], now, keep=keep)
 
     async def first_sights(self, platform: str, event_ids: Sequence[str],
-                           now: datetime) -> set[str]:
+                           now: datetime, *, keep: timedelta = SEEN_EVENTS_KEPT) -> set[str]:
         if self._sweeps.due("seen_updates", now):
             async with self._write() as db:
                 await db.execute("DELETE FROM seen_updates WHERE seen_at < ?",
@@ -1676,7 +1677,7 @@ class SqliteStore(TikTokTables):
                 self._writer, "INSERT INTO seen_updates (platform, event_id, seen_at)"
                 " SELECT ?, value, ? FROM json_each(?) WHERE true"
                 " ON CONFLICT DO NOTHING RETURNING event_id",
-                (platform, _iso(now), json.dumps(ids))) as rows:
+                (platform, _iso(now + keep - SEEN_EVENTS_KEPT), json.dumps(ids))) as rows:
             return {str(r[0]) for r in await rows.fetchall()}
 
     async def user_by_id(self, user_id: int) -> User | None:

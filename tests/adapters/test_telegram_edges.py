@@ -551,3 +551,24 @@ async def test_buttons_of_a_post_nobody_owns_take_many_presses(
     first = await tg.press(posted, "Help", sender=BOB)
     second = await tg.press(posted, "Help", sender=MAYA)
     assert sends(first) and sends(second)
+
+
+async def test_a_choice_whose_buttons_stayed_is_refused_hours_later(
+        tg: Chat, tg_app: App, fake: FakeTelegram, clock: FakeClock) -> None:
+    """Hostile trial: when Telegram refused both taking the buttons off and replacing the
+    message, "Save it again" stayed on it, and pressed two hours later (after the hour
+    updates are remembered) saved the payout a third time. A choice's press is remembered for
+    PRESS_KEPT."""
+    await tg.say("/payout brand=350 per=video")
+    (held,) = sends(await tg.say("/payout brand=350 per=video"))
+    assert [b["text"] for b in held.buttons] == ["Save it again"]
+    refused = "Bad Request: message can't be edited"
+    fake.fail("editMessageReplyMarkup", code=400, description=refused)
+    fake.fail("editMessageText", code=400, description=refused)
+    await tg.press(held, "Save it again")
+    clock.advance(hours=2)
+    late = await tg.press(held, "Save it again")
+    (answer,) = [c for c in late if c.method == "answerCallbackQuery"]
+    assert answer.params["text"] == BUTTON_EXPIRED
+    maya = await tg_app.store.find_user("telegram", str(MAYA["id"]))
+    assert maya is not None and len(await tg_app.store.payouts(maya.id)) == 2

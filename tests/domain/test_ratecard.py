@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bot.domain.estimator import estimate
 from bot.domain.metrics import MetricSnapshot
-from bot.domain.numbers import price_range
+from bot.domain.numbers import price, price_range, price_value
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import nice, rate_card
@@ -99,19 +99,41 @@ def test_no_followers_no_invented_price(rates: RateTables) -> None:
     assert replace(card.prices[0], how="").hint and "/log followers" in (card.prices[0].hint or "")
 
 
-@pytest.mark.parametrize("amounts", [(200, 800), (700, 900, 900, 1_200), (350.5,)])
+@pytest.mark.parametrize("amounts", [(200, 800), (700, 900, 900, 1_200), (350.5,),
+                                     (200.005, 800.333), (0.333, 0.777)])
 def test_the_bundle_is_three_times_the_video_line_shown(rates: RateTables,
                                                         amounts: tuple[float, ...]) -> None:
-    """Hostile trial: fees of $200 and $800 showed "One sponsored video: $200–$800" above
+    """Hostile trials: fees of $200 and $800 showed "One sponsored video: $200–$800" above
     "Three-video bundle: $750–$3,000" (3 × the line above is $600–$2,400): the bundle came
     from a distribution refitted to the fees, which need not pass through their lowest and
-    highest. An exact multiple is of the line shown, each of its three figures."""
+    highest; then fees of $200.005 and $800.333 showed $200–$800 above $600–$2,401 (3 × the
+    unrounded fee). An exact multiple is of the line as shown, each of its three figures."""
     fees = tuple(Payout("brand_deals", a, "USD", T) for a in amounts)
     for card in (card_for(rates, fees)[1], card_for(rates)[1]):  # own fees; market estimate
         video, bundle = card.prices[0], next(p for p in card.prices if p.key == "bundle")
         assert video.low is not None and video.typical is not None and video.high is not None
-        assert (bundle.low, bundle.typical, bundle.high) == (
-            3 * video.low, 3 * video.typical, 3 * video.high)
+        assert (bundle.low, bundle.typical, bundle.high) == tuple(
+            3 * price_value(v, "USD") for v in (video.low, video.typical, video.high))
+        assert price(bundle.high, "USD") == price(3 * price_value(video.high, "USD"), "USD")
+
+
+@pytest.mark.parametrize(("pinned", "currency", "bundle"), [
+    (1.005, "USD", "$3.00"), (1234.5, "JPY", "¥3,702"), (12345.5, "JPY", "¥37,038")])
+def test_a_pinned_price_makes_a_bundle_of_three_times_it_as_shown(
+        rates: RateTables, pinned: float, currency: str, bundle: str) -> None:
+    """Hostile trial: /ratecard video=1.005 showed $1.00 and a bundle of $3.01 (¥1,234 and
+    ¥3,704 for 1234.5 yen)."""
+    e = estimate(MetricSnapshot(T, followers=20_000), UserSettings(), rates)
+    card = rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {"video": pinned},
+                     currency)
+    line = next(p for p in card.prices if p.key == "bundle")
+    assert line.low is not None and price(line.low, currency) == bundle
+
+
+def test_a_price_below_one_unit_is_never_shown_as_zero() -> None:
+    """Hostile trial: paid usage rights of a few hundredths of a yen showed "¥0–¥3"."""
+    assert nice(0.0412) == 0.041 and nice(0.5) == 0.5 and nice(4.26) == 4.3
+    assert price(nice(0.0412), "JPY") == "¥0.041"
 
 
 @pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])

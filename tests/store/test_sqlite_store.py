@@ -728,6 +728,22 @@ async def test_several_updates_are_recorded_in_one_call(store: Store) -> None:
     assert not await store.first_sight("telegram", "5003", T0)
 
 
+async def test_an_event_kept_longer_outlives_the_hourly_sweep(store: Store) -> None:
+    """Hostile trial: a Telegram choice's press was remembered for the hour updates are, so
+    when its buttons could not be taken off, the same press ran again two hours later.
+    ``keep`` remembers it as long as asked; other events still go after the hour."""
+    month = timedelta(days=30)
+    assert await store.first_sight("telegram", "press:a", T0, keep=month)
+    assert await store.first_sight("telegram", "9001", T0)
+    later = T0 + timedelta(hours=2)
+    await store.first_sights("telegram", ["9002"], later)  # a write that sweeps
+    assert not await store.first_sight("telegram", "press:a", later, keep=month)
+    assert await store.first_sight("telegram", "9001", later)  # swept after its hour
+    gone = T0 + month + timedelta(hours=2)
+    await store.first_sights("telegram", ["9003"], gone)
+    assert await store.first_sight("telegram", "press:a", gone, keep=month)
+
+
 async def test_a_redelivered_update_is_recognised_by_whichever_worker_it_reaches(
         store: Store, store_url: str, backend: str) -> None:
     """Issue 21: each worker remembered only the update ids it had seen itself, so a webhook

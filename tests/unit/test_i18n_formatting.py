@@ -196,11 +196,12 @@ def test_punctuation_between_two_parts_follows_the_language() -> None:
     without a space, and changes nothing elsewhere."""
     for language in i18n.LANGUAGES:
         with i18n.using(language):
-            shown = [numbers.punct(mark) for mark in (": ", "; ", "!", "?", " · ", "")]
+            shown = [numbers.punct(mark) for mark in (": ", "; ", "!", "?", " · ", "", ", ")]
         nb = "\u00a0" if language == "fr" else ""
         colon = "：" if language == "ja" else f"{nb}: "
         semicolon = "、" if language == "ja" else f"{nb}; "
-        assert shown == [colon, semicolon, f"{nb}!", f"{nb}?", " · ", ""], language
+        comma = "、" if language == "ja" else ", "
+        assert shown == [colon, semicolon, f"{nb}!", f"{nb}?", " · ", "", comma], language
 
 
 # -- one rule for compact numbers ---------------------------------------------------------------

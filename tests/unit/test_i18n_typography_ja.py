@@ -96,6 +96,9 @@ async def test_japanese_replies_join_each_label_and_its_value_the_japanese_way(
                    if _ASCII_COLON_AFTER_LABEL.search(row)]
     assert not faults, "\n".join(faults)
     assert "• フォロワー：1.1万" in (await console.ask("/stats")).text
+    # two details the bot joins (hostile trial: "61万回の再生に対して, 2026年10月")
+    listed = (await console.ask("/payout")).text
+    assert "に対して、" in listed and "に対して," not in listed, listed
 
 
 #: A placeholder's value followed by an ASCII colon or semicolon in a Japanese message
