@@ -139,7 +139,7 @@ class ConsoleAdapter:
                     colon = punct(": ")  # "[Label : /command]" in French
                 # a label that ends in its own mark ("How was this computed?") takes no colon
                 parts.append("  ".join(
-                    f"[{a.label}{' ' if a.label[-1:] in '?？!！' else colon}"
+                    f"[{a.label}{' ' if a.label and a.label[-1] in '?？!！' else colon}"
                     f"{self._shown(a, reply)}]" for a in reply.actions))
         ok = not any(r.is_error for r in replies)
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)

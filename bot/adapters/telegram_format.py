@@ -158,7 +158,7 @@ class Button:
     owner: str | None  # only this sender may press it (None: anyone)
     edit: bool  # the answer replaces the message that carries the button
     #: A choice (:attr:`bot.core.types.Action.choice`): the message's buttons take one press.
-    choice: bool = False
+    choice: bool = True
 
 
 class ButtonStore(Protocol):
@@ -179,7 +179,8 @@ BUTTON_LIFETIME = timedelta(days=7)
 class ButtonCodec:
     """``callback_data`` is at most 64 bytes: ``"e<owner>:<command line>"`` when that fits (it
     survives restarts; the first letter ``e`` when the answer replaces the message, else
-    ``s``, upper case for a choice), otherwise ``"#<key>"``, the key under which that same
+    ``s``, upper case for a button that only shows more: a button sent before choices were
+    told apart reads as a choice, one press), otherwise ``"#<key>"``, the key under which that same
     text is kept in the store for :data:`BUTTON_LIFETIME` (so whichever worker receives the
     press runs it).
 
@@ -195,7 +196,7 @@ class ButtonCodec:
     async def encode(self, button: Button, now: datetime) -> str:
         """The ``callback_data`` for ``button``, kept in the store if it is too long."""
         mode = "e" if button.edit else "s"
-        data = f"{mode.upper() if button.choice else mode}{button.owner or ''}:{button.command}"
+        data = f"{mode if button.choice else mode.upper()}{button.owner or ''}:{button.command}"
         if len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT:
             return data
         digest = hashlib.sha256(data.encode("utf-8")).digest()[:15]
@@ -224,7 +225,7 @@ def _parse(data: str) -> Button | None:
     if mode not in "esES" or not sep or not command.startswith("/"):
         return None
     return Button(command=command, owner=owner or None, edit=mode in "eE",
-                  choice=mode.isupper())
+                  choice=mode.islower())
 
 
 # -- what the adapter says itself ---------------------------------------------------------------

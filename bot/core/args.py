@@ -894,8 +894,9 @@ def local_numbers(line: str) -> str:
     return _EXPONENT_VALUE.sub(local, line)
 
 
-#: One argument of a canonical line: unquoted text, or quoted text with spaces, glued.
-_LINE_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""")
+#: One argument of a canonical line: unquoted text, or quoted text with spaces, glued; a
+#: quote with no partner is a character of its own (``Bob's``).
+_LINE_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+""")
 _NAMED = re.compile(r"([a-z_]+)=(.*)", re.DOTALL)
 
 

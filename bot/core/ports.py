@@ -17,7 +17,8 @@ from bot.domain.studio import Audience, StudioImport, Video
 
 #: How long a received platform event stays recorded for :meth:`Store.first_sight`: Telegram
 #: retries an unacknowledged webhook request within minutes, so an hour recognises every
-#: redelivery while the table stays small (one row per update of the last hour).
+#: redelivery while the table stays small (one row per update of the last hour, and one per
+#: Telegram choice pressed in the last 30 days: ``first_sight(keep=…)``).
 SEEN_EVENTS_KEPT = timedelta(hours=1)
 #: How often at most one store instance deletes expired rows of those short-lived tables.
 SWEEP_EVERY = timedelta(minutes=1)

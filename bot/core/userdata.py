@@ -119,7 +119,8 @@ SHAPED_EXPORT: Final[frozenset[str]] = frozenset({
 NOT_PERSONAL: Final[Mapping[str, str]] = {
     "seen_updates": "a platform's update numbers (Telegram's update_id, a counter of the "
                     "bot's updates) and when each arrived, kept an hour to drop redelivered "
-                    "updates: no person's id, name, message or number",
+                    "updates, and Telegram choices' presses as a hash keyed by the bot token, "
+                    "kept 30 days: no person's id, name, message or number",
 }
 
 

@@ -14,7 +14,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Final, Literal
 
 from babel import Locale
@@ -462,15 +462,23 @@ def minor_digits(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+def two_significant(a: float) -> int:
+    """The decimals that show ``a`` (0 < a < 1) with two significant digits: 0.68 -> 2,
+    0.004 -> 4, 0.0412 -> 3. The one rule for amounts and prices below a unit (money, the
+    rate card's estimates)."""
+    return 1 - math.floor(math.log10(a))
+
+
 def _small_digits(a: float, currency: str, digits: int | None = None) -> int:
     """Decimals for an amount ``a`` (>= 0) of ``currency``: ``digits`` (default: the
     currency's own, :func:`minor_digits`), or, for a non-zero amount below one unit of the
     last of those decimals (half a yen; $0.004), enough for two significant digits ('¥0.50',
-    '¥0.68', '$0.0040'), at most 8: never '¥0' or '¥1' for 0.68 yen."""
+    '¥0.68', '$0.0040'; :func:`two_significant`), at most 8: never '¥0' or '¥1' for 0.68
+    yen."""
     if digits is None:
         digits = minor_digits(currency)
     if 0 < a < 10.0 ** -digits:
-        digits = min(8, max(digits, 1 - math.floor(math.log10(a))))
+        digits = min(8, max(digits, two_significant(a)))
     return digits
 
 
@@ -600,8 +608,15 @@ def price_value(amount: float, currency: str = "USD") -> float:
     a = abs(amount)
     if not math.isfinite(a):
         return amount
-    shown = float(round(a)) if a >= 10 else round(a, _small_digits(a, currency))
-    return math.copysign(shown, amount)
+    if a >= 100:  # price() rounds the float itself, in every language
+        return math.copysign(float(round(a)), amount)
+    digits = _small_digits(a, currency) if a < 10 else 0
+    if _english():  # money() formats the float ("%.2f": its exact binary value, half-even)
+        return math.copysign(round(a, digits), amount)
+    # money() through Babel, which rounds the float's shortest text half-even: 2.675 shows
+    # 2,68 in German where English shows 2.67
+    shown = Decimal(repr(a)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+    return math.copysign(float(shown), amount)
 
 
 def price_range(low: float, high: float, currency: str = "USD") -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from bot.domain.numbers import items, price_value
+from bot.domain.numbers import items, price_value, two_significant
 from bot.domain.uncertainty import Z80, LogNormal
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -87,7 +87,7 @@ def nice(value: float) -> float:
     if value <= 0 or not math.isfinite(value):
         return 0.0
     if value < 1:
-        return round(value, 1 - math.floor(math.log10(value)))
+        return round(value, two_significant(value))
     if value < 10:
         return round(value, 1)
     step = 10 ** (math.floor(math.log10(value)) - 1)

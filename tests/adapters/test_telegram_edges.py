@@ -572,3 +572,20 @@ async def test_a_choice_whose_buttons_stayed_is_refused_hours_later(
     assert answer.params["text"] == BUTTON_EXPIRED
     maya = await tg_app.store.find_user("telegram", str(MAYA["id"]))
     assert maya is not None and len(await tg_app.store.payouts(maya.id)) == 2
+
+
+async def test_a_choice_sent_before_choices_were_told_apart_takes_one_press(
+        tg: Chat, tg_app: App, fake: FakeTelegram) -> None:
+    """Review: buttons already out in chats carry the lower-case letter every button had; read
+    as "shows more", an old *Save anyway* would have run on every tap. Lower case is a choice
+    (one press); only the new upper-case letter marks a button that shows more."""
+    await tg.say("/log followers=12k")
+    (held,) = sends(await tg.say("/log followers=1B"))
+    (save,) = held.buttons
+    assert save["callback_data"].startswith("e")  # as before this change
+    calls = await _press_twice(tg, held, "Save anyway")
+    answers = [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
+    assert sorted(map(str, answers)) == sorted([BUTTON_EXPIRED, "None"])
+    maya = await tg_app.store.find_user("telegram", str(MAYA["id"]))
+    assert maya is not None
+    assert [s.followers for s in await tg_app.store.history(maya.id)] == [12_000, 1e9]

@@ -149,3 +149,21 @@ def test_one_fee_is_never_called_the_lowest_median_and_highest(rates: RateTables
         both = card_for(rates, two)[1].prices[0].how
         lowest = i18n.gettext(" (your lowest, median and highest)")
     assert lowest.strip() and lowest not in single and both.endswith(lowest), (single, both)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+@pytest.mark.parametrize("currency", ["USD", "EUR", "JPY"])
+def test_price_value_is_the_amount_as_price_shows_it(language: str, currency: str) -> None:
+    """Review: English rounds the float (2.675 shows 2.67), Babel its text (2,68 in German);
+    price_value took the English way in every language, so a bundle could be 3 × a price the
+    card did not show. What price() shows of price_value(v) is what it shows of v."""
+    from bot import i18n
+
+    values = [2.675, 1.005, 0.125, 12.5, 13.5, 99.5, 100.5, 1234.5, 0.004, 0.0412]
+    if currency != "JPY":
+        # (0.995 yen: Babel's languages show "1,00 ¥", two digits chosen below a unit, a
+        # whole yen once rounded: the display's own edge, left as it is)
+        values.append(0.995)
+    with i18n.using(language):
+        for v in values:
+            assert price(price_value(v, currency), currency) == price(v, currency), v

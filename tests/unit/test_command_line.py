@@ -200,3 +200,10 @@ def test_the_console_shows_a_decimal_as_the_language_writes_it() -> None:
                      "ja": "/payout rewards=412.5 views=610000 confirm"}
     with i18n.using("fr"):
         assert local_numbers("/log completion_rate=355e-1%") == "/log completion_rate=35,5%"
+
+
+def test_a_quote_with_no_partner_stays_in_the_shown_line() -> None:
+    """Review: local_line dropped a lone apostrophe (``Bob's`` -> ``Bob s``)."""
+    line = "/import path=Bob's \"best\" clip.csv confirm"
+    with i18n.using("de"):
+        assert local_line(line) == line
