@@ -25,7 +25,7 @@ from tests.auxil.clock import FakeClock
 
 FULL = "/log followers=12k views=40k likes=3.1k comments=210 shares=95"
 DIFFERENT = "Your likes and views come from different snapshots"
-NOT_COUNTED = ("Not counted: comments, shares, logged in another 30 days than your views. "
+NOT_COUNTED = ("Not counted: comments and shares, logged in another 30 days than your views. "
                "Log them together with your views to count them.")
 
 
