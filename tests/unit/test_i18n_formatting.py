@@ -315,3 +315,16 @@ def test_small_amounts_have_the_currencys_own_decimals(language: str, currency: 
             assert _decimals(exact) == shown(amount, digits), (amount, exact)
             fine = numbers.money_fine(amount / 1000, currency)
             assert _decimals(fine) == shown(amount / 1000, digits + 2), (amount, fine)
+
+
+@pytest.mark.parametrize("language", ["de", "es", "fr", "pt_BR", "ja"])
+def test_follower_size_bands_are_written_as_the_language_writes_numbers(language: str) -> None:
+    """Hostile trial: French /estimate said "(5k–1M)", English shorthand, where Japanese said
+    "5,000〜100万". The benchmark tiers' labels follow the language's own short forms."""
+    from tests.auxil.catalogues import translated_messages
+
+    labels = {msgid: string for msgid, string in translated_messages(language)
+              if msgid in ("under 5k", "5k–1M", "1M+")}
+    assert len(labels) == 3, labels
+    for msgid, string in labels.items():
+        assert not re.search(r"\d(?:k|M)\b", string), (msgid, string)
