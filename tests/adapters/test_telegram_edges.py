@@ -575,4 +575,3 @@ async def test_a_choice_whose_buttons_stayed_is_refused_hours_later(
     assert answer.params["text"] == BUTTON_EXPIRED
     maya = await tg_app.store.find_user("telegram", str(MAYA["id"]))
     assert maya is not None and len(await tg_app.store.payouts(maya.id)) == 2
-
