@@ -37,7 +37,7 @@ from bot.domain.metrics import (
     same_window,
     views_in_period,
 )
-from bot.domain.numbers import compact, decimal, grouped, pct, punct, usd
+from bot.domain.numbers import compact, decimal, grouped, money_exact, pct, punct, usd
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
@@ -285,6 +285,9 @@ class _Ctx:
     #: Whether the routes' inputs and assumptions are written (only an explained estimate
     #: shows them; see :func:`estimate`).
     explain: bool = True
+    #: The creator's currency (ISO 4217) that amounts they typed are in; USD for one the
+    #: rate table lacks.
+    currency: str = "USD"
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -561,7 +564,13 @@ def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
                                     len(mine)))
     inputs = [_("views %(views)s", views=compact(c.views))] if c.views is not None else []
     if order_value is not None:
-        inputs.append(_("order value %(amount)s USD", amount=decimal(order_value, 2, 2)))
+        if c.currency == "USD":
+            inputs.append(_("order value %(amount)s USD", amount=decimal(order_value, 2, 2)))
+        else:  # as typed, in the creator's currency, then what the formula uses
+            typed = round(order_value * c.rates.currencies.from_usd(1.0, c.currency), 6)
+            inputs.append(_("order value %(typed)s (%(amount)s USD)",
+                            typed=money_exact(typed, c.currency),
+                            amount=decimal(order_value, 2, 2)))
     if commission is not None:
         inputs.append(_("commission %(rate)s", rate=pct(commission)))
     return assumptions, inputs
@@ -656,7 +665,7 @@ def estimate(
     views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates, history)
     per_video = views_per_video(snapshot, videos, what_if)
-    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video, explain)
+    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video, explain, currency)
     who = elig.assess(snapshot, settings, rates)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),

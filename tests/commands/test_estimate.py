@@ -109,3 +109,16 @@ async def test_region_hint_is_an_example_in_the_creators_language(console: Conso
     result = await console.ask("/estimate")
     assert "region=US" not in result.text
     assert "/settings region=" in result.text and "DE" in result.text
+
+
+async def test_an_explained_order_value_is_shown_as_typed_in_the_creators_currency(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: with /settings currency=EUR, "/estimate order_value=40 explain" said
+    "input: order value 41.64 USD", the creator's €40 only as the formula's dollars."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=12k views=40k")
+    text = (await console.ask("/estimate order_value=40 explain")).text
+    assert "order value €40 (" in text and " USD)" in text, text
+    await console.ask("/settings currency=USD")
+    text = (await console.ask("/estimate order_value=40 explain")).text
+    assert "order value 40.00 USD" in text, text
