@@ -31,8 +31,8 @@ async def _cut_holder(store: PostgresStore, url: str) -> None:
                                     store._holder.get_server_pid())
     finally:
         await admin.close()
-    for _ in range(100):  # the server closes it; asyncpg notices on its own
-        if store._holder.is_closed():
+    for _ in range(500):  # the server closes it; asyncpg notices on its own (up to 5 s: a
+        if store._holder.is_closed():  # loaded 2-core machine took longer than 1 s once)
             break
         await asyncio.sleep(0.01)
 
