@@ -876,6 +876,19 @@ def _scientific(number: Decimal) -> str:
 #: A decimal as :func:`_scientific` writes it in a canonical line, as a whole value
 #: (``rewards=4125e-1``, ``completion_rate=355e-1%``).
 _EXPONENT_VALUE = re.compile(r"(?<==)(-?\d+)e(-\d+)(?=%?(?:\s|$))")
+#: One such value on its own, with its percent sign if it has one.
+_EXPONENT = re.compile(r"(-?\d+)e(-\d+)(%?)")
+
+
+def _local_decimal(value: str, symbol: str) -> str:
+    """``value`` (one argument's value) with a decimal :func:`_scientific` wrote, as a
+    language whose decimal sign is ``symbol`` writes it (``355e-1%`` -> ``35,5%``); any
+    other value, or a decimal longer than 20 characters so (``3e-33``), as it is."""
+    m = _EXPONENT.fullmatch(value)
+    if m is None:
+        return value
+    text = _positional(Decimal(f"{m[1]}e{m[2]}"))
+    return text.replace(".", symbol) + m[3] if len(text) <= 20 else value
 
 
 def local_numbers(line: str) -> str:
@@ -886,12 +899,7 @@ def local_numbers(line: str) -> str:
     canonical line itself). A decimal longer than 20 characters so (``3e-33``) stays as it is:
     every language reads that form too."""
     symbol = get_decimal_symbol(i18n.current())
-
-    def local(m: re.Match[str]) -> str:
-        text = _positional(Decimal(f"{m[1]}e{m[2]}"))
-        return text.replace(".", symbol) if len(text) <= 20 else m[0]
-
-    return _EXPONENT_VALUE.sub(local, line)
+    return _EXPONENT_VALUE.sub(lambda m: _local_decimal(m[0], symbol), line)
 
 
 #: One argument of a canonical line: unquoted text, or quoted text with spaces, glued; a
@@ -906,14 +914,12 @@ def local_line(line: str) -> str:
     each decimal as the language writes it (:func:`local_numbers`); values are never
     translated (a file name with the word ``followers`` in it stays as it is). Read back in
     that language to the same values; a button runs the canonical line itself."""
+    symbol = get_decimal_symbol(i18n.current())
     out = []
     for token in _LINE_TOKEN.findall(line):
         named = _NAMED.fullmatch(token)
         if named is not None:
-            value = named[2]
-            if value[:1] not in "\"'":
-                value = local_numbers(f"={value}")[1:]
-            token = f"{field_name(named[1])}={value}"
+            token = f"{field_name(named[1])}={_local_decimal(named[2], symbol)}"
         out.append(token)
     return " ".join(out)
 
