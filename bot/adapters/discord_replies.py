@@ -201,21 +201,19 @@ class ActionView(discord.ui.View):
 
     async def press(self, interaction: discord.Interaction[Any], action: Action) -> None:
         if not action.choice and self.live:
-            # A button that only shows more (Why this tip?): the buttons stay for another press.
-            try:
-                await interaction.response.defer()  # a component's: the message unchanged
-            except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:
-                log.warning("discord: could not acknowledge press %s: %s", interaction.id, exc)
-            await self._on_press(interaction, action)
-            return
-        if not self.finish():
+            # A button that only shows more (Why this tip?): the buttons stay for another
+            # press; a component's defer acknowledges it with the message unchanged.
+            acknowledge = interaction.response.defer()
+        elif not self.finish():
             # Another press took it first (both arrived before either ran: a double click):
             # a choice is made once, so this one is answered as expired, never run again.
             await self._on_expired(interaction)
             return
-        self.disable()
+        else:
+            self.disable()
+            acknowledge = interaction.response.edit_message(view=self)  # the buttons, disabled
         try:
-            await interaction.response.edit_message(view=self)  # acknowledges the press at once
+            await acknowledge  # at once
         except (discord.HTTPException, discord.RateLimited, aiohttp.ClientError) as exc:
             # Acknowledging is best-effort (10062 when the window was missed): the press's
             # command still runs; only its answer may be lost.
