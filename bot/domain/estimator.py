@@ -286,8 +286,9 @@ class _Ctx:
     #: shows them; see :func:`estimate`).
     explain: bool = True
     #: The creator's currency (ISO 4217) that amounts they typed are in; USD for one the
-    #: rate table lacks.
+    #: rate table lacks. ``to_user``: that currency per dollar.
     currency: str = "USD"
+    to_user: float = 1.0
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -567,7 +568,7 @@ def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
         if c.currency == "USD":
             inputs.append(_("order value %(amount)s USD", amount=decimal(order_value, 2, 2)))
         else:  # as typed, in the creator's currency, then what the formula uses
-            typed = round(order_value * c.rates.currencies.from_usd(1.0, c.currency), 6)
+            typed = round(order_value * c.to_user, 6)
             inputs.append(_("order value %(typed)s (%(amount)s USD)",
                             typed=money_exact(typed, c.currency),
                             amount=decimal(order_value, 2, 2)))
@@ -665,7 +666,8 @@ def estimate(
     views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates, history)
     per_video = views_per_video(snapshot, videos, what_if)
-    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video, explain, currency)
+    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video, explain, currency,
+             to_user)
     who = elig.assess(snapshot, settings, rates)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),
