@@ -482,6 +482,14 @@ def _small_digits(a: float, currency: str, digits: int | None = None) -> int:
     return digits
 
 
+def _english_amount(body: str, negative: bool, currency: str) -> str:
+    """An amount as English writes it, ``body`` its digits: the symbol before them ('$4.20'),
+    or the code after them where there is none ('12 CHF'); a minus first."""
+    sym = _SYMBOLS.get(currency)
+    sign = "-" if negative else ""
+    return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
+
+
 def currency_symbol(currency: str) -> str | None:
     """'$' for USD, '€' for EUR; None where the code itself is shown (``12 CHF``)."""
     return _SYMBOLS.get(currency)
@@ -500,7 +508,6 @@ def money(amount: float | None, currency: str = "USD") -> str:
         # (no short form at this size, German below a million: the amount in full)
         digits = _small_digits(abs(amount), currency) if 0 < abs(amount) < 10 else 0
         return _currency(amount, currency, digits)
-    sym = _SYMBOLS.get(currency)
     a = abs(amount)
     if a >= 100_000:
         body = compact(a)
@@ -512,8 +519,7 @@ def money(amount: float | None, currency: str = "USD") -> str:
         body = "0"
     else:
         body = f"{a:.{_small_digits(a, currency)}f}"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
+    return _english_amount(body, amount < 0, currency)
 
 
 def money_exact(amount: float, currency: str = "USD") -> str:
@@ -526,11 +532,9 @@ def money_exact(amount: float, currency: str = "USD") -> str:
     digits = 0 if whole else _small_digits(abs(amount), currency)
     if not _english():
         return _currency(amount, currency, digits)
-    if digits == minor_digits(currency) or whole:
-        return str(format_currency(amount, currency, format="¤#,##0" if whole else None,
-                                   currency_digits=not whole, locale="en_US"))
-    return str(format_currency(amount, currency, format="¤#,##0." + "0" * digits,
-                               currency_digits=False, locale="en_US"))
+    pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_currency(amount, currency, format=pattern, currency_digits=False,
+                               locale="en_US"))
 
 
 def money_fine(amount: float, currency: str, extra: int = 2) -> str:
@@ -543,10 +547,7 @@ def money_fine(amount: float, currency: str, extra: int = 2) -> str:
         return f"{amount} {currency}"
     digits = _small_digits(abs(amount), currency, minor_digits(currency) + extra)
     if _english():
-        sym = _SYMBOLS.get(currency)
-        body = f"{abs(amount):.{digits}f}"
-        sign = "-" if amount < 0 else ""
-        return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
+        return _english_amount(f"{abs(amount):.{digits}f}", amount < 0, currency)
     return _currency(amount, currency, digits)
 
 
@@ -595,9 +596,7 @@ def price(amount: float, currency: str = "USD") -> str:
         return money(amount, currency)
     if not _english():
         return _currency(round(amount), currency, 0)
-    sym = _SYMBOLS.get(currency)
-    body = f"{round(amount):,}"
-    return f"{sym}{body}" if sym else f"{body} {currency}"
+    return _english_amount(f"{round(amount):,}", False, currency)
 
 
 def price_value(amount: float, currency: str = "USD") -> float:
