@@ -482,6 +482,13 @@ def _small_digits(a: float, currency: str, digits: int | None = None) -> int:
     return digits
 
 
+def _money_digits(a: float, currency: str) -> int:
+    """The decimals :func:`money` writes ``a`` (>= 0, under 100) with: the currency's own
+    below 10 (two significant digits below a unit of them: :func:`_small_digits`), none from
+    10 on, none for 0."""
+    return _small_digits(a, currency) if 0 < a < 10 else 0
+
+
 def _english_amount(body: str, negative: bool, currency: str) -> str:
     """An amount as English writes it, ``body`` its digits: the symbol before them ('$4.20'),
     or the code after them where there is none ('12 CHF'); a minus first."""
@@ -506,19 +513,14 @@ def money(amount: float | None, currency: str = "USD") -> str:
             return str(format_compact_currency(amount, currency, format_type="short",
                                                fraction_digits=1, locale=locale()))
         # (no short form at this size, German below a million: the amount in full)
-        digits = _small_digits(abs(amount), currency) if 0 < abs(amount) < 10 else 0
-        return _currency(amount, currency, digits)
+        return _currency(amount, currency, _money_digits(abs(amount), currency))
     a = abs(amount)
     if a >= 100_000:
         body = compact(a)
     elif a >= 100:
         body = f"{round(a):,}"
-    elif a >= 10:
-        body = f"{a:.0f}"
-    elif a == 0:
-        body = "0"
     else:
-        body = f"{a:.{_small_digits(a, currency)}f}"
+        body = f"{a:.{_money_digits(a, currency)}f}"
     return _english_amount(body, amount < 0, currency)
 
 
@@ -609,7 +611,7 @@ def price_value(amount: float, currency: str = "USD") -> float:
         return amount
     if a >= 100:  # price() rounds the float itself, in every language
         return math.copysign(float(round(a)), amount)
-    digits = _small_digits(a, currency) if a < 10 else 0
+    digits = _money_digits(a, currency)
     if _english():  # money() formats the float ("%.2f": its exact binary value, half-even)
         return math.copysign(round(a, digits), amount)
     # money() through Babel, which rounds the float's shortest text half-even: 2.675 shows
