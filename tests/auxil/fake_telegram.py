@@ -569,38 +569,32 @@ class FakeTelegram:
         return self._new_message(int(params["chat_id"]), params.get("message_thread_id"),
                                  document=document)
 
-    async def _m_editMessageText(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    def _edit(self, params: dict[str, Any], *, text: bool) -> Any:
+        """An edit of the message ``params`` name: its keyboard, and its text if ``text``."""
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self.messages.get(key)
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        text = self._check_text(params)
+        new_text = self._check_text(params) if text else None
         markup = params.get("reply_markup") or None
-        if message.get("text") == text and message.get("reply_markup") == markup:
+        if (new_text is None or message.get("text") == new_text) \
+                and message.get("reply_markup") == markup:
             raise ApiError(400, "Bad Request: message is not modified: specified new message "
                                 "content and reply markup are exactly the same")
-        message["text"] = text
+        if new_text is not None:
+            message["text"] = new_text
         message["edit_date"] = int(time.time())
         message.pop("reply_markup", None)
         if markup:
             message["reply_markup"] = markup
         return message
 
+    async def _m_editMessageText(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        return self._edit(params, text=True)
+
     async def _m_editMessageReplyMarkup(self, params: dict[str, Any],
                                         files: dict[str, Any]) -> Any:
-        key = (int(params["chat_id"]), int(params["message_id"]))
-        message = self.messages.get(key)
-        if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        markup = params.get("reply_markup") or None
-        if message.get("reply_markup") == markup:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                                "content and reply markup are exactly the same")
-        message["edit_date"] = int(time.time())
-        message.pop("reply_markup", None)
-        if markup:
-            message["reply_markup"] = markup
-        return message
+        return self._edit(params, text=False)
 
     async def _m_setMyCommands(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
         commands = params.get("commands") or []
