@@ -186,15 +186,19 @@ def file_url(base_url: str) -> str:
 PRESS_KEPT = timedelta(days=30)
 
 
+def _keyboard_data(message: Message) -> list[str]:
+    """The ``callback_data`` of every button on ``message`` (as Telegram sends it with a
+    press), in order; none when it has no keyboard."""
+    markup = message.reply_markup
+    return [] if markup is None else [
+        str(b.callback_data) for row in markup.inline_keyboard for b in row]
+
+
 def _offered(data: str | None, message: MaybeInaccessibleMessage) -> bool:
     """Whether ``message`` (as Telegram sends it with a press) still carries a button with
     ``data``; a message too old to be sent (``InaccessibleMessage``) is given the benefit of
     the doubt (:meth:`TelegramAdapter._first_press` still records the press)."""
-    if not isinstance(message, Message):
-        return True
-    markup = message.reply_markup
-    return markup is not None and any(
-        b.callback_data == data for row in markup.inline_keyboard for b in row)
+    return not isinstance(message, Message) or data in _keyboard_data(message)
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -746,9 +750,7 @@ class TelegramAdapter:
         HMAC keyed by the bot token: the row names no chat or person. If the store can't be
         reached the press runs (its command then fails with the usual apology)."""
         edited = message.edit_date if isinstance(message, Message) else None
-        markup = message.reply_markup if isinstance(message, Message) else None
-        buttons = [] if markup is None else [
-            str(b.callback_data) for row in markup.inline_keyboard for b in row]
+        buttons = _keyboard_data(message) if isinstance(message, Message) else []
         stamp = 0 if edited is None else int(edited.timestamp())
         what = "\x1f".join([str(message.chat.id), str(message.message_id), str(stamp), *buttons])
         key = "press:" + hmac.new(self._press_key, what.encode("utf-8"),
