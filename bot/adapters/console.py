@@ -51,6 +51,15 @@ def console_chat(user: str) -> str:
     return f"console:{_text(user)}"
 
 
+def _shown(action: Action) -> str:
+    """What the console shows of a button, which the creator types to press it: a link as it
+    is; a command line (canonical: English names, bot.core.args.command_line) with the field
+    names of the current language (German ``/log Aufrufe=1000 confirm``) and its decimals
+    (``/payout rewards=412,5 confirm``), as they are read in that language to the same
+    values."""
+    return action.command if action.url is not None else local_line(action.command)
+
+
 class ConsoleAdapter:
     format = Format.PLAIN
 
@@ -137,23 +146,13 @@ class ConsoleAdapter:
             if reply.actions:
                 with i18n.using(reply.locale or self.language):
                     colon = punct(": ")  # "[Label : /command]" in French
-                # a label that ends in its own mark ("How was this computed?") takes no colon
-                parts.append("  ".join(
-                    f"[{a.label}{' ' if a.label and a.label[-1] in '?？!！' else colon}"
-                    f"{self._shown(a, reply)}]" for a in reply.actions))
+                    # a label that ends in its own mark ("How was this computed?") takes no
+                    # colon
+                    parts.append("  ".join(
+                        f"[{a.label}{' ' if a.label and a.label[-1] in '?？!！' else colon}"
+                        f"{_shown(a)}]" for a in reply.actions))
         ok = not any(r.is_error for r in replies)
         return ConsoleResult("\n".join(parts), ok=ok, files=files, replies=replies)
-
-    def _shown(self, action: Action, reply: Reply) -> str:
-        """What the console shows of a button, which the creator types to press it: a link
-        as it is; a command line (canonical: English names, bot.core.args.command_line) with
-        the field names of the reply's language (German ``/log Aufrufe=1000 confirm``) and
-        its decimals (``/payout rewards=412,5 confirm``), as they are read in that language
-        to the same values."""
-        if action.url is not None:
-            return action.command
-        with i18n.using(reply.locale or self.language):
-            return local_line(action.command)
 
     def _save(self, user: str, filename: str, data: bytes) -> Path:
         """Write an attachment as ``<exports>/<user>-<filename>``, whole or not at all: users
