@@ -182,6 +182,13 @@ class PostgresStore(PgTikTokTables):
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    @property
+    def _holder_gone(self) -> bool:
+        """Whether the lock-holding connection is known lost: the termination listener said
+        so, or asyncpg already has it closed (its listener runs a moment later, after a
+        callback of the event loop: a claim must not slip through that moment)."""
+        return self._holder_lost or self._holder.is_closed()
+
     def _on_holder_closed(self, connection: _Conn) -> None:
         """asyncpg's termination listener: the lock-holding connection closed (terminated by an
         admin or ``idle_session_timeout``, a failover, a network cut)."""
@@ -963,7 +970,7 @@ class PostgresStore(PgTikTokTables):
         Raises :class:`StoreError` while this worker's holder connection is known lost (a
         claim under a key the others take for dead is theirs to settle: see
         :meth:`renew_worker`)."""
-        if self._holder_lost:
+        if self._holder_gone:
             raise StoreError("this worker's lock connection is lost: it claims nothing more"
                              " until it has a new worker key")
         async with self._autocommit() as db:
@@ -988,7 +995,7 @@ class PostgresStore(PgTikTokTables):
         to send now. The row lock orders this against :meth:`settle_stale_claims`: either
         the settler deletes the claim first (0 rows here: not sent) or it finds it attempted
         (and makes it "unknown", never resent)."""
-        if self._holder_lost:
+        if self._holder_gone:
             return False
         async with self._autocommit() as db:
             return _affected(await db.execute(

@@ -32,7 +32,9 @@ async def _cut_holder(store: PostgresStore, url: str) -> None:
     finally:
         await admin.close()
     for _ in range(500):  # the server closes it; asyncpg notices on its own (up to 5 s: a
-        if store._holder.is_closed():  # loaded 2-core machine took longer than 1 s once)
+        # loaded 2-core machine took longer than 1 s once), then calls the store's
+        # termination listener from the event loop
+        if store._holder.is_closed() and store._holder_lost:
             break
         await asyncio.sleep(0.01)
 
