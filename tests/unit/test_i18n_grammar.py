@@ -1,0 +1,126 @@
+"""Mechanical rules every translated catalogue keeps, so a kind of slip found once stays gone.
+
+* Placeholders: each ``msgstr`` formats with exactly the placeholders of its ``msgid`` (a plural
+  form may leave out ``%(num)s``), and a python-format ``msgstr`` formats without error.
+* Number agreement: where a message starts with a field's or an argument's name and a verb
+  (``%(name)s must be …``, ``%(name)s went from …``), the name is German ``Aufrufe``, ``Follower``,
+  ``Wiedergabezeit``, Spanish ``visualizaciones``, ``tasa de finalización``… singular for some
+  fields and plural for most, so no translation may conjugate a verb to it ("Aufrufe ging",
+  "visualizações foi"): it writes the name as a label or the object instead
+  ("Der Wert für %(name)s muss …", "%(name)s: von … auf …").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot import i18n
+
+OTHER_LANGUAGES = i18n.LANGUAGES[1:]
+_PERCENT = re.compile(r"%\((\w+)\)[sd]")
+_BRACES = re.compile(r"\{(\w+)\}")
+
+
+def _messages(language: str) -> Iterator[Any]:
+    with i18n.catalogue_path(language).open("rb") as fp:
+        catalog = read_po(fp)
+    yield from (m for m in catalog if m.id and not m.fuzzy)
+
+
+def _forms(message: Any) -> list[str]:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return [str(s) for s in strings if s]
+
+
+def _ids(message: Any) -> tuple[str, ...]:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def placeholder_faults(msgid: tuple[str, ...], msgstr: str, python_format: bool) -> list[str]:
+    """Why ``msgstr`` does not keep the placeholders of ``msgid`` (a singular or a
+    (singular, plural) pair); ``[]`` when it does."""
+    faults = []
+    for pattern in (_PERCENT, _BRACES):
+        want = set().union(*(set(pattern.findall(i)) for i in msgid))
+        have = set(pattern.findall(msgstr))
+        optional = {"num"} if len(msgid) > 1 else set()
+        if have - want:
+            faults.append(f"unknown {sorted(have - want)}")
+        if want - have - optional:
+            faults.append(f"missing {sorted(want - have - optional)}")
+    if python_format:
+        try:
+            msgstr % {name: 1 for name in _PERCENT.findall(msgstr)}
+        except (ValueError, TypeError, KeyError) as exc:
+            faults.append(f"does not format: {exc}")
+    return faults
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_every_translation_keeps_the_placeholders_of_its_message(language: str) -> None:
+    bad = [f"{_ids(m)[0]!r}: {fault}" for m in _messages(language) for s in _forms(m)
+           for fault in placeholder_faults(_ids(m), s, "python-format" in m.flags)]
+    assert not bad, f"{len(bad)} in {language}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "faults"), [
+    (("%(a)s went",), "%(a)s ging", 0),
+    (("%(a)s went",), "%(b)s ging", 2),
+    (("%(num)s video", "%(num)s videos"), "ein Video", 0),
+    (("{followers} followers",), "{follower} Follower", 2),
+    (("%(rate)s of views",), "%(rate)s % der Aufrufe", 1),
+])
+def test_the_placeholder_check(msgid: tuple[str, ...], msgstr: str, faults: int) -> None:
+    assert len(placeholder_faults(msgid, msgstr, True)) == faults
+
+
+#: An English message that starts with a field's or argument's name as the subject of a verb.
+_NAME_AS_SUBJECT = re.compile(r"^%\(name\)s (?:must|needs|is|can't|went|are)\b")
+#: Finite verbs a translation might put right after that name, which then agree with one
+#: number only (German "Aufrufe ging", Portuguese "visualizações foi").
+_FINITE_VERB = {
+    "de": r"ist|sind|muss|müssen|kann|können|braucht|brauchen|hat|haben|ging|gingen|wird"
+          r"|werden|stieg|stiegen",
+    "es": r"es|son|debe|deben|necesita|necesitan|puede|pueden|no|aparece|aparecen|pasó"
+          r"|pasaron|está|están",
+    "fr": r"est|sont|doit|doivent|a|ont|peut|peuvent|ne|apparaît|apparaissent",
+    "pt_BR": r"é|são|precisa|precisam|pode|podem|não|foi|foram|aparece|aparecem|está|estão",
+}
+
+
+def agreement_faults(language: str, msgstr: str) -> bool:
+    """Whether ``msgstr`` conjugates a verb to the name it starts with."""
+    verb = rf"(?:{_FINITE_VERB[language]})(?!\w)" + ("|n'" if language == "fr" else "")
+    return re.match(rf"%\(name\)s (?:{verb})", msgstr) is not None
+
+
+@pytest.mark.parametrize("language", sorted(_FINITE_VERB))
+def test_no_verb_agrees_with_a_field_name_of_either_number(language: str) -> None:
+    checked, bad = 0, []
+    for m in _messages(language):
+        if not _NAME_AS_SUBJECT.match(_ids(m)[0]):
+            continue
+        checked += 1
+        bad += [f"{_ids(m)[0]!r}: {s!r}" for s in _forms(m) if agreement_faults(language, s)]
+    assert checked >= 12, checked  # the argument errors and the jump sentences
+    assert not bad, f"{len(bad)} in {language}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize(("language", "text", "fault"), [
+    ("de", "%(name)s ging von 1 auf 2", True),
+    ("de", "%(name)s muss eine Zahl sein", True),
+    ("de", "%(name)s: von 1 auf 2 gestiegen", False),
+    ("de", "Der Wert für %(name)s muss eine Zahl sein", False),
+    ("pt_BR", "%(name)s foi de 1 para 2", True),
+    ("fr", "%(name)s n'est pas", True),
+    ("fr", "%(name)s\u00a0: de 1 à 2", False),
+    ("es", "%(name)s debe ser un número", True),
+    ("es", "%(name)s: de 1 a 2", False),
+])
+def test_the_agreement_check(language: str, text: str, fault: bool) -> None:
+    assert agreement_faults(language, text) is fault
