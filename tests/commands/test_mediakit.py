@@ -159,7 +159,7 @@ async def test_sparse_kit_says_what_is_missing(console: ConsoleAdapter,
         assert hint in text, hint
     # nothing invented: no growth, no median, no audience share
     assert "%" not in re.sub(r"\d+(\.\d)?× the typical [\d.]+%", "", text).replace(
-        "+50–200%", "")
+        "50–200%", "")
     assert "To complete it, add:" in result.text
     assert "your handle and niche" in result.text
 

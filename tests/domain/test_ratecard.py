@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,3 +168,26 @@ def test_price_value_is_the_amount_as_price_shows_it(language: str, currency: st
     with i18n.using(language):
         for v in values:
             assert price(price_value(v, currency), currency) == price(v, currency), v
+
+
+#: What an add-on's ``how`` says it costs: a multiple of the one-video price ("3 × the one-video
+#: price", "0.5–2 × …") and a share the source adds ("add 50–200%"), the latter never with a "+"
+#: before it ("+50–200%" reads as the video price raised by that much, 1.5–3×).
+_TIMES = re.compile(r"([\d.]+)(?:–([\d.]+))? × the one-video price")
+_SHARE = re.compile(r"(\+)?(\d+)–(\d+)%")
+
+
+def test_each_add_ons_wording_states_the_multiplier_it_prices_with(rates: RateTables) -> None:
+    """Found in review: usage rights read "the one-video price above, +50–200%", the line is
+    priced at 0.5–2× the video (the source: usage rights add 50–200% to the fee). Each sourced
+    add-on's text names its multiplier, and any share it quotes is that multiplier's."""
+    for key, add in rates.brand_deals.add_ons.items():
+        if add.of_video is None:
+            continue
+        low, high = add.of_video.low, add.of_video.high
+        times = _TIMES.search(add.how)
+        assert times is not None, (key, add.how)
+        assert (float(times[1]), float(times[2] or times[1])) == (low, high), (key, add.how)
+        for plus, start, end in _SHARE.findall(add.how):
+            assert not plus, (key, add.how)
+            assert (int(start), int(end)) == (round(low * 100), round(high * 100)), (key, add.how)
