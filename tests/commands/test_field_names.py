@@ -230,7 +230,7 @@ _CSV = (b"date,followers,views\n2025-11-08,11k,38000\n2025-11-09,12400,40000\n")
 @pytest.mark.parametrize(("language", "columns", "row"), [
     ("de", "mit Follower und Aufrufe", "Follower=12.400, Aufrufe=40.000"),
     ("es", "con seguidores y visualizaciones", "seguidores=12,4\xa0mil, visualizaciones=40\xa0mil"),
-    ("ja", "(フォロワー、再生数)", "フォロワー=1.2万, 再生数=4万"),
+    ("ja", "（フォロワー、再生数）", "フォロワー=1.2万, 再生数=4万"),
 ])
 async def test_import_preview_names_fields_in_the_language(
         console: ConsoleAdapter, tmp_path: Path, language: str, columns: str,

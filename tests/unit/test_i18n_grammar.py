@@ -8,6 +8,8 @@
   fields and plural for most, so no translation may conjugate a verb to it ("Aufrufe ging",
   "visualizações foi"): it writes the name as a label or the object instead
   ("Der Wert für %(name)s muss …", "%(name)s: von … auf …").
+* Japanese: brackets are full-width （…）; an ASCII bracket stays only in a placeholder
+  (``%(name)s``), and no ASCII space sits next to Japanese punctuation (``。 次``, ``？ まだ``).
 """
 
 from __future__ import annotations
@@ -124,3 +126,36 @@ def test_no_verb_agrees_with_a_field_name_of_either_number(language: str) -> Non
 ])
 def test_the_agreement_check(language: str, text: str, fault: bool) -> None:
     assert agreement_faults(language, text) is fault
+#: A placeholder, whose parentheses are its syntax, not a bracket.
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+_JAPANESE = "\u3001-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
+
+
+def japanese_faults(text: str) -> list[str]:
+    """ASCII brackets and ASCII spaces next to Japanese punctuation in one ja ``msgstr``."""
+    prose = _PLACEHOLDER.sub("\0", text)
+    found = [f"ASCII bracket in {prose[max(0, m.start() - 8):m.end() + 8]!r}"
+             for m in re.finditer(r"[()]", prose)]
+    found += [f"ASCII space at Japanese punctuation: {prose[max(0, m.start() - 8):m.end() + 8]!r}"
+              for m in re.finditer(r"[。、！？：「」（] | [。、！？：」）]", prose)]
+    return found
+
+
+@pytest.mark.parametrize(("text", "faults"), [
+    ("ファイルが大きすぎます(%(size)s MB 超)。", 2),
+    ("ファイルが大きすぎます（%(size)s MB 超）。", 0),
+    ("%(label)s(%(share)s)", 2),
+    ("？ まだわかりません", 1),
+    ("保存しました。 次へ", 1),
+    ("まだわかりません ：", 1),
+    ("%(name)s の「%(text)s」", 0),
+    ("こんにちは！\u3000Creator Advisor です。", 0),
+])
+def test_the_japanese_check(text: str, faults: int) -> None:
+    assert len(japanese_faults(text)) == faults, japanese_faults(text)
+
+
+def test_japanese_uses_full_width_brackets_and_no_space_at_its_punctuation() -> None:
+    bad = [f"{_ids(m)[0]!r}: {fault}" for m in _messages("ja") for s in _forms(m)
+           for fault in japanese_faults(s)]
+    assert not bad, f"{len(bad)} in ja:\n" + "\n".join(bad)
