@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.domain.facts import FACTS, format_fact
 from bot.domain.facts import label as fact_label
+from bot.domain.numbers import aside
 from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders
 from bot.i18n import gettext as _
 from bot.i18n import standalone, translate
@@ -183,7 +184,7 @@ def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:
     if isinstance(operand, str):
         value = facts.get(operand)
         label = fact_label(operand)
-        return label if value is None else f"{_precise(operand, value)} ({label})"
+        return label if value is None else _precise(operand, value) + aside(label)
     if FACTS[fact] == "flag":
         return _("yes") if operand else _("no")
     if not isinstance(operand, int | float):

@@ -37,7 +37,16 @@ from bot.domain.metrics import (
     same_window,
     views_in_period,
 )
-from bot.domain.numbers import compact, decimal, grouped, money_exact, pct, punct, usd
+from bot.domain.numbers import (
+    aside,
+    compact,
+    decimal,
+    grouped,
+    money_exact,
+    pct,
+    punct,
+    usd,
+)
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
@@ -556,7 +565,7 @@ def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
         assumptions.append(_("orders %(low)s–%(high)s", low=usd(r.order_value_usd.low),
                              high=usd(r.order_value_usd.high)))
     if commission is None:
-        label = f" ({category})" if category in r.commission_by_category else ""
+        label = aside(category) if category in r.commission_by_category else ""
         assumptions.append(_("commission %(low)s–%(high)s", low=pct(com_fig.low, 0),
                              high=pct(com_fig.high, 0)) + label)
     if mine:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -197,6 +198,42 @@ def punct(mark: str) -> str:
         return mark
     return space + mark
 
+
+#: The brackets a language puts around an aside the bot adds itself, with what goes before
+#: them: Japanese full-width （…） and no space, as its catalogue writes every bracket.
+_ASIDE: Final = {"ja": ("（", "）")}
+
+
+def aside(text: object) -> str:
+    """``text`` as an aside the bot adds after something (a source after a time, a change after
+    a value, a tip's id after its title): ``" (text)"``, in Japanese ``"（text）"`` with no
+    space, as the catalogue writes brackets. The one place such brackets are written
+    (templates: the ``aside`` filter, ``{{ e.when | stamp }}{{ e.source | aside }}``)."""
+    opening, closing = _ASIDE.get(i18n.current(), (" (", ")"))
+    return f"{opening}{text}{closing}"
+
+
+#: Spaces a template leaves that Japanese does not write: between two sentences it joins
+#: ("…です。 次に…"), after a closing bracket and before an opening one (an aside after a
+#: value, a span of days after it), except the space that ends an address ("https://… （出典）").
+_JA_SPACES: Final = re.compile(r"(?<=[。！？）]) +(?=\S)|(\S+) +(?=（)")
+
+
+def tidy_spaces(text: str) -> str:
+    """``text``, a whole rendered reply, with the spaces its template put between two
+    translated parts as the current language writes them: in Japanese none after 。！？ or
+    a closing bracket, nor before an opening one (unless after an address); other languages
+    unchanged. The renderer calls it on every reply."""
+    if i18n.current() != "ja":
+        return text
+    return _JA_SPACES.sub(_ja_space, text)
+
+
+def _ja_space(m: re.Match[str]) -> str:
+    before = m.group(1)
+    if before is None:  # after 。！？ or ）
+        return ""
+    return m.group() if "://" in before else before
 
 def day(value: date | datetime | str | None) -> str:
     """A calendar date: ISO in English ('2026-11-09', as creators type it), the locale's

@@ -324,6 +324,8 @@ class Renderer:
             # Punctuation the template writes between two parts ("label: value", "a; b"),
             # as the language writes it (French: a no-break space before ":" and ";").
             punct=numbers.punct,
+            # An aside the template adds (" (source)"), Japanese （…） (numbers.aside).
+            aside=numbers.aside,
             # Text marked with N_()/lazy() in code and passed in a reply's data (e.g. how to
             # try a TikTok connection again), translated where it is shown.
             t=i18n.translate,
@@ -389,7 +391,7 @@ class Renderer:
 
     def _render(self, name: str, context: Mapping[str, Any], fmt: Format) -> str:
         template = self._env(fmt).get_template(f"{name}.j2")
-        return _tidy(template.render(**context))
+        return numbers.tidy_spaces(_tidy(template.render(**context)))
 
     def render_parts(self, reply: Reply, fmt: Format) -> list[str]:
         """Rendered and split to the platform's message limit."""

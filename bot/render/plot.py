@@ -106,7 +106,7 @@ def build_figure(spec: ChartSpec) -> Figure:
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(DistinctDateFormatter())
     ax.set_title(spec.title, fontsize=18, pad=12)
-    ax.set_ylabel(f"{spec.label} ({spec.currency})" if spec.currency else spec.label,
+    ax.set_ylabel(spec.label + numbers.aside(spec.currency) if spec.currency else spec.label,
                   fontsize=14)
     ax.set_xlabel(gettext("date"), fontsize=14)
     ax.tick_params(labelsize=13)

@@ -111,3 +111,64 @@ def test_japanese_messages_put_no_ascii_colon_after_a_placeholder() -> None:
     found = [msgid for msgid, string in translated_messages("ja")
              if _ASCII_AFTER_PLACEHOLDER.search(string)]
     assert not found, found
+
+
+def _rendered_in_japanese() -> list[tuple[str, str, str]]:
+    """(format, template, text): every template rendered in Japanese in every format, with a
+    stand-in for every value (as the catalogue test renders them)."""
+    from jinja2 import meta
+
+    from bot import i18n
+    from bot.render.environment import Renderer
+    from bot.render.formats import Format
+    from tests.unit.test_i18n_catalogues import TEMPLATES, Anything
+
+    renderer = Renderer(TEMPLATES)
+    found = []
+    for fmt in Format:
+        env = renderer._env(fmt)
+        assert env.loader is not None
+        for name in renderer.names():
+            source = env.loader.get_source(env, f"{name}.j2")[0]
+            variables = meta.find_undeclared_variables(env.parse(source)) - set(env.globals)
+            with i18n.using("ja"):
+                text = renderer._render(name, {v: Anything() for v in variables}, fmt)
+            found.append((fmt.value, name, text))
+    return found
+
+
+#: What a template adds around translated Japanese that Japanese does not write: an ASCII
+#: bracket (Discord escapes one as ``\(``), a space after 。！？ or a closing bracket, or before
+#: an opening one.
+_TEMPLATE_JOINS = re.compile(r"\\?[()]|[。！？）] | （")
+
+
+def test_templates_join_japanese_parts_without_ascii_brackets_or_spaces() -> None:
+    """Found with the catalogue's brackets: templates wrote their own " (source)", " (+10%)",
+    " (UTC)" around Japanese text, and a space between two sentences they join
+    ("…確認できます。 このうち…")."""
+    faults = [f"{fmt} {name}: {text[max(0, m.start() - 12):m.end() + 12]!r}"
+              for fmt, name, text in _rendered_in_japanese()
+              for m in _TEMPLATE_JOINS.finditer(text)]
+    assert not faults, "\n".join(faults)
+
+
+@pytest.mark.parametrize(("text", "tidy"), [
+    ("確認できます。 このうち2件は", "確認できます。このうち2件は"),
+    ("ですか？ /help を送ると", "ですか？/help を送ると"),
+    ("フォロワー（+10%） （2日間）", "フォロワー（+10%）（2日間）"),
+    ("2件 （入力分）", "2件（入力分）"),
+    ("https://a.example/x （米国）", "https://a.example/x （米国）"),
+    ("1行目\n  （字下げ）", "1行目\n  （字下げ）"),
+    ("終わり。\n次の行", "終わり。\n次の行"),
+])
+def test_tidy_spaces_drops_the_spaces_japanese_does_not_write(text: str, tidy: str) -> None:
+    from bot import i18n
+    from bot.domain.numbers import aside, tidy_spaces
+
+    with i18n.using("ja"):
+        assert tidy_spaces(text) == tidy
+        assert aside("UTC") == "（UTC）"
+    with i18n.using("fr"):
+        assert tidy_spaces("Fin. Ensuite") == "Fin. Ensuite"
+        assert aside("UTC") == " (UTC)"
