@@ -87,8 +87,8 @@ async def test_connect_sync_and_disconnect_from_the_command_line(
     assert code == 0, err
     assert tiktok.auth_url in out  # the link is printed for a machine without a browser
     assert "TikTok connected: maya.makes" in out
-    assert ("I read 12.3k followers, 457k likes in total and 25 videos "
-            "(25 videos read, 25 new).") in out
+    assert ("Read from TikTok: followers 12.3k, likes in total 457k, videos 25 "
+            "(25 videos read, new: 25).") in out
     assert "Connected, you can close this page." in cli.pages.read_text()
     assert [c.body.get("cursor") for c in tiktok.named("/v2/video/list/")] == [None, 20]
     assert cli.connections() == 1

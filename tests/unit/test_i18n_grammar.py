@@ -159,3 +159,23 @@ def test_japanese_uses_full_width_brackets_and_no_space_at_its_punctuation() -> 
     bad = [f"{_ids(m)[0]!r}: {fault}" for m in _messages("ja") for s in _forms(m)
            for fault in japanese_faults(s)]
     assert not bad, f"{len(bad)} in ja:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("template", ["tiktok_connected", "tiktok_synced"])
+def test_a_tiktok_summary_of_one_video_one_follower_and_one_like_agrees(template: str) -> None:
+    """Found in review: "I read 1 followers, 1 likes in total and 1 videos (1 video read,
+    1 new)": three counts in one sentence, only one of them chose the sentence's plural. The
+    summary now names each count with a label ("followers 1"), in every language."""
+    from pathlib import Path
+
+    from bot.render.environment import Renderer
+    from bot.render.formats import Format
+
+    renderer = Renderer(Path(__file__).resolve().parents[2] / "templates")
+    context = {"name": "maya", "followers": 1, "likes_total": 1, "video_count": 1,
+               "videos_read": 1, "new_videos": 1, "written": [], "held_back": [],
+               "kept_typed": [], "views_pending": False, "held_command": ""}
+    with i18n.using("en"):
+        text = renderer._render(template, context, Format.PLAIN)
+    assert not re.search(r"(?<![\d.,])1 (?:followers|likes|videos)\b", text), text
+    assert "new: 1" in text, text
