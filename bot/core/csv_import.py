@@ -31,7 +31,7 @@ from bot.domain.daily import DailyColumns, canonical_days
 from bot.domain.numbers import day, grouped, items
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
-from bot.i18n import standalone
+from bot.i18n import ngettext, standalone
 
 MAX_ROWS = 5_000
 MAX_BYTES = 2_000_000
@@ -333,18 +333,23 @@ def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> Impor
         metrics = [s for s in specs if s == specs[s].name]
         known = items(shown_column(m) for m in metrics)
         if i18n.current() == i18n.SOURCE:
-            raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s.",
-                                 unknown=listed(unknown), known=known))
+            raise ImportError_(ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s.",
+                                        "Line 1: unknown columns: %(unknown)s. Known: %(known)s.",
+                                        len(unknown), unknown=listed(unknown), known=known))
         # The English names are read in every language: say so, and which they are.
-        raise ImportError_(_("Line 1: unknown column(s): %(unknown)s. Known: %(known)s; the "
-                             "English names work too: %(english)s.", unknown=listed(unknown),
-                             known=known, english=items(metrics)))
+        raise ImportError_(ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s; the "
+                                    "English names work too: %(english)s.",
+                                    "Line 1: unknown columns: %(unknown)s. Known: %(known)s; the "
+                                    "English names work too: %(english)s.", len(unknown),
+                                    unknown=listed(unknown), known=known, english=items(metrics)))
     columns = [specs[n].name if n in specs else n for n in names]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:  # date,followers,followers (or followers and its alias f): which one is meant?
-        raise ImportError_(_("Line 1: %(columns)s is named twice; keep one column of each and "
-                             "send the file again.",
-                             columns=listed([shown_column(c) for c in twice])))
+        raise ImportError_(ngettext("Line 1: %(columns)s is named twice; keep one of the two "
+                                    "columns and send the file again.",
+                                    "Line 1: %(columns)s are each named twice; keep one column "
+                                    "of each and send the file again.", len(twice),
+                                    columns=listed([shown_column(c) for c in twice])))
     plan = ImportPlan(columns=columns)
     latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)

@@ -38,7 +38,7 @@ from bot.domain.studio import (
     read_table,
     recognise,
 )
-from bot.i18n import N_, translate
+from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
 
 #: At most this many entries in a zip (TikTok Studio's has a handful).
@@ -164,9 +164,11 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
     near = closest_layout(header)
     if near is not None:
         layout, missing = near
-        return _("%(file)s looks like TikTok Studio's %(layout)s file but lacks the column(s) "
-                 "%(missing)s; send the file as TikTok Studio made it.", file=name,
-                 layout=layout.value, missing=items(missing))
+        return ngettext("%(file)s looks like TikTok Studio's %(layout)s file but lacks the "
+                        "column %(missing)s; send the file as TikTok Studio made it.",
+                        "%(file)s looks like TikTok Studio's %(layout)s file but lacks the "
+                        "columns %(missing)s; send the file as TikTok Studio made it.",
+                        len(missing), file=name, layout=layout.value, missing=items(missing))
     if len([c for c in header if c.strip()]) < 2:
         first = (header[0] if header else "").strip()[:40]
         return _("%(file)s is not a table (its first line is '%(first)s'), so neither a TikTok "

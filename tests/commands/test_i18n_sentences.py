@@ -60,10 +60,12 @@ EXTRA: dict[tuple[str | None, str | tuple[str, str]], str | tuple[str, str]] = {
     (None, "The workbook unpacks to more than %(size)s MB, far beyond a TikTok Studio export; "
            "nothing was read."):
         "Die Arbeitsmappe ist entpackt größer als %(size)s MB; nichts wurde gelesen.",
-    (None, "Line 1: unknown column(s): %(unknown)s. Known: %(known)s; the English names work "
-           "too: %(english)s."):
-        "Zeile 1: unbekannte Spalte(n): %(unknown)s. Bekannt: %(known)s; die englischen "
-        "Namen gehen auch: %(english)s.",
+    (None, ("Line 1: unknown column: %(unknown)s. Known: %(known)s; the English names work "
+            "too: %(english)s.", "Line 1: unknown columns: %(unknown)s. Known: %(known)s; the "
+            "English names work too: %(english)s.")):
+        ("Zeile 1: unbekannte Spalte: %(unknown)s. Bekannt: %(known)s; die englischen "
+         "Namen gehen auch: %(english)s.", "Zeile 1: unbekannte Spalten: %(unknown)s. "
+         "Bekannt: %(known)s; die englischen Namen gehen auch: %(english)s."),
     (None, "The first row must name the columns, with a '%(date)s' column, e.g. %(example)s"):
         "Die erste Zeile muss die Spalten benennen, mit einer Spalte „%(date)s“, z. B. "
         "%(example)s",
@@ -188,7 +190,7 @@ def test_csv_errors_name_columns_in_the_language(german: Path) -> None:
     with i18n.using("de"), pytest.raises(ImportError_) as unknown:
         parse_csv("Datum;Follower;Spaß\n09.11.2026;30.600;1\n".encode(), now=now)
     text = str(unknown.value)
-    assert text.startswith("Zeile 1: unbekannte Spalte(n): Spaß. Bekannt: Follower, Aufrufe")
+    assert text.startswith("Zeile 1: unbekannte Spalte: Spaß. Bekannt: Follower, Aufrufe")
     assert "die englischen Namen gehen auch: followers, views" in text
     with i18n.using("de"), pytest.raises(ImportError_) as undated:
         parse_csv(b"Follower\n30\n", now=now)

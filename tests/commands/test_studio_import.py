@@ -290,7 +290,7 @@ BAD = [
      b'"November 20","undefined","0"\n', "holds no numbers to import"),
     ("notes.csv", b"name,age\nbob,3\n", "columns name and age, which is neither a TikTok Studio"),
     ("near.csv", b'"Date","Video Views","Likes","Comments","Shares"\n"May 1","1","1","1","1"\n',
-     "looks like TikTok Studio's Overview file but lacks the column(s) Profile Views"),
+     "looks like TikTok Studio's Overview file but lacks the column Profile Views"),
     ("pic.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "This is a PNG image"),
     ("empty.zip", _zip({"readme.txt": b"hi", "photo.jpg": b"x"}),
      "holds no TikTok Studio file"),
@@ -364,7 +364,7 @@ async def test_a_typo_in_the_bots_own_csv_is_not_taken_for_a_studio_file(
         path.write_text(f"{header}\n2026-11-01,100,100,4\n", encoding="utf-8")
         result = await console.ask(f"/import path={path}")
         assert not result.ok
-        assert "unknown column(s)" in result.text, result.text
+        assert "unknown column:" in result.text, result.text
         assert "TikTok Studio" not in result.text.split("Known:")[0], result.text
 
 

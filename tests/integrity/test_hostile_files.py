@@ -37,7 +37,7 @@ HOSTILE = {
     "year 9999 with an offset": (b"date,followers\n9999-12-31T23:00:00-05:00,100\n",
                                  "out of the range of dates"),
     "100,000-character header": (b"date," + b"x" * 100_000 + b"\n2026-01-01,1\n",
-                                 "unknown column(s): xxxxxxxxxxxxxxxxxxxx…"),
+                                 "unknown column: xxxxxxxxxxxxxxxxxxxx…"),
 }
 
 
@@ -83,7 +83,7 @@ async def test_every_reply_is_capped_at_a_few_messages(app: App) -> None:
                                     "errors": [f"line {n}: " + "y" * 300 for n in range(3000)]})
     for fmt in Format:
         text = app.renderer.render(long, fmt)
-        assert "more line(s) left out" in text
+        assert "more lines left out" in text
         limit = min(FORMATS[fmt].limit, 4096)
         assert len(split(text, limit)) <= MAX_MESSAGES
     from bot.adapters.telegram_format import split_html

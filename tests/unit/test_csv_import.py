@@ -96,7 +96,7 @@ def test_a_column_named_twice_is_refused_with_one_sentence() -> None:
     for header in ("date,followers,followers", "date,followers,f", "date,date,followers"):
         with pytest.raises(ImportError_) as caught:
             parse_csv(f"{header}\n2026-10-01,100,200\n".encode(), now=NOW)
-        assert "is named twice; keep one column of each" in str(caught.value), header
+        assert "is named twice; keep one of the two columns" in str(caught.value), header
     assert parse_csv(b"date,followers,views\n2026-10-01,100,200\n", now=NOW).rows
 
 

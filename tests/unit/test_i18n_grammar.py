@@ -179,3 +179,29 @@ def test_a_tiktok_summary_of_one_video_one_follower_and_one_like_agrees(template
         text = renderer._render(template, context, Format.PLAIN)
     assert not re.search(r"(?<![\d.,])1 (?:followers|likes|videos)\b", text), text
     assert "new: 1" in text, text
+
+
+#: A plural written as a bracketed ending ("column(s)", "Spalte(n)", "línea(s)",
+#: "enregistré(s)"): a count chooses its form with ngettext instead, or the count is a label.
+_BRACKETED_PLURAL = re.compile(r"[^\W\d_]\((?:s|n|en|e|es|a)\)(?!\w)")
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_no_plural_is_written_as_a_bracketed_ending(language: str) -> None:
+    """Found in review: "unknown column(s)", "%(lines)s more line(s) left out" in English and
+    "Spalte(n)", "columna(s) desconocida(s)", "saisie(s)" in the translations."""
+    if language == i18n.SOURCE:
+        with (i18n.LOCALES_DIR / "messages.pot").open("rb") as fp:
+            texts = [i for m in read_po(fp) if m.id for i in _ids(m)]
+    else:
+        texts = [s for m in _messages(language) for s in _forms(m)]
+    bad = [t for t in texts if _BRACKETED_PLURAL.search(t)]
+    assert not bad, f"{len(bad)} in {language}:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize(("text", "bad"), [
+    ("unknown column(s)", True), ("Spalte(n)", True), ("enregistré(s)", True),
+    ("le(s) colonne(s)", True), ("%(num)s lines", False), ("(s)", False), ("%(n)s", False),
+])
+def test_the_bracketed_plural_check(text: str, bad: bool) -> None:
+    assert bool(_BRACKETED_PLURAL.search(text)) is bad
