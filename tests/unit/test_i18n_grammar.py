@@ -205,3 +205,10 @@ def test_no_plural_is_written_as_a_bracketed_ending(language: str) -> None:
 ])
 def test_the_bracketed_plural_check(text: str, bad: bool) -> None:
     assert bool(_BRACKETED_PLURAL.search(text)) is bad
+
+
+def test_french_writes_straight_apostrophes() -> None:
+    """The project's French style (WORKING.md): "qu'il", never "qu’il"; the button list had
+    the curly one, in one message of the catalogue."""
+    bad = [s for m in _messages("fr") for s in _forms(m) if "\u2019" in s or "\u2018" in s]
+    assert not bad, "\n".join(bad)
