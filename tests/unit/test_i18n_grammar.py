@@ -212,3 +212,17 @@ def test_french_writes_straight_apostrophes() -> None:
     the curly one, in one message of the catalogue."""
     bad = [s for m in _messages("fr") for s in _forms(m) if "\u2019" in s or "\u2018" in s]
     assert not bad, "\n".join(bad)
+
+
+#: The quotes each catalogue writes around a quoted word or value, as most of its messages do:
+#: Spanish and Portuguese the straight single quote ('%(text)s'); a pair of any other kind is
+#: the minority style. (French « » and German „“ have their own typography tests.)
+_OTHER_QUOTES = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]+\"")
+
+
+@pytest.mark.parametrize("language", ["es", "pt_BR"])
+def test_quotes_are_written_one_way_in_a_catalogue(language: str) -> None:
+    """Found in review: es wrote '%(text)s' in 46 messages, «…» in four and "…" in one; pt_BR
+    “…” in four and "…" in one."""
+    bad = [s for m in _messages(language) for s in _forms(m) if _OTHER_QUOTES.search(s)]
+    assert not bad, f"{len(bad)} in {language}:\n" + "\n".join(bad)
