@@ -226,3 +226,12 @@ def test_quotes_are_written_one_way_in_a_catalogue(language: str) -> None:
     “…” in four and "…" in one."""
     bad = [s for m in _messages(language) for s in _forms(m) if _OTHER_QUOTES.search(s)]
     assert not bad, f"{len(bad)} in {language}:\n" + "\n".join(bad)
+
+
+def test_japanese_puts_a_space_between_latin_text_and_a_particle() -> None:
+    """The ja catalogue's style (368 to 3): "TikTok Studio の", "LIVE での紹介", never
+    "LIVEでの紹介". Field names (the "CSV column" entries, "LIVEの平均視聴者数") are what a
+    creator types and stay as they are."""
+    bad = [s for m in _messages("ja") if m.context != "CSV column" for s in _forms(m)
+           if re.search(r"[A-Za-z][\u3040-\u309f]", _PLACEHOLDER.sub("\0", s))]
+    assert not bad, "\n".join(bad)
