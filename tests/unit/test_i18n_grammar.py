@@ -2,12 +2,12 @@
 
 * Placeholders: each ``msgstr`` formats with exactly the placeholders of its ``msgid`` (a plural
   form may leave out ``%(num)s``), and a python-format ``msgstr`` formats without error.
-* Number agreement: where a message starts with a field's or an argument's name and a verb
-  (``%(name)s must be …``, ``%(name)s went from …``), the name is German ``Aufrufe``, ``Follower``,
-  ``Wiedergabezeit``, Spanish ``visualizaciones``, ``tasa de finalización``… singular for some
-  fields and plural for most, so no translation may conjugate a verb to it ("Aufrufe ging",
-  "visualizações foi"): it writes the name as a label or the object instead
-  ("Der Wert für %(name)s muss …", "%(name)s: von … auf …").
+* Number agreement: where a message has a field's, argument's or column's name and a verb
+  (``%(name)s must be …``, ``%(name)s went from …``, ``%(column)s is negative``), the name is
+  German ``Aufrufe``, ``Follower``, ``Wiedergabezeit``, Spanish ``visualizaciones``, ``tasa de
+  finalización``… singular for some fields and plural for most, so no translation may conjugate
+  a verb to it ("Aufrufe ging", "visualizações foi"): it writes the name as a label or the
+  object instead ("Der Wert für %(name)s muss …", "%(name)s: von … auf …").
 * Japanese: brackets are full-width （…）; an ASCII bracket stays only in a placeholder
   (``%(name)s``), and no ASCII space sits next to Japanese punctuation (``。 次``, ``？ まだ``).
 """
@@ -81,8 +81,8 @@ def test_the_placeholder_check(msgid: tuple[str, ...], msgstr: str, faults: int)
     assert len(placeholder_faults(msgid, msgstr, True)) == faults
 
 
-#: An English message that starts with a field's or argument's name as the subject of a verb.
-_NAME_AS_SUBJECT = re.compile(r"^%\(name\)s (?:must|needs|is|can't|went|are)\b")
+#: An English message with a field's, argument's or column's name as the subject of a verb.
+_NAME_AS_SUBJECT = re.compile(r"(?:^|: )%\((?:name|column)\)s (?:must|needs|is|can't|went|are)\b")
 #: Finite verbs a translation might put right after that name, which then agree with one
 #: number only (German "Aufrufe ging", Portuguese "visualizações foi").
 _FINITE_VERB = {
@@ -98,14 +98,14 @@ _FINITE_VERB = {
 def agreement_faults(language: str, msgstr: str) -> bool:
     """Whether ``msgstr`` conjugates a verb to the name it starts with."""
     verb = rf"(?:{_FINITE_VERB[language]})(?!\w)" + ("|n'" if language == "fr" else "")
-    return re.match(rf"%\(name\)s (?:{verb})", msgstr) is not None
+    return re.search(rf"(?:^|:\s)%\((?:name|column)\)s (?:{verb})", msgstr) is not None
 
 
 @pytest.mark.parametrize("language", sorted(_FINITE_VERB))
 def test_no_verb_agrees_with_a_field_name_of_either_number(language: str) -> None:
     checked, bad = 0, []
     for m in _messages(language):
-        if not _NAME_AS_SUBJECT.match(_ids(m)[0]):
+        if not _NAME_AS_SUBJECT.search(_ids(m)[0]):
             continue
         checked += 1
         bad += [f"{_ids(m)[0]!r}: {s!r}" for s in _forms(m) if agreement_faults(language, s)]
@@ -123,6 +123,8 @@ def test_no_verb_agrees_with_a_field_name_of_either_number(language: str) -> Non
     ("fr", "%(name)s\u00a0: de 1 à 2", False),
     ("es", "%(name)s debe ser un número", True),
     ("es", "%(name)s: de 1 a 2", False),
+    ("de", "%(where)s: %(column)s ist negativ", True),
+    ("de", "%(where)s: %(column)s: negativer Wert", False),
 ])
 def test_the_agreement_check(language: str, text: str, fault: bool) -> None:
     assert agreement_faults(language, text) is fault
