@@ -347,6 +347,21 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     )
 
 
+def _tier_input(c: _Ctx, followers: float) -> str:
+    """The brand route's follower input as it is priced: the tier's name and band
+    ("followers 12k (micro, 10k–50k)"), or, below the first tier's band (an account under the
+    follower count brands start at, :meth:`bot.domain.rates.BrandDeals.below_tiers`), that it
+    is below the band and priced as that tier all the same."""
+    t = c.rates.brand_deals
+    tier = t.tier(followers)
+    if t.below_tiers(followers):
+        return _("followers %(followers)s (below the %(tier)s tier, %(label)s: priced as "
+                 "%(tier)s)", followers=compact(followers), tier=translate(tier.name),
+                 label=translate(tier.label))
+    return _("followers %(followers)s (%(tier)s, %(label)s)", followers=compact(followers),
+             tier=translate(tier.name), label=translate(tier.label))
+
+
 def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                  engagement: EngagementComparison | None) -> RouteEstimate:
     t = c.rates.brand_deals
@@ -380,9 +395,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 sources += [r.cpm_usd.source, r.views_priced_from.source]
             else:
                 price = combine(price, by_views)
-                inputs.append(_("followers %(followers)s (%(tier)s, %(label)s)",
-                                followers=compact(c.s.followers), tier=translate(tier.name),
-                                label=translate(tier.label)))
+                inputs.append(_tier_input(c, c.s.followers))
                 assumptions.append(_(
                     "price per video: the %(tier)s tier's %(low)s–%(high)s and "
                     "%(cpm_low)s–%(cpm_high)s per 1,000 average views, weighted by how certain "
@@ -392,9 +405,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 sources += [tier.price.source, r.cpm_usd.source]
         else:
             missing.append("avg_views")
-            inputs.append(_("followers %(followers)s (%(tier)s, %(label)s)",
-                            followers=compact(c.s.followers), tier=translate(tier.name),
-                            label=translate(tier.label)))
+            inputs.append(_tier_input(c, c.s.followers))
             assumptions.append(_("price per video from the %(tier)s tier only "
                                  "(%(low)s–%(high)s)", tier=translate(tier.name),
                                  low=usd(tier.price.low), high=usd(tier.price.high)))
