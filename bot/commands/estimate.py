@@ -22,6 +22,9 @@ from bot.domain.estimator import (
 )
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible, left_out_sentence
 from bot.domain.numbers import compact, decimal, items, money_range, pct
+from bot.domain.payouts import Payout
+from bot.domain.profile import UserSettings
+from bot.domain.studio import Video
 from bot.domain.uncertainty import Z80
 from bot.i18n import gettext as _
 from bot.i18n import pgettext, standalone, translate
@@ -69,8 +72,8 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
         "missing": [field_name(m) for m in r.missing],
         "sources": [translate(s) for s in r.sources],
-        "note": r.note,
-        # the /log in a hint names its field as the creator's language types it
+        # the /log in a note or hint names its field as the creator's language types it
+        "note": typed_example(r.note) if r.note else r.note,
         "narrow": typed_example(r.narrow) if r.narrow else r.narrow,
     }
 
@@ -174,6 +177,29 @@ def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
             "kept_rate": pct(used) if basis == "kept" and used is not None else None}
 
 
+async def _stored(ctx: CommandContext) -> tuple[MetricSnapshot | None, list[Payout],
+                                                 list[Video], list[MetricSnapshot],
+                                                 UserSettings]:
+    """What /estimate reads for the creator: the latest snapshot, payouts, videos, the
+    history /stats reads (engagement is decided from where each total came from) and
+    settings."""
+    read = await ctx.store.reads(ctx.user.id, latest=True, history=HISTORY_FOR_TRENDS,
+                                 payouts=True, videos=True)
+    settings = await ctx.store.get_settings(ctx.user.id)
+    return (read.latest, list(read.payouts or []), list(read.videos or []),
+            list(read.history or []), settings)
+
+
+async def stored_route(ctx: CommandContext, key: str) -> RouteEstimate:
+    """Route ``key`` of the creator's /estimate as it stands (their latest snapshot, payouts
+    and videos; an empty snapshot before any /log): what /payout's reply reads, so it says
+    what /estimate then shows (whether a payout is used, or what to log first)."""
+    latest, payouts, videos, history, settings = await _stored(ctx)
+    base = latest or MetricSnapshot.empty(ctx.clock.now())
+    return estimate(base, settings, ctx.services.rates, payouts=payouts, videos=videos,
+                    explain=False, history=history).route(key)
+
+
 @command(
     "estimate",
     summary="What you could earn a month, by route: /estimate or /estimate followers=50k",
@@ -193,12 +219,7 @@ def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
 async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     rates = ctx.services.rates
     overrides = {k: v for k, v in args.items() if k in METRIC_NAMES}
-    # The history /stats reads: engagement is decided from where each total came from.
-    read = await ctx.store.reads(ctx.user.id, latest=True, history=HISTORY_FOR_TRENDS,
-                                 payouts=True, videos=True)
-    latest, payouts, videos = read.latest, read.payouts or [], read.videos or []
-    history = read.history or []
-    settings = await ctx.store.get_settings(ctx.user.id)
+    latest, payouts, videos, history, settings = await _stored(ctx)
     if "region" in args or "adult" in args:
         settings = replace(settings, region=args.get("region", settings.region),
                            adult=args.get("adult", settings.adult),

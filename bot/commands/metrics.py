@@ -127,19 +127,33 @@ class _HeldBack(Exception):
         self.latest = latest
 
 
-def _problems(values: dict[str, float], now: datetime, latest: MetricSnapshot | None
-              ) -> list[str]:
+def _before(latest: MetricSnapshot | None, recent: list[MetricSnapshot]
+            ) -> MetricSnapshot | None:
+    """The snapshot before ``latest`` among ``recent`` (the last two stored, read before the
+    write), or None when ``latest`` is not the last of them (something was stored in
+    between: no correction is assumed, every check runs against ``latest`` alone)."""
+    if latest is None or len(recent) < 2 or recent[-1] != latest:
+        return None
+    return recent[-2]
+
+
+def _problems(values: dict[str, float], now: datetime, latest: MetricSnapshot | None,
+              recent: list[MetricSnapshot]) -> list[str]:
     """What looks wrong in logging ``values`` at ``now`` after ``latest``, in sentences of the
-    current language (:func:`~bot.domain.metrics.implausible`; empty: nothing)."""
+    current language (:func:`~bot.domain.metrics.implausible`; empty: nothing). ``recent``
+    is the last two snapshots read before the write: a value that puts back what was there
+    before a confirmed outlier is checked against that, not the outlier (the correction of
+    a typo saved with confirm; :func:`bot.domain.metrics.implausibilities`)."""
     base = latest or MetricSnapshot.empty(now)
-    return implausible(latest, base.merged(values, now), frozenset(values))
+    return implausible(latest, base.merged(values, now), frozenset(values),
+                       earlier=_before(latest, recent))
 
 
 def _hold_if_implausible(values: dict[str, float], now: datetime,
-                         latest: MetricSnapshot | None) -> None:
+                         recent: list[MetricSnapshot], latest: MetricSnapshot | None) -> None:
     """``/log``'s guard (``Store.add_snapshot_and_history``): :class:`_HeldBack` if
     :func:`_problems` finds anything."""
-    if _problems(values, now, latest):
+    if _problems(values, now, latest, recent):
         raise _HeldBack(latest)
 
 
@@ -168,13 +182,17 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # Numbers that look wrong next to the latest snapshot are held back for a confirm,
     # checked in the write's own transaction (no trip of its own, nothing between the check
     # and the write).
-    guard = None if args.get("confirm") else functools.partial(_hold_if_implausible, values, now)
+    recent: list[MetricSnapshot] = []
+    if not args.get("confirm"):  # what a correction after a confirmed outlier goes back to
+        recent = list((await ctx.store.reads(ctx.user.id, history=2)).history or [])
+    guard = None if args.get("confirm") else functools.partial(
+        _hold_if_implausible, values, now, recent)
     try:
         snapshot, history = await ctx.store.add_snapshot_and_history(
             ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS, guard=guard)
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
-        problems = _problems(values, now, held.latest)
+        problems = _problems(values, now, held.latest, recent)
         line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
         return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
                      actions=(Action(_("Save anyway"), ctx.again(args, confirm=True),
@@ -199,7 +217,10 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     k = compute_kpis(snapshot, history)
     out = left_out(snapshot, history)
     return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history, k, out),
-                            "first": previous is None},
+                            "first": previous is None,
+                            # saved past a held check: how to take it back if it was a typo
+                            "confirmed": bool(args.get("confirm"))
+                            and bool(_problems(values, now, previous, history[-3:-1]))},
                  data=metric_data(snapshot, k, out))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.commands.estimate import stored_route
 from bot.commands.settings import normalize_currency
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
+from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain import numbers
@@ -190,10 +192,14 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                          held=True)
     stored = await ctx.store.add_payout(ctx.user.id, new)
     count = sum(p.route == stored.route for p in await ctx.store.payouts(ctx.user.id))
+    # What /estimate now does with it, decided where /estimate decides it: used, or waiting
+    # for an input (the route's note says which; the reply repeats it word for word).
+    route = await stored_route(ctx, stored.route)
+    waiting = typed_example(route.note) if route.payouts_used == 0 and route.note else None
     rate = None
     if views:
         rate = money_range(amount / views * 1000, amount / views * 1000, currency)
     elif diamonds:
         rate = money_fine(amount / diamonds, currency)
     return Reply("payout_logged", {"payout": payout_view(stored), "count": count,
-                                   "rate": rate})
+                                   "rate": rate, "waiting": waiting})

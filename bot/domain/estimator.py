@@ -42,7 +42,9 @@ from bot.domain.numbers import (
     compact,
     decimal,
     grouped,
+    items,
     money_exact,
+    money_fine,
     pct,
     punct,
     usd,
@@ -111,7 +113,12 @@ class RouteEstimate:
     note: str | None = None
     now: bool = False  # counted in "now": the creator has this route today
     narrow: str | None = None  # "tell me your average order value to narrow this 3×"
+    #: The creator's logged payouts for this route that its figure is built on (none while
+    #: the figure can't be worked out).
     payouts_used: int = 0
+    #: Logged payouts this route's figure does not use yet: the inputs that would use them
+    #: are missing (``note`` says which to log; :func:`_waiting`).
+    payouts_waiting: int = 0
     rpm: Money | None = None  # Creator Rewards: per 1,000 qualified views
     qualified_share: tuple[float, float] | None = None  # Creator Rewards: P10, P90
     per_video: Money | None = None  # brand deals: price per sponsored video
@@ -312,6 +319,31 @@ def _based_on(n: int) -> str:
     return ngettext("based on your %(num)s payout", "based on your %(num)s payouts", n)
 
 
+def _waiting(n: int, missing: Sequence[str]) -> str:
+    """The note under a route whose ``n`` logged payouts its figure can't use yet: the
+    creator's own rate is known, and logging ``missing`` (field keys or phrases, as
+    :attr:`RouteEstimate.missing` holds them) gives a monthly figure built on it. The same
+    note is /payout's reply when it logs such a payout, so the two never disagree."""
+    return ngettext("your own rate from your %(num)s payout is ready: log %(missing)s for a "
+                    "monthly figure that uses it",
+                    "your own rate from your %(num)s payouts is ready: log %(missing)s for a "
+                    "monthly figure that uses it", n,
+                    missing=items(field_name(m) for m in missing))
+
+
+def _uses(mine: Sequence[Payout], monthly: Money | None, missing: Sequence[str]
+          ) -> dict[str, Any]:
+    """A route's payout fields (``note``, ``payouts_used``, ``payouts_waiting``) for its
+    logged payouts ``mine``: used once the route has a figure (``monthly``, built on them),
+    else waiting for ``missing``."""
+    if not mine:
+        return {"note": None, "payouts_used": 0, "payouts_waiting": 0}
+    if monthly is not None:
+        return {"note": _based_on(len(mine)), "payouts_used": len(mine), "payouts_waiting": 0}
+    return {"note": _waiting(len(mine), missing), "payouts_used": 0,
+            "payouts_waiting": len(mine)}
+
+
 def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     t = c.rates.creator_rewards
     rpm_fig = t.rates.rpm(c.st.region)
@@ -339,21 +371,36 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
           where=c.st.region, **rpm_values) if c.st.region in t.rates.rpm_by_country else
         _("%(low)s–%(high)s %(currency)s per 1,000 qualified views (other countries)",
           **rpm_values)]
-    if mine and c.explain:
+    if mine and monthly is not None and c.explain:
         assumptions.append(ngettext("your own rate, based on your %(num)s payout",
                                     "your own rate, based on your %(num)s payouts", len(mine)))
+    missing = () if c.views is not None else ("views",)
     return RouteEstimate(
         "creator_rewards", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
         inputs=tuple(_("views %(views)s", views=compact(c.views)) for _i in [0]
                      if c.views is not None and c.explain),
         assumptions=tuple(assumptions),
-        missing=() if c.views is not None else ("views",),
+        missing=missing,
         sources=(rpm_fig.source, t.rates.qualified_share.source),
-        note=_based_on(len(mine)) if mine else None,
-        narrow=narrow, payouts_used=len(mine),
+        narrow=narrow, **_uses(mine, monthly, missing),
         rpm=Money.of(rpm), qualified_share=(share.p10, share.p90),
     )
+
+
+def _tier_input(c: _Ctx, followers: float) -> str:
+    """The brand route's follower input as it is priced: the tier's name and band
+    ("followers 12k (micro, 10k–50k)"), or, below the first tier's band (an account under the
+    follower count brands start at, :meth:`bot.domain.rates.BrandDeals.below_tiers`), that it
+    is below the band and priced as that tier all the same."""
+    t = c.rates.brand_deals
+    tier = t.tier(followers)
+    if t.below_tiers(followers):
+        return _("followers %(followers)s (below the %(tier)s tier, %(label)s: priced as "
+                 "%(tier)s)", followers=compact(followers), tier=translate(tier.name),
+                 label=translate(tier.label))
+    return _("followers %(followers)s (%(tier)s, %(label)s)", followers=compact(followers),
+             tier=translate(tier.name), label=translate(tier.label))
 
 
 def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
@@ -389,9 +436,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 sources += [r.cpm_usd.source, r.views_priced_from.source]
             else:
                 price = combine(price, by_views)
-                inputs.append(_("followers %(followers)s (%(tier)s, %(label)s)",
-                                followers=compact(c.s.followers), tier=translate(tier.name),
-                                label=translate(tier.label)))
+                inputs.append(_tier_input(c, c.s.followers))
                 assumptions.append(_(
                     "price per video: the %(tier)s tier's %(low)s–%(high)s and "
                     "%(cpm_low)s–%(cpm_high)s per 1,000 average views, weighted by how certain "
@@ -401,9 +446,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 sources += [tier.price.source, r.cpm_usd.source]
         else:
             missing.append("avg_views")
-            inputs.append(_("followers %(followers)s (%(tier)s, %(label)s)",
-                            followers=compact(c.s.followers), tier=translate(tier.name),
-                            label=translate(tier.label)))
+            inputs.append(_tier_input(c, c.s.followers))
             assumptions.append(_("price per video from the %(tier)s tier only "
                                  "(%(low)s–%(high)s)", tier=translate(tier.name),
                                  low=usd(tier.price.low), high=usd(tier.price.high)))
@@ -432,7 +475,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         "brand_deals", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
         tuple(inputs), tuple(assumptions), tuple(missing), tuple(dict.fromkeys(sources)),
-        narrow=narrow, payouts_used=len(mine), per_video=per_video,
+        narrow=narrow, per_video=per_video, **_uses(mine, monthly, missing),
     )
 
 
@@ -489,17 +532,37 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         missing.append(_("%(diamonds)s (or %(hours)s and %(viewers)s)",
                          diamonds=field_name("diamonds"), hours=field_name("live_hours"),
                          viewers=field_name("live_viewers")))
-    if mine:
+    used = mine if c.s.diamonds is not None else []
+    if used:
         assumptions.append(ngettext("your own diamond value, based on your %(num)s payout",
                                     "your own diamond value, based on your %(num)s payouts",
-                                    len(mine)))
+                                    len(used)))
+    payouts = _uses(used, monthly, missing)
+    if mine and not used:  # the diamond value is known; the month's diamonds are not
+        payouts = {"note": _own_diamond_value(c, mine), "payouts_used": 0,
+                   "payouts_waiting": len(mine)}
     return RouteEstimate(
         "live_gifts", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
         tuple(inputs), tuple(assumptions), tuple(missing),
-        tuple(sources),
-        note=_based_on(len(mine)) if mine else None, narrow=narrow, payouts_used=len(mine),
+        tuple(sources), narrow=narrow, **payouts,
     )
+
+
+def _own_diamond_value(c: _Ctx, mine: Sequence[Payout]) -> str:
+    """The note under LIVE gifts when the creator logged LIVE payouts (``mine``, each with
+    its diamonds) but not the diamonds of the last 30 days: what a diamond paid them (the
+    geometric mean of their payouts, as :func:`bot.domain.uncertainty.update` averages
+    them, in their currency) is ready, and logging the month's diamonds gives a figure
+    built on it (an estimate from LIVE hours and viewers does not use it)."""
+    rates = [c.to_usd(p.amount, p.currency) / p.diamonds for p in mine if p.diamonds]
+    value = math.exp(sum(math.log(r) for r in rates) / len(rates)) * c.to_user
+    return ngettext("your own diamond value (%(rate)s, from your %(num)s payout) is ready: log "
+                    "your diamonds of the last 30 days (/log diamonds=20k) for a monthly figure "
+                    "that uses it",
+                    "your own diamond value (%(rate)s, from your %(num)s payouts) is ready: "
+                    "log your diamonds of the last 30 days (/log diamonds=20k) for a monthly "
+                    "figure that uses it", len(mine), rate=money_fine(value, c.currency))
 
 
 def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value: float | None,
@@ -535,15 +598,21 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
                 cands.append((N_("tell me your commission (/estimate commission=12%%) to "
                                  "narrow this %(factor)s×"), com))
         narrow = _narrowest(dist, cands)
-    assumptions, inputs = _affiliate_basis(c, mine, order_value, commission, category, com_fig)
+    assumptions, inputs = _affiliate_basis(c, mine if monthly is not None else [],
+                                           order_value, commission, category, com_fig)
+    missing = () if c.views is not None else ("views",)
+    payouts = _uses(mine, monthly, missing)
+    if payouts["note"] is not None:
+        payouts["note"] = (f"{note}{punct('; ')}" if note else "") + payouts["note"]
+    else:
+        payouts["note"] = note
     return RouteEstimate(
         "affiliate", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
         inputs=tuple(inputs), assumptions=tuple(assumptions),
-        missing=() if c.views is not None else ("views",),
+        missing=missing,
         sources=(com_fig.source, r.conversion.source),
-        note=note if not mine else (f"{note}{punct('; ')}" if note else "") + _based_on(len(mine)),
-        narrow=narrow, payouts_used=len(mine),
+        narrow=narrow, **payouts,
     )
 
 

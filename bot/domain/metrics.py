@@ -312,9 +312,41 @@ _JUMPED: Final = {
 }
 
 
+def _leap(before: MetricSnapshot, after: MetricSnapshot, name: str) -> bool:
+    """Whether ``name`` moved from ``before`` to ``after`` as no real account moves between
+    two snapshots: followers falling by more than half, a count more than :data:`MAX_JUMP`
+    times its value before (the two checks of :func:`implausibilities` against the
+    snapshot before)."""
+    old, new = getattr(before, name, None), getattr(after, name, None)
+    if not old or new is None:
+        return False
+    if name == "followers" and new < old / 2:
+        return True
+    metric = METRIC_BY_NAME.get(name)
+    return metric is not None and metric.kind is Kind.COUNT and new > old * MAX_JUMP
+
+
+def _restores(earlier: MetricSnapshot | None, previous: MetricSnapshot,
+              after: MetricSnapshot, name: str) -> bool:
+    """Whether ``after`` puts ``name`` back after an outlier: ``previous``'s value was a leap
+    from ``earlier`` (:func:`_leap`: saved only because the creator confirmed it) or fell to
+    under 1/:data:`MAX_JUMP` of it (a typo too low, which nothing asks about), and
+    ``after``'s is no leap from ``earlier``. Such a value is checked against ``earlier``,
+    the last value before the outlier, not against the outlier: the correction of a typo is
+    no new anomaly, while a leap from ``earlier`` too is still asked about."""
+    if earlier is None or _leap(earlier, after, name):
+        return False
+    old, outlier = getattr(earlier, name, None), getattr(previous, name, None)
+    metric = METRIC_BY_NAME.get(name)
+    fell = (metric is not None and metric.kind is Kind.COUNT and bool(old)
+            and outlier is not None and outlier * MAX_JUMP < old)
+    return fell or _leap(earlier, previous, name)
+
+
 def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                      typed: frozenset[str] | set[str], *,
-                     since: str = "log") -> list[Implausible]:
+                     since: str = "log",
+                     earlier: MetricSnapshot | None = None) -> list[Implausible]:
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
     compared with itself and with ``previous`` (the snapshot before it), one each: likes,
     comments or shares above views for the same 30 days, engagement by views above 100%,
@@ -323,7 +355,12 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     (``"log"``, ``"row"``, ``"file"`` or ``"sync"``, see :data:`_FELL`); the sentences are in the
     language of the work being done (:mod:`bot.i18n`). The one place that decides
     plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
-    TikTok syncs (:func:`without_implausible`)."""
+    TikTok syncs (:func:`without_implausible`).
+
+    ``earlier`` is the snapshot before ``previous``, where known: a value of ``previous``
+    that leapt from it (an outlier the creator confirmed) is no reference for the next one,
+    so a value back in line with ``earlier`` (the correction of a typo) is no fall or jump
+    (:func:`_restores`), while a leap from ``earlier`` too still is."""
     from bot.domain import numbers
     from bot.domain.fieldnames import field_name
 
@@ -351,6 +388,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     if (
         "followers" in typed and previous is not None and previous.followers
         and after.followers is not None and after.followers < previous.followers / 2
+        and not _restores(earlier, previous, after, "followers")
     ):
         problems.append(Implausible(
             frozenset({"followers"}),
@@ -361,7 +399,8 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
             metric = METRIC_BY_NAME.get(name)
             before, now = getattr(previous, name, None), getattr(after, name, None)
             if (metric is not None and metric.kind is Kind.COUNT and before and now is not None
-                    and now > before * MAX_JUMP):
+                    and now > before * MAX_JUMP
+                    and not _restores(earlier, previous, after, name)):
                 problems.append(Implausible(
                     frozenset({name}),
                     _(_JUMPED[since], name=field_name(name), before=numbers.compact(before),
@@ -371,9 +410,10 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
 
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
                 typed: frozenset[str] | set[str], *,
-                since: str = "log") -> list[str]:
+                since: str = "log", earlier: MetricSnapshot | None = None) -> list[str]:
     """The sentences of :func:`implausibilities` (empty: nothing looks wrong)."""
-    return [p.text for p in implausibilities(previous, after, typed, since=since)]
+    return [p.text for p in implausibilities(previous, after, typed, since=since,
+                                             earlier=earlier)]
 
 
 #: A number imported for a day differs from what the creator logged that day when they are

@@ -15,8 +15,8 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Final, Literal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Final, Literal, ParamSpec, TypeVar
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
@@ -27,12 +27,53 @@ from babel.numbers import (
     format_compact_decimal,
     format_currency,
     format_decimal,
-    format_percent,
     get_currency_precision,
     parse_pattern,
 )
 
 from bot import i18n
+
+#: The one rounding rule of every number shown, in every language: a tie rounds away from
+#: zero (0.525 % -> '0.53%', '0,53 %'; 2.5 yen -> '¥3'), as people round money and shares,
+#: applied to the number's shortest decimal text (``repr``: what the creator typed, and what
+#: Babel reads). Babel rounds in the active :mod:`decimal` context (half-even unless told),
+#: so every Babel call here runs inside :func:`_rounding` (see :func:`_half_up`); the English
+#: forms written here round with :func:`rounded`.
+ROUNDING: Final = ROUND_HALF_UP
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _half_up(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``fn`` (a function that formats with Babel) run in a :mod:`decimal` context rounding
+    by :data:`ROUNDING`, which Babel's quantization follows."""
+    @functools.wraps(fn)
+    def in_context(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(rounding=ROUNDING):
+            return fn(*args, **kwargs)
+    return in_context
+
+
+def rounded(x: float, digits: int = 0) -> Decimal:
+    """``x`` rounded to ``digits`` decimals by :data:`ROUNDING`, from its shortest decimal
+    text (``repr``), as Babel rounds it here: 2.675 -> 2.68 (a float's binary value would
+    give 2.67), 2.5 -> 3, -0.5 -> -1. ``x`` is finite. The one rounding for the forms this
+    module writes itself (English; a whole count before grouping)."""
+    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), ROUNDING)
+
+
+def whole(x: float) -> int:
+    """``x`` rounded to a whole number as every displayed number is (:func:`rounded`):
+    2.5 -> 3, 12.4 -> 12, -0.5 -> -1."""
+    return int(rounded(x))
+
+
+def fixed(x: float, digits: int) -> str:
+    """``x`` with exactly ``digits`` decimals, a dot, no grouping, rounded as every displayed
+    number is (:func:`rounded`): 2.675, 2 -> '2.68' (``f"{2.675:.2f}"`` gives '2.67')."""
+    return f"{rounded(x, digits):f}"
+
 
 #: Babel's list styles used here: "and" lists and "or" lists (CLDR ``standard``, ``or``).
 ListStyle = Literal["standard", "or"]
@@ -114,6 +155,7 @@ def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
     return _decimal_cached(value, max_digits, min_digits, i18n.current())
 
 
+@_half_up
 def _decimal(value: float, max_digits: int, min_digits: int, lang: str) -> str:
     pattern = "0" if max_digits <= 0 else (
         "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0))
@@ -135,6 +177,7 @@ def usd(amount: float) -> str:
     return _per_value(_usd_cached, _usd, amount, i18n.current())
 
 
+@_half_up
 def _usd(amount: float, negative: bool, lang: str) -> str:
     """:func:`usd` in language ``lang`` (not English); ``negative`` (the sign of ``amount``,
     -0.0 included) only keeps the cache's keys apart."""
@@ -365,13 +408,13 @@ def compact(n: float | None) -> str:
     for i, (limit, suffix) in enumerate(units):
         if a >= limit:
             v = a / limit
-            text = f"{v:.1f}".rstrip("0").rstrip(".") if v < 100 else f"{v:.0f}"
+            text = fixed(v, 1).rstrip("0").rstrip(".") if v < 100 else fixed(v, 0)
             if text == "1000" and i > 0:  # 999.96k reads as 1M, not 1000k
                 return f"{sign}1{units[i - 1][1]}"
             return f"{sign}{text}{suffix}"
     if a == int(a):
         return f"{sign}{int(a)}"
-    return f"{sign}{a:.1f}".rstrip("0").rstrip(".")
+    return f"{sign}{fixed(a, 1)}".rstrip("0").rstrip(".")
 
 
 def _abbreviated(text: str) -> bool:
@@ -382,6 +425,7 @@ def _abbreviated(text: str) -> bool:
     return any(c.isalpha() or c >= "\u3000" for c in text)
 
 
+@_half_up
 def _compact_local(n: float, negative: bool, lang: str) -> str:
     """:func:`compact` of a finite ``n`` in language ``lang`` (not English); ``negative``
     (the sign of ``n``, -0.0 included) only keeps the cache's keys apart."""
@@ -393,7 +437,7 @@ def _compact_local(n: float, negative: bool, lang: str) -> str:
             return text
     # Below the threshold, or the language abbreviates nothing at this size (German
     # below a million): the number, grouped.
-    return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
+    return str(format_decimal(n if abs(n) < 1000 else whole(n), format=None
                               if abs(n) >= 1000 else "#,##0.#", locale=loc))
 
 
@@ -439,7 +483,7 @@ def count(n: float | None) -> str:
     12_345 -> '1.2万'."""
     if n is None or math.isnan(n) or math.isinf(n):
         return compact(n)
-    return compact(float(round(n)) or 0.0)
+    return compact(float(whole(n)) or 0.0)
 
 
 def grouped(n: float | None) -> str:
@@ -447,13 +491,13 @@ def grouped(n: float | None) -> str:
     if n is None or math.isnan(n):
         return "?"
     if not _english() and math.isfinite(n):
-        return _grouped_cached(round(n), i18n.current())
-    return f"{round(n):,}"
+        return _grouped_cached(whole(n), i18n.current())
+    return f"{whole(n):,}"
 
 
-def _grouped(whole: int, lang: str) -> str:
-    """:func:`grouped` of the whole number ``whole`` in language ``lang`` (not English)."""
-    return str(format_decimal(whole, locale=_locale(lang)))
+def _grouped(units: int, lang: str) -> str:
+    """:func:`grouped` of the whole number ``units`` in language ``lang`` (not English)."""
+    return str(format_decimal(units, locale=_locale(lang)))
 
 
 #: Counts are written again and again (a creator's followers in each reply about them, the
@@ -463,27 +507,49 @@ _grouped_cached = functools.lru_cache(maxsize=4096, typed=True)(_grouped)
 
 
 def pct(x: float | None, digits: int = 1) -> str:
-    """0.0456 -> '4.6%' (``x`` is a fraction)."""
+    """A share or rate as a percentage (``x`` a fraction), the one percent formatter: the
+    language's percent pattern with its grouping, up to ``digits`` decimals (trailing zeros
+    dropped), rounded by :data:`ROUNDING` in every language: 0.0456 -> '4.6%' (English),
+    '4,6 %' (German, French), '4.6%' (Japanese); 0.00525, 2 -> '0.53%' / '0,53 %'.
+
+    A large percentage (a viral video on a small account: engagement by followers far above
+    100%) keeps fewer decimals: at most one from 100% on, none from 1,000% on (333.33 ->
+    '33,333%', '33.333 %'); :func:`pct_digits` says how many."""
     if x is None or math.isnan(x):
         return "?"
     if not math.isfinite(x) or abs(x) >= 1e12:
         return f"{x * 100:.3g}%"
+    digits = pct_digits(x, digits)
     if x == 0:  # 0.0 and -0.0 are one key to a cache, and are written apart ('-0%')
         return _pct(x, digits, i18n.current())
     return _pct_cached(x, digits, i18n.current())
 
 
+def pct_digits(x: float, digits: int = 1) -> int:
+    """The decimals :func:`pct` writes ``x`` (a fraction) with when asked for ``digits``:
+    ``digits`` below 100%, at most 1 from 100%, none from 1,000% (as rounded: 9.9996 is
+    '1,000%')."""
+    size = abs(x) * 100
+    if size >= 999.5:
+        return 0
+    if size >= 99.95:
+        return min(digits, 1)
+    return digits
+
+
+@_half_up
 def _pct(x: float, digits: int, lang: str) -> str:
-    """:func:`pct` of a finite ``x`` in language ``lang``."""
-    if lang != i18n.SOURCE:
-        loc = _locale(lang)
-        base = loc.percent_formats[None].pattern.split(";")[0]
-        pattern = base.replace("0", "0." + "#" * digits, 1) if digits > 0 else base
-        return str(format_percent(x, format=pattern, locale=loc))
-    text = str(Decimal(repr(float(x) * 100)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
+    """:func:`pct` of a finite ``x`` in language ``lang`` with up to ``digits`` decimals:
+    the language's percent pattern (CLDR; English: en_US's '#,##0%')."""
+    return str(_pattern(_percent_pattern(lang, digits)).apply(x, _locale(lang)))
+
+
+@functools.lru_cache(maxsize=64)
+def _percent_pattern(lang: str, digits: int) -> str:
+    """The percent pattern of ``lang`` (its positive part) with up to ``digits`` decimals:
+    '#,##0.#%' (English, 1), '#,##0.# %' (German, 1), '#,##0%' (0)."""
+    base = str(_locale(lang).percent_formats[None].pattern).split(";")[0]
+    return base.replace("0", "0." + "#" * digits, 1) if digits > 0 else base
 
 
 #: Shares and rates are written again and again (a rate table's ranges in every /estimate, a
@@ -547,17 +613,18 @@ def money(amount: float | None, currency: str = "USD") -> str:
         return "?"
     if not _english() and math.isfinite(amount):
         if abs(amount) >= 100_000 and _abbreviated(compact(amount)):
-            return str(format_compact_currency(amount, currency, format_type="short",
-                                               fraction_digits=1, locale=locale()))
+            with localcontext(rounding=ROUNDING):
+                return str(format_compact_currency(amount, currency, format_type="short",
+                                                   fraction_digits=1, locale=locale()))
         # (no short form at this size, German below a million: the amount in full)
         return _currency(amount, currency, _money_digits(abs(amount), currency))
     a = abs(amount)
     if a >= 100_000:
         body = compact(a)
     elif a >= 100:
-        body = f"{round(a):,}"
+        body = f"{whole(a):,}"
     else:
-        body = f"{a:.{_money_digits(a, currency)}f}"
+        body = fixed(a, _money_digits(a, currency))
     return _english_amount(body, amount < 0, currency)
 
 
@@ -572,8 +639,9 @@ def money_exact(amount: float, currency: str = "USD") -> str:
     if not _english():
         return _currency(amount, currency, digits)
     pattern = "¤#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_currency(amount, currency, format=pattern, currency_digits=False,
-                               locale="en_US"))
+    with localcontext(rounding=ROUNDING):
+        return str(format_currency(amount, currency, format=pattern, currency_digits=False,
+                                   locale="en_US"))
 
 
 def money_fine(amount: float, currency: str, extra: int = 2) -> str:
@@ -586,7 +654,7 @@ def money_fine(amount: float, currency: str, extra: int = 2) -> str:
         return f"{amount} {currency}"
     digits = _small_digits(abs(amount), currency, minor_digits(currency) + extra)
     if _english():
-        return _english_amount(f"{abs(amount):.{digits}f}", amount < 0, currency)
+        return _english_amount(fixed(abs(amount), digits), amount < 0, currency)
     return _currency(amount, currency, digits)
 
 
@@ -595,6 +663,7 @@ def _currency(amount: float, currency: str, digits: int) -> str:
     return _per_value(_currency_cached, _currency_in, amount, currency, digits, i18n.current())
 
 
+@_half_up
 def _currency_in(amount: float, negative: bool, currency: str, digits: int, lang: str) -> str:
     """:func:`_currency` in language ``lang``: Babel's ``format_currency`` with the
     language's standard currency pattern, its decimals set to ``digits``. ``negative`` (the
@@ -634,8 +703,8 @@ def price(amount: float, currency: str = "USD") -> str:
     if abs(amount) < 100:
         return money(amount, currency)
     if not _english():
-        return _currency(round(amount), currency, 0)
-    return _english_amount(f"{round(amount):,}", False, currency)
+        return _currency(whole(amount), currency, 0)
+    return _english_amount(f"{whole(amount):,}", False, currency)
 
 
 def price_value(amount: float, currency: str = "USD") -> float:
@@ -646,15 +715,9 @@ def price_value(amount: float, currency: str = "USD") -> float:
     a = abs(amount)
     if not math.isfinite(a):
         return amount
-    if a >= 100:  # price() rounds the float itself, in every language
-        return math.copysign(float(round(a)), amount)
-    digits = _money_digits(a, currency)
-    if _english():  # money() formats the float ("%.2f": its exact binary value, half-even)
-        return math.copysign(round(a, digits), amount)
-    # money() through Babel, which rounds the float's shortest text half-even: 2.675 shows
-    # 2,68 in German where English shows 2.67
-    shown = Decimal(repr(a)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
-    return math.copysign(float(shown), amount)
+    # price() and money() round as every number shown is, in every language (:func:`rounded`)
+    digits = 0 if a >= 100 else _money_digits(a, currency)
+    return math.copysign(float(rounded(a, digits)), amount)
 
 
 def price_range(low: float, high: float, currency: str = "USD") -> str:
@@ -674,7 +737,7 @@ def duration(seconds: float | None) -> str:
     """65 -> '1:05', 42 -> '42s', 3700 -> '1:01:40'."""
     if seconds is None or math.isnan(seconds):
         return "?"
-    s = round(seconds)
+    s = whole(seconds)
     if s < 60:
         return f"{s}s"
     h, rest = divmod(s, 3600)

@@ -182,7 +182,15 @@ class BrandDeals(Strict):
         return self
 
     def tier(self, followers: float) -> Tier:
+        """The price tier for ``followers``: the first whose ``below`` is above it (the
+        first tier for an account below its band too, see :meth:`below_tiers`)."""
         return _tier_for(self.tiers, followers)
+
+    def below_tiers(self, followers: float) -> bool:
+        """Whether ``followers`` is below the first tier's band: the tiers start where brands
+        start working with creators (``eligibility.followers``, 1k; the first tier's label
+        says so), and an account below it is priced as the first tier all the same."""
+        return followers < self.eligibility.followers.value
 
 
 class LiveEligibility(Strict):

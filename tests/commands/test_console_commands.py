@@ -81,10 +81,11 @@ def test_count_display_is_whole_in_every_language() -> None:
     from bot.domain.metrics import format_metric
     from bot.domain.numbers import count
 
-    expected = {"de": ["12", "1.000", "12.345", "0", "1.234"],
+    # 1234.5 rounds half-up, as every number shown does (numbers.ROUNDING)
+    expected = {"de": ["12", "1.000", "12.345", "0", "1.235"],
                 # below 10,000 a count is never shortened (1 953, not "2 k")
-                "fr": ["12", "1\u202f000", "12,3\xa0k", "0", "1\u202f234"],
-                "ja": ["12", "1,000", "1.2万", "0", "1,234"]}
+                "fr": ["12", "1\u202f000", "12,3\xa0k", "0", "1\u202f235"],
+                "ja": ["12", "1,000", "1.2万", "0", "1,235"]}
     for language, shown in expected.items():
         with i18n.using(language):
             assert [count(v) for v in (12.4, 999.6, 12_345, -0.4, 1234.5)] == shown, language

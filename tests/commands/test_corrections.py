@@ -521,3 +521,39 @@ async def test_a_day_removed_by_undo_date_does_not_come_back_when_its_import_is_
     assert f"Removed {counted.group(1)} snapshot" in done.text
     history = (await console.ask("/history")).text
     assert "2026-10-21" not in history and "2026-10-20" in history, history
+
+
+async def test_a_correction_after_a_confirmed_typo_is_not_held_again(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: followers=5000, a typo followers=500000 (held, then confirmed), then
+    followers=5000 the same day to correct it was held as a fall of more than half: the
+    check compared with the typo, not with the value before it."""
+    await console.ask("/log followers=5000 views=5000")
+    assert "more than 10×" in (await console.ask("/log followers=500000")).text
+    confirmed = await console.ask("/log followers=500000 confirm")
+    assert "Followers: 500k" in confirmed.text
+    assert "/undo takes this log back" in confirmed.text  # the way back from a typo
+    corrected = await console.ask("/log followers=5000")
+    assert "looks wrong" not in corrected.text, corrected.text
+    assert "Followers: 5k" in corrected.text
+    # views: a typo too low is saved without a question; putting it back is no jump
+    assert "looks wrong" not in (await console.ask("/log views=50")).text
+    back = await console.ask("/log views=5000")
+    assert "looks wrong" not in back.text and "Views (30 days): 5k" in back.text, back.text
+
+
+async def test_a_typo_after_a_confirmed_outlier_is_still_caught(
+        console: ConsoleAdapter) -> None:
+    """Only a value back in line with the one before the outlier passes: another leap from
+    it is asked about (against the latest, as always)."""
+    await console.ask("/log followers=5000")
+    await console.ask("/log followers=500000 confirm")
+    typo = await console.ask("/log followers=50")
+    assert "followers fell from 500k to 50 since your previous log" in typo.text
+    await console.ask("/log views=5000")
+    await console.ask("/log views=50")
+    jump = await console.ask("/log views=500000")
+    assert "views went from 50 to 500k since your previous log" in jump.text
+    # a plain confirm of a plausible value says nothing about typos
+    assert "/undo takes this log back" not in (
+        await console.ask("/log followers=510000 confirm")).text

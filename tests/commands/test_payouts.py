@@ -171,3 +171,51 @@ async def test_a_repeated_payout_is_asked_about_and_one_can_be_removed(
     nothing = await console.ask("/payout remove=5")
     assert not nothing.ok and "there is no number 5" in nothing.text
     assert "based on your 2 payouts" in (await console.ask("/estimate")).text
+
+
+async def test_a_payout_says_what_estimate_does_with_it(console: ConsoleAdapter) -> None:
+    """Hostile trial: /payout diamonds=120k cashed=480 said "Your /estimate now uses your own
+    rate", and /estimate then said "can't estimate yet" and "based on your 1 payout" under
+    LIVE gifts. A payout the estimate can't use yet says what to log, in the same words in
+    both replies; once it is used, both say so."""
+    await console.ask("/log followers=100 views=5000 likes=200")
+    logged = await console.ask("/payout diamonds=120k cashed=480")
+    waiting = ("own diamond value ($0.0040, from your 1 payout) is ready: log your diamonds "
+               "of the last 30 days (/log diamonds=20k) for a monthly figure that uses it")
+    assert waiting in logged.text and "now uses your own rate" not in logged.text
+    for line in ("/estimate", "/estimate explain"):
+        live = (await console.ask(line)).text.split("LIVE gifts", 1)[1].split("\n\n", 1)[0]
+        assert waiting in live and "based on your" not in live, live
+    # an estimate from LIVE hours does not use the diamond value either
+    await console.ask("/log live_hours=5 live_viewers=40")
+    live = (await console.ask("/estimate explain")).text.split("LIVE gifts", 1)[1]
+    live = live.split("\n\n", 1)[0]
+    assert "could pay" in live and waiting in live and "based on your" not in live
+    await console.ask("/log diamonds=30k")
+    live = (await console.ask("/estimate explain")).text.split("LIVE gifts", 1)[1]
+    live = live.split("\n\n", 1)[0]
+    assert "based on your 1 payout" in live and "your own diamond value, based on" in live
+    assert "is ready" not in live
+    again = await console.ask("/payout diamonds=100k cashed=450")
+    assert "Your /estimate now uses your own rate, based on your 2 LIVE gifts payouts" \
+        in again.text
+
+
+async def test_every_payout_kind_keeps_its_promise(console: ConsoleAdapter) -> None:
+    """The same for Creator Rewards, brand deals and affiliate before the numbers they need
+    are logged: no "now uses your own rate" while /estimate can't use it."""
+    for line, needs in [("/payout rewards=412 views=610k", "log views"),
+                        ("/payout brand=350 per=video", "log followers"),
+                        ("/payout affiliate=220", "log views")]:
+        logged = await console.ask(line)
+        assert "now uses your own rate" not in logged.text, logged.text
+        assert f"Your own rate from your 1 payout is ready: {needs} for a monthly figure" \
+            in logged.text, logged.text
+    await console.ask("/log followers=20k views=100k likes=5k")
+    est = await console.ask("/estimate")
+    assert "is ready" not in est.text and est.text.count("based on your 1 payout") >= 3
+    data = est.replies[0].data
+    assert data is not None
+    used = {r["key"]: r["payouts_used"] for r in data["routes"]}
+    assert used["creator_rewards"] == used["brand_deals"] == used["affiliate"] == 1
+    assert "now uses your own rate" in (await console.ask("/payout affiliate=240")).text

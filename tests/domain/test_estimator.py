@@ -532,3 +532,28 @@ def test_a_rates_date_that_is_no_day_is_refused(date: object) -> None:
 
     with pytest.raises(ValidationError, match="YYYY-MM-DD"):
         Currencies(date=date, source="ECB", per_eur={"USD": 1.04})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+def test_brand_input_below_the_first_tier_says_so(language: str) -> None:
+    """Hostile trial: /estimate explain showed "followers 100 (nano, 1k–10k)" for 100
+    followers: 100 is below the nano band, and the estimator prices it as nano all the same,
+    which is what the input now says, in every language."""
+    from bot import i18n
+    from bot.i18n import translate
+
+    nano = RATES.brand_deals.tiers[0]
+    with i18n.using(language):
+        small = estimate(snap(followers=100), UserSettings(), RATES).route("brand_deals")
+        inside = estimate(snap(followers=2_000), UserSettings(), RATES).route("brand_deals")
+        name, label = translate(nano.name), translate(nano.label)
+    assert len(small.inputs) == 1 and small.inputs[0].count(name) == 2, small.inputs
+    assert label in small.inputs[0]
+    assert small.inputs[0] != inside.inputs[0].replace(
+        "2,000" if language == "en" else "2", "100")
+    assert inside.inputs[0].count(name) == 1, inside.inputs
+    if language == "en":
+        assert small.inputs == ("followers 100 (below the nano tier, 1k–10k: priced as nano)",)
+        assert inside.inputs == ("followers 2k (nano, 1k–10k)",)
+    # the price is the nano tier's either way
+    assert small.per_video == inside.per_video

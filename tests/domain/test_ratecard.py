@@ -119,11 +119,12 @@ def test_the_bundle_is_three_times_the_video_line_shown(rates: RateTables,
 
 
 @pytest.mark.parametrize(("pinned", "currency", "bundle"), [
-    (1.005, "USD", "$3.00"), (1234.5, "JPY", "¥3,702"), (12345.5, "JPY", "¥37,038")])
+    (1.005, "USD", "$3.03"), (1234.5, "JPY", "¥3,705"), (12345.5, "JPY", "¥37,038")])
 def test_a_pinned_price_makes_a_bundle_of_three_times_it_as_shown(
         rates: RateTables, pinned: float, currency: str, bundle: str) -> None:
     """Hostile trial: /ratecard video=1.005 showed $1.00 and a bundle of $3.01 (¥1,234 and
-    ¥3,704 for 1234.5 yen)."""
+    ¥3,704 for 1234.5 yen). Ties round half-up as every amount shown does ($1.01, ¥1,235),
+    and the bundle is three times that."""
     e = estimate(MetricSnapshot(T, followers=20_000), UserSettings(), rates)
     card = rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {"video": pinned},
                      currency)

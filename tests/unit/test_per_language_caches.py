@@ -1,8 +1,12 @@
 """Work that only depends on the language is done once per language (bounded caches), with
 the same results: numbers formatted as Babel formats them (the parsed locale, the parsed
-pattern and recent figures kept), and the field names a command's arguments are read with."""
+pattern and recent figures kept), and the field names a command's arguments are read with.
+Babel is asked here with the one rounding rule every number is shown with (half-up,
+:data:`bot.domain.numbers.ROUNDING`, set through the decimal context Babel rounds in)."""
 
 from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -16,11 +20,17 @@ from bot.domain import numbers
 LANGUAGES = ("en", "de", "fr", "es", "pt_BR", "ja")
 
 
+def _whole(value: float) -> int:
+    """``value`` rounded to a whole number, a tie away from zero, from its shortest text."""
+    return int(Decimal(repr(float(value))).quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def _babel(value: float, max_digits: int, min_digits: int, lang: str) -> str:
     pattern = "0" if max_digits <= 0 else (
         "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0))
-    return str(format_decimal(value, format=pattern,
-                              locale=Locale.parse("en_US" if lang == "en" else lang)))
+    with localcontext(rounding=ROUND_HALF_UP):
+        return str(format_decimal(value, format=pattern,
+                                  locale=Locale.parse("en_US" if lang == "en" else lang)))
 
 
 @settings(deadline=None)  # the first example loads a locale's data
@@ -90,8 +100,9 @@ def _babel_currency(amount: float, currency: str, digits: int, lang: str) -> str
     base = loc.currency_formats["standard"].pattern.split(";")[0]
     head, sep, tail = base.partition("0.00")
     pattern = f"{head}0{('.' + '0' * digits) if digits else ''}{tail}" if sep else base
-    return str(format_currency(amount, currency, format=pattern, locale=loc,
-                               currency_digits=False))
+    with localcontext(rounding=ROUND_HALF_UP):
+        return str(format_currency(amount, currency, format=pattern, locale=loc,
+                                   currency_digits=False))
 
 
 @settings(deadline=None)
@@ -112,7 +123,7 @@ def test_currency_is_babels_format_currency(amount: float, currency: str, digits
 def test_grouped_is_babels_format_decimal(value: float, lang: str) -> None:
     with i18n.using(lang):
         first, again = numbers.grouped(value), numbers.grouped(value)
-    expected = str(format_decimal(round(value), locale=Locale.parse(lang)))
+    expected = str(format_decimal(_whole(value), locale=Locale.parse(lang)))
     assert first == again == expected
 
 
@@ -174,12 +185,14 @@ def _babel_compact(n: float, lang: str) -> str:
     from babel.numbers import format_compact_decimal
 
     loc = Locale.parse(lang)
-    if abs(n) >= numbers.COMPACT_FROM:
-        text = str(format_compact_decimal(n, format_type="short", fraction_digits=1, locale=loc))
-        if any(c.isalpha() or c >= "\u3000" for c in text):
-            return text
-    return str(format_decimal(n if abs(n) < 1000 else round(n), format=None
-                              if abs(n) >= 1000 else "#,##0.#", locale=loc))
+    with localcontext(rounding=ROUND_HALF_UP):
+        if abs(n) >= numbers.COMPACT_FROM:
+            text = str(format_compact_decimal(n, format_type="short", fraction_digits=1,
+                                              locale=loc))
+            if any(c.isalpha() or c >= "\u3000" for c in text):
+                return text
+        return str(format_decimal(n if abs(n) < 1000 else _whole(n), format=None
+                                  if abs(n) >= 1000 else "#,##0.#", locale=loc))
 
 
 @settings(deadline=None)
