@@ -24,7 +24,13 @@ from babel.numbers import (
 )
 
 from bot import i18n
-from bot.core.fieldnames import field_key, field_name, local_field_names, typed_example
+from bot.core.fieldnames import (
+    any_field_names,
+    field_key,
+    field_name,
+    local_field_names,
+    typed_example,
+)
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.numbers import compact, decimal, items, pct
 from bot.domain.numbers import locale as number_locale
@@ -641,12 +647,16 @@ def _build_lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _
             by_name.setdefault(alias, spec)
     # The names the creator's language gives the fields (German Follower, Aufrufe pro Video),
     # the same as the CSV import's column names, besides the English ones.
-    local = {folded: by_name[key] for folded, key in local_names.items() if key in by_name}
+    # Then the names every other language gives them: a line the console showed in German
+    # (/log Aufrufe=40000 confirm) is read after a switch to English too. A name the current
+    # language gives another field, or two languages give different fields, is not.
+    names = {**any_field_names(), **local_names}
+    local = {folded: by_name[key] for folded, key in names.items() if key in by_name}
     for folded, spec in local.items():
         by_name.setdefault(folded, spec)
     # ... and the fields a choice names (German "/progress Aufrufe pro Video 1y").
     chosen = {c for s in specs if s.type is ArgType.CHOICE for c in s.choices}
-    phrases = tuple((_phrase(folded), folded) for folded, key in local_names.items()
+    phrases = tuple((_phrase(folded), folded) for folded, key in names.items()
                     if (key in by_name or key in chosen) and "_" in folded)
     any_phrase = re.compile("|".join(f"(?:{p.pattern})" for p, _ in phrases),
                             re.IGNORECASE) if phrases else None
@@ -880,14 +890,28 @@ _EXPONENT_VALUE = re.compile(r"(?<==)(-?\d+)e(-\d+)(?=%?(?:\s|$))")
 _EXPONENT = re.compile(r"(-?\d+)e(-\d+)(%?)")
 
 
+#: A decimal with three places after one to three digits (``1.125``, ``-12,125``): the
+#: form a thousands sign writes too (``1,125`` is 1125 in English, ``1.125`` in German).
+_LIKE_THOUSANDS = re.compile(r"-?\d{1,3}\.\d{3}")
+
+
 def _local_decimal(value: str, symbol: str) -> str:
     """``value`` (one argument's value) with a decimal :func:`_scientific` wrote, as a
     language whose decimal sign is ``symbol`` writes it (``355e-1%`` -> ``35,5%``); any
-    other value, or a decimal longer than 20 characters so (``3e-33``), as it is."""
+    other value, or a decimal longer than 20 characters so (``3e-33``), as it is.
+
+    A decimal that would look like thousands (three places after one to three digits:
+    ``1,125``, read as 1125 in English) is written with a fourth place (``1,1250``), which
+    no language reads as thousands: the line is read to the same value in every language
+    that writes that decimal sign, and refused with a sentence (never read as another
+    number) in one that doesn't (German ``1.1250``): the console's line may be typed after
+    a switch of language."""
     m = _EXPONENT.fullmatch(value)
     if m is None:
         return value
     text = _positional(Decimal(f"{m[1]}e{m[2]}"))
+    if _LIKE_THOUSANDS.fullmatch(text):
+        text += "0"
     return text.replace(".", symbol) + m[3] if len(text) <= 20 else value
 
 
@@ -913,7 +937,10 @@ def local_line(line: str) -> str:
     it: each argument's name as the language names the field (German ``Aufrufe=40000``) and
     each decimal as the language writes it (:func:`local_numbers`); values are never
     translated (a file name with the word ``followers`` in it stays as it is). Read back in
-    that language to the same values; a button runs the canonical line itself."""
+    that language to the same values; in any other, to the same values too or refused with
+    a sentence where it can't read the decimal sign, never as another number (every language
+    reads every language's field names; :func:`_local_decimal`). A button runs the canonical
+    line itself."""
     symbol = get_decimal_symbol(i18n.current())
     out = []
     for token in _LINE_TOKEN.findall(line):

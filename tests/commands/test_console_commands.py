@@ -375,3 +375,46 @@ async def test_export_and_forget_agree_on_settings(console: ConsoleAdapter) -> N
         for text in (exported, listed):
             assert ("your settings (language included)" in text) is stored, (stored, text)
         assert (await console.ask("/settings currency=EUR")).ok
+
+
+# -- a button's line typed after a switch of language -------------------------------------------
+
+
+_SHOWN = re.compile(r"\[[^\]:]+: (/payout [^\]]+)\]")
+
+
+async def _payouts(app: App, user: str) -> list[float]:
+    found = await app.store.find_user("console", user)
+    assert found is not None
+    return [p.amount for p in await app.store.payouts(found.id)]
+
+
+async def test_a_line_shown_in_german_reads_the_same_after_a_switch_to_english(
+        console: ConsoleAdapter, app: App) -> None:
+    """The console shows *Save it again* as German writes it (Aufrufe=, 1,125: a decimal);
+    typed after /settings language=en it is read with the German name, and 1,125 is never
+    read as English thousands (1125)."""
+    await console.ask("/settings language=de")
+    await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    held = await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    shown = _SHOWN.search(held.text)
+    assert shown is not None, held.text
+    await console.ask("/settings language=en")
+    again = await console.ask(shown[1])
+    assert again.ok, (shown[1], again.text)
+    assert await _payouts(app, "alice") == [1.125, 1.125]
+
+
+async def test_a_line_shown_in_english_is_never_read_as_german_thousands(
+        console: ConsoleAdapter, app: App) -> None:
+    """The other way: English 1.125 is 1125 in German; typed after the switch it is
+    refused with a sentence, never saved as another number."""
+    await console.ask("/payout rewards=1.125 views=610k month=2026-10")
+    held = await console.ask("/payout rewards=1.125 views=610k month=2026-10")
+    shown = _SHOWN.search(held.text)
+    assert shown is not None, held.text
+    await console.ask("/settings language=de")
+    again = await console.ask(shown[1])
+    assert all(amount == 1.125 for amount in await _payouts(app, "alice")), shown[1]
+    if not again.ok:
+        assert "rewards" in again.text and "Deutsch" in again.text, again.text
