@@ -418,3 +418,41 @@ async def test_a_line_shown_in_english_is_never_read_as_german_thousands(
     assert all(amount == 1.125 for amount in await _payouts(app, "alice")), shown[1]
     if not again.ok:
         assert "rewards" in again.text and "Deutsch" in again.text, again.text
+
+
+# -- the line a held reply's text asks for ------------------------------------------------------
+
+
+async def test_log_and_payout_ask_for_the_typed_line_with_confirm(
+        console: ConsoleAdapter) -> None:
+    """Both held replies name the line to send in the creator's own words (one function,
+    CommandContext.typed_again): the typed text, a typed confirm taken out, confirm once at
+    the end."""
+    await console.ask("/log followers=12k views=40k")
+    held = await console.ask("/log followers=1B views=40k")
+    assert held.held and "save them with /log followers=1B views=40k confirm;" in held.text
+    await console.ask("/payout rewards=412 views=610k month=2026-10")
+    again = await console.ask("/payout  rewards=412   views=610k month=2026-10")
+    assert again.held and "send /payout rewards=412 views=610k month=2026-10 confirm." \
+        in again.text, again.text
+
+
+async def test_a_held_replys_line_in_german_words_is_never_read_as_other_numbers(
+        console: ConsoleAdapter, app: App) -> None:
+    """German ``rewards=1,125`` (1.125) in the reply's text was sent back after a switch to
+    English and saved as 1125: words another language reads as other numbers are replaced by
+    the button's line as German writes it."""
+    await console.ask("/settings language=de")
+    await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    held = await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    asked = re.search(r"sende (/payout .+ confirm)\.", held.text)
+    assert asked is not None, held.text
+    assert asked[1] == "/payout rewards=1,1250 Aufrufe=610000 month=2026-10 confirm"
+    await console.ask("/settings language=en")
+    await console.ask(asked[1])
+    assert await _payouts(app, "alice") == [1.125, 1.125]
+    # words every language reads alike are kept as typed
+    await console.ask("/settings language=de")
+    await console.ask("/log Follower=12,5k")
+    kept = await console.ask("/log Follower=1 Mrd.")
+    assert "/log Follower=1 Mrd. confirm" in kept.text, kept.text

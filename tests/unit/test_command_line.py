@@ -278,3 +278,34 @@ def test_a_decimal_like_a_thousands_group_is_shown_with_a_fourth_place() -> None
                             ("fr", "rewards=1,1250"), ("ja", "rewards=1.1250")):
         with i18n.using(language):
             assert local_line("/payout rewards=1125e-3") == f"/payout {shown}"
+
+
+def _context(command: str, raw: str) -> Any:
+    from bot.core.context import CommandContext
+    from tests.auxil.requests import make_request
+
+    return CommandContext(request=make_request(command, raw), user=None, store=None,  # type: ignore[arg-type]
+                          clock=None, registry=REGISTRY, services=None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("language", "command", "raw", "line"), [
+    ("en", "log", "followers=1B  views=40k", "/log followers=1B views=40k confirm"),
+    ("en", "log", "confirm followers=1B", "/log followers=1B confirm"),
+    ("en", "payout", "rewards=412 views=610k", "/payout rewards=412 views=610k confirm"),
+    ("de", "log", "Follower=12,5k", "/log Follower=12,5k confirm"),
+    # 1,125 is 1125 in English: the button's line, as German writes it
+    ("de", "payout", "rewards=1,125 views=610k",
+     "/payout rewards=1,1250 Aufrufe=610000 confirm"),
+    # English 1.125 is 1125 in German
+    ("en", "payout", "rewards=1.125 views=610k", "/payout rewards=1.1250 views=610000 confirm"),
+])
+def test_the_line_a_held_reply_asks_for(language: str, command: str, raw: str,
+                                        line: str) -> None:
+    """One function (CommandContext.typed_again) writes the line /log's and /payout's held
+    replies ask for: the typed words and confirm, unless another language reads them as
+    other values."""
+    spec = REGISTRY.get(command)
+    assert spec is not None
+    with i18n.using(language):
+        args = parse_args(spec.args, raw, command=command)
+        assert _context(command, raw).typed_again(args) == line
