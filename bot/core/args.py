@@ -459,8 +459,9 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             if choice.lower() == low:
                 return choice
         # A choice that is a field is also its name in the creator's language, as /log
-        # reads it (German "/progress Follower 3m").
-        local = local_field_names().get(field_key(text))
+        # reads it (German "/progress Follower 3m"), or in any other (any_field_names).
+        local = local_field_names().get(field_key(text)) or any_field_names().get(
+            field_key(text))
         if local in spec.choices:
             return local
         raise ArgError(
