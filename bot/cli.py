@@ -290,6 +290,10 @@ def reply_json(reply: Reply) -> dict[str, Any]:
 
 
 async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
+    """Run ``line`` as console user ``user`` and print the answer; the exit code by
+    :func:`ask_status`. A reply (held back or not) on stdout; a refusal (bad input, an
+    unknown command, no command) on stderr and nothing on stdout, as argparse's usage errors;
+    with ``as_json`` every answer as JSON on stdout (README, "ask")."""
     from bot.adapters.console import ConsoleAdapter
 
     result = await ConsoleAdapter(app, user=user).ask(line)

@@ -56,7 +56,8 @@ def _shown(action: Action) -> str:
     is; a command line (canonical: English names, bot.core.args.command_line) with the field
     names of the current language (German ``/log Aufrufe=1000 confirm``) and its decimals
     (``/payout rewards=412,5 confirm``), as they are read in that language to the same
-    values."""
+    values, and in every other one to the same values or refused (never another number),
+    for a creator who types it after switching language (:func:`bot.core.args.local_line`)."""
     return action.command if action.url is not None else local_line(action.command)
 
 

@@ -71,7 +71,7 @@ from bot.adapters.discord_replies import (
     to_messages,
 )
 from bot.core.args import split_command
-from bot.core.dispatcher import error_reply
+from bot.core.dispatcher import Admission, error_reply
 from bot.core.pace import depart
 from bot.core.ports import (
     AdapterStartError,
@@ -488,15 +488,22 @@ class DiscordAdapter:
         # defaults it: personal commands answer privately unless shared on purpose.
         await self._answer(interaction, request, private=spec.personal and not values.get("public"))
 
-    async def _pressed(self, interaction: discord.Interaction[Any], action: Action) -> None:
-        """A button: run its command line as the user who pressed it (checked by the view)."""
+    async def _pressed(self, interaction: discord.Interaction[Any], action: Action,
+                       admission: Admission) -> None:
+        """A button: run its command line as the user who pressed it (checked by the view),
+        counted in the flood limit already (``admission``: a refused press gets the notice)."""
         self._track()
         parsed = split_command(action.command)
         if parsed is None:
             log.warning("discord: button %r has no command line: %r", action.label,
                         action.command)
             return
-        await self._answer(interaction, self.request(interaction, *parsed), private=True)
+        await self._answer(interaction, self.request(interaction, *parsed), private=True,
+                           admission=admission)
+
+    async def _admit_press(self, interaction: discord.Interaction[Any]) -> Admission:
+        """Count a press in its presser's flood limit (before it disables anything)."""
+        return await self.app.dispatcher.admit(self.platform, str(interaction.user.id))
 
     def check_press(self, interaction: discord.Interaction[Any]) -> None:
         """A button press: handed to its view if it still takes presses (in a task, as
@@ -571,7 +578,7 @@ class DiscordAdapter:
         )
 
     async def _answer(self, interaction: discord.Interaction[Any], request: Request, *,
-                      private: bool) -> None:
+                      private: bool, admission: Admission | None = None) -> None:
         deferred: bool | None = None  # the deferred response's ephemerality, once deferred
         deferring: asyncio.Task[bool] | None = None
 
@@ -585,7 +592,7 @@ class DiscordAdapter:
         # defer_after, and then this costs one timer handle.
         timer = asyncio.get_running_loop().call_later(self.defer_after, defer)
         try:
-            replies = await self.app.dispatcher.handle(request)
+            replies = await self.app.dispatcher.handle(request, admission=admission)
         except asyncio.CancelledError:
             if deferring is not None:
                 deferring.cancel()
@@ -633,7 +640,8 @@ class DiscordAdapter:
             if reply.actions:
                 view = ActionView(reply.actions, owner_id=interaction.user.id,
                                   on_press=self._pressed, on_error=self.failed,
-                                  on_expired=self._expired, timeout=self.view_timeout)
+                                  on_expired=self._expired, admit=self._admit_press,
+                                  timeout=self.view_timeout)
             out += to_messages(
                 self.app.renderer, reply, title=f"/{request.command}",
                 footer=f"Creator Advisor · /help {request.command}",

@@ -21,6 +21,7 @@ import discord
 
 from bot import i18n
 from bot.adapters.discord_names import MenuNames, localise_commands, plain_commands
+from bot.core.dispatcher import Admission
 from bot.core.types import Action, Reply
 from bot.i18n import N_
 from bot.render.environment import Renderer
@@ -111,7 +112,10 @@ def plain_title(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))[:TITLE_LIMIT]
 
 
-Press = Callable[[discord.Interaction[Any], Action], Awaitable[None]]
+#: Run a pressed button's command, with what the flood limit said about the press.
+Press = Callable[[discord.Interaction[Any], Action, Admission], Awaitable[None]]
+#: Count a press in the person's flood limit (``Dispatcher.admit``).
+Admit = Callable[[discord.Interaction[Any]], Awaitable[Admission]]
 OnError = Callable[[discord.Interaction[Any], Exception], Awaitable[None]]
 Expired = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
@@ -134,7 +138,9 @@ class ActionButton(discord.ui.Button["ActionView"]):
 class ActionView(discord.ui.View):
     """``Reply.actions`` as buttons. Only the user who ran the command may press them; a press
     on a choice (:attr:`~bot.core.types.Action.choice`) disables them all (a choice is made
-    once), and so does the timeout; a button that only shows more answers every press.
+    once), and so does the timeout; a button that only shows more answers every press. A
+    press is counted in the flood limit first: one it refuses is answered with the notice and
+    uses up nothing (the buttons stay as they are).
 
     discord.py only builds and sends it: the view is stopped for discord.py from the start, so
     sending it registers nothing there (no store entry, no timeout task of its own per reply:
@@ -144,10 +150,12 @@ class ActionView(discord.ui.View):
     and calls :meth:`timed_out` after ``timeout`` seconds (a loop timer)."""
 
     def __init__(self, actions: Sequence[Action], *, owner_id: int, on_press: Press,
-                 on_error: OnError, on_expired: Expired, timeout: float) -> None:
+                 on_error: OnError, on_expired: Expired, admit: Admit,
+                 timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
         self._on_press = on_press
+        self._admit = admit
         self._on_error = on_error
         self._on_expired = on_expired
         #: How to edit the message carrying this view (set once it is sent).
@@ -200,6 +208,15 @@ class ActionView(discord.ui.View):
         return False
 
     async def press(self, interaction: discord.Interaction[Any], action: Action) -> None:
+        if not self.live:
+            await self._on_expired(interaction)  # (a choice made, or timed out, meanwhile)
+            return
+        admission = await self._admit(interaction)
+        if admission is not Admission.RUN:
+            # Not run (the flood limit): answered with its notice, and nothing is used up:
+            # the view still takes presses, the buttons stay enabled.
+            await self._on_press(interaction, action, admission)
+            return
         if not action.choice and self.live:
             # A button that only shows more (Why this tip?): the buttons stay for another
             # press; a component's defer acknowledges it with the message unchanged.
@@ -218,7 +235,7 @@ class ActionView(discord.ui.View):
             # Acknowledging is best-effort (10062 when the window was missed): the press's
             # command still runs; only its answer may be lost.
             log.warning("discord: could not acknowledge press %s: %s", interaction.id, exc)
-        await self._on_press(interaction, action)
+        await self._on_press(interaction, action, admission)
 
     def timed_out(self) -> asyncio.Task[None] | None:
         """The timeout: no more presses, and the buttons shown disabled (a task, returned);

@@ -23,7 +23,9 @@ One path for every update::
   the keyboard's one press, as on Discord: its buttons are taken off as the press is
   answered, and a second press (a button the message no longer carries, or one that reached
   another worker before the first was answered: recorded in the store) is told the button has
-  expired. Buttons that only show more (*Why this tip?*) answer every press.
+  expired. Buttons that only show more (*Why this tip?*) answer every press. A press is
+  counted in the flood limit before anything else: one it refuses is not run and uses up
+  nothing (the buttons stay, the message stays).
   Buttons on a post nobody owns (a weekly tip in a group) take any number of presses.
 - Guided commands: ``/log`` sent bare asks for the numbers, and the next plain message from that
   person in that chat is read as ``/log <text>``; ``/cancel`` leaves. The waiting step is kept
@@ -386,6 +388,9 @@ class _Incoming:
     document: Document | None = None
     guided: bool = False  # the message answers a guided command
     owner: str | None = None  # who may press the buttons of the answer
+    #: What the flood limit said already (a button press is counted before it uses anything
+    #: up); None: not counted yet.
+    admission: Admission | None = None
 
     @property
     def in_group(self) -> bool:
@@ -716,10 +721,35 @@ class TelegramAdapter:
             await self._answer_press(query, NOT_YOURS, alert=True)
             return
         once = button.owner is not None and button.choice
-        if once and (not _offered(query.data, message) or not await self._first_press(message)):
+        if once and not _offered(query.data, message):
+            # The message no longer offers this button (a tap from a client that had not
+            # caught up with the answer to another press): a choice is made once.
+            await self._answer_press(query, BUTTON_EXPIRED, alert=True)
+            return
+        chat = message.chat
+        kind = _chat_kind(chat.type)
+        thread = None
+        if isinstance(message, Message) and message.is_topic_message:
+            thread = message.message_thread_id
+        incoming = _Incoming(
+            update_id=update.update_id, chat_id=chat.id, chat_kind=kind,
+            sender_id=presser.id, name=presser.full_name, is_person=True,
+            is_admin=True if kind is ChatKind.PRIVATE else None,
+            locale=presser.language_code or "en", command=parsed[0], raw_args=parsed[1],
+            addressed=True, thread_id=thread, owner=str(presser.id),
+        )
+        # The flood limit first: a press it refuses (its one slow-down notice, a new
+        # message, or nothing after it) is not run, so it uses up nothing: the choice is
+        # not recorded, the buttons stay and the message is not replaced; the same button
+        # makes the choice once the wait is over.
+        admission = await self.app.dispatcher.admit(self.platform, str(presser.id))
+        if admission is not Admission.RUN:
+            await self._answer_press(query)
+            await self._run(replace(incoming, admission=admission))  # the notice, or nothing
+            return
+        if once and not await self._first_press(message):
             # Another press of this keyboard ran already (a double tap, or two taps before
-            # the answer replaced it), or the message no longer offers this button (a tap
-            # from a client that had not caught up): a choice is made once, as on Discord.
+            # the answer replaced it, maybe on another worker): made once, as on Discord.
             await self._answer_press(query, BUTTON_EXPIRED, alert=True)
             return
         await self._answer_press(query)
@@ -728,19 +758,8 @@ class TelegramAdapter:
             # or not the answer then replaces the message (it may not: a long answer, a
             # file, a private reply, or an edit Telegram refuses).
             await self._remove_keyboard(message)
-        chat = message.chat
-        kind = _chat_kind(chat.type)
-        thread = None
-        if isinstance(message, Message) and message.is_topic_message:
-            thread = message.message_thread_id
-        await self._run(_Incoming(
-            update_id=update.update_id, chat_id=chat.id, chat_kind=kind,
-            sender_id=presser.id, name=presser.full_name, is_person=True,
-            is_admin=True if kind is ChatKind.PRIVATE else None,
-            locale=presser.language_code or "en", command=parsed[0], raw_args=parsed[1],
-            addressed=True, thread_id=thread, owner=str(presser.id),
-            edit_message_id=message.message_id if button.edit else None,
-        ))
+        await self._run(replace(incoming, admission=admission,
+                                edit_message_id=message.message_id if button.edit else None))
 
     async def _first_press(self, message: MaybeInaccessibleMessage) -> bool:
         """Whether this is the first press on ``message``'s keyboard as it is now: recorded
@@ -782,8 +801,10 @@ class TelegramAdapter:
 
     async def _admitted(self, incoming: _Incoming) -> bool:
         """The per-user limit for what the adapter answers itself (notes that are no
-        command's reply): one slow-down notice per flood, then nothing."""
-        admission = await self.app.dispatcher.admit(self.platform, str(incoming.sender_id))
+        command's reply): one slow-down notice per flood, then nothing. Counted once: what
+        ``incoming.admission`` says if it was counted already."""
+        admission = incoming.admission or await self.app.dispatcher.admit(
+            self.platform, str(incoming.sender_id))
         if admission is Admission.SLOW_DOWN:
             notice = await self.app.dispatcher.flood_notice(
                 self.platform, str(incoming.sender_id), incoming.command, incoming.locale)
@@ -791,6 +812,9 @@ class TelegramAdapter:
         return admission is Admission.RUN
 
     async def _process(self, incoming: _Incoming) -> None:
+        if incoming.admission not in (None, Admission.RUN):
+            await self._admitted(incoming)  # a press refused: its one notice, or nothing
+            return
         if incoming.command is None:
             if await self._admitted(incoming):
                 await self._say(incoming, NOT_A_COMMAND)
@@ -834,7 +858,7 @@ class TelegramAdapter:
             event_id=str(incoming.update_id), attachments=attachments,
             thread_id=None if incoming.thread_id is None else str(incoming.thread_id),
         )
-        replies = await self.app.dispatcher.handle(request)
+        replies = await self.app.dispatcher.handle(request, admission=incoming.admission)
         failed = any(r.is_error for r in replies)
         if (command in GUIDED and not raw.strip() and not failed) or (incoming.guided and failed):
             await self._wait_for_next_message(incoming.chat_id, incoming.sender_id, command)

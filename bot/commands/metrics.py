@@ -193,8 +193,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
         problems = _problems(values, now, held.latest, recent)
-        line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
-        return Reply("log_check", {"problems": problems, "command": f"/log {line} confirm"},
+        return Reply("log_check", {"problems": problems, "command": ctx.typed_again(args)},
                      actions=(Action(_("Save anyway"), ctx.again(args, confirm=True),
                                      "primary"),),
                      held=True)

@@ -184,9 +184,8 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         listed = await ctx.store.payouts(ctx.user.id)
         same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
         if same:
-            line = " ".join(t for t in ctx.request.raw_args.split() if t.lower() != "confirm")
             return Reply("payout_duplicate", {"payout": payout_view(new), "number": same[-1],
-                                              "command": f"/payout {line} confirm"},
+                                              "command": ctx.typed_again(args)},
                          actions=(Action(_("Save it again"), ctx.again(args, confirm=True),
                                          "primary"),),
                          held=True)

@@ -24,7 +24,13 @@ from babel.numbers import (
 )
 
 from bot import i18n
-from bot.core.fieldnames import field_key, field_name, local_field_names, typed_example
+from bot.core.fieldnames import (
+    any_field_names,
+    field_key,
+    field_name,
+    local_field_names,
+    typed_example,
+)
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.numbers import compact, decimal, items, pct
 from bot.domain.numbers import locale as number_locale
@@ -453,8 +459,9 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             if choice.lower() == low:
                 return choice
         # A choice that is a field is also its name in the creator's language, as /log
-        # reads it (German "/progress Follower 3m").
-        local = local_field_names().get(field_key(text))
+        # reads it (German "/progress Follower 3m"), or in any other (any_field_names).
+        local = local_field_names().get(field_key(text)) or any_field_names().get(
+            field_key(text))
         if local in spec.choices:
             return local
         raise ArgError(
@@ -536,11 +543,15 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         )
     if not raw or raw.isspace():  # most commands: nothing typed, every value its default
         return _defaults(specs)
-    by_name, positional, flags, phrases, any_phrase = _lookup(specs, local_field_names())
-    if any_phrase is not None and any_phrase.search(raw):  # else no phrase would change it
-        for pattern, folded in phrases:
-            # "Aufrufe pro Video=3k" is one name, not three words
-            raw = pattern.sub(folded, raw)
+    by_name, positional, flags, phrases, first_words = _lookup(specs, local_field_names())
+    if first_words:
+        # Only a phrase whose first word was typed can change the line (a set look-up per
+        # word, where one search for any of the six languages' phrases took 60 µs a line).
+        typed = first_words.intersection(_WORDS.findall(raw.casefold()))
+        for first, pattern, folded in phrases:
+            if first in typed:
+                # "Aufrufe pro Video=3k" is one name, not three words
+                raw = pattern.sub(folded, raw)
     values: dict[str, Any] = {}
 
     def put(spec: ArgSpec, value: Any) -> None:
@@ -604,9 +615,10 @@ class _Lookup(NamedTuple):
     positional: list[ArgSpec]
     flags: dict[str, ArgSpec]
     #: The field names of more than one word (``aufrufe_pro_video``) as typed with spaces,
-    #: each replaced by its folded form, in this order; ``any_phrase`` finds any of them.
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
-    any_phrase: re.Pattern[str] | None
+    #: each replaced by its folded form, in this order, with its first word (casefolded);
+    #: ``first_words`` holds those first words.
+    phrases: tuple[tuple[str, re.Pattern[str], str], ...]
+    first_words: frozenset[str]
 
 
 #: Built lookups by (id of the specs, id of the language's field names), each kept with the
@@ -641,17 +653,22 @@ def _build_lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _
             by_name.setdefault(alias, spec)
     # The names the creator's language gives the fields (German Follower, Aufrufe pro Video),
     # the same as the CSV import's column names, besides the English ones.
-    local = {folded: by_name[key] for folded, key in local_names.items() if key in by_name}
+    # Then the names every other language gives them: a line the console showed in German
+    # (/log Aufrufe=40000 confirm) is read after a switch to English too. A name the current
+    # language gives another field, or two languages give different fields, is not.
+    names = {**any_field_names(), **local_names}
+    local = {folded: by_name[key] for folded, key in names.items() if key in by_name}
     for folded, spec in local.items():
         by_name.setdefault(folded, spec)
     # ... and the fields a choice names (German "/progress Aufrufe pro Video 1y").
     chosen = {c for s in specs if s.type is ArgType.CHOICE for c in s.choices}
-    phrases = tuple((_phrase(folded), folded) for folded, key in local_names.items()
+    # (longest first: a phrase inside a longer one of another language never cuts it up)
+    phrases = tuple((next(iter(_WORDS.findall(folded)), folded), _phrase(folded), folded)
+                    for folded, key in sorted(names.items(), key=lambda n: -len(n[0]))
                     if (key in by_name or key in chosen) and "_" in folded)
-    any_phrase = re.compile("|".join(f"(?:{p.pattern})" for p, _ in phrases),
-                            re.IGNORECASE) if phrases else None
     return _Lookup(by_name, [s for s in specs if s.positional],
-                   {s.name: s for s in specs if s.type is ArgType.FLAG}, phrases, any_phrase)
+                   {s.name: s for s in specs if s.type is ArgType.FLAG}, phrases,
+                   frozenset(first for first, _, _ in phrases))
 
 
 def _defaults(specs: Sequence[ArgSpec], values: dict[str, Any] | None = None
@@ -668,6 +685,10 @@ def _defaults(specs: Sequence[ArgSpec], values: dict[str, Any] | None = None
             if spec.default is not None:
                 values[spec.name] = spec.default
     return values
+
+
+#: The runs of letters of a line (casefolded): a phrase's first one is looked up in them.
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @functools.lru_cache(maxsize=256)  # a few field names in each of a handful of languages
@@ -880,14 +901,28 @@ _EXPONENT_VALUE = re.compile(r"(?<==)(-?\d+)e(-\d+)(?=%?(?:\s|$))")
 _EXPONENT = re.compile(r"(-?\d+)e(-\d+)(%?)")
 
 
+#: A decimal with three places after one to three digits (``1.125``, ``-12,125``): the
+#: form a thousands sign writes too (``1,125`` is 1125 in English, ``1.125`` in German).
+_LIKE_THOUSANDS = re.compile(r"-?\d{1,3}\.\d{3}")
+
+
 def _local_decimal(value: str, symbol: str) -> str:
     """``value`` (one argument's value) with a decimal :func:`_scientific` wrote, as a
     language whose decimal sign is ``symbol`` writes it (``355e-1%`` -> ``35,5%``); any
-    other value, or a decimal longer than 20 characters so (``3e-33``), as it is."""
+    other value, or a decimal longer than 20 characters so (``3e-33``), as it is.
+
+    A decimal that would look like thousands (three places after one to three digits:
+    ``1,125``, read as 1125 in English) is written with a fourth place (``1,1250``), which
+    no language reads as thousands: the line is read to the same value in every language
+    that writes that decimal sign, and refused with a sentence (never read as another
+    number) in one that doesn't (German ``1.1250``): the console's line may be typed after
+    a switch of language."""
     m = _EXPONENT.fullmatch(value)
     if m is None:
         return value
     text = _positional(Decimal(f"{m[1]}e{m[2]}"))
+    if _LIKE_THOUSANDS.fullmatch(text):
+        text += "0"
     return text.replace(".", symbol) + m[3] if len(text) <= 20 else value
 
 
@@ -913,7 +948,10 @@ def local_line(line: str) -> str:
     it: each argument's name as the language names the field (German ``Aufrufe=40000``) and
     each decimal as the language writes it (:func:`local_numbers`); values are never
     translated (a file name with the word ``followers`` in it stays as it is). Read back in
-    that language to the same values; a button runs the canonical line itself."""
+    that language to the same values; in any other, to the same values too or refused with
+    a sentence where it can't read the decimal sign, never as another number (every language
+    reads every language's field names; :func:`_local_decimal`). A button runs the canonical
+    line itself."""
     symbol = get_decimal_symbol(i18n.current())
     out = []
     for token in _LINE_TOKEN.findall(line):

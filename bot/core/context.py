@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.args import command_line
+from bot import i18n
+from bot.core.args import ArgError, command_line, local_line, parse_args
 from bot.core.connections import TikTokLink
 from bot.core.ports import Clock, Store, User
 from bot.core.registry import Registry
@@ -58,3 +59,28 @@ class CommandContext:
             extra = [name if value is True else f"{name}={value}"
                      for name, value in changes.items()]
             return " ".join(part for part in (f"/{spec.name}", typed.strip(), *extra) if part)
+
+    def typed_again(self, args: Mapping[str, Any], flag: str = "confirm") -> str:
+        """The line a reply's text asks the creator to send to go ahead with what they typed
+        (``args``, as parsed) and ``flag`` (``confirm``): the command in their own words with
+        ``flag`` once at the end (German ``/log Follower=12,5k confirm``; a ``flag`` they
+        typed is taken out first). If those words would be read as other values in another
+        language (German ``rewards=1,125`` is 1125 in English, and the creator may send the
+        line after /settings language=…), the line a button runs instead (:meth:`again`), as
+        the current language writes it (:func:`~bot.core.args.local_line`): read as the same
+        values in every language, or refused, never as other numbers."""
+        spec = self.registry.get(self.request.command)
+        if spec is None:
+            raise LookupError(f"/{self.request.command} is not a command")
+        words = " ".join([*(t for t in self.request.raw_args.split() if t.lower() != flag),
+                          flag])
+        wanted = {**args, flag: True}
+        for language in i18n.LANGUAGES:
+            with i18n.using(language):
+                try:
+                    read = parse_args(spec.args, words, command=spec.name)
+                except ArgError:
+                    continue  # refused there: not read as anything else
+            if read != wanted:
+                return local_line(self.again(args, **{flag: True}))
+        return f"/{spec.name} {words}"

@@ -181,13 +181,18 @@ class Dispatcher:
         return replace(error_reply("slow_down", command=command),
                        locale=await self.language(platform, user_id, fallback))
 
-    async def handle(self, request: Request) -> list[Reply]:
+    async def handle(self, request: Request, *,
+                     admission: Admission | None = None) -> list[Reply]:
         """The replies to ``request``, in the person's language (:meth:`language`); empty
         when the command is dropped (a flood past its one slow-down notice, which said that
-        commands sent during the wait are not run; never in the console)."""
+        commands sent during the wait are not run; never in the console).
+
+        ``admission``: what :meth:`admit` said when the adapter counted this command
+        already, as it does for a button press before the press uses anything up (a
+        choice's one press): it is not counted twice; None: counted here."""
         with i18n.using(request.locale) as language:
             try:
-                replies = await self._handle(request)
+                replies = await self._handle(request, admission)
             except Exception:
                 log.exception("command /%s failed (event %s, platform %s)", request.command,
                               request.event_id, request.platform)
@@ -197,9 +202,10 @@ class Dispatcher:
             language = i18n.current()
         return [r if r.locale else replace(r, locale=language) for r in replies]
 
-    async def _handle(self, request: Request) -> list[Reply]:
+    async def _handle(self, request: Request, admission: Admission | None) -> list[Reply]:
         platform = str(request.platform)
-        admission = await self.admit(platform, request.user_id)
+        if admission is None:
+            admission = await self.admit(platform, request.user_id)
         if admission is Admission.DROP:
             # One notice per flood: the rest get no reply, so one person's flood never
             # spends the platform's shared send budget (bot.core.pace) on notices.

@@ -4,6 +4,7 @@ from bot.domain.fieldnames import (
     DERIVED_FIELDS,
     OWN_COLUMNS,
     FieldList,
+    any_field_names,
     column_names,
     field_key,
     field_name,
@@ -13,5 +14,6 @@ from bot.domain.fieldnames import (
     typed_example,
 )
 
-__all__ = ["DERIVED_FIELDS", "OWN_COLUMNS", "FieldList", "column_names", "field_key",
-           "field_name", "field_names", "local_field_names", "typed", "typed_example"]
+__all__ = ["DERIVED_FIELDS", "OWN_COLUMNS", "FieldList", "any_field_names", "column_names",
+           "field_key", "field_name", "field_names", "local_field_names", "typed",
+           "typed_example"]

@@ -94,6 +94,26 @@ def _local_field_names(language: str, catalogue: object) -> Mapping[str, str]:
                                  for key, local in _current_field_names().items()})
 
 
+def any_field_names() -> Mapping[str, str]:
+    """:func:`local_field_names` of every supported language together (read-only): a name
+    shown in one language is read in every other (the console shows a button's line with
+    the field names of the language of the moment, and the creator may type it after
+    switching language). A name two languages give to different fields is left out."""
+    return _any_field_names(tuple(i18n.translations(language) for language in i18n.LANGUAGES))
+
+
+@functools.lru_cache(maxsize=4)
+def _any_field_names(catalogues: tuple[object, ...]) -> Mapping[str, str]:
+    """Keyed by the catalogues, as :func:`_local_field_names`."""
+    found: dict[str, str] = {}
+    clashing: set[str] = set()
+    for language, catalogue in zip(i18n.LANGUAGES, catalogues, strict=True):
+        for folded, key in _local_field_names(language, catalogue).items():
+            if found.setdefault(folded, key) != key:
+                clashing.add(folded)
+    return MappingProxyType({k: v for k, v in found.items() if k not in clashing})
+
+
 def field_name(key: str) -> str:
     """The name of field ``key`` as a creator of the current language reads and types it, the
     one its parser reads back (``followers`` -> German ``Follower``, ``avg_views`` -> ``Aufrufe

@@ -339,6 +339,36 @@ async def test_a_flood_runs_nothing_past_its_burst_and_every_press_is_answered(
     assert len(await app.store.history(user.id)) == 3  # only the burst ran
 
 
+async def test_a_press_the_flood_limit_refuses_leaves_the_choice_to_make(
+        app: App, fake: FakeDiscord) -> None:
+    """A choice's press that was not run (over the limit: answered with the notice) does not
+    disable the buttons: once the wait is over the same button makes the choice."""
+    from bot.core.dispatcher import Dispatcher, RateLimit
+
+    app.dispatcher = Dispatcher(app.registry, app.store, app.clock, app.services,
+                                RateLimit(burst=2, per_minute=1))
+    now = [1000.0]
+    app.dispatcher._buckets._clock = lambda: now[0]  # the bucket's refill, by hand
+    adapter = DiscordAdapter(app, defer_after=1.0, guild_ready_timeout=0.05)
+    await adapter.start()
+    try:
+        await fake.answers(await fake.interact(fake.slash("log", {"followers": "2k"})))
+        [prompt] = await fake.answers(await fake.interact(fake.slash("forget")))
+        for _ in range(2):  # the notice, then the press past it: both answered, not run
+            token = await fake.interact(fake.press(prompt, "Delete everything"))
+            [refused] = await fake.answers(token)
+            assert "faster than I can answer" in refused.text and refused.ephemeral
+            assert not [s for s in fake.for_token(token) if s.kind == "update"]
+        assert len(adapter._views) == 1  # still taking presses
+        now[0] += 120
+        token = await fake.interact(fake.press(prompt, "Delete everything"))
+        [done] = await fake.answers(token)
+    finally:
+        await adapter.stop()
+    assert "deleted everything" in done.text
+    assert await app.store.find_user("discord", MAYA_ID) is None
+
+
 async def test_a_press_whose_acknowledgement_is_refused_still_runs_its_command(
         bot: DiscordAdapter, fake: FakeDiscord, app: App) -> None:
     [_] = await fake.answers(await fake.interact(fake.slash("log", {"followers": "2k"})))

@@ -266,6 +266,38 @@ async def test_the_flood_notice_is_in_the_persons_language_and_names_the_command
     assert "/stats" in notice and "faster than I can answer" not in notice, notice
 
 
+async def test_a_press_the_flood_limit_drops_leaves_the_choice_to_make(
+        settings: Settings, clock: FakeClock, fake: FakeTelegram) -> None:
+    """A choice's press that was not run (its slow-down notice, or dropped after it) neither
+    takes the buttons off nor records the press, nor replaces the message: once the wait is
+    over the same button makes the choice."""
+    limited = telegram_settings(settings, fake, rate_limit_burst=2, rate_limit_per_minute=1)
+    async with running(limited, clock=clock) as app:
+        now = [1000.0]
+        app.dispatcher._buckets._clock = lambda: now[0]  # the bucket's refill, by hand
+        await app.store.ensure_user("telegram", str(MAYA["id"]), "Maya")
+        adapter = TelegramAdapter(app, poll_timeout=1)
+        chat = Chat(adapter, fake)
+        await adapter.start()
+        try:
+            (ask,) = sends(await chat.say("/forget"))
+            await chat.say("/help")  # the burst of 2 is spent
+            slowed = await chat.press(ask, "Delete everything")
+            assert [c.method for c in slowed] == ["answerCallbackQuery", "sendMessage"]
+            assert "faster than I can answer" in shown(slowed)
+            dropped = await chat.press(ask, "Delete everything")
+            assert [c.method for c in dropped] == ["answerCallbackQuery"]
+            assert dropped[0].params.get("text") is None  # not "expired"
+            now[0] += 120  # the wait is over: two commands' worth
+            done = await chat.press(ask, "Delete everything")
+        finally:
+            await adapter.stop()
+        assert [c.method for c in done] == ["answerCallbackQuery", "editMessageReplyMarkup",
+                                            "editMessageText"]
+        assert "deleted everything" in done[2].shown
+        assert await app.store.find_user("telegram", str(MAYA["id"])) is None
+
+
 # -- a stop during a long flood wait ---------------------------------------------------------------
 
 

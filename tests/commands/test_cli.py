@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 from datetime import datetime
@@ -39,9 +42,43 @@ def test_ask_bad_input_exits_nonzero_with_a_sentence(tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
 
 
-def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
-    import json
+README = Path(__file__).resolve().parents[2] / "README.md"
+_ASK_EXAMPLE = re.compile(r"^creator-advisor ask (.+?)\s+# (.+)$", re.MULTILINE)
 
+
+def test_the_readmes_ask_examples_print_where_they_say_and_exit_as_they_say(
+        tmp_path: Path) -> None:
+    """Review: the README said a usage error "prints the problem", and it went to stderr.
+    Each example line's comment says its exit code, and "on stderr" where the text goes
+    there (else stdout); the other stream stays empty."""
+    examples = _ASK_EXAMPLE.findall(README.read_text(encoding="utf-8"))
+    assert len(examples) >= 3, examples
+    for args, comment in examples:  # in order: the third is held back after the first
+        result = run(tmp_path, "ask", *shlex.split(args))
+        code = re.search(r"exit (\d)", comment)
+        assert code is not None, comment
+        assert result.returncode == int(code[1]), (args, result.stdout, result.stderr)
+        printed, quiet = ((result.stderr, result.stdout) if "on stderr" in comment
+                          else (result.stdout, result.stderr))
+        assert printed.strip() and not quiet.strip(), (args, comment, result)
+
+
+def test_ask_keeps_stdout_for_replies_and_stderr_for_refusals(tmp_path: Path) -> None:
+    """Every refusal (bad arguments, an unknown command, a line that is no command) is on
+    stderr with exit 2 and nothing on stdout, as argparse's own usage errors are; a reply,
+    held back or not, is on stdout; --json prints every answer on stdout."""
+    for line in ("/log followers=lots", "/stast", "hello"):
+        refused = run(tmp_path, "ask", line)
+        assert refused.returncode == 2 and refused.stderr.strip(), line
+        assert refused.stdout == "", (line, refused.stdout)
+        as_json = run(tmp_path, "ask", "--json", line)
+        assert as_json.returncode == 2 and as_json.stderr == "", line
+        assert json.loads(as_json.stdout)["ok"] is False
+    usage = run(tmp_path, "ask")  # argparse: the command line itself is missing
+    assert usage.returncode == 2 and "usage:" in usage.stderr and usage.stdout == ""
+
+
+def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
     assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k").returncode == 0
     held = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B")
     assert held.returncode == 3, held.stdout + held.stderr
@@ -218,8 +255,6 @@ def test_rates_fx_loads_an_ecb_csv_and_names_its_date(tmp_path: Path) -> None:
 
 
 def test_ask_json_gives_numbers_not_strings(tmp_path: Path) -> None:
-    import json
-
     logged = run(tmp_path, "ask", "--json", "/log followers=12k views=40k likes=3k")
     data = json.loads(logged.stdout)
     assert data["followers"] == 12000 and data["views"] == 40000 and data["likes"] == 3000
@@ -243,8 +278,6 @@ def test_ask_json_gives_numbers_not_strings(tmp_path: Path) -> None:
 
 
 def test_ask_json_goal_and_settings_use_plain_numbers(tmp_path: Path) -> None:
-    import json
-
     run(tmp_path, "ask", "/log followers=8k views=50k")
     goal = json.loads(run(tmp_path, "ask", "--json", "/goal followers=10k").stdout)
     assert goal["goals"][0]["metric"] == "followers"
@@ -279,8 +312,6 @@ def _strings_outside_text_keys(value: object, path: str = "") -> list[str]:
 async def test_ask_json_holds_no_formatted_metric_anywhere(console: ConsoleAdapter) -> None:
     # hostile test: /estimate had "real_rate": "8.5%"; /stats and /log had
     # kpis.engagement_rate_views "8.5%" and rows[].value "12k"
-    import json
-
     from bot.cli import reply_json
     from bot.domain.metrics import METRIC_NAMES
 
@@ -357,8 +388,6 @@ def test_pasted_lines_are_all_answered_in_order_in_the_chosen_language(
     30 lines pasted at once get 30 replies, in order, in the /settings language, and the
     prompt stays in it (it used to fall back to "you ›" after an English flood notice and
     answer nothing more)."""
-    import json
-
     _no_terminal_language(monkeypatch)
     assert run(tmp_path, "ask", "/settings language=de").returncode == 0
     lines = [f"/log followers={10_000 + 100 * n}" if n % 3 == 0 else "/forget cancel"

@@ -376,3 +376,84 @@ async def test_export_and_forget_agree_on_settings(console: ConsoleAdapter) -> N
         for text in (exported, listed):
             assert ("your settings (language included)" in text) is stored, (stored, text)
         assert (await console.ask("/settings currency=EUR")).ok
+
+
+# -- a button's line typed after a switch of language -------------------------------------------
+
+
+_SHOWN = re.compile(r"\[[^\]:]+: (/payout [^\]]+)\]")
+
+
+async def _payouts(app: App, user: str) -> list[float]:
+    found = await app.store.find_user("console", user)
+    assert found is not None
+    return [p.amount for p in await app.store.payouts(found.id)]
+
+
+async def test_a_line_shown_in_german_reads_the_same_after_a_switch_to_english(
+        console: ConsoleAdapter, app: App) -> None:
+    """The console shows *Save it again* as German writes it (Aufrufe=, 1,125: a decimal);
+    typed after /settings language=en it is read with the German name, and 1,125 is never
+    read as English thousands (1125)."""
+    await console.ask("/settings language=de")
+    await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    held = await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    shown = _SHOWN.search(held.text)
+    assert shown is not None, held.text
+    await console.ask("/settings language=en")
+    again = await console.ask(shown[1])
+    assert again.ok, (shown[1], again.text)
+    assert await _payouts(app, "alice") == [1.125, 1.125]
+
+
+async def test_a_line_shown_in_english_is_never_read_as_german_thousands(
+        console: ConsoleAdapter, app: App) -> None:
+    """The other way: English 1.125 is 1125 in German; typed after the switch it is
+    refused with a sentence, never saved as another number."""
+    await console.ask("/payout rewards=1.125 views=610k month=2026-10")
+    held = await console.ask("/payout rewards=1.125 views=610k month=2026-10")
+    shown = _SHOWN.search(held.text)
+    assert shown is not None, held.text
+    await console.ask("/settings language=de")
+    again = await console.ask(shown[1])
+    assert all(amount == 1.125 for amount in await _payouts(app, "alice")), shown[1]
+    if not again.ok:
+        assert "rewards" in again.text and "Deutsch" in again.text, again.text
+
+
+# -- the line a held reply's text asks for ------------------------------------------------------
+
+
+async def test_log_and_payout_ask_for_the_typed_line_with_confirm(
+        console: ConsoleAdapter) -> None:
+    """Both held replies name the line to send in the creator's own words (one function,
+    CommandContext.typed_again): the typed text, a typed confirm taken out, confirm once at
+    the end."""
+    await console.ask("/log followers=12k views=40k")
+    held = await console.ask("/log followers=1B views=40k")
+    assert held.held and "save them with /log followers=1B views=40k confirm;" in held.text
+    await console.ask("/payout rewards=412 views=610k month=2026-10")
+    again = await console.ask("/payout  rewards=412   views=610k month=2026-10")
+    assert again.held and "send /payout rewards=412 views=610k month=2026-10 confirm." \
+        in again.text, again.text
+
+
+async def test_a_held_replys_line_in_german_words_is_never_read_as_other_numbers(
+        console: ConsoleAdapter, app: App) -> None:
+    """German ``rewards=1,125`` (1.125) in the reply's text was sent back after a switch to
+    English and saved as 1125: words another language reads as other numbers are replaced by
+    the button's line as German writes it."""
+    await console.ask("/settings language=de")
+    await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    held = await console.ask("/payout rewards=1,125 views=610k month=2026-10")
+    asked = re.search(r"sende (/payout .+ confirm)\.", held.text)
+    assert asked is not None, held.text
+    assert asked[1] == "/payout rewards=1,1250 Aufrufe=610000 month=2026-10 confirm"
+    await console.ask("/settings language=en")
+    await console.ask(asked[1])
+    assert await _payouts(app, "alice") == [1.125, 1.125]
+    # words every language reads alike are kept as typed
+    await console.ask("/settings language=de")
+    await console.ask("/log Follower=12,5k")
+    kept = await console.ask("/log Follower=1 Mrd.")
+    assert "/log Follower=1 Mrd. confirm" in kept.text, kept.text

@@ -135,6 +135,26 @@ async def test_progress_reads_german_metric_names(console: ConsoleAdapter,
     assert not wrong.ok and "Follower" in wrong.text and not _english_keys(wrong.text, "de")
 
 
+async def test_a_metric_named_in_another_language_is_read_after_a_switch(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Every language reads every language's field names, a choice's too: German
+    "/progress Aufrufe pro Video 3m" after /settings language=en (the console showed it in
+    German), French "vues moyennes" in German."""
+    await _in(console, "de")
+    clock.current = datetime(2026, 11, 2, 9, 0, tzinfo=UTC) - timedelta(weeks=3)
+    for followers in (1000, 1400, 1800):
+        assert (await console.ask(f"/log Follower={followers} Aufrufe pro Video=2k")).ok
+        clock.advance(weeks=1)
+    await _in(console, "en")
+    result = await console.ask("/progress Aufrufe pro Video 3m")
+    assert result.ok, result.text
+    assert result.replies[0].data["metric"] == "avg_views"
+    await _in(console, "de")
+    result = await console.ask("/progress vues moyennes 3m")
+    assert result.ok, result.text
+    assert result.replies[0].data["metric"] == "avg_views"
+
+
 async def test_history_and_undo_use_german_field_names(console: ConsoleAdapter) -> None:
     await _in(console, "de")
     assert (await console.ask("/log Follower=12k Aufrufe=40k")).ok

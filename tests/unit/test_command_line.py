@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot import i18n
 from bot.commands import build_registry
 from bot.core.args import (
+    ArgError,
     command_line,
     local_line,
     local_numbers,
@@ -207,3 +208,104 @@ def test_a_quote_with_no_partner_stays_in_the_shown_line() -> None:
     line = "/import path=Bob's \"best\" clip.csv confirm"
     with i18n.using("de"):
         assert local_line(line) == line
+
+
+def _shown_in_one_read_in_another(spec: CommandSpec, line: str) -> list[str]:
+    """Each pair of languages (shown in, typed in) in which the console's line for ``line``
+    (:func:`local_line`) is read to other values than ``line`` itself, or refused for a
+    reason other than a decimal sign the typing language doesn't write; a refusal is
+    allowed only there: a number is never read as another number."""
+    parsed = split_command(line)
+    assert parsed is not None
+    expected = parse_args(spec.args, parsed[1], command=spec.name)
+    wrong = []
+    for shown_in in i18n.LANGUAGES:
+        with i18n.using(shown_in):
+            shown = split_command(local_line(line))
+        assert shown is not None
+        for typed_in in i18n.LANGUAGES:
+            with i18n.using(typed_in):
+                try:
+                    read = parse_args(spec.args, shown[1], command=spec.name)
+                except ArgError as exc:
+                    refused = spec.arg(exc.arg) if exc.arg else None
+                    if refused is None or refused.type not in (ArgType.NUMBER, ArgType.RATE):
+                        wrong.append(f"{shown_in}->{typed_in}: {shown[1]}: {exc}")
+                    continue
+            if read.keys() != expected.keys() or not all(
+                    math.isclose(v, expected[k], rel_tol=1e-12)
+                    if isinstance(v, float) and isinstance(expected[k], float)
+                    else v == expected[k] for k, v in read.items()):
+                wrong.append(f"{shown_in}->{typed_in}: {shown[1]} read as {read}")
+    return wrong
+
+
+@pytest.mark.parametrize("spec", COMMANDS, ids=[s.name for s in COMMANDS])
+def test_a_shown_line_typed_after_a_switch_of_language_is_read_the_same_or_refused(
+        spec: CommandSpec) -> None:
+    """The console shows a button's line in the language of the moment (German
+    ``Aufrufe=40000``, ``rewards=412,5``); the creator may type it after /settings
+    language=…: every language reads every other's field names, and a decimal is read to
+    the same value or refused with a sentence, never read as another number."""
+    for language, typed in _typed(spec):
+        with i18n.using(language):
+            values = parse_args(spec.args, typed, command=spec.name)
+        given_ = {k: v for k, v in values.items()
+                  if spec.arg(k).default is None or v != spec.arg(k).default}
+        line = command_line(spec.name, spec.args, given_)
+        assert _shown_in_one_read_in_another(spec, line) == [], line
+
+
+@settings(max_examples=150, deadline=None)
+@given(places=st.integers(1, 4), digits=st.integers(1, 9_999_999))
+def test_a_shown_decimal_is_never_read_as_another_number_in_another_language(
+        places: int, digits: int) -> None:
+    """Review: ``rewards=1,125`` shown in German was read as 1125 in English, and English
+    ``1.125`` as 1125 in German: three decimal places look like a thousands group."""
+    payout = REGISTRY.get("payout")
+    estimate = REGISTRY.get("estimate")
+    assert payout is not None and estimate is not None
+    amount = digits / 10**places
+    line = command_line("payout", payout.args, {"rewards": amount, "confirm": True})
+    assert _shown_in_one_read_in_another(payout, line) == [], line
+    if amount <= 100:  # a rate, as a percentage: 1.125 -> 1125e-3%
+        line = command_line("estimate", estimate.args, {"margin": amount / 100})
+        assert _shown_in_one_read_in_another(estimate, line) == [], line
+
+
+def test_a_decimal_like_a_thousands_group_is_shown_with_a_fourth_place() -> None:
+    for language, shown in (("en", "rewards=1.1250"), ("de", "rewards=1,1250"),
+                            ("fr", "rewards=1,1250"), ("ja", "rewards=1.1250")):
+        with i18n.using(language):
+            assert local_line("/payout rewards=1125e-3") == f"/payout {shown}"
+
+
+def _context(command: str, raw: str) -> Any:
+    from bot.core.context import CommandContext
+    from tests.auxil.requests import make_request
+
+    return CommandContext(request=make_request(command, raw), user=None, store=None,  # type: ignore[arg-type]
+                          clock=None, registry=REGISTRY, services=None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("language", "command", "raw", "line"), [
+    ("en", "log", "followers=1B  views=40k", "/log followers=1B views=40k confirm"),
+    ("en", "log", "confirm followers=1B", "/log followers=1B confirm"),
+    ("en", "payout", "rewards=412 views=610k", "/payout rewards=412 views=610k confirm"),
+    ("de", "log", "Follower=12,5k", "/log Follower=12,5k confirm"),
+    # 1,125 is 1125 in English: the button's line, as German writes it
+    ("de", "payout", "rewards=1,125 views=610k",
+     "/payout rewards=1,1250 Aufrufe=610000 confirm"),
+    # English 1.125 is 1125 in German
+    ("en", "payout", "rewards=1.125 views=610k", "/payout rewards=1.1250 views=610000 confirm"),
+])
+def test_the_line_a_held_reply_asks_for(language: str, command: str, raw: str,
+                                        line: str) -> None:
+    """One function (CommandContext.typed_again) writes the line /log's and /payout's held
+    replies ask for: the typed words and confirm, unless another language reads them as
+    other values."""
+    spec = REGISTRY.get(command)
+    assert spec is not None
+    with i18n.using(language):
+        args = parse_args(spec.args, raw, command=command)
+        assert _context(command, raw).typed_again(args) == line
