@@ -61,6 +61,14 @@ async def measure(tmp: Path, users: int, cache: int, n: int) -> tuple[list[Row],
             for command in ("start", "estimate", "tips", "stats"):
                 for reply in await app.dispatcher.handle(request(f"c{u}", command)):
                     app.renderer.render(reply, Format.TELEGRAM_HTML)
+            # ... and the timed /log too, from a person of its own (no creator gains a
+            # snapshot): before, the first /log in each language compiled its template and
+            # its argument parser's per-language patterns inside the timed window (6 of the
+            # /log row's samples, 1.5-7.5 ms each: its p99), which the full-stack benchmarks'
+            # warm-up already did before timing.
+            for reply in await app.dispatcher.handle(request(
+                    f"warm-{u}", "log", "followers=1200 views=30k likes=2k")):
+                app.renderer.render(reply, Format.TELEGRAM_HTML)
         stride = 7919  # a prime: consecutive commands come from far-apart creators
         # One rotation over all creators, shared by every timed command (before this, each
         # command kind restarted it, so /estimate, /tips and /stats came from the very users
