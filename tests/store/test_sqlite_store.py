@@ -765,3 +765,31 @@ async def test_a_redelivered_update_is_recognised_by_whichever_worker_it_reaches
     finally:
         if other is not store:
             await other.close()
+
+
+def test_snapshot_rows_are_read_by_column_position_whatever_the_order() -> None:
+    """The SQLite store reads a snapshot's columns by position (a ``sqlite3.Row``'s lookup by
+    name is slow) and passes the metrics to MetricSnapshot by position: its fields after
+    ``taken_at`` are METRIC_NAMES in order, and a query's columns in any order give the same
+    snapshot as reading each by name."""
+    from bot.domain.metrics import MetricSnapshot
+    from bot.store.sqlite import _entries, _snapshot
+
+    assert MetricSnapshot.__match_args__[1:len(METRIC_NAMES) + 1] == METRIC_NAMES
+    db = sqlite3.connect(":memory:")
+    db.row_factory = sqlite3.Row
+    names = ["id", "action", "source", "given", "taken_at", *METRIC_NAMES]
+    db.execute(f"CREATE TABLE s ({', '.join(names)})")
+    db.execute(f"INSERT INTO s VALUES ({', '.join('?' * len(names))})",
+               [7, 3, "log", "views,followers", T0.isoformat(),
+                *(float(n) if n % 3 else None for n in range(len(METRIC_NAMES)))])
+    for order in (names, names[::-1]):
+        row = db.execute(f"SELECT {', '.join(order)} FROM s").fetchone()
+        entry = _entries([row])[0]
+        by_name = MetricSnapshot(taken_at=T0, given=frozenset({"views", "followers"}),
+                                 source="log", **{n: row[n] for n in METRIC_NAMES})
+        assert (entry.id, entry.action, entry.source) == (7, 3, "log")
+        assert entry.snapshot == by_name == _snapshot(row)
+        assert entry.snapshot.source == "log"
+        assert [getattr(entry.snapshot, n) for n in METRIC_NAMES] == \
+            [row[n] for n in METRIC_NAMES]
