@@ -141,9 +141,10 @@ def _problems(values: dict[str, float], now: datetime, latest: MetricSnapshot | 
               recent: list[MetricSnapshot]) -> list[str]:
     """What looks wrong in logging ``values`` at ``now`` after ``latest``, in sentences of the
     current language (:func:`~bot.domain.metrics.implausible`; empty: nothing). ``recent``
-    is the last two snapshots read before the write: a value that puts back what was there
-    before a confirmed outlier is checked against that, not the outlier (the correction of
-    a typo saved with confirm; :func:`bot.domain.metrics.implausibilities`)."""
+    is the last two snapshots read before the write: a value back near what was there before
+    a confirmed outlier is still held, with a sentence naming both readings (the correction
+    of a typo saved with confirm, or a typo after a real leap;
+    :func:`bot.domain.metrics.implausibilities`)."""
     base = latest or MetricSnapshot.empty(now)
     return implausible(latest, base.merged(values, now), frozenset(values),
                        earlier=_before(latest, recent))
@@ -183,7 +184,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # checked in the write's own transaction (no trip of its own, nothing between the check
     # and the write).
     recent: list[MetricSnapshot] = []
-    if not args.get("confirm"):  # what a correction after a confirmed outlier goes back to
+    if not args.get("confirm"):  # what a value after a confirmed outlier may go back to
         recent = list((await ctx.store.reads(ctx.user.id, history=2)).history or [])
     guard = None if args.get("confirm") else functools.partial(
         _hold_if_implausible, values, now, recent)

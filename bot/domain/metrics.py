@@ -326,14 +326,24 @@ def _leap(before: MetricSnapshot, after: MetricSnapshot, name: str) -> bool:
     return metric is not None and metric.kind is Kind.COUNT and new > old * MAX_JUMP
 
 
+#: The sentence about a /log value that moved as no account moves since the previous log
+#: but is back near the value before it (:func:`_restores`): the previous log was an outlier
+#: saved with confirm (or a typo too low, never asked about), so either it was a typo and this
+#: is the correction, or it was real (a viral jump) and this is a typo. The values can't tell
+#: which, so the sentence names both and what to do for each; nothing is saved unasked.
+_BACK: Final = N_("%(name)s went from %(outlier)s to %(after)s since your previous log, back "
+                  "near the %(earlier)s before it. If %(outlier)s was a typo, /undo takes that "
+                  "log back; if it was right, check %(after)s")
+
+
 def _restores(earlier: MetricSnapshot | None, previous: MetricSnapshot,
               after: MetricSnapshot, name: str) -> bool:
     """Whether ``after`` puts ``name`` back after an outlier: ``previous``'s value was a leap
     from ``earlier`` (:func:`_leap`: saved only because the creator confirmed it) or fell to
     under 1/:data:`MAX_JUMP` of it (a typo too low, which nothing asks about), and
-    ``after``'s is no leap from ``earlier``. Such a value is checked against ``earlier``,
-    the last value before the outlier, not against the outlier: the correction of a typo is
-    no new anomaly, while a leap from ``earlier`` too is still asked about."""
+    ``after``'s is no leap from ``earlier``. Such a value is the correction of a typo, or a
+    typo after a real outlier (5k, a viral 60k confirmed, then 6k for 60k): still asked
+    about, with the sentence that names both (:data:`_BACK`), never saved unasked."""
     if earlier is None or _leap(earlier, after, name):
         return False
     old, outlier = getattr(earlier, name, None), getattr(previous, name, None)
@@ -357,10 +367,11 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
     TikTok syncs (:func:`without_implausible`).
 
-    ``earlier`` is the snapshot before ``previous``, where known: a value of ``previous``
-    that leapt from it (an outlier the creator confirmed) is no reference for the next one,
-    so a value back in line with ``earlier`` (the correction of a typo) is no fall or jump
-    (:func:`_restores`), while a leap from ``earlier`` too still is."""
+    ``earlier`` is the snapshot before ``previous``, where known (``/log`` only): it changes
+    what is said, never whether. A value back in line with ``earlier`` after an outlier in
+    ``previous`` (:func:`_restores`) is still a fall or jump from ``previous``, said as
+    :data:`_BACK`: the correction of a typo, or a typo after a real leap, which only the
+    creator can tell apart."""
     from bot.domain import numbers
     from bot.domain.fieldnames import field_name
 
@@ -388,24 +399,38 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     if (
         "followers" in typed and previous is not None and previous.followers
         and after.followers is not None and after.followers < previous.followers / 2
-        and not _restores(earlier, previous, after, "followers")
     ):
         problems.append(Implausible(
             frozenset({"followers"}),
-            _(_FELL[since], before=numbers.compact(previous.followers),
-              after=numbers.compact(after.followers))))
+            _back(earlier, previous, after, "followers", since)
+            or _(_FELL[since], before=numbers.compact(previous.followers),
+                 after=numbers.compact(after.followers))))
     if previous is not None:
         for name in sorted(typed):
             metric = METRIC_BY_NAME.get(name)
             before, now = getattr(previous, name, None), getattr(after, name, None)
             if (metric is not None and metric.kind is Kind.COUNT and before and now is not None
-                    and now > before * MAX_JUMP
-                    and not _restores(earlier, previous, after, name)):
+                    and now > before * MAX_JUMP):
                 problems.append(Implausible(
                     frozenset({name}),
-                    _(_JUMPED[since], name=field_name(name), before=numbers.compact(before),
-                      after=numbers.compact(now), times=f"{MAX_JUMP:g}")))
+                    _back(earlier, previous, after, name, since)
+                    or _(_JUMPED[since], name=field_name(name), before=numbers.compact(before),
+                         after=numbers.compact(now), times=f"{MAX_JUMP:g}")))
     return problems
+
+
+def _back(earlier: MetricSnapshot | None, previous: MetricSnapshot, after: MetricSnapshot,
+          name: str, since: str) -> str | None:
+    """The sentence :data:`_BACK` for ``name``, a fall or jump from ``previous`` in a /log
+    (``since == "log"``) that :func:`_restores` puts back near ``earlier``; None otherwise."""
+    if since != "log" or earlier is None or not _restores(earlier, previous, after, name):
+        return None
+    from bot.domain import numbers
+    from bot.domain.fieldnames import field_name
+
+    return _(_BACK, name=field_name(name), outlier=numbers.compact(getattr(previous, name)),
+             after=numbers.compact(getattr(after, name)),
+             earlier=numbers.compact(getattr(earlier, name)))
 
 
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
