@@ -65,6 +65,7 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
         return numbers.signed(change, format_metric("followers", abs(change)))
 
     since = numbers.day(g.since) if g.since else None
+    tenths = numbers.rounded(g.days, 1)  # the days as shown (days_shown): 7.0, 1.2
     if g.since_source == "import":
         heading = _("Followers since your import of %(since)s: %(delta)s", since=since,
                     delta=signed(g.delta))
@@ -80,7 +81,7 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
         "ratio": None if g.ratio is None else numbers.signed_pct(g.ratio),
         "per_week": None if g.per_week is None else signed(g.per_week),
         # chooses the plural form (an int: gettext refuses 7.5); 1.2 days are "days"
-        "days": int(round(g.days, 1)) if round(g.days, 1).is_integer() else max(2, round(g.days)),
+        "days": int(tenths) if tenths == int(tenths) else max(2, numbers.whole(g.days)),
         "days_shown": decimal(g.days, 1, 1),  # 7.0 / 7,0: as the language writes it
         "since": g.since.strftime("%Y-%m-%d") if g.since else None,
     }

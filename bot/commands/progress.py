@@ -236,7 +236,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         by = datetime.combine(goal.deadline, datetime.min.time(), tzinfo=UTC)
         needed = p.needed_per_week(by, now)
         deadline = {"date": goal.deadline.isoformat(),
-                    "needed": None if needed is None else show(round(needed)),
+                    "needed": None if needed is None else show(needed),
                     "on_track": p.reached or (p.eta is not None and p.eta <= by)}
     return {
         "metric": _label(goal.metric),
@@ -251,7 +251,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         # what the pace is read from: so many logs (always 2 or more) over so many days
         "logs": None if p.trend is None or not points else p.trend.points,
         "days": None if p.trend is None or not points else
-        round((max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400),
+        numbers.whole((max(t for t, _v in points) - p.trend.origin).total_seconds()
+                      / 86_400),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         "deadline": deadline,

@@ -12,7 +12,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.numbers import compact, day, grouped, items, pct, punct
+from bot.domain.numbers import compact, day, grouped, items, number, pct, punct, whole
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
     Layout,
@@ -154,7 +154,7 @@ def video_view(v: Video, mid: float | None) -> dict[str, Any]:
     help=lazy("Lists your most viewed videos (from TikTok Studio's Content file, sent with "
               "/import) with engagement rate by views ((likes + comments + shares) ÷ views) and "
               "flags breakouts: videos with at least %(multiple)s× your median views.",
-              multiple=f"{BREAKOUT_MULTIPLE:.0f}"),
+              multiple=whole(BREAKOUT_MULTIPLE)),
     args=(ArgSpec("top", ArgType.COUNT, "How many videos to list.", "top=10", minimum=1,
                   maximum=50),),
     examples=("/videos", "/videos top=20"),
@@ -170,6 +170,6 @@ async def videos(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     return Reply("videos", {
         "videos": [video_view(v, mid) for v in shown],
         "count": len(stored), "median": compact(mid),
-        "breakouts": len(breakouts(stored)), "multiple": f"{BREAKOUT_MULTIPLE:.0f}",
+        "breakouts": len(breakouts(stored)), "multiple": number(BREAKOUT_MULTIPLE),
         "as_of": max(v.as_of for v in stored).isoformat(),
     })

@@ -7,6 +7,7 @@ from typing import Any
 from bot.core.context import CommandContext
 from bot.core.registry import command
 from bot.core.types import Action, ChatKind, Platform, Reply
+from bot.domain.numbers import whole
 from bot.i18n import gettext as _
 
 
@@ -33,7 +34,7 @@ async def connect(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     start = await link.begin(ctx.user.id, str(ctx.request.platform),
                              ctx.request.chat_id if private else None)
     current = await link.status(ctx.user.id)
-    minutes = max(1, round((start.expires_at - ctx.clock.now()).total_seconds() / 60))
+    minutes = max(1, whole((start.expires_at - ctx.clock.now()).total_seconds() / 60))
     return Reply(
         "tiktok_connect",
         {"url": start.url, "minutes": minutes,

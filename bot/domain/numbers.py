@@ -37,8 +37,10 @@ from bot import i18n
 #: zero (0.525 % -> '0.53%', '0,53 %'; 2.5 yen -> '¥3'), as people round money and shares,
 #: applied to the number's shortest decimal text (``repr``: what the creator typed, and what
 #: Babel reads). Babel rounds in the active :mod:`decimal` context (half-even unless told),
-#: so every Babel call here runs inside :func:`_rounding` (see :func:`_half_up`); the English
-#: forms written here round with :func:`rounded`.
+#: so every Babel call here runs inside :func:`_half_up`; the English forms written here
+#: round with :func:`rounded`, and so does every number rounded elsewhere before it is shown
+#: (a rate card's prices, a goal's days: :func:`rounded`, :func:`whole`; never ``round()``,
+#: which rounds half to even, nor ``f"{x:.0f}"``; tests/unit/test_one_rounding_rule.py).
 ROUNDING: Final = ROUND_HALF_UP
 
 _P = ParamSpec("_P")

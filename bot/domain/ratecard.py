@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from bot.domain.numbers import items, price_value, two_significant
+from bot.domain.numbers import items, price_value, rounded, two_significant
 from bot.domain.uncertainty import Z80, LogNormal
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -83,15 +83,16 @@ class RateCard:
 def nice(value: float) -> float:
     """An estimate rounded for a price list: two significant digits (213 -> 210, 1,480 ->
     1,500); values from 1 to 10 keep one decimal; below 1, two significant digits again
-    (0.041, never 0)."""
+    (0.041, never 0). A tie rounds as every number shown does (:func:`rounded`: 225 -> 230,
+    2.25 -> 2.3, 0.0125 -> 0.013)."""
     if value <= 0 or not math.isfinite(value):
         return 0.0
     if value < 1:
-        return round(value, two_significant(value))
+        return float(rounded(value, two_significant(value)))
     if value < 10:
-        return round(value, 1)
-    step = 10 ** (math.floor(math.log10(value)) - 1)
-    return float(round(value / step) * step)
+        return float(rounded(value, 1))
+    # to the tens of 10-99, the hundreds of 100-999, …: two significant digits
+    return float(rounded(value, 1 - math.floor(math.log10(value))))
 
 
 def _dist(low: float, typical: float, high: float) -> LogNormal:
@@ -105,7 +106,7 @@ def _ranged(key: str, label: str, d: LogNormal, how: str, hint: str | None) -> P
     """A price from ``d``: estimates rounded for a price list, exact products (the creator's
     own price × an exact multiplier) kept to the cent."""
     if d.sigma == 0:
-        v = round(d.median, 2)
+        v = float(rounded(d.median, 2))
         return Price(key, label, v, v, v, False, how, hint)
     return Price(key, label, nice(d.p10), nice(d.median), nice(d.p90), False, how, hint)
 

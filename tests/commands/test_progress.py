@@ -247,3 +247,13 @@ async def test_goal_deadline_is_checked_against_the_creators_today(
     assert "no goals yet" in (await console.ask("/goal")).text
     await console.ask("/settings timezone=America/Los_Angeles")
     assert (await console.ask("/goal followers=10k by=2026-11-03")).ok
+
+
+async def test_the_weekly_need_of_a_deadline_is_rounded_once_as_every_number(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Review: the need a week was rounded with round() (half to even) before it was
+    formatted, so 2.5 followers a week read "2" (half-up, the rule of every number: "3")."""
+    await log_weekly(console, clock, [1000, 1000])  # flat: the current count is 1,000
+    clock.current = datetime(2026, 11, 3, tzinfo=UTC)  # midnight: two whole weeks to go
+    goal = await console.ask("/goal followers=1005 by=2026-11-17")
+    assert "by 2026-11-17 you need about 3 a week" in goal.text, goal.text

@@ -93,6 +93,14 @@ def test_price_ranges_read_in_one_style() -> None:
     assert nice(213) == 210 and nice(1480) == 1500 and nice(4.26) == 4.3
 
 
+def test_nice_rounds_a_tie_as_every_shown_number() -> None:
+    """Review: nice() used round() (half to even): 225 was $220 and 2.25 was $2.2 on the card,
+    where every other number rounds a tie half-up (numbers.ROUNDING)."""
+    assert nice(225) == 230 and nice(2.25) == 2.3 and nice(0.0125) == 0.013
+    assert nice(1450) == 1500 and nice(35) == 35 and nice(99.5) == 100 and nice(995) == 1000
+    assert price(nice(225)) == "$230" and price(nice(2.25)) == "$2.30"
+
+
 def test_no_followers_no_invented_price(rates: RateTables) -> None:
     e = estimate(MetricSnapshot(T), UserSettings(), rates)
     card = rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {}, "USD")
