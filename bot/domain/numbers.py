@@ -482,8 +482,12 @@ def count(n: float | None) -> str:
     """A count of people or things, always whole (a trend's 12.4 followers a week is shown as
     '12'), then as :func:`compact` in the current language: 12.4 -> '12', 999.6 -> '1k',
     12_345 -> '12.3k', -0.4 -> '0' (English); German 999.6 -> '1.000', Japanese
-    12_345 -> '1.2万'."""
+    12_345 -> '1.2万'. Rounded once: below 1,000 (where :func:`compact` may write a fraction)
+    to a whole number, from there by :func:`compact` alone, which writes no fraction of a
+    unit (6,849.5 -> '6.8k', as compact gives; the whole 6,850 first made a tie, '6.9k')."""
     if n is None or math.isnan(n) or math.isinf(n):
+        return compact(n)
+    if abs(n) >= 1000:
         return compact(n)
     return compact(float(whole(n)) or 0.0)
 

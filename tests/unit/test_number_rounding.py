@@ -93,3 +93,21 @@ def test_stats_show_engagement_by_followers_grouped() -> None:
     with i18n.using("en"):
         view = kpi_view(s, [], k, ())
         assert view["engagement_rate_followers"] == "33,333%"
+
+
+@pytest.mark.parametrize("n", [6849.5, 3149.5, 12_349.5, 1_249_999.5, 999_949.5, 9999.5,
+                               -6849.5, 1000.4, 999.6])
+def test_a_count_is_rounded_once(n: float) -> None:
+    """Review: count() rounded to a whole number, then compact() rounded that again, so
+    6,849.5 read '6.9k' (6,850 is a tie) where compact(6849.5) reads '6.8k'."""
+    for lang in LANGUAGES:
+        with i18n.using(lang):
+            once = numbers.compact(n) if abs(n) >= 1000 else numbers.compact(numbers.whole(n))
+            assert numbers.count(n) == once, (lang, n)
+
+
+def test_a_count_from_a_thousand_reads_as_compact_reads_it() -> None:
+    with i18n.using("en"):
+        assert numbers.count(6849.5) == "6.8k" and numbers.count(999.6) == "1k"
+    with i18n.using("de"):
+        assert numbers.count(6849.5) == "6.850" and numbers.count(999.6) == "1.000"
