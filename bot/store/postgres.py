@@ -319,11 +319,11 @@ class PostgresStore(PgTikTokTables):
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         _need_metrics(changes)
         # The reads in the write's transaction, under its per-user lock: the guard sees the
-        # latest snapshot and the history stands as after this one, with no other write for
-        # this user in between (the guard raising rolls the transaction back).
+        # last two snapshots and the history stands as after this one, with no other write
+        # for this user in between (the guard raising rolls the transaction back).
         async with self._write(user_id) as db:
             if guard is not None:
-                guard(await _latest(db, user_id))
+                guard([e.snapshot for e in await _entries(db, user_id, None, 2)])
             snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
             entries = await _entries(db, user_id, None, limit)
         return snapshot, [e.snapshot for e in entries]

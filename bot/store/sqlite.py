@@ -656,10 +656,10 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
 
 def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
                     taken_at: datetime, guard: SnapshotGuard | None) -> MetricSnapshot:
-    """``guard`` (if any) shown the latest snapshot, then the snapshot of ``add_snapshot``;
-    inside the caller's transaction."""
+    """``guard`` (if any) shown the last two snapshots, then the snapshot of
+    ``add_snapshot``; inside the caller's transaction."""
     if guard is not None:
-        guard(_latest_sync(conn, user_id))
+        guard([e.snapshot for e in _entries_sync(conn, user_id, None, 2)])
     return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log")
 
 
