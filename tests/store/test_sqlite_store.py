@@ -800,3 +800,32 @@ def test_snapshot_rows_are_read_by_column_position_whatever_the_order() -> None:
         assert entry.snapshot.source == "log"
         assert [getattr(entry.snapshot, n) for n in METRIC_NAMES] == \
             [row[n] for n in METRIC_NAMES]
+
+
+async def test_many_snapshots_are_read_by_positions_found_once_a_query(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found in review: the PostgreSQL store read each snapshot row with the SQLite store's
+    ``_entry`` alone, which finds the columns' positions from the row's names for every
+    row; both stores find them once a query (``_entries``), whatever rows they read."""
+    from bot.store import sqlite as rows
+
+    u = await store.ensure_user("console", "positions", "positions")
+    for day in range(6):
+        await store.add_snapshot(u.id, {"followers": 100.0 + day}, T0 + timedelta(days=day))
+    found: list[tuple[str, ...]] = []
+    original = rows._columns
+
+    def counting(names: tuple[str, ...]) -> object:
+        found.append(names)
+        return original(names)
+
+    monkeypatch.setattr(rows, "_columns", counting)
+    history = await store.history(u.id)
+    assert [s.followers for s in history] == [100.0 + day for day in range(6)]
+    assert len(found) == 1, len(found)
+    found.clear()
+    entries = await store.entries(u.id, limit=4)
+    assert [e.snapshot.followers for e in entries] == [102.0, 103.0, 104.0, 105.0]
+    assert len(found) == 1, len(found)
+    found.clear()
+    assert len(await store.last_action(u.id)) == 1 and len(found) <= 1, len(found)
