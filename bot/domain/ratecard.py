@@ -48,10 +48,11 @@ class PinnedPrice:
 
 @dataclass(frozen=True, slots=True)
 class Price:
-    """One line of the card: a P10–P90 range (``low``/``typical``/``high``, the card's currency)
-    or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set it. ``how``
-    is the one line on how it was set, in words fit for a brand to read; ``hint`` the command
-    that would set or sharpen it (for the creator only)."""
+    """One line of the card: a range (``low``/``typical``/``high``, the card's currency; the
+    video's P10–P90, an add-on's its multiplier's ends times the video line's lowest and
+    highest) or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set
+    it. ``how`` is the one line on how it was set, in words fit for a brand to read; ``hint``
+    the command that would set or sharpen it (for the creator only)."""
 
     key: str
     label: str
