@@ -208,6 +208,13 @@ class ActionView(discord.ui.View):
         return False
 
     async def press(self, interaction: discord.Interaction[Any], action: Action) -> None:
+        """A press on the button for ``action``, in this order: a finished view answers
+        "expired"; the flood limit counts the press (every press counts, both taps of a
+        double tap included) and a refused one gets its notice with nothing used up; a
+        button that only shows more is acknowledged and keeps the view live; a choice
+        finishes the view (once: a second press is answered "expired"), disables the
+        buttons, then runs. Acknowledging is best-effort; errors from the command go to
+        the ``on_press`` callback's own handling."""
         if not self.live:
             await self._on_expired(interaction)  # (a choice made, or timed out, meanwhile)
             return

@@ -121,42 +121,34 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis,
 
 
 class _HeldBack(Exception):
-    """``/log``'s numbers look wrong next to ``latest`` (nothing was written)."""
+    """``/log``'s numbers look wrong next to ``recent`` (the last two snapshots stored, the
+    latest last; nothing was written)."""
 
-    def __init__(self, latest: MetricSnapshot | None) -> None:
+    def __init__(self, recent: list[MetricSnapshot]) -> None:
         super().__init__("held back for a confirm")
-        self.latest = latest
+        self.recent = recent
 
 
-def _before(latest: MetricSnapshot | None, recent: list[MetricSnapshot]
-            ) -> MetricSnapshot | None:
-    """The snapshot before ``latest`` among ``recent`` (the last two stored, read before the
-    write), or None when ``latest`` is not the last of them (something was stored in
-    between: no correction is assumed, every check runs against ``latest`` alone)."""
-    if latest is None or len(recent) < 2 or recent[-1] != latest:
-        return None
-    return recent[-2]
-
-
-def _problems(values: dict[str, float], now: datetime, latest: MetricSnapshot | None,
-              recent: list[MetricSnapshot]) -> list[str]:
-    """What looks wrong in logging ``values`` at ``now`` after ``latest``, in sentences of the
-    current language (:func:`~bot.domain.metrics.implausible`; empty: nothing). ``recent``
-    is the last two snapshots read before the write: a value back near what was there before
-    a confirmed outlier is still held, with a sentence naming both readings (the correction
-    of a typo saved with confirm, or a typo after a real leap;
-    :func:`bot.domain.metrics.implausibilities`)."""
+def _problems(values: dict[str, float], now: datetime, recent: list[MetricSnapshot]
+              ) -> list[str]:
+    """What looks wrong in logging ``values`` at ``now`` after ``recent`` (the last two
+    snapshots stored, oldest first, as the write's transaction reads them; empty: none), in
+    sentences of the current language (:func:`~bot.domain.metrics.implausible`; empty:
+    nothing). A value back near what was there before a confirmed outlier (the latest) is
+    still held, with a sentence naming both readings (the correction of a typo saved with
+    confirm, or a typo after a real leap; :func:`bot.domain.metrics.implausibilities`)."""
+    latest = recent[-1] if recent else None
     base = latest or MetricSnapshot.empty(now)
     return implausible(latest, base.merged(values, now), frozenset(values),
-                       earlier=_before(latest, recent))
+                       earlier=recent[-2] if len(recent) >= 2 else None)
 
 
 def _hold_if_implausible(values: dict[str, float], now: datetime,
-                         recent: list[MetricSnapshot], latest: MetricSnapshot | None) -> None:
-    """``/log``'s guard (``Store.add_snapshot_and_history``): :class:`_HeldBack` if
-    :func:`_problems` finds anything."""
-    if _problems(values, now, latest, recent):
-        raise _HeldBack(latest)
+                         recent: list[MetricSnapshot]) -> None:
+    """``/log``'s guard (``Store.add_snapshot_and_history``), shown the last two snapshots:
+    :class:`_HeldBack` if :func:`_problems` finds anything."""
+    if _problems(values, now, recent):
+        raise _HeldBack(recent)
 
 
 @command(
@@ -181,20 +173,18 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not values:
         return Reply("log_prompt", {"examples": [m.example for m in METRICS[:5]]})
     now = ctx.clock.now()
-    # Numbers that look wrong next to the latest snapshot are held back for a confirm,
-    # checked in the write's own transaction (no trip of its own, nothing between the check
-    # and the write).
-    recent: list[MetricSnapshot] = []
-    if not args.get("confirm"):  # what a value after a confirmed outlier may go back to
-        recent = list((await ctx.store.reads(ctx.user.id, history=2)).history or [])
+    # Numbers that look wrong next to the last two snapshots (the one before the latest: what
+    # a value after a confirmed outlier may go back to) are held back for a confirm,
+    # checked in the write's own transaction, which reads them (no trip of its own, nothing
+    # between the check and the write).
     guard = None if args.get("confirm") else functools.partial(
-        _hold_if_implausible, values, now, recent)
+        _hold_if_implausible, values, now)
     try:
         snapshot, history = await ctx.store.add_snapshot_and_history(
             ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS, guard=guard)
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
-        problems = _problems(values, now, held.latest, recent)
+        problems = _problems(values, now, held.recent)
         return Reply("log_check", {"problems": problems, "command": ctx.typed_again(args)},
                      actions=(Action(_("Save anyway"), ctx.again(args, confirm=True),
                                      "primary"),),
@@ -221,7 +211,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                             "first": previous is None,
                             # saved past a held check: how to take it back if it was a typo
                             "confirmed": bool(args.get("confirm"))
-                            and bool(_problems(values, now, previous, history[-3:-1]))},
+                            and bool(_problems(values, now, history[-3:-1]))},
                  data=metric_data(snapshot, k, out))
 
 

@@ -192,9 +192,10 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     stored = await ctx.store.add_payout(ctx.user.id, new)
     count = sum(p.route == stored.route for p in await ctx.store.payouts(ctx.user.id))
     # What /estimate now does with it, decided where /estimate decides it: used, or waiting
-    # for an input (the route's note says which; the reply repeats it word for word).
+    # for an input (the route's waiting sentence says which; the reply repeats it word for
+    # word, and nothing else its note says, such as the affiliate pilot).
     route = await stored_route(ctx, stored.route)
-    waiting = typed_example(route.note) if route.payouts_used == 0 and route.note else None
+    waiting = typed_example(route.waiting) if route.payouts_waiting and route.waiting else None
     rate = None
     if views:
         rate = money_range(amount / views * 1000, amount / views * 1000, currency)

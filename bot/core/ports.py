@@ -157,9 +157,9 @@ class UserReads:
     count_snapshots: int | None = None
 
 
-#: A check of the latest snapshot (None: there is none) before a write, raising to stop it
-#: (:meth:`Store.add_snapshot_and_history`'s ``guard``).
-SnapshotGuard = Callable[[MetricSnapshot | None], None]
+#: A check of the last two active snapshots (oldest first; fewer when fewer are stored) before
+#: a write, raising to stop it (:meth:`Store.add_snapshot_and_history`'s ``guard``).
+SnapshotGuard = Callable[[list[MetricSnapshot]], None]
 
 
 class Store(Protocol):
@@ -188,10 +188,12 @@ class Store(Protocol):
         one trip where the store can (SQLite: one hand-off to the writer's thread, not two):
         what ``/log`` shows.
 
-        ``guard``, if given, is called with the latest active snapshot (as
-        :meth:`latest_snapshot` reads it; None if there is none) in the write's transaction,
-        before anything is written: an exception it raises undoes the write and reaches the
-        caller (``/log`` holds back numbers that look wrong without a trip of its own). It
+        ``guard``, if given, is called with the last two active snapshots (as
+        ``history(limit=2)`` reads them, oldest first: the latest is the last; an empty list
+        if there is none) in the write's transaction, before anything is written: an
+        exception it raises undoes the write and reaches the caller (``/log`` holds back
+        numbers that look wrong, or a correction after a confirmed outlier, without a trip
+        of its own). It
         may run in another thread (SQLite's writer), where context variables such as the
         language are not set: anything it words is in no language the creator chose, so what
         the creator reads is worded by the caller (``/log`` words its warning again, on the

@@ -117,8 +117,12 @@ class RouteEstimate:
     #: the figure can't be worked out).
     payouts_used: int = 0
     #: Logged payouts this route's figure does not use yet: the inputs that would use them
-    #: are missing (``note`` says which to log; :func:`_waiting`).
+    #: are missing (``waiting`` says which to log).
     payouts_waiting: int = 0
+    #: The sentence on those payouts alone (:func:`_waiting`, LIVE gifts'
+    #: :func:`_own_diamond_value`), None when none wait: part of ``note``, which may say more
+    #: (the affiliate pilot), and what /payout repeats word for word.
+    waiting: str | None = None
     rpm: Money | None = None  # Creator Rewards: per 1,000 qualified views
     qualified_share: tuple[float, float] | None = None  # Creator Rewards: P10, P90
     per_video: Money | None = None  # brand deals: price per sponsored video
@@ -333,15 +337,20 @@ def _waiting(n: int, missing: Sequence[str]) -> str:
 
 def _uses(mine: Sequence[Payout], monthly: Money | None, missing: Sequence[str]
           ) -> dict[str, Any]:
-    """A route's payout fields (``note``, ``payouts_used``, ``payouts_waiting``) for its
-    logged payouts ``mine``: used once the route has a figure (``monthly``, built on them),
-    else waiting for ``missing``."""
+    """A route's payout fields (``note``, ``payouts_used``, ``payouts_waiting``, ``waiting``)
+    for its logged payouts ``mine``: used once the route has a figure (``monthly``, built on
+    them), else waiting for ``missing``."""
     if not mine:
-        return {"note": None, "payouts_used": 0, "payouts_waiting": 0}
+        return {"note": None, "payouts_used": 0, "payouts_waiting": 0, "waiting": None}
     if monthly is not None:
-        return {"note": _based_on(len(mine)), "payouts_used": len(mine), "payouts_waiting": 0}
-    return {"note": _waiting(len(mine), missing), "payouts_used": 0,
-            "payouts_waiting": len(mine)}
+        return {"note": _based_on(len(mine)), "payouts_used": len(mine), "payouts_waiting": 0,
+                "waiting": None}
+    return _waits(len(mine), _waiting(len(mine), missing))
+
+
+def _waits(n: int, sentence: str) -> dict[str, Any]:
+    """A route's payout fields when its ``n`` logged payouts wait, as ``sentence`` says."""
+    return {"note": sentence, "payouts_used": 0, "payouts_waiting": n, "waiting": sentence}
 
 
 def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
@@ -511,8 +520,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         "outside" if region is not None else "unknown")
     if c.s.diamonds is not None:
         inputs.append(_("diamonds %(diamonds)s in 30 days", diamonds=compact(c.s.diamonds)))
-        per = update(diamond.dist(), [c.to_usd(p.amount, p.currency) / p.diamonds
-                                      for p in mine if p.diamonds])
+        per = _diamond_value(c, diamond, mine)
         monthly = Money.of(LogNormal.exact(c.s.diamonds) * per)
         assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low), high=usd(diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None:
@@ -539,8 +547,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                                     len(used)))
     payouts = _uses(used, monthly, missing)
     if mine and not used:  # the diamond value is known; the month's diamonds are not
-        payouts = {"note": _own_diamond_value(c, mine), "payouts_used": 0,
-                   "payouts_waiting": len(mine)}
+        payouts = _waits(len(mine), _own_diamond_value(c, diamond, mine))
     return RouteEstimate(
         "live_gifts", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
@@ -549,20 +556,30 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     )
 
 
-def _own_diamond_value(c: _Ctx, mine: Sequence[Payout]) -> str:
+def _diamond_value(c: _Ctx, diamond: Figure, mine: Sequence[Payout]) -> LogNormal:
+    """What one diamond pays, in USD: the market figure ``diamond`` (for the creator's
+    region) updated with what a diamond paid in their LIVE payouts ``mine`` (each with its
+    diamonds; :func:`bot.domain.uncertainty.update`). The one value LIVE gifts' estimate
+    multiplies the month's diamonds by, and :func:`_own_diamond_value` shows."""
+    return update(diamond.dist(), [c.to_usd(p.amount, p.currency) / p.diamonds
+                                   for p in mine if p.diamonds])
+
+
+def _own_diamond_value(c: _Ctx, diamond: Figure, mine: Sequence[Payout]) -> str:
     """The note under LIVE gifts when the creator logged LIVE payouts (``mine``, each with
-    its diamonds) but not the diamonds of the last 30 days: what a diamond paid them (the
-    geometric mean of their payouts, as :func:`bot.domain.uncertainty.update` averages
-    them, in their currency) is ready, and logging the month's diamonds gives a figure
+    its diamonds) but not the diamonds of the last 30 days: what a diamond pays them (the
+    median of :func:`_diamond_value`, their payouts weighed against the market figure, in
+    their currency: the value the estimate uses once the month's diamonds are logged; not
+    what one payout paid, which /payout states) is ready, and logging those diamonds gives a figure
     built on it (an estimate from LIVE hours and viewers does not use it)."""
-    rates = [c.to_usd(p.amount, p.currency) / p.diamonds for p in mine if p.diamonds]
-    value = math.exp(sum(math.log(r) for r in rates) / len(rates)) * c.to_user
-    return ngettext("your own diamond value (%(rate)s, from your %(num)s payout) is ready: log "
-                    "your diamonds of the last 30 days (/log diamonds=20k) for a monthly figure "
-                    "that uses it",
-                    "your own diamond value (%(rate)s, from your %(num)s payouts) is ready: "
-                    "log your diamonds of the last 30 days (/log diamonds=20k) for a monthly "
-                    "figure that uses it", len(mine), rate=money_fine(value, c.currency))
+    value = _diamond_value(c, diamond, mine).median * c.to_user
+    return ngettext("your diamond value (%(rate)s, from your %(num)s payout weighed against "
+                    "market rates) is ready: log your diamonds of the last 30 days (/log "
+                    "diamonds=20k) for a monthly figure that uses it",
+                    "your diamond value (%(rate)s, from your %(num)s payouts weighed against "
+                    "market rates) is ready: log your diamonds of the last 30 days (/log "
+                    "diamonds=20k) for a monthly figure that uses it", len(mine),
+                    rate=money_fine(value, c.currency))
 
 
 def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value: float | None,

@@ -3,11 +3,12 @@
 Once the creator has logged brand fees (``/payout brand=…``), a sponsored video is priced from
 those fees alone. Before that, one place prices it: the estimator's brand-deal model
 (:func:`bot.domain.estimator.estimate`, ``route("brand_deals").per_video``); the card reuses
-that distribution and never re-derives a rate. Other deliverables
-are the one-video price times a sourced multiplier from ``strategies/rates/brand_deals.toml``
-(``[add_ons]``); a deliverable no source prices gets no estimate, only a request for the
-creator's own price. A price the creator pinned (``/ratecard video=450``) replaces the estimate
-and is marked as theirs; add-ons then build on their video price.
+that distribution and never re-derives a rate. Other deliverables are the one-video line as
+shown times a sourced multiplier from ``strategies/rates/brand_deals.toml`` (``[add_ons]``),
+figure by figure (lowest by lowest, highest by highest); a deliverable no source prices
+gets no estimate, only a request for the creator's own price. A price the creator pinned
+(``/ratecard video=450``) replaces the estimate and is marked as theirs; add-ons then build
+on their video price.
 
 Pure and synchronous.
 """
@@ -47,10 +48,11 @@ class PinnedPrice:
 
 @dataclass(frozen=True, slots=True)
 class Price:
-    """One line of the card: a P10–P90 range (``low``/``typical``/``high``, the card's currency)
-    or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set it. ``how``
-    is the one line on how it was set, in words fit for a brand to read; ``hint`` the command
-    that would set or sharpen it (for the creator only)."""
+    """One line of the card: a range (``low``/``typical``/``high``, the card's currency; the
+    video's P10–P90, an add-on's its multiplier's ends times the video line's lowest and
+    highest) or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set
+    it. ``how`` is the one line on how it was set, in words fit for a brand to read; ``hint``
+    the command that would set or sharpen it (for the creator only)."""
 
     key: str
     label: str
@@ -103,8 +105,8 @@ def _dist(low: float, typical: float, high: float) -> LogNormal:
 
 
 def _ranged(key: str, label: str, d: LogNormal, how: str, hint: str | None) -> Price:
-    """A price from ``d``: estimates rounded for a price list, exact products (the creator's
-    own price × an exact multiplier) kept to the cent."""
+    """A price from ``d``: an estimate rounded for a price list, an exact one kept to the
+    cent."""
     if d.sigma == 0:
         v = float(rounded(d.median, 2))
         return Price(key, label, v, v, v, False, how, hint)
@@ -123,15 +125,12 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
     price is theirs (P10/median/P90 taken as their lowest/median/highest fee), not the market's.
     """
     prices: list[Price] = []
-    base: LogNormal | None = None
     if "video" in pinned:
         v = pinned["video"]
-        base = LogNormal.exact(v)
         prices.append(Price("video", translate(VIDEO_LABEL), v, v, v, True,
                             _("the creator's own price"), "/ratecard video=…"))
     elif fees:
         ordered = sorted(fees)
-        base = _dist(ordered[0], statistics.median(ordered), ordered[-1])
         n = len(ordered)
         how = ngettext("from the %(num)s brand fee you were actually paid",
                        "from the %(num)s brand fees you were actually paid", n)
@@ -141,7 +140,6 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                             ordered[-1], False, how, None))
     elif brand.per_video is not None:
         pv = brand.per_video
-        base = _dist(pv.low, pv.typical, pv.high)
         n = brand.payouts_used
         if n:
             how = ngettext("based on %(num)s brand fee actually paid, weighed against market "
@@ -154,7 +152,8 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                     inputs=items(brand.inputs))
             hint = _("log a fee a brand paid you (/payout brand=350 per=video) to use your own "
                      "rate")
-        prices.append(_ranged("video", translate(VIDEO_LABEL), base, how, hint))
+        prices.append(_ranged("video", translate(VIDEO_LABEL), _dist(pv.low, pv.typical, pv.high),
+                              how, hint))
     else:
         prices.append(Price("video", translate(VIDEO_LABEL), None, None, None, False,
                             _("needs the follower count to estimate"),
@@ -174,22 +173,23 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                                   why=translate(add.unsourced) if add.unsourced
                                   else _("no sourced price")),
                                 _("set your price with %(command)s", command=set_it)))
-        elif base is None:
+        elif not prices[0].known:
             prices.append(Price(key, label, None, None, None, False,
                                 _("%(how)s, not known yet", how=translate(add.how))))
-        elif (times := add.of_video.dist()).sigma == 0:
-            # An exact multiple ("3 × the one-video price above"): of the line shown above,
-            # each of its three figures, so the card's own arithmetic holds for a brand
-            # checking it (a distribution refitted to the logged fees need not pass through
-            # their lowest and highest).
+        else:
+            # The video line shown above times the multiplier, figure by figure (its lowest
+            # by the lowest multiple, its median by the typical, its highest by the highest):
+            # "3 × the one-video price above" is three times each figure a brand reads, and
+            # "0.5–2 ×" is half its lowest to twice its highest. (A product of distributions
+            # showed its own P10–P90, $26–$78 under a $45 video for "0.5–2 ×"; and one refitted
+            # to the logged fees need not pass through their lowest and highest.)
             video = prices[0]
             assert video.low is not None and video.typical is not None
             assert video.high is not None
-            low, typical, high = (price_value(v, currency) * times.median
-                                  for v in (video.low, video.typical, video.high))
+            fig = add.of_video
+            low, typical, high = (price_value(v, currency) * m for v, m in (
+                (video.low, fig.low), (video.typical, fig.typical), (video.high, fig.high)))
             prices.append(Price(key, label, low, typical, high, False, translate(add.how),
                                 None))
-        else:
-            prices.append(_ranged(key, label, base * times, translate(add.how), None))
     used = len(fees) or brand.payouts_used
     return RateCard(currency, tuple(prices), 0 if "video" in pinned else used)

@@ -70,7 +70,7 @@ from bot.store.sqlite import (
     _delivery,
     _dt,
     _due_order,
-    _entry,
+    _entries,
     _goal,
     _import_rows,
     _imported_before,
@@ -145,7 +145,7 @@ def _affected(status: str) -> int:
         return 0
 
 
-async def _entries(db: _Conn, user_id: int, since: datetime | None,
+async def _read_entries(db: _Conn, user_id: int, since: datetime | None,
                    limit: int | None) -> list[SnapshotEntry]:
     """:meth:`PostgresStore.entries` on ``db`` (a pooled connection or a transaction's)."""
     sql = f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE}"  # noqa: S608
@@ -158,7 +158,7 @@ async def _entries(db: _Conn, user_id: int, since: datetime | None,
         params.append(max(0, limit))
         sql += f" LIMIT ${len(params)}"
     rows = await db.fetch(sql, *params)
-    return [_entry(r) for r in reversed(rows)]
+    return _entries(rows[::-1])
 
 
 class PostgresStore(PgTikTokTables):
@@ -319,13 +319,13 @@ class PostgresStore(PgTikTokTables):
     ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
         _need_metrics(changes)
         # The reads in the write's transaction, under its per-user lock: the guard sees the
-        # latest snapshot and the history stands as after this one, with no other write for
-        # this user in between (the guard raising rolls the transaction back).
+        # last two snapshots and the history stands as after this one, with no other write
+        # for this user in between (the guard raising rolls the transaction back).
         async with self._write(user_id) as db:
             if guard is not None:
-                guard(await _latest(db, user_id))
+                guard([e.snapshot for e in await _read_entries(db, user_id, None, 2)])
             snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
-            entries = await _entries(db, user_id, None, limit)
+            entries = await _read_entries(db, user_id, None, limit)
         return snapshot, [e.snapshot for e in entries]
 
     async def _insert(self, db: _Conn, user_id: int, changes: Mapping[str, float],
@@ -345,7 +345,7 @@ class PostgresStore(PgTikTokTables):
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[SnapshotEntry]:
         async with self._read() as db:
-            return await _entries(db, user_id, since, limit)
+            return await _read_entries(db, user_id, since, limit)
 
     async def count_snapshots(self, user_id: int) -> int:
         async with self._read() as db:
@@ -360,7 +360,7 @@ class PostgresStore(PgTikTokTables):
                 f"(SELECT max(a) FROM (SELECT max(action) AS a FROM snapshots WHERE "
                 f"user_id = $1 AND {_ACTIVE} UNION ALL SELECT max(action) FROM studio_imports "
                 f"WHERE user_id = $1) AS latest) ORDER BY {_ORDER}", user_id)
-        return [_entry(r) for r in rows]
+        return _entries(rows)
 
     async def studio_imports(self, user_id: int) -> list[StudioRecord]:
         async with self._read() as db:

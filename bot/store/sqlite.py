@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 import aiosqlite
 from cachetools import LRUCache
@@ -263,11 +263,22 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
     return snap
 
 
+class _Row(Protocol):
+    """A ``snapshots`` row as both stores read it: a ``sqlite3.Row`` here, an asyncpg
+    ``Record`` in the PostgreSQL store (which reads its snapshots with the functions below);
+    each gives its column names (``keys()``) and its values by position."""
+
+    def keys(self) -> Iterable[str]: ...
+
+    def __getitem__(self, key: int, /) -> Any: ...
+
+
 class _Columns(NamedTuple):
     """Where a ``snapshots`` row's fields are in a query's columns, by position: a
     ``sqlite3.Row`` looked up by name compares the name with each column's in turn, ignoring
     case, and a snapshot took twenty such lookups (half its reading, for a year of weekly
-    rows about 0.25 ms of each /stats, /tips and /estimate)."""
+    rows about 0.25 ms of each /stats, /tips and /estimate); an asyncpg ``Record`` by name
+    is a dictionary look-up per field, by position none."""
 
     taken_at: int
     metrics: tuple[int, ...]  # METRIC_NAMES' columns, in that order
@@ -279,7 +290,8 @@ class _Columns(NamedTuple):
 
 @functools.lru_cache(maxsize=32)  # a handful of queries read snapshots
 def _columns(names: tuple[str, ...]) -> _Columns:
-    """The positions in a row whose column names are ``names`` (``sqlite3.Row.keys()``)."""
+    """The positions in a row whose column names are ``names`` (a :class:`_Row`'s
+    ``keys()``, as a tuple)."""
     at: dict[str, int] = {}
     for index, name in enumerate(names):
         at.setdefault(name, index)  # (as a Row's lookup by name: the first column so named)
@@ -294,9 +306,10 @@ def _given(text: str) -> frozenset[str]:
     return frozenset(filter(None, text.split(",")))
 
 
-def _snapshot(row: sqlite3.Row, columns: _Columns | None = None) -> MetricSnapshot:
-    """The snapshot in ``row`` (a ``snapshots`` row, or one with its columns);
-    ``columns``: where they are (:func:`_columns`), known already when reading many rows.
+def _snapshot(row: _Row, columns: _Columns | None = None) -> MetricSnapshot:
+    """The snapshot in ``row`` (a ``snapshots`` row, or one with its columns, of either
+    store: :class:`_Row`); ``columns``: where they are (:func:`_columns`), known already
+    when reading many rows (:func:`_entries`; without it, found from the row's names).
     The metrics are passed by position (by name, a dictionary per row cost a fifth more)."""
     at = _columns(tuple(row.keys())) if columns is None else columns
     return _new_snapshot(_dt(row[at.taken_at]), *[row[i] for i in at.metrics],
@@ -541,17 +554,18 @@ def _carried_by_row(
     return out, changed
 
 
-def _entry(row: sqlite3.Row, columns: _Columns | None = None) -> SnapshotEntry:
-    """The stored snapshot in ``row`` (every column of ``snapshots``) with its provenance;
-    ``columns`` as for :func:`_snapshot`."""
+def _entry(row: _Row, columns: _Columns | None = None) -> SnapshotEntry:
+    """The stored snapshot in ``row`` (every column of ``snapshots``, of either store) with
+    its provenance; ``columns`` as for :func:`_snapshot`. Many rows: :func:`_entries`."""
     at = _columns(tuple(row.keys())) if columns is None else columns
     assert at.id is not None and at.source is not None and at.action is not None
     return SnapshotEntry(id=row[at.id], snapshot=_snapshot(row, at), source=row[at.source],
                          action=row[at.action])
 
 
-def _entries(rows: Sequence[sqlite3.Row]) -> list[SnapshotEntry]:
-    """:func:`_entry` for each of ``rows`` (one query's: the same columns), in order."""
+def _entries(rows: Sequence[_Row]) -> list[SnapshotEntry]:
+    """:func:`_entry` for each of ``rows`` (one query's, of either store: the same columns,
+    found once), in order."""
     if not rows:
         return []
     at = _columns(tuple(rows[0].keys()))
@@ -656,10 +670,10 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
 
 def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
                     taken_at: datetime, guard: SnapshotGuard | None) -> MetricSnapshot:
-    """``guard`` (if any) shown the latest snapshot, then the snapshot of ``add_snapshot``;
-    inside the caller's transaction."""
+    """``guard`` (if any) shown the last two snapshots, then the snapshot of
+    ``add_snapshot``; inside the caller's transaction."""
     if guard is not None:
-        guard(_latest_sync(conn, user_id))
+        guard([e.snapshot for e in _entries_sync(conn, user_id, None, 2)])
     return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log")
 
 

@@ -88,7 +88,7 @@ async def test_connect_in_chat_then_refresh_then_disconnect(
     status, page = await browse(button["url"])  # the creator presses Allow on TikTok
     assert status == 200 and "Connected, you can close this page." in page
     message = await told(fake, "TikTok connected", start)
-    assert "TikTok connected: <i>maya</i> & co" in message and "12.3k followers" in message
+    assert "TikTok connected: <i>maya</i> & co" in message and "followers 12.3k" in message
     stored = await snapshot(tt_app, MAYA["id"])
     assert stored is not None and stored.followers == 12_345
     assert "Followers: 12.3k" in shown(await tt.say("/stats"))

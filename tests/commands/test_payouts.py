@@ -180,8 +180,11 @@ async def test_a_payout_says_what_estimate_does_with_it(console: ConsoleAdapter)
     both replies; once it is used, both say so."""
     await console.ask("/log followers=100 views=5000 likes=200")
     logged = await console.ask("/payout diamonds=120k cashed=480")
-    waiting = ("own diamond value ($0.0040, from your 1 payout) is ready: log your diamonds "
-               "of the last 30 days (/log diamonds=20k) for a monthly figure that uses it")
+    # what a diamond paid ($0.0040) weighed against the market figure: the value /estimate
+    # uses once the diamonds are logged (tests/domain/test_estimator.py)
+    waiting = ("diamond value ($0.0050, from your 1 payout weighed against market rates) is "
+               "ready: log your diamonds of the last 30 days (/log diamonds=20k) for a monthly "
+               "figure that uses it")
     assert waiting in logged.text and "now uses your own rate" not in logged.text
     for line in ("/estimate", "/estimate explain"):
         live = (await console.ask(line)).text.split("LIVE gifts", 1)[1].split("\n\n", 1)[0]
@@ -219,3 +222,21 @@ async def test_every_payout_kind_keeps_its_promise(console: ConsoleAdapter) -> N
     used = {r["key"]: r["payouts_used"] for r in data["routes"]}
     assert used["creator_rewards"] == used["brand_deals"] == used["affiliate"] == 1
     assert "now uses your own rate" in (await console.ask("/payout affiliate=240")).text
+
+
+async def test_a_waiting_payout_is_told_the_waiting_sentence_alone(
+        console: ConsoleAdapter) -> None:
+    """Found in review: /payout took a route's whole note as what waits when the route used
+    no payout; the affiliate note of a US creator in the Shop pilot is the pilot sentence
+    joined to the waiting one, so /payout affiliate=… repeated the pilot. It says the
+    waiting sentence, and only that; /estimate still says both."""
+    await console.ask("/settings region=US adult=yes")
+    await console.ask("/log followers=2000")
+    pilot = "US creators start in a limited 30-day pilot"
+    assert pilot in (await console.ask("/estimate")).text
+    logged = await console.ask("/payout affiliate=220")
+    assert "Your own rate from your 1 payout is ready: log views for a monthly figure" \
+        in logged.text, logged.text
+    assert pilot not in logged.text, logged.text
+    shown = (await console.ask("/estimate")).text
+    assert pilot in shown and "your own rate from your 1 payout is ready" in shown

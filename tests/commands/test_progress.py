@@ -128,7 +128,7 @@ async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: 
 @pytest.mark.parametrize(("data", "fragment"), [
     (b"", "The file is empty"),
     (b"followers\n12\n", "'date' column"),
-    (b"date,subs\n2026-01-01,1\n", r"unknown column\(s\): subs"),
+    (b"date,subs\n2026-01-01,1\n", r"unknown column: subs"),
     ("date,followers\n2026-01-01,1\n".encode("utf-16"), "UTF-16"),
     ("date,followers\n2026-01-01,1k\ncafé\n".encode("latin-1"), "not UTF-8"),
     (b"date,followers\n", "header but no rows"),

@@ -557,3 +557,30 @@ def test_brand_input_below_the_first_tier_says_so(language: str) -> None:
         assert inside.inputs == ("followers 2k (nano, 1k–10k)",)
     # the price is the nano tier's either way
     assert small.per_video == inside.per_video
+
+
+@pytest.mark.parametrize(("region", "currency", "payouts"), [
+    ("US", "USD", ((480.0, 120_000.0),)),
+    ("DE", "EUR", ((30.0, 9_000.0), (55.0, 11_000.0))),
+    (None, "JPY", ((4_000.0, 200_000.0),)),
+])
+def test_the_diamond_value_shown_is_the_one_the_estimate_uses(
+        region: str | None, currency: str,
+        payouts: tuple[tuple[float, float], ...]) -> None:
+    """Found in review: the note under LIVE gifts showed "your own diamond value ($0.0040,
+    from your 1 payout)", a geometric mean of the payouts made by hand, while /estimate,
+    once the month's diamonds were logged, multiplied them by the market figure updated with
+    those payouts ($0.0050 a diamond). The value shown is the value then used."""
+    from bot.domain.numbers import money_fine
+
+    mine = tuple(Payout("live_gifts", amount, currency, T, diamonds=d) for amount, d in payouts)
+    settings = UserSettings(region=region, currency=currency)
+    before = estimate(snap(followers=5_000), settings, RATES, payouts=mine).route("live_gifts")
+    diamonds = 30_000
+    after = estimate(snap(followers=5_000, diamonds=diamonds), settings, RATES,
+                     payouts=mine).route("live_gifts")
+    assert before.payouts_waiting == len(mine) and after.payouts_used == len(mine)
+    assert after.monthly is not None and before.note is not None
+    used = money_fine(after.monthly.typical / diamonds, currency)
+    assert f"({used}, from your {len(mine)} payout" in before.note, (used, before.note)
+    assert before.waiting == before.note

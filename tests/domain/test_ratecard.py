@@ -186,17 +186,42 @@ _TIMES = re.compile(r"([\d.]+)(?:–([\d.]+))? × the one-video price")
 _SHARE = re.compile(r"(\+)?(\d+)–(\d+)%")
 
 
-def test_each_add_ons_wording_states_the_multiplier_it_prices_with(rates: RateTables) -> None:
+@pytest.mark.parametrize("language", ["en", "de", "ja"])
+def test_each_add_ons_wording_states_the_multiplier_it_prices_with(rates: RateTables,
+                                                                   language: str) -> None:
     """Found in review: usage rights read "the one-video price above, +50–200%", the line is
-    priced at 0.5–2× the video (the source: usage rights add 50–200% to the fee). Each sourced
-    add-on's text names its multiplier, and any share it quotes is that multiplier's."""
+    priced at 0.5–2× the video (the source: usage rights add 50–200% to the fee); then they
+    read "0.5–2 × the one-video price above" above a line of $26–$78 under a $45 video
+    (0.57–1.72×: the P10/P90 of a product of distributions). Each sourced add-on's text names
+    its multiplier, any share it quotes is that multiplier's, and the card's line is that
+    multiplier of the video line as shown: its lowest times the lowest multiple, its highest
+    times the highest (as a brand checking it reads both), for a market estimate, the
+    creator's fees and their own price."""
+    from bot import i18n
+
+    fees = tuple(Payout("brand_deals", a, "USD", T) for a in (200, 800.333))
+    e = estimate(MetricSnapshot(T, followers=20_000), UserSettings(), rates)
+    cards = [card_for(rates)[1], card_for(rates, fees)[1],
+             rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {"video": 45.25},
+                       "USD"),
+             rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {"video": 1234.5},
+                       "JPY")]
     for key, add in rates.brand_deals.add_ons.items():
         if add.of_video is None:
             continue
-        low, high = add.of_video.low, add.of_video.high
         times = _TIMES.search(add.how)
         assert times is not None, (key, add.how)
-        assert (float(times[1]), float(times[2] or times[1])) == (low, high), (key, add.how)
+        low, high = float(times[1]), float(times[2] or times[1])
         for plus, start, end in _SHARE.findall(add.how):
             assert not plus, (key, add.how)
             assert (int(start), int(end)) == (round(low * 100), round(high * 100)), (key, add.how)
+        with i18n.using(language):
+            for card in cards:
+                c = card.currency
+                video, line = card.prices[0], next(p for p in card.prices if p.key == key)
+                assert video.low is not None and video.high is not None
+                assert line.low is not None and line.high is not None
+                shown = price_range(line.low, line.high, c)
+                said = price_range(low * price_value(video.low, c),
+                                   high * price_value(video.high, c), c)
+                assert shown == said, (key, price_range(video.low, video.high, c), shown, said)

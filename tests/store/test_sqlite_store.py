@@ -100,37 +100,44 @@ async def test_a_snapshot_and_the_history_after_it_equal_each_alone(store: Store
     assert len(await store.history(u.id)) == 4
 
 
-async def test_a_guard_sees_the_latest_snapshot_and_its_exception_undoes_the_write(
+async def test_a_guard_sees_the_last_two_snapshots_and_its_exception_undoes_the_write(
         store: Store) -> None:
-    """``add_snapshot_and_history``'s guard (/log's check of numbers that look wrong) is
-    shown what ``latest_snapshot`` reads, inside the write's transaction: raising there
-    writes nothing and reaches the caller; returning lets the write happen."""
+    """``add_snapshot_and_history``'s guard (/log's check of numbers that look wrong, and of
+    a correction after a confirmed outlier) is shown what ``history(limit=2)`` reads, inside
+    the write's transaction: raising there writes nothing and reaches the caller; returning
+    lets the write happen. (/log read the two in a trip of its own before the write.)"""
     u = await store.ensure_user("console", "guarded", "guarded")
-    seen: list[object] = []
+    seen: list[list[object]] = []
 
     class Refused(Exception):
         pass
 
-    def refuse(latest: object) -> None:
-        seen.append(latest)
+    def refuse(recent: list[object]) -> None:
+        seen.append(recent)
         raise Refused
 
     with pytest.raises(Refused):
         await store.add_snapshot_and_history(u.id, {"followers": 10.0}, T0, limit=3,
                                              guard=refuse)
-    assert seen == [None] and await store.history(u.id) == []
+    assert seen == [[]] and await store.history(u.id) == []
     first, _ = await store.add_snapshot_and_history(u.id, {"followers": 10.0}, T0, limit=3,
                                                     guard=seen.append)
-    assert seen == [None, None]
+    assert seen == [[], []]
     later = T0 + timedelta(days=1)
     with pytest.raises(Refused):
         await store.add_snapshot_and_history(u.id, {"followers": 99.0}, later, limit=3,
                                              guard=refuse)
-    assert seen[-1] == first == await store.latest_snapshot(u.id)
+    assert seen[-1] == [first] == await store.history(u.id, limit=2)
     assert [s.followers for s in await store.history(u.id)] == [10.0]
-    _, history = await store.add_snapshot_and_history(u.id, {"followers": 12.0}, later,
-                                                      limit=3, guard=seen.append)
-    assert seen[-1] == first and [s.followers for s in history] == [10.0, 12.0]
+    second, history = await store.add_snapshot_and_history(u.id, {"followers": 12.0}, later,
+                                                           limit=3, guard=seen.append)
+    assert seen[-1] == [first] and [s.followers for s in history] == [10.0, 12.0]
+    third, _ = await store.add_snapshot_and_history(
+        u.id, {"followers": 13.0}, later + timedelta(days=1), limit=3, guard=seen.append)
+    assert seen[-1] == [first, second]
+    await store.add_snapshot_and_history(u.id, {"followers": 14.0}, later + timedelta(days=2),
+                                         limit=3, guard=seen.append)
+    assert seen[-1] == [second, third] == (await store.history(u.id, limit=3))[:2]
 
 
 async def test_import_merges_with_logged_rows_in_date_order(store: Store) -> None:
@@ -793,3 +800,32 @@ def test_snapshot_rows_are_read_by_column_position_whatever_the_order() -> None:
         assert entry.snapshot.source == "log"
         assert [getattr(entry.snapshot, n) for n in METRIC_NAMES] == \
             [row[n] for n in METRIC_NAMES]
+
+
+async def test_many_snapshots_are_read_by_positions_found_once_a_query(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found in review: the PostgreSQL store read each snapshot row with the SQLite store's
+    ``_entry`` alone, which finds the columns' positions from the row's names for every
+    row; both stores find them once a query (``_entries``), whatever rows they read."""
+    from bot.store import sqlite as rows
+
+    u = await store.ensure_user("console", "positions", "positions")
+    for day in range(6):
+        await store.add_snapshot(u.id, {"followers": 100.0 + day}, T0 + timedelta(days=day))
+    found: list[tuple[str, ...]] = []
+    original = rows._columns
+
+    def counting(names: tuple[str, ...]) -> object:
+        found.append(names)
+        return original(names)
+
+    monkeypatch.setattr(rows, "_columns", counting)
+    history = await store.history(u.id)
+    assert [s.followers for s in history] == [100.0 + day for day in range(6)]
+    assert len(found) == 1, len(found)
+    found.clear()
+    entries = await store.entries(u.id, limit=4)
+    assert [e.snapshot.followers for e in entries] == [102.0, 103.0, 104.0, 105.0]
+    assert len(found) == 1, len(found)
+    found.clear()
+    assert len(await store.last_action(u.id)) == 1 and len(found) <= 1, len(found)
