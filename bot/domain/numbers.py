@@ -256,27 +256,41 @@ def aside(text: object) -> str:
     return f"{opening}{text}{closing}"
 
 
-#: Spaces a template leaves that Japanese does not write: between two sentences it joins
-#: ("…です。 次に…"), after a closing bracket and before an opening one (an aside after a
-#: value, a span of days after it), except the space that ends an address ("https://… （出典）").
-_JA_SPACES: Final = re.compile(r"(?<=[。！？）]) +(?=\S)|(\S+) +(?=（)")
+#: Kana (with ー and ・), kanji (with 々): Japanese text, next to which Japanese writes no
+#: space (one stays only next to Latin letters or digits: "TikTok の", "あと 60,000 再生").
+_JA_TEXT: Final = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+#: Spaces a reply holds that Japanese does not write: between two sentences a template joins
+#: ("…です。 次に…"), after a closing bracket, a full-width colon or comma ("計算方法： 再生数"),
+#: before an opening bracket (an aside after a value, a span of days after it), except the space
+#: that ends an address ("https://… （出典）"); and one space between two pieces of Japanese text
+#: (a placeholder's Japanese value and the particle after it: "フォロワー の" is "フォロワーの",
+#: where the catalogue writes "%(name)s の" for a Latin value: "completion_rate の"), except
+#: after a command or its ``key=value`` ("/log ジャンル=美容 フォロワー=12k" is typed as it is).
+_JA_SPACES: Final = re.compile(rf"(?<=[。！？）：、」]) +(?=\S)|(\S+) +(?=（)"
+                               rf"|(\S*[{_JA_TEXT}]) (?=[{_JA_TEXT}「])")
 
 
 def tidy_spaces(text: str) -> str:
-    """``text``, a whole rendered reply, with the spaces its template put between two
-    translated parts as the current language writes them: in Japanese none after 。！？ or
-    a closing bracket, nor before an opening one (unless after an address); other languages
-    unchanged. The renderer calls it on every reply."""
+    """``text``, a whole rendered reply, with the spaces its template or its filled sentences
+    put between Japanese parts as the current language writes them: in Japanese none after
+    。！？：、 or a closing bracket, nor before an opening one (unless after an address), nor
+    between two pieces of Japanese text (unless after a command's word: see
+    :data:`_JA_SPACES`); other languages unchanged. The renderer calls it on every reply, so
+    a sentence's spacing around a placeholder follows the value it was filled with."""
     if i18n.current() != "ja":
         return text
     return _JA_SPACES.sub(_ja_space, text)
 
 
 def _ja_space(m: re.Match[str]) -> str:
-    before = m.group(1)
-    if before is None:  # after 。！？ or ）
+    before, word = m.group(1), m.group(2)
+    if word is not None:  # between two pieces of Japanese text
+        typed = word.startswith("/") or "=" in word or "://" in word
+        return m.group() if typed else word
+    if before is None:  # after 。！？：、」 or ）
         return ""
     return m.group() if "://" in before else before
+
 
 def day(value: date | datetime | str | None) -> str:
     """A calendar date: ISO in English ('2026-11-09', as creators type it), the locale's
