@@ -155,12 +155,19 @@ def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
     return _decimal_cached(value, max_digits, min_digits, i18n.current())
 
 
+def _digits(max_digits: int, min_digits: int = 0) -> str:
+    """The number part of a pattern with ``min_digits`` to ``max_digits`` decimals: '0',
+    '0.######' (0 to 6), '0.0#' (1 to 2). The one rule :func:`decimal` and :func:`usd`
+    write their decimals by, in every language."""
+    if max_digits <= 0:
+        return "0"
+    return "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0)
+
+
 @_half_up
 def _decimal(value: float, max_digits: int, min_digits: int, lang: str) -> str:
-    pattern = "0" if max_digits <= 0 else (
-        "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0))
     # format_decimal(value, format=pattern, locale=…) without parsing the pattern each time
-    return str(_pattern(pattern).apply(value, _locale(lang)))
+    return str(_pattern(_digits(max_digits, min_digits)).apply(value, _locale(lang)))
 
 
 #: The same figures are written again and again (a rate table's sourced rates in every
@@ -170,8 +177,9 @@ _decimal_cached = functools.lru_cache(maxsize=4096, typed=True)(_decimal)
 
 
 def usd(amount: float) -> str:
-    """A sourced dollar figure as written in a rate table: '$0.5', '$1000' (English) or the
-    locale's currency form ('0,5 $')."""
+    """A sourced dollar figure as written in a rate table, with the decimals it has (up to
+    six, as :func:`decimal`; never cents it does not have): '$0.5', '$20', '$1000' (English)
+    or the locale's currency form ('0,5 $', '20 $', '$20' Japanese)."""
     if _english():
         return f"${decimal(amount)}"
     return _per_value(_usd_cached, _usd, amount, i18n.current())
@@ -179,10 +187,13 @@ def usd(amount: float) -> str:
 
 @_half_up
 def _usd(amount: float, negative: bool, lang: str) -> str:
-    """:func:`usd` in language ``lang`` (not English); ``negative`` (the sign of ``amount``,
-    -0.0 included) only keeps the cache's keys apart."""
-    return str(format_currency(amount, "USD", locale=_locale(lang), currency_digits=False,
-                               decimal_quantization=False))
+    """:func:`usd` in language ``lang`` (not English): the language's currency pattern with
+    :func:`decimal`'s decimals (:func:`_digits`); ``negative`` (the sign of ``amount``, -0.0
+    included) only keeps the cache's keys apart."""
+    base = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
+    pattern = _pattern(base.replace("0.00", _digits(6), 1))
+    return str(format_currency(amount, "USD", format=pattern, locale=_locale(lang),
+                               currency_digits=False))
 
 
 #: A rate table's sourced figures, in every /estimate explain and /ratecard: formatted once

@@ -72,3 +72,24 @@ def test_tidy_spaces_decides_a_placeholders_space_from_its_value(text: str, tidy
         assert numbers.tidy_spaces(text) == tidy
     with i18n.using("de"):
         assert numbers.tidy_spaces(text) == text
+
+
+#: An amount with zero cents: "20,00 $", "$20.00", "US$ 20,00".
+_ZERO_CENTS = re.compile(r"\d[.,]00(?!\d)")
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+async def test_estimate_explain_writes_sourced_dollars_without_cents_they_lack(
+        console: ConsoleAdapter, language: str) -> None:
+    """Hostile trial: "nano tier only ($20–$500)", "orders $25–$75" in English, but
+    "(20,00 $–500,00 $)" in German, "20,00 $US–500,00 $US" in French, "$20.00〜$500.00" in
+    Japanese: a sourced figure is written with the decimals it has, in every language."""
+    replies = await _replies(console, language, [
+        "/log followers=800 views=40000 likes=3000 comments=200 shares=90", "/estimate explain"])
+    explain = replies["/estimate explain"]
+    assumptions = [row for row in explain.splitlines() if "•" in row and "$" in row]
+    assert assumptions, explain
+    faults = [row for row in assumptions if _ZERO_CENTS.search(row)]
+    assert not faults, "\n".join(faults)
+    with i18n.using(language):
+        assert numbers.usd(20) + "–" in explain or numbers.usd(20) + "〜" in explain, explain
