@@ -93,3 +93,24 @@ async def test_estimate_explain_writes_sourced_dollars_without_cents_they_lack(
     assert not faults, "\n".join(faults)
     with i18n.using(language):
         assert numbers.usd(20) + "–" in explain or numbers.usd(20) + "〜" in explain, explain
+
+
+#: The ways a dollar amount is marked: "US$" (es, pt_BR), "$US" (fr), "$".
+_DOLLAR = re.compile(r"US\$|\$US|\$")
+#: A thousand written out: "1,000", "1.000", "1 000" (narrow or no-break space), "1000".
+_THOUSAND = re.compile(r"(?<![\d.,])1[.,\u202f\u00a0]?000(?![\d.,]\d)")
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+async def test_a_payout_reply_writes_its_dollars_and_its_thousands_one_way(
+        console: ConsoleAdapter, language: str) -> None:
+    """Hostile trial: Spanish "por 1.000 visualizaciones … por cada 1000 visualizaciones";
+    French "1 125 $US … (environ 8 $)", Spanish "1.125 US$ … (unos 8 $)"."""
+    replies = await _replies(console, language, [
+        "/payout rewards=2 views=1000", "/payout rewards=1125 views=1000"])
+    for line, text in replies.items():
+        assert len(set(_DOLLAR.findall(text))) == 1, (line, text)
+        with i18n.using(language):
+            thousand = numbers.grouped(1000)
+        written = _THOUSAND.findall(text.split("\n/")[0])
+        assert written and set(written) == {thousand}, (line, written, text)
