@@ -114,3 +114,17 @@ async def test_a_payout_reply_writes_its_dollars_and_its_thousands_one_way(
             thousand = numbers.grouped(1000)
         written = _THOUSAND.findall(text.split("\n/")[0])
         assert written and set(written) == {thousand}, (line, written, text)
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+async def test_a_share_hint_writes_both_ways_as_one_percent_style(
+        console: ConsoleAdapter, language: str) -> None:
+    """Hostile trial: German "Schreib 50 % oder 0,5% (mit %-Zeichen)", French "50 % ou 0,5%":
+    both suggestions are written by the one percent formatter."""
+    with i18n.using(language):
+        half = numbers.decimal(0.5)
+        expected = (numbers.pct(0.5), numbers.pct(0.005))
+    await console.ask(f"/settings language={language}")
+    text = (await console.ask(f"/estimate margin={half}")).text
+    assert all(e in text for e in expected), (expected, text)
+    assert len({space for space in re.findall(r"\d(\s?)%", text)}) == 1, text
