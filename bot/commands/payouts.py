@@ -29,6 +29,7 @@ from bot.i18n import gettext as _
 #: Plausibility limits (USD): the highest Creator Rewards figures reported are about $8 per
 #: 1,000 views (creator-hero.com, 2024); a diamond is 2 coins, at most about $0.028 of gift
 #: value (coins cost $0.0105–0.0139, calculatecreator.com). Above these, a payout is a typo.
+HIGHEST_REPORTED_RPM_USD = 8.0
 MAX_RPM_USD = 20.0
 MAX_DIAMOND_USD = 0.03
 
@@ -172,8 +173,10 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     usd = ctx.services.rates.currencies.to_usd(amount, currency)
     if views is not None and usd / views * 1000 > MAX_RPM_USD:
         rpm = money_range(amount / views * 1000, amount / views * 1000, currency)
-        raise ArgError(_("That is %(rpm)s per 1,000 views, far above the highest creator reports "
-                         "(about $8); check the amount and the views.", rpm=rpm), arg="views")
+        raise ArgError(_("That is %(rpm)s per %(thousand)s views, far above the highest "
+                         "creator reports (about %(highest)s); check the amount and the views.",
+                         rpm=rpm, thousand=1000,
+                         highest=numbers.usd(HIGHEST_REPORTED_RPM_USD)), arg="views")
     if diamonds is not None and usd / diamonds > MAX_DIAMOND_USD:
         raise ArgError(_("That is more than %(limit)s a diamond; a diamond pays about half a "
                          "cent. Check the diamonds and the amount.",

@@ -318,7 +318,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             # or a percentage ("1": 100% or 1%?), so it is asked about.
             if not m["pct"] and 0 < value <= 1:
                 shown = raw.strip()
-                fraction, percent = pct(value), decimal(value) + "%"
+                fraction, percent = pct(value), pct(value / 100, 6)  # one percent style
                 raise ArgError(
                     _("'%(text)s' for %(name)s is ambiguous: write %(fraction)s or "
                       "%(percent)s (with the %% sign).", text=shown, name=name,

@@ -157,12 +157,19 @@ def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
     return _decimal_cached(value, max_digits, min_digits, i18n.current())
 
 
+def _digits(max_digits: int, min_digits: int = 0) -> str:
+    """The number part of a pattern with ``min_digits`` to ``max_digits`` decimals: '0',
+    '0.######' (0 to 6), '0.0#' (1 to 2). The one rule :func:`decimal` and :func:`usd`
+    write their decimals by, in every language."""
+    if max_digits <= 0:
+        return "0"
+    return "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0)
+
+
 @_half_up
 def _decimal(value: float, max_digits: int, min_digits: int, lang: str) -> str:
-    pattern = "0" if max_digits <= 0 else (
-        "0." + "0" * min_digits + "#" * max(max_digits - min_digits, 0))
     # format_decimal(value, format=pattern, locale=…) without parsing the pattern each time
-    return str(_pattern(pattern).apply(value, _locale(lang)))
+    return str(_pattern(_digits(max_digits, min_digits)).apply(value, _locale(lang)))
 
 
 #: The same figures are written again and again (a rate table's sourced rates in every
@@ -172,8 +179,9 @@ _decimal_cached = functools.lru_cache(maxsize=4096, typed=True)(_decimal)
 
 
 def usd(amount: float) -> str:
-    """A sourced dollar figure as written in a rate table: '$0.5', '$1000' (English) or the
-    locale's currency form ('0,5 $')."""
+    """A sourced dollar figure as written in a rate table, with the decimals it has (up to
+    six, as :func:`decimal`; never cents it does not have): '$0.5', '$20', '$1000' (English)
+    or the locale's currency form ('0,5 $', '20 $', '$20' Japanese)."""
     if _english():
         return f"${decimal(amount)}"
     return _per_value(_usd_cached, _usd, amount, i18n.current())
@@ -181,10 +189,13 @@ def usd(amount: float) -> str:
 
 @_half_up
 def _usd(amount: float, negative: bool, lang: str) -> str:
-    """:func:`usd` in language ``lang`` (not English); ``negative`` (the sign of ``amount``,
-    -0.0 included) only keeps the cache's keys apart."""
-    return str(format_currency(amount, "USD", locale=_locale(lang), currency_digits=False,
-                               decimal_quantization=False))
+    """:func:`usd` in language ``lang`` (not English): the language's currency pattern with
+    :func:`decimal`'s decimals (:func:`_digits`); ``negative`` (the sign of ``amount``, -0.0
+    included) only keeps the cache's keys apart."""
+    base = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
+    pattern = _pattern(base.replace("0.00", _digits(6), 1))
+    return str(format_currency(amount, "USD", format=pattern, locale=_locale(lang),
+                               currency_digits=False))
 
 
 #: A rate table's sourced figures, in every /estimate explain and /ratecard: formatted once
@@ -258,27 +269,41 @@ def aside(text: object) -> str:
     return f"{opening}{text}{closing}"
 
 
-#: Spaces a template leaves that Japanese does not write: between two sentences it joins
-#: ("…です。 次に…"), after a closing bracket and before an opening one (an aside after a
-#: value, a span of days after it), except the space that ends an address ("https://… （出典）").
-_JA_SPACES: Final = re.compile(r"(?<=[。！？）]) +(?=\S)|(\S+) +(?=（)")
+#: Kana (with ー and ・), kanji (with 々): Japanese text, next to which Japanese writes no
+#: space (one stays only next to Latin letters or digits: "TikTok の", "あと 60,000 再生").
+_JA_TEXT: Final = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+#: Spaces a reply holds that Japanese does not write: between two sentences a template joins
+#: ("…です。 次に…"), after a closing bracket, a full-width colon or comma ("計算方法： 再生数"),
+#: before an opening bracket (an aside after a value, a span of days after it), except the space
+#: that ends an address ("https://… （出典）"); and one space between two pieces of Japanese text
+#: (a placeholder's Japanese value and the particle after it: "フォロワー の" is "フォロワーの",
+#: where the catalogue writes "%(name)s の" for a Latin value: "completion_rate の"), except
+#: after a command or its ``key=value`` ("/log ジャンル=美容 フォロワー=12k" is typed as it is).
+_JA_SPACES: Final = re.compile(rf"(?<=[。！？）：、」]) +(?=\S)|(\S+) +(?=（)"
+                               rf"|(\S*[{_JA_TEXT}]) (?=[{_JA_TEXT}「])")
 
 
 def tidy_spaces(text: str) -> str:
-    """``text``, a whole rendered reply, with the spaces its template put between two
-    translated parts as the current language writes them: in Japanese none after 。！？ or
-    a closing bracket, nor before an opening one (unless after an address); other languages
-    unchanged. The renderer calls it on every reply."""
+    """``text``, a whole rendered reply, with the spaces its template or its filled sentences
+    put between Japanese parts as the current language writes them: in Japanese none after
+    。！？：、 or a closing bracket, nor before an opening one (unless after an address), nor
+    between two pieces of Japanese text (unless after a command's word: see
+    :data:`_JA_SPACES`); other languages unchanged. The renderer calls it on every reply, so
+    a sentence's spacing around a placeholder follows the value it was filled with."""
     if i18n.current() != "ja":
         return text
     return _JA_SPACES.sub(_ja_space, text)
 
 
 def _ja_space(m: re.Match[str]) -> str:
-    before = m.group(1)
-    if before is None:  # after 。！？ or ）
+    before, word = m.group(1), m.group(2)
+    if word is not None:  # between two pieces of Japanese text
+        typed = word.startswith("/") or "=" in word or "://" in word
+        return m.group() if typed else word
+    if before is None:  # after 。！？：、」 or ）
         return ""
     return m.group() if "://" in before else before
+
 
 def day(value: date | datetime | str | None) -> str:
     """A calendar date: ISO in English ('2026-11-09', as creators type it), the locale's

@@ -322,6 +322,10 @@ def test_small_amounts_have_the_currencys_own_decimals(language: str, currency: 
             assert _decimals(fine) == shown(amount / 1000, digits + 2), (amount, fine)
 
 
+#: A follower size band as the rate tables name it: "1k–10k", "under 5k", "1M+".
+_SIZE_BAND = re.compile(r"(?:under )?\d+[kM](?:–\d+[kM])?\+?")
+
+
 @pytest.mark.parametrize("language", ["de", "es", "fr", "pt_BR", "ja"])
 def test_follower_size_bands_are_written_as_the_language_writes_numbers(language: str) -> None:
     """Hostile trial: French /estimate said "(5k–1M)", English shorthand, where Japanese said
@@ -329,7 +333,40 @@ def test_follower_size_bands_are_written_as_the_language_writes_numbers(language
     from tests.auxil.catalogues import translated_messages
 
     labels = {msgid: string for msgid, string in translated_messages(language)
-              if msgid in ("under 5k", "5k–1M", "1M+")}
-    assert len(labels) == 3, labels
+              if _SIZE_BAND.fullmatch(msgid)}
+    # the benchmark sets' bands, and the brand tiers' (hostile trial: German "(unter der Stufe
+    # Nano, 1k–10k …)" beside "unter 5.000")
+    assert {"under 5k", "5k–1M", "1M+", "1k–10k", "10k–50k", "50k–500k", "500k–1M"} <= set(
+        labels), labels
     for msgid, string in labels.items():
         assert not re.search(r"\d(?:k|M)\b", string), (msgid, string)
+
+
+#: What a sentence holds that is typed or quoted as it is: an address, a command with its
+#: arguments, a ``key=value``, a placeholder.
+_VERBATIM_BITS = re.compile(r"\S*://\S*|/\w+(?: \S+=\S+)*|\S+=\S+|%\(\w+\)[sd]|\{\w+\}")
+#: A number of four digits written without grouping ("1000"), or with a space where the
+#: language groups with a dot ("100 000"); a year (1990–2100) is not a count.
+_UNGROUPED = re.compile(r"(?<![\w.,/:\-])\d{4}(?![\w.,/\-])")
+_SPACE_GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?: \d{3})+(?![\w.,])")
+
+
+@pytest.mark.parametrize("language", ["de", "es", "fr", "pt_BR", "ja"])
+def test_numbers_a_catalogue_writes_itself_are_grouped_as_the_language_groups(
+        language: str) -> None:
+    """Hostile trial: a Spanish payout reply said "por 1.000 visualizaciones" (a filled
+    number) and "por cada 1000 visualizaciones" (written in the catalogue); the catalogue
+    wrote 1000, 5000, 7000 and "100 000" where every number the bot fills in is '1.000'
+    (numbers.grouped). A number a translation writes itself is grouped the same way."""
+    from tests.auxil.catalogues import translated_messages
+
+    with i18n.using(language):
+        space_groups = " " in numbers.grouped(1000).replace("\u202f", " ").replace("\xa0", " ")
+    bad = []
+    for msgid, string in translated_messages(language):
+        prose = _VERBATIM_BITS.sub(" ", string)
+        bad += [f"{msgid!r}: {m.group()}" for m in _UNGROUPED.finditer(prose)
+                if not 1990 <= int(m.group()) <= 2100]
+        if not space_groups:
+            bad += [f"{msgid!r}: {m.group()}" for m in _SPACE_GROUPED.finditer(prose)]
+    assert not bad, "\n".join(bad)
