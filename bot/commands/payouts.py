@@ -9,6 +9,7 @@ from bot.commands.estimate import stored_route
 from bot.commands.settings import normalize_currency
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
+from bot.core.csv_import import EARLIEST
 from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
@@ -33,12 +34,23 @@ MAX_RPM_USD = 20.0
 MAX_DIAMOND_USD = 0.03
 
 
+#: The last year a payout's month may be in (a later one is a typo).
+LATEST_YEAR = 2100
+
+
 def normalize_month(text: str) -> str:
+    """``2026-10`` / ``2026-1`` -> ``2026-10`` / ``2026-01``; ValueError with the sentence to
+    show: not a year and month, or one outside :data:`~bot.core.csv_import.EARLIEST` (no
+    TikTok payouts before) to :data:`LATEST_YEAR`, saying the bound."""
     value = text.strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-    if not m or not 1 <= int(m.group(2)) <= 12 or not 2016 <= int(m.group(1)) <= 2100:
+    if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(_("month is a year and month like 2026-10 (you typed '%(text)s').",
                            text=text))
+    if not EARLIEST.year <= int(m.group(1)) <= LATEST_YEAR:
+        raise ValueError(_("month must be from %(earliest)s to %(latest)s (you typed "
+                           "'%(text)s').", earliest=f"{EARLIEST.year}-01",
+                           latest=f"{LATEST_YEAR}-12", text=text))
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -97,7 +109,7 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
         ArgSpec("currency", ArgType.TEXT, "The currency of the amount.", "currency=EUR",
                 normalize=normalize_currency),
         ArgSpec("remove", ArgType.COUNT, "Delete payout number N of the /payout list.",
-                "remove=2", minimum=1, maximum=10_000),
+                "remove=2", minimum=1, maximum=10_000, thousands=False),
         ArgSpec("confirm", ArgType.FLAG, "Save a payout that repeats one already logged.",
                 "confirm"),
     ),
