@@ -58,9 +58,11 @@ def payout_view(p: Payout) -> dict[str, Any]:
     """A payout for templates and --json: plain numbers, plus words for the reply."""
     detail = []
     if p.views:
-        detail.append(_("for %(views)s views", views=compact(p.views)))
+        detail.append(ngettext("for %(views)s view", "for %(views)s views", round(p.views),
+                               views=compact(p.views)))
     if p.diamonds:
-        detail.append(_("for %(diamonds)s diamonds", diamonds=compact(p.diamonds)))
+        detail.append(ngettext("for %(diamonds)s diamond", "for %(diamonds)s diamonds",
+                               round(p.diamonds), diamonds=compact(p.diamonds)))
     if p.route == "brand_deals":
         detail.append(_("per video"))
     if p.month:
