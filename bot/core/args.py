@@ -32,6 +32,7 @@ from bot.core.fieldnames import (
     typed_example,
 )
 from bot.core.registry import ArgSpec, ArgType
+from bot.domain.fieldnames import fold_width
 from bot.domain.numbers import compact, decimal, items, pct
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
@@ -506,6 +507,10 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
     return text
 
 
+#: The full-width signs that stand between names and values, as the ASCII ones (the rest of a
+#: line's full-width forms are folded name by name and value by value: :func:`parse_args`).
+_WIDE_SIGNS = str.maketrans({"\uff1d": "=", "\uff1a": ":", "\uff0c": ",", "\uff1b": ";",
+                             "\u3000": " "})
 #: A comma or semicolon between two arguments (``followers=5.2k, views=42k``,
 #: ``followers=5.2k;views=42k``): a semicolon anywhere, a comma at the end of an argument or
 #: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
@@ -591,6 +596,11 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             if first in typed:
                 # "Aufrufe pro Video=3k" is one name, not three words
                 raw = pattern.sub(folded, raw)
+    # Full-width signs between names and values (Japanese フォロワー＝12000, a full-width
+    # space or comma) are the ASCII ones; names and values are folded one by one below
+    # (fold_width: フォロワー=１２ｋ, 50％), a TEXT value never: free text (a file's name, a
+    # handle, a niche) is the creator's, kept as typed.
+    raw = raw.translate(_WIDE_SIGNS)
     values: dict[str, Any] = {}
 
     def put(spec: ArgSpec, value: Any) -> None:
@@ -604,6 +614,9 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         kv = _key_value(token)
         if kv is not None and not re.fullmatch(r"\d", token[0]):
             key, text = kv
+            spec_text = by_name.get(key)
+            if spec_text is None or spec_text.type is not ArgType.TEXT:
+                text = fold_width(text)
             spec_kv = by_name.get(key)
             if spec_kv is None:
                 if positional and kv[1] and _looks_like_time(token):
@@ -618,6 +631,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                                    arg=spec_kv.name, example=spec_kv.example_value)
                 put(spec_kv, True if text == "" else parse_value(text, spec_kv))
                 continue
+        as_typed = token
+        token = fold_width(token)
         flag = flags.get(token.lower())
         if flag is not None:
             put(flag, True)
@@ -642,7 +657,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             hint = _usage_hint(specs, command, examples)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
                            + " " + hint, shows_example=True)
-        put(target, parse_value(token, target))
+        put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
 
     return _defaults(specs, values)
 
@@ -762,7 +777,7 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
         return spec.name
 
     #: "v" a bare value, "n" a numeric argument's bare name, "" anything else
-    kinds = ["v" if _BARE_VALUE.fullmatch(t) else "n" if name(i) else ""
+    kinds = ["v" if _BARE_VALUE.fullmatch(fold_width(t)) else "n" if name(i) else ""
              for i, t in enumerate(tokens)]
     out: list[str] = []
     i = 0
@@ -775,11 +790,11 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
         if len(run) == 1:
             out.extend(run)
         elif kinds[i] == "n":  # views 40k likes 3k (a name left over needs a value)
-            out.extend(f"{name(k)}={tokens[k + 1]}" for k in range(i, end - 1, 2))
+            out.extend(f"{name(k)}={fold_width(tokens[k + 1])}" for k in range(i, end - 1, 2))
             if len(run) % 2:
                 out.append(tokens[end - 1])
         elif len(run) % 2 == 0:  # 40k views 3k likes
-            out.extend(f"{name(k + 1)}={tokens[k]}" for k in range(i, end, 2))
+            out.extend(f"{name(k + 1)}={fold_width(tokens[k])}" for k in range(i, end, 2))
         else:  # 40k views 12k: views=40k and 12k, or 40k and views=12k
             key = name(i + 1)
             assert key is not None

@@ -108,3 +108,26 @@ def test_a_month_before_the_first_says_the_bound() -> None:
     assert str(refusal("affiliate=220 month=2015-01", "payout")) == (
         "month must be from 2016-01 to 2100-12 (you typed '2015-01').")
     assert "year and month like" in str(refusal("affiliate=220 month=2015-13", "payout"))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("フォロワー＝12000", {"followers": 12_000}),  # was refused: full-width ＝
+    ("completion_rate=50％", {"completion_rate": 0.5}),  # was refused: full-width ％
+    ("ｆｏｌｌｏｗｅｒｓ＝１２ｋ\u3000ｖｉｅｗｓ：４０ｋ", {"followers": 12_000, "views": 40_000}),
+    ("１２ｋ\u3000フォロワー，\u3000４０ｋ\u3000ｖｉｅｗｓ",
+     {"followers": 12_000, "views": 40_000}),
+    ("フォロワー＝１．２万", {"followers": 12_000}),
+])
+def test_full_width_forms_read_as_their_ascii(raw: str, expected: dict[str, float]) -> None:
+    with using("ja"):
+        got = parse(raw)
+    assert got == pytest.approx(expected)
+
+
+def test_free_text_keeps_its_full_width_forms() -> None:
+    """A file's name (or a handle, a niche) is the creator's: only the sign between name and
+    value is folded, never the text itself."""
+    with using("ja"):
+        got = parse("path＝ｅｘｐｏｒｔ１.csv", "import")
+        assert got["path"] == "ｅｘｐｏｒｔ１.csv"
+        assert parse("ｅｘｐｏｒｔ１.csv", "import")["path"] == "ｅｘｐｏｒｔ１.csv"
