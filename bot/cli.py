@@ -296,7 +296,7 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     with ``as_json`` every answer as JSON on stdout (README, "ask")."""
     from bot.adapters.console import ConsoleAdapter
 
-    result = await ConsoleAdapter(app, user=user).ask(line)
+    result = await ConsoleAdapter(app, user=user, one_shot=True).ask(line)
     if as_json:
         body = [reply_json(r) for r in result.replies]
         if not body:  # not a command at all

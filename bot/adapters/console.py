@@ -65,8 +65,11 @@ class ConsoleAdapter:
     format = Format.PLAIN
 
     def __init__(self, app: App, *, user: str = DEFAULT_USER,
-                 locale: str | None = None) -> None:
+                 locale: str | None = None, one_shot: bool = False) -> None:
         self.app = app
+        #: One command and no next line (``ask``): a bare /log, which asks for the numbers
+        #: on the next line, is a usage error instead, and no hint speaks of a next line.
+        self.one_shot = one_shot
         self.user = user
         #: The terminal's language (LC_ALL, LC_MESSAGES, LANG); /settings language=… overrides.
         self.locale = locale or i18n.posix_locale() or i18n.SOURCE
@@ -110,6 +113,13 @@ class ConsoleAdapter:
         if parsed is None:
             return await self._not_a_command(name)
         replies = await self.app.dispatcher.handle(self.request(*parsed, user=user))
+        if self.one_shot and any(r.template == "log_prompt" for r in replies):
+            # no next line will come: say how to give the numbers in this one
+            self.language = next((r.locale for r in replies if r.locale), self.language)
+            with i18n.using(self.language):
+                return ConsoleResult(i18n.gettext(
+                    "/log needs your numbers on the same line here, for example %(example)s.",
+                    example=local_line("/log followers=12000 views=40000")), ok=False)
         # A bare /log asks for the numbers: the next line that is not a command is them; any
         # command ends the wait (a mistake in the numbers keeps it, as on Telegram).
         if any(r.template == "log_prompt" for r in replies):
@@ -231,11 +241,14 @@ class ConsoleAdapter:
         the terminal's)."""
         self.language = await self.app.dispatcher.language(Platform.CONSOLE, user, self.locale)
         with i18n.using(self.language):
-            return ConsoleResult(i18n.translate(NOT_A_COMMAND), ok=False)
+            return ConsoleResult(i18n.translate(ONE_SHOT_NOT_A_COMMAND if self.one_shot
+                                                else NOT_A_COMMAND), ok=False)
 
 
 NOT_A_COMMAND = N_("Commands start with /, for example /log followers=12k or /help. "
                    "(After a bare /log, the next line is read as your numbers.)")
+#: The same for ``ask``, where no next line comes.
+ONE_SHOT_NOT_A_COMMAND = N_("Commands start with /, for example /log followers=12k or /help.")
 
 
 def file_prefix(user: str) -> str:

@@ -213,7 +213,8 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
               "imported, then your TikTok Studio imports and what each wrote. Remove one with "
               "/undo or /undo date=YYYY-MM-DD.", default=HISTORY_DEFAULT, most=HISTORY_MAX),
     args=(ArgSpec("n", ArgType.COUNT, "How many snapshots to show.", "n=20", minimum=1,
-                  maximum=HISTORY_MAX, positional=True, aliases=("count", "last")),),
+                  maximum=HISTORY_MAX, positional=True, aliases=("count", "last"),
+                  thousands=False),),
     examples=("/history", "/history 30"),
     personal=True,
     group="your numbers",

@@ -9,6 +9,7 @@ from bot.commands.estimate import stored_route
 from bot.commands.settings import normalize_currency
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
+from bot.core.csv_import import EARLIEST
 from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
@@ -34,12 +35,23 @@ MAX_RPM_USD = 20.0
 MAX_DIAMOND_USD = 0.03
 
 
+#: The last year a payout's month may be in (a later one is a typo).
+LATEST_YEAR = 2100
+
+
 def normalize_month(text: str) -> str:
+    """``2026-10`` / ``2026-1`` -> ``2026-10`` / ``2026-01``; ValueError with the sentence to
+    show: not a year and month, or one outside :data:`~bot.core.csv_import.EARLIEST` (no
+    TikTok payouts before) to :data:`LATEST_YEAR`, saying the bound."""
     value = text.strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-    if not m or not 1 <= int(m.group(2)) <= 12 or not 2016 <= int(m.group(1)) <= 2100:
+    if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(_("month is a year and month like 2026-10 (you typed '%(text)s').",
                            text=text))
+    if not EARLIEST.year <= int(m.group(1)) <= LATEST_YEAR:
+        raise ValueError(_("month must be from %(earliest)s to %(latest)s (you typed "
+                           "'%(text)s').", earliest=f"{EARLIEST.year}-01",
+                           latest=f"{LATEST_YEAR}-12", text=text))
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -47,9 +59,11 @@ def payout_view(p: Payout) -> dict[str, Any]:
     """A payout for templates and --json: plain numbers, plus words for the reply."""
     detail = []
     if p.views:
-        detail.append(_("for %(views)s views", views=compact(p.views)))
+        detail.append(ngettext("for %(views)s view", "for %(views)s views", round(p.views),
+                               views=compact(p.views)))
     if p.diamonds:
-        detail.append(_("for %(diamonds)s diamonds", diamonds=compact(p.diamonds)))
+        detail.append(ngettext("for %(diamonds)s diamond", "for %(diamonds)s diamonds",
+                               round(p.diamonds), diamonds=compact(p.diamonds)))
     if p.route == "brand_deals":
         detail.append(_("per video"))
     if p.month:
@@ -98,7 +112,7 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
         ArgSpec("currency", ArgType.TEXT, "The currency of the amount.", "currency=EUR",
                 normalize=normalize_currency),
         ArgSpec("remove", ArgType.COUNT, "Delete payout number N of the /payout list.",
-                "remove=2", minimum=1, maximum=10_000),
+                "remove=2", minimum=1, maximum=10_000, thousands=False),
         ArgSpec("confirm", ArgType.FLAG, "Save a payout that repeats one already logged.",
                 "confirm"),
     ),

@@ -156,7 +156,7 @@ def video_view(v: Video, mid: float | None) -> dict[str, Any]:
               "flags breakouts: videos with at least %(multiple)s× your median views.",
               multiple=whole(BREAKOUT_MULTIPLE)),
     args=(ArgSpec("top", ArgType.COUNT, "How many videos to list.", "top=10", minimum=1,
-                  maximum=50),),
+                  maximum=50, thousands=False),),
     examples=("/videos", "/videos top=20"),
     personal=True,
     group="your numbers",

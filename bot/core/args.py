@@ -32,6 +32,7 @@ from bot.core.fieldnames import (
     typed_example,
 )
 from bot.core.registry import ArgSpec, ArgType
+from bot.domain.fieldnames import fold_width
 from bot.domain.numbers import compact, decimal, items, pct
 from bot.domain.numbers import locale as number_locale
 from bot.i18n import gettext as _
@@ -308,11 +309,21 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                   "write %(thousand)s or %(million)s.", text=raw.strip(), name=name,
                   thousand=thousand, million=million),
                 arg=spec.name, example=example, suggestions=(thousand, million))
+        #: a count with a suffix, exactly (``1.2345k`` is 1234.5): never rounded silently
+        scaled: Decimal | None = None
         if m["suffix"]:
-            value *= _suffixes(i18n.current())[m["suffix"]]
+            factor = _suffixes(i18n.current())[m["suffix"]]
+            if spec.type is ArgType.COUNT and math.isfinite(value):
+                scaled = Decimal(repr(value)) * Decimal(repr(factor))
+                value = float(scaled)
+            else:
+                value *= factor
         if m["sign"] == "-":
             value = -value
             exact = None if exact is None else -exact
+            scaled = None if scaled is None else -scaled
+        if scaled is not None and scaled != scaled.to_integral_value():
+            raise _not_whole(raw, spec, float(scaled))
         if spec.type is ArgType.RATE:
             # "4.5%" and "4.5" both mean 4.5 %. A bare value from 0 to 1 could be a fraction
             # or a percentage ("1": 100% or 1%?), so it is asked about.
@@ -333,12 +344,11 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             # off, or a typo, never twelve and a half followers. From a thousand on
             # ("12 300,5") the k reading would be millions: the whole numbers either side are
             # what was meant.
-            if abs(value) >= 1000:
-                lower, upper = str(math.floor(value)), str(math.ceil(value))
-                raise ArgError(
-                    _("'%(text)s' for %(name)s: a count has no decimals; write %(lower)s or "
-                      "%(upper)s.", text=raw.strip(), name=name, lower=lower, upper=upper),
-                    arg=spec.name, example=example, suggestions=(lower, upper))
+            # (a thousands reading that is not whole either, 0.1001, is no reading)
+            thousands = Decimal(repr(value)) * 1000
+            if (abs(value) >= 1000 or not spec.thousands
+                    or thousands != thousands.to_integral_value()):
+                raise _not_whole(raw, spec, value)
             short = _shorthand(value)
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
@@ -354,6 +364,21 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                          example=example), arg=spec.name,
                        example=example)
     return _check_bounds(value, spec, raw.strip())
+
+
+def _not_whole(raw: str, spec: ArgSpec, value: float) -> ArgError:
+    """The question for a count ``spec`` typed as ``raw`` that is ``value``, not a whole
+    number (``1234,5``, ``1.2345k``, an index ``1.5``): the whole numbers either side, as
+    suggestions too; never one of them chosen silently."""
+    lower, upper = str(math.floor(value)), str(math.ceil(value))
+    if spec.thousands:
+        message = _("'%(text)s' for %(name)s: a count has no decimals; write %(lower)s or "
+                    "%(upper)s.", text=raw.strip(), name=_shown(spec), lower=lower, upper=upper)
+    else:
+        message = _("'%(text)s' for %(name)s: it must be a whole number; write %(lower)s or "
+                    "%(upper)s.", text=raw.strip(), name=_shown(spec), lower=lower, upper=upper)
+    return ArgError(message, arg=spec.name, example=spec.example_value,
+                    suggestions=(lower, upper))
 
 
 def _shorthand(thousands: float) -> str:
@@ -464,6 +489,11 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             field_key(text))
         if local in spec.choices:
             return local
+        if len(spec.choices) == 1:
+            raise ArgError(
+                _("%(name)s can only be %(choice)s (you typed '%(text)s').", name=_shown(spec),
+                  choice=field_name(spec.choices[0]), text=text),
+                arg=spec.name, example=spec.example_value)
         raise ArgError(
             _("%(name)s must be one of %(choices)s (you typed '%(text)s').", name=_shown(spec),
               choices=items([field_name(c) for c in spec.choices], "or"), text=text),
@@ -477,6 +507,10 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
     return text
 
 
+#: The full-width signs that stand between names and values, as the ASCII ones (the rest of a
+#: line's full-width forms are folded name by name and value by value: :func:`parse_args`).
+_WIDE_SIGNS = str.maketrans({"\uff1d": "=", "\uff1a": ":", "\uff0c": ",", "\uff1b": ";",
+                             "\u3000": " "})
 #: A comma or semicolon between two arguments (``followers=5.2k, views=42k``,
 #: ``followers=5.2k;views=42k``): a semicolon anywhere, a comma at the end of an argument or
 #: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
@@ -498,11 +532,19 @@ def _pieces(token: str) -> tuple[list[str], bool]:
 def tokenize(raw: str) -> list[str]:
     """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
     commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces."""
+    return _split(raw)[0]
+
+
+def _split(raw: str) -> tuple[list[str], frozenset[int]]:
+    """:func:`tokenize`'s tokens, and the indexes of those a comma or semicolon follows
+    (``12k followers, 40k views`` -> ``{1}``): a name and a value are never paired across
+    one (:func:`_paired`)."""
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
     raw = re.sub(r"(?<=[^\W\d])\s*:\s+", ":", raw)
     # "1,2 Mio." -> "1,2Mio.", "12 mil M" -> "12milM": the number and its suffix, one value
     raw = _suffix_after_space(i18n.current()).sub(lambda m: _SPACES.sub("", m["suffix"]), raw)
     tokens: list[str] = []
+    breaks: set[int] = set()
     joinable = False  # the last token may take the next group of three digits ("12 000")
     for found in _TOKEN.findall(raw):
         pieces, ended = _pieces(found)
@@ -515,8 +557,10 @@ def tokenize(raw: str) -> list[str]:
                 tokens[-1] += tok  # "12 000" is one number, grouped by a space
             else:
                 tokens.append(tok)
+            if i < len(pieces) - 1 or ended:
+                breaks.add(len(tokens) - 1)
         joinable = bool(pieces) and not ended  # never across a separator
-    return tokens
+    return tokens, frozenset(breaks)
 
 
 def _key_value(token: str) -> tuple[str, str] | None:
@@ -552,6 +596,11 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             if first in typed:
                 # "Aufrufe pro Video=3k" is one name, not three words
                 raw = pattern.sub(folded, raw)
+    # Full-width signs between names and values (Japanese フォロワー＝12000, a full-width
+    # space or comma) are the ASCII ones; names and values are folded one by one below
+    # (fold_width: フォロワー=１２ｋ, 50％), a TEXT value never: free text (a file's name, a
+    # handle, a niche) is the creator's, kept as typed.
+    raw = raw.translate(_WIDE_SIGNS)
     values: dict[str, Any] = {}
 
     def put(spec: ArgSpec, value: Any) -> None:
@@ -561,10 +610,13 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                            arg=spec.name, example=spec.example_value)
         values[spec.name] = value
 
-    for token in _paired(tokenize(raw), by_name, flags):
+    for token in _paired(*_split(raw), by_name, flags):
         kv = _key_value(token)
         if kv is not None and not re.fullmatch(r"\d", token[0]):
             key, text = kv
+            spec_text = by_name.get(key)
+            if spec_text is None or spec_text.type is not ArgType.TEXT:
+                text = fold_width(text)
             spec_kv = by_name.get(key)
             if spec_kv is None:
                 if positional and kv[1] and _looks_like_time(token):
@@ -579,6 +631,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                                    arg=spec_kv.name, example=spec_kv.example_value)
                 put(spec_kv, True if text == "" else parse_value(text, spec_kv))
                 continue
+        as_typed = token
+        token = fold_width(token)
         flag = flags.get(token.lower())
         if flag is not None:
             put(flag, True)
@@ -603,7 +657,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             hint = _usage_hint(specs, command, examples)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
                            + " " + hint, shows_example=True)
-        put(target, parse_value(token, target))
+        put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
 
     return _defaults(specs, values)
 
@@ -702,36 +756,55 @@ def _phrase(folded: str) -> re.Pattern[str]:
 _BARE_VALUE = re.compile(r"[~≈+-]?(?:\d|\.\d)[\w.,:%]*")
 
 
-def _paired(tokens: list[str], by_name: dict[str, ArgSpec],
+def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpec],
             flags: dict[str, ArgSpec]) -> list[str]:
     """``followers 2300`` and ``2.7k followers`` -> ``followers=2300`` / ``followers=2.7k``:
-    a numeric argument's bare name next to a bare value, where that reading is the only one
-    (a name followed by a value pairs first; a value then a name only when no value follows)."""
+    a numeric argument's bare name next to a bare value, where that reading is the only one.
+
+    Names and values are read in runs that alternate (a value, a name, a value...) with no
+    comma or semicolon inside (``breaks``: the indexes a separator follows). A run that starts
+    with a name pairs each name with the value after it (``views 40k likes 3k``); one that
+    starts with a value and ends with a name, each value with the name after it (``40k views
+    3k likes``); one that starts and ends with a value (``40k views 12k``) reads two ways
+    (views 40k and a bare 12k, or a bare 40k and views 12k) and is asked about
+    (:class:`ArgError`), never guessed. Other tokens are as they were."""
 
     def name(i: int) -> str | None:
-        if i >= len(tokens):
-            return None
         key = field_key(tokens[i])
         spec = by_name.get(key)
         if spec is None or not spec.is_numeric or key in flags:
             return None
         return spec.name
 
-    def value(i: int) -> bool:
-        return i < len(tokens) and bool(_BARE_VALUE.fullmatch(tokens[i]))
-
+    #: "v" a bare value, "n" a numeric argument's bare name, "" anything else
+    kinds = ["v" if _BARE_VALUE.fullmatch(fold_width(t)) else "n" if name(i) else ""
+             for i, t in enumerate(tokens)]
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        if (key := name(i)) is not None and value(i + 1):
-            out.append(f"{key}={tokens[i + 1]}")
-            i += 2
-        elif value(i) and (key := name(i + 1)) is not None and not value(i + 2):
-            out.append(f"{key}={tokens[i]}")
-            i += 2
-        else:
-            out.append(tokens[i])
-            i += 1
+        end = i + 1
+        while (end < len(tokens) and kinds[i] and kinds[end] and kinds[end] != kinds[end - 1]
+               and end - 1 not in breaks):
+            end += 1
+        run = tokens[i:end]
+        if len(run) == 1:
+            out.extend(run)
+        elif kinds[i] == "n":  # views 40k likes 3k (a name left over needs a value)
+            out.extend(f"{name(k)}={fold_width(tokens[k + 1])}" for k in range(i, end - 1, 2))
+            if len(run) % 2:
+                out.append(tokens[end - 1])
+        elif len(run) % 2 == 0:  # 40k views 3k likes
+            out.extend(f"{name(k + 1)}={fold_width(tokens[k])}" for k in range(i, end, 2))
+        else:  # 40k views 12k: views=40k and 12k, or 40k and views=12k
+            key = name(i + 1)
+            assert key is not None
+            shown = field_name(key)
+            raise ArgError(
+                _("In '%(text)s', is %(name)s %(first)s or %(second)s? Write %(name)s="
+                  "%(first)s or %(name)s=%(second)s.", text=" ".join(run), name=shown,
+                  first=tokens[i], second=tokens[i + 2]),
+                arg=key, example=by_name[key].example_value)
+        i = end
     return out
 
 

@@ -52,6 +52,10 @@ class ArgSpec:
     #: every language (:func:`bot.core.args.command_line`); None: a str as it is, a date in
     #: ISO form, a tuple of words joined by commas.
     unparse: Callable[[Any], str] | None = None
+    #: COUNT: a size creators write in thousands (``12k``), so a decimal below a thousand
+    #: (``1.5``) may be thousands with the k left off and is asked about so; False for an
+    #: index, an age or a number of rows (``remove=1.5``): only the whole numbers are offered.
+    thousands: bool = True
 
     @property
     def example_value(self) -> str:

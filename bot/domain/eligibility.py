@@ -8,6 +8,7 @@ unmet, and unknown (``None``) otherwise. Pure and synchronous.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from bot.domain.numbers import compact, decimal, duration, grouped, items
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
 from bot.i18n import gettext as _
-from bot.i18n import translate
+from bot.i18n import ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +61,27 @@ def log_hint(key: str, value: str) -> str:
     return f"/log {typed(key, value)}"
 
 
+def to_go(unit: str, count: float) -> str:
+    """``count`` more of ``unit`` (``"followers"`` or ``"views"``, the units a route's
+    :func:`_count` requirements use) in words, its noun in the plural form ``count`` takes in
+    the current language: ``"1 follower to go"``, ``"3,800 followers to go"``; ``count`` is
+    rounded up (999.5 of 1,000 is 1 to go). ValueError for another unit."""
+    n = math.ceil(count)
+    if unit == "followers":
+        return ngettext("%(count)s follower to go", "%(count)s followers to go", n,
+                        count=grouped(n))
+    if unit == "views":
+        return ngettext("%(count)s view to go", "%(count)s views to go", n, count=grouped(n))
+    raise ValueError(f"no words for {unit!r} to go")
+
+
 def _count(name: str, needed: int, have: float | None, unit: str, hint: str,
            shown: str | None = None) -> Requirement:
     """``have`` against ``needed``; ``shown`` is ``grouped(have)`` when already written."""
     if have is None:
         return Requirement(name, grouped(needed), None, None, hint=hint, key=unit)
     met = have >= needed
-    gap = None if met else _("%(count)s %(unit)s to go", count=grouped(needed - have),
-                             unit=translate(unit))
+    gap = None if met else to_go(unit, needed - have)
     return Requirement(name, grouped(needed), grouped(have) if shown is None else shown, met,
                        gap, key=unit)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -64,14 +65,28 @@ def _field_names(language: str, catalogue: object) -> Mapping[str, str]:
 
 #: Apostrophes typed for ``'`` (French keyboards and phones type ’), folded by :func:`field_key`.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+#: The full-width forms a Japanese (or Chinese, Korean) keyboard types for ASCII (U+FF01 to
+#: U+FF5E: ``＝``, ``％``, ``１２ｋ``, ``ｆｏｌｌｏｗｅｒｓ``) and the ideographic space.
+_WIDE = re.compile(r"[\u3000\uff01-\uff5e]+")
+
+
+def fold_width(text: str) -> str:
+    """``text`` with each full-width form as the ASCII character it stands for (Unicode NFKC
+    of those characters only): ``フォロワー＝１２ｋ`` -> ``フォロワー=12k``, ``50％`` -> ``50%``,
+    the ideographic space a space. Everything else is kept as typed (kana, kanji, accents,
+    ``½``): what a creator types as free text (a file's name, a handle) is not this
+    function's to change, so :func:`bot.core.args.parse_args` leaves such values alone."""
+    if text.isascii():
+        return text
+    return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
 
 
 def field_key(name: str) -> str:
     """A typed field name folded for lookup: case-insensitive, spaces and hyphens as ``_``
     (``Aufrufe pro Video`` and ``aufrufe-pro-video`` -> ``aufrufe_pro_video``), and the
     typographic apostrophes a keyboard types (French ``j’aime``: U+2019, U+2018, U+02BC) as
-    the ASCII one (``j'aime``)."""
-    folded = name.strip().casefold().replace("-", " ").translate(_APOSTROPHES)
+    the ASCII one (``j'aime``), and full-width letters as ASCII ones (:func:`fold_width`)."""
+    folded = fold_width(name).strip().casefold().replace("-", " ").translate(_APOSTROPHES)
     return "_".join(folded.split())
 
 

@@ -422,3 +422,19 @@ def test_ask_answers_a_known_person_in_their_language_without_lang(
     # Someone who chose nothing still gets the terminal's language (English here).
     other = run(tmp_path, "ask", "--user", "zoe", "/stast")
     assert "I don't know /stast. Did you mean /stats?" in other.stderr + other.stdout
+
+
+def test_ask_a_bare_log_promises_no_next_line(tmp_path: Path) -> None:
+    """Hostile test: ask "/log" said "Send me your numbers…" (exit 0), and the next ask, the
+    numbers alone, said the line after a bare /log is read as them: every ask is a new
+    process, no next line comes. A bare /log is a usage error saying to give the numbers on
+    the same line, and a line that is no command speaks of no next line."""
+    bare = run(tmp_path, "ask", "--user", "x2", "/log")
+    assert bare.returncode == 2 and bare.stdout == "", bare.stdout
+    assert "same line" in bare.stderr and "/log followers=12000 views=40000" in bare.stderr
+    assert "Send me your numbers" not in bare.stderr
+    numbers = run(tmp_path, "ask", "--user", "x2", "followers=12k views=40k")
+    assert numbers.returncode == 2
+    assert "next line" not in numbers.stderr and "Commands start with /" in numbers.stderr
+    as_json = run(tmp_path, "ask", "--json", "--user", "x2", "/log")
+    assert as_json.returncode == 2 and json.loads(as_json.stdout)["ok"] is False

@@ -85,8 +85,8 @@ def test_creator_rewards_rpm_is_per_country_in_its_own_currency() -> None:
 
 @pytest.mark.parametrize(("followers", "views", "eligible", "gap"), [
     (10_000, 100_000, True, None),
-    (9_999, 100_000, False, "1 followers to go"),
-    (10_000, 99_999, False, "1 views to go"),
+    (9_999, 100_000, False, "1 follower to go"),
+    (10_000, 99_999, False, "1 view to go"),
     (6_200, 100_000, False, "3,800 followers to go"),
 ])
 def test_creator_rewards_boundaries(followers: int, views: int, eligible: bool,
@@ -134,7 +134,7 @@ def test_live_diamonds_use_the_country_rule_and_are_a_range() -> None:
     at = estimate(snap(followers=1_000, diamonds=20_000), US_ADULT, RATES).route("live_gifts")
     below = estimate(snap(followers=999, diamonds=20_000), US_ADULT, RATES).route("live_gifts")
     assert at.eligible is True and below.eligible is False
-    assert [q.gap for q in below.unmet] == ["1 followers to go"]
+    assert [q.gap for q in below.unmet] == ["1 follower to go"]
     # US since 2025-02-10: 20–53% of the diamond value, $0.002–0.0053 per diamond.
     approx(at.monthly, *lognormal(20_000, (0.002, 0.0035, 0.0053, Z90)))
     assert at.monthly is not None and at.monthly.low < at.monthly.high

@@ -41,7 +41,6 @@ def parse(raw: str) -> dict[str, object]:
         ("f=300", 300),
         ("12k", 12_000),
         ("12 500", 12_500),
-        ("followers=1.2345k", 1_234),
         ('followers="12 000"', 12_000),  # quotes may hold spaces (hostile test)
         ("followers='12 000'", 12_000),
         ('followers="12k"', 12_000),
