@@ -22,6 +22,7 @@ from bot.domain.numbers import (
     money_range,
     month,
     punct,
+    whole,
 )
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
 from bot.i18n import N_, ngettext, translate
@@ -59,11 +60,11 @@ def payout_view(p: Payout) -> dict[str, Any]:
     """A payout for templates and --json: plain numbers, plus words for the reply."""
     detail = []
     if p.views:
-        detail.append(ngettext("for %(views)s view", "for %(views)s views", round(p.views),
+        detail.append(ngettext("for %(views)s view", "for %(views)s views", whole(p.views),
                                views=compact(p.views)))
     if p.diamonds:
         detail.append(ngettext("for %(diamonds)s diamond", "for %(diamonds)s diamonds",
-                               round(p.diamonds), diamonds=compact(p.diamonds)))
+                               whole(p.diamonds), diamonds=compact(p.diamonds)))
     if p.route == "brand_deals":
         detail.append(_("per video"))
     if p.month:

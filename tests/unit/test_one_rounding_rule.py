@@ -22,7 +22,8 @@ ROUND_ALLOWED = {
     "domain/engine.py": (1, "a tip's score, for ordering"),
     "domain/estimator.py": (2, "what-if counts and a converted order value, computed with"),
     "commands/progress.py": (1, "which points a chart keeps"),
-    # a typed count stored whole: input, not display (1.2345k is stored as 1234)
+    # a typed count stored whole: input, not display; a count that is not whole is asked
+    # about before this, so round() only removes float noise (1.2k*1000 = 1200.0000000000002)
     "core/args.py": (1, "a typed count stored whole"),
     "commands/estimate.py": (6, "--json data, numbers for programs"),
 }
