@@ -50,7 +50,7 @@ async def test_japanese_replies_put_no_space_between_japanese_text_and_a_particl
     assert "フォロワーの「1,1250」" in replies["/log followers=1,1250"]
     assert "ブランド案件を記録しました" in replies["/payout brand=1234,567 per=video"]
     # a Latin value keeps its space before the particle, and a digit after one
-    assert "あと 60,000 回" in replies["/estimate explain"]
+    assert "あと 60,000回" in replies["/estimate explain"]
     # two details the bot joins, as Japanese joins them ("$1.13, 1,000回" was ASCII)
     duplicate = replies["/payout rewards=1.13 views=1000"]
     assert "$1.13、1,000回" in duplicate, duplicate
