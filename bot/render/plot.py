@@ -76,7 +76,7 @@ class DistinctDateFormatter(Formatter):
 
     def format_ticks(self, values: Sequence[Any]) -> list[str]:
         moments = [num2date(v) for v in values]  # type: ignore[no-untyped-call]
-        formats = self.FORMATS
+        formats: tuple[str, ...] = self.FORMATS
         if self.axis is not None:  # an axis over two calendar years names the year
             lo, hi = self.axis.get_view_interval()
             if num2date(lo).year != num2date(hi).year:  # type: ignore[no-untyped-call]
