@@ -255,6 +255,16 @@ def punct(mark: str) -> str:
     return space + mark
 
 
+def source_list(text: str) -> str:
+    """A rate file's ``source`` naming several sources ("https://a ; https://b (2025)") with
+    the sources joined by :func:`punct`'s ``"; "`` ("https://a; https://b", French
+    "https://a\u00a0; https://b", Japanese "https://a、https://b"): the files separate
+    sources with " ; ", which no language writes. A ";" not followed by a space (in a link)
+    is kept."""
+    parts = [p.strip() for p in re.split(r"\s*;\s+", text)]
+    return punct("; ").join(p for p in parts if p)
+
+
 #: The brackets a language puts around an aside the bot adds itself, with what goes before
 #: them: Japanese full-width （…） and no space, as its catalogue writes every bracket.
 _ASIDE: Final = {"ja": ("（", "）")}
