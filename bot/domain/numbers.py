@@ -400,13 +400,6 @@ def _month(value: date, lang: str) -> str:
 _month_cached = functools.lru_cache(maxsize=1024)(_month)
 
 
-def month_day(value: date | datetime) -> str:
-    """'9 Nov 2026' (English) or the locale's medium date ('09.11.2026', '2026/11/09')."""
-    if _english():
-        return f"{value.day} {value:%b %Y}"
-    return day(value)
-
-
 def moment(value: datetime | str) -> str:
     """A local date and time in words: 'Monday 09 November 2026, 10:00' (English) or the
     locale's full date and short time ('Montag, 9. November 2026, 10:00'). ``value`` is a

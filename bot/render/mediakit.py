@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
-from bot.domain.numbers import month_day, pct, price, price_range
+from bot.domain.numbers import day, pct, price, price_range
 from bot.i18n import collapse_spaces, pgettext, standalone
 from bot.i18n import gettext as _
 from bot.render import fonts
@@ -208,7 +208,7 @@ def draw(kit: MediaKit) -> Figure:
     page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT, width=0.58)
     page.text(RIGHT, 0.952, _("MEDIA KIT"), size=11, weight="bold", colour=ACCENT, ha="right",
               width=0.28)
-    updated = (_("Last updated %(date)s", date=month_day(kit.updated)) if kit.updated
+    updated = (_("Last updated %(date)s", date=day(kit.updated)) if kit.updated
                else _("No data yet"))
     page.text(RIGHT, 0.928, updated, size=9.5, colour=MUTED, ha="right", width=0.28)
     page.rule(0.905)
