@@ -21,7 +21,7 @@ from bot.domain.estimator import (
     what_if,
 )
 from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible, left_out_sentence
-from bot.domain.numbers import compact, decimal, items, money_range, pct
+from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Video
@@ -71,7 +71,7 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
         "missing": [field_name(m) for m in r.missing],
-        "sources": [translate(s) for s in r.sources],
+        "sources": [source_list(translate(s)) for s in r.sources],
         # the /log in a note or hint names its field as the creator's language types it
         "note": typed_example(r.note) if r.note else r.note,
         "narrow": typed_example(r.narrow) if r.narrow else r.narrow,

@@ -29,7 +29,7 @@ from bot.domain.metrics import (
     left_out_sentence,
     window_ends,
 )
-from bot.domain.numbers import count, decimal, grouped, pct
+from bot.domain.numbers import count, decimal, pct
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import gettext as _
@@ -220,7 +220,7 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     if r is None:
         return None
     return {"days": r.days, "last": r.last.isoformat(),
-            "profile_views": None if r.profile_views is None else grouped(r.profile_views),
+            "profile_views": None if r.profile_views is None else count(r.profile_views),
             "viewers": None if r.viewers_a_day is None else count(r.viewers_a_day),
             "new": None if r.new_share is None else pct(r.new_share, 0),
             "returning": None if r.returning_share is None else pct(r.returning_share, 0)}

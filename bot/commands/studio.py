@@ -12,7 +12,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.numbers import compact, day, grouped, items, number, pct, punct, whole
+from bot.domain.numbers import compact, count, day, items, number, pct, punct, whole
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
     Layout,
@@ -56,11 +56,11 @@ def studio_view(studio: StudioImport,
     for f in studio.files:
         notes: list[str] = []
         if f.layout is Layout.OVERVIEW and "views" in latest:
-            notes.append(_("30-day views now %(views)s", views=grouped(latest["views"])))
+            notes.append(_("30-day views now %(views)s", views=count(latest["views"])))
         elif f.layout is Layout.OVERVIEW:
             notes.append(_("fewer than 30 days: no 30-day totals yet"))
         elif f.layout is Layout.FOLLOWER_HISTORY and "followers" in latest:
-            notes.append(_("followers now %(followers)s", followers=grouped(latest["followers"])))
+            notes.append(_("followers now %(followers)s", followers=count(latest["followers"])))
         elif f.layout is Layout.CONTENT:
             mid = median_views(studio.videos)
             notes.append(_("median views per video %(views)s", views=compact(mid)))

@@ -17,10 +17,10 @@ from bot.domain.estimator import EngagementComparison
 from bot.domain.metrics import EngagementGap, MetricSnapshot
 from bot.domain.numbers import (
     compact,
+    day,
     decimal,
     grouped,
     locale,
-    month_day,
     pct,
     signed,
     signed_pct,
@@ -109,7 +109,7 @@ class MediaKit:
 
 
 def _day(moment: datetime) -> str:
-    return month_day(moment)
+    return day(moment)
 
 
 def _given(entries: Sequence[tuple[MetricSnapshot, str]], metric: str
@@ -228,7 +228,7 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     kit_videos = tuple(
         KitVideo(v.title or _("Video %(id)s", id=v.video_id), compact(v.views),
                  None if (er := v.engagement_rate_views) is None else pct(er),
-                 None if v.posted_on is None else month_day(v.posted_on),
+                 None if v.posted_on is None else day(v.posted_on),
                  v.views)
         for v in top_videos(with_views, TOP_VIDEOS))
     videos_missing = None if kit_videos else _(

@@ -255,6 +255,16 @@ def punct(mark: str) -> str:
     return space + mark
 
 
+def source_list(text: str) -> str:
+    """A rate file's ``source`` naming several sources ("https://a ; https://b (2025)") with
+    the sources joined by :func:`punct`'s ``"; "`` ("https://a; https://b", French
+    "https://a\u00a0; https://b", Japanese "https://a、https://b"): the files separate
+    sources with " ; ", which no language writes. A ";" not followed by a space (in a link)
+    is kept."""
+    parts = [p.strip() for p in re.split(r"\s*;\s+", text)]
+    return punct("; ").join(p for p in parts if p)
+
+
 #: The brackets a language puts around an aside the bot adds itself, with what goes before
 #: them: Japanese full-width （…） and no space, as its catalogue writes every bracket.
 _ASIDE: Final = {"ja": ("（", "）")}
@@ -390,13 +400,6 @@ def _month(value: date, lang: str) -> str:
 _month_cached = functools.lru_cache(maxsize=1024)(_month)
 
 
-def month_day(value: date | datetime) -> str:
-    """'9 Nov 2026' (English) or the locale's medium date ('09.11.2026', '2026/11/09')."""
-    if _english():
-        return f"{value.day} {value:%b %Y}"
-    return day(value)
-
-
 def moment(value: datetime | str) -> str:
     """A local date and time in words: 'Monday 09 November 2026, 10:00' (English) or the
     locale's full date and short time ('Montag, 9. November 2026, 10:00'). ``value`` is a
@@ -442,6 +445,50 @@ def compact(n: float | None) -> str:
     if a == int(a):
         return f"{sign}{int(a)}"
     return f"{sign}{fixed(a, 1)}".rstrip("0").rstrip(".")
+
+
+def compact_finer(n: float, extra: int) -> str:
+    """:func:`compact` with ``extra`` more decimals, in the current language's own short form
+    (a chart's ticks, made distinct: '12.5k', '12.52k'; '1.25万'; '12,52 k'); ``extra=0`` is
+    exactly :func:`compact`. Below :data:`COMPACT_FROM` outside English (or where the language
+    has no short form at that size) the number grouped, with up to ``extra`` decimals."""
+    if extra <= 0 or not math.isfinite(n):
+        return compact(n)
+    if _english():
+        sign = "-" if n < 0 else ""
+        a = abs(n)
+        for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
+            if a >= limit or limit == 1.0:
+                text = fixed(a / limit, extra + (1 if suffix else 0)).rstrip("0").rstrip(".")
+                return f"{sign}{text}{suffix}"
+    loc = locale()
+    with localcontext(rounding=ROUNDING):
+        if abs(n) >= COMPACT_FROM:
+            text = str(format_compact_decimal(n, format_type="short", fraction_digits=1 + extra,
+                                              locale=loc))
+            if _abbreviated(text):
+                return text
+        return str(format_decimal(n, format="#,##0." + "#" * extra, locale=loc))
+
+
+def money_finer(amount: float, currency: str, extra: int) -> str:
+    """A chart's money tick: :func:`compact_finer` of the amount with the currency as the
+    language writes it ('$12.5k', '￥1.25万', '12,5 k €'); ``extra=0`` writes no more decimals
+    than the short form's one."""
+    if not math.isfinite(amount):
+        return money(amount, currency)
+    if _english():
+        symbol = currency_symbol(currency)
+        body = compact_finer(abs(amount), extra)
+        sign = "-" if amount < 0 else ""
+        return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
+    with localcontext(rounding=ROUNDING):
+        if abs(amount) >= COMPACT_FROM:
+            text = str(format_compact_currency(amount, currency, format_type="short",
+                                               fraction_digits=1 + extra, locale=locale()))
+            if _abbreviated(text.replace(currency, "")):
+                return text
+    return _currency(amount, currency, extra if abs(amount) >= 1 else max(extra, 2))
 
 
 def _abbreviated(text: str) -> bool:
@@ -636,27 +683,48 @@ def currency_symbol(currency: str) -> str | None:
     return _SYMBOLS.get(currency)
 
 
-def money(amount: float | None, currency: str = "USD") -> str:
+def money(amount: float | None, currency: str = "USD", short: bool | None = None) -> str:
     """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'. Below 10 with the
     currency's own decimals (:func:`minor_digits`: '$4.20', but '¥4'), whole from there; an
-    amount those would show as nothing with two significant digits ('¥0.50', '$0.0040')."""
+    amount those would show as nothing with two significant digits ('¥0.50', '$0.0040').
+    From 100,000 on in the language's short form where it has one (:func:`_short_money`);
+    ``short`` True or False forces the short form (where the amount has one,
+    :func:`_has_short_form`) or the full one: :func:`money_range` decides once for both ends."""
     if amount is None or math.isnan(amount):
         return "?"
+    a = abs(amount)
+    if short is None:
+        short = _short_money(a)
+    short = short and math.isfinite(a) and _has_short_form(a)
     if not _english() and math.isfinite(amount):
-        if abs(amount) >= 100_000 and _abbreviated(compact(amount)):
+        if short:
             with localcontext(rounding=ROUNDING):
                 return str(format_compact_currency(amount, currency, format_type="short",
                                                    fraction_digits=1, locale=locale()))
         # (no short form at this size, German below a million: the amount in full)
-        return _currency(amount, currency, _money_digits(abs(amount), currency))
-    a = abs(amount)
-    if a >= 100_000:
+        return _currency(amount, currency, _money_digits(a, currency))
+    if short:
         body = compact(a)
     elif a >= 100:
         body = f"{whole(a):,}"
     else:
         body = fixed(a, _money_digits(a, currency))
     return _english_amount(body, amount < 0, currency)
+
+
+def _has_short_form(a: float) -> bool:
+    """Whether the amount ``a`` (not negative) has a short form in the current language:
+    English from 1,000 ('$1.2k'); others from :data:`COMPACT_FROM` where CLDR abbreviates
+    ('￥2.8万', but German '800.000 €' below a million)."""
+    if _english():
+        return a >= 1000
+    return a >= COMPACT_FROM and _abbreviated(compact(a))
+
+
+def _short_money(a: float) -> bool:
+    """Whether :func:`money` writes the amount ``a`` (not negative) short by itself: from
+    100,000 on, where the language has a short form."""
+    return a >= 100_000 and _has_short_form(a)
 
 
 def money_exact(amount: float, currency: str = "USD") -> str:
@@ -723,8 +791,13 @@ _currency_cached = functools.lru_cache(maxsize=4096, typed=True)(_currency_in)
 
 
 def money_range(low: float, high: float, currency: str = "USD") -> str:
-    """``low``–``high`` as :func:`money`; one amount when both read the same."""
-    low_text, high_text = money(low, currency), money(high, currency)
+    """``low``–``high`` as :func:`money`, both ends in one form decided once for the range:
+    short when the larger end is written short by itself and the other end has a short form
+    too ('$75.6k–$575k', '￥7.6万–￥57.5万'), else both in full ('$50–$150,000',
+    '￥5,000–￥115,000', never '￥28,235–￥11.5万'); one amount when both read the same."""
+    ends = [abs(x) for x in (low, high) if math.isfinite(x)]
+    short = bool(ends) and _short_money(max(ends)) and all(_has_short_form(x) for x in ends)
+    low_text, high_text = money(low, currency, short), money(high, currency, short)
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
 
 

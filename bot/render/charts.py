@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.numbers import compact, currency_symbol
+from bot.domain.numbers import compact_finer, money_finer
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -32,25 +32,16 @@ class ChartSpec:
 
 
 def precise(value: float, extra: int) -> str:
-    """:func:`compact` with ``extra`` more decimals (``extra=0`` is exactly ``compact``)."""
-    if extra <= 0:
-        return compact(value)
-    sign = "-" if value < 0 else ""
-    a = abs(value)
-    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
-        if a >= limit or limit == 1.0:
-            text = f"{a / limit:.{extra + (1 if suffix else 0)}f}".rstrip("0").rstrip(".")
-            return f"{sign}{text}{suffix}"
-    return compact(value)  # pragma: no cover - the loop always returns
+    """:func:`compact` with ``extra`` more decimals (``extra=0`` is exactly ``compact``), in
+    the chart's language (:func:`bot.domain.numbers.compact_finer`: '12.5k', '1.25万')."""
+    return compact_finer(value, extra)
 
 
 def _money(currency: str) -> Callable[[float, int], str]:
-    symbol = currency_symbol(currency)
+    """A money axis's tick text: :func:`bot.domain.numbers.money_finer` in ``currency``."""
 
     def show(v: float, extra: int) -> str:
-        body = precise(abs(v), extra)
-        sign = "-" if v < 0 else ""
-        return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
+        return money_finer(v, currency, extra)
 
     return show
 

@@ -10,19 +10,19 @@ TrueType (``pdf.fonttype`` 42), so a brand can search and copy it.
 from __future__ import annotations
 
 import io
-import textwrap
-import unicodedata
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat
-from bot.domain.numbers import month_day, pct, price, price_range
+from bot.domain.numbers import day, pct, price, price_range
 from bot.i18n import collapse_spaces, pgettext, standalone
 from bot.i18n import gettext as _
 from bot.render import fonts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 #: A4 portrait, inches.
 PAGE: Final = (8.27, 11.69)
@@ -46,24 +46,6 @@ class KitFiles:
     height: int
 
 
-def _wrap(text: str, width_frac: float, size: float) -> str:
-    """``text`` wrapped to fit ``width_frac`` of the page at ``size`` points (DejaVu Sans is
-    about 0.55 em per character)."""
-    chars = max(12, int(width_frac * PAGE[0] * 72 / (size * 0.56)))
-    return "\n".join(line for part in text.split("\n")
-                     for line in textwrap.wrap(part, _fit(part, chars), break_long_words=True)
-                     ) or text
-
-
-def _fit(text: str, chars: int) -> int:
-    """``chars`` (a line's width in Latin characters) in characters of ``text``: a wide
-    (CJK) character takes about two Latin ones, so Japanese wraps at about half as many."""
-    if not text:
-        return chars
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return max(6, int(chars * len(text) / cells))
-
-
 def printable(text: str) -> str:
     """``text`` without characters the font cannot draw (emoji in video titles would print
     as empty boxes), spaces tidied."""
@@ -77,15 +59,77 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+#: The share of its room a text may fill, as measured at :data:`PNG_DPI`.
+FIT: Final = 0.95
+#: Text is never drawn smaller than this to make it fit (points).
+MIN_SIZE: Final = 5.0
+_BREAKABLE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+")
+
+
 class _Page:
+    """Draws the kit's texts, each measured to fit the room it has: the layout checks fit by
+    the rendered extent (any language, any font), never by an English string's length.
+    ``boxes`` keeps every text with the box it must stay in (figure fractions), for tests."""
+
     def __init__(self, fig: Figure) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         self.fig = fig
+        self.renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+        self.boxes: list[tuple[Text, tuple[float, float, float, float]]] = []
+
+    def _extent(self, t: Text) -> tuple[float, float]:
+        """Width and height of ``t`` as fractions of the page."""
+        box = t.get_window_extent(self.renderer)
+        return box.width / self.fig.bbox.width, box.height / self.fig.bbox.height
+
+    def _lines(self, t: Text, text: str, width: float) -> str:
+        """``text`` broken into lines no wider than ``width`` at ``t``'s size: between words,
+        and between any two CJK characters (Japanese has no spaces to break at)."""
+        out: list[str] = []
+        for part in text.split("\n"):
+            line = ""
+            for token in _BREAKABLE.findall(part):
+                trial = line + token
+                t.set_text(trial)
+                if line.strip() and self._extent(t)[0] > width * FIT:
+                    out.append(line.rstrip())
+                    line = token.lstrip()
+                else:
+                    line = trial
+            out.append(line.rstrip())
+        return "\n".join(out)
 
     def text(self, x: float, y: float, s: str, size: float = 10, colour: str = INK,
              weight: str = "normal", ha: str = "left", va: str = "baseline",
-             style: str = "normal") -> None:
-        self.fig.text(x, y, printable(s), fontsize=size, color=colour, fontweight=weight,
-                      ha=ha, va=va, fontstyle=style, linespacing=1.3, parse_math=False)
+             style: str = "normal", width: float | None = None, height: float | None = None,
+             fit: str = "shrink") -> Text:
+        """Draw ``s`` at (``x``, ``y``) within ``width`` (default: to the page's margin on the
+        side it runs to) and, if given, ``height``. ``fit`` says how: ``shrink`` the type,
+        ``wrap`` into lines (shrinking too if they exceed ``height``), or ``cut`` with "…"."""
+        text = printable(s)
+        if width is None:
+            width = RIGHT - x if ha == "left" else x - LEFT if ha == "right" else RIGHT - LEFT
+        t = self.fig.text(x, y, text, fontsize=size, color=colour, fontweight=weight,
+                          ha=ha, va=va, fontstyle=style, linespacing=1.3, parse_math=False)
+        while True:
+            if fit == "wrap":
+                t.set_text(self._lines(t, text, width))
+            elif fit == "cut":
+                shown = text
+                t.set_text(shown)
+                while len(shown) > 1 and self._extent(t)[0] > width * FIT:
+                    shown = shown[:-2].rstrip() + "…"
+                    t.set_text(shown)
+            w, h = self._extent(t)
+            # a little room to spare: hinting at another resolution (the PDF) differs
+            if (w <= width * FIT and (height is None or h <= height * FIT)) or size <= MIN_SIZE:
+                break
+            size = max(MIN_SIZE, size * 0.92)
+            t.set_fontsize(size)
+        left = x if ha == "left" else x - width if ha == "right" else x - width / 2
+        self.boxes.append((t, (left, left + width, y - (height or 1.0), y + (height or 1.0))))
+        return t
 
     def rule(self, y: float) -> None:
         from matplotlib.lines import Line2D
@@ -93,9 +137,11 @@ class _Page:
         self.fig.add_artist(Line2D([LEFT, RIGHT], [y, y], color=RULE, linewidth=0.8))
 
     def heading(self, y: float, s: str, note: str | None = None) -> None:
-        self.text(LEFT, y, s.upper(), size=10.5, colour=ACCENT, weight="bold")
+        head = self.text(LEFT, y, s.upper(), size=10.5, colour=ACCENT, weight="bold",
+                         width=0.6 if note else None)
         if note:
-            self.text(RIGHT, y, note, size=8, colour=FAINT, ha="right")
+            room = RIGHT - LEFT - self._extent(head)[0] - 0.03
+            self.text(RIGHT, y, note, size=8, colour=FAINT, ha="right", width=room)
 
     def tile(self, x: float, y: float, w: float, h: float, stat: Stat) -> None:
         from matplotlib.patches import FancyBboxPatch
@@ -104,20 +150,24 @@ class _Page:
             (x, y), w, h, boxstyle="round,pad=0,rounding_size=0.008", facecolor=TILE,
             edgecolor=RULE, linewidth=0.6, transform=self.fig.transFigure))
         pad = 0.012
-        self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold")
+        inner = w - 2 * pad
+        # the note under the value runs down to the source line (or the tile's bottom)
+        note_room = h - 0.066 - (0.024 if stat.source else 0.008)
+        self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold",
+                  width=inner)
         if stat.value is None:
             self.text(x + pad, y + h - 0.053, pgettext("media kit tile", "not yet"), size=17,
-                      colour=FAINT, weight="bold")
-            self.text(x + pad, y + h - 0.066, _wrap(stat.missing or "", w - 2 * pad, 7.2),
-                      size=7.2, colour=MUTED, va="top")
+                      colour=FAINT, weight="bold", width=inner)
+            self.text(x + pad, y + h - 0.066, stat.missing or "", size=7.2, colour=MUTED,
+                      va="top", width=inner, height=h - 0.066 - 0.008, fit="wrap")
             return
-        self.text(x + pad, y + h - 0.056, stat.value, size=21, weight="bold")
+        self.text(x + pad, y + h - 0.056, stat.value, size=21, weight="bold", width=inner)
         if stat.detail:
-            self.text(x + pad, y + h - 0.066, _wrap(stat.detail, w - 2 * pad, 7.2), size=7.2,
-                      colour=MUTED, va="top")
+            self.text(x + pad, y + h - 0.066, stat.detail, size=7.2, colour=MUTED, va="top",
+                      width=inner, height=note_room, fit="wrap")
         if stat.source:
-            self.text(x + pad, y + 0.01, _short(stat.source, 34), size=6.8, colour=FAINT,
-                      style="italic", va="bottom")
+            self.text(x + pad, y + 0.01, collapse_spaces(stat.source), size=6.8, colour=FAINT,
+                      style="italic", va="bottom", width=inner, fit="cut")
 
 
 def _bars(fig: Figure, rect: tuple[float, float, float, float], title: str,
@@ -144,21 +194,23 @@ def draw(kit: MediaKit) -> Figure:
     """The kit's one page as a figure (no canvas attached; see :func:`render_kit`)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=PAGE, facecolor="white")
+    fig = Figure(figsize=PAGE, dpi=PNG_DPI, facecolor="white")  # measured as it is saved
     page = _Page(fig)
+    fig.kit_boxes = page.boxes  # type: ignore[attr-defined]  # what each text must stay in
 
     # -- header --------------------------------------------------------------------------
     handle = kit.handle or "@your-handle"
-    # Shrunk to fit left of "MEDIA KIT" (bold DejaVu is about 0.66 em a character).
-    page.text(LEFT, 0.948, handle, size=min(27.0, 380 / (0.66 * len(handle))),
-              weight="bold", colour=INK if kit.handle else FAINT)
+    # Shrunk to fit left of "MEDIA KIT" and the date under it, as measured.
+    page.text(LEFT, 0.948, handle, size=27, weight="bold", colour=INK if kit.handle else FAINT,
+              width=0.58)
     niche = _("%(niche)s creator on TikTok", niche=kit.niche.capitalize()) if kit.niche else (
         _("Niche not set: /settings niche=beauty"))
-    page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT)
-    page.text(RIGHT, 0.952, _("MEDIA KIT"), size=11, weight="bold", colour=ACCENT, ha="right")
-    updated = (_("Last updated %(date)s", date=month_day(kit.updated)) if kit.updated
+    page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT, width=0.58)
+    page.text(RIGHT, 0.952, _("MEDIA KIT"), size=11, weight="bold", colour=ACCENT, ha="right",
+              width=0.28)
+    updated = (_("Last updated %(date)s", date=day(kit.updated)) if kit.updated
                else _("No data yet"))
-    page.text(RIGHT, 0.928, updated, size=9.5, colour=MUTED, ha="right")
+    page.text(RIGHT, 0.928, updated, size=9.5, colour=MUTED, ha="right", width=0.28)
     page.rule(0.905)
 
     # -- audience size -------------------------------------------------------------------
@@ -177,25 +229,27 @@ def draw(kit: MediaKit) -> Figure:
                   colour=MUTED)
     else:
         page.text(LEFT, 0.700, e.value, size=21, weight="bold")
-        page.text(LEFT + 0.14, 0.712, _wrap(e.detail or "", 0.72, 9.5), size=9.5)
+        page.text(LEFT + 0.14, 0.712, e.detail or "", size=9.5)
         bench = _("Typical engagement by views at this size: %(benchmarks)s",
                   benchmarks=" · ".join(kit.benchmarks))
-        page.text(LEFT + 0.14, 0.696, _short(bench, 118), size=7.5, colour=MUTED)
+        page.text(LEFT + 0.14, 0.696, bench, size=7.5, colour=MUTED)
         if e.source:
-            page.text(LEFT + 0.14, 0.683, e.source, size=6.8, colour=FAINT, style="italic")
+            page.text(LEFT + 0.14, 0.683, e.source, size=6.8, colour=FAINT, style="italic",
+                      fit="cut")
 
     # -- audience ------------------------------------------------------------------------
     page.heading(0.655, _("Audience"), _("share of followers") + (
         " · " + _("imported from TikTok Studio") if kit.countries else ""))
     if kit.audience_missing:
-        page.text(LEFT, 0.625, _("Not yet: %(what)s", what=standalone(kit.audience_missing)),
-                  size=10, colour=MUTED)
+        page.text(LEFT, 0.632, _("Not yet: %(what)s", what=standalone(kit.audience_missing)),
+                  size=10, colour=MUTED, va="top", height=0.04, fit="wrap")
         audience_bottom = 0.585
     else:
         if kit.countries:
             _bars(fig, (LEFT + 0.13, 0.505, 0.30, 0.115), _("Top countries"), kit.countries)
         else:
-            page.text(LEFT, 0.6, _("Countries not imported"), size=9, colour=MUTED)
+            page.text(LEFT, 0.6, _("Countries not imported"), size=9, colour=MUTED,
+                      width=0.46)
         if kit.genders:
             _bars(fig, (0.66, 0.505, 0.26, 0.115), _("Gender"), kit.genders)
         else:
@@ -208,18 +262,21 @@ def draw(kit: MediaKit) -> Figure:
                  if kit.videos and kit.videos_source else None)
     y -= 0.028
     if kit.videos_missing:
-        page.text(LEFT, y, _("Not yet: %(what)s", what=standalone(kit.videos_missing)), size=10,
-                  colour=MUTED)
-        y -= 0.03
+        missing = page.text(LEFT, y + 0.008, _("Not yet: %(what)s",
+                                                what=standalone(kit.videos_missing)),
+                            size=10, colour=MUTED, va="top", height=0.04, fit="wrap")
+        y -= 0.03 + 0.014 * missing.get_text().count("\n")
     for n, v in enumerate(kit.videos, 1):
         page.text(LEFT, y, f"{n}.", size=10, colour=MUTED, weight="bold")
-        page.text(LEFT + 0.025, y, _short(printable(v.title) or _("Untitled video"), 44), size=10)
         facts = _("%(views)s views", views=v.views)
         if v.engagement:
             facts += " · " + _("%(rate)s engagement", rate=v.engagement)
         if v.posted:
             facts += f" · {v.posted}"
-        page.text(RIGHT, y, facts, size=9, colour=MUTED, ha="right")
+        shown_facts = page.text(RIGHT, y, facts, size=9, colour=MUTED, ha="right", width=0.5)
+        room = RIGHT - page._extent(shown_facts)[0] - 0.02 - (LEFT + 0.025)
+        page.text(LEFT + 0.025, y, _short(printable(v.title) or _("Untitled video"), 44),
+                  size=10, width=room, fit="cut")
         y -= 0.024
     y -= 0.012
 
@@ -235,23 +292,25 @@ def draw(kit: MediaKit) -> Figure:
             shown, colour = price(p.low, card.currency), INK
         else:
             shown, colour = price_range(p.low, p.high, card.currency), INK
-        page.text(LEFT, y, p.label, size=10.5, weight="bold")
+        amount = page.text(RIGHT, y, shown, size=12, weight="bold", colour=colour, ha="right",
+                           width=0.4)
+        right = RIGHT - page._extent(amount)[0] - 0.015
         if p.mine:
-            page.text(RIGHT - 0.205, y + 0.001, _("YOUR PRICE"), size=7, colour=ACCENT,
-                      weight="bold", ha="right")
-        page.text(RIGHT, y, shown, size=12, weight="bold", colour=colour, ha="right")
-        how = _wrap(p.how, 0.86, 7.8)
-        page.text(LEFT, y - 0.011, how, size=7.8, colour=MUTED, va="top")
+            mark = page.text(right, y + 0.001, _("YOUR PRICE"), size=7, colour=ACCENT,
+                             weight="bold", ha="right", width=0.15)
+            right -= page._extent(mark)[0] + 0.015
+        page.text(LEFT, y, p.label, size=10.5, weight="bold", width=right - LEFT)
+        how = page.text(LEFT, y - 0.011, p.how, size=7.8, colour=MUTED, va="top", width=0.86,
+                        fit="wrap").get_text()
         y -= 0.047 + 0.0125 * how.count("\n")
 
     # -- footer --------------------------------------------------------------------------
     page.rule(0.062)
     sources = ", ".join(kit.sources) or _("nothing yet")
-    page.text(LEFT, 0.045, _wrap(_("Where the numbers come from: %(sources)s. Each figure is "
-                                   "labelled with its source above.", sources=sources), 0.88,
-                                 7.5),
-              size=7.5, colour=MUTED, va="top")
-    page.text(LEFT, 0.018, _("Made with Creator Advisor · prices are a starting point for "
+    page.text(LEFT, 0.053, _("Where the numbers come from: %(sources)s. Each figure is "
+                             "labelled with its source above.", sources=sources),
+              size=7.5, colour=MUTED, va="top", height=0.03, fit="wrap")
+    page.text(LEFT, 0.012, _("Made with Creator Advisor · prices are a starting point for "
                              "negotiation, not a quote"), size=7, colour=FAINT)
     return fig
 

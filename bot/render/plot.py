@@ -42,14 +42,16 @@ class DistinctFormatter(Formatter):
 
 class DistinctDateFormatter(Formatter):
     """Date ticks as "29 Nov", with the year or the time of day added when two ticks would
-    otherwise read the same."""
+    otherwise read the same; with the year whenever the axis spans two calendar years."""
 
     #: CLDR (Babel), so month names are in the chart's language ("29 Nov", "29. Nov.",
     #: "29 nov.", "11月29日"): day and month, then with the year or the time of day.
     #: English keeps its day-first patterns; other languages use the CLDR skeleton at the same
     #: index, which orders and punctuates the parts as the language does.
-    FORMATS = ("d MMM", "d MMM y", "d MMM HH:mm", "y-MM-dd HH:mm")
-    SKELETONS = ("MMMd", "yMMMd", "MMMdHm", "yMMddHm")
+    #: The last step has the seconds: with the axis at least :data:`MIN_SPAN` wide the locator
+    #: never puts two ticks within one second, so some step always tells every tick apart.
+    FORMATS = ("d MMM", "d MMM y", "d MMM HH:mm", "y-MM-dd HH:mm", "y-MM-dd HH:mm:ss")
+    SKELETONS = ("MMMd", "yMMMd", "MMMdHm", "yMMddHm", "yMMddHms")
 
     def _show(self, moment: Any, pattern: str) -> str:
         from babel.dates import format_datetime, format_skeleton
@@ -63,8 +65,9 @@ class DistinctDateFormatter(Formatter):
         # CLDR has no skeleton for a date with a time ("MMMdHm" raises KeyError in every
         # language): the date and the time each by their own skeleton, joined the way the
         # language joins a date and a time ("{1}, {0}", "{1} {0}").
-        day = format_skeleton(skeleton.split("H")[0], moment, locale=loc)
-        clock = format_skeleton("Hm", moment, locale=loc)
+        date_part, _, time_part = skeleton.partition("H")
+        day = format_skeleton(date_part, moment, locale=loc)
+        clock = format_skeleton("H" + time_part, moment, locale=loc)
         joined = str(loc.datetime_formats["medium"])
         return joined.replace("{1}", str(day)).replace("{0}", str(clock))
 
@@ -73,12 +76,32 @@ class DistinctDateFormatter(Formatter):
 
     def format_ticks(self, values: Sequence[Any]) -> list[str]:
         moments = [num2date(v) for v in values]  # type: ignore[no-untyped-call]
+        formats: tuple[str, ...] = self.FORMATS
+        if self.axis is not None:  # an axis over two calendar years names the year
+            lo, hi = self.axis.get_view_interval()
+            if num2date(lo).year != num2date(hi).year:  # type: ignore[no-untyped-call]
+                formats = tuple(f for f in formats if "y" in f)
         labels: list[str] = []
-        for fmt in self.FORMATS:
+        for fmt in formats:
             labels = [self._show(m, fmt) for m in moments]
             if len(set(labels)) == len(labels):
                 break
         return labels
+
+
+#: The narrowest date axis, in days (one hour). Logs typed minutes or seconds apart (or a
+#: single snapshot) are drawn on an hour around them, so the locator ticks at whole minutes
+#: that :class:`DistinctDateFormatter` can name, not at seconds that all read "14:27" (nor
+#: matplotlib's own six years around a single date).
+MIN_SPAN = 1 / 24
+
+
+def _widen_to_min_span(ax: Any, xs: Sequence[float]) -> None:
+    """Set the x limits to at least :data:`MIN_SPAN` days, centred on the points."""
+    lo, hi = float(min(xs)), float(max(xs))
+    if hi - lo < MIN_SPAN:
+        mid = (lo + hi) / 2
+        ax.set_xlim(mid - MIN_SPAN / 2, mid + MIN_SPAN / 2)
 
 
 def build_figure(spec: ChartSpec) -> Figure:
@@ -102,6 +125,7 @@ def build_figure(spec: ChartSpec) -> Figure:
         show = precise
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
     ax.yaxis.set_major_formatter(DistinctFormatter(show))
+    _widen_to_min_span(ax, xs)
     locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(DistinctDateFormatter())

@@ -114,7 +114,7 @@ async def test_full_kit_pdf_holds_the_stored_figures(console: ConsoleAdapter, cl
         ((NOW - timedelta(days=d)).isoformat(),)).fetchone()[0] for d in (30, 90))
     assert (week5, week13) == (34_000, 30_000)
     assert f"+{compact(36_500 - week5)}" in text and f"+{compact(36_500 - week13)}" in text
-    assert "+7.4% since 25 Oct 2026" in text and "34,000 → 36,500" in text
+    assert "+7.4% since 2026-10-25" in text and "34,000 → 36,500" in text
     views = sorted(float(r[7]) for r in rows("Content.csv")[1:])
     assert f"Median views per video {compact(median(views))}" in text
     assert f"across {len(views)} videos" in text
@@ -138,7 +138,7 @@ async def test_full_kit_pdf_holds_the_stored_figures(console: ConsoleAdapter, cl
     assert "/ratecard" not in text and "/payout" not in text  # a brand reads it
     # provenance and dates
     assert "logged" in text and "imported from TikTok Studio" in text
-    assert "Last updated 29 Nov 2026" in text  # the newest number on it
+    assert "Last updated 2026-11-29" in text  # the newest number on it, ISO as every English date
     assert "not yet" not in text.lower()
 
 

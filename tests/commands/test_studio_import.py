@@ -22,6 +22,7 @@ import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.config import Settings
+from bot.domain.numbers import count
 from bot.store import parse_database_url
 from tests.auxil.clock import FakeClock
 from tests.auxil.requests import forget_everything
@@ -81,7 +82,7 @@ async def test_overview_preview_then_import_stores_30_day_sums(
     assert len(views) == 365 and min(views) == date(2025, 11, 28)
     assert ("Overview: 365 days (2025-11-28 to 2026-11-27) of views, likes, comments, shares"
             in preview.text)
-    assert f"30-day views now {int(expected[LAST_ROW]):,}" in preview.text
+    assert f"30-day views now {count(expected[LAST_ROW])}" in preview.text  # 1.3M, as /stats
     assert "counted back from today, 2026-11-29" in preview.text
     assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (0,)
 
@@ -173,7 +174,7 @@ async def test_zip_of_four_then_videos_stats_tips_export_forget(
     for label in ("Overview: 365 days", "FollowerHistory: 365 days", "Viewers: 365 days",
                   "Content: 18 videos as of 2026-11-27"):
         assert label in preview.text, preview.text
-    assert "followers now 36,441" in preview.text
+    assert "followers now 36.4k" in preview.text  # shortened as every count (was 36,441)
     done = await console.ask(f"/import path={path} confirm")
     assert done.ok and "/videos" in done.text
     latest = db.execute("SELECT views, followers FROM snapshots ORDER BY taken_at DESC"

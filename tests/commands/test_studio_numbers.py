@@ -15,7 +15,7 @@ import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.domain.metrics import MetricSnapshot
-from bot.domain.numbers import compact, grouped
+from bot.domain.numbers import compact, count
 from bot.domain.studio import Video
 from bot.domain.videos import views_per_video
 from tests.auxil.clock import FakeClock
@@ -83,7 +83,7 @@ async def test_profile_views_and_viewers_in_stats_and_export(console: ConsoleAda
     returning = sum(daily("Viewers.csv", "Returning Viewers")[d] for d in window)
     stats = await console.ask("/stats")
     span = f"the 30 days to {LAST_ROW.isoformat()}"
-    assert f"Profile views: {grouped(sum(profile[d] for d in window))} in {span}" in \
+    assert f"Profile views: {count(sum(profile[d] for d in window))} in {span}" in \
         stats.text, stats.text
     per_day = sum(total[d] for d in window) / 30
     assert (f"Viewers a day: {compact(per_day)} on average over {span} "

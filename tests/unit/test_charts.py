@@ -4,6 +4,7 @@ currency on an income axis, and no reference line without a legend entry naming 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -54,3 +55,39 @@ def test_every_reference_line_has_a_legend_entry() -> None:
     assert len(ax.get_lines()) == 2  # the series and the named line; the unnamed one is not drawn
     _, _, names, _ = _labels(ChartSpec("t", "Followers", points, lines=lines))
     assert "Shop full unlocks at 5k followers" in names
+
+
+SPANS = [timedelta(0), timedelta(seconds=5), timedelta(seconds=50), timedelta(minutes=3),
+         timedelta(hours=2), timedelta(days=1), timedelta(days=3), timedelta(days=83),
+         timedelta(days=400), timedelta(days=3000)]
+
+
+def test_date_ticks_are_distinct_and_readable_over_any_span() -> None:
+    # Logs seconds apart were ticked at seconds all reading "2026-11-30 14:27"; a single day
+    # got six years of axis. Every span, in a Latin and a CJK language: distinct labels, at
+    # least two, none overlapping its neighbour, all inside the figure, the year named when
+    # the axis runs over two years.
+    from bot import i18n
+
+    end = datetime(2026, 11, 30, 14, 27, 3, tzinfo=UTC)
+    for language in ("en", "ja"):
+        with i18n.using(language):
+            for span in SPANS:
+                points = [(end - span * (4 - i) / 4, float(1000 + i)) for i in range(5)]
+                fig = build_figure(ChartSpec("t", "Followers", points))
+                canvas = FigureCanvasAgg(fig)
+                canvas.draw()
+                (ax,) = fig.axes
+                lo, hi = ax.get_xlim()
+                ticks = [t for t, at in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+                         if t.get_text() and lo <= at <= hi]  # the ticks drawn
+                xs = [t.get_text() for t in ticks]
+                assert len(xs) >= 2 and len(set(xs)) == len(xs), (language, span, xs)
+                boxes = [t.get_window_extent(canvas.get_renderer()) for t in ticks]
+                page = fig.bbox
+                for a, b in pairwise(boxes):
+                    assert a.x1 < b.x0, (language, span, xs)
+                assert all(b.x0 >= page.x0 and b.x1 <= page.x1 for b in boxes), (span, xs)
+                assert hi - lo <= max(span.total_seconds() / 86400 * 1.2, 1 / 24 + 1e-9)
+                if span >= timedelta(days=400):
+                    assert all(any(str(y) in x for y in range(2017, 2028)) for x in xs), xs

@@ -237,8 +237,18 @@ def test_chart_ticks_on_one_day_show_the_time_in_every_language(language: str) -
 
 
 def test_japanese_lines_wrap_at_about_half_the_latin_width() -> None:
-    from bot.render.mediakit import _wrap
+    # The kit measures each line as drawn (no Latin character count), so a line of wide
+    # characters holds about half as many, and none is wider than its room.
+    from matplotlib.figure import Figure
 
-    latin = _wrap("a" * 400, 0.88, 7.5).split("\n")
-    japanese = _wrap("あ" * 400, 0.88, 7.5).split("\n")
-    assert len(japanese[0]) <= len(latin[0]) // 2 + 1
+    from bot.render import fonts
+    from bot.render.mediakit import PAGE, PNG_DPI, _Page
+
+    fonts.install()
+    page = _Page(Figure(figsize=PAGE, dpi=PNG_DPI))
+    latin = page.text(0.06, 0.5, "a " * 200, size=7.5, width=0.88, fit="wrap")
+    japanese = page.text(0.06, 0.5, "あ" * 400, size=7.5, width=0.88, fit="wrap")
+    latin_line = latin.get_text().split("\n")[0]  # "a a a …": spaces count as characters
+    japanese_line = japanese.get_text().split("\n")[0]
+    assert len(japanese_line) <= len(latin_line) // 2 + 1
+    assert page._extent(japanese)[0] <= 0.88 and page._extent(latin)[0] <= 0.88

@@ -66,3 +66,72 @@ def test_synced_numbers_are_labelled_synced_from_tiktok() -> None:
     text = " ".join(PdfReader(io.BytesIO(render_kit(kit).pdf)).pages[0].extract_text().split())
     assert "lifetime views · synced from TikTok" in text
     assert "imported from TikTok Studio" not in text
+
+
+def _kits() -> list[object]:
+    """A full kit (logs 90 days apart, videos with long titles, audience, a priced card) and
+    a bare one (tiles saying "not yet", nothing imported)."""
+    from datetime import timedelta
+
+    logs = [(MetricSnapshot(T - timedelta(days=d), followers=12_000.0 + 300 * (100 - d),
+                            views=1_250_000.0, likes=75_000.0, comments=2_100.0,
+                            shares=4_000.0, avg_views=11_500.0,
+                            given=frozenset({"followers", "views", "likes", "comments",
+                                             "shares", "avg_views"})), "log")
+            for d in (100, 31, 0)]
+    videos = [video(n, f"POV: your first brand deal with a very long title #{n} " * 2,
+                    100_000.0 * n) for n in (1, 2, 3)]
+    audience = Audience(territories=(("JP", 0.6), ("US", 0.2), ("Others", 0.2)),
+                        genders=(("Female", 0.7), ("Male", 0.3)))
+    full = build_kit(UserSettings(handle="@maya.makes.things", niche="beauty and skincare"),
+                     logs, videos, audience, None, RateCard("JPY", (), 0), T)
+    one = [(MetricSnapshot(T, followers=5000, given=frozenset({"followers"})), "log")]
+    bare = build_kit(UserSettings(), one, [], Audience(), None, RateCard("EUR", (), 0), T)
+    return [full, bare]
+
+
+def test_every_text_fits_its_box_and_the_page_in_every_language() -> None:
+    # Japanese ran the audience and top-video lines off the right edge, spilled "まだあり
+    # ません" out of its tile and let a tile's note run into its source label: lengths were
+    # judged by English character counts. Now every text is measured; check the drawn
+    # extents in six languages.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from bot import i18n
+    from bot.render import fonts
+    from bot.render.mediakit import draw
+
+    fonts.install()
+    for language in ("en", "de", "es", "fr", "ja", "pt_BR"):
+        with i18n.using(language):
+            for kit in _kits():
+                fig = draw(kit)  # type: ignore[arg-type]
+                fig.set_dpi(130)
+                canvas = FigureCanvasAgg(fig)
+                canvas.draw()
+                renderer = canvas.get_renderer()
+                to_page = fig.transFigure.inverted()
+
+                def extent(t: Text, r: object = renderer,
+                           inv: object = to_page) -> tuple[float, float, float, float]:
+                    b = t.get_window_extent(r).transformed(inv)  # type: ignore[arg-type]
+                    return b.x0, b.x1, b.y0, b.y1
+
+                texts = [t for t in fig.findobj(Text) if t.get_text().strip()
+                         and t.get_visible()]
+                for t in texts:
+                    x0, x1, y0, y1 = extent(t)
+                    assert x0 >= 0.0 and x1 <= 1.0 and y0 >= 0.0 and y1 <= 1.0, \
+                        (language, t.get_text())
+                for t, (bx0, bx1, by0, by1) in getattr(fig, "kit_boxes", []):
+                    x0, x1, y0, y1 = extent(t)
+                    assert bx0 - 1e-3 <= x0 and x1 <= bx1 + 1e-3, (language, t.get_text())
+                    assert by0 - 1e-3 <= y0 and y1 <= by1 + 1e-3, (language, t.get_text())
+                page = [t for t in fig.texts if t.get_text().strip()]
+                boxes = [extent(t) for t in page]
+                for i, a in enumerate(boxes):
+                    for j in range(i + 1, len(boxes)):
+                        b = boxes[j]
+                        apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
+                        assert apart, (language, page[i].get_text(), page[j].get_text())
