@@ -48,6 +48,10 @@ FACTS: Final[dict[str, str]] = {
     "er_benchmark": "rate",  # typical engagement by views for the follower tier
     "er_vs_benchmark": "ratio",
     "follower_growth_per_week": "count",
+    # the followers at the previous snapshot a day or more before the latest, and how many
+    # days before (the change /stats shows, "since your previous snapshot")
+    "followers_before": "count",
+    "follower_change_days": "number",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
     "snapshot_count": "number",
@@ -122,6 +126,8 @@ LABELS: Final[dict[str, str]] = {
     "er_benchmark": N_("typical engagement for your size"),
     "er_vs_benchmark": N_("your engagement compared with typical for your size"),
     "follower_growth_per_week": N_("new followers a week"),
+    "followers_before": N_("followers at your previous snapshot"),
+    "follower_change_days": N_("days since your previous snapshot"),
     "follower_growth_rate_week": N_("weekly follower growth compared with before"),
     "previous_growth_rate_week": N_("earlier weekly follower growth"),
     "snapshot_count": N_("times you logged numbers"),
@@ -268,6 +274,8 @@ def compute_facts(profile: Profile, rates: RateTables,
     g = k.follower_growth
     if g is not None and g.per_week is not None:
         facts["follower_growth_per_week"] = g.per_week
+        facts["followers_before"] = g.previous
+        facts["follower_change_days"] = g.days
         if g.previous:
             facts["follower_growth_rate_week"] = g.per_week / g.previous
     facts.update(_trends(history, g))
