@@ -266,7 +266,7 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     over 83 days … (on track)" while /tips said "You lost followers … (−54k a week)" and /stats
     "−23.9k (−65.7%) in 3.1 days". /goal's pace is the trend over its window and says so (the
     rows are snapshots, not logs); the falling tip is the change /stats shows, with the same
-    days and the values it is between, not a weekly pace made from a few days."""
+    days, not a weekly pace made from a few days."""
     start = NOW - timedelta(days=87)
     rows = "".join(f"{(start + timedelta(days=i)).date()},{round(20_300 * 1.05 ** (i / 7))}\n"
                    for i in range(83))
@@ -281,8 +281,9 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
         goal.text
     stats = await console.ask("/stats")
     tips = await console.ask("/tips")
-    days = re.search(r"in ([\d.]+) days", stats.text)
-    assert days, stats.text
-    assert (f"Your followers fell from 36k to 12.5k in the {days.group(1)} days since your "
-            "previous snapshot.") in tips.text, tips.text
+    change = re.search(r"Followers since your import of [\d-]+: (\S+) \(\S+\) in ([\d.]+) days",
+                       stats.text)
+    assert change, stats.text
+    assert (f"Your followers fell since your previous snapshot: {change.group(1)} in "
+            f"{change.group(2)} days.") in tips.text, tips.text
     assert "a week)" not in tips.text

@@ -421,15 +421,11 @@ def test_a_rule_matches_as_its_conditions_say(facts: dict[str, float]) -> None:
 def test_a_tip_quotes_a_fall_with_the_minus_sign_as_every_change() -> None:
     """Hostile trial: tips wrote a fall with an ASCII hyphen ("-600 a week", "-12%") where
     every other reply writes a change with the minus sign (``numbers.signed``)."""
-    assert format_fact("follower_growth_per_week", -600.0) == "−600"
-    with i18n.using("fr"):
-        assert format_fact("follower_growth_per_week", -600.0) == "−600"
-    # The falling tip quotes the values the fall is between and its days (what /stats shows):
-    # no sign to get wrong, and no weekly pace made from a few days.
     rule = CATALOGUE.by_id["trends-followers-falling"].rule
-    facts = {"followers_falling": 1.0, "followers_before": 36_000.0, "followers": 12_500.0,
-             "follower_change_days": 5.1}
-    assert "fell from 36k to 12.5k in the 5.1 days" in rule_text(rule, "advice", facts)
+    facts = {"followers_falling": 1.0, "follower_change": -600.0, "follower_change_days": 7.0}
+    assert ": −600 in 7.0 days." in rule_text(rule, "advice", facts)
+    with i18n.using("fr"):
+        assert "\u00a0: −600 en 7,0 jours." in rule_text(rule, "advice", facts)
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
@@ -447,4 +443,5 @@ def test_every_negative_fact_is_shown_with_the_minus_sign(language: str) -> None
                 assert shown == MINUS + format_fact(name, value, precise), (name, shown)
                 assert "-" not in shown and "+" not in format_fact(name, value, precise)
             assert format_fact(name, -0.0001) in ("0", "0%", "0\u00a0%", "0.0×", "0,0×",
-                                                  "0s"), (name, format_fact(name, -0.0001))
+                                                  "0s", "0.0", "0,0"), (  # 0.0 days
+                name, format_fact(name, -0.0001))
