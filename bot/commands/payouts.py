@@ -89,8 +89,10 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
 @command(
     "payout",
     summary="Log what you actually earned: /payout rewards=412 views=610k month=2026-10",
-    help=("Records a real payout so /estimate uses your own rate instead of the typical one, "
-          "and its range narrows. Creator Rewards: rewards=<amount> views=<views it paid for>. "
+    help=("Records a real payout so /estimate uses your own rate instead of the typical one. "
+          "A range narrows only as far as that rate made it wide: a brand fee sets your price "
+          "per video, but how many deals a month stays an assumed range. "
+          "Creator Rewards: rewards=<amount> views=<views it paid for>. "
           "LIVE: diamonds=<diamonds> cashed=<amount>. Brand deal: brand=<price> per=video. "
           "Affiliate: affiliate=<commission> month=<YYYY-MM>. Amounts are in your currency "
           "(/settings currency=EUR) unless you add currency=. Without arguments it lists your "

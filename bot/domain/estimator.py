@@ -53,7 +53,7 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
 from bot.domain.studio import Video
-from bot.domain.uncertainty import LogNormal, combine, product, update, width_of
+from bot.domain.uncertainty import LogNormal, combine, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
@@ -261,33 +261,30 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
                                 effect, benchmarks, left_out=left_out(s, history))
 
 
-def _payout(factor: LogNormal) -> tuple[LogNormal, float]:
-    """A factor one payout would inform, with its spread after that payout."""
-    return factor, update(factor, [factor.median]).sigma
+#: A hint is shown only when its input would narrow the route's P90/P10 by at least this.
+MIN_GAIN: Final = 1.2
 
 
-def _narrowest(total: LogNormal,
-               candidates: Sequence[tuple[str, LogNormal | tuple[LogNormal, float]]]
-               ) -> str | None:
-    """Which missing input would narrow ``total`` most, and by how much (P90/P10 ratio).
+def _narrowest(total: Money, candidates: Sequence[tuple[str, Money | None]]) -> str | None:
+    """Which missing input would narrow the route's range ``total`` most, and by how much
+    (P90/P10 before ÷ after); None when none would narrow it by :data:`MIN_GAIN` or more.
 
-    A candidate is a factor the creator could give exactly, or ``(factor, sigma after)`` for
-    one a payout would inform; its hint is a message id marked with :func:`N_` holding
-    ``%(factor)s`` (what to do and by how much it narrows, one phrase).
+    A candidate is a hint (a message id marked with :func:`N_` holding ``%(factor)s``: what to
+    do and by how much it narrows, one phrase) and the route's monthly figure once that input
+    is given: the route function re-run on a context with the input (:func:`_given`), so the
+    factor shown is what the estimate really becomes, not a guess about which factor the input
+    removes. The value given is a typical one: every factor is log-normal, so the spread after
+    does not depend on it.
     """
-    if not candidates:
-        return None
     width = total.width
     best: tuple[float, str] | None = None
-    for hint, cand in candidates:
-        factor, after = cand if isinstance(cand, tuple) else (cand, 0.0)
-        rest = math.sqrt(max(total.sigma**2 - factor.sigma**2, 0.0) + after**2)
-        if not rest < math.inf:  # nan or inf: raise what LogNormal(1.0, rest) raises
-            LogNormal(1.0, rest)
-        gain = width / width_of(rest)
+    for hint, after in candidates:
+        if after is None or not (0 < after.width < math.inf) or not width < math.inf:
+            continue
+        gain = width / after.width
         if best is None or gain > best[0]:
             best = (gain, hint)
-    if best is None or best[0] < 1.2:
+    if best is None or best[0] < MIN_GAIN:
         return None
     gain, hint = best
     shown = decimal(gain, 1, 1) if gain < 3 else decimal(gain, 0)
@@ -309,6 +306,9 @@ class _Ctx:
     #: rate table lacks. ``to_user``: that currency per dollar.
     currency: str = "USD"
     to_user: float = 1.0
+    #: Whether the routes work out their "to narrow this N×" hints (off inside
+    #: :func:`_given`, whose figure is only measured).
+    hints: bool = True
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -316,6 +316,19 @@ class _Ctx:
 
     def mine(self, route: str) -> list[Payout]:
         return [p for p in self.payouts if p.route == route]
+
+
+def _given(c: _Ctx, *, payout: tuple[str, float] | None = None, views: float | None = None,
+           **changes: Any) -> _Ctx:
+    """``c`` as it would be once the creator gave one more input, for measuring a hint
+    (:func:`_narrowest`): ``payout`` is ``(route, amount in USD)`` of one more logged payout
+    (``views`` those it paid for, Creator Rewards), ``changes`` replace context fields (a
+    snapshot with the value logged, views per video as logged). No hints, nothing explained."""
+    extra: tuple[Payout, ...] = ()
+    if payout is not None and 0 < payout[1] < math.inf:
+        route, amount = payout
+        extra = (Payout(route, amount, "USD", c.s.taken_at, views=views),)
+    return replace(c, payouts=c.payouts + extra, hints=False, explain=False, **changes)
 
 
 def _based_on(n: int) -> str:
@@ -367,10 +380,11 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     if c.views is not None:
         dist = LogNormal.exact(c.views / 1000) * per_1000
         monthly = Money.of(dist)
-        if not mine:
-            narrow = _narrowest(dist, [(
+        if not mine and c.hints:
+            narrow = _narrowest(monthly, [(
                 N_("log a payout (/payout rewards=412 views=610k) to narrow this %(factor)s×"),
-                _payout(per_1000))])
+                _creator_rewards(_given(c, payout=("creator_rewards", dist.median),
+                                        views=c.views), reqs).monthly)])
     rpm_values = {"low": decimal(rpm_fig.low), "high": decimal(rpm_fig.high),
                   "currency": rpm_fig.currency} if c.explain else {}
     assumptions = [] if not c.explain else [
@@ -472,20 +486,40 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 "your own price per video, based on your %(num)s payouts", len(mine)))
         dist = video * deals
         monthly, per_video = Money.of(dist), Money.of(video)
-        cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = [(
-            N_("tell me your price per sponsored video (/payout brand=350 per=video) to narrow "
-              "this %(factor)s×"),
-            _payout(video))] if not mine else []
-        if c.per_video is None or c.per_video.basis == "derived":
-            cands.append((N_("log your average views (/log avg_views=8k) to narrow this "
-                             "%(factor)s×"), price))
-        narrow = _narrowest(dist, cands)
+        if c.hints:
+            narrow = _narrowest(monthly, _brand_hints(c, reqs, engagement, video, tier.price,
+                                                      bool(mine)))
     return RouteEstimate(
         "brand_deals", translate(t.name), elig.eligible(reqs), reqs, monthly,
         translate(t.formula),
         tuple(inputs), tuple(assumptions), tuple(missing), tuple(dict.fromkeys(sources)),
         narrow=narrow, per_video=per_video, **_uses(mine, monthly, missing),
     )
+
+
+def _brand_hints(c: _Ctx, reqs: tuple[Requirement, ...],
+                 engagement: EngagementComparison | None, video: LogNormal, tier_price: Figure,
+                 paid: bool) -> list[tuple[str, Money | None]]:
+    """The brand route's hints, each with the route's figure once given: a price of their
+    own (one brand payout) while none is logged, and average views logged, for an estimate
+    not already pricing the views per video (none known, or views ÷ videos derived: logging
+    the same average adds nothing, and :func:`_narrowest` drops a hint that gains nothing).
+    Deals a month, the rest of the range, have no input: no hint names one."""
+    cands: list[tuple[str, Money | None]] = []
+    if not paid:
+        cands.append((N_("tell me your price per sponsored video (/payout brand=350 per=video) "
+                         "to narrow this %(factor)s×"),
+                      _brand_deals(_given(c, payout=("brand_deals", video.median)), reqs,
+                                   engagement).monthly))
+    if c.per_video is None or c.per_video.basis == "derived":
+        r = c.rates.brand_deals.rates
+        avg = (c.per_video.value if c.per_video is not None
+               else tier_price.typical / r.cpm_usd.typical * 1000)
+        logged = ViewsPerVideo(avg, "logged")
+        cands.append((N_("log your average views (/log avg_views=8k) to narrow this "
+                         "%(factor)s×"),
+                      _brand_deals(_given(c, per_video=logged), reqs, engagement).monthly))
+    return cands
 
 
 #: What a diamond pays and what share of gifts a creator keeps, by which rule applies: US
@@ -534,8 +568,12 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                           low=usd(g.low), high=usd(g.high)),
                         _(_GIFT_SHARE[rule], low=pct(share.low, 0), high=pct(share.high, 0))]
         sources = [share.source, g.source]
-        narrow = _narrowest(dist, [(
-            N_("log your diamonds (/log diamonds=20k) to narrow this %(factor)s×"), g.dist())])
+        if c.hints:
+            diamonds = dist.median / _diamond_value(c, diamond, mine).median
+            logged = replace(c.s, diamonds=diamonds)
+            narrow = _narrowest(monthly, [(
+                N_("log your diamonds (/log diamonds=20k) to narrow this %(factor)s×"),
+                _live_gifts(_given(c, s=logged), reqs).monthly)])
     else:
         missing.append(_("%(diamonds)s (or %(hours)s and %(viewers)s)",
                          diamonds=field_name("diamonds"), hours=field_name("live_hours"),
@@ -602,19 +640,23 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
                        r.click_through.dist(), r.conversion.dist(), aov, com)
         dist = update(dist, [c.to_usd(p.amount, p.currency) for p in mine])
         monthly = Money.of(dist)
-        cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
-        if not mine:
+        cands: list[tuple[str, Money | None]] = []
+        if not mine and c.hints:
             cands.append((N_("log a month's commission (/payout affiliate=220) to narrow this "
                              "%(factor)s×"),
-                          _payout(dist)))
+                          _affiliate(_given(c, payout=("affiliate", dist.median)), reqs, pilot,
+                                     order_value, commission, category).monthly))
             if order_value is None:
                 cands.append((N_("tell me your average order value (/estimate order_value=40) to "
                                 "narrow this %(factor)s×"),
-                              aov))
+                              _affiliate(_given(c), reqs, pilot, aov.median, commission,
+                                         category).monthly))
             if commission is None:
                 cands.append((N_("tell me your commission (/estimate commission=12%%) to "
-                                 "narrow this %(factor)s×"), com))
-        narrow = _narrowest(dist, cands)
+                                 "narrow this %(factor)s×"),
+                              _affiliate(_given(c), reqs, pilot, order_value, com.median,
+                                         category).monthly))
+        narrow = _narrowest(monthly, cands)
     assumptions, inputs = _affiliate_basis(c, mine if monthly is not None else [],
                                            order_value, commission, category, com_fig)
     missing = () if c.views is not None else ("views",)
@@ -683,14 +725,16 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
         dist = product(LogNormal.exact(c.views), r.product_video_share.dist(),
                        r.click_through.dist(), r.conversion.dist(), price, marg)
         monthly = Money.of(dist)
-        cands: list[tuple[str, LogNormal | tuple[LogNormal, float]]] = []
-        if margin is None:
+        cands: list[tuple[str, Money | None]] = []
+        if margin is None and c.hints:
             cands.append((N_("tell me your margin (/estimate margin=60%%) to narrow this "
-                             "%(factor)s×"), marg))
-        if price_usd is None:
+                             "%(factor)s×"),
+                          _own_products(_given(c), price_usd, marg.median).monthly))
+        if price_usd is None and c.hints:
             cands.append((N_("tell me your price (/estimate price=29) to narrow this "
-                             "%(factor)s×"), price))
-        narrow = _narrowest(dist, cands)
+                             "%(factor)s×"),
+                          _own_products(_given(c), price.median, margin).monthly))
+        narrow = _narrowest(monthly, cands)
     assumptions = [] if not c.explain else [
         _("%(low)s–%(high)s of views on videos about your product, %(click_low)s–%(click_high)s "
           "click, %(buy_low)s–%(buy_high)s of those buy",

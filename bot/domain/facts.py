@@ -48,6 +48,10 @@ FACTS: Final[dict[str, str]] = {
     "er_benchmark": "rate",  # typical engagement by views for the follower tier
     "er_vs_benchmark": "ratio",
     "follower_growth_per_week": "count",
+    # the change in followers since the previous snapshot a day or more before the latest,
+    # and how many days before: the change /stats shows, as it shows it ("−62 … in 10.0 days")
+    "follower_change": "count",
+    "follower_change_days": "days",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
     "snapshot_count": "number",
@@ -122,6 +126,8 @@ LABELS: Final[dict[str, str]] = {
     "er_benchmark": N_("typical engagement for your size"),
     "er_vs_benchmark": N_("your engagement compared with typical for your size"),
     "follower_growth_per_week": N_("new followers a week"),
+    "follower_change": N_("change in followers since your previous snapshot"),
+    "follower_change_days": N_("days since your previous snapshot"),
     "follower_growth_rate_week": N_("weekly follower growth compared with before"),
     "previous_growth_rate_week": N_("earlier weekly follower growth"),
     "snapshot_count": N_("times you logged numbers"),
@@ -193,6 +199,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return str(int(value) % 24)
     if kind == "number":
         return numbers.number(value)
+    if kind == "days":  # one decimal, as /stats writes the days a change took
+        return numbers.decimal(value, 1, 1)
     if kind == "count":
         return numbers.count(value)
     return numbers.compact(value)
@@ -268,6 +276,8 @@ def compute_facts(profile: Profile, rates: RateTables,
     g = k.follower_growth
     if g is not None and g.per_week is not None:
         facts["follower_growth_per_week"] = g.per_week
+        facts["follower_change"] = g.delta
+        facts["follower_change_days"] = g.days
         if g.previous:
             facts["follower_growth_rate_week"] = g.per_week / g.previous
     facts.update(_trends(history, g))

@@ -60,7 +60,8 @@ async def test_counts_of_people_are_whole_in_stats_goal_and_tips(console: Consol
     await console.ask("/log followers=1000 confirm")
     tips = await console.ask("/tips all")
     # a fall, with the minus sign every change is shown with (numbers.signed), not a hyphen
-    assert "(\u221243 a week)" in tips.text and "43.4" not in tips.text, tips.text
+    # the change /stats shows with its days, not a weekly pace made from them
+    assert ": \u221262 in 10.0 days." in tips.text and "43.4" not in tips.text, tips.text
 
 
 def test_count_display_is_whole() -> None:

@@ -203,8 +203,8 @@ async def test_goal_date_agrees_with_the_quoted_pace(console: ConsoleAdapter,
         await console.ask(f"/log followers={round(1000 * 1.055 ** i)}")
         clock.advance(days=7)
     goal = await console.ask("/goal followers=7.7k")
-    m = re.search(r"\(\+([\d.]+)% a week, from 8 logs over 49 days\) you get there around "
-                  r"(\d{4}-\d\d-\d\d)", goal.text)
+    m = re.search(r"over the last 49 days \(\+([\d.]+)% a week, from 8 snapshots\) "
+                  r"you get there around (\d{4}-\d\d-\d\d)", goal.text)
     assert m, goal.text
     assert m.group(1) == "5.5"
     # From 1,455 at +5.5% a week, 7.7k is ln(7700/1455)/ln(1.055) weeks after the last log.
@@ -219,8 +219,8 @@ async def test_linear_goal_date_agrees_with_the_weekly_amount(
         await console.ask(f"/log followers={1000 + 131 * i}")
         clock.advance(days=7)
     goal = await console.ask("/goal followers=7.7k")
-    m = re.search(r"\(\+(\d+) a week, from 6 logs over 35 days\) you get there around "
-                  r"(\d{4}-\d\d-\d\d)", goal.text)
+    m = re.search(r"over the last 35 days \(\+(\d+) a week, from 6 snapshots\) "
+                  r"you get there around (\d{4}-\d\d-\d\d)", goal.text)
     assert m, goal.text
     assert m.group(1) == "131"
     weeks = (7700 - 1655) / 131
@@ -240,7 +240,7 @@ async def test_falling_followers_have_their_own_words(console: ConsoleAdapter,
         await console.ask(f"/log followers={followers}")
         clock.advance(days=7)
     goal = await console.ask("/goal followers=20k")
-    assert "it is falling (−" in goal.text, goal.text
+    assert "it has been falling over the last 35 days (−" in goal.text, goal.text
 
 
 async def test_stats_counts_every_stored_snapshot(console: ConsoleAdapter,

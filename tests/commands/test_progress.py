@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -257,3 +258,32 @@ async def test_the_weekly_need_of_a_deadline_is_rounded_once_as_every_number(
     clock.current = datetime(2026, 11, 3, tzinfo=UTC)  # midnight: two whole weeks to go
     goal = await console.ask("/goal followers=1005 by=2026-11-17")
     assert "by 2026-11-17 you need about 3 a week" in goal.text, goal.text
+
+
+async def test_goal_tips_and_stats_each_say_the_period_they_read(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """Trial: after an 83-day import then a /log 65% lower, /goal said "+5% a week, from 82 logs
+    over 83 days … (on track)" while /tips said "You lost followers … (−54k a week)" and /stats
+    "−23.9k (−65.7%) in 3.1 days". /goal's pace is the trend over its window and says so (the
+    rows are snapshots, not logs); the falling tip is the change /stats shows, with the same
+    days, not a weekly pace made from a few days."""
+    start = NOW - timedelta(days=87)
+    rows = "".join(f"{(start + timedelta(days=i)).date()},{round(20_300 * 1.05 ** (i / 7))}\n"
+                   for i in range(83))
+    csv = write(tmp_path, "h.csv", ("date,followers\n" + rows).encode())
+    clock.current = NOW
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    assert (await console.ask("/log followers=12.5k confirm")).ok
+    goal = await console.ask("/goal followers=20k by=2027-03-01")
+    assert goal.ok, goal.text
+    assert "logs" not in goal.text
+    assert "at your pace over the last 84 days (+5% a week, from 81 snapshots)" in goal.text, \
+        goal.text
+    stats = await console.ask("/stats")
+    tips = await console.ask("/tips")
+    change = re.search(r"Followers since your import of [\d-]+: (\S+) \(\S+\) in ([\d.]+) days",
+                       stats.text)
+    assert change, stats.text
+    assert (f"Your followers fell since your previous snapshot: {change.group(1)} in "
+            f"{change.group(2)} days.") in tips.text, tips.text
+    assert "a week)" not in tips.text

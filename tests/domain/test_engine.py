@@ -422,10 +422,10 @@ def test_a_tip_quotes_a_fall_with_the_minus_sign_as_every_change() -> None:
     """Hostile trial: tips wrote a fall with an ASCII hyphen ("-600 a week", "-12%") where
     every other reply writes a change with the minus sign (``numbers.signed``)."""
     rule = CATALOGUE.by_id["trends-followers-falling"].rule
-    facts = {"followers_falling": 1.0, "follower_growth_per_week": -600.0}
-    assert "(−600 a week)" in rule_text(rule, "advice", facts)
+    facts = {"followers_falling": 1.0, "follower_change": -600.0, "follower_change_days": 7.0}
+    assert ": −600 in 7.0 days." in rule_text(rule, "advice", facts)
     with i18n.using("fr"):
-        assert "(−600 par semaine)" in rule_text(rule, "advice", facts)
+        assert "\u00a0: −600 en 7,0 jours." in rule_text(rule, "advice", facts)
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
@@ -443,4 +443,5 @@ def test_every_negative_fact_is_shown_with_the_minus_sign(language: str) -> None
                 assert shown == MINUS + format_fact(name, value, precise), (name, shown)
                 assert "-" not in shown and "+" not in format_fact(name, value, precise)
             assert format_fact(name, -0.0001) in ("0", "0%", "0\u00a0%", "0.0×", "0,0×",
-                                                  "0s"), (name, format_fact(name, -0.0001))
+                                                  "0s", "0.0", "0,0"), (  # 0.0 days
+                name, format_fact(name, -0.0001))
