@@ -180,3 +180,36 @@ def test_key_text_refuses_what_it_cannot_write_the_same_everywhere() -> None:
     assert confirm_key("a", {"b": {1, 2}}) == confirm_key("a", {"b": {2, 1}})
     with pytest.raises(TypeError):
         key_text(object())
+
+
+async def test_stats_forget_and_export_count_the_same_snapshots(
+        settings: Settings, clock: FakeClock) -> None:
+    """New-user trial: after importing the same zip twice /stats said "342 snapshots stored"
+    and /export and /forget "678 snapshots (logged or imported)", counting the rows the
+    second import replaced (kept for /undo) as snapshots. All three count the snapshots the
+    creator has; /forget and /export name the replaced rows apart."""
+    zip_path = FIXTURES / "tiktok_studio_export.zip"
+    async with running(settings, clock=clock) as app:
+        console = ConsoleAdapter(app, user="alice")
+        assert (await console.ask("/log followers=40k")).ok
+        for _ in range(2):
+            clock.advance(hours=1)
+            done = await console.ask(f"/import path={zip_path} downloaded=2026-03-09 confirm")
+            assert done.ok, done.text
+        stats = (await console.ask("/stats")).text
+        stored = re.search(r"([\d,]+) snapshots stored", stats)
+        assert stored, stats
+        n = stored.group(1)
+        replaced = "336 earlier imported snapshots a newer import replaced (kept for /undo)"
+        for line in ("/forget", "/export"):
+            text = (await console.ask(line)).text
+            assert f"{n} snapshots (logged or imported)" in text, (line, n, text)
+            assert replaced in text, (line, text)
+        assert (await console.ask("/forget cancel")).ok
+        # /undo of the second import brings them back: still one count everywhere
+        await undo(console)
+        stats = (await console.ask("/stats")).text
+        assert f"{n} snapshots stored" in stats, stats
+        forget = (await console.ask("/forget")).text
+        assert f"{n} snapshots (logged or imported)" in forget
+        assert "earlier imported snapshot" not in forget, forget
