@@ -121,14 +121,12 @@ def _parse_day(text: str) -> date:
 
 def removal_key(entries: list[SnapshotEntry], record: StudioRecord | None = None) -> str:
     """A short name for exactly these snapshots (and TikTok Studio import) as they are now (8
-    hex digits of a SHA-256 of their ids, actions and contents): a preview puts it in its
-    confirm command, so the confirm removes what was shown, and a same-day /log that changed
-    a shown row changes the key."""
-    shown = "\n".join(f"{e.id}:{e.action}:{e.source}:{e.snapshot!r}"
-                      for e in sorted(entries, key=lambda e: e.id))
-    if record is not None:
-        shown += f"\nstudio:{record!r}"
-    return confirm_key(shown)
+    hex digits of a SHA-256 of their ids, actions and contents, see
+    :func:`bot.commands.keys.confirm_key`): a preview puts it in its confirm command, so the
+    confirm removes what was shown, and a same-day /log that changed a shown row changes the
+    key. The same rows give the same key in every process, so a confirm sent from a later
+    ``ask`` or after a restart matches its preview."""
+    return confirm_key("undo", sorted(entries, key=lambda e: e.id), record)
 
 
 def _parse_key(text: str) -> str:

@@ -63,10 +63,13 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
                    pgettext("estimate status", "not yet") if r.eligible is False else
                    pgettext("estimate status", "maybe")),
         "now": r.now,
+        # a route the creator was paid by holds nothing back: its entry requirements are
+        # behind them, whatever their logged numbers say (eligibility.Eligibility.verdict)
+        "paid": r.paid,
         "monthly": _money(r.monthly, currency),
-        "gaps": [q.gap for q in r.unmet if q.gap],
-        "unknown": [{"name": q.name, "hint": q.hint} for q in r.requirements
-                    if q.met is None],
+        "gaps": [] if r.paid else [q.gap for q in r.unmet if q.gap],
+        "unknown": [] if r.paid else [{"name": q.name, "hint": q.hint}
+                                      for q in r.requirements if q.met is None],
         "requirements": [{"name": q.name, "needed": q.needed, "have": q.have or "?",
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
@@ -116,6 +119,7 @@ def _numbers(m: Money | None, currency: str | None = None) -> dict[str, Any] | N
 def route_data(r: RouteEstimate, currency: str) -> dict[str, Any]:
     """One route as plain numbers (the ``ask --json`` interface, documented in the README)."""
     out: dict[str, Any] = {"key": r.key, "eligible": r.eligible, "now": r.now,
+                           "paid": r.paid,
                            "monthly": _numbers(r.monthly, currency),
                            "payouts_used": r.payouts_used,
                            "missing": list(r.missing)}

@@ -44,7 +44,7 @@ def forget_key(user: User) -> str:
     is deleted with the rest; a key from before an earlier /forget is another account's (ids
     are never reused). Only what every worker reads alike goes in (no timestamp, whose form
     may differ between a row just written and one read back)."""
-    return confirm_key(f"forget:{user.id}:{user.platform}:{user.platform_user_id}")
+    return confirm_key("forget", user.id, user.platform, user.platform_user_id)
 
 
 def _parse_key(text: str) -> str:

@@ -338,7 +338,7 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                          for c in GOAL_CATEGORIES.get(g.metric, GROWTH_CATEGORIES)})
     help_tips: list[dict[str, str]] = []
     if open_goals and history:
-        profile = Profile(settings, history[-1], tuple(history))
+        profile = Profile(settings, history[-1], tuple(history), payouts=tuple(payouts))
         facts = compute_facts(profile, rates, now)
         ranked = [t for c in categories
                   for t in recommend(ctx.services.catalogue, facts, limit=1, category=c)]

@@ -89,6 +89,8 @@ def studio_view(studio: StudioImport,
     return {"files": files, "snapshots": len(rows),
             "downloaded": studio.downloaded.isoformat(),
             "downloaded_given": studio.downloaded_given, "ignored": studio.ignored[:10],
+            # the note on counting years back: only for files whose dates have none
+            "yearless": any(f.yearless for f in studio.files),
             "first": rows[0][0].date().isoformat() if rows else None,
             "last": rows[-1][0].date().isoformat() if rows else None}
 

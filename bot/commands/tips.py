@@ -20,11 +20,13 @@ HISTORY = 104
 
 async def profile_of(ctx: CommandContext) -> Profile:
     settings = await ctx.store.get_settings(ctx.user.id)
-    read = await ctx.store.reads(ctx.user.id, history=HISTORY, videos=True, audience=True)
+    read = await ctx.store.reads(ctx.user.id, history=HISTORY, videos=True, audience=True,
+                                 payouts=True)
     assert read.history is not None and read.videos is not None and read.audience is not None
+    assert read.payouts is not None
     history = tuple(read.history)
     return Profile(settings, history[-1] if history else None, history, tuple(read.videos),
-                   read.audience)
+                   read.audience, tuple(read.payouts))
 
 
 def tip_view(t: Tip) -> dict[str, Any]:

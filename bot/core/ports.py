@@ -20,6 +20,11 @@ from bot.domain.studio import Audience, StudioImport, Video
 #: redelivery while the table stays small (one row per update of the last hour, and one per
 #: Telegram choice pressed in the last 30 days: ``first_sight(keep=…)``).
 SEEN_EVENTS_KEPT = timedelta(hours=1)
+#: The snapshots a creator has, as SQL on the snapshots table: rows a later import of the same
+#: date replaced (kept so /undo of that import can bring them back) are not. The one condition
+#: both stores read and count snapshots by (/stats, /history, /undo) and /forget's list and
+#: /export tell the two kinds apart by (:data:`bot.core.userdata.USER_TABLES`).
+ACTIVE_SNAPSHOT = "replaced_by IS NULL"
 #: How often at most one store instance deletes expired rows of those short-lived tables.
 SWEEP_EVERY = timedelta(minutes=1)
 

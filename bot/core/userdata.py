@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from bot.core.ports import ACTIVE_SNAPSHOT
 from bot.i18n import _, ngettext
 
 
@@ -41,6 +42,15 @@ class UserTable:
     export: str
     order: str = ""
     columns: str = "*"
+    #: The name its rows are counted under (``user_rows``), where one table's rows are told
+    #: apart (a snapshot stored, one replaced and kept for /undo); the table's name otherwise.
+    key: str = ""
+
+    @property
+    def name(self) -> str:
+        """What its rows are counted under: ``key``, or the table's name."""
+        return self.key or self.table
+
 
 
 #: In deletion order: rows that point at others first, the user's own row last.
@@ -56,9 +66,15 @@ USER_TABLES: Final[tuple[UserTable, ...]] = (
     UserTable("subscriptions", "user_id = {p}",
               lambda n: ngettext("%(num)s personal weekly digest",
                                  "%(num)s personal weekly digests", n), "subscriptions"),
-    UserTable("snapshots", "user_id = {p}",
+    UserTable("snapshots", f"user_id = {{p}} AND {ACTIVE_SNAPSHOT}",
               lambda n: ngettext("%(num)s snapshot (logged or imported)",
                                  "%(num)s snapshots (logged or imported)", n), "snapshots"),
+    UserTable("snapshots", f"user_id = {{p}} AND NOT ({ACTIVE_SNAPSHOT})",
+              lambda n: ngettext("%(num)s earlier imported snapshot a newer import replaced "
+                                 "(kept for /undo)",
+                                 "%(num)s earlier imported snapshots a newer import replaced "
+                                 "(kept for /undo)", n),
+              "replaced_snapshots", key="replaced_snapshots"),
     UserTable("payouts", "user_id = {p}",
               lambda n: ngettext("%(num)s logged payout", "%(num)s logged payouts", n),
               "payouts"),
@@ -112,7 +128,8 @@ USER_TABLES: Final[tuple[UserTable, ...]] = (
 #: metrics, the TikTok connection without its tokens, …): every other table of
 #: :data:`USER_TABLES` is exported row by row (:func:`export_statements`).
 SHAPED_EXPORT: Final[frozenset[str]] = frozenset({
-    "user", "settings", "snapshots", "tiktok", "goals", "payouts", "rate_card", "subscriptions"})
+    "user", "settings", "snapshots", "replaced_snapshots", "tiktok", "goals", "payouts",
+    "rate_card", "subscriptions"})
 
 #: The schema's tables that hold nothing about a person, each with why. Every other table is
 #: in :data:`USER_TABLES`: a new table goes in one or the other (the tests check the schema).
@@ -132,9 +149,10 @@ def delete_statements(placeholder: str) -> list[tuple[str, int]]:
 
 
 def count_statements(placeholder: str) -> list[tuple[str, str, int]]:
-    """``(table, SELECT count(*) statement, times the id is bound)`` for every table of
-    :data:`USER_TABLES`, matching :func:`delete_statements` row for row."""
-    return [(t.table, f"SELECT count(*) FROM {t.table} WHERE "  # noqa: S608
+    """``(name, SELECT count(*) statement, times the id is bound)`` for every table of
+    :data:`USER_TABLES` (``name``: :attr:`UserTable.name`), matching
+    :func:`delete_statements` row for row."""
+    return [(t.name, f"SELECT count(*) FROM {t.table} WHERE "  # noqa: S608
              f"{t.where.format(p=placeholder)}", t.where.count("{p}")) for t in USER_TABLES]
 
 
@@ -166,7 +184,7 @@ def stored_contents(counts: Mapping[str, int]) -> list[str]:
     :func:`exported_contents` names the object sections of ``/export`` (settings, the TikTok
     connection) by the same counts: a user who never set anything has no settings row, and
     neither names settings (the file still shows the defaults)."""
-    return [t.says(counts[t.table]) for t in USER_TABLES if counts.get(t.table)]
+    return [t.says(counts[t.name]) for t in USER_TABLES if counts.get(t.name)]
 
 
 def exported_contents(export: Mapping[str, Any], counts: Mapping[str, int]) -> list[str]:
@@ -185,7 +203,7 @@ def exported_contents(export: Mapping[str, Any], counts: Mapping[str, int]) -> l
         if isinstance(section, list | tuple):
             count = len(section)
         else:
-            count = counts.get(table.table, 0) if section else 0
+            count = counts.get(table.name, 0) if section else 0
         if count:
             said.append(table.says(count))
     return said

@@ -3,18 +3,22 @@
 Every requirement says what is needed, what the creator has (``None``: not known), whether it
 is met (``None``: not known), the distance to it and the command that would tell us the missing
 value. A route is eligible (``True``) when every requirement is met, not (``False``) when one is
-unmet, and unknown (``None``) otherwise. Pure and synchronous.
+unmet, and unknown (``None``) otherwise. A creator who logged a payout from a route is in it,
+whatever its entry requirements say (:meth:`Eligibility.verdict`, the one rule every route,
+/estimate and /tips follow). Pure and synchronous.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from bot.domain.fieldnames import typed
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
 from bot.domain.numbers import compact, decimal, duration, grouped, items
+from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
 from bot.i18n import gettext as _
@@ -219,15 +223,23 @@ def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> boo
             and e.followers.value <= s.followers < e.full_access_followers.value)
 
 
+def paid_routes(payouts: Iterable[Payout]) -> frozenset[str]:
+    """The routes (estimator route keys) the creator logged a payout from: they are in those
+    routes (see :meth:`Eligibility.verdict`)."""
+    return frozenset(p.route for p in payouts)
+
+
 @dataclass(frozen=True, slots=True)
 class Eligibility:
-    """Every route's requirements for one creator."""
+    """Every route's requirements for one creator, and the routes they were paid by."""
 
     creator_rewards: tuple[Requirement, ...]
     brand_deals: tuple[Requirement, ...]
     live_gifts: tuple[Requirement, ...]
     affiliate: tuple[Requirement, ...]
     shop_pilot: bool
+    #: Routes the creator logged a payout from (:func:`paid_routes`).
+    paid: frozenset[str] = field(default_factory=frozenset)
 
     def route(self, key: str) -> tuple[Requirement, ...]:
         if key == "own_products":
@@ -235,16 +247,26 @@ class Eligibility:
         reqs: tuple[Requirement, ...] = getattr(self, key)
         return reqs
 
+    def verdict(self, key: str) -> bool | None:
+        """Whether the creator is in route ``key``: ``True`` once they logged a payout from
+        it (being paid by a route is being in it, whatever its entry requirements say of
+        the numbers they logged), otherwise :func:`eligible` of its requirements. The one
+        rule /estimate and /tips apply to every route."""
+        if key in self.paid:
+            return True
+        return eligible(self.route(key))
 
-def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> Eligibility:
+
+def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables,
+           paid: frozenset[str] = frozenset()) -> Eligibility:
     """Every route's requirements for snapshot ``s`` and settings ``st`` (what
     :func:`creator_rewards`, :func:`brand_deals`, :func:`live_gifts` and :func:`affiliate`
     give, with what they share written once: the followers hint, the followers, the age
-    requirement)."""
+    requirement); ``paid`` is :func:`paid_routes` of the creator's logged payouts."""
     shared = _shared(s, st, rates)
     return Eligibility(tuple(_creator_rewards(s, st, rates, shared)),
                        tuple(_brand_deals(s, rates, shared.followers_hint,
                                           shared.followers)),
                        tuple(_live_gifts(s, rates, shared)),
                        tuple(_affiliate(s, st, rates, shared)),
-                       in_shop_pilot(s, st, rates))
+                       in_shop_pilot(s, st, rates), paid)

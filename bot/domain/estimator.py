@@ -6,9 +6,10 @@ margin, order value, commission, their own payouts) are exact or update the prio
 range is the P10–P90 of the product, its typical value the median (closed form, see
 :mod:`bot.domain.uncertainty`), so 8 in 10 creators with these inputs fall inside it.
 
-"Now" adds only the routes the creator has: programmes they qualify for with logged inputs, and
-brand deals, affiliate and own products once they say they do them (``/settings does=…``) or
-logged a payout for them. Every route with known inputs adds to "could". Totals add the route
+"Now" adds only the routes the creator has: every route they logged a payout from (being paid
+by a route is being in it, :meth:`bot.domain.eligibility.Eligibility.verdict`), programmes they
+qualify for with logged inputs, and brand deals, affiliate and own products once they say they
+do them (``/settings does=…``). Every route with known inputs adds to "could". Totals add the route
 P10s and P90s (a conservative band around the sum). Eligibility comes from
 :mod:`bot.domain.eligibility`, the same place /tips reads.
 
@@ -112,6 +113,9 @@ class RouteEstimate:
     sources: tuple[str, ...]
     note: str | None = None
     now: bool = False  # counted in "now": the creator has this route today
+    #: The creator logged a payout from this route: they are in it (``eligible`` is True),
+    #: and requirements their logged numbers miss do not hold them back.
+    paid: bool = False
     narrow: str | None = None  # "tell me your average order value to narrow this 3×"
     #: The creator's logged payouts for this route that its figure is built on (none while
     #: the figure can't be worked out).
@@ -298,6 +302,8 @@ class _Ctx:
     rates: RateTables
     views: float | None
     payouts: tuple[Payout, ...]
+    #: Every route's requirements, and the routes the creator was paid by.
+    who: elig.Eligibility
     per_video: ViewsPerVideo | None = None
     #: Whether the routes' inputs and assumptions are written (only an explained estimate
     #: shows them; see :func:`estimate`).
@@ -399,7 +405,7 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                                     "your own rate, based on your %(num)s payouts", len(mine)))
     missing = () if c.views is not None else ("views",)
     return RouteEstimate(
-        "creator_rewards", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        "creator_rewards", translate(t.name), c.who.verdict("creator_rewards"), reqs, monthly,
         translate(t.formula),
         inputs=tuple(_("views %(views)s", views=compact(c.views)) for _i in [0]
                      if c.views is not None and c.explain),
@@ -490,7 +496,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
             narrow = _narrowest(monthly, _brand_hints(c, reqs, engagement, video, tier.price,
                                                       bool(mine)))
     return RouteEstimate(
-        "brand_deals", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        "brand_deals", translate(t.name), c.who.verdict("brand_deals"), reqs, monthly,
         translate(t.formula),
         tuple(inputs), tuple(assumptions), tuple(missing), tuple(dict.fromkeys(sources)),
         narrow=narrow, per_video=per_video, **_uses(mine, monthly, missing),
@@ -587,7 +593,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     if mine and not used:  # the diamond value is known; the month's diamonds are not
         payouts = _waits(len(mine), _own_diamond_value(c, diamond, mine))
     return RouteEstimate(
-        "live_gifts", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        "live_gifts", translate(t.name), c.who.verdict("live_gifts"), reqs, monthly,
         translate(t.formula),
         tuple(inputs), tuple(assumptions), tuple(missing),
         tuple(sources), narrow=narrow, **payouts,
@@ -666,7 +672,7 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
     else:
         payouts["note"] = note
     return RouteEstimate(
-        "affiliate", translate(t.name), elig.eligible(reqs), reqs, monthly,
+        "affiliate", translate(t.name), c.who.verdict("affiliate"), reqs, monthly,
         translate(t.formula),
         inputs=tuple(inputs), assumptions=tuple(assumptions),
         missing=missing,
@@ -748,7 +754,8 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
         assumptions.append(_("margin %(low)s–%(high)s (give yours: margin=60%%)",
                              low=pct(r.margin.low, 0), high=pct(r.margin.high, 0)))
     return RouteEstimate(
-        "own_products", translate(t.name), True, (), monthly, translate(t.formula),
+        "own_products", translate(t.name), c.who.verdict("own_products"), (), monthly,
+        translate(t.formula),
         inputs=tuple(_("views %(views)s", views=compact(c.views)) for _i in [0]
                      if c.views is not None and c.explain),
         assumptions=tuple(assumptions),
@@ -757,12 +764,17 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
     )
 
 
-def _has_now(route: RouteEstimate, does: frozenset[str]) -> bool:
-    """Whether the creator has this route today (see the module docstring)."""
+def _has_now(route: RouteEstimate, does: frozenset[str], *, paid: bool) -> bool:
+    """Whether the creator has this route today (see the module docstring): one with a
+    figure that they were ``paid`` by (a logged payout from it, every route alike), or one
+    they qualify for, brand deals, affiliate and own products only once they say they do
+    them (``does``)."""
     if route.monthly is None or route.eligible is False:
         return False
+    if paid:
+        return True
     if route.key in DECLARED:
-        return route.key in does or route.payouts_used > 0
+        return route.key in does
     return route.eligible is True
 
 
@@ -805,9 +817,9 @@ def estimate(
     views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates, history)
     per_video = views_per_video(snapshot, videos, what_if)
-    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), per_video, explain, currency,
-             to_user)
-    who = elig.assess(snapshot, settings, rates)
+    who = elig.assess(snapshot, settings, rates, elig.paid_routes(payouts))
+    c = _Ctx(snapshot, settings, rates, views, tuple(payouts), who, per_video, explain,
+             currency, to_user)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),
         _brand_deals(c, who.brand_deals, engagement),
@@ -819,7 +831,9 @@ def estimate(
     )
     does = frozenset(settings.does)
     routes = tuple(
-        _in_currency(r, to_user, now=_has_now(r, does)) for r in routes_usd
+        _in_currency(r, to_user, now=_has_now(r, does, paid=r.key in who.paid),
+                     paid=r.key in who.paid)
+        for r in routes_usd
     )
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
@@ -848,12 +862,13 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
                     history=history).now
 
 
-def _in_currency(route: RouteEstimate, rate: float, *, now: bool) -> RouteEstimate:
+def _in_currency(route: RouteEstimate, rate: float, *, now: bool,
+                 paid: bool) -> RouteEstimate:
     """``route`` (in USD) in the currency ``rate`` USD buys, marked as a route the creator
-    has ``now`` or not.
+    has ``now`` or not, and was ``paid`` by or not.
 
     Converted in place and returned: the routes :func:`estimate` passes are its own, made a
-    moment before by the route functions and seen by nothing else yet, so setting the four
+    moment before by the route functions and seen by nothing else yet, so setting these
     fields on the frozen object (as a ``__post_init__`` may) is safe and spares making every
     route twice. Amounts are converted (and checked) in the order they always were: every
     route first, then monthly, RPM and price per video of each.
@@ -866,4 +881,5 @@ def _in_currency(route: RouteEstimate, rate: float, *, now: bool) -> RouteEstima
     set_field(route, "rpm", rpm)
     set_field(route, "per_video", per_video)
     set_field(route, "now", now)
+    set_field(route, "paid", paid)
     return route

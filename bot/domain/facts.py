@@ -23,6 +23,7 @@ from bot.domain.metrics import (
     engagement_rate_views,
     growth,
 )
+from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
@@ -270,7 +271,7 @@ def compute_facts(profile: Profile, rates: RateTables,
             facts["views_per_follower"] = s.views / s.followers
     if s.views is not None:
         facts["crp_views_gap"] = max(0.0, crp.views_30d.value - s.views)
-    facts.update(_eligibility(s, settings, rates))
+    facts.update(_eligibility(s, settings, rates, profile.payouts))
     if s.avg_watch_time is not None and s.avg_video_length:
         facts["watch_ratio"] = min(1.0, s.avg_watch_time / s.avg_video_length)
     g = k.follower_growth
@@ -306,25 +307,40 @@ def _studio_facts(profile: Profile) -> dict[str, float]:
     return out
 
 
-def _eligibility(s: MetricSnapshot, settings: UserSettings,
-                 rates: RateTables) -> dict[str, float]:
-    """Eligibility flags from :mod:`bot.domain.eligibility`, the place /estimate reads too.
+#: What the facts measuring the distance to a route say once the creator is in it (logged a
+#: payout from it): no gap, the gates met, offered where they are.
+_IN_ROUTE: Final[dict[str, dict[str, float]]] = {
+    "creator_rewards": {"crp_followers_gap": 0.0, "crp_views_gap": 0.0, "crp_region": 1.0,
+                        "crp_gates_met": 1.0},
+    "affiliate": {"shop_followers_gap": 0.0, "shop_region": 1.0},
+    "live_gifts": {"live_followers_gap": 0.0},
+}
+
+
+def _eligibility(s: MetricSnapshot, settings: UserSettings, rates: RateTables,
+                 payouts: tuple[Payout, ...] = ()) -> dict[str, float]:
+    """Eligibility flags from :mod:`bot.domain.eligibility`, the place /estimate reads too:
+    a route the creator logged a payout from (``payouts``) is one they are in
+    (:meth:`~bot.domain.eligibility.Eligibility.verdict`), so its flag is set and the facts
+    measuring the way to it say there is none (no tip urges a paid creator to qualify).
 
     A flag is absent when it cannot be known (an unknown age, say): rules on it do not fire.
     """
     from bot.domain import eligibility as elig
 
-    who = elig.assess(s, settings, rates)
+    who = elig.assess(s, settings, rates, elig.paid_routes(payouts))
     out: dict[str, float] = {}
-    for name, reqs in (("crp_eligible", who.creator_rewards), ("shop_eligible", who.affiliate),
-                       ("live_eligible", who.live_gifts)):
-        verdict = elig.eligible(reqs)
+    for name, key in (("crp_eligible", "creator_rewards"), ("shop_eligible", "affiliate"),
+                      ("live_eligible", "live_gifts")):
+        verdict = who.verdict(key)
         if verdict is not None:
             out[name] = _flag(verdict)
     gates = elig.eligible([r for r in who.creator_rewards if r.key != "video_length"])
     if gates is not None:
         out["crp_gates_met"] = _flag(gates)
     out["shop_pilot"] = _flag(who.shop_pilot)
+    for key in sorted(who.paid):
+        out.update(_IN_ROUTE.get(key, {}))
     return out
 
 

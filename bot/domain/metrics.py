@@ -271,17 +271,34 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
     return None
 
 
-#: A count (followers, views, likes, …) more than this many times its previous value is asked
-#: about before it is saved: 5k -> 5B followers is a typo far more often than growth, and a
-#: real 10x month is rare enough that one "Save anyway" costs little.
+#: A count (followers, views, likes, …) this many times its previous value or more is asked
+#: about before it is saved (:func:`jumped`): 5k -> 5B followers is a typo far more often than
+#: growth, an extra digit gives about 10× (12,345 -> 123,450 exactly 10×, 12.5k -> 125k), and
+#: a real 10x month is rare enough that one "Save anyway" costs little.
 MAX_JUMP: Final = 10.0
+#: How far below an exact :data:`MAX_JUMP` a ratio may be and still count as it: typed
+#: decimals (1.23k) carry float error, and 10× typed must never read as 9.999…×.
+_JUMP_SLACK: Final = 1e-9
+
+
+def jumped(before: float, after: float) -> bool:
+    """Whether a count went from ``before`` (> 0) to ``after`` by :data:`MAX_JUMP` times or
+    more: an extra digit, or more (12,345 -> 123,450 is exactly 10×). The one test of a jump
+    that /log, what-ifs, imports and syncs share (:func:`implausibilities`)."""
+    return after >= before * MAX_JUMP * (1 - _JUMP_SLACK)
+
+
+def dropped(before: float, after: float) -> bool:
+    """Whether a count went from ``before`` (> 0) to ``after`` at 1/:data:`MAX_JUMP` of it or
+    less: a digit left out (123,450 -> 12,345), the mirror of :func:`jumped`."""
+    return jumped(after, before) if after > 0 else True
 
 
 @dataclass(frozen=True, slots=True)
 class Implausible:
     """One thing that can't be right in a new snapshot: the ``fields`` it involves and one
-    sentence saying what (``"followers went from 5k to 5B since your previous log, more than
-    10×"``)."""
+    sentence saying what (``"followers went from 5k to 5B since your previous log, 10× or
+    more"``)."""
 
     fields: frozenset[str]
     text: str
@@ -301,29 +318,29 @@ _FELL: Final = {
                "than half"),
 }
 _JUMPED: Final = {
-    "log": N_("%(name)s went from %(before)s to %(after)s since your previous log, more than "
-              "%(times)s×"),
-    "row": N_("%(name)s went from %(before)s to %(after)s since the snapshot before it, more "
-              "than %(times)s×"),
+    "log": N_("%(name)s went from %(before)s to %(after)s since your previous log, %(times)s× "
+              "or more"),
+    "row": N_("%(name)s went from %(before)s to %(after)s since the snapshot before it, "
+              "%(times)s× or more"),
     "file": N_("%(name)s went from %(before)s to %(after)s since the file's snapshot before "
-               "it, more than %(times)s×"),
-    "sync": N_("%(name)s went from %(before)s to %(after)s since your latest snapshot, more "
-               "than %(times)s×"),
+               "it, %(times)s× or more"),
+    "sync": N_("%(name)s went from %(before)s to %(after)s since your latest snapshot, "
+               "%(times)s× or more"),
 }
 
 
 def _leap(before: MetricSnapshot, after: MetricSnapshot, name: str) -> bool:
     """Whether ``name`` moved from ``before`` to ``after`` as no real account moves between
-    two snapshots: followers falling by more than half, a count more than :data:`MAX_JUMP`
-    times its value before (the two checks of :func:`implausibilities` against the
-    snapshot before)."""
+    two snapshots: followers falling by more than half, a count :data:`MAX_JUMP` times its
+    value before or more (:func:`jumped`; the two checks of :func:`implausibilities` against
+    the snapshot before)."""
     old, new = getattr(before, name, None), getattr(after, name, None)
     if not old or new is None:
         return False
     if name == "followers" and new < old / 2:
         return True
     metric = METRIC_BY_NAME.get(name)
-    return metric is not None and metric.kind is Kind.COUNT and new > old * MAX_JUMP
+    return metric is not None and metric.kind is Kind.COUNT and jumped(old, new)
 
 
 #: The sentence about a /log value that moved as no account moves since the previous log
@@ -340,7 +357,8 @@ def _restores(earlier: MetricSnapshot | None, previous: MetricSnapshot,
               after: MetricSnapshot, name: str) -> bool:
     """Whether ``after`` puts ``name`` back after an outlier: ``previous``'s value was a leap
     from ``earlier`` (:func:`_leap`: saved only because the creator confirmed it) or fell to
-    under 1/:data:`MAX_JUMP` of it (a typo too low, which nothing asks about), and
+    to 1/:data:`MAX_JUMP` of it or less (:func:`dropped`: a typo too low, which nothing asks
+    about), and
     ``after``'s is no leap from ``earlier``. Such a value is the correction of a typo, or a
     typo after a real outlier (5k, a viral 60k confirmed, then 6k for 60k): still asked
     about, with the sentence that names both (:data:`_BACK`), never saved unasked."""
@@ -348,8 +366,8 @@ def _restores(earlier: MetricSnapshot | None, previous: MetricSnapshot,
         return False
     old, outlier = getattr(earlier, name, None), getattr(previous, name, None)
     metric = METRIC_BY_NAME.get(name)
-    fell = (metric is not None and metric.kind is Kind.COUNT and bool(old)
-            and outlier is not None and outlier * MAX_JUMP < old)
+    fell = (metric is not None and metric.kind is Kind.COUNT and old is not None and old > 0
+            and outlier is not None and dropped(old, outlier))
     return fell or _leap(earlier, previous, name)
 
 
@@ -360,12 +378,12 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
     compared with itself and with ``previous`` (the snapshot before it), one each: likes,
     comments or shares above views for the same 30 days, engagement by views above 100%,
-    followers falling by more than half since the previous snapshot, a count given now more
-    than :data:`MAX_JUMP` times its previous value. ``since`` says what ``previous`` is
-    (``"log"``, ``"row"``, ``"file"`` or ``"sync"``, see :data:`_FELL`); the sentences are in the
-    language of the work being done (:mod:`bot.i18n`). The one place that decides
-    plausibility: ``/log``, ``/estimate`` what-ifs, imports (:func:`implausible_rows`) and
-    TikTok syncs (:func:`without_implausible`).
+    followers falling by more than half since the previous snapshot, a count given now
+    :data:`MAX_JUMP` times its previous value or more (:func:`jumped`). ``since`` says what
+    ``previous`` is (``"log"``, ``"row"``, ``"file"`` or ``"sync"``, see :data:`_FELL`); the
+    sentences are in the language of the work being done (:mod:`bot.i18n`). The one place
+    that decides plausibility: ``/log``, ``/estimate`` what-ifs, imports
+    (:func:`implausible_rows`) and TikTok syncs (:func:`without_implausible`).
 
     ``earlier`` is the snapshot before ``previous``, where known (``/log`` only): it changes
     what is said, never whether. A value back in line with ``earlier`` after an outlier in
@@ -410,7 +428,7 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
             metric = METRIC_BY_NAME.get(name)
             before, now = getattr(previous, name, None), getattr(after, name, None)
             if (metric is not None and metric.kind is Kind.COUNT and before and now is not None
-                    and now > before * MAX_JUMP):
+                    and jumped(before, now)):
                 problems.append(Implausible(
                     frozenset({name}),
                     _back(earlier, previous, after, name, since)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import MetricSnapshot
+from bot.domain.payouts import Payout
 from bot.domain.studio import Audience, Video
 
 DEFAULT_CURRENCY = "USD"
@@ -55,3 +56,6 @@ class Profile:
     #: Per-video lifetime numbers and the follower audience, from TikTok Studio imports.
     videos: tuple[Video, ...] = ()
     audience: Audience = field(default_factory=Audience)
+    #: The creator's logged payouts: a route they were paid by is one they are in
+    #: (:meth:`bot.domain.eligibility.Eligibility.verdict`).
+    payouts: tuple[Payout, ...] = ()

@@ -236,6 +236,9 @@ class FileSummary:
     first: date | None
     last: date | None
     adds: tuple[str, ...]
+    #: Its dates are a month and a day with no year, counted back from the download date
+    #: (:func:`infer_years`); False for a file with no dates (territories, genders).
+    yearless: bool = False
 
 
 @dataclass
@@ -383,8 +386,14 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     what = f"{name}"
     first: date | None = None
     last: date | None = None
+    counted: list[date] = []  # the dates read without a year (:func:`_dates`), if any
+
+    def dates(cells: list[str]) -> list[date]:
+        counted.extend(found := _dates(cells, into.downloaded, locale, what))
+        return found
+
     if layout in _DAILY:
-        days = _dates([r[0] for r in rows], into.downloaded, locale, what)
+        days = dates([r[0] for r in rows])
         for index, series, negative in _DAILY[layout]:
             column = LAYOUTS[layout][index]
             values = into.daily.setdefault(series, {})
@@ -395,7 +404,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
                     values[day] = value  # a later row for the same day wins
         first, last = days[0], days[-1]
     elif layout is Layout.CONTENT:
-        exported = _dates([r[0] for r in rows], into.downloaded, locale, what)
+        exported = dates([r[0] for r in rows])
         as_of = max(exported)
         posted_cells = [r[3] for r in rows if r[3].strip().casefold() not in _UNDEFINED]
         posted_locale = date_locale(posted_cells, locale)
@@ -437,7 +446,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
         posted_days = [v.posted_on for v in into.videos if v.posted_on is not None]
         first, last = (min(posted_days) if posted_days else None), as_of
     elif layout is Layout.FOLLOWER_ACTIVITY:
-        days = _dates([r[0] for r in rows], into.downloaded, locale, what)
+        days = dates([r[0] for r in rows])
         for line, (day, row) in enumerate(zip(days, rows, strict=True), start=2):
             hour = _number(row[1], where=_line(name, line), column="Hour")
             if hour is None or hour != int(hour) or not 0 <= hour <= 23:
@@ -456,7 +465,8 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
                                     "and 1.", name=name, line=line))
             if share is not None and row[0].strip():
                 target.append((row[0].strip()[:40], share))
-    into.files.append(FileSummary(layout, name, len(rows), first, last, _ADDS[layout]))
+    into.files.append(FileSummary(layout, name, len(rows), first, last, _ADDS[layout],
+                                  yearless=bool(counted)))
 
 
 # -- what the numbers say ---------------------------------------------------------------------

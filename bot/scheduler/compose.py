@@ -135,9 +135,10 @@ class WeeklyComposer:
             return None
         history = tuple(await self.store.history(sub.user_id, limit=104))
         settings = await self.store.get_settings(sub.user_id)
+        payouts = await self.store.payouts(sub.user_id)
         profile = Profile(settings, history[-1] if history else None, history,
                           tuple(await self.store.videos(sub.user_id)),
-                          await self.store.audience(sub.user_id))
+                          await self.store.audience(sub.user_id), tuple(payouts))
         facts = compute_facts(profile, self.rates, now)
         tips = recommend(self.catalogue, facts, limit=1)
         week_ago = [s for s in history if s.taken_at <= now - timedelta(days=6)]
@@ -158,7 +159,6 @@ class WeeklyComposer:
                 changes.append({"metric": fact_label(metric),
                                 "value": format_metric(metric, current),
                                 "delta": delta, "since": since})
-        payouts = await self.store.payouts(sub.user_id)
         goals = [self._goal(goal, history, settings, payouts, profile.videos)
                  for goal in await self.store.goals(sub.user_id)]
         tip = tips[0] if tips else None

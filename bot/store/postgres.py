@@ -770,12 +770,14 @@ class PostgresStore(PgTikTokTables):
             "settings": {key: (sorted(value) if isinstance(value, frozenset) else value)
                          for key in _SETTINGS_KEYS
                          for value in [getattr(settings, key)]},
-            "snapshots": [
+            # the snapshots the creator has, and apart those a newer import replaced (kept
+            # for /undo): the two counts /forget and /stats say (userdata.ACTIVE_SNAPSHOT)
+            **{section: [
                 {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
                  "typed": [g for g in str(s["given"]).split(",") if g],
                  "source": s["source"], "replaced": s["replaced_by"] is not None}
-                for s in snaps
-            ],
+                for s in snaps if (s["replaced_by"] is not None) == replaced]
+               for section, replaced in (("snapshots", False), ("replaced_snapshots", True))},
             "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
                       for g in goal_rows],
             "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",

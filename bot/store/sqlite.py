@@ -29,6 +29,7 @@ import aiosqlite
 from cachetools import LRUCache
 
 from bot.core.ports import (
+    ACTIVE_SNAPSHOT,
     SEEN_EVENTS_KEPT,
     Delivery,
     Goal,
@@ -339,7 +340,7 @@ _USER_WITH_SETTINGS = (
     "SELECT u.id, u.platform, u.platform_user_id, u.display_name, u.created_at, s.* "
     "FROM users AS u LEFT JOIN user_settings AS s ON s.user_id = u.id "
     "WHERE u.platform = ? AND u.platform_user_id = ?")
-_ACTIVE = "replaced_by IS NULL"
+_ACTIVE = ACTIVE_SNAPSHOT
 #: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
 #: one day the newer action wins (a /log after an import of the same date, or the reverse).
 _ORDER = "substr(taken_at, 1, 10), action, id"
@@ -1485,12 +1486,14 @@ class SqliteStore(TikTokTables):
             "settings": {key: (sorted(value) if isinstance(value, frozenset) else value)
                          for key in _SETTINGS_KEYS
                          for value in [getattr(settings, key)]},
-            "snapshots": [
+            # the snapshots the creator has, and apart those a newer import replaced (kept
+            # for /undo): the two counts /forget and /stats say (userdata.ACTIVE_SNAPSHOT)
+            **{section: [
                 {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
                  "typed": [g for g in str(s["given"]).split(",") if g],
                  "source": s["source"], "replaced": s["replaced_by"] is not None}
-                for s in snaps
-            ],
+                for s in snaps if (s["replaced_by"] is not None) == replaced]
+               for section, replaced in (("snapshots", False), ("replaced_snapshots", True))},
             "tiktok": None if tiktok_row is None else dict(tiktok_row),
             "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
                       for g in goal_rows],

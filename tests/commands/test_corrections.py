@@ -139,8 +139,8 @@ async def test_jumps_of_more_than_ten_times_are_asked_about(
     await console.ask("/log followers=5k views=40k")
     clock.advance(days=7)
     for line, fragment in [
-        ("/log followers=5B", "followers went from 5k to 5B since your previous log, more "
-                              "than 10×"),
+        ("/log followers=5B", "followers went from 5k to 5B since your previous log, 10× "
+                              "or more"),
         ("/log views=10B", "views went from 40k to 10B since your previous log"),
     ]:
         asked = await console.ask(line)
@@ -530,7 +530,7 @@ async def test_a_correction_after_a_confirmed_typo_is_asked_about_as_one(
     the correction were the anomaly. It is asked about still (see the viral jump below: the
     values can't tell a correction from a typo), but as what it likely is, with the way back."""
     await console.ask("/log followers=5000 views=5000")
-    assert "more than 10×" in (await console.ask("/log followers=500000")).text
+    assert "10× or more" in (await console.ask("/log followers=500000")).text
     confirmed = await console.ask("/log followers=500000 confirm")
     assert "Followers: 500k" in confirmed.text
     assert "/undo takes this log back" in confirmed.text  # the way back from a typo
@@ -547,7 +547,7 @@ async def test_a_correction_after_a_confirmed_typo_is_asked_about_as_one(
     assert "looks wrong" not in (await console.ask("/log views=50")).text
     back = await console.ask("/log views=5000")
     assert "views went from 50 to 5k since your previous log, back near the 5k" in back.text
-    assert "more than 10×" not in back.text
+    assert "10× or more" not in back.text
     saved = await console.ask("/log views=5000 confirm")
     assert "Views (30 days): 5k" in saved.text, saved.text
 
@@ -583,3 +583,13 @@ async def test_a_typo_after_a_confirmed_outlier_is_still_caught(
     # a plain confirm of a plausible value says nothing about typos
     assert "/undo takes this log back" not in (
         await console.ask("/log followers=510000 confirm")).text
+
+
+async def test_an_extra_digit_typo_is_asked_about(console: ConsoleAdapter) -> None:
+    """New-user trial: /log followers=12.5k then followers=125k (an extra digit, exactly
+    10×) was saved with no question."""
+    assert (await console.ask("/log followers=12.5k")).ok
+    held = await console.ask("/log followers=125k")
+    assert "followers went from 12.5k to 125k since your previous log, 10× or more" \
+        in held.text, held.text
+    assert "Followers: 12.5k" in (await console.ask("/stats")).text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.requests import forget_everything
 
@@ -193,7 +195,9 @@ async def test_a_payout_says_what_estimate_does_with_it(console: ConsoleAdapter)
     await console.ask("/log live_hours=5 live_viewers=40")
     live = (await console.ask("/estimate explain")).text.split("LIVE gifts", 1)[1]
     live = live.split("\n\n", 1)[0]
-    assert "could pay" in live and waiting in live and "based on your" not in live
+    # the creator was paid by LIVE gifts, so it counts as theirs ("pays", not "could pay")
+    assert "\n  pays " in live and "could pay" not in live, live
+    assert waiting in live and "based on your" not in live
     await console.ask("/log diamonds=30k")
     live = (await console.ask("/estimate explain")).text.split("LIVE gifts", 1)[1]
     live = live.split("\n\n", 1)[0]
@@ -240,3 +244,45 @@ async def test_a_waiting_payout_is_told_the_waiting_sentence_alone(
     assert pilot not in logged.text, logged.text
     shown = (await console.ask("/estimate")).text
     assert pilot in shown and "your own rate from your 1 payout is ready" in shown
+
+
+@pytest.mark.parametrize(("key", "payout"), [
+    ("creator_rewards", "/payout rewards=12 views=38k month=2026-10"),
+    ("live_gifts", "/payout diamonds=20k cashed=80"),
+    ("brand_deals", "/payout brand=50 per=video"),
+    ("affiliate", "/payout affiliate=50 month=2026-10"),
+])
+async def test_a_route_that_paid_you_is_a_route_you_are_in(
+        console: ConsoleAdapter, key: str, payout: str) -> None:
+    """One rule for every route: a logged payout from it means the creator earns from it,
+    so /estimate counts it in "now", calls it eligible and lists none of its entry
+    requirements as gaps or open questions (Creator Rewards stayed "not yet · 62,000 views
+    to go" after a Creator Rewards payout while an affiliate payout counted)."""
+    # below every route's follower and view gates, age and country not set
+    await console.ask("/log followers=600 views=38k diamonds=20k avg_views=2k")
+    assert (await console.ask(payout)).ok
+    reply = await console.ask("/estimate")
+    data = reply.replies[0].data
+    assert data is not None
+    route = next(r for r in data["routes"] if r["key"] == key)
+    assert route["eligible"] is True and route["now"] is True and route["paid"] is True, route
+    index = [r["key"] for r in data["routes"]].index(key)
+    for line in ("/estimate", "/estimate explain"):
+        blocks = [b for b in (await console.ask(line)).text.split("\n\n") if " · " in b]
+        text = blocks[index]
+        assert text.splitlines()[0].endswith(" · eligible · now"), text
+        assert "to go" not in text and "\n  ? " not in text, text
+        assert "you logged a payout from it" in text, text
+
+
+async def test_tips_do_not_urge_a_paid_creator_to_qualify(console: ConsoleAdapter) -> None:
+    """/tips reads the same rule: a creator paid by Creator Rewards gets no "N more monthly
+    views to reach the program" tip, but the tip for creators in the program."""
+    await console.ask("/settings region=US age=25")
+    await console.ask("/log followers=12k views=38k avg_video_length=1:10")
+    before = await console.ask("/tips all")
+    assert "crp-views-to-go" in before.text
+    assert (await console.ask("/payout rewards=12 views=38k month=2026-10")).ok
+    after = await console.ask("/tips all")
+    assert "crp-views-to-go" not in after.text, after.text
+    assert "crp-eligible-grow-qualified-views" in after.text, after.text

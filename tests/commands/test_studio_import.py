@@ -339,7 +339,8 @@ async def test_negative_daily_comments_are_allowed(console: ConsoleAdapter,
 async def test_today_is_the_creators_local_day(console: ConsoleAdapter, clock: FakeClock) -> None:
     clock.current = datetime(2026, 11, 29, 11, 0, tzinfo=UTC)  # already the 30th at UTC+14
     await console.ask("/settings timezone=Pacific/Kiritimati")
-    preview = await console.ask(f"/import path={FIXTURES / 'FollowerGender.csv'}")
+    # a dated file: FollowerGender.csv has no dates, so no year is counted back for it
+    preview = await console.ask(f"/import path={FIXTURES / 'FollowerActivity.csv'}")
     assert "counted back from today, 2026-11-30" in preview.text, preview.text
 
 
@@ -396,8 +397,8 @@ async def test_a_tenfold_jump_in_an_import_is_flagged_in_the_preview_as_log_does
     preview = await console.ask(f"/import path={studio}")
     assert preview.ok, preview.text
     assert "These rows look wrong:" in preview.text
-    assert ("• 2026-11-26: followers went from 1k to 15k since the snapshot before it, more "
-            "than 10×") in preview.text
+    assert ("• 2026-11-26: followers went from 1k to 15k since the snapshot before it, 10× "
+            "or more") in preview.text
     assert "2026-11-27:" not in preview.text
     assert stored(db, "followers") == {}
     await console.ask(f"/import path={studio} confirm")
@@ -416,3 +417,19 @@ async def test_a_tenfold_jump_in_an_import_is_flagged_in_the_preview_as_log_does
 async def test_real_studio_downloads_flag_nothing(console: ConsoleAdapter) -> None:
     preview = await console.ask(f"/import path={FIXTURES / 'tiktok_studio_export.zip'}")
     assert preview.ok and "look wrong" not in preview.text, preview.text
+
+
+@pytest.mark.parametrize(("name", "yearless"), [
+    ("FollowerTopTerritories.csv", False), ("FollowerGender.csv", False),
+    ("FollowerActivity.csv", True), ("Overview.csv", True), ("Content.csv", True),
+])
+async def test_the_year_note_is_only_for_files_whose_dates_have_no_year(
+        console: ConsoleAdapter, name: str, yearless: bool) -> None:
+    """New-user trial: FollowerTopTerritories.csv (no dates at all) got "Dates in these files
+    have no year…". The note is for a file whose dates were counted back, with or without
+    downloaded=."""
+    for line in (f"/import path={FIXTURES / name}",
+                 f"/import path={FIXTURES / name} downloaded=2026-11-29"):
+        preview = await console.ask(line)
+        assert preview.ok, preview.text
+        assert ("Dates in these files have no year" in preview.text) is yearless, preview.text

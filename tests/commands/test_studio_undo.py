@@ -145,3 +145,71 @@ async def test_the_preview_says_how_many_dates_it_replaces(
     assert f"It replaces {days} dates" in viewers.text, viewers.text
     gender = await console.ask(f"/import path={FIXTURES / 'FollowerGender.csv'}")
     assert "It replaces" not in gender.text  # no dated rows at all
+
+
+def test_an_imports_undo_key_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Each ``ask`` is its own process with its own PYTHONHASHSEED: the key /undo's preview
+    shows for a TikTok Studio import (whose snapshots name many typed fields, a frozenset)
+    is the same in the next process, and that process's confirm takes the import back (the
+    key was a hash of a repr listing the set in hash order, so it changed on every start)."""
+    from tests.commands.test_cli import run
+
+    zip_path = FIXTURES / "tiktok_studio_export.zip"
+    done = run(tmp_path, "ask", f"/import path={zip_path} downloaded=2026-03-09 confirm",
+               PYTHONHASHSEED="1")
+    assert done.returncode == 0, done.stderr
+    keys = set()
+    for seed in ("2", "3", "4"):
+        preview = run(tmp_path, "ask", "/undo", PYTHONHASHSEED=seed)
+        assert preview.returncode == 0, preview.stderr
+        keys |= set(re.findall(r"/undo confirm key=([0-9a-f]{8})", preview.stdout))
+    assert len(keys) == 1, keys
+    undone = run(tmp_path, "ask", f"/undo confirm key={keys.pop()}", PYTHONHASHSEED="5")
+    assert undone.returncode == 0, undone.stdout + undone.stderr
+    assert "Took back your TikTok Studio import" in undone.stdout, undone.stdout
+    assert "336 snapshots removed" in undone.stdout, undone.stdout
+    history = run(tmp_path, "ask", "/history", PYTHONHASHSEED="6")
+    assert "don't have any numbers for you yet" in history.stdout, history.stdout
+
+
+def test_key_text_refuses_what_it_cannot_write_the_same_everywhere() -> None:
+    from bot.commands.keys import confirm_key, key_text
+
+    assert key_text(frozenset({"views", "likes", "comments"})) == \
+        '{"comments","likes","views"}'
+    assert confirm_key("a", {"b": {1, 2}}) == confirm_key("a", {"b": {2, 1}})
+    with pytest.raises(TypeError):
+        key_text(object())
+
+
+async def test_stats_forget_and_export_count_the_same_snapshots(
+        settings: Settings, clock: FakeClock) -> None:
+    """New-user trial: after importing the same zip twice /stats said "342 snapshots stored"
+    and /export and /forget "678 snapshots (logged or imported)", counting the rows the
+    second import replaced (kept for /undo) as snapshots. All three count the snapshots the
+    creator has; /forget and /export name the replaced rows apart."""
+    zip_path = FIXTURES / "tiktok_studio_export.zip"
+    async with running(settings, clock=clock) as app:
+        console = ConsoleAdapter(app, user="alice")
+        assert (await console.ask("/log followers=40k")).ok
+        for _ in range(2):
+            clock.advance(hours=1)
+            done = await console.ask(f"/import path={zip_path} downloaded=2026-03-09 confirm")
+            assert done.ok, done.text
+        stats = (await console.ask("/stats")).text
+        stored = re.search(r"([\d,]+) snapshots stored", stats)
+        assert stored, stats
+        n = stored.group(1)
+        replaced = "336 earlier imported snapshots a newer import replaced (kept for /undo)"
+        for line in ("/forget", "/export"):
+            text = (await console.ask(line)).text
+            assert f"{n} snapshots (logged or imported)" in text, (line, n, text)
+            assert replaced in text, (line, text)
+        assert (await console.ask("/forget cancel")).ok
+        # /undo of the second import brings them back: still one count everywhere
+        await undo(console)
+        stats = (await console.ask("/stats")).text
+        assert f"{n} snapshots stored" in stats, stats
+        forget = (await console.ask("/forget")).text
+        assert f"{n} snapshots (logged or imported)" in forget
+        assert "earlier imported snapshot" not in forget, forget

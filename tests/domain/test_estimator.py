@@ -498,7 +498,8 @@ def test_same_inputs_give_the_same_numbers() -> None:
 
 def test_converting_a_route_changes_only_the_amounts_and_now() -> None:
     """_in_currency converts a route estimate() just made in place (it runs for every route
-    of every estimate): the amounts are scaled, ``now`` is set, nothing else changes."""
+    of every estimate): the amounts are scaled, ``now`` and ``paid`` are set, nothing else
+    changes."""
     def route() -> RouteEstimate:
         return RouteEstimate(
             "creator_rewards", "name", None, (Requirement("n", "1", None, None),),
@@ -506,12 +507,12 @@ def test_converting_a_route_changes_only_the_amounts_and_now() -> None:
             ("source",), note="note", now=True, narrow="narrow", payouts_used=2,
             rpm=Money(0.5, 1.0, 1.5), qualified_share=(0.3, 0.7), per_video=Money(4.0, 5.0, 6.0))
 
-    assert _in_currency(route(), 1.0, now=True) == route()
-    assert _in_currency(route(), 2.0, now=False) == replace(
+    assert _in_currency(route(), 1.0, now=True, paid=False) == route()
+    assert _in_currency(route(), 2.0, now=False, paid=True) == replace(
         route(), monthly=Money(2.0, 4.0, 6.0), rpm=Money(1.0, 2.0, 3.0),
-        per_video=Money(8.0, 10.0, 12.0), now=False)
+        per_video=Money(8.0, 10.0, 12.0), now=False, paid=True)
     bare = RouteEstimate("own_products", "n", True, (), None, "f", (), (), (), ())
-    assert _in_currency(bare, 3.0, now=True) == replace(bare, now=True)
+    assert _in_currency(bare, 3.0, now=True, paid=False) == replace(bare, now=True)
 
 
 @pytest.mark.parametrize("date", ["2025-02-28", dt.date(2025, 2, 28)])
