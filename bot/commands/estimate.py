@@ -201,7 +201,7 @@ async def stored_route(ctx: CommandContext, key: str) -> RouteEstimate:
     latest, payouts, videos, history, settings = await _stored(ctx)
     base = latest or MetricSnapshot.empty(ctx.clock.now())
     return estimate(base, settings, ctx.services.rates, payouts=payouts, videos=videos,
-                    explain=False, history=history).route(key)
+                    explain=False, hints=False, history=history).route(key)
 
 
 @command(

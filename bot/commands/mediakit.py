@@ -36,7 +36,7 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     result = estimate(latest or MetricSnapshot.empty(ctx.clock.now()), settings, rates,
                       payouts=payouts, videos=await ctx.store.videos(ctx.user.id),
-                      history=history)
+                      explain=False, hints=False, history=history)
     currency = result.currency
 
     def converted(amount: float, from_currency: str) -> float:

@@ -313,7 +313,8 @@ class _Ctx:
     currency: str = "USD"
     to_user: float = 1.0
     #: Whether the routes work out their "to narrow this N×" hints (off inside
-    #: :func:`_given`, whose figure is only measured).
+    #: :func:`_given`, whose figure is only measured, and for callers that show none:
+    #: ``estimate(hints=False)``).
     hints: bool = True
 
     def to_usd(self, amount: float, currency: str) -> float:
@@ -792,6 +793,7 @@ def estimate(
     videos: Sequence[Video] = (),
     what_if: frozenset[str] = frozenset(),
     explain: bool = True,
+    hints: bool = True,
     history: Sequence[MetricSnapshot] | None = None,
 ) -> Estimate:
     """Estimate every route for ``snapshot``.
@@ -811,6 +813,10 @@ def estimate(
     ``explain=False`` leaves out what only an explained estimate shows: the creator rewards,
     affiliate and own-products routes' ``inputs`` and ``assumptions`` are then empty (every
     figure, range, note and hint is the same).
+
+    ``hints=False`` leaves every route's ``narrow`` ("to narrow this N×") at ``None``: each
+    hint re-runs its route with the input given, so a caller that shows none (income "now",
+    the rate card, /payout's reply) skips that work. Every figure and range is the same.
     """
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
@@ -819,7 +825,7 @@ def estimate(
     per_video = views_per_video(snapshot, videos, what_if)
     who = elig.assess(snapshot, settings, rates, elig.paid_routes(payouts))
     c = _Ctx(snapshot, settings, rates, views, tuple(payouts), who, per_video, explain,
-             currency, to_user)
+             currency, to_user, hints)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),
         _brand_deals(c, who.brand_deals, engagement),
@@ -859,7 +865,7 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
     can leave them out.
     """
     return estimate(snapshot, settings, rates, payouts=payouts, videos=videos,
-                    history=history).now
+                    explain=False, hints=False, history=history).now
 
 
 def _in_currency(route: RouteEstimate, rate: float, *, now: bool,

@@ -146,3 +146,53 @@ def test_hints_keep_their_promise_for_any_creator(values: dict[str, Any], region
     payouts = [Payout(route, 300, "USD", T, views=1e6 if route == "creator_rewards" else None)
                for route in paid]
     _check_every_hint(s, user, payouts)
+
+
+def _without_hints(e: Estimate) -> Estimate:
+    return replace(e, routes=tuple(replace(r, narrow=None) for r in e.routes))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(CREATORS), st.sampled_from(["US", "GB", "DE", None]),
+       st.sampled_from([[], ["brand_deals"], ["creator_rewards"], ["affiliate"]]),
+       st.booleans())
+def test_hints_off_changes_nothing_but_the_hints(creator: tuple[dict[str, float], dict[str, Any]],
+                                                 region: str | None, paid: list[str],
+                                                 explain: bool) -> None:
+    """``hints=False`` (what income "now", the rate card and /payout's reply ask for) gives
+    the same estimate, every figure, range, note and requirement, only without hints."""
+    values, kw = creator
+    s = MetricSnapshot(taken_at=T, **values)  # type: ignore[arg-type]
+    user = UserSettings(region=region, adult=True)
+    payouts = [Payout(route, 300, "USD", T, views=1e6 if route == "creator_rewards" else None)
+               for route in paid]
+    with use_language("en"):
+        on = estimate(s, user, RATES, payouts=payouts, explain=explain, **kw)
+        off = estimate(s, user, RATES, payouts=payouts, explain=explain, hints=False, **kw)
+    assert all(r.narrow is None for r in off.routes)
+    assert off == _without_hints(on)
+
+
+def test_income_now_computes_no_hints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``income_now`` (up to 400 points a /progress chart) shows no hint, so it re-runs no
+    route to measure one: the figure is /estimate's "now" all the same."""
+    import bot.domain.estimator as estimator
+
+    calls = 0
+    given_ = estimator._given
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return given_(*args, **kw)
+
+    monkeypatch.setattr(estimator, "_given", counting)
+    user = UserSettings(region="US", adult=True, does=frozenset({"brand_deals"}))
+    for values, _kw in CREATORS:
+        s = MetricSnapshot(taken_at=T, **values)  # type: ignore[arg-type]
+        calls = 0
+        now = estimator.income_now(s, user, RATES, [], [], [])
+        assert calls == 0, values
+        assert now == estimate(s, user, RATES, history=[]).now
+    assert calls > 0  # the full estimate did measure its hints
+
