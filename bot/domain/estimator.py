@@ -508,21 +508,19 @@ def _brand_hints(c: _Ctx, reqs: tuple[Requirement, ...],
                  engagement: EngagementComparison | None, video: LogNormal, tier_price: Figure,
                  paid: bool) -> list[tuple[str, Money | None]]:
     """The brand route's hints, each with the route's figure once given: a price of their
-    own (one brand payout) while none is logged, and average views logged, for an estimate
-    not already pricing the views per video (none known, or views ÷ videos derived: logging
-    the same average adds nothing, and :func:`_narrowest` drops a hint that gains nothing).
-    Deals a month, the rest of the range, have no input: no hint names one."""
+    own (one brand payout) while none is logged, and average views logged while no views
+    per video are known. Views ÷ videos (derived) already price the video as the same
+    average logged would, to the same width, so no hint is measured for them. Deals a
+    month, the rest of the range, have no input: no hint names one."""
     cands: list[tuple[str, Money | None]] = []
     if not paid:
         cands.append((N_("tell me your price per sponsored video (/payout brand=350 per=video) "
                          "to narrow this %(factor)s×"),
                       _brand_deals(_given(c, payout=("brand_deals", video.median)), reqs,
                                    engagement).monthly))
-    if c.per_video is None or c.per_video.basis == "derived":
+    if c.per_video is None:
         r = c.rates.brand_deals.rates
-        avg = (c.per_video.value if c.per_video is not None
-               else tier_price.typical / r.cpm_usd.typical * 1000)
-        logged = ViewsPerVideo(avg, "logged")
+        logged = ViewsPerVideo(tier_price.typical / r.cpm_usd.typical * 1000, "logged")
         cands.append((N_("log your average views (/log avg_views=8k) to narrow this "
                          "%(factor)s×"),
                       _brand_deals(_given(c, per_video=logged), reqs, engagement).monthly))

@@ -196,3 +196,26 @@ def test_income_now_computes_no_hints(monkeypatch: pytest.MonkeyPatch) -> None:
         assert now == estimate(s, user, RATES, history=[]).now
     assert calls > 0  # the full estimate did measure its hints
 
+
+
+def test_derived_views_per_video_measure_no_avg_views_hint(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Views ÷ videos price the sponsored video exactly as the same average logged would:
+    the estimate does not re-run the brand route to measure an avg_views hint for them."""
+    import bot.domain.estimator as estimator
+
+    re_runs: list[object] = []
+    given_ = estimator._given
+
+    def counting(c: Any, **kw: Any) -> Any:
+        if "per_video" in kw:
+            re_runs.append(kw["per_video"])
+        return given_(c, **kw)
+
+    monkeypatch.setattr(estimator, "_given", counting)
+    s = MetricSnapshot(taken_at=T, followers=4_000, views=30_000, likes=900, videos_per_week=3)
+    with use_language("en"):
+        e = estimate(s, US_ADULT, RATES)
+    assert e.views_per_video is not None and e.views_per_video.basis == "derived"
+    assert re_runs == []
+    assert not any(r.narrow and "avg_views" in r.narrow for r in e.routes)
