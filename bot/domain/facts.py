@@ -348,14 +348,18 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None) -> dict[str
     """Trend flags over ``history`` (oldest first); ``followers`` is ``growth(history,
     "followers")``, already computed with the KPIs."""
     out: dict[str, float] = {}
+    # A fall is decided on the pair of snapshots the tip quotes (``follower_change`` over
+    # ``follower_change_days``, from the same ``followers``), so it never quotes a rise.
+    falling = followers is not None and followers.delta < 0
+    if followers is not None:
+        out["followers_falling"] = _flag(falling)
     weekly = _weekly_rates(history)
     if len(weekly) >= 2:
         out["previous_growth_rate_week"] = weekly[-2]
         earlier = median(weekly[:-1])
         # Slowing is still growth; a fall is its own fact (and its own tips).
-        out["growth_slowing"] = _flag(earlier > 0.005 and 0 <= weekly[-1] < earlier * 0.5)
-    if weekly:
-        out["followers_falling"] = _flag(weekly[-1] < 0)
+        out["growth_slowing"] = _flag(not falling and earlier > 0.005
+                                      and 0 <= weekly[-1] < earlier * 0.5)
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)
                  and (v := engagement_rate_views(s)) is not None]

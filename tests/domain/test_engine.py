@@ -445,3 +445,43 @@ def test_every_negative_fact_is_shown_with_the_minus_sign(language: str) -> None
             assert format_fact(name, -0.0001) in ("0", "0%", "0\u00a0%", "0.0×", "0,0×",
                                                   "0s", "0.0", "0,0"), (  # 0.0 days
                 name, format_fact(name, -0.0001))
+
+
+def _followers_history(points: list[tuple[float, float]]) -> list[MetricSnapshot]:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 11, 1, 20, 0, tzinfo=UTC)
+    return [MetricSnapshot(start + timedelta(days=d), followers=v,
+                           given=frozenset({"followers"}), source="log") for d, v in points]
+
+
+def test_followers_falling_is_the_quoted_pair_falling() -> None:
+    """A fall and the numbers the tip quotes come from one pair of snapshots: 1000, 1300 a
+    day later, 1000 half a day after, 1100 1.1 days after that is +100 over 1.1 days (the
+    latest pair at least a day apart), not a fall, however far 1300 → 1100 went down."""
+    history = _followers_history([(0, 1000), (1.0, 1300), (1.5, 1000), (2.6, 1100)])
+    facts = compute_facts(Profile(UserSettings(), history[-1], tuple(history)), RATES)
+    assert facts["follower_change"] == pytest.approx(100)
+    assert facts["followers_falling"] == 0
+    assert "trends-followers-falling" not in {c.rule.id for c in CATALOGUE.compiled
+                                              if c.matches(facts)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.floats(min_value=0.1, max_value=3.0),
+                          st.integers(min_value=500, max_value=1500)), min_size=2, max_size=6))
+def test_the_falling_tip_never_quotes_a_rise(steps: list[tuple[float, int]]) -> None:
+    """Whenever followers count as falling, the change the tip quotes is a fall, and the
+    other way round."""
+    day, points = 0.0, []
+    for gap, value in steps:
+        day += gap
+        points.append((day, float(value)))
+    history = _followers_history(points)
+    facts = compute_facts(Profile(UserSettings(), history[-1], tuple(history)), RATES)
+    if "follower_change" in facts:
+        assert facts["followers_falling"] == (1 if facts["follower_change"] < 0 else 0)
+        if facts["follower_change"] < 0:
+            assert facts.get("growth_slowing", 0) == 0
+    else:
+        assert "followers_falling" not in facts
