@@ -63,13 +63,13 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
                    pgettext("estimate status", "not yet") if r.eligible is False else
                    pgettext("estimate status", "maybe")),
         "now": r.now,
-        # a route the creator was paid by holds nothing back: its entry requirements are
-        # behind them, whatever their logged numbers say (eligibility.Eligibility.verdict)
-        "paid": r.paid,
+        # a payout from a route puts the creator in it: its entry counts and what is
+        # unknown are behind them (eligibility.holds), a country, age or video length known
+        # not to qualify still shows as a gap and keeps them out
+        "paid": r.paid and r.eligible is True,
         "monthly": _money(r.monthly, currency),
-        "gaps": [] if r.paid else [q.gap for q in r.unmet if q.gap],
-        "unknown": [] if r.paid else [{"name": q.name, "hint": q.hint}
-                                      for q in r.requirements if q.met is None],
+        "gaps": [q.gap for q in r.holding if q.met is False and q.gap],
+        "unknown": [{"name": q.name, "hint": q.hint} for q in r.holding if q.met is None],
         "requirements": [{"name": q.name, "needed": q.needed, "have": q.have or "?",
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
@@ -248,7 +248,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       margin=args.get("margin"), order_value=args.get("order_value"),
                       commission=args.get("commission"), category=args.get("category"),
                       payouts=payouts, videos=videos,
-                      what_if=frozenset(overrides), explain=explain, history=history)
+                      what_if=frozenset(overrides), explain=explain,
+                      settings_what_if="region" in args or "adult" in args, history=history)
     actions: tuple[Action, ...] = ()
     if not explain:
         actions = (Action(_("How was this computed?"), ctx.again(args, explain=True),

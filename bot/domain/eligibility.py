@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bot.domain.fieldnames import typed
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
@@ -223,6 +223,22 @@ def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> boo
             and e.followers.value <= s.followers < e.full_access_followers.value)
 
 
+#: The requirements (:attr:`Requirement.key`) a route's entry asks of the numbers: a payout
+#: from the route shows the creator met them once, whatever their logged numbers say now.
+#: Ongoing rules (videos longer than 1:00) and who the route is offered to (country, age)
+#: are not waived by a payout.
+ENTRY: Final = frozenset({"followers", "views"})
+
+
+def holds(req: Requirement, *, paid: bool) -> bool:
+    """Whether ``req`` still stands between the creator and its route: every requirement
+    does, except, for a route they were ``paid`` by (under their own settings), its entry
+    counts (:data:`ENTRY`) and what is unknown (the payout shows it was met). A known unmet
+    country, age or video length still holds. The one rule for /estimate's status, gaps
+    and "now" and /tips' eligibility facts."""
+    return not (paid and (req.key in ENTRY or req.met is None))
+
+
 def paid_routes(payouts: Iterable[Payout]) -> frozenset[str]:
     """The routes (estimator route keys) the creator logged a payout from: they are in those
     routes (see :meth:`Eligibility.verdict`)."""
@@ -247,14 +263,28 @@ class Eligibility:
         reqs: tuple[Requirement, ...] = getattr(self, key)
         return reqs
 
+    def holding(self, key: str) -> tuple[Requirement, ...]:
+        """Route ``key``'s requirements that still hold the creator back or are unknown
+        (:func:`holds`): all of them, unless they logged a payout from it."""
+        paid = key in self.paid
+        return tuple(r for r in self.route(key) if holds(r, paid=paid))
+
     def verdict(self, key: str) -> bool | None:
-        """Whether the creator is in route ``key``: ``True`` once they logged a payout from
-        it (being paid by a route is being in it, whatever its entry requirements say of
-        the numbers they logged), otherwise :func:`eligible` of its requirements. The one
-        rule /estimate and /tips apply to every route."""
-        if key in self.paid:
-            return True
-        return eligible(self.route(key))
+        """Whether the creator is in route ``key``: :func:`eligible` of the requirements
+        that hold (:meth:`holding`). A payout from the route waives its entry counts and
+        what is unknown, so it puts them in unless a country, age or video length is known
+        not to qualify. The one rule /estimate and /tips apply to every route."""
+        return eligible(self.holding(key))
+
+    def met(self, key: str, requirement: str) -> bool | None:
+        """Whether route ``key``'s requirement ``requirement`` (a :attr:`Requirement.key`)
+        counts as met: True where a payout waives it (:func:`holds`), else its ``met``;
+        None when the route has no such requirement."""
+        paid = key in self.paid
+        for r in self.route(key):
+            if r.key == requirement:
+                return True if not holds(r, paid=paid) else r.met
+        return None
 
 
 def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables,
@@ -262,7 +292,9 @@ def assess(s: MetricSnapshot, st: UserSettings, rates: RateTables,
     """Every route's requirements for snapshot ``s`` and settings ``st`` (what
     :func:`creator_rewards`, :func:`brand_deals`, :func:`live_gifts` and :func:`affiliate`
     give, with what they share written once: the followers hint, the followers, the age
-    requirement); ``paid`` is :func:`paid_routes` of the creator's logged payouts."""
+    requirement); ``paid`` is :func:`paid_routes` of the creator's logged payouts, empty
+    when ``st`` is not the creator's own (a what-if of another country or age: the payouts
+    were earned under their own settings)."""
     shared = _shared(s, st, rates)
     return Eligibility(tuple(_creator_rewards(s, st, rates, shared)),
                        tuple(_brand_deals(s, rates, shared.followers_hint,

@@ -7,7 +7,8 @@ range is the P10–P90 of the product, its typical value the median (closed form
 :mod:`bot.domain.uncertainty`), so 8 in 10 creators with these inputs fall inside it.
 
 "Now" adds only the routes the creator has: every route they logged a payout from (being paid
-by a route is being in it, :meth:`bot.domain.eligibility.Eligibility.verdict`), programmes they
+by a route is being in it unless a country, age or video length is known not to qualify,
+:meth:`bot.domain.eligibility.Eligibility.verdict`), programmes they
 qualify for with logged inputs, and brand deals, affiliate and own products once they say they
 do them (``/settings does=…``). Every route with known inputs adds to "could". Totals add the route
 P10s and P90s (a conservative band around the sum). Eligibility comes from
@@ -113,8 +114,10 @@ class RouteEstimate:
     sources: tuple[str, ...]
     note: str | None = None
     now: bool = False  # counted in "now": the creator has this route today
-    #: The creator logged a payout from this route: they are in it (``eligible`` is True),
-    #: and requirements their logged numbers miss do not hold them back.
+    #: The creator logged a payout from this route (under their own settings): its entry
+    #: counts and what is unknown no longer hold them back (:func:`~bot.domain.eligibility.
+    #: holds`); they are in it unless ``eligible`` is False (a country, age or video length
+    #: known not to qualify).
     paid: bool = False
     narrow: str | None = None  # "tell me your average order value to narrow this 3×"
     #: The creator's logged payouts for this route that its figure is built on (none while
@@ -134,6 +137,12 @@ class RouteEstimate:
     @property
     def unmet(self) -> tuple[Requirement, ...]:
         return tuple(r for r in self.requirements if r.met is False)
+
+    @property
+    def holding(self) -> tuple[Requirement, ...]:
+        """The requirements that still hold the creator back or are unknown
+        (:func:`~bot.domain.eligibility.holds`): what /estimate lists as gaps and questions."""
+        return tuple(r for r in self.requirements if elig.holds(r, paid=self.paid))
 
 
 @dataclass(frozen=True, slots=True)
@@ -792,6 +801,7 @@ def estimate(
     what_if: frozenset[str] = frozenset(),
     explain: bool = True,
     hints: bool = True,
+    settings_what_if: bool = False,
     history: Sequence[MetricSnapshot] | None = None,
 ) -> Estimate:
     """Estimate every route for ``snapshot``.
@@ -815,13 +825,18 @@ def estimate(
     ``hints=False`` leaves every route's ``narrow`` ("to narrow this N×") at ``None``: each
     hint re-runs its route with the input given, so a caller that shows none (income "now",
     the rate card, /payout's reply) skips that work. Every figure and range is the same.
+
+    ``settings_what_if=True``: ``settings`` are a what-if (another country or age), not the
+    creator's own. Their payouts still set their rates, but put no route in (they were
+    earned under the creator's own settings): every requirement then holds.
     """
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
     views, views_note = elig.views_30d(snapshot)
     engagement = compare_engagement(snapshot, rates, history)
     per_video = views_per_video(snapshot, videos, what_if)
-    who = elig.assess(snapshot, settings, rates, elig.paid_routes(payouts))
+    who = elig.assess(snapshot, settings, rates,
+                      frozenset() if settings_what_if else elig.paid_routes(payouts))
     c = _Ctx(snapshot, settings, rates, views, tuple(payouts), who, per_video, explain,
              currency, to_user, hints)
     routes_usd = (

@@ -307,22 +307,26 @@ def _studio_facts(profile: Profile) -> dict[str, float]:
     return out
 
 
-#: What the facts measuring the distance to a route say once the creator is in it (logged a
-#: payout from it): no gap, the gates met, offered where they are.
-_IN_ROUTE: Final[dict[str, dict[str, float]]] = {
-    "creator_rewards": {"crp_followers_gap": 0.0, "crp_views_gap": 0.0, "crp_region": 1.0,
-                        "crp_gates_met": 1.0},
-    "affiliate": {"shop_followers_gap": 0.0, "shop_region": 1.0},
-    "live_gifts": {"live_followers_gap": 0.0},
+#: The facts measuring the distance to a route's entry counts, by route and requirement
+#: (:attr:`~bot.domain.eligibility.Requirement.key`): no gap where a payout waives it.
+_ENTRY_GAPS: Final[dict[str, dict[str, str]]] = {
+    "creator_rewards": {"followers": "crp_followers_gap", "views": "crp_views_gap"},
+    "affiliate": {"followers": "shop_followers_gap"},
+    "live_gifts": {"followers": "live_followers_gap"},
 }
+#: The country facts, by route.
+_REGION: Final = {"creator_rewards": "crp_region", "affiliate": "shop_region"}
 
 
 def _eligibility(s: MetricSnapshot, settings: UserSettings, rates: RateTables,
                  payouts: tuple[Payout, ...] = ()) -> dict[str, float]:
     """Eligibility flags from :mod:`bot.domain.eligibility`, the place /estimate reads too:
     a route the creator logged a payout from (``payouts``) is one they are in
-    (:meth:`~bot.domain.eligibility.Eligibility.verdict`), so its flag is set and the facts
-    measuring the way to it say there is none (no tip urges a paid creator to qualify).
+    (:meth:`~bot.domain.eligibility.Eligibility.verdict`) unless a country, age or video
+    length is known not to qualify: the facts measuring its entry counts say there is no
+    gap, and its country one that it is offered where they are unless it is known not to be
+    (:meth:`~bot.domain.eligibility.Eligibility.met`; no tip urges a paid creator to
+    qualify, none hides a rule that still holds).
 
     A flag is absent when it cannot be known (an unknown age, say): rules on it do not fire.
     """
@@ -335,12 +339,19 @@ def _eligibility(s: MetricSnapshot, settings: UserSettings, rates: RateTables,
         verdict = who.verdict(key)
         if verdict is not None:
             out[name] = _flag(verdict)
-    gates = elig.eligible([r for r in who.creator_rewards if r.key != "video_length"])
+    gates = elig.eligible([r for r in who.holding("creator_rewards")
+                           if r.key != "video_length"])
     if gates is not None:
         out["crp_gates_met"] = _flag(gates)
     out["shop_pilot"] = _flag(who.shop_pilot)
-    for key in sorted(who.paid):
-        out.update(_IN_ROUTE.get(key, {}))
+    for key, flag in _REGION.items():
+        met = who.met(key, "region")
+        if met is not None:
+            out[flag] = _flag(met)
+    for key, gaps in _ENTRY_GAPS.items():
+        for requirement, fact in gaps.items():
+            if who.met(key, requirement) is True:
+                out[fact] = 0.0
     return out
 
 

@@ -286,3 +286,74 @@ async def test_tips_do_not_urge_a_paid_creator_to_qualify(console: ConsoleAdapte
     after = await console.ask("/tips all")
     assert "crp-views-to-go" not in after.text, after.text
     assert "crp-eligible-grow-qualified-views" in after.text, after.text
+
+
+def _route_text(text: str, data: dict[str, object], key: str) -> str:
+    routes = data["routes"]
+    assert isinstance(routes, list)
+    index = [r["key"] for r in routes].index(key)
+    return [b for b in text.split("\n\n") if " · " in b][index]
+
+
+@pytest.mark.parametrize(("what_if", "gap"), [
+    ("region=CA", "not offered in CA yet"),
+    ("adult=no", "available from 18"),
+])
+async def test_a_payout_does_not_answer_a_what_if_of_another_country_or_age(
+        console: ConsoleAdapter, what_if: str, gap: str) -> None:
+    """A payout was earned under the creator's own settings: /estimate region=… or adult=…
+    asks about other ones, so the paid route is judged on its requirements there (its gap
+    shown, not eligible, not in "now", no "you're in")."""
+    await console.ask("/settings region=US age=25")
+    await console.ask("/log followers=600 views=38k avg_video_length=1:10")
+    assert (await console.ask("/payout rewards=12 views=38k month=2026-10")).ok
+    own = await console.ask("/estimate")
+    assert own.replies[0].data is not None
+    assert next(r for r in own.replies[0].data["routes"]
+                if r["key"] == "creator_rewards")["now"] is True
+    reply = await console.ask(f"/estimate {what_if}")
+    data = reply.replies[0].data
+    assert data is not None
+    route = next(r for r in data["routes"] if r["key"] == "creator_rewards")
+    assert route["eligible"] is False and route["now"] is False and route["paid"] is False
+    text = _route_text(reply.text, data, "creator_rewards")
+    assert gap in text and "you logged a payout from it" not in text, text
+    assert "followers to go" in text, text  # the entry counts hold there too
+
+
+async def test_a_payout_waives_the_entry_counts_not_the_video_length(
+        console: ConsoleAdapter) -> None:
+    """Being paid by Creator Rewards shows the creator got in (followers and views behind
+    them) but not that videos of 1:00 or less earn: that rule still shows and keeps the
+    route out of "now"."""
+    await console.ask("/settings region=US age=25")
+    await console.ask("/log followers=600 views=38k avg_video_length=0:45")
+    assert (await console.ask("/payout rewards=12 views=38k month=2026-10")).ok
+    reply = await console.ask("/estimate")
+    data = reply.replies[0].data
+    assert data is not None
+    route = next(r for r in data["routes"] if r["key"] == "creator_rewards")
+    assert route["eligible"] is False and route["now"] is False, route
+    text = _route_text(reply.text, data, "creator_rewards")
+    assert "only videos longer than 1:00 earn" in text, text
+    assert "to go" not in text and "you logged a payout from it" not in text, text
+
+
+async def test_a_payout_does_not_make_a_country_that_is_not_offered_one_that_is(
+        console: ConsoleAdapter) -> None:
+    """A creator whose country is known not to have Creator Rewards or the Shop is not told
+    they are in by a payout (nor do /tips' facts say the route is offered there)."""
+    await console.ask("/settings region=CA age=25")
+    await console.ask("/log followers=600 views=38k avg_video_length=1:10")
+    assert (await console.ask("/payout rewards=12 views=38k month=2026-10")).ok
+    assert (await console.ask("/payout affiliate=50 month=2026-10")).ok
+    reply = await console.ask("/estimate")
+    data = reply.replies[0].data
+    assert data is not None
+    for key in ("creator_rewards", "affiliate"):
+        route = next(r for r in data["routes"] if r["key"] == key)
+        assert route["eligible"] is False and route["now"] is False, route
+        text = _route_text(reply.text, data, key)
+        assert "not offered in CA yet" in text and "to go" not in text, text
+    tips = await console.ask("/tips all")
+    assert "crp-eligible-grow-qualified-views" not in tips.text, tips.text

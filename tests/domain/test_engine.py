@@ -485,3 +485,29 @@ def test_the_falling_tip_never_quotes_a_rise(steps: list[tuple[float, int]]) -> 
             assert facts.get("growth_slowing", 0) == 0
     else:
         assert "followers_falling" not in facts
+
+
+def test_a_payout_waives_entry_counts_not_the_country_or_video_length() -> None:
+    """/tips' facts for a paid route read the rule /estimate reads: no gap to the entry
+    counts, but a country known not to have the route, or videos of 1:00 or less, still
+    count (the country facts were forced to "offered")."""
+    from datetime import UTC, datetime
+
+    from bot.domain.payouts import Payout
+
+    paid = (Payout("creator_rewards", 12, "USD", NOW, views=38_000),
+            Payout("affiliate", 50, "USD", NOW))
+    s = MetricSnapshot(taken_at=NOW, followers=600, views=38_000, avg_video_length=70)
+    ca = compute_facts(Profile(UserSettings(region="CA", age=25), s, (s,), payouts=paid),
+                       RATES, NOW)
+    assert ca["crp_region"] == 0 and ca["shop_region"] == 0
+    assert ca["crp_eligible"] == 0 and ca["shop_eligible"] == 0
+    assert ca["crp_followers_gap"] == 0 and ca["crp_views_gap"] == 0
+    short = MetricSnapshot(taken_at=datetime(2026, 11, 2, tzinfo=UTC), followers=600,
+                           views=38_000, avg_video_length=45)
+    us = compute_facts(Profile(UserSettings(region="US", age=25), short, (short,),
+                               payouts=paid), RATES, NOW)
+    assert us["crp_region"] == 1 and us["crp_gates_met"] == 1
+    assert us["crp_eligible"] == 0  # only videos longer than 1:00 earn
+    unknown = compute_facts(Profile(UserSettings(), s, (s,), payouts=paid), RATES, NOW)
+    assert unknown["crp_region"] == 1 and unknown["crp_eligible"] == 1  # the payout shows it
