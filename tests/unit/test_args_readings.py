@@ -131,3 +131,36 @@ def test_free_text_keeps_its_full_width_forms() -> None:
         got = parse("path＝ｅｘｐｏｒｔ１.csv", "import")
         assert got["path"] == "ｅｘｐｏｒｔ１.csv"
         assert parse("ｅｘｐｏｒｔ１.csv", "import")["path"] == "ｅｘｐｏｒｔ１.csv"
+
+
+@pytest.mark.parametrize(("raw", "command", "name", "kept"), [
+    ('path="レポート：１１月.csv"', "import", "path", "レポート：１１月.csv"),
+    ("path＝レポート：１１月.csv", "import", "path", "レポート：１１月.csv"),
+    ("レポート＝１１月.csv", "import", "path", "レポート＝１１月.csv"),
+    ("レポート：１１月.csv", "import", "path", "レポート：１１月.csv"),
+    ('path="新しい　フォルダ／レポート：１１月.csv"', "import", "path",
+     "新しい　フォルダ／レポート：１１月.csv"),
+])
+def test_full_width_signs_inside_free_text_are_the_creators(
+        raw: str, command: str, name: str, kept: str) -> None:
+    """Reviewer: the full-width ＝ ： ， ； were folded on the whole line, so a file's name or
+    a niche holding one was read as another text ("レポート:１１月.csv", a different file).
+    Only the signs that act as syntax (after a name, between two arguments) are folded."""
+    with using("ja"):
+        assert parse(raw, command)[name] == kept
+
+
+@pytest.mark.parametrize("raw", ["niche=料理，旅行", "niche＝料理；旅行", 'niche="料理，旅行"'])
+def test_a_refused_niche_is_quoted_as_typed(raw: str) -> None:
+    """The niche's check sees (and the refusal quotes) the text as typed, not "料理,旅行"."""
+    with using("ja"):
+        typed = raw.split("=")[-1].split("＝")[-1].strip('"')
+        assert f"「{typed}」" in str(refusal(raw, "settings"))
+
+
+def test_full_width_separators_between_arguments_still_separate() -> None:
+    with using("ja"):
+        got = parse("niche＝料理，language＝ja", "settings")
+        assert (got["niche"], got["language"]) == ("料理", "ja")
+        assert parse("フォロワー ＝ 12000；再生数＝40000") == pytest.approx(
+            {"followers": 12_000, "views": 40_000})
