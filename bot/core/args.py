@@ -825,7 +825,9 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
     starts with a value and ends with a name, each value with the name after it (``40k views
     3k likes``); one that starts and ends with a value (``40k views 12k``) reads two ways
     (views 40k and a bare 12k, or a bare 40k and views 12k) and is asked about
-    (:class:`ArgError`), never guessed. Other tokens are as they were."""
+    (:class:`ArgError`), never guessed, unless a value of one reading is one its name cannot
+    take (:func:`parse_value`: ``12k avg_watch_time 0:45`` is no watch time of 12k): then the
+    other reading is the one. Other tokens are as they were."""
 
     def name(i: int) -> str | None:
         key = field_key(tokens[i])
@@ -854,6 +856,19 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
         elif len(run) % 2 == 0:  # 40k views 3k likes
             out.extend(f"{name(k + 1)}={fold_width(tokens[k])}" for k in range(i, end, 2))
         else:  # 40k views 12k: views=40k and 12k, or 40k and views=12k
+            # each reading: its (value, name) pairs and the value left bare; one whose values
+            # a name cannot take (avg_watch_time=12k) is no reading: the other is the answer
+            before = ([(k, k + 1) for k in range(i, end - 1, 2)], end - 1)
+            after = ([(k + 1, k) for k in range(i + 1, end - 1, 2)], i)
+            readings = [r for r in (before, after)
+                        if all(_takes(tokens[v], by_name[name(n) or ""]) for v, n in r[0])]
+            if len(readings) == 1:
+                pairs, bare = readings[0]
+                paired = {min(v, n): f"{name(n)}={fold_width(tokens[v])}" for v, n in pairs}
+                out.extend(paired[k] if k in paired else tokens[k]
+                           for k in range(i, end) if k in paired or k == bare)
+                i = end
+                continue
             key = name(i + 1)
             assert key is not None
             shown = field_name(key)
@@ -864,6 +879,15 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
                 arg=key, example=by_name[key].example_value)
         i = end
     return out
+
+
+def _takes(value: str, spec: ArgSpec) -> bool:
+    """Whether ``spec`` reads ``value`` (:func:`parse_value`, full-width forms folded)."""
+    try:
+        parse_value(fold_width(value), spec)
+    except ArgError:
+        return False
+    return True
 
 
 def _looks_like_time(token: str) -> bool:

@@ -86,6 +86,19 @@ def test_a_value_between_two_readings_is_asked_about(
                         f"or {name}={second}.")
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("12k avg_watch_time 0:45", {"followers": 12_000, "avg_watch_time": 45}),
+    ("0:45 avg_watch_time 12k", {"avg_watch_time": 45, "followers": 12_000}),
+    ("40k views 12k avg_watch_time 0:45",
+     {"followers": 40_000, "views": 12_000, "avg_watch_time": 45}),
+])
+def test_a_reading_the_name_cannot_take_is_not_asked_about(
+        raw: str, expected: dict[str, int]) -> None:
+    """Reviewer: "is avg_watch_time 12k or 0:45?" was asked, though 12k is no watch time:
+    a reading whose value its name cannot take is dropped, and the one left is the answer."""
+    assert parse(raw) == expected
+
+
 def test_a_value_between_two_readings_is_asked_about_in_german() -> None:
     with using("de"):
         err = refusal("40k Aufrufe 12k")
