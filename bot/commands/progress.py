@@ -44,8 +44,8 @@ from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
 from bot.domain.rates import RateTables
 from bot.domain.studio import StudioImport, Video
+from bot.i18n import Phrase, lazy, standalone, translate
 from bot.i18n import gettext as _
-from bot.i18n import lazy, standalone, translate
 from bot.render.charts import ChartSpec, render_png, sparkline
 
 PERIODS = {"4w": timedelta(weeks=4), "3m": timedelta(days=91), "6m": timedelta(days=182),
@@ -412,7 +412,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         try:
             data = await asyncio.to_thread(read_file, path)
         except ImportError_ as exc:
-            return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
+            return Reply("import_refused", {"message": Phrase(str(exc)), "errors": []},
+                         is_error=True)
         except OSError as exc:
             raise ArgError(_("I can't read %(path)s: %(reason)s.", path=path,
                              reason=exc.strerror or exc), arg="path") from exc
@@ -442,7 +443,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                 downloaded_given=downloaded is not None, today=today,
                                 locale=ctx.request.locale))
     except ImportError_ as exc:
-        return Reply("import_refused", {"message": str(exc), "errors": []}, is_error=True)
+        return Reply("import_refused", {"message": Phrase(str(exc)), "errors": []},
+                         is_error=True)
     if isinstance(plan, StudioImport):
         return await import_studio(ctx, plan, source, bool(args.get("confirm")),
                                    ctx.again(args, confirm=True))

@@ -511,6 +511,64 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
 #: line's full-width forms are folded name by name and value by value: :func:`parse_args`).
 _WIDE_SIGNS = str.maketrans({"\uff1d": "=", "\uff1a": ":", "\uff0c": ",", "\uff1b": ";",
                              "\u3000": " "})
+#: A name and the sign after it at the start of an argument (``フォロワー＝``, ``path=``).
+_NAME_SIGN = re.compile(r"([^\W\d_][\w'’‘-]*)([=:\uff1d\uff1a])")
+#: A comma or semicolon, ASCII or full-width, that may stand between two arguments.
+_SEPARATOR = re.compile(r"[,;\uff0c\uff1b]+")
+
+
+def _fold_signs(raw: str, by_name: Mapping[str, ArgSpec]) -> str:
+    """``raw`` with the full-width signs that act as syntax as the ASCII ones
+    (:data:`_WIDE_SIGNS`): ``＝``/``：`` right after a known argument's name (``フォロワー＝12k``,
+    also ``フォロワー ＝ 12k``), a full-width comma or semicolon at the end of an argument or
+    right before the next known ``name＝``, and every sign inside a value that is not TEXT (a
+    number, a date). Inside quotes, inside a TEXT value (a file's name, a niche: ``path=
+    レポート：１１月.csv``, ``niche=料理，旅行``) and in a bare word that is no argument's name
+    (``/import レポート＝１１月.csv``) they are the creator's text, kept as typed."""
+    if raw.isascii():
+        return raw
+
+    def known(word: str) -> ArgSpec | None:
+        return by_name.get(field_key(word))
+
+    def piece(text: str, spec: ArgSpec | None) -> str:
+        """One argument: ``spec`` is the named argument a leading sign belongs to."""
+        m = _NAME_SIGN.match(text)
+        if m is not None and known(m[1]) is not None:
+            spec, head, text = known(m[1]), m[1] + m[2].translate(_WIDE_SIGNS), text[m.end():]
+        elif spec is not None and text[:1] in "\uff1d\uff1a":
+            head, text = text[0].translate(_WIDE_SIGNS), text[1:]
+        else:
+            return text
+        assert spec is not None
+        return head + (text if spec.type is ArgType.TEXT else text.translate(_WIDE_SIGNS))
+
+    def token(text: str, before: ArgSpec | None) -> str:
+        if '"' in text or "'" in text:  # quoted text: only the name's sign before it
+            return piece(text, before)
+        out: list[str] = []
+        start = 0
+        for sep in _SEPARATOR.finditer(text):
+            end = sep.end()
+            nxt = _NAME_SIGN.match(text, end)
+            if end == len(text) or (nxt is not None and known(nxt[1]) is not None):
+                out.append(piece(text[start:sep.start()], before if not out else None))
+                out.append(sep[0].translate(_WIDE_SIGNS))
+                start = end
+        if start < len(text) or not out:
+            out.append(piece(text[start:], before if not out else None))
+        return "".join(out)
+
+    parts: list[str] = []
+    last = 0
+    before: ArgSpec | None = None  # a name typed alone, whose sign may come next
+    for m in _TOKEN.finditer(raw):
+        parts.append(raw[last:m.start()])
+        parts.append(token(m[0], before))
+        before = known(m[0]) if _NAME_SIGN.fullmatch(m[0] + "=") else None
+        last = m.end()
+    parts.append(raw[last:])
+    return "".join(parts)
 #: A comma or semicolon between two arguments (``followers=5.2k, views=42k``,
 #: ``followers=5.2k;views=42k``): a semicolon anywhere, a comma at the end of an argument or
 #: right before the next ``key=`` / ``key:``. A comma between digits (``12,5``, ``12,000``)
@@ -596,11 +654,11 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             if first in typed:
                 # "Aufrufe pro Video=3k" is one name, not three words
                 raw = pattern.sub(folded, raw)
-    # Full-width signs between names and values (Japanese フォロワー＝12000, a full-width
-    # space or comma) are the ASCII ones; names and values are folded one by one below
-    # (fold_width: フォロワー=１２ｋ, 50％), a TEXT value never: free text (a file's name, a
-    # handle, a niche) is the creator's, kept as typed.
-    raw = raw.translate(_WIDE_SIGNS)
+    # Full-width signs that act as syntax (Japanese フォロワー＝12000, a full-width comma
+    # between two arguments) are the ASCII ones (_fold_signs); names and values are folded one
+    # by one below (fold_width: フォロワー=１２ｋ, 50％), a TEXT value never: free text (a
+    # file's name, a handle, a niche), quoted or not, is the creator's, kept as typed.
+    raw = _fold_signs(raw, by_name)
     values: dict[str, Any] = {}
 
     def put(spec: ArgSpec, value: Any) -> None:
@@ -767,7 +825,9 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
     starts with a value and ends with a name, each value with the name after it (``40k views
     3k likes``); one that starts and ends with a value (``40k views 12k``) reads two ways
     (views 40k and a bare 12k, or a bare 40k and views 12k) and is asked about
-    (:class:`ArgError`), never guessed. Other tokens are as they were."""
+    (:class:`ArgError`), never guessed, unless a value of one reading is one its name cannot
+    take (:func:`parse_value`: ``12k avg_watch_time 0:45`` is no watch time of 12k): then the
+    other reading is the one. Other tokens are as they were."""
 
     def name(i: int) -> str | None:
         key = field_key(tokens[i])
@@ -796,6 +856,19 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
         elif len(run) % 2 == 0:  # 40k views 3k likes
             out.extend(f"{name(k + 1)}={fold_width(tokens[k])}" for k in range(i, end, 2))
         else:  # 40k views 12k: views=40k and 12k, or 40k and views=12k
+            # each reading: its (value, name) pairs and the value left bare; one whose values
+            # a name cannot take (avg_watch_time=12k) is no reading: the other is the answer
+            before = ([(k, k + 1) for k in range(i, end - 1, 2)], end - 1)
+            after = ([(k + 1, k) for k in range(i + 1, end - 1, 2)], i)
+            readings = [r for r in (before, after)
+                        if all(_takes(tokens[v], by_name[name(n) or ""]) for v, n in r[0])]
+            if len(readings) == 1:
+                pairs, bare = readings[0]
+                paired = {min(v, n): f"{name(n)}={fold_width(tokens[v])}" for v, n in pairs}
+                out.extend(paired[k] if k in paired else tokens[k]
+                           for k in range(i, end) if k in paired or k == bare)
+                i = end
+                continue
             key = name(i + 1)
             assert key is not None
             shown = field_name(key)
@@ -806,6 +879,15 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
                 arg=key, example=by_name[key].example_value)
         i = end
     return out
+
+
+def _takes(value: str, spec: ArgSpec) -> bool:
+    """Whether ``spec`` reads ``value`` (:func:`parse_value`, full-width forms folded)."""
+    try:
+        parse_value(fold_width(value), spec)
+    except ArgError:
+        return False
+    return True
 
 
 def _looks_like_time(token: str) -> bool:

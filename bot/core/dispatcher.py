@@ -279,4 +279,6 @@ def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:
 def _bad_args(spec: CommandSpec, exc: ArgError) -> Reply:
     """The argument error, with the command's example unless the message already gives one."""
     examples = [] if exc.shows_example else [typed_example(e) for e in spec.examples[:2]]
-    return error_reply("bad_args", command=spec.name, message=str(exc), examples=examples)
+    # the bot's sentence (a Phrase), not a text of the creator's shown as typed (numbers.kept)
+    return error_reply("bad_args", command=spec.name, message=i18n.Phrase(str(exc)),
+                       examples=examples)

@@ -293,16 +293,47 @@ _JA_SPACES: Final = re.compile(rf"(?<=[。！？）：、」]) +(?=\S)|(\S+) +(?
                                rf"|(\S*[{_JA_TEXT}]) (?=[{_JA_TEXT}「])")
 
 
+#: The two marks around a value the creator gave (a niche, a file's name, a typed command
+#: line): Unicode noncharacters, which no text a creator sends or the bot writes holds.
+KEPT_OPEN: Final = "\ufdd0"
+KEPT_CLOSE: Final = "\ufdd1"
+#: A space inside a kept value while :func:`tidy_spaces` works (no rule matches it).
+_KEPT_SPACE: Final = "\ufdd2"
+_KEPT_MARKS: Final = re.compile("([\ufdd0\ufdd1])")
+_NO_MARKS: Final = str.maketrans("", "", "\ufdd0\ufdd1\ufdd2")
+
+
+def kept(text: str) -> str:
+    """``text``, a value the creator gave, marked so that :func:`tidy_spaces` changes nothing
+    inside it (the renderer marks every text value it prints: templates' ``{{ niche }}``,
+    sentences' ``%(path)s``); :func:`tidy_spaces` takes the marks away again."""
+    if not text or text.isspace():  # nothing of the creator's to keep
+        return text
+    return f"{KEPT_OPEN}{text.translate(_NO_MARKS)}{KEPT_CLOSE}"
+
+
 def tidy_spaces(text: str) -> str:
     """``text``, a whole rendered reply, with the spaces its template or its filled sentences
     put between Japanese parts as the current language writes them: in Japanese none after
     。！？：、 or a closing bracket, nor before an opening one (unless after an address), nor
     between two pieces of Japanese text (unless after a command's word: see
     :data:`_JA_SPACES`); other languages unchanged. The renderer calls it on every reply, so
-    a sentence's spacing around a placeholder follows the value it was filled with."""
+    a sentence's spacing around a placeholder follows the value it was filled with. Inside a
+    value marked with :func:`kept` (the creator's: a niche "料理 レシピ", a file's name, a
+    command line) nothing changes; the marks are taken away, in every language."""
+    if KEPT_OPEN not in text:
+        return _JA_SPACES.sub(_ja_space, text) if i18n.current() == "ja" else text
     if i18n.current() != "ja":
-        return text
-    return _JA_SPACES.sub(_ja_space, text)
+        return text.translate(_NO_MARKS)
+    parts, depth = [], 0
+    for part in _KEPT_MARKS.split(text):
+        if part == KEPT_OPEN:
+            depth += 1
+        elif part == KEPT_CLOSE:
+            depth = max(0, depth - 1)
+        else:
+            parts.append(part.replace(" ", _KEPT_SPACE) if depth else part)
+    return _JA_SPACES.sub(_ja_space, "".join(parts)).replace(_KEPT_SPACE, " ")
 
 
 def _ja_space(m: re.Match[str]) -> str:

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.bccache import Bucket
+from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup
 
 from bot import i18n
@@ -38,6 +40,20 @@ from bot.render.formats import (
 #: text for ``__html__`` and an encoding first, then makes exactly this): every translated
 #: message and every bold or code span of a reply is made into Markup.
 _as_markup: Callable[[str], Markup] = functools.partial(str.__new__, Markup)
+kept = numbers.kept
+
+
+class _Made(str):
+    """Text a filter made (a number, a date, a translation): the bot's own, which
+    :func:`bot.domain.numbers.tidy_spaces` may respace. An exact ``str`` printed or filling a
+    sentence is a value from a reply's data (a niche, a file's name, a command line): the
+    creator's, marked with :func:`bot.domain.numbers.kept` so that it is shown as it is."""
+
+    __slots__ = ()
+
+
+def _made(value: Any) -> Any:
+    return _Made(value) if type(value) is str else value
 
 
 def _wrap(spec: FormatSpec, which: str) -> Callable[..., Markup]:
@@ -50,7 +66,8 @@ def _wrap(spec: FormatSpec, which: str) -> Callable[..., Markup]:
 
     @jinja2.pass_context
     def apply(context: Any, value: Any) -> Markup:
-        inner = str(value) if isinstance(value, Markup) else escape(str(value))
+        inner = (str(value) if isinstance(value, Markup)
+                 else kept(escape(value)) if type(value) is str else escape(str(value)))
         return _as_markup(f"{open_}{inner}{close}")  # inner is escaped above
 
     return apply
@@ -80,8 +97,8 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
         # A number or date is written for the language (numbers.shown), never with str().
         safe: dict[str, Any] = {}
         for k, v in variables.items():
-            if type(v) is str:
-                safe[k] = escape(v)
+            if type(v) is str:  # the creator's text: kept as it is (numbers.kept)
+                safe[k] = kept(escape(v))
             elif isinstance(v, Markup):
                 safe[k] = v
             else:
@@ -117,8 +134,8 @@ def _finalize(spec: FormatSpec) -> Callable[[Any], Any]:
     shown = numbers.shown
 
     def finalize(value: Any) -> Any:
-        if type(value) is str:  # most printed values: text, escaped (shown keeps text)
-            return escape(value)
+        if type(value) is str:  # most printed values: text, escaped, kept as it is
+            return kept(escape(value))
         if isinstance(value, Markup):
             return value
         if value is None:
@@ -179,7 +196,8 @@ def _options(env: jinja2.Environment) -> str:
              env.keep_trailing_newline, env.optimized, env.autoescape is True,
              callable(env.autoescape), finalize is None,
              getattr(finalize, "jinja_pass_arg", None), sorted(env.extensions),
-             getattr(env, "newstyle_gettext", None), env.is_async, callables, policies)
+             getattr(env, "newstyle_gettext", None), env.is_async, callables, policies,
+             env.code_generator_class.__qualname__, "joined-1")
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -203,7 +221,7 @@ def _at_render(f: Callable[..., Any]) -> Callable[..., Any]:
             return f(context.eval_ctx, *args, **kwargs)
     else:  # the usual filter, called on every render: no test of its kind each time
         def at_render(context: Any, *args: Any, **kwargs: Any) -> Any:
-            return f(*args, **kwargs)
+            return _made(f(*args, **kwargs))
     return jinja2.pass_context(functools.wraps(f)(at_render))
 
 
@@ -234,6 +252,22 @@ class _Context(jinja2.runtime.Context):
         return super().call(obj, *args, **kwargs)
 
 
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, with ``a ~ b`` made by :meth:`_Environment.joined`: the
+    template's own text in it (a literal) stays the bot's, a value in it (``"@" ~ handle``)
+    is kept as the creator typed it (:func:`bot.domain.numbers.kept`), and the whole is the
+    bot's text (:class:`_Made`), not one value of the creator's. Jinja's own joins into a
+    plain ``str``, which would then read as a value of the creator's."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.joined((")
+        for arg in node.nodes:
+            self.write("(False, " if isinstance(arg, nodes.Const) else "(True, ")
+            self.visit(arg, frame)
+            self.write("), ")
+        self.write("))")
+
+
 class _Environment(jinja2.Environment):
     """A Jinja environment whose templates read a dict's keys without a failed attribute
     lookup first, and call the format's gettext straight (:class:`_Context`).
@@ -246,6 +280,14 @@ class _Environment(jinja2.Environment):
     goes through Jinja's own ``getattr``."""
 
     context_class = _Context
+    code_generator_class = _CodeGenerator
+
+    @staticmethod
+    def joined(parts: tuple[tuple[bool, Any], ...]) -> str:
+        """``a ~ b ~ ...`` (:class:`_CodeGenerator`): each part as text, a value that is an
+        exact ``str`` marked as the creator's, the whole the bot's own text."""
+        return _Made("".join(kept(v) if value and type(v) is str else str(v)
+                             for value, v in parts))
     #: The format's ``gettext`` and ``ngettext`` (:func:`_gettext_callables`), set by
     #: :meth:`Renderer._env`.
     gettext_call: Callable[..., Markup] | None = None
@@ -320,7 +362,9 @@ class Renderer:
             money_range=numbers.money_range,
             duration=numbers.duration,
             number=numbers.number,
-            items=numbers.items,
+            # a list of the creator's names (files, fields) joined: each kept as it is
+            items=lambda values, style="standard": numbers.items(
+                [kept(v) if type(v) is str else v for v in values], style),
             # Punctuation the template writes between two parts ("label: value", "a; b"),
             # as the language writes it (French: a no-break space before ":" and ";").
             punct=numbers.punct,
@@ -342,10 +386,10 @@ class Renderer:
             standalone=i18n.standalone,
             # A command line with the English field keys, as the creator's language types
             # it: "/log followers=12k" | typed -> German "/log Follower=12k".
-            typed=typed_example,
+            typed=lambda text: kept(typed_example(text)),
             # A canonical line (bot.core.args.command_line: English names, 35e-1) as the
             # creator's language types it: German "/log Videos pro Woche=3,5 confirm".
-            typed_line=lambda line: local_line(str(line)),
+            typed_line=lambda line: kept(local_line(str(line))),
         )
         env.filters.update({name: _at_render(f) for name, f in filters.items()})
         env.globals["format"] = fmt.value
@@ -391,7 +435,9 @@ class Renderer:
 
     def _render(self, name: str, context: Mapping[str, Any], fmt: Format) -> str:
         template = self._env(fmt).get_template(f"{name}.j2")
-        return numbers.tidy_spaces(_tidy(template.render(**context)))
+        # tidy_spaces first: it takes away the marks around the creator's values (a line
+        # holding only an empty value is blank for _tidy, a value's end spaces are its end)
+        return _tidy(numbers.tidy_spaces(template.render(**context)))
 
     def render_parts(self, reply: Reply, fmt: Format) -> list[str]:
         """Rendered and split to the platform's message limit."""

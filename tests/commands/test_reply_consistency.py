@@ -128,3 +128,38 @@ async def test_a_share_hint_writes_both_ways_as_one_percent_style(
     text = (await console.ask(f"/estimate margin={half}")).text
     assert all(e in text for e in expected), (expected, text)
     assert len({space for space in re.findall(r"\d(\s?)%", text)}) == 1, text
+
+
+async def test_japanese_replies_show_the_creators_text_as_typed(
+        console: ConsoleAdapter, tmp_path: object) -> None:
+    """Reviewer: the Japanese respacing joined any two Japanese words a space separates, in
+    the creator's text too: the niche "料理 レシピ" was shown as "料理レシピ", a file's name
+    "料理 レシピ.csv" in the import preview's command line (which then named no file when
+    copied). A value from the creator is shown as typed; the catalogue's text is still
+    respaced ("フォロワーの")."""
+    from pathlib import Path
+
+    folder = Path(str(tmp_path)) / "新しい フォルダ"
+    folder.mkdir()
+    csv = folder / "料理 レシピ.csv"
+    csv.write_text("Date,Followers\n2026-11-01,1000\n2026-11-02,1010\n", encoding="utf-8")
+    replies = await _replies(console, "ja", [
+        '/settings niche="料理 と 旅"', '/settings niche="料理 レシピ"', "/settings",
+        f'/import path="{csv}"', "/log followers=800 views=40000",
+        "/log フォロワー=8万 再生数=40000", "/log followers=1,1250"])
+    assert "ジャンル：料理 と 旅" in replies['/settings niche="料理 と 旅"']
+    assert "ジャンル：料理 レシピ" in replies["/settings"]
+    preview = replies[f'/import path="{csv}"']
+    assert f'/import path="{csv}" confirm' in preview, preview
+    held = replies["/log フォロワー=8万 再生数=40000"]
+    assert "/log フォロワー=80000 再生数=40000 confirm" in held, held
+    assert "フォロワーの「1,1250」" in replies["/log followers=1,1250"]
+
+
+def test_tidy_spaces_keeps_what_is_marked_as_the_creators() -> None:
+    kept = numbers.kept("料理 レシピ。 旅 （国内）")
+    with i18n.using("ja"):
+        assert numbers.tidy_spaces(f"ジャンル {kept} です。 次") == (
+            "ジャンル料理 レシピ。 旅 （国内）です。次")
+    with i18n.using("fr"):
+        assert numbers.tidy_spaces(f"Niche : {kept}") == "Niche : 料理 レシピ。 旅 （国内）"

@@ -86,6 +86,19 @@ def test_a_value_between_two_readings_is_asked_about(
                         f"or {name}={second}.")
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("12k avg_watch_time 0:45", {"followers": 12_000, "avg_watch_time": 45}),
+    ("0:45 avg_watch_time 12k", {"avg_watch_time": 45, "followers": 12_000}),
+    ("40k views 12k avg_watch_time 0:45",
+     {"followers": 40_000, "views": 12_000, "avg_watch_time": 45}),
+])
+def test_a_reading_the_name_cannot_take_is_not_asked_about(
+        raw: str, expected: dict[str, int]) -> None:
+    """Reviewer: "is avg_watch_time 12k or 0:45?" was asked, though 12k is no watch time:
+    a reading whose value its name cannot take is dropped, and the one left is the answer."""
+    assert parse(raw) == expected
+
+
 def test_a_value_between_two_readings_is_asked_about_in_german() -> None:
     with using("de"):
         err = refusal("40k Aufrufe 12k")
@@ -131,3 +144,36 @@ def test_free_text_keeps_its_full_width_forms() -> None:
         got = parse("path＝ｅｘｐｏｒｔ１.csv", "import")
         assert got["path"] == "ｅｘｐｏｒｔ１.csv"
         assert parse("ｅｘｐｏｒｔ１.csv", "import")["path"] == "ｅｘｐｏｒｔ１.csv"
+
+
+@pytest.mark.parametrize(("raw", "command", "name", "kept"), [
+    ('path="レポート：１１月.csv"', "import", "path", "レポート：１１月.csv"),
+    ("path＝レポート：１１月.csv", "import", "path", "レポート：１１月.csv"),
+    ("レポート＝１１月.csv", "import", "path", "レポート＝１１月.csv"),
+    ("レポート：１１月.csv", "import", "path", "レポート：１１月.csv"),
+    ('path="新しい　フォルダ／レポート：１１月.csv"', "import", "path",
+     "新しい　フォルダ／レポート：１１月.csv"),
+])
+def test_full_width_signs_inside_free_text_are_the_creators(
+        raw: str, command: str, name: str, kept: str) -> None:
+    """Reviewer: the full-width ＝ ： ， ； were folded on the whole line, so a file's name or
+    a niche holding one was read as another text ("レポート:１１月.csv", a different file).
+    Only the signs that act as syntax (after a name, between two arguments) are folded."""
+    with using("ja"):
+        assert parse(raw, command)[name] == kept
+
+
+@pytest.mark.parametrize("raw", ["niche=料理，旅行", "niche＝料理；旅行", 'niche="料理，旅行"'])
+def test_a_refused_niche_is_quoted_as_typed(raw: str) -> None:
+    """The niche's check sees (and the refusal quotes) the text as typed, not "料理,旅行"."""
+    with using("ja"):
+        typed = raw.split("=")[-1].split("＝")[-1].strip('"')
+        assert f"「{typed}」" in str(refusal(raw, "settings"))
+
+
+def test_full_width_separators_between_arguments_still_separate() -> None:
+    with using("ja"):
+        got = parse("niche＝料理，language＝ja", "settings")
+        assert (got["niche"], got["language"]) == ("料理", "ja")
+        assert parse("フォロワー ＝ 12000；再生数＝40000") == pytest.approx(
+            {"followers": 12_000, "views": 40_000})
