@@ -73,7 +73,11 @@ def whole(x: float) -> int:
 
 def fixed(x: float, digits: int) -> str:
     """``x`` with exactly ``digits`` decimals, a dot, no grouping, rounded as every displayed
-    number is (:func:`rounded`): 2.675, 2 -> '2.68' (``f"{2.675:.2f}"`` gives '2.67')."""
+    number is (:func:`rounded`): 2.675, 2 -> '2.68' (``f"{2.675:.2f}"`` gives '2.67'). An
+    infinity is written as Python writes it ('inf'), as before this rule: it has no digits to
+    round (``Decimal.quantize`` refuses it)."""
+    if not math.isfinite(x):
+        return f"{x:.{digits}f}"
     return f"{rounded(x, digits):f}"
 
 
@@ -736,7 +740,7 @@ def money(amount: float | None, currency: str = "USD", short: bool | None = None
         return _currency(amount, currency, _money_digits(a, currency))
     if short:
         body = compact(a)
-    elif a >= 100:
+    elif a >= 100 and math.isfinite(a):  # (an infinity has no whole number: fixed writes it)
         body = f"{whole(a):,}"
     else:
         body = fixed(a, _money_digits(a, currency))

@@ -4,6 +4,8 @@ written by :func:`bot.domain.numbers.pct` with the language's grouping, however 
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from bot import i18n
@@ -111,3 +113,14 @@ def test_a_count_from_a_thousand_reads_as_compact_reads_it() -> None:
         assert numbers.count(6849.5) == "6.8k" and numbers.count(999.6) == "1k"
     with i18n.using("de"):
         assert numbers.count(6849.5) == "6.850" and numbers.count(999.6) == "1.000"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_infinity_is_written_not_raised(lang: str) -> None:
+    """The half-up rule quantizes a Decimal, which refuses an infinity: compact, count and
+    money wrote 'inf' before the rule and raised InvalidOperation after it."""
+    with i18n.using(lang):
+        for value in (math.inf, -math.inf):
+            assert "inf" in numbers.compact(value)
+            assert "inf" in numbers.count(value)
+            assert "inf" in numbers.money(value, "USD")
