@@ -194,14 +194,16 @@ async def _stored(ctx: CommandContext) -> tuple[MetricSnapshot | None, list[Payo
             list(read.history or []), settings)
 
 
-async def stored_route(ctx: CommandContext, key: str) -> RouteEstimate:
+async def stored_route(ctx: CommandContext, key: str) -> tuple[RouteEstimate, list[Payout]]:
     """Route ``key`` of the creator's /estimate as it stands (their latest snapshot, payouts
-    and videos; an empty snapshot before any /log): what /payout's reply reads, so it says
-    what /estimate then shows (whether a payout is used, or what to log first)."""
+    and videos; an empty snapshot before any /log), and the payouts it was worked out from:
+    what /payout's reply reads, so it says what /estimate then shows (whether a payout is
+    used, or what to log first) and counts the route's payouts without reading them again."""
     latest, payouts, videos, history, settings = await _stored(ctx)
     base = latest or MetricSnapshot.empty(ctx.clock.now())
-    return estimate(base, settings, ctx.services.rates, payouts=payouts, videos=videos,
-                    explain=False, hints=False, history=history).route(key)
+    route = estimate(base, settings, ctx.services.rates, payouts=payouts, videos=videos,
+                     explain=False, hints=False, history=history).route(key)
+    return route, payouts
 
 
 @command(

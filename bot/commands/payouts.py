@@ -210,11 +210,12 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                          "primary"),),
                          held=True)
     stored = await ctx.store.add_payout(ctx.user.id, new)
-    count = sum(p.route == stored.route for p in await ctx.store.payouts(ctx.user.id))
     # What /estimate now does with it, decided where /estimate decides it: used, or waiting
     # for an input (the route's waiting sentence says which; the reply repeats it word for
-    # word, and nothing else its note says, such as the affiliate pilot).
-    route = await stored_route(ctx, stored.route)
+    # word, and nothing else its note says, such as the affiliate pilot). The payouts it read
+    # (this one included) give the count: one read of them after the write, not two.
+    route, payouts = await stored_route(ctx, stored.route)
+    count = sum(p.route == stored.route for p in payouts)
     waiting = typed_example(route.waiting) if route.payouts_waiting and route.waiting else None
     rate = None
     if views:
