@@ -672,10 +672,9 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         kv = _key_value(token)
         if kv is not None and not re.fullmatch(r"\d", token[0]):
             key, text = kv
-            spec_text = by_name.get(key)
-            if spec_text is None or spec_text.type is not ArgType.TEXT:
-                text = fold_width(text)
             spec_kv = by_name.get(key)
+            if spec_kv is None or spec_kv.type is not ArgType.TEXT:
+                text = fold_width(text)
             if spec_kv is None:
                 if positional and kv[1] and _looks_like_time(token):
                     kv = None  # a bare "10:00" style value, handled as positional below
