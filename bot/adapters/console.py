@@ -113,7 +113,8 @@ class ConsoleAdapter:
         if parsed is None:
             return await self._not_a_command(name)
         replies = await self.app.dispatcher.handle(self.request(*parsed, user=user))
-        if self.one_shot and any(r.template == "log_prompt" for r in replies):
+        prompted = any(r.template == "log_prompt" for r in replies)
+        if self.one_shot and prompted:
             # no next line will come: say how to give the numbers in this one
             self.language = next((r.locale for r in replies if r.locale), self.language)
             with i18n.using(self.language):
@@ -122,7 +123,7 @@ class ConsoleAdapter:
                     example=local_line("/log followers=12000 views=40000")), ok=False)
         # A bare /log asks for the numbers: the next line that is not a command is them; any
         # command ends the wait (a mistake in the numbers keeps it, as on Telegram).
-        if any(r.template == "log_prompt" for r in replies):
+        if prompted:
             self._guided.add(name)
         elif parsed[0] != "log" or all(not r.is_error for r in replies):
             self._guided.discard(name)
