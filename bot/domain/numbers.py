@@ -513,10 +513,7 @@ def money_finer(amount: float, currency: str, extra: int) -> str:
     if not math.isfinite(amount):
         return money(amount, currency)
     if _english():
-        symbol = currency_symbol(currency)
-        body = compact_finer(abs(amount), extra)
-        sign = "-" if amount < 0 else ""
-        return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
+        return _english_amount(compact_finer(abs(amount), extra), amount < 0, currency)
     with localcontext(rounding=ROUNDING):
         if abs(amount) >= COMPACT_FROM:
             text = str(format_compact_currency(amount, currency, format_type="short",
