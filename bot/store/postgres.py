@@ -71,6 +71,7 @@ from bot.store.sqlite import (
     _dt,
     _due_order,
     _entries,
+    _exported_snapshots,
     _goal,
     _import_rows,
     _imported_before,
@@ -770,14 +771,7 @@ class PostgresStore(PgTikTokTables):
             "settings": {key: (sorted(value) if isinstance(value, frozenset) else value)
                          for key in _SETTINGS_KEYS
                          for value in [getattr(settings, key)]},
-            # the snapshots the creator has, and apart those a newer import replaced (kept
-            # for /undo): the two counts /forget and /stats say (userdata.ACTIVE_SNAPSHOT)
-            **{section: [
-                {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
-                 "typed": [g for g in str(s["given"]).split(",") if g],
-                 "source": s["source"], "replaced": s["replaced_by"] is not None}
-                for s in snaps if (s["replaced_by"] is not None) == replaced]
-               for section, replaced in (("snapshots", False), ("replaced_snapshots", True))},
+            **_exported_snapshots(snaps),
             "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
                       for g in goal_rows],
             "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",

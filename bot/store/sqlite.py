@@ -564,6 +564,19 @@ def _entry(row: _Row, columns: _Columns | None = None) -> SnapshotEntry:
                          action=row[at.action])
 
 
+def _exported_snapshots(snaps: Iterable[Any]) -> dict[str, list[dict[str, Any]]]:
+    """/export's snapshot sections from a user's snapshot rows (``sqlite3.Row`` or asyncpg
+    ``Record``, read by name): ``snapshots``, the ones the creator has, and apart
+    ``replaced_snapshots``, those a newer import replaced (kept for /undo): the two counts
+    /forget and /stats say (:data:`bot.core.ports.ACTIVE_SNAPSHOT`). Both stores' /export."""
+    return {section: [
+        {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
+         "typed": [g for g in str(s["given"]).split(",") if g],
+         "source": s["source"], "replaced": s["replaced_by"] is not None}
+        for s in snaps if (s["replaced_by"] is not None) == replaced]
+        for section, replaced in (("snapshots", False), ("replaced_snapshots", True))}
+
+
 def _entries(rows: Sequence[_Row]) -> list[SnapshotEntry]:
     """:func:`_entry` for each of ``rows`` (one query's, of either store: the same columns,
     found once), in order."""
@@ -1486,14 +1499,7 @@ class SqliteStore(TikTokTables):
             "settings": {key: (sorted(value) if isinstance(value, frozenset) else value)
                          for key in _SETTINGS_KEYS
                          for value in [getattr(settings, key)]},
-            # the snapshots the creator has, and apart those a newer import replaced (kept
-            # for /undo): the two counts /forget and /stats say (userdata.ACTIVE_SNAPSHOT)
-            **{section: [
-                {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
-                 "typed": [g for g in str(s["given"]).split(",") if g],
-                 "source": s["source"], "replaced": s["replaced_by"] is not None}
-                for s in snaps if (s["replaced_by"] is not None) == replaced]
-               for section, replaced in (("snapshots", False), ("replaced_snapshots", True))},
+            **_exported_snapshots(snaps),
             "tiktok": None if tiktok_row is None else dict(tiktok_row),
             "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
                       for g in goal_rows],
