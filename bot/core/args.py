@@ -116,7 +116,7 @@ def _number_pattern(lang: str) -> re.Pattern[str]:
 def _suffix_after_space(lang: str) -> re.Pattern[str]:
     """Spaces (any: NBSP, narrow NBSP) between a digit and a compact suffix of ``lang`` or a
     percent sign, as Babel writes them (``1,2 Mio.``, ``12,3 k``, ``35,5 %``, ``1,2 mil M``):
-    :func:`tokenize` removes them (and those inside the suffix), so a number and its suffix
+    :func:`_split` removes them (and those inside the suffix), so a number and its suffix
     are one value; group ``suffix`` is the suffix."""
     words = set(_BASE_SUFFIX) | {w for w, _ in _cldr_suffixes(lang)}
     spaced = sorted((r"[\s\u00a0\u202f\u2009]+".join(map(re.escape, w.split()))
@@ -587,14 +587,10 @@ def _pieces(token: str) -> tuple[list[str], bool]:
     return [p for p in _BETWEEN.split(token) if p], bool(re.search(r"[,;]$", token))
 
 
-def tokenize(raw: str) -> list[str]:
-    """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
-    commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces."""
-    return _split(raw)[0]
-
-
 def _split(raw: str) -> tuple[list[str], frozenset[int]]:
-    """:func:`tokenize`'s tokens, and the indexes of those a comma or semicolon follows
+    """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
+    commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces. The
+    tokens, and the indexes of those a comma or semicolon follows
     (``12k followers, 40k views`` -> ``{1}``): a name and a value are never paired across
     one (:func:`_paired`)."""
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
@@ -1048,10 +1044,8 @@ def _scientific(number: Decimal) -> str:
     return f"{text}e{exponent}"
 
 
-#: A decimal as :func:`_scientific` writes it in a canonical line, as a whole value
-#: (``rewards=4125e-1``, ``completion_rate=355e-1%``).
-_EXPONENT_VALUE = re.compile(r"(?<==)(-?\d+)e(-\d+)(?=%?(?:\s|$))")
-#: One such value on its own, with its percent sign if it has one.
+#: A decimal as :func:`_scientific` writes it in a canonical line, one value on its own
+#: (``4125e-1``, ``355e-1%``), with its percent sign if it has one.
 _EXPONENT = re.compile(r"(-?\d+)e(-\d+)(%?)")
 
 
@@ -1080,17 +1074,6 @@ def _local_decimal(value: str, symbol: str) -> str:
     return text.replace(".", symbol) + m[3] if len(text) <= 20 else value
 
 
-def local_numbers(line: str) -> str:
-    """A canonical line (:func:`command_line`) with each decimal written as the current
-    language writes it, for a person to read and type: ``rewards=4125e-1`` -> English
-    ``rewards=412.5``, German ``rewards=412,5`` (read back in that language to the same
-    value, give or take the last bit of a float; only in that language, so a button runs the
-    canonical line itself). A decimal longer than 20 characters so (``3e-33``) stays as it is:
-    every language reads that form too."""
-    symbol = get_decimal_symbol(i18n.current())
-    return _EXPONENT_VALUE.sub(lambda m: _local_decimal(m[0], symbol), line)
-
-
 #: One argument of a canonical line: unquoted text, or quoted text with spaces, glued; a
 #: quote with no partner is a character of its own (``Bob's``).
 _LINE_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+""")
@@ -1100,7 +1083,8 @@ _NAMED = re.compile(r"([a-z_]+)=(.*)", re.DOTALL)
 def local_line(line: str) -> str:
     """A canonical line (:func:`command_line`) as a creator of the current language types
     it: each argument's name as the language names the field (German ``Aufrufe=40000``) and
-    each decimal as the language writes it (:func:`local_numbers`); values are never
+    each decimal as the language writes it (:func:`_local_decimal`: ``rewards=4125e-1`` ->
+    English ``rewards=412.5``, German ``rewards=412,5``); values are never
     translated (a file name with the word ``followers`` in it stays as it is). Read back in
     that language to the same values; in any other, to the same values too or refused with
     a sentence where it can't read the decimal sign, never as another number (every language

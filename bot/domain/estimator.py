@@ -135,10 +135,6 @@ class RouteEstimate:
     per_video: Money | None = None  # brand deals: price per sponsored video
 
     @property
-    def unmet(self) -> tuple[Requirement, ...]:
-        return tuple(r for r in self.requirements if r.met is False)
-
-    @property
     def holding(self) -> tuple[Requirement, ...]:
         """The requirements that still hold the creator back or are unknown
         (:func:`~bot.domain.eligibility.holding`): what /estimate lists as gaps and
