@@ -25,10 +25,9 @@ from babel.numbers import (
 
 from bot import i18n
 from bot.core.fieldnames import (
-    any_field_names,
     field_key,
     field_name,
-    local_field_names,
+    readable_field_names,
     typed_example,
 )
 from bot.core.registry import ArgSpec, ArgType
@@ -484,9 +483,8 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             if choice.lower() == low:
                 return choice
         # A choice that is a field is also its name in the creator's language, as /log
-        # reads it (German "/progress Follower 3m"), or in any other (any_field_names).
-        local = local_field_names().get(field_key(text)) or any_field_names().get(
-            field_key(text))
+        # reads it (German "/progress Follower 3m"), or in any other.
+        local = readable_field_names().get(field_key(text))
         if local in spec.choices:
             return local
         if len(spec.choices) == 1:
@@ -641,7 +639,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         )
     if not raw or raw.isspace():  # most commands: nothing typed, every value its default
         return _defaults(specs)
-    by_name, positional, flags, phrases, first_words = _lookup(specs, local_field_names())
+    by_name, positional, flags, phrases, first_words = _lookup(specs, readable_field_names())
     if first_words:
         # Only a phrase whose first word was typed can change the line (a set look-up per
         # word, where one search for any of the six languages' phrases took 60 µs a line).
@@ -734,25 +732,26 @@ _LOOKUPS: dict[tuple[int, int], tuple[object, object, _Lookup]] = {}
 _LOOKUPS_MAX = 1024  # commands × languages, with room to spare
 
 
-def _lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _Lookup:
-    """The lookup for ``specs`` in the language whose field names are ``local_names``; kept
+def _lookup(specs: Sequence[ArgSpec], names: Mapping[str, str]) -> _Lookup:
+    """The lookup for ``specs`` in the language whose field names are ``names``
+    (:func:`~bot.domain.fieldnames.readable_field_names`); kept
     when ``specs`` is a tuple (a command's arguments: they never change), built afresh
     otherwise. A /log in English spent most of its argument parsing building it (about
     60 of 95 µs)."""
     if type(specs) is not tuple:
-        return _build_lookup(specs, local_names)
-    key = (id(specs), id(local_names))
+        return _build_lookup(specs, names)
+    key = (id(specs), id(names))
     found = _LOOKUPS.get(key)
-    if found is not None and found[0] is specs and found[1] is local_names:
+    if found is not None and found[0] is specs and found[1] is names:
         return found[2]
-    built = _build_lookup(specs, local_names)
+    built = _build_lookup(specs, names)
     if len(_LOOKUPS) >= _LOOKUPS_MAX:
         _LOOKUPS.clear()
-    _LOOKUPS[key] = (specs, local_names, built)
+    _LOOKUPS[key] = (specs, names, built)
     return built
 
 
-def _build_lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _Lookup:
+def _build_lookup(specs: Sequence[ArgSpec], names: Mapping[str, str]) -> _Lookup:
     by_name: dict[str, ArgSpec] = {}
     for spec in specs:
         by_name[spec.name] = spec
@@ -762,8 +761,8 @@ def _build_lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _
     # the same as the CSV import's column names, besides the English ones.
     # Then the names every other language gives them: a line the console showed in German
     # (/log Aufrufe=40000 confirm) is read after a switch to English too. A name the current
-    # language gives another field, or two languages give different fields, is not.
-    names = {**any_field_names(), **local_names}
+    # language gives another field, or two languages give different fields, is not
+    # (``names``: :func:`~bot.domain.fieldnames.readable_field_names`).
     local = {folded: by_name[key] for folded, key in names.items() if key in by_name}
     for folded, spec in local.items():
         by_name.setdefault(folded, spec)
