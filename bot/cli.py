@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.core.ports import Adapter, AdapterStartError, Deliverer, StoreError
 from bot.core.types import Reply
 from bot.domain.datafiles import DataFileError
+from bot.domain.refusals import unmarked
 from bot.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -257,6 +258,8 @@ def _without_formatted(value: Any, moved: frozenset[str] = frozenset()) -> Any:
         shared = frozenset(str(k) for item in value if isinstance(item, dict)
                            for k, v in item.items() if _formatted(_without_formatted(v)))
         return [_without_formatted(v, shared) for v in value]
+    if isinstance(value, str):  # a sentence quoting the creator's value: without its marks
+        return unmarked(value)
     return value
 
 

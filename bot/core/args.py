@@ -32,8 +32,9 @@ from bot.core.fieldnames import (
 )
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.fieldnames import fold_width
-from bot.domain.numbers import compact, decimal, items, pct
+from bot.domain.numbers import compact, decimal, items, kept, pct
 from bot.domain.numbers import locale as number_locale
+from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import pgettext
 
@@ -41,8 +42,10 @@ from bot.i18n import pgettext
 MAX_ARGS_LENGTH = 500
 
 
-class ArgError(ValueError):
-    """Bad input. ``str(err)`` is a sentence fit to show the creator as it is."""
+class ArgError(Refusal):
+    """Bad input. ``str(err)`` is a sentence fit to show the creator as it is; ``marked``
+    the same with the values they typed in it marked (:class:`~bot.domain.refusals.Refusal`):
+    what the reply shows."""
 
     def __init__(self, message: str, *, arg: str | None = None, example: str | None = None,
                  suggestions: tuple[str, ...] = (), shows_example: bool = False):
@@ -163,7 +166,7 @@ def _local_digits(text: str, name: str, example: str) -> float:
         raise ArgError(
             _("I can't read '%(text)s' for %(name)s as a number in %(language)s: write "
               "%(decimal)s for a decimal, %(grouped)s with thousands separators, or the digits "
-              "alone, e.g. %(example)s.", text=text, name=name, language=i18n.NAMES[
+              "alone, e.g. %(example)s.", text=kept(text), name=name, language=i18n.NAMES[
                   i18n.current()], decimal=format_decimal(12.5, locale=loc),
               grouped=format_decimal(30600, locale=loc), example=example),
             arg=name, example=example) from None
@@ -179,7 +182,7 @@ def _digits(text: str, name: str, example: str) -> float:
         if text.rfind(",") > text.rfind("."):
             raise ArgError(
                 _("I can't read '%(text)s' for %(name)s: write it without separators, e.g. "
-                  "%(example)s.", text=text, name=name, example=example),
+                  "%(example)s.", text=kept(text), name=name, example=example),
                 arg=name, example=example,
             )
         text = text.replace(",", "")
@@ -192,7 +195,8 @@ def _digits(text: str, name: str, example: str) -> float:
         else:
             raise ArgError(
                 _("I can't read '%(text)s' for %(name)s: use commas every three digits, e.g. "
-                  "%(example)s.", text=text, name=name, example=example), arg=name, example=example,
+                  "%(example)s.", text=kept(text), name=name, example=example), arg=name,
+                example=example,
             )
     elif dots > 1:
         groups = text.split(".")
@@ -200,7 +204,7 @@ def _digits(text: str, name: str, example: str) -> float:
             text = text.replace(".", "")
         else:
             raise ArgError(_("I can't read '%(text)s' for %(name)s; try e.g. %(example)s.",
-                             text=text, name=name, example=example),
+                             text=kept(text), name=name, example=example),
                            arg=name, example=example)
     return float(text)
 
@@ -209,7 +213,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
     if len(raw) > 40:  # no number we accept is this long (and 400 digits overflow a float)
         raise ArgError(_("%(name)s: '%(start)s…' is too long to be a number; try e.g. "
-                         "%(example)s.", name=_shown(spec), start=raw.strip()[:12],
+                         "%(example)s.", name=_shown(spec), start=kept(raw.strip()[:12]),
                          example=_example(spec)), arg=spec.name, example=spec.example_value)
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec, raw)
@@ -229,7 +233,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         if not m:
             raise ArgError(
                 _("%(name)s must be a number like %(example)s — '%(text)s' isn't one.",
-                  name=name, example=example, text=raw.strip()),
+                  name=name, example=example, text=kept(raw.strip())),
                 arg=spec.name, example=example,
             )
         if (
@@ -246,7 +250,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             raise ArgError(
                 _("'%(text)s' for %(name)s: a dot is not how %(language)s writes numbers. Do "
                   "you mean %(whole)s (thousands) or %(decimal)s (a decimal)? Send the one "
-                  "you mean.", text=raw.strip(), name=name, language=i18n.NAMES[
+                  "you mean.", text=kept(raw.strip()), name=name, language=i18n.NAMES[
                       i18n.current()], whole=m["num"].replace(".", ""),
                   decimal=format_decimal(float(m["num"]), format="0.###", locale=loc)),
                 arg=spec.name, example=example)
@@ -262,7 +266,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             short = _shorthand(float(m["num"]))
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a decimal or a thousands dot?): "
-                  "write %(whole)s or %(short)s.", text=raw.strip(), name=name,
+                  "write %(whole)s or %(short)s.", text=kept(raw.strip()), name=name,
                   whole=whole, short=short),
                 arg=spec.name, example=example, suggestions=(whole, short),
             )
@@ -280,7 +284,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             short = _shorthand(float(m["num"].replace(",", ".")))
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a decimal comma or a thousands "
-                  "comma?): write %(whole)s or %(short)s.", text=raw.strip(), name=name,
+                  "comma?): write %(whole)s or %(short)s.", text=kept(raw.strip()), name=name,
                   whole=whole, short=short),
                 arg=spec.name, example=example, suggestions=(whole, short))
         if m["suffix"] and _SUFFIXED_DECIMAL.fullmatch(m["num"]):
@@ -293,7 +297,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             exponent = int(m["exp"])
             if exponent > 30:  # beyond any bound we accept; avoids float overflow
                 raise ArgError(_("%(name)s=%(text)s looks too large; try e.g. %(example)s.",
-                                 name=name, text=raw.strip(), example=_example(spec)),
+                                 name=name, text=kept(raw.strip()), example=_example(spec)),
                                arg=spec.name, example=example)
             if m["num"].isdigit():
                 exact = Decimal(m["num"]).scaleb(exponent)
@@ -305,7 +309,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             thousand, million = _shorthand(value), _shorthand(value * 1000)
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous ('mil': a thousand or a million?): "
-                  "write %(thousand)s or %(million)s.", text=raw.strip(), name=name,
+                  "write %(thousand)s or %(million)s.", text=kept(raw.strip()), name=name,
                   thousand=thousand, million=million),
                 arg=spec.name, example=example, suggestions=(thousand, million))
         #: a count with a suffix, exactly (``1.2345k`` is 1234.5): never rounded silently
@@ -331,7 +335,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 fraction, percent = pct(value), pct(value / 100, 6)  # one percent style
                 raise ArgError(
                     _("'%(text)s' for %(name)s is ambiguous: write %(fraction)s or "
-                      "%(percent)s (with the %% sign).", text=shown, name=name,
+                      "%(percent)s (with the %% sign).", text=kept(shown), name=name,
                       fraction=fraction, percent=percent),
                     arg=spec.name, example=example, suggestions=(fraction, percent))
             value = value / 100 if exact is None or m["suffix"] else float(exact.scaleb(-2))
@@ -351,7 +355,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             short = _shorthand(value)
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
-                  "%(short)s if you mean thousands, or the whole number.", text=raw.strip(),
+                  "%(short)s if you mean thousands, or the whole number.", text=kept(raw.strip()),
                   name=name, short=short),
                 arg=spec.name, example=example, suggestions=(short,))
         elif m["pct"]:
@@ -370,12 +374,13 @@ def _not_whole(raw: str, spec: ArgSpec, value: float) -> ArgError:
     number (``1234,5``, ``1.2345k``, an index ``1.5``): the whole numbers either side, as
     suggestions too; never one of them chosen silently."""
     lower, upper = str(math.floor(value)), str(math.ceil(value))
+    typed = kept(raw.strip())
     if spec.thousands:
         message = _("'%(text)s' for %(name)s: a count has no decimals; write %(lower)s or "
-                    "%(upper)s.", text=raw.strip(), name=_shown(spec), lower=lower, upper=upper)
+                    "%(upper)s.", text=typed, name=_shown(spec), lower=lower, upper=upper)
     else:
         message = _("'%(text)s' for %(name)s: it must be a whole number; write %(lower)s or "
-                    "%(upper)s.", text=raw.strip(), name=_shown(spec), lower=lower, upper=upper)
+                    "%(upper)s.", text=typed, name=_shown(spec), lower=lower, upper=upper)
     return ArgError(message, arg=spec.name, example=spec.example_value,
                     suggestions=(lower, upper))
 
@@ -393,7 +398,7 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
         if int(m["s"]) >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
             raise ArgError(
                 _("%(name)s: '%(text)s' isn't a duration (minutes and seconds go up to 59); "
-                  "write it like 1:05 or 1:02:30.", name=_shown(spec), text=text),
+                  "write it like 1:05 or 1:02:30.", name=_shown(spec), text=kept(text)),
                 arg=spec.name, example=spec.example_value)
         return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + int(m["s"])
     m = _DURATION.match(text)
@@ -401,7 +406,7 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
         return (float(m["h"] or 0) * 3600 + float(m["m"] or 0) * 60 + float(m["s"] or 0))
     raise ArgError(
         _("%(name)s must be a duration like 45s, 1:05 or 2m — '%(text)s' isn't one.",
-          name=_shown(spec), text=text),
+          name=_shown(spec), text=kept(text)),
         arg=spec.name, example=spec.example_value,
     )
 
@@ -413,7 +418,7 @@ def _check_bounds(value: float, spec: ArgSpec, typed: str = "") -> float:
     value += 0.0  # -0.0 + 0.0 is 0.0; anything else is unchanged
     lo, hi = spec.minimum, spec.maximum
     if lo is not None and value < lo:
-        shown = typed or _show(value, spec)
+        shown = kept(typed) if typed else _show(value, spec)
         if lo == 0:
             raise ArgError(_("%(name)s can't be negative (you typed %(text)s).",
                              name=_shown(spec), text=shown),
@@ -425,7 +430,8 @@ def _check_bounds(value: float, spec: ArgSpec, typed: str = "") -> float:
         limit = compact(hi) if spec.type is ArgType.COUNT else _show(hi, spec)
         raise ArgError(
             _("%(name)s=%(text)s looks too large (the most I accept is %(limit)s); try e.g. "
-              "%(example)s.", name=_shown(spec), text=typed or _show(value, spec), limit=limit,
+              "%(example)s.", name=_shown(spec), text=kept(typed) if typed else _show(value, spec),
+              limit=limit,
               example=_example(spec)), arg=spec.name, example=spec.example_value,
         )
     if spec.type is ArgType.COUNT:
@@ -471,7 +477,7 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
         if low in _FALSE:
             return False
         raise ArgError(_("%(name)s must be yes or no (you typed '%(text)s').", name=_shown(spec),
-                         text=text), arg=spec.name,
+                         text=kept(text)), arg=spec.name,
                        example=spec.example_value)
     if len(text) > spec.max_length:
         raise ArgError(_("%(name)s is too long (at most %(count)s characters).",
@@ -490,18 +496,19 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
         if len(spec.choices) == 1:
             raise ArgError(
                 _("%(name)s can only be %(choice)s (you typed '%(text)s').", name=_shown(spec),
-                  choice=field_name(spec.choices[0]), text=text),
+                  choice=field_name(spec.choices[0]), text=kept(text)),
                 arg=spec.name, example=spec.example_value)
         raise ArgError(
             _("%(name)s must be one of %(choices)s (you typed '%(text)s').", name=_shown(spec),
-              choices=items([field_name(c) for c in spec.choices], "or"), text=text),
+              choices=items([field_name(c) for c in spec.choices], "or"), text=kept(text)),
             arg=spec.name, example=spec.example_value,
         )
     if spec.normalize is not None:
         try:
             return spec.normalize(text)
         except ValueError as exc:
-            raise ArgError(f"{exc}", arg=spec.name, example=spec.example_value) from exc
+            raise ArgError(exc.marked if isinstance(exc, Refusal) else f"{exc}",
+                           arg=spec.name, example=spec.example_value) from exc
     return text
 
 
@@ -704,9 +711,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             close = difflib.get_close_matches(token.lower(), words, n=1, cutoff=0.75)
             if close:
                 raise ArgError(_("I don't know what '%(text)s' means here. Did you mean "
-                                 "'%(close)s'?", text=token, close=_spoken(close[0], specs)))
+                                 "'%(close)s'?", text=kept(token),
+                                 close=_spoken(close[0], specs)))
             hint = _usage_hint(specs, command, examples)
-            raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
+            raise ArgError(_("I don't know what '%(text)s' means here.", text=kept(token))
                            + " " + hint, shows_example=True)
         put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
 
@@ -868,8 +876,8 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
             shown = field_name(key)
             raise ArgError(
                 _("In '%(text)s', is %(name)s %(first)s or %(second)s? Write %(name)s="
-                  "%(first)s or %(name)s=%(second)s.", text=" ".join(run), name=shown,
-                  first=tokens[i], second=tokens[i + 2]),
+                  "%(first)s or %(name)s=%(second)s.", text=kept(" ".join(run)), name=shown,
+                  first=kept(tokens[i]), second=kept(tokens[i + 2])),
                 arg=key, example=by_name[key].example_value)
         i = end
     return out
@@ -902,8 +910,9 @@ def _unknown(key: str, specs: Sequence[ArgSpec], command: str,
     names = ([s.name for s in specs] + [a for s in specs for a in s.aliases]
              + [field_key(field_name(s.name)) for s in specs])
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    unknown = (_("Unknown argument '%(key)s' for /%(command)s.", key=key, command=command)
-               if command else _("Unknown argument '%(key)s'.", key=key))
+    unknown = (_("Unknown argument '%(key)s' for /%(command)s.", key=kept(key),
+                 command=command)
+               if command else _("Unknown argument '%(key)s'.", key=kept(key)))
     if close:
         return ArgError(unknown + " " + _("Did you mean '%(close)s'?",
                                           close=_spoken(close[0], specs)), arg=key)

@@ -127,6 +127,17 @@ def test_ask_an_internal_error_exits_1_with_one_sentence_and_logs_it(
     assert "Traceback" in logged and "RuntimeError: a bug in the bot" in logged, logged
 
 
+def test_ask_json_shows_a_typed_value_without_the_marks_that_keep_it(tmp_path: Path) -> None:
+    """A sentence quoting what was typed marks it (numbers.kept) so that no spacing pass
+    changes it; a rendered reply takes the marks away, and so does --json."""
+    for line in ('/why "cooking tips"', '/import path="no such file.csv"'):
+        refused = run(tmp_path, "ask", "--json", line)
+        assert refused.returncode == 2, refused.stderr
+        assert "\ufdd0" not in refused.stdout and "\ufdd1" not in refused.stdout, refused.stdout
+        message = json.loads(refused.stdout)["message"]
+        assert "cooking tips" in message or "no such file.csv" in message, message
+
+
 def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
     assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k").returncode == 0
     held = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B")
