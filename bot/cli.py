@@ -20,9 +20,11 @@ from bot.config import Settings
 from bot.core.ports import Adapter, AdapterStartError, Deliverer, StoreError
 from bot.core.types import Reply
 from bot.domain.datafiles import DataFileError
+from bot.domain.refusals import unmarked
 from bot.logs import setup_logging
 
 if TYPE_CHECKING:
+    from bot.adapters.console import ConsoleResult
     from bot.tiktok.web import TikTokRunner
 
 log = logging.getLogger("creator_advisor")
@@ -256,6 +258,8 @@ def _without_formatted(value: Any, moved: frozenset[str] = frozenset()) -> Any:
         shared = frozenset(str(k) for item in value if isinstance(item, dict)
                            for k, v in item.items() if _formatted(_without_formatted(v)))
         return [_without_formatted(v, shared) for v in value]
+    if isinstance(value, str):  # a sentence quoting the creator's value: without its marks
+        return unmarked(value)
     return value
 
 
@@ -292,36 +296,62 @@ def reply_json(reply: Reply) -> dict[str, Any]:
 async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     """Run ``line`` as console user ``user`` and print the answer; the exit code by
     :func:`ask_status`. A reply (held back or not) on stdout; a refusal (bad input, an
-    unknown command, no command) on stderr and nothing on stdout, as argparse's usage errors;
-    with ``as_json`` every answer as JSON on stdout (README, "ask")."""
+    unknown command, no command) or a failure of the bot on stderr and nothing on stdout,
+    as argparse's usage errors; with ``as_json`` every answer as JSON on stdout (README,
+    "ask"). A failure of the bot is one sentence: its details are logged (to the log file
+    ``ask`` writes, :func:`_run_cli`), never shown."""
     from bot.adapters.console import ConsoleAdapter
 
-    result = await ConsoleAdapter(app, user=user, one_shot=True).ask(line)
+    adapter = ConsoleAdapter(app, user=user, one_shot=True)
+    try:
+        result = await adapter.ask(line)
+    except Exception:  # a bug past the dispatcher's own catch (the reply's rendering, say)
+        from bot import i18n
+        from bot.core.args import split_command
+
+        command = (split_command("/" + line.strip().lstrip("/")) or ("ask", ""))[0]
+        log.exception("ask /%s failed", command)
+        if as_json:
+            # as the dispatcher's own internal error prints (reply_json)
+            print(json.dumps({"reply": "errors/internal", "ok": False, "command": command},
+                             ensure_ascii=False, indent=2))
+        else:
+            with i18n.using(adapter.language):  # errors/internal.j2's sentence, unrendered
+                print(i18n.gettext("Sorry, something went wrong on my side while running "
+                                   "%(command)s. It has been logged; please try again in a "
+                                   "moment.", command="/" + command), file=sys.stderr)
+        return ASK_FAILED
     if as_json:
         body = [reply_json(r) for r in result.replies]
         if not body:  # not a command at all
             body = [{"reply": "error", "ok": False, "text": result.text}]
         print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2,
                          default=str))
-        return ask_status(result.ok, result.held)
-    if result.ok:
-        print(result.text)
-        return ask_status(True, result.held)
-    print(result.text, file=sys.stderr)
-    return ask_status(False, result.held)
+        return ask_status(result)
+    print(result.text, file=sys.stdout if result.ok else sys.stderr)
+    return ask_status(result)
 
 
-#: ``ask``'s exit codes (the README's table names them): done; bad input (nothing done);
-#: held back, nothing stored until the same command is sent with ``confirm``.
-ASK_OK, ASK_BAD_INPUT, ASK_HELD = 0, 2, 3
+#: ``ask``'s exit codes (the README's table names them): done; the bot failed (nothing
+#: the person typed was wrong); bad input (nothing done); held back, nothing stored until
+#: the same command is sent with ``confirm``.
+ASK_OK, ASK_FAILED, ASK_BAD_INPUT, ASK_HELD = 0, 1, 2, 3
+#: Where ``ask`` logs, in the data folder (warnings and errors, with their details).
+ASK_LOG = "creator-advisor.log"
+#: The error replies that say the bot failed, not what was typed: an internal error, its
+#: storage, a file it could not save.
+FAILURES: frozenset[str] = frozenset({"errors/internal", "errors/storage", "errors/not_saved"})
 
 
-def ask_status(ok: bool, held: bool) -> int:
-    """``ask``'s exit code for a result: 2 on bad input, 3 when it was held back for a
-    confirm (an implausible /log, a payout logged already), else 0."""
-    if not ok:
+def ask_status(result: ConsoleResult) -> int:
+    """``ask``'s exit code for ``result``: 1 when the bot failed (:data:`FAILURES`), 2 on
+    bad input, 3 when it was held back for a confirm (an implausible /log, a payout logged
+    already), else 0."""
+    if any(r.template in FAILURES for r in result.replies):
+        return ASK_FAILED
+    if not result.ok:
         return ASK_BAD_INPUT
-    return ASK_HELD if held else ASK_OK
+    return ASK_HELD if result.held else ASK_OK
 
 
 def platform_adapters(app: App) -> list[Adapter]:
@@ -652,8 +682,10 @@ def _run_cli(argv: Sequence[str] | None) -> int:
     worker = None if settings.worker_index is None else f"worker {settings.worker_index}"
     from bot.store.urls import url_passwords
 
+    # ask's stderr is the person's (one sentence, or nothing): its log goes to a file
     setup_logging("WARNING" if quiet else settings.log_level,
-                  [*settings.secrets(), *url_passwords(settings.database_url)], worker)
+                  [*settings.secrets(), *url_passwords(settings.database_url)], worker,
+                  settings.data_dir / ASK_LOG if args.cmd == "ask" else None)
     if args.cmd == "run" or (args.cmd is None and (settings.telegram_bot_token
                                                    or settings.discord_token)):
         from bot.supervisor import run_workers, unshared_limits_warning, workers_refusal

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
 #: Secrets made while running (a webhook secret generated at start): every filter redacts them.
 _RUNTIME_SECRETS: list[str] = []
@@ -109,11 +111,22 @@ def process_line(line: str, process: str) -> str:
     return f"{process}: {line}"
 
 
-def setup_logging(level: str, secrets: Iterable[str] = (), process: str | None = None) -> None:
+def setup_logging(level: str, secrets: Iterable[str] = (), process: str | None = None,
+                  file: Path | None = None) -> None:
     """Log to stderr at ``level`` with ``secrets`` redacted; ``process`` (``"worker 2"``)
     starts every line after the level, so several workers' lines can be told apart. Known
-    irrelevant library warnings are dropped (:data:`KNOWN_IRRELEVANT`)."""
-    handler = logging.StreamHandler()
+    irrelevant library warnings are dropped (:data:`KNOWN_IRRELEVANT`).
+
+    ``file``: log there instead (appended; at most about 1 MB, with the one before it kept
+    as ``<file>.1``), or to stderr when it can't be opened (a read-only folder)."""
+    handler: logging.Handler = logging.StreamHandler()
+    if file is not None:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            handler = RotatingFileHandler(file, maxBytes=1_000_000, backupCount=1,
+                                          encoding="utf-8")
+        except OSError:
+            pass
     handler.setFormatter(logging.Formatter(log_format(process)))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()

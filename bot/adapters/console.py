@@ -205,9 +205,13 @@ class ConsoleAdapter:
         Lines are read in a daemon thread: Ctrl-C (which cancels this coroutine) leaves at
         once, and a read still waiting for a line never holds the process open."""
         history = _enable_history(self.app.settings.data_dir / "console_history")
-        first = await self.ask("/start")
-        write(first.text)
+        # One line on what to type, not /start's greeting: a creator who then types /start
+        # (as a chat bot teaches) would read the same greeting twice in a row.
+        self.language = await self.app.dispatcher.language(Platform.CONSOLE,
+                                                           _text(self.user), self.locale)
         with i18n.using(self.language):
+            write(i18n.gettext("Hi! I'm Creator Advisor. Type /start to see what I do, or "
+                               "/help for every command."))
             write(i18n.gettext("(Ctrl-D or /quit to leave)"))
         try:
             while True:

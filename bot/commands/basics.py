@@ -9,7 +9,7 @@ from bot.core.context import CommandContext
 from bot.core.fieldnames import field_name, typed_example
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, command
 from bot.core.types import Reply
-from bot.domain.numbers import items
+from bot.domain.numbers import items, kept
 from bot.i18n import gettext as _
 from bot.i18n import translate
 
@@ -60,5 +60,5 @@ async def help_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if spec is None:
         known = items(f"/{s.name}" for s in ctx.registry)
         raise ArgError(_("There is no /%(name)s command. Commands: %(known)s.",
-                         name=str(name).lstrip("/"), known=known))
+                         name=kept(str(name).lstrip("/")), known=known))
     return Reply("help_command", {"cmd": command_view(spec)})

@@ -14,7 +14,8 @@ from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.metrics import METRIC_NAMES, format_metric
-from bot.domain.numbers import compact
+from bot.domain.numbers import compact, kept
+from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import lazy, ngettext, pgettext
 
@@ -114,9 +115,8 @@ def _parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20",
-                           text=text)) \
-            from None
+        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20",
+                        text=kept(text))) from None
 
 
 def removal_key(entries: list[SnapshotEntry], record: StudioRecord | None = None) -> str:
@@ -132,8 +132,8 @@ def removal_key(entries: list[SnapshotEntry], record: StudioRecord | None = None
 def _parse_key(text: str) -> str:
     key = typed_key(text)
     if key is None:
-        raise ValueError(_("'%(text)s' is not an /undo key; send /undo to see what it would "
-                           "remove", text=text))
+        raise Refusal(_("'%(text)s' is not an /undo key; send /undo to see what it would "
+                        "remove", text=kept(text)))
     return key
 
 

@@ -25,6 +25,7 @@ from bot.domain.numbers import (
     whole,
 )
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
+from bot.domain.refusals import Refusal
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
 
@@ -47,12 +48,12 @@ def normalize_month(text: str) -> str:
     value = text.strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(_("month is a year and month like 2026-10 (you typed '%(text)s').",
-                           text=text))
+        raise Refusal(_("month is a year and month like 2026-10 (you typed '%(text)s').",
+                        text=numbers.kept(text)))
     if not EARLIEST.year <= int(m.group(1)) <= LATEST_YEAR:
-        raise ValueError(_("month must be from %(earliest)s to %(latest)s (you typed "
-                           "'%(text)s').", earliest=f"{EARLIEST.year}-01",
-                           latest=f"{LATEST_YEAR}-12", text=text))
+        raise Refusal(_("month must be from %(earliest)s to %(latest)s (you typed "
+                        "'%(text)s').", earliest=f"{EARLIEST.year}-01",
+                        latest=f"{LATEST_YEAR}-12", text=numbers.kept(text)))
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
@@ -164,7 +165,7 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if currency not in ctx.services.currencies:
         supported = items(sorted(ctx.services.currencies))
         raise ArgError(_("I have no exchange rate for %(currency)s; supported: %(supported)s.",
-                         currency=currency, supported=supported),
+                         currency=numbers.kept(currency), supported=supported),
                        arg="currency", example="EUR")
     views = diamonds = None
     if kind == "rewards":

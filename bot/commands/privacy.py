@@ -11,7 +11,8 @@ from bot.core.ports import User
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.core.userdata import exported_contents, stored_contents
-from bot.domain.numbers import items
+from bot.domain.numbers import items, kept
+from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 
 
@@ -50,8 +51,8 @@ def forget_key(user: User) -> str:
 def _parse_key(text: str) -> str:
     key = typed_key(text)
     if key is None:
-        raise ValueError(_("'%(text)s' is not a /forget key; send /forget to see what it would "
-                           "delete", text=text))
+        raise Refusal(_("'%(text)s' is not a /forget key; send /forget to see what it would "
+                        "delete", text=kept(text)))
     return key
 
 

@@ -43,6 +43,7 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project
 from bot.domain.rates import RateTables
+from bot.domain.refusals import Refusal
 from bot.domain.studio import StudioImport, Video
 from bot.i18n import Phrase, lazy, standalone, translate
 from bot.i18n import gettext as _
@@ -268,8 +269,8 @@ def _parse_deadline(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01",
-                           text=text)) from None
+        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01",
+                        text=numbers.kept(text))) from None
 
 
 def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str, float]:
@@ -412,10 +413,10 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         try:
             data = await asyncio.to_thread(read_file, path)
         except ImportError_ as exc:
-            return Reply("import_refused", {"message": Phrase(str(exc)), "errors": []},
+            return Reply("import_refused", {"message": Phrase(exc.marked), "errors": []},
                          is_error=True)
         except OSError as exc:
-            raise ArgError(_("I can't read %(path)s: %(reason)s.", path=path,
+            raise ArgError(_("I can't read %(path)s: %(reason)s.", path=numbers.kept(str(path)),
                              reason=exc.strerror or exc), arg="path") from exc
         shown = str(args["path"])
         source = f'path="{shown}"' if any(c.isspace() for c in shown) else f"path={shown}"
@@ -443,7 +444,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                 downloaded_given=downloaded is not None, today=today,
                                 locale=ctx.request.locale))
     except ImportError_ as exc:
-        return Reply("import_refused", {"message": Phrase(str(exc)), "errors": []},
+        return Reply("import_refused", {"message": Phrase(exc.marked), "errors": []},
                          is_error=True)
     if isinstance(plan, StudioImport):
         return await import_studio(ctx, plan, source, bool(args.get("confirm")),

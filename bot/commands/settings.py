@@ -12,7 +12,8 @@ from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
-from bot.domain.numbers import items
+from bot.domain.numbers import items, kept
+from bot.domain.refusals import Refusal
 from bot.i18n import N_, translate
 from bot.i18n import gettext as _
 
@@ -32,8 +33,8 @@ def normalize_timezone(text: str) -> str:
         lowered = {tz.lower(): tz for tz in available_timezones()}
         if candidate.lower() in lowered:
             return lowered[candidate.lower()]
-    raise ValueError(_("'%(text)s' is not a time zone I know; use a name like Europe/Berlin "
-                       "or America/New_York.", text=candidate))
+    raise Refusal(_("'%(text)s' is not a time zone I know; use a name like Europe/Berlin "
+                    "or America/New_York.", text=kept(candidate)))
 
 
 #: CLDR territories that are not countries a creator lives in: unknown (ZZ), outlying Oceania,
@@ -58,11 +59,11 @@ def normalize_region(text: str) -> str:
     code = text.strip().upper()
     code = _REGION_ALIASES.get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
-        raise ValueError(_("region must be a two-letter country code like US, GB or DE (you "
-                           "typed '%(text)s').", text=text))
+        raise Refusal(_("region must be a two-letter country code like US, GB or DE (you "
+                        "typed '%(text)s').", text=kept(text)))
     if code not in _countries():
-        raise ValueError(_("%(code)s is not a country code; use one like US, GB or DE.",
-                           code=code))
+        raise Refusal(_("%(code)s is not a country code; use one like US, GB or DE.",
+                        code=kept(code)))
     return code
 
 
@@ -76,8 +77,8 @@ def normalize_language(text: str) -> str:
     by_name = {name.casefold(): code for code, name in i18n.NAMES.items()}
     code = by_name.get(value.casefold()) or i18n.normalize(value)
     if code is None:
-        raise ValueError(_("I can't answer in '%(text)s' yet; choose one of %(languages)s, or "
-                           "auto for your app's language.", text=value,
+        raise Refusal(_("I can't answer in '%(text)s' yet; choose one of %(languages)s, or "
+                        "auto for your app's language.", text=kept(value),
                            languages=items(i18n.LANGUAGES, "or")))
     return code
 
@@ -91,8 +92,8 @@ def unparse_language(code: str) -> str:
 def normalize_currency(text: str) -> str:
     code = text.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError(_("currency must be a three-letter code like USD, EUR or GBP (you "
-                           "typed '%(text)s').", text=text))
+        raise Refusal(_("currency must be a three-letter code like USD, EUR or GBP (you "
+                        "typed '%(text)s').", text=kept(text)))
     return code
 
 
@@ -110,8 +111,8 @@ def normalize_does(text: str) -> frozenset[str]:
         return frozenset()
     unknown = [w for w in words if w not in _DOES]
     if unknown or not words:
-        raise ValueError(_("does= takes brand, affiliate and products (comma-separated) or "
-                           "none (you typed '%(text)s').", text=text))
+        raise Refusal(_("does= takes brand, affiliate and products (comma-separated) or "
+                        "none (you typed '%(text)s').", text=kept(text)))
     return frozenset(_DOES[w] for w in words)
 
 
@@ -140,8 +141,8 @@ def normalize_handle(text: str) -> str | None:
         return None
     m = _HANDLE.fullmatch(value)
     if not m or m.group(1).endswith("."):
-        raise ValueError(_("handle is your TikTok username like @maya.makes: letters, "
-                           "digits, _ and . (you typed '%(text)s').", text=text))
+        raise Refusal(_("handle is your TikTok username like @maya.makes: letters, "
+                        "digits, _ and . (you typed '%(text)s').", text=kept(text)))
     return "@" + m.group(1)
 
 
@@ -152,8 +153,8 @@ def normalize_niche(text: str) -> str | None:
     if value.lower() in _CLEAR:
         return None
     if not _NICHE.fullmatch(value):
-        raise ValueError(_("niche is a word or two like beauty, fitness or home & garden, at "
-                           "most 40 characters (you typed '%(text)s').", text=text))
+        raise Refusal(_("niche is a word or two like beauty, fitness or home & garden, at "
+                        "most 40 characters (you typed '%(text)s').", text=kept(text)))
     return value.lower()
 
 

@@ -12,7 +12,8 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.numbers import compact, count, day, items, number, pct, punct, whole
+from bot.domain.numbers import compact, count, day, items, kept, number, pct, punct, whole
+from bot.domain.refusals import Refusal
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
     Layout,
@@ -34,8 +35,8 @@ def parse_downloaded(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD, e.g. downloaded=2026-03-09"
-                         ) from None
+        raise Refusal(f"'{kept(text)}' is not a date; use YYYY-MM-DD, e.g. "
+                      "downloaded=2026-03-09") from None
 
 
 def local_today(now: datetime, timezone: str) -> date:

@@ -9,7 +9,8 @@ from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.engine import Tip, explain, recommend
-from bot.domain.facts import compute_facts
+from bot.domain.facts import compute_facts, facts_and_waived
+from bot.domain.numbers import kept
 from bot.domain.profile import Profile
 from bot.domain.rules import CATEGORIES
 from bot.i18n import gettext as _
@@ -79,11 +80,11 @@ async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 async def why(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     tip_id = str(args["tip"]).strip().lower()
     profile = await profile_of(ctx)
-    facts = compute_facts(profile, ctx.services.rates, ctx.clock.now())
-    result = explain(ctx.services.catalogue, facts, tip_id)
+    facts = facts_and_waived(profile, ctx.services.rates, ctx.clock.now())
+    result = explain(ctx.services.catalogue, facts.values, tip_id, facts.waived)
     if result is None:
         raise ArgError(_("There is no tip called '%(tip)s'. The ids are shown under each tip "
-                         "in /tips.", tip=tip_id), arg="tip")
+                         "in /tips.", tip=kept(tip_id)), arg="tip")
     return Reply("why", {"tip": {
         "id": result.tip_id, "title": result.title, "category": result.category,
         "why": result.why, "source": result.source, "applies": result.applies,

@@ -25,16 +25,16 @@ from babel.numbers import (
 
 from bot import i18n
 from bot.core.fieldnames import (
-    any_field_names,
     field_key,
     field_name,
-    local_field_names,
+    readable_field_names,
     typed_example,
 )
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.fieldnames import fold_width
-from bot.domain.numbers import compact, decimal, items, pct
+from bot.domain.numbers import compact, decimal, items, kept, pct
 from bot.domain.numbers import locale as number_locale
+from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import pgettext
 
@@ -42,8 +42,10 @@ from bot.i18n import pgettext
 MAX_ARGS_LENGTH = 500
 
 
-class ArgError(ValueError):
-    """Bad input. ``str(err)`` is a sentence fit to show the creator as it is."""
+class ArgError(Refusal):
+    """Bad input. ``str(err)`` is a sentence fit to show the creator as it is; ``marked``
+    the same with the values they typed in it marked (:class:`~bot.domain.refusals.Refusal`):
+    what the reply shows."""
 
     def __init__(self, message: str, *, arg: str | None = None, example: str | None = None,
                  suggestions: tuple[str, ...] = (), shows_example: bool = False):
@@ -116,7 +118,7 @@ def _number_pattern(lang: str) -> re.Pattern[str]:
 def _suffix_after_space(lang: str) -> re.Pattern[str]:
     """Spaces (any: NBSP, narrow NBSP) between a digit and a compact suffix of ``lang`` or a
     percent sign, as Babel writes them (``1,2 Mio.``, ``12,3 k``, ``35,5 %``, ``1,2 mil M``):
-    :func:`tokenize` removes them (and those inside the suffix), so a number and its suffix
+    :func:`_split` removes them (and those inside the suffix), so a number and its suffix
     are one value; group ``suffix`` is the suffix."""
     words = set(_BASE_SUFFIX) | {w for w, _ in _cldr_suffixes(lang)}
     spaced = sorted((r"[\s\u00a0\u202f\u2009]+".join(map(re.escape, w.split()))
@@ -164,7 +166,7 @@ def _local_digits(text: str, name: str, example: str) -> float:
         raise ArgError(
             _("I can't read '%(text)s' for %(name)s as a number in %(language)s: write "
               "%(decimal)s for a decimal, %(grouped)s with thousands separators, or the digits "
-              "alone, e.g. %(example)s.", text=text, name=name, language=i18n.NAMES[
+              "alone, e.g. %(example)s.", text=kept(text), name=name, language=i18n.NAMES[
                   i18n.current()], decimal=format_decimal(12.5, locale=loc),
               grouped=format_decimal(30600, locale=loc), example=example),
             arg=name, example=example) from None
@@ -180,7 +182,7 @@ def _digits(text: str, name: str, example: str) -> float:
         if text.rfind(",") > text.rfind("."):
             raise ArgError(
                 _("I can't read '%(text)s' for %(name)s: write it without separators, e.g. "
-                  "%(example)s.", text=text, name=name, example=example),
+                  "%(example)s.", text=kept(text), name=name, example=example),
                 arg=name, example=example,
             )
         text = text.replace(",", "")
@@ -193,7 +195,8 @@ def _digits(text: str, name: str, example: str) -> float:
         else:
             raise ArgError(
                 _("I can't read '%(text)s' for %(name)s: use commas every three digits, e.g. "
-                  "%(example)s.", text=text, name=name, example=example), arg=name, example=example,
+                  "%(example)s.", text=kept(text), name=name, example=example), arg=name,
+                example=example,
             )
     elif dots > 1:
         groups = text.split(".")
@@ -201,7 +204,7 @@ def _digits(text: str, name: str, example: str) -> float:
             text = text.replace(".", "")
         else:
             raise ArgError(_("I can't read '%(text)s' for %(name)s; try e.g. %(example)s.",
-                             text=text, name=name, example=example),
+                             text=kept(text), name=name, example=example),
                            arg=name, example=example)
     return float(text)
 
@@ -210,7 +213,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     """Parse one numeric value for ``spec`` (COUNT, NUMBER, RATE or SECONDS) and check bounds."""
     if len(raw) > 40:  # no number we accept is this long (and 400 digits overflow a float)
         raise ArgError(_("%(name)s: '%(start)s…' is too long to be a number; try e.g. "
-                         "%(example)s.", name=_shown(spec), start=raw.strip()[:12],
+                         "%(example)s.", name=_shown(spec), start=kept(raw.strip()[:12]),
                          example=_example(spec)), arg=spec.name, example=spec.example_value)
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec, raw)
@@ -230,7 +233,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         if not m:
             raise ArgError(
                 _("%(name)s must be a number like %(example)s — '%(text)s' isn't one.",
-                  name=name, example=example, text=raw.strip()),
+                  name=name, example=example, text=kept(raw.strip())),
                 arg=spec.name, example=example,
             )
         if (
@@ -247,7 +250,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             raise ArgError(
                 _("'%(text)s' for %(name)s: a dot is not how %(language)s writes numbers. Do "
                   "you mean %(whole)s (thousands) or %(decimal)s (a decimal)? Send the one "
-                  "you mean.", text=raw.strip(), name=name, language=i18n.NAMES[
+                  "you mean.", text=kept(raw.strip()), name=name, language=i18n.NAMES[
                       i18n.current()], whole=m["num"].replace(".", ""),
                   decimal=format_decimal(float(m["num"]), format="0.###", locale=loc)),
                 arg=spec.name, example=example)
@@ -263,7 +266,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             short = _shorthand(float(m["num"]))
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a decimal or a thousands dot?): "
-                  "write %(whole)s or %(short)s.", text=raw.strip(), name=name,
+                  "write %(whole)s or %(short)s.", text=kept(raw.strip()), name=name,
                   whole=whole, short=short),
                 arg=spec.name, example=example, suggestions=(whole, short),
             )
@@ -281,7 +284,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             short = _shorthand(float(m["num"].replace(",", ".")))
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a decimal comma or a thousands "
-                  "comma?): write %(whole)s or %(short)s.", text=raw.strip(), name=name,
+                  "comma?): write %(whole)s or %(short)s.", text=kept(raw.strip()), name=name,
                   whole=whole, short=short),
                 arg=spec.name, example=example, suggestions=(whole, short))
         if m["suffix"] and _SUFFIXED_DECIMAL.fullmatch(m["num"]):
@@ -294,7 +297,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             exponent = int(m["exp"])
             if exponent > 30:  # beyond any bound we accept; avoids float overflow
                 raise ArgError(_("%(name)s=%(text)s looks too large; try e.g. %(example)s.",
-                                 name=name, text=raw.strip(), example=_example(spec)),
+                                 name=name, text=kept(raw.strip()), example=_example(spec)),
                                arg=spec.name, example=example)
             if m["num"].isdigit():
                 exact = Decimal(m["num"]).scaleb(exponent)
@@ -306,7 +309,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             thousand, million = _shorthand(value), _shorthand(value * 1000)
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous ('mil': a thousand or a million?): "
-                  "write %(thousand)s or %(million)s.", text=raw.strip(), name=name,
+                  "write %(thousand)s or %(million)s.", text=kept(raw.strip()), name=name,
                   thousand=thousand, million=million),
                 arg=spec.name, example=example, suggestions=(thousand, million))
         #: a count with a suffix, exactly (``1.2345k`` is 1234.5): never rounded silently
@@ -332,7 +335,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
                 fraction, percent = pct(value), pct(value / 100, 6)  # one percent style
                 raise ArgError(
                     _("'%(text)s' for %(name)s is ambiguous: write %(fraction)s or "
-                      "%(percent)s (with the %% sign).", text=shown, name=name,
+                      "%(percent)s (with the %% sign).", text=kept(shown), name=name,
                       fraction=fraction, percent=percent),
                     arg=spec.name, example=example, suggestions=(fraction, percent))
             value = value / 100 if exact is None or m["suffix"] else float(exact.scaleb(-2))
@@ -352,7 +355,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             short = _shorthand(value)
             raise ArgError(
                 _("'%(text)s' for %(name)s is ambiguous (a count has no decimals): write "
-                  "%(short)s if you mean thousands, or the whole number.", text=raw.strip(),
+                  "%(short)s if you mean thousands, or the whole number.", text=kept(raw.strip()),
                   name=name, short=short),
                 arg=spec.name, example=example, suggestions=(short,))
         elif m["pct"]:
@@ -371,12 +374,13 @@ def _not_whole(raw: str, spec: ArgSpec, value: float) -> ArgError:
     number (``1234,5``, ``1.2345k``, an index ``1.5``): the whole numbers either side, as
     suggestions too; never one of them chosen silently."""
     lower, upper = str(math.floor(value)), str(math.ceil(value))
+    typed = kept(raw.strip())
     if spec.thousands:
         message = _("'%(text)s' for %(name)s: a count has no decimals; write %(lower)s or "
-                    "%(upper)s.", text=raw.strip(), name=_shown(spec), lower=lower, upper=upper)
+                    "%(upper)s.", text=typed, name=_shown(spec), lower=lower, upper=upper)
     else:
         message = _("'%(text)s' for %(name)s: it must be a whole number; write %(lower)s or "
-                    "%(upper)s.", text=raw.strip(), name=_shown(spec), lower=lower, upper=upper)
+                    "%(upper)s.", text=typed, name=_shown(spec), lower=lower, upper=upper)
     return ArgError(message, arg=spec.name, example=spec.example_value,
                     suggestions=(lower, upper))
 
@@ -394,7 +398,7 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
         if int(m["s"]) >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
             raise ArgError(
                 _("%(name)s: '%(text)s' isn't a duration (minutes and seconds go up to 59); "
-                  "write it like 1:05 or 1:02:30.", name=_shown(spec), text=text),
+                  "write it like 1:05 or 1:02:30.", name=_shown(spec), text=kept(text)),
                 arg=spec.name, example=spec.example_value)
         return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + int(m["s"])
     m = _DURATION.match(text)
@@ -402,7 +406,7 @@ def _parse_seconds(text: str, spec: ArgSpec) -> float:
         return (float(m["h"] or 0) * 3600 + float(m["m"] or 0) * 60 + float(m["s"] or 0))
     raise ArgError(
         _("%(name)s must be a duration like 45s, 1:05 or 2m — '%(text)s' isn't one.",
-          name=_shown(spec), text=text),
+          name=_shown(spec), text=kept(text)),
         arg=spec.name, example=spec.example_value,
     )
 
@@ -414,7 +418,7 @@ def _check_bounds(value: float, spec: ArgSpec, typed: str = "") -> float:
     value += 0.0  # -0.0 + 0.0 is 0.0; anything else is unchanged
     lo, hi = spec.minimum, spec.maximum
     if lo is not None and value < lo:
-        shown = typed or _show(value, spec)
+        shown = kept(typed) if typed else _show(value, spec)
         if lo == 0:
             raise ArgError(_("%(name)s can't be negative (you typed %(text)s).",
                              name=_shown(spec), text=shown),
@@ -426,7 +430,8 @@ def _check_bounds(value: float, spec: ArgSpec, typed: str = "") -> float:
         limit = compact(hi) if spec.type is ArgType.COUNT else _show(hi, spec)
         raise ArgError(
             _("%(name)s=%(text)s looks too large (the most I accept is %(limit)s); try e.g. "
-              "%(example)s.", name=_shown(spec), text=typed or _show(value, spec), limit=limit,
+              "%(example)s.", name=_shown(spec), text=kept(typed) if typed else _show(value, spec),
+              limit=limit,
               example=_example(spec)), arg=spec.name, example=spec.example_value,
         )
     if spec.type is ArgType.COUNT:
@@ -472,7 +477,7 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
         if low in _FALSE:
             return False
         raise ArgError(_("%(name)s must be yes or no (you typed '%(text)s').", name=_shown(spec),
-                         text=text), arg=spec.name,
+                         text=kept(text)), arg=spec.name,
                        example=spec.example_value)
     if len(text) > spec.max_length:
         raise ArgError(_("%(name)s is too long (at most %(count)s characters).",
@@ -484,26 +489,26 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             if choice.lower() == low:
                 return choice
         # A choice that is a field is also its name in the creator's language, as /log
-        # reads it (German "/progress Follower 3m"), or in any other (any_field_names).
-        local = local_field_names().get(field_key(text)) or any_field_names().get(
-            field_key(text))
+        # reads it (German "/progress Follower 3m"), or in any other.
+        local = readable_field_names().get(field_key(text))
         if local in spec.choices:
             return local
         if len(spec.choices) == 1:
             raise ArgError(
                 _("%(name)s can only be %(choice)s (you typed '%(text)s').", name=_shown(spec),
-                  choice=field_name(spec.choices[0]), text=text),
+                  choice=field_name(spec.choices[0]), text=kept(text)),
                 arg=spec.name, example=spec.example_value)
         raise ArgError(
             _("%(name)s must be one of %(choices)s (you typed '%(text)s').", name=_shown(spec),
-              choices=items([field_name(c) for c in spec.choices], "or"), text=text),
+              choices=items([field_name(c) for c in spec.choices], "or"), text=kept(text)),
             arg=spec.name, example=spec.example_value,
         )
     if spec.normalize is not None:
         try:
             return spec.normalize(text)
         except ValueError as exc:
-            raise ArgError(f"{exc}", arg=spec.name, example=spec.example_value) from exc
+            raise ArgError(exc.marked if isinstance(exc, Refusal) else f"{exc}",
+                           arg=spec.name, example=spec.example_value) from exc
     return text
 
 
@@ -587,14 +592,10 @@ def _pieces(token: str) -> tuple[list[str], bool]:
     return [p for p in _BETWEEN.split(token) if p], bool(re.search(r"[,;]$", token))
 
 
-def tokenize(raw: str) -> list[str]:
-    """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
-    commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces."""
-    return _split(raw)[0]
-
-
 def _split(raw: str) -> tuple[list[str], frozenset[int]]:
-    """:func:`tokenize`'s tokens, and the indexes of those a comma or semicolon follows
+    """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
+    commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces. The
+    tokens, and the indexes of those a comma or semicolon follows
     (``12k followers, 40k views`` -> ``{1}``): a name and a value are never paired across
     one (:func:`_paired`)."""
     raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
@@ -645,7 +646,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         )
     if not raw or raw.isspace():  # most commands: nothing typed, every value its default
         return _defaults(specs)
-    by_name, positional, flags, phrases, first_words = _lookup(specs, local_field_names())
+    by_name, positional, flags, phrases, first_words = _lookup(specs, readable_field_names())
     if first_words:
         # Only a phrase whose first word was typed can change the line (a set look-up per
         # word, where one search for any of the six languages' phrases took 60 µs a line).
@@ -710,9 +711,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             close = difflib.get_close_matches(token.lower(), words, n=1, cutoff=0.75)
             if close:
                 raise ArgError(_("I don't know what '%(text)s' means here. Did you mean "
-                                 "'%(close)s'?", text=token, close=_spoken(close[0], specs)))
+                                 "'%(close)s'?", text=kept(token),
+                                 close=_spoken(close[0], specs)))
             hint = _usage_hint(specs, command, examples)
-            raise ArgError(_("I don't know what '%(text)s' means here.", text=token)
+            raise ArgError(_("I don't know what '%(text)s' means here.", text=kept(token))
                            + " " + hint, shows_example=True)
         put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
 
@@ -738,25 +740,26 @@ _LOOKUPS: dict[tuple[int, int], tuple[object, object, _Lookup]] = {}
 _LOOKUPS_MAX = 1024  # commands × languages, with room to spare
 
 
-def _lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _Lookup:
-    """The lookup for ``specs`` in the language whose field names are ``local_names``; kept
+def _lookup(specs: Sequence[ArgSpec], names: Mapping[str, str]) -> _Lookup:
+    """The lookup for ``specs`` in the language whose field names are ``names``
+    (:func:`~bot.domain.fieldnames.readable_field_names`); kept
     when ``specs`` is a tuple (a command's arguments: they never change), built afresh
     otherwise. A /log in English spent most of its argument parsing building it (about
     60 of 95 µs)."""
     if type(specs) is not tuple:
-        return _build_lookup(specs, local_names)
-    key = (id(specs), id(local_names))
+        return _build_lookup(specs, names)
+    key = (id(specs), id(names))
     found = _LOOKUPS.get(key)
-    if found is not None and found[0] is specs and found[1] is local_names:
+    if found is not None and found[0] is specs and found[1] is names:
         return found[2]
-    built = _build_lookup(specs, local_names)
+    built = _build_lookup(specs, names)
     if len(_LOOKUPS) >= _LOOKUPS_MAX:
         _LOOKUPS.clear()
-    _LOOKUPS[key] = (specs, local_names, built)
+    _LOOKUPS[key] = (specs, names, built)
     return built
 
 
-def _build_lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _Lookup:
+def _build_lookup(specs: Sequence[ArgSpec], names: Mapping[str, str]) -> _Lookup:
     by_name: dict[str, ArgSpec] = {}
     for spec in specs:
         by_name[spec.name] = spec
@@ -766,8 +769,8 @@ def _build_lookup(specs: Sequence[ArgSpec], local_names: Mapping[str, str]) -> _
     # the same as the CSV import's column names, besides the English ones.
     # Then the names every other language gives them: a line the console showed in German
     # (/log Aufrufe=40000 confirm) is read after a switch to English too. A name the current
-    # language gives another field, or two languages give different fields, is not.
-    names = {**any_field_names(), **local_names}
+    # language gives another field, or two languages give different fields, is not
+    # (``names``: :func:`~bot.domain.fieldnames.readable_field_names`).
     local = {folded: by_name[key] for folded, key in names.items() if key in by_name}
     for folded, spec in local.items():
         by_name.setdefault(folded, spec)
@@ -873,8 +876,8 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
             shown = field_name(key)
             raise ArgError(
                 _("In '%(text)s', is %(name)s %(first)s or %(second)s? Write %(name)s="
-                  "%(first)s or %(name)s=%(second)s.", text=" ".join(run), name=shown,
-                  first=tokens[i], second=tokens[i + 2]),
+                  "%(first)s or %(name)s=%(second)s.", text=kept(" ".join(run)), name=shown,
+                  first=kept(tokens[i]), second=kept(tokens[i + 2])),
                 arg=key, example=by_name[key].example_value)
         i = end
     return out
@@ -907,8 +910,9 @@ def _unknown(key: str, specs: Sequence[ArgSpec], command: str,
     names = ([s.name for s in specs] + [a for s in specs for a in s.aliases]
              + [field_key(field_name(s.name)) for s in specs])
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    unknown = (_("Unknown argument '%(key)s' for /%(command)s.", key=key, command=command)
-               if command else _("Unknown argument '%(key)s'.", key=key))
+    unknown = (_("Unknown argument '%(key)s' for /%(command)s.", key=kept(key),
+                 command=command)
+               if command else _("Unknown argument '%(key)s'.", key=kept(key)))
     if close:
         return ArgError(unknown + " " + _("Did you mean '%(close)s'?",
                                           close=_spoken(close[0], specs)), arg=key)
@@ -1048,10 +1052,8 @@ def _scientific(number: Decimal) -> str:
     return f"{text}e{exponent}"
 
 
-#: A decimal as :func:`_scientific` writes it in a canonical line, as a whole value
-#: (``rewards=4125e-1``, ``completion_rate=355e-1%``).
-_EXPONENT_VALUE = re.compile(r"(?<==)(-?\d+)e(-\d+)(?=%?(?:\s|$))")
-#: One such value on its own, with its percent sign if it has one.
+#: A decimal as :func:`_scientific` writes it in a canonical line, one value on its own
+#: (``4125e-1``, ``355e-1%``), with its percent sign if it has one.
 _EXPONENT = re.compile(r"(-?\d+)e(-\d+)(%?)")
 
 
@@ -1080,17 +1082,6 @@ def _local_decimal(value: str, symbol: str) -> str:
     return text.replace(".", symbol) + m[3] if len(text) <= 20 else value
 
 
-def local_numbers(line: str) -> str:
-    """A canonical line (:func:`command_line`) with each decimal written as the current
-    language writes it, for a person to read and type: ``rewards=4125e-1`` -> English
-    ``rewards=412.5``, German ``rewards=412,5`` (read back in that language to the same
-    value, give or take the last bit of a float; only in that language, so a button runs the
-    canonical line itself). A decimal longer than 20 characters so (``3e-33``) stays as it is:
-    every language reads that form too."""
-    symbol = get_decimal_symbol(i18n.current())
-    return _EXPONENT_VALUE.sub(lambda m: _local_decimal(m[0], symbol), line)
-
-
 #: One argument of a canonical line: unquoted text, or quoted text with spaces, glued; a
 #: quote with no partner is a character of its own (``Bob's``).
 _LINE_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*'|["'])+""")
@@ -1100,7 +1091,8 @@ _NAMED = re.compile(r"([a-z_]+)=(.*)", re.DOTALL)
 def local_line(line: str) -> str:
     """A canonical line (:func:`command_line`) as a creator of the current language types
     it: each argument's name as the language names the field (German ``Aufrufe=40000``) and
-    each decimal as the language writes it (:func:`local_numbers`); values are never
+    each decimal as the language writes it (:func:`_local_decimal`: ``rewards=4125e-1`` ->
+    English ``rewards=412.5``, German ``rewards=412,5``); values are never
     translated (a file name with the word ``followers`` in it stays as it is). Read back in
     that language to the same values; in any other, to the same values too or refused with
     a sentence where it can't read the decimal sign, never as another number (every language

@@ -28,8 +28,9 @@ from bot.core.args import ArgError, decimal_comma, parse_number
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.daily import DailyColumns, canonical_days
-from bot.domain.numbers import day, grouped, items
+from bot.domain.numbers import day, grouped, items, kept
 from bot.domain.numbers import locale as number_locale
+from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import ngettext, standalone
 
@@ -50,7 +51,8 @@ def quote(cell: str, limit: int = 20) -> str:
 
 def listed(names: Sequence[str]) -> str:
     """Names for a message: each quoted short, at most :data:`MAX_LISTED`, then "and N more"."""
-    each = [(n if len(n) <= 20 else f"{n[:20]}…") or _("(blank)") for n in names[:MAX_LISTED]]
+    each = [kept(n if len(n) <= 20 else f"{n[:20]}…") if n else _("(blank)")
+            for n in names[:MAX_LISTED]]
     if len(names) <= MAX_LISTED:
         return items(each)
     shown = ", ".join(each)
@@ -71,8 +73,9 @@ def before_earliest(day: date) -> str:
              "year", date=day, earliest=EARLIEST.date())
 
 
-class ImportError_(ValueError):
-    """The whole file is unusable (encoding, empty, no date column)."""
+class ImportError_(Refusal):
+    """The whole file is unusable (encoding, empty, no date column); the sentence marks the
+    file's name and cells it quotes (:class:`~bot.domain.refusals.Refusal`)."""
 
 
 @dataclass
@@ -188,7 +191,7 @@ def slash_order(cells: Sequence[str]) -> str | None:
     first, second, year = int(shown[1]), int(shown[2]), shown[3]
     raise ImportError_(_("Is %(text)s day/month or month/day? Nothing in the file tells, so "
                          "write the dates as YYYY-MM-DD (%(one)s or %(other)s) and send the "
-                         "file again.", text=quote(shown[0]),
+                         "file again.", text=kept(quote(shown[0])),
                          one=f"{_year(year)}-{second:02d}-{first:02d}",
                          other=f"{_year(year)}-{first:02d}-{second:02d}"))
 
@@ -247,7 +250,7 @@ def read_file(path: Path) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ImportError_(_("%(path)s is not a regular file; give the path of a CSV file.",
-                                 path=quote(str(path), 60)))
+                                 path=kept(quote(str(path), 60))))
         if info.st_size > MAX_BYTES:
             raise ImportError_(too_large())
         data = file.read(MAX_BYTES + 1)  # the size may change while we read

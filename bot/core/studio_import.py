@@ -28,7 +28,7 @@ from bot.core.csv_import import (
     parse_csv,
     too_large,
 )
-from bot.domain.numbers import day, grouped, items, punct
+from bot.domain.numbers import day, grouped, items, kept, punct
 from bot.domain.studio import (
     LAYOUTS,
     Layout,
@@ -117,7 +117,7 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
                 raise ImportError_(_unrecognised(rows[0], name)) from None
         _read_rows(studio, rows, name, locale)
     except StudioError as exc:
-        raise ImportError_(str(exc)) from None
+        raise ImportError_(exc.marked) from None
     return _dated_since_earliest(studio)
 
 
@@ -127,10 +127,10 @@ def _dated_since_earliest(studio: StudioImport) -> StudioImport:
     an import never says "Imported" for nothing)."""
     for f in studio.files:
         if f.first is not None and f.first < EARLIEST.date():
-            raise ImportError_(f"{f.name}{punct(': ')}{before_earliest(f.first)}.")
+            raise ImportError_(f"{kept(f.name)}{punct(': ')}{before_earliest(f.first)}.")
     if not (any(studio.daily.values()) or studio.videos or studio.territories
             or studio.genders or studio.activity or studio.snapshot_rows()):
-        names = items(f.name for f in studio.files) or _("The file")
+        names = items(kept(f.name) for f in studio.files) or _("The file")
         raise ImportError_(_("%(files)s holds no numbers to import, so nothing was stored.",
                              files=names))
     return studio
@@ -152,7 +152,7 @@ def _csv_rows(text: str) -> list[list[str]]:
 def _read_rows(studio: StudioImport, rows: list[list[str]], name: str, locale: str) -> None:
     """One table (a CSV or a sheet): a Studio layout, or a refusal naming what it looks like."""
     if not rows:
-        raise ImportError_(_("%(file)s is empty.", file=name))
+        raise ImportError_(_("%(file)s is empty.", file=kept(name)))
     header = [c.strip() for c in rows[0]]
     layout = recognise(header)
     if layout is None:
@@ -168,16 +168,17 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
                         "column %(missing)s; send the file as TikTok Studio made it.",
                         "%(file)s looks like TikTok Studio's %(layout)s file but lacks the "
                         "columns %(missing)s; send the file as TikTok Studio made it.",
-                        len(missing), file=name, layout=layout.value, missing=items(missing))
+                        len(missing), file=kept(name), layout=layout.value, missing=items(missing))
     if len([c for c in header if c.strip()]) < 2:
         first = (header[0] if header else "").strip()[:40]
         return _("%(file)s is not a table (its first line is '%(first)s'), so neither a TikTok "
                  "Studio download (%(studio)s) nor a CSV of your numbers "
-                 "(date,followers,views,…).", file=name, first=first, studio=_STUDIO_FILES)
-    shown = items(c[:30] for c in header[:8] if c) or _("none")
+                 "(date,followers,views,…).", file=kept(name), first=kept(first),
+                 studio=_STUDIO_FILES)
+    shown = items(kept(c[:30]) for c in header[:8] if c) or _("none")
     return _("%(file)s is a table with the columns %(columns)s, which is neither a TikTok "
              "Studio download (%(studio)s) nor a CSV of your numbers (date,followers,views,…).",
-             file=name, columns=shown, studio=_STUDIO_FILES)
+             file=kept(name), columns=shown, studio=_STUDIO_FILES)
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:
@@ -216,7 +217,7 @@ def _entry_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
             return stream.read(MAX_BYTES + 1)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
         raise ImportError_(_("%(file)s in the zip is damaged or encrypted.",
-                             file=info.filename[:80])) from None
+                             file=kept(info.filename[:80]))) from None
 
 
 def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale: str) -> None:
@@ -249,12 +250,14 @@ def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale:
             if summary.layout in seen:
                 raise ImportError_(_("The zip holds two %(layout)s files (%(first)s, "
                                      "%(second)s); send one.", layout=summary.layout.value,
-                                     first=seen[summary.layout], second=summary.name))
+                                     first=kept(seen[summary.layout]),
+                                     second=kept(summary.name)))
             seen[summary.layout] = summary.name
     if not studio.files:
-        found = items(studio.ignored[:6]) or _("nothing")
+        found = items(kept(n) for n in studio.ignored[:6]) or _("nothing")
         raise ImportError_(_("The zip %(file)s holds no TikTok Studio file (%(studio)s); it "
-                             "holds: %(found)s.", file=name, studio=_STUDIO_FILES, found=found))
+                             "holds: %(found)s.", file=kept(name), studio=_STUDIO_FILES,
+                             found=found))
 
 
 def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name: str,
@@ -267,24 +270,24 @@ def _read_xlsx(studio: StudioImport, data: bytes, archive: zipfile.ZipFile, name
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken workbook
         raise ImportError_(_("%(file)s is not a workbook I can read; download it again or "
-                             "send the CSV.", file=name)) from None
+                             "send the CSV.", file=kept(name))) from None
     try:
         if len(book.sheetnames) != 1:
             raise ImportError_(_("%(file)s has %(count)s sheets; TikTok Studio's has one: send "
-                                 "the sheet you mean alone, or as CSV.", file=name,
+                                 "the sheet you mean alone, or as CSV.", file=kept(name),
                                  count=len(book.sheetnames)))
         rows: list[list[str]] = []
         for values in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS,
                                                            values_only=True):
             rows.append([_cell_text(v) for v in values])
             if len(rows) > MAX_ROWS + 1:
-                raise ImportError_(_("%(file)s has more than %(rows)s rows.", file=name,
+                raise ImportError_(_("%(file)s has more than %(rows)s rows.", file=kept(name),
                                      rows=grouped(MAX_ROWS)))
     finally:
         book.close()
     if any(not cell for row in rows[1:] for cell in row) and _formulas_without_values(data):
         raise ImportError_(_("The cells of %(file)s hold formulas without values; save the "
-                             "sheet as values (or as CSV) and send it again.", file=name))
+                             "sheet as values (or as CSV) and send it again.", file=kept(name)))
     while rows and not any(rows[0]):
         rows.pop(0)
     if rows:  # a sheet's used range can be wider than its header: cut to the header

@@ -239,6 +239,13 @@ def holds(req: Requirement, *, paid: bool) -> bool:
     return not (paid and (req.key in ENTRY or req.met is None))
 
 
+def holding(reqs: Iterable[Requirement], *, paid: bool) -> tuple[Requirement, ...]:
+    """The requirements of ``reqs`` (one route's) that still hold the creator back or are
+    unknown (:func:`holds`; ``paid``: they logged a payout from the route): what /estimate
+    lists as gaps and questions and what decides the route's verdict."""
+    return tuple(r for r in reqs if holds(r, paid=paid))
+
+
 def paid_routes(payouts: Iterable[Payout]) -> frozenset[str]:
     """The routes (estimator route keys) the creator logged a payout from: they are in those
     routes (see :meth:`Eligibility.verdict`)."""
@@ -265,9 +272,8 @@ class Eligibility:
 
     def holding(self, key: str) -> tuple[Requirement, ...]:
         """Route ``key``'s requirements that still hold the creator back or are unknown
-        (:func:`holds`): all of them, unless they logged a payout from it."""
-        paid = key in self.paid
-        return tuple(r for r in self.route(key) if holds(r, paid=paid))
+        (:func:`holding`): all of them, unless they logged a payout from it."""
+        return holding(self.route(key), paid=key in self.paid)
 
     def verdict(self, key: str) -> bool | None:
         """Whether the creator is in route ``key``: :func:`eligible` of the requirements

@@ -222,12 +222,17 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
     return f"{label} {value} {symbol} {_shown(rhs, fact, facts)}"
 
 
-def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> Explanation | None:
+def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
+            waived: frozenset[str] = frozenset()) -> Explanation | None:
     """Every condition of a rule in plain words, with its threshold and whether it holds.
 
     An ``unless`` condition is shown as what must hold for the tip ("18 or older: yes").
     A condition on a fact that is not known (itself or the fact it is compared with) has
     ``held=None``: shown as unknown, never as met, whatever the engine concludes from it.
+
+    ``waived`` are the gap facts a payout left out (:attr:`bot.domain.facts.Facts.waived`):
+    a condition on one says the route is the creator's, as the engine concludes from it
+    (not held: no tip urges them to qualify), and a ``why`` quoting one says the same.
     """
     compiled = catalogue.by_id.get(rule_id)
     if compiled is None:
@@ -246,13 +251,22 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str) -> E
             for op, rhs in ops.items():
                 holds = next(each)(facts)
                 held: bool | None = (not holds) if negated else holds
+                if fact in waived:
+                    label = fact_label(fact)
+                    checks.append(Check(
+                        label, _("none, you logged a payout from this route"), held,
+                        lead + _("%(fact)s: none, you logged a payout from this route",
+                                 fact=label)))
+                    continue
                 if op != "exists" and not _known(fact, rhs, facts):
                     held = None
                 text = _condition_text(fact, op, rhs, exact, facts, negated)
                 checks.append(Check(fact_label(fact), value, held, lead + text))
-    return Explanation(rule.id, rule_text(rule, "title", facts), rule.category,
-                       rule_text(rule, "why", facts), rule.source, compiled.matches(facts),
-                       tuple(checks))
+    why = (_("You logged a payout from this route, so its entry requirements are behind you.")
+           if waived and not waived.isdisjoint(placeholders(rule.why))
+           else rule_text(rule, "why", facts))
+    return Explanation(rule.id, rule_text(rule, "title", facts), rule.category, why,
+                       rule.source, compiled.matches(facts), tuple(checks))
 
 
 def _known(fact: str, rhs: object, facts: Mapping[str, float]) -> bool:

@@ -135,14 +135,11 @@ class RouteEstimate:
     per_video: Money | None = None  # brand deals: price per sponsored video
 
     @property
-    def unmet(self) -> tuple[Requirement, ...]:
-        return tuple(r for r in self.requirements if r.met is False)
-
-    @property
     def holding(self) -> tuple[Requirement, ...]:
         """The requirements that still hold the creator back or are unknown
-        (:func:`~bot.domain.eligibility.holds`): what /estimate lists as gaps and questions."""
-        return tuple(r for r in self.requirements if elig.holds(r, paid=self.paid))
+        (:func:`~bot.domain.eligibility.holding`): what /estimate lists as gaps and
+        questions."""
+        return elig.holding(self.requirements, paid=self.paid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -849,11 +846,11 @@ def estimate(
         _own_products(c, None if price is None else price / to_user, margin),
     )
     does = frozenset(settings.does)
-    routes = tuple(
-        _in_currency(r, to_user, now=_has_now(r, does, paid=r.key in who.paid),
-                     paid=r.key in who.paid)
-        for r in routes_usd
-    )
+    placed = []
+    for r in routes_usd:
+        paid = r.key in who.paid
+        placed.append(_in_currency(r, to_user, now=_has_now(r, does, paid=paid), paid=paid))
+    routes = tuple(placed)
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
     missing = tuple(dict.fromkeys(m for r in routes for m in r.missing))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from statistics import median
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from bot import i18n
 from bot.domain import numbers
@@ -228,20 +228,35 @@ def _weekly_rates(history: list[MetricSnapshot]) -> list[float]:
     return out
 
 
+class Facts(NamedTuple):
+    """What :func:`facts_and_waived` gives."""
+
+    #: The facts (what :func:`compute_facts` gives).
+    values: dict[str, float]
+    #: The entry-gap facts (:data:`ENTRY_GAPS`) left out because the creator was paid by
+    #: their route: no gap stands between them and it (what /why says instead of a number).
+    waived: frozenset[str]
+
+
 def compute_facts(profile: Profile, rates: RateTables,
                   now: datetime | None = None) -> dict[str, float]:
+    """Every fact known about ``profile`` (a fact that can't be known is absent); ``now``
+    gives ``days_since_last_log``."""
+    return facts_and_waived(profile, rates, now).values
+
+
+def facts_and_waived(profile: Profile, rates: RateTables,
+                     now: datetime | None = None) -> Facts:
+    """:func:`compute_facts`, with the gap facts a payout waived (:attr:`Facts.waived`)."""
     facts: dict[str, float] = {"snapshot_count": float(len(profile.history))}
     settings = profile.settings
     if settings.adult is not None:
         facts["adult"] = _flag(settings.adult)
     crp = rates.creator_rewards.eligibility
     shop = rates.affiliate.eligibility
-    if settings.region is not None:
-        facts["crp_region"] = _flag(settings.region in crp.regions.value)
-        facts["shop_region"] = _flag(settings.region in shop.regions.value)
-    crp_followers = crp.followers.value
     facts.update(
-        crp_followers_needed=float(crp_followers), crp_views_needed=float(crp.views_30d.value),
+        crp_followers_needed=float(crp.followers.value),
+        crp_views_needed=float(crp.views_30d.value),
         live_followers_needed=float(rates.live_gifts.eligibility.followers.value),
         shop_followers_needed=float(shop.followers.value),
         shop_full_followers=float(shop.full_access_followers.value),
@@ -249,8 +264,9 @@ def compute_facts(profile: Profile, rates: RateTables,
     )
     facts.update(_studio_facts(profile))
     s = profile.latest
+    waived = _route_facts(facts, s, settings, rates, profile.payouts)
     if s is None:
-        return facts
+        return Facts(facts, waived)
     facts.update(s.known())
     history = list(profile.history)
     k = compute_kpis(s, history)
@@ -264,14 +280,8 @@ def compute_facts(profile: Profile, rates: RateTables,
         facts["er_benchmark"] = bench
         if k.engagement_rate_views is not None:
             facts["er_vs_benchmark"] = k.engagement_rate_views / bench
-        facts["crp_followers_gap"] = max(0.0, crp_followers - s.followers)
-        facts["live_followers_gap"] = max(0.0, facts["live_followers_needed"] - s.followers)
-        facts["shop_followers_gap"] = max(0.0, facts["shop_followers_needed"] - s.followers)
         if s.views is not None and s.followers > 0:
             facts["views_per_follower"] = s.views / s.followers
-    if s.views is not None:
-        facts["crp_views_gap"] = max(0.0, crp.views_30d.value - s.views)
-    facts.update(_eligibility(s, settings, rates, profile.payouts))
     if s.avg_watch_time is not None and s.avg_video_length:
         facts["watch_ratio"] = min(1.0, s.avg_watch_time / s.avg_video_length)
     g = k.follower_growth
@@ -284,7 +294,7 @@ def compute_facts(profile: Profile, rates: RateTables,
     facts.update(_trends(history, g))
     if now is not None:
         facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)
-    return facts
+    return Facts(facts, waived)
 
 
 def _studio_facts(profile: Profile) -> dict[str, float]:
@@ -307,52 +317,70 @@ def _studio_facts(profile: Profile) -> dict[str, float]:
     return out
 
 
-#: The facts measuring the distance to a route's entry counts, by route and requirement
-#: (:attr:`~bot.domain.eligibility.Requirement.key`): no gap where a payout waives it.
-_ENTRY_GAPS: Final[dict[str, dict[str, str]]] = {
-    "creator_rewards": {"followers": "crp_followers_gap", "views": "crp_views_gap"},
-    "affiliate": {"followers": "shop_followers_gap"},
-    "live_gifts": {"followers": "live_followers_gap"},
+#: The facts measuring the distance to a route's entry counts: fact -> (route, requirement
+#: (:attr:`~bot.domain.eligibility.Requirement.key`, also the snapshot's number it counts:
+#: typed views, which ``IMPLIED`` promises), the fact holding the threshold).
+ENTRY_GAPS: Final[dict[str, tuple[str, str, str]]] = {
+    "crp_followers_gap": ("creator_rewards", "followers", "crp_followers_needed"),
+    "crp_views_gap": ("creator_rewards", "views", "crp_views_needed"),
+    "live_followers_gap": ("live_gifts", "followers", "live_followers_needed"),
+    "shop_followers_gap": ("affiliate", "followers", "shop_followers_needed"),
 }
 #: The country facts, by route.
 _REGION: Final = {"creator_rewards": "crp_region", "affiliate": "shop_region"}
 
 
-def _eligibility(s: MetricSnapshot, settings: UserSettings, rates: RateTables,
-                 payouts: tuple[Payout, ...] = ()) -> dict[str, float]:
-    """Eligibility flags from :mod:`bot.domain.eligibility`, the place /estimate reads too:
-    a route the creator logged a payout from (``payouts``) is one they are in
+def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: UserSettings,
+                 rates: RateTables, payouts: tuple[Payout, ...]) -> frozenset[str]:
+    """Write the payout routes' facts into ``facts`` (which holds the thresholds already):
+    the one place that computes them, from :mod:`bot.domain.eligibility`, the place
+    /estimate reads too. Returns the entry-gap facts a payout waived (left out).
+
+    Without a snapshot only the settings are known: the country facts say whether the
+    routes are offered where the creator is (absent while the country is not set).
+
+    With one, a route the creator logged a payout from (``payouts``) is one they are in
     (:meth:`~bot.domain.eligibility.Eligibility.verdict`) unless a country, age or video
-    length is known not to qualify: the facts measuring its entry counts say there is no
-    gap, and its country one that it is offered where they are unless it is known not to be
-    (:meth:`~bot.domain.eligibility.Eligibility.met`; no tip urges a paid creator to
-    qualify, none hides a rule that still holds).
+    length is known not to qualify: the facts measuring its entry counts are left out (no
+    gap stands in the way: no tip urges a paid creator to qualify, and /why says so), and
+    its country fact says it is offered where they are unless it is known not to be
+    (:meth:`~bot.domain.eligibility.Eligibility.met`; none hides a rule that still holds).
 
     A flag is absent when it cannot be known (an unknown age, say): rules on it do not fire.
     """
+    if s is None:
+        region = settings.region
+        if region is not None:
+            facts["crp_region"] = _flag(region in rates.creator_rewards.eligibility.regions.value)
+            facts["shop_region"] = _flag(region in rates.affiliate.eligibility.regions.value)
+        return frozenset()
     from bot.domain import eligibility as elig
 
     who = elig.assess(s, settings, rates, elig.paid_routes(payouts))
-    out: dict[str, float] = {}
     for name, key in (("crp_eligible", "creator_rewards"), ("shop_eligible", "affiliate"),
                       ("live_eligible", "live_gifts")):
         verdict = who.verdict(key)
         if verdict is not None:
-            out[name] = _flag(verdict)
+            facts[name] = _flag(verdict)
     gates = elig.eligible([r for r in who.holding("creator_rewards")
                            if r.key != "video_length"])
     if gates is not None:
-        out["crp_gates_met"] = _flag(gates)
-    out["shop_pilot"] = _flag(who.shop_pilot)
+        facts["crp_gates_met"] = _flag(gates)
+    facts["shop_pilot"] = _flag(who.shop_pilot)
     for key, flag in _REGION.items():
         met = who.met(key, "region")
         if met is not None:
-            out[flag] = _flag(met)
-    for key, gaps in _ENTRY_GAPS.items():
-        for requirement, fact in gaps.items():
-            if who.met(key, requirement) is True:
-                out[fact] = 0.0
-    return out
+            facts[flag] = _flag(met)
+    waived = []
+    for fact, (key, requirement, needed) in ENTRY_GAPS.items():
+        paid = key in who.paid
+        if any(not elig.holds(r, paid=paid) for r in who.route(key) if r.key == requirement):
+            waived.append(fact)
+            continue
+        have: float | None = getattr(s, requirement)
+        if have is not None:
+            facts[fact] = max(0.0, facts[needed] - have)
+    return frozenset(waived)
 
 
 def _trends(history: list[MetricSnapshot], followers: Growth | None) -> dict[str, float]:

@@ -129,6 +129,22 @@ def _any_field_names(catalogues: tuple[object, ...]) -> Mapping[str, str]:
     return MappingProxyType({k: v for k, v in found.items() if k not in clashing})
 
 
+def readable_field_names() -> Mapping[str, str]:
+    """The field names a creator's arguments are read with, folded (:func:`field_key`) ->
+    the English key: every supported language's (:func:`any_field_names`) with the current
+    language's over them (:func:`local_field_names`: a name the current language gives one
+    field is read as that field, whatever another language calls it). Read-only; worked
+    out once per language (keyed by its catalogue too, as :func:`_local_field_names`:
+    ``bot.i18n`` reloads every catalogue at once, so a new one means new names)."""
+    language = i18n.current()
+    return _readable_field_names(language, i18n.translations(language))
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def _readable_field_names(language: str, catalogue: object) -> Mapping[str, str]:
+    return MappingProxyType({**any_field_names(), **_local_field_names(language, catalogue)})
+
+
 def field_name(key: str) -> str:
     """The name of field ``key`` as a creator of the current language reads and types it, the
     one its parser reads back (``followers`` -> German ``Follower``, ``avg_views`` -> ``Aufrufe

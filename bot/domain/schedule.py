@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.numbers import kept
+from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -25,8 +27,8 @@ def parse_weekday(text: str) -> int:
     for i, name in enumerate(WEEKDAYS):
         if len(t) >= 2 and name.startswith(t):
             return i
-    raise ValueError(_("'%(text)s' is not a day of the week; use e.g. monday or mon.",
-                       text=text))
+    raise Refusal(_("'%(text)s' is not a day of the week; use e.g. monday or mon.",
+                    text=kept(text)))
 
 
 def parse_local_time(text: str) -> time:
@@ -46,8 +48,8 @@ def parse_local_time(text: str) -> time:
             hour = hour % 12 + (12 if suffix == "pm" else 0)
         return time(hour, minute)
     except (ValueError, OverflowError):  # (an hour of 30 digits overflows time())
-        raise ValueError(_("'%(text)s' is not a time of day; use e.g. 10:00 or 6pm.",
-                           text=text)) from None
+        raise Refusal(_("'%(text)s' is not a time of day; use e.g. 10:00 or 6pm.",
+                        text=kept(text))) from None
 
 
 def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:

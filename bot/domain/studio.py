@@ -30,6 +30,8 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 
 from bot.domain.metrics import engagement_by_views
+from bot.domain.numbers import kept
+from bot.domain.refusals import Refusal
 from bot.i18n import N_, standalone
 from bot.i18n import gettext as _
 
@@ -48,8 +50,9 @@ DATE_LOCALES: Final = ("en", "es", "pt", "fr", "de", "it", "nl", "pl", "tr", "ro
 _UNDEFINED: Final = frozenset({"undefined", ""})
 
 
-class StudioError(ValueError):
-    """A Studio file that cannot be read; the message is one sentence fit to show a creator."""
+class StudioError(Refusal):
+    """A Studio file that cannot be read; the message is one sentence fit to show a creator
+    (the file's name and the cells it quotes marked: :class:`~bot.domain.refusals.Refusal`)."""
 
 
 class Layout(StrEnum):
@@ -302,7 +305,7 @@ def window_totals(series: dict[date, float], days: int = WINDOW_DAYS) -> dict[da
 
 def _line(name: str, line: int) -> str:
     """Where a cell is, for an error sentence: "Overview.csv line 4"."""
-    return _("%(name)s line %(line)s", name=name, line=line)
+    return _("%(name)s line %(line)s", name=kept(name), line=line)
 
 
 def _number(cell: str, *, where: str, column: str, negative: bool = False) -> float | None:
@@ -315,15 +318,15 @@ def _number(cell: str, *, where: str, column: str, negative: bool = False) -> fl
     except ValueError:
         raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.",
                             where=standalone(where),
-                            column=column, text=text[:40])) from None
+                            column=column, text=kept(text[:40]))) from None
     if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e12:
         raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.",
                             where=standalone(where),
-                            column=column, text=text[:40]))
+                            column=column, text=kept(text[:40])))
     if value < 0 and not negative:
         raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).",
                             where=standalone(where),
-                            column=column, text=text[:40]))
+                            column=column, text=kept(text[:40])))
     return value
 
 
@@ -334,9 +337,10 @@ def _dates(cells: Sequence[str], end: date, locale: str, what: str) -> list[date
         bad = next((c for c in cells if first is None or _month_day(c, first) is None), cells[0])
         if first is None:
             raise StudioError(_("%(what)s: '%(text)s' is not a month and a day I can read.",
-                                what=what, text=bad.strip()[:40]))
+                                what=what, text=kept(bad.strip()[:40])))
         raise StudioError(_("%(what)s: '%(text)s' is not a month and a day I can read in the "
-                            "language of the other dates.", what=what, text=bad.strip()[:40]))
+                            "language of the other dates.", what=what,
+                            text=kept(bad.strip()[:40])))
     keys = [_month_day(c, found) for c in cells]
     try:
         return infer_years([k for k in keys if k is not None], end)
@@ -380,9 +384,9 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     for line, row in enumerate(rows, start=2):
         if len(row) != width:
             raise StudioError(_("%(name)s line %(line)s: %(cells)s cells for %(width)s columns.",
-                                name=name, line=line, cells=len(row), width=width))
+                                name=kept(name), line=line, cells=len(row), width=width))
     if not rows:
-        raise StudioError(_("%(name)s has a header but no rows.", name=name))
+        raise StudioError(_("%(name)s has a header but no rows.", name=kept(name)))
     what = f"{name}"
     first: date | None = None
     last: date | None = None
@@ -410,7 +414,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
         posted_locale = date_locale(posted_cells, locale)
         if posted_locale is None:
             raise StudioError(_("%(name)s: a Post time is not a month and a day I can read.",
-                                name=name))
+                                name=kept(name)))
         posted_keys = [_month_day(r[3], posted_locale) for r in rows]
         # One row per video: a video listed twice (two different counts for it) refuses the
         # upload, so the preview never counts a row the store would overwrite.
@@ -420,7 +424,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
             match = _VIDEO_ID.search(row[2])
             if match is None:
                 raise StudioError(_("%(name)s line %(line)s: the video link has no video id.",
-                                    name=name, line=line))
+                                    name=kept(name), line=line))
             video_id = match.group(1)
             if video_id in seen or video_id in lines:
                 if video_id in lines:
@@ -450,8 +454,8 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
         for line, (day, row) in enumerate(zip(days, rows, strict=True), start=2):
             hour = _number(row[1], where=_line(name, line), column="Hour")
             if hour is None or hour != int(hour) or not 0 <= hour <= 23:
-                raise StudioError(_("%(name)s line %(line)s: Hour must be 0 to 23.", name=name,
-                                    line=line))
+                raise StudioError(_("%(name)s line %(line)s: Hour must be 0 to 23.",
+                                    name=kept(name), line=line))
             active = _number(row[2], where=_line(name, line), column="Active followers")
             if active is not None:
                 into.activity.append((day, int(hour), active))
@@ -462,7 +466,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
             share = _number(row[1], where=_line(name, line), column="Distribution")
             if share is not None and share > 1:
                 raise StudioError(_("%(name)s line %(line)s: Distribution must be between 0 "
-                                    "and 1.", name=name, line=line))
+                                    "and 1.", name=kept(name), line=line))
             if share is not None and row[0].strip():
                 target.append((row[0].strip()[:40], share))
     into.files.append(FileSummary(layout, name, len(rows), first, last, _ADDS[layout],

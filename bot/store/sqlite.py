@@ -555,10 +555,9 @@ def _carried_by_row(
     return out, changed
 
 
-def _entry(row: _Row, columns: _Columns | None = None) -> SnapshotEntry:
+def _entry(row: _Row, at: _Columns) -> SnapshotEntry:
     """The stored snapshot in ``row`` (every column of ``snapshots``, of either store) with
-    its provenance; ``columns`` as for :func:`_snapshot`. Many rows: :func:`_entries`."""
-    at = _columns(tuple(row.keys())) if columns is None else columns
+    its provenance; ``at`` as ``columns`` for :func:`_snapshot`. Many rows: :func:`_entries`."""
     assert at.id is not None and at.source is not None and at.action is not None
     return SnapshotEntry(id=row[at.id], snapshot=_snapshot(row, at), source=row[at.source],
                          action=row[at.action])

@@ -78,6 +78,66 @@ def test_ask_keeps_stdout_for_replies_and_stderr_for_refusals(tmp_path: Path) ->
     assert usage.returncode == 2 and "usage:" in usage.stderr and usage.stdout == ""
 
 
+#: ``python -m bot`` with one part of the bot broken first: ``_run`` (every command's work,
+#: a failure the dispatcher catches) or the console's rendering (one that reaches ``ask``).
+_BROKEN = """
+import sys
+from bot.adapters import console
+from bot.core import dispatcher
+async def broken_run(self, *args, **kwargs):
+    raise RuntimeError("a bug in the bot")
+def broken_render(self, *args, **kwargs):
+    raise RuntimeError("a bug in the bot")
+if sys.argv[1] == "run":
+    dispatcher.Dispatcher._run = broken_run
+else:
+    from bot.render.environment import Renderer
+    Renderer.render = broken_render
+from bot.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("broken", ["run", "render"])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_ask_an_internal_error_exits_1_with_one_sentence_and_logs_it(
+        tmp_path: Path, broken: str, as_json: bool) -> None:
+    """ask exited 2, the code of bad input, when the bot itself failed, after a traceback on
+    stderr. A failure of the bot exits 1 with one sentence (on stdout as JSON with --json),
+    and its details go to the log file in the data folder, not to the person."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "DISCORD_", "DATABASE_", "REDIS_"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", DATA_DIR=str(tmp_path / "d"))
+    line = ["ask", *(["--json"] if as_json else []), "/stats"]
+    failed = subprocess.run([sys.executable, "-c", _BROKEN, broken, *line], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert failed.returncode == 1, (failed.stdout, failed.stderr)
+    if as_json:
+        assert failed.stderr == "", failed.stderr
+        assert json.loads(failed.stdout) == {"reply": "errors/internal", "ok": False,
+                                             "command": "stats"}
+    else:
+        text = failed.stderr
+        assert failed.stdout == "" and "Traceback" not in text, text
+        assert "a bug in the bot" not in text, text
+        assert "something went wrong on my side while running /stats" in text, text
+        assert len(text.strip().splitlines()) == 1, text
+    logged = (tmp_path / "d" / "creator-advisor.log").read_text(encoding="utf-8")
+    assert "Traceback" in logged and "RuntimeError: a bug in the bot" in logged, logged
+
+
+def test_ask_json_shows_a_typed_value_without_the_marks_that_keep_it(tmp_path: Path) -> None:
+    """A sentence quoting what was typed marks it (numbers.kept) so that no spacing pass
+    changes it; a rendered reply takes the marks away, and so does --json."""
+    for line in ('/why "cooking tips"', '/import path="no such file.csv"'):
+        refused = run(tmp_path, "ask", "--json", line)
+        assert refused.returncode == 2, refused.stderr
+        assert "\ufdd0" not in refused.stdout and "\ufdd1" not in refused.stdout, refused.stdout
+        message = json.loads(refused.stdout)["message"]
+        assert "cooking tips" in message or "no such file.csv" in message, message
+
+
 def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
     assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k").returncode == 0
     held = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B")

@@ -311,6 +311,20 @@ async def test_the_chat_loop_speaks_the_creators_language(console: ConsoleAdapte
     assert written[-1] == "またね！数値は次回のために保存しました。"
 
 
+async def test_start_in_the_chat_loop_greets_once(console: ConsoleAdapter) -> None:
+    """Trial: the console printed /start's greeting when it opened, so typing /start (what a
+    chat bot teaches) showed the same greeting twice in a row. It opens with one line
+    saying what to type; /start greets."""
+    lines = iter(["/start", "/quit"])
+    written: list[str] = []
+    await console.repl(read=lambda prompt: next(lines), write=written.append)
+    text = "\n".join(written)
+    assert text.count("I help TikTok creators turn an audience into income") == 1, text
+    opening = written[0]
+    assert "/start" in opening and "/help" in opening and "\n" not in opening, written
+    assert "I help TikTok creators" in written[2], written  # the leave hint, then /start
+
+
 async def test_the_terminal_language_is_the_default(app: App, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.auxil.catalogues import install

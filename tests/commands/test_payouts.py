@@ -357,3 +357,27 @@ async def test_a_payout_does_not_make_a_country_that_is_not_offered_one_that_is(
         assert "not offered in CA yet" in text and "to go" not in text, text
     tips = await console.ask("/tips all")
     assert "crp-eligible-grow-qualified-views" not in tips.text, tips.text
+
+
+@pytest.mark.parametrize(("tip", "route_payout"), [
+    ("crp-views-to-go", "/payout rewards=12 views=38k month=2026-10"),
+    ("crp-followers-to-go", "/payout rewards=12 views=38k month=2026-10"),
+    ("live-almost-unlocked", "/payout diamonds=20k cashed=100"),
+    ("shop-almost-unlocked", "/payout affiliate=50 month=2026-10"),
+])
+async def test_why_a_route_tip_does_not_quote_a_gap_a_payout_waived(
+        console: ConsoleAdapter, tip: str, route_payout: str) -> None:
+    """/why on a tip about qualifying for a route the creator was paid by read "You have the
+    followers; now 0 more monthly views" or "you are 0 followers short" (the gap facts were
+    written, then forced to 0): it says the route is theirs instead, and quotes no gap."""
+    await console.ask("/settings region=US age=25")
+    await console.ask("/log followers=600 views=38k avg_video_length=1:10")
+    before = await console.ask(f"/why {tip}")
+    assert "you logged a payout from this route" not in before.text, before.text
+    assert (await console.ask(route_payout)).ok
+    why = await console.ask(f"/why {tip}")
+    assert why.ok, why.text
+    assert "It does not apply to you right now" in why.text, why.text
+    assert not re.search(r"(?<![\d,.])0 (more|followers)", why.text), why.text
+    assert "unknown" not in why.text and "I don't know this yet" not in why.text, why.text
+    assert "none, you logged a payout from this route ✗" in why.text, why.text

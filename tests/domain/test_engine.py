@@ -16,7 +16,7 @@ from bot import i18n
 from bot.config import PROJECT_ROOT
 from bot.domain.datafiles import DataFileError
 from bot.domain.engine import explain, recommend, rule_text
-from bot.domain.facts import FACTS, compute_facts, format_fact
+from bot.domain.facts import ENTRY_GAPS, FACTS, compute_facts, format_fact
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot
 from bot.domain.numbers import MINUS
 from bot.domain.profile import Profile, UserSettings
@@ -502,7 +502,10 @@ def test_a_payout_waives_entry_counts_not_the_country_or_video_length() -> None:
                        RATES, NOW)
     assert ca["crp_region"] == 0 and ca["shop_region"] == 0
     assert ca["crp_eligible"] == 0 and ca["shop_eligible"] == 0
-    assert ca["crp_followers_gap"] == 0 and ca["crp_views_gap"] == 0
+    # no gap stands between them and the routes they were paid by: the gap facts are left
+    # out (they were forced to 0, which /why quoted as "now 0 more monthly views")
+    assert {"crp_followers_gap", "crp_views_gap", "shop_followers_gap"}.isdisjoint(ca)
+    assert ca["live_followers_gap"] == 400  # no LIVE payout
     short = MetricSnapshot(taken_at=datetime(2026, 11, 2, tzinfo=UTC), followers=600,
                            views=38_000, avg_video_length=45)
     us = compute_facts(Profile(UserSettings(region="US", age=25), short, (short,),
@@ -511,3 +514,18 @@ def test_a_payout_waives_entry_counts_not_the_country_or_video_length() -> None:
     assert us["crp_eligible"] == 0  # only videos longer than 1:00 earn
     unknown = compute_facts(Profile(UserSettings(), s, (s,), payouts=paid), RATES, NOW)
     assert unknown["crp_region"] == 1 and unknown["crp_eligible"] == 1  # the payout shows it
+
+
+def test_the_route_facts_without_a_snapshot_are_the_settings_only() -> None:
+    """Before any /log only the settings are known: the country facts say whether the routes
+    are offered there (a payout logged first puts no unknown country in), nothing else."""
+    from bot.domain.payouts import Payout
+
+    paid = (Payout("creator_rewards", 12, "USD", NOW, views=38_000),)
+    for region, offered in (("US", 1.0), ("CA", 0.0)):
+        facts = compute_facts(Profile(UserSettings(region=region), None, (), payouts=paid),
+                              RATES, NOW)
+        assert facts["crp_region"] == offered and facts["shop_region"] == offered
+    facts = compute_facts(Profile(UserSettings(), None, (), payouts=paid), RATES, NOW)
+    assert not {"crp_region", "shop_region", "crp_eligible", "shop_pilot",
+                *ENTRY_GAPS}.intersection(facts)

@@ -18,7 +18,6 @@ from bot.core.args import (
     ArgError,
     command_line,
     local_line,
-    local_numbers,
     parse_args,
     split_command,
     write_value,
@@ -195,12 +194,12 @@ def test_the_console_shows_a_decimal_as_the_language_writes_it() -> None:
     shown = {}
     for language in ("en", "de", "ja"):
         with i18n.using(language):
-            shown[language] = local_numbers(line)
+            shown[language] = local_line(line)
     assert shown == {"en": "/payout rewards=412.5 views=610000 confirm",
-                     "de": "/payout rewards=412,5 views=610000 confirm",
-                     "ja": "/payout rewards=412.5 views=610000 confirm"}
+                     "de": "/payout rewards=412,5 Aufrufe=610000 confirm",
+                     "ja": "/payout rewards=412.5 再生数=610000 confirm"}
     with i18n.using("fr"):
-        assert local_numbers("/log completion_rate=355e-1%") == "/log completion_rate=35,5%"
+        assert local_line("/log completion_rate=355e-1%").endswith("=35,5%")
 
 
 def test_a_quote_with_no_partner_stays_in_the_shown_line() -> None:

@@ -172,3 +172,22 @@ def test_tidy_spaces_drops_the_spaces_japanese_does_not_write(text: str, tidy: s
     with i18n.using("fr"):
         assert tidy_spaces("Fin. Ensuite") == "Fin. Ensuite"
         assert aside("UTC") == " (UTC)"
+
+
+@pytest.mark.parametrize(("line", "shown"), [
+    ('/why "料理 レシピ"', "「料理 レシピ」"),  # a tip's id as typed
+    ('/import path="料理 レシピ.csv"', "料理 レシピ.csv"),  # a file's name
+    ('/settings timezone="東京 です"', "「東京 です」"),  # a setting's value (normalize)
+    ('/payout rewards=12 views=38k month="十月 です"', "十月 です"),
+    ('/settings language="日本 語"', "日本 語"),
+])
+async def test_a_sentence_built_in_code_keeps_the_creators_value_as_typed(
+        console: ConsoleAdapter, line: str, shown: str) -> None:
+    """Hostile trial: in Japanese the spacing pass (numbers.tidy_spaces) took the space out of
+    a value the creator typed when a sentence built in Python quoted it ("「料理レシピ」という
+    ヒントはありません" for "料理 レシピ"), as templates never do (numbers.kept)."""
+    await console.ask("/settings language=ja")
+    refused = await console.ask(line)
+    assert not refused.ok, refused.text
+    assert shown in refused.text, refused.text
+    assert "\ufdd0" not in refused.text and "\ufdd1" not in refused.text, refused.text

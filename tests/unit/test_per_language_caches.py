@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+import pytest
 from babel import Locale
 from babel.numbers import format_decimal
 from hypothesis import given, settings
@@ -78,6 +79,22 @@ def test_local_field_names_are_worked_out_once_per_language_and_read_only() -> N
         pass
     else:
         raise AssertionError("a shared mapping must be read-only")
+
+
+def test_arguments_are_read_with_one_kept_map_of_every_language_s_field_names() -> None:
+    """parse_value (a choice naming a field) and parse_args' lookup read one map: every
+    language's field names with the current language's over them, kept per language."""
+    from bot.core.fieldnames import any_field_names, readable_field_names
+
+    with i18n.using("de"):
+        names = readable_field_names()
+        assert readable_field_names() is names
+        assert dict(names) == {**any_field_names(), **local_field_names()}
+        assert names["aufrufe"] == "views" and names["vues"] == "views"  # de, and fr
+    with i18n.using("en"):
+        assert readable_field_names() is not names
+    with pytest.raises(TypeError):
+        names["x"] = "y"  # type: ignore[index]
 
 
 def test_local_field_names_follow_reloaded_catalogues() -> None:

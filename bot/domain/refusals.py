@@ -1,0 +1,30 @@
+"""A sentence refusing what the creator gave, with the values they gave in it kept as given.
+
+The renderer marks every value of the creator's a template prints (:func:`bot.domain.numbers.kept`)
+so that no spacing pass changes it (:func:`bot.domain.numbers.tidy_spaces`: Japanese). A
+sentence built in Python code that quotes such a value (a typed token, a file's name) marks it
+the same way; :class:`Refusal` carries that sentence to the reply that shows it.
+"""
+
+from __future__ import annotations
+
+from bot.domain.numbers import KEPT_CLOSE, KEPT_OPEN
+
+
+def unmarked(text: str) -> str:
+    """``text`` without the marks :func:`~bot.domain.numbers.kept` puts around the creator's
+    values (a rendered reply takes them away itself)."""
+    if KEPT_OPEN not in text:
+        return text
+    return text.replace(KEPT_OPEN, "").replace(KEPT_CLOSE, "")
+
+
+class Refusal(ValueError):
+    """What the creator gave can't be used. ``str(err)`` is a sentence fit to show them as it
+    is; :attr:`marked` is the same sentence with the values of theirs it quotes marked
+    (:func:`~bot.domain.numbers.kept`), what a reply shows (so that the Japanese spacing pass
+    never changes what they typed)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(unmarked(message))
+        self.marked = message
