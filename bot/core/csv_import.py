@@ -384,6 +384,7 @@ def _fast_rows(
         return None
     days: Sequence[str] = ()
     columns: list[Sequence[float | None]] = []
+    whole: list[int] = []  # the columns with no gap, read as ints (floats only in the end)
     gaps = False
     for name, cells in zip(names, zip(*body, strict=True), strict=True):
         if name == "date":
@@ -399,9 +400,12 @@ def _fast_rows(
             column: Sequence[float | None] = [float(c) if c else None for c in cells]
             present = [v for v in column if v is not None]
         else:
-            # float() of at most 15 plain digits is exact (below 2**53), as int() then float()
-            # would be, and on CPython 3.11 twice as fast as that
-            column = present = list(map(float, cells))
+            # int() of at most 15 plain digits, then float() (by DailyColumns, or below): the
+            # same exact value as float() of the text (below 2**53; the bounds compare the
+            # same too), and on CPython 3.11 the two take about half float()'s time alone
+            # (365 five-digit cells: 24 + 8 µs against 58 µs)
+            column = present = list(map(int, cells))
+            whole.append(len(columns))
         if (spec.maximum is not None and max(present) > spec.maximum) or (
                 spec.minimum is not None and min(present) < spec.minimum):
             return None
@@ -410,6 +414,8 @@ def _fast_rows(
         return None  # a date column alone: the careful path says which rows have no values
     if not gaps:
         return _daily_columns(days, keys, columns, latest_allowed)
+    for index in whole:  # the rows below are read as they are: floats, as the careful path's
+        columns[index] = list(map(float, columns[index]))  # type: ignore[arg-type]
     # Canonical dates only: then text order is date order and equal text, equal date.
     if not canonical_days(days):
         return None

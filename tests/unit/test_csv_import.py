@@ -64,6 +64,10 @@ def test_fast_path_agrees_with_careful_path(case: tuple[list[str], list[list[str
         assert not plan.errors
         assert rows == sorted(careful.items())
         assert duplicates == plan.duplicates
+        # and of the same types (1 == 1.0: an int where the careful path has a float passes
+        # the comparison above, yet prints differently in a reply)
+        assert [[type(v) for v in values.values()] for _, values in rows] == [
+            [type(v) for v in values.values()] for _, values in sorted(careful.items())]
 
 
 def test_a_clean_file_takes_the_fast_path_and_a_gap_is_kept_as_unknown() -> None:
