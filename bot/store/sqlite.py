@@ -1267,11 +1267,12 @@ class SqliteStore(TikTokTables):
             earlier = _imported_before(
                 (dict(zip(_STORED_KEYS, r, strict=True)) for r in stored if r[1] == "import"),
                 ordered)
-            db.executemany(
-                f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
-                [(action, user_id, day) for day in sorted(earlier)],
-            )
+            if earlier:  # (an executemany of no rows still prepares its statement)
+                db.executemany(
+                    f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                    "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
+                    [(action, user_id, day) for day in sorted(earlier)],
+                )
             rows_out, changed = _carried_import(
                 [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)],
                 _import_rows(user_id, ordered, earlier, action))
@@ -1280,7 +1281,8 @@ class SqliteStore(TikTokTables):
                 f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
                 rows_out,
             )
-            db.executemany(_UPDATE_VALUES, changed)
+            if changed:
+                db.executemany(_UPDATE_VALUES, changed)
             _thin_if_needed_sync(db, user_id)
             if also is not None:  # more rows of the same import, in the same transaction
                 also(db, action)
