@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import functools
 import io
+import operator
 import os
 import re
 import stat
@@ -441,7 +442,7 @@ def _daily_columns(
     """:func:`_fast_rows` for a file with no gaps: its columns as they are (no dictionary or
     tuple per row), in date order, a later row for the same date winning."""
     count = len(days)
-    if not all(map(str.__lt__, days, days[1:])):  # out of order, or a date twice
+    if not all(map(operator.lt, days, days[1:])):  # out of order, or a date twice
         last = dict(zip(days, range(count), strict=True))  # the row each date keeps: its last
         days, kept = zip(*sorted(last.items()), strict=True)
         columns = [[c[i] for i in kept] for c in columns]

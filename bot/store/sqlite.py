@@ -21,7 +21,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
-from operator import attrgetter, itemgetter
+from operator import add, attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
@@ -124,7 +124,7 @@ def _iso_all(moments: Sequence[datetime]) -> list[str]:
     if len(clocks) != 1:
         return list(map(_iso, moments))
     suffix = f"T{_clock(clocks.pop())}+00:00"
-    return list(map(str.__add__, map(date.isoformat, map(datetime.date, moments)),
+    return list(map(add, map(date.isoformat, map(datetime.date, moments)),
                     itertools.repeat(suffix)))
 
 
@@ -133,7 +133,8 @@ def _stamps(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[str]:
     day texts and its one time of day, without touching a row."""
     if isinstance(rows, DailyColumns):
         suffix = f"T{_clock(rows.at)}+00:00"
-        return list(map(str.__add__, rows.days, itertools.repeat(suffix)))
+        # (operator.add, here and in _iso_all: calling str.__add__ costs twice as much)
+        return list(map(add, rows.days, itertools.repeat(suffix)))
     return _iso_all(list(map(itemgetter(0), rows)))
 
 
