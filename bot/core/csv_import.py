@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import functools
 import io
+import itertools
 import operator
 import os
 import re
@@ -294,13 +295,8 @@ def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
     first_line = _LINE_END.split(text.lstrip(), maxsplit=1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            rows.append(row)
-            if max_rows is not None and len(rows) > max_rows:
-                raise ImportError_(_("The file has more than %(rows)s rows.",
-                                     rows=grouped(max_rows - 1)))
+    try:  # read in C, with no Python statement per row
+        rows = list(reader if max_rows is None else itertools.islice(reader, max_rows + 1))
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise ImportError_(_("Line %(line)s: a cell is far too long for a metrics file; is "
@@ -308,6 +304,8 @@ def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
         raise ImportError_(_("Line %(line)s: the quoting is broken (an opening \" without its "
                              "closing one); is this the right file?",
                              line=reader.line_num)) from None
+    if max_rows is not None and len(rows) > max_rows:
+        raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(max_rows - 1)))
     return rows
 
 
@@ -408,7 +406,8 @@ def _fast_rows(
             column = present = list(map(int, cells))
             whole.append(len(columns))
         if (spec.maximum is not None and max(present) > spec.maximum) or (
-                spec.minimum is not None and min(present) < spec.minimum):
+                spec.minimum is not None and spec.minimum > 0  # plain digits are never below 0
+                and min(present) < spec.minimum):
             return None
         columns.append(column)
     if not keys:

@@ -129,3 +129,24 @@ def test_a_clean_files_columns_read_as_its_rows(case: tuple[list[str], list[list
     assert [rows[i] for i in range(-len(rows), len(rows))] == expected * 2
     assert rows[:3] == expected[:3] and list(rows) == expected and rows == expected
     assert [rows[i] for i in range(len(rows))] == expected  # after being built, too
+
+
+
+def test_csv_rows_stops_reading_past_its_limit() -> None:
+    """``max_rows`` counts the header too (the Studio importer passes its rows plus one): up to
+    it the rows come back; one more is refused with one sentence, before a bad line further on
+    is even read (a bad line within the limit is reported by its number)."""
+    import pytest
+
+    from bot.core.csv_import import ImportError_, csv_rows
+
+    too_long = "9" * 200_000  # over the csv module's field limit
+    assert csv_rows("date,views\n2026-01-01,1\n2026-01-02,2\n", max_rows=3) == [
+        ["date", "views"], ["2026-01-01", "1"], ["2026-01-02", "2"]]
+    with pytest.raises(ImportError_) as caught:
+        csv_rows(f"date,views\n2026-01-01,1\n2026-01-02,2\n2026-01-03,3\n2026-01-04,{too_long}\n",
+                 max_rows=3)
+    assert str(caught.value) == "The file has more than 2 rows."
+    with pytest.raises(ImportError_) as caught:
+        csv_rows(f"date,views\n2026-01-01,{too_long}\n", max_rows=3)
+    assert str(caught.value).startswith("Line 2: a cell is far too long")
