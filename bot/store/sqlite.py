@@ -1250,11 +1250,10 @@ class SqliteStore(TikTokTables):
             db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")
         try:
-            if checked_once and db.execute("SELECT 1 FROM users WHERE id = ?",
-                                           (user_id,)).fetchone() is None:
+            found, next_action, count = db.execute(_IMPORT_START, (user_id,) * 4).fetchone()
+            if checked_once and found is None:
                 raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
-            row = db.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
-            action = int(row[0])
+            action = int(next_action)
             # One read of the user's active rows, as plain tuples (no sqlite3.Row per row):
             # what earlier imports of the same days hold, and the rows to carry values over.
             plain = db.cursor()
@@ -1284,7 +1283,9 @@ class SqliteStore(TikTokTables):
             )
             if changed:
                 db.executemany(_UPDATE_VALUES, changed)
-            _thin_if_needed_sync(db, user_id)
+            # The rows it counts: those read above and the ones just written (none are deleted,
+            # the replaced ones are hidden), without counting the new rows again in the index.
+            _thin_if_needed_sync(db, user_id, count + len(rows_out))
             if also is not None:  # more rows of the same import, in the same transaction
                 also(db, action)
         except BaseException:
@@ -2042,8 +2043,15 @@ class InstanceLock:
             self._fd = -1
 #: A user's next action number (parameters: user_id twice): actions are numbered over the
 #: snapshots and the TikTok Studio imports, which may write no snapshot.
-_NEXT_ACTION = ("SELECT max(coalesce((SELECT max(action) FROM snapshots WHERE user_id = ?), 0),"
-                " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0)) + 1")
+_NEXT_ACTION_VALUE = ("max(coalesce((SELECT max(action) FROM snapshots WHERE user_id = ?), 0),"
+                      " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0))"
+                      " + 1")
+_NEXT_ACTION = f"SELECT {_NEXT_ACTION_VALUE}"
+#: What an import reads before it writes, in one statement (parameters: user_id four times):
+#: 1 if the user's row exists (else NULL), their next action (:data:`_NEXT_ACTION`) and how many
+#: snapshot rows they have, hidden ones included (:func:`_thin_if_needed_sync`'s count).
+_IMPORT_START = (f"SELECT (SELECT 1 FROM users WHERE id = ?), {_NEXT_ACTION_VALUE}, "  # noqa: S608
+                 "(SELECT count(*) FROM snapshots WHERE user_id = ?)")
 
 
 async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
@@ -2080,13 +2088,15 @@ _THIN_DELETE = "DELETE FROM snapshots WHERE id = ?"
 _THIN_GIVEN = "UPDATE snapshots SET given = ? WHERE id = ?"
 
 
-def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int) -> None:
+def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int, count: int | None = None) -> None:
     """Keep a user's stored history bounded (inside the caller's write, on the connection
     itself, in its worker thread): past :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go
     first, then old active ones are thinned by :func:`_thinned`. Their values already carry
-    forward, so nothing is recomputed."""
-    count = db.execute(_THIN_COUNT, (user_id,)).fetchone()
-    if count is None or count[0] <= MAX_SNAPSHOTS:
+    forward, so nothing is recomputed. ``count``: the user's snapshot rows, hidden ones
+    included, when the caller knows it (else counted here)."""
+    if count is None:
+        count = db.execute(_THIN_COUNT, (user_id,)).fetchone()[0]
+    if count <= MAX_SNAPSHOTS:
         return
     db.execute(_THIN_HIDDEN, (user_id,))
     deletes, updates = _thin_plan(db.execute(_THIN_ROWS, (user_id,)).fetchall())
