@@ -518,6 +518,26 @@ def _carried_import(
     return _carried_by_row(stored, new)
 
 
+def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert snapshot rows ``(user_id, taken_at, *metrics, given, source, action)`` (the
+    metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
+    the others are NULL either way (they have no default). Binding a None costs CPython 3.11's
+    sqlite3 module an adapter look-up (about 0.25 µs, five times a float's binding), and an
+    import of a few metrics has more Nones than values: naming them all took twice as long."""
+    if not rows:
+        return
+    width = len(METRIC_NAMES)
+    columns = list(zip(*rows, strict=True))  # column-wise, to test each metric's whole column
+    nothing = (None,) * len(rows)  # (a column of values differs at its first: one comparison)
+    kept = [i for i in range(width) if columns[2 + i] != nothing]
+    names = ", ".join(("user_id", "taken_at", *(METRIC_NAMES[i] for i in kept), "given",
+                       "source", "action"))
+    db.executemany(  # column names are constants, values are bound parameters
+        f"INSERT INTO snapshots ({names}) VALUES ({', '.join('?' * (len(kept) + 5))})",  # noqa: S608
+        zip(columns[0], columns[1], *(columns[2 + i] for i in kept), *columns[2 + width:],
+            strict=True))
+
+
 def _carried_by_row(
     stored: Sequence[Sequence[Any]], new: Sequence[tuple[Any, ...]],
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -1276,11 +1296,7 @@ class SqliteStore(TikTokTables):
             rows_out, changed = _carried_import(
                 [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)],
                 _import_rows(user_id, ordered, earlier, action))
-            db.executemany(
-                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
-                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
-                rows_out,
-            )
+            _insert_snapshots(db, rows_out)
             if changed:
                 db.executemany(_UPDATE_VALUES, changed)
             # The rows it counts: those read above and the ones just written (none are deleted,
