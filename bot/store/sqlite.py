@@ -465,22 +465,35 @@ def _uniform_import_rows(
     then decides); the rows are the same either way (a property test checks it)."""
     if not ordered:
         return []
+    columns = _uniform_columns(ordered)
+    if columns is None:
+        return None
+    if not columns:
+        return []  # no metric on any row: nothing to write, as row by row
     repeat = itertools.repeat
+    return list(zip(repeat(user_id), _stamps(ordered),
+                    *(columns.get(n, repeat(None)) for n in METRIC_NAMES),
+                    repeat(",".join(sorted(columns))), repeat("import"), repeat(action),
+                    strict=False))  # the repeats are endless: the moments decide the length
+
+
+def _uniform_columns(
+    ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+) -> dict[str, Sequence[float]] | None:
+    """The usual import's values column by column (``ordered`` not empty): when every row gives
+    the same metrics and none of them is ``None``, each metric's values in row order, as
+    floats (``{}`` for :class:`DailyColumns` of no metric). ``None`` when any row differs.
+    Raises ``ValueError`` for a metric the schema does not have."""
     if isinstance(ordered, DailyColumns):  # a clean CSV: its columns as they are
-        if not ordered.values:
-            return []  # no metric on any row: nothing to write, as row by row
         unknown = set(ordered.values) - set(METRIC_NAMES)
         if unknown:
             raise ValueError(f"unknown metrics: {sorted(unknown)}")
-        return list(zip(repeat(user_id), _stamps(ordered),
-                        *(ordered.values.get(n, repeat(None)) for n in METRIC_NAMES),
-                        repeat(",".join(sorted(ordered.values))), repeat("import"),
-                        repeat(action), strict=False))  # the repeats are endless
+        return dict(ordered.values)
     changes = list(map(itemgetter(1), ordered))
     keys = tuple(changes[0])
     if not keys or set(map(len, changes)) != {len(keys)}:
         return None
-    columns: dict[str, Iterable[float | None]] = {}
+    columns: dict[str, Sequence[float]] = {}
     for key in keys:
         try:  # every row has as many keys as the first: holding each of its keys, the same set
             column = list(map(itemgetter(key), changes))
@@ -492,10 +505,7 @@ def _uniform_import_rows(
     unknown = set(keys) - set(METRIC_NAMES)
     if unknown:  # as the row-by-row path says at the first row
         raise ValueError(f"unknown metrics: {sorted(unknown)}")
-    return list(zip(repeat(user_id), _stamps(ordered),
-                    *(columns.get(n, repeat(None)) for n in METRIC_NAMES),
-                    repeat(",".join(sorted(keys))), repeat("import"), repeat(action),
-                    strict=False))  # the repeats are endless: the moments decide the length
+    return columns
 
 
 #: The columns of the rows :func:`_carried_import` reads (``SELECT id, source, …``).
@@ -529,13 +539,22 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
     width = len(METRIC_NAMES)
     columns = list(zip(*rows, strict=True))  # column-wise, to test each metric's whole column
     nothing = (None,) * len(rows)  # (a column of values differs at its first: one comparison)
-    kept = [i for i in range(width) if columns[2 + i] != nothing]
-    names = ", ".join(("user_id", "taken_at", *(METRIC_NAMES[i] for i in kept), "given",
-                       "source", "action"))
+    _insert_columns(db, {
+        "user_id": columns[0], "taken_at": columns[1],
+        **{name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
+           if columns[2 + i] != nothing},
+        "given": columns[2 + width], "source": columns[3 + width], "action": columns[4 + width]})
+
+
+def _insert_columns(db: sqlite3.Connection, columns: Mapping[str, Iterable[Any]]) -> None:
+    """Insert snapshot rows given column by column: ``{column: its values in row order}``,
+    the columns not named NULL (as :func:`_insert_snapshots` leaves them). A value every row
+    shares may be an endless ``itertools.repeat``: the rows are as many as the shortest of
+    the other columns, which are all of one length."""
+    names = ", ".join(columns)
     db.executemany(  # column names are constants, values are bound parameters
-        f"INSERT INTO snapshots ({names}) VALUES ({', '.join('?' * (len(kept) + 5))})",  # noqa: S608
-        zip(columns[0], columns[1], *(columns[2 + i] for i in kept), *columns[2 + width:],
-            strict=True))
+        f"INSERT INTO snapshots ({names}) VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
+        zip(*columns.values(), strict=False))
 
 
 def _carried_by_row(
@@ -1293,15 +1312,30 @@ class SqliteStore(TikTokTables):
                     "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
                     [(action, user_id, day) for day in sorted(earlier)],
                 )
-            rows_out, changed = _carried_import(
-                [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)],
-                _import_rows(user_id, ordered, earlier, action))
-            _insert_snapshots(db, rows_out)
-            if changed:
-                db.executemany(_UPDATE_VALUES, changed)
+            kept = [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)]
+            first = None if stored or not ordered else _uniform_columns(ordered)
+            if first is not None:
+                # A first import of the usual file (no active row stored to carry values from or
+                # into, nor replaced; every row typing the same metrics): its rows are
+                # what it typed, written column by column as they came, without a tuple of
+                # every metric per row to take apart again.
+                written = len(ordered) if first else 0  # (no metric on any row: no row)
+                repeat = itertools.repeat
+                if written:
+                    _insert_columns(db, {
+                        "user_id": repeat(user_id), "taken_at": _stamps(ordered), **first,
+                        "given": repeat(",".join(sorted(first))), "source": repeat("import"),
+                        "action": repeat(action)})
+            else:
+                rows_out, changed = _carried_import(
+                    kept, _import_rows(user_id, ordered, earlier, action))
+                written = len(rows_out)
+                _insert_snapshots(db, rows_out)
+                if changed:
+                    db.executemany(_UPDATE_VALUES, changed)
             # The rows it counts: those read above and the ones just written (none are deleted,
             # the replaced ones are hidden), without counting the new rows again in the index.
-            _thin_if_needed_sync(db, user_id, count + len(rows_out))
+            _thin_if_needed_sync(db, user_id, count + written)
             if also is not None:  # more rows of the same import, in the same transaction
                 also(db, action)
         except BaseException:

@@ -238,3 +238,56 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
         assert [r[3:3 + len(METRIC_NAMES)] for r in stored[0]] == [tuple(v) for v in values]
     finally:
         db.close()
+
+
+@st.composite
+def first_imports(draw: st.DrawFn) -> list[tuple[datetime, dict[str, float]]] | DailyColumns:
+    """A first import as the store gets it: a clean CSV's columns, or rows (of the same metrics,
+    usually)."""
+    if draw(st.booleans()):
+        return draw(import_rows())
+    days = draw(st.lists(st.dates(min_value=date(2016, 1, 1), max_value=date(2030, 1, 1)),
+                         min_size=1, max_size=8, unique=True))
+    names = draw(st.lists(st.sampled_from([*METRIC_NAMES, "not_a_metric"]), max_size=5,
+                          unique=True))
+    return DailyColumns(sorted(d.isoformat() for d in days), time(12), {
+        n: draw(st.lists(st.integers(0, 10**12).map(float), min_size=len(days),
+                         max_size=len(days))) for n in names})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first_imports())
+def test_a_first_import_stores_the_rows_it_builds(
+        rows: list[tuple[datetime, dict[str, float]]] | DailyColumns) -> None:
+    """A user's first import of the usual file is written column by column, without the
+    wide rows the other imports build: what is stored is those rows all the same."""
+    ordered = rows if isinstance(rows, DailyColumns) else sorted(rows, key=lambda r: r[0])
+    expected = outcome(lambda: _carried_import([], _import_rows(1, ordered, {}, 1))[0])
+
+    async def run(path: Path) -> object:
+        store = await open_store(f"sqlite:///{path}")
+        try:
+            user = await store.ensure_user("console", "first", "first")
+            assert user.id == 1
+            try:
+                await store.import_snapshots(user.id, rows)
+            except ValueError as exc:
+                written: object = ("ValueError", str(exc))
+            else:
+                written = None
+        finally:
+            await store.close()
+        db = sqlite3.connect(path)
+        try:
+            stored = db.execute(
+                f"SELECT user_id, taken_at, {', '.join(METRIC_NAMES)}, given, source, action "
+                "FROM snapshots ORDER BY id").fetchall()
+        finally:
+            db.close()
+        if written is not None:
+            assert not stored  # refused whole
+            return written
+        return stored
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assert asyncio.run(run(Path(tmp) / "first.db")) == expected
