@@ -26,6 +26,11 @@ def canonical_days(days: Sequence[str]) -> bool:
     return not days or (set(map(len, days)) == {10} and bool(_ISO_DAYS.fullmatch("".join(days))))
 
 
+def row_moments(rows: Sequence[tuple[datetime, Any]]) -> Sequence[datetime]:
+    """Each row's moment, in order; a :class:`DailyColumns`' own, without building its rows."""
+    return rows.moments if isinstance(rows, DailyColumns) else [moment for moment, _ in rows]
+
+
 class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
     """Rows ``(moment, {metric: value})``, one a day, kept as columns.
 
@@ -84,7 +89,9 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
     def __getitem__(self, index: slice) -> list[tuple[datetime, dict[str, float]]]: ...
 
     def __getitem__(self, index: int | slice) -> Any:
-        if self._rows is None and isinstance(index, int):  # the preview's first and last
+        if self._rows is None:  # the preview's first, last and first three: those rows alone
+            if isinstance(index, slice):
+                return [self[i] for i in range(*index.indices(len(self.days)))]
             moment = self.moments[index]  # raises IndexError like a list
             return moment, {name: column[index] for name, column in self.values.items()}
         return self._built()[index]

@@ -127,6 +127,8 @@ def test_a_clean_files_columns_read_as_its_rows(case: tuple[list[str], list[list
     expected = sorted(_careful_rows(names, _specs(), body, LATEST, plan).items())
     assert len(rows) == len(expected)
     assert [rows[i] for i in range(-len(rows), len(rows))] == expected * 2
+    for cut in (slice(1, -1), slice(None, None, -2), slice(5, 2), slice(-3, None), slice(2, 99)):
+        assert rows[cut] == expected[cut]  # (sliced before they are built: those rows alone)
     assert rows[:3] == expected[:3] and list(rows) == expected and rows == expected
     assert [rows[i] for i in range(len(rows))] == expected  # after being built, too
 
