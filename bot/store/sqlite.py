@@ -21,7 +21,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
-from operator import attrgetter, itemgetter
+from operator import add, attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
@@ -124,7 +124,7 @@ def _iso_all(moments: Sequence[datetime]) -> list[str]:
     if len(clocks) != 1:
         return list(map(_iso, moments))
     suffix = f"T{_clock(clocks.pop())}+00:00"
-    return list(map(str.__add__, map(date.isoformat, map(datetime.date, moments)),
+    return list(map(add, map(date.isoformat, map(datetime.date, moments)),
                     itertools.repeat(suffix)))
 
 
@@ -133,7 +133,8 @@ def _stamps(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[str]:
     day texts and its one time of day, without touching a row."""
     if isinstance(rows, DailyColumns):
         suffix = f"T{_clock(rows.at)}+00:00"
-        return list(map(str.__add__, rows.days, itertools.repeat(suffix)))
+        # (operator.add, here and in _iso_all: calling str.__add__ costs twice as much)
+        return list(map(add, rows.days, itertools.repeat(suffix)))
     return _iso_all(list(map(itemgetter(0), rows)))
 
 
@@ -464,22 +465,35 @@ def _uniform_import_rows(
     then decides); the rows are the same either way (a property test checks it)."""
     if not ordered:
         return []
+    columns = _uniform_columns(ordered)
+    if columns is None:
+        return None
+    if not columns:
+        return []  # no metric on any row: nothing to write, as row by row
     repeat = itertools.repeat
+    return list(zip(repeat(user_id), _stamps(ordered),
+                    *(columns.get(n, repeat(None)) for n in METRIC_NAMES),
+                    repeat(",".join(sorted(columns))), repeat("import"), repeat(action),
+                    strict=False))  # the repeats are endless: the moments decide the length
+
+
+def _uniform_columns(
+    ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+) -> dict[str, Sequence[float]] | None:
+    """The usual import's values column by column (``ordered`` not empty): when every row gives
+    the same metrics and none of them is ``None``, each metric's values in row order, as
+    floats (``{}`` for :class:`DailyColumns` of no metric). ``None`` when any row differs.
+    Raises ``ValueError`` for a metric the schema does not have."""
     if isinstance(ordered, DailyColumns):  # a clean CSV: its columns as they are
-        if not ordered.values:
-            return []  # no metric on any row: nothing to write, as row by row
         unknown = set(ordered.values) - set(METRIC_NAMES)
         if unknown:
             raise ValueError(f"unknown metrics: {sorted(unknown)}")
-        return list(zip(repeat(user_id), _stamps(ordered),
-                        *(ordered.values.get(n, repeat(None)) for n in METRIC_NAMES),
-                        repeat(",".join(sorted(ordered.values))), repeat("import"),
-                        repeat(action), strict=False))  # the repeats are endless
+        return dict(ordered.values)
     changes = list(map(itemgetter(1), ordered))
     keys = tuple(changes[0])
     if not keys or set(map(len, changes)) != {len(keys)}:
         return None
-    columns: dict[str, Iterable[float | None]] = {}
+    columns: dict[str, Sequence[float]] = {}
     for key in keys:
         try:  # every row has as many keys as the first: holding each of its keys, the same set
             column = list(map(itemgetter(key), changes))
@@ -491,10 +505,7 @@ def _uniform_import_rows(
     unknown = set(keys) - set(METRIC_NAMES)
     if unknown:  # as the row-by-row path says at the first row
         raise ValueError(f"unknown metrics: {sorted(unknown)}")
-    return list(zip(repeat(user_id), _stamps(ordered),
-                    *(columns.get(n, repeat(None)) for n in METRIC_NAMES),
-                    repeat(",".join(sorted(keys))), repeat("import"), repeat(action),
-                    strict=False))  # the repeats are endless: the moments decide the length
+    return columns
 
 
 #: The columns of the rows :func:`_carried_import` reads (``SELECT id, source, …``).
@@ -515,6 +526,35 @@ def _carried_import(
         # typed, and no row before it typed anything else, so nothing carries.
         return list(new), []
     return _carried_by_row(stored, new)
+
+
+def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert snapshot rows ``(user_id, taken_at, *metrics, given, source, action)`` (the
+    metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
+    the others are NULL either way (they have no default). Binding a None costs CPython 3.11's
+    sqlite3 module an adapter look-up (about 0.25 µs, five times a float's binding), and an
+    import of a few metrics has more Nones than values: naming them all took twice as long."""
+    if not rows:
+        return
+    width = len(METRIC_NAMES)
+    columns = list(zip(*rows, strict=True))  # column-wise, to test each metric's whole column
+    nothing = (None,) * len(rows)  # (a column of values differs at its first: one comparison)
+    _insert_columns(db, {
+        "user_id": columns[0], "taken_at": columns[1],
+        **{name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
+           if columns[2 + i] != nothing},
+        "given": columns[2 + width], "source": columns[3 + width], "action": columns[4 + width]})
+
+
+def _insert_columns(db: sqlite3.Connection, columns: Mapping[str, Iterable[Any]]) -> None:
+    """Insert snapshot rows given column by column: ``{column: its values in row order}``,
+    the columns not named NULL (as :func:`_insert_snapshots` leaves them). A value every row
+    shares may be an endless ``itertools.repeat``: the rows are as many as the shortest of
+    the other columns, which are all of one length."""
+    names = ", ".join(columns)
+    db.executemany(  # column names are constants, values are bound parameters
+        f"INSERT INTO snapshots ({names}) VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
+        zip(*columns.values(), strict=False))
 
 
 def _carried_by_row(
@@ -1248,11 +1288,10 @@ class SqliteStore(TikTokTables):
             db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")
         try:
-            if checked_once and db.execute("SELECT 1 FROM users WHERE id = ?",
-                                           (user_id,)).fetchone() is None:
+            found, next_action, count = db.execute(_IMPORT_START, (user_id,) * 4).fetchone()
+            if checked_once and found is None:
                 raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
-            row = db.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
-            action = int(row[0])
+            action = int(next_action)
             # One read of the user's active rows, as plain tuples (no sqlite3.Row per row):
             # what earlier imports of the same days hold, and the rows to carry values over.
             plain = db.cursor()
@@ -1266,21 +1305,36 @@ class SqliteStore(TikTokTables):
             earlier = _imported_before(
                 (dict(zip(_STORED_KEYS, r, strict=True)) for r in stored if r[1] == "import"),
                 ordered)
-            db.executemany(
-                f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
-                [(action, user_id, day) for day in sorted(earlier)],
-            )
-            rows_out, changed = _carried_import(
-                [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)],
-                _import_rows(user_id, ordered, earlier, action))
-            db.executemany(
-                f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
-                f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
-                rows_out,
-            )
-            db.executemany(_UPDATE_VALUES, changed)
-            _thin_if_needed_sync(db, user_id)
+            if earlier:  # (an executemany of no rows still prepares its statement)
+                db.executemany(
+                    f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+                    "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
+                    [(action, user_id, day) for day in sorted(earlier)],
+                )
+            kept = [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)]
+            first = None if stored or not ordered else _uniform_columns(ordered)
+            if first is not None:
+                # A first import of the usual file (no active row stored to carry values from or
+                # into, nor replaced; every row typing the same metrics): its rows are
+                # what it typed, written column by column as they came, without a tuple of
+                # every metric per row to take apart again.
+                written = len(ordered) if first else 0  # (no metric on any row: no row)
+                repeat = itertools.repeat
+                if written:
+                    _insert_columns(db, {
+                        "user_id": repeat(user_id), "taken_at": _stamps(ordered), **first,
+                        "given": repeat(",".join(sorted(first))), "source": repeat("import"),
+                        "action": repeat(action)})
+            else:
+                rows_out, changed = _carried_import(
+                    kept, _import_rows(user_id, ordered, earlier, action))
+                written = len(rows_out)
+                _insert_snapshots(db, rows_out)
+                if changed:
+                    db.executemany(_UPDATE_VALUES, changed)
+            # The rows it counts: those read above and the ones just written (none are deleted,
+            # the replaced ones are hidden), without counting the new rows again in the index.
+            _thin_if_needed_sync(db, user_id, count + written)
             if also is not None:  # more rows of the same import, in the same transaction
                 also(db, action)
         except BaseException:
@@ -2038,8 +2092,15 @@ class InstanceLock:
             self._fd = -1
 #: A user's next action number (parameters: user_id twice): actions are numbered over the
 #: snapshots and the TikTok Studio imports, which may write no snapshot.
-_NEXT_ACTION = ("SELECT max(coalesce((SELECT max(action) FROM snapshots WHERE user_id = ?), 0),"
-                " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0)) + 1")
+_NEXT_ACTION_VALUE = ("max(coalesce((SELECT max(action) FROM snapshots WHERE user_id = ?), 0),"
+                      " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0))"
+                      " + 1")
+_NEXT_ACTION = f"SELECT {_NEXT_ACTION_VALUE}"
+#: What an import reads before it writes, in one statement (parameters: user_id four times):
+#: 1 if the user's row exists (else NULL), their next action (:data:`_NEXT_ACTION`) and how many
+#: snapshot rows they have, hidden ones included (:func:`_thin_if_needed_sync`'s count).
+_IMPORT_START = (f"SELECT (SELECT 1 FROM users WHERE id = ?), {_NEXT_ACTION_VALUE}, "  # noqa: S608
+                 "(SELECT count(*) FROM snapshots WHERE user_id = ?)")
 
 
 async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
@@ -2076,13 +2137,15 @@ _THIN_DELETE = "DELETE FROM snapshots WHERE id = ?"
 _THIN_GIVEN = "UPDATE snapshots SET given = ? WHERE id = ?"
 
 
-def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int) -> None:
+def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int, count: int | None = None) -> None:
     """Keep a user's stored history bounded (inside the caller's write, on the connection
     itself, in its worker thread): past :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go
     first, then old active ones are thinned by :func:`_thinned`. Their values already carry
-    forward, so nothing is recomputed."""
-    count = db.execute(_THIN_COUNT, (user_id,)).fetchone()
-    if count is None or count[0] <= MAX_SNAPSHOTS:
+    forward, so nothing is recomputed. ``count``: the user's snapshot rows, hidden ones
+    included, when the caller knows it (else counted here)."""
+    if count is None:
+        count = db.execute(_THIN_COUNT, (user_id,)).fetchone()[0]
+    if count <= MAX_SNAPSHOTS:
         return
     db.execute(_THIN_HIDDEN, (user_id,))
     deletes, updates = _thin_plan(db.execute(_THIN_ROWS, (user_id,)).fetchall())

@@ -216,3 +216,25 @@ async def test_logging_past_the_bound_thins_old_snapshots(
     assert len(history) <= 30
     assert [s.followers for s in history[-10:]] == [float(n) for n in range(30, 40)]
     assert history[-1].followers == 39.0 and history[0].taken_at.date() == start.date()
+
+
+async def test_an_import_past_the_bound_thins_in_its_own_transaction(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import counts the rows it writes itself (it no longer reads the count back after
+    writing them): the import that goes past the bound thins, not the next write."""
+    import bot.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "MAX_SNAPSHOTS", 30)
+    monkeypatch.setattr(sqlite_store, "KEEP_RECENT", 10)
+    start = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    alone = await app.store.ensure_user("console", "alone", "alone")  # one import of 40 days
+    await app.store.import_snapshots(alone.id, [(start + timedelta(days=n), {"followers": n})
+                                                for n in range(40)])
+    assert len(await app.store.history(alone.id)) <= 30
+    user = await app.store.ensure_user("console", "twice", "twice")  # 20 days, then 20 more
+    for first in (0, 20):
+        await app.store.import_snapshots(user.id, [(start + timedelta(days=n), {"followers": n})
+                                                   for n in range(first, first + 20)])
+    history = await app.store.history(user.id)
+    assert len(history) <= 30
+    assert [s.followers for s in history[-10:]] == [float(n) for n in range(30, 40)]

@@ -25,6 +25,7 @@ from bot.store.sqlite import (
     _carried_import,
     _import_rows,
     _import_rows_by_row,
+    _insert_snapshots,
     _iso,
     _iso_all,
     _stamps,
@@ -191,3 +192,102 @@ def test_daily_columns_are_written_as_their_rows(days: list[date], names: list[s
     assert [_iso(t) for t, _ in rows] == _stamps(columns)
     assert outcome(lambda: _import_rows(3, columns, {}, 2)) == outcome(
         lambda: _import_rows_by_row(3, rows, {}, 2))
+
+
+@pytest.fixture(scope="module")
+def schema_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file with the store's schema (every migration run), and no rows."""
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+
+    async def create() -> None:
+        await (await open_store(f"sqlite:///{path}")).close()
+
+    asyncio.run(create())
+    return path
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.one_of(st.none(), st.none(), metric_values),
+                         min_size=len(METRIC_NAMES), max_size=len(METRIC_NAMES)),
+                min_size=1, max_size=6))
+def test_inserted_rows_are_stored_as_with_every_column_named(
+        schema_file: Path, values: list[list[float | None]]) -> None:
+    """An import names only the metric columns some row has a value in (binding a None is
+    the slow part of a wide insert): what is stored is what naming every column stores."""
+    rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1)
+            for n, v in enumerate(values)]
+    with sqlite3.connect(schema_file) as source:
+        table = source.execute("SELECT sql FROM sqlite_master WHERE name = 'snapshots'"
+                               ).fetchone()[0]
+    db = sqlite3.connect(":memory:")
+    try:
+        stored: list[list[tuple[object, ...]]] = []
+        for insert in ("named", "every"):
+            db.execute("DROP TABLE IF EXISTS snapshots")
+            db.execute(table)
+            if insert == "named":
+                _insert_snapshots(db, rows)
+            else:
+                every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source",
+                                   "action"))
+                db.executemany(f"INSERT INTO snapshots ({every}) VALUES "
+                               f"({', '.join('?' * len(rows[0]))})", rows)
+            stored.append(db.execute("SELECT * FROM snapshots ORDER BY id").fetchall())
+        assert stored[0] == stored[1]
+        assert [r[3:3 + len(METRIC_NAMES)] for r in stored[0]] == [tuple(v) for v in values]
+    finally:
+        db.close()
+
+
+@st.composite
+def first_imports(draw: st.DrawFn) -> list[tuple[datetime, dict[str, float]]] | DailyColumns:
+    """A first import as the store gets it: a clean CSV's columns, or rows (of the same metrics,
+    usually)."""
+    if draw(st.booleans()):
+        return draw(import_rows())
+    days = draw(st.lists(st.dates(min_value=date(2016, 1, 1), max_value=date(2030, 1, 1)),
+                         min_size=1, max_size=8, unique=True))
+    names = draw(st.lists(st.sampled_from([*METRIC_NAMES, "not_a_metric"]), max_size=5,
+                          unique=True))
+    return DailyColumns(sorted(d.isoformat() for d in days), time(12), {
+        n: draw(st.lists(st.integers(0, 10**12).map(float), min_size=len(days),
+                         max_size=len(days))) for n in names})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first_imports())
+def test_a_first_import_stores_the_rows_it_builds(
+        rows: list[tuple[datetime, dict[str, float]]] | DailyColumns) -> None:
+    """A user's first import of the usual file is written column by column, without the
+    wide rows the other imports build: what is stored is those rows all the same."""
+    ordered = rows if isinstance(rows, DailyColumns) else sorted(rows, key=lambda r: r[0])
+    expected = outcome(lambda: _carried_import([], _import_rows(1, ordered, {}, 1))[0])
+
+    async def run(path: Path) -> object:
+        store = await open_store(f"sqlite:///{path}")
+        try:
+            user = await store.ensure_user("console", "first", "first")
+            assert user.id == 1
+            try:
+                await store.import_snapshots(user.id, rows)
+            except ValueError as exc:
+                written: object = ("ValueError", str(exc))
+            else:
+                written = None
+        finally:
+            await store.close()
+        db = sqlite3.connect(path)
+        try:
+            stored = db.execute(
+                f"SELECT user_id, taken_at, {', '.join(METRIC_NAMES)}, given, source, action "
+                "FROM snapshots ORDER BY id").fetchall()
+        finally:
+            db.close()
+        if written is not None:
+            assert not stored  # refused whole
+            return written
+        return stored
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assert asyncio.run(run(Path(tmp) / "first.db")) == expected

@@ -64,6 +64,10 @@ def test_fast_path_agrees_with_careful_path(case: tuple[list[str], list[list[str
         assert not plan.errors
         assert rows == sorted(careful.items())
         assert duplicates == plan.duplicates
+        # and of the same types (1 == 1.0: an int where the careful path has a float passes
+        # the comparison above, yet prints differently in a reply)
+        assert [[type(v) for v in values.values()] for _, values in rows] == [
+            [type(v) for v in values.values()] for _, values in sorted(careful.items())]
 
 
 def test_a_clean_file_takes_the_fast_path_and_a_gap_is_kept_as_unknown() -> None:
@@ -123,5 +127,28 @@ def test_a_clean_files_columns_read_as_its_rows(case: tuple[list[str], list[list
     expected = sorted(_careful_rows(names, _specs(), body, LATEST, plan).items())
     assert len(rows) == len(expected)
     assert [rows[i] for i in range(-len(rows), len(rows))] == expected * 2
+    for cut in (slice(1, -1), slice(None, None, -2), slice(5, 2), slice(-3, None), slice(2, 99)):
+        assert rows[cut] == expected[cut]  # (sliced before they are built: those rows alone)
     assert rows[:3] == expected[:3] and list(rows) == expected and rows == expected
     assert [rows[i] for i in range(len(rows))] == expected  # after being built, too
+
+
+
+def test_csv_rows_stops_reading_past_its_limit() -> None:
+    """``max_rows`` counts the header too (the Studio importer passes its rows plus one): up to
+    it the rows come back; one more is refused with one sentence, before a bad line further on
+    is even read (a bad line within the limit is reported by its number)."""
+    import pytest
+
+    from bot.core.csv_import import ImportError_, csv_rows
+
+    too_long = "9" * 200_000  # over the csv module's field limit
+    assert csv_rows("date,views\n2026-01-01,1\n2026-01-02,2\n", max_rows=3) == [
+        ["date", "views"], ["2026-01-01", "1"], ["2026-01-02", "2"]]
+    with pytest.raises(ImportError_) as caught:
+        csv_rows(f"date,views\n2026-01-01,1\n2026-01-02,2\n2026-01-03,3\n2026-01-04,{too_long}\n",
+                 max_rows=3)
+    assert str(caught.value) == "The file has more than 2 rows."
+    with pytest.raises(ImportError_) as caught:
+        csv_rows(f"date,views\n2026-01-01,{too_long}\n", max_rows=3)
+    assert str(caught.value).startswith("Line 2: a cell is far too long")
