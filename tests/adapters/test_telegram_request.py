@@ -16,6 +16,7 @@ import yarl
 from pydantic import SecretStr
 from telegram import (
     Bot,
+    CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -27,7 +28,7 @@ from telegram.ext import ApplicationBuilder
 from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.adapters.telegram_adapter import TelegramAdapter
+from bot.adapters.telegram_adapter import NO_PREVIEW, Keyboard, TelegramAdapter
 from bot.adapters.telegram_request import AiohttpRequest
 from bot.app import App, running
 from bot.config import Settings
@@ -101,6 +102,34 @@ async def test_a_call_without_files_is_one_json_body_with_the_fields_ptbs_form_h
     assert body.params["reply_markup"] == {"inline_keyboard": [[
         {"text": "Again", "callback_data": "x:1"}, {"text": "Site", "url": "https://t.me/a"}]]}
     assert {k: _as_form_field(v) for k, v in body.params.items()} == form.params
+
+
+async def test_the_adapters_keyboards_and_no_preview_go_as_ptb_writes_them(
+        fake: FakeTelegram) -> None:
+    """The adapter's no-preview option and keyboards write their JSON themselves (issue #19):
+    the same fields as PTB's own classes send, a button with a field they don't write
+    included (PTB writes that keyboard)."""
+    fake.message("/start", chat=private_chat(MAYA), sender=MAYA)
+    rows = [[InlineKeyboardButton("Why this tip?", callback_data="S1001:/why 2"),
+             InlineKeyboardButton("Saved anyway", callback_data="e1001:/log confirm")],
+            [InlineKeyboardButton("Open", url="https://t.me/a?start=log")]]
+    odd = [[InlineKeyboardButton("Copy", copy_text=CopyTextButton("12k")),
+            InlineKeyboardButton("Again", callback_data="x:1")]]
+    async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
+        for keyboard in (rows, odd):
+            for preview, markup in ((LinkPreviewOptions(is_disabled=True),
+                                     InlineKeyboardMarkup(keyboard)),
+                                    (NO_PREVIEW, Keyboard(keyboard))):
+                await bot.send_message(MAYA["id"], TEXT, parse_mode=ParseMode.HTML,
+                                       link_preview_options=preview, reply_markup=markup)
+    sent = [call.params for call in fake.named("sendMessage")]
+    assert len(sent) == 4 and all(call.ok for call in fake.named("sendMessage"))
+    assert sent[0] == sent[1] and sent[2] == sent[3]
+    assert sent[1]["link_preview_options"] == {"is_disabled": True}
+    assert sent[1]["reply_markup"]["inline_keyboard"][1] == [
+        {"text": "Open", "url": "https://t.me/a?start=log"}]
+    assert sent[3]["reply_markup"]["inline_keyboard"][0][0] == {
+        "text": "Copy", "copy_text": {"text": "12k"}}
 
 
 async def test_the_adapters_replies_go_as_json_and_its_files_as_multipart(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.app import running
 from bot.config import Settings
 from bot.core.context import CommandContext
+from bot.core.dispatcher import _UserLocks
 from bot.core.registry import CommandSpec
 from bot.core.types import ChatKind, Reply
 from bot.render.formats import Format
@@ -132,3 +136,48 @@ async def test_errors_before_the_command_runs_use_the_chosen_language(tmp_path: 
     assert typo.locale == "de" and "/stast kenne ich nicht" in typo_text
     assert group.locale == "de" and group.template == "errors/not_allowed", group_text
     assert stranger.locale == "en" and "I don't know /stast" in stranger_text
+
+
+async def test_one_users_commands_take_turns_and_idle_users_leave_no_lock() -> None:
+    """The per-user lock (``_UserLocks``): a second command of the same person waits for
+    the first, another person's does not; a command cancelled while it waits, or one that
+    fails inside, gives its turn back; nothing is kept for a person with no command left."""
+    locks = _UserLocks()
+    maya, sam = ("discord", "1"), ("discord", "2")
+    order: list[str] = []
+    first_in, let_go = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with locks.hold(maya):
+            order.append("first in")
+            first_in.set()
+            await let_go.wait()
+            order.append("first out")
+
+    async def second() -> None:
+        async with locks.hold(maya):
+            order.append("second in")
+
+    async def other() -> None:
+        async with locks.hold(sam):
+            order.append("other in")
+
+    running_first = asyncio.create_task(first())
+    await first_in.wait()
+    waiting = asyncio.create_task(second())
+    cancelled = asyncio.create_task(second())
+    await asyncio.sleep(0)
+    await other()  # another person's command is not held up
+    cancelled.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    assert order == ["first in", "other in"]
+    let_go.set()
+    await asyncio.gather(running_first, waiting)
+    assert order == ["first in", "other in", "first out", "second in"]
+    with pytest.raises(RuntimeError, match="inside"):
+        async with locks.hold(maya):
+            raise RuntimeError("inside")
+    async with locks.hold(maya):  # free again after the failure
+        pass
+    assert locks._locks == {}
