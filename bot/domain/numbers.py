@@ -311,7 +311,13 @@ KEPT_CLOSE: Final = "\ufdd1"
 #: A space inside a kept value while :func:`tidy_spaces` works (no rule matches it).
 _KEPT_SPACE: Final = "\ufdd2"
 _KEPT_MARKS: Final = re.compile("([\ufdd0\ufdd1])")
-_NO_MARKS: Final = str.maketrans("", "", "\ufdd0\ufdd1\ufdd2")
+
+
+def _unmarked(text: str) -> str:
+    """``text`` without the marks :func:`kept` and :func:`tidy_spaces` use (three
+    ``str.replace``: ``str.translate`` with a table looks each character up, about 30 ns
+    a character, 50 us for a whole reply)."""
+    return text.replace(KEPT_OPEN, "").replace(KEPT_CLOSE, "").replace(_KEPT_SPACE, "")
 
 
 def kept(text: str) -> str:
@@ -320,7 +326,7 @@ def kept(text: str) -> str:
     sentences' ``%(path)s``); :func:`tidy_spaces` takes the marks away again."""
     if not text or text.isspace():  # nothing of the creator's to keep
         return text
-    return f"{KEPT_OPEN}{text.translate(_NO_MARKS)}{KEPT_CLOSE}"
+    return f"{KEPT_OPEN}{_unmarked(text)}{KEPT_CLOSE}"
 
 
 def tidy_spaces(text: str) -> str:
@@ -335,7 +341,7 @@ def tidy_spaces(text: str) -> str:
     if KEPT_OPEN not in text:
         return _JA_SPACES.sub(_ja_space, text) if i18n.current() == "ja" else text
     if i18n.current() != "ja":
-        return text.translate(_NO_MARKS)
+        return _unmarked(text)
     parts, depth = [], 0
     for part in _KEPT_MARKS.split(text):
         if part == KEPT_OPEN:
