@@ -636,9 +636,9 @@ def _latest_sync(conn: sqlite3.Connection, user_id: int) -> MetricSnapshot | Non
     return None if row is None else _snapshot(row)
 
 
-def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
-                  limit: int | None) -> list[SnapshotEntry]:
-    """Active snapshots oldest first, the most recent ``limit`` (:meth:`SqliteStore.entries`)."""
+def _active_rows_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
+                      limit: int | None) -> list[sqlite3.Row]:
+    """The rows of the active snapshots oldest first, the most recent ``limit``."""
     sql = f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
     params: list[Any] = [user_id]
     if since is not None:
@@ -648,7 +648,25 @@ def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None
     if limit is not None:
         sql += " LIMIT ?"
         params.append(max(0, limit))
-    return _entries(conn.execute(sql, params).fetchall()[::-1])
+    return conn.execute(sql, params).fetchall()[::-1]
+
+
+def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
+                  limit: int | None) -> list[SnapshotEntry]:
+    """Active snapshots oldest first, the most recent ``limit`` (:meth:`SqliteStore.entries`)."""
+    return _entries(_active_rows_sync(conn, user_id, since, limit))
+
+
+def _history_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
+                  limit: int | None) -> list[MetricSnapshot]:
+    """The snapshots of :func:`_entries_sync` alone (:meth:`SqliteStore.history`): each made
+    once, not inside an entry that is then dropped (a year of weekly rows read by every
+    /stats, /tips and /estimate)."""
+    rows = _active_rows_sync(conn, user_id, since, limit)
+    if not rows:
+        return []
+    at = _columns(tuple(rows[0].keys()))
+    return [_snapshot(row, at) for row in rows]
 
 
 def _videos_sync(conn: sqlite3.Connection, user_id: int) -> list[Video]:
@@ -687,7 +705,7 @@ def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str
     """``guard`` (if any) shown the last two snapshots, then the snapshot of
     ``add_snapshot``; inside the caller's transaction."""
     if guard is not None:
-        guard([e.snapshot for e in _entries_sync(conn, user_id, None, 2)])
+        guard(_history_sync(conn, user_id, None, 2))
     return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log")
 
 
@@ -698,7 +716,7 @@ def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[s
     write as ``add_snapshot`` makes it (committed; rolled back if the guard raises), then the
     read as ``history`` makes it."""
     snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard)
-    return snapshot, [e.snapshot for e in _entries_sync(conn, user_id, None, limit)]
+    return snapshot, _history_sync(conn, user_id, None, limit)
 
 
 def _daily_series_sync(conn: sqlite3.Connection, user_id: int) -> dict[str, dict[date, float]]:
@@ -725,11 +743,17 @@ def _count_snapshots_sync(conn: sqlite3.Connection, user_id: int) -> int:
 def _reads_sync(conn: sqlite3.Connection, user_id: int, history: int | None, latest: bool,
                 videos: bool, audience: bool, payouts: bool, daily_series: bool, goals: bool,
                 count_snapshots: bool) -> UserReads:
-    """:meth:`SqliteStore.reads`: the asked-for readers above, one after another."""
+    """:meth:`SqliteStore.reads`: the asked-for readers above, one after another. The latest
+    snapshot is the last of the history when that is read too (the same query's first row)."""
+    snapshots = None if history is None else _history_sync(conn, user_id, None, history)
+    newest = None
+    if latest and snapshots is not None and history:  # (history: read with a limit of 1+)
+        newest = snapshots[-1] if snapshots else None
+    elif latest:
+        newest = _latest_sync(conn, user_id)
     return UserReads(
-        history=None if history is None else [
-            e.snapshot for e in _entries_sync(conn, user_id, None, history)],
-        latest=_latest_sync(conn, user_id) if latest else None,
+        history=snapshots,
+        latest=newest,
         videos=_videos_sync(conn, user_id) if videos else None,
         audience=_audience_sync(conn, user_id) if audience else None,
         payouts=_payouts_sync(conn, user_id) if payouts else None,
@@ -1010,7 +1034,8 @@ class SqliteStore(TikTokTables):
     async def history(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[MetricSnapshot]:
-        return [e.snapshot for e in await self.entries(user_id, since=since, limit=limit)]
+        async with self._read() as db:
+            return await _in_thread(db, _history_sync, user_id, since, limit)
 
     async def entries(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
