@@ -177,9 +177,21 @@ def test_tidy_spaces_drops_the_spaces_japanese_does_not_write(text: str, tidy: s
 
 
 #: The rule of :data:`bot.domain.numbers._JA_SPACES` as first written: each alternative tried
-#: at every place. Its result is the reference for the pattern the bot uses.
+#: at every place, the word before the spaces in the match (:func:`_as_written`). Its result
+#: is the reference for the pattern the bot uses.
 _JA_SPACES_AS_WRITTEN = (r"(?<=[。！？）：、」]) +(?=\S)|(\S+) +(?=（)"
                          r"|(\S*[{ja}]) (?=[{ja}「])")
+
+
+def _as_written(m: re.Match[str]) -> str:
+    """What a match of :data:`_JA_SPACES_AS_WRITTEN` became."""
+    before, word = m.group(1), m.group(2)
+    if word is not None:  # between two pieces of Japanese text
+        typed = word.startswith("/") or "=" in word or "://" in word
+        return m.group() if typed else word
+    if before is None:  # after 。！？：、」 or ）
+        return ""
+    return m.group() if "://" in before else before
 
 
 @settings(max_examples=400, deadline=None)
@@ -191,7 +203,7 @@ def test_tidy_spaces_respaces_every_text_as_the_rule_as_written(text: str) -> No
 
     rule = re.compile(_JA_SPACES_AS_WRITTEN.format(ja=numbers._JA_TEXT))
     with i18n.using("ja"):
-        assert numbers.tidy_spaces(text) == rule.sub(numbers._ja_space, text)
+        assert numbers.tidy_spaces(text) == rule.sub(_as_written, text)
 
 
 def test_tidy_spaces_takes_time_in_proportion_to_the_text() -> None:
