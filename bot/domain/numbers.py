@@ -249,7 +249,11 @@ def punct(mark: str) -> str:
     a semicolon) with no space in Japanese (``"："``), as it is elsewhere. The one place such
     a joint gets the language's typography (templates: the ``punct`` filter, ``{{ r.label
     }}{{ ": " | punct }}{{ r.value }}``); a translated sentence has it from its catalogue."""
-    language = i18n.current()
+    return _punct(mark, i18n.current())
+
+
+def _punct(mark: str, language: str) -> str:
+    """:func:`punct` in ``language``."""
     wide = _FULL_WIDTH.get(language, {}).get(mark[:1])
     if wide is not None:
         return wide + mark[1:].lstrip(" ")
@@ -265,8 +269,19 @@ def source_list(text: str) -> str:
     "https://a\u00a0; https://b", Japanese "https://a、https://b"): the files separate
     sources with " ; ", which no language writes. A ";" not followed by a space (in a link)
     is kept."""
-    parts = [p.strip() for p in re.split(r"\s*;\s+", text)]
-    return punct("; ").join(p for p in parts if p)
+    return _source_list(text, i18n.current())
+
+
+#: Between two sources of one rate-file entry (" ; ", spaces around it or not).
+_SOURCES_SPLIT: Final = re.compile(r"\s*;\s+")
+
+
+@functools.lru_cache(maxsize=512)
+def _source_list(text: str, language: str) -> str:
+    """:func:`source_list` in ``language``: the rate files' few sources, each written once
+    per language (every /estimate lists nine of them, 2-3 us each)."""
+    parts = [p.strip() for p in _SOURCES_SPLIT.split(text)]
+    return _punct("; ", language).join(p for p in parts if p)
 
 
 #: The brackets a language puts around an aside the bot adds itself, with what goes before
