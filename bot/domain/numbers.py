@@ -65,9 +65,18 @@ def rounded(x: float, digits: int = 0) -> Decimal:
     return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), ROUNDING)
 
 
+#: The largest whole number a float holds exactly (2**53): a count up to it (an int, or a
+#: float with no fraction) is already whole, as :func:`rounded` would give it.
+_EXACT: Final = 2**53
+
+
 def whole(x: float) -> int:
     """``x`` rounded to a whole number as every displayed number is (:func:`rounded`):
-    2.5 -> 3, 12.4 -> 12, -0.5 -> -1."""
+    2.5 -> 3, 12.4 -> 12, -0.5 -> -1. A count that is whole already (followers, a route's
+    thresholds) is returned as it is, without the decimal arithmetic (1.3 us each)."""
+    kind = x.__class__
+    if (kind is int or (kind is float and x.is_integer())) and -_EXACT <= x <= _EXACT:
+        return int(x)
     return int(rounded(x))
 
 
