@@ -877,7 +877,10 @@ def money_range(low: float, high: float, currency: str = "USD") -> str:
     '￥5,000–￥115,000', never '￥28,235–￥11.5万'); one amount when both read the same."""
     ends = [abs(x) for x in (low, high) if math.isfinite(x)]
     short = bool(ends) and _short_money(max(ends)) and all(_has_short_form(x) for x in ends)
-    low_text, high_text = money(low, currency, short), money(high, currency, short)
+    low_text = money(low, currency, short)
+    if high is low:  # one amount (a route's typical): written once
+        return low_text
+    high_text = money(high, currency, short)
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
 
 
