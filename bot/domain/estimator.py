@@ -344,6 +344,11 @@ def _given(c: _Ctx, *, payout: tuple[str, float] | None = None, views: float | N
     return replace(c, payouts=c.payouts + extra, hints=False, explain=False, **changes)
 
 
+def _monthly(dist: LogNormal | None) -> Money | None:
+    """A route's monthly figure from its distribution (None: inputs missing)."""
+    return None if dist is None else Money.of(dist)
+
+
 def _based_on(n: int) -> str:
     """The note under a route that uses the creator's own payouts (shown on its own)."""
     return ngettext("based on your %(num)s payout", "based on your %(num)s payouts", n)
@@ -379,25 +384,36 @@ def _waits(n: int, sentence: str) -> dict[str, Any]:
     return {"note": sentence, "payouts_used": 0, "payouts_waiting": n, "waiting": sentence}
 
 
+def _creator_rewards_dist(c: _Ctx) -> LogNormal | None:
+    """The Creator Rewards route's monthly pay in USD for ``c`` (None without views): the
+    figure :func:`_creator_rewards` shows, and what its hint measures with the input given."""
+    if c.views is None:
+        return None
+    rates = c.rates.creator_rewards.rates
+    rpm_fig = rates.rpm(c.st.region)
+    rpm = rpm_fig.dist().scaled(c.to_usd(1.0, rpm_fig.currency))
+    per_1000 = rpm * rates.qualified_share.dist()  # USD per 1,000 views of any kind
+    observed = [c.to_usd(p.amount, p.currency) / p.views * 1000
+                for p in c.mine("creator_rewards") if p.views]
+    return LogNormal.exact(c.views / 1000) * update(per_1000, observed)
+
+
 def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     t = c.rates.creator_rewards
     rpm_fig = t.rates.rpm(c.st.region)
     rpm = rpm_fig.dist().scaled(c.to_usd(1.0, rpm_fig.currency))
     share = t.rates.qualified_share.dist()
-    per_1000 = rpm * share  # USD per 1,000 views of any kind
     mine = [p for p in c.mine("creator_rewards") if p.views]
-    observed = [c.to_usd(p.amount, p.currency) / p.views * 1000 for p in mine if p.views]
-    per_1000 = update(per_1000, observed)
     monthly = None
     narrow = None
-    if c.views is not None:
-        dist = LogNormal.exact(c.views / 1000) * per_1000
+    dist = _creator_rewards_dist(c)
+    if dist is not None:
         monthly = Money.of(dist)
         if not mine and c.hints:
             narrow = _narrowest(monthly, [(
                 N_("log a payout (/payout rewards=412 views=610k) to narrow this %(factor)s×"),
-                _creator_rewards(_given(c, payout=("creator_rewards", dist.median),
-                                        views=c.views), reqs).monthly)])
+                _monthly(_creator_rewards_dist(_given(
+                    c, payout=("creator_rewards", dist.median), views=c.views))))])
     rpm_values = {"low": decimal(rpm_fig.low), "high": decimal(rpm_fig.high),
                   "currency": rpm_fig.currency} if c.explain else {}
     assumptions = [] if not c.explain else [
@@ -439,6 +455,26 @@ def _tier_input(c: _Ctx, followers: float) -> str:
              tier=translate(tier.name), label=translate(tier.label))
 
 
+def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
+                 ) -> tuple[LogNormal, LogNormal] | None:
+    """The brand route's price per sponsored video and monthly pay in USD for ``c`` (None
+    without followers): the figures :func:`_brand_deals` shows, and what its hints measure
+    with the input given. The price is the follower tier's, weighed with one from average
+    views (from views alone for a large account), times the engagement factor, updated with
+    the creator's own brand payouts."""
+    if c.s.followers is None:
+        return None
+    r = c.rates.brand_deals.rates
+    price = c.rates.brand_deals.tier(c.s.followers).price.dist()
+    if c.per_video is not None:
+        by_views = LogNormal.exact(c.per_video.value / 1000) * r.cpm_usd.dist()
+        price = by_views if c.s.followers >= r.views_priced_from.value else combine(
+            price, by_views)
+    factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
+    video = update(price * factor, [c.to_usd(p.amount, p.currency) for p in c.mine("brand_deals")])
+    return video, video * r.deals_per_month.dist()
+
+
 def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                  engagement: EngagementComparison | None) -> RouteEstimate:
     t = c.rates.brand_deals
@@ -446,24 +482,21 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     missing: list[str] = []
     inputs: list[str] = []
     sources: list[str] = []
-    deals = r.deals_per_month.dist()
     assumptions = [_("%(low)s–%(high)s sponsored videos a month",
                      low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))]
     monthly = per_video = None
     mine = c.mine("brand_deals")
     narrow = None
-    if c.s.followers is None:
+    dists = _brand_dists(c, engagement)
+    if c.s.followers is None or dists is None:  # (one is None exactly when the other is)
         missing.append("followers")
     else:
         tier = t.tier(c.s.followers)
         avg = None if c.per_video is None else c.per_video.value
-        price = tier.price.dist()
         if c.per_video is not None and avg is not None:
             inputs.append(_("views per video %(views)s: %(basis)s", views=compact(avg),
                             basis=standalone(c.per_video.label)))  # "label: what it is"
-            by_views = LogNormal.exact(avg / 1000) * r.cpm_usd.dist()
             if c.s.followers >= r.views_priced_from.value:
-                price = by_views
                 inputs.append(_("followers %(followers)s: price follows views",
                                 followers=compact(c.s.followers)))
                 assumptions.append(_("%(low)s–%(high)s per 1,000 average views (large accounts "
@@ -471,7 +504,6 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                                      low=usd(r.cpm_usd.low), high=usd(r.cpm_usd.high)))
                 sources += [r.cpm_usd.source, r.views_priced_from.source]
             else:
-                price = combine(price, by_views)
                 inputs.append(_tier_input(c, c.s.followers))
                 assumptions.append(_(
                     "price per video: the %(tier)s tier's %(low)s–%(high)s and "
@@ -487,17 +519,13 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                                  "(%(low)s–%(high)s)", tier=translate(tier.name),
                                  low=usd(tier.price.low), high=usd(tier.price.high)))
             sources.append(tier.price.source)
-        factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
         if c.s.likes is None:  # likes logged in another 30 days are not missing: the
             missing.append("likes")  # engagement sentence says what to log instead
-        video = price * factor
-        observed = [c.to_usd(p.amount, p.currency) for p in mine]
-        video = update(video, observed)
+        video, dist = dists
         if mine:
             assumptions.append(ngettext(
                 "your own price per video, based on your %(num)s payout",
                 "your own price per video, based on your %(num)s payouts", len(mine)))
-        dist = video * deals
         monthly, per_video = Money.of(dist), Money.of(video)
         if c.hints:
             narrow = _narrowest(monthly, _brand_hints(c, reqs, engagement, video, tier.price,
@@ -522,15 +550,21 @@ def _brand_hints(c: _Ctx, reqs: tuple[Requirement, ...],
     if not paid:
         cands.append((N_("tell me your price per sponsored video (/payout brand=350 per=video) "
                          "to narrow this %(factor)s×"),
-                      _brand_deals(_given(c, payout=("brand_deals", video.median)), reqs,
-                                   engagement).monthly))
+                      _brand_monthly(_given(c, payout=("brand_deals", video.median)),
+                                     engagement)))
     if c.per_video is None:
         r = c.rates.brand_deals.rates
         logged = ViewsPerVideo(tier_price.typical / r.cpm_usd.typical * 1000, "logged")
         cands.append((N_("log your average views (/log avg_views=8k) to narrow this "
                          "%(factor)s×"),
-                      _brand_deals(_given(c, per_video=logged), reqs, engagement).monthly))
+                      _brand_monthly(_given(c, per_video=logged), engagement)))
     return cands
+
+
+def _brand_monthly(c: _Ctx, engagement: EngagementComparison | None) -> Money | None:
+    """The brand route's monthly figure for ``c`` (:func:`_brand_dists`)."""
+    dists = _brand_dists(c, engagement)
+    return None if dists is None else Money.of(dists[1])
 
 
 #: What a diamond pays and what share of gifts a creator keeps, by which rule applies: US
@@ -548,6 +582,23 @@ _GIFT_SHARE: Final = {
 }
 
 
+def _live_gifts_dist(c: _Ctx) -> LogNormal | None:
+    """The LIVE gifts route's monthly pay in USD for ``c``: the month's diamonds at what a
+    diamond pays the creator, else LIVE hours × viewers at what viewers gift and the share
+    kept; None without either. The figure :func:`_live_gifts` shows, and what its hint
+    measures with the diamonds given."""
+    r = c.rates.live_gifts.rates
+    region = c.st.region
+    if c.s.diamonds is not None:
+        mine = [p for p in c.mine("live_gifts") if p.diamonds]
+        return LogNormal.exact(c.s.diamonds) * _diamond_value(c, r.diamond(region), mine)
+    if c.s.live_hours is not None and c.s.live_viewers is not None:
+        hours = c.s.live_hours * WEEKS_PER_MONTH
+        return product(LogNormal.exact(hours * c.s.live_viewers),
+                       r.gifts_per_viewer_hour_usd.dist(), r.share(region).dist())
+    return None
+
+
 def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     t = c.rates.live_gifts
     r = t.rates
@@ -563,17 +614,15 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     narrow = None
     rule = "us" if region in r.diamond_usd_by_country else (
         "outside" if region is not None else "unknown")
-    if c.s.diamonds is not None:
+    dist = _live_gifts_dist(c)
+    if c.s.diamonds is not None and dist is not None:
         inputs.append(_("diamonds %(diamonds)s in 30 days", diamonds=compact(c.s.diamonds)))
-        per = _diamond_value(c, diamond, mine)
-        monthly = Money.of(LogNormal.exact(c.s.diamonds) * per)
+        monthly = Money.of(dist)
         assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low), high=usd(diamond.high)))
-    elif c.s.live_hours is not None and c.s.live_viewers is not None:
-        hours = c.s.live_hours * WEEKS_PER_MONTH
+    elif c.s.live_hours is not None and c.s.live_viewers is not None and dist is not None:
         inputs.append(_("%(hours)s LIVE hours a week, %(viewers)s viewers",
                         hours=decimal(c.s.live_hours), viewers=compact(c.s.live_viewers)))
         g = r.gifts_per_viewer_hour_usd
-        dist = product(LogNormal.exact(hours * c.s.live_viewers), g.dist(), share.dist())
         monthly = Money.of(dist)
         assumptions += [_("viewers gift %(low)s–%(high)s per viewer per hour (rough)",
                           low=usd(g.low), high=usd(g.high)),
@@ -584,7 +633,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
             logged = replace(c.s, diamonds=diamonds)
             narrow = _narrowest(monthly, [(
                 N_("log your diamonds (/log diamonds=20k) to narrow this %(factor)s×"),
-                _live_gifts(_given(c, s=logged), reqs).monthly)])
+                _monthly(_live_gifts_dist(_given(c, s=logged))))])
     else:
         missing.append(_("%(diamonds)s (or %(hours)s and %(viewers)s)",
                          diamonds=field_name("diamonds"), hours=field_name("live_hours"),
@@ -631,6 +680,19 @@ def _own_diamond_value(c: _Ctx, diamond: Figure, mine: Sequence[Payout]) -> str:
                     rate=money_fine(value, c.currency))
 
 
+def _affiliate_dist(c: _Ctx, aov: LogNormal, com: LogNormal) -> LogNormal | None:
+    """The affiliate route's monthly commission in USD for ``c`` with average order ``aov``
+    and commission ``com`` (None without views), updated with the creator's own affiliate
+    payouts: the figure :func:`_affiliate` shows, and what its hints measure with the input
+    given."""
+    if c.views is None:
+        return None
+    r = c.rates.affiliate.rates
+    dist = product(LogNormal.exact(c.views), r.product_video_share.dist(),
+                   r.click_through.dist(), r.conversion.dist(), aov, com)
+    return update(dist, [c.to_usd(p.amount, p.currency) for p in c.mine("affiliate")])
+
+
 def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value: float | None,
                commission: float | None, category: str | None) -> RouteEstimate:
     t = c.rates.affiliate
@@ -646,27 +708,24 @@ def _affiliate(c: _Ctx, reqs: tuple[Requirement, ...], pilot: bool, order_value:
     mine = c.mine("affiliate")
     monthly = None
     narrow = None
-    if c.views is not None:
-        dist = product(LogNormal.exact(c.views), r.product_video_share.dist(),
-                       r.click_through.dist(), r.conversion.dist(), aov, com)
-        dist = update(dist, [c.to_usd(p.amount, p.currency) for p in mine])
+    dist = _affiliate_dist(c, aov, com)
+    if dist is not None:
         monthly = Money.of(dist)
         cands: list[tuple[str, Money | None]] = []
         if not mine and c.hints:
+            # each with the input given (an order value or commission given is exact)
             cands.append((N_("log a month's commission (/payout affiliate=220) to narrow this "
                              "%(factor)s×"),
-                          _affiliate(_given(c, payout=("affiliate", dist.median)), reqs, pilot,
-                                     order_value, commission, category).monthly))
+                          _monthly(_affiliate_dist(_given(c, payout=("affiliate", dist.median)),
+                                                   aov, com))))
             if order_value is None:
                 cands.append((N_("tell me your average order value (/estimate order_value=40) to "
                                 "narrow this %(factor)s×"),
-                              _affiliate(_given(c), reqs, pilot, aov.median, commission,
-                                         category).monthly))
+                              _monthly(_affiliate_dist(c, LogNormal.exact(aov.median), com))))
             if commission is None:
                 cands.append((N_("tell me your commission (/estimate commission=12%%) to "
                                  "narrow this %(factor)s×"),
-                              _affiliate(_given(c), reqs, pilot, order_value, com.median,
-                                         category).monthly))
+                              _monthly(_affiliate_dist(c, aov, LogNormal.exact(com.median)))))
         narrow = _narrowest(monthly, cands)
     assumptions, inputs = _affiliate_basis(c, mine if monthly is not None else [],
                                            order_value, commission, category, com_fig)
@@ -725,6 +784,17 @@ def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
     return assumptions, inputs
 
 
+def _own_products_dist(c: _Ctx, price: LogNormal, margin: LogNormal) -> LogNormal | None:
+    """The own-products route's monthly profit in USD for ``c`` at ``price`` and ``margin``
+    (None without views): the figure :func:`_own_products` shows, and what its hints measure
+    with the input given."""
+    if c.views is None:
+        return None
+    r = c.rates.own_products.rates
+    return product(LogNormal.exact(c.views), r.product_video_share.dist(),
+                   r.click_through.dist(), r.conversion.dist(), price, margin)
+
+
 def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> RouteEstimate:
     t = c.rates.own_products
     r = t.rates
@@ -732,19 +802,19 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
     marg = LogNormal.exact(margin) if margin is not None else r.margin.dist()
     monthly = None
     narrow = None
-    if c.views is not None:
-        dist = product(LogNormal.exact(c.views), r.product_video_share.dist(),
-                       r.click_through.dist(), r.conversion.dist(), price, marg)
+    dist = _own_products_dist(c, price, marg)
+    if dist is not None:
         monthly = Money.of(dist)
         cands: list[tuple[str, Money | None]] = []
+        # each with the input given (a price or margin given is exact)
         if margin is None and c.hints:
             cands.append((N_("tell me your margin (/estimate margin=60%%) to narrow this "
                              "%(factor)s×"),
-                          _own_products(_given(c), price_usd, marg.median).monthly))
+                          _monthly(_own_products_dist(c, price, LogNormal.exact(marg.median)))))
         if price_usd is None and c.hints:
             cands.append((N_("tell me your price (/estimate price=29) to narrow this "
                              "%(factor)s×"),
-                          _own_products(_given(c), price.median, margin).monthly))
+                          _monthly(_own_products_dist(c, LogNormal.exact(price.median), marg))))
         narrow = _narrowest(monthly, cands)
     assumptions = [] if not c.explain else [
         _("%(low)s–%(high)s of views on videos about your product, %(click_low)s–%(click_high)s "

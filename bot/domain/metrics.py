@@ -590,19 +590,27 @@ def same_window(s: MetricSnapshot,
 
 
 _Totals = tuple[float | None, ...]  # likes, comments, shares, saves (WINDOW_TOTALS' order)
+_NO_TOTALS: Final[_Totals] = (None, None, None, None)
+if WINDOW_TOTALS != ("likes", "comments", "shares", "saves"):
+    raise RuntimeError("_window_totals reads WINDOW_TOTALS one by one, in this order")
 
 
 def _window_totals(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None) -> _Totals:
     """:func:`same_window`'s likes, comments, shares and saves (:data:`WINDOW_TOTALS`), without
     making the snapshot: the KPIs and the engagement trend only divide these."""
     totals = (s.likes, s.comments, s.shares, s.saves)
-    if s.views is None or (history is None and not s.given):
+    given = s.given
+    if s.views is None or (history is None and not given):
         return totals
-    named = zip(WINDOW_TOTALS, totals, strict=True)
     if history is None:  # only ``s`` is known: a total pairs with views it was given with
-        if "views" not in s.given:
-            return (None,) * len(totals)
-        return tuple(v if n in s.given else None for n, v in named)
+        if "views" not in given:
+            return _NO_TOTALS
+        # (WINDOW_TOTALS one by one: the engagement trend asks this of every snapshot)
+        likes, comments, shares, saves = totals
+        return (likes if "likes" in given else None,
+                comments if "comments" in given else None,
+                shares if "shares" in given else None, saves if "saves" in given else None)
+    named = zip(WINDOW_TOTALS, totals, strict=True)
     views_from = _given_in(s, history, "views")
     if views_from is None:
         return (None,) * len(totals)

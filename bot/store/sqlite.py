@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from operator import add, attrgetter, itemgetter
@@ -288,6 +288,9 @@ class _Columns(NamedTuple):
     source: int | None  # None: the query has no ``source`` column
     id: int | None
     action: int | None
+    #: The metrics' values of a row, as a tuple in METRIC_NAMES' order (``itemgetter`` of
+    #: ``metrics``: one call in C, where a comprehension indexed the row fourteen times).
+    metric_values: Callable[[_Row], tuple[Any, ...]]
 
 
 @functools.lru_cache(maxsize=32)  # a handful of queries read snapshots
@@ -297,8 +300,9 @@ def _columns(names: tuple[str, ...]) -> _Columns:
     at: dict[str, int] = {}
     for index, name in enumerate(names):
         at.setdefault(name, index)  # (as a Row's lookup by name: the first column so named)
-    return _Columns(at["taken_at"], tuple(at[name] for name in METRIC_NAMES), at["given"],
-                    at.get("source"), at.get("id"), at.get("action"))
+    metrics = tuple(at[name] for name in METRIC_NAMES)
+    return _Columns(at["taken_at"], metrics, at["given"], at.get("source"), at.get("id"),
+                    at.get("action"), itemgetter(*metrics))
 
 
 @functools.lru_cache(maxsize=1024)  # a snapshot's typed fields: a few combinations recur
@@ -314,16 +318,32 @@ def _snapshot(row: _Row, columns: _Columns | None = None) -> MetricSnapshot:
     when reading many rows (:func:`_entries`; without it, found from the row's names).
     The metrics are passed by position (by name, a dictionary per row cost a fifth more)."""
     at = _columns(tuple(row.keys())) if columns is None else columns
-    return _new_snapshot(_dt(row[at.taken_at]), *[row[i] for i in at.metrics],
-                         given=_given(str(row[at.given])),
-                         source=None if at.source is None else row[at.source])
+    return _new_snapshot((_dt(row[at.taken_at]), *at.metric_values(row),
+                          _given(str(row[at.given])),
+                          None if at.source is None else row[at.source]))
 
 
-#: MetricSnapshot, called with its metrics by position (:func:`_snapshot`): they are its
-#: fields after ``taken_at``, in METRIC_NAMES' order (checked here, and by a test).
-_new_snapshot: Callable[..., MetricSnapshot] = MetricSnapshot
-if MetricSnapshot.__match_args__[1:len(METRIC_NAMES) + 1] != METRIC_NAMES:
-    raise RuntimeError("MetricSnapshot's fields after taken_at are not METRIC_NAMES in order")
+#: Each field's slot of MetricSnapshot, in field order (``taken_at``, METRIC_NAMES, ``given``,
+#: ``source``; checked here, and by a test): what :func:`_new_snapshot` sets.
+_SNAPSHOT_SLOTS = tuple(getattr(MetricSnapshot, f.name).__set__ for f in fields(MetricSnapshot))
+if (MetricSnapshot.__match_args__ != ("taken_at", *METRIC_NAMES, "given", "source")
+        or hasattr(MetricSnapshot, "__post_init__")):
+    raise RuntimeError("MetricSnapshot's fields are not taken_at, METRIC_NAMES in order, given "
+                       "and source, or it has a __post_init__: _new_snapshot can't make one")
+
+
+def _new_snapshot(values: tuple[Any, ...], new: Callable[[type], Any] = object.__new__,
+                  slots: tuple[Callable[[Any, Any], None], ...] = _SNAPSHOT_SLOTS
+                  ) -> MetricSnapshot:
+    """``MetricSnapshot(*values)`` (every field, in order), with each value put in its slot
+    as the dataclass's own ``__init__`` does, without that ``__init__``: a frozen dataclass
+    sets each field through ``object.__setattr__`` by name, which looks the slot up every
+    time (1.8 us a snapshot, against 1.2 here; a year of weekly rows is read by every
+    /stats, /tips and /estimate). MetricSnapshot has no ``__post_init__`` (checked above)."""
+    snapshot = new(MetricSnapshot)
+    for put, value in zip(slots, values, strict=True):
+        put(snapshot, value)
+    return snapshot  # type: ignore[no-any-return]
 
 
 
@@ -675,10 +695,11 @@ def _latest_sync(conn: sqlite3.Connection, user_id: int) -> MetricSnapshot | Non
     return None if row is None else _snapshot(row)
 
 
-def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
-                  limit: int | None) -> list[SnapshotEntry]:
-    """Active snapshots oldest first, the most recent ``limit`` (:meth:`SqliteStore.entries`)."""
-    sql = f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
+def _active_rows_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
+                      limit: int | None, columns: str = "*") -> list[sqlite3.Row]:
+    """The rows (``columns``) of the active snapshots oldest first, the most recent
+    ``limit``."""
+    sql = f"SELECT {columns} FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
     params: list[Any] = [user_id]
     if since is not None:
         sql += " AND taken_at >= ?"
@@ -687,7 +708,29 @@ def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None
     if limit is not None:
         sql += " LIMIT ?"
         params.append(max(0, limit))
-    return _entries(conn.execute(sql, params).fetchall()[::-1])
+    return conn.execute(sql, params).fetchall()[::-1]
+
+
+def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
+                  limit: int | None) -> list[SnapshotEntry]:
+    """Active snapshots oldest first, the most recent ``limit`` (:meth:`SqliteStore.entries`)."""
+    return _entries(_active_rows_sync(conn, user_id, since, limit))
+
+
+#: The columns :func:`_snapshot` reads (a history needs no ids, user or action: 17 of 21).
+_HISTORY_COLUMNS = f"{_SNAPSHOT_COLUMNS}, source"
+
+
+def _history_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
+                  limit: int | None) -> list[MetricSnapshot]:
+    """The snapshots of :func:`_entries_sync` alone (:meth:`SqliteStore.history`): each made
+    once, not inside an entry that is then dropped (a year of weekly rows read by every
+    /stats, /tips and /estimate), from the columns a snapshot holds alone."""
+    rows = _active_rows_sync(conn, user_id, since, limit, _HISTORY_COLUMNS)
+    if not rows:
+        return []
+    at = _columns(tuple(rows[0].keys()))
+    return [_snapshot(row, at) for row in rows]
 
 
 def _videos_sync(conn: sqlite3.Connection, user_id: int) -> list[Video]:
@@ -726,7 +769,7 @@ def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str
     """``guard`` (if any) shown the last two snapshots, then the snapshot of
     ``add_snapshot``; inside the caller's transaction."""
     if guard is not None:
-        guard([e.snapshot for e in _entries_sync(conn, user_id, None, 2)])
+        guard(_history_sync(conn, user_id, None, 2))
     return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log")
 
 
@@ -737,7 +780,7 @@ def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[s
     write as ``add_snapshot`` makes it (committed; rolled back if the guard raises), then the
     read as ``history`` makes it."""
     snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard)
-    return snapshot, [e.snapshot for e in _entries_sync(conn, user_id, None, limit)]
+    return snapshot, _history_sync(conn, user_id, None, limit)
 
 
 def _daily_series_sync(conn: sqlite3.Connection, user_id: int) -> dict[str, dict[date, float]]:
@@ -764,11 +807,17 @@ def _count_snapshots_sync(conn: sqlite3.Connection, user_id: int) -> int:
 def _reads_sync(conn: sqlite3.Connection, user_id: int, history: int | None, latest: bool,
                 videos: bool, audience: bool, payouts: bool, daily_series: bool, goals: bool,
                 count_snapshots: bool) -> UserReads:
-    """:meth:`SqliteStore.reads`: the asked-for readers above, one after another."""
+    """:meth:`SqliteStore.reads`: the asked-for readers above, one after another. The latest
+    snapshot is the last of the history when that is read too (the same query's first row)."""
+    snapshots = None if history is None else _history_sync(conn, user_id, None, history)
+    newest = None
+    if latest and snapshots is not None and history:  # (history: read with a limit of 1+)
+        newest = snapshots[-1] if snapshots else None
+    elif latest:
+        newest = _latest_sync(conn, user_id)
     return UserReads(
-        history=None if history is None else [
-            e.snapshot for e in _entries_sync(conn, user_id, None, history)],
-        latest=_latest_sync(conn, user_id) if latest else None,
+        history=snapshots,
+        latest=newest,
         videos=_videos_sync(conn, user_id) if videos else None,
         audience=_audience_sync(conn, user_id) if audience else None,
         payouts=_payouts_sync(conn, user_id) if payouts else None,
@@ -1049,7 +1098,8 @@ class SqliteStore(TikTokTables):
     async def history(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[MetricSnapshot]:
-        return [e.snapshot for e in await self.entries(user_id, since=since, limit=limit)]
+        async with self._read() as db:
+            return await _in_thread(db, _history_sync, user_id, since, limit)
 
     async def entries(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None

@@ -797,6 +797,8 @@ def test_snapshot_rows_are_read_by_column_position_whatever_the_order() -> None:
                                  source="log", **{n: row[n] for n in METRIC_NAMES})
         assert (entry.id, entry.action, entry.source) == (7, 3, "log")
         assert entry.snapshot == by_name == _snapshot(row)
+        # made without MetricSnapshot's __init__: every field as the dataclass sets it
+        assert repr(_snapshot(row)) == repr(by_name) and hash(_snapshot(row)) == hash(by_name)
         assert entry.snapshot.source == "log"
         assert [getattr(entry.snapshot, n) for n in METRIC_NAMES] == \
             [row[n] for n in METRIC_NAMES]

@@ -193,6 +193,11 @@ async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
     assert read.videos == await store.videos(u.id) and len(read.videos) == 2
     assert read.audience == await store.audience(u.id) and read.audience.territories
     assert read.payouts == await store.payouts(u.id) and len(read.payouts) == 1
+    # the latest is the history's last when that is read (limit 1 or more), else read alone
+    for limit in (None, 0, 1):
+        latest = await store.reads(u.id, history=limit, latest=True)
+        assert latest.latest == read.latest and latest.latest is not None, limit
+        assert latest.history == (None if limit is None else read.history[2 - limit:])
     more = await store.reads(u.id, daily_series=True, goals=True, count_snapshots=True)
     assert more.daily_series == await store.daily_series(u.id) and more.daily_series
     assert more.goals == await store.goals(u.id) and len(more.goals) == 2

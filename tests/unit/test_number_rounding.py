@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import i18n
 from bot.commands.metrics import kpi_view
@@ -124,3 +126,13 @@ def test_an_infinity_is_written_not_raised(lang: str) -> None:
             assert "inf" in numbers.compact(value)
             assert "inf" in numbers.count(value)
             assert "inf" in numbers.money(value, "USD")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(-2**60, 2**60) | st.integers(-2**60, 2**60).map(float)
+       | st.floats(-1e18, 1e18) | st.sampled_from([2**53, -2**53, 2**53 + 1, 2.0**53, -0.0]))
+def test_a_count_that_is_whole_already_is_the_whole_number_rounding_gives(x: float) -> None:
+    """:func:`bot.domain.numbers.whole` returns a whole int or float (up to 2**53) without
+    rounding it: the same int as rounding it by the one rule."""
+    assert numbers.whole(x) == int(numbers.rounded(x))
+    assert type(numbers.whole(x)) is int
