@@ -300,26 +300,20 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     as argparse's usage errors; with ``as_json`` every answer as JSON on stdout (README,
     "ask"). A failure of the bot is one sentence: its details are logged (to the log file
     ``ask`` writes, :func:`_run_cli`), never shown."""
-    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.console import ConsoleAdapter, failed_command, failure_sentence
 
     adapter = ConsoleAdapter(app, user=user, one_shot=True)
     try:
         result = await adapter.ask(line)
     except Exception:  # a bug past the dispatcher's own catch (the reply's rendering, say)
-        from bot import i18n
-        from bot.core.args import split_command
-
-        command = (split_command("/" + line.strip().lstrip("/")) or ("ask", ""))[0]
+        command = failed_command(line)
         log.exception("ask /%s failed", command)
         if as_json:
             # as the dispatcher's own internal error prints (reply_json)
             print(json.dumps({"reply": "errors/internal", "ok": False, "command": command},
                              ensure_ascii=False, indent=2))
         else:
-            with i18n.using(adapter.language):  # errors/internal.j2's sentence, unrendered
-                print(i18n.gettext("Sorry, something went wrong on my side while running "
-                                   "%(command)s. It has been logged; please try again in a "
-                                   "moment.", command="/" + command), file=sys.stderr)
+            print(failure_sentence(command, adapter.language), file=sys.stderr)
         return ASK_FAILED
     if as_json:
         body = [reply_json(r) for r in result.replies]
@@ -336,7 +330,8 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
 #: the person typed was wrong); bad input (nothing done); held back, nothing stored until
 #: the same command is sent with ``confirm``.
 ASK_OK, ASK_FAILED, ASK_BAD_INPUT, ASK_HELD = 0, 1, 2, 3
-#: Where ``ask`` logs, in the data folder (warnings and errors, with their details).
+#: Where ``ask`` and the console chat log, in the data folder (warnings and errors, with their
+#: details).
 ASK_LOG = "creator-advisor.log"
 #: The error replies that say the bot failed, not what was typed: an internal error, its
 #: storage, a file it could not save.
@@ -682,12 +677,14 @@ def _run_cli(argv: Sequence[str] | None) -> int:
     worker = None if settings.worker_index is None else f"worker {settings.worker_index}"
     from bot.store.urls import url_passwords
 
-    # ask's stderr is the person's (one sentence, or nothing): its log goes to a file
+    serving = args.cmd == "run" or (args.cmd is None and (settings.telegram_bot_token
+                                                          or settings.discord_token))
+    # ask's stderr and the console chat's terminal are the person's (one sentence, never a
+    # traceback): their log goes to a file
     setup_logging("WARNING" if quiet else settings.log_level,
                   [*settings.secrets(), *url_passwords(settings.database_url)], worker,
-                  settings.data_dir / ASK_LOG if args.cmd == "ask" else None)
-    if args.cmd == "run" or (args.cmd is None and (settings.telegram_bot_token
-                                                   or settings.discord_token)):
+                  settings.data_dir / ASK_LOG if quiet and not serving else None)
+    if serving:
         from bot.supervisor import run_workers, unshared_limits_warning, workers_refusal
 
         workers = getattr(args, "workers", 1)

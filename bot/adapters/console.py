@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -43,6 +44,23 @@ class ConsoleResult:
 
 #: The console user when none is named (``--user``): an id, not a name to greet anyone by.
 DEFAULT_USER = "you"
+
+log = logging.getLogger(__name__)
+
+
+def failed_command(line: str) -> str:
+    """The command ``line`` names (``"stats"`` for ``/stats`` or ``stats``; ``"ask"`` when it
+    names none): what the sentence on a failure of the bot names."""
+    return (split_command("/" + line.strip().lstrip("/")) or ("ask", ""))[0]
+
+
+def failure_sentence(command: str, language: str) -> str:
+    """The one sentence saying the bot failed on ``/command`` (errors/internal.j2's), in
+    ``language``, unrendered: the renderer may be what failed."""
+    with i18n.using(language):
+        return i18n.gettext("Sorry, something went wrong on my side while running "
+                            "%(command)s. It has been logged; please try again in a moment.",
+                            command="/" + command)
 
 
 def console_chat(user: str) -> str:
@@ -226,8 +244,13 @@ class ConsoleAdapter:
                     continue
                 if line.strip() in {"/quit", "/exit", "quit", "exit"}:
                     break
-                result = await self.ask(line)
-                write(result.text)
+                try:
+                    text = (await self.ask(line)).text
+                except Exception:  # a bug past the dispatcher's own catch (the rendering, say)
+                    command = failed_command(line)
+                    log.exception("console /%s failed", command)  # to the log file, not here
+                    text = failure_sentence(command, self.language)
+                write(text)
         finally:
             if history is not None:
                 history()

@@ -31,12 +31,12 @@ VIDEOS_SHOWN = 10
 
 
 def parse_downloaded(text: str) -> date:
-    """``downloaded=2026-03-09`` -> that date (``ValueError`` with the expected form)."""
+    """``downloaded=2026-03-09`` -> that date (:class:`Refusal` with the expected form)."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Refusal(f"'{kept(text)}' is not a date; use YYYY-MM-DD, e.g. "
-                      "downloaded=2026-03-09") from None
+        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. downloaded=2026-03-09",
+                        text=kept(text))) from None
 
 
 def local_today(now: datetime, timezone: str) -> date:

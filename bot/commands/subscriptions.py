@@ -14,6 +14,7 @@ from bot.core.ports import Subscription
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import ChatKind, Platform, Reply
 from bot.domain.numbers import items, weekday
+from bot.domain.refusals import Refusal
 from bot.domain.schedule import WEEKDAYS, next_run, parse_local_time, parse_weekday
 from bot.i18n import gettext as _
 from bot.i18n import lazy
@@ -39,8 +40,8 @@ def normalize_topics(text: str) -> tuple[str, ...]:
                                  if t.strip()))
     unknown = [t for t in chosen if t not in TOPICS]
     if unknown or not chosen:
-        raise ValueError(_("topics must be a comma-separated list of: %(topics)s.",
-                           topics=items(TOPICS)))
+        raise Refusal(_("topics must be a comma-separated list of: %(topics)s.",
+                        topics=items(TOPICS)))
     return chosen
 
 

@@ -84,6 +84,7 @@ class ImportError_(Refusal):
 class ImportPlan:
     #: In date order; a clean file's are :class:`DailyColumns` (reads as the same list).
     rows: Sequence[tuple[datetime, dict[str, float]]] = field(default_factory=list)
+    #: One sentence per bad row, the cells it quotes marked (:func:`~bot.domain.numbers.kept`).
     errors: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     duplicates: int = 0
@@ -179,7 +180,8 @@ def slash_order(cells: Sequence[str]) -> str | None:
     if day_first and month_first:
         raise ImportError_(_("The dates %(one)s and %(other)s put the day and the month in "
                              "different orders; write every date as YYYY-MM-DD and send the "
-                             "file again.", one=quote(day_first), other=quote(month_first)))
+                             "file again.", one=kept(quote(day_first)),
+                             other=kept(quote(month_first))))
     if day_first:
         return "dmy"
     if month_first:
@@ -231,12 +233,12 @@ def _parse_date(text: str, order: str | None = None) -> datetime:
         moment = datetime.fromisoformat(t)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, IndexError, ParseError):
-        raise ValueError(_("%(text)s is not a date; use %(format)s, e.g. %(example)s",
-                           text=quote(t), format=date_example(),
-                           example=day(date(2026, 3, 1)))) from None
+        raise Refusal(_("%(text)s is not a date; use %(format)s, e.g. %(example)s",
+                        text=kept(quote(t)), format=date_example(),
+                        example=day(date(2026, 3, 1)))) from None
     except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
-        raise ValueError(_("%(text)s is out of the range of dates I can store",
-                           text=quote(t))) from None
+        raise Refusal(_("%(text)s is out of the range of dates I can store",
+                        text=kept(quote(t)))) from None
 
 
 def read_file(path: Path) -> bytes:
@@ -484,16 +486,18 @@ def _careful_rows(
                 continue
             if len(cell.strip()) > MAX_CELL:
                 problem = _("line %(line)s: %(column)s: %(text)s is too long for a value",
-                            line=line_no, column=shown[name], text=quote(cell))
+                            line=line_no, column=shown[name], text=kept(quote(cell)))
                 break
             try:
                 if spec is None:
                     when = _parse_date(cell, order)
                 else:  # the problem names the column as the creator's file does
                     values[spec.name] = parse_number(cell, named[name])
-            except (ArgError, ValueError) as exc:
+            except (ArgError, ValueError) as exc:  # the cell quoted as typed (Refusal.marked)
                 problem = _("line %(line)s: %(column)s: %(problem)s", line=line_no,
-                            column=shown[name], problem=exc)
+                            column=shown[name],
+                            problem=standalone(exc.marked) if isinstance(exc, Refusal)
+                            else exc)
                 break
         if problem is None and when is None:
             problem = _("line %(line)s: the date is missing", line=line_no)

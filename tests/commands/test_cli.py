@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import i18n
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
 
@@ -125,6 +126,35 @@ def test_ask_an_internal_error_exits_1_with_one_sentence_and_logs_it(
         assert len(text.strip().splitlines()) == 1, text
     logged = (tmp_path / "d" / "creator-advisor.log").read_text(encoding="utf-8")
     assert "Traceback" in logged and "RuntimeError: a bug in the bot" in logged, logged
+
+
+@pytest.mark.parametrize("broken", ["run", "render"])
+@pytest.mark.parametrize("line", [["console"], []], ids=["console", "no-token"])
+def test_the_console_chat_answers_an_internal_error_with_one_sentence_and_goes_on(
+        tmp_path: Path, broken: str, line: list[str]) -> None:
+    """Hostile trial: in the console chat a failure of the bot printed its traceback in the
+    middle of the chat (the dispatcher's log on the terminal), or ended the chat with one (a
+    failure past the dispatcher: the rendering). It is one sentence in the creator's
+    language, its details go to the log file, and the chat goes on to the next line."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "DISCORD_", "DATABASE_", "REDIS_", "LC_", "LANG"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", DATA_DIR=str(tmp_path / "d"),
+               LANG="de_DE.UTF-8")
+    chat = subprocess.run([sys.executable, "-c", _BROKEN, broken, *line], env=env,
+                          cwd=tmp_path, input="/stats\n/help\n", capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert chat.returncode == 0, (chat.stdout, chat.stderr)
+    shown = chat.stdout + chat.stderr
+    assert "Traceback" not in shown and "a bug in the bot" not in shown, shown
+    with i18n.using("de"):
+        for command in ("/stats", "/help"):  # the line after the failure is answered too
+            sentence = i18n.gettext("Sorry, something went wrong on my side while running "
+                                    "%(command)s. It has been logged; please try again in a "
+                                    "moment.", command=command)
+            assert str(sentence) in chat.stdout, chat.stdout
+    assert chat.stdout.rstrip().endswith("Tschüss!"), chat.stdout  # left as usual
+    logged = (tmp_path / "d" / "creator-advisor.log").read_text(encoding="utf-8")
+    assert logged.count("RuntimeError: a bug in the bot") == 2, logged
 
 
 def test_ask_json_shows_a_typed_value_without_the_marks_that_keep_it(tmp_path: Path) -> None:

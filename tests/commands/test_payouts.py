@@ -381,3 +381,22 @@ async def test_why_a_route_tip_does_not_quote_a_gap_a_payout_waived(
     assert not re.search(r"(?<![\d,.])0 (more|followers)", why.text), why.text
     assert "unknown" not in why.text and "I don't know this yet" not in why.text, why.text
     assert "none, you logged a payout from this route ✗" in why.text, why.text
+
+
+@pytest.mark.parametrize("payout", [None, "/payout rewards=12 views=38k month=2026-10"])
+async def test_why_the_views_tips_title_does_not_say_you_have_the_followers_you_lack(
+        console: ConsoleAdapter, payout: str | None) -> None:
+    """/why crp-views-to-go was titled "You have the followers; now grow your monthly views"
+    for a creator with 600 followers paid by Creator Rewards (the payout waived the gate,
+    they never reached it), and "You have the followers; now 62,000 more monthly views" for
+    one not paid: the title says what holds either way."""
+    await console.ask("/settings region=US age=25")
+    await console.ask("/log followers=600 views=38k avg_video_length=1:10")
+    if payout is not None:
+        assert (await console.ask(payout)).ok
+    why = await console.ask("/why crp-views-to-go")
+    assert why.ok, why.text
+    title = why.text.splitlines()[0]
+    assert "crp-views-to-go" in title, title
+    assert "have the followers" not in title and "clear the follower" not in title, title
+    assert "It does not apply to you right now" in why.text, why.text

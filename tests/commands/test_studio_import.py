@@ -123,6 +123,22 @@ async def test_a_download_date_given_moves_the_years(console: ConsoleAdapter,
     assert not future.ok and "in the future" in future.text
 
 
+@pytest.mark.parametrize(("language", "typed", "shown"), [
+    ("de", "gestern", "„gestern“ ist kein Datum; nutze JJJJ-MM-TT"),
+    ("ja", '"昨日 の"', "「昨日 の」は日付ではありません"),  # the space kept as typed
+])
+async def test_a_download_date_that_is_not_a_date_is_refused_in_the_creators_language(
+        console: ConsoleAdapter, language: str, typed: str, shown: str) -> None:
+    """Hostile trial: downloaded= refused what wasn't a date in English in every language
+    ("'gestern' is not a date; use YYYY-MM-DD"), a sentence built in code outside the
+    catalogues."""
+    await console.ask(f"/settings language={language}")
+    refused = await console.ask(f"/import path={FIXTURES / 'Overview.xlsx'} downloaded={typed}")
+    assert not refused.ok, refused.text
+    assert shown in refused.text, refused.text
+    assert "is not a date" not in refused.text, refused.text
+
+
 async def test_a_download_date_before_2016_gets_the_csv_floor_sentence_and_stores_nothing(
         console: ConsoleAdapter, db: sqlite3.Connection) -> None:
     # hostile test: downloaded= moved every row to 1999, past the floor of the plain CSV import

@@ -55,7 +55,7 @@ async def test_why_with_only_followers_shows_unknowns_as_unknown(console: Consol
     why = await console.ask("/why crp-views-to-go")
     assert why.ok, why.text
     title = why.text.splitlines()[0]
-    assert title.startswith("You have the followers; now grow your monthly views"), title
+    assert title.startswith("Monthly views for the Creator Rewards Program"), title
     assert "Creator Rewards offered in your country: yes (you: unknown) ?" in why.text
     assert "18 or older: yes (you: unknown) ?" in why.text
     assert "unknown) ✓" not in why.text and "unknown ✓" not in why.text

@@ -330,7 +330,7 @@ def test_why_titles_never_quote_an_unknown_number() -> None:
     """Trial: "You have the followers; now ? more monthly views" with only followers logged."""
     facts = _followers_only()
     e = explain(CATALOGUE, facts, "crp-views-to-go")
-    assert e is not None and e.title == "You have the followers; now grow your monthly views"
+    assert e is not None and e.title == "Monthly views for the Creator Rewards Program"
     for rule_id in CATALOGUE.by_id:  # every rule's title and why, whether it applies or not
         shown = explain(CATALOGUE, facts, rule_id)
         assert shown is not None

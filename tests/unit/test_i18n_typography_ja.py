@@ -12,6 +12,7 @@ ASCII (``TikTok Studio > Analytics``, ``Creator Rewards: rewards=<金額>``).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -240,3 +241,20 @@ def test_tidy_spaces_takes_time_in_proportion_to_the_text() -> None:
         start = time.perf_counter()
         assert tidy_spaces(f"{line} の\n{line}") == f"{line}の\n{line}"
         assert time.perf_counter() - start < 0.5
+
+
+async def test_a_csv_imports_line_problems_keep_the_cells_as_typed(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Hostile trial: the problems of a CSV's rows (a date or a number that isn't one, a cell
+    too long) quote the creator's cells, and the Japanese spacing pass took their spaces out
+    ("'昨日の' は日付ではありません" for the cell "昨日 の")."""
+    long_cell = "長い 値 " * 10  # past MAX_CELL
+    path = tmp_path / "履歴.csv"
+    path.write_text("date,followers\n2026-03-01,12000\n昨日 の,13000\n2026-03-03,たくさん ある\n"
+                    f"2026-03-04,{long_cell}\n", encoding="utf-8")
+    await console.ask("/settings language=ja")
+    refused = await console.ask(f"/import path={path}")
+    assert not refused.ok, refused.text
+    for shown in ("'昨日 の'", "「たくさん ある」", f"'{long_cell.strip()[:20]}…'"):
+        assert shown in refused.text, (shown, refused.text)
+    assert "\ufdd0" not in refused.text and "\ufdd1" not in refused.text, refused.text
