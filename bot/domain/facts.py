@@ -378,7 +378,9 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
             waived.append(fact)
             continue
         have: float | None = getattr(s, requirement)
-        if have is not None:
+        if who.met(key, requirement) is True:  # met on views derived from avg_views too
+            facts[fact] = 0.0
+        elif have is not None:
             facts[fact] = max(0.0, facts[needed] - have)
     return frozenset(waived)
 

@@ -383,6 +383,20 @@ async def test_why_a_route_tip_does_not_quote_a_gap_a_payout_waived(
     assert "none, you logged a payout from this route ✗" in why.text, why.text
 
 
+async def test_why_counts_views_derived_from_average_views_as_the_estimate_does(
+        console: ConsoleAdapter) -> None:
+    """Review: views worked out from avg_views × videos that meet the Creator Rewards gate
+    are met in /estimate, and /why said the gap was unknown and asked for the number (the
+    gap was measured from typed views alone): it quotes none to go, as before."""
+    await console.ask("/settings region=US age=25")
+    await console.ask("/log followers=20k avg_views=30k videos_per_week=5 "
+                      "avg_video_length=1:10")
+    why = await console.ask("/why crp-views-to-go")
+    assert why.ok, why.text
+    assert "unknown" not in why.text and "I don't know this yet" not in why.text, why.text
+    assert re.search(r"views to go for Creator Rewards 0 > 0", why.text), why.text
+
+
 @pytest.mark.parametrize("payout", [None, "/payout rewards=12 views=38k month=2026-10"])
 async def test_why_the_views_tips_title_does_not_say_you_have_the_followers_you_lack(
         console: ConsoleAdapter, payout: str | None) -> None:
