@@ -226,21 +226,17 @@ def test_tidy_spaces_respaces_every_text_as_the_rule_as_written(text: str) -> No
         assert numbers.tidy_spaces(text) == rule.sub(_as_written, text)
 
 
-def test_tidy_spaces_takes_time_in_proportion_to_the_text() -> None:
+def test_tidy_spaces_respaces_a_line_of_20000_characters() -> None:
     """Hostile trial: the rule as written tried its word alternatives at every place inside
     a word, reading the rest of the word each time, so Japanese (no spaces) took time in the
-    square of a line's length: 0.8 ms of a 1,100-character /estimate reply, and 6 s for a
-    line of 20,000 characters. Now a word is read once."""
-    import time
-
+    square of a line's length (6 s for this line; its cost is measured by the benchmarks,
+    not here). Now a word is read once; a long line is still respaced by the rule."""
     from bot import i18n
     from bot.domain.numbers import tidy_spaces
 
     line = "収益の対象は動画のみ" * 2_000  # 20,000 characters, no space
     with i18n.using("ja"):
-        start = time.perf_counter()
         assert tidy_spaces(f"{line} の\n{line}") == f"{line}の\n{line}"
-        assert time.perf_counter() - start < 0.5
 
 
 async def test_a_csv_imports_line_problems_keep_the_cells_as_typed(
