@@ -109,15 +109,16 @@ class _Held:
                  key: tuple[str, str]) -> None:
         self._locks = locks
         self._key = key
-        lock, users = locks.get(key, (None, 0))
-        if lock is None:
-            lock = asyncio.Lock()
-        locks[key] = (lock, users + 1)
-        self._lock = lock
 
     async def __aenter__(self) -> None:
+        # Counted on entering, not when made: a hold never entered leaves no entry behind.
+        lock, users = self._locks.get(self._key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[self._key] = (lock, users + 1)
+        self._lock = lock
         try:
-            await self._lock.acquire()
+            await lock.acquire()
         except BaseException:
             self._leave()
             raise

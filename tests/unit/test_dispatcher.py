@@ -181,3 +181,5 @@ async def test_one_users_commands_take_turns_and_idle_users_leave_no_lock() -> N
     async with locks.hold(maya):  # free again after the failure
         pass
     assert locks._locks == {}
+    locks.hold(sam)  # made, never entered (review: it was counted when made)
+    assert locks._locks == {}
