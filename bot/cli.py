@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.core.ports import Adapter, AdapterStartError, Deliverer, StoreError
 from bot.core.types import Reply
 from bot.domain.datafiles import DataFileError
-from bot.domain.refusals import unmarked
+from bot.domain.numbers import unmarked
 from bot.logs import setup_logging
 
 if TYPE_CHECKING:

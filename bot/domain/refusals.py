@@ -8,15 +8,7 @@ the same way; :class:`Refusal` carries that sentence to the reply that shows it.
 
 from __future__ import annotations
 
-from bot.domain.numbers import KEPT_CLOSE, KEPT_OPEN
-
-
-def unmarked(text: str) -> str:
-    """``text`` without the marks :func:`~bot.domain.numbers.kept` puts around the creator's
-    values (a rendered reply takes them away itself)."""
-    if KEPT_OPEN not in text:
-        return text
-    return text.replace(KEPT_OPEN, "").replace(KEPT_CLOSE, "")
+from bot.domain.numbers import unmarked
 
 
 class Refusal(ValueError):
