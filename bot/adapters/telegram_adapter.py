@@ -170,6 +170,7 @@ class _NoPreview(LinkPreviewOptions):
     __slots__ = ()
 
     def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """The Bot API's ``link_preview_options`` object: ``{"is_disabled": true}``."""
         return {"is_disabled": True}
 
 
@@ -186,6 +187,9 @@ class Keyboard(InlineKeyboardMarkup):
     __slots__ = ()
 
     def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """The Bot API's ``reply_markup`` object, ``{"inline_keyboard": [[button, ...], ...]}``,
+        each button ``{"text": ..., "callback_data": ...}`` or with ``url``; a button with any
+        other field is PTB's own ``to_dict()``."""
         rows: list[list[dict[str, Any]]] = []
         for row in self.inline_keyboard:
             shown: list[dict[str, Any]] = []
@@ -195,6 +199,8 @@ class Keyboard(InlineKeyboardMarkup):
                     return super().to_dict(recursive)
                 shown.append(json)
             rows.append(shown)
+        if not rows:  # PTB writes an empty keyboard as {}
+            return super().to_dict(recursive)
         return {"inline_keyboard": rows}
 
 

@@ -108,7 +108,8 @@ async def test_the_adapters_keyboards_and_no_preview_go_as_ptb_writes_them(
         fake: FakeTelegram) -> None:
     """The adapter's no-preview option and keyboards write their JSON themselves (issue #19):
     the same fields as PTB's own classes send, a button with a field they don't write
-    included (PTB writes that keyboard)."""
+    included (PTB writes that keyboard), and an empty keyboard (review: written as
+    ``{"inline_keyboard": []}`` where PTB writes ``{}``)."""
     fake.message("/start", chat=private_chat(MAYA), sender=MAYA)
     rows = [[InlineKeyboardButton("Why this tip?", callback_data="S1001:/why 2"),
              InlineKeyboardButton("Saved anyway", callback_data="e1001:/log confirm")],
@@ -116,15 +117,15 @@ async def test_the_adapters_keyboards_and_no_preview_go_as_ptb_writes_them(
     odd = [[InlineKeyboardButton("Copy", copy_text=CopyTextButton("12k")),
             InlineKeyboardButton("Again", callback_data="x:1")]]
     async with Bot(fake.token, base_url=fake.base_url, request=AiohttpRequest()) as bot:
-        for keyboard in (rows, odd):
+        for keyboard in (rows, odd, []):
             for preview, markup in ((LinkPreviewOptions(is_disabled=True),
                                      InlineKeyboardMarkup(keyboard)),
                                     (NO_PREVIEW, Keyboard(keyboard))):
                 await bot.send_message(MAYA["id"], TEXT, parse_mode=ParseMode.HTML,
                                        link_preview_options=preview, reply_markup=markup)
     sent = [call.params for call in fake.named("sendMessage")]
-    assert len(sent) == 4 and all(call.ok for call in fake.named("sendMessage"))
-    assert sent[0] == sent[1] and sent[2] == sent[3]
+    assert len(sent) == 6 and all(call.ok for call in fake.named("sendMessage"))
+    assert sent[0] == sent[1] and sent[2] == sent[3] and sent[4] == sent[5]
     assert sent[1]["link_preview_options"] == {"is_disabled": True}
     assert sent[1]["reply_markup"]["inline_keyboard"][1] == [
         {"text": "Open", "url": "https://t.me/a?start=log"}]
