@@ -19,6 +19,8 @@ def test_every_planned_benchmark_is_a_module_with_main(quick: bool) -> None:
     for name, _argv in plan(quick):
         module = importlib.import_module(f"benchmarks.{name}")
         assert callable(module.main), name
+        # the runner starts it as `python -m benchmarks.<name>`: it must run main() then
+        assert 'if __name__ == "__main__":' in Path(module.__file__ or "").read_text(), name
 
 
 def test_an_unknown_name_is_refused_with_the_names(capsys: pytest.CaptureFixture[str]) -> None:
