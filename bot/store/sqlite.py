@@ -1294,12 +1294,16 @@ class SqliteStore(TikTokTables):
             action = int(next_action)
             # One read of the user's active rows, as plain tuples (no sqlite3.Row per row):
             # what earlier imports of the same days hold, and the rows to carry values over.
-            plain = db.cursor()
-            plain.row_factory = None
-            stored = plain.execute(
-                f"SELECT id, source, {_SNAPSHOT_COLUMNS} FROM snapshots "  # noqa: S608
-                f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
-            ).fetchall()
+            # A user with no snapshot row at all (``count``, hidden rows included: a first
+            # import) has none to read, and the statement is not prepared.
+            stored: list[tuple[Any, ...]] = []
+            if count:
+                plain = db.cursor()
+                plain.row_factory = None
+                stored = plain.execute(
+                    f"SELECT id, source, {_SNAPSHOT_COLUMNS} FROM snapshots "  # noqa: S608
+                    f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
+                ).fetchall()
             # A date imported again replaces (hides) the earlier imported row; see
             # _imported_before.
             earlier = _imported_before(
