@@ -20,11 +20,13 @@ from bot.domain.daily import DailyColumns
 from bot.domain.metrics import METRIC_NAMES
 from bot.store import open_store
 from bot.store.sqlite import (
+    _ROWS_PER_INSERT,
     SqliteStore,
     _carried_by_row,
     _carried_import,
     _import_rows,
     _import_rows_by_row,
+    _insert_columns,
     _insert_snapshots,
     _iso,
     _iso_all,
@@ -236,6 +238,45 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
             stored.append(db.execute("SELECT * FROM snapshots ORDER BY id").fetchall())
         assert stored[0] == stored[1]
         assert [r[3:3 + len(METRIC_NAMES)] for r in stored[0]] == [tuple(v) for v in values]
+    finally:
+        db.close()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.integers(1, 3 * _ROWS_PER_INSERT + 1), st.data())
+def test_rows_written_many_a_statement_are_stored_as_one_a_statement_stores_them(
+        schema_file: Path, count: int, data: st.DataObject) -> None:
+    """An import writes :data:`_ROWS_PER_INSERT` rows an INSERT (and the rest in one more):
+    every row is stored, in order (ids ascending with the rows), as one row an INSERT stores
+    it, whatever the count (below, at and past each multiple of the statement's rows)."""
+    names = data.draw(st.lists(st.sampled_from(METRIC_NAMES), min_size=1, max_size=5,
+                               unique=True))
+    columns = {"user_id": [1] * count,
+               "taken_at": [f"2026-01-01T12:00:{n // 60:02d}.{n % 60:06d}+00:00"
+                            for n in range(count)],
+               **{n: data.draw(st.lists(metric_values, min_size=count, max_size=count))
+                  for n in names},
+               "given": [",".join(sorted(names))] * count, "source": ["import"] * count,
+               "action": [1] * count}
+    with sqlite3.connect(schema_file) as source:
+        table = source.execute("SELECT sql FROM sqlite_master WHERE name = 'snapshots'"
+                               ).fetchone()[0]
+    db = sqlite3.connect(":memory:")
+    try:
+        stored: list[list[tuple[object, ...]]] = []
+        for insert in ("many", "one"):
+            db.execute("DROP TABLE IF EXISTS snapshots")
+            db.execute(table)
+            if insert == "many":
+                _insert_columns(db, columns)
+            else:
+                db.executemany(f"INSERT INTO snapshots ({', '.join(columns)}) VALUES "
+                               f"({', '.join('?' * len(columns))})",
+                               zip(*columns.values(), strict=True))
+            stored.append(db.execute("SELECT * FROM snapshots ORDER BY id").fetchall())
+        assert stored[0] == stored[1]
+        assert [r[2] for r in stored[0]] == columns["taken_at"]
     finally:
         db.close()
 
