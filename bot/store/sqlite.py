@@ -129,12 +129,10 @@ def _iso_all(moments: Sequence[datetime]) -> list[str]:
 
 
 def _stamps(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[str]:
-    """The stored form (:func:`_iso`) of each row's moment; for :class:`DailyColumns`, from its
-    day texts and its one time of day, without touching a row."""
+    """The stored form (:func:`_iso`) of each row's moment; a :class:`DailyColumns`' own
+    (:attr:`~DailyColumns.stamps`), without touching a row."""
     if isinstance(rows, DailyColumns):
-        suffix = f"T{_clock(rows.at)}+00:00"
-        # (operator.add, here and in _iso_all: calling str.__add__ costs twice as much)
-        return list(map(add, rows.days, itertools.repeat(suffix)))
+        return list(rows.stamps)
     return _iso_all(list(map(itemgetter(0), rows)))
 
 
@@ -482,13 +480,14 @@ def _uniform_columns(
 ) -> dict[str, Sequence[float]] | None:
     """The usual import's values column by column (``ordered`` not empty): when every row gives
     the same metrics and none of them is ``None``, each metric's values in row order, as
-    floats (``{}`` for :class:`DailyColumns` of no metric). ``None`` when any row differs.
-    Raises ``ValueError`` for a metric the schema does not have."""
+    floats, or a :class:`DailyColumns`' numbers as it holds them (ints of a clean file's
+    digits: a REAL column stores them as their floats; ``{}`` for no metric). ``None`` when
+    any row differs. Raises ``ValueError`` for a metric the schema does not have."""
     if isinstance(ordered, DailyColumns):  # a clean CSV: its columns as they are
-        unknown = set(ordered.values) - set(METRIC_NAMES)
+        unknown = set(ordered.numbers) - set(METRIC_NAMES)
         if unknown:
             raise ValueError(f"unknown metrics: {sorted(unknown)}")
-        return dict(ordered.values)
+        return dict(ordered.numbers)
     changes = list(map(itemgetter(1), ordered))
     keys = tuple(changes[0])
     if not keys or set(map(len, changes)) != {len(keys)}:
