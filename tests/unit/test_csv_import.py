@@ -15,8 +15,13 @@ LATEST = NOW + timedelta(days=1)
 # Cells near the fast path's edges: plain digits (some above a bound), empties, dates that are
 # valid, invalid, in the future or written another way, and text the chat parser reads.
 DIGITS = st.integers(min_value=0, max_value=10**13).map(str)
-CELL = st.one_of(DIGITS, DIGITS, st.sampled_from(["", " ", "12k", "1,200", "4.5%", "-3", "x",
-                                                  "１２", "²", "1e3"]))
+# Plain digits of any length up to past the longest cell read (40): zeros in front (the
+# number within bounds, the cell too long or not) and long numbers.
+LONG_DIGITS = st.one_of(
+    st.tuples(st.integers(1, 45), DIGITS).map(lambda t: "0" * t[0] + t[1]),
+    st.integers(14, 45).map(lambda n: "9" * n), st.integers(14, 45).map(lambda n: "0" * n))
+CELL = st.one_of(DIGITS, DIGITS, LONG_DIGITS,
+                 st.sampled_from(["", " ", "12k", "1,200", "4.5%", "-3", "x", "１２", "²", "1e3"]))
 DATE = st.one_of(
     st.dates(min_value=datetime(2020, 1, 1).date(), max_value=datetime(2027, 12, 31).date())
     .map(lambda d: d.isoformat()),
@@ -32,7 +37,8 @@ VALID_DATE = st.dates(min_value=datetime(2020, 1, 1).date(),
 CLEAN_HEADERS = st.lists(st.sampled_from(["followers", "views", "likes", "avg_watch_time"]),
                          min_size=1, max_size=3, unique=True)
 CLEAN_CELL = st.one_of(st.integers(min_value=0, max_value=10**10).map(str),
-                       st.integers(min_value=0, max_value=10**4).map(str), st.just(""))
+                       st.integers(min_value=0, max_value=10**4).map(str), st.just(""),
+                       LONG_DIGITS)
 
 
 @st.composite
@@ -102,6 +108,22 @@ def test_a_column_named_twice_is_refused_with_one_sentence() -> None:
             parse_csv(f"{header}\n2026-10-01,100,200\n".encode(), now=NOW)
         assert "is named twice; keep one of the two columns" in str(caught.value), header
     assert parse_csv(b"date,followers,views\n2026-10-01,100,200\n", now=NOW).rows
+
+
+def test_a_cell_of_digits_past_the_longest_read_is_refused_even_within_the_bounds() -> None:
+    """A number within its bounds written with zeros in front: up to 40 characters it is read
+    (as the careful path reads it), one more and the line is refused as too long, whichever
+    path the file takes (the fast one skips its cells' lengths when no long run of zeros is in
+    the column)."""
+    for name in ("followers", "views", "avg_watch_time", "live_hours"):
+        maximum = str(int(_specs()[name].maximum or 0))
+        longest = "0" * (40 - len(maximum)) + maximum
+        plan = parse_csv(f"date,{name}\n2026-01-01,{longest}\n2026-01-02,7\n".encode(),
+                         now=NOW)
+        assert not plan.errors and plan.rows[0][1] == {name: float(maximum)}, name
+        plan = parse_csv(f"date,{name}\n2026-01-01,0{longest}\n2026-01-02,7\n".encode(),
+                         now=NOW)
+        assert len(plan.errors) == 1 and "is too long for a value" in plan.errors[0], name
 
 
 def test_a_file_of_dates_alone_names_each_row_without_values() -> None:
