@@ -1309,7 +1309,7 @@ class SqliteStore(TikTokTables):
             db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")
         try:
-            found, next_action, count = db.execute(_IMPORT_START, (user_id,) * 4).fetchone()
+            found, next_action, count = db.execute(_IMPORT_START, (user_id,) * 3).fetchone()
             if checked_once and found is None:
                 raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
             action = int(next_action)
@@ -2121,11 +2121,14 @@ _NEXT_ACTION_VALUE = ("max(coalesce((SELECT max(action) FROM snapshots WHERE use
                       " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0))"
                       " + 1")
 _NEXT_ACTION = f"SELECT {_NEXT_ACTION_VALUE}"
-#: What an import reads before it writes, in one statement (parameters: user_id four times):
+#: What an import reads before it writes, in one statement (parameters: user_id three times):
 #: 1 if the user's row exists (else NULL), their next action (:data:`_NEXT_ACTION`) and how many
-#: snapshot rows they have, hidden ones included (:func:`_thin_if_needed_sync`'s count).
-_IMPORT_START = (f"SELECT (SELECT 1 FROM users WHERE id = ?), {_NEXT_ACTION_VALUE}, "  # noqa: S608
-                 "(SELECT count(*) FROM snapshots WHERE user_id = ?)")
+#: snapshot rows they have, hidden ones included (:func:`_thin_if_needed_sync`'s count). The
+#: count and the latest action come from one pass over the user's snapshot rows (an aggregate
+#: without GROUP BY: one row, also for none).
+_IMPORT_START = ("SELECT (SELECT 1 FROM users WHERE id = ?), max(coalesce(max(action), 0),"
+                 " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0)) + 1,"
+                 " count(*) FROM snapshots WHERE user_id = ?")
 
 
 async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
