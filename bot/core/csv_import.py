@@ -379,16 +379,20 @@ def _fast_rows(
     plain digits within bounds; its rows in date order and the count of duplicate dates.
     ``None`` as soon as anything needs :func:`_careful_rows`, which gives the same result for
     any file this accepts (tested) and reports problems by line."""
-    width = len(names)
     keys = [specs[n].name for n in names if n != "date"]
-    if (not body or names.count("date") != 1 or len(set(keys)) != len(keys)
-            or set(map(len, body)) != {width}):
+    if not body or names.count("date") != 1 or len(set(keys)) != len(keys):
+        return None
+    try:  # the file's columns; every row as long as the first (else ValueError) …
+        transposed = list(zip(*body, strict=True))
+    except ValueError:
+        return None
+    if len(transposed) != len(names):  # … and the first as long as the header
         return None
     days: Sequence[str] = ()
     columns: list[Sequence[float | None]] = []
     whole: list[int] = []  # the columns with no gap, read as ints (floats only in the end)
     gaps = False
-    for name, cells in zip(names, zip(*body, strict=True), strict=True):
+    for name, cells in zip(names, transposed, strict=True):
         if name == "date":
             days = cells  # checked below: YYYY-MM-DD only
             continue
