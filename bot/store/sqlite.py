@@ -533,47 +533,60 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
     metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
     the others are NULL either way (they have no default). Binding a None costs CPython 3.11's
     sqlite3 module an adapter look-up (about 0.25 µs, five times a float's binding), and an
-    import of a few metrics has more Nones than values: naming them all took twice as long."""
+    import of a few metrics has more Nones than values: naming them all took twice as long.
+    A column every row has the same value in is bound once a statement
+    (:func:`_insert_columns`)."""
     if not rows:
         return
     width = len(METRIC_NAMES)
     columns = list(zip(*rows, strict=True))  # column-wise, to test each metric's whole column
     nothing = (None,) * len(rows)  # (a column of values differs at its first: one comparison)
-    _insert_columns(db, {
-        "user_id": columns[0], "taken_at": columns[1],
-        **{name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
-           if columns[2 + i] != nothing},
-        "given": columns[2 + width], "source": columns[3 + width], "action": columns[4 + width]})
+    metrics = {name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
+               if columns[2 + i] != nothing}
+    each = {"user_id": columns[0], "given": columns[2 + width], "source": columns[3 + width],
+            "action": columns[4 + width]}
+    shared = {name: column[0] for name, column in each.items()
+              if column == (column[0],) * len(rows)}
+    _insert_columns(db, {"taken_at": columns[1], **metrics,
+                         **{name: column for name, column in each.items() if name not in shared}},
+                    shared)
 
 
 #: Rows an import writes per INSERT statement (a multi-row ``VALUES``). Each statement run
 #: opens the table's and its two indexes' cursors once: one row per run (``executemany`` of a
 #: one-row INSERT) spent most of the write on that; 32 rows a run wrote a year of days in
-#: three quarters of the time and ten years in two thirds. At most 32 × 19 parameters, within
-#: SQLite's oldest limit of 999 a statement.
+#: three quarters of the time and ten years in two thirds. At most 4 + 32 × 15 parameters,
+#: within SQLite's oldest limit of 999 a statement.
 _ROWS_PER_INSERT = 32
 
 
-def _insert_columns(db: sqlite3.Connection, columns: Mapping[str, Iterable[Any]]) -> None:
-    """Insert snapshot rows given column by column: ``{column: its values in row order}``,
-    the columns not named NULL (as :func:`_insert_snapshots` leaves them). A value every row
-    shares may be an endless ``itertools.repeat``: the rows are as many as the shortest of
-    the other columns, which are all of one length. Written :data:`_ROWS_PER_INSERT` rows a
-    statement, in order (the ids ascend with the rows as one row a statement gave them)."""
+def _insert_columns(db: sqlite3.Connection, columns: Mapping[str, Sequence[Any]],
+                    shared: Mapping[str, Any] | None = None) -> None:
+    """Insert snapshot rows given column by column: ``columns`` maps each column to its values
+    in row order (all of one length, at least one column), ``shared`` each column every row
+    has the same value in to that value; the columns not named are NULL (as
+    :func:`_insert_snapshots` leaves them). Written :data:`_ROWS_PER_INSERT` rows a statement,
+    in order (the ids ascend with the rows as one row a statement gave them); a shared value
+    is bound once a statement (``?1`` in every row: a text bound per row is copied per row),
+    the others once a row."""
+    shared = shared or {}
     width = len(columns)
-    values = list(itertools.chain.from_iterable(zip(*columns.values(), strict=False)))
-    one = f"({', '.join('?' * width)})"
+    values = list(itertools.chain.from_iterable(zip(*columns.values(), strict=True)))
+    # ``?N`` for the shared values, numbered first; a plain ``?`` takes the next number
+    one = f"({', '.join([*(f'?{n}' for n in range(1, len(shared) + 1)), *['?'] * width])})"
+    names = ", ".join((*shared, *columns))
+    first = list(shared.values())
 
     def insert(rows: int) -> str:  # column names are constants, values are bound parameters
-        return f"INSERT INTO snapshots ({', '.join(columns)}) VALUES {', '.join([one] * rows)}"  # noqa: S608
+        return f"INSERT INTO snapshots ({names}) VALUES {', '.join([one] * rows)}"  # noqa: S608
 
     step = _ROWS_PER_INSERT * width
     whole = len(values) - len(values) % step  # the values of the full statements
     if whole:
         db.executemany(insert(_ROWS_PER_INSERT),
-                       [values[i:i + step] for i in range(0, whole, step)])
+                       [first + values[i:i + step] for i in range(0, whole, step)])
     if whole < len(values):
-        db.execute(insert((len(values) - whole) // width), values[whole:])
+        db.execute(insert((len(values) - whole) // width), first + values[whole:])
 
 
 def _carried_by_row(
@@ -1344,12 +1357,10 @@ class SqliteStore(TikTokTables):
                 # what it typed, written column by column as they came, without a tuple of
                 # every metric per row to take apart again.
                 written = len(ordered) if first else 0  # (no metric on any row: no row)
-                repeat = itertools.repeat
                 if written:
-                    _insert_columns(db, {
-                        "user_id": repeat(user_id), "taken_at": _stamps(ordered), **first,
-                        "given": repeat(",".join(sorted(first))), "source": repeat("import"),
-                        "action": repeat(action)})
+                    _insert_columns(db, {"taken_at": _stamps(ordered), **first}, {
+                        "user_id": user_id, "given": ",".join(sorted(first)),
+                        "source": "import", "action": action})
             else:
                 rows_out, changed = _carried_import(
                     kept, _import_rows(user_id, ordered, earlier, action))

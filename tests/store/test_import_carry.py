@@ -247,18 +247,21 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
 @given(st.integers(1, 3 * _ROWS_PER_INSERT + 1), st.data())
 def test_rows_written_many_a_statement_are_stored_as_one_a_statement_stores_them(
         schema_file: Path, count: int, data: st.DataObject) -> None:
-    """An import writes :data:`_ROWS_PER_INSERT` rows an INSERT (and the rest in one more):
-    every row is stored, in order (ids ascending with the rows), as one row an INSERT stores
-    it, whatever the count (below, at and past each multiple of the statement's rows)."""
+    """An import writes :data:`_ROWS_PER_INSERT` rows an INSERT (and the rest in one more),
+    a value every row shares bound once a statement: every row is stored, in order (ids
+    ascending with the rows), as one row an INSERT stores it, whatever the count (below, at
+    and past each multiple of the statement's rows) and whichever values are shared."""
     names = data.draw(st.lists(st.sampled_from(METRIC_NAMES), min_size=1, max_size=5,
                                unique=True))
+    constants = {"user_id": 1, "given": ",".join(sorted(names)), "source": "import",
+                 "action": 3}
+    shared = {k: v for k, v in constants.items() if data.draw(st.booleans(), label=k)}
     columns = {"user_id": [1] * count,
                "taken_at": [f"2026-01-01T12:00:{n // 60:02d}.{n % 60:06d}+00:00"
                             for n in range(count)],
                **{n: data.draw(st.lists(metric_values, min_size=count, max_size=count))
                   for n in names},
-               "given": [",".join(sorted(names))] * count, "source": ["import"] * count,
-               "action": [1] * count}
+               **{k: [v] * count for k, v in constants.items() if k != "user_id"}}
     with sqlite3.connect(schema_file) as source:
         table = source.execute("SELECT sql FROM sqlite_master WHERE name = 'snapshots'"
                                ).fetchone()[0]
@@ -269,7 +272,8 @@ def test_rows_written_many_a_statement_are_stored_as_one_a_statement_stores_them
             db.execute("DROP TABLE IF EXISTS snapshots")
             db.execute(table)
             if insert == "many":
-                _insert_columns(db, columns)
+                _insert_columns(db, {k: v for k, v in columns.items() if k not in shared},
+                                shared)
             else:
                 db.executemany(f"INSERT INTO snapshots ({', '.join(columns)}) VALUES "
                                f"({', '.join('?' * len(columns))})",
