@@ -13,7 +13,6 @@ import dataclasses
 import functools
 import io
 import itertools
-import operator
 import os
 import re
 import stat
@@ -21,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import cast
 
 from babel.dates import ParseError, get_date_format
 from babel.dates import parse_date as parse_local_date
@@ -29,7 +29,7 @@ from bot import i18n
 from bot.core.args import ArgError, decimal_comma, parse_number
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
-from bot.domain.daily import DailyColumns, canonical_days
+from bot.domain.daily import DailyColumns, DaysOutOfOrder, canonical_days
 from bot.domain.numbers import day, grouped, items, kept
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
@@ -468,13 +468,15 @@ def _daily_columns(
     """:func:`_fast_rows` for a file with no gaps: its columns as they are (no dictionary or
     tuple per row), in date order, a later row for the same date winning."""
     count = len(days)
-    if not all(map(operator.lt, days, days[1:])):  # out of order, or a date twice
-        last = dict(zip(days, range(count), strict=True))  # the row each date keeps: its last
-        days, kept = zip(*sorted(last.items()), strict=True)
-        columns = [[c[i] for i in kept] for c in columns]
+    at = _NOON_UTC.replace(tzinfo=None)
+    values = cast(dict[str, Sequence[float]], dict(zip(keys, columns, strict=True)))  # no gap
     try:
-        rows = DailyColumns(days, _NOON_UTC.replace(tzinfo=None),
-                            dict(zip(keys, columns, strict=True)))  # type: ignore[arg-type]
+        try:
+            rows = DailyColumns(days, at, values)
+        except DaysOutOfOrder:  # (checked first) out of order, or a date twice
+            last = dict(zip(days, range(count), strict=True))  # each date's row: its last
+            days, kept = zip(*sorted(last.items()), strict=True)
+            rows = DailyColumns(days, at, {k: [c[i] for i in kept] for k, c in values.items()})
     except ValueError:  # not YYYY-MM-DD, or 2026-02-30
         return None
     if rows.moments[-1] > latest_allowed or rows.moments[0] < EARLIEST:

@@ -31,6 +31,11 @@ def row_moments(rows: Sequence[tuple[datetime, Any]]) -> Sequence[datetime]:
     return rows.moments if isinstance(rows, DailyColumns) else [moment for moment, _ in rows]
 
 
+class DaysOutOfOrder(ValueError):
+    """:class:`DailyColumns` was given days not in strictly increasing order (checked first:
+    a caller that can sort them catches this one, and pays for no other check twice)."""
+
+
 class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
     """Rows ``(moment, {metric: value})``, one a day, kept as columns.
 
@@ -43,9 +48,10 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
     order.
 
     Read-only. Reads (``len``, index, slice, iteration) as the list of rows (a slice is a
-    list); equal to any sequence of the same rows. Raises ``ValueError`` when built from a day
-    not written ``YYYY-MM-DD`` or not a date (``2026-02-30``), days out of order or repeated,
-    or columns of another length."""
+    list); equal to any sequence of the same rows. Raises :class:`DaysOutOfOrder` (a
+    ``ValueError``) when built from days out of order or repeated, and ``ValueError`` from a
+    day not written ``YYYY-MM-DD`` or not a date (``2026-02-30``), or columns of another
+    length."""
 
     __slots__ = ("_rows", "_values", "at", "days", "moments", "numbers", "stamps")
 
@@ -54,13 +60,13 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
         if at.tzinfo is not None:
             raise ValueError("the time of day is naive (UTC)")
         self.days: tuple[str, ...] = tuple(days)
-        if not canonical_days(self.days):
-            raise ValueError("days are written YYYY-MM-DD")
         # (operator.lt and operator.add below, not str.__lt__ and str.__add__: calling a slot
         # wrapper costs more than the comparison or the join itself; a year of days: 8 µs
         # against 20 µs to compare them, 14 µs against 26 µs to join them to a time)
         if not all(map(operator.lt, self.days, self.days[1:])):
-            raise ValueError("days must be strictly increasing")
+            raise DaysOutOfOrder("days must be strictly increasing")
+        if not canonical_days(self.days):
+            raise ValueError("days are written YYYY-MM-DD")
         self.at = at
         #: Each metric's column as given: what the store writes (a REAL column stores the int
         #: 1000 as it stores 1000.0, and binding an int costs less), without a float made of
