@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import itertools
 import operator
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, time
 from typing import Any, overload
 
-_ISO_DAYS = re.compile(r"(?:\d{4}-\d\d-\d\d)+", re.ASCII)
-
 
 def canonical_days(days: Sequence[str]) -> bool:
     """Whether every text is written ``YYYY-MM-DD`` (ASCII digits; not yet checked to be a
-    date): then text order is date order, and equal texts are equal dates. Column-wise, one
-    regular-expression match over them all."""
-    return not days or (set(map(len, days)) == {10} and bool(_ISO_DAYS.fullmatch("".join(days))))
+    date): then text order is date order, and equal texts are equal dates. Column-wise, over
+    the texts joined: ten characters each, a ``-`` fifth and eighth and nowhere else, ASCII
+    digits elsewhere (a few passes in C: half a regular expression's time over a year)."""
+    if not days:
+        return True
+    if set(map(len, days)) != {10}:
+        return False
+    joined, count = "".join(days), len(days)
+    # (the UTF-8 bytes' isdigit: ASCII digits alone, any other character's bytes are not; a
+    # lone surrogate, which has none, is a "?")
+    return (joined[4::10] == joined[7::10] == "-" * count and joined.count("-") == 2 * count
+            and joined.encode(errors="replace").translate(None, b"-").isdigit())
 
 
 def row_moments(rows: Sequence[tuple[datetime, Any]]) -> Sequence[datetime]:
