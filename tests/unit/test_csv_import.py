@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -176,3 +177,38 @@ def test_csv_rows_stops_reading_past_its_limit() -> None:
     with pytest.raises(ImportError_) as caught:
         csv_rows(f"date,views\n2026-01-01,{too_long}\n", max_rows=3)
     assert str(caught.value).startswith("Line 2: a cell is far too long")
+
+
+def test_the_collector_is_paused_while_a_file_is_parsed_and_as_it_was_after(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's rows (a list each, freed before the parse returns) counted towards the next
+    garbage collection, and a year of them started one of everything young in the process
+    mid-parse: the collector is paused while the rows are read and worked on, and on again
+    after, also after a refused file, and left off when it was off."""
+    import gc
+
+    from bot.core import csv_import
+
+    seen: list[bool] = []
+    read = csv_import.csv_rows
+
+    def reading(text: str, *, max_rows: int | None = None) -> list[list[str]]:
+        seen.append(gc.isenabled())
+        return read(text, max_rows=max_rows)
+
+    monkeypatch.setattr(csv_import, "csv_rows", reading)
+    year = "date,followers,views\n" + "".join(
+        f"{(datetime(2025, 1, 1) + timedelta(days=d)).date()},{1000 + d},{4000 + d}\n"
+        for d in range(365))
+    assert gc.isenabled()
+    try:
+        assert len(parse_csv(year.encode(), now=NOW).rows) == 365
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(csv_import.ImportError_):
+            parse_csv(b"views\n12\n", now=NOW)  # no date column
+        assert seen == [False, False] and gc.isenabled()
+        gc.disable()
+        parse_csv(year.encode(), now=NOW)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
