@@ -555,8 +555,8 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
 #: Rows an import writes per INSERT statement (a multi-row ``VALUES``). Each statement run
 #: opens the table's and its two indexes' cursors once: one row per run (``executemany`` of a
 #: one-row INSERT) spent most of the write on that; 32 rows a run wrote a year of days in
-#: three quarters of the time and ten years in two thirds. At most 4 + 32 × 15 parameters,
-#: within SQLite's oldest limit of 999 a statement.
+#: three quarters of the time and ten years in two thirds. At most 32 × 19 parameters (every
+#: column bound in every row), within SQLite's oldest limit of 999 a statement.
 _ROWS_PER_INSERT = 32
 
 
