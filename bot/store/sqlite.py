@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import errno
 import fcntl
 import functools
@@ -129,12 +130,10 @@ def _iso_all(moments: Sequence[datetime]) -> list[str]:
 
 
 def _stamps(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[str]:
-    """The stored form (:func:`_iso`) of each row's moment; for :class:`DailyColumns`, from its
-    day texts and its one time of day, without touching a row."""
+    """The stored form (:func:`_iso`) of each row's moment; a :class:`DailyColumns`' own
+    (:attr:`~DailyColumns.stamps`), without touching a row."""
     if isinstance(rows, DailyColumns):
-        suffix = f"T{_clock(rows.at)}+00:00"
-        # (operator.add, here and in _iso_all: calling str.__add__ costs twice as much)
-        return list(map(add, rows.days, itertools.repeat(suffix)))
+        return list(rows.stamps)
     return _iso_all(list(map(itemgetter(0), rows)))
 
 
@@ -502,13 +501,14 @@ def _uniform_columns(
 ) -> dict[str, Sequence[float]] | None:
     """The usual import's values column by column (``ordered`` not empty): when every row gives
     the same metrics and none of them is ``None``, each metric's values in row order, as
-    floats (``{}`` for :class:`DailyColumns` of no metric). ``None`` when any row differs.
-    Raises ``ValueError`` for a metric the schema does not have."""
+    floats, or a :class:`DailyColumns`' numbers as it holds them (ints of a clean file's
+    digits: a REAL column stores them as their floats; ``{}`` for no metric). ``None`` when
+    any row differs. Raises ``ValueError`` for a metric the schema does not have."""
     if isinstance(ordered, DailyColumns):  # a clean CSV: its columns as they are
-        unknown = set(ordered.values) - set(METRIC_NAMES)
+        unknown = set(ordered.numbers) - set(METRIC_NAMES)
         if unknown:
             raise ValueError(f"unknown metrics: {sorted(unknown)}")
-        return dict(ordered.values)
+        return dict(ordered.numbers)
     changes = list(map(itemgetter(1), ordered))
     keys = tuple(changes[0])
     if not keys or set(map(len, changes)) != {len(keys)}:
@@ -553,28 +553,60 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
     metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
     the others are NULL either way (they have no default). Binding a None costs CPython 3.11's
     sqlite3 module an adapter look-up (about 0.25 µs, five times a float's binding), and an
-    import of a few metrics has more Nones than values: naming them all took twice as long."""
+    import of a few metrics has more Nones than values: naming them all took twice as long.
+    A column every row has the same value in is bound once a statement
+    (:func:`_insert_columns`)."""
     if not rows:
         return
     width = len(METRIC_NAMES)
     columns = list(zip(*rows, strict=True))  # column-wise, to test each metric's whole column
     nothing = (None,) * len(rows)  # (a column of values differs at its first: one comparison)
-    _insert_columns(db, {
-        "user_id": columns[0], "taken_at": columns[1],
-        **{name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
-           if columns[2 + i] != nothing},
-        "given": columns[2 + width], "source": columns[3 + width], "action": columns[4 + width]})
+    metrics = {name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
+               if columns[2 + i] != nothing}
+    each = {"user_id": columns[0], "given": columns[2 + width], "source": columns[3 + width],
+            "action": columns[4 + width]}
+    shared = {name: column[0] for name, column in each.items()
+              if column == (column[0],) * len(rows)}
+    _insert_columns(db, {"taken_at": columns[1], **metrics,
+                         **{name: column for name, column in each.items() if name not in shared}},
+                    shared)
 
 
-def _insert_columns(db: sqlite3.Connection, columns: Mapping[str, Iterable[Any]]) -> None:
-    """Insert snapshot rows given column by column: ``{column: its values in row order}``,
-    the columns not named NULL (as :func:`_insert_snapshots` leaves them). A value every row
-    shares may be an endless ``itertools.repeat``: the rows are as many as the shortest of
-    the other columns, which are all of one length."""
-    names = ", ".join(columns)
-    db.executemany(  # column names are constants, values are bound parameters
-        f"INSERT INTO snapshots ({names}) VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
-        zip(*columns.values(), strict=False))
+#: Rows an import writes per INSERT statement (a multi-row ``VALUES``). Each statement run
+#: opens the table's and its two indexes' cursors once: one row per run (``executemany`` of a
+#: one-row INSERT) spent most of the write on that; 32 rows a run wrote a year of days in
+#: three quarters of the time and ten years in two thirds. At most 32 × 19 parameters (every
+#: column bound in every row), within SQLite's oldest limit of 999 a statement.
+_ROWS_PER_INSERT = 32
+
+
+def _insert_columns(db: sqlite3.Connection, columns: Mapping[str, Sequence[Any]],
+                    shared: Mapping[str, Any] | None = None) -> None:
+    """Insert snapshot rows given column by column: ``columns`` maps each column to its values
+    in row order (all of one length, at least one column), ``shared`` each column every row
+    has the same value in to that value; the columns not named are NULL (as
+    :func:`_insert_snapshots` leaves them). Written :data:`_ROWS_PER_INSERT` rows a statement,
+    in order (the ids ascend with the rows as one row a statement gave them); a shared value
+    is bound once a statement (``?1`` in every row: a text bound per row is copied per row),
+    the others once a row."""
+    shared = shared or {}
+    width = len(columns)
+    values = list(itertools.chain.from_iterable(zip(*columns.values(), strict=True)))
+    # ``?N`` for the shared values, numbered first; a plain ``?`` takes the next number
+    one = f"({', '.join([*(f'?{n}' for n in range(1, len(shared) + 1)), *['?'] * width])})"
+    names = ", ".join((*shared, *columns))
+    first = list(shared.values())
+
+    def insert(rows: int) -> str:  # column names are constants, values are bound parameters
+        return f"INSERT INTO snapshots ({names}) VALUES {', '.join([one] * rows)}"  # noqa: S608
+
+    step = _ROWS_PER_INSERT * width
+    whole = len(values) - len(values) % step  # the values of the full statements
+    if whole:
+        db.executemany(insert(_ROWS_PER_INSERT),
+                       [first + values[i:i + step] for i in range(0, whole, step)])
+    if whole < len(values):
+        db.execute(insert((len(values) - whole) // width), first + values[whole:])
 
 
 def _carried_by_row(
@@ -1315,8 +1347,10 @@ class SqliteStore(TikTokTables):
         # thread call on a connection of its own, under the single-writer lock: a year of
         # rows neither blocks the event loop nor pays a thread hop per statement.
         async with self._write_lock:
-            work = asyncio.ensure_future(asyncio.to_thread(self._import_in_thread,
-                                                           user_id, ordered, also))
+            # (the executor's future itself, not asyncio.to_thread's coroutine in a task of
+            # its own: two event-loop turns fewer on the way back)
+            work = asyncio.get_running_loop().run_in_executor(None, functools.partial(
+                contextvars.copy_context().run, self._import_in_thread, user_id, ordered, also))
             try:
                 return await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -1338,18 +1372,22 @@ class SqliteStore(TikTokTables):
             db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")
         try:
-            found, next_action, count = db.execute(_IMPORT_START, (user_id,) * 4).fetchone()
+            found, next_action, count = db.execute(_IMPORT_START, (user_id,) * 3).fetchone()
             if checked_once and found is None:
                 raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
             action = int(next_action)
             # One read of the user's active rows, as plain tuples (no sqlite3.Row per row):
             # what earlier imports of the same days hold, and the rows to carry values over.
-            plain = db.cursor()
-            plain.row_factory = None
-            stored = plain.execute(
-                f"SELECT id, source, {_SNAPSHOT_COLUMNS} FROM snapshots "  # noqa: S608
-                f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
-            ).fetchall()
+            # A user with no snapshot row at all (``count``, hidden rows included: a first
+            # import) has none to read, and the statement is not prepared.
+            stored: list[tuple[Any, ...]] = []
+            if count:
+                plain = db.cursor()
+                plain.row_factory = None
+                stored = plain.execute(
+                    f"SELECT id, source, {_SNAPSHOT_COLUMNS} FROM snapshots "  # noqa: S608
+                    f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
+                ).fetchall()
             # A date imported again replaces (hides) the earlier imported row; see
             # _imported_before.
             earlier = _imported_before(
@@ -1369,12 +1407,10 @@ class SqliteStore(TikTokTables):
                 # what it typed, written column by column as they came, without a tuple of
                 # every metric per row to take apart again.
                 written = len(ordered) if first else 0  # (no metric on any row: no row)
-                repeat = itertools.repeat
                 if written:
-                    _insert_columns(db, {
-                        "user_id": repeat(user_id), "taken_at": _stamps(ordered), **first,
-                        "given": repeat(",".join(sorted(first))), "source": repeat("import"),
-                        "action": repeat(action)})
+                    _insert_columns(db, {"taken_at": _stamps(ordered), **first}, {
+                        "user_id": user_id, "given": ",".join(sorted(first)),
+                        "source": "import", "action": action})
             else:
                 rows_out, changed = _carried_import(
                     kept, _import_rows(user_id, ordered, earlier, action))
@@ -2146,11 +2182,14 @@ _NEXT_ACTION_VALUE = ("max(coalesce((SELECT max(action) FROM snapshots WHERE use
                       " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0))"
                       " + 1")
 _NEXT_ACTION = f"SELECT {_NEXT_ACTION_VALUE}"
-#: What an import reads before it writes, in one statement (parameters: user_id four times):
+#: What an import reads before it writes, in one statement (parameters: user_id three times):
 #: 1 if the user's row exists (else NULL), their next action (:data:`_NEXT_ACTION`) and how many
-#: snapshot rows they have, hidden ones included (:func:`_thin_if_needed_sync`'s count).
-_IMPORT_START = (f"SELECT (SELECT 1 FROM users WHERE id = ?), {_NEXT_ACTION_VALUE}, "  # noqa: S608
-                 "(SELECT count(*) FROM snapshots WHERE user_id = ?)")
+#: snapshot rows they have, hidden ones included (:func:`_thin_if_needed_sync`'s count). The
+#: count and the latest action come from one pass over the user's snapshot rows (an aggregate
+#: without GROUP BY: one row, also for none).
+_IMPORT_START = ("SELECT (SELECT 1 FROM users WHERE id = ?), max(coalesce(max(action), 0),"
+                 " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = ?), 0)) + 1,"
+                 " count(*) FROM snapshots WHERE user_id = ?")
 
 
 async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:

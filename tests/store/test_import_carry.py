@@ -20,11 +20,13 @@ from bot.domain.daily import DailyColumns
 from bot.domain.metrics import METRIC_NAMES
 from bot.store import open_store
 from bot.store.sqlite import (
+    _ROWS_PER_INSERT,
     SqliteStore,
     _carried_by_row,
     _carried_import,
     _import_rows,
     _import_rows_by_row,
+    _insert_columns,
     _insert_snapshots,
     _iso,
     _iso_all,
@@ -240,6 +242,49 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
         db.close()
 
 
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.integers(1, 3 * _ROWS_PER_INSERT + 1), st.data())
+def test_rows_written_many_a_statement_are_stored_as_one_a_statement_stores_them(
+        schema_file: Path, count: int, data: st.DataObject) -> None:
+    """An import writes :data:`_ROWS_PER_INSERT` rows an INSERT (and the rest in one more),
+    a value every row shares bound once a statement: every row is stored, in order (ids
+    ascending with the rows), as one row an INSERT stores it, whatever the count (below, at
+    and past each multiple of the statement's rows) and whichever values are shared."""
+    names = data.draw(st.lists(st.sampled_from(METRIC_NAMES), min_size=1, max_size=5,
+                               unique=True))
+    constants = {"user_id": 1, "given": ",".join(sorted(names)), "source": "import",
+                 "action": 3}
+    shared = {k: v for k, v in constants.items() if data.draw(st.booleans(), label=k)}
+    columns = {"user_id": [1] * count,
+               "taken_at": [f"2026-01-01T12:00:{n // 60:02d}.{n % 60:06d}+00:00"
+                            for n in range(count)],
+               **{n: data.draw(st.lists(metric_values, min_size=count, max_size=count))
+                  for n in names},
+               **{k: [v] * count for k, v in constants.items() if k != "user_id"}}
+    with sqlite3.connect(schema_file) as source:
+        table = source.execute("SELECT sql FROM sqlite_master WHERE name = 'snapshots'"
+                               ).fetchone()[0]
+    db = sqlite3.connect(":memory:")
+    try:
+        stored: list[list[tuple[object, ...]]] = []
+        for insert in ("many", "one"):
+            db.execute("DROP TABLE IF EXISTS snapshots")
+            db.execute(table)
+            if insert == "many":
+                _insert_columns(db, {k: v for k, v in columns.items() if k not in shared},
+                                shared)
+            else:
+                db.executemany(f"INSERT INTO snapshots ({', '.join(columns)}) VALUES "
+                               f"({', '.join('?' * len(columns))})",
+                               zip(*columns.values(), strict=True))
+            stored.append(db.execute("SELECT * FROM snapshots ORDER BY id").fetchall())
+        assert stored[0] == stored[1]
+        assert [r[2] for r in stored[0]] == columns["taken_at"]
+    finally:
+        db.close()
+
+
 @st.composite
 def first_imports(draw: st.DrawFn) -> list[tuple[datetime, dict[str, float]]] | DailyColumns:
     """A first import as the store gets it: a clean CSV's columns, or rows (of the same metrics,
@@ -250,9 +295,10 @@ def first_imports(draw: st.DrawFn) -> list[tuple[datetime, dict[str, float]]] | 
                          min_size=1, max_size=8, unique=True))
     names = draw(st.lists(st.sampled_from([*METRIC_NAMES, "not_a_metric"]), max_size=5,
                           unique=True))
+    # (a clean CSV's columns hold the ints of its digits; built by hand, floats)
+    number = st.integers(0, 10**12) | st.integers(0, 10**12).map(float)
     return DailyColumns(sorted(d.isoformat() for d in days), time(12), {
-        n: draw(st.lists(st.integers(0, 10**12).map(float), min_size=len(days),
-                         max_size=len(days))) for n in names})
+        n: draw(st.lists(number, min_size=len(days), max_size=len(days))) for n in names})
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -287,6 +333,9 @@ def test_a_first_import_stores_the_rows_it_builds(
         if written is not None:
             assert not stored  # refused whole
             return written
+        # stored as REAL whatever number type came (an int of a clean file's digits too)
+        assert {type(v) for row in stored for v in row[2:2 + len(METRIC_NAMES)]} <= {
+            float, type(None)}
         return stored
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +17,13 @@ LATEST = NOW + timedelta(days=1)
 # Cells near the fast path's edges: plain digits (some above a bound), empties, dates that are
 # valid, invalid, in the future or written another way, and text the chat parser reads.
 DIGITS = st.integers(min_value=0, max_value=10**13).map(str)
-CELL = st.one_of(DIGITS, DIGITS, st.sampled_from(["", " ", "12k", "1,200", "4.5%", "-3", "x",
-                                                  "１２", "²", "1e3"]))
+# Plain digits of any length up to past the longest cell read (40): zeros in front (the
+# number within bounds, the cell too long or not) and long numbers.
+LONG_DIGITS = st.one_of(
+    st.tuples(st.integers(1, 45), DIGITS).map(lambda t: "0" * t[0] + t[1]),
+    st.integers(14, 45).map(lambda n: "9" * n), st.integers(14, 45).map(lambda n: "0" * n))
+CELL = st.one_of(DIGITS, DIGITS, LONG_DIGITS,
+                 st.sampled_from(["", " ", "12k", "1,200", "4.5%", "-3", "x", "１２", "²", "1e3"]))
 DATE = st.one_of(
     st.dates(min_value=datetime(2020, 1, 1).date(), max_value=datetime(2027, 12, 31).date())
     .map(lambda d: d.isoformat()),
@@ -33,7 +39,8 @@ VALID_DATE = st.dates(min_value=datetime(2020, 1, 1).date(),
 CLEAN_HEADERS = st.lists(st.sampled_from(["followers", "views", "likes", "avg_watch_time"]),
                          min_size=1, max_size=3, unique=True)
 CLEAN_CELL = st.one_of(st.integers(min_value=0, max_value=10**10).map(str),
-                       st.integers(min_value=0, max_value=10**4).map(str), st.just(""))
+                       st.integers(min_value=0, max_value=10**4).map(str), st.just(""),
+                       LONG_DIGITS)
 
 
 @st.composite
@@ -107,6 +114,22 @@ def test_a_column_named_twice_is_refused_with_one_sentence() -> None:
     assert parse_csv(b"date,followers,views\n2026-10-01,100,200\n", now=NOW).rows
 
 
+def test_a_cell_of_digits_past_the_longest_read_is_refused_even_within_the_bounds() -> None:
+    """A number within its bounds written with zeros in front: up to 40 characters it is read
+    (as the careful path reads it), one more and the line is refused as too long, whichever
+    path the file takes (the fast one skips its cells' lengths when no long run of zeros is in
+    the column)."""
+    for name in ("followers", "views", "avg_watch_time", "live_hours"):
+        maximum = str(int(_specs()[name].maximum or 0))
+        longest = "0" * (40 - len(maximum)) + maximum
+        plan = parse_csv(f"date,{name}\n2026-01-01,{longest}\n2026-01-02,7\n".encode(),
+                         now=NOW)
+        assert not plan.errors and plan.rows[0][1] == {name: float(maximum)}, name
+        plan = parse_csv(f"date,{name}\n2026-01-01,0{longest}\n2026-01-02,7\n".encode(),
+                         now=NOW)
+        assert len(plan.errors) == 1 and "is too long for a value" in plan.errors[0], name
+
+
 def test_a_file_of_dates_alone_names_each_row_without_values() -> None:
     """A header with the date column alone used to fail inside the fast path (an internal
     ``zip()`` error instead of a message); each row is now reported as having no values."""
@@ -129,6 +152,8 @@ def test_a_clean_files_columns_read_as_its_rows(case: tuple[list[str], list[list
     plan = ImportPlan()
     expected = sorted(_careful_rows(names, _specs(), body, LATEST, plan).items())
     assert len(rows) == len(expected)
+    # floats, as the careful path's, when read one row at a time too (1 == 1.0 passes below)
+    assert {type(v) for i in range(len(rows)) for v in rows[i][1].values()} <= {float}
     assert [rows[i] for i in range(-len(rows), len(rows))] == expected * 2
     for cut in (slice(1, -1), slice(None, None, -2), slice(5, 2), slice(-3, None), slice(2, 99)):
         assert rows[cut] == expected[cut]  # (sliced before they are built: those rows alone)
@@ -155,3 +180,38 @@ def test_csv_rows_stops_reading_past_its_limit() -> None:
     with pytest.raises(ImportError_) as caught:
         csv_rows(f"date,views\n2026-01-01,{too_long}\n", max_rows=3)
     assert str(caught.value).startswith("Line 2: a cell is far too long")
+
+
+def test_the_collector_is_paused_while_a_file_is_parsed_and_as_it_was_after(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's rows (a list each, freed before the parse returns) counted towards the next
+    garbage collection, and a year of them started one of everything young in the process
+    mid-parse: the collector is paused while the rows are read and worked on, and on again
+    after, also after a refused file, and left off when it was off."""
+    import gc
+
+    from bot.core import csv_import
+
+    seen: list[bool] = []
+    read = csv_import.csv_rows
+
+    def reading(text: str, *, max_rows: int | None = None) -> list[list[str]]:
+        seen.append(gc.isenabled())
+        return read(text, max_rows=max_rows)
+
+    monkeypatch.setattr(csv_import, "csv_rows", reading)
+    year = "date,followers,views\n" + "".join(
+        f"{(datetime(2025, 1, 1) + timedelta(days=d)).date()},{1000 + d},{4000 + d}\n"
+        for d in range(365))
+    assert gc.isenabled()
+    try:
+        assert len(parse_csv(year.encode(), now=NOW).rows) == 365
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(csv_import.ImportError_):
+            parse_csv(b"views\n12\n", now=NOW)  # no date column
+        assert seen == [False, False] and gc.isenabled()
+        gc.disable()
+        parse_csv(year.encode(), now=NOW)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
