@@ -35,9 +35,11 @@ from bot.domain.metrics import (
     METRIC_BY_NAME,
     METRIC_NAMES,
     METRICS,
+    MIN_PACE_DAYS,
     MetricSnapshot,
     engagement_rate_views,
     format_metric,
+    has_weekly_pace,
 )
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
@@ -232,35 +234,55 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         def show(v: float) -> str:
             return format_metric(goal.metric, v)
     p = project(points, goal.target, now)
+    # the days the trend was fitted over: a pace a week needs a week of them (weekly_pace)
+    span = None if p.trend is None or not points else \
+        (max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400
+    paced = span is not None and has_weekly_pace(span)
+    weekly_growth = p.weekly_growth if paced else None
+    eta = p.eta if paced else None
+    # from when the snapshots span a week: the first one the fit reads, plus a week
+    pace_from = None if p.trend is None or paced else \
+        max((p.trend.origin + timedelta(days=MIN_PACE_DAYS)).date(), settings.today(now))
     deadline = None
     needed = None
-    if goal.deadline is not None:
+    if goal.deadline is not None and points:  # without a value now, nothing to count from
         by = datetime.combine(goal.deadline, datetime.min.time(), tzinfo=UTC)
-        needed = p.needed_per_week(by, now)
+        days_left = (goal.deadline - settings.today(now)).days
+        # a week or more away: the growth a week it needs; nearer, what it needs in all
+        # (never a pace a week made from a few days or hours)
+        needed = p.needed_per_week(by, now) if has_weekly_pace(days_left) else None
+        more = max(0.0, goal.target - p.current)
         deadline = {"date": goal.deadline.isoformat(),
                     "needed": None if needed is None else show(needed),
-                    "on_track": p.reached or (p.eta is not None and p.eta <= by)}
+                    "days_left": days_left, "more": show(more),
+                    "on_track": p.reached or (eta is not None and eta <= by)}
     return {
         "metric": _label(goal.metric),
+        "field": goal.metric,
+        "field_name": field_name(goal.metric),  # as the creator types it (German "Follower")
         "target": show(goal.target),
         "current": None if not points else show(p.current),
         "reached": p.reached,
-        "eta": None if p.eta is None else p.eta.date().isoformat(),
-        "weekly": None if p.weekly_growth is None else
-        numbers.signed(p.weekly_growth, pct(abs(p.weekly_rate)) if p.weekly_rate is not None
-                       else show(abs(p.weekly_growth))),
-        "falling": p.weekly_growth is not None and p.weekly_growth < 0,
+        "eta": None if eta is None else eta.date().isoformat(),
+        "weekly": None if weekly_growth is None else
+        numbers.signed(weekly_growth, pct(abs(p.weekly_rate)) if p.weekly_rate is not None
+                       else show(abs(weekly_growth))),
+        "falling": weekly_growth is not None and weekly_growth < 0,
         # what the pace is read from: so many logs (always 2 or more) over so many days
         "logs": None if p.trend is None or not points else p.trend.points,
-        "days": None if p.trend is None or not points else
-        numbers.whole((max(t for t, _v in points) - p.trend.origin).total_seconds()
-                      / 86_400),
+        "days": None if span is None else numbers.whole(span),
+        "pace_from": None if pace_from is None else pace_from.isoformat(),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
+        # how to log the goal's number (no value of it known yet)
+        "log_example": "/log " + (typed(goal.metric, METRIC_BY_NAME[goal.metric].example
+                                        .split("=", 1)[1])
+                                  if goal.metric in METRIC_BY_NAME
+                                  else f"{typed('followers', '12k')} {typed('views', '40k')}"),
         "deadline": deadline,
         # The same as plain numbers, in the goal's unit (USD a month for income), for
         # ``ask --json``: the change a week of the trend, and the one a deadline needs.
-        "weekly_growth": p.weekly_growth,
+        "weekly_growth": weekly_growth,
         "needed_per_week": needed,
         "on_track": None if deadline is None else deadline["on_track"],
     }

@@ -55,8 +55,10 @@ async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     profile = await profile_of(ctx)
     facts = compute_facts(profile, ctx.services.rates, ctx.clock.now())
     limit = None if args.get("all") or args.get("category") else 3
+    # /tips: the best of each topic; "all": every tip that applies, so each one a
+    # category view shows is in it too
     found = recommend(ctx.services.catalogue, facts, limit=limit,
-                      category=args.get("category"))
+                      category=args.get("category"), per_category=not args.get("all"))
     actions: tuple[Action, ...] = ()
     if found:
         actions = (Action(_("Why this tip?"), f"/why {found[0].id}", choice=False),)

@@ -150,11 +150,15 @@ def recommend(
     *,
     limit: int | None = 3,
     category: str | None = None,
+    per_category: bool = True,
 ) -> list[Tip]:
-    """The top tips: best per category, highest score first (``limit=None``: all of them)."""
+    """The top tips, highest score first: the best of each category (``per_category``, the
+    default), or every tip that applies (``per_category=False``: ``/tips all``, which then
+    holds each tip ``category=`` shows); within one ``category`` all of its tips. At most
+    ``limit`` (None: no limit)."""
     found = matching(catalogue, facts, None if category is None else (category,))
     ranked = sorted([(score(c, facts), c) for c in found], key=_rank)
-    if category is None:
+    if category is None and per_category:
         best: dict[str, tuple[float, CompiledRule]] = {}
         for pair in ranked:
             best.setdefault(pair[1].category, pair)

@@ -285,12 +285,13 @@ def facts_and_waived(profile: Profile, rates: RateTables,
     if s.avg_watch_time is not None and s.avg_video_length:
         facts["watch_ratio"] = min(1.0, s.avg_watch_time / s.avg_video_length)
     g = k.follower_growth
-    if g is not None and g.per_week is not None:
-        facts["follower_growth_per_week"] = g.per_week
+    if g is not None:
         facts["follower_change"] = g.delta
         facts["follower_change_days"] = g.days
-        if g.previous:
-            facts["follower_growth_rate_week"] = g.per_week / g.previous
+        if g.per_week is not None:  # a week or more apart (metrics.weekly_pace)
+            facts["follower_growth_per_week"] = g.per_week
+            if g.previous:
+                facts["follower_growth_rate_week"] = g.per_week / g.previous
     facts.update(_trends(history, g))
     if now is not None:
         facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)

@@ -165,7 +165,9 @@ class Growth:
 
     @property
     def per_week(self) -> float | None:
-        return self.delta / self.days * 7 if self.days > 0 else None
+        """The change a week (:func:`weekly_pace`): None over fewer than
+        :data:`MIN_PACE_DAYS` days, whose change is quoted with its days instead."""
+        return weekly_pace(self.delta, self.days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +240,24 @@ def views_in_period(s: MetricSnapshot) -> float | None:
 #: The shortest span a change may be measured over: two logs less than a day apart are a
 #: correction, not growth, and give no "since your previous log", pace or projection.
 MIN_SPAN_DAYS: Final = 1.0
+#: The shortest span a pace *a week* may be read from: a week. A change over fewer days
+#: (3.2 days of an import and a /log) is quoted with its days ("−1.4k in 3.2 days"), never
+#: scaled up to a week; /stats, the tips' facts and /goal (its trend's pace and what a
+#: deadline needs) all ask :func:`weekly_pace`.
+MIN_PACE_DAYS: Final = 7.0
+
+
+def has_weekly_pace(days: float) -> bool:
+    """Whether a change over ``days`` days (a span of snapshots, or the days left to a
+    deadline) may be quoted as a pace a week: :data:`MIN_PACE_DAYS` or more. The one rule
+    every reply that quotes a pace a week reads (/stats, tips, /goal)."""
+    return days >= MIN_PACE_DAYS
+
+
+def weekly_pace(change: float, days: float) -> float | None:
+    """``change`` (in the metric's unit) over ``days`` days as a change a week, or None when
+    :func:`has_weekly_pace` says no (a few days' change is not a weekly pace)."""
+    return change / days * 7 if has_weekly_pace(days) else None
 
 
 def corrected_series(history: Sequence[MetricSnapshot],

@@ -62,3 +62,26 @@ async def test_why_with_only_followers_shows_unknowns_as_unknown(console: Consol
     assert "I don't know this yet" in why.text
     other = await console.ask("/why crp-followers-to-go")  # another rule, same mechanism
     assert "?" not in other.text.splitlines()[0] and "unknown) ✓" not in other.text
+
+
+async def test_all_holds_every_tip_each_category_shows(console: ConsoleAdapter) -> None:
+    """Trial: "/tips all" ("Every tip that applies") left out trends-searchable-captions,
+    which "/tips category:trends" showed: "all" kept the best tip of each topic."""
+    from bot.domain.rules import CATEGORIES
+
+    await console.ask("/log followers=50k views=400k likes=20k comments=800 shares=400")
+    every = await console.ask("/tips all")
+
+    def ids(text: str) -> list[str]:
+        return [line.removeprefix("why: /why ") for line in text.splitlines()
+                if line.startswith("why: /why ")]
+
+    listed = ids(every.text)
+    assert len(listed) == len(set(listed)), every.text  # each tip once
+    assert "trends-searchable-captions" in listed, every.text
+    shown: set[str] = set()
+    for category in CATEGORIES:
+        if category == "starter":
+            continue
+        shown |= set(ids((await console.ask(f"/tips category:{category}")).text))
+    assert shown == set(listed), (shown ^ set(listed))
