@@ -153,15 +153,19 @@ async def test_sparse_kit_says_what_is_missing(console: ConsoleAdapter,
     assert png_size(png) == (int(PAGE[0] * PNG_DPI), int(PAGE[1] * PNG_DPI))
     text = pdf_text(pdf)
     assert "2.4k" in text and "logged" in text
-    assert "@your-handle" in text and "/settings niche=beauty" in text
-    for hint in ("/import your TikTok Studio history", "/log likes=4k views=60k",
-                 "Followers files", "Content file"):
-        assert hint in text, hint
+    # The page is for a brand: no placeholder for the unset handle and niche, no "not yet"
+    # tiles, no command to type; the chat reply tells the creator what would complete it.
+    assert "@" not in text and "not set" not in text.lower() and "not yet" not in text.lower()
+    assert "/" not in text, text  # no /settings, /import, /log, /ratecard
+    assert "Growth" not in text and "Top videos" not in text.title()
     # nothing invented: no growth, no median, no audience share
     assert "%" not in re.sub(r"\d+(\.\d)?× the typical [\d.]+%", "", text).replace(
         "50–200%", "")
     assert "To complete it, add:" in result.text
-    assert "your handle and niche" in result.text
+    for hint in ("your handle and niche (/settings handle=@name niche=beauty)",
+                 "/import your TikTok Studio history", "likes and views for your engagement",
+                 "Followers files", "Content file"):
+        assert hint in result.text, hint
 
 
 async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
@@ -183,7 +187,8 @@ async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
     kit = await console.ask("/mediakit")
     _, pdf = kit_files(kit, "pinned")
     text = pdf_text(pdf)
-    assert "YOUR PRICE" in text and "$450" in text and "$1,350" in text
+    assert "$450" in text and "$1,350" in text and "the creator's own price" in text
+    assert "your price" not in text.lower()  # a brand reads the creator's rate, not "yours"
     cleared = await console.ask("/ratecard clear")
     assert "cleared" in cleared.text and "(your price)" not in cleared.text
     replaced = await console.ask("/ratecard clear live=90")
