@@ -133,7 +133,7 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     stem = f"mediakit-{(settings.handle or 'creator').lstrip('@')}-{now:%Y%m%d}"
     return Reply(
         "mediakit",
-        {"handle": kit.handle, "todo": list(kit.todo), "sources": list(kit.sources),
+        {"handle": kit.handle, "todo": list(kit.todo), "sources": kit.provenance,
          "updated": None if kit.updated is None else kit.updated.isoformat()},
         attachments=(Attachment(f"{stem}.png", "image/png", files.png),
                      Attachment(f"{stem}.pdf", "application/pdf", files.pdf)),

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from bot.domain.mediakit import MediaKit, Stat
+from bot.domain.mediakit import MediaKit, Stat, provenance
 from bot.domain.numbers import day, pct, price, price_range
 from bot.i18n import collapse_spaces
 from bot.i18n import gettext as _
@@ -238,7 +238,7 @@ def draw(kit: MediaKit) -> Figure:
     # -- audience ------------------------------------------------------------------------
     if kit.countries or kit.genders:
         page.heading(y, _("Audience"), _("share of followers") + (
-            " · " + _("imported from TikTok Studio") if kit.countries else ""))
+            " · " + (provenance(("import",)) or "") if kit.countries else ""))
         if kit.countries:
             _bars(fig, (LEFT + 0.13, y - 0.15, 0.30, 0.115), _("Top countries"), kit.countries)
         if kit.genders:
@@ -289,7 +289,7 @@ def draw(kit: MediaKit) -> Figure:
 
     # -- footer --------------------------------------------------------------------------
     page.rule(0.062)
-    sources = ", ".join(kit.sources) or _("nothing yet")
+    sources = kit.provenance or _("nothing yet")
     page.text(LEFT, 0.053, _("Where the numbers come from: %(sources)s. Each figure is "
                              "labelled with its source above.", sources=sources),
               size=7.5, colour=MUTED, va="top", height=0.03, fit="wrap")

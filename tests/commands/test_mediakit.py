@@ -229,3 +229,26 @@ async def test_a_pinned_price_follows_a_currency_change(console: ConsoleAdapter,
     rates = app.services.rates  # type: ignore[attr-defined]
     usd = rates.currencies.from_usd(rates.currencies.to_usd(400, "EUR"), "USD")
     assert f"One sponsored video: ${round(usd):,} (your price)" in card.text
+
+
+async def test_sources_are_named_once_and_joined_the_languages_way(
+        console: ConsoleAdapter) -> None:
+    # A growth figure from an imported start and a logged end named its two sources as one
+    # "logged + imported" label, then listed that next to each one again: the footer read
+    # "logged, imported from TikTok Studio + logged", the chat "logged and imported from
+    # TikTok Studio + logged". One function names them: each once, joined as a list.
+    assert (await console.ask(f"/import path={FIXTURES / 'FollowerHistory.csv'} confirm")).ok
+    await console.ask("/log followers=37000 views=200000 likes=10000")
+    result = await console.ask("/mediakit")
+    assert "Numbers come from: logged and imported from TikTok Studio." in result.text
+    assert "+" not in result.text.split("Numbers come from:")[1].split("\n")[0]
+    _, pdf = kit_files(result, "sources")
+    text = pdf_text(pdf)
+    assert ("Where the numbers come from: logged and imported from TikTok Studio. "
+            in text), text
+    assert " + logged" not in text and "Studio + " not in text
+    await console.ask("/settings language=de")
+    german = await console.ask("/mediakit")
+    assert "eingetragen und aus TikTok Studio importiert." in german.text, german.text
+    assert ("eingetragen und aus TikTok Studio importiert. "
+            in pdf_text(kit_files(german, "sources-de")[1]))
