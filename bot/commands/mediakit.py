@@ -95,7 +95,7 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "ratecard",
         {"currency": card.currency, "prices": prices, "mine": list(card.mine),
          "changed": sorted(pins), "cleared": bool(args.get("clear")),
-         "payouts_used": card.payouts_used},
+         "payouts_used": card.payouts_used, "p10_p90": card.p10_p90},
         title=_("Your rate card"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data={"currency": card.currency, "prices": prices},

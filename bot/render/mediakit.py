@@ -269,7 +269,9 @@ def draw(kit: MediaKit) -> Figure:
 
     # -- rate card -----------------------------------------------------------------------
     card = kit.card
-    note = _("%(currency)s per deliverable · the video's range is P10–P90", currency=card.currency)
+    note = (_("%(currency)s per deliverable · the video's range is P10–P90",
+              currency=card.currency) if card.p10_p90
+            else _("%(currency)s per deliverable", currency=card.currency))
     page.heading(y, _("Rate card"), note)
     y -= 0.03
     for p in card.prices:

@@ -252,3 +252,30 @@ async def test_sources_are_named_once_and_joined_the_languages_way(
     assert "eingetragen und aus TikTok Studio importiert." in german.text, german.text
     assert ("eingetragen und aus TikTok Studio importiert. "
             in pdf_text(kit_files(german, "sources-de")[1]))
+
+
+P10_P90 = "The video's range is P10–P90"
+
+
+async def test_p10_p90_is_explained_only_when_the_video_price_is_that_range(
+        console: ConsoleAdapter) -> None:
+    # The card said "The video's range is P10–P90: 8 in 10 creators…" under a single figure
+    # (one brand fee, or the creator's own price): only the estimator's range is a P10–P90.
+    await console.ask("/log followers=20k avg_views=8k views=160k likes=12k")
+    estimated = await console.ask("/ratecard")
+    assert re.search(r"One sponsored video: \$[\d,]+–\$[\d,]+", estimated.text), estimated.text
+    assert P10_P90 in estimated.text
+    assert "the video's range is P10–P90" in pdf_text(kit_files(
+        await console.ask("/mediakit"), "p10-p90")[1])
+
+    assert (await console.ask("/payout brand=400 per=video")).ok
+    one_fee = await console.ask("/ratecard")
+    assert "One sponsored video: $400\n" in one_fee.text
+    assert P10_P90 not in one_fee.text and "P10" not in one_fee.text
+    text = pdf_text(kit_files(await console.ask("/mediakit"), "one-fee")[1])
+    assert "USD per deliverable" in text and "P10" not in text
+
+    pinned = await console.ask("/ratecard video=450")
+    assert "One sponsored video: $450 (your price)" in pinned.text
+    assert "P10" not in pinned.text
+    assert "P10" not in pdf_text(kit_files(await console.ask("/mediakit"), "own")[1])
