@@ -30,6 +30,7 @@ from babel.numbers import (
     get_currency_precision,
     parse_pattern,
 )
+from babel.units import format_unit
 
 from bot import i18n
 
@@ -931,3 +932,14 @@ def duration(seconds: float | None) -> str:
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def quantity(n: int, unit: str, length: Literal["long", "short", "narrow"] = "long") -> str:
+    """``n`` of a CLDR ``unit`` (``"duration-month"``, ``"duration-second"``, …) in the current
+    language's words, from Babel's unit patterns: '3 months', '3 Monate', '3 meses', '3\u00a0mois',
+    '3か月' (Japanese writes no space between a number and its counter, as its catalogue
+    does). The one place a period or a duration's unit is spelled for people."""
+    text = str(format_unit(n, unit, length=length, locale=locale()))
+    if i18n.current() == "ja":
+        text = re.sub(r"(\d) (?=\D)", r"\1", text)
+    return text
