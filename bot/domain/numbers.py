@@ -923,12 +923,13 @@ def price_range(low: float, high: float, currency: str = "USD") -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """65 -> '1:05', 42 -> '42s', 3700 -> '1:01:40'."""
+    """65 -> '1:05', 3700 -> '1:01:40' in every language; under a minute the seconds with the
+    language's unit (:func:`quantity`): 42 -> '42s', '42 Sek.', '42 s', '42\u202fs', '42秒'."""
     if seconds is None or math.isnan(seconds):
         return "?"
     s = whole(seconds)
     if s < 60:
-        return f"{s}s"
+        return quantity(s, "duration-second", "narrow" if _english() else "short")
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
