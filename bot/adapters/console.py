@@ -163,8 +163,9 @@ class ConsoleAdapter:
                     continue
                 files.append(path)
                 with i18n.using(self.language):
-                    parts.append(i18n.gettext("Saved %(file)s to %(path)s",
-                                              file=attachment.filename, path=str(path)))
+                    # the name it was saved under, once (it is the attachment's with the
+                    # user's prefix: naming both read as two different files)
+                    parts.append(i18n.gettext("Saved %(path)s", path=str(path)))
             if reply.template == "forgotten":
                 removed = await asyncio.to_thread(self._remove_files, name)
                 if removed:

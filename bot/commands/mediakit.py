@@ -95,7 +95,7 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "ratecard",
         {"currency": card.currency, "prices": prices, "mine": list(card.mine),
          "changed": sorted(pins), "cleared": bool(args.get("clear")),
-         "payouts_used": card.payouts_used},
+         "payouts_used": card.payouts_used, "p10_p90": card.p10_p90},
         title=_("Your rate card"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data={"currency": card.currency, "prices": prices},
@@ -133,7 +133,7 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     stem = f"mediakit-{(settings.handle or 'creator').lstrip('@')}-{now:%Y%m%d}"
     return Reply(
         "mediakit",
-        {"handle": kit.handle, "todo": list(kit.todo), "sources": list(kit.sources),
+        {"handle": kit.handle, "todo": list(kit.todo), "sources": kit.provenance,
          "updated": None if kit.updated is None else kit.updated.isoformat()},
         attachments=(Attachment(f"{stem}.png", "image/png", files.png),
                      Attachment(f"{stem}.pdf", "application/pdf", files.pdf)),

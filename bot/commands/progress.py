@@ -54,12 +54,34 @@ from bot.render.charts import ChartSpec, render_png, sparkline
 
 PERIODS = {"4w": timedelta(weeks=4), "3m": timedelta(days=91), "6m": timedelta(days=182),
            "1y": timedelta(days=365), "all": None}
+#: How each period reads for people: an amount of a CLDR unit (:func:`numbers.quantity`);
+#: "all" has no length and is said by its own sentences.
+PERIOD_UNITS = {"4w": (4, "duration-week"), "3m": (3, "duration-month"),
+                "6m": (6, "duration-month"), "1y": (1, "duration-year")}
 CHART_METRICS = ("followers", "views", "avg_views", "engagement", "income", "likes", "diamonds")
 GOAL_METRICS = ("followers", "views", "avg_views", "likes", "diamonds")
 NAMED_GOALS = ("creator-rewards", "live", "shop")
 GOAL_CATEGORIES = {"income": ("creator-rewards", "brand-deals", "live-gifts", "affiliate",
                               "own-products")}
 GROWTH_CATEGORIES = ("content", "trends", "collaboration", "engagement")
+
+
+def period_words(period: str) -> str | None:
+    """A /progress period code (``4w``, ``3m``, ``6m``, ``1y``, ``all``) as people read it in
+    the current language ('3 months', '3 Monate', '3か月'); ``None`` for ``all``, which the
+    templates say with sentences of their own. Never the code itself."""
+    if period not in PERIOD_UNITS:
+        return None
+    amount, unit = PERIOD_UNITS[period]
+    return numbers.quantity(amount, unit)
+
+
+def data_span(points: list[tuple[datetime, float]]) -> str:
+    """The days a chart's ``points`` (oldest first) really cover, for its title: one day, or
+    the first and last ('2026-11-01 – 2026-11-29'), never the period asked for, which the
+    data may not fill."""
+    first, last = day(points[0][0]), day(points[-1][0])
+    return first if first == last else f"{first} – {last}"
 
 
 def series(history: list[MetricSnapshot], metric: str) -> list[tuple[datetime, float]]:
@@ -173,7 +195,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         # The field's name as the creator types it (German keeps its capital: "Likes"),
         # never a label lower-cased to fit inside a sentence.
         return Reply("progress_empty", {"metric": field_name(metric), "count": len(points),
-                                        "period": period})
+                                        "period": period_words(period)})
     goals = {g.metric: g for g in await ctx.store.goals(ctx.user.id)}
     lines = []
     if metric == "income" and "income" in goals:  # stored in USD, drawn in the chart's
@@ -189,7 +211,8 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if unlock is not None:
         lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=standalone(unlock[0]),
                         value=compact(unlock[1]), metric=field_name(metric)), unlock[1]))
-    spec = ChartSpec(title=f"{_label(metric)} · {period}", label=_label(metric), points=points,
+    spec = ChartSpec(title=f"{_label(metric)} · {data_span(points)}", label=_label(metric),
+                     points=points,
                      percent=metric == "engagement", lines=lines,
                      currency=settings.currency if metric == "income" else None)
     png = await asyncio.to_thread(render_png, spec)
@@ -203,7 +226,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 
     return Reply(
         "progress",
-        {"metric": _label(metric), "period": period, "count": len(points),
+        {"metric": _label(metric), "period": period_words(period), "count": len(points),
          "first": shown(first), "last": shown(last),
          "change": None if metric in ("engagement", "income") else
          numbers.signed(last - first, format_metric(metric, abs(last - first))),

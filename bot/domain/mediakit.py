@@ -8,7 +8,7 @@ is never invented: its :class:`Stat` has ``value=None`` and ``missing`` says wha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -20,6 +20,7 @@ from bot.domain.numbers import (
     day,
     decimal,
     grouped,
+    items,
     locale,
     pct,
     signed,
@@ -38,7 +39,6 @@ SOURCE_LABELS: Final[dict[str, str]] = {
     "import": N_("imported from TikTok Studio"),
     "sync": N_("synced from TikTok"),
 }
-STUDIO: Final = SOURCE_LABELS["import"]
 #: Growth periods on the kit, in days; the earlier count may be up to half a period older.
 GROWTH_DAYS: Final = (30, 90)
 TOP_VIDEOS: Final = 3
@@ -51,17 +51,34 @@ def source_label(source: str) -> str:
     return translate(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source
 
 
+def provenance(sources: Iterable[str]) -> str | None:
+    """Where some numbers came from, in words for a reader of the current language: each
+    snapshot source (``log``/``import``/``sync``, or a new raw name) named once, in the order
+    first met, joined as the language joins a list (:func:`bot.domain.numbers.items`:
+    "logged and imported from TikTok Studio", "eingetragen und aus TikTok Studio importiert");
+    ``None`` when there are none. The one place the kit's page, its tiles and the chat reply
+    that comes with it name their sources."""
+    labels = [source_label(s) for s in dict.fromkeys(sources)]
+    return items(labels) if labels else None
+
+
 @dataclass(frozen=True, slots=True)
 class Stat:
     """One labelled number. ``value`` is formatted (``None``: not held, see ``missing``, the
-    sentence on what to add); ``detail`` qualifies it; ``source`` is where it came from."""
+    sentence on what to add); ``detail`` qualifies it; ``origins`` are the snapshot sources
+    it came from (``log``/``import``/``sync``), ``source`` the same in words."""
 
     label: str
     value: str | None
     detail: str | None = None
-    source: str | None = None
+    origins: tuple[str, ...] = ()
     missing: str | None = None
     raw: float | None = None
+
+    @property
+    def source(self) -> str | None:
+        """Where the number came from, in words (:func:`provenance`)."""
+        return provenance(self.origins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,20 +109,35 @@ class MediaKit:
     audience_missing: str | None
     videos: tuple[KitVideo, ...]
     videos_missing: str | None
-    videos_source: str | None
+    videos_origins: tuple[str, ...]
     card: RateCard
     todo: tuple[str, ...]
 
     @property
-    def sources(self) -> tuple[str, ...]:
-        """Every source a number on the kit came from, once each."""
+    def origins(self) -> tuple[str, ...]:
+        """Every snapshot source (``log``/``import``/``sync``) a number on the kit came from,
+        once each, in the order the page shows them."""
         stats = (self.followers, *self.growth, self.views, self.engagement)
-        out = [s.source for s in stats if s.source]
+        out = [o for s in stats for o in s.origins]
         if self.countries or self.genders:
-            out.append(translate(STUDIO))
-        if self.videos_source:
-            out += self.videos_source.split(" + ")
+            out.append("import")  # the audience is only ever imported from Studio's files
+        out += self.videos_origins
         return tuple(dict.fromkeys(out))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """:attr:`origins` in words, one each."""
+        return tuple(source_label(o) for o in self.origins)
+
+    @property
+    def provenance(self) -> str | None:
+        """Where the kit's numbers came from, as one phrase (:func:`provenance`)."""
+        return provenance(self.origins)
+
+    @property
+    def videos_source(self) -> str | None:
+        """Where the top videos came from, in words (:func:`provenance`)."""
+        return provenance(self.videos_origins)
 
 
 def _day(moment: datetime) -> str:
@@ -138,8 +170,7 @@ def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
                    day=_day(start_at)) + f"\n{detail}"
     else:
         detail = _("since %(day)s", day=_day(start_at)) + f"\n{detail}"
-    sources = dict.fromkeys((source_label(start_src), source_label(end_src)))
-    return Stat(label, signed(change, compact(abs(change))), detail, " + ".join(sources),
+    return Stat(label, signed(change, compact(abs(change))), detail, (start_src, end_src),
                 raw=change)
 
 
@@ -166,7 +197,7 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     if followers_pts:
         at, value, src = followers_pts[-1]
         followers = Stat(_("Followers"), compact(value), _("on %(day)s", day=_day(at)),
-                         source_label(src), raw=value)
+                         (src,), raw=value)
     else:
         followers = Stat(_("Followers"), None,
                          missing=_("log your followers (/log followers=12k)"))
@@ -178,17 +209,17 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     with_views = [v for v in videos if v.views is not None]
     per = views_per_video(None, with_views)  # the one place that decides it (videos first)
     avg_pts = _given(entries, "avg_views")
-    videos_source = " + ".join(dict.fromkeys(source_label(v.source) for v in with_views)) or None
+    videos_origins = tuple(dict.fromkeys(v.source for v in with_views))
     if per is not None:
         n = per.videos
         views = Stat(_("Median views per video"), compact(per.value),
-                     ngettext("across %(num)s video", "across %(num)s videos", n), videos_source,
+                     ngettext("across %(num)s video", "across %(num)s videos", n), videos_origins,
                      raw=per.value)
     elif avg_pts:
         at, value, src = avg_pts[-1]
         views = Stat(_("Avg. views per video"), compact(value),
                      _("on %(day)s; import videos for the median", day=_day(at)),
-                     source_label(src), raw=value)
+                     (src,), raw=value)
     else:
         views = Stat(_("Median views per video"), None,
                      missing=_("/import Studio's Content file or /log avg_views=8k"))
@@ -205,7 +236,7 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         todo.append((gap or EngagementGap.NO_VIEWS_OR_LIKES).todo)
     else:
         pts = [p for m in ("likes", "views") for p in _given(entries, m)]
-        eng_src = source_label(max(pts)[2]) if pts else None
+        eng_src = (max(pts)[2],) if pts else ()
         ratio = engagement.ratio or 0.0
         eng = Stat(_("Engagement by views"), pct(engagement.rate),
                    _("%(ratio)s× the typical %(typical)s for accounts this size (%(tier)s "
@@ -245,6 +276,6 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         updated=max(dates) if dates else None, followers=followers, growth=growth,
         views=views, engagement=eng, benchmarks=benchmarks, countries=countries,
         genders=genders, audience_missing=audience_missing, videos=kit_videos,
-        videos_missing=videos_missing, videos_source=videos_source, card=card,
+        videos_missing=videos_missing, videos_origins=videos_origins, card=card,
         todo=tuple(todo),
     )

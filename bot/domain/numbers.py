@@ -30,6 +30,7 @@ from babel.numbers import (
     get_currency_precision,
     parse_pattern,
 )
+from babel.units import format_unit
 
 from bot import i18n
 
@@ -922,12 +923,24 @@ def price_range(low: float, high: float, currency: str = "USD") -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """65 -> '1:05', 42 -> '42s', 3700 -> '1:01:40'."""
+    """65 -> '1:05', 3700 -> '1:01:40' in every language; under a minute the seconds with the
+    language's unit (:func:`quantity`): 42 -> '42s', '42 Sek.', '42 s', '42\u202fs', '42秒'."""
     if seconds is None or math.isnan(seconds):
         return "?"
     s = whole(seconds)
     if s < 60:
-        return f"{s}s"
+        return quantity(s, "duration-second", "narrow" if _english() else "short")
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def quantity(n: int, unit: str, length: Literal["long", "short", "narrow"] = "long") -> str:
+    """``n`` of a CLDR ``unit`` (``"duration-month"``, ``"duration-second"``, …) in the current
+    language's words, from Babel's unit patterns: '3 months', '3 Monate', '3 meses', '3\u00a0mois',
+    '3か月' (Japanese writes no space between a number and its counter, as its catalogue
+    does). The one place a period or a duration's unit is spelled for people."""
+    text = str(format_unit(n, unit, length=length, locale=locale()))
+    if i18n.current() == "ja":
+        text = re.sub(r"(\d) (?=\D)", r"\1", text)
+    return text

@@ -71,11 +71,14 @@ class Price:
 @dataclass(frozen=True, slots=True)
 class RateCard:
     """The whole card in ``currency``. ``payouts_used`` counts the logged brand fees behind the
-    video estimate (0: market range only)."""
+    video estimate (0: market range only). ``p10_p90``: the one-video line is the estimator's
+    P10–P90 range with two different ends (not the creator's own price, not their fees, not
+    one exact figure), the only case the card may explain a range as P10–P90."""
 
     currency: str
     prices: tuple[Price, ...]
     payouts_used: int
+    p10_p90: bool = False
 
     @property
     def mine(self) -> tuple[str, ...]:
@@ -192,4 +195,8 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
             prices.append(Price(key, label, low, typical, high, False, translate(add.how),
                                 None))
     used = len(fees) or brand.payouts_used
-    return RateCard(currency, tuple(prices), 0 if "video" in pinned else used)
+    estimated = "video" not in pinned and not fees and brand.per_video is not None
+    video = prices[0]
+    return RateCard(currency, tuple(prices), 0 if "video" in pinned else used,
+                    p10_p90=estimated and video.low is not None and video.high is not None
+                    and price_value(video.low, currency) != price_value(video.high, currency))

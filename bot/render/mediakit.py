@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from bot.domain.mediakit import MediaKit, Stat
+from bot.domain.mediakit import MediaKit, Stat, provenance
 from bot.domain.numbers import day, pct, price, price_range
-from bot.i18n import collapse_spaces, pgettext, standalone
+from bot.i18n import collapse_spaces
 from bot.i18n import gettext as _
 from bot.render import fonts
 
@@ -155,13 +155,8 @@ class _Page:
         note_room = h - 0.066 - (0.024 if stat.source else 0.008)
         self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold",
                   width=inner)
-        if stat.value is None:
-            self.text(x + pad, y + h - 0.053, pgettext("media kit tile", "not yet"), size=17,
-                      colour=FAINT, weight="bold", width=inner)
-            self.text(x + pad, y + h - 0.066, stat.missing or "", size=7.2, colour=MUTED,
-                      va="top", width=inner, height=h - 0.066 - 0.008, fit="wrap")
-            return
-        self.text(x + pad, y + h - 0.056, stat.value, size=21, weight="bold", width=inner)
+        self.text(x + pad, y + h - 0.056, stat.value or "", size=21, weight="bold",
+                  width=inner)
         if stat.detail:
             self.text(x + pad, y + h - 0.066, stat.detail, size=7.2, colour=MUTED, va="top",
                       width=inner, height=note_room, fit="wrap")
@@ -199,73 +194,64 @@ def draw(kit: MediaKit) -> Figure:
     fig.kit_boxes = page.boxes  # type: ignore[attr-defined]  # what each text must stay in
 
     # -- header --------------------------------------------------------------------------
-    handle = kit.handle or "@your-handle"
-    # Shrunk to fit left of "MEDIA KIT" and the date under it, as measured.
-    page.text(LEFT, 0.948, handle, size=27, weight="bold", colour=INK if kit.handle else FAINT,
-              width=0.58)
-    niche = _("%(niche)s creator on TikTok", niche=kit.niche.capitalize()) if kit.niche else (
-        _("Niche not set: /settings niche=beauty"))
-    page.text(LEFT, 0.922, niche, size=12, colour=MUTED if kit.niche else FAINT, width=0.58)
+    # The page is for a brand: a field the creator has not set is left out (the chat reply
+    # that comes with the kit tells them what to add), never a placeholder or a command.
+    if kit.handle:  # shrunk to fit left of "MEDIA KIT" and the date under it, as measured
+        page.text(LEFT, 0.948, kit.handle, size=27, weight="bold", width=0.58)
+    if kit.niche:
+        page.text(LEFT, 0.922 if kit.handle else 0.948,
+                  _("%(niche)s creator on TikTok", niche=kit.niche.capitalize()),
+                  size=12 if kit.handle else 20, colour=MUTED if kit.handle else INK,
+                  weight="normal" if kit.handle else "bold", width=0.58)
     page.text(RIGHT, 0.952, _("MEDIA KIT"), size=11, weight="bold", colour=ACCENT, ha="right",
               width=0.28)
     updated = (_("Last updated %(date)s", date=day(kit.updated)) if kit.updated
                else _("No data yet"))
     page.text(RIGHT, 0.928, updated, size=9.5, colour=MUTED, ha="right", width=0.28)
     page.rule(0.905)
+    y = 0.882  # each section's heading; a section with nothing to show is left out
 
     # -- audience size -------------------------------------------------------------------
-    page.heading(0.882, _("Audience size"))
-    stats = (kit.followers, *kit.growth, kit.views)
-    gap = 0.012
-    w = (RIGHT - LEFT - gap * (len(stats) - 1)) / len(stats)
-    for i, stat in enumerate(stats):
-        page.tile(LEFT + i * (w + gap), 0.757, w, 0.113, stat)
+    stats = [s for s in (kit.followers, *kit.growth, kit.views) if s.value is not None]
+    if stats:
+        page.heading(y, _("Audience size"))
+        gap = 0.012
+        w = (RIGHT - LEFT - gap * 3) / 4  # four tiles' width, however many are shown
+        for i, stat in enumerate(stats):
+            page.tile(LEFT + i * (w + gap), y - 0.125, w, 0.113, stat)
+        y -= 0.147
 
     # -- engagement ----------------------------------------------------------------------
-    page.heading(0.735, _("Engagement by views"), _("(likes + comments + shares) ÷ views"))
     e = kit.engagement
-    if e.value is None:
-        page.text(LEFT, 0.705, _("Not yet: %(what)s", what=standalone(e.missing or "")), size=10,
-                  colour=MUTED)
-    else:
-        page.text(LEFT, 0.700, e.value, size=21, weight="bold")
-        page.text(LEFT + 0.14, 0.712, e.detail or "", size=9.5)
+    if e.value is not None:
+        page.heading(y, _("Engagement by views"), _("(likes + comments + shares) ÷ views"))
+        page.text(LEFT, y - 0.035, e.value, size=21, weight="bold")
+        page.text(LEFT + 0.14, y - 0.023, e.detail or "", size=9.5)
         bench = _("Typical engagement by views at this size: %(benchmarks)s",
                   benchmarks=" · ".join(kit.benchmarks))
-        page.text(LEFT + 0.14, 0.696, bench, size=7.5, colour=MUTED)
+        page.text(LEFT + 0.14, y - 0.039, bench, size=7.5, colour=MUTED)
         if e.source:
-            page.text(LEFT + 0.14, 0.683, e.source, size=6.8, colour=FAINT, style="italic",
+            page.text(LEFT + 0.14, y - 0.052, e.source, size=6.8, colour=FAINT, style="italic",
                       fit="cut")
+        y -= 0.08
 
     # -- audience ------------------------------------------------------------------------
-    page.heading(0.655, _("Audience"), _("share of followers") + (
-        " · " + _("imported from TikTok Studio") if kit.countries else ""))
-    if kit.audience_missing:
-        page.text(LEFT, 0.632, _("Not yet: %(what)s", what=standalone(kit.audience_missing)),
-                  size=10, colour=MUTED, va="top", height=0.04, fit="wrap")
-        audience_bottom = 0.585
-    else:
+    if kit.countries or kit.genders:
+        page.heading(y, _("Audience"), _("share of followers") + (
+            " · " + (provenance(("import",)) or "") if kit.countries else ""))
         if kit.countries:
-            _bars(fig, (LEFT + 0.13, 0.505, 0.30, 0.115), _("Top countries"), kit.countries)
-        else:
-            page.text(LEFT, 0.6, _("Countries not imported"), size=9, colour=MUTED,
-                      width=0.46)
+            _bars(fig, (LEFT + 0.13, y - 0.15, 0.30, 0.115), _("Top countries"), kit.countries)
         if kit.genders:
-            _bars(fig, (0.66, 0.505, 0.26, 0.115), _("Gender"), kit.genders)
-        else:
-            page.text(0.56, 0.6, _("Gender not imported"), size=9, colour=MUTED)
-        audience_bottom = 0.48
+            _bars(fig, (0.66, y - 0.15, 0.26, 0.115), _("Gender"), kit.genders)
+        y -= 0.175
 
     # -- top videos ----------------------------------------------------------------------
-    y = audience_bottom - 0.005
-    page.heading(y, _("Top videos"), _("lifetime views · %(source)s", source=kit.videos_source)
-                 if kit.videos and kit.videos_source else None)
-    y -= 0.028
-    if kit.videos_missing:
-        missing = page.text(LEFT, y + 0.008, _("Not yet: %(what)s",
-                                                what=standalone(kit.videos_missing)),
-                            size=10, colour=MUTED, va="top", height=0.04, fit="wrap")
-        y -= 0.03 + 0.014 * missing.get_text().count("\n")
+    y -= 0.005
+    if kit.videos:
+        page.heading(y, _("Top videos"), _("lifetime views · %(source)s",
+                                           source=kit.videos_source)
+                     if kit.videos_source else None)
+        y -= 0.028
     for n, v in enumerate(kit.videos, 1):
         page.text(LEFT, y, f"{n}.", size=10, colour=MUTED, weight="bold")
         facts = _("%(views)s views", views=v.views)
@@ -278,11 +264,14 @@ def draw(kit: MediaKit) -> Figure:
         page.text(LEFT + 0.025, y, _short(printable(v.title) or _("Untitled video"), 44),
                   size=10, width=room, fit="cut")
         y -= 0.024
-    y -= 0.012
+    if kit.videos:
+        y -= 0.012
 
     # -- rate card -----------------------------------------------------------------------
     card = kit.card
-    note = _("%(currency)s per deliverable · the video's range is P10–P90", currency=card.currency)
+    note = (_("%(currency)s per deliverable · the video's range is P10–P90",
+              currency=card.currency) if card.p10_p90
+            else _("%(currency)s per deliverable", currency=card.currency))
     page.heading(y, _("Rate card"), note)
     y -= 0.03
     for p in card.prices:
@@ -295,10 +284,6 @@ def draw(kit: MediaKit) -> Figure:
         amount = page.text(RIGHT, y, shown, size=12, weight="bold", colour=colour, ha="right",
                            width=0.4)
         right = RIGHT - page._extent(amount)[0] - 0.015
-        if p.mine:
-            mark = page.text(right, y + 0.001, _("YOUR PRICE"), size=7, colour=ACCENT,
-                             weight="bold", ha="right", width=0.15)
-            right -= page._extent(mark)[0] + 0.015
         page.text(LEFT, y, p.label, size=10.5, weight="bold", width=right - LEFT)
         how = page.text(LEFT, y - 0.011, p.how, size=7.8, colour=MUTED, va="top", width=0.86,
                         fit="wrap").get_text()
@@ -306,7 +291,7 @@ def draw(kit: MediaKit) -> Figure:
 
     # -- footer --------------------------------------------------------------------------
     page.rule(0.062)
-    sources = ", ".join(kit.sources) or _("nothing yet")
+    sources = kit.provenance or _("nothing yet")
     page.text(LEFT, 0.053, _("Where the numbers come from: %(sources)s. Each figure is "
                              "labelled with its source above.", sources=sources),
               size=7.5, colour=MUTED, va="top", height=0.03, fit="wrap")

@@ -171,3 +171,20 @@ async def test_today_in_a_refusal_is_written_as_the_language_writes_it(
     refused = await console.ask("/goal followers=2k by=2026-10-01")
     assert not refused.ok and "by=2026-10-01" in refused.text, refused.text
     assert "02.11.2026" in refused.text, refused.text
+
+
+@pytest.mark.parametrize(("language", "seconds"), [
+    ("en", "9s"), ("de", "9 Sek."), ("es", "9 s"), ("fr", "9\u202fs"), ("ja", "9秒"),
+    ("pt_BR", "9 s")])
+async def test_durations_under_a_minute_use_the_languages_unit(
+        console: ConsoleAdapter, language: str, seconds: str) -> None:
+    # Japanese /stats read "平均視聴時間：9s": a duration under a minute kept English's "s"
+    # in every language. The unit is the language's own (CLDR's, through Babel).
+    await console.ask(f"/settings language={language}")
+    await console.ask("/log followers=2000 avg_watch_time=9 avg_video_length=65")
+    stats = await console.ask("/stats")
+    assert stats.ok, stats.text
+    assert seconds in stats.text, stats.text
+    assert "1:05" in stats.text
+    if language != "en":
+        assert "9s" not in stats.text, stats.text

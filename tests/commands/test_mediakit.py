@@ -153,15 +153,19 @@ async def test_sparse_kit_says_what_is_missing(console: ConsoleAdapter,
     assert png_size(png) == (int(PAGE[0] * PNG_DPI), int(PAGE[1] * PNG_DPI))
     text = pdf_text(pdf)
     assert "2.4k" in text and "logged" in text
-    assert "@your-handle" in text and "/settings niche=beauty" in text
-    for hint in ("/import your TikTok Studio history", "/log likes=4k views=60k",
-                 "Followers files", "Content file"):
-        assert hint in text, hint
+    # The page is for a brand: no placeholder for the unset handle and niche, no "not yet"
+    # tiles, no command to type; the chat reply tells the creator what would complete it.
+    assert "@" not in text and "not set" not in text.lower() and "not yet" not in text.lower()
+    assert "/" not in text, text  # no /settings, /import, /log, /ratecard
+    assert "Growth" not in text and "Top videos" not in text.title()
     # nothing invented: no growth, no median, no audience share
     assert "%" not in re.sub(r"\d+(\.\d)?× the typical [\d.]+%", "", text).replace(
         "50–200%", "")
     assert "To complete it, add:" in result.text
-    assert "your handle and niche" in result.text
+    for hint in ("your handle and niche (/settings handle=@name niche=beauty)",
+                 "/import your TikTok Studio history", "likes and views for your engagement",
+                 "Followers files", "Content file"):
+        assert hint in result.text, hint
 
 
 async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
@@ -183,7 +187,8 @@ async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
     kit = await console.ask("/mediakit")
     _, pdf = kit_files(kit, "pinned")
     text = pdf_text(pdf)
-    assert "YOUR PRICE" in text and "$450" in text and "$1,350" in text
+    assert "$450" in text and "$1,350" in text and "the creator's own price" in text
+    assert "your price" not in text.lower()  # a brand reads the creator's rate, not "yours"
     cleared = await console.ask("/ratecard clear")
     assert "cleared" in cleared.text and "(your price)" not in cleared.text
     replaced = await console.ask("/ratecard clear live=90")
@@ -224,3 +229,53 @@ async def test_a_pinned_price_follows_a_currency_change(console: ConsoleAdapter,
     rates = app.services.rates  # type: ignore[attr-defined]
     usd = rates.currencies.from_usd(rates.currencies.to_usd(400, "EUR"), "USD")
     assert f"One sponsored video: ${round(usd):,} (your price)" in card.text
+
+
+async def test_sources_are_named_once_and_joined_the_languages_way(
+        console: ConsoleAdapter) -> None:
+    # A growth figure from an imported start and a logged end named its two sources as one
+    # "logged + imported" label, then listed that next to each one again: the footer read
+    # "logged, imported from TikTok Studio + logged", the chat "logged and imported from
+    # TikTok Studio + logged". One function names them: each once, joined as a list.
+    assert (await console.ask(f"/import path={FIXTURES / 'FollowerHistory.csv'} confirm")).ok
+    await console.ask("/log followers=37000 views=200000 likes=10000")
+    result = await console.ask("/mediakit")
+    assert "Numbers come from: logged and imported from TikTok Studio." in result.text
+    assert "+" not in result.text.split("Numbers come from:")[1].split("\n")[0]
+    _, pdf = kit_files(result, "sources")
+    text = pdf_text(pdf)
+    assert ("Where the numbers come from: logged and imported from TikTok Studio. "
+            in text), text
+    assert " + logged" not in text and "Studio + " not in text
+    await console.ask("/settings language=de")
+    german = await console.ask("/mediakit")
+    assert "eingetragen und aus TikTok Studio importiert." in german.text, german.text
+    assert ("eingetragen und aus TikTok Studio importiert. "
+            in pdf_text(kit_files(german, "sources-de")[1]))
+
+
+P10_P90 = "The video's range is P10–P90"
+
+
+async def test_p10_p90_is_explained_only_when_the_video_price_is_that_range(
+        console: ConsoleAdapter) -> None:
+    # The card said "The video's range is P10–P90: 8 in 10 creators…" under a single figure
+    # (one brand fee, or the creator's own price): only the estimator's range is a P10–P90.
+    await console.ask("/log followers=20k avg_views=8k views=160k likes=12k")
+    estimated = await console.ask("/ratecard")
+    assert re.search(r"One sponsored video: \$[\d,]+–\$[\d,]+", estimated.text), estimated.text
+    assert P10_P90 in estimated.text
+    assert "the video's range is P10–P90" in pdf_text(kit_files(
+        await console.ask("/mediakit"), "p10-p90")[1])
+
+    assert (await console.ask("/payout brand=400 per=video")).ok
+    one_fee = await console.ask("/ratecard")
+    assert "One sponsored video: $400\n" in one_fee.text
+    assert P10_P90 not in one_fee.text and "P10" not in one_fee.text
+    text = pdf_text(kit_files(await console.ask("/mediakit"), "one-fee")[1])
+    assert "USD per deliverable" in text and "P10" not in text
+
+    pinned = await console.ask("/ratecard video=450")
+    assert "One sponsored video: $450 (your price)" in pinned.text
+    assert "P10" not in pinned.text
+    assert "P10" not in pdf_text(kit_files(await console.ask("/mediakit"), "own")[1])

@@ -35,7 +35,7 @@ async def test_progress_chart_matches_stored_data(console: ConsoleAdapter,
     await log_weekly(console, clock, [1000, 1400, 1800, 2500])
     result = await console.ask("/progress followers all")
     assert result.ok, result.text
-    assert "Followers over all: 1k → 2.5k (+1.5k), 4 logs" in result.text
+    assert "Followers since your first log: 1k → 2.5k (+1.5k), 4 logs" in result.text
     (png,) = [r for r in result.replies[0].attachments]
     assert png.content_type == "image/png"
     assert png_size(png.data) == (960, 540)
@@ -190,7 +190,7 @@ async def test_income_chart(console: ConsoleAdapter, clock: FakeClock) -> None:
     await console.ask("/settings region=US adult=yes")
     await log_weekly(console, clock, [6000, 7000, 8000])
     income = await console.ask("/progress income all")
-    assert income.ok and "Estimated monthly income over all" in income.text
+    assert income.ok and "Estimated monthly income since your first log" in income.text
     assert income.files and income.files[0].suffix == ".png"
 
 
@@ -199,7 +199,7 @@ async def test_engagement_chart_formats_percent_ticks(console: ConsoleAdapter,
     await log_weekly(console, clock, [1000, 1400, 1800])
     result = await console.ask("/progress engagement all")
     assert result.ok, result.text
-    assert result.files and "Engagement by views over all" in result.text
+    assert result.files and "Engagement by views since your first log" in result.text
 
 
 async def test_goal_progress_and_estimate_show_one_income_with_payouts(
@@ -287,3 +287,42 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     assert (f"Your followers fell since your previous snapshot: {change.group(1)} in "
             f"{change.group(2)} days.") in tips.text, tips.text
     assert "a week)" not in tips.text
+
+
+async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
+        console: ConsoleAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An hour of logs charted as "Followers · 3m" (three months promised), "Followers over 3m",
+    # "Follower über 3m", "0 so far in 3m", and "Saved progress-followers-3m.png to
+    # …/alice-…-progress-followers-3m.png", two names for one file.
+    from bot.commands import progress as progress_command
+
+    titles: list[str] = []
+    real = progress_command.render_png
+
+    def recording(spec: ChartSpec) -> bytes:
+        titles.append(spec.title)
+        return real(spec)
+
+    monkeypatch.setattr(progress_command, "render_png", recording)
+    clock.current = NOW
+    await console.ask("/log followers=1000")
+    empty = await console.ask("/progress followers 3m")
+    assert "(1 so far in 3 months)" in empty.text and "3m" not in empty.text
+    clock.advance(minutes=60)
+    await console.ask("/log followers=1010")
+    result = await console.ask("/progress followers 3m")
+    assert result.ok, result.text
+    assert "Followers over 3 months: 1k → 1k (+10), 2 logs" in result.text
+    (path,) = result.files
+    assert titles == [f"Followers · {NOW.date().isoformat()}"]  # one day of data, not "3m"
+    text_without_path = result.text.replace(str(path), "")
+    assert f"Saved {path}" in result.text and "3m" not in text_without_path
+    year = await console.ask("/progress followers 4w")
+    assert "Followers over 4 weeks:" in year.text
+    await console.ask("/settings language=de")
+    german = await console.ask("/progress followers 3m")
+    assert "über 3 Monate:" in german.text and "3m" not in german.text.replace(
+        str(german.files[0]), "")
+    await console.ask("/settings language=ja")
+    japanese = await console.ask("/progress followers 6m")
+    assert "6か月" in japanese.text, japanese.text
