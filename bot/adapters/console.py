@@ -44,6 +44,9 @@ class ConsoleResult:
 
 #: The console user when none is named (``--user``): an id, not a name to greet anyone by.
 DEFAULT_USER = "you"
+#: The console's input history in the data folder: every line typed in the chat loop, by any
+#: console user of that folder (readline keeps one history); a confirmed /forget clears it.
+HISTORY_FILE = "console_history"
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,10 @@ class ConsoleAdapter:
         #: The language of the last reply (the creator's /settings language once they answer).
         self.language = self.locale
         self.exports = app.settings.data_dir / "exports"
+        self.history_file = app.settings.data_dir / HISTORY_FILE
+        #: The chat loop's readline history is on (:func:`_enable_history`): its lines in
+        #: memory, written back to :attr:`history_file` when the loop ends.
+        self._history_on = False
         self._guided: set[str] = set()  # users whose next line is the numbers for /log
 
     @property
@@ -174,6 +181,11 @@ class ConsoleAdapter:
                             "Deleted %(num)s exported file of yours from %(folder)s.",
                             "Deleted %(num)s exported files of yours from %(folder)s.",
                             removed, folder=str(self.exports)))
+                if await asyncio.to_thread(self._clear_history):
+                    with i18n.using(self.language):
+                        parts.append(i18n.gettext(
+                            "Cleared this console's input history (%(file)s).",
+                            file=str(self.history_file)))
             if reply.actions:
                 with i18n.using(reply.locale or self.language):
                     colon = punct(": ")  # "[Label : /command]" in French
@@ -214,6 +226,29 @@ class ConsoleAdapter:
                 removed += 1
         return removed
 
+    def _clear_history(self) -> bool:
+        """Clear the console's input history after a /forget: the lines in memory (else the
+        chat loop writes them back when it ends) and :attr:`history_file`, which holds lines
+        of every console user of this data folder (it can't tell whose). Whether there was
+        any to clear; a file that can't be deleted is emptied instead."""
+        cleared = False
+        if self._history_on:
+            import readline
+
+            cleared = readline.get_current_history_length() > 0
+            readline.clear_history()
+        try:
+            self.history_file.unlink()
+        except FileNotFoundError:
+            return cleared
+        except OSError as exc:
+            try:
+                self.history_file.write_bytes(b"")
+            except OSError:
+                log.warning("console: could not clear %s: %s", self.history_file, exc)
+                return cleared
+        return True
+
     async def repl(
         self,
         read: Callable[[str], str] = input,
@@ -223,7 +258,8 @@ class ConsoleAdapter:
 
         Lines are read in a daemon thread: Ctrl-C (which cancels this coroutine) leaves at
         once, and a read still waiting for a line never holds the process open."""
-        history = _enable_history(self.app.settings.data_dir / "console_history")
+        history = _enable_history(self.history_file)
+        self._history_on = history is not None
         # One line on what to type, not /start's greeting: a creator who then types /start
         # (as a chat bot teaches) would read the same greeting twice in a row.
         self.language = await self.app.dispatcher.language(Platform.CONSOLE,
@@ -255,6 +291,7 @@ class ConsoleAdapter:
         finally:
             if history is not None:
                 history()
+            self._history_on = False
         saved = await self._has_numbers()
         with i18n.using(self.language):
             write(i18n.gettext("Bye! Your numbers are saved for next time.") if saved

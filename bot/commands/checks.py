@@ -9,19 +9,28 @@ from typing import Any
 
 from bot.core.context import CommandContext
 from bot.core.csv_import import EARLIEST
-from bot.domain.metrics import implausible_rows
+from bot.domain.metrics import import_checks
 
-#: Flagged rows a preview lists; the rest are counted.
+#: Flagged rows (and clashes) a preview lists; the rest are counted.
 SHOWN = 8
+
+
+def _shown(found: Sequence[tuple[datetime, str]]) -> tuple[list[dict[str, str]], int]:
+    """The first :data:`SHOWN` of ``found`` as ``{"date", "text"}`` and how many more."""
+    return ([{"date": at.date().isoformat(), "text": text} for at, text in found[:SHOWN]],
+            max(0, len(found) - SHOWN))
 
 
 async def flagged_rows(ctx: CommandContext,
                        rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> dict[str, Any]:
-    """The rows of an import that look wrong, as the preview shows them: ``{"rows": [{"date",
-    "text"}, …], "more": n}`` (at most :data:`SHOWN` listed), each checked as a ``/log`` of it
-    would be (:func:`bot.domain.metrics.implausible_rows`) against the stored history."""
+    """What an import's preview flags, checked against the stored history
+    (:func:`bot.domain.metrics.import_checks`): ``{"rows": [{"date", "text"}, …], "more": n,
+    "clashes": [{"date", "text"}, …], "clashes_more": m}``. ``rows`` are the file's rows that
+    look wrong, each checked as a ``/log`` of it would be; ``clashes`` where the file and what
+    the creator logged disagree (their own /log is never called a fault of the file). At most
+    :data:`SHOWN` of each are listed, the rest counted."""
     history = await ctx.store.history(ctx.user.id, since=EARLIEST)
-    found = await asyncio.to_thread(implausible_rows, history, rows)
-    return {"rows": [{"date": at.date().isoformat(), "text": text}
-                     for at, text in found[:SHOWN]],
-            "more": max(0, len(found) - SHOWN)}
+    found = await asyncio.to_thread(import_checks, history, rows)
+    listed, more = _shown(found.rows)
+    clashes, clashes_more = _shown(found.clashes)
+    return {"rows": listed, "more": more, "clashes": clashes, "clashes_more": clashes_more}

@@ -199,7 +199,9 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             assert previous is not None
             delta = after - before
             if (now - previous.taken_at).total_seconds() < MIN_SPAN_DAYS * 86_400:
-                diff = _("was %(value)s less than a day ago",
+                # the time first, the earlier value last: "was 850 less than a day ago" read
+                # as "850 fewer"
+                diff = _("less than a day ago it was %(value)s",
                          value=format_metric(name, before))
             else:
                 diff = numbers.signed(delta, format_metric(name, abs(delta)))

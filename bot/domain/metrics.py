@@ -485,79 +485,125 @@ def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
 CONFLICT: Final = 0.1
 
 
+@dataclass(frozen=True, slots=True)
+class ImportChecks:
+    """What an import's preview says before anything is written (:func:`import_checks`):
+    ``rows``, the file's rows that look wrong, and ``clashes``, where the file and what the
+    creator logged disagree (neither side is known to be the wrong one). Each is a list of
+    ``(date's time, sentence)`` in date order."""
+
+    rows: list[tuple[datetime, str]]
+    clashes: list[tuple[datetime, str]]
+
+
 def implausible_rows(
     history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
 ) -> list[tuple[datetime, str]]:
     """``(date's time, sentence)`` for every imported row that :func:`implausibilities` finds
-    wrong, and for every clash the import makes with what the creator logged, in date order.
+    wrong, in date order: :attr:`ImportChecks.rows` of :func:`import_checks`."""
+    return import_checks(history, rows).rows
+
+
+def _current_days(history: Sequence[MetricSnapshot],
+                  days: set[Any]) -> list[tuple[Any, list[MetricSnapshot]]]:
+    """The stored snapshots an import leaves standing, grouped by (UTC) date in the store's
+    order: a stored imported row of a date in ``days`` (the import's) is left out, since the
+    import replaces it. Within a date a later snapshot corrects an earlier one (the day rule of
+    :func:`corrected_series`), so a group is read as one: its latest value of each field."""
+    out: dict[Any, list[MetricSnapshot]] = {}
+    for h in history:
+        if not (h.source == "import" and h.taken_at.date() in days):
+            out.setdefault(h.taken_at.date(), []).append(h)
+    return list(out.items())
+
+
+def import_checks(
+    history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
+) -> ImportChecks:
+    """The checks an import's preview shows, on the timeline the import leaves.
 
     ``history`` is the stored snapshots (oldest first, in the store's order, with their
-    :attr:`~MetricSnapshot.source`), ``rows`` the import's ``(time, values)`` by date. The
-    timeline checked is the one the import leaves: a stored imported row of a date the import
-    writes is replaced (what it knew and the new row doesn't say is kept), so it is never "the
-    snapshot before it"; within a day the import comes after what is stored (it is newer).
-    Then:
+    :attr:`~MetricSnapshot.source`; undone ones are not stored), ``rows`` the import's
+    ``(time, values)`` by date. A stored imported row of a date the import writes is replaced
+    (what it knew and the new row doesn't say is kept), so it is never "the snapshot before
+    it"; within a day the import comes after what is stored (it is newer); the stored
+    snapshots of one day are one, their latest value of each field (a same-day ``/log`` corrects
+    the one before it, so a typo already corrected is never quoted). Then:
 
-    - each row is checked as a ``/log`` of its fields on its date would be, against the
+    - ``rows``: each row checked as a ``/log`` of its fields on its date would be, against the
       snapshot before it (the previous date's, stored or imported);
-    - a stored ``/log`` (or sync) that comes right after imported rows is checked again against
-      them ("what you logged: followers fell from 36.4k to 12k …");
-    - a row's number that differs by more than :data:`CONFLICT` from one the creator logged on
-      the same (UTC) date is named, with which one counts for that day.
+    - ``clashes``: a stored day's ``/log`` checked again where the file's numbers come before
+      it ("what you logged: followers fell from 36.4k to 12k …"), only for what involves a
+      number the file gave (a check of a metric the file has no column for is about the
+      creator's own numbers, which the import does not change), and a row's number that
+      differs by more than :data:`CONFLICT` from the one the creator logged last on the same
+      (UTC) date, with which one counts for that day.
     """
     from bot.domain.fieldnames import field_name
     from bot.i18n import standalone
 
     days = {at.date() for at, _values in rows}
     kept: dict[Any, dict[str, float]] = {}
-    stored: list[tuple[Any, int, int]] = []
-    for i, h in enumerate(history):
+    for h in history:
         if h.source == "import" and h.taken_at.date() in days:
             kept.setdefault(h.taken_at.date(), {}).update(
                 {n: v for n in h.given if (v := getattr(h, n, None)) is not None})
-        else:
-            stored.append((h.taken_at.date(), 0, i))
-    timeline = sorted(stored + [(at.date(), 1, i) for i, (at, _values) in enumerate(rows)])
+    stored = _current_days(history, days)
+    timeline = sorted([(day, 0, i) for i, (day, _group) in enumerate(stored)]
+                      + [(at.date(), 1, i) for i, (at, _values) in enumerate(rows)])
     logged_on: dict[Any, dict[str, float]] = {}
     for h in history:
         if h.source == "log":
             logged_on.setdefault(h.taken_at.date(), {}).update(
                 {n: v for n in h.given if (v := getattr(h, n, None)) is not None})
     state: MetricSnapshot | None = None
-    after_import = False
-    out: list[tuple[datetime, str]] = []
+    from_file: set[str] = set()  # the fields whose value in ``state`` is the file's
+    found = ImportChecks([], [])
     for _day, kind, i in timeline:
         if kind == 0:
-            h = history[i]
-            if not after_import:
-                state = h
+            group = stored[i][1]
+            typed: dict[str, float] = {}
+            by_log: set[str] = set()
+            for h in group:  # in the store's order: the later corrects the earlier
+                for n in h.given:
+                    if (v := getattr(h, n, None)) is not None:
+                        typed[n] = v
+                        if h.source == "log":
+                            by_log.add(n)
+                        else:  # a sync read it later: no longer the creator's typing
+                            by_log.discard(n)
+            last = group[-1]
+            if not from_file:  # the timeline so far is the stored one: the store's values
+                state = last
                 continue
-            typed = {n: v for n in h.given if (v := getattr(h, n, None)) is not None}
-            after = (state or MetricSnapshot.empty(h.taken_at)).merged(typed, h.taken_at)
-            if h.source == "log":
-                out += [(h.taken_at, _("what you logged: %(problem)s",
-                                          problem=standalone(p.text)))
-                        for p in implausibilities(state, after, frozenset(typed), since="file")]
-            state, after_import = after, False
+            after = (state or MetricSnapshot.empty(last.taken_at)).merged(typed, last.taken_at)
+            found.clashes.extend(
+                (last.taken_at, _("what you logged: %(problem)s", problem=standalone(p.text)))
+                for p in implausibilities(state, after, frozenset(by_log), since="file")
+                if p.fields & from_file)
+            state = after
+            from_file -= set(typed)
             continue
         at, given = rows[i]
         values = {k: v for k, v in given.items() if k in METRIC_BY_NAME}
         carried = {**kept.get(at.date(), {}), **values}
         after = (state or MetricSnapshot.empty(at)).merged(carried, at)
-        out += [(at, p.text) for p in implausibilities(
-            state, after, frozenset(values), since="row")]
+        found.rows.extend((at, p.text) for p in implausibilities(
+            state, after, frozenset(values), since="row"))
         for name, typed_value in sorted(logged_on.get(at.date(), {}).items()):
             imported = values.get(name)
             if imported is None or typed_value == imported:
                 continue
             if abs(imported - typed_value) > CONFLICT * max(abs(imported), abs(typed_value)):
-                out.append((at, _(
+                found.clashes.append((at, _(
                     "you logged %(name)s %(logged)s that day and the file says %(imported)s; "
                     "the file's number is newer, so it counts for that day",
                     name=field_name(name), logged=format_metric(name, typed_value),
                     imported=format_metric(name, imported))))
-        state, after_import = after, True
-    return out
+        state = after
+        from_file = (from_file - set(carried)) | set(values)
+    found.clashes.sort(key=lambda c: c[0])
+    return found
 
 
 def without_implausible(previous: MetricSnapshot | None, changes: Mapping[str, float],

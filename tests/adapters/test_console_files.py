@@ -46,3 +46,36 @@ async def test_forget_deletes_only_that_users_files(console: ConsoleAdapter) -> 
     left = sorted(p.name for p in console.exports.iterdir())
     assert len(left) == 2, left
     assert not any(name.startswith(file_prefix("a-b")) for name in left)
+
+
+async def test_forget_clears_the_console_input_history(console: ConsoleAdapter) -> None:
+    """Trial: /forget said it deleted everything, but the console's input history (every
+    line typed: handles, numbers) stayed in the data folder and was read back next time."""
+    history = console.app.settings.data_dir / "console_history"  # README's path
+    history.parent.mkdir(parents=True, exist_ok=True)
+    history.write_text("/log followers=850 handle=@maya_bakes\n/stats\n", encoding="utf-8")
+    await console.ask("/log followers=850")
+    kept = await console.ask("/forget cancel")
+    assert kept.ok and "maya_bakes" in history.read_text(encoding="utf-8")
+    listed = await console.ask("/forget")
+    confirm = listed.replies[0].actions[0].command
+    lines = iter([confirm, "/quit"])
+    written: list[str] = []
+    await console.repl(read=lambda prompt: next(lines), write=written.append)
+    said = "\n".join(written)
+    left = history.read_text(encoding="utf-8") if history.exists() else ""
+    assert "maya_bakes" not in left and "850" not in left, left
+    assert "Cleared this console's input history" in said, said
+    # the list /forget shows before the confirm names it
+    assert "this console's input history" in listed.text, listed.text
+
+
+async def test_a_one_shot_forget_clears_the_console_input_history(
+        console: ConsoleAdapter) -> None:
+    history = console.app.settings.data_dir / "console_history"
+    history.parent.mkdir(parents=True, exist_ok=True)
+    history.write_text("/log followers=850\n", encoding="utf-8")
+    await console.ask("/log followers=850")
+    result = await forget_everything(console)
+    assert not history.exists()
+    assert result.ok and "Cleared this console's input history" in result.text, result.text

@@ -36,7 +36,7 @@ async def test_same_day_log_is_a_correction(tg: Chat, clock: FakeClock) -> None:
     await tg.say("/log followers=12")
     clock.advance(minutes=2)
     fixed = shown(await tg.say("/log followers=2.7k confirm"))
-    assert "was 12 less than a day ago" in fixed
+    assert "(less than a day ago it was 12)" in fixed
     assert "a week" not in fixed and "22400" not in fixed
     stats = shown(await tg.say("/stats"))
     assert "a week" not in stats and "log your followers again in a day or more" in stats

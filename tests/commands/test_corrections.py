@@ -173,7 +173,7 @@ async def test_logs_minutes_apart_are_a_correction_not_growth(
     await console.ask("/log followers=12")
     clock.advance(minutes=3)
     second = await console.ask("/log followers=2.7k confirm")
-    assert "Followers: 2.7k (was 12 less than a day ago)" in second.text
+    assert "Followers: 2.7k (less than a day ago it was 12)" in second.text
     assert "a week" not in second.text and "since your" not in second.text
     stats = await console.ask("/stats")
     assert "%" not in stats.text.split("Followers")[-1] or "a week" not in stats.text
@@ -183,6 +183,20 @@ async def test_logs_minutes_apart_are_a_correction_not_growth(
     await console.ask("/log followers=3k")
     stats = await console.ask("/stats")
     assert "Followers since your log of 2026-11-02: +300 (+11.1%) in 7.0 days" in stats.text
+
+
+async def test_the_value_a_same_day_log_replaced_never_reads_as_a_difference(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial: "Followers: 8.5k (was 850 less than a day ago)" read as "850 fewer". In every
+    language the time comes first and the earlier value ends the aside, alone."""
+    for language in ("en", "de", "es", "fr", "ja", "pt_BR"):
+        user = f"maya-{language}"
+        assert (await console.ask(f"/settings language={language}", user=user)).ok
+        await console.ask("/log followers=850", user=user)
+        clock.advance(minutes=3)
+        fixed = (await console.ask("/log followers=8.5k confirm", user=user)).text
+        line = next(x for x in fixed.splitlines() if "8" in x and "850" in x)
+        assert re.search(r"\D850[)）]$", line), (language, line)
 
 
 async def test_goal_after_diamond_logs_minutes_apart_gives_no_pace(

@@ -68,6 +68,40 @@ async def test_rounded_logs_of_the_same_day_are_no_clash(both: ConsoleAdapter,
     assert "These rows look wrong" not in preview, preview
 
 
+async def test_the_preview_quotes_the_corrected_log_as_a_clash_not_a_fault_of_the_file(
+        both: ConsoleAdapter) -> None:
+    assert (await both.ask("/log followers=850")).ok
+    assert (await both.ask("/log followers=870")).ok  # the same day: corrects the typo
+    preview = (await both.ask(f"/import path={ZIP}")).text
+    assert "850" not in preview, preview
+    assert "These rows look wrong" not in preview, preview
+    assert "correct the file first" not in preview, preview
+    assert ("Where the file and what you logged disagree:\n• 2026-11-29: what you logged: "
+            "followers fell from 36.4k to 870 since the file's snapshot before it") in preview, \
+        preview
+
+
+async def test_a_file_without_followers_raises_no_followers_check(
+        both: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    assert (await both.ask("/log followers=850")).ok
+    assert (await both.ask("/log followers=870")).ok
+    assert (await both.ask(f"/import path={ZIP} confirm")).ok
+    clock.current = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    assert (await both.ask("/log followers=1020")).ok
+    csv = tmp_path / "views.csv"
+    csv.write_text("date,views\n2026-11-26,1300000\n2026-11-27,1310000\n"
+                   "2026-11-28,1320000\n", encoding="utf-8")
+    preview = (await both.ask(f"/import path={csv}")).text
+    assert "850" not in preview and "Followers" not in preview and "fell" not in preview, \
+        preview
+    assert "look wrong" not in preview and "disagree" not in preview, preview
+    # a check that does involve the file's column is still made against the stored log
+    clash = tmp_path / "followers.csv"
+    clash.write_text("date,followers\n2026-11-28,36500\n", encoding="utf-8")
+    preview = (await both.ask(f"/import path={clash}")).text
+    assert "followers fell from 36.5k to 870" in preview, preview
+
+
 def _overview_csv(tmp_path: Path) -> Path:
     """The fixture's own-format CSV of 30-day totals: each date's likes far below the
     Studio file's, as an earlier hand-made import would be."""
