@@ -1135,12 +1135,19 @@ async def _thin_if_needed(db: _Conn, user_id: int) -> None:
     count = await db.fetchval("SELECT count(*) FROM snapshots WHERE user_id = $1", user_id)
     if count is None or count <= MAX_SNAPSHOTS:
         return
-    await db.execute("DELETE FROM snapshots WHERE user_id = $1 AND replaced_by IS NOT NULL",
-                     user_id)
+    # Only the replaced rows no /undo of the latest import brings back (see the SQLite store).
+    gone = await db.fetchval(
+        "WITH gone AS (DELETE FROM snapshots WHERE user_id = $1 AND replaced_by < "
+        "(SELECT max(replaced_by) FROM snapshots WHERE user_id = $1) RETURNING 1) "
+        "SELECT count(*) FROM gone", user_id)
+    if count - int(gone or 0) <= MAX_SNAPSHOTS:
+        return
+    hidden = await db.fetchval(
+        "SELECT count(*) FROM snapshots WHERE user_id = $1 AND replaced_by IS NOT NULL", user_id)
     rows = await db.fetch(
         f"SELECT id, taken_at, given FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
         f"ORDER BY {_ORDER}", user_id)
-    deletes, updates = _thin_plan(rows)
+    deletes, updates = _thin_plan(rows, int(hidden or 0))
     if deletes:
         await db.execute("DELETE FROM snapshots WHERE id = ANY($1::bigint[])",
                          [d[0] for d in deletes])

@@ -2204,14 +2204,20 @@ async def _recarry(db: aiosqlite.Connection, user_id: int) -> None:
         await db.executemany(_UPDATE_VALUES, changed)
 
 
-def _thin_plan(rows: Sequence[sqlite3.Row]) -> tuple[list[tuple[int]], list[tuple[str, int]]]:
+def _thin_plan(rows: Sequence[sqlite3.Row], hidden: int = 0,
+               ) -> tuple[list[tuple[int]], list[tuple[str, int]]]:
     """For one user's active snapshots in order (see :data:`_ORDER`), what bounding them by
     :func:`_thinned` means: the ids to delete and ``(given, id)`` for the kept rows whose typed
-    fields now include those of the rows they stand for. Empty when under the bound."""
-    if len(rows) <= MAX_SNAPSHOTS:
+    fields now include those of the rows they stand for. ``hidden``: the replaced rows kept
+    beside them (those the latest import's /undo brings back), which count toward
+    :data:`MAX_SNAPSHOTS` too, so the active rows get the rest of it (at least one: one
+    import's replaced rows, at most one a date since 2016, stay far below the bound). Empty
+    when under the bound."""
+    limit = max(MAX_SNAPSHOTS - hidden, 1)
+    if len(rows) <= limit:
         return [], []
     keys = [(r["id"], str(r["taken_at"]), str(r["given"])) for r in rows]
-    kept = _thinned(keys)
+    kept = _thinned(keys, limit)
     kept_ids = {k[0] for k in kept}
     before = {k[0]: k[2] for k in keys}
     return ([(k[0],) for k in keys if k[0] not in kept_ids],
@@ -2219,7 +2225,11 @@ def _thin_plan(rows: Sequence[sqlite3.Row]) -> tuple[list[tuple[int]], list[tupl
 
 
 _THIN_COUNT = "SELECT count(*) FROM snapshots WHERE user_id = ?"
-_THIN_HIDDEN = "DELETE FROM snapshots WHERE user_id = ? AND replaced_by IS NOT NULL"
+#: The replaced rows no /undo of the latest import brings back: those replaced by an earlier
+#: import than the latest one that replaced anything (parameters: user_id twice).
+_THIN_HIDDEN = ("DELETE FROM snapshots WHERE user_id = ? AND replaced_by < "
+                "(SELECT max(replaced_by) FROM snapshots WHERE user_id = ?)")
+_THIN_HIDDEN_LEFT = "SELECT count(*) FROM snapshots WHERE user_id = ? AND replaced_by IS NOT NULL"
 _THIN_ROWS = (f"SELECT id, taken_at, given FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
               f"ORDER BY {_ORDER}")
 _THIN_DELETE = "DELETE FROM snapshots WHERE id = ?"
@@ -2228,16 +2238,23 @@ _THIN_GIVEN = "UPDATE snapshots SET given = ? WHERE id = ?"
 
 def _thin_if_needed_sync(db: sqlite3.Connection, user_id: int, count: int | None = None) -> None:
     """Keep a user's stored history bounded (inside the caller's write, on the connection
-    itself, in its worker thread): past :data:`MAX_SNAPSHOTS` rows, hidden (replaced) rows go
-    first, then old active ones are thinned by :func:`_thinned`. Their values already carry
-    forward, so nothing is recomputed. ``count``: the user's snapshot rows, hidden ones
-    included, when the caller knows it (else counted here)."""
+    itself, in its worker thread): past :data:`MAX_SNAPSHOTS` rows, the hidden (replaced) rows
+    no /undo of the latest import brings back go first (those an earlier import replaced: once
+    the latest is undone, undoing that earlier one restores nothing, as its preview counts);
+    the rows the latest import replaced are never deleted, so its /undo restores exactly them.
+    If still past the bound, old active rows are thinned by :func:`_thinned` to what the kept
+    hidden rows leave of it. Their values already carry forward, so nothing is recomputed.
+    ``count``: the user's snapshot rows, hidden ones included, when the caller knows it (else
+    counted here)."""
     if count is None:
         count = db.execute(_THIN_COUNT, (user_id,)).fetchone()[0]
     if count <= MAX_SNAPSHOTS:
         return
-    db.execute(_THIN_HIDDEN, (user_id,))
-    deletes, updates = _thin_plan(db.execute(_THIN_ROWS, (user_id,)).fetchall())
+    count -= max(db.execute(_THIN_HIDDEN, (user_id, user_id)).rowcount, 0)
+    if count <= MAX_SNAPSHOTS:
+        return
+    hidden = int(db.execute(_THIN_HIDDEN_LEFT, (user_id,)).fetchone()[0])
+    deletes, updates = _thin_plan(db.execute(_THIN_ROWS, (user_id,)).fetchall(), hidden)
     db.executemany(_THIN_DELETE, deletes)
     db.executemany(_THIN_GIVEN, updates)
 
