@@ -323,6 +323,10 @@ async def test_start_in_the_chat_loop_greets_once(console: ConsoleAdapter) -> No
     opening = written[0]
     assert "/start" in opening and "/help" in opening and "\n" not in opening, written
     assert "I help TikTok creators" in written[2], written  # the leave hint, then /start
+    # Trial: the opening line still began with /start's "Hi! I'm Creator Advisor.", so the
+    # greeting stood twice within three lines; the opening line only says what to type.
+    assert text.count("I'm Creator Advisor") == 1, text
+    assert "Hi!" not in opening and "Creator Advisor" not in opening, opening
 
 
 async def test_the_terminal_language_is_the_default(app: App, tmp_path: Path,
