@@ -323,6 +323,18 @@ BAD = [
      b'"April 31","5","1"\n', "a date that no year has"),
     ("neg.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
      b'"May 1","-5","0","0","0","0"\n', "Video Views is negative"),
+    # A comma is a thousands separator only in a valid grouping, and a count is whole: never
+    # 24790,5 read as 247,905 views, nor 1.234 as 1.234 views (hostile trial).
+    ("comma.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+     b'"May 1","24790,5","0","0","0","0"\n',
+     "line 2: Video Views: '24790,5' is not a number I can read without guessing"),
+    ("point.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+     b'"May 1","1.234","0","0","0","0"\n',
+     "line 2: Video Views: '1.234' is not a whole number"),
+    ("half.csv", b'"Date","Followers","Difference in followers from previous day"\n'
+     b'"May 1","24790.5","0"\n', "line 2: Followers: '24790.5' is not a whole number"),
+    ("exp.csv", b'"Date","Followers","Difference in followers from previous day"\n'
+     b'"May 1","1e3","0"\n', "line 2: Followers: '1e3' is not a number"),
 ]
 
 
@@ -449,3 +461,14 @@ async def test_the_year_note_is_only_for_files_whose_dates_have_no_year(
         preview = await console.ask(line)
         assert preview.ok, preview.text
         assert ("Dates in these files have no year" in preview.text) is yearless, preview.text
+
+
+async def test_a_count_with_thousands_separators_is_read_whole(
+        console: ConsoleAdapter, db: sqlite3.Connection, tmp_path: Path) -> None:
+    rows = "".join(f'"November {d}","1,024,790","0"\n' for d in range(1, 4))
+    path = tmp_path / "FollowerHistory.csv"
+    path.write_bytes(b'"Date","Followers","Difference in followers from previous day"\n'
+                     + rows.encode())
+    done = await console.ask(f"/import path={path} confirm")
+    assert done.ok, done.text
+    assert set(stored(db, "followers").values()) == {1_024_790.0}
