@@ -472,3 +472,28 @@ async def test_a_count_with_thousands_separators_is_read_whole(
     done = await console.ask(f"/import path={path} confirm")
     assert done.ok, done.text
     assert set(stored(db, "followers").values()) == {1_024_790.0}
+
+
+async def test_a_missing_cell_is_named_in_the_preview_not_taken_for_a_short_file(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """One "undefined" Video Views and one empty Likes cell in a 365-day Overview: the preview
+    names both days and what is left out; it never says the file has fewer than 30 days, nor
+    calls an older 30-day total "now" (hostile trial)."""
+    rows = table("Overview.csv")
+    body = rows[1:]
+    body[-3][1] = "undefined"  # Video Views, two days before the last row
+    body[100][3] = ""  # Likes
+    path = tmp_path / "Overview.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in [rows[0], *body]))
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok, preview.text
+    assert "fewer than 30 days" not in preview.text and "30-day views now" not in preview.text
+    gap_views = LAST_ROW - timedelta(days=2)
+    gap_likes = LAST_ROW - timedelta(days=len(body) - 1 - 100)
+    assert (f"no value on 2 days ({gap_likes.isoformat()} and {gap_views.isoformat()}), so "
+            "each 30-day total that includes one of them is left out") in preview.text, \
+        preview.text
+    views = daily("Overview.csv", "Video Views")
+    before = LAST_ROW - timedelta(days=3)
+    want = sum(views[before - timedelta(days=k)] for k in range(30))
+    assert f"30-day views {count(want)} to {before.isoformat()}" in preview.text, preview.text
