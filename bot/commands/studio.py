@@ -183,7 +183,7 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
 
 def video_view(v: Video, mid: float | None) -> dict[str, Any]:
     er = v.engagement_rate_views
-    return {"title": v.title or "(no title)", "link": v.link, "views": compact(v.views),
+    return {"title": v.title or _("(no title)"), "link": v.link, "views": compact(v.views),
             "er": None if er is None else pct(er), "er_implausible": v.engagement_implausible,
             "posted": v.posted_on.isoformat() if v.posted_on else None,
             "breakout": bool(mid and v.views is not None and v.views >= BREAKOUT_MULTIPLE * mid

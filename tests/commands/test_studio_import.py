@@ -497,3 +497,15 @@ async def test_a_missing_cell_is_named_in_the_preview_not_taken_for_a_short_file
     before = LAST_ROW - timedelta(days=3)
     want = sum(views[before - timedelta(days=k)] for k in range(30))
     assert f"30-day views {count(want)} to {before.isoformat()}" in preview.text, preview.text
+
+
+async def test_a_video_without_a_title_is_named_in_the_creators_language(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    rows = table("Content.csv")
+    rows[1][1] = ""
+    path = tmp_path / "Content.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows))
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    await console.ask("/settings language=de")
+    shown = await console.ask("/videos top=50")
+    assert "(ohne Titel)" in shown.text and "(no title)" not in shown.text, shown.text
