@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +28,12 @@ from bot.i18n import gettext as _
 from bot.i18n import lazy, ngettext, translate
 
 VIDEOS_SHOWN = 10
+
+#: Days with no value named in an import's preview; more are counted, not listed.
+MISSING_SHOWN = 5
+
+#: Overview's daily series summed into 30-day totals.
+WINDOW_METRICS = ("views", "likes", "comments", "shares")
 
 
 def parse_downloaded(text: str) -> date:
@@ -56,10 +62,8 @@ def studio_view(studio: StudioImport,
     files = []
     for f in studio.files:
         notes: list[str] = []
-        if f.layout is Layout.OVERVIEW and "views" in latest:
-            notes.append(_("30-day views now %(views)s", views=count(latest["views"])))
-        elif f.layout is Layout.OVERVIEW:
-            notes.append(_("fewer than 30 days: no 30-day totals yet"))
+        if f.layout is Layout.OVERVIEW:
+            notes.extend(_overview_notes(studio, f.first, f.last, rows))
         elif f.layout is Layout.FOLLOWER_HISTORY and "followers" in latest:
             notes.append(_("followers now %(followers)s", followers=count(latest["followers"])))
         elif f.layout is Layout.CONTENT:
@@ -94,6 +98,41 @@ def studio_view(studio: StudioImport,
             "yearless": any(f.yearless for f in studio.files),
             "first": rows[0][0].date().isoformat() if rows else None,
             "last": rows[-1][0].date().isoformat() if rows else None}
+
+
+def missing_days(studio: StudioImport, first: date | None, last: date | None) -> list[date]:
+    """The days from ``first`` to ``last`` on which any of Overview's count series (views,
+    likes, comments, shares) has no value ("undefined" or an empty cell), oldest first."""
+    if first is None or last is None:
+        return []
+    series = [studio.daily.get(m, {}) for m in WINDOW_METRICS]
+    span = (first + timedelta(days=k) for k in range((last - first).days + 1))
+    return [d for d in span if any(d not in s for s in series)]
+
+
+def _overview_notes(studio: StudioImport, first: date | None, last: date | None,
+                    rows: list[tuple[datetime, dict[str, float]]]) -> list[str]:
+    """The Overview file's notes: its latest 30-day views (and their day when that is not the
+    file's last), and the days with no value, whose 30-day windows are left out."""
+    notes: list[str] = []
+    with_views = [(t.date(), v["views"]) for t, v in rows if "views" in v]
+    gaps = missing_days(studio, first, last)
+    if with_views and with_views[-1][0] == last:
+        notes.append(_("30-day views now %(views)s", views=count(with_views[-1][1])))
+    elif with_views:
+        notes.append(_("30-day views %(views)s to %(day)s", views=count(with_views[-1][1]),
+                       day=day(with_views[-1][0])))
+    elif not gaps:
+        notes.append(_("fewer than 30 days: no 30-day totals yet"))
+    if gaps:
+        shown = [day(d) for d in gaps[:MISSING_SHOWN]]
+        if len(gaps) > MISSING_SHOWN:
+            shown.append(ngettext("%(num)s more", "%(num)s more", len(gaps) - MISSING_SHOWN))
+        notes.append(ngettext(
+            "no value on %(num)s day (%(days)s), so each 30-day total that includes it is "
+            "left out", "no value on %(num)s days (%(days)s), so each 30-day total that "
+            "includes one of them is left out", len(gaps), days=items(shown)))
+    return notes
 
 
 async def held_dates(ctx: CommandContext) -> tuple[set[date], set[date]]:
@@ -144,7 +183,7 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
 
 def video_view(v: Video, mid: float | None) -> dict[str, Any]:
     er = v.engagement_rate_views
-    return {"title": v.title or "(no title)", "link": v.link, "views": compact(v.views),
+    return {"title": v.title or _("(no title)"), "link": v.link, "views": compact(v.views),
             "er": None if er is None else pct(er), "er_implausible": v.engagement_implausible,
             "posted": v.posted_on.isoformat() if v.posted_on else None,
             "breakout": bool(mid and v.views is not None and v.views >= BREAKOUT_MULTIPLE * mid

@@ -28,6 +28,7 @@ from typing import Final
 
 from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
+from babel.numbers import NumberFormatError, parse_decimal
 
 from bot.domain.metrics import engagement_by_views
 from bot.domain.numbers import kept
@@ -308,25 +309,41 @@ def _line(name: str, line: int) -> str:
     return _("%(name)s line %(line)s", name=kept(name), line=line)
 
 
-def _number(cell: str, *, where: str, column: str, negative: bool = False) -> float | None:
-    """A cell as a number; "undefined" or empty is unknown (``None``)."""
+#: What a Studio number cell may hold before Babel reads it: ASCII digits with an optional
+#: sign, commas and a point (no exponent, no other script's digits, no "NaN").
+_NUMERAL: Final = re.compile(r"[+-]?[0-9][0-9,.]*", re.ASCII)
+
+
+def _number(cell: str, *, where: str, column: str, negative: bool = False,
+            whole: bool = True) -> float | None:
+    """A cell as a number; "undefined" or empty is unknown (``None``).
+
+    Read with Babel's strict English number parser (TikTok Studio writes English numerals in
+    every interface language): a comma only as a thousands separator in a valid grouping
+    (``24,790``), a point only as the decimal mark. ``whole`` (counts: views, likes, followers,
+    …) refuses any fraction (``1.234``, ``24790.5``); ``24790,5`` is refused as ambiguous.
+    Raises :class:`StudioError` naming the cell; never guesses.
+    """
     text = cell.strip()
     if text.casefold() in _UNDEFINED:
         return None
+    shown = dict(where=standalone(where), column=column, text=kept(text[:40]))
+    if _NUMERAL.fullmatch(text) is None:
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.", **shown))
     try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number.",
-                            where=standalone(where),
-                            column=column, text=kept(text[:40]))) from None
+        parsed = parse_decimal(text, locale="en", strict=True)
+    except NumberFormatError:
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a number I can read "
+                            "without guessing (commas only between groups of three digits, "
+                            "as in 24,790).", **shown)) from None
+    if whole and parsed != parsed.to_integral_value():
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is not a whole number, and "
+                            "counts in TikTok Studio files are whole numbers.", **shown))
+    value = float(parsed)
     if value != value or value in (float("inf"), float("-inf")) or abs(value) > 1e12:
-        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.",
-                            where=standalone(where),
-                            column=column, text=kept(text[:40])))
+        raise StudioError(_("%(where)s: %(column)s: '%(text)s' is out of range.", **shown))
     if value < 0 and not negative:
-        raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).",
-                            where=standalone(where),
-                            column=column, text=kept(text[:40])))
+        raise StudioError(_("%(where)s: %(column)s is negative (%(text)s).", **shown))
     return value
 
 
@@ -463,7 +480,8 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     else:
         target = into.genders if layout is Layout.FOLLOWER_GENDER else into.territories
         for line, row in enumerate(rows, start=2):
-            share = _number(row[1], where=_line(name, line), column="Distribution")
+            share = _number(row[1], where=_line(name, line), column="Distribution",
+                            whole=False)
             if share is not None and share > 1:
                 raise StudioError(_("%(name)s line %(line)s: Distribution must be between 0 "
                                     "and 1.", name=kept(name), line=line))

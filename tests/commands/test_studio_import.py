@@ -323,6 +323,18 @@ BAD = [
      b'"April 31","5","1"\n', "a date that no year has"),
     ("neg.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
      b'"May 1","-5","0","0","0","0"\n', "Video Views is negative"),
+    # A comma is a thousands separator only in a valid grouping, and a count is whole: never
+    # 24790,5 read as 247,905 views, nor 1.234 as 1.234 views (hostile trial).
+    ("comma.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+     b'"May 1","24790,5","0","0","0","0"\n',
+     "line 2: Video Views: '24790,5' is not a number I can read without guessing"),
+    ("point.csv", b'"Date","Video Views","Profile Views","Likes","Comments","Shares"\n'
+     b'"May 1","1.234","0","0","0","0"\n',
+     "line 2: Video Views: '1.234' is not a whole number"),
+    ("half.csv", b'"Date","Followers","Difference in followers from previous day"\n'
+     b'"May 1","24790.5","0"\n', "line 2: Followers: '24790.5' is not a whole number"),
+    ("exp.csv", b'"Date","Followers","Difference in followers from previous day"\n'
+     b'"May 1","1e3","0"\n', "line 2: Followers: '1e3' is not a number"),
 ]
 
 
@@ -449,3 +461,51 @@ async def test_the_year_note_is_only_for_files_whose_dates_have_no_year(
         preview = await console.ask(line)
         assert preview.ok, preview.text
         assert ("Dates in these files have no year" in preview.text) is yearless, preview.text
+
+
+async def test_a_count_with_thousands_separators_is_read_whole(
+        console: ConsoleAdapter, db: sqlite3.Connection, tmp_path: Path) -> None:
+    rows = "".join(f'"November {d}","1,024,790","0"\n' for d in range(1, 4))
+    path = tmp_path / "FollowerHistory.csv"
+    path.write_bytes(b'"Date","Followers","Difference in followers from previous day"\n'
+                     + rows.encode())
+    done = await console.ask(f"/import path={path} confirm")
+    assert done.ok, done.text
+    assert set(stored(db, "followers").values()) == {1_024_790.0}
+
+
+async def test_a_missing_cell_is_named_in_the_preview_not_taken_for_a_short_file(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """One "undefined" Video Views and one empty Likes cell in a 365-day Overview: the preview
+    names both days and what is left out; it never says the file has fewer than 30 days, nor
+    calls an older 30-day total "now" (hostile trial)."""
+    rows = table("Overview.csv")
+    body = rows[1:]
+    body[-3][1] = "undefined"  # Video Views, two days before the last row
+    body[100][3] = ""  # Likes
+    path = tmp_path / "Overview.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in [rows[0], *body]))
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok, preview.text
+    assert "fewer than 30 days" not in preview.text and "30-day views now" not in preview.text
+    gap_views = LAST_ROW - timedelta(days=2)
+    gap_likes = LAST_ROW - timedelta(days=len(body) - 1 - 100)
+    assert (f"no value on 2 days ({gap_likes.isoformat()} and {gap_views.isoformat()}), so "
+            "each 30-day total that includes one of them is left out") in preview.text, \
+        preview.text
+    views = daily("Overview.csv", "Video Views")
+    before = LAST_ROW - timedelta(days=3)
+    want = sum(views[before - timedelta(days=k)] for k in range(30))
+    assert f"30-day views {count(want)} to {before.isoformat()}" in preview.text, preview.text
+
+
+async def test_a_video_without_a_title_is_named_in_the_creators_language(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    rows = table("Content.csv")
+    rows[1][1] = ""
+    path = tmp_path / "Content.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows))
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    await console.ask("/settings language=de")
+    shown = await console.ask("/videos top=50")
+    assert "(ohne Titel)" in shown.text and "(no title)" not in shown.text, shown.text
