@@ -16,6 +16,7 @@ This module imports nothing from ``bot``: every layer may use it.
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import gettext as _gettext
 import io
@@ -285,6 +286,31 @@ def NP_(context: str, message: str) -> str:
     """Marks ``message`` in ``context`` for extraction without translating it (see
     :func:`pgettext`)."""
     return message
+
+
+#: Why a file operation failed, for the commonest ``errno`` codes, said the creator's way
+#: (the operating system's ``strerror`` is English whatever the language).
+_OS_REASONS: dict[int, str] = {
+    errno.ENOENT: N_("there is no such file or folder"),
+    errno.EISDIR: N_("that is a folder, not a file"),
+    errno.ENOTDIR: N_("part of the path is a file, not a folder"),
+    errno.EEXIST: N_("a file of that name is in the way"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOSPC: N_("no space is left on the disk"),
+    errno.EROFS: N_("the folder is read-only"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why ``exc`` happened, in the current language, as a clause of its own that a sentence
+    quotes after a colon ("I can't read x.csv: %(reason)s"; it agrees with nothing around
+    it, so it is :func:`standalone`); the system's own English text for a code not listed."""
+    reason = _OS_REASONS.get(exc.errno or 0)
+    if reason is not None:
+        return standalone(gettext(reason))
+    return exc.strerror or str(exc)
 
 
 class Message(str):

@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot import i18n
@@ -162,9 +162,11 @@ class ConsoleAdapter:
                     path = await asyncio.to_thread(self._save, name, attachment.filename,
                                                    attachment.data)
                 except OSError as exc:  # a full disk, a read-only folder: say so, carry on
-                    failed = error_reply(
+                    with i18n.using(self.language):
+                        reason = i18n.os_reason(exc)
+                    failed = replace(error_reply(
                         "not_saved", filename=attachment.filename, folder=str(self.exports),
-                        reason=(exc.strerror or str(exc)).lower(), command=parsed[0])
+                        reason=reason, command=parsed[0]), locale=self.language)
                     parts.append(self.app.renderer.render(failed, self.format))
                     replies = [*replies, failed]
                     continue

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import i18n
 from bot.commands.checks import flagged_rows
 from bot.commands.studio import import_studio, local_today, parse_downloaded
 from bot.core.args import ArgError
@@ -463,7 +464,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                          is_error=True)
         except OSError as exc:
             raise ArgError(_("I can't read %(path)s: %(reason)s.", path=numbers.kept(str(path)),
-                             reason=exc.strerror or exc), arg="path") from exc
+                             reason=i18n.os_reason(exc)), arg="path") from exc
         shown = str(args["path"])
         source = f'path="{shown}"' if any(c.isspace() for c in shown) else f"path={shown}"
         filename = path.name

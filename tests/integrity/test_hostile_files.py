@@ -96,7 +96,7 @@ async def test_console_import_reads_only_regular_files(console: ConsoleAdapter,
         result = await console.ask(f"/import path={device}")
         assert not result.ok and "is not a regular file" in result.text, result.text
     folder = await console.ask(f"/import path={tmp_path}")
-    assert not folder.ok and "Is a directory" in folder.text
+    assert not folder.ok and "that is a folder, not a file" in folder.text, folder.text
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     started = time.monotonic()
@@ -141,9 +141,30 @@ async def test_console_export_on_a_full_disk_answers_and_keeps_the_console(
 
     await console.repl(read=read, write=written.append)
     text = "\n".join(written)
-    assert "I couldn't save creator-advisor-export-" in text and "no space left" in text
+    assert "I couldn't save creator-advisor-export-" in text, text
+    assert "no space is left on the disk" in text, text
     assert "Followers: 1k" in text  # the console went on to the next command
     assert not list(console.exports.glob("*.json"))  # nothing half-written
+
+
+async def test_a_file_the_system_refuses_is_explained_in_the_creators_language(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Hostile trial: the operating system's reason (``strerror``: "No such file or
+    directory", "Is a directory", "File exists") was shown in English in every language, and
+    the console's "I couldn't save" was not rendered in the creator's language at all."""
+    await console.ask("/settings language=de")
+    missing = await console.ask(f"/import path={tmp_path / 'fehlt.csv'}")
+    assert not missing.ok and "es gibt keine solche Datei" in missing.text, missing.text
+    folder = await console.ask(f"/import path={tmp_path}")
+    assert "das ist ein Ordner, keine Datei" in folder.text, folder.text
+    assert "directory" not in missing.text + folder.text
+    await console.ask("/settings language=ja")
+    await console.ask("/log フォロワー=1000")
+    console.exports.parent.mkdir(parents=True, exist_ok=True)
+    console.exports.write_text("x")  # a file where the exports folder goes
+    saved = await console.ask("/export")
+    assert "同じ名前のファイルがあるため作成できません" in saved.text, saved.text
+    assert "I couldn't save" not in saved.text and "exists" not in saved.text, saved.text
 
 
 def test_stored_history_is_bounded_newest_kept_whole() -> None:
