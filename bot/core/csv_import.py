@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import cast
 
-from babel.dates import ParseError, get_date_format
+from babel.dates import ParseError, format_date, get_date_format
 from babel.dates import parse_date as parse_local_date
 
 from bot import i18n
@@ -32,7 +32,7 @@ from bot.core.args import ArgError, decimal_comma, parse_number
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.daily import DailyColumns, DaysOutOfOrder, canonical_days
-from bot.domain.numbers import day, grouped, items, kept
+from bot.domain.numbers import grouped, items, kept
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
@@ -129,12 +129,28 @@ def header_example(columns: Sequence[str] = ("date", "followers", "views", "like
     return (";" if decimal_comma() else ",").join(names[c] for c in columns)
 
 
+#: The date every example shows: its day is over 12, so the example itself tells whether the
+#: day or the month comes first.
+_EXAMPLE_DAY = date(2026, 3, 25)
+
+
 def date_example() -> str:
-    """How a CSV's dates are written: ``YYYY-MM-DD``, or the language's short date
-    (``dd.MM.y`` in German), which the import also reads."""
+    """How a CSV's dates are written, as a creator reads it: ``YYYY-MM-DD`` in English, else
+    one date in the language's short form with the whole year (German ``25.03.2026``, Spanish
+    ``25/3/2026``, Japanese ``2026/03/25``; CLDR's short date pattern through Babel), which
+    the import reads (:func:`sample_date`)."""
     if i18n.current() == i18n.SOURCE:
         return "YYYY-MM-DD"
-    return re.sub("y+", "yyyy", str(get_date_format("short", locale=number_locale()).pattern))
+    return sample_date()
+
+
+def sample_date() -> str:
+    """One date (2026-03-25) written as the import reads it in the current language:
+    ``2026-03-25`` in English, the short form of :func:`date_example` elsewhere."""
+    if i18n.current() == i18n.SOURCE:
+        return _EXAMPLE_DAY.isoformat()
+    pattern = re.sub("y+", "yyyy", str(get_date_format("short", locale=number_locale()).pattern))
+    return format_date(_EXAMPLE_DAY, pattern, locale=number_locale())
 
 
 def column_key(header_cell: str) -> str:
@@ -235,9 +251,8 @@ def _parse_date(text: str, order: str | None = None) -> datetime:
         moment = datetime.fromisoformat(t)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, IndexError, ParseError):
-        raise Refusal(_("%(text)s is not a date; use %(format)s, e.g. %(example)s",
-                        text=kept(quote(t)), format=date_example(),
-                        example=day(date(2026, 3, 1)))) from None
+        raise Refusal(_("%(text)s is not a date; write it like %(example)s",
+                        text=kept(quote(t)), example=sample_date())) from None
     except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
         raise Refusal(_("%(text)s is out of the range of dates I can store",
                         text=kept(quote(t)))) from None

@@ -3,6 +3,7 @@ the console as they would (their own CSV headers, decimals, ambiguous numbers, d
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +49,34 @@ async def test_own_csv_in_each_language_imports(console: ConsoleAdapter, tmp_pat
     stats = await console.ask("/stats")
     with i18n.using(language):
         assert format_metric("followers", 27_500) in stats.text, (language, stats.text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_bad_date_is_answered_with_an_example_that_imports(
+        console: ConsoleAdapter, tmp_path: Path, language: str) -> None:
+    """A cell the import can't read as a date is answered with an example the import reads,
+    not CLDR's pattern letters (``dd.MM.yyyy``) nor a date with a month name (Spanish
+    ``1 mar 2026``, which it then refused: hostile trial). Every date the answer shows, put in
+    a CSV, imports."""
+    assert (await console.ask(f"/settings language={language}")).ok
+    with i18n.using(language):
+        names = column_names()
+        sep = header_example()[len(names["date"])]
+    header = sep.join((names["date"], names["followers"]))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{header}\nsoon{sep}100\n")
+    refused = await console.ask(f'/import path="{bad}"')
+    assert not refused.ok and "soon" in refused.text, (language, refused.text)
+    # no pattern letters (dd.MM.yyyy, yyyy/MM/dd, AAAA-MM-JJ)
+    assert not re.search(r"\b[dMyYAJ]{1,4}[./-][dMyYAJ]{1,4}\b", refused.text), \
+        (language, refused.text)
+    shown = re.findall(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", refused.text)
+    assert shown, (language, refused.text)
+    for example in shown:
+        good = tmp_path / "good.csv"
+        good.write_text(f"{header}\n{example}{sep}100\n")
+        done = await console.ask(f'/import path="{good}" confirm')
+        assert done.ok, (language, example, done.text)
 
 
 #: One value of each metric kind with a fraction, and how each language writes it (Babel's

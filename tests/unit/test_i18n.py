@@ -192,7 +192,7 @@ def test_the_own_csv_reads_german_headers_dates_and_numbers(german_columns: Path
     data = "Datum;Follower;Aufrufe\n09.11.2026;30.600;12.500\n10.11.2026;30.700;1.234\n"
     with i18n.using("de"):
         assert header_example() == "Datum;Follower;Aufrufe;likes"
-        assert date_example() == "dd.MM.yyyy"
+        assert date_example() == "25.03.2026"
         plan = parse_csv(data.encode(), now=datetime(2026, 11, 20, tzinfo=UTC))
     assert not plan.errors
     assert [(t.date().isoformat(), v) for t, v in plan.rows] == [
