@@ -28,7 +28,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
-from bot.domain.daily import row_moments
+from bot.domain.daily import repeated_text, row_moments
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -416,6 +416,8 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "first": None if plan.first is None else plan.first.date().isoformat(),
         "last": None if plan.last is None else plan.last.date().isoformat(),
         "duplicates": plan.duplicates,
+        "repeated": {d.isoformat(): n for d, n in plan.repeated.items()},
+        "repeated_text": repeated_text(plan.repeated),
         "errors": plan.errors,
         "sample": [{"date": t.date().isoformat(),
                     # name=value pairs as /log takes them in the language, not a list in words

@@ -3,7 +3,7 @@
 Format: a header row with ``date`` and any metric names (or their aliases), then one row per
 date. Dates are ``YYYY-MM-DD`` (or ISO date-times). Values are read by the same parser as chat
 commands, so ``12k``, ``12,000`` and ``4.5%`` work. Empty cells mean "not known that day".
-Duplicate dates: the later row in the file wins (reported in the preview).
+Duplicate dates: the later row in the file wins (the preview names each, with its rows).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from bot import i18n
 from bot.core.args import ArgError, decimal_comma, parse_number
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
-from bot.domain.daily import DailyColumns, DaysOutOfOrder, canonical_days
+from bot.domain.daily import DailyColumns, DaysOutOfOrder, canonical_days, repeated_days
 from bot.domain.numbers import grouped, items, kept
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
@@ -89,7 +89,13 @@ class ImportPlan:
     #: One sentence per bad row, the cells it quotes marked (:func:`~bot.domain.numbers.kept`).
     errors: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
-    duplicates: int = 0
+    #: Each date on more than one row, with its number of rows (:func:`repeated_days`).
+    repeated: dict[date, int] = field(default_factory=dict)
+
+    @property
+    def duplicates(self) -> int:
+        """How many dates appear on more than one row (each counted once)."""
+        return len(self.repeated)
 
     @property
     def ok(self) -> bool:
@@ -401,7 +407,7 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
-        plan.rows, plan.duplicates = fast
+        plan.rows, plan.repeated = fast
     else:
         dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
         order = slash_order(dates)
@@ -419,9 +425,10 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 
 def _fast_rows(
     names: list[str], specs: dict[str, ArgSpec], body: list[list[str]], latest_allowed: datetime
-) -> tuple[Sequence[tuple[datetime, dict[str, float]]], int] | None:
+) -> tuple[Sequence[tuple[datetime, dict[str, float]]], dict[date, int]] | None:
     """The common, clean file, column by column: every row complete, ``YYYY-MM-DD`` dates and
-    plain digits within bounds; its rows in date order and the count of duplicate dates.
+    plain digits within bounds; its rows in date order and its dates on more than one row
+    (:func:`repeated_days`).
     ``None`` as soon as anything needs :func:`_careful_rows`, which gives the same result for
     any file this accepts (tested) and reports problems by line."""
     keys = [specs[n].name for n in names if n != "date"]
@@ -490,7 +497,7 @@ def _fast_rows(
         return None
     if out[-1][0] > latest_allowed or out[0][0] < EARLIEST:
         return None
-    return out, len(body) - len(out)
+    return out, ({} if len(out) == len(body) else repeated_days(map(date.fromisoformat, days)))
 
 
 def _lengths_matter(spec: ArgSpec, digits: str) -> bool:
@@ -509,10 +516,10 @@ def _lengths_matter(spec: ArgSpec, digits: str) -> bool:
 def _daily_columns(
     days: Sequence[str], keys: list[str], columns: list[Sequence[float | None]],
     latest_allowed: datetime,
-) -> tuple[DailyColumns, int] | None:
+) -> tuple[DailyColumns, dict[date, int]] | None:
     """:func:`_fast_rows` for a file with no gaps: its columns as they are (no dictionary or
     tuple per row), in date order, a later row for the same date winning."""
-    count = len(days)
+    count, given = len(days), days
     at = _NOON_UTC.replace(tzinfo=None)
     values = cast(dict[str, Sequence[float]], dict(zip(keys, columns, strict=True)))  # no gap
     try:
@@ -526,7 +533,7 @@ def _daily_columns(
         return None
     if rows.moments[-1] > latest_allowed or rows.moments[0] < EARLIEST:
         return None
-    return rows, count - len(rows)
+    return rows, ({} if count == len(rows) else repeated_days(map(date.fromisoformat, given)))
 
 
 def _careful_rows(
@@ -582,7 +589,7 @@ def _careful_rows(
             plan.errors.append(problem)
         elif when is not None:
             if when in by_date:
-                plan.duplicates += 1
+                plan.repeated[when.date()] = plan.repeated.get(when.date(), 1) + 1
             by_date[when] = values  # a later row for the same date wins
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append(_("… stopped after %(count)s problems", count=MAX_ERRORS))

@@ -9,11 +9,43 @@ It still reads as those rows for everyone else (built once, on first use).
 
 from __future__ import annotations
 
+import collections
 import itertools
 import operator
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, time
 from typing import Any, overload
+
+from bot.domain.numbers import day, items
+from bot.i18n import gettext as _
+from bot.i18n import ngettext
+
+#: Repeated dates a sentence names at most (then "and N more").
+SHOWN_REPEATS = 5
+
+
+def repeated_days(days: Iterable[date]) -> dict[date, int]:
+    """Each date that appears more than once among ``days``, with how many times, in date
+    order (``{2026-03-01: 5}`` for one date on five rows); empty when none repeats."""
+    return {d: n for d, n in sorted(collections.Counter(days).items()) if n > 1}
+
+
+def repeated_text(repeated: Mapping[date, int]) -> str:
+    """The preview's sentence on dates that appear on more than one row of a file (the last
+    row of each is kept), naming each (at most :data:`SHOWN_REPEATS`) and its rows:
+    ``"1 date appears on more than one row (2026-03-01: 5 rows); the last row is kept."``;
+    ``""`` for none."""
+    if not repeated:
+        return ""
+    each = [ngettext("%(date)s: %(num)s row", "%(date)s: %(num)s rows", n, date=day(d))
+            for d, n in list(repeated.items())[:SHOWN_REPEATS]]
+    shown = items(each) if len(repeated) <= SHOWN_REPEATS else _(
+        "%(shown)s and %(count)s more", shown=", ".join(each),
+        count=len(repeated) - SHOWN_REPEATS)
+    return ngettext("%(num)s date appears on more than one row (%(dates)s); the last row is "
+                    "kept.",
+                    "%(num)s dates appear on more than one row (%(dates)s); for each, the last "
+                    "row is kept.", len(repeated), dates=shown)
 
 
 def canonical_days(days: Sequence[str]) -> bool:

@@ -79,6 +79,43 @@ async def test_a_bad_date_is_answered_with_an_example_that_imports(
         assert done.ok, (language, example, done.text)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_repeated_dates_are_counted_once_each_and_named(
+        console: ConsoleAdapter, tmp_path: Path, language: str) -> None:
+    """One date on five rows is one repeated date (not "4 dates appear twice": hostile trial),
+    named with its rows; two such dates are two. The last row of each is the one imported."""
+    assert (await console.ask(f"/settings language={language}")).ok
+    with i18n.using(language):
+        names = column_names()
+        sep = header_example()[len(names["date"])]
+        shown = {d: format_date(d, format="medium", locale=locale()) if language != i18n.SOURCE
+                 else d.isoformat() for d in (date(2026, 3, 1), date(2026, 3, 2))}
+    header = sep.join((names["date"], names["followers"]))
+    one = [f"2026-03-01{sep}{100 + k}" for k in range(5)] + [f"2026-03-03{sep}200"]
+    csv = tmp_path / "one.csv"
+    csv.write_text("\n".join([header, *one]) + "\n")
+    preview = await console.ask(f'/import path="{csv}"')
+    assert preview.ok, (language, preview.text)
+    lines = [line for line in preview.text.splitlines() if shown[date(2026, 3, 1)] in line
+             and "5" in line]
+    assert len(lines) == 1, (language, preview.text)
+    assert "4" not in lines[0].replace("2026", ""), (language, lines[0])
+    if language == i18n.SOURCE:
+        assert ("1 date appears on more than one row (2026-03-01: 5 rows); the last row is "
+                "kept.") in preview.text, preview.text
+    two = [*one, f"2026-03-02{sep}150", f"2026-03-02{sep}151"]
+    csv.write_text("\n".join([header, *two]) + "\n")
+    preview = await console.ask(f'/import path="{csv}"')
+    assert preview.ok and shown[date(2026, 3, 2)] in preview.text, (language, preview.text)
+    if language == i18n.SOURCE:
+        assert ("2 dates appear on more than one row (2026-03-01: 5 rows and 2026-03-02: 2 "
+                "rows); for each, the last row is kept.") in preview.text, preview.text
+    else:
+        assert "appear" not in preview.text and "row" not in preview.text, preview.text
+    done = await console.ask(f'/import path="{csv}" confirm')
+    assert done.ok, (language, done.text)
+
+
 #: One value of each metric kind with a fraction, and how each language writes it (Babel's
 #: decimal sign; English keeps the project's short forms).
 _KIND_VALUES = {Kind.NUMBER: 12.5, Kind.RATE: 0.125, Kind.COUNT: 1234.5, Kind.SECONDS: 65.0}

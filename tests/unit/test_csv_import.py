@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -68,10 +68,10 @@ def test_fast_path_agrees_with_careful_path(case: tuple[list[str], list[list[str
     plan = ImportPlan()
     careful = _careful_rows(names, specs, body, LATEST, plan)
     if fast is not None:
-        rows, duplicates = fast
+        rows, repeated = fast
         assert not plan.errors
         assert rows == sorted(careful.items())
-        assert duplicates == plan.duplicates
+        assert repeated == plan.repeated
         # and of the same types (1 == 1.0: an int where the careful path has a float passes
         # the comparison above, yet prints differently in a reply)
         assert [[type(v) for v in values.values()] for _, values in rows] == [
@@ -85,7 +85,7 @@ def test_a_clean_file_takes_the_fast_path_and_a_gap_is_kept_as_unknown() -> None
     assert fast == ([
         (datetime(2026, 1, 1, 12, tzinfo=UTC), {"followers": 120.0, "views": 1.0}),
         (datetime(2026, 1, 2, 12, tzinfo=UTC), {"views": 500.0}),
-    ], 1)
+    ], {date(2026, 1, 1): 2})
     plan = parse_csv(b"date,followers,views\n" + b"\n".join(",".join(r).encode() for r in body),
                      now=NOW)
     assert plan.duplicates == 1 and not plan.errors
