@@ -12,6 +12,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
+from bot.domain.daily import repeated_text
 from bot.domain.numbers import compact, count, day, items, kept, number, pct, punct, whole
 from bot.domain.refusals import Refusal
 from bot.domain.studio import (
@@ -90,7 +91,8 @@ def studio_view(studio: StudioImport,
             span = ngettext("%(num)s row of %(what)s", "%(num)s rows of %(what)s", f.rows,
                             what=what)
         files.append({"label": f.layout.value, "name": f.name, "span": span,
-                      "notes": punct("; ").join(n for n in notes if n)})
+                      "notes": punct("; ").join(n for n in notes if n),
+                      "repeated": repeated_text(dict(f.repeated))})
     return {"files": files, "snapshots": len(rows),
             "downloaded": studio.downloaded.isoformat(),
             "downloaded_given": studio.downloaded_given, "ignored": studio.ignored[:10],

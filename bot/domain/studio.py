@@ -30,6 +30,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import NumberFormatError, parse_decimal
 
+from bot.domain.daily import repeated_days
 from bot.domain.metrics import engagement_by_views
 from bot.domain.numbers import kept
 from bot.domain.refusals import Refusal
@@ -243,6 +244,9 @@ class FileSummary:
     #: Its dates are a month and a day with no year, counted back from the download date
     #: (:func:`infer_years`); False for a file with no dates (territories, genders).
     yearless: bool = False
+    #: Each date on more than one of its rows, with its number of rows (the last row is
+    #: kept, as in the bot's own CSV: :func:`~bot.domain.daily.repeated_days`).
+    repeated: tuple[tuple[date, int], ...] = ()
 
 
 @dataclass
@@ -408,6 +412,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     first: date | None = None
     last: date | None = None
     counted: list[date] = []  # the dates read without a year (:func:`_dates`), if any
+    repeated: tuple[tuple[date, int], ...] = ()
 
     def dates(cells: list[str]) -> list[date]:
         counted.extend(found := _dates(cells, into.downloaded, locale, what))
@@ -424,6 +429,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
                 if value is not None:
                     values[day] = value  # a later row for the same day wins
         first, last = days[0], days[-1]
+        repeated = tuple(repeated_days(days).items())
     elif layout is Layout.CONTENT:
         exported = dates([r[0] for r in rows])
         as_of = max(exported)
@@ -488,7 +494,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
             if share is not None and row[0].strip():
                 target.append((row[0].strip()[:40], share))
     into.files.append(FileSummary(layout, name, len(rows), first, last, _ADDS[layout],
-                                  yearless=bool(counted)))
+                                  yearless=bool(counted), repeated=repeated))
 
 
 # -- what the numbers say ---------------------------------------------------------------------

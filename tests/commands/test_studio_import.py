@@ -509,3 +509,22 @@ async def test_a_video_without_a_title_is_named_in_the_creators_language(
     await console.ask("/settings language=de")
     shown = await console.ask("/videos top=50")
     assert "(ohne Titel)" in shown.text and "(no title)" not in shown.text, shown.text
+
+
+async def test_a_date_twice_in_a_studio_file_is_named_in_the_preview_as_the_own_csv_does(
+        console: ConsoleAdapter, db: sqlite3.Connection, tmp_path: Path) -> None:
+    """The same date on two rows of an Overview: the preview names it and says the last row
+    is kept, as the bot's own CSV does (hostile trial: "views 1" silently replaced 24,790)."""
+    rows = table("Overview.csv")
+    rows.append([rows[-1][0], "1", "0", "0", "0", "0"])  # November 27 again, 1 view
+    path = tmp_path / "Overview.csv"
+    path.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows))
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok, preview.text
+    assert (f"Overview: 1 date appears on more than one row ({LAST_ROW.isoformat()}: 2 rows); "
+            "the last row is kept.") in preview.text, preview.text
+    own = await console.ask(f"/import path={FIXTURES / 'Overview.csv'}")
+    assert "more than one row" not in own.text, own.text
+    await console.ask("/settings language=de")
+    german = await console.ask(f"/import path={path}")
+    assert "27.11.2026" in german.text and "more than one row" not in german.text, german.text
