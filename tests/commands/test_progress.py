@@ -103,7 +103,8 @@ async def test_import_preview_then_confirm(console: ConsoleAdapter, tmp_path: Pa
     preview = await console.ask(f"/import path={csv}")
     assert preview.ok, preview.text
     assert "3 days from 2026-09-01 to 2026-09-15" in preview.text
-    assert "1 date appears twice; the later row is kept" in preview.text
+    assert ("1 date appears on more than one row (2026-09-08: 2 rows); the last row is kept."
+            in preview.text), preview.text
     assert "• 2026-09-01: followers=1k, views=4k, likes=300" in preview.text
     assert "Nothing is written yet" in preview.text
     assert "I don't have any numbers" in (await console.ask("/stats")).text
