@@ -59,6 +59,9 @@ def metric_rows(snapshot: MetricSnapshot,
 
 
 def growth_view(g: Growth | None) -> dict[str, Any] | None:
+    """The change in followers ``g`` in words for /stats and /log; a change inside the rounding
+    of a typed count (:attr:`Growth.rounded`) is "about the same", with no percentage or
+    pace (:func:`bot.domain.metrics.within_rounding`)."""
     if g is None:
         return None
     def signed(change: float) -> str:  # followers are people: whole, "+12", "−3", "+0"
@@ -66,7 +69,14 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
 
     since = numbers.day(g.since) if g.since else None
     tenths = numbers.rounded(g.days, 1)  # the days as shown (days_shown): 7.0, 1.2
-    if g.since_source == "import":
+    if g.rounded and g.since_source == "import":
+        heading = _("Followers since your import of %(since)s: about the same", since=since)
+    elif g.rounded and g.since_source == "sync":
+        heading = _("Followers since your TikTok sync of %(since)s: about the same",
+                    since=since)
+    elif g.rounded:
+        heading = _("Followers since your log of %(since)s: about the same", since=since)
+    elif g.since_source == "import":
         heading = _("Followers since your import of %(since)s: %(delta)s", since=since,
                     delta=signed(g.delta))
     elif g.since_source == "sync":
@@ -78,8 +88,8 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
     return {
         "heading": heading,  # names where the earlier count came from
         "delta": signed(g.delta),
-        "ratio": None if g.ratio is None else numbers.signed_pct(g.ratio),
-        "per_week": None if g.per_week is None else signed(g.per_week),
+        "ratio": None if g.ratio is None or g.rounded else numbers.signed_pct(g.ratio),
+        "per_week": None if g.per_week is None or g.rounded else signed(g.per_week),
         # chooses the plural form (an int: gettext refuses 7.5); 1.2 days are "days"
         "days": int(tenths) if tenths == int(tenths) else max(2, numbers.whole(g.days)),
         "days_shown": decimal(g.days, 1, 1),  # 7.0 / 7,0: as the language writes it

@@ -146,7 +146,7 @@ LABELS: Final[dict[str, str]] = {
     "crp_followers_gap": N_("followers to go for Creator Rewards"),
     "crp_views_gap": N_("views to go for Creator Rewards"),
     "crp_eligible": N_("you qualify for Creator Rewards"),
-    "crp_gates_met": N_("you meet the Creator Rewards follower, view, age and country gates"),
+    "crp_gates_met": N_("nothing but video length keeps you out of Creator Rewards"),
     "shop_pilot": N_("in the US TikTok Shop pilot (under 5k followers)"),
     "shop_eligible": N_("you qualify for TikTok Shop affiliate"),
     "live_eligible": N_("you qualify for LIVE gifts"),

@@ -154,10 +154,15 @@ class Growth:
     #: Where the earlier value came from (:attr:`MetricSnapshot.source`): growth lines name it
     #: ("since your import of …", never "your log" for a file's row).
     since_source: str | None = None
+    #: The two values differ by no more than the rounding of a typed one (:func:`within_rounding`:
+    #: a typed "36k" after a file's 36,441): no change is known, so :attr:`delta` is 0.
+    rounded: bool = False
 
     @property
     def delta(self) -> float:
-        return self.current - self.previous
+        """The change, ``current - previous``; 0 when :attr:`rounded` (inside the rounding of
+        a typed value, the change is not known: never a fall or a rise)."""
+        return 0.0 if self.rounded else self.current - self.previous
 
     @property
     def ratio(self) -> float | None:
@@ -273,10 +278,51 @@ def corrected_series(history: Sequence[MetricSnapshot],
                         if metric in s.given and (v := getattr(s, metric)) is not None])
 
 
+#: A typed count of this much or more may be rounded ("36k", "1.2M"); a smaller one is
+#: written out in full (nobody types "0.8k"), so it is taken as exact.
+ROUNDED_FROM: Final = 1_000.0
+
+
+def typed_rounding(value: float, *, typed: bool = True) -> float:
+    """How far ``value`` may be from the true number because it was rounded when typed: half
+    a unit of its last non-zero digit, of the second significant digit at most, for a count of
+    :data:`ROUNDED_FROM` or more that the creator typed (36,000, typed "36k" -> 500; 36,400,
+    "36.4k" -> 50; 1,000 -> 50, as "1.0k"; 36,441 -> 0), 0 for a
+    number read from a file or TikTok (``typed`` False: exact) or a smaller one. The store
+    keeps the value, not the text typed, so the precision is read from the value: a count
+    typed in full with trailing zeros (36000) is given the rounding "36k" would have."""
+    if not typed or abs(value) < ROUNDED_FROM or value != int(value):
+        return 0.0
+    n, unit = abs(int(value)), 1
+    top = 10 ** (len(str(n)) - 2)  # two significant digits at least: "1k" is not 1,280
+    while n % 10 == 0 and unit < top:
+        n //= 10
+        unit *= 10
+    return unit / 2 if unit > 1 else 0.0
+
+
+def within_rounding(before: float, after: float, *, before_typed: bool = True,
+                    after_typed: bool = True) -> bool:
+    """Whether ``before`` and ``after`` of one metric differ by less than the rounding of the
+    typed one(s) (:func:`typed_rounding`): the file's 36,441 and a typed "36k" are the same
+    count as far as anyone knows. The one test /stats' and /log's change in followers, the
+    tips' facts (``follower_change``, ``followers_falling``) and an import preview's clash
+    with a log of the same day read."""
+    slack = (typed_rounding(before, typed=before_typed)
+             + typed_rounding(after, typed=after_typed))
+    return before == after or abs(after - before) < slack
+
+
+def _typed(s: MetricSnapshot) -> bool:
+    """Whether ``s``'s given values were typed by the creator (not a file's or TikTok's)."""
+    return s.source not in ("import", "sync")
+
+
 def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth | None:
     """Growth of ``metric`` from the latest snapshot in which the creator typed it back to the
     most recent earlier one typed at least :data:`MIN_SPAN_DAYS` before it; None without one.
-    ``history`` is oldest first."""
+    ``history`` is oldest first. A change inside the rounding of a typed value
+    (:func:`within_rounding`) is :attr:`Growth.rounded`."""
     cur: MetricSnapshot | None = None
     for prev in reversed(history):  # newest first: stops at the pair it needs
         if metric not in prev.given or getattr(prev, metric) is None:
@@ -286,8 +332,10 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
             continue
         days = (cur.taken_at - prev.taken_at).total_seconds() / 86_400
         if days >= MIN_SPAN_DAYS:
-            return Growth(metric, float(getattr(prev, metric)),
-                          float(getattr(cur, metric)), days, prev.taken_at, prev.source)
+            before, after = float(getattr(prev, metric)), float(getattr(cur, metric))
+            return Growth(metric, before, after, days, prev.taken_at, prev.source,
+                          within_rounding(before, after, before_typed=_typed(prev),
+                                          after_typed=_typed(cur)))
     return None
 
 
@@ -479,12 +527,6 @@ def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
                                              earlier=earlier)]
 
 
-#: A number imported for a day differs from what the creator logged that day when they are
-#: more than this far apart (relative to the larger): a typed "36k" for the file's 36,441 is
-#: rounding (1%), a typed "12k" for it is another number.
-CONFLICT: Final = 0.1
-
-
 @dataclass(frozen=True, slots=True)
 class ImportChecks:
     """What an import's preview says before anything is written (:func:`import_checks`):
@@ -536,8 +578,9 @@ def import_checks(
       it ("what you logged: followers fell from 36.4k to 12k …"), only for what involves a
       number the file gave (a check of a metric the file has no column for is about the
       creator's own numbers, which the import does not change), and a row's number that
-      differs by more than :data:`CONFLICT` from the one the creator logged last on the same
-      (UTC) date, with which one counts for that day.
+      differs by more than the rounding (:func:`within_rounding`: a typed "36k" for the
+      file's 36,441 is rounding, "12k" is another number) from the one the creator logged
+      last on the same (UTC) date, with which one counts for that day.
     """
     from bot.domain.fieldnames import field_name
     from bot.i18n import standalone
@@ -594,7 +637,7 @@ def import_checks(
             imported = values.get(name)
             if imported is None or typed_value == imported:
                 continue
-            if abs(imported - typed_value) > CONFLICT * max(abs(imported), abs(typed_value)):
+            if not within_rounding(typed_value, imported, after_typed=False):
                 found.clashes.append((at, _(
                     "you logged %(name)s %(logged)s that day and the file says %(imported)s; "
                     "the file's number is newer, so it counts for that day",

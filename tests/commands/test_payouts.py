@@ -414,3 +414,20 @@ async def test_why_the_views_tips_title_does_not_say_you_have_the_followers_you_
     assert "crp-views-to-go" in title, title
     assert "have the followers" not in title and "clear the follower" not in title, title
     assert "It does not apply to you right now" in why.text, why.text
+
+
+async def test_why_a_paid_creators_rewards_tips_claim_only_what_is_known(
+        console: ConsoleAdapter) -> None:
+    """A payout puts a creator of 600 followers in Creator Rewards: the tips' reasons say
+    they qualify, never that they post videos over a minute (no length logged) or that they
+    meet the follower and view gates (waived by the payout, not met)."""
+    await console.ask("/settings region=US age=25")
+    assert (await console.ask("/log followers=600")).ok
+    assert (await console.ask("/payout rewards=412 views=610k month=2026-10")).ok
+    why = (await console.ask("/why crp-eligible-grow-qualified-views")).text
+    assert "qualify" in why, why
+    assert "over a minute" not in why and "post videos" not in why, why
+    assert (await console.ask("/log avg_video_length=0:30")).ok
+    why = (await console.ask("/why crp-eligible-short-videos")).text
+    assert "longer than a minute" in why, why
+    assert "follower, view" not in why and "gates" not in why, why

@@ -176,3 +176,21 @@ def test_signed_percentages_share_the_minus_sign() -> None:
     assert numbers.signed_pct(-0.671) == "\u221267.1%"
     assert numbers.signed_pct(0.05) == "+5%"
     assert numbers.signed_pct(-0.0001) == "+0%"
+
+
+async def test_a_rounded_log_after_an_import_is_no_fall(both: ConsoleAdapter) -> None:
+    # the file's last count is 36,441; "36k" typed after it is that count rounded
+    assert (await both.ask(f"/import path={ZIP}")).ok
+    assert (await both.ask(f"/import path={ZIP} confirm")).ok
+    assert (await both.ask("/log followers=36k")).ok
+    stats = (await both.ask("/stats")).text
+    line = next(x for x in stats.splitlines() if "Followers since" in x)
+    assert "about the same" in line, line
+    assert "\u2212" not in line and "441" not in line, line
+    tips = (await both.ask("/tips")).text
+    assert "fell" not in tips and "lost followers" not in tips.lower(), tips
+    # a count outside the rounding is still a fall
+    assert (await both.ask("/log followers=35k")).ok
+    line = next(x for x in (await both.ask("/stats")).text.splitlines()
+                if "Followers since" in x)
+    assert ": \u22121.4k (\u22124%)" in line, line
