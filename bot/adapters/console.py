@@ -267,7 +267,8 @@ class ConsoleAdapter:
         self.language = await self.app.dispatcher.language(Platform.CONSOLE,
                                                            _text(self.user), self.locale)
         with i18n.using(self.language):
-            write(i18n.gettext("Type /start to see what I do, or /help for every command."))
+            write(i18n.gettext("Creator Advisor: type /start to see what I do, or /help for every "
+                                "command."))
             write(i18n.gettext("(Ctrl-D or /quit to leave)"))
         try:
             while True:

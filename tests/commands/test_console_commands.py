@@ -326,7 +326,8 @@ async def test_start_in_the_chat_loop_greets_once(console: ConsoleAdapter) -> No
     # Trial: the opening line still began with /start's "Hi! I'm Creator Advisor.", so the
     # greeting stood twice within three lines; the opening line only says what to type.
     assert text.count("I'm Creator Advisor") == 1, text
-    assert "Hi!" not in opening and "Creator Advisor" not in opening, opening
+    assert "Hi!" not in opening and "I'm Creator Advisor" not in opening, opening
+    assert opening.startswith("Creator Advisor: type /start"), opening  # named, not greeted
 
 
 async def test_the_terminal_language_is_the_default(app: App, tmp_path: Path,
