@@ -38,8 +38,10 @@ from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import pgettext
 
-#: Longest argument string accepted (a guard against floods and pasted essays).
-MAX_ARGS_LENGTH = 500
+#: Longest argument string accepted (a guard against floods and pasted essays). Room for
+#: every argument of the longest command written out with the longest field names of any
+#: language (a Spanish /estimate with all its what-ifs, as the bot writes it back, passed 500).
+MAX_ARGS_LENGTH = 1000
 
 
 class ArgError(Refusal):

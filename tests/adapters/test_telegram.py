@@ -554,7 +554,7 @@ async def test_bad_and_oversized_input_get_a_clear_sentence(tg: Chat) -> None:
     bad = shown(await tg.say("/log followers=lots"))
     assert "followers must be a number like 12k — 'lots' isn't one." in bad
     huge = shown(await tg.say("/log " + "1" * 5000))
-    assert "That's too long for /log (at most 500 characters)." in huge
+    assert "That's too long for /log (at most 1,000 characters)." in huge
     essay = shown(await tg.say("x" * 5000))
     assert essay == NOT_A_COMMAND
 
