@@ -210,6 +210,26 @@ def schema_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+def _stored_both_ways(schema_file: Path, *inserts: Callable[[sqlite3.Connection], object]
+                      ) -> list[list[tuple[object, ...]]]:
+    """The snapshots table's rows after each of ``inserts`` wrote into a fresh copy of the
+    store's ``snapshots`` table (in memory), ordered by id: one list of rows per insert."""
+    with sqlite3.connect(schema_file) as source:
+        table = source.execute("SELECT sql FROM sqlite_master WHERE name = 'snapshots'"
+                               ).fetchone()[0]
+    db = sqlite3.connect(":memory:")
+    try:
+        stored: list[list[tuple[object, ...]]] = []
+        for insert in inserts:
+            db.execute("DROP TABLE IF EXISTS snapshots")
+            db.execute(table)
+            insert(db)
+            stored.append(db.execute("SELECT * FROM snapshots ORDER BY id").fetchall())
+        return stored
+    finally:
+        db.close()
+
+
 @given(st.lists(st.lists(st.one_of(st.none(), st.none(), metric_values),
                          min_size=len(METRIC_NAMES), max_size=len(METRIC_NAMES)),
                 min_size=1, max_size=6))
@@ -219,27 +239,13 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
     the slow part of a wide insert): what is stored is what naming every column stores."""
     rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1)
             for n, v in enumerate(values)]
-    with sqlite3.connect(schema_file) as source:
-        table = source.execute("SELECT sql FROM sqlite_master WHERE name = 'snapshots'"
-                               ).fetchone()[0]
-    db = sqlite3.connect(":memory:")
-    try:
-        stored: list[list[tuple[object, ...]]] = []
-        for insert in ("named", "every"):
-            db.execute("DROP TABLE IF EXISTS snapshots")
-            db.execute(table)
-            if insert == "named":
-                _insert_snapshots(db, rows)
-            else:
-                every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source",
-                                   "action"))
-                db.executemany(f"INSERT INTO snapshots ({every}) VALUES "
-                               f"({', '.join('?' * len(rows[0]))})", rows)
-            stored.append(db.execute("SELECT * FROM snapshots ORDER BY id").fetchall())
-        assert stored[0] == stored[1]
-        assert [r[3:3 + len(METRIC_NAMES)] for r in stored[0]] == [tuple(v) for v in values]
-    finally:
-        db.close()
+    every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source", "action"))
+    stored = _stored_both_ways(
+        schema_file, lambda db: _insert_snapshots(db, rows),
+        lambda db: db.executemany(f"INSERT INTO snapshots ({every}) VALUES "
+                                  f"({', '.join('?' * len(rows[0]))})", rows))
+    assert stored[0] == stored[1]
+    assert [r[3:3 + len(METRIC_NAMES)] for r in stored[0]] == [tuple(v) for v in values]
 
 
 @settings(max_examples=60, deadline=None,
@@ -262,27 +268,15 @@ def test_rows_written_many_a_statement_are_stored_as_one_a_statement_stores_them
                **{n: data.draw(st.lists(metric_values, min_size=count, max_size=count))
                   for n in names},
                **{k: [v] * count for k, v in constants.items() if k != "user_id"}}
-    with sqlite3.connect(schema_file) as source:
-        table = source.execute("SELECT sql FROM sqlite_master WHERE name = 'snapshots'"
-                               ).fetchone()[0]
-    db = sqlite3.connect(":memory:")
-    try:
-        stored: list[list[tuple[object, ...]]] = []
-        for insert in ("many", "one"):
-            db.execute("DROP TABLE IF EXISTS snapshots")
-            db.execute(table)
-            if insert == "many":
-                _insert_columns(db, {k: v for k, v in columns.items() if k not in shared},
-                                shared)
-            else:
-                db.executemany(f"INSERT INTO snapshots ({', '.join(columns)}) VALUES "
-                               f"({', '.join('?' * len(columns))})",
-                               zip(*columns.values(), strict=True))
-            stored.append(db.execute("SELECT * FROM snapshots ORDER BY id").fetchall())
-        assert stored[0] == stored[1]
-        assert [r[2] for r in stored[0]] == columns["taken_at"]
-    finally:
-        db.close()
+    stored = _stored_both_ways(
+        schema_file,
+        lambda db: _insert_columns(db, {k: v for k, v in columns.items() if k not in shared},
+                                   shared),
+        lambda db: db.executemany(f"INSERT INTO snapshots ({', '.join(columns)}) VALUES "
+                                  f"({', '.join('?' * len(columns))})",
+                                  zip(*columns.values(), strict=True)))
+    assert stored[0] == stored[1]
+    assert [r[2] for r in stored[0]] == columns["taken_at"]
 
 
 @st.composite
