@@ -24,6 +24,7 @@ from bot.domain.studio import (
     breakouts,
     median_views,
     top_videos,
+    year_back,
 )
 from bot.i18n import gettext as _
 from bot.i18n import lazy, ngettext, translate
@@ -98,8 +99,27 @@ def studio_view(studio: StudioImport,
             "downloaded_given": studio.downloaded_given, "ignored": studio.ignored[:10],
             # the note on counting years back: only for files whose dates have none
             "yearless": any(f.yearless for f in studio.files),
+            "year_back": _year_back_notes(studio),
             "first": rows[0][0].date().isoformat() if rows else None,
             "last": rows[-1][0].date().isoformat() if rows else None}
+
+
+def _year_back_notes(studio: StudioImport) -> list[str]:
+    """One sentence per yearless file whose rows were dated about a year back because its
+    last day falls after the download date (:func:`~bot.domain.studio.year_back`)."""
+    notes = []
+    for f in studio.files:
+        if not f.yearless or f.last is None:
+            continue
+        same_year = year_back(f.last, studio.downloaded)
+        if same_year is None:
+            continue
+        notes.append(_("%(file)s ends on %(last)s, after %(date)s, the download date I counted "
+                       "back from, so I dated it a year earlier (to %(dated)s); if you "
+                       "downloaded it on or after %(last)s, add %(option)s.",
+                       file=kept(f.name), last=day(same_year), date=day(studio.downloaded),
+                       dated=day(f.last), option=f"downloaded={same_year.isoformat()}"))
+    return notes
 
 
 def missing_days(studio: StudioImport, first: date | None, last: date | None) -> list[date]:

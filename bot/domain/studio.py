@@ -185,6 +185,26 @@ def infer_years(keys: Sequence[tuple[int, int]], end: date) -> list[date]:
     return out
 
 
+#: How far before the download date a yearless file may end before its dating is said to have
+#: gone a year back: TikTok Studio's exports end a day or two before the day they are made.
+YEAR_BACK_DAYS: Final = 31
+
+
+def year_back(last: date, downloaded: date) -> date | None:
+    """The day a yearless file's ``last`` row would be in ``downloaded``'s year, when
+    :func:`infer_years` put it (and so the whole file) about a year back: that day falls
+    after ``downloaded`` and ``last`` ends more than :data:`YEAR_BACK_DAYS` days before it
+    (a download date given a few days too early, "November 27" downloaded=2026-11-20).
+    ``None`` when the dating looks right (or the day has no such date, February 29)."""
+    try:
+        same_year = last.replace(year=downloaded.year)
+    except ValueError:
+        return None
+    if same_year > downloaded and (downloaded - last).days > YEAR_BACK_DAYS:
+        return same_year
+    return None
+
+
 # -- models -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

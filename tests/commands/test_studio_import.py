@@ -528,3 +528,18 @@ async def test_a_date_twice_in_a_studio_file_is_named_in_the_preview_as_the_own_
     await console.ask("/settings language=de")
     german = await console.ask(f"/import path={path}")
     assert "27.11.2026" in german.text and "more than one row" not in german.text, german.text
+
+
+async def test_a_download_date_before_the_files_last_day_is_said_not_dated_a_year_back(
+        console: ConsoleAdapter) -> None:
+    """downloaded= a week before the file's last day ("November 27"): the rows would be dated
+    a year earlier (to 2025-11-27); the preview says so and names the date to give."""
+    path = FIXTURES / "Overview.csv"
+    preview = await console.ask(f"/import path={path} downloaded=2026-11-20")
+    assert preview.ok, preview.text
+    assert "to 2025-11-27)" in preview.text  # what the dating did
+    assert ("Overview.csv ends on 2026-11-27, after 2026-11-20, the download date I counted "
+            "back from, so I dated it a year earlier (to 2025-11-27); if you downloaded it on "
+            "or after 2026-11-27, add downloaded=2026-11-27.") in preview.text
+    right = await console.ask(f"/import path={path} downloaded={TODAY.isoformat()}")
+    assert "a year earlier" not in right.text
