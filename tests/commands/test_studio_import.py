@@ -543,3 +543,24 @@ async def test_a_download_date_before_the_files_last_day_is_said_not_dated_a_yea
             "or after 2026-11-27, add downloaded=2026-11-27.") in preview.text
     right = await console.ask(f"/import path={path} downloaded={TODAY.isoformat()}")
     assert "a year earlier" not in right.text
+
+
+async def test_japanese_studio_replies_write_japanese_punctuation(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """ja: the import's result joins its sentences with 。 (was "…）. /stats"), the /videos
+    footer with 、 (was "動画 18本, 再生数"), and a counter follows its number ("60個")."""
+    await console.ask("/settings language=ja")
+    path = FIXTURES / "tiktok_studio_export.zip"
+    done = await console.ask(f"/import path={path} confirm")
+    assert done.ok, done.text
+    assert ". " not in done.text and "）/stats" not in done.text, done.text
+    assert "。/stats" in done.text or "。/" in done.text, done.text
+    videos = await console.ask("/videos")
+    footer = videos.text.splitlines()[-1]
+    assert footer.startswith("動画 18本、再生数の中央値"), footer
+    big = tmp_path / "many.zip"
+    with zipfile.ZipFile(big, "w") as z:
+        for i in range(60):
+            z.writestr(f"f{i}.csv", "x")
+    refused = await console.ask(f"/import path={big}")
+    assert "60個" in refused.text and "60 個" not in refused.text, refused.text
