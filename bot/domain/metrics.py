@@ -122,6 +122,11 @@ class MetricSnapshot:
     def known(self) -> dict[str, float]:
         return {name: v for name in METRIC_NAMES if (v := getattr(self, name)) is not None}
 
+    def given_values(self) -> dict[str, float]:
+        """The values this snapshot's source gave (:attr:`given`), by metric name; the rest
+        were carried forward."""
+        return {name: v for name in self.given if (v := getattr(self, name, None)) is not None}
+
     def is_empty(self) -> bool:
         return not self.known()
 
@@ -589,16 +594,14 @@ def import_checks(
     kept: dict[Any, dict[str, float]] = {}
     for h in history:
         if h.source == "import" and h.taken_at.date() in days:
-            kept.setdefault(h.taken_at.date(), {}).update(
-                {n: v for n in h.given if (v := getattr(h, n, None)) is not None})
+            kept.setdefault(h.taken_at.date(), {}).update(h.given_values())
     stored = _current_days(history, days)
     timeline = sorted([(day, 0, i) for i, (day, _group) in enumerate(stored)]
                       + [(at.date(), 1, i) for i, (at, _values) in enumerate(rows)])
     logged_on: dict[Any, dict[str, float]] = {}
     for h in history:
         if h.source == "log":
-            logged_on.setdefault(h.taken_at.date(), {}).update(
-                {n: v for n in h.given if (v := getattr(h, n, None)) is not None})
+            logged_on.setdefault(h.taken_at.date(), {}).update(h.given_values())
     state: MetricSnapshot | None = None
     from_file: set[str] = set()  # the fields whose value in ``state`` is the file's
     found = ImportChecks([], [])
@@ -608,13 +611,12 @@ def import_checks(
             typed: dict[str, float] = {}
             by_log: set[str] = set()
             for h in group:  # in the store's order: the later corrects the earlier
-                for n in h.given:
-                    if (v := getattr(h, n, None)) is not None:
-                        typed[n] = v
-                        if h.source == "log":
-                            by_log.add(n)
-                        else:  # a sync read it later: no longer the creator's typing
-                            by_log.discard(n)
+                for n, v in h.given_values().items():
+                    typed[n] = v
+                    if h.source == "log":
+                        by_log.add(n)
+                    else:  # a sync read it later: no longer the creator's typing
+                        by_log.discard(n)
             last = group[-1]
             if not from_file:  # the timeline so far is the stored one: the store's values
                 state = last
