@@ -1412,8 +1412,11 @@ class SqliteStore(TikTokTables):
                         "user_id": user_id, "given": ",".join(sorted(first)),
                         "source": "import", "action": action})
             else:
+                # (a first import whose rows are not uniform was found so just above: row by
+                # row, without _import_rows asking _uniform_columns again)
+                rows_for = _import_rows if stored or not ordered else _import_rows_by_row
                 rows_out, changed = _carried_import(
-                    kept, _import_rows(user_id, ordered, earlier, action))
+                    kept, rows_for(user_id, ordered, earlier, action))
                 written = len(rows_out)
                 _insert_snapshots(db, rows_out)
                 if changed:
