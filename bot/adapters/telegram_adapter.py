@@ -190,12 +190,14 @@ class Keyboard(InlineKeyboardMarkup):
         """The Bot API's ``reply_markup`` object, ``{"inline_keyboard": [[button, ...], ...]}``,
         each button ``{"text": ..., "callback_data": ...}`` or with ``url``; a button with any
         other field is PTB's own ``to_dict()``."""
+        if not recursive:
+            return super().to_dict(recursive)
         rows: list[list[dict[str, Any]]] = []
         for row in self.inline_keyboard:
             shown: list[dict[str, Any]] = []
             for button in row:
                 json = _button_json(button)
-                if json is None or not recursive:
+                if json is None:
                     return super().to_dict(recursive)
                 shown.append(json)
             rows.append(shown)
