@@ -224,6 +224,49 @@ def _button_json(button: InlineKeyboardButton) -> dict[str, Any] | None:
             and isinstance(button.callback_data, str):
         return {"text": button.text, "callback_data": button.callback_data}
     return None
+class AdvisorBot(ExtBot[Any]):
+    """PTB's :class:`~telegram.ext.ExtBot` plus the two calls nearly every reply makes, sent
+    without building their answer into objects.
+
+    ``send_message`` and ``edit_message_text`` turn Telegram's answer into a
+    :class:`telegram.Message` (the chat, the sender, the text's entities, every button of its
+    keyboard): 0.1-0.2 ms of CPU a message in ``benchmarks/bench_fullstack`` (issue #19), for
+    an object the adapter never reads. :meth:`send_html` and :meth:`edit_html` send the same
+    request through the same path (``Bot._post``: defaults, the rate limiter, the same JSON
+    body; a test compares them with PTB's own calls) and raise the same
+    errors (:class:`telegram.error.TelegramError`), but return nothing.
+    """
+
+    async def send_html(self, chat_id: int | str, text: str, *,
+                        reply_markup: InlineKeyboardMarkup | None = None,
+                        message_thread_id: int | None = None,
+                        reply_parameters: ReplyParameters | None = None,
+                        rate_limit_args: int | None = None) -> None:
+        """``sendMessage`` of HTML ``text`` without a link preview (as ``send_message(chat_id,
+        text, parse_mode=HTML, link_preview_options=NO_PREVIEW, ...)``).
+
+        ``rate_limit_args``: as PTB's, for :class:`PacedLimiter` (``NO_RETRY``: a 429 is
+        raised). Raises what ``send_message`` raises (``BadRequest``, ``Forbidden``,
+        ``RetryAfter``, ``NetworkError``...).
+        """
+        await self._post("sendMessage", {
+            "chat_id": chat_id, "text": text, "parse_mode": ParseMode.HTML,
+            "link_preview_options": NO_PREVIEW, "reply_markup": reply_markup,
+            "message_thread_id": message_thread_id, "reply_parameters": reply_parameters,
+        }, api_kwargs=self._merge_api_rl_kwargs(None, rate_limit_args))
+
+    async def edit_html(self, chat_id: int | str, message_id: int, text: str, *,
+                        reply_markup: InlineKeyboardMarkup | None = None) -> None:
+        """``editMessageText`` to HTML ``text`` without a link preview (as
+        ``edit_message_text(text, chat_id=..., message_id=..., parse_mode=HTML,
+        link_preview_options=NO_PREVIEW, reply_markup=...)``); raises what that raises."""
+        await self._post("editMessageText", {
+            "chat_id": chat_id, "message_id": message_id, "text": text,
+            "parse_mode": ParseMode.HTML, "link_preview_options": NO_PREVIEW,
+            "reply_markup": reply_markup,
+        })
+
+
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 SHARE_FLAG = "public"  # a personal command's flag to answer in the group on purpose
 _MENTION = re.compile(r"^\s*/[A-Za-z0-9_]+@([A-Za-z0-9_]+)")
@@ -481,21 +524,24 @@ class TelegramAdapter:
         #: Updates claimed in the store by an earlier one's call (see _first_sight): whether
         #: each was new, or why that is unknown (the store's error; the call cancelled).
         self._claims: dict[int, asyncio.Future[bool | Exception]] = {}
+        bot = AdvisorBot(
+            token.get_secret_value(),
+            base_url=settings.telegram_base_url,
+            base_file_url=file_url(settings.telegram_base_url),
+            # Calls over aiohttp, replies as JSON bodies (issue #19), with the builder's
+            # own pools and timeouts: 256 connections for calls, 1 for getUpdates.
+            request=AiohttpRequest(read_timeout=read_timeout),
+            get_updates_request=AiohttpRequest(connection_pool_size=1),
+            rate_limiter=PacedLimiter(max_retries=max_retries,
+                                      overall_max_rate=overall_max_rate,
+                                      on_reply=lambda: app.paces[self.platform].reply_slot()),
+        )
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
-            .token(token.get_secret_value())
-            .base_url(settings.telegram_base_url)
-            .base_file_url(file_url(settings.telegram_base_url))
-            .rate_limiter(PacedLimiter(max_retries=max_retries,
-                                        overall_max_rate=overall_max_rate,
-                                        on_reply=lambda: app.paces[self.platform].reply_slot()))
+            .bot(bot)
             # Handle updates from different people at the same time: one slow command must
             # not hold up everyone else's replies.
             .concurrent_updates(concurrent_updates)
-            # Calls over aiohttp, replies as JSON bodies (issue #19), with the builder's
-            # own pools and timeouts: 256 connections for calls, 1 for getUpdates.
-            .request(AiohttpRequest(read_timeout=read_timeout))
-            .get_updates_request(AiohttpRequest(connection_pool_size=1))
             .update_queue(self._queue)
             .build()
         )
@@ -524,7 +570,7 @@ class TelegramAdapter:
         return self
 
     @property
-    def bot(self) -> ExtBot[Any]:
+    def bot(self) -> AdvisorBot:
         return self.application.bot  # type: ignore[no-any-return]
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -1008,9 +1054,8 @@ class TelegramAdapter:
             if index == 0 and edit is not None and len(parts) == 1 \
                     and await self._edit(chat_id, edit, part, markup):
                 continue
-            await self.bot.send_message(
-                chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                reply_markup=markup, message_thread_id=thread_id,
+            await self.bot.send_html(
+                chat_id, part, reply_markup=markup, message_thread_id=thread_id,
                 reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
                 if index == 0 and reply_to is not None else None,
                 rate_limit_args=retries,
@@ -1050,10 +1095,7 @@ class TelegramAdapter:
     async def _edit(self, chat_id: int, message_id: int, text: str,
                     markup: InlineKeyboardMarkup | None) -> bool:
         try:
-            await self.bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW, reply_markup=markup,
-            )
+            await self.bot.edit_html(chat_id, message_id, text, reply_markup=markup)
         except BadRequest as exc:
             if "not modified" in exc.message.lower():
                 return True
@@ -1074,9 +1116,8 @@ class TelegramAdapter:
             markup = Keyboard([[InlineKeyboardButton(button, url=url)]])
         parts = split_html(text)  # the same length handling as replies
         for index, part in enumerate(parts):
-            await self.bot.send_message(
-                incoming.chat_id, part, parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
+            await self.bot.send_html(
+                incoming.chat_id, part,
                 reply_markup=markup if index == len(parts) - 1 else None,
                 message_thread_id=incoming.thread_id,
                 reply_parameters=ReplyParameters(incoming.reply_to,
