@@ -79,6 +79,24 @@ def test_ask_keeps_stdout_for_replies_and_stderr_for_refusals(tmp_path: Path) ->
     assert usage.returncode == 2 and "usage:" in usage.stderr and usage.stdout == ""
 
 
+@pytest.mark.parametrize("user", ["", "   ", "\t"])
+def test_an_empty_console_user_name_is_bad_input(tmp_path: Path, user: str) -> None:
+    """Trial: ``ask --user "" "/stats"`` answered as a console user with no name (whitespace
+    alone too). An empty name is a usage error of the command line, as a missing line is:
+    exit 2, one sentence on stderr, nothing on stdout and nothing opened or stored; for
+    every subcommand that takes --user."""
+    for args in (("ask", "--user", user, "/stats"), ("ask", "--user", user, "--json", "/stats"),
+                 ("connect", "--user", user, "--no-browser"), ("sync", "--user", user)):
+        refused = run(tmp_path, *args)
+        assert refused.returncode == 2, (args, refused.stdout, refused.stderr)
+        assert refused.stdout == "", (args, refused.stdout)
+        assert "a console user name can't be empty or only spaces" in refused.stderr, args
+        assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "cli.db").exists()
+    named = run(tmp_path, "ask", "--user", " maya", "/stats")  # a name with a space is one
+    assert named.returncode == 0, named.stderr
+
+
 #: ``python -m bot`` with one part of the bot broken first: ``_run`` (every command's work,
 #: a failure the dispatcher catches) or the console's rendering (one that reaches ``ask``).
 _BROKEN = """
