@@ -316,7 +316,7 @@ def _parse_deadline(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01",
+        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01.",
                         text=numbers.kept(text))) from None
 
 
