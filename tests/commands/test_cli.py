@@ -79,6 +79,21 @@ def test_ask_keeps_stdout_for_replies_and_stderr_for_refusals(tmp_path: Path) ->
     assert usage.returncode == 2 and "usage:" in usage.stderr and usage.stdout == ""
 
 
+@pytest.mark.parametrize(("line", "said"), [
+    ("//stats", "I don't know //stats. Did you mean /stats? Try /help to see what I can do."),
+    ("///log followers=12k", "I don't know ///log. Did you mean /log?"),
+    ("/123", "I don't know /123. Try /help to see what I can do.")])
+def test_ask_a_mistyped_slash_line_is_an_unknown_command(tmp_path: Path, line: str,
+                                                         said: str) -> None:
+    """Trial: "//stats" answered "Commands start with /, for example …", though it does. A
+    line that starts with / and a word no command can be called gets the answer of any
+    mistyped command (exit 2, on stderr), with its suggestion."""
+    refused = run(tmp_path, "ask", line)
+    assert refused.returncode == 2 and refused.stdout == "", refused
+    assert refused.stderr.startswith(said), refused.stderr
+    assert "Commands start with" not in refused.stderr
+
+
 @pytest.mark.parametrize("user", ["", "   ", "\t"])
 def test_an_empty_console_user_name_is_bad_input(tmp_path: Path, user: str) -> None:
     """Trial: ``ask --user "" "/stats"`` answered as a console user with no name (whitespace
