@@ -328,8 +328,10 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
         return ASK_FAILED
     if as_json:
         body = [reply_json(r) for r in result.replies]
-        if not body:  # not a command at all
-            body = [{"reply": "error", "ok": False, "text": result.text}]
+        if not body:  # what the console says itself: a line that is no command (an error),
+            # or /cancel with nothing to cancel
+            body = [{"reply": "note" if result.ok else "error", "ok": result.ok,
+                     "text": result.text}]
         print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2,
                          default=str))
         return ask_status(result)

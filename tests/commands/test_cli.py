@@ -94,6 +94,18 @@ def test_ask_a_mistyped_slash_line_is_an_unknown_command(tmp_path: Path, line: s
     assert "Commands start with" not in refused.stderr
 
 
+def test_ask_cancel_with_nothing_to_cancel_says_so(tmp_path: Path) -> None:
+    """Trial: ask "/cancel" was refused as an unknown command (exit 2); Telegram answers
+    it. Nothing to cancel is an answer, not bad input: exit 0, on stdout (JSON: ok)."""
+    said = run(tmp_path, "ask", "/cancel")
+    assert said.returncode == 0 and said.stderr == "", said
+    assert said.stdout.strip() == "There is nothing to cancel."
+    as_json = run(tmp_path, "ask", "--json", "/cancel")
+    assert as_json.returncode == 0, as_json
+    assert json.loads(as_json.stdout) == {"reply": "note", "ok": True,
+                                          "text": "There is nothing to cancel."}
+
+
 @pytest.mark.parametrize("user", ["", "   ", "\t"])
 def test_an_empty_console_user_name_is_bad_input(tmp_path: Path, user: str) -> None:
     """Trial: ``ask --user "" "/stats"`` answered as a console user with no name (whitespace
