@@ -412,6 +412,7 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
     return {
         "rows": len(plan.rows),
+        "days": plan.days,
         "columns": [field_name(c) for c in plan.columns if c != "date"],
         "first": None if plan.first is None else plan.first.date().isoformat(),
         "last": None if plan.last is None else plan.last.date().isoformat(),
