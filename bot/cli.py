@@ -45,20 +45,23 @@ def _parser() -> argparse.ArgumentParser:
                      help="start N worker processes on one bot token and supervise them "
                           "(PostgreSQL, and Telegram in webhook mode; see the README)")
     ask = sub.add_parser("ask", help='run one command and print the reply: ask "/stats"')
-    ask.add_argument("--user", default="you", help="console user name (default: you)")
+    ask.add_argument("--user", default="you", type=_user_name,
+                     help="console user name (default: you)")
     ask.add_argument("--json", action="store_true",
                      help="print the reply as JSON with plain numbers (see the README)")
     ask.add_argument("line", help='the command line, e.g. "/log followers=12k"')
     due = sub.add_parser("post-due", help="send the weekly posts that are due now")
     due.add_argument("--dry-run", action="store_true", help="list them, send nothing")
     connect = sub.add_parser("connect", help="connect a TikTok account (opens TikTok to consent)")
-    connect.add_argument("--user", default="you", help="console user name (default: you)")
+    connect.add_argument("--user", default="you", type=_user_name,
+                         help="console user name (default: you)")
     connect.add_argument("--timeout", type=float, default=None,
                          help="seconds to wait for the consent (default: TIKTOK_CONNECT_TIMEOUT)")
     connect.add_argument("--no-browser", action="store_true",
                          help="only print the link; do not open a browser")
     sync = sub.add_parser("sync", help="read connected TikTok accounts now")
-    sync.add_argument("--user", default=None, help="only this console user (default: everyone)")
+    sync.add_argument("--user", default=None, type=_user_name,
+                      help="only this console user (default: everyone)")
     rules = sub.add_parser("rules", help="work with the tip rules in strategies/rules")
     rules.add_argument("action", choices=["check"], help="validate and print coverage")
     rates = sub.add_parser("rates", help="work with the rate tables in strategies/rates")
@@ -84,6 +87,14 @@ def _positive(text: str) -> int:
     if not 1 <= value <= 1024:
         raise argparse.ArgumentTypeError(f"must be between 1 and 1024, not {value}")
     return value
+
+
+def _user_name(text: str) -> str:
+    """A console user name as ``--user`` takes it: any text but an empty one or spaces alone
+    (a user no one could tell from the default, whose files and history would have no name)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a console user name can't be empty or only spaces")
+    return text
 
 
 def db_copy(source: str, target: str) -> int:
@@ -317,8 +328,10 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
         return ASK_FAILED
     if as_json:
         body = [reply_json(r) for r in result.replies]
-        if not body:  # not a command at all
-            body = [{"reply": "error", "ok": False, "text": result.text}]
+        if not body:  # what the console says itself: a line that is no command (an error),
+            # or /cancel with nothing to cancel
+            body = [{"reply": "note" if result.ok else "error", "ok": result.ok,
+                     "text": result.text}]
         print(json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2,
                          default=str))
         return ask_status(result)

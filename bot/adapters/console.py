@@ -20,6 +20,7 @@ from pathlib import Path
 from bot import i18n
 from bot.core.args import local_line, split_command
 from bot.core.dispatcher import error_reply
+from bot.core.guided import NOTHING_TO_CANCEL, is_cancel
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import Action, ChatKind, Platform, Reply, Request
 from bot.domain.numbers import punct
@@ -131,12 +132,15 @@ class ConsoleAdapter:
                 text = "/log " + text  # the numbers asked for by a bare /log
         if text and not text.startswith("/"):
             first = text.split(maxsplit=1)[0].lower()
-            if self.app.registry.get(first) is None:
+            if self.app.registry.get(first) is None and not is_cancel(first,
+                                                                      self.app.registry):
                 return await self._not_a_command(name)
             text = "/" + text  # in the console, "help" means "/help"
         parsed = split_command(text)
         if parsed is None:
             return await self._not_a_command(name)
+        if is_cancel(parsed[0], self.app.registry):  # no guided step waits (see above)
+            return await self._said(name, NOTHING_TO_CANCEL)
         replies = await self.app.dispatcher.handle(self.request(*parsed, user=user))
         prompted = any(r.template == "log_prompt" for r in replies)
         if self.one_shot and prompted:
@@ -307,10 +311,15 @@ class ConsoleAdapter:
     async def _not_a_command(self, user: str) -> ConsoleResult:
         """The hint for a line that is no command, in ``user``'s /settings language (else
         the terminal's)."""
+        return await self._said(user, ONE_SHOT_NOT_A_COMMAND if self.one_shot
+                                else NOT_A_COMMAND, ok=False)
+
+    async def _said(self, user: str, message: str, *, ok: bool = True) -> ConsoleResult:
+        """What the console says itself (``message``, a message id), in ``user``'s /settings
+        language (else the terminal's)."""
         self.language = await self.app.dispatcher.language(Platform.CONSOLE, user, self.locale)
         with i18n.using(self.language):
-            return ConsoleResult(i18n.translate(ONE_SHOT_NOT_A_COMMAND if self.one_shot
-                                                else NOT_A_COMMAND), ok=False)
+            return ConsoleResult(i18n.translate(message), ok=ok)
 
 
 NOT_A_COMMAND = N_("Commands start with /, for example /log followers=12k or /help. "

@@ -107,12 +107,9 @@ from telegram.ext import (
 from bot import i18n
 from bot.adapters.telegram_format import (
     BUTTON_EXPIRED,
-    CANCEL_SUMMARY,
-    CANCELLED,
     FILE_NOT_FETCHED,
     NOT_A_COMMAND,
     NOT_YOURS,
-    NOTHING_TO_CANCEL,
     OPEN_PRIVATE_CHAT,
     Button,
     ButtonCodec,
@@ -126,6 +123,7 @@ from bot.adapters.telegram_request import AiohttpRequest
 from bot.config import Settings
 from bot.core.args import ArgError, parse_args, split_command
 from bot.core.dispatcher import Admission, error_reply
+from bot.core.guided import CANCEL, CANCEL_SUMMARY, CANCELLED, NOTHING_TO_CANCEL, is_cancel
 from bot.core.pace import depart
 from bot.core.ports import (
     AdapterStartError,
@@ -156,7 +154,6 @@ Context = CallbackContext[Any, Any, Any, Any]
 #: Commands that, sent without arguments, take the next plain message as their arguments.
 GUIDED = frozenset({"log"})
 GUIDED_TIMEOUT = 600.0  # seconds a guided command waits for its message
-CANCEL = "cancel"
 MAX_UPLOAD = 2 * 1024 * 1024  # bytes of a file sent with a command (a CSV for /import)
 ALLOWED_UPDATES = ("message", "channel_post", "callback_query")
 
@@ -647,7 +644,7 @@ class TelegramAdapter:
         with i18n.using(language):
             commands = [BotCommand(spec.name, i18n.translate(spec.summary))
                         for spec in self.app.registry if _MENU_NAME.match(spec.name)]
-            if self.app.registry.get(CANCEL) is None:
+            if is_cancel(CANCEL, self.app.registry):
                 commands.append(BotCommand(CANCEL, i18n.translate(CANCEL_SUMMARY)))
         return commands
 
@@ -934,7 +931,7 @@ class TelegramAdapter:
         command, raw = incoming.command, incoming.raw_args
         waiting = await self._take_pending(incoming.chat_id, incoming.sender_id)
         registry = self.app.registry
-        if command == CANCEL and registry.get(CANCEL) is None:
+        if is_cancel(command, registry):
             if (waiting or not incoming.in_group or incoming.addressed) \
                     and await self._admitted(incoming):
                 await self._say(incoming, CANCELLED if waiting else NOTHING_TO_CANCEL)

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.core.guided import CANCEL_SUMMARY as CANCEL_SUMMARY
+from bot.core.guided import CANCELLED as CANCELLED
+from bot.core.guided import NOTHING_TO_CANCEL as NOTHING_TO_CANCEL
 from bot.i18n import N_, lazy
 from bot.render.formats import escape_telegram_html
 
@@ -232,9 +235,6 @@ def _parse(data: str) -> Button | None:
 
 # Message ids (English); the adapter says them in the person's language with i18n.translate.
 OPEN_PRIVATE_CHAT = N_("Open a private chat")
-CANCELLED = N_("Cancelled.")
-NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
-CANCEL_SUMMARY = N_("Stop a guided step, such as /log waiting for your numbers")
 NOT_A_COMMAND = N_("Commands start with /, for example /help or /log followers=12k.")
 BUTTON_EXPIRED = N_("This button has expired. Send the command again.")
 FILE_NOT_FETCHED = N_("I couldn't fetch that file from Telegram. Please send it again.")

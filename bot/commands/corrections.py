@@ -115,7 +115,7 @@ def _parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20",
+        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20.",
                         text=kept(text))) from None
 
 
@@ -133,7 +133,7 @@ def _parse_key(text: str) -> str:
     key = typed_key(text)
     if key is None:
         raise Refusal(_("'%(text)s' is not an /undo key; send /undo to see what it would "
-                        "remove", text=kept(text)))
+                        "remove.", text=kept(text)))
     return key
 
 

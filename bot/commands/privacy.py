@@ -52,7 +52,7 @@ def _parse_key(text: str) -> str:
     key = typed_key(text)
     if key is None:
         raise Refusal(_("'%(text)s' is not a /forget key; send /forget to see what it would "
-                        "delete", text=kept(text)))
+                        "delete.", text=kept(text)))
     return key
 
 

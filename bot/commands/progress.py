@@ -316,7 +316,7 @@ def _parse_deadline(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01",
+        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01.",
                         text=numbers.kept(text))) from None
 
 
@@ -412,6 +412,7 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
     return {
         "rows": len(plan.rows),
+        "days": plan.days,
         "columns": [field_name(c) for c in plan.columns if c != "date"],
         "first": None if plan.first is None else plan.first.date().isoformat(),
         "last": None if plan.last is None else plan.last.date().isoformat(),

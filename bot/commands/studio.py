@@ -43,7 +43,7 @@ def parse_downloaded(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. downloaded=2026-03-09",
+        raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. downloaded=2026-03-09.",
                         text=kept(text))) from None
 
 

@@ -1111,11 +1111,19 @@ def local_line(line: str) -> str:
 
 
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
+#: A line that starts with / and a word that is no command's name (``//stats``, ``/123``).
+_MISTYPED = re.compile(r"^/(\S{1,32})(?:\s+(.*))?$", re.DOTALL)
 
 
 def split_command(line: str) -> tuple[str, str] | None:
-    """``"/log@Bot followers=12k"`` -> ``("log", "followers=12k")``; None if not a command."""
-    m = _COMMAND.match(line.strip())
+    """``"/log@Bot followers=12k"`` -> ``("log", "followers=12k")``; None if not a command.
+
+    A line that starts with / and a word no command can be called (``//stats``: ``"/stats"``;
+    ``/123``) is a mistyped command, split the same way: no command has that name, so the
+    dispatcher answers it as any unknown one ("I don't know //stats. Did you mean /stats?"),
+    never with the hint for a line that does not start with /. None for / alone."""
+    line = line.strip()
+    m = _COMMAND.match(line) or _MISTYPED.match(line)
     if not m:
         return None
     return m.group(1).lower(), (m.group(2) or "").strip()

@@ -31,7 +31,13 @@ from bot import i18n
 from bot.core.args import ArgError, decimal_comma, parse_number
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
-from bot.domain.daily import DailyColumns, DaysOutOfOrder, canonical_days, repeated_days
+from bot.domain.daily import (
+    DailyColumns,
+    DaysOutOfOrder,
+    canonical_days,
+    repeated_days,
+    row_moments,
+)
 from bot.domain.numbers import grouped, items, kept
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
@@ -100,6 +106,14 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
+
+    @property
+    def days(self) -> int:
+        """How many days the rows cover: fewer than the rows when a day has several (rows
+        with a time of day, each stored as a snapshot of its own)."""
+        if isinstance(self.rows, DailyColumns):  # one row a day
+            return len(self.rows)
+        return len({moment.date() for moment in row_moments(self.rows)})
 
     @property
     def first(self) -> datetime | None:

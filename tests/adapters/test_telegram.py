@@ -350,6 +350,16 @@ async def test_group_addressing(tg: Chat) -> None:
     assert "I'm Creator Advisor" in welcome  # a payload in a group is not a deep link
 
 
+async def test_a_doubled_slash_is_an_unknown_command_with_a_suggestion(tg: Chat) -> None:
+    """Trial: "//stats" was answered "Commands start with /, …", though it does. A line that
+    starts with / and a word no command can be called is answered as any mistyped command;
+    in a group, unaddressed, it is left alone as another bot's may be."""
+    answer = shown(await tg.say("//stats"))
+    assert answer == ("I don't know //stats. Did you mean /stats? Try /help to see what I "
+                      "can do."), answer
+    assert await tg.say("//stats", chat=GROUP) == []
+
+
 async def test_private_replies_from_a_group_go_to_the_private_chat(
         tg: Chat, fake: FakeTelegram) -> None:
     calls = await tg.say(f"/nope@{BOT_USERNAME}", chat=GROUP)  # errors are private replies

@@ -79,6 +79,51 @@ def test_ask_keeps_stdout_for_replies_and_stderr_for_refusals(tmp_path: Path) ->
     assert usage.returncode == 2 and "usage:" in usage.stderr and usage.stdout == ""
 
 
+@pytest.mark.parametrize(("line", "said"), [
+    ("//stats", "I don't know //stats. Did you mean /stats? Try /help to see what I can do."),
+    ("///log followers=12k", "I don't know ///log. Did you mean /log?"),
+    ("/123", "I don't know /123. Try /help to see what I can do.")])
+def test_ask_a_mistyped_slash_line_is_an_unknown_command(tmp_path: Path, line: str,
+                                                         said: str) -> None:
+    """Trial: "//stats" answered "Commands start with /, for example …", though it does. A
+    line that starts with / and a word no command can be called gets the answer of any
+    mistyped command (exit 2, on stderr), with its suggestion."""
+    refused = run(tmp_path, "ask", line)
+    assert refused.returncode == 2 and refused.stdout == "", refused
+    assert refused.stderr.startswith(said), refused.stderr
+    assert "Commands start with" not in refused.stderr
+
+
+def test_ask_cancel_with_nothing_to_cancel_says_so(tmp_path: Path) -> None:
+    """Trial: ask "/cancel" was refused as an unknown command (exit 2); Telegram answers
+    it. Nothing to cancel is an answer, not bad input: exit 0, on stdout (JSON: ok)."""
+    said = run(tmp_path, "ask", "/cancel")
+    assert said.returncode == 0 and said.stderr == "", said
+    assert said.stdout.strip() == "There is nothing to cancel."
+    as_json = run(tmp_path, "ask", "--json", "/cancel")
+    assert as_json.returncode == 0, as_json
+    assert json.loads(as_json.stdout) == {"reply": "note", "ok": True,
+                                          "text": "There is nothing to cancel."}
+
+
+@pytest.mark.parametrize("user", ["", "   ", "\t"])
+def test_an_empty_console_user_name_is_bad_input(tmp_path: Path, user: str) -> None:
+    """Trial: ``ask --user "" "/stats"`` answered as a console user with no name (whitespace
+    alone too). An empty name is a usage error of the command line, as a missing line is:
+    exit 2, one sentence on stderr, nothing on stdout and nothing opened or stored; for
+    every subcommand that takes --user."""
+    for args in (("ask", "--user", user, "/stats"), ("ask", "--user", user, "--json", "/stats"),
+                 ("connect", "--user", user, "--no-browser"), ("sync", "--user", user)):
+        refused = run(tmp_path, *args)
+        assert refused.returncode == 2, (args, refused.stdout, refused.stderr)
+        assert refused.stdout == "", (args, refused.stdout)
+        assert "a console user name can't be empty or only spaces" in refused.stderr, args
+        assert "Traceback" not in refused.stderr
+    assert not (tmp_path / "cli.db").exists()
+    named = run(tmp_path, "ask", "--user", " maya", "/stats")  # a name with a space is one
+    assert named.returncode == 0, named.stderr
+
+
 #: ``python -m bot`` with one part of the bot broken first: ``_run`` (every command's work,
 #: a failure the dispatcher catches) or the console's rendering (one that reaches ``ask``).
 _BROKEN = """

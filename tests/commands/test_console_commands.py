@@ -477,3 +477,16 @@ async def test_a_held_replys_line_in_german_words_is_never_read_as_other_numbers
     await console.ask("/log Follower=12,5k")
     kept = await console.ask("/log Follower=1 Mrd.")
     assert "/log Follower=1 Mrd. confirm" in kept.text, kept.text
+
+
+@pytest.mark.parametrize(("language", "end"), [("en", "remove."), ("de", "würde."),
+                                               ("fr", "supprimé."), ("ja", "確認できます。")])
+async def test_an_unknown_undo_key_is_refused_in_a_whole_sentence(
+        console: ConsoleAdapter, language: str, end: str) -> None:
+    """Trial: "/undo confirm key=zz" ended "… to see what it would remove" with no full stop,
+    where the bot's other refusals end with one."""
+    await console.ask("/log followers=2k")
+    assert (await console.ask(f"/settings language={language}")).ok
+    answer = await console.ask("/undo confirm key=zz")
+    assert not answer.ok
+    assert answer.text.splitlines()[0].endswith(end), answer.text

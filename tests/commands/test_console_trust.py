@@ -77,6 +77,21 @@ async def test_guided_log_in_the_console(console: ConsoleAdapter) -> None:
     assert "Stopped waiting" in (await console.ask("/cancel")).text
 
 
+async def test_cancel_with_nothing_to_cancel_is_answered_as_on_telegram(
+        console: ConsoleAdapter) -> None:
+    """Trial: /cancel in the console with no guided step said "I don't know /cancel", while
+    Telegram knows it. The console answers it as Telegram does (bot.core.guided), in the
+    person's language, and the next line is no longer read as numbers."""
+    for line in ("/cancel", "cancel", "/CANCEL now"):
+        answer = await console.ask(line)
+        assert answer.ok and answer.text == "There is nothing to cancel.", (line, answer.text)
+    await console.ask("/log")
+    assert "Stopped waiting" in (await console.ask("/cancel")).text
+    assert (await console.ask("/cancel")).text == "There is nothing to cancel."
+    assert (await console.ask("/settings language=de")).ok
+    assert (await console.ask("/cancel")).text == "Es gibt nichts abzubrechen."
+
+
 async def test_console_subscribe_says_posts_appear_here(console: ConsoleAdapter) -> None:
     done = await console.ask("/subscribe day=friday time=18:00")
     assert "While this console is open, due posts appear right here" in done.text

@@ -116,6 +116,35 @@ async def test_import_preview_then_confirm(console: ConsoleAdapter, tmp_path: Pa
     assert "1k → 1.5k" in chart.text
 
 
+async def test_an_import_of_several_rows_a_day_counts_the_days_it_covers(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: a CSV of hourly rows (5,000 rows over 209 days) said "Imported 5,000 days". The
+    preview and the result count the days the rows cover, and say how many snapshots that
+    is; a date on more than one row, of which the last is kept, is said in the result too."""
+    start = datetime(2026, 9, 1, tzinfo=UTC)
+    hourly = "".join(f"{(start + timedelta(hours=h)).isoformat()},{1000 + h},{4000 + h}\n"
+                     for h in range(72))
+    csv = write(tmp_path, "hourly.csv", f"date,followers,views\n{hourly}".encode())
+    preview = await console.ask(f"/import path={csv}")
+    assert preview.ok, preview.text
+    assert "Preview: 3 days from 2026-09-01 to 2026-09-03 with followers and views. 72 " \
+           "snapshots in all: some days have more than one row, each kept with its time " \
+           "of day." in preview.text, preview.text
+    done = await console.ask(f"/import path={csv} confirm")
+    assert done.ok, done.text
+    assert done.text.startswith(
+        "Imported 3 days (2026-09-01 to 2026-09-03). See them with /progress or /stats. 72 "
+        "snapshots in all: some days have more than one row, each kept with its time of "
+        "day."), done.text
+    assert "72 snapshots stored" in (await console.ask("/stats")).text
+    doubled = write(tmp_path, "doubled.csv",
+                    b"date,followers\n2026-10-01,100\n2026-10-01,110\n2026-10-02,120\n")
+    merged = await console.ask(f"/import path={doubled} confirm")
+    assert merged.ok and merged.text.startswith(
+        "Imported 2 days (2026-10-01 to 2026-10-02). See them with /progress or /stats. 1 date "
+        "appears on more than one row (2026-10-01: 2 rows); the last row is kept."), merged.text
+
+
 async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: Path) -> None:
     csv = write(tmp_path, "bad.csv", b"date,followers\n2026-09-01,1k\n2026-13-01,2k\n"
                 b"2026-09-03,-5\n2026-09-04,1e15\n")

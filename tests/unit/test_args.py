@@ -133,6 +133,10 @@ def test_split_command() -> None:
     assert split_command("/log@CreatorBot followers=12k") == ("log", "followers=12k")
     assert split_command("/STATS") == ("stats", "")
     assert split_command("hello") is None
+    # a word no command can be called, after a /: a mistyped command, kept as typed
+    assert split_command("//Stats now") == ("/stats", "now")
+    assert split_command("/123") == ("123", "")
+    assert split_command("/") is None and split_command("/ stats") is None
 
 
 def test_tokenize_keeps_grouped_numbers_together() -> None:

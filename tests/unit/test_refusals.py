@@ -48,3 +48,21 @@ def test_an_arguments_refusal_is_in_the_creators_language_and_keeps_what_they_ty
     assert str(refused) != str(english), (language, str(refused))
     if JUNK in str(refused):  # quoted: marked so that no spacing pass changes it
         assert kept(JUNK) in refused.marked, refused.marked
+
+
+#: How a refusal's sentence may end: a full stop, a question or an exclamation (Japanese
+#: full-width too).
+SENTENCE_ENDS = (".", "?", "!", "。", "？", "！")
+
+
+@pytest.mark.parametrize("arg", _normalized(), ids=lambda arg: arg.name)
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_an_arguments_refusal_ends_as_a_sentence_does(arg: ArgSpec, language: str) -> None:
+    """Trial: "/undo confirm key=zz" answered "'zz' is not an /undo key; send /undo to see
+    what it would remove", with no full stop, where other refusals end with one (the dates
+    of date=, by= and downloaded= too). Every argument's refusal ends as a sentence does, in
+    every language (Japanese with 。)."""
+    refused = str(_refusal(arg, language))
+    assert refused.endswith(SENTENCE_ENDS), (language, refused)
+    if language == "ja":
+        assert not refused.endswith("."), refused

@@ -1,0 +1,27 @@
+"""``/cancel``: what ends a guided step (a bare ``/log`` waiting for the numbers on the next
+line). No command declares it: each chat adapter that keeps guided steps (the console,
+Telegram) answers it itself, decided here, with these sentences. Discord has no guided step
+(its slash command asks for the options) and no ``/cancel``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.i18n import N_
+
+if TYPE_CHECKING:
+    from bot.core.registry import Registry
+
+#: The command name the adapters answer themselves (unless a command takes it).
+CANCEL = "cancel"
+#: Message ids (English); each adapter says them in the person's language.
+CANCELLED = N_("Cancelled.")
+NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
+CANCEL_SUMMARY = N_("Stop a guided step, such as /log waiting for your numbers")
+
+
+def is_cancel(command: str, registry: Registry) -> bool:
+    """Whether ``command`` (a name as :func:`~bot.core.args.split_command` gives it) is the
+    adapters' own ``/cancel``: it is, unless a declared command took the name."""
+    return command == CANCEL and registry.get(CANCEL) is None
