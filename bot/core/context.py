@@ -9,7 +9,7 @@ from typing import Any
 from bot import i18n
 from bot.core.args import ArgError, command_line, local_line, parse_args
 from bot.core.connections import TikTokLink
-from bot.core.ports import Clock, Store, User
+from bot.core.ports import Clock, Reads, Store, User, UserReads
 from bot.core.registry import Registry
 from bot.core.types import Request
 from bot.domain.rates import RateTables
@@ -38,6 +38,22 @@ class CommandContext:
     clock: Clock
     registry: Registry
     services: Services
+    #: What the dispatcher read with the user for the command's declared reads
+    #: (:attr:`~bot.core.registry.CommandSpec.reads`), as (what was asked, what was read):
+    #: :meth:`read` returns it instead of reading again.
+    read_ahead: tuple[Reads, UserReads] | None = None
+
+    async def read(self, wanted: Reads) -> UserReads:
+        """``wanted`` about the creator (:meth:`~bot.core.ports.Store.reads`): what the
+        dispatcher read with the user when the command declares it, else read now. Called
+        before the handler writes anything (what was read ahead is from before)."""
+        if self.read_ahead is not None and self.read_ahead[0] == wanted:
+            return self.read_ahead[1]
+        return await self.store.reads(
+            self.user.id, history=wanted.history, reach=wanted.reach, latest=wanted.latest,
+            videos=wanted.videos, audience=wanted.audience, payouts=wanted.payouts,
+            daily_series=wanted.daily_series, goals=wanted.goals,
+            count_snapshots=wanted.count_snapshots)
 
     def again(self, args: Mapping[str, Any], **changes: Any) -> str:
         """This command with ``args`` (as parsed) and ``changes`` (``confirm=True``), as the

@@ -16,7 +16,7 @@ from bot.core.args import ArgError, parse_args
 from bot.core.context import CommandContext, Services
 from bot.core.fieldnames import typed_example
 from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Redis keeps
-from bot.core.ports import Clock, Store, StoreError, UserGone
+from bot.core.ports import Clock, KnownUser, Reads, Store, StoreError, UserGone
 from bot.core.registry import CommandSpec, Registry
 from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
 
@@ -85,13 +85,25 @@ class _Buckets:
         return Admission.RUN
 
 
+class _Entry:
+    """One person's lock, how many commands hold, wait for or reserved it, and how many
+    times it was taken since the entry was made."""
+
+    __slots__ = ("grants", "lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+        self.grants = 0
+
+
 class _UserLocks:
     """One lock per platform user: one user's commands run one at a time, so a command racing
     that user's ``/forget`` runs wholly before it or wholly after it (as a fresh user), never
     with an id that was deleted under it. Locks of idle users are dropped."""
 
     def __init__(self) -> None:
-        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+        self._locks: dict[tuple[str, str], _Entry] = {}
 
     def hold(self, key: tuple[str, str]) -> _Held:
         """``async with locks.hold(key):`` runs the block holding ``key``'s lock."""
@@ -101,38 +113,66 @@ class _UserLocks:
 class _Held:
     """:meth:`_UserLocks.hold`'s context manager: the user's lock held inside the block (a
     class of its own, not ``@asynccontextmanager``, whose generator and wrapper cost about as
-    much again as the lock; every command takes one)."""
+    much again as the lock; every command takes one).
 
-    __slots__ = ("_key", "_lock", "_locks")
+    :meth:`reserve` counts the command in before it enters, when no command of the person
+    holds or waits for the lock: :attr:`undisturbed` then says, once entered, whether none
+    took the lock in between, so what the command read after reserving is what it would
+    have read holding the lock (every command of the person writes holding it)."""
 
-    def __init__(self, locks: dict[tuple[str, str], tuple[asyncio.Lock, int]],
-                 key: tuple[str, str]) -> None:
+    __slots__ = ("_entry", "_key", "_locks", "_reserved", "undisturbed")
+
+    def __init__(self, locks: dict[tuple[str, str], _Entry], key: tuple[str, str]) -> None:
         self._locks = locks
         self._key = key
+        self._reserved = False
+        self.undisturbed = False
+
+    def reserve(self) -> bool:
+        """Count this command in now if the person's lock is free with nobody waiting (True);
+        False (nothing done) otherwise. Enter it, or :meth:`cancel`, afterwards."""
+        if self._key in self._locks:
+            return False
+        entry = self._locks[self._key] = _Entry()
+        entry.users = 1
+        self._entry = entry
+        self._reserved = True
+        return True
+
+    def cancel(self) -> None:
+        """Give back a reservation never entered (nothing if there is none)."""
+        if self._reserved:
+            self._reserved = False
+            self._leave()
 
     async def __aenter__(self) -> None:
-        # Counted on entering, not when made: a hold never entered leaves no entry behind.
-        lock, users = self._locks.get(self._key, (None, 0))
-        if lock is None:
-            lock = asyncio.Lock()
-        self._locks[self._key] = (lock, users + 1)
-        self._lock = lock
+        if self._reserved:  # counted in already, on an entry made then (taken 0 times)
+            self._reserved = False
+            entry, grants = self._entry, 0
+        else:  # counted on entering, not when made: a hold never entered leaves no entry
+            found = self._locks.get(self._key)
+            if found is None:
+                found = self._locks[self._key] = _Entry()
+            entry = found
+            entry.users += 1
+            self._entry, grants = entry, entry.grants
         try:
-            await lock.acquire()
+            await entry.lock.acquire()
         except BaseException:
             self._leave()
             raise
+        self.undisturbed = entry.grants == grants
+        entry.grants += 1
 
     async def __aexit__(self, *exc: object) -> None:
-        self._lock.release()
+        self._entry.lock.release()
         self._leave()
 
     def _leave(self) -> None:
-        lock, users = self._locks[self._key]
-        if users <= 1:
+        entry = self._entry
+        entry.users -= 1
+        if entry.users <= 0:
             del self._locks[self._key]
-        else:
-            self._locks[self._key] = (lock, users - 1)
 
 
 class Dispatcher:
@@ -197,6 +237,18 @@ class Dispatcher:
             chosen = None
         return i18n.choose(chosen, fallback)
 
+    async def _language_reading(self, platform: str, user_id: str, fallback: str | None,
+                                wanted: Reads) -> tuple[str, KnownUser | None]:
+        """:meth:`language`, with the user found and ``wanted`` read about them in the same
+        trip (:meth:`Store.find_user_reading`; None: not known, or the store failed)."""
+        try:
+            found = await self.store.find_user_reading(platform, user_id, wanted)
+        except StoreError:
+            log.warning("could not read the language of a %s user; answering in %s", platform,
+                        fallback, exc_info=True)
+            found = None
+        return i18n.choose(None if found is None else found.settings.language, fallback), found
+
     async def flood_notice(self, platform: str, user_id: str, command: str | None,
                            fallback: str | None) -> Reply:
         """The reply to a command refused by the flood limit (:meth:`admit`): it names
@@ -234,13 +286,33 @@ class Dispatcher:
             # One notice per flood: the rest get no reply, so one person's flood never
             # spends the platform's shared send budget (bot.core.pace) on notices.
             return []
+        spec = self.registry.get(request.command)
+        held = self._user_locks.hold((platform, request.user_id))
+        try:
+            return await self._admitted(request, admission, spec, held)
+        finally:
+            held.cancel()  # a reservation never entered (bad arguments, an error)
+
+    async def _admitted(self, request: Request, admission: Admission, spec: CommandSpec | None,
+                        held: _Held) -> list[Reply]:
+        platform = str(request.platform)
         # Every reply from here on (the flood notice, an unknown command, bad arguments, an
         # error) is in the language the person chose, if they are known and chose one; and
         # numbers are read in it ("30.600" is a number in German).
-        i18n.switch(await self.language(platform, request.user_id, request.locale))
+        found = None
+        if (admission is Admission.RUN and spec is not None and spec.reads is not None
+                and held.reserve()):
+            # No command of the person holds or waits for their lock: the command's reads
+            # come with the user, in that trip. The lock is still taken after the arguments
+            # are read (bad arguments wait for nothing); if another command of theirs takes
+            # it first, what was read here is not used (_run_once reads again).
+            language, found = await self._language_reading(platform, request.user_id,
+                                                           request.locale, spec.reads)
+        else:
+            language = await self.language(platform, request.user_id, request.locale)
+        i18n.switch(language)
         if admission is Admission.SLOW_DOWN:
             return [error_reply("slow_down", command=request.command)]
-        spec = self.registry.get(request.command)
         if spec is None:  # (after the budget: a flood of unknown commands is a flood too)
             names = [s.name for s in self.registry]
             close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
@@ -254,8 +326,9 @@ class Dispatcher:
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         try:
-            async with self._user_locks.hold((platform, request.user_id)):
-                result = await self._run(spec, request, args)
+            async with held:
+                result = await self._run(spec, request, args,
+                                         found if held.undisturbed else None)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         except StoreError:
@@ -267,25 +340,41 @@ class Dispatcher:
         return [_completed(r, language, default) for r in replies]
 
 
-    async def _run(self, spec: CommandSpec, request: Request,
-                   args: dict[str, Any]) -> Reply | list[Reply]:
-        """Run ``spec``'s handler for the requesting user (created on first sight). When a
+    async def _run(self, spec: CommandSpec, request: Request, args: dict[str, Any],
+                   found: KnownUser | None) -> Reply | list[Reply]:
+        """Run ``spec``'s handler for the requesting user (created on first sight; ``found``:
+        the user as found, with the command's declared reads, holding their lock). When a
         /forget in another worker deletes the user between ``ensure_user`` and the command's
         write (:class:`UserGone`: nothing was written), the command runs once more, for the
         user created afresh: it runs before the forget or after it, never half."""
         try:
-            return await self._run_once(spec, request, args)
+            return await self._run_once(spec, request, args, found)
         except UserGone:
             log.info("/%s (event %s) ran while its user was forgotten elsewhere; running it "
                      "again for them as a new user", spec.name, request.event_id)
-            return await self._run_once(spec, request, args)
+            return await self._run_once(spec, request, args, None)
 
-    async def _run_once(self, spec: CommandSpec, request: Request,
-                        args: dict[str, Any]) -> Reply | list[Reply]:
-        user = await self.store.ensure_user(str(request.platform), request.user_id,
-                                            request.display_name)
+    async def _run_once(self, spec: CommandSpec, request: Request, args: dict[str, Any],
+                        found: KnownUser | None) -> Reply | list[Reply]:
+        platform = str(request.platform)
+        read_ahead = None
+        if spec.reads is None:
+            user = await self.store.ensure_user(platform, request.user_id,
+                                                request.display_name)
+        elif found is None:  # the user, and what the command reads, in one trip
+            user, reads = await self.store.ensure_user_reading(
+                platform, request.user_id, request.display_name, spec.reads)
+            read_ahead = (spec.reads, reads)
+        else:
+            user = found.user
+            if user.display_name != request.display_name:  # the platform's name changed
+                user = await self.store.ensure_user(platform, request.user_id,
+                                                    request.display_name)
+            if user.id == found.user.id:
+                read_ahead = (spec.reads, found.reads)
         ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
-                             registry=self.registry, services=self.services)
+                             registry=self.registry, services=self.services,
+                             read_ahead=read_ahead)
         return await spec.handler(ctx, args)
 
 
