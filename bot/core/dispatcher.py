@@ -85,25 +85,13 @@ class _Buckets:
         return Admission.RUN
 
 
-class _Entry:
-    """One person's lock, how many commands hold, wait for or reserved it, and how many
-    times it was taken since the entry was made."""
-
-    __slots__ = ("grants", "lock", "users")
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-        self.users = 0
-        self.grants = 0
-
-
 class _UserLocks:
     """One lock per platform user: one user's commands run one at a time, so a command racing
     that user's ``/forget`` runs wholly before it or wholly after it (as a fresh user), never
     with an id that was deleted under it. Locks of idle users are dropped."""
 
     def __init__(self) -> None:
-        self._locks: dict[tuple[str, str], _Entry] = {}
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
 
     def hold(self, key: tuple[str, str]) -> _Held:
         """``async with locks.hold(key):`` runs the block holding ``key``'s lock."""
@@ -115,64 +103,64 @@ class _Held:
     class of its own, not ``@asynccontextmanager``, whose generator and wrapper cost about as
     much again as the lock; every command takes one).
 
-    :meth:`reserve` counts the command in before it enters, when no command of the person
-    holds or waits for the lock: :attr:`undisturbed` then says, once entered, whether none
-    took the lock in between, so what the command read after reserving is what it would
-    have read holding the lock (every command of the person writes holding it)."""
+    :meth:`take_if_free` takes the lock before the block, when no command of the person holds
+    or waits for it (without pausing: the lock is new): entering then keeps it, and
+    :meth:`release` gives it back if the block is never entered."""
 
-    __slots__ = ("_entry", "_key", "_locks", "_reserved", "undisturbed")
+    __slots__ = ("_key", "_lock", "_locks", "_taken")
 
-    def __init__(self, locks: dict[tuple[str, str], _Entry], key: tuple[str, str]) -> None:
+    def __init__(self, locks: dict[tuple[str, str], tuple[asyncio.Lock, int]],
+                 key: tuple[str, str]) -> None:
         self._locks = locks
         self._key = key
-        self._reserved = False
-        self.undisturbed = False
+        self._taken = False
 
-    def reserve(self) -> bool:
-        """Count this command in now if the person's lock is free with nobody waiting (True);
-        False (nothing done) otherwise. Enter it, or :meth:`cancel`, afterwards."""
+    async def take_if_free(self) -> bool:
+        """Take the person's lock now if no command of theirs holds or waits for it (True),
+        without pausing; False (nothing done) otherwise. Then enter the block (which keeps
+        the lock) or :meth:`release` it."""
         if self._key in self._locks:
             return False
-        entry = self._locks[self._key] = _Entry()
-        entry.users = 1
-        self._entry = entry
-        self._reserved = True
+        lock = self._lock = asyncio.Lock()
+        self._locks[self._key] = (lock, 1)
+        self._taken = True
+        await lock.acquire()  # a new lock nobody waits for: taken at once, no pause
         return True
 
-    def cancel(self) -> None:
-        """Give back a reservation never entered (nothing if there is none)."""
-        if self._reserved:
-            self._reserved = False
+    def release(self) -> None:
+        """Give back the lock :meth:`take_if_free` took, if the block was not entered since
+        (nothing otherwise)."""
+        if self._taken:
+            self._taken = False
+            self._lock.release()
             self._leave()
 
     async def __aenter__(self) -> None:
-        if self._reserved:  # counted in already, on an entry made then (taken 0 times)
-            self._reserved = False
-            entry, grants = self._entry, 0
-        else:  # counted on entering, not when made: a hold never entered leaves no entry
-            found = self._locks.get(self._key)
-            if found is None:
-                found = self._locks[self._key] = _Entry()
-            entry = found
-            entry.users += 1
-            self._entry, grants = entry, entry.grants
+        if self._taken:  # taken already (take_if_free): the block's exit gives it back
+            self._taken = False
+            return
+        # Counted on entering, not when made: a hold never entered leaves no entry behind.
+        lock, users = self._locks.get(self._key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[self._key] = (lock, users + 1)
+        self._lock = lock
         try:
-            await entry.lock.acquire()
+            await lock.acquire()
         except BaseException:
             self._leave()
             raise
-        self.undisturbed = entry.grants == grants
-        entry.grants += 1
 
     async def __aexit__(self, *exc: object) -> None:
-        self._entry.lock.release()
+        self._lock.release()
         self._leave()
 
     def _leave(self) -> None:
-        entry = self._entry
-        entry.users -= 1
-        if entry.users <= 0:
+        lock, users = self._locks[self._key]
+        if users <= 1:
             del self._locks[self._key]
+        else:
+            self._locks[self._key] = (lock, users - 1)
 
 
 class Dispatcher:
@@ -291,7 +279,7 @@ class Dispatcher:
         try:
             return await self._admitted(request, admission, spec, held)
         finally:
-            held.cancel()  # a reservation never entered (bad arguments, an error)
+            held.release()  # taken ahead, never entered (bad arguments, an error, cancelled)
 
     async def _admitted(self, request: Request, admission: Admission, spec: CommandSpec | None,
                         held: _Held) -> list[Reply]:
@@ -301,11 +289,12 @@ class Dispatcher:
         # numbers are read in it ("30.600" is a number in German).
         found = None
         if (admission is Admission.RUN and spec is not None and spec.reads is not None
-                and held.reserve()):
-            # No command of the person holds or waits for their lock: the command's reads
-            # come with the user, in that trip. The lock is still taken after the arguments
-            # are read (bad arguments wait for nothing); if another command of theirs takes
-            # it first, what was read here is not used (_run_once reads again).
+                and await held.take_if_free()):
+            # No command of the person holds or waits for their lock: it is taken now (their
+            # commands run in the order they came), and the command's reads come with the
+            # user, in that trip. Bad arguments give it back at once (_handle's finally): they
+            # wait for nothing. Otherwise, as for any command: the arguments are read, then
+            # the lock is waited for.
             language, found = await self._language_reading(platform, request.user_id,
                                                            request.locale, spec.reads)
         else:
@@ -327,8 +316,7 @@ class Dispatcher:
             return [_bad_args(spec, exc)]
         try:
             async with held:
-                result = await self._run(spec, request, args,
-                                         found if held.undisturbed else None)
+                result = await self._run(spec, request, args, found)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         except StoreError:

@@ -203,11 +203,11 @@ async def test_a_commands_declared_reads_come_with_the_user(
     assert sum(hops.values()) <= first_time, dict(hops)
 
 
-async def test_reads_taken_before_another_command_of_the_person_are_not_used(
+async def test_a_command_reading_ahead_holds_the_lock_against_a_later_one(
         app: App, monkeypatch: pytest.MonkeyPatch) -> None:
-    """/stats reads with the user before it holds the person's lock; a /log of theirs that
-    takes the lock meanwhile (and writes) makes it read again, under the lock: it shows the
-    new numbers, as if it had read holding the lock."""
+    """/stats reads with the user holding the person's lock (taken before that read): a /log
+    of theirs sent meanwhile waits for it, so /stats shows the numbers before the /log, and
+    the /log runs after it."""
     await app.dispatcher.handle(person("racer", "log", "followers=1000 views=20000 likes=900"))
     store: Any = app.store
     store._users.clear()
@@ -225,11 +225,17 @@ async def test_reads_taken_before_another_command_of_the_person_are_not_used(
     monkeypatch.setattr(store, "find_user_reading", held_back)
     stats = asyncio.ensure_future(app.dispatcher.handle(person("racer", "stats")))
     await found_first.wait()  # /stats has read (the old numbers) and waits
-    logged = await app.dispatcher.handle(person("racer", "log", "followers=1500"))
-    assert logged[0].template == "logged"
+    logged = asyncio.ensure_future(app.dispatcher.handle(person("racer", "log",
+                                                                "followers=1500")))
+    for _ in range(20):  # let the /log read its language and wait for the lock
+        await asyncio.sleep(0)
+    assert not logged.done()
     gate.set()
     replies = await stats
     assert replies[0].template == "stats"
+    assert replies[0].data is not None and replies[0].data["followers"] == 1000
+    assert (await logged)[0].template == "logged"
+    replies = await app.dispatcher.handle(person("racer", "stats"))
     assert replies[0].data is not None and replies[0].data["followers"] == 1500
 
 
