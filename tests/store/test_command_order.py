@@ -5,6 +5,7 @@ parses the arguments: it takes the person's lock before that read, never leaves 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -135,3 +136,27 @@ async def test_an_error_after_the_read_ahead_leaves_no_lock(
     replies = await app.dispatcher.handle(person("oops", "estimate"))
     assert replies[0].template == "errors/internal"
     assert not app.dispatcher._user_locks._locks
+
+
+async def test_a_name_change_while_the_user_is_forgotten_elsewhere_reads_for_the_new_user(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The platform's display name changed (the found user is written again) and another
+    worker forgot the user between the read-ahead and that write (simulated with this store's
+    own forget): the upsert makes a new user, and what was read ahead of the old one is not
+    used (Dispatcher._run_once's ``user.id == found.user.id``)."""
+    await app.dispatcher.handle(person("renamed", "log", "followers=1000 views=20000 likes=900"))
+    store: Any = app.store
+    original = store.find_user_reading
+
+    async def forgotten_after(*args: Any) -> Any:
+        found = await original(*args)
+        assert found is not None and found.reads.history
+        await store.forget_user(found.user.id)  # as /forget in another worker
+        return found
+
+    monkeypatch.setattr(store, "find_user_reading", forgotten_after)
+    renamed = replace(person("renamed", "stats"), display_name="Renamed")
+    replies = await app.dispatcher.handle(renamed)
+    assert replies[0].template == "no_metrics"  # a new user: nothing stored for them
+    user = await store.find_user("telegram", "renamed")
+    assert user is not None and user.display_name == "Renamed"
