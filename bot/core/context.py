@@ -30,6 +30,23 @@ class Services:
         return frozenset(self.rates.currencies.per_eur)
 
 
+class ReadAhead:
+    """What the dispatcher read with the user for the command's declared reads
+    (:attr:`~bot.core.registry.CommandSpec.reads`): given out once, to the handler's first
+    :meth:`CommandContext.read`, and dropped by it, so a read after a write reads again."""
+
+    __slots__ = ("_read", "_wanted")
+
+    def __init__(self, wanted: Reads, read: UserReads) -> None:
+        self._wanted: Reads | None = wanted
+        self._read = read
+
+    def take(self, wanted: Reads) -> UserReads | None:
+        """What was read, if it is ``wanted`` and not taken yet; nothing is kept after."""
+        ahead, self._wanted = self._wanted, None
+        return self._read if ahead is not None and ahead == wanted else None
+
+
 @dataclass(frozen=True, slots=True)
 class CommandContext:
     request: Request
@@ -38,17 +55,18 @@ class CommandContext:
     clock: Clock
     registry: Registry
     services: Services
-    #: What the dispatcher read with the user for the command's declared reads
-    #: (:attr:`~bot.core.registry.CommandSpec.reads`), as (what was asked, what was read):
+    #: What the dispatcher read with the user for the command's declared reads: the first
     #: :meth:`read` returns it instead of reading again.
-    read_ahead: tuple[Reads, UserReads] | None = None
+    read_ahead: ReadAhead | None = None
 
     async def read(self, wanted: Reads) -> UserReads:
-        """``wanted`` about the creator (:meth:`~bot.core.ports.Store.reads`): what the
-        dispatcher read with the user when the command declares it, else read now. Called
-        before the handler writes anything (what was read ahead is from before)."""
-        if self.read_ahead is not None and self.read_ahead[0] == wanted:
-            return self.read_ahead[1]
+        """``wanted`` about the creator (:meth:`~bot.core.ports.Store.reads`): at the first
+        call, what the dispatcher read with the user when the command declares it (call it
+        before the handler writes anything); else, and at any later call, read now."""
+        if self.read_ahead is not None:
+            ahead = self.read_ahead.take(wanted)
+            if ahead is not None:
+                return ahead
         return await self.store.reads(
             self.user.id, history=wanted.history, reach=wanted.reach, latest=wanted.latest,
             videos=wanted.videos, audience=wanted.audience, payouts=wanted.payouts,

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from bot import i18n
 from bot.core.args import ArgError, parse_args
-from bot.core.context import CommandContext, Services
+from bot.core.context import CommandContext, ReadAhead, Services
 from bot.core.fieldnames import typed_example
 from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Redis keeps
 from bot.core.ports import Clock, KnownUser, Reads, Store, StoreError, UserGone
@@ -352,14 +352,14 @@ class Dispatcher:
         elif found is None:  # the user, and what the command reads, in one trip
             user, reads = await self.store.ensure_user_reading(
                 platform, request.user_id, request.display_name, spec.reads)
-            read_ahead = (spec.reads, reads)
+            read_ahead = ReadAhead(spec.reads, reads)
         else:
             user = found.user
             if user.display_name != request.display_name:  # the platform's name changed
                 user = await self.store.ensure_user(platform, request.user_id,
                                                     request.display_name)
             if user.id == found.user.id:
-                read_ahead = (spec.reads, found.reads)
+                read_ahead = ReadAhead(spec.reads, found.reads)
         ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
                              registry=self.registry, services=self.services,
                              read_ahead=read_ahead)

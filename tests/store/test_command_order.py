@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from bot.app import App
+from bot.core.context import CommandContext, ReadAhead
+from bot.core.ports import Reads
 from tests.store.test_thread_hops import person
 
 
@@ -160,3 +162,28 @@ async def test_a_name_change_while_the_user_is_forgotten_elsewhere_reads_for_the
     assert replies[0].template == "no_metrics"  # a new user: nothing stored for them
     user = await store.find_user("telegram", "renamed")
     assert user is not None and user.display_name == "Renamed"
+
+
+async def test_what_was_read_ahead_is_given_once(app: App) -> None:
+    """ctx.read gives the read-ahead to the first call only: a read after the handler wrote
+    reads again (never what was read before the write)."""
+    await app.dispatcher.handle(person("once", "log", "followers=1000 views=20000 likes=900"))
+    store: Any = app.store
+    user = await store.find_user("telegram", "once")
+    before = await store.reads(user.id, goals=True)
+    assert before.goals == []
+    ctx = CommandContext(request=person("once", "goal"), user=user, store=store,
+                         clock=app.dispatcher.clock, registry=app.registry,
+                         services=app.dispatcher.services,
+                         read_ahead=ReadAhead(Reads(goals=True), before))
+    assert await ctx.read(Reads(goals=True)) is before
+    await store.set_goal(user.id, "followers", 2000.0, None, app.dispatcher.clock.now())
+    after = await ctx.read(Reads(goals=True))
+    assert after.goals is not None and [g.metric for g in after.goals] == ["followers"]
+    # one that does not match is not kept for a later call either
+    ctx = CommandContext(request=person("once", "goal"), user=user, store=store,
+                         clock=app.dispatcher.clock, registry=app.registry,
+                         services=app.dispatcher.services,
+                         read_ahead=ReadAhead(Reads(goals=True), before))
+    assert (await ctx.read(Reads(videos=True))).videos == []
+    assert await ctx.read(Reads(goals=True)) is not before
