@@ -283,6 +283,8 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
     k = compute_kpis(latest, history)
     out = left_out(latest, history)
+    covered = STATS_READS.history  # the most recent snapshots the history read covers
+    assert covered is not None
     return Reply("stats", {
         **studio,
         "videos": _videos_view(views_per_video(latest, videos), videos),
@@ -291,8 +293,8 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "kpis": kpi_view(latest, history, k, out),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
         "snapshots": read.count_snapshots,
-        # the snapshots the whole history read holds (only part of it is read)
-        "trend_basis": min(read.count_snapshots, HISTORY_FOR_TRENDS),
+        # the snapshots the history read covers (only the part /stats needs is read)
+        "trend_basis": min(read.count_snapshots, covered),
         "period_days": PERIOD_DAYS,
     }, data=metric_data(latest, k, out))
 
