@@ -335,6 +335,12 @@ def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str,
 GOAL_READS = Reads(history=200, payouts=True, videos=True, goals=True)
 
 
+def _reads_for(raw: str) -> bool:
+    """Whether /goal with ``raw`` uses :data:`GOAL_READS`: not ``/goal clear`` (it only
+    deletes; a rarer spelling such as clear=yes is read ahead for nothing, harmlessly)."""
+    return raw.strip().lower() != "clear"
+
+
 @command(
     "goal",
     summary="Set a target and see when you will reach it: /goal followers=10k",
@@ -357,6 +363,7 @@ GOAL_READS = Reads(history=200, payouts=True, videos=True, goals=True)
     personal=True,
     group="your numbers",
     reads=GOAL_READS,
+    reads_for=_reads_for,
 )
 async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     now = ctx.clock.now()

@@ -288,7 +288,10 @@ class Dispatcher:
         # error) is in the language the person chose, if they are known and chose one; and
         # numbers are read in it ("30.600" is a number in German).
         found = None
-        if (admission is Admission.RUN and spec is not None and spec.reads is not None
+        wanted = None  # the reads the command declares for these arguments
+        if spec is not None and (spec.reads_for is None or spec.reads_for(request.raw_args)):
+            wanted = spec.reads
+        if (admission is Admission.RUN and wanted is not None
                 and await held.take_if_free()):
             # No command of the person holds or waits for their lock: it is taken now (their
             # commands run in the order they came), and the command's reads come with the
@@ -296,7 +299,7 @@ class Dispatcher:
             # wait for nothing. Otherwise, as for any command: the arguments are read, then
             # the lock is waited for.
             language, found = await self._language_reading(platform, request.user_id,
-                                                           request.locale, spec.reads)
+                                                           request.locale, wanted)
         else:
             language = await self.language(platform, request.user_id, request.locale)
         i18n.switch(language)
@@ -316,7 +319,7 @@ class Dispatcher:
             return [_bad_args(spec, exc)]
         try:
             async with held:
-                result = await self._run(spec, request, args, found)
+                result = await self._run(spec, request, args, wanted, found)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         except StoreError:
@@ -329,37 +332,38 @@ class Dispatcher:
 
 
     async def _run(self, spec: CommandSpec, request: Request, args: dict[str, Any],
-                   found: KnownUser | None) -> Reply | list[Reply]:
-        """Run ``spec``'s handler for the requesting user (created on first sight; ``found``:
-        the user as found, with the command's declared reads, holding their lock). When a
+                   wanted: Reads | None, found: KnownUser | None) -> Reply | list[Reply]:
+        """Run ``spec``'s handler for the requesting user (created on first sight), with
+        ``wanted`` (the reads it declares, if for these arguments) read ahead (``found``: the
+        user as found with them, holding their lock; None: not read yet). When a
         /forget in another worker deletes the user between ``ensure_user`` and the command's
         write (:class:`UserGone`: nothing was written), the command runs once more, for the
         user created afresh: it runs before the forget or after it, never half."""
         try:
-            return await self._run_once(spec, request, args, found)
+            return await self._run_once(spec, request, args, wanted, found)
         except UserGone:
             log.info("/%s (event %s) ran while its user was forgotten elsewhere; running it "
                      "again for them as a new user", spec.name, request.event_id)
-            return await self._run_once(spec, request, args, None)
+            return await self._run_once(spec, request, args, wanted, None)
 
     async def _run_once(self, spec: CommandSpec, request: Request, args: dict[str, Any],
-                        found: KnownUser | None) -> Reply | list[Reply]:
+                        wanted: Reads | None, found: KnownUser | None) -> Reply | list[Reply]:
         platform = str(request.platform)
         read_ahead = None
-        if spec.reads is None:
+        if wanted is None:
             user = await self.store.ensure_user(platform, request.user_id,
                                                 request.display_name)
         elif found is None:  # the user, and what the command reads, in one trip
             user, reads = await self.store.ensure_user_reading(
-                platform, request.user_id, request.display_name, spec.reads)
-            read_ahead = ReadAhead(spec.reads, reads)
+                platform, request.user_id, request.display_name, wanted)
+            read_ahead = ReadAhead(wanted, reads)
         else:
             user = found.user
             if user.display_name != request.display_name:  # the platform's name changed
                 user = await self.store.ensure_user(platform, request.user_id,
                                                     request.display_name)
-            if user.id == found.user.id:
-                read_ahead = ReadAhead(spec.reads, found.reads)
+            if user.id == found.user.id:  # (else forgotten in another worker meanwhile)
+                read_ahead = ReadAhead(wanted, found.reads)
         ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
                              registry=self.registry, services=self.services,
                              read_ahead=read_ahead)

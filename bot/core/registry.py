@@ -87,6 +87,10 @@ class CommandSpec:
     #: dispatcher reads it in the trip that finds the user, where it can
     #: (:meth:`~bot.core.ports.Store.find_user_reading`). None: nothing declared.
     reads: Reads | None = None
+    #: Whether an argument line (as typed, before it is parsed) is one the handler uses
+    #: :attr:`reads` for; for the others the dispatcher does not read them ahead (the handler
+    #: reads what it needs itself). None: every line.
+    reads_for: Callable[[str], bool] | None = None
 
     def arg(self, name: str) -> ArgSpec:
         for spec in self.args:
@@ -140,6 +144,7 @@ def command(
     group: str = "basics",
     accepts_file: bool = False,
     reads: Reads | None = None,
+    reads_for: Callable[[str], bool] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare a command on its handler. The handler stays a plain, directly testable function."""
 
@@ -147,7 +152,7 @@ def command(
         spec = CommandSpec(
             name=name, summary=summary, help=help, handler=handler, args=tuple(args),
             examples=tuple(examples), personal=personal, admin_only=admin_only, group=group,
-            accepts_file=accepts_file, reads=reads,
+            accepts_file=accepts_file, reads=reads, reads_for=reads_for,
         )
         setattr(handler, _ATTR, spec)
         return handler

@@ -248,3 +248,15 @@ async def test_bad_arguments_wait_for_no_earlier_command(app: App) -> None:
             app.dispatcher.handle(person("busy", "estimate", "followers=lots")), 60)
     assert replies[0].template == "errors/bad_args"
     assert not app.dispatcher._user_locks._locks  # nothing left behind
+
+
+async def test_goal_clear_reads_nothing_ahead(app: App, hops: collections.Counter[str]) -> None:
+    """/goal clear only deletes: its argument line is not one /goal's declared reads are for
+    (CommandSpec.reads_for), so nothing is read ahead for it (was one more hop than main's)."""
+    await app.dispatcher.handle(person("clearer", "log", "followers=1000"))
+    await app.dispatcher.handle(person("clearer", "goal", "followers=20k"))
+    hops.clear()
+    replies = await app.dispatcher.handle(person("clearer", "goal", "clear"))
+    assert replies[0].template == "goals_cleared"
+    assert "_user_reading_sync" not in hops and "_reads_sync" not in hops, dict(hops)
+    assert sum(hops.values()) <= 4, dict(hops)
