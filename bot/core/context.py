@@ -67,11 +67,7 @@ class CommandContext:
             ahead = self.read_ahead.take(wanted)
             if ahead is not None:
                 return ahead
-        return await self.store.reads(
-            self.user.id, history=wanted.history, reach=wanted.reach, latest=wanted.latest,
-            videos=wanted.videos, audience=wanted.audience, payouts=wanted.payouts,
-            daily_series=wanted.daily_series, goals=wanted.goals,
-            count_snapshots=wanted.count_snapshots)
+        return await self.store.reads(self.user.id, wanted)
 
     def again(self, args: Mapping[str, Any], **changes: Any) -> str:
         """This command with ``args`` (as parsed) and ``changes`` (``confirm=True``), as the

@@ -261,14 +261,10 @@ class Store(Protocol):
         """Like :meth:`history`, with each snapshot's id, source and action."""
         ...
 
-    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False,
-                    daily_series: bool = False, goals: bool = False,
-                    count_snapshots: bool = False,
-                    reach: HistoryReach = HistoryReach.ALL) -> UserReads:
-        """What a command reads about ``user_id`` before it works, in one trip where the
-        store can (SQLite: one hand-off to a reader's thread instead of one per read):
-        ``history``, the most recent that many snapshots (None: not read), of which only as
+    async def reads(self, user_id: int, wanted: Reads) -> UserReads:
+        """What a command reads about ``user_id`` before it works (``wanted``), in one trip
+        where the store can (SQLite: one hand-off to a reader's thread instead of one per
+        read): ``history``, the most recent that many snapshots (None: not read), of which only as
         many as ``reach`` needs (:func:`bot.domain.metrics.reach_back`, given them newest
         first; the store reads no further back than it takes); ``latest``,
         ``videos``, ``audience``, ``payouts``, ``daily_series``, ``goals``,

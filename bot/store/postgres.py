@@ -315,12 +315,12 @@ class PostgresStore(PgTikTokTables):
         if user is None:
             return None
         return KnownUser(user, await self.get_settings(user.id),
-                         await self._reads(user.id, wanted))
+                         await self.reads(user.id, wanted))
 
     async def ensure_user_reading(self, platform: str, platform_user_id: str,
                                   display_name: str, wanted: Reads) -> tuple[User, UserReads]:
         user = await self.ensure_user(platform, platform_user_id, display_name)
-        return user, await self._reads(user.id, wanted)
+        return user, await self.reads(user.id, wanted)
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -601,17 +601,7 @@ class PostgresStore(PgTikTokTables):
                  for d, name, value in studio.extra_daily()])
         return written
 
-    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False,
-                    daily_series: bool = False, goals: bool = False,
-                    count_snapshots: bool = False,
-                    reach: HistoryReach = HistoryReach.ALL) -> UserReads:
-        return await self._reads(user_id, Reads(
-            history=history, reach=reach, latest=latest, videos=videos, audience=audience,
-            payouts=payouts, daily_series=daily_series, goals=goals,
-            count_snapshots=count_snapshots))
-
-    async def _reads(self, user_id: int, wanted: Reads) -> UserReads:
+    async def reads(self, user_id: int, wanted: Reads) -> UserReads:
         # asyncpg awaits the server anyway: each read as its own method makes it.
         history = wanted.history
         if history is None:

@@ -355,19 +355,22 @@ def _user(row: sqlite3.Row) -> User:
 
 #: A shared find_user read that ended without an answer (its caller was cancelled or failed).
 _ABANDONED = object()
-#: A user's row and their settings row (every column, as ``get_settings`` reads it; the
-#: two tables share no column name; ``user_id`` NULL when none are stored), by (platform,
-#: platform_user_id): ``find_user``'s one read.
+#: ``ensure_user``'s write: the user's row, made or its display name updated, as stored
+#: (``created_at`` is the call's own time only when this upsert made it).
 _UPSERT_USER = (
     "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
     "DO UPDATE SET display_name = excluded.display_name "
     "RETURNING id, platform, platform_user_id, display_name, created_at")
+#: ``set_goal``'s write, one goal (user_id, metric, target, deadline, created_at).
 _UPSERT_GOAL = (
     "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, metric) DO UPDATE SET"
     " target = excluded.target, deadline = excluded.deadline,"
     " created_at = excluded.created_at")
+#: A user's row and their settings row (every column, as ``get_settings`` reads it; the
+#: two tables share no column name; ``user_id`` NULL when none are stored), by (platform,
+#: platform_user_id): ``find_user``'s one read.
 _USER_WITH_SETTINGS = (
     "SELECT u.id, u.platform, u.platform_user_id, u.display_name, u.created_at, s.* "
     "FROM users AS u LEFT JOIN user_settings AS s ON s.user_id = u.id "
@@ -1282,16 +1285,9 @@ class SqliteStore(TikTokTables):
         async with self._read() as db:
             return await _in_thread(db, _entries_sync, user_id, since, limit)
 
-    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False,
-                    daily_series: bool = False, goals: bool = False,
-                    count_snapshots: bool = False,
-                    reach: HistoryReach = HistoryReach.ALL) -> UserReads:
+    async def reads(self, user_id: int, wanted: Reads) -> UserReads:
         # Every query asked for in ONE hop to a reader's thread, each as its own method
         # runs it (the same functions).
-        wanted = Reads(history=history, reach=reach, latest=latest, videos=videos,
-                       audience=audience, payouts=payouts, daily_series=daily_series,
-                       goals=goals, count_snapshots=count_snapshots)
         async with self._read() as db:
             return await _in_thread(db, _reads_sync, user_id, wanted)
 
@@ -1460,7 +1456,7 @@ class SqliteStore(TikTokTables):
         self, user_id: int, metric: str, target: float, deadline: date | None, now: datetime
     ) -> Goal:
         async with self._write() as db:
-            await db.execute(_UPSERT_GOAL, (user_id, metric, target,
+            await db.execute(_UPSERT_GOAL, (user_id, metric, float(target),
                                             None if deadline is None else deadline.isoformat(),
                                             _iso(now)))
         return Goal(metric, target, deadline, now.astimezone(UTC))
@@ -1469,7 +1465,8 @@ class SqliteStore(TikTokTables):
                         deadline: date | None, now: datetime) -> list[Goal]:
         # BEGIN, the upserts, COMMIT and the goals' read in ONE hop (set_goal's write is three)
         day = None if deadline is None else deadline.isoformat()
-        rows = [(user_id, metric, target, day, _iso(now)) for metric, target in targets.items()]
+        rows = [(user_id, metric, float(target), day, _iso(now))
+                for metric, target in targets.items()]
         async with self._write_lock:
             return await _in_thread(self._writer, _set_goals_sync, user_id, rows)
 

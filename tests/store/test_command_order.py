@@ -170,7 +170,7 @@ async def test_what_was_read_ahead_is_given_once(app: App) -> None:
     await app.dispatcher.handle(person("once", "log", "followers=1000 views=20000 likes=900"))
     store: Any = app.store
     user = await store.find_user("telegram", "once")
-    before = await store.reads(user.id, goals=True)
+    before = await store.reads(user.id, Reads(goals=True))
     assert before.goals == []
     ctx = CommandContext(request=person("once", "goal"), user=user, store=store,
                          clock=app.dispatcher.clock, registry=app.registry,

@@ -43,7 +43,7 @@ async def _same_as_whole(console: ConsoleAdapter, monkeypatch: pytest.MonkeyPatc
     whole = await store.history(user.id, limit=104)
     sizes = []
     for reach in (HistoryReach.ORIGINS, HistoryReach.ORIGINS_AND_GROWTH):
-        part = (await store.reads(user.id, history=104, reach=reach)).history
+        part = (await store.reads(user.id, Reads(history=104, reach=reach))).history
         assert part == reach_back(reversed(whole), reach)
         sizes.append(len(part or []))
     partial = await _answers(console)
@@ -99,9 +99,7 @@ async def test_reading_with_the_user_reads_what_each_method_does(
     store = both.app.store
     assert await store.find_user_reading("telegram", "nobody", ALL_READS) is None
     created, nothing = await store.ensure_user_reading("telegram", "nobody", "N", ALL_READS)
-    assert nothing == await store.reads(created.id, history=104, latest=True, videos=True,
-                                        audience=True, payouts=True, daily_series=True,
-                                        goals=True, count_snapshots=True)
+    assert nothing == await store.reads(created.id, ALL_READS)
     assert (await both.ask("/log followers=1k views=20k likes=900")).ok
     assert (await both.ask("/goal followers=5k")).ok
     user = await store.find_user("console", "alice")
@@ -109,9 +107,7 @@ async def test_reading_with_the_user_reads_what_each_method_does(
     found = await store.find_user_reading("console", "alice", ALL_READS)
     assert found is not None and found.user == user
     assert found.settings == await store.get_settings(user.id)
-    expected = await store.reads(user.id, history=104, latest=True, videos=True,
-                                 audience=True, payouts=True, daily_series=True, goals=True,
-                                 count_snapshots=True)
+    expected = await store.reads(user.id, ALL_READS)
     assert found.reads == expected
     assert await store.ensure_user_reading("console", "alice", user.display_name,
                                            ALL_READS) == (user, expected)
