@@ -10,6 +10,7 @@ from bot.commands.settings import normalize_region
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.fieldnames import field_name, typed_example
+from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
 from bot.domain.estimator import (
@@ -20,7 +21,13 @@ from bot.domain.estimator import (
     estimate,
     what_if,
 )
-from bot.domain.metrics import METRIC_NAMES, MetricSnapshot, implausible, left_out_sentence
+from bot.domain.metrics import (
+    METRIC_NAMES,
+    HistoryReach,
+    MetricSnapshot,
+    implausible,
+    left_out_sentence,
+)
 from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -181,14 +188,19 @@ def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
             "kept_rate": pct(used) if basis == "kept" and used is not None else None}
 
 
+#: What /estimate reads for the creator besides their settings: the latest snapshot,
+#: payouts, videos, and the history /stats reads (engagement is decided from where each
+#: total came from), back only as far as that (everything else in the estimate is of the
+#: latest snapshot: it gives the same answer as the whole history).
+READS = Reads(latest=True, history=HISTORY_FOR_TRENDS, reach=HistoryReach.ORIGINS,
+              payouts=True, videos=True)
+
+
 async def _stored(ctx: CommandContext) -> tuple[MetricSnapshot | None, list[Payout],
                                                  list[Video], list[MetricSnapshot],
                                                  UserSettings]:
-    """What /estimate reads for the creator: the latest snapshot, payouts, videos, the
-    history /stats reads (engagement is decided from where each total came from) and
-    settings."""
-    read = await ctx.store.reads(ctx.user.id, latest=True, history=HISTORY_FOR_TRENDS,
-                                 payouts=True, videos=True)
+    """What /estimate reads for the creator (:data:`READS`) and their settings."""
+    read = await ctx.read(READS)
     settings = await ctx.store.get_settings(ctx.user.id)
     return (read.latest, list(read.payouts or []), list(read.videos or []),
             list(read.history or []), settings)
@@ -221,6 +233,7 @@ async def stored_route(ctx: CommandContext, key: str) -> tuple[RouteEstimate, li
               "/estimate price=29 margin=60%"),
     personal=True,
     group="money",
+    reads=READS,
 )
 async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     rates = ctx.services.rates

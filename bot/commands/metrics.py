@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.commands.audience import audience_view
 from bot.core.context import CommandContext
+from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply
 from bot.domain import numbers
@@ -18,6 +19,7 @@ from bot.domain.metrics import (
     MIN_SPAN_DAYS,
     PERIOD_DAYS,
     Growth,
+    HistoryReach,
     Kpis,
     MetricSnapshot,
     compute_kpis,
@@ -238,6 +240,14 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
             "returning": None if r.returning_share is None else pct(r.returning_share, 0)}
 
 
+#: Everything /stats shows, read in one trip: the history back only as far as its answer
+#: depends on it (where the latest snapshot's totals came from, and its follower growth's
+#: earlier snapshot); how many snapshots the whole of it holds is counted.
+STATS_READS = Reads(history=HISTORY_FOR_TRENDS, reach=HistoryReach.ORIGINS_AND_GROWTH,
+                    videos=True, audience=True, daily_series=True, goals=True,
+                    count_snapshots=True)
+
+
 @command(
     "stats",
     summary="Your latest numbers and what they mean (engagement, growth)",
@@ -246,12 +256,10 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
     examples=("/stats",),
     personal=True,
     group="your numbers",
+    reads=STATS_READS,
 )
 async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
-    # Everything /stats shows, read in one trip (Store.reads).
-    read = await ctx.store.reads(ctx.user.id, history=HISTORY_FOR_TRENDS, videos=True,
-                                 audience=True, daily_series=True, goals=True,
-                                 count_snapshots=True)
+    read = await ctx.read(STATS_READS)
     assert read.history is not None and read.videos is not None and read.audience is not None
     assert read.daily_series is not None and read.goals is not None
     assert read.count_snapshots is not None
@@ -275,6 +283,8 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
     k = compute_kpis(latest, history)
     out = left_out(latest, history)
+    covered = STATS_READS.history  # the most recent snapshots the history read covers
+    assert covered is not None
     return Reply("stats", {
         **studio,
         "videos": _videos_view(views_per_video(latest, videos), videos),
@@ -283,7 +293,8 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "kpis": kpi_view(latest, history, k, out),
         "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
         "snapshots": read.count_snapshots,
-        "trend_basis": len(history),
+        # the snapshots the history read covers (only the part /stats needs is read)
+        "trend_basis": min(read.count_snapshots, covered),
         "period_days": PERIOD_DAYS,
     }, data=metric_data(latest, k, out))
 

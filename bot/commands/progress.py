@@ -23,7 +23,7 @@ from bot.core.csv_import import (
     read_file,
 )
 from bot.core.fieldnames import FieldList, field_name, typed
-from bot.core.ports import Goal
+from bot.core.ports import Goal, Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
@@ -330,6 +330,17 @@ def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str,
     return {"followers": float(rates.affiliate.eligibility.full_access_followers.value)}
 
 
+#: What /goal reads for the creator besides their settings: the goals (as they stand
+#: without the ones it sets), and what each goal's projection and income read.
+GOAL_READS = Reads(history=200, payouts=True, videos=True, goals=True)
+
+
+def _reads_for(raw: str) -> bool:
+    """Whether /goal with ``raw`` uses :data:`GOAL_READS`: not ``/goal clear`` (it only
+    deletes; a rarer spelling such as clear=yes is read ahead for nothing, harmlessly)."""
+    return raw.strip().lower() != "clear"
+
+
 @command(
     "goal",
     summary="Set a target and see when you will reach it: /goal followers=10k",
@@ -351,6 +362,8 @@ def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str,
               "/goal"),
     personal=True,
     group="your numbers",
+    reads=GOAL_READS,
+    reads_for=_reads_for,
 )
 async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     now = ctx.clock.now()
@@ -374,12 +387,13 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         raise ArgError(_("by=%(date)s is not in the future (today is %(today)s in "
                          "%(zone)s): pick a later date.", date=deadline.isoformat(),
                          today=day(today), zone=settings.timezone), arg="by")
-    for metric, target in targets.items():
-        await ctx.store.set_goal(ctx.user.id, metric, target, deadline, now)
-    goals = await ctx.store.goals(ctx.user.id)
-    history = await ctx.store.history(ctx.user.id, limit=200)
-    payouts = await ctx.store.payouts(ctx.user.id)
-    videos = await ctx.store.videos(ctx.user.id)
+    read = await ctx.read(GOAL_READS)  # (before the goals are written)
+    assert read.history is not None and read.payouts is not None and read.videos is not None
+    assert read.goals is not None
+    history, payouts, videos = read.history, read.payouts, read.videos
+    # the goals as they stand after the write, read in its trip
+    goals = (await ctx.store.set_goals(ctx.user.id, targets, deadline, now) if targets
+             else read.goals)
     views = [goal_view(g, history, settings, rates, now, payouts, videos) for g in goals]
     open_goals = [g for g, v in zip(goals, views, strict=True) if not v["reached"]]
     categories = sorted({c for g in open_goals

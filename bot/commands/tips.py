@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
+from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.engine import Tip, explain, recommend
@@ -17,12 +18,13 @@ from bot.i18n import gettext as _
 from bot.i18n import lazy
 
 HISTORY = 104
+#: What /tips and /why read for the creator besides their settings (trends: every snapshot).
+READS = Reads(history=HISTORY, videos=True, audience=True, payouts=True)
 
 
 async def profile_of(ctx: CommandContext) -> Profile:
+    read = await ctx.read(READS)
     settings = await ctx.store.get_settings(ctx.user.id)
-    read = await ctx.store.reads(ctx.user.id, history=HISTORY, videos=True, audience=True,
-                                 payouts=True)
     assert read.history is not None and read.videos is not None and read.audience is not None
     assert read.payouts is not None
     history = tuple(read.history)
@@ -50,6 +52,7 @@ def tip_view(t: Tip) -> dict[str, Any]:
     examples=("/tips", "/tips all", "/tips category:brand-deals"),
     personal=True,
     group="advice",
+    reads=READS,
 )
 async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     profile = await profile_of(ctx)
@@ -78,6 +81,7 @@ async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     examples=("/why content-fix-the-hook",),
     personal=True,
     group="advice",
+    reads=READS,
 )
 async def why(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     tip_id = str(args["tip"]).strip().lower()

@@ -9,7 +9,7 @@ from typing import Any
 from bot import i18n
 from bot.core.args import ArgError, command_line, local_line, parse_args
 from bot.core.connections import TikTokLink
-from bot.core.ports import Clock, Store, User
+from bot.core.ports import Clock, Reads, Store, User, UserReads
 from bot.core.registry import Registry
 from bot.core.types import Request
 from bot.domain.rates import RateTables
@@ -30,6 +30,23 @@ class Services:
         return frozenset(self.rates.currencies.per_eur)
 
 
+class ReadAhead:
+    """What the dispatcher read with the user for the command's declared reads
+    (:attr:`~bot.core.registry.CommandSpec.reads`): given out once, to the handler's first
+    :meth:`CommandContext.read`, and dropped by it, so a read after a write reads again."""
+
+    __slots__ = ("_read", "_wanted")
+
+    def __init__(self, wanted: Reads, read: UserReads) -> None:
+        self._wanted: Reads | None = wanted
+        self._read = read
+
+    def take(self, wanted: Reads) -> UserReads | None:
+        """What was read, if it is ``wanted`` and not taken yet; nothing is kept after."""
+        ahead, self._wanted = self._wanted, None
+        return self._read if ahead is not None and ahead == wanted else None
+
+
 @dataclass(frozen=True, slots=True)
 class CommandContext:
     request: Request
@@ -38,6 +55,19 @@ class CommandContext:
     clock: Clock
     registry: Registry
     services: Services
+    #: What the dispatcher read with the user for the command's declared reads: the first
+    #: :meth:`read` returns it instead of reading again.
+    read_ahead: ReadAhead | None = None
+
+    async def read(self, wanted: Reads) -> UserReads:
+        """``wanted`` about the creator (:meth:`~bot.core.ports.Store.reads`): at the first
+        call, what the dispatcher read with the user when the command declares it (call it
+        before the handler writes anything); else, and at any later call, read now."""
+        if self.read_ahead is not None:
+            ahead = self.read_ahead.take(wanted)
+            if ahead is not None:
+                return ahead
+        return await self.store.reads(self.user.id, wanted)
 
     def again(self, args: Mapping[str, Any], **changes: Any) -> str:
         """This command with ``args`` (as parsed) and ``changes`` (``confirm=True``), as the

@@ -13,10 +13,10 @@ from typing import Any, Protocol
 
 from bot import i18n
 from bot.core.args import ArgError, parse_args
-from bot.core.context import CommandContext, Services
+from bot.core.context import CommandContext, ReadAhead, Services
 from bot.core.fieldnames import typed_example
 from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Redis keeps
-from bot.core.ports import Clock, Store, StoreError, UserGone
+from bot.core.ports import Clock, KnownUser, Reads, Store, StoreError, UserGone
 from bot.core.registry import CommandSpec, Registry
 from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
 
@@ -101,16 +101,44 @@ class _UserLocks:
 class _Held:
     """:meth:`_UserLocks.hold`'s context manager: the user's lock held inside the block (a
     class of its own, not ``@asynccontextmanager``, whose generator and wrapper cost about as
-    much again as the lock; every command takes one)."""
+    much again as the lock; every command takes one).
 
-    __slots__ = ("_key", "_lock", "_locks")
+    :meth:`take_if_free` takes the lock before the block, when no command of the person holds
+    or waits for it (without pausing: the lock is new): entering then keeps it, and
+    :meth:`release` gives it back if the block is never entered."""
+
+    __slots__ = ("_key", "_lock", "_locks", "_taken")
 
     def __init__(self, locks: dict[tuple[str, str], tuple[asyncio.Lock, int]],
                  key: tuple[str, str]) -> None:
         self._locks = locks
         self._key = key
+        self._taken = False
+
+    async def take_if_free(self) -> bool:
+        """Take the person's lock now if no command of theirs holds or waits for it (True),
+        without pausing; False (nothing done) otherwise. Then enter the block (which keeps
+        the lock) or :meth:`release` it."""
+        if self._key in self._locks:
+            return False
+        lock = self._lock = asyncio.Lock()
+        self._locks[self._key] = (lock, 1)
+        self._taken = True
+        await lock.acquire()  # a new lock nobody waits for: taken at once, no pause
+        return True
+
+    def release(self) -> None:
+        """Give back the lock :meth:`take_if_free` took, if the block was not entered since
+        (nothing otherwise)."""
+        if self._taken:
+            self._taken = False
+            self._lock.release()
+            self._leave()
 
     async def __aenter__(self) -> None:
+        if self._taken:  # taken already (take_if_free): the block's exit gives it back
+            self._taken = False
+            return
         # Counted on entering, not when made: a hold never entered leaves no entry behind.
         lock, users = self._locks.get(self._key, (None, 0))
         if lock is None:
@@ -197,6 +225,18 @@ class Dispatcher:
             chosen = None
         return i18n.choose(chosen, fallback)
 
+    async def _language_reading(self, platform: str, user_id: str, fallback: str | None,
+                                wanted: Reads) -> tuple[str, KnownUser | None]:
+        """:meth:`language`, with the user found and ``wanted`` read about them in the same
+        trip (:meth:`Store.find_user_reading`; None: not known, or the store failed)."""
+        try:
+            found = await self.store.find_user_reading(platform, user_id, wanted)
+        except StoreError:
+            log.warning("could not read the language of a %s user; answering in %s", platform,
+                        fallback, exc_info=True)
+            found = None
+        return i18n.choose(None if found is None else found.settings.language, fallback), found
+
     async def flood_notice(self, platform: str, user_id: str, command: str | None,
                            fallback: str | None) -> Reply:
         """The reply to a command refused by the flood limit (:meth:`admit`): it names
@@ -234,13 +274,37 @@ class Dispatcher:
             # One notice per flood: the rest get no reply, so one person's flood never
             # spends the platform's shared send budget (bot.core.pace) on notices.
             return []
+        spec = self.registry.get(request.command)
+        held = self._user_locks.hold((platform, request.user_id))
+        try:
+            return await self._admitted(request, admission, spec, held)
+        finally:
+            held.release()  # taken ahead, never entered (bad arguments, an error, cancelled)
+
+    async def _admitted(self, request: Request, admission: Admission, spec: CommandSpec | None,
+                        held: _Held) -> list[Reply]:
+        platform = str(request.platform)
         # Every reply from here on (the flood notice, an unknown command, bad arguments, an
         # error) is in the language the person chose, if they are known and chose one; and
         # numbers are read in it ("30.600" is a number in German).
-        i18n.switch(await self.language(platform, request.user_id, request.locale))
+        found = None
+        wanted = None  # the reads the command declares for these arguments
+        if spec is not None and (spec.reads_for is None or spec.reads_for(request.raw_args)):
+            wanted = spec.reads
+        if (admission is Admission.RUN and wanted is not None
+                and await held.take_if_free()):
+            # No command of the person holds or waits for their lock: it is taken now (their
+            # commands run in the order they came), and the command's reads come with the
+            # user, in that trip. Bad arguments give it back at once (_handle's finally): they
+            # wait for nothing. Otherwise, as for any command: the arguments are read, then
+            # the lock is waited for.
+            language, found = await self._language_reading(platform, request.user_id,
+                                                           request.locale, wanted)
+        else:
+            language = await self.language(platform, request.user_id, request.locale)
+        i18n.switch(language)
         if admission is Admission.SLOW_DOWN:
             return [error_reply("slow_down", command=request.command)]
-        spec = self.registry.get(request.command)
         if spec is None:  # (after the budget: a flood of unknown commands is a flood too)
             names = [s.name for s in self.registry]
             close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
@@ -254,8 +318,8 @@ class Dispatcher:
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         try:
-            async with self._user_locks.hold((platform, request.user_id)):
-                result = await self._run(spec, request, args)
+            async with held:
+                result = await self._run(spec, request, args, wanted, found)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         except StoreError:
@@ -267,25 +331,42 @@ class Dispatcher:
         return [_completed(r, language, default) for r in replies]
 
 
-    async def _run(self, spec: CommandSpec, request: Request,
-                   args: dict[str, Any]) -> Reply | list[Reply]:
-        """Run ``spec``'s handler for the requesting user (created on first sight). When a
+    async def _run(self, spec: CommandSpec, request: Request, args: dict[str, Any],
+                   wanted: Reads | None, found: KnownUser | None) -> Reply | list[Reply]:
+        """Run ``spec``'s handler for the requesting user (created on first sight), with
+        ``wanted`` (the reads it declares, if for these arguments) read ahead (``found``: the
+        user as found with them, holding their lock; None: not read yet). When a
         /forget in another worker deletes the user between ``ensure_user`` and the command's
         write (:class:`UserGone`: nothing was written), the command runs once more, for the
         user created afresh: it runs before the forget or after it, never half."""
         try:
-            return await self._run_once(spec, request, args)
+            return await self._run_once(spec, request, args, wanted, found)
         except UserGone:
             log.info("/%s (event %s) ran while its user was forgotten elsewhere; running it "
                      "again for them as a new user", spec.name, request.event_id)
-            return await self._run_once(spec, request, args)
+            return await self._run_once(spec, request, args, wanted, None)
 
-    async def _run_once(self, spec: CommandSpec, request: Request,
-                        args: dict[str, Any]) -> Reply | list[Reply]:
-        user = await self.store.ensure_user(str(request.platform), request.user_id,
-                                            request.display_name)
+    async def _run_once(self, spec: CommandSpec, request: Request, args: dict[str, Any],
+                        wanted: Reads | None, found: KnownUser | None) -> Reply | list[Reply]:
+        platform = str(request.platform)
+        read_ahead = None
+        if wanted is None:
+            user = await self.store.ensure_user(platform, request.user_id,
+                                                request.display_name)
+        elif found is None:  # the user, and what the command reads, in one trip
+            user, reads = await self.store.ensure_user_reading(
+                platform, request.user_id, request.display_name, wanted)
+            read_ahead = ReadAhead(wanted, reads)
+        else:
+            user = found.user
+            if user.display_name != request.display_name:  # the platform's name changed
+                user = await self.store.ensure_user(platform, request.user_id,
+                                                    request.display_name)
+            if user.id == found.user.id:  # (else forgotten in another worker meanwhile)
+                read_ahead = ReadAhead(wanted, found.reads)
         ctx = CommandContext(request=request, user=user, store=self.store, clock=self.clock,
-                             registry=self.registry, services=self.services)
+                             registry=self.registry, services=self.services,
+                             read_ahead=read_ahead)
         return await spec.handler(ctx, args)
 
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.core.types import Reply
-from bot.domain.metrics import MetricSnapshot
+from bot.domain.metrics import HistoryReach, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
@@ -162,6 +162,35 @@ class UserReads:
     count_snapshots: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a command reads about its creator before it works (:attr:`CommandSpec.reads
+    <bot.core.registry.CommandSpec.reads>`): :meth:`Store.reads`'s arguments, declared once
+    so the dispatcher can read them in the trip that finds the user
+    (:meth:`Store.find_user_reading`). ``reach``: how far back into the ``history`` most
+    recent snapshots (:func:`bot.domain.metrics.reach_back`)."""
+
+    history: int | None = None
+    reach: HistoryReach = HistoryReach.ALL
+    latest: bool = False
+    videos: bool = False
+    audience: bool = False
+    payouts: bool = False
+    daily_series: bool = False
+    goals: bool = False
+    count_snapshots: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class KnownUser:
+    """A stored user found with their settings and a command's reads
+    (:meth:`Store.find_user_reading`)."""
+
+    user: User
+    settings: UserSettings
+    reads: UserReads
+
+
 #: A check of the last two active snapshots (oldest first; fewer when fewer are stored) before
 #: a write, raising to stop it (:meth:`Store.add_snapshot_and_history`'s ``guard``).
 SnapshotGuard = Callable[[list[MetricSnapshot]], None]
@@ -178,6 +207,19 @@ class Store(Protocol):
         ...
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None: ...
+
+    async def find_user_reading(self, platform: str, platform_user_id: str,
+                                wanted: Reads) -> KnownUser | None:
+        """:meth:`find_user`, then that user's :meth:`get_settings` and :meth:`reads` of
+        ``wanted``, in one trip where the store can (SQLite: one hand-off to a reader's
+        thread, none for what it keeps in memory); None when there is no such user."""
+        ...
+
+    async def ensure_user_reading(self, platform: str, platform_user_id: str,
+                                  display_name: str, wanted: Reads) -> tuple[User, UserReads]:
+        """:meth:`ensure_user`, then :meth:`reads` of ``wanted`` for that user, in one trip
+        where the store can (a user the call creates has nothing stored to read)."""
+        ...
 
     async def add_snapshot(
         self, user_id: int, changes: Mapping[str, float], taken_at: datetime
@@ -219,13 +261,12 @@ class Store(Protocol):
         """Like :meth:`history`, with each snapshot's id, source and action."""
         ...
 
-    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False,
-                    daily_series: bool = False, goals: bool = False,
-                    count_snapshots: bool = False) -> UserReads:
-        """What a command reads about ``user_id`` before it works, in one trip where the
-        store can (SQLite: one hand-off to a reader's thread instead of one per read):
-        ``history``, the most recent that many snapshots (None: not read); ``latest``,
+    async def reads(self, user_id: int, wanted: Reads) -> UserReads:
+        """What a command reads about ``user_id`` before it works (``wanted``), in one trip
+        where the store can (SQLite: one hand-off to a reader's thread instead of one per
+        read): ``history``, the most recent that many snapshots (None: not read), of which only as
+        many as ``reach`` needs (:func:`bot.domain.metrics.reach_back`, given them newest
+        first; the store reads no further back than it takes); ``latest``,
         ``videos``, ``audience``, ``payouts``, ``daily_series``, ``goals``,
         ``count_snapshots``: whether to read each. Each field equals what its own method
         returns."""
@@ -271,6 +312,12 @@ class Store(Protocol):
     async def set_goal(
         self, user_id: int, metric: str, target: float, deadline: date | None, now: datetime
     ) -> Goal: ...
+
+    async def set_goals(self, user_id: int, targets: Mapping[str, float],
+                        deadline: date | None, now: datetime) -> list[Goal]:
+        """:meth:`set_goal` for each of ``targets`` (metric -> target), in one transaction,
+        then :meth:`goals` as they stand after it, in one trip where the store can."""
+        ...
 
     async def goals(self, user_id: int) -> list[Goal]: ...
 

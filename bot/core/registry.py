@@ -18,6 +18,7 @@ from bot.domain.metrics import METRICS, Kind, MetricDef
 
 if TYPE_CHECKING:
     from bot.core.context import CommandContext
+    from bot.core.ports import Reads
     from bot.core.types import Reply
 
 
@@ -82,6 +83,14 @@ class CommandSpec:
     admin_only: bool = False  # changes something for a whole chat / server
     group: str = "basics"  # heading in /help
     accepts_file: bool = False  # takes a file (Request.attachments), e.g. a CSV to import
+    #: What the handler reads about its creator before it works (``ctx.read(reads)``): the
+    #: dispatcher reads it in the trip that finds the user, where it can
+    #: (:meth:`~bot.core.ports.Store.find_user_reading`). None: nothing declared.
+    reads: Reads | None = None
+    #: Whether an argument line (as typed, before it is parsed) is one the handler uses
+    #: :attr:`reads` for; for the others the dispatcher does not read them ahead (the handler
+    #: reads what it needs itself). None: every line.
+    reads_for: Callable[[str], bool] | None = None
 
     def arg(self, name: str) -> ArgSpec:
         for spec in self.args:
@@ -134,6 +143,8 @@ def command(
     admin_only: bool = False,
     group: str = "basics",
     accepts_file: bool = False,
+    reads: Reads | None = None,
+    reads_for: Callable[[str], bool] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare a command on its handler. The handler stays a plain, directly testable function."""
 
@@ -141,7 +152,7 @@ def command(
         spec = CommandSpec(
             name=name, summary=summary, help=help, handler=handler, args=tuple(args),
             examples=tuple(examples), personal=personal, admin_only=admin_only, group=group,
-            accepts_file=accepts_file,
+            accepts_file=accepts_file, reads=reads, reads_for=reads_for,
         )
         setattr(handler, _ATTR, spec)
         return handler

@@ -6,7 +6,7 @@ fields by the names in :data:`METRICS`; the command registry derives `/log` argu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import StrEnum
@@ -881,6 +881,60 @@ def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None)
         videos_in_period=vids,
         follower_growth=growth(history or [], "followers"),
     )
+
+
+class HistoryReach(StrEnum):
+    """How far back into the most recent snapshots a command reads (``Store.reads``): all of
+    them, or only as far as its answer depends on them (:func:`reach_back`)."""
+
+    ALL = "all"
+    #: Back to where each 30-day total the latest snapshot holds (views and
+    #: :data:`WINDOW_TOTALS`) was given: what :func:`same_window`, :func:`window_ends`,
+    #: :func:`left_out`, :func:`engagement_gap` and the engagement rate read (/estimate).
+    ORIGINS = "origins"
+    #: Those, and back to the earlier snapshot of the latest follower growth
+    #: (:func:`growth`): what /stats reads besides.
+    ORIGINS_AND_GROWTH = "origins_and_growth"
+
+
+def reach_back(newest_first: Iterable[MetricSnapshot],
+               reach: HistoryReach) -> list[MetricSnapshot]:
+    """The snapshots of ``newest_first`` (a creator's history, newest first, as the store
+    reads it) that ``reach`` needs, oldest first: taken one at a time, and no more once the
+    answer is known (a store passes a lazy iterable: what is not needed is never read).
+
+    The functions ``reach`` names look at the history newest first and stop at what they
+    look for: where each total of the latest snapshot was given (:func:`_given_in`, with its
+    own test of the time), and for growth the latest snapshot that typed followers and the
+    most recent one at least :data:`MIN_SPAN_DAYS` before it. The snapshots taken are all
+    those up to the oldest of these, so each of those functions gives the same answer, the
+    same snapshot objects included, as with the whole history; where one of them finds
+    nothing, the whole history is taken (it looked through all of it to find nothing)."""
+    taken: list[MetricSnapshot] = []
+    if reach is HistoryReach.ALL:
+        taken.extend(newest_first)
+        taken.reverse()
+        return taken
+    latest: MetricSnapshot | None = None
+    pending: set[str] = set()
+    growth_left = reach is HistoryReach.ORIGINS_AND_GROWTH
+    typed: MetricSnapshot | None = None  # the latest snapshot that typed followers
+    for s in newest_first:
+        taken.append(s)
+        if latest is None:
+            latest = s
+            pending = {n for n in ("views", *WINDOW_TOTALS) if getattr(s, n) is not None}
+        if pending and s.taken_at <= latest.taken_at:  # as _given_in looks
+            pending.difference_update(s.given)
+        if growth_left and "followers" in s.given and s.followers is not None:
+            if typed is None:
+                typed = s
+            elif (typed.taken_at - s.taken_at).total_seconds() / 86_400 >= MIN_SPAN_DAYS:
+                growth_left = False  # as growth() finds its pair
+        if not pending and not growth_left:
+            break
+    taken.reverse()
+    return taken
 
 
 def format_metric(name: str, value: float | None) -> str:

@@ -36,6 +36,8 @@ from bot.core.ports import (
     SEEN_EVENTS_KEPT,
     Delivery,
     Goal,
+    KnownUser,
+    Reads,
     SnapshotEntry,
     SnapshotGuard,
     StoreError,
@@ -53,7 +55,7 @@ from bot.core.userdata import (
     delete_statements,
     export_statements,
 )
-from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
+from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
@@ -67,6 +69,7 @@ from bot.store.sqlite import (
     _SETTINGS_KEYS,
     _SNAPSHOT_COLUMNS,
     MAX_SNAPSHOTS,
+    _columns,
     _delivery,
     _dt,
     _due_order,
@@ -305,6 +308,20 @@ class PostgresStore(PgTikTokTables):
                 platform, platform_user_id)
         return None if row is None else _user(row)
 
+    async def find_user_reading(self, platform: str, platform_user_id: str,
+                                wanted: Reads) -> KnownUser | None:
+        # asyncpg awaits the server anyway: each read as its own method makes it.
+        user = await self.find_user(platform, platform_user_id)
+        if user is None:
+            return None
+        return KnownUser(user, await self.get_settings(user.id),
+                         await self.reads(user.id, wanted))
+
+    async def ensure_user_reading(self, platform: str, platform_user_id: str,
+                                  display_name: str, wanted: Reads) -> tuple[User, UserReads]:
+        user = await self.ensure_user(platform, platform_user_id, display_name)
+        return user, await self.reads(user.id, wanted)
+
     # -- snapshots --------------------------------------------------------------------------
 
     async def add_snapshot(
@@ -490,6 +507,19 @@ class PostgresStore(PgTikTokTables):
                 None if deadline is None else deadline.isoformat(), _iso(now))
         return Goal(metric, target, deadline, now.astimezone(UTC))
 
+    async def set_goals(self, user_id: int, targets: Mapping[str, float],
+                        deadline: date | None, now: datetime) -> list[Goal]:
+        day = None if deadline is None else deadline.isoformat()
+        async with self._write(user_id) as db:
+            await db.executemany(
+                "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, metric) DO UPDATE SET"
+                " target = excluded.target, deadline = excluded.deadline,"
+                " created_at = excluded.created_at",
+                [(user_id, metric, float(target), day, _iso(now))
+                 for metric, target in targets.items()])
+        return await self.goals(user_id)
+
     async def goals(self, user_id: int) -> list[Goal]:
         async with self._read() as db:
             rows = await db.fetch(
@@ -571,21 +601,40 @@ class PostgresStore(PgTikTokTables):
                  for d, name, value in studio.extra_daily()])
         return written
 
-    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False,
-                    daily_series: bool = False, goals: bool = False,
-                    count_snapshots: bool = False) -> UserReads:
+    async def reads(self, user_id: int, wanted: Reads) -> UserReads:
         # asyncpg awaits the server anyway: each read as its own method makes it.
+        history = wanted.history
+        if history is None:
+            snapshots = None
+        elif wanted.reach is HistoryReach.ALL:
+            snapshots = await self.history(user_id, limit=history)
+        else:
+            snapshots = await self._reached(user_id, history, wanted.reach)
         return UserReads(
-            history=None if history is None else await self.history(user_id, limit=history),
-            latest=await self.latest_snapshot(user_id) if latest else None,
-            videos=await self.videos(user_id) if videos else None,
-            audience=await self.audience(user_id) if audience else None,
-            payouts=await self.payouts(user_id) if payouts else None,
-            daily_series=await self.daily_series(user_id) if daily_series else None,
-            goals=await self.goals(user_id) if goals else None,
-            count_snapshots=await self.count_snapshots(user_id) if count_snapshots else None,
+            history=snapshots,
+            latest=await self.latest_snapshot(user_id) if wanted.latest else None,
+            videos=await self.videos(user_id) if wanted.videos else None,
+            audience=await self.audience(user_id) if wanted.audience else None,
+            payouts=await self.payouts(user_id) if wanted.payouts else None,
+            daily_series=await self.daily_series(user_id) if wanted.daily_series else None,
+            goals=await self.goals(user_id) if wanted.goals else None,
+            count_snapshots=(await self.count_snapshots(user_id) if wanted.count_snapshots
+                             else None),
         )
+
+    async def _reached(self, user_id: int, limit: int,
+                       reach: HistoryReach) -> list[MetricSnapshot]:
+        """The snapshots of :meth:`history` that ``reach`` needs
+        (:func:`~bot.domain.metrics.reach_back`, as the SQLite store reads them): the rows
+        come in one fetch, each made into a snapshot only when asked for."""
+        async with self._read() as db:
+            rows = await db.fetch(
+                f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+                f"ORDER BY {_ORDER_DESC} LIMIT $2", user_id, max(0, limit))
+        if not rows:
+            return []
+        at = _columns(tuple(rows[0].keys()))
+        return reach_back((_snapshot(row, at) for row in rows), reach)
 
     async def videos(self, user_id: int) -> list[Video]:
         async with self._read() as db:

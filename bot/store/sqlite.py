@@ -34,6 +34,8 @@ from bot.core.ports import (
     SEEN_EVENTS_KEPT,
     Delivery,
     Goal,
+    KnownUser,
+    Reads,
     SnapshotEntry,
     SnapshotGuard,
     StoreError,
@@ -44,7 +46,7 @@ from bot.core.ports import (
     UserReads,
 )
 from bot.domain.daily import DailyColumns
-from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
+from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
@@ -353,6 +355,19 @@ def _user(row: sqlite3.Row) -> User:
 
 #: A shared find_user read that ended without an answer (its caller was cancelled or failed).
 _ABANDONED = object()
+#: ``ensure_user``'s write: the user's row, made or its display name updated, as stored
+#: (``created_at`` is the call's own time only when this upsert made it).
+_UPSERT_USER = (
+    "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
+    "DO UPDATE SET display_name = excluded.display_name "
+    "RETURNING id, platform, platform_user_id, display_name, created_at")
+#: ``set_goal``'s write, one goal (user_id, metric, target, deadline, created_at).
+_UPSERT_GOAL = (
+    "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, metric) DO UPDATE SET"
+    " target = excluded.target, deadline = excluded.deadline,"
+    " created_at = excluded.created_at")
 #: A user's row and their settings row (every column, as ``get_settings`` reads it; the
 #: two tables share no column name; ``user_id`` NULL when none are stored), by (platform,
 #: platform_user_id): ``find_user``'s one read.
@@ -765,6 +780,23 @@ def _history_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None
     return [_snapshot(row, at) for row in rows]
 
 
+def _reached_sync(conn: sqlite3.Connection, user_id: int, limit: int,
+                  reach: HistoryReach) -> list[MetricSnapshot]:
+    """The snapshots of :func:`_history_sync` (no ``since``) that ``reach`` needs
+    (:func:`~bot.domain.metrics.reach_back`): read newest first, one row at a time, each
+    made into a snapshot only when asked for, and the statement ended as soon as enough
+    are (a 52-week history whose latest snapshot gave all its totals: one or two rows, not
+    52)."""
+    cursor = conn.execute(
+        f"SELECT {_HISTORY_COLUMNS} FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+        f"ORDER BY {_ORDER_DESC} LIMIT ?", (user_id, max(0, limit)))
+    try:
+        at = _columns(tuple(d[0] for d in cursor.description))
+        return reach_back((_snapshot(row, at) for row in cursor), reach)
+    finally:
+        cursor.close()
+
+
 def _videos_sync(conn: sqlite3.Connection, user_id: int) -> list[Video]:
     return [_video(r) for r in conn.execute(
         "SELECT * FROM videos WHERE user_id = ? ORDER BY views DESC, video_id", (user_id,))]
@@ -836,27 +868,88 @@ def _count_snapshots_sync(conn: sqlite3.Connection, user_id: int) -> int:
     return int(row[0]) if row else 0
 
 
-def _reads_sync(conn: sqlite3.Connection, user_id: int, history: int | None, latest: bool,
-                videos: bool, audience: bool, payouts: bool, daily_series: bool, goals: bool,
-                count_snapshots: bool) -> UserReads:
+def _reads_sync(conn: sqlite3.Connection, user_id: int, wanted: Reads) -> UserReads:
     """:meth:`SqliteStore.reads`: the asked-for readers above, one after another. The latest
     snapshot is the last of the history when that is read too (the same query's first row)."""
-    snapshots = None if history is None else _history_sync(conn, user_id, None, history)
+    history = wanted.history
+    if history is None:
+        snapshots = None
+    elif wanted.reach is HistoryReach.ALL:
+        snapshots = _history_sync(conn, user_id, None, history)
+    else:
+        snapshots = _reached_sync(conn, user_id, history, wanted.reach)
     newest = None
-    if latest and snapshots is not None and history:  # (history: read with a limit of 1+)
+    if wanted.latest and snapshots is not None and history:  # (read with a limit of 1+)
         newest = snapshots[-1] if snapshots else None
-    elif latest:
+    elif wanted.latest:
         newest = _latest_sync(conn, user_id)
     return UserReads(
         history=snapshots,
         latest=newest,
-        videos=_videos_sync(conn, user_id) if videos else None,
-        audience=_audience_sync(conn, user_id) if audience else None,
-        payouts=_payouts_sync(conn, user_id) if payouts else None,
-        daily_series=_daily_series_sync(conn, user_id) if daily_series else None,
-        goals=_goals_sync(conn, user_id) if goals else None,
-        count_snapshots=_count_snapshots_sync(conn, user_id) if count_snapshots else None,
+        videos=_videos_sync(conn, user_id) if wanted.videos else None,
+        audience=_audience_sync(conn, user_id) if wanted.audience else None,
+        payouts=_payouts_sync(conn, user_id) if wanted.payouts else None,
+        daily_series=_daily_series_sync(conn, user_id) if wanted.daily_series else None,
+        goals=_goals_sync(conn, user_id) if wanted.goals else None,
+        count_snapshots=(_count_snapshots_sync(conn, user_id) if wanted.count_snapshots
+                         else None),
     )
+
+
+def _nothing_read(wanted: Reads) -> UserReads:
+    """What :func:`_reads_sync` reads of ``wanted`` for a user with nothing stored (one the
+    same call created: every table's rows point at a user row, so a new row has none)."""
+    some = wanted.history is not None
+    return UserReads(
+        history=[] if some else None, latest=None,
+        videos=[] if wanted.videos else None,
+        audience=Audience() if wanted.audience else None,
+        payouts=[] if wanted.payouts else None,
+        daily_series={} if wanted.daily_series else None,
+        goals=[] if wanted.goals else None,
+        count_snapshots=0 if wanted.count_snapshots else None,
+    )
+
+
+def _user_reading_sync(conn: sqlite3.Connection, key: tuple[str, str], user_id: int | None,
+                       settings: bool, wanted: Reads,
+                       ) -> tuple[sqlite3.Row | None, sqlite3.Row | None, UserReads | None]:
+    """:meth:`SqliteStore.find_user_reading`'s hop: the user's row with their settings
+    (``_USER_WITH_SETTINGS``) unless ``user_id`` is known, else their settings row if
+    ``settings``; then ``wanted`` for them (None: no such user). Returns (user row,
+    settings row, reads)."""
+    user_row = settings_row = None
+    if user_id is None:
+        user_row = conn.execute(_USER_WITH_SETTINGS, key).fetchone()
+        if user_row is None:
+            return None, None, None
+        user_id = int(user_row["id"])
+    elif settings:
+        settings_row = conn.execute("SELECT * FROM user_settings WHERE user_id = ?",
+                                    (user_id,)).fetchone()
+    return user_row, settings_row, _reads_sync(conn, user_id, wanted)
+
+
+def _upsert_user_sync(conn: sqlite3.Connection, key: tuple[str, str], display_name: str,
+                      now: str, wanted: Reads) -> tuple[sqlite3.Row, UserReads]:
+    """:meth:`SqliteStore.ensure_user_reading`'s hop in the writer's thread: the user's
+    upsert (one statement, its own transaction), then ``wanted`` for them: nothing to read
+    for a row it created (see :func:`_nothing_read`)."""
+    row = conn.execute(_UPSERT_USER, (*key, display_name, now)).fetchone()
+    if row["created_at"] == now:
+        return row, _nothing_read(wanted)
+    return row, _reads_sync(conn, int(row["id"]), wanted)
+
+
+def _set_goals_sync(conn: sqlite3.Connection, user_id: int,
+                    rows: Sequence[tuple[Any, ...]]) -> list[Goal]:
+    """:meth:`SqliteStore.set_goals` in the writer's thread: the upserts in one transaction,
+    then the goals after it."""
+    def upsert(db: sqlite3.Connection) -> None:
+        db.executemany(_UPSERT_GOAL, rows)
+
+    _transaction(conn, upsert)
+    return _goals_sync(conn, user_id)
 
 
 #: Every connection's settings (autocommit mode: transactions are explicit).
@@ -1025,21 +1118,74 @@ class SqliteStore(TikTokTables):
         # the worker thread instead of three with BEGIN … COMMIT around it.
         async with self._write_lock:
             rows = await self._writer.execute_fetchall(
-                "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
-                "DO UPDATE SET display_name = excluded.display_name "
-                "RETURNING id, platform, platform_user_id, display_name, created_at",
-                (platform, platform_user_id, display_name, now),
-            )
-            row = next(iter(rows))
-            user = _user(row)
-            self._users[key] = user  # committed; still under the write lock, as /forget evicts
-            self._unknown.pop(key, None)
-            self._user_writes += 1
-            if row["created_at"] == now:  # this upsert created the row (an update keeps the
-                # old time): a new id has no settings stored, so they are the defaults
-                self._settings_cache.setdefault(user.id, _settings(None))
+                _UPSERT_USER, (platform, platform_user_id, display_name, now))
+            return self._upserted(key, next(iter(rows)), now)
+
+    def _upserted(self, key: tuple[str, str], row: sqlite3.Row, now: str) -> User:
+        """The user of ``ensure_user``'s upsert (``row``, written at ``now``), kept in memory:
+        called once it is committed, still under the write lock, as /forget evicts."""
+        user = _user(row)
+        self._users[key] = user
+        self._unknown.pop(key, None)
+        self._user_writes += 1
+        if row["created_at"] == now:  # this upsert created the row (an update keeps the
+            # old time): a new id has no settings stored, so they are the defaults
+            self._settings_cache.setdefault(user.id, _settings(None))
         return user
+
+    async def ensure_user_reading(self, platform: str, platform_user_id: str,
+                                  display_name: str, wanted: Reads) -> tuple[User, UserReads]:
+        """A user found in memory: the reads' one hop. One :meth:`find_user` just found
+        missing (the dispatcher asked for their language): the upsert and the reads in ONE
+        hop to the writer's thread, with nothing to read for a row it created. Otherwise
+        :meth:`ensure_user`, then :meth:`reads`."""
+        key = (platform, platform_user_id)
+        cached = self._users.get(key)
+        if cached is not None and cached.display_name == display_name:
+            async with self._read() as db:
+                return cached, await _in_thread(db, _reads_sync, cached.id, wanted)
+        if cached is None and key in self._unknown:
+            now = _iso(datetime.now(UTC))
+            async with self._write_lock:
+                row, read = await _in_thread(self._writer, _upsert_user_sync, key,
+                                             display_name, now, wanted)
+                return self._upserted(key, row, now), read
+        user = await self.ensure_user(platform, platform_user_id, display_name)
+        async with self._read() as db:
+            return user, await _in_thread(db, _reads_sync, user.id, wanted)
+
+    async def find_user_reading(self, platform: str, platform_user_id: str,
+                                wanted: Reads) -> KnownUser | None:
+        """:meth:`find_user` (kept in memory as it keeps it), their settings and ``wanted``
+        in ONE hop to a reader's thread; what is in memory is not read again."""
+        key = (platform, platform_user_id)
+        cached = self._users.get(key)
+        settings = None if cached is None else self._settings_cache.get(cached.id)
+        generation, settings_generation = self._forgotten, self._settings_writes
+        async with self._read() as db:
+            user_row, settings_row, read = await _in_thread(
+                db, _user_reading_sync, key, None if cached is None else cached.id,
+                settings is None, wanted)
+        if read is None:
+            self._unknown[key] = True
+            return None
+        if cached is None:
+            assert user_row is not None
+            user = _user(user_row)
+            settings_row = None if user_row["user_id"] is None else user_row
+        else:
+            user = cached
+        if settings is None:
+            settings = _settings(settings_row)
+            if generation != self._forgotten or settings_generation != self._settings_writes:
+                # a /forget or a settings write finished while this read was in flight (see
+                # find_user and get_settings): keep nothing; a fresher settings entry wins
+                fresher = self._settings_cache.get(user.id)
+                return KnownUser(user, settings if fresher is None else fresher, read)
+            settings = self._settings_cache.setdefault(user.id, settings)
+        if cached is None and generation == self._forgotten:
+            user = self._users.setdefault(key, user)
+        return KnownUser(user, settings, read)
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
         """The stored user, or None. A user read from the file is kept in memory with their
@@ -1139,15 +1285,11 @@ class SqliteStore(TikTokTables):
         async with self._read() as db:
             return await _in_thread(db, _entries_sync, user_id, since, limit)
 
-    async def reads(self, user_id: int, *, history: int | None = None, latest: bool = False,
-                    videos: bool = False, audience: bool = False, payouts: bool = False,
-                    daily_series: bool = False, goals: bool = False,
-                    count_snapshots: bool = False) -> UserReads:
+    async def reads(self, user_id: int, wanted: Reads) -> UserReads:
         # Every query asked for in ONE hop to a reader's thread, each as its own method
         # runs it (the same functions).
         async with self._read() as db:
-            return await _in_thread(db, _reads_sync, user_id, history, latest, videos,
-                                    audience, payouts, daily_series, goals, count_snapshots)
+            return await _in_thread(db, _reads_sync, user_id, wanted)
 
     async def count_snapshots(self, user_id: int) -> int:
         async with self._read() as db:
@@ -1314,15 +1456,19 @@ class SqliteStore(TikTokTables):
         self, user_id: int, metric: str, target: float, deadline: date | None, now: datetime
     ) -> Goal:
         async with self._write() as db:
-            await db.execute(
-                "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, metric) DO UPDATE SET"
-                " target = excluded.target, deadline = excluded.deadline,"
-                " created_at = excluded.created_at",
-                (user_id, metric, target, None if deadline is None else deadline.isoformat(),
-                 _iso(now)),
-            )
+            await db.execute(_UPSERT_GOAL, (user_id, metric, float(target),
+                                            None if deadline is None else deadline.isoformat(),
+                                            _iso(now)))
         return Goal(metric, target, deadline, now.astimezone(UTC))
+
+    async def set_goals(self, user_id: int, targets: Mapping[str, float],
+                        deadline: date | None, now: datetime) -> list[Goal]:
+        # BEGIN, the upserts, COMMIT and the goals' read in ONE hop (set_goal's write is three)
+        day = None if deadline is None else deadline.isoformat()
+        rows = [(user_id, metric, float(target), day, _iso(now))
+                for metric, target in targets.items()]
+        async with self._write_lock:
+            return await _in_thread(self._writer, _set_goals_sync, user_id, rows)
 
     async def goals(self, user_id: int) -> list[Goal]:
         async with self._read() as db:

@@ -32,12 +32,14 @@ async def _waiters(url: str, user_id: int, count: int) -> None:
         await db.close()
 
 
-@pytest.mark.parametrize(("command", "written"), [
-    ("/log followers=250", "SELECT user_id, followers FROM snapshots"),
-    ("/subscribe day=friday", "SELECT user_id, weekday FROM subscriptions"),  # created_by too
+@pytest.mark.parametrize(("command", "written", "value"), [
+    ("/log followers=250", "SELECT user_id, followers FROM snapshots", 250.0),
+    ("/subscribe day=friday", "SELECT user_id, weekday FROM subscriptions", 4),  # created_by
+    ("/goal followers=250", "SELECT user_id, target FROM goals", 250.0),  # declares reads
 ])
 async def test_a_command_racing_a_forget_in_another_worker_runs_after_it_as_a_new_user(
-        settings: Settings, pg_url: str, clock: FakeClock, command: str, written: str) -> None:
+        settings: Settings, pg_url: str, clock: FakeClock, command: str, written: str,
+        value: float) -> None:
     async with running(settings.model_copy(update={"database_url": pg_url}),
                        clock=clock) as app:  # worker A
         console = ConsoleAdapter(app, user="alice")
@@ -61,4 +63,4 @@ async def test_a_command_racing_a_forget_in_another_worker_runs_after_it_as_a_ne
         assert "went wrong" not in result.text
         (new_id,) = (await query(pg_url, "SELECT id FROM users"))[0]  # alice, afresh
         assert new_id != old_id
-        assert await query(pg_url, written) == [(new_id, 250.0 if "log" in command else 4)]
+        assert await query(pg_url, written) == [(new_id, value)]

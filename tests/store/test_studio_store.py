@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.ports import Store
+from bot.core.ports import Reads, Store
 from bot.domain.payouts import Payout
 from bot.domain.studio import StudioImport, Video
 from bot.store import open_store
@@ -172,8 +172,9 @@ async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
     """``Store.reads`` (one hand-off to SQLite's reader thread for a command's reads) returns
     exactly what each read returns alone, and nothing it was not asked for."""
     u = await store.ensure_user("console", "reads", "r")
-    empty = await store.reads(u.id, history=5, latest=True, videos=True, audience=True,
-                              payouts=True, daily_series=True, goals=True, count_snapshots=True)
+    empty = await store.reads(u.id, Reads(history=5, latest=True, videos=True, audience=True,
+                                          payouts=True, daily_series=True, goals=True,
+                                          count_snapshots=True))
     assert (empty.history, empty.latest, empty.videos, empty.payouts, empty.daily_series,
             empty.goals, empty.count_snapshots) == ([], None, [], [], {}, [], 0)
     assert empty.audience == await store.audience(u.id)
@@ -186,8 +187,8 @@ async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
     await store.set_goal(u.id, "followers", 10_000, None, T0)
     await store.set_goal(u.id, "views", 50_000, date(2026, 6, 1), T0.replace(day=2))
     await store.add_payout(u.id, Payout("creator_rewards", 12, "USD", T0))
-    read = await store.reads(u.id, history=2, latest=True, videos=True, audience=True,
-                             payouts=True)
+    read = await store.reads(u.id, Reads(history=2, latest=True, videos=True, audience=True,
+                                         payouts=True))
     assert read.history == await store.history(u.id, limit=2) and len(read.history) == 2
     assert read.latest == await store.latest_snapshot(u.id) and read.latest is not None
     assert read.videos == await store.videos(u.id) and len(read.videos) == 2
@@ -195,14 +196,14 @@ async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
     assert read.payouts == await store.payouts(u.id) and len(read.payouts) == 1
     # the latest is the history's last when that is read (limit 1 or more), else read alone
     for limit in (None, 0, 1):
-        latest = await store.reads(u.id, history=limit, latest=True)
+        latest = await store.reads(u.id, Reads(history=limit, latest=True))
         assert latest.latest == read.latest and latest.latest is not None, limit
         assert latest.history == (None if limit is None else read.history[2 - limit:])
-    more = await store.reads(u.id, daily_series=True, goals=True, count_snapshots=True)
+    more = await store.reads(u.id, Reads(daily_series=True, goals=True, count_snapshots=True))
     assert more.daily_series == await store.daily_series(u.id) and more.daily_series
     assert more.goals == await store.goals(u.id) and len(more.goals) == 2
     assert more.count_snapshots == await store.count_snapshots(u.id) == 3
-    only = await store.reads(u.id, videos=True)
+    only = await store.reads(u.id, Reads(videos=True))
     assert only.videos == read.videos
     assert (only.history, only.latest, only.audience, only.payouts, only.daily_series,
             only.goals, only.count_snapshots) == (None,) * 7

@@ -112,7 +112,7 @@ async def test_a_returning_user_out_of_memory_costs_one_read_before_the_command(
         app: App, hops: collections.Counter[str]) -> None:
     """A creator the caches have let go of (more users since than they keep): the dispatcher
     asks for their language (user and settings), then for the user again (ensure_user); the
-    first read brings both into memory, so the command pays that read and its own."""
+    first read brings both into memory, and the command's declared reads come in it too."""
     await app.dispatcher.handle(request("log", "followers=1000 views=20000 likes=900"))
     user = await app.store.find_user("telegram", "hops")
     assert user is not None
@@ -124,8 +124,9 @@ async def test_a_returning_user_out_of_memory_costs_one_read_before_the_command(
     replies = await app.dispatcher.handle(request("estimate"))
     assert replies and replies[0].template == "estimate"
     assert replies[0].locale == "de"  # their settings, read in that first hop
-    # was 4: the user, their settings, the user again (ensure_user), the command's reads
-    assert sum(hops.values()) == 2, dict(hops)
+    # was 4: the user, their settings, the user again (ensure_user), the command's reads;
+    # then 2: the command's reads apart (CommandSpec.reads: Store.find_user_reading)
+    assert sum(hops.values()) == 1, dict(hops)
     assert await app.store.find_user("telegram", "hops") == user
     assert (await app.store.get_settings(user.id)).region == "DE"
     hops.clear()
@@ -168,3 +169,94 @@ async def test_a_read_in_flight_is_not_shared_after_a_write(app: App) -> None:
     assert await second == created  # read for itself
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+def person(user_id: str, command: str, raw: str = "") -> Request:
+    return Request(platform=Platform.TELEGRAM, user_id=user_id, display_name=user_id,
+                   chat_id=user_id, chat_kind=ChatKind.PRIVATE, command=command, raw_args=raw)
+
+
+@pytest.mark.parametrize(("command", "raw", "known", "first_time"), [
+    ("estimate", "", 1, 2), ("tips", "", 1, 2), ("stats", "", 1, 2),
+    # was 7 and 9: three hops for each goal's write, one for each read after it
+    ("goal", "followers=20k", 2, 3),
+])
+async def test_a_commands_declared_reads_come_with_the_user(
+        app: App, hops: collections.Counter[str], command: str, raw: str, known: int,
+        first_time: int) -> None:
+    """A command that declares its reads (CommandSpec.reads) has them read in the trip that
+    finds the user: one hop for a known creator, in memory or not; a first-time user's are
+    read with the row's upsert (nothing to read for a row it created)."""
+    await app.dispatcher.handle(person("known", "log", "followers=1000 views=20000 likes=900"))
+    store: Any = app.store
+    for cold in (False, True):
+        if cold:  # as LRU eviction leaves them
+            store._users.clear()
+            store._settings_cache.clear()
+        hops.clear()
+        replies = await app.dispatcher.handle(person("known", command, raw))
+        assert replies and not replies[0].is_error, replies
+        assert sum(hops.values()) <= known, (cold, dict(hops))
+    hops.clear()
+    replies = await app.dispatcher.handle(person(f"new-{command}", command, raw))
+    assert replies and not replies[0].is_error, replies
+    assert sum(hops.values()) <= first_time, dict(hops)
+
+
+async def test_a_command_reading_ahead_holds_the_lock_against_a_later_one(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/stats reads with the user holding the person's lock (taken before that read): a /log
+    of theirs sent meanwhile waits for it, so /stats shows the numbers before the /log, and
+    the /log runs after it."""
+    await app.dispatcher.handle(person("racer", "log", "followers=1000 views=20000 likes=900"))
+    store: Any = app.store
+    store._users.clear()
+    store._settings_cache.clear()
+    gate = asyncio.Event()
+    found_first = asyncio.Event()
+    original = store.find_user_reading
+
+    async def held_back(*args: Any) -> Any:
+        found = await original(*args)
+        found_first.set()
+        await gate.wait()
+        return found
+
+    monkeypatch.setattr(store, "find_user_reading", held_back)
+    stats = asyncio.ensure_future(app.dispatcher.handle(person("racer", "stats")))
+    await found_first.wait()  # /stats has read (the old numbers) and waits
+    logged = asyncio.ensure_future(app.dispatcher.handle(person("racer", "log",
+                                                                "followers=1500")))
+    for _ in range(20):  # let the /log read its language and wait for the lock
+        await asyncio.sleep(0)
+    assert not logged.done()
+    gate.set()
+    replies = await stats
+    assert replies[0].template == "stats"
+    assert replies[0].data is not None and replies[0].data["followers"] == 1000
+    assert (await logged)[0].template == "logged"
+    replies = await app.dispatcher.handle(person("racer", "stats"))
+    assert replies[0].data is not None and replies[0].data["followers"] == 1500
+
+
+async def test_bad_arguments_wait_for_no_earlier_command(app: App) -> None:
+    """A command that declares its reads still takes the person's lock after its arguments
+    are read: bad arguments are answered while an earlier command of theirs holds it."""
+    await app.dispatcher.handle(person("busy", "log", "followers=1000"))
+    async with app.dispatcher._user_locks.hold(("telegram", "busy")):
+        replies = await asyncio.wait_for(
+            app.dispatcher.handle(person("busy", "estimate", "followers=lots")), 60)
+    assert replies[0].template == "errors/bad_args"
+    assert not app.dispatcher._user_locks._locks  # nothing left behind
+
+
+async def test_goal_clear_reads_nothing_ahead(app: App, hops: collections.Counter[str]) -> None:
+    """/goal clear only deletes: its argument line is not one /goal's declared reads are for
+    (CommandSpec.reads_for), so nothing is read ahead for it (was one more hop than main's)."""
+    await app.dispatcher.handle(person("clearer", "log", "followers=1000"))
+    await app.dispatcher.handle(person("clearer", "goal", "followers=20k"))
+    hops.clear()
+    replies = await app.dispatcher.handle(person("clearer", "goal", "clear"))
+    assert replies[0].template == "goals_cleared"
+    assert "_user_reading_sync" not in hops and "_reads_sync" not in hops, dict(hops)
+    assert sum(hops.values()) <= 4, dict(hops)

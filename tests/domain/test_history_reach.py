@@ -1,0 +1,124 @@
+"""/estimate and /stats read the history only back to where their answer comes from
+(:func:`bot.domain.metrics.reach_back`): every function they give it answers as it does with
+the whole history, for any history (carried values, totals of other windows, same-day
+corrections, snapshots of a day out of time order, imports)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import PROJECT_ROOT
+from bot.domain.estimator import compare_engagement, estimate, what_if
+from bot.domain.metrics import (
+    WINDOW_TOTALS,
+    HistoryReach,
+    MetricSnapshot,
+    compute_kpis,
+    engagement_gap,
+    engagement_rate_views,
+    growth,
+    left_out,
+    reach_back,
+    same_window,
+    window_ends,
+)
+from bot.domain.profile import UserSettings
+from bot.domain.rates import load_rates
+
+RATES = load_rates(PROJECT_ROOT / "strategies" / "rates")
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+NAMES = ("followers", "views", *WINDOW_TOTALS)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[MetricSnapshot]:
+    """Snapshots in the store's order (by day), each carrying the one before it forward as
+    the store does, typed or imported, some on the same day as the one before (a correction),
+    at any hour (so a later one of a day may be earlier in time)."""
+    out: list[MetricSnapshot] = []
+    day = 0
+    for _ in range(draw(st.integers(0, 14))):
+        day += draw(st.sampled_from((0, 0, 1, 2, 7)))
+        at = T0 + timedelta(days=day, hours=draw(st.integers(0, 23)))
+        given_names = draw(st.sets(st.sampled_from(NAMES), min_size=1))
+        values = {n: float(draw(st.integers(0, 50_000))) for n in sorted(given_names)}
+        base = out[-1] if out else MetricSnapshot.empty(at)
+        source = draw(st.sampled_from(("log", "import", "sync")))
+        out.append(replace(base.merged(values, at), source=source))
+    return out
+
+
+def cut(history: list[MetricSnapshot], reach: HistoryReach) -> list[MetricSnapshot]:
+    return reach_back(reversed(history), reach)
+
+
+@given(histories())
+@settings(max_examples=400, deadline=None)
+def test_stats_answers_the_same_from_the_part_it_reads(history: list[MetricSnapshot]) -> None:
+    part = cut(history, HistoryReach.ORIGINS_AND_GROWTH)
+    assert part == history[len(history) - len(part):]  # the most recent ones, in order
+    if not history:
+        assert part == []
+        return
+    latest = history[-1]
+    assert part[-1] is latest
+    assert compute_kpis(latest, part) == compute_kpis(latest, history)
+    assert growth(part) == growth(history)
+    assert left_out(latest, part) == left_out(latest, history)
+    assert window_ends(latest, part) == window_ends(latest, history)
+    assert engagement_gap(latest, part) == engagement_gap(latest, history)
+
+
+@given(histories(), st.dictionaries(st.sampled_from(NAMES), st.integers(1, 90_000).map(float),
+                                     max_size=2))
+@settings(max_examples=400, deadline=None)
+def test_estimate_answers_the_same_from_the_part_it_reads(
+        history: list[MetricSnapshot], overrides: dict[str, float]) -> None:
+    part = cut(history, HistoryReach.ORIGINS)
+    assert part == history[len(history) - len(part):]
+    if not history:
+        return
+    latest = history[-1]
+    assert same_window(latest, part) == same_window(latest, history)
+    assert engagement_rate_views(latest, part) == engagement_rate_views(latest, history)
+    assert what_if(latest, overrides, part) == what_if(latest, overrides, history)
+    snapshot = what_if(latest, overrides, history)[0] if overrides else latest
+    assert compare_engagement(snapshot, RATES, part) == compare_engagement(snapshot, RATES,
+                                                                            history)
+    whole = estimate(snapshot, UserSettings(region="US", adult=True), RATES, history=history,
+                     what_if=frozenset(overrides))
+    assert estimate(snapshot, UserSettings(region="US", adult=True), RATES, history=part,
+                    what_if=frozenset(overrides)) == whole
+
+
+def test_a_latest_snapshot_that_gave_everything_needs_itself_alone() -> None:
+    """The benchmark's weekly imports: each row gives every total (and followers a week after
+    the one before): /estimate reads one snapshot, /stats two, of 52."""
+    history = []
+    for week in range(52):
+        at = T0 + timedelta(weeks=week)
+        history.append(MetricSnapshot.empty(at).merged(
+            {"followers": 8000.0 + week, "views": 9e4, "likes": 8e3, "comments": 300.0,
+             "shares": 150.0}, at))
+    assert cut(history, HistoryReach.ORIGINS) == history[-1:]
+    assert cut(history, HistoryReach.ORIGINS_AND_GROWTH) == history[-2:]
+    assert cut(history, HistoryReach.ALL) == history
+
+
+def test_a_total_given_long_ago_is_read_back_to() -> None:
+    """``/log followers=… views=…`` every week over likes logged once, months ago: the likes'
+    snapshot is read (its window is named in /stats), and nothing before it."""
+    first = MetricSnapshot.empty(T0).merged({"followers": 1e3, "likes": 500.0, "views": 1e4},
+                                            T0)
+    history = [MetricSnapshot.empty(T0 - timedelta(days=3)).merged({"followers": 900.0},
+                                                                    T0 - timedelta(days=3)),
+               first]
+    for week in range(1, 10):
+        at = T0 + timedelta(weeks=week)
+        history.append(history[-1].merged({"followers": 1e3 + week, "views": 2e4}, at))
+    assert cut(history, HistoryReach.ORIGINS) == history[1:]
+    assert cut(history, HistoryReach.ORIGINS_AND_GROWTH) == history[1:]
