@@ -607,3 +607,28 @@ async def test_an_extra_digit_typo_is_asked_about(console: ConsoleAdapter) -> No
     assert "followers went from 12.5k to 125k since your previous log, 10× or more" \
         in held.text, held.text
     assert "Followers: 12.5k" in (await console.ask("/stats")).text
+
+
+async def test_the_way_back_a_confirmed_outlier_names_is_what_works(
+        console: ConsoleAdapter) -> None:
+    """Trial: after /log followers=5k and /log followers=50k confirm the reply said "a /log
+    with the right number corrects it too", but /log followers=5k was held again (a typo
+    after a real viral jump looks the same, see above, so it stays asked about). The reply
+    now says what works, and both ways it names do."""
+    await console.ask("/log followers=5k")
+    confirmed = await console.ask("/log followers=50k confirm")
+    assert ("If it was a typo, /undo takes this log back. A /log with the right number may be "
+            "held as this one was: add confirm to save it.") in confirmed.text, confirmed.text
+    assert "corrects it too" not in confirmed.text
+    again = await console.ask("/log followers=5k")
+    assert again.replies[0].held, again.text  # as the reply says it may be
+    assert "Followers: 50k" in (await console.ask("/stats")).text
+    saved = await console.ask("/log followers=5k confirm")
+    assert not saved.replies[0].held and "Followers: 5k" in saved.text, saved.text
+    assert "Followers: 5k" in (await console.ask("/stats")).text
+    # and the other way: /undo takes a confirmed outlier back
+    await console.ask("/log followers=50k confirm")
+    undo = await console.ask("/undo")
+    assert "followers=50k" in undo.text, undo.text
+    assert "Removed 1 snapshot." in (await console.ask(_confirm_of(undo))).text
+    assert "Followers: 5k" in (await console.ask("/stats")).text
