@@ -526,13 +526,23 @@ def _pybabel(*args: str) -> None:
         CommandLineInterface().run(["pybabel", "--quiet", *args])  # type: ignore[no-untyped-call]
 
 
-def extract() -> Path:
-    """Re-extract every marked message into ``bot/locales/messages.pot``."""
-    pot = LOCALES_DIR / f"{DOMAIN}.pot"
-    _pybabel("extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "-k", "ngettext:1,2",
-             "-k", "pgettext:1c,2", "-k", "NP_:1c,2",
-             "--sort-by-file", "--no-wrap", "--add-comments=Translators:",
-             "--project=Creator Advisor", "-o", str(pot), ".")
+def extract(pot: Path | None = None) -> Path:
+    """Re-extract every marked message into ``pot`` (default ``bot/locales/messages.pot``).
+
+    Written to a file beside it first and moved over it only once the extraction succeeded:
+    an extractor's refusal (a rate text :func:`_not_python_format` refuses, a syntax error)
+    raises and leaves the template as it was (``pybabel`` writes its output as it goes, so a
+    failure used to leave an emptied template behind)."""
+    pot = pot or LOCALES_DIR / f"{DOMAIN}.pot"
+    partial = pot.with_name(pot.name + ".partial")
+    try:
+        _pybabel("extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "-k", "ngettext:1,2",
+                 "-k", "pgettext:1c,2", "-k", "NP_:1c,2",
+                 "--sort-by-file", "--no-wrap", "--add-comments=Translators:",
+                 "--project=Creator Advisor", "-o", str(partial), ".")
+        partial.replace(pot)
+    finally:
+        partial.unlink(missing_ok=True)
     return pot
 
 

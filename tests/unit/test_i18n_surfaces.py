@@ -60,6 +60,23 @@ def test_the_extractors_refuse_a_text_that_reads_as_percent_format() -> None:
         list(i18n.extract_rules(rule, None, None, None))
 
 
+def test_an_extraction_an_extractor_refuses_leaves_the_template_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused rate text (or any extractor's error) raises, and the template written before
+    is still whole: pybabel writes as it goes, which left an emptied messages.pot behind."""
+    pot = tmp_path / "messages.pot"
+    pot.write_text("msgid \"kept\"\nmsgstr \"\"\n", encoding="utf-8")
+
+    def refuse(text: str, where: str) -> str:
+        raise ValueError(f"{where}: refused")
+
+    monkeypatch.setattr(i18n, "_not_python_format", refuse)
+    with pytest.raises(ValueError, match="refused"):
+        i18n.extract(pot)
+    assert pot.read_text(encoding="utf-8") == "msgid \"kept\"\nmsgstr \"\"\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["messages.pot"]
+
+
 @pytest.mark.parametrize("language", i18n.LANGUAGES[1:])
 def test_every_catalogue_passes_babels_compile_checks(language: str) -> None:
     """What `pybabel compile` checks (placeholders, plural forms): no errors, fuzzy entries
