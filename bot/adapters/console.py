@@ -20,7 +20,7 @@ from pathlib import Path
 from bot import i18n
 from bot.core.args import local_line, split_command
 from bot.core.dispatcher import error_reply
-from bot.core.guided import NOTHING_TO_CANCEL, is_cancel
+from bot.core.guided import NOTHING_TO_CANCEL, cancels, is_cancel
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import Action, ChatKind, Platform, Reply, Request
 from bot.domain.numbers import punct
@@ -123,7 +123,8 @@ class ConsoleAdapter:
         name = _text(user or self.user)
         text = _text(line).strip()
         if name in self._guided:
-            if text.lower() in ("/cancel", "cancel"):
+            if cancels(text, self.app.registry) or text.lower() == "cancel":
+                # first: the wait ends, whatever follows the /cancel (bot.core.guided)
                 self._guided.discard(name)
                 with i18n.using(self.language):
                     return ConsoleResult(i18n.gettext("Stopped waiting for your numbers."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.args import split_command
 from bot.i18n import N_
 
 if TYPE_CHECKING:
@@ -25,3 +26,15 @@ def is_cancel(command: str, registry: Registry) -> bool:
     """Whether ``command`` (a name as :func:`~bot.core.args.split_command` gives it) is the
     adapters' own ``/cancel``: it is, unless a declared command took the name."""
     return command == CANCEL and registry.get(CANCEL) is None
+
+
+def cancels(line: str, registry: Registry) -> bool:
+    """Whether ``line``, sent while a guided step waits for it, ends the step: ``/cancel``
+    with anything after it (``/cancel now``, ``/cancel@Bot``, any case), decided as
+    :func:`is_cancel` decides the name. The one test every adapter keeps a guided step by: a
+    line it says is a cancel is never read as the numbers."""
+    text = line.strip()
+    if not text.startswith("/"):
+        return False
+    parsed = split_command(text)
+    return parsed is not None and is_cancel(parsed[0], registry)
