@@ -123,7 +123,7 @@ class ConsoleAdapter:
         name = _text(user or self.user)
         text = _text(line).strip()
         if name in self._guided:
-            if cancels(text, self.app.registry) or text.lower() == "cancel":
+            if cancels(text, self.app.registry):
                 # first: the wait ends, whatever follows the /cancel (bot.core.guided)
                 self._guided.discard(name)
                 with i18n.using(self.language):

@@ -31,10 +31,11 @@ def is_cancel(command: str, registry: Registry) -> bool:
 def cancels(line: str, registry: Registry) -> bool:
     """Whether ``line``, sent while a guided step waits for it, ends the step: ``/cancel``
     with anything after it (``/cancel now``, ``/cancel@Bot``, any case), decided as
-    :func:`is_cancel` decides the name. The one test every adapter keeps a guided step by: a
-    line it says is a cancel is never read as the numbers."""
+    :func:`is_cancel` decides the name, or the word ``cancel`` alone (any case): a person who
+    types it at a numbers prompt means it, and it is no number. The one test every adapter
+    keeps a guided step by: a line it says is a cancel is never read as the numbers."""
     text = line.strip()
     if not text.startswith("/"):
-        return False
+        return text.lower() == CANCEL and registry.get(CANCEL) is None
     parsed = split_command(text)
     return parsed is not None and is_cancel(parsed[0], registry)

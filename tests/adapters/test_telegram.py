@@ -457,6 +457,15 @@ async def test_guided_log(tg: Chat, tg_app: App) -> None:
     assert shown(await tg.say("/cancel")) == NOTHING_TO_CANCEL
     assert (await snapshot(tg_app, MAYA["id"])).followers == 13_000
 
+    # Trial: a bare "cancel" at the numbers prompt was read as the numbers ("I don't know
+    # what 'cancel' means here", still waiting), where the console stopped waiting: both
+    # take it as /cancel (bot.core.guided.cancels).
+    for cancel in ("cancel", " Cancel ", "/cancel now"):
+        await tg.say("/log")
+        assert shown(await tg.say(cancel)) == CANCELLED, cancel
+        assert shown(await tg.say("14k")) == NOT_A_COMMAND, cancel
+    assert (await snapshot(tg_app, MAYA["id"])).followers == 13_000
+
     await tg.say("/log")
     assert "Bob" not in shown(await tg.say("15k", sender=BOB))  # only Maya's next message
     await tg.say("/stats")  # another command ends the guided step
