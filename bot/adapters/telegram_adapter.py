@@ -131,6 +131,7 @@ from bot.core.guided import (
     NOTHING_TO_CANCEL,
     cancels,
     is_cancel,
+    offers_cancel,
 )
 from bot.core.pace import depart
 from bot.core.ports import (
@@ -652,7 +653,7 @@ class TelegramAdapter:
         with i18n.using(language):
             commands = [BotCommand(spec.name, i18n.translate(spec.summary))
                         for spec in self.app.registry if _MENU_NAME.match(spec.name)]
-            if is_cancel(CANCEL, self.app.registry):
+            if offers_cancel(Platform.TELEGRAM, self.app.registry):
                 commands.append(BotCommand(CANCEL, i18n.translate(CANCEL_SUMMARY)))
         return commands
 

@@ -1,7 +1,8 @@
 """``/cancel``: what ends a guided step (a bare ``/log`` waiting for the numbers on the next
 line). No command declares it: each chat adapter that keeps guided steps (the console,
-Telegram) answers it itself, decided here, with these sentences. Discord has no guided step
-(its slash command asks for the options) and no ``/cancel``.
+Telegram: :data:`CANCEL_PLATFORMS`) answers it itself, decided here, with these sentences,
+and ``/help`` lists and explains it there. Discord has no guided step (its slash command
+asks for the options) and no ``/cancel``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.args import split_command
+from bot.core.types import Platform
 from bot.i18n import N_
 
 if TYPE_CHECKING:
@@ -20,12 +22,22 @@ CANCEL = "cancel"
 CANCELLED = N_("Cancelled.")
 NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
 CANCEL_SUMMARY = N_("Stop a guided step, such as /log waiting for your numbers")
+CANCEL_HELP = N_("After a bare /log, which waits for your numbers in your next message, "
+                 "/cancel (or the word cancel alone) stops the wait; nothing is saved.")
+#: The platforms whose adapters keep guided steps, so answer ``/cancel``.
+CANCEL_PLATFORMS = frozenset({Platform.CONSOLE, Platform.TELEGRAM})
 
 
 def is_cancel(command: str, registry: Registry) -> bool:
     """Whether ``command`` (a name as :func:`~bot.core.args.split_command` gives it) is the
     adapters' own ``/cancel``: it is, unless a declared command took the name."""
     return command == CANCEL and registry.get(CANCEL) is None
+
+
+def offers_cancel(platform: Platform, registry: Registry) -> bool:
+    """Whether ``platform``'s adapter answers ``/cancel`` itself: what ``/help`` and
+    Telegram's command menu list."""
+    return platform in CANCEL_PLATFORMS and is_cancel(CANCEL, registry)
 
 
 def cancels(line: str, registry: Registry) -> bool:

@@ -439,6 +439,14 @@ async def test_admin_cache_expires(tg: Chat, fake: FakeTelegram) -> None:
 # -- guided /log and /cancel ------------------------------------------------------------------
 
 
+async def test_help_knows_cancel(tg: Chat) -> None:
+    """Trial: ``/help cancel`` said "There is no /cancel command" although the menu lists
+    /cancel and it works here."""
+    explained = shown(await tg.say("/help cancel"))
+    assert "Stop a guided step" in explained and "There is no" not in explained, explained
+    assert "Stop a guided step" in shown(await tg.say("/help"))
+
+
 async def test_guided_log(tg: Chat, tg_app: App) -> None:
     prompt = await tg.say("/log")
     assert "Send me your numbers in one message" in shown(prompt)

@@ -109,6 +109,18 @@ async def test_cancel_with_more_words_ends_the_guided_log(console: ConsoleAdapte
     assert "Followers" not in (await console.ask("/stats")).text  # nothing was saved
 
 
+async def test_help_knows_cancel_where_it_works(console: ConsoleAdapter) -> None:
+    """Trial: ``/help cancel`` said "There is no /cancel command" and ``/help`` did not list
+    it, though the console answers /cancel (bot.core.guided.offers_cancel decides)."""
+    explained = await console.ask("/help cancel")
+    assert explained.ok and explained.text.startswith("/cancel — Stop a guided step"), \
+        explained.text
+    assert "There is no" not in explained.text
+    assert (await console.ask("/help /CANCEL")).text == explained.text
+    assert "/cancel — Stop a guided step" in (await console.ask("/help")).text
+    assert "/cancel." in (await console.ask("/help nope")).text  # the list of commands
+
+
 async def test_console_subscribe_says_posts_appear_here(console: ConsoleAdapter) -> None:
     done = await console.ask("/subscribe day=friday time=18:00")
     assert "While this console is open, due posts appear right here" in done.text
