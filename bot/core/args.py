@@ -10,6 +10,7 @@ import difflib
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -1113,6 +1114,24 @@ def local_line(line: str) -> str:
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
 #: A line that starts with / and a word that is no command's name (``//stats``, ``/123``).
 _MISTYPED = re.compile(r"^/(\S{1,32})(?:\s+(.*))?$", re.DOTALL)
+
+
+def invisible(char: str) -> bool:
+    """Whether ``char`` is an invisible formatting character (Unicode category Cf: a
+    zero-width space U+200B, the direction marks U+200E/U+200F and overrides U+202A–U+202E,
+    a byte order mark U+FEFF, a soft hyphen…): nothing a person sees, often pasted along."""
+    return unicodedata.category(char) == "Cf"
+
+
+def trimmed(text: str) -> str:
+    """``text`` without the spaces and invisible formatting characters (:func:`invisible`)
+    at either end: ``""`` when nothing visible is in it."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or invisible(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or invisible(text[end - 1])):
+        end -= 1
+    return text[start:end]
 
 
 def split_command(line: str) -> tuple[str, str] | None:
