@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot import i18n
-from bot.core.args import local_line, split_command, trimmed
+from bot.core.args import local_line, split_command, trimmed, visible
 from bot.core.dispatcher import error_reply
 from bot.core.guided import NOTHING_TO_CANCEL, cancels, is_cancel
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
@@ -141,7 +141,7 @@ class ConsoleAdapter:
 
     async def ask(self, line: str, *, user: str | None = None) -> ConsoleResult:
         name = self._name(user)
-        text = _text(line).strip()
+        text = visible(_text(line)).strip()
         if name in self._guided:
             if cancels(text, self.app.registry):
                 # first: the wait ends, whatever follows the /cancel (bot.core.guided)

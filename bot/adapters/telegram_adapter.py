@@ -122,7 +122,7 @@ from bot.adapters.telegram_format import (
 )
 from bot.adapters.telegram_request import AiohttpRequest
 from bot.config import Settings
-from bot.core.args import ArgError, parse_args, split_command
+from bot.core.args import ArgError, parse_args, split_command, visible
 from bot.core.dispatcher import Admission, error_reply
 from bot.core.guided import (
     CANCEL,
@@ -757,7 +757,7 @@ class TelegramAdapter:
             "thread_id": message.message_thread_id if message.is_topic_message else None,
             "owner": str(sender_id) if is_person else None,
         }
-        parsed = split_command(text) if text.lstrip().startswith("/") else None
+        parsed = split_command(text) if visible(text).lstrip().startswith("/") else None
         if parsed is None:
             guided = await self._take_pending(chat.id, sender_id) if message.text else None
             if guided is not None and cancels(text, self.app.registry):

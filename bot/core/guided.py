@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.args import split_command
+from bot.core.args import split_command, visible
 from bot.core.types import Platform
 from bot.i18n import N_
 
@@ -46,7 +46,7 @@ def cancels(line: str, registry: Registry) -> bool:
     :func:`is_cancel` decides the name, or the word ``cancel`` alone (any case): a person who
     types it at a numbers prompt means it, and it is no number. The one test every adapter
     keeps a guided step by: a line it says is a cancel is never read as the numbers."""
-    text = line.strip()
+    text = visible(line).strip()
     if not text.startswith("/"):
         return text.lower() == CANCEL and registry.get(CANCEL) is None
     parsed = split_command(text)

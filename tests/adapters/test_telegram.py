@@ -439,6 +439,19 @@ async def test_admin_cache_expires(tg: Chat, fake: FakeTelegram) -> None:
 # -- guided /log and /cancel ------------------------------------------------------------------
 
 
+async def test_invisible_characters_in_a_message_are_dropped(tg: Chat, tg_app: App) -> None:
+    """Trial: a zero-width space after /stats made "I don't know /stats​"; a direction
+    override before a field made "'followers=12k' isn't one"."""
+    assert "Saved" in shown(await tg.say("\u200f/log \u202efollowers=12k"))
+    assert (await snapshot(tg_app, MAYA["id"])).followers == 12_000
+    assert "I don't know" not in shown(await tg.say("/stats\u200b"))
+    await tg.say("/log")
+    assert "Updated" in shown(await tg.say("\u202efollowers=13k"))
+    assert (await snapshot(tg_app, MAYA["id"])).followers == 13_000
+    await tg.say("/log")
+    assert shown(await tg.say("cancel\u200b")) == CANCELLED
+
+
 async def test_help_knows_cancel(tg: Chat) -> None:
     """Trial: ``/help cancel`` said "There is no /cancel command" although the menu lists
     /cancel and it works here."""

@@ -104,6 +104,21 @@ async def test_log_accepts_commas_and_semicolons_between_pairs(console: ConsoleA
     assert listed.ok and "brand deals" in listed.text, listed.text
 
 
+async def test_invisible_characters_in_a_line_are_dropped(console: ConsoleAdapter) -> None:
+    """Trial: ``/log \u202efollowers=12k`` (a right-to-left override pasted along) answered
+    "'followers=12k' isn't one", ``/stats\u200b`` "I don't know /stats​"."""
+    logged = await console.ask("/log \u202efollowers=12k")
+    assert logged.ok and "Followers: 12k" in logged.text, logged.text
+    stats = await console.ask("/stats\u200b")
+    assert stats.ok and "12k" in stats.text, stats.text
+    assert (await console.ask("\ufeffhelp\u200f log")).ok
+    await console.ask("/log")
+    saved = await console.ask("\u200fviews=40k\u200f")  # the guided line too
+    assert saved.ok and "Views (30 days): 40k" in saved.text, saved.text
+    await console.ask("/log")
+    assert "Stopped waiting" in (await console.ask("/cancel\u200b")).text
+
+
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:
     result = await console.ask("/stats")
     assert result.ok and "/log followers=12k" in result.text
