@@ -1114,7 +1114,7 @@ def local_line(line: str) -> str:
 
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
 #: A line that starts with / and a word that is no command's name (``//stats``, ``/123``).
-_MISTYPED = re.compile(r"^/(\S{1,32})(?:\s+(.*))?$", re.DOTALL)
+_MISTYPED = re.compile(r"^/(\S+)(?:\s+(.*))?$", re.DOTALL)
 
 
 def invisible(char: str) -> bool:
@@ -1176,7 +1176,8 @@ def split_command(line: str) -> tuple[str, str] | None:
     A line that starts with / and a word no command can be called (``//stats``: ``"/stats"``;
     ``/123``) is a mistyped command, split the same way: no command has that name, so the
     dispatcher answers it as any unknown one ("I don't know //stats. Did you mean /stats?"),
-    never with the hint for a line that does not start with /. None for / alone. Invisible
+    never with the hint for a line that does not start with /; so is a name longer than a
+    command's 32 characters. None for / alone. Invisible
     formatting characters are no part of it (:func:`visible`): ``/stats\u200b`` is /stats."""
     line = visible(line).strip()
     m = _COMMAND.match(line) or _MISTYPED.match(line)

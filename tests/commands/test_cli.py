@@ -82,7 +82,12 @@ def test_ask_keeps_stdout_for_replies_and_stderr_for_refusals(tmp_path: Path) ->
 @pytest.mark.parametrize(("line", "said"), [
     ("//stats", "I don't know //stats. Did you mean /stats? Try /help to see what I can do."),
     ("///log followers=12k", "I don't know ///log. Did you mean /log?"),
-    ("/123", "I don't know /123. Try /help to see what I can do.")])
+    ("/123", "I don't know /123. Try /help to see what I can do."),
+    # Trial: a name over 32 characters got the hint for a line without a slash; /stats!
+    # "I don't know /stats!. Did you mean …" (a mark and a period)
+    ("/" + "a" * 40 + " now", "I don't know '/" + "a" * 32 + "…'. Try /help to see"),
+    ("/stats!", "I don't know '/stats!'. Did you mean /stats? Try /help to see what I can do."),
+    ("/stats?", "I don't know '/stats?'. Did you mean /stats?")])
 def test_ask_a_mistyped_slash_line_is_an_unknown_command(tmp_path: Path, line: str,
                                                          said: str) -> None:
     """Trial: "//stats" answered "Commands start with /, for example …", though it does. A
