@@ -90,11 +90,16 @@ def _positive(text: str) -> int:
 
 
 def _user_name(text: str) -> str:
-    """A console user name as ``--user`` takes it: any text but an empty one or spaces alone
-    (a user no one could tell from the default, whose files and history would have no name)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("a console user name can't be empty or only spaces")
-    return text
+    """A console user name as ``--user`` takes it (bot.adapters.console.user_name): the
+    spaces and invisible characters around it dropped; one with nothing visible (empty,
+    spaces, a zero-width space) refused, as a user no one could tell from another, whose
+    files and history would have no name."""
+    from bot.adapters.console import user_name  # (only when --user is given: a fast start)
+
+    try:
+        return user_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def db_copy(source: str, target: str) -> int:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot import i18n
-from bot.core.args import local_line, split_command
+from bot.core.args import local_line, split_command, trimmed, visible
 from bot.core.dispatcher import error_reply
-from bot.core.guided import NOTHING_TO_CANCEL, is_cancel
+from bot.core.guided import NOTHING_TO_CANCEL, cancels, is_cancel
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import Action, ChatKind, Platform, Reply, Request
 from bot.domain.numbers import punct
@@ -50,6 +50,22 @@ DEFAULT_USER = "you"
 HISTORY_FILE = "console_history"
 
 log = logging.getLogger(__name__)
+
+
+def user_name(raw: str) -> str:
+    """A console user's name as ``--user`` (and :class:`ConsoleAdapter`) takes it: valid
+    Unicode, without the spaces or invisible formatting characters around it (``"alice "``
+    and ``"\u200balice"`` are ``alice``, never a second user whose data looks lost). A
+    ValueError for a name with nothing visible in it (empty, spaces, ``\u200b``), which no
+    one could tell from another and whose files would have no name."""
+    name = trimmed(_text(raw))
+    if not name:
+        raise ValueError(EMPTY_USER_NAME)
+    return name
+
+
+#: Why :func:`user_name` refuses a name (the command line's usage error, in English).
+EMPTY_USER_NAME = "a console user name can't be empty or only spaces or invisible characters"
 
 
 def failed_command(line: str) -> str:
@@ -92,7 +108,7 @@ class ConsoleAdapter:
         #: One command and no next line (``ask``): a bare /log, which asks for the numbers
         #: on the next line, is a usage error instead, and no hint speaks of a next line.
         self.one_shot = one_shot
-        self.user = user
+        self.user = user_name(user)
         #: The terminal's language (LC_ALL, LC_MESSAGES, LANG); /settings language=… overrides.
         self.locale = locale or i18n.posix_locale() or i18n.SOURCE
         #: The language of the last reply (the creator's /settings language once they answer).
@@ -104,13 +120,17 @@ class ConsoleAdapter:
         self._history_on = False
         self._guided: set[str] = set()  # users whose next line is the numbers for /log
 
+    def _name(self, user: str | None) -> str:
+        """Whose line it is: ``user`` (:func:`user_name`), else this console's user."""
+        return self.user if user is None else user_name(user)
+
     @property
     def chat_id(self) -> str:
         """This console's own chat (its user's): the only one whose weekly posts it shows."""
         return console_chat(self.user)
 
     def request(self, command: str, raw_args: str, user: str | None = None) -> Request:
-        name = _text(user or self.user)
+        name = self._name(user)
         return Request(
             platform=Platform.CONSOLE, user_id=name,
             # The default user has no name: /start greets without one ("Hi!"), never "Hi you!".
@@ -120,10 +140,11 @@ class ConsoleAdapter:
         )
 
     async def ask(self, line: str, *, user: str | None = None) -> ConsoleResult:
-        name = _text(user or self.user)
-        text = _text(line).strip()
+        name = self._name(user)
+        text = visible(_text(line)).strip()
         if name in self._guided:
-            if text.lower() in ("/cancel", "cancel"):
+            if cancels(text, self.app.registry):
+                # first: the wait ends, whatever follows the /cancel (bot.core.guided)
                 self._guided.discard(name)
                 with i18n.using(self.language):
                     return ConsoleResult(i18n.gettext("Stopped waiting for your numbers."),

@@ -28,8 +28,9 @@ One path for every update::
   nothing (the buttons stay, the message stays).
   Buttons on a post nobody owns (a weekly tip in a group) take any number of presses.
 - Guided commands: ``/log`` sent bare asks for the numbers, and the next plain message from that
-  person in that chat is read as ``/log <text>``; ``/cancel`` leaves. The waiting step is kept
-  in the store, so with several workers the one that receives the numbers knows.
+  person in that chat is read as ``/log <text>``; ``/cancel`` (or the word cancel) leaves. The
+  waiting step is kept in the store, so with several workers the one that receives the numbers
+  knows.
 - Several workers (webhook mode): each binds the webhook port with ``SO_REUSEPORT`` and hands
   the socket to PTB's webhook server; all register the same URL and secret.
 - Shared across workers, in the store: a button whose command is too long for ``callback_data``
@@ -121,9 +122,17 @@ from bot.adapters.telegram_format import (
 )
 from bot.adapters.telegram_request import AiohttpRequest
 from bot.config import Settings
-from bot.core.args import ArgError, parse_args, split_command
+from bot.core.args import ArgError, parse_args, split_command, visible
 from bot.core.dispatcher import Admission, error_reply
-from bot.core.guided import CANCEL, CANCEL_SUMMARY, CANCELLED, NOTHING_TO_CANCEL, is_cancel
+from bot.core.guided import (
+    CANCEL,
+    CANCEL_SUMMARY,
+    CANCELLED,
+    NOTHING_TO_CANCEL,
+    cancels,
+    is_cancel,
+    offers_cancel,
+)
 from bot.core.pace import depart
 from bot.core.ports import (
     AdapterStartError,
@@ -644,7 +653,7 @@ class TelegramAdapter:
         with i18n.using(language):
             commands = [BotCommand(spec.name, i18n.translate(spec.summary))
                         for spec in self.app.registry if _MENU_NAME.match(spec.name)]
-            if is_cancel(CANCEL, self.app.registry):
+            if offers_cancel(Platform.TELEGRAM, self.app.registry):
                 commands.append(BotCommand(CANCEL, i18n.translate(CANCEL_SUMMARY)))
         return commands
 
@@ -748,9 +757,12 @@ class TelegramAdapter:
             "thread_id": message.message_thread_id if message.is_topic_message else None,
             "owner": str(sender_id) if is_person else None,
         }
-        parsed = split_command(text) if text.lstrip().startswith("/") else None
+        parsed = split_command(text) if visible(text).lstrip().startswith("/") else None
         if parsed is None:
             guided = await self._take_pending(chat.id, sender_id) if message.text else None
+            if guided is not None and cancels(text, self.app.registry):
+                # "cancel" at the numbers prompt: the step it ended is answered "Cancelled."
+                return _Incoming(**common, command=CANCEL, raw_args="", guided=True)
             if guided is not None:
                 return _Incoming(**common, command=guided, raw_args=text.strip(), guided=True)
             if kind is ChatKind.PRIVATE and message.text:
@@ -929,7 +941,9 @@ class TelegramAdapter:
                 await self._say(incoming, NOT_A_COMMAND)
             return
         command, raw = incoming.command, incoming.raw_args
-        waiting = await self._take_pending(incoming.chat_id, incoming.sender_id)
+        # (a guided message's step was taken as it was read: a cancel there ends one)
+        waiting = (await self._take_pending(incoming.chat_id, incoming.sender_id) is not None
+                   or (incoming.guided and command == CANCEL))
         registry = self.app.registry
         if is_cancel(command, registry):
             if (waiting or not incoming.in_group or incoming.addressed) \

@@ -7,6 +7,7 @@ from typing import Any
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.fieldnames import field_name, typed_example
+from bot.core.guided import CANCEL, CANCEL_HELP, CANCEL_SUMMARY, offers_cancel
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, command
 from bot.core.types import Reply
 from bot.domain.numbers import items, kept
@@ -53,12 +54,24 @@ async def start(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     examples=("/help", "/help log"),
 )
 async def help_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
+    cancel = offers_cancel(ctx.request.platform, ctx.registry)  # the adapter's own /cancel
     name = args.get("command")
     if name is None:
-        return Reply("help", {"commands": [command_view(s) for s in ctx.registry]})
-    spec = ctx.registry.get(str(name).lstrip("/"))
-    if spec is None:
-        known = items(f"/{s.name}" for s in ctx.registry)
-        raise ArgError(_("There is no /%(name)s command. Commands: %(known)s.",
-                         name=kept(str(name).lstrip("/")), known=known))
-    return Reply("help_command", {"cmd": command_view(spec)})
+        return Reply("help", {"commands": [command_view(s) for s in ctx.registry]
+                              + ([_cancel_view()] if cancel else [])})
+    wanted = str(name).lstrip("/")
+    spec = ctx.registry.get(wanted)
+    if spec is not None:
+        return Reply("help_command", {"cmd": command_view(spec)})
+    if cancel and wanted.lower() == CANCEL:
+        return Reply("help_command", {"cmd": _cancel_view()})
+    known = items([f"/{s.name}" for s in ctx.registry] + ([f"/{CANCEL}"] if cancel else []))
+    raise ArgError(_("There is no /%(name)s command. Commands: %(known)s.",
+                     name=kept(wanted), known=known))
+
+
+def _cancel_view() -> dict[str, Any]:
+    """:func:`command_view` of the adapters' own ``/cancel`` (bot.core.guided)."""
+    return {"name": CANCEL, "summary": translate(CANCEL_SUMMARY), "help": translate(CANCEL_HELP),
+            "examples": ["/cancel"], "args": [], "personal": False, "admin_only": False,
+            "group": None}

@@ -10,6 +10,7 @@ import difflib
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -646,6 +647,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             if command else _("That's too long (at most %(count)s characters).",
                               count=MAX_ARGS_LENGTH)
         )
+    raw = visible(raw)  # (what every adapter's arguments pass: Discord's options too)
     if not raw or raw.isspace():  # most commands: nothing typed, every value its default
         return _defaults(specs)
     by_name, positional, flags, phrases, first_words = _lookup(specs, readable_field_names())
@@ -677,7 +679,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             key, text = kv
             spec_kv = by_name.get(key)
             if spec_kv is None or spec_kv.type is not ArgType.TEXT:
-                text = fold_width(text)
+                text = fold_width(unjoined(text))
             if spec_kv is None:
                 if positional and kv[1] and _looks_like_time(token):
                     kv = None  # a bare "10:00" style value, handled as positional below
@@ -692,7 +694,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                 put(spec_kv, True if text == "" else parse_value(text, spec_kv))
                 continue
         as_typed = token
-        token = fold_width(token)
+        token = fold_width(unjoined(token))
         flag = flags.get(token.lower())
         if flag is not None:
             put(flag, True)
@@ -1112,7 +1114,60 @@ def local_line(line: str) -> str:
 
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
 #: A line that starts with / and a word that is no command's name (``//stats``, ``/123``).
-_MISTYPED = re.compile(r"^/(\S{1,32})(?:\s+(.*))?$", re.DOTALL)
+_MISTYPED = re.compile(r"^/(\S+)(?:\s+(.*))?$", re.DOTALL)
+
+
+def invisible(char: str) -> bool:
+    """Whether ``char`` is an invisible formatting character (Unicode category Cf: a
+    zero-width space U+200B, the direction marks U+200E/U+200F and overrides U+202A–U+202E,
+    a byte order mark U+FEFF, a soft hyphen…): nothing a person sees, often pasted along."""
+    return unicodedata.category(char) == "Cf"
+
+
+def trimmed(text: str) -> str:
+    """``text`` without the spaces and invisible formatting characters (:func:`invisible`)
+    at either end: ``""`` when nothing visible is in it."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or invisible(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or invisible(text[end - 1])):
+        end -= 1
+    return text[start:end]
+
+
+#: The joiners (ZWNJ, ZWJ): invisible, but between two characters part of what they write
+#: (an emoji sequence 👩‍💻, a Persian or Indic word), so :func:`visible` keeps them there.
+_JOINERS = "\u200c\u200d"
+
+
+def visible(text: str) -> str:
+    """``text``, a command line or its arguments, without the invisible formatting characters
+    (:func:`invisible`) pasted along with it, which made confusing refusals (``/stats\u200b``:
+    "I don't know /stats​"; ``/log \u202efollowers=12k``: "'followers=12k' isn't one").
+    Nothing else changes: a joiner between two characters stays (:data:`_JOINERS`), so a
+    file's name or other free text keeps its emoji; no name, number or other value the bot
+    reads holds one."""
+    if text.isprintable():  # (the usual line: nothing to look at one by one)
+        return text
+    kept_chars = []
+    last = len(text) - 1
+    for i, char in enumerate(text):
+        if invisible(char) and not (
+                char in _JOINERS and 0 < i < last and _shows(text[i - 1]) and _shows(text[i + 1])):
+            continue
+        kept_chars.append(char)
+    return "".join(kept_chars)
+
+
+def _shows(char: str) -> bool:
+    return not (char.isspace() or invisible(char))
+
+
+def unjoined(text: str) -> str:
+    """``text`` without joiners either (:data:`_JOINERS`): a value the bot reads as a name, a
+    number or a word, which no joiner is part of."""
+    return text.replace("\u200c", "").replace("\u200d", "") if "\u200c" in text \
+        or "\u200d" in text else text
 
 
 def split_command(line: str) -> tuple[str, str] | None:
@@ -1121,8 +1176,10 @@ def split_command(line: str) -> tuple[str, str] | None:
     A line that starts with / and a word no command can be called (``//stats``: ``"/stats"``;
     ``/123``) is a mistyped command, split the same way: no command has that name, so the
     dispatcher answers it as any unknown one ("I don't know //stats. Did you mean /stats?"),
-    never with the hint for a line that does not start with /. None for / alone."""
-    line = line.strip()
+    never with the hint for a line that does not start with /; so is a name longer than a
+    command's 32 characters. None for / alone. Invisible
+    formatting characters are no part of it (:func:`visible`): ``/stats\u200b`` is /stats."""
+    line = visible(line).strip()
     m = _COMMAND.match(line) or _MISTYPED.match(line)
     if not m:
         return None

@@ -23,6 +23,17 @@ from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
 log = logging.getLogger(__name__)
 
 
+#: How much of an unknown command's name its reply repeats (a command's name is at most 32
+#: characters; a longer one is cut there, with an ellipsis).
+ECHOED_NAME = 32
+
+
+def _echoed(name: str) -> str:
+    """``name``, an unknown command's, as its reply repeats it: cut after
+    :data:`ECHOED_NAME` characters (a name of 4,000 letters is no sentence)."""
+    return name if len(name) <= ECHOED_NAME else name[:ECHOED_NAME] + "…"
+
+
 def error_reply(template: str, **context: object) -> Reply:
     return Reply(template=f"errors/{template}", context=context, is_error=True,
                  visibility=Visibility.PRIVATE)
@@ -308,7 +319,10 @@ class Dispatcher:
         if spec is None:  # (after the budget: a flood of unknown commands is a flood too)
             names = [s.name for s in self.registry]
             close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
-            return [error_reply("unknown_command", command=request.command, commands=names,
+            shown = _echoed(request.command)
+            # a name that ends in a mark of its own (/stats!, a cut one) is quoted: no "!."
+            return [error_reply("unknown_command", command=shown, commands=names,
+                                quoted=not (shown[-1:].isalnum() or shown.endswith("_")),
                                 suggestion=close[0] if close else None)]
         if spec.admin_only and request.chat_kind is not ChatKind.PRIVATE and not request.is_admin:
             return [error_reply("not_allowed", command=spec.name)]

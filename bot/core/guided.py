@@ -1,13 +1,16 @@
 """``/cancel``: what ends a guided step (a bare ``/log`` waiting for the numbers on the next
 line). No command declares it: each chat adapter that keeps guided steps (the console,
-Telegram) answers it itself, decided here, with these sentences. Discord has no guided step
-(its slash command asks for the options) and no ``/cancel``.
+Telegram: :data:`CANCEL_PLATFORMS`) answers it itself, decided here, with these sentences,
+and ``/help`` lists and explains it there. Discord has no guided step (its slash command
+asks for the options) and no ``/cancel``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.args import split_command, visible
+from bot.core.types import Platform
 from bot.i18n import N_
 
 if TYPE_CHECKING:
@@ -19,9 +22,32 @@ CANCEL = "cancel"
 CANCELLED = N_("Cancelled.")
 NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
 CANCEL_SUMMARY = N_("Stop a guided step, such as /log waiting for your numbers")
+CANCEL_HELP = N_("After a bare /log, which waits for your numbers in your next message, "
+                 "/cancel (or the word cancel alone) stops the wait; nothing is saved.")
+#: The platforms whose adapters keep guided steps, so answer ``/cancel``.
+CANCEL_PLATFORMS = frozenset({Platform.CONSOLE, Platform.TELEGRAM})
 
 
 def is_cancel(command: str, registry: Registry) -> bool:
     """Whether ``command`` (a name as :func:`~bot.core.args.split_command` gives it) is the
     adapters' own ``/cancel``: it is, unless a declared command took the name."""
     return command == CANCEL and registry.get(CANCEL) is None
+
+
+def offers_cancel(platform: Platform, registry: Registry) -> bool:
+    """Whether ``platform``'s adapter answers ``/cancel`` itself: what ``/help`` and
+    Telegram's command menu list."""
+    return platform in CANCEL_PLATFORMS and is_cancel(CANCEL, registry)
+
+
+def cancels(line: str, registry: Registry) -> bool:
+    """Whether ``line``, sent while a guided step waits for it, ends the step: ``/cancel``
+    with anything after it (``/cancel now``, ``/cancel@Bot``, any case), decided as
+    :func:`is_cancel` decides the name, or the word ``cancel`` alone (any case): a person who
+    types it at a numbers prompt means it, and it is no number. The one test every adapter
+    keeps a guided step by: a line it says is a cancel is never read as the numbers."""
+    text = visible(line).strip()
+    if not text.startswith("/"):
+        return text.lower() == CANCEL and registry.get(CANCEL) is None
+    parsed = split_command(text)
+    return parsed is not None and is_cancel(parsed[0], registry)

@@ -284,6 +284,14 @@ async def test_a_dev_guild_gets_the_commands_instantly(app: App, fake: FakeDisco
         await dev.stop()
 
 
+async def test_help_has_no_cancel_here(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Discord keeps no guided step, so /help neither lists nor explains a /cancel."""
+    [listed] = await ask(fake, "help")
+    assert "/cancel" not in listed.text
+    [refused] = await ask(fake, "help", {"command": "cancel"})
+    assert "There is no /cancel command" in refused.text, refused.text
+
+
 # -- interactions -------------------------------------------------------------------------
 
 

@@ -439,6 +439,27 @@ async def test_admin_cache_expires(tg: Chat, fake: FakeTelegram) -> None:
 # -- guided /log and /cancel ------------------------------------------------------------------
 
 
+async def test_invisible_characters_in_a_message_are_dropped(tg: Chat, tg_app: App) -> None:
+    """Trial: a zero-width space after /stats made "I don't know /stats​"; a direction
+    override before a field made "'followers=12k' isn't one"."""
+    assert "Saved" in shown(await tg.say("\u200f/log \u202efollowers=12k"))
+    assert (await snapshot(tg_app, MAYA["id"])).followers == 12_000
+    assert "I don't know" not in shown(await tg.say("/stats\u200b"))
+    await tg.say("/log")
+    assert "Updated" in shown(await tg.say("\u202efollowers=13k"))
+    assert (await snapshot(tg_app, MAYA["id"])).followers == 13_000
+    await tg.say("/log")
+    assert shown(await tg.say("cancel\u200b")) == CANCELLED
+
+
+async def test_help_knows_cancel(tg: Chat) -> None:
+    """Trial: ``/help cancel`` said "There is no /cancel command" although the menu lists
+    /cancel and it works here."""
+    explained = shown(await tg.say("/help cancel"))
+    assert "Stop a guided step" in explained and "There is no" not in explained, explained
+    assert "Stop a guided step" in shown(await tg.say("/help"))
+
+
 async def test_guided_log(tg: Chat, tg_app: App) -> None:
     prompt = await tg.say("/log")
     assert "Send me your numbers in one message" in shown(prompt)
@@ -455,6 +476,15 @@ async def test_guided_log(tg: Chat, tg_app: App) -> None:
     assert shown(await tg.say("/cancel")) == CANCELLED
     assert shown(await tg.say("14k")) == NOT_A_COMMAND
     assert shown(await tg.say("/cancel")) == NOTHING_TO_CANCEL
+    assert (await snapshot(tg_app, MAYA["id"])).followers == 13_000
+
+    # Trial: a bare "cancel" at the numbers prompt was read as the numbers ("I don't know
+    # what 'cancel' means here", still waiting), where the console stopped waiting: both
+    # take it as /cancel (bot.core.guided.cancels).
+    for cancel in ("cancel", " Cancel ", "/cancel now"):
+        await tg.say("/log")
+        assert shown(await tg.say(cancel)) == CANCELLED, cancel
+        assert shown(await tg.say("14k")) == NOT_A_COMMAND, cancel
     assert (await snapshot(tg_app, MAYA["id"])).followers == 13_000
 
     await tg.say("/log")

@@ -82,7 +82,12 @@ def test_ask_keeps_stdout_for_replies_and_stderr_for_refusals(tmp_path: Path) ->
 @pytest.mark.parametrize(("line", "said"), [
     ("//stats", "I don't know //stats. Did you mean /stats? Try /help to see what I can do."),
     ("///log followers=12k", "I don't know ///log. Did you mean /log?"),
-    ("/123", "I don't know /123. Try /help to see what I can do.")])
+    ("/123", "I don't know /123. Try /help to see what I can do."),
+    # Trial: a name over 32 characters got the hint for a line without a slash; /stats!
+    # "I don't know /stats!. Did you mean …" (a mark and a period)
+    ("/" + "a" * 40 + " now", "I don't know '/" + "a" * 32 + "…'. Try /help to see"),
+    ("/stats!", "I don't know '/stats!'. Did you mean /stats? Try /help to see what I can do."),
+    ("/stats?", "I don't know '/stats?'. Did you mean /stats?")])
 def test_ask_a_mistyped_slash_line_is_an_unknown_command(tmp_path: Path, line: str,
                                                          said: str) -> None:
     """Trial: "//stats" answered "Commands start with /, for example …", though it does. A
@@ -106,7 +111,7 @@ def test_ask_cancel_with_nothing_to_cancel_says_so(tmp_path: Path) -> None:
                                           "text": "There is nothing to cancel."}
 
 
-@pytest.mark.parametrize("user", ["", "   ", "\t"])
+@pytest.mark.parametrize("user", ["", "   ", "\t", "\u200b", " \ufeff\u202e "])
 def test_an_empty_console_user_name_is_bad_input(tmp_path: Path, user: str) -> None:
     """Trial: ``ask --user "" "/stats"`` answered as a console user with no name (whitespace
     alone too). An empty name is a usage error of the command line, as a missing line is:
@@ -120,8 +125,18 @@ def test_an_empty_console_user_name_is_bad_input(tmp_path: Path, user: str) -> N
         assert "a console user name can't be empty or only spaces" in refused.stderr, args
         assert "Traceback" not in refused.stderr
     assert not (tmp_path / "cli.db").exists()
-    named = run(tmp_path, "ask", "--user", " maya", "/stats")  # a name with a space is one
-    assert named.returncode == 0, named.stderr
+
+
+def test_console_user_names_are_trimmed(tmp_path: Path) -> None:
+    """Trial: ``ask --user "alice "`` (or ``" alice"``, ``"\u200balice"``) was a second user
+    beside ``alice``, whose numbers looked lost. The spaces and invisible characters around a
+    name are dropped (bot.adapters.console.user_name): one user, greeted by her name."""
+    assert run(tmp_path, "ask", "--user", "alice", "/log followers=12k").returncode == 0
+    for name in ("alice ", " alice", "\u200balice\u200f", "\talice\n"):
+        stats = run(tmp_path, "ask", "--user", name, "/stats")
+        assert stats.returncode == 0 and "12k" in stats.stdout, (name, stats.stdout)
+    greeted = run(tmp_path, "ask", "--user", " alice\u200b", "/start")
+    assert "Hi alice!" in greeted.stdout, greeted.stdout
 
 
 #: ``python -m bot`` with one part of the bot broken first: ``_run`` (every command's work,

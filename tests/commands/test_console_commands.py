@@ -12,6 +12,7 @@ import pytest
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, running
 from bot.config import Settings
+from bot.i18n import LANGUAGES
 from bot.store import parse_database_url
 from tests.auxil.clock import FakeClock
 
@@ -102,6 +103,37 @@ async def test_log_accepts_commas_and_semicolons_between_pairs(console: ConsoleA
     assert not decimal.ok and "'12,5' for followers" in decimal.text
     listed = await console.ask("/settings does=brand,affiliate, region=US")
     assert listed.ok and "brand deals" in listed.text, listed.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_an_unknown_command_ending_in_a_mark_is_quoted(console: ConsoleAdapter,
+                                                             language: str) -> None:
+    """Trial: ``/stats!`` answered "I don't know /stats!. Did you mean /stats?": a mark and a
+    period. A name that ends in its own mark is quoted, in every language; a long name (over a
+    command's 32 characters) is an unknown command too, cut in the reply."""
+    assert (await console.ask(f"/settings language={language}")).ok
+    for line in ("/stats!", "/stats?", "/" + "a" * 40):
+        said = await console.ask(line)
+        assert not said.ok and line[:33] in said.text, said.text  # an unknown command
+        assert not re.search(r"[!?…][.。]", said.text), said.text
+        assert "a" * 33 not in said.text
+    plain = (await console.ask("/stast")).text  # a name ending in a letter: as before
+    assert "'/stast'" not in plain and "„/stast“" not in plain, plain
+
+
+async def test_invisible_characters_in_a_line_are_dropped(console: ConsoleAdapter) -> None:
+    """Trial: ``/log \u202efollowers=12k`` (a right-to-left override pasted along) answered
+    "'followers=12k' isn't one", ``/stats\u200b`` "I don't know /stats​"."""
+    logged = await console.ask("/log \u202efollowers=12k")
+    assert logged.ok and "Followers: 12k" in logged.text, logged.text
+    stats = await console.ask("/stats\u200b")
+    assert stats.ok and "12k" in stats.text, stats.text
+    assert (await console.ask("\ufeffhelp\u200f log")).ok
+    await console.ask("/log")
+    saved = await console.ask("\u200fviews=40k\u200f")  # the guided line too
+    assert saved.ok and "Views (30 days): 40k" in saved.text, saved.text
+    await console.ask("/log")
+    assert "Stopped waiting" in (await console.ask("/cancel\u200b")).text
 
 
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:

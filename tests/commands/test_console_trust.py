@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
 from tests.auxil.requests import forget_everything
@@ -90,6 +92,33 @@ async def test_cancel_with_nothing_to_cancel_is_answered_as_on_telegram(
     assert (await console.ask("/cancel")).text == "There is nothing to cancel."
     assert (await console.ask("/settings language=de")).ok
     assert (await console.ask("/cancel")).text == "Es gibt nichts abzubrechen."
+
+
+@pytest.mark.parametrize("cancel", ["/cancel now", "/cancel@AdvisorBot", "/cancel please",
+                                    "/CANCEL"])
+async def test_cancel_with_more_words_ends_the_guided_log(console: ConsoleAdapter,
+                                                          cancel: str) -> None:
+    """Trial: ``/log`` then ``/cancel now`` answered "There is nothing to cancel." and kept
+    waiting, so the next line (``followers=100``) was saved after the person cancelled. Any
+    /cancel line ends the wait first (bot.core.guided.cancels), as on Telegram."""
+    assert (await console.ask("/log")).ok
+    said = await console.ask(cancel)
+    assert said.ok and "Stopped waiting" in said.text, said.text
+    after = await console.ask("followers=100")
+    assert not after.ok and "Commands start with /" in after.text, after.text
+    assert "Followers" not in (await console.ask("/stats")).text  # nothing was saved
+
+
+async def test_help_knows_cancel_where_it_works(console: ConsoleAdapter) -> None:
+    """Trial: ``/help cancel`` said "There is no /cancel command" and ``/help`` did not list
+    it, though the console answers /cancel (bot.core.guided.offers_cancel decides)."""
+    explained = await console.ask("/help cancel")
+    assert explained.ok and explained.text.startswith("/cancel — Stop a guided step"), \
+        explained.text
+    assert "There is no" not in explained.text
+    assert (await console.ask("/help /CANCEL")).text == explained.text
+    assert "/cancel — Stop a guided step" in (await console.ask("/help")).text
+    assert "/cancel." in (await console.ask("/help nope")).text  # the list of commands
 
 
 async def test_console_subscribe_says_posts_appear_here(console: ConsoleAdapter) -> None:

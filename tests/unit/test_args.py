@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.commands import build_registry
-from bot.core.args import ArgError, _split, parse_args, split_command
+from bot.core.args import ArgError, _split, parse_args, split_command, visible
 from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.i18n import LANGUAGES, using
@@ -137,6 +137,27 @@ def test_split_command() -> None:
     assert split_command("//Stats now") == ("/stats", "now")
     assert split_command("/123") == ("123", "")
     assert split_command("/") is None and split_command("/ stats") is None
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u200f", "\u200b", "\ufeff", "\u2066", "\u00ad"])
+def test_invisible_characters_are_no_part_of_a_command_line(mark: str) -> None:
+    """Trial: ``/log \u202efollowers=12k`` answered "'followers=12k' isn't one" and
+    ``/stats\u200b`` "I don't know /stats​": a command line's invisible formatting characters
+    (category Cf) are dropped before it is read, in the place every adapter's text passes."""
+    assert split_command(f"{mark}/stats{mark}") == ("stats", "")
+    assert split_command(f"/log {mark}followers=12k") == ("log", "followers=12k")
+    assert split_command(f"/log{mark} followers=12k") == ("log", "followers=12k")
+    assert parse(f"{mark}followers={mark}12k views=40{mark}k{mark}")["followers"] == 12_000
+    assert parse(f"followers=12k views=40{mark}k")["views"] == 40_000
+    assert parse("followers=12\u200dk")["followers"] == 12_000  # a joiner in a number too
+
+
+def test_visible_keeps_joiners_inside_text() -> None:
+    """Free text keeps what it writes: a joiner between two characters (an emoji sequence, a
+    Persian word) stays; one at the edge, or beside a space, goes."""
+    assert visible("path=👩\u200d💻.csv") == "path=👩\u200d💻.csv"
+    assert visible("\u200dniche=می\u200cخواهم\u200d ") == "niche=می\u200cخواهم "
+    assert visible("tab\tand\nnewline") == "tab\tand\nnewline"
 
 
 def test_tokenize_keeps_grouped_numbers_together() -> None:
