@@ -1144,19 +1144,30 @@ def visible(text: str) -> str:
     """``text``, a command line or its arguments, without the invisible formatting characters
     (:func:`invisible`) pasted along with it, which made confusing refusals (``/stats\u200b``:
     "I don't know /stats​"; ``/log \u202efollowers=12k``: "'followers=12k' isn't one").
-    Nothing else changes: a joiner between two characters stays (:data:`_JOINERS`), so a
-    file's name or other free text keeps its emoji; no name, number or other value the bot
-    reads holds one."""
+    Nothing else changes: a joiner between two characters stays (:data:`_JOINERS`), as do the
+    tag characters of an emoji flag after its flag (:func:`_is_tag`), so a file's name or other
+    free text keeps its emoji; no name, number or other value the bot reads holds one."""
     if text.isprintable():  # (the usual line: nothing to look at one by one)
         return text
-    kept_chars = []
+    kept_chars: list[str] = []
     last = len(text) - 1
     for i, char in enumerate(text):
-        if invisible(char) and not (
-                char in _JOINERS and 0 < i < last and _shows(text[i - 1]) and _shows(text[i + 1])):
-            continue
+        if invisible(char):
+            joins = (char in _JOINERS and 0 < i < last
+                     and _shows(text[i - 1]) and _shows(text[i + 1]))
+            tags = _is_tag(char) and bool(kept_chars) and (
+                _shows(kept_chars[-1]) or _is_tag(kept_chars[-1]))
+            if not (joins or tags):
+                continue
         kept_chars.append(char)
     return "".join(kept_chars)
+
+
+def _is_tag(char: str) -> bool:
+    """A Unicode tag character (U+E0020-U+E007F): invisible, but the letters of an emoji tag
+    sequence (the flags of Scotland or Wales: a black flag, tags, a cancel tag), kept after
+    a character that shows."""
+    return "\U000e0020" <= char <= "\U000e007f"
 
 
 def _shows(char: str) -> bool:

@@ -158,6 +158,9 @@ def test_visible_keeps_joiners_inside_text() -> None:
     assert visible("path=👩\u200d💻.csv") == "path=👩\u200d💻.csv"
     assert visible("\u200dniche=می\u200cخواهم\u200d ") == "niche=می\u200cخواهم "
     assert visible("tab\tand\nnewline") == "tab\tand\nnewline"
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    assert visible(f"niche={scotland} travel") == f"niche={scotland} travel"
+    assert visible("\U000e0067stats") == "stats"  # a tag with nothing before it is dropped
 
 
 def test_tokenize_keeps_grouped_numbers_together() -> None:
