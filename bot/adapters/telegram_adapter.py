@@ -124,6 +124,7 @@ from bot.adapters.telegram_request import AiohttpRequest
 from bot.config import Settings
 from bot.core.args import ArgError, parse_args, split_command
 from bot.core.dispatcher import Admission, error_reply
+from bot.core.fieldnames import typed_arguments
 from bot.core.guided import CANCEL, CANCEL_SUMMARY, CANCELLED, NOTHING_TO_CANCEL, is_cancel
 from bot.core.pace import depart
 from bot.core.ports import (
@@ -646,7 +647,7 @@ class TelegramAdapter:
     def menu(self, language: str = i18n.SOURCE) -> list[BotCommand]:
         """The command menu in ``language``: every command with its summary."""
         with i18n.using(language):
-            commands = [BotCommand(spec.name, i18n.translate(spec.summary))
+            commands = [BotCommand(spec.name, typed_arguments(i18n.translate(spec.summary)))
                         for spec in self.app.registry if _MENU_NAME.match(spec.name)]
             if is_cancel(CANCEL, self.app.registry):
                 commands.append(BotCommand(CANCEL, i18n.translate(CANCEL_SUMMARY)))
