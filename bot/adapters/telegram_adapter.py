@@ -42,7 +42,8 @@ One path for every update::
   files as JSON bodies, not as PTB's URL-encoded forms: cheaper to encode. ``AIORateLimiter``
   paces the sends and retries a reply after a 429's ``retry_after``; a weekly post's 429 goes
   back to the poster.
-- Failures: an exception while handling an update is logged once with the update id and answered
+- Failures: an exception while handling an update (a 400 on a reply too: PTB's ``BadRequest`` is
+  a ``NetworkError`` but the bot's own failure) is logged once with the update id and answered
   with a short apology; network errors while polling are logged once per outage. The bot keeps
   running. The token is never logged here (PTB's own DEBUG lines contain it in URLs: the log
   filter redacts it).
@@ -124,6 +125,7 @@ from bot.adapters.telegram_request import AiohttpRequest
 from bot.config import Settings
 from bot.core.args import ArgError, parse_args, split_command, visible
 from bot.core.dispatcher import Admission, error_reply
+from bot.core.fieldnames import typed_arguments
 from bot.core.guided import (
     CANCEL,
     CANCEL_SUMMARY,
@@ -627,7 +629,10 @@ class TelegramAdapter:
                 raise AdapterStartError("Telegram refused the bot token: check "
                                         "TELEGRAM_BOT_TOKEN (and TELEGRAM_BASE_URL)",
                                         retry=False) from None
-            if isinstance(exc, NetworkError):  # TimedOut too: Telegram unreachable for now
+            if isinstance(exc, BadRequest):  # e.g. setWebhook refusing the URL: no retry
+                raise AdapterStartError(f"the Telegram Bot API refused the start: {exc}",
+                                        retry=False) from None
+            if _transport(exc):  # TimedOut too: Telegram unreachable for now
                 host = urlsplit(self.settings.telegram_base_url).netloc
                 raise AdapterStartError(f"cannot reach the Telegram Bot API at {host} "
                                         f"({exc})", retry=True) from None
@@ -651,7 +656,7 @@ class TelegramAdapter:
     def menu(self, language: str = i18n.SOURCE) -> list[BotCommand]:
         """The command menu in ``language``: every command with its summary."""
         with i18n.using(language):
-            commands = [BotCommand(spec.name, i18n.translate(spec.summary))
+            commands = [BotCommand(spec.name, typed_arguments(i18n.translate(spec.summary)))
                         for spec in self.app.registry if _MENU_NAME.match(spec.name)]
             if offers_cancel(Platform.TELEGRAM, self.app.registry):
                 commands.append(BotCommand(CANCEL, i18n.translate(CANCEL_SUMMARY)))
@@ -1156,10 +1161,12 @@ class TelegramAdapter:
             log.info("telegram: update %s (/%s): chat %s is closed to me: %s",
                      incoming.update_id, command, incoming.chat_id, exc)
             return
-        if isinstance(exc, NetworkError):  # includes TimedOut; an apology would fail too
+        if _transport(exc):  # includes TimedOut; an apology would fail too
             log.warning("telegram: update %s (/%s): network error: %s", incoming.update_id,
                         command, exc)
             return
+        # Anything else is the bot's own failure, a 400 on a reply too (a rendering bug:
+        # "can't parse entities"): the traceback, and the apology if that can be sent.
         log.error("telegram: update %s (/%s) failed: %s: %s", incoming.update_id, command,
                   type(exc).__name__, exc, exc_info=exc)
         try:
@@ -1236,6 +1243,13 @@ def _refusal(message: str) -> str:
     if "topic_deleted" in text or "thread not found" in text or "topic_id_invalid" in text:
         return TOPIC_DELETED
     return f"{NOT_ALLOWED} ({message.removeprefix('Bad Request: ')})"
+
+
+def _transport(exc: BaseException) -> bool:
+    """Whether ``exc`` is transport trouble (Telegram unreachable, a timeout, a 5xx). PTB's
+    ``BadRequest`` (a 400: Telegram refused what the bot sent) subclasses ``NetworkError``
+    but is no such thing: the bot's own failure."""
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
 
 
 def _not_sent(exc: NetworkError) -> bool:

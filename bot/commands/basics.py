@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
-from bot.core.fieldnames import field_name, typed_example
+from bot.core.fieldnames import field_name, typed_arguments, typed_example
 from bot.core.guided import CANCEL, CANCEL_HELP, CANCEL_SUMMARY, offers_cancel
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, command
 from bot.core.types import Reply
@@ -17,7 +17,7 @@ from bot.i18n import translate
 
 def _arg_view(spec: ArgSpec) -> dict[str, Any]:
     name, unit = field_name(spec.name), translate(spec.unit)
-    return {"name": name, "help": translate(spec.help),
+    return {"name": name, "help": typed_arguments(translate(spec.help)),
             "example": typed_example(spec.example),
             "unit": "" if unit.casefold() == name.casefold() else unit,  # not "Likes (Likes)"
             "choices": [field_name(c) for c in spec.choices], "positional": spec.positional,
@@ -27,7 +27,8 @@ def _arg_view(spec: ArgSpec) -> dict[str, Any]:
 def command_view(spec: CommandSpec) -> dict[str, Any]:
     """Plain data for templates describing one command."""
     return {
-        "name": spec.name, "summary": translate(spec.summary), "help": translate(spec.help),
+        "name": spec.name, "summary": typed_arguments(translate(spec.summary)),
+        "help": typed_arguments(translate(spec.help)),
         "examples": [typed_example(e) for e in spec.examples],
         "args": [_arg_view(a) for a in spec.args],
         "personal": spec.personal, "admin_only": spec.admin_only, "group": spec.group,

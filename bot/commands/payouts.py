@@ -147,12 +147,12 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "left": len(listed) - 1})
     if not given:
         if "cashed" in args:
-            raise ArgError(_("cashed= goes with diamonds=: /payout diamonds=120k cashed=480"),
-                           arg="diamonds", example="120k")
+            raise ArgError(_("cashed= goes with diamonds=."), arg="diamonds", example="120k",
+                           usage=typed_example("/payout diamonds=120k cashed=480"))
         if args:
             raise ArgError(_("Say which payout it was: rewards=, diamonds=, brand= or "
-                             "affiliate=, e.g. /payout rewards=412 views=610k"),
-                           arg=next(iter(args)))
+                             "affiliate=."), arg=next(iter(args)),
+                           usage=typed_example("/payout rewards=412 views=610k"))
         listed = await ctx.store.payouts(ctx.user.id)
         return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
                      data={"payouts": [payout_view(p) for p in listed]})
@@ -170,13 +170,14 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     views = diamonds = None
     if kind == "rewards":
         if "views" not in args:
-            raise ArgError(_("Say which views it paid for, so I can work out your rate: "
-                             "/payout rewards=412 views=610k"), arg="views", example="610k")
+            raise ArgError(_("Say which views it paid for, so I can work out your rate."),
+                           arg="views", example="610k",
+                           usage=typed_example("/payout rewards=412 views=610k"))
         views, amount = float(args["views"]), float(args["rewards"])
     elif kind == "diamonds":
         if "cashed" not in args:
-            raise ArgError(_("Say what the diamonds paid: /payout diamonds=120k cashed=480"),
-                           arg="cashed", example="480")
+            raise ArgError(_("Say what the diamonds paid."), arg="cashed", example="480",
+                           usage=typed_example("/payout diamonds=120k cashed=480"))
         diamonds, amount = float(args["diamonds"]), float(args["cashed"])
     else:
         amount = float(args[kind])

@@ -51,12 +51,14 @@ class ArgError(Refusal):
     what the reply shows."""
 
     def __init__(self, message: str, *, arg: str | None = None, example: str | None = None,
-                 suggestions: tuple[str, ...] = (), shows_example: bool = False):
+                 suggestions: tuple[str, ...] = (), usage: str | None = None):
         super().__init__(message)
         self.arg = arg
-        #: The message already ends with a usage example (``_usage_hint``): the reply must not
-        #: append the command's example a second time.
-        self.shows_example = shows_example
+        #: The command line the reply shows on its own "Example:" line under the message (as
+        #: typed in the creator's language); None: the command's first declared example.
+        #: The message itself is sentences, each ending with its period: a whole command
+        #: line to copy goes here, never at the end of the message without a period.
+        self.usage = usage
         self.example = example
         #: The values the message proposes instead (``("30600", "30.6k")``): each one parses,
         #: in the language of the message, to one reading of what was typed.
@@ -717,9 +719,9 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                 raise ArgError(_("I don't know what '%(text)s' means here. Did you mean "
                                  "'%(close)s'?", text=kept(token),
                                  close=_spoken(close[0], specs)))
-            hint = _usage_hint(specs, command, examples)
+            hint, usage = _usage_hint(specs, command, examples)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=kept(token))
-                           + " " + hint, shows_example=True)
+                           + " " + hint, usage=usage)
         put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
 
     return _defaults(specs, values)
@@ -923,8 +925,8 @@ def _unknown(key: str, specs: Sequence[ArgSpec], command: str,
     if not specs:
         return ArgError(_("/%(command)s takes no arguments.", command=command) if command else
                         _("This command takes no arguments."), arg=key)
-    return ArgError(f"{unknown} {_usage_hint(specs, command, examples)}", arg=key,
-                    shows_example=True)
+    hint, usage = _usage_hint(specs, command, examples)
+    return ArgError(f"{unknown} {hint}", arg=key, usage=usage)
 
 
 def _hint_example(specs: Sequence[ArgSpec], command: str, examples: Sequence[str]) -> str:
@@ -939,20 +941,22 @@ def _hint_example(specs: Sequence[ArgSpec], command: str, examples: Sequence[str
     return f"/{command} {sample}" if command else sample
 
 
-def _usage_hint(specs: Sequence[ArgSpec], command: str, examples: Sequence[str] = ()) -> str:
+def _usage_hint(specs: Sequence[ArgSpec], command: str,
+                examples: Sequence[str] = ()) -> tuple[str, str | None]:
+    """The sentence saying what the command takes, and the example the reply shows on its
+    own line under it (:attr:`ArgError.usage`; None when nothing is taken)."""
     if not specs:
         return (_("/%(command)s takes no arguments.", command=command) if command
-                else _("This takes no arguments."))
+                else _("This takes no arguments.")), None
     example = _hint_example(specs, command, examples)
     if len(specs) <= 8 or not command:
-        return _("It takes: %(names)s. Example: %(example)s",
-                 names=items([_shown(s) for s in specs]), example=example)
-    # A cut list ends in a word (no "…" for the sentence's period to follow: "…. Example")
-    # and says where the whole list is.
+        return _("It takes: %(names)s.", names=items([_shown(s) for s in specs])), example
+    # A cut list ends in a word (no "…" for the sentence's period to follow: "….") and says
+    # where the whole list is.
     cut = items([*(_shown(s) for s in specs[:8]), pgettext("the end of a list cut short",
                                                            "more")])
-    return _("It takes %(names)s (see /help %(command)s). Example: %(example)s",
-             names=cut, command=command, example=example)
+    return _("It takes %(names)s (see /help %(command)s).", names=cut,
+             command=command), example
 
 
 #: A TEXT value written as it is in a canonical line: no space, quote, separator or sign the

@@ -396,8 +396,9 @@ def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:
 
 
 def _bad_args(spec: CommandSpec, exc: ArgError) -> Reply:
-    """The argument error, with the command's example unless the message already gives one."""
-    examples = [] if exc.shows_example else [typed_example(e) for e in spec.examples[:2]]
+    """The argument error, with its own example line (:attr:`ArgError.usage`), else the
+    command's."""
+    examples = [exc.usage] if exc.usage else [typed_example(e) for e in spec.examples[:2]]
     # the bot's sentence (a Phrase), not a text of the creator's shown as typed (numbers.kept);
     # the values they typed in it are marked so (ArgError.marked)
     return error_reply("bad_args", command=spec.name, message=i18n.Phrase(exc.marked),

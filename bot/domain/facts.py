@@ -191,7 +191,7 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
     if kind == "seconds":
         return numbers.duration(value)
     if kind == "ratio":
-        return f"{numbers.decimal(value, 2, 2) if precise else numbers.decimal(value, 1, 1)}×"
+        return numbers.times(value, 2 if precise else 1)
     if kind == "flag":
         return _("yes") if value else _("no")
     if kind == "weekday":

@@ -180,6 +180,24 @@ def typed_example(text: str) -> str:
     return _WORD.sub(lambda m: names.get(m.group(1), m.group(1)), text)
 
 
+#: A field's key where an argument is written out in a sentence: before ``=``, at a word's
+#: start (``/payout rewards=412 views=610k``, ``（views=<…>）``).
+_ARGUMENT_KEY = re.compile(r"(?<![\w=])([a-z_]+)(?==)")
+
+
+def typed_arguments(text: str) -> str:
+    """``text``, a translated sentence (a command's summary or help), with each argument it
+    writes out (``key=value``) typed as the creator types it in the current language, as
+    :func:`typed_example` types a whole example line: Japanese ``/payout rewards=412
+    views=610k`` -> ``/payout rewards=412 再生数=610k``. Only a key before ``=`` changes (a
+    sentence's other words may be a field's English key in another language); a name the
+    translator already typed in the language (German ``/log Follower=12k``) stays."""
+    if i18n.current() == i18n.SOURCE:
+        return text
+    names = _current_field_names()
+    return _ARGUMENT_KEY.sub(lambda m: names.get(m.group(1), m.group(1)), text)
+
+
 class FieldList:
     """Field keys that read as their names, joined with "or" as the language joins a list
     (:func:`bot.domain.numbers.items`), in the language current when the text is made: a value for

@@ -666,6 +666,14 @@ def _grouped(units: int, lang: str) -> str:
 _grouped_cached = functools.lru_cache(maxsize=4096, typed=True)(_grouped)
 
 
+def times(value: float, digits: int = 1) -> str:
+    """A multiple as the language writes one, the one place that decides it: 1.7 -> '1.7×'
+    (English), '1,7×' (German), '1.7倍' (Japanese), with ``digits`` decimals (a tip's "1.0×",
+    a threshold's "1.26×")."""
+    number = decimal(value, digits, digits)
+    return i18n.pgettext("a multiple: 1.7× the typical value", "%(value)s×", value=number)
+
+
 def pct(x: float | None, digits: int = 1) -> str:
     """A share or rate as a percentage (``x`` a fraction), the one percent formatter: the
     language's percent pattern with its grouping, up to ``digits`` decimals (trailing zeros

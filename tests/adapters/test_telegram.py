@@ -42,7 +42,7 @@ from bot.app import App, running
 from bot.commands import build_registry
 from bot.config import Settings
 from bot.core.context import CommandContext
-from bot.core.ports import DeliveryStatus, Destination
+from bot.core.ports import AdapterStartError, DeliveryStatus, Destination
 from bot.core.registry import CommandSpec
 from bot.core.types import Action, Attachment, Reply
 from bot.store import open_store
@@ -661,6 +661,50 @@ async def test_an_exception_becomes_an_apology_and_a_log_line(
     (record,) = caplog.records
     assert f"update {tg.last_update_id} (/broken) failed" in record.getMessage()
     assert "Commands" in shown(await tg.say("/help"))  # still running
+
+
+async def test_a_refused_reply_is_the_bots_own_failure(
+        tg: Chat, fake: FakeTelegram, caplog: pytest.LogCaptureFixture) -> None:
+    """A 400 on a reply (PTB's BadRequest, a NetworkError subclass) is a rendering bug, not
+    transport trouble: logged with its traceback, and the person gets the usual apology once."""
+    fake.fail("sendMessage", 1, code=400,
+              description="Bad Request: can't parse entities: unsupported start tag")
+    with caplog.at_level(logging.WARNING, logger="bot.adapters.telegram_adapter"):
+        calls = await tg.say("/help")
+    attempts = [c for c in calls if c.method == "sendMessage"]
+    assert [c.status for c in attempts] == [400, 200]
+    assert "Sorry, something went wrong on my side while running /help" in attempts[1].shown
+    (record,) = caplog.records
+    assert record.levelno == logging.ERROR and record.exc_info is not None
+    assert f"update {tg.last_update_id} (/help) failed: BadRequest" in record.getMessage()
+    assert "network error" not in caplog.text
+
+
+async def test_a_refused_apology_is_one_more_log_line(
+        tg: Chat, fake: FakeTelegram, caplog: pytest.LogCaptureFixture) -> None:
+    fake.fail("sendMessage", 2, code=400, description="Bad Request: chat not found")
+    with caplog.at_level(logging.WARNING, logger="bot.adapters.telegram_adapter"):
+        calls = await tg.say("/help")
+    assert [c.status for c in calls if c.method == "sendMessage"] == [400, 400]
+    failed, apology = caplog.records
+    assert failed.levelno == logging.ERROR and failed.exc_info is not None
+    assert "could not apologise" in apology.getMessage()
+
+
+async def test_a_start_telegram_refuses_is_not_retried(settings: Settings, clock: FakeClock,
+                                                       fake: FakeTelegram) -> None:
+    """A 400 while starting (setWebhook refusing the URL) is no unreachable Telegram."""
+    configured = telegram_settings(
+        settings, fake, telegram_webhook_url="https://bot.example.invalid/tg/hook",
+        telegram_webhook_listen="127.0.0.1", telegram_webhook_port=free_port())
+    fake.fail("setWebhook", 1, code=400, description="Bad Request: bad webhook: "
+              "HTTPS url must be provided for webhook")
+    async with running(configured, clock=clock) as app:
+        adapter = TelegramAdapter(app)
+        with pytest.raises(AdapterStartError) as refused:
+            await adapter.start()
+    assert not refused.value.retry
+    assert "refused the start: Bad webhook: https url" in str(refused.value)
 
 
 async def test_network_errors_are_logged_once_and_not_fatal(

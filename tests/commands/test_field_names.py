@@ -334,9 +334,43 @@ async def test_top_level_help_examples_in_japanese(console: ConsoleAdapter) -> N
     result = await console.ask("/help")
     assert "/log フォロワー=12k 再生数=40k" in result.text, result.text
     assert "/progress フォロワー 3m" in result.text, result.text
-    # (/payout's views= is its own argument, the views a payout paid for, not a field)
-    metric_lines = "\n".join(ln for ln in result.text.splitlines() if "/payout" not in ln)
-    assert not _english_keys(metric_lines, "ja"), result.text
+    # /payout's views= too (trial: "/payout rewards=412 views=610k" where /estimate's hint
+    # and /help payout's examples say 再生数=610k, which /payout reads)
+    assert "/payout rewards=412 再生数=610k" in result.text, result.text
+    assert not _english_keys(result.text, "ja"), result.text
+
+
+#: An argument a command's summary or help writes out: ``key=value`` (``income=500``,
+#: ``views=<the views paid for>``).
+_WRITTEN = re.compile(r"(?<![\w=])([^\s=(（：:、,]+)=")
+
+
+@pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != i18n.SOURCE])
+async def test_help_writes_every_argument_as_the_language_types_it(
+        console: ConsoleAdapter, language: str) -> None:
+    """Trial: Japanese /help showed ``/payout rewards=412 views=610k`` while /estimate's hint
+    says 再生数=610k (German Aufrufe=610k). Every argument /help and /help <command> write
+    out (summaries and help texts) is named as the language's parser reads it, by one
+    mechanism (fieldnames.typed_arguments), and each names an argument of its command."""
+    from bot.commands import build_registry
+
+    await _in(console, language)
+    registry = build_registry()
+    pages = {"": (await console.ask("/help")).text}
+    for spec in registry:
+        pages[spec.name] = (await console.ask(f"/help {spec.name}")).text
+    with i18n.using(language):
+        keys = {k for k in (*OWN_COLUMNS, "income") if field_name(k) != k}
+        for name, text in pages.items():
+            written = _WRITTEN.findall(text)
+            english = [w for w in written if w in keys]
+            assert not english, (language, name, english)
+    with i18n.using(language):
+        payout = registry.get("payout")
+        assert payout is not None
+        line = next(ln for ln in pages[""].splitlines() if ln.startswith("/payout"))
+        example = line[line.index("/payout", 1):].split(" ", 1)[1]
+        assert parse_args(payout.args, example, command="payout")["views"] == 610_000, line
 
 
 @pytest.mark.parametrize("language", ["de", "ja"])

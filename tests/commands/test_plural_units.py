@@ -16,13 +16,13 @@ ONE = {"en": ("1 follower to go", "1 view to go"),
        "de": ("noch 1 Follower", "noch 1 Aufruf"),
        "es": ("Falta 1 seguidor", "Falta 1 visualización"),
        "fr": ("encore 1 abonné", "encore 1 vue"),
-       "ja": ("フォロワーあと 1人", "視聴回数あと 1回"),
+       "ja": ("フォロワーあと 1人", "再生数あと 1回"),
        "pt_BR": ("Falta 1 seguidor", "Falta 1 visualização")}
 TWO = {"en": ("2 followers to go", "2 views to go"),
        "de": ("noch 2 Follower", "noch 2 Aufrufe"),
        "es": ("Faltan 2 seguidores", "Faltan 2 visualizaciones"),
        "fr": ("encore 2 abonnés", "encore 2 vues"),
-       "ja": ("フォロワーあと 2人", "視聴回数あと 2回"),
+       "ja": ("フォロワーあと 2人", "再生数あと 2回"),
        "pt_BR": ("Faltam 2 seguidores", "Faltam 2 visualizações")}
 
 
