@@ -95,8 +95,13 @@ class ImportPlan:
     #: One sentence per bad row, the cells it quotes marked (:func:`~bot.domain.numbers.kept`).
     errors: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
-    #: Each date on more than one row, with its number of rows (:func:`repeated_days`).
+    #: Each date on more than one row, with its number of rows (:func:`repeated_days`); a row
+    #: with a time of day is counted by its moment (a ``datetime`` key): only a time repeated
+    #: is merged, several times of a day are each kept.
     repeated: dict[date, int] = field(default_factory=dict)
+    #: The file's rows read (blank lines and bad rows aside): more than :attr:`rows` when a
+    #: date or time is repeated.
+    read: int = 0
 
     @property
     def duplicates(self) -> int:
@@ -195,6 +200,12 @@ def is_own_column(header_cell: str) -> bool:
 #: parses ``YYYY-MM-DD`` + this suffix in one call).
 _NOON_UTC = time(12, tzinfo=UTC)
 _NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
+
+
+def repeat_key(moment: datetime) -> date:
+    """How :attr:`ImportPlan.repeated` names a row's moment: a row dated by day alone (noon
+    UTC) by its date, as the fast path does; a row with a time of day by the moment itself."""
+    return moment.date() if moment.timetz() == _NOON_UTC else moment
 
 
 #: A date with slashes and the year last (``11/10/2026``): day/month or month/day, depending
@@ -422,6 +433,7 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
         plan.rows, plan.repeated = fast
+        plan.read = len(body)
     else:
         dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
         order = slash_order(dates)
@@ -602,8 +614,10 @@ def _careful_rows(
         if problem is not None:
             plan.errors.append(problem)
         elif when is not None:
-            if when in by_date:
-                plan.repeated[when.date()] = plan.repeated.get(when.date(), 1) + 1
+            plan.read += 1
+            if when in by_date:  # the same moment again (never another time of the same day)
+                key = repeat_key(when)
+                plan.repeated[key] = plan.repeated.get(key, 1) + 1
             by_date[when] = values  # a later row for the same date wins
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append(_("… stopped after %(count)s problems", count=MAX_ERRORS))

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any, overload
 
-from bot.domain.numbers import day, items
+from bot.domain.numbers import day, items, stamp
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
 
@@ -31,17 +31,25 @@ def repeated_days(days: Iterable[date]) -> dict[date, int]:
 
 
 def repeated_text(repeated: Mapping[date, int]) -> str:
-    """The preview's sentence on dates that appear on more than one row of a file (the last
-    row of each is kept), naming each (at most :data:`SHOWN_REPEATS`) and its rows:
+    """The preview's sentence on dates (or times) that appear on more than one row of a file
+    (the last row of each is kept), naming each (at most :data:`SHOWN_REPEATS`) and its rows:
     ``"1 date appears on more than one row (2026-03-01: 5 rows); the last row is kept."``;
-    ``""`` for none."""
+    ``""`` for none. A key that is a :class:`~datetime.datetime` is a moment with its time of
+    day (rows of a day at several times are kept each; only a time repeated is merged), named
+    to the minute; a plain date is a day's row."""
     if not repeated:
         return ""
-    each = [ngettext("%(date)s: %(num)s row", "%(date)s: %(num)s rows", n, date=day(d))
+    each = [ngettext("%(date)s: %(num)s row", "%(date)s: %(num)s rows", n,
+                     date=stamp(d) if isinstance(d, datetime) else day(d))
             for d, n in list(repeated.items())[:SHOWN_REPEATS]]
     shown = items(each) if len(repeated) <= SHOWN_REPEATS else _(
         "%(shown)s and %(count)s more", shown=", ".join(each),
         count=len(repeated) - SHOWN_REPEATS)
+    if any(isinstance(d, datetime) for d in repeated):
+        return ngettext("%(num)s date or time appears on more than one row (%(dates)s); the "
+                        "last row is kept.",
+                        "%(num)s dates or times appear on more than one row (%(dates)s); for "
+                        "each, the last row is kept.", len(repeated), dates=shown)
     return ngettext("%(num)s date appears on more than one row (%(dates)s); the last row is "
                     "kept.",
                     "%(num)s dates appear on more than one row (%(dates)s); for each, the last "

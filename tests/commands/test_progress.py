@@ -145,6 +145,27 @@ async def test_an_import_of_several_rows_a_day_counts_the_days_it_covers(
         "appears on more than one row (2026-10-01: 2 rows); the last row is kept."), merged.text
 
 
+async def test_a_repeated_time_is_counted_by_its_rows_not_by_its_date(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: 10:00 twice and 11:00 twice on 2026-01-01 said "3 snapshots in all ... each kept
+    with its time of day. 1 date appears on more than one row (2026-01-01: 3 rows); the last
+    row is kept": that date has 4 rows, 2 of them kept. A time repeated is merged (the last row
+    kept); several times of a day are each kept."""
+    csv = write(tmp_path, "h.csv", b"date,followers\n2026-01-01T10:00:00Z,100\n"
+                b"2026-01-01T10:00:00Z,101\n2026-01-01T11:00:00Z,102\n"
+                b"2026-01-01T11:00:00Z,103\n2026-01-02,110\n")
+    preview = await console.ask(f"/import path={csv}")
+    assert preview.ok, preview.text
+    assert "3 snapshots in all" in preview.text, preview.text
+    assert ("2 dates or times appear on more than one row (2026-01-01 10:00: 2 rows and "
+            "2026-01-01 11:00: 2 rows); for each, the last row is kept.") in preview.text, \
+        preview.text
+    done = await console.ask(f"/import path={csv} confirm")
+    assert done.ok, done.text
+    stats = await console.ask("/stats")
+    assert "3 snapshots stored" in stats.text, stats.text
+
+
 async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: Path) -> None:
     csv = write(tmp_path, "bad.csv", b"date,followers\n2026-09-01,1k\n2026-13-01,2k\n"
                 b"2026-09-03,-5\n2026-09-04,1e15\n")
