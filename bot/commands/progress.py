@@ -425,7 +425,8 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
     return {
-        "rows": len(plan.rows),
+        "rows": plan.read,  # the file's rows (a date or time repeated counts each row)
+        "snapshots": len(plan.rows),  # what they make: one a date or time
         "days": plan.days,
         "columns": [field_name(c) for c in plan.columns if c != "date"],
         "first": None if plan.first is None else plan.first.date().isoformat(),
@@ -530,4 +531,5 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "platform": str(ctx.request.platform)},
                      actions=actions)
     written = await ctx.store.import_snapshots(ctx.user.id, plan.rows)
-    return Reply("imported", {"rows": written, "plan": _plan_view(plan), "replaces": replaces})
+    return Reply("imported", {"rows": plan.read, "snapshots": written, "plan": _plan_view(plan),
+                              "replaces": replaces})

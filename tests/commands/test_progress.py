@@ -166,6 +166,25 @@ async def test_a_repeated_time_is_counted_by_its_rows_not_by_its_date(
     assert "3 snapshots stored" in stats.text, stats.text
 
 
+async def test_import_json_counts_the_files_rows_and_its_days(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: ``ask --json "/import ... confirm"`` of 10 rows (2 dates twice) said ``"rows":
+    8`` (the snapshots written) at the top and in ``plan``, next to ``plan.days: 8``. ``rows``
+    is the file's rows, ``snapshots`` what they make, ``days`` the days."""
+    from bot.cli import reply_json
+
+    body = "".join(f"2026-09-{d:02d},{1000 + d}\n" for d in range(1, 9))
+    csv = write(tmp_path, "h.csv", f"date,followers\n{body}2026-09-02,5\n2026-09-03,6\n"
+                .encode())
+    for line in (f"/import path={csv}", f"/import path={csv} confirm"):
+        answer = await console.ask(line)
+        assert answer.ok, answer.text
+        data = reply_json(answer.replies[0])
+        assert data["plan"]["rows"] == 10 and data["plan"]["days"] == 8, data
+        assert data["plan"]["snapshots"] == 8, data
+    assert data["rows"] == 10 and data["snapshots"] == 8, data
+
+
 async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: Path) -> None:
     csv = write(tmp_path, "bad.csv", b"date,followers\n2026-09-01,1k\n2026-13-01,2k\n"
                 b"2026-09-03,-5\n2026-09-04,1e15\n")
