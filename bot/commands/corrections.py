@@ -184,15 +184,18 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # Only a confirm carrying the key of what its preview showed removes anything: a bare
     # "confirm" (typed, or sent twice) gets the preview, so nothing unseen is removed.
     changed = args.get("confirm") and args.get("key") not in (None, key)
+    # a confirm with no key at all says so, as /forget's does (one sentence for both)
+    refused = bool(args.get("confirm")) and args.get("key") is None
     if not args.get("confirm") or args.get("key") is None or changed:
         restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id, action)
         # one line, shown and run by the button (language-neutral: an ISO date, a hex key)
         confirm = ctx.again({} if day is None else {"date": day}, confirm=True, key=key)
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
                                       "restores": restores, "changed": bool(changed),
-                                      "command": confirm},
+                                      "refused": refused, "command": confirm},
                      actions=(Action(_("Remove it"), confirm, "danger"),
-                              Action(_("Keep it"), "/undo cancel")), is_error=bool(changed))
+                              Action(_("Keep it"), "/undo cancel")),
+                     is_error=bool(changed))
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
     else:

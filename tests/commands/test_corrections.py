@@ -437,7 +437,10 @@ async def test_a_confirm_without_its_key_shows_the_preview_and_removes_nothing(
     await console.ask("/log followers=13k")
     for _ in range(2):  # sent twice: still nothing removed, not even the earlier /log
         bare = await console.ask("/undo confirm")
+        # says why, as /forget's does (trial: /undo repeated the preview without a word)
         assert bare.ok and "Removed" not in bare.text, bare.text
+        assert bare.text.startswith("Nothing was deleted: a confirm needs the key from this "
+                                    "list, so check it first."), bare.text
         assert "Remove your last /log?" in bare.text and "followers=13k" in bare.text
         assert "doesn't match" not in bare.text
     history = (await console.ask("/history")).text
