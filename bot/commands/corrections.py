@@ -14,7 +14,7 @@ from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.metrics import METRIC_NAMES, format_metric
-from bot.domain.numbers import compact, kept
+from bot.domain.numbers import compact, first_shown, kept
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import lazy, ngettext, pgettext
@@ -100,6 +100,7 @@ def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo,
     """What a removal takes away: one /log, one import (as a whole: ``record`` is a TikTok
     Studio import's videos, audience and daily series) or one day's snapshots."""
     days = sorted({entry_day(e, zone) for e in entries})
+    shown, more = first_shown(entries)
     return {
         "count": len(entries),
         "studio": None if record is None else studio_record_view(record, zone),
@@ -107,7 +108,8 @@ def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo,
             all(e.source == "import" for e in entries) and len(entries) > 0),
         "first": days[0].isoformat() if days else None,
         "last": days[-1].isoformat() if days else None,
-        "entries": [entry_view(e, zone) for e in entries[:5]],
+        "entries": [entry_view(e, zone) for e in shown],
+        "more": more,  # the entries not shown: "… and 3 more"
     }
 
 

@@ -610,3 +610,28 @@ async def test_an_extra_digit_typo_is_asked_about(console: ConsoleAdapter) -> No
     assert "followers went from 12.5k to 125k since your previous log, 10× or more" \
         in held.text, held.text
     assert "Followers: 12.5k" in (await console.ask("/stats")).text
+
+
+async def test_undo_says_the_snapshots_it_does_not_list_and_them_for_several(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """Trial: the preview of an 8-snapshot import listed 5 rows and "… and 3 more", and its
+    result "Removed 8 snapshots." listed the 5 alone; and /undo date= of 2 snapshots said
+    "Values carried forward from it". One list rule for both, and "them" for several."""
+    csv = tmp_path / "h.csv"
+    csv.write_text("date,followers\n" + "".join(f"2026-10-{d:02d},{1000 + d}\n"
+                                                  for d in range(1, 9)))
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    preview = await console.ask("/undo")
+    assert "• … and 3 more" in preview.text, preview.text
+    assert "Values carried forward from it are recomputed." in preview.text, preview.text
+    done = await console.ask(_confirm_of(preview))
+    assert "Removed 8 snapshots." in done.text and "• … and 3 more" in done.text, done.text
+    await console.ask("/log followers=12k")
+    clock.advance(minutes=5)
+    await console.ask("/log followers=12.1k")
+    today = clock.now().date().isoformat()
+    dated = await console.ask(f"/undo date={today}")
+    assert f"Remove 2 snapshots of {today}?" in dated.text, dated.text
+    assert ("Values carried forward from them are recomputed. Confirm with /undo confirm "
+            f"date={today} key=") in dated.text, dated.text
+    assert "/undo cancel to keep them." in dated.text, dated.text
