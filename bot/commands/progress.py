@@ -424,6 +424,7 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
+    sample, more = numbers.first_shown(plan.rows)  # the list rule /undo's lists follow
     return {
         "rows": plan.read,  # the file's rows (a date or time repeated counts each row)
         "snapshots": len(plan.rows),  # what they make: one a date or time
@@ -438,7 +439,8 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "sample": [{"date": t.date().isoformat(),
                     # name=value pairs as /log takes them in the language, not a list in words
                     "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
-                   for t, vals in plan.rows[:3]],
+                   for t, vals in sample],
+        "more": more,  # the rows not in the sample: "… and 3 more"
     }
 
 

@@ -185,6 +185,18 @@ async def test_import_json_counts_the_files_rows_and_its_days(
     assert data["rows"] == 10 and data["snapshots"] == 8, data
 
 
+async def test_import_preview_says_the_rows_it_does_not_list(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: the preview of 8 days listed 3 of them with no "… and 5 more". It follows
+    /undo's list rule: 5 rows, then how many more."""
+    body = "".join(f"2026-09-{d:02d},{1000 + d}\n" for d in range(1, 9))
+    csv = write(tmp_path, "h.csv", f"date,followers\n{body}".encode())
+    preview = await console.ask(f"/import path={csv}")
+    assert preview.ok, preview.text
+    assert "• 2026-09-05: followers=1k\n• … and 3 more\n" in preview.text, preview.text
+    assert "2026-09-06:" not in preview.text, preview.text
+
+
 async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: Path) -> None:
     csv = write(tmp_path, "bad.csv", b"date,followers\n2026-09-01,1k\n2026-13-01,2k\n"
                 b"2026-09-03,-5\n2026-09-04,1e15\n")
