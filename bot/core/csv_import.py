@@ -282,10 +282,10 @@ def _parse_date(text: str, order: str | None = None) -> datetime:
         moment = datetime.fromisoformat(t)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, IndexError, ParseError):
-        raise Refusal(_("%(text)s is not a date; write it like %(example)s",
+        raise Refusal(_("%(text)s is not a date; write it like %(example)s.",
                         text=kept(quote(t)), example=sample_date())) from None
     except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
-        raise Refusal(_("%(text)s is out of the range of dates I can store",
+        raise Refusal(_("%(text)s is out of the range of dates I can store.",
                         text=kept(quote(t)))) from None
 
 
@@ -577,7 +577,7 @@ def _careful_rows(
         if not any(row) or not any(cell.strip() for cell in row):
             continue
         if len(row) > len(names):
-            plan.errors.append(_("line %(line)s: %(cells)s cells for %(columns)s columns",
+            plan.errors.append(_("line %(line)s: %(cells)s cells for %(columns)s columns.",
                                  line=line_no, cells=len(row), columns=len(names)))
             continue
         values: dict[str, float] = {}
@@ -587,7 +587,7 @@ def _careful_rows(
             if not cell.strip():
                 continue
             if len(cell.strip()) > MAX_CELL:
-                problem = _("line %(line)s: %(column)s: %(text)s is too long for a value",
+                problem = _("line %(line)s: %(column)s: %(text)s is too long for a value.",
                             line=line_no, column=shown[name], text=kept(quote(cell)))
                 break
             try:
@@ -602,15 +602,15 @@ def _careful_rows(
                             else exc)
                 break
         if problem is None and when is None:
-            problem = _("line %(line)s: the date is missing", line=line_no)
+            problem = _("line %(line)s: the date is missing.", line=line_no)
         elif problem is None and when is not None and when > latest_allowed:
-            problem = _("line %(line)s: %(date)s is in the future", line=line_no,
+            problem = _("line %(line)s: %(date)s is in the future.", line=line_no,
                         date=when.date())
         elif problem is None and when is not None and when < EARLIEST:
-            problem = _("line %(line)s: %(problem)s", line=line_no,
+            problem = _("line %(line)s: %(problem)s.", line=line_no,
                         problem=standalone(before_earliest(when.date())))
         elif problem is None and not values:
-            problem = _("line %(line)s: no values", line=line_no)
+            problem = _("line %(line)s: no values.", line=line_no)
         if problem is not None:
             plan.errors.append(problem)
         elif when is not None:

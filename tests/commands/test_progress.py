@@ -224,7 +224,7 @@ def test_unusable_files(data: bytes, fragment: str) -> None:
 def test_import_semicolons_and_future_dates() -> None:
     plan = parse_csv(b"date;followers\n2026-01-01;12 000\n2030-01-01;5\n", now=NOW)
     assert plan.rows[0][1] == {"followers": 12_000}
-    assert plan.errors == ["line 3: 2030-01-01 is in the future"]
+    assert plan.errors == ["line 3: 2030-01-01 is in the future."]
 
 
 async def test_import_path_is_console_only(app: object) -> None:
