@@ -28,7 +28,7 @@ from babel.dates import ParseError, format_date, get_date_format
 from babel.dates import parse_date as parse_local_date
 
 from bot import i18n
-from bot.core.args import ArgError, decimal_comma, parse_number
+from bot.core.args import ArgError, closest_name, decimal_comma, did_you_mean, parse_number
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.daily import (
@@ -410,16 +410,20 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     if unknown:
         metrics = [s for s in specs if s == specs[s].name]
         known = items(shown_column(m) for m in metrics)
+        # One unknown column near a known one (veiws): offered as chat offers an argument's.
+        close = (closest_name(column_key(unknown[0]), [specs[m] for m in metrics])
+                 if len(unknown) == 1 else None)
         if i18n.current() == i18n.SOURCE:
-            raise ImportError_(ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s.",
-                                        "Line 1: unknown columns: %(unknown)s. Known: %(known)s.",
-                                        len(unknown), unknown=listed(unknown), known=known))
-        # The English names are read in every language: say so, and which they are.
-        raise ImportError_(ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s; the "
-                                    "English names work too: %(english)s.",
-                                    "Line 1: unknown columns: %(unknown)s. Known: %(known)s; the "
-                                    "English names work too: %(english)s.", len(unknown),
-                                    unknown=listed(unknown), known=known, english=items(metrics)))
+            said = ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s.",
+                            "Line 1: unknown columns: %(unknown)s. Known: %(known)s.",
+                            len(unknown), unknown=listed(unknown), known=known)
+        else:  # The English names are read in every language: say so, and which they are.
+            said = ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s; the "
+                            "English names work too: %(english)s.",
+                            "Line 1: unknown columns: %(unknown)s. Known: %(known)s; the "
+                            "English names work too: %(english)s.", len(unknown),
+                            unknown=listed(unknown), known=known, english=items(metrics))
+        raise ImportError_(said if close is None else f"{said} {did_you_mean(close)}")
     columns = [specs[n].name if n in specs else n for n in names]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:  # date,followers,followers (or followers and its alias f): which one is meant?

@@ -232,3 +232,16 @@ def test_every_row_problem_is_a_sentence_with_its_full_stop(language: str) -> No
     assert len(plan.errors) == 9, plan.errors
     end = "。" if language == "ja" else "."
     assert [e for e in plan.errors if not e.endswith(end)] == [], plan.errors
+
+
+def test_an_unknown_column_near_a_known_one_is_offered_as_chat_offers_it() -> None:
+    """Trial: a column ``veiws`` got no "Did you mean" while ``/log veiws=5`` does: the same
+    suggestion rule (args.closest_name) and sentence for both."""
+    from bot.core.csv_import import ImportError_
+
+    with pytest.raises(ImportError_) as refused:
+        parse_csv(b"date,veiws\n2026-01-01,5\n", now=NOW)
+    assert str(refused.value).endswith(". Did you mean 'views'?"), refused.value
+    with pytest.raises(ImportError_) as far:
+        parse_csv(b"date,zzz\n2026-01-01,5\n", now=NOW)
+    assert "Did you mean" not in str(far.value), far.value
