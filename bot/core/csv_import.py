@@ -20,7 +20,7 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import cast
 
@@ -32,11 +32,13 @@ from bot.core.args import ArgError, closest_name, decimal_comma, did_you_mean, p
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.daily import (
+    DATED_AT,
     DailyColumns,
     DaysOutOfOrder,
     canonical_days,
     repeated_days,
     row_moments,
+    snapshot_day,
 )
 from bot.domain.numbers import grouped, items, kept
 from bot.domain.numbers import locale as number_locale
@@ -102,6 +104,9 @@ class ImportPlan:
     #: The file's rows read (blank lines and bad rows aside): more than :attr:`rows` when a
     #: date or time is repeated.
     read: int = 0
+    #: The creator's time zone: which day a row with a time of day belongs to
+    #: (:func:`~bot.domain.daily.snapshot_day`); the rows themselves stay in UTC.
+    zone: tzinfo = UTC
 
     @property
     def duplicates(self) -> int:
@@ -118,7 +123,13 @@ class ImportPlan:
         with a time of day, each stored as a snapshot of its own)."""
         if isinstance(self.rows, DailyColumns):  # one row a day
             return len(self.rows)
-        return len({moment.date() for moment in row_moments(self.rows)})
+        return len(set(self.row_days()))
+
+    def row_days(self) -> list[date]:
+        """Each row's day, in the rows' order (:func:`~bot.domain.daily.snapshot_day`)."""
+        if isinstance(self.rows, DailyColumns):  # dated by day alone
+            return [moment.date() for moment in self.rows.moments]
+        return [snapshot_day(moment, self.zone) for moment in row_moments(self.rows)]
 
     @property
     def first(self) -> datetime | None:
@@ -127,6 +138,20 @@ class ImportPlan:
     @property
     def last(self) -> datetime | None:
         return self.rows[-1][0] if self.rows else None
+
+    @property
+    def first_day(self) -> date | None:
+        """The earliest day the rows cover (in :attr:`zone`)."""
+        if isinstance(self.rows, DailyColumns):
+            return self.rows.moments[0].date() if self.rows else None
+        return min(self.row_days(), default=None)
+
+    @property
+    def last_day(self) -> date | None:
+        """The latest day the rows cover (in :attr:`zone`)."""
+        if isinstance(self.rows, DailyColumns):
+            return self.rows.moments[-1].date() if self.rows else None
+        return max(self.row_days(), default=None)
 
 
 @functools.cache
@@ -198,7 +223,7 @@ def is_own_column(header_cell: str) -> bool:
 
 #: A row dated by day alone is taken at noon UTC (here and in the column-wise fast path, which
 #: parses ``YYYY-MM-DD`` + this suffix in one call).
-_NOON_UTC = time(12, tzinfo=UTC)
+_NOON_UTC = DATED_AT
 _NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
 
 

@@ -197,6 +197,42 @@ async def test_import_preview_says_the_rows_it_does_not_list(
     assert "2026-09-06:" not in preview.text, preview.text
 
 
+async def test_an_import_counts_the_creators_days_not_utcs(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: for a creator in America/New_York, rows at 22:00 and 23:00 -05:00 on 2026-01-01
+    said "Imported 1 day (2026-01-02 to 2026-01-02)" and /history listed both on 2026-01-02
+    under "Times are in America/New_York". A row's day is the creator's (snapshot_day), as a
+    /log's is; stored moments stay in UTC."""
+    from bot.cli import reply_json
+
+    await console.ask("/settings timezone=America/New_York")
+    csv = write(tmp_path, "ny.csv", b"date,followers\n2026-01-01T22:00:00-05:00,100\n"
+                b"2026-01-01T23:00:00-05:00,101\n")
+    done = await console.ask(f"/import path={csv} confirm")
+    assert done.ok, done.text
+    assert done.text.startswith("Imported 1 day (2026-01-01 to 2026-01-01)."), done.text
+    history = await console.ask("/history")
+    assert "2026-01-02" not in history.text, history.text
+    assert "• 2026-01-01 22:00 · imported · followers=100" in history.text, history.text
+    entries = reply_json(history.replies[0])["entries"]
+    assert sorted(e["taken_at"] for e in entries) == ["2026-01-02T03:00:00+00:00",
+                                                      "2026-01-02T04:00:00+00:00"], entries
+    # offsets mixed (New York's, Tokyo's) and a row dated by day alone: all New York's Jan 1
+    mixed = write(tmp_path, "mixed.csv", b"date,followers\n2026-01-01T23:30:00-05:00,100\n"
+                  b"2026-01-02T01:00:00+09:00,101\n2026-01-01,99\n2026-01-01T23:30:00-05:00,102\n")
+    preview = await console.ask(f"/import path={mixed}")
+    assert preview.ok, preview.text
+    assert preview.text.startswith("Preview: 1 day from 2026-01-01 to 2026-01-01 with "
+                                   "followers. 3 snapshots in all"), preview.text
+    assert ("1 date or time appears on more than one row (2026-01-01 23:30: 2 rows); the last "
+            "row is kept.") in preview.text, preview.text
+    assert "2026-01-02" not in preview.text, preview.text
+    assert "• 2026-01-01 11:00: followers=101\n" in preview.text, preview.text  # Tokyo's 01:00
+    await console.ask("/settings timezone=UTC")  # the same file in UTC: two days
+    utc = await console.ask(f"/import path={mixed}")
+    assert utc.text.startswith("Preview: 2 days from 2026-01-01 to 2026-01-02"), utc.text
+
+
 async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: Path) -> None:
     csv = write(tmp_path, "bad.csv", b"date,followers\n2026-09-01,1k\n2026-13-01,2k\n"
                 b"2026-09-03,-5\n2026-09-04,1e15\n")
