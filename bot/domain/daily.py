@@ -64,10 +64,12 @@ def repeated_text(repeated: Mapping[date, int], zone: tzinfo = UTC) -> str:
         "%(shown)s and %(count)s more", shown=", ".join(each),
         count=len(repeated) - SHOWN_REPEATS)
     if any(isinstance(d, datetime) for d in repeated):
-        return ngettext("%(num)s date or time appears on more than one row (%(dates)s); the "
-                        "last row is kept.",
-                        "%(num)s dates or times appear on more than one row (%(dates)s); for "
-                        "each, the last row is kept.", len(repeated), dates=shown)
+        # (not "the last row is kept" next to "each kept with its time of day": only a date
+        # or time repeated is one snapshot)
+        return ngettext("%(num)s date or time appears on more than one row (%(dates)s): one "
+                        "snapshot, from its last row.",
+                        "%(num)s dates or times appear on more than one row (%(dates)s): one "
+                        "snapshot each, from its last row.", len(repeated), dates=shown)
     return ngettext("%(num)s date appears on more than one row (%(dates)s); the last row is "
                     "kept.",
                     "%(num)s dates appear on more than one row (%(dates)s); for each, the last "

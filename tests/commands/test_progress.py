@@ -158,8 +158,11 @@ async def test_a_repeated_time_is_counted_by_its_rows_not_by_its_date(
     assert preview.ok, preview.text
     assert "3 snapshots in all" in preview.text, preview.text
     assert ("2 dates or times appear on more than one row (2026-01-01 10:00: 2 rows and "
-            "2026-01-01 11:00: 2 rows); for each, the last row is kept.") in preview.text, \
+            "2026-01-01 11:00: 2 rows): one snapshot each, from its last row.") in preview.text, \
         preview.text
+    assert "the last row is kept" not in preview.text, preview.text  # (said of a date alone)
+    assert "• 2026-01-01 10:00: followers=101\n• 2026-01-01 11:00: followers=103\n" in \
+        preview.text, preview.text
     done = await console.ask(f"/import path={csv} confirm")
     assert done.ok, done.text
     stats = await console.ask("/stats")
@@ -224,8 +227,8 @@ async def test_an_import_counts_the_creators_days_not_utcs(
     assert preview.ok, preview.text
     assert preview.text.startswith("Preview: 1 day from 2026-01-01 to 2026-01-01 with "
                                    "followers. 3 snapshots in all"), preview.text
-    assert ("1 date or time appears on more than one row (2026-01-01 23:30: 2 rows); the last "
-            "row is kept.") in preview.text, preview.text
+    assert ("1 date or time appears on more than one row (2026-01-01 23:30: 2 rows): one "
+            "snapshot, from its last row.") in preview.text, preview.text
     assert "2026-01-02" not in preview.text, preview.text
     assert "• 2026-01-01 11:00: followers=101\n" in preview.text, preview.text  # Tokyo's 01:00
     await console.ask("/settings timezone=UTC")  # the same file in UTC: two days
