@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bot.core.context import CommandContext
 from bot.core.csv_import import EARLIEST
+from bot.domain.daily import snapshot_day
 from bot.domain.metrics import import_checks
 
 #: Flagged rows (and clashes) a preview lists; the rest are counted.
 SHOWN = 8
 
 
-def _shown(found: Sequence[tuple[datetime, str]]) -> tuple[list[dict[str, str]], int]:
-    """The first :data:`SHOWN` of ``found`` as ``{"date", "text"}`` and how many more."""
-    return ([{"date": at.date().isoformat(), "text": text} for at, text in found[:SHOWN]],
-            max(0, len(found) - SHOWN))
+def _shown(found: Sequence[tuple[datetime, str]], zone: tzinfo
+           ) -> tuple[list[dict[str, str]], int]:
+    """The first :data:`SHOWN` of ``found`` as ``{"date", "text"}`` (the creator's day of each,
+    :func:`~bot.domain.daily.snapshot_day`) and how many more."""
+    return ([{"date": snapshot_day(at, zone).isoformat(), "text": text}
+             for at, text in found[:SHOWN]], max(0, len(found) - SHOWN))
 
 
 async def flagged_rows(ctx: CommandContext,
@@ -31,6 +34,7 @@ async def flagged_rows(ctx: CommandContext,
     :data:`SHOWN` of each are listed, the rest counted."""
     history = await ctx.store.history(ctx.user.id, since=EARLIEST)
     found = await asyncio.to_thread(import_checks, history, rows)
-    listed, more = _shown(found.rows)
-    clashes, clashes_more = _shown(found.clashes)
+    zone = (await ctx.store.get_settings(ctx.user.id)).zone
+    listed, more = _shown(found.rows, zone)
+    clashes, clashes_more = _shown(found.clashes, zone)
     return {"rows": listed, "more": more, "clashes": clashes, "clashes_more": clashes_more}

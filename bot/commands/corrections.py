@@ -13,8 +13,9 @@ from bot.core.fieldnames import typed
 from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
+from bot.domain.daily import DATED_AT, snapshot_day
 from bot.domain.metrics import METRIC_NAMES, format_metric
-from bot.domain.numbers import compact, kept
+from bot.domain.numbers import compact, first_shown, kept
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import lazy, ngettext, pgettext
@@ -24,11 +25,16 @@ HISTORY_MAX = 50
 
 
 def entry_day(entry: SnapshotEntry, zone: ZoneInfo) -> date:
-    """The day a snapshot belongs to: an imported row's date as written in the file, a /log's
-    date in the creator's time zone."""
-    if entry.source == "import":
-        return entry.snapshot.taken_at.date()
-    return entry.snapshot.taken_at.astimezone(zone).date()
+    """The day a snapshot belongs to (:func:`~bot.domain.daily.snapshot_day`, as the import
+    counts it): an imported row dated by day alone its date as written in the file, any other
+    its date in the creator's time zone."""
+    return snapshot_day(entry.snapshot.taken_at, zone, imported=entry.source == "import")
+
+
+def _dated_by_day(entry: SnapshotEntry) -> bool:
+    """An imported row dated by day alone (no time of day: shown as its date)."""
+    return (entry.source == "import"
+            and entry.snapshot.taken_at.timetz() == DATED_AT)
 
 
 def typed_text(entry: SnapshotEntry) -> str:
@@ -50,9 +56,9 @@ def source_word(source: str) -> str:
 
 def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     """A snapshot for /history and /undo. ``when`` is ISO text, shown by the templates'
-    ``stamp`` filter: an imported row's date (``'2026-11-09'``), a /log's or sync's local
-    time to the minute with its offset (``'2026-11-29T22:46+01:00'``)."""
-    when = (entry_day(entry, zone).isoformat() if entry.source == "import" else
+    ``stamp`` filter: an imported row's date when it has no time of day (``'2026-11-09'``),
+    any other's local time to the minute with its offset (``'2026-11-29T22:46+01:00'``)."""
+    when = (entry_day(entry, zone).isoformat() if _dated_by_day(entry) else
             entry.snapshot.taken_at.astimezone(zone).isoformat(timespec="minutes"))
     return {"when": when, "source": source_word(entry.source),
             "typed": typed_text(entry),
@@ -100,6 +106,7 @@ def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo,
     """What a removal takes away: one /log, one import (as a whole: ``record`` is a TikTok
     Studio import's videos, audience and daily series) or one day's snapshots."""
     days = sorted({entry_day(e, zone) for e in entries})
+    shown, more = first_shown(entries)
     return {
         "count": len(entries),
         "studio": None if record is None else studio_record_view(record, zone),
@@ -107,7 +114,8 @@ def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo,
             all(e.source == "import" for e in entries) and len(entries) > 0),
         "first": days[0].isoformat() if days else None,
         "last": days[-1].isoformat() if days else None,
-        "entries": [entry_view(e, zone) for e in entries[:5]],
+        "entries": [entry_view(e, zone) for e in shown],
+        "more": more,  # the entries not shown: "… and 3 more"
     }
 
 
@@ -184,15 +192,18 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # Only a confirm carrying the key of what its preview showed removes anything: a bare
     # "confirm" (typed, or sent twice) gets the preview, so nothing unseen is removed.
     changed = args.get("confirm") and args.get("key") not in (None, key)
+    # a confirm with no key at all says so, as /forget's does (one sentence for both)
+    refused = bool(args.get("confirm")) and args.get("key") is None
     if not args.get("confirm") or args.get("key") is None or changed:
         restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id, action)
         # one line, shown and run by the button (language-neutral: an ISO date, a hex key)
         confirm = ctx.again({} if day is None else {"date": day}, confirm=True, key=key)
         return Reply("undo_preview", {"removal": view, "date": args.get("date") is not None,
                                       "restores": restores, "changed": bool(changed),
-                                      "command": confirm},
+                                      "refused": refused, "command": confirm},
                      actions=(Action(_("Remove it"), confirm, "danger"),
-                              Action(_("Keep it"), "/undo cancel")), is_error=bool(changed))
+                              Action(_("Keep it"), "/undo cancel")),
+                     is_error=bool(changed))
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
     else:

@@ -28,7 +28,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
-from bot.domain.daily import repeated_text, row_moments
+from bot.domain.daily import DATED_AT, repeated_text, row_moments
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -424,20 +424,27 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
+    sample, more = numbers.first_shown(plan.rows)  # the list rule /undo's lists follow
     return {
-        "rows": len(plan.rows),
+        "rows": plan.read,  # the file's rows (a date or time repeated counts each row)
+        "snapshots": len(plan.rows),  # what they make: one a date or time
         "days": plan.days,
         "columns": [field_name(c) for c in plan.columns if c != "date"],
-        "first": None if plan.first is None else plan.first.date().isoformat(),
-        "last": None if plan.last is None else plan.last.date().isoformat(),
+        # the creator's days (snapshot_day): a row's time of day in their time zone
+        "first": None if plan.first_day is None else plan.first_day.isoformat(),
+        "last": None if plan.last_day is None else plan.last_day.isoformat(),
         "duplicates": plan.duplicates,
-        "repeated": {d.isoformat(): n for d, n in plan.repeated.items()},
-        "repeated_text": repeated_text(plan.repeated),
+        "repeated": {(d.astimezone(plan.zone) if isinstance(d, datetime) else d).isoformat(): n
+                     for d, n in plan.repeated.items()},
+        "repeated_text": repeated_text(plan.repeated, plan.zone),
         "errors": plan.errors,
-        "sample": [{"date": t.date().isoformat(),
+        # a row's date, or with its time of day its local time to the minute (as /history)
+        "sample": [{"date": t.date().isoformat() if t.timetz() == DATED_AT
+                    else t.astimezone(plan.zone).isoformat(timespec="minutes"),
                     # name=value pairs as /log takes them in the language, not a list in words
                     "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
-                   for t, vals in plan.rows[:3]],
+                   for t, vals in sample],
+        "more": more,  # the rows not in the sample: "… and 3 more"
     }
 
 
@@ -495,7 +502,8 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                      "header_example": header_example(),
                                      "date_example": date_example()})
     now = ctx.clock.now()
-    today = local_today(now, (await ctx.store.get_settings(ctx.user.id)).timezone)
+    settings = await ctx.store.get_settings(ctx.user.id)
+    today = local_today(now, settings.timezone)
     downloaded: date | None = args.get("downloaded")
     if downloaded is not None and downloaded > today:
         raise ArgError(_("downloaded=%(date)s is in the future (today is %(today)s).",
@@ -513,6 +521,7 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if isinstance(plan, StudioImport):
         return await import_studio(ctx, plan, source, bool(args.get("confirm")),
                                    ctx.again(args, confirm=True))
+    plan.zone = settings.zone  # the days its rows belong to are the creator's
     if plan.errors:
         return Reply("import_refused", {"message": _("Nothing was imported."),
                                         "errors": plan.errors}, is_error=True)
@@ -530,4 +539,5 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "platform": str(ctx.request.platform)},
                      actions=actions)
     written = await ctx.store.import_snapshots(ctx.user.id, plan.rows)
-    return Reply("imported", {"rows": written, "plan": _plan_view(plan), "replaces": replaces})
+    return Reply("imported", {"rows": plan.read, "snapshots": written, "plan": _plan_view(plan),
+                              "replaces": replaces})

@@ -20,7 +20,7 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import cast
 
@@ -28,15 +28,17 @@ from babel.dates import ParseError, format_date, get_date_format
 from babel.dates import parse_date as parse_local_date
 
 from bot import i18n
-from bot.core.args import ArgError, decimal_comma, parse_number
+from bot.core.args import ArgError, closest_name, decimal_comma, did_you_mean, parse_number
 from bot.core.fieldnames import column_names, field_name
 from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.daily import (
+    DATED_AT,
     DailyColumns,
     DaysOutOfOrder,
     canonical_days,
     repeated_days,
     row_moments,
+    snapshot_day,
 )
 from bot.domain.numbers import grouped, items, kept
 from bot.domain.numbers import locale as number_locale
@@ -95,8 +97,16 @@ class ImportPlan:
     #: One sentence per bad row, the cells it quotes marked (:func:`~bot.domain.numbers.kept`).
     errors: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
-    #: Each date on more than one row, with its number of rows (:func:`repeated_days`).
+    #: Each date on more than one row, with its number of rows (:func:`repeated_days`); a row
+    #: with a time of day is counted by its moment (a ``datetime`` key): only a time repeated
+    #: is merged, several times of a day are each kept.
     repeated: dict[date, int] = field(default_factory=dict)
+    #: The file's rows read (blank lines and bad rows aside): more than :attr:`rows` when a
+    #: date or time is repeated.
+    read: int = 0
+    #: The creator's time zone: which day a row with a time of day belongs to
+    #: (:func:`~bot.domain.daily.snapshot_day`); the rows themselves stay in UTC.
+    zone: tzinfo = UTC
 
     @property
     def duplicates(self) -> int:
@@ -113,7 +123,13 @@ class ImportPlan:
         with a time of day, each stored as a snapshot of its own)."""
         if isinstance(self.rows, DailyColumns):  # one row a day
             return len(self.rows)
-        return len({moment.date() for moment in row_moments(self.rows)})
+        return len(set(self.row_days()))
+
+    def row_days(self) -> list[date]:
+        """Each row's day, in the rows' order (:func:`~bot.domain.daily.snapshot_day`)."""
+        if isinstance(self.rows, DailyColumns):  # dated by day alone
+            return [moment.date() for moment in self.rows.moments]
+        return [snapshot_day(moment, self.zone) for moment in row_moments(self.rows)]
 
     @property
     def first(self) -> datetime | None:
@@ -122,6 +138,20 @@ class ImportPlan:
     @property
     def last(self) -> datetime | None:
         return self.rows[-1][0] if self.rows else None
+
+    @property
+    def first_day(self) -> date | None:
+        """The earliest day the rows cover (in :attr:`zone`)."""
+        if isinstance(self.rows, DailyColumns):
+            return self.rows.moments[0].date() if self.rows else None
+        return min(self.row_days(), default=None)
+
+    @property
+    def last_day(self) -> date | None:
+        """The latest day the rows cover (in :attr:`zone`)."""
+        if isinstance(self.rows, DailyColumns):
+            return self.rows.moments[-1].date() if self.rows else None
+        return max(self.row_days(), default=None)
 
 
 @functools.cache
@@ -193,8 +223,14 @@ def is_own_column(header_cell: str) -> bool:
 
 #: A row dated by day alone is taken at noon UTC (here and in the column-wise fast path, which
 #: parses ``YYYY-MM-DD`` + this suffix in one call).
-_NOON_UTC = time(12, tzinfo=UTC)
+_NOON_UTC = DATED_AT
 _NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
+
+
+def repeat_key(moment: datetime) -> date:
+    """How :attr:`ImportPlan.repeated` names a row's moment: a row dated by day alone (noon
+    UTC) by its date, as the fast path does; a row with a time of day by the moment itself."""
+    return moment.date() if moment.timetz() == _NOON_UTC else moment
 
 
 #: A date with slashes and the year last (``11/10/2026``): day/month or month/day, depending
@@ -271,10 +307,10 @@ def _parse_date(text: str, order: str | None = None) -> datetime:
         moment = datetime.fromisoformat(t)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, IndexError, ParseError):
-        raise Refusal(_("%(text)s is not a date; write it like %(example)s",
+        raise Refusal(_("%(text)s is not a date; write it like %(example)s.",
                         text=kept(quote(t)), example=sample_date())) from None
     except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
-        raise Refusal(_("%(text)s is out of the range of dates I can store",
+        raise Refusal(_("%(text)s is out of the range of dates I can store.",
                         text=kept(quote(t)))) from None
 
 
@@ -399,16 +435,20 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     if unknown:
         metrics = [s for s in specs if s == specs[s].name]
         known = items(shown_column(m) for m in metrics)
+        # One unknown column near a known one (veiws): offered as chat offers an argument's.
+        close = (closest_name(column_key(unknown[0]), [specs[m] for m in metrics])
+                 if len(unknown) == 1 else None)
         if i18n.current() == i18n.SOURCE:
-            raise ImportError_(ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s.",
-                                        "Line 1: unknown columns: %(unknown)s. Known: %(known)s.",
-                                        len(unknown), unknown=listed(unknown), known=known))
-        # The English names are read in every language: say so, and which they are.
-        raise ImportError_(ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s; the "
-                                    "English names work too: %(english)s.",
-                                    "Line 1: unknown columns: %(unknown)s. Known: %(known)s; the "
-                                    "English names work too: %(english)s.", len(unknown),
-                                    unknown=listed(unknown), known=known, english=items(metrics)))
+            said = ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s.",
+                            "Line 1: unknown columns: %(unknown)s. Known: %(known)s.",
+                            len(unknown), unknown=listed(unknown), known=known)
+        else:  # The English names are read in every language: say so, and which they are.
+            said = ngettext("Line 1: unknown column: %(unknown)s. Known: %(known)s; the "
+                            "English names work too: %(english)s.",
+                            "Line 1: unknown columns: %(unknown)s. Known: %(known)s; the "
+                            "English names work too: %(english)s.", len(unknown),
+                            unknown=listed(unknown), known=known, english=items(metrics))
+        raise ImportError_(said if close is None else f"{said} {did_you_mean(close)}")
     columns = [specs[n].name if n in specs else n for n in names]
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:  # date,followers,followers (or followers and its alias f): which one is meant?
@@ -422,6 +462,7 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
         plan.rows, plan.repeated = fast
+        plan.read = len(body)
     else:
         dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
         order = slash_order(dates)
@@ -565,7 +606,7 @@ def _careful_rows(
         if not any(row) or not any(cell.strip() for cell in row):
             continue
         if len(row) > len(names):
-            plan.errors.append(_("line %(line)s: %(cells)s cells for %(columns)s columns",
+            plan.errors.append(_("line %(line)s: %(cells)s cells for %(columns)s columns.",
                                  line=line_no, cells=len(row), columns=len(names)))
             continue
         values: dict[str, float] = {}
@@ -575,7 +616,7 @@ def _careful_rows(
             if not cell.strip():
                 continue
             if len(cell.strip()) > MAX_CELL:
-                problem = _("line %(line)s: %(column)s: %(text)s is too long for a value",
+                problem = _("line %(line)s: %(column)s: %(text)s is too long for a value.",
                             line=line_no, column=shown[name], text=kept(quote(cell)))
                 break
             try:
@@ -590,20 +631,22 @@ def _careful_rows(
                             else exc)
                 break
         if problem is None and when is None:
-            problem = _("line %(line)s: the date is missing", line=line_no)
+            problem = _("line %(line)s: the date is missing.", line=line_no)
         elif problem is None and when is not None and when > latest_allowed:
-            problem = _("line %(line)s: %(date)s is in the future", line=line_no,
+            problem = _("line %(line)s: %(date)s is in the future.", line=line_no,
                         date=when.date())
         elif problem is None and when is not None and when < EARLIEST:
-            problem = _("line %(line)s: %(problem)s", line=line_no,
+            problem = _("line %(line)s: %(problem)s.", line=line_no,
                         problem=standalone(before_earliest(when.date())))
         elif problem is None and not values:
-            problem = _("line %(line)s: no values", line=line_no)
+            problem = _("line %(line)s: no values.", line=line_no)
         if problem is not None:
             plan.errors.append(problem)
         elif when is not None:
-            if when in by_date:
-                plan.repeated[when.date()] = plan.repeated.get(when.date(), 1) + 1
+            plan.read += 1
+            if when in by_date:  # the same moment again (never another time of the same day)
+                key = repeat_key(when)
+                plan.repeated[key] = plan.repeated.get(key, 1) + 1
             by_date[when] = values  # a later row for the same date wins
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append(_("… stopped after %(count)s problems", count=MAX_ERRORS))

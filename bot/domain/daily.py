@@ -13,15 +13,33 @@ import collections
 import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any, overload
 
-from bot.domain.numbers import day, items
+from bot.domain.numbers import day, items, stamp
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
 
 #: Repeated dates a sentence names at most (then "and N more").
 SHOWN_REPEATS = 5
+
+
+#: The moment of an imported row dated by day alone (``2026-03-01``): noon UTC of that date.
+DATED_AT = time(12, tzinfo=UTC)
+
+
+def snapshot_day(moment: datetime, zone: tzinfo, *, imported: bool = True) -> date:
+    """The day a snapshot belongs to: the one place that decides it, for an import's counts
+    and range, its "appears on more than one row", /history, /undo date= and the checks.
+
+    Stored moments stay in UTC; the day is the creator's: a moment in their time zone
+    (``zone``, their /settings timezone), as /log's day is. An imported row dated by day
+    alone (stored at noon UTC, :data:`DATED_AT`) keeps the date written in its file whatever
+    the zone. (A row written with the time 12:00 UTC exactly reads as dated by day alone: the
+    same date in every zone from UTC-12 to UTC+11.)"""
+    if imported and moment.timetz() == DATED_AT:
+        return moment.date()
+    return moment.astimezone(zone).date()
 
 
 def repeated_days(days: Iterable[date]) -> dict[date, int]:
@@ -30,18 +48,28 @@ def repeated_days(days: Iterable[date]) -> dict[date, int]:
     return {d: n for d, n in sorted(collections.Counter(days).items()) if n > 1}
 
 
-def repeated_text(repeated: Mapping[date, int]) -> str:
-    """The preview's sentence on dates that appear on more than one row of a file (the last
-    row of each is kept), naming each (at most :data:`SHOWN_REPEATS`) and its rows:
+def repeated_text(repeated: Mapping[date, int], zone: tzinfo = UTC) -> str:
+    """The preview's sentence on dates (or times) that appear on more than one row of a file
+    (the last row of each is kept), naming each (at most :data:`SHOWN_REPEATS`) and its rows:
     ``"1 date appears on more than one row (2026-03-01: 5 rows); the last row is kept."``;
-    ``""`` for none."""
+    ``""`` for none. A key that is a :class:`~datetime.datetime` is a moment with its time of
+    day (rows of a day at several times are kept each; only a time repeated is merged), named
+    to the minute in ``zone`` (the creator's); a plain date is a day's row."""
     if not repeated:
         return ""
-    each = [ngettext("%(date)s: %(num)s row", "%(date)s: %(num)s rows", n, date=day(d))
+    each = [ngettext("%(date)s: %(num)s row", "%(date)s: %(num)s rows", n,
+                     date=stamp(d.astimezone(zone)) if isinstance(d, datetime) else day(d))
             for d, n in list(repeated.items())[:SHOWN_REPEATS]]
     shown = items(each) if len(repeated) <= SHOWN_REPEATS else _(
         "%(shown)s and %(count)s more", shown=", ".join(each),
         count=len(repeated) - SHOWN_REPEATS)
+    if any(isinstance(d, datetime) for d in repeated):
+        # (not "the last row is kept" next to "each kept with its time of day": only a date
+        # or time repeated is one snapshot)
+        return ngettext("%(num)s date or time appears on more than one row (%(dates)s): one "
+                        "snapshot, from its last row.",
+                        "%(num)s dates or times appear on more than one row (%(dates)s): one "
+                        "snapshot each, from its last row.", len(repeated), dates=shown)
     return ngettext("%(num)s date appears on more than one row (%(dates)s); the last row is "
                     "kept.",
                     "%(num)s dates appear on more than one row (%(dates)s); for each, the last "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Final, Literal, ParamSpec, TypeVar
@@ -398,6 +398,20 @@ def _word_before(text: str, end: int) -> str:
     while start and not text[start - 1].isspace():
         start -= 1
     return text[start:end]
+
+
+#: The items a reply lists at most (the snapshots an /undo removes, the rows an /import
+#: previews): the rest are counted, "… and 3 more" (:func:`first_shown`).
+SHOWN_IN_A_LIST = 5
+
+_Item = TypeVar("_Item")
+
+
+def first_shown(items: Sequence[_Item], limit: int = SHOWN_IN_A_LIST
+                ) -> tuple[list[_Item], int]:
+    """The one rule for a list a reply shows: its first ``limit`` items, and how many more
+    there are (0 for none), which the template says as "… and N more"."""
+    return list(items[:limit]), max(0, len(items) - limit)
 
 
 def day(value: date | datetime | str | None) -> str:

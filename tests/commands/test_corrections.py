@@ -437,7 +437,10 @@ async def test_a_confirm_without_its_key_shows_the_preview_and_removes_nothing(
     await console.ask("/log followers=13k")
     for _ in range(2):  # sent twice: still nothing removed, not even the earlier /log
         bare = await console.ask("/undo confirm")
+        # says why, as /forget's does (trial: /undo repeated the preview without a word)
         assert bare.ok and "Removed" not in bare.text, bare.text
+        assert bare.text.startswith("Nothing was deleted: a confirm needs the key from this "
+                                    "list, so check it first."), bare.text
         assert "Remove your last /log?" in bare.text and "followers=13k" in bare.text
         assert "doesn't match" not in bare.text
     history = (await console.ask("/history")).text
@@ -632,3 +635,28 @@ async def test_the_way_back_a_confirmed_outlier_names_is_what_works(
     assert "followers=50k" in undo.text, undo.text
     assert "Removed 1 snapshot." in (await console.ask(_confirm_of(undo))).text
     assert "Followers: 5k" in (await console.ask("/stats")).text
+
+
+async def test_undo_says_the_snapshots_it_does_not_list_and_them_for_several(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """Trial: the preview of an 8-snapshot import listed 5 rows and "… and 3 more", and its
+    result "Removed 8 snapshots." listed the 5 alone; and /undo date= of 2 snapshots said
+    "Values carried forward from it". One list rule for both, and "them" for several."""
+    csv = tmp_path / "h.csv"
+    csv.write_text("date,followers\n" + "".join(f"2026-10-{d:02d},{1000 + d}\n"
+                                                  for d in range(1, 9)))
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    preview = await console.ask("/undo")
+    assert "• … and 3 more" in preview.text, preview.text
+    assert "Values carried forward from it are recomputed." in preview.text, preview.text
+    done = await console.ask(_confirm_of(preview))
+    assert "Removed 8 snapshots." in done.text and "• … and 3 more" in done.text, done.text
+    await console.ask("/log followers=12k")
+    clock.advance(minutes=5)
+    await console.ask("/log followers=12.1k")
+    today = clock.now().date().isoformat()
+    dated = await console.ask(f"/undo date={today}")
+    assert f"Remove 2 snapshots of {today}?" in dated.text, dated.text
+    assert ("Values carried forward from them are recomputed. Confirm with /undo confirm "
+            f"date={today} key=") in dated.text, dated.text
+    assert "/undo cancel to keep them." in dated.text, dated.text

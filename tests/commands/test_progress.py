@@ -145,6 +145,97 @@ async def test_an_import_of_several_rows_a_day_counts_the_days_it_covers(
         "appears on more than one row (2026-10-01: 2 rows); the last row is kept."), merged.text
 
 
+async def test_a_repeated_time_is_counted_by_its_rows_not_by_its_date(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: 10:00 twice and 11:00 twice on 2026-01-01 said "3 snapshots in all ... each kept
+    with its time of day. 1 date appears on more than one row (2026-01-01: 3 rows); the last
+    row is kept": that date has 4 rows, 2 of them kept. A time repeated is merged (the last row
+    kept); several times of a day are each kept."""
+    csv = write(tmp_path, "h.csv", b"date,followers\n2026-01-01T10:00:00Z,100\n"
+                b"2026-01-01T10:00:00Z,101\n2026-01-01T11:00:00Z,102\n"
+                b"2026-01-01T11:00:00Z,103\n2026-01-02,110\n")
+    preview = await console.ask(f"/import path={csv}")
+    assert preview.ok, preview.text
+    assert "3 snapshots in all" in preview.text, preview.text
+    assert ("2 dates or times appear on more than one row (2026-01-01 10:00: 2 rows and "
+            "2026-01-01 11:00: 2 rows): one snapshot each, from its last row.") in preview.text, \
+        preview.text
+    assert "the last row is kept" not in preview.text, preview.text  # (said of a date alone)
+    assert "• 2026-01-01 10:00: followers=101\n• 2026-01-01 11:00: followers=103\n" in \
+        preview.text, preview.text
+    done = await console.ask(f"/import path={csv} confirm")
+    assert done.ok, done.text
+    stats = await console.ask("/stats")
+    assert "3 snapshots stored" in stats.text, stats.text
+
+
+async def test_import_json_counts_the_files_rows_and_its_days(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: ``ask --json "/import ... confirm"`` of 10 rows (2 dates twice) said ``"rows":
+    8`` (the snapshots written) at the top and in ``plan``, next to ``plan.days: 8``. ``rows``
+    is the file's rows, ``snapshots`` what they make, ``days`` the days."""
+    from bot.cli import reply_json
+
+    body = "".join(f"2026-09-{d:02d},{1000 + d}\n" for d in range(1, 9))
+    csv = write(tmp_path, "h.csv", f"date,followers\n{body}2026-09-02,5\n2026-09-03,6\n"
+                .encode())
+    for line in (f"/import path={csv}", f"/import path={csv} confirm"):
+        answer = await console.ask(line)
+        assert answer.ok, answer.text
+        data = reply_json(answer.replies[0])
+        assert data["plan"]["rows"] == 10 and data["plan"]["days"] == 8, data
+        assert data["plan"]["snapshots"] == 8, data
+    assert data["rows"] == 10 and data["snapshots"] == 8, data
+
+
+async def test_import_preview_says_the_rows_it_does_not_list(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: the preview of 8 days listed 3 of them with no "… and 5 more". It follows
+    /undo's list rule: 5 rows, then how many more."""
+    body = "".join(f"2026-09-{d:02d},{1000 + d}\n" for d in range(1, 9))
+    csv = write(tmp_path, "h.csv", f"date,followers\n{body}".encode())
+    preview = await console.ask(f"/import path={csv}")
+    assert preview.ok, preview.text
+    assert "• 2026-09-05: followers=1k\n• … and 3 more\n" in preview.text, preview.text
+    assert "2026-09-06:" not in preview.text, preview.text
+
+
+async def test_an_import_counts_the_creators_days_not_utcs(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: for a creator in America/New_York, rows at 22:00 and 23:00 -05:00 on 2026-01-01
+    said "Imported 1 day (2026-01-02 to 2026-01-02)" and /history listed both on 2026-01-02
+    under "Times are in America/New_York". A row's day is the creator's (snapshot_day), as a
+    /log's is; stored moments stay in UTC."""
+    from bot.cli import reply_json
+
+    await console.ask("/settings timezone=America/New_York")
+    csv = write(tmp_path, "ny.csv", b"date,followers\n2026-01-01T22:00:00-05:00,100\n"
+                b"2026-01-01T23:00:00-05:00,101\n")
+    done = await console.ask(f"/import path={csv} confirm")
+    assert done.ok, done.text
+    assert done.text.startswith("Imported 1 day (2026-01-01 to 2026-01-01)."), done.text
+    history = await console.ask("/history")
+    assert "2026-01-02" not in history.text, history.text
+    assert "• 2026-01-01 22:00 · imported · followers=100" in history.text, history.text
+    entries = reply_json(history.replies[0])["entries"]
+    assert sorted(e["taken_at"] for e in entries) == ["2026-01-02T03:00:00+00:00",
+                                                      "2026-01-02T04:00:00+00:00"], entries
+    # offsets mixed (New York's, Tokyo's) and a row dated by day alone: all New York's Jan 1
+    mixed = write(tmp_path, "mixed.csv", b"date,followers\n2026-01-01T23:30:00-05:00,100\n"
+                  b"2026-01-02T01:00:00+09:00,101\n2026-01-01,99\n2026-01-01T23:30:00-05:00,102\n")
+    preview = await console.ask(f"/import path={mixed}")
+    assert preview.ok, preview.text
+    assert preview.text.startswith("Preview: 1 day from 2026-01-01 to 2026-01-01 with "
+                                   "followers. 3 snapshots in all"), preview.text
+    assert ("1 date or time appears on more than one row (2026-01-01 23:30: 2 rows): one "
+            "snapshot, from its last row.") in preview.text, preview.text
+    assert "2026-01-02" not in preview.text, preview.text
+    assert "• 2026-01-01 11:00: followers=101\n" in preview.text, preview.text  # Tokyo's 01:00
+    await console.ask("/settings timezone=UTC")  # the same file in UTC: two days
+    utc = await console.ask(f"/import path={mixed}")
+    assert utc.text.startswith("Preview: 2 days from 2026-01-01 to 2026-01-02"), utc.text
+
+
 async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: Path) -> None:
     csv = write(tmp_path, "bad.csv", b"date,followers\n2026-09-01,1k\n2026-13-01,2k\n"
                 b"2026-09-03,-5\n2026-09-04,1e15\n")
@@ -172,7 +263,7 @@ def test_unusable_files(data: bytes, fragment: str) -> None:
 def test_import_semicolons_and_future_dates() -> None:
     plan = parse_csv(b"date;followers\n2026-01-01;12 000\n2030-01-01;5\n", now=NOW)
     assert plan.rows[0][1] == {"followers": 12_000}
-    assert plan.errors == ["line 3: 2030-01-01 is in the future"]
+    assert plan.errors == ["line 3: 2030-01-01 is in the future."]
 
 
 async def test_import_path_is_console_only(app: object) -> None:

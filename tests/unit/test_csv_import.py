@@ -134,7 +134,7 @@ def test_a_file_of_dates_alone_names_each_row_without_values() -> None:
     """A header with the date column alone used to fail inside the fast path (an internal
     ``zip()`` error instead of a message); each row is now reported as having no values."""
     plan = parse_csv(b"date\n2026-01-01\n2026-01-02\n", now=NOW)
-    assert plan.errors == ["line 2: no values", "line 3: no values"]
+    assert plan.errors == ["line 2: no values.", "line 3: no values."]
     assert not plan.rows
 
 
@@ -215,3 +215,33 @@ def test_the_collector_is_paused_while_a_file_is_parsed_and_as_it_was_after(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+def test_every_row_problem_is_a_sentence_with_its_full_stop(language: str) -> None:
+    """Trial: "line 3: views: … isn't one." ended with a full stop, "line 4: … write it like
+    2026-03-25" and "line 5: 2027-01-01 is in the future" did not. Every row's problem ends
+    as a sentence does, in every language."""
+    from bot import i18n
+
+    data = ("date,followers\n2026-01-01,lots\n2026-13-01,5\n2027-01-01,5\n,5\n2026-01-02,\n"
+            "2026-01-03,5,6\n2015-12-31,5\n2026-01-04,"
+            + "9" * 50 + "\n0001-01-01T00:00+05:00,5\n").encode()
+    with i18n.using(language):
+        plan = parse_csv(data, now=NOW)
+    assert len(plan.errors) == 9, plan.errors
+    end = "。" if language == "ja" else "."
+    assert [e for e in plan.errors if not e.endswith(end)] == [], plan.errors
+
+
+def test_an_unknown_column_near_a_known_one_is_offered_as_chat_offers_it() -> None:
+    """Trial: a column ``veiws`` got no "Did you mean" while ``/log veiws=5`` does: the same
+    suggestion rule (args.closest_name) and sentence for both."""
+    from bot.core.csv_import import ImportError_
+
+    with pytest.raises(ImportError_) as refused:
+        parse_csv(b"date,veiws\n2026-01-01,5\n", now=NOW)
+    assert str(refused.value).endswith(". Did you mean 'views'?"), refused.value
+    with pytest.raises(ImportError_) as far:
+        parse_csv(b"date,zzz\n2026-01-01,5\n", now=NOW)
+    assert "Did you mean" not in str(far.value), far.value

@@ -104,7 +104,7 @@ def test_placeholders_are_escaped_per_format_inside_translations(catalogues: Pat
 
 def test_plural_forms_follow_the_language(catalogues: Path) -> None:
     renderer = Renderer(TEMPLATES)
-    context = {"removal": {"entries": [], "studio": None}, "latest": None, "left": 0}
+    context = {"removal": {"entries": [], "more": 0, "studio": None}, "latest": None, "left": 0}
     one = renderer.render(Reply("undone", {**context, "removed": 1}, locale="es"), Format.PLAIN)
     many = renderer.render(Reply("undone", {**context, "removed": 3}, locale="es"),
                            Format.PLAIN)
