@@ -24,6 +24,12 @@ def _arg_view(spec: ArgSpec) -> dict[str, Any]:
             "type": spec.type.value}
 
 
+def command_summary(spec: CommandSpec) -> dict[str, Any]:
+    """A command's name and summary in the current language: what /help's list shows of it
+    (a full :func:`command_view` of every command was made for it before, and not read)."""
+    return {"name": spec.name, "summary": typed_arguments(translate(spec.summary))}
+
+
 def command_view(spec: CommandSpec) -> dict[str, Any]:
     """Plain data for templates describing one command."""
     return {
@@ -42,8 +48,10 @@ def command_view(spec: CommandSpec) -> dict[str, Any]:
     examples=("/start",),
 )
 async def start(ctx: CommandContext, args: dict[str, Any]) -> Reply:
-    return Reply("start", {"name": ctx.request.display_name,
-                           "commands": [command_view(s) for s in ctx.registry]})
+    # Only what the template shows: it used to carry every command's view too (unread: the
+    # summaries, help, examples and arguments of every command, typed in the person's
+    # language, on every /start).
+    return Reply("start", {"name": ctx.request.display_name})
 
 
 @command(
@@ -58,8 +66,9 @@ async def help_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     cancel = offers_cancel(ctx.request.platform, ctx.registry)  # the adapter's own /cancel
     name = args.get("command")
     if name is None:
-        return Reply("help", {"commands": [command_view(s) for s in ctx.registry]
-                              + ([_cancel_view()] if cancel else [])})
+        return Reply("help", {"commands": [command_summary(s) for s in ctx.registry]
+                              + ([{"name": CANCEL, "summary": translate(CANCEL_SUMMARY)}]
+                                 if cancel else [])})
     wanted = str(name).lstrip("/")
     spec = ctx.registry.get(wanted)
     if spec is not None:

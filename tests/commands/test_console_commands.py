@@ -13,6 +13,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App, running
 from bot.config import Settings
 from bot.i18n import LANGUAGES
+from bot.render.formats import Format
 from bot.store import parse_database_url
 from tests.auxil.clock import FakeClock
 
@@ -27,6 +28,23 @@ async def test_start_and_help(console: ConsoleAdapter) -> None:
     assert "followers" in detail.text and "/log 12.5k" in detail.text
     missing = await console.ask("/help nope")
     assert not missing.ok and "There is no /nope command" in missing.text
+
+
+async def test_start_carries_only_what_its_template_shows(console: ConsoleAdapter) -> None:
+    """/start's reply carried a view of every command (summary, help, examples, arguments,
+    each typed in the person's language) that its template never reads: about half of every
+    /start's time in bench_core (issue #19). Its context now holds only what start.j2 uses."""
+    from jinja2 import meta
+
+    env = console.app.renderer._env(Format.PLAIN)
+    source = env.loader.get_source(env, "start.j2")[0]  # type: ignore[union-attr]
+    shown = meta.find_undeclared_variables(env.parse(source))
+    start = await console.ask("/start")
+    assert start.ok and start.replies
+    assert set(start.replies[0].context) <= shown, set(start.replies[0].context) - shown
+    # /help's list: each command's name and summary, as help.j2 shows them
+    listing = (await console.ask("/help")).replies[0]
+    assert {key for c in listing.context["commands"] for key in c} == {"name", "summary"}
 
 
 async def test_log_then_stats_with_kpis_and_growth(console: ConsoleAdapter,
