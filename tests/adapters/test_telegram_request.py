@@ -140,13 +140,9 @@ async def test_the_adapters_keyboards_and_no_preview_go_as_ptb_writes_them(
         "text": "Copy", "copy_text": {"text": "12k"}}
 
 
-async def test_the_adapters_own_sends_and_edits_go_as_ptbs_calls_without_building_a_message(
-        fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``AdvisorBot.send_html``/``edit_html`` (issue #19): the same body as PTB's
-    ``send_message``/``edit_message_text`` with the same arguments, the same errors, through
-    the same rate limiter, and no :class:`telegram.Message` built from the answer (PTB's
-    calls build one: ~0.1 ms a message, 0.2 ms with a formatted text's entities)."""
-    fake.message("/start", chat=private_chat(MAYA), sender=MAYA)
+def _messages_built(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every answer PTB builds a :class:`telegram.Message` from, from now on (appended as
+    it builds each)."""
     built: list[object] = []
     de_json = Message.de_json.__func__  # type: ignore[attr-defined]
 
@@ -155,6 +151,17 @@ async def test_the_adapters_own_sends_and_edits_go_as_ptbs_calls_without_buildin
         return de_json(cls, data, bot)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(Message, "de_json", classmethod(counted))
+    return built
+
+
+async def test_the_adapters_own_sends_and_edits_go_as_ptbs_calls_without_building_a_message(
+        fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``AdvisorBot.send_html``/``edit_html`` (issue #19): the same body as PTB's
+    ``send_message``/``edit_message_text`` with the same arguments, the same errors, through
+    the same rate limiter, and no :class:`telegram.Message` built from the answer (PTB's
+    calls build one: ~0.1 ms a message, 0.2 ms with a formatted text's entities)."""
+    fake.message("/start", chat=private_chat(MAYA), sender=MAYA)
+    built = _messages_built(monkeypatch)
     keyboard = [[InlineKeyboardButton("Why this tip?", callback_data="S1001:/why 2")]]
     replies: list[int] = []
 
@@ -203,14 +210,7 @@ async def test_the_adapters_text_replies_build_no_message_from_the_answer(
     ``AdvisorBot``'s calls: no :class:`telegram.Message` is built from Telegram's answers."""
     fake.message("/start", chat=private_chat(MAYA), sender=MAYA)
     await fake.wait_until(lambda: bool(fake.named("sendMessage")))
-    built: list[object] = []
-    de_json = Message.de_json.__func__  # type: ignore[attr-defined]
-
-    def counted(cls: type[Message], data: Any, bot: Any = None) -> Message:
-        built.append(data)
-        return de_json(cls, data, bot)  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(Message, "de_json", classmethod(counted))
+    built = _messages_built(monkeypatch)
     reply = Reply("forget_cancelled", actions=(Action("Tips", "/tips", choice=False),))
     await adapter.send_reply(MAYA["id"], reply, owner=str(MAYA["id"]), command="tips")
     first = fake.named("sendMessage")[-1]
