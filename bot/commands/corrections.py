@@ -203,7 +203,7 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                       "refused": refused, "command": confirm},
                      actions=(Action(_("Remove it"), confirm, "danger"),
                               Action(_("Keep it"), "/undo cancel")),
-                     is_error=bool(changed))
+                     is_error=bool(changed) or refused)
     if day is not None:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
     else:

@@ -437,8 +437,9 @@ async def test_a_confirm_without_its_key_shows_the_preview_and_removes_nothing(
     await console.ask("/log followers=13k")
     for _ in range(2):  # sent twice: still nothing removed, not even the earlier /log
         bare = await console.ask("/undo confirm")
-        # says why, as /forget's does (trial: /undo repeated the preview without a word)
-        assert bare.ok and "Removed" not in bare.text, bare.text
+        # says why, and is refused, as /forget's is (trials: /undo repeated the preview
+        # without a word, then said why but answered as done: `ask` exited 0)
+        assert not bare.ok and "Removed" not in bare.text, bare.text
         assert bare.text.startswith("Nothing was deleted: a confirm needs the key from this "
                                     "list, so check it first."), bare.text
         assert "Remove your last /log?" in bare.text and "followers=13k" in bare.text
@@ -452,8 +453,8 @@ async def test_a_confirm_without_its_key_shows_the_preview_and_removes_nothing(
     day = clock.now().date().isoformat()
     await console.ask("/log followers=12.5k")
     dated = await console.ask(f"/undo date={day} confirm")
-    assert dated.ok and "Removed" not in dated.text and f"Remove 1 snapshot of {day}?" in \
-        dated.text, dated.text
+    assert not dated.ok and "Removed" not in dated.text and f"Remove 1 snapshot of {day}?" in \
+        dated.text, dated.text  # refused as the bare confirm above
     assert "followers=12.5k" in (await console.ask("/history")).text
     done = await console.ask(_confirm_of(dated))
     assert done.ok and "Removed 1 snapshot" in done.text
