@@ -7,7 +7,6 @@ The bound is made small here (as in tests/integrity/test_hostile_files.py)."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import bot.store.postgres as postgres_store
 import bot.store.sqlite as sqlite_store
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
+from tests.commands.test_studio_undo import undo
 
 DAYS = 40
 BOUND = 100  # three imports of DAYS rows (one active, two replaced) already cross it
@@ -48,13 +48,8 @@ async def test_undo_of_the_latest_import_restores_what_it_replaced_past_the_boun
     for n in range(7):  # 7 imports of the same 40 days (280 rows, bound 100); the 7th crosses it
         reply = await both.ask(f"/import path={_csv(tmp_path / f'f{n}.csv', n)} confirm")
         assert reply.ok, reply.text
-    preview = await both.ask("/undo")
-    assert preview.ok, preview.text
-    command = re.search(r"/undo confirm key=[0-9a-f]{8}", preview.text)
-    assert command, preview.text
-    done = await both.ask(command.group(0))
-    assert done.ok, done.text
-    assert "Nothing is stored" not in done.text, done.text
+    _, done = await undo(both)  # the preview's own confirm, both answered ok
+    assert "Nothing is stored" not in done, done
     user = await both.app.store.find_user("console", both.user)
     assert user is not None
     history = await both.app.store.history(user.id)
