@@ -348,6 +348,12 @@ def _new_snapshot(values: tuple[Any, ...], new: Callable[[type], Any] = object._
 
 
 
+def _with_settings(row: sqlite3.Row) -> UserSettings:
+    """The settings of a ``_USER_WITH_SETTINGS`` row (the defaults where none are stored:
+    its ``user_id`` is NULL then)."""
+    return _settings(None if row["user_id"] is None else row)
+
+
 def _user(row: sqlite3.Row) -> User:
     return User(id=row["id"], platform=row["platform"], platform_user_id=row["platform_user_id"],
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
@@ -1169,23 +1175,18 @@ class SqliteStore(TikTokTables):
         if read is None:
             self._unknown[key] = True
             return None
-        if cached is None:
+        if cached is None:  # kept in memory as find_user keeps what it reads
             assert user_row is not None
-            user = _user(user_row)
-            settings_row = None if user_row["user_id"] is None else user_row
-        else:
-            user = cached
+            user = self._found(key, user_row, generation, settings_generation)
+            kept = self._settings_cache.get(user.id)  # (a fresher entry wins)
+            return KnownUser(user, _with_settings(user_row) if kept is None else kept, read)
         if settings is None:
             settings = _settings(settings_row)
-            if generation != self._forgotten or settings_generation != self._settings_writes:
-                # a /forget or a settings write finished while this read was in flight (see
-                # find_user and get_settings): keep nothing; a fresher settings entry wins
-                fresher = self._settings_cache.get(user.id)
-                return KnownUser(user, settings if fresher is None else fresher, read)
-            settings = self._settings_cache.setdefault(user.id, settings)
-        if cached is None and generation == self._forgotten:
-            user = self._users.setdefault(key, user)
-        return KnownUser(user, settings, read)
+            if generation == self._forgotten and settings_generation == self._settings_writes:
+                settings = self._settings_cache.setdefault(cached.id, settings)
+            # (else a /forget or a settings write finished while this read was in flight:
+            # see find_user and get_settings; nothing is kept)
+        return KnownUser(cached, settings, read)
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
         """The stored user, or None. A user read from the file is kept in memory with their
@@ -1200,6 +1201,13 @@ class SqliteStore(TikTokTables):
         if row is None:
             self._unknown[key] = True
             return None
+        return self._found(key, row, generation, settings_generation)
+
+    def _found(self, key: tuple[str, str], row: sqlite3.Row, generation: int,
+               settings_generation: int) -> User:
+        """The user of ``row`` (``_USER_WITH_SETTINGS``, read when ``self._forgotten`` and
+        ``self._settings_writes`` were ``generation`` and ``settings_generation``), kept in
+        memory with their settings: :meth:`find_user` and :meth:`find_user_reading`."""
         user = _user(row)
         if generation != self._forgotten:
             return user  # a /forget finished while this read was in flight: cache nothing
@@ -1207,8 +1215,7 @@ class SqliteStore(TikTokTables):
         # new display name); settings only if none was written meanwhile (see
         # _settings_writes).
         if settings_generation == self._settings_writes:
-            self._settings_cache.setdefault(
-                user.id, _settings(None if row["user_id"] is None else row))
+            self._settings_cache.setdefault(user.id, _with_settings(row))
         return self._users.setdefault(key, user)
 
     async def _user_row(self, key: tuple[str, str]) -> sqlite3.Row | None:
