@@ -165,6 +165,15 @@ async def _read_entries(db: _Conn, user_id: int, since: datetime | None,
     return _entries(rows[::-1])
 
 
+#: ``set_goal``'s write, one goal ($1 user_id, $2 metric, $3 target, $4 deadline,
+#: $5 created_at); ``set_goals`` runs it for each.
+_UPSERT_GOAL = (
+    "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, metric) DO UPDATE SET"
+    " target = excluded.target, deadline = excluded.deadline,"
+    " created_at = excluded.created_at")
+
+
 class PostgresStore(PgTikTokTables):
     """The Store on a PostgreSQL pool. Build it with :func:`open_postgres_store`."""
 
@@ -499,11 +508,7 @@ class PostgresStore(PgTikTokTables):
     ) -> Goal:
         async with self._write(user_id) as db:
             await db.execute(
-                "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
-                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, metric) DO UPDATE SET"
-                " target = excluded.target, deadline = excluded.deadline,"
-                " created_at = excluded.created_at",
-                user_id, metric, float(target),
+                _UPSERT_GOAL, user_id, metric, float(target),
                 None if deadline is None else deadline.isoformat(), _iso(now))
         return Goal(metric, target, deadline, now.astimezone(UTC))
 
@@ -511,13 +516,8 @@ class PostgresStore(PgTikTokTables):
                         deadline: date | None, now: datetime) -> list[Goal]:
         day = None if deadline is None else deadline.isoformat()
         async with self._write(user_id) as db:
-            await db.executemany(
-                "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
-                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, metric) DO UPDATE SET"
-                " target = excluded.target, deadline = excluded.deadline,"
-                " created_at = excluded.created_at",
-                [(user_id, metric, float(target), day, _iso(now))
-                 for metric, target in targets.items()])
+            await db.executemany(_UPSERT_GOAL, [(user_id, metric, float(target), day, _iso(now))
+                                                for metric, target in targets.items()])
         return await self.goals(user_id)
 
     async def goals(self, user_id: int) -> list[Goal]:
