@@ -1145,9 +1145,9 @@ def trimmed(text: str) -> str:
     """``text`` without the spaces and invisible formatting characters (:func:`invisible`)
     at either end: ``""`` when nothing visible is in it."""
     start, end = 0, len(text)
-    while start < end and (text[start].isspace() or invisible(text[start])):
+    while start < end and not _shows(text[start]):
         start += 1
-    while end > start and (text[end - 1].isspace() or invisible(text[end - 1])):
+    while end > start and not _shows(text[end - 1]):
         end -= 1
     return text[start:end]
 
@@ -1188,6 +1188,7 @@ def _is_tag(char: str) -> bool:
 
 
 def _shows(char: str) -> bool:
+    """Whether ``char`` is seen: neither a space nor :func:`invisible`."""
     return not (char.isspace() or invisible(char))
 
 
