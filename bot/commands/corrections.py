@@ -13,7 +13,7 @@ from bot.core.fieldnames import typed
 from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
-from bot.domain.daily import DATED_AT, snapshot_day
+from bot.domain.daily import shown_moment, snapshot_day
 from bot.domain.metrics import METRIC_NAMES, format_metric
 from bot.domain.numbers import compact, first_shown, kept
 from bot.domain.refusals import Refusal
@@ -29,12 +29,6 @@ def entry_day(entry: SnapshotEntry, zone: ZoneInfo) -> date:
     counts it): an imported row dated by day alone its date as written in the file, any other
     its date in the creator's time zone."""
     return snapshot_day(entry.snapshot.taken_at, zone, imported=entry.source == "import")
-
-
-def _dated_by_day(entry: SnapshotEntry) -> bool:
-    """An imported row dated by day alone (no time of day: shown as its date)."""
-    return (entry.source == "import"
-            and entry.snapshot.taken_at.timetz() == DATED_AT)
 
 
 def typed_text(entry: SnapshotEntry) -> str:
@@ -58,8 +52,7 @@ def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     """A snapshot for /history and /undo. ``when`` is ISO text, shown by the templates'
     ``stamp`` filter: an imported row's date when it has no time of day (``'2026-11-09'``),
     any other's local time to the minute with its offset (``'2026-11-29T22:46+01:00'``)."""
-    when = (entry_day(entry, zone).isoformat() if _dated_by_day(entry) else
-            entry.snapshot.taken_at.astimezone(zone).isoformat(timespec="minutes"))
+    when = shown_moment(entry.snapshot.taken_at, zone, imported=entry.source == "import")
     return {"when": when, "source": source_word(entry.source),
             "typed": typed_text(entry),
             # what ``typed`` says, as plain numbers under the metric names (for ``ask --json``)

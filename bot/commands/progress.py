@@ -28,7 +28,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
-from bot.domain.daily import DATED_AT, repeated_text, row_moments
+from bot.domain.daily import repeated_text, row_moments, shown_moment
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -439,8 +439,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "repeated_text": repeated_text(plan.repeated, plan.zone),
         "errors": plan.errors,
         # a row's date, or with its time of day its local time to the minute (as /history)
-        "sample": [{"date": t.date().isoformat() if t.timetz() == DATED_AT
-                    else t.astimezone(plan.zone).isoformat(timespec="minutes"),
+        "sample": [{"date": shown_moment(t, plan.zone),
                     # name=value pairs as /log takes them in the language, not a list in words
                     "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
                    for t, vals in sample],

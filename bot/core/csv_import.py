@@ -36,6 +36,7 @@ from bot.domain.daily import (
     DailyColumns,
     DaysOutOfOrder,
     canonical_days,
+    dated_by_day,
     repeated_days,
     row_moments,
     snapshot_day,
@@ -230,7 +231,7 @@ _NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
 def repeat_key(moment: datetime) -> date:
     """How :attr:`ImportPlan.repeated` names a row's moment: a row dated by day alone (noon
     UTC) by its date, as the fast path does; a row with a time of day by the moment itself."""
-    return moment.date() if moment.timetz() == _NOON_UTC else moment
+    return moment.date() if dated_by_day(moment) else moment
 
 
 #: A date with slashes and the year last (``11/10/2026``): day/month or month/day, depending

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any, overload
 
-from bot.domain.numbers import day, items, stamp
+from bot.domain.numbers import day, first_shown, items, stamp
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
 
@@ -37,9 +37,24 @@ def snapshot_day(moment: datetime, zone: tzinfo, *, imported: bool = True) -> da
     alone (stored at noon UTC, :data:`DATED_AT`) keeps the date written in its file whatever
     the zone. (A row written with the time 12:00 UTC exactly reads as dated by day alone: the
     same date in every zone from UTC-12 to UTC+11.)"""
-    if imported and moment.timetz() == DATED_AT:
+    if imported and dated_by_day(moment):
         return moment.date()
     return moment.astimezone(zone).date()
+
+
+def dated_by_day(moment: datetime) -> bool:
+    """Whether an imported row's ``moment`` is one dated by day alone (:data:`DATED_AT`)."""
+    return moment.timetz() == DATED_AT
+
+
+def shown_moment(moment: datetime, zone: tzinfo, *, imported: bool = True) -> str:
+    """A snapshot's moment as /history, /undo and the import preview show it (ISO text for
+    the templates' ``stamp`` filter): the date of an imported row dated by day alone
+    (``'2026-11-09'``), any other's time in ``zone`` to the minute with its offset
+    (``'2026-11-29T22:46+01:00'``)."""
+    if imported and dated_by_day(moment):
+        return moment.date().isoformat()
+    return moment.astimezone(zone).isoformat(timespec="minutes")
 
 
 def repeated_days(days: Iterable[date]) -> dict[date, int]:
@@ -57,12 +72,12 @@ def repeated_text(repeated: Mapping[date, int], zone: tzinfo = UTC) -> str:
     to the minute in ``zone`` (the creator's); a plain date is a day's row."""
     if not repeated:
         return ""
+    named, more = first_shown(list(repeated.items()), SHOWN_REPEATS)
     each = [ngettext("%(date)s: %(num)s row", "%(date)s: %(num)s rows", n,
                      date=stamp(d.astimezone(zone)) if isinstance(d, datetime) else day(d))
-            for d, n in list(repeated.items())[:SHOWN_REPEATS]]
-    shown = items(each) if len(repeated) <= SHOWN_REPEATS else _(
-        "%(shown)s and %(count)s more", shown=", ".join(each),
-        count=len(repeated) - SHOWN_REPEATS)
+            for d, n in named]
+    shown = items(each) if not more else _(
+        "%(shown)s and %(count)s more", shown=", ".join(each), count=more)
     if any(isinstance(d, datetime) for d in repeated):
         # (not "the last row is kept" next to "each kept with its time of day": only a date
         # or time repeated is one snapshot)
