@@ -39,6 +39,9 @@ MAX_DIAMOND_USD = 0.03
 
 #: The last year a payout's month may be in (a later one is a typo).
 LATEST_YEAR = 2100
+#: The command lines refusals show on their "Example:" line (as the creator types them).
+REWARDS_EXAMPLE = "/payout rewards=412 views=610k"
+DIAMONDS_EXAMPLE = "/payout diamonds=120k cashed=480"
 
 
 def normalize_month(text: str) -> str:
@@ -120,7 +123,7 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
         ArgSpec("confirm", ArgType.FLAG, "Save a payout that repeats one already logged.",
                 "confirm"),
     ),
-    examples=("/payout rewards=412 views=610k month=2026-10", "/payout diamonds=120k cashed=480",
+    examples=("/payout rewards=412 views=610k month=2026-10", DIAMONDS_EXAMPLE,
               "/payout brand=350 per=video", "/payout affiliate=220 month=2026-10",
               "/payout", "/payout remove=2"),
     personal=True,
@@ -148,11 +151,11 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not given:
         if "cashed" in args:
             raise ArgError(_("cashed= goes with diamonds=."), arg="diamonds", example="120k",
-                           usage=typed_example("/payout diamonds=120k cashed=480"))
+                           usage=typed_example(DIAMONDS_EXAMPLE))
         if args:
             raise ArgError(_("Say which payout it was: rewards=, diamonds=, brand= or "
                              "affiliate=."), arg=next(iter(args)),
-                           usage=typed_example("/payout rewards=412 views=610k"))
+                           usage=typed_example(REWARDS_EXAMPLE))
         listed = await ctx.store.payouts(ctx.user.id)
         return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
                      data={"payouts": [payout_view(p) for p in listed]})
@@ -172,12 +175,12 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if "views" not in args:
             raise ArgError(_("Say which views it paid for, so I can work out your rate."),
                            arg="views", example="610k",
-                           usage=typed_example("/payout rewards=412 views=610k"))
+                           usage=typed_example(REWARDS_EXAMPLE))
         views, amount = float(args["views"]), float(args["rewards"])
     elif kind == "diamonds":
         if "cashed" not in args:
             raise ArgError(_("Say what the diamonds paid."), arg="cashed", example="480",
-                           usage=typed_example("/payout diamonds=120k cashed=480"))
+                           usage=typed_example(DIAMONDS_EXAMPLE))
         diamonds, amount = float(args["diamonds"]), float(args["cashed"])
     else:
         amount = float(args[kind])
