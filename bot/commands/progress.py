@@ -425,14 +425,15 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
     sample, more = numbers.first_shown(plan.rows)  # the list rule /undo's lists follow
+    days, first_day, last_day = plan.day_span()
     return {
         "rows": plan.read,  # the file's rows (a date or time repeated counts each row)
         "snapshots": len(plan.rows),  # what they make: one a date or time
-        "days": plan.days,
+        "days": days,
         "columns": [field_name(c) for c in plan.columns if c != "date"],
         # the creator's days (snapshot_day): a row's time of day in their time zone
-        "first": None if plan.first_day is None else plan.first_day.isoformat(),
-        "last": None if plan.last_day is None else plan.last_day.isoformat(),
+        "first": None if first_day is None else first_day.isoformat(),
+        "last": None if last_day is None else last_day.isoformat(),
         "duplicates": plan.duplicates,
         "repeated": {(d.astimezone(plan.zone) if isinstance(d, datetime) else d).isoformat(): n
                      for d, n in plan.repeated.items()},

@@ -118,19 +118,18 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
 
-    @property
-    def days(self) -> int:
-        """How many days the rows cover: fewer than the rows when a day has several (rows
-        with a time of day, each stored as a snapshot of its own)."""
-        if isinstance(self.rows, DailyColumns):  # one row a day
-            return len(self.rows)
-        return len(set(self.row_days()))
-
-    def row_days(self) -> list[date]:
-        """Each row's day, in the rows' order (:func:`~bot.domain.daily.snapshot_day`)."""
-        if isinstance(self.rows, DailyColumns):  # dated by day alone
-            return [moment.date() for moment in self.rows.moments]
-        return [snapshot_day(moment, self.zone) for moment in row_moments(self.rows)]
+    def day_span(self) -> tuple[int, date | None, date | None]:
+        """How many days the rows cover (fewer than the rows when a day has several: rows
+        with a time of day, each stored as a snapshot of its own), and the earliest and
+        latest of them (None without rows): each row's day as
+        :func:`~bot.domain.daily.snapshot_day` decides it in :attr:`zone`, worked out once."""
+        if isinstance(self.rows, DailyColumns):  # one row a day, dated by day alone
+            moments = self.rows.moments
+            if not moments:
+                return 0, None, None
+            return len(moments), moments[0].date(), moments[-1].date()
+        days = {snapshot_day(moment, self.zone) for moment in row_moments(self.rows)}
+        return len(days), min(days, default=None), max(days, default=None)
 
     @property
     def first(self) -> datetime | None:
@@ -139,20 +138,6 @@ class ImportPlan:
     @property
     def last(self) -> datetime | None:
         return self.rows[-1][0] if self.rows else None
-
-    @property
-    def first_day(self) -> date | None:
-        """The earliest day the rows cover (in :attr:`zone`)."""
-        if isinstance(self.rows, DailyColumns):
-            return self.rows.moments[0].date() if self.rows else None
-        return min(self.row_days(), default=None)
-
-    @property
-    def last_day(self) -> date | None:
-        """The latest day the rows cover (in :attr:`zone`)."""
-        if isinstance(self.rows, DailyColumns):
-            return self.rows.moments[-1].date() if self.rows else None
-        return max(self.row_days(), default=None)
 
 
 @functools.cache
