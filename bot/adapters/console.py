@@ -20,7 +20,7 @@ from pathlib import Path
 from bot import i18n
 from bot.core.args import local_line, split_command, trimmed, visible
 from bot.core.dispatcher import error_reply
-from bot.core.guided import NOTHING_TO_CANCEL, cancels, is_cancel
+from bot.core.guided import CANCELLED, NOTHING_TO_CANCEL, cancels, is_cancel
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import Action, ChatKind, Platform, Reply, Request
 from bot.domain.numbers import punct
@@ -143,12 +143,10 @@ class ConsoleAdapter:
         name = self._name(user)
         text = visible(_text(line)).strip()
         if name in self._guided:
-            if cancels(text, self.app.registry):
+            if cancels(text, self.app.registry, self.language):
                 # first: the wait ends, whatever follows the /cancel (bot.core.guided)
                 self._guided.discard(name)
-                with i18n.using(self.language):
-                    return ConsoleResult(i18n.gettext("Stopped waiting for your numbers."),
-                                         ok=True)
+                return await self._said(name, CANCELLED)
             if text and not text.startswith("/"):
                 text = "/log " + text  # the numbers asked for by a bare /log
         if text and not text.startswith("/"):

@@ -765,7 +765,7 @@ class TelegramAdapter:
         parsed = split_command(text) if visible(text).lstrip().startswith("/") else None
         if parsed is None:
             guided = await self._take_pending(chat.id, sender_id) if message.text else None
-            if guided is not None and cancels(text, self.app.registry):
+            if guided is not None and cancels(text, self.app.registry, locale):
                 # "cancel" at the numbers prompt: the step it ended is answered "Cancelled."
                 return _Incoming(**common, command=CANCEL, raw_args="", guided=True)
             if guided is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.fieldnames import field_name, typed_arguments, typed_example
-from bot.core.guided import CANCEL, CANCEL_HELP, CANCEL_SUMMARY, offers_cancel
+from bot.core.guided import CANCEL, CANCEL_HELP, CANCEL_SUMMARY, cancel_word, offers_cancel
 from bot.core.registry import ArgSpec, ArgType, CommandSpec, command
 from bot.core.types import Reply
 from bot.domain.numbers import items, kept
@@ -82,6 +82,6 @@ async def help_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 
 def _cancel_view() -> dict[str, Any]:
     """:func:`command_view` of the adapters' own ``/cancel`` (bot.core.guided)."""
-    return {"name": CANCEL, "summary": translate(CANCEL_SUMMARY), "help": translate(CANCEL_HELP),
-            "examples": ["/cancel"], "args": [], "personal": False, "admin_only": False,
-            "group": None}
+    return {"name": CANCEL, "summary": translate(CANCEL_SUMMARY),
+            "help": _(CANCEL_HELP, word=cancel_word()), "examples": ["/cancel"], "args": [],
+            "personal": False, "admin_only": False, "group": None}

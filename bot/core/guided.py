@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import i18n
 from bot.core.args import split_command, visible
 from bot.core.types import Platform
-from bot.i18n import N_
+from bot.i18n import N_, NP_
 
 if TYPE_CHECKING:
     from bot.core.registry import Registry
@@ -23,7 +24,10 @@ CANCELLED = N_("Cancelled.")
 NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
 CANCEL_SUMMARY = N_("Stop a guided step, such as /log waiting for your numbers")
 CANCEL_HELP = N_("After a bare /log, which waits for your numbers in your next message, "
-                 "/cancel (or the word cancel alone) stops the wait; nothing is saved.")
+                 "/cancel (or the word %(word)s alone) stops the wait; nothing is saved.")
+#: The word that, sent alone at a numbers prompt, ends the wait, in the person's language
+#: (``abbrechen``, ``annuler``, ``キャンセル``); the English word works in every language.
+CANCEL_WORD = NP_("the word alone that stops a guided step", "cancel")
 #: The platforms whose adapters keep guided steps, so answer ``/cancel``.
 CANCEL_PLATFORMS = frozenset({Platform.CONSOLE, Platform.TELEGRAM})
 
@@ -40,14 +44,26 @@ def offers_cancel(platform: Platform, registry: Registry) -> bool:
     return platform in CANCEL_PLATFORMS and is_cancel(CANCEL, registry)
 
 
-def cancels(line: str, registry: Registry) -> bool:
+def cancel_word() -> str:
+    """:data:`CANCEL_WORD` in the current language (what ``/help cancel`` names)."""
+    return i18n.pgettext("the word alone that stops a guided step", CANCEL_WORD)
+
+
+def cancels(line: str, registry: Registry, language: str | None = None) -> bool:
     """Whether ``line``, sent while a guided step waits for it, ends the step: ``/cancel``
     with anything after it (``/cancel now``, ``/cancel@Bot``, any case), decided as
-    :func:`is_cancel` decides the name, or the word ``cancel`` alone (any case): a person who
+    :func:`is_cancel` decides the name, or the word ``cancel`` alone, or its translation in
+    ``language`` (a language tag, English when ``None`` or unknown; any case): a person who
     types it at a numbers prompt means it, and it is no number. The one test every adapter
     keeps a guided step by: a line it says is a cancel is never read as the numbers."""
     text = visible(line).strip()
     if not text.startswith("/"):
-        return text.lower() == CANCEL and registry.get(CANCEL) is None
+        if registry.get(CANCEL) is not None:
+            return False
+        word = text.casefold()
+        if word == CANCEL:
+            return True
+        with i18n.using(language):
+            return word == cancel_word().casefold()
     parsed = split_command(text)
     return parsed is not None and is_cancel(parsed[0], registry)

@@ -452,6 +452,20 @@ async def test_invisible_characters_in_a_message_are_dropped(tg: Chat, tg_app: A
     assert shown(await tg.say("cancel\u200b")) == CANCELLED
 
 
+async def test_the_cancel_word_works_in_the_persons_language(tg: Chat, tg_app: App) -> None:
+    """Trial: only the English word "cancel" ended a guided /log; a German creator who typed
+    "abbrechen" at the numbers prompt got "I don't know what that means" and the wait went
+    on. The word in their language ends it too (bot.core.guided.cancels), English still does,
+    and ``/help cancel`` names their word."""
+    hans = user(2003, "Hans", language_code="de")
+    for word in ("abbrechen", " Abbrechen ", "cancel"):
+        await tg.say("/log", sender=hans)
+        assert shown(await tg.say(word, sender=hans)) == "Abgebrochen.", word
+    assert "abbrechen" in shown(await tg.say("/help cancel", sender=hans))
+    await tg.say("/log")
+    assert shown(await tg.say("abbrechen")) != CANCELLED  # not Maya's (English) word
+
+
 async def test_help_knows_cancel(tg: Chat) -> None:
     """Trial: ``/help cancel`` said "There is no /cancel command" although the menu lists
     /cancel and it works here."""

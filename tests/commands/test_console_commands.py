@@ -151,7 +151,7 @@ async def test_invisible_characters_in_a_line_are_dropped(console: ConsoleAdapte
     saved = await console.ask("\u200fviews=40k\u200f")  # the guided line too
     assert saved.ok and "Views (30 days): 40k" in saved.text, saved.text
     await console.ask("/log")
-    assert "Stopped waiting" in (await console.ask("/cancel\u200b")).text
+    assert (await console.ask("/cancel\u200b")).text == "Cancelled."
 
 
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:

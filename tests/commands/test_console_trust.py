@@ -76,7 +76,7 @@ async def test_guided_log_in_the_console(console: ConsoleAdapter) -> None:
     assert saved.ok and "Followers: 12k" in saved.text
     assert "Commands start with /" in (await console.ask("13k")).text  # the wait is over
     await console.ask("/log")
-    assert "Stopped waiting" in (await console.ask("/cancel")).text
+    assert (await console.ask("/cancel")).text == "Cancelled."
 
 
 async def test_cancel_with_nothing_to_cancel_is_answered_as_on_telegram(
@@ -88,7 +88,7 @@ async def test_cancel_with_nothing_to_cancel_is_answered_as_on_telegram(
         answer = await console.ask(line)
         assert answer.ok and answer.text == "There is nothing to cancel.", (line, answer.text)
     await console.ask("/log")
-    assert "Stopped waiting" in (await console.ask("/cancel")).text
+    assert (await console.ask("/cancel")).text == "Cancelled."
     assert (await console.ask("/cancel")).text == "There is nothing to cancel."
     assert (await console.ask("/settings language=de")).ok
     assert (await console.ask("/cancel")).text == "Es gibt nichts abzubrechen."
@@ -103,10 +103,28 @@ async def test_cancel_with_more_words_ends_the_guided_log(console: ConsoleAdapte
     /cancel line ends the wait first (bot.core.guided.cancels), as on Telegram."""
     assert (await console.ask("/log")).ok
     said = await console.ask(cancel)
-    assert said.ok and "Stopped waiting" in said.text, said.text
+    assert said.ok and said.text == "Cancelled.", said.text
     after = await console.ask("followers=100")
     assert not after.ok and "Commands start with /" in after.text, after.text
     assert "Followers" not in (await console.ask("/stats")).text  # nothing was saved
+
+
+async def test_the_cancel_word_works_in_the_persons_language(console: ConsoleAdapter) -> None:
+    """Trial: only the English word ``cancel`` ended a guided /log, and the console said
+    "Stopped waiting for your numbers." where Telegram says "Cancelled." for the same thing.
+    Each language's word ends the wait (English's in every language), answered as Telegram
+    answers it, and ``/help cancel`` names the word."""
+    for language, word, said in [("fr", "Annuler", "Annulé."),
+                                 ("ja", "キャンセル", "キャンセルしました。"),
+                                 ("es", "cancelar", "Cancelado."),
+                                 ("de", "cancel", "Abgebrochen.")]:
+        assert (await console.ask(f"/settings language={language}")).ok
+        assert (await console.ask("/log")).ok
+        assert (await console.ask(word)).text == said, (language, word)
+        assert not (await console.ask("followers=100")).ok  # the wait is over
+    assert "abbrechen" in (await console.ask("/help cancel")).text
+    assert (await console.ask("/settings language=en")).ok
+    assert "I don't have any numbers" in (await console.ask("/stats")).text  # nothing saved
 
 
 async def test_help_knows_cancel_where_it_works(console: ConsoleAdapter) -> None:
