@@ -1041,6 +1041,8 @@ class TelegramAdapter:
                 await self.send_reply(incoming.sender_id, reply, owner=incoming.owner,
                                       command=command)
             except (Forbidden, BadRequest) as exc:
+                if not _unreachable(exc):
+                    raise  # e.g. "can't parse entities": our own failure, not their settings
                 log.info("telegram: can't message user privately (update %s): %s",
                          incoming.update_id, exc)
             else:
@@ -1218,7 +1220,7 @@ class TelegramAdapter:
             text = exc.message.lower()
             if any(marker in text for marker in _REFUSING):
                 return DeliveryResult(DeliveryStatus.PAUSED, _refusal(exc.message))
-            gone = isinstance(exc, Forbidden) or any(marker in text for marker in _GONE)
+            gone = _unreachable(exc)
             return DeliveryResult(DeliveryStatus.GONE if gone else DeliveryStatus.UNKNOWN,
                                   f"{code}: {exc.message}")
         except NetworkError as exc:
@@ -1243,6 +1245,15 @@ def _refusal(message: str) -> str:
     if "topic_deleted" in text or "thread not found" in text or "topic_id_invalid" in text:
         return TOPIC_DELETED
     return f"{NOT_ALLOWED} ({message.removeprefix('Bad Request: ')})"
+
+
+def _unreachable(exc: Forbidden | BadRequest) -> bool:
+    """Whether Telegram's 403 or 400 says the chat can't be reached at all (the person never
+    opened a private chat, blocked the bot, left; the chat is gone: :data:`_GONE`), as
+    opposed to a refusal of what was sent (a 400 such as "can't parse entities": the bot's
+    own failure)."""
+    text = exc.message.lower()
+    return isinstance(exc, Forbidden) or any(marker in text for marker in _GONE)
 
 
 def _transport(exc: BaseException) -> bool:

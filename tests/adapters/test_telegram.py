@@ -375,6 +375,27 @@ async def test_private_replies_from_a_group_go_to_the_private_chat(
     assert note.buttons[0]["url"] == f"https://t.me/{BOT_USERNAME}"
 
 
+async def test_a_refused_private_reply_is_no_closed_private_chat(
+        tg: Chat, fake: FakeTelegram, caplog: pytest.LogCaptureFixture) -> None:
+    """A private reply asked for in a group that Telegram refuses with a 400 about what was
+    sent ("can't parse entities": our own rendering bug) was answered "I can't message you
+    privately until you open a chat with me", sending the person to fix what isn't theirs.
+    It is the bot's failure, logged with its traceback and apologised for; a 400 saying the
+    chat can't be reached ("chat not found") still gets the note."""
+    fake.fail("sendMessage", 1, code=400,
+              description="Bad Request: can't parse entities: unsupported start tag")
+    with caplog.at_level(logging.WARNING, logger="bot.adapters.telegram_adapter"):
+        calls = await tg.say(f"/nope@{BOT_USERNAME}", chat=GROUP)
+    said = shown(calls)
+    assert "open a chat with me" not in said, said
+    assert "Sorry, something went wrong on my side" in said, said
+    assert any(r.levelno == logging.ERROR and r.exc_info for r in caplog.records)
+
+    fake.fail("sendMessage", 1, code=400, description="Bad Request: chat not found")
+    (note,) = sends(await tg.say(f"/nope@{BOT_USERNAME}", chat=GROUP))
+    assert note.chat_id == GROUP["id"] and "open a chat with me" in note.shown
+
+
 async def test_a_personal_command_shared_on_purpose_is_posted(tg: Chat) -> None:
     calls = await tg.say("/estimate followers=50k views=1.2M public", chat=GROUP)
     (posted,) = sends(calls)
