@@ -773,7 +773,7 @@ class TelegramAdapter:
             if kind is ChatKind.PRIVATE and message.text:
                 return _Incoming(**common, command=None)
             return None
-        mention = _MENTION.match(text)
+        mention = _MENTION.match(visible(text))  # as split_command reads the name
         if mention is not None and mention.group(1).lower() != self.username.lower():
             return None  # "/cmd@OtherBot"
         return _Incoming(**common, command=parsed[0], raw_args=parsed[1],

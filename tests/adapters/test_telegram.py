@@ -340,6 +340,11 @@ async def test_updates_whose_recording_was_cancelled_are_handled_anyway(
 
 async def test_group_addressing(tg: Chat) -> None:
     assert await tg.say("/stats@SomeOtherBot", chat=GROUP) == []
+    # Trial: an invisible character before the @ hid the other bot's name from the check, so
+    # the command was answered here although addressed to another bot.
+    assert await tg.say("/stats\u200b@SomeOtherBot", chat=GROUP) == []
+    assert await tg.say("\u200f/help@SomeOtherBot", chat=GROUP) == []
+    assert "/estimate — " in shown(await tg.say(f"/help\u200b@{BOT_USERNAME}", chat=GROUP))
     assert await tg.say("/nope", chat=GROUP) == []  # maybe another bot's command
     assert await tg.say("hello everyone", chat=GROUP) == []
     help_ = await tg.say(f"/help@{BOT_USERNAME}", chat=GROUP)
