@@ -38,7 +38,7 @@ from bot.domain.studio import (
     read_table,
     recognise,
 )
-from bot.i18n import N_, ngettext, translate
+from bot.i18n import N_, ngettext, pgettext, translate
 from bot.i18n import gettext as _
 
 #: At most this many entries in a zip (TikTok Studio's has a handful).
@@ -170,15 +170,25 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
                         "columns %(missing)s; send the file as TikTok Studio made it.",
                         len(missing), file=kept(name), layout=layout.value, missing=items(missing))
     if len([c for c in header if c.strip()]) < 2:
-        first = (header[0] if header else "").strip()[:40]
+        first = _cut((header[0] if header else "").strip(), 40)
         return _("%(file)s is not a table (its first line is '%(first)s'), so neither a TikTok "
-                 "Studio download (%(studio)s) nor a CSV of your numbers "
-                 "(date,followers,views,…).", file=kept(name), first=kept(first),
+                 "Studio download (%(studio)s) nor a CSV of your numbers. Send a file as "
+                 "TikTok Studio made it, or a CSV whose first line names its columns, such as "
+                 "date,followers,views.", file=kept(name), first=kept(first),
                  studio=_STUDIO_FILES)
-    shown = items(kept(c[:30]) for c in header[:8] if c) or _("none")
-    return _("%(file)s is a table with the columns %(columns)s, which is neither a TikTok "
-             "Studio download (%(studio)s) nor a CSV of your numbers (date,followers,views,…).",
-             file=kept(name), columns=shown, studio=_STUDIO_FILES)
+    named = [c.strip() for c in header if c.strip()][:8]  # at least two (above)
+    shown = items(pgettext("a column name of the creator's file, quoted", "'%(column)s'",
+                           column=kept(_cut(c, 30))) for c in named)
+    return _("%(file)s is a table with the columns %(columns)s, so neither a TikTok Studio "
+             "download (%(studio)s) nor a CSV of your numbers. Send a file as TikTok Studio "
+             "made it, or a CSV whose first line names its columns, such as "
+             "date,followers,views.", file=kept(name), columns=shown, studio=_STUDIO_FILES)
+
+
+def _cut(text: str, most: int) -> str:
+    """``text`` (a cell of the creator's file) to at most ``most`` characters, with "…" when
+    cut, so a shown column name never reads as the whole of it."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:

@@ -305,7 +305,15 @@ BAD = [
     ("formulas.xlsx", _formulas(), "hold formulas without values; save the sheet as values"),
     ("undefined.csv", b'"Date","Followers","Difference in followers from previous day"\n'
      b'"November 20","undefined","0"\n', "holds no numbers to import"),
-    ("notes.csv", b"name,age\nbob,3\n", "columns name and age, which is neither a TikTok Studio"),
+    ("notes.csv", b"name,age\nbob,3\n", "columns 'name' and 'age', so neither a TikTok Studio"),
+    # Trial: a Markdown file whose title holds a comma and a quote was shown as "the columns #
+    # TikTok Studio "Download data and exact layouts)": names cut without a mark, an unbalanced
+    # quote, and nothing said about what to send instead.
+    ("README.md", b'# TikTok Studio "Download data" files (synthetic, exact layouts)\n\nText\n',
+     "the columns '# TikTok Studio \"Download dat…' and 'exact layouts)', so neither a TikTok "
+     "Studio download"),
+    ("README.md", b"# Notes\n", "Send a file as TikTok Studio made it, or a CSV whose first "
+     "line names its columns, such as date,followers,views."),
     ("near.csv", b'"Date","Video Views","Likes","Comments","Shares"\n"May 1","1","1","1","1"\n',
      "looks like TikTok Studio's Overview file but lacks the column Profile Views"),
     ("pic.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "This is a PNG image"),
