@@ -389,13 +389,19 @@ def _creator_rewards_dist(c: _Ctx) -> LogNormal | None:
     figure :func:`_creator_rewards` shows, and what its hint measures with the input given."""
     if c.views is None:
         return None
+    return LogNormal.exact(c.views / 1000) * _rewards_per_1000(c)
+
+
+def _rewards_per_1000(c: _Ctx) -> LogNormal:
+    """What Creator Rewards pay ``c`` per 1,000 views of any kind, in USD: the region's RPM
+    times the qualified share, updated with the rate of each of their Creator Rewards payouts
+    with its views (:func:`bot.domain.uncertainty.update`)."""
     rates = c.rates.creator_rewards.rates
     rpm_fig = rates.rpm(c.st.region)
     rpm = rpm_fig.dist().scaled(c.to_usd(1.0, rpm_fig.currency))
-    per_1000 = rpm * rates.qualified_share.dist()  # USD per 1,000 views of any kind
     observed = [c.to_usd(p.amount, p.currency) / p.views * 1000
                 for p in c.mine("creator_rewards") if p.views]
-    return LogNormal.exact(c.views / 1000) * update(per_1000, observed)
+    return update(rpm * rates.qualified_share.dist(), observed)
 
 
 def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
@@ -424,8 +430,11 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         _("%(low)s–%(high)s %(currency)s per 1,000 qualified views (other countries)",
           **rpm_values)]
     if mine and monthly is not None and c.explain:
-        assumptions.append(ngettext("your own rate, based on your %(num)s payout",
-                                    "your own rate, based on your %(num)s payouts", len(mine)))
+        assumptions.append(ngettext(
+            "your rate, %(rate)s per 1,000 views: your %(num)s payout weighed against market "
+            "rates", "your rate, %(rate)s per 1,000 views: your %(num)s payouts weighed against "
+            "market rates", len(mine),
+            rate=money_fine(_rewards_per_1000(c).median * c.to_user, c.currency)))
     missing = () if c.views is not None else ("views",)
     return RouteEstimate(
         "creator_rewards", translate(t.name), c.who.verdict("creator_rewards"), reqs, monthly,
@@ -640,9 +649,11 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                          viewers=field_name("live_viewers")))
     used = mine if c.s.diamonds is not None else []
     if used:
-        assumptions.append(ngettext("your own diamond value, based on your %(num)s payout",
-                                    "your own diamond value, based on your %(num)s payouts",
-                                    len(used)))
+        assumptions.append(ngettext(
+            "your diamond value, %(rate)s: your %(num)s payout weighed against market rates",
+            "your diamond value, %(rate)s: your %(num)s payouts weighed against market rates",
+            len(used), rate=money_fine(_diamond_value(c, diamond, used).median * c.to_user,
+                                       c.currency)))
     payouts = _uses(used, monthly, missing)
     if mine and not used:  # the diamond value is known; the month's diamonds are not
         payouts = _waits(len(mine), _own_diamond_value(c, diamond, mine))

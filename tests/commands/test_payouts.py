@@ -39,6 +39,27 @@ async def test_payouts_narrow_the_estimate_and_say_so(console: ConsoleAdapter) -
     assert listed.text.count("Creator Rewards") == 3
 
 
+async def test_the_estimate_shows_the_rate_it_uses(console: ConsoleAdapter) -> None:
+    """Trial: after /payout rewards=412 views=610k ("That is $0.68 per 1,000 views. Your
+    /estimate now uses your own rate") /estimate gave a typical of about $0.57 per 1,000 views
+    and explained it as "your own rate, based on your 1 payout", never showing the rate: one
+    payout is weighed against the market rate. Both replies now say so, and the explanation
+    names the rate the figure is built on, which the typical agrees with."""
+    await _setup(console)
+    logged = await console.ask("/payout rewards=412 views=610k")
+    assert ("Your /estimate now uses your 1 Creator Rewards payout, weighed against market "
+            "rates") in logged.text, logged.text
+    explained = await console.ask("/estimate explain")
+    found = re.search(r"your rate, \$(\d+\.\d+) per 1,000 views: your 1 payout weighed "
+                      r"against market rates", explained.text)
+    assert found is not None, explained.text
+    data = (await console.ask("/estimate")).replies[0].data
+    assert data is not None
+    typical = data["routes"][0]["monthly"]["typical"]
+    assert typical == pytest.approx(float(found.group(1)) * 610, rel=0.02)
+    assert 0.4 < float(found.group(1)) < 0.68  # between the market's and the payout's
+
+
 async def test_other_payout_kinds_and_bad_input(console: ConsoleAdapter) -> None:
     await _setup(console)
     assert "per diamond" in (await console.ask("/payout diamonds=120k cashed=480")).text
@@ -187,7 +208,7 @@ async def test_a_payout_says_what_estimate_does_with_it(console: ConsoleAdapter)
     waiting = ("diamond value ($0.0050, from your 1 payout weighed against market rates) is "
                "ready: log your diamonds of the last 30 days (/log diamonds=20k) for a monthly "
                "figure that uses it")
-    assert waiting in logged.text and "now uses your own rate" not in logged.text
+    assert waiting in logged.text and "Your /estimate now uses your" not in logged.text
     for line in ("/estimate", "/estimate explain"):
         live = (await console.ask(line)).text.split("LIVE gifts", 1)[1].split("\n\n", 1)[0]
         assert waiting in live and "based on your" not in live, live
@@ -201,21 +222,24 @@ async def test_a_payout_says_what_estimate_does_with_it(console: ConsoleAdapter)
     await console.ask("/log diamonds=30k")
     live = (await console.ask("/estimate explain")).text.split("LIVE gifts", 1)[1]
     live = live.split("\n\n", 1)[0]
-    assert "based on your 1 payout" in live and "your own diamond value, based on" in live
+    assert "based on your 1 payout" in live
+    # the value it uses, as the waiting note said it (trial: "your own diamond value" hid
+    # that it is the payout weighed against the market, and which value that made)
+    assert "your diamond value, $0.0050: your 1 payout weighed against market rates" in live
     assert "is ready" not in live
     again = await console.ask("/payout diamonds=100k cashed=450")
-    assert "Your /estimate now uses your own rate, based on your 2 LIVE gifts payouts" \
-        in again.text
+    assert ("Your /estimate now uses your 2 LIVE gifts payouts, weighed against market rates: "
+            "the more payouts you log, the closer it follows your own rate.") in again.text
 
 
 async def test_every_payout_kind_keeps_its_promise(console: ConsoleAdapter) -> None:
     """The same for Creator Rewards, brand deals and affiliate before the numbers they need
-    are logged: no "now uses your own rate" while /estimate can't use it."""
+    are logged: no "Your /estimate now uses your" while /estimate can't use it."""
     for line, needs in [("/payout rewards=412 views=610k", "log views"),
                         ("/payout brand=350 per=video", "log followers"),
                         ("/payout affiliate=220", "log views")]:
         logged = await console.ask(line)
-        assert "now uses your own rate" not in logged.text, logged.text
+        assert "Your /estimate now uses your" not in logged.text, logged.text
         assert f"Your own rate from your 1 payout is ready: {needs} for a monthly figure" \
             in logged.text, logged.text
     await console.ask("/log followers=20k views=100k likes=5k")
@@ -225,7 +249,7 @@ async def test_every_payout_kind_keeps_its_promise(console: ConsoleAdapter) -> N
     assert data is not None
     used = {r["key"]: r["payouts_used"] for r in data["routes"]}
     assert used["creator_rewards"] == used["brand_deals"] == used["affiliate"] == 1
-    assert "now uses your own rate" in (await console.ask("/payout affiliate=240")).text
+    assert "Your /estimate now uses your" in (await console.ask("/payout affiliate=240")).text
 
 
 async def test_a_waiting_payout_is_told_the_waiting_sentence_alone(
