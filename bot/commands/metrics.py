@@ -12,6 +12,7 @@ from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply
 from bot.domain import numbers
+from bot.domain.facts import rate_digits
 from bot.domain.metrics import (
     METRIC_BY_NAME,
     METRIC_NAMES,
@@ -115,14 +116,11 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis,
     """The KPIs ``k`` (``compute_kpis(snapshot, history)``) in words for a reply; ``out`` is
     ``left_out(snapshot, history)`` (:func:`bot.domain.metrics.left_out`), which the reply's
     data gives too (:func:`metric_data`)."""
+    rates = {name: None if (value := getattr(k, name)) is None else pct(value, rate_digits(name))
+             for name in ("engagement_rate_views", "engagement_rate_followers", "likes_per_view",
+                          "comments_per_view", "shares_per_view")}
     return {
-        "engagement_rate_views": None if k.engagement_rate_views is None
-        else pct(k.engagement_rate_views),
-        "engagement_rate_followers": None if k.engagement_rate_followers is None
-        else pct(k.engagement_rate_followers, 2),
-        "likes_per_view": None if k.likes_per_view is None else pct(k.likes_per_view),
-        "comments_per_view": None if k.comments_per_view is None else pct(k.comments_per_view, 2),
-        "shares_per_view": None if k.shares_per_view is None else pct(k.shares_per_view, 2),
+        **rates,
         "growth": growth_view(k.follower_growth),
         "engagement_gap": None if (gap := engagement_gap(snapshot, history)) is None
         else gap.sentence,

@@ -173,6 +173,19 @@ def label(fact: str) -> str:
     return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
 
 
+#: Decimals of a percentage for the rates that need more than one: the small per-view rates
+#: (under 1% for most creators) and engagement by followers, where one decimal would show
+#: 0.15% as 0.2%. Read by :func:`rate_digits`, so /stats and advice show a rate alike.
+RATE_DIGITS: Final = {"engagement_rate_followers": 2, "comments_per_view": 2,
+                      "shares_per_view": 2, "saves_per_view": 2}
+
+
+def rate_digits(name: str) -> int:
+    """The decimals rate fact ``name`` is shown with wherever it is shown (1 unless
+    :data:`RATE_DIGITS` says more)."""
+    return RATE_DIGITS.get(name, 1)
+
+
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.
 _UNSIGNED: Final = frozenset({"flag", "weekday", "hour"})
 
@@ -186,8 +199,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
     kind = FACTS[name]
     if value < 0 and kind not in _UNSIGNED:
         return numbers.signed(value, format_fact(name, -value, precise)).removeprefix("+")
-    if kind == "rate":
-        return numbers.pct(value, 2 if precise else 1)
+    if kind == "rate":  # (one more decimal for a threshold comparison)
+        return numbers.pct(value, rate_digits(name) + precise)
     if kind == "seconds":
         return numbers.duration(value)
     if kind == "ratio":

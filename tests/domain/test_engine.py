@@ -7,6 +7,7 @@ one that does not, so a new rule without examples (or with wrong ones) fails her
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -443,7 +444,7 @@ def test_every_negative_fact_is_shown_with_the_minus_sign(language: str) -> None
                 shown = format_fact(name, -value, precise)
                 assert shown == MINUS + format_fact(name, value, precise), (name, shown)
                 assert "-" not in shown and "+" not in format_fact(name, value, precise)
-            nothing = format_fact(name, -0.0001)
+            nothing = format_fact(name, -0.00001)  # under half the last decimal shown
             assert nothing == format_fact(name, 0.0), (name, nothing)
             assert re.fullmatch(r"0([.,]0)?\D*", nothing), (name, nothing)  # 0.0 days, 0 s
             assert not {MINUS, "-", "+"} & set(nothing), (name, nothing)
@@ -531,3 +532,24 @@ def test_the_route_facts_without_a_snapshot_are_the_settings_only() -> None:
     facts = compute_facts(Profile(UserSettings(), None, (), payouts=paid), RATES, NOW)
     assert not {"crp_region", "shop_region", "crp_eligible", "shop_pilot",
                 *ENTRY_GAPS}.intersection(facts)
+
+
+def test_a_rate_reads_alike_in_a_tip_and_in_stats() -> None:
+    """Trial: a Studio import's comments per view were "About 0.2% of viewers comment" in
+    /tips and "Comments per view: 0.15%" in /stats: advice showed every rate with one
+    decimal, /stats the per-view rates with two. One table decides (facts.rate_digits)."""
+    from bot.commands.metrics import kpi_view
+    from bot.domain.metrics import MetricSnapshot, compute_kpis
+
+    snap = MetricSnapshot.empty(datetime(2026, 11, 1, tzinfo=UTC)).merged(
+        {"followers": 36_441, "views": 200_000, "likes": 9_000, "comments": 300, "shares": 90},
+        datetime(2026, 11, 1, tzinfo=UTC))
+    k = compute_kpis(snap, [snap])
+    shown = kpi_view(snap, [snap], k, ())
+    compared = [name for name in ("engagement_rate_views", "engagement_rate_followers",
+                                  "likes_per_view", "comments_per_view", "shares_per_view")
+                if getattr(k, name) is not None]
+    assert len(compared) == 4  # (engagement by followers needs views per video)
+    for name in compared:
+        assert shown[name] == format_fact(name, getattr(k, name)), name
+    assert format_fact("comments_per_view", 0.0015) == "0.15%"
