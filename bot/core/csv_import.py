@@ -456,8 +456,7 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     else:
         dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
         order = slash_order(dates)
-        plan.rows = [(when, values) for (when, _dated), values in sorted(
-            _careful_rows(names, specs, body, latest_allowed, plan, order).items())]
+        plan.rows = _careful_rows(names, specs, body, latest_allowed, plan, order)
     if len(plan.rows) > MAX_ROWS:
         raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(MAX_ROWS)))
     if not plan.rows and not plan.errors:
@@ -584,10 +583,11 @@ def _daily_columns(
 def _careful_rows(
     names: list[str], specs: dict[str, ArgSpec], body: list[list[str]],
     latest_allowed: datetime, plan: ImportPlan, order: str | None = None,
-) -> dict[tuple[datetime, bool], dict[str, float]]:
-    """Row by row, every cell through the chat parser; problems go to ``plan.errors``. Each
-    row by its moment and whether it is dated by day alone: a date and a time that falls at
-    noon UTC that day (``2026-01-01`` and ``2026-01-01 12:00``) are two snapshots."""
+) -> list[tuple[datetime, dict[str, float]]]:
+    """Row by row, every cell through the chat parser; problems go to ``plan.errors``. The
+    rows by moment (a moment repeated: its last row), each moment told apart by whether it is
+    dated by day alone too: a date and a time that falls at noon UTC that day (``2026-01-01``
+    and ``2026-01-01 12:00``) are two snapshots."""
     by_date: dict[tuple[datetime, bool], dict[str, float]] = {}
     columns = [(name, None if name == "date" else specs[name]) for name in names]
     shown = {name: shown_column("date" if spec is None else spec.name if name == spec.name
@@ -646,4 +646,4 @@ def _careful_rows(
             break
         if len(by_date) > MAX_ROWS:
             break
-    return by_date
+    return [(when, values) for (when, _dated), values in sorted(by_date.items())]
