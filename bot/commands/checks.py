@@ -33,8 +33,8 @@ async def flagged_rows(ctx: CommandContext,
     the creator logged disagree (their own /log is never called a fault of the file). At most
     :data:`SHOWN` of each are listed, the rest counted."""
     history = await ctx.store.history(ctx.user.id, since=EARLIEST)
-    found = await asyncio.to_thread(import_checks, history, rows)
     zone = (await ctx.store.get_settings(ctx.user.id)).zone
+    found = await asyncio.to_thread(lambda: import_checks(history, rows, zone=zone))
     listed, more = _shown(found.rows, zone)
     clashes, clashes_more = _shown(found.clashes, zone)
     return {"rows": listed, "more": more, "clashes": clashes, "clashes_more": clashes_more}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,11 +24,11 @@ HISTORY_DEFAULT = 10
 HISTORY_MAX = 50
 
 
-def entry_day(entry: SnapshotEntry, zone: ZoneInfo) -> date:
+def entry_day(entry: SnapshotEntry, zone: tzinfo) -> date:
     """The day a snapshot belongs to (:func:`~bot.domain.daily.snapshot_day`, as the import
     counts it): an imported row dated by day alone its date as written in the file, any other
     its date in the creator's time zone."""
-    return snapshot_day(entry.snapshot.taken_at, zone, imported=entry.source == "import")
+    return snapshot_day(entry.snapshot.taken_at, zone)
 
 
 def typed_text(entry: SnapshotEntry) -> str:
@@ -52,7 +52,7 @@ def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     """A snapshot for /history and /undo. ``when`` is ISO text, shown by the templates'
     ``stamp`` filter: an imported row's date when it has no time of day (``'2026-11-09'``),
     any other's local time to the minute with its offset (``'2026-11-29T22:46+01:00'``)."""
-    when = shown_moment(entry.snapshot.taken_at, zone, imported=entry.source == "import")
+    when = shown_moment(entry.snapshot.taken_at, zone)
     return {"when": when, "source": source_word(entry.source),
             "typed": typed_text(entry),
             # what ``typed`` says, as plain numbers under the metric names (for ``ask --json``)

@@ -28,7 +28,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
-from bot.domain.daily import repeated_text, row_moments, shown_moment
+from bot.domain.daily import days_of, repeated_text, row_moments, shown_moment
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -526,8 +526,10 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("import_refused", {"message": _("Nothing was imported."),
                                         "errors": plan.errors}, is_error=True)
     imported = await ctx.store.imported_days(ctx.user.id)
-    # (from the rows' moments: a clean file's rows are not built only to be counted)
-    replaces = len({t.date() for t in row_moments(plan.rows)} & imported)
+    # The days it replaces, decided as the store decides them when it writes: the creator's
+    # days (snapshot_day) of its rows that an earlier import holds (from the rows' moments: a
+    # clean file's rows are not built only to be counted)
+    replaces = len(days_of(row_moments(plan.rows), plan.zone) & imported)
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:

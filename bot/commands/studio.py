@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,7 +12,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.daily import repeated_text
+from bot.domain.daily import days_of, repeated_text
 from bot.domain.numbers import compact, count, day, items, kept, number, pct, punct, whole
 from bot.domain.refusals import Refusal
 from bot.domain.studio import (
@@ -157,11 +157,11 @@ def _overview_notes(studio: StudioImport, first: date | None, last: date | None,
     return notes
 
 
-async def held_dates(ctx: CommandContext) -> tuple[set[date], set[date]]:
+async def held_dates(ctx: CommandContext, zone: tzinfo) -> tuple[set[date], set[date]]:
     """The dates the creator already has numbers for: ``(imported, logged)``. Imported: an
     imported snapshot or daily series (profile views, viewers) of that date; logged: a /log
-    or TikTok sync on that day in the creator's time zone (:func:`entry_day`)."""
-    zone = (await ctx.store.get_settings(ctx.user.id)).zone
+    or TikTok sync on that day; each the creator's day in their time zone ``zone``
+    (:func:`entry_day`)."""
     imported: set[date] = {d for series in (await ctx.store.daily_series(ctx.user.id)).values()
                            for d in series}
     logged: set[date] = set()
@@ -171,12 +171,13 @@ async def held_dates(ctx: CommandContext) -> tuple[set[date], set[date]]:
 
 
 def replaced_dates(studio: StudioImport, rows: list[tuple[datetime, dict[str, float]]],
-                   imported: set[date], logged: set[date]) -> dict[str, int]:
+                   imported: set[date], logged: set[date], zone: tzinfo) -> dict[str, int]:
     """How many of the dates ``studio`` writes (its snapshots' and daily series') already hold
     numbers: ``total``, of which ``imported`` (an earlier import's numbers there are replaced;
     /undo of this import brings them back) and ``logged`` only (the /log stays stored; this
-    import's row is newer)."""
-    dates = {t.date() for t, _ in rows} | {d for d, _, _ in studio.extra_daily()}
+    import's row is newer). The days are the creator's (``zone``), as the store decides
+    which it replaces (:func:`~bot.domain.daily.days_of`)."""
+    dates = days_of((t for t, _ in rows), zone) | {d for d, _, _ in studio.extra_daily()}
     again = dates & imported
     only_logged = (dates & logged) - again
     return {"total": len(again) + len(only_logged), "imported": len(again),
@@ -189,7 +190,8 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
     ``again`` is the preview's confirm (:meth:`~bot.core.context.CommandContext.again`)."""
     rows = studio.snapshot_rows()
     view = studio_view(studio, rows)
-    view["replaces"] = replaced_dates(studio, rows, *await held_dates(ctx))
+    zone = (await ctx.store.get_settings(ctx.user.id)).zone
+    view["replaces"] = replaced_dates(studio, rows, *await held_dates(ctx, zone), zone)
     if not confirm:
         actions: tuple[Action, ...] = ()
         if ctx.request.platform is Platform.CONSOLE:

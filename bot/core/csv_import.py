@@ -34,6 +34,7 @@ from bot.core.registry import ArgSpec, ArgType, metric_args
 from bot.domain.daily import (
     DATED_AT,
     DailyColumns,
+    DateOnly,
     DaysOutOfOrder,
     canonical_days,
     dated_by_day,
@@ -214,8 +215,9 @@ _NOON_SUFFIX = "T" + _NOON_UTC.isoformat()
 
 
 def repeat_key(moment: datetime) -> date:
-    """How :attr:`ImportPlan.repeated` names a row's moment: a row dated by day alone (noon
-    UTC) by its date, as the fast path does; a row with a time of day by the moment itself."""
+    """How :attr:`ImportPlan.repeated` names a row's moment: a row dated by day alone
+    (:class:`~bot.domain.daily.DateOnly`) by its date, as the fast path does; a row with a
+    time of day by the moment itself."""
     return moment.date() if dated_by_day(moment) else moment
 
 
@@ -279,17 +281,19 @@ def _year(text: str) -> str:
 
 
 def _parse_date(text: str, order: str | None = None) -> datetime:
-    """One date cell at noon UTC; ``order`` is the file's :func:`slash_order`."""
+    """One date cell: a date alone as :class:`~bot.domain.daily.DateOnly` (noon UTC, dated by
+    day), a date with a time of day as that moment in UTC; ``order`` is the file's
+    :func:`slash_order`."""
     t = text.strip()
     try:
         if len(t) == 10 and t[4] == "-":
-            return datetime.combine(date.fromisoformat(t), _NOON_UTC)
+            return DateOnly.of(date.fromisoformat(t))
         if order is not None and (m := _SLASH_DATE.fullmatch(t)):
             d, mo = (int(m[1]), int(m[2])) if order == "dmy" else (int(m[2]), int(m[1]))
-            return datetime.combine(date(int(_year(m[3])), mo, d), _NOON_UTC)
+            return DateOnly.of(date(int(_year(m[3])), mo, d))
         if i18n.current() != i18n.SOURCE and re.fullmatch(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", t):
             # The creator's language's own order: German 09.11.2026, French 09/11/2026.
-            return datetime.combine(parse_local_date(t, locale=number_locale()), _NOON_UTC)
+            return DateOnly.of(parse_local_date(t, locale=number_locale()))
         moment = datetime.fromisoformat(t)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, IndexError, ParseError):
@@ -452,8 +456,7 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     else:
         dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
         order = slash_order(dates)
-        plan.rows = sorted(_careful_rows(names, specs, body, latest_allowed, plan,
-                                         order).items())
+        plan.rows = _careful_rows(names, specs, body, latest_allowed, plan, order)
     if len(plan.rows) > MAX_ROWS:
         raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(MAX_ROWS)))
     if not plan.rows and not plan.errors:
@@ -532,7 +535,7 @@ def _fast_rows(
         return None
     by_day = dict(zip(days, rows, strict=True))  # a later row for the same date wins
     try:
-        out = [(datetime.fromisoformat(day + _NOON_SUFFIX), values)
+        out = [(DateOnly.fromisoformat(day + _NOON_SUFFIX), values)
                for day, values in sorted(by_day.items())]
     except ValueError:  # 2026-02-30
         return None
@@ -580,9 +583,12 @@ def _daily_columns(
 def _careful_rows(
     names: list[str], specs: dict[str, ArgSpec], body: list[list[str]],
     latest_allowed: datetime, plan: ImportPlan, order: str | None = None,
-) -> dict[datetime, dict[str, float]]:
-    """Row by row, every cell through the chat parser; problems go to ``plan.errors``."""
-    by_date: dict[datetime, dict[str, float]] = {}
+) -> list[tuple[datetime, dict[str, float]]]:
+    """Row by row, every cell through the chat parser; problems go to ``plan.errors``. The
+    rows by moment (a moment repeated: its last row), each moment told apart by whether it is
+    dated by day alone too: a date and a time that falls at noon UTC that day (``2026-01-01``
+    and ``2026-01-01 12:00``) are two snapshots."""
+    by_date: dict[tuple[datetime, bool], dict[str, float]] = {}
     columns = [(name, None if name == "date" else specs[name]) for name in names]
     shown = {name: shown_column("date" if spec is None else spec.name if name == spec.name
                                 else name) for name, spec in columns}
@@ -630,13 +636,14 @@ def _careful_rows(
             plan.errors.append(problem)
         elif when is not None:
             plan.read += 1
-            if when in by_date:  # the same moment again (never another time of the same day)
+            at = (when, dated_by_day(when))
+            if at in by_date:  # the same moment again (never another time of the same day)
                 key = repeat_key(when)
                 plan.repeated[key] = plan.repeated.get(key, 1) + 1
-            by_date[when] = values  # a later row for the same date wins
+            by_date[at] = values  # a later row for the same date wins
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append(_("… stopped after %(count)s problems", count=MAX_ERRORS))
             break
         if len(by_date) > MAX_ROWS:
             break
-    return by_date
+    return [(when, values) for (when, _dated), values in sorted(by_date.items())]

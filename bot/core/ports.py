@@ -298,11 +298,15 @@ class Store(Protocol):
         ...
 
     async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
-        """Remove these snapshots and carry values forward again; return how many went."""
+        """Remove these snapshots, with the earlier imported rows of the same day (the
+        creator's, as the import that hid them decided it) an imported one had replaced, and
+        carry values forward again; return how many of ``ids`` went."""
         ...
 
     async def imported_days(self, user_id: int) -> set[date]:
-        """The (UTC) dates that have an imported snapshot."""
+        """The creator's days that have an imported snapshot: each snapshot's
+        :func:`~bot.domain.daily.snapshot_day` in their /settings time zone, as
+        :meth:`import_snapshots` decides which days it replaces."""
         ...
 
     async def get_settings(self, user_id: int) -> UserSettings: ...
@@ -327,8 +331,11 @@ class Store(Protocol):
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]]
     ) -> int:
         """Insert dated partial snapshots in ONE transaction (all or nothing), merging each with
-        the snapshot before it in time; a date already imported before is replaced (the old
-        row comes back if this import is undone); return how many rows were written."""
+        the snapshot before it in time; a day already imported before is replaced (the old
+        rows come back if this import is undone): the creator's day, in their /settings time
+        zone (:func:`~bot.domain.daily.snapshot_day`; a row dated by day alone,
+        :class:`~bot.domain.daily.DateOnly`, is stored marked so and keeps its date); return
+        how many rows were written."""
         ...
 
     async def import_studio(

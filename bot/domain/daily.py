@@ -13,7 +13,7 @@ import collections
 import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, overload
 
 from bot.domain.numbers import day, first_shown, items, stamp
@@ -25,34 +25,89 @@ SHOWN_REPEATS = 5
 
 
 #: The moment of an imported row dated by day alone (``2026-03-01``): noon UTC of that date.
+#: Stored as such, beside a mark saying the row has no time of day (:class:`DateOnly`): the
+#: time itself tells nothing, a row written ``2026-03-01 12:00`` (UTC) has the same one.
 DATED_AT = time(12, tzinfo=UTC)
 
 
-def snapshot_day(moment: datetime, zone: tzinfo, *, imported: bool = True) -> date:
+class DateOnly(datetime):
+    """The moment of an imported row dated by day alone (a CSV's ``2026-03-01``, a TikTok
+    Studio file's ``March 1``): noon UTC of its date (:data:`DATED_AT`), known as dated by
+    day by its type, never by its time (a row written with the time 12:00 UTC is a plain
+    :class:`~datetime.datetime`). The stores keep the mark in a column of its own
+    (``snapshots.dated``) and read it back as this type.
+
+    Any other moment made from one (``astimezone``, ``replace``, adding or subtracting a
+    duration) is a plain ``datetime``: only the stored row itself is dated by day. Make one
+    with :meth:`of`."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, day: date) -> DateOnly:
+        """The moment of a row dated ``day``: noon UTC of it."""
+        return cls.combine(day, DATED_AT)
+
+    def plain(self) -> datetime:
+        """The same moment as a plain ``datetime`` (no longer marked dated by day)."""
+        return datetime.combine(self.date(), self.timetz())
+
+    # (datetime's own return the subclass, as its stubs say: a moment made from a row's is
+    # not that row, so these return a plain datetime, on purpose against the stubs)
+    def astimezone(self, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        return self.plain().astimezone(tz)
+
+    def replace(self, *args: Any, **kwargs: Any) -> datetime:  # type: ignore[override]
+        return self.plain().replace(*args, **kwargs)
+
+    def __add__(self, other: timedelta) -> datetime:  # type: ignore[override]
+        return self.plain() + other
+
+    __radd__ = __add__  # type: ignore[assignment]
+
+    @overload  # type: ignore[override]
+    def __sub__(self, other: timedelta) -> datetime: ...
+
+    @overload
+    def __sub__(self, other: datetime) -> timedelta: ...
+
+    def __sub__(self, other: timedelta | datetime) -> datetime | timedelta:
+        return self.plain() - other
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return DateOnly.of, (self.date(),)
+
+
+def snapshot_day(moment: datetime, zone: tzinfo) -> date:
     """The day a snapshot belongs to: the one place that decides it, for an import's counts
-    and range, its "appears on more than one row", /history, /undo date= and the checks.
+    and range, its "appears on more than one row", which stored days an import replaces and
+    which it clashes with, /history, /undo date= and the checks.
 
     Stored moments stay in UTC; the day is the creator's: a moment in their time zone
-    (``zone``, their /settings timezone), as /log's day is. An imported row dated by day
-    alone (stored at noon UTC, :data:`DATED_AT`) keeps the date written in its file whatever
-    the zone. (A row written with the time 12:00 UTC exactly reads as dated by day alone: the
-    same date in every zone from UTC-12 to UTC+11.)"""
-    if imported and dated_by_day(moment):
+    (``zone``, their /settings timezone), as /log's day is. A row dated by day alone
+    (:class:`DateOnly`) keeps the date written in its file whatever the zone."""
+    if isinstance(moment, DateOnly):
         return moment.date()
     return moment.astimezone(zone).date()
 
 
+def days_of(moments: Iterable[datetime], zone: tzinfo) -> set[date]:
+    """The creator's days (:func:`snapshot_day` in ``zone``) of ``moments``: an import's
+    days, the days stored imports hold; what an import replaces is where the two meet."""
+    return {snapshot_day(moment, zone) for moment in moments}
+
+
 def dated_by_day(moment: datetime) -> bool:
-    """Whether an imported row's ``moment`` is one dated by day alone (:data:`DATED_AT`)."""
-    return moment.timetz() == DATED_AT
+    """Whether ``moment`` is a row's dated by day alone (:class:`DateOnly`)."""
+    return isinstance(moment, DateOnly)
 
 
-def shown_moment(moment: datetime, zone: tzinfo, *, imported: bool = True) -> str:
+def shown_moment(moment: datetime, zone: tzinfo) -> str:
     """A snapshot's moment as /history, /undo and the import preview show it (ISO text for
-    the templates' ``stamp`` filter): the date of an imported row dated by day alone
+    the templates' ``stamp`` filter): the date of a row dated by day alone
     (``'2026-11-09'``), any other's time in ``zone`` to the minute with its offset
     (``'2026-11-29T22:46+01:00'``)."""
-    if imported and dated_by_day(moment):
+    if dated_by_day(moment):
         return moment.date().isoformat()
     return moment.astimezone(zone).isoformat(timespec="minutes")
 
@@ -160,8 +215,11 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
         #: Each row's moment as the stores write it (``2026-03-01T12:00:00+00:00``).
         self.stamps: tuple[str, ...] = tuple(map(
             operator.add, self.days, itertools.repeat(f"T{at.isoformat()}+00:00")))
-        #: Each row's moment, timezone-aware (UTC). Raises ValueError for a day that isn't one.
-        self.moments: tuple[datetime, ...] = tuple(map(datetime.fromisoformat, self.stamps))
+        #: Each row's moment, timezone-aware (UTC): a :class:`DateOnly` at noon (the rows of a
+        #: file dated by day alone). Raises ValueError for a day that isn't one.
+        self.moments: tuple[datetime, ...] = tuple(map(
+            DateOnly.fromisoformat if at == DATED_AT.replace(tzinfo=None)
+            else datetime.fromisoformat, self.stamps))
         self._rows: list[tuple[datetime, dict[str, float]]] | None = None
 
     @property

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any, Final
 
+from bot.domain.daily import snapshot_day
 from bot.i18n import N_
 from bot.i18n import gettext as _
 
@@ -545,33 +546,40 @@ class ImportChecks:
 
 def implausible_rows(
     history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
+    zone: tzinfo = UTC,
 ) -> list[tuple[datetime, str]]:
     """``(date's time, sentence)`` for every imported row that :func:`implausibilities` finds
-    wrong, in date order: :attr:`ImportChecks.rows` of :func:`import_checks`."""
-    return import_checks(history, rows).rows
+    wrong, in date order: :attr:`ImportChecks.rows` of :func:`import_checks` (``zone``: the
+    creator's, whose days the rows are on)."""
+    return import_checks(history, rows, zone=zone).rows
 
 
-def _current_days(history: Sequence[MetricSnapshot],
-                  days: set[Any]) -> list[tuple[Any, list[MetricSnapshot]]]:
-    """The stored snapshots an import leaves standing, grouped by (UTC) date in the store's
-    order: a stored imported row of a date in ``days`` (the import's) is left out, since the
-    import replaces it. Within a date a later snapshot corrects an earlier one (the day rule of
-    :func:`corrected_series`), so a group is read as one: its latest value of each field."""
-    out: dict[Any, list[MetricSnapshot]] = {}
+def _current_days(history: Sequence[MetricSnapshot], days: set[date],
+                  zone: tzinfo) -> list[tuple[date, list[MetricSnapshot]]]:
+    """The stored snapshots an import leaves standing, grouped by the creator's day
+    (:func:`~bot.domain.daily.snapshot_day` in ``zone``) in the store's order: a stored
+    imported row of a day in ``days`` (the import's) is left out, since the import replaces
+    it. Within a day a later snapshot corrects an earlier one, so a group is read as one: its
+    latest value of each field."""
+    out: dict[date, list[MetricSnapshot]] = {}
     for h in history:
-        if not (h.source == "import" and h.taken_at.date() in days):
-            out.setdefault(h.taken_at.date(), []).append(h)
+        day = snapshot_day(h.taken_at, zone)
+        if not (h.source == "import" and day in days):
+            out.setdefault(day, []).append(h)
     return list(out.items())
 
 
 def import_checks(
     history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
+    *, zone: tzinfo,
 ) -> ImportChecks:
     """The checks an import's preview shows, on the timeline the import leaves.
 
     ``history`` is the stored snapshots (oldest first, in the store's order, with their
     :attr:`~MetricSnapshot.source`; undone ones are not stored), ``rows`` the import's
-    ``(time, values)`` by date. A stored imported row of a date the import writes is replaced
+    ``(time, values)`` by date; a day is the creator's (:func:`~bot.domain.daily.snapshot_day`
+    in ``zone``, their time zone), the one the stores decide an import's replacements by. A
+    stored imported row of a day the import writes is replaced
     (what it knew and the new row doesn't say is kept), so it is never "the snapshot before
     it"; within a day the import comes after what is stored (it is newer); the stored
     snapshots of one day are one, their latest value of each field (a same-day ``/log`` corrects
@@ -585,23 +593,24 @@ def import_checks(
       creator's own numbers, which the import does not change), and a row's number that
       differs by more than the rounding (:func:`within_rounding`: a typed "36k" for the
       file's 36,441 is rounding, "12k" is another number) from the one the creator logged
-      last on the same (UTC) date, with which one counts for that day.
+      last on the same day, with which one counts for that day.
     """
     from bot.domain.fieldnames import field_name
     from bot.i18n import standalone
 
-    days = {at.date() for at, _values in rows}
-    kept: dict[Any, dict[str, float]] = {}
+    row_days = [snapshot_day(at, zone) for at, _values in rows]
+    days = set(row_days)
+    kept: dict[date, dict[str, float]] = {}
     for h in history:
-        if h.source == "import" and h.taken_at.date() in days:
-            kept.setdefault(h.taken_at.date(), {}).update(h.given_values())
-    stored = _current_days(history, days)
+        if h.source == "import" and (day := snapshot_day(h.taken_at, zone)) in days:
+            kept.setdefault(day, {}).update(h.given_values())
+    stored = _current_days(history, days, zone)
     timeline = sorted([(day, 0, i) for i, (day, _group) in enumerate(stored)]
-                      + [(at.date(), 1, i) for i, (at, _values) in enumerate(rows)])
-    logged_on: dict[Any, dict[str, float]] = {}
+                      + [(day, 1, i) for i, day in enumerate(row_days)])
+    logged_on: dict[date, dict[str, float]] = {}
     for h in history:
         if h.source == "log":
-            logged_on.setdefault(h.taken_at.date(), {}).update(h.given_values())
+            logged_on.setdefault(snapshot_day(h.taken_at, zone), {}).update(h.given_values())
     state: MetricSnapshot | None = None
     from_file: set[str] = set()  # the fields whose value in ``state`` is the file's
     found = ImportChecks([], [])
@@ -631,11 +640,11 @@ def import_checks(
             continue
         at, given = rows[i]
         values = {k: v for k, v in given.items() if k in METRIC_BY_NAME}
-        carried = {**kept.get(at.date(), {}), **values}
+        carried = {**kept.get(row_days[i], {}), **values}
         after = (state or MetricSnapshot.empty(at)).merged(carried, at)
         found.rows.extend((at, p.text) for p in implausibilities(
             state, after, frozenset(values), since="row"))
-        for name, typed_value in sorted(logged_on.get(at.date(), {}).items()):
+        for name, typed_value in sorted(logged_on.get(row_days[i], {}).items()):
             imported = values.get(name)
             if imported is None or typed_value == imported:
                 continue

@@ -21,7 +21,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import median
 from typing import Final
@@ -30,7 +30,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import NumberFormatError, parse_decimal
 
-from bot.domain.daily import repeated_days
+from bot.domain.daily import DateOnly, repeated_days
 from bot.domain.metrics import engagement_by_views
 from bot.domain.numbers import kept
 from bot.domain.refusals import Refusal
@@ -289,7 +289,8 @@ class StudioImport:
     ignored: list[str] = field(default_factory=list)
 
     def snapshot_rows(self) -> list[tuple[datetime, dict[str, float]]]:
-        """Dated partial snapshots in the bot's model, oldest first, each at noon UTC.
+        """Dated partial snapshots in the bot's model, oldest first, each dated by day alone
+        (:class:`~bot.domain.daily.DateOnly`: noon UTC of its day).
 
         A day's ``views``, ``likes``, ``comments`` and ``shares`` are the sums of that day and
         the 29 before it, only where all 30 days are known (a negative sum of daily comments is
@@ -304,7 +305,7 @@ class StudioImport:
                 out.setdefault(day, {})[metric] = max(0.0, total)
         for day, value in self.daily.get("followers", {}).items():
             out.setdefault(day, {})["followers"] = value
-        return [(datetime.combine(day, time(12, tzinfo=UTC)), values)
+        return [(DateOnly.of(day), values)
                 for day, values in sorted(out.items())]
 
     def audience(self) -> Audience:

@@ -47,6 +47,8 @@ def _convert(kind: str, value: Any) -> Any:
         return int(value)
     if kind == "bytea":
         return bytes(value)
+    if kind == "boolean":
+        return bool(value)
     return str(value)
 
 

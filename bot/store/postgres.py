@@ -26,7 +26,7 @@ import secrets
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from importlib import resources
 from typing import Any
 
@@ -55,6 +55,7 @@ from bot.core.userdata import (
     delete_statements,
     export_statements,
 )
+from bot.domain.daily import days_of
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -64,6 +65,7 @@ from bot.store import studio_undo
 from bot.store.pg_tiktok import PgTikTokTables
 from bot.store.sqlite import (
     _ACTIVE,
+    _HIDDEN_PAIRS,
     _ORDER,
     _ORDER_DESC,
     _SETTINGS_KEYS,
@@ -76,10 +78,12 @@ from bot.store.sqlite import (
     _entries,
     _exported_snapshots,
     _goal,
+    _hidden_same_day,
     _import_rows,
     _imported_before,
     _in_order,
     _iso,
+    _moment,
     _need_metrics,
     _recarried,
     _settings,
@@ -89,6 +93,7 @@ from bot.store.sqlite import (
     _thin_plan,
     _user,
     _video,
+    _zone_of,
 )
 from bot.store.urls import postgres_url_problem, redacted
 
@@ -105,6 +110,9 @@ _LIVE_WORKERS = (
 _PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, len(METRIC_NAMES) + 6))
 _INSERT_SNAPSHOT = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
                     f"VALUES ({_PLACEHOLDERS})")
+#: An import's rows (:func:`~bot.store.sqlite._import_rows`: ``dated`` last).
+_INSERT_IMPORTED = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, "  # noqa: S608
+                    f"dated) VALUES ({_PLACEHOLDERS}, ${len(METRIC_NAMES) + 6})")
 _UPDATE_VALUES = ("UPDATE snapshots SET "  # noqa: S608
                   + ", ".join(f"{n} = ${i}" for i, n in enumerate(METRIC_NAMES, 1))
                   + f" WHERE id = ${len(METRIC_NAMES) + 1}")
@@ -444,14 +452,16 @@ class PostgresStore(PgTikTokTables):
             # here never comes back by undoing the import that had replaced it.
             hidden: list[int] = []
             frontier = list(ids)
+            zone: tzinfo | None = None
             while frontier:
-                rows = await db.fetch(
-                    "SELECT old.id FROM snapshots AS old JOIN snapshots AS new "
+                pairs = await db.fetch(
+                    f"SELECT {_HIDDEN_PAIRS} FROM snapshots AS old JOIN snapshots AS new "  # noqa: S608
                     "ON old.replaced_by = new.action AND old.user_id = new.user_id "
-                    "AND substr(old.taken_at, 1, 10) = substr(new.taken_at, 1, 10) "
                     "WHERE new.user_id = $1 AND new.source = 'import' AND old.source = 'import' "
                     "AND new.id = ANY($2::bigint[])", user_id, frontier)
-                frontier = [int(r[0]) for r in rows if int(r[0]) not in hidden]
+                if pairs and zone is None:
+                    zone = await _zone(db, user_id)
+                frontier = [i for i in _hidden_same_day(pairs, zone or UTC) if i not in hidden]
                 hidden.extend(frontier)
             removed = _affected(await db.execute(
                 "DELETE FROM snapshots WHERE user_id = $1 AND id = ANY($2::bigint[])",
@@ -466,9 +476,11 @@ class PostgresStore(PgTikTokTables):
     async def imported_days(self, user_id: int) -> set[date]:
         async with self._read() as db:
             rows = await db.fetch(
-                "SELECT DISTINCT substr(taken_at, 1, 10) FROM snapshots "  # noqa: S608
+                "SELECT taken_at, dated FROM snapshots "  # noqa: S608
                 f"WHERE user_id = $1 AND source = 'import' AND {_ACTIVE}", user_id)
-        return {date.fromisoformat(r[0]) for r in rows}
+            if not rows:
+                return set()
+            return days_of((_moment(r[0], r[1]) for r in rows), await _zone(db, user_id))
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -1149,6 +1161,12 @@ async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float]
     return snap
 
 
+async def _zone(db: _Conn, user_id: int) -> tzinfo:
+    """The creator's time zone (their /settings timezone), on ``db``."""
+    return _zone_of(await db.fetchrow("SELECT * FROM user_settings WHERE user_id = $1",
+                                      user_id))
+
+
 async def _latest(db: _Conn, user_id: int) -> MetricSnapshot | None:
     """The user's latest active snapshot (``latest_snapshot``), on ``db``."""
     row = await db.fetchrow(
@@ -1211,17 +1229,19 @@ async def _import(db: _Conn, user_id: int,
     ``action`` (default: the next one)."""
     if action is None:
         action = await _next_action(db, user_id)
-    earlier = _imported_before(await db.fetch(
+    # A day imported again replaces the earlier imported rows of that day: the creator's day,
+    # in their time zone (see the SQLite store's _imported_before).
+    zone = await _zone(db, user_id)
+    earlier, replaced = _imported_before(await db.fetch(
         f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-        f"AND source = 'import' ORDER BY {_ORDER}", user_id), ordered)
-    if earlier:
+        f"AND source = 'import' ORDER BY {_ORDER}", user_id), ordered, zone)
+    if replaced:
         await db.execute(
-            f"UPDATE snapshots SET replaced_by = $1 WHERE user_id = $2 AND {_ACTIVE} "  # noqa: S608
-            "AND source = 'import' AND substr(taken_at, 1, 10) = ANY($3::text[])",
-            action, user_id, sorted(earlier))
-    rows_out = _import_rows(user_id, ordered, earlier, action)
+            "UPDATE snapshots SET replaced_by = $1 WHERE user_id = $2 AND id = ANY($3::bigint[])",
+            action, user_id, replaced)
+    rows_out = _import_rows(user_id, ordered, earlier, action, zone)
     if rows_out:
-        await db.executemany(_INSERT_SNAPSHOT, rows_out)
+        await db.executemany(_INSERT_IMPORTED, rows_out)
     await _recarry(db, user_id)
     await _thin_if_needed(db, user_id)
     return len(ordered)

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import fields, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from operator import add, attrgetter, itemgetter
 from pathlib import Path
@@ -45,7 +45,14 @@ from bot.core.ports import (
     User,
     UserReads,
 )
-from bot.domain.daily import DailyColumns
+from bot.domain.daily import (
+    DailyColumns,
+    DateOnly,
+    dated_by_day,
+    days_of,
+    row_moments,
+    snapshot_day,
+)
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -148,6 +155,21 @@ def _in_order(
 
 def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def _moment(taken_at: str, dated: Any) -> datetime:
+    """A stored snapshot's moment: its ``taken_at`` text, as a
+    :class:`~bot.domain.daily.DateOnly` when its ``dated`` column marks it dated by day
+    alone (both stores: an int in SQLite, a boolean in PostgreSQL)."""
+    moment = _dt(taken_at)
+    return DateOnly.of(moment.date()) if dated else moment
+
+
+def _zone_of(row: Any) -> tzinfo:
+    """The creator's time zone from their ``user_settings`` row (None: none stored), for
+    either store: whose days an import's rows and the stored ones are on
+    (:func:`~bot.domain.daily.snapshot_day`)."""
+    return _settings(row).zone
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -289,6 +311,7 @@ class _Columns(NamedTuple):
     source: int | None  # None: the query has no ``source`` column
     id: int | None
     action: int | None
+    dated: int | None  # None: the query has no ``dated`` column (no row is dated by day)
     #: The metrics' values of a row, as a tuple in METRIC_NAMES' order (``itemgetter`` of
     #: ``metrics``: one call in C, where a comprehension indexed the row fourteen times).
     metric_values: Callable[[_Row], tuple[Any, ...]]
@@ -303,7 +326,7 @@ def _columns(names: tuple[str, ...]) -> _Columns:
         at.setdefault(name, index)  # (as a Row's lookup by name: the first column so named)
     metrics = tuple(at[name] for name in METRIC_NAMES)
     return _Columns(at["taken_at"], metrics, at["given"], at.get("source"), at.get("id"),
-                    at.get("action"), itemgetter(*metrics))
+                    at.get("action"), at.get("dated"), itemgetter(*metrics))
 
 
 @functools.lru_cache(maxsize=1024)  # a snapshot's typed fields: a few combinations recur
@@ -319,7 +342,9 @@ def _snapshot(row: _Row, columns: _Columns | None = None) -> MetricSnapshot:
     when reading many rows (:func:`_entries`; without it, found from the row's names).
     The metrics are passed by position (by name, a dictionary per row cost a fifth more)."""
     at = _columns(tuple(row.keys())) if columns is None else columns
-    return _new_snapshot((_dt(row[at.taken_at]), *at.metric_values(row),
+    taken_at = (_dt(row[at.taken_at]) if at.dated is None
+                else _moment(row[at.taken_at], row[at.dated]))
+    return _new_snapshot((taken_at, *at.metric_values(row),
                           _given(str(row[at.given])),
                           None if at.source is None else row[at.source]))
 
@@ -413,42 +438,50 @@ def _recarried(rows: Sequence[sqlite3.Row]) -> list[tuple[Any, ...]]:
 
 def _imported_before(
     stored: Iterable[Mapping[str, Any]], ordered: Sequence[tuple[datetime, Mapping[str, float]]],
-) -> dict[str, dict[str, float]]:
+    zone: tzinfo,
+) -> tuple[dict[date, dict[str, float]], list[int]]:
     """For an import of ``ordered``: the metrics each day of it already holds from earlier
-    imports (``stored``: the user's active imported rows, in order), by ``YYYY-MM-DD``. A date
-    imported again replaces the earlier imported row (kept hidden, so undoing this import
-    brings it back); logged rows are never replaced. What the earlier row knew and the new one
-    does not say (another Studio file's columns) is kept in the new row."""
-    earlier: dict[str, dict[str, float]] = {}
-    days: set[str] | None = None  # the import's days, worked out only if anything is stored
+    imports (``stored``: the user's active imported rows, in order, with their ``id``,
+    ``taken_at``, ``dated``, metrics and ``given``), by day, and the ids of those rows. A day
+    is the creator's (:func:`~bot.domain.daily.snapshot_day` in ``zone``, their time zone:
+    the one decision the preview's count of replaced days comes from too). A day imported
+    again replaces the earlier imported rows of that day (kept hidden, so undoing this import
+    brings them back); logged rows are never replaced. What the earlier row knew and the new
+    one does not say (another Studio file's columns) is kept in the new row."""
+    earlier: dict[date, dict[str, float]] = {}
+    replaced: list[int] = []
+    days: set[date] | None = None  # the import's days, worked out only if anything is stored
     for old in stored:
         if days is None:
-            days = {stamp[:10] for stamp in _stamps(ordered)}
-        day = str(old["taken_at"])[:10]
+            days = days_of(row_moments(ordered), zone)
+        day = snapshot_day(_moment(old["taken_at"], old["dated"]), zone)
         if day in days:
+            replaced.append(int(old["id"]))
             typed = earlier.setdefault(day, {})
             typed.update({k: old[k] for k in str(old["given"]).split(",")
                           if k in METRIC_NAMES and old[k] is not None})
-    return earlier
+    return earlier, replaced
 
 
 def _import_rows(
     user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
-    earlier: Mapping[str, Mapping[str, float]], action: int,
+    earlier: Mapping[date, Mapping[str, float]], action: int, zone: tzinfo,
 ) -> list[tuple[Any, ...]]:
     """The snapshot rows an import writes, ``(user_id, taken_at, *metrics, given, "import",
-    action)``: each dated row's known values over what :func:`_imported_before` kept for its
-    day. Raises ``ValueError`` for a metric the schema does not have."""
+    action, dated)``: each dated row's known values over what :func:`_imported_before` kept
+    for its day (in ``zone``, as it found them); ``dated``: whether the row is dated by day
+    alone (:class:`~bot.domain.daily.DateOnly`). Raises ``ValueError`` for a metric the
+    schema does not have."""
     if not earlier:
         uniform = _uniform_import_rows(user_id, ordered, action)
         if uniform is not None:
             return uniform
-    return _import_rows_by_row(user_id, ordered, earlier, action)
+    return _import_rows_by_row(user_id, ordered, earlier, action, zone)
 
 
 def _import_rows_by_row(
     user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
-    earlier: Mapping[str, Mapping[str, float]], action: int,
+    earlier: Mapping[date, Mapping[str, float]], action: int, zone: tzinfo,
 ) -> list[tuple[Any, ...]]:
     """:func:`_import_rows` for any rows, one row at a time."""
     given_by_columns: dict[tuple[str, ...], str] = {}
@@ -474,11 +507,11 @@ def _import_rows_by_row(
             typed, slots = found
             given_values = [*map(float, values_in), *[None] * (width + 1 - len(key))]
             rows_out.append((user_id, stamp, *[given_values[i] for i in slots], typed,
-                             "import", action))
+                             "import", action, dated_by_day(taken_at)))
             continue
         present = {k: v for k, v in changes.items() if v is not None}
         if earlier:
-            kept = earlier.get(stamp[:10])
+            kept = earlier.get(snapshot_day(taken_at, zone))
             if kept:
                 present = {**kept, **present}
         if not present:
@@ -491,7 +524,8 @@ def _import_rows_by_row(
                 raise ValueError(f"unknown metrics: {sorted(unknown)}")
             given = given_by_columns[columns] = ",".join(sorted(columns))
         values = [None if (v := present.get(n)) is None else float(v) for n in METRIC_NAMES]
-        rows_out.append((user_id, stamp, *values, given, "import", action))
+        rows_out.append((user_id, stamp, *values, given, "import", action,
+                         dated_by_day(taken_at)))
     return rows_out
 
 
@@ -514,7 +548,14 @@ def _uniform_import_rows(
     return list(zip(repeat(user_id), _stamps(ordered),
                     *(columns.get(n, repeat(None)) for n in METRIC_NAMES),
                     repeat(",".join(sorted(columns))), repeat("import"), repeat(action),
+                    _dated(ordered),
                     strict=False))  # the repeats are endless: the moments decide the length
+
+
+def _dated(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[bool]:
+    """Whether each row is dated by day alone (:class:`~bot.domain.daily.DateOnly`): the
+    ``dated`` column an import writes."""
+    return list(map(dated_by_day, row_moments(rows)))
 
 
 def _uniform_columns(
@@ -550,7 +591,7 @@ def _uniform_columns(
 
 
 #: The columns of the rows :func:`_carried_import` reads (``SELECT id, source, …``).
-_STORED_KEYS = ("id", "source", "taken_at", *METRIC_NAMES, "given")
+_STORED_KEYS = ("id", "source", "taken_at", *METRIC_NAMES, "given", "dated")
 
 
 def _carried_import(
@@ -558,7 +599,7 @@ def _carried_import(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Carry values forward over an import before it is written, as :func:`_recarried` does
     after the fact, without reading the rows back: ``stored`` is the user's active rows that
-    stay active (``_STORED_KEYS``, in :data:`_ORDER`), ``new`` the rows :func:`_import_rows`
+    stay active (:data:`_STORED_KEYS`, in :data:`_ORDER`), ``new`` the rows :func:`_import_rows`
     built (by date; their action is above every stored one, so within a day they come last).
     Returns the new rows with their carried values, and ``(*values, id)`` for the stored rows
     whose values change."""
@@ -570,8 +611,8 @@ def _carried_import(
 
 
 def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert snapshot rows ``(user_id, taken_at, *metrics, given, source, action)`` (the
-    metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
+    """Insert snapshot rows ``(user_id, taken_at, *metrics, given, source, action, dated)``
+    (the metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
     the others are NULL either way (they have no default). Binding a None costs CPython 3.11's
     sqlite3 module an adapter look-up (about 0.25 µs, five times a float's binding), and an
     import of a few metrics has more Nones than values: naming them all took twice as long.
@@ -585,7 +626,7 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
     metrics = {name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
                if columns[2 + i] != nothing}
     each = {"user_id": columns[0], "given": columns[2 + width], "source": columns[3 + width],
-            "action": columns[4 + width]}
+            "action": columns[4 + width], "dated": columns[5 + width]}
     shared = {name: column[0] for name, column in each.items()
               if column == (column[0],) * len(rows)}
     _insert_columns(db, {"taken_at": columns[1], **metrics,
@@ -652,7 +693,7 @@ def _carried_by_row(
         day = row[1][:10]
         while i < n and stored[i][2][:10] <= day:  # stored rows of earlier days, or the same
             old = stored[i]
-            for k in typed(str(old[-1] or "")):
+            for k in typed(str(old[3 + width] or "")):
                 known[k] = old[3 + k]
             if tuple(known) != tuple(old[3:3 + width]):
                 changed.append((*known, old[0]))
@@ -661,7 +702,7 @@ def _carried_by_row(
             known[k] = row[2 + k]
         out.append((row[0], row[1], *known, *row[2 + width:]))
     for old in stored[i:]:
-        for k in typed(str(old[-1] or "")):
+        for k in typed(str(old[3 + width] or "")):
             known[k] = old[3 + k]
         if tuple(known) != tuple(old[3:3 + width]):
             changed.append((*known, old[0]))
@@ -682,7 +723,7 @@ def _exported_snapshots(snaps: Iterable[Any]) -> dict[str, list[dict[str, Any]]]
     ``replaced_snapshots``, those a newer import replaced (kept for /undo): the two counts
     /forget and /stats say (:data:`bot.core.ports.ACTIVE_SNAPSHOT`). Both stores' /export."""
     return {section: [
-        {"taken_at": s["taken_at"], **{n: s[n] for n in METRIC_NAMES},
+        {"taken_at": s["taken_at"], "dated": bool(s["dated"]), **{n: s[n] for n in METRIC_NAMES},
          "typed": [g for g in str(s["given"]).split(",") if g],
          "source": s["source"], "replaced": s["replaced_by"] is not None}
         for s in snaps if (s["replaced_by"] is not None) == replaced]
@@ -764,6 +805,36 @@ def _active_rows_sync(conn: sqlite3.Connection, user_id: int, since: datetime | 
     return conn.execute(sql, params).fetchall()[::-1]
 
 
+def _zone_sync(conn: sqlite3.Connection, user_id: int) -> tzinfo:
+    """The creator's time zone (their /settings timezone; :func:`_zone_of`), on ``conn``."""
+    return _zone_of(conn.execute("SELECT * FROM user_settings WHERE user_id = ?",
+                                 (user_id,)).fetchone())
+
+
+def _imported_days_sync(conn: sqlite3.Connection, user_id: int) -> set[date]:
+    """:meth:`SqliteStore.imported_days`: the creator's days (in their time zone) holding an
+    active imported snapshot."""
+    rows = conn.execute(
+        f"SELECT taken_at, dated FROM snapshots WHERE user_id = ? AND source = 'import' "  # noqa: S608
+        f"AND {_ACTIVE}", (user_id,)).fetchall()
+    if not rows:
+        return set()
+    return days_of((_moment(r[0], r[1]) for r in rows), _zone_sync(conn, user_id))
+
+
+#: The columns of a pair of imported rows, a hidden one and the one that replaced it
+#: (``old`` and ``new`` in :meth:`SqliteStore.remove_snapshots`' join; both stores).
+_HIDDEN_PAIRS = "old.id, old.taken_at, old.dated, new.taken_at, new.dated"
+
+
+def _hidden_same_day(pairs: Iterable[Sequence[Any]], zone: tzinfo) -> list[int]:
+    """The ids of the hidden rows of :data:`_HIDDEN_PAIRS` ``pairs`` on the same day as the
+    row that replaced them, the creator's day in ``zone``
+    (:func:`~bot.domain.daily.snapshot_day`), as the import that hid them decided it."""
+    return [int(p[0]) for p in pairs
+            if snapshot_day(_moment(p[1], p[2]), zone) == snapshot_day(_moment(p[3], p[4]), zone)]
+
+
 def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
                   limit: int | None) -> list[SnapshotEntry]:
     """Active snapshots oldest first, the most recent ``limit`` (:meth:`SqliteStore.entries`)."""
@@ -771,7 +842,7 @@ def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None
 
 
 #: The columns :func:`_snapshot` reads (a history needs no ids, user or action: 17 of 21).
-_HISTORY_COLUMNS = f"{_SNAPSHOT_COLUMNS}, source"
+_HISTORY_COLUMNS = f"{_SNAPSHOT_COLUMNS}, source, dated"
 
 
 def _history_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
@@ -1370,16 +1441,18 @@ class SqliteStore(TikTokTables):
             # import that had replaced it.
             hidden: list[int] = []
             frontier = list(ids)
+            zone: tzinfo | None = None
             while frontier:
                 async with db.execute(
-                    f"SELECT old.id FROM snapshots AS old JOIN snapshots AS new "  # noqa: S608
+                    f"SELECT {_HIDDEN_PAIRS} FROM snapshots AS old JOIN snapshots AS new "  # noqa: S608
                     f"ON old.replaced_by = new.action AND old.user_id = new.user_id "
-                    f"AND substr(old.taken_at, 1, 10) = substr(new.taken_at, 1, 10) "
                     f"WHERE new.user_id = ? AND new.source = 'import' AND old.source = 'import' "
                     f"AND new.id IN ({', '.join('?' * len(frontier))})", (user_id, *frontier),
                 ) as cur:
-                    frontier = [int(r[0]) for r in await cur.fetchall()
-                                if int(r[0]) not in hidden]
+                    pairs = list(await cur.fetchall())
+                if pairs and zone is None:
+                    zone = await _in_thread(db, _zone_sync, user_id)
+                frontier = [i for i in _hidden_same_day(pairs, zone or UTC) if i not in hidden]
                 hidden.extend(frontier)
             async with db.execute(
                 f"DELETE FROM snapshots WHERE user_id = ? AND id IN "  # noqa: S608
@@ -1395,11 +1468,8 @@ class SqliteStore(TikTokTables):
         return removed
 
     async def imported_days(self, user_id: int) -> set[date]:
-        async with self._read() as db, _query(db,
-            f"SELECT DISTINCT substr(taken_at, 1, 10) FROM snapshots "  # noqa: S608
-            f"WHERE user_id = ? AND source = 'import' AND {_ACTIVE}", (user_id,),
-        ) as cur:
-            return {date.fromisoformat(r[0]) for r in await cur.fetchall()}
+        async with self._read() as db:
+            return await _in_thread(db, _imported_days_sync, user_id)
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -1538,21 +1608,20 @@ class SqliteStore(TikTokTables):
                 plain = db.cursor()
                 plain.row_factory = None
                 stored = plain.execute(
-                    f"SELECT id, source, {_SNAPSHOT_COLUMNS} FROM snapshots "  # noqa: S608
+                    f"SELECT id, source, {_SNAPSHOT_COLUMNS}, dated FROM snapshots "  # noqa: S608
                     f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
                 ).fetchall()
-            # A date imported again replaces (hides) the earlier imported row; see
-            # _imported_before.
-            earlier = _imported_before(
+            # A day imported again replaces (hides) the earlier imported rows of that day, the
+            # creator's day in their time zone; see _imported_before.
+            zone = _zone_sync(db, user_id) if stored else UTC  # (nothing stored: no match)
+            earlier, replaced = _imported_before(
                 (dict(zip(_STORED_KEYS, r, strict=True)) for r in stored if r[1] == "import"),
-                ordered)
-            if earlier:  # (an executemany of no rows still prepares its statement)
-                db.executemany(
-                    f"UPDATE snapshots SET replaced_by = ? WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-                    "AND source = 'import' AND substr(taken_at, 1, 10) = ?",
-                    [(action, user_id, day) for day in sorted(earlier)],
-                )
-            kept = [r for r in stored if not (r[1] == "import" and r[2][:10] in earlier)]
+                ordered, zone)
+            if replaced:  # (an executemany of no rows still prepares its statement)
+                db.executemany("UPDATE snapshots SET replaced_by = ? WHERE id = ?",
+                               [(action, row_id) for row_id in replaced])
+            gone = set(replaced)
+            kept = [r for r in stored if r[0] not in gone]
             first = None if stored or not ordered else _uniform_columns(ordered)
             if first is not None:
                 # A first import of the usual file (no active row stored to carry values from or
@@ -1561,15 +1630,22 @@ class SqliteStore(TikTokTables):
                 # every metric per row to take apart again.
                 written = len(ordered) if first else 0  # (no metric on any row: no row)
                 if written:
-                    _insert_columns(db, {"taken_at": _stamps(ordered), **first}, {
-                        "user_id": user_id, "given": ",".join(sorted(first)),
-                        "source": "import", "action": action})
+                    dated = _dated(ordered)
+                    each: dict[str, Sequence[Any]] = {"taken_at": _stamps(ordered), **first}
+                    shared: dict[str, Any] = {"user_id": user_id,
+                                              "given": ",".join(sorted(first)),
+                                              "source": "import", "action": action}
+                    if len(set(dated)) == 1:  # (every row dated by day, or none)
+                        shared["dated"] = dated[0]
+                    else:
+                        each["dated"] = dated
+                    _insert_columns(db, each, shared)
             else:
                 # (a first import whose rows are not uniform was found so just above: row by
                 # row, without _import_rows asking _uniform_columns again)
                 rows_for = _import_rows if stored or not ordered else _import_rows_by_row
                 rows_out, changed = _carried_import(
-                    kept, rows_for(user_id, ordered, earlier, action))
+                    kept, rows_for(user_id, ordered, earlier, action, zone))
                 written = len(rows_out)
                 _insert_snapshots(db, rows_out)
                 if changed:

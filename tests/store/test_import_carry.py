@@ -161,8 +161,8 @@ def outcome(build: Callable[[], object]) -> object:
 @given(import_rows(), st.integers(1, 5))
 def test_column_wise_import_rows_are_the_row_by_row_ones(
         rows: list[tuple[datetime, dict[str, float]]], action: int) -> None:
-    by_row = outcome(lambda: _import_rows_by_row(7, rows, {}, action))
-    assert outcome(lambda: _import_rows(7, rows, {}, action)) == by_row
+    by_row = outcome(lambda: _import_rows_by_row(7, rows, {}, action, UTC))
+    assert outcome(lambda: _import_rows(7, rows, {}, action, UTC)) == by_row
     if not isinstance(by_row, list):
         return
     assert _carried_import([], by_row) == _carried_by_row([], by_row)
@@ -192,8 +192,8 @@ def test_daily_columns_are_written_as_their_rows(days: list[date], names: list[s
     columns = DailyColumns(ordered, at, values)
     rows = list(columns)
     assert [_iso(t) for t, _ in rows] == _stamps(columns)
-    assert outcome(lambda: _import_rows(3, columns, {}, 2)) == outcome(
-        lambda: _import_rows_by_row(3, rows, {}, 2))
+    assert outcome(lambda: _import_rows(3, columns, {}, 2, UTC)) == outcome(
+        lambda: _import_rows_by_row(3, rows, {}, 2, UTC))
 
 
 @pytest.fixture(scope="module")
@@ -237,9 +237,10 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
         schema_file: Path, values: list[list[float | None]]) -> None:
     """An import names only the metric columns some row has a value in (binding a None is
     the slow part of a wide insert): what is stored is what naming every column stores."""
-    rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1)
+    rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1, n % 2 == 0)
             for n, v in enumerate(values)]
-    every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source", "action"))
+    every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source", "action",
+                       "dated"))
     stored = _stored_both_ways(
         schema_file, lambda db: _insert_snapshots(db, rows),
         lambda db: db.executemany(f"INSERT INTO snapshots ({every}) VALUES "
@@ -302,7 +303,7 @@ def test_a_first_import_stores_the_rows_it_builds(
     """A user's first import of the usual file is written column by column, without the
     wide rows the other imports build: what is stored is those rows all the same."""
     ordered = rows if isinstance(rows, DailyColumns) else sorted(rows, key=lambda r: r[0])
-    expected = outcome(lambda: _carried_import([], _import_rows(1, ordered, {}, 1))[0])
+    expected = outcome(lambda: _carried_import([], _import_rows(1, ordered, {}, 1, UTC))[0])
 
     async def run(path: Path) -> object:
         store = await open_store(f"sqlite:///{path}")
@@ -320,8 +321,8 @@ def test_a_first_import_stores_the_rows_it_builds(
         db = sqlite3.connect(path)
         try:
             stored = db.execute(
-                f"SELECT user_id, taken_at, {', '.join(METRIC_NAMES)}, given, source, action "
-                "FROM snapshots ORDER BY id").fetchall()
+                f"SELECT user_id, taken_at, {', '.join(METRIC_NAMES)}, given, source, action, "
+                "dated FROM snapshots ORDER BY id").fetchall()
         finally:
             db.close()
         if written is not None:
