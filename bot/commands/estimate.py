@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.commands.settings import normalize_region
-from bot.core.args import ArgError
+from bot.core.args import ArgError, local_line
 from bot.core.context import CommandContext
-from bot.core.fieldnames import field_name, typed, typed_example
+from bot.core.fieldnames import field_name, typed_example
 from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
@@ -91,31 +91,30 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
     }
 
 
-def _apart_sentence(names: Sequence[str], views: float | None) -> str:
+def _apart_sentence(names: Sequence[str], line: str) -> str:
     """What a what-if's ``names`` (:func:`bot.domain.metrics.what_if_apart`) are: totals of
-    another 30 days than the ``views``, and the what-if that counts them (the views given
-    with them), as one whole sentence."""
+    another 30 days than the views, and ``line``, the what-if with the views given too (which
+    counts them), as one whole sentence."""
     return _("The %(names)s in this what-if replace ones logged in another 30 days than your "
-             "views, so they are left out of engagement by views: add %(views)s to the "
-             "what-if to count them with your views.",
-             names=items([field_name(n) for n in names]),
-             views=typed("views", compact(views)))
+             "views, so they are left out of engagement by views. To count them with your "
+             "views, give those too: %(line)s",
+             names=items([field_name(n) for n in names]), line=line)
 
 
 def engagement_view(e: EngagementComparison | None, apart: Sequence[str] = (),
-                    views: float | None = None) -> dict[str, Any] | None:
+                    line: str = "") -> dict[str, Any] | None:
     """The engagement comparison as the numbers and the case the template writes a whole
     sentence for (raised, lowered, typical, unknown with why). ``apart`` are a what-if's
-    totals left out as of another 30 days than its ``views``
-    (:func:`bot.domain.metrics.what_if_apart`): said of the what-if (give the views with
-    them), not as logged numbers (log them together); the what-if's likes apart are why the
-    rate is unknown."""
+    totals left out as of another 30 days than its views
+    (:func:`bot.domain.metrics.what_if_apart`): said of the what-if, with ``line``, the
+    what-if that gives the views with them, not as logged numbers (log them together); the
+    what-if's likes apart are why the rate is unknown."""
     if e is None:
         return None
     reason = None if e.gap is None else e.gap.sentence
     left = left_out_sentence([n for n in e.left_out if n not in apart])
     if apart:
-        said = _apart_sentence(apart, views)
+        said = _apart_sentence(apart, line)
         if e.rate is not None:
             left = f"{left} {said}" if left else said
         elif e.gap is EngagementGap.DIFFERENT_SNAPSHOTS and "likes" in apart:
@@ -185,8 +184,8 @@ def estimate_data(e: Estimate) -> dict[str, Any]:
 
 
 def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[str] = (),
-                  views: float | None = None) -> dict[str, Any]:
-    """The reply's context; ``apart`` and ``views`` as :func:`engagement_view` takes them."""
+                  line: str = "") -> dict[str, Any]:
+    """The reply's context; ``apart`` and ``line`` as :func:`engagement_view` takes them."""
     could_only = [r for r in e.routes if r.monthly is not None and not r.now]
     return {
         "currency": e.currency,
@@ -195,7 +194,7 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[
         "potential": _money(e.potential, e.currency),
         "routes": [route_view(r, e.currency) for r in e.routes],
         "could_names": [r.name for r in could_only],
-        "engagement": engagement_view(e.engagement, apart, views),
+        "engagement": engagement_view(e.engagement, apart, line),
         "missing": [field_name(m) for m in e.missing],
         "currency_note": e.currency_note,
         "views_note": e.views_note,
@@ -293,15 +292,17 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       payouts=payouts, videos=videos,
                       what_if=frozenset(overrides), explain=explain,
                       settings_what_if="region" in args or "adult" in args, history=history)
+    # what-if totals of another window than the views: the what-if that counts them
+    apart = what_if_apart(snapshot, overrides, history) if overrides else ()
+    line = local_line(ctx.again(args, views=snapshot.views)) if apart else ""
     actions: tuple[Action, ...] = ()
     if not explain:
         actions = (Action(_("How was this computed?"), ctx.again(args, explain=True),
                           choice=False),)
     return Reply(
         "estimate",
-        {**estimate_view(result, what_if=bool(overrides), explain=explain,
-                         apart=what_if_apart(snapshot, overrides, history) if overrides else (),
-                         views=snapshot.views),
+        {**estimate_view(result, what_if=bool(overrides), explain=explain, apart=apart,
+                         line=line),
          **engagement_basis_view(engagement_basis, result)},
         actions=actions,
         title=_("Your income estimate"),

@@ -104,21 +104,23 @@ async def test_a_total_never_logged_joins_the_views_window(both: ConsoleAdapter,
 async def test_a_what_if_total_of_another_window_than_the_views_is_explained(
         both: ConsoleAdapter, clock: FakeClock) -> None:
     """Views logged later than the likes: a what-if of the likes replaces them in their own 30
-    days, which are not the views'. The reply says so of the what-if's number and how to count
-    it (give the views too), not "log both together"; with the views given, it counts."""
+    days, which are not the views'. The reply says so of the what-if's number and names the
+    what-if that counts it (the views given too), not "log both together", which is about
+    logged numbers; that what-if counts them."""
     await _ask(both, clock, FULL)
     await _ask(both, clock, "/log views=41k")
     plain = await _ask(both, clock, "/estimate")
     likes = await _ask(both, clock, "/estimate likes=3.5k")
     assert _data(likes)["engagement_rate_views"] is None
     assert ("The likes in this what-if replace ones logged in another 30 days than your "
-            "views, so they are left out of engagement by views: add views=41k to the "
-            "what-if to count them with your views.") in likes.text, likes.text
+            "views, so they are left out of engagement by views. To count them with your "
+            "views, give those too: /estimate views=41000 likes=3500") in likes.text, likes.text
     assert "log both together" not in likes.text, likes.text
     assert _typical(likes, "brand_deals") == pytest.approx(_typical(plain, "brand_deals"))
     together = await _ask(both, clock, "/estimate likes=3.5k views=41k")
     assert _data(together)["engagement_rate_views"] == pytest.approx(3500 / 41_000)
     assert "left out of engagement" not in together.text, together.text
+    assert _typical(together, "brand_deals") > _typical(likes, "brand_deals")  # 8.5%: 2×
 
 
 async def test_a_what_if_part_of_another_window_is_named_apart_from_logged_ones(
@@ -133,8 +135,8 @@ async def test_a_what_if_part_of_another_window_is_named_apart_from_logged_ones(
     assert ("Not counted: shares, logged in another 30 days than your views. Log them "
             "together with your views to count them.") in est.text, est.text
     assert ("The comments in this what-if replace ones logged in another 30 days than your "
-            "views, so they are left out of engagement by views: add views=41k to the "
-            "what-if to count them with your views.") in est.text, est.text
+            "views, so they are left out of engagement by views. To count them with your "
+            "views, give those too: /estimate views=41000 comments=300") in est.text, est.text
 
 
 async def test_a_what_if_is_checked_against_the_views_of_its_window_only(
@@ -150,3 +152,19 @@ async def test_a_what_if_is_checked_against_the_views_of_its_window_only(
     # given with the views, they are one window again: refused
     together = await both.ask("/estimate likes=50k views=41k")
     assert not together.ok and "likes (50k) are more than views (41k)" in together.text
+
+
+@pytest.mark.parametrize("language", ["de", "ja", "es"])
+async def test_the_what_if_it_names_counts_them_in_every_language(
+        console: ConsoleAdapter, clock: FakeClock, language: str) -> None:
+    """The what-if the sentence names is typed as the creator's language types it (German
+    ``Aufrufe=41000 Likes=3500``, Spanish ``me gusta=3500``), and sent as it is, counts."""
+    await _ask(console, clock, FULL)
+    await _ask(console, clock, "/log views=41k")
+    await _ask(console, clock, f"/settings language={language}")
+    apart = await _ask(console, clock, "/estimate likes=3500")
+    assert _data(apart)["engagement_rate_views"] is None
+    line = apart.text[apart.text.index("/estimate "):].splitlines()[0]
+    assert "likes" not in line and "views" not in line, line  # the field names translated
+    counted = await _ask(console, clock, line)
+    assert _data(counted)["engagement_rate_views"] == pytest.approx(3500 / 41_000)
