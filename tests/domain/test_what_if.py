@@ -30,8 +30,8 @@ from bot.domain.metrics import (
 from bot.domain.profile import UserSettings
 from bot.domain.rates import load_rates
 
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)  # the first log
 RATES = load_rates(PROJECT_ROOT / "strategies" / "rates")
-T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 #: What a creator logs, with values of their size (rates and lengths within their bounds).
 _VALUES = {
     "followers": st.integers(0, 2_000_000), "views": st.integers(0, 5_000_000),
