@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.commands.settings import normalize_region
-from bot.core.args import ArgError
+from bot.core.args import ArgError, local_line
 from bot.core.context import CommandContext
 from bot.core.fieldnames import field_name, typed_example
 from bot.core.ports import Reads
@@ -23,10 +24,12 @@ from bot.domain.estimator import (
 )
 from bot.domain.metrics import (
     METRIC_NAMES,
+    EngagementGap,
     HistoryReach,
     MetricSnapshot,
     implausible,
     left_out_sentence,
+    what_if_apart,
 )
 from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list
 from bot.domain.payouts import Payout
@@ -88,11 +91,36 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
     }
 
 
-def engagement_view(e: EngagementComparison | None) -> dict[str, Any] | None:
+def _apart_sentence(names: Sequence[str], line: str) -> str:
+    """What a what-if's ``names`` (:func:`bot.domain.metrics.what_if_apart`) are: totals of
+    another 30 days than the views, and ``line``, the what-if with the views given too (which
+    counts them), as one whole sentence."""
+    return _("The %(names)s in this what-if replace ones logged in another 30 days than your "
+             "views, so they are left out of engagement by views. To count them with your "
+             "views, give those too: %(line)s",
+             names=items([field_name(n) for n in names]), line=line)
+
+
+def engagement_view(e: EngagementComparison | None, apart: Sequence[str] = (),
+                    line: str = "") -> dict[str, Any] | None:
     """The engagement comparison as the numbers and the case the template writes a whole
-    sentence for (raised, lowered, typical, unknown with why)."""
+    sentence for (raised, lowered, typical, unknown with why). ``apart`` are a what-if's
+    totals left out as of another 30 days than its views
+    (:func:`bot.domain.metrics.what_if_apart`): said of the what-if, with ``line``, the
+    what-if that gives the views with them, not as logged numbers (log them together); the
+    what-if's likes apart are why the rate is unknown."""
     if e is None:
         return None
+    reason = None if e.gap is None else e.gap.sentence
+    left = left_out_sentence([n for n in e.left_out if n not in apart])
+    if apart:
+        said = _apart_sentence(apart, line)
+        if e.rate is not None:
+            left = f"{left} {said}" if left else said
+        elif e.gap is EngagementGap.DIFFERENT_SNAPSHOTS and "likes" in apart:
+            reason = said
+        else:
+            reason = f"{reason} {said}" if reason else said
     return {
         "case": str(e.effect),
         "rate": None if e.rate is None else pct(e.rate),
@@ -102,8 +130,8 @@ def engagement_view(e: EngagementComparison | None) -> dict[str, Any] | None:
         "benchmarks": items([_("%(study)s: %(rate)s (%(tier)s)", study=b.study,
                                rate=pct(b.rate), tier=translate(b.tier))
                              for b in e.benchmarks]),
-        "reason": None if e.gap is None else e.gap.sentence,
-        "left_out": left_out_sentence(e.left_out),  # parts not counted in the rate
+        "reason": reason,
+        "left_out": left,  # parts not counted in the rate
     }
 
 
@@ -155,7 +183,9 @@ def estimate_data(e: Estimate) -> dict[str, Any]:
     }
 
 
-def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any]:
+def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[str] = (),
+                  line: str = "") -> dict[str, Any]:
+    """The reply's context; ``apart`` and ``line`` as :func:`engagement_view` takes them."""
     could_only = [r for r in e.routes if r.monthly is not None and not r.now]
     return {
         "currency": e.currency,
@@ -164,7 +194,7 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool) -> dict[str, Any
         "potential": _money(e.potential, e.currency),
         "routes": [route_view(r, e.currency) for r in e.routes],
         "could_names": [r.name for r in could_only],
-        "engagement": engagement_view(e.engagement),
+        "engagement": engagement_view(e.engagement, apart, line),
         "missing": [field_name(m) for m in e.missing],
         "currency_note": e.currency_note,
         "views_note": e.views_note,
@@ -249,15 +279,12 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     snapshot, engagement_basis = (what_if(base, overrides, history) if overrides
                                   else (base, "unchanged"))
     # The same check as /log (without the jump one: a what-if may be far from today), so a
-    # what-if never shows an engagement above 100%.
-    # A what-if's likes, comments or shares are of the views' 30 days (its own views, else
-    # the stored ones they replace); totals carried from another window are not compared.
-    if overrides:
-        checked = snapshot if "views" in overrides else replace(
-            snapshot, given=snapshot.given | {"views"})
-        if problems := implausible(None, checked, frozenset(overrides)):
-            raise ArgError(_("That what-if can't be: %(problem)s.",
-                             problem=standalone(problems[0])))
+    # what-if never shows an engagement above 100%: the totals of the views' 30 days (the
+    # hypothetical names them as given, with the views) against those views; a total of
+    # another window, which the rate does not divide, is not compared with them.
+    if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
+        raise ArgError(_("That what-if can't be: %(problem)s.",
+                         problem=standalone(problems[0])))
     explain = bool(args.get("explain"))  # the routes' inputs and assumptions only then
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),
@@ -265,13 +292,17 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       payouts=payouts, videos=videos,
                       what_if=frozenset(overrides), explain=explain,
                       settings_what_if="region" in args or "adult" in args, history=history)
+    # what-if totals of another window than the views: the what-if that counts them
+    apart = what_if_apart(snapshot, overrides, history) if overrides else ()
+    line = local_line(ctx.again(args, views=snapshot.views)) if apart else ""
     actions: tuple[Action, ...] = ()
     if not explain:
         actions = (Action(_("How was this computed?"), ctx.again(args, explain=True),
                           choice=False),)
     return Reply(
         "estimate",
-        {**estimate_view(result, what_if=bool(overrides), explain=explain),
+        {**estimate_view(result, what_if=bool(overrides), explain=explain, apart=apart,
+                         line=line),
          **engagement_basis_view(engagement_basis, result)},
         actions=actions,
         title=_("Your income estimate"),

@@ -31,10 +31,12 @@ from bot.domain.eligibility import Requirement
 from bot.domain.fieldnames import field_name
 from bot.domain.metrics import (
     PERIOD_DAYS,
+    WINDOW_TOTALS,
     EngagementGap,
     MetricSnapshot,
     engagement_gap,
     engagement_rate_views,
+    hypothetical,
     left_out,
     same_window,
     views_in_period,
@@ -209,36 +211,33 @@ def engagement_rate(s: MetricSnapshot,
 
 def what_if(real: MetricSnapshot, overrides: dict[str, float],
             history: Sequence[MetricSnapshot] | None = None) -> tuple[MetricSnapshot, str]:
-    """The hypothetical snapshot for ``overrides`` over ``real``, keeping the creator's
-    engagement *rate* when only views change: likes, comments, shares and saves scale with
-    views. The rate kept is :func:`engagement_rate` of ``real``, the one the real estimate
-    uses: only the interactions it divides (same 30-day window as the views,
-    :func:`bot.domain.metrics.same_window`) are scaled. When that rate is unknown they are
-    kept as stored, from another window than the views given, so ``same_window`` pairs none
-    of them: the engagement of the hypothetical is unknown (for the reason
-    :func:`bot.domain.metrics.engagement_gap` gives) rather than likes from another window
-    divided by imaginary views. ``history`` is the creator's stored snapshots (what
+    """The hypothetical snapshot for ``overrides`` over ``real``: the creator's current
+    numbers with those values in their place (:func:`bot.domain.metrics.hypothetical`, which
+    decides the 30-day window of each), keeping the creator's engagement *rate* when only
+    views change: likes, comments, shares and saves scale with views. The rate kept is
+    :func:`engagement_rate` of ``real``, the one the real estimate uses: only the
+    interactions it divides (same 30-day window as the views,
+    :func:`bot.domain.metrics.same_window`) are scaled; totals of another window stay as they
+    are, left out as in the real estimate. When that rate is unknown they are all kept as
+    stored, so the engagement of the hypothetical is unknown for the reason
+    :func:`bot.domain.metrics.engagement_gap` gives ("different snapshots", not "log your
+    likes") rather than likes from another window divided by imaginary views. A value equal to
+    the current one changes nothing. ``history`` is the creator's stored snapshots (what
     :func:`bot.domain.metrics.same_window` reads; pass the same to :func:`estimate`).
     Returns the snapshot and how engagement was treated: ``"given"``, ``"kept"``,
     ``"unknown"`` or ``"unchanged"``."""
-    snapshot = real.merged(overrides, real.taken_at)
-    inter_keys = ("likes", "comments", "shares", "saves")
-    if set(inter_keys) & overrides.keys():
+    snapshot = hypothetical(real, overrides, history)
+    if set(WINDOW_TOTALS) & overrides.keys():
         return snapshot, "given"
     old, new = views_in_period(real), views_in_period(snapshot)
     if new == old:
         return snapshot, "unchanged"
-    dropped: dict[str, Any] = dict.fromkeys(inter_keys, None)
     if old and new is not None and engagement_rate(real, history) is not None:
         paired = same_window(real, history)
         scale = new / old
-        scaled = {k: float(round(v * scale)) for k in inter_keys
+        scaled = {k: float(round(v * scale)) for k in WINDOW_TOTALS
                   if (v := getattr(paired, k)) is not None}
-        kept = snapshot.merged({**overrides, **scaled}, real.taken_at)
-        return replace(kept, **{k: v for k, v in dropped.items() if k not in scaled}), "kept"
-    # The interactions stay as stored: they come from another 30-day window than the views
-    # given, so same_window pairs none of them, and engagement_gap says why as for the real
-    # snapshot (different snapshots, not "log your likes").
+        return hypothetical(real, overrides, history, scaled), "kept"
     return snapshot, "unknown"
 
 

@@ -699,7 +699,8 @@ def same_window(s: MetricSnapshot,
     known: a value ``s`` did not give comes from a snapshot that can't be named, so it pairs
     with nothing (a ``/log followers=12k`` over views and likes from two earlier logs never
     reads as one window). A snapshot that names no given field at all (a hypothetical built
-    whole, not read from the store) is one window. The one place that decides what KPI
+    whole, not read from the store) is one window; a what-if names its views' window
+    (:func:`hypothetical`). The one place that decides what KPI
     ratios may divide, and so whether engagement by views is known: :func:`compute_kpis`,
     :func:`engagement_gap`, :func:`engagement_rate_views` and the estimator read it, with
     the same history wherever the creator's stored snapshots are at hand."""
@@ -736,6 +737,55 @@ def _window_totals(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None) 
         return (None,) * len(totals)
     return tuple(v if v is None or _given_in(s, history, n) is views_from else None
                  for n, v in named)
+
+
+def hypothetical(real: MetricSnapshot, typed: Mapping[str, float],
+                 history: Sequence[MetricSnapshot] | None = None,
+                 scaled: Mapping[str, float] | None = None) -> MetricSnapshot:
+    """``real`` (the creator's latest snapshot) with a what-if's values ``typed`` (by metric
+    name) and ``scaled`` (totals of :data:`WINDOW_TOTALS` that :func:`same_window` pairs with
+    the views in ``real``, scaled with new views), as the creator's current numbers changed in
+    place: not a new snapshot logged later, whose values would pair with nothing logged.
+
+    Each value given replaces the current one within its 30 days (``history``: the creator's
+    stored snapshots, as :func:`same_window` reads them for ``real``):
+
+    - views replace the current views and pair with the totals those pair with (typed,
+      imported, or derived from average views: every total). A creator with no views yet
+      gets the what-if's own: no stored total is of their 30 days;
+    - a total given with views is of the views' 30 days;
+    - a total given alone replaces the current one in its own 30 days: it pairs with the
+      views if that one did, and stays apart if it was logged in another window than the
+      views (:func:`what_if_apart`); a total never logged joins the views' 30 days.
+
+    The result names as :attr:`~MetricSnapshot.given` its views' window (views and the totals
+    that share their 30 days), so :func:`same_window` pairs exactly those, with ``history``
+    or without (no stored snapshot is this one). ``taken_at`` is ``real``'s. ValueError for
+    a name that is no metric."""
+    unknown = (set(typed) | set(scaled or {})) - set(METRIC_NAMES)
+    if unknown:
+        raise ValueError(f"unknown metrics: {sorted(unknown)}")
+    window = _window_totals(real, history)
+    paired = {n for n, v in zip(WINDOW_TOTALS, window, strict=True)
+              if v is not None and getattr(real, n) is not None}
+    if "views" in typed and views_in_period(real) is None:
+        paired = set()  # the what-if's own views: no stored total is of their 30 days
+    paired.update(n for n in WINDOW_TOTALS
+                  if n in typed and ("views" in typed or getattr(real, n) is None))
+    values: dict[str, Any] = {**(scaled or {}), **typed}
+    return replace(real, **values, given=frozenset({"views", *paired}), source=None)
+
+
+def what_if_apart(s: MetricSnapshot, typed: Iterable[str],
+                  history: Sequence[MetricSnapshot] | None = None) -> tuple[str, ...]:
+    """The parts of engagement by views (:data:`ENGAGEMENT_PARTS`) a what-if gave (``typed``)
+    that :func:`same_window` does not pair with the views of ``s`` (made by
+    :func:`hypothetical`): each replaced a total logged in another 30 days than the views, so
+    the rate leaves it out (or is unknown, for likes) until the views are given with it."""
+    window = same_window(s, history)
+    given = set(typed)
+    return tuple(n for n in ENGAGEMENT_PARTS
+                 if n in given and getattr(s, n) is not None and getattr(window, n) is None)
 
 
 def window_ends(s: MetricSnapshot,
