@@ -257,7 +257,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
 
         def show(v: float) -> str:
             return format_metric(goal.metric, v)
-    p = project(points, goal.target, now)
+    p = project(points, goal.target, now, zone=settings.zone)
     # the days the trend was fitted over: a pace a week needs a week of them (weekly_pace)
     span = None if p.trend is None or not points else \
         (max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400

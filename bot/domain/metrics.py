@@ -271,17 +271,19 @@ def weekly_pace(change: float, days: float) -> float | None:
     return change / days * 7 if has_weekly_pace(days) else None
 
 
-def corrected_series(history: Sequence[MetricSnapshot],
-                     metric: str) -> list[tuple[datetime, float]]:
-    """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a (UTC)
-    day: a later snapshot on the same day corrects an earlier one, so the earlier is dropped
+def corrected_series(history: Sequence[MetricSnapshot], metric: str, *,
+                     zone: tzinfo) -> list[tuple[datetime, float]]:
+    """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a day
+    of the creator's (in ``zone``, their time zone: :func:`~bot.domain.daily.snapshot_day`):
+    a later snapshot on the same day corrects an earlier one, so the earlier is dropped
     (a same-day correction is not a trend). ``history`` is oldest first, in the store's order.
     The day rule is :func:`bot.domain.projection.one_per_day`, the one ``/goal``'s fit applies
     to the same typed values, so the trend facts behind tips and ``/goal`` read one series."""
     from bot.domain.projection import one_per_day
 
     return one_per_day([(s.taken_at, float(v)) for s in history
-                        if metric in s.given and (v := getattr(s, metric)) is not None])
+                        if metric in s.given and (v := getattr(s, metric)) is not None],
+                       zone=zone)
 
 
 #: A typed count of this much or more may be rounded ("36k", "1.2M"); a smaller one is
