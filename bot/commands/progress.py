@@ -28,7 +28,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
-from bot.domain.daily import days_of, repeated_text, row_moments, shown_moment
+from bot.domain.daily import days_of, repeated_text, row_moments, shown_moment, snapshot_day
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -266,7 +266,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
     eta = p.eta if paced else None
     # from when the snapshots span a week: the first one the fit reads, plus a week
     pace_from = None if p.trend is None or paced else \
-        max((p.trend.origin + timedelta(days=MIN_PACE_DAYS)).date(), settings.today(now))
+        max(snapshot_day(p.trend.origin, settings.zone) + timedelta(days=MIN_PACE_DAYS),
+            settings.today(now))
     deadline = None
     needed = None
     if goal.deadline is not None and points:  # without a value now, nothing to count from
@@ -287,7 +288,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "target": show(goal.target),
         "current": None if not points else show(p.current),
         "reached": p.reached,
-        "eta": None if eta is None else eta.date().isoformat(),
+        "eta": None if eta is None else settings.today(eta).isoformat(),  # the creator's
         "weekly": None if weekly_growth is None else
         numbers.signed(weekly_growth, pct(abs(p.weekly_rate)) if p.weekly_rate is not None
                        else show(abs(weekly_growth))),
