@@ -515,14 +515,13 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         plan = await asyncio.to_thread(
             lambda: read_upload(data, filename, now=now, downloaded=downloaded or today,
                                 downloaded_given=downloaded is not None, today=today,
-                                locale=ctx.request.locale))
+                                zone=settings.zone, locale=ctx.request.locale))
     except ImportError_ as exc:
         return Reply("import_refused", {"message": Phrase(exc.marked), "errors": []},
                          is_error=True)
     if isinstance(plan, StudioImport):
         return await import_studio(ctx, plan, source, bool(args.get("confirm")),
                                    ctx.again(args, confirm=True))
-    plan.zone = settings.zone  # the days its rows belong to are the creator's
     if plan.errors:
         return Reply("import_refused", {"message": _("Nothing was imported."),
                                         "errors": plan.errors}, is_error=True)
