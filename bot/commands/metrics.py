@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.commands.audience import audience_view
@@ -42,16 +42,18 @@ from bot.i18n import lazy, translate
 HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
 
 
-def metric_rows(snapshot: MetricSnapshot,
-                history: list[MetricSnapshot] | None = None) -> list[dict[str, Any]]:
+def metric_rows(snapshot: MetricSnapshot, history: list[MetricSnapshot] | None = None,
+                zone: tzinfo = UTC) -> list[dict[str, Any]]:
     """The snapshot's known metrics as /stats lists them; a 30-day total from another window
-    than the newest (:func:`~bot.domain.metrics.window_ends`) says which 30 days it covers."""
+    than the newest (:func:`~bot.domain.metrics.window_ends`) says which 30 days it covers,
+    to the creator's day of the snapshot that gave it (in ``zone``, their time zone)."""
     older = window_ends(snapshot, history)
 
     def shown(name: str, value: float) -> str:
         text = format_metric(name, value)
         if name in older:
-            return _("%(value)s (30 days to %(day)s)", value=text, day=numbers.day(older[name]))
+            return _("%(value)s (30 days to %(day)s)", value=text,
+                     day=numbers.day(snapshot_day(older[name], zone)))
         return text
 
     return [
@@ -294,7 +296,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         **studio,
         "videos": _videos_view(views_per_video(latest, videos), videos),
         "goals": goals,
-        "rows": metric_rows(latest, history),
+        "rows": metric_rows(latest, history, zone),
         "kpis": kpi_view(latest, history, k, out, zone),
         # the creator's day of it (as /history and /goal show it), not its UTC date
         "taken_at": snapshot_day(latest.taken_at, zone).isoformat(),
