@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.commands.audience import audience_view
@@ -12,6 +12,7 @@ from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply
 from bot.domain import numbers
+from bot.domain.daily import snapshot_day
 from bot.domain.facts import rate_digits
 from bot.domain.metrics import (
     METRIC_BY_NAME,
@@ -41,16 +42,18 @@ from bot.i18n import lazy, translate
 HISTORY_FOR_TRENDS = 104  # snapshots read for growth and trends (two years of weekly logs)
 
 
-def metric_rows(snapshot: MetricSnapshot,
-                history: list[MetricSnapshot] | None = None) -> list[dict[str, Any]]:
+def metric_rows(snapshot: MetricSnapshot, history: list[MetricSnapshot] | None = None,
+                zone: tzinfo = UTC) -> list[dict[str, Any]]:
     """The snapshot's known metrics as /stats lists them; a 30-day total from another window
-    than the newest (:func:`~bot.domain.metrics.window_ends`) says which 30 days it covers."""
+    than the newest (:func:`~bot.domain.metrics.window_ends`) says which 30 days it covers,
+    to the creator's day of the snapshot that gave it (in ``zone``, their time zone)."""
     older = window_ends(snapshot, history)
 
     def shown(name: str, value: float) -> str:
         text = format_metric(name, value)
         if name in older:
-            return _("%(value)s (30 days to %(day)s)", value=text, day=numbers.day(older[name]))
+            return _("%(value)s (30 days to %(day)s)", value=text,
+                     day=numbers.day(snapshot_day(older[name], zone)))
         return text
 
     return [
@@ -61,16 +64,18 @@ def metric_rows(snapshot: MetricSnapshot,
     ]
 
 
-def growth_view(g: Growth | None) -> dict[str, Any] | None:
+def growth_view(g: Growth | None, zone: tzinfo) -> dict[str, Any] | None:
     """The change in followers ``g`` in words for /stats and /log; a change inside the rounding
     of a typed count (:attr:`Growth.rounded`) is "about the same", with no percentage or
-    pace (:func:`bot.domain.metrics.within_rounding`)."""
+    pace (:func:`bot.domain.metrics.within_rounding`). The earlier snapshot's day is the
+    creator's (in ``zone``, their time zone: :func:`~bot.domain.daily.snapshot_day`)."""
     if g is None:
         return None
     def signed(change: float) -> str:  # followers are people: whole, "+12", "−3", "+0"
         return numbers.signed(change, format_metric("followers", abs(change)))
 
-    since = numbers.day(g.since) if g.since else None
+    since_day = snapshot_day(g.since, zone) if g.since else None
+    since = numbers.day(since_day) if since_day else None
     tenths = numbers.rounded(g.days, 1)  # the days as shown (days_shown): 7.0, 1.2
     if g.rounded and g.since_source == "import":
         heading = _("Followers since your import of %(since)s: about the same", since=since)
@@ -96,7 +101,7 @@ def growth_view(g: Growth | None) -> dict[str, Any] | None:
         # chooses the plural form (an int: gettext refuses 7.5); 1.2 days are "days"
         "days": int(tenths) if tenths == int(tenths) else max(2, numbers.whole(g.days)),
         "days_shown": decimal(g.days, 1, 1),  # 7.0 / 7,0: as the language writes it
-        "since": g.since.strftime("%Y-%m-%d") if g.since else None,
+        "since": since_day.isoformat() if since_day else None,
     }
 
 
@@ -112,16 +117,17 @@ def metric_data(snapshot: MetricSnapshot, k: Kpis, out: tuple[str, ...]) -> dict
 
 
 def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis,
-             out: tuple[str, ...]) -> dict[str, Any]:
+             out: tuple[str, ...], zone: tzinfo) -> dict[str, Any]:
     """The KPIs ``k`` (``compute_kpis(snapshot, history)``) in words for a reply; ``out`` is
     ``left_out(snapshot, history)`` (:func:`bot.domain.metrics.left_out`), which the reply's
-    data gives too (:func:`metric_data`)."""
+    data gives too (:func:`metric_data`); ``zone``: the creator's time zone (whose days the
+    growth names)."""
     rates = {name: None if (value := getattr(k, name)) is None else pct(value, rate_digits(name))
              for name in ("engagement_rate_views", "engagement_rate_followers", "likes_per_view",
                           "comments_per_view", "shares_per_view")}
     return {
         **rates,
-        "growth": growth_view(k.follower_growth),
+        "growth": growth_view(k.follower_growth, zone),
         "engagement_gap": None if (gap := engagement_gap(snapshot, history)) is None
         else gap.sentence,
         # the parts of another window than the views, not counted: the formula names the rest
@@ -219,7 +225,9 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                         "value": format_metric(name, after), "diff": diff})
     k = compute_kpis(snapshot, history)
     out = left_out(snapshot, history)
-    return Reply("logged", {"changes": changes, "kpis": kpi_view(snapshot, history, k, out),
+    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
+    return Reply("logged", {"changes": changes,
+                            "kpis": kpi_view(snapshot, history, k, out, zone),
                             "first": previous is None,
                             # saved past a held check: how to take it back if it was a typo
                             "confirmed": bool(args.get("confirm"))
@@ -281,15 +289,17 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
     k = compute_kpis(latest, history)
     out = left_out(latest, history)
+    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     covered = STATS_READS.history  # the most recent snapshots the history read covers
     assert covered is not None
     return Reply("stats", {
         **studio,
         "videos": _videos_view(views_per_video(latest, videos), videos),
         "goals": goals,
-        "rows": metric_rows(latest, history),
-        "kpis": kpi_view(latest, history, k, out),
-        "taken_at": latest.taken_at.strftime("%Y-%m-%d"),
+        "rows": metric_rows(latest, history, zone),
+        "kpis": kpi_view(latest, history, k, out, zone),
+        # the creator's day of it (as /history and /goal show it), not its UTC date
+        "taken_at": snapshot_day(latest.taken_at, zone).isoformat(),
         "snapshots": read.count_snapshots,
         # the snapshots the history read covers (only the part /stats needs is read)
         "trend_basis": min(read.count_snapshots, covered),

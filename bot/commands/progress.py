@@ -28,7 +28,7 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
-from bot.domain.daily import days_of, repeated_text, row_moments, shown_moment
+from bot.domain.daily import days_of, repeated_text, row_moments, shown_moment, snapshot_day
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -257,7 +257,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
 
         def show(v: float) -> str:
             return format_metric(goal.metric, v)
-    p = project(points, goal.target, now)
+    p = project(points, goal.target, now, zone=settings.zone)
     # the days the trend was fitted over: a pace a week needs a week of them (weekly_pace)
     span = None if p.trend is None or not points else \
         (max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400
@@ -266,7 +266,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
     eta = p.eta if paced else None
     # from when the snapshots span a week: the first one the fit reads, plus a week
     pace_from = None if p.trend is None or paced else \
-        max((p.trend.origin + timedelta(days=MIN_PACE_DAYS)).date(), settings.today(now))
+        max(snapshot_day(p.trend.origin, settings.zone) + timedelta(days=MIN_PACE_DAYS),
+            settings.today(now))
     deadline = None
     needed = None
     if goal.deadline is not None and points:  # without a value now, nothing to count from
@@ -287,7 +288,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "target": show(goal.target),
         "current": None if not points else show(p.current),
         "reached": p.reached,
-        "eta": None if eta is None else eta.date().isoformat(),
+        "eta": None if eta is None else settings.today(eta).isoformat(),  # the creator's
         "weekly": None if weekly_growth is None else
         numbers.signed(weekly_growth, pct(abs(p.weekly_rate)) if p.weekly_rate is not None
                        else show(abs(weekly_growth))),
@@ -514,14 +515,13 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         plan = await asyncio.to_thread(
             lambda: read_upload(data, filename, now=now, downloaded=downloaded or today,
                                 downloaded_given=downloaded is not None, today=today,
-                                locale=ctx.request.locale))
+                                zone=settings.zone, locale=ctx.request.locale))
     except ImportError_ as exc:
         return Reply("import_refused", {"message": Phrase(exc.marked), "errors": []},
                          is_error=True)
     if isinstance(plan, StudioImport):
         return await import_studio(ctx, plan, source, bool(args.get("confirm")),
                                    ctx.again(args, confirm=True))
-    plan.zone = settings.zone  # the days its rows belong to are the creator's
     if plan.errors:
         return Reply("import_refused", {"message": _("Nothing was imported."),
                                         "errors": plan.errors}, is_error=True)

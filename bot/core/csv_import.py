@@ -40,9 +40,10 @@ from bot.domain.daily import (
     dated_by_day,
     repeated_days,
     row_moments,
+    row_order,
     snapshot_day,
 )
-from bot.domain.numbers import grouped, items, kept
+from bot.domain.numbers import grouped, items, kept, stamp
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
@@ -280,10 +281,11 @@ def _year(text: str) -> str:
     return text if len(text) == 4 else f"20{text}"
 
 
-def _parse_date(text: str, order: str | None = None) -> datetime:
+def _parse_date(text: str, order: str | None = None, zone: tzinfo = UTC) -> datetime:
     """One date cell: a date alone as :class:`~bot.domain.daily.DateOnly` (noon UTC, dated by
-    day), a date with a time of day as that moment in UTC; ``order`` is the file's
-    :func:`slash_order`."""
+    day), a date with a time of day as that moment in UTC: a time without an offset is the
+    creator's (in ``zone``, their /settings time zone, as a /log's time is), one with an
+    offset or ``Z`` as written; ``order`` is the file's :func:`slash_order`."""
     t = text.strip()
     try:
         if len(t) == 10 and t[4] == "-":
@@ -295,7 +297,8 @@ def _parse_date(text: str, order: str | None = None) -> datetime:
             # The creator's language's own order: German 09.11.2026, French 09/11/2026.
             return DateOnly.of(parse_local_date(t, locale=number_locale()))
         moment = datetime.fromisoformat(t)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+                ).astimezone(UTC)
     except (ValueError, IndexError, ParseError):
         raise Refusal(_("%(text)s is not a date; write it like %(example)s.",
                         text=kept(quote(t)), example=sample_date())) from None
@@ -397,17 +400,20 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def parse_csv(data: bytes, *, now: datetime, today: date | None = None) -> ImportPlan:
+def parse_csv(data: bytes, *, now: datetime, today: date | None = None,
+              zone: tzinfo = UTC) -> ImportPlan:
     """Parse ``data``; raises :class:`ImportError_` for an unusable file, else reports rows.
 
-    ``today`` is the creator's date (in their time zone; default ``now``'s UTC date): a row
-    dated after it, or before :data:`EARLIEST`, is a bad row.
+    ``zone`` is the creator's time zone (their /settings timezone): a time of day written
+    without an offset is theirs, and it decides each row's day (:attr:`ImportPlan.zone`).
+    ``today`` is the creator's date (default: ``now``'s in ``zone``): a row dated after it,
+    a row with a time after ``now``, or before :data:`EARLIEST`, is a bad row.
     """
     with _collector_paused():
-        return _parsed(data, now=now, today=today)
+        return _parsed(data, now=now, today=today or now.astimezone(zone).date(), zone=zone)
 
 
-def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
+def _parsed(data: bytes, *, now: datetime, today: date, zone: tzinfo) -> ImportPlan:
     """:func:`parse_csv`'s work."""
     text = decode(data)
     if not text or text.isspace():
@@ -447,8 +453,8 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
                                     "Line 1: %(columns)s are each named twice; keep one column "
                                     "of each and send the file again.", len(twice),
                                     columns=listed([shown_column(c) for c in twice])))
-    plan = ImportPlan(columns=columns)
-    latest_allowed = datetime.combine(today or now.date(), time.max, tzinfo=UTC)
+    plan = ImportPlan(columns=columns, zone=zone)
+    latest_allowed = datetime.combine(today, time.max, tzinfo=UTC)
     fast = _fast_rows(names, specs, body, latest_allowed)
     if fast is not None:
         plan.rows, plan.repeated = fast
@@ -456,7 +462,7 @@ def _parsed(data: bytes, *, now: datetime, today: date | None) -> ImportPlan:
     else:
         dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
         order = slash_order(dates)
-        plan.rows = _careful_rows(names, specs, body, latest_allowed, plan, order)
+        plan.rows = _careful_rows(names, specs, body, latest_allowed, plan, order, now)
     if len(plan.rows) > MAX_ROWS:
         raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(MAX_ROWS)))
     if not plan.rows and not plan.errors:
@@ -583,11 +589,15 @@ def _daily_columns(
 def _careful_rows(
     names: list[str], specs: dict[str, ArgSpec], body: list[list[str]],
     latest_allowed: datetime, plan: ImportPlan, order: str | None = None,
+    now: datetime | None = None,
 ) -> list[tuple[datetime, dict[str, float]]]:
     """Row by row, every cell through the chat parser; problems go to ``plan.errors``. The
-    rows by moment (a moment repeated: its last row), each moment told apart by whether it is
-    dated by day alone too: a date and a time that falls at noon UTC that day (``2026-01-01``
-    and ``2026-01-01 12:00``) are two snapshots."""
+    rows in the order the store writes them (:func:`~bot.domain.daily.row_order` in
+    ``plan.zone``: by the creator's day, a row dated by day alone after the day's rows with
+    a time; a moment repeated: its last row), each moment told apart by whether it is dated
+    by day alone too: a date and a time that falls at noon UTC that day (``2026-01-01`` and
+    ``2026-01-01 12:00``) are two snapshots. A row dated after ``latest_allowed`` (the end of
+    the creator's today), or with a time after ``now``, is refused."""
     by_date: dict[tuple[datetime, bool], dict[str, float]] = {}
     columns = [(name, None if name == "date" else specs[name]) for name in names]
     shown = {name: shown_column("date" if spec is None else spec.name if name == spec.name
@@ -613,7 +623,7 @@ def _careful_rows(
                 break
             try:
                 if spec is None:
-                    when = _parse_date(cell, order)
+                    when = _parse_date(cell, order, plan.zone)
                 else:  # the problem names the column as the creator's file does
                     values[spec.name] = parse_number(cell, named[name])
             except (ArgError, ValueError) as exc:  # the cell quoted as typed (Refusal.marked)
@@ -624,9 +634,14 @@ def _careful_rows(
                 break
         if problem is None and when is None:
             problem = _("line %(line)s: the date is missing.", line=line_no)
-        elif problem is None and when is not None and when > latest_allowed:
+        elif problem is None and when is not None and dated_by_day(when) and \
+                when > latest_allowed:
             problem = _("line %(line)s: %(date)s is in the future.", line=line_no,
                         date=when.date())
+        elif problem is None and when is not None and not dated_by_day(when) and \
+                when > (now or latest_allowed):  # a time: by the creator's clock, to the minute
+            problem = _("line %(line)s: %(date)s is in the future.", line=line_no,
+                        date=stamp(when.astimezone(plan.zone)))
         elif problem is None and when is not None and when < EARLIEST:
             problem = _("line %(line)s: %(problem)s.", line=line_no,
                         problem=standalone(before_earliest(when.date())))
@@ -646,4 +661,5 @@ def _careful_rows(
             break
         if len(by_date) > MAX_ROWS:
             break
-    return [(when, values) for (when, _dated), values in sorted(by_date.items())]
+    return [(when, values) for (when, _dated), values in sorted(
+        by_date.items(), key=lambda row: row_order(row[0][0], plan.zone))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import PurePosixPath
 
 from bot.core.csv_import import (
@@ -72,11 +72,13 @@ def _too_large() -> ImportError_:
 
 def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
                 downloaded_given: bool = False, locale: str = "en",
-                today: date | None = None) -> ImportPlan | StudioImport:
+                today: date | None = None, zone: tzinfo = UTC) -> ImportPlan | StudioImport:
     """Read an upload. ``downloaded`` is the day the Studio export was made (its dates have no
     year: they are counted back from it). Returns the bot's own CSV as an :class:`ImportPlan`
     (unchanged), anything from TikTok Studio as a :class:`StudioImport`. ``today`` is the
-    creator's date (its time zone): the bot's CSV may hold no row dated after it.
+    creator's date and ``zone`` their time zone: the bot's CSV may hold no row dated after
+    today nor timed after ``now``, and its times without an offset are theirs
+    (:func:`~bot.core.csv_import.parse_csv`).
 
     Raises :class:`ImportError_` with one sentence for anything unusable; nothing is partial.
     """
@@ -105,7 +107,7 @@ def read_upload(data: bytes, filename: str, *, now: datetime, downloaded: date,
         rows = _csv_rows(text)
         if rows and recognise(rows[0]) is None and _names_a_date(rows[0]):
             try:
-                return parse_csv(data, now=now, today=today)
+                return parse_csv(data, now=now, today=today, zone=zone)
             except ImportError_:
                 # The Studio sentence only when the header has a column written the way
                 # Studio writes it (its own name, or its capitalised spelling): a typo in the

@@ -91,6 +91,15 @@ def snapshot_day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
 
 
+def row_order(moment: datetime, zone: tzinfo) -> tuple[date, bool, datetime]:
+    """Where an imported row goes among the others of its file (the import preview's order
+    and the order the store writes them, so within a day their ids keep it): by the
+    creator's day (:func:`snapshot_day` in ``zone``); within a day, a row dated by day alone
+    (:class:`DateOnly`) after the rows with a time of day (it is the day's number as the day
+    ends: the latest of that day, wherever it stands in the file); then by moment."""
+    return snapshot_day(moment, zone), isinstance(moment, DateOnly), moment
+
+
 def days_of(moments: Iterable[datetime], zone: tzinfo) -> set[date]:
     """The creator's days (:func:`snapshot_day` in ``zone``) of ``moments``: an import's
     days, the days stored imports hold; what an import replaces is where the two meet."""

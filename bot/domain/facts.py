@@ -6,7 +6,7 @@ logged is simply absent, and a condition on an absent fact is false.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from statistics import median
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -224,13 +224,13 @@ def _flag(b: bool) -> float:
     return 1.0 if b else 0.0
 
 
-def _weekly_rates(history: list[MetricSnapshot]) -> list[float]:
+def _weekly_rates(history: list[MetricSnapshot], zone: tzinfo) -> list[float]:
     """Follower growth per week (as a ratio) between consecutive days of the corrected series
     (:func:`~bot.domain.metrics.corrected_series`, the one ``/goal`` fits: a later log on the
     same day replaces an earlier one), at least :data:`MIN_SPAN_DAYS` apart."""
     out = []
     last: tuple[datetime, float] | None = None
-    for at, value in corrected_series(history, "followers"):
+    for at, value in corrected_series(history, "followers", zone=zone):
         if last is None or not last[1]:
             last = (at, value)
             continue
@@ -305,7 +305,7 @@ def facts_and_waived(profile: Profile, rates: RateTables,
             facts["follower_growth_per_week"] = g.per_week
             if g.previous:
                 facts["follower_growth_rate_week"] = g.per_week / g.previous
-    facts.update(_trends(history, g))
+    facts.update(_trends(history, g, settings.zone))
     if now is not None:
         facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)
     return Facts(facts, waived)
@@ -399,16 +399,18 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     return frozenset(waived)
 
 
-def _trends(history: list[MetricSnapshot], followers: Growth | None) -> dict[str, float]:
+def _trends(history: list[MetricSnapshot], followers: Growth | None,
+            zone: tzinfo) -> dict[str, float]:
     """Trend flags over ``history`` (oldest first); ``followers`` is ``growth(history,
-    "followers")``, already computed with the KPIs."""
+    "followers")``, already computed with the KPIs; ``zone``: the creator's time zone (whose
+    days the corrected series is one value a day of)."""
     out: dict[str, float] = {}
     # A fall is decided on the pair of snapshots the tip quotes (``follower_change`` over
     # ``follower_change_days``, from the same ``followers``), so it never quotes a rise.
     falling = followers is not None and followers.delta < 0
     if followers is not None:
         out["followers_falling"] = _flag(falling)
-    weekly = _weekly_rates(history)
+    weekly = _weekly_rates(history, zone)
     if len(weekly) >= 2:
         out["previous_growth_rate_week"] = weekly[-2]
         earlier = median(weekly[:-1])

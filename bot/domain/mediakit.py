@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
+from bot.domain.daily import snapshot_day
 from bot.domain.estimator import EngagementComparison
 from bot.domain.metrics import EngagementGap, MetricSnapshot
 from bot.domain.numbers import (
@@ -140,8 +141,10 @@ class MediaKit:
         return provenance(self.videos_origins)
 
 
-def _day(moment: datetime) -> str:
-    return day(moment)
+def _day(moment: datetime, zone: tzinfo) -> str:
+    """A snapshot's day as the kit shows it: the creator's (in ``zone``, their time zone;
+    :func:`~bot.domain.daily.snapshot_day`), as /history and /goal show it."""
+    return day(snapshot_day(moment, zone))
 
 
 def _given(entries: Sequence[tuple[MetricSnapshot, str]], metric: str
@@ -151,7 +154,7 @@ def _given(entries: Sequence[tuple[MetricSnapshot, str]], metric: str
             if metric in s.given and (v := getattr(s, metric)) is not None]
 
 
-def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
+def _growth(points: list[tuple[datetime, float, str]], days: int, zone: tzinfo) -> Stat:
     label = _("Growth, %(days)s days", days=days)
     if not points:
         return Stat(label, None, missing=_("log your followers (/log followers=12k)"))
@@ -167,9 +170,9 @@ def _growth(points: list[tuple[datetime, float, str]], days: int) -> Stat:
     detail = f"{grouped(start)} → {grouped(end)}"
     if start > 0:
         detail = _("%(change)s since %(day)s", change=signed_pct(change / start),
-                   day=_day(start_at)) + f"\n{detail}"
+                   day=_day(start_at, zone)) + f"\n{detail}"
     else:
-        detail = _("since %(day)s", day=_day(start_at)) + f"\n{detail}"
+        detail = _("since %(day)s", day=_day(start_at, zone)) + f"\n{detail}"
     return Stat(label, signed(change, compact(abs(change))), detail, (start_src, end_src),
                 raw=change)
 
@@ -196,13 +199,13 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     followers_pts = _given(entries, "followers")
     if followers_pts:
         at, value, src = followers_pts[-1]
-        followers = Stat(_("Followers"), compact(value), _("on %(day)s", day=_day(at)),
-                         (src,), raw=value)
+        followers = Stat(_("Followers"), compact(value),
+                         _("on %(day)s", day=_day(at, settings.zone)), (src,), raw=value)
     else:
         followers = Stat(_("Followers"), None,
                          missing=_("log your followers (/log followers=12k)"))
         todo.append(_("your followers (/log followers=12k)"))
-    growth = tuple(_growth(followers_pts, d) for d in GROWTH_DAYS)
+    growth = tuple(_growth(followers_pts, d, settings.zone) for d in GROWTH_DAYS)
     if followers_pts and growth[0].value is None:
         todo.append(_("a follower count from 30 days ago (/import your TikTok Studio history)"))
 
@@ -218,7 +221,7 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     elif avg_pts:
         at, value, src = avg_pts[-1]
         views = Stat(_("Avg. views per video"), compact(value),
-                     _("on %(day)s; import videos for the median", day=_day(at)),
+                     _("on %(day)s; import videos for the median", day=_day(at, settings.zone)),
                      (src,), raw=value)
     else:
         views = Stat(_("Median views per video"), None,
@@ -270,9 +273,10 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     todo += [_("%(label)s: %(hint)s", label=p.label, hint=standalone(p.hint))  # label: item
              for p in card.prices if p.hint and not p.mine]
 
-    dates = [s.taken_at.date() for s, _ in entries] + [v.as_of for v in videos]
+    dates = [snapshot_day(s.taken_at, settings.zone) for s, _ in entries] + [
+        v.as_of for v in videos]
     return MediaKit(
-        handle=settings.handle, niche=settings.niche, made=now.date(),
+        handle=settings.handle, niche=settings.niche, made=settings.today(now),
         updated=max(dates) if dates else None, followers=followers, growth=growth,
         views=views, engagement=eng, benchmarks=benchmarks, countries=countries,
         genders=genders, audience_missing=audience_missing, videos=kit_videos,

@@ -271,17 +271,19 @@ def weekly_pace(change: float, days: float) -> float | None:
     return change / days * 7 if has_weekly_pace(days) else None
 
 
-def corrected_series(history: Sequence[MetricSnapshot],
-                     metric: str) -> list[tuple[datetime, float]]:
-    """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a (UTC)
-    day: a later snapshot on the same day corrects an earlier one, so the earlier is dropped
+def corrected_series(history: Sequence[MetricSnapshot], metric: str, *,
+                     zone: tzinfo) -> list[tuple[datetime, float]]:
+    """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a day
+    of the creator's (in ``zone``, their time zone: :func:`~bot.domain.daily.snapshot_day`):
+    a later snapshot on the same day corrects an earlier one, so the earlier is dropped
     (a same-day correction is not a trend). ``history`` is oldest first, in the store's order.
     The day rule is :func:`bot.domain.projection.one_per_day`, the one ``/goal``'s fit applies
     to the same typed values, so the trend facts behind tips and ``/goal`` read one series."""
     from bot.domain.projection import one_per_day
 
     return one_per_day([(s.taken_at, float(v)) for s in history
-                        if metric in s.given and (v := getattr(s, metric)) is not None])
+                        if metric in s.given and (v := getattr(s, metric)) is not None],
+                       zone=zone)
 
 
 #: A typed count of this much or more may be rounded ("36k", "1.2M"); a smaller one is
@@ -678,11 +680,23 @@ WINDOW_TOTALS: Final = ("likes", "comments", "shares", "saves")
 def _given_in(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None,
               name: str) -> MetricSnapshot | None:
     """The snapshot ``s``'s value of ``name`` was typed (or imported) in: ``s`` itself, else
-    the latest of ``history`` up to ``s`` that gave it; None when that can't be told."""
+    the latest of ``history`` up to ``s`` that gave it; None when that can't be told. "Up to
+    ``s``" is in ``history``'s own order (the store's: by the creator's day, then action)
+    when ``s`` is one of its snapshots: a file's row dated today (noon UTC) stands before a
+    Tokyo morning /log of the same day (23:00 UTC the day before) and is where that /log's
+    carried likes came from. A snapshot not in ``history`` (a what-if, or the snapshot a
+    /log just wrote) is placed by its moment."""
     if name in s.given:
         return s
-    for h in reversed(history or ()):
-        if h.taken_at <= s.taken_at and name in h.given:
+    before: Sequence[MetricSnapshot] = history or ()
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] is s:
+            before = before[:i]
+            break
+    else:
+        before = [h for h in before if h.taken_at <= s.taken_at]
+    for h in reversed(before):
+        if name in h.given:
             return h
     return None
 
@@ -802,8 +816,13 @@ def window_ends(s: MetricSnapshot,
               if getattr(s, n) is not None and (found := _given_in(s, history, n)) is not None}
     if len({id(o) for o in origin.values()}) < 2:
         return {}
-    newest = max(o.taken_at for o in origin.values())
-    return {n: o.taken_at for n, o in origin.items() if o.taken_at < newest}
+    # the newest is the last in ``history``'s order (the store's: by the creator's day, then
+    # action), as _given_in reads it, not the latest moment: a file's row of today (noon UTC)
+    # is older than a Tokyo morning /log of the same day
+    place = {id(h): i for i, h in enumerate(history)}
+    place.setdefault(id(s), len(history))
+    newest = max(place[id(o)] for o in origin.values())
+    return {n: o.taken_at for n, o in origin.items() if place[id(o)] < newest}
 
 
 #: The totals engagement by views adds up (likes + comments + shares).
@@ -983,7 +1002,10 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
         if latest is None:
             latest = s
             pending = {n for n in ("views", *WINDOW_TOTALS) if getattr(s, n) is not None}
-        if pending and s.taken_at <= latest.taken_at:  # as _given_in looks
+        # (each one is before the latest in order, where _given_in looks for the latest's
+        # totals; a what-if of it is placed by its moment: found only up to that moment, the
+        # part read holds what either finds)
+        if pending and s.taken_at <= latest.taken_at:
             pending.difference_update(s.given)
         if growth_left and "followers" in s.given and s.followers is not None:
             if typed is None:

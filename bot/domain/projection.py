@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from statistics import median
+
+from bot.domain.daily import snapshot_day
 
 #: History used for the trend: the most recent weeks only (growth changes over a year).
 WINDOW = timedelta(weeks=12)
@@ -83,19 +85,24 @@ def theil_sen(xs: list[float], ys: list[float], min_dx: float = 0.0) -> tuple[fl
     return slope, intercept
 
 
-def one_per_day(points: list[tuple[datetime, float]]) -> list[tuple[datetime, float]]:
-    """The last point of each (UTC) day, in the order given (a later point on the same day is
-    a correction of the earlier one), then sorted by time."""
-    by_day: dict[object, tuple[datetime, float]] = {}
+def one_per_day(points: list[tuple[datetime, float]], *,
+                zone: tzinfo) -> list[tuple[datetime, float]]:
+    """The last point of each of the creator's days (:func:`~bot.domain.daily.snapshot_day`
+    in ``zone``, their time zone: a point dated by day alone is on its date), in the order
+    given (the store's: a later point on the same day is a correction of the earlier one),
+    then in day order."""
+    by_day: dict[date, tuple[datetime, float]] = {}
     for t, v in points:
-        by_day[t.date()] = (t, v)
-    return sorted(by_day.values())
+        by_day[snapshot_day(t, zone)] = (t, v)
+    return [by_day[d] for d in sorted(by_day)]
 
 
-def fit(points: list[tuple[datetime, float]], now: datetime | None = None) -> Trend | None:
-    """The trend of ``points`` (time, value) over the last :data:`WINDOW`, one point a day;
-    None unless the points span at least :data:`MIN_SPAN`."""
-    points = one_per_day(points)
+def fit(points: list[tuple[datetime, float]], now: datetime | None = None, *,
+        zone: tzinfo) -> Trend | None:
+    """The trend of ``points`` (time, value) over the last :data:`WINDOW`, one point a day
+    (:func:`one_per_day`: the creator's days, in ``zone``); None unless the points span at
+    least :data:`MIN_SPAN`."""
+    points = one_per_day(points, zone=zone)
     if not points:
         return None
     end = now or points[-1][0]
@@ -129,13 +136,14 @@ def fit(points: list[tuple[datetime, float]], now: datetime | None = None) -> Tr
     return best
 
 
-def project(points: list[tuple[datetime, float]], target: float, now: datetime) -> Projection:
+def project(points: list[tuple[datetime, float]], target: float, now: datetime, *,
+            zone: tzinfo) -> Projection:
     """When ``target`` is reached going on from the latest value at the trend's pace: a linear
     trend adds the same amount each week, a compound one the same percentage, so the date
     agrees with the pace quoted (:attr:`Projection.weekly_growth`, :attr:`weekly_rate`)."""
-    daily = one_per_day(points)
+    daily = one_per_day(points, zone=zone)
     current = daily[-1][1] if daily else 0.0
-    trend = fit(points, now)
+    trend = fit(points, now, zone=zone)
     weekly: float | None = None
     rate: float | None = None
     if trend is not None:

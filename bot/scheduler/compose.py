@@ -10,6 +10,7 @@ from typing import Any
 from bot import i18n
 from bot.core.ports import Goal, Store, Subscription
 from bot.core.types import Reply
+from bot.domain.daily import snapshot_day
 from bot.domain.engine import fill, recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -155,7 +156,8 @@ class WeeklyComposer:
                     base, typed = pair
                     change = float(getattr(typed, metric)) - float(getattr(base, metric))
                     delta = signed(change, format_metric(metric, abs(change)))
-                    since = base.taken_at.date().isoformat()  # the template's day filter
+                    # the creator's day (the template's day filter), as /history says it
+                    since = snapshot_day(base.taken_at, settings.zone).isoformat()
                 changes.append({"metric": fact_label(metric),
                                 "value": format_metric(metric, current),
                                 "delta": delta, "since": since})

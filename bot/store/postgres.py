@@ -55,7 +55,6 @@ from bot.core.userdata import (
     delete_statements,
     export_statements,
 )
-from bot.domain.daily import days_of
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -65,25 +64,28 @@ from bot.store import studio_undo
 from bot.store.pg_tiktok import PgTikTokTables
 from bot.store.sqlite import (
     _ACTIVE,
-    _HIDDEN_PAIRS,
+    _AFTER_MIGRATION,
+    _DAYS_OF_USER,
+    _HIDDEN_SAME_DAY,
+    _IMPORTED_DAYS,
     _ORDER,
     _ORDER_DESC,
     _SETTINGS_KEYS,
     _SNAPSHOT_COLUMNS,
     MAX_SNAPSHOTS,
     _columns,
+    _day_of,
     _delivery,
     _dt,
     _due_order,
     _entries,
     _exported_snapshots,
     _goal,
-    _hidden_same_day,
     _import_rows,
     _imported_before,
     _in_order,
     _iso,
-    _moment,
+    _moved_days,
     _need_metrics,
     _recarried,
     _settings,
@@ -93,6 +95,7 @@ from bot.store.sqlite import (
     _thin_plan,
     _user,
     _video,
+    _zone_named,
     _zone_of,
 )
 from bot.store.urls import postgres_url_problem, redacted
@@ -108,11 +111,18 @@ _LIVE_WORKERS = (
     " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database ="
     " (SELECT oid FROM pg_database WHERE datname = current_database())")
 _PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, len(METRIC_NAMES) + 6))
-_INSERT_SNAPSHOT = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
-                    f"VALUES ({_PLACEHOLDERS})")
-#: An import's rows (:func:`~bot.store.sqlite._import_rows`: ``dated`` last).
+_INSERT_SNAPSHOT = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, "  # noqa: S608
+                    f"day) VALUES ({_PLACEHOLDERS}, ${len(METRIC_NAMES) + 6})")
+#: An import's rows (:func:`~bot.store.sqlite._import_rows`: ``dated`` and ``day`` last).
 _INSERT_IMPORTED = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, "  # noqa: S608
-                    f"dated) VALUES ({_PLACEHOLDERS}, ${len(METRIC_NAMES) + 6})")
+                    f"dated, day) VALUES ({_PLACEHOLDERS}, ${len(METRIC_NAMES) + 6}, "
+                    f"${len(METRIC_NAMES) + 7})")
+#: A /log's action (the next one, as :func:`_next_action`) and the creator's stored time
+#: zone (whose day it is on), in one round trip (parameter: the user's id).
+_ACTION_AND_ZONE = (
+    "SELECT greatest(coalesce((SELECT max(action) FROM snapshots WHERE user_id = $1), 0),"
+    " coalesce((SELECT max(action) FROM studio_imports WHERE user_id = $1), 0)) + 1,"
+    " (SELECT timezone FROM user_settings WHERE user_id = $1)")
 _UPDATE_VALUES = ("UPDATE snapshots SET "  # noqa: S608
                   + ", ".join(f"{n} = ${i}" for i, n in enumerate(METRIC_NAMES, 1))
                   + f" WHERE id = ${len(METRIC_NAMES) + 1}")
@@ -291,6 +301,8 @@ class PostgresStore(PgTikTokTables):
                     continue
                 for statement in _statements(sql):
                     await db.execute(statement)
+                if version in _AFTER_MIGRATION:
+                    await _relocalized_all(db)
                 await db.execute("INSERT INTO schema_version (version, name, applied_at) "
                                  "VALUES ($1, $2, $3)", version, name, _iso(datetime.now(UTC)))
 
@@ -452,16 +464,10 @@ class PostgresStore(PgTikTokTables):
             # here never comes back by undoing the import that had replaced it.
             hidden: list[int] = []
             frontier = list(ids)
-            zone: tzinfo | None = None
             while frontier:
-                pairs = await db.fetch(
-                    f"SELECT {_HIDDEN_PAIRS} FROM snapshots AS old JOIN snapshots AS new "  # noqa: S608
-                    "ON old.replaced_by = new.action AND old.user_id = new.user_id "
-                    "WHERE new.user_id = $1 AND new.source = 'import' AND old.source = 'import' "
-                    "AND new.id = ANY($2::bigint[])", user_id, frontier)
-                if pairs and zone is None:
-                    zone = await _zone(db, user_id)
-                frontier = [i for i in _hidden_same_day(pairs, zone or UTC) if i not in hidden]
+                found = await db.fetch(_HIDDEN_SAME_DAY.format(
+                    user="$1", ids="= ANY($2::bigint[])"), user_id, frontier)
+                frontier = [int(r[0]) for r in found if int(r[0]) not in hidden]
                 hidden.extend(frontier)
             removed = _affected(await db.execute(
                 "DELETE FROM snapshots WHERE user_id = $1 AND id = ANY($2::bigint[])",
@@ -475,12 +481,8 @@ class PostgresStore(PgTikTokTables):
 
     async def imported_days(self, user_id: int) -> set[date]:
         async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT taken_at, dated FROM snapshots "  # noqa: S608
-                f"WHERE user_id = $1 AND source = 'import' AND {_ACTIVE}", user_id)
-            if not rows:
-                return set()
-            return days_of((_moment(r[0], r[1]) for r in rows), await _zone(db, user_id))
+            rows = await db.fetch(_IMPORTED_DAYS.format("$1"), user_id)
+        return {date.fromisoformat(r[0]) for r in rows}
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -511,6 +513,9 @@ class PostgresStore(PgTikTokTables):
                 None if adult is None else int(bool(adult)),
                 ",".join(sorted(merged["does"])) or None, merged["age"],
                 merged["handle"], merged["niche"], merged["language"], _iso(datetime.now(UTC)))
+            zone = UserSettings(**merged).zone
+            if zone != current.zone:  # the creator's days are another zone's now
+                await _relocalized(db, user_id, zone)
         return UserSettings(**merged)
 
     # -- goals ------------------------------------------------------------------------------
@@ -550,7 +555,7 @@ class PostgresStore(PgTikTokTables):
         if not rows:
             return 0
         async with self._write(user_id) as db:
-            return await _import(db, user_id, _in_order(rows))
+            return await _import(db, user_id, rows)
 
     async def import_studio(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
@@ -559,7 +564,7 @@ class PostgresStore(PgTikTokTables):
         at = _iso(now or datetime.now(UTC))
         async with self._write(user_id) as db:
             action = await _next_action(db, user_id)
-            written = await _import(db, user_id, _in_order(rows), action)
+            written = await _import(db, user_id, rows, action)
             current = {}
             for table in studio_undo.KEYS:  # the constant table names of studio_undo
                 found = await db.fetch(f"SELECT * FROM {table} WHERE user_id = $1",  # noqa: S608
@@ -1142,23 +1147,39 @@ async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float]
                            taken_at: datetime, source: str) -> MetricSnapshot:
     """One snapshot as its own action inside the caller's transaction (``/log``: "log", a
     TikTok sync: "sync"), as the SQLite store does."""
-    day = _iso(taken_at)[:10]
+    action, timezone = await db.fetchrow(_ACTION_AND_ZONE, user_id)
+    day = _day_of(taken_at, _zone_named(timezone))  # the creator's day
     row = await db.fetchrow(
         f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-        f"AND substr(taken_at, 1, 10) <= $2 ORDER BY {_ORDER_DESC} LIMIT 1", user_id, day)
+        f"AND day <= $2 ORDER BY {_ORDER_DESC} LIMIT 1", user_id, day)
     base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
     snap = base.merged(dict(changes), taken_at)
     values = [_num(getattr(snap, name)) for name in METRIC_NAMES]
-    action = await _next_action(db, user_id)
     await db.execute(_INSERT_SNAPSHOT, user_id, _iso(taken_at), *values,
-                     ",".join(sorted(snap.given)), source, action)
+                     ",".join(sorted(snap.given)), source, int(action), day)
     later = await db.fetchval(
         f"SELECT 1 FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-        "AND substr(taken_at, 1, 10) > $2 LIMIT 1", user_id, day)
+        "AND day > $2 LIMIT 1", user_id, day)
     if later is not None:
         await _recarry(db, user_id)
     await _thin_if_needed(db, user_id)
     return snap
+
+
+async def _relocalized(db: _Conn, user_id: int, zone: tzinfo) -> None:
+    """Put a creator's snapshots on their days in ``zone`` and carry values forward again, as
+    the SQLite store's :func:`~bot.store.sqlite._relocalized_sync` does."""
+    moved = _moved_days(await db.fetch(_DAYS_OF_USER.format("$1"), user_id), zone)
+    if moved:
+        await db.executemany("UPDATE snapshots SET day = $1 WHERE id = $2", moved)
+        await _recarry(db, user_id)
+
+
+async def _relocalized_all(db: _Conn) -> None:
+    """Migration 0237's second half (see :data:`~bot.store.sqlite._AFTER_MIGRATION`): every
+    creator with a time zone stored gets their snapshots' days in it."""
+    for row in await db.fetch("SELECT * FROM user_settings WHERE timezone IS NOT NULL"):
+        await _relocalized(db, int(row["user_id"]), _zone_of(row))
 
 
 async def _zone(db: _Conn, user_id: int) -> tzinfo:
@@ -1212,7 +1233,7 @@ async def _thin_if_needed(db: _Conn, user_id: int) -> None:
     hidden = await db.fetchval(
         "SELECT count(*) FROM snapshots WHERE user_id = $1 AND replaced_by IS NOT NULL", user_id)
     rows = await db.fetch(
-        f"SELECT id, taken_at, given FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+        f"SELECT id, day, given FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
         f"ORDER BY {_ORDER}", user_id)
     deletes, updates = _thin_plan(rows, int(hidden or 0))
     if deletes:
@@ -1223,7 +1244,7 @@ async def _thin_if_needed(db: _Conn, user_id: int) -> None:
 
 
 async def _import(db: _Conn, user_id: int,
-                  ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+                  rows: Sequence[tuple[datetime, Mapping[str, float]]],
                   action: int | None = None) -> int:
     """The body of an import, inside the caller's transaction (see the SQLite store), as
     ``action`` (default: the next one)."""
@@ -1232,6 +1253,7 @@ async def _import(db: _Conn, user_id: int,
     # A day imported again replaces the earlier imported rows of that day: the creator's day,
     # in their time zone (see the SQLite store's _imported_before).
     zone = await _zone(db, user_id)
+    ordered = _in_order(rows, zone)
     earlier, replaced = _imported_before(await db.fetch(
         f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
         f"AND source = 'import' ORDER BY {_ORDER}", user_id), ordered, zone)

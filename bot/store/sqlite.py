@@ -51,6 +51,7 @@ from bot.domain.daily import (
     dated_by_day,
     days_of,
     row_moments,
+    row_order,
     snapshot_day,
 )
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
@@ -147,10 +148,14 @@ def _stamps(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[str]:
 
 
 def _in_order(
-    rows: Sequence[tuple[datetime, Mapping[str, float]]],
+    rows: Sequence[tuple[datetime, Mapping[str, float]]], zone: tzinfo,
 ) -> Sequence[tuple[datetime, Mapping[str, float]]]:
-    """An import's rows by moment (:class:`DailyColumns` already are)."""
-    return rows if isinstance(rows, DailyColumns) else sorted(rows, key=itemgetter(0))
+    """An import's rows in the order they are written (:func:`~bot.domain.daily.row_order` in
+    the creator's time zone ``zone``, as the preview lists them; :class:`DailyColumns`, one
+    row a day each dated by day, already are)."""
+    if isinstance(rows, DailyColumns):
+        return rows
+    return sorted(rows, key=lambda row: row_order(row[0], zone))
 
 
 def _dt(text: str) -> datetime:
@@ -165,11 +170,32 @@ def _moment(taken_at: str, dated: Any) -> datetime:
     return DateOnly.of(moment.date()) if dated else moment
 
 
+def _day_of(moment: datetime, zone: tzinfo) -> str:
+    """A snapshot's stored ``day`` (``2026-12-01``): the creator's day of ``moment``
+    (:func:`~bot.domain.daily.snapshot_day` in ``zone``, their /settings time zone), by which
+    both stores order a user's snapshots (:data:`_ORDER`)."""
+    return snapshot_day(moment, zone).isoformat()
+
+
+def _days(rows: Sequence[tuple[datetime, Mapping[str, float]]], zone: tzinfo) -> list[str]:
+    """:func:`_day_of` each row's moment; a :class:`DailyColumns`' own days (each row dated
+    by day alone keeps its date), without a conversion per row."""
+    if isinstance(rows, DailyColumns):
+        return list(rows.days)
+    return [_day_of(moment, zone) for moment in row_moments(rows)]
+
+
 def _zone_of(row: Any) -> tzinfo:
     """The creator's time zone from their ``user_settings`` row (None: none stored), for
     either store: whose days an import's rows and the stored ones are on
     (:func:`~bot.domain.daily.snapshot_day`)."""
     return _settings(row).zone
+
+
+def _zone_named(name: str | None) -> tzinfo:
+    """The creator's time zone from their stored ``user_settings.timezone`` (None: none
+    stored), as :func:`_zone_of` reads it from their row."""
+    return UserSettings(timezone=name or UserSettings().timezone).zone
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -256,11 +282,12 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
                           changes: Mapping[str, float], taken_at: datetime,
                           source: str) -> MetricSnapshot:
     """One snapshot as its own action, inside the caller's transaction, on the connection
-    itself (run in its worker thread by :func:`_in_thread`)."""
-    day = _iso(taken_at)[:10]
+    itself (run in its worker thread by :func:`_in_thread`). It merges into the latest
+    snapshot of its day or before (the creator's day, :func:`_day_of`)."""
+    day = _day_of(taken_at, _zone_sync(conn, user_id))
     row = conn.execute(
         f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-        f"AND substr(taken_at, 1, 10) <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
+        f"AND day <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
         (user_id, day),
     ).fetchone()
     base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
@@ -269,13 +296,13 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
     found = conn.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
     action = int(found[0]) if found else 1
     conn.execute(  # column names are constants, values are bound parameters
-        f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action) "  # noqa: S608
-        f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 5))})",
-        (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action),
+        f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, day) "  # noqa: S608
+        f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 6))})",
+        (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action, day),
     )
     later = conn.execute(  # rows dated after today (imported earlier) carry it on
         f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
-        "AND substr(taken_at, 1, 10) > ? LIMIT 1", (user_id, day),
+        "AND day > ? LIMIT 1", (user_id, day),
     ).fetchone()
     if later is not None:
         rows = conn.execute(
@@ -407,10 +434,13 @@ _USER_WITH_SETTINGS = (
     "FROM users AS u LEFT JOIN user_settings AS s ON s.user_id = u.id "
     "WHERE u.platform = ? AND u.platform_user_id = ?")
 _ACTIVE = ACTIVE_SNAPSHOT
-#: A user's snapshots in order: by (UTC) day, then by the action that wrote them, so that within
-#: one day the newer action wins (a /log after an import of the same date, or the reverse).
-_ORDER = "substr(taken_at, 1, 10), action, id"
-_ORDER_DESC = "substr(taken_at, 1, 10) DESC, action DESC, id DESC"
+#: A user's snapshots in order: by the creator's day (the ``day`` column: :func:`_day_of`, in
+#: their /settings time zone, kept so when it changes: :func:`_relocalized_sync`), then by the
+#: action that wrote them, so that within one day the newer action wins (a /log after an
+#: import of the same date, or the reverse), then by id (an import's rows of one day in the
+#: order it wrote them: :func:`~bot.domain.daily.row_order`). Both stores.
+_ORDER = "day, action, id"
+_ORDER_DESC = "day DESC, action DESC, id DESC"
 #: A user's most recent action still stored (parameters: user_id three times): the highest of
 #: the active snapshots' and the TikTok Studio imports' (one may have written no snapshot).
 _LATEST_ACTION = (f"SELECT max(a) FROM (SELECT max(action) AS a FROM snapshots "  # noqa: S608
@@ -454,7 +484,7 @@ def _imported_before(
     for old in stored:
         if days is None:
             days = days_of(row_moments(ordered), zone)
-        day = snapshot_day(_moment(old["taken_at"], old["dated"]), zone)
+        day = date.fromisoformat(old["day"])  # (the creator's: _day_of in ``zone``)
         if day in days:
             replaced.append(int(old["id"]))
             typed = earlier.setdefault(day, {})
@@ -468,12 +498,13 @@ def _import_rows(
     earlier: Mapping[date, Mapping[str, float]], action: int, zone: tzinfo,
 ) -> list[tuple[Any, ...]]:
     """The snapshot rows an import writes, ``(user_id, taken_at, *metrics, given, "import",
-    action, dated)``: each dated row's known values over what :func:`_imported_before` kept
-    for its day (in ``zone``, as it found them); ``dated``: whether the row is dated by day
-    alone (:class:`~bot.domain.daily.DateOnly`). Raises ``ValueError`` for a metric the
-    schema does not have."""
+    action, dated, day)``: each dated row's known values over what :func:`_imported_before`
+    kept for its day (in ``zone``, as it found them); ``dated``: whether the row is dated by
+    day alone (:class:`~bot.domain.daily.DateOnly`); ``day``: the creator's day of it in
+    ``zone`` (:func:`_day_of`). Raises ``ValueError`` for a metric the schema does not
+    have."""
     if not earlier:
-        uniform = _uniform_import_rows(user_id, ordered, action)
+        uniform = _uniform_import_rows(user_id, ordered, action, zone)
         if uniform is not None:
             return uniform
     return _import_rows_by_row(user_id, ordered, earlier, action, zone)
@@ -507,7 +538,8 @@ def _import_rows_by_row(
             typed, slots = found
             given_values = [*map(float, values_in), *[None] * (width + 1 - len(key))]
             rows_out.append((user_id, stamp, *[given_values[i] for i in slots], typed,
-                             "import", action, dated_by_day(taken_at)))
+                             "import", action, dated_by_day(taken_at),
+                             _day_of(taken_at, zone)))
             continue
         present = {k: v for k, v in changes.items() if v is not None}
         if earlier:
@@ -525,12 +557,13 @@ def _import_rows_by_row(
             given = given_by_columns[columns] = ",".join(sorted(columns))
         values = [None if (v := present.get(n)) is None else float(v) for n in METRIC_NAMES]
         rows_out.append((user_id, stamp, *values, given, "import", action,
-                         dated_by_day(taken_at)))
+                         dated_by_day(taken_at), _day_of(taken_at, zone)))
     return rows_out
 
 
 def _uniform_import_rows(
     user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]], action: int,
+    zone: tzinfo,
 ) -> list[tuple[Any, ...]] | None:
     """:func:`_import_rows` for the usual file (nothing imported before on its days), column by
     column: when every row gives the same metrics and none of them is ``None``, each metric's
@@ -548,7 +581,7 @@ def _uniform_import_rows(
     return list(zip(repeat(user_id), _stamps(ordered),
                     *(columns.get(n, repeat(None)) for n in METRIC_NAMES),
                     repeat(",".join(sorted(columns))), repeat("import"), repeat(action),
-                    _dated(ordered),
+                    _dated(ordered), _days(ordered, zone),
                     strict=False))  # the repeats are endless: the moments decide the length
 
 
@@ -591,7 +624,7 @@ def _uniform_columns(
 
 
 #: The columns of the rows :func:`_carried_import` reads (``SELECT id, source, …``).
-_STORED_KEYS = ("id", "source", "taken_at", *METRIC_NAMES, "given", "dated")
+_STORED_KEYS = ("id", "source", "taken_at", *METRIC_NAMES, "given", "dated", "day")
 
 
 def _carried_import(
@@ -600,7 +633,8 @@ def _carried_import(
     """Carry values forward over an import before it is written, as :func:`_recarried` does
     after the fact, without reading the rows back: ``stored`` is the user's active rows that
     stay active (:data:`_STORED_KEYS`, in :data:`_ORDER`), ``new`` the rows :func:`_import_rows`
-    built (by date; their action is above every stored one, so within a day they come last).
+    built (by the creator's day; their action is above every stored one, so within a day they
+    come last).
     Returns the new rows with their carried values, and ``(*values, id)`` for the stored rows
     whose values change."""
     if not stored and len(set(map(itemgetter(2 + len(METRIC_NAMES)), new))) <= 1:
@@ -611,7 +645,8 @@ def _carried_import(
 
 
 def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert snapshot rows ``(user_id, taken_at, *metrics, given, source, action, dated)``
+    """Insert snapshot rows ``(user_id, taken_at, *metrics, given, source, action, dated,
+    day)``
     (the metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
     the others are NULL either way (they have no default). Binding a None costs CPython 3.11's
     sqlite3 module an adapter look-up (about 0.25 µs, five times a float's binding), and an
@@ -626,7 +661,8 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
     metrics = {name: columns[2 + i] for i, name in enumerate(METRIC_NAMES)
                if columns[2 + i] != nothing}
     each = {"user_id": columns[0], "given": columns[2 + width], "source": columns[3 + width],
-            "action": columns[4 + width], "dated": columns[5 + width]}
+            "action": columns[4 + width], "dated": columns[5 + width],
+            "day": columns[6 + width]}
     shared = {name: column[0] for name, column in each.items()
               if column == (column[0],) * len(rows)}
     _insert_columns(db, {"taken_at": columns[1], **metrics,
@@ -690,8 +726,8 @@ def _carried_by_row(
     changed: list[tuple[Any, ...]] = []
     i, n = 0, len(stored)
     for row in new:
-        day = row[1][:10]
-        while i < n and stored[i][2][:10] <= day:  # stored rows of earlier days, or the same
+        day = row[6 + width]  # (the creator's days: _STORED_KEYS end with it too)
+        while i < n and stored[i][5 + width] <= day:  # stored rows of earlier days, or the same
             old = stored[i]
             for k in typed(str(old[3 + width] or "")):
                 known[k] = old[3 + k]
@@ -751,9 +787,10 @@ KEEP_RECENT = 2_000
 
 def _thinned(rows: Sequence[tuple[Any, ...]], limit: int | None = None,
              recent: int | None = None) -> list[tuple[Any, ...]]:
-    """Stored rows ``(user_id, taken_at, *metrics, given)`` in time order, bounded: when there
-    are more than ``limit``, all but the ``recent`` newest keep only the last snapshot of
-    each day, then of each ISO week, then of each month, until they fit (a kept row's
+    """Stored rows ``(id, day, …, given)`` in :data:`_ORDER` (``day``: the creator's,
+    ``2026-12-01``; any text that begins with it), bounded: when there are more than
+    ``limit``, all but the ``recent`` newest keep only the last snapshot of each of the
+    creator's days, then of each ISO week, then of each month, until they fit (a kept row's
     ``given`` gains the fields typed in the rows it stands for; its values are already the
     latest of that period). If even monthly points don't fit, the oldest go."""
     limit = MAX_SNAPSHOTS if limit is None else limit
@@ -811,28 +848,67 @@ def _zone_sync(conn: sqlite3.Connection, user_id: int) -> tzinfo:
                                  (user_id,)).fetchone())
 
 
-def _imported_days_sync(conn: sqlite3.Connection, user_id: int) -> set[date]:
-    """:meth:`SqliteStore.imported_days`: the creator's days (in their time zone) holding an
-    active imported snapshot."""
-    rows = conn.execute(
-        f"SELECT taken_at, dated FROM snapshots WHERE user_id = ? AND source = 'import' "  # noqa: S608
-        f"AND {_ACTIVE}", (user_id,)).fetchall()
-    if not rows:
-        return set()
-    return days_of((_moment(r[0], r[1]) for r in rows), _zone_sync(conn, user_id))
+#: The creator's days (the ``day`` column: in their time zone) holding an active imported
+#: snapshot (:meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
+_IMPORTED_DAYS = (f"SELECT DISTINCT day FROM snapshots WHERE user_id = {{}} "  # noqa: S608
+                  f"AND source = 'import' AND {_ACTIVE}")
+
+#: The hidden imported rows an import replaced on the same day as a row it wrote, the
+#: creator's day (the ``day`` columns), as the import that hid them decided it:
+#: :meth:`SqliteStore.remove_snapshots`' join (both stores; ``{user}`` and ``{ids}``: their
+#: placeholders).
+_HIDDEN_SAME_DAY = (
+    "SELECT old.id FROM snapshots AS old JOIN snapshots AS new "
+    "ON old.replaced_by = new.action AND old.user_id = new.user_id AND old.day = new.day "
+    "WHERE new.user_id = {user} AND new.source = 'import' AND old.source = 'import' "
+    "AND new.id {ids}")
 
 
-#: The columns of a pair of imported rows, a hidden one and the one that replaced it
-#: (``old`` and ``new`` in :meth:`SqliteStore.remove_snapshots`' join; both stores).
-_HIDDEN_PAIRS = "old.id, old.taken_at, old.dated, new.taken_at, new.dated"
+def _moved_days(rows: Iterable[Sequence[Any]], zone: tzinfo) -> list[tuple[str, int]]:
+    """For a creator's snapshot rows ``(id, taken_at, dated, day)`` (hidden ones too), the
+    ``(day, id)`` of those whose stored day is not their day in ``zone`` (:func:`_day_of`):
+    what a change of their /settings time zone, or the migration that brought the column,
+    rewrites. A row dated by day alone never moves."""
+    moved = []
+    for row_id, taken_at, dated, stored_day in rows:
+        day = _day_of(_moment(taken_at, dated), zone)
+        if day != stored_day:
+            moved.append((day, int(row_id)))
+    return moved
 
 
-def _hidden_same_day(pairs: Iterable[Sequence[Any]], zone: tzinfo) -> list[int]:
-    """The ids of the hidden rows of :data:`_HIDDEN_PAIRS` ``pairs`` on the same day as the
-    row that replaced them, the creator's day in ``zone``
-    (:func:`~bot.domain.daily.snapshot_day`), as the import that hid them decided it."""
-    return [int(p[0]) for p in pairs
-            if snapshot_day(_moment(p[1], p[2]), zone) == snapshot_day(_moment(p[3], p[4]), zone)]
+#: The rows :func:`_moved_days` reads (parameter: the user's id).
+_DAYS_OF_USER = "SELECT id, taken_at, dated, day FROM snapshots WHERE user_id = {}"
+
+
+def _relocalized_sync(conn: sqlite3.Connection, user_id: int, zone: tzinfo) -> int:
+    """Put a creator's snapshots on their days in ``zone`` (their new /settings time zone),
+    inside the caller's transaction: each row's ``day`` (:func:`_moved_days`), then the values
+    carried forward again in the new order (:func:`_recarried`: what each row typed is kept,
+    nothing is lost; back in the old zone, everything is as it was). Returns how many rows
+    moved to another day."""
+    moved = _moved_days(conn.execute(_DAYS_OF_USER.format("?"), (user_id,)).fetchall(), zone)
+    if moved:
+        conn.executemany("UPDATE snapshots SET day = ? WHERE id = ?", moved)
+        changed = _recarried(conn.execute(
+            f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}",  # noqa: S608
+            (user_id,)).fetchall())
+        if changed:
+            conn.executemany(_UPDATE_VALUES, changed)
+    return len(moved)
+
+
+def _relocalized_all_sync(conn: sqlite3.Connection) -> None:
+    """Migration 0237's second half: every creator with a time zone stored gets their
+    snapshots' days in it (:func:`_relocalized_sync`; the migration filled in UTC dates)."""
+    for row in conn.execute("SELECT * FROM user_settings WHERE timezone IS NOT NULL").fetchall():
+        _relocalized_sync(conn, int(row["user_id"]), _zone_of(row))
+
+
+#: Work a migration needs beyond its SQL (what SQLite can't work out: a creator's days in
+#: their time zone), run after it in its transaction, by version.
+_AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {
+    237: _relocalized_all_sync}
 
 
 def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
@@ -1156,6 +1232,8 @@ class SqliteStore(TikTokTables):
                 async with self._write() as tx:
                     for statement in _statements(sql):
                         await tx.execute(statement)
+                    if version in _AFTER_MIGRATION:
+                        await _in_thread(tx, _AFTER_MIGRATION[version])
                     if rebuild:
                         async with _query(tx, "PRAGMA foreign_key_check") as cur:
                             broken = list(await cur.fetchall())
@@ -1441,18 +1519,12 @@ class SqliteStore(TikTokTables):
             # import that had replaced it.
             hidden: list[int] = []
             frontier = list(ids)
-            zone: tzinfo | None = None
             while frontier:
-                async with db.execute(
-                    f"SELECT {_HIDDEN_PAIRS} FROM snapshots AS old JOIN snapshots AS new "  # noqa: S608
-                    f"ON old.replaced_by = new.action AND old.user_id = new.user_id "
-                    f"WHERE new.user_id = ? AND new.source = 'import' AND old.source = 'import' "
-                    f"AND new.id IN ({', '.join('?' * len(frontier))})", (user_id, *frontier),
-                ) as cur:
-                    pairs = list(await cur.fetchall())
-                if pairs and zone is None:
-                    zone = await _in_thread(db, _zone_sync, user_id)
-                frontier = [i for i in _hidden_same_day(pairs, zone or UTC) if i not in hidden]
+                async with _query(db, _HIDDEN_SAME_DAY.format(
+                        user="?", ids=f"IN ({', '.join('?' * len(frontier))})"),
+                        (user_id, *frontier)) as cur:
+                    frontier = [int(r[0]) for r in await cur.fetchall()
+                                if int(r[0]) not in hidden]
                 hidden.extend(frontier)
             async with db.execute(
                 f"DELETE FROM snapshots WHERE user_id = ? AND id IN "  # noqa: S608
@@ -1468,8 +1540,8 @@ class SqliteStore(TikTokTables):
         return removed
 
     async def imported_days(self, user_id: int) -> set[date]:
-        async with self._read() as db:
-            return await _in_thread(db, _imported_days_sync, user_id)
+        async with self._read() as db, _query(db, _IMPORTED_DAYS.format("?"), (user_id,)) as cur:
+            return {date.fromisoformat(r[0]) for r in await cur.fetchall()}
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -1525,6 +1597,9 @@ class SqliteStore(TikTokTables):
                  merged["handle"], merged["niche"], merged["language"],
                  _iso(datetime.now(UTC))),
             )
+            zone = UserSettings(**merged).zone
+            if zone != current.zone:  # the creator's days are another zone's now
+                await _in_thread(db, _relocalized_sync, user_id, zone)
         return UserSettings(**merged)
 
     # -- goals ------------------------------------------------------------------------------
@@ -1565,7 +1640,6 @@ class SqliteStore(TikTokTables):
     ) -> int:
         if not rows and also is None:
             return 0
-        ordered = _in_order(rows)
         # The whole transaction (read what is stored, merge, rewrite) runs in one worker
         # thread call on a connection of its own, under the single-writer lock: a year of
         # rows neither blocks the event loop nor pays a thread hop per statement.
@@ -1573,7 +1647,7 @@ class SqliteStore(TikTokTables):
             # (the executor's future itself, not asyncio.to_thread's coroutine in a task of
             # its own: two event-loop turns fewer on the way back)
             work = asyncio.get_running_loop().run_in_executor(None, functools.partial(
-                contextvars.copy_context().run, self._import_in_thread, user_id, ordered, also))
+                contextvars.copy_context().run, self._import_in_thread, user_id, rows, also))
             try:
                 return await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -1581,7 +1655,7 @@ class SqliteStore(TikTokTables):
                 raise
 
     def _import_in_thread(
-        self, user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
         also: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> int:
         if self._bulk is None:
@@ -1608,12 +1682,15 @@ class SqliteStore(TikTokTables):
                 plain = db.cursor()
                 plain.row_factory = None
                 stored = plain.execute(
-                    f"SELECT id, source, {_SNAPSHOT_COLUMNS}, dated FROM snapshots "  # noqa: S608
+                    f"SELECT id, source, {_SNAPSHOT_COLUMNS}, dated, day FROM snapshots "  # noqa: S608
                     f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
                 ).fetchall()
-            # A day imported again replaces (hides) the earlier imported rows of that day, the
-            # creator's day in their time zone; see _imported_before.
-            zone = _zone_sync(db, user_id) if stored else UTC  # (nothing stored: no match)
+            # Every row's day is the creator's, in their time zone (a clean file's rows, each
+            # dated by day alone, keep their dates: no zone to read); a day imported again
+            # replaces (hides) the earlier imported rows of that day; see _imported_before.
+            zone = (_zone_sync(db, user_id) if stored or not isinstance(rows, DailyColumns)
+                    else UTC)
+            ordered = _in_order(rows, zone)
             earlier, replaced = _imported_before(
                 (dict(zip(_STORED_KEYS, r, strict=True)) for r in stored if r[1] == "import"),
                 ordered, zone)
@@ -1631,7 +1708,8 @@ class SqliteStore(TikTokTables):
                 written = len(ordered) if first else 0  # (no metric on any row: no row)
                 if written:
                     dated = _dated(ordered)
-                    each: dict[str, Sequence[Any]] = {"taken_at": _stamps(ordered), **first}
+                    each: dict[str, Sequence[Any]] = {"taken_at": _stamps(ordered), **first,
+                                                      "day": _days(ordered, zone)}
                     shared: dict[str, Any] = {"user_id": user_id,
                                               "given": ",".join(sorted(first)),
                                               "source": "import", "action": action}
@@ -1663,7 +1741,7 @@ class SqliteStore(TikTokTables):
         finally:
             if checked_once:
                 db.execute("PRAGMA foreign_keys = ON")
-        return len(ordered)
+        return len(rows)
 
     async def import_studio(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
@@ -2448,7 +2526,7 @@ def _thin_plan(rows: Sequence[sqlite3.Row], hidden: int = 0,
     limit = max(MAX_SNAPSHOTS - hidden, 1)
     if len(rows) <= limit:
         return [], []
-    keys = [(r["id"], str(r["taken_at"]), str(r["given"])) for r in rows]
+    keys = [(r["id"], str(r["day"]), str(r["given"])) for r in rows]
     kept = _thinned(keys, limit)
     kept_ids = {k[0] for k in kept}
     before = {k[0]: k[2] for k in keys}
@@ -2462,7 +2540,7 @@ _THIN_COUNT = "SELECT count(*) FROM snapshots WHERE user_id = ?"
 _THIN_HIDDEN = ("DELETE FROM snapshots WHERE user_id = ? AND replaced_by < "
                 "(SELECT max(replaced_by) FROM snapshots WHERE user_id = ?)")
 _THIN_HIDDEN_LEFT = "SELECT count(*) FROM snapshots WHERE user_id = ? AND replaced_by IS NOT NULL"
-_THIN_ROWS = (f"SELECT id, taken_at, given FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
+_THIN_ROWS = (f"SELECT id, day, given FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
               f"ORDER BY {_ORDER}")
 _THIN_DELETE = "DELETE FROM snapshots WHERE id = ?"
 _THIN_GIVEN = "UPDATE snapshots SET given = ? WHERE id = ?"

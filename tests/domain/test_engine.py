@@ -545,7 +545,7 @@ def test_a_rate_reads_alike_in_a_tip_and_in_stats() -> None:
         {"followers": 36_441, "views": 200_000, "likes": 9_000, "comments": 300, "shares": 90},
         datetime(2026, 11, 1, tzinfo=UTC))
     k = compute_kpis(snap, [snap])
-    shown = kpi_view(snap, [snap], k, ())
+    shown = kpi_view(snap, [snap], k, (), UTC)
     compared = [name for name in ("engagement_rate_views", "engagement_rate_followers",
                                   "likes_per_view", "comments_per_view", "shares_per_view")
                 if getattr(k, name) is not None]

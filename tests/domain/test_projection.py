@@ -19,7 +19,7 @@ def weekly(values: list[float]) -> list[tuple[datetime, float]]:
 def test_linear_growth_projects_the_right_week() -> None:
     points = weekly([1000 + 500 * i for i in range(10)])  # +500/week, now 5,500
     now = points[-1][0]
-    p = project(points, 10_000, now)
+    p = project(points, 10_000, now, zone=UTC)
     assert p.trend is not None and p.trend.model == "linear"
     assert p.weekly_growth == pytest.approx(500)
     assert p.eta is not None
@@ -29,7 +29,7 @@ def test_linear_growth_projects_the_right_week() -> None:
 def test_exponential_growth_is_recognised() -> None:
     points = weekly([1000 * 1.1**i for i in range(12)])
     now = points[-1][0]
-    p = project(points, 10_000, now)
+    p = project(points, 10_000, now, zone=UTC)
     assert p.trend is not None and p.trend.model == "exponential"
     expected_weeks = math.log(10_000 / points[-1][1]) / math.log(1.1)
     assert p.eta is not None
@@ -38,17 +38,17 @@ def test_exponential_growth_is_recognised() -> None:
 
 def test_flat_and_declining_have_no_date() -> None:
     flat = weekly([2000] * 8)
-    assert project(flat, 10_000, flat[-1][0]).eta is None
-    assert fit(flat) is not None and fit(flat).model == "flat"  # type: ignore[union-attr]
+    assert project(flat, 10_000, flat[-1][0], zone=UTC).eta is None
+    assert fit(flat, zone=UTC) is not None and fit(flat, zone=UTC).model == "flat"  # type: ignore[union-attr]
     down = weekly([5000 - 100 * i for i in range(8)])
-    p = project(down, 10_000, down[-1][0])
+    p = project(down, 10_000, down[-1][0], zone=UTC)
     assert p.eta is None and p.weekly_growth is not None and p.weekly_growth < 0
 
 
 def test_one_viral_week_does_not_move_the_trend_much() -> None:
     values = [1000 + 200 * i for i in range(10)]
     values[6] += 20_000  # a spike, then back to normal
-    p = project(weekly(values), 10_000, weekly(values)[-1][0])
+    p = project(weekly(values), 10_000, weekly(values)[-1][0], zone=UTC)
     assert p.weekly_growth == pytest.approx(200, rel=0.05)
 
 
@@ -56,27 +56,45 @@ def test_only_recent_weeks_count() -> None:
     old = [100 * i for i in range(30)]  # fast growth long ago
     recent = [old[-1] + 10 * i for i in range(1, 13)]
     points = weekly(old + recent)
-    assert project(points, 1e6, points[-1][0]).weekly_growth == pytest.approx(10, rel=0.1)
+    assert project(points, 1e6, points[-1][0], zone=UTC).weekly_growth == pytest.approx(10, rel=0.1)
 
 
 def test_already_reached_and_needed_growth() -> None:
     points = weekly([9000, 9500, 10_200])
-    p = project(points, 10_000, points[-1][0])
+    p = project(points, 10_000, points[-1][0], zone=UTC)
     assert p.reached and p.needed_per_week(points[-1][0] + timedelta(weeks=4),
                                            points[-1][0]) == 0
-    q = project(weekly([1000, 1100]), 2000, T0 + timedelta(weeks=1))
+    q = project(weekly([1000, 1100]), 2000, T0 + timedelta(weeks=1), zone=UTC)
     assert q.needed_per_week(T0 + timedelta(weeks=11), T0 + timedelta(weeks=1)) == \
         pytest.approx(90)
     assert q.needed_per_week(T0, T0 + timedelta(weeks=1)) is None  # date in the past
 
 
 def test_too_little_history() -> None:
-    assert fit([]) is None
-    assert fit(weekly([5])) is None
-    p = project(weekly([5]), 10, T0)
+    assert fit([], zone=UTC) is None
+    assert fit(weekly([5]), zone=UTC) is None
+    p = project(weekly([5]), 10, T0, zone=UTC)
     assert p.trend is None and p.eta is None and not p.reached
 
 
 def test_very_slow_growth_is_beyond_the_horizon() -> None:
     points = weekly([1000 + i for i in range(10)])
-    assert project(points, 1e9, points[-1][0]).eta is None
+    assert project(points, 1e9, points[-1][0], zone=UTC).eta is None
+
+
+def test_one_point_a_day_is_a_day_of_the_creators() -> None:
+    """An Auckland creator's /log at 11:30 on 1 December (22:30 UTC on 30 November), after a
+    file's row for 1 December (dated by day alone), is that day's one point: it corrects the
+    file's, as the store orders them; in UTC they are two days."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.daily import DateOnly
+    from bot.domain.projection import one_per_day
+
+    file_row = (DateOnly.of(date(2026, 12, 1)), 8200.0)
+    logged = (datetime(2026, 11, 30, 22, 30, tzinfo=UTC), 8300.0)
+    before = (DateOnly.of(date(2026, 11, 24)), 8000.0)
+    points = [before, file_row, logged]
+    assert one_per_day(points, zone=ZoneInfo("Pacific/Auckland")) == [before, logged]
+    assert one_per_day([before, logged, file_row], zone=UTC) == [before, logged, file_row]

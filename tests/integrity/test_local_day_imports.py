@@ -147,21 +147,7 @@ async def test_rows_at_noon_utc_stay_dated_by_day_after_the_upgrade(
                                                                        tzinfo=UTC))
     finally:
         await store.close()
-    undo_mark = ("ALTER TABLE snapshots DROP COLUMN dated",)
-    if backend == "sqlite":
-        path = store_url.removeprefix("sqlite:///")
-        db = sqlite3.connect(path)
-        db.execute(undo_mark[0])
-        db.execute("PRAGMA user_version = 235")
-        db.commit()
-        db.close()
-    else:
-        conn = await asyncpg.connect(store_url)
-        try:
-            await conn.execute(undo_mark[0])
-            await conn.execute("DELETE FROM schema_version WHERE version >= 236")
-        finally:
-            await conn.close()
+    await downgraded(store_url, backend, 235)
     store = await open_store(store_url)
     try:
         from bot.domain.daily import dated_by_day
@@ -171,3 +157,36 @@ async def test_rows_at_noon_utc_stay_dated_by_day_after_the_upgrade(
             ("import", True), ("log", False)]
     finally:
         await store.close()
+
+
+#: What migrations 0236 and 0237 added, undone (newest first), for a database as it was
+#: before each.
+_UNDONE = {
+    237: ("DROP INDEX snapshots_by_user_day", "ALTER TABLE snapshots DROP COLUMN day",
+          "CREATE INDEX snapshots_by_user_day ON snapshots "
+          "(user_id, substr(taken_at, 1, 10), action, id)"),
+    236: ("ALTER TABLE snapshots DROP COLUMN dated",),
+}
+
+
+async def downgraded(store_url: str, backend: str, version: int) -> None:
+    """Make the (closed) store at ``store_url`` a database of schema ``version`` (235 or
+    236): what the later migrations added is dropped and their versions forgotten."""
+    statements = [s for v, undo in sorted(_UNDONE.items(), reverse=True) if v > version
+                  for s in undo]
+    if backend == "sqlite":
+        db = sqlite3.connect(store_url.removeprefix("sqlite:///"))
+        for statement in statements:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.commit()
+        db.close()
+        return
+    conn = await asyncpg.connect(store_url)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+        await conn.execute("DELETE FROM schema_version WHERE version > $1", version)
+    finally:
+        await conn.close()
+

@@ -26,6 +26,7 @@ from bot.store.sqlite import (
     _carried_import,
     _import_rows,
     _import_rows_by_row,
+    _in_order,
     _insert_columns,
     _insert_snapshots,
     _iso,
@@ -237,10 +238,10 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
         schema_file: Path, values: list[list[float | None]]) -> None:
     """An import names only the metric columns some row has a value in (binding a None is
     the slow part of a wide insert): what is stored is what naming every column stores."""
-    rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1, n % 2 == 0)
-            for n, v in enumerate(values)]
+    rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1, n % 2 == 0,
+             f"2026-01-{n + 1:02d}") for n, v in enumerate(values)]
     every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source", "action",
-                       "dated"))
+                       "dated", "day"))
     stored = _stored_both_ways(
         schema_file, lambda db: _insert_snapshots(db, rows),
         lambda db: db.executemany(f"INSERT INTO snapshots ({every}) VALUES "
@@ -302,7 +303,7 @@ def test_a_first_import_stores_the_rows_it_builds(
         rows: list[tuple[datetime, dict[str, float]]] | DailyColumns) -> None:
     """A user's first import of the usual file is written column by column, without the
     wide rows the other imports build: what is stored is those rows all the same."""
-    ordered = rows if isinstance(rows, DailyColumns) else sorted(rows, key=lambda r: r[0])
+    ordered = _in_order(rows, UTC)
     expected = outcome(lambda: _carried_import([], _import_rows(1, ordered, {}, 1, UTC))[0])
 
     async def run(path: Path) -> object:
@@ -322,7 +323,7 @@ def test_a_first_import_stores_the_rows_it_builds(
         try:
             stored = db.execute(
                 f"SELECT user_id, taken_at, {', '.join(METRIC_NAMES)}, given, source, action, "
-                "dated FROM snapshots ORDER BY id").fetchall()
+                "dated, day FROM snapshots ORDER BY id").fetchall()
         finally:
             db.close()
         if written is not None:

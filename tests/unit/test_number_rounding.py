@@ -5,6 +5,7 @@ written by :func:`bot.domain.numbers.pct` with the language's grouping, however 
 from __future__ import annotations
 
 import math
+from datetime import UTC
 
 import pytest
 from hypothesis import given, settings
@@ -88,14 +89,14 @@ def test_a_huge_percentage_is_grouped_with_sensible_digits(lang: str, shown: str
 
 def test_stats_show_engagement_by_followers_grouped() -> None:
     """/stats' engagement by followers (per video) for 3 followers and 1k likes on 1 video."""
-    from datetime import UTC, datetime
+    from datetime import datetime
 
     s = MetricSnapshot(taken_at=datetime(2026, 11, 30, tzinfo=UTC), followers=3, views=5000,
                        likes=1000, avg_views=5000)  # one video in the 30 days
     k = compute_kpis(s)
     assert k.engagement_rate_followers is not None and k.engagement_rate_followers > 100
     with i18n.using("en"):
-        view = kpi_view(s, [], k, ())
+        view = kpi_view(s, [], k, (), UTC)
         assert view["engagement_rate_followers"] == "33,333%"
 
 
