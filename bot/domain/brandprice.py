@@ -23,7 +23,7 @@ its spread adds the curve's slope over ± one spread of the views times that spr
 views from followers a point reproduces the tier's own price range, and known views narrow it.
 
 Every point must rise: :class:`PriceCurve` refuses a table that would make the price fall with
-views (a `ValueError`, reported at load with the file and field).
+views (a `ValueError`, reported at load with the file's name).
 """
 
 from __future__ import annotations

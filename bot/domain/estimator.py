@@ -291,7 +291,8 @@ def _narrowest(total: Money, candidates: Sequence[tuple[str, Money | None]]) -> 
     is given: the route function re-run on a context with the input (:func:`_given`), so the
     factor shown is what the estimate really becomes, not a guess about which factor the input
     removes. The value given is a typical one: every factor is log-normal, so the spread after
-    does not depend on it.
+    does not depend on it (brand deals' average views excepted: the price curve's spread
+    varies along views, so that hint is measured at the views per video assumed now).
     """
     width = total.width
     best: tuple[float, str] | None = None

@@ -200,6 +200,7 @@ class BrandDeals(Strict):
     @model_validator(mode="after")
     def _tiers(self) -> BrandDeals:
         _check_tiers(self.tiers)
+        _ = self.curve  # built once, at load: a curve that would fall is refused here
         return self
 
     @cached_property

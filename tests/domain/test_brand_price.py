@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 from statistics import NormalDist
 
 import pytest
@@ -24,6 +26,7 @@ from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
 from bot.domain.brandprice import brand_views
+from bot.domain.datafiles import DataFileError
 from bot.domain.estimator import Money, estimate
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.profile import UserSettings
@@ -252,3 +255,16 @@ def test_the_engagement_benchmark_has_no_step(line: int) -> None:
     assert rival.rate_at(1_581) == pytest.approx(0.038, rel=1e-3)
     assert rival.rate_at(70_711) == pytest.approx(0.0414, rel=1e-3)
     assert rival.rate_at(10_000_000) == pytest.approx(0.075)
+
+
+def test_a_table_whose_price_would_fall_with_views_is_refused(tmp_path: Path) -> None:
+    """The curve is built at load: tier prices that would make a bigger audience cheaper
+    stop the bot with the file's name, as any malformed table does."""
+    rates = tmp_path / "rates"
+    shutil.copytree(PROJECT_ROOT / "strategies" / "rates", rates)
+    path = rates / "brand_deals.toml"
+    text = path.read_text()
+    path.write_text(text.replace("low = 3000, typical = 5000, high = 7000",
+                                 "low = 30, typical = 50, high = 70"))
+    with pytest.raises(DataFileError, match="must not fall"):
+        load_rates(rates)
