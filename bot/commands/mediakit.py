@@ -14,6 +14,7 @@ from bot.domain.mediakit import build_kit
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price, price_range
 from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
+from bot.domain.videos import views_per_video
 from bot.i18n import N_
 from bot.i18n import gettext as _
 from bot.render.mediakit import render_kit
@@ -126,7 +127,8 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("no_metrics", {"command": "mediakit"})
     audience = await ctx.store.audience(uid)
     engagement = None if latest is None else compare_engagement(
-        latest, ctx.services.rates, [s for s, _source in entries])
+        latest, ctx.services.rates, [s for s, _source in entries],
+        views_per_video(latest, videos))
     now = ctx.clock.now()
     kit = build_kit(settings, entries, videos, audience, engagement, card, now)
     files = await asyncio.to_thread(render_kit, kit)  # matplotlib is CPU-bound

@@ -27,6 +27,7 @@ from math import isfinite
 from typing import Any, Final
 
 from bot.domain import eligibility as elig
+from bot.domain.brandprice import BrandViews, benchmark_size, brand_views
 from bot.domain.eligibility import Requirement
 from bot.domain.fieldnames import field_name
 from bot.domain.metrics import (
@@ -52,12 +53,13 @@ from bot.domain.numbers import (
     pct,
     punct,
     usd,
+    whole,
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import Figure, RateTables
 from bot.domain.studio import Video
-from bot.domain.uncertainty import LogNormal, combine, product, update
+from bot.domain.uncertainty import LogNormal, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
@@ -242,31 +244,36 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float],
 
 
 def compare_engagement(s: MetricSnapshot, rates: RateTables,
-                       history: Sequence[MetricSnapshot] | None = None
-                       ) -> EngagementComparison | None:
+                       history: Sequence[MetricSnapshot] | None = None,
+                       per_video: ViewsPerVideo | None = None) -> EngagementComparison | None:
     """The creator's engagement by views against every study's benchmark for their size
-    (``history``: the creator's stored snapshots, :func:`bot.domain.metrics.same_window`).
+    (``history``: the creator's stored snapshots, :func:`bot.domain.metrics.same_window`;
+    ``per_video``: their views per video, :func:`~bot.domain.videos.views_per_video`). The
+    size is :func:`benchmark_size`, each study's figure there read off its line through its
+    tiers (:meth:`bot.domain.rates.BenchmarkSet.rate_at`), so it moves smoothly with size.
 
     The brand-price factor is the ratio to the first study, clamped to the table's band.
     """
-    if s.followers is None:
+    size = benchmark_size(s, per_video, rates)
+    if s.followers is None or size is None:
         return None
     primary = rates.engagement.primary
-    bench = primary.tier(s.followers)
-    benchmarks = tuple(Benchmark(b.name, t.label, t.rate, b.source)
-                       for b in rates.engagement.sets for t in (b.tier(s.followers),))
+    bench = primary.rate_at(size)
+    label = primary.tier(size).label
+    benchmarks = tuple(Benchmark(b.name, b.tier(size).label, b.rate_at(size), b.source)
+                       for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s, history)
     if rate is None:
         return EngagementComparison(
-            None, bench.rate, bench.label, None, rates.brand_deals.rates.unknown_engagement.dist(),
+            None, bench, label, None, rates.brand_deals.rates.unknown_engagement.dist(),
             BrandEffect.UNKNOWN, benchmarks,
             gap=engagement_gap(s, history) or EngagementGap.NO_VIEWS_OR_LIKES)
-    ratio = rate / bench.rate
+    ratio = rate / bench
     factor = _clip(ratio, ef.low, ef.high)
     effect = (BrandEffect.RAISED if ratio >= 1.15 else
               BrandEffect.LOWERED if ratio <= 0.85 else BrandEffect.TYPICAL)
-    return EngagementComparison(rate, bench.rate, bench.label, ratio, LogNormal.exact(factor),
+    return EngagementComparison(rate, bench, label, ratio, LogNormal.exact(factor),
                                 effect, benchmarks, left_out=left_out(s, history))
 
 
@@ -283,7 +290,8 @@ def _narrowest(total: Money, candidates: Sequence[tuple[str, Money | None]]) -> 
     is given: the route function re-run on a context with the input (:func:`_given`), so the
     factor shown is what the estimate really becomes, not a guess about which factor the input
     removes. The value given is a typical one: every factor is log-normal, so the spread after
-    does not depend on it.
+    does not depend on it (brand deals' average views excepted: the price curve's spread
+    varies along views, so that hint is measured at the views per video assumed now).
     """
     width = total.width
     best: tuple[float, str] | None = None
@@ -466,20 +474,18 @@ def _tier_input(c: _Ctx, followers: float) -> str:
 def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
                  ) -> tuple[LogNormal, LogNormal] | None:
     """The brand route's price per sponsored video and monthly pay in USD for ``c`` (None
-    without followers): the figures :func:`_brand_deals` shows, and what its hints measure
-    with the input given. The price is the follower tier's, weighed with one from average
-    views (from views alone for a large account), times the engagement factor, updated with
-    the creator's own brand payouts."""
-    if c.s.followers is None:
+    without followers): the figures :func:`_brand_deals` shows, the rate card reuses, and
+    what its hints measure with the input given. The price is the market curve
+    (:attr:`bot.domain.rates.BrandDeals.curve`) at the creator's views per video
+    (:func:`brand_views`), times the engagement factor, updated with the creator's own brand
+    payouts."""
+    seen = brand_views(c.s, c.per_video, c.rates)
+    if c.s.followers is None or seen is None:
         return None
     r = c.rates.brand_deals.rates
-    price = c.rates.brand_deals.tier(c.s.followers).price.dist()
-    if c.per_video is not None:
-        by_views = LogNormal.exact(c.per_video.value / 1000) * r.cpm_usd.dist()
-        price = by_views if c.s.followers >= r.views_priced_from.value else combine(
-            price, by_views)
     factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
-    video = update(price * factor, [c.to_usd(p.amount, p.currency) for p in c.mine("brand_deals")])
+    video = update(c.rates.brand_deals.curve.over(seen.views) * factor,
+                   [c.to_usd(p.amount, p.currency) for p in c.mine("brand_deals")])
     return video, video * r.deals_per_month.dist()
 
 
@@ -496,37 +502,40 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     mine = c.mine("brand_deals")
     narrow = None
     dists = _brand_dists(c, engagement)
-    if c.s.followers is None or dists is None:  # (one is None exactly when the other is)
+    seen = brand_views(c.s, c.per_video, c.rates)
+    if c.s.followers is None or dists is None or seen is None:  # (all three together)
         missing.append("followers")
     else:
-        tier = t.tier(c.s.followers)
-        avg = None if c.per_video is None else c.per_video.value
-        if c.per_video is not None and avg is not None:
-            inputs.append(_("views per video %(views)s: %(basis)s", views=compact(avg),
+        reach, posts = r.typical_reach, r.videos_per_week
+        if c.per_video is not None:
+            inputs.append(_("views per video %(views)s: %(basis)s",
+                            views=compact(c.per_video.value),
                             basis=standalone(c.per_video.label)))  # "label: what it is"
-            if c.s.followers >= r.views_priced_from.value:
-                inputs.append(_("followers %(followers)s: price follows views",
-                                followers=compact(c.s.followers)))
-                assumptions.append(_("%(low)s–%(high)s per 1,000 average views (large accounts "
-                                     "are paid for the views they deliver)",
-                                     low=usd(r.cpm_usd.low), high=usd(r.cpm_usd.high)))
-                sources += [r.cpm_usd.source, r.views_priced_from.source]
-            else:
-                inputs.append(_tier_input(c, c.s.followers))
-                assumptions.append(_(
-                    "price per video: the %(tier)s tier's %(low)s–%(high)s and "
-                    "%(cpm_low)s–%(cpm_high)s per 1,000 average views, weighted by how certain "
-                    "each is", tier=translate(tier.name), low=usd(tier.price.low),
-                    high=usd(tier.price.high), cpm_low=usd(r.cpm_usd.low),
-                    cpm_high=usd(r.cpm_usd.high)))
-                sources += [tier.price.source, r.cpm_usd.source]
+        elif seen.basis == "posting":
+            missing.append("avg_views")
+            inputs.append(_("views %(views)s", views=compact(c.views or 0.0)))
+            assumptions.append(_("views per video: your 30-day views ÷ %(low)s–%(high)s videos "
+                                 "a week, about %(views)s (tell me yours: /log "
+                                 "videos_per_week=4)", views=compact(whole(seen.views.median)),
+                                 low=decimal(posts.low), high=decimal(posts.high)))
+            sources.append(posts.source)
         else:
             missing.append("avg_views")
-            inputs.append(_tier_input(c, c.s.followers))
-            assumptions.append(_("price per video from the %(tier)s tier only "
-                                 "(%(low)s–%(high)s)", tier=translate(tier.name),
-                                 low=usd(tier.price.low), high=usd(tier.price.high)))
-            sources.append(tier.price.source)
+            assumptions.append(_("views per video: %(low)s–%(high)s of your followers, about "
+                                 "%(views)s", views=compact(whole(seen.views.median)),
+                                 low=pct(reach.low, 0), high=pct(reach.high, 0)))
+        inputs.append(_tier_input(c, c.s.followers))  # the size band, as brands name it
+        used = [t.tiers[i] for i in t.curve.read_between(seen.views.median)]
+        assumptions.append(_(
+            "price per video: a curve over views per video through each follower tier's price "
+            "at its typical views (%(reach_low)s–%(reach_high)s of followers), here %(tiers)s, "
+            "blended with %(cpm_low)s–%(cpm_high)s per 1,000 views where videos get many views",
+            reach_low=pct(reach.low, 0), reach_high=pct(reach.high, 0),
+            tiers=items(_("%(tier)s (%(low)s–%(high)s)", tier=translate(u.name),
+                          low=usd(u.price.low), high=usd(u.price.high)) for u in used),
+            cpm_low=usd(r.cpm_usd.low), cpm_high=usd(r.cpm_usd.high)))
+        sources += [*(u.price.source for u in used), reach.source, r.cpm_usd.source,
+                    r.cpm_weight_views.source]
         if c.s.likes is None:  # likes logged in another 30 days are not missing: the
             missing.append("likes")  # engagement sentence says what to log instead
         video, dist = dists
@@ -536,8 +545,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 "your own price per video, based on your %(num)s payouts", len(mine)))
         monthly, per_video = Money.of(dist), Money.of(video)
         if c.hints:
-            narrow = _narrowest(monthly, _brand_hints(c, reqs, engagement, video, tier.price,
-                                                      bool(mine)))
+            narrow = _narrowest(monthly, _brand_hints(c, engagement, video, seen, bool(mine)))
     return RouteEstimate(
         "brand_deals", translate(t.name), c.who.verdict("brand_deals"), reqs, monthly,
         translate(t.formula),
@@ -546,14 +554,14 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     )
 
 
-def _brand_hints(c: _Ctx, reqs: tuple[Requirement, ...],
-                 engagement: EngagementComparison | None, video: LogNormal, tier_price: Figure,
-                 paid: bool) -> list[tuple[str, Money | None]]:
+def _brand_hints(c: _Ctx, engagement: EngagementComparison | None, video: LogNormal,
+                 seen: BrandViews, paid: bool) -> list[tuple[str, Money | None]]:
     """The brand route's hints, each with the route's figure once given: a price of their
-    own (one brand payout) while none is logged, and average views logged while no views
-    per video are known. Views ÷ videos (derived) already price the video as the same
-    average logged would, to the same width, so no hint is measured for them. Deals a
-    month, the rest of the range, have no input: no hint names one."""
+    own (one brand payout) while none is logged, and average views logged while the views
+    per video are only assumed (``seen``: from 30-day views and the posting prior, or from
+    followers), measured at the views assumed now. Views ÷ videos (derived) already price
+    the video as the same average logged would, to the same width, so no hint is measured
+    for them. Deals a month, the rest of the range, have no input: no hint names one."""
     cands: list[tuple[str, Money | None]] = []
     if not paid:
         cands.append((N_("tell me your price per sponsored video (/payout brand=350 per=video) "
@@ -561,8 +569,7 @@ def _brand_hints(c: _Ctx, reqs: tuple[Requirement, ...],
                       _brand_monthly(_given(c, payout=("brand_deals", video.median)),
                                      engagement)))
     if c.per_video is None:
-        r = c.rates.brand_deals.rates
-        logged = ViewsPerVideo(tier_price.typical / r.cpm_usd.typical * 1000, "logged")
+        logged = ViewsPerVideo(seen.views.median, "logged")
         cands.append((N_("log your average views (/log avg_views=8k) to narrow this "
                          "%(factor)s×"),
                       _brand_monthly(_given(c, per_video=logged), engagement)))
@@ -910,8 +917,8 @@ def estimate(
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
     views, views_note = elig.views_30d(snapshot)
-    engagement = compare_engagement(snapshot, rates, history)
     per_video = views_per_video(snapshot, videos, what_if)
+    engagement = compare_engagement(snapshot, rates, history, per_video)
     who = elig.assess(snapshot, settings, rates,
                       frozenset() if settings_what_if else elig.paid_routes(payouts))
     c = _Ctx(snapshot, settings, rates, views, tuple(payouts), who, per_video, explain,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from bot import i18n
 from bot.domain import numbers
+from bot.domain.brandprice import benchmark_size
 from bot.domain.metrics import (
     METRICS,
     MIN_SPAN_DAYS,
@@ -288,8 +289,9 @@ def facts_and_waived(profile: Profile, rates: RateTables,
         value = getattr(k, name)
         if value is not None:
             facts[name] = value
-    if s.followers is not None:
-        bench = rates.engagement.tier(s.followers).rate
+    size = benchmark_size(s, views_per_video(s, profile.videos), rates)
+    if s.followers is not None and size is not None:
+        bench = rates.engagement.primary.rate_at(size)  # the figure /estimate compares with
         facts["er_benchmark"] = bench
         if k.engagement_rate_views is not None:
             facts["er_vs_benchmark"] = k.engagement_rate_views / bench

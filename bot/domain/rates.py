@@ -7,14 +7,17 @@ Every figure carries its source and date. A malformed file fails at load with
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.domain.brandprice import PriceCurve
+from bot.domain.curves import OPEN_BAND_RATIO, band_middles, interpolate
 from bot.domain.datafiles import DataFileError, load_toml
 from bot.domain.uncertainty import LogNormal
 
@@ -120,8 +123,26 @@ class BrandEligibility(Strict):
     followers: Fact[int]
 
 
+class ViewsRamp(Sourced):
+    """Views per video over which a weight rises from 0 (``start``) to 1 (``full``)."""
+
+    start: float = Field(gt=0)
+    full: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ViewsRamp:
+        if not self.start < self.full:
+            raise ValueError(f"start < full must hold ({self.start}, {self.full})")
+        return self
+
+
 class BrandRates(Strict):
-    views_priced_from: Fact[int]
+    #: Views per video as a share of followers that the tier prices go with.
+    typical_reach: Figure
+    #: Videos a week assumed when 30-day views are known but not how many videos made them.
+    videos_per_week: Figure
+    #: Where the market CPM counts as evidence of the price (see bot.domain.brandprice).
+    cpm_weight_views: ViewsRamp
     cpm_usd: Figure
     deals_per_month: Figure
     engagement_factor: Figure
@@ -179,7 +200,31 @@ class BrandDeals(Strict):
     @model_validator(mode="after")
     def _tiers(self) -> BrandDeals:
         _check_tiers(self.tiers)
+        _ = self.curve  # built once, at load: a curve that would fall is refused here
         return self
+
+    @cached_property
+    def curve(self) -> PriceCurve:
+        """The price of one sponsored video against views per video
+        (:mod:`bot.domain.brandprice`), built once from the tiers, the typical reach and the
+        CPM."""
+        r = self.rates
+        reach = r.typical_reach.dist()
+        if len(self.tiers) == 1:  # one open band: its price at any views
+            middles: tuple[float, ...] = (float(max(self.eligibility.followers.value, 1)),)
+            bottom = middles[0]
+        else:  # the first band's bottom: its middle ÷ √(its width), one decade
+            middles = band_middles([t.below for t in self.tiers])
+            bottom = middles[0] / math.sqrt(OPEN_BAND_RATIO)
+        return PriceCurve.build([m * reach.median for m in middles],
+                                [t.price.dist() for t in self.tiers], reach, r.cpm_usd.dist(),
+                                r.cpm_weight_views.start, r.cpm_weight_views.full,
+                                bottom * reach.median)
+
+    def followers_for(self, views_per_video: float) -> float:
+        """The followers whose videos get ``views_per_video`` at typical reach: the size a
+        creator's views stand for (what the engagement benchmark compares with)."""
+        return views_per_video / self.rates.typical_reach.typical
 
     def tier(self, followers: float) -> Tier:
         """The price tier for ``followers``: the first whose ``below`` is above it (the
@@ -283,6 +328,16 @@ class BenchmarkSet(Strict):
 
     def tier(self, followers: float) -> BenchmarkTier:
         return _tier_for(self.tiers, followers)
+
+    def rate_at(self, followers: float) -> float:
+        """The typical rate for an account of ``followers``: on the straight line in log size
+        against log rate through the tiers' middles (:func:`bot.domain.curves.band_middles`),
+        flat beyond the first and last, so it never jumps at a tier line."""
+        if len(self.tiers) == 1 or followers <= 0:  # one figure for every size; the smallest
+            return self.tiers[0].rate
+        xs = [math.log(m) for m in band_middles([t.below for t in self.tiers])]
+        ys = [math.log(t.rate) for t in self.tiers]
+        return math.exp(interpolate(xs, ys, math.log(followers)))
 
 
 class EngagementBenchmarks(Strict):

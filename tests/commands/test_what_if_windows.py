@@ -68,7 +68,11 @@ async def test_views_a_little_lower_keep_the_rate_and_the_brand_estimate(
     plain = await _ask(both, clock, "/estimate")
     lower = await _ask(both, clock, "/estimate views=39k")
     assert "your engagement rate by views (8.5%) is kept" in lower.text, lower.text
-    assert _typical(lower, "brand_deals") == pytest.approx(_typical(plain, "brand_deals"))
+    # Brand prices follow views per video (here 30-day views over the posting prior, since
+    # branch brand2): 2.5% fewer views price a little lower, never more, and never the
+    # halving an "unknown" engagement gave.
+    ratio = _typical(lower, "brand_deals") / _typical(plain, "brand_deals")
+    assert 0.975 ** 1.2 <= ratio <= 1.0, ratio
 
 
 async def test_higher_likes_never_lower_the_estimate(both: ConsoleAdapter,

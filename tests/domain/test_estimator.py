@@ -201,34 +201,41 @@ def test_affiliate_category_order_value_and_commission_narrow_it() -> None:
     assert mine.monthly.width < base.monthly.width
 
 
-def test_brand_price_combines_tier_and_cpm_with_the_engagement_factor() -> None:
-    # 25k followers (micro tier), 10k average views; engagement 6.2% vs Rival IQ's 4.14%.
+def test_brand_price_is_the_curve_at_views_per_video_with_the_engagement_factor() -> None:
+    # 25k followers (micro band), 10k average views; engagement 6.2% against Rival IQ's
+    # figure for the size 10k views a video stand for at typical reach (10k ÷ 24.5%: 40.8k
+    # followers), on the line between its "under 5k" (3.8% at 1.6k) and "5k–1M" (4.14% at
+    # 70.7k) tiers' middles.
     s = snap(followers=25_000, avg_views=10_000, views=100_000, likes=5_800, comments=300,
              shares=100)
     e = estimate(s, US_ADULT, RATES)
     r = e.route("brand_deals")
-    assert e.engagement is not None and e.engagement.ratio == pytest.approx(0.062 / 0.0414)
+    size = 10_000 / 0.245
+    t = math.log(size / math.sqrt(500 * 5_000)) / math.log(
+        math.sqrt(5_000 * 1_000_000) / math.sqrt(500 * 5_000))
+    bench = math.exp(math.log(0.038) + t * math.log(0.0414 / 0.038))
+    assert e.engagement is not None and e.engagement.ratio == pytest.approx(0.062 / bench)
     assert e.engagement.effect is BrandEffect.RAISED
-    assert [(b.study, b.rate, b.tier) for b in e.engagement.benchmarks] == [
-        ("Rival IQ 2023", 0.0414, "5k–1M"), ("Socialinsider 2023", 0.051, "all sizes")]
-    tier = math.log(800 / 75) / (2 * Z90)
-    cpm = math.log(20 / 5) / (2 * Z90)
-    w1, w2 = 1 / tier**2, 1 / cpm**2
-    mu = (w1 * math.log(350) + w2 * math.log(10 * 10)) / (w1 + w2)
-    sigma_price = math.sqrt(1 / (w1 + w2))
+    assert [(b.study, b.tier) for b in e.engagement.benchmarks] == [
+        ("Rival IQ 2023", "5k–1M"), ("Socialinsider 2023", "all sizes")]
+    assert e.engagement.benchmarks[0].rate == pytest.approx(bench)
+    price = RATES.brand_deals.curve.at(10_000)  # the curve itself: tests/domain/test_brand_price
     deals = math.log(2 / 0.5) / (2 * Z90)
-    factor = 0.062 / 0.0414
-    median = math.exp(mu) * factor
-    sigma = math.hypot(sigma_price, deals)
+    median = price.median * 0.062 / bench
+    sigma = math.hypot(price.sigma, deals)
     approx(r.monthly, median * math.exp(-Z80 * sigma), median, median * math.exp(Z80 * sigma))
     assert r.per_video is not None and r.per_video.typical == pytest.approx(median)
-    assert any("micro" in i for i in r.inputs)
-    assert RATES.brand_deals.tiers[1].price.source in r.sources  # the tier actually used
+    assert any("micro" in i for i in r.inputs)  # the size band, as brands name it
+    # 10k views lie between the micro and mid tiers' points: both are cited
+    assert {RATES.brand_deals.tiers[1].price.source,
+            RATES.brand_deals.tiers[2].price.source} <= set(r.sources)
 
 
 def test_large_accounts_with_modest_views_are_priced_on_views() -> None:
-    # One 1.6M-follower creator reported $1,000–2,000 per 100k views.
-    r = estimate(snap(followers=1_600_000, avg_views=100_000, likes=9_600, views=120_000),
+    # One 1.6M-follower creator reported $1,000–2,000 per 100k views. Likes make their
+    # engagement typical for the size 100k views a video stand for (408k followers at
+    # typical reach: about 5.4% on Rival IQ's line), so the price is the market's.
+    r = estimate(snap(followers=1_600_000, avg_views=100_000, likes=6_500, views=120_000),
                  US_ADULT, RATES).route("brand_deals")
     assert r.per_video is not None
     assert 1_000 <= r.per_video.typical <= 2_000
@@ -240,7 +247,7 @@ def test_large_accounts_with_modest_views_are_priced_on_views() -> None:
     assert mega not in r.sources and nano not in big.sources  # cites what it used
 
 
-def test_unknown_engagement_widens_and_no_views_uses_the_tier() -> None:
+def test_unknown_engagement_widens_and_no_views_uses_typical_reach() -> None:
     base = {"followers": 25_000, "avg_views": 10_000, "views": 100_000}
     low = estimate(snap(**base, likes=1_000), US_ADULT, RATES)
     assert low.engagement is not None and low.engagement.effect is BrandEffect.LOWERED
@@ -249,10 +256,20 @@ def test_unknown_engagement_widens_and_no_views_uses_the_tier() -> None:
     assert "likes" in unknown.missing
     assert unknown.monthly is not None and known.monthly is not None
     assert unknown.monthly.width > known.monthly.width
+    # Followers alone: views per video at typical reach (24.5% of 300k), with the reach
+    # spread carried through the curve's slope, times the unknown-engagement band.
     tier_only = estimate(snap(followers=300_000), US_ADULT, RATES).route("brand_deals")
     assert "avg_views" in tier_only.missing
-    approx(tier_only.monthly, *lognormal(1, (350, 1200, 3000, Z90), (0.7, 1.0, 1.3, Z90),
-                                         (0.5, 1, 2, Z90)))
+    curve = RATES.brand_deals.curve
+    views = 300_000 * 0.245
+    reach = math.log(0.40 / 0.15) / (2 * NormalDist().inv_cdf(0.75))
+    slope = (math.log(curve.at(views * math.exp(reach)).median)
+             - math.log(curve.at(views / math.exp(reach)).median)) / (2 * reach)
+    sigma = math.hypot(curve.at(views).sigma, slope * reach)
+    approx(tier_only.monthly, *lognormal(curve.at(views).median, (0.7, 1.0, 1.3, Z90),
+                                         (0.5, 1, 2, Z90),
+                                         (math.exp(-sigma * Z90), 1, math.exp(sigma * Z90),
+                                          Z90)))
 
 
 def test_own_products_with_and_without_price() -> None:
@@ -562,8 +579,14 @@ def test_brand_input_below_the_first_tier_says_so(language: str) -> None:
     if language == "en":
         assert small.inputs == ("followers 100 (below the nano tier, 1k–10k: priced as nano)",)
         assert inside.inputs == ("followers 2k (nano, 1k–10k)",)
-    # the price is the nano tier's either way
-    assert small.per_video == inside.per_video
+    # below the band the price is its bottom's (1k followers at typical reach), flat; inside
+    # it, it rises with the views the followers stand for
+    with i18n.using(language):
+        bottom = estimate(snap(followers=1_000), UserSettings(), RATES).route("brand_deals")
+    assert small.per_video is not None and inside.per_video is not None
+    assert bottom.per_video is not None
+    assert small.per_video.typical == pytest.approx(bottom.per_video.typical)
+    assert inside.per_video.typical > small.per_video.typical
 
 
 @pytest.mark.parametrize(("region", "currency", "payouts"), [

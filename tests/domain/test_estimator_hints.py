@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
+from bot.domain.brandprice import brand_views
 from bot.domain.estimator import Estimate, RouteEstimate, estimate
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.payouts import Payout
@@ -45,7 +46,12 @@ def _apply(hint: str, route: RouteEstimate, s: MetricSnapshot, user: UserSetting
         p = Payout("affiliate", route.monthly.typical * 1.5, "USD", T)
         return estimate(s, user, RATES, payouts=[*payouts, p], **kw)
     if "/log avg_views=" in hint:
-        logged = replace(s, avg_views=2_300)
+        # the views per video the hint was measured at (those assumed now): the price curve's
+        # spread differs along views (wider where small accounts' prices disagree), so the
+        # promise is for the creator whose average is what the estimate assumed
+        assumed = brand_views(s, None, RATES)
+        assert assumed is not None
+        logged = replace(s, avg_views=assumed.views.median)
         return estimate(logged, user, RATES, payouts=payouts, **kw)
     if "/log diamonds=" in hint:
         logged = replace(s, diamonds=20_000)
