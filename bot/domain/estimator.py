@@ -48,6 +48,7 @@ from bot.domain.numbers import (
     decimal,
     grouped,
     items,
+    money,
     money_exact,
     money_fine,
     pct,
@@ -441,7 +442,7 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
             "your rate, %(rate)s per 1,000 views: your %(num)s payout weighed against market "
             "rates", "your rate, %(rate)s per 1,000 views: your %(num)s payouts weighed against "
             "market rates", len(mine),
-            rate=money_fine(_rewards_per_1000(c).median * c.to_user, c.currency)))
+            rate=money(_rewards_per_1000(c).median * c.to_user, c.currency)))
     missing = () if c.views is not None else ("views",)
     return RouteEstimate(
         "creator_rewards", translate(t.name), c.who.verdict("creator_rewards"), reqs, monthly,
@@ -541,8 +542,10 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         video, dist = dists
         if mine:
             assumptions.append(ngettext(
-                "your own price per video, based on your %(num)s payout",
-                "your own price per video, based on your %(num)s payouts", len(mine)))
+                "your price per video, %(price)s: your %(num)s payout weighed against market "
+                "prices", "your price per video, %(price)s: your %(num)s payouts weighed "
+                "against market prices", len(mine),
+                price=money(video.median * c.to_user, c.currency)))
         monthly, per_video = Money.of(dist), Money.of(video)
         if c.hints:
             narrow = _narrowest(monthly, _brand_hints(c, engagement, video, seen, bool(mine)))

@@ -455,3 +455,26 @@ async def test_why_a_paid_creators_rewards_tips_claim_only_what_is_known(
     why = (await console.ask("/why crp-eligible-short-videos")).text
     assert "longer than a minute" in why, why
     assert "follower, view" not in why and "gates" not in why, why
+
+
+async def test_the_brand_explanation_names_the_price_it_uses(console: ConsoleAdapter) -> None:
+    """Hostile trial: the brand route's explanation said "your own price per video, based on
+    your 1 payout", with no figure and as if the fee replaced the market's price; it names
+    the price per video the range is built on, the payout weighed against market prices."""
+    await _setup(console)
+    await console.ask("/payout brand=350 per=video")
+    explained = (await console.ask("/estimate explain")).text
+    found = re.search(r"your price per video, \$([\d,]+): your 1 payout weighed against "
+                      r"market prices", explained)
+    assert found is not None, explained
+    assert "your own price per video" not in explained
+
+
+async def test_an_income_goal_asks_for_numbers_not_income(console: ConsoleAdapter) -> None:
+    """New-user trial: an income goal said "log this number at least twice": income is worked
+    out from the numbers, never logged."""
+    await console.ask("/log followers=12k views=40k likes=3k")
+    goals = (await console.ask("/goal income=500")).text
+    assert "log your numbers at least twice so I can see the trend of your estimated income" \
+        in goals, goals
+    assert "log this number" not in goals

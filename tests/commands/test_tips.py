@@ -20,7 +20,7 @@ async def test_personal_tips_and_why(console: ConsoleAdapter, clock: FakeClock) 
     result = await console.ask("/tips")
     assert result.ok, result.text
     assert "Your top tips" in result.text
-    assert "Strong engagement, 3.8k followers from Creator Rewards" in result.text
+    assert "Strong engagement, 3.8k followers short of Creator Rewards" in result.text
     assert "You post about 1 videos a week" in result.text
     assert result.text.count("why: /why ") == 3
     why = await console.ask("/why content-post-more-often")
