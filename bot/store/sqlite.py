@@ -437,10 +437,14 @@ _ACTIVE = ACTIVE_SNAPSHOT
 #: A user's snapshots in order: by the creator's day (the ``day`` column: :func:`_day_of`, in
 #: their /settings time zone, kept so when it changes: :func:`_relocalized_sync`), then by the
 #: action that wrote them, so that within one day the newer action wins (a /log after an
-#: import of the same date, or the reverse), then by id (an import's rows of one day in the
-#: order it wrote them: :func:`~bot.domain.daily.row_order`). Both stores.
-_ORDER = "day, action, id"
-_ORDER_DESC = "day DESC, action DESC, id DESC"
+#: import of the same date, or the reverse), then, within one action's rows of a day, a row
+#: dated by day alone (``dated``) after those with a time of day (it closes its day, as
+#: :func:`~bot.domain.daily.row_order` places it: in any time zone, not only in the order an
+#: import wrote them, which a /settings timezone change can undo), then by id (an import's rows
+#: of one day in the order it wrote them). Both stores; the index ``snapshots_by_user_day`` is
+#: ``(user_id, day, action, dated, id)``, so the latest and a history's LIMIT read in its order.
+_ORDER = "day, action, dated, id"
+_ORDER_DESC = "day DESC, action DESC, dated DESC, id DESC"
 #: A user's most recent action still stored (parameters: user_id three times): the highest of
 #: the active snapshots' and the TikTok Studio imports' (one may have written no snapshot).
 _LATEST_ACTION = (f"SELECT max(a) FROM (SELECT max(action) AS a FROM snapshots "  # noqa: S608
