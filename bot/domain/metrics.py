@@ -116,6 +116,12 @@ class MetricSnapshot:
     #: Where the stored row came from: "log" (typed), "import" (a file) or "sync" (TikTok);
     #: None for a snapshot not read from the store (a what-if, a row being imported).
     source: str | None = field(default=None, compare=False)
+    #: The creator's day the stored row is on (the stores' ``day`` column:
+    #: :func:`~bot.domain.daily.snapshot_day` in their /settings time zone, moved when it
+    #: changes); None for a snapshot not read from the store (a what-if, a row being
+    #: imported, one built in a test): :func:`same_window` pairs 30-day totals given on one
+    #: day (:func:`one_window`).
+    day: date | None = field(default=None, compare=False)
 
     def values(self) -> dict[str, float | None]:
         return {name: getattr(self, name) for name in METRIC_NAMES}
@@ -137,14 +143,14 @@ class MetricSnapshot:
         if unknown:
             raise ValueError(f"unknown metrics: {sorted(unknown)}")
         return replace(self, taken_at=taken_at, given=frozenset(changes), source=None,
-                       **changes)
+                       day=None, **changes)
 
     @classmethod
     def empty(cls, taken_at: datetime) -> MetricSnapshot:
         return cls(taken_at=taken_at)
 
 
-assert {f.name for f in fields(MetricSnapshot)} - {"taken_at", "given", "source"} \
+assert {f.name for f in fields(MetricSnapshot)} - {"taken_at", "given", "source", "day"} \
     == set(METRIC_NAMES)
 
 
@@ -703,10 +709,12 @@ def _given_in(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None,
 
 def same_window(s: MetricSnapshot,
                 history: Sequence[MetricSnapshot] | None = None) -> MetricSnapshot:
-    """``s`` with every 30-day total of :data:`WINDOW_TOTALS` that does not come from the
-    same snapshot as its 30-day views set to None: a likes total carried forward from an
-    earlier log or import is not divided by views typed later (another 30 days, another
-    source), and a total typed after the views is not divided by them either.
+    """``s`` with every 30-day total of :data:`WINDOW_TOTALS` that is not of the same 30-day
+    window as its 30-day views set to None: given in the same snapshot, or in one stored on
+    the same day of the creator's (:func:`one_window`). A likes total carried forward from a
+    log or import of an earlier day is not divided by views typed later (another 30 days,
+    another source), nor is views typed on a later day divided by it; the same day, a
+    ``/log views=1.25M`` correcting a whole log's views, or likes logged alone after it, pair.
 
     Where each value came from is read from ``history`` (oldest first, may include ``s``):
     the latest snapshot up to ``s`` that gave it. Without ``history`` only ``s`` itself is
@@ -749,8 +757,22 @@ def _window_totals(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None) 
     views_from = _given_in(s, history, "views")
     if views_from is None:
         return (None,) * len(totals)
-    return tuple(v if v is None or _given_in(s, history, n) is views_from else None
+    return tuple(v if v is None or one_window(_given_in(s, history, n), views_from) else None
                  for n, v in named)
+
+
+def one_window(a: MetricSnapshot | None, b: MetricSnapshot | None) -> bool:
+    """Whether 30-day totals given in snapshot ``a`` and in snapshot ``b`` are of one 30-day
+    window, as far as dividing one by the other goes: the same snapshot, or two stored on the
+    same day of the creator's (:attr:`MetricSnapshot.day`: the stores' ``day``, their day in
+    their /settings time zone). Two 30-day windows that end hours apart are the same window
+    for a rate (``/log views=1.25M`` a minute after a whole log corrects its views; likes
+    logged alone later that day complete it); a total from an earlier day is of another
+    window. A snapshot with no stored day (a what-if, one built in a test) is one window
+    with itself alone. The one rule :func:`same_window` and :func:`window_ends` read."""
+    if a is None or b is None:
+        return False
+    return a is b or (a.day is not None and a.day == b.day)
 
 
 def hypothetical(real: MetricSnapshot, typed: Mapping[str, float],
@@ -787,7 +809,10 @@ def hypothetical(real: MetricSnapshot, typed: Mapping[str, float],
     paired.update(n for n in WINDOW_TOTALS
                   if n in typed and ("views" in typed or getattr(real, n) is None))
     values: dict[str, Any] = {**(scaled or {}), **typed}
-    return replace(real, **values, given=frozenset({"views", *paired}), source=None)
+    # (no stored day: the what-if's window is what ``given`` names, whatever was stored on
+    # ``real``'s day, so a total it keeps apart stays apart)
+    return replace(real, **values, given=frozenset({"views", *paired}), source=None,
+                   day=None)
 
 
 def what_if_apart(s: MetricSnapshot, typed: Iterable[str],
@@ -805,9 +830,10 @@ def what_if_apart(s: MetricSnapshot, typed: Iterable[str],
 def window_ends(s: MetricSnapshot,
                 history: Sequence[MetricSnapshot] | None) -> dict[str, datetime]:
     """The 30-day totals of ``s`` (views and :data:`WINDOW_TOTALS`) that cover another 30 days
-    than the newest of them, each with the date its window ends (the snapshot that gave it):
+    than the newest of them (given on another day: :func:`one_window`), each with the date
+    its window ends (the snapshot that gave it):
     after ``/log views=40k`` over an import, the imported likes are ``{"likes": <import's
-    date>}``. Empty when every total shown comes from one snapshot, or where they come from
+    date>}``. Empty when every total shown comes from one window, or where they come from
     can't be told (no ``history``). ``/stats`` labels these totals with their dates, so a
     carried likes total never reads as this window's (more likes than views)."""
     if not history:
@@ -821,8 +847,9 @@ def window_ends(s: MetricSnapshot,
     # is older than a Tokyo morning /log of the same day
     place = {id(h): i for i, h in enumerate(history)}
     place.setdefault(id(s), len(history))
-    newest = max(place[id(o)] for o in origin.values())
-    return {n: o.taken_at for n, o in origin.items() if place[id(o)] < newest}
+    newest = max(origin.values(), key=lambda o: place[id(o)])
+    # (a total given earlier the same day as the newest is of its window: one_window)
+    return {n: o.taken_at for n, o in origin.items() if not one_window(o, newest)}
 
 
 #: The totals engagement by views adds up (likes + comments + shares).

@@ -91,6 +91,7 @@ from bot.store.sqlite import (
     _settings,
     _snapshot,
     _statements,
+    _stored_day,
     _subscription,
     _thin_plan,
     _user,
@@ -1153,7 +1154,7 @@ async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float]
         f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
         f"AND day <= $2 ORDER BY {_ORDER_DESC} LIMIT 1", user_id, day)
     base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
-    snap = base.merged(dict(changes), taken_at)
+    snap = replace(base.merged(dict(changes), taken_at), day=_stored_day(day))
     values = [_num(getattr(snap, name)) for name in METRIC_NAMES]
     await db.execute(_INSERT_SNAPSHOT, user_id, _iso(taken_at), *values,
                      ",".join(sorted(snap.given)), source, int(action), day)

@@ -291,7 +291,7 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
         (user_id, day),
     ).fetchone()
     base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
-    snap = base.merged(dict(changes), taken_at)
+    snap = replace(base.merged(dict(changes), taken_at), day=_stored_day(day))
     values = [getattr(snap, name) for name in METRIC_NAMES]
     found = conn.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
     action = int(found[0]) if found else 1
@@ -339,6 +339,7 @@ class _Columns(NamedTuple):
     id: int | None
     action: int | None
     dated: int | None  # None: the query has no ``dated`` column (no row is dated by day)
+    day: int | None  # None: the query has no ``day`` column (the snapshot's day is not known)
     #: The metrics' values of a row, as a tuple in METRIC_NAMES' order (``itemgetter`` of
     #: ``metrics``: one call in C, where a comprehension indexed the row fourteen times).
     metric_values: Callable[[_Row], tuple[Any, ...]]
@@ -353,7 +354,7 @@ def _columns(names: tuple[str, ...]) -> _Columns:
         at.setdefault(name, index)  # (as a Row's lookup by name: the first column so named)
     metrics = tuple(at[name] for name in METRIC_NAMES)
     return _Columns(at["taken_at"], metrics, at["given"], at.get("source"), at.get("id"),
-                    at.get("action"), at.get("dated"), itemgetter(*metrics))
+                    at.get("action"), at.get("dated"), at.get("day"), itemgetter(*metrics))
 
 
 @functools.lru_cache(maxsize=1024)  # a snapshot's typed fields: a few combinations recur
@@ -373,16 +374,24 @@ def _snapshot(row: _Row, columns: _Columns | None = None) -> MetricSnapshot:
                 else _moment(row[at.taken_at], row[at.dated]))
     return _new_snapshot((taken_at, *at.metric_values(row),
                           _given(str(row[at.given])),
-                          None if at.source is None else row[at.source]))
+                          None if at.source is None else row[at.source],
+                          None if at.day is None else _stored_day(row[at.day])))
+
+
+@functools.lru_cache(maxsize=4096)  # a history's rows: a few hundred days at most
+def _stored_day(text: str) -> date:
+    """A stored ``day`` column (``2026-12-01``, the creator's) as a date
+    (:attr:`~bot.domain.metrics.MetricSnapshot.day`)."""
+    return date.fromisoformat(text)
 
 
 #: Each field's slot of MetricSnapshot, in field order (``taken_at``, METRIC_NAMES, ``given``,
-#: ``source``; checked here, and by a test): what :func:`_new_snapshot` sets.
+#: ``source``, ``day``; checked here, and by a test): what :func:`_new_snapshot` sets.
 _SNAPSHOT_SLOTS = tuple(getattr(MetricSnapshot, f.name).__set__ for f in fields(MetricSnapshot))
-if (MetricSnapshot.__match_args__ != ("taken_at", *METRIC_NAMES, "given", "source")
+if (MetricSnapshot.__match_args__ != ("taken_at", *METRIC_NAMES, "given", "source", "day")
         or hasattr(MetricSnapshot, "__post_init__")):
-    raise RuntimeError("MetricSnapshot's fields are not taken_at, METRIC_NAMES in order, given "
-                       "and source, or it has a __post_init__: _new_snapshot can't make one")
+    raise RuntimeError("MetricSnapshot's fields are not taken_at, METRIC_NAMES in order, given, "
+                       "source and day, or it has a __post_init__: _new_snapshot can't make one")
 
 
 def _new_snapshot(values: tuple[Any, ...], new: Callable[[type], Any] = object.__new__,
@@ -437,10 +446,14 @@ _ACTIVE = ACTIVE_SNAPSHOT
 #: A user's snapshots in order: by the creator's day (the ``day`` column: :func:`_day_of`, in
 #: their /settings time zone, kept so when it changes: :func:`_relocalized_sync`), then by the
 #: action that wrote them, so that within one day the newer action wins (a /log after an
-#: import of the same date, or the reverse), then by id (an import's rows of one day in the
-#: order it wrote them: :func:`~bot.domain.daily.row_order`). Both stores.
-_ORDER = "day, action, id"
-_ORDER_DESC = "day DESC, action DESC, id DESC"
+#: import of the same date, or the reverse), then, within one action's rows of a day, a row
+#: dated by day alone (``dated``) after those with a time of day (it closes its day, as
+#: :func:`~bot.domain.daily.row_order` places it: in any time zone, not only in the order an
+#: import wrote them, which a /settings timezone change can undo), then by id (an import's rows
+#: of one day in the order it wrote them). Both stores; the index ``snapshots_by_user_day`` is
+#: ``(user_id, day, action, dated, id)``, so the latest and a history's LIMIT read in its order.
+_ORDER = "day, action, dated, id"
+_ORDER_DESC = "day DESC, action DESC, dated DESC, id DESC"
 #: A user's most recent action still stored (parameters: user_id three times): the highest of
 #: the active snapshots' and the TikTok Studio imports' (one may have written no snapshot).
 _LATEST_ACTION = (f"SELECT max(a) FROM (SELECT max(action) AS a FROM snapshots "  # noqa: S608
@@ -918,7 +931,7 @@ def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None
 
 
 #: The columns :func:`_snapshot` reads (a history needs no ids, user or action: 17 of 21).
-_HISTORY_COLUMNS = f"{_SNAPSHOT_COLUMNS}, source, dated"
+_HISTORY_COLUMNS = f"{_SNAPSHOT_COLUMNS}, source, dated, day"
 
 
 def _history_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,

@@ -11,7 +11,11 @@ The final trial (totals of two 30-day windows): ``/log views=41k likes=3.3k`` ov
 log gave 8% "likes + comments + shares ÷ views" in /stats though comments and shares (of the
 first log) were not counted; ``/estimate views=100k`` and /mediakit asked for likes that were
 logged; ``/log views=2k`` was held back for likes "of the same 30 days" that came from the
-earlier log."""
+earlier log.
+
+Since branch ``pairing``, totals given on the same day of the creator's are one window (a
+minute-later ``/log views=...`` corrects the views), so these cases log the second window a day
+later: what they check is a window of another day."""
 
 from __future__ import annotations
 
@@ -58,6 +62,7 @@ async def test_a_whole_log_then_views_alone_then_an_unrelated_log(
     await _ask(both, clock, FULL)
     first = await _ask(both, clock, "/estimate")
     assert _rate(first) == pytest.approx(3405 / 40_000)  # step 1: one window, known
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=41k")
     second = await _ask(both, clock, "/estimate")
     stats = await _ask(both, clock, "/stats")
@@ -81,6 +86,7 @@ async def test_a_whole_log_then_views_alone_then_an_unrelated_log(
 async def test_logging_likes_with_the_views_again_brings_it_back_everywhere(
         both: ConsoleAdapter, clock: FakeClock) -> None:
     await _ask(both, clock, FULL)
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=41k")
     await _ask(both, clock, "/log views=41k likes=3.2k comments=220 shares=100")
     await _ask(both, clock, "/log followers=12.1k")  # an unrelated log keeps it
@@ -105,6 +111,7 @@ async def test_brand_now_and_the_missing_footer_follow_the_same_decision(
         both: ConsoleAdapter, clock: FakeClock) -> None:
     await _ask(both, clock, FULL)
     await _ask(both, clock, "/settings does=brand")
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=45k")
     est = await _ask(both, clock, "/estimate")
     assert _rate(est) is None and DIFFERENT in est.text, est.text
@@ -121,6 +128,7 @@ async def test_brand_now_and_the_missing_footer_follow_the_same_decision(
 async def test_a_what_if_over_mixed_windows_decides_as_the_estimate_does(
         both: ConsoleAdapter, clock: FakeClock) -> None:
     await _ask(both, clock, FULL)
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=41k")
     await _ask(both, clock, "/log followers=12k")
     what_if = await _ask(both, clock, "/estimate followers=15k")
@@ -130,6 +138,7 @@ async def test_a_what_if_over_mixed_windows_decides_as_the_estimate_does(
 async def test_a_rate_of_likes_alone_names_its_formula_and_what_it_left_out(
         both: ConsoleAdapter, clock: FakeClock) -> None:
     await _ask(both, clock, FULL)
+    clock.advance(days=1)  # another day: totals of one day are one window
     logged = await _ask(both, clock, "/log views=41k likes=3.3k")
     assert NOT_COUNTED in logged.text, logged.text
     assert "Engagement by views: 8%\nNot counted" in logged.text  # (a sentence of its own)
@@ -158,6 +167,7 @@ async def test_a_whole_window_leaves_nothing_out(both: ConsoleAdapter, clock: Fa
 async def test_a_what_if_and_the_kit_give_the_different_snapshots_reason(
         both: ConsoleAdapter, clock: FakeClock) -> None:
     await _ask(both, clock, FULL)
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=41k")
     what_if = await _ask(both, clock, "/estimate views=100k")
     assert _data(what_if)["engagement_rate_views"] is None

@@ -6,7 +6,10 @@ engagement "unknown … Your likes and views come from different snapshots" and 
 estimate; ``/estimate likes=10k`` did the same (higher likes, half the estimate); and
 ``/estimate comments=500`` gave a lower "could" than without it, with "Not counted: comments,
 logged in another 30 days than your views". The what-if's values were read as typed in a
-snapshot of their own, so ``same_window`` paired none of them with the logged ones."""
+snapshot of their own, so ``same_window`` paired none of them with the logged ones.
+
+Since branch ``pairing``, totals given on the same day of the creator's are one window, so the
+cases of a total of another window log the second window a day later."""
 
 from __future__ import annotations
 
@@ -112,6 +115,7 @@ async def test_a_what_if_total_of_another_window_than_the_views_is_explained(
     what-if that counts it (the views given too), not "log both together", which is about
     logged numbers; that what-if counts them."""
     await _ask(both, clock, FULL)
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=41k")
     plain = await _ask(both, clock, "/estimate")
     likes = await _ask(both, clock, "/estimate likes=3.5k")
@@ -133,6 +137,7 @@ async def test_a_what_if_part_of_another_window_is_named_apart_from_logged_ones(
     comments stay in their 30 days (not counted, said of the what-if), the logged shares are
     not counted as /estimate says of them."""
     await _ask(both, clock, FULL)
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=41k likes=3.3k")
     est = await _ask(both, clock, "/estimate comments=300")
     assert _data(est)["engagement_rate_views"] == pytest.approx(3300 / 41_000)
@@ -148,6 +153,7 @@ async def test_a_what_if_is_checked_against_the_views_of_its_window_only(
     await _ask(both, clock, FULL)
     refused = await both.ask("/estimate likes=50k")  # the views' 30 days: can't be
     assert not refused.ok and "likes (50k) are more than views (40k)" in refused.text
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(both, clock, "/log views=41k")
     # the likes' 30 days are not the current views' (those came later): the two are not
     # compared, as they are not divided (a /log of likes alone is not compared either)
@@ -164,6 +170,7 @@ async def test_the_what_if_it_names_counts_them_in_every_language(
     """The what-if the sentence names is typed as the creator's language types it (German
     ``Aufrufe=41000 Likes=3500``, Spanish ``me gusta=3500``), and sent as it is, counts."""
     await _ask(console, clock, FULL)
+    clock.advance(days=1)  # another day: totals of one day are one window
     await _ask(console, clock, "/log views=41k")
     await _ask(console, clock, f"/settings language={language}")
     apart = await _ask(console, clock, "/estimate likes=3500")

@@ -71,8 +71,8 @@ async def test_estimate_says_unknown_engagement_and_why_in_whole_sentences(
         console: ConsoleAdapter) -> None:
     text = await _estimate(console, "followers=25k views=100k")
     assert ("Likes don't pay directly, but they set brand prices: your engagement by views is "
-            "unknown, so the brand range is wider. Log your 30-day likes to see your engagement "
-            "rate.") in text
+            "unknown, so brand prices assume the typical engagement for accounts your size, in a "
+            "wider range. Log your 30-day likes to see your engagement rate.") in text
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
@@ -85,7 +85,8 @@ async def test_estimate_and_stats_read_whole_in_every_language(
     stats = (await console.ask("/stats")).text
     with i18n.using(language):
         unknown = i18n.gettext("Likes don't pay directly, but they set brand prices: your "
-                               "engagement by views is unknown, so the brand range is wider.")
+                               "engagement by views is unknown, so brand prices assume the "
+                               "typical engagement for accounts your size, in a wider range.")
         reason = EngagementGap.NO_LIKES.sentence
         label = i18n.gettext("Engagement by views: unknown.")
         # two sentences joined as the language joins them (Japanese: no space after 。)

@@ -162,6 +162,8 @@ async def test_rows_at_noon_utc_stay_dated_by_day_after_the_upgrade(
 #: What migrations 0236 and 0237 added, undone (newest first), for a database as it was
 #: before each.
 _UNDONE = {
+    238: ("DROP INDEX snapshots_by_user_day",  # (0238: the order key gained ``dated``)
+          "CREATE INDEX snapshots_by_user_day ON snapshots (user_id, day, action, id)"),
     237: ("DROP INDEX snapshots_by_user_day", "ALTER TABLE snapshots DROP COLUMN day",
           "CREATE INDEX snapshots_by_user_day ON snapshots "
           "(user_id, substr(taken_at, 1, 10), action, id)"),
