@@ -259,9 +259,12 @@ async def _in_thread(db: aiosqlite.Connection, fn: Callable[..., _T], *args: Any
     return result
 
 
-def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any) -> _T:
-    """``fn(conn, *args)`` between BEGIN IMMEDIATE and COMMIT, rolled back on any error."""
-    conn.execute("BEGIN IMMEDIATE")
+def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any,
+                 begin: str = "BEGIN IMMEDIATE") -> _T:
+    """``fn(conn, *args)`` between ``begin`` and COMMIT, rolled back on any error. A plain
+    ``BEGIN`` (deferred) for reads: the statements see one state of the file, and take
+    SQLite's locks once, not once a statement."""
+    conn.execute(begin)
     try:
         result = fn(conn, *args)
     except BaseException:
@@ -1175,6 +1178,9 @@ class SqliteStore(TikTokTables):
         #: When this store last deleted expired rows of each short-lived table.
         self._sweeps = SweepSchedule()
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
+        #: The connection of :meth:`_read_here` (opened on first use), used only on the event
+        #: loop's thread.
+        self._here: sqlite3.Connection | None = None
         self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -1209,6 +1215,25 @@ class SqliteStore(TikTokTables):
             yield db
         finally:
             self._readers.put_nowait(db)
+
+    def _read_here(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """``fn(connection, *args)`` run at once on the calling thread (the event loop's), in
+        one read transaction (:func:`_transaction`) on a connection of its own: for the
+        reads a command makes before it works (the user, their settings, the reads it
+        declares: :meth:`find_user_reading`, :meth:`ensure_user_reading`, :meth:`reads`),
+        a few indexed queries of one person's rows. A hop to aiosqlite's worker thread costs
+        more CPU than they do (about 40-60 µs on this project's machine: the worker's
+        wake-up, the GIL passed back and forth, the event loop woken through its self-pipe:
+        about five thread switches), and the loop would wait for the answer anyway; the GIL
+        means the worker's Python (turning rows into objects) never ran beside the loop's.
+        In WAL mode a reader never waits for the writer, so this does not block on a
+        write in progress. Writes stay in the writer's thread (they can wait for SQLite's
+        write lock)."""
+        if self._here is None:
+            if self._closed:
+                raise ValueError("the store is closed")
+            self._here = _connect_sync(self.path)
+        return _transaction(self._here, fn, *args, begin="BEGIN")
 
     async def _migrate(self) -> None:
         db = self._writer
@@ -1290,15 +1315,14 @@ class SqliteStore(TikTokTables):
 
     async def ensure_user_reading(self, platform: str, platform_user_id: str,
                                   display_name: str, wanted: Reads) -> tuple[User, UserReads]:
-        """A user found in memory: the reads' one hop. One :meth:`find_user` just found
-        missing (the dispatcher asked for their language): the upsert and the reads in ONE
-        hop to the writer's thread, with nothing to read for a row it created. Otherwise
-        :meth:`ensure_user`, then :meth:`reads`."""
+        """A user found in memory: the reads, at once on this thread (:meth:`_read_here`).
+        One :meth:`find_user` just found missing (the dispatcher asked for their language):
+        the upsert and the reads in ONE hop to the writer's thread, with nothing to read for
+        a row it created. Otherwise :meth:`ensure_user`, then the reads as :meth:`reads`."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         if cached is not None and cached.display_name == display_name:
-            async with self._read() as db:
-                return cached, await _in_thread(db, _reads_sync, cached.id, wanted)
+            return cached, self._read_here(_reads_sync, cached.id, wanted)
         if cached is None and key in self._unknown:
             now = _iso(datetime.now(UTC))
             async with self._write_lock:
@@ -1306,21 +1330,20 @@ class SqliteStore(TikTokTables):
                                              display_name, now, wanted)
                 return self._upserted(key, row, now), read
         user = await self.ensure_user(platform, platform_user_id, display_name)
-        async with self._read() as db:
-            return user, await _in_thread(db, _reads_sync, user.id, wanted)
+        return user, self._read_here(_reads_sync, user.id, wanted)
 
     async def find_user_reading(self, platform: str, platform_user_id: str,
                                 wanted: Reads) -> KnownUser | None:
         """:meth:`find_user` (kept in memory as it keeps it), their settings and ``wanted``
-        in ONE hop to a reader's thread; what is in memory is not read again."""
+        in one read transaction, at once on this thread (:meth:`_read_here`: no hop to a
+        reader's thread); what is in memory is not read again."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         settings = None if cached is None else self._settings_cache.get(cached.id)
         generation, settings_generation = self._forgotten, self._settings_writes
-        async with self._read() as db:
-            user_row, settings_row, read = await _in_thread(
-                db, _user_reading_sync, key, None if cached is None else cached.id,
-                settings is None, wanted)
+        user_row, settings_row, read = self._read_here(
+            _user_reading_sync, key, None if cached is None else cached.id, settings is None,
+            wanted)
         if read is None:
             self._unknown[key] = True
             return None
@@ -1442,10 +1465,9 @@ class SqliteStore(TikTokTables):
             return await _in_thread(db, _entries_sync, user_id, since, limit)
 
     async def reads(self, user_id: int, wanted: Reads) -> UserReads:
-        # Every query asked for in ONE hop to a reader's thread, each as its own method
-        # runs it (the same functions).
-        async with self._read() as db:
-            return await _in_thread(db, _reads_sync, user_id, wanted)
+        # Every query asked for at once, on this thread (_read_here), each as its own
+        # method runs it (the same functions).
+        return self._read_here(_reads_sync, user_id, wanted)
 
     async def count_snapshots(self, user_id: int) -> int:
         async with self._read() as db:
@@ -2314,6 +2336,9 @@ class SqliteStore(TikTokTables):
                 await db.close()
             if self._bulk is not None:
                 self._bulk.close()
+            if self._here is not None:
+                self._here.close()
+                self._here = None  # (a read after close fails: _read_here)
             if self._lock is not None:
                 self._lock.release()
 

@@ -1,6 +1,9 @@
 """Each hand-off to aiosqlite's worker thread costs a thread switch and an event-loop wake-up,
 most of a short command's CPU: a command reads each result in one hop (execute + fetch +
-close together), so the hops per command stay few. Counted, not timed."""
+close together), so the hops per command stay few. The reads a command makes before it works
+are made on the event loop's thread (``SqliteStore._read_here``), no hop at all: the
+``hops`` fixture counts them too, as trips to the file (a read transaction each), and
+``thread_hops`` the hand-offs alone. Counted, not timed."""
 
 from __future__ import annotations
 
@@ -12,12 +15,15 @@ import aiosqlite.core
 import pytest
 
 from bot.app import App
+from bot.core.ports import Reads
 from bot.core.types import ChatKind, Platform, Request
 from bot.domain.profile import UserSettings
+from bot.store.sqlite import SqliteStore
 
 
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+def thread_hops(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    """Hand-offs to aiosqlite's worker threads, by the function handed off."""
     counts: collections.Counter[str] = collections.Counter()
     original = aiosqlite.core.Connection._execute
 
@@ -26,6 +32,29 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
         return await original(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counting)
+    return counts
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch,
+         thread_hops: collections.Counter[str]) -> collections.Counter[str]:
+    """Trips to the file, by function: the hand-offs :func:`thread_hops` counts, and the
+    reads made at once on the event loop's thread (``SqliteStore._read_here``: one read
+    transaction each)."""
+    counts: collections.Counter[str] = collections.Counter()
+    handed_off = aiosqlite.core.Connection._execute  # (counting for thread_hops)
+    read_here = SqliteStore._read_here
+
+    async def hop(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        counts[getattr(fn, "__name__", "?")] += 1
+        return await handed_off(self, fn, *args, **kwargs)
+
+    def here(self: Any, fn: Any, *args: Any) -> Any:
+        counts[getattr(fn, "__name__", "?")] += 1
+        return read_here(self, fn, *args)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", hop)
+    monkeypatch.setattr(SqliteStore, "_read_here", here)
     return counts
 
 
@@ -56,6 +85,42 @@ async def test_commands_cross_to_the_store_thread_a_few_times(
     # the history /log shows is read in the write's hop; then 2: the last two snapshots its
     # check looks at were read in a hop before the write, now in the write's
     assert sum(hops.values()) == 1, dict(hops)
+
+
+async def test_a_commands_reads_make_no_thread_hop(
+        app: App, hops: collections.Counter[str], thread_hops: collections.Counter[str]) -> None:
+    """The reads a command makes before it works (the user, their settings, what it declares)
+    are made on the event loop's thread, in one read transaction: no hand-off to a worker
+    thread (each costs more CPU than those reads; was one hop each). Writes still go to the
+    writer's thread."""
+    await app.dispatcher.handle(request("log", "followers=1000 views=20000 likes=900"))
+    store: Any = app.store
+    for cold in (False, True):
+        for command in ("estimate", "tips", "stats"):
+            if cold:  # as LRU eviction leaves them: the user and settings are read too
+                store._users.clear()
+                store._settings_cache.clear()
+            hops.clear()
+            thread_hops.clear()
+            replies = await app.dispatcher.handle(request(command))
+            assert replies and not replies[0].is_error, replies
+            assert sum(hops.values()) == 1, (command, cold, dict(hops))  # one read transaction
+            assert sum(thread_hops.values()) == 0, (command, cold, dict(thread_hops))
+    thread_hops.clear()
+    await app.dispatcher.handle(request("log", "followers=1100"))
+    assert sum(thread_hops.values()) == 1, dict(thread_hops)  # the write, in the writer's
+
+
+async def test_reads_here_end_with_the_store(app: App) -> None:
+    """The connection of the reads made on the loop's thread is the store's: closed with it,
+    and not opened again by a read asked after (which fails: the store is closed)."""
+    user = await app.store.ensure_user("telegram", "closing", "Closing")
+    store: Any = app.store
+    await app.store.reads(user.id, Reads(history=2))
+    assert store._here is not None
+    await app.store.close()
+    with pytest.raises(ValueError, match="closed"):
+        await app.store.reads(user.id, Reads(history=2))
 
 
 async def test_a_first_time_user_costs_one_read_and_one_write(
