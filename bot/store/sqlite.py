@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from operator import add, attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar, cast
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import aiosqlite
 from cachetools import LRUCache
@@ -414,8 +414,6 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
-#: A shared find_user read that ended without an answer (its caller was cancelled or failed).
-_ABANDONED = object()
 #: ``ensure_user``'s write: the user's row, made or its display name updated, as stored
 #: (``created_at`` is the call's own time only when this upsert made it).
 _UPSERT_USER = (
@@ -1067,6 +1065,13 @@ def _nothing_read(wanted: Reads) -> UserReads:
     )
 
 
+def _user_row_sync(conn: sqlite3.Connection, key: tuple[str, str]) -> sqlite3.Row | None:
+    """The account ``key``'s user row with their settings (``_USER_WITH_SETTINGS``), or
+    None."""
+    row: sqlite3.Row | None = conn.execute(_USER_WITH_SETTINGS, key).fetchone()
+    return row
+
+
 def _user_reading_sync(conn: sqlite3.Connection, key: tuple[str, str], user_id: int | None,
                        settings: bool, wanted: Reads,
                        ) -> tuple[sqlite3.Row | None, sqlite3.Row | None, UserReads | None]:
@@ -1076,7 +1081,7 @@ def _user_reading_sync(conn: sqlite3.Connection, key: tuple[str, str], user_id: 
     settings row, reads)."""
     user_row = settings_row = None
     if user_id is None:
-        user_row = conn.execute(_USER_WITH_SETTINGS, key).fetchone()
+        user_row = _user_row_sync(conn, key)
         if user_row is None:
             return None, None, None
         user_id = int(user_row["id"])
@@ -1151,25 +1156,22 @@ class SqliteStore(TikTokTables):
             self._readers.put_nowait(reader)
         self._closed = False
         # Bounded, least recently used first out: no cliff where the whole cache empties.
-        # Changed only after COMMIT under the write lock, or (for a read) when no /forget
-        # finished while the read was in flight.
+        # Changed only after COMMIT under the write lock, or by a read made at once on the
+        # event loop's thread (_read_here: nothing is written while it runs).
         self._users: LRUCache[tuple[str, str], User] = LRUCache(maxsize=max(1, cache_size))
         self._settings_cache: LRUCache[int, UserSettings] = LRUCache(maxsize=max(1, cache_size))
-        #: Accounts :meth:`find_user` just found no row for (a first-time user's first command
-        #: asks for their language, then creates them): :meth:`ensure_user` then writes the
-        #: row without reading again. Only a read is skipped: the write is an upsert, so an
-        #: entry gone stale costs one write that changes nothing, never a wrong user.
+        #: Accounts a read just found no row for (a first-time user's first command asks for
+        #: their language, then creates them): :meth:`ensure_user` then writes the row
+        #: without reading again, and :meth:`find_user` answers None without reading (a
+        #: person's commands sent together read the missing row once). A user's row is made
+        #: only by this store's upserts, which forget the entry (:meth:`_upserted`); were an
+        #: entry ever stale, the upsert would cost one write that changes nothing, never a
+        #: wrong user.
         self._unknown: LRUCache[tuple[str, str], bool] = LRUCache(maxsize=max(1, cache_size))
-        self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
-        #: Bumped by every finished write to users or settings (ensure_user's upsert,
-        #: update_settings, /forget): a find_user read asked for before it is not shared.
-        self._user_writes = 0
         #: Bumped by every finished settings write (update_settings, /forget): a settings
         #: read asked for before one is not kept in memory (the write's own entry may have
         #: left the LRU cache meanwhile, and the read would come back stale).
         self._settings_writes = 0
-        #: find_user reads in flight, by account: (their answer, _user_writes when asked).
-        self._finding: dict[tuple[str, str], tuple[asyncio.Future[object], int]] = {}
         #: The guided_steps table in memory (this process is its only user, so it can't go
         #: stale): most commands ask "is a step waiting?", and the answer costs no I/O.
         #: (platform, chat, sender) -> (command, expires_at as stored); None: not loaded yet.
@@ -1282,17 +1284,9 @@ class SqliteStore(TikTokTables):
         if cached is not None and cached.display_name == display_name:
             return cached  # every command calls this: no write when nothing changed
         if cached is None and self._unknown.pop(key, None) is None:
-            generation = self._forgotten
-            async with self._read() as rdb, _query(rdb,
-                "SELECT id, platform, platform_user_id, display_name, created_at FROM users "
-                "WHERE platform = ? AND platform_user_id = ?", key,
-            ) as cur:
-                row = await cur.fetchone()
+            row = self._read_here(_user_row_sync, key)
             if row is not None and row["display_name"] == display_name:
-                stored = _user(row)
-                if generation == self._forgotten:  # else a /forget may have deleted it since
-                    self._users[key] = stored
-                    return stored
+                return self._found(key, row)
         now = _iso(datetime.now(UTC))
         # One statement is its own transaction (the writer is in autocommit mode): one hop to
         # the worker thread instead of three with BEGIN … COMMIT around it.
@@ -1307,7 +1301,6 @@ class SqliteStore(TikTokTables):
         user = _user(row)
         self._users[key] = user
         self._unknown.pop(key, None)
-        self._user_writes += 1
         if row["created_at"] == now:  # this upsert created the row (an update keeps the
             # old time): a new id has no settings stored, so they are the defaults
             self._settings_cache.setdefault(user.id, _settings(None))
@@ -1340,7 +1333,6 @@ class SqliteStore(TikTokTables):
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         settings = None if cached is None else self._settings_cache.get(cached.id)
-        generation, settings_generation = self._forgotten, self._settings_writes
         user_row, settings_row, read = self._read_here(
             _user_reading_sync, key, None if cached is None else cached.id, settings is None,
             wanted)
@@ -1349,73 +1341,38 @@ class SqliteStore(TikTokTables):
             return None
         if cached is None:  # kept in memory as find_user keeps what it reads
             assert user_row is not None
-            user = self._found(key, user_row, generation, settings_generation)
+            user = self._found(key, user_row)
             kept = self._settings_cache.get(user.id)  # (a fresher entry wins)
             return KnownUser(user, _with_settings(user_row) if kept is None else kept, read)
-        if settings is None:
-            settings = _settings(settings_row)
-            if generation == self._forgotten and settings_generation == self._settings_writes:
-                settings = self._settings_cache.setdefault(cached.id, settings)
-            # (else a /forget or a settings write finished while this read was in flight:
-            # see find_user and get_settings; nothing is kept)
+        if settings is None:  # (made at once: no write finished while it was read)
+            settings = self._settings_cache.setdefault(cached.id, _settings(settings_row))
         return KnownUser(cached, settings, read)
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
         """The stored user, or None. A user read from the file is kept in memory with their
-        settings, read in the same hop (the dispatcher asks for both, then ``ensure_user``
-        for the user again: one hop where there were three)."""
+        settings, read in the same query at once on this thread (:meth:`_read_here`: the
+        dispatcher asks for both, then ``ensure_user`` for the user again: one read where
+        there were three hops). An account just found missing (:attr:`_unknown`) is not read
+        again."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         if cached is not None:  # evicted by /forget under the write lock: never stale
             return cached
-        generation, settings_generation = self._forgotten, self._settings_writes
-        row = await self._user_row(key)
+        if key in self._unknown:
+            return None
+        row = self._read_here(_user_row_sync, key)
         if row is None:
             self._unknown[key] = True
             return None
-        return self._found(key, row, generation, settings_generation)
+        return self._found(key, row)
 
-    def _found(self, key: tuple[str, str], row: sqlite3.Row, generation: int,
-               settings_generation: int) -> User:
-        """The user of ``row`` (``_USER_WITH_SETTINGS``, read when ``self._forgotten`` and
-        ``self._settings_writes`` were ``generation`` and ``settings_generation``), kept in
-        memory with their settings: :meth:`find_user` and :meth:`find_user_reading`."""
+    def _found(self, key: tuple[str, str], row: sqlite3.Row) -> User:
+        """The user of ``row`` (``_USER_WITH_SETTINGS``, read at once by :meth:`_read_here`:
+        no write finished since), kept in memory with their settings: :meth:`find_user`,
+        :meth:`ensure_user` and :meth:`find_user_reading`."""
         user = _user(row)
-        if generation != self._forgotten:
-            return user  # a /forget finished while this read was in flight: cache nothing
-        # setdefault: a write that finished while this read was in flight wins (ensure_user's
-        # new display name); settings only if none was written meanwhile (see
-        # _settings_writes).
-        if settings_generation == self._settings_writes:
-            self._settings_cache.setdefault(user.id, _with_settings(row))
+        self._settings_cache.setdefault(user.id, _with_settings(row))
         return self._users.setdefault(key, user)
-
-    async def _user_row(self, key: tuple[str, str]) -> sqlite3.Row | None:
-        """``find_user``'s read (``_USER_WITH_SETTINGS``). A call for an account whose read
-        is already in flight, with no write to users or settings finished since that read was
-        asked for, waits for it instead of reading again: a person's commands sent together
-        (each asks for their language first) cost one hop, not one each. If the read it waits
-        for is abandoned (cancelled, failed), it reads for itself."""
-        pending = self._finding.get(key)
-        if pending is not None and pending[1] == self._user_writes:
-            shared = await asyncio.shield(pending[0])
-            if shared is not _ABANDONED:
-                return cast("sqlite3.Row | None", shared)
-        answer: asyncio.Future[object] = asyncio.get_running_loop().create_future()
-        entry = (answer, self._user_writes)
-        self._finding[key] = entry
-        try:
-            async with self._read() as db, _query(db, _USER_WITH_SETTINGS, key) as cur:
-                row = await cur.fetchone()
-        except BaseException:
-            answer.set_result(_ABANDONED)
-            raise
-        else:
-            answer.set_result(row)
-        finally:
-            if self._finding.get(key) is entry:
-                del self._finding[key]
-        return row
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -1593,7 +1550,6 @@ class SqliteStore(TikTokTables):
 
         def remember() -> None:
             self._settings_cache[user_id] = UserSettings(**merged)
-            self._user_writes += 1
             self._settings_writes += 1
 
         async with self._write(remember) as db:
@@ -1892,8 +1848,6 @@ class SqliteStore(TikTokTables):
             for key in keys:
                 self._users.pop(key, None)
             self._settings_cache.pop(user_id, None)
-            self._forgotten += 1
-            self._user_writes += 1
             self._settings_writes += 1
             self._reload_steps()  # its guided steps went with it
 

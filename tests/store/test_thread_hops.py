@@ -109,6 +109,16 @@ async def test_a_commands_reads_make_no_thread_hop(
     thread_hops.clear()
     await app.dispatcher.handle(request("log", "followers=1100"))
     assert sum(thread_hops.values()) == 1, dict(thread_hops)  # the write, in the writer's
+    thread_hops.clear()
+    hops.clear()
+    first = Request(platform=Platform.TELEGRAM, user_id="first-log", display_name="First",
+                    chat_id="first-log", chat_kind=ChatKind.PRIVATE, command="log",
+                    raw_args="followers=1000 views=20000 likes=900")
+    assert (await app.dispatcher.handle(first))[0].template == "logged"
+    # a first-time user's /log: their language's read (no row) made here, then the upsert
+    # and the write in the writer's thread (were three hops)
+    assert sum(thread_hops.values()) == 2, dict(thread_hops)
+    assert sum(hops.values()) == 3, dict(hops)
 
 
 async def test_reads_here_end_with_the_store(app: App) -> None:
@@ -217,7 +227,7 @@ async def test_a_persons_commands_sent_together_read_their_row_once(
 
 async def test_a_read_in_flight_is_not_shared_after_a_write(app: App) -> None:
     """A find_user asked after ensure_user created the row never gets the answer of a read
-    asked before it (which may have found no row); nor a cancelled read's."""
+    asked before it (which may have found no row)."""
     early = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
     await asyncio.sleep(0)  # its read is asked for
     created = await app.store.ensure_user("discord", "raced-read", "Raced")
@@ -225,15 +235,24 @@ async def test_a_read_in_flight_is_not_shared_after_a_write(app: App) -> None:
     store._users.clear()
     assert await app.store.find_user("discord", "raced-read") == created
     await early
+
+
+async def test_an_account_found_missing_is_not_read_again_until_it_is_made(
+        app: App, hops: collections.Counter[str]) -> None:
+    """find_user reads at once on the loop's thread (no read is ever in flight): an account
+    it found missing is answered from memory until ensure_user makes the row, and found
+    after."""
+    assert await app.store.find_user("discord", "later") is None
+    assert sum(hops.values()) == 1, dict(hops)
+    hops.clear()
+    assert await app.store.find_user("discord", "later") is None
+    assert sum(hops.values()) == 0, dict(hops)
+    created = await app.store.ensure_user("discord", "later", "Later")
+    store: Any = app.store
     store._users.clear()
-    first = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
-    await asyncio.sleep(0)
-    second = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
-    await asyncio.sleep(0)
-    first.cancel()
-    assert await second == created  # read for itself
-    with pytest.raises(asyncio.CancelledError):
-        await first
+    hops.clear()
+    assert await app.store.find_user("discord", "later") == created
+    assert sum(hops.values()) == 1, dict(hops)
 
 
 def person(user_id: str, command: str, raw: str = "") -> Request:
