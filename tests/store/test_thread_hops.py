@@ -1,7 +1,8 @@
 """Each hand-off to aiosqlite's worker thread costs a thread switch and an event-loop wake-up,
 most of a short command's CPU: a command reads each result in one hop (execute + fetch +
 close together), so the hops per command stay few. The reads a command makes before it works
-are made on the event loop's thread (``SqliteStore._read_here``), no hop at all: the
+are made on the event loop's thread (``SqliteStore._read_here``), no hop at all, but for the
+reads of unbounded size a creator has rows of (TikTok Studio data, payouts: one hop): the
 ``hops`` fixture counts them too, as trips to the file (a read transaction each), and
 ``thread_hops`` the hand-offs alone. Counted, not timed."""
 
@@ -175,8 +176,9 @@ async def test_a_first_time_users_first_command_reads_their_row_once(
 
 async def test_a_remembered_missing_row_never_hides_a_user(
         app: App, hops: collections.Counter[str]) -> None:
-    """A "no row" remembered by find_user that went stale (the row was created since) costs
-    at most a write that changes nothing: ensure_user's upsert returns the stored row."""
+    """A "no row" find_user remembers is forgotten by the upsert that makes the row (the
+    store's only way to make one): find_user finds the user after it, ensure_user returns
+    the same stored row."""
     assert await app.store.find_user("discord", "raced") is None
     created = await app.store.ensure_user("discord", "raced", "Raced")
     assert await app.store.find_user("discord", "raced") == created
