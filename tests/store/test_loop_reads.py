@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import aiosqlite.core
 import pytest
 
 from bot.app import App
@@ -34,20 +33,6 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
     s = await open_store(f"sqlite:///{tmp_path / 'loop.db'}")
     yield s
     await s.close()
-
-
-@pytest.fixture
-def thread_hops(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
-    """Hand-offs to aiosqlite's worker threads, by the function handed off."""
-    counts: collections.Counter[str] = collections.Counter()
-    original = aiosqlite.core.Connection._execute
-
-    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        counts[getattr(fn, "__name__", "?")] += 1
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counting)
-    return counts
 
 
 # -- F1: the "missing" remembered for an account ------------------------------------------

@@ -23,20 +23,6 @@ from bot.store.sqlite import SqliteStore
 
 
 @pytest.fixture
-def thread_hops(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
-    """Hand-offs to aiosqlite's worker threads, by the function handed off."""
-    counts: collections.Counter[str] = collections.Counter()
-    original = aiosqlite.core.Connection._execute
-
-    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        counts[getattr(fn, "__name__", "?")] += 1
-        return await original(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counting)
-    return counts
-
-
-@pytest.fixture
 def hops(monkeypatch: pytest.MonkeyPatch,
          thread_hops: collections.Counter[str]) -> collections.Counter[str]:
     """Trips to the file, by function: the hand-offs :func:`thread_hops` counts, and the
