@@ -211,8 +211,11 @@ class Store(Protocol):
     async def find_user_reading(self, platform: str, platform_user_id: str,
                                 wanted: Reads) -> KnownUser | None:
         """:meth:`find_user`, then that user's :meth:`get_settings` and :meth:`reads` of
-        ``wanted``, in one trip where the store can (SQLite: one hand-off to a reader's
-        thread, none for what it keeps in memory); None when there is no such user."""
+        ``wanted``, in one trip where the store can (SQLite: one read transaction made at
+        once on the event loop's thread for the user, their settings and the reads of a
+        bounded number of rows, none for what it keeps in memory; the unbounded reads, of
+        TikTok Studio data and payouts, in one hand-off to a reader's thread, only when the
+        creator has such rows); None when there is no such user."""
         ...
 
     async def ensure_user_reading(self, platform: str, platform_user_id: str,

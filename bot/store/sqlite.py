@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from operator import add, attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar, cast
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import aiosqlite
 from cachetools import LRUCache
@@ -259,9 +259,12 @@ async def _in_thread(db: aiosqlite.Connection, fn: Callable[..., _T], *args: Any
     return result
 
 
-def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any) -> _T:
-    """``fn(conn, *args)`` between BEGIN IMMEDIATE and COMMIT, rolled back on any error."""
-    conn.execute("BEGIN IMMEDIATE")
+def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any,
+                 begin: str = "BEGIN IMMEDIATE") -> _T:
+    """``fn(conn, *args)`` between ``begin`` and COMMIT, rolled back on any error. A plain
+    ``BEGIN`` (deferred) for reads: the statements see one state of the file, and take
+    SQLite's locks once, not once a statement."""
+    conn.execute(begin)
     try:
         result = fn(conn, *args)
     except BaseException:
@@ -270,6 +273,12 @@ def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any) ->
         raise
     conn.execute("COMMIT")
     return result
+
+
+def _read_transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(conn, *args)`` in one read transaction (:func:`_transaction` with a deferred
+    ``BEGIN``: it takes no write lock)."""
+    return _transaction(conn, fn, *args, begin="BEGIN")
 
 
 def _need_metrics(changes: Mapping[str, float]) -> None:
@@ -420,8 +429,6 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
-#: A shared find_user read that ended without an answer (its caller was cancelled or failed).
-_ABANDONED = object()
 #: ``ensure_user``'s write: the user's row, made or its display name updated, as stored
 #: (``created_at`` is the call's own time only when this upsert made it).
 _UPSERT_USER = (
@@ -1062,6 +1069,49 @@ def _reads_sync(conn: sqlite3.Connection, user_id: int, wanted: Reads) -> UserRe
     )
 
 
+#: Whether a user has rows of each unbounded read (:func:`_bounded_reads_sync`), in the order
+#: videos, audience, payouts, daily series (parameters: user_id five times); each an index
+#: seek on the table's primary key (``user_id`` first).
+_HOLDS_UNBOUNDED = (
+    "SELECT EXISTS (SELECT 1 FROM videos WHERE user_id = ?),"
+    " EXISTS (SELECT 1 FROM audience_shares WHERE user_id = ?)"
+    " OR EXISTS (SELECT 1 FROM audience_activity WHERE user_id = ?),"
+    " EXISTS (SELECT 1 FROM payouts WHERE user_id = ?),"
+    " EXISTS (SELECT 1 FROM studio_daily WHERE user_id = ?)")
+
+
+def _bounded_reads_sync(conn: sqlite3.Connection, user_id: int, wanted: Reads,
+                        ) -> tuple[UserReads, Reads | None]:
+    """:func:`_reads_sync` of ``wanted`` as the event loop's thread may make it
+    (:meth:`SqliteStore._read_here`): the reads of a bounded number of rows (the history
+    with its limit, the latest snapshot, the goals, the snapshots' count, kept under
+    :data:`MAX_SNAPSHOTS`), and of the unbounded ones (videos, audience, payouts, daily
+    series: a creator's whole TikTok Studio export can be thousands of rows, tens of
+    milliseconds of Python to read) those the user has no rows of, answered empty after one
+    indexed check (:data:`_HOLDS_UNBOUNDED`). Returns (those reads, the unbounded reads
+    still to make on a reader's thread, or None when there are none:
+    :meth:`SqliteStore._read_rest`)."""
+    unbounded = wanted.videos or wanted.audience or wanted.payouts or wanted.daily_series
+    if not unbounded:
+        return _reads_sync(conn, user_id, wanted), None
+    bounded = replace(wanted, videos=False, audience=False, payouts=False, daily_series=False)
+    videos, audience, payouts, daily = (
+        bool(held) for held in conn.execute(_HOLDS_UNBOUNDED, (user_id,) * 5).fetchone())
+    rest = Reads(videos=wanted.videos and videos, audience=wanted.audience and audience,
+                 payouts=wanted.payouts and payouts,
+                 daily_series=wanted.daily_series and daily)
+    none = _nothing_read(Reads(videos=wanted.videos and not videos,
+                               audience=wanted.audience and not audience,
+                               payouts=wanted.payouts and not payouts,
+                               daily_series=wanted.daily_series and not daily))
+    read = replace(_reads_sync(conn, user_id, bounded), videos=none.videos,
+                   audience=none.audience, payouts=none.payouts,
+                   daily_series=none.daily_series)
+    if rest.videos or rest.audience or rest.payouts or rest.daily_series:
+        return read, rest
+    return read, None
+
+
 def _nothing_read(wanted: Reads) -> UserReads:
     """What :func:`_reads_sync` reads of ``wanted`` for a user with nothing stored (one the
     same call created: every table's rows point at a user row, so a new row has none)."""
@@ -1077,23 +1127,31 @@ def _nothing_read(wanted: Reads) -> UserReads:
     )
 
 
-def _user_reading_sync(conn: sqlite3.Connection, key: tuple[str, str], user_id: int | None,
-                       settings: bool, wanted: Reads,
-                       ) -> tuple[sqlite3.Row | None, sqlite3.Row | None, UserReads | None]:
-    """:meth:`SqliteStore.find_user_reading`'s hop: the user's row with their settings
+def _user_row_sync(conn: sqlite3.Connection, key: tuple[str, str]) -> sqlite3.Row | None:
+    """The account ``key``'s user row with their settings (``_USER_WITH_SETTINGS``), or
+    None."""
+    row: sqlite3.Row | None = conn.execute(_USER_WITH_SETTINGS, key).fetchone()
+    return row
+
+
+def _user_reading_sync(
+    conn: sqlite3.Connection, key: tuple[str, str], user_id: int | None, settings: bool,
+    wanted: Reads,
+) -> tuple[sqlite3.Row | None, sqlite3.Row | None, tuple[UserReads, Reads | None] | None]:
+    """:meth:`SqliteStore.find_user_reading`'s read: the user's row with their settings
     (``_USER_WITH_SETTINGS``) unless ``user_id`` is known, else their settings row if
-    ``settings``; then ``wanted`` for them (None: no such user). Returns (user row,
-    settings row, reads)."""
+    ``settings``; then ``wanted`` for them as :func:`_bounded_reads_sync` reads it (None: no
+    such user). Returns (user row, settings row, reads)."""
     user_row = settings_row = None
     if user_id is None:
-        user_row = conn.execute(_USER_WITH_SETTINGS, key).fetchone()
+        user_row = _user_row_sync(conn, key)
         if user_row is None:
             return None, None, None
         user_id = int(user_row["id"])
     elif settings:
         settings_row = conn.execute("SELECT * FROM user_settings WHERE user_id = ?",
                                     (user_id,)).fetchone()
-    return user_row, settings_row, _reads_sync(conn, user_id, wanted)
+    return user_row, settings_row, _bounded_reads_sync(conn, user_id, wanted)
 
 
 def _upsert_user_sync(conn: sqlite3.Connection, key: tuple[str, str], display_name: str,
@@ -1132,6 +1190,37 @@ def _connect_sync(path: Path) -> sqlite3.Connection:
     return db
 
 
+#: How long (ms) a read on the event loop's thread (:meth:`SqliteStore._read_here`) waits
+#: for a lock SQLite rarely makes a WAL reader wait for (another connection recovering the
+#: WAL index, a checkpoint restarting the log) before it is made on a reader's thread: the
+#: loop runs nothing else meanwhile.
+_HERE_BUSY_MS = 50
+
+
+def _connect_here(path: Path) -> sqlite3.Connection:
+    """The connection of :meth:`SqliteStore._read_here`, opened by the thread that runs the
+    event loop (and usable from it alone: ``check_same_thread``) beside the store's others,
+    so it is the same file theirs are even if the file is renamed later; the schema touched
+    now (which also opens the WAL), with a short busy timeout (:data:`_HERE_BUSY_MS`)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        for pragma in (*_PRAGMAS, f"PRAGMA busy_timeout = {_HERE_BUSY_MS}"):
+            db.execute(pragma)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether ``exc`` is SQLite's SQLITE_BUSY or SQLITE_LOCKED (any extended code of
+    either): a lock held elsewhere, not a fault of the read."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     db = await aiosqlite.connect(path, isolation_level=None)
     try:
@@ -1151,6 +1240,7 @@ class SqliteStore(TikTokTables):
     def __init__(self, path: Path, writer: aiosqlite.Connection,
                  readers: list[aiosqlite.Connection],
                  bulk: sqlite3.Connection | None = None, *,
+                 here: sqlite3.Connection | None = None,
                  cache_size: int = CACHE_SIZE) -> None:
         self.path = path
         self._writer = writer
@@ -1161,25 +1251,27 @@ class SqliteStore(TikTokTables):
             self._readers.put_nowait(reader)
         self._closed = False
         # Bounded, least recently used first out: no cliff where the whole cache empties.
-        # Changed only after COMMIT under the write lock, or (for a read) when no /forget
-        # finished while the read was in flight.
+        # Changed only after COMMIT under the write lock, or by a read made at once on the
+        # event loop's thread (_read_here: nothing is written while it runs; never by one
+        # made on a reader's thread, which a write may finish during).
         self._users: LRUCache[tuple[str, str], User] = LRUCache(maxsize=max(1, cache_size))
         self._settings_cache: LRUCache[int, UserSettings] = LRUCache(maxsize=max(1, cache_size))
-        #: Accounts :meth:`find_user` just found no row for (a first-time user's first command
-        #: asks for their language, then creates them): :meth:`ensure_user` then writes the
-        #: row without reading again. Only a read is skipped: the write is an upsert, so an
-        #: entry gone stale costs one write that changes nothing, never a wrong user.
+        #: Accounts a read made at once on the event loop's thread just found no row for (a
+        #: first-time user's first command asks for their language, then creates them):
+        #: :meth:`ensure_user` then writes the row without reading again, and
+        #: :meth:`find_user` answers None without reading (a person's commands sent together
+        #: read the missing row once). An entry is true while it is kept: a user's row is
+        #: made only by this store's upsert (:meth:`_upsert`), and once one has run in the
+        #: writer's thread its entry is forgotten, even if the command that asked for it was
+        #: cancelled meanwhile (shielded) or the hop failed after it; a read that finds the
+        #: row forgets it too (:meth:`_found`). A read that finds no row while an upsert is
+        #: in flight adds an entry the upsert's end forgets after it. Forgetting one is
+        #: always safe: it costs one read.
         self._unknown: LRUCache[tuple[str, str], bool] = LRUCache(maxsize=max(1, cache_size))
-        self._forgotten = 0  # bumped by every /forget: a read in flight caches nothing
-        #: Bumped by every finished write to users or settings (ensure_user's upsert,
-        #: update_settings, /forget): a find_user read asked for before it is not shared.
-        self._user_writes = 0
         #: Bumped by every finished settings write (update_settings, /forget): a settings
         #: read asked for before one is not kept in memory (the write's own entry may have
         #: left the LRU cache meanwhile, and the read would come back stale).
         self._settings_writes = 0
-        #: find_user reads in flight, by account: (their answer, _user_writes when asked).
-        self._finding: dict[tuple[str, str], tuple[asyncio.Future[object], int]] = {}
         #: The guided_steps table in memory (this process is its only user, so it can't go
         #: stale): most commands ask "is a step waiting?", and the answer costs no I/O.
         #: (platform, chat, sender) -> (command, expires_at as stored); None: not loaded yet.
@@ -1188,6 +1280,10 @@ class SqliteStore(TikTokTables):
         #: When this store last deleted expired rows of each short-lived table.
         self._sweeps = SweepSchedule()
         self._bulk = bulk  # imports' own connection (opened on first use if not given)
+        #: The connection of :meth:`_read_here` (:func:`_connect_here`, opened with the
+        #: others by :func:`open_store`; None once closed), used only on the event loop's
+        #: thread.
+        self._here = here
         self._lock: InstanceLock | None = None  # set by open_store; released by close()
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -1222,6 +1318,59 @@ class SqliteStore(TikTokTables):
             yield db
         finally:
             self._readers.put_nowait(db)
+
+    def _read_here(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """``fn(connection, *args)`` run at once on the calling thread (the event loop's), in
+        one read transaction (:func:`_read_transaction`) on a connection of its own: for the
+        reads a command makes before it works (the user, their settings, the bounded reads it
+        declares: :meth:`find_user_reading`, :meth:`ensure_user_reading`, :meth:`reads`,
+        :func:`_bounded_reads_sync`), indexed queries of a bounded number of one person's
+        rows. A hop to aiosqlite's worker thread costs more CPU than they do (about 40-60 µs
+        on this project's machine: the worker's wake-up, the GIL passed back and forth, the
+        event loop woken through its self-pipe: about five thread switches), and the loop
+        would wait for the answer anyway; the GIL means the worker's Python (turning rows
+        into objects) never ran beside the loop's. Reads of unbounded size are not made
+        here: the loop would stall for all of them (:meth:`_read_rest`). In WAL mode a
+        reader never waits for the writer; SQLite's rarer waits are cut short
+        (:data:`_HERE_BUSY_MS`) and raise ``sqlite3.OperationalError``
+        (:meth:`_read_quick`). Writes stay in the writer's thread (they can wait for
+        SQLite's write lock). Raises ValueError once the store is closed."""
+        if self._here is None:
+            raise ValueError("the store is closed")
+        return _read_transaction(self._here, fn, *args)
+
+    async def _read_quick(self, fn: Callable[..., _T], *args: Any) -> tuple[_T, bool]:
+        """``fn(connection, *args)`` at once on this thread (:meth:`_read_here`) or, when
+        SQLite kept it waiting (:func:`_busy`), in one read transaction on a reader's thread.
+        Returns (its result, whether it was read at once here): only a read made at once may
+        fill the caches, as no write finishes while it runs."""
+        try:
+            return self._read_here(fn, *args), True
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
+        async with self._read() as db:
+            return await _in_thread(db, _read_transaction, fn, *args), False
+
+    async def _read_rest(self, user_id: int, read: UserReads,
+                         rest: Reads | None) -> UserReads:
+        """``read`` with the unbounded reads of ``rest`` (:func:`_bounded_reads_sync`) made
+        in ONE hop to a reader's thread (none when ``rest`` is None); kept nowhere."""
+        if rest is None:
+            return read
+        async with self._read() as db:
+            more = await _in_thread(db, _read_transaction, _reads_sync, user_id, rest)
+        return replace(read, videos=more.videos if rest.videos else read.videos,
+                       audience=more.audience if rest.audience else read.audience,
+                       payouts=more.payouts if rest.payouts else read.payouts,
+                       daily_series=more.daily_series if rest.daily_series
+                       else read.daily_series)
+
+    async def _reads_of(self, user_id: int, wanted: Reads) -> UserReads:
+        """:meth:`reads`: the bounded reads at once on this thread, the unbounded ones the user
+        has rows of in one hop to a reader's thread (:func:`_bounded_reads_sync`)."""
+        (read, rest), _ = await self._read_quick(_bounded_reads_sync, user_id, wanted)
+        return await self._read_rest(user_id, read, rest)
 
     async def _migrate(self) -> None:
         db = self._writer
@@ -1270,24 +1419,34 @@ class SqliteStore(TikTokTables):
         if cached is not None and cached.display_name == display_name:
             return cached  # every command calls this: no write when nothing changed
         if cached is None and self._unknown.pop(key, None) is None:
-            generation = self._forgotten
-            async with self._read() as rdb, _query(rdb,
-                "SELECT id, platform, platform_user_id, display_name, created_at FROM users "
-                "WHERE platform = ? AND platform_user_id = ?", key,
-            ) as cur:
-                row = await cur.fetchone()
+            row, here = await self._read_quick(_user_row_sync, key)
             if row is not None and row["display_name"] == display_name:
-                stored = _user(row)
-                if generation == self._forgotten:  # else a /forget may have deleted it since
-                    self._users[key] = stored
-                    return stored
+                return self._found(key, row) if here else _user(row)
+        user, _ = await self._upsert(key, display_name, Reads())
+        return user
+
+    async def _upsert(self, key: tuple[str, str], display_name: str,
+                      wanted: Reads) -> tuple[User, UserReads]:
+        """The account ``key``'s row made, or its display name updated, then ``wanted`` for
+        them, in ONE hop to the writer's thread (:func:`_upsert_user_sync`; the upsert is one
+        statement, its own transaction), and the user kept in memory (:meth:`_upserted`).
+        Shielded: once asked for, the write and what follows it in memory run to the end
+        even if the caller is cancelled (else a row made by a cancelled command would leave
+        its account remembered as missing: :attr:`_unknown`); if the hop fails, whether the
+        row was made is not known, and the account is not remembered as missing."""
         now = _iso(datetime.now(UTC))
-        # One statement is its own transaction (the writer is in autocommit mode): one hop to
-        # the worker thread instead of three with BEGIN … COMMIT around it.
-        async with self._write_lock:
-            rows = await self._writer.execute_fetchall(
-                _UPSERT_USER, (platform, platform_user_id, display_name, now))
-            return self._upserted(key, next(iter(rows)), now)
+
+        async def write() -> tuple[User, UserReads]:
+            async with self._write_lock:
+                try:
+                    row, read = await _in_thread(self._writer, _upsert_user_sync, key,
+                                                 display_name, now, wanted)
+                except BaseException:
+                    self._unknown.pop(key, None)
+                    raise
+                return self._upserted(key, row, now), read
+
+        return await asyncio.shield(write())
 
     def _upserted(self, key: tuple[str, str], row: sqlite3.Row, now: str) -> User:
         """The user of ``ensure_user``'s upsert (``row``, written at ``now``), kept in memory:
@@ -1295,7 +1454,6 @@ class SqliteStore(TikTokTables):
         user = _user(row)
         self._users[key] = user
         self._unknown.pop(key, None)
-        self._user_writes += 1
         if row["created_at"] == now:  # this upsert created the row (an update keeps the
             # old time): a new id has no settings stored, so they are the defaults
             self._settings_cache.setdefault(user.id, _settings(None))
@@ -1303,109 +1461,84 @@ class SqliteStore(TikTokTables):
 
     async def ensure_user_reading(self, platform: str, platform_user_id: str,
                                   display_name: str, wanted: Reads) -> tuple[User, UserReads]:
-        """A user found in memory: the reads' one hop. One :meth:`find_user` just found
-        missing (the dispatcher asked for their language): the upsert and the reads in ONE
-        hop to the writer's thread, with nothing to read for a row it created. Otherwise
-        :meth:`ensure_user`, then :meth:`reads`."""
+        """A user found in memory: the reads as :meth:`reads` makes them (the bounded ones at
+        once on this thread). One a read just found missing (the dispatcher asked for their
+        language): the upsert and the reads in ONE hop to the writer's thread, with nothing
+        to read for a row it created (:meth:`_upsert`). Otherwise :meth:`ensure_user`, then
+        the reads as :meth:`reads`."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         if cached is not None and cached.display_name == display_name:
-            async with self._read() as db:
-                return cached, await _in_thread(db, _reads_sync, cached.id, wanted)
+            return cached, await self._reads_of(cached.id, wanted)
         if cached is None and key in self._unknown:
-            now = _iso(datetime.now(UTC))
-            async with self._write_lock:
-                row, read = await _in_thread(self._writer, _upsert_user_sync, key,
-                                             display_name, now, wanted)
-                return self._upserted(key, row, now), read
+            return await self._upsert(key, display_name, wanted)
         user = await self.ensure_user(platform, platform_user_id, display_name)
-        async with self._read() as db:
-            return user, await _in_thread(db, _reads_sync, user.id, wanted)
+        return user, await self._reads_of(user.id, wanted)
 
     async def find_user_reading(self, platform: str, platform_user_id: str,
                                 wanted: Reads) -> KnownUser | None:
-        """:meth:`find_user` (kept in memory as it keeps it), their settings and ``wanted``
-        in ONE hop to a reader's thread; what is in memory is not read again."""
+        """:meth:`find_user` (kept in memory as it keeps it), their settings and the bounded
+        reads of ``wanted`` in one read transaction, at once on this thread
+        (:meth:`_read_here`: no hop), the unbounded reads the user has rows of in one hop
+        to a reader's thread (:func:`_bounded_reads_sync`); what is in memory is not read
+        again."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         settings = None if cached is None else self._settings_cache.get(cached.id)
-        generation, settings_generation = self._forgotten, self._settings_writes
-        async with self._read() as db:
-            user_row, settings_row, read = await _in_thread(
-                db, _user_reading_sync, key, None if cached is None else cached.id,
-                settings is None, wanted)
-        if read is None:
-            self._unknown[key] = True
+        (user_row, settings_row, reading), here = await self._read_quick(
+            _user_reading_sync, key, None if cached is None else cached.id, settings is None,
+            wanted)
+        if reading is None:
+            if here:
+                self._unknown[key] = True
             return None
+        read, rest = reading
         if cached is None:  # kept in memory as find_user keeps what it reads
             assert user_row is not None
-            user = self._found(key, user_row, generation, settings_generation)
-            kept = self._settings_cache.get(user.id)  # (a fresher entry wins)
-            return KnownUser(user, _with_settings(user_row) if kept is None else kept, read)
-        if settings is None:
-            settings = _settings(settings_row)
-            if generation == self._forgotten and settings_generation == self._settings_writes:
-                settings = self._settings_cache.setdefault(cached.id, settings)
-            # (else a /forget or a settings write finished while this read was in flight:
-            # see find_user and get_settings; nothing is kept)
-        return KnownUser(cached, settings, read)
+            if here:
+                user = self._found(key, user_row)
+                kept = self._settings_cache.get(user.id)  # (a fresher entry wins)
+            else:
+                user, kept = _user(user_row), None
+            found = KnownUser(user, _with_settings(user_row) if kept is None else kept, read)
+        else:
+            if settings is None:
+                settings = _settings(settings_row)
+                if here:  # (made at once: no write finished while it was read)
+                    settings = self._settings_cache.setdefault(cached.id, settings)
+            found = KnownUser(cached, settings, read)
+        if rest is None:
+            return found
+        return replace(found, reads=await self._read_rest(found.user.id, read, rest))
 
     async def find_user(self, platform: str, platform_user_id: str) -> User | None:
         """The stored user, or None. A user read from the file is kept in memory with their
-        settings, read in the same hop (the dispatcher asks for both, then ``ensure_user``
-        for the user again: one hop where there were three)."""
+        settings, read in the same query at once on this thread (:meth:`_read_here`: the
+        dispatcher asks for both, then ``ensure_user`` for the user again: one read where
+        there were three hops). An account a read just found missing (:attr:`_unknown`) is
+        not read again."""
         key = (platform, platform_user_id)
         cached = self._users.get(key)
         if cached is not None:  # evicted by /forget under the write lock: never stale
             return cached
-        generation, settings_generation = self._forgotten, self._settings_writes
-        row = await self._user_row(key)
-        if row is None:
-            self._unknown[key] = True
+        if key in self._unknown:
             return None
-        return self._found(key, row, generation, settings_generation)
+        row, here = await self._read_quick(_user_row_sync, key)
+        if row is None:
+            if here:
+                self._unknown[key] = True
+            return None
+        return self._found(key, row) if here else _user(row)
 
-    def _found(self, key: tuple[str, str], row: sqlite3.Row, generation: int,
-               settings_generation: int) -> User:
-        """The user of ``row`` (``_USER_WITH_SETTINGS``, read when ``self._forgotten`` and
-        ``self._settings_writes`` were ``generation`` and ``settings_generation``), kept in
-        memory with their settings: :meth:`find_user` and :meth:`find_user_reading`."""
+    def _found(self, key: tuple[str, str], row: sqlite3.Row) -> User:
+        """The user of ``row`` (``_USER_WITH_SETTINGS``, read at once by :meth:`_read_here`:
+        no write finished since), kept in memory with their settings, and no longer
+        remembered as missing (:attr:`_unknown`): :meth:`find_user`, :meth:`ensure_user` and
+        :meth:`find_user_reading`."""
         user = _user(row)
-        if generation != self._forgotten:
-            return user  # a /forget finished while this read was in flight: cache nothing
-        # setdefault: a write that finished while this read was in flight wins (ensure_user's
-        # new display name); settings only if none was written meanwhile (see
-        # _settings_writes).
-        if settings_generation == self._settings_writes:
-            self._settings_cache.setdefault(user.id, _with_settings(row))
+        self._unknown.pop(key, None)
+        self._settings_cache.setdefault(user.id, _with_settings(row))
         return self._users.setdefault(key, user)
-
-    async def _user_row(self, key: tuple[str, str]) -> sqlite3.Row | None:
-        """``find_user``'s read (``_USER_WITH_SETTINGS``). A call for an account whose read
-        is already in flight, with no write to users or settings finished since that read was
-        asked for, waits for it instead of reading again: a person's commands sent together
-        (each asks for their language first) cost one hop, not one each. If the read it waits
-        for is abandoned (cancelled, failed), it reads for itself."""
-        pending = self._finding.get(key)
-        if pending is not None and pending[1] == self._user_writes:
-            shared = await asyncio.shield(pending[0])
-            if shared is not _ABANDONED:
-                return cast("sqlite3.Row | None", shared)
-        answer: asyncio.Future[object] = asyncio.get_running_loop().create_future()
-        entry = (answer, self._user_writes)
-        self._finding[key] = entry
-        try:
-            async with self._read() as db, _query(db, _USER_WITH_SETTINGS, key) as cur:
-                row = await cur.fetchone()
-        except BaseException:
-            answer.set_result(_ABANDONED)
-            raise
-        else:
-            answer.set_result(row)
-        finally:
-            if self._finding.get(key) is entry:
-                del self._finding[key]
-        return row
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -1455,10 +1588,10 @@ class SqliteStore(TikTokTables):
             return await _in_thread(db, _entries_sync, user_id, since, limit)
 
     async def reads(self, user_id: int, wanted: Reads) -> UserReads:
-        # Every query asked for in ONE hop to a reader's thread, each as its own method
-        # runs it (the same functions).
-        async with self._read() as db:
-            return await _in_thread(db, _reads_sync, user_id, wanted)
+        # The bounded queries asked for at once, on this thread (_read_here), the unbounded
+        # ones in one hop to a reader's thread; each as its own method runs it (the same
+        # functions).
+        return await self._reads_of(user_id, wanted)
 
     async def count_snapshots(self, user_id: int) -> int:
         async with self._read() as db:
@@ -1584,7 +1717,6 @@ class SqliteStore(TikTokTables):
 
         def remember() -> None:
             self._settings_cache[user_id] = UserSettings(**merged)
-            self._user_writes += 1
             self._settings_writes += 1
 
         async with self._write(remember) as db:
@@ -1883,8 +2015,6 @@ class SqliteStore(TikTokTables):
             for key in keys:
                 self._users.pop(key, None)
             self._settings_cache.pop(user_id, None)
-            self._forgotten += 1
-            self._user_writes += 1
             self._settings_writes += 1
             self._reload_steps()  # its guided steps went with it
 
@@ -2327,6 +2457,9 @@ class SqliteStore(TikTokTables):
                 await db.close()
             if self._bulk is not None:
                 self._bulk.close()
+            if self._here is not None:
+                self._here.close()
+                self._here = None  # (a read after close fails: _read_here)
             if self._lock is not None:
                 self._lock.release()
 
@@ -2619,7 +2752,15 @@ async def _open_locked(path: Path, readers: int, cache_size: int) -> SqliteStore
         for _ in range(max(1, readers)):
             connections.append(await _connect(path))
         bulk = await asyncio.to_thread(_connect_sync, path)
-        return SqliteStore(path, writer, connections[1:], bulk, cache_size=cache_size)
+        try:
+            # On the event loop's thread, which alone uses it (_read_here); now, beside the
+            # others: opened later by path, it could be another file (one renamed since).
+            here = _connect_here(path)
+        except BaseException:
+            bulk.close()
+            raise
+        return SqliteStore(path, writer, connections[1:], bulk, here=here,
+                           cache_size=cache_size)
     except sqlite3.DatabaseError as exc:
         for db in connections:
             await db.close()

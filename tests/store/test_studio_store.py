@@ -169,7 +169,7 @@ async def test_forget_and_export_cover_the_import_records(store: Store) -> None:
 
 
 async def test_reads_in_one_trip_equal_each_read_alone(store: Store) -> None:
-    """``Store.reads`` (one hand-off to SQLite's reader thread for a command's reads) returns
+    """``Store.reads`` (a command's reads in one trip where the store can) returns
     exactly what each read returns alone, and nothing it was not asked for."""
     u = await store.ensure_user("console", "reads", "r")
     empty = await store.reads(u.id, Reads(history=5, latest=True, videos=True, audience=True,

@@ -1,6 +1,10 @@
 """Each hand-off to aiosqlite's worker thread costs a thread switch and an event-loop wake-up,
 most of a short command's CPU: a command reads each result in one hop (execute + fetch +
-close together), so the hops per command stay few. Counted, not timed."""
+close together), so the hops per command stay few. The reads a command makes before it works
+are made on the event loop's thread (``SqliteStore._read_here``), no hop at all, but for the
+reads of unbounded size a creator has rows of (TikTok Studio data, payouts: one hop): the
+``hops`` fixture counts them too, as trips to the file (a read transaction each), and
+``thread_hops`` the hand-offs alone. Counted, not timed."""
 
 from __future__ import annotations
 
@@ -12,20 +16,32 @@ import aiosqlite.core
 import pytest
 
 from bot.app import App
+from bot.core.ports import Reads
 from bot.core.types import ChatKind, Platform, Request
 from bot.domain.profile import UserSettings
+from bot.store.sqlite import SqliteStore
 
 
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+def hops(monkeypatch: pytest.MonkeyPatch,
+         thread_hops: collections.Counter[str]) -> collections.Counter[str]:
+    """Trips to the file, by function: the hand-offs :func:`thread_hops` counts, and the
+    reads made at once on the event loop's thread (``SqliteStore._read_here``: one read
+    transaction each)."""
     counts: collections.Counter[str] = collections.Counter()
-    original = aiosqlite.core.Connection._execute
+    handed_off = aiosqlite.core.Connection._execute  # (counting for thread_hops)
+    read_here = SqliteStore._read_here
 
-    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    async def hop(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
         counts[getattr(fn, "__name__", "?")] += 1
-        return await original(self, fn, *args, **kwargs)
+        return await handed_off(self, fn, *args, **kwargs)
 
-    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counting)
+    def here(self: Any, fn: Any, *args: Any) -> Any:
+        counts[getattr(fn, "__name__", "?")] += 1
+        return read_here(self, fn, *args)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", hop)
+    monkeypatch.setattr(SqliteStore, "_read_here", here)
     return counts
 
 
@@ -56,6 +72,52 @@ async def test_commands_cross_to_the_store_thread_a_few_times(
     # the history /log shows is read in the write's hop; then 2: the last two snapshots its
     # check looks at were read in a hop before the write, now in the write's
     assert sum(hops.values()) == 1, dict(hops)
+
+
+async def test_a_commands_reads_make_no_thread_hop(
+        app: App, hops: collections.Counter[str], thread_hops: collections.Counter[str]) -> None:
+    """The reads a command makes before it works (the user, their settings, what it declares)
+    are made on the event loop's thread, in one read transaction: no hand-off to a worker
+    thread (each costs more CPU than those reads; was one hop each). Writes still go to the
+    writer's thread."""
+    await app.dispatcher.handle(request("log", "followers=1000 views=20000 likes=900"))
+    store: Any = app.store
+    for cold in (False, True):
+        for command in ("estimate", "tips", "stats"):
+            if cold:  # as LRU eviction leaves them: the user and settings are read too
+                store._users.clear()
+                store._settings_cache.clear()
+            hops.clear()
+            thread_hops.clear()
+            replies = await app.dispatcher.handle(request(command))
+            assert replies and not replies[0].is_error, replies
+            assert sum(hops.values()) == 1, (command, cold, dict(hops))  # one read transaction
+            assert sum(thread_hops.values()) == 0, (command, cold, dict(thread_hops))
+    thread_hops.clear()
+    await app.dispatcher.handle(request("log", "followers=1100"))
+    assert sum(thread_hops.values()) == 1, dict(thread_hops)  # the write, in the writer's
+    thread_hops.clear()
+    hops.clear()
+    first = Request(platform=Platform.TELEGRAM, user_id="first-log", display_name="First",
+                    chat_id="first-log", chat_kind=ChatKind.PRIVATE, command="log",
+                    raw_args="followers=1000 views=20000 likes=900")
+    assert (await app.dispatcher.handle(first))[0].template == "logged"
+    # a first-time user's /log: their language's read (no row) made here, then the upsert
+    # and the write in the writer's thread (were three hops)
+    assert sum(thread_hops.values()) == 2, dict(thread_hops)
+    assert sum(hops.values()) == 3, dict(hops)
+
+
+async def test_reads_here_end_with_the_store(app: App) -> None:
+    """The connection of the reads made on the loop's thread is the store's: closed with it,
+    and not opened again by a read asked after (which fails: the store is closed)."""
+    user = await app.store.ensure_user("telegram", "closing", "Closing")
+    store: Any = app.store
+    await app.store.reads(user.id, Reads(history=2))
+    assert store._here is not None
+    await app.store.close()
+    with pytest.raises(ValueError, match="closed"):
+        await app.store.reads(user.id, Reads(history=2))
 
 
 async def test_a_first_time_user_costs_one_read_and_one_write(
@@ -100,8 +162,9 @@ async def test_a_first_time_users_first_command_reads_their_row_once(
 
 async def test_a_remembered_missing_row_never_hides_a_user(
         app: App, hops: collections.Counter[str]) -> None:
-    """A "no row" remembered by find_user that went stale (the row was created since) costs
-    at most a write that changes nothing: ensure_user's upsert returns the stored row."""
+    """A "no row" find_user remembers is forgotten by the upsert that makes the row (the
+    store's only way to make one): find_user finds the user after it, ensure_user returns
+    the same stored row."""
     assert await app.store.find_user("discord", "raced") is None
     created = await app.store.ensure_user("discord", "raced", "Raced")
     assert await app.store.find_user("discord", "raced") == created
@@ -152,7 +215,7 @@ async def test_a_persons_commands_sent_together_read_their_row_once(
 
 async def test_a_read_in_flight_is_not_shared_after_a_write(app: App) -> None:
     """A find_user asked after ensure_user created the row never gets the answer of a read
-    asked before it (which may have found no row); nor a cancelled read's."""
+    asked before it (which may have found no row)."""
     early = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
     await asyncio.sleep(0)  # its read is asked for
     created = await app.store.ensure_user("discord", "raced-read", "Raced")
@@ -160,15 +223,24 @@ async def test_a_read_in_flight_is_not_shared_after_a_write(app: App) -> None:
     store._users.clear()
     assert await app.store.find_user("discord", "raced-read") == created
     await early
+
+
+async def test_an_account_found_missing_is_not_read_again_until_it_is_made(
+        app: App, hops: collections.Counter[str]) -> None:
+    """find_user reads at once on the loop's thread (no read is ever in flight): an account
+    it found missing is answered from memory until ensure_user makes the row, and found
+    after."""
+    assert await app.store.find_user("discord", "later") is None
+    assert sum(hops.values()) == 1, dict(hops)
+    hops.clear()
+    assert await app.store.find_user("discord", "later") is None
+    assert sum(hops.values()) == 0, dict(hops)
+    created = await app.store.ensure_user("discord", "later", "Later")
+    store: Any = app.store
     store._users.clear()
-    first = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
-    await asyncio.sleep(0)
-    second = asyncio.ensure_future(app.store.find_user("discord", "raced-read"))
-    await asyncio.sleep(0)
-    first.cancel()
-    assert await second == created  # read for itself
-    with pytest.raises(asyncio.CancelledError):
-        await first
+    hops.clear()
+    assert await app.store.find_user("discord", "later") == created
+    assert sum(hops.values()) == 1, dict(hops)
 
 
 def person(user_id: str, command: str, raw: str = "") -> Request:
