@@ -67,8 +67,12 @@ async def test_a_log_after_an_import_of_today_is_the_latest(both: ConsoleAdapter
     assert "since your import of 2026-11-24: +300" in logged.text, logged.text  # (not +200)
     latest = await stats(console)
     assert (latest["followers"], latest["views"], latest["likes"]) == (8300, 32000, 2100)
-    shown = (await console.ask("/stats")).text  # the likes' 30 days are the file's today's
-    assert "Likes (30 days): 2.1k (30 days to 2026-12-01)" in shown, shown
+    # The likes come from the file's row of the same day as the /log's views: one 30-day
+    # window since totals of one local day pair (merge of branch 'pairing'), so no "30 days
+    # to" label, and engagement by views is known (2,100 of 32,000).
+    shown = (await console.ask("/stats")).text
+    assert "Likes (30 days): 2.1k\n" in shown and "30 days to" not in shown, shown
+    assert "Engagement by views: 6.6%" in shown, shown
     entries = await history(console)
     assert [e[1]["followers"] for e in entries] == [8000, 8200, 8300]
     # /undo takes the /log (the latest action) and today's imported row is the latest again
