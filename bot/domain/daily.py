@@ -121,6 +121,16 @@ def shown_moment(moment: datetime, zone: tzinfo) -> str:
     return moment.astimezone(zone).isoformat(timespec="minutes")
 
 
+def drawn_at(moment: datetime, zone: tzinfo) -> datetime:
+    """Where a snapshot stands on a chart's time axis (drawn in ``zone``, the creator's
+    /settings timezone): its own moment, or for a row dated by day alone
+    (:class:`DateOnly`) noon of its date in ``zone`` (the middle of the creator's day, as
+    :func:`snapshot_day` gives it that date), never noon UTC. Timezone-aware."""
+    if dated_by_day(moment):
+        return datetime.combine(moment.date(), time(12), tzinfo=zone)
+    return moment
+
+
 def repeated_days(days: Iterable[date]) -> dict[date, int]:
     """Each date that appears more than once among ``days``, with how many times, in date
     order (``{2026-03-01: 5}`` for one date on five rows); empty when none repeats."""

@@ -447,3 +447,56 @@ async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
     await console.ask("/settings language=ja")
     japanese = await console.ask("/progress followers 6m")
     assert "6か月" in japanese.text, japanese.text
+
+
+async def test_a_chart_is_drawn_in_the_creators_time_zone(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial: for Pacific/Kiritimati (UTC+14) the title said "Followers · 2026-11-30" and the
+    axis "30 Nov 23:25" (UTC) while /history said "2026-12-01 13:25"; a row dated by day alone
+    was drawn at noon UTC. The title's days, the ticks and the points are the creator's."""
+    from zoneinfo import ZoneInfo
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import num2date
+
+    from bot.cli import reply_json
+    from bot.commands import progress as progress_command
+
+    specs: list[ChartSpec] = []
+    real = progress_command.render_png
+
+    def recording(spec: ChartSpec) -> bytes:
+        specs.append(spec)
+        return real(spec)
+
+    monkeypatch.setattr(progress_command, "render_png", recording)
+    zone = ZoneInfo("Pacific/Kiritimati")
+    clock.current = datetime(2026, 11, 30, 23, 25, tzinfo=UTC)  # 2026-12-01 13:25 there
+    await console.ask("/settings timezone=Pacific/Kiritimati")
+    csv = write(tmp_path, "days.csv", b"date,followers\n2026-11-29,900\n")
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    await console.ask("/log followers=1000")
+    clock.advance(minutes=20)
+    await console.ask("/log followers=1010")
+    history = await console.ask("/history")
+    assert "2026-12-01 13:25" in history.text, history.text
+    result = await console.ask("/progress followers 4w")
+    assert result.ok, result.text
+    (spec,) = specs
+    assert spec.title == "Followers · 2026-11-29 – 2026-12-01", spec.title
+    fig = build_figure(spec)
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    (ax,) = fig.axes
+    drawn = [num2date(x, tz=zone) for x in ax.get_lines()[0].get_xdata()]
+    # the row dated 2026-11-29 at noon of that date there; the logs at their local time
+    assert [(d.date().isoformat(), d.strftime("%H:%M")) for d in drawn] == [
+        ("2026-11-29", "12:00"), ("2026-12-01", "13:25"), ("2026-12-01", "13:45")], drawn
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks and not any("30 Nov" in t and "23:" in t for t in ticks), ticks
+    assert any("1 Dec" in t for t in ticks), ticks
+    points = reply_json(result.replies[0])["points"]
+    assert points[1]["at"] == "2026-11-30T23:25:00+00:00", points
+    assert points[1]["shown"] == "2026-12-01T13:25+14:00", points
+    assert points[0]["shown"] == "2026-11-29", points
