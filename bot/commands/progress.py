@@ -35,6 +35,7 @@ from bot.domain.daily import (
     row_moments,
     shown_moment,
     snapshot_day,
+    wall_time_repeats,
 )
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
@@ -455,6 +456,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "errors": plan.errors,
         # a row's date, or with its time of day its local time to the minute (as /history)
         "sample": [{"date": shown_moment(t, plan.zone),
+                    "offset": wall_time_repeats(t, plan.zone),  # a local time twice: +offset
                     # name=value pairs as /log takes them in the language, not a list in words
                     "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
                    for t, vals in sample],

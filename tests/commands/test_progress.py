@@ -500,3 +500,46 @@ async def test_a_chart_is_drawn_in_the_creators_time_zone(
     assert points[1]["at"] == "2026-11-30T23:25:00+00:00", points
     assert points[1]["shown"] == "2026-12-01T13:25+14:00", points
     assert points[0]["shown"] == "2026-11-29", points
+
+
+async def test_an_import_refuses_local_times_the_clocks_skip_or_repeat(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """Trial (America/New_York): 2026-03-08 02:30, a time that doesn't exist, collapsed with
+    03:30 ("2026-03-08 03:30: 2 rows"); at 2026-11-01 01:30 (twice that night) a plain row, a
+    -04:00 row and a Z row collapsed, and /history showed two lines both "2026-11-01 01:30".
+    Each is refused with one sentence and the offsets to write; two snapshots at one wall time
+    are told apart by their offsets."""
+    from bot.cli import reply_json
+
+    clock.current = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    await console.ask("/settings timezone=America/New_York")
+    gap = write(tmp_path, "gap.csv", b"date,followers\n2026-03-08 02:30,100\n"
+                b"2026-03-08 03:30,101\n")
+    refused = await console.ask(f"/import path={gap}")
+    assert not refused.ok, refused.text
+    assert ("line 2: date: 02:30 does not exist on 2026-03-08 in America/New_York (the clocks "
+            "go forward); write the time with its offset, e.g. 2026-03-08T03:30-04:00."
+            ) in refused.text, refused.text
+    assert "2 rows" not in refused.text and "line 3" not in refused.text, refused.text
+    fold = write(tmp_path, "fold.csv", b"date,followers\n2026-11-01 01:30,100\n"
+                 b"2026-11-01T01:30-04:00,101\n2026-11-01T06:30Z,102\n")
+    twice = await console.ask(f"/import path={fold}")
+    assert not twice.ok, twice.text
+    assert ("line 2: date: 01:30 happens twice on 2026-11-01 in America/New_York (the clocks go "
+            "back); write the time with its offset: 2026-11-01T01:30-04:00 the first time, "
+            "2026-11-01T01:30-05:00 the second.") in twice.text, twice.text
+    both = write(tmp_path, "both.csv", b"date,followers\n2026-11-01T01:30-04:00,101\n"
+                 b"2026-11-01T06:30Z,102\n")
+    preview = await console.ask(f"/import path={both}")
+    assert preview.ok and "appears on more than one row" not in preview.text, preview.text
+    assert "• 2026-11-01 01:30 (UTC-04:00): followers=101\n" in preview.text, preview.text
+    assert "• 2026-11-01 01:30 (UTC-05:00): followers=102\n" in preview.text, preview.text
+    assert (await console.ask(f"/import path={both} confirm")).ok
+    history = await console.ask("/history")
+    assert "• 2026-11-01 01:30 (UTC-04:00) · imported · followers=101" in history.text, \
+        history.text
+    assert "• 2026-11-01 01:30 (UTC-05:00) · imported · followers=102" in history.text, \
+        history.text
+    assert len(reply_json(history.replies[0])["entries"]) == 2
+    plain = write(tmp_path, "plain.csv", b"date,followers\n2026-11-01 03:30,103\n")
+    assert "• 2026-11-01 03:30: followers=103" in (await console.ask(f"/import path={plain}")).text
