@@ -13,7 +13,7 @@ from bot.core.fieldnames import typed
 from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
-from bot.domain.daily import shown_moment, snapshot_day
+from bot.domain.daily import shown_moment, snapshot_day, wall_time_repeats
 from bot.domain.metrics import METRIC_NAMES, format_metric
 from bot.domain.numbers import compact, first_shown, kept
 from bot.domain.refusals import Refusal
@@ -54,6 +54,8 @@ def entry_view(entry: SnapshotEntry, zone: ZoneInfo) -> dict[str, Any]:
     any other's local time to the minute with its offset (``'2026-11-29T22:46+01:00'``)."""
     when = shown_moment(entry.snapshot.taken_at, zone)
     return {"when": when, "source": source_word(entry.source),
+            # a local time that happens twice (the clocks went back): shown with its offset
+            "offset": wall_time_repeats(entry.snapshot.taken_at, zone),
             "typed": typed_text(entry),
             # what ``typed`` says, as plain numbers under the metric names (for ``ask --json``)
             "values": {name: getattr(entry.snapshot, name) for name in sorted(

@@ -10,7 +10,7 @@ from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.commands.settings import normalize_region
 from bot.core.args import ArgError, local_line
 from bot.core.context import CommandContext
-from bot.core.fieldnames import field_name, typed_example
+from bot.core.fieldnames import field_name, typed, typed_example
 from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
@@ -27,7 +27,7 @@ from bot.domain.metrics import (
     EngagementGap,
     HistoryReach,
     MetricSnapshot,
-    implausible,
+    implausibilities,
     left_out_sentence,
     what_if_apart,
 )
@@ -282,9 +282,17 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # what-if never shows an engagement above 100%: the totals of the views' 30 days (the
     # hypothetical names them as given, with the views) against those views; a total of
     # another window, which the rate does not divide, is not compared with them.
-    if overrides and (problems := implausible(None, snapshot, frozenset(overrides))):
+    if overrides and (problems := implausibilities(None, snapshot, frozenset(overrides))):
+        # a logged total the what-if kept beside views it gave (views=0 likes=0 over logged
+        # comments): said as the creator's own, with what to add; views alone scale them
+        kept = sorted(problems[0].fields - {"views"} - overrides.keys())
+        if "views" in overrides and len(kept) == 1 and len(problems[0].fields) == 2:
+            raise ArgError(_("That what-if can't be: %(problem)s (your logged %(name)s, kept "
+                             "beside the views you gave); give them too, e.g. %(example)s.",
+                             problem=standalone(problems[0].text), name=field_name(kept[0]),
+                             example=typed(kept[0], "0")))
         raise ArgError(_("That what-if can't be: %(problem)s.",
-                         problem=standalone(problems[0])))
+                         problem=standalone(problems[0].text)))
     explain = bool(args.get("explain"))  # the routes' inputs and assumptions only then
     result = estimate(snapshot, settings, rates, price=args.get("price"),
                       margin=args.get("margin"), order_value=args.get("order_value"),

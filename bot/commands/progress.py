@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,15 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_arg
 from bot.core.studio_import import read_upload
 from bot.core.types import Action, Attachment, Platform, Reply
 from bot.domain import numbers
-from bot.domain.daily import days_of, repeated_text, row_moments, shown_moment, snapshot_day
+from bot.domain.daily import (
+    days_of,
+    drawn_at,
+    repeated_text,
+    row_moments,
+    shown_moment,
+    snapshot_day,
+    wall_time_repeats,
+)
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now
 from bot.domain.facts import compute_facts
@@ -77,11 +85,12 @@ def period_words(period: str) -> str | None:
     return numbers.quantity(amount, unit)
 
 
-def data_span(points: list[tuple[datetime, float]]) -> str:
+def data_span(points: list[tuple[datetime, float]], zone: tzinfo) -> str:
     """The days a chart's ``points`` (oldest first) really cover, for its title: one day, or
     the first and last ('2026-11-01 – 2026-11-29'), never the period asked for, which the
-    data may not fill."""
-    first, last = day(points[0][0]), day(points[-1][0])
+    data may not fill. The creator's days (:func:`snapshot_day` in ``zone``), as /history's."""
+    first = day(snapshot_day(points[0][0], zone))
+    last = day(snapshot_day(points[-1][0], zone))
     return first if first == last else f"{first} – {last}"
 
 
@@ -212,10 +221,12 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if unlock is not None:
         lines.append((_("%(route)s unlocks at %(value)s %(metric)s", route=standalone(unlock[0]),
                         value=compact(unlock[1]), metric=field_name(metric)), unlock[1]))
-    spec = ChartSpec(title=f"{_label(metric)} · {data_span(points)}", label=_label(metric),
-                     points=points,
+    zone = settings.zone
+    spec = ChartSpec(title=f"{_label(metric)} · {data_span(points, zone)}",
+                     label=_label(metric),
+                     points=[(drawn_at(at, zone), value) for at, value in points],
                      percent=metric == "engagement", lines=lines,
-                     currency=settings.currency if metric == "income" else None)
+                     currency=settings.currency if metric == "income" else None, zone=zone)
     png = await asyncio.to_thread(render_png, spec)
     first, last = points[0][1], points[-1][1]
     def shown(v: float) -> str:
@@ -234,7 +245,10 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          "spark": sparkline([v for _, v in points])},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
         data={"metric": metric, "first": first, "last": last,
-              "points": [{"at": at.isoformat(), metric: value} for at, value in points]},
+              # at: the stored moment (UTC); shown: as /history shows it (the creator's local
+              # time, or the date of a row dated by day alone)
+              "points": [{"at": at.isoformat(), "shown": shown_moment(at, zone), metric: value}
+                         for at, value in points]},
     )
 
 
@@ -442,6 +456,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "errors": plan.errors,
         # a row's date, or with its time of day its local time to the minute (as /history)
         "sample": [{"date": shown_moment(t, plan.zone),
+                    "offset": wall_time_repeats(t, plan.zone),  # a local time twice: +offset
                     # name=value pairs as /log takes them in the language, not a list in words
                     "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
                    for t, vals in sample],

@@ -38,6 +38,7 @@ from bot.domain.daily import (
     DaysOutOfOrder,
     canonical_days,
     dated_by_day,
+    local_moment,
     repeated_days,
     row_moments,
     row_order,
@@ -297,8 +298,11 @@ def _parse_date(text: str, order: str | None = None, zone: tzinfo = UTC) -> date
             # The creator's language's own order: German 09.11.2026, French 09/11/2026.
             return DateOnly.of(parse_local_date(t, locale=number_locale()))
         moment = datetime.fromisoformat(t)
-        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
-                ).astimezone(UTC)
+        if moment.tzinfo is None:  # the creator's wall time: refused in a gap or an overlap
+            return local_moment(moment, zone)
+        return moment.astimezone(UTC)
+    except Refusal:
+        raise
     except (ValueError, IndexError, ParseError):
         raise Refusal(_("%(text)s is not a date; write it like %(example)s.",
                         text=kept(quote(t)), example=sample_date())) from None

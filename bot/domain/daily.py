@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, overload
 
 from bot.domain.numbers import day, first_shown, items, stamp
+from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
 
@@ -119,6 +120,51 @@ def shown_moment(moment: datetime, zone: tzinfo) -> str:
     if dated_by_day(moment):
         return moment.date().isoformat()
     return moment.astimezone(zone).isoformat(timespec="minutes")
+
+
+def drawn_at(moment: datetime, zone: tzinfo) -> datetime:
+    """Where a snapshot stands on a chart's time axis (drawn in ``zone``, the creator's
+    /settings timezone): its own moment, or for a row dated by day alone
+    (:class:`DateOnly`) noon of its date in ``zone`` (the middle of the creator's day, as
+    :func:`snapshot_day` gives it that date), never noon UTC. Timezone-aware."""
+    if dated_by_day(moment):
+        return datetime.combine(moment.date(), time(12), tzinfo=zone)
+    return moment
+
+
+def local_moment(wall: datetime, zone: tzinfo) -> datetime:
+    """The moment (UTC) of ``wall``, a naive local time in ``zone`` (the creator's /settings
+    timezone), as an import reads a time written without an offset. Decided by zoneinfo's
+    fold semantics, never a table of clock changes: a wall time that does not survive a round
+    trip through UTC does not exist there (the clocks went forward over it); one whose two
+    folds have different offsets happens twice (the clocks went back). Both are refused
+    (:class:`~bot.domain.refusals.Refusal`, one sentence with the offsets to write instead):
+    which of two moments was meant is the creator's to say, never a guess."""
+    first = wall.replace(tzinfo=zone, fold=0)
+    moment = first.astimezone(UTC)
+    clock = wall.time().isoformat(timespec="minutes")
+    if moment.astimezone(zone).replace(tzinfo=None) != wall.replace(fold=0):
+        shifted = moment.astimezone(zone).isoformat(timespec="minutes")
+        raise Refusal(_("%(time)s does not exist on %(date)s in %(zone)s (the clocks go "
+                        "forward); write the time with its offset, e.g. %(example)s.",
+                        time=clock, date=day(wall.date()), zone=str(zone), example=shifted))
+    second = wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        raise Refusal(_("%(time)s happens twice on %(date)s in %(zone)s (the clocks go back); "
+                        "write the time with its offset: %(first)s the first time, "
+                        "%(second)s the second.", time=clock, date=day(wall.date()),
+                        zone=str(zone), first=first.isoformat(timespec="minutes"),
+                        second=second.isoformat(timespec="minutes")))
+    return moment
+
+
+def wall_time_repeats(moment: datetime, zone: tzinfo) -> bool:
+    """Whether ``moment``'s local time in ``zone`` happens twice there (the hour the clocks go
+    back): then its time alone does not tell it apart, and it is shown with its offset."""
+    if dated_by_day(moment):
+        return False
+    local = moment.astimezone(zone)
+    return local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
 
 
 def repeated_days(days: Iterable[date]) -> dict[date, int]:

@@ -227,8 +227,10 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float],
     likes") rather than likes from another window divided by imaginary views. A value equal to
     the current one changes nothing. ``history`` is the creator's stored snapshots (what
     :func:`bot.domain.metrics.same_window` reads; pass the same to :func:`estimate`).
+    Views of 0 keep the rate as any others (the totals they divide scale to 0), but 0 views
+    have no rate: ``"none"``, so nothing says the real rate is unknown when it is known.
     Returns the snapshot and how engagement was treated: ``"given"``, ``"kept"``,
-    ``"unknown"`` or ``"unchanged"``."""
+    ``"none"``, ``"unknown"`` or ``"unchanged"``."""
     snapshot = hypothetical(real, overrides, history)
     if set(WINDOW_TOTALS) & overrides.keys():
         return snapshot, "given"
@@ -240,7 +242,7 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float],
         scale = new / old
         scaled = {k: float(round(v * scale)) for k in WINDOW_TOTALS
                   if (v := getattr(paired, k)) is not None}
-        return hypothetical(real, overrides, history, scaled), "kept"
+        return hypothetical(real, overrides, history, scaled), "kept" if new else "none"
     return snapshot, "unknown"
 
 

@@ -235,10 +235,11 @@ def _interactions(likes: float | None, comments: float | None,
 
 
 def videos_in_period(s: MetricSnapshot) -> float | None:
-    """Videos posted in the 30-day period: from posting frequency, else views / avg views."""
+    """Videos posted in the 30-day period: from posting frequency, else views / avg views (0
+    views: 0 videos; average views of 0 divide nothing: None)."""
     if s.videos_per_week is not None:
         return s.videos_per_week * PERIOD_DAYS / 7
-    if s.views and s.avg_views:
+    if s.views is not None and s.avg_views is not None and s.avg_views > 0:
         return s.views / s.avg_views
     return None
 

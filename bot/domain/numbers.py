@@ -446,14 +446,28 @@ def _day(value: date, lang: str) -> str:
 _day_cached = functools.lru_cache(maxsize=4096)(_day)
 
 
-def stamp(value: date | datetime | str | None) -> str:
+def stamp(value: date | datetime | str | None, offset: bool = False) -> str:
     """A moment to the minute, as a list shows when something was logged or imported:
     '2026-11-29 22:46' (English, like :func:`day`) or the locale's medium date and short time
     ('29.11.2026, 22:46', '29 nov. 2026, 22:46', '2026/11/29 22:46'). The wall-clock time of
     ``value`` is shown as it is (convert to the creator's zone first). ``value`` is a
     datetime, a date, or an ISO string (``'2026-11-29T22:46+01:00'``, ``'2026-11-29 22:46'``);
-    a date, or a string holding only a date, is shown as :func:`day`. Raises ``ValueError``
-    for a string that is not ISO."""
+    a date, or a string holding only a date, is shown as :func:`day`. ``offset``: the UTC
+    offset after it ('2026-11-01 01:30 (UTC-04:00)'), for a local time that happens twice
+    (:func:`bot.domain.daily.wall_time_repeats`). Raises ``ValueError`` for a string that is
+    not ISO."""
+    shown = _stamp(value)
+    if offset and isinstance(value, str) and len(value.strip()) > 10:
+        value = datetime.fromisoformat(value.strip())
+    if offset and isinstance(value, datetime) and (utc := value.utcoffset()) is not None:
+        minutes = int(utc.total_seconds()) // 60
+        sign = "-" if minutes < 0 else "+"
+        shown += f" (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
+    return shown
+
+
+def _stamp(value: date | datetime | str | None) -> str:
+    """:func:`stamp` without the offset."""
     if value is None:
         return "?"
     if not isinstance(value, str | date):  # anything with an ISO isoformat()

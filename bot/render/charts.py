@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.domain.numbers import compact_finer, money_finer
@@ -23,12 +23,17 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """A chart: ``points`` are timezone-aware moments (a row dated by day alone placed by
+    :func:`bot.domain.daily.drawn_at`) with their values; the time axis (ticks and their
+    dates and times) is read in ``zone``, the creator's /settings timezone."""
+
     title: str
     label: str  # y-axis label
     points: list[tuple[datetime, float]]
     percent: bool = False
     lines: list[tuple[str, float]] = field(default_factory=list)  # (label, y) reference lines
     currency: str | None = None  # the y values are money in this currency
+    zone: tzinfo = UTC  # the time axis's time zone
 
 
 def precise(value: float, extra: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from datetime import UTC, tzinfo
 from typing import Any
 
 from matplotlib.dates import AutoDateLocator, date2num, num2date
@@ -42,7 +43,11 @@ class DistinctFormatter(Formatter):
 
 class DistinctDateFormatter(Formatter):
     """Date ticks as "29 Nov", with the year or the time of day added when two ticks would
-    otherwise read the same; with the year whenever the axis spans two calendar years."""
+    otherwise read the same; with the year whenever the axis spans two calendar years.
+    Read in ``zone`` (the creator's time zone): a tick at 13:25 there reads "13:25"."""
+
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        self.zone = zone
 
     #: CLDR (Babel), so month names are in the chart's language ("29 Nov", "29. Nov.",
     #: "29 nov.", "11月29日"): day and month, then with the year or the time of day.
@@ -72,14 +77,16 @@ class DistinctDateFormatter(Formatter):
         return joined.replace("{1}", str(day)).replace("{0}", str(clock))
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        return self._show(num2date(x), self.FORMATS[0])  # type: ignore[no-untyped-call]
+        return self._show(num2date(x, tz=self.zone),  # type: ignore[no-untyped-call]
+                          self.FORMATS[0])
 
     def format_ticks(self, values: Sequence[Any]) -> list[str]:
-        moments = [num2date(v) for v in values]  # type: ignore[no-untyped-call]
+        moments = [num2date(v, tz=self.zone) for v in values]  # type: ignore[no-untyped-call]
         formats: tuple[str, ...] = self.FORMATS
         if self.axis is not None:  # an axis over two calendar years names the year
             lo, hi = self.axis.get_view_interval()
-            if num2date(lo).year != num2date(hi).year:  # type: ignore[no-untyped-call]
+            lo_year = num2date(lo, tz=self.zone).year  # type: ignore[no-untyped-call]
+            if lo_year != num2date(hi, tz=self.zone).year:  # type: ignore[no-untyped-call]
                 formats = tuple(f for f in formats if "y" in f)
         labels: list[str] = []
         for fmt in formats:
@@ -126,9 +133,11 @@ def build_figure(spec: ChartSpec) -> Figure:
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=3))
     ax.yaxis.set_major_formatter(DistinctFormatter(show))
     _widen_to_min_span(ax, xs)
-    locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
+    # ticks at the creator's midnights and hours, named in their time zone
+    locator = AutoDateLocator(tz=spec.zone, minticks=3,  # type: ignore[no-untyped-call]
+                              maxticks=6)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(DistinctDateFormatter())
+    ax.xaxis.set_major_formatter(DistinctDateFormatter(spec.zone))
     ax.set_title(spec.title, fontsize=18, pad=12)
     ax.set_ylabel(spec.label + numbers.aside(spec.currency) if spec.currency else spec.label,
                   fontsize=14)

@@ -447,3 +447,99 @@ async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
     await console.ask("/settings language=ja")
     japanese = await console.ask("/progress followers 6m")
     assert "6か月" in japanese.text, japanese.text
+
+
+async def test_a_chart_is_drawn_in_the_creators_time_zone(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial: for Pacific/Kiritimati (UTC+14) the title said "Followers · 2026-11-30" and the
+    axis "30 Nov 23:25" (UTC) while /history said "2026-12-01 13:25"; a row dated by day alone
+    was drawn at noon UTC. The title's days, the ticks and the points are the creator's."""
+    from zoneinfo import ZoneInfo
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import num2date
+
+    from bot.cli import reply_json
+    from bot.commands import progress as progress_command
+
+    specs: list[ChartSpec] = []
+    real = progress_command.render_png
+
+    def recording(spec: ChartSpec) -> bytes:
+        specs.append(spec)
+        return real(spec)
+
+    monkeypatch.setattr(progress_command, "render_png", recording)
+    zone = ZoneInfo("Pacific/Kiritimati")
+    clock.current = datetime(2026, 11, 30, 23, 25, tzinfo=UTC)  # 2026-12-01 13:25 there
+    await console.ask("/settings timezone=Pacific/Kiritimati")
+    csv = write(tmp_path, "days.csv", b"date,followers\n2026-11-29,900\n")
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    await console.ask("/log followers=1000")
+    clock.advance(minutes=20)
+    await console.ask("/log followers=1010")
+    history = await console.ask("/history")
+    assert "2026-12-01 13:25" in history.text, history.text
+    result = await console.ask("/progress followers 4w")
+    assert result.ok, result.text
+    (spec,) = specs
+    assert spec.title == "Followers · 2026-11-29 – 2026-12-01", spec.title
+    fig = build_figure(spec)
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    (ax,) = fig.axes
+    drawn = [num2date(x, tz=zone) for x in ax.get_lines()[0].get_xdata()]
+    # the row dated 2026-11-29 at noon of that date there; the logs at their local time
+    assert [(d.date().isoformat(), d.strftime("%H:%M")) for d in drawn] == [
+        ("2026-11-29", "12:00"), ("2026-12-01", "13:25"), ("2026-12-01", "13:45")], drawn
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks and not any("30 Nov" in t and "23:" in t for t in ticks), ticks
+    assert any("1 Dec" in t for t in ticks), ticks
+    points = reply_json(result.replies[0])["points"]
+    assert points[1]["at"] == "2026-11-30T23:25:00+00:00", points
+    assert points[1]["shown"] == "2026-12-01T13:25+14:00", points
+    assert points[0]["shown"] == "2026-11-29", points
+
+
+async def test_an_import_refuses_local_times_the_clocks_skip_or_repeat(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """Trial (America/New_York): 2026-03-08 02:30, a time that doesn't exist, collapsed with
+    03:30 ("2026-03-08 03:30: 2 rows"); at 2026-11-01 01:30 (twice that night) a plain row, a
+    -04:00 row and a Z row collapsed, and /history showed two lines both "2026-11-01 01:30".
+    Each is refused with one sentence and the offsets to write; two snapshots at one wall time
+    are told apart by their offsets."""
+    from bot.cli import reply_json
+
+    clock.current = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    await console.ask("/settings timezone=America/New_York")
+    gap = write(tmp_path, "gap.csv", b"date,followers\n2026-03-08 02:30,100\n"
+                b"2026-03-08 03:30,101\n")
+    refused = await console.ask(f"/import path={gap}")
+    assert not refused.ok, refused.text
+    assert ("line 2: date: 02:30 does not exist on 2026-03-08 in America/New_York (the clocks "
+            "go forward); write the time with its offset, e.g. 2026-03-08T03:30-04:00."
+            ) in refused.text, refused.text
+    assert "2 rows" not in refused.text and "line 3" not in refused.text, refused.text
+    fold = write(tmp_path, "fold.csv", b"date,followers\n2026-11-01 01:30,100\n"
+                 b"2026-11-01T01:30-04:00,101\n2026-11-01T06:30Z,102\n")
+    twice = await console.ask(f"/import path={fold}")
+    assert not twice.ok, twice.text
+    assert ("line 2: date: 01:30 happens twice on 2026-11-01 in America/New_York (the clocks go "
+            "back); write the time with its offset: 2026-11-01T01:30-04:00 the first time, "
+            "2026-11-01T01:30-05:00 the second.") in twice.text, twice.text
+    both = write(tmp_path, "both.csv", b"date,followers\n2026-11-01T01:30-04:00,101\n"
+                 b"2026-11-01T06:30Z,102\n")
+    preview = await console.ask(f"/import path={both}")
+    assert preview.ok and "appears on more than one row" not in preview.text, preview.text
+    assert "• 2026-11-01 01:30 (UTC-04:00): followers=101\n" in preview.text, preview.text
+    assert "• 2026-11-01 01:30 (UTC-05:00): followers=102\n" in preview.text, preview.text
+    assert (await console.ask(f"/import path={both} confirm")).ok
+    history = await console.ask("/history")
+    assert "• 2026-11-01 01:30 (UTC-04:00) · imported · followers=101" in history.text, \
+        history.text
+    assert "• 2026-11-01 01:30 (UTC-05:00) · imported · followers=102" in history.text, \
+        history.text
+    assert len(reply_json(history.replies[0])["entries"]) == 2
+    plain = write(tmp_path, "plain.csv", b"date,followers\n2026-11-01 03:30,103\n")
+    assert "• 2026-11-01 03:30: followers=103" in (await console.ask(f"/import path={plain}")).text
