@@ -13,13 +13,14 @@ an earlier day still does not. Real SQLite file and real PostgreSQL (``both``)."
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from bot.adapters.console import ConsoleAdapter, ConsoleResult
 from tests.auxil.clock import FakeClock
+from tests.auxil.minutes import START
+from tests.auxil.minutes import ask_ok as _ask
+from tests.auxil.minutes import reply_data as _data
 
 FULL = "/log followers=8k views=1.2M likes=68k comments=1.9k shares=3.9k"
 DIFFERENT = "different snapshots"
@@ -27,18 +28,7 @@ DIFFERENT = "different snapshots"
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
-
-
-async def _ask(console: ConsoleAdapter, clock: FakeClock, line: str) -> ConsoleResult:
-    clock.advance(minutes=1)
-    result = await console.ask(line)
-    assert result.ok, result.text
-    return result
-
-
-def _data(result: ConsoleResult) -> dict[str, Any]:
-    return dict(result.replies[-1].data or {})
+    return FakeClock(START)
 
 
 def _brand(result: ConsoleResult) -> float:

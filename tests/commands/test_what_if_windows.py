@@ -13,13 +13,15 @@ cases of a total of another window log the second window a day later."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bot.adapters.console import ConsoleAdapter, ConsoleResult
 from tests.auxil.clock import FakeClock
+from tests.auxil.minutes import START
+from tests.auxil.minutes import ask_ok as _ask
+from tests.auxil.minutes import reply_data as _data
 
 FULL = "/log followers=12k views=40k likes=3.1k comments=210 shares=95"
 DIFFERENT = "different snapshots"
@@ -27,18 +29,7 @@ DIFFERENT = "different snapshots"
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 29, 9, 0, tzinfo=UTC))
-
-
-async def _ask(console: ConsoleAdapter, clock: FakeClock, line: str) -> ConsoleResult:
-    clock.advance(minutes=1)
-    result = await console.ask(line)
-    assert result.ok, result.text
-    return result
-
-
-def _data(result: ConsoleResult) -> dict[str, Any]:
-    return dict(result.replies[-1].data or {})
+    return FakeClock(START)
 
 
 def _typical(result: ConsoleResult, key: str) -> float:
