@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
 from bot import i18n
 from bot.core.args import ArgError
@@ -20,19 +20,30 @@ from bot.i18n import gettext as _
 _REGION_ALIASES = {"UK": "GB", "USA": "US", "EN": "GB"}
 
 
+#: Names in the time zone database that are no place: the server's own zone (``localtime``,
+#: whatever the machine is set to) and the placeholder ``Factory``.
+_NOT_PLACES = frozenset({"localtime", "Factory"})
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    """The IANA time zone names a creator may set, by their lower-case spelling: the zoneinfo
+    database's (:func:`zoneinfo.available_timezones`, which leaves out its ``posix/`` and
+    ``right/`` copies and ``posixrules``) without :data:`_NOT_PLACES`."""
+    return {tz.lower(): tz for tz in available_timezones() - _NOT_PLACES}
+
+
 def normalize_timezone(text: str) -> str:
+    """``text`` as the IANA name it spells, in the database's own case ("europe/berlin" →
+    "Europe/Berlin"; UTC, GMT and Z are "UTC"). Raises :class:`Refusal` with one sentence
+    for anything else, including names that are no place (``localtime``, ``Factory``,
+    ``right/UTC``)."""
     candidate = text.strip()
     if candidate.upper() in {"UTC", "GMT", "Z"}:
         return "UTC"
-    if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", candidate) and ".." not in candidate:
-        try:
-            ZoneInfo(candidate)
-            return candidate
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-        lowered = {tz.lower(): tz for tz in available_timezones()}
-        if candidate.lower() in lowered:
-            return lowered[candidate.lower()]
+    found = _zones().get(candidate.lower())
+    if found is not None:
+        return found
     raise Refusal(_("'%(text)s' is not a time zone I know; use a name like Europe/Berlin "
                     "or America/New_York.", text=kept(candidate)))
 

@@ -172,6 +172,12 @@ async def test_bad_input_gets_one_clear_sentence(console: ConsoleAdapter) -> Non
         ("/log views=", "views needs a value"),
         ("/nope", "I don't know /nope"),
         ("/settings timezone=Mars/Base", "not a time zone I know"),
+        # hostile trial: names in the database that are no place were taken (the server's
+        # own zone, the placeholder, the leap-second copies)
+        ("/settings timezone=localtime", "not a time zone I know"),
+        ("/settings timezone=Factory", "not a time zone I know"),
+        ("/settings timezone=posixrules", "not a time zone I know"),
+        ("/settings timezone=right/UTC", "not a time zone I know"),
         ("/settings currency=XXX", "I have no exchange rate for XXX"),
         ("/settings region=Germany", "two-letter country code"),
         ("/settings region=ZZ", "ZZ is not a country code"),  # hostile test
@@ -183,6 +189,11 @@ async def test_bad_input_gets_one_clear_sentence(console: ConsoleAdapter) -> Non
         assert not result.ok, line
         assert fragment in result.text, (line, result.text)
         assert "Traceback" not in result.text
+
+
+async def test_a_time_zone_is_taken_in_any_case(console: ConsoleAdapter) -> None:
+    assert "Time zone: Europe/Berlin" in (await console.ask("/settings timezone=europe/BERLIN")).text
+    assert "Time zone: UTC" in (await console.ask("/settings timezone=gmt")).text
 
 
 async def test_settings_show_and_update(console: ConsoleAdapter) -> None:
