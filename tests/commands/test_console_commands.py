@@ -192,7 +192,8 @@ async def test_bad_input_gets_one_clear_sentence(console: ConsoleAdapter) -> Non
 
 
 async def test_a_time_zone_is_taken_in_any_case(console: ConsoleAdapter) -> None:
-    assert "Time zone: Europe/Berlin" in (await console.ask("/settings timezone=europe/BERLIN")).text
+    berlin = await console.ask("/settings timezone=europe/BERLIN")
+    assert "Time zone: Europe/Berlin" in berlin.text, berlin.text
     assert "Time zone: UTC" in (await console.ask("/settings timezone=gmt")).text
 
 
