@@ -171,6 +171,10 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
                         "%(file)s looks like TikTok Studio's %(layout)s file but lacks the "
                         "columns %(missing)s; send the file as TikTok Studio made it.",
                         len(missing), file=kept(name), layout=layout.value, missing=items(missing))
+    if any(is_own_column(c) for c in header if c.strip()):  # no date column (else ours)
+        return _("%(file)s has columns of your numbers (%(columns)s) but no date column: "
+                 "add one, with each row's date, e.g. date,followers,views.", file=kept(name),
+                 columns=_quoted(header))
     if len([c for c in header if c.strip()]) < 2:
         first = _cut((header[0] if header else "").strip(), 40)
         return _("%(file)s is not a table (its first line is '%(first)s'), so neither a TikTok "
@@ -178,13 +182,19 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
                  "TikTok Studio made it, or a CSV whose first line names its columns, such as "
                  "date,followers,views.", file=kept(name), first=kept(first),
                  studio=_STUDIO_FILES)
-    named = [c.strip() for c in header if c.strip()][:8]  # at least two (above)
-    shown = items(pgettext("a column name of the creator's file, quoted", "'%(column)s'",
-                           column=kept(_cut(c, 30))) for c in named)
     return _("%(file)s is a table with the columns %(columns)s, so neither a TikTok Studio "
              "download (%(studio)s) nor a CSV of your numbers. Send a file as TikTok Studio "
              "made it, or a CSV whose first line names its columns, such as "
-             "date,followers,views.", file=kept(name), columns=shown, studio=_STUDIO_FILES)
+             "date,followers,views.", file=kept(name), columns=_quoted(header),
+             studio=_STUDIO_FILES)
+
+
+def _quoted(header: Sequence[str]) -> str:
+    """The first eight named columns of ``header``, each quoted as the language quotes and cut
+    to 30 characters, as a list."""
+    named = [c.strip() for c in header if c.strip()][:8]
+    return items(pgettext("a column name of the creator's file, quoted", "'%(column)s'",
+                          column=kept(_cut(c, 30))) for c in named)
 
 
 def _cut(text: str, most: int) -> str:

@@ -314,6 +314,12 @@ BAD = [
      "Studio download"),
     ("README.md", b"# Notes\n", "Send a file as TikTok Studio made it, or a CSV whose first "
      "line names its columns, such as date,followers,views."),
+    # Hostile trial: a CSV of numbers without its date column was "not a table (its first
+    # line is 'followers')"; it says what is missing.
+    ("nodate.csv", b"followers\n100\n", "nodate.csv has columns of your numbers ('followers') "
+     "but no date column: add one, with each row's date, e.g. date,followers,views."),
+    ("nodate2.csv", b"followers,views\n100,2000\n", "has columns of your numbers ('followers' "
+     "and 'views') but no date column"),
     ("near.csv", b'"Date","Video Views","Likes","Comments","Shares"\n"May 1","1","1","1","1"\n',
      "looks like TikTok Studio's Overview file but lacks the column Profile Views"),
     ("pic.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "This is a PNG image"),
