@@ -157,29 +157,36 @@ def _overview_notes(studio: StudioImport, first: date | None, last: date | None,
     return notes
 
 
-async def held_dates(ctx: CommandContext, zone: tzinfo) -> tuple[set[date], set[date]]:
-    """The dates the creator already has numbers for: ``(imported, logged)``. Imported: an
-    imported snapshot or daily series (profile views, viewers) of that date; logged: a /log
-    or TikTok sync on that day; each the creator's day in their time zone ``zone``
-    (:func:`entry_day`)."""
-    imported: set[date] = {d for series in (await ctx.store.daily_series(ctx.user.id)).values()
-                           for d in series}
+async def held_dates(ctx: CommandContext, zone: tzinfo
+                     ) -> tuple[set[date], set[date], set[date]]:
+    """The dates the creator already has numbers for: ``(imported, series, logged)``.
+    Imported: an imported snapshot of that date; series: an imported daily series (profile
+    views, viewers) of that date; logged: a /log or TikTok sync on that day; each the
+    creator's day in their time zone ``zone`` (:func:`entry_day`)."""
+    series: set[date] = {d for values in (await ctx.store.daily_series(ctx.user.id)).values()
+                         for d in values}
+    imported: set[date] = set()
     logged: set[date] = set()
     for e in await ctx.store.entries(ctx.user.id):
         (imported if e.source == "import" else logged).add(entry_day(e, zone))
-    return imported, logged
+    return imported, series, logged
 
 
 def replaced_dates(studio: StudioImport, rows: list[tuple[datetime, dict[str, float]]],
-                   imported: set[date], logged: set[date], zone: tzinfo) -> dict[str, int]:
-    """How many of the dates ``studio`` writes (its snapshots' and daily series') already hold
-    numbers: ``total``, of which ``imported`` (an earlier import's numbers there are replaced;
+                   imported: set[date], series: set[date], logged: set[date],
+                   zone: tzinfo) -> dict[str, int]:
+    """How many of the dates ``studio`` writes already hold numbers of the same kind:
+    ``total``, of which ``imported`` (an earlier import's snapshot of a date it writes a
+    snapshot of, or an earlier daily series value of a date it writes one of: replaced, and
     /undo of this import brings them back) and ``logged`` only (the /log stays stored; this
-    import's row is newer). The days are the creator's (``zone``), as the store decides
-    which it replaces (:func:`~bot.domain.daily.days_of`)."""
-    dates = days_of((t for t, _ in rows), zone) | {d for d, _, _ in studio.extra_daily()}
-    again = dates & imported
-    only_logged = (dates & logged) - again
+    import's row is newer). A file's daily series of a date never replaces a snapshot of it,
+    nor a snapshot a daily series value (a new-user trial: a TikTok Studio Overview over the
+    creator's own CSV was said to replace the CSV's dates, and replaced nothing). The days
+    are the creator's (``zone``), as the store decides which it replaces
+    (:func:`~bot.domain.daily.days_of`)."""
+    snapshot_days = days_of((t for t, _ in rows), zone)
+    again = (snapshot_days & imported) | ({d for d, _, _ in studio.extra_daily()} & series)
+    only_logged = (snapshot_days & logged) - again
     return {"total": len(again) + len(only_logged), "imported": len(again),
             "logged": len(only_logged)}
 

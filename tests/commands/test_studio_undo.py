@@ -147,6 +147,28 @@ async def test_the_preview_says_how_many_dates_it_replaces(
     assert "It replaces" not in gender.text  # no dated rows at all
 
 
+async def test_the_preview_counts_only_dates_it_replaces(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """New-user trial: after importing their own CSV (1 and 15 November), a TikTok Studio
+    Overview of 30 days said "It replaces 2 dates you already have numbers for: 2 from an
+    earlier import (its numbers for those dates give way…)", and replaced nothing: the file
+    writes one snapshot (its last day) and profile views of every day, and those were counted
+    against the CSV's snapshots. A date is replaced only by the same kind of number (a
+    snapshot by a snapshot, a daily series value by one)."""
+    clock.current = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    own = tmp_path / "mine.csv"
+    own.write_text("date,followers\n2026-11-01,8000\n2026-11-15,8200\n", encoding="utf-8")
+    assert (await console.ask(f"/import path={own} confirm")).ok
+    overview = f"/import path={FIXTURES / 'Overview.xlsx'} downloaded=2026-11-27"
+    preview = await console.ask(overview)
+    assert "1 dated snapshot from 2026-11-27" in preview.text, preview.text
+    assert "It replaces" not in preview.text, preview.text
+    assert (await console.ask(f"{overview} confirm")).ok
+    history = (await console.ask("/history 50")).text
+    assert "2026-11-01 · imported · followers=8k" in history, history
+    assert "2026-11-15 · imported · followers=8.2k" in history, history
+
+
 def test_an_imports_undo_key_is_the_same_in_every_process(tmp_path: Path) -> None:
     """Each ``ask`` is its own process with its own PYTHONHASHSEED: the key /undo's preview
     shows for a TikTok Studio import (whose snapshots name many typed fields, a frozenset)
