@@ -17,6 +17,7 @@ from pathlib import Path
 from benchmarks.common import Row, ms, print_table, ratio
 from bot.app import freeze_startup_heap
 from bot.core.csv_import import parse_csv
+from bot.domain.daily import dated_by_day, snapshot_day
 from bot.domain.metrics import METRIC_NAMES
 from bot.render.charts import ChartSpec, build_figure, render_png
 from bot.store import open_store
@@ -63,14 +64,17 @@ async def import_rate(data: bytes, tmp: Path) -> tuple[float, float, int, float,
     raw_db.commit()
     present = {m for _, v in plan.rows for m in v}
     names = [m for m in METRIC_NAMES if m in present]
-    cols = ", ".join(("user_id", "taken_at", *names, "given", "source", "action"))
+    # the columns the store's import names: its ``dated`` mark and the creator's ``day`` too
+    cols = ", ".join(("user_id", "taken_at", *names, "given", "source", "action", "dated",
+                      "day"))
     rows = [(1, t.isoformat(), *(v.get(m) for m in names), ",".join(sorted(v)),
-             "import", 1) for t, v in plan.rows]
+             "import", 1, int(dated_by_day(t)), snapshot_day(t, UTC).isoformat())
+            for t, v in plan.rows]
     started = time.perf_counter()
     cpu = time.process_time()
     with raw_db:
         raw_db.executemany(f"INSERT INTO snapshots ({cols}) VALUES "
-                           f"({', '.join('?' * (len(names) + 5))})", rows)
+                           f"({', '.join('?' * (len(names) + 7))})", rows)
     raw = time.perf_counter() - started
     raw_cpu = time.process_time() - cpu
     raw_db.close()

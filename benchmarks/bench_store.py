@@ -26,8 +26,9 @@ def seed(path: Path, users: int, weeks: int) -> float:
     """Fill the schema with raw executemany (fast) and return the seconds it took."""
     started = time.perf_counter()
     db = sqlite3.connect(path)
-    cols = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given"))
-    marks = ", ".join("?" * (len(METRIC_NAMES) + 3))
+    # (``day``: the creator's day, which the store orders by; these users are in UTC)
+    cols = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "day"))
+    marks = ", ".join("?" * (len(METRIC_NAMES) + 4))
     rng = random.Random(7)
     with db:
         db.executemany(
@@ -43,7 +44,8 @@ def seed(path: Path, users: int, weeks: int) -> float:
                     followers *= rng.uniform(0.99, 1.05)
                     values = [followers, followers * 3] + [rng.uniform(0, 1e5)] * (
                         len(METRIC_NAMES) - 2)
-                    yield (u, (T0 + timedelta(weeks=w)).isoformat(), *values, "followers")
+                    at = T0 + timedelta(weeks=w)
+                    yield (u, at.isoformat(), *values, "followers", at.date().isoformat())
 
         db.executemany(f"INSERT INTO snapshots ({cols}) VALUES ({marks})", rows())
     db.close()
