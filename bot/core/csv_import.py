@@ -127,10 +127,10 @@ class ImportPlan:
         latest of them (None without rows): each row's day as
         :func:`~bot.domain.daily.snapshot_day` decides it in :attr:`zone`, worked out once."""
         if isinstance(self.rows, DailyColumns):  # one row a day, dated by day alone
-            moments = self.rows.moments
-            if not moments:
+            bounds = self.rows.bounds()
+            if bounds is None:
                 return 0, None, None
-            return len(moments), moments[0].date(), moments[-1].date()
+            return len(self.rows), bounds[0].date(), bounds[1].date()
         days = {snapshot_day(moment, self.zone) for moment in row_moments(self.rows)}
         return len(days), min(days, default=None), max(days, default=None)
 
@@ -585,7 +585,8 @@ def _daily_columns(
             rows = DailyColumns(days, at, {k: [c[i] for i in kept] for k, c in values.items()})
     except ValueError:  # not YYYY-MM-DD, or 2026-02-30
         return None
-    if rows.moments[-1] > latest_allowed or rows.moments[0] < EARLIEST:
+    first_last = rows.bounds()
+    if first_last is not None and (first_last[1] > latest_allowed or first_last[0] < EARLIEST):
         return None
     return rows, ({} if count == len(rows) else repeated_days(map(date.fromisoformat, given)))
 

@@ -244,7 +244,7 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
     day not written ``YYYY-MM-DD`` or not a date (``2026-02-30``), or columns of another
     length."""
 
-    __slots__ = ("_rows", "_values", "at", "days", "moments", "numbers", "stamps")
+    __slots__ = ("_moments", "_plain", "_rows", "_values", "at", "days", "numbers", "stamps")
 
     def __init__(self, days: Sequence[str], at: time, values: Mapping[str, Sequence[float]]
                  ) -> None:
@@ -270,12 +270,33 @@ class DailyColumns(Sequence[tuple[datetime, dict[str, float]]]):
         #: Each row's moment as the stores write it (``2026-03-01T12:00:00+00:00``).
         self.stamps: tuple[str, ...] = tuple(map(
             operator.add, self.days, itertools.repeat(f"T{at.isoformat()}+00:00")))
-        #: Each row's moment, timezone-aware (UTC): a :class:`DateOnly` at noon (the rows of a
-        #: file dated by day alone). Raises ValueError for a day that isn't one.
-        self.moments: tuple[datetime, ...] = tuple(map(
-            DateOnly.fromisoformat if at == DATED_AT.replace(tzinfo=None)
-            else datetime.fromisoformat, self.stamps))
+        # Each row's moment as a plain datetime: read here, which raises ValueError for a
+        # day that isn't one (2026-02-30); the marked moments (:attr:`moments`) are made
+        # only when asked for (a DateOnly costs three times a datetime to make, and a first
+        # import of a clean file never asks: the store writes stamps, days and the mark).
+        self._plain: tuple[datetime, ...] = tuple(map(datetime.fromisoformat, self.stamps))
+        self._moments: tuple[datetime, ...] | None = None
         self._rows: list[tuple[datetime, dict[str, float]]] | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether the rows are dated by day alone (at noon UTC, :data:`DATED_AT`): all of
+        them or none."""
+        return self.at == DATED_AT.replace(tzinfo=None)
+
+    @property
+    def moments(self) -> tuple[datetime, ...]:
+        """Each row's moment, timezone-aware (UTC): a :class:`DateOnly` at noon (the rows of
+        a file dated by day alone), made on first use and kept."""
+        if self._moments is None:
+            self._moments = (tuple(map(DateOnly.fromisoformat, self.stamps)) if self.dated
+                             else self._plain)
+        return self._moments
+
+    def bounds(self) -> tuple[datetime, datetime] | None:
+        """The first and last row's moments (None without rows), as instants: compared
+        without making every row's marked moment."""
+        return (self._plain[0], self._plain[-1]) if self._plain else None
 
     @property
     def values(self) -> dict[str, tuple[float, ...]]:

@@ -607,7 +607,10 @@ def _uniform_import_rows(
 
 def _dated(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[bool]:
     """Whether each row is dated by day alone (:class:`~bot.domain.daily.DateOnly`): the
-    ``dated`` column an import writes."""
+    ``dated`` column an import writes; a :class:`DailyColumns`' one mark for all its rows,
+    without making their moments."""
+    if isinstance(rows, DailyColumns):
+        return [rows.dated] * len(rows)
     return list(map(dated_by_day, row_moments(rows)))
 
 
