@@ -7,6 +7,7 @@ asks for the options) and no ``/cancel``.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from bot import i18n
@@ -60,10 +61,11 @@ def cancels(line: str, registry: Registry, language: str | None = None) -> bool:
     if not text.startswith("/"):
         if registry.get(CANCEL) is not None:
             return False
-        word = text.casefold()
+        # (compatibility forms are the same word: half-width ｷｬﾝｾﾙ, full-width ＣＡＮＣＥＬ)
+        word = unicodedata.normalize("NFKC", text).casefold()
         if word == CANCEL:
             return True
         with i18n.using(language):
-            return word == cancel_word().casefold()
+            return word == unicodedata.normalize("NFKC", cancel_word()).casefold()
     parsed = split_command(text)
     return parsed is not None and is_cancel(parsed[0], registry)

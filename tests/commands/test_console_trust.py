@@ -116,6 +116,9 @@ async def test_the_cancel_word_works_in_the_persons_language(console: ConsoleAda
     answers it, and ``/help cancel`` names the word."""
     for language, word, said in [("fr", "Annuler", "Annulé."),
                                  ("ja", "キャンセル", "キャンセルしました。"),
+                                 # hostile trial: the half- and full-width forms were numbers
+                                 ("ja", "ｷｬﾝｾﾙ", "キャンセルしました。"),
+                                 ("ja", "ＣＡＮＣＥＬ", "キャンセルしました。"),
                                  ("es", "cancelar", "Cancelado."),
                                  ("de", "cancel", "Abgebrochen.")]:
         assert (await console.ask(f"/settings language={language}")).ok
