@@ -351,7 +351,8 @@ def decode(data: bytes) -> str:
               byte=exc.start + 1)
         ) from None
     if "\x00" in text:
-        raise ImportError_(_("The file is not a text CSV file."))
+        raise ImportError_(_("The file is not a text CSV file: send a TikTok Studio download "
+                             "as it came, or save your sheet as CSV UTF-8."))
     return text
 
 
@@ -421,7 +422,9 @@ def _parsed(data: bytes, *, now: datetime, today: date, zone: tzinfo) -> ImportP
     """:func:`parse_csv`'s work."""
     text = decode(data)
     if not text or text.isspace():
-        raise ImportError_(_("The file is empty."))
+        raise ImportError_(_("The file is empty: send a TikTok Studio download, or a CSV "
+                             "with a header line such as date,followers,views and a row a "
+                             "day."))
     rows = csv_rows(text)
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     names = [column_key(h) for h in header]
@@ -470,7 +473,8 @@ def _parsed(data: bytes, *, now: datetime, today: date, zone: tzinfo) -> ImportP
     if len(plan.rows) > MAX_ROWS:
         raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(MAX_ROWS)))
     if not plan.rows and not plan.errors:
-        raise ImportError_(_("The file has a header but no rows."))
+        raise ImportError_(_("The file has a header but no rows: add a row for each day, "
+                             "e.g. 2026-11-01,12000 under date,followers."))
     return plan
 
 

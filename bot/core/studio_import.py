@@ -147,7 +147,9 @@ def _names_a_date(header: Sequence[str]) -> bool:
 
 def _csv_rows(text: str) -> list[list[str]]:
     if not text or text.isspace():
-        raise ImportError_(_("The file is empty."))
+        raise ImportError_(_("The file is empty: send a TikTok Studio download, or a CSV "
+                             "with a header line such as date,followers,views and a row a "
+                             "day."))
     return csv_rows(text, max_rows=MAX_ROWS + 1)  # the header and MAX_ROWS rows
 
 

@@ -248,12 +248,14 @@ async def test_import_bad_rows_write_nothing(console: ConsoleAdapter, tmp_path: 
 
 
 @pytest.mark.parametrize(("data", "fragment"), [
-    (b"", "The file is empty"),
+    # hostile trial: these said what was wrong and not what to send
+    (b"", "The file is empty: send a TikTok Studio download, or a CSV with a header line"),
     (b"followers\n12\n", "'date' column"),
     (b"date,subs\n2026-01-01,1\n", r"unknown column: subs"),
     ("date,followers\n2026-01-01,1\n".encode("utf-16"), "UTF-16"),
     ("date,followers\n2026-01-01,1k\ncafé\n".encode("latin-1"), "not UTF-8"),
-    (b"date,followers\n", "header but no rows"),
+    (b"date,followers\n", "header but no rows: add a row for each day"),
+    (b"date,followers\n\x002026-01-01,1\n", "save your sheet as CSV UTF-8"),
 ])
 def test_unusable_files(data: bytes, fragment: str) -> None:
     with pytest.raises(ImportError_, match=fragment):
