@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -64,13 +64,18 @@ class PriceCurve:
     mus: tuple[float, ...]
     sigmas: tuple[float, ...]
     floor: float
+    #: The first and the last segment's slopes (0 for one point), which the curve keeps
+    #: beyond its ends: worked out once here, not at every price read.
+    ends: tuple[float, float] = field(init=False)
 
     def __post_init__(self) -> None:
         if any(b <= a for a, b in pairwise(self.xs)):
             raise ValueError("the tiers' typical views must rise from tier to tier")
-        if any(s < 0 for s in segment_slopes(self.xs, self.mus)):
+        slopes = segment_slopes(self.xs, self.mus)
+        if any(s < 0 for s in slopes):
             raise ValueError("the price per video must not fall as views per video rise "
                              "(check the tiers' typical prices against the CPM)")
+        object.__setattr__(self, "ends", (slopes[0], slopes[-1]) if slopes else (0.0, 0.0))
 
     @classmethod
     def build(cls, views: Sequence[float], prices: Sequence[LogNormal], reach: LogNormal,
@@ -99,14 +104,8 @@ class PriceCurve:
             sigmas.append(blended.sigma)
         return cls(tuple(xs), tuple(mus), tuple(sigmas), math.log(floor_views))
 
-    def _slopes(self) -> tuple[float, float]:
-        if len(self.xs) == 1:
-            return 0.0, 0.0
-        s = segment_slopes(self.xs, self.mus)
-        return s[0], s[-1]
-
     def _mu(self, x: float) -> float:
-        before, after = self._slopes()
+        before, after = self.ends
         return interpolate(self.xs, self.mus, max(x, self.floor), before=before, after=after)
 
     def read_between(self, views: float) -> tuple[int, ...]:
