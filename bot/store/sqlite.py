@@ -188,13 +188,13 @@ def _days(rows: Sequence[tuple[datetime, Mapping[str, float]]], zone: tzinfo) ->
 def _zone_of(row: Any) -> tzinfo:
     """The creator's time zone from their ``user_settings`` row (None: none stored), for
     either store: whose days an import's rows and the stored ones are on
-    (:func:`~bot.domain.daily.snapshot_day`)."""
-    return _settings(row).zone
+    (:func:`~bot.domain.daily.snapshot_day`); read as :func:`_zone_named` reads the name."""
+    return _zone_named(None if row is None else row["timezone"])
 
 
 def _zone_named(name: str | None) -> tzinfo:
-    """The creator's time zone from their stored ``user_settings.timezone`` (None: none
-    stored), as :func:`_zone_of` reads it from their row."""
+    """The creator's time zone from their stored ``user_settings.timezone`` (None or empty:
+    none stored, the default), the one rule both stores read a zone by."""
     return UserSettings(timezone=name or UserSettings().timezone).zone
 
 
@@ -504,7 +504,7 @@ def _imported_before(
     for old in stored:
         if days is None:
             days = days_of(row_moments(ordered), zone)
-        day = date.fromisoformat(old["day"])  # (the creator's: _day_of in ``zone``)
+        day = _stored_day(old["day"])  # (the creator's: _day_of in ``zone``)
         if day in days:
             replaced.append(int(old["id"]))
             typed = earlier.setdefault(day, {})
