@@ -18,8 +18,6 @@ from bot.core.context import Services
 from bot.core.dispatcher import Dispatcher, RateLimit
 from bot.core.pace import Paces
 from bot.core.ports import Clock, Deliverer, SystemClock
-from bot.domain.rates import load_rates
-from bot.domain.rules import load_catalogue
 from bot.render.environment import Renderer
 from bot.runtime import App
 from bot.store import open_store
@@ -35,16 +33,19 @@ __all__ = ["App", "build_app", "freeze_startup_heap", "load_services", "running"
            "weekly_poster"]
 
 
-def load_services(settings: Settings) -> Services:
-    """Load and validate the data files in ``strategies/``; a bad file fails here, at start."""
-    rates = load_rates(settings.strategies_dir / "rates")
-    catalogue = load_catalogue(settings.strategies_dir / "rules")
-    return Services(rates=rates, catalogue=catalogue)
+def load_services(settings: Settings, *, now: bool = True) -> Services:
+    """The data files in ``strategies/``, loaded and validated now (a bad file fails here, at
+    start), or with ``now=False`` each when first used (a one-shot ``ask``)."""
+    services = Services(settings.strategies_dir)
+    return services.load() if now else services
 
 
-async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+async def build_app(settings: Settings, *, clock: Clock | None = None,
+                    strategies_at_start: bool = True) -> App:
+    """The bot, its ``strategies/`` files read at start, or, with ``strategies_at_start``
+    false, by the first command that uses them (:class:`~bot.core.context.Services`)."""
     clock = clock or SystemClock()
-    services = load_services(settings)
+    services = load_services(settings, now=strategies_at_start)
     registry = build_registry()
     renderer = Renderer(settings.templates_dir, settings.data_dir / "cache" / "templates")
     store = await open_store(settings.database_url, cache_size=settings.user_cache_size)
@@ -128,9 +129,11 @@ def freeze_startup_heap() -> None:
 
 
 @asynccontextmanager
-async def running(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[App]:
-    """``async with running(settings) as app``: build the app and always close the store."""
-    app = await build_app(settings, clock=clock)
+async def running(settings: Settings, *, clock: Clock | None = None,
+                  strategies_at_start: bool = True) -> AsyncIterator[App]:
+    """``async with running(settings) as app``: build the app (:func:`build_app`) and always
+    close the store."""
+    app = await build_app(settings, clock=clock, strategies_at_start=strategies_at_start)
     try:
         yield app
     finally:

@@ -321,6 +321,8 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     adapter = ConsoleAdapter(app, user=user, one_shot=True)
     try:
         result = await adapter.ask(line)
+    except DataFileError:
+        raise  # a strategies/ file the command read first (_main): said as at start
     except Exception:  # a bug past the dispatcher's own catch (the reply's rendering, say)
         command = failed_command(line)
         log.exception("ask /%s failed", command)
@@ -626,7 +628,9 @@ async def _run(app: App, stop: asyncio.Event | None = None) -> int:
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
-    async with running(settings) as app:
+    # One command of ``ask`` reads the strategies/ files only if it uses them (``/stats``
+    # does not); every other command reads them at start, so a bad file stops a bot at start.
+    async with running(settings, strategies_at_start=args.cmd != "ask") as app:
         if args.cmd == "ask":
             return await _ask(app, args.user, args.line, args.json)
         if args.cmd == "console":

@@ -13,7 +13,6 @@ from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply
 from bot.domain import numbers
 from bot.domain.daily import snapshot_day
-from bot.domain.facts import rate_digits
 from bot.domain.metrics import (
     METRIC_BY_NAME,
     METRIC_NAMES,
@@ -31,6 +30,7 @@ from bot.domain.metrics import (
     implausible,
     left_out,
     left_out_sentence,
+    rate_digits,
     window_ends,
 )
 from bot.domain.numbers import count, decimal, pct

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from bot import i18n
 from bot.core.args import ArgError, command_line, local_line, parse_args
@@ -12,18 +13,48 @@ from bot.core.connections import TikTokLink
 from bot.core.ports import Clock, Reads, Store, User, UserReads
 from bot.core.registry import Registry
 from bot.core.types import Request
-from bot.domain.rates import RateTables
-from bot.domain.rules import Catalogue
+
+if TYPE_CHECKING:  # imported when first read (see Services): ``ask "/stats"`` reads neither
+    from bot.domain.rates import RateTables
+    from bot.domain.rules import Catalogue
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """Data loaded once at start and shared by handlers (pure, read-only)."""
+    """Data shared by handlers (pure, read-only): the rate tables and the tip catalogue of
+    ``strategies`` (its ``rates`` and ``rules`` folders), each read and validated once, when
+    first used (:meth:`load`: both now, as a bot starting does, so that a mistake in a file
+    stops it at start), then kept. A one-shot ``ask`` of a command that uses neither
+    (``/stats``, ``/log``) reads no file and imports neither model."""
 
-    rates: RateTables
-    catalogue: Catalogue
+    strategies: Path
     #: The TikTok account connection (``bot.tiktok``), or None where it is not wired.
     tiktok: TikTokLink | None = None
+    #: What has been read, by name; shared with a copy (``dataclasses.replace``), so a
+    #: file is read once however the services are passed on.
+    _read: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def rates(self) -> RateTables:
+        if "rates" not in self._read:
+            from bot.domain.rates import load_rates
+
+            self._read["rates"] = load_rates(self.strategies / "rates")
+        return cast("RateTables", self._read["rates"])
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if "catalogue" not in self._read:
+            from bot.domain.rules import load_catalogue
+
+            self._read["catalogue"] = load_catalogue(self.strategies / "rules")
+        return cast("Catalogue", self._read["catalogue"])
+
+    def load(self) -> Services:
+        """Read and validate both now (a bad file raises
+        :class:`~bot.domain.datafiles.DataFileError`); ``self``."""
+        _ = self.rates, self.catalogue
+        return self
 
     @property
     def currencies(self) -> frozenset[str]:

@@ -1,4 +1,6 @@
-"""Request in, replies out. Never raises to an adapter: every failure becomes a reply."""
+"""Request in, replies out. Never raises to an adapter: every failure becomes a reply (but a
+bad ``strategies/`` file read on first use, which only a one-shot ``ask`` does: a bot reads
+them at start, :class:`~bot.core.context.Services`)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Re
 from bot.core.ports import Clock, KnownUser, Reads, Store, StoreError, UserGone
 from bot.core.registry import CommandSpec, Registry
 from bot.core.types import ChatKind, Platform, Reply, Request, Visibility
+from bot.domain.datafiles import DataFileError
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +271,10 @@ class Dispatcher:
         with i18n.using(request.locale) as language:
             try:
                 replies = await self._handle(request, admission)
+            except DataFileError:
+                # a strategies/ file read on first use (Services; only a one-shot ``ask``
+                # reads one after start): its caller says which file and line, as at start
+                raise
             except Exception:
                 log.exception("command /%s failed (event %s, platform %s)", request.command,
                               request.event_id, request.platform)

@@ -7,7 +7,6 @@ file sees ``strategies/rates/brand.toml:14: tiers[2].low: Input should be a vali
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,6 +95,8 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 def load_toml(path: Path, model: type[M]) -> M:
     """Parse ``path`` and validate it as ``model``; raise :class:`DataFileError` if bad."""
+    import tomllib  # (here: DataFileError is imported at every start, a file read by few)
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -23,6 +23,7 @@ from bot.domain.metrics import (
     corrected_series,
     engagement_rate_views,
     growth,
+    rate_digits,  # (with the metrics: /stats shows rates without importing the facts)
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
@@ -172,19 +173,6 @@ def label(fact: str) -> str:
     English, as it reads inside a sentence)."""
     text = translate(LABELS.get(fact, fact))
     return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
-
-
-#: Decimals of a percentage for the rates that need more than one: the small per-view rates
-#: (under 1% for most creators) and engagement by followers, where one decimal would show
-#: 0.15% as 0.2%. Read by :func:`rate_digits`, so /stats and advice show a rate alike.
-RATE_DIGITS: Final = {"engagement_rate_followers": 2, "comments_per_view": 2,
-                      "shares_per_view": 2, "saves_per_view": 2}
-
-
-def rate_digits(name: str) -> int:
-    """The decimals rate fact ``name`` is shown with wherever it is shown (1 unless
-    :data:`RATE_DIGITS` says more)."""
-    return RATE_DIGITS.get(name, 1)
 
 
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.

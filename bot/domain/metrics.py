@@ -207,6 +207,20 @@ def _div(a: float | None, b: float | None) -> float | None:
     return a / b
 
 
+#: Decimals of a percentage for the rates that need more than one: the small per-view rates
+#: (under 1% for most creators) and engagement by followers, where one decimal would show
+#: 0.15% as 0.2%. Read by :func:`rate_digits`, so /stats and advice show a rate alike (here,
+#: not in :mod:`bot.domain.facts`, which has it too: /stats imports no fact code).
+RATE_DIGITS: Final = {"engagement_rate_followers": 2, "comments_per_view": 2,
+                      "shares_per_view": 2, "saves_per_view": 2}
+
+
+def rate_digits(name: str) -> int:
+    """The decimals rate fact ``name`` is shown with wherever it is shown (1 unless
+    :data:`RATE_DIGITS` says more)."""
+    return RATE_DIGITS.get(name, 1)
+
+
 #: Engagement by views cannot pass this (likes + comments + shares above views): a rate above
 #: it, saved with "Save anyway" or read from a file, is shown as unknown, never as 100000%.
 MAX_ENGAGEMENT: Final = 1.0

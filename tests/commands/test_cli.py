@@ -371,6 +371,39 @@ def test_rules_check_fails_on_a_rate_without_a_source(tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
 
 
+def _without_a_source(strategies: Path) -> None:
+    """Break ``strategies``' creator rewards table: one rate loses its source line."""
+    path = strategies / "rates" / "creator_rewards.toml"
+    text = path.read_text()
+    source_line = text.index("source = ", text.index("[rates.rpm_by_country.DE]"))
+    path.write_text(text[:source_line] + text[text.index("\n", source_line) + 1:])
+
+
+def test_ask_reads_the_strategies_files_only_for_a_command_that_uses_them(
+        tmp_path: Path) -> None:
+    """Issue #19 (a fast ``ask "/stats"``): a one-shot ``ask`` reads and validates the rate
+    tables and tip rules only when its command uses them, so /log and /stats answer with a
+    bad rate table (before, every ask stopped on it). A command that uses it still stops with
+    the file and what is wrong, on stderr, exit 1, as at start; and the console chat (a bot)
+    still reads them at start, so a bad file stops it before anything is asked."""
+    strategies = _strategies_copy(tmp_path)
+    _without_a_source(strategies)
+    where = {"STRATEGIES_DIR": str(strategies)}
+    logged = run(tmp_path, "ask", "/log followers=12k views=40k", **where)
+    assert logged.returncode == 0 and "Followers: 12k" in logged.stdout, logged.stderr
+    stats = run(tmp_path, "ask", "/stats", **where)
+    assert stats.returncode == 0 and "Followers: 12k" in stats.stdout, stats.stderr
+    for argv in (("ask", "/estimate"), ("ask", "--json", "/tips")):
+        used = run(tmp_path, *argv, **where)
+        assert used.returncode == 1 and used.stdout == "", (argv, used.stdout)
+        assert used.stderr.startswith("creator-advisor: "), (argv, used.stderr)
+        assert "creator_rewards.toml" in used.stderr and "source" in used.stderr, used.stderr
+        assert "Traceback" not in used.stderr
+    chat = run(tmp_path, "console", stdin="/stats\n", **where)
+    assert chat.returncode == 1 and "creator_rewards.toml" in chat.stderr, chat.stderr
+    assert "Followers" not in chat.stdout
+
+
 ECB_DAY = """Date, USD, JPY, BGN, CZK, DKK, GBP, HUF, PLN, RON, SEK, CHF, ISK, NOK, TRY, AUD, BRL,
 28 November 2026, 1.0512, 160.12, 1.9558, 25.1, 7.4601, 0.8421, 410.2, 4.27, 4.97, 11.02, \
 0.931, 149.1, 11.66, 37.2, 1.61, 6.12,

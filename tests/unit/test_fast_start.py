@@ -22,9 +22,9 @@ CHARTING = ("matplotlib", "numpy", "PIL")
 UNUSED_ON_SQLITE = ("asyncpg", "aiohttp", "cryptography", "bot.store.postgres",
                     "bot.tiktok.client", "bot.scheduler.runner")
 #: Not needed by ``/stats`` in English: the other commands' handler modules and the code only
-#: they use (estimator, tip engine, media kit, CSV and TikTok Studio import, the store's
-#: Studio undo and /forget and /export table lists), and Babel's .po reader and catalogue
-#: loader (bot.i18n imports them when a catalogue is loaded).
+#: they use (estimator, tip engine, rate tables and rules, media kit, CSV and TikTok Studio
+#: import, the store's Studio undo and /forget and /export table lists), and Babel's .po
+#: reader and catalogue loader (bot.i18n imports them when a catalogue is loaded).
 NOT_FOR_STATS = (
     "bot.commands.basics", "bot.commands.corrections", "bot.commands.estimate",
     "bot.commands.payouts", "bot.commands.mediakit", "bot.commands.tips",
@@ -34,6 +34,10 @@ NOT_FOR_STATS = (
     "bot.domain.estimator", "bot.domain.engine", "bot.domain.projection",
     "bot.domain.mediakit", "bot.render.mediakit", "babel.messages", "babel.support",
     "bot.store.studio_undo", "bot.core.userdata",
+    # the rate tables and tip rules (read when a command first uses them: /stats does not),
+    # their models, the tip facts and the TOML parser (issue #19)
+    "bot.domain.rates", "bot.domain.rules", "bot.domain.facts", "bot.domain.brandprice",
+    "tomllib",
 )
 PROBED = CHARTING + UNUSED_ON_SQLITE + NOT_FOR_STATS
 
