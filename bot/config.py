@@ -5,16 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-#: Where a creator's data lives unless DATA_DIR / DATABASE_URL say otherwise: the user's data
-#: folder (``~/.local/share/creator-advisor`` on Linux, ``~/Library/Application Support/…`` on
-#: macOS, ``%LOCALAPPDATA%\creator-advisor`` on Windows), not the current directory.
-DEFAULT_DATA_DIR = Path(user_data_dir("creator-advisor", appauthor=False))
+
+
+def default_data_dir() -> Path:
+    """Where a creator's data lives unless DATA_DIR / DATABASE_URL say otherwise: the user's
+    data folder (``~/.local/share/creator-advisor`` on Linux, ``~/Library/Application
+    Support/…`` on macOS, ``%LOCALAPPDATA%\\creator-advisor`` on Windows), not the current
+    directory."""
+    from platformdirs import user_data_dir  # (here: not imported when DATA_DIR is set)
+
+    return Path(user_data_dir("creator-advisor", appauthor=False))
+
+
 #: REDIS_URL's schemes: plain TCP, TLS, a local socket (what redis-py and ``limits`` both take).
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 #: Databases a Redis server has unless its ``databases`` setting says otherwise.
@@ -74,7 +81,7 @@ class Settings(BaseSettings):
     )
     redis_url: SecretStr | None = Field(
         None, description="redis://host:6379/0: workers on one bot token share its send budget.")
-    data_dir: Path = Field(DEFAULT_DATA_DIR,
+    data_dir: Path = Field(default_factory=default_data_dir,
                            description="Exports, charts and console history go here.")
     templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Reply templates.")
     strategies_dir: Path = Field(PROJECT_ROOT / "strategies", description="Rules and rates.")

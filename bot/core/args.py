@@ -6,7 +6,6 @@ sentence naming the argument with an example; nothing else ever escapes :func:`p
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
@@ -712,6 +711,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             # never blame the next positional field for it
             target = None
         if target is None:
+            import difflib  # (here: only a mistyped word needs it)
+
             words = list(flags) + [s.name for s in specs] + [
                 field_key(field_name(s.name)) for s in specs]
             close = difflib.get_close_matches(token.lower(), words, n=1, cutoff=0.75)
@@ -916,6 +917,8 @@ def closest_name(key: str, specs: Sequence[ArgSpec]) -> str | None:
     local names, as the creator of the current language types it (``views``, ``Aufrufe``);
     ``None`` when none is near. The one rule for "Did you mean …?", of a chat argument and
     of a CSV column alike."""
+    import difflib  # (here: only a mistyped name needs it)
+
     names = ([s.name for s in specs] + [a for s in specs for a in s.aliases]
              + [field_key(field_name(s.name)) for s in specs])
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)

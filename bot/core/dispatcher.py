@@ -5,7 +5,6 @@ them at start, :class:`~bot.core.context.Services`)."""
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 import time
 from collections.abc import Callable
@@ -324,6 +323,8 @@ class Dispatcher:
         if admission is Admission.SLOW_DOWN:
             return [error_reply("slow_down", command=request.command)]
         if spec is None:  # (after the budget: a flood of unknown commands is a flood too)
+            import difflib  # (here: only an unknown command needs it)
+
             names = [s.name for s in self.registry]
             close = difflib.get_close_matches(request.command.lower(), names, n=1, cutoff=0.6)
             shown = _echoed(request.command)

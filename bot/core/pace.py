@@ -31,9 +31,10 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from aiolimiter import AsyncLimiter
+if TYPE_CHECKING:  # imported by the first pace made: a one-shot ``ask`` makes none
+    from aiolimiter import AsyncLimiter
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,9 @@ class PlatformPace:
         self.rate = rate
         self._shared = shared
         self._platform = platform
-        self._limiter = AsyncLimiter(1 + CATCH_UP, (1 + CATCH_UP) / rate)
+        from aiolimiter import AsyncLimiter
+
+        self._limiter: AsyncLimiter = AsyncLimiter(1 + CATCH_UP, (1 + CATCH_UP) / rate)
         self._replies: collections.deque[float] = collections.deque()
         self._budget_failed = False
         self._budget_retry_at = 0.0  # time.monotonic() before which the shared budget is skipped

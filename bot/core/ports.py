@@ -6,14 +6,16 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.core.types import Reply
 from bot.domain.metrics import HistoryReach, MetricSnapshot
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
-from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
+
+if TYPE_CHECKING:  # (named in a signature only: /stats imports no rate card code)
+    from bot.domain.ratecard import PinnedPrice
 
 #: How long a received platform event stays recorded for :meth:`Store.first_sight`: Telegram
 #: retries an unacknowledged webhook request within minutes, so an hour recognises every

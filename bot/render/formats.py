@@ -7,7 +7,6 @@ inject markup, mentions or links.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +42,8 @@ def escape_telegram_html(text: str) -> str:
     ``>`` written as entities (quotes are left as they are)."""
     if _HTML_ANY.search(text) is None:
         return text
+    import html  # (here: a console or Discord reply never needs it; it imports html.entities)
+
     return html.escape(_CONTROL.sub("", text), quote=False)
 
 

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from operator import add, attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import aiosqlite
 from cachetools import LRUCache
@@ -57,10 +57,12 @@ from bot.domain.daily import (
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
-from bot.domain.ratecard import PinnedPrice
 from bot.domain.studio import Audience, StudioImport, Video
 from bot.store.tiktok_tables import TikTokTables
 from bot.store.urls import is_postgres_url, redacted
+
+if TYPE_CHECKING:  # the media kit's (see pinned_prices): /stats imports no rate card code
+    from bot.domain.ratecard import PinnedPrice
 
 # bot.store.studio_undo and bot.core.userdata are imported by the methods that use them
 # (Studio imports and /undo; /forget and /export): a console /stats needs neither.
@@ -1994,6 +1996,8 @@ class SqliteStore(TikTokTables):
             )
 
     async def pinned_prices(self, user_id: int) -> list[PinnedPrice]:
+        from bot.domain.ratecard import PinnedPrice  # (here: only the media kit reads them)
+
         async with self._read() as db, db.execute(
             "SELECT * FROM rate_card WHERE user_id = ? ORDER BY deliverable", (user_id,)
         ) as cur:

@@ -38,6 +38,10 @@ NOT_FOR_STATS = (
     # their models, the tip facts and the TOML parser (issue #19)
     "bot.domain.rates", "bot.domain.rules", "bot.domain.facts", "bot.domain.brandprice",
     "tomllib",
+    # imported where they are used (issue #19): the rate card's model (the media kit reads
+    # pinned prices), platformdirs (only without DATA_DIR), aiolimiter (a platform's pace),
+    # difflib (a mistyped word or command), html and html.entities (Telegram's escaping)
+    "bot.domain.ratecard", "platformdirs", "aiolimiter", "difflib", "html",
 )
 PROBED = CHARTING + UNUSED_ON_SQLITE + NOT_FOR_STATS
 
