@@ -19,13 +19,13 @@ from bot.core.dispatcher import Dispatcher, RateLimit
 from bot.core.pace import Paces
 from bot.core.ports import Clock, Deliverer, SystemClock
 from bot.render.environment import Renderer
-from bot.runtime import App
+from bot.runtime import App, Once
 from bot.store import open_store
 from bot.store.urls import redacted
-from bot.tiktok.service import TikTokService
 
 if TYPE_CHECKING:  # the weekly poster is imported by the processes that post (``run``)
     from bot.scheduler.runner import WeeklyPoster
+    from bot.tiktok.service import TikTokService
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,14 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
     registry = build_registry()
     renderer = Renderer(settings.templates_dir, settings.data_dir / "cache" / "templates")
     store = await open_store(settings.database_url, cache_size=settings.user_cache_size)
-    tiktok = TikTokService(settings, store, store, clock)
-    services = replace(services, tiktok=tiktok)
+
+    def tiktok() -> TikTokService:
+        from bot.tiktok.service import TikTokService  # (when used: /stats has no TikTok to do)
+
+        return TikTokService(settings, store, store, clock)
+
+    make_tiktok = Once(tiktok)
+    services = replace(services, connect=make_tiktok)
     limit = RateLimit(settings.rate_limit_burst, settings.rate_limit_per_minute)
     paces, flood_guard = Paces(), None
     if settings.redis_url is not None:
@@ -65,7 +71,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None,
         flood_guard = RedisFloodGuard(redis_url, limit, tokens)
     dispatcher = Dispatcher(registry, store, clock, services, limit, flood_guard)
     return App(settings, store, registry, dispatcher, renderer, services, clock, paces=paces,
-               tiktok=tiktok)
+               make_tiktok=make_tiktok)
 
 
 def weekly_poster(app: App, deliverers: Mapping[str, Deliverer], *,

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from bot import i18n
 from bot.core.args import ArgError, command_line, local_line, parse_args
-from bot.core.connections import TikTokLink
 from bot.core.ports import Clock, Reads, Store, User, UserReads
 from bot.core.registry import Registry
 from bot.core.types import Request
 
-if TYPE_CHECKING:  # imported when first read (see Services): ``ask "/stats"`` reads neither
+if TYPE_CHECKING:  # imported when first used (see Services): ``ask "/stats"`` uses none
+    from bot.core.connections import TikTokLink
     from bot.domain.rates import RateTables
     from bot.domain.rules import Catalogue
 
@@ -28,11 +28,17 @@ class Services:
     (``/stats``, ``/log``) reads no file and imports neither model."""
 
     strategies: Path
-    #: The TikTok account connection (``bot.tiktok``), or None where it is not wired.
-    tiktok: TikTokLink | None = None
+    #: Makes the TikTok account connection (``bot.tiktok``) when a command first asks for it
+    #: (:attr:`tiktok`), once; None where it is not wired.
+    connect: Callable[[], TikTokLink] | None = None
     #: What has been read, by name; shared with a copy (``dataclasses.replace``), so a
     #: file is read once however the services are passed on.
     _read: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def tiktok(self) -> TikTokLink | None:
+        """The TikTok account connection, or None where it is not wired."""
+        return None if self.connect is None else self.connect()
 
     @property
     def rates(self) -> RateTables:

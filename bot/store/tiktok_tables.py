@@ -11,17 +11,15 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.core.connections import (
-    DayTotals,
-    PendingAuth,
-    StoredConnection,
-    SyncSaved,
-    SyncWrite,
-)
 from bot.domain.metrics import MetricSnapshot
+from bot.domain.videos import DayTotals
 
 if TYPE_CHECKING:
     import aiosqlite
+
+    # (imported where rows become them: a SQLite store that talks to no TikTok, as a
+    # console ``ask "/stats"`` does, imports no connection code)
+    from bot.core.connections import PendingAuth, StoredConnection, SyncSaved, SyncWrite
 
 
 
@@ -37,6 +35,8 @@ def _when(text: str | None) -> datetime | None:
 
 def _pending_auth(row: sqlite3.Row | Mapping[str, Any]) -> PendingAuth:
     """A ``tiktok_auth_states`` row (SQLite or PostgreSQL) as the pending consent it holds."""
+    from bot.core.connections import PendingAuth
+
     expires = _when(row["expires_at"])
     assert expires is not None
     return PendingAuth(state=row["state"], user_id=row["user_id"],
@@ -45,6 +45,8 @@ def _pending_auth(row: sqlite3.Row | Mapping[str, Any]) -> PendingAuth:
 
 
 def _connection(row: sqlite3.Row) -> StoredConnection:
+    from bot.core.connections import StoredConnection
+
     access_expires = _when(row["access_expires_at"])
     connected = _when(row["connected_at"])
     assert access_expires is not None and connected is not None
@@ -175,6 +177,8 @@ class TikTokTables:
                     for r in await cur.fetchall()]
 
     async def save_sync(self, write: SyncWrite) -> SyncSaved:
+        from bot.core.connections import SyncSaved
+
         w = write
         async with self._write() as db:
             if w.connection is not None:

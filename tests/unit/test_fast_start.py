@@ -12,7 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.app import running
+from bot.config import PROJECT_ROOT, Settings
 from bot.core.types import Reply
 from bot.render.environment import Renderer
 from bot.render.formats import Format
@@ -20,7 +21,9 @@ from bot.render.formats import Format
 CHARTING = ("matplotlib", "numpy", "PIL")
 #: Not needed by a console command on SQLite without a TikTok app configured.
 UNUSED_ON_SQLITE = ("asyncpg", "aiohttp", "cryptography", "bot.store.postgres",
-                    "bot.tiktok.client", "bot.scheduler.runner")
+                    "bot.tiktok.client", "bot.scheduler.runner",
+                    # the TikTok connection is made when first used (App.tiktok): all of it
+                    "bot.tiktok", "bot.core.connections")
 #: Not needed by ``/stats`` in English: the other commands' handler modules and the code only
 #: they use (estimator, tip engine, rate tables and rules, media kit, CSV and TikTok Studio
 #: import, the store's Studio undo and /forget and /export table lists), and Babel's .po
@@ -147,3 +150,13 @@ def test_every_template_compiles_in_every_format() -> None:
     renderer = Renderer(PROJECT_ROOT / "templates")
     renderer.warm()
     assert renderer.compiled() == len(renderer.names()) * len(Format)
+
+
+async def test_the_tiktok_connection_is_made_once_when_first_used(settings: Settings) -> None:
+    """Issue #19: the app makes its TikTok connection when something first asks for it (a
+    command through its services, or ``run`` and the console chat at start), not while it is
+    built; the commands' and the app's are one object, which the app closes."""
+    async with running(settings) as app:
+        assert app.make_tiktok is not None and app.make_tiktok.made is None
+        link = app.services.tiktok
+        assert link is not None and link is app.tiktok is app.make_tiktok.made
