@@ -61,7 +61,10 @@ from bot.domain.studio import Audience, StudioImport, Video
 from bot.store.tiktok_tables import TikTokTables
 from bot.store.urls import is_postgres_url, redacted
 
-if TYPE_CHECKING:  # the media kit's (see pinned_prices): /stats imports no rate card code
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    # the media kit's (see pinned_prices): /stats imports no rate card code
     from bot.domain.ratecard import PinnedPrice
 
 # bot.store.studio_undo and bot.core.userdata are imported by the methods that use them
@@ -200,19 +203,26 @@ def _zone_named(name: str | None) -> tzinfo:
     return UserSettings(timezone=name or UserSettings().timezone).zone
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    """``(version, file name, SQL)`` in version order; two files with one version number are
-    a packaging error (a database at that version would silently skip one of them)."""
+def _migration_files() -> list[tuple[int, str, Traversable]]:
+    """``(version, file name, file)`` in version order, unread (a store opened on a database
+    that is up to date reads none of them); two files with one version number are a
+    packaging error (a database at that version would silently skip one of them)."""
     found = []
     for entry in resources.files("bot.store").joinpath("migrations").iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:4].isdigit():
-            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
-    found.sort()
+            found.append((int(name[:4]), name, entry))
+    found.sort(key=lambda f: f[:2])
     for (a, a_name, _), (b, b_name, _) in itertools.pairwise(found):
         if a == b:
             raise StoreError(f"migrations {a_name} and {b_name} share version {a}")
     return found
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """``(version, file name, SQL)`` in version order (:func:`_migration_files`, read)."""
+    return [(version, name, entry.read_text(encoding="utf-8"))
+            for version, name, entry in _migration_files()]
 
 
 #: A migration whose first line is this runs with foreign keys off (a table rebuild: dropping
@@ -1382,16 +1392,17 @@ class SqliteStore(TikTokTables):
         async with _query(db, "PRAGMA user_version") as cur:
             row = await cur.fetchone()
         current = int(row[0]) if row else 0
-        known = _migrations()
+        known = _migration_files()
         latest = known[-1][0] if known else 0
         if current > latest:
             raise StoreError(
                 f"{self.path} was written by a newer Creator Advisor (schema {current}, "
                 f"this version knows {latest}); upgrade the bot instead of downgrading"
             )
-        for version, name, sql in known:
+        for version, name, entry in known:
             if version <= current:
                 continue
+            sql = entry.read_text(encoding="utf-8")
             rebuild = sql.startswith(_FOREIGN_KEYS_OFF)
             if rebuild:  # a no-op inside a transaction, so set before BEGIN
                 await db.execute("PRAGMA foreign_keys = OFF")

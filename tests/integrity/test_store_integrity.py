@@ -83,6 +83,29 @@ async def test_version_1_database_upgrades_without_loss(tmp_path: Path) -> None:
     db.close()
 
 
+async def test_opening_an_up_to_date_database_reads_no_migration(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #19 (a fast ``ask``): every start checks the schema's version against the
+    migrations' file names; only a migration still to run is read (a new database reads them
+    all, and the version-1 upgrade above runs them)."""
+    from bot.store import sqlite as sqlite_store
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    await (await open_store(url)).close()  # created: every migration read and run
+
+    class Unread:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def read_text(self, encoding: str = "utf-8") -> str:
+            raise AssertionError(f"{self.name} was read")
+
+    files = [(v, name, Unread(name)) for v, name, _ in sqlite_store._migration_files()]
+    monkeypatch.setattr(sqlite_store, "_migration_files", lambda: files)
+    store = await open_store(url)
+    await store.close()
+
+
 async def test_user_ids_are_never_reused(store_url: str) -> None:
     store = await open_store(store_url)
     try:
