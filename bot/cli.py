@@ -318,6 +318,7 @@ async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     ``ask`` writes, :func:`_run_cli`), never shown."""
     from bot.adapters.console import ConsoleAdapter, failed_command, failure_sentence
 
+    freeze_startup_heap(collect=False)  # one command, then exit (issue #19: a fast ask)
     adapter = ConsoleAdapter(app, user=user, one_shot=True)
     try:
         result = await adapter.ask(line)
