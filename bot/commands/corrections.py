@@ -180,8 +180,12 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             record = records[-1]
     view = removal_view(entries, zone, record)
     if not entries and record is None:
+        # A date that names no snapshot is refused as any argument naming nothing is (a
+        # /payout remove= past the list): ``ask`` exits 2 (cli.ask_status reads is_error).
+        # Nothing stored at all is an answer, as /cancel with nothing to cancel is.
         return Reply("undo_nothing", {"date": None if day is None else day.isoformat(),
-                                      "any": await ctx.store.count_snapshots(ctx.user.id)})
+                                      "any": await ctx.store.count_snapshots(ctx.user.id)},
+                     is_error=day is not None)
     key = removal_key(entries, record)
     action = record.action if record is not None else entries[0].action
     # Only a confirm carrying the key of what its preview showed removes anything: a bare
