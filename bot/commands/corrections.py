@@ -232,8 +232,10 @@ async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     settings = await ctx.store.get_settings(ctx.user.id)
     zone = settings.zone
     entries = await ctx.store.entries(ctx.user.id, limit=n)
-    payouts = (await ctx.store.payouts(ctx.user.id))[-n:]
-    imports = (await ctx.store.studio_imports(ctx.user.id))[-n:]
+    # each list cut at n says how many it shows of how many (as the snapshots' does)
+    all_payouts = await ctx.store.payouts(ctx.user.id)
+    all_imports = await ctx.store.studio_imports(ctx.user.id)
+    payouts, imports = all_payouts[-n:], all_imports[-n:]
     if not entries and not payouts and not imports:
         return Reply("no_metrics", {"command": "history"})
     total = await ctx.store.count_snapshots(ctx.user.id)
@@ -241,5 +243,7 @@ async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                              "shown": len(entries), "total": total,
                              "total_text": compact(total),
                              "payouts": [payout_view(p) for p in reversed(payouts)],
+                             "payouts_total": len(all_payouts),
                              "imports": [studio_record_view(r, zone) for r in reversed(imports)],
+                             "imports_total": len(all_imports),
                              "timezone": settings.timezone})

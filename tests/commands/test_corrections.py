@@ -92,6 +92,34 @@ async def test_history_lists_dates_typed_values_and_source(
     assert "Your last 1 snapshot of 3" in (await console.ask("/history 1")).text
 
 
+async def test_history_n_says_how_much_of_each_list_it_shows(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial: ``/history 2`` showed 2 of 3 payouts and 2 of 3 TikTok Studio imports under
+    "Payouts you logged (newest first)", as if they were all, while the snapshots said "Your
+    last 2 snapshots of 3". Every list it cuts says how many it shows of how many."""
+    from bot.cli import reply_json
+    from tests.commands.test_studio_import import FIXTURES
+
+    for name in ("FollowerGender.csv", "FollowerTopTerritories.csv", "FollowerActivity.csv"):
+        assert (await console.ask(f"/import path={FIXTURES / name} confirm")).ok, name
+    for amount in (100, 200, 300):
+        assert (await console.ask(f"/payout brand={amount} per=video")).ok
+    for hours in (1, 2, 3):
+        clock.advance(days=1)
+        await console.ask(f"/log followers={10 + hours}k")
+    cut = await console.ask("/history 2")
+    assert "Your last 2 snapshots of 3" in cut.text, cut.text
+    assert "TikTok Studio imports: the last 2 of 3 (newest first)" in cut.text, cut.text
+    assert "Payouts you logged: the last 2 of 3 (newest first)" in cut.text, cut.text
+    assert "$100" not in cut.text and "$300" in cut.text
+    data = reply_json(cut.replies[0])
+    assert (data["payouts_total"], data["imports_total"]) == (3, 3)
+    whole = await console.ask("/history")
+    assert "Payouts you logged (newest first)" in whole.text, whole.text
+    assert "TikTok Studio imports (newest first)" in whole.text
+    assert " of 3" not in whole.text
+
+
 async def test_undo_takes_back_an_import_as_a_whole(
         console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
     await console.ask("/log followers=10k")
