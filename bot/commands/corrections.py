@@ -14,7 +14,7 @@ from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.daily import shown_moment, snapshot_day, wall_time_repeats
-from bot.domain.metrics import METRIC_NAMES, format_metric
+from bot.domain.metrics import METRIC_NAMES, format_typed
 from bot.domain.numbers import compact, first_shown, kept
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
@@ -33,9 +33,10 @@ def entry_day(entry: SnapshotEntry, zone: tzinfo) -> date:
 
 def typed_text(entry: SnapshotEntry) -> str:
     """What was typed in a snapshot, as ``followers=12k views=40k``, with the field names of
-    the current language (German ``Follower=12.000 Aufrufe=40.000``)."""
+    the current language (German ``Follower=12.000 Aufrufe=40.000``), each value with the
+    digits it was typed with (:func:`~bot.domain.metrics.format_typed`: 1.25M, never 1.3M)."""
     snap = entry.snapshot
-    return " ".join(typed(name, format_metric(name, getattr(snap, name)))
+    return " ".join(typed(name, format_typed(name, getattr(snap, name)))
                     for name in METRIC_NAMES if name in snap.given)
 
 

@@ -48,6 +48,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     engagement_rate_views,
     format_metric,
+    format_typed,
     has_weekly_pace,
 )
 from bot.domain.numbers import compact, day, money, pct
@@ -458,7 +459,8 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "sample": [{"date": shown_moment(t, plan.zone),
                     "offset": wall_time_repeats(t, plan.zone),  # a local time twice: +offset
                     # name=value pairs as /log takes them in the language, not a list in words
-                    "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
+                    # each value with the digits the file has (36.441k, never 36.4k)
+                    "fields": ", ".join(typed(k, format_typed(k, v)) for k, v in vals.items())}
                    for t, vals in sample],
         "more": more,  # the rows not in the sample: "… and 3 more"
     }

@@ -92,6 +92,24 @@ async def test_history_lists_dates_typed_values_and_source(
     assert "Your last 1 snapshot of 3" in (await console.ask("/history 1")).text
 
 
+async def test_what_you_typed_is_shown_with_the_digits_you_typed(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: ``/log followers=1.25M`` was listed by /history as "followers=1.3M", under "what
+    was typed". /history, the /undo preview and an import's preview show each value with as
+    many digits as it has, in every language (German 1,25 Mio.)."""
+    await console.ask("/log followers=1.25M views=12.345k completion_rate=35.25% "
+                      "videos_per_week=4.25")
+    typed = ("followers=1.25M views=12.345k videos_per_week=4.25 completion_rate=35.25%")
+    assert typed in (await console.ask("/history")).text
+    assert typed in (await console.ask("/undo")).text
+    csv = tmp_path / "exact.csv"
+    csv.write_text("date,followers,views\n2026-10-01,36441,1200000\n")
+    preview = await console.ask(f"/import path={csv}")
+    assert "• 2026-10-01: followers=36.441k, views=1.2M" in preview.text, preview.text
+    await console.ask("/settings language=de")
+    assert "Follower=1,25\xa0Mio." in (await console.ask("/history")).text
+
+
 async def test_history_n_says_how_much_of_each_list_it_shows(
         console: ConsoleAdapter, clock: FakeClock) -> None:
     """Trial: ``/history 2`` showed 2 of 3 payouts and 2 of 3 TikTok Studio imports under

@@ -196,7 +196,8 @@ async def test_import_preview_says_the_rows_it_does_not_list(
     csv = write(tmp_path, "h.csv", f"date,followers\n{body}".encode())
     preview = await console.ask(f"/import path={csv}")
     assert preview.ok, preview.text
-    assert "• 2026-09-05: followers=1k\n• … and 3 more\n" in preview.text, preview.text
+    # each value as the file has it (format_typed): 1,005 is not "1k"
+    assert "• 2026-09-05: followers=1.005k\n• … and 3 more\n" in preview.text, preview.text
     assert "2026-09-06:" not in preview.text, preview.text
 
 
