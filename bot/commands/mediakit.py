@@ -9,7 +9,7 @@ from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Attachment, Reply, Visibility
-from bot.domain.estimator import compare_engagement, estimate
+from bot.domain.estimator import compare_engagement, estimate, rates_note
 from bot.domain.mediakit import build_kit
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price, price_range
@@ -96,7 +96,9 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "ratecard",
         {"currency": card.currency, "prices": prices, "mine": list(card.mine),
          "changed": sorted(pins), "cleared": bool(args.get("clear")),
-         "payouts_used": card.payouts_used, "p10_p90": card.p10_p90},
+         "payouts_used": card.payouts_used, "p10_p90": card.p10_p90,
+         # prices converted from USD (market rates) or another currency: the rates' day
+         "rates_note": rates_note(ctx.services.rates.currencies, card.currency)},
         title=_("Your rate card"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data={"currency": card.currency, "prices": prices},
@@ -136,6 +138,8 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     return Reply(
         "mediakit",
         {"handle": kit.handle, "todo": list(kit.todo), "sources": kit.provenance,
+         # the kit's rate card, converted from USD: the rates' day
+         "rates_note": rates_note(ctx.services.rates.currencies, card.currency),
          "updated": None if kit.updated is None else kit.updated.isoformat()},
         attachments=(Attachment(f"{stem}.png", "image/png", files.png),
                      Attachment(f"{stem}.pdf", "application/pdf", files.pdf)),

@@ -38,7 +38,7 @@ from bot.domain.daily import (
     wall_time_repeats,
 )
 from bot.domain.engine import recommend
-from bot.domain.estimator import income_now
+from bot.domain.estimator import income_now, rates_note
 from bot.domain.facts import compute_facts
 from bot.domain.metrics import (
     METRIC_BY_NAME,
@@ -243,7 +243,10 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          "first": shown(first), "last": shown(last),
          "change": None if metric in ("engagement", "income") else
          numbers.signed(last - first, format_metric(metric, abs(last - first))),
-         "spark": sparkline([v for _, v in points])},
+         "spark": sparkline([v for _, v in points]),
+         # amounts converted from USD: the rates' day (None for USD, or no amounts)
+         "rates_note": rates_note(ctx.services.rates.currencies, settings.currency)
+         if metric == "income" else None},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
         data={"metric": metric, "first": first, "last": last,
               # at: the stored moment (UTC); shown: as /history shows it (the creator's local
@@ -435,8 +438,12 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     data = {"goals": [{"metric": g.metric, "target": g.target, "current": current(g.metric),
                        "deadline": None if g.deadline is None else g.deadline.isoformat()}
                       for g in goals]}
-    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips},
-                 data=data)
+    # an income goal is shown converted from USD: the rates' day (None: USD, or no such goal)
+    currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+    note = (rates_note(rates.currencies, currency)
+            if any(g.metric == "income" for g in goals) else None)
+    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips,
+                           "rates_note": note}, data=data)
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:

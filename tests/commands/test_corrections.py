@@ -349,6 +349,38 @@ async def test_digest_renders_an_income_goal(console: ConsoleAdapter, app: App,
     assert "goal monthly income €500" in text, text
 
 
+async def test_every_reply_that_converts_currencies_names_the_rates_day(
+        console: ConsoleAdapter, app: App, clock: FakeClock) -> None:
+    """Trial: the ECB rates are ~21 months old; /estimate named their day, while /goal
+    income, /progress income, /ratecard, /mediakit and the weekly digest showed euros
+    converted from dollars with no hint. Each says the day stored with the rate table; in
+    USD (nothing converted) none does."""
+    rates_day = app.services.rates.currencies.date
+    note = f"Amounts in EUR at ECB reference rates of {rates_day.isoformat()}."
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=12k views=150k likes=9k")
+    clock.advance(days=8)
+    await console.ask("/log followers=13k views=160k likes=9k")
+    lines = ("/estimate", "/goal income=500", "/goal", "/progress income all", "/ratecard",
+             "/mediakit")
+    for line in lines:
+        said = await console.ask(line)
+        assert said.ok and note in said.text, (line, said.text)
+    user = await app.store.find_user("console", "alice")
+    assert user is not None
+    sub = Subscription(1, "console", "console:alice", "private", "personal", user.id, user.id,
+                       0, "10:00", "UTC", (), True, None, None)
+    composed = await WeeklyComposer(app.store, app.services.catalogue, app.services.rates)(
+        sub, clock.now())
+    assert composed is not None
+    assert note in app.renderer.render(composed.reply, Format.PLAIN)
+    await console.ask("/settings currency=USD")
+    for line in lines[1:]:
+        assert "ECB reference rates" not in (await console.ask(line)).text, line
+    assert "followers" in (await console.ask("/progress followers all")).text.lower()
+    assert "ECB" not in (await console.ask("/goal followers=20k")).text
+
+
 # -- imports ------------------------------------------------------------------------------------
 
 
