@@ -10,7 +10,7 @@ from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Attachment, Reply, Visibility
 from bot.domain.estimator import compare_engagement, estimate, rates_note
-from bot.domain.mediakit import build_kit
+from bot.domain.mediakit import build_kit, snapshot_origin
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price, price_range
 from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
@@ -123,7 +123,10 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     uid = ctx.user.id
     card, latest = await current_card(ctx)
     settings = await ctx.store.get_settings(uid)
-    entries = [(e.snapshot, e.source) for e in await ctx.store.entries(uid)]
+    # each import named by what it was (TikTok Studio's files, or the creator's own CSV)
+    studio_actions = {r.action for r in await ctx.store.studio_imports(uid)}
+    entries = [(e.snapshot, snapshot_origin(e.source, e.action, studio_actions))
+               for e in await ctx.store.entries(uid)]
     videos = await ctx.store.videos(uid)
     if not entries and not videos:
         return Reply("no_metrics", {"command": "mediakit"})

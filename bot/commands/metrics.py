@@ -277,7 +277,9 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         per = views_per_video(None, videos)
         if per is None and shown_reach is None and not any(shown_audience.values()):
             return Reply("no_metrics", {"command": "stats"})
-        return Reply("stats", {**studio, "videos": _videos_view(per, videos), "goals": [],
+        shown_videos = _videos_view(per, videos)
+        return Reply("stats", {**studio, "videos": shown_videos, "goals": [],
+                               "studio_heading": _studio_heading(studio, shown_videos),
                                "rows": [], "kpis": {}, "taken_at": None, "snapshots": 0,
                                "trend_basis": 0, "period_days": PERIOD_DAYS})
     latest = history[-1]
@@ -292,9 +294,11 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     covered = STATS_READS.history  # the most recent snapshots the history read covers
     assert covered is not None
+    shown_videos = _videos_view(views_per_video(latest, videos), videos)
     return Reply("stats", {
         **studio,
-        "videos": _videos_view(views_per_video(latest, videos), videos),
+        "videos": shown_videos,
+        "studio_heading": _studio_heading(studio, shown_videos),
         "goals": goals,
         "rows": metric_rows(latest, history, zone),
         "kpis": kpi_view(latest, history, k, out, zone),
@@ -313,4 +317,22 @@ def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, An
     if per is None or per.basis != "videos":
         return None
     return {"count": per.videos, "median": count(per.value), "label": per.label,
-            "breakouts": len(breakouts(videos))}
+            "breakouts": len(breakouts(videos)),
+            # where the videos came from: TikTok Studio's Content file ("import"), a TikTok
+            # sync ("sync"), or both; the section's heading names it (_studio_heading)
+            "origins": sorted(set(per.sources))}
+
+
+def _studio_heading(studio: dict[str, Any], videos: dict[str, Any] | None) -> str:
+    """The heading of /stats' section of numbers not typed with /log, named by where they came
+    from: TikTok Studio's files (profile views, viewers and the audience only ever come from
+    them; videos from its Content file) or a TikTok sync (videos read from the account)."""
+    audience = studio["audience"] or {}
+    from_studio = bool(studio["reach"]) or any(audience.values()) or (
+        videos is not None and "import" in videos["origins"])
+    synced = videos is not None and "sync" in videos["origins"]
+    if synced and from_studio:
+        return _("From TikTok Studio and your TikTok account")
+    if synced:
+        return _("From your TikTok account")
+    return _("From TikTok Studio")
