@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -298,7 +299,10 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         deadline = {"date": goal.deadline.isoformat(),
                     "needed": None if needed is None else show(needed),
                     "days_left": days_left, "more": show(more),
-                    "on_track": p.reached or (eta is not None and eta <= by)}
+                    "on_track": p.reached or (eta is not None and eta <= by),
+                    # a passed date: the line that sets a new one (four weeks from today)
+                    "example": None if days_left >= 0 else
+                    _goal_line(goal, settings, rates, settings.today(now) + timedelta(weeks=4))}
     return {
         "metric": _label(goal.metric),
         "field": goal.metric,
@@ -314,7 +318,12 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         # what the pace is read from: so many logs (always 2 or more) over so many days
         "logs": None if p.trend is None or not points else p.trend.points,
         "days": None if span is None else numbers.whole(span),
+        # a span too short for a pace, as shown: to the tenth below (6.96 days are "6.9",
+        # never "7 days … (it takes 7 days)"), and the count that picks the plural form
+        "short_span": None if span is None or paced else _short_span(span),
         "pace_from": None if pace_from is None else pace_from.isoformat(),
+        # the day to log again is today: said so, not as a date the creator has to place
+        "pace_today": pace_from is not None and pace_from == settings.today(now),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         # how to log the goal's number (no value of it known yet)
@@ -329,6 +338,30 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "needed_per_week": needed,
         "on_track": None if deadline is None else deadline["on_track"],
     }
+
+
+def _goal_line(goal: Goal, settings: UserSettings, rates: RateTables, by: date) -> str:
+    """``goal`` as the /goal line that sets it again with the deadline ``by``, typed as the
+    current language types it (German ``/goal Follower=5.000 by=…``); an income goal in the
+    creator's currency, as /goal income= takes it."""
+    if goal.metric == "income":
+        currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+        amount = numbers.whole(rates.currencies.from_usd(goal.target, currency))
+        return f"/goal {typed('income', str(amount))} by={by.isoformat()}"
+    return f"/goal {typed(goal.metric, format_typed(goal.metric, goal.target))} " \
+           f"by={by.isoformat()}"
+
+
+def _short_span(days: float) -> dict[str, Any]:
+    """``days`` (fewer than a week) as /goal says a span too short for a pace: to the tenth,
+    as /stats says a change's days, but never up to the week it is short of (6.96 days are
+    "6.9", not "7 days … (it takes 7 days)"), with the count that picks the plural form (an
+    int: 1.5 days are "days")."""
+    tenths = float(numbers.rounded(days, 1))
+    if tenths >= MIN_PACE_DAYS:
+        tenths = math.floor(days * 10) / 10
+    return {"shown": numbers.decimal(tenths, 1),
+            "count": int(tenths) if tenths == int(tenths) else max(2, math.ceil(tenths))}
 
 
 def _parse_deadline(text: str) -> date:

@@ -413,6 +413,32 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     assert "a week)" not in tips.text
 
 
+async def test_goal_spans_read_as_a_creator_reads_them(console: ConsoleAdapter,
+                                                      clock: FakeClock) -> None:
+    """Trial, /goal's span wording: logs 6.96 days apart "span 7 days so far, too few for a
+    pace per week (it takes 7 days)"; "log it again from 2026-11-09" on 2026-11-09; a
+    deadline of today "0 days away"; a deadline that had passed "by 2026-11-15, -3 days
+    away, you need 900 more"."""
+    clock.current = NOW
+    await console.ask("/log followers=1000")
+    clock.advance(hours=167)  # 6.96 days later
+    await console.ask("/log followers=1100")
+    goal = await console.ask("/goal followers=2000 by=2026-11-13")
+    assert "your snapshots of it span 6.9 days so far, too few for a pace per week (it " \
+           "takes 7 days): log it again today" in goal.text, goal.text
+    assert "span 7 days" not in goal.text
+    clock.advance(days=4)  # 2026-11-13: the deadline is today
+    today = await console.ask("/goal")
+    assert "by today, 2026-11-13, you need 900 more" in today.text, today.text
+    assert "0 days away" not in today.text
+    clock.advance(days=3)
+    passed = await console.ask("/goal")
+    assert ("the date you set, 2026-11-13, passed 3 days ago and you still need 900 more: "
+            "set a new one, e.g. /goal followers=2k by=2026-12-14") in passed.text, passed.text
+    assert "-3 days" not in passed.text and "days away" not in passed.text
+    assert (await console.ask("/goal followers=2k by=2026-12-14")).ok
+
+
 async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
         console: ConsoleAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     # An hour of logs charted as "Followers · 3m" (three months promised), "Followers over 3m",
