@@ -47,6 +47,7 @@ from bot.domain.metrics import (
     METRICS,
     MIN_PACE_DAYS,
     MetricSnapshot,
+    corrected_series,
     engagement_rate_views,
     format_metric,
     format_typed,
@@ -55,7 +56,7 @@ from bot.domain.metrics import (
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.projection import project
+from bot.domain.projection import one_per_day, project
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
 from bot.domain.studio import StudioImport, Video
@@ -156,11 +157,22 @@ def evenly(items: list[Any], limit: int = MAX_POINTS) -> list[Any]:
 def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSettings,
                  rates: RateTables, payouts: Sequence[Payout],
                  videos: Sequence[Video]) -> list[tuple[datetime, float]]:
-    """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread); the
-    snapshots are thinned before the per-point income estimates, not after."""
+    """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread), one
+    a day of the creator's: the day's figure as ``/goal`` and the tips read it
+    (:func:`~bot.domain.projection.one_per_day`, the rule behind
+    :func:`~bot.domain.metrics.corrected_series`: a later snapshot of the day corrects an
+    earlier one, so a typo confirmed and fixed the same minute draws no spike). The days are
+    thinned before the per-point income estimates, not after."""
+    zone = settings.zone
     if metric == "income":
-        return income_series(evenly(history), settings, rates, payouts, videos, history)
-    return evenly(series(history, metric))
+        # each day's last snapshot (by the same rule: its position in the store's order),
+        # which carries the day's figures, as /goal income's fit reads them a day
+        daily = [history[int(i)] for _t, i in one_per_day(
+            [(s.taken_at, float(i)) for i, s in enumerate(history)], zone=zone)]
+        return income_series(evenly(daily), settings, rates, payouts, videos, history)
+    if metric == "engagement":
+        return evenly(one_per_day(series(history, metric), zone=zone))
+    return evenly(corrected_series(history, metric, zone=zone))
 
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: RateTables,
