@@ -1097,3 +1097,16 @@ def format_typed(name: str, value: float | None) -> str:
         if _significant("".join(c for c in text if c.isdigit())) == wanted:
             return text
     return numbers.grouped(value)
+
+
+def log_key(values: Mapping[str, float]) -> str:
+    """What a held /log's confirm is for: a key of exactly the ``values`` held back (8 hex
+    digits of a SHA-256 of their names and numbers, the same in every process). The held
+    reply's confirm line and its button carry it, as does a TikTok sync's offer of the numbers
+    it held back; a confirm saves past the plausibility check only with the key of its own
+    values, so it never saves other numbers than the ones held (held ``views=4M`` does not
+    confirm ``views=5M``): those are checked as any /log is."""
+    import hashlib
+
+    text = ";".join(f"{name}={float(value)!r}" for name, value in sorted(values.items()))
+    return hashlib.sha256(f"log:{text}".encode()).hexdigest()[:8]

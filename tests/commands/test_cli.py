@@ -237,7 +237,12 @@ def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
     assert as_json.returncode == 3 and json.loads(as_json.stdout)["held"] is True
     stats = run(tmp_path, "ask", "--user", "zoe", "--json", "/stats")
     assert json.loads(stats.stdout)["followers"] == 5000  # nothing was stored
-    saved = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B confirm")
+    # a confirm without the key of the numbers held is checked again (held: exit 3)
+    bare = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B confirm")
+    assert bare.returncode == 3, bare.stdout + bare.stderr
+    line = re.search(r"/log followers=5B confirm key=[0-9a-f]{8}", held.stdout)
+    assert line is not None, held.stdout
+    saved = run(tmp_path, "ask", "--user", "zoe", line[0])
     assert saved.returncode == 0, saved.stderr
     payout = "/payout rewards=41 views=61k month=2026-10"
     assert run(tmp_path, "ask", "--user", "zoe", payout).returncode == 0

@@ -13,6 +13,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.core.csv_import import ImportError_, parse_csv
 from bot.render.charts import ChartSpec, build_figure, render_png, sparkline
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import save_anyway
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -397,7 +398,8 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     csv = write(tmp_path, "h.csv", ("date,followers\n" + rows).encode())
     clock.current = NOW
     assert (await console.ask(f"/import path={csv} confirm")).ok
-    assert (await console.ask("/log followers=12.5k confirm")).ok
+    saved = await save_anyway(console, "/log followers=12.5k")
+    assert saved.ok and not saved.held, saved.text
     goal = await console.ask("/goal followers=20k by=2027-03-01")
     assert goal.ok, goal.text
     assert "logs" not in goal.text
