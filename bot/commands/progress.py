@@ -365,15 +365,11 @@ def _goal_line(goal: Goal, settings: UserSettings, rates: RateTables, by: date) 
 
 
 def _short_span(days: float) -> dict[str, Any]:
-    """``days`` (fewer than a week) as /goal says a span too short for a pace: to the tenth,
-    as /stats says a change's days, but never up to the week it is short of (6.96 days are
-    "6.9", not "7 days … (it takes 7 days)"), with the count that picks the plural form (an
-    int: 1.5 days are "days")."""
-    tenths = float(numbers.rounded(days, 1))
-    if tenths >= MIN_PACE_DAYS:
-        tenths = math.floor(days * 10) / 10
-    return {"shown": numbers.decimal(tenths, 1),
-            "count": int(tenths) if tenths == int(tenths) else max(2, math.ceil(tenths))}
+    """``days`` (fewer than a week) as /goal says a span too short for a pace: the whole days
+    it spans, counted down (6.96 days span 6 whole days, never "7 days … (it takes 7
+    days)"), with the count that picks the plural form."""
+    whole_days = math.floor(days)
+    return {"shown": whole_days, "count": whole_days}
 
 
 def _parse_deadline(text: str) -> date:

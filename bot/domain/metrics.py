@@ -1085,8 +1085,8 @@ def format_typed(name: str, value: float | None) -> str:
     if kind is Kind.SECONDS:
         return format_metric(name, value)
     if kind is Kind.RATE:
-        exact = round(value * 100, 10)
-        digits = next((d for d in range(1, 9) if round(value * 100, d) == exact), 8)
+        exact = numbers.rounded(value * 100, 10)
+        digits = next((d for d in range(1, 9) if numbers.rounded(value * 100, d) == exact), 8)
         return numbers.pct(value, digits)
     if kind is Kind.NUMBER and abs(value) < 100:
         return numbers.decimal(value, 6)

@@ -465,7 +465,7 @@ async def test_goal_spans_read_as_a_creator_reads_them(console: ConsoleAdapter,
     clock.advance(hours=167)  # 6.96 days later
     await console.ask("/log followers=1100")
     goal = await console.ask("/goal followers=2000 by=2026-11-13")
-    assert "your snapshots of it span 6.9 days so far, too few for a pace per week (it " \
+    assert "your snapshots of it span 6 days so far, too few for a pace per week (it " \
            "takes 7 days): log it again today" in goal.text, goal.text
     assert "span 7 days" not in goal.text
     clock.advance(days=4)  # 2026-11-13: the deadline is today
