@@ -14,7 +14,7 @@ from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.daily import shown_moment, snapshot_day, wall_time_repeats
-from bot.domain.metrics import METRIC_NAMES, format_metric
+from bot.domain.metrics import METRIC_NAMES, format_typed
 from bot.domain.numbers import compact, first_shown, kept
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
@@ -33,9 +33,10 @@ def entry_day(entry: SnapshotEntry, zone: tzinfo) -> date:
 
 def typed_text(entry: SnapshotEntry) -> str:
     """What was typed in a snapshot, as ``followers=12k views=40k``, with the field names of
-    the current language (German ``Follower=12.000 Aufrufe=40.000``)."""
+    the current language (German ``Follower=12.000 Aufrufe=40.000``), each value with the
+    digits it was typed with (:func:`~bot.domain.metrics.format_typed`: 1.25M, never 1.3M)."""
     snap = entry.snapshot
-    return " ".join(typed(name, format_metric(name, getattr(snap, name)))
+    return " ".join(typed(name, format_typed(name, getattr(snap, name)))
                     for name in METRIC_NAMES if name in snap.given)
 
 
@@ -180,8 +181,12 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             record = records[-1]
     view = removal_view(entries, zone, record)
     if not entries and record is None:
+        # A date that names no snapshot is refused as any argument naming nothing is (a
+        # /payout remove= past the list): ``ask`` exits 2 (cli.ask_status reads is_error).
+        # Nothing stored at all is an answer, as /cancel with nothing to cancel is.
         return Reply("undo_nothing", {"date": None if day is None else day.isoformat(),
-                                      "any": await ctx.store.count_snapshots(ctx.user.id)})
+                                      "any": await ctx.store.count_snapshots(ctx.user.id)},
+                     is_error=day is not None)
     key = removal_key(entries, record)
     action = record.action if record is not None else entries[0].action
     # Only a confirm carrying the key of what its preview showed removes anything: a bare
@@ -228,8 +233,10 @@ async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     settings = await ctx.store.get_settings(ctx.user.id)
     zone = settings.zone
     entries = await ctx.store.entries(ctx.user.id, limit=n)
-    payouts = (await ctx.store.payouts(ctx.user.id))[-n:]
-    imports = (await ctx.store.studio_imports(ctx.user.id))[-n:]
+    # each list cut at n says how many it shows of how many (as the snapshots' does)
+    all_payouts = await ctx.store.payouts(ctx.user.id)
+    all_imports = await ctx.store.studio_imports(ctx.user.id)
+    payouts, imports = all_payouts[-n:], all_imports[-n:]
     if not entries and not payouts and not imports:
         return Reply("no_metrics", {"command": "history"})
     total = await ctx.store.count_snapshots(ctx.user.id)
@@ -237,5 +244,7 @@ async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                              "shown": len(entries), "total": total,
                              "total_text": compact(total),
                              "payouts": [payout_view(p) for p in reversed(payouts)],
+                             "payouts_total": len(all_payouts),
                              "imports": [studio_record_view(r, zone) for r in reversed(imports)],
+                             "imports_total": len(all_imports),
                              "timezone": settings.timezone})

@@ -59,6 +59,20 @@ _EXTRA = (
 )
 
 
+#: The arguments that make /estimate a what-if (the creator's numbers, country, age or a
+#: route's inputs as they are not stored): any of them given, the reply is titled and marked
+#: as a what-if, never as the creator's estimate. ``explain`` and ``public`` change only how
+#: it is shown.
+WHAT_IF_ARGS: frozenset[str] = frozenset(
+    {*METRIC_NAMES, *(s.name for s in _EXTRA if s.name not in ("explain", "public"))})
+
+
+def is_what_if(args: dict[str, Any]) -> bool:
+    """Whether /estimate with ``args`` (as parsed) answers a what-if (:data:`WHAT_IF_ARGS`):
+    the one rule its title, its heading and ``ask --json``'s ``what_if`` read."""
+    return any(name in WHAT_IF_ARGS for name in args)
+
+
 def _money(m: Money | None, currency: str) -> dict[str, str] | None:
     if m is None:
         return None
@@ -307,13 +321,14 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     if not explain:
         actions = (Action(_("How was this computed?"), ctx.again(args, explain=True),
                           choice=False),)
+    hypothetical = is_what_if(args)
     return Reply(
         "estimate",
-        {**estimate_view(result, what_if=bool(overrides), explain=explain, apart=apart,
+        {**estimate_view(result, what_if=hypothetical, explain=explain, apart=apart,
                          line=line),
          **engagement_basis_view(engagement_basis, result)},
         actions=actions,
-        title=_("Your income estimate"),
+        title=_("What-if estimate (not saved)") if hypothetical else _("Your income estimate"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data=estimate_data(result),
     )

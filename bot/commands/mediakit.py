@@ -9,8 +9,8 @@ from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Attachment, Reply, Visibility
-from bot.domain.estimator import compare_engagement, estimate
-from bot.domain.mediakit import build_kit
+from bot.domain.estimator import compare_engagement, estimate, rates_note
+from bot.domain.mediakit import build_kit, snapshot_origin
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price, price_range
 from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
@@ -96,7 +96,9 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "ratecard",
         {"currency": card.currency, "prices": prices, "mine": list(card.mine),
          "changed": sorted(pins), "cleared": bool(args.get("clear")),
-         "payouts_used": card.payouts_used, "p10_p90": card.p10_p90},
+         "payouts_used": card.payouts_used, "p10_p90": card.p10_p90,
+         # prices converted from USD (market rates) or another currency: the rates' day
+         "rates_note": rates_note(ctx.services.rates.currencies, card.currency)},
         title=_("Your rate card"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data={"currency": card.currency, "prices": prices},
@@ -121,7 +123,10 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     uid = ctx.user.id
     card, latest = await current_card(ctx)
     settings = await ctx.store.get_settings(uid)
-    entries = [(e.snapshot, e.source) for e in await ctx.store.entries(uid)]
+    # each import named by what it was (TikTok Studio's files, or the creator's own CSV)
+    studio_actions = {r.action for r in await ctx.store.studio_imports(uid)}
+    entries = [(e.snapshot, snapshot_origin(e.source, e.action, studio_actions))
+               for e in await ctx.store.entries(uid)]
     videos = await ctx.store.videos(uid)
     if not entries and not videos:
         return Reply("no_metrics", {"command": "mediakit"})
@@ -136,6 +141,8 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     return Reply(
         "mediakit",
         {"handle": kit.handle, "todo": list(kit.todo), "sources": kit.provenance,
+         # the kit's rate card, converted from USD: the rates' day
+         "rates_note": rates_note(ctx.services.rates.currencies, card.currency),
          "updated": None if kit.updated is None else kit.updated.isoformat()},
         attachments=(Attachment(f"{stem}.png", "image/png", files.png),
                      Attachment(f"{stem}.pdf", "application/pdf", files.pdf)),

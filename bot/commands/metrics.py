@@ -7,6 +7,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.commands.audience import audience_view
+from bot.commands.keys import typed_key
 from bot.core.context import CommandContext
 from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
@@ -30,10 +31,12 @@ from bot.domain.metrics import (
     implausible,
     left_out,
     left_out_sentence,
+    log_key,
     rate_digits,
     window_ends,
 )
 from bot.domain.numbers import count, decimal, pct
+from bot.domain.refusals import Refusal
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import gettext as _
@@ -167,6 +170,14 @@ def _hold_if_implausible(values: dict[str, float], now: datetime,
         raise _HeldBack(recent)
 
 
+def _parse_key(text: str) -> str:
+    key = typed_key(text)
+    if key is None:
+        raise Refusal(_("'%(text)s' is not a confirm key; send the numbers again and use the "
+                        "confirm line I show.", text=numbers.kept(text)))
+    return key
+
+
 @command(
     "log",
     summary="Record your current numbers: /log followers=12k views=40k likes=3k",
@@ -178,7 +189,9 @@ def _hold_if_implausible(values: dict[str, float], now: datetime,
     ),
     args=(*metric_args(),
           ArgSpec("confirm", ArgType.FLAG, "Save numbers that look wrong, as typed.",
-                  "confirm")),
+                  "confirm"),
+          ArgSpec("key", ArgType.TEXT, "Which held-back numbers the confirm is for (set by "
+                  "the confirm line I show).", "key=3fa9c2d1", normalize=_parse_key)),
     examples=("/log followers=12k views=40k likes=3.1k comments=210 shares=95",
               "/log 12.5k", "/log videos_per_week=4 avg_video_length=1:10"),
     personal=True,
@@ -193,16 +206,22 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # a value after a confirmed outlier may go back to) are held back for a confirm,
     # checked in the write's own transaction, which reads them (no trip of its own, nothing
     # between the check and the write).
-    guard = None if args.get("confirm") else functools.partial(
-        _hold_if_implausible, values, now)
+    # A confirm saves past the check only the numbers it was shown for (the key of exactly
+    # these values, from the held reply): any others are checked as any /log is.
+    key = log_key(values)
+    confirmed = bool(args.get("confirm")) and args.get("key") == key
+    guard = None if confirmed else functools.partial(_hold_if_implausible, values, now)
     try:
         snapshot, history = await ctx.store.add_snapshot_and_history(
             ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS, guard=guard)
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
         problems = _problems(values, now, held.recent)
-        return Reply("log_check", {"problems": problems, "command": ctx.typed_again(args)},
-                     actions=(Action(_("Save anyway"), ctx.again(args, confirm=True),
+        return Reply("log_check", {"problems": problems,
+                                   "command": ctx.typed_again(args, key=key),
+                                   # a confirm sent for other numbers than these
+                                   "unconfirmed": bool(args.get("confirm"))},
+                     actions=(Action(_("Save anyway"), ctx.again(args, confirm=True, key=key),
                                      "primary"),),
                      held=True)
     previous = history[-2] if len(history) >= 2 else None
@@ -230,7 +249,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                             "kpis": kpi_view(snapshot, history, k, out, zone),
                             "first": previous is None,
                             # saved past a held check: how to take it back if it was a typo
-                            "confirmed": bool(args.get("confirm"))
+                            "confirmed": confirmed
                             and bool(_problems(values, now, history[-3:-1]))},
                  data=metric_data(snapshot, k, out))
 
@@ -277,7 +296,9 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         per = views_per_video(None, videos)
         if per is None and shown_reach is None and not any(shown_audience.values()):
             return Reply("no_metrics", {"command": "stats"})
-        return Reply("stats", {**studio, "videos": _videos_view(per, videos), "goals": [],
+        shown_videos = _videos_view(per, videos)
+        return Reply("stats", {**studio, "videos": shown_videos, "goals": [],
+                               "studio_heading": _studio_heading(studio, shown_videos),
                                "rows": [], "kpis": {}, "taken_at": None, "snapshots": 0,
                                "trend_basis": 0, "period_days": PERIOD_DAYS})
     latest = history[-1]
@@ -292,9 +313,11 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     covered = STATS_READS.history  # the most recent snapshots the history read covers
     assert covered is not None
+    shown_videos = _videos_view(views_per_video(latest, videos), videos)
     return Reply("stats", {
         **studio,
-        "videos": _videos_view(views_per_video(latest, videos), videos),
+        "videos": shown_videos,
+        "studio_heading": _studio_heading(studio, shown_videos),
         "goals": goals,
         "rows": metric_rows(latest, history, zone),
         "kpis": kpi_view(latest, history, k, out, zone),
@@ -313,4 +336,22 @@ def _videos_view(per: ViewsPerVideo | None, videos: list[Video]) -> dict[str, An
     if per is None or per.basis != "videos":
         return None
     return {"count": per.videos, "median": count(per.value), "label": per.label,
-            "breakouts": len(breakouts(videos))}
+            "breakouts": len(breakouts(videos)),
+            # where the videos came from: TikTok Studio's Content file ("import"), a TikTok
+            # sync ("sync"), or both; the section's heading names it (_studio_heading)
+            "origins": sorted(set(per.sources))}
+
+
+def _studio_heading(studio: dict[str, Any], videos: dict[str, Any] | None) -> str:
+    """The heading of /stats' section of numbers not typed with /log, named by where they came
+    from: TikTok Studio's files (profile views, viewers and the audience only ever come from
+    them; videos from its Content file) or a TikTok sync (videos read from the account)."""
+    audience = studio["audience"] or {}
+    from_studio = bool(studio["reach"]) or any(audience.values()) or (
+        videos is not None and "import" in videos["origins"])
+    synced = videos is not None and "sync" in videos["origins"]
+    if synced and from_studio:
+        return _("From TikTok Studio and your TikTok account")
+    if synced:
+        return _("From your TikTok account")
+    return _("From TikTok Studio")

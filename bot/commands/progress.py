@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -38,7 +39,7 @@ from bot.domain.daily import (
     wall_time_repeats,
 )
 from bot.domain.engine import recommend
-from bot.domain.estimator import income_now
+from bot.domain.estimator import income_now, rates_note
 from bot.domain.facts import compute_facts
 from bot.domain.metrics import (
     METRIC_BY_NAME,
@@ -46,14 +47,16 @@ from bot.domain.metrics import (
     METRICS,
     MIN_PACE_DAYS,
     MetricSnapshot,
+    corrected_series,
     engagement_rate_views,
     format_metric,
+    format_typed,
     has_weekly_pace,
 )
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.projection import project
+from bot.domain.projection import one_per_day, project
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
 from bot.domain.studio import StudioImport, Video
@@ -154,11 +157,22 @@ def evenly(items: list[Any], limit: int = MAX_POINTS) -> list[Any]:
 def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSettings,
                  rates: RateTables, payouts: Sequence[Payout],
                  videos: Sequence[Video]) -> list[tuple[datetime, float]]:
-    """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread); the
-    snapshots are thinned before the per-point income estimates, not after."""
+    """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread), one
+    a day of the creator's: the day's figure as ``/goal`` and the tips read it
+    (:func:`~bot.domain.projection.one_per_day`, the rule behind
+    :func:`~bot.domain.metrics.corrected_series`: a later snapshot of the day corrects an
+    earlier one, so a typo confirmed and fixed the same minute draws no spike). The days are
+    thinned before the per-point income estimates, not after."""
+    zone = settings.zone
     if metric == "income":
-        return income_series(evenly(history), settings, rates, payouts, videos, history)
-    return evenly(series(history, metric))
+        # each day's last snapshot (by the same rule: its position in the store's order),
+        # which carries the day's figures, as /goal income's fit reads them a day
+        daily = [history[int(i)] for _t, i in one_per_day(
+            [(s.taken_at, float(i)) for i, s in enumerate(history)], zone=zone)]
+        return income_series(evenly(daily), settings, rates, payouts, videos, history)
+    if metric == "engagement":
+        return evenly(one_per_day(series(history, metric), zone=zone))
+    return evenly(corrected_series(history, metric, zone=zone))
 
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: RateTables,
@@ -242,7 +256,10 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          "first": shown(first), "last": shown(last),
          "change": None if metric in ("engagement", "income") else
          numbers.signed(last - first, format_metric(metric, abs(last - first))),
-         "spark": sparkline([v for _, v in points])},
+         "spark": sparkline([v for _, v in points]),
+         # amounts converted from USD: the rates' day (None for USD, or no amounts)
+         "rates_note": rates_note(ctx.services.rates.currencies, settings.currency)
+         if metric == "income" else None},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
         data={"metric": metric, "first": first, "last": last,
               # at: the stored moment (UTC); shown: as /history shows it (the creator's local
@@ -294,7 +311,10 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         deadline = {"date": goal.deadline.isoformat(),
                     "needed": None if needed is None else show(needed),
                     "days_left": days_left, "more": show(more),
-                    "on_track": p.reached or (eta is not None and eta <= by)}
+                    "on_track": p.reached or (eta is not None and eta <= by),
+                    # a passed date: the line that sets a new one (four weeks from today)
+                    "example": None if days_left >= 0 else
+                    _goal_line(goal, settings, rates, settings.today(now) + timedelta(weeks=4))}
     return {
         "metric": _label(goal.metric),
         "field": goal.metric,
@@ -310,7 +330,12 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         # what the pace is read from: so many logs (always 2 or more) over so many days
         "logs": None if p.trend is None or not points else p.trend.points,
         "days": None if span is None else numbers.whole(span),
+        # a span too short for a pace, as shown: to the tenth below (6.96 days are "6.9",
+        # never "7 days … (it takes 7 days)"), and the count that picks the plural form
+        "short_span": None if span is None or paced else _short_span(span),
         "pace_from": None if pace_from is None else pace_from.isoformat(),
+        # the day to log again is today: said so, not as a date the creator has to place
+        "pace_today": pace_from is not None and pace_from == settings.today(now),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
         # how to log the goal's number (no value of it known yet)
@@ -325,6 +350,26 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "needed_per_week": needed,
         "on_track": None if deadline is None else deadline["on_track"],
     }
+
+
+def _goal_line(goal: Goal, settings: UserSettings, rates: RateTables, by: date) -> str:
+    """``goal`` as the /goal line that sets it again with the deadline ``by``, typed as the
+    current language types it (German ``/goal Follower=5.000 by=…``); an income goal in the
+    creator's currency, as /goal income= takes it."""
+    if goal.metric == "income":
+        currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+        amount = numbers.whole(rates.currencies.from_usd(goal.target, currency))
+        return f"/goal {typed('income', str(amount))} by={by.isoformat()}"
+    return f"/goal {typed(goal.metric, format_typed(goal.metric, goal.target))} " \
+           f"by={by.isoformat()}"
+
+
+def _short_span(days: float) -> dict[str, Any]:
+    """``days`` (fewer than a week) as /goal says a span too short for a pace: the whole days
+    it spans, counted down (6.96 days span 6 whole days, never "7 days … (it takes 7
+    days)"), with the count that picks the plural form."""
+    whole_days = math.floor(days)
+    return {"shown": whole_days, "count": whole_days}
 
 
 def _parse_deadline(text: str) -> date:
@@ -434,8 +479,12 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     data = {"goals": [{"metric": g.metric, "target": g.target, "current": current(g.metric),
                        "deadline": None if g.deadline is None else g.deadline.isoformat()}
                       for g in goals]}
-    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips},
-                 data=data)
+    # an income goal is shown converted from USD: the rates' day (None: USD, or no such goal)
+    currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+    note = (rates_note(rates.currencies, currency)
+            if any(g.metric == "income" for g in goals) else None)
+    return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips,
+                           "rates_note": note}, data=data)
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
@@ -458,7 +507,8 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
         "sample": [{"date": shown_moment(t, plan.zone),
                     "offset": wall_time_repeats(t, plan.zone),  # a local time twice: +offset
                     # name=value pairs as /log takes them in the language, not a list in words
-                    "fields": ", ".join(typed(k, format_metric(k, v)) for k, v in vals.items())}
+                    # each value with the digits the file has (36.441k, never 36.4k)
+                    "fields": ", ".join(typed(k, format_typed(k, v)) for k, v in vals.items())}
                    for t, vals in sample],
         "more": more,  # the rows not in the sample: "… and 3 more"
     }

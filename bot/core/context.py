@@ -127,7 +127,8 @@ class CommandContext:
                      for name, value in changes.items()]
             return " ".join(part for part in (f"/{spec.name}", typed.strip(), *extra) if part)
 
-    def typed_again(self, args: Mapping[str, Any], flag: str = "confirm") -> str:
+    def typed_again(self, args: Mapping[str, Any], flag: str = "confirm",
+                    key: str | None = None) -> str:
         """The line a reply's text asks the creator to send to go ahead with what they typed
         (``args``, as parsed) and ``flag`` (``confirm``): the command in their own words with
         ``flag`` once at the end (German ``/log Follower=12,5k confirm``; a ``flag`` they
@@ -135,13 +136,17 @@ class CommandContext:
         language (German ``rewards=1,125`` is 1125 in English, and the creator may send the
         line after /settings language=…), the line a button runs instead (:meth:`again`), as
         the current language writes it (:func:`~bot.core.args.local_line`): read as the same
-        values in every language, or refused, never as other numbers."""
+        values in every language, or refused, never as other numbers. With ``key`` (what
+        the confirm is for, :func:`bot.commands.keys.confirm_key`), ``key=…`` follows the flag
+        (a key they typed is taken out first)."""
         spec = self.registry.get(self.request.command)
         if spec is None:
             raise LookupError(f"/{self.request.command} is not a command")
-        words = " ".join([*(t for t in self.request.raw_args.split() if t.lower() != flag),
-                          flag])
-        wanted = {**args, flag: True}
+        extra = {flag: True} if key is None else {flag: True, "key": key}
+        words = " ".join([*(t for t in self.request.raw_args.split()
+                            if t.lower() != flag and not t.lower().startswith("key=")),
+                          flag, *([] if key is None else [f"key={key}"])])
+        wanted = {**{k: v for k, v in args.items() if k != "key"}, **extra}
         for language in i18n.LANGUAGES:
             with i18n.using(language):
                 try:
@@ -149,5 +154,5 @@ class CommandContext:
                 except ArgError:
                     continue  # refused there: not read as anything else
             if read != wanted:
-                return local_line(self.again(args, **{flag: True}))
+                return local_line(self.again(args, **extra))
         return f"/{spec.name} {words}"

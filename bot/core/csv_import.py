@@ -69,11 +69,19 @@ def listed(names: Sequence[str]) -> str:
     """Names for a message: each quoted short, at most :data:`MAX_LISTED`, then "and N more"."""
     each = [kept(n if len(n) <= 20 else f"{n[:20]}…") if n else _("(blank)")
             for n in names[:MAX_LISTED]]
-    if len(names) <= MAX_LISTED:
+    return cut_list(each, len(names))
+
+
+def cut_list(each: Sequence[str], total: int) -> str:
+    """The one rule for a refusal's list of the creator's names (columns, files) cut short:
+    ``each``, the first names as shown, of ``total``; all of them as a list ("a, b and c"),
+    or, when some are left out, the shown ones then "and N more", so a cut list never reads
+    as the whole of it."""
+    if total <= len(each):
         return items(each)
-    shown = ", ".join(each)
-    return _("%(shown)s and %(count)s more", shown=shown,
-                                                    count=len(names) - MAX_LISTED)
+    # the last item of the list, standing alone there (never a part of a sentence)
+    more = standalone(ngettext("%(num)s other", "%(num)s others", total - len(each)))
+    return items([*each, more])
 
 
 #: The earliest date a row may have: TikTok Studio's analytics don't go back further, and

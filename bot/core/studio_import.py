@@ -23,6 +23,7 @@ from bot.core.csv_import import (
     before_earliest,
     column_key,
     csv_rows,
+    cut_list,
     decode,
     is_own_column,
     parse_csv,
@@ -193,10 +194,10 @@ def _unrecognised(header: Sequence[str], name: str) -> str:
 
 def _quoted(header: Sequence[str]) -> str:
     """The first eight named columns of ``header``, each quoted as the language quotes and cut
-    to 30 characters, as a list."""
-    named = [c.strip() for c in header if c.strip()][:8]
-    return items(pgettext("a column name of the creator's file, quoted", "'%(column)s'",
-                          column=kept(_cut(c, 30))) for c in named)
+    to 30 characters, as a list that says how many more there are (:func:`cut_list`)."""
+    named = [c.strip() for c in header if c.strip()]
+    return cut_list([pgettext("a column name of the creator's file, quoted", "'%(column)s'",
+                              column=kept(_cut(c, 30))) for c in named[:8]], len(named))
 
 
 def _cut(text: str, most: int) -> str:
@@ -278,7 +279,8 @@ def _read_zip(studio: StudioImport, archive: zipfile.ZipFile, name: str, locale:
                                      second=kept(summary.name)))
             seen[summary.layout] = summary.name
     if not studio.files:
-        found = items(kept(n) for n in studio.ignored[:6]) or _("nothing")
+        found = (cut_list([kept(n) for n in studio.ignored[:6]], len(studio.ignored))
+                 if studio.ignored else _("nothing"))
         raise ImportError_(_("The zip %(file)s holds no TikTok Studio file (%(studio)s); it "
                              "holds: %(found)s.", file=kept(name), studio=_STUDIO_FILES,
                              found=found))

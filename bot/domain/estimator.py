@@ -58,7 +58,7 @@ from bot.domain.numbers import (
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
-from bot.domain.rates import Figure, RateTables
+from bot.domain.rates import Currencies, Figure, RateTables
 from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
@@ -946,11 +946,21 @@ def estimate(
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)
     missing = tuple(dict.fromkeys(m for r in routes for m in r.missing))
-    note = (_("Amounts in %(currency)s at ECB reference rates of %(date)s.",
-              currency=currency, date=rates.currencies.date)
-            if currency != "USD" else _("Amounts in USD."))
+    note = rates_note(rates.currencies, currency) or _("Amounts in USD.")
     return Estimate(routes, currency, now, potential, engagement, missing, note, views_note,
                     views_per_video=per_video)
+
+
+def rates_note(currencies: Currencies, currency: str) -> str | None:
+    """The sentence a reply that shows amounts converted from US dollars into ``currency``
+    ends with: the ECB reference rates' day, the one stored with the rate table
+    (``strategies/rates/currencies.toml``), so an old table is never read as today's rates;
+    None for USD (nothing converted). The one sentence /estimate, /goal, /progress income,
+    /ratecard, /mediakit and the weekly digest say it with."""
+    if currency == "USD":
+        return None
+    return _("Amounts in %(currency)s at ECB reference rates of %(date)s.",
+             currency=currency, date=currencies.date)
 
 
 def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTables,

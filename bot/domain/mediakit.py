@@ -34,12 +34,26 @@ from bot.domain.videos import views_per_video
 from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
 
-#: How a stored snapshot's ``source`` reads on the kit ("sync": TikTok account sync).
+#: How a number's origin reads on the kit: a snapshot's ``source`` ("sync": TikTok account
+#: sync), with an imported one named by what was imported (:func:`snapshot_origin`): "import"
+#: TikTok Studio's files (a video's "import" is always its Content file), "csv" the
+#: creator's own CSV of dated numbers.
 SOURCE_LABELS: Final[dict[str, str]] = {
     "log": N_("logged"),
     "import": N_("imported from TikTok Studio"),
+    "csv": N_("imported from your CSV file"),
     "sync": N_("synced from TikTok"),
 }
+
+
+def snapshot_origin(source: str, action: int, studio_actions: Iterable[int]) -> str:
+    """Where a stored snapshot came from, named by what was actually imported: its
+    ``source`` (``log``/``import``/``sync``), except that a row of an import that was no
+    TikTok Studio upload (its ``action`` none of ``studio_actions``, the Studio imports'
+    actions) is ``csv``, the creator's own CSV. The one rule the kit names an import by."""
+    if source == "import" and action not in set(studio_actions):
+        return "csv"
+    return source
 #: Growth periods on the kit, in days; the earlier count may be up to half a period older.
 GROWTH_DAYS: Final = (30, 90)
 TOP_VIDEOS: Final = 3

@@ -1074,3 +1074,53 @@ def format_metric(name: str, value: float | None) -> str:
     if kind is Kind.COUNT:
         return numbers.count(value)
     return numbers.compact(value)
+
+
+def _significant(digits: str) -> str:
+    """``digits`` (the digits of a number, in order) without the zeros before and after its
+    significant ones: "01250" -> "125"."""
+    return digits.strip("0") or "0"
+
+
+def format_typed(name: str, value: float | None) -> str:
+    """``value`` of metric ``name`` shown as what the creator typed (or a file held): as
+    :func:`format_metric` writes it, with as many more digits as it takes to be that value,
+    never rounded to another ("1.25M", not "1.3M"; "36.441k"; "35.25%"), in the current
+    language. The one place /history, /undo and an import's preview write the values they show
+    as typed."""
+    import math
+    from decimal import Decimal
+
+    from bot.domain import numbers
+
+    if value is None or not math.isfinite(value):
+        return format_metric(name, value)
+    kind = METRIC_BY_NAME[name].kind
+    if kind is Kind.SECONDS:
+        return format_metric(name, value)
+    if kind is Kind.RATE:
+        exact = numbers.rounded(value * 100, 10)
+        digits = next((d for d in range(1, 9) if numbers.rounded(value * 100, d) == exact), 8)
+        return numbers.pct(value, digits)
+    if kind is Kind.NUMBER and abs(value) < 100:
+        return numbers.decimal(value, 6)
+    wanted = _significant("".join(str(d) for d in
+                                  Decimal(repr(abs(value))).normalize().as_tuple().digits))
+    for extra in range(16):
+        text = numbers.compact_finer(value, extra)
+        if _significant("".join(c for c in text if c.isdigit())) == wanted:
+            return text
+    return numbers.grouped(value)
+
+
+def log_key(values: Mapping[str, float]) -> str:
+    """What a held /log's confirm is for: a key of exactly the ``values`` held back (8 hex
+    digits of a SHA-256 of their names and numbers, the same in every process). The held
+    reply's confirm line and its button carry it, as does a TikTok sync's offer of the numbers
+    it held back; a confirm saves past the plausibility check only with the key of its own
+    values, so it never saves other numbers than the ones held (held ``views=4M`` does not
+    confirm ``views=5M``): those are checked as any /log is."""
+    import hashlib
+
+    text = ";".join(f"{name}={float(value)!r}" for name, value in sorted(values.items()))
+    return hashlib.sha256(f"log:{text}".encode()).hexdigest()[:8]

@@ -12,7 +12,7 @@ from bot.core.ports import Goal, Store, Subscription
 from bot.core.types import Reply
 from bot.domain.daily import snapshot_day
 from bot.domain.engine import fill, recommend
-from bot.domain.estimator import income_now
+from bot.domain.estimator import income_now, rates_note
 from bot.domain.facts import compute_facts
 from bot.domain.facts import label as fact_label
 from bot.domain.metrics import METRIC_BY_NAME, MIN_SPAN_DAYS, MetricSnapshot, format_metric
@@ -161,13 +161,19 @@ class WeeklyComposer:
                 changes.append({"metric": fact_label(metric),
                                 "value": format_metric(metric, current),
                                 "delta": delta, "since": since})
+        stored_goals = await self.store.goals(sub.user_id)
         goals = [self._goal(goal, history, settings, payouts, profile.videos)
-                 for goal in await self.store.goals(sub.user_id)]
+                 for goal in stored_goals]
+        # an income goal is shown converted from USD: the rates' day (None: USD, or none)
+        currency = (settings.currency if settings.currency in self.rates.currencies.per_eur
+                    else "USD")
+        note = (rates_note(self.rates.currencies, currency)
+                if history and any(g.metric == "income" for g in stored_goals) else None)
         tip = tips[0] if tips else None
         reply = Reply("weekly_digest", {
             "changes": changes, "goals": goals, "logged_this_week": not week_ago or
             history[-1].taken_at > now - timedelta(days=7),
             "tip": None if tip is None else {"title": tip.title, "advice": tip.advice,
                                              "id": tip.id},
-            "empty": not history}, title=_("Your week"))
+            "empty": not history, "rates_note": note}, title=_("Your week"))
         return Composed(reply, None if tip is None else tip.id)

@@ -25,7 +25,7 @@ from bot.core.connections import PendingAuth, SyncReport
 from bot.core.ports import Deliverer, DeliveryStatus, Destination
 from bot.core.registry import metric_args
 from bot.core.types import Reply
-from bot.domain.metrics import METRIC_BY_NAME
+from bot.domain.metrics import METRIC_BY_NAME, log_key
 from bot.i18n import N_, translate
 from bot.render.environment import Renderer
 from bot.render.formats import Format
@@ -116,8 +116,10 @@ def connected_reply(report: SyncReport, template: str = "tiktok_connected") -> R
         "held_back": list(report.held_back),
         # read back exactly, in any language: 50000 (never 50k), 35e-1 (a German "3.5" is
         # no number)
+        # with the key of exactly these values (log_key): the confirm saves only them
         "held_command": None if not report.held_values else command_line(
-            "log", metric_args(), dict(report.held_values)) + " confirm",
+            "log", metric_args(), dict(report.held_values))
+        + f" confirm key={log_key(dict(report.held_values))}",
     })
 
 

@@ -33,3 +33,15 @@ async def forget_args(store: Store, platform: str, user_id: str) -> str:
 
     user = await store.find_user(platform, user_id)
     return "confirm" if user is None else f"confirm key={forget_key(user)}"
+
+
+async def save_anyway(console: ConsoleAdapter, line: str, *, user: str | None = None
+                      ) -> ConsoleResult:
+    """``line`` (a /log without confirm), then, if its numbers were held back, the confirm
+    the held reply shows (its *Save anyway* button, with the key of exactly those numbers):
+    a typed ``confirm`` without that key is checked like any /log."""
+    first = await console.ask(line, user=user)
+    if not first.held:
+        return first
+    (button,) = [a for a in first.replies[0].actions if " confirm key=" in a.command]
+    return await console.ask(button.command, user=user)

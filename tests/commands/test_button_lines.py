@@ -15,6 +15,8 @@ from bot.app import App
 from bot.commands import build_registry
 from bot.core.args import parse_args, split_command
 from bot.core.connections import SyncReport
+from bot.domain.metrics import log_key
+from tests.auxil.requests import save_anyway
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -42,8 +44,8 @@ async def test_save_anyway_held_in_german_saves_after_a_switch_to_japanese(
     assert saved.ok and not saved.held, saved.text
     # ... the very numbers typed: /stats as one who typed them in English sees it
     typed = ConsoleAdapter(app, user="bob")
-    assert (await typed.ask("/log followers=12000 views=1000 comments=5000 "
-                            "completion_rate=35.5% confirm")).ok
+    assert (await save_anyway(typed, "/log followers=12000 views=1000 comments=5000 "
+                              "completion_rate=35.5%")).ok
     for who in (console, typed):
         await _in(who, "en")
     assert (await console.ask("/stats")).text == (await typed.ask("/stats")).text
@@ -90,8 +92,9 @@ def test_a_sync_held_back_offers_a_log_that_reads_back_in_every_language() -> No
     assert spec is not None
     for language in i18n.LANGUAGES:
         with i18n.using(language):
-            assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True}, (
-                language, line)
+            # with the key of exactly the numbers held: its confirm saves them, no others
+            assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True,
+                                                        "key": log_key(held)}, (language, line)
 
 
 async def test_a_value_no_canonical_line_holds_keeps_the_typed_text(

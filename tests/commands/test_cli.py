@@ -237,7 +237,12 @@ def test_ask_held_back_log_exits_3_and_stores_nothing(tmp_path: Path) -> None:
     assert as_json.returncode == 3 and json.loads(as_json.stdout)["held"] is True
     stats = run(tmp_path, "ask", "--user", "zoe", "--json", "/stats")
     assert json.loads(stats.stdout)["followers"] == 5000  # nothing was stored
-    saved = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B confirm")
+    # a confirm without the key of the numbers held is checked again (held: exit 3)
+    bare = run(tmp_path, "ask", "--user", "zoe", "/log followers=5B confirm")
+    assert bare.returncode == 3, bare.stdout + bare.stderr
+    line = re.search(r"/log followers=5B confirm key=[0-9a-f]{8}", held.stdout)
+    assert line is not None, held.stdout
+    saved = run(tmp_path, "ask", "--user", "zoe", line[0])
     assert saved.returncode == 0, saved.stderr
     payout = "/payout rewards=41 views=61k month=2026-10"
     assert run(tmp_path, "ask", "--user", "zoe", payout).returncode == 0
@@ -621,3 +626,20 @@ def test_ask_a_bare_log_promises_no_next_line(tmp_path: Path) -> None:
     assert "next line" not in numbers.stderr and "Commands start with /" in numbers.stderr
     as_json = run(tmp_path, "ask", "--json", "--user", "x2", "/log")
     assert as_json.returncode == 2 and json.loads(as_json.stdout)["ok"] is False
+
+
+def test_ask_undo_of_a_day_with_nothing_to_undo_is_a_refusal(tmp_path: Path) -> None:
+    """Trial: ``ask "/undo date=…"`` of a day with no snapshot printed "You have no snapshot
+    dated …" on stdout and exited 0, while every other argument naming nothing (``/payout
+    remove=9``) is a refusal: exit 2, on stderr (JSON: ok false). Nothing stored at all is
+    an answer, as /cancel with nothing to cancel is."""
+    assert run(tmp_path, "ask", "--user", "zoe", "/log followers=5k").returncode == 0
+    day = run(tmp_path, "ask", "--user", "zoe", "/undo date=2020-01-01")
+    assert day.returncode == 2 and day.stdout == "", day
+    assert "You have no snapshot dated 2020-01-01." in day.stderr, day.stderr
+    as_json = run(tmp_path, "ask", "--user", "zoe", "--json", "/undo date=2020-01-01")
+    assert as_json.returncode == 2 and json.loads(as_json.stdout)["ok"] is False
+    removed = run(tmp_path, "ask", "--user", "zoe", "/payout remove=9")
+    assert removed.returncode == 2, removed  # the refusal it is consistent with
+    empty = run(tmp_path, "ask", "--user", "nobody", "/undo")
+    assert empty.returncode == 0 and "Nothing to undo" in empty.stdout, empty

@@ -14,6 +14,7 @@ from bot.render.formats import Format
 from bot.runtime import App
 from bot.scheduler.compose import WeeklyComposer
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import save_anyway
 
 # -- /undo and /history -----------------------------------------------------------------------
 
@@ -92,6 +93,52 @@ async def test_history_lists_dates_typed_values_and_source(
     assert "Your last 1 snapshot of 3" in (await console.ask("/history 1")).text
 
 
+async def test_what_you_typed_is_shown_with_the_digits_you_typed(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: ``/log followers=1.25M`` was listed by /history as "followers=1.3M", under "what
+    was typed". /history, the /undo preview and an import's preview show each value with as
+    many digits as it has, in every language (German 1,25 Mio.)."""
+    await console.ask("/log followers=1.25M views=12.345k completion_rate=35.25% "
+                      "videos_per_week=4.25")
+    typed = ("followers=1.25M views=12.345k videos_per_week=4.25 completion_rate=35.25%")
+    assert typed in (await console.ask("/history")).text
+    assert typed in (await console.ask("/undo")).text
+    csv = tmp_path / "exact.csv"
+    csv.write_text("date,followers,views\n2026-10-01,36441,1200000\n")
+    preview = await console.ask(f"/import path={csv}")
+    assert "• 2026-10-01: followers=36.441k, views=1.2M" in preview.text, preview.text
+    await console.ask("/settings language=de")
+    assert "Follower=1,25\xa0Mio." in (await console.ask("/history")).text
+
+
+async def test_history_n_says_how_much_of_each_list_it_shows(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial: ``/history 2`` showed 2 of 3 payouts and 2 of 3 TikTok Studio imports under
+    "Payouts you logged (newest first)", as if they were all, while the snapshots said "Your
+    last 2 snapshots of 3". Every list it cuts says how many it shows of how many."""
+    from bot.cli import reply_json
+    from tests.commands.test_studio_import import FIXTURES
+
+    for name in ("FollowerGender.csv", "FollowerTopTerritories.csv", "FollowerActivity.csv"):
+        assert (await console.ask(f"/import path={FIXTURES / name} confirm")).ok, name
+    for amount in (100, 200, 300):
+        assert (await console.ask(f"/payout brand={amount} per=video")).ok
+    for hours in (1, 2, 3):
+        clock.advance(days=1)
+        await console.ask(f"/log followers={10 + hours}k")
+    cut = await console.ask("/history 2")
+    assert "Your last 2 snapshots of 3" in cut.text, cut.text
+    assert "TikTok Studio imports: the last 2 of 3 (newest first)" in cut.text, cut.text
+    assert "Payouts you logged: the last 2 of 3 (newest first)" in cut.text, cut.text
+    assert "$100" not in cut.text and "$300" in cut.text
+    data = reply_json(cut.replies[0])
+    assert (data["payouts_total"], data["imports_total"]) == (3, 3)
+    whole = await console.ask("/history")
+    assert "Payouts you logged (newest first)" in whole.text, whole.text
+    assert "TikTok Studio imports (newest first)" in whole.text
+    assert " of 3" not in whole.text
+
+
 async def test_undo_takes_back_an_import_as_a_whole(
         console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
     await console.ask("/log followers=10k")
@@ -122,7 +169,7 @@ async def test_impossible_numbers_are_asked_about_before_saving(
         assert fragment in asked.text, (line, asked.text)
         assert f"{line} confirm" in asked.text
     assert "I don't have any numbers" in (await console.ask("/stats")).text  # none saved
-    saved = await console.ask("/log views=3k likes=4k confirm")
+    saved = await save_anyway(console, "/log views=3k likes=4k")
     assert saved.ok and "Likes (30 days): 4k" in saved.text
     clock.advance(days=7)
     await console.ask("/log followers=12k")
@@ -130,7 +177,34 @@ async def test_impossible_numbers_are_asked_about_before_saving(
     drop = await console.ask("/log followers=2.7k")
     assert "followers fell from 12k to 2.7k since your previous log" in drop.text
     assert "Followers: 12k" in (await console.ask("/stats")).text
-    assert "Followers: 2.7k" in (await console.ask("/log followers=2.7k confirm")).text
+    assert "Followers: 2.7k" in (await save_anyway(console, "/log followers=2.7k")).text
+
+
+async def test_confirm_saves_only_the_numbers_that_were_held(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial: with views=4M held for a confirm, ``/log views=5M confirm`` saved 5M without
+    the check. A confirm carries the key of exactly the numbers held (the held reply's line
+    and its button); other numbers, or a confirm without that key, are checked as any /log,
+    and the reply says so in one sentence."""
+    await console.ask("/log followers=12k views=40k")
+    clock.advance(days=1)
+    held = await console.ask("/log views=4M")
+    assert held.held, held.text
+    key = re.search(r"/log views=4M confirm key=([0-9a-f]{8})", held.text)
+    assert key is not None, held.text
+    other = await console.ask(f"/log views=5M confirm key={key[1]}")
+    assert other.held and "views went from 40k to 5M" in other.text, other.text
+    said = ("That confirm didn't carry the key I showed for these numbers (a confirm saves "
+            "only the numbers I held back), so I checked them as usual.")
+    assert said in other.text
+    bare = await console.ask("/log views=5M confirm")
+    assert bare.held and said in bare.text, bare.text
+    assert "Views (30 days): 40k" in (await console.ask("/stats")).text  # nothing saved
+    saved = await console.ask(f"/log views=4M confirm key={key[1]}")
+    assert not saved.held and "Views (30 days): 4M" in saved.text, saved.text
+    assert said not in held.text  # a plain hold says nothing of a confirm
+    fine = await console.ask("/log followers=12.1k confirm")  # nothing to hold: saved
+    assert fine.ok and not fine.held and said not in fine.text, fine.text
 
 
 async def test_jumps_of_more_than_ten_times_are_asked_about(
@@ -149,7 +223,7 @@ async def test_jumps_of_more_than_ten_times_are_asked_about(
     stats = (await console.ask("/stats")).text
     assert "Followers: 5k" in stats and "10B" not in stats  # nothing saved
     assert "Followers: 45k" in (await console.ask("/log followers=45k")).text  # 9x: saved
-    assert "Followers: 5B" in (await console.ask("/log followers=5B confirm")).text
+    assert "Followers: 5B" in (await save_anyway(console, "/log followers=5B")).text
 
 
 async def test_a_what_if_above_100_percent_engagement_is_refused(
@@ -172,7 +246,7 @@ async def test_logs_minutes_apart_are_a_correction_not_growth(
         console: ConsoleAdapter, clock: FakeClock) -> None:
     await console.ask("/log followers=12")
     clock.advance(minutes=3)
-    second = await console.ask("/log followers=2.7k confirm")
+    second = await save_anyway(console, "/log followers=2.7k")
     assert "Followers: 2.7k (less than a day ago it was 12)" in second.text
     assert "a week" not in second.text and "since your" not in second.text
     stats = await console.ask("/stats")
@@ -194,7 +268,7 @@ async def test_the_value_a_same_day_log_replaced_never_reads_as_a_difference(
         assert (await console.ask(f"/settings language={language}", user=user)).ok
         await console.ask("/log followers=850", user=user)
         clock.advance(minutes=3)
-        fixed = (await console.ask("/log followers=8.5k confirm", user=user)).text
+        fixed = (await save_anyway(console, "/log followers=8.5k", user=user)).text
         line = next(x for x in fixed.splitlines() if "8" in x and "850" in x)
         assert re.search(r"\D850[)）]$", line), (language, line)
 
@@ -204,7 +278,7 @@ async def test_goal_after_diamond_logs_minutes_apart_gives_no_pace(
     await console.ask("/log diamonds=1k")
     clock.advance(minutes=5)
     # a 20x jump is asked about first (MAX_JUMP); confirmed, it is saved as before
-    assert (await console.ask("/log diamonds=20k confirm")).ok
+    assert (await save_anyway(console, "/log diamonds=20k")).ok
     goal = await console.ask("/goal diamonds=3M")
     assert goal.ok, goal.text
     assert "a week" not in goal.text and "B" not in goal.text
@@ -301,6 +375,38 @@ async def test_digest_renders_an_income_goal(console: ConsoleAdapter, app: App,
     assert composed is not None
     text = app.renderer.render(composed.reply, Format.PLAIN)
     assert "goal monthly income €500" in text, text
+
+
+async def test_every_reply_that_converts_currencies_names_the_rates_day(
+        console: ConsoleAdapter, app: App, clock: FakeClock) -> None:
+    """Trial: the ECB rates are ~21 months old; /estimate named their day, while /goal
+    income, /progress income, /ratecard, /mediakit and the weekly digest showed euros
+    converted from dollars with no hint. Each says the day stored with the rate table; in
+    USD (nothing converted) none does."""
+    rates_day = app.services.rates.currencies.date
+    note = f"Amounts in EUR at ECB reference rates of {rates_day.isoformat()}."
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=12k views=150k likes=9k")
+    clock.advance(days=8)
+    await console.ask("/log followers=13k views=160k likes=9k")
+    lines = ("/estimate", "/goal income=500", "/goal", "/progress income all", "/ratecard",
+             "/mediakit")
+    for line in lines:
+        said = await console.ask(line)
+        assert said.ok and note in said.text, (line, said.text)
+    user = await app.store.find_user("console", "alice")
+    assert user is not None
+    sub = Subscription(1, "console", "console:alice", "private", "personal", user.id, user.id,
+                       0, "10:00", "UTC", (), True, None, None)
+    composed = await WeeklyComposer(app.store, app.services.catalogue, app.services.rates)(
+        sub, clock.now())
+    assert composed is not None
+    assert note in app.renderer.render(composed.reply, Format.PLAIN)
+    await console.ask("/settings currency=USD")
+    for line in lines[1:]:
+        assert "ECB reference rates" not in (await console.ask(line)).text, line
+    assert "followers" in (await console.ask("/progress followers all")).text.lower()
+    assert "ECB" not in (await console.ask("/goal followers=20k")).text
 
 
 # -- imports ------------------------------------------------------------------------------------
@@ -549,7 +655,7 @@ async def test_a_correction_after_a_confirmed_typo_is_asked_about_as_one(
     values can't tell a correction from a typo), but as what it likely is, with the way back."""
     await console.ask("/log followers=5000 views=5000")
     assert "10× or more" in (await console.ask("/log followers=500000")).text
-    confirmed = await console.ask("/log followers=500000 confirm")
+    confirmed = await save_anyway(console, "/log followers=500000")
     assert "Followers: 500k" in confirmed.text
     assert "/undo takes this log back" in confirmed.text  # the way back from a typo
     corrected = await console.ask("/log followers=5000")
@@ -566,7 +672,7 @@ async def test_a_correction_after_a_confirmed_typo_is_asked_about_as_one(
     back = await console.ask("/log views=5000")
     assert "views went from 50 to 5k since your previous log, back near the 5k" in back.text
     assert "10× or more" not in back.text
-    saved = await console.ask("/log views=5000 confirm")
+    saved = await save_anyway(console, "/log views=5000")
     assert "Views (30 days): 5k" in saved.text, saved.text
 
 
@@ -576,7 +682,7 @@ async def test_a_typo_after_a_confirmed_viral_jump_is_not_saved_unasked(
     saved with no question, as if every confirmed outlier were a typo: confirm means the
     creator said the number is right."""
     await console.ask("/log followers=5000")
-    assert "Followers: 60k" in (await console.ask("/log followers=60000 confirm")).text
+    assert "Followers: 60k" in (await save_anyway(console, "/log followers=60000")).text
     typo = await console.ask("/log followers=6000")
     assert typo.replies[0].held, typo.text
     assert ("followers went from 60k to 6k since your previous log, back near the 5k before "
@@ -591,7 +697,7 @@ async def test_a_typo_after_a_confirmed_outlier_is_still_caught(
     """Only a value back in line with the one before the outlier passes: another leap from
     it is asked about (against the latest, as always)."""
     await console.ask("/log followers=5000")
-    await console.ask("/log followers=500000 confirm")
+    await save_anyway(console, "/log followers=500000")
     typo = await console.ask("/log followers=50")
     assert "followers fell from 500k to 50 since your previous log" in typo.text
     await console.ask("/log views=5000")
@@ -620,18 +726,19 @@ async def test_the_way_back_a_confirmed_outlier_names_is_what_works(
     after a real viral jump looks the same, see above, so it stays asked about). The reply
     now says what works, and both ways it names do."""
     await console.ask("/log followers=5k")
-    confirmed = await console.ask("/log followers=50k confirm")
+    confirmed = await save_anyway(console, "/log followers=50k")
     assert ("If it was a typo, /undo takes this log back. A /log with the right number may be "
-            "held as this one was: add confirm to save it.") in confirmed.text, confirmed.text
+            "held as this one was: save it with the confirm I show then."
+            ) in confirmed.text, confirmed.text
     assert "corrects it too" not in confirmed.text
     again = await console.ask("/log followers=5k")
     assert again.replies[0].held, again.text  # as the reply says it may be
     assert "Followers: 50k" in (await console.ask("/stats")).text
-    saved = await console.ask("/log followers=5k confirm")
+    saved = await save_anyway(console, "/log followers=5k")
     assert not saved.replies[0].held and "Followers: 5k" in saved.text, saved.text
     assert "Followers: 5k" in (await console.ask("/stats")).text
     # and the other way: /undo takes a confirmed outlier back
-    await console.ask("/log followers=50k confirm")
+    await save_anyway(console, "/log followers=50k")
     undo = await console.ask("/undo")
     assert "followers=50k" in undo.text, undo.text
     assert "Removed 1 snapshot." in (await console.ask(_confirm_of(undo))).text

@@ -17,6 +17,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import running
 from bot.config import Settings
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import save_anyway
 
 LOG = st.tuples(st.just("log"), st.integers(min_value=100, max_value=100_000),
                 st.one_of(st.integers(min_value=1, max_value=600).map(lambda m: m / 1440),
@@ -42,7 +43,7 @@ async def _scenario(ops: list[tuple[str, int, float]], folder: Path) -> None:
         for op, value, advance in ops:
             if op == "log":
                 before.append((await console.ask("/stats")).text)
-                result = await console.ask(f"/log followers={value} confirm")
+                result = await save_anyway(console, f"/log followers={value}")
                 assert result.ok, result.text
                 logged_days.append(elapsed)
             else:

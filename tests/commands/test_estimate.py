@@ -122,3 +122,30 @@ async def test_an_explained_order_value_is_shown_as_typed_in_the_creators_curren
     await console.ask("/settings currency=USD")
     text = (await console.ask("/estimate order_value=40 explain")).text
     assert "order value 40.00 USD" in text, text
+
+
+async def test_every_what_if_argument_is_titled_as_a_what_if(console: ConsoleAdapter) -> None:
+    """Trial: ``/estimate margin=60%`` was titled "Your monthly income estimate" (and, as a
+    Discord embed, "Your income estimate"), as if the creator's own. Every argument that
+    changes the numbers or settings the estimate reads makes it a what-if, marked as one;
+    ``explain`` and ``public`` change only how it is shown."""
+    from bot.cli import reply_json
+
+    await console.ask("/log followers=6.2k views=150k likes=12k comments=400 shares=300")
+    for line in ("/estimate margin=60%", "/estimate price=29", "/estimate order_value=40",
+                 "/estimate commission=12%", "/estimate category=beauty",
+                 "/estimate region=US", "/estimate adult=yes", "/estimate views=1.2M",
+                 "/estimate likes=20k", "/estimate followers=50k", "/estimate diamonds=10k",
+                 "/estimate price=29 margin=60% explain"):
+        result = await console.ask(line)
+        assert result.ok, (line, result.text)
+        assert result.text.startswith("What-if estimate (not saved)"), (line, result.text)
+        assert "Your monthly income estimate" not in result.text, line
+        (reply,) = result.replies
+        assert reply.title == "What-if estimate (not saved)", (line, reply.title)
+        assert reply_json(reply)["what_if"] is True, line
+    for line in ("/estimate", "/estimate explain"):
+        own = await console.ask(line)
+        assert own.text.startswith("Your monthly income estimate"), (line, own.text)
+        assert own.replies[0].title == "Your income estimate"
+        assert reply_json(own.replies[0])["what_if"] is False

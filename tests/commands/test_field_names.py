@@ -250,7 +250,8 @@ _CSV = (b"date,followers,views\n2025-11-08,11k,38000\n2025-11-09,12400,40000\n")
 @pytest.mark.parametrize(("language", "columns", "row"), [
     ("de", "mit Follower und Aufrufe", "Follower=12.400, Aufrufe=40.000"),
     ("es", "con seguidores y visualizaciones", "seguidores=12,4\xa0mil, visualizaciones=40\xa0mil"),
-    ("ja", "（フォロワー、再生数）", "フォロワー=1.2万, 再生数=4万"),
+    # each value with the digits the file has (metrics.format_typed): 12,400 is 1.24万
+    ("ja", "（フォロワー、再生数）", "フォロワー=1.24万, 再生数=4万"),
 ])
 async def test_import_preview_names_fields_in_the_language(
         console: ConsoleAdapter, tmp_path: Path, language: str, columns: str,
@@ -395,5 +396,5 @@ async def test_progress_with_too_few_logs_names_the_field_as_german_writes_it(
     await _in(console, "de")
     assert (await console.ask("/log Likes=3k")).ok
     result = await console.ask("/progress Likes")
-    assert "zwei Einträge von Likes" in result.text, result.text
+    assert "Einträge von Likes an mindestens zwei Tagen" in result.text, result.text
     assert "tage" not in result.text, result.text

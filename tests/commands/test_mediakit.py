@@ -254,6 +254,26 @@ async def test_sources_are_named_once_and_joined_the_languages_way(
             in pdf_text(kit_files(german, "sources-de")[1]))
 
 
+async def test_an_import_is_named_by_what_was_imported(console: ConsoleAdapter,
+                                                      tmp_path: Path) -> None:
+    """Trial: a plain CSV of dated numbers (no TikTok Studio file) made the kit say "imported
+    from TikTok Studio", in the chat and on the page. Each import is named by what it was."""
+    csv = tmp_path / "mine.csv"
+    csv.write_text("date,followers,views,likes\n2026-08-30,30000,150000,8000\n"
+                   "2026-10-29,33000,160000,9000\n")
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    await console.ask("/log followers=37000 views=200000 likes=10000")
+    result = await console.ask("/mediakit")
+    assert "Numbers come from: logged and imported from your CSV file." in result.text, \
+        result.text
+    _, pdf = kit_files(result, "csv-sources")
+    text = pdf_text(pdf)
+    assert "imported from your CSV file" in text and "TikTok Studio." not in text, text
+    assert (await console.ask(f"/import path={FIXTURES / 'FollowerHistory.csv'} confirm")).ok
+    studio = await console.ask("/mediakit")
+    assert "imported from TikTok Studio" in studio.text, studio.text
+
+
 P10_P90 = "The video's range is P10–P90"
 
 

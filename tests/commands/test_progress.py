@@ -13,6 +13,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.core.csv_import import ImportError_, parse_csv
 from bot.render.charts import ChartSpec, build_figure, render_png, sparkline
 from tests.auxil.clock import FakeClock
+from tests.auxil.requests import save_anyway
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -35,7 +36,7 @@ async def test_progress_chart_matches_stored_data(console: ConsoleAdapter,
     await log_weekly(console, clock, [1000, 1400, 1800, 2500])
     result = await console.ask("/progress followers all")
     assert result.ok, result.text
-    assert "Followers since your first log: 1k → 2.5k (+1.5k), 4 logs" in result.text
+    assert "Followers since your first log: 1k → 2.5k (+1.5k), from logs on 4 days" in result.text
     (png,) = [r for r in result.replies[0].attachments]
     assert png.content_type == "image/png"
     assert png_size(png.data) == (960, 540)
@@ -63,7 +64,7 @@ def test_sparkline() -> None:
 async def test_progress_needs_two_logs(console: ConsoleAdapter) -> None:
     await console.ask("/log followers=10")
     result = await console.ask("/progress")
-    assert result.ok and "at least two logs" in result.text and not result.files
+    assert result.ok and "on at least two days" in result.text and not result.files
     bad = await console.ask("/progress subscribers")
     assert not bad.ok and "metric must be one of" in bad.text
 
@@ -196,7 +197,8 @@ async def test_import_preview_says_the_rows_it_does_not_list(
     csv = write(tmp_path, "h.csv", f"date,followers\n{body}".encode())
     preview = await console.ask(f"/import path={csv}")
     assert preview.ok, preview.text
-    assert "• 2026-09-05: followers=1k\n• … and 3 more\n" in preview.text, preview.text
+    # each value as the file has it (format_typed): 1,005 is not "1k"
+    assert "• 2026-09-05: followers=1.005k\n• … and 3 more\n" in preview.text, preview.text
     assert "2026-09-06:" not in preview.text, preview.text
 
 
@@ -396,7 +398,8 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     csv = write(tmp_path, "h.csv", ("date,followers\n" + rows).encode())
     clock.current = NOW
     assert (await console.ask(f"/import path={csv} confirm")).ok
-    assert (await console.ask("/log followers=12.5k confirm")).ok
+    saved = await save_anyway(console, "/log followers=12.5k")
+    assert saved.ok and not saved.held, saved.text
     goal = await console.ask("/goal followers=20k by=2027-03-01")
     assert goal.ok, goal.text
     assert "logs" not in goal.text
@@ -410,6 +413,71 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     assert (f"Your followers fell since your previous snapshot: {change.group(1)} in "
             f"{change.group(2)} days.") in tips.text, tips.text
     assert "a week)" not in tips.text
+
+
+async def test_a_typo_corrected_the_same_day_draws_no_spike(
+        console: ConsoleAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial: a typo confirmed and corrected the same minute still drew as a spike in
+    /progress, which plotted every snapshot, while /goal and the tips read one figure a day.
+    The chart reads that one rule (the day's last snapshot, corrected_series): followers,
+    engagement and income alike, and ``ask --json``'s points too."""
+    from bot.cli import reply_json
+    from bot.commands import progress as progress_command
+
+    specs: list[ChartSpec] = []
+    real = progress_command.render_png
+
+    def recording(spec: ChartSpec) -> bytes:
+        specs.append(spec)
+        return real(spec)
+
+    monkeypatch.setattr(progress_command, "render_png", recording)
+    clock.current = NOW
+    await console.ask("/log followers=1000 views=40k likes=3k")
+    clock.advance(days=1)
+    await console.ask("/log followers=1010 views=41k likes=3.1k")
+    clock.advance(days=1)
+    assert (await console.ask("/log followers=100000 views=4.2M likes=3.2k confirm")).ok
+    clock.advance(minutes=1)
+    assert (await console.ask("/log followers=1020 views=42k likes=3.2k confirm")).ok
+    for metric in ("followers", "views", "engagement", "income"):
+        result = await console.ask(f"/progress {metric} all")
+        assert result.ok, (metric, result.text)
+        assert "from logs on 3 days" in result.text, (metric, result.text)
+        points = reply_json(result.replies[0])["points"]
+        assert len(points) == 3 and len(specs[-1].points) == 3, (metric, points)
+        assert points[-1]["at"] == (NOW + timedelta(days=2, minutes=1)).isoformat(), points
+    followers = [p for _t, p in specs[0].points]
+    assert followers == [1000.0, 1010.0, 1020.0], followers  # no 100k spike
+    assert "+20" in (await console.ask("/progress followers all")).text
+    goal = await console.ask("/goal followers=2k")  # the same figure for the day
+    assert reply_json(goal.replies[0])["goals"][0]["current"] == 1020.0
+
+
+async def test_goal_spans_read_as_a_creator_reads_them(console: ConsoleAdapter,
+                                                      clock: FakeClock) -> None:
+    """Trial, /goal's span wording: logs 6.96 days apart "span 7 days so far, too few for a
+    pace per week (it takes 7 days)"; "log it again from 2026-11-09" on 2026-11-09; a
+    deadline of today "0 days away"; a deadline that had passed "by 2026-11-15, -3 days
+    away, you need 900 more"."""
+    clock.current = NOW
+    await console.ask("/log followers=1000")
+    clock.advance(hours=167)  # 6.96 days later
+    await console.ask("/log followers=1100")
+    goal = await console.ask("/goal followers=2000 by=2026-11-13")
+    assert "your snapshots of it span 6 days so far, too few for a pace per week (it " \
+           "takes 7 days): log it again today" in goal.text, goal.text
+    assert "span 7 days" not in goal.text
+    clock.advance(days=4)  # 2026-11-13: the deadline is today
+    today = await console.ask("/goal")
+    assert "by today, 2026-11-13, you need 900 more" in today.text, today.text
+    assert "0 days away" not in today.text
+    clock.advance(days=3)
+    passed = await console.ask("/goal")
+    assert ("the date you set, 2026-11-13, passed 3 days ago and you still need 900 more: "
+            "set a new one, e.g. /goal followers=2k by=2026-12-14") in passed.text, passed.text
+    assert "-3 days" not in passed.text and "days away" not in passed.text
+    assert (await console.ask("/goal followers=2k by=2026-12-14")).ok
 
 
 async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
@@ -433,11 +501,17 @@ async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
     assert "(1 so far in 3 months)" in empty.text and "3m" not in empty.text
     clock.advance(minutes=60)
     await console.ask("/log followers=1010")
+    # one point a day (the day's figure, as /goal reads it): an hour of logs is one day
+    assert "(1 so far in 3 months)" in (await console.ask("/progress followers 3m")).text
+    clock.advance(days=1)
+    await console.ask("/log followers=1020")
     result = await console.ask("/progress followers 3m")
     assert result.ok, result.text
-    assert "Followers over 3 months: 1k → 1k (+10), 2 logs" in result.text
+    assert "Followers over 3 months: 1k → 1k (+10), from logs on 2 days" in result.text
     (path,) = result.files
-    assert titles == [f"Followers · {NOW.date().isoformat()}"]  # one day of data, not "3m"
+    # the days of data, not "3m"
+    assert titles == [f"Followers · {NOW.date().isoformat()} – "
+                      f"{(NOW + timedelta(days=1)).date().isoformat()}"], titles
     text_without_path = result.text.replace(str(path), "")
     assert f"Saved {path}" in result.text and "3m" not in text_without_path
     year = await console.ask("/progress followers 4w")
@@ -492,15 +566,16 @@ async def test_a_chart_is_drawn_in_the_creators_time_zone(
     fig.canvas.draw()
     (ax,) = fig.axes
     drawn = [num2date(x, tz=zone) for x in ax.get_lines()[0].get_xdata()]
-    # the row dated 2026-11-29 at noon of that date there; the logs at their local time
+    # the row dated 2026-11-29 at noon of that date there; the logs at their local time, one
+    # a day of the creator's (the later of the two on 2026-12-01 there: the day's figure)
     assert [(d.date().isoformat(), d.strftime("%H:%M")) for d in drawn] == [
-        ("2026-11-29", "12:00"), ("2026-12-01", "13:25"), ("2026-12-01", "13:45")], drawn
+        ("2026-11-29", "12:00"), ("2026-12-01", "13:45")], drawn
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks and not any("30 Nov" in t and "23:" in t for t in ticks), ticks
     assert any("1 Dec" in t for t in ticks), ticks
     points = reply_json(result.replies[0])["points"]
-    assert points[1]["at"] == "2026-11-30T23:25:00+00:00", points
-    assert points[1]["shown"] == "2026-12-01T13:25+14:00", points
+    assert points[1]["at"] == "2026-11-30T23:45:00+00:00", points
+    assert points[1]["shown"] == "2026-12-01T13:45+14:00", points
     assert points[0]["shown"] == "2026-11-29", points
 
 

@@ -325,6 +325,13 @@ BAD = [
     ("pic.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "This is a PNG image"),
     ("empty.zip", _zip({"readme.txt": b"hi", "photo.jpg": b"x"}),
      "holds no TikTok Studio file"),
+    # Trial: a header of 5,000 columns was refused naming eight of them as if they were all
+    # ("the columns 'c0', … 'c6' and 'c7'"); a cut list says how many more there are.
+    ("wide.csv", (",".join(f"c{i}" for i in range(5000)) + "\n"
+                  + ",".join("1" for _ in range(5000)) + "\n").encode(),
+     "the columns 'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7' and 4,992 others, so neither"),
+    ("other.zip", _zip({f"note{i}.txt": b"hi" for i in range(9)}),
+     "it holds: note0.txt, note1.txt, note2.txt, note3.txt, note4.txt, note5.txt and 3 others."),
     ("two.xlsx", _two_sheets(), "has 2 sheets"),
     ("big.csv", b"date,followers\n" + b"2026-01-01,1\n" * 200_000, "too large"),
     ("many.zip", _zip({f"f{i}.csv": b"x" for i in range(60)}), "60 entries"),

@@ -573,3 +573,25 @@ async def test_history_names_a_sync_and_undo_removes_it(tapp: App) -> None:
     await console.ask(preview.replies[0].actions[0].command)
     latest = await tapp.store.latest_snapshot(user.id)
     assert latest is not None and latest.followers == 9_000
+
+
+async def test_stats_names_synced_videos_as_the_accounts_not_studios(tapp: App) -> None:
+    """Trial: /stats headed the median of videos read from the connected account "From
+    TikTok Studio", though nothing was imported. The section is named by where its numbers
+    came from: the account, TikTok Studio's files, or both."""
+    from datetime import date
+
+    from bot.domain.studio import StudioImport, Video
+
+    console = ConsoleAdapter(tapp, user="alice")
+    user = await tapp.store.ensure_user("console", "alice", "alice")
+    await connect(tapp, user.id)
+    synced = await console.ask("/stats")
+    assert "From your TikTok account" in synced.text, synced.text
+    assert "From TikTok Studio" not in synced.text
+    studio = StudioImport(downloaded=date(2026, 11, 2), downloaded_given=True)
+    studio.videos.append(Video("v9999", "Video (Studio)", "https://www.tiktok.com/@m/video/9",
+                               date(2026, 11, 2), date(2026, 11, 2), 99_000, 9, 9, 9))
+    await tapp.store.import_studio(user.id, [], studio)
+    both = await console.ask("/stats")
+    assert "From TikTok Studio and your TikTok account" in both.text, both.text

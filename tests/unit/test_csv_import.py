@@ -116,6 +116,27 @@ def test_a_column_named_twice_is_refused_with_one_sentence() -> None:
     assert parse_csv(b"date,followers,views\n2026-10-01,100,200\n", now=NOW).rows
 
 
+def test_a_cut_list_of_unknown_columns_says_how_many_more_in_every_language() -> None:
+    """Trial: a header of 5,000 columns; a list of them cut at eight says how many more there
+    are, as the list's last item (never glued into the sentence as a phrase of its own)."""
+    import pytest
+
+    from bot import i18n
+    from bot.core.csv_import import ImportError_
+
+    header = ",".join(["date", *(f"x{i}" for i in range(4999))])
+    for language in i18n.LANGUAGES:
+        with i18n.using(language), pytest.raises(ImportError_) as caught:
+            parse_csv(f"{header}\n2026-10-01{',1' * 4999}\n".encode(), now=NOW)
+        said = str(caught.value)
+        assert "x7" in said and "x8" not in said, (language, said)
+        assert "4,991" in said or "4.991" in said or "4\u202f991" in said \
+            or "4\xa0991" in said or "4991" in said, (language, said)
+    with pytest.raises(ImportError_) as caught:
+        parse_csv(f"{header}\n2026-10-01{',1' * 4999}\n".encode(), now=NOW)
+    assert "x6, x7 and 4,991 others. Known:" in str(caught.value)
+
+
 def test_a_cell_of_digits_past_the_longest_read_is_refused_even_within_the_bounds() -> None:
     """A number within its bounds written with zeros in front: up to 40 characters it is read
     (as the careful path reads it), one more and the line is refused as too long, whichever
