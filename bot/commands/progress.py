@@ -542,8 +542,9 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "errors": plan.errors}, is_error=True)
     imported = await ctx.store.imported_days(ctx.user.id)
     # The days it replaces, decided as the store decides them when it writes: the creator's
-    # days (snapshot_day) of its rows that an earlier import holds (from the rows' moments: a
-    # clean file's rows are not built only to be counted)
+    # days (snapshot_day) of its rows that an earlier import holds (replaced_on: the date its
+    # file wrote, or the day a moment is on now; from the rows' moments: a clean file's rows
+    # are not built only to be counted)
     replaces = len(days_of(row_moments(plan.rows), plan.zone) & imported)
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
@@ -555,6 +556,6 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "console": bool(actions),
                                         "platform": str(ctx.request.platform)},
                      actions=actions)
-    written = await ctx.store.import_snapshots(ctx.user.id, plan.rows)
+    written = await ctx.store.import_snapshots(ctx.user.id, plan.rows, now=now)
     return Reply("imported", {"rows": plan.read, "snapshots": written, "plan": _plan_view(plan),
                               "replaces": replaces})

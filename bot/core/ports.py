@@ -86,6 +86,11 @@ class SnapshotEntry:
     snapshot: MetricSnapshot
     source: str
     action: int
+    #: An imported row's day by which a later import replaces it
+    #: (:func:`~bot.domain.daily.replaced_on`: the date its file wrote, in any time zone since,
+    #: or for a moment written with an offset the day it is on now). None for a /log or a
+    #: sync.
+    import_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,15 +306,18 @@ class Store(Protocol):
         ...
 
     async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
-        """Remove these snapshots, with the earlier imported rows of the same day (the
-        creator's, as the import that hid them decided it) an imported one had replaced, and
-        carry values forward again; return how many of ``ids`` went."""
+        """Remove these snapshots, with the earlier imported rows an imported one had
+        replaced (those its import hid for the day it wrote it on, as that import decided it,
+        in any time zone since), and carry values forward again; return how many of ``ids``
+        went."""
         ...
 
     async def imported_days(self, user_id: int) -> set[date]:
-        """The creator's days that have an imported snapshot: each snapshot's
-        :func:`~bot.domain.daily.snapshot_day` in their /settings time zone, as
-        :meth:`import_snapshots` decides which days it replaces."""
+        """The days by which the creator's active imported snapshots are replaced
+        (:func:`~bot.domain.daily.replaced_on`: the date its file wrote, or for a moment
+        written with an offset its :func:`~bot.domain.daily.snapshot_day` in their /settings
+        time zone now): an import's days among these are the ones it replaces, as
+        :meth:`import_snapshots` decides it."""
         ...
 
     async def get_settings(self, user_id: int) -> UserSettings: ...
@@ -331,14 +339,17 @@ class Store(Protocol):
     async def clear_goals(self, user_id: int) -> int: ...
 
     async def import_snapshots(
-        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]]
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]], *,
+        now: datetime | None = None,
     ) -> int:
         """Insert dated partial snapshots in ONE transaction (all or nothing), merging each with
         the snapshot before it in time; a day already imported before is replaced (the old
         rows come back if this import is undone): the creator's day, in their /settings time
         zone (:func:`~bot.domain.daily.snapshot_day`; a row dated by day alone,
-        :class:`~bot.domain.daily.DateOnly`, is stored marked so and keeps its date); return
-        how many rows were written."""
+        :class:`~bot.domain.daily.DateOnly`, is stored marked so and keeps its date), matched
+        with stored rows by :func:`~bot.domain.daily.replaced_on`; ``now``: when the import
+        is made (default: the system clock), which a row dated by day alone never counts
+        after (:func:`~bot.domain.daily.counted_day`); return how many rows were written."""
         ...
 
     async def import_studio(

@@ -563,32 +563,42 @@ def implausible_rows(
     return import_checks(history, rows, zone=zone).rows
 
 
+def _replaced_on(h: MetricSnapshot, key: date | None, zone: tzinfo) -> date:
+    """The day by which an import replaces the stored snapshot ``h`` (``key``: the store's,
+    :attr:`~bot.core.ports.SnapshotEntry.import_day`; None: not known, its
+    :func:`~bot.domain.daily.snapshot_day` in ``zone``)."""
+    return snapshot_day(h.taken_at, zone) if key is None else key
+
+
 def _current_days(history: Sequence[MetricSnapshot], days: set[date],
-                  zone: tzinfo) -> list[tuple[date, list[MetricSnapshot]]]:
+                  zone: tzinfo, keys: Sequence[date | None]
+                  ) -> list[tuple[date, list[MetricSnapshot]]]:
     """The stored snapshots an import leaves standing, grouped by the creator's day
     (:func:`~bot.domain.daily.snapshot_day` in ``zone``) in the store's order: a stored
-    imported row of a day in ``days`` (the import's) is left out, since the import replaces
-    it. Within a day a later snapshot corrects an earlier one, so a group is read as one: its
-    latest value of each field."""
+    imported row that a day in ``days`` (the import's) replaces (:func:`_replaced_on`, its
+    ``keys``) is left out. Within a day a later snapshot corrects an earlier one, so a group
+    is read as one: its latest value of each field."""
     out: dict[date, list[MetricSnapshot]] = {}
-    for h in history:
-        day = snapshot_day(h.taken_at, zone)
-        if not (h.source == "import" and day in days):
-            out.setdefault(day, []).append(h)
+    for h, key in zip(history, keys, strict=True):
+        if not (h.source == "import" and _replaced_on(h, key, zone) in days):
+            out.setdefault(snapshot_day(h.taken_at, zone), []).append(h)
     return list(out.items())
 
 
 def import_checks(
     history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
-    *, zone: tzinfo,
+    *, zone: tzinfo, replaced_on: Sequence[date | None] | None = None,
 ) -> ImportChecks:
     """The checks an import's preview shows, on the timeline the import leaves.
 
     ``history`` is the stored snapshots (oldest first, in the store's order, with their
     :attr:`~MetricSnapshot.source`; undone ones are not stored), ``rows`` the import's
     ``(time, values)`` by date; a day is the creator's (:func:`~bot.domain.daily.snapshot_day`
-    in ``zone``, their time zone), the one the stores decide an import's replacements by. A
-    stored imported row of a day the import writes is replaced
+    in ``zone``, their time zone); ``replaced_on``, for each of ``history``, the day by which
+    an import replaces it where the store said
+    (:attr:`~bot.core.ports.SnapshotEntry.import_day`:
+    :func:`~bot.domain.daily.replaced_on`), the one the stores decide an import's
+    replacements by. A stored imported row of a day the import writes is replaced
     (what it knew and the new row doesn't say is kept), so it is never "the snapshot before
     it"; within a day the import comes after what is stored (it is newer); the stored
     snapshots of one day are one, their latest value of each field (a same-day ``/log`` corrects
@@ -609,11 +619,12 @@ def import_checks(
 
     row_days = [snapshot_day(at, zone) for at, _values in rows]
     days = set(row_days)
+    keys: Sequence[date | None] = replaced_on or [None] * len(history)
     kept: dict[date, dict[str, float]] = {}
-    for h in history:
-        if h.source == "import" and (day := snapshot_day(h.taken_at, zone)) in days:
+    for h, key in zip(history, keys, strict=True):
+        if h.source == "import" and (day := _replaced_on(h, key, zone)) in days:
             kept.setdefault(day, {}).update(h.given_values())
-    stored = _current_days(history, days, zone)
+    stored = _current_days(history, days, zone, keys)
     timeline = sorted([(day, 0, i) for i, (day, _group) in enumerate(stored)]
                       + [(day, 1, i) for i, day in enumerate(row_days)])
     logged_on: dict[date, dict[str, float]] = {}

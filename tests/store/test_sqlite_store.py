@@ -50,7 +50,8 @@ async def test_schema_is_migrated_in_wal_mode(store: Store, db_path: Path) -> No
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     cols = [r[1] for r in db.execute("PRAGMA table_info(snapshots)")]
     assert cols == ["id", "user_id", "taken_at", *METRIC_NAMES, "given", "source", "action",
-                    "replaced_by", "dated", "day"]
+                    "replaced_by", "dated", "day", "recorded_at", "import_day",
+                    "replaced_day"]
     db.close()
 
 
