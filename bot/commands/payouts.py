@@ -188,10 +188,11 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         raise ArgError(_("A payout is an amount above zero: log what you were actually paid."),
                        arg=kind)
     paid = args.get("month")
-    if paid is not None and paid > ctx.clock.now().strftime("%Y-%m"):
+    this_month = settings.local(ctx.clock.now()).strftime("%Y-%m")  # the creator's, not UTC's
+    if paid is not None and paid > this_month:
         raise ArgError(_("%(month)s hasn't happened yet: log a payout you have received.",
                          month=month(paid)),
-                       arg="month", example=ctx.clock.now().strftime("%Y-%m"))
+                       arg="month", example=this_month)
     usd = ctx.services.rates.currencies.to_usd(amount, currency)
     if views is not None and usd / views * 1000 > MAX_RPM_USD:
         rpm = money_range(amount / views * 1000, amount / views * 1000, currency)
