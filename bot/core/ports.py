@@ -196,9 +196,13 @@ class KnownUser:
     reads: UserReads
 
 
-#: A check of the last two active snapshots (oldest first; fewer when fewer are stored) before
-#: a write, raising to stop it (:meth:`Store.add_snapshot_and_history`'s ``guard``).
-SnapshotGuard = Callable[[list[MetricSnapshot]], None]
+#: A check before a write, raising to stop it (:meth:`Store.add_snapshot_and_history`'s
+#: ``guard``), shown the active snapshots back to where the latest one's 30-day totals were
+#: given (:data:`~bot.domain.metrics.HistoryReach.ORIGINS`, within the write's ``limit``),
+#: and the last two at least (oldest first; fewer when fewer are stored), and the creator's
+#: day the new snapshot goes on (:func:`~bot.domain.daily.counted_day` in their time zone):
+#: what ``same_window`` needs to pair its totals as /stats will.
+SnapshotGuard = Callable[[list[MetricSnapshot], date], None]
 
 
 class Store(Protocol):
@@ -243,9 +247,10 @@ class Store(Protocol):
         one trip where the store can (SQLite: one hand-off to the writer's thread, not two):
         what ``/log`` shows.
 
-        ``guard``, if given, is called with the last two active snapshots (as
-        ``history(limit=2)`` reads them, oldest first: the latest is the last; an empty list
-        if there is none) in the write's transaction, before anything is written: an
+        ``guard``, if given, is called with the active snapshots back to where the latest
+        one's 30-day totals were given, and the last two at least (oldest first: the latest
+        is the last; an empty list if there is none), and the day the snapshot goes on
+        (:data:`SnapshotGuard`), in the write's transaction, before anything is written: an
         exception it raises undoes the write and reaches the caller (``/log`` holds back
         numbers that look wrong, or a correction after a confirmed outlier, without a trip
         of its own). It

@@ -21,6 +21,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     compute_kpis,
     corrected_series,
+    days_since,
     engagement_rate_views,
     growth,
 )
@@ -309,7 +310,7 @@ def facts_and_waived(profile: Profile, rates: RateTables,
                 facts["follower_growth_rate_week"] = g.per_week / g.previous
     facts.update(_trends(history, g, settings.zone))
     if now is not None:
-        facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)
+        facts["days_since_last_log"] = days_since(s, now, settings.zone)
     return Facts(facts, waived)
 
 

@@ -55,6 +55,7 @@ from bot.core.userdata import (
     delete_statements,
     export_statements,
 )
+from bot.domain.daily import counted_day
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -378,7 +379,13 @@ class PostgresStore(PgTikTokTables):
         # for this user in between (the guard raising rolls the transaction back).
         async with self._write(user_id) as db:
             if guard is not None:
-                guard([e.snapshot for e in await _read_entries(db, user_id, None, 2)])
+                rows = await db.fetch(
+                    f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+                    f"ORDER BY {_ORDER_DESC} LIMIT $2", user_id, max(2, limit))
+                at = _columns(tuple(rows[0].keys())) if rows else None
+                shown = ([] if at is None else reach_back(
+                    (_snapshot(row, at) for row in rows), HistoryReach.ORIGINS, 2))
+                guard(shown, counted_day(taken_at, await _zone(db, user_id)))
             snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
             entries = await _read_entries(db, user_id, None, limit)
         return snapshot, [e.snapshot for e in entries]

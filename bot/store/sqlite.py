@@ -334,11 +334,12 @@ def _need_metrics(changes: Mapping[str, float]) -> None:
 
 def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
                           changes: Mapping[str, float], taken_at: datetime,
-                          source: str) -> MetricSnapshot:
+                          source: str, zone: tzinfo | None = None) -> MetricSnapshot:
     """One snapshot as its own action, inside the caller's transaction, on the connection
     itself (run in its worker thread by :func:`_in_thread`). It merges into the latest
-    snapshot of its day or before (the creator's day, :func:`_day_of`)."""
-    day = _day_of(taken_at, _zone_sync(conn, user_id))
+    snapshot of its day or before (the creator's day, :func:`_day_of`; ``zone``: their time
+    zone, read here when not given)."""
+    day = _day_of(taken_at, _zone_sync(conn, user_id) if zone is None else zone)
     row = conn.execute(
         f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
         f"AND day <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
@@ -1080,7 +1081,7 @@ def _history_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None
 
 
 def _reached_sync(conn: sqlite3.Connection, user_id: int, limit: int,
-                  reach: HistoryReach) -> list[MetricSnapshot]:
+                  reach: HistoryReach, minimum: int = 0) -> list[MetricSnapshot]:
     """The snapshots of :func:`_history_sync` (no ``since``) that ``reach`` needs
     (:func:`~bot.domain.metrics.reach_back`): read newest first, one row at a time, each
     made into a snapshot only when asked for, and the statement ended as soon as enough
@@ -1091,7 +1092,7 @@ def _reached_sync(conn: sqlite3.Connection, user_id: int, limit: int,
         f"ORDER BY {_ORDER_DESC} LIMIT ?", (user_id, max(0, limit)))
     try:
         at = _columns(tuple(d[0] for d in cursor.description))
-        return reach_back((_snapshot(row, at) for row in cursor), reach)
+        return reach_back((_snapshot(row, at) for row in cursor), reach, minimum)
     finally:
         cursor.close()
 
@@ -1128,12 +1129,17 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
 
 
 def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
-                    taken_at: datetime, guard: SnapshotGuard | None) -> MetricSnapshot:
-    """``guard`` (if any) shown the last two snapshots, then the snapshot of
+                    taken_at: datetime, guard: SnapshotGuard | None,
+                    limit: int) -> MetricSnapshot:
+    """``guard`` (if any) shown what it is shown (:data:`~bot.core.ports.SnapshotGuard`: of
+    the latest ``limit`` snapshots, those back to where the latest one's 30-day totals were
+    given, and the last two at least) and the day the snapshot goes on, then the snapshot of
     ``add_snapshot``; inside the caller's transaction."""
+    zone = _zone_sync(conn, user_id)
     if guard is not None:
-        guard(_history_sync(conn, user_id, None, 2))
-    return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log")
+        guard(_reached_sync(conn, user_id, max(2, limit), HistoryReach.ORIGINS, 2),
+              counted_day(taken_at, zone))
+    return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
 
 
 def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
@@ -1142,7 +1148,7 @@ def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[s
     """:meth:`SqliteStore.add_snapshot_and_history` in the writer's thread: the guard and the
     write as ``add_snapshot`` makes it (committed; rolled back if the guard raises), then the
     read as ``history`` makes it."""
-    snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard)
+    snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard, limit)
     return snapshot, _history_sync(conn, user_id, None, limit)
 
 
