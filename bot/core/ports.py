@@ -265,7 +265,10 @@ class Store(Protocol):
     async def history(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[MetricSnapshot]:
-        """Snapshots oldest first; ``limit`` keeps the most recent ones."""
+        """Snapshots oldest first; ``limit`` keeps the most recent ones; ``since``, those on
+        the creator's day of that moment or after (each on the day it counts on, in their
+        time zone: :func:`~bot.domain.daily.counted_day`; never a row dated by day alone
+        compared with it as its noon UTC)."""
         ...
 
     async def entries(

@@ -640,15 +640,19 @@ def _replaced_on(h: MetricSnapshot, key: date | None, zone: tzinfo) -> date:
 def _current_days(history: Sequence[MetricSnapshot], days: set[date],
                   zone: tzinfo, keys: Sequence[date | None]
                   ) -> list[tuple[date, list[MetricSnapshot]]]:
-    """The stored snapshots an import leaves standing, grouped by the creator's day
-    (:func:`~bot.domain.daily.snapshot_day` in ``zone``) in the store's order: a stored
+    """The stored snapshots an import leaves standing, grouped by the creator's day each
+    counts on (its stored :attr:`~MetricSnapshot.day`, else
+    :func:`~bot.domain.daily.snapshot_day` in ``zone``) in the store's order: a stored
     imported row that a day in ``days`` (the import's) replaces (:func:`_replaced_on`, its
     ``keys``) is left out. Within a day a later snapshot corrects an earlier one, so a group
     is read as one: its latest value of each field."""
     out: dict[date, list[MetricSnapshot]] = {}
     for h, key in zip(history, keys, strict=True):
         if not (h.source == "import" and _replaced_on(h, key, zone) in days):
-            out.setdefault(snapshot_day(h.taken_at, zone), []).append(h)
+            # (the day it counts on, as the store orders it: a row of a date that had not
+            # begun when it was imported counts on the day it was)
+            counted = h.day if h.day is not None else snapshot_day(h.taken_at, zone)
+            out.setdefault(counted, []).append(h)
     return list(out.items())
 
 

@@ -181,9 +181,9 @@ async def _read_entries(db: _Conn, user_id: int, since: datetime | None,
     """:meth:`PostgresStore.entries` on ``db`` (a pooled connection or a transaction's)."""
     sql = f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE}"  # noqa: S608
     params: list[Any] = [user_id]
-    if since is not None:
-        params.append(_iso(since))
-        sql += f" AND taken_at >= ${len(params)}"
+    if since is not None:  # the creator's day of it or after (as the SQLite store)
+        params.append(_day_of(since, await _zone(db, user_id)))
+        sql += f" AND day >= ${len(params)}"
     sql += f" ORDER BY {_ORDER_DESC}"
     if limit is not None:
         params.append(max(0, limit))

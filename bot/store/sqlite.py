@@ -934,12 +934,13 @@ def _latest_sync(conn: sqlite3.Connection, user_id: int) -> MetricSnapshot | Non
 def _active_rows_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
                       limit: int | None, columns: str = "*") -> list[sqlite3.Row]:
     """The rows (``columns``) of the active snapshots oldest first, the most recent
-    ``limit``."""
+    ``limit``; with ``since``, those on the creator's day of it or after (the days they count
+    on: a row dated by day alone is never compared with it as its noon UTC)."""
     sql = f"SELECT {columns} FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
     params: list[Any] = [user_id]
     if since is not None:
-        sql += " AND taken_at >= ?"
-        params.append(_iso(since))
+        sql += " AND day >= ?"
+        params.append(_day_of(since, _zone_sync(conn, user_id)))
     sql += f" ORDER BY {_ORDER_DESC}"
     if limit is not None:
         sql += " LIMIT ?"

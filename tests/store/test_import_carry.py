@@ -242,10 +242,10 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
     """An import names only the metric columns some row has a value in (binding a None is
     the slow part of a wide insert): what is stored is what naming every column stores."""
     rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1, n % 2 == 0,
-             f"2026-01-{n + 1:02d}", f"2026-01-{n + 1:02d}", "2026-02-01T00:00:00+00:00")
-            for n, v in enumerate(values)]
+             f"2026-01-{n + 1:02d}", f"2026-01-{n + 1:02d}", "2026-02-01T00:00:00+00:00",
+             n % 3 == 0) for n, v in enumerate(values)]
     every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source", "action",
-                       "dated", "day", "import_day", "recorded_at"))
+                       "dated", "day", "import_day", "recorded_at", "wall"))
     stored = _stored_both_ways(
         schema_file, lambda db: _insert_snapshots(db, rows),
         lambda db: db.executemany(f"INSERT INTO snapshots ({every}) VALUES "
@@ -328,7 +328,8 @@ def test_a_first_import_stores_the_rows_it_builds(
         try:
             stored = db.execute(
                 f"SELECT user_id, taken_at, {', '.join(METRIC_NAMES)}, given, source, action, "
-                "dated, day, import_day, recorded_at FROM snapshots ORDER BY id").fetchall()
+                "dated, day, import_day, recorded_at, wall FROM snapshots ORDER BY id"
+            ).fetchall()
         finally:
             db.close()
         if written is not None:
