@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from typing import Any
 
 from bot.commands.estimate import stored_route
@@ -60,8 +61,9 @@ def normalize_month(text: str) -> str:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
-def payout_view(p: Payout) -> dict[str, Any]:
-    """A payout for templates and --json: plain numbers, plus words for the reply."""
+def payout_view(p: Payout, zone: tzinfo) -> dict[str, Any]:
+    """A payout for templates and --json: plain numbers, plus words for the reply; ``day``:
+    the creator's date it was logged on (``zone``: their time zone, never UTC's)."""
     detail = []
     if p.views:
         detail.append(ngettext("for %(views)s view", "for %(views)s views", whole(p.views),
@@ -76,6 +78,7 @@ def payout_view(p: Payout) -> dict[str, Any]:
     return {"route": p.route, "name": translate(ROUTE_NAMES[p.route]), "amount": p.amount,
             "currency": p.currency, "month": p.month, "views": p.views,
             "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
+            "day": p.recorded_at.astimezone(zone).date().isoformat(),
             "shown": money_exact(p.amount, p.currency), "detail": punct(", ").join(detail)}
 
 
@@ -146,7 +149,8 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         gone = listed[number - 1]
         assert gone.id is not None
         await ctx.store.remove_payout(ctx.user.id, gone.id)
-        return Reply("payout_removed", {"payout": payout_view(gone), "number": number,
+        zone = (await ctx.store.get_settings(ctx.user.id)).zone
+        return Reply("payout_removed", {"payout": payout_view(gone, zone), "number": number,
                                         "left": len(listed) - 1})
     if not given:
         if "cashed" in args:
@@ -157,8 +161,9 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                              "affiliate=."), arg=next(iter(args)),
                            usage=typed_example(REWARDS_EXAMPLE))
         listed = await ctx.store.payouts(ctx.user.id)
-        return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
-                     data={"payouts": [payout_view(p) for p in listed]})
+        zone = (await ctx.store.get_settings(ctx.user.id)).zone
+        shown = [payout_view(p, zone) for p in listed]
+        return Reply("payouts", {"payouts": shown}, data={"payouts": shown})
     if len(given) > 1:
         raise ArgError(_("One payout at a time: you gave %(given)s.",
                          given=items(given)), arg=given[1])
@@ -210,7 +215,8 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         listed = await ctx.store.payouts(ctx.user.id)
         same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
         if same:
-            return Reply("payout_duplicate", {"payout": payout_view(new), "number": same[-1],
+            return Reply("payout_duplicate", {"payout": payout_view(new, settings.zone),
+                                              "number": same[-1],
                                               "command": ctx.typed_again(args)},
                          actions=(Action(_("Save it again"), ctx.again(args, confirm=True),
                                          "primary"),),
@@ -228,5 +234,5 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         rate = money_range(amount / views * 1000, amount / views * 1000, currency)
     elif diamonds:
         rate = money_fine(amount / diamonds, currency)
-    return Reply("payout_logged", {"payout": payout_view(stored), "count": count,
+    return Reply("payout_logged", {"payout": payout_view(stored, settings.zone), "count": count,
                                    "rate": rate, "waiting": waiting})
