@@ -62,8 +62,9 @@ def normalize_month(text: str) -> str:
 
 
 def payout_view(p: Payout, zone: tzinfo) -> dict[str, Any]:
-    """A payout for templates and --json: plain numbers, plus words for the reply; ``day``:
-    the creator's date it was logged on (``zone``: their time zone, never UTC's)."""
+    """A payout for templates and --json: plain numbers, plus words for the reply;
+    ``recorded_at``: when it was logged, on the creator's clock (``zone``: their time zone),
+    so the date shown is theirs, never UTC's."""
     detail = []
     if p.views:
         detail.append(ngettext("for %(views)s view", "for %(views)s views", whole(p.views),
@@ -77,8 +78,7 @@ def payout_view(p: Payout, zone: tzinfo) -> dict[str, Any]:
         detail.append(month(p.month))
     return {"route": p.route, "name": translate(ROUTE_NAMES[p.route]), "amount": p.amount,
             "currency": p.currency, "month": p.month, "views": p.views,
-            "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
-            "day": p.recorded_at.astimezone(zone).date().isoformat(),
+            "diamonds": p.diamonds, "recorded_at": p.recorded_at.astimezone(zone).isoformat(),
             "shown": money_exact(p.amount, p.currency), "detail": punct(", ").join(detail)}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands.audience import hours_text, shares_text
 from bot.commands.checks import flagged_rows
@@ -14,6 +13,7 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
 from bot.domain.daily import days_of, repeated_text
 from bot.domain.numbers import compact, count, day, items, kept, number, pct, punct, whole
+from bot.domain.profile import UserSettings
 from bot.domain.refusals import Refusal
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
@@ -48,11 +48,9 @@ def parse_downloaded(text: str) -> date:
 
 
 def local_today(now: datetime, timezone: str) -> date:
-    """Today in the creator's time zone (UTC if the stored zone is unknown)."""
-    try:
-        return now.astimezone(ZoneInfo(timezone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return now.date()
+    """Today in the creator's time zone (UTC if the stored zone is unknown): what
+    :meth:`~bot.domain.profile.UserSettings.today` says, the one rule."""
+    return UserSettings(timezone=timezone).today(now)
 
 
 def studio_view(studio: StudioImport,
