@@ -54,7 +54,6 @@ from bot.domain.daily import (
     replaced_on,
     row_moments,
     row_order,
-    snapshot_day,
     written_as_wall_time,
 )
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
@@ -213,7 +212,7 @@ def _now_on(taken_at: str, dated: Any, day: str) -> date:
     """A stored row's :func:`~bot.domain.daily.snapshot_day` in the creator's zone now, from
     its columns: the date of a row dated by day alone, any other's ``day`` (a row with a
     time of day counts on the day it is on: :func:`~bot.domain.daily.counted_day`)."""
-    return date.fromisoformat(taken_at[:10]) if dated else _stored_day(day)
+    return _stored_day(taken_at[:10] if dated else day)
 
 
 def _replaced_on(import_day: str | None, wall: Any, dated: Any, taken_at: str,
@@ -543,8 +542,7 @@ def _imported_before(
     """For an import of ``ordered``: the metrics each day of it already holds from earlier
     imports (``stored``: the user's active imported rows, in order, with their ``id``,
     ``taken_at``, ``dated``, ``wall``, ``day``, ``import_day``, metrics and ``given``), by
-    day, and
-    ``(day, id)`` of those rows (the day: the import's that replaces each). A day is the
+    day, and ``(day, id)`` of those rows (the day: the import's that replaces each). A day is the
     creator's (:func:`~bot.domain.daily.snapshot_day` in ``zone``, their time zone), and
     which stored row a day of the import replaces is :func:`~bot.domain.daily.replaced_on`'s
     to say: the one decision the previews' count of replaced days comes from too. A day
@@ -601,6 +599,15 @@ def _import_rows_by_row(
     width = len(METRIC_NAMES)
     rows_out = []
     at = _iso(recorded)
+    imported_on = _day_of(recorded, zone)  # the creator's day of the import
+
+    def days(taken_at: datetime) -> tuple[str, str]:
+        """The day a row counts on and the day it is on (:func:`_day_of`), worked out once:
+        :func:`~bot.domain.daily.counted_day`'s rule on the ISO texts (a row dated by day
+        alone counts no later than the day of the import; any other on the day it is on)."""
+        on = _day_of(taken_at, zone)
+        return (min(on, imported_on) if dated_by_day(taken_at) else on), on
+
     for taken_at, changes in ordered:
         stamp = _iso(taken_at)
         values_in = changes.values()
@@ -619,13 +626,13 @@ def _import_rows_by_row(
             typed, slots = found
             given_values = [*map(float, values_in), *[None] * (width + 1 - len(key))]
             rows_out.append((user_id, stamp, *[given_values[i] for i in slots], typed,
-                             "import", action, dated_by_day(taken_at),
-                             _day_of(taken_at, zone, recorded), _day_of(taken_at, zone), at,
+                             "import", action, dated_by_day(taken_at), *days(taken_at), at,
                              written_as_wall_time(taken_at)))
             continue
+        counted, on = days(taken_at)
         present = {k: v for k, v in changes.items() if v is not None}
         if earlier:
-            kept = earlier.get(snapshot_day(taken_at, zone))
+            kept = earlier.get(_stored_day(on))
             if kept:
                 present = {**kept, **present}
         if not present:
@@ -639,8 +646,8 @@ def _import_rows_by_row(
             given = given_by_columns[columns] = ",".join(sorted(columns))
         values = [None if (v := present.get(n)) is None else float(v) for n in METRIC_NAMES]
         rows_out.append((user_id, stamp, *values, given, "import", action,
-                         dated_by_day(taken_at), _day_of(taken_at, zone, recorded),
-                         _day_of(taken_at, zone), at, written_as_wall_time(taken_at)))
+                         dated_by_day(taken_at), counted, on, at,
+                         written_as_wall_time(taken_at)))
     return rows_out
 
 
