@@ -232,7 +232,9 @@ def _weekly_rates(history: list[MetricSnapshot], zone: tzinfo) -> list[float]:
     same day replaces an earlier one), at least :data:`MIN_SPAN_DAYS` apart."""
     out = []
     last: tuple[datetime, float] | None = None
-    for at, value in corrected_series(history, "followers", zone=zone):
+    # (each at placed_at: a row dated by day alone at noon of its day in ``zone``, so the days
+    # between two points are the creator's, never from a noon UTC)
+    for at, value in corrected_series(history, "followers", zone=zone, placed=True):
         if last is None or not last[1]:
             last = (at, value)
             continue

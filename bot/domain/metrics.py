@@ -338,17 +338,21 @@ def weekly_pace(change: float, days: float) -> float | None:
 
 
 def corrected_series(history: Sequence[MetricSnapshot], metric: str, *,
-                     zone: tzinfo) -> list[tuple[datetime, float]]:
+                     zone: tzinfo, placed: bool = False) -> list[tuple[datetime, float]]:
     """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a day
     of the creator's (in ``zone``, their time zone: :func:`~bot.domain.daily.snapshot_day`):
     a later snapshot on the same day corrects an earlier one, so the earlier is dropped
     (a same-day correction is not a trend). ``history`` is oldest first, in the store's order.
     The day rule is :func:`bot.domain.projection.one_per_day`, the one ``/goal``'s fit applies
-    to the same typed values (:func:`typed_points`, each at :func:`placed_at`), so the trend
-    facts behind tips and ``/goal`` read one series."""
+    to the same typed values, so the trend facts behind tips and ``/goal`` read one series.
+    Each at its stored moment, or ``placed`` where a change is measured between them (a
+    trend's pace: :func:`typed_points`, each at :func:`placed_at`, as ``/goal`` fits them)."""
     from bot.domain.projection import one_per_day
 
-    return one_per_day(typed_points(history, metric, zone), zone=zone)
+    points = (typed_points(history, metric, zone) if placed else
+              [(s.taken_at, float(v)) for s in history
+               if metric in s.given and (v := getattr(s, metric)) is not None])
+    return one_per_day(points, zone=zone)
 
 
 #: A typed count of this much or more may be rounded ("36k", "1.2M"); a smaller one is
