@@ -32,9 +32,12 @@ async def flagged_rows(ctx: CommandContext,
     look wrong, each checked as a ``/log`` of it would be; ``clashes`` where the file and what
     the creator logged disagree (their own /log is never called a fault of the file). At most
     :data:`SHOWN` of each are listed, the rest counted."""
-    history = await ctx.store.history(ctx.user.id, since=EARLIEST)
+    entries = await ctx.store.entries(ctx.user.id, since=EARLIEST)
+    history = [e.snapshot for e in entries]
+    replaced = [e.import_day for e in entries]  # by which day an import replaces each
     zone = (await ctx.store.get_settings(ctx.user.id)).zone
-    found = await asyncio.to_thread(lambda: import_checks(history, rows, zone=zone))
+    found = await asyncio.to_thread(lambda: import_checks(history, rows, zone=zone,
+                                                          replaced_on=replaced))
     listed, more = _shown(found.rows, zone)
     clashes, clashes_more = _shown(found.clashes, zone)
     return {"rows": listed, "more": more, "clashes": clashes, "clashes_more": clashes_more}

@@ -243,7 +243,7 @@ async def history(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     return Reply("history", {"entries": [entry_view(e, zone) for e in reversed(entries)],
                              "shown": len(entries), "total": total,
                              "total_text": compact(total),
-                             "payouts": [payout_view(p) for p in reversed(payouts)],
+                             "payouts": [payout_view(p, zone) for p in reversed(payouts)],
                              "payouts_total": len(all_payouts),
                              "imports": [studio_record_view(r, zone) for r in reversed(imports)],
                              "imports_total": len(all_imports),

@@ -137,7 +137,7 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     now = ctx.clock.now()
     kit = build_kit(settings, entries, videos, audience, engagement, card, now)
     files = await asyncio.to_thread(render_kit, kit)  # matplotlib is CPU-bound
-    stem = f"mediakit-{(settings.handle or 'creator').lstrip('@')}-{now:%Y%m%d}"
+    stem = f"mediakit-{(settings.handle or 'creator').lstrip('@')}-{settings.file_stamp(now)}"
     return Reply(
         "mediakit",
         {"handle": kit.handle, "todo": list(kit.todo), "sources": kit.provenance,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, tzinfo
+from dataclasses import replace
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from bot.commands.audience import audience_view
@@ -18,7 +19,6 @@ from bot.domain.metrics import (
     METRIC_BY_NAME,
     METRIC_NAMES,
     METRICS,
-    MIN_SPAN_DAYS,
     PERIOD_DAYS,
     Growth,
     HistoryReach,
@@ -33,6 +33,7 @@ from bot.domain.metrics import (
     left_out_sentence,
     log_key,
     rate_digits,
+    span_of_growth,
     window_ends,
 )
 from bot.domain.numbers import count, decimal, pct
@@ -140,34 +141,40 @@ def kpi_view(snapshot: MetricSnapshot, history: list[MetricSnapshot], k: Kpis,
 
 
 class _HeldBack(Exception):
-    """``/log``'s numbers look wrong next to ``recent`` (the last two snapshots stored, the
-    latest last; nothing was written)."""
+    """``/log``'s numbers look wrong next to ``recent`` (the snapshots stored, the latest
+    last, as the guard was shown them) on the creator's ``day``; nothing was written."""
 
-    def __init__(self, recent: list[MetricSnapshot]) -> None:
+    def __init__(self, recent: list[MetricSnapshot], day: date) -> None:
         super().__init__("held back for a confirm")
         self.recent = recent
+        self.day = day
 
 
-def _problems(values: dict[str, float], now: datetime, recent: list[MetricSnapshot]
-              ) -> list[str]:
-    """What looks wrong in logging ``values`` at ``now`` after ``recent`` (the last two
-    snapshots stored, oldest first, as the write's transaction reads them; empty: none), in
-    sentences of the current language (:func:`~bot.domain.metrics.implausible`; empty:
-    nothing). A value back near what was there before a confirmed outlier (the latest) is
-    still held, with a sentence naming both readings (the correction of a typo saved with
-    confirm, or a typo after a real leap; :func:`bot.domain.metrics.implausibilities`)."""
+def _problems(values: dict[str, float], now: datetime, recent: list[MetricSnapshot],
+              day: date) -> list[str]:
+    """What looks wrong in logging ``values`` at ``now``, on the creator's ``day``, after
+    ``recent`` (snapshots stored, oldest first: back to where the latest one's 30-day totals
+    were given and the last two at least, as the write's transaction reads them; empty:
+    none), in sentences of the current language (:func:`~bot.domain.metrics.implausible`;
+    empty: nothing). Its totals are compared with its views where they are of one 30-day
+    window (:func:`~bot.domain.metrics.same_window` with ``recent``, as /stats pairs them:
+    given together, or on one day: ``/log likes=3k`` after the day's ``/log views=2k``). A
+    value back near what was there before a confirmed outlier (the latest) is still held,
+    with a sentence naming both readings (the correction of a typo saved with confirm, or a
+    typo after a real leap; :func:`bot.domain.metrics.implausibilities`)."""
     latest = recent[-1] if recent else None
     base = latest or MetricSnapshot.empty(now)
-    return implausible(latest, base.merged(values, now), frozenset(values),
-                       earlier=recent[-2] if len(recent) >= 2 else None)
+    return implausible(latest, replace(base.merged(values, now), day=day), frozenset(values),
+                       earlier=recent[-2] if len(recent) >= 2 else None, history=recent)
 
 
 def _hold_if_implausible(values: dict[str, float], now: datetime,
-                         recent: list[MetricSnapshot]) -> None:
-    """``/log``'s guard (``Store.add_snapshot_and_history``), shown the last two snapshots:
-    :class:`_HeldBack` if :func:`_problems` finds anything."""
-    if _problems(values, now, recent):
-        raise _HeldBack(recent)
+                         recent: list[MetricSnapshot], day: date) -> None:
+    """``/log``'s guard (``Store.add_snapshot_and_history``,
+    :data:`~bot.core.ports.SnapshotGuard`): :class:`_HeldBack` if :func:`_problems` finds
+    anything."""
+    if _problems(values, now, recent, day):
+        raise _HeldBack(recent, day)
 
 
 def _parse_key(text: str) -> str:
@@ -216,7 +223,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS, guard=guard)
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
-        problems = _problems(values, now, held.recent)
+        problems = _problems(values, now, held.recent, held.day)
         return Reply("log_check", {"problems": problems,
                                    "command": ctx.typed_again(args, key=key),
                                    # a confirm sent for other numbers than these
@@ -233,7 +240,9 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if before is not None and after is not None and before != after:
             assert previous is not None
             delta = after - before
-            if (now - previous.taken_at).total_seconds() < MIN_SPAN_DAYS * 86_400:
+            # (by the creator's days where the earlier one is dated by day alone: its noon
+            # UTC is no moment of theirs; metrics.days_apart, as growth measures it)
+            if span_of_growth(previous, snapshot) is None:
                 # the time first, the earlier value last: "was 850 less than a day ago" read
                 # as "850 fewer"
                 diff = _("less than a day ago it was %(value)s",
@@ -249,8 +258,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                             "kpis": kpi_view(snapshot, history, k, out, zone),
                             "first": previous is None,
                             # saved past a held check: how to take it back if it was a typo
-                            "confirmed": confirmed
-                            and bool(_problems(values, now, history[-3:-1]))},
+                            "confirmed": confirmed and snapshot.day is not None
+                            and bool(_problems(values, now, history[:-1], snapshot.day))},
                  data=metric_data(snapshot, k, out))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from typing import Any
 
 from bot.commands.estimate import stored_route
@@ -60,8 +61,10 @@ def normalize_month(text: str) -> str:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
-def payout_view(p: Payout) -> dict[str, Any]:
-    """A payout for templates and --json: plain numbers, plus words for the reply."""
+def payout_view(p: Payout, zone: tzinfo) -> dict[str, Any]:
+    """A payout for templates and --json: plain numbers, plus words for the reply;
+    ``recorded_at``: when it was logged, on the creator's clock (``zone``: their time zone),
+    so the date shown is theirs, never UTC's."""
     detail = []
     if p.views:
         detail.append(ngettext("for %(views)s view", "for %(views)s views", whole(p.views),
@@ -75,7 +78,7 @@ def payout_view(p: Payout) -> dict[str, Any]:
         detail.append(month(p.month))
     return {"route": p.route, "name": translate(ROUTE_NAMES[p.route]), "amount": p.amount,
             "currency": p.currency, "month": p.month, "views": p.views,
-            "diamonds": p.diamonds, "recorded_at": p.recorded_at.isoformat(),
+            "diamonds": p.diamonds, "recorded_at": p.recorded_at.astimezone(zone).isoformat(),
             "shown": money_exact(p.amount, p.currency), "detail": punct(", ").join(detail)}
 
 
@@ -146,7 +149,8 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         gone = listed[number - 1]
         assert gone.id is not None
         await ctx.store.remove_payout(ctx.user.id, gone.id)
-        return Reply("payout_removed", {"payout": payout_view(gone), "number": number,
+        zone = (await ctx.store.get_settings(ctx.user.id)).zone
+        return Reply("payout_removed", {"payout": payout_view(gone, zone), "number": number,
                                         "left": len(listed) - 1})
     if not given:
         if "cashed" in args:
@@ -157,8 +161,9 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                              "affiliate=."), arg=next(iter(args)),
                            usage=typed_example(REWARDS_EXAMPLE))
         listed = await ctx.store.payouts(ctx.user.id)
-        return Reply("payouts", {"payouts": [payout_view(p) for p in listed]},
-                     data={"payouts": [payout_view(p) for p in listed]})
+        zone = (await ctx.store.get_settings(ctx.user.id)).zone
+        shown = [payout_view(p, zone) for p in listed]
+        return Reply("payouts", {"payouts": shown}, data={"payouts": shown})
     if len(given) > 1:
         raise ArgError(_("One payout at a time: you gave %(given)s.",
                          given=items(given)), arg=given[1])
@@ -188,10 +193,11 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         raise ArgError(_("A payout is an amount above zero: log what you were actually paid."),
                        arg=kind)
     paid = args.get("month")
-    if paid is not None and paid > ctx.clock.now().strftime("%Y-%m"):
+    this_month = settings.local(ctx.clock.now()).strftime("%Y-%m")  # the creator's, not UTC's
+    if paid is not None and paid > this_month:
         raise ArgError(_("%(month)s hasn't happened yet: log a payout you have received.",
                          month=month(paid)),
-                       arg="month", example=ctx.clock.now().strftime("%Y-%m"))
+                       arg="month", example=this_month)
     usd = ctx.services.rates.currencies.to_usd(amount, currency)
     if views is not None and usd / views * 1000 > MAX_RPM_USD:
         rpm = money_range(amount / views * 1000, amount / views * 1000, currency)
@@ -209,7 +215,8 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         listed = await ctx.store.payouts(ctx.user.id)
         same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
         if same:
-            return Reply("payout_duplicate", {"payout": payout_view(new), "number": same[-1],
+            return Reply("payout_duplicate", {"payout": payout_view(new, settings.zone),
+                                              "number": same[-1],
                                               "command": ctx.typed_again(args)},
                          actions=(Action(_("Save it again"), ctx.again(args, confirm=True),
                                          "primary"),),
@@ -227,5 +234,5 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         rate = money_range(amount / views * 1000, amount / views * 1000, currency)
     elif diamonds:
         rate = money_fine(amount / diamonds, currency)
-    return Reply("payout_logged", {"payout": payout_view(stored), "count": count,
+    return Reply("payout_logged", {"payout": payout_view(stored, settings.zone), "count": count,
                                    "rate": rate, "waiting": waiting})

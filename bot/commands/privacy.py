@@ -29,7 +29,9 @@ async def export(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     data = await ctx.store.export_user(ctx.user.id)
     counts = await ctx.store.user_rows(ctx.user.id)  # what /forget's list names
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
-    stamp = ctx.clock.now().strftime("%Y%m%d-%H%M%S")
+    # the creator's date and time in the name, not UTC's
+    stamp = (await ctx.store.get_settings(ctx.user.id)).file_stamp(ctx.clock.now(),
+                                                                   seconds=True)
     return Reply(
         "exported",
         {"contents": items(exported_contents(data, counts)), "size": len(payload)},

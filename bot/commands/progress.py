@@ -6,7 +6,7 @@ import asyncio
 import math
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,8 @@ from bot.domain.metrics import (
     format_metric,
     format_typed,
     has_weekly_pace,
+    placed_at,
+    typed_points,
 )
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
@@ -177,12 +179,15 @@ def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSetti
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: RateTables,
                   payouts: Sequence[Payout], videos: Sequence[Video],
-                  stored: Sequence[MetricSnapshot]) -> list[tuple[datetime, float]]:
+                  stored: Sequence[MetricSnapshot], *,
+                  placed: bool = False) -> list[tuple[datetime, float]]:
     """Typical monthly income "now" for each logged snapshot, in ``settings.currency``: the
     figure :func:`~bot.domain.estimator.income_now` decides (so the latest point is
     ``/estimate``'s "now", the creator's logged payouts included); ``stored`` is every
-    snapshot read, which decides each point's engagement as ``/stats`` would have."""
-    return [(s.taken_at, income_now(s, settings, rates, payouts, videos, stored).typical)
+    snapshot read, which decides each point's engagement as ``/stats`` would have. Each at
+    its moment, or ``placed`` where a trend is fitted on it (:func:`placed_at`)."""
+    return [(placed_at(s, settings.zone) if placed else s.taken_at,
+             income_now(s, settings, rates, payouts, videos, stored).typical)
             for s in history]
 
 
@@ -277,14 +282,17 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
               rates: RateTables, now: datetime, payouts: Sequence[Payout],
               videos: Sequence[Video]) -> dict[str, Any]:
     if goal.metric == "income":  # stored and projected in USD, shown in the user's currency
-        points = income_series(history, _usd(settings), rates, payouts, videos, history)
+        points = income_series(history, _usd(settings), rates, payouts, videos, history,
+                               placed=True)
         currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
 
         def show(v: float) -> str:
             return money(rates.currencies.from_usd(v, currency), currency)
     else:
-        # fitted one a day (projection.one_per_day), as corrected_series gives tips' facts
-        points = series(history, goal.metric)
+        # fitted one a day (projection.one_per_day), as corrected_series gives tips' facts,
+        # each point where a trend places it (placed_at: a row dated by day alone at noon
+        # of the creator's day it counts on, not at its noon UTC)
+        points = typed_points(history, goal.metric, settings.zone)
 
         def show(v: float) -> str:
             return format_metric(goal.metric, v)
@@ -302,7 +310,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
     deadline = None
     needed = None
     if goal.deadline is not None and points:  # without a value now, nothing to count from
-        by = datetime.combine(goal.deadline, datetime.min.time(), tzinfo=UTC)
+        # the deadline's day begins in the creator's time zone, not UTC's
+        by = datetime.combine(goal.deadline, datetime.min.time(), tzinfo=settings.zone)
         days_left = (goal.deadline - settings.today(now)).days
         # a week or more away: the growth a week it needs; nearer, what it needs in all
         # (never a pace a week made from a few days or hours)
@@ -592,8 +601,9 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "errors": plan.errors}, is_error=True)
     imported = await ctx.store.imported_days(ctx.user.id)
     # The days it replaces, decided as the store decides them when it writes: the creator's
-    # days (snapshot_day) of its rows that an earlier import holds (from the rows' moments: a
-    # clean file's rows are not built only to be counted)
+    # days (snapshot_day) of its rows that an earlier import holds (replaced_on: the date its
+    # file wrote, or the day a moment is on now; from the rows' moments: a clean file's rows
+    # are not built only to be counted)
     replaces = len(days_of(row_moments(plan.rows), plan.zone) & imported)
     if not args.get("confirm"):
         actions: tuple[Action, ...] = ()
@@ -605,6 +615,6 @@ async def import_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                         "console": bool(actions),
                                         "platform": str(ctx.request.platform)},
                      actions=actions)
-    written = await ctx.store.import_snapshots(ctx.user.id, plan.rows)
+    written = await ctx.store.import_snapshots(ctx.user.id, plan.rows, now=now)
     return Reply("imported", {"rows": plan.read, "snapshots": written, "plan": _plan_view(plan),
                               "replaces": replaces})

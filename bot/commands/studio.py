@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands.audience import hours_text, shares_text
 from bot.commands.checks import flagged_rows
@@ -14,6 +13,7 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
 from bot.domain.daily import days_of, repeated_text
 from bot.domain.numbers import compact, count, day, items, kept, number, pct, punct, whole
+from bot.domain.profile import UserSettings
 from bot.domain.refusals import Refusal
 from bot.domain.studio import (
     BREAKOUT_MULTIPLE,
@@ -48,11 +48,9 @@ def parse_downloaded(text: str) -> date:
 
 
 def local_today(now: datetime, timezone: str) -> date:
-    """Today in the creator's time zone (UTC if the stored zone is unknown)."""
-    try:
-        return now.astimezone(ZoneInfo(timezone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return now.date()
+    """Today in the creator's time zone (UTC if the stored zone is unknown): what
+    :meth:`~bot.domain.profile.UserSettings.today` says, the one rule."""
+    return UserSettings(timezone=timezone).today(now)
 
 
 def studio_view(studio: StudioImport,
@@ -160,15 +158,20 @@ def _overview_notes(studio: StudioImport, first: date | None, last: date | None,
 async def held_dates(ctx: CommandContext, zone: tzinfo
                      ) -> tuple[set[date], set[date], set[date]]:
     """The dates the creator already has numbers for: ``(imported, series, logged)``.
-    Imported: an imported snapshot of that date; series: an imported daily series (profile
-    views, viewers) of that date; logged: a /log or TikTok sync on that day; each the
-    creator's day in their time zone ``zone`` (:func:`entry_day`)."""
+    Imported: an imported snapshot of that date (its
+    :attr:`~bot.core.ports.SnapshotEntry.import_day`, the day by which an import replaces
+    it: :func:`~bot.domain.daily.replaced_on`); series: an imported daily series (profile
+    views, viewers) of that date; logged: a /log or TikTok sync on that day, the creator's
+    day in their time zone ``zone`` (:func:`entry_day`)."""
     series: set[date] = {d for values in (await ctx.store.daily_series(ctx.user.id)).values()
                          for d in values}
     imported: set[date] = set()
     logged: set[date] = set()
     for e in await ctx.store.entries(ctx.user.id):
-        (imported if e.source == "import" else logged).add(entry_day(e, zone))
+        if e.source == "import":
+            imported.add(entry_day(e, zone) if e.import_day is None else e.import_day)
+        else:
+            logged.add(entry_day(e, zone))
     return imported, series, logged
 
 
@@ -183,7 +186,7 @@ def replaced_dates(studio: StudioImport, rows: list[tuple[datetime, dict[str, fl
     nor a snapshot a daily series value (a new-user trial: a TikTok Studio Overview over the
     creator's own CSV was said to replace the CSV's dates, and replaced nothing). The days
     are the creator's (``zone``), as the store decides which it replaces
-    (:func:`~bot.domain.daily.days_of`)."""
+    (:func:`~bot.domain.daily.replaced_on`)."""
     snapshot_days = days_of((t for t, _ in rows), zone)
     again = (snapshot_days & imported) | ({d for d, _, _ in studio.extra_daily()} & series)
     only_logged = (snapshot_days & logged) - again

@@ -20,7 +20,7 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import cast
 
@@ -36,6 +36,7 @@ from bot.domain.daily import (
     DailyColumns,
     DateOnly,
     DaysOutOfOrder,
+    WallTime,
     canonical_days,
     dated_by_day,
     local_moment,
@@ -292,13 +293,18 @@ def _year(text: str) -> str:
 
 def _parse_date(text: str, order: str | None = None, zone: tzinfo = UTC) -> datetime:
     """One date cell: a date alone as :class:`~bot.domain.daily.DateOnly` (noon UTC, dated by
-    day), a date with a time of day as that moment in UTC: a time without an offset is the
-    creator's (in ``zone``, their /settings time zone, as a /log's time is), one with an
-    offset or ``Z`` as written; ``order`` is the file's :func:`slash_order`."""
+    day), in any of ISO 8601's forms of a date (``2026-11-13``, ``20261113``,
+    ``2026-W46-5``: whatever :meth:`date.fromisoformat` reads is a date, never a time of
+    midnight); a date with a time of day as that moment in UTC: a time without an offset is
+    the creator's (in ``zone``, their /settings time zone, as a /log's time is; marked
+    :class:`~bot.domain.daily.WallTime`), one with an offset or ``Z`` as written; ``order``
+    is the file's :func:`slash_order`."""
     t = text.strip()
     try:
         if len(t) == 10 and t[4] == "-":
             return DateOnly.of(date.fromisoformat(t))
+        if (alone := _iso_date(t)) is not None:  # 20261113, 2026-W46-5: a date all the same
+            return DateOnly.of(alone)
         if order is not None and (m := _SLASH_DATE.fullmatch(t)):
             d, mo = (int(m[1]), int(m[2])) if order == "dmy" else (int(m[2]), int(m[1]))
             return DateOnly.of(date(int(_year(m[3])), mo, d))
@@ -307,7 +313,7 @@ def _parse_date(text: str, order: str | None = None, zone: tzinfo = UTC) -> date
             return DateOnly.of(parse_local_date(t, locale=number_locale()))
         moment = datetime.fromisoformat(t)
         if moment.tzinfo is None:  # the creator's wall time: refused in a gap or an overlap
-            return local_moment(moment, zone)
+            return WallTime.of(local_moment(moment, zone))
         return moment.astimezone(UTC)
     except Refusal:
         raise
@@ -317,6 +323,17 @@ def _parse_date(text: str, order: str | None = None, zone: tzinfo = UTC) -> date
     except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
         raise Refusal(_("%(text)s is out of the range of dates I can store.",
                         text=kept(quote(t)))) from None
+
+
+def _iso_date(text: str) -> date | None:
+    """``text`` as an ISO 8601 date alone (``2026-11-13``, the basic ``20261113``, a week
+    date ``2026-W46-5``), or None when it is not one (a time of day with it, or no date)."""
+    if not text or not text[0].isdigit():
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def read_file(path: Path) -> bytes:
@@ -469,15 +486,14 @@ def _parsed(data: bytes, *, now: datetime, today: date, zone: tzinfo) -> ImportP
                                     "of each and send the file again.", len(twice),
                                     columns=listed([shown_column(c) for c in twice])))
     plan = ImportPlan(columns=columns, zone=zone)
-    latest_allowed = datetime.combine(today, time.max, tzinfo=UTC)
-    fast = _fast_rows(names, specs, body, latest_allowed)
+    fast = _fast_rows(names, specs, body, today)
     if fast is not None:
         plan.rows, plan.repeated = fast
         plan.read = len(body)
     else:
         dates = [row[names.index("date")] for row in body if len(row) > names.index("date")]
         order = slash_order(dates)
-        plan.rows = _careful_rows(names, specs, body, latest_allowed, plan, order, now)
+        plan.rows = _careful_rows(names, specs, body, today, plan, order, now)
     if len(plan.rows) > MAX_ROWS:
         raise ImportError_(_("The file has more than %(rows)s rows.", rows=grouped(MAX_ROWS)))
     if not plan.rows and not plan.errors:
@@ -490,9 +506,10 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _fast_rows(
-    names: list[str], specs: dict[str, ArgSpec], body: list[list[str]], latest_allowed: datetime
+    names: list[str], specs: dict[str, ArgSpec], body: list[list[str]], today: date
 ) -> tuple[Sequence[tuple[datetime, dict[str, float]]], dict[date, int]] | None:
-    """The common, clean file, column by column: every row complete, ``YYYY-MM-DD`` dates and
+    """The common, clean file, column by column: every row complete, ``YYYY-MM-DD`` dates
+    from :data:`EARLIEST` to ``today`` (the creator's: every row is dated by day alone) and
     plain digits within bounds; its rows in date order and its dates on more than one row
     (:func:`repeated_days`).
     ``None`` as soon as anything needs :func:`_careful_rows`, which gives the same result for
@@ -545,7 +562,7 @@ def _fast_rows(
     if not keys:
         return None  # a date column alone: the careful path says which rows have no values
     if not gaps:
-        return _daily_columns(days, keys, columns, latest_allowed)
+        return _daily_columns(days, keys, columns, today)
     for index in whole:  # the rows below are read as they are: floats, as the careful path's
         columns[index] = list(map(float, columns[index]))  # type: ignore[arg-type]
     # Canonical dates only: then text order is date order and equal text, equal date.
@@ -561,7 +578,7 @@ def _fast_rows(
                for day, values in sorted(by_day.items())]
     except ValueError:  # 2026-02-30
         return None
-    if out[-1][0] > latest_allowed or out[0][0] < EARLIEST:
+    if out[-1][0].date() > today or out[0][0].date() < EARLIEST.date():
         return None
     return out, ({} if len(out) == len(body) else repeated_days(map(date.fromisoformat, days)))
 
@@ -581,7 +598,7 @@ def _lengths_matter(spec: ArgSpec, digits: str) -> bool:
 
 def _daily_columns(
     days: Sequence[str], keys: list[str], columns: list[Sequence[float | None]],
-    latest_allowed: datetime,
+    today: date,
 ) -> tuple[DailyColumns, dict[date, int]] | None:
     """:func:`_fast_rows` for a file with no gaps: its columns as they are (no dictionary or
     tuple per row), in date order, a later row for the same date winning."""
@@ -598,14 +615,15 @@ def _daily_columns(
     except ValueError:  # not YYYY-MM-DD, or 2026-02-30
         return None
     first_last = rows.bounds()
-    if first_last is not None and (first_last[1] > latest_allowed or first_last[0] < EARLIEST):
+    if first_last is not None and (first_last[1].date() > today
+                                   or first_last[0].date() < EARLIEST.date()):
         return None
     return rows, ({} if count == len(rows) else repeated_days(map(date.fromisoformat, given)))
 
 
 def _careful_rows(
     names: list[str], specs: dict[str, ArgSpec], body: list[list[str]],
-    latest_allowed: datetime, plan: ImportPlan, order: str | None = None,
+    today: date, plan: ImportPlan, order: str | None = None,
     now: datetime | None = None,
 ) -> list[tuple[datetime, dict[str, float]]]:
     """Row by row, every cell through the chat parser; problems go to ``plan.errors``. The
@@ -613,8 +631,10 @@ def _careful_rows(
     ``plan.zone``: by the creator's day, a row dated by day alone after the day's rows with
     a time; a moment repeated: its last row), each moment told apart by whether it is dated
     by day alone too: a date and a time that falls at noon UTC that day (``2026-01-01`` and
-    ``2026-01-01 12:00``) are two snapshots. A row dated after ``latest_allowed`` (the end of
-    the creator's today), or with a time after ``now``, is refused."""
+    ``2026-01-01 12:00``) are two snapshots. A row dated after ``today`` (the creator's), or
+    with a time after ``now``, is refused, and so is a row on a day of the creator's before
+    :data:`EARLIEST`'s date (:func:`~bot.domain.daily.snapshot_day` in ``plan.zone``: a
+    time's day is theirs, never UTC's)."""
     by_date: dict[tuple[datetime, bool], dict[str, float]] = {}
     columns = [(name, None if name == "date" else specs[name]) for name in names]
     shown = {name: shown_column("date" if spec is None else spec.name if name == spec.name
@@ -652,16 +672,18 @@ def _careful_rows(
         if problem is None and when is None:
             problem = _("line %(line)s: the date is missing.", line=line_no)
         elif problem is None and when is not None and dated_by_day(when) and \
-                when > latest_allowed:
+                when.date() > today:
             problem = _("line %(line)s: %(date)s is in the future.", line=line_no,
                         date=when.date())
-        elif problem is None and when is not None and not dated_by_day(when) and \
-                when > (now or latest_allowed):  # a time: by the creator's clock, to the minute
+        elif problem is None and when is not None and not dated_by_day(when) and (
+                when > now if now is not None else snapshot_day(when, plan.zone) > today):
+            # a time: by the creator's clock, to the minute
             problem = _("line %(line)s: %(date)s is in the future.", line=line_no,
                         date=stamp(when.astimezone(plan.zone)))
-        elif problem is None and when is not None and when < EARLIEST:
+        elif problem is None and when is not None and (
+                local := snapshot_day(when, plan.zone)) < EARLIEST.date():
             problem = _("line %(line)s: %(problem)s.", line=line_no,
-                        problem=standalone(before_earliest(when.date())))
+                        problem=standalone(before_earliest(local)))
         elif problem is None and not values:
             problem = _("line %(line)s: no values.", line=line_no)
         if problem is not None:

@@ -88,6 +88,11 @@ class SnapshotEntry:
     snapshot: MetricSnapshot
     source: str
     action: int
+    #: An imported row's day by which a later import replaces it
+    #: (:func:`~bot.domain.daily.replaced_on`: the date its file wrote, in any time zone since,
+    #: or for a moment written with an offset the day it is on now). None for a /log or a
+    #: sync.
+    import_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +198,13 @@ class KnownUser:
     reads: UserReads
 
 
-#: A check of the last two active snapshots (oldest first; fewer when fewer are stored) before
-#: a write, raising to stop it (:meth:`Store.add_snapshot_and_history`'s ``guard``).
-SnapshotGuard = Callable[[list[MetricSnapshot]], None]
+#: A check before a write, raising to stop it (:meth:`Store.add_snapshot_and_history`'s
+#: ``guard``), shown the active snapshots back to where the latest one's 30-day totals were
+#: given (:data:`~bot.domain.metrics.HistoryReach.ORIGINS`, within the write's ``limit``),
+#: and the last two at least (oldest first; fewer when fewer are stored), and the creator's
+#: day the new snapshot goes on (:func:`~bot.domain.daily.counted_day` in their time zone):
+#: what ``same_window`` needs to pair its totals as /stats will.
+SnapshotGuard = Callable[[list[MetricSnapshot], date], None]
 
 
 class Store(Protocol):
@@ -240,9 +249,10 @@ class Store(Protocol):
         one trip where the store can (SQLite: one hand-off to the writer's thread, not two):
         what ``/log`` shows.
 
-        ``guard``, if given, is called with the last two active snapshots (as
-        ``history(limit=2)`` reads them, oldest first: the latest is the last; an empty list
-        if there is none) in the write's transaction, before anything is written: an
+        ``guard``, if given, is called with the active snapshots back to where the latest
+        one's 30-day totals were given, and the last two at least (oldest first: the latest
+        is the last; an empty list if there is none), and the day the snapshot goes on
+        (:data:`SnapshotGuard`), in the write's transaction, before anything is written: an
         exception it raises undoes the write and reaches the caller (``/log`` holds back
         numbers that look wrong, or a correction after a confirmed outlier, without a trip
         of its own). It
@@ -257,7 +267,10 @@ class Store(Protocol):
     async def history(
         self, user_id: int, *, since: datetime | None = None, limit: int | None = None
     ) -> list[MetricSnapshot]:
-        """Snapshots oldest first; ``limit`` keeps the most recent ones."""
+        """Snapshots oldest first; ``limit`` keeps the most recent ones; ``since``, those on
+        the creator's day of that moment or after (each on the day it counts on, in their
+        time zone: :func:`~bot.domain.daily.counted_day`; never a row dated by day alone
+        compared with it as its noon UTC)."""
         ...
 
     async def entries(
@@ -303,15 +316,18 @@ class Store(Protocol):
         ...
 
     async def remove_snapshots(self, user_id: int, ids: Sequence[int]) -> int:
-        """Remove these snapshots, with the earlier imported rows of the same day (the
-        creator's, as the import that hid them decided it) an imported one had replaced, and
-        carry values forward again; return how many of ``ids`` went."""
+        """Remove these snapshots, with the earlier imported rows an imported one had
+        replaced (those its import hid for the day it wrote it on, as that import decided it,
+        in any time zone since), and carry values forward again; return how many of ``ids``
+        went."""
         ...
 
     async def imported_days(self, user_id: int) -> set[date]:
-        """The creator's days that have an imported snapshot: each snapshot's
-        :func:`~bot.domain.daily.snapshot_day` in their /settings time zone, as
-        :meth:`import_snapshots` decides which days it replaces."""
+        """The days by which the creator's active imported snapshots are replaced
+        (:func:`~bot.domain.daily.replaced_on`: the date its file wrote, or for a moment
+        written with an offset its :func:`~bot.domain.daily.snapshot_day` in their /settings
+        time zone now): an import's days among these are the ones it replaces, as
+        :meth:`import_snapshots` decides it."""
         ...
 
     async def get_settings(self, user_id: int) -> UserSettings: ...
@@ -333,14 +349,17 @@ class Store(Protocol):
     async def clear_goals(self, user_id: int) -> int: ...
 
     async def import_snapshots(
-        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]]
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]], *,
+        now: datetime | None = None,
     ) -> int:
         """Insert dated partial snapshots in ONE transaction (all or nothing), merging each with
         the snapshot before it in time; a day already imported before is replaced (the old
         rows come back if this import is undone): the creator's day, in their /settings time
         zone (:func:`~bot.domain.daily.snapshot_day`; a row dated by day alone,
-        :class:`~bot.domain.daily.DateOnly`, is stored marked so and keeps its date); return
-        how many rows were written."""
+        :class:`~bot.domain.daily.DateOnly`, is stored marked so and keeps its date), matched
+        with stored rows by :func:`~bot.domain.daily.replaced_on`; ``now``: when the import
+        is made (default: the system clock), which a row dated by day alone never counts
+        after (:func:`~bot.domain.daily.counted_day`); return how many rows were written."""
         ...
 
     async def import_studio(

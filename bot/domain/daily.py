@@ -31,26 +31,15 @@ SHOWN_REPEATS = 5
 DATED_AT = time(12, tzinfo=UTC)
 
 
-class DateOnly(datetime):
-    """The moment of an imported row dated by day alone (a CSV's ``2026-03-01``, a TikTok
-    Studio file's ``March 1``): noon UTC of its date (:data:`DATED_AT`), known as dated by
-    day by its type, never by its time (a row written with the time 12:00 UTC is a plain
-    :class:`~datetime.datetime`). The stores keep the mark in a column of its own
-    (``snapshots.dated``) and read it back as this type.
-
-    Any other moment made from one (``astimezone``, ``replace``, adding or subtracting a
-    duration) is a plain ``datetime``: only the stored row itself is dated by day. Make one
-    with :meth:`of`."""
+class _Marked(datetime):
+    """A row's moment marked with how its file wrote it (:class:`DateOnly`,
+    :class:`WallTime`). Any other moment made from one (``astimezone``, ``replace``, adding
+    or subtracting a duration) is a plain ``datetime``: only the row itself is so written."""
 
     __slots__ = ()
 
-    @classmethod
-    def of(cls, day: date) -> DateOnly:
-        """The moment of a row dated ``day``: noon UTC of it."""
-        return cls.combine(day, DATED_AT)
-
     def plain(self) -> datetime:
-        """The same moment as a plain ``datetime`` (no longer marked dated by day)."""
+        """The same moment as a plain ``datetime`` (no longer marked)."""
         return datetime.combine(self.date(), self.timetz())
 
     # (datetime's own return the subclass, as its stubs say: a moment made from a row's is
@@ -75,8 +64,47 @@ class DateOnly(datetime):
     def __sub__(self, other: timedelta | datetime) -> datetime | timedelta:
         return self.plain() - other
 
+
+class DateOnly(_Marked):
+    """The moment of an imported row dated by day alone (a CSV's ``2026-03-01``, a TikTok
+    Studio file's ``March 1``): noon UTC of its date (:data:`DATED_AT`), known as dated by
+    day by its type, never by its time (a row written with the time 12:00 UTC is a plain
+    :class:`~datetime.datetime`). The stores keep the mark in a column of its own
+    (``snapshots.dated``) and read it back as this type.
+
+    Any other moment made from one (``astimezone``, ``replace``, adding or subtracting a
+    duration) is a plain ``datetime``: only the stored row itself is dated by day. Make one
+    with :meth:`of`."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, day: date) -> DateOnly:
+        """The moment of a row dated ``day``: noon UTC of it."""
+        return cls.combine(day, DATED_AT)
+
     def __reduce__(self) -> tuple[Any, ...]:
         return DateOnly.of, (self.date(),)
+
+
+class WallTime(_Marked):
+    """The moment (UTC) of an imported row whose time of day was written without an offset
+    (``2026-11-21 14:00``): the creator's wall time in their time zone when it was read. Its
+    date as written is its day (:func:`snapshot_day` in that zone); the stores keep it
+    (``snapshots.import_day``, marked by ``snapshots.wall``), so the same file imported
+    again after a time zone change, read in the new zone, replaces it
+    (:func:`replaced_on`). Make one with :meth:`of`."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, moment: datetime) -> WallTime:
+        """``moment`` (timezone-aware) marked as written without an offset, in UTC."""
+        utc = moment.astimezone(UTC)
+        return cls.combine(utc.date(), utc.timetz())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return WallTime.of, (self.plain(),)
 
 
 def snapshot_day(moment: datetime, zone: tzinfo) -> date:
@@ -92,6 +120,40 @@ def snapshot_day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
 
 
+def counted_day(moment: datetime, zone: tzinfo, recorded: datetime | None = None) -> date:
+    """The day a stored snapshot counts on among the creator's others (the stores' ``day``
+    column, by which they are ordered: which is the latest, what carries forward, which
+    pairs as one 30-day window): its :func:`snapshot_day` in ``zone``, except that a row
+    dated by day alone (:class:`DateOnly`) never counts on a day that had not begun in
+    ``zone`` when it was recorded (``recorded``: when the import wrote it; None: not known).
+    It then counts on the day it was recorded: a date-only row is its day's number as the
+    day ends, but no newer than the moment it was read. So after a Tokyo creator's import
+    of today's row, a move to Los Angeles (where that date is still tomorrow) puts the row
+    on the day of the import there, and a /log made after it that day is the latest.
+
+    A row with a time of day is never after its recording (no row is in the future when it
+    is written), so only a row dated by day alone is ever moved; it keeps its date wherever
+    it is shown (:func:`shown_moment`) and found (/undo date=, an import's days)."""
+    day = snapshot_day(moment, zone)
+    if recorded is not None and isinstance(moment, DateOnly):
+        return min(day, recorded.astimezone(zone).date())
+    return day
+
+
+def replaced_on(import_day: date | None, fixed: bool, now_on: date) -> date:
+    """The day by which a later import replaces a stored imported row (an import replaces the
+    earlier imported rows of its own days): the day its import put it on (``import_day``)
+    when that day is what its file wrote (``fixed``: a row dated by day alone, or one whose
+    time was written without an offset, :class:`WallTime`), the same in any time zone; else
+    (a time written with an offset: a moment; ``import_day`` not known) the day it is on now
+    (``now_on``: its :func:`snapshot_day` in the creator's zone now). So the same file
+    imported again after a time zone change replaces what it wrote: its times without an
+    offset are read in the new zone (other moments, on the dates written), its moments are
+    the same moments (on the days they are on now). The one rule the stores replace by and
+    the import previews count with."""
+    return import_day if fixed and import_day is not None else now_on
+
+
 def row_order(moment: datetime, zone: tzinfo) -> tuple[date, bool, datetime]:
     """Where an imported row goes among the others of its file (the import preview's order
     and the order the store writes them, so within a day their ids keep it): by the
@@ -105,6 +167,12 @@ def days_of(moments: Iterable[datetime], zone: tzinfo) -> set[date]:
     """The creator's days (:func:`snapshot_day` in ``zone``) of ``moments``: an import's
     days, the days stored imports hold; what an import replaces is where the two meet."""
     return {snapshot_day(moment, zone) for moment in moments}
+
+
+def written_as_wall_time(moment: datetime) -> bool:
+    """Whether ``moment`` is a row's whose time was written without an offset
+    (:class:`WallTime`)."""
+    return isinstance(moment, WallTime)
 
 
 def dated_by_day(moment: datetime) -> bool:

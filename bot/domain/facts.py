@@ -21,6 +21,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     compute_kpis,
     corrected_series,
+    days_since,
     engagement_rate_views,
     growth,
     rate_digits,  # (with the metrics: /stats shows rates without importing the facts)
@@ -219,7 +220,9 @@ def _weekly_rates(history: list[MetricSnapshot], zone: tzinfo) -> list[float]:
     same day replaces an earlier one), at least :data:`MIN_SPAN_DAYS` apart."""
     out = []
     last: tuple[datetime, float] | None = None
-    for at, value in corrected_series(history, "followers", zone=zone):
+    # (each at placed_at: a row dated by day alone at noon of its day in ``zone``, so the days
+    # between two points are the creator's, never from a noon UTC)
+    for at, value in corrected_series(history, "followers", zone=zone, placed=True):
         if last is None or not last[1]:
             last = (at, value)
             continue
@@ -297,7 +300,7 @@ def facts_and_waived(profile: Profile, rates: RateTables,
                 facts["follower_growth_rate_week"] = g.per_week / g.previous
     facts.update(_trends(history, g, settings.zone))
     if now is not None:
-        facts["days_since_last_log"] = max(0.0, (now - s.taken_at).total_seconds() / 86_400)
+        facts["days_since_last_log"] = days_since(s, now, settings.zone)
     return Facts(facts, waived)
 
 

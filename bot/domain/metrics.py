@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 from typing import Any, Final
 
-from bot.domain.daily import snapshot_day
+from bot.domain.daily import dated_by_day, snapshot_day
 from bot.i18n import N_
 from bot.i18n import gettext as _
 
@@ -279,6 +279,65 @@ MIN_SPAN_DAYS: Final = 1.0
 MIN_PACE_DAYS: Final = 7.0
 
 
+def counted_on(s: MetricSnapshot) -> date:
+    """The creator's day ``s`` counts on: the stores' (:attr:`MetricSnapshot.day`, in their
+    /settings time zone), or for a snapshot not read from the store its
+    :func:`~bot.domain.daily.snapshot_day` in UTC."""
+    return s.day if s.day is not None else snapshot_day(s.taken_at, UTC)
+
+
+def days_apart(earlier: MetricSnapshot, later: MetricSnapshot) -> float | None:
+    """How many days ``later`` is after ``earlier``, for a change measured between them; None
+    when they are on one day of the creator's (:func:`counted_on`), or ``later`` is on an
+    earlier one: a change within a day is a correction, never growth. Between two
+    snapshots with a time of day, the time between them; with one dated by day alone, which
+    has no moment (its stored noon UTC is the next day's small hours east of UTC+12), the
+    creator's days between them. The one measure /stats' and /log's growth
+    (:func:`growth`), how far back a read reaches for it (:func:`reach_back`), the weekly
+    digest's "since last week" and /log's "less than a day ago" read."""
+    first, last = counted_on(earlier), counted_on(later)
+    if last <= first:
+        return None
+    if dated_by_day(earlier.taken_at) or dated_by_day(later.taken_at):
+        return float((last - first).days)
+    return (later.taken_at - earlier.taken_at).total_seconds() / 86_400
+
+
+def placed_at(s: MetricSnapshot, zone: tzinfo) -> datetime:
+    """Where ``s`` stands in time for a trend fitted over snapshots (``/goal``, the tips'
+    trend facts): its moment, or for a snapshot dated by day alone noon of the creator's day
+    it counts on (:func:`counted_on`; ``zone``: their time zone), never its stored noon UTC
+    (the next day's small hours east of UTC+12), nor a day after the one it was imported
+    on."""
+    if dated_by_day(s.taken_at):
+        return datetime.combine(counted_on(s), time(12), tzinfo=zone)
+    return s.taken_at
+
+
+def typed_points(history: Sequence[MetricSnapshot], metric: str,
+                 zone: tzinfo) -> list[tuple[datetime, float]]:
+    """``metric``'s values as typed (or imported), ``(time, value)`` in ``history``'s order,
+    each at :func:`placed_at` (in ``zone``): the points a trend is fitted on."""
+    return [(placed_at(s, zone), float(v)) for s in history
+            if metric in s.given and (v := getattr(s, metric)) is not None]
+
+
+def days_since(s: MetricSnapshot, now: datetime, zone: tzinfo) -> float:
+    """How many days have passed since ``s`` at ``now`` (never below 0): the time since it,
+    or for a snapshot dated by day alone the creator's days since the day it counts on
+    (``zone``: their time zone), as :func:`days_apart` measures."""
+    if dated_by_day(s.taken_at):
+        return max(0.0, float((now.astimezone(zone).date() - counted_on(s)).days))
+    return max(0.0, (now - s.taken_at).total_seconds() / 86_400)
+
+
+def span_of_growth(earlier: MetricSnapshot, later: MetricSnapshot) -> float | None:
+    """:func:`days_apart` when a change may be measured over it (:data:`MIN_SPAN_DAYS` or
+    more), else None."""
+    days = days_apart(earlier, later)
+    return days if days is not None and days >= MIN_SPAN_DAYS else None
+
+
 def has_weekly_pace(days: float) -> bool:
     """Whether a change over ``days`` days (a span of snapshots, or the days left to a
     deadline) may be quoted as a pace a week: :data:`MIN_PACE_DAYS` or more. The one rule
@@ -293,18 +352,21 @@ def weekly_pace(change: float, days: float) -> float | None:
 
 
 def corrected_series(history: Sequence[MetricSnapshot], metric: str, *,
-                     zone: tzinfo) -> list[tuple[datetime, float]]:
+                     zone: tzinfo, placed: bool = False) -> list[tuple[datetime, float]]:
     """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a day
     of the creator's (in ``zone``, their time zone: :func:`~bot.domain.daily.snapshot_day`):
     a later snapshot on the same day corrects an earlier one, so the earlier is dropped
     (a same-day correction is not a trend). ``history`` is oldest first, in the store's order.
     The day rule is :func:`bot.domain.projection.one_per_day`, the one ``/goal``'s fit applies
-    to the same typed values, so the trend facts behind tips and ``/goal`` read one series."""
+    to the same typed values, so the trend facts behind tips and ``/goal`` read one series.
+    Each at its stored moment, or ``placed`` where a change is measured between them (a
+    trend's pace: :func:`typed_points`, each at :func:`placed_at`, as ``/goal`` fits them)."""
     from bot.domain.projection import one_per_day
 
-    return one_per_day([(s.taken_at, float(v)) for s in history
-                        if metric in s.given and (v := getattr(s, metric)) is not None],
-                       zone=zone)
+    points = (typed_points(history, metric, zone) if placed else
+              [(s.taken_at, float(v)) for s in history
+               if metric in s.given and (v := getattr(s, metric)) is not None])
+    return one_per_day(points, zone=zone)
 
 
 #: A typed count of this much or more may be rounded ("36k", "1.2M"); a smaller one is
@@ -349,9 +411,10 @@ def _typed(s: MetricSnapshot) -> bool:
 
 def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth | None:
     """Growth of ``metric`` from the latest snapshot in which the creator typed it back to the
-    most recent earlier one typed at least :data:`MIN_SPAN_DAYS` before it; None without one.
-    ``history`` is oldest first. A change inside the rounding of a typed value
-    (:func:`within_rounding`) is :attr:`Growth.rounded`."""
+    most recent earlier one typed on an earlier day of theirs and at least
+    :data:`MIN_SPAN_DAYS` before it (:func:`span_of_growth`); None without one. ``history``
+    is oldest first. A change inside the rounding of a typed value (:func:`within_rounding`)
+    is :attr:`Growth.rounded`."""
     cur: MetricSnapshot | None = None
     for prev in reversed(history):  # newest first: stops at the pair it needs
         if metric not in prev.given or getattr(prev, metric) is None:
@@ -359,8 +422,8 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
         if cur is None:
             cur = prev
             continue
-        days = (cur.taken_at - prev.taken_at).total_seconds() / 86_400
-        if days >= MIN_SPAN_DAYS:
+        days = span_of_growth(prev, cur)
+        if days is not None:
             before, after = float(getattr(prev, metric)), float(getattr(cur, metric))
             return Growth(metric, before, after, days, prev.taken_at, prev.source,
                           within_rounding(before, after, before_typed=_typed(prev),
@@ -471,7 +534,8 @@ def _restores(earlier: MetricSnapshot | None, previous: MetricSnapshot,
 def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                      typed: frozenset[str] | set[str], *,
                      since: str = "log",
-                     earlier: MetricSnapshot | None = None) -> list[Implausible]:
+                     earlier: MetricSnapshot | None = None,
+                     history: Sequence[MetricSnapshot] | None = None) -> list[Implausible]:
     """What looks impossible in a new snapshot ``after`` (``typed``: the fields just given),
     compared with itself and with ``previous`` (the snapshot before it), one each: likes,
     comments or shares above views for the same 30 days, engagement by views above 100%,
@@ -486,15 +550,21 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
     what is said, never whether. A value back in line with ``earlier`` after an outlier in
     ``previous`` (:func:`_restores`) is still a fall or jump from ``previous``, said as
     :data:`_BACK`: the correction of a typo, or a typo after a real leap, which only the
-    creator can tell apart."""
+    creator can tell apart.
+
+    ``history`` (the stored snapshots before ``after``, oldest first, where known: ``/log``)
+    tells where the totals ``after`` carries came from, so that totals of one 30-day window
+    are compared however they were logged: :func:`same_window` decides it, the one rule
+    /stats pairs them by (given together, or on one day of the creator's: ``after`` then
+    carries its :attr:`~MetricSnapshot.day`). Without it only the fields just given pair."""
     from bot.domain import numbers
     from bot.domain.fieldnames import field_name
 
     problems = []
     views = after.views
-    # Only totals of the views' 30 days are compared with them (:func:`same_window`: ``after``
-    # names the fields just given): likes of an earlier log are not this log's 30 days.
-    window = same_window(after)
+    # Only totals of the views' 30 days are compared with them (:func:`same_window`): likes
+    # of an earlier day's log are not this log's 30 days; the same day's are.
+    window = same_window(after, history)
     if views is not None and typed & {"views", "likes", "comments", "shares"}:
         over = [name for name in ("likes", "comments", "shares")
                 if (v := getattr(window, name)) is not None and v > views]
@@ -550,10 +620,11 @@ def _back(earlier: MetricSnapshot | None, previous: MetricSnapshot, after: Metri
 
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
                 typed: frozenset[str] | set[str], *,
-                since: str = "log", earlier: MetricSnapshot | None = None) -> list[str]:
+                since: str = "log", earlier: MetricSnapshot | None = None,
+                history: Sequence[MetricSnapshot] | None = None) -> list[str]:
     """The sentences of :func:`implausibilities` (empty: nothing looks wrong)."""
     return [p.text for p in implausibilities(previous, after, typed, since=since,
-                                             earlier=earlier)]
+                                             earlier=earlier, history=history)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,32 +648,46 @@ def implausible_rows(
     return import_checks(history, rows, zone=zone).rows
 
 
+def _replaced_on(h: MetricSnapshot, key: date | None, zone: tzinfo) -> date:
+    """The day by which an import replaces the stored snapshot ``h`` (``key``: the store's,
+    :attr:`~bot.core.ports.SnapshotEntry.import_day`; None: not known, its
+    :func:`~bot.domain.daily.snapshot_day` in ``zone``)."""
+    return snapshot_day(h.taken_at, zone) if key is None else key
+
+
 def _current_days(history: Sequence[MetricSnapshot], days: set[date],
-                  zone: tzinfo) -> list[tuple[date, list[MetricSnapshot]]]:
-    """The stored snapshots an import leaves standing, grouped by the creator's day
-    (:func:`~bot.domain.daily.snapshot_day` in ``zone``) in the store's order: a stored
-    imported row of a day in ``days`` (the import's) is left out, since the import replaces
-    it. Within a day a later snapshot corrects an earlier one, so a group is read as one: its
-    latest value of each field."""
+                  zone: tzinfo, keys: Sequence[date | None]
+                  ) -> list[tuple[date, list[MetricSnapshot]]]:
+    """The stored snapshots an import leaves standing, grouped by the creator's day each
+    counts on (its stored :attr:`~MetricSnapshot.day`, else
+    :func:`~bot.domain.daily.snapshot_day` in ``zone``) in the store's order: a stored
+    imported row that a day in ``days`` (the import's) replaces (:func:`_replaced_on`, its
+    ``keys``) is left out. Within a day a later snapshot corrects an earlier one, so a group
+    is read as one: its latest value of each field."""
     out: dict[date, list[MetricSnapshot]] = {}
-    for h in history:
-        day = snapshot_day(h.taken_at, zone)
-        if not (h.source == "import" and day in days):
-            out.setdefault(day, []).append(h)
+    for h, key in zip(history, keys, strict=True):
+        if not (h.source == "import" and _replaced_on(h, key, zone) in days):
+            # (the day it counts on, as the store orders it: a row of a date that had not
+            # begun when it was imported counts on the day it was)
+            counted = h.day if h.day is not None else snapshot_day(h.taken_at, zone)
+            out.setdefault(counted, []).append(h)
     return list(out.items())
 
 
 def import_checks(
     history: Sequence[MetricSnapshot], rows: Sequence[tuple[datetime, Mapping[str, float]]],
-    *, zone: tzinfo,
+    *, zone: tzinfo, replaced_on: Sequence[date | None] | None = None,
 ) -> ImportChecks:
     """The checks an import's preview shows, on the timeline the import leaves.
 
     ``history`` is the stored snapshots (oldest first, in the store's order, with their
     :attr:`~MetricSnapshot.source`; undone ones are not stored), ``rows`` the import's
     ``(time, values)`` by date; a day is the creator's (:func:`~bot.domain.daily.snapshot_day`
-    in ``zone``, their time zone), the one the stores decide an import's replacements by. A
-    stored imported row of a day the import writes is replaced
+    in ``zone``, their time zone); ``replaced_on``, for each of ``history``, the day by which
+    an import replaces it where the store said
+    (:attr:`~bot.core.ports.SnapshotEntry.import_day`:
+    :func:`~bot.domain.daily.replaced_on`), the one the stores decide an import's
+    replacements by. A stored imported row of a day the import writes is replaced
     (what it knew and the new row doesn't say is kept), so it is never "the snapshot before
     it"; within a day the import comes after what is stored (it is newer); the stored
     snapshots of one day are one, their latest value of each field (a same-day ``/log`` corrects
@@ -623,11 +708,12 @@ def import_checks(
 
     row_days = [snapshot_day(at, zone) for at, _values in rows]
     days = set(row_days)
+    keys: Sequence[date | None] = replaced_on or [None] * len(history)
     kept: dict[date, dict[str, float]] = {}
-    for h in history:
-        if h.source == "import" and (day := snapshot_day(h.taken_at, zone)) in days:
+    for h, key in zip(history, keys, strict=True):
+        if h.source == "import" and (day := _replaced_on(h, key, zone)) in days:
             kept.setdefault(day, {}).update(h.given_values())
-    stored = _current_days(history, days, zone)
+    stored = _current_days(history, days, zone, keys)
     timeline = sorted([(day, 0, i) for i, (day, _group) in enumerate(stored)]
                       + [(day, 1, i) for i, day in enumerate(row_days)])
     logged_on: dict[date, dict[str, float]] = {}
@@ -705,8 +791,10 @@ def _given_in(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None,
     ``s``" is in ``history``'s own order (the store's: by the creator's day, then action)
     when ``s`` is one of its snapshots: a file's row dated today (noon UTC) stands before a
     Tokyo morning /log of the same day (23:00 UTC the day before) and is where that /log's
-    carried likes came from. A snapshot not in ``history`` (a what-if, or the snapshot a
-    /log just wrote) is placed by its moment."""
+    carried likes came from. A snapshot not in ``history`` (a what-if of the latest, or the
+    snapshot a /log just wrote, or checks before writing) stands after all of it: each is
+    the newest. (It is never placed by its moment: a row dated by day alone has none of the
+    creator's day, and its noon UTC put today's file row after a Tokyo morning /log.)"""
     if name in s.given:
         return s
     before: Sequence[MetricSnapshot] = history or ()
@@ -714,8 +802,6 @@ def _given_in(s: MetricSnapshot, history: Sequence[MetricSnapshot] | None,
         if before[i] is s:
             before = before[:i]
             break
-    else:
-        before = [h for h in before if h.taken_at <= s.taken_at]
     for h in reversed(before):
         if name in h.given:
             return h
@@ -1018,18 +1104,20 @@ class HistoryReach(StrEnum):
 
 
 def reach_back(newest_first: Iterable[MetricSnapshot],
-               reach: HistoryReach) -> list[MetricSnapshot]:
+               reach: HistoryReach, minimum: int = 0) -> list[MetricSnapshot]:
     """The snapshots of ``newest_first`` (a creator's history, newest first, as the store
     reads it) that ``reach`` needs, oldest first: taken one at a time, and no more once the
     answer is known (a store passes a lazy iterable: what is not needed is never read).
 
     The functions ``reach`` names look at the history newest first and stop at what they
-    look for: where each total of the latest snapshot was given (:func:`_given_in`, with its
-    own test of the time), and for growth the latest snapshot that typed followers and the
-    most recent one at least :data:`MIN_SPAN_DAYS` before it. The snapshots taken are all
-    those up to the oldest of these, so each of those functions gives the same answer, the
+    look for: where each total of the latest snapshot was given (:func:`_given_in`), and for
+    growth the latest snapshot that typed followers and the most recent one far enough
+    before it (:func:`span_of_growth`). The snapshots taken are all those up to the oldest
+    of these, so each of those functions gives the same answer, the
     same snapshot objects included, as with the whole history; where one of them finds
-    nothing, the whole history is taken (it looked through all of it to find nothing)."""
+    nothing, the whole history is taken (it looked through all of it to find nothing).
+    The newest ``minimum`` are taken in any case (a /log's checks compare with the one
+    before the latest too)."""
     taken: list[MetricSnapshot] = []
     if reach is HistoryReach.ALL:
         taken.extend(newest_first)
@@ -1045,16 +1133,15 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
             latest = s
             pending = {n for n in ("views", *WINDOW_TOTALS) if getattr(s, n) is not None}
         # (each one is before the latest in order, where _given_in looks for the latest's
-        # totals; a what-if of it is placed by its moment: found only up to that moment, the
-        # part read holds what either finds)
-        if pending and s.taken_at <= latest.taken_at:
+        # totals, and for those of a what-if of it, which stands after all of them)
+        if pending:
             pending.difference_update(s.given)
         if growth_left and "followers" in s.given and s.followers is not None:
             if typed is None:
                 typed = s
-            elif (typed.taken_at - s.taken_at).total_seconds() / 86_400 >= MIN_SPAN_DAYS:
+            elif span_of_growth(s, typed) is not None:
                 growth_left = False  # as growth() finds its pair
-        if not pending and not growth_left:
+        if not pending and not growth_left and len(taken) >= minimum:
             break
     taken.reverse()
     return taken

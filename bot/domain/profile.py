@@ -41,9 +41,20 @@ class UserSettings:
         except (KeyError, ValueError):
             return ZoneInfo(DEFAULT_TIMEZONE)
 
+    def local(self, now: datetime) -> datetime:
+        """``now`` on the creator's clock (in their time zone): the one place a command
+        reads their date, month or time of day from (never UTC's)."""
+        return now.astimezone(self.zone)
+
     def today(self, now: datetime) -> date:
         """The creator's date at ``now``."""
-        return now.astimezone(self.zone).date()
+        return self.local(now).date()
+
+    def file_stamp(self, now: datetime, *, seconds: bool = False) -> str:
+        """When a file the bot makes for the creator was made, as its name says it
+        (/export, /mediakit): their date at ``now`` (``20261121``), with ``seconds`` their
+        time too (``20261121-013000``), never UTC's."""
+        return self.local(now).strftime("%Y%m%d-%H%M%S" if seconds else "%Y%m%d")
 
 
 @dataclass(frozen=True, slots=True)

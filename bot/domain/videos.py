@@ -9,8 +9,8 @@ the growth of the summed lifetime counts between today and a day at least 30 day
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from statistics import fmean
 from typing import Final
 
@@ -26,19 +26,29 @@ FREQUENCY_DAYS: Final = 28
 COUNTS: Final = ("views", "likes", "comments", "shares")
 
 
-def posted(video: Video) -> datetime | None:
-    """When the video was posted: the exact time from a sync, else noon UTC of the day a
-    Studio import gives."""
+def posted(video: Video, zone: tzinfo = UTC) -> datetime | None:
+    """When the video was posted: the exact time from a sync, else noon of the day a Studio
+    import gives, in the creator's time zone ``zone`` (a date alone is theirs, never UTC's
+    noon)."""
     if video.posted_at is not None:
         return video.posted_at
     if video.posted_on is not None:
-        return datetime.combine(video.posted_on, time(12), UTC)
+        return datetime.combine(video.posted_on, time(12), zone)
     return None
+
+
+def on_local_days(video: Video, zone: tzinfo, today: date) -> Video:
+    """A video read by a sync ``today`` (the creator's date), its day of posting the
+    creator's too (the API gives a moment: its date in ``zone``, not UTC's)."""
+    posted_on = (video.posted_on if video.posted_at is None
+                 else video.posted_at.astimezone(zone).date())
+    return replace(video, posted_on=posted_on, as_of=today)
 
 
 @dataclass(frozen=True, slots=True)
 class DayTotals:
-    """Sum of every stored video's lifetime counts on one UTC day (``day``: ISO date)."""
+    """Sum of every stored video's lifetime counts on one of the creator's days (``day``:
+    ISO date, in their time zone)."""
 
     day: str
     views: float
@@ -64,15 +74,16 @@ def totals(day: str, videos: Iterable[Video]) -> DayTotals:
 
 
 def period_counts(now: datetime, current: DayTotals, history: Sequence[DayTotals],
-                  videos: Sequence[Video]) -> dict[str, float]:
+                  videos: Sequence[Video], zone: tzinfo = UTC) -> dict[str, float]:
     """30-day views, likes, comments and shares, or ``{}`` when they cannot be known yet.
 
-    From the latest stored day at least :data:`PERIOD_DAYS` days before ``now``: today's sums
-    minus that day's (never below 0: a deleted video lowers the sum). Before a month of
-    history exists, only when every video was posted within the period (then the lifetime
-    counts are the period's counts); otherwise nothing, rather than a guess.
+    From the latest stored day at least :data:`PERIOD_DAYS` days before today (``current``'s
+    day, the creator's in ``zone``): today's sums minus that day's (never below 0: a deleted
+    video lowers the sum). Before a month of history exists, only when every video was
+    posted within the period (then the lifetime counts are the period's counts); otherwise
+    nothing, rather than a guess.
     """
-    cutoff = (now - timedelta(days=PERIOD_DAYS)).date().isoformat()
+    cutoff = (date.fromisoformat(current.day) - timedelta(days=PERIOD_DAYS)).isoformat()
     base = None
     for day in history:
         if day.day <= cutoff:
@@ -80,16 +91,17 @@ def period_counts(now: datetime, current: DayTotals, history: Sequence[DayTotals
     if base is not None:
         return {n: max(0.0, getattr(current, n) - getattr(base, n)) for n in COUNTS}
     start = now - timedelta(days=PERIOD_DAYS)
-    if videos and all((p := posted(v)) is not None and p >= start for v in videos):
+    if videos and all((p := posted(v, zone)) is not None and p >= start for v in videos):
         return {n: getattr(current, n) for n in COUNTS}
     return {}
 
 
-def posting_habits(now: datetime, videos: Sequence[Video]) -> dict[str, float]:
+def posting_habits(now: datetime, videos: Sequence[Video],
+                   zone: tzinfo = UTC) -> dict[str, float]:
     """``videos_per_week`` (posts in the last 28 days / 4) and ``avg_video_length`` (mean
     length of the 10 newest videos, seconds); each only when there is something to count."""
     out: dict[str, float] = {}
-    dated = sorted(((p, v) for v in videos if (p := posted(v)) is not None),
+    dated = sorted(((p, v) for v in videos if (p := posted(v, zone)) is not None),
                    key=lambda pair: pair[0], reverse=True)
     if dated:
         start = now - timedelta(days=FREQUENCY_DAYS)

@@ -15,7 +15,13 @@ from bot.domain.engine import fill, recommend
 from bot.domain.estimator import income_now, rates_note
 from bot.domain.facts import compute_facts
 from bot.domain.facts import label as fact_label
-from bot.domain.metrics import METRIC_BY_NAME, MIN_SPAN_DAYS, MetricSnapshot, format_metric
+from bot.domain.metrics import (
+    METRIC_BY_NAME,
+    MetricSnapshot,
+    counted_on,
+    format_metric,
+    span_of_growth,
+)
 from bot.domain.numbers import compact, money, signed
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
@@ -55,17 +61,19 @@ def next_community_rule(pool: list[Rule], recent: list[str]) -> Rule | None:
 def week_before(history: tuple[MetricSnapshot, ...],
                 metric: str) -> tuple[MetricSnapshot, MetricSnapshot] | None:
     """The digest's "since last week" for ``metric``: the latest snapshot in which it was typed,
-    and the one typed nearest to 7 days before that, at least a day before it; None without."""
+    and the one typed nearest to 7 days before that, on an earlier day of the creator's and
+    at least a day before it (:func:`~bot.domain.metrics.span_of_growth`, as /stats'
+    growth: a row dated by day alone by the creator's days, never by its noon UTC); None
+    without."""
     typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
     if not typed:
         return None
     latest = typed[-1]
-    target = latest.taken_at - timedelta(days=7)
-    earlier = [s for s in typed[:-1]
-               if (latest.taken_at - s.taken_at).total_seconds() >= MIN_SPAN_DAYS * 86_400]
+    earlier = [(s, days) for s in typed[:-1]
+               if (days := span_of_growth(s, latest)) is not None]
     if not earlier:
         return None
-    return min(earlier, key=lambda s: abs((s.taken_at - target).total_seconds())), latest
+    return min(earlier, key=lambda pair: abs(pair[1] - 7))[0], latest
 
 
 class WeeklyComposer:
@@ -142,7 +150,9 @@ class WeeklyComposer:
                           await self.store.audience(sub.user_id), tuple(payouts))
         facts = compute_facts(profile, self.rates, now)
         tips = recommend(self.catalogue, facts, limit=1)
-        week_ago = [s for s in history if s.taken_at <= now - timedelta(days=6)]
+        # by the creator's days (as the stores count them), never a row's noon UTC
+        today = settings.today(now)
+        week_ago = [s for s in history if counted_on(s) <= today - timedelta(days=6)]
         changes = []
         if history:
             latest = history[-1]
@@ -172,7 +182,7 @@ class WeeklyComposer:
         tip = tips[0] if tips else None
         reply = Reply("weekly_digest", {
             "changes": changes, "goals": goals, "logged_this_week": not week_ago or
-            history[-1].taken_at > now - timedelta(days=7),
+            counted_on(history[-1]) > today - timedelta(days=7),
             "tip": None if tip is None else {"title": tip.title, "advice": tip.advice,
                                              "id": tip.id},
             "empty": not history, "rates_note": note}, title=_("Your week"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core.connections import (
@@ -151,7 +151,7 @@ class PgTikTokTables:
             known = {str(r[0]) for r in await db.fetch(
                 "SELECT video_id FROM videos WHERE user_id = $1", w.user_id)}
             now = _iso(w.taken_at)
-            as_of = w.taken_at.astimezone(UTC).date().isoformat()
+            as_of = w.totals.day  # the creator's day of the sync (its totals')
             await db.executemany(
                 "INSERT INTO videos (user_id, video_id, title, link, posted_on, as_of, views,"
                 " likes, comments, shares, updated_at, posted_at, duration, source)"

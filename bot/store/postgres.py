@@ -55,6 +55,7 @@ from bot.core.userdata import (
     delete_statements,
     export_statements,
 )
+from bot.domain.daily import counted_day
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
@@ -63,8 +64,10 @@ from bot.domain.studio import Audience, StudioImport, Video
 from bot.store import studio_undo
 from bot.store.pg_tiktok import PgTikTokTables
 from bot.store.sqlite import (
+    _ACTIONS_OF_USER,
     _ACTIVE,
     _AFTER_MIGRATION,
+    _CREATORS,
     _DAYS_OF_USER,
     _HIDDEN_SAME_DAY,
     _IMPORTED_DAYS,
@@ -81,6 +84,7 @@ from bot.store.sqlite import (
     _entries,
     _exported_snapshots,
     _goal,
+    _import_days,
     _import_rows,
     _imported_before,
     _in_order,
@@ -88,6 +92,7 @@ from bot.store.sqlite import (
     _moved_days,
     _need_metrics,
     _recarried,
+    _recorded_imports,
     _settings,
     _snapshot,
     _statements,
@@ -113,11 +118,14 @@ _LIVE_WORKERS = (
     " (SELECT oid FROM pg_database WHERE datname = current_database())")
 _PLACEHOLDERS = ", ".join(f"${i}" for i in range(1, len(METRIC_NAMES) + 6))
 _INSERT_SNAPSHOT = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, "  # noqa: S608
-                    f"day) VALUES ({_PLACEHOLDERS}, ${len(METRIC_NAMES) + 6})")
-#: An import's rows (:func:`~bot.store.sqlite._import_rows`: ``dated`` and ``day`` last).
-_INSERT_IMPORTED = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, "  # noqa: S608
-                    f"dated, day) VALUES ({_PLACEHOLDERS}, ${len(METRIC_NAMES) + 6}, "
+                    f"day, recorded_at) VALUES ({_PLACEHOLDERS}, ${len(METRIC_NAMES) + 6}, "
                     f"${len(METRIC_NAMES) + 7})")
+#: An import's rows (:func:`~bot.store.sqlite._import_rows`: ``dated``, ``day``,
+#: ``import_day``, ``recorded_at`` and ``wall`` last).
+_INSERT_IMPORTED = (f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, "  # noqa: S608
+                    f"dated, day, import_day, recorded_at, wall) VALUES ({_PLACEHOLDERS}, "
+                    + ", ".join(f"${n}" for n in range(len(METRIC_NAMES) + 6,
+                                                        len(METRIC_NAMES) + 11)) + ")")
 #: A /log's action (the next one, as :func:`_next_action`) and the creator's stored time
 #: zone (whose day it is on), in one round trip (parameter: the user's id).
 _ACTION_AND_ZONE = (
@@ -173,9 +181,9 @@ async def _read_entries(db: _Conn, user_id: int, since: datetime | None,
     """:meth:`PostgresStore.entries` on ``db`` (a pooled connection or a transaction's)."""
     sql = f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE}"  # noqa: S608
     params: list[Any] = [user_id]
-    if since is not None:
-        params.append(_iso(since))
-        sql += f" AND taken_at >= ${len(params)}"
+    if since is not None:  # the creator's day of it or after (as the SQLite store)
+        params.append(_day_of(since, await _zone(db, user_id)))
+        sql += f" AND day >= ${len(params)}"
     sql += f" ORDER BY {_ORDER_DESC}"
     if limit is not None:
         params.append(max(0, limit))
@@ -302,7 +310,7 @@ class PostgresStore(PgTikTokTables):
                     continue
                 for statement in _statements(sql):
                     await db.execute(statement)
-                if version in _AFTER_MIGRATION:
+                if version in _AFTER_MIGRATION:  # (the SQLite store's versions: the same work)
                     await _relocalized_all(db)
                 await db.execute("INSERT INTO schema_version (version, name, applied_at) "
                                  "VALUES ($1, $2, $3)", version, name, _iso(datetime.now(UTC)))
@@ -371,7 +379,13 @@ class PostgresStore(PgTikTokTables):
         # for this user in between (the guard raising rolls the transaction back).
         async with self._write(user_id) as db:
             if guard is not None:
-                guard([e.snapshot for e in await _read_entries(db, user_id, None, 2)])
+                rows = await db.fetch(
+                    f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+                    f"ORDER BY {_ORDER_DESC} LIMIT $2", user_id, max(2, limit))
+                at = _columns(tuple(rows[0].keys())) if rows else None
+                shown = ([] if at is None else reach_back(
+                    (_snapshot(row, at) for row in rows), HistoryReach.ORIGINS, 2))
+                guard(shown, counted_day(taken_at, await _zone(db, user_id)))
             snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
             entries = await _read_entries(db, user_id, None, limit)
         return snapshot, [e.snapshot for e in entries]
@@ -437,8 +451,8 @@ class PostgresStore(PgTikTokTables):
             removed = _affected(await db.execute(
                 "DELETE FROM snapshots WHERE user_id = $1 AND action = $2", user_id, action))
             await db.execute(
-                "UPDATE snapshots SET replaced_by = NULL WHERE user_id = $1 AND replaced_by = $2",
-                user_id, action)
+                "UPDATE snapshots SET replaced_by = NULL, replaced_day = NULL "
+                "WHERE user_id = $1 AND replaced_by = $2", user_id, action)
             await _recarry(db, user_id)
             before = await db.fetch(
                 "SELECT tbl, row_key, row_data FROM studio_before WHERE user_id = $1 "
@@ -483,7 +497,7 @@ class PostgresStore(PgTikTokTables):
     async def imported_days(self, user_id: int) -> set[date]:
         async with self._read() as db:
             rows = await db.fetch(_IMPORTED_DAYS.format("$1"), user_id)
-        return {date.fromisoformat(r[0]) for r in rows}
+        return _import_days(rows)
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -551,12 +565,13 @@ class PostgresStore(PgTikTokTables):
     # -- import -----------------------------------------------------------------------------
 
     async def import_snapshots(
-        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
+        self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]], *,
+        now: datetime | None = None,
     ) -> int:
         if not rows:
             return 0
         async with self._write(user_id) as db:
-            return await _import(db, user_id, rows)
+            return await _import(db, user_id, rows, now=now)
 
     async def import_studio(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
@@ -565,7 +580,7 @@ class PostgresStore(PgTikTokTables):
         at = _iso(now or datetime.now(UTC))
         async with self._write(user_id) as db:
             action = await _next_action(db, user_id)
-            written = await _import(db, user_id, rows, action)
+            written = await _import(db, user_id, rows, action, now=now)
             current = {}
             for table in studio_undo.KEYS:  # the constant table names of studio_undo
                 found = await db.fetch(f"SELECT * FROM {table} WHERE user_id = $1",  # noqa: S608
@@ -1157,7 +1172,7 @@ async def _insert_snapshot(db: _Conn, user_id: int, changes: Mapping[str, float]
     snap = replace(base.merged(dict(changes), taken_at), day=_stored_day(day))
     values = [_num(getattr(snap, name)) for name in METRIC_NAMES]
     await db.execute(_INSERT_SNAPSHOT, user_id, _iso(taken_at), *values,
-                     ",".join(sorted(snap.given)), source, int(action), day)
+                     ",".join(sorted(snap.given)), source, int(action), day, _iso(taken_at))
     later = await db.fetchval(
         f"SELECT 1 FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
         "AND day > $2 LIMIT 1", user_id, day)
@@ -1177,10 +1192,17 @@ async def _relocalized(db: _Conn, user_id: int, zone: tzinfo) -> None:
 
 
 async def _relocalized_all(db: _Conn) -> None:
-    """Migration 0237's second half (see :data:`~bot.store.sqlite._AFTER_MIGRATION`): every
-    creator with a time zone stored gets their snapshots' days in it."""
-    for row in await db.fetch("SELECT * FROM user_settings WHERE timezone IS NOT NULL"):
-        await _relocalized(db, int(row["user_id"]), _zone_of(row))
+    """Migration 0239's second half (see :data:`~bot.store.sqlite._AFTER_MIGRATION`): every
+    creator's imported rows get the time they were recorded, then every creator's snapshots
+    their days in their time zone."""
+    now = _iso(datetime.now(UTC))
+    for user_id, timezone in await db.fetch(_CREATORS):
+        recorded = _recorded_imports(await db.fetch(_ACTIONS_OF_USER.format("$1"), user_id),
+                                     now)
+        if recorded:
+            await db.executemany("UPDATE snapshots SET recorded_at = $1 WHERE id = $2",
+                                 recorded)
+        await _relocalized(db, int(user_id), _zone_named(timezone))
 
 
 async def _zone(db: _Conn, user_id: int) -> tzinfo:
@@ -1246,9 +1268,10 @@ async def _thin_if_needed(db: _Conn, user_id: int) -> None:
 
 async def _import(db: _Conn, user_id: int,
                   rows: Sequence[tuple[datetime, Mapping[str, float]]],
-                  action: int | None = None) -> int:
-    """The body of an import, inside the caller's transaction (see the SQLite store), as
-    ``action`` (default: the next one)."""
+                  action: int | None = None, *, now: datetime | None = None) -> int:
+    """The body of an import made at ``now`` (default: the system clock), inside the caller's
+    transaction (see the SQLite store), as ``action`` (default: the next one)."""
+    recorded = now or datetime.now(UTC)
     if action is None:
         action = await _next_action(db, user_id)
     # A day imported again replaces the earlier imported rows of that day: the creator's day,
@@ -1260,9 +1283,11 @@ async def _import(db: _Conn, user_id: int,
         f"AND source = 'import' ORDER BY {_ORDER}", user_id), ordered, zone)
     if replaced:
         await db.execute(
-            "UPDATE snapshots SET replaced_by = $1 WHERE user_id = $2 AND id = ANY($3::bigint[])",
-            action, user_id, replaced)
-    rows_out = _import_rows(user_id, ordered, earlier, action, zone)
+            "UPDATE snapshots AS s SET replaced_by = $1, replaced_day = r.day FROM "
+            "unnest($3::text[], $4::bigint[]) AS r (day, id) WHERE s.user_id = $2 "
+            "AND s.id = r.id", action, user_id, [day for day, _id in replaced],
+            [row_id for _day, row_id in replaced])
+    rows_out = _import_rows(user_id, ordered, earlier, action, zone, recorded)
     if rows_out:
         await db.executemany(_INSERT_IMPORTED, rows_out)
     await _recarry(db, user_id)

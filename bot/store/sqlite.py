@@ -48,11 +48,13 @@ from bot.core.ports import (
 from bot.domain.daily import (
     DailyColumns,
     DateOnly,
+    counted_day,
     dated_by_day,
     days_of,
+    replaced_on,
     row_moments,
     row_order,
-    snapshot_day,
+    written_as_wall_time,
 )
 from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
 from bot.domain.payouts import Payout
@@ -175,19 +177,61 @@ def _moment(taken_at: str, dated: Any) -> datetime:
     return DateOnly.of(moment.date()) if dated else moment
 
 
-def _day_of(moment: datetime, zone: tzinfo) -> str:
-    """A snapshot's stored ``day`` (``2026-12-01``): the creator's day of ``moment``
-    (:func:`~bot.domain.daily.snapshot_day` in ``zone``, their /settings time zone), by which
-    both stores order a user's snapshots (:data:`_ORDER`)."""
-    return snapshot_day(moment, zone).isoformat()
+def _day_of(moment: datetime, zone: tzinfo, recorded: datetime | None = None) -> str:
+    """A snapshot's stored ``day`` (``2026-12-01``): the creator's day it counts on
+    (:func:`~bot.domain.daily.counted_day` in ``zone``, their /settings time zone, for a row
+    written at ``recorded``; without it, its :func:`~bot.domain.daily.snapshot_day`), by
+    which both stores order a user's snapshots (:data:`_ORDER`)."""
+    return counted_day(moment, zone, recorded).isoformat()
 
 
-def _days(rows: Sequence[tuple[datetime, Mapping[str, float]]], zone: tzinfo) -> list[str]:
+def _days(rows: Sequence[tuple[datetime, Mapping[str, float]]], zone: tzinfo,
+          recorded: datetime | None = None) -> list[str]:
     """:func:`_day_of` each row's moment; a :class:`DailyColumns`' own days (each row dated
-    by day alone keeps its date), without a conversion per row."""
+    by day alone keeps its date, up to the day of ``recorded``), without a conversion per
+    row."""
     if isinstance(rows, DailyColumns):
-        return list(rows.days)
-    return [_day_of(moment, zone) for moment in row_moments(rows)]
+        days = list(rows.days)
+        if recorded is not None and rows.dated and days:
+            last = recorded.astimezone(zone).date().isoformat()
+            if days[-1] > last:  # (sorted: only then is any of them after it)
+                days = [min(d, last) for d in days]
+        return days
+    return [_day_of(moment, zone, recorded) for moment in row_moments(rows)]
+
+
+#: The westernmost time zone's offset (``Etc/GMT+12``): a date that has begun there has begun
+#: everywhere.
+_WESTMOST = timedelta(hours=-12)
+
+
+def _begun_everywhere(rows: DailyColumns, recorded: datetime) -> bool:
+    """Whether every date of ``rows`` (a clean file's, in order) had begun in every time zone
+    at ``recorded``: then none counts on an earlier day in any
+    (:func:`~bot.domain.daily.counted_day`)."""
+    return not rows.days or rows.days[-1] <= (recorded + _WESTMOST).astimezone(UTC).date(
+    ).isoformat()
+
+
+def _now_on(taken_at: str, dated: Any, day: str) -> date:
+    """A stored row's :func:`~bot.domain.daily.snapshot_day` in the creator's zone now, from
+    its columns: the date of a row dated by day alone, any other's ``day`` (a row with a
+    time of day counts on the day it is on: :func:`~bot.domain.daily.counted_day`)."""
+    return _stored_day(taken_at[:10] if dated else day)
+
+
+def _replaced_on(import_day: str | None, wall: Any, dated: Any, taken_at: str,
+                 day: str) -> date:
+    """A stored imported row's day by which a later import replaces it
+    (:func:`~bot.domain.daily.replaced_on`), from its columns."""
+    return replaced_on(None if import_day is None else _stored_day(import_day),
+                       bool(wall) or bool(dated), _now_on(taken_at, dated, day))
+
+
+def _import_days(rows: Iterable[Sequence[Any]]) -> set[date]:
+    """:meth:`SqliteStore.imported_days` from rows ``(import_day, wall, dated, taken_at,
+    day)``: each active imported row's :func:`_replaced_on`."""
+    return {_replaced_on(*row) for row in rows}
 
 
 def _zone_of(row: Any) -> tzinfo:
@@ -301,11 +345,12 @@ def _need_metrics(changes: Mapping[str, float]) -> None:
 
 def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
                           changes: Mapping[str, float], taken_at: datetime,
-                          source: str) -> MetricSnapshot:
+                          source: str, zone: tzinfo | None = None) -> MetricSnapshot:
     """One snapshot as its own action, inside the caller's transaction, on the connection
     itself (run in its worker thread by :func:`_in_thread`). It merges into the latest
-    snapshot of its day or before (the creator's day, :func:`_day_of`)."""
-    day = _day_of(taken_at, _zone_sync(conn, user_id))
+    snapshot of its day or before (the creator's day, :func:`_day_of`; ``zone``: their time
+    zone, read here when not given)."""
+    day = _day_of(taken_at, _zone_sync(conn, user_id) if zone is None else zone)
     row = conn.execute(
         f"SELECT * FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
         f"AND day <= ? ORDER BY {_ORDER_DESC} LIMIT 1",
@@ -317,9 +362,10 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
     found = conn.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
     action = int(found[0]) if found else 1
     conn.execute(  # column names are constants, values are bound parameters
-        f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, day) "  # noqa: S608
-        f"VALUES ({', '.join('?' * (len(METRIC_NAMES) + 6))})",
-        (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action, day),
+        f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, day, "  # noqa: S608
+        f"recorded_at) VALUES ({', '.join('?' * (len(METRIC_NAMES) + 7))})",
+        (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action, day,
+         _iso(taken_at)),
     )
     later = conn.execute(  # rows dated after today (imported earlier) carry it on
         f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
@@ -361,6 +407,8 @@ class _Columns(NamedTuple):
     action: int | None
     dated: int | None  # None: the query has no ``dated`` column (no row is dated by day)
     day: int | None  # None: the query has no ``day`` column (the snapshot's day is not known)
+    import_day: int | None  # None: the query has no ``import_day`` column
+    wall: int | None  # None: the query has no ``wall`` column
     #: The metrics' values of a row, as a tuple in METRIC_NAMES' order (``itemgetter`` of
     #: ``metrics``: one call in C, where a comprehension indexed the row fourteen times).
     metric_values: Callable[[_Row], tuple[Any, ...]]
@@ -375,7 +423,8 @@ def _columns(names: tuple[str, ...]) -> _Columns:
         at.setdefault(name, index)  # (as a Row's lookup by name: the first column so named)
     metrics = tuple(at[name] for name in METRIC_NAMES)
     return _Columns(at["taken_at"], metrics, at["given"], at.get("source"), at.get("id"),
-                    at.get("action"), at.get("dated"), at.get("day"), itemgetter(*metrics))
+                    at.get("action"), at.get("dated"), at.get("day"), at.get("import_day"),
+                    at.get("wall"), itemgetter(*metrics))
 
 
 @functools.lru_cache(maxsize=1024)  # a snapshot's typed fields: a few combinations recur
@@ -501,24 +550,27 @@ def _recarried(rows: Sequence[sqlite3.Row]) -> list[tuple[Any, ...]]:
 def _imported_before(
     stored: Iterable[Mapping[str, Any]], ordered: Sequence[tuple[datetime, Mapping[str, float]]],
     zone: tzinfo,
-) -> tuple[dict[date, dict[str, float]], list[int]]:
+) -> tuple[dict[date, dict[str, float]], list[tuple[str, int]]]:
     """For an import of ``ordered``: the metrics each day of it already holds from earlier
     imports (``stored``: the user's active imported rows, in order, with their ``id``,
-    ``taken_at``, ``dated``, metrics and ``given``), by day, and the ids of those rows. A day
-    is the creator's (:func:`~bot.domain.daily.snapshot_day` in ``zone``, their time zone:
-    the one decision the preview's count of replaced days comes from too). A day imported
-    again replaces the earlier imported rows of that day (kept hidden, so undoing this import
-    brings them back); logged rows are never replaced. What the earlier row knew and the new
-    one does not say (another Studio file's columns) is kept in the new row."""
+    ``taken_at``, ``dated``, ``wall``, ``day``, ``import_day``, metrics and ``given``), by
+    day, and ``(day, id)`` of those rows (the day: the import's that replaces each). A day is the
+    creator's (:func:`~bot.domain.daily.snapshot_day` in ``zone``, their time zone), and
+    which stored row a day of the import replaces is :func:`~bot.domain.daily.replaced_on`'s
+    to say: the one decision the previews' count of replaced days comes from too. A day
+    imported again replaces the earlier imported rows of that day (kept hidden, so undoing
+    this import brings them back); logged rows are never replaced. What the earlier row knew
+    and the new one does not say (another Studio file's columns) is kept in the new row."""
     earlier: dict[date, dict[str, float]] = {}
-    replaced: list[int] = []
+    replaced: list[tuple[str, int]] = []
     days: set[date] | None = None  # the import's days, worked out only if anything is stored
     for old in stored:
         if days is None:
             days = days_of(row_moments(ordered), zone)
-        day = _stored_day(old["day"])  # (the creator's: _day_of in ``zone``)
+        day = _replaced_on(old["import_day"], old["wall"], old["dated"], old["taken_at"],
+                           old["day"])
         if day in days:
-            replaced.append(int(old["id"]))
+            replaced.append((day.isoformat(), int(old["id"])))
             typed = earlier.setdefault(day, {})
             typed.update({k: old[k] for k in str(old["given"]).split(",")
                           if k in METRIC_NAMES and old[k] is not None})
@@ -528,23 +580,29 @@ def _imported_before(
 def _import_rows(
     user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
     earlier: Mapping[date, Mapping[str, float]], action: int, zone: tzinfo,
+    recorded: datetime,
 ) -> list[tuple[Any, ...]]:
-    """The snapshot rows an import writes, ``(user_id, taken_at, *metrics, given, "import",
-    action, dated, day)``: each dated row's known values over what :func:`_imported_before`
-    kept for its day (in ``zone``, as it found them); ``dated``: whether the row is dated by
-    day alone (:class:`~bot.domain.daily.DateOnly`); ``day``: the creator's day of it in
-    ``zone`` (:func:`_day_of`). Raises ``ValueError`` for a metric the schema does not
-    have."""
+    """The snapshot rows an import made at ``recorded`` writes, ``(user_id, taken_at,
+    *metrics, given, "import", action, dated, day, import_day, recorded_at, wall)``: each dated
+    row's known values over what :func:`_imported_before` kept for its day (in ``zone``, as
+    it found them); ``dated``: whether the row is dated by day alone
+    (:class:`~bot.domain.daily.DateOnly`); ``day``: the creator's day it counts on in
+    ``zone`` (:func:`_day_of`); ``import_day``: its day as this import puts it
+    (:func:`~bot.domain.daily.snapshot_day`, kept through time zone changes: what a later
+    import of that day replaces, with ``wall``: whether its time was written without an
+    offset, :class:`~bot.domain.daily.WallTime`). Raises ``ValueError`` for a metric the
+    schema does not have."""
     if not earlier:
-        uniform = _uniform_import_rows(user_id, ordered, action, zone)
+        uniform = _uniform_import_rows(user_id, ordered, action, zone, recorded)
         if uniform is not None:
             return uniform
-    return _import_rows_by_row(user_id, ordered, earlier, action, zone)
+    return _import_rows_by_row(user_id, ordered, earlier, action, zone, recorded)
 
 
 def _import_rows_by_row(
     user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]],
     earlier: Mapping[date, Mapping[str, float]], action: int, zone: tzinfo,
+    recorded: datetime,
 ) -> list[tuple[Any, ...]]:
     """:func:`_import_rows` for any rows, one row at a time."""
     given_by_columns: dict[tuple[str, ...], str] = {}
@@ -552,6 +610,16 @@ def _import_rows_by_row(
     slots_by_columns: dict[tuple[str, ...], tuple[str, list[int]]] = {}
     width = len(METRIC_NAMES)
     rows_out = []
+    at = _iso(recorded)
+    imported_on = _day_of(recorded, zone)  # the creator's day of the import
+
+    def days(taken_at: datetime) -> tuple[str, str]:
+        """The day a row counts on and the day it is on (:func:`_day_of`), worked out once:
+        :func:`~bot.domain.daily.counted_day`'s rule on the ISO texts (a row dated by day
+        alone counts no later than the day of the import; any other on the day it is on)."""
+        on = _day_of(taken_at, zone)
+        return (min(on, imported_on) if dated_by_day(taken_at) else on), on
+
     for taken_at, changes in ordered:
         stamp = _iso(taken_at)
         values_in = changes.values()
@@ -570,12 +638,13 @@ def _import_rows_by_row(
             typed, slots = found
             given_values = [*map(float, values_in), *[None] * (width + 1 - len(key))]
             rows_out.append((user_id, stamp, *[given_values[i] for i in slots], typed,
-                             "import", action, dated_by_day(taken_at),
-                             _day_of(taken_at, zone)))
+                             "import", action, dated_by_day(taken_at), *days(taken_at), at,
+                             written_as_wall_time(taken_at)))
             continue
+        counted, on = days(taken_at)
         present = {k: v for k, v in changes.items() if v is not None}
         if earlier:
-            kept = earlier.get(snapshot_day(taken_at, zone))
+            kept = earlier.get(_stored_day(on))
             if kept:
                 present = {**kept, **present}
         if not present:
@@ -589,13 +658,14 @@ def _import_rows_by_row(
             given = given_by_columns[columns] = ",".join(sorted(columns))
         values = [None if (v := present.get(n)) is None else float(v) for n in METRIC_NAMES]
         rows_out.append((user_id, stamp, *values, given, "import", action,
-                         dated_by_day(taken_at), _day_of(taken_at, zone)))
+                         dated_by_day(taken_at), counted, on, at,
+                         written_as_wall_time(taken_at)))
     return rows_out
 
 
 def _uniform_import_rows(
     user_id: int, ordered: Sequence[tuple[datetime, Mapping[str, float]]], action: int,
-    zone: tzinfo,
+    zone: tzinfo, recorded: datetime,
 ) -> list[tuple[Any, ...]] | None:
     """:func:`_import_rows` for the usual file (nothing imported before on its days), column by
     column: when every row gives the same metrics and none of them is ``None``, each metric's
@@ -613,8 +683,18 @@ def _uniform_import_rows(
     return list(zip(repeat(user_id), _stamps(ordered),
                     *(columns.get(n, repeat(None)) for n in METRIC_NAMES),
                     repeat(",".join(sorted(columns))), repeat("import"), repeat(action),
-                    _dated(ordered), _days(ordered, zone),
+                    _dated(ordered), _days(ordered, zone, recorded), _days(ordered, zone),
+                    repeat(_iso(recorded)), _walls(ordered),
                     strict=False))  # the repeats are endless: the moments decide the length
+
+
+def _walls(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[bool]:
+    """Whether each row's time was written without an offset
+    (:class:`~bot.domain.daily.WallTime`): the ``wall`` column an import writes; none of a
+    :class:`DailyColumns`' rows (each dated by day alone)."""
+    if isinstance(rows, DailyColumns):
+        return [False] * len(rows)
+    return list(map(written_as_wall_time, row_moments(rows)))
 
 
 def _dated(rows: Sequence[tuple[datetime, Mapping[str, float]]]) -> list[bool]:
@@ -659,7 +739,8 @@ def _uniform_columns(
 
 
 #: The columns of the rows :func:`_carried_import` reads (``SELECT id, source, …``).
-_STORED_KEYS = ("id", "source", "taken_at", *METRIC_NAMES, "given", "dated", "day")
+_STORED_KEYS = ("id", "source", "taken_at", *METRIC_NAMES, "given", "dated", "day",
+                "import_day", "wall")
 
 
 def _carried_import(
@@ -681,7 +762,7 @@ def _carried_import(
 
 def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     """Insert snapshot rows ``(user_id, taken_at, *metrics, given, source, action, dated,
-    day)``
+    day, import_day, recorded_at, wall)``
     (the metrics in METRIC_NAMES' order), naming only the metric columns some row has a value in:
     the others are NULL either way (they have no default). Binding a None costs CPython 3.11's
     sqlite3 module an adapter look-up (about 0.25 µs, five times a float's binding), and an
@@ -697,7 +778,8 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
                if columns[2 + i] != nothing}
     each = {"user_id": columns[0], "given": columns[2 + width], "source": columns[3 + width],
             "action": columns[4 + width], "dated": columns[5 + width],
-            "day": columns[6 + width]}
+            "day": columns[6 + width], "import_day": columns[7 + width],
+            "recorded_at": columns[8 + width], "wall": columns[9 + width]}
     shared = {name: column[0] for name, column in each.items()
               if column == (column[0],) * len(rows)}
     _insert_columns(db, {"taken_at": columns[1], **metrics,
@@ -708,7 +790,7 @@ def _insert_snapshots(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -
 #: Rows an import writes per INSERT statement (a multi-row ``VALUES``). Each statement run
 #: opens the table's and its two indexes' cursors once: one row per run (``executemany`` of a
 #: one-row INSERT) spent most of the write on that; 32 rows a run wrote a year of days in
-#: three quarters of the time and ten years in two thirds. At most 32 × 19 parameters (every
+#: three quarters of the time and ten years in two thirds. At most 32 × 24 parameters (every
 #: column bound in every row), within SQLite's oldest limit of 999 a statement.
 _ROWS_PER_INSERT = 32
 
@@ -784,8 +866,14 @@ def _entry(row: _Row, at: _Columns) -> SnapshotEntry:
     """The stored snapshot in ``row`` (every column of ``snapshots``, of either store) with
     its provenance; ``at`` as ``columns`` for :func:`_snapshot`. Many rows: :func:`_entries`."""
     assert at.id is not None and at.source is not None and at.action is not None
-    return SnapshotEntry(id=row[at.id], snapshot=_snapshot(row, at), source=row[at.source],
-                         action=row[at.action])
+    source = row[at.source]
+    replaced = None
+    if (source == "import" and at.import_day is not None and at.wall is not None
+            and at.dated is not None and at.day is not None):
+        replaced = _replaced_on(row[at.import_day], row[at.wall], row[at.dated],
+                                row[at.taken_at], row[at.day])
+    return SnapshotEntry(id=row[at.id], snapshot=_snapshot(row, at), source=source,
+                         action=row[at.action], import_day=replaced)
 
 
 def _exported_snapshots(snaps: Iterable[Any]) -> dict[str, list[dict[str, Any]]]:
@@ -794,7 +882,8 @@ def _exported_snapshots(snaps: Iterable[Any]) -> dict[str, list[dict[str, Any]]]
     ``replaced_snapshots``, those a newer import replaced (kept for /undo): the two counts
     /forget and /stats say (:data:`bot.core.ports.ACTIVE_SNAPSHOT`). Both stores' /export."""
     return {section: [
-        {"taken_at": s["taken_at"], "dated": bool(s["dated"]), **{n: s[n] for n in METRIC_NAMES},
+        {"taken_at": s["taken_at"], "dated": bool(s["dated"]), "recorded_at": s["recorded_at"],
+         **{n: s[n] for n in METRIC_NAMES},
          "typed": [g for g in str(s["given"]).split(",") if g],
          "source": s["source"], "replaced": s["replaced_by"] is not None}
         for s in snaps if (s["replaced_by"] is not None) == replaced]
@@ -864,12 +953,13 @@ def _latest_sync(conn: sqlite3.Connection, user_id: int) -> MetricSnapshot | Non
 def _active_rows_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
                       limit: int | None, columns: str = "*") -> list[sqlite3.Row]:
     """The rows (``columns``) of the active snapshots oldest first, the most recent
-    ``limit``."""
+    ``limit``; with ``since``, those on the creator's day of it or after (the days they count
+    on: a row dated by day alone is never compared with it as its noon UTC)."""
     sql = f"SELECT {columns} FROM snapshots WHERE user_id = ? AND {_ACTIVE}"  # noqa: S608
     params: list[Any] = [user_id]
     if since is not None:
-        sql += " AND taken_at >= ?"
-        params.append(_iso(since))
+        sql += " AND day >= ?"
+        params.append(_day_of(since, _zone_sync(conn, user_id)))
     sql += f" ORDER BY {_ORDER_DESC}"
     if limit is not None:
         sql += " LIMIT ?"
@@ -883,37 +973,67 @@ def _zone_sync(conn: sqlite3.Connection, user_id: int) -> tzinfo:
                                  (user_id,)).fetchone())
 
 
-#: The creator's days (the ``day`` column: in their time zone) holding an active imported
-#: snapshot (:meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
-_IMPORTED_DAYS = (f"SELECT DISTINCT day FROM snapshots WHERE user_id = {{}} "  # noqa: S608
-                  f"AND source = 'import' AND {_ACTIVE}")
+#: The days of the creator's active imported snapshots, as :func:`_import_days` reads them
+#: (:meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
+_IMPORTED_DAYS = (f"SELECT DISTINCT import_day, wall, dated, taken_at, day "  # noqa: S608
+                  f"FROM snapshots WHERE user_id = {{}} AND source = 'import' AND {_ACTIVE}")
 
-#: The hidden imported rows an import replaced on the same day as a row it wrote, the
-#: creator's day (the ``day`` columns), as the import that hid them decided it:
+#: The hidden imported rows an import replaced on the day of a row it wrote, as the import
+#: that hid them decided it (a hidden row's ``replaced_day`` is the ``import_day`` of the
+#: day that replaced it; neither moves with a time zone change):
 #: :meth:`SqliteStore.remove_snapshots`' join (both stores; ``{user}`` and ``{ids}``: their
 #: placeholders).
 _HIDDEN_SAME_DAY = (
     "SELECT old.id FROM snapshots AS old JOIN snapshots AS new "
-    "ON old.replaced_by = new.action AND old.user_id = new.user_id AND old.day = new.day "
+    "ON old.replaced_by = new.action AND old.user_id = new.user_id "
+    "AND old.replaced_day = new.import_day "
     "WHERE new.user_id = {user} AND new.source = 'import' AND old.source = 'import' "
     "AND new.id {ids}")
 
 
 def _moved_days(rows: Iterable[Sequence[Any]], zone: tzinfo) -> list[tuple[str, int]]:
-    """For a creator's snapshot rows ``(id, taken_at, dated, day)`` (hidden ones too), the
-    ``(day, id)`` of those whose stored day is not their day in ``zone`` (:func:`_day_of`):
-    what a change of their /settings time zone, or the migration that brought the column,
-    rewrites. A row dated by day alone never moves."""
+    """For a creator's snapshot rows ``(id, taken_at, dated, day, recorded_at)`` (hidden ones
+    too), the ``(day, id)`` of those whose stored day is not the day they count on in
+    ``zone`` (:func:`_day_of`): what a change of their /settings time zone, or a migration
+    that brought the column, rewrites. A row dated by day alone moves only when its date had
+    not begun in ``zone`` when it was recorded (:func:`~bot.domain.daily.counted_day`)."""
     moved = []
-    for row_id, taken_at, dated, stored_day in rows:
-        day = _day_of(_moment(taken_at, dated), zone)
+    for row_id, taken_at, dated, stored_day, recorded_at in rows:
+        day = _day_of(_moment(taken_at, dated), zone,
+                      None if recorded_at is None else _dt(recorded_at))
         if day != stored_day:
             moved.append((day, int(row_id)))
     return moved
 
 
 #: The rows :func:`_moved_days` reads (parameter: the user's id).
-_DAYS_OF_USER = "SELECT id, taken_at, dated, day FROM snapshots WHERE user_id = {}"
+_DAYS_OF_USER = ("SELECT id, taken_at, dated, day, recorded_at FROM snapshots "
+                 "WHERE user_id = {}")
+
+
+def _recorded_imports(rows: Sequence[Sequence[Any]], now: str) -> list[tuple[str, int]]:
+    """Migration 0239's estimate of when each imported row of one creator was written, for
+    rows ``(id, source, action, taken_at, imported_at)`` (``imported_at``: its TikTok Studio
+    import's, or None): that time where it is stored, else the moment of the creator's first
+    /log or sync of a later action (the import was before it), else ``now`` (the migration's:
+    it was before that). Never later than it was, so a row dated by day alone is never put
+    after a day it may have been read on. Returns ``(recorded_at, id)``."""
+    out = []
+    later: str | None = None  # the earliest /log or sync of a later action than the row's
+    for row_id, source, _action, taken_at, imported_at in sorted(
+            rows, key=lambda r: r[2], reverse=True):
+        if source == "import":
+            out.append((imported_at or later or now, int(row_id)))
+        elif later is None or _dt(taken_at) < _dt(later):
+            later = taken_at
+    return out
+
+
+#: The rows :func:`_recorded_imports` reads (parameter: the user's id).
+_ACTIONS_OF_USER = (
+    "SELECT s.id, s.source, s.action, s.taken_at, i.imported_at FROM snapshots AS s "
+    "LEFT JOIN studio_imports AS i ON i.user_id = s.user_id AND i.action = s.action "
+    "WHERE s.user_id = {}")
 
 
 def _relocalized_sync(conn: sqlite3.Connection, user_id: int, zone: tzinfo) -> int:
@@ -933,17 +1053,29 @@ def _relocalized_sync(conn: sqlite3.Connection, user_id: int, zone: tzinfo) -> i
     return len(moved)
 
 
+#: Every creator with a snapshot, and their settings row (NULL columns: none stored).
+_CREATORS = ("SELECT DISTINCT s.user_id, u.timezone FROM snapshots AS s "
+             "LEFT JOIN user_settings AS u ON u.user_id = s.user_id")
+
+
 def _relocalized_all_sync(conn: sqlite3.Connection) -> None:
-    """Migration 0237's second half: every creator with a time zone stored gets their
-    snapshots' days in it (:func:`_relocalized_sync`; the migration filled in UTC dates)."""
-    for row in conn.execute("SELECT * FROM user_settings WHERE timezone IS NOT NULL").fetchall():
-        _relocalized_sync(conn, int(row["user_id"]), _zone_of(row))
+    """Migration 0239's second half (0237 brought the ``day`` column in UTC dates, 0239 when
+    each row was recorded): every creator's imported rows get the time they were recorded
+    (:func:`_recorded_imports`), then every creator's snapshots their days in their time
+    zone (:func:`_relocalized_sync`)."""
+    now = _iso(datetime.now(UTC))
+    for user_id, timezone in conn.execute(_CREATORS).fetchall():
+        recorded = _recorded_imports(
+            conn.execute(_ACTIONS_OF_USER.format("?"), (user_id,)).fetchall(), now)
+        conn.executemany("UPDATE snapshots SET recorded_at = ? WHERE id = ?", recorded)
+        _relocalized_sync(conn, int(user_id), _zone_named(timezone))
 
 
 #: Work a migration needs beyond its SQL (what SQLite can't work out: a creator's days in
-#: their time zone), run after it in its transaction, by version.
+#: their time zone), run after it in its transaction, by version. (0237's, the days in each
+#: creator's zone, is done by 0239's, which needs the columns 0239 adds.)
 _AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {
-    237: _relocalized_all_sync}
+    239: _relocalized_all_sync}
 
 
 def _entries_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None,
@@ -969,7 +1101,7 @@ def _history_sync(conn: sqlite3.Connection, user_id: int, since: datetime | None
 
 
 def _reached_sync(conn: sqlite3.Connection, user_id: int, limit: int,
-                  reach: HistoryReach) -> list[MetricSnapshot]:
+                  reach: HistoryReach, minimum: int = 0) -> list[MetricSnapshot]:
     """The snapshots of :func:`_history_sync` (no ``since``) that ``reach`` needs
     (:func:`~bot.domain.metrics.reach_back`): read newest first, one row at a time, each
     made into a snapshot only when asked for, and the statement ended as soon as enough
@@ -980,7 +1112,7 @@ def _reached_sync(conn: sqlite3.Connection, user_id: int, limit: int,
         f"ORDER BY {_ORDER_DESC} LIMIT ?", (user_id, max(0, limit)))
     try:
         at = _columns(tuple(d[0] for d in cursor.description))
-        return reach_back((_snapshot(row, at) for row in cursor), reach)
+        return reach_back((_snapshot(row, at) for row in cursor), reach, minimum)
     finally:
         cursor.close()
 
@@ -1017,12 +1149,17 @@ def _payouts_sync(conn: sqlite3.Connection, user_id: int) -> list[Payout]:
 
 
 def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
-                    taken_at: datetime, guard: SnapshotGuard | None) -> MetricSnapshot:
-    """``guard`` (if any) shown the last two snapshots, then the snapshot of
+                    taken_at: datetime, guard: SnapshotGuard | None,
+                    limit: int) -> MetricSnapshot:
+    """``guard`` (if any) shown what it is shown (:data:`~bot.core.ports.SnapshotGuard`: of
+    the latest ``limit`` snapshots, those back to where the latest one's 30-day totals were
+    given, and the last two at least) and the day the snapshot goes on, then the snapshot of
     ``add_snapshot``; inside the caller's transaction."""
+    zone = _zone_sync(conn, user_id)
     if guard is not None:
-        guard(_history_sync(conn, user_id, None, 2))
-    return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log")
+        guard(_reached_sync(conn, user_id, max(2, limit), HistoryReach.ORIGINS, 2),
+              counted_day(taken_at, zone))
+    return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
 
 
 def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
@@ -1031,7 +1168,7 @@ def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[s
     """:meth:`SqliteStore.add_snapshot_and_history` in the writer's thread: the guard and the
     write as ``add_snapshot`` makes it (committed; rolled back if the guard raises), then the
     read as ``history`` makes it."""
-    snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard)
+    snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard, limit)
     return snapshot, _history_sync(conn, user_id, None, limit)
 
 
@@ -1649,8 +1786,8 @@ class SqliteStore(TikTokTables):
             ) as cur:
                 removed = max(cur.rowcount, 0)
             await db.execute(
-                "UPDATE snapshots SET replaced_by = NULL WHERE user_id = ? AND replaced_by = ?",
-                (user_id, action),
+                "UPDATE snapshots SET replaced_by = NULL, replaced_day = NULL "
+                "WHERE user_id = ? AND replaced_by = ?", (user_id, action),
             )
             await _recarry(db, user_id)
             async with _query(db,
@@ -1703,7 +1840,7 @@ class SqliteStore(TikTokTables):
 
     async def imported_days(self, user_id: int) -> set[date]:
         async with self._read() as db, _query(db, _IMPORTED_DAYS.format("?"), (user_id,)) as cur:
-            return {date.fromisoformat(r[0]) for r in await cur.fetchall()}
+            return _import_days(await cur.fetchall())
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -1797,10 +1934,12 @@ class SqliteStore(TikTokTables):
 
     async def import_snapshots(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
-        also: Callable[[sqlite3.Connection, int], None] | None = None,
+        also: Callable[[sqlite3.Connection, int], None] | None = None, *,
+        now: datetime | None = None,
     ) -> int:
         if not rows and also is None:
             return 0
+        recorded = now or datetime.now(UTC)
         # The whole transaction (read what is stored, merge, rewrite) runs in one worker
         # thread call on a connection of its own, under the single-writer lock: a year of
         # rows neither blocks the event loop nor pays a thread hop per statement.
@@ -1808,7 +1947,8 @@ class SqliteStore(TikTokTables):
             # (the executor's future itself, not asyncio.to_thread's coroutine in a task of
             # its own: two event-loop turns fewer on the way back)
             work = asyncio.get_running_loop().run_in_executor(None, functools.partial(
-                contextvars.copy_context().run, self._import_in_thread, user_id, rows, also))
+                contextvars.copy_context().run, self._import_in_thread, user_id, rows, also,
+                recorded))
             try:
                 return await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -1818,7 +1958,9 @@ class SqliteStore(TikTokTables):
     def _import_in_thread(
         self, user_id: int, rows: Sequence[tuple[datetime, Mapping[str, float]]],
         also: Callable[[sqlite3.Connection, int], None] | None = None,
+        recorded: datetime | None = None,
     ) -> int:
+        recorded = recorded or datetime.now(UTC)
         if self._bulk is None:
             self._bulk = _connect_sync(self.path)
         db = self._bulk
@@ -1843,22 +1985,25 @@ class SqliteStore(TikTokTables):
                 plain = db.cursor()
                 plain.row_factory = None
                 stored = plain.execute(
-                    f"SELECT id, source, {_SNAPSHOT_COLUMNS}, dated, day FROM snapshots "  # noqa: S608
-                    f"WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}", (user_id,),
+                    f"SELECT id, source, {_SNAPSHOT_COLUMNS}, dated, day, import_day, wall "  # noqa: S608
+                    f"FROM snapshots WHERE user_id = ? AND {_ACTIVE} ORDER BY {_ORDER}",
+                    (user_id,),
                 ).fetchall()
             # Every row's day is the creator's, in their time zone (a clean file's rows, each
-            # dated by day alone, keep their dates: no zone to read); a day imported again
-            # replaces (hides) the earlier imported rows of that day; see _imported_before.
+            # dated by day alone, keep their dates, up to the day of this import there); a day
+            # imported again replaces (hides) the earlier imported rows of that day; see
+            # _imported_before. (A first import of a clean file whose last date has begun
+            # in every time zone by now reads no zone: its days are its dates.)
             zone = (_zone_sync(db, user_id) if stored or not isinstance(rows, DailyColumns)
-                    else UTC)
+                    or not _begun_everywhere(rows, recorded) else UTC)
             ordered = _in_order(rows, zone)
             earlier, replaced = _imported_before(
                 (dict(zip(_STORED_KEYS, r, strict=True)) for r in stored if r[1] == "import"),
                 ordered, zone)
             if replaced:  # (an executemany of no rows still prepares its statement)
-                db.executemany("UPDATE snapshots SET replaced_by = ? WHERE id = ?",
-                               [(action, row_id) for row_id in replaced])
-            gone = set(replaced)
+                db.executemany("UPDATE snapshots SET replaced_by = ?, replaced_day = ? "
+                               "WHERE id = ?", [(action, day, row_id) for day, row_id in replaced])
+            gone = {row_id for _day, row_id in replaced}
             kept = [r for r in stored if r[0] not in gone]
             first = None if stored or not ordered else _uniform_columns(ordered)
             if first is not None:
@@ -1869,11 +2014,14 @@ class SqliteStore(TikTokTables):
                 written = len(ordered) if first else 0  # (no metric on any row: no row)
                 if written:
                     dated = _dated(ordered)
-                    each: dict[str, Sequence[Any]] = {"taken_at": _stamps(ordered), **first,
-                                                      "day": _days(ordered, zone)}
+                    each: dict[str, Sequence[Any]] = {
+                        "taken_at": _stamps(ordered), **first,
+                        "day": _days(ordered, zone, recorded),
+                        "import_day": _days(ordered, zone), "wall": _walls(ordered)}
                     shared: dict[str, Any] = {"user_id": user_id,
                                               "given": ",".join(sorted(first)),
-                                              "source": "import", "action": action}
+                                              "source": "import", "action": action,
+                                              "recorded_at": _iso(recorded)}
                     if len(set(dated)) == 1:  # (every row dated by day, or none)
                         shared["dated"] = dated[0]
                     else:
@@ -1884,7 +2032,7 @@ class SqliteStore(TikTokTables):
                 # row, without _import_rows asking _uniform_columns again)
                 rows_for = _import_rows if stored or not ordered else _import_rows_by_row
                 rows_out, changed = _carried_import(
-                    kept, rows_for(user_id, ordered, earlier, action, zone))
+                    kept, rows_for(user_id, ordered, earlier, action, zone, recorded))
                 written = len(rows_out)
                 _insert_snapshots(db, rows_out)
                 if changed:
@@ -1961,7 +2109,7 @@ class SqliteStore(TikTokTables):
                 " VALUES (?, ?, ?, ?)",
                 [(user_id, d.isoformat(), name, value) for d, name, value in studio.extra_daily()])
 
-        return await self.import_snapshots(user_id, rows, also=write_studio)
+        return await self.import_snapshots(user_id, rows, also=write_studio, now=now)
 
     async def videos(self, user_id: int) -> list[Video]:
         async with self._read() as db:

@@ -201,7 +201,7 @@ class TikTokTables:
             ) as cur:
                 known = {str(r[0]) for r in await cur.fetchall()}
             now = _iso(w.taken_at)
-            as_of = w.taken_at.astimezone(UTC).date().isoformat()
+            as_of = w.totals.day  # the creator's day of the sync (its totals')
             rows: list[tuple[Any, ...]] = [
                 (w.user_id, v.video_id, v.title, v.link,
                  None if v.posted_on is None else v.posted_on.isoformat(), as_of, v.views,

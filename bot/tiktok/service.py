@@ -14,7 +14,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.core.connections import (
@@ -29,7 +28,13 @@ from bot.core.ports import Clock, Store
 from bot.core.types import Reply
 from bot.domain.metrics import Implausible, without_implausible
 from bot.domain.studio import Video
-from bot.domain.videos import merge_videos, period_counts, posting_habits, totals
+from bot.domain.videos import (
+    merge_videos,
+    on_local_days,
+    period_counts,
+    posting_habits,
+    totals,
+)
 from bot.tiktok.errors import SCOPES, TikTokError
 from bot.tiktok.pkce import make_state, make_verifier, s256_challenge
 
@@ -246,15 +251,19 @@ class TikTokService:
         uid = connection.user_id if connection is not None else user_id
         assert uid is not None
         now = self.clock.now()
+        settings = await self.store.get_settings(uid)
+        zone, local = settings.zone, settings.local(now)
+        # the creator's days (a video's posting day, today's totals), never UTC's
+        read = [on_local_days(v, zone, local.date()) for v in read]
         everything = merge_videos(stored, read)
-        today = totals(now.date().isoformat(), everything)
+        today = totals(local.date().isoformat(), everything)
         # A reconnect of the same account keeps its daily readings; another account starts over.
         history = [] if reset else await self.connections.day_totals(uid)
         changes: dict[str, float] = {}
         if info.follower_count is not None:
             changes["followers"] = float(info.follower_count)
-        changes.update(period_counts(now, today, history, everything))
-        changes.update(posting_habits(now, everything))
+        changes.update(period_counts(now, today, history, everything, zone))
+        changes.update(posting_habits(now, everything, zone))
         read_values = dict(changes)  # everything read, before the plausibility check
         problems: list[Implausible] = []
         if not reset:  # another account's numbers are no jump from these
@@ -265,8 +274,6 @@ class TikTokService:
                          ", ".join(sorted({f for p in problems for f in p.fields})))
         held = {name: read_values[name] for p in problems for name in p.fields
                 if name in read_values}
-        tz = (await self.store.get_settings(uid)).timezone
-        local = now.astimezone(ZoneInfo(tz))
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
         saved = await self.connections.save_sync(SyncWrite(
             user_id=uid, taken_at=now, day_start=day_start, changes=changes, videos=read,

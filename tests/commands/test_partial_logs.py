@@ -182,8 +182,11 @@ async def test_a_what_if_and_the_kit_give_the_different_snapshots_reason(
 
 async def test_views_alone_are_not_compared_with_likes_of_an_earlier_log(
         both: ConsoleAdapter, clock: FakeClock) -> None:
+    """Likes of another day's log are another 30 days: views logged alone are not compared
+    with them. (The same day they are one window, and compared: branch trusttz,
+    ``test_zone_change_trust``.)"""
     await _ask(both, clock, FULL)
-    clock.advance(minutes=1)
+    clock.advance(days=1)
     result = await both.ask("/log views=2k")
     assert result.ok and "are more than views" not in result.text, result.text
     assert not result.replies[-1].held

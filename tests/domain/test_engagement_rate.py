@@ -45,8 +45,12 @@ def test_with_history_it_is_the_kpi_and_the_estimators() -> None:
             .engagement_rate_views == engagement_rate(s, history) == expected
         assert (engagement_gap(s, history) is None) == (s is whole)
     assert engagement_rate_views(again) is None  # without history: not one window
-    assert engagement_rate_views(whole.merged({"followers": 13_000}, T0), history) \
+    # a snapshot not in the history stands after all of it (the newest: a what-if of the
+    # latest, a /log being checked), never placed by its moment (a row dated by day alone
+    # has none of the creator's day; branch trusttz)
+    assert engagement_rate_views(whole.merged({"followers": 13_000}, T0), [whole]) \
         == 3405 / 40_000  # views and likes both from the whole log
+    assert engagement_rate_views(whole.merged({"followers": 13_000}, T0), history) is None
     hypothetical, basis = what_if(again, {"views": 80_000}, history)
     assert basis == "unknown" and engagement_rate(hypothetical, history) is None
 

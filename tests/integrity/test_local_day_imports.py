@@ -159,9 +159,13 @@ async def test_rows_at_noon_utc_stay_dated_by_day_after_the_upgrade(
         await store.close()
 
 
-#: What migrations 0236 and 0237 added, undone (newest first), for a database as it was
+#: What migrations 0236 to 0239 added, undone (newest first), for a database as it was
 #: before each.
 _UNDONE = {
+    239: ("ALTER TABLE snapshots DROP COLUMN recorded_at",  # (0239: when, and which days)
+          "ALTER TABLE snapshots DROP COLUMN import_day",
+          "ALTER TABLE snapshots DROP COLUMN replaced_day",
+          "ALTER TABLE snapshots DROP COLUMN wall"),
     238: ("DROP INDEX snapshots_by_user_day",  # (0238: the order key gained ``dated``)
           "CREATE INDEX snapshots_by_user_day ON snapshots (user_id, day, action, id)"),
     237: ("DROP INDEX snapshots_by_user_day", "ALTER TABLE snapshots DROP COLUMN day",

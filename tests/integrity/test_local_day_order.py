@@ -82,20 +82,28 @@ async def test_a_log_after_an_import_of_today_is_the_latest(both: ConsoleAdapter
     assert (latest["followers"], latest["views"]) == (8200, 31000)
 
 
-async def test_a_time_zone_change_reorders_by_the_new_days_and_back(both: ConsoleAdapter,
-                                                                    tmp_path: Path) -> None:
-    """In UTC the morning /log (22:30 UTC on 30 November) is on 30 November, before the
-    file's 1 December: the file's row is the latest there, and carries nothing into the /log
-    that it no longer precedes. Back in Tokyo, everything is as it was: nothing lost, nothing
-    left in the other zone's order."""
+async def test_a_time_zone_change_reorders_by_the_new_days_and_back(
+        both: ConsoleAdapter, tmp_path: Path, clock: FakeClock) -> None:
+    """In UTC a morning /log made before the import (22:30 UTC on 30 November) is on 30
+    November, with the file's row of 30 November, which the import wrote after it: the
+    file's row is the latest there, and carries into nothing after it. In Tokyo the /log is
+    on 1 December, after it. Back in Tokyo, everything is as it was: nothing lost, nothing
+    left in the other zone's order. A /log made after the import of its own day is after it
+    in either zone (branch trusttz: the file's 1 December, still the future in UTC when it
+    was imported, counts on the day it was imported there, 30 November, so the /log after
+    it is the latest; it used to stay after the /log as tomorrow's row)."""
     console = both
     await console.ask("/settings timezone=Asia/Tokyo")
-    await imported(console, tmp_path)
     assert (await console.ask("/log followers=8300")).ok
+    clock.advance(hours=1)
+    path = tmp_path / "history.csv"
+    path.write_text("date,followers,views,likes\n2026-11-24,8000,30000,2000\n"
+                    "2026-11-30,8200,31000,2100\n", encoding="utf-8")
+    assert (await console.ask(f"/import path={path} confirm")).ok
     in_tokyo = await history(console)
     assert [e[1]["followers"] for e in in_tokyo] == [8000, 8200, 8300]
     latest = await stats(console)
-    assert (latest["followers"], latest["views"]) == (8300, 31000)  # views from 1 December's
+    assert (latest["followers"], latest["views"]) == (8300, 31000)  # views from 30 November's
     assert (await console.ask("/settings timezone=UTC")).ok
     assert [e[1]["followers"] for e in await history(console)] == [8000, 8300, 8200]
     latest = await stats(console)
@@ -104,6 +112,18 @@ async def test_a_time_zone_change_reorders_by_the_new_days_and_back(both: Consol
     assert await history(console) == in_tokyo
     latest = await stats(console)
     assert (latest["followers"], latest["views"]) == (8300, 31000)
+    # the file's 1 December (today in Tokyo), then a /log: the /log is the latest in both zones
+    today = tmp_path / "today.csv"
+    today.write_text("date,followers,views,likes\n2026-12-01,8400,32000,2200\n",
+                     encoding="utf-8")
+    assert (await console.ask(f"/import path={today} confirm")).ok
+    clock.advance(minutes=5)
+    assert (await console.ask("/log followers=8500")).ok
+    for zone in ("UTC", "Asia/Tokyo", "UTC"):
+        assert (await console.ask(f"/settings timezone={zone}")).ok
+        latest = await stats(console)
+        assert (latest["followers"], latest["views"]) == (8500, 32000), zone
+        assert [e[1]["followers"] for e in await history(console)][-2:] == [8400, 8500], zone
 
 
 async def test_the_upgrade_puts_stored_snapshots_on_the_creators_days(

@@ -35,6 +35,9 @@ from bot.store.sqlite import (
 )
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+#: When the imports below are made: amid their dates, so a row dated after it counts on its
+#: day (bot.domain.daily.counted_day), on each path alike.
+RECORDED = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 NAMES = ("followers", "views", "likes")
 
 values = st.dictionaries(st.sampled_from(NAMES), st.integers(1, 10**6), min_size=1)
@@ -162,8 +165,8 @@ def outcome(build: Callable[[], object]) -> object:
 @given(import_rows(), st.integers(1, 5))
 def test_column_wise_import_rows_are_the_row_by_row_ones(
         rows: list[tuple[datetime, dict[str, float]]], action: int) -> None:
-    by_row = outcome(lambda: _import_rows_by_row(7, rows, {}, action, UTC))
-    assert outcome(lambda: _import_rows(7, rows, {}, action, UTC)) == by_row
+    by_row = outcome(lambda: _import_rows_by_row(7, rows, {}, action, UTC, RECORDED))
+    assert outcome(lambda: _import_rows(7, rows, {}, action, UTC, RECORDED)) == by_row
     if not isinstance(by_row, list):
         return
     assert _carried_import([], by_row) == _carried_by_row([], by_row)
@@ -193,8 +196,8 @@ def test_daily_columns_are_written_as_their_rows(days: list[date], names: list[s
     columns = DailyColumns(ordered, at, values)
     rows = list(columns)
     assert [_iso(t) for t, _ in rows] == _stamps(columns)
-    assert outcome(lambda: _import_rows(3, columns, {}, 2, UTC)) == outcome(
-        lambda: _import_rows_by_row(3, rows, {}, 2, UTC))
+    assert outcome(lambda: _import_rows(3, columns, {}, 2, UTC, RECORDED)) == outcome(
+        lambda: _import_rows_by_row(3, rows, {}, 2, UTC, RECORDED))
 
 
 @pytest.fixture(scope="module")
@@ -239,9 +242,10 @@ def test_inserted_rows_are_stored_as_with_every_column_named(
     """An import names only the metric columns some row has a value in (binding a None is
     the slow part of a wide insert): what is stored is what naming every column stores."""
     rows = [(1, f"2026-01-{n + 1:02d}T12:00:00+00:00", *v, "followers", "import", 1, n % 2 == 0,
-             f"2026-01-{n + 1:02d}") for n, v in enumerate(values)]
+             f"2026-01-{n + 1:02d}", f"2026-01-{n + 1:02d}", "2026-02-01T00:00:00+00:00",
+             n % 3 == 0) for n, v in enumerate(values)]
     every = ", ".join(("user_id", "taken_at", *METRIC_NAMES, "given", "source", "action",
-                       "dated", "day"))
+                       "dated", "day", "import_day", "recorded_at", "wall"))
     stored = _stored_both_ways(
         schema_file, lambda db: _insert_snapshots(db, rows),
         lambda db: db.executemany(f"INSERT INTO snapshots ({every}) VALUES "
@@ -304,7 +308,8 @@ def test_a_first_import_stores_the_rows_it_builds(
     """A user's first import of the usual file is written column by column, without the
     wide rows the other imports build: what is stored is those rows all the same."""
     ordered = _in_order(rows, UTC)
-    expected = outcome(lambda: _carried_import([], _import_rows(1, ordered, {}, 1, UTC))[0])
+    expected = outcome(lambda: _carried_import(
+        [], _import_rows(1, ordered, {}, 1, UTC, RECORDED))[0])
 
     async def run(path: Path) -> object:
         store = await open_store(f"sqlite:///{path}")
@@ -312,7 +317,7 @@ def test_a_first_import_stores_the_rows_it_builds(
             user = await store.ensure_user("console", "first", "first")
             assert user.id == 1
             try:
-                await store.import_snapshots(user.id, rows)
+                await store.import_snapshots(user.id, rows, now=RECORDED)
             except ValueError as exc:
                 written: object = ("ValueError", str(exc))
             else:
@@ -323,7 +328,8 @@ def test_a_first_import_stores_the_rows_it_builds(
         try:
             stored = db.execute(
                 f"SELECT user_id, taken_at, {', '.join(METRIC_NAMES)}, given, source, action, "
-                "dated, day FROM snapshots ORDER BY id").fetchall()
+                "dated, day, import_day, recorded_at, wall FROM snapshots ORDER BY id"
+            ).fetchall()
         finally:
             db.close()
         if written is not None:

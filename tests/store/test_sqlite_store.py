@@ -9,7 +9,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.ports import SEEN_EVENTS_KEPT, SWEEP_EVERY, Store, StoreError
-from bot.domain.metrics import METRIC_NAMES
+from bot.domain.metrics import METRIC_NAMES, MetricSnapshot
 from bot.domain.profile import UserSettings
 from bot.store import open_store, parse_database_url
 from tests.store.rawdb import columns, query
@@ -50,7 +50,8 @@ async def test_schema_is_migrated_in_wal_mode(store: Store, db_path: Path) -> No
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     cols = [r[1] for r in db.execute("PRAGMA table_info(snapshots)")]
     assert cols == ["id", "user_id", "taken_at", *METRIC_NAMES, "given", "source", "action",
-                    "replaced_by", "dated", "day"]
+                    "replaced_by", "dated", "day", "recorded_at", "import_day",
+                    "replaced_day", "wall"]
     db.close()
 
 
@@ -103,17 +104,24 @@ async def test_a_snapshot_and_the_history_after_it_equal_each_alone(store: Store
 async def test_a_guard_sees_the_last_two_snapshots_and_its_exception_undoes_the_write(
         store: Store) -> None:
     """``add_snapshot_and_history``'s guard (/log's check of numbers that look wrong, and of
-    a correction after a confirmed outlier) is shown what ``history(limit=2)`` reads, inside
-    the write's transaction: raising there writes nothing and reaches the caller; returning
-    lets the write happen. (/log read the two in a trip of its own before the write.)"""
+    a correction after a confirmed outlier) is shown the last two snapshots at least (back
+    to where the latest one's 30-day totals were given: see the next test) and the
+    creator's day the snapshot goes on, inside the write's transaction: raising there
+    writes nothing and reaches the caller; returning lets the write happen. (/log read the
+    two in a trip of its own before the write.)"""
     u = await store.ensure_user("console", "guarded", "guarded")
     seen: list[list[object]] = []
+    days: list[date] = []
 
     class Refused(Exception):
         pass
 
-    def refuse(recent: list[object]) -> None:
+    def look(recent: list[object], day: date) -> None:
         seen.append(recent)
+        days.append(day)
+
+    def refuse(recent: list[object], day: date) -> None:
+        look(recent, day)
         raise Refused
 
     with pytest.raises(Refused):
@@ -121,23 +129,46 @@ async def test_a_guard_sees_the_last_two_snapshots_and_its_exception_undoes_the_
                                              guard=refuse)
     assert seen == [[]] and await store.history(u.id) == []
     first, _ = await store.add_snapshot_and_history(u.id, {"followers": 10.0}, T0, limit=3,
-                                                    guard=seen.append)
-    assert seen == [[], []]
+                                                    guard=look)
+    assert seen == [[], []] and days == [T0.date(), T0.date()]
     later = T0 + timedelta(days=1)
     with pytest.raises(Refused):
         await store.add_snapshot_and_history(u.id, {"followers": 99.0}, later, limit=3,
                                              guard=refuse)
     assert seen[-1] == [first] == await store.history(u.id, limit=2)
+    assert days[-1] == later.date()
     assert [s.followers for s in await store.history(u.id)] == [10.0]
     second, history = await store.add_snapshot_and_history(u.id, {"followers": 12.0}, later,
-                                                           limit=3, guard=seen.append)
+                                                           limit=3, guard=look)
     assert seen[-1] == [first] and [s.followers for s in history] == [10.0, 12.0]
     third, _ = await store.add_snapshot_and_history(
-        u.id, {"followers": 13.0}, later + timedelta(days=1), limit=3, guard=seen.append)
+        u.id, {"followers": 13.0}, later + timedelta(days=1), limit=3, guard=look)
     assert seen[-1] == [first, second]
     await store.add_snapshot_and_history(u.id, {"followers": 14.0}, later + timedelta(days=2),
-                                         limit=3, guard=seen.append)
+                                         limit=3, guard=look)
     assert seen[-1] == [second, third] == (await store.history(u.id, limit=3))[:2]
+
+
+async def test_a_guard_sees_back_to_where_the_latest_totals_were_given(store: Store) -> None:
+    """Views logged, then followers three times: the guard is shown back to the views' log
+    (what ``same_window`` reads to pair the day's totals, as /stats does), in the creator's
+    time zone's day (16:00 UTC is the next day in Kiritimati)."""
+    u = await store.ensure_user("console", "origins", "origins")
+    await store.update_settings(u.id, {"timezone": "Pacific/Kiritimati"})
+    seen: list[list[float | None]] = []
+    days: list[date] = []
+
+    def look(recent: list[MetricSnapshot], day: date) -> None:
+        seen.append([s.views for s in recent])
+        days.append(day)
+
+    at = T0.replace(hour=1)
+    await store.add_snapshot(u.id, {"views": 2000.0}, at)
+    for n in range(3):
+        await store.add_snapshot(u.id, {"followers": 10.0 + n}, at + timedelta(hours=n + 1))
+    await store.add_snapshot_and_history(u.id, {"likes": 3000.0}, T0.replace(hour=16),
+                                         limit=10, guard=look)
+    assert seen == [[2000.0] * 4] and days == [T0.date() + timedelta(days=1)]
 
 
 async def test_import_merges_with_logged_rows_in_date_order(store: Store) -> None:

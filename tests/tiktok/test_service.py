@@ -595,3 +595,23 @@ async def test_stats_names_synced_videos_as_the_accounts_not_studios(tapp: App) 
     await tapp.store.import_studio(user.id, [], studio)
     both = await console.ask("/stats")
     assert "From TikTok Studio and your TikTok account" in both.text, both.text
+
+
+async def test_a_sync_dates_videos_and_totals_by_the_creators_day(
+        tapp: App, tiktok: FakeTikTok, clock: FakeClock, db: Path) -> None:
+    """11:00 UTC on 2 November is 01:00 on the 3rd in Kiritimati (UTC+14): a video posted at
+    10:30 UTC was posted on the creator's 3rd, read on their 3rd, and the day's totals are
+    the 3rd's (branch trusttz: the UTC date, the 2nd, was stored)."""
+    user_id = await maya(tapp)
+    await tapp.store.update_settings(user_id, {"timezone": "Pacific/Kiritimati"})
+    clock.advance(hours=2)
+    tiktok.account.videos = videos(3, newest=int(clock.now().timestamp()) - 1800)
+    await connect(tapp, user_id)
+    con = sqlite3.connect(db)
+    try:
+        newest = con.execute("SELECT posted_on, as_of FROM videos ORDER BY posted_at DESC "
+                             "LIMIT 1").fetchone()
+        assert newest == ("2026-11-03", "2026-11-03")
+        assert con.execute("SELECT day FROM video_totals").fetchall() == [("2026-11-03",)]
+    finally:
+        con.close()

@@ -12,7 +12,9 @@ from bot.core.csv_import import ImportPlan, _careful_rows, _fast_rows, _specs, p
 from bot.domain.numbers import kept
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-LATEST = NOW + timedelta(days=1)
+#: The creator's today: no row may be dated after it (the paths compare dates, never a
+#: row dated by day alone with an instant).
+LATEST = NOW.date()
 
 # Cells near the fast path's edges: plain digits (some above a bound), empties, dates that are
 # valid, invalid, in the future or written another way, and text the chat parser reads.

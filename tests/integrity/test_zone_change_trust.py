@@ -1,0 +1,276 @@
+"""What a time zone change must not break: a row dated by day alone is never newer than what
+was observed after it was recorded, /undo date= takes what its row hid in any zone, and a
+file imported again replaces what it wrote. Each case through the console (``ask``), on a
+real SQLite file and a real PostgreSQL schema (``both``).
+
+Trials on main (branch trusttz):
+
+1. A creator in Asia/Tokyo imports today's row (dated by day alone), then moves to
+   America/Los_Angeles, where that date is still tomorrow: the row stayed the latest over
+   every /log of the rest of the day (/stats kept the file's number).
+2. ``/undo date=`` after a time zone change left a row that the removed import had hidden:
+   undoing the rest of that import brought the removed day back.
+3. A file of times without an offset, imported again after a time zone change, was read in
+   the new zone onto other days, so it replaced nothing: every row twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.cli import reply_json
+from tests.auxil.clock import FakeClock
+
+#: 16:00 UTC on 20 November: 01:00 on the 21st in Tokyo, 08:00 on the 20th in Los Angeles.
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+def write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def confirm_of(text: str) -> str:
+    """The confirm an /undo preview's *Remove it* button runs."""
+    found = re.search(r"\[Remove it: (/undo [^\]]+)\]", text)
+    assert found, text
+    return found[1]
+
+
+async def stats(console: ConsoleAdapter) -> dict[str, Any]:
+    return reply_json((await console.ask("/stats")).replies[0])
+
+
+async def history(console: ConsoleAdapter) -> list[tuple[str, float]]:
+    """/history's entries, oldest first: (when shown, followers)."""
+    found = reply_json((await console.ask("/history n=50")).replies[0])
+    if found["reply"] == "no_metrics":
+        return []
+    return [(e["when"], e["values"].get("followers")) for e in found["entries"]][::-1]
+
+
+async def test_a_row_of_today_is_never_newer_than_a_later_log(both: ConsoleAdapter,
+                                                             tmp_path: Path,
+                                                             clock: FakeClock) -> None:
+    """Tokyo's 21 November, imported at 01:00 there, is still tomorrow in Los Angeles after
+    the move: it counts on the day it was imported there (the 20th), so each /log of the
+    20th after it is the latest, carries the file's views, and /undo takes them back to it."""
+    console = both
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    file = write(tmp_path, "studio.csv", "date,followers,views\n2026-11-20,1000,40000\n"
+                                         "2026-11-21,1100,41000\n")
+    done = await console.ask(f"/import path={file} confirm")
+    assert done.ok, done.text
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    clock.advance(hours=2)  # 10:00 on the 20th in Los Angeles
+    logged = await console.ask("/log followers=1200")
+    assert logged.ok, logged.text
+    latest = await stats(console)
+    assert (latest["followers"], latest["views"]) == (1200, 41000)  # main: 1100
+    clock.advance(hours=6)
+    assert (await console.ask("/log followers=1250")).ok
+    latest = await stats(console)
+    assert (latest["followers"], latest["views"]) == (1250, 41000)
+    # /history: the file's row keeps its date as written, and the /logs come after it
+    assert [f for _when, f in await history(console)] == [1000, 1100, 1200, 1250]
+    assert (await history(console))[1][0] == "2026-11-21"
+    undo = await console.ask("/undo")
+    assert (await console.ask(confirm_of(undo.text))).ok
+    undo = await console.ask("/undo")
+    assert (await console.ask(confirm_of(undo.text))).ok
+    assert (await stats(console))["followers"] == 1100
+    # back in Tokyo everything is as it was there: the row on its date, the /logs before it
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    assert [f for _when, f in await history(console)] == [1000, 1100]
+
+
+async def test_a_studio_row_of_today_is_never_newer_than_a_later_log(
+        both: ConsoleAdapter, tmp_path: Path, clock: FakeClock) -> None:
+    """The same for TikTok Studio's FollowerHistory file, downloaded today in Tokyo."""
+    console = both
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    file = write(tmp_path, "FollowerHistory.csv",
+                 "Date,Followers,Difference in followers from previous day\n"
+                 "November 20,1000,10\nNovember 21,1100,100\n")
+    done = await console.ask(f"/import path={file} confirm")
+    assert done.ok, done.text
+    assert (await stats(console))["followers"] == 1100
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    clock.advance(hours=1)
+    assert (await console.ask("/log followers=1150")).ok
+    assert (await stats(console))["followers"] == 1150  # main: 1100
+
+
+async def test_undo_date_after_a_zone_change_takes_what_its_row_hid(
+        both: ConsoleAdapter, tmp_path: Path) -> None:
+    """In UTC a file's 2026-11-18 05:00 is replaced by another's 2026-11-18; in Los Angeles
+    the timed row is on the 17th (21:00 there). /undo date=2026-11-18 takes the dated row and
+    the row it hid: undoing the rest of its import never brings the 18th's row back, and
+    nothing is left hidden for /forget to count."""
+    console = both
+    assert (await console.ask("/settings timezone=UTC")).ok
+    first = write(tmp_path, "a.csv", "date,followers\n2026-11-18 05:00,300\n")
+    assert (await console.ask(f"/import path={first} confirm")).ok
+    second = write(tmp_path, "b.csv", "date,followers\n2026-11-16,400\n2026-11-18,500\n")
+    preview = await console.ask(f"/import path={second}")
+    assert "1 of these dates was imported before" in preview.text, preview.text
+    assert (await console.ask(f"/import path={second} confirm")).ok
+    assert [f for _when, f in await history(console)] == [400, 500]
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    undo = await console.ask("/undo date=2026-11-18")
+    assert "2026-11-18" in undo.text, undo.text
+    done = await console.ask(confirm_of(undo.text))
+    assert done.ok, done.text
+    assert [f for _when, f in await history(console)] == [400]
+    forget = await console.ask("/forget")
+    assert "replaced" not in forget.text, forget.text  # main: 1 earlier imported snapshot
+    undo = await console.ask("/undo")  # the rest of the second import
+    assert (await console.ask(confirm_of(undo.text))).ok
+    assert await history(console) == []  # main: 2026-11-17T21:00-08:00, 300 came back
+
+
+@pytest.mark.parametrize("body", [
+    "date,followers\n2026-11-18 14:00,100\n2026-11-19 09:30,110\n",  # the creator's times
+    "date,followers\n2026-11-18T05:00:00Z,100\n2026-11-19T00:30:00Z,110\n",  # moments
+])
+async def test_a_file_imported_again_after_a_zone_change_replaces_itself(
+        both: ConsoleAdapter, tmp_path: Path, body: str) -> None:
+    """The same file, in Tokyo and then in Los Angeles: written without an offset its times
+    are read in the new zone (other moments, other days there), with one the same moments;
+    either way the second import replaces the first's rows, never adds to them."""
+    console = both
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    file = write(tmp_path, "times.csv", body)
+    assert (await console.ask(f"/import path={file} confirm")).ok
+    assert [f for _when, f in await history(console)] == [100, 110]
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    preview = await console.ask(f"/import path={file}")
+    assert "2 of these dates were imported before" in preview.text, preview.text
+    done = await console.ask(f"/import path={file} confirm")
+    assert done.ok, done.text
+    assert [f for _when, f in await history(console)] == [100, 110]  # main: 100, 100, 110, 110
+    forget = await console.ask("/forget")
+    assert "2 earlier imported snapshots" in forget.text, forget.text  # kept for /undo
+    undo = await console.ask("/undo")  # the first import's rows come back, once each
+    assert (await console.ask(confirm_of(undo.text))).ok
+    assert [f for _when, f in await history(console)] == [100, 110]
+
+
+async def test_the_export_says_when_an_imported_row_was_recorded(
+        both: ConsoleAdapter, tmp_path: Path, clock: FakeClock) -> None:
+    """What decides a row's day is the creator's data too: /export gives each snapshot's
+    ``recorded_at`` (when it was written) beside its moment."""
+    console = both
+    file = write(tmp_path, "a.csv", "date,followers\n2026-11-19,400\n")
+    assert (await console.ask(f"/import path={file} confirm")).ok
+    reply = await console.ask("/export")
+    assert reply.ok, reply.text
+    exported = next(console.exports.glob("*creator-advisor-export-*.json"))
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    (row,) = data["snapshots"]
+    assert (row["taken_at"], row["recorded_at"]) == ("2026-11-19T12:00:00+00:00",
+                                                     clock.now().isoformat())
+
+
+@pytest.mark.parametrize(("zone", "cell", "refused"), [
+    # 05:00 on 1 January 2016 in Tokyo is 20:00 UTC on 31 December 2015: the creator's 2016
+    ("Asia/Tokyo", "2016-01-01 05:00", False),
+    # 20:00 on 31 December 2015 in Los Angeles is 04:00 UTC on 1 January: still their 2015
+    ("America/Los_Angeles", "2015-12-31 20:00", True),
+    ("America/Los_Angeles", "2016-01-01T03:00:00Z", True),  # 19:00 on the 31st there
+    ("Pacific/Kiritimati", "2026-11-21", False),  # today there (06:00 on the 21st)
+    ("Pacific/Kiritimati", "2026-11-22", True),
+])
+async def test_an_imports_date_checks_are_by_the_creators_day(
+        both: ConsoleAdapter, tmp_path: Path, zone: str, cell: str, refused: bool) -> None:
+    """Nothing before 2016-01-01 and nothing after today, each by the creator's day (their
+    /settings timezone), never the UTC date of the row's moment."""
+    console = both
+    assert (await console.ask(f"/settings timezone={zone}")).ok
+    file = write(tmp_path, "a.csv", f"date,followers\n2016-06-01,90\n{cell},100\n")
+    preview = await console.ask(f"/import path={file}")
+    assert preview.ok is not refused, preview.text
+    if refused and cell.startswith("2026"):
+        assert f"line 3: {cell} is in the future." in preview.text, preview.text
+    elif refused:
+        assert ("line 3: 2015-12-31 is before 2016-01-01, earlier than any TikTok analytics; "
+                "check the year." in preview.text), preview.text
+
+
+async def test_a_compact_iso_date_is_a_date_alone(both: ConsoleAdapter, tmp_path: Path) -> None:
+    """``20261113`` (ISO 8601's basic form) and ``2026-W46-5`` are 13 November, dated by day
+    alone as ``2026-11-13`` is, never a time of midnight: /history shows the date, and the
+    same day written out replaces it."""
+    console = both
+    assert (await console.ask("/settings timezone=America/New_York")).ok
+    file = write(tmp_path, "a.csv", "date,followers\n20261113,100\n2026-W46-4,90\n")
+    preview = await console.ask(f"/import path={file}")
+    assert "2026-11-13: followers=100" in preview.text, preview.text
+    assert (await console.ask(f"/import path={file} confirm")).ok
+    assert await history(console) == [("2026-11-12", 90), ("2026-11-13", 100)]  # main: 00:00
+    again = write(tmp_path, "b.csv", "date,followers\n2026-11-13,110\n")
+    preview = await console.ask(f"/import path={again}")
+    assert "1 of these dates was imported before" in preview.text, preview.text
+    assert (await console.ask(f"/import path={again} confirm")).ok
+    assert await history(console) == [("2026-11-12", 90), ("2026-11-13", 110)]
+
+
+async def test_the_upgrade_puts_a_row_of_tomorrow_on_the_day_it_was_imported(
+        store_url: str, backend: str) -> None:
+    """A database from before ``recorded_at``: a Los Angeles creator's row of 21 November
+    (imported in Tokyo, where it was today), on the 21st, after a /log of the 20th made
+    later. The upgrade puts it on the day it was imported at the latest: before the first
+    /log after it (the only time known for a CSV import), so the /log is the latest again."""
+    from bot.domain.daily import DateOnly
+    from bot.store import open_store
+    from tests.integrity.test_local_day_imports import downgraded
+
+    store = await open_store(store_url)
+    try:
+        user = await store.ensure_user("console", "la", "la")
+        await store.update_settings(user.id, {"timezone": "Asia/Tokyo"})
+        await store.import_snapshots(user.id, [
+            (DateOnly.of(datetime(2026, 11, 20).date()), {"followers": 1000.0}),
+            (DateOnly.of(datetime(2026, 11, 21).date()), {"followers": 1100.0})], now=NOW)
+        await store.update_settings(user.id, {"timezone": "America/Los_Angeles"})
+        await store.add_snapshot(user.id, {"followers": 1200.0}, NOW.replace(hour=18))
+    finally:
+        await store.close()
+    await downgraded(store_url, backend, 238)
+    # as the store before it kept them: the row of the 21st on its date, after the /log
+    undo = ("UPDATE snapshots SET day = '2026-11-21' WHERE followers = 1100",)
+    if backend == "sqlite":
+        import sqlite3
+
+        db = sqlite3.connect(store_url.removeprefix("sqlite:///"))
+        for statement in undo:
+            db.execute(statement)
+        db.commit()
+        db.close()
+    else:
+        import asyncpg
+
+        conn = await asyncpg.connect(store_url)
+        for statement in undo:
+            await conn.execute(statement)
+        await conn.close()
+    store = await open_store(store_url)
+    try:
+        latest = await store.latest_snapshot(user.id)
+        assert latest is not None and latest.followers == 1200.0
+        assert [s.followers for s in await store.history(user.id)] == [1000.0, 1100.0, 1200.0]
+    finally:
+        await store.close()
