@@ -49,6 +49,6 @@ def test_a_payout_for_one_view_or_diamond_says_it_in_the_singular() -> None:
     one = Payout(route="creator_rewards", amount=1.0, currency="USD", month=None, views=1,
                  diamonds=None, recorded_at=datetime(2026, 11, 1, tzinfo=UTC))
     with i18n.using("en"):
-        assert payout_view(one)["detail"] == "for 1 view"
+        assert payout_view(one, UTC)["detail"] == "for 1 view"
     with i18n.using("fr"):
-        assert payout_view(one)["detail"] == "pour 1 vue"
+        assert payout_view(one, UTC)["detail"] == "pour 1 vue"
