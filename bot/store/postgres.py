@@ -390,6 +390,19 @@ class PostgresStore(PgTikTokTables):
             entries = await _read_entries(db, user_id, None, limit)
         return snapshot, [e.snapshot for e in entries]
 
+    async def ensure_user_adding_snapshot(
+        self, platform: str, platform_user_id: str, display_name: str,
+        changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: SnapshotGuard | None = None,
+    ) -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
+        # asyncpg awaits the server anyway: the user's row as ensure_user makes it (its own
+        # transaction: kept when the guard raises), then the snapshot's transaction.
+        _need_metrics(changes)
+        user = await self.ensure_user(platform, platform_user_id, display_name)
+        snapshot, history = await self.add_snapshot_and_history(
+            user.id, changes, taken_at, limit=limit, guard=guard)
+        return user, snapshot, history
+
     async def _insert(self, db: _Conn, user_id: int, changes: Mapping[str, float],
                       taken_at: datetime, source: str) -> MetricSnapshot:
         return await _insert_snapshot(db, user_id, changes, taken_at, source)

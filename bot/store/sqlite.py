@@ -14,6 +14,7 @@ import fcntl
 import functools
 import itertools
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -343,6 +344,22 @@ def _need_metrics(changes: Mapping[str, float]) -> None:
         raise ValueError("a snapshot needs at least one metric")
 
 
+#: One snapshot row (user_id, taken_at, METRIC_NAMES, given, source, action, day,
+#: recorded_at).
+_INSERT_SNAPSHOT = (  # column names are constants, values are bound parameters
+    f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, day, "  # noqa: S608
+    f"recorded_at) VALUES ({', '.join('?' * (len(METRIC_NAMES) + 7))})")
+
+
+def _snapshot_row(user_id: int, snap: MetricSnapshot, taken_at: str, source: str,
+                  action: int, day: str) -> tuple[Any, ...]:
+    """The parameters of :data:`_INSERT_SNAPSHOT` for ``snap``, stored at ``taken_at`` (its
+    :func:`_iso` text, also when it was recorded: a /log or a sync is recorded as it is
+    taken) on the creator's ``day``."""
+    return (user_id, taken_at, *[getattr(snap, name) for name in METRIC_NAMES],
+            ",".join(sorted(snap.given)), source, action, day, taken_at)
+
+
 def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
                           changes: Mapping[str, float], taken_at: datetime,
                           source: str, zone: tzinfo | None = None) -> MetricSnapshot:
@@ -358,15 +375,10 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
     ).fetchone()
     base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
     snap = replace(base.merged(dict(changes), taken_at), day=_stored_day(day))
-    values = [getattr(snap, name) for name in METRIC_NAMES]
     found = conn.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
     action = int(found[0]) if found else 1
-    conn.execute(  # column names are constants, values are bound parameters
-        f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, day, "  # noqa: S608
-        f"recorded_at) VALUES ({', '.join('?' * (len(METRIC_NAMES) + 7))})",
-        (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action, day,
-         _iso(taken_at)),
-    )
+    conn.execute(_INSERT_SNAPSHOT,
+                 _snapshot_row(user_id, snap, _iso(taken_at), source, action, day))
     later = conn.execute(  # rows dated after today (imported earlier) carry it on
         f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
         "AND day > ? LIMIT 1", (user_id, day),
@@ -1157,9 +1169,16 @@ def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str
     ``add_snapshot``; inside the caller's transaction."""
     zone = _zone_sync(conn, user_id)
     if guard is not None:
-        guard(_reached_sync(conn, user_id, max(2, limit), HistoryReach.ORIGINS, 2),
-              counted_day(taken_at, zone))
+        guard(_guarded_snapshots(conn, user_id, limit), counted_day(taken_at, zone))
     return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
+
+
+def _guarded_snapshots(conn: sqlite3.Connection, user_id: int,
+                       limit: int) -> list[MetricSnapshot]:
+    """The snapshots a /log's guard is shown (:data:`~bot.core.ports.SnapshotGuard`): of the
+    latest ``limit``, those back to where the latest one's 30-day totals were given, and the
+    last two at least."""
+    return _reached_sync(conn, user_id, max(2, limit), HistoryReach.ORIGINS, 2)
 
 
 def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
@@ -1170,6 +1189,76 @@ def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[s
     read as ``history`` makes it."""
     snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard, limit)
     return snapshot, _history_sync(conn, user_id, None, limit)
+
+
+def _first_snapshot_sync(conn: sqlite3.Connection, user_id: int,
+                         changes: Mapping[str, float], taken_at: datetime,
+                         ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+    """:func:`_insert_snapshot_sync` (a /log) and the history after it, as
+    :func:`_add_then_history` makes them, for a user whose row the same transaction has just
+    made: nothing points at a new id yet, so nothing is read. No settings (the default time
+    zone, :func:`_zone_named`), no snapshot to merge into, no action before (this one is 1),
+    no later row to carry it on, nothing to thin; the history is the snapshot alone, as
+    :func:`_history_sync` would read it back (the values as SQLite's REAL columns give them,
+    the moment from its stored text)."""
+    day = _day_of(taken_at, _zone_named(None))
+    snap = replace(MetricSnapshot.empty(taken_at).merged(dict(changes), taken_at),
+                   day=_stored_day(day))
+    stamp = _iso(taken_at)
+    row = _snapshot_row(user_id, snap, stamp, "log", 1, day)
+    conn.execute(_INSERT_SNAPSHOT, row)
+    values = row[2:2 + len(METRIC_NAMES)]
+    stored = _new_snapshot((_dt(stamp), *(None if v is None else float(v) for v in values),
+                            _given(row[2 + len(METRIC_NAMES)]), "log", snap.day))
+    return snap, [stored]
+
+
+def _stored_as_given(changes: Mapping[str, float]) -> bool:
+    """Whether SQLite gives each of ``changes`` back as it is, as a float (a finite float or
+    int: a REAL column stores NaN as NULL), so :func:`_first_snapshot_sync` may write the
+    history it reads back without reading it."""
+    return all(value.__class__ in (float, int) and math.isfinite(value)
+               for value in changes.values())
+
+
+def _new_user_log_sync(
+    conn: sqlite3.Connection, key: tuple[str, str], display_name: str, now: str,
+    changes: Mapping[str, float], taken_at: datetime, limit: int, guard: SnapshotGuard | None,
+) -> tuple[sqlite3.Row, tuple[MetricSnapshot, list[MetricSnapshot]] | Exception]:
+    """:meth:`SqliteStore.ensure_user_adding_snapshot`'s hop in the writer's thread, ONE
+    transaction: the user's upsert (:func:`_upsert_user_sync`'s statement), then the guard
+    and the snapshot as :func:`_guarded_insert` makes them, and the history after it. For a
+    row this upsert made (its ``created_at`` is ``now``) nothing is read
+    (:func:`_first_snapshot_sync`; the guard is shown no snapshot, and the day in the default
+    time zone: no settings are stored for a new id). A guard that raises undoes the
+    snapshot, not the user's row, as when the row was made before: its exception is
+    returned with the row (committed), so the caller keeps the user in memory either way.
+    Any other failure rolls back both. Returns (the user's row, (snapshot, history) or the
+    guard's exception)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute(_UPSERT_USER, (*key, display_name, now)).fetchone()
+        user_id = int(row["id"])
+        new = row["created_at"] == now
+        zone = _zone_named(None) if new else _zone_sync(conn, user_id)
+        try:
+            if guard is not None:
+                guard([] if new else _guarded_snapshots(conn, user_id, limit),
+                      counted_day(taken_at, zone))
+        except Exception as exc:
+            conn.execute("COMMIT")  # the user's row alone
+            return row, exc
+        if new and _stored_as_given(changes):
+            done = _first_snapshot_sync(conn, user_id, changes, taken_at)
+            conn.execute("COMMIT")
+            return row, done
+        snapshot = _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
+    except BaseException:
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return row, (snapshot, _history_sync(conn, user_id, None, limit))
 
 
 def _daily_series_sync(conn: sqlite3.Connection, user_id: int) -> dict[str, dict[date, float]]:
@@ -1715,6 +1804,35 @@ class SqliteStore(TikTokTables):
         async with self._write_lock:
             return await _in_thread(self._writer, _add_then_history, user_id, changes,
                                     taken_at, limit, guard)
+
+    async def ensure_user_adding_snapshot(
+        self, platform: str, platform_user_id: str, display_name: str,
+        changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: SnapshotGuard | None = None,
+    ) -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
+        """The upsert of :meth:`ensure_user` and :meth:`add_snapshot_and_history` in ONE hop
+        to the writer's thread and one transaction (:func:`_new_user_log_sync`): for a row
+        it makes, nothing is read. As :meth:`_upsert`, shielded, and the user kept in memory
+        once committed (also when the guard raised: its exception is raised after)."""
+        _need_metrics(changes)
+        key = (platform, platform_user_id)
+        now = _iso(datetime.now(UTC))
+
+        async def write() -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
+            async with self._write_lock:
+                try:
+                    row, done = await _in_thread(self._writer, _new_user_log_sync, key,
+                                                 display_name, now, changes, taken_at, limit,
+                                                 guard)
+                except BaseException:
+                    self._unknown.pop(key, None)
+                    raise
+                user = self._upserted(key, row, now)
+            if isinstance(done, Exception):
+                raise done
+            return user, *done
+
+        return await asyncio.shield(write())
 
     async def _insert_snapshot(
         self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],
