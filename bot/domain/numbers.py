@@ -943,49 +943,8 @@ def _currency(amount: float, currency: str, digits: int) -> str:
 def _currency_in(amount: float, negative: bool, currency: str, digits: int, lang: str) -> str:
     """:func:`_currency` in language ``lang``: Babel's ``format_currency`` with the
     language's standard currency pattern, its decimals set to ``digits``. ``negative`` (the
-    sign of ``amount``, -0.0 included) only keeps the cache's keys apart. A whole amount
-    (no decimals: most of an estimate's) is written as Babel writes it with that pattern
-    where :func:`_whole_form` knows its form: without Babel's Decimal work."""
-    if digits == 0 and math.isfinite(amount) and abs(amount) < _EXACT:
-        form = _whole_form(lang, currency)
-        if form is not None:
-            group, affixes = form
-            text = f"{whole(abs(amount)):,}"
-            if group != ",":
-                text = text.replace(",", group)
-            prefix, suffix = affixes[math.copysign(1.0, amount) < 0]
-            return f"{prefix}{text}{suffix}"
+    sign of ``amount``, -0.0 included) only keeps the cache's keys apart."""
     return _in_currency(amount, currency, _currency_pattern(lang, digits), lang)
-
-
-@functools.lru_cache(maxsize=256)
-def _whole_form(lang: str, currency: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
-    """How :func:`_currency_in` writes a whole amount of ``currency`` in ``lang``: the group
-    symbol, and the text before and after the digits of a positive and of a negative amount
-    (a ``-0`` included: Babel writes it with the sign), as Babel writes them (asked once,
-    with 7 and -7). Checked against Babel on amounts that round, group and carry the sign;
-    None (Babel writes every amount) where any would read otherwise, or the pattern groups
-    other than in threes."""
-    pattern = _currency_pattern(lang, 0)
-    if pattern.grouping != (3, 3):
-        return None
-    group = str(get_group_symbol(_locale(lang)))
-    with localcontext(rounding=ROUNDING):  # (as _currency_in asks Babel)
-        affixes = []
-        for seven in (7.0, -7.0):
-            text = _in_currency(seven, currency, pattern, lang)
-            if text.count("7") != 1:
-                return None
-            before, _, after = text.partition("7")
-            affixes.append((before, after))
-        form = (group, (affixes[0], affixes[1]))
-        for amount in (0.0, -0.0, 0.4, -0.4, 0.5, -0.5, 2.5, 999.5, -999.4999, 1234.5,
-                       1_000_000.0, -98_765_432.5, 12.345, 2.0**52):
-            digits = f"{whole(abs(amount)):,}".replace(",", group)
-            before, after = form[1][math.copysign(1.0, amount) < 0]
-            if f"{before}{digits}{after}" != _in_currency(amount, currency, pattern, lang):
-                return None
-    return form
 
 
 @functools.lru_cache(maxsize=64)
