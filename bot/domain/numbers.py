@@ -29,7 +29,6 @@ from babel.numbers import (
     format_decimal,
     get_currency_precision,
     get_currency_symbol,
-    get_group_symbol,
     parse_pattern,
 )
 from babel.units import format_unit
@@ -655,10 +654,9 @@ def _compact_local(n: float, negative: bool, lang: str) -> str:
         if _abbreviated(text):
             return text
     # Below the threshold, or the language abbreviates nothing at this size (German
-    # below a million): the number, grouped (a whole one from 1,000 on: :func:`_grouped`).
-    if abs(n) >= 1000:
-        return _grouped(whole(n), lang)
-    return str(format_decimal(n, format="#,##0.#", locale=loc))
+    # below a million): the number, grouped.
+    return str(format_decimal(n if abs(n) < 1000 else whole(n), format=None
+                              if abs(n) >= 1000 else "#,##0.#", locale=loc))
 
 
 #: A creator's counts in each reply about them, a rate table's thresholds: as
@@ -720,31 +718,8 @@ def grouped(n: float | None) -> str:
 
 
 def _grouped(units: int, lang: str) -> str:
-    """:func:`grouped` of the whole number ``units`` in language ``lang`` (not English):
-    Babel's ``format_decimal`` with the language's standard pattern, written here where that
-    pattern is ``#,##0.###`` (:func:`_int_group`), as Babel writes a whole number with it:
-    the digits in threes, the language's group symbol between them, a hyphen-minus before
-    a negative one, no fraction (about a tenth of Babel's cost, which rounds and pads the
-    number as a Decimal to three places it then drops)."""
-    group = _int_group(lang)
-    if group is None or not -_EXACT <= units <= _EXACT:
-        return str(format_decimal(units, locale=_locale(lang)))
-    text = f"{abs(units):,}"
-    if group != ",":
-        text = text.replace(",", group)
-    return f"-{text}" if units < 0 else text
-
-
-@functools.lru_cache(maxsize=32)  # a handful of languages
-def _int_group(lang: str) -> str | None:
-    """The group symbol language ``lang`` writes whole numbers with, where its standard
-    decimal pattern is ``#,##0.###`` (every language of the bot's; groups of three, no
-    prefix or suffix, ``-`` before a negative number): then :func:`_grouped` writes them
-    itself. None for another pattern: Babel writes them."""
-    loc = _locale(lang)
-    if loc.decimal_formats[None].pattern != "#,##0.###":
-        return None
-    return str(get_group_symbol(loc))
+    """:func:`grouped` of the whole number ``units`` in language ``lang`` (not English)."""
+    return str(format_decimal(units, locale=_locale(lang)))
 
 
 #: Counts are written again and again (a creator's followers in each reply about them, the

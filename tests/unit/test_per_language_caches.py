@@ -196,32 +196,6 @@ def test_grouped_is_babels_format_decimal(value: float, lang: str) -> None:
     assert first == again == expected
 
 
-def test_whole_numbers_are_grouped_as_babel_groups_them_without_asking_it(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A whole number in another language is written with the language's group symbol, in
-    threes, as Babel's ``format_decimal`` writes it with the language's standard pattern
-    (``#,##0.###`` in every language here), without asking Babel (a tenth of its cost); one
-    beyond a float's exact range is still Babel's."""
-    cases = (0, 1, -1, 7, 999, -999, 1000, -1000, 1001, 12_345, -12_345, 999_999, 1_000_000,
-             123_456_789, -987_654_321_012, 2**53, -(2**53), 2**53 + 1, 10**18 + 7)
-    expected = {(lang, n): str(format_decimal(n, locale=Locale.parse(lang)))
-                for lang in LANGUAGES[1:] for n in cases}
-    import bot.domain.numbers as module
-
-    asked: list[object] = []
-    original = module.format_decimal
-
-    def counting(number: object, *args: object, **kwargs: object) -> str:
-        asked.append(number)
-        return str(original(number, *args, **kwargs))  # type: ignore[arg-type]
-
-    monkeypatch.setattr(module, "format_decimal", counting)
-    for lang in LANGUAGES[1:]:
-        for n in cases:
-            assert numbers._grouped(n, lang) == expected[lang, n], (lang, n)
-    assert sorted(set(asked), key=abs) == [2**53 + 1, 10**18 + 7]  # beyond 2**53 only
-
-
 def test_signed_zero_amounts_keep_their_own_forms() -> None:
     for lang in LANGUAGES[1:]:
         with i18n.using(lang):
