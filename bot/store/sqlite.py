@@ -502,13 +502,34 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
-#: ``ensure_user``'s write: the user's row, made or its display name updated, as stored
-#: (``created_at`` is the call's own time only when this upsert made it).
-_UPSERT_USER = (
+#: ``ensure_user``'s write, in two statements (:func:`_upsert_user_row`): the user's row made
+#: (a row back only if this statement made it), else its display name updated.
+_INSERT_USER = (
     "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
-    "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
-    "DO UPDATE SET display_name = excluded.display_name "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) DO NOTHING "
     "RETURNING id, platform, platform_user_id, display_name, created_at")
+_RENAME_USER = (
+    "UPDATE users SET display_name = ? WHERE platform = ? AND platform_user_id = ? "
+    "RETURNING id, platform, platform_user_id, display_name, created_at")
+
+
+def _upsert_user_row(conn: sqlite3.Connection, key: tuple[str, str], display_name: str,
+                     now: str) -> tuple[sqlite3.Row, bool]:
+    """The account ``key``'s row made at ``now``, or its display name updated: (the row as
+    stored, whether this call made it). Made is what the INSERT says (a row comes back only
+    from a row it inserted), never guessed from ``created_at`` equal to ``now`` (two calls in
+    one tick of a coarse clock would both look new). Runs on the writer's thread, whose
+    connection alone writes users, so nothing comes between the two statements. Raises
+    :class:`StoreError` if the row vanished between them (it cannot, with one writer)."""
+    row = conn.execute(_INSERT_USER, (*key, display_name, now)).fetchone()
+    if row is not None:
+        return row, True
+    row = conn.execute(_RENAME_USER, (display_name, *key)).fetchone()
+    if row is None:
+        raise StoreError(f"the user row of {key[0]} vanished while it was updated")
+    return row, False
+
+
 #: ``set_goal``'s write, one goal (user_id, metric, target, deadline, created_at).
 _UPSERT_GOAL = (
     "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
@@ -1224,22 +1245,21 @@ def _stored_as_given(changes: Mapping[str, float]) -> bool:
 def _new_user_log_sync(
     conn: sqlite3.Connection, key: tuple[str, str], display_name: str, now: str,
     changes: Mapping[str, float], taken_at: datetime, limit: int, guard: SnapshotGuard | None,
-) -> tuple[sqlite3.Row, tuple[MetricSnapshot, list[MetricSnapshot]] | Exception]:
+) -> tuple[sqlite3.Row, bool, tuple[MetricSnapshot, list[MetricSnapshot]] | Exception]:
     """:meth:`SqliteStore.ensure_user_adding_snapshot`'s hop in the writer's thread, ONE
-    transaction: the user's upsert (:func:`_upsert_user_sync`'s statement), then the guard
-    and the snapshot as :func:`_guarded_insert` makes them, and the history after it. For a
-    row this upsert made (its ``created_at`` is ``now``) nothing is read
+    transaction: the user's upsert (:func:`_upsert_user_row`), then the guard and the
+    snapshot as :func:`_guarded_insert` makes them, and the history after it. For a row
+    this upsert made nothing is read
     (:func:`_first_snapshot_sync`; the guard is shown no snapshot, and the day in the default
     time zone: no settings are stored for a new id). A guard that raises undoes the
     snapshot, not the user's row, as when the row was made before: its exception is
     returned with the row (committed), so the caller keeps the user in memory either way.
-    Any other failure rolls back both. Returns (the user's row, (snapshot, history) or the
-    guard's exception)."""
+    Any other failure rolls back both. Returns (the user's row, whether this call made it,
+    (snapshot, history) or the guard's exception)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        row = conn.execute(_UPSERT_USER, (*key, display_name, now)).fetchone()
+        row, new = _upsert_user_row(conn, key, display_name, now)
         user_id = int(row["id"])
-        new = row["created_at"] == now
         zone = _zone_named(None) if new else _zone_sync(conn, user_id)
         try:
             if guard is not None:
@@ -1247,18 +1267,18 @@ def _new_user_log_sync(
                       counted_day(taken_at, zone))
         except Exception as exc:
             conn.execute("COMMIT")  # the user's row alone
-            return row, exc
+            return row, new, exc
         if new and _stored_as_given(changes):
             done = _first_snapshot_sync(conn, user_id, changes, taken_at)
             conn.execute("COMMIT")
-            return row, done
+            return row, new, done
         snapshot = _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
     except BaseException:
         with contextlib.suppress(sqlite3.OperationalError):
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    return row, (snapshot, _history_sync(conn, user_id, None, limit))
+    return row, new, (snapshot, _history_sync(conn, user_id, None, limit))
 
 
 def _daily_series_sync(conn: sqlite3.Connection, user_id: int) -> dict[str, dict[date, float]]:
@@ -1396,14 +1416,14 @@ def _user_reading_sync(
 
 
 def _upsert_user_sync(conn: sqlite3.Connection, key: tuple[str, str], display_name: str,
-                      now: str, wanted: Reads) -> tuple[sqlite3.Row, UserReads]:
+                      now: str, wanted: Reads) -> tuple[sqlite3.Row, bool, UserReads]:
     """:meth:`SqliteStore.ensure_user_reading`'s hop in the writer's thread: the user's
-    upsert (one statement, its own transaction), then ``wanted`` for them: nothing to read
-    for a row it created (see :func:`_nothing_read`)."""
-    row = conn.execute(_UPSERT_USER, (*key, display_name, now)).fetchone()
-    if row["created_at"] == now:
-        return row, _nothing_read(wanted)
-    return row, _reads_sync(conn, int(row["id"]), wanted)
+    upsert (:func:`_upsert_user_row`), then ``wanted`` for them: nothing to read for a row
+    it created (see :func:`_nothing_read`). Returns (row, whether it made it, the reads)."""
+    row, new = _upsert_user_row(conn, key, display_name, now)
+    if new:
+        return row, new, _nothing_read(wanted)
+    return row, new, _reads_sync(conn, int(row["id"]), wanted)
 
 
 def _set_goals_sync(conn: sqlite3.Connection, user_id: int,
@@ -1681,23 +1701,23 @@ class SqliteStore(TikTokTables):
         async def write() -> tuple[User, UserReads]:
             async with self._write_lock:
                 try:
-                    row, read = await _in_thread(self._writer, _upsert_user_sync, key,
-                                                 display_name, now, wanted)
+                    row, new, read = await _in_thread(self._writer, _upsert_user_sync, key,
+                                                      display_name, now, wanted)
                 except BaseException:
                     self._unknown.pop(key, None)
                     raise
-                return self._upserted(key, row, now), read
+                return self._upserted(key, row, new), read
 
         return await asyncio.shield(write())
 
-    def _upserted(self, key: tuple[str, str], row: sqlite3.Row, now: str) -> User:
-        """The user of ``ensure_user``'s upsert (``row``, written at ``now``), kept in memory:
-        called once it is committed, still under the write lock, as /forget evicts."""
+    def _upserted(self, key: tuple[str, str], row: sqlite3.Row, new: bool) -> User:
+        """The user of ``ensure_user``'s upsert (``row``; ``new``: the upsert made it), kept
+        in memory: called once it is committed, still under the write lock, as /forget
+        evicts."""
         user = _user(row)
         self._users[key] = user
         self._unknown.pop(key, None)
-        if row["created_at"] == now:  # this upsert created the row (an update keeps the
-            # old time): a new id has no settings stored, so they are the defaults
+        if new:  # a new id has no settings stored, so they are the defaults
             self._settings_cache.setdefault(user.id, _settings(None))
         return user
 
@@ -1821,13 +1841,13 @@ class SqliteStore(TikTokTables):
         async def write() -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
             async with self._write_lock:
                 try:
-                    row, done = await _in_thread(self._writer, _new_user_log_sync, key,
-                                                 display_name, now, changes, taken_at, limit,
-                                                 guard)
+                    row, new, done = await _in_thread(self._writer, _new_user_log_sync, key,
+                                                      display_name, now, changes, taken_at,
+                                                      limit, guard)
                 except BaseException:
                     self._unknown.pop(key, None)
                     raise
-                user = self._upserted(key, row, now)
+                user = self._upserted(key, row, new)
             if isinstance(done, Exception):
                 raise done
             return user, *done

@@ -217,6 +217,36 @@ async def test_a_first_users_upsert_and_snapshot_in_one_equal_them_apart(store: 
         await store.ensure_user_adding_snapshot("telegram", "none", "None", {}, T0, limit=3)
 
 
+async def test_a_row_made_in_the_same_clock_tick_is_not_taken_for_a_new_one(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review: the one-hop first /log took a row for one it made when its ``created_at``
+    equalled the call's own time, and then read nothing for it. On a coarse clock (Windows
+    ticks every ~15.6 ms) a second first message of the same new user, or a /settings
+    before the /log, lands in the same tick: the /log then dropped the followers logged
+    before (followers=None, both rows action 1) and dated the snapshot by UTC instead of the
+    creator's zone. Whether a row was made is what the INSERT says, not the clock."""
+    import bot.store.sqlite as sqlite_store
+
+    tick = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)  # 1 November, 16:00 in Pago Pago
+
+    class Coarse(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> Coarse:  # type: ignore[override]
+            return cls.fromtimestamp(tick.timestamp(), tz=UTC)
+
+    monkeypatch.setattr(sqlite_store, "datetime", Coarse)
+    user = await store.ensure_user("telegram", "tick", "Tick")
+    await store.update_settings(user.id, {"timezone": "Pacific/Pago_Pago"})
+    first, _ = await store.add_snapshot_and_history(user.id, {"followers": 1000.0}, tick,
+                                                    limit=3)
+    again, snapshot, history = await store.ensure_user_adding_snapshot(
+        "telegram", "tick", "Tick", {"views": 5000.0}, tick, limit=3)
+    assert again.id == user.id
+    assert snapshot.followers == 1000.0 and snapshot.views == 5000.0  # carried forward
+    assert snapshot.day == date(2026, 11, 1) == first.day  # the creator's day, not UTC's
+    assert len({e.action for e in await store.entries(user.id)}) == 2  # two actions
+
+
 async def test_a_first_users_held_back_snapshot_leaves_their_row(store: Store) -> None:
     """A guard that raises in ``ensure_user_adding_snapshot`` undoes the snapshot, not the
     user's row (as when ``ensure_user`` made it before): the exception reaches the caller,
