@@ -239,7 +239,7 @@ async def test_a_row_made_in_the_same_clock_tick_is_not_taken_for_a_new_one(
     await store.update_settings(user.id, {"timezone": "Pacific/Pago_Pago"})
     first, _ = await store.add_snapshot_and_history(user.id, {"followers": 1000.0}, tick,
                                                     limit=3)
-    again, snapshot, history = await store.ensure_user_adding_snapshot(
+    again, snapshot, _history = await store.ensure_user_adding_snapshot(
         "telegram", "tick", "Tick", {"views": 5000.0}, tick, limit=3)
     assert again.id == user.id
     assert snapshot.followers == 1000.0 and snapshot.views == 5000.0  # carried forward
