@@ -26,6 +26,7 @@ import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.cli import reply_json
+from bot.config import Settings
 from tests.auxil.clock import FakeClock
 
 #: 16:00 UTC on 20 November: 01:00 on the 21st in Tokyo, 08:00 on the 20th in Los Angeles.
@@ -274,3 +275,41 @@ async def test_the_upgrade_puts_a_row_of_tomorrow_on_the_day_it_was_imported(
         assert [s.followers for s in await store.history(user.id)] == [1000.0, 1100.0, 1200.0]
     finally:
         await store.close()
+
+
+async def test_the_upgrade_keeps_which_day_replaced_a_hidden_row(
+        settings: Settings, store_url: str, backend: str, tmp_path: Path,
+        clock: FakeClock) -> None:
+    """A database from before ``replaced_day``: in Tokyo a file's ``2026-11-17 14:00`` and
+    ``2026-11-18T05:00:00Z`` (14:00 there) were replaced by another's 17th and 18th; then the
+    creator moved to Los Angeles, where those two rows are on the 16th and the 17th (21:00).
+    The upgrade keeps each hidden row with the day of the row that replaced it, not the day
+    it is on now: ``/undo date=2026-11-17`` takes the 17th's row with the one it hid (the
+    14:00), and undoing the rest of that import brings back the 18th's (the 05:00 UTC), never
+    the removed day's. (39c21fd..27aea13: the 14:00 came back, the 05:00 UTC was deleted.)"""
+    from bot.app import running
+    from tests.integrity.test_local_day_imports import downgraded
+
+    configured = settings.model_copy(update={"database_url": store_url})
+    first = write(tmp_path, "ma.csv", "date,followers\n2026-11-17 14:00,1010\n"
+                                      "2026-11-18T05:00:00Z,1020\n")
+    second = write(tmp_path, "mb.csv", "date,followers\n2026-11-17,1015\n2026-11-18,1025\n")
+    async with running(configured, clock=clock) as app:
+        console = ConsoleAdapter(app, user="alice")
+        assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+        assert (await console.ask(f"/import path={first} confirm")).ok
+        assert (await console.ask(f"/import path={second} confirm")).ok
+        assert [f for _when, f in await history(console)] == [1015, 1025]
+        assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    await downgraded(store_url, backend, 238)
+    async with running(configured, clock=clock) as app:
+        console = ConsoleAdapter(app, user="alice")
+        undo = await console.ask("/undo date=2026-11-17")
+        assert "1015" in undo.text or "1.015k" in undo.text, undo.text
+        done = await console.ask(confirm_of(undo.text))
+        assert done.ok, done.text
+        assert await history(console) == [("2026-11-18", 1025)]
+        undo = await console.ask("/undo")  # the rest of mb.csv: the row its 18th hid is back
+        done = await console.ask(confirm_of(undo.text))
+        assert done.ok, done.text
+        assert await history(console) == [("2026-11-17T21:00-08:00", 1020)]  # was 1010
