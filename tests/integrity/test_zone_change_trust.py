@@ -313,3 +313,47 @@ async def test_the_upgrade_keeps_which_day_replaced_a_hidden_row(
         done = await console.ask(confirm_of(undo.text))
         assert done.ok, done.text
         assert await history(console) == [("2026-11-17T21:00-08:00", 1020)]  # was 1010
+
+
+async def test_progress_last_point_is_the_latest_stats_reads(
+        both: ConsoleAdapter, tmp_path: Path, clock: FakeClock) -> None:
+    """Tokyo imports today's row (the 21st), moves to Los Angeles (still the 20th), logs.
+    /stats and /goal read the /log as the latest (the row counts on the 20th); /progress
+    grouped by the row's written date (corrected_series without placed=True), so its last
+    point was the file's 1100 on "2026-11-21", a day that has not begun for the creator."""
+    console = both
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    file = write(tmp_path, "f.csv",
+                 "date,followers\n2026-11-19,900\n2026-11-20,1000\n2026-11-21,1100\n")
+    assert (await console.ask(f"/import path={file} confirm")).ok
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    clock.advance(hours=2)
+    assert (await console.ask("/log followers=1200")).ok
+    assert (await stats(console))["followers"] == 1200
+    progress = reply_json((await console.ask("/progress followers all")).replies[0])
+    assert progress["last"] == 1200, progress["points"]  # 27aea13: 1100
+    goal = reply_json((await console.ask("/goal followers=5000")).replies[0])
+    assert "1,200" in json.dumps(goal) or "1.2k" in json.dumps(goal), goal
+
+
+@pytest.mark.parametrize("metric", ["engagement", "income"])
+async def test_every_chart_groups_by_the_day_a_row_counts_on(
+        both: ConsoleAdapter, tmp_path: Path, clock: FakeClock, metric: str) -> None:
+    """The same for the charts made of whole snapshots (engagement, income): the day's last
+    snapshot is the /log's, not the file's row of a date that has not begun."""
+    console = both
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    file = write(tmp_path, "f.csv", "date,followers,views,likes,comments,shares\n"
+                                    "2026-11-19,900,10000,500,50,10\n"
+                                    "2026-11-20,1000,11000,600,60,10\n"
+                                    "2026-11-21,1100,12000,700,70,10\n")
+    assert (await console.ask(f"/import path={file} confirm")).ok
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    clock.advance(hours=2)
+    logged = await console.ask("/log followers=1150 views=11500 likes=900 comments=80 "
+                               "shares=12")
+    assert logged.ok and "held" not in logged.text, logged.text
+    assert (await stats(console))["followers"] == 1150
+    progress = reply_json((await console.ask(f"/progress {metric} all")).replies[0])
+    points = progress["points"]
+    assert len(points) == 2 and points[-1]["at"] == clock.now().isoformat(), points
