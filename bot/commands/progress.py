@@ -32,6 +32,7 @@ from bot.domain import numbers
 from bot.domain.daily import (
     days_of,
     drawn_at,
+    iso_date,
     repeated_text,
     row_moments,
     shown_moment,
@@ -387,7 +388,7 @@ def _short_span(days: float) -> dict[str, Any]:
 
 def _parse_deadline(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        return iso_date(text)  # (never a week without its day: 2026-W46)
     except ValueError:
         raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01.",
                         text=numbers.kept(text))) from None

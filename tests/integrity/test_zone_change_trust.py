@@ -357,3 +357,31 @@ async def test_every_chart_groups_by_the_day_a_row_counts_on(
     progress = reply_json((await console.ask(f"/progress {metric} all")).replies[0])
     points = progress["points"]
     assert len(points) == 2 and points[-1]["at"] == clock.now().isoformat(), points
+
+
+@pytest.mark.parametrize("cell", ["2026-W46", "2026W46", "2026-W46 10:00", "2026-W46T10:00"])
+async def test_a_week_without_its_day_is_not_a_date(both: ConsoleAdapter, tmp_path: Path,
+                                                   cell: str) -> None:
+    """``2026-W46`` is seven days, not its Monday (``date.fromisoformat`` reads it as 9
+    November): the import refuses it with one sentence saying how to write the day; the
+    week's day (``2026-W46-1``, ``2026W461``) and the basic ``20261109`` are dates."""
+    console = both
+    file = write(tmp_path, "a.csv", f"date,followers\n2026-11-02,90\n{cell},100\n")
+    preview = await console.ask(f"/import path={file}")
+    assert not preview.ok, preview.text  # 27aea13: 2026-11-09 (or its 10:00), followers=100
+    assert (f"line 3: date: '{cell}' is a week, not a date; write the day, e.g. 2026-W46-1 or "
+            "2026-11-09 for its Monday.") in preview.text, preview.text
+    days = write(tmp_path, "b.csv", "date,followers\n2026-W46-1,100\n2026W462,110\n20261111,120\n")
+    preview = await console.ask(f"/import path={days} confirm")
+    assert preview.ok, preview.text
+    assert await history(console) == [("2026-11-09", 100), ("2026-11-10", 110),
+                                      ("2026-11-11", 120)]
+
+
+@pytest.mark.parametrize("line", ["/undo date=2026-W46", "/goal followers=10k by=2027-W10",
+                                  "/import downloaded=2026-W46"])
+async def test_a_week_is_no_date_for_an_argument_either(both: ConsoleAdapter, line: str) -> None:
+    """/undo date=, /goal by= and downloaded= read a date as the import does: a week without
+    its day is refused as not a date (it was its Monday)."""
+    reply = await both.ask(line)
+    assert not reply.ok and "is not a date" in reply.text, reply.text
