@@ -55,6 +55,7 @@ from bot.domain.metrics import (
     has_weekly_pace,
     one_a_day,
     placed_at,
+    typed_points,
 )
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
@@ -285,19 +286,18 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
               rates: RateTables, now: datetime, payouts: Sequence[Payout],
               videos: Sequence[Video]) -> dict[str, Any]:
     if goal.metric == "income":  # stored and projected in USD, shown in the user's currency
-        # fitted on each day's last snapshot (metrics.one_a_day, as /progress income draws it)
-        daily = [s for s, _none in one_a_day([(s, None) for s in history], settings.zone)]
-        points = income_series(daily, _usd(settings), rates, payouts, videos, history,
+        points = income_series(history, _usd(settings), rates, payouts, videos, history,
                                placed=True)
         currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
 
         def show(v: float) -> str:
             return money(rates.currencies.from_usd(v, currency), currency)
     else:
-        # one a day by the day each counts on (corrected_series, as /progress draws it and
-        # the tips' facts read it), each point where a trend places it (placed_at: a row
-        # dated by day alone at noon of the creator's day it counts on, not at its noon UTC)
-        points = corrected_series(history, goal.metric, zone=settings.zone, placed=True)
+        # each point where a trend places it (placed_at: a row dated by day alone at noon of
+        # the creator's day it counts on, not at its noon UTC, nor on its date when that is
+        # another day), so the fit's one a day (projection.one_per_day) is by the day each
+        # counts on, as corrected_series gives the tips' facts and /progress draws them
+        points = typed_points(history, goal.metric, settings.zone)
 
         def show(v: float) -> str:
             return format_metric(goal.metric, v)

@@ -316,6 +316,16 @@ def placed_at(s: MetricSnapshot, zone: tzinfo) -> datetime:
     return s.taken_at
 
 
+def typed_points(history: Sequence[MetricSnapshot], metric: str,
+                 zone: tzinfo) -> list[tuple[datetime, float]]:
+    """``metric``'s values as typed (or imported), ``(time, value)`` in ``history``'s order,
+    each at :func:`placed_at` (in ``zone``), which is on the day it counts on: the points a
+    trend is fitted on (one a day by that day, :func:`~bot.domain.projection.one_per_day`,
+    as :func:`one_a_day` takes them)."""
+    return [(placed_at(s, zone), float(v)) for s in history
+            if metric in s.given and (v := getattr(s, metric)) is not None]
+
+
 def days_since(s: MetricSnapshot, now: datetime, zone: tzinfo) -> float:
     """How many days have passed since ``s`` at ``now`` (never below 0): the time since it,
     or for a snapshot dated by day alone the creator's days since the day it counts on
