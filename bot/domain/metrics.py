@@ -1206,14 +1206,15 @@ def format_typed(name: str, value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return format_metric(name, value)
     kind = METRIC_BY_NAME[name].kind
-    if kind is Kind.SECONDS:
-        return format_metric(name, value)
+    if kind is Kind.SECONDS:  # 70.5: 1:10.5, never the 1:11 that reads back as 71
+        return numbers.duration_exact(value)
     if kind is Kind.RATE:
         exact = numbers.rounded(value * 100, 10)
         digits = next((d for d in range(1, 9) if numbers.rounded(value * 100, d) == exact), 8)
         return numbers.pct(value, digits)
-    if kind is Kind.NUMBER and abs(value) < 100:
-        return numbers.decimal(value, 6)
+    if kind is Kind.NUMBER and abs(value) < 100:  # every decimal it has: 1.3333333
+        return numbers.decimal(value, max(0, -int(Decimal(repr(value)).normalize()
+                                                  .as_tuple().exponent)))
     wanted = _significant("".join(str(d) for d in
                                   Decimal(repr(abs(value))).normalize().as_tuple().digits))
     for extra in range(16):
