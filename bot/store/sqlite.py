@@ -230,9 +230,10 @@ def _replaced_on(import_day: str | None, wall: Any, dated: Any, taken_at: str,
 
 
 def _import_days(rows: Iterable[Sequence[Any]]) -> set[date]:
-    """:meth:`SqliteStore.imported_days` from rows ``(import_day, wall, dated, taken_at,
-    day)``: each active imported row's :func:`_replaced_on`."""
-    return {_replaced_on(*row) for row in rows}
+    """:meth:`SqliteStore.imported_days` from the rows of :data:`_IMPORTED_DAYS`: each day
+    by which an active imported row is replaced (:func:`_replaced_on`, worked out in SQL),
+    once."""
+    return {_stored_day(row[0]) for row in rows}
 
 
 def _zone_of(row: Any) -> tzinfo:
@@ -1006,10 +1007,19 @@ def _zone_sync(conn: sqlite3.Connection, user_id: int) -> tzinfo:
                                  (user_id,)).fetchone())
 
 
-#: The days of the creator's active imported snapshots, as :func:`_import_days` reads them
-#: (:meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
-_IMPORTED_DAYS = (f"SELECT DISTINCT import_day, wall, dated, taken_at, day "  # noqa: S608
-                  f"FROM snapshots WHERE user_id = {{}} AND source = 'import' AND {_ACTIVE}")
+#: A stored imported row's day by which a later import replaces it, in SQL: what
+#: :func:`_replaced_on` gives from its columns (:func:`~bot.domain.daily.replaced_on`; both
+#: stores: ``wall`` and ``dated`` are 0/1 in SQLite, booleans in PostgreSQL): its
+#: ``import_day`` where that is the date its file wrote (dated by day alone, or a time
+#: written without an offset), else the day it is on now (a dated row's date, any other's
+#: ``day``). tests/store/test_imported_days.py holds the two to the same days.
+_REPLACED_ON = ("CASE WHEN (wall OR dated) AND import_day IS NOT NULL THEN import_day "
+                "WHEN dated THEN substr(taken_at, 1, 10) ELSE day END")
+
+#: The days of the creator's active imported snapshots, one row a day (:func:`_import_days`
+#: reads them; :meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
+_IMPORTED_DAYS = (f"SELECT DISTINCT {_REPLACED_ON} FROM snapshots "  # noqa: S608
+                  f"WHERE user_id = {{}} AND source = 'import' AND {_ACTIVE}")
 
 #: The hidden imported rows an import replaced on the day of a row it wrote, as the import
 #: that hid them decided it (a hidden row's ``replaced_day`` is the ``import_day`` of the
