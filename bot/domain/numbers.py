@@ -29,6 +29,7 @@ from babel.numbers import (
     format_decimal,
     get_currency_precision,
     get_currency_symbol,
+    get_decimal_symbol,
     parse_pattern,
 )
 from babel.units import format_unit
@@ -1001,6 +1002,31 @@ def duration(seconds: float | None) -> str:
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def duration_exact(seconds: float) -> str:
+    """A duration with every decimal of its seconds, as it was typed (:func:`duration`
+    otherwise): 70.5 -> '1:10.5' ('1:10,5' in a language with a decimal comma), never '1:11',
+    which reads back as 71; 42.25 -> '42.25s', '42,25 Sek.'. /log reads the clock form back
+    with its decimals (``1:10.5``, ``1:10,5``)."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return duration(seconds)
+    exact = Decimal(repr(float(seconds)))
+    whole_seconds = int(exact)
+    fraction = exact - whole_seconds
+    if not fraction:
+        return duration(seconds)
+    places = -int(fraction.normalize().as_tuple().exponent)
+    if whole_seconds < 60:
+        text = str(format_unit(exact, "duration-second",
+                               length="narrow" if _english() else "short",
+                               format=_digits(places, places), locale=locale()))
+        return re.sub(r"(\d) (?=\D)", r"\1", text) if i18n.current() == "ja" else text
+    h, rest = divmod(whole_seconds, 3600)
+    m, sec = divmod(rest, 60)
+    digits = f"{fraction:.{places}f}"[2:]  # (0.5 -> '5')
+    clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    return f"{clock}{get_decimal_symbol(locale())}{digits}"
 
 
 def quantity(n: int, unit: str, length: Literal["long", "short", "narrow"] = "long") -> str:

@@ -230,9 +230,10 @@ def _replaced_on(import_day: str | None, wall: Any, dated: Any, taken_at: str,
 
 
 def _import_days(rows: Iterable[Sequence[Any]]) -> set[date]:
-    """:meth:`SqliteStore.imported_days` from rows ``(import_day, wall, dated, taken_at,
-    day)``: each active imported row's :func:`_replaced_on`."""
-    return {_replaced_on(*row) for row in rows}
+    """:meth:`SqliteStore.imported_days` from the rows of :data:`_IMPORTED_DAYS`: each day
+    by which an active imported row is replaced (:func:`_replaced_on`, worked out in SQL),
+    once."""
+    return {_stored_day(row[0]) for row in rows}
 
 
 def _zone_of(row: Any) -> tzinfo:
@@ -1006,10 +1007,19 @@ def _zone_sync(conn: sqlite3.Connection, user_id: int) -> tzinfo:
                                  (user_id,)).fetchone())
 
 
-#: The days of the creator's active imported snapshots, as :func:`_import_days` reads them
-#: (:meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
-_IMPORTED_DAYS = (f"SELECT DISTINCT import_day, wall, dated, taken_at, day "  # noqa: S608
-                  f"FROM snapshots WHERE user_id = {{}} AND source = 'import' AND {_ACTIVE}")
+#: A stored imported row's day by which a later import replaces it, in SQL: what
+#: :func:`_replaced_on` gives from its columns (:func:`~bot.domain.daily.replaced_on`; both
+#: stores: ``wall`` and ``dated`` are 0/1 in SQLite, booleans in PostgreSQL): its
+#: ``import_day`` where that is the date its file wrote (dated by day alone, or a time
+#: written without an offset), else the day it is on now (a dated row's date, any other's
+#: ``day``). tests/store/test_imported_days.py holds the two to the same days.
+_REPLACED_ON = ("CASE WHEN (wall OR dated) AND import_day IS NOT NULL THEN import_day "
+                "WHEN dated THEN substr(taken_at, 1, 10) ELSE day END")
+
+#: The days of the creator's active imported snapshots, one row a day (:func:`_import_days`
+#: reads them; :meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
+_IMPORTED_DAYS = (f"SELECT DISTINCT {_REPLACED_ON} FROM snapshots "  # noqa: S608
+                  f"WHERE user_id = {{}} AND source = 'import' AND {_ACTIVE}")
 
 #: The hidden imported rows an import replaced on the day of a row it wrote, as the import
 #: that hid them decided it (a hidden row's ``replaced_day`` is the ``import_day`` of the
@@ -1062,6 +1072,109 @@ def _recorded_imports(rows: Sequence[Sequence[Any]], now: str) -> list[tuple[str
     return out
 
 
+def _replaced_days(rows: Sequence[Sequence[Any]]) -> list[tuple[str, int]]:
+    """Migration 0239's ``replaced_day`` of each hidden imported row of one creator, for their
+    imported rows ``(id, action, replaced_by, taken_at, dated, day)`` (hidden ones too), where
+    it is not the day the row is on now (the migration's SQL put that there): the day of the
+    row of the import that replaced it (that row's ``import_day``: the day it is on now), so
+    ``/undo date=`` takes it with that row (:data:`_HIDDEN_SAME_DAY`). Returns
+    ``(replaced_day, id)``.
+
+    Until then an import replaced the imported rows of its days, the creator's days in their
+    time zone *then*, and a time zone change since moved every row with a time of day onto
+    its day in the new zone (a row dated by day alone stayed on its date): a hidden row with
+    a time and the row that replaced it may be on other days now. Which zone it was is not
+    stored, so it is found from the rows: an import put every row it replaced on a day of
+    its own rows (:func:`_paired_then`)."""
+    rows_of: dict[Any, list[_Stored]] = {}
+    hidden_by: dict[Any, list[_Stored]] = {}
+    for row_id, action, replaced_by, taken_at, dated, day in rows:
+        row = _Stored(int(row_id), taken_at, bool(dated), day)
+        rows_of.setdefault(action, []).append(row)
+        if replaced_by is not None:
+            hidden_by.setdefault(replaced_by, []).append(row)
+    zones: list[tzinfo] | None = None  # (read once, and only when needed)
+    out: list[tuple[str, int]] = []
+    for action, old in hidden_by.items():
+        new = rows_of.get(action)
+        if not new:
+            continue
+        days_now = {r.day for r in new}
+        paired_now = sum(1 for r in old if r.day in days_now)
+        if paired_now == len(old):
+            continue  # the days they are on now pair them all: kept, as the stores matched
+        if zones is None:
+            zones = _every_zone()
+        found = _paired_then(old, new, paired_now, zones)
+        out.extend((day, r.id) for r, day in zip(old, found, strict=True)
+                   if day is not None and day != r.day)
+    return out
+
+
+class _Stored(NamedTuple):
+    """An imported row as :func:`_replaced_days` reads it."""
+
+    id: int
+    taken_at: str
+    dated: bool
+    day: str  # the day it is on now (the stored ``day``)
+
+
+def _every_zone() -> list[tzinfo]:
+    """Every time zone zoneinfo knows (a creator's /settings timezone is one), UTC first."""
+    from zoneinfo import ZoneInfo, available_timezones
+
+    zones: list[tzinfo] = [UTC]
+    for name in sorted(available_timezones()):
+        with contextlib.suppress(ValueError, OSError):
+            zones.append(ZoneInfo(name))
+    return zones
+
+
+def _paired_then(old: Sequence[_Stored], new: Sequence[_Stored], paired_now: int,
+                 zones: Iterable[tzinfo]) -> list[str | None]:
+    """For :func:`_replaced_days`: the day now of the row of ``new`` (an import's rows) that
+    replaced each of ``old`` (the rows that import hid), when it can be told. A row's day
+    then is its date (dated by day alone) or its day in the zone the creator had then. Each
+    zone is tried: those that pair the most of ``old`` with a row of ``new`` on the same day
+    then (more than ``paired_now``, the days they are on now) decide, by the pairing most of
+    them give (zones whose clocks change put a row near midnight on another day for part of
+    the year; a row is paired with the row of ``new`` on its day then that is on that day now
+    if there is one, else the first). Otherwise (no zone pairs more, or as many zones pair
+    them one way as another) None for each: not known, each keeps the day it is on now (the
+    README says so)."""
+    moments = {r.taken_at: _dt(r.taken_at) for r in (*old, *new) if not r.dated}
+    best = paired_now
+    found: dict[tuple[str | None, ...], int] = {}  # a pairing: how many zones give it
+    for zone in zones:
+        def then(r: _Stored, zone: tzinfo = zone) -> str:
+            return (r.taken_at[:10] if r.dated else
+                    moments[r.taken_at].astimezone(zone).date().isoformat())
+
+        replacing: dict[str, set[str]] = {}  # a day then: the days now of new's rows on it
+        for r in new:
+            replacing.setdefault(then(r), set()).add(r.day)
+        pairs: list[str | None] = []
+        for r in old:
+            on = then(r)
+            days = replacing.get(on)
+            pairs.append(None if not days else on if on in days else min(days))
+        paired = len(pairs) - pairs.count(None)
+        if paired > best:
+            best, found = paired, {}
+        if paired == best > paired_now:
+            found[tuple(pairs)] = found.get(tuple(pairs), 0) + 1
+    ranked = sorted(found.items(), key=itemgetter(1), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return [None] * len(old)
+    return list(ranked[0][0])
+
+
+#: The imported rows :func:`_replaced_days` reads (parameter: the user's id).
+_IMPORTS_OF_USER = ("SELECT id, action, replaced_by, taken_at, dated, day FROM snapshots "
+                    "WHERE user_id = {} AND source = 'import'")
+
+
 #: The rows :func:`_recorded_imports` reads (parameter: the user's id).
 _ACTIONS_OF_USER = (
     "SELECT s.id, s.source, s.action, s.taken_at, i.imported_at FROM snapshots AS s "
@@ -1093,11 +1206,15 @@ _CREATORS = ("SELECT DISTINCT s.user_id, u.timezone FROM snapshots AS s "
 
 def _relocalized_all_sync(conn: sqlite3.Connection) -> None:
     """Migration 0239's second half (0237 brought the ``day`` column in UTC dates, 0239 when
-    each row was recorded): every creator's imported rows get the time they were recorded
-    (:func:`_recorded_imports`), then every creator's snapshots their days in their time
-    zone (:func:`_relocalized_sync`)."""
+    each row was recorded): every creator's hidden imported rows get the day of the row
+    that replaced them (:func:`_replaced_days`, from the days before this migration moves
+    any) and their imported rows the time they were recorded (:func:`_recorded_imports`),
+    then every creator's snapshots their days in their time zone
+    (:func:`_relocalized_sync`)."""
     now = _iso(datetime.now(UTC))
     for user_id, timezone in conn.execute(_CREATORS).fetchall():
+        conn.executemany("UPDATE snapshots SET replaced_day = ? WHERE id = ?", _replaced_days(
+            conn.execute(_IMPORTS_OF_USER.format("?"), (user_id,)).fetchall()))
         recorded = _recorded_imports(
             conn.execute(_ACTIONS_OF_USER.format("?"), (user_id,)).fetchall(), now)
         conn.executemany("UPDATE snapshots SET recorded_at = ? WHERE id = ?", recorded)
