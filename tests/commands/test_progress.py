@@ -620,3 +620,20 @@ async def test_an_import_refuses_local_times_the_clocks_skip_or_repeat(
     assert len(reply_json(history.replies[0])["entries"]) == 2
     plain = write(tmp_path, "plain.csv", b"date,followers\n2026-11-01 03:30,103\n")
     assert "• 2026-11-01 03:30: followers=103" in (await console.ask(f"/import path={plain}")).text
+
+
+async def test_a_route_preset_keeps_a_higher_goal_and_skips_met_thresholds(
+        console: ConsoleAdapter) -> None:
+    """/goal creator-rewards after /goal followers=20k keeps the creator's 20k (and says so),
+    and a threshold the creator already meets is said, not set as a goal."""
+    await console.ask("/goal followers=20k")
+    result = await console.ask("/goal creator-rewards")
+    assert result.ok, result.text
+    assert "Followers: 20k" in result.text and "Followers: 10k" not in result.text
+    assert "I kept your own followers goal of 20k" in result.text
+    assert "Views (30 days): 100k" in result.text
+    await console.ask("/goal clear")
+    await console.ask("/log followers=15k views=5000")
+    met = await console.ask("/goal creator-rewards")
+    assert "You already qualify on followers (15k now, 10k needed)" in met.text
+    assert "Followers:" not in met.text and "Views (30 days): 100k" in met.text
