@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bot import i18n
 from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
@@ -135,9 +136,12 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         latest, ctx.services.rates, [s for s, _source in entries],
         views_per_video(latest, videos))
     now = ctx.clock.now()
-    kit = build_kit(settings, entries, videos, audience, engagement, card, now)
+    kit = build_kit(settings, entries, videos, audience, engagement, card, now, latest)
     files = await asyncio.to_thread(render_kit, kit)  # matplotlib is CPU-bound
     stem = f"mediakit-{(settings.handle or 'creator').lstrip('@')}-{settings.file_stamp(now)}"
+    language = i18n.current()
+    if language != i18n.SOURCE:  # a kit in another language never replaces the English one
+        stem += f"-{language}"
     return Reply(
         "mediakit",
         {"handle": kit.handle, "todo": list(kit.todo), "sources": kit.provenance,
