@@ -154,6 +154,20 @@ async def test_invisible_characters_in_a_line_are_dropped(console: ConsoleAdapte
     assert (await console.ask("/cancel\u200b")).text == "Cancelled."
 
 
+async def test_a_mistake_at_the_numbers_prompt_says_how_to_stop(console: ConsoleAdapter
+                                                               ) -> None:
+    """Trial: ``/log`` then ``hello`` then ``help``: each got "I don't know what 'hello' means
+    here …" and the console kept waiting with no word on how to leave. Each now ends with how
+    to stop, and the wait still ends with the word."""
+    await console.ask("/log")
+    for line in ("hello", "help"):
+        stuck = await console.ask(line)
+        assert f"I don't know what '{line}' means here" in stuck.text, stuck.text
+        assert stuck.text.endswith("send them again, or /cancel to stop."), stuck.text
+    assert (await console.ask("cancel")).text == "Cancelled."
+    assert "/cancel" not in (await console.ask("/log hello")).text  # no step waits
+
+
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:
     result = await console.ask("/stats")
     assert result.ok and "/log followers=12k" in result.text
