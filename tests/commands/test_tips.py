@@ -28,7 +28,8 @@ async def test_personal_tips_and_why(console: ConsoleAdapter, clock: FakeClock) 
     assert "Source: https://" in why.text
     not_now = await console.ask("/why live-more-gifts-per-hour")
     assert "It does not apply to you right now" in not_now.text
-    assert "live hours per week ≥ 4 (yours is not known yet) ?" in not_now.text  # unknown: neither ✓ nor ✗
+    # unknown: neither ✓ nor ✗
+    assert "live hours per week ≥ 4 (yours is not known yet) ?" in not_now.text
 
 
 async def test_all_and_category(console: ConsoleAdapter) -> None:
