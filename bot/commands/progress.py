@@ -62,7 +62,7 @@ from bot.domain.projection import one_per_day, project
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
 from bot.domain.studio import StudioImport, Video
-from bot.i18n import Phrase, lazy, standalone, translate
+from bot.i18n import N_, Phrase, lazy, standalone, translate
 from bot.i18n import gettext as _
 from bot.render.charts import ChartSpec, render_png, sparkline
 
@@ -74,6 +74,14 @@ PERIOD_UNITS = {"4w": (4, "duration-week"), "3m": (3, "duration-month"),
                 "6m": (6, "duration-month"), "1y": (1, "duration-year")}
 CHART_METRICS = ("followers", "views", "avg_views", "engagement", "income", "likes", "diamonds")
 GOAL_METRICS = ("followers", "views", "avg_views", "likes", "diamonds")
+#: What each number means as /goal's argument: a target, not /log's "right now".
+GOAL_HELP = {
+    "followers": N_("Target followers."),
+    "views": N_("Target video views in 30 days."),
+    "avg_views": N_("Target average views per video."),
+    "likes": N_("Target likes in 30 days."),
+    "diamonds": N_("Target LIVE gift diamonds in 30 days."),
+}
 NAMED_GOALS = ("creator-rewards", "live", "shop")
 GOAL_CATEGORIES = {"income": ("creator-rewards", "brand-deals", "live-gifts", "affiliate",
                               "own-products")}
@@ -421,7 +429,7 @@ def _reads_for(raw: str) -> bool:
               metrics=FieldList(*GOAL_METRICS)),
     args=(ArgSpec("route", ArgType.CHOICE, "A payout route's thresholds as the goal.",
                   "creator-rewards", choices=NAMED_GOALS, positional=True),
-          *(metric_arg(METRIC_BY_NAME[m]) for m in GOAL_METRICS),
+          *(metric_arg(METRIC_BY_NAME[m], help=GOAL_HELP[m]) for m in GOAL_METRICS),
           ArgSpec("income", ArgType.NUMBER, "Monthly income, in your currency.", "income=500",
                   minimum=1, maximum=1e9),
           ArgSpec("by", ArgType.TEXT, "A date to reach it by.", "by=2027-03-01",

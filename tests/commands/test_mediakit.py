@@ -360,3 +360,15 @@ async def test_a_kit_in_another_language_keeps_the_english_one(console: ConsoleA
     assert len(names) == 4, names
     assert any(n.endswith("-de.pdf") for n in names), names
     assert all(f.exists() for r in (english, german) for f in r.files)
+
+
+async def test_the_rates_note_only_with_a_converted_amount(console: ConsoleAdapter) -> None:
+    """Trial: /ratecard named the ECB rates' day though every price on it was typed by the
+    creator in their own currency; it is said only when an amount was converted."""
+    await console.ask("/settings currency=EUR")
+    mine = await console.ask("/ratecard video=400 link=500 live=300 bundle=1000 usage=200")
+    assert "ECB" not in mine.text, mine.text
+    await console.ask("/log followers=15k")
+    assert "ECB" not in (await console.ask("/ratecard clear video=400")).text
+    market = await console.ask("/ratecard clear")  # the market's (USD) estimate, converted
+    assert "Amounts in EUR at ECB reference rates" in market.text, market.text

@@ -653,3 +653,13 @@ async def test_progress_of_imported_numbers_speaks_of_days_not_logs(console: Con
     stats = await console.ask("/stats")
     assert "/undo takes back the latest /log, or the latest import as a whole." in stats.text, \
         stats.text
+
+
+async def test_help_goal_describes_targets_not_current_numbers(console: ConsoleAdapter
+                                                               ) -> None:
+    """Trial: /help goal described its numbers with /log's text ("followers: Followers right
+    now", "views: Video views in the last 30 days")."""
+    shown = (await console.ask("/help goal")).text
+    assert "followers: Target followers." in shown, shown
+    assert "right now" not in shown and "Video views in the last 30 days" not in shown, shown
+    assert "followers: Followers right now" in (await console.ask("/help log")).text
