@@ -36,7 +36,8 @@ async def test_progress_chart_matches_stored_data(console: ConsoleAdapter,
     await log_weekly(console, clock, [1000, 1400, 1800, 2500])
     result = await console.ask("/progress followers all")
     assert result.ok, result.text
-    assert "Followers since the first day on record: 1k → 2.5k (+1.5k), from 4 days of numbers" in result.text
+    assert ("Followers since the first day on record: 1k → 2.5k (+1.5k), from 4 days of "
+            "numbers") in result.text
     (png,) = [r for r in result.replies[0].attachments]
     assert png.content_type == "image/png"
     assert png_size(png.data) == (960, 540)
