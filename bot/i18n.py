@@ -467,7 +467,8 @@ def extract_rules(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
 
 #: The translatable fields of a rate table in ``strategies/rates/*.toml`` (route, tier and
 #: deliverable names, formulas, how a price is made, source notes), at any depth.
-RATE_FIELDS = ("name", "label", "formula", "how", "method", "unsourced", "source")
+RATE_FIELDS = ("name", "label", "formula", "how", "brand", "method", "unsourced",
+               "source")
 
 
 def _not_python_format(text: str, where: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from bot import i18n
 from bot.core.args import local_line, split_command, trimmed, visible
 from bot.core.dispatcher import error_reply
-from bot.core.guided import CANCELLED, NOTHING_TO_CANCEL, cancels, is_cancel
+from bot.core.guided import CANCELLED, NOTHING_TO_CANCEL, cancels, is_cancel, still_waiting
 from bot.core.ports import DeliveryResult, DeliveryStatus, Destination
 from bot.core.types import Action, ChatKind, Platform, Reply, Request
 from bot.domain.numbers import punct
@@ -142,6 +142,7 @@ class ConsoleAdapter:
     async def ask(self, line: str, *, user: str | None = None) -> ConsoleResult:
         name = self._name(user)
         text = visible(_text(line)).strip()
+        guided_line = False  # the line answers a bare /log's prompt
         if name in self._guided:
             if cancels(text, self.app.registry, self.language):
                 # first: the wait ends, whatever follows the /cancel (bot.core.guided)
@@ -149,6 +150,7 @@ class ConsoleAdapter:
                 return await self._said(name, CANCELLED)
             if text and not text.startswith("/"):
                 text = "/log " + text  # the numbers asked for by a bare /log
+                guided_line = True
         if text and not text.startswith("/"):
             first = text.split(maxsplit=1)[0].lower()
             if self.app.registry.get(first) is None and not is_cancel(first,
@@ -175,6 +177,8 @@ class ConsoleAdapter:
             self._guided.add(name)
         elif parsed[0] != "log" or all(not r.is_error for r in replies):
             self._guided.discard(name)
+        elif guided_line:  # a mistake keeps the wait: say how to leave it
+            replies = still_waiting(replies, self.language)
         parts: list[str] = []
         files: list[Path] = []
         for reply in replies:

@@ -134,6 +134,7 @@ from bot.core.guided import (
     cancels,
     is_cancel,
     offers_cancel,
+    still_waiting,
 )
 from bot.core.pace import depart
 from bot.core.ports import (
@@ -990,6 +991,8 @@ class TelegramAdapter:
         failed = any(r.is_error for r in replies)
         if (command in GUIDED and not raw.strip() and not failed) or (incoming.guided and failed):
             await self._wait_for_next_message(incoming.chat_id, incoming.sender_id, command)
+        if incoming.guided and failed:  # the step keeps waiting: say how to leave it
+            replies = still_waiting(replies, incoming.locale)
         await self._deliver(incoming, request.command, replies)
 
     async def _wait_for_next_message(self, chat_id: int, sender_id: int, command: str) -> None:

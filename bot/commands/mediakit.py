@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bot import i18n
 from bot.commands.metrics import HISTORY_FOR_TRENDS
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
@@ -28,8 +29,10 @@ PIN_HELP = {  # (N_: extracted here, translated where the help is shown)
 }
 
 
-async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | None]:
-    """The caller's rate card in their currency, and their latest snapshot."""
+async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | None, bool]:
+    """The caller's rate card in their currency, their latest snapshot, and whether an amount
+    on the card was converted into that currency (from the market's US dollars, or a price or
+    fee in another currency): only then does a reply name the exchange rates' day."""
     rates = ctx.services.rates
     latest = await ctx.store.latest_snapshot(ctx.user.id)
     settings = await ctx.store.get_settings(ctx.user.id)
@@ -46,12 +49,26 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
         return rates.currencies.from_usd(rates.currencies.to_usd(amount, from_currency),
                                          currency)
 
-    pinned = {p.deliverable: converted(p.amount, p.currency)
-              for p in await ctx.store.pinned_prices(ctx.user.id)}
-    fees = [converted(p.amount, p.currency) for p in payouts if p.route == "brand_deals"]
-    card = rate_card(result.route("brand_deals"), rates.brand_deals.add_ons, pinned, currency,
-                     fees)
-    return card, latest
+    pins = await ctx.store.pinned_prices(ctx.user.id)
+    pinned = {p.deliverable: converted(p.amount, p.currency) for p in pins}
+    brand_fees = [p for p in payouts if p.route == "brand_deals"]
+    fees = [converted(p.amount, p.currency) for p in brand_fees]
+    brand = result.route("brand_deals")
+    card = rate_card(brand, rates.brand_deals.add_ons, pinned, currency, fees)
+    # which amounts were converted: a pinned price or a fee in another currency, and the
+    # market's (US dollar) estimate of the video, with the lines priced from it
+    foreign = {p.deliverable for p in pins if p.currency != currency}
+    if "video" in pinned:
+        video_converted = "video" in foreign
+    elif fees:
+        video_converted = any(p.currency != currency for p in brand_fees)
+    else:
+        video_converted = brand.per_video is not None and currency != "USD"
+    was_converted = any(
+        p.known and (p.key in foreign if p.mine else
+                     video_converted)
+        for p in card.prices)
+    return card, latest, was_converted
 
 
 def _price(p: Price, currency: str) -> dict[str, Any]:
@@ -90,7 +107,7 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         currency = (settings.currency if settings.currency in ctx.services.rates.currencies
                     .per_eur else "USD")
         await ctx.store.pin_prices(ctx.user.id, pins, currency, ctx.clock.now())
-    card, _kit = await current_card(ctx)
+    card, _kit, was_converted = await current_card(ctx)
     prices = [_price(p, card.currency) for p in card.prices]
     return Reply(
         "ratecard",
@@ -98,7 +115,8 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          "changed": sorted(pins), "cleared": bool(args.get("clear")),
          "payouts_used": card.payouts_used, "p10_p90": card.p10_p90,
          # prices converted from USD (market rates) or another currency: the rates' day
-         "rates_note": rates_note(ctx.services.rates.currencies, card.currency)},
+         "rates_note": rates_note(ctx.services.rates.currencies, card.currency)
+         if was_converted else None},
         title=_("Your rate card"),
         visibility=Visibility.PUBLIC if args.get("public") else None,
         data={"currency": card.currency, "prices": prices},
@@ -121,7 +139,7 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 )
 async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     uid = ctx.user.id
-    card, latest = await current_card(ctx)
+    card, latest, was_converted = await current_card(ctx)
     settings = await ctx.store.get_settings(uid)
     # each import named by what it was (TikTok Studio's files, or the creator's own CSV)
     studio_actions = {r.action for r in await ctx.store.studio_imports(uid)}
@@ -135,14 +153,18 @@ async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         latest, ctx.services.rates, [s for s, _source in entries],
         views_per_video(latest, videos))
     now = ctx.clock.now()
-    kit = build_kit(settings, entries, videos, audience, engagement, card, now)
+    kit = build_kit(settings, entries, videos, audience, engagement, card, now, latest)
     files = await asyncio.to_thread(render_kit, kit)  # matplotlib is CPU-bound
     stem = f"mediakit-{(settings.handle or 'creator').lstrip('@')}-{settings.file_stamp(now)}"
+    language = i18n.current()
+    if language != i18n.SOURCE:  # a kit in another language never replaces the English one
+        stem += f"-{language}"
     return Reply(
         "mediakit",
         {"handle": kit.handle, "todo": list(kit.todo), "sources": kit.provenance,
-         # the kit's rate card, converted from USD: the rates' day
-         "rates_note": rates_note(ctx.services.rates.currencies, card.currency),
+         # the kit's rate card, converted from USD or another currency: the rates' day
+         "rates_note": rates_note(ctx.services.rates.currencies, card.currency)
+         if was_converted else None,
          "updated": None if kit.updated is None else kit.updated.isoformat()},
         attachments=(Attachment(f"{stem}.png", "image/png", files.png),
                      Attachment(f"{stem}.pdf", "application/pdf", files.pdf)),

@@ -229,7 +229,10 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("log_check", {"problems": problems,
                                    "command": ctx.typed_again(args, key=key),
                                    # a confirm sent for other numbers than these
-                                   "unconfirmed": bool(args.get("confirm"))},
+                                   "unconfirmed": bool(args.get("confirm")),
+                                   # the 30-day totals' note only when some were given
+                                   "totals": any(v in values for v in (
+                                       "views", "likes", "comments", "shares"))},
                      actions=(Action(_("Save anyway"), ctx.again(args, confirm=True, key=key),
                                      "primary"),),
                      held=True)

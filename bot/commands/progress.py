@@ -64,7 +64,7 @@ from bot.domain.projection import project
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
 from bot.domain.studio import StudioImport, Video
-from bot.i18n import Phrase, lazy, standalone, translate
+from bot.i18n import N_, Phrase, lazy, standalone, translate
 from bot.i18n import gettext as _
 from bot.render.charts import ChartSpec, render_png, sparkline
 
@@ -76,6 +76,14 @@ PERIOD_UNITS = {"4w": (4, "duration-week"), "3m": (3, "duration-month"),
                 "6m": (6, "duration-month"), "1y": (1, "duration-year")}
 CHART_METRICS = ("followers", "views", "avg_views", "engagement", "income", "likes", "diamonds")
 GOAL_METRICS = ("followers", "views", "avg_views", "likes", "diamonds")
+#: What each number means as /goal's argument: a target, not /log's "right now".
+GOAL_HELP = {
+    "followers": N_("Target followers."),
+    "views": N_("Target video views in 30 days."),
+    "avg_views": N_("Target average views per video."),
+    "likes": N_("Target likes in 30 days."),
+    "diamonds": N_("Target LIVE gift diamonds in 30 days."),
+}
 NAMED_GOALS = ("creator-rewards", "live", "shop")
 GOAL_CATEGORIES = {"income": ("creator-rewards", "brand-deals", "live-gifts", "affiliate",
                               "own-products")}
@@ -426,7 +434,7 @@ def _reads_for(raw: str) -> bool:
               metrics=FieldList(*GOAL_METRICS)),
     args=(ArgSpec("route", ArgType.CHOICE, "A payout route's thresholds as the goal.",
                   "creator-rewards", choices=NAMED_GOALS, positional=True),
-          *(metric_arg(METRIC_BY_NAME[m]) for m in GOAL_METRICS),
+          *(metric_arg(METRIC_BY_NAME[m], help=GOAL_HELP[m]) for m in GOAL_METRICS),
           ArgSpec("income", ArgType.NUMBER, "Monthly income, in your currency.", "income=500",
                   minimum=1, maximum=1e9),
           ArgSpec("by", ArgType.TEXT, "A date to reach it by.", "by=2027-03-01",
@@ -447,8 +455,8 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("goals_cleared", {"removed": removed})
     settings = await ctx.store.get_settings(ctx.user.id)
     targets = {k: float(v) for k, v in args.items() if k in GOAL_METRICS}
-    if args.get("route"):
-        targets.update(named_targets(str(args["route"]), rates, settings.region))
+    preset = (named_targets(str(args["route"]), rates, settings.region)
+              if args.get("route") else {})
     if args.get("income") is not None:
         currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
         targets["income"] = float(args["income"]) / rates.currencies.from_usd(1.0, currency)
@@ -465,6 +473,9 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     assert read.history is not None and read.payouts is not None and read.videos is not None
     assert read.goals is not None
     history, payouts, videos = read.history, read.payouts, read.videos
+    # a route's thresholds never silently replace a higher goal the creator set, nor set a
+    # goal already met: those are said instead ("kept", "qualified")
+    kept, qualified = _preset_targets(preset, targets, read.goals, history)
     # the goals as they stand after the write, read in its trip
     goals = (await ctx.store.set_goals(ctx.user.id, targets, deadline, now) if targets
              else read.goals)
@@ -498,7 +509,45 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     note = (rates_note(rates.currencies, currency)
             if any(g.metric == "income" for g in goals) else None)
     return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips,
-                           "rates_note": note}, data=data)
+                           "rates_note": note, "route": args.get("route"),
+                           "kept": kept, "qualified": qualified}, data=data)
+
+
+def _latest_value(history: Sequence[MetricSnapshot], metric: str) -> float | None:
+    """The last value of ``metric`` the creator has (a snapshot may lack it)."""
+    for snap in reversed(history):
+        value = getattr(snap, metric, None)
+        if value is not None:
+            return float(value)
+    return None
+
+
+def _preset_targets(preset: dict[str, float], targets: dict[str, float],
+                    goals: Sequence[Goal], history: Sequence[MetricSnapshot],
+                    ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Adds a route's thresholds (``preset``) to ``targets`` where they are news: a number
+    typed alongside wins; a higher goal of the creator's own stays (listed in the first
+    list: "kept"); a threshold the creator's latest number already meets is not set as a
+    goal (the second list: "qualified")."""
+    kept: list[dict[str, str]] = []
+    qualified: list[dict[str, str]] = []
+    own = {g.metric: g.target for g in goals}
+    for metric, threshold in preset.items():
+        if metric in targets:
+            continue
+        now_value = _latest_value(history, metric)
+        if now_value is not None and now_value >= threshold:
+            qualified.append({"field": field_name(metric),
+                              "current": format_metric(metric, now_value),
+                              "threshold": format_metric(metric, threshold)})
+            continue
+        if own.get(metric, 0.0) > threshold:
+            kept.append({"field": field_name(metric),
+                         "target": format_metric(metric, own[metric]),
+                         "threshold": format_metric(metric, threshold)})
+            continue
+        targets[metric] = threshold
+    return kept, qualified
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:

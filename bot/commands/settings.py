@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -44,8 +45,32 @@ def normalize_timezone(text: str) -> str:
     found = _zones().get(candidate.lower())
     if found is not None:
         return found
+    city = _by_city().get(candidate.casefold().replace(" ", "_"))
+    if city is not None:
+        raise Refusal(_("'%(text)s' is not a time zone name; the one for that city is "
+                        "%(zone)s.", text=kept(candidate), zone=city),
+                      usage=f"/settings timezone={city}")
     raise Refusal(_("'%(text)s' is not a time zone I know; use a name like Europe/Berlin "
-                    "or America/New_York.", text=kept(candidate)))
+                    "or America/New_York.", text=kept(candidate)),
+                  usage="/settings timezone=Europe/Berlin")
+
+
+#: The areas of the time zone database whose names are places (not ``Etc/``, ``US/``, …).
+_AREAS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/",
+          "Indian/", "Pacific/")
+
+
+@functools.cache
+def _by_city() -> dict[str, str]:
+    """Time zone names by their city, lower-case with underscores ("berlin" →
+    "Europe/Berlin", "new_york" → "America/New_York"): a zone of a place's area first, the
+    shorter name of two for one city ("America/Indianapolis", not ".../Indiana/...")."""
+    out: dict[str, str] = {}
+    for tz in sorted(_zones().values(),
+                     key=lambda z: (not z.startswith(_AREAS), z.count("/"), z)):
+        if "/" in tz:
+            out.setdefault(tz.rsplit("/", 1)[1].casefold(), tz)
+    return out
 
 
 #: CLDR territories that are not countries a creator lives in: unknown (ZZ), outlying Oceania,
@@ -70,12 +95,32 @@ def normalize_region(text: str) -> str:
     code = text.strip().upper()
     code = _REGION_ALIASES.get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
+        named = _named(text, "territories", _countries())
+        if named is not None:
+            raise Refusal(_("'%(text)s' is not a country code; the code for that country is "
+                            "%(code)s.", text=kept(text.strip()), code=named),
+                          usage=f"/settings region={named}")
         raise Refusal(_("region must be a two-letter country code like US, GB or DE (you "
-                        "typed '%(text)s').", text=kept(text)))
+                        "typed '%(text)s').", text=kept(text)), usage="/settings region=US")
     if code not in _countries():
         raise Refusal(_("%(code)s is not a country code; use one like US, GB or DE.",
-                        code=kept(code)))
+                        code=kept(code)), usage="/settings region=US")
     return code
+
+
+def _named(text: str, kind: str, codes: Collection[str]) -> str | None:
+    """The code among ``codes`` whose name (Babel's ``kind``: ``territories`` or
+    ``currencies``) is ``text``, in the current language or English, any case ("Germany",
+    "Deutschland" → "DE"; "euro" → "EUR"); None when no name is."""
+    from babel import Locale
+
+    wanted = text.strip().casefold()
+    for language in dict.fromkeys((i18n.current(), "en")):
+        names = getattr(Locale.parse(language), kind)
+        for code, name in names.items():
+            if code in codes and str(name).casefold() == wanted:
+                return str(code)
+    return None
 
 
 def normalize_language(text: str) -> str:
@@ -103,8 +148,15 @@ def unparse_language(code: str) -> str:
 def normalize_currency(text: str) -> str:
     code = text.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
+        from babel import Locale
+
+        named = _named(text, "currencies", frozenset(Locale("en").currencies))
+        if named is not None:
+            raise Refusal(_("'%(text)s' is not a currency code; the code for that currency is "
+                            "%(code)s.", text=kept(text.strip()), code=named),
+                          usage=f"/settings currency={named}")
         raise Refusal(_("currency must be a three-letter code like USD, EUR or GBP (you "
-                        "typed '%(text)s').", text=kept(text)))
+                        "typed '%(text)s').", text=kept(text)), usage="/settings currency=EUR")
     return code
 
 

@@ -516,7 +516,8 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
             return spec.normalize(text)
         except ValueError as exc:
             raise ArgError(exc.marked if isinstance(exc, Refusal) else f"{exc}",
-                           arg=spec.name, example=spec.example_value) from exc
+                           arg=spec.name, example=spec.example_value,
+                           usage=exc.usage if isinstance(exc, Refusal) else None) from exc
     return text
 
 

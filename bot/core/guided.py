@@ -8,11 +8,13 @@ asks for the options) and no ``/cancel``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import i18n
 from bot.core.args import split_command, visible
-from bot.core.types import Platform
+from bot.core.types import Platform, Reply
 from bot.i18n import N_, NP_
 
 if TYPE_CHECKING:
@@ -69,3 +71,29 @@ def cancels(line: str, registry: Registry, language: str | None = None) -> bool:
             return word == unicodedata.normalize("NFKC", cancel_word()).casefold()
     parsed = split_command(text)
     return parsed is not None and is_cancel(parsed[0], registry)
+
+
+def how_to_stop() -> str:
+    """The sentence, in the current language, that a reply to a guided step's line ends with
+    while the step keeps waiting: how to send the numbers again or stop (``/cancel``, and the
+    language's own word for it where that is not the English one)."""
+    word = cancel_word()
+    if unicodedata.normalize("NFKC", word).casefold() == CANCEL:
+        return i18n.gettext("I'm still waiting for your numbers: send them again, or "
+                            "%(cancel)s to stop.", cancel="/cancel")
+    return i18n.gettext("I'm still waiting for your numbers: send them again, or %(cancel)s "
+                        "(or the word %(word)s) to stop.", cancel="/cancel", word=word)
+
+
+def still_waiting(replies: Sequence[Reply], language: str | None) -> list[Reply]:
+    """``replies`` to a line a guided step read, its error replies saying how to stop
+    (:func:`how_to_stop`, in each reply's language or ``language``): the step keeps waiting
+    after a mistake, and a person stuck at it must learn the way out. The one rule the
+    console and Telegram follow."""
+    out = []
+    for reply in replies:
+        if reply.is_error:
+            with i18n.using(reply.locale or language):
+                reply = replace(reply, context={**reply.context, "waiting": how_to_stop()})
+        out.append(reply)
+    return out

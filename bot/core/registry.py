@@ -113,12 +113,14 @@ _KIND_TO_TYPE = {
 }
 
 
-def metric_arg(metric: MetricDef, *, positional: bool = False) -> ArgSpec:
-    """The argument for one metric, derived from its single definition in the domain."""
+def metric_arg(metric: MetricDef, *, positional: bool = False,
+               help: str | None = None) -> ArgSpec:
+    """The argument for one metric, derived from its single definition in the domain;
+    ``help`` replaces its help where the number means something else (/goal: a target)."""
     return ArgSpec(
         name=metric.name,
         type=_KIND_TO_TYPE[metric.kind],
-        help=metric.help,
+        help=metric.help if help is None else help,
         example=metric.example,
         unit=metric.unit,
         minimum=metric.minimum,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.domain.facts import FACTS, format_fact
 from bot.domain.facts import label as fact_label
 from bot.domain.numbers import aside
-from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders
+from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders, unknown_names
 from bot.i18n import gettext as _
 from bot.i18n import standalone, translate
 
@@ -95,7 +95,8 @@ def rule_text(rule: Rule, field: str, facts: Mapping[str, float]) -> str:
     sentence when a number it quotes is not known (see :func:`fill`)."""
     text = getattr(rule, field)
     assert isinstance(text, str)
-    return fill(text, facts, getattr(rule, f"{field}_unknown"))
+    return _fill(text, getattr(rule, f"{field}_unknown"), unknown_names(rule, field),
+                 _Shown(facts))
 
 
 def _distance(compiled: CompiledRule, facts: Mapping[str, float]) -> float:
@@ -203,11 +204,17 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         known = bool(rhs) is not negated
         return (_("%(fact)s known", fact=label) if known
                 else _("%(fact)s not known yet", fact=label))
+    known = fact in facts
     if op == "between":
         lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
         # "unknown" and fact labels are shown as they are, like the flag case's value
         value = standalone(value)
         low, high = standalone(_shown(lo, fact, facts)), standalone(_shown(hi, fact, facts))
+        if not known:  # a plain sentence, never "followers unknown between …"
+            return _("%(fact)s between %(low)s and %(high)s (yours is not known yet)",
+                     fact=label, low=low, high=high) if not negated else _(
+                "%(fact)s not between %(low)s and %(high)s (yours is not known yet)",
+                fact=label, low=low, high=high)
         if negated:
             return _("%(fact)s %(value)s not between %(low)s and %(high)s", fact=label,
                      value=value, low=low, high=high)
@@ -223,6 +230,9 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
     symbol = _SYMBOL[op]
     if negated:
         symbol = {"<": "≥", "≤": ">", ">": "≤", "≥": "<", "=": "≠", "≠": "="}[symbol]
+    if not known:  # a plain sentence, never "live hours per week unknown = 0"
+        return _("%(condition)s (yours is not known yet)",
+                 condition=f"{label} {symbol} {_shown(rhs, fact, facts)}")
     return f"{label} {value} {symbol} {_shown(rhs, fact, facts)}"
 
 

@@ -41,7 +41,7 @@ from bot.i18n import gettext as _
 SOURCE_LABELS: Final[dict[str, str]] = {
     "log": N_("logged"),
     "import": N_("imported from TikTok Studio"),
-    "csv": N_("imported from your CSV file"),
+    "csv": N_("imported from a CSV file"),
     "sync": N_("synced from TikTok"),
 }
 
@@ -199,13 +199,15 @@ def _country(code: str) -> str:
 
 def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, str]],
               videos: Sequence[Video], audience: Audience,
-              engagement: EngagementComparison | None, card: RateCard, now: datetime
-              ) -> MediaKit:
+              engagement: EngagementComparison | None, card: RateCard, now: datetime,
+              latest: MetricSnapshot | None = None) -> MediaKit:
     """The kit for one creator at ``now``.
 
     ``entries`` are the stored snapshots with their source (``log``/``import``/``sync``),
     oldest first; ``engagement`` compares the latest snapshot with the benchmark for its size
-    (:func:`bot.domain.estimator.compare_engagement`, ``None`` without followers).
+    (:func:`bot.domain.estimator.compare_engagement`, ``None`` without followers); ``latest``
+    is that snapshot (the numbers as they stand), whose views per video the kit shows when
+    no video holds views, as /ratecard reads them (:func:`views_per_video`).
     """
     todo: list[str] = []
     if not settings.handle or not settings.niche:
@@ -224,23 +226,29 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         todo.append(_("a follower count from 30 days ago (/import your TikTok Studio history)"))
 
     with_views = [v for v in videos if v.views is not None]
-    per = views_per_video(None, with_views)  # the one place that decides it (videos first)
+    # the one place that decides it (videos first, then the logged numbers), as /ratecard
+    per = views_per_video(latest, with_views)
     avg_pts = _given(entries, "avg_views")
     videos_origins = tuple(dict.fromkeys(v.source for v in with_views))
-    if per is not None:
+    if per is not None and per.basis == "videos":
         n = per.videos
         views = Stat(_("Median views per video"), compact(per.value),
                      ngettext("across %(num)s video", "across %(num)s videos", n), videos_origins,
                      raw=per.value)
-    elif avg_pts:
-        at, value, src = avg_pts[-1]
-        views = Stat(_("Avg. views per video"), compact(value),
-                     _("on %(day)s; import videos for the median", day=_day(at, settings.zone)),
-                     (src,), raw=value)
+    elif per is not None and per.basis == "logged" and avg_pts:
+        at, _value, src = avg_pts[-1]
+        views = Stat(_("Avg. views per video"), compact(per.value),
+                     _("on %(day)s", day=_day(at, settings.zone)), (src,), raw=per.value)
+    elif per is not None:  # 30-day views ÷ the videos posted in them
+        pts = _given(entries, "views")
+        views = Stat(_("Views per video"), compact(per.value),
+                     _("30-day views ÷ videos posted in them"),
+                     (pts[-1][2],) if pts else (), raw=per.value)
     else:
         views = Stat(_("Median views per video"), None,
                      missing=_("/import Studio's Content file or /log avg_views=8k"))
-        todo.append(_("views per video (/import your Studio Content file)"))
+        todo.append(_("views per video (/import your Studio Content file, or /log "
+                      "avg_views=8k)"))
 
     benchmarks: tuple[str, ...] = ()
     if engagement is None or engagement.rate is None:

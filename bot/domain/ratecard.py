@@ -51,8 +51,10 @@ class Price:
     """One line of the card: a range (``low``/``typical``/``high``, the card's currency; the
     video's P10–P90, an add-on's its multiplier's ends times the video line's lowest and
     highest) or, when nothing prices it, ``None`` everywhere; ``mine`` when the creator set
-    it. ``how`` is the one line on how it was set, in words fit for a brand to read; ``hint``
-    the command that would set or sharpen it (for the creator only)."""
+    it. ``how`` is the one line on how it was set, for the creator (/ratecard); ``brand``
+    the same said to a brand (the media kit: third person, no inputs or internal terms;
+    empty: ``how`` serves both); ``hint`` the command that would set or sharpen it (for the
+    creator only)."""
 
     key: str
     label: str
@@ -62,6 +64,12 @@ class Price:
     mine: bool
     how: str
     hint: str | None = None
+    brand: str = ""
+
+    @property
+    def for_brand(self) -> str:
+        """How the price was set, as the media kit says it to a brand."""
+        return self.brand or self.how
 
     @property
     def known(self) -> bool:
@@ -107,13 +115,15 @@ def _dist(low: float, typical: float, high: float) -> LogNormal:
     return LogNormal(typical, math.log(high / low) / (2 * Z80))
 
 
-def _ranged(key: str, label: str, d: LogNormal, how: str, hint: str | None) -> Price:
+def _ranged(key: str, label: str, d: LogNormal, how: str, hint: str | None,
+            brand: str = "") -> Price:
     """A price from ``d``: an estimate rounded for a price list, an exact one kept to the
     cent."""
     if d.sigma == 0:
         v = float(rounded(d.median, 2))
-        return Price(key, label, v, v, v, False, how, hint)
-    return Price(key, label, nice(d.p10), nice(d.median), nice(d.p90), False, how, hint)
+        return Price(key, label, v, v, v, False, how, hint, brand)
+    return Price(key, label, nice(d.p10), nice(d.median), nice(d.p90), False, how, hint,
+                 brand)
 
 
 def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mapping[str, float],
@@ -140,10 +150,13 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
         if n > 1:  # one fee has no lowest or highest, in any language's plural forms
             how += _(" (your lowest, median and highest)")
         prices.append(Price("video", translate(VIDEO_LABEL), ordered[0], statistics.median(ordered),
-                            ordered[-1], False, how, None))
+                            ordered[-1], False, how, None,
+                            ngettext("from %(num)s brand fee paid for one video",
+                                     "from %(num)s brand fees paid for one video", n)))
     elif brand.per_video is not None:
         pv = brand.per_video
         n = brand.payouts_used
+        brand_how = ""
         if n:
             how = ngettext("based on %(num)s brand fee actually paid, weighed against market "
                            "rates for this size",
@@ -155,13 +168,15 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                     inputs=items(brand.inputs))
             hint = _("log a fee a brand paid you (/payout brand=350 per=video) to use your own "
                      "rate")
+            brand_how = _("estimated from market rates for accounts of this size, scaled by "
+                          "engagement")
         prices.append(_ranged("video", translate(VIDEO_LABEL), _dist(pv.low, pv.typical, pv.high),
-                              how, hint))
+                              how, hint, brand_how))
     else:
         prices.append(Price("video", translate(VIDEO_LABEL), None, None, None, False,
                             _("needs the follower count to estimate"),
                             _("log your followers (/log followers=12k) or set your price "
-                              "(/ratecard video=450)")))
+                              "(/ratecard video=450)"), _("priced for each campaign")))
     for key in DELIVERABLES[1:]:
         add = add_ons[key]
         label = translate(add.label)
@@ -175,10 +190,12 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                                 _("%(why)s: quoted on request",
                                   why=translate(add.unsourced) if add.unsourced
                                   else _("no sourced price")),
-                                _("set your price with %(command)s", command=set_it)))
+                                _("set your price with %(command)s", command=set_it),
+                                _("priced for each campaign")))
         elif not prices[0].known:
             prices.append(Price(key, label, None, None, None, False,
-                                _("%(how)s, not known yet", how=translate(add.how))))
+                                _("%(how)s, not known yet", how=translate(add.how)),
+                                brand=_("priced for each campaign")))
         else:
             # The video line shown above times the multiplier, figure by figure (its lowest
             # by the lowest multiple, its median by the typical, its highest by the highest):
@@ -193,7 +210,7 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
             low, typical, high = (price_value(v, currency) * m for v, m in (
                 (video.low, fig.low), (video.typical, fig.typical), (video.high, fig.high)))
             prices.append(Price(key, label, low, typical, high, False, translate(add.how),
-                                None))
+                                None, translate(add.brand) if add.brand else ""))
     used = len(fees) or brand.payouts_used
     estimated = "video" not in pinned and not fees and brand.per_video is not None
     video = prices[0]

@@ -180,6 +180,7 @@ class AddOn(Strict):
     of_video: Figure | None = None
     unsourced: str | None = None
     how: str = ""  # one line on what the multiplier means, shown on the card
+    brand: str = ""  # the same said to a brand, on the media kit (empty: ``how``)
 
     @model_validator(mode="after")
     def _one(self) -> AddOn:

@@ -17,6 +17,9 @@ class Refusal(ValueError):
     (:func:`~bot.domain.numbers.kept`), what a reply shows (so that the Japanese spacing pass
     never changes what they typed)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, usage: str | None = None) -> None:
         super().__init__(unmarked(message))
         self.marked = message
+        #: A command line that does what was meant (``/settings timezone=Europe/Berlin``),
+        #: shown on the reply's "Example:" line; None: the command's own example.
+        self.usage = usage

@@ -87,6 +87,10 @@ class Rule(Strict):
     title_unknown: str | None = Field(None, min_length=3, max_length=80)
     advice_unknown: str | None = Field(None, min_length=10)
     why_unknown: str | None = Field(None, min_length=10)
+    # Facts whose absence also selects the ``*_unknown`` sentences, as a quoted one does: a
+    # text that needs to say something only while a fact is not known (live-try-it's "gifts
+    # need you to be 18 or older" while the age is not set) says it in its ``_unknown`` form.
+    unknown_without: list[str] = Field(default_factory=list)
     source: str = Field(min_length=3)
     community: bool = False  # makes sense for a whole chat, without anyone's numbers
     examples: Examples
@@ -133,6 +137,12 @@ class Rule(Strict):
     def _check(self) -> Rule:
         if not self.when and not self.any:
             raise ValueError("a rule needs `when` or `any`")
+        for name in self.unknown_without:
+            if name not in FACTS:
+                raise ValueError(f"unknown fact {name!r} in unknown_without")
+        if self.unknown_without and not any(
+                getattr(self, f"{f}_unknown") for f in ("title", "advice", "why")):
+            raise ValueError("unknown_without needs a *_unknown sentence to show")
         if self.gap is not None and isinstance(self.gap.target, str) \
                 and self.gap.target not in FACTS:
             raise ValueError(f"unknown fact {self.gap.target!r} in gap.target")
@@ -181,6 +191,15 @@ def guaranteed(rule: Rule) -> set[str]:
 
 def placeholders(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+def unknown_names(rule: Rule, field: str) -> tuple[str, ...]:
+    """The facts whose absence shows ``field``'s ``_unknown`` sentence instead: those its text
+    quotes, and the rule's :attr:`Rule.unknown_without` where that sentence exists."""
+    names = placeholders(getattr(rule, field))
+    if getattr(rule, f"{field}_unknown") is not None:
+        names += [n for n in rule.unknown_without if n not in names]
+    return tuple(names)
 
 
 def _validate_condition(cond: Condition) -> None:
@@ -333,7 +352,7 @@ class CompiledRule:
             None if gap is None else gap.target if isinstance(gap.target, str)
             else float(gap.target))
         self.texts: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
-            field: (text, getattr(rule, f"{field}_unknown"), tuple(placeholders(text)))
+            field: (text, getattr(rule, f"{field}_unknown"), unknown_names(rule, field))
             for field in ("title", "advice", "why")
             if isinstance(text := getattr(rule, field), str)}
 

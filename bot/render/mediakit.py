@@ -55,8 +55,28 @@ def printable(text: str) -> str:
 
 
 def _short(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, shortened with "…" at a word boundary (a
+    single word longer than that, or Japanese without spaces, is cut where it must)."""
     text = collapse_spaces(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head and not text[limit - 1].isspace():
+        head = head[: head.rindex(" ")]
+    return head.rstrip() + "…"
+
+
+def _word_cut(text: str) -> str:
+    """``text`` one word (or one Japanese character) shorter, ending in "…": a cut never falls
+    inside a word."""
+    body = text[:-1] if text.endswith("…") else text
+    tokens = _BREAKABLE.findall(body)
+    while tokens and tokens[-1].isspace():
+        tokens.pop()
+    if len(tokens) > 1:
+        tokens.pop()
+        return "".join(tokens).rstrip(" ,;:·") + "…"
+    return body[:-1].rstrip() + "…"  # one word wider than its room: cut where it must
 
 
 #: The share of its room a text may fill, as measured at :data:`PNG_DPI`.
@@ -106,7 +126,8 @@ class _Page:
              fit: str = "shrink") -> Text:
         """Draw ``s`` at (``x``, ``y``) within ``width`` (default: to the page's margin on the
         side it runs to) and, if given, ``height``. ``fit`` says how: ``shrink`` the type,
-        ``wrap`` into lines (shrinking too if they exceed ``height``), or ``cut`` with "…"."""
+        ``wrap`` into lines (shrinking too if they exceed ``height``), or ``cut`` with "…"
+        at a word boundary (never inside a word)."""
         text = printable(s)
         if width is None:
             width = RIGHT - x if ha == "left" else x - LEFT if ha == "right" else RIGHT - LEFT
@@ -119,7 +140,7 @@ class _Page:
                 shown = text
                 t.set_text(shown)
                 while len(shown) > 1 and self._extent(t)[0] > width * FIT:
-                    shown = shown[:-2].rstrip() + "…"
+                    shown = _word_cut(shown)
                     t.set_text(shown)
             w, h = self._extent(t)
             # a little room to spare: hinting at another resolution (the PDF) differs
@@ -161,8 +182,9 @@ class _Page:
             self.text(x + pad, y + h - 0.066, stat.detail, size=7.2, colour=MUTED, va="top",
                       width=inner, height=note_room, fit="wrap")
         if stat.source:
-            self.text(x + pad, y + 0.01, collapse_spaces(stat.source), size=6.8, colour=FAINT,
-                      style="italic", va="bottom", width=inner, fit="cut")
+            # wrapped onto a second line (shrunk if need be), never cut inside a word
+            self.text(x + pad, y + 0.008, collapse_spaces(stat.source), size=6.8, colour=FAINT,
+                      style="italic", va="bottom", width=inner, height=0.026, fit="wrap")
 
 
 def _bars(fig: Figure, rect: tuple[float, float, float, float], title: str,
@@ -269,7 +291,7 @@ def draw(kit: MediaKit) -> Figure:
 
     # -- rate card -----------------------------------------------------------------------
     card = kit.card
-    note = (_("%(currency)s per deliverable · the video's range is P10–P90",
+    note = (_("%(currency)s per deliverable · the video's price is an estimated range",
               currency=card.currency) if card.p10_p90
             else _("%(currency)s per deliverable", currency=card.currency))
     page.heading(y, _("Rate card"), note)
@@ -285,7 +307,7 @@ def draw(kit: MediaKit) -> Figure:
                            width=0.4)
         right = RIGHT - page._extent(amount)[0] - 0.015
         page.text(LEFT, y, p.label, size=10.5, weight="bold", width=right - LEFT)
-        how = page.text(LEFT, y - 0.011, p.how, size=7.8, colour=MUTED, va="top", width=0.86,
+        how = page.text(LEFT, y - 0.011, p.for_brand, size=7.8, colour=MUTED, va="top", width=0.86,
                         fit="wrap").get_text()
         y -= 0.047 + 0.0125 * how.count("\n")
 

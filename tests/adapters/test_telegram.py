@@ -946,3 +946,19 @@ async def test_a_spanish_telegram_user_gets_spanish_replies_buttons_and_menu(
     assert fake.menus[None] == fake.commands
     assert {c["command"]: c["description"] for c in fake.commands}["forget"] == \
         "Delete everything stored about you (asks to confirm)"
+
+
+async def test_a_mistake_at_the_numbers_prompt_says_how_to_stop(tg: Chat) -> None:
+    """Trial: at a guided /log's prompt, "hello" and "help" each got "I don't know what
+    'hello' means here …" and the wait went on with no word on how to leave it. The reply
+    says how to stop (/cancel, and the person's own word for it), and the wait still ends so."""
+    await tg.say("/log")
+    stuck = shown(await tg.say("hello"))
+    assert "I don't know what 'hello' means here" in stuck, stuck
+    assert "send them again, or /cancel to stop." in stuck, stuck
+    assert shown(await tg.say("cancel")) == CANCELLED
+    hans = user(2004, "Hans", language_code="de")
+    await tg.say("/log", sender=hans)
+    german = shown(await tg.say("hallo", sender=hans))
+    assert "/cancel" in german and "abbrechen" in german, german
+    assert "/cancel" not in shown(await tg.say("/log hallo"))  # no step waits: nothing to stop

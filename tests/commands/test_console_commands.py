@@ -154,6 +154,20 @@ async def test_invisible_characters_in_a_line_are_dropped(console: ConsoleAdapte
     assert (await console.ask("/cancel\u200b")).text == "Cancelled."
 
 
+async def test_a_mistake_at_the_numbers_prompt_says_how_to_stop(console: ConsoleAdapter
+                                                               ) -> None:
+    """Trial: ``/log`` then ``hello`` then ``help``: each got "I don't know what 'hello' means
+    here …" and the console kept waiting with no word on how to leave. Each now ends with how
+    to stop, and the wait still ends with the word."""
+    await console.ask("/log")
+    for line in ("hello", "help"):
+        stuck = await console.ask(line)
+        assert f"I don't know what '{line}' means here" in stuck.text, stuck.text
+        assert stuck.text.endswith("send them again, or /cancel to stop."), stuck.text
+    assert (await console.ask("cancel")).text == "Cancelled."
+    assert "/cancel" not in (await console.ask("/log hello")).text  # no step waits
+
+
 async def test_stats_without_metrics_says_what_to_log(console: ConsoleAdapter) -> None:
     result = await console.ask("/stats")
     assert result.ok and "/log followers=12k" in result.text
@@ -179,7 +193,7 @@ async def test_bad_input_gets_one_clear_sentence(console: ConsoleAdapter) -> Non
         ("/settings timezone=posixrules", "not a time zone I know"),
         ("/settings timezone=right/UTC", "not a time zone I know"),
         ("/settings currency=XXX", "I have no exchange rate for XXX"),
-        ("/settings region=Germany", "two-letter country code"),
+        ("/settings region=Narnia", "two-letter country code"),
         ("/settings region=ZZ", "ZZ is not a country code"),  # hostile test
         ("/settings region=QQ", "QQ is not a country code"),
         ("/settings region=EU", "EU is not a country code"),
@@ -554,3 +568,33 @@ async def test_an_unknown_undo_key_is_refused_in_a_whole_sentence(
     answer = await console.ask("/undo confirm key=zz")
     assert not answer.ok
     assert answer.text.splitlines()[0].endswith(end), answer.text
+
+
+async def test_settings_suggests_the_code_for_a_name(console: ConsoleAdapter) -> None:
+    """Trial: ``timezone=Berlin``, ``region=Germany`` and ``currency=euro`` were refused with
+    "Example: /settings". Each now names the value meant, with the line that sets it, in the
+    creator's language (Babel's country and currency names; a zone by its city)."""
+    for typed, said, line in (
+            ("timezone=Berlin", "the one for that city is Europe/Berlin.",
+             "/settings timezone=Europe/Berlin"),
+            ("region=Germany", "the code for that country is DE.", "/settings region=DE"),
+            ("currency=euro", "the code for that currency is EUR.", "/settings currency=EUR")):
+        result = await console.ask(f"/settings {typed}")
+        assert not result.ok and said in result.text, result.text
+        assert f"Example: {line}" in result.text, result.text
+    assert "Example: /settings region=US" in (await console.ask("/settings region=Narnia")).text
+    await console.ask("/settings language=de")
+    german = await console.ask("/settings region=Deutschland")
+    assert "DE" in german.text and "Beispiel: /settings region=DE" in german.text, german.text
+
+
+async def test_a_held_back_follower_count_says_nothing_of_30_day_totals(
+        console: ConsoleAdapter) -> None:
+    """Trial: a held-back ``followers=153k`` came with "Views, likes, comments and shares are
+    totals …", which is about numbers not given."""
+    await console.ask("/log followers=1.5k views=1000")
+    held = await console.ask("/log followers=153k")
+    assert "That looks wrong" in held.text and "totals" not in held.text, held.text
+    views = await console.ask("/log views=900k")
+    assert "That looks wrong" in views.text and "totals for the same last 30 days" \
+        in views.text, views.text

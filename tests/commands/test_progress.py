@@ -36,7 +36,8 @@ async def test_progress_chart_matches_stored_data(console: ConsoleAdapter,
     await log_weekly(console, clock, [1000, 1400, 1800, 2500])
     result = await console.ask("/progress followers all")
     assert result.ok, result.text
-    assert "Followers since your first log: 1k → 2.5k (+1.5k), from logs on 4 days" in result.text
+    assert ("Followers since the first day on record: 1k → 2.5k (+1.5k), from 4 days of "
+            "numbers") in result.text
     (png,) = [r for r in result.replies[0].attachments]
     assert png.content_type == "image/png"
     assert png_size(png.data) == (960, 540)
@@ -315,7 +316,7 @@ async def test_income_chart(console: ConsoleAdapter, clock: FakeClock) -> None:
     await console.ask("/settings region=US adult=yes")
     await log_weekly(console, clock, [6000, 7000, 8000])
     income = await console.ask("/progress income all")
-    assert income.ok and "Estimated monthly income since your first log" in income.text
+    assert income.ok and "Estimated monthly income since the first day on record" in income.text
     assert income.files and income.files[0].suffix == ".png"
 
 
@@ -324,7 +325,7 @@ async def test_engagement_chart_formats_percent_ticks(console: ConsoleAdapter,
     await log_weekly(console, clock, [1000, 1400, 1800])
     result = await console.ask("/progress engagement all")
     assert result.ok, result.text
-    assert result.files and "Engagement by views since your first log" in result.text
+    assert result.files and "Engagement by views since the first day on record" in result.text
 
 
 async def test_goal_progress_and_estimate_show_one_income_with_payouts(
@@ -443,7 +444,7 @@ async def test_a_typo_corrected_the_same_day_draws_no_spike(
     for metric in ("followers", "views", "engagement", "income"):
         result = await console.ask(f"/progress {metric} all")
         assert result.ok, (metric, result.text)
-        assert "from logs on 3 days" in result.text, (metric, result.text)
+        assert "from 3 days of numbers" in result.text, (metric, result.text)
         points = reply_json(result.replies[0])["points"]
         assert len(points) == 3 and len(specs[-1].points) == 3, (metric, points)
         assert points[-1]["at"] == (NOW + timedelta(days=2, minutes=1)).isoformat(), points
@@ -507,7 +508,7 @@ async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
     await console.ask("/log followers=1020")
     result = await console.ask("/progress followers 3m")
     assert result.ok, result.text
-    assert "Followers over 3 months: 1k → 1k (+10), from logs on 2 days" in result.text
+    assert "Followers over 3 months: 1k → 1k (+10), from 2 days of numbers" in result.text
     (path,) = result.files
     # the days of data, not "3m"
     assert titles == [f"Followers · {NOW.date().isoformat()} – "
@@ -620,3 +621,46 @@ async def test_an_import_refuses_local_times_the_clocks_skip_or_repeat(
     assert len(reply_json(history.replies[0])["entries"]) == 2
     plain = write(tmp_path, "plain.csv", b"date,followers\n2026-11-01 03:30,103\n")
     assert "• 2026-11-01 03:30: followers=103" in (await console.ask(f"/import path={plain}")).text
+
+
+async def test_a_route_preset_keeps_a_higher_goal_and_skips_met_thresholds(
+        console: ConsoleAdapter) -> None:
+    """/goal creator-rewards after /goal followers=20k keeps the creator's 20k (and says so),
+    and a threshold the creator already meets is said, not set as a goal."""
+    await console.ask("/goal followers=20k")
+    result = await console.ask("/goal creator-rewards")
+    assert result.ok, result.text
+    assert "Followers: 20k" in result.text and "Followers: 10k" not in result.text
+    assert "I kept your own followers goal of 20k" in result.text
+    assert "Views (30 days): 100k" in result.text
+    await console.ask("/goal clear")
+    await console.ask("/log followers=15k views=5000")
+    met = await console.ask("/goal creator-rewards")
+    assert "You already qualify on followers (15k now, 10k needed)" in met.text
+    assert "Followers:" not in met.text and "Views (30 days): 100k" in met.text
+
+
+async def test_progress_of_imported_numbers_speaks_of_days_not_logs(console: ConsoleAdapter,
+                                                                    tmp_path: Path) -> None:
+    """Trial: every point imported, /progress said "from logs on 12 days" and "since your first
+    log"; and /stats ended "/undo takes the last one back" though /undo removes the whole
+    import."""
+    rows = "".join(f"2026-10-{d:02d},{1000 + d * 10}\n" for d in range(1, 13))
+    csv = write(tmp_path, "f.csv", ("date,followers\n" + rows).encode())
+    assert (await console.ask(f"/import path={csv} confirm")).ok
+    result = await console.ask("/progress followers all")
+    assert "since the first day on record" in result.text, result.text
+    assert "from 12 days of numbers" in result.text and "log" not in result.text, result.text
+    stats = await console.ask("/stats")
+    assert "/undo takes back the latest /log, or the latest import as a whole." in stats.text, \
+        stats.text
+
+
+async def test_help_goal_describes_targets_not_current_numbers(console: ConsoleAdapter
+                                                               ) -> None:
+    """Trial: /help goal described its numbers with /log's text ("followers: Followers right
+    now", "views: Video views in the last 30 days")."""
+    shown = (await console.ask("/help goal")).text
+    assert "followers: Target followers." in shown, shown
+    assert "right now" not in shown and "Video views in the last 30 days" not in shown, shown
+    assert "followers: Followers right now" in (await console.ask("/help log")).text

@@ -28,7 +28,8 @@ async def test_personal_tips_and_why(console: ConsoleAdapter, clock: FakeClock) 
     assert "Source: https://" in why.text
     not_now = await console.ask("/why live-more-gifts-per-hour")
     assert "It does not apply to you right now" in not_now.text
-    assert "live hours per week unknown ≥ 4 ?" in not_now.text  # unknown: neither ✓ nor ✗
+    # unknown: neither ✓ nor ✗
+    assert "live hours per week ≥ 4 (yours is not known yet) ?" in not_now.text
 
 
 async def test_all_and_category(console: ConsoleAdapter) -> None:
@@ -85,3 +86,25 @@ async def test_all_holds_every_tip_each_category_shows(console: ConsoleAdapter) 
             continue
         shown |= set(ids((await console.ask(f"/tips category:{category}")).text))
     assert shown == set(listed), (shown ^ set(listed))
+
+
+async def test_why_live_try_it_reads_as_sentences_and_knows_the_age(console: ConsoleAdapter
+                                                                   ) -> None:
+    """Trial: /why live-try-it read "either live hours per week unknown = 0 ?", cited "the US
+    Scaled LIVE rewards" to a German creator as if they were theirs, and the tip still said
+    "(gifts need you to be 18 or older)" after adult=yes."""
+    await console.ask("/log followers=15k views=300k likes=20k")
+    unset = await console.ask("/tips category=live-gifts")
+    assert "(gifts need you to be 18 or older)" in unset.text, unset.text
+    await console.ask("/settings region=DE adult=yes")
+    why = await console.ask("/why live-try-it")
+    assert "unknown = 0" not in why.text and "unknown" not in why.text, why.text
+    assert "either live hours per week = 0 (yours is not known yet) ?" in why.text, why.text
+    assert "the US Scaled" not in why.text and "published for the US" in why.text, why.text
+    tips = await console.ask("/tips category=live-gifts")
+    assert "You can go LIVE but don't yet. Start" in tips.text, tips.text
+    assert "18 or older" not in tips.text, tips.text
+    await console.ask("/settings language=de")
+    german = await console.ask("/why live-try-it")
+    assert "unbekannt = 0" not in german.text and "(deine Zahl kenne ich noch nicht)" \
+        in german.text, german.text
