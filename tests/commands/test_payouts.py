@@ -541,3 +541,17 @@ async def test_the_brand_explanation_shows_the_price_per_video(console: ConsoleA
                       r"\$([\d,]+)\)", explained)
     assert found is not None, explained
     assert float(found.group(3).replace(",", "")) == pytest.approx(price["typical"], rel=0.01)
+
+
+async def test_the_export_says_an_income_goal_s_currency(console: ConsoleAdapter) -> None:
+    """New-user trial: /export stored an income goal of €500 as "target": 520.55 with no
+    currency (income goals are kept in US dollars a month): the export says so beside it."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=15k views=120k")
+    await console.ask("/goal income=500")
+    await console.ask("/goal followers=20k")
+    exported = await console.ask("/export")
+    data = json.loads(exported.replies[0].attachments[0].data)
+    goals = {g["metric"]: g for g in data["goals"]}
+    assert goals["income"]["currency"] == "USD" and goals["income"]["target"] > 500
+    assert goals["followers"]["currency"] is None
