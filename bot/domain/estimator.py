@@ -11,8 +11,9 @@ by a route is being in it unless a country, age or video length is known not to 
 :meth:`bot.domain.eligibility.Eligibility.verdict`), programmes they
 qualify for with logged inputs, and brand deals, affiliate and own products once they say they
 do them (``/settings does=…``); brand deals only at the creator's own pace, brand payouts
-logged with a month (:func:`brand_pace`), never at the assumed deals a month. Every route with known inputs adds to "could". Totals add the route
-P10s and P90s (a conservative band around the sum). Eligibility comes from
+logged with a month (:func:`brand_pace`), never at the assumed deals a month. Every route
+with known inputs adds to "could". Totals add the route P10s and P90s (a conservative band
+around the sum). Eligibility comes from
 :mod:`bot.domain.eligibility`, the same place /tips reads.
 
 Pure and synchronous: values in, values out. Money is computed in USD and converted once.
