@@ -85,3 +85,17 @@ async def test_all_holds_every_tip_each_category_shows(console: ConsoleAdapter) 
             continue
         shown |= set(ids((await console.ask(f"/tips category:{category}")).text))
     assert shown == set(listed), (shown ^ set(listed))
+
+
+async def test_why_writes_a_ratio_as_the_tip_does(console: ConsoleAdapter) -> None:
+    """New-user trial: /why showed "1.96×" where /tips and /estimate showed "2.0×": the same
+    number, one rule (the extra digit only where value and threshold would read alike)."""
+    await console.ask("/log followers=15k views=120k likes=9150 comments=300 shares=200")
+    tips = (await console.ask("/tips")).text
+    assert "2.0× the typical 4.1%" in tips, tips
+    why = (await console.ask("/why brand-pitch-your-engagement")).text
+    assert "2.0× ≥ 1.5× ✓" in why and "1.96" not in why, why
+    # a value that would read as its threshold keeps the digit that tells them apart
+    await console.ask("/log likes=6950")  # (6950 + 500) / 120k = 6.2%, about 1.5× the 4.1%
+    close = (await console.ask("/why brand-pitch-your-engagement")).text
+    assert "1.52× ≥ 1.50× ✓" in close, close
