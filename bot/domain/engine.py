@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.facts import FACTS, format_fact
+from bot.domain.facts import FACTS, FLAG_FIGURES, format_fact
 from bot.domain.facts import label as fact_label
 from bot.domain.numbers import aside
 from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders
@@ -239,6 +239,15 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         if negated:
             want = not want
         # "label: yes (you: no)": each answer stands alone after its label
+        figures = FLAG_FIGURES.get(fact)
+        if figures is not None and all(f in facts for f in figures):
+            latest, earlier = figures  # the figures the flag compares, as the tips read them
+            return _("%(fact)s: %(want)s (you: %(value)s, with %(latest)s in the latest week "
+                     "against %(earlier)s a week before it; slowing is under half)",
+                     fact=label, want=standalone(_("yes") if want else _("no")),
+                     value=standalone(value),
+                     latest=format_fact(latest, facts[latest]),
+                     earlier=format_fact(earlier, facts[earlier]))
         return _("%(fact)s: %(want)s (you: %(value)s)", fact=label,
                  want=standalone(_("yes") if want else _("no")), value=standalone(value))
     symbol = _SYMBOL[op]

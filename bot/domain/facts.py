@@ -58,6 +58,10 @@ FACTS: Final[dict[str, str]] = {
     "follower_change_days": "days",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
+    # the two paces growth_slowing compares: the latest week's, and the median of the weeks
+    # before it (one rule: _trends)
+    "latest_growth_rate_week": "rate",
+    "earlier_growth_rate_week": "rate",
     "snapshot_count": "number",
     "days_since_last_log": "number",
     "growth_slowing": "flag",  # still growing, at under half the earlier pace
@@ -134,6 +138,8 @@ LABELS: Final[dict[str, str]] = {
     "follower_change_days": N_("days since your previous snapshot"),
     "follower_growth_rate_week": N_("weekly follower growth compared with before"),
     "previous_growth_rate_week": N_("earlier weekly follower growth"),
+    "latest_growth_rate_week": N_("follower growth in the latest week"),
+    "earlier_growth_rate_week": N_("typical weekly follower growth before it"),
     "snapshot_count": N_("times you logged numbers"),
     "days_since_last_log": N_("days since your last /log"),
     "growth_slowing": N_("follower growth slowing"),
@@ -166,6 +172,12 @@ LABELS: Final[dict[str, str]] = {
     "top_videos_weekday_share": N_("share of your top videos posted that weekday"),
     "active_hour_start": N_("hour your followers start being most active"),
     "active_hour_end": N_("hour your followers stop being most active"),
+}
+
+
+#: A flag /why shows with the figures it compares (flag -> the latest and the earlier fact).
+FLAG_FIGURES: Final[dict[str, tuple[str, str]]] = {
+    "growth_slowing": ("latest_growth_rate_week", "earlier_growth_rate_week"),
 }
 
 
@@ -407,6 +419,8 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
     if len(weekly) >= 2:
         out["previous_growth_rate_week"] = weekly[-2]
         earlier = median(weekly[:-1])
+        out["latest_growth_rate_week"] = weekly[-1]
+        out["earlier_growth_rate_week"] = earlier
         # Slowing is still growth; a fall is its own fact (and its own tips).
         out["growth_slowing"] = _flag(not falling and earlier > 0.005
                                       and 0 <= weekly[-1] < earlier * 0.5)
