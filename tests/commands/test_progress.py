@@ -620,3 +620,20 @@ async def test_an_import_refuses_local_times_the_clocks_skip_or_repeat(
     assert len(reply_json(history.replies[0])["entries"]) == 2
     plain = write(tmp_path, "plain.csv", b"date,followers\n2026-11-01 03:30,103\n")
     assert "• 2026-11-01 03:30: followers=103" in (await console.ask(f"/import path={plain}")).text
+
+
+async def test_stats_goals_include_the_income_goal(console: ConsoleAdapter) -> None:
+    """New-user trial: /stats' Goals section listed a followers goal but left out the income
+    goal; it shows it in the creator's currency with the share their income "now" (the /goal
+    figure) reaches."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=15k views=120k likes=9k avg_video_length=1:15")
+    await console.ask("/settings does=affiliate")
+    goal = (await console.ask("/goal income=500")).text
+    found = re.search(r"Estimated monthly income: €500 \(now €(\d+)\)", goal)
+    assert found is not None, goal
+    await console.ask("/goal followers=20k")
+    stats = (await console.ask("/stats")).text
+    share = round(int(found.group(1)) / 500 * 100)
+    assert f"• Estimated monthly income €500: {share}% of the way" in stats, stats
+    assert "• Followers 20k: 75% of the way" in stats, stats
