@@ -31,7 +31,7 @@ from bot.domain.metrics import (
     left_out_sentence,
     what_if_apart,
 )
-from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list
+from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list, whole
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Video
@@ -292,7 +292,7 @@ def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[
         return None
     example = None
     if "views" not in overrides and base.views:
-        example = local_line(ctx.again({}, views=float(round(base.views * 2))))
+        example = local_line(ctx.again({}, views=whole(base.views * 2)))
     return {"names": items(field_name(k) for k in overrides), "example": example}
 
 
