@@ -304,7 +304,8 @@ def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[
           "what stands between you and each route. Without numbers it uses your latest /log; "
           "with numbers it answers a what-if without saving it. Ranges are P10–P90: 8 in 10 "
           "creators like you fall inside. 'Now' counts only routes you have (set the ones you "
-          "do with /settings does=brand,affiliate,products, or log a /payout). Add explain for "
+          "do with /settings does=brand,affiliate,products, or log a /payout); brand deals "
+          "only at the pace of your brand payouts logged with month=. Add explain for "
           "the formulas and sources."),
     args=(*metric_args(), *_EXTRA),
     examples=("/estimate", "/estimate followers=50k views=1.2M", "/estimate explain",
