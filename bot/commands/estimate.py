@@ -31,7 +31,7 @@ from bot.domain.metrics import (
     left_out_sentence,
     what_if_apart,
 )
-from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list
+from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list, whole
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Video
@@ -105,6 +105,8 @@ def route_view(r: RouteEstimate, currency: str, explain: bool = True) -> dict[st
         # the /log in a note or hint names its field as the creator's language types it
         "note": typed_example(r.note) if r.note else r.note,
         "narrow": typed_example(r.narrow) if r.narrow else r.narrow,
+        "assumed": typed_example(r.assumed) if r.assumed else None,
+        "per_video": _money(r.per_video, currency),
     }
 
 
@@ -265,6 +267,35 @@ async def stored_route(ctx: CommandContext, key: str) -> tuple[RouteEstimate, li
     return route, payouts
 
 
+def _figures(e: Estimate) -> list[tuple[Any, ...]]:
+    """What a what-if can change in ``e``: each route's figure, verdict and place in "now"."""
+    return [(r.key, r.monthly, r.eligible, r.now) for r in e.routes]
+
+
+def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[str, float],
+                     base: MetricSnapshot, result: Estimate, settings: UserSettings,
+                     payouts: Sequence[Payout], videos: Sequence[Video],
+                     history: Sequence[MetricSnapshot]) -> dict[str, Any] | None:
+    """The sentence's values when a what-if's numbers (``overrides``) change no route of
+    ``result`` against the same estimate of the creator's own numbers (``base``): followers
+    stop setting any figure once views are known, so ``/estimate followers=100k`` would
+    otherwise repeat the plain estimate under another title. Names the values given and,
+    when views are known and not among them, a line with views that would change it."""
+    if not overrides:
+        return None
+    plain = estimate(base, settings, ctx.services.rates, price=args.get("price"),
+                     margin=args.get("margin"), order_value=args.get("order_value"),
+                     commission=args.get("commission"), category=args.get("category"),
+                     payouts=payouts, videos=videos, explain=False, hints=False,
+                     settings_what_if="region" in args or "adult" in args, history=history)
+    if _figures(plain) != _figures(result):
+        return None
+    example = None
+    if "views" not in overrides and base.views:
+        example = local_line(ctx.again({}, views=whole(base.views * 2)))
+    return {"names": items(field_name(k) for k in overrides), "example": example}
+
+
 @command(
     "estimate",
     summary="What you could earn a month, by route: /estimate or /estimate followers=50k",
@@ -273,7 +304,8 @@ async def stored_route(ctx: CommandContext, key: str) -> tuple[RouteEstimate, li
           "what stands between you and each route. Without numbers it uses your latest /log; "
           "with numbers it answers a what-if without saving it. Ranges are P10–P90: 8 in 10 "
           "creators like you fall inside. 'Now' counts only routes you have (set the ones you "
-          "do with /settings does=brand,affiliate,products, or log a /payout). Add explain for "
+          "do with /settings does=brand,affiliate,products, or log a /payout); brand deals "
+          "only at the pace of your brand payouts logged with month=. Add explain for "
           "the formulas and sources."),
     args=(*metric_args(), *_EXTRA),
     examples=("/estimate", "/estimate followers=50k views=1.2M", "/estimate explain",
@@ -319,6 +351,9 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       settings_what_if="region" in args or "adult" in args, history=history)
     # what-if totals of another window than the views: the what-if that counts them
     apart = what_if_apart(snapshot, overrides, history) if overrides else ()
+    # (totals apart change nothing either, and their own sentence says what would)
+    unchanged = None if apart else _changes_nothing(ctx, args, overrides, base, result,
+                                                    settings, payouts, videos, history)
     line = local_line(ctx.again(args, views=snapshot.views)) if apart else ""
     actions: tuple[Action, ...] = ()
     if not explain:
@@ -329,7 +364,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "estimate",
         {**estimate_view(result, what_if=hypothetical, explain=explain, apart=apart,
                          line=line),
-         **engagement_basis_view(engagement_basis, result)},
+         **engagement_basis_view(engagement_basis, result), "unchanged": unchanged},
         actions=actions,
         title=_("What-if estimate (not saved)") if hypothetical else _("Your income estimate"),
         visibility=Visibility.PUBLIC if args.get("public") else None,

@@ -287,6 +287,25 @@ STATS_READS = Reads(history=HISTORY_FOR_TRENDS, reach=HistoryReach.ORIGINS_AND_G
                     count_snapshots=True)
 
 
+async def _income_goal(ctx: CommandContext, target_usd: float, latest: MetricSnapshot,
+                       history: list[MetricSnapshot], videos: list[Video]) -> dict[str, Any]:
+    """An income goal as /stats' Goals list shows it: the target in the creator's currency
+    (stored in USD a month) and the share of it their monthly income "now" reaches, the one
+    figure /estimate, /goal income= and /progress income show
+    (:func:`bot.domain.estimator.income_now`). Payouts are read only for it."""
+    from bot.domain.estimator import income_now
+
+    settings = await ctx.store.get_settings(ctx.user.id)
+    rates = ctx.services.rates
+    payouts = await ctx.store.payouts(ctx.user.id)
+    now = income_now(latest, settings, rates, payouts, videos, history)
+    currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
+    target = rates.currencies.from_usd(target_usd, currency)
+    return {"label": translate("Estimated monthly income"),  # (the /goal label, a heading)
+            "target": numbers.money(target, currency),
+            "share": pct(min(1.0, now.typical / target) if target else 1.0, 0)}
+
+
 @command(
     "stats",
     summary="Your latest numbers and what they mean (engagement, growth)",
@@ -322,6 +341,8 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             goals.append({"label": translate(METRIC_BY_NAME[g.metric].label),
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
+        elif g.metric == "income":
+            goals.append(await _income_goal(ctx, g.target, latest, history, videos))
     k = compute_kpis(latest, history)
     out = left_out(latest, history)
     zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)

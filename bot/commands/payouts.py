@@ -98,9 +98,11 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
     summary="Log what you actually earned: /payout rewards=412 views=610k month=2026-10",
     help=("Records a real payout so /estimate uses your own rate instead of the typical one. "
           "A range narrows only as far as that rate made it wide: a brand fee sets your price "
-          "per video, but how many deals a month stays an assumed range. "
+          "per video, and brand fees logged with their month set how many deals a month you "
+          "get (without one that stays an assumed range, not counted in 'now'). "
           "Creator Rewards: rewards=<amount> views=<views it paid for>. "
-          "LIVE: diamonds=<diamonds> cashed=<amount>. Brand deal: brand=<price> per=video. "
+          "LIVE: diamonds=<diamonds> cashed=<amount>. Brand deal: brand=<price> per=video "
+          "month=<YYYY-MM>. "
           "Affiliate: affiliate=<commission> month=<YYYY-MM>. Amounts are in your currency "
           "(/settings currency=EUR) unless you add currency=. Without arguments it lists your "
           "payouts, numbered; remove=N deletes number N. The same payout twice (route, amount, "

@@ -41,7 +41,7 @@ from bot.domain.daily import (
 )
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now, rates_note
-from bot.domain.facts import compute_facts
+from bot.domain.facts import compute_facts, format_fact, slowdown
 from bot.domain.metrics import (
     METRIC_BY_NAME,
     METRIC_NAMES,
@@ -290,6 +290,25 @@ def _usd(settings: UserSettings) -> UserSettings:
     return replace(settings, currency="USD")
 
 
+def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float,
+            current: float, now: datetime) -> dict[str, Any] | None:
+    """When follower growth is slowing by the rule the tips read
+    (:func:`bot.domain.facts.slowdown`: the latest week under half the weeks before), the two
+    paces as /why shows them and the day the target is reached at the latest week's pace
+    (compounded; None when that pace reaches it never): the trend fitted over 12 weeks would
+    otherwise promise a date the recent pace no longer supports."""
+    slow = slowdown(history, settings.zone)
+    if slow is None:
+        return None
+    latest, earlier = slow
+    eta = None
+    if latest > 0 and current > 0:
+        weeks = math.log(target / current) / math.log1p(latest)
+        eta = settings.today(now + timedelta(weeks=weeks)).isoformat()
+    return {"latest": format_fact("latest_growth_rate_week", latest),
+            "earlier": format_fact("earlier_growth_rate_week", earlier), "eta": eta}
+
+
 def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
               rates: RateTables, now: datetime, payouts: Sequence[Payout],
               videos: Sequence[Video]) -> dict[str, Any]:
@@ -337,7 +356,11 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
                     # a passed date: the line that sets a new one (four weeks from today)
                     "example": None if days_left >= 0 else
                     _goal_line(goal, settings, rates, settings.today(now) + timedelta(weeks=4))}
+    slowed = None
+    if goal.metric == "followers" and paced and not p.reached and points:
+        slowed = _slowed(history, settings, goal.target, p.current, now)
     return {
+        "slowed": slowed,
         "metric": _label(goal.metric),
         "field": goal.metric,
         "field_name": field_name(goal.metric),  # as the creator types it (German "Follower")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.facts import FACTS, format_fact
+from bot.domain.facts import FACTS, FLAG_FIGURES, format_fact
 from bot.domain.facts import label as fact_label
 from bot.domain.numbers import aside
 from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders, unknown_names
@@ -180,25 +180,45 @@ def _rank(pair: tuple[float, CompiledRule]) -> tuple[float, str]:
 _SYMBOL = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "ne": "≠"}
 
 
-def _precise(fact: str, value: float) -> str:
-    """Like format_fact, with the extra digit a threshold comparison needs (1.26× vs 1.3×)."""
-    return format_fact(fact, value, precise=True)
+def _precise(fact: str, value: float, precise: bool = True) -> str:
+    """Like format_fact, with the extra digit a threshold comparison needs (1.26× vs 1.3×)
+    when ``precise``."""
+    return format_fact(fact, value, precise=precise)
 
 
-def _shown(operand: object, fact: str, facts: Mapping[str, float]) -> str:
+def _shown(operand: object, fact: str, facts: Mapping[str, float],
+           precise: bool = True) -> str:
     if isinstance(operand, str):
         value = facts.get(operand)
         label = fact_label(operand)
-        return label if value is None else _precise(operand, value) + aside(label)
+        return label if value is None else _precise(operand, value, precise) + aside(label)
     if FACTS[fact] == "flag":
         return _("yes") if operand else _("no")
     if not isinstance(operand, int | float):
         return str(operand)
-    return _precise(fact, float(operand))
+    return _precise(fact, float(operand), precise)
+
+
+def needs_digit(fact: str, value: float, rhs: object, facts: Mapping[str, float]) -> bool:
+    """Whether a comparison of ``fact``'s ``value`` with ``rhs`` needs the extra digit: only
+    when the value and the threshold read the same as /tips, /stats and /estimate write them
+    (:func:`~bot.domain.facts.format_fact`: 1.96× and 2× both "2.0×"). Otherwise the value is
+    written as everywhere else ("2.0× ≥ 1.5×", never "1.96×" here and "2.0×" in /tips)."""
+    operands = rhs if isinstance(rhs, list) else [rhs]
+    plain = format_fact(fact, value)
+    for o in operands:
+        if isinstance(o, str):
+            other = facts.get(o)
+            if other is not None and format_fact(o, other) == plain:
+                return True
+        elif isinstance(o, int | float) and not isinstance(o, bool) \
+                and format_fact(fact, float(o)) == plain:
+            return True
+    return False
 
 
 def _condition_text(fact: str, op: str, rhs: object, value: str,
-                    facts: Mapping[str, float], negated: bool) -> str:
+                    facts: Mapping[str, float], negated: bool, precise: bool = True) -> str:
     label = fact_label(fact)
     if op == "exists":
         known = bool(rhs) is not negated
@@ -209,7 +229,8 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
         # "unknown" and fact labels are shown as they are, like the flag case's value
         value = standalone(value)
-        low, high = standalone(_shown(lo, fact, facts)), standalone(_shown(hi, fact, facts))
+        low = standalone(_shown(lo, fact, facts, precise))
+        high = standalone(_shown(hi, fact, facts, precise))
         if not known:  # a plain sentence, never "followers unknown between …"
             return _("%(fact)s between %(low)s and %(high)s (yours is not known yet)",
                      fact=label, low=low, high=high) if not negated else _(
@@ -225,6 +246,15 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         if negated:
             want = not want
         # "label: yes (you: no)": each answer stands alone after its label
+        figures = FLAG_FIGURES.get(fact)
+        if figures is not None and all(f in facts for f in figures):
+            latest, earlier = figures  # the figures the flag compares, as the tips read them
+            return _("%(fact)s: %(want)s (you: %(value)s, with %(latest)s in the latest week "
+                     "against %(earlier)s a week before it; slowing is under half)",
+                     fact=label, want=standalone(_("yes") if want else _("no")),
+                     value=standalone(value),
+                     latest=format_fact(latest, facts[latest]),
+                     earlier=format_fact(earlier, facts[earlier]))
         return _("%(fact)s: %(want)s (you: %(value)s)", fact=label,
                  want=standalone(_("yes") if want else _("no")), value=standalone(value))
     symbol = _SYMBOL[op]
@@ -232,8 +262,8 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         symbol = {"<": "≥", "≤": ">", ">": "≤", "≥": "<", "=": "≠", "≠": "="}[symbol]
     if not known:  # a plain sentence, never "live hours per week unknown = 0"
         return _("%(condition)s (yours is not known yet)",
-                 condition=f"{label} {symbol} {_shown(rhs, fact, facts)}")
-    return f"{label} {value} {symbol} {_shown(rhs, fact, facts)}"
+                 condition=f"{label} {symbol} {_shown(rhs, fact, facts, precise)}")
+    return f"{label} {value} {symbol} {_shown(rhs, fact, facts, precise)}"
 
 
 def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
@@ -261,8 +291,10 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
         for fact, ops in cond.items():
             raw = facts.get(fact)
             value = _("unknown") if raw is None else format_fact(fact, raw)
-            exact = _("unknown") if raw is None else _precise(fact, raw)
             for op, rhs in ops.items():
+                # the extra digit only where the figures would read alike without it
+                precise = raw is not None and needs_digit(fact, raw, rhs, facts)
+                exact = _("unknown") if raw is None else _precise(fact, raw, precise)
                 holds = next(each)(facts)
                 held: bool | None = (not holds) if negated else holds
                 if fact in waived:
@@ -274,7 +306,7 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
                     continue
                 if op != "exists" and not _known(fact, rhs, facts):
                     held = None
-                text = _condition_text(fact, op, rhs, exact, facts, negated)
+                text = _condition_text(fact, op, rhs, exact, facts, negated, precise)
                 checks.append(Check(fact_label(fact), value, held, lead + text))
     why = (_("You logged a payout from this route, so its entry requirements are behind you.")
            if waived and not waived.isdisjoint(placeholders(rule.why))

@@ -10,8 +10,10 @@ range is the P10–P90 of the product, its typical value the median (closed form
 by a route is being in it unless a country, age or video length is known not to qualify,
 :meth:`bot.domain.eligibility.Eligibility.verdict`), programmes they
 qualify for with logged inputs, and brand deals, affiliate and own products once they say they
-do them (``/settings does=…``). Every route with known inputs adds to "could". Totals add the route
-P10s and P90s (a conservative band around the sum). Eligibility comes from
+do them (``/settings does=…``); brand deals only at the creator's own pace, brand payouts
+logged with a month (:func:`brand_pace`), never at the assumed deals a month. Every route
+with known inputs adds to "could". Totals add the route P10s and P90s (a conservative band
+around the sum). Eligibility comes from
 :mod:`bot.domain.eligibility`, the same place /tips reads.
 
 Pure and synchronous: values in, values out. Money is computed in USD and converted once.
@@ -138,6 +140,9 @@ class RouteEstimate:
     rpm: Money | None = None  # Creator Rewards: per 1,000 qualified views
     qualified_share: tuple[float, float] | None = None  # Creator Rewards: P10, P90
     per_video: Money | None = None  # brand deals: price per sponsored video
+    #: Brand deals of a creator who does them but logged no brand payout with a month: the
+    #: sentence saying the figure assumes the market's deals a month (:func:`_assumed_deals`).
+    assumed: str | None = None
 
     @property
     def holding(self) -> tuple[Requirement, ...]:
@@ -489,7 +494,42 @@ def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
     factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
     video = update(c.rates.brand_deals.curve.over(seen.views) * factor,
                    [c.to_usd(p.amount, p.currency) for p in c.mine("brand_deals")])
-    return video, video * r.deals_per_month.dist()
+    pace = brand_pace(c.payouts, c.s)
+    deals = r.deals_per_month.dist() if pace is None else LogNormal.exact(pace.per_month)
+    return video, video * deals
+
+
+@dataclass(frozen=True, slots=True)
+class BrandPace:
+    """How many sponsored videos a month the creator's own brand payouts show: ``deals``
+    brand payouts logged with a month, over the ``months`` from the first of them to the
+    later of the last one and the snapshot's month (both counted)."""
+
+    deals: int
+    months: int
+    first: str  # YYYY-MM
+    last: str  # YYYY-MM
+
+    @property
+    def per_month(self) -> float:
+        return self.deals / self.months
+
+
+def _month_index(month: str) -> int:
+    year, mon = month.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace | None:
+    """The creator's own brand-deal frequency (:class:`BrandPace`), None while no brand
+    payout was logged with ``month=``: the one place that decides whether brand deals count
+    in "now" (only at this frequency, never at the assumed 0.5–2 a month)."""
+    months = sorted(p.month for p in payouts if p.route == "brand_deals" and p.month)
+    if not months:
+        return None
+    last = max(months[-1], snapshot.taken_at.strftime("%Y-%m"))
+    return BrandPace(len(months), _month_index(last) - _month_index(months[0]) + 1,
+                     months[0], last)
 
 
 def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
@@ -500,9 +540,17 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     inputs: list[str] = []
     sources: list[str] = []
     # (what only an explained estimate shows, as for the other routes: c.explain)
-    assumptions = [] if not c.explain else [
+    pace = brand_pace(c.payouts, c.s)
+    assumptions = [] if not c.explain or pace is not None else [
         _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
           high=decimal(r.deals_per_month.high))]
+    if pace is not None and c.explain:
+        inputs.append(ngettext(
+            "%(deals)s sponsored videos a month: your %(num)s brand payout logged with a "
+            "month, from %(first)s to %(last)s",
+            "%(deals)s sponsored videos a month: your %(num)s brand payouts logged with a "
+            "month, from %(first)s to %(last)s", pace.deals,
+            deals=decimal(pace.per_month, 2), first=pace.first, last=pace.last))
     monthly = per_video = None
     mine = c.mine("brand_deals")
     narrow = None
@@ -872,18 +920,37 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
     )
 
 
-def _has_now(route: RouteEstimate, does: frozenset[str], *, paid: bool) -> bool:
+def _has_now(route: RouteEstimate, does: frozenset[str], *, paid: bool,
+             brand_paced: bool) -> bool:
     """Whether the creator has this route today (see the module docstring): one with a
     figure that they were ``paid`` by (a logged payout from it, every route alike), or one
     they qualify for, brand deals, affiliate and own products only once they say they do
-    them (``does``)."""
+    them (``does``). Brand deals count only at the creator's own frequency
+    (``brand_paced``: brand payouts logged with a month, :func:`brand_pace`): a fee alone
+    says what one sponsored video pays, not how many a month they get."""
     if route.monthly is None or route.eligible is False:
+        return False
+    if route.key == "brand_deals" and not brand_paced:
         return False
     if paid:
         return True
     if route.key in DECLARED:
         return route.key in does
     return route.eligible is True
+
+
+def _assumed_deals(route: RouteEstimate, rates: RateTables) -> RouteEstimate:
+    """The brand route of a creator who does brand deals (a fee logged or ``does=brand``)
+    but logged none with a month: its ``assumed`` sentence says that the figure assumes the
+    market's sponsored videos a month, and how to count it in "now". Set in place: the route
+    is :func:`estimate`'s own, made a moment before and seen by nothing else yet."""
+    r = rates.brand_deals.rates
+    said = _("This assumes %(low)s–%(high)s sponsored videos a month at your price, so it "
+             "isn't counted in Now: log each brand payout with its month (/payout brand=350 "
+             "per=video month=2026-10) to count your own deals a month.",
+             low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))
+    object.__setattr__(route, "assumed", said)
+    return route
 
 
 def estimate(
@@ -949,10 +1016,15 @@ def estimate(
         _own_products(c, None if price is None else price / to_user, margin),
     )
     does = frozenset(settings.does)
+    paced = brand_pace(payouts, snapshot) is not None
     placed = []
     for r in routes_usd:
         paid = r.key in who.paid
-        placed.append(_in_currency(r, to_user, now=_has_now(r, does, paid=paid), paid=paid))
+        has = _has_now(r, does, paid=paid, brand_paced=paced)
+        if (r.key == "brand_deals" and not paced and r.monthly is not None
+                and (paid or "brand_deals" in does)):
+            r = _assumed_deals(r, rates)
+        placed.append(_in_currency(r, to_user, now=has, paid=paid))
     routes = tuple(placed)
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
     potential = sum((r.monthly for r in routes if r.monthly), ZERO)

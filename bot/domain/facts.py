@@ -58,6 +58,10 @@ FACTS: Final[dict[str, str]] = {
     "follower_change_days": "days",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
+    # the two paces growth_slowing compares: the latest week's, and the median of the weeks
+    # before it (one rule: _trends)
+    "latest_growth_rate_week": "rate",
+    "earlier_growth_rate_week": "rate",
     "snapshot_count": "number",
     "days_since_last_log": "number",
     "growth_slowing": "flag",  # still growing, at under half the earlier pace
@@ -134,6 +138,8 @@ LABELS: Final[dict[str, str]] = {
     "follower_change_days": N_("days since your previous snapshot"),
     "follower_growth_rate_week": N_("weekly follower growth compared with before"),
     "previous_growth_rate_week": N_("earlier weekly follower growth"),
+    "latest_growth_rate_week": N_("follower growth in the latest week"),
+    "earlier_growth_rate_week": N_("typical weekly follower growth before it"),
     "snapshot_count": N_("times you logged numbers"),
     "days_since_last_log": N_("days since your last /log"),
     "growth_slowing": N_("follower growth slowing"),
@@ -166,6 +172,12 @@ LABELS: Final[dict[str, str]] = {
     "top_videos_weekday_share": N_("share of your top videos posted that weekday"),
     "active_hour_start": N_("hour your followers start being most active"),
     "active_hour_end": N_("hour your followers stop being most active"),
+}
+
+
+#: A flag /why shows with the figures it compares (flag -> the latest and the earlier fact).
+FLAG_FIGURES: Final[dict[str, tuple[str, str]]] = {
+    "growth_slowing": ("latest_growth_rate_week", "earlier_growth_rate_week"),
 }
 
 
@@ -392,6 +404,31 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     return frozenset(waived)
 
 
+def weekly_paces(weekly: list[float]) -> tuple[float, float]:
+    """The two follower paces the slowing rule compares, from ``weekly`` (two or more weekly
+    growth ratios, oldest first): the latest week's, and the median of the weeks before."""
+    return weekly[-1], median(weekly[:-1])
+
+
+def is_slowing(latest: float, earlier: float, *, falling: bool) -> bool:
+    """Whether follower growth is slowing: still growing (a fall is its own fact and its own
+    tips), at under half the earlier pace, which was more than 0.5% a week. The one rule the
+    tips (``growth_slowing``) and /goal's projection read."""
+    return not falling and earlier > 0.005 and 0 <= latest < earlier * 0.5
+
+
+def slowdown(history: list[MetricSnapshot], zone: tzinfo) -> tuple[float, float] | None:
+    """The latest and earlier weekly follower growth (ratios) when growth is slowing by
+    :func:`is_slowing` over ``history`` (oldest first), as the tips decide it; else None."""
+    weekly = _weekly_rates(history, zone)
+    if len(weekly) < 2:
+        return None
+    followers = growth(history, "followers")
+    latest, earlier = weekly_paces(weekly)
+    falling = followers is not None and followers.delta < 0
+    return (latest, earlier) if is_slowing(latest, earlier, falling=falling) else None
+
+
 def _trends(history: list[MetricSnapshot], followers: Growth | None,
             zone: tzinfo) -> dict[str, float]:
     """Trend flags over ``history`` (oldest first); ``followers`` is ``growth(history,
@@ -406,10 +443,10 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
     weekly = _weekly_rates(history, zone)
     if len(weekly) >= 2:
         out["previous_growth_rate_week"] = weekly[-2]
-        earlier = median(weekly[:-1])
-        # Slowing is still growth; a fall is its own fact (and its own tips).
-        out["growth_slowing"] = _flag(not falling and earlier > 0.005
-                                      and 0 <= weekly[-1] < earlier * 0.5)
+        latest, earlier = weekly_paces(weekly)
+        out["latest_growth_rate_week"] = latest
+        out["earlier_growth_rate_week"] = earlier
+        out["growth_slowing"] = _flag(is_slowing(latest, earlier, falling=falling))
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)
                  and (v := engagement_rate_views(s)) is not None]

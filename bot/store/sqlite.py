@@ -2514,8 +2514,10 @@ class SqliteStore(TikTokTables):
                          for value in [getattr(settings, key)]},
             **_exported_snapshots(snaps),
             "tiktok": None if tiktok_row is None else dict(tiktok_row),
-            "goals": [{"metric": g["metric"], "target": g["target"], "deadline": g["deadline"]}
-                      for g in goal_rows],
+            # an income goal is stored (and exported) in US dollars a month: said beside it
+            "goals": [{"metric": g["metric"], "target": g["target"],
+                       "currency": "USD" if g["metric"] == "income" else None,
+                       "deadline": g["deadline"]} for g in goal_rows],
             "payouts": [{k: p[k] for k in ("route", "amount", "currency", "month", "views",
                                            "diamonds", "recorded_at")} for p in payout_rows],
             "rate_card": [{k: p[k] for k in ("deliverable", "amount", "currency", "set_at")}

@@ -149,3 +149,17 @@ async def test_every_what_if_argument_is_titled_as_a_what_if(console: ConsoleAda
         assert own.text.startswith("Your monthly income estimate"), (line, own.text)
         assert own.replies[0].title == "Your income estimate"
         assert reply_json(own.replies[0])["what_if"] is False
+
+
+async def test_a_what_if_that_changes_nothing_says_so(console: ConsoleAdapter) -> None:
+    """New-user trial: /estimate followers=100k for a creator whose views are known gave the
+    plain estimate again, only titled "What-if estimate": followers stop setting any figure
+    once views are known. The reply says so in one sentence and names views= instead; a
+    what-if that changes a figure says nothing of the kind."""
+    await console.ask("/log followers=15k views=120k likes=9k comments=300 shares=200")
+    same = (await console.ask("/estimate followers=100k")).text
+    assert ("This what-if changes no route: with your views known, followers set none of the "
+            "figures; give views instead, e.g. /estimate views=240000.") in same, same
+    assert (await console.ask("/estimate views=240000")).ok
+    moved = (await console.ask("/estimate views=300k")).text
+    assert "changes no route" not in moved, moved

@@ -71,7 +71,9 @@ async def test_other_payout_kinds_and_bad_input(console: ConsoleAdapter) -> None
     data = est.replies[0].data
     assert data is not None
     now = {r["key"] for r in data["routes"] if r["now"]}
-    assert {"brand_deals", "affiliate"} <= now  # a logged payout says they do it
+    assert "affiliate" in now  # a logged payout says they do it
+    # (a brand fee without its month says no pace: brand deals stay in "could earn")
+    assert "brand_deals" not in now
     for line, fragment in [
         ("/payout rewards=412", "Say which views it paid for"),
         ("/payout diamonds=120k", "Say what the diamonds paid"),
@@ -273,7 +275,8 @@ async def test_a_waiting_payout_is_told_the_waiting_sentence_alone(
 @pytest.mark.parametrize(("key", "payout"), [
     ("creator_rewards", "/payout rewards=12 views=38k month=2026-10"),
     ("live_gifts", "/payout diamonds=20k cashed=80"),
-    ("brand_deals", "/payout brand=50 per=video"),
+    # (a brand fee counts in "now" with its month: the pace, see the Berlin trial below)
+    ("brand_deals", "/payout brand=50 per=video month=2026-10"),
     ("affiliate", "/payout affiliate=50 month=2026-10"),
 ])
 async def test_a_route_that_paid_you_is_a_route_you_are_in(
@@ -478,3 +481,77 @@ async def test_an_income_goal_asks_for_numbers_not_income(console: ConsoleAdapte
     assert "log your numbers at least twice so I can see the trend of your estimated income" \
         in goals, goals
     assert "log this number" not in goals
+
+
+async def _now_typical(console: ConsoleAdapter) -> float:
+    data = (await console.ask("/estimate")).replies[0].data
+    assert data is not None
+    return float(data["now"]["typical"])
+
+
+async def test_one_brand_fee_is_not_counted_as_monthly_income(console: ConsoleAdapter) -> None:
+    """New-user trial (Berlin, 15k followers, EUR): one /payout brand=300 per=video made
+    /estimate's "Now" jump from €20–€87 to €227–€937 a month and /goal income=500 say "now
+    €460 … on track": the fee was multiplied by an assumed 0.5–2 sponsored videos a month and
+    counted as income the creator has. A fee without a month stays in "could earn", says the
+    assumption in one sentence, and "now" (the /goal and /progress figure too) is unchanged;
+    brand payouts logged with their month count at the pace they show."""
+    await console.ask("/settings currency=EUR region=DE adult=yes")
+    await console.ask("/log followers=15k views=120k likes=9k comments=300 shares=200 "
+                      "avg_video_length=1:15")
+    before = await _now_typical(console)
+    goal_before = (await console.ask("/goal income=500")).text
+    await console.ask("/payout brand=300 per=video")
+    shown = await console.ask("/estimate")
+    assert await _now_typical(console) == pytest.approx(before), shown.text
+    data = shown.replies[0].data
+    assert data is not None
+    brand = next(r for r in data["routes"] if r["key"] == "brand_deals")
+    assert not brand["now"] and brand["monthly"] is not None  # still in "could earn"
+    assert ("This assumes 0.5–2 sponsored videos a month at your price, so it isn't counted "
+            "in Now") in shown.text, shown.text
+    assert (await console.ask("/goal")).text.split("\n")[1] == goal_before.split("\n")[1]
+    # a month logged: one deal in 2026-10, read in 2026-11 (the clock), is 0.5 a month
+    await console.ask("/payout brand=300 per=video month=2026-10")
+    paced = await console.ask("/estimate explain")
+    assert ("input: 0.5 sponsored videos a month: your 1 brand payout logged with a month, "
+            "from 2026-10 to 2026-11") in paced.text, paced.text
+    assert "This assumes 0.5–2" not in paced.text
+    data = (await console.ask("/estimate")).replies[0].data
+    assert data is not None
+    brand = next(r for r in data["routes"] if r["key"] == "brand_deals")
+    assert brand["now"]
+    assert brand["monthly"]["typical"] == pytest.approx(
+        0.5 * brand["per_video"]["typical"], rel=0.01)
+    assert data["now"]["typical"] == pytest.approx(before + brand["monthly"]["typical"],
+                                                   rel=0.01)
+    assert data["now"]["typical"] < 10 * max(before, 1)
+
+
+async def test_the_brand_explanation_shows_the_price_per_video(console: ConsoleAdapter
+                                                                ) -> None:
+    """New-user trial: /estimate explain never showed the price per video the brand route
+    was built on when no fee was logged."""
+    await _setup(console)
+    explained = (await console.ask("/estimate explain")).text
+    data = (await console.ask("/estimate")).replies[0].data
+    assert data is not None
+    price = next(r for r in data["routes"] if r["key"] == "brand_deals")["per_video"]
+    found = re.search(r"price per sponsored video used: \$([\d,]+)–\$([\d,]+) \(typical "
+                      r"\$([\d,]+)\)", explained)
+    assert found is not None, explained
+    assert float(found.group(3).replace(",", "")) == pytest.approx(price["typical"], rel=0.01)
+
+
+async def test_the_export_says_an_income_goal_s_currency(console: ConsoleAdapter) -> None:
+    """New-user trial: /export stored an income goal of €500 as "target": 520.55 with no
+    currency (income goals are kept in US dollars a month): the export says so beside it."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=15k views=120k")
+    await console.ask("/goal income=500")
+    await console.ask("/goal followers=20k")
+    exported = await console.ask("/export")
+    data = json.loads(exported.replies[0].attachments[0].data)
+    goals = {g["metric"]: g for g in data["goals"]}
+    assert goals["income"]["currency"] == "USD" and goals["income"]["target"] > 500
+    assert goals["followers"]["currency"] is None

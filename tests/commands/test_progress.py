@@ -664,3 +664,42 @@ async def test_help_goal_describes_targets_not_current_numbers(console: ConsoleA
     assert "followers: Target followers." in shown, shown
     assert "right now" not in shown and "Video views in the last 30 days" not in shown, shown
     assert "followers: Followers right now" in (await console.ask("/help log")).text
+
+
+async def test_stats_goals_include_the_income_goal(console: ConsoleAdapter) -> None:
+    """New-user trial: /stats' Goals section listed a followers goal but left out the income
+    goal; it shows it in the creator's currency with the share their income "now" (the /goal
+    figure) reaches."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=15k views=120k likes=9k avg_video_length=1:15")
+    await console.ask("/settings does=affiliate")
+    goal = (await console.ask("/goal income=500")).text
+    found = re.search(r"Estimated monthly income: €500 \(now €(\d+)\)", goal)
+    assert found is not None, goal
+    await console.ask("/goal followers=20k")
+    stats = (await console.ask("/stats")).text
+    share = round(int(found.group(1)) / 500 * 100)
+    assert f"• Estimated monthly income €500: {share}% of the way" in stats, stats
+    assert "• Followers 20k: 75% of the way" in stats, stats
+
+
+async def test_goal_says_when_growth_has_slowed(console: ConsoleAdapter,
+                                                clock: FakeClock) -> None:
+    """New-user trial: /goal projected followers from the 12-week trend while /tips said
+    growth had slowed to under half: by the tips' rule (one place decides), /goal says so with
+    both paces and gives the date at the latest week's pace too."""
+    for followers in (10_000, 10_300, 10_600, 10_900, 11_000):  # +3% a week, then +0.9%
+        await console.ask(f"/log followers={followers}")
+        clock.advance(days=7)
+    assert "trends-ride-one-early" in (await console.ask("/tips all")).text
+    goal = (await console.ask("/goal followers=12k")).text
+    found = re.search(r"but your growth has slowed, 0\.9% in the latest week against 2\.9% a "
+                      r"week before it: at the latest week's pace you get there around "
+                      r"(\d{4}-\d{2}-\d{2})", goal)
+    assert found is not None, goal
+    fitted = re.search(r"you get there around (\d{4}-\d{2}-\d{2})", goal)
+    assert fitted is not None and fitted.group(1) < found.group(1), goal
+    # growth back at its pace: nothing of the kind
+    await console.ask("/log followers=11.3k")
+    steady = (await console.ask("/goal")).text
+    assert "you get there around" in steady and "slowed" not in steady, steady

@@ -108,3 +108,29 @@ async def test_why_live_try_it_reads_as_sentences_and_knows_the_age(console: Con
     german = await console.ask("/why live-try-it")
     assert "unbekannt = 0" not in german.text and "(deine Zahl kenne ich noch nicht)" \
         in german.text, german.text
+
+
+async def test_why_writes_a_ratio_as_the_tip_does(console: ConsoleAdapter) -> None:
+    """New-user trial: /why showed "1.96×" where /tips and /estimate showed "2.0×": the same
+    number, one rule (the extra digit only where value and threshold would read alike)."""
+    await console.ask("/log followers=15k views=120k likes=9150 comments=300 shares=200")
+    tips = (await console.ask("/tips")).text
+    assert "2.0× the typical 4.1%" in tips, tips
+    why = (await console.ask("/why brand-pitch-your-engagement")).text
+    assert "2.0× ≥ 1.5× ✓" in why and "1.96" not in why, why
+    # a value that would read as its threshold keeps the digit that tells them apart
+    await console.ask("/log likes=6950")  # (6950 + 500) / 120k = 6.2%, about 1.5× the 4.1%
+    close = (await console.ask("/why brand-pitch-your-engagement")).text
+    assert "1.52× ≥ 1.50× ✓" in close, close
+
+
+async def test_why_slowing_growth_shows_the_paces_it_compares(console: ConsoleAdapter,
+                                                              clock: FakeClock) -> None:
+    """New-user trial: /why trends-ride-one-early said "follower growth slowing: yes (you:
+    yes) ✓" with no numbers; it shows the latest week's growth against the weeks before."""
+    for followers in (10_000, 10_300, 10_600, 10_900, 11_000):  # +3% a week, then +0.9%
+        await console.ask(f"/log followers={followers}")
+        clock.advance(days=7)
+    why = (await console.ask("/why trends-ride-one-early")).text
+    assert ("follower growth slowing: yes (you: yes, with 0.9% in the latest week against "
+            "2.9% a week before it; slowing is under half) ✓") in why, why

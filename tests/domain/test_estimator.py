@@ -327,9 +327,18 @@ def test_now_counts_only_routes_the_creator_has() -> None:
     assert e.now == Money(0, 0, 0) and e.potential.typical > 0
     declared = estimate(s, UserSettings(region="US", adult=True,
                                         does=frozenset({"own_products", "brand_deals"})), RATES)
-    assert {r.key for r in declared.routes if r.now} == {"own_products", "brand_deals"}
+    # brand deals declared count only at the creator's own pace (brand payouts with a month):
+    # 0.5–2 deals a month is an assumption, not income they have
+    assert {r.key for r in declared.routes if r.now} == {"own_products"}
+    assert declared.route("brand_deals").assumed is not None
     have = [r.monthly for r in declared.routes if r.now and r.monthly]
     assert declared.now.typical == pytest.approx(sum(m.typical for m in have))
+    paced = estimate(s, US_ADULT, RATES, payouts=[
+        Payout("brand_deals", 100, "USD", T, month=s.taken_at.strftime("%Y-%m"))])
+    assert [r.key for r in paced.routes if r.now] == ["brand_deals"]
+    brand = paced.route("brand_deals")
+    assert brand.monthly is not None and brand.per_video is not None
+    assert brand.monthly.typical == pytest.approx(brand.per_video.typical)  # 1 deal in 1 month
     paid = estimate(s, US_ADULT, RATES, payouts=[Payout("affiliate", 50, "USD", T)])
     assert [r.key for r in paid.routes if r.now] == ["affiliate"]  # a payout says they do it
     minor = estimate(s, UserSettings(region="US", adult=False, does=frozenset({"affiliate"})),
