@@ -278,6 +278,7 @@ async def stored_route(ctx: CommandContext, key: str) -> tuple[RouteEstimate, li
     personal=True,
     group="money",
     reads=READS,
+    strategies=("rates",),
 )
 async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     rates = ctx.services.rates

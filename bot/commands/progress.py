@@ -206,6 +206,7 @@ def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: 
     examples=("/progress", "/progress views 1y", "/progress engagement all"),
     personal=True,
     group="your numbers",
+    strategies=("rates",),
 )
 async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     metric, period = str(args["metric"]), str(args["period"])
@@ -433,6 +434,7 @@ def _reads_for(raw: str) -> bool:
     group="your numbers",
     reads=GOAL_READS,
     reads_for=_reads_for,
+    strategies=("rates", "rules"),
 )
 async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     now = ctx.clock.now()
