@@ -232,6 +232,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                      "primary"),),
                      held=True)
     previous = history[-2] if len(history) >= 2 else None
+    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     changes = []
     for name in values:
         before = None if previous is None else getattr(previous, name)
@@ -242,7 +243,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             delta = after - before
             # (by the creator's days where the earlier one is dated by day alone: its noon
             # UTC is no moment of theirs; metrics.days_apart, as growth measures it)
-            if span_of_growth(previous, snapshot) is None:
+            if span_of_growth(previous, snapshot, zone) is None:
                 # the time first, the earlier value last: "was 850 less than a day ago" read
                 # as "850 fewer"
                 diff = _("less than a day ago it was %(value)s",
@@ -251,9 +252,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                 diff = numbers.signed(delta, format_metric(name, abs(delta)))
         changes.append({"label": translate(METRIC_BY_NAME[name].label),
                         "value": format_metric(name, after), "diff": diff})
-    k = compute_kpis(snapshot, history)
+    k = compute_kpis(snapshot, history, zone=zone)
     out = left_out(snapshot, history)
-    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     return Reply("logged", {"changes": changes,
                             "kpis": kpi_view(snapshot, history, k, out, zone),
                             "first": previous is None,
@@ -317,9 +317,9 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             goals.append({"label": translate(METRIC_BY_NAME[g.metric].label),
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
-    k = compute_kpis(latest, history)
-    out = left_out(latest, history)
     zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
+    k = compute_kpis(latest, history, zone=zone)
+    out = left_out(latest, history)
     covered = STATS_READS.history  # the most recent snapshots the history read covers
     assert covered is not None
     shown_videos = _videos_view(views_per_video(latest, videos), videos)

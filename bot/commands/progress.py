@@ -298,9 +298,10 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         def show(v: float) -> str:
             return format_metric(goal.metric, v)
     p = project(points, goal.target, now, zone=settings.zone)
-    # the days the trend was fitted over: a pace a week needs a week of them (weekly_pace)
+    # the days the trend was fitted over (on the creator's wall clock, as /stats counts
+    # them): a pace a week needs a week of them (weekly_pace)
     span = None if p.trend is None or not points else \
-        (max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400
+        p.trend.days_to(max(t for t, _v in points))
     paced = span is not None and has_weekly_pace(span)
     weekly_growth = p.weekly_growth if paced else None
     eta = p.eta if paced else None
@@ -316,7 +317,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         days_left = (goal.deadline - settings.today(now)).days
         # a week or more away: the growth a week it needs; nearer, what it needs in all
         # (never a pace a week made from a few days or hours)
-        needed = p.needed_per_week(by, now) if has_weekly_pace(days_left) else None
+        needed = (p.needed_per_week(by, now, settings.zone) if has_weekly_pace(days_left)
+                  else None)
         more = max(0.0, goal.target - p.current)
         deadline = {"date": goal.deadline.isoformat(),
                     "needed": None if needed is None else show(needed),
