@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from bot.commands.audience import audience_view
-from bot.commands.keys import typed_key
+from bot.commands.keys import confirms, typed_key
 from bot.core.context import CommandContext
 from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
@@ -216,7 +216,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # A confirm saves past the check only the numbers it was shown for (the key of exactly
     # these values, from the held reply): any others are checked as any /log is.
     key = log_key(values)
-    confirmed = bool(args.get("confirm")) and args.get("key") == key
+    # (a key= alone is a confirm: keys.confirms)
+    confirmed = confirms(args) and args.get("key") == key
     guard = None if confirmed else functools.partial(_hold_if_implausible, values, now)
     try:
         snapshot, history = await ctx.store.add_snapshot_and_history(
@@ -227,7 +228,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("log_check", {"problems": problems,
                                    "command": ctx.typed_again(args, key=key),
                                    # a confirm sent for other numbers than these
-                                   "unconfirmed": bool(args.get("confirm"))},
+                                   "unconfirmed": confirms(args)},
                      actions=(Action(_("Save anyway"), ctx.again(args, confirm=True, key=key),
                                      "primary"),),
                      held=True)
