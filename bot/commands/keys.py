@@ -15,8 +15,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any
 from enum import Enum
+from typing import Any
 
 _KEY = re.compile(r"[0-9a-f]{8}")
 

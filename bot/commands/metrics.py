@@ -27,6 +27,7 @@ from bot.domain.metrics import (
     compute_kpis,
     engagement_formula,
     engagement_gap,
+    format_apart,
     format_metric,
     implausible,
     left_out,
@@ -239,6 +240,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         before = None if previous is None else getattr(previous, name)
         after = getattr(snapshot, name)
         diff = None
+        value = format_metric(name, after)
         if before is not None and after is not None and before != after:
             assert previous is not None
             delta = after - before
@@ -247,12 +249,14 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             if span_of_growth(previous, snapshot, zone) is None:
                 # the time first, the earlier value last: "was 850 less than a day ago" read
                 # as "850 fewer"
-                diff = _("less than a day ago it was %(value)s",
-                         value=format_metric(name, before))
+                # both with the digits that tell them apart (2.05k, then 2.1k: never
+                # "2.1k … it was 2.1k"; metrics.format_apart)
+                earlier, value = format_apart(name, before, after)
+                diff = _("less than a day ago it was %(value)s", value=earlier)
             else:
                 diff = numbers.signed(delta, format_metric(name, abs(delta)))
         changes.append({"label": translate(METRIC_BY_NAME[name].label),
-                        "value": format_metric(name, after), "diff": diff})
+                        "value": value, "diff": diff})
     k = compute_kpis(snapshot, history, zone=zone)
     out = left_out(snapshot, history)
     return Reply("logged", {"changes": changes,

@@ -49,6 +49,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     corrected_series,
     engagement_rate_views,
+    format_apart,
     format_metric,
     format_typed,
     has_weekly_pace,
@@ -249,17 +250,17 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                      currency=settings.currency if metric == "income" else None, zone=zone)
     png = await asyncio.to_thread(render_png, spec)
     first, last = points[0][1], points[-1][1]
-    def shown(v: float) -> str:
-        if metric == "engagement":
-            return format_metric("completion_rate", v)
-        if metric == "income":
-            return money(v, settings.currency)
-        return format_metric(metric, v)
+    # both with the digits that tell them apart (metrics.format_apart): never "2.1k → 2.1k"
+    if metric == "income":
+        ends = money(first, settings.currency), money(last, settings.currency)
+    else:
+        ends = format_apart("completion_rate" if metric == "engagement" else metric, first,
+                            last)
 
     return Reply(
         "progress",
         {"metric": _label(metric), "period": period_words(period), "count": len(points),
-         "first": shown(first), "last": shown(last),
+         "first": ends[0], "last": ends[1],
          "change": None if metric in ("engagement", "income") else
          numbers.signed(last - first, format_metric(metric, abs(last - first))),
          "spark": sparkline([v for _, v in points]),
@@ -327,12 +328,15 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
                     # a passed date: the line that sets a new one (four weeks from today)
                     "example": None if days_left >= 0 else
                     _goal_line(goal, settings, rates, settings.today(now) + timedelta(weeks=4))}
+    shown = (format_apart(goal.metric, goal.target, p.current)
+             if goal.metric in METRIC_BY_NAME else (show(goal.target), show(p.current)))
     return {
         "metric": _label(goal.metric),
         "field": goal.metric,
         "field_name": field_name(goal.metric),  # as the creator types it (German "Follower")
-        "target": show(goal.target),
-        "current": None if not points else show(p.current),
+        # (a number's target and now with the digits that tell them apart: format_apart)
+        "target": shown[0],
+        "current": None if not points else shown[1],
         "reached": p.reached,
         "eta": None if eta is None else settings.today(eta).isoformat(),  # the creator's
         "weekly": None if weekly_growth is None else

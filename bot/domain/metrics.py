@@ -1191,6 +1191,35 @@ def format_metric(name: str, value: float | None) -> str:
     return numbers.compact(value)
 
 
+def format_apart(name: str, before: float, after: float) -> tuple[str, str]:
+    """``before`` and ``after`` of metric ``name`` as :func:`format_metric` writes them, with
+    as many more digits as it takes to tell them apart when they differ but would read the
+    same ("2.05k" and "2.1k" for 2,050 and 2,100, never "2.1k" twice; "35.25%" and "35.3%").
+    The one rule of every display of a value beside another of the same number: /log's
+    "less than a day ago it was …", /progress' first → last, a goal's target and now (in
+    /goal and the weekly digest)."""
+    import math
+
+    from bot.domain import numbers
+
+    shown = format_metric(name, before), format_metric(name, after)
+    if (before == after or shown[0] != shown[1] or not math.isfinite(before)
+            or not math.isfinite(after)):
+        return shown
+    kind = METRIC_BY_NAME[name].kind
+    for extra in range(1, 16):
+        if kind is Kind.RATE:
+            finer = numbers.pct(before, 1 + extra), numbers.pct(after, 1 + extra)
+        elif kind is Kind.SECONDS:
+            return shown  # (whole seconds: what a duration is typed in)
+        else:
+            finer = (numbers.compact_finer(before, extra),
+                     numbers.compact_finer(after, extra))
+        if finer[0] != finer[1]:
+            return finer
+    return shown
+
+
 def _significant(digits: str) -> str:
     """``digits`` (the digits of a number, in order) without the zeros before and after its
     significant ones: "01250" -> "125"."""

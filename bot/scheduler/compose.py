@@ -19,6 +19,7 @@ from bot.domain.metrics import (
     METRIC_BY_NAME,
     MetricSnapshot,
     counted_on,
+    format_apart,
     format_metric,
     span_of_growth,
 )
@@ -135,8 +136,12 @@ class WeeklyComposer:
         else:  # a goal this version does not know: say so rather than fail the digest
             return {"metric": goal.metric, "target": compact(goal.target), "current": None,
                     "reached": False}
-        return {"metric": label, "target": show(goal.target),
-                "current": None if current is None else show(current),
+        # a number's target and now with the digits that tell them apart (format_apart)
+        target, now_shown = (format_apart(goal.metric, goal.target, current)
+                             if current is not None and goal.metric in METRIC_BY_NAME
+                             else (show(goal.target),
+                                   None if current is None else show(current)))
+        return {"metric": label, "target": target, "current": now_shown,
                 "reached": current is not None and current >= goal.target}
 
     async def personal(self, sub: Subscription, now: datetime) -> Composed | None:

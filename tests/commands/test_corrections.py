@@ -810,3 +810,22 @@ async def test_a_key_alone_confirms_and_a_full_width_key_reads_as_plain(
     gone = await console.ask(f"/forget key={key[1]}")
     assert gone.ok and "deleted everything" in gone.text, gone.text
     assert "any numbers for you yet" in (await console.ask("/stats")).text
+
+
+async def test_two_values_that_would_read_the_same_show_the_digits_between_them(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Hostile trial: ``/log followers=2100`` then ``/log followers=2050`` said "Followers:
+    2.1k (less than a day ago it was 2.1k)". Two values of one number shown side by side
+    get the digits that tell them apart (metrics.format_apart): /log's correction, /progress'
+    first → last, a goal's target and now."""
+    await console.ask("/log followers=2100")
+    fixed = await console.ask("/log followers=2050")
+    assert "Followers: 2.05k (less than a day ago it was 2.1k)" in fixed.text, fixed.text
+    clock.advance(days=8)
+    await console.ask("/log followers=2060")
+    chart = await console.ask("/progress followers")
+    assert "2.05k → 2.06k (+10)" in chart.text, chart.text
+    goal = await console.ask("/goal followers=2.07k")
+    assert "Followers: 2.07k (now 2.06k)" in goal.text, goal.text
+    same = await console.ask("/log followers=2.5k")  # values that read apart stay so
+    assert "Followers: 2.5k (less than a day ago it was 2.1k)" in same.text, same.text
