@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot import i18n
 from bot.commands.checks import flagged_rows
@@ -157,25 +157,36 @@ def evenly(items: list[Any], limit: int = MAX_POINTS) -> list[Any]:
     return [items[round(k * step)] for k in range(limit)]
 
 
+class ChartPoints(NamedTuple):
+    """What :func:`chart_points` gives: the points to draw, and the creator's days they were
+    chosen from (before :func:`evenly` thinned them: what the reply says it is "from logs
+    on")."""
+
+    points: list[tuple[datetime, float]]
+    days: int
+
+
 def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSettings,
                  rates: RateTables, payouts: Sequence[Payout],
-                 videos: Sequence[Video]) -> list[tuple[datetime, float]]:
+                 videos: Sequence[Video]) -> ChartPoints:
     """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread), one
     a day of the creator's: the day's figure as ``/goal`` and the tips read it
     (:func:`~bot.domain.projection.one_per_day`, the rule behind
     :func:`~bot.domain.metrics.corrected_series`: a later snapshot of the day corrects an
-    earlier one, so a typo confirmed and fixed the same minute draws no spike). The days are
-    thinned before the per-point income estimates, not after."""
+    earlier one, so a typo confirmed and fixed the same minute draws no spike), with how
+    many days there were before thinning. The days are thinned before the per-point income
+    estimates, not after."""
     zone = settings.zone
     if metric == "income":
         # each day's last snapshot (by the same rule: its position in the store's order),
         # which carries the day's figures, as /goal income's fit reads them a day
         daily = [history[int(i)] for _t, i in one_per_day(
             [(s.taken_at, float(i)) for i, s in enumerate(history)], zone=zone)]
-        return income_series(evenly(daily), settings, rates, payouts, videos, history)
-    if metric == "engagement":
-        return evenly(one_per_day(series(history, metric), zone=zone))
-    return evenly(corrected_series(history, metric, zone=zone))
+        return ChartPoints(income_series(evenly(daily), settings, rates, payouts, videos,
+                                         history), len(daily))
+    days = (one_per_day(series(history, metric), zone=zone) if metric == "engagement"
+            else corrected_series(history, metric, zone=zone))
+    return ChartPoints(evenly(days), len(days))
 
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: RateTables,
@@ -220,8 +231,8 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     payouts = await ctx.store.payouts(ctx.user.id) if metric == "income" else []
     videos = await ctx.store.videos(ctx.user.id) if metric == "income" else []
     # Off the event loop: a long history's points (and their estimates) wait for no one.
-    points = await asyncio.to_thread(chart_points, history, metric, settings,
-                                     ctx.services.rates, payouts, videos)
+    points, days = await asyncio.to_thread(chart_points, history, metric, settings,
+                                           ctx.services.rates, payouts, videos)
     if len(points) < 2:
         # The field's name as the creator types it (German keeps its capital: "Likes"),
         # never a label lower-cased to fit inside a sentence.
@@ -259,7 +270,8 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 
     return Reply(
         "progress",
-        {"metric": _label(metric), "period": period_words(period), "count": len(points),
+        # the days the points come from, not the points left after thinning (MAX_POINTS)
+        {"metric": _label(metric), "period": period_words(period), "count": days,
          "first": ends[0], "last": ends[1],
          "change": None if metric in ("engagement", "income") else
          numbers.signed(last - first, format_metric(metric, abs(last - first))),
