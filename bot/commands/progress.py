@@ -333,8 +333,12 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         needed = (p.needed_per_week(by, now, settings.zone) if has_weekly_pace(days_left)
                   else None)
         more = max(0.0, goal.target - p.current)
+        # a pace that rounds to nothing (a far deadline: 20 followers in a few years) is
+        # "less than 1 a week", never "about 0 a week"
+        below = needed is not None and needed > 0 and show(needed) == show(0.0)
         deadline = {"date": goal.deadline.isoformat(),
                     "needed": None if needed is None else show(needed),
+                    "needed_below": show(1.0) if below else None,
                     "days_left": days_left, "more": show(more),
                     "on_track": p.reached or (eta is not None and eta <= by),
                     # a passed date: the line that sets a new one (four weeks from today)

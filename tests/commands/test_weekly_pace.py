@@ -111,3 +111,16 @@ async def test_a_week_across_a_change_of_the_clocks_is_a_week(console: ConsoleAd
     assert (await console.ask("/settings timezone=America/New_York", user="bo")).ok
     again = await console.ask("/log followers=11.1k", user="bo")
     assert "less than a day ago" not in again.text, again.text
+
+
+async def test_a_pace_that_rounds_to_nothing_says_less_than_one(console: ConsoleAdapter,
+                                                                 clock: FakeClock) -> None:
+    """Hostile trial: ``/goal followers=2k by=9999-12-31`` said "you need about 0 a week". A
+    deadline has no bound but being after today; a pace a week that rounds to 0 is "less
+    than 1 a week"; one that rounds to 1 or more is as before."""
+    assert (await console.ask("/log followers=1.9k")).ok
+    far = await console.ask("/goal followers=2k by=9999-12-31")
+    assert far.ok and "by 9999-12-31 you need less than 1 a week" in far.text, far.text
+    assert "about 0" not in far.text
+    near = await console.ask("/goal followers=2k by=2027-11-01")
+    assert "by 2027-11-01 you need about 2 a week" in near.text, near.text
