@@ -24,6 +24,7 @@ from bot.domain.metrics import (
     HistoryReach,
     Kpis,
     MetricSnapshot,
+    as_of,
     compute_kpis,
     engagement_formula,
     engagement_gap,
@@ -322,7 +323,8 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             goals.append({"label": translate(METRIC_BY_NAME[g.metric].label),
                           "target": format_metric(g.metric, g.target),
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
-    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
+    settings = await ctx.store.get_settings(ctx.user.id)  # (kept in memory: no read)
+    zone, settings_today = settings.zone, settings.today(ctx.clock.now())
     k = compute_kpis(latest, history, zone=zone)
     out = left_out(latest, history)
     covered = STATS_READS.history  # the most recent snapshots the history read covers
@@ -335,8 +337,9 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "goals": goals,
         "rows": metric_rows(latest, history, zone),
         "kpis": kpi_view(latest, history, k, out, zone),
-        # the creator's day of it (as /history and /goal show it), not its UTC date
-        "taken_at": snapshot_day(latest.taken_at, zone).isoformat(),
+        # the creator's day it counts on (metrics.as_of, as /mediakit's "as of"), not its
+        # UTC date nor a day after their today
+        "taken_at": as_of(latest, settings_today).isoformat(),
         "snapshots": read.count_snapshots,
         # the snapshots the history read covers (only the part /stats needs is read)
         "trend_basis": min(read.count_snapshots, covered),

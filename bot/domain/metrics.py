@@ -286,6 +286,16 @@ def counted_on(s: MetricSnapshot) -> date:
     return s.day if s.day is not None else snapshot_day(s.taken_at, UTC)
 
 
+def as_of(latest: MetricSnapshot, today: date) -> date:
+    """The day the numbers of ``latest`` (the creator's latest snapshot) are as of, as
+    /stats' "as of" and /mediakit's "numbers as of" say it: the day it counts on
+    (:func:`counted_on`, the stores' order), never after ``today`` (the creator's). A row
+    dated by day alone imported where its date had begun, read after a move west where it
+    has not, is as of the day it was imported on there, not its file's date: that is
+    tomorrow."""
+    return min(counted_on(latest), today)
+
+
 def days_apart(earlier: MetricSnapshot, later: MetricSnapshot,
                zone: tzinfo) -> float | None:
     """How many days ``later`` is after ``earlier``, for a change measured between them; None
