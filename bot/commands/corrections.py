@@ -13,7 +13,7 @@ from bot.core.fieldnames import typed
 from bot.core.ports import SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
-from bot.domain.daily import shown_moment, snapshot_day, wall_time_repeats
+from bot.domain.daily import iso_date, shown_moment, snapshot_day, wall_time_repeats
 from bot.domain.metrics import METRIC_NAMES, format_typed
 from bot.domain.numbers import compact, first_shown, kept
 from bot.domain.refusals import Refusal
@@ -117,7 +117,7 @@ def removal_view(entries: list[SnapshotEntry], zone: ZoneInfo,
 
 def _parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        return iso_date(text)  # (never a week without its day: 2026-W46)
     except ValueError:
         raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. date=2026-11-20.",
                         text=kept(text))) from None

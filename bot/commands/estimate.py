@@ -80,7 +80,10 @@ def _money(m: Money | None, currency: str) -> dict[str, str] | None:
             "typical": money_range(m.typical, m.typical, currency)}
 
 
-def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
+def route_view(r: RouteEstimate, currency: str, explain: bool = True) -> dict[str, Any]:
+    """One route in words for the reply; its sources are written only when ``explain``
+    (the template shows them only then, as the inputs and assumptions the estimate writes
+    only then: :func:`bot.domain.estimator.estimate`'s ``explain``)."""
     return {
         "key": r.key, "name": r.name,
         "status": (pgettext("estimate status", "eligible") if r.eligible is True else
@@ -98,7 +101,7 @@ def route_view(r: RouteEstimate, currency: str) -> dict[str, Any]:
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),
         "missing": [field_name(m) for m in r.missing],
-        "sources": [source_list(translate(s)) for s in r.sources],
+        "sources": [source_list(translate(s)) for s in r.sources] if explain else [],
         # the /log in a note or hint names its field as the creator's language types it
         "note": typed_example(r.note) if r.note else r.note,
         "narrow": typed_example(r.narrow) if r.narrow else r.narrow,
@@ -206,7 +209,7 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[
         "now": _money(e.now, e.currency),
         "has_now": any(r.now for r in e.routes),
         "potential": _money(e.potential, e.currency),
-        "routes": [route_view(r, e.currency) for r in e.routes],
+        "routes": [route_view(r, e.currency, explain) for r in e.routes],
         "could_names": [r.name for r in could_only],
         "engagement": engagement_view(e.engagement, apart, line),
         "missing": [field_name(m) for m in e.missing],

@@ -205,6 +205,7 @@ def _parse_key(text: str) -> str:
               "/log 12.5k", "/log videos_per_week=4 avg_video_length=1:10"),
     personal=True,
     group="your numbers",
+    creates_user=True,
 )
 async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     values = {k: v for k, v in args.items() if k in METRIC_NAMES}
@@ -222,8 +223,9 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     confirmed = confirms(args) and args.get("key") == key
     guard = None if confirmed else functools.partial(_hold_if_implausible, values, now)
     try:
-        snapshot, history = await ctx.store.add_snapshot_and_history(
-            ctx.user.id, values, now, limit=HISTORY_FOR_TRENDS, guard=guard)
+        # (a first-time user's row is made in the same trip: creates_user)
+        snapshot, history = await ctx.add_snapshot_and_history(
+            values, now, limit=HISTORY_FOR_TRENDS, guard=guard)
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
         problems = _problems(values, now, held.recent, held.day)

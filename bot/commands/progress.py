@@ -32,6 +32,7 @@ from bot.domain import numbers
 from bot.domain.daily import (
     days_of,
     drawn_at,
+    iso_date,
     repeated_text,
     row_moments,
     shown_moment,
@@ -53,13 +54,14 @@ from bot.domain.metrics import (
     format_metric,
     format_typed,
     has_weekly_pace,
+    one_a_day,
     placed_at,
     typed_points,
 )
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.projection import one_per_day, project
+from bot.domain.projection import project
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
 from bot.domain.studio import StudioImport, Video
@@ -100,17 +102,18 @@ def data_span(points: list[tuple[datetime, float]], zone: tzinfo) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def series(history: list[MetricSnapshot], metric: str) -> list[tuple[datetime, float]]:
-    """The values the creator actually typed (carried-forward values would draw flat lines)."""
+def series(history: list[MetricSnapshot], metric: str) -> list[tuple[MetricSnapshot, float]]:
+    """The values the creator actually typed (carried-forward values would draw flat lines),
+    each with its snapshot, in the store's order."""
     if metric == "engagement":
         out = []
         for s in history:
             if {"likes", "views"} & s.given:
                 er = engagement_rate_views(s)
                 if er is not None:
-                    out.append((s.taken_at, er))
+                    out.append((s, er))
         return out
-    return [(s.taken_at, float(v)) for s in history
+    return [(s, float(v)) for s in history
             if metric in s.given and (v := getattr(s, metric)) is not None]
 
 
@@ -170,22 +173,22 @@ def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSetti
                  rates: RateTables, payouts: Sequence[Payout],
                  videos: Sequence[Video]) -> ChartPoints:
     """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread), one
-    a day of the creator's: the day's figure as ``/goal`` and the tips read it
-    (:func:`~bot.domain.projection.one_per_day`, the rule behind
-    :func:`~bot.domain.metrics.corrected_series`: a later snapshot of the day corrects an
-    earlier one, so a typo confirmed and fixed the same minute draws no spike), with how
-    many days there were before thinning. The days are thinned before the per-point income
-    estimates, not after."""
+    a day of the creator's: the day's figure as ``/stats``, ``/goal`` and the tips read it
+    (:func:`~bot.domain.metrics.one_a_day`, the rule behind
+    :func:`~bot.domain.metrics.corrected_series`: the day each snapshot counts on, as the
+    stores keep it; a later snapshot of the day corrects an earlier one, so a typo confirmed
+    and fixed the same minute draws no spike), with how many days there were before
+    thinning. Each at its stored moment (a row dated by day alone is drawn on its date). The
+    days are thinned before the per-point income estimates, not after."""
     zone = settings.zone
     if metric == "income":
-        # each day's last snapshot (by the same rule: its position in the store's order),
-        # which carries the day's figures, as /goal income's fit reads them a day
-        daily = [history[int(i)] for _t, i in one_per_day(
-            [(s.taken_at, float(i)) for i, s in enumerate(history)], zone=zone)]
+        # each day's last snapshot, which carries the day's figures, as /goal income's fit
+        # reads them a day
+        daily = [s for s, _none in one_a_day([(s, None) for s in history], zone)]
         return ChartPoints(income_series(evenly(daily), settings, rates, payouts, videos,
                                          history), len(daily))
-    days = (one_per_day(series(history, metric), zone=zone) if metric == "engagement"
-            else corrected_series(history, metric, zone=zone))
+    days = ([(s.taken_at, er) for s, er in one_a_day(series(history, metric), zone)]
+            if metric == "engagement" else corrected_series(history, metric, zone=zone))
     return ChartPoints(evenly(days), len(days))
 
 
@@ -303,9 +306,10 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         def show(v: float) -> str:
             return money(rates.currencies.from_usd(v, currency), currency)
     else:
-        # fitted one a day (projection.one_per_day), as corrected_series gives tips' facts,
-        # each point where a trend places it (placed_at: a row dated by day alone at noon
-        # of the creator's day it counts on, not at its noon UTC)
+        # each point where a trend places it (placed_at: a row dated by day alone at noon of
+        # the creator's day it counts on, not at its noon UTC, nor on its date when that is
+        # another day), so the fit's one a day (projection.one_per_day) is by the day each
+        # counts on, as corrected_series gives the tips' facts and /progress draws them
         points = typed_points(history, goal.metric, settings.zone)
 
         def show(v: float) -> str:
@@ -406,7 +410,7 @@ def _short_span(days: float) -> dict[str, Any]:
 
 def _parse_deadline(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        return iso_date(text)  # (never a week without its day: 2026-W46)
     except ValueError:
         raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. by=2027-03-01.",
                         text=numbers.kept(text))) from None

@@ -11,7 +11,7 @@ from bot.commands.corrections import entry_day
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
-from bot.domain.daily import days_of, repeated_text
+from bot.domain.daily import days_of, iso_date, repeated_text
 from bot.domain.numbers import compact, count, day, items, kept, number, pct, punct, whole
 from bot.domain.profile import UserSettings
 from bot.domain.refusals import Refusal
@@ -41,7 +41,7 @@ WINDOW_METRICS = ("views", "likes", "comments", "shares")
 def parse_downloaded(text: str) -> date:
     """``downloaded=2026-03-09`` -> that date (:class:`Refusal` with the expected form)."""
     try:
-        return date.fromisoformat(text.strip())
+        return iso_date(text)  # (never a week without its day: 2026-W46)
     except ValueError:
         raise Refusal(_("'%(text)s' is not a date; use YYYY-MM-DD, e.g. downloaded=2026-03-09.",
                         text=kept(text))) from None

@@ -137,10 +137,12 @@ def _suffix_after_space(lang: str) -> re.Pattern[str]:
 #: groups thousands in front of a k.
 _SUFFIXED_DECIMAL = re.compile(r"\d+[.,]\d{1,2}")
 _DURATION = re.compile(
-    r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)(?:m|min))?"
-    r"(?:(?P<s>\d+(?:\.\d+)?)(?:s|sec)?)?$"
+    r"^(?:(?P<h>\d+(?:[.,]\d+)?)h)?(?:(?P<m>\d+(?:[.,]\d+)?)(?:m|min))?"
+    r"(?:(?P<s>\d+(?:[.,]\d+)?)(?:s|sec)?)?$"
 )
-_CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
+#: 1:05, 1:02:30, and seconds with decimals as /history shows them (1:10.5, 1:10,5: a
+#: comma in a duration is a decimal sign)
+_CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2}(?:[.,]\d+)?)$")
 _DOT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _TRUE = {"yes", "y", "true", "on", "1"}
@@ -444,15 +446,17 @@ def _shorthand(thousands: float) -> str:
 def _parse_seconds(text: str, spec: ArgSpec) -> float:
     m = _CLOCK.match(text)
     if m:
-        if int(m["s"]) >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
+        seconds = float(m["s"].replace(",", "."))
+        if seconds >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
             raise ArgError(
                 _("%(name)s: '%(text)s' isn't a duration (minutes and seconds go up to 59); "
                   "write it like 1:05 or 1:02:30.", name=_shown(spec), text=kept(text)),
                 arg=spec.name, example=spec.example_value)
-        return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + int(m["s"])
+        return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + seconds
     m = _DURATION.match(text)
     if m and any(m.group(g) for g in ("h", "m", "s")):
-        return (float(m["h"] or 0) * 3600 + float(m["m"] or 0) * 60 + float(m["s"] or 0))
+        h, mins, s = (float((m[g] or "0").replace(",", ".")) for g in ("h", "m", "s"))
+        return h * 3600 + mins * 60 + s
     raise ArgError(
         _("%(name)s must be a duration like 45s, 1:05 or 2m — '%(text)s' isn't one.",
           name=_shown(spec), text=kept(text)),

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from bot import i18n
 from bot.core.args import ArgError, command_line, local_line, parse_args
-from bot.core.ports import Clock, Reads, Store, User, UserReads
+from bot.core.ports import Clock, Reads, SnapshotGuard, Store, User, UserReads
 from bot.core.registry import Registry
 from bot.core.types import Request
 
 if TYPE_CHECKING:  # imported when first used (see Services): ``ask "/stats"`` uses none
+    from datetime import datetime
+
     from bot.core.connections import TikTokLink
+    from bot.domain.metrics import MetricSnapshot
     from bot.domain.rates import RateTables
     from bot.domain.rules import Catalogue
 
@@ -95,17 +98,71 @@ class ReadAhead:
         return self._read if ahead is not None and ahead == wanted else None
 
 
-@dataclass(frozen=True, slots=True)
+class Newcomer:
+    """A person the store has no user row for (the read that asked for their language found
+    none), seen by a command that makes the row in its own first write
+    (:attr:`~bot.core.registry.CommandSpec.creates_user`): the account the row is for, and
+    the user once that write made it."""
+
+    __slots__ = ("display_name", "platform", "platform_user_id", "user")
+
+    def __init__(self, platform: str, platform_user_id: str, display_name: str) -> None:
+        self.platform = platform
+        self.platform_user_id = platform_user_id
+        self.display_name = display_name
+        #: The stored user, once the command's write made (or found) their row.
+        self.user: User | None = None
+
+
 class CommandContext:
-    request: Request
-    user: User
-    store: Store
-    clock: Clock
-    registry: Registry
-    services: Services
-    #: What the dispatcher read with the user for the command's declared reads: the first
-    #: :meth:`read` returns it instead of reading again.
-    read_ahead: ReadAhead | None = None
+    """What a handler receives besides its arguments (not changed once made)."""
+
+    __slots__ = ("_user", "clock", "newcomer", "read_ahead", "registry", "request", "services",
+                 "store")
+
+    def __init__(self, request: Request, user: User | None, store: Store, clock: Clock,
+                 registry: Registry, services: Services, read_ahead: ReadAhead | None = None,
+                 newcomer: Newcomer | None = None) -> None:
+        self.request = request
+        self._user = user
+        self.store = store
+        self.clock = clock
+        self.registry = registry
+        self.services = services
+        #: What the dispatcher read with the user for the command's declared reads: the
+        #: first :meth:`read` returns it instead of reading again.
+        self.read_ahead = read_ahead
+        #: A first-time user whose row the command's first write makes (``user`` None then:
+        #: :attr:`~bot.core.registry.CommandSpec.creates_user`); None: the user is stored.
+        self.newcomer = newcomer
+
+    @property
+    def user(self) -> User:
+        """The creator's stored user. For a :attr:`newcomer`, the one the command's first
+        write made (:meth:`add_snapshot_and_history`); LookupError before it."""
+        if self._user is not None:
+            return self._user
+        if self.newcomer is not None and self.newcomer.user is not None:
+            return self.newcomer.user
+        raise LookupError("a newcomer's user is made by the command's first write; "
+                          "it has not run yet")
+
+    async def add_snapshot_and_history(
+        self, changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: SnapshotGuard | None = None,
+    ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+        """:meth:`~bot.core.ports.Store.add_snapshot_and_history` for the creator; for a
+        :attr:`newcomer` whose row is not made yet, the row made in the same trip
+        (:meth:`~bot.core.ports.Store.ensure_user_adding_snapshot`), the user kept here."""
+        newcomer = self.newcomer
+        if self._user is not None or newcomer is None or newcomer.user is not None:
+            return await self.store.add_snapshot_and_history(
+                self.user.id, changes, taken_at, limit=limit, guard=guard)
+        user, snapshot, history = await self.store.ensure_user_adding_snapshot(
+            newcomer.platform, newcomer.platform_user_id, newcomer.display_name, changes,
+            taken_at, limit=limit, guard=guard)
+        newcomer.user = user
+        return snapshot, history
 
     async def read(self, wanted: Reads) -> UserReads:
         """``wanted`` about the creator (:meth:`~bot.core.ports.Store.reads`): at the first

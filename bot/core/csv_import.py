@@ -39,11 +39,13 @@ from bot.domain.daily import (
     WallTime,
     canonical_days,
     dated_by_day,
+    iso_date,
     local_moment,
     repeated_days,
     row_moments,
     row_order,
     snapshot_day,
+    week_alone,
 )
 from bot.domain.numbers import grouped, items, kept, stamp
 from bot.domain.numbers import locale as number_locale
@@ -300,6 +302,11 @@ def _parse_date(text: str, order: str | None = None, zone: tzinfo = UTC) -> date
     :class:`~bot.domain.daily.WallTime`), one with an offset or ``Z`` as written; ``order``
     is the file's :func:`slash_order`."""
     t = text.strip()
+    if (monday := week_alone(t)) is not None:  # 2026-W46: seven days, not its Monday
+        raise Refusal(_("%(text)s is a week, not a date; write the day, e.g. %(weekday)s or "
+                        "%(date)s for its Monday.", text=kept(quote(t)),
+                        weekday=f"{t[:4]}-W{monday.isocalendar().week:02d}-1",
+                        date=monday.isoformat()))
     try:
         if len(t) == 10 and t[4] == "-":
             return DateOnly.of(date.fromisoformat(t))
@@ -327,11 +334,10 @@ def _parse_date(text: str, order: str | None = None, zone: tzinfo = UTC) -> date
 
 def _iso_date(text: str) -> date | None:
     """``text`` as an ISO 8601 date alone (``2026-11-13``, the basic ``20261113``, a week
-    date ``2026-W46-5``), or None when it is not one (a time of day with it, or no date)."""
-    if not text or not text[0].isdigit():
-        return None
+    date ``2026-W46-5``: :func:`~bot.domain.daily.iso_date`), or None when it is not one (a
+    time of day with it, no date, or a week without its day)."""
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         return None
 

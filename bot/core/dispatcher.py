@@ -6,6 +6,7 @@ what its :attr:`~bot.core.registry.CommandSpec.strategies` declares)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 
 from bot import i18n
 from bot.core.args import ArgError, parse_args
-from bot.core.context import CommandContext, ReadAhead, Services
+from bot.core.context import CommandContext, Newcomer, ReadAhead, Services
 from bot.core.fieldnames import typed_example
 from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Redis keeps
 from bot.core.ports import Clock, KnownUser, Reads, Store, StoreError, UserGone
@@ -230,14 +231,20 @@ class Dispatcher:
         /settings language=… if they are known and chose one, else ``fallback`` (the
         platform's or the terminal's locale), normalised (English if unknown). A store that
         fails here only costs the choice (logged): the answer is then in ``fallback``."""
+        return (await self._language_of(platform, user_id, fallback))[0]
+
+    async def _language_of(self, platform: str, user_id: str,
+                           fallback: str | None) -> tuple[str, bool]:
+        """:meth:`language`, and whether the store said it has no such user (False when it
+        has one, or failed)."""
         try:
             known = await self.store.find_user(platform, user_id)
             chosen = None if known is None else (await self.store.get_settings(known.id)).language
         except StoreError:
             log.warning("could not read the language of a %s user; answering in %s", platform,
                         fallback, exc_info=True)
-            chosen = None
-        return i18n.choose(chosen, fallback)
+            return i18n.choose(None, fallback), False
+        return i18n.choose(chosen, fallback), known is None
 
     async def _language_reading(self, platform: str, user_id: str, fallback: str | None,
                                 wanted: Reads) -> tuple[str, KnownUser | None]:
@@ -306,6 +313,7 @@ class Dispatcher:
         # error) is in the language the person chose, if they are known and chose one; and
         # numbers are read in it ("30.600" is a number in German).
         found = None
+        missing = False  # the store has no row for the person (the language's read said so)
         wanted = None  # the reads the command declares for these arguments
         if spec is not None and (spec.reads_for is None or spec.reads_for(request.raw_args)):
             wanted = spec.reads
@@ -319,7 +327,8 @@ class Dispatcher:
             language, found = await self._language_reading(platform, request.user_id,
                                                            request.locale, wanted)
         else:
-            language = await self.language(platform, request.user_id, request.locale)
+            language, missing = await self._language_of(platform, request.user_id,
+                                                        request.locale)
         i18n.switch(language)
         if admission is Admission.SLOW_DOWN:
             return [error_reply("slow_down", command=request.command)]
@@ -346,7 +355,8 @@ class Dispatcher:
         self.services.load(spec.uses_strategies(args))
         try:
             async with held:
-                result = await self._run(spec, request, args, wanted, found)
+                result = await self._run(spec, request, args, wanted, found,
+                                         new=missing and spec.creates_user and wanted is None)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
         except StoreError:
@@ -359,22 +369,28 @@ class Dispatcher:
 
 
     async def _run(self, spec: CommandSpec, request: Request, args: dict[str, Any],
-                   wanted: Reads | None, found: KnownUser | None) -> Reply | list[Reply]:
+                   wanted: Reads | None, found: KnownUser | None, *,
+                   new: bool = False) -> Reply | list[Reply]:
         """Run ``spec``'s handler for the requesting user (created on first sight), with
         ``wanted`` (the reads it declares, if for these arguments) read ahead (``found``: the
-        user as found with them, holding their lock; None: not read yet). When a
+        user as found with them, holding their lock; None: not read yet). ``new``: the
+        store has no row for them and the command makes it in its first write
+        (:attr:`CommandSpec.creates_user`). When a
         /forget in another worker deletes the user between ``ensure_user`` and the command's
         write (:class:`UserGone`: nothing was written), the command runs once more, for the
         user created afresh: it runs before the forget or after it, never half."""
         try:
-            return await self._run_once(spec, request, args, wanted, found)
+            return await self._run_once(spec, request, args, wanted, found, new)
         except UserGone:
             log.info("/%s (event %s) ran while its user was forgotten elsewhere; running it "
                      "again for them as a new user", spec.name, request.event_id)
-            return await self._run_once(spec, request, args, wanted, None)
+            return await self._run_once(spec, request, args, wanted, None, new)
 
     async def _run_once(self, spec: CommandSpec, request: Request, args: dict[str, Any],
-                        wanted: Reads | None, found: KnownUser | None) -> Reply | list[Reply]:
+                        wanted: Reads | None, found: KnownUser | None,
+                        new: bool = False) -> Reply | list[Reply]:
+        if new:
+            return await self._run_new(spec, request, args)
         platform = str(request.platform)
         read_ahead = None
         if wanted is None:
@@ -395,6 +411,29 @@ class Dispatcher:
                              registry=self.registry, services=self.services,
                              read_ahead=read_ahead)
         return await spec.handler(ctx, args)
+
+    async def _run_new(self, spec: CommandSpec, request: Request,
+                       args: dict[str, Any]) -> Reply | list[Reply]:
+        """:meth:`_run_once` for a person the store has no row for, whose command makes it in
+        its first write (:class:`~bot.core.context.Newcomer`): one trip to the store where
+        there were two. If the handler made no row (it wrote nothing, or failed first), the
+        row is made after it, as it was before it: every command leaves its user stored."""
+        platform = str(request.platform)
+        newcomer = Newcomer(platform, request.user_id, request.display_name)
+        ctx = CommandContext(request=request, user=None, store=self.store, clock=self.clock,
+                             registry=self.registry, services=self.services,
+                             newcomer=newcomer)
+        try:
+            result = await spec.handler(ctx, args)
+        except BaseException:
+            if newcomer.user is None:  # (the handler's own failure is the one reported)
+                with contextlib.suppress(Exception):
+                    await self.store.ensure_user(platform, request.user_id,
+                                                 request.display_name)
+            raise
+        if newcomer.user is None:
+            await self.store.ensure_user(platform, request.user_id, request.display_name)
+        return result
 
 
 def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:

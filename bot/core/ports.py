@@ -262,6 +262,20 @@ class Store(Protocol):
         event loop, from the snapshot its exception carries)."""
         ...
 
+    async def ensure_user_adding_snapshot(
+        self, platform: str, platform_user_id: str, display_name: str,
+        changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: SnapshotGuard | None = None,
+    ) -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
+        """:meth:`ensure_user`, then :meth:`add_snapshot_and_history` for that user, in one
+        trip where the store can (SQLite: one hand-off to the writer's thread and one
+        transaction, reading nothing for a row it makes): a first-time user's ``/log``
+        (:attr:`~bot.core.registry.CommandSpec.creates_user`). Returns the user, the
+        snapshot and the history. As after :meth:`ensure_user`, the user's row is made
+        (and its display name updated) even when ``guard`` raises: only the snapshot is
+        undone."""
+        ...
+
     async def latest_snapshot(self, user_id: int) -> MetricSnapshot | None: ...
 
     async def history(

@@ -91,6 +91,12 @@ class CommandSpec:
     #: :attr:`reads` for; for the others the dispatcher does not read them ahead (the handler
     #: reads what it needs itself). None: every line.
     reads_for: Callable[[str], bool] | None = None
+    #: For a person seen for the first time (no user row yet), the handler's first write
+    #: makes their row in its own trip to the store (``CommandContext.newcomer``:
+    #: :meth:`~bot.core.context.CommandContext.add_snapshot_and_history`) instead of the
+    #: dispatcher making it before the handler runs; a handler that writes nothing leaves
+    #: it to the dispatcher, after it. Only with no :attr:`reads`.
+    creates_user: bool = False
     #: The ``strategies/`` data the handler uses (:data:`STRATEGIES`: ``"rates"``, the rate
     #: tables; ``"rules"``, the tip catalogue), wherever in it, for any arguments: the
     #: dispatcher has them read before the handler runs (:meth:`~bot.core.context.Services.
@@ -162,6 +168,7 @@ def command(
     accepts_file: bool = False,
     reads: Reads | None = None,
     reads_for: Callable[[str], bool] | None = None,
+    creates_user: bool = False,
     strategies: Iterable[str] = (),
     strategies_for: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> Callable[[Handler], Handler]:
@@ -172,8 +179,11 @@ def command(
             name=name, summary=summary, help=help, handler=handler, args=tuple(args),
             examples=tuple(examples), personal=personal, admin_only=admin_only, group=group,
             accepts_file=accepts_file, reads=reads, reads_for=reads_for,
+            creates_user=creates_user,
             strategies=tuple(strategies), strategies_for=strategies_for,
         )
+        if creates_user and reads is not None:
+            raise ValueError(f"/{name}: a command that creates its user declares no reads")
         setattr(handler, _ATTR, spec)
         return handler
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import itertools
 import operator
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, overload
@@ -105,6 +106,36 @@ class WallTime(_Marked):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return WallTime.of, (self.plain(),)
+
+
+#: An ISO 8601 week without its day (``2026-W46``, ``2026W46``), alone or before a time of
+#: day: a week, which :meth:`date.fromisoformat` would read as its Monday.
+_WEEK_ALONE = re.compile(r"\d{4}-?W\d{2}(?![-\d])")
+
+
+def week_alone(text: str) -> date | None:
+    """The Monday of the ISO week ``text`` names without a day (``2026-W46``, ``2026W46``, or
+    one with a time after it), or None when it names none: a week is not a date, and every
+    reader of a date refuses it rather than take its Monday."""
+    found = _WEEK_ALONE.match(text.strip())
+    if found is None:
+        return None
+    try:
+        return date.fromisoformat(found[0])
+    except ValueError:  # (no such week: not a date at all)
+        return None
+
+
+def iso_date(text: str) -> date:
+    """``text`` as a date alone, in any of ISO 8601's ways of writing one that
+    :meth:`date.fromisoformat` reads (``2026-11-13``, the basic ``20261113``, the week date
+    ``2026-W46-5``), never a week without its day (``2026-W46`` names seven days, not its
+    Monday). Raises :class:`ValueError` for anything else. The one reader of a date a
+    creator types (``/undo date=``, ``/goal by=``, ``downloaded=``) or a file writes alone."""
+    t = text.strip()
+    if not t[:1].isdigit() or week_alone(t) is not None:
+        raise ValueError(f"not a date: {text!r}")
+    return date.fromisoformat(t)
 
 
 def snapshot_day(moment: datetime, zone: tzinfo) -> date:

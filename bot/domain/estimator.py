@@ -499,8 +499,10 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     missing: list[str] = []
     inputs: list[str] = []
     sources: list[str] = []
-    assumptions = [_("%(low)s–%(high)s sponsored videos a month",
-                     low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))]
+    # (what only an explained estimate shows, as for the other routes: c.explain)
+    assumptions = [] if not c.explain else [
+        _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
+          high=decimal(r.deals_per_month.high))]
     monthly = per_video = None
     mine = c.mine("brand_deals")
     narrow = None
@@ -517,32 +519,37 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         elif seen.basis == "posting":
             missing.append("avg_views")
             inputs.append(_("views %(views)s", views=compact(c.views or 0.0)))
-            assumptions.append(_("views per video: your 30-day views ÷ %(low)s–%(high)s videos "
-                                 "a week, about %(views)s (tell me yours: /log "
-                                 "videos_per_week=4)", views=compact(whole(seen.views.median)),
-                                 low=decimal(posts.low), high=decimal(posts.high)))
+            if c.explain:
+                assumptions.append(_(
+                    "views per video: your 30-day views ÷ %(low)s–%(high)s videos a week, "
+                    "about %(views)s (tell me yours: /log videos_per_week=4)",
+                    views=compact(whole(seen.views.median)), low=decimal(posts.low),
+                    high=decimal(posts.high)))
             sources.append(posts.source)
         else:
             missing.append("avg_views")
-            assumptions.append(_("views per video: %(low)s–%(high)s of your followers, about "
-                                 "%(views)s", views=compact(whole(seen.views.median)),
-                                 low=pct(reach.low, 0), high=pct(reach.high, 0)))
+            if c.explain:
+                assumptions.append(_("views per video: %(low)s–%(high)s of your followers, "
+                                     "about %(views)s", views=compact(whole(seen.views.median)),
+                                     low=pct(reach.low, 0), high=pct(reach.high, 0)))
         inputs.append(_tier_input(c, c.s.followers))  # the size band, as brands name it
         used = [t.tiers[i] for i in t.curve.read_between(seen.views.median)]
-        assumptions.append(_(
-            "price per video: a curve over views per video through each follower tier's price "
-            "at its typical views (%(reach_low)s–%(reach_high)s of followers), here %(tiers)s, "
-            "blended with %(cpm_low)s–%(cpm_high)s per 1,000 views where videos get many views",
-            reach_low=pct(reach.low, 0), reach_high=pct(reach.high, 0),
-            tiers=items(_("%(tier)s (%(low)s–%(high)s)", tier=translate(u.name),
-                          low=usd(u.price.low), high=usd(u.price.high)) for u in used),
-            cpm_low=usd(r.cpm_usd.low), cpm_high=usd(r.cpm_usd.high)))
+        if c.explain:
+            assumptions.append(_(
+                "price per video: a curve over views per video through each follower tier's "
+                "price at its typical views (%(reach_low)s–%(reach_high)s of followers), here "
+                "%(tiers)s, blended with %(cpm_low)s–%(cpm_high)s per 1,000 views where "
+                "videos get many views",
+                reach_low=pct(reach.low, 0), reach_high=pct(reach.high, 0),
+                tiers=items(_("%(tier)s (%(low)s–%(high)s)", tier=translate(u.name),
+                              low=usd(u.price.low), high=usd(u.price.high)) for u in used),
+                cpm_low=usd(r.cpm_usd.low), cpm_high=usd(r.cpm_usd.high)))
         sources += [*(u.price.source for u in used), reach.source, r.cpm_usd.source,
                     r.cpm_weight_views.source]
         if c.s.likes is None:  # likes logged in another 30 days are not missing: the
             missing.append("likes")  # engagement sentence says what to log instead
         video, dist = dists
-        if mine:
+        if mine and c.explain:
             assumptions.append(ngettext(
                 "your price per video, %(price)s: your %(num)s payout weighed against market "
                 "prices", "your price per video, %(price)s: your %(num)s payouts weighed "
@@ -638,15 +645,19 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     if c.s.diamonds is not None and dist is not None:
         inputs.append(_("diamonds %(diamonds)s in 30 days", diamonds=compact(c.s.diamonds)))
         monthly = Money.of(dist)
-        assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low), high=usd(diamond.high)))
+        if c.explain:
+            assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low),
+                                 high=usd(diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None and dist is not None:
         inputs.append(_("%(hours)s LIVE hours a week, %(viewers)s viewers",
                         hours=decimal(c.s.live_hours), viewers=compact(c.s.live_viewers)))
         g = r.gifts_per_viewer_hour_usd
         monthly = Money.of(dist)
-        assumptions += [_("viewers gift %(low)s–%(high)s per viewer per hour (rough)",
-                          low=usd(g.low), high=usd(g.high)),
-                        _(_GIFT_SHARE[rule], low=pct(share.low, 0), high=pct(share.high, 0))]
+        if c.explain:
+            assumptions += [_("viewers gift %(low)s–%(high)s per viewer per hour (rough)",
+                              low=usd(g.low), high=usd(g.high)),
+                            _(_GIFT_SHARE[rule], low=pct(share.low, 0),
+                              high=pct(share.high, 0))]
         sources = [share.source, g.source]
         if c.hints:
             diamonds = dist.median / _diamond_value(c, diamond, mine).median
@@ -659,7 +670,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                          diamonds=field_name("diamonds"), hours=field_name("live_hours"),
                          viewers=field_name("live_viewers")))
     used = mine if c.s.diamonds is not None else []
-    if used:
+    if used and c.explain:
         assumptions.append(ngettext(
             "your diamond value, %(rate)s: your %(num)s payout weighed against market rates",
             "your diamond value, %(rate)s: your %(num)s payouts weighed against market rates",

@@ -10,11 +10,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from bot.domain.daily import dated_by_day, snapshot_day, wall_days
 from bot.i18n import N_
 from bot.i18n import gettext as _
+
+_T = TypeVar("_T")
 
 
 class Kind(StrEnum):
@@ -330,7 +332,9 @@ def placed_at(s: MetricSnapshot, zone: tzinfo) -> datetime:
 def typed_points(history: Sequence[MetricSnapshot], metric: str,
                  zone: tzinfo) -> list[tuple[datetime, float]]:
     """``metric``'s values as typed (or imported), ``(time, value)`` in ``history``'s order,
-    each at :func:`placed_at` (in ``zone``): the points a trend is fitted on."""
+    each at :func:`placed_at` (in ``zone``), which is on the day it counts on: the points a
+    trend is fitted on (one a day by that day, :func:`~bot.domain.projection.one_per_day`,
+    as :func:`one_a_day` takes them)."""
     return [(placed_at(s, zone), float(v)) for s in history
             if metric in s.given and (v := getattr(s, metric)) is not None]
 
@@ -365,22 +369,41 @@ def weekly_pace(change: float, days: float) -> float | None:
     return change / days * 7 if has_weekly_pace(days) else None
 
 
+def stored_day(s: MetricSnapshot, zone: tzinfo) -> date:
+    """The creator's day ``s`` counts on, the one day a snapshot is grouped by wherever one
+    a day is taken: the stores' (:attr:`MetricSnapshot.day`, by which they order it and
+    /stats, /goal and the tips read it), or for a snapshot not read from a store its
+    :func:`~bot.domain.daily.snapshot_day` in ``zone`` (their time zone). Never a row's
+    written date where it counts on another day (a row dated by day alone imported before
+    its date began where the creator is now: :func:`~bot.domain.daily.counted_day`)."""
+    return s.day if s.day is not None else snapshot_day(s.taken_at, zone)
+
+
+def one_a_day(items: Iterable[tuple[MetricSnapshot, _T]],
+              zone: tzinfo) -> list[tuple[MetricSnapshot, _T]]:
+    """The last of ``items`` (``(snapshot, anything)`` in the store's order, oldest first) on
+    each day of the creator's (:func:`stored_day`; ``zone``: their time zone), in day order:
+    a later snapshot of the day corrects an earlier one. The one rule every series of one
+    point a day reads (:func:`corrected_series`, /progress' charts, /goal's fit, the tips'
+    trends), so they agree with /stats on which is the latest."""
+    by_day: dict[date, tuple[MetricSnapshot, _T]] = {}
+    for item in items:
+        by_day[stored_day(item[0], zone)] = item
+    return [by_day[d] for d in sorted(by_day)]
+
+
 def corrected_series(history: Sequence[MetricSnapshot], metric: str, *,
                      zone: tzinfo, placed: bool = False) -> list[tuple[datetime, float]]:
     """``metric``'s values as typed (or imported), ``(time, value)`` oldest first, one a day
-    of the creator's (in ``zone``, their time zone: :func:`~bot.domain.daily.snapshot_day`):
-    a later snapshot on the same day corrects an earlier one, so the earlier is dropped
-    (a same-day correction is not a trend). ``history`` is oldest first, in the store's order.
-    The day rule is :func:`bot.domain.projection.one_per_day`, the one ``/goal``'s fit applies
-    to the same typed values, so the trend facts behind tips and ``/goal`` read one series.
-    Each at its stored moment, or ``placed`` where a change is measured between them (a
-    trend's pace: :func:`typed_points`, each at :func:`placed_at`, as ``/goal`` fits them)."""
-    from bot.domain.projection import one_per_day
-
-    points = (typed_points(history, metric, zone) if placed else
-              [(s.taken_at, float(v)) for s in history
-               if metric in s.given and (v := getattr(s, metric)) is not None])
-    return one_per_day(points, zone=zone)
+    of the creator's (:func:`one_a_day`: the day each counts on, as the stores keep it, in
+    ``zone``, their time zone): a later snapshot on the same day corrects an earlier one, so
+    the earlier is dropped (a same-day correction is not a trend). ``history`` is oldest
+    first, in the store's order. ``/goal``'s fit and the trend facts behind tips read this
+    series, and /progress draws it. Each at its stored moment, or ``placed`` where a change
+    is measured between them (a trend's pace: :func:`placed_at`, as ``/goal`` fits them)."""
+    typed = [(s, float(v)) for s in history
+             if metric in s.given and (v := getattr(s, metric)) is not None]
+    return [(placed_at(s, zone) if placed else s.taken_at, v) for s, v in one_a_day(typed, zone)]
 
 
 #: A typed count of this much or more may be rounded ("36k", "1.2M"); a smaller one is
@@ -1250,14 +1273,15 @@ def format_typed(name: str, value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return format_metric(name, value)
     kind = METRIC_BY_NAME[name].kind
-    if kind is Kind.SECONDS:
-        return format_metric(name, value)
+    if kind is Kind.SECONDS:  # 70.5: 1:10.5, never the 1:11 that reads back as 71
+        return numbers.duration_exact(value)
     if kind is Kind.RATE:
         exact = numbers.rounded(value * 100, 10)
         digits = next((d for d in range(1, 9) if numbers.rounded(value * 100, d) == exact), 8)
         return numbers.pct(value, digits)
-    if kind is Kind.NUMBER and abs(value) < 100:
-        return numbers.decimal(value, 6)
+    if kind is Kind.NUMBER and abs(value) < 100:  # every decimal it has: 1.3333333
+        return numbers.decimal(value, max(0, -int(Decimal(repr(value)).normalize()
+                                                  .as_tuple().exponent)))
     wanted = _significant("".join(str(d) for d in
                                   Decimal(repr(abs(value))).normalize().as_tuple().digits))
     for extra in range(16):

@@ -28,6 +28,8 @@ from babel.numbers import (
     format_currency,
     format_decimal,
     get_currency_precision,
+    get_currency_symbol,
+    get_decimal_symbol,
     parse_pattern,
 )
 from babel.units import format_unit
@@ -208,8 +210,35 @@ def _usd(amount: float, negative: bool, lang: str) -> str:
     included) only keeps the cache's keys apart."""
     base = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
     pattern = _pattern(base.replace("0.00", _digits(6), 1))
-    return str(format_currency(amount, "USD", format=pattern, locale=_locale(lang),
-                               currency_digits=False))
+    return _in_currency(amount, "USD", pattern, lang)
+
+
+def _in_currency(amount: float, currency: str, pattern: NumberPattern, lang: str) -> str:
+    """Babel's ``format_currency(amount, currency, format=pattern, locale=…,
+    currency_digits=False)`` in language ``lang``: the same text, through the pattern with
+    the currency's symbol written in (:func:`_with_symbol`) where there is one."""
+    with_symbol = _with_symbol(pattern.pattern, currency, lang)
+    if with_symbol is None:
+        return str(format_currency(amount, currency, format=pattern, locale=_locale(lang),
+                                   currency_digits=False))
+    return str(with_symbol.apply(amount, _locale(lang)))
+
+
+@functools.lru_cache(maxsize=256)
+def _with_symbol(pattern: str, currency: str, lang: str) -> NumberPattern | None:
+    """``pattern`` (a currency pattern of ``lang``: ``¤`` where the symbol goes) with the
+    symbol of ``currency`` in ``lang`` written in as a quoted literal. Formatting with it
+    (no currency given) writes what ``format_currency`` writes with ``pattern``: Babel puts
+    the symbol where ``¤`` is, then takes the quotes away, and with ``currency_digits=False``
+    the currency changes nothing else. It skips what Babel also works out on every call, for
+    the ``¤¤¤`` no pattern here has: the currency's name in the plural the amount takes
+    (about two thirds of a call). None where the text could differ: a pattern with a quote
+    or a ``¤¤``, a symbol with a quote or a character a pattern reads itself (``%``, ``‰``,
+    ``¤``); those go through ``format_currency``."""
+    symbol = get_currency_symbol(currency, _locale(lang))
+    if "'" in pattern or "¤¤" in pattern or any(c in symbol for c in "'%‰¤"):
+        return None
+    return parse_pattern(pattern.replace("¤", f"'{symbol}'"))
 
 
 #: A rate table's sourced figures, in every /estimate explain and /ratecard: formatted once
@@ -891,9 +920,7 @@ def _currency_in(amount: float, negative: bool, currency: str, digits: int, lang
     """:func:`_currency` in language ``lang``: Babel's ``format_currency`` with the
     language's standard currency pattern, its decimals set to ``digits``. ``negative`` (the
     sign of ``amount``, -0.0 included) only keeps the cache's keys apart."""
-    loc = _locale(lang)
-    return str(format_currency(amount, currency, format=_currency_pattern(lang, digits),
-                               locale=loc, currency_digits=False))
+    return _in_currency(amount, currency, _currency_pattern(lang, digits), lang)
 
 
 @functools.lru_cache(maxsize=64)
@@ -975,6 +1002,31 @@ def duration(seconds: float | None) -> str:
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def duration_exact(seconds: float) -> str:
+    """A duration with every decimal of its seconds, as it was typed (:func:`duration`
+    otherwise): 70.5 -> '1:10.5' ('1:10,5' in a language with a decimal comma), never '1:11',
+    which reads back as 71; 42.25 -> '42.25s', '42,25 Sek.'. /log reads the clock form back
+    with its decimals (``1:10.5``, ``1:10,5``)."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return duration(seconds)
+    exact = Decimal(repr(float(seconds)))
+    whole_seconds = int(exact)
+    fraction = exact - whole_seconds
+    if not fraction:
+        return duration(seconds)
+    places = -int(fraction.normalize().as_tuple().exponent)
+    if whole_seconds < 60:
+        text = str(format_unit(exact, "duration-second",
+                               length="narrow" if _english() else "short",
+                               format=_digits(places, places), locale=locale()))
+        return re.sub(r"(\d) (?=\D)", r"\1", text) if i18n.current() == "ja" else text
+    h, rest = divmod(whole_seconds, 3600)
+    m, sec = divmod(rest, 60)
+    digits = f"{fraction:.{places}f}"[2:]  # (0.5 -> '5')
+    clock = f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    return f"{clock}{get_decimal_symbol(locale())}{digits}"
 
 
 def quantity(n: int, unit: str, length: Literal["long", "short", "narrow"] = "long") -> str:

@@ -99,7 +99,9 @@ def one_per_day(points: list[tuple[datetime, float]], *,
     """The last point of each of the creator's days (:func:`~bot.domain.daily.snapshot_day`
     in ``zone``, their time zone: a point dated by day alone is on its date), in the order
     given (the store's: a later point on the same day is a correction of the earlier one),
-    then in day order."""
+    then in day order. A snapshot's point is placed where a trend places it
+    (:func:`~bot.domain.metrics.placed_at`: on the day it counts on, as the stores keep it),
+    so its day here is that day, the one :func:`~bot.domain.metrics.one_a_day` groups by."""
     by_day: dict[date, tuple[datetime, float]] = {}
     for t, v in points:
         by_day[snapshot_day(t, zone)] = (t, v)

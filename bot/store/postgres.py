@@ -71,6 +71,7 @@ from bot.store.sqlite import (
     _DAYS_OF_USER,
     _HIDDEN_SAME_DAY,
     _IMPORTED_DAYS,
+    _IMPORTS_OF_USER,
     _ORDER,
     _ORDER_DESC,
     _SETTINGS_KEYS,
@@ -93,6 +94,7 @@ from bot.store.sqlite import (
     _need_metrics,
     _recarried,
     _recorded_imports,
+    _replaced_days,
     _settings,
     _snapshot,
     _statements,
@@ -389,6 +391,19 @@ class PostgresStore(PgTikTokTables):
             snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
             entries = await _read_entries(db, user_id, None, limit)
         return snapshot, [e.snapshot for e in entries]
+
+    async def ensure_user_adding_snapshot(
+        self, platform: str, platform_user_id: str, display_name: str,
+        changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: SnapshotGuard | None = None,
+    ) -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
+        # asyncpg awaits the server anyway: the user's row as ensure_user makes it (its own
+        # transaction: kept when the guard raises), then the snapshot's transaction.
+        _need_metrics(changes)
+        user = await self.ensure_user(platform, platform_user_id, display_name)
+        snapshot, history = await self.add_snapshot_and_history(
+            user.id, changes, taken_at, limit=limit, guard=guard)
+        return user, snapshot, history
 
     async def _insert(self, db: _Conn, user_id: int, changes: Mapping[str, float],
                       taken_at: datetime, source: str) -> MetricSnapshot:
@@ -1193,10 +1208,15 @@ async def _relocalized(db: _Conn, user_id: int, zone: tzinfo) -> None:
 
 async def _relocalized_all(db: _Conn) -> None:
     """Migration 0239's second half (see :data:`~bot.store.sqlite._AFTER_MIGRATION`): every
-    creator's imported rows get the time they were recorded, then every creator's snapshots
-    their days in their time zone."""
+    creator's hidden imported rows get the day of the row that replaced them, their imported
+    rows the time they were recorded, then every creator's snapshots their days in their
+    time zone."""
     now = _iso(datetime.now(UTC))
     for user_id, timezone in await db.fetch(_CREATORS):
+        replaced = _replaced_days(await db.fetch(_IMPORTS_OF_USER.format("$1"), user_id))
+        if replaced:
+            await db.executemany("UPDATE snapshots SET replaced_day = $1 WHERE id = $2",
+                                 replaced)
         recorded = _recorded_imports(await db.fetch(_ACTIONS_OF_USER.format("$1"), user_id),
                                      now)
         if recorded:

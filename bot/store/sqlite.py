@@ -14,6 +14,7 @@ import fcntl
 import functools
 import itertools
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -229,9 +230,10 @@ def _replaced_on(import_day: str | None, wall: Any, dated: Any, taken_at: str,
 
 
 def _import_days(rows: Iterable[Sequence[Any]]) -> set[date]:
-    """:meth:`SqliteStore.imported_days` from rows ``(import_day, wall, dated, taken_at,
-    day)``: each active imported row's :func:`_replaced_on`."""
-    return {_replaced_on(*row) for row in rows}
+    """:meth:`SqliteStore.imported_days` from the rows of :data:`_IMPORTED_DAYS`: each day
+    by which an active imported row is replaced (:func:`_replaced_on`, worked out in SQL),
+    once."""
+    return {_stored_day(row[0]) for row in rows}
 
 
 def _zone_of(row: Any) -> tzinfo:
@@ -343,6 +345,22 @@ def _need_metrics(changes: Mapping[str, float]) -> None:
         raise ValueError("a snapshot needs at least one metric")
 
 
+#: One snapshot row (user_id, taken_at, METRIC_NAMES, given, source, action, day,
+#: recorded_at).
+_INSERT_SNAPSHOT = (  # column names are constants, values are bound parameters
+    f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, day, "  # noqa: S608
+    f"recorded_at) VALUES ({', '.join('?' * (len(METRIC_NAMES) + 7))})")
+
+
+def _snapshot_row(user_id: int, snap: MetricSnapshot, taken_at: str, source: str,
+                  action: int, day: str) -> tuple[Any, ...]:
+    """The parameters of :data:`_INSERT_SNAPSHOT` for ``snap``, stored at ``taken_at`` (its
+    :func:`_iso` text, also when it was recorded: a /log or a sync is recorded as it is
+    taken) on the creator's ``day``."""
+    return (user_id, taken_at, *[getattr(snap, name) for name in METRIC_NAMES],
+            ",".join(sorted(snap.given)), source, action, day, taken_at)
+
+
 def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
                           changes: Mapping[str, float], taken_at: datetime,
                           source: str, zone: tzinfo | None = None) -> MetricSnapshot:
@@ -358,15 +376,10 @@ def _insert_snapshot_sync(conn: sqlite3.Connection, user_id: int,
     ).fetchone()
     base = _snapshot(row) if row else MetricSnapshot.empty(taken_at)
     snap = replace(base.merged(dict(changes), taken_at), day=_stored_day(day))
-    values = [getattr(snap, name) for name in METRIC_NAMES]
     found = conn.execute(_NEXT_ACTION, (user_id, user_id)).fetchone()
     action = int(found[0]) if found else 1
-    conn.execute(  # column names are constants, values are bound parameters
-        f"INSERT INTO snapshots (user_id, {_SNAPSHOT_COLUMNS}, source, action, day, "  # noqa: S608
-        f"recorded_at) VALUES ({', '.join('?' * (len(METRIC_NAMES) + 7))})",
-        (user_id, _iso(taken_at), *values, ",".join(sorted(snap.given)), source, action, day,
-         _iso(taken_at)),
-    )
+    conn.execute(_INSERT_SNAPSHOT,
+                 _snapshot_row(user_id, snap, _iso(taken_at), source, action, day))
     later = conn.execute(  # rows dated after today (imported earlier) carry it on
         f"SELECT 1 FROM snapshots WHERE user_id = ? AND {_ACTIVE} "  # noqa: S608
         "AND day > ? LIMIT 1", (user_id, day),
@@ -490,13 +503,34 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], created_at=_dt(row["created_at"]))
 
 
-#: ``ensure_user``'s write: the user's row, made or its display name updated, as stored
-#: (``created_at`` is the call's own time only when this upsert made it).
-_UPSERT_USER = (
+#: ``ensure_user``'s write, in two statements (:func:`_upsert_user_row`): the user's row made
+#: (a row back only if this statement made it), else its display name updated.
+_INSERT_USER = (
     "INSERT INTO users (platform, platform_user_id, display_name, created_at) "
-    "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) "
-    "DO UPDATE SET display_name = excluded.display_name "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (platform, platform_user_id) DO NOTHING "
     "RETURNING id, platform, platform_user_id, display_name, created_at")
+_RENAME_USER = (
+    "UPDATE users SET display_name = ? WHERE platform = ? AND platform_user_id = ? "
+    "RETURNING id, platform, platform_user_id, display_name, created_at")
+
+
+def _upsert_user_row(conn: sqlite3.Connection, key: tuple[str, str], display_name: str,
+                     now: str) -> tuple[sqlite3.Row, bool]:
+    """The account ``key``'s row made at ``now``, or its display name updated: (the row as
+    stored, whether this call made it). Made is what the INSERT says (a row comes back only
+    from a row it inserted), never guessed from ``created_at`` equal to ``now`` (two calls in
+    one tick of a coarse clock would both look new). Runs on the writer's thread, whose
+    connection alone writes users, so nothing comes between the two statements. Raises
+    :class:`StoreError` if the row vanished between them (it cannot, with one writer)."""
+    row = conn.execute(_INSERT_USER, (*key, display_name, now)).fetchone()
+    if row is not None:
+        return row, True
+    row = conn.execute(_RENAME_USER, (display_name, *key)).fetchone()
+    if row is None:
+        raise StoreError(f"the user row of {key[0]} vanished while it was updated")
+    return row, False
+
+
 #: ``set_goal``'s write, one goal (user_id, metric, target, deadline, created_at).
 _UPSERT_GOAL = (
     "INSERT INTO goals (user_id, metric, target, deadline, created_at)"
@@ -973,10 +1007,19 @@ def _zone_sync(conn: sqlite3.Connection, user_id: int) -> tzinfo:
                                  (user_id,)).fetchone())
 
 
-#: The days of the creator's active imported snapshots, as :func:`_import_days` reads them
-#: (:meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
-_IMPORTED_DAYS = (f"SELECT DISTINCT import_day, wall, dated, taken_at, day "  # noqa: S608
-                  f"FROM snapshots WHERE user_id = {{}} AND source = 'import' AND {_ACTIVE}")
+#: A stored imported row's day by which a later import replaces it, in SQL: what
+#: :func:`_replaced_on` gives from its columns (:func:`~bot.domain.daily.replaced_on`; both
+#: stores: ``wall`` and ``dated`` are 0/1 in SQLite, booleans in PostgreSQL): its
+#: ``import_day`` where that is the date its file wrote (dated by day alone, or a time
+#: written without an offset), else the day it is on now (a dated row's date, any other's
+#: ``day``). tests/store/test_imported_days.py holds the two to the same days.
+_REPLACED_ON = ("CASE WHEN (wall OR dated) AND import_day IS NOT NULL THEN import_day "
+                "WHEN dated THEN substr(taken_at, 1, 10) ELSE day END")
+
+#: The days of the creator's active imported snapshots, one row a day (:func:`_import_days`
+#: reads them; :meth:`SqliteStore.imported_days`; both stores, parameter: the user's id).
+_IMPORTED_DAYS = (f"SELECT DISTINCT {_REPLACED_ON} FROM snapshots "  # noqa: S608
+                  f"WHERE user_id = {{}} AND source = 'import' AND {_ACTIVE}")
 
 #: The hidden imported rows an import replaced on the day of a row it wrote, as the import
 #: that hid them decided it (a hidden row's ``replaced_day`` is the ``import_day`` of the
@@ -1029,6 +1072,109 @@ def _recorded_imports(rows: Sequence[Sequence[Any]], now: str) -> list[tuple[str
     return out
 
 
+def _replaced_days(rows: Sequence[Sequence[Any]]) -> list[tuple[str, int]]:
+    """Migration 0239's ``replaced_day`` of each hidden imported row of one creator, for their
+    imported rows ``(id, action, replaced_by, taken_at, dated, day)`` (hidden ones too), where
+    it is not the day the row is on now (the migration's SQL put that there): the day of the
+    row of the import that replaced it (that row's ``import_day``: the day it is on now), so
+    ``/undo date=`` takes it with that row (:data:`_HIDDEN_SAME_DAY`). Returns
+    ``(replaced_day, id)``.
+
+    Until then an import replaced the imported rows of its days, the creator's days in their
+    time zone *then*, and a time zone change since moved every row with a time of day onto
+    its day in the new zone (a row dated by day alone stayed on its date): a hidden row with
+    a time and the row that replaced it may be on other days now. Which zone it was is not
+    stored, so it is found from the rows: an import put every row it replaced on a day of
+    its own rows (:func:`_paired_then`)."""
+    rows_of: dict[Any, list[_Stored]] = {}
+    hidden_by: dict[Any, list[_Stored]] = {}
+    for row_id, action, replaced_by, taken_at, dated, day in rows:
+        row = _Stored(int(row_id), taken_at, bool(dated), day)
+        rows_of.setdefault(action, []).append(row)
+        if replaced_by is not None:
+            hidden_by.setdefault(replaced_by, []).append(row)
+    zones: list[tzinfo] | None = None  # (read once, and only when needed)
+    out: list[tuple[str, int]] = []
+    for action, old in hidden_by.items():
+        new = rows_of.get(action)
+        if not new:
+            continue
+        days_now = {r.day for r in new}
+        paired_now = sum(1 for r in old if r.day in days_now)
+        if paired_now == len(old):
+            continue  # the days they are on now pair them all: kept, as the stores matched
+        if zones is None:
+            zones = _every_zone()
+        found = _paired_then(old, new, paired_now, zones)
+        out.extend((day, r.id) for r, day in zip(old, found, strict=True)
+                   if day is not None and day != r.day)
+    return out
+
+
+class _Stored(NamedTuple):
+    """An imported row as :func:`_replaced_days` reads it."""
+
+    id: int
+    taken_at: str
+    dated: bool
+    day: str  # the day it is on now (the stored ``day``)
+
+
+def _every_zone() -> list[tzinfo]:
+    """Every time zone zoneinfo knows (a creator's /settings timezone is one), UTC first."""
+    from zoneinfo import ZoneInfo, available_timezones
+
+    zones: list[tzinfo] = [UTC]
+    for name in sorted(available_timezones()):
+        with contextlib.suppress(ValueError, OSError):
+            zones.append(ZoneInfo(name))
+    return zones
+
+
+def _paired_then(old: Sequence[_Stored], new: Sequence[_Stored], paired_now: int,
+                 zones: Iterable[tzinfo]) -> list[str | None]:
+    """For :func:`_replaced_days`: the day now of the row of ``new`` (an import's rows) that
+    replaced each of ``old`` (the rows that import hid), when it can be told. A row's day
+    then is its date (dated by day alone) or its day in the zone the creator had then. Each
+    zone is tried: those that pair the most of ``old`` with a row of ``new`` on the same day
+    then (more than ``paired_now``, the days they are on now) decide, by the pairing most of
+    them give (zones whose clocks change put a row near midnight on another day for part of
+    the year; a row is paired with the row of ``new`` on its day then that is on that day now
+    if there is one, else the first). Otherwise (no zone pairs more, or as many zones pair
+    them one way as another) None for each: not known, each keeps the day it is on now (the
+    README says so)."""
+    moments = {r.taken_at: _dt(r.taken_at) for r in (*old, *new) if not r.dated}
+    best = paired_now
+    found: dict[tuple[str | None, ...], int] = {}  # a pairing: how many zones give it
+    for zone in zones:
+        def then(r: _Stored, zone: tzinfo = zone) -> str:
+            return (r.taken_at[:10] if r.dated else
+                    moments[r.taken_at].astimezone(zone).date().isoformat())
+
+        replacing: dict[str, set[str]] = {}  # a day then: the days now of new's rows on it
+        for r in new:
+            replacing.setdefault(then(r), set()).add(r.day)
+        pairs: list[str | None] = []
+        for r in old:
+            on = then(r)
+            days = replacing.get(on)
+            pairs.append(None if not days else on if on in days else min(days))
+        paired = len(pairs) - pairs.count(None)
+        if paired > best:
+            best, found = paired, {}
+        if paired == best > paired_now:
+            found[tuple(pairs)] = found.get(tuple(pairs), 0) + 1
+    ranked = sorted(found.items(), key=itemgetter(1), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return [None] * len(old)
+    return list(ranked[0][0])
+
+
+#: The imported rows :func:`_replaced_days` reads (parameter: the user's id).
+_IMPORTS_OF_USER = ("SELECT id, action, replaced_by, taken_at, dated, day FROM snapshots "
+                    "WHERE user_id = {} AND source = 'import'")
+
+
 #: The rows :func:`_recorded_imports` reads (parameter: the user's id).
 _ACTIONS_OF_USER = (
     "SELECT s.id, s.source, s.action, s.taken_at, i.imported_at FROM snapshots AS s "
@@ -1060,11 +1206,15 @@ _CREATORS = ("SELECT DISTINCT s.user_id, u.timezone FROM snapshots AS s "
 
 def _relocalized_all_sync(conn: sqlite3.Connection) -> None:
     """Migration 0239's second half (0237 brought the ``day`` column in UTC dates, 0239 when
-    each row was recorded): every creator's imported rows get the time they were recorded
-    (:func:`_recorded_imports`), then every creator's snapshots their days in their time
-    zone (:func:`_relocalized_sync`)."""
+    each row was recorded): every creator's hidden imported rows get the day of the row
+    that replaced them (:func:`_replaced_days`, from the days before this migration moves
+    any) and their imported rows the time they were recorded (:func:`_recorded_imports`),
+    then every creator's snapshots their days in their time zone
+    (:func:`_relocalized_sync`)."""
     now = _iso(datetime.now(UTC))
     for user_id, timezone in conn.execute(_CREATORS).fetchall():
+        conn.executemany("UPDATE snapshots SET replaced_day = ? WHERE id = ?", _replaced_days(
+            conn.execute(_IMPORTS_OF_USER.format("?"), (user_id,)).fetchall()))
         recorded = _recorded_imports(
             conn.execute(_ACTIONS_OF_USER.format("?"), (user_id,)).fetchall(), now)
         conn.executemany("UPDATE snapshots SET recorded_at = ? WHERE id = ?", recorded)
@@ -1157,9 +1307,16 @@ def _guarded_insert(conn: sqlite3.Connection, user_id: int, changes: Mapping[str
     ``add_snapshot``; inside the caller's transaction."""
     zone = _zone_sync(conn, user_id)
     if guard is not None:
-        guard(_reached_sync(conn, user_id, max(2, limit), HistoryReach.ORIGINS, 2),
-              counted_day(taken_at, zone))
+        guard(_guarded_snapshots(conn, user_id, limit), counted_day(taken_at, zone))
     return _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
+
+
+def _guarded_snapshots(conn: sqlite3.Connection, user_id: int,
+                       limit: int) -> list[MetricSnapshot]:
+    """The snapshots a /log's guard is shown (:data:`~bot.core.ports.SnapshotGuard`): of the
+    latest ``limit``, those back to where the latest one's 30-day totals were given, and the
+    last two at least."""
+    return _reached_sync(conn, user_id, max(2, limit), HistoryReach.ORIGINS, 2)
 
 
 def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[str, float],
@@ -1170,6 +1327,75 @@ def _add_then_history(conn: sqlite3.Connection, user_id: int, changes: Mapping[s
     read as ``history`` makes it."""
     snapshot = _transaction(conn, _guarded_insert, user_id, changes, taken_at, guard, limit)
     return snapshot, _history_sync(conn, user_id, None, limit)
+
+
+def _first_snapshot_sync(conn: sqlite3.Connection, user_id: int,
+                         changes: Mapping[str, float], taken_at: datetime,
+                         ) -> tuple[MetricSnapshot, list[MetricSnapshot]]:
+    """:func:`_insert_snapshot_sync` (a /log) and the history after it, as
+    :func:`_add_then_history` makes them, for a user whose row the same transaction has just
+    made: nothing points at a new id yet, so nothing is read. No settings (the default time
+    zone, :func:`_zone_named`), no snapshot to merge into, no action before (this one is 1),
+    no later row to carry it on, nothing to thin; the history is the snapshot alone, as
+    :func:`_history_sync` would read it back (the values as SQLite's REAL columns give them,
+    the moment from its stored text)."""
+    day = _day_of(taken_at, _zone_named(None))
+    snap = replace(MetricSnapshot.empty(taken_at).merged(dict(changes), taken_at),
+                   day=_stored_day(day))
+    stamp = _iso(taken_at)
+    row = _snapshot_row(user_id, snap, stamp, "log", 1, day)
+    conn.execute(_INSERT_SNAPSHOT, row)
+    values = row[2:2 + len(METRIC_NAMES)]
+    stored = _new_snapshot((_dt(stamp), *(None if v is None else float(v) for v in values),
+                            _given(row[2 + len(METRIC_NAMES)]), "log", snap.day))
+    return snap, [stored]
+
+
+def _stored_as_given(changes: Mapping[str, float]) -> bool:
+    """Whether SQLite gives each of ``changes`` back as it is, as a float (a finite float or
+    int: a REAL column stores NaN as NULL), so :func:`_first_snapshot_sync` may write the
+    history it reads back without reading it."""
+    return all(value.__class__ in (float, int) and math.isfinite(value)
+               for value in changes.values())
+
+
+def _new_user_log_sync(
+    conn: sqlite3.Connection, key: tuple[str, str], display_name: str, now: str,
+    changes: Mapping[str, float], taken_at: datetime, limit: int, guard: SnapshotGuard | None,
+) -> tuple[sqlite3.Row, bool, tuple[MetricSnapshot, list[MetricSnapshot]] | Exception]:
+    """:meth:`SqliteStore.ensure_user_adding_snapshot`'s hop in the writer's thread, ONE
+    transaction: the user's upsert (:func:`_upsert_user_row`), then the guard and the
+    snapshot as :func:`_guarded_insert` makes them, and the history after it. For a row
+    this upsert made nothing is read
+    (:func:`_first_snapshot_sync`; the guard is shown no snapshot, and the day in the default
+    time zone: no settings are stored for a new id). A guard that raises undoes the
+    snapshot, not the user's row, as when the row was made before: its exception is
+    returned with the row (committed), so the caller keeps the user in memory either way.
+    Any other failure rolls back both. Returns (the user's row, whether this call made it,
+    (snapshot, history) or the guard's exception)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row, new = _upsert_user_row(conn, key, display_name, now)
+        user_id = int(row["id"])
+        zone = _zone_named(None) if new else _zone_sync(conn, user_id)
+        try:
+            if guard is not None:
+                guard([] if new else _guarded_snapshots(conn, user_id, limit),
+                      counted_day(taken_at, zone))
+        except Exception as exc:
+            conn.execute("COMMIT")  # the user's row alone
+            return row, new, exc
+        if new and _stored_as_given(changes):
+            done = _first_snapshot_sync(conn, user_id, changes, taken_at)
+            conn.execute("COMMIT")
+            return row, new, done
+        snapshot = _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
+    except BaseException:
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return row, new, (snapshot, _history_sync(conn, user_id, None, limit))
 
 
 def _daily_series_sync(conn: sqlite3.Connection, user_id: int) -> dict[str, dict[date, float]]:
@@ -1307,14 +1533,14 @@ def _user_reading_sync(
 
 
 def _upsert_user_sync(conn: sqlite3.Connection, key: tuple[str, str], display_name: str,
-                      now: str, wanted: Reads) -> tuple[sqlite3.Row, UserReads]:
+                      now: str, wanted: Reads) -> tuple[sqlite3.Row, bool, UserReads]:
     """:meth:`SqliteStore.ensure_user_reading`'s hop in the writer's thread: the user's
-    upsert (one statement, its own transaction), then ``wanted`` for them: nothing to read
-    for a row it created (see :func:`_nothing_read`)."""
-    row = conn.execute(_UPSERT_USER, (*key, display_name, now)).fetchone()
-    if row["created_at"] == now:
-        return row, _nothing_read(wanted)
-    return row, _reads_sync(conn, int(row["id"]), wanted)
+    upsert (:func:`_upsert_user_row`), then ``wanted`` for them: nothing to read for a row
+    it created (see :func:`_nothing_read`). Returns (row, whether it made it, the reads)."""
+    row, new = _upsert_user_row(conn, key, display_name, now)
+    if new:
+        return row, new, _nothing_read(wanted)
+    return row, new, _reads_sync(conn, int(row["id"]), wanted)
 
 
 def _set_goals_sync(conn: sqlite3.Connection, user_id: int,
@@ -1592,23 +1818,23 @@ class SqliteStore(TikTokTables):
         async def write() -> tuple[User, UserReads]:
             async with self._write_lock:
                 try:
-                    row, read = await _in_thread(self._writer, _upsert_user_sync, key,
-                                                 display_name, now, wanted)
+                    row, new, read = await _in_thread(self._writer, _upsert_user_sync, key,
+                                                      display_name, now, wanted)
                 except BaseException:
                     self._unknown.pop(key, None)
                     raise
-                return self._upserted(key, row, now), read
+                return self._upserted(key, row, new), read
 
         return await asyncio.shield(write())
 
-    def _upserted(self, key: tuple[str, str], row: sqlite3.Row, now: str) -> User:
-        """The user of ``ensure_user``'s upsert (``row``, written at ``now``), kept in memory:
-        called once it is committed, still under the write lock, as /forget evicts."""
+    def _upserted(self, key: tuple[str, str], row: sqlite3.Row, new: bool) -> User:
+        """The user of ``ensure_user``'s upsert (``row``; ``new``: the upsert made it), kept
+        in memory: called once it is committed, still under the write lock, as /forget
+        evicts."""
         user = _user(row)
         self._users[key] = user
         self._unknown.pop(key, None)
-        if row["created_at"] == now:  # this upsert created the row (an update keeps the
-            # old time): a new id has no settings stored, so they are the defaults
+        if new:  # a new id has no settings stored, so they are the defaults
             self._settings_cache.setdefault(user.id, _settings(None))
         return user
 
@@ -1715,6 +1941,35 @@ class SqliteStore(TikTokTables):
         async with self._write_lock:
             return await _in_thread(self._writer, _add_then_history, user_id, changes,
                                     taken_at, limit, guard)
+
+    async def ensure_user_adding_snapshot(
+        self, platform: str, platform_user_id: str, display_name: str,
+        changes: Mapping[str, float], taken_at: datetime, *, limit: int,
+        guard: SnapshotGuard | None = None,
+    ) -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
+        """The upsert of :meth:`ensure_user` and :meth:`add_snapshot_and_history` in ONE hop
+        to the writer's thread and one transaction (:func:`_new_user_log_sync`): for a row
+        it makes, nothing is read. As :meth:`_upsert`, shielded, and the user kept in memory
+        once committed (also when the guard raised: its exception is raised after)."""
+        _need_metrics(changes)
+        key = (platform, platform_user_id)
+        now = _iso(datetime.now(UTC))
+
+        async def write() -> tuple[User, MetricSnapshot, list[MetricSnapshot]]:
+            async with self._write_lock:
+                try:
+                    row, new, done = await _in_thread(self._writer, _new_user_log_sync, key,
+                                                      display_name, now, changes, taken_at,
+                                                      limit, guard)
+                except BaseException:
+                    self._unknown.pop(key, None)
+                    raise
+                user = self._upserted(key, row, new)
+            if isinstance(done, Exception):
+                raise done
+            return user, *done
+
+        return await asyncio.shield(write())
 
     async def _insert_snapshot(
         self, db: aiosqlite.Connection, user_id: int, changes: Mapping[str, float],

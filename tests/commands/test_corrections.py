@@ -111,6 +111,26 @@ async def test_what_you_typed_is_shown_with_the_digits_you_typed(
     assert "Follower=1,25\xa0Mio." in (await console.ask("/history")).text
 
 
+async def test_a_duration_and_a_number_are_shown_with_every_digit_typed(
+        console: ConsoleAdapter) -> None:
+    """27aea13: ``/log avg_video_length=70.5 videos_per_week=1.3333333`` was listed as
+    "avg_video_length=1:11 videos_per_week=1.333333": 1:11 reads back as 71, and the number
+    lost a digit. Each is shown as typed, and what is shown reads back as the same value."""
+    logged = await console.ask("/log avg_video_length=70.5 videos_per_week=1.3333333 "
+                               "avg_watch_time=42.25")
+    assert logged.ok, logged.text
+    typed = "videos_per_week=1.3333333 avg_watch_time=42.25s avg_video_length=1:10.5"
+    assert typed in (await console.ask("/history")).text
+    assert typed in (await console.ask("/undo")).text
+    assert (await console.ask(f"/log {typed} confirm")).ok  # the same numbers, typed as shown
+    from bot.cli import reply_json
+
+    found = reply_json((await console.ask("/history 2")).replies[0])["entries"]
+    assert found[0]["values"] == found[1]["values"], found
+    await console.ask("/settings language=de")
+    assert "1:10,5" in (await console.ask("/history")).text
+
+
 async def test_history_n_says_how_much_of_each_list_it_shows(
         console: ConsoleAdapter, clock: FakeClock) -> None:
     """Trial: ``/history 2`` showed 2 of 3 payouts and 2 of 3 TikTok Studio imports under

@@ -62,3 +62,31 @@ def test_an_unexplained_estimate_reads_the_same(language: str) -> None:
                 assert any(r.assumptions for r in written.routes)
                 assert not any(r.assumptions or r.inputs for r in unwritten.routes
                                if r.key in {"creator_rewards", "affiliate", "own_products"})
+                # brand deals and LIVE gifts keep their inputs (the rate card reads them)
+                assert not any(r.assumptions for r in unwritten.routes)
+
+
+@pytest.mark.parametrize("language", sorted(i18n.LANGUAGES))
+def test_an_unexplained_estimates_view_leaves_the_sources_unwritten(language: str) -> None:
+    """The sources of an estimate are shown only when it is explained: an unexplained
+    estimate's view leaves them unwritten (each translated and joined for the language), and
+    its reply reads exactly as with them written, in every format."""
+    renderer = Renderer(PROJECT_ROOT / "templates")
+    for values in SNAPSHOTS.values():
+        snapshot = MetricSnapshot.empty(T0).merged(values, T0) if values else \
+            MetricSnapshot.empty(T0)
+        for settings in SETTINGS:
+            with i18n.using(language):
+                result = estimate(snapshot, settings, RATES, payouts=PAYOUTS[1],
+                                  explain=False)
+                unwritten = estimate_view(result, what_if=False, explain=False)
+                written = {**estimate_view(result, what_if=False, explain=True),
+                           "explain": False}
+                texts = []
+                for view in (unwritten, written):
+                    context = {**view, **engagement_basis_view("unchanged", result)}
+                    reply = Reply("estimate", MappingProxyType(context), locale=language)
+                    texts.append([renderer.render(reply, fmt) for fmt in Format])
+            assert texts[0] == texts[1], (language, values, settings)
+            assert not any(r["sources"] for r in unwritten["routes"])
+            assert any(r["sources"] for r in written["routes"])

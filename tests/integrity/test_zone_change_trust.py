@@ -26,6 +26,7 @@ import pytest
 
 from bot.adapters.console import ConsoleAdapter
 from bot.cli import reply_json
+from bot.config import Settings
 from tests.auxil.clock import FakeClock
 
 #: 16:00 UTC on 20 November: 01:00 on the 21st in Tokyo, 08:00 on the 20th in Los Angeles.
@@ -274,3 +275,113 @@ async def test_the_upgrade_puts_a_row_of_tomorrow_on_the_day_it_was_imported(
         assert [s.followers for s in await store.history(user.id)] == [1000.0, 1100.0, 1200.0]
     finally:
         await store.close()
+
+
+async def test_the_upgrade_keeps_which_day_replaced_a_hidden_row(
+        settings: Settings, store_url: str, backend: str, tmp_path: Path,
+        clock: FakeClock) -> None:
+    """A database from before ``replaced_day``: in Tokyo a file's ``2026-11-17 14:00`` and
+    ``2026-11-18T05:00:00Z`` (14:00 there) were replaced by another's 17th and 18th; then the
+    creator moved to Los Angeles, where those two rows are on the 16th and the 17th (21:00).
+    The upgrade keeps each hidden row with the day of the row that replaced it, not the day
+    it is on now: ``/undo date=2026-11-17`` takes the 17th's row with the one it hid (the
+    14:00), and undoing the rest of that import brings back the 18th's (the 05:00 UTC), never
+    the removed day's. (39c21fd..27aea13: the 14:00 came back, the 05:00 UTC was deleted.)"""
+    from bot.app import running
+    from tests.integrity.test_local_day_imports import downgraded
+
+    configured = settings.model_copy(update={"database_url": store_url})
+    first = write(tmp_path, "ma.csv", "date,followers\n2026-11-17 14:00,1010\n"
+                                      "2026-11-18T05:00:00Z,1020\n")
+    second = write(tmp_path, "mb.csv", "date,followers\n2026-11-17,1015\n2026-11-18,1025\n")
+    async with running(configured, clock=clock) as app:
+        console = ConsoleAdapter(app, user="alice")
+        assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+        assert (await console.ask(f"/import path={first} confirm")).ok
+        assert (await console.ask(f"/import path={second} confirm")).ok
+        assert [f for _when, f in await history(console)] == [1015, 1025]
+        assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    await downgraded(store_url, backend, 238)
+    async with running(configured, clock=clock) as app:
+        console = ConsoleAdapter(app, user="alice")
+        undo = await console.ask("/undo date=2026-11-17")
+        assert "1015" in undo.text or "1.015k" in undo.text, undo.text
+        done = await console.ask(confirm_of(undo.text))
+        assert done.ok, done.text
+        assert await history(console) == [("2026-11-18", 1025)]
+        undo = await console.ask("/undo")  # the rest of mb.csv: the row its 18th hid is back
+        done = await console.ask(confirm_of(undo.text))
+        assert done.ok, done.text
+        assert await history(console) == [("2026-11-17T21:00-08:00", 1020)]  # was 1010
+
+
+async def test_progress_last_point_is_the_latest_stats_reads(
+        both: ConsoleAdapter, tmp_path: Path, clock: FakeClock) -> None:
+    """Tokyo imports today's row (the 21st), moves to Los Angeles (still the 20th), logs.
+    /stats and /goal read the /log as the latest (the row counts on the 20th); /progress
+    grouped by the row's written date (corrected_series without placed=True), so its last
+    point was the file's 1100 on "2026-11-21", a day that has not begun for the creator."""
+    console = both
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    file = write(tmp_path, "f.csv",
+                 "date,followers\n2026-11-19,900\n2026-11-20,1000\n2026-11-21,1100\n")
+    assert (await console.ask(f"/import path={file} confirm")).ok
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    clock.advance(hours=2)
+    assert (await console.ask("/log followers=1200")).ok
+    assert (await stats(console))["followers"] == 1200
+    progress = reply_json((await console.ask("/progress followers all")).replies[0])
+    assert progress["last"] == 1200, progress["points"]  # 27aea13: 1100
+    goal = reply_json((await console.ask("/goal followers=5000")).replies[0])
+    assert "1,200" in json.dumps(goal) or "1.2k" in json.dumps(goal), goal
+
+
+@pytest.mark.parametrize("metric", ["engagement", "income"])
+async def test_every_chart_groups_by_the_day_a_row_counts_on(
+        both: ConsoleAdapter, tmp_path: Path, clock: FakeClock, metric: str) -> None:
+    """The same for the charts made of whole snapshots (engagement, income): the day's last
+    snapshot is the /log's, not the file's row of a date that has not begun."""
+    console = both
+    assert (await console.ask("/settings timezone=Asia/Tokyo")).ok
+    file = write(tmp_path, "f.csv", "date,followers,views,likes,comments,shares\n"
+                                    "2026-11-19,900,10000,500,50,10\n"
+                                    "2026-11-20,1000,11000,600,60,10\n"
+                                    "2026-11-21,1100,12000,700,70,10\n")
+    assert (await console.ask(f"/import path={file} confirm")).ok
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    clock.advance(hours=2)
+    logged = await console.ask("/log followers=1150 views=11500 likes=900 comments=80 "
+                               "shares=12")
+    assert logged.ok and "held" not in logged.text, logged.text
+    assert (await stats(console))["followers"] == 1150
+    progress = reply_json((await console.ask(f"/progress {metric} all")).replies[0])
+    points = progress["points"]
+    assert len(points) == 2 and points[-1]["at"] == clock.now().isoformat(), points
+
+
+@pytest.mark.parametrize("cell", ["2026-W46", "2026W46", "2026-W46 10:00", "2026-W46T10:00"])
+async def test_a_week_without_its_day_is_not_a_date(both: ConsoleAdapter, tmp_path: Path,
+                                                   cell: str) -> None:
+    """``2026-W46`` is seven days, not its Monday (``date.fromisoformat`` reads it as 9
+    November): the import refuses it with one sentence saying how to write the day; the
+    week's day (``2026-W46-1``, ``2026W461``) and the basic ``20261109`` are dates."""
+    console = both
+    file = write(tmp_path, "a.csv", f"date,followers\n2026-11-02,90\n{cell},100\n")
+    preview = await console.ask(f"/import path={file}")
+    assert not preview.ok, preview.text  # 27aea13: 2026-11-09 (or its 10:00), followers=100
+    assert (f"line 3: date: '{cell}' is a week, not a date; write the day, e.g. 2026-W46-1 or "
+            "2026-11-09 for its Monday.") in preview.text, preview.text
+    days = write(tmp_path, "b.csv", "date,followers\n2026-W46-1,100\n2026W462,110\n20261111,120\n")
+    preview = await console.ask(f"/import path={days} confirm")
+    assert preview.ok, preview.text
+    assert await history(console) == [("2026-11-09", 100), ("2026-11-10", 110),
+                                      ("2026-11-11", 120)]
+
+
+@pytest.mark.parametrize("line", ["/undo date=2026-W46", "/goal followers=10k by=2027-W10",
+                                  "/import downloaded=2026-W46"])
+async def test_a_week_is_no_date_for_an_argument_either(both: ConsoleAdapter, line: str) -> None:
+    """/undo date=, /goal by= and downloaded= read a date as the import does: a week without
+    its day is refused as not a date (it was its Monday)."""
+    reply = await both.ask(line)
+    assert not reply.ok and "is not a date" in reply.text, reply.text

@@ -9,7 +9,8 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,114 @@ async def test_a_guard_sees_back_to_where_the_latest_totals_were_given(store: St
     await store.add_snapshot_and_history(u.id, {"likes": 3000.0}, T0.replace(hour=16),
                                          limit=10, guard=look)
     assert seen == [[2000.0] * 4] and days == [T0.date() + timedelta(days=1)]
+
+
+#: What /log may be given (a bare count is an int, a typed "12.5k" a float; every metric),
+#: and when (a moment of another offset, with microseconds).
+_FIRST_LOGS = (
+    ({"followers": 1200}, T0),
+    ({"followers": 12_500.0, "views": 30_000.0, "likes": 2_000.5}, T0),
+    ({name: 7.25 + i for i, name in enumerate(METRIC_NAMES)},
+     datetime(2026, 3, 1, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=-7)))),
+    ({"completion_rate": 0.345, "avg_watch_time": 12}, T0 + timedelta(microseconds=1)),
+)
+
+
+async def test_a_first_users_upsert_and_snapshot_in_one_equal_them_apart(store: Store) -> None:
+    """``ensure_user_adding_snapshot`` (a first-time user's /log: the upsert and the write in
+    one trip, on SQLite reading nothing for the row it makes) makes the user ``ensure_user``
+    makes, writes what ``add_snapshot_and_history`` writes and returns what it returns: the
+    snapshot as written, the history as read back after it."""
+    seen: list[tuple[list[MetricSnapshot], date]] = []
+
+    def look(recent: list[MetricSnapshot], day: date) -> None:
+        seen.append((recent, day))
+
+    for n, (changes, at) in enumerate(_FIRST_LOGS):
+        seen.clear()
+        user, snapshot, history = await store.ensure_user_adding_snapshot(
+            "telegram", f"first-{n}", "First", changes, at, limit=3, guard=look)
+        # the guard is shown no snapshot (there is none), and the day in the default zone
+        assert seen == [([], at.astimezone(UTC).date())]
+        assert user == await store.find_user("telegram", f"first-{n}")
+        assert user.display_name == "First"
+        apart = await store.ensure_user("telegram", f"apart-{n}", "Apart")
+        alone, alone_history = await store.add_snapshot_and_history(apart.id, changes, at,
+                                                                     limit=3)
+        assert snapshot == alone and snapshot.day == alone.day
+        assert history == alone_history == await store.history(user.id, limit=3)
+        assert [type(v) for v in history[0].values().values()] == [
+            type(v) for v in alone_history[0].values().values()]
+        assert history[0].taken_at == alone_history[0].taken_at
+        assert history[0].source == alone_history[0].source == "log"
+        assert await store.last_action(user.id) != [] and [
+            e.action for e in await store.last_action(user.id)] == [
+            e.action for e in await store.last_action(apart.id)]
+    with pytest.raises(ValueError, match="at least one"):
+        await store.ensure_user_adding_snapshot("telegram", "none", "None", {}, T0, limit=3)
+
+
+async def test_a_row_made_in_the_same_clock_tick_is_not_taken_for_a_new_one(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review: the one-hop first /log took a row for one it made when its ``created_at``
+    equalled the call's own time, and then read nothing for it. On a coarse clock (Windows
+    ticks every ~15.6 ms) a second first message of the same new user, or a /settings
+    before the /log, lands in the same tick: the /log then dropped the followers logged
+    before (followers=None, both rows action 1) and dated the snapshot by UTC instead of the
+    creator's zone. Whether a row was made is what the INSERT says, not the clock."""
+    import bot.store.sqlite as sqlite_store
+
+    tick = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)  # 1 November, 16:00 in Pago Pago
+
+    class Coarse(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> Coarse:  # type: ignore[override]
+            return cls.fromtimestamp(tick.timestamp(), tz=UTC)
+
+    monkeypatch.setattr(sqlite_store, "datetime", Coarse)
+    user = await store.ensure_user("telegram", "tick", "Tick")
+    await store.update_settings(user.id, {"timezone": "Pacific/Pago_Pago"})
+    first, _ = await store.add_snapshot_and_history(user.id, {"followers": 1000.0}, tick,
+                                                    limit=3)
+    again, snapshot, _history = await store.ensure_user_adding_snapshot(
+        "telegram", "tick", "Tick", {"views": 5000.0}, tick, limit=3)
+    assert again.id == user.id
+    assert snapshot.followers == 1000.0 and snapshot.views == 5000.0  # carried forward
+    assert snapshot.day == date(2026, 11, 1) == first.day  # the creator's day, not UTC's
+    assert len({e.action for e in await store.entries(user.id)}) == 2  # two actions
+
+
+async def test_a_first_users_held_back_snapshot_leaves_their_row(store: Store) -> None:
+    """A guard that raises in ``ensure_user_adding_snapshot`` undoes the snapshot, not the
+    user's row (as when ``ensure_user`` made it before): the exception reaches the caller,
+    the user is stored with nothing else. For a row that was there, the write is the one
+    ``add_snapshot_and_history`` makes, and the display name follows the platform's."""
+    class Refused(Exception):
+        pass
+
+    def refuse(recent: list[MetricSnapshot], day: date) -> None:
+        raise Refused
+
+    with pytest.raises(Refused):
+        await store.ensure_user_adding_snapshot("telegram", "held", "Held",
+                                                {"followers": 10.0}, T0, limit=3, guard=refuse)
+    user = await store.find_user("telegram", "held")
+    assert user is not None and user.display_name == "Held"
+    assert await store.history(user.id) == []
+    first, _ = await store.add_snapshot_and_history(user.id, {"followers": 10.0}, T0, limit=3)
+    seen: list[tuple[list[MetricSnapshot], date]] = []
+    again, snapshot, history = await store.ensure_user_adding_snapshot(
+        "telegram", "held", "Held again", {"views": 500.0}, T0 + timedelta(days=1), limit=3,
+        guard=lambda recent, day: seen.append((recent, day)))
+    assert again.id == user.id and again.display_name == "Held again"
+    assert seen == [([first], T0.date() + timedelta(days=1))]
+    assert snapshot.followers == 10.0 and snapshot.views == 500.0  # carried forward
+    assert history == await store.history(user.id, limit=3) and len(history) == 2
+    with pytest.raises(Refused):
+        await store.ensure_user_adding_snapshot("telegram", "held", "Held", {"views": 1.0},
+                                                T0 + timedelta(days=2), limit=3, guard=refuse)
+    assert await store.history(user.id, limit=3) == history
+    assert (await store.find_user("telegram", "held")) == replace(again, display_name="Held")
 
 
 async def test_import_merges_with_logged_rows_in_date_order(store: Store) -> None:

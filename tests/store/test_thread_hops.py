@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import collections
+from dataclasses import replace
 from typing import Any
 
 import aiosqlite.core
 import pytest
 
 from bot.app import App
+from bot.core.context import CommandContext
 from bot.core.ports import Reads
 from bot.core.types import ChatKind, Platform, Request
 from bot.domain.profile import UserSettings
-from bot.store.sqlite import SqliteStore
+from bot.store.sqlite import SqliteStore, _in_thread
 
 
 @pytest.fixture
@@ -103,9 +105,71 @@ async def test_a_commands_reads_make_no_thread_hop(
                     raw_args="followers=1000 views=20000 likes=900")
     assert (await app.dispatcher.handle(first))[0].template == "logged"
     # a first-time user's /log: their language's read (no row) made here, then the upsert
-    # and the write in the writer's thread (were three hops)
-    assert sum(thread_hops.values()) == 2, dict(thread_hops)
-    assert sum(hops.values()) == 3, dict(hops)
+    # and the write in ONE hop to the writer's thread, one transaction (were three hops,
+    # then two: the upsert, then the write)
+    assert sum(thread_hops.values()) == 1, dict(thread_hops)
+    assert sum(hops.values()) == 2, dict(hops)
+
+
+async def _statements(store: Any, request_: Request, app: App) -> list[str]:
+    """The SQL the writer's connection runs for ``request_`` (its first word each)."""
+    ran: list[str] = []
+    await _in_thread(store._writer, lambda conn: conn.set_trace_callback(ran.append))
+    try:
+        await app.dispatcher.handle(request_)
+    finally:
+        await _in_thread(store._writer, lambda conn: conn.set_trace_callback(None))
+    return [statement.split()[0].upper() for statement in ran]
+
+
+async def test_a_first_time_users_log_reads_nothing_in_its_write(app: App) -> None:
+    """The upsert that makes a first-time user's row and their /log's snapshot are one
+    transaction, which reads nothing: nothing can point at a row it has just made (no
+    settings, no snapshot to carry on, no action before). A returning user's /log reads what
+    it merges into and checks, as before."""
+    store: Any = app.store
+    first = Request(platform=Platform.TELEGRAM, user_id="reads-nothing", display_name="New",
+                    chat_id="reads-nothing", chat_kind=ChatKind.PRIVATE, command="log",
+                    raw_args="followers=1000 views=20000 likes=900")
+    assert await _statements(store, first, app) == ["BEGIN", "INSERT", "INSERT", "COMMIT"]
+    again = replace(first, raw_args="followers=1100")
+    ran = await _statements(store, again, app)
+    assert ran.count("SELECT") >= 2 and "BEGIN" in ran, ran
+
+
+async def test_a_first_time_user_is_stored_whatever_their_log_does(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/log makes a first-time user's row in its write: when it writes nothing (no numbers
+    given, numbers held back for a confirm, a failure before its write) the row is made all
+    the same, as every command leaves its user stored."""
+    def first(name: str, raw: str) -> Request:
+        return Request(platform=Platform.TELEGRAM, user_id=name, display_name=name.title(),
+                       chat_id=name, chat_kind=ChatKind.PRIVATE, command="log", raw_args=raw)
+
+    replies = await app.dispatcher.handle(first("prompted", ""))
+    assert replies[0].template == "log_prompt"
+    prompted = await app.store.find_user("telegram", "prompted")
+    assert prompted is not None and prompted.display_name == "Prompted"
+    replies = await app.dispatcher.handle(first("held", "views=1000 likes=5000"))
+    assert replies[0].template == "log_check", replies
+    held = await app.store.find_user("telegram", "held")
+    assert held is not None and held.display_name == "Held"
+    assert await app.store.history(held.id) == []
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("before the write")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CommandContext, "add_snapshot_and_history", broken)
+        replies = await app.dispatcher.handle(first("failed", "followers=1000"))
+    assert replies[0].template == "errors/internal"
+    failed = await app.store.find_user("telegram", "failed")
+    assert failed is not None and await app.store.history(failed.id) == []
+    replies = await app.dispatcher.handle(first("logged", "followers=1000"))
+    assert replies[0].template == "logged"
+    logged = await app.store.find_user("telegram", "logged")
+    assert logged is not None
+    assert [s.followers for s in await app.store.history(logged.id)] == [1000]
 
 
 async def test_reads_here_end_with_the_store(app: App) -> None:
@@ -139,11 +203,11 @@ async def test_a_first_time_users_first_command_reads_their_row_once(
                     raw_args="followers=1000 views=20000 likes=900")
     replies = await app.dispatcher.handle(first)
     assert replies and replies[0].template == "logged"
-    # the language's read, the user's upsert, then /log's own one (its check, the write and
-    # the history after it); was 6: ensure_user read the missing row again before writing
-    # it; then 5: the history was read in a hop of its own; then 4: the snapshots its check
-    # looks at too
-    assert sum(hops.values()) <= 3, dict(hops)
+    # the language's read, then the user's upsert with /log's own write (its check, the
+    # snapshot and the history after it) in one; was 6: ensure_user read the missing row
+    # again before writing it; then 5: the history was read in a hop of its own; then 4:
+    # the snapshots its check looks at too; then 3: the upsert was a hop of its own
+    assert sum(hops.values()) == 2, dict(hops)
     user = await app.store.find_user("discord", "first-sight")
     assert user is not None and user.display_name == "First"
     hops.clear()

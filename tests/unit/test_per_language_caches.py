@@ -134,6 +134,58 @@ def test_currency_is_babels_format_currency(amount: float, currency: str, digits
     assert first == again == _babel_currency(amount, currency, digits, lang)
 
 
+#: Amounts every currency form is checked with: signs and zeros, halves at each digit
+#: count, the large and the small.
+_AMOUNTS = (0, 0.0, -0.0, 1, -1, 0.5, 2.675, -2.675, 0.125, 1.005, 12.345678, 999.995,
+            1234.5, -98765.4321, 1e-7, 5e-7, 123456789.0, 1e12 + 0.5)
+
+
+def test_every_currency_form_is_babels_in_every_language() -> None:
+    """The currency forms are written through the pattern with each currency's symbol in it
+    (``numbers._with_symbol``), without the plural name Babel works out on every call: the
+    same text as Babel's ``format_currency`` for every currency the rate tables know, in
+    every language, with every number of decimals."""
+    from bot.app import load_services
+    from bot.config import Settings
+
+    rates = load_services(Settings(_env_file=None)).rates  # type: ignore[call-arg]
+    currencies = sorted({*rates.currencies.per_eur, "USD", "EUR"})
+    for lang in LANGUAGES[1:]:
+        with i18n.using(lang):
+            for currency in currencies:
+                for digits in range(7):
+                    for amount in _AMOUNTS:
+                        assert numbers._currency_in(amount, False, currency, digits, lang) \
+                            == _babel_currency(amount, currency, digits, lang), (
+                                lang, currency, digits, amount)
+
+
+def test_currency_forms_skip_the_currencys_plural_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel's ``format_currency`` looks up the currency's name in the plural the amount
+    takes on every call (for a ``¤¤¤`` pattern), two thirds of its cost; no pattern here
+    names it, and the amounts are written without asking. A symbol a pattern would read
+    (a quote) goes through ``format_currency`` itself, as before."""
+    import babel.numbers
+
+    def refused(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the currency's name was looked up")
+
+    with i18n.using("de"):
+        expected = _babel_currency(1234.5, "EUR", 2, "de")
+        monkeypatch.setattr(babel.numbers, "get_currency_name", refused)
+        assert numbers._currency_in(1234.5, False, "EUR", 2, "de") == expected
+        assert numbers._usd(0.25, False, "de") == "0,25\xa0$"
+        monkeypatch.undo()
+        numbers._with_symbol.cache_clear()
+        monkeypatch.setattr(babel.numbers, "get_currency_symbol", lambda *a, **k: "E'U")
+        monkeypatch.setattr(numbers, "get_currency_symbol", lambda *a, **k: "E'U")
+        try:
+            assert numbers._with_symbol("#,##0.00\xa0¤", "EUR", "de") is None
+            assert numbers._currency_in(7.5, False, "EUR", 2, "de") == "7,50\xa0E'U"
+        finally:
+            numbers._with_symbol.cache_clear()
+
+
 @settings(deadline=None)
 @given(st.floats(min_value=-1e14, max_value=1e14) | st.integers(-10**12, 10**12),
        st.sampled_from(LANGUAGES[1:]))
