@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC
 
 from benchmarks.common import Row, print_table, ratio, us
 from bot.config import PROJECT_ROOT
@@ -35,7 +36,7 @@ def main() -> None:
         profile = SAMPLES[name]
         facts = compute_facts(profile, rates, NOW)
         latest = profile.latest
-        baseline = per_call(lambda p=profile: compute_kpis(p.latest, list(p.history))  # type: ignore[misc]
+        baseline = per_call(lambda p=profile: compute_kpis(p.latest, list(p.history), zone=UTC)  # type: ignore[misc]
                             if p.latest else None)
         engine = per_call(lambda f=facts: recommend(catalogue, f))
         full = per_call(lambda p=profile: recommend(catalogue, compute_facts(p, rates, NOW)))

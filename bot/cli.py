@@ -309,6 +309,16 @@ def reply_json(reply: Reply) -> dict[str, Any]:
     return out
 
 
+def start_failure_json(line: str, exc: Exception) -> dict[str, Any]:
+    """What ``ask --json`` prints on stdout when the bot could not run ``line`` at all (its
+    storage, a bad ``strategies/`` file that the command uses): ``"ok": false`` as every
+    failure (:func:`reply_json`), the command, and the same text as the line on stderr."""
+    from bot.adapters.console import failed_command
+
+    return {"reply": "errors/start", "ok": False, "command": failed_command(line),
+            "error": str(exc)}
+
+
 async def _ask(app: App, user: str, line: str, as_json: bool = False) -> int:
     """Run ``line`` as console user ``user`` and print the answer; the exit code by
     :func:`ask_status`. A reply (held back or not) on stdout; a refusal (bad input, an
@@ -727,7 +737,12 @@ def _run_cli(argv: Sequence[str] | None) -> int:
     try:
         return asyncio.run(_main(args, settings))
     except (StoreError, DataFileError) as exc:
+        # the bot could not start (its storage, a strategies/ file: for a one-shot ask read
+        # when its command uses it, before the command runs): said as at start, not logged
         print(f"creator-advisor: {exc}", file=sys.stderr)
+        if args.cmd == "ask" and args.json:  # every answer of ask --json is JSON (README)
+            print(json.dumps(start_failure_json(args.line, exc), ensure_ascii=False,
+                             indent=2))
         return 1
     except KeyboardInterrupt:
         return 130

@@ -6,7 +6,7 @@ from datetime import date, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.commands.keys import confirm_key, typed_key
+from bot.commands.keys import confirm_key, confirms, typed_key
 from bot.commands.payouts import payout_view
 from bot.core.context import CommandContext
 from bot.core.fieldnames import typed
@@ -191,10 +191,11 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     action = record.action if record is not None else entries[0].action
     # Only a confirm carrying the key of what its preview showed removes anything: a bare
     # "confirm" (typed, or sent twice) gets the preview, so nothing unseen is removed.
-    changed = args.get("confirm") and args.get("key") not in (None, key)
+    # A key= alone is a confirm (keys.confirms): only the confirm line carries one.
+    changed = confirms(args) and args.get("key") not in (None, key)
     # a confirm with no key at all says so, as /forget's does (one sentence for both)
     refused = bool(args.get("confirm")) and args.get("key") is None
-    if not args.get("confirm") or args.get("key") is None or changed:
+    if not confirms(args) or args.get("key") is None or changed:
         restores = 0 if day is not None else await ctx.store.replaced_by(ctx.user.id, action)
         # one line, shown and run by the button (language-neutral: an ISO date, a hex key)
         confirm = ctx.again({} if day is None else {"date": day}, confirm=True, key=key)

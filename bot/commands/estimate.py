@@ -313,6 +313,7 @@ def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[
     personal=True,
     group="money",
     reads=READS,
+    strategies=("rates",),
 )
 async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     rates = ctx.services.rates

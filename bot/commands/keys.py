@@ -12,8 +12,11 @@ import dataclasses
 import hashlib
 import json
 import re
+import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from enum import Enum
+from typing import Any
 
 _KEY = re.compile(r"[0-9a-f]{8}")
 
@@ -54,7 +57,16 @@ def confirm_key(*shown: object) -> str:
 
 
 def typed_key(text: str) -> str | None:
-    """``text`` as a key (spaces dropped, lower case), or None if it cannot be one; the
-    command says why in its own words."""
-    key = text.strip().lower()
+    """``text`` as a key (spaces dropped, full-width forms as their ASCII ones: NFKC, as
+    names and numbers are read; lower case), or None if it cannot be one; the command says
+    why in its own words."""
+    key = unicodedata.normalize("NFKC", text).strip().lower()
     return key if _KEY.fullmatch(key) else None
+
+
+def confirms(args: Mapping[str, Any]) -> bool:
+    """Whether ``args`` (a command's, as parsed) confirm what a preview or a held reply
+    showed: ``confirm``, or a ``key=`` alone (only a confirm line carries one, so a key typed
+    without its ``confirm`` means it). The key still has to be the one shown: what it is for
+    is the command's to check. The one rule of /log, /undo and /forget."""
+    return bool(args.get("confirm")) or args.get("key") is not None

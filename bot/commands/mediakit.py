@@ -97,6 +97,7 @@ def _price(p: Price, currency: str) -> dict[str, Any]:
               "/ratecard clear"),
     personal=True,
     group="money",
+    strategies=("rates",),
 )
 async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     pins: dict[str, float] = {k: float(args[k]) for k in DELIVERABLES if k in args}
@@ -136,6 +137,7 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     examples=("/mediakit", "/mediakit public"),
     personal=True,
     group="money",
+    strategies=("rates",),
 )
 async def mediakit(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     uid = ctx.user.id

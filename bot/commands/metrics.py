@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from bot.commands.audience import audience_view
-from bot.commands.keys import typed_key
+from bot.commands.keys import confirms, typed_key
 from bot.core.context import CommandContext
 from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
@@ -24,9 +24,11 @@ from bot.domain.metrics import (
     HistoryReach,
     Kpis,
     MetricSnapshot,
+    as_of,
     compute_kpis,
     engagement_formula,
     engagement_gap,
+    format_apart,
     format_metric,
     implausible,
     left_out,
@@ -217,7 +219,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # A confirm saves past the check only the numbers it was shown for (the key of exactly
     # these values, from the held reply): any others are checked as any /log is.
     key = log_key(values)
-    confirmed = bool(args.get("confirm")) and args.get("key") == key
+    # (a key= alone is a confirm: keys.confirms)
+    confirmed = confirms(args) and args.get("key") == key
     guard = None if confirmed else functools.partial(_hold_if_implausible, values, now)
     try:
         # (a first-time user's row is made in the same trip: creates_user)
@@ -229,7 +232,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("log_check", {"problems": problems,
                                    "command": ctx.typed_again(args, key=key),
                                    # a confirm sent for other numbers than these
-                                   "unconfirmed": bool(args.get("confirm")),
+                                   "unconfirmed": confirms(args),
                                    # the 30-day totals' note only when some were given
                                    "totals": any(v in values for v in (
                                        "views", "likes", "comments", "shares"))},
@@ -237,28 +240,31 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                                      "primary"),),
                      held=True)
     previous = history[-2] if len(history) >= 2 else None
+    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     changes = []
     for name in values:
         before = None if previous is None else getattr(previous, name)
         after = getattr(snapshot, name)
         diff = None
+        value = format_metric(name, after)
         if before is not None and after is not None and before != after:
             assert previous is not None
             delta = after - before
             # (by the creator's days where the earlier one is dated by day alone: its noon
             # UTC is no moment of theirs; metrics.days_apart, as growth measures it)
-            if span_of_growth(previous, snapshot) is None:
+            if span_of_growth(previous, snapshot, zone) is None:
                 # the time first, the earlier value last: "was 850 less than a day ago" read
                 # as "850 fewer"
-                diff = _("less than a day ago it was %(value)s",
-                         value=format_metric(name, before))
+                # both with the digits that tell them apart (2.05k, then 2.1k: never
+                # "2.1k … it was 2.1k"; metrics.format_apart)
+                earlier, value = format_apart(name, before, after)
+                diff = _("less than a day ago it was %(value)s", value=earlier)
             else:
                 diff = numbers.signed(delta, format_metric(name, abs(delta)))
         changes.append({"label": translate(METRIC_BY_NAME[name].label),
-                        "value": format_metric(name, after), "diff": diff})
-    k = compute_kpis(snapshot, history)
+                        "value": value, "diff": diff})
+    k = compute_kpis(snapshot, history, zone=zone)
     out = left_out(snapshot, history)
-    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     return Reply("logged", {"changes": changes,
                             "kpis": kpi_view(snapshot, history, k, out, zone),
                             "first": previous is None,
@@ -343,9 +349,10 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                           "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
         elif g.metric == "income":
             goals.append(await _income_goal(ctx, g.target, latest, history, videos))
-    k = compute_kpis(latest, history)
+    settings = await ctx.store.get_settings(ctx.user.id)  # (kept in memory: no read)
+    zone, settings_today = settings.zone, settings.today(ctx.clock.now())
+    k = compute_kpis(latest, history, zone=zone)
     out = left_out(latest, history)
-    zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     covered = STATS_READS.history  # the most recent snapshots the history read covers
     assert covered is not None
     shown_videos = _videos_view(views_per_video(latest, videos), videos)
@@ -356,8 +363,9 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "goals": goals,
         "rows": metric_rows(latest, history, zone),
         "kpis": kpi_view(latest, history, k, out, zone),
-        # the creator's day of it (as /history and /goal show it), not its UTC date
-        "taken_at": snapshot_day(latest.taken_at, zone).isoformat(),
+        # the creator's day it counts on (metrics.as_of, as /mediakit's "as of"), not its
+        # UTC date nor a day after their today
+        "taken_at": as_of(latest, settings_today).isoformat(),
         "snapshots": read.count_snapshots,
         # the snapshots the history read covers (only the part /stats needs is read)
         "trend_basis": min(read.count_snapshots, covered),

@@ -133,6 +133,7 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
               "/payout", "/payout remove=2"),
     personal=True,
     group="money",
+    strategies=("rates",),
 )
 async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     given = [k for k in KINDS if k in args]

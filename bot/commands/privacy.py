@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.commands.keys import confirm_key, typed_key
+from bot.commands.keys import confirm_key, confirms, typed_key
 from bot.core.context import CommandContext
 from bot.core.ports import User
 from bot.core.registry import ArgSpec, ArgType, command
@@ -82,10 +82,11 @@ async def forget(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     key = forget_key(ctx.user)
     # Only the confirm its preview showed deletes: a bare "/forget confirm" (typed from the
     # help, or sent before any /forget) or a wrong or old key gets the list, and says why.
-    if not args.get("confirm") or args.get("key") != key:
+    # (a key= alone is a confirm: keys.confirms)
+    if not confirms(args) or args.get("key") != key:
         stored = stored_contents(await ctx.store.user_rows(ctx.user.id))
         confirm = ctx.again({}, confirm=True, key=key)
-        refused = bool(args.get("confirm"))
+        refused = confirms(args)
         return Reply(
             "forget_confirm",
             {"stored": stored, "console": ctx.request.platform is Platform.CONSOLE,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot import i18n
 from bot.commands.checks import flagged_rows
@@ -50,6 +50,7 @@ from bot.domain.metrics import (
     MetricSnapshot,
     corrected_series,
     engagement_rate_views,
+    format_apart,
     format_metric,
     format_typed,
     has_weekly_pace,
@@ -167,26 +168,36 @@ def evenly(items: list[Any], limit: int = MAX_POINTS) -> list[Any]:
     return [items[round(k * step)] for k in range(limit)]
 
 
+class ChartPoints(NamedTuple):
+    """What :func:`chart_points` gives: the points to draw, and the creator's days they were
+    chosen from (before :func:`evenly` thinned them: what the reply says it is "from logs
+    on")."""
+
+    points: list[tuple[datetime, float]]
+    days: int
+
+
 def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSettings,
                  rates: RateTables, payouts: Sequence[Payout],
-                 videos: Sequence[Video]) -> list[tuple[datetime, float]]:
+                 videos: Sequence[Video]) -> ChartPoints:
     """At most :data:`MAX_POINTS` points to chart (CPU-bound: run it in a worker thread), one
     a day of the creator's: the day's figure as ``/stats``, ``/goal`` and the tips read it
     (:func:`~bot.domain.metrics.one_a_day`, the rule behind
     :func:`~bot.domain.metrics.corrected_series`: the day each snapshot counts on, as the
     stores keep it; a later snapshot of the day corrects an earlier one, so a typo confirmed
-    and fixed the same minute draws no spike). Each at its stored moment (a row dated by day
-    alone is drawn on its date). The days are thinned before the per-point income
-    estimates, not after."""
+    and fixed the same minute draws no spike), with how many days there were before
+    thinning. Each at its stored moment (a row dated by day alone is drawn on its date). The
+    days are thinned before the per-point income estimates, not after."""
     zone = settings.zone
     if metric == "income":
         # each day's last snapshot, which carries the day's figures, as /goal income's fit
         # reads them a day
         daily = [s for s, _none in one_a_day([(s, None) for s in history], zone)]
-        return income_series(evenly(daily), settings, rates, payouts, videos, history)
-    if metric == "engagement":
-        return evenly([(s.taken_at, er) for s, er in one_a_day(series(history, metric), zone)])
-    return evenly(corrected_series(history, metric, zone=zone))
+        return ChartPoints(income_series(evenly(daily), settings, rates, payouts, videos,
+                                         history), len(daily))
+    days = ([(s.taken_at, er) for s, er in one_a_day(series(history, metric), zone)]
+            if metric == "engagement" else corrected_series(history, metric, zone=zone))
+    return ChartPoints(evenly(days), len(days))
 
 
 def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: RateTables,
@@ -218,6 +229,7 @@ def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: 
     examples=("/progress", "/progress views 1y", "/progress engagement all"),
     personal=True,
     group="your numbers",
+    strategies=("rates",),
 )
 async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     metric, period = str(args["metric"]), str(args["period"])
@@ -230,8 +242,8 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     payouts = await ctx.store.payouts(ctx.user.id) if metric == "income" else []
     videos = await ctx.store.videos(ctx.user.id) if metric == "income" else []
     # Off the event loop: a long history's points (and their estimates) wait for no one.
-    points = await asyncio.to_thread(chart_points, history, metric, settings,
-                                     ctx.services.rates, payouts, videos)
+    points, days = await asyncio.to_thread(chart_points, history, metric, settings,
+                                           ctx.services.rates, payouts, videos)
     if len(points) < 2:
         # The field's name as the creator types it (German keeps its capital: "Likes"),
         # never a label lower-cased to fit inside a sentence.
@@ -260,17 +272,18 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                      currency=settings.currency if metric == "income" else None, zone=zone)
     png = await asyncio.to_thread(render_png, spec)
     first, last = points[0][1], points[-1][1]
-    def shown(v: float) -> str:
-        if metric == "engagement":
-            return format_metric("completion_rate", v)
-        if metric == "income":
-            return money(v, settings.currency)
-        return format_metric(metric, v)
+    # both with the digits that tell them apart (metrics.format_apart): never "2.1k → 2.1k"
+    if metric == "income":
+        ends = money(first, settings.currency), money(last, settings.currency)
+    else:
+        ends = format_apart("completion_rate" if metric == "engagement" else metric, first,
+                            last)
 
     return Reply(
         "progress",
-        {"metric": _label(metric), "period": period_words(period), "count": len(points),
-         "first": shown(first), "last": shown(last),
+        # the days the points come from, not the points left after thinning (MAX_POINTS)
+        {"metric": _label(metric), "period": period_words(period), "count": days,
+         "first": ends[0], "last": ends[1],
          "change": None if metric in ("engagement", "income") else
          numbers.signed(last - first, format_metric(metric, abs(last - first))),
          "spark": sparkline([v for _, v in points]),
@@ -329,9 +342,10 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         def show(v: float) -> str:
             return format_metric(goal.metric, v)
     p = project(points, goal.target, now, zone=settings.zone)
-    # the days the trend was fitted over: a pace a week needs a week of them (weekly_pace)
+    # the days the trend was fitted over (on the creator's wall clock, as /stats counts
+    # them): a pace a week needs a week of them (weekly_pace)
     span = None if p.trend is None or not points else \
-        (max(t for t, _v in points) - p.trend.origin).total_seconds() / 86_400
+        p.trend.days_to(max(t for t, _v in points))
     paced = span is not None and has_weekly_pace(span)
     weekly_growth = p.weekly_growth if paced else None
     eta = p.eta if paced else None
@@ -347,10 +361,15 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         days_left = (goal.deadline - settings.today(now)).days
         # a week or more away: the growth a week it needs; nearer, what it needs in all
         # (never a pace a week made from a few days or hours)
-        needed = p.needed_per_week(by, now) if has_weekly_pace(days_left) else None
+        needed = (p.needed_per_week(by, now, settings.zone) if has_weekly_pace(days_left)
+                  else None)
         more = max(0.0, goal.target - p.current)
+        # a pace that rounds to nothing (a far deadline: 20 followers in a few years) is
+        # "less than 1 a week", never "about 0 a week"
+        below = needed is not None and needed > 0 and show(needed) == show(0.0)
         deadline = {"date": goal.deadline.isoformat(),
                     "needed": None if needed is None else show(needed),
+                    "needed_below": show(1.0) if below else None,
                     "days_left": days_left, "more": show(more),
                     "on_track": p.reached or (eta is not None and eta <= by),
                     # a passed date: the line that sets a new one (four weeks from today)
@@ -359,13 +378,16 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
     slowed = None
     if goal.metric == "followers" and paced and not p.reached and points:
         slowed = _slowed(history, settings, goal.target, p.current, now)
+    shown = (format_apart(goal.metric, goal.target, p.current)
+             if goal.metric in METRIC_BY_NAME else (show(goal.target), show(p.current)))
     return {
         "slowed": slowed,
         "metric": _label(goal.metric),
         "field": goal.metric,
         "field_name": field_name(goal.metric),  # as the creator types it (German "Follower")
-        "target": show(goal.target),
-        "current": None if not points else show(p.current),
+        # (a number's target and now with the digits that tell them apart: format_apart)
+        "target": shown[0],
+        "current": None if not points else shown[1],
         "reached": p.reached,
         "eta": None if eta is None else settings.today(eta).isoformat(),  # the creator's
         "weekly": None if weekly_growth is None else
@@ -469,6 +491,7 @@ def _reads_for(raw: str) -> bool:
     group="your numbers",
     reads=GOAL_READS,
     reads_for=_reads_for,
+    strategies=("rates", "rules"),
 )
 async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     now = ctx.clock.now()

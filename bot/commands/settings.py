@@ -256,6 +256,9 @@ def normalize_niche(text: str) -> str | None:
     examples=("/settings", "/settings currency=EUR timezone=Europe/Berlin region=DE adult=yes"),
     personal=True,
     group="your numbers",
+    strategies=("rates",),
+    # (the exchange rates: which currencies there are)
+    strategies_for=lambda args: args.get("currency") is not None,
 )
 async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     currency = args.get("currency")

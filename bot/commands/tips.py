@@ -53,6 +53,7 @@ def tip_view(t: Tip) -> dict[str, Any]:
     personal=True,
     group="advice",
     reads=READS,
+    strategies=("rates", "rules"),
 )
 async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     profile = await profile_of(ctx)
@@ -82,6 +83,7 @@ async def tips(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     personal=True,
     group="advice",
     reads=READS,
+    strategies=("rates", "rules"),
 )
 async def why(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     tip_id = str(args["tip"]).strip().lower()

@@ -236,6 +236,8 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
         value = _parse_seconds(text, spec)
     else:
         m = _number_pattern(i18n.current()).match(text)
+        if not m and whole_number(spec):
+            raise _needs_whole(spec, raw.strip())
         if not m:
             raise ArgError(
                 _("%(name)s must be a number like %(example)s — '%(text)s' isn't one.",
@@ -375,20 +377,63 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     return _check_bounds(value, spec, raw.strip())
 
 
+def _within(spec: ArgSpec, value: float) -> bool:
+    """Whether ``spec``'s bounds take ``value``."""
+    return ((spec.minimum is None or value >= spec.minimum)
+            and (spec.maximum is None or value <= spec.maximum))
+
+
+def whole_number(spec: ArgSpec) -> bool:
+    """Whether ``spec`` is a whole number that is no size (an index, an age, a number of
+    rows: a COUNT without :attr:`~bot.core.registry.ArgSpec.thousands`), whose hints name
+    its bounds."""
+    return spec.type is ArgType.COUNT and not spec.thousands
+
+
+def _needs_whole(spec: ArgSpec, typed: str | None = None) -> ArgError:
+    """The refusal of a whole-number ``spec`` (:func:`whole_number`) given no number
+    (``typed``: the word typed for it; None: its name alone, ``/history last``): the range
+    it takes, from its bounds, and its example."""
+    lo, hi = (None if b is None else _show(b, spec) for b in (spec.minimum, spec.maximum))
+    name, example = _shown(spec), _example(spec)
+    if lo is not None and hi is not None:
+        message = (_("%(name)s needs a whole number from %(minimum)s to %(maximum)s, e.g. "
+                     "%(example)s.", name=name, minimum=lo, maximum=hi, example=example)
+                   if typed is None else
+                   _("%(name)s needs a whole number from %(minimum)s to %(maximum)s, and "
+                     "'%(text)s' isn't one; e.g. %(example)s.", name=name, minimum=lo,
+                     maximum=hi, text=kept(typed), example=example))
+    else:
+        message = (_("%(name)s needs a whole number, e.g. %(example)s.", name=name,
+                     example=example) if typed is None else
+                   _("%(name)s needs a whole number, and '%(text)s' isn't one; e.g. "
+                     "%(example)s.", name=name, text=kept(typed), example=example))
+    return ArgError(message, arg=spec.name, example=spec.example_value)
+
+
 def _not_whole(raw: str, spec: ArgSpec, value: float) -> ArgError:
     """The question for a count ``spec`` typed as ``raw`` that is ``value``, not a whole
-    number (``1234,5``, ``1.2345k``, an index ``1.5``): the whole numbers either side, as
-    suggestions too; never one of them chosen silently."""
-    lower, upper = str(math.floor(value)), str(math.ceil(value))
+    number (``1234,5``, ``1.2345k``, an index ``1.5``): the whole numbers either side that
+    its bounds take, as suggestions too (``/history 0.5``: 1 alone, never 0); never one of
+    them chosen silently. The one place these hints are made. Neither in its bounds: the
+    bounds' own refusal (:func:`_check_bounds`)."""
+    near = [str(n) for n in dict.fromkeys((math.floor(value), math.ceil(value)))
+            if _within(spec, n)]
+    if not near:
+        _check_bounds(value, spec, raw.strip())
+        near = [str(math.floor(value)), str(math.ceil(value))]
     typed = kept(raw.strip())
-    if spec.thousands:
+    if len(near) == 1:
+        message = _("'%(text)s' for %(name)s: it must be a whole number; write %(value)s.",
+                    text=typed, name=_shown(spec), value=near[0])
+    elif spec.thousands:
         message = _("'%(text)s' for %(name)s: a count has no decimals; write %(lower)s or "
-                    "%(upper)s.", text=typed, name=_shown(spec), lower=lower, upper=upper)
+                    "%(upper)s.", text=typed, name=_shown(spec), lower=near[0], upper=near[1])
     else:
         message = _("'%(text)s' for %(name)s: it must be a whole number; write %(lower)s or "
-                    "%(upper)s.", text=typed, name=_shown(spec), lower=lower, upper=upper)
+                    "%(upper)s.", text=typed, name=_shown(spec), lower=near[0], upper=near[1])
     return ArgError(message, arg=spec.name, example=spec.example_value,
-                    suggestions=(lower, upper))
+                    suggestions=tuple(near))
 
 
 def _shorthand(thousands: float) -> str:
@@ -679,7 +724,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                            arg=spec.name, example=spec.example_value)
         values[spec.name] = value
 
-    for token in _paired(*_split(raw), by_name, flags):
+    tokens = _paired(*_split(raw), by_name, flags)
+    for i, token in enumerate(tokens):
         kv = _key_value(token)
         if kv is not None and not re.fullmatch(r"\d", token[0]):
             key, text = kv
@@ -693,6 +739,8 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                     raise _unknown(key, specs, command, examples)
             if kv is not None:
                 assert spec_kv is not None
+                if text == "" and whole_number(spec_kv):
+                    raise _needs_whole(spec_kv)
                 if text == "" and spec_kv.type is not ArgType.FLAG:
                     raise ArgError(_("%(name)s needs a value, e.g. %(example)s.",
                                      name=_shown(spec_kv), example=_example(spec_kv)),
@@ -706,15 +754,16 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             put(flag, True)
             continue
         named = by_name.get(field_key(token))
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
         if named is not None and named.type is not ArgType.TEXT:
-            raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=_shown(named),
-                             example=_example(named)),
-                           arg=named.name, example=named.example_value)
+            raise _name_alone(named, after, by_name, flags)
         target = next((s for s in positional if s.name not in values), None)
         if target is not None and target.is_numeric and not re.search(r"\d", token):
             # a word or a lone sign ("%", "Mio.") where a number goes: say we don't know it,
             # never blame the next positional field for it
             target = None
+        if target is None and named is not None:  # "key 8b3de27e": key=8b3de27e meant
+            raise _name_alone(named, after, by_name, flags)
         if target is None:
             import difflib  # (here: only a mistyped word needs it)
 
@@ -731,6 +780,29 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
 
     return _defaults(specs, values)
+
+
+def _name_alone(spec: ArgSpec, after: str | None, by_name: Mapping[str, ArgSpec],
+                flags: Mapping[str, ArgSpec]) -> ArgError:
+    """The refusal of ``spec``'s name typed alone, where its value goes after it with an
+    ``=`` (``/settings timezone Asia/Kolkata``, ``/undo confirm key 3fa9c2d1``): the pair to
+    write, with ``after`` (the word typed after the name) as its value, when that is a
+    bare word (no argument's name nor ``name=value``) and ``spec`` no number (a number's
+    name pairs with a number after it, :func:`_paired`: a word after it is none); else what
+    it needs, as for a value left out (a whole number: its range, :func:`_needs_whole`).
+    Never "did you mean" the name that was typed."""
+    bare = (after is not None and _key_value(after) is None
+            and fold_width(unjoined(after)).lower() not in flags
+            and field_key(after) not in by_name)
+    if whole_number(spec):  # ("/settings age twelve": no number after it to pair with)
+        return _needs_whole(spec, after if bare else None)
+    if bare and not spec.is_numeric:  # (a numeric name pairs with a number after it)
+        assert after is not None
+        return ArgError(_("Write %(name)s=%(value)s: the value goes right after the name "
+                          "and an = sign.", name=_shown(spec), value=kept(after)),
+                        arg=spec.name, example=spec.example_value)
+    return ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=_shown(spec),
+                      example=_example(spec)), arg=spec.name, example=spec.example_value)
 
 
 class _Lookup(NamedTuple):

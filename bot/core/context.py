@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -28,7 +28,9 @@ class Services:
     ``strategies`` (its ``rates`` and ``rules`` folders), each read and validated once, when
     first used (:meth:`load`: both now, as a bot starting does, so that a mistake in a file
     stops it at start), then kept. A one-shot ``ask`` of a command that uses neither
-    (``/stats``, ``/log``) reads no file and imports neither model."""
+    (``/stats``, ``/log``) reads no file and imports neither model; one that uses them has
+    them read by the dispatcher before it runs (what the command declares,
+    :attr:`~bot.core.registry.CommandSpec.strategies`), never halfway through its work."""
 
     strategies: Path
     #: Makes the TikTok account connection (``bot.tiktok``) when a command first asks for it
@@ -59,10 +61,19 @@ class Services:
             self._read["catalogue"] = load_catalogue(self.strategies / "rules")
         return cast("Catalogue", self._read["catalogue"])
 
-    def load(self) -> Services:
-        """Read and validate both now (a bad file raises
-        :class:`~bot.domain.datafiles.DataFileError`); ``self``."""
-        _ = self.rates, self.catalogue
+    def load(self, which: Iterable[str] = ("rates", "rules")) -> Services:
+        """Read and validate ``which`` now (``"rates"``, ``"rules"``; both by default, as a
+        bot starting does), each once: a bad file raises
+        :class:`~bot.domain.datafiles.DataFileError`. The dispatcher calls it with what a
+        command declares (:attr:`~bot.core.registry.CommandSpec.strategies`) before the
+        command runs, so a bad file stops it before it writes. ``self``."""
+        for name in which:
+            if name == "rates":
+                _ = self.rates
+            elif name == "rules":
+                _ = self.catalogue
+            else:
+                raise ValueError(f"no strategies data named {name!r}")
         return self
 
     @property

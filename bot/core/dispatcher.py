@@ -1,6 +1,7 @@
 """Request in, replies out. Never raises to an adapter: every failure becomes a reply (but a
 bad ``strategies/`` file read on first use, which only a one-shot ``ask`` does: a bot reads
-them at start, :class:`~bot.core.context.Services`)."""
+them at start, :class:`~bot.core.context.Services`; a command's are read before it runs,
+what its :attr:`~bot.core.registry.CommandSpec.strategies` declares)."""
 
 from __future__ import annotations
 
@@ -348,6 +349,10 @@ class Dispatcher:
                               examples=spec.examples)
         except ArgError as exc:
             return [_bad_args(spec, exc)]
+        # The strategies/ data the command uses, read now if not yet (a one-shot ``ask``
+        # reads them on first use): a bad file stops it here, before it creates the user or
+        # writes anything (DataFileError goes to handle's caller), never after a write.
+        self.services.load(spec.uses_strategies(args))
         try:
             async with held:
                 result = await self._run(spec, request, args, wanted, found,

@@ -97,6 +97,21 @@ class CommandSpec:
     #: dispatcher making it before the handler runs; a handler that writes nothing leaves
     #: it to the dispatcher, after it. Only with no :attr:`reads`.
     creates_user: bool = False
+    #: The ``strategies/`` data the handler uses (:data:`STRATEGIES`: ``"rates"``, the rate
+    #: tables; ``"rules"``, the tip catalogue), wherever in it, for any arguments: the
+    #: dispatcher has them read before the handler runs (:meth:`~bot.core.context.Services.
+    #: load`), so a bad file stops the command before it writes anything (a one-shot ``ask``
+    #: reads them on first use; a bot at start).
+    strategies: tuple[str, ...] = ()
+    #: Whether a call with these arguments (as parsed) uses :attr:`strategies`; None: every
+    #: call (``/settings`` reads the exchange rates only for ``currency=``).
+    strategies_for: Callable[[Mapping[str, Any]], bool] | None = None
+
+    def uses_strategies(self, args: Mapping[str, Any]) -> tuple[str, ...]:
+        """What of :attr:`strategies` a call with ``args`` (as parsed) uses."""
+        if self.strategies_for is not None and not self.strategies_for(args):
+            return ()
+        return self.strategies
 
     def arg(self, name: str) -> ArgSpec:
         for spec in self.args:
@@ -138,6 +153,8 @@ def metric_args(*, first_positional: bool = True) -> tuple[ArgSpec, ...]:
 
 
 _ATTR = "__command_spec__"
+#: What a command may declare it uses of ``strategies/`` (:attr:`CommandSpec.strategies`).
+STRATEGIES: tuple[str, ...] = ("rates", "rules")
 
 
 def command(
@@ -154,6 +171,8 @@ def command(
     reads: Reads | None = None,
     reads_for: Callable[[str], bool] | None = None,
     creates_user: bool = False,
+    strategies: Iterable[str] = (),
+    strategies_for: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare a command on its handler. The handler stays a plain, directly testable function."""
 
@@ -163,6 +182,7 @@ def command(
             examples=tuple(examples), personal=personal, admin_only=admin_only, group=group,
             accepts_file=accepts_file, reads=reads, reads_for=reads_for,
             creates_user=creates_user,
+            strategies=tuple(strategies), strategies_for=strategies_for,
         )
         if creates_user and reads is not None:
             raise ValueError(f"/{name}: a command that creates its user declares no reads")
@@ -185,8 +205,8 @@ class Registry:
     def add(self, spec: CommandSpec) -> None:
         """Add ``spec`` after every command declared so far (a lazy registry collects its
         modules first, so the order and the duplicate check are the eager registry's).
-        Raises ValueError for a name declared twice, a summary over 100 characters or
-        duplicate argument names."""
+        Raises ValueError for a name declared twice, a summary over 100 characters,
+        duplicate argument names or strategies data not in :data:`STRATEGIES`."""
         self._complete()
         if spec.name in self.commands:
             raise ValueError(f"command /{spec.name} is declared twice")
@@ -195,6 +215,9 @@ class Registry:
         names = [a.name for a in spec.args]
         if len(set(names)) != len(names):
             raise ValueError(f"/{spec.name}: duplicate argument names")
+        unknown = set(spec.strategies) - set(STRATEGIES)
+        if unknown:
+            raise ValueError(f"/{spec.name}: no strategies data named {sorted(unknown)}")
         self.commands[spec.name] = spec
 
     @classmethod

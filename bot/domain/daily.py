@@ -200,6 +200,18 @@ def days_of(moments: Iterable[datetime], zone: tzinfo) -> set[date]:
     return {snapshot_day(moment, zone) for moment in moments}
 
 
+def wall_days(earlier: datetime, later: datetime, zone: tzinfo) -> float:
+    """How many days ``later`` is after ``earlier`` on the creator's wall clock (``zone``,
+    their /settings time zone): the difference of the two local times, so 09:00 on two
+    Mondays is 7 days apart across a change of the clocks (6.96 days of UTC in New York's
+    March). The one measure of a span a creator reads in days or weeks: /stats' and /log's
+    growth (:func:`~bot.domain.metrics.days_apart`), /goal's pace and its trend
+    (:mod:`bot.domain.projection`), the tips' weekly rates. Negative when ``later`` is
+    before ``earlier``."""
+    return (later.astimezone(zone).replace(tzinfo=None)
+            - earlier.astimezone(zone).replace(tzinfo=None)).total_seconds() / 86_400
+
+
 def written_as_wall_time(moment: datetime) -> bool:
     """Whether ``moment`` is a row's whose time was written without an offset
     (:class:`WallTime`)."""

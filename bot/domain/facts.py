@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from bot import i18n
 from bot.domain import numbers
 from bot.domain.brandprice import benchmark_size
+from bot.domain.daily import wall_days
 from bot.domain.metrics import (
     METRICS,
     MIN_SPAN_DAYS,
@@ -238,7 +239,7 @@ def _weekly_rates(history: list[MetricSnapshot], zone: tzinfo) -> list[float]:
         if last is None or not last[1]:
             last = (at, value)
             continue
-        days = (at - last[0]).total_seconds() / 86_400
+        days = wall_days(last[0], at, zone)  # (their wall clock's days, as growth's)
         if days >= MIN_SPAN_DAYS:
             out.append((value - last[1]) / last[1] / days * 7)
             last = (at, value)
@@ -286,7 +287,7 @@ def facts_and_waived(profile: Profile, rates: RateTables,
         return Facts(facts, waived)
     facts.update(s.known())
     history = list(profile.history)
-    k = compute_kpis(s, history)
+    k = compute_kpis(s, history, zone=settings.zone)
     for name in ("engagement_rate_views", "engagement_rate_followers", "likes_per_view",
                  "comments_per_view", "shares_per_view", "saves_per_view"):
         value = getattr(k, name)
@@ -432,8 +433,9 @@ def slowdown(history: list[MetricSnapshot], zone: tzinfo) -> tuple[float, float]
 def _trends(history: list[MetricSnapshot], followers: Growth | None,
             zone: tzinfo) -> dict[str, float]:
     """Trend flags over ``history`` (oldest first); ``followers`` is ``growth(history,
-    "followers")``, already computed with the KPIs; ``zone``: the creator's time zone (whose
-    days the corrected series is one value a day of)."""
+    "followers", zone=zone)``, already computed with the KPIs; ``zone``: the creator's time
+    zone (whose days the corrected series is one value a day of, and whose wall clock counts
+    the days between two)."""
     out: dict[str, float] = {}
     # A fall is decided on the pair of snapshots the tip quotes (``follower_change`` over
     # ``follower_change_days``, from the same ``followers``), so it never quotes a rise.
@@ -452,11 +454,11 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
                  and (v := engagement_rate_views(s)) is not None]
     if len(er_values) >= 2:
         out["engagement_falling"] = _flag(er_values[-1] < 0.8 * median(er_values[:-1]))
-    views = growth(history, "views")
+    views = growth(history, "views", zone=zone)
     if views is not None and followers is not None and views.ratio is not None \
             and followers.ratio is not None:
         out["views_rising_followers_flat"] = _flag(views.ratio >= 0.2 and followers.ratio < 0.01)
-    posts = growth(history, "videos_per_week")
+    posts = growth(history, "videos_per_week", zone=zone)
     if posts is not None and posts.ratio is not None:
         out["posting_dropped"] = _flag(posts.ratio <= -0.5)
     return out

@@ -15,7 +15,7 @@ from typing import Final
 
 from bot.domain.daily import snapshot_day
 from bot.domain.estimator import EngagementComparison
-from bot.domain.metrics import EngagementGap, MetricSnapshot
+from bot.domain.metrics import EngagementGap, MetricSnapshot, as_of
 from bot.domain.numbers import (
     compact,
     day,
@@ -295,10 +295,13 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
     todo += [_("%(label)s: %(hint)s", label=p.label, hint=standalone(p.hint))  # label: item
              for p in card.prices if p.hint and not p.mine]
 
-    dates = [snapshot_day(s.taken_at, settings.zone) for s, _ in entries] + [
-        v.as_of for v in videos]
+    # the day the latest snapshot counts on (metrics.as_of, as /stats' "as of"), or a later
+    # Studio file's; never after the creator's today
+    today = settings.today(now)
+    dates = [as_of(entries[-1][0], today)] if entries else []
+    dates += [min(v.as_of, today) for v in videos]
     return MediaKit(
-        handle=settings.handle, niche=settings.niche, made=settings.today(now),
+        handle=settings.handle, niche=settings.niche, made=today,
         updated=max(dates) if dates else None, followers=followers, growth=growth,
         views=views, engagement=eng, benchmarks=benchmarks, countries=countries,
         genders=genders, audience_missing=audience_missing, videos=kit_videos,

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from enum import StrEnum
 from typing import Any, Final, TypeVar
 
-from bot.domain.daily import dated_by_day, snapshot_day
+from bot.domain.daily import dated_by_day, snapshot_day, wall_days
 from bot.i18n import N_
 from bot.i18n import gettext as _
 
@@ -288,11 +288,24 @@ def counted_on(s: MetricSnapshot) -> date:
     return s.day if s.day is not None else snapshot_day(s.taken_at, UTC)
 
 
-def days_apart(earlier: MetricSnapshot, later: MetricSnapshot) -> float | None:
+def as_of(latest: MetricSnapshot, today: date) -> date:
+    """The day the numbers of ``latest`` (the creator's latest snapshot) are as of, as
+    /stats' "as of" and /mediakit's "numbers as of" say it: the day it counts on
+    (:func:`counted_on`, the stores' order), never after ``today`` (the creator's). A row
+    dated by day alone imported where its date had begun, read after a move west where it
+    has not, is as of the day it was imported on there, not its file's date: that is
+    tomorrow."""
+    return min(counted_on(latest), today)
+
+
+def days_apart(earlier: MetricSnapshot, later: MetricSnapshot,
+               zone: tzinfo) -> float | None:
     """How many days ``later`` is after ``earlier``, for a change measured between them; None
     when they are on one day of the creator's (:func:`counted_on`), or ``later`` is on an
     earlier one: a change within a day is a correction, never growth. Between two
-    snapshots with a time of day, the time between them; with one dated by day alone, which
+    snapshots with a time of day, the time between them on the creator's wall clock
+    (:func:`~bot.domain.daily.wall_days` in ``zone``, their time zone: 09:00 on two Mondays
+    is a week across a change of the clocks); with one dated by day alone, which
     has no moment (its stored noon UTC is the next day's small hours east of UTC+12), the
     creator's days between them. The one measure /stats' and /log's growth
     (:func:`growth`), how far back a read reaches for it (:func:`reach_back`), the weekly
@@ -302,7 +315,7 @@ def days_apart(earlier: MetricSnapshot, later: MetricSnapshot) -> float | None:
         return None
     if dated_by_day(earlier.taken_at) or dated_by_day(later.taken_at):
         return float((last - first).days)
-    return (later.taken_at - earlier.taken_at).total_seconds() / 86_400
+    return wall_days(earlier.taken_at, later.taken_at, zone)
 
 
 def placed_at(s: MetricSnapshot, zone: tzinfo) -> datetime:
@@ -327,18 +340,19 @@ def typed_points(history: Sequence[MetricSnapshot], metric: str,
 
 
 def days_since(s: MetricSnapshot, now: datetime, zone: tzinfo) -> float:
-    """How many days have passed since ``s`` at ``now`` (never below 0): the time since it,
-    or for a snapshot dated by day alone the creator's days since the day it counts on
-    (``zone``: their time zone), as :func:`days_apart` measures."""
+    """How many days have passed since ``s`` at ``now`` (never below 0): the time since it
+    on the creator's wall clock, or for a snapshot dated by day alone the creator's days
+    since the day it counts on (``zone``: their time zone), as :func:`days_apart` measures."""
     if dated_by_day(s.taken_at):
         return max(0.0, float((now.astimezone(zone).date() - counted_on(s)).days))
-    return max(0.0, (now - s.taken_at).total_seconds() / 86_400)
+    return max(0.0, wall_days(s.taken_at, now, zone))
 
 
-def span_of_growth(earlier: MetricSnapshot, later: MetricSnapshot) -> float | None:
-    """:func:`days_apart` when a change may be measured over it (:data:`MIN_SPAN_DAYS` or
-    more), else None."""
-    days = days_apart(earlier, later)
+def span_of_growth(earlier: MetricSnapshot, later: MetricSnapshot,
+                   zone: tzinfo) -> float | None:
+    """:func:`days_apart` (in ``zone``, the creator's time zone) when a change may be
+    measured over it (:data:`MIN_SPAN_DAYS` or more), else None."""
+    days = days_apart(earlier, later, zone)
     return days if days is not None and days >= MIN_SPAN_DAYS else None
 
 
@@ -432,12 +446,13 @@ def _typed(s: MetricSnapshot) -> bool:
     return s.source not in ("import", "sync")
 
 
-def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth | None:
+def growth(history: list[MetricSnapshot], metric: str = "followers", *,
+           zone: tzinfo) -> Growth | None:
     """Growth of ``metric`` from the latest snapshot in which the creator typed it back to the
     most recent earlier one typed on an earlier day of theirs and at least
-    :data:`MIN_SPAN_DAYS` before it (:func:`span_of_growth`); None without one. ``history``
-    is oldest first. A change inside the rounding of a typed value (:func:`within_rounding`)
-    is :attr:`Growth.rounded`."""
+    :data:`MIN_SPAN_DAYS` before it (:func:`span_of_growth`, on their wall clock in
+    ``zone``); None without one. ``history`` is oldest first. A change inside the rounding
+    of a typed value (:func:`within_rounding`) is :attr:`Growth.rounded`."""
     cur: MetricSnapshot | None = None
     for prev in reversed(history):  # newest first: stops at the pair it needs
         if metric not in prev.given or getattr(prev, metric) is None:
@@ -445,7 +460,7 @@ def growth(history: list[MetricSnapshot], metric: str = "followers") -> Growth |
         if cur is None:
             cur = prev
             continue
-        days = span_of_growth(prev, cur)
+        days = span_of_growth(prev, cur, zone)
         if days is not None:
             before, after = float(getattr(prev, metric)), float(getattr(cur, metric))
             return Growth(metric, before, after, days, prev.taken_at, prev.source,
@@ -1092,9 +1107,11 @@ def engagement_rate_views(s: MetricSnapshot,
     return engagement_by_views(_interactions(likes, comments, shares), views_in_period(s))
 
 
-def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None) -> Kpis:
-    """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth,
-    and tells where each 30-day total came from (:func:`same_window`)."""
+def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None, *,
+                 zone: tzinfo) -> Kpis:
+    """KPIs for snapshot ``s``; ``history`` (oldest first, may include ``s``) gives growth
+    (over the creator's days in ``zone``, their time zone: :func:`growth`), and tells where
+    each 30-day total came from (:func:`same_window`)."""
     likes, comments, shares, saves = _window_totals(s, history)
     inter = _interactions(likes, comments, shares)
     vids = videos_in_period(s)
@@ -1108,7 +1125,7 @@ def compute_kpis(s: MetricSnapshot, history: list[MetricSnapshot] | None = None)
         shares_per_view=per_view(shares, views),
         saves_per_view=per_view(saves, views),
         videos_in_period=vids,
-        follower_growth=growth(history or [], "followers"),
+        follower_growth=growth(history or [], "followers", zone=zone),
     )
 
 
@@ -1126,6 +1143,25 @@ class HistoryReach(StrEnum):
     ORIGINS_AND_GROWTH = "origins_and_growth"
 
 
+#: How far a creator's wall clock may move against UTC between two of their snapshots (a
+#: change of the clocks: an hour in most places, two at most): :func:`reach_back`, which
+#: reads without their time zone, goes back until a span is a day even so.
+WALL_SHIFT_DAYS: Final = 3 / 24
+
+
+def _surely_growth(earlier: MetricSnapshot, later: MetricSnapshot) -> bool:
+    """Whether :func:`span_of_growth` finds ``earlier`` far enough before ``later`` in any
+    time zone: their days differ and, between two moments, they are
+    :data:`MIN_SPAN_DAYS` apart in UTC with :data:`WALL_SHIFT_DAYS` to spare (however the
+    clocks changed between them)."""
+    if span_of_growth(earlier, later, UTC) is None:
+        return False
+    if dated_by_day(earlier.taken_at) or dated_by_day(later.taken_at):
+        return True  # the creator's days between them, the same in every zone
+    days = (later.taken_at - earlier.taken_at).total_seconds() / 86_400
+    return days >= MIN_SPAN_DAYS + WALL_SHIFT_DAYS
+
+
 def reach_back(newest_first: Iterable[MetricSnapshot],
                reach: HistoryReach, minimum: int = 0) -> list[MetricSnapshot]:
     """The snapshots of ``newest_first`` (a creator's history, newest first, as the store
@@ -1135,7 +1171,9 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
     The functions ``reach`` names look at the history newest first and stop at what they
     look for: where each total of the latest snapshot was given (:func:`_given_in`), and for
     growth the latest snapshot that typed followers and the most recent one far enough
-    before it (:func:`span_of_growth`). The snapshots taken are all those up to the oldest
+    before it (:func:`span_of_growth`; read without the creator's time zone, so the first
+    one far enough before it in any zone, :func:`_surely_growth`: that one, or one or two
+    older). The snapshots taken are all those up to the oldest
     of these, so each of those functions gives the same answer, the
     same snapshot objects included, as with the whole history; where one of them finds
     nothing, the whole history is taken (it looked through all of it to find nothing).
@@ -1162,8 +1200,8 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
         if growth_left and "followers" in s.given and s.followers is not None:
             if typed is None:
                 typed = s
-            elif span_of_growth(s, typed) is not None:
-                growth_left = False  # as growth() finds its pair
+            elif _surely_growth(s, typed):
+                growth_left = False  # growth() finds its pair here or later
         if not pending and not growth_left and len(taken) >= minimum:
             break
     taken.reverse()
@@ -1184,6 +1222,35 @@ def format_metric(name: str, value: float | None) -> str:
     if kind is Kind.COUNT:
         return numbers.count(value)
     return numbers.compact(value)
+
+
+def format_apart(name: str, before: float, after: float) -> tuple[str, str]:
+    """``before`` and ``after`` of metric ``name`` as :func:`format_metric` writes them, with
+    as many more digits as it takes to tell them apart when they differ but would read the
+    same ("2.05k" and "2.1k" for 2,050 and 2,100, never "2.1k" twice; "35.25%" and "35.3%").
+    The one rule of every display of a value beside another of the same number: /log's
+    "less than a day ago it was …", /progress' first → last, a goal's target and now (in
+    /goal and the weekly digest)."""
+    import math
+
+    from bot.domain import numbers
+
+    shown = format_metric(name, before), format_metric(name, after)
+    if (before == after or shown[0] != shown[1] or not math.isfinite(before)
+            or not math.isfinite(after)):
+        return shown
+    kind = METRIC_BY_NAME[name].kind
+    for extra in range(1, 16):
+        if kind is Kind.RATE:
+            finer = numbers.pct(before, 1 + extra), numbers.pct(after, 1 + extra)
+        elif kind is Kind.SECONDS:
+            return shown  # (whole seconds: what a duration is typed in)
+        else:
+            finer = (numbers.compact_finer(before, extra),
+                     numbers.compact_finer(after, extra))
+        if finer[0] != finer[1]:
+            return finer
+    return shown
 
 
 def _significant(digits: str) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from statistics import median
 
-from bot.domain.daily import snapshot_day
+from bot.domain.daily import snapshot_day, wall_days
 
 #: History used for the trend: the most recent weeks only (growth changes over a year).
 WINDOW = timedelta(weeks=12)
@@ -30,9 +30,16 @@ class Trend:
     intercept: float  # at t = 0 (the first point of the window), in model space
     origin: datetime
     points: int
+    #: The creator's time zone: the trend's days are their wall clock's
+    #: (:func:`~bot.domain.daily.wall_days`), as /stats' growth counts them.
+    zone: tzinfo = UTC
+
+    def days_to(self, when: datetime) -> float:
+        """Days from :attr:`origin` to ``when`` on the creator's wall clock."""
+        return wall_days(self.origin, when, self.zone)
 
     def value_at(self, when: datetime) -> float:
-        t = (when - self.origin).total_seconds() / DAY
+        t = self.days_to(when)
         y = self.intercept + self.slope_per_day * t
         if self.model == "exponential":
             return math.exp(min(y, 700.0))
@@ -61,9 +68,11 @@ class Projection:
     weekly_rate: float | None = None  # compound change a week (a fraction) when the fit
     #: is compound, else None
 
-    def needed_per_week(self, by: datetime, now: datetime) -> float | None:
-        """Steady weekly growth needed to hit the target by ``by``."""
-        weeks = (by - now).total_seconds() / (7 * DAY)
+    def needed_per_week(self, by: datetime, now: datetime,
+                        zone: tzinfo = UTC) -> float | None:
+        """Steady weekly growth needed to hit the target by ``by``: the weeks to it on the
+        creator's wall clock (``zone``, their time zone; :func:`wall_days`)."""
+        weeks = wall_days(now, by, zone) / 7
         if self.reached:
             return 0.0
         if weeks <= 0:
@@ -103,38 +112,40 @@ def fit(points: list[tuple[datetime, float]], now: datetime | None = None, *,
         zone: tzinfo) -> Trend | None:
     """The trend of ``points`` (time, value) over the last :data:`WINDOW`, one point a day
     (:func:`one_per_day`: the creator's days, in ``zone``); None unless the points span at
-    least :data:`MIN_SPAN`."""
+    least :data:`MIN_SPAN`. Days are the creator's wall clock's (:func:`wall_days` in
+    ``zone``): a log at 09:00 on two Mondays is a week apart across a change of the
+    clocks."""
     points = one_per_day(points, zone=zone)
     if not points:
         return None
     end = now or points[-1][0]
     recent = [(t, v) for t, v in points if t >= end - WINDOW]
-    if len(recent) < 2 or recent[-1][0] - recent[0][0] < MIN_SPAN:
+    min_dx = MIN_SPAN.total_seconds() / DAY
+    if len(recent) < 2 or wall_days(recent[0][0], recent[-1][0], zone) < min_dx:
         # Too little in the window: the last point and the latest one a day or more before it.
         last = points[-1]
-        earlier = [p for p in points if last[0] - p[0] >= MIN_SPAN]
+        earlier = [p for p in points if wall_days(p[0], last[0], zone) >= min_dx]
         if not earlier:
             return None
         recent = [earlier[-1], last]
     origin = recent[0][0]
-    xs = [(t - origin).total_seconds() / DAY for t, _ in recent]
+    xs = [wall_days(origin, t, zone) for t, _ in recent]
     ys = [v for _, v in recent]
-    min_dx = MIN_SPAN.total_seconds() / DAY
     slope, intercept = theil_sen(xs, ys, min_dx)
-    best = Trend("linear", slope, intercept, origin, len(recent))
+    best = Trend("linear", slope, intercept, origin, len(recent), zone)
     best_err = median(abs(y - best.intercept - best.slope_per_day * x) for x, y in zip(xs, ys,
                                                                                         strict=True))
     if all(y > 0 for y in ys):
         logs = [math.log(y) for y in ys]
         ls, li = theil_sen(xs, logs, min_dx)
-        exp = Trend("exponential", ls, li, origin, len(recent))
-        exp_err = median(abs(y - exp.value_at(origin + timedelta(days=x)))
+        exp = Trend("exponential", ls, li, origin, len(recent), zone)
+        exp_err = median(abs(y - math.exp(min(li + ls * x, 700.0)))  # (value_at, at x)
                          for x, y in zip(xs, ys, strict=True))
         if exp_err < best_err * 0.9:  # prefer the simpler model unless clearly better
             best = exp
     scale = max(abs(y) for y in ys) or 1.0
     if abs(best.weekly_growth(recent[-1][0])) < 1e-9 * scale:
-        return Trend("flat", 0.0, median(ys), origin, len(recent))
+        return Trend("flat", 0.0, median(ys), origin, len(recent), zone)
     return best
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot import i18n
@@ -19,6 +19,7 @@ from bot.domain.metrics import (
     METRIC_BY_NAME,
     MetricSnapshot,
     counted_on,
+    format_apart,
     format_metric,
     span_of_growth,
 )
@@ -58,19 +59,19 @@ def next_community_rule(pool: list[Rule], recent: list[str]) -> Rule | None:
     return next(r for r in pool if r.id not in cycle)
 
 
-def week_before(history: tuple[MetricSnapshot, ...],
-                metric: str) -> tuple[MetricSnapshot, MetricSnapshot] | None:
+def week_before(history: tuple[MetricSnapshot, ...], metric: str,
+                zone: tzinfo) -> tuple[MetricSnapshot, MetricSnapshot] | None:
     """The digest's "since last week" for ``metric``: the latest snapshot in which it was typed,
     and the one typed nearest to 7 days before that, on an earlier day of the creator's and
     at least a day before it (:func:`~bot.domain.metrics.span_of_growth`, as /stats'
-    growth: a row dated by day alone by the creator's days, never by its noon UTC); None
-    without."""
+    growth, on the creator's wall clock in ``zone``: a row dated by day alone by the
+    creator's days, never by its noon UTC); None without."""
     typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
     if not typed:
         return None
     latest = typed[-1]
     earlier = [(s, days) for s in typed[:-1]
-               if (days := span_of_growth(s, latest)) is not None]
+               if (days := span_of_growth(s, latest, zone)) is not None]
     if not earlier:
         return None
     return min(earlier, key=lambda pair: abs(pair[1] - 7))[0], latest
@@ -135,8 +136,12 @@ class WeeklyComposer:
         else:  # a goal this version does not know: say so rather than fail the digest
             return {"metric": goal.metric, "target": compact(goal.target), "current": None,
                     "reached": False}
-        return {"metric": label, "target": show(goal.target),
-                "current": None if current is None else show(current),
+        # a number's target and now with the digits that tell them apart (format_apart)
+        target, now_shown = (format_apart(goal.metric, goal.target, current)
+                             if current is not None and goal.metric in METRIC_BY_NAME
+                             else (show(goal.target),
+                                   None if current is None else show(current)))
+        return {"metric": label, "target": target, "current": now_shown,
                 "reached": current is not None and current >= goal.target}
 
     async def personal(self, sub: Subscription, now: datetime) -> Composed | None:
@@ -160,7 +165,7 @@ class WeeklyComposer:
                 current = getattr(latest, metric)
                 if current is None:
                     continue
-                pair = week_before(history, metric)
+                pair = week_before(history, metric, settings.zone)
                 delta = since = None
                 if pair is not None:
                     base, typed = pair

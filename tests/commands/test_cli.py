@@ -400,13 +400,56 @@ def test_ask_reads_the_strategies_files_only_for_a_command_that_uses_them(
     assert stats.returncode == 0 and "Followers: 12k" in stats.stdout, stats.stderr
     for argv in (("ask", "/estimate"), ("ask", "--json", "/tips")):
         used = run(tmp_path, *argv, **where)
-        assert used.returncode == 1 and used.stdout == "", (argv, used.stdout)
+        assert used.returncode == 1, (argv, used.stdout)
         assert used.stderr.startswith("creator-advisor: "), (argv, used.stderr)
         assert "creator_rewards.toml" in used.stderr and "source" in used.stderr, used.stderr
         assert "Traceback" not in used.stderr
+        if "--json" in argv:  # every answer of --json is JSON on stdout, a failure too
+            answer = json.loads(used.stdout)
+            assert answer["ok"] is False and answer["command"] == "tips", answer
+            assert f"creator-advisor: {answer['error']}" == used.stderr.strip(), answer
+        else:
+            assert used.stdout == "", (argv, used.stdout)
     chat = run(tmp_path, "console", stdin="/stats\n", **where)
     assert chat.returncode == 1 and "creator_rewards.toml" in chat.stderr, chat.stderr
     assert "Followers" not in chat.stdout
+
+
+def test_ask_stops_before_a_command_writes_when_a_strategies_file_it_uses_is_bad(
+        tmp_path: Path) -> None:
+    """Hostile trial: with a broken rules file, ``ask "/goal followers=20k"`` exited 1 but the
+    goal was stored (it was set before the rules were read), and ``ask --json "/estimate"``
+    with a broken rate table printed nothing on stdout. The command's files are read before
+    it runs: nothing is stored, stderr has the one line a bot says at start
+    (``creator-advisor: file:line: field: problem``), and --json prints ``"ok": false``.
+    Neither is logged, as a bot that cannot start logs nothing: the same log as the console
+    chat stopped at start by the same file."""
+    strategies = _strategies_copy(tmp_path)
+    rules = strategies / "rules" / "content.toml"
+    rules.write_text(rules.read_text().replace("priority = 4", 'priority = "high"', 1))
+    bad = {"STRATEGIES_DIR": str(strategies)}
+    assert run(tmp_path, "ask", "/log followers=12k views=40k", **bad).returncode == 0
+    goal = run(tmp_path, "ask", "/goal followers=20k", **bad)
+    assert goal.returncode == 1 and goal.stdout == "", goal
+    line = re.fullmatch(r"creator-advisor: (\S+content\.toml):(\d+): rules\[0\]\.priority: "
+                        r"[^\n]+\n", goal.stderr)
+    assert line is not None, goal.stderr
+    assert 'priority = "high"' in rules.read_text().splitlines()[int(line[2]) - 1]
+    log = tmp_path / "d" / "creator-advisor.log"
+    asked = log.read_text() if log.exists() else ""
+    started = run(tmp_path, "console", stdin="/stats\n", **bad)
+    assert started.returncode == 1 and started.stderr == goal.stderr, started.stderr
+    assert (log.read_text() if log.exists() else "") == asked == ""
+    goals = run(tmp_path, "ask", "/goal")  # the files as shipped: no goal was stored
+    assert goals.returncode == 0 and "You have no goals yet" in goals.stdout, goals.stdout
+    _without_a_source(strategies)
+    estimate = run(tmp_path, "ask", "--json", "/estimate", **bad)
+    assert estimate.returncode == 1, estimate
+    answer = json.loads(estimate.stdout)
+    assert answer == {"reply": "errors/start", "ok": False, "command": "estimate",
+                      "error": answer["error"]}, answer
+    assert "creator_rewards.toml" in answer["error"], answer
+    assert estimate.stderr == f"creator-advisor: {answer['error']}\n", estimate.stderr
 
 
 ECB_DAY = """Date, USD, JPY, BGN, CZK, DKK, GBP, HUF, PLN, RON, SEK, CHF, ISK, NOK, TRY, AUD, BRL,

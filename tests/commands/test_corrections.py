@@ -788,3 +788,64 @@ async def test_undo_says_the_snapshots_it_does_not_list_and_them_for_several(
     assert ("Values carried forward from them are recomputed. Confirm with /undo confirm "
             f"date={today} key=") in dated.text, dated.text
     assert "/undo cancel to keep them." in dated.text, dated.text
+
+
+def _wide(text: str) -> str:
+    """``text`` with its ASCII letters and digits as their full-width forms (１２ｋ)."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+async def test_a_key_alone_confirms_and_a_full_width_key_reads_as_plain(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Hostile trial: ``/log followers=5B key=8b3de27e`` (the key without ``confirm``) was
+    held again without a word about the key, and a full-width key (８ｂ３ｄｅ２７ｅ) was refused
+    though full-width numbers and names read as plain. A key comes only from a confirm line,
+    so a key= alone is a confirm (keys.confirms: /log, /undo, /forget), still only for what it
+    was shown for; a key reads as its NFKC form."""
+    await console.ask("/log followers=5k views=40k")
+    clock.advance(days=1)
+    held = await console.ask("/log followers=500k")
+    key = re.search(r"/log followers=500k confirm key=([0-9a-f]{8})", held.text)
+    assert held.held and key is not None, held.text
+    other = await console.ask("/log followers=600k key=" + key[1])  # another number's key
+    assert other.held and "That confirm didn't carry the key" in other.text, other.text
+    saved = await console.ask("/log followers=500k key=" + key[1])
+    assert saved.ok and not saved.held and "Followers: 500k" in saved.text, saved.text
+    clock.advance(days=1)
+    held = await console.ask("/log followers=7M")
+    key = re.search(r"confirm key=([0-9a-f]{8})", held.text)
+    assert held.held and key is not None, held.text
+    wide = await console.ask(f"/log followers=7M confirm key={_wide(key[1])}")
+    assert wide.ok and not wide.held and "Followers: 7M" in wide.text, wide.text
+    preview = await console.ask("/undo")
+    key = re.search(r"/undo confirm key=([0-9a-f]{8})", preview.text)
+    assert key is not None, preview.text
+    undone = await console.ask(f"/undo key={_wide(key[1])}")
+    assert undone.ok and "Removed 1 snapshot" in undone.text, undone.text
+    listed = await console.ask("/forget")
+    key = re.search(r"/forget confirm key=([0-9a-f]{8})", listed.text)
+    assert key is not None, listed.text
+    wrong = await console.ask("/forget key=deadbeef")
+    assert not wrong.ok and "Followers: 500k" in (await console.ask("/stats")).text
+    gone = await console.ask(f"/forget key={key[1]}")
+    assert gone.ok and "deleted everything" in gone.text, gone.text
+    assert "any numbers for you yet" in (await console.ask("/stats")).text
+
+
+async def test_two_values_that_would_read_the_same_show_the_digits_between_them(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Hostile trial: ``/log followers=2100`` then ``/log followers=2050`` said "Followers:
+    2.1k (less than a day ago it was 2.1k)". Two values of one number shown side by side
+    get the digits that tell them apart (metrics.format_apart): /log's correction, /progress'
+    first → last, a goal's target and now."""
+    await console.ask("/log followers=2100")
+    fixed = await console.ask("/log followers=2050")
+    assert "Followers: 2.05k (less than a day ago it was 2.1k)" in fixed.text, fixed.text
+    clock.advance(days=8)
+    await console.ask("/log followers=2060")
+    chart = await console.ask("/progress followers")
+    assert "2.05k → 2.06k (+10)" in chart.text, chart.text
+    goal = await console.ask("/goal followers=2.07k")
+    assert "Followers: 2.07k (now 2.06k)" in goal.text, goal.text
+    same = await console.ask("/log followers=2.5k")  # values that read apart stay so
+    assert "Followers: 2.5k (less than a day ago it was 2.1k)" in same.text, same.text

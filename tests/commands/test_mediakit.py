@@ -372,3 +372,31 @@ async def test_the_rates_note_only_with_a_converted_amount(console: ConsoleAdapt
     assert "ECB" not in (await console.ask("/ratecard clear video=400")).text
     market = await console.ask("/ratecard clear")  # the market's (USD) estimate, converted
     assert "Amounts in EUR at ECB reference rates" in market.text, market.text
+
+
+async def test_the_kits_as_of_is_the_day_its_latest_snapshot_counts_on_never_tomorrow(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """Hostile trial: a file's rows of 30 November and 1 December, imported in
+    Pacific/Kiritimati where 1 December had begun, then a move to Los Angeles (still 30
+    November there) and a /log: /mediakit said "numbers as of 2026-12-01" (the file's date,
+    tomorrow there) while its Followers card said 2026-11-30. "As of" is the day the latest
+    snapshot counts on (metrics.as_of, the stores' day, as /stats says it), never after the
+    creator's today."""
+    clock.current = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # LA: 30 Nov; Kiritimati: 1 Dec
+    path = tmp_path / "h2.csv"
+    path.write_text("date,followers,views,likes\n2026-11-30,2000,30000,2500\n"
+                    "2026-12-01,2100,31000,2600\n")
+    assert (await console.ask("/settings timezone=Pacific/Kiritimati")).ok
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    assert (await console.ask("/settings timezone=America/Los_Angeles")).ok
+    stats = await console.ask("/stats")
+    assert "Your numbers (as of 2026-11-30)" in stats.text, stats.text
+    clock.advance(minutes=5)
+    assert (await console.ask("/log followers=2050")).ok
+    kit = await console.ask("/mediakit")
+    assert "numbers as of 2026-11-30" in kit.text, kit.text
+    _png, pdf = kit_files(kit, "as-of")
+    text = pdf_text(pdf)
+    assert "Last updated 2026-11-30" in text and "on 2026-11-30" in text, text
+    assert "2026-12-01" not in text, text
+    assert "Your numbers (as of 2026-11-30)" in (await console.ask("/stats")).text

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
+from bot.commands.progress import MAX_POINTS
 from bot.core.csv_import import ImportError_, parse_csv
 from bot.render.charts import ChartSpec, build_figure, render_png, sparkline
 from tests.auxil.clock import FakeClock
@@ -508,7 +509,8 @@ async def test_periods_are_said_in_words_and_the_title_says_the_datas_span(
     await console.ask("/log followers=1020")
     result = await console.ask("/progress followers 3m")
     assert result.ok, result.text
-    assert "Followers over 3 months: 1k → 1k (+10), from 2 days of numbers" in result.text
+    # (1,010 and 1,020 with the digits that tell them apart: metrics.format_apart)
+    assert "Followers over 3 months: 1.01k → 1.02k (+10), from 2 days of numbers" in result.text
     (path,) = result.files
     # the days of data, not "3m"
     assert titles == [f"Followers · {NOW.date().isoformat()} – "
@@ -703,3 +705,21 @@ async def test_goal_says_when_growth_has_slowed(console: ConsoleAdapter,
     await console.ask("/log followers=11.3k")
     steady = (await console.ask("/goal")).text
     assert "you get there around" in steady and "slowed" not in steady, steady
+
+
+async def test_a_chart_thinned_to_its_points_says_the_days_its_data_covers(
+        console: ConsoleAdapter, clock: FakeClock, tmp_path: Path) -> None:
+    """Hostile trial: after a 5,000-row import covering 418 days, ``/progress followers all``
+    said "from logs on 400 days": it counted the points left after thinning (MAX_POINTS),
+    not the days. The days are counted from the data before it is thinned."""
+    start = datetime(2025, 9, 1, tzinfo=UTC)
+    step = timedelta(minutes=418 * 24 * 60 // 5000)  # 120 minutes: 5,000 rows
+    rows = "".join(f"{(start + step * n).isoformat()},{1000 + n}\n" for n in range(5000))
+    days = len({(start + step * n).date() for n in range(5000)})
+    assert days > MAX_POINTS
+    csv = write(tmp_path, "big.csv", f"date,followers\n{rows}".encode())
+    done = await console.ask(f"/import path={csv} confirm")
+    assert done.ok, done.text
+    chart = await console.ask("/progress followers all")
+    assert f"from {days} days of numbers" in chart.text, chart.text
+    assert len(chart.replies[0].data["points"]) == MAX_POINTS  # type: ignore[index]

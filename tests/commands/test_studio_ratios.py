@@ -71,12 +71,13 @@ def test_history_tells_where_carried_totals_came_from() -> None:
     later = MetricSnapshot(taken_at=t2, views=5_000, likes=7_000, followers=10,
                            given=frozenset({"followers"}))
     history = [imported, logged, later]
-    assert compute_kpis(imported, history).likes_per_view == pytest.approx(0.07)
+    assert compute_kpis(imported, history, zone=UTC).likes_per_view == pytest.approx(0.07)
     for s in (logged, later):
-        k = compute_kpis(s, history)
+        k = compute_kpis(s, history, zone=UTC)
         assert k.likes_per_view is None and k.engagement_rate_views is None
         assert engagement_gap(s, history) is not None
-    assert compute_kpis(logged).likes_per_view is None  # without history: typed vs carried
+    # without history: typed vs carried
+    assert compute_kpis(logged, zone=UTC).likes_per_view is None
 
 
 async def test_a_video_listed_twice_refuses_the_file_and_stores_nothing(

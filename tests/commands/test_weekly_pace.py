@@ -81,3 +81,46 @@ async def test_goal_deadline_days_away_says_what_it_needs_not_a_pace(
     goal = await console.ask("/goal followers=3.2k by=2026-12-21")
     # 2k in the 27.25 days to midnight UTC of the 21st
     assert "by 2026-12-21 you need about 514 a week" in goal.text, goal.text
+
+
+async def test_a_week_across_a_change_of_the_clocks_is_a_week(console: ConsoleAdapter,
+                                                              clock: FakeClock) -> None:
+    """Hostile trial: logs at 09:00 on 2 and 9 March 2026 in New York (the clocks go forward
+    on the 8th) are 6.96 days apart in UTC: /stats gave no weekly pace and /goal said "span
+    6 days so far, too few for a pace per week". The days a creator reads are their wall
+    clock's (daily.wall_days): one measure for /stats' growth, /goal's pace and the trends."""
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=new_york).astimezone(UTC)
+    assert (await console.ask("/settings timezone=America/New_York")).ok
+    assert (await console.ask("/log followers=10k")).ok
+    clock.current = datetime(2026, 3, 9, 9, 0, tzinfo=new_york).astimezone(UTC)
+    logged = await console.ask("/log followers=10.7k")
+    assert "Followers since your log of 2026-03-02: +700" in logged.text, logged.text
+    assert "over 7.0 days" in logged.text, logged.text
+    stats = await console.ask("/stats")
+    assert "+700 (+7%) in 7.0 days, +700 a week" in stats.text, stats.text
+    goal = await console.ask("/goal followers=20k")
+    assert "too few for a pace" not in goal.text, goal.text
+    assert "+700 a week, from 2 snapshots" in goal.text, goal.text
+    # a day apart across the change: 23 hours of UTC are a day of the creator's too
+    clock.current = datetime(2026, 3, 7, 9, 0, tzinfo=new_york).astimezone(UTC)
+    assert (await console.ask("/log followers=11k", user="bo")).ok
+    clock.current = datetime(2026, 3, 8, 9, 0, tzinfo=new_york).astimezone(UTC)
+    assert (await console.ask("/settings timezone=America/New_York", user="bo")).ok
+    again = await console.ask("/log followers=11.1k", user="bo")
+    assert "less than a day ago" not in again.text, again.text
+
+
+async def test_a_pace_that_rounds_to_nothing_says_less_than_one(console: ConsoleAdapter,
+                                                                 clock: FakeClock) -> None:
+    """Hostile trial: ``/goal followers=2k by=9999-12-31`` said "you need about 0 a week". A
+    deadline has no bound but being after today; a pace a week that rounds to 0 is "less
+    than 1 a week"; one that rounds to 1 or more is as before."""
+    assert (await console.ask("/log followers=1.9k")).ok
+    far = await console.ask("/goal followers=2k by=9999-12-31")
+    assert far.ok and "by 9999-12-31 you need less than 1 a week" in far.text, far.text
+    assert "about 0" not in far.text
+    near = await console.ask("/goal followers=2k by=2027-11-01")
+    assert "by 2027-11-01 you need about 2 a week" in near.text, near.text

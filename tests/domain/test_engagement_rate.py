@@ -21,7 +21,7 @@ _FIELDS = ("views", "likes", "comments", "shares", "saves", "followers", "videos
        st.sets(st.sampled_from(_FIELDS)))
 def test_it_is_the_kpi(values: dict[str, float | None], typed: set[str]) -> None:
     s = replace(MetricSnapshot.empty(T0), **values, given=frozenset(typed))
-    assert engagement_rate_views(s) == compute_kpis(s).engagement_rate_views
+    assert engagement_rate_views(s) == compute_kpis(s, zone=UTC).engagement_rate_views
 
 
 def test_with_history_it_is_the_kpi_and_the_estimators() -> None:
@@ -41,7 +41,7 @@ def test_with_history_it_is_the_kpi_and_the_estimators() -> None:
     history = [whole, views, again]
     for s in history:
         expected = 3405 / 40_000 if s is whole else None
-        assert engagement_rate_views(s, history) == compute_kpis(s, history) \
+        assert engagement_rate_views(s, history) == compute_kpis(s, history, zone=UTC) \
             .engagement_rate_views == engagement_rate(s, history) == expected
         assert (engagement_gap(s, history) is None) == (s is whole)
     assert engagement_rate_views(again) is None  # without history: not one window
@@ -87,7 +87,7 @@ def test_every_kpi_divides_what_same_window_keeps(rows: list[tuple[dict[str, flo
     for s in history:
         for h in (history, None):
             w = same_window(s, h)
-            k = compute_kpis(s, h)
+            k = compute_kpis(s, h, zone=UTC)
             views = views_in_period(s)
             assert k.engagement_rate_views == engagement_by_views(interactions(w), views) \
                 == engagement_rate_views(s, h)
@@ -102,7 +102,7 @@ def test_every_kpi_divides_what_same_window_keeps(rows: list[tuple[dict[str, flo
         typed = [s for s in history if metric in s.given and getattr(s, metric) is not None]
         earlier = [p for p in typed[:-1]
                    if (typed[-1].taken_at - p.taken_at) >= timedelta(days=1)]
-        g = growth(history, metric)
+        g = growth(history, metric, zone=UTC)
         if not earlier:
             assert g is None
         else:

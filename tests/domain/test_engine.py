@@ -547,7 +547,7 @@ def test_a_rate_reads_alike_in_a_tip_and_in_stats() -> None:
     snap = MetricSnapshot.empty(datetime(2026, 11, 1, tzinfo=UTC)).merged(
         {"followers": 36_441, "views": 200_000, "likes": 9_000, "comments": 300, "shares": 90},
         datetime(2026, 11, 1, tzinfo=UTC))
-    k = compute_kpis(snap, [snap])
+    k = compute_kpis(snap, [snap], zone=UTC)
     shown = kpi_view(snap, [snap], k, (), UTC)
     compared = [name for name in ("engagement_rate_views", "engagement_rate_followers",
                                   "likes_per_view", "comments_per_view", "shares_per_view")

@@ -6,7 +6,8 @@ corrections, snapshots of a day out of time order, imports)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -56,9 +57,17 @@ def cut(history: list[MetricSnapshot], reach: HistoryReach) -> list[MetricSnapsh
     return reach_back(reversed(history), reach)
 
 
-@given(histories())
+#: Time zones whose clocks change in the histories' months (New York on 8 March, Lord Howe
+#: by half an hour, Troll by two hours): the reach is read without the zone, and growth
+#: counts the creator's wall-clock days (daily.wall_days).
+ZONES = (UTC, ZoneInfo("America/New_York"), ZoneInfo("Australia/Lord_Howe"),
+         ZoneInfo("Antarctica/Troll"))
+
+
+@given(histories(), st.sampled_from(ZONES))
 @settings(max_examples=400, deadline=None)
-def test_stats_answers_the_same_from_the_part_it_reads(history: list[MetricSnapshot]) -> None:
+def test_stats_answers_the_same_from_the_part_it_reads(history: list[MetricSnapshot],
+                                                       zone: tzinfo) -> None:
     part = cut(history, HistoryReach.ORIGINS_AND_GROWTH)
     assert part == history[len(history) - len(part):]  # the most recent ones, in order
     if not history:
@@ -66,8 +75,8 @@ def test_stats_answers_the_same_from_the_part_it_reads(history: list[MetricSnaps
         return
     latest = history[-1]
     assert part[-1] is latest
-    assert compute_kpis(latest, part) == compute_kpis(latest, history)
-    assert growth(part) == growth(history)
+    assert compute_kpis(latest, part, zone=zone) == compute_kpis(latest, history, zone=zone)
+    assert growth(part, zone=zone) == growth(history, zone=zone)
     assert left_out(latest, part) == left_out(latest, history)
     assert window_ends(latest, part) == window_ends(latest, history)
     assert engagement_gap(latest, part) == engagement_gap(latest, history)
@@ -122,3 +131,21 @@ def test_a_total_given_long_ago_is_read_back_to() -> None:
         history.append(history[-1].merged({"followers": 1e3 + week, "views": 2e4}, at))
     assert cut(history, HistoryReach.ORIGINS) == history[1:]
     assert cut(history, HistoryReach.ORIGINS_AND_GROWTH) == history[1:]
+
+
+def test_the_reach_goes_back_past_a_pair_the_clocks_going_back_make_less_than_a_day() -> None:
+    """Logs at 09:30 on 31 October and 09:00 on 1 November 2026 in New York (the clocks go
+    back in between) are 24.5 hours apart in UTC but 23.5 on the creator's clock: no growth
+    between them, so growth reads the log of 25 October. The store reads the reach without
+    the zone: it goes back until a span is a day in any zone (metrics._surely_growth)."""
+    new_york = ZoneInfo("America/New_York")
+    history: list[MetricSnapshot] = []
+    for wall, followers in ((datetime(2026, 10, 25, 9, 0), 1000.0),
+                            (datetime(2026, 10, 31, 9, 30), 1100.0),
+                            (datetime(2026, 11, 1, 9, 0), 1200.0)):
+        at = wall.replace(tzinfo=new_york).astimezone(UTC)
+        base = history[-1] if history else MetricSnapshot.empty(at)
+        history.append(replace(base.merged({"followers": followers}, at), source="log"))
+    whole = growth(history, zone=new_york)
+    assert whole is not None and whole.previous == 1000.0 and whole.days == 7.0
+    assert growth(cut(history, HistoryReach.ORIGINS_AND_GROWTH), zone=new_york) == whole

@@ -177,3 +177,65 @@ def test_full_width_separators_between_arguments_still_separate() -> None:
         assert (got["niche"], got["language"]) == ("料理", "ja")
         assert parse("フォロワー ＝ 12000；再生数＝40000") == pytest.approx(
             {"followers": 12_000, "views": 40_000})
+
+
+@pytest.mark.parametrize(("raw", "command", "said", "suggested"), [
+    ("0.5", "history", "'0.5' for n: it must be a whole number; write 1.", ("1",)),
+    ("50.4", "history", "'50.4' for n: it must be a whole number; write 50.", ("50",)),
+    ("n=49.5", "history", "'49.5' for n: it must be a whole number; write 49 or 50.",
+     ("49", "50")),
+    ("age=12.5", "settings", "'12.5' for age: it must be a whole number; write 13.", ("13",)),
+])
+def test_a_whole_number_is_only_offered_within_its_bounds(
+        raw: str, command: str, said: str, suggested: tuple[str, ...]) -> None:
+    """Hostile trial: ``/history 0.5`` said "write 0 or 1" and ``/history 50.4`` "write 50 or
+    51", where n takes 1 to 50: 0 and 51 were then refused. The one place these hints are
+    made (args._not_whole) offers only what the argument's bounds take, and each parses."""
+    err = refusal(raw, command)
+    assert str(err) == said
+    assert err.suggestions == suggested
+    spec = next(s for s in build_registry().get(command).args  # type: ignore[union-attr]
+                if s.name == err.arg)
+    for value in suggested:
+        assert parse(f"{spec.name}={value}", command)[spec.name] == int(value)
+    assert "looks too large" in str(refusal("n=51.5", "history"))  # neither: the bound
+
+
+@pytest.mark.parametrize(("raw", "command", "said"), [
+    ("last", "history", "n needs a whole number from 1 to 50, e.g. n=20."),
+    ("n=last", "history",
+     "n needs a whole number from 1 to 50, and 'last' isn't one; e.g. n=20."),
+    ("n=", "history", "n needs a whole number from 1 to 50, e.g. n=20."),
+    ("age twelve", "settings",
+     "age needs a whole number from 13 to 120, and 'twelve' isn't one; e.g. age=19."),
+])
+def test_a_whole_number_without_one_says_its_range(raw: str, command: str,
+                                                  said: str) -> None:
+    """Hostile trial: ``/history last`` said "n needs a value": a whole-number argument
+    given a word, or no number, says the whole numbers it takes."""
+    assert str(refusal(raw, command)) == said
+
+
+@pytest.mark.parametrize(("raw", "command", "said"), [
+    ("followers=5B confirm key 8b3de27e", "log",
+     "Write key=8b3de27e: the value goes right after the name and an = sign."),
+    ("timezone Asia/Kolkata", "settings",
+     "Write timezone=Asia/Kolkata: the value goes right after the name and an = sign."),
+    ("confirm key 3fa9c2d1", "undo",
+     "Write key=3fa9c2d1: the value goes right after the name and an = sign."),
+    ("metric followers", "progress",
+     "Write metric=followers: the value goes right after the name and an = sign."),
+    ("timezone", "settings", "timezone needs a value, e.g. timezone=Europe/Berlin."),
+])
+def test_a_name_typed_before_its_value_is_asked_as_name_equals_value(
+        raw: str, command: str, said: str) -> None:
+    """Hostile trial: ``/log followers=5B confirm key 8b3de27e`` said "I don't know what
+    'key' means here. Did you mean 'key'?" (so did ``/settings timezone Asia/Kolkata``): a
+    word that is itself an argument's name is no typo; the pair to write is said."""
+    spec = build_registry().get(command)
+    assert spec is not None
+    with pytest.raises(ArgError) as refused:
+        parse_args(spec.args, raw, command=command)
+    err = refused.value
+    assert str(err) == said
+    assert "Did you mean" not in str(err)

@@ -93,7 +93,7 @@ def test_stats_show_engagement_by_followers_grouped() -> None:
 
     s = MetricSnapshot(taken_at=datetime(2026, 11, 30, tzinfo=UTC), followers=3, views=5000,
                        likes=1000, avg_views=5000)  # one video in the 30 days
-    k = compute_kpis(s)
+    k = compute_kpis(s, zone=UTC)
     assert k.engagement_rate_followers is not None and k.engagement_rate_followers > 100
     with i18n.using("en"):
         view = kpi_view(s, [], k, (), UTC)
