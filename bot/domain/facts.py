@@ -424,7 +424,7 @@ def slowdown(history: list[MetricSnapshot], zone: tzinfo) -> tuple[float, float]
     weekly = _weekly_rates(history, zone)
     if len(weekly) < 2:
         return None
-    followers = growth(history, "followers")
+    followers = growth(history, "followers", zone=zone)
     latest, earlier = weekly_paces(weekly)
     falling = followers is not None and followers.delta < 0
     return (latest, earlier) if is_slowing(latest, earlier, falling=falling) else None
