@@ -685,6 +685,26 @@ async def test_stats_goals_include_the_income_goal(console: ConsoleAdapter) -> N
     assert "• Followers 20k: 75% of the way" in stats, stats
 
 
+async def test_a_slowed_pace_too_slow_for_the_horizon_never_breaks_goal(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Hostile trial: 11M followers growing 6% a week, then +1 in the latest week: the date at
+    the latest week's pace lay past the calendar's end and /goal failed for good ("Sorry,
+    something went wrong"), bare /goal too. The slowed pace looks as far ahead as the
+    12-week projection does, and no further."""
+    followers = 5_500_000
+    for _ in range(12):
+        await console.ask(f"/log followers={followers}")
+        clock.advance(days=7)
+        followers = round(followers * 1.06)
+    await console.ask(f"/log followers={followers}")
+    clock.advance(days=7)
+    await console.ask(f"/log followers={followers + 1}")
+    goal = await console.ask("/goal followers=40M")
+    assert goal.ok and "went wrong" not in goal.text, goal.text
+    assert "at the latest week's pace you won't get there" in goal.text, goal.text
+    assert (await console.ask("/goal")).ok
+
+
 async def test_goal_says_when_growth_has_slowed(console: ConsoleAdapter,
                                                 clock: FakeClock) -> None:
     """New-user trial: /goal projected followers from the 12-week trend while /tips said
