@@ -63,12 +63,13 @@ _AREAS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia
 @functools.cache
 def _by_city() -> dict[str, str]:
     """Time zone names by their city, lower-case with underscores ("berlin" →
-    "Europe/Berlin", "new_york" → "America/New_York"): a zone of a place's area first, the
-    shorter name of two for one city ("America/Indianapolis", not ".../Indiana/...")."""
+    "Europe/Berlin", "new_york" → "America/New_York"): only zones of a place's area (never
+    ``Etc/GMT+2``, which is UTC−2: "GMT+2" is no city, and its POSIX sign is the reverse of
+    what a creator means), the shorter name of two for one city ("America/Indianapolis",
+    not ".../Indiana/...")."""
     out: dict[str, str] = {}
-    for tz in sorted(_zones().values(),
-                     key=lambda z: (not z.startswith(_AREAS), z.count("/"), z)):
-        if "/" in tz:
+    for tz in sorted(_zones().values(), key=lambda z: (z.count("/"), z)):
+        if tz.startswith(_AREAS):
             out.setdefault(tz.rsplit("/", 1)[1].casefold(), tz)
     return out
 

@@ -583,6 +583,12 @@ async def test_settings_suggests_the_code_for_a_name(console: ConsoleAdapter) ->
         assert not result.ok and said in result.text, result.text
         assert f"Example: {line}" in result.text, result.text
     assert "Example: /settings region=US" in (await console.ask("/settings region=Narnia")).text
+    # Hostile trial: "GMT+2" was answered "the one for that city is Etc/GMT+2", which is
+    # UTC−2 (POSIX signs): an offset is no city, and no Etc/ zone is suggested for one
+    for offset in ("GMT+2", "GMT-5", "Etc"):
+        wrong = await console.ask(f"/settings timezone={offset}")
+        assert not wrong.ok and "Etc/" not in wrong.text.split("Example")[0], wrong.text
+        assert "for that city" not in wrong.text, wrong.text
     await console.ask("/settings language=de")
     german = await console.ask("/settings region=Deutschland")
     assert "DE" in german.text and "Beispiel: /settings region=DE" in german.text, german.text
