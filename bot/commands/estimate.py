@@ -280,7 +280,8 @@ def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[
     ``result`` against the same estimate of the creator's own numbers (``base``): followers
     stop setting any figure once views are known, so ``/estimate followers=100k`` would
     otherwise repeat the plain estimate under another title. Names the values given and,
-    when views are known and not among them, a line with views that would change it."""
+    when views are known and not among them, a line with views that would change it; ``same``
+    when every value given is the one logged (the reason nothing changes)."""
     if not overrides:
         return None
     plain = estimate(base, settings, ctx.services.rates, price=args.get("price"),
@@ -290,10 +291,16 @@ def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[
                      settings_what_if="region" in args or "adult" in args, history=history)
     if _figures(plain) != _figures(result):
         return None
+    # the numbers already logged, given again: that is why nothing changes, not that they
+    # set no figure (views=<logged views> drive nearly every route)
+    if all(getattr(base, k) == v for k, v in overrides.items()):
+        return {"names": items(field_name(k) for k in overrides), "example": None,
+                "same": True}
     example = None
     if "views" not in overrides and base.views:
         example = local_line(ctx.again({}, views=whole(base.views * 2)))
-    return {"names": items(field_name(k) for k in overrides), "example": example}
+    return {"names": items(field_name(k) for k in overrides), "example": example,
+            "same": False}
 
 
 @command(

@@ -186,6 +186,9 @@ class EngagementComparison:
     #: parts of the rate from another window than the views, not counted in it
     #: (:func:`bot.domain.metrics.left_out`)
     left_out: tuple[str, ...] = ()
+    #: the size the benchmark is read at (:func:`benchmark_size`, from the views per video)
+    #: falls in another tier than the creator's followers: ``tier`` is not their follower band
+    by_reach: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +285,8 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
     effect = (BrandEffect.RAISED if ratio >= 1.15 else
               BrandEffect.LOWERED if ratio <= 0.85 else BrandEffect.TYPICAL)
     return EngagementComparison(rate, bench, label, ratio, LogNormal.exact(factor),
-                                effect, benchmarks, left_out=left_out(s, history))
+                                effect, benchmarks, left_out=left_out(s, history),
+                                by_reach=primary.tier(s.followers).label != label)
 
 
 #: A hint is shown only when its input would narrow the route's P90/P10 by at least this.

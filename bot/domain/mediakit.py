@@ -169,6 +169,10 @@ def _given(entries: Sequence[tuple[MetricSnapshot, str]], metric: str
 
 
 def _growth(points: list[tuple[datetime, float, str]], days: int, zone: tzinfo) -> Stat:
+    """Follower growth over about ``days`` days to the latest count in ``points`` (when,
+    value, source; oldest first): from the latest count 1 to 1.5 × ``days`` before it,
+    headed with the days between the two on the creator's calendar in ``zone`` ("Growth,
+    35 days"), or what is missing."""
     label = _("Growth, %(days)s days", days=days)
     if not points:
         return Stat(label, None, missing=_("log your followers (/log followers=12k)"))
@@ -180,6 +184,9 @@ def _growth(points: list[tuple[datetime, float, str]], days: int, zone: tzinfo) 
                                            "earlier: /import your TikTok Studio history",
                                            days=days))
     start_at, start, start_src = window[-1]
+    # the days it really spans (30 to 45 for "30 days"): a brand reads the heading as the span
+    label = _("Growth, %(days)s days", days=(snapshot_day(end_at, zone)
+                                             - snapshot_day(start_at, zone)).days)
     change = end - start
     detail = f"{grouped(start)} → {grouped(end)}"
     if start > 0:
@@ -263,10 +270,17 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         pts = [p for m in ("likes", "views") for p in _given(entries, m)]
         eng_src = (max(pts)[2],) if pts else ()
         ratio = engagement.ratio or 0.0
-        eng = Stat(_("Engagement by views"), pct(engagement.rate),
-                   _("%(ratio)s× the typical %(typical)s for accounts this size (%(tier)s "
-                     "followers)", ratio=decimal(ratio, 1, 1), typical=pct(engagement.benchmark),
-                     tier=translate(engagement.tier)), eng_src, raw=engagement.rate)
+        # (the benchmark is read at the size the views per video imply: where that is another
+        # tier than the followers, the band is named as what it is, not as the account's size)
+        compared = (_("%(ratio)s× the typical %(typical)s for accounts with views like these "
+                      "(those of %(tier)s followers)", ratio=decimal(ratio, 1, 1),
+                      typical=pct(engagement.benchmark), tier=translate(engagement.tier))
+                    if engagement.by_reach else
+                    _("%(ratio)s× the typical %(typical)s for accounts this size (%(tier)s "
+                      "followers)", ratio=decimal(ratio, 1, 1),
+                      typical=pct(engagement.benchmark), tier=translate(engagement.tier)))
+        eng = Stat(_("Engagement by views"), pct(engagement.rate), compared, eng_src,
+                   raw=engagement.rate)
         benchmarks = tuple(f"{b.study} {pct(b.rate)} ({translate(b.tier)})"
                            for b in engagement.benchmarks)
 

@@ -163,3 +163,10 @@ async def test_a_what_if_that_changes_nothing_says_so(console: ConsoleAdapter) -
     assert (await console.ask("/estimate views=240000")).ok
     moved = (await console.ask("/estimate views=300k")).text
     assert "changes no route" not in moved, moved
+    # Hostile trial: the logged values given again were said to "set none of the figures"
+    # (views drive nearly every route): the reason is that they are the logged ones
+    for given, names in (("views=120k", "views"), ("likes=9k views=120k", "likes and views")):
+        again = (await console.ask(f"/estimate {given}")).text
+        assert (f"This what-if gives {names} as you logged them, so it changes nothing."
+                in again), again
+        assert "set none of the figures" not in again, again

@@ -400,3 +400,28 @@ async def test_the_kits_as_of_is_the_day_its_latest_snapshot_counts_on_never_tom
     assert "Last updated 2026-11-30" in text and "on 2026-11-30" in text, text
     assert "2026-12-01" not in text, text
     assert "Your numbers (as of 2026-11-30)" in (await console.ask("/stats")).text
+
+
+async def test_the_growth_heading_says_the_days_it_spans(console: ConsoleAdapter,
+                                                         clock: FakeClock) -> None:
+    """Hostile trial: "Growth, 30 days +2.5k, +25% since 2026-10-20" for an end date 35 days
+    later: the kit reads growth from a count 30 to 45 days back, and a brand reads the
+    heading as the span. The heading gives the days between the two counts."""
+    await console.ask("/settings handle=@maya niche=beauty")
+    await console.ask("/log followers=10k")
+    clock.advance(days=35)
+    await console.ask("/log followers=12.5k views=300k likes=20k")
+    text = pdf_text(kit_files(await console.ask("/mediakit"), "growth-span")[1])
+    assert "Growth, 35 days" in text and "Growth, 30 days" not in text, text
+
+
+async def test_an_engagement_band_from_views_is_not_called_the_accounts_size(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: a 2M-follower account with 300k views read "for accounts this size
+    (5k–1M followers)" under "Followers 2M": the benchmark is read at the size its views per
+    video imply, so where that is another band than the followers the kit says so."""
+    await console.ask("/settings handle=@maya niche=beauty")
+    await console.ask("/log followers=2M views=300k likes=30k videos_per_week=5 confirm")
+    text = pdf_text(kit_files(await console.ask("/mediakit"), "by-reach")[1])
+    assert "for accounts this size" not in text, text
+    assert "for accounts with views like these (those of" in text, text
