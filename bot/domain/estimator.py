@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from enum import StrEnum
 from math import isfinite
 from typing import Any, Final
@@ -507,7 +508,7 @@ def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
 class BrandPace:
     """How many sponsored videos a month the creator's own brand payouts show: ``deals``
     brand payouts logged with a month, over the ``months`` from the first of them to the
-    later of the last one and the snapshot's month (both counted)."""
+    later of the last one and the last month ended by the snapshot's day (both counted)."""
 
     deals: int
     months: int
@@ -531,7 +532,11 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
     months = sorted(p.month for p in payouts if p.route == "brand_deals" and p.month)
     if not months:
         return None
-    last = max(months[-1], snapshot.taken_at.strftime("%Y-%m"))
+    # up to the last month that has ended on the creator's day of the snapshot (a month just
+    # begun has had no time for a deal: one November deal read on 1 December is 1 a month)
+    today = snapshot.day if snapshot.day is not None else snapshot.taken_at.date()
+    ended = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    last = max(months[-1], ended)
     return BrandPace(len(months), _month_index(last) - _month_index(months[0]) + 1,
                      months[0], last)
 

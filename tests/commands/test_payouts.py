@@ -8,6 +8,7 @@ import re
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
+from tests.auxil.clock import FakeClock
 from tests.auxil.requests import forget_everything
 
 
@@ -489,7 +490,8 @@ async def _now_typical(console: ConsoleAdapter) -> float:
     return float(data["now"]["typical"])
 
 
-async def test_one_brand_fee_is_not_counted_as_monthly_income(console: ConsoleAdapter) -> None:
+async def test_one_brand_fee_is_not_counted_as_monthly_income(console: ConsoleAdapter,
+                                                              clock: FakeClock) -> None:
     """New-user trial (Berlin, 15k followers, EUR): one /payout brand=300 per=video made
     /estimate's "Now" jump from €20–€87 to €227–€937 a month and /goal income=500 say "now
     €460 … on track": the fee was multiplied by an assumed 0.5–2 sponsored videos a month and
@@ -511,12 +513,20 @@ async def test_one_brand_fee_is_not_counted_as_monthly_income(console: ConsoleAd
     assert ("This assumes 0.5–2 sponsored videos a month at your price, so it isn't counted "
             "in Now") in shown.text, shown.text
     assert (await console.ask("/goal")).text.split("\n")[1] == goal_before.split("\n")[1]
-    # a month logged: one deal in 2026-10, read in 2026-11 (the clock), is 0.5 a month
+    # a month logged: one deal in 2026-10, read on 2 November (the clock: October has
+    # ended, November has only begun) is 1 a month (final new-user trial: one November deal
+    # read on 1 December was 0.5, counting a month that had just begun)
     await console.ask("/payout brand=300 per=video month=2026-10")
+    paced = await console.ask("/estimate explain")
+    assert ("input: 1 sponsored videos a month: your 1 brand payout logged with a month, "
+            "from 2026-10 to 2026-10") in paced.text, paced.text
+    assert "This assumes 0.5–2" not in paced.text
+    # read a month later, with no deal in November: two months ended, 0.5 a month
+    clock.advance(days=30)
+    await console.ask("/log followers=15k")
     paced = await console.ask("/estimate explain")
     assert ("input: 0.5 sponsored videos a month: your 1 brand payout logged with a month, "
             "from 2026-10 to 2026-11") in paced.text, paced.text
-    assert "This assumes 0.5–2" not in paced.text
     data = (await console.ask("/estimate")).replies[0].data
     assert data is not None
     brand = next(r for r in data["routes"] if r["key"] == "brand_deals")
