@@ -38,6 +38,7 @@ from bot.domain.metrics import (
     WINDOW_TOTALS,
     EngagementGap,
     MetricSnapshot,
+    counted_on,
     engagement_gap,
     engagement_rate_views,
     hypothetical,
@@ -534,7 +535,7 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
         return None
     # up to the last month that has ended on the creator's day of the snapshot (a month just
     # begun has had no time for a deal: one November deal read on 1 December is 1 a month)
-    today = snapshot.day if snapshot.day is not None else snapshot.taken_at.date()
+    today = counted_on(snapshot)
     ended = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     last = max(months[-1], ended)
     return BrandPace(len(months), _month_index(last) - _month_index(months[0]) + 1,

@@ -281,11 +281,14 @@ MIN_SPAN_DAYS: Final = 1.0
 MIN_PACE_DAYS: Final = 7.0
 
 
-def counted_on(s: MetricSnapshot) -> date:
-    """The creator's day ``s`` counts on: the stores' (:attr:`MetricSnapshot.day`, in their
-    /settings time zone), or for a snapshot not read from the store its
-    :func:`~bot.domain.daily.snapshot_day` in UTC."""
-    return s.day if s.day is not None else snapshot_day(s.taken_at, UTC)
+def counted_on(s: MetricSnapshot, zone: tzinfo = UTC) -> date:
+    """The creator's day ``s`` counts on, the one day a snapshot is ordered and grouped by:
+    the stores' (:attr:`MetricSnapshot.day`, in their /settings time zone, by which they
+    order it and /stats, /goal and the tips read it), or for a snapshot not read from a store
+    its :func:`~bot.domain.daily.snapshot_day` in ``zone`` (UTC unless given). Never a row's
+    written date where it counts on another day (a row dated by day alone imported before
+    its date began where the creator is now: :func:`~bot.domain.daily.counted_day`)."""
+    return s.day if s.day is not None else snapshot_day(s.taken_at, zone)
 
 
 def as_of(latest: MetricSnapshot, today: date) -> date:
@@ -369,26 +372,16 @@ def weekly_pace(change: float, days: float) -> float | None:
     return change / days * 7 if has_weekly_pace(days) else None
 
 
-def stored_day(s: MetricSnapshot, zone: tzinfo) -> date:
-    """The creator's day ``s`` counts on, the one day a snapshot is grouped by wherever one
-    a day is taken: the stores' (:attr:`MetricSnapshot.day`, by which they order it and
-    /stats, /goal and the tips read it), or for a snapshot not read from a store its
-    :func:`~bot.domain.daily.snapshot_day` in ``zone`` (their time zone). Never a row's
-    written date where it counts on another day (a row dated by day alone imported before
-    its date began where the creator is now: :func:`~bot.domain.daily.counted_day`)."""
-    return s.day if s.day is not None else snapshot_day(s.taken_at, zone)
-
-
 def one_a_day(items: Iterable[tuple[MetricSnapshot, _T]],
               zone: tzinfo) -> list[tuple[MetricSnapshot, _T]]:
     """The last of ``items`` (``(snapshot, anything)`` in the store's order, oldest first) on
-    each day of the creator's (:func:`stored_day`; ``zone``: their time zone), in day order:
+    each day of the creator's (:func:`counted_on` in ``zone``, their time zone), in day order:
     a later snapshot of the day corrects an earlier one. The one rule every series of one
     point a day reads (:func:`corrected_series`, /progress' charts, /goal's fit, the tips'
     trends), so they agree with /stats on which is the latest."""
     by_day: dict[date, tuple[MetricSnapshot, _T]] = {}
     for item in items:
-        by_day[stored_day(item[0], zone)] = item
+        by_day[counted_on(item[0], zone)] = item
     return [by_day[d] for d in sorted(by_day)]
 
 
@@ -697,8 +690,7 @@ def _current_days(history: Sequence[MetricSnapshot], days: set[date],
                   zone: tzinfo, keys: Sequence[date | None]
                   ) -> list[tuple[date, list[MetricSnapshot]]]:
     """The stored snapshots an import leaves standing, grouped by the creator's day each
-    counts on (its stored :attr:`~MetricSnapshot.day`, else
-    :func:`~bot.domain.daily.snapshot_day` in ``zone``) in the store's order: a stored
+    counts on (:func:`counted_on` in ``zone``) in the store's order: a stored
     imported row that a day in ``days`` (the import's) replaces (:func:`_replaced_on`, its
     ``keys``) is left out. Within a day a later snapshot corrects an earlier one, so a group
     is read as one: its latest value of each field."""
@@ -707,8 +699,7 @@ def _current_days(history: Sequence[MetricSnapshot], days: set[date],
         if not (h.source == "import" and _replaced_on(h, key, zone) in days):
             # (the day it counts on, as the store orders it: a row of a date that had not
             # begun when it was imported counts on the day it was)
-            counted = h.day if h.day is not None else snapshot_day(h.taken_at, zone)
-            out.setdefault(counted, []).append(h)
+            out.setdefault(counted_on(h, zone), []).append(h)
     return list(out.items())
 
 
