@@ -61,7 +61,7 @@ from bot.domain.metrics import (
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.projection import HORIZON, project
+from bot.domain.projection import project, reached_at
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
 from bot.domain.studio import StudioImport, Video
@@ -314,13 +314,10 @@ def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float
     if slow is None:
         return None
     latest, earlier = slow
-    eta = None
-    if latest > 0 and current > 0:
-        weeks = math.log(target / current) / math.log1p(latest)
-        # as far ahead as the 12-week projection looks (projection.HORIZON), no further: a
-        # week of +1 on 11M followers put the date past the calendar's end
-        if math.isfinite(weeks) and timedelta(weeks=min(weeks, 1e5)) <= HORIZON:
-            eta = settings.today(now + timedelta(weeks=weeks)).isoformat()
+    # as far ahead as the 12-week projection looks (projection.HORIZON), no further: a week
+    # of +1 on 11M followers put the date past the calendar's end
+    reached = reached_at(latest, current, target, now)
+    eta = None if reached is None else settings.today(reached).isoformat()
     return {"latest": format_fact("latest_growth_rate_week", latest),
             "earlier": format_fact("earlier_growth_rate_week", earlier), "eta": eta}
 

@@ -170,6 +170,17 @@ def project(points: list[tuple[datetime, float]], target: float, now: datetime, 
     return Projection(trend, current, target, False, eta, weekly, rate)
 
 
+def reached_at(weekly_rate: float, current: float, target: float,
+               now: datetime) -> datetime | None:
+    """When ``current`` (above 0) growing by ``weekly_rate`` a week, compounded (``0.02`` is
+    +2% a week), reaches ``target`` from ``now``: as :func:`project` solves its trend, None
+    beyond :data:`HORIZON` or at no growth. /goal's date at a slowed week's pace."""
+    if weekly_rate <= 0 or current <= 0:
+        return None
+    trend = Trend("exponential", math.log1p(weekly_rate) / 7, 0.0, now, 0)
+    return _solve(trend, current, now, target, now)
+
+
 def _solve(trend: Trend, current: float, at: datetime, target: float,
            now: datetime) -> datetime | None:
     """When the pace of ``trend``, from ``current`` at ``at``, reaches ``target`` (None beyond
