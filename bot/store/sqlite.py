@@ -319,17 +319,20 @@ async def _in_thread(db: aiosqlite.Connection, fn: Callable[..., _T], *args: Any
 
 def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any,
                  begin: str = "BEGIN IMMEDIATE") -> _T:
-    """``fn(conn, *args)`` between ``begin`` and COMMIT, rolled back on any error. A plain
-    ``BEGIN`` (deferred) for reads: the statements see one state of the file, and take
-    SQLite's locks once, not once a statement."""
+    """``fn(conn, *args)`` between ``begin`` and COMMIT, rolled back on any error, the
+    COMMIT's own included (a deferred constraint, a full disk, a lock held too long): the
+    error is raised and the connection is left with no transaction open. A plain ``BEGIN``
+    (deferred) for reads: the statements see one state of the file, and take SQLite's locks
+    once, not once a statement."""
     conn.execute(begin)
     try:
         result = fn(conn, *args)
+        conn.execute("COMMIT")
     except BaseException:
-        with contextlib.suppress(sqlite3.OperationalError):
-            conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (an error may have ended it already)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return result
 
 
