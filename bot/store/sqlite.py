@@ -1393,11 +1393,12 @@ def _new_user_log_sync(
             conn.execute("COMMIT")
             return row, new, done
         snapshot = _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
+        conn.execute("COMMIT")
     except BaseException:
-        with contextlib.suppress(sqlite3.OperationalError):
-            conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (a failed COMMIT included: _transaction)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return row, new, (snapshot, _history_sync(conn, user_id, None, limit))
 
 
@@ -1682,13 +1683,13 @@ class SqliteStore(TikTokTables):
             try:
                 await db.execute("BEGIN IMMEDIATE")
                 yield db
+                await db.execute("COMMIT")  # (a failed COMMIT is rolled back too)
             except BaseException:
                 # Also on cancellation: aiosqlite runs queued statements in order, so this
                 # ROLLBACK follows whatever the cancelled caller had already queued.
-                with contextlib.suppress(sqlite3.OperationalError):
+                with contextlib.suppress(sqlite3.Error):
                     await asyncio.shield(db.execute("ROLLBACK"))
                 raise
-            await db.execute("COMMIT")
             if on_commit is not None:
                 on_commit()
 

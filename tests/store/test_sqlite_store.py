@@ -999,3 +999,24 @@ def test_a_failing_commit_rolls_back_and_raises(tmp_path: Path) -> None:
         assert db.execute("SELECT COUNT(*) FROM parent").fetchone() == (1,)
     finally:
         db.close()
+
+
+async def test_a_failing_commit_of_the_store_writer_rolls_back(tmp_path: Path) -> None:
+    """The same kind in the store's writer (``SqliteStore._write``): its COMMIT stood after
+    its try, so a failing COMMIT left the writer's transaction open for every later write."""
+    s = await open_store(f"sqlite:///{tmp_path / 'writer.db'}")
+    try:
+        writer = s._writer  # type: ignore[attr-defined]
+        await writer.execute("PRAGMA foreign_keys=ON")
+        await writer.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        await writer.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER "
+                             "REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+        with pytest.raises(sqlite3.IntegrityError):
+            async with s._write() as db:  # type: ignore[attr-defined]
+                await db.execute("INSERT INTO child (id, parent) VALUES (1, 99)")
+        assert not writer.in_transaction
+        async with s._write() as db:  # type: ignore[attr-defined]
+            await db.execute("INSERT INTO parent (id) VALUES (1)")
+        assert not writer.in_transaction
+    finally:
+        await s.close()
