@@ -636,7 +636,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
           "console give the file's path: /import path=history.csv",
               fields=FieldList(*(m.name for m in METRICS))),
     args=(ArgSpec("path", ArgType.TEXT, "Console only: the file's path.",
-                  "path=history.csv", positional=True, max_length=400),
+                  "path=history.csv", positional=True, max_length=400, free_text=True),
           ArgSpec("downloaded", ArgType.TEXT,
                   "TikTok Studio files: the day you downloaded them (default: today).",
                   "downloaded=2026-03-09", normalize=parse_downloaded),

@@ -246,9 +246,11 @@ def normalize_niche(text: str) -> str | None:
                 "or none (counts in /estimate's 'now').",
                 "does=brand,affiliate", normalize=normalize_does, unparse=unparse_does),
         ArgSpec("handle", ArgType.TEXT, "Your TikTok handle, for your media kit (none clears).",
-                "handle=@maya.makes", normalize=normalize_handle, unparse=unparse_cleared),
+                "handle=@maya.makes", normalize=normalize_handle, unparse=unparse_cleared,
+                free_text=True),
         ArgSpec("niche", ArgType.TEXT, "What your videos are about, for your media kit.",
-                "niche=beauty", normalize=normalize_niche, unparse=unparse_cleared),
+                "niche=beauty", normalize=normalize_niche, unparse=unparse_cleared,
+                free_text=True),
         ArgSpec("language", ArgType.TEXT, "The language I answer you in: en, es, pt_BR, de, "
                 "fr or ja (auto: your app's language).", "language=de",
                 aliases=("lang", "locale"), normalize=normalize_language,

@@ -600,7 +600,7 @@ def _fold_signs(raw: str, by_name: Mapping[str, ArgSpec]) -> str:
         else:
             return text
         assert spec is not None
-        return head + (text if spec.type is ArgType.TEXT else text.translate(_WIDE_SIGNS))
+        return head + (text if spec.free_text else text.translate(_WIDE_SIGNS))
 
     def token(text: str, before: ArgSpec | None) -> str:
         if '"' in text or "'" in text:  # quoted text: only the name's sign before it
@@ -711,9 +711,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                 # "Aufrufe pro Video=3k" is one name, not three words
                 raw = pattern.sub(folded, raw)
     # Full-width signs that act as syntax (Japanese フォロワー＝12000, a full-width comma
-    # between two arguments) are the ASCII ones (_fold_signs); names and values are folded one
-    # by one below (fold_width: フォロワー=１２ｋ, 50％), a TEXT value never: free text (a
-    # file's name, a handle, a niche), quoted or not, is the creator's, kept as typed.
+    # between two arguments) are the ASCII ones (_fold_signs); names are folded one by one
+    # below and values likewise (fold_width, NFKC of the width forms: フォロワー=１２ｋ, 50％,
+    # month=２０２６－１０, timezone=Europe／Berlin), the creator's free text never
+    # (ArgSpec.free_text: a file's name, a handle, a niche), quoted or not, kept as typed.
     raw = _fold_signs(raw, by_name)
     values: dict[str, Any] = {}
 
@@ -730,7 +731,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         if kv is not None and not re.fullmatch(r"\d", token[0]):
             key, text = kv
             spec_kv = by_name.get(key)
-            if spec_kv is None or spec_kv.type is not ArgType.TEXT:
+            if spec_kv is None or not spec_kv.free_text:
                 text = fold_width(unjoined(text))
             if spec_kv is None:
                 if positional and kv[1] and _looks_like_time(token):
@@ -777,7 +778,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             hint, usage = _usage_hint(specs, command, examples)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=kept(token))
                            + " " + hint, usage=usage)
-        put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
+        put(target, parse_value(as_typed if target.free_text else token, target))
 
     return _defaults(specs, values)
 
