@@ -562,7 +562,9 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
         except ValueError as exc:
             raise ArgError(exc.marked if isinstance(exc, Refusal) else f"{exc}",
                            arg=spec.name, example=spec.example_value,
-                           usage=exc.usage if isinstance(exc, Refusal) else None) from exc
+                           usage=exc.usage if isinstance(exc, Refusal) else None,
+                           suggestions=exc.suggestions if isinstance(exc, Refusal) else ()
+                           ) from exc
     return text
 
 
@@ -746,7 +748,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                     raise ArgError(_("%(name)s needs a value, e.g. %(example)s.",
                                      name=_shown(spec_kv), example=_example(spec_kv)),
                                    arg=spec_kv.name, example=spec_kv.example_value)
-                put(spec_kv, True if text == "" else parse_value(text, spec_kv))
+                if text != "" and spec_kv.type is ArgType.TEXT:
+                    put(spec_kv, _text_value(text, spec_kv, tokens[i + 1:], by_name, flags))
+                else:
+                    put(spec_kv, True if text == "" else parse_value(text, spec_kv))
                 continue
         as_typed = token
         token = fold_width(unjoined(token))
@@ -783,6 +788,37 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
     return _defaults(specs, values)
 
 
+def _text_value(text: str, spec: ArgSpec, rest: Sequence[str],
+                by_name: Mapping[str, ArgSpec], flags: Mapping[str, ArgSpec]) -> Any:
+    """A TEXT argument's value ``text`` read (:func:`parse_value`); where it is refused and
+    bare words follow it (``timezone=New York``: no name, no ``name=value``, no flag), what
+    the words together would be: a refusal that proposes a value for them (``New York`` is
+    America/New_York) is the answer, and words read together say to quote them. Never the
+    first word's refusal alone ("'New' is not a time zone I know")."""
+    try:
+        return parse_value(text, spec)
+    except ArgError as refused:
+        words: list[str] = []
+        for word in rest:
+            if (_key_value(word) is not None or fold_width(word).lower() in flags
+                    or field_key(word) in by_name):
+                break
+            words.append(word)
+        if not words:
+            raise
+        together = " ".join([text, *(fold_width(unjoined(w)) for w in words)])
+        try:
+            parse_value(together, spec)
+        except ArgError as joined:
+            if joined.suggestions:
+                raise joined from None
+            raise refused from None
+        quoted = '"' + together + '"' if '"' not in together else "'" + together + "'"
+        raise ArgError(_("A value with spaces goes in quotes: write %(name)s=%(value)s.",
+                         name=_shown(spec), value=kept(quoted)), arg=spec.name,
+                       example=spec.example_value, suggestions=(quoted,)) from None
+
+
 def _name_alone(spec: ArgSpec, after: str | None, by_name: Mapping[str, ArgSpec],
                 flags: Mapping[str, ArgSpec]) -> ArgError:
     """The refusal of ``spec``'s name typed alone, where its value goes after it with an
@@ -799,8 +835,18 @@ def _name_alone(spec: ArgSpec, after: str | None, by_name: Mapping[str, ArgSpec]
         return _needs_whole(spec, after if bare else None)
     if bare and not spec.is_numeric:  # (a numeric name pairs with a number after it)
         assert after is not None
+        # The pair offered is one the argument takes: the value as typed if it is read, else
+        # the one value its refusal proposes (timezone Berlin: timezone=Europe/Berlin), else
+        # that refusal itself (never a pair that would be refused in turn).
+        try:
+            parse_value(after, spec)
+            value = kept(after)
+        except ArgError as refused:
+            if len(refused.suggestions) != 1:
+                return refused
+            value = refused.suggestions[0]
         return ArgError(_("Write %(name)s=%(value)s: the value goes right after the name "
-                          "and an = sign.", name=_shown(spec), value=kept(after)),
+                          "and an = sign.", name=_shown(spec), value=value),
                         arg=spec.name, example=spec.example_value)
     return ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=_shown(spec),
                       example=_example(spec)), arg=spec.name, example=spec.example_value)

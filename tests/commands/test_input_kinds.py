@@ -23,3 +23,58 @@ async def test_full_width_forms_in_any_value_read_as_their_ascii(
     # the creator's free text stays as typed (a niche)
     niche = await console.ask("/settings niche=ｂｅａｕｔｙ")
     assert niche.ok and "ｂｅａｕｔｙ" in niche.text, niche.text
+
+
+@pytest.mark.parametrize(("zone", "meant"), [
+    ("EST", "America/New_York"), ("EST5EDT", "America/New_York"), ("MST", "America/Denver"),
+    ("HST", "Pacific/Honolulu"), ("CET", "Europe/Berlin"), ("Etc/GMT+5", "America/")])
+async def test_an_abbreviation_or_fixed_offset_zone_is_refused_with_places(
+        console: ConsoleAdapter, zone: str, meant: str) -> None:
+    """Hostile trial: ``timezone=EST`` was taken, a fixed UTC−5 with no summer time (wrong
+    for New York half the year); so were EST5EDT, CET and Etc/GMT+5. Each is refused in one
+    sentence naming the place zones meant, and the line offered is taken."""
+    refused = await console.ask(f"/settings timezone={zone}")
+    assert not refused.ok and "names no place" in refused.text, refused.text
+    assert meant in refused.text.splitlines()[0], refused.text
+    line = refused.text.split("Example: ", 1)[1].strip()
+    assert (await console.ask(line)).ok, line
+
+
+async def test_place_zones_and_their_legacy_names_are_kept(console: ConsoleAdapter) -> None:
+    for zone in ("US/Eastern", "Asia/Calcutta", "Asia/Kolkata", "Japan"):
+        taken = await console.ask(f"/settings timezone={zone}")
+        assert taken.ok and f"Time zone: {zone}" in taken.text, taken.text
+    for utc in ("Etc/UTC", "Zulu", "GMT0"):
+        assert "Time zone: UTC" in (await console.ask(f"/settings timezone={utc}")).text
+
+
+async def test_a_name_typed_alone_hints_a_value_that_is_taken(console: ConsoleAdapter) -> None:
+    """Trial: ``/settings timezone Berlin`` hinted ``timezone=Berlin``, itself refused."""
+    hint = await console.ask("/settings timezone Berlin")
+    assert "Write timezone=Europe/Berlin" in hint.text, hint.text
+    refused = await console.ask("/settings timezone Mars")
+    assert "timezone=Mars" not in refused.text and "not a time zone" in refused.text, \
+        refused.text
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("currency=yen", "is JPY."), ("currency=dollar", "USD, AUD"), ("currency=pound", "is GBP, EGP"),
+    ("region=Congo", "CD or CG"), ("region=Korea", "KP or KR"),
+    ("timezone=東京", "Asia/Tokyo"), ("timezone=Tokio", "Asia/Tokyo"),
+    ("timezone=New York", "city is America/New_York"), ("region=Deutschland", "is DE.")])
+async def test_names_are_matched_in_all_six_languages(console: ConsoleAdapter, typed: str,
+                                                      said: str) -> None:
+    """Trial: these names got no suggestion (or "'New' is not a time zone"): names in any of
+    the six languages (Babel's CLDR names), words of names ("dollar", "Korea": several
+    codes), a city's name typed in two words without quotes."""
+    answer = await console.ask(f"/settings {typed}")
+    assert not answer.ok and said in answer.text.splitlines()[0], answer.text
+    line = answer.text.split("Example: ", 1)[1].strip()
+    assert (await console.ask(line)).ok, line
+
+
+async def test_other_codes_of_a_country_are_taken(console: ConsoleAdapter) -> None:
+    for typed in ("GBR", "England", "uk"):
+        taken = await console.ask(f"/settings region={typed}")
+        assert taken.ok and "Country: GB" in taken.text, taken.text
+    assert "Country: DE" in (await console.ask("/settings region=DEU")).text
