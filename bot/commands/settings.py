@@ -430,7 +430,7 @@ def normalize_niche(text: str) -> str | None:
         ArgSpec("adult", ArgType.BOOL, "Are you 18 or older? yes or no.", "adult=yes",
                 aliases=("18plus", "over18")),
         ArgSpec("age", ArgType.COUNT, "Your age: South Korea's payouts need 19, not 18.",
-                "age=19", minimum=13, maximum=120, thousands=False),
+                "age=19", minimum=13, maximum=120, thousands=False, completed=True),
         ArgSpec("does", ArgType.TEXT, "What you already earn from: brand, affiliate, products "
                 "or none (counts in /estimate's 'now').",
                 "does=brand,affiliate", normalize=normalize_does, unparse=unparse_does),

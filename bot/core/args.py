@@ -417,11 +417,11 @@ def _not_whole(raw: str, spec: ArgSpec, value: float) -> ArgError:
     its bounds take, as suggestions too (``/history 0.5``: 1 alone, never 0); never one of
     them chosen silently. The one place these hints are made. Neither in its bounds: the
     bounds' own refusal (:func:`_check_bounds`)."""
-    near = [str(n) for n in dict.fromkeys((math.floor(value), math.ceil(value)))
-            if _within(spec, n)]
+    either = (math.floor(value),) if spec.completed else (math.floor(value), math.ceil(value))
+    near = [str(n) for n in dict.fromkeys(either) if _within(spec, n)]
     if not near:
-        _check_bounds(value, spec, raw.strip())
-        near = [str(math.floor(value)), str(math.ceil(value))]
+        _check_bounds(math.floor(value) if spec.completed else value, spec, raw.strip())
+        near = [str(n) for n in dict.fromkeys(either)]
     typed = kept(raw.strip())
     if len(near) == 1:
         message = _("'%(text)s' for %(name)s: it must be a whole number; write %(value)s.",

@@ -61,6 +61,9 @@ class ArgSpec:
     #: other value is read with its width forms in NFKC (:func:`bot.domain.fieldnames.fold_width`:
     #: full-width ``２０２６－１０``, ``Europe／Berlin`` as ``2026-10``, ``Europe/Berlin``).
     free_text: bool = False
+    #: COUNT: a number of whole units completed (an age in years): a fraction typed is the
+    #: whole number below it (17.5 years old is 17), the one hint offered.
+    completed: bool = False
 
     @property
     def example_value(self) -> str:

@@ -78,3 +78,9 @@ async def test_other_codes_of_a_country_are_taken(console: ConsoleAdapter) -> No
         taken = await console.ask(f"/settings region={typed}")
         assert taken.ok and "Country: GB" in taken.text, taken.text
     assert "Country: DE" in (await console.ask("/settings region=DEU")).text
+
+
+async def test_an_age_with_a_fraction_is_its_whole_years(console: ConsoleAdapter) -> None:
+    """Trial: ``age=17.5`` hinted "write 17 or 18": 18 would make the creator an adult."""
+    answer = await console.ask("/settings age=17.5")
+    assert not answer.ok and "write 17." in answer.text and "18" not in answer.text, answer.text
