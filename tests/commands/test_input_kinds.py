@@ -84,3 +84,30 @@ async def test_an_age_with_a_fraction_is_its_whole_years(console: ConsoleAdapter
     """Trial: ``age=17.5`` hinted "write 17 or 18": 18 would make the creator an adult."""
     answer = await console.ask("/settings age=17.5")
     assert not answer.ok and "write 17." in answer.text and "18" not in answer.text, answer.text
+
+
+async def test_a_goal_of_zero_or_one_already_met_is_said(console: ConsoleAdapter) -> None:
+    """Trial: ``/goal followers=0`` was stored ("reached. Set a bigger one!"), and so was
+    ``/goal creator-rewards views=1`` with 61k views: a goal met when it is set is no goal.
+    Each is refused in one sentence, nothing stored, and the line offered is taken."""
+    zero = await console.ask("/goal followers=0")
+    assert not zero.ok and "a goal must be above zero" in zero.text, zero.text
+    await console.ask("/log followers=5300 views=61k")
+    met = await console.ask("/goal creator-rewards views=1")
+    assert not met.ok, met.text
+    assert "Your views already meet a goal of 1 (61k now): set a higher one." in met.text, \
+        met.text
+    assert "no goals yet" in (await console.ask("/goal")).text
+    line = met.text.split("Example: ", 1)[1].strip()
+    assert line == "/goal views=100k" and (await console.ask(line)).ok, line
+
+
+async def test_a_route_raising_an_own_goal_says_so(console: ConsoleAdapter) -> None:
+    """Trial: a route preset raised the creator's own followers goal of 3k to the route's 10k
+    without a word."""
+    await console.ask("/log followers=1200 views=2k")
+    assert (await console.ask("/goal followers=3k")).ok
+    raised = await console.ask("/goal creator-rewards")
+    assert raised.ok, raised.text
+    assert "Your own followers goal of 3k is now 10k, this route's threshold." in raised.text, \
+        raised.text
