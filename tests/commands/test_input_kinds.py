@@ -111,3 +111,30 @@ async def test_a_route_raising_an_own_goal_says_so(console: ConsoleAdapter) -> N
     assert raised.ok, raised.text
     assert "Your own followers goal of 3k is now 10k, this route's threshold." in raised.text, \
         raised.text
+
+
+async def test_a_payout_confirm_saves_only_the_payout_held(console: ConsoleAdapter) -> None:
+    """Review: /payout's confirm was not keyed as /log's is: a repeat held back for a confirm,
+    then the confirm line sent with another amount, saved that other amount unchecked. The
+    held reply's line carries the key of exactly the payout shown (metrics.held_key, the one
+    key of /log and /payout); a confirm for other numbers is checked as usual."""
+    import re
+
+    assert (await console.ask("/payout rewards=412 views=610k month=2026-10")).ok
+    assert (await console.ask("/payout rewards=500 views=610k month=2026-10")).ok
+    held = await console.ask("/payout rewards=412 views=610k month=2026-10")
+    assert held.held, held.text
+    line = re.search(r"send (/payout .+ confirm key=[0-9a-f]{8})\.", held.text)
+    assert line is not None, held.text
+    # the numbers changed between the hold and the confirm: 500 is a repeat too, never saved
+    # on the strength of a key shown for 412
+    changed = await console.ask(line[1].replace("rewards=412", "rewards=500"))
+    assert changed.held and "didn't carry the key I showed for this payout" in changed.text, \
+        changed.text
+    assert (await console.ask("/payout")).text.count("$500") == 1
+    # a confirm with no key is checked too
+    bare = await console.ask("/payout rewards=412 views=610k month=2026-10 confirm")
+    assert bare.held, bare.text
+    saved = await console.ask(line[1])
+    assert saved.ok and "Logged your Creator Rewards" in saved.text, saved.text
+    assert (await console.ask("/payout")).text.count("$412") == 2
