@@ -180,7 +180,8 @@ def _hold_if_implausible(values: dict[str, float], now: datetime,
 
 
 def parse_held_key(text: str) -> str:
-    """A held reply's confirm key as typed (/log's and /payout's: :func:`~bot.domain.metrics.held_key`)."""
+    """A held reply's confirm key as typed (/log's and /payout's:
+    :func:`~bot.domain.metrics.held_key`)."""
     key = typed_key(text)
     if key is None:
         raise Refusal(_("'%(text)s' is not a confirm key; send the numbers again and use the "

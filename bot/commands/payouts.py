@@ -17,6 +17,7 @@ from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain import numbers
+from bot.domain.metrics import held_key
 from bot.domain.numbers import (
     compact,
     items,
@@ -27,7 +28,6 @@ from bot.domain.numbers import (
     punct,
     whole,
 )
-from bot.domain.metrics import held_key
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
 from bot.domain.refusals import Refusal
 from bot.i18n import N_, ngettext, translate

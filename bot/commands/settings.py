@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -44,7 +44,20 @@ _UTC_NAMES = re.compile(r"(?:etc/)?(?:utc|uct|gmt[+-]?0?|universal|zulu|greenwic
                         re.IGNORECASE)
 #: A POSIX rule's name (``EST5EDT``, ``PST8PDT``): an abbreviation, no place.
 _POSIX_RULE = re.compile(r"[A-Z]{3,4}\d+[A-Z]{3,4}")
-_JANUARY, _JULY = datetime(2026, 1, 15), datetime(2026, 7, 15)
+#: A winter and a summer moment (of the northern hemisphere) to read a zone's offsets and
+#: abbreviations at.
+_JANUARY, _JULY = datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC)
+
+
+def _abbreviation(zone: str, when: datetime) -> str:
+    """``zone``'s abbreviation at ``when`` (``EST``, ``CET``, ``-05``)."""
+    return when.astimezone(ZoneInfo(zone)).tzname() or ""
+
+
+def _offsets(zone: str) -> tuple[timedelta | None, timedelta | None]:
+    """``zone``'s offsets from UTC in January and July."""
+    return (_JANUARY.astimezone(ZoneInfo(zone)).utcoffset(),
+            _JULY.astimezone(ZoneInfo(zone)).utcoffset())
 
 
 @functools.cache
@@ -62,7 +75,7 @@ def _no_place(zone: str) -> bool:
     A place's legacy name (``US/Eastern``, ``Asia/Calcutta``, ``Japan``) is a place."""
     if zone.startswith("Etc/") or _POSIX_RULE.fullmatch(zone):
         return True
-    return "/" not in zone and zone in {ZoneInfo(zone).tzname(d) for d in (_JANUARY, _JULY)}
+    return "/" not in zone and zone in {_abbreviation(zone, d) for d in (_JANUARY, _JULY)}
 
 
 @functools.cache
@@ -76,24 +89,20 @@ def _usual_places(zone: str) -> tuple[str, ...]:
 
     main = [z for z in dict.fromkeys(get_global("windows_zone_mapping").values())
             if z.startswith(_AREAS) and z.lower() in _zones()]
-    info = ZoneInfo(zone)
-    short = info.tzname(_JANUARY) or ""
-
-    def offsets(z: str) -> tuple[Any, Any]:
-        return ZoneInfo(z).utcoffset(_JANUARY), ZoneInfo(z).utcoffset(_JULY)
+    short = _abbreviation(zone, _JANUARY)
 
     def summer(z: str) -> bool:
-        first, second = offsets(z)
+        first, second = _offsets(z)
         return first != second
 
     if short[:1].isalpha():
-        found = [z for z in main if ZoneInfo(z).tzname(_JANUARY) == short]
-        found = found or [z for z in sorted(_by_city_zones()) if ZoneInfo(z).tzname(_JANUARY)
-                          == short]
+        found = [z for z in main if _abbreviation(z, _JANUARY) == short]
+        found = found or [z for z in sorted(_by_city_zones())
+                          if _abbreviation(z, _JANUARY) == short]
     else:
         found = []
-    found = found or [z for z in main if offsets(z) == offsets(zone)] or [
-        z for z in main if offsets(z)[0] == offsets(zone)[0]]
+    found = found or [z for z in main if _offsets(z) == _offsets(zone)] or [
+        z for z in main if _offsets(z)[0] == _offsets(zone)[0]]
     return tuple(sorted(found, key=lambda z: not summer(z))[:3])
 
 
