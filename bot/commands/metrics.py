@@ -179,7 +179,9 @@ def _hold_if_implausible(values: dict[str, float], now: datetime,
         raise _HeldBack(recent, day)
 
 
-def _parse_key(text: str) -> str:
+def parse_held_key(text: str) -> str:
+    """A held reply's confirm key as typed (/log's and /payout's:
+    :func:`~bot.domain.metrics.held_key`)."""
     key = typed_key(text)
     if key is None:
         raise Refusal(_("'%(text)s' is not a confirm key; send the numbers again and use the "
@@ -200,7 +202,7 @@ def _parse_key(text: str) -> str:
           ArgSpec("confirm", ArgType.FLAG, "Save numbers that look wrong, as typed.",
                   "confirm"),
           ArgSpec("key", ArgType.TEXT, "Which held-back numbers the confirm is for (set by "
-                  "the confirm line I show).", "key=3fa9c2d1", normalize=_parse_key)),
+                  "the confirm line I show).", "key=3fa9c2d1", normalize=parse_held_key)),
     examples=("/log followers=12k views=40k likes=3.1k comments=210 shares=95",
               "/log 12.5k", "/log videos_per_week=4 avg_video_length=1:10"),
     personal=True,

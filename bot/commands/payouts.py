@@ -7,6 +7,8 @@ from datetime import tzinfo
 from typing import Any
 
 from bot.commands.estimate import stored_route
+from bot.commands.keys import confirms
+from bot.commands.metrics import parse_held_key
 from bot.commands.settings import normalize_currency
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
@@ -15,6 +17,7 @@ from bot.core.fieldnames import typed_example
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain import numbers
+from bot.domain.metrics import held_key
 from bot.domain.numbers import (
     compact,
     items,
@@ -127,6 +130,8 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
                 "remove=2", minimum=1, maximum=10_000, thousands=False),
         ArgSpec("confirm", ArgType.FLAG, "Save a payout that repeats one already logged.",
                 "confirm"),
+        ArgSpec("key", ArgType.TEXT, "Which held-back payout the confirm is for (set by the "
+                "confirm line I show).", "key=3fa9c2d1", normalize=parse_held_key),
     ),
     examples=("/payout rewards=412 views=610k month=2026-10", DIAMONDS_EXAMPLE,
               "/payout brand=350 per=video", "/payout affiliate=220 month=2026-10",
@@ -214,15 +219,20 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                          limit=numbers.usd(MAX_DIAMOND_USD)), arg="diamonds")
     new = Payout(route=KINDS[kind], amount=amount, currency=currency,
                  recorded_at=ctx.clock.now(), month=paid, views=views, diamonds=diamonds)
-    if not args.get("confirm"):
+    # A confirm saves past the repeat check only the payout it was shown for (the key of
+    # exactly this payout, from the held reply: held_key, as /log's): any other is checked.
+    key = held_key("payout", {"route": new.route, "amount": amount, "currency": currency,
+                              "month": paid, "views": views, "diamonds": diamonds})
+    if not (confirms(args) and args.get("key") == key):
         listed = await ctx.store.payouts(ctx.user.id)
         same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
         if same:
             return Reply("payout_duplicate", {"payout": payout_view(new, settings.zone),
                                               "number": same[-1],
-                                              "command": ctx.typed_again(args)},
-                         actions=(Action(_("Save it again"), ctx.again(args, confirm=True),
-                                         "primary"),),
+                                              "command": ctx.typed_again(args, key=key),
+                                              "unconfirmed": confirms(args)},
+                         actions=(Action(_("Save it again"),
+                                         ctx.again(args, confirm=True, key=key), "primary"),),
                          held=True)
     stored = await ctx.store.add_payout(ctx.user.id, new)
     # What /estimate now does with it, decided where /estimate decides it: used, or waiting

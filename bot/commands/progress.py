@@ -501,6 +501,11 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("goals_cleared", {"removed": removed})
     settings = await ctx.store.get_settings(ctx.user.id)
     targets = {k: float(v) for k, v in args.items() if k in GOAL_METRICS}
+    for metric, target in targets.items():
+        if target <= 0:  # (met before it is set: no goal)
+            raise ArgError(_("%(name)s: a goal must be above zero (you typed %(text)s).",
+                             name=field_name(metric), text=format_metric(metric, target)),
+                           arg=metric, usage=f"/goal {typed(metric, compact(_above(0.0)))}")
     preset = (named_targets(str(args["route"]), rates, settings.region)
               if args.get("route") else {})
     if args.get("income") is not None:
@@ -519,9 +524,11 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     assert read.history is not None and read.payouts is not None and read.videos is not None
     assert read.goals is not None
     history, payouts, videos = read.history, read.payouts, read.videos
+    _refuse_met(targets, history)
     # a route's thresholds never silently replace a higher goal the creator set, nor set a
-    # goal already met: those are said instead ("kept", "qualified")
-    kept, qualified = _preset_targets(preset, targets, read.goals, history)
+    # goal already met, nor raise a lower one unsaid: those are said ("kept", "qualified",
+    # "raised")
+    kept, qualified, raised = _preset_targets(preset, targets, read.goals, history)
     # the goals as they stand after the write, read in its trip
     goals = (await ctx.store.set_goals(ctx.user.id, targets, deadline, now) if targets
              else read.goals)
@@ -556,7 +563,8 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             if any(g.metric == "income" for g in goals) else None)
     return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips,
                            "rates_note": note, "route": args.get("route"),
-                           "kept": kept, "qualified": qualified}, data=data)
+                           "kept": kept, "qualified": qualified, "raised": raised},
+                 data=data)
 
 
 def _latest_value(history: Sequence[MetricSnapshot], metric: str) -> float | None:
@@ -568,15 +576,48 @@ def _latest_value(history: Sequence[MetricSnapshot], metric: str) -> float | Non
     return None
 
 
+def _above(current: float) -> float:
+    """The first round number (1, 2 or 5 times a power of ten) above ``current``: a goal to
+    offer for a number already met (5.3k -> 10k)."""
+    step = 1.0
+    while True:
+        for factor in (1.0, 2.0, 5.0):
+            if step * factor > current:
+                return step * factor
+        step *= 10
+
+
+def _refuse_met(targets: dict[str, float], history: Sequence[MetricSnapshot]) -> None:
+    """The one check of a typed goal against the creator's latest number: a goal already met
+    when it is set (``/goal followers=3k`` at 5k, ``/goal creator-rewards views=1``) is no
+    goal, refused in one sentence naming the number now and a goal above it; nothing is
+    stored."""
+    for metric, target in targets.items():
+        if metric == "income":  # (an estimate, not a number typed: shown as it goes)
+            continue
+        now_value = _latest_value(history, metric)
+        if now_value is not None and now_value >= target:
+            higher = _above(now_value)
+            raise ArgError(
+                _("Your %(field)s already meet a goal of %(target)s (%(current)s now): set a "
+                  "higher one.", field=field_name(metric),
+                  target=format_metric(metric, target),
+                  current=format_metric(metric, now_value)),
+                arg=metric, usage=f"/goal {typed(metric, compact(higher))}")
+
+
 def _preset_targets(preset: dict[str, float], targets: dict[str, float],
                     goals: Sequence[Goal], history: Sequence[MetricSnapshot],
-                    ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+                    ) -> tuple[list[dict[str, str]], list[dict[str, str]],
+                               list[dict[str, str]]]:
     """Adds a route's thresholds (``preset``) to ``targets`` where they are news: a number
     typed alongside wins; a higher goal of the creator's own stays (listed in the first
     list: "kept"); a threshold the creator's latest number already meets is not set as a
-    goal (the second list: "qualified")."""
+    goal (the second list: "qualified"); a lower goal of the creator's own that the
+    threshold replaces is said with its old and new value (the third: "raised")."""
     kept: list[dict[str, str]] = []
     qualified: list[dict[str, str]] = []
+    raised: list[dict[str, str]] = []
     own = {g.metric: g.target for g in goals}
     for metric, threshold in preset.items():
         if metric in targets:
@@ -592,8 +633,12 @@ def _preset_targets(preset: dict[str, float], targets: dict[str, float],
                          "target": format_metric(metric, own[metric]),
                          "threshold": format_metric(metric, threshold)})
             continue
+        if metric in own and own[metric] < threshold:
+            raised.append({"field": field_name(metric),
+                           "old": format_metric(metric, own[metric]),
+                           "new": format_metric(metric, threshold)})
         targets[metric] = threshold
-    return kept, qualified
+    return kept, qualified, raised
 
 
 def _plan_view(plan: ImportPlan) -> dict[str, Any]:
@@ -636,7 +681,7 @@ def _plan_view(plan: ImportPlan) -> dict[str, Any]:
           "console give the file's path: /import path=history.csv",
               fields=FieldList(*(m.name for m in METRICS))),
     args=(ArgSpec("path", ArgType.TEXT, "Console only: the file's path.",
-                  "path=history.csv", positional=True, max_length=400),
+                  "path=history.csv", positional=True, max_length=400, free_text=True),
           ArgSpec("downloaded", ArgType.TEXT,
                   "TikTok Studio files: the day you downloaded them (default: today).",
                   "downloaded=2026-03-09", normalize=parse_downloaded),

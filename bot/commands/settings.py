@@ -4,26 +4,60 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot import i18n
 from bot.core.args import ArgError
 from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
+from bot.domain.fieldnames import fold_width
 from bot.domain.numbers import items, kept
 from bot.domain.refusals import Refusal
 from bot.i18n import N_, translate
 from bot.i18n import gettext as _
 
-_REGION_ALIASES = {"UK": "GB", "USA": "US", "EN": "GB"}
+#: Names of a country that are no ISO or CLDR alias of its code: the nations of the United
+#: Kingdom, and ``EN`` (the language's code, typed for England). Every other alias (``UK``,
+#: ``USA``, ISO alpha-3 ``GBR``, ``DEU``) is Babel's (:func:`_region_aliases`).
+_REGION_ALIASES = {"EN": "GB", "ENGLAND": "GB", "SCOTLAND": "GB", "WALES": "GB",
+                   "NORTHERN IRELAND": "GB"}
+
+
+@functools.cache
+def _locale(language: str) -> Any:
+    """Babel's :class:`~babel.Locale` for ``language``, parsed once (it was parsed on each
+    look-up)."""
+    from babel import Locale
+
+    return Locale.parse(language)
 
 
 #: Names in the time zone database that are no place: the server's own zone (``localtime``,
 #: whatever the machine is set to) and the placeholder ``Factory``.
 _NOT_PLACES = frozenset({"localtime", "Factory"})
+#: The database's names for UTC itself (``Etc/UTC``, ``Zulu``, ``GMT0``…): read as UTC.
+_UTC_NAMES = re.compile(r"(?:etc/)?(?:utc|uct|gmt[+-]?0?|universal|zulu|greenwich|z)",
+                        re.IGNORECASE)
+#: A POSIX rule's name (``EST5EDT``, ``PST8PDT``): an abbreviation, no place.
+_POSIX_RULE = re.compile(r"[A-Z]{3,4}\d+[A-Z]{3,4}")
+#: A winter and a summer moment (of the northern hemisphere) to read a zone's offsets and
+#: abbreviations at.
+_JANUARY, _JULY = datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC)
+
+
+def _abbreviation(zone: str, when: datetime) -> str:
+    """``zone``'s abbreviation at ``when`` (``EST``, ``CET``, ``-05``)."""
+    return when.astimezone(ZoneInfo(zone)).tzname() or ""
+
+
+def _offsets(zone: str) -> tuple[timedelta | None, timedelta | None]:
+    """``zone``'s offsets from UTC in January and July."""
+    return (_JANUARY.astimezone(ZoneInfo(zone)).utcoffset(),
+            _JULY.astimezone(ZoneInfo(zone)).utcoffset())
 
 
 @functools.cache
@@ -34,22 +68,74 @@ def _zones() -> dict[str, str]:
     return {tz.lower(): tz for tz in available_timezones() - _NOT_PLACES}
 
 
+def _no_place(zone: str) -> bool:
+    """Whether ``zone`` (a database name) names no place: an ``Etc/`` fixed offset, a POSIX
+    rule (``EST5EDT``) or an abbreviation (``EST``, ``MST``, ``HST``, ``CET``: a name that is
+    the abbreviation it writes), which keeps one offset all year or another place's rules.
+    A place's legacy name (``US/Eastern``, ``Asia/Calcutta``, ``Japan``) is a place."""
+    if zone.startswith("Etc/") or _POSIX_RULE.fullmatch(zone):
+        return True
+    return "/" not in zone and zone in {_abbreviation(zone, d) for d in (_JANUARY, _JULY)}
+
+
+@functools.cache
+def _usual_places(zone: str) -> tuple[str, ...]:
+    """The place zones a creator who typed ``zone`` (:func:`_no_place`) usually means, at most
+    three: CLDR's main zone of each Windows zone (Babel's ``windows_zone_mapping``: one per
+    region of the world) whose January abbreviation is ``zone``'s (``EST``: America/New_York),
+    those that keep summer time first (who types EST lives by New York's clock, summer time
+    and all); for a numeric one (``Etc/GMT+5``), those of its offsets."""
+    from babel.core import get_global
+
+    main = [z for z in dict.fromkeys(get_global("windows_zone_mapping").values())
+            if z.startswith(_AREAS) and z.lower() in _zones()]
+    short = _abbreviation(zone, _JANUARY)
+
+    def summer(z: str) -> bool:
+        first, second = _offsets(z)
+        return first != second
+
+    if short[:1].isalpha():
+        found = [z for z in main if _abbreviation(z, _JANUARY) == short]
+        found = found or [z for z in sorted(_by_city_zones())
+                          if _abbreviation(z, _JANUARY) == short]
+    else:
+        found = []
+    found = found or [z for z in main if _offsets(z) == _offsets(zone)] or [
+        z for z in main if _offsets(z)[0] == _offsets(zone)[0]]
+    return tuple(sorted(found, key=lambda z: not summer(z))[:3])
+
+
 def normalize_timezone(text: str) -> str:
     """``text`` as the IANA name it spells, in the database's own case ("europe/berlin" →
-    "Europe/Berlin"; UTC, GMT and Z are "UTC"). Raises :class:`Refusal` with one sentence
-    for anything else, including names that are no place (``localtime``, ``Factory``,
-    ``right/UTC``)."""
+    "Europe/Berlin"; UTC's own names, ``Etc/UTC``, ``Zulu``, are "UTC"). Raises
+    :class:`Refusal` with one sentence for anything else: names that are no place
+    (``localtime``, ``Factory``, ``right/UTC``), abbreviations and fixed offsets
+    (:func:`_no_place`: ``EST``, ``CET``, ``EST5EDT``, ``Etc/GMT+2``, with the places they
+    usually mean), a city's name (its zone, or the zones of the cities of that name)."""
     candidate = text.strip()
-    if candidate.upper() in {"UTC", "GMT", "Z"}:
+    if _UTC_NAMES.fullmatch(candidate):
         return "UTC"
     found = _zones().get(candidate.lower())
+    if found is not None and _no_place(found):
+        places = _usual_places(found)
+        raise Refusal(_("'%(text)s' names no place (an abbreviation or a fixed offset, which "
+                        "can be an hour off for part of the year); set the zone of your "
+                        "place, e.g. %(zones)s.", text=kept(candidate),
+                        zones=items(places, "or")),
+                      usage=f"/settings timezone={places[0]}" if places else None,
+                      suggestions=places)
     if found is not None:
         return found
-    city = _by_city().get(candidate.casefold().replace(" ", "_"))
-    if city is not None:
+    cities = _by_city().get(_city_key(candidate), ())
+    if len(cities) == 1:
         raise Refusal(_("'%(text)s' is not a time zone name; the one for that city is "
-                        "%(zone)s.", text=kept(candidate), zone=city),
-                      usage=f"/settings timezone={city}")
+                        "%(zone)s.", text=kept(candidate), zone=cities[0]),
+                      usage=f"/settings timezone={cities[0]}", suggestions=cities)
+    if cities:
+        raise Refusal(_("'%(text)s' is not a time zone name; for a city of that name it is "
+                        "%(zones)s.", text=kept(candidate), zones=items(cities, "or")),
+                      usage=f"/settings timezone={cities[0]}", suggestions=cities)
     raise Refusal(_("'%(text)s' is not a time zone I know; use a name like Europe/Berlin "
                     "or America/New_York.", text=kept(candidate)),
                   usage="/settings timezone=Europe/Berlin")
@@ -60,18 +146,52 @@ _AREAS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia
           "Indian/", "Pacific/")
 
 
+def _city_key(text: str) -> str:
+    """A city's name folded for look-up: case, width forms, spaces and underscores alike
+    ("New York", "new_york", "ＮＥＷ ＹＯＲＫ")."""
+    return "_".join(fold_width(text).replace("_", " ").casefold().split())
+
+
 @functools.cache
-def _by_city() -> dict[str, str]:
-    """Time zone names by their city, lower-case with underscores ("berlin" →
-    "Europe/Berlin", "new_york" → "America/New_York"): only zones of a place's area (never
-    ``Etc/GMT+2``, which is UTC−2: "GMT+2" is no city, and its POSIX sign is the reverse of
-    what a creator means), the shorter name of two for one city ("America/Indianapolis",
-    not ".../Indiana/...")."""
-    out: dict[str, str] = {}
-    for tz in sorted(_zones().values(), key=lambda z: (z.count("/"), z)):
-        if tz.startswith(_AREAS):
-            out.setdefault(tz.rsplit("/", 1)[1].casefold(), tz)
-    return out
+def _by_city_zones() -> frozenset[str]:
+    """The place zones of the database (of an area in :data:`_AREAS`)."""
+    return frozenset(z for z in _zones().values() if z.startswith(_AREAS))
+
+
+@functools.cache
+def _by_city() -> dict[str, tuple[str, ...]]:
+    """Time zone names by their city (:func:`_city_key`): the database's own city part
+    ("berlin" → Europe/Berlin, "new_york" → America/New_York) and CLDR's name of the city in
+    each of the six languages (Babel: German "tokio", Japanese "東京", Spanish "nueva_york").
+    Only zones of a place's area (never ``Etc/GMT+2``, which is UTC−2: "GMT+2" is no city, and
+    its POSIX sign is the reverse of what a creator means); names of one zone (a link and its
+    target: ``Asia/Calcutta``, ``Asia/Kolkata``) count once, the shorter name kept; a name of
+    several cities gives them all."""
+    from babel.core import get_global
+
+    aliases = get_global("zone_aliases")
+
+    def same(zone: str) -> str:
+        return str(aliases.get(zone, zone))
+
+    found: dict[str, dict[str, str]] = {}  # key -> CLDR's zone -> the name shown
+
+    def add(key: str, zone: str) -> None:
+        if not key or zone not in _by_city_zones():
+            return
+        kept_zones = found.setdefault(key, {})
+        shown = kept_zones.get(same(zone))
+        if shown is None or (shown.count("/"), shown) > (zone.count("/"), zone):
+            kept_zones[same(zone)] = zone
+
+    for tz in sorted(_by_city_zones()):
+        add(tz.rsplit("/", 1)[1].casefold(), tz)
+    for language in i18n.LANGUAGES:
+        for zone, names in _locale(language).time_zones.items():
+            city = names.get("city") if isinstance(names, Mapping) else None
+            if city:
+                add(_city_key(str(city)), str(zone))
+    return {key: tuple(sorted(zones.values())) for key, zones in found.items()}
 
 
 #: CLDR territories that are not countries a creator lives in: unknown (ZZ), outlying Oceania,
@@ -83,24 +203,41 @@ _NOT_COUNTRIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN", "XA", "XB",
 @functools.cache
 def _countries() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes, from Babel's (CLDR) territory list (Kosovo's XK included)."""
-    from babel import Locale
-
-    return frozenset(code for code in Locale("en").territories
+    return frozenset(code for code in _locale("en").territories
                      if isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code)
                      and code not in _NOT_COUNTRIES)
 
 
+@functools.cache
+def _region_aliases() -> dict[str, str]:
+    """Other codes of a country, upper case -> its alpha-2 code: CLDR's territory aliases of
+    one country (Babel: ``UK`` and ISO alpha-3 ``GBR``, ``DEU``, ``USA``, numeric ``276``),
+    and :data:`_REGION_ALIASES`."""
+    from babel.core import get_global
+
+    out = {alias: codes[0] for alias, codes in get_global("territory_aliases").items()
+           if len(codes) == 1 and codes[0] in _countries() and alias not in _countries()}
+    out.update(_REGION_ALIASES)
+    return out
+
+
 def normalize_region(text: str) -> str:
-    """``region=gb`` -> ``"GB"``: an ISO 3166-1 alpha-2 country code (``UK`` and ``USA``
-    accepted); ``ValueError`` with one sentence for anything else, ``ZZ`` included."""
-    code = text.strip().upper()
-    code = _REGION_ALIASES.get(code, code)
+    """``region=gb`` -> ``"GB"``: an ISO 3166-1 alpha-2 country code (``UK``, ``USA`` and
+    other codes of one country accepted: :func:`_region_aliases`); :class:`Refusal` with one
+    sentence for anything else, ``ZZ`` included, naming the code of a country's name."""
+    code = " ".join(text.split()).upper()
+    code = _region_aliases().get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
         named = _named(text, "territories", _countries())
-        if named is not None:
+        if len(named) == 1:
             raise Refusal(_("'%(text)s' is not a country code; the code for that country is "
-                            "%(code)s.", text=kept(text.strip()), code=named),
-                          usage=f"/settings region={named}")
+                            "%(code)s.", text=kept(text.strip()), code=named[0]),
+                          usage=f"/settings region={named[0]}", suggestions=named)
+        if named:
+            raise Refusal(_("'%(text)s' is not a country code; for a country of that name it "
+                            "is %(codes)s.", text=kept(text.strip()),
+                            codes=items(named, "or")),
+                          usage=f"/settings region={named[0]}", suggestions=named)
         raise Refusal(_("region must be a two-letter country code like US, GB or DE (you "
                         "typed '%(text)s').", text=kept(text)), usage="/settings region=US")
     if code not in _countries():
@@ -109,19 +246,72 @@ def normalize_region(text: str) -> str:
     return code
 
 
-def _named(text: str, kind: str, codes: Collection[str]) -> str | None:
-    """The code among ``codes`` whose name (Babel's ``kind``: ``territories`` or
-    ``currencies``) is ``text``, in the current language or English, any case ("Germany",
-    "Deutschland" → "DE"; "euro" → "EUR"); None when no name is."""
-    from babel import Locale
+#: At most this many codes are offered for a name several have (``dollar``).
+_MOST_NAMED = 6
 
-    wanted = text.strip().casefold()
-    for language in dict.fromkeys((i18n.current(), "en")):
-        names = getattr(Locale.parse(language), kind)
-        for code, name in names.items():
-            if code in codes and str(name).casefold() == wanted:
-                return str(code)
-    return None
+
+@functools.cache
+def _names(kind: str, codes: frozenset[str]) -> tuple[dict[str, tuple[str, ...]],
+                                                      dict[str, tuple[str, ...]]]:
+    """Babel's names of ``codes`` (``kind``: ``territories`` or ``currencies``) in the six
+    languages, folded (:func:`_city_key` with spaces): the whole names (with a currency's
+    plural forms: "euros", "Japanese yen") -> codes, and each word of a name -> the codes whose
+    names hold it ("korea" → KP, KR; "dollar" → USD, CAD, AUD…)."""
+    whole: dict[str, dict[str, None]] = {}
+    words: dict[str, dict[str, None]] = {}
+    for language in i18n.LANGUAGES:
+        loc = _locale(language)
+        named: list[tuple[str, str]] = [(str(c), str(n)) for c, n in getattr(loc, kind).items()
+                                        if c in codes]
+        if kind == "currencies":
+            plurals = loc._data.get("currency_names_plural", {})
+            named += [(str(c), str(n)) for c in codes for n in plurals.get(c, {}).values()]
+        for code, name in named:
+            key = " ".join(fold_width(name).casefold().split())
+            whole.setdefault(key, {})[code] = None
+            for word in re.findall(r"[^\W\d_]+", key):
+                words.setdefault(word, {})[code] = None
+    return ({k: tuple(v) for k, v in whole.items()}, {k: tuple(v) for k, v in words.items()})
+
+
+def _named(text: str, kind: str, codes: Collection[str]) -> tuple[str, ...]:
+    """The codes among ``codes`` whose name (Babel's ``kind``: ``territories`` or
+    ``currencies``) in any of the six languages is ``text``, any case ("Germany",
+    "Deutschland" → DE; "euro", "euros" → EUR); else those a name of which holds ``text`` as
+    a word ("Korea" → KP, KR; "yen" → JPY; "dollar" → USD, AUD…), the most used first and
+    at most :data:`_MOST_NAMED`; ``()`` when none is."""
+    wanted = " ".join(fold_width(text).casefold().split())
+    for language in dict.fromkeys((i18n.current(), "en")):  # a name as these write it
+        for code, name in getattr(_locale(language), kind).items():
+            if code in codes and " ".join(str(name).casefold().split()) == wanted:
+                return (str(code),)
+    whole, words = _names(kind, frozenset(codes))
+    # another language's whole name, and every name holding it as a word ("Congo": Spanish
+    # names CG so, English neither alone: CD and CG)
+    found = dict.fromkeys((*whole.get(wanted, ()),
+                           *(words.get(wanted, ()) if " " not in wanted else ())))
+    return tuple(sorted(found, key=_usage_rank(kind)))[:_MOST_NAMED]
+
+
+def _usage_rank(kind: str) -> Any:
+    """A sort key putting the currencies most countries use first (Babel's territory
+    currencies); territories by code."""
+    if kind != "currencies":
+        return lambda code: code
+    users = _currency_users()
+    return lambda code: (-users.get(code, 0), code)
+
+
+@functools.cache
+def _currency_users() -> dict[str, int]:
+    """Currency code -> how many territories use it today (Babel's territory currencies)."""
+    from babel.numbers import get_territory_currencies
+
+    count: dict[str, int] = {}
+    for territory in _countries():
+        for code in get_territory_currencies(territory, tender=True):
+            count[code] = count.get(code, 0) + 1
+    return count
 
 
 def normalize_language(text: str) -> str:
@@ -147,15 +337,23 @@ def unparse_language(code: str) -> str:
 
 
 def normalize_currency(text: str) -> str:
+    """``currency=eur`` -> ``"EUR"``: a three-letter code; :class:`Refusal` with one sentence
+    for anything else, naming the code (or codes) of a currency's name in any of the six
+    languages (``yen``, ``euros``, ``dollar``: :func:`_named`)."""
     code = text.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        from babel import Locale
-
-        named = _named(text, "currencies", frozenset(Locale("en").currencies))
-        if named is not None:
+    currencies = frozenset(_locale("en").currencies)
+    if code not in currencies:  # ("yen" is three letters and no code)
+        named = _named(text, "currencies", frozenset(_currency_users()))  # (those in use)
+        if len(named) == 1:
             raise Refusal(_("'%(text)s' is not a currency code; the code for that currency is "
-                            "%(code)s.", text=kept(text.strip()), code=named),
-                          usage=f"/settings currency={named}")
+                            "%(code)s.", text=kept(text.strip()), code=named[0]),
+                          usage=f"/settings currency={named[0]}", suggestions=named)
+        if named:
+            raise Refusal(_("'%(text)s' is not a currency code; for a currency of that name it "
+                            "is %(codes)s.", text=kept(text.strip()),
+                            codes=items(named, "or")),
+                          usage=f"/settings currency={named[0]}", suggestions=named)
+    if not re.fullmatch(r"[A-Z]{3}", code):
         raise Refusal(_("currency must be a three-letter code like USD, EUR or GBP (you "
                         "typed '%(text)s').", text=kept(text)), usage="/settings currency=EUR")
     return code
@@ -241,14 +439,16 @@ def normalize_niche(text: str) -> str | None:
         ArgSpec("adult", ArgType.BOOL, "Are you 18 or older? yes or no.", "adult=yes",
                 aliases=("18plus", "over18")),
         ArgSpec("age", ArgType.COUNT, "Your age: South Korea's payouts need 19, not 18.",
-                "age=19", minimum=13, maximum=120, thousands=False),
+                "age=19", minimum=13, maximum=120, thousands=False, completed=True),
         ArgSpec("does", ArgType.TEXT, "What you already earn from: brand, affiliate, products "
                 "or none (counts in /estimate's 'now').",
                 "does=brand,affiliate", normalize=normalize_does, unparse=unparse_does),
         ArgSpec("handle", ArgType.TEXT, "Your TikTok handle, for your media kit (none clears).",
-                "handle=@maya.makes", normalize=normalize_handle, unparse=unparse_cleared),
+                "handle=@maya.makes", normalize=normalize_handle, unparse=unparse_cleared,
+                free_text=True),
         ArgSpec("niche", ArgType.TEXT, "What your videos are about, for your media kit.",
-                "niche=beauty", normalize=normalize_niche, unparse=unparse_cleared),
+                "niche=beauty", normalize=normalize_niche, unparse=unparse_cleared,
+                free_text=True),
         ArgSpec("language", ArgType.TEXT, "The language I answer you in: en, es, pt_BR, de, "
                 "fr or ja (auto: your app's language).", "language=de",
                 aliases=("lang", "locale"), normalize=normalize_language,

@@ -417,11 +417,11 @@ def _not_whole(raw: str, spec: ArgSpec, value: float) -> ArgError:
     its bounds take, as suggestions too (``/history 0.5``: 1 alone, never 0); never one of
     them chosen silently. The one place these hints are made. Neither in its bounds: the
     bounds' own refusal (:func:`_check_bounds`)."""
-    near = [str(n) for n in dict.fromkeys((math.floor(value), math.ceil(value)))
-            if _within(spec, n)]
+    either = (math.floor(value),) if spec.completed else (math.floor(value), math.ceil(value))
+    near = [str(n) for n in dict.fromkeys(either) if _within(spec, n)]
     if not near:
-        _check_bounds(value, spec, raw.strip())
-        near = [str(math.floor(value)), str(math.ceil(value))]
+        _check_bounds(math.floor(value) if spec.completed else value, spec, raw.strip())
+        near = [str(n) for n in dict.fromkeys(either)]
     typed = kept(raw.strip())
     if len(near) == 1:
         message = _("'%(text)s' for %(name)s: it must be a whole number; write %(value)s.",
@@ -562,7 +562,9 @@ def parse_value(raw: str, spec: ArgSpec) -> Any:
         except ValueError as exc:
             raise ArgError(exc.marked if isinstance(exc, Refusal) else f"{exc}",
                            arg=spec.name, example=spec.example_value,
-                           usage=exc.usage if isinstance(exc, Refusal) else None) from exc
+                           usage=exc.usage if isinstance(exc, Refusal) else None,
+                           suggestions=exc.suggestions if isinstance(exc, Refusal) else ()
+                           ) from exc
     return text
 
 
@@ -600,7 +602,7 @@ def _fold_signs(raw: str, by_name: Mapping[str, ArgSpec]) -> str:
         else:
             return text
         assert spec is not None
-        return head + (text if spec.type is ArgType.TEXT else text.translate(_WIDE_SIGNS))
+        return head + (text if spec.free_text else text.translate(_WIDE_SIGNS))
 
     def token(text: str, before: ArgSpec | None) -> str:
         if '"' in text or "'" in text:  # quoted text: only the name's sign before it
@@ -711,9 +713,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                 # "Aufrufe pro Video=3k" is one name, not three words
                 raw = pattern.sub(folded, raw)
     # Full-width signs that act as syntax (Japanese フォロワー＝12000, a full-width comma
-    # between two arguments) are the ASCII ones (_fold_signs); names and values are folded one
-    # by one below (fold_width: フォロワー=１２ｋ, 50％), a TEXT value never: free text (a
-    # file's name, a handle, a niche), quoted or not, is the creator's, kept as typed.
+    # between two arguments) are the ASCII ones (_fold_signs); names are folded one by one
+    # below and values likewise (fold_width, NFKC of the width forms: フォロワー=１２ｋ, 50％,
+    # month=２０２６－１０, timezone=Europe／Berlin), the creator's free text never
+    # (ArgSpec.free_text: a file's name, a handle, a niche), quoted or not, kept as typed.
     raw = _fold_signs(raw, by_name)
     values: dict[str, Any] = {}
 
@@ -730,7 +733,7 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
         if kv is not None and not re.fullmatch(r"\d", token[0]):
             key, text = kv
             spec_kv = by_name.get(key)
-            if spec_kv is None or spec_kv.type is not ArgType.TEXT:
+            if spec_kv is None or not spec_kv.free_text:
                 text = fold_width(unjoined(text))
             if spec_kv is None:
                 if positional and kv[1] and _looks_like_time(token):
@@ -745,7 +748,10 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                     raise ArgError(_("%(name)s needs a value, e.g. %(example)s.",
                                      name=_shown(spec_kv), example=_example(spec_kv)),
                                    arg=spec_kv.name, example=spec_kv.example_value)
-                put(spec_kv, True if text == "" else parse_value(text, spec_kv))
+                if text != "" and spec_kv.type is ArgType.TEXT:
+                    put(spec_kv, _text_value(text, spec_kv, tokens[i + 1:], by_name, flags))
+                else:
+                    put(spec_kv, True if text == "" else parse_value(text, spec_kv))
                 continue
         as_typed = token
         token = fold_width(unjoined(token))
@@ -777,9 +783,40 @@ def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
             hint, usage = _usage_hint(specs, command, examples)
             raise ArgError(_("I don't know what '%(text)s' means here.", text=kept(token))
                            + " " + hint, usage=usage)
-        put(target, parse_value(as_typed if target.type is ArgType.TEXT else token, target))
+        put(target, parse_value(as_typed if target.free_text else token, target))
 
     return _defaults(specs, values)
+
+
+def _text_value(text: str, spec: ArgSpec, rest: Sequence[str],
+                by_name: Mapping[str, ArgSpec], flags: Mapping[str, ArgSpec]) -> Any:
+    """A TEXT argument's value ``text`` read (:func:`parse_value`); where it is refused and
+    bare words follow it (``timezone=New York``: no name, no ``name=value``, no flag), what
+    the words together would be: a refusal that proposes a value for them (``New York`` is
+    America/New_York) is the answer, and words read together say to quote them. Never the
+    first word's refusal alone ("'New' is not a time zone I know")."""
+    try:
+        return parse_value(text, spec)
+    except ArgError as refused:
+        words: list[str] = []
+        for word in rest:
+            if (_key_value(word) is not None or fold_width(word).lower() in flags
+                    or field_key(word) in by_name):
+                break
+            words.append(word)
+        if not words:
+            raise
+        together = " ".join([text, *(fold_width(unjoined(w)) for w in words)])
+        try:
+            parse_value(together, spec)
+        except ArgError as joined:
+            if joined.suggestions:
+                raise joined from None
+            raise refused from None
+        quoted = '"' + together + '"' if '"' not in together else "'" + together + "'"
+        raise ArgError(_("A value with spaces goes in quotes: write %(name)s=%(value)s.",
+                         name=_shown(spec), value=kept(quoted)), arg=spec.name,
+                       example=spec.example_value, suggestions=(quoted,)) from None
 
 
 def _name_alone(spec: ArgSpec, after: str | None, by_name: Mapping[str, ArgSpec],
@@ -798,8 +835,18 @@ def _name_alone(spec: ArgSpec, after: str | None, by_name: Mapping[str, ArgSpec]
         return _needs_whole(spec, after if bare else None)
     if bare and not spec.is_numeric:  # (a numeric name pairs with a number after it)
         assert after is not None
+        # The pair offered is one the argument takes: the value as typed if it is read, else
+        # the one value its refusal proposes (timezone Berlin: timezone=Europe/Berlin), else
+        # that refusal itself (never a pair that would be refused in turn).
+        try:
+            parse_value(after, spec)
+            value = kept(after)
+        except ArgError as refused:
+            if len(refused.suggestions) != 1:
+                return refused
+            value = refused.suggestions[0]
         return ArgError(_("Write %(name)s=%(value)s: the value goes right after the name "
-                          "and an = sign.", name=_shown(spec), value=kept(after)),
+                          "and an = sign.", name=_shown(spec), value=value),
                         arg=spec.name, example=spec.example_value)
     return ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=_shown(spec),
                       example=_example(spec)), arg=spec.name, example=spec.example_value)

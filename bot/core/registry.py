@@ -57,6 +57,13 @@ class ArgSpec:
     #: (``1.5``) may be thousands with the k left off and is asked about so; False for an
     #: index, an age or a number of rows (``remove=1.5``): only the whole numbers are offered.
     thousands: bool = True
+    #: TEXT: the creator's own text (a file's name, a handle, a niche), kept as typed; every
+    #: other value is read with its width forms in NFKC (:func:`bot.domain.fieldnames.fold_width`:
+    #: full-width ``２０２６－１０``, ``Europe／Berlin`` as ``2026-10``, ``Europe/Berlin``).
+    free_text: bool = False
+    #: COUNT: a number of whole units completed (an age in years): a fraction typed is the
+    #: whole number below it (17.5 years old is 17), the one hint offered.
+    completed: bool = False
 
     @property
     def example_value(self) -> str:

@@ -67,15 +67,20 @@ def _field_names(language: str, catalogue: object) -> Mapping[str, str]:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 #: The full-width forms a Japanese (or Chinese, Korean) keyboard types for ASCII (U+FF01 to
 #: U+FF5E: ``＝``, ``％``, ``１２ｋ``, ``ｆｏｌｌｏｗｅｒｓ``) and the ideographic space.
-_WIDE = re.compile(r"[\u3000\uff01-\uff5e]+")
+#: The ideographic space and Unicode's Halfwidth and Fullwidth Forms block (full-width ASCII,
+#: half-width katakana and Hangul, ￥ ￡ ￠): NFKC of these is the character each stands for.
+#: Not all of NFKC: it reads ``12²`` as 122 and ``①`` as 1, another number than was typed.
+_WIDE = re.compile(r"[\u3000\uff01-\uffef]+")
 
 
 def fold_width(text: str) -> str:
-    """``text`` with each full-width form as the ASCII character it stands for (Unicode NFKC
-    of those characters only): ``フォロワー＝１２ｋ`` -> ``フォロワー=12k``, ``50％`` -> ``50%``,
-    the ideographic space a space. Everything else is kept as typed (kana, kanji, accents,
-    ``½``): what a creator types as free text (a file's name, a handle) is not this
-    function's to change, so :func:`bot.core.args.parse_args` leaves such values alone."""
+    """``text`` with each full-width or half-width form as the character it stands for
+    (Unicode NFKC of those characters only, :data:`_WIDE`): ``フォロワー＝１２ｋ`` ->
+    ``フォロワー=12k``, ``50％`` -> ``50%``, ``２０２６－１０`` -> ``2026-10``, half-width
+    ``ﾌｫﾛﾜｰ`` -> ``フォロワー``, the ideographic space a space. Everything else is kept as typed
+    (kanji, accents, ``½``, ``²``). The one fold of every name and value
+    :func:`bot.core.args.parse_args` reads; the creator's free text (a file's name, a handle,
+    a niche: :attr:`~bot.core.registry.ArgSpec.free_text`) it leaves alone."""
     if text.isascii():
         return text
     return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)

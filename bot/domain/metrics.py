@@ -1282,14 +1282,25 @@ def format_typed(name: str, value: float | None) -> str:
     return numbers.grouped(value)
 
 
-def log_key(values: Mapping[str, float]) -> str:
-    """What a held /log's confirm is for: a key of exactly the ``values`` held back (8 hex
-    digits of a SHA-256 of their names and numbers, the same in every process). The held
-    reply's confirm line and its button carry it, as does a TikTok sync's offer of the numbers
-    it held back; a confirm saves past the plausibility check only with the key of its own
-    values, so it never saves other numbers than the ones held (held ``views=4M`` does not
-    confirm ``views=5M``): those are checked as any /log is."""
+def held_key(kind: str, values: Mapping[str, float | str | None]) -> str:
+    """What the confirm of a held reply is for: a key of exactly the ``values`` it held back
+    (8 hex digits of a SHA-256 of ``kind`` and their names and values, the same in every
+    process). The held reply's confirm line and its button carry it; a confirm acts past the
+    hold only with the key of its own values, so it never saves other values than the ones
+    shown (held ``views=4M`` does not confirm ``views=5M``; a payout held as a repeat does
+    not confirm another amount): those are checked as any command's are. The one key of
+    /log's hold (:func:`log_key`) and /payout's."""
     import hashlib
+    import json
 
-    text = ";".join(f"{name}={float(value)!r}" for name, value in sorted(values.items()))
-    return hashlib.sha256(f"log:{text}".encode()).hexdigest()[:8]
+    def written(value: float | str | None) -> str:
+        return repr(float(value)) if isinstance(value, int | float) else json.dumps(value)
+
+    text = ";".join(f"{name}={written(value)}" for name, value in sorted(values.items()))
+    return hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:8]
+
+
+def log_key(values: Mapping[str, float]) -> str:
+    """What a held /log's confirm is for (:func:`held_key` of the numbers held back); a TikTok
+    sync's offer of the numbers it held back carries it too."""
+    return held_key("log", values)

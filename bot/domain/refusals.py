@@ -17,9 +17,14 @@ class Refusal(ValueError):
     (:func:`~bot.domain.numbers.kept`), what a reply shows (so that the Japanese spacing pass
     never changes what they typed)."""
 
-    def __init__(self, message: str, *, usage: str | None = None) -> None:
+    def __init__(self, message: str, *, usage: str | None = None,
+                 suggestions: tuple[str, ...] = ()) -> None:
         super().__init__(unmarked(message))
         self.marked = message
         #: A command line that does what was meant (``/settings timezone=Europe/Berlin``),
         #: shown on the reply's "Example:" line; None: the command's own example.
         self.usage = usage
+        #: The values the sentence proposes instead of what was given (``("Europe/Berlin",)``
+        #: for ``timezone=Berlin``), each one the same check takes: a hint that pairs a name
+        #: with a value offers these, never a value that would itself be refused.
+        self.suggestions = suggestions

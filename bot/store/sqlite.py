@@ -319,17 +319,20 @@ async def _in_thread(db: aiosqlite.Connection, fn: Callable[..., _T], *args: Any
 
 def _transaction(conn: sqlite3.Connection, fn: Callable[..., _T], *args: Any,
                  begin: str = "BEGIN IMMEDIATE") -> _T:
-    """``fn(conn, *args)`` between ``begin`` and COMMIT, rolled back on any error. A plain
-    ``BEGIN`` (deferred) for reads: the statements see one state of the file, and take
-    SQLite's locks once, not once a statement."""
+    """``fn(conn, *args)`` between ``begin`` and COMMIT, rolled back on any error, the
+    COMMIT's own included (a deferred constraint, a full disk, a lock held too long): the
+    error is raised and the connection is left with no transaction open. A plain ``BEGIN``
+    (deferred) for reads: the statements see one state of the file, and take SQLite's locks
+    once, not once a statement."""
     conn.execute(begin)
     try:
         result = fn(conn, *args)
+        conn.execute("COMMIT")
     except BaseException:
-        with contextlib.suppress(sqlite3.OperationalError):
-            conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (an error may have ended it already)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return result
 
 
@@ -1390,11 +1393,12 @@ def _new_user_log_sync(
             conn.execute("COMMIT")
             return row, new, done
         snapshot = _insert_snapshot_sync(conn, user_id, changes, taken_at, "log", zone)
+        conn.execute("COMMIT")
     except BaseException:
-        with contextlib.suppress(sqlite3.OperationalError):
-            conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (a failed COMMIT included: _transaction)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return row, new, (snapshot, _history_sync(conn, user_id, None, limit))
 
 
@@ -1679,13 +1683,13 @@ class SqliteStore(TikTokTables):
             try:
                 await db.execute("BEGIN IMMEDIATE")
                 yield db
+                await db.execute("COMMIT")  # (a failed COMMIT is rolled back too)
             except BaseException:
                 # Also on cancellation: aiosqlite runs queued statements in order, so this
                 # ROLLBACK follows whatever the cancelled caller had already queued.
-                with contextlib.suppress(sqlite3.OperationalError):
+                with contextlib.suppress(sqlite3.Error):
                     await asyncio.shield(db.execute("ROLLBACK"))
                 raise
-            await db.execute("COMMIT")
             if on_commit is not None:
                 on_commit()
 

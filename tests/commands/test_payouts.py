@@ -182,12 +182,14 @@ async def test_a_repeated_payout_is_asked_about_and_one_can_be_removed(
     assert (await console.ask("/payout rewards=412 views=610k month=2026-10")).ok
     again = await console.ask("/payout rewards=412 views=610k month=2026-10")
     assert "You already logged this payout" in again.text, again.text
-    assert "/payout rewards=412 views=610k month=2026-10 confirm" in again.text
+    confirm = re.search(r"/payout rewards=412 views=610k month=2026-10 confirm key=[0-9a-f]{8}",
+                        again.text)
+    assert confirm is not None, again.text
     listing = await console.ask("/payout")
     assert listing.text.count("Creator Rewards: $412") == 1, listing.text
     assert "1. Creator Rewards: $412" in listing.text and "/payout remove=N" in listing.text
     assert (await console.ask("/payout rewards=412 views=610k month=2026-09")).ok  # differs
-    saved = await console.ask("/payout rewards=412 views=610k month=2026-10 confirm")
+    saved = await console.ask(confirm[0])
     assert saved.ok and "Logged your Creator Rewards" in saved.text
     assert (await console.ask("/payout")).text.count("Creator Rewards: $412") == 3
     removed = await console.ask("/payout remove=2")

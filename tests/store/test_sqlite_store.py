@@ -971,3 +971,52 @@ async def test_many_snapshots_are_read_by_positions_found_once_a_query(
     assert len(found) == 1, len(found)
     found.clear()
     assert len(await store.last_action(u.id)) == 1 and len(found) <= 1, len(found)
+
+
+def test_a_failing_commit_rolls_back_and_raises(tmp_path: Path) -> None:
+    """Review: ``_transaction``'s COMMIT stood outside its try, so a COMMIT that failed (here a
+    deferred foreign key, checked at COMMIT) left the transaction open on the connection, and
+    the next BEGIN on it failed ("cannot start a transaction within a transaction"). A real
+    SQLite file: the COMMIT's error is raised, the transaction rolled back, the row not kept,
+    and the connection takes the next transaction."""
+    from bot.store.sqlite import _transaction
+
+    db = sqlite3.connect(tmp_path / "commit.db", isolation_level=None)
+    try:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        db.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES "
+                   "parent(id) DEFERRABLE INITIALLY DEFERRED)")
+
+        def orphan(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO child (id, parent) VALUES (1, 99)")  # fails at COMMIT
+
+        with pytest.raises(sqlite3.IntegrityError):
+            _transaction(db, orphan)
+        assert not db.in_transaction
+        assert db.execute("SELECT COUNT(*) FROM child").fetchone() == (0,)
+        _transaction(db, lambda conn: conn.execute("INSERT INTO parent (id) VALUES (1)"))
+        assert db.execute("SELECT COUNT(*) FROM parent").fetchone() == (1,)
+    finally:
+        db.close()
+
+
+async def test_a_failing_commit_of_the_store_writer_rolls_back(tmp_path: Path) -> None:
+    """The same kind in the store's writer (``SqliteStore._write``): its COMMIT stood after
+    its try, so a failing COMMIT left the writer's transaction open for every later write."""
+    s = await open_store(f"sqlite:///{tmp_path / 'writer.db'}")
+    try:
+        writer = s._writer  # type: ignore[attr-defined]
+        await writer.execute("PRAGMA foreign_keys=ON")
+        await writer.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        await writer.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER "
+                             "REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+        with pytest.raises(sqlite3.IntegrityError):
+            async with s._write() as db:  # type: ignore[attr-defined]
+                await db.execute("INSERT INTO child (id, parent) VALUES (1, 99)")
+        assert not writer.in_transaction
+        async with s._write() as db:  # type: ignore[attr-defined]
+            await db.execute("INSERT INTO parent (id) VALUES (1)")
+        assert not writer.in_transaction
+    finally:
+        await s.close()

@@ -179,12 +179,18 @@ def test_full_width_separators_between_arguments_still_separate() -> None:
             {"followers": 12_000, "views": 40_000})
 
 
+def test_an_age_below_the_bound_is_not_rounded_up_into_it() -> None:
+    """Review: ``age=12.5`` hinted 13, an age the creator is not yet."""
+    assert str(refusal("age=12.5", "settings")).startswith("age must be at least 13")
+
+
 @pytest.mark.parametrize(("raw", "command", "said", "suggested"), [
     ("0.5", "history", "'0.5' for n: it must be a whole number; write 1.", ("1",)),
     ("50.4", "history", "'50.4' for n: it must be a whole number; write 50.", ("50",)),
     ("n=49.5", "history", "'49.5' for n: it must be a whole number; write 49 or 50.",
      ("49", "50")),
-    ("age=12.5", "settings", "'12.5' for age: it must be a whole number; write 13.", ("13",)),
+    # an age is whole years completed: 17.5 is 17, never 18 (an adult) nor 12.5 13
+    ("age=17.5", "settings", "'17.5' for age: it must be a whole number; write 17.", ("17",)),
 ])
 def test_a_whole_number_is_only_offered_within_its_bounds(
         raw: str, command: str, said: str, suggested: tuple[str, ...]) -> None:

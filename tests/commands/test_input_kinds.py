@@ -1,0 +1,140 @@
+"""Input handling kinds found by a hostile trial and reviews, each through the console as a
+creator types it: one place decides each thing, and a wrong input gets one clear sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+
+
+async def test_full_width_forms_in_any_value_read_as_their_ascii(
+        console: ConsoleAdapter) -> None:
+    """Trial: full-width ``－`` and ``／`` in ``month=`` and ``timezone=`` were refused
+    ("month is a year and month like 2026-10 (you typed '2026－10')"): names were folded, TEXT
+    values never. Values are read in NFKC in the one place arguments are parsed."""
+    zone = await console.ask("/settings timezone=Europe／Berlin")
+    assert zone.ok and "Time zone: Europe/Berlin" in zone.text, zone.text
+    paid = await console.ask("/payout rewards=41 views=61k month=２０２６－１０")
+    assert "2026-10" not in paid.text or "you typed" not in paid.text, paid.text
+    assert "year and month" not in paid.text, paid.text
+    goal = await console.ask("/goal followers=10k by=２０２７－０３－０１")
+    assert goal.ok, goal.text
+    # the creator's free text stays as typed (a niche)
+    niche = await console.ask("/settings niche=ｂｅａｕｔｙ")
+    assert niche.ok and "ｂｅａｕｔｙ" in niche.text, niche.text
+
+
+@pytest.mark.parametrize(("zone", "meant"), [
+    ("EST", "America/New_York"), ("EST5EDT", "America/New_York"), ("MST", "America/Denver"),
+    ("HST", "Pacific/Honolulu"), ("CET", "Europe/Berlin"), ("Etc/GMT+5", "America/")])
+async def test_an_abbreviation_or_fixed_offset_zone_is_refused_with_places(
+        console: ConsoleAdapter, zone: str, meant: str) -> None:
+    """Hostile trial: ``timezone=EST`` was taken, a fixed UTC−5 with no summer time (wrong
+    for New York half the year); so were EST5EDT, CET and Etc/GMT+5. Each is refused in one
+    sentence naming the place zones meant, and the line offered is taken."""
+    refused = await console.ask(f"/settings timezone={zone}")
+    assert not refused.ok and "names no place" in refused.text, refused.text
+    assert meant in refused.text.splitlines()[0], refused.text
+    line = refused.text.split("Example: ", 1)[1].strip()
+    assert (await console.ask(line)).ok, line
+
+
+async def test_place_zones_and_their_legacy_names_are_kept(console: ConsoleAdapter) -> None:
+    for zone in ("US/Eastern", "Asia/Calcutta", "Asia/Kolkata", "Japan"):
+        taken = await console.ask(f"/settings timezone={zone}")
+        assert taken.ok and f"Time zone: {zone}" in taken.text, taken.text
+    for utc in ("Etc/UTC", "Zulu", "GMT0"):
+        assert "Time zone: UTC" in (await console.ask(f"/settings timezone={utc}")).text
+
+
+async def test_a_name_typed_alone_hints_a_value_that_is_taken(console: ConsoleAdapter) -> None:
+    """Trial: ``/settings timezone Berlin`` hinted ``timezone=Berlin``, itself refused."""
+    hint = await console.ask("/settings timezone Berlin")
+    assert "Write timezone=Europe/Berlin" in hint.text, hint.text
+    refused = await console.ask("/settings timezone Mars")
+    assert "timezone=Mars" not in refused.text and "not a time zone" in refused.text, \
+        refused.text
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("currency=yen", "is JPY."), ("currency=dollar", "USD, AUD"), ("currency=pound", "is GBP, EGP"),
+    ("region=Congo", "CD or CG"), ("region=Korea", "KP or KR"),
+    ("timezone=東京", "Asia/Tokyo"), ("timezone=Tokio", "Asia/Tokyo"),
+    ("timezone=New York", "city is America/New_York"), ("region=Deutschland", "is DE.")])
+async def test_names_are_matched_in_all_six_languages(console: ConsoleAdapter, typed: str,
+                                                      said: str) -> None:
+    """Trial: these names got no suggestion (or "'New' is not a time zone"): names in any of
+    the six languages (Babel's CLDR names), words of names ("dollar", "Korea": several
+    codes), a city's name typed in two words without quotes."""
+    answer = await console.ask(f"/settings {typed}")
+    assert not answer.ok and said in answer.text.splitlines()[0], answer.text
+    line = answer.text.split("Example: ", 1)[1].strip()
+    assert (await console.ask(line)).ok, line
+
+
+async def test_other_codes_of_a_country_are_taken(console: ConsoleAdapter) -> None:
+    for typed in ("GBR", "England", "uk"):
+        taken = await console.ask(f"/settings region={typed}")
+        assert taken.ok and "Country: GB" in taken.text, taken.text
+    assert "Country: DE" in (await console.ask("/settings region=DEU")).text
+
+
+async def test_an_age_with_a_fraction_is_its_whole_years(console: ConsoleAdapter) -> None:
+    """Trial: ``age=17.5`` hinted "write 17 or 18": 18 would make the creator an adult."""
+    answer = await console.ask("/settings age=17.5")
+    assert not answer.ok and "write 17." in answer.text and "18" not in answer.text, answer.text
+
+
+async def test_a_goal_of_zero_or_one_already_met_is_said(console: ConsoleAdapter) -> None:
+    """Trial: ``/goal followers=0`` was stored ("reached. Set a bigger one!"), and so was
+    ``/goal creator-rewards views=1`` with 61k views: a goal met when it is set is no goal.
+    Each is refused in one sentence, nothing stored, and the line offered is taken."""
+    zero = await console.ask("/goal followers=0")
+    assert not zero.ok and "a goal must be above zero" in zero.text, zero.text
+    await console.ask("/log followers=5300 views=61k")
+    met = await console.ask("/goal creator-rewards views=1")
+    assert not met.ok, met.text
+    assert "Your views already meet a goal of 1 (61k now): set a higher one." in met.text, \
+        met.text
+    assert "no goals yet" in (await console.ask("/goal")).text
+    line = met.text.split("Example: ", 1)[1].strip()
+    assert line == "/goal views=100k" and (await console.ask(line)).ok, line
+
+
+async def test_a_route_raising_an_own_goal_says_so(console: ConsoleAdapter) -> None:
+    """Trial: a route preset raised the creator's own followers goal of 3k to the route's 10k
+    without a word."""
+    await console.ask("/log followers=1200 views=2k")
+    assert (await console.ask("/goal followers=3k")).ok
+    raised = await console.ask("/goal creator-rewards")
+    assert raised.ok, raised.text
+    assert "Your own followers goal of 3k is now 10k, this route's threshold." in raised.text, \
+        raised.text
+
+
+async def test_a_payout_confirm_saves_only_the_payout_held(console: ConsoleAdapter) -> None:
+    """Review: /payout's confirm was not keyed as /log's is: a repeat held back for a confirm,
+    then the confirm line sent with another amount, saved that other amount unchecked. The
+    held reply's line carries the key of exactly the payout shown (metrics.held_key, the one
+    key of /log and /payout); a confirm for other numbers is checked as usual."""
+    import re
+
+    assert (await console.ask("/payout rewards=412 views=610k month=2026-10")).ok
+    assert (await console.ask("/payout rewards=500 views=610k month=2026-10")).ok
+    held = await console.ask("/payout rewards=412 views=610k month=2026-10")
+    assert held.held, held.text
+    line = re.search(r"send (/payout .+ confirm key=[0-9a-f]{8})\.", held.text)
+    assert line is not None, held.text
+    # the numbers changed between the hold and the confirm: 500 is a repeat too, never saved
+    # on the strength of a key shown for 412
+    changed = await console.ask(line[1].replace("rewards=412", "rewards=500"))
+    assert changed.held and "didn't carry the key I showed for this payout" in changed.text, \
+        changed.text
+    assert (await console.ask("/payout")).text.count("$500") == 1
+    # a confirm with no key is checked too
+    bare = await console.ask("/payout rewards=412 views=610k month=2026-10 confirm")
+    assert bare.held, bare.text
+    saved = await console.ask(line[1])
+    assert saved.ok and "Logged your Creator Rewards" in saved.text, saved.text
+    assert (await console.ask("/payout")).text.count("$412") == 2
