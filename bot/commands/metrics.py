@@ -40,6 +40,7 @@ from bot.domain.metrics import (
 )
 from bot.domain.numbers import count, decimal, pct
 from bot.domain.refusals import Refusal
+from bot.domain.slowing import pace_shown, slowdown
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import gettext as _
@@ -109,6 +110,17 @@ def growth_view(g: Growth | None, zone: tzinfo) -> dict[str, Any] | None:
         "days_shown": decimal(g.days, 1, 1),  # 7.0 / 7,0: as the language writes it
         "since": since_day.isoformat() if since_day else None,
     }
+
+
+def slowed_view(history: list[MetricSnapshot], zone: tzinfo) -> dict[str, Any] | None:
+    """Whether follower growth has slowed or fell (:func:`bot.domain.slowing.slowdown`, the one
+    rule), with the two paces as /why and /goal quote them; None: it has not."""
+    slow = slowdown(history, zone)
+    if slow is None:
+        return None
+    return {"latest": pace_shown(slow.latest),
+            "earlier": pace_shown(slow.earlier),
+            "falling": slow.falling}
 
 
 def metric_data(snapshot: MetricSnapshot, k: Kpis, out: tuple[str, ...]) -> dict[str, Any]:
@@ -287,10 +299,10 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
             "returning": None if r.returning_share is None else pct(r.returning_share, 0)}
 
 
-#: Everything /stats shows, read in one trip: the history back only as far as its answer
-#: depends on it (where the latest snapshot's totals came from, and its follower growth's
-#: earlier snapshot); how many snapshots the whole of it holds is counted.
-STATS_READS = Reads(history=HISTORY_FOR_TRENDS, reach=HistoryReach.ORIGINS_AND_GROWTH,
+#: Everything /stats shows, read in one trip: the history as far back as the tips' trends
+#: read it (whether follower growth has slowed is decided over the weeks before the latest,
+#: :func:`bot.domain.slowing.slowdown`); how many snapshots the whole of it holds is counted.
+STATS_READS = Reads(history=HISTORY_FOR_TRENDS, reach=HistoryReach.ALL,
                     videos=True, audience=True, daily_series=True, goals=True,
                     count_snapshots=True)
 
@@ -365,6 +377,8 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "goals": goals,
         "rows": metric_rows(latest, history, zone),
         "kpis": kpi_view(latest, history, k, out, zone),
+        # growth slowed or fell, by the rule /tips, /why and /goal read (one place decides)
+        "slowed": slowed_view(history, zone),
         # the creator's day it counts on (metrics.as_of, as /mediakit's "as of"), not its
         # UTC date nor a day after their today
         "taken_at": as_of(latest, settings_today).isoformat(),

@@ -41,7 +41,7 @@ from bot.domain.daily import (
 )
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now, rates_note
-from bot.domain.facts import compute_facts, format_fact, slowdown
+from bot.domain.facts import compute_facts
 from bot.domain.metrics import (
     METRIC_BY_NAME,
     METRIC_NAMES,
@@ -64,6 +64,7 @@ from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project, reached_at
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
+from bot.domain.slowing import pace_shown, slowdown
 from bot.domain.studio import StudioImport, Video
 from bot.i18n import N_, Phrase, lazy, standalone, translate
 from bot.i18n import gettext as _
@@ -304,22 +305,24 @@ def _usd(settings: UserSettings) -> UserSettings:
 
 
 def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float,
-            current: float, now: datetime) -> dict[str, Any] | None:
-    """When follower growth is slowing by the rule the tips read
-    (:func:`bot.domain.facts.slowdown`: the latest week under half the weeks before), the two
-    paces as /why shows them and the day the target is reached at the latest week's pace
-    (compounded; None when that pace reaches it never): the trend fitted over 12 weeks would
-    otherwise promise a date the recent pace no longer supports."""
+            current: float, since: datetime, now: datetime) -> dict[str, Any] | None:
+    """When follower growth has slowed by the rule the tips read
+    (:func:`bot.domain.slowing.slowdown`: the latest week under half the median week before
+    it, a fall included), the two paces as /why shows them, whether it fell, and the day
+    the target is reached at the latest week's pace (compounded, from ``current`` at
+    ``since``, the latest snapshot's moment, as the 12-week projection counts; None when
+    that pace reaches it never): the trend fitted over 12 weeks would otherwise promise a
+    date the recent pace no longer supports."""
     slow = slowdown(history, settings.zone)
     if slow is None:
         return None
-    latest, earlier = slow
     # as far ahead as the 12-week projection looks (projection.HORIZON), no further: a week
     # of +1 on 11M followers put the date past the calendar's end
-    reached = reached_at(latest, current, target, now)
+    reached = reached_at(slow.latest, current, target, since, now)
     eta = None if reached is None else settings.today(reached).isoformat()
-    return {"latest": format_fact("latest_growth_rate_week", latest),
-            "earlier": format_fact("earlier_growth_rate_week", earlier), "eta": eta}
+    return {"latest": pace_shown(slow.latest),
+            "earlier": pace_shown(slow.earlier),
+            "falling": slow.falling, "eta": eta}
 
 
 def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
@@ -377,7 +380,8 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
                     _goal_line(goal, settings, rates, settings.today(now) + timedelta(weeks=4))}
     slowed = None
     if goal.metric == "followers" and paced and not p.reached and points:
-        slowed = _slowed(history, settings, goal.target, p.current, now)
+        assert p.as_of is not None  # (points: a latest value)
+        slowed = _slowed(history, settings, goal.target, p.current, p.as_of, now)
     shown = (format_apart(goal.metric, goal.target, p.current)
              if goal.metric in METRIC_BY_NAME else (show(goal.target), show(p.current)))
     return {
@@ -388,6 +392,9 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         # (a number's target and now with the digits that tell them apart: format_apart)
         "target": shown[0],
         "current": None if not points else shown[1],
+        # the latest value's day when it is not today: every date below counts from it
+        "as_of": None if p.as_of is None or snapshot_day(p.as_of, settings.zone)
+        == settings.today(now) else snapshot_day(p.as_of, settings.zone).isoformat(),
         "reached": p.reached,
         "eta": None if eta is None else settings.today(eta).isoformat(),  # the creator's
         "weekly": None if weekly_growth is None else

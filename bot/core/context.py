@@ -98,6 +98,22 @@ class ReadAhead:
         return self._read if ahead is not None and ahead == wanted else None
 
 
+class NoUserYet(LookupError):
+    """:attr:`CommandContext.user` read by a
+    :attr:`~bot.core.registry.CommandSpec.creates_user` command for a newcomer before its
+    first write (:meth:`CommandContext.add_snapshot_and_history`) made their row: a bug in
+    that command, named as such (the dispatcher logs it and answers the apology; the row is
+    made after it all the same). A command that needs the user before writing declares no
+    ``creates_user``."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__(
+            f"/{command} read ctx.user before its first write made the newcomer's row "
+            "(creates_user: the row is made by ctx.add_snapshot_and_history); read the user "
+            "only after that write, or drop creates_user from the command")
+        self.command = command
+
+
 class Newcomer:
     """A person the store has no user row for (the read that asked for their language found
     none), seen by a command that makes the row in its own first write
@@ -139,13 +155,12 @@ class CommandContext:
     @property
     def user(self) -> User:
         """The creator's stored user. For a :attr:`newcomer`, the one the command's first
-        write made (:meth:`add_snapshot_and_history`); LookupError before it."""
+        write made (:meth:`add_snapshot_and_history`); :class:`NoUserYet` before it."""
         if self._user is not None:
             return self._user
         if self.newcomer is not None and self.newcomer.user is not None:
             return self.newcomer.user
-        raise LookupError("a newcomer's user is made by the command's first write; "
-                          "it has not run yet")
+        raise NoUserYet(self.request.command)
 
     async def add_snapshot_and_history(
         self, changes: Mapping[str, float], taken_at: datetime, *, limit: int,

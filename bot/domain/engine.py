@@ -250,7 +250,8 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         if figures is not None and all(f in facts for f in figures):
             latest, earlier = figures  # the figures the flag compares, as the tips read them
             return _("%(fact)s: %(want)s (you: %(value)s, with %(latest)s in the latest week "
-                     "against %(earlier)s a week before it; slowing is under half)",
+                     "against a median of %(earlier)s a week in the weeks before it; slowing "
+                     "is under half, a fall included)",
                      fact=label, want=standalone(_("yes") if want else _("no")),
                      value=standalone(value),
                      latest=format_fact(latest, facts[latest]),

@@ -13,15 +13,12 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from bot import i18n
 from bot.domain import numbers
 from bot.domain.brandprice import benchmark_size
-from bot.domain.daily import wall_days
 from bot.domain.metrics import (
     METRICS,
-    MIN_SPAN_DAYS,
     Growth,
     Kind,
     MetricSnapshot,
     compute_kpis,
-    corrected_series,
     days_since,
     engagement_rate_views,
     growth,
@@ -29,6 +26,7 @@ from bot.domain.metrics import (
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
+from bot.domain.slowing import is_slowing, paces, weekly_rates
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
 from bot.i18n import N_, translate
@@ -59,13 +57,13 @@ FACTS: Final[dict[str, str]] = {
     "follower_change_days": "days",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
-    # the two paces growth_slowing compares: the latest week's, and the median of the weeks
-    # before it (one rule: _trends)
+    # the two paces growth_slowing compares: the latest week's (the change /stats shows), and
+    # the median of the weeks before it (one rule: paces)
     "latest_growth_rate_week": "rate",
     "earlier_growth_rate_week": "rate",
     "snapshot_count": "number",
     "days_since_last_log": "number",
-    "growth_slowing": "flag",  # still growing, at under half the earlier pace
+    "growth_slowing": "flag",  # under half the earlier pace, a fall included (is_slowing)
     "followers_falling": "flag",  # fewer followers than a day or more before
     "engagement_falling": "flag",
     "views_rising_followers_flat": "flag",
@@ -227,25 +225,6 @@ def _flag(b: bool) -> float:
     return 1.0 if b else 0.0
 
 
-def _weekly_rates(history: list[MetricSnapshot], zone: tzinfo) -> list[float]:
-    """Follower growth per week (as a ratio) between consecutive days of the corrected series
-    (:func:`~bot.domain.metrics.corrected_series`, the one ``/goal`` fits: a later log on the
-    same day replaces an earlier one), at least :data:`MIN_SPAN_DAYS` apart."""
-    out = []
-    last: tuple[datetime, float] | None = None
-    # (each at placed_at: a row dated by day alone at noon of its day in ``zone``, so the days
-    # between two points are the creator's, never from a noon UTC)
-    for at, value in corrected_series(history, "followers", zone=zone, placed=True):
-        if last is None or not last[1]:
-            last = (at, value)
-            continue
-        days = wall_days(last[0], at, zone)  # (their wall clock's days, as growth's)
-        if days >= MIN_SPAN_DAYS:
-            out.append((value - last[1]) / last[1] / days * 7)
-            last = (at, value)
-    return out
-
-
 class Facts(NamedTuple):
     """What :func:`facts_and_waived` gives."""
 
@@ -405,31 +384,6 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     return frozenset(waived)
 
 
-def weekly_paces(weekly: list[float]) -> tuple[float, float]:
-    """The two follower paces the slowing rule compares, from ``weekly`` (two or more weekly
-    growth ratios, oldest first): the latest week's, and the median of the weeks before."""
-    return weekly[-1], median(weekly[:-1])
-
-
-def is_slowing(latest: float, earlier: float, *, falling: bool) -> bool:
-    """Whether follower growth is slowing: still growing (a fall is its own fact and its own
-    tips), at under half the earlier pace, which was more than 0.5% a week. The one rule the
-    tips (``growth_slowing``) and /goal's projection read."""
-    return not falling and earlier > 0.005 and 0 <= latest < earlier * 0.5
-
-
-def slowdown(history: list[MetricSnapshot], zone: tzinfo) -> tuple[float, float] | None:
-    """The latest and earlier weekly follower growth (ratios) when growth is slowing by
-    :func:`is_slowing` over ``history`` (oldest first), as the tips decide it; else None."""
-    weekly = _weekly_rates(history, zone)
-    if len(weekly) < 2:
-        return None
-    followers = growth(history, "followers", zone=zone)
-    latest, earlier = weekly_paces(weekly)
-    falling = followers is not None and followers.delta < 0
-    return (latest, earlier) if is_slowing(latest, earlier, falling=falling) else None
-
-
 def _trends(history: list[MetricSnapshot], followers: Growth | None,
             zone: tzinfo) -> dict[str, float]:
     """Trend flags over ``history`` (oldest first); ``followers`` is ``growth(history,
@@ -442,13 +396,15 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
     falling = followers is not None and followers.delta < 0
     if followers is not None:
         out["followers_falling"] = _flag(falling)
-    weekly = _weekly_rates(history, zone)
+    weekly = weekly_rates(history, zone)
     if len(weekly) >= 2:
         out["previous_growth_rate_week"] = weekly[-2]
-        latest, earlier = weekly_paces(weekly)
+    found = paces(weekly, followers)
+    if found is not None:
+        latest, earlier = found
         out["latest_growth_rate_week"] = latest
         out["earlier_growth_rate_week"] = earlier
-        out["growth_slowing"] = _flag(is_slowing(latest, earlier, falling=falling))
+        out["growth_slowing"] = _flag(is_slowing(latest, earlier))
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)
                  and (v := engagement_rate_views(s)) is not None]

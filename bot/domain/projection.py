@@ -67,6 +67,9 @@ class Projection:
     weekly_growth: float | None  # absolute change a week, from ``current``
     weekly_rate: float | None = None  # compound change a week (a fraction) when the fit
     #: is compound, else None
+    #: The moment of the latest value (:attr:`current`): every date is counted from it, the
+    #: trend's (:attr:`eta`) and a slowed week's (:func:`reached_at`) alike; None: no value.
+    as_of: datetime | None = None
 
     def needed_per_week(self, by: datetime, now: datetime,
                         zone: tzinfo = UTC) -> float | None:
@@ -162,23 +165,26 @@ def project(points: list[tuple[datetime, float]], target: float, now: datetime, 
     if trend is not None:
         rate = trend.weekly_rate
         weekly = current * rate if rate is not None else trend.slope_per_day * 7
+    as_of = daily[-1][0] if daily else None
     if current >= target:
-        return Projection(trend, current, target, True, None, weekly, rate)
+        return Projection(trend, current, target, True, None, weekly, rate, as_of)
     if trend is None or trend.model == "flat" or weekly is None or weekly <= 0:
-        return Projection(trend, current, target, False, None, weekly, rate)
+        return Projection(trend, current, target, False, None, weekly, rate, as_of)
     eta = _solve(trend, current, daily[-1][0], target, now)
-    return Projection(trend, current, target, False, eta, weekly, rate)
+    return Projection(trend, current, target, False, eta, weekly, rate, as_of)
 
 
-def reached_at(weekly_rate: float, current: float, target: float,
+def reached_at(weekly_rate: float, current: float, target: float, at: datetime,
                now: datetime) -> datetime | None:
-    """When ``current`` (above 0) growing by ``weekly_rate`` a week, compounded (``0.02`` is
-    +2% a week), reaches ``target`` from ``now``: as :func:`project` solves its trend, None
-    beyond :data:`HORIZON` or at no growth. /goal's date at a slowed week's pace."""
+    """When ``current`` (above 0) at ``at`` (its moment: :attr:`Projection.as_of`, the one
+    :func:`project` counts its date from, never ``now``), growing by ``weekly_rate`` a week,
+    compounded (``0.02`` is +2% a week), reaches ``target``: as :func:`project` solves its
+    trend, None beyond :data:`HORIZON` or at no growth. /goal's date at a slowed week's
+    pace."""
     if weekly_rate <= 0 or current <= 0:
         return None
-    trend = Trend("exponential", math.log1p(weekly_rate) / 7, 0.0, now, 0)
-    return _solve(trend, current, now, target, now)
+    trend = Trend("exponential", math.log1p(weekly_rate) / 7, 0.0, at, 0)
+    return _solve(trend, current, at, target, now)
 
 
 def _solve(trend: Trend, current: float, at: datetime, target: float,

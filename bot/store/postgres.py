@@ -23,12 +23,12 @@ import asyncio
 import contextlib
 import itertools
 import secrets
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 import asyncpg
 
@@ -176,6 +176,44 @@ def _affected(status: str) -> int:
         return int(status.rsplit(" ", 1)[-1])
     except (ValueError, IndexError):
         return 0
+
+
+#: Rows :func:`_reached_in` fetches first; each further fetch, only when the rows fetched so
+#: far were all read, twice as many (a /log whose latest snapshot gave its totals: one
+#: fetch of a few rows, never the 104 of a two-year history).
+_FIRST_PAGE: Final = 4
+
+
+async def _reached_in(db: _Conn, user_id: int, limit: int, reach: HistoryReach,
+                      minimum: int = 0) -> list[MetricSnapshot]:
+    """The snapshots of the latest ``limit`` that ``reach`` needs
+    (:func:`~bot.domain.metrics.reach_back`, with ``minimum``), on ``db`` (inside the
+    caller's transaction, so the pages are of one history), as the SQLite store's
+    ``_reached_sync`` reads them a row at a time: newest first, :data:`_FIRST_PAGE` rows, and
+    a further page (twice the last) only when reach_back read every row fetched so far."""
+    rows: list[Any] = []
+    page = _FIRST_PAGE
+    while True:
+        more = await db.fetch(
+            f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
+            f"ORDER BY {_ORDER_DESC} LIMIT $2 OFFSET $3", user_id,
+            max(0, min(page, limit - len(rows))), len(rows))
+        rows.extend(more)
+        if not rows:
+            return []
+        at = _columns(tuple(rows[0].keys()))
+        read = 0
+
+        def counted(at: Any = at) -> Iterator[MetricSnapshot]:
+            nonlocal read
+            for row in rows:
+                read += 1
+                yield _snapshot(row, at)
+
+        shown = reach_back(counted(), reach, minimum)
+        if read < len(rows) or len(more) < page or len(rows) >= limit:
+            return shown  # (it stopped before the end, or there is no more to read)
+        page *= 2
 
 
 async def _read_entries(db: _Conn, user_id: int, since: datetime | None,
@@ -381,12 +419,7 @@ class PostgresStore(PgTikTokTables):
         # for this user in between (the guard raising rolls the transaction back).
         async with self._write(user_id) as db:
             if guard is not None:
-                rows = await db.fetch(
-                    f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-                    f"ORDER BY {_ORDER_DESC} LIMIT $2", user_id, max(2, limit))
-                at = _columns(tuple(rows[0].keys())) if rows else None
-                shown = ([] if at is None else reach_back(
-                    (_snapshot(row, at) for row in rows), HistoryReach.ORIGINS, 2))
+                shown = await _reached_in(db, user_id, max(2, limit), HistoryReach.ORIGINS, 2)
                 guard(shown, counted_day(taken_at, await _zone(db, user_id)))
             snapshot = await _insert_snapshot(db, user_id, changes, taken_at, "log")
             entries = await _read_entries(db, user_id, None, limit)

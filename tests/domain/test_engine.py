@@ -487,8 +487,10 @@ def test_the_falling_tip_never_quotes_a_rise(steps: list[tuple[float, int]]) -> 
     facts = compute_facts(Profile(UserSettings(), history[-1], tuple(history)), RATES)
     if "follower_change" in facts:
         assert facts["followers_falling"] == (1 if facts["follower_change"] < 0 else 0)
-        if facts["follower_change"] < 0:
-            assert facts.get("growth_slowing", 0) == 0
+        if facts["follower_change"] < 0 and "earlier_growth_rate_week" in facts:
+            # a fall is slowed (never better than a flat week) after weeks of growth
+            assert facts["latest_growth_rate_week"] < 0
+            assert facts["growth_slowing"] == (facts["earlier_growth_rate_week"] > 0.005)
     else:
         assert "followers_falling" not in facts
 
