@@ -838,6 +838,7 @@ def _name_alone(spec: ArgSpec, after: str | None, by_name: Mapping[str, ArgSpec]
         # The pair offered is one the argument takes: the value as typed if it is read, else
         # the one value its refusal proposes (timezone Berlin: timezone=Europe/Berlin), else
         # that refusal itself (never a pair that would be refused in turn).
+        usage = None
         try:
             parse_value(after, spec)
             value = kept(after)
@@ -845,9 +846,10 @@ def _name_alone(spec: ArgSpec, after: str | None, by_name: Mapping[str, ArgSpec]
             if len(refused.suggestions) != 1:
                 return refused
             value = refused.suggestions[0]
+            usage = refused.usage  # (its example line sets that value, not the command's)
         return ArgError(_("Write %(name)s=%(value)s: the value goes right after the name "
                           "and an = sign.", name=_shown(spec), value=value),
-                        arg=spec.name, example=spec.example_value)
+                        arg=spec.name, example=spec.example_value, usage=usage)
     return ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=_shown(spec),
                       example=_example(spec)), arg=spec.name, example=spec.example_value)
 

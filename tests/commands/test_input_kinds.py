@@ -52,6 +52,8 @@ async def test_a_name_typed_alone_hints_a_value_that_is_taken(console: ConsoleAd
     """Trial: ``/settings timezone Berlin`` hinted ``timezone=Berlin``, itself refused."""
     hint = await console.ask("/settings timezone Berlin")
     assert "Write timezone=Europe/Berlin" in hint.text, hint.text
+    # and its example line sets that value (it was the bare "Example: /settings")
+    assert hint.text.rstrip().endswith("Example: /settings timezone=Europe/Berlin"), hint.text
     refused = await console.ask("/settings timezone Mars")
     assert "timezone=Mars" not in refused.text and "not a time zone" in refused.text, \
         refused.text
