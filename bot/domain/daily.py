@@ -208,8 +208,19 @@ def wall_days(earlier: datetime, later: datetime, zone: tzinfo) -> float:
     growth (:func:`~bot.domain.metrics.days_apart`), /goal's pace and its trend
     (:mod:`bot.domain.projection`), the tips' weekly rates. Negative when ``later`` is
     before ``earlier``."""
-    return (later.astimezone(zone).replace(tzinfo=None)
-            - earlier.astimezone(zone).replace(tzinfo=None)).total_seconds() / 86_400
+    return days_between(wall_time(earlier, zone), wall_time(later, zone))
+
+
+def wall_time(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` on the creator's wall clock (``zone``), naive: what :func:`wall_days`
+    measures between. A caller measuring many spans over the same points (the tips' weekly
+    rates) converts each point once and measures with :func:`days_between`."""
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def days_between(earlier: datetime, later: datetime) -> float:
+    """The days from one :func:`wall_time` to another (:func:`wall_days` of their moments)."""
+    return (later - earlier).total_seconds() / 86_400
 
 
 def written_as_wall_time(moment: datetime) -> bool:
