@@ -45,7 +45,7 @@ class Clock:
         return self.current
 
 
-async def dump(tmp: Path, out: Path) -> int:
+async def dump(tmp: Path) -> list[str]:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'd.db'}",  # type: ignore[call-arg]
                         data_dir=tmp, rate_limit_burst=0)
     clock = Clock()
@@ -96,8 +96,7 @@ async def dump(tmp: Path, out: Path) -> int:
                         for fmt in Format:
                             lines.append(f"--- {fmt.value}")
                             lines.append(app.renderer.render(reply, fmt))
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -105,8 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("out", type=Path)
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        n = asyncio.run(dump(Path(tmp), args.out))
-    print(f"{n} lines written to {args.out}")
+        lines = asyncio.run(dump(Path(tmp)))
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} lines written to {args.out}")
 
 
 if __name__ == "__main__":
