@@ -212,14 +212,22 @@ def wall_days(earlier: datetime, later: datetime, zone: tzinfo) -> float:
 
 
 def wall_time(moment: datetime, zone: tzinfo) -> datetime:
-    """``moment`` on the creator's wall clock (``zone``), naive: what :func:`wall_days`
-    measures between. A caller measuring many spans over the same points (the tips' weekly
-    rates) converts each point once and measures with :func:`days_between`."""
-    return moment.astimezone(zone).replace(tzinfo=None)
+    """``moment`` on the creator's wall clock: in ``zone`` (aware, its ``tzinfo`` that very
+    object), what :func:`wall_days` measures between. A caller measuring many spans over the
+    same points (the weekly follower rates) converts each point once and measures with
+    :func:`days_between`."""
+    return moment.astimezone(zone)
 
 
 def days_between(earlier: datetime, later: datetime) -> float:
-    """The days from one :func:`wall_time` to another (:func:`wall_days` of their moments)."""
+    """The days from one :func:`wall_time` to another of the same zone: :func:`wall_days` of
+    their moments. Python subtracts two datetimes with the same ``tzinfo`` by their wall
+    clocks, the zone's offsets left out (the ``datetime`` documentation, "Supported
+    operations"), as the difference of the two naive local times this measured before, and
+    without making them (``replace(tzinfo=None)`` cost twice the conversion); two of other
+    zones are measured by their naive local times all the same."""
+    if earlier.tzinfo is not later.tzinfo:
+        earlier, later = earlier.replace(tzinfo=None), later.replace(tzinfo=None)
     return (later - earlier).total_seconds() / 86_400
 
 
