@@ -235,8 +235,26 @@ def _fill(text: str, variables: Mapping[str, Any], msgid: str) -> Phrase:
 def gettext(message: str, /, **variables: Any) -> str:
     """``message`` in the current language, with ``%(name)s`` placeholders filled; a
     :class:`Phrase`. A value may not be another :class:`Phrase` (see :func:`strict`)."""
-    text = translations(current()).gettext(message)
-    return _fill(text, variables, message) if variables else Phrase(text)
+    text = _text(translations(current()), message)
+    return _fill(text, variables, message) if variables else text
+
+
+def catalogue_text(message: str) -> str:
+    """The current language's catalogue text of ``message`` as it is (no placeholder
+    filled; the message itself where the catalogue has none): what :func:`gettext` fills,
+    kept (:func:`_text`). The templates' ``_`` reads it."""
+    return _text(translations(current()), message)
+
+
+@functools.lru_cache(maxsize=8192)
+def _text(catalogue: _gettext.NullTranslations, message: str) -> Phrase:
+    """``catalogue``'s text of ``message`` as a :class:`Phrase`, kept: a reply asks for the
+    same messages in its language again and again (a requirement's name and hint in every
+    /estimate and /tips, each template's sentences), and a catalogue's look-up and a new
+    Phrase each time cost more than this cache's. Keyed by the catalogue object, as
+    :func:`_in_context`; the messages are the code's and templates' own, a few thousand in
+    six languages."""
+    return Phrase(catalogue.gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> str:

@@ -84,6 +84,7 @@ def route_view(r: RouteEstimate, currency: str, explain: bool = True) -> dict[st
     """One route in words for the reply; its sources are written only when ``explain``
     (the template shows them only then, as the inputs and assumptions the estimate writes
     only then: :func:`bot.domain.estimator.estimate`'s ``explain``)."""
+    holding = r.holding  # (worked out once for the gaps and the unknowns)
     return {
         "key": r.key, "name": r.name,
         "status": (pgettext("estimate status", "eligible") if r.eligible is True else
@@ -95,8 +96,8 @@ def route_view(r: RouteEstimate, currency: str, explain: bool = True) -> dict[st
         # not to qualify still shows as a gap and keeps them out
         "paid": r.paid and r.eligible is True,
         "monthly": _money(r.monthly, currency),
-        "gaps": [q.gap for q in r.holding if q.met is False and q.gap],
-        "unknown": [{"name": q.name, "hint": q.hint} for q in r.holding if q.met is None],
+        "gaps": [q.gap for q in holding if q.met is False and q.gap],
+        "unknown": [{"name": q.name, "hint": q.hint} for q in holding if q.met is None],
         "requirements": [{"name": q.name, "needed": q.needed, "have": q.have or "?",
                           "met": q.met} for q in r.requirements],
         "formula": r.formula, "inputs": list(r.inputs), "assumptions": list(r.assumptions),

@@ -232,9 +232,9 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # between the check and the write).
     # A confirm saves past the check only the numbers it was shown for (the key of exactly
     # these values, from the held reply): any others are checked as any /log is.
-    key = log_key(values)
-    # (a key= alone is a confirm: keys.confirms)
-    confirmed = confirms(args) and args.get("key") == key
+    # (a key= alone is a confirm: keys.confirms; the key is worked out only for a confirm
+    # and for numbers held back, not for every /log)
+    confirmed = confirms(args) and args.get("key") == log_key(values)
     guard = None if confirmed else functools.partial(_hold_if_implausible, values, now)
     try:
         # (a first-time user's row is made in the same trip: creates_user)
@@ -243,6 +243,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
         problems = _problems(values, now, held.recent, held.day)
+        key = log_key(values)
         return Reply("log_check", {"problems": problems,
                                    "command": ctx.typed_again(args, key=key),
                                    # a confirm sent for other numbers than these

@@ -648,14 +648,21 @@ def _pieces(token: str) -> tuple[list[str], bool]:
     return [p for p in _BETWEEN.split(token) if p], bool(re.search(r"[,;]$", token))
 
 
+#: Spaces around an ``=`` (``key = value`` -> ``key=value``) and after a name's ``:``
+#: (``key: value`` -> ``key:value``), taken out by :func:`_split`; compiled once, with plain
+#: replacements (a ``\1`` template is expanded in Python for every match).
+_AROUND_EQUALS = re.compile(r"\s*=\s*")
+_AFTER_COLON = re.compile(r"(?<=[^\W\d])\s*:\s+")
+
+
 def _split(raw: str) -> tuple[list[str], frozenset[int]]:
     """Split arguments; ``key = value`` and ``key: value`` become one token; ``12 000`` too;
     commas and semicolons between arguments (:data:`_BETWEEN`) separate like spaces. The
     tokens, and the indexes of those a comma or semicolon follows
     (``12k followers, 40k views`` -> ``{1}``): a name and a value are never paired across
     one (:func:`_paired`)."""
-    raw = re.sub(r"\s*([=])\s*", r"\1", raw.strip())
-    raw = re.sub(r"(?<=[^\W\d])\s*:\s+", ":", raw)
+    raw = _AROUND_EQUALS.sub("=", raw.strip())
+    raw = _AFTER_COLON.sub(":", raw)
     # "1,2 Mio." -> "1,2Mio.", "12 mil M" -> "12milM": the number and its suffix, one value
     raw = _suffix_after_space(i18n.current()).sub(lambda m: _SPACES.sub("", m["suffix"]), raw)
     tokens: list[str] = []

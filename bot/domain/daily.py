@@ -208,8 +208,27 @@ def wall_days(earlier: datetime, later: datetime, zone: tzinfo) -> float:
     growth (:func:`~bot.domain.metrics.days_apart`), /goal's pace and its trend
     (:mod:`bot.domain.projection`), the tips' weekly rates. Negative when ``later`` is
     before ``earlier``."""
-    return (later.astimezone(zone).replace(tzinfo=None)
-            - earlier.astimezone(zone).replace(tzinfo=None)).total_seconds() / 86_400
+    return days_between(wall_time(earlier, zone), wall_time(later, zone))
+
+
+def wall_time(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` on the creator's wall clock: in ``zone`` (aware, its ``tzinfo`` that very
+    object), what :func:`wall_days` measures between. A caller measuring many spans over the
+    same points (the weekly follower rates) converts each point once and measures with
+    :func:`days_between`."""
+    return moment.astimezone(zone)
+
+
+def days_between(earlier: datetime, later: datetime) -> float:
+    """The days from one :func:`wall_time` to another of the same zone: :func:`wall_days` of
+    their moments. Python subtracts two datetimes with the same ``tzinfo`` by their wall
+    clocks, the zone's offsets left out (the ``datetime`` documentation, "Supported
+    operations"), as the difference of the two naive local times this measured before, and
+    without making them (``replace(tzinfo=None)`` cost twice the conversion); two of other
+    zones are measured by their naive local times all the same."""
+    if earlier.tzinfo is not later.tzinfo:
+        earlier, later = earlier.replace(tzinfo=None), later.replace(tzinfo=None)
+    return (later - earlier).total_seconds() / 86_400
 
 
 def written_as_wall_time(moment: datetime) -> bool:

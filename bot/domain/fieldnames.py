@@ -179,10 +179,23 @@ def typed_example(text: str) -> str:
     followers=12k views=40k`` -> ``/log Follower=12k Aufrufe=40k``, ``/progress views 1y`` ->
     ``/progress Aufrufe 1y``, ``metric=followers`` -> ``metric=Follower``). The command itself
     and every other word are kept (``/undo``, ``explain``, ``1y``)."""
-    if i18n.current() == i18n.SOURCE:
+    language = i18n.current()
+    if language == i18n.SOURCE:
         return text
     names = _current_field_names()
-    return _WORD.sub(lambda m: names.get(m.group(1), m.group(1)), text)
+    return _field_word(language, i18n.translations(language)).sub(
+        lambda m: names[m.group(1)], text)
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def _field_word(language: str, catalogue: object) -> re.Pattern[str]:
+    """The words :data:`_WORD` finds that are a field's key in ``language``
+    (:func:`_current_field_names`), and only those: every other word is kept as it is, so
+    :func:`typed_example` need not call back for each word of a sentence (a hint or a note
+    is a dozen). Keyed by the catalogue too, as :func:`_field_names`."""
+    keys = [k for k in _field_names(language, catalogue) if re.fullmatch(r"[a-z_]+", k)]
+    alternatives = "|".join(sorted(keys, key=lambda k: (-len(k), k))) or "(?!)"
+    return re.compile(rf"(?<![^\s=])({alternatives})(?==|\s|$)")
 
 
 #: A field's key where an argument is written out in a sentence: before ``=``, at a word's

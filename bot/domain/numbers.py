@@ -1034,7 +1034,19 @@ def quantity(n: int, unit: str, length: Literal["long", "short", "narrow"] = "lo
     language's words, from Babel's unit patterns: '3 months', '3 Monate', '3 meses', '3\u00a0mois',
     '3か月' (Japanese writes no space between a number and its counter, as its catalogue
     does). The one place a period or a duration's unit is spelled for people."""
-    text = str(format_unit(n, unit, length=length, locale=locale()))
-    if i18n.current() == "ja":
+    if type(n) is int:  # (a float's -0.0 and 0.0 are one key: written afresh)
+        return _quantity_cached(n, unit, length, i18n.current())
+    return _quantity(n, unit, length, i18n.current())
+
+
+def _quantity(n: int, unit: str, length: Literal["long", "short", "narrow"], lang: str) -> str:
+    text = str(format_unit(n, unit, length=length, locale=_locale(lang)))
+    if lang == "ja":
         text = re.sub(r"(\d) (?=\D)", r"\1", text)
     return text
+
+
+#: The same few quantities are written in every reply that has one (the 1:00 and the average
+#: video length of Creator Rewards' requirement in every /estimate and /tips, a /progress
+#: period): Babel's unit formatting is pure, so a bounded cache keeps them by language.
+_quantity_cached = functools.lru_cache(maxsize=1024)(_quantity)

@@ -9,7 +9,7 @@ from statistics import median
 from typing import NamedTuple
 
 from bot.domain import numbers
-from bot.domain.daily import wall_days
+from bot.domain.daily import days_between, wall_time
 from bot.domain.metrics import (
     MIN_SPAN_DAYS,
     Growth,
@@ -27,12 +27,14 @@ def weekly_rates(history: list[MetricSnapshot], zone: tzinfo) -> list[float]:
     out = []
     last: tuple[datetime, float] | None = None
     # (each at placed_at: a row dated by day alone at noon of its day in ``zone``, so the days
-    # between two points are the creator's, never from a noon UTC)
+    # between two points are the creator's, never from a noon UTC; each point on their wall
+    # clock once, measured as wall_days measures)
     for at, value in corrected_series(history, "followers", zone=zone, placed=True):
+        at = wall_time(at, zone)
         if last is None or not last[1]:
             last = (at, value)
             continue
-        days = wall_days(last[0], at, zone)  # (their wall clock's days, as growth's)
+        days = days_between(last[0], at)  # (their wall clock's days, as growth's)
         if days >= MIN_SPAN_DAYS:
             out.append((value - last[1]) / last[1] / days * 7)
             last = (at, value)

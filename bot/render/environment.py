@@ -109,7 +109,7 @@ def _gettext_callables(spec: FormatSpec) -> tuple[Callable[..., Markup], Callabl
     # placeholders writes a literal percent as %%, one without writes %. The catalogue's text
     # is escaped by literal(), every value by escaped().
     def gettext(message: str, /, **variables: Any) -> Markup:
-        text = literal(i18n.translations(i18n.current()).gettext(message))
+        text = literal(i18n.catalogue_text(message))
         if not variables:
             return _as_markup(text)
         return _as_markup(text % escaped(variables, message))

@@ -6,7 +6,9 @@ Babel is asked here with the one rounding rule every number is shown with (half-
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
 
 import pytest
 from babel import Locale
@@ -309,3 +311,47 @@ def test_days_and_months_are_babels(value: object, lang: str) -> None:
         assert numbers.month(value) == numbers.month(value) == str(
             format_skeleton("yMMM", value, locale=loc))
         assert numbers.day(value.isoformat()) == numbers.day(value)
+
+
+@settings(deadline=None)
+@given(st.integers(-10**6, 10**6),
+       st.sampled_from(("duration-second", "duration-month", "duration-week", "duration-year")),
+       st.sampled_from(("long", "short", "narrow")), st.sampled_from(LANGUAGES))
+def test_quantity_is_babels_format_unit(n: int, unit: str, length: str, lang: str) -> None:
+    """A quantity kept in the cache reads as Babel writes it in its language (Japanese with
+    no space between the number and its counter), however often it is asked for."""
+    from babel.units import format_unit
+
+    expected = str(format_unit(n, unit, length=length,  # type: ignore[arg-type]
+                               locale=Locale.parse("en_US" if lang == "en" else lang)))
+    if lang == "ja":
+        expected = re.sub(r"(\d) (?=\D)", r"\1", expected)
+    with i18n.using(lang):
+        assert numbers.quantity(n, unit, length) == expected  # type: ignore[arg-type]
+        assert numbers.quantity(n, unit, length) == expected  # type: ignore[arg-type]
+
+
+def test_typed_example_types_each_field_word_and_keeps_every_other() -> None:
+    """typed_example's pattern of the language's field keys changes the same words as the
+    rule it stands for: each word of ``[a-z_]`` at a word's start (after a space or ``=``)
+    and before ``=``, a space or the end, written as the language names that field; every
+    other word kept (in every message of every catalogue, in every language)."""
+    from babel.messages.pofile import read_po
+
+    from bot.domain.fieldnames import _current_field_names, typed_example
+
+    word = re.compile(r"(?<![^\s=])([a-z_]+)(?==|\s|$)")
+    texts = {"/log followers=12k views=40k", "=views=", "xviews=", "views2=", "views",
+             "avg_views=3 views_per_week", "followers\nviews", "metric=followers"}
+    for po in Path(i18n.__file__).parent.glob("locales/*/LC_MESSAGES/*.po"):
+        with po.open("rb") as f:
+            for message in read_po(f):
+                for text in (message.id, message.string):
+                    texts.update([text] if isinstance(text, str) else [t for t in text if t])
+    for lang in LANGUAGES:
+        with i18n.using(lang):
+            names = _current_field_names()
+            for text in texts:
+                expected = text if lang == "en" else word.sub(
+                    lambda m, names=names: names.get(m.group(1), m.group(1)), text)
+                assert typed_example(text) == expected, (lang, text)
