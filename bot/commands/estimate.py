@@ -19,6 +19,7 @@ from bot.domain.estimator import (
     Estimate,
     Money,
     RouteEstimate,
+    band_wording,
     estimate,
     what_if,
 )
@@ -145,7 +146,8 @@ def engagement_view(e: EngagementComparison | None, apart: Sequence[str] = (),
         "rate": None if e.rate is None else pct(e.rate),
         "ratio": None if e.ratio is None else decimal(e.ratio, 1, 1),
         "typical": pct(e.benchmark),
-        "tier": translate(e.tier),
+        # the band named as the kit names it (estimator.band_wording decides for both)
+        "tier": band_wording(e).tier, "by_reach": band_wording(e).by_reach,
         "benchmarks": items([_("%(study)s: %(rate)s (%(tier)s)", study=b.study,
                                rate=pct(b.rate), tier=translate(b.tier))
                              for b in e.benchmarks]),

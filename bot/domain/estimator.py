@@ -277,18 +277,42 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
                        for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s, history)
+    # the size the benchmark is read at falls in another band than the followers: the band
+    # is named as the views' (band_wording), never as "accounts your size"
+    by_reach = primary.tier(s.followers).label != label
     if rate is None:
         return EngagementComparison(
             None, bench, label, None, rates.brand_deals.rates.unknown_engagement.dist(),
             BrandEffect.UNKNOWN, benchmarks,
-            gap=engagement_gap(s, history) or EngagementGap.NO_VIEWS_OR_LIKES)
+            gap=engagement_gap(s, history) or EngagementGap.NO_VIEWS_OR_LIKES,
+            by_reach=by_reach)
     ratio = rate / bench
     factor = _clip(ratio, ef.low, ef.high)
     effect = (BrandEffect.RAISED if ratio >= 1.15 else
               BrandEffect.LOWERED if ratio <= 0.85 else BrandEffect.TYPICAL)
     return EngagementComparison(rate, bench, label, ratio, LogNormal.exact(factor),
                                 effect, benchmarks, left_out=left_out(s, history),
-                                by_reach=primary.tier(s.followers).label != label)
+                                by_reach=by_reach)
+
+
+@dataclass(frozen=True, slots=True)
+class BandWording:
+    """How the benchmark's band is named (:func:`band_wording`): ``by_reach`` says it is
+    the band the views per video stand for, not the account's follower band (a template
+    writes one whole sentence per case), ``tier`` is the band as brands name it
+    ("5k–1M")."""
+
+    by_reach: bool
+    tier: str
+
+
+def band_wording(e: EngagementComparison) -> BandWording:
+    """The one place that decides how the engagement benchmark's band is named, for
+    /estimate and the media kit alike: as the account's size ("accounts your size (5k–1M
+    followers)") only when the followers fall in that band, else as the views' ("accounts
+    with views like yours (those of 5k–1M followers)"), never "your size" for a 2M-follower
+    account read at the views of a smaller one."""
+    return BandWording(e.by_reach, translate(e.tier))
 
 
 #: A hint is shown only when its input would narrow the route's P90/P10 by at least this.
