@@ -22,7 +22,7 @@ from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
 from bot.i18n import gettext as _
-from bot.i18n import ngettext
+from bot.i18n import ngettext, plural_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +55,11 @@ def views_30d(s: MetricSnapshot) -> tuple[float | None, str | None]:
     views = views_in_period(s)
     if views is None or s.views is not None:
         return views, None
-    return views, _("30-day views estimated as %(views)s average views × %(videos)s videos.",
-                    views=compact(s.avg_views), videos=decimal(videos_in_period(s) or 0, 0))
+    videos = videos_in_period(s) or 0
+    return views, ngettext("30-day views estimated as your average views, %(views)s, × "
+                           "%(num)s video.", "30-day views estimated as your average views, "
+                           "%(views)s, × %(num)s videos.", plural_count(videos, 0),
+                           views=compact(s.avg_views), num=decimal(videos, 0))
 
 
 def log_hint(key: str, value: str) -> str:

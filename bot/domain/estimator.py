@@ -66,7 +66,7 @@ from bot.domain.rates import Currencies, Figure, RateTables
 from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
-from bot.i18n import N_, ngettext, standalone, translate
+from bot.i18n import N_, ngettext, plural_count, standalone, translate
 from bot.i18n import gettext as _
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
@@ -579,12 +579,16 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
           high=decimal(r.deals_per_month.high))]
     if pace is not None and c.explain:
+        # one count to a sentence, each in its plural form (i18n.plural_count: 0.5 and 1 too)
         inputs.append(ngettext(
-            "%(deals)s sponsored videos a month: your %(num)s brand payout logged with a "
-            "month, from %(first)s to %(last)s",
-            "%(deals)s sponsored videos a month: your %(num)s brand payouts logged with a "
-            "month, from %(first)s to %(last)s", pace.deals,
-            deals=decimal(pace.per_month, 2), first=pace.first, last=pace.last))
+            "%(num)s sponsored video a month, your own pace from your brand payouts logged "
+            "with a month", "%(num)s sponsored videos a month, your own pace from your brand "
+            "payouts logged with a month", plural_count(pace.per_month, 2),
+            num=decimal(pace.per_month, 2)))
+        inputs.append(ngettext(
+            "%(num)s brand payout logged with a month, from %(first)s to %(last)s",
+            "%(num)s brand payouts logged with a month, from %(first)s to %(last)s",
+            pace.deals, first=pace.first, last=pace.last))
     monthly = per_video = None
     mine = c.mine("brand_deals")
     narrow = None
@@ -731,8 +735,11 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
             assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low),
                                  high=usd(diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None and dist is not None:
-        inputs.append(_("%(hours)s LIVE hours a week, %(viewers)s viewers",
-                        hours=decimal(c.s.live_hours), viewers=compact(c.s.live_viewers)))
+        inputs += [ngettext("%(num)s LIVE hour a week", "%(num)s LIVE hours a week",
+                            plural_count(c.s.live_hours, 6), num=decimal(c.s.live_hours)),
+                   ngettext("%(num)s viewer", "%(num)s viewers",
+                            plural_count(c.s.live_viewers, 0),
+                            num=compact(c.s.live_viewers))]
         g = r.gifts_per_viewer_hour_usd
         monthly = Money.of(dist)
         if c.explain:

@@ -28,3 +28,34 @@ async def test_followers_in_the_band_of_their_views_are_still_your_size(
     text = (await console.ask("/estimate")).text
     assert "for accounts your size (5k–1M)" in text, text
     assert "Typical engagement by views for your size:" in text
+
+
+async def test_a_pace_of_one_sponsored_video_a_month_is_said_in_the_singular(
+        console: ConsoleAdapter) -> None:
+    """Trial: "1 sponsored videos a month". Every count in a sentence takes its plural form
+    (i18n.plural_count, a decimal one too: French "0,5 vidéo")."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/payout brand=300 per=video month=2026-10")
+    text = (await console.ask("/estimate explain")).text
+    assert "1 sponsored video a month" in text and "1 sponsored videos" not in text, text
+    assert "1 brand payout logged with a month" in text
+    await console.ask("/settings language=fr")
+    await console.ask("/payout brand=300 per=video month=2026-09")  # 2 over 2 months... 1 a month
+    french = (await console.ask("/estimate explain")).text
+    assert "1 vidéo sponsorisée par mois" in french, french
+
+
+def test_every_count_in_a_sentence_takes_the_form_its_language_gives_it() -> None:
+    from bot import i18n
+    from bot.domain.numbers import decimal
+    rows = {"en": ("0.5 sponsored videos", "1 sponsored video", "1.5 sponsored videos"),
+            "fr": ("0,5 vidéo sponsorisée", "1 vidéo sponsorisée", "1,5 vidéo sponsorisée")}
+    for lang, expected in rows.items():
+        with i18n.using(lang):
+            said = tuple(i18n.ngettext(
+                "%(num)s sponsored video a month, your own pace from your brand payouts "
+                "logged with a month", "%(num)s sponsored videos a month, your own pace from "
+                "your brand payouts logged with a month", i18n.plural_count(x),
+                num=decimal(x, 2)) for x in (0.5, 1.0, 1.5))
+        assert all(e in s for e, s in zip(expected, said, strict=True)), (lang, said)
+
