@@ -218,7 +218,9 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
 def video_view(v: Video, mid: float | None) -> dict[str, Any]:
     er = v.engagement_rate_views
     return {"title": v.title or _("(no title)"), "link": v.link, "views": compact(v.views),
-            "views_n": plural_count(v.views or 0, 0),  # the count its plural form reads
+            # the views with their noun, in the plural form the count takes
+            "views_said": ngettext("%(num)s view", "%(num)s views",
+                                   plural_count(v.views or 0, 0), num=compact(v.views)),
             "er": None if er is None else pct(er), "er_implausible": v.engagement_implausible,
             "posted": v.posted_on.isoformat() if v.posted_on else None,
             "breakout": bool(mid and v.views is not None and v.views >= BREAKOUT_MULTIPLE * mid

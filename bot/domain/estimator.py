@@ -50,6 +50,7 @@ from bot.domain.numbers import (
     aside,
     compact,
     decimal,
+    decimal_ends,
     grouped,
     items,
     money,
@@ -57,7 +58,7 @@ from bot.domain.numbers import (
     money_fine,
     pct,
     punct,
-    usd,
+    usd_ends,
     whole,
 )
 from bot.domain.payouts import Payout
@@ -465,7 +466,7 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                 N_("log a payout (/payout rewards=412 views=610k) to narrow this %(factor)s×"),
                 _monthly(_creator_rewards_dist(_given(
                     c, payout=("creator_rewards", dist.median), views=c.views))))])
-    rpm_values = {"low": decimal(rpm_fig.low), "high": decimal(rpm_fig.high),
+    rpm_values = {**decimal_ends(rpm_fig.low, rpm_fig.high),
                   "currency": rpm_fig.currency} if c.explain else {}
     assumptions = [] if not c.explain else [
         _("%(low)s–%(high)s of views qualify (For You, watched 5 s or more, videos longer than "
@@ -628,8 +629,8 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 "videos get many views",
                 reach_low=pct(reach.low, 0), reach_high=pct(reach.high, 0),
                 tiers=items(_("%(tier)s (%(low)s–%(high)s)", tier=translate(u.name),
-                              low=usd(u.price.low), high=usd(u.price.high)) for u in used),
-                cpm_low=usd(r.cpm_usd.low), cpm_high=usd(r.cpm_usd.high)))
+                              **usd_ends(u.price.low, u.price.high)) for u in used),
+                **{f"cpm_{k}": v for k, v in usd_ends(r.cpm_usd.low, r.cpm_usd.high).items()}))
         sources += [*(u.price.source for u in used), reach.source, r.cpm_usd.source,
                     r.cpm_weight_views.source]
         if c.s.likes is None:  # likes logged in another 30 days are not missing: the
@@ -732,8 +733,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         inputs.append(_("diamonds %(diamonds)s in 30 days", diamonds=compact(c.s.diamonds)))
         monthly = Money.of(dist)
         if c.explain:
-            assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low),
-                                 high=usd(diamond.high)))
+            assumptions.append(_(_DIAMOND_VALUE[rule], **usd_ends(diamond.low, diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None and dist is not None:
         inputs += [ngettext("%(num)s LIVE hour a week", "%(num)s LIVE hours a week",
                             plural_count(c.s.live_hours, 6), num=decimal(c.s.live_hours)),
@@ -744,7 +744,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         monthly = Money.of(dist)
         if c.explain:
             assumptions += [_("viewers gift %(low)s–%(high)s per viewer per hour (rough)",
-                              low=usd(g.low), high=usd(g.high)),
+                              **usd_ends(g.low, g.high)),
                             _(_GIFT_SHARE[rule], low=pct(share.low, 0),
                               high=pct(share.high, 0))]
         sources = [share.source, g.source]
@@ -882,8 +882,8 @@ def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
           click_low=pct(r.click_through.low), click_high=pct(r.click_through.high),
           buy_low=pct(r.conversion.low), buy_high=pct(r.conversion.high))]
     if order_value is None:
-        assumptions.append(_("orders %(low)s–%(high)s", low=usd(r.order_value_usd.low),
-                             high=usd(r.order_value_usd.high)))
+        assumptions.append(_("orders %(low)s–%(high)s",
+                             **usd_ends(r.order_value_usd.low, r.order_value_usd.high)))
     if commission is None:
         label = aside(category) if category in r.commission_by_category else ""
         assumptions.append(_("commission %(low)s–%(high)s", low=pct(com_fig.low, 0),
@@ -946,7 +946,7 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
           buy_low=pct(r.conversion.low, 0), buy_high=pct(r.conversion.high, 0))]
     if price_usd is None and c.explain:
         assumptions.append(_("price %(low)s–%(high)s (give yours: price=29)",
-                             low=usd(r.price_usd.low), high=usd(r.price_usd.high)))
+                             **usd_ends(r.price_usd.low, r.price_usd.high)))
     if margin is None and c.explain:
         assumptions.append(_("margin %(low)s–%(high)s (give yours: margin=60%%)",
                              low=pct(r.margin.low, 0), high=pct(r.margin.high, 0)))

@@ -59,3 +59,22 @@ def test_every_count_in_a_sentence_takes_the_form_its_language_gives_it() -> Non
                 num=decimal(x, 2)) for x in (0.5, 1.0, 1.5))
         assert all(e in s for e, s in zip(expected, said, strict=True)), (lang, said)
 
+
+
+async def test_both_ends_of_a_range_are_written_alike(console: ConsoleAdapter) -> None:
+    """Trial: "€9.00–€108". One rule (numbers.range_digits) gives both ends of every range of
+    amounts the same decimals: whole units when the larger end is written whole, both with
+    cents when an end is below one unit."""
+    await console.ask("/settings currency=EUR")
+    await console.ask(BIG_FEW_VIEWS)
+    await console.ask("/payout brand=9 per=video")
+    await console.ask("/payout brand=250 per=video")
+    card = (await console.ask("/ratecard")).text
+    assert "€9–€250" in card and "€9.00" not in card, card
+    from bot.domain.numbers import money_range, price_range, usd_ends
+    assert money_range(9, 108, "EUR") == "€9–€108"
+    assert money_range(0.4, 12, "EUR") == "€0.40–€12.00"
+    assert price_range(4.5, 9, "USD") == "$4.50–$9.00"
+    assert usd_ends(0.002, 0.0053) == {"low": "$0.0020", "high": "$0.0053"}
+    explain = (await console.ask("/estimate explain")).text
+    assert "0.25–1.00 USD per 1,000 qualified views" in explain, explain
