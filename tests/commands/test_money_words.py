@@ -78,3 +78,22 @@ async def test_both_ends_of_a_range_are_written_alike(console: ConsoleAdapter) -
     assert usd_ends(0.002, 0.0053) == {"low": "$0.0020", "high": "$0.0053"}
     explain = (await console.ask("/estimate explain")).text
     assert "0.25–1.00 USD per 1,000 qualified views" in explain, explain
+
+
+async def test_the_rate_cards_fee_wording_follows_how_many_fees_there_are(
+        console: ConsoleAdapter) -> None:
+    """Trial: "lowest, median and highest" with two fees logged. One fee: that fee; two: the
+    two; three or more: lowest to highest, with the median named (ratecard.fees_basis)."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/payout brand=200 per=video")
+    one = (await console.ask("/ratecard")).text
+    assert "from the brand fee you were actually paid" in one, one
+    assert "lowest" not in one and "median" not in one
+    await console.ask("/payout brand=300 per=video")
+    two = (await console.ask("/ratecard")).text
+    assert "from the two brand fees you were actually paid, the lower and the higher" in two
+    assert "median" not in two and "lowest" not in two, two
+    await console.ask("/payout brand=500 per=video")
+    three = (await console.ask("/ratecard")).text
+    assert ("from the 3 brand fees you were actually paid: your lowest to your highest, "
+            "median $300") in three, three
