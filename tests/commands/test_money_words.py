@@ -4,6 +4,7 @@ one place, and each example is a test here, through the console as a creator mee
 from __future__ import annotations
 
 from bot.adapters.console import ConsoleAdapter
+from tests.auxil.clock import FakeClock
 
 #: a 2M-follower account whose videos get the views of a much smaller one
 BIG_FEW_VIEWS = "/log followers=2M views=600k avg_views=20k likes=40k comments=1k shares=500"
@@ -97,3 +98,27 @@ async def test_the_rate_cards_fee_wording_follows_how_many_fees_there_are(
     three = (await console.ask("/ratecard")).text
     assert ("from the 3 brand fees you were actually paid: your lowest to your highest, "
             "median $300") in three, three
+
+
+async def test_a_fall_to_a_tenth_of_the_growth_is_not_called_halved(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial: "growth halved" for a fall from 7% to 0.4% a week. One function picks the word
+    from the ratio (facts.slowdown_sentence); /tips says it."""
+    for followers in (10_000, 10_700, 11_449, 12_250, 12_299):  # +7% a week, then +0.4%
+        await console.ask(f"/log followers={followers}")
+        clock.advance(days=7)
+    tips = (await console.ask("/tips all")).text
+    assert "halved" not in tips, tips
+    assert "Your follower growth nearly stopped: under a tenth of your earlier weeks' pace." \
+        in tips, tips
+
+
+def test_the_slowdown_word_follows_the_ratio_at_its_edges() -> None:
+    from bot.domain.facts import slowdown_sentence
+    said = {r: slowdown_sentence(r) for r in (0.49, 0.4, 0.399, 0.25, 0.249, 0.1, 0.099,
+                                              0.001, 0.0)}
+    assert all("halved" in said[r] for r in (0.49, 0.4))
+    assert all("about a third" in said[r] for r in (0.399, 0.25))
+    assert all("under a quarter" in said[r] for r in (0.249, 0.1))
+    assert all("nearly stopped" in said[r] for r in (0.099, 0.001))
+    assert "stopped: no new followers" in said[0.0]
