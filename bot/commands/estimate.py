@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from dataclasses import replace
 from typing import Any
 
@@ -228,6 +229,25 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[
     }
 
 
+def nothing_now(e: Estimate, settings: UserSettings, payouts: Sequence[Payout],
+                now: datetime) -> dict[str, str] | None:
+    """Why "now" holds nothing, for a creator who said which routes they do: the case the
+    template writes one whole sentence for (None when something counts, or nothing was
+    declared: the template asks which routes they do). Brand deals declared count only at the
+    creator's own pace (:func:`bot.domain.estimator.brand_pace`), so what is missing is a
+    brand payout with its month: ``brand_no_fee`` with none logged, ``brand_no_month`` with
+    fees logged without one; ``example`` the /payout that adds one, for the creator's last
+    ended month. ``declared``: other routes they do still need their numbers."""
+    if any(r.now for r in e.routes) or not settings.does:
+        return None
+    if "brand_deals" in settings.does:
+        month = (settings.today(now).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        fees = [p for p in payouts if p.route == "brand_deals"]
+        return {"case": "brand_no_month" if fees else "brand_no_fee",
+                "example": f"/payout brand=350 per=video month={month}"}
+    return {"case": "declared"}
+
+
 def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
     """How a what-if treated engagement (:func:`bot.domain.estimator.what_if`), with the rate
     the estimate actually used: "kept" names that rate, and a rate the estimate could not use
@@ -374,6 +394,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "estimate",
         {**estimate_view(result, what_if=hypothetical, explain=explain, apart=apart,
                          line=line),
+         "nothing_now": nothing_now(result, settings, payouts, ctx.clock.now()),
          **engagement_basis_view(engagement_basis, result), "unchanged": unchanged},
         actions=actions,
         title=_("What-if estimate (not saved)") if hypothetical else _("Your income estimate"),

@@ -122,3 +122,22 @@ def test_the_slowdown_word_follows_the_ratio_at_its_edges() -> None:
     assert all("under a quarter" in said[r] for r in (0.249, 0.1))
     assert all("nearly stopped" in said[r] for r in (0.099, 0.001))
     assert "stopped: no new followers" in said[0.0]
+
+
+async def test_now_acknowledges_brand_deals_the_creator_said_they_do(
+        console: ConsoleAdapter) -> None:
+    """Trial: "Now: nothing yet … tell me which you do" for a creator who set does=brand. The
+    sentence says brand deals are what they do and what is missing: a brand payout with its
+    month (none logged), or the month of the fees logged without one."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/settings does=brand")
+    text = (await console.ask("/estimate")).text
+    assert "tell me which you do" not in text, text
+    assert ("Now: nothing yet. You do brand deals, and they count here at your own pace: log "
+            "each brand payout with its month (/payout brand=350 per=video month=2026-10).") \
+        in text, text
+    await console.ask("/payout brand=300 per=video")
+    text = (await console.ask("/estimate")).text
+    assert "your brand payouts are logged without their month: log each with it" in text, text
+    await console.ask("/payout brand=300 per=video month=2026-10")
+    assert "Now: nothing yet" not in (await console.ask("/estimate")).text
