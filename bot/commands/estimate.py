@@ -16,6 +16,7 @@ from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
 from bot.domain.estimator import (
+    PACE_MONTHS,
     EngagementComparison,
     Estimate,
     Money,
@@ -236,15 +237,19 @@ def nothing_now(e: Estimate, settings: UserSettings, payouts: Sequence[Payout],
     declared: the template asks which routes they do). Brand deals declared count only at the
     creator's own pace (:func:`bot.domain.estimator.brand_pace`), so what is missing is a
     brand payout with its month: ``brand_no_fee`` with none logged, ``brand_no_month`` with
-    fees logged without one; ``example`` the /payout that adds one, for the creator's last
+    fees logged without one, ``brand_old`` with dated ones all older than the pace's window
+    (:data:`bot.domain.estimator.PACE_MONTHS`); ``example`` the /payout that adds one, for the creator's last
     ended month. ``declared``: other routes they do still need their numbers."""
     if any(r.now for r in e.routes) or not settings.does:
         return None
     if "brand_deals" in settings.does:
         month = (settings.today(now).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
         fees = [p for p in payouts if p.route == "brand_deals"]
-        return {"case": "brand_no_month" if fees else "brand_no_fee",
-                "example": f"/payout brand=350 per=video month={month}"}
+        # (dated fees and still no pace: all older than the months it is read from)
+        case = ("brand_old" if any(p.month for p in fees) else
+                "brand_no_month" if fees else "brand_no_fee")
+        return {"case": case, "example": f"/payout brand=350 per=video month={month}",
+                "months": PACE_MONTHS}
     return {"case": "declared"}
 
 

@@ -56,6 +56,7 @@ from bot.domain.numbers import (
     money,
     money_exact,
     money_fine,
+    month,
     pct,
     punct,
     usd_ends,
@@ -530,16 +531,26 @@ def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
     return video, video * deals
 
 
+#: How far back brand payouts set the creator's pace: the months up to the last one counted
+#: (README, "Brand deals in now only at your own pace"); an older payout is left out, so one
+#: deal in 2020 never spreads the pace over years.
+PACE_MONTHS: Final = 12
+
+
 @dataclass(frozen=True, slots=True)
 class BrandPace:
     """How many sponsored videos a month the creator's own brand payouts show: ``deals``
     brand payouts logged with a month, over the ``months`` from the first of them to the
-    later of the last one and the last month ended by the snapshot's day (both counted)."""
+    later of the last one and the last month ended by the snapshot's day (both counted),
+    within the :data:`PACE_MONTHS` up to that month; ``older`` payouts before them (since
+    ``since``) are left out."""
 
     deals: int
     months: int
     first: str  # YYYY-MM
     last: str  # YYYY-MM
+    older: int = 0
+    since: str = ""  # YYYY-MM: the first month of the window
 
     @property
     def per_month(self) -> float:
@@ -551,10 +562,14 @@ def _month_index(month: str) -> int:
     return int(year) * 12 + int(mon) - 1
 
 
-def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace | None:
-    """The creator's own brand-deal frequency (:class:`BrandPace`), None while no brand
-    payout was logged with ``month=``: the one place that decides whether brand deals count
-    in "now" (only at this frequency, never at the assumed 0.5–2 a month)."""
+def _month_name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _pace_window(payouts: Sequence[Payout], snapshot: MetricSnapshot
+                 ) -> tuple[list[str], list[str], str, str] | None:
+    """The brand payouts' months inside the pace's window and before it, the window's last
+    month and its first (:data:`PACE_MONTHS`); None while none was logged with a month."""
     months = sorted(p.month for p in payouts if p.route == "brand_deals" and p.month)
     if not months:
         return None
@@ -563,8 +578,45 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
     today = counted_on(snapshot)
     ended = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     last = max(months[-1], ended)
-    return BrandPace(len(months), _month_index(last) - _month_index(months[0]) + 1,
-                     months[0], last)
+    start = _month_index(last) - PACE_MONTHS + 1
+    recent = [m for m in months if _month_index(m) >= start]
+    return recent, months[:len(months) - len(recent)], last, _month_name(start)
+
+
+def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace | None:
+    """The creator's own brand-deal frequency (:class:`BrandPace`), None while no brand
+    payout was logged with ``month=`` within the last :data:`PACE_MONTHS` months: the one
+    place that decides whether brand deals count in "now" (only at this frequency, never at
+    the assumed 0.5–2 a month)."""
+    window = _pace_window(payouts, snapshot)
+    if window is None or not window[0]:
+        return None
+    recent, older, last, since = window
+    return BrandPace(len(recent), _month_index(last) - _month_index(recent[0]) + 1,
+                     recent[0], last, len(older), since)
+
+
+def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
+    """The one sentence that says brand payouts were left out of the pace as older than its
+    window (:func:`brand_pace`), with the month it is read since; None when none was."""
+    window = _pace_window(payouts, snapshot)
+    if window is None or not window[1]:
+        return None
+    recent, older, _last, since = window
+    if not recent:
+        return ngettext(
+            "Your %(num)s brand payout logged with a month is from before %(since)s, older "
+            "than the %(months)s months your pace is read from, so it sets no pace: log "
+            "recent ones with their month.",
+            "Your %(num)s brand payouts logged with a month are from before %(since)s, older "
+            "than the %(months)s months your pace is read from, so they set no pace: log "
+            "recent ones with their month.", len(older), since=month(since), months=PACE_MONTHS)
+    return ngettext(
+        "Your brand pace is read from your payouts since %(since)s (the last %(months)s "
+        "months): %(num)s older one is left out.",
+        "Your brand pace is read from your payouts since %(since)s (the last %(months)s "
+        "months): %(num)s older ones are left out.", len(older), since=month(since),
+        months=PACE_MONTHS)
 
 
 def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
@@ -1065,6 +1117,9 @@ def estimate(
         if (r.key == "brand_deals" and not paced and r.monthly is not None
                 and (paid or "brand_deals" in does)):
             r = _assumed_deals(r, rates)
+        if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot)):
+            # payouts older than the pace's window: said, never spread over years silently
+            object.__setattr__(r, "assumed", f"{r.assumed} {left}" if r.assumed else left)
         placed.append(_in_currency(r, to_user, now=has, paid=paid))
     routes = tuple(placed)
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)

@@ -141,3 +141,23 @@ async def test_now_acknowledges_brand_deals_the_creator_said_they_do(
     assert "your brand payouts are logged without their month: log each with it" in text, text
     await console.ask("/payout brand=300 per=video month=2026-10")
     assert "Now: nothing yet" not in (await console.ask("/estimate")).text
+
+
+async def test_an_old_brand_payout_never_spreads_the_pace_over_years(
+        console: ConsoleAdapter) -> None:
+    """Trial: /payout brand=… month=2020-01 alone spread the brand pace over years silently.
+    The pace is read from the last 12 months (estimator.PACE_MONTHS, in the README); an older
+    payout is left out, and one sentence says so."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/settings does=brand")
+    await console.ask("/payout brand=300 per=video month=2020-01")
+    text = (await console.ask("/estimate explain")).text
+    assert "from 2020-01" not in text and "0.01 sponsored" not in text, text
+    assert "of the last 12 months: log each recent one with its month" in text, text
+    assert ("Your 1 brand payout logged with a month is from before 2025-11, older than the "
+            "12 months your pace is read from, so it sets no pace") in text, text
+    await console.ask("/payout brand=300 per=video month=2026-09")
+    text = (await console.ask("/estimate explain")).text
+    assert ("Your brand pace is read from your payouts since 2025-11 (the last 12 months): 1 "
+            "older one is left out.") in text, text
+    assert "input: 1 brand payout logged with a month, from 2026-09 to 2026-10" in text, text
