@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.commands.metrics import HISTORY_FOR_TRENDS
