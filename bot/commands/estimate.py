@@ -231,15 +231,15 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[
 
 
 def nothing_now(e: Estimate, settings: UserSettings, payouts: Sequence[Payout],
-                now: datetime) -> dict[str, str] | None:
+                now: datetime) -> dict[str, Any] | None:
     """Why "now" holds nothing, for a creator who said which routes they do: the case the
     template writes one whole sentence for (None when something counts, or nothing was
     declared: the template asks which routes they do). Brand deals declared count only at the
     creator's own pace (:func:`bot.domain.estimator.brand_pace`), so what is missing is a
     brand payout with its month: ``brand_no_fee`` with none logged, ``brand_no_month`` with
     fees logged without one, ``brand_old`` with dated ones all older than the pace's window
-    (:data:`bot.domain.estimator.PACE_MONTHS`); ``example`` the /payout that adds one, for the creator's last
-    ended month. ``declared``: other routes they do still need their numbers."""
+    (:data:`bot.domain.estimator.PACE_MONTHS`); ``example`` the /payout that adds one, for
+    the creator's last ended month. ``declared``: other routes they do still need their numbers."""
     if any(r.now for r in e.routes) or not settings.does:
         return None
     if "brand_deals" in settings.does:
