@@ -227,6 +227,7 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[
             "kind": _videos_kind(e.views_per_video.sources)},
         "what_if": what_if,
         "explain": explain,
+        "nothing_now": None,  # (the command says why "now" is empty: nothing_now)
     }
 
 

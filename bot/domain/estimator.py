@@ -58,6 +58,7 @@ from bot.domain.numbers import (
     money_fine,
     month,
     pct,
+    price_range,
     punct,
     usd_ends,
     whole,
@@ -671,7 +672,8 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 assumptions.append(_("views per video: %(low)s–%(high)s of your followers, "
                                      "about %(views)s", views=compact(whole(seen.views.median)),
                                      low=pct(reach.low, 0), high=pct(reach.high, 0)))
-        inputs.append(_tier_input(c, c.s.followers))  # the size band, as brands name it
+        if seen.basis == "followers":  # (with views known, followers set no figure)
+            inputs.append(_tier_input(c, c.s.followers))  # the size band, as brands name it
         used = [t.tiers[i] for i in t.curve.read_between(seen.views.median)]
         if c.explain:
             assumptions.append(_(
@@ -689,11 +691,17 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
             missing.append("likes")  # engagement sentence says what to log instead
         video, dist = dists
         if mine and c.explain:
+            # /ratecard quotes the fees themselves (ratecard.rate_card): said, with why the
+            # figure here differs from them, in one sentence
+            fees = [c.to_usd(p.amount, p.currency) * c.to_user for p in mine]
             assumptions.append(ngettext(
-                "your price per video, %(price)s: your %(num)s payout weighed against market "
-                "prices", "your price per video, %(price)s: your %(num)s payouts weighed "
-                "against market prices", len(mine),
-                price=money(video.median * c.to_user, c.currency)))
+                "your price per video, %(price)s: your %(num)s brand fee (%(fees)s, the price "
+                "/ratecard quotes) weighed against market prices, since a few fees do not yet "
+                "show your own rate", "your price per video, %(price)s: your %(num)s brand "
+                "fees (%(fees)s, the prices /ratecard quotes) weighed against market prices, "
+                "since a few fees do not yet show your own rate", len(mine),
+                price=money(video.median * c.to_user, c.currency),
+                fees=price_range(min(fees), max(fees), c.currency)))
         monthly, per_video = Money.of(dist), Money.of(video)
         if c.hints:
             narrow = _narrowest(monthly, _brand_hints(c, engagement, video, seen, bool(mine)))

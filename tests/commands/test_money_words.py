@@ -161,3 +161,27 @@ async def test_an_old_brand_payout_never_spreads_the_pace_over_years(
     assert ("Your brand pace is read from your payouts since 2025-11 (the last 12 months): 1 "
             "older one is left out.") in text, text
     assert "input: 1 brand payout logged with a month, from 2026-09 to 2026-10" in text, text
+
+
+async def test_explain_says_which_price_per_video_it_used_and_only_inputs_that_set_it(
+        console: ConsoleAdapter) -> None:
+    """Trial: /ratecard priced a video at the fee paid (€250) while /estimate explain weighed
+    it against the market (€331), neither saying why; and explain listed followers as an input
+    to the brand figure though, with views known, they set none of it."""
+    await console.ask("/settings currency=EUR")
+    await console.ask(BIG_FEW_VIEWS)
+    await console.ask("/payout brand=250 per=video")
+    card = (await console.ask("/ratecard")).text
+    assert "One sponsored video: €250" in card, card
+    text = (await console.ask("/estimate explain")).text
+    assert ("your 1 brand fee (€250, the price /ratecard quotes) weighed against market prices, "
+            "since a few fees do not yet show your own rate") in text, text
+    brand = text.split("Brand partnerships")[1].split("LIVE gifts")[0]
+    assert "input: followers" not in brand, brand
+    assert "input: views per video 20k" in brand
+
+
+async def test_without_views_followers_are_the_brand_input(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=30k")
+    text = (await console.ask("/estimate explain")).text
+    assert "input: followers 30k" in text.split("Brand partnerships")[1].split("LIVE")[0]

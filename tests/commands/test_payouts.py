@@ -468,8 +468,8 @@ async def test_the_brand_explanation_names_the_price_it_uses(console: ConsoleAda
     await _setup(console)
     await console.ask("/payout brand=350 per=video")
     explained = (await console.ask("/estimate explain")).text
-    found = re.search(r"your price per video, \$([\d,]+): your 1 payout weighed against "
-                      r"market prices", explained)
+    found = re.search(r"your price per video, \$([\d,]+): your 1 brand fee \(\$350, the price "
+                      r"/ratecard quotes\) weighed against market prices", explained)
     assert found is not None, explained
     assert "your own price per video" not in explained
 
