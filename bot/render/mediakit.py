@@ -318,8 +318,9 @@ def draw(kit: MediaKit) -> Figure:
     page.text(LEFT, 0.053, _("Where the numbers come from: %(sources)s. Each figure is "
                              "labelled with its source above.", sources=sources),
               size=7.5, colour=MUTED, va="top", height=0.03, fit="wrap")
-    page.text(LEFT, 0.012, _("Made with Creator Advisor · prices are a starting point for "
-                             "negotiation, not a quote"), size=7, colour=FAINT)
+    # (the kit speaks to a brand: its rates are indicative, the creator confirms a campaign's)
+    page.text(LEFT, 0.012, _("Made with Creator Advisor · rates are indicative: contact the "
+                             "creator to confirm a campaign's price"), size=7, colour=FAINT)
     return fig
 
 
