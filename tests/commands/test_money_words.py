@@ -185,3 +185,18 @@ async def test_without_views_followers_are_the_brand_input(console: ConsoleAdapt
     await console.ask("/log followers=30k")
     text = (await console.ask("/estimate explain")).text
     assert "input: followers 30k" in text.split("Brand partnerships")[1].split("LIVE")[0]
+
+
+async def test_spanish_says_one_payout_without_a_count_and_a_madrid_example(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial in Spanish: "tu 1 pago de Programa" (a count after the possessive, a
+    route's name glued in without its article) and "p. ej., MX" to a creator in Madrid. A
+    payout's sentence is one whole sentence per route, the singular without the count, and
+    the example country follows the creator's time zone (UserSettings.example_region)."""
+    await console.ask("/settings language=es timezone=Europe/Madrid currency=EUR")
+    await console.ask("/log followers=12k views=200k")
+    logged = (await console.ask("/payout rewards=100 views=200k")).text
+    assert "tu 1 pago" not in logged and "pago de Programa" not in logged, logged
+    assert "tu pago del Programa Creator Rewards" in logged, logged
+    text = (await console.ask("/estimate")).text
+    assert "p. ej., ES" in text and "p. ej., MX" not in text, text
