@@ -21,8 +21,8 @@ from bot.domain.numbers import compact, decimal, duration, grouped, items
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
-from bot.i18n import gettext as _
 from bot.i18n import current, ngettext, plural_count
+from bot.i18n import gettext as _
 
 
 @dataclass(frozen=True, slots=True)
