@@ -264,6 +264,28 @@ def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> str:
     return _fill(translations(current()).ngettext(singular, plural, n), variables, singular)
 
 
+def plural_count(value: float, digits: int = 2) -> int:
+    """The count :func:`ngettext` takes for ``value`` as a reply shows it (at most ``digits``
+    decimals): the one rule for every count in a sentence, a decimal one too ("0.5 sponsored
+    videos a month", French "0,5 vidéo", "1 sponsored video a month"). A whole number is
+    itself (the catalogue's own plural rule decides); a fraction takes the form Babel's
+    CLDR plural rules give it in the current language ("one": 1, else 2), since gettext's
+    rules read whole numbers only."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    shown = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    shown = shown.normalize() if shown == shown.to_integral() else shown
+    if shown == shown.to_integral():
+        return int(shown)
+    form = _plural_locale(current()).plural_form(abs(shown.normalize()))
+    return 1 if form == "one" else 2
+
+
+@functools.lru_cache(maxsize=16)
+def _plural_locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
 def pgettext(context: str, message: str, /, **variables: Any) -> str:
     """``message`` in the current language, in ``context`` (a word that means different things
     in different places, e.g. a CSV column name or a status word). Not a :class:`Phrase`:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.commands.metrics import HISTORY_FOR_TRENDS
@@ -15,10 +16,12 @@ from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command, metric_args
 from bot.core.types import Action, Reply, Visibility
 from bot.domain.estimator import (
+    PACE_MONTHS,
     EngagementComparison,
     Estimate,
     Money,
     RouteEstimate,
+    band_wording,
     estimate,
     what_if,
 )
@@ -146,7 +149,8 @@ def engagement_view(e: EngagementComparison | None, apart: Sequence[str] = (),
         "rate": None if e.rate is None else pct(e.rate),
         "ratio": None if e.ratio is None else decimal(e.ratio, 1, 1),
         "typical": pct(e.benchmark),
-        "tier": translate(e.tier),
+        # the band named as the kit names it (estimator.band_wording decides for both)
+        "tier": band_wording(e).tier, "by_reach": band_wording(e).by_reach,
         "benchmarks": items([_("%(study)s: %(rate)s (%(tier)s)", study=b.study,
                                rate=pct(b.rate), tier=translate(b.tier))
                              for b in e.benchmarks]),
@@ -224,7 +228,31 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[
             "kind": _videos_kind(e.views_per_video.sources)},
         "what_if": what_if,
         "explain": explain,
+        "nothing_now": None,  # (the command says why "now" is empty: nothing_now)
     }
+
+
+def nothing_now(e: Estimate, settings: UserSettings, payouts: Sequence[Payout],
+                now: datetime) -> dict[str, Any] | None:
+    """Why "now" holds nothing, for a creator who said which routes they do: the case the
+    template writes one whole sentence for (None when something counts, or nothing was
+    declared: the template asks which routes they do). Brand deals declared count only at the
+    creator's own pace (:func:`bot.domain.estimator.brand_pace`), so what is missing is a
+    brand payout with its month: ``brand_no_fee`` with none logged, ``brand_no_month`` with
+    fees logged without one, ``brand_old`` with dated ones all older than the pace's window
+    (:data:`bot.domain.estimator.PACE_MONTHS`); ``example`` the /payout that adds one, for
+    the creator's last ended month. ``declared``: other routes they do still need their numbers."""
+    if any(r.now for r in e.routes) or not settings.does:
+        return None
+    if "brand_deals" in settings.does:
+        month = (settings.today(now).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        fees = [p for p in payouts if p.route == "brand_deals"]
+        # (dated fees and still no pace: all older than the months it is read from)
+        case = ("brand_old" if any(p.month for p in fees) else
+                "brand_no_month" if fees else "brand_no_fee")
+        return {"case": case, "example": f"/payout brand=350 per=video month={month}",
+                "months": PACE_MONTHS}
+    return {"case": "declared"}
 
 
 def engagement_basis_view(basis: str, result: Estimate) -> dict[str, Any]:
@@ -373,6 +401,7 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "estimate",
         {**estimate_view(result, what_if=hypothetical, explain=explain, apart=apart,
                          line=line),
+         "nothing_now": nothing_now(result, settings, payouts, ctx.clock.now()),
          **engagement_basis_view(engagement_basis, result), "unchanged": unchanged},
         actions=actions,
         title=_("What-if estimate (not saved)") if hypothetical else _("Your income estimate"),

@@ -27,7 +27,7 @@ from bot.domain.studio import (
     year_back,
 )
 from bot.i18n import gettext as _
-from bot.i18n import lazy, ngettext, translate
+from bot.i18n import lazy, ngettext, plural_count, translate
 
 VIDEOS_SHOWN = 10
 
@@ -218,6 +218,9 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
 def video_view(v: Video, mid: float | None) -> dict[str, Any]:
     er = v.engagement_rate_views
     return {"title": v.title or _("(no title)"), "link": v.link, "views": compact(v.views),
+            # the views with their noun, in the plural form the count takes
+            "views_said": ngettext("%(num)s view", "%(num)s views",
+                                   plural_count(v.views or 0, 0), num=compact(v.views)),
             "er": None if er is None else pct(er), "er_implausible": v.engagement_implausible,
             "posted": v.posted_on.isoformat() if v.posted_on else None,
             "breakout": bool(mid and v.views is not None and v.views >= BREAKOUT_MULTIPLE * mid
@@ -246,6 +249,7 @@ async def videos(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     return Reply("videos", {
         "videos": [video_view(v, mid) for v in shown],
         "count": len(stored), "median": compact(mid),
+        "median_n": plural_count(mid or 0, 0),
         "breakouts": len(breakouts(stored)), "multiple": number(BREAKOUT_MULTIPLE),
         "as_of": max(v.as_of for v in stored).isoformat(),
     })

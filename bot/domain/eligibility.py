@@ -21,8 +21,8 @@ from bot.domain.numbers import compact, decimal, duration, grouped, items
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
+from bot.i18n import current, ngettext, plural_count
 from bot.i18n import gettext as _
-from bot.i18n import ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +55,11 @@ def views_30d(s: MetricSnapshot) -> tuple[float | None, str | None]:
     views = views_in_period(s)
     if views is None or s.views is not None:
         return views, None
-    return views, _("30-day views estimated as %(views)s average views × %(videos)s videos.",
-                    views=compact(s.avg_views), videos=decimal(videos_in_period(s) or 0, 0))
+    videos = videos_in_period(s) or 0
+    return views, ngettext("30-day views estimated as your average views, %(views)s, × "
+                           "%(num)s video.", "30-day views estimated as your average views, "
+                           "%(views)s, × %(num)s videos.", plural_count(videos, 0),
+                           views=compact(s.avg_views), num=decimal(videos, 0))
 
 
 def log_hint(key: str, value: str) -> str:
@@ -117,11 +120,14 @@ def _age(st: UserSettings, rates: RateTables) -> Requirement:
     return Requirement(name, _("yes"), _("yes"), True, key="age")
 
 
-def _region(region: str | None, allowed: list[str]) -> Requirement:
+def _region(st: UserSettings, allowed: list[str]) -> Requirement:
+    region = st.region
     listed = items(allowed, "or")
     if region is None:
+        # the example follows the creator's own time zone (UserSettings.example_region)
         return Requirement(_("available in your country"), listed, None, None,
-                           hint=_("/settings region=<your country code>, e.g. US"),
+                           hint=_("/settings region=<your country code>, e.g. %(example)s",
+                                  example=st.example_region(current())),
                            key="region")
     ok = region in allowed
     return Requirement(_("available in your country"), listed, region, ok,
@@ -166,7 +172,7 @@ def _creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables,
         _count(_("views in the last 30 days"), e.views_30d.value, views, "views",
                log_hint("views", _("<your views in the last 30 days>"))),
         shared.age,
-        _region(st.region, e.regions.value),
+        _region(st, e.regions.value),
     ]
     limit = e.min_video_seconds.value
     length = duration(limit)
@@ -213,7 +219,7 @@ def _affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables,
                shared: _Shared) -> list[Requirement]:
     e = rates.affiliate.eligibility
     return [_followers(s, e.followers.value, shared), shared.age,
-            _region(st.region, e.regions.value)]
+            _region(st, e.regions.value)]
 
 
 def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> bool:

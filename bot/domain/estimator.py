@@ -50,14 +50,17 @@ from bot.domain.numbers import (
     aside,
     compact,
     decimal,
+    decimal_ends,
     grouped,
     items,
     money,
     money_exact,
     money_fine,
+    month,
     pct,
+    price_range,
     punct,
-    usd,
+    usd_ends,
     whole,
 )
 from bot.domain.payouts import Payout
@@ -66,7 +69,7 @@ from bot.domain.rates import Currencies, Figure, RateTables
 from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
-from bot.i18n import N_, ngettext, standalone, translate
+from bot.i18n import N_, ngettext, plural_count, standalone, translate
 from bot.i18n import gettext as _
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
@@ -277,18 +280,42 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
                        for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s, history)
+    # the size the benchmark is read at falls in another band than the followers: the band
+    # is named as the views' (band_wording), never as "accounts your size"
+    by_reach = primary.tier(s.followers).label != label
     if rate is None:
         return EngagementComparison(
             None, bench, label, None, rates.brand_deals.rates.unknown_engagement.dist(),
             BrandEffect.UNKNOWN, benchmarks,
-            gap=engagement_gap(s, history) or EngagementGap.NO_VIEWS_OR_LIKES)
+            gap=engagement_gap(s, history) or EngagementGap.NO_VIEWS_OR_LIKES,
+            by_reach=by_reach)
     ratio = rate / bench
     factor = _clip(ratio, ef.low, ef.high)
     effect = (BrandEffect.RAISED if ratio >= 1.15 else
               BrandEffect.LOWERED if ratio <= 0.85 else BrandEffect.TYPICAL)
     return EngagementComparison(rate, bench, label, ratio, LogNormal.exact(factor),
                                 effect, benchmarks, left_out=left_out(s, history),
-                                by_reach=primary.tier(s.followers).label != label)
+                                by_reach=by_reach)
+
+
+@dataclass(frozen=True, slots=True)
+class BandWording:
+    """How the benchmark's band is named (:func:`band_wording`): ``by_reach`` says it is
+    the band the views per video stand for, not the account's follower band (a template
+    writes one whole sentence per case), ``tier`` is the band as brands name it
+    ("5k–1M")."""
+
+    by_reach: bool
+    tier: str
+
+
+def band_wording(e: EngagementComparison) -> BandWording:
+    """The one place that decides how the engagement benchmark's band is named, for
+    /estimate and the media kit alike: as the account's size ("accounts your size (5k–1M
+    followers)") only when the followers fall in that band, else as the views' ("accounts
+    with views like yours (those of 5k–1M followers)"), never "your size" for a 2M-follower
+    account read at the views of a smaller one."""
+    return BandWording(e.by_reach, translate(e.tier))
 
 
 #: A hint is shown only when its input would narrow the route's P90/P10 by at least this.
@@ -441,7 +468,7 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
                 N_("log a payout (/payout rewards=412 views=610k) to narrow this %(factor)s×"),
                 _monthly(_creator_rewards_dist(_given(
                     c, payout=("creator_rewards", dist.median), views=c.views))))])
-    rpm_values = {"low": decimal(rpm_fig.low), "high": decimal(rpm_fig.high),
+    rpm_values = {**decimal_ends(rpm_fig.low, rpm_fig.high),
                   "currency": rpm_fig.currency} if c.explain else {}
     assumptions = [] if not c.explain else [
         _("%(low)s–%(high)s of views qualify (For You, watched 5 s or more, videos longer than "
@@ -505,16 +532,26 @@ def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
     return video, video * deals
 
 
+#: How far back brand payouts set the creator's pace: the months up to the last one counted
+#: (README, "Brand deals in now only at your own pace"); an older payout is left out, so one
+#: deal in 2020 never spreads the pace over years.
+PACE_MONTHS: Final = 12
+
+
 @dataclass(frozen=True, slots=True)
 class BrandPace:
     """How many sponsored videos a month the creator's own brand payouts show: ``deals``
     brand payouts logged with a month, over the ``months`` from the first of them to the
-    later of the last one and the last month ended by the snapshot's day (both counted)."""
+    later of the last one and the last month ended by the snapshot's day (both counted),
+    within the :data:`PACE_MONTHS` up to that month; ``older`` payouts before them (since
+    ``since``) are left out."""
 
     deals: int
     months: int
     first: str  # YYYY-MM
     last: str  # YYYY-MM
+    older: int = 0
+    since: str = ""  # YYYY-MM: the first month of the window
 
     @property
     def per_month(self) -> float:
@@ -526,10 +563,14 @@ def _month_index(month: str) -> int:
     return int(year) * 12 + int(mon) - 1
 
 
-def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace | None:
-    """The creator's own brand-deal frequency (:class:`BrandPace`), None while no brand
-    payout was logged with ``month=``: the one place that decides whether brand deals count
-    in "now" (only at this frequency, never at the assumed 0.5–2 a month)."""
+def _month_name(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _pace_window(payouts: Sequence[Payout], snapshot: MetricSnapshot
+                 ) -> tuple[list[str], list[str], str, str] | None:
+    """The brand payouts' months inside the pace's window and before it, the window's last
+    month and its first (:data:`PACE_MONTHS`); None while none was logged with a month."""
     months = sorted(p.month for p in payouts if p.route == "brand_deals" and p.month)
     if not months:
         return None
@@ -538,8 +579,45 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
     today = counted_on(snapshot)
     ended = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     last = max(months[-1], ended)
-    return BrandPace(len(months), _month_index(last) - _month_index(months[0]) + 1,
-                     months[0], last)
+    start = _month_index(last) - PACE_MONTHS + 1
+    recent = [m for m in months if _month_index(m) >= start]
+    return recent, months[:len(months) - len(recent)], last, _month_name(start)
+
+
+def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace | None:
+    """The creator's own brand-deal frequency (:class:`BrandPace`), None while no brand
+    payout was logged with ``month=`` within the last :data:`PACE_MONTHS` months: the one
+    place that decides whether brand deals count in "now" (only at this frequency, never at
+    the assumed 0.5–2 a month)."""
+    window = _pace_window(payouts, snapshot)
+    if window is None or not window[0]:
+        return None
+    recent, older, last, since = window
+    return BrandPace(len(recent), _month_index(last) - _month_index(recent[0]) + 1,
+                     recent[0], last, len(older), since)
+
+
+def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
+    """The one sentence that says brand payouts were left out of the pace as older than its
+    window (:func:`brand_pace`), with the month it is read since; None when none was."""
+    window = _pace_window(payouts, snapshot)
+    if window is None or not window[1]:
+        return None
+    recent, older, _last, since = window
+    if not recent:
+        return ngettext(
+            "Your %(num)s brand payout logged with a month is from before %(since)s, older "
+            "than the %(months)s months your pace is read from, so it sets no pace: log "
+            "recent ones with their month.",
+            "Your %(num)s brand payouts logged with a month are from before %(since)s, older "
+            "than the %(months)s months your pace is read from, so they set no pace: log "
+            "recent ones with their month.", len(older), since=month(since), months=PACE_MONTHS)
+    return ngettext(
+        "Your brand pace is read from your payouts since %(since)s (the last %(months)s "
+        "months): %(num)s older one is left out.",
+        "Your brand pace is read from your payouts since %(since)s (the last %(months)s "
+        "months): %(num)s older ones are left out.", len(older), since=month(since),
+        months=PACE_MONTHS)
 
 
 def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
@@ -555,12 +633,16 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
           high=decimal(r.deals_per_month.high))]
     if pace is not None and c.explain:
+        # one count to a sentence, each in its plural form (i18n.plural_count: 0.5 and 1 too)
         inputs.append(ngettext(
-            "%(deals)s sponsored videos a month: your %(num)s brand payout logged with a "
-            "month, from %(first)s to %(last)s",
-            "%(deals)s sponsored videos a month: your %(num)s brand payouts logged with a "
-            "month, from %(first)s to %(last)s", pace.deals,
-            deals=decimal(pace.per_month, 2), first=pace.first, last=pace.last))
+            "%(num)s sponsored video a month, your own pace from your brand payouts logged "
+            "with a month", "%(num)s sponsored videos a month, your own pace from your brand "
+            "payouts logged with a month", plural_count(pace.per_month, 2),
+            num=decimal(pace.per_month, 2)))
+        inputs.append(ngettext(
+            "%(num)s brand payout logged with a month, from %(first)s to %(last)s",
+            "%(num)s brand payouts logged with a month, from %(first)s to %(last)s",
+            pace.deals, first=pace.first, last=pace.last))
     monthly = per_video = None
     mine = c.mine("brand_deals")
     narrow = None
@@ -590,7 +672,8 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 assumptions.append(_("views per video: %(low)s–%(high)s of your followers, "
                                      "about %(views)s", views=compact(whole(seen.views.median)),
                                      low=pct(reach.low, 0), high=pct(reach.high, 0)))
-        inputs.append(_tier_input(c, c.s.followers))  # the size band, as brands name it
+        if seen.basis == "followers":  # (with views known, followers set no figure)
+            inputs.append(_tier_input(c, c.s.followers))  # the size band, as brands name it
         used = [t.tiers[i] for i in t.curve.read_between(seen.views.median)]
         if c.explain:
             assumptions.append(_(
@@ -600,19 +683,25 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
                 "videos get many views",
                 reach_low=pct(reach.low, 0), reach_high=pct(reach.high, 0),
                 tiers=items(_("%(tier)s (%(low)s–%(high)s)", tier=translate(u.name),
-                              low=usd(u.price.low), high=usd(u.price.high)) for u in used),
-                cpm_low=usd(r.cpm_usd.low), cpm_high=usd(r.cpm_usd.high)))
+                              **usd_ends(u.price.low, u.price.high)) for u in used),
+                **{f"cpm_{k}": v for k, v in usd_ends(r.cpm_usd.low, r.cpm_usd.high).items()}))
         sources += [*(u.price.source for u in used), reach.source, r.cpm_usd.source,
                     r.cpm_weight_views.source]
         if c.s.likes is None:  # likes logged in another 30 days are not missing: the
             missing.append("likes")  # engagement sentence says what to log instead
         video, dist = dists
         if mine and c.explain:
+            # /ratecard quotes the fees themselves (ratecard.rate_card): said, with why the
+            # figure here differs from them, in one sentence
+            fees = [c.to_usd(p.amount, p.currency) * c.to_user for p in mine]
             assumptions.append(ngettext(
-                "your price per video, %(price)s: your %(num)s payout weighed against market "
-                "prices", "your price per video, %(price)s: your %(num)s payouts weighed "
-                "against market prices", len(mine),
-                price=money(video.median * c.to_user, c.currency)))
+                "your price per video, %(price)s: your %(num)s brand fee (%(fees)s, the price "
+                "/ratecard quotes) weighed against market prices, since a few fees do not yet "
+                "show your own rate", "your price per video, %(price)s: your %(num)s brand "
+                "fees (%(fees)s, the prices /ratecard quotes) weighed against market prices, "
+                "since a few fees do not yet show your own rate", len(mine),
+                price=money(video.median * c.to_user, c.currency),
+                fees=price_range(min(fees), max(fees), c.currency)))
         monthly, per_video = Money.of(dist), Money.of(video)
         if c.hints:
             narrow = _narrowest(monthly, _brand_hints(c, engagement, video, seen, bool(mine)))
@@ -704,16 +793,18 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         inputs.append(_("diamonds %(diamonds)s in 30 days", diamonds=compact(c.s.diamonds)))
         monthly = Money.of(dist)
         if c.explain:
-            assumptions.append(_(_DIAMOND_VALUE[rule], low=usd(diamond.low),
-                                 high=usd(diamond.high)))
+            assumptions.append(_(_DIAMOND_VALUE[rule], **usd_ends(diamond.low, diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None and dist is not None:
-        inputs.append(_("%(hours)s LIVE hours a week, %(viewers)s viewers",
-                        hours=decimal(c.s.live_hours), viewers=compact(c.s.live_viewers)))
+        inputs += [ngettext("%(num)s LIVE hour a week", "%(num)s LIVE hours a week",
+                            plural_count(c.s.live_hours, 6), num=decimal(c.s.live_hours)),
+                   ngettext("%(num)s viewer", "%(num)s viewers",
+                            plural_count(c.s.live_viewers, 0),
+                            num=compact(c.s.live_viewers))]
         g = r.gifts_per_viewer_hour_usd
         monthly = Money.of(dist)
         if c.explain:
             assumptions += [_("viewers gift %(low)s–%(high)s per viewer per hour (rough)",
-                              low=usd(g.low), high=usd(g.high)),
+                              **usd_ends(g.low, g.high)),
                             _(_GIFT_SHARE[rule], low=pct(share.low, 0),
                               high=pct(share.high, 0))]
         sources = [share.source, g.source]
@@ -851,8 +942,8 @@ def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
           click_low=pct(r.click_through.low), click_high=pct(r.click_through.high),
           buy_low=pct(r.conversion.low), buy_high=pct(r.conversion.high))]
     if order_value is None:
-        assumptions.append(_("orders %(low)s–%(high)s", low=usd(r.order_value_usd.low),
-                             high=usd(r.order_value_usd.high)))
+        assumptions.append(_("orders %(low)s–%(high)s",
+                             **usd_ends(r.order_value_usd.low, r.order_value_usd.high)))
     if commission is None:
         label = aside(category) if category in r.commission_by_category else ""
         assumptions.append(_("commission %(low)s–%(high)s", low=pct(com_fig.low, 0),
@@ -915,7 +1006,7 @@ def _own_products(c: _Ctx, price_usd: float | None, margin: float | None) -> Rou
           buy_low=pct(r.conversion.low, 0), buy_high=pct(r.conversion.high, 0))]
     if price_usd is None and c.explain:
         assumptions.append(_("price %(low)s–%(high)s (give yours: price=29)",
-                             low=usd(r.price_usd.low), high=usd(r.price_usd.high)))
+                             **usd_ends(r.price_usd.low, r.price_usd.high)))
     if margin is None and c.explain:
         assumptions.append(_("margin %(low)s–%(high)s (give yours: margin=60%%)",
                              low=pct(r.margin.low, 0), high=pct(r.margin.high, 0)))
@@ -1034,6 +1125,9 @@ def estimate(
         if (r.key == "brand_deals" and not paced and r.monthly is not None
                 and (paid or "brand_deals" in does)):
             r = _assumed_deals(r, rates)
+        if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot)):
+            # payouts older than the pace's window: said, never spread over years silently
+            object.__setattr__(r, "assumed", f"{r.assumed} {left}" if r.assumed else left)
         placed.append(_in_currency(r, to_user, now=has, paid=paid))
     routes = tuple(placed)
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)

@@ -64,6 +64,9 @@ FACTS: Final[dict[str, str]] = {
     "snapshot_count": "number",
     "days_since_last_log": "number",
     "growth_slowing": "flag",  # under half the earlier pace, a fall included (is_slowing)
+    # the latest week's pace ÷ the earlier weeks', shown as the sentence that says how far it
+    # fell (slowdown_sentence: "halved" only near half)
+    "growth_slowdown": "slowdown",
     "followers_falling": "flag",  # fewer followers than a day or more before
     "engagement_falling": "flag",
     "views_rising_followers_flat": "flag",
@@ -142,6 +145,7 @@ LABELS: Final[dict[str, str]] = {
     "snapshot_count": N_("times you logged numbers"),
     "days_since_last_log": N_("days since your last /log"),
     "growth_slowing": N_("follower growth slowing"),
+    "growth_slowdown": N_("the latest week's follower growth against the weeks before"),
     "followers_falling": N_("followers falling"),
     "engagement_falling": N_("engagement falling"),
     "views_rising_followers_flat": N_("views rising while followers stay flat"),
@@ -188,7 +192,7 @@ def label(fact: str) -> str:
 
 
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.
-_UNSIGNED: Final = frozenset({"flag", "weekday", "hour"})
+_UNSIGNED: Final = frozenset({"flag", "weekday", "hour", "slowdown"})
 
 
 def format_fact(name: str, value: float, precise: bool = False) -> str:
@@ -208,6 +212,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return numbers.times(value, 2 if precise else 1)
     if kind == "flag":
         return _("yes") if value else _("no")
+    if kind == "slowdown":
+        return slowdown_sentence(value)
     if kind == "weekday":
         return numbers.weekday(int(value) % 7)
     if kind == "hour":
@@ -384,6 +390,30 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     return frozenset(waived)
 
 
+#: Where each word for a slowdown starts: the latest week's pace ÷ the earlier weeks', at
+#: or above the bound (halved: about 0.4–0.6×; a third: 0.25–0.4×; under a quarter: 0.1–0.25×;
+#: nearly stopped: under a tenth; stopped: none).
+SLOWDOWN_WORDS: Final[tuple[tuple[float, str], ...]] = (
+    (0.4, N_("Your follower growth halved compared with your earlier weeks.")),
+    (0.25, N_("Your follower growth fell to about a third of your earlier weeks' pace.")),
+    (0.1, N_("Your follower growth fell to under a quarter of your earlier weeks' pace.")),
+    (1e-9, N_("Your follower growth nearly stopped: under a tenth of your earlier weeks' "
+              "pace.")),
+    (0.0, N_("Your follower growth stopped: no new followers in the latest week, after "
+             "growth in the weeks before.")),
+)
+
+
+def slowdown_sentence(ratio: float) -> str:
+    """How far follower growth fell, as a whole sentence, from ``ratio`` (the latest week's
+    pace ÷ the earlier weeks'): the one place that picks the word, so "halved" is said only
+    near half (a fall from 7% to 0.4% a week "nearly stopped")."""
+    for bound, sentence in SLOWDOWN_WORDS:
+        if ratio >= bound:
+            return translate(sentence)
+    return translate(SLOWDOWN_WORDS[-1][1])
+
+
 def _trends(history: list[MetricSnapshot], followers: Growth | None,
             zone: tzinfo) -> dict[str, float]:
     """Trend flags over ``history`` (oldest first); ``followers`` is ``growth(history,
@@ -405,6 +435,8 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
         out["latest_growth_rate_week"] = latest
         out["earlier_growth_rate_week"] = earlier
         out["growth_slowing"] = _flag(is_slowing(latest, earlier))
+        if earlier > 0 and latest >= 0:
+            out["growth_slowdown"] = latest / earlier
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)
                  and (v := engagement_rate_views(s)) is not None]

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
 from bot.domain.daily import snapshot_day
-from bot.domain.estimator import EngagementComparison
+from bot.domain.estimator import EngagementComparison, band_wording
 from bot.domain.metrics import EngagementGap, MetricSnapshot, as_of
 from bot.domain.numbers import (
     compact,
@@ -272,13 +272,14 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         ratio = engagement.ratio or 0.0
         # (the benchmark is read at the size the views per video imply: where that is another
         # tier than the followers, the band is named as what it is, not as the account's size)
+        band = band_wording(engagement)  # the one decision /estimate reads too
         compared = (_("%(ratio)s× the typical %(typical)s for accounts with views like these "
                       "(those of %(tier)s followers)", ratio=decimal(ratio, 1, 1),
-                      typical=pct(engagement.benchmark), tier=translate(engagement.tier))
-                    if engagement.by_reach else
+                      typical=pct(engagement.benchmark), tier=band.tier)
+                    if band.by_reach else
                     _("%(ratio)s× the typical %(typical)s for accounts this size (%(tier)s "
                       "followers)", ratio=decimal(ratio, 1, 1),
-                      typical=pct(engagement.benchmark), tier=translate(engagement.tier)))
+                      typical=pct(engagement.benchmark), tier=band.tier))
         eng = Stat(_("Engagement by views"), pct(engagement.rate), compared, eng_src,
                    raw=engagement.rate)
         benchmarks = tuple(f"{b.study} {pct(b.rate)} ({translate(b.tier)})"

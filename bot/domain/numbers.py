@@ -194,22 +194,51 @@ def _decimal(value: float, max_digits: int, min_digits: int, lang: str) -> str:
 _decimal_cached = functools.lru_cache(maxsize=4096, typed=True)(_decimal)
 
 
-def usd(amount: float) -> str:
+def usd(amount: float, places: int | None = None) -> str:
     """A sourced dollar figure as written in a rate table, with the decimals it has (up to
     six, as :func:`decimal`; never cents it does not have): '$0.5', '$20', '$1000' (English)
-    or the locale's currency form ('0,5 $', '20 $', '$20' Japanese)."""
+    or the locale's currency form ('0,5 $', '20 $', '$20' Japanese); ``places``: exactly
+    that many decimals (both ends of a range, :func:`usd_ends`)."""
     if _english():
-        return f"${decimal(amount)}"
-    return _per_value(_usd_cached, _usd, amount, i18n.current())
+        return f"${decimal(amount) if places is None else decimal(amount, places, places)}"
+    return _per_value(_usd_cached, _usd, amount, i18n.current(), places)
+
+
+def _places(x: float) -> int:
+    """The decimals :func:`decimal` writes ``x`` with (at most six)."""
+    text = f"{rounded(abs(x), 6):f}" if math.isfinite(x) else "0"
+    return len(text.partition(".")[2].rstrip("0"))
+
+
+def same_places(*values: float) -> int:
+    """The decimals every end of a range of sourced figures is written with: the most any
+    of them has, so both ends read alike ('0.25–1.00', '$0.0020–$0.0053', never
+    '$0.002–$0.0053'); :func:`range_digits` is the rule for amounts of money."""
+    return max((_places(v) for v in values), default=0)
+
+
+def usd_ends(low: float, high: float) -> dict[str, str]:
+    """``low`` and ``high`` as :func:`usd` writes them, with the same decimals
+    (:func:`same_places`), for a message's ``%(low)s–%(high)s``."""
+    places = same_places(low, high)
+    return {"low": usd(low, places), "high": usd(high, places)}
+
+
+def decimal_ends(low: float, high: float) -> dict[str, str]:
+    """``low`` and ``high`` as :func:`decimal` writes them, with the same decimals
+    (:func:`same_places`), for a message's ``%(low)s–%(high)s``."""
+    places = same_places(low, high)
+    return {"low": decimal(low, places, places), "high": decimal(high, places, places)}
 
 
 @_half_up
-def _usd(amount: float, negative: bool, lang: str) -> str:
+def _usd(amount: float, negative: bool, lang: str, places: int | None = None) -> str:
     """:func:`usd` in language ``lang`` (not English): the language's currency pattern with
     :func:`decimal`'s decimals (:func:`_digits`); ``negative`` (the sign of ``amount``, -0.0
     included) only keeps the cache's keys apart."""
     base = _locale(lang).currency_formats["standard"].pattern.split(";")[0]
-    pattern = _pattern(base.replace("0.00", _digits(6), 1))
+    digits = _digits(6) if places is None else _digits(places, places)
+    pattern = _pattern(base.replace("0.00", digits, 1))
     return _in_currency(amount, "USD", pattern, lang)
 
 
@@ -836,13 +865,16 @@ def currency_symbol(currency: str) -> str | None:
     return _SYMBOLS.get(currency)
 
 
-def money(amount: float | None, currency: str = "USD", short: bool | None = None) -> str:
+def money(amount: float | None, currency: str = "USD", short: bool | None = None,
+          digits: int | None = None) -> str:
     """Rounded for reading: '$0', '$4.20', '$85', '$1,200', '$12k', '€3.4M'. Below 10 with the
     currency's own decimals (:func:`minor_digits`: '$4.20', but '¥4'), whole from there; an
     amount those would show as nothing with two significant digits ('¥0.50', '$0.0040').
     From 100,000 on in the language's short form where it has one (:func:`_short_money`);
     ``short`` True or False forces the short form (where the amount has one,
-    :func:`_has_short_form`) or the full one: :func:`money_range` decides once for both ends."""
+    :func:`_has_short_form`) or the full one: :func:`money_range` decides once for both ends,
+    as it decides ``digits``, the decimals of an amount written in full
+    (:func:`range_digits`)."""
     if amount is None or math.isnan(amount):
         return "?"
     a = abs(amount)
@@ -855,13 +887,17 @@ def money(amount: float | None, currency: str = "USD", short: bool | None = None
                 return str(format_compact_currency(amount, currency, format_type="short",
                                                    fraction_digits=1, locale=locale()))
         # (no short form at this size, German below a million: the amount in full)
-        return _currency(amount, currency, _money_digits(a, currency))
+        return _currency(amount, currency, _money_digits(a, currency) if digits is None
+                         else _small_digits(a, currency, digits))
     if short:
         body = compact(a)
-    elif a >= 100 and math.isfinite(a):  # (an infinity has no whole number: fixed writes it)
+    elif digits and a >= 1000 and math.isfinite(a):  # grouped, with the range's decimals
+        body = f"{rounded(a, digits):,f}"
+    elif a >= 100 and math.isfinite(a) and not digits:  # (an infinity has no whole number)
         body = f"{whole(a):,}"
     else:
-        body = fixed(a, _money_digits(a, currency))
+        body = fixed(a, _money_digits(a, currency) if digits is None
+                     else _small_digits(a, currency, digits))
     return _english_amount(body, amount < 0, currency)
 
 
@@ -941,6 +977,21 @@ def _currency_pattern(lang: str, digits: int) -> NumberPattern:
 _currency_cached = functools.lru_cache(maxsize=4096, typed=True)(_currency_in)
 
 
+def range_digits(low: float, high: float, currency: str = "USD") -> int:
+    """The decimals both ends of a range are written with, the one rule for every range of
+    amounts (:func:`money_range`, :func:`price_range`): the larger end's (the currency's own
+    below 10, none from 10 on: :func:`money`), so '€9–€108', never '€9.00–€108'; but with an
+    end below one unit both ends get the currency's decimals: '€0.40–€12.00', never '€0–€12'
+    or '€0.40–€12' (an end below one of those decimals keeps two significant digits:
+    '$0.0040–$0.50')."""
+    ends = [abs(x) for x in (low, high) if math.isfinite(x)]
+    if not ends:
+        return 0
+    top, bottom = max(ends), min(ends)
+    # (an end below a unit of these decimals still gets two significant digits: money)
+    return minor_digits(currency) if top < 10 or 0 < bottom < 1 else 0
+
+
 def money_range(low: float, high: float, currency: str = "USD") -> str:
     """``low``–``high`` as :func:`money`, both ends in one form decided once for the range:
     short when the larger end is written short by itself and the other end has a short form
@@ -948,18 +999,22 @@ def money_range(low: float, high: float, currency: str = "USD") -> str:
     '￥5,000–￥115,000', never '￥28,235–￥11.5万'); one amount when both read the same."""
     ends = [abs(x) for x in (low, high) if math.isfinite(x)]
     short = bool(ends) and _short_money(max(ends)) and all(_has_short_form(x) for x in ends)
-    low_text = money(low, currency, short)
     if high is low:  # one amount (a route's typical): written once
-        return low_text
-    high_text = money(high, currency, short)
+        return money(low, currency, short)
+    digits = range_digits(low, high, currency)  # both ends alike: '€9–€108'
+    low_text, high_text = money(low, currency, short, digits), money(high, currency, short,
+                                                                    digits)
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
 
 
-def price(amount: float, currency: str = "USD") -> str:
+def price(amount: float, currency: str = "USD", digits: int | None = None) -> str:
     """A price-list amount: whole units, thousands grouped, never abbreviated ('$1,350',
-    '150,000 CHF'); below 100 as :func:`money` ('$28', '$4.20')."""
+    '150,000 CHF'); below 100 as :func:`money` ('$28', '$4.20'); ``digits``: the decimals a
+    range gives both its ends (:func:`range_digits`)."""
+    if digits:
+        return money(amount, currency, False, digits)
     if abs(amount) < 100:
-        return money(amount, currency)
+        return money(amount, currency, None, digits)
     if not _english():
         return _currency(whole(amount), currency, 0)
     return _english_amount(f"{whole(amount):,}", False, currency)
@@ -980,8 +1035,10 @@ def price_value(amount: float, currency: str = "USD") -> float:
 
 def price_range(low: float, high: float, currency: str = "USD") -> str:
     """``low``–``high`` in one style ('$52,000–$150,000', '52,000–150,000 CHF': a code is
-    written once); one price when both read the same."""
-    a, b = price(low, currency), price(high, currency)
+    written once); one price when both read the same; both ends with the same decimals
+    (:func:`range_digits`: '€9–€250', never '€9.00–€250')."""
+    digits = range_digits(low, high, currency)
+    a, b = price(low, currency, digits), price(high, currency, digits)
     if a == b:
         return a
     if not _english():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import MetricSnapshot
@@ -12,6 +13,12 @@ from bot.domain.studio import Audience, Video
 
 DEFAULT_CURRENCY = "USD"
 DEFAULT_TIMEZONE = "UTC"
+
+
+#: A language's example country where the creator's own is not known (no region set and a
+#: time zone of no country, such as UTC): what its catalogue showed before.
+EXAMPLE_REGIONS: Final[dict[str, str]] = {"en": "US", "de": "DE", "es": "MX", "fr": "FR",
+                                          "ja": "JP", "pt_BR": "BR"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,20 @@ class UserSettings:
     def today(self, now: datetime) -> date:
         """The creator's date at ``now``."""
         return self.local(now).date()
+
+    def example_region(self, language: str) -> str:
+        """The country code an example shows this creator (``/settings region=…, e.g. ES``):
+        their own when set, else the country of their time zone (Babel's CLDR zone
+        territories: Europe/Madrid is ES), else the one ``language``'s readers most likely
+        use (:data:`EXAMPLE_REGIONS`): never Mexico's to a creator in Madrid."""
+        if self.region:
+            return self.region
+        from babel.core import get_global
+
+        zone = get_global("zone_territories").get(self.timezone)
+        if zone and zone.isalpha() and zone != "ZZ":
+            return str(zone)
+        return EXAMPLE_REGIONS.get(language, "US")
 
     def file_stamp(self, now: datetime, *, seconds: bool = False) -> str:
         """When a file the bot makes for the creator was made, as its name says it

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from bot.domain.numbers import items, price_value, rounded, two_significant
+from bot.domain.numbers import items, price, price_value, rounded, two_significant
 from bot.domain.uncertainty import Z80, LogNormal
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -126,6 +126,22 @@ def _ranged(key: str, label: str, d: LogNormal, how: str, hint: str | None,
                  brand)
 
 
+def fees_basis(fees: Sequence[float], currency: str) -> str:
+    """How the video line reads the creator's logged brand fees (sorted), as many as there
+    are: the one place the wording follows their count. One fee is that fee; two are the two
+    (the line shows them as its range); from three, the line is the lowest to the highest and
+    the median is named with its amount, never "lowest, median and highest" for two."""
+    n = len(fees)
+    if n == 1:
+        return _("from the brand fee you were actually paid")
+    if n == 2:
+        return _("from the two brand fees you were actually paid, the lower and the higher")
+    return ngettext("from the %(num)s brand fees you were actually paid: your lowest to your "
+                    "highest, median %(median)s", "from the %(num)s brand fees you were "
+                    "actually paid: your lowest to your highest, median %(median)s", n,
+                    median=price(statistics.median(fees), currency))
+
+
 def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mapping[str, float],
               currency: str, fees: Sequence[float] = ()) -> RateCard:
     """The card for one creator.
@@ -145,10 +161,7 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
     elif fees:
         ordered = sorted(fees)
         n = len(ordered)
-        how = ngettext("from the %(num)s brand fee you were actually paid",
-                       "from the %(num)s brand fees you were actually paid", n)
-        if n > 1:  # one fee has no lowest or highest, in any language's plural forms
-            how += _(" (your lowest, median and highest)")
+        how = fees_basis(ordered, currency)
         prices.append(Price("video", translate(VIDEO_LABEL), ordered[0], statistics.median(ordered),
                             ordered[-1], False, how, None,
                             ngettext("from %(num)s brand fee paid for one video",

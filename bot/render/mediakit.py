@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat, provenance
 from bot.domain.numbers import day, pct, price, price_range
-from bot.i18n import collapse_spaces
+from bot.i18n import collapse_spaces, ngettext, plural_count
 from bot.i18n import gettext as _
 from bot.render import fonts
 
@@ -276,7 +276,8 @@ def draw(kit: MediaKit) -> Figure:
         y -= 0.028
     for n, v in enumerate(kit.videos, 1):
         page.text(LEFT, y, f"{n}.", size=10, colour=MUTED, weight="bold")
-        facts = _("%(views)s views", views=v.views)
+        facts = ngettext("%(num)s view", "%(num)s views", plural_count(v.raw_views or 0, 0),
+                         num=v.views)
         if v.engagement:
             facts += " · " + _("%(rate)s engagement", rate=v.engagement)
         if v.posted:
@@ -317,8 +318,9 @@ def draw(kit: MediaKit) -> Figure:
     page.text(LEFT, 0.053, _("Where the numbers come from: %(sources)s. Each figure is "
                              "labelled with its source above.", sources=sources),
               size=7.5, colour=MUTED, va="top", height=0.03, fit="wrap")
-    page.text(LEFT, 0.012, _("Made with Creator Advisor · prices are a starting point for "
-                             "negotiation, not a quote"), size=7, colour=FAINT)
+    # (the kit speaks to a brand: its rates are indicative, the creator confirms a campaign's)
+    page.text(LEFT, 0.012, _("Made with Creator Advisor · rates are indicative: contact the "
+                             "creator to confirm a campaign's price"), size=7, colour=FAINT)
     return fig
 
 

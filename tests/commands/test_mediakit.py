@@ -323,6 +323,11 @@ async def test_the_kit_speaks_to_a_brand_and_cuts_no_word(console: ConsoleAdapte
     assert "estimated from market rates for accounts of this size" in text
     assert "30 days of paid usage" in text and "imported from a CSV file" in text
     assert not re.search(r"\w…", text.replace("Made with", "")), text  # no word cut short
+    # the footer speaks to the brand too (trial: "a starting point for negotiation, not a
+    # quote", the creator's words, on a brand-facing page)
+    assert ("rates are indicative: contact the creator to confirm a campaign's price"
+            in text), text
+    assert "negotiation" not in text and "not a quote" not in text
     await console.ask("/settings language=de")
     german = pdf_text(kit_files(await console.ask("/mediakit"), "brand-de")[1])
     assert "aus einer CSV-Datei importiert" in german, german

@@ -470,8 +470,8 @@ async def test_the_brand_explanation_names_the_price_it_uses(console: ConsoleAda
     await _setup(console)
     await console.ask("/payout brand=350 per=video")
     explained = (await console.ask("/estimate explain")).text
-    found = re.search(r"your price per video, \$([\d,]+): your 1 payout weighed against "
-                      r"market prices", explained)
+    found = re.search(r"your price per video, \$([\d,]+): your 1 brand fee \(\$350, the price "
+                      r"/ratecard quotes\) weighed against market prices", explained)
     assert found is not None, explained
     assert "your own price per video" not in explained
 
@@ -520,15 +520,19 @@ async def test_one_brand_fee_is_not_counted_as_monthly_income(console: ConsoleAd
     # read on 1 December was 0.5, counting a month that had just begun)
     await console.ask("/payout brand=300 per=video month=2026-10")
     paced = await console.ask("/estimate explain")
-    assert ("input: 1 sponsored videos a month: your 1 brand payout logged with a month, "
-            "from 2026-10 to 2026-10") in paced.text, paced.text
+    assert ("input: 1 sponsored video a month, your own pace from your brand payouts logged "
+            "with a month") in paced.text, paced.text
+    assert ("input: 1 brand payout logged with a month, from 2026-10 to 2026-10"
+            in paced.text), paced.text
     assert "This assumes 0.5–2" not in paced.text
     # read a month later, with no deal in November: two months ended, 0.5 a month
     clock.advance(days=30)
     await console.ask("/log followers=15k")
     paced = await console.ask("/estimate explain")
-    assert ("input: 0.5 sponsored videos a month: your 1 brand payout logged with a month, "
-            "from 2026-10 to 2026-11") in paced.text, paced.text
+    assert ("input: 0.5 sponsored videos a month, your own pace from your brand payouts "
+            "logged with a month") in paced.text, paced.text
+    assert ("input: 1 brand payout logged with a month, from 2026-10 to 2026-11"
+            in paced.text), paced.text
     data = (await console.ask("/estimate")).replies[0].data
     assert data is not None
     brand = next(r for r in data["routes"] if r["key"] == "brand_deals")

@@ -225,7 +225,10 @@ def test_brand_price_is_the_curve_at_views_per_video_with_the_engagement_factor(
     sigma = math.hypot(price.sigma, deals)
     approx(r.monthly, median * math.exp(-Z80 * sigma), median, median * math.exp(Z80 * sigma))
     assert r.per_video is not None and r.per_video.typical == pytest.approx(median)
-    assert any("micro" in i for i in r.inputs)  # the size band, as brands name it
+    # with views known, followers set no figure: not an input (the tiers the price curve
+    # reads are named in its assumption, as brands name them)
+    assert not any(i.startswith("followers") for i in r.inputs), r.inputs
+    assert any("micro" in a for a in r.assumptions)
     # 10k views lie between the micro and mid tiers' points: both are cited
     assert {RATES.brand_deals.tiers[1].price.source,
             RATES.brand_deals.tiers[2].price.source} <= set(r.sources)

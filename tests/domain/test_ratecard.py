@@ -149,16 +149,22 @@ def test_a_price_below_one_unit_is_never_shown_as_zero() -> None:
 @pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
 def test_one_fee_is_never_called_the_lowest_median_and_highest(rates: RateTables,
                                                                language: str) -> None:
-    """Hostile trial: Japanese (one plural form) said "(最低、中央値、最高)" of a single fee."""
+    """Hostile trial: Japanese (one plural form) said "(最低、中央値、最高)" of a single fee;
+    and "lowest, median and highest" of two fees. The wording follows the count
+    (``fees_basis``): one fee, two fees, three or more with the median named."""
     from bot import i18n
+    from bot.domain.ratecard import fees_basis
 
     one = (Payout("brand_deals", 350, "USD", T),)
     two = (*one, Payout("brand_deals", 500, "USD", T))
+    three = (*two, Payout("brand_deals", 400, "USD", T))
     with i18n.using(language):
-        single = card_for(rates, one)[1].prices[0].how
-        both = card_for(rates, two)[1].prices[0].how
-        lowest = i18n.gettext(" (your lowest, median and highest)")
-    assert lowest.strip() and lowest not in single and both.endswith(lowest), (single, both)
+        said = [card_for(rates, fees)[1].prices[0].how for fees in (one, two, three)]
+        expected = [fees_basis(f, "USD") for f in ([350.0], [350.0, 500.0],
+                                                   [350.0, 400.0, 500.0])]
+    assert said == expected and len(set(said)) == 3, said
+    with i18n.using(language):
+        assert price(400, "USD") in said[2] and price(400, "USD") not in said[1], said
 
 
 @pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])

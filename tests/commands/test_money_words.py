@@ -1,0 +1,202 @@
+"""How money and reach are said (new-user and hostile trials): each fault is a kind fixed in
+one place, and each example is a test here, through the console as a creator meets it."""
+
+from __future__ import annotations
+
+from bot.adapters.console import ConsoleAdapter
+from tests.auxil.clock import FakeClock
+
+#: a 2M-follower account whose videos get the views of a much smaller one
+BIG_FEW_VIEWS = "/log followers=2M views=600k avg_views=20k likes=40k comments=1k shares=500"
+
+
+async def test_estimate_names_the_band_as_read_from_views_as_the_kit_does(
+        console: ConsoleAdapter) -> None:
+    """Trial: "accounts your size (5k–1M followers)" for a 2M-follower account. /estimate and
+    the media kit read one function for the band's wording (estimator.band_wording)."""
+    await console.ask(BIG_FEW_VIEWS)
+    text = (await console.ask("/estimate")).text
+    assert "accounts your size (5k–1M)" not in text, text
+    assert ("the typical 4.2% for accounts with views like yours (those of 5k–1M "
+            "followers)") in text, text
+    assert "Typical engagement by views for accounts with views like yours:" in text
+
+
+async def test_followers_in_the_band_of_their_views_are_still_your_size(
+        console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=80k views=600k avg_views=20k likes=40k comments=1k "
+                      "shares=500")
+    text = (await console.ask("/estimate")).text
+    assert "for accounts your size (5k–1M)" in text, text
+    assert "Typical engagement by views for your size:" in text
+
+
+async def test_a_pace_of_one_sponsored_video_a_month_is_said_in_the_singular(
+        console: ConsoleAdapter) -> None:
+    """Trial: "1 sponsored videos a month". Every count in a sentence takes its plural form
+    (i18n.plural_count, a decimal one too: French "0,5 vidéo")."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/payout brand=300 per=video month=2026-10")
+    text = (await console.ask("/estimate explain")).text
+    assert "1 sponsored video a month" in text and "1 sponsored videos" not in text, text
+    assert "1 brand payout logged with a month" in text
+    await console.ask("/settings language=fr")
+    await console.ask("/payout brand=300 per=video month=2026-09")  # 2 over 2 months... 1 a month
+    french = (await console.ask("/estimate explain")).text
+    assert "1 vidéo sponsorisée par mois" in french, french
+
+
+def test_every_count_in_a_sentence_takes_the_form_its_language_gives_it() -> None:
+    from bot import i18n
+    from bot.domain.numbers import decimal
+    rows = {"en": ("0.5 sponsored videos", "1 sponsored video", "1.5 sponsored videos"),
+            "fr": ("0,5 vidéo sponsorisée", "1 vidéo sponsorisée", "1,5 vidéo sponsorisée")}
+    for lang, expected in rows.items():
+        with i18n.using(lang):
+            said = tuple(i18n.ngettext(
+                "%(num)s sponsored video a month, your own pace from your brand payouts "
+                "logged with a month", "%(num)s sponsored videos a month, your own pace from "
+                "your brand payouts logged with a month", i18n.plural_count(x),
+                num=decimal(x, 2)) for x in (0.5, 1.0, 1.5))
+        assert all(e in s for e, s in zip(expected, said, strict=True)), (lang, said)
+
+
+
+async def test_both_ends_of_a_range_are_written_alike(console: ConsoleAdapter) -> None:
+    """Trial: "€9.00–€108". One rule (numbers.range_digits) gives both ends of every range of
+    amounts the same decimals: whole units when the larger end is written whole, both with
+    cents when an end is below one unit."""
+    await console.ask("/settings currency=EUR")
+    await console.ask(BIG_FEW_VIEWS)
+    await console.ask("/payout brand=9 per=video")
+    await console.ask("/payout brand=250 per=video")
+    card = (await console.ask("/ratecard")).text
+    assert "€9–€250" in card and "€9.00" not in card, card
+    from bot.domain.numbers import money_range, price_range, usd_ends
+    assert money_range(9, 108, "EUR") == "€9–€108"
+    assert money_range(0.4, 12, "EUR") == "€0.40–€12.00"
+    assert price_range(4.5, 9, "USD") == "$4.50–$9.00"
+    assert usd_ends(0.002, 0.0053) == {"low": "$0.0020", "high": "$0.0053"}
+    explain = (await console.ask("/estimate explain")).text
+    assert "0.25–1.00 USD per 1,000 qualified views" in explain, explain
+
+
+async def test_the_rate_cards_fee_wording_follows_how_many_fees_there_are(
+        console: ConsoleAdapter) -> None:
+    """Trial: "lowest, median and highest" with two fees logged. One fee: that fee; two: the
+    two; three or more: lowest to highest, with the median named (ratecard.fees_basis)."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/payout brand=200 per=video")
+    one = (await console.ask("/ratecard")).text
+    assert "from the brand fee you were actually paid" in one, one
+    assert "lowest" not in one and "median" not in one
+    await console.ask("/payout brand=300 per=video")
+    two = (await console.ask("/ratecard")).text
+    assert "from the two brand fees you were actually paid, the lower and the higher" in two
+    assert "median" not in two and "lowest" not in two, two
+    await console.ask("/payout brand=500 per=video")
+    three = (await console.ask("/ratecard")).text
+    assert ("from the 3 brand fees you were actually paid: your lowest to your highest, "
+            "median $300") in three, three
+
+
+async def test_a_fall_to_a_tenth_of_the_growth_is_not_called_halved(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial: "growth halved" for a fall from 7% to 0.4% a week. One function picks the word
+    from the ratio (facts.slowdown_sentence); /tips says it."""
+    for followers in (10_000, 10_700, 11_449, 12_250, 12_299):  # +7% a week, then +0.4%
+        await console.ask(f"/log followers={followers}")
+        clock.advance(days=7)
+    tips = (await console.ask("/tips all")).text
+    assert "halved" not in tips, tips
+    assert "Your follower growth nearly stopped: under a tenth of your earlier weeks' pace." \
+        in tips, tips
+
+
+def test_the_slowdown_word_follows_the_ratio_at_its_edges() -> None:
+    from bot.domain.facts import slowdown_sentence
+    said = {r: slowdown_sentence(r) for r in (0.49, 0.4, 0.399, 0.25, 0.249, 0.1, 0.099,
+                                              0.001, 0.0)}
+    assert all("halved" in said[r] for r in (0.49, 0.4))
+    assert all("about a third" in said[r] for r in (0.399, 0.25))
+    assert all("under a quarter" in said[r] for r in (0.249, 0.1))
+    assert all("nearly stopped" in said[r] for r in (0.099, 0.001))
+    assert "stopped: no new followers" in said[0.0]
+
+
+async def test_now_acknowledges_brand_deals_the_creator_said_they_do(
+        console: ConsoleAdapter) -> None:
+    """Trial: "Now: nothing yet … tell me which you do" for a creator who set does=brand. The
+    sentence says brand deals are what they do and what is missing: a brand payout with its
+    month (none logged), or the month of the fees logged without one."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/settings does=brand")
+    text = (await console.ask("/estimate")).text
+    assert "tell me which you do" not in text, text
+    assert ("Now: nothing yet. You do brand deals, and they count here at your own pace: log "
+            "each brand payout with its month (/payout brand=350 per=video month=2026-10).") \
+        in text, text
+    await console.ask("/payout brand=300 per=video")
+    text = (await console.ask("/estimate")).text
+    assert "your brand payouts are logged without their month: log each with it" in text, text
+    await console.ask("/payout brand=300 per=video month=2026-10")
+    assert "Now: nothing yet" not in (await console.ask("/estimate")).text
+
+
+async def test_an_old_brand_payout_never_spreads_the_pace_over_years(
+        console: ConsoleAdapter) -> None:
+    """Trial: /payout brand=… month=2020-01 alone spread the brand pace over years silently.
+    The pace is read from the last 12 months (estimator.PACE_MONTHS, in the README); an older
+    payout is left out, and one sentence says so."""
+    await console.ask("/log followers=20k views=300k avg_views=10k likes=20k")
+    await console.ask("/settings does=brand")
+    await console.ask("/payout brand=300 per=video month=2020-01")
+    text = (await console.ask("/estimate explain")).text
+    assert "from 2020-01" not in text and "0.01 sponsored" not in text, text
+    assert "of the last 12 months: log each recent one with its month" in text, text
+    assert ("Your 1 brand payout logged with a month is from before 2025-11, older than the "
+            "12 months your pace is read from, so it sets no pace") in text, text
+    await console.ask("/payout brand=300 per=video month=2026-09")
+    text = (await console.ask("/estimate explain")).text
+    assert ("Your brand pace is read from your payouts since 2025-11 (the last 12 months): 1 "
+            "older one is left out.") in text, text
+    assert "input: 1 brand payout logged with a month, from 2026-09 to 2026-10" in text, text
+
+
+async def test_explain_says_which_price_per_video_it_used_and_only_inputs_that_set_it(
+        console: ConsoleAdapter) -> None:
+    """Trial: /ratecard priced a video at the fee paid (€250) while /estimate explain weighed
+    it against the market (€331), neither saying why; and explain listed followers as an input
+    to the brand figure though, with views known, they set none of it."""
+    await console.ask("/settings currency=EUR")
+    await console.ask(BIG_FEW_VIEWS)
+    await console.ask("/payout brand=250 per=video")
+    card = (await console.ask("/ratecard")).text
+    assert "One sponsored video: €250" in card, card
+    text = (await console.ask("/estimate explain")).text
+    assert ("your 1 brand fee (€250, the price /ratecard quotes) weighed against market prices, "
+            "since a few fees do not yet show your own rate") in text, text
+    brand = text.split("Brand partnerships")[1].split("LIVE gifts")[0]
+    assert "input: followers" not in brand, brand
+    assert "input: views per video 20k" in brand
+
+
+async def test_without_views_followers_are_the_brand_input(console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=30k")
+    text = (await console.ask("/estimate explain")).text
+    assert "input: followers 30k" in text.split("Brand partnerships")[1].split("LIVE")[0]
+
+
+async def test_spanish_says_one_payout_without_a_count_and_a_madrid_example(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial in Spanish: "tu 1 pago de Programa" (a count after the possessive, a
+    route's name glued in without its article) and "p. ej., MX" to a creator in Madrid. A
+    payout's sentence is one whole sentence per route, the singular without the count, and
+    the example country follows the creator's time zone (UserSettings.example_region)."""
+    await console.ask("/settings language=es timezone=Europe/Madrid currency=EUR")
+    await console.ask("/log followers=12k views=200k")
+    logged = (await console.ask("/payout rewards=100 views=200k")).text
+    assert "tu 1 pago" not in logged and "pago de Programa" not in logged, logged
+    assert "tu pago del Programa Creator Rewards" in logged, logged
+    text = (await console.ask("/estimate")).text
+    assert "p. ej., ES" in text and "p. ej., MX" not in text, text
