@@ -41,8 +41,9 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
     before that, to the latest; each earlier step runs the same way from the point a week or
     more before its end to that end, walking back from the latest week's start. So a creator
     who logs every day (or imports TikTok Studio's daily rows) and one who logs once a week
-    get the same weeks, and a week's pace is never a day's change scaled up, nor a mix of a
-    few days and a month. The latest week's change is 0 inside the rounding of a typed value
+    get the same weeks, and a week's pace is never a day's (or a few days') change scaled up
+    (a gap of more than a week in the logs is one longer step, as a pace a week). The
+    latest week's change is 0 inside the rounding of a typed value
     (:func:`~bot.domain.metrics.within_rounding`, as /stats says "about the same"). One
     backward pass over the series (each step starts where the one after it begins).
 
