@@ -26,7 +26,7 @@ from bot.domain.metrics import (
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.slowing import is_slowing, paces, weekly_rates
+from bot.domain.slowing import is_slowing, paces, weeks
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
 from bot.i18n import N_, translate
@@ -57,8 +57,9 @@ FACTS: Final[dict[str, str]] = {
     "follower_change_days": "days",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
-    # the two paces growth_slowing compares: the latest week's (the change /stats shows), and
-    # the median of the weeks before it (one rule: paces)
+    # the two paces growth_slowing compares: the latest week's (from the day a week before
+    # the latest, never a day's change), and the median of the week-long steps before it
+    # (one rule: bot.domain.slowing.weeks)
     "latest_growth_rate_week": "rate",
     "earlier_growth_rate_week": "rate",
     "snapshot_count": "number",
@@ -426,10 +427,10 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
     falling = followers is not None and followers.delta < 0
     if followers is not None:
         out["followers_falling"] = _flag(falling)
-    weekly = weekly_rates(history, zone)
-    if len(weekly) >= 2:
-        out["previous_growth_rate_week"] = weekly[-2]
-    found = paces(weekly, followers)
+    weekly = weeks(history, zone)
+    if weekly.earlier:  # the week-long step before the latest week
+        out["previous_growth_rate_week"] = weekly.earlier[0]
+    found = paces(weekly)
     if found is not None:
         latest, earlier = found
         out["latest_growth_rate_week"] = latest

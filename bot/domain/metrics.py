@@ -394,9 +394,18 @@ def corrected_series(history: Sequence[MetricSnapshot], metric: str, *,
     first, in the store's order. ``/goal``'s fit and the trend facts behind tips read this
     series, and /progress draws it. Each at its stored moment, or ``placed`` where a change
     is measured between them (a trend's pace: :func:`placed_at`, as ``/goal`` fits them)."""
+    return [(placed_at(s, zone) if placed else s.taken_at, v)
+            for s, v in corrected_snapshots(history, metric, zone=zone)]
+
+
+def corrected_snapshots(history: Sequence[MetricSnapshot], metric: str, *,
+                        zone: tzinfo) -> list[tuple[MetricSnapshot, float]]:
+    """The snapshots behind :func:`corrected_series` (one a day of the creator's, the day's
+    last), each with its value of ``metric``: for a reader that needs more of a point than its
+    time and value (whether it was typed, :func:`within_rounding`)."""
     typed = [(s, float(v)) for s in history
              if metric in s.given and (v := getattr(s, metric)) is not None]
-    return [(placed_at(s, zone) if placed else s.taken_at, v) for s, v in one_a_day(typed, zone)]
+    return one_a_day(typed, zone)
 
 
 #: A typed count of this much or more may be rounded ("36k", "1.2M"); a smaller one is
@@ -434,7 +443,7 @@ def within_rounding(before: float, after: float, *, before_typed: bool = True,
     return before == after or abs(after - before) < slack
 
 
-def _typed(s: MetricSnapshot) -> bool:
+def typed_by_creator(s: MetricSnapshot) -> bool:
     """Whether ``s``'s given values were typed by the creator (not a file's or TikTok's)."""
     return s.source not in ("import", "sync")
 
@@ -457,8 +466,8 @@ def growth(history: list[MetricSnapshot], metric: str = "followers", *,
         if days is not None:
             before, after = float(getattr(prev, metric)), float(getattr(cur, metric))
             return Growth(metric, before, after, days, prev.taken_at, prev.source,
-                          within_rounding(before, after, before_typed=_typed(prev),
-                                          after_typed=_typed(cur)))
+                          within_rounding(before, after, before_typed=typed_by_creator(prev),
+                                          after_typed=typed_by_creator(cur)))
     return None
 
 

@@ -4,47 +4,80 @@ so /stats reads it without importing the fact code (``tests/unit/test_fast_start
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from statistics import median
 from typing import NamedTuple
 
 from bot.domain import numbers
 from bot.domain.daily import days_between, wall_time
 from bot.domain.metrics import (
-    MIN_SPAN_DAYS,
-    Growth,
     MetricSnapshot,
-    corrected_series,
-    growth,
+    corrected_snapshots,
+    has_weekly_pace,
+    placed_at,
     rate_digits,
+    typed_by_creator,
+    within_rounding,
 )
 
 
-def weekly_rates(history: list[MetricSnapshot], zone: tzinfo) -> list[float]:
-    """Follower growth per week (as a ratio) between consecutive days of the corrected series
-    (:func:`~bot.domain.metrics.corrected_series`, the one ``/goal`` fits: a later log on the
-    same day replaces an earlier one), at least :data:`MIN_SPAN_DAYS` apart."""
-    out = []
-    last: tuple[datetime, float] | None = None
-    # (each at placed_at: a row dated by day alone at noon of its day in ``zone``, so the days
-    # between two points are the creator's, never from a noon UTC; each point on their wall
-    # clock once, measured as wall_days measures)
-    for at, value in corrected_series(history, "followers", zone=zone, placed=True):
-        at = wall_time(at, zone)
-        if last is None or not last[1]:
-            last = (at, value)
+class Weeks(NamedTuple):
+    """Follower growth a week (as ratios) over week-long windows of the corrected series,
+    walking back from the latest day (:func:`weeks`): what the slowing rule compares."""
+
+    #: The latest week's growth: from the series' value a week before the latest day (or the
+    #: nearest day before that) to the latest value; None without such a day, or from 0.
+    latest: float | None
+    #: The week-long steps before that window, newest first (never a day's change).
+    earlier: list[float]
+
+
+def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
+    """The week-long windows of the followers' corrected series
+    (:func:`~bot.domain.metrics.corrected_series`, the one ``/goal`` fits: one value a day of
+    the creator's, a later log on the same day replacing an earlier one), each as a growth
+    ratio a week. "The latest week" runs from the series' point a week (:data:`MIN_PACE_DAYS`
+    on the creator's wall clock in ``zone``) before the latest one, or the nearest point
+    before that, to the latest; each earlier step runs the same way from the point a week or
+    more before its end to that end, walking back from the latest week's start. So a creator
+    who logs every day (or imports TikTok Studio's daily rows) and one who logs once a week
+    get the same weeks, and a week's pace is never a day's (or a few days') change scaled up
+    (a gap of more than a week in the logs is one longer step, as a pace a week). The
+    latest week's change is 0 inside the rounding of a typed value
+    (:func:`~bot.domain.metrics.within_rounding`, as /stats says "about the same"). One
+    backward pass over the series (each step starts where the one after it begins).
+
+    The one place the windows are decided; :func:`paces`, the tips' facts and every reply
+    read it."""
+    series = corrected_snapshots(history, "followers", zone=zone)
+    # each point on the creator's wall clock once (a row dated by day alone at noon of its
+    # day in ``zone``, placed_at), measured as wall_days measures
+    times = [wall_time(placed_at(s, zone), zone) for s, _ in series]
+    latest: float | None = None
+    earlier: list[float] = []
+    end = len(series) - 1
+    start = end - 1
+    while start >= 0:
+        days = days_between(times[start], times[end])
+        if not has_weekly_pace(days):  # under a week: the point before it, maybe
+            start -= 1
             continue
-        days = days_between(last[0], at)  # (their wall clock's days, as growth's)
-        if days >= MIN_SPAN_DAYS:
-            out.append((value - last[1]) / last[1] / days * 7)
-            last = (at, value)
-    return out
+        (first, before), (last, after) = series[start], series[end]
+        if end == len(series) - 1:
+            rounded = within_rounding(before, after, before_typed=typed_by_creator(first),
+                                      after_typed=typed_by_creator(last))
+            if before:
+                latest = (0.0 if rounded else after - before) / before / days * 7
+        elif before:
+            earlier.append((after - before) / before / days * 7)
+        end, start = start, start - 1
+    return Weeks(latest, earlier)
 
 
 class Slowdown(NamedTuple):
     """Follower growth slowed (:func:`is_slowing`): the two paces the rule compared."""
 
-    #: The latest week's growth (a ratio a week): the change /stats shows (:func:`latest_pace`).
+    #: The latest week's growth (a ratio a week): :attr:`Weeks.latest`.
     latest: float
     #: The median weekly growth of the weeks before it (never "the week before").
     earlier: float
@@ -55,28 +88,13 @@ class Slowdown(NamedTuple):
         return self.latest < 0
 
 
-def latest_pace(followers: Growth) -> float | None:
-    """The latest week's follower growth as a ratio a week: the change /stats shows, and its
-    pace a week as /stats shows it (:func:`~bot.domain.metrics.growth`: the same pair of
-    snapshots and the same rounding, "about the same" is 0, never the +0.9% a typed "11k"
-    after "10.9k" would make; :attr:`~bot.domain.metrics.Growth.per_week`: a pace a week only
-    from a week or more, never from a few days); None without one, or without a previous
-    count to divide by."""
-    per_week = followers.per_week
-    if per_week is None or not followers.previous:
+def paces(found: Weeks) -> tuple[float, float] | None:
+    """The two follower paces the slowing rule compares: the latest week's and the median of
+    the week-long steps before it (:func:`weeks`); None without a latest week or an earlier
+    one."""
+    if found.latest is None or not found.earlier:
         return None
-    return per_week / followers.previous
-
-
-def paces(weekly: list[float], followers: Growth | None) -> tuple[float, float] | None:
-    """The two follower paces the slowing rule compares: the latest week's (:func:`latest_pace`,
-    the change /stats shows) and the median of the weeks before it (``weekly``: the weekly
-    growth ratios between days, oldest first, :func:`weekly_rates`; its last one is the
-    latest week's); None with fewer than two weeks."""
-    latest = None if followers is None else latest_pace(followers)
-    if latest is None or len(weekly) < 2:
-        return None
-    return latest, median(weekly[:-1])
+    return found.latest, median(found.earlier)
 
 
 def is_slowing(latest: float, earlier: float) -> bool:
@@ -90,8 +108,7 @@ def is_slowing(latest: float, earlier: float) -> bool:
 def slowdown(history: list[MetricSnapshot], zone: tzinfo) -> Slowdown | None:
     """The latest and earlier weekly follower growth when growth has slowed by
     :func:`is_slowing` over ``history`` (oldest first), as the tips decide it; else None."""
-    followers = growth(history, "followers", zone=zone)
-    found = paces(weekly_rates(history, zone), followers)
+    found = paces(weeks(history, zone))
     if found is None or not is_slowing(*found):
         return None
     return Slowdown(*found)

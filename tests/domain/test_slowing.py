@@ -1,0 +1,76 @@
+"""The slowing rule's weeks (``bot.domain.slowing.weeks``): week-long windows of the corrected
+follower series, walking back from the latest day, so daily and weekly data read alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from statistics import median
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain import slowing
+from bot.domain.metrics import MetricSnapshot
+
+START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+
+
+def history(points: list[tuple[float, float]]) -> list[MetricSnapshot]:
+    """Logged followers ``(days after START, value)``, oldest first."""
+    return [MetricSnapshot(START + timedelta(days=d), followers=v,
+                           given=frozenset({"followers"}), source="log") for d, v in points]
+
+
+def old_weekly(points: list[tuple[float, float]]) -> list[float]:
+    """What the rule read from a weekly logger before: each week's growth a week between
+    consecutive logs, oldest first (the last one the latest week)."""
+    return [(b - a) / a / (e - d) * 7 for (d, a), (e, b) in pairwise(points)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=1_001, max_value=90_001), min_size=2, max_size=60))
+def test_a_daily_series_reads_the_weeks_of_its_weekly_logs(values: list[int]) -> None:
+    """A value every day gives the weeks a log every 7 days (on the latest's weekday) gives,
+    and those are the figures a weekly logger got before: latest and earlier alike. (Values
+    end in 1: exact counts, no typed rounding.)"""
+    values = [v | 1 for v in values]
+    days = list(enumerate(values))
+    weekly = [(float(d), float(v)) for d, v in days if (len(days) - 1 - d) % 7 == 0]
+    every_day = slowing.weeks(history([(float(d), float(v)) for d, v in days]), UTC)
+    once_a_week = slowing.weeks(history(weekly), UTC)
+    assert every_day == once_a_week
+    before = old_weekly(weekly)
+    if len(before) >= 1:
+        assert every_day.latest == pytest.approx(before[-1])
+        assert every_day.earlier == pytest.approx(before[-2::-1])
+    if len(before) >= 2:
+        assert slowing.paces(every_day) == pytest.approx((before[-1], median(before[:-1])))
+
+
+def test_the_latest_week_starts_at_the_nearest_day_a_week_or_more_before() -> None:
+    """Logs 6 days apart: the latest week runs from the log 12 days before (the nearest a
+    week or more back), as a pace a week, and the step before it from there back to the
+    nearest log a week or more before it (11 days); never 6 days' change scaled up."""
+    found = slowing.weeks(history([(0, 1_001), (5, 1_051), (11, 1_101), (17, 1_201),
+                                   (23, 1_205)]), UTC)
+    assert found.latest == pytest.approx(104 / 1_101 / 12 * 7)
+    assert found.earlier == [pytest.approx(100 / 1_001 / 11 * 7)]
+
+
+def test_one_pass_over_the_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A year of daily values measures each span once as it walks back (no search from each
+    point): fewer than two measurements a point."""
+    calls = 0
+    measure = slowing.days_between
+
+    def counted(a: datetime, b: datetime) -> float:
+        nonlocal calls
+        calls += 1
+        return measure(a, b)
+
+    monkeypatch.setattr(slowing, "days_between", counted)
+    found = slowing.weeks(history([(d, 10_001 + 7 * d) for d in range(365)]), UTC)
+    assert len(found.earlier) == 51
+    assert calls < 2 * 365
