@@ -13,6 +13,7 @@ from bot.domain.daily import days_between, wall_time
 from bot.domain.metrics import (
     MetricSnapshot,
     corrected_snapshots,
+    counted_on,
     has_weekly_pace,
     placed_at,
     rate_digits,
@@ -37,7 +38,9 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
     (:func:`~bot.domain.metrics.corrected_series`, the one ``/goal`` fits: one value a day of
     the creator's, a later log on the same day replacing an earlier one), each as a growth
     ratio a week. "The latest week" runs from the series' point a week (:data:`MIN_PACE_DAYS`
-    on the creator's wall clock in ``zone``) before the latest one, or the nearest point
+    of the creator's days in ``zone``: days apart on their calendar, so a weekly log an hour
+    earlier than the one before still closes a week; each pace divided by the days on their
+    wall clock) before the latest one, or the nearest point
     before that, to the latest; each earlier step runs the same way from the point a week or
     more before its end to that end, walking back from the latest week's start. So a creator
     who logs every day (or imports TikTok Studio's daily rows) and one who logs once a week
@@ -53,16 +56,20 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
     # each point on the creator's wall clock once (a row dated by day alone at noon of its
     # day in ``zone``, placed_at), measured as wall_days measures
     times = [wall_time(placed_at(s, zone), zone) for s, _ in series]
+    # and on the creator's calendar: a window is a week when its days are a week apart (a
+    # weekly log an hour earlier than the last, 6.96 days on the clock, is still a week: it
+    # took in the log before and read two weeks as the latest), its pace by the clock's days
+    days_of = [counted_on(s, zone).toordinal() for s, _ in series]
     latest: float | None = None
     earlier: list[float] = []
     end = len(series) - 1
     start = end - 1
     while start >= 0:
-        days = days_between(times[start], times[end])
-        if not has_weekly_pace(days):  # under a week: the point before it, maybe
+        if not has_weekly_pace(days_of[end] - days_of[start]):  # under a week: the one before
             start -= 1
             continue
         (first, before), (last, after) = series[start], series[end]
+        days = days_between(times[start], times[end])
         if end == len(series) - 1:
             rounded = within_rounding(before, after, before_typed=typed_by_creator(first),
                                       after_typed=typed_by_creator(last))

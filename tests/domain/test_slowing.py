@@ -74,3 +74,26 @@ def test_one_pass_over_the_series(monkeypatch: pytest.MonkeyPatch) -> None:
     found = slowing.weeks(history([(d, 10_001 + 7 * d) for d in range(365)]), UTC)
     assert len(found.earlier) == 51
     assert calls < 2 * 365
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=-180, max_value=180), min_size=3, max_size=12))
+def test_weekly_logs_at_other_hours_are_still_weeks(minutes: list[int]) -> None:
+    """A weekly log an hour (up to three) earlier or later than the one before is a week of
+    the creator's days: the latest week is the last two logs, never two weeks read as one
+    (review: 10001 … 12801 a week apart, then 12811 an hour early, read 2.9% a week beside
+    /stats' +0.1%), each pace over the days on the clock."""
+    points = [(7 * i + m / 1440, 1_001 + 700 * i + (0 if i < len(minutes) - 1 else -690))
+              for i, m in enumerate(minutes)]
+    found = slowing.weeks(history([(d, float(v)) for d, v in points]), UTC)
+    assert found.latest == pytest.approx(old_weekly(points)[-1])
+    assert found.earlier == pytest.approx(old_weekly(points)[-2::-1])
+
+
+def test_the_reviewed_week_an_hour_early() -> None:
+    """The review's case: the last log 7 days less an hour after the one before."""
+    points = [(0.0, 10_001.0), (7.0, 10_701.0), (14.0, 11_401.0), (21.0, 12_101.0),
+              (28.0, 12_801.0), (35 - 1 / 24, 12_811.0)]
+    found = slowing.weeks(history(points), UTC)
+    assert found.latest == pytest.approx(10 / 12_801 / (7 - 1 / 24) * 7)
+    assert len(found.earlier) == 4
