@@ -26,10 +26,10 @@ from bot.domain.metrics import (
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.slowing import is_slowing, paces, weeks
+from bot.domain.slowing import is_slowing, latest_change, paces, weeks
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
-from bot.i18n import N_, translate
+from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -51,10 +51,11 @@ FACTS: Final[dict[str, str]] = {
     "er_benchmark": "rate",  # typical engagement by views for the follower tier
     "er_vs_benchmark": "ratio",
     "follower_growth_per_week": "count",
-    # the change in followers since the previous snapshot a day or more before the latest,
-    # and how many days before: the change /stats shows, as it shows it ("−62 … in 10.0 days")
+    # the change in followers a fall is decided on, and the days it spans (one rule:
+    # bot.domain.slowing.latest_change): the latest week's when the logs reach a week back,
+    # else since the previous snapshot a day or more before the latest, as /stats shows it
     "follower_change": "count",
-    "follower_change_days": "days",
+    "follower_change_days": "span",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
     # the two paces growth_slowing compares: the latest week's (from the day a week before
@@ -68,7 +69,7 @@ FACTS: Final[dict[str, str]] = {
     # the latest week's pace ÷ the earlier weeks', shown as the sentence that says how far it
     # fell (slowdown_sentence: "halved" only near half)
     "growth_slowdown": "slowdown",
-    "followers_falling": "flag",  # fewer followers than a day or more before
+    "followers_falling": "flag",  # follower_change < 0 (slowing.latest_change)
     "engagement_falling": "flag",
     "views_rising_followers_flat": "flag",
     "posting_dropped": "flag",
@@ -111,6 +112,9 @@ ALWAYS_KNOWN: Final = frozenset({
 IMPLIED: Final[dict[str, tuple[str, ...]]] = {
     "er_vs_benchmark": ("engagement_rate_views", "er_benchmark"),
     "er_benchmark": ("followers",),
+    "followers_falling": ("follower_change", "follower_change_days"),
+    "follower_change": ("followers_falling", "follower_change_days"),
+    "follower_change_days": ("followers_falling", "follower_change"),
     "crp_followers_gap": ("followers",),
     "live_followers_gap": ("followers",),
     "shop_followers_gap": ("followers",),
@@ -137,8 +141,9 @@ LABELS: Final[dict[str, str]] = {
     "er_benchmark": N_("typical engagement for your size"),
     "er_vs_benchmark": N_("your engagement compared with typical for your size"),
     "follower_growth_per_week": N_("new followers a week"),
-    "follower_change": N_("change in followers since your previous snapshot"),
-    "follower_change_days": N_("days since your previous snapshot"),
+    "follower_change": N_("change in followers over the latest week (with less than a week of "
+                          "snapshots, since your previous one)"),
+    "follower_change_days": N_("how long that change took"),
     "follower_growth_rate_week": N_("weekly follower growth compared with before"),
     "previous_growth_rate_week": N_("earlier weekly follower growth"),
     "latest_growth_rate_week": N_("follower growth in the latest week"),
@@ -223,6 +228,9 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return numbers.number(value)
     if kind == "days":  # one decimal, as /stats writes the days a change took
         return numbers.decimal(value, 1, 1)
+    if kind == "span":  # the days a change took, with the word ("1.0 day", "7.0 days")
+        return ngettext("%(num)s day", "%(num)s days", i18n.plural_count(value, 1),
+                        num=numbers.decimal(value, 1, 1))
     if kind == "count":
         return numbers.count(value)
     return numbers.compact(value)
@@ -290,13 +298,10 @@ def facts_and_waived(profile: Profile, rates: RateTables,
     if s.avg_watch_time is not None and s.avg_video_length:
         facts["watch_ratio"] = min(1.0, s.avg_watch_time / s.avg_video_length)
     g = k.follower_growth
-    if g is not None:
-        facts["follower_change"] = g.delta
-        facts["follower_change_days"] = g.days
-        if g.per_week is not None:  # a week or more apart (metrics.weekly_pace)
-            facts["follower_growth_per_week"] = g.per_week
-            if g.previous:
-                facts["follower_growth_rate_week"] = g.per_week / g.previous
+    if g is not None and g.per_week is not None:  # a week or more apart (weekly_pace)
+        facts["follower_growth_per_week"] = g.per_week
+        if g.previous:
+            facts["follower_growth_rate_week"] = g.per_week / g.previous
     facts.update(_trends(history, g, settings.zone))
     if now is not None:
         facts["days_since_last_log"] = days_since(s, now, settings.zone)
@@ -422,12 +427,16 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
     zone (whose days the corrected series is one value a day of, and whose wall clock counts
     the days between two)."""
     out: dict[str, float] = {}
-    # A fall is decided on the pair of snapshots the tip quotes (``follower_change`` over
-    # ``follower_change_days``, from the same ``followers``), so it never quotes a rise.
-    falling = followers is not None and followers.delta < 0
-    if followers is not None:
-        out["followers_falling"] = _flag(falling)
     weekly = weeks(history, zone)
+    # A fall is decided once (slowing.latest_change: the latest week, or with less than a
+    # week of logs the change since the previous snapshot), on the change the tip quotes
+    # (``follower_change`` over ``follower_change_days``), so it never quotes a rise, and
+    # never reads the day when /stats and /goal read the week.
+    change = latest_change(weekly, followers)
+    if change is not None:
+        out["followers_falling"] = _flag(change.falling)
+        out["follower_change"] = change.delta
+        out["follower_change_days"] = change.days
     if weekly.earlier:  # the week-long step before the latest week
         out["previous_growth_rate_week"] = weekly.earlier[0]
     found = paces(weekly)
@@ -436,7 +445,8 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
         out["latest_growth_rate_week"] = latest
         out["earlier_growth_rate_week"] = earlier
         out["growth_slowing"] = _flag(is_slowing(latest, earlier))
-        if earlier > 0 and latest >= 0:
+        # never for a fall: it is no slowdown ("halved", "stopped"), and the fall tip says it
+        if earlier > 0 and latest >= 0 and not (change is not None and change.falling):
             out["growth_slowdown"] = latest / earlier
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)
