@@ -6,13 +6,14 @@ logged is simply absent, and a condition on an absent fact is false.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from statistics import median
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from bot import i18n
 from bot.domain import numbers
-from bot.domain.brandprice import benchmark_size
+from bot.domain.brandprice import benchmark_size, read_by_reach
 from bot.domain.metrics import (
     METRICS,
     Growth,
@@ -50,6 +51,10 @@ FACTS: Final[dict[str, str]] = {
     "watch_ratio": "rate",  # average watch time ÷ video length
     "er_benchmark": "rate",  # typical engagement by views for the follower tier
     "er_vs_benchmark": "ratio",
+    # how the benchmark's band is named (brandprice.read_by_reach, as /estimate and the media
+    # kit name it): 1 as the views' ("accounts with views like yours"), 0 as the account's
+    # size ("accounts your size")
+    "er_band": "band",
     "follower_growth_per_week": "count",
     # the change in followers a fall is decided on, and the days it spans (one rule:
     # bot.domain.slowing.latest_change): the latest week's when the logs reach a week back,
@@ -111,7 +116,8 @@ ALWAYS_KNOWN: Final = frozenset({
 #: Fact -> facts :func:`compute_facts` only sets it together with (it is computed from them).
 IMPLIED: Final[dict[str, tuple[str, ...]]] = {
     "er_vs_benchmark": ("engagement_rate_views", "er_benchmark"),
-    "er_benchmark": ("followers",),
+    "er_benchmark": ("followers", "er_band"),
+    "er_band": ("er_benchmark",),
     "followers_falling": ("follower_change", "follower_change_days"),
     "follower_change": ("followers_falling", "follower_change_days"),
     "follower_change_days": ("followers_falling", "follower_change"),
@@ -140,6 +146,7 @@ LABELS: Final[dict[str, str]] = {
     "watch_ratio": N_("share of each video watched"),
     "er_benchmark": N_("typical engagement for your size"),
     "er_vs_benchmark": N_("your engagement compared with typical for your size"),
+    "er_band": N_("accounts the typical engagement is for"),
     "follower_growth_per_week": N_("new followers a week"),
     "follower_change": N_("change in followers over the latest week (with less than a week of "
                           "snapshots, since your previous one)"),
@@ -184,21 +191,36 @@ LABELS: Final[dict[str, str]] = {
 }
 
 
+#: The labels of the benchmark's facts when it is read at the views' band, not the
+#: account's (``er_band`` 1: :func:`bot.domain.brandprice.read_by_reach`).
+BY_REACH_LABELS: Final[dict[str, str]] = {
+    "er_benchmark": N_("typical engagement for accounts with views like yours"),
+    "er_vs_benchmark": N_("your engagement compared with typical for accounts with views "
+                          "like yours"),
+}
+
+#: How ``er_band`` is said, inside a sentence ("… the typical 4.2% for {er_band}"): as the
+#: account's size (0), or as the views' band (1), as /estimate says it.
+BAND_WORDS: Final[tuple[str, str]] = (N_("accounts your size"),
+                                      N_("accounts with views like yours"))
+
 #: A flag /why shows with the figures it compares (flag -> the latest and the earlier fact).
 FLAG_FIGURES: Final[dict[str, tuple[str, str]]] = {
     "growth_slowing": ("latest_growth_rate_week", "earlier_growth_rate_week"),
 }
 
 
-def label(fact: str) -> str:
+def label(fact: str, facts: Mapping[str, float] | None = None) -> str:
     """A fact in plain words in the current language (a metric's label in lower case in
-    English, as it reads inside a sentence)."""
-    text = translate(LABELS.get(fact, fact))
+    English, as it reads inside a sentence); with the creator's ``facts``, the benchmark's
+    facts are named for the band they are read at (:data:`BY_REACH_LABELS`)."""
+    by_reach = facts is not None and facts.get("er_band") == 1 and fact in BY_REACH_LABELS
+    text = translate(BY_REACH_LABELS[fact] if by_reach else LABELS.get(fact, fact))
     return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
 
 
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.
-_UNSIGNED: Final = frozenset({"flag", "weekday", "hour", "slowdown"})
+_UNSIGNED: Final = frozenset({"flag", "weekday", "hour", "slowdown", "band"})
 
 
 def format_fact(name: str, value: float, precise: bool = False) -> str:
@@ -220,6 +242,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return _("yes") if value else _("no")
     if kind == "slowdown":
         return slowdown_sentence(value)
+    if kind == "band":
+        return translate(BAND_WORDS[value == 1])
     if kind == "weekday":
         return numbers.weekday(int(value) % 7)
     if kind == "hour":
@@ -291,6 +315,7 @@ def facts_and_waived(profile: Profile, rates: RateTables,
     if s.followers is not None and size is not None:
         bench = rates.engagement.primary.rate_at(size)  # the figure /estimate compares with
         facts["er_benchmark"] = bench
+        facts["er_band"] = _flag(read_by_reach(s.followers, size, rates))
         if k.engagement_rate_views is not None:
             facts["er_vs_benchmark"] = k.engagement_rate_views / bench
         if s.views is not None and s.followers > 0:
