@@ -40,7 +40,7 @@ from bot.domain.metrics import (
 )
 from bot.domain.numbers import count, decimal, pct
 from bot.domain.refusals import Refusal
-from bot.domain.slowing import pace_shown, slowdown
+from bot.domain.slowing import pace_shown, said_of_latest_week
 from bot.domain.studio import Reach, Video, breakouts, reach
 from bot.domain.videos import ViewsPerVideo, views_per_video
 from bot.i18n import gettext as _
@@ -113,13 +113,15 @@ def growth_view(g: Growth | None, zone: tzinfo) -> dict[str, Any] | None:
 
 
 def slowed_view(history: list[MetricSnapshot], zone: tzinfo) -> dict[str, Any] | None:
-    """Whether follower growth has slowed or fell (:func:`bot.domain.slowing.slowdown`, the one
-    rule), with the two paces as /why and /goal quote them; None: it has not."""
-    slow = slowdown(history, zone)
+    """Whether follower growth has slowed or fell in the latest week
+    (:func:`bot.domain.slowing.said_of_latest_week`, the rules the tips read), with the two
+    paces as /why and /goal quote them (``earlier`` None: a fall with none to compare with);
+    None: neither."""
+    slow = said_of_latest_week(history, zone)
     if slow is None:
         return None
     return {"latest": pace_shown(slow.latest),
-            "earlier": pace_shown(slow.earlier),
+            "earlier": None if slow.earlier is None else pace_shown(slow.earlier),
             "falling": slow.falling}
 
 

@@ -64,7 +64,7 @@ from bot.domain.profile import Profile, UserSettings
 from bot.domain.projection import project, reached_at
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
-from bot.domain.slowing import pace_shown, slowdown
+from bot.domain.slowing import pace_shown, said_of_latest_week
 from bot.domain.studio import StudioImport, Video
 from bot.i18n import N_, Phrase, lazy, standalone, translate
 from bot.i18n import gettext as _
@@ -306,14 +306,15 @@ def _usd(settings: UserSettings) -> UserSettings:
 
 def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float,
             current: float, since: datetime, now: datetime) -> dict[str, Any] | None:
-    """When follower growth has slowed by the rule the tips read
-    (:func:`bot.domain.slowing.slowdown`: the latest week under half the median week before
-    it, a fall included), the two paces as /why shows them, whether it fell, and the day
+    """When follower growth has slowed by the rule the tips read, or fell in the latest week
+    (:func:`bot.domain.slowing.said_of_latest_week`: the latest week under half the median
+    week before it, or a fall: the week the tips' fall is decided on), the two paces as /why
+    shows them (the earlier None for a fall with none to compare), whether it fell, and the day
     the target is reached at the latest week's pace (compounded, from ``current`` at
     ``since``, the latest snapshot's moment, as the 12-week projection counts; None when
     that pace reaches it never): the trend fitted over 12 weeks would otherwise promise a
     date the recent pace no longer supports."""
-    slow = slowdown(history, settings.zone)
+    slow = said_of_latest_week(history, settings.zone)  # a fall without an earlier pace too
     if slow is None:
         return None
     # as far ahead as the 12-week projection looks (projection.HORIZON), no further: a week
@@ -321,7 +322,7 @@ def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float
     reached = reached_at(slow.latest, current, target, since, now)
     eta = None if reached is None else settings.today(reached).isoformat()
     return {"latest": pace_shown(slow.latest),
-            "earlier": pace_shown(slow.earlier),
+            "earlier": None if slow.earlier is None else pace_shown(slow.earlier),
             "falling": slow.falling, "eta": eta}
 
 

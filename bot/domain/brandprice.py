@@ -179,3 +179,14 @@ def benchmark_size(s: MetricSnapshot, per_video: ViewsPerVideo | None,
     if seen is None:
         return None
     return rates.brand_deals.followers_for(seen.views.median)
+
+
+def read_by_reach(followers: float, size: float, rates: RateTables) -> bool:
+    """Whether the engagement benchmark read at ``size`` (:func:`benchmark_size`) is named
+    as the views' band rather than the account's: the size falls in another band of the
+    first study than ``followers`` do. The one rule for how the band is worded, in
+    /estimate and the media kit (:func:`bot.domain.estimator.band_wording`) and in the
+    tips (the ``er_band`` fact): never "your size" for a 2M-follower account read at the
+    views of a smaller one."""
+    primary = rates.engagement.primary
+    return primary.tier(followers).label != primary.tier(size).label

@@ -190,7 +190,7 @@ def _shown(operand: object, fact: str, facts: Mapping[str, float],
            precise: bool = True) -> str:
     if isinstance(operand, str):
         value = facts.get(operand)
-        label = fact_label(operand)
+        label = fact_label(operand, facts)
         return label if value is None else _precise(operand, value, precise) + aside(label)
     if FACTS[fact] == "flag":
         return _("yes") if operand else _("no")
@@ -219,7 +219,7 @@ def needs_digit(fact: str, value: float, rhs: object, facts: Mapping[str, float]
 
 def _condition_text(fact: str, op: str, rhs: object, value: str,
                     facts: Mapping[str, float], negated: bool, precise: bool = True) -> str:
-    label = fact_label(fact)
+    label = fact_label(fact, facts)
     if op == "exists":
         known = bool(rhs) is not negated
         return (_("%(fact)s known", fact=label) if known
@@ -299,7 +299,7 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
                 holds = next(each)(facts)
                 held: bool | None = (not holds) if negated else holds
                 if fact in waived:
-                    label = fact_label(fact)
+                    label = fact_label(fact, facts)
                     checks.append(Check(
                         label, _("none, you logged a payout from this route"), held,
                         lead + _("%(fact)s: none, you logged a payout from this route",
@@ -308,7 +308,7 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
                 if op != "exists" and not _known(fact, rhs, facts):
                     held = None
                 text = _condition_text(fact, op, rhs, exact, facts, negated, precise)
-                checks.append(Check(fact_label(fact), value, held, lead + text))
+                checks.append(Check(fact_label(fact, facts), value, held, lead + text))
     why = (_("You logged a payout from this route, so its entry requirements are behind you.")
            if waived and not waived.isdisjoint(placeholders(rule.why))
            else rule_text(rule, "why", facts))

@@ -30,7 +30,7 @@ from math import isfinite
 from typing import Any, Final
 
 from bot.domain import eligibility as elig
-from bot.domain.brandprice import BrandViews, benchmark_size, brand_views
+from bot.domain.brandprice import BrandViews, benchmark_size, brand_views, read_by_reach
 from bot.domain.eligibility import Requirement
 from bot.domain.fieldnames import field_name
 from bot.domain.metrics import (
@@ -281,8 +281,9 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s, history)
     # the size the benchmark is read at falls in another band than the followers: the band
-    # is named as the views' (band_wording), never as "accounts your size"
-    by_reach = primary.tier(s.followers).label != label
+    # is named as the views' (band_wording), never as "accounts your size"; the tips'
+    # er_band reads the same rule
+    by_reach = read_by_reach(s.followers, size, rates)
     if rate is None:
         return EngagementComparison(
             None, bench, label, None, rates.brand_deals.rates.unknown_engagement.dist(),

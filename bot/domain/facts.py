@@ -6,13 +6,14 @@ logged is simply absent, and a condition on an absent fact is false.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from statistics import median
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from bot import i18n
 from bot.domain import numbers
-from bot.domain.brandprice import benchmark_size
+from bot.domain.brandprice import benchmark_size, read_by_reach
 from bot.domain.metrics import (
     METRICS,
     Growth,
@@ -26,10 +27,10 @@ from bot.domain.metrics import (
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.slowing import is_slowing, paces, weeks
+from bot.domain.slowing import is_slowing, latest_change, paces, weeks
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
-from bot.i18n import N_, translate
+from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -50,11 +51,16 @@ FACTS: Final[dict[str, str]] = {
     "watch_ratio": "rate",  # average watch time ÷ video length
     "er_benchmark": "rate",  # typical engagement by views for the follower tier
     "er_vs_benchmark": "ratio",
+    # how the benchmark's band is named (brandprice.read_by_reach, as /estimate and the media
+    # kit name it): 1 as the views' ("accounts with views like yours"), 0 as the account's
+    # size ("accounts your size")
+    "er_band": "band",
     "follower_growth_per_week": "count",
-    # the change in followers since the previous snapshot a day or more before the latest,
-    # and how many days before: the change /stats shows, as it shows it ("−62 … in 10.0 days")
+    # the change in followers a fall is decided on, and the days it spans (one rule:
+    # bot.domain.slowing.latest_change): the latest week's when the logs reach a week back,
+    # else since the previous snapshot a day or more before the latest, as /stats shows it
     "follower_change": "count",
-    "follower_change_days": "days",
+    "follower_change_days": "span",
     "follower_growth_rate_week": "rate",
     "previous_growth_rate_week": "rate",
     # the two paces growth_slowing compares: the latest week's (from the day a week before
@@ -68,7 +74,7 @@ FACTS: Final[dict[str, str]] = {
     # the latest week's pace ÷ the earlier weeks', shown as the sentence that says how far it
     # fell (slowdown_sentence: "halved" only near half)
     "growth_slowdown": "slowdown",
-    "followers_falling": "flag",  # fewer followers than a day or more before
+    "followers_falling": "flag",  # follower_change < 0 (slowing.latest_change)
     "engagement_falling": "flag",
     "views_rising_followers_flat": "flag",
     "posting_dropped": "flag",
@@ -110,7 +116,11 @@ ALWAYS_KNOWN: Final = frozenset({
 #: Fact -> facts :func:`compute_facts` only sets it together with (it is computed from them).
 IMPLIED: Final[dict[str, tuple[str, ...]]] = {
     "er_vs_benchmark": ("engagement_rate_views", "er_benchmark"),
-    "er_benchmark": ("followers",),
+    "er_benchmark": ("followers", "er_band"),
+    "er_band": ("er_benchmark",),
+    "followers_falling": ("follower_change", "follower_change_days"),
+    "follower_change": ("followers_falling", "follower_change_days"),
+    "follower_change_days": ("followers_falling", "follower_change"),
     "crp_followers_gap": ("followers",),
     "live_followers_gap": ("followers",),
     "shop_followers_gap": ("followers",),
@@ -136,9 +146,11 @@ LABELS: Final[dict[str, str]] = {
     "watch_ratio": N_("share of each video watched"),
     "er_benchmark": N_("typical engagement for your size"),
     "er_vs_benchmark": N_("your engagement compared with typical for your size"),
+    "er_band": N_("accounts the typical engagement is for"),
     "follower_growth_per_week": N_("new followers a week"),
-    "follower_change": N_("change in followers since your previous snapshot"),
-    "follower_change_days": N_("days since your previous snapshot"),
+    "follower_change": N_("change in followers over the latest week (with less than a week of "
+                          "snapshots, since your previous one)"),
+    "follower_change_days": N_("how long that change took"),
     "follower_growth_rate_week": N_("weekly follower growth compared with before"),
     "previous_growth_rate_week": N_("earlier weekly follower growth"),
     "latest_growth_rate_week": N_("follower growth in the latest week"),
@@ -179,21 +191,36 @@ LABELS: Final[dict[str, str]] = {
 }
 
 
+#: The labels of the benchmark's facts when it is read at the views' band, not the
+#: account's (``er_band`` 1: :func:`bot.domain.brandprice.read_by_reach`).
+BY_REACH_LABELS: Final[dict[str, str]] = {
+    "er_benchmark": N_("typical engagement for accounts with views like yours"),
+    "er_vs_benchmark": N_("your engagement compared with typical for accounts with views "
+                          "like yours"),
+}
+
+#: How ``er_band`` is said, inside a sentence ("… the typical 4.2% for {er_band}"): as the
+#: account's size (0), or as the views' band (1), as /estimate says it.
+BAND_WORDS: Final[tuple[str, str]] = (N_("accounts your size"),
+                                      N_("accounts with views like yours"))
+
 #: A flag /why shows with the figures it compares (flag -> the latest and the earlier fact).
 FLAG_FIGURES: Final[dict[str, tuple[str, str]]] = {
     "growth_slowing": ("latest_growth_rate_week", "earlier_growth_rate_week"),
 }
 
 
-def label(fact: str) -> str:
+def label(fact: str, facts: Mapping[str, float] | None = None) -> str:
     """A fact in plain words in the current language (a metric's label in lower case in
-    English, as it reads inside a sentence)."""
-    text = translate(LABELS.get(fact, fact))
+    English, as it reads inside a sentence); with the creator's ``facts``, the benchmark's
+    facts are named for the band they are read at (:data:`BY_REACH_LABELS`)."""
+    by_reach = facts is not None and facts.get("er_band") == 1 and fact in BY_REACH_LABELS
+    text = translate(BY_REACH_LABELS[fact] if by_reach else LABELS.get(fact, fact))
     return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
 
 
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.
-_UNSIGNED: Final = frozenset({"flag", "weekday", "hour", "slowdown"})
+_UNSIGNED: Final = frozenset({"flag", "weekday", "hour", "slowdown", "band"})
 
 
 def format_fact(name: str, value: float, precise: bool = False) -> str:
@@ -215,6 +242,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return _("yes") if value else _("no")
     if kind == "slowdown":
         return slowdown_sentence(value)
+    if kind == "band":
+        return translate(BAND_WORDS[value == 1])
     if kind == "weekday":
         return numbers.weekday(int(value) % 7)
     if kind == "hour":
@@ -223,6 +252,9 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return numbers.number(value)
     if kind == "days":  # one decimal, as /stats writes the days a change took
         return numbers.decimal(value, 1, 1)
+    if kind == "span":  # the days a change took, with the word ("1.0 day", "7.0 days")
+        return ngettext("%(num)s day", "%(num)s days", i18n.plural_count(value, 1),
+                        num=numbers.decimal(value, 1, 1))
     if kind == "count":
         return numbers.count(value)
     return numbers.compact(value)
@@ -283,6 +315,7 @@ def facts_and_waived(profile: Profile, rates: RateTables,
     if s.followers is not None and size is not None:
         bench = rates.engagement.primary.rate_at(size)  # the figure /estimate compares with
         facts["er_benchmark"] = bench
+        facts["er_band"] = _flag(read_by_reach(s.followers, size, rates))
         if k.engagement_rate_views is not None:
             facts["er_vs_benchmark"] = k.engagement_rate_views / bench
         if s.views is not None and s.followers > 0:
@@ -290,13 +323,10 @@ def facts_and_waived(profile: Profile, rates: RateTables,
     if s.avg_watch_time is not None and s.avg_video_length:
         facts["watch_ratio"] = min(1.0, s.avg_watch_time / s.avg_video_length)
     g = k.follower_growth
-    if g is not None:
-        facts["follower_change"] = g.delta
-        facts["follower_change_days"] = g.days
-        if g.per_week is not None:  # a week or more apart (metrics.weekly_pace)
-            facts["follower_growth_per_week"] = g.per_week
-            if g.previous:
-                facts["follower_growth_rate_week"] = g.per_week / g.previous
+    if g is not None and g.per_week is not None:  # a week or more apart (weekly_pace)
+        facts["follower_growth_per_week"] = g.per_week
+        if g.previous:
+            facts["follower_growth_rate_week"] = g.per_week / g.previous
     facts.update(_trends(history, g, settings.zone))
     if now is not None:
         facts["days_since_last_log"] = days_since(s, now, settings.zone)
@@ -422,12 +452,16 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
     zone (whose days the corrected series is one value a day of, and whose wall clock counts
     the days between two)."""
     out: dict[str, float] = {}
-    # A fall is decided on the pair of snapshots the tip quotes (``follower_change`` over
-    # ``follower_change_days``, from the same ``followers``), so it never quotes a rise.
-    falling = followers is not None and followers.delta < 0
-    if followers is not None:
-        out["followers_falling"] = _flag(falling)
     weekly = weeks(history, zone)
+    # A fall is decided once (slowing.latest_change: the latest week, or with less than a
+    # week of logs the change since the previous snapshot), on the change the tip quotes
+    # (``follower_change`` over ``follower_change_days``), so it never quotes a rise, and
+    # never reads the day when /stats and /goal read the week.
+    change = latest_change(weekly, followers)
+    if change is not None:
+        out["followers_falling"] = _flag(change.falling)
+        out["follower_change"] = change.delta
+        out["follower_change_days"] = change.days
     if weekly.earlier:  # the week-long step before the latest week
         out["previous_growth_rate_week"] = weekly.earlier[0]
     found = paces(weekly)
@@ -436,7 +470,8 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
         out["latest_growth_rate_week"] = latest
         out["earlier_growth_rate_week"] = earlier
         out["growth_slowing"] = _flag(is_slowing(latest, earlier))
-        if earlier > 0 and latest >= 0:
+        # never for a fall: it is no slowdown ("halved", "stopped"), and the fall tip says it
+        if earlier > 0 and latest >= 0 and not (change is not None and change.falling):
             out["growth_slowdown"] = latest / earlier
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)

@@ -1,5 +1,6 @@
-"""Whether follower growth has slowed: one rule, in one place, that every reply reads (the
-tips' ``growth_slowing`` fact and /why, /goal, /stats). Kept apart from :mod:`bot.domain.facts`
+"""Whether follower growth has slowed, and whether followers fell: one rule each, in one
+place, that every reply reads (the tips' ``growth_slowing`` and ``followers_falling`` facts
+and /why, /goal, /stats). Kept apart from :mod:`bot.domain.facts`
 so /stats reads it without importing the fact code (``tests/unit/test_fast_start.py``)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import NamedTuple
 from bot.domain import numbers
 from bot.domain.daily import days_between, wall_time
 from bot.domain.metrics import (
+    Growth,
     MetricSnapshot,
     corrected_snapshots,
     counted_on,
@@ -31,6 +33,10 @@ class Weeks(NamedTuple):
     latest: float | None
     #: The week-long steps before that window, newest first (never a day's change).
     earlier: list[float]
+    #: The latest week's window as a change in followers and the days it spans (0 inside
+    #: the rounding of a typed value, as :attr:`latest`); None without a day a week or more
+    #: before the latest.
+    window: tuple[float, float] | None = None
 
 
 def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
@@ -61,6 +67,7 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
     # took in the log before and read two weeks as the latest), its pace by the clock's days
     days_of = [counted_on(s, zone).toordinal() for s, _ in series]
     latest: float | None = None
+    window: tuple[float, float] | None = None
     earlier: list[float] = []
     end = len(series) - 1
     start = end - 1
@@ -73,26 +80,63 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
         if end == len(series) - 1:
             rounded = within_rounding(before, after, before_typed=typed_by_creator(first),
                                       after_typed=typed_by_creator(last))
+            window = (0.0 if rounded else after - before, days)
             if before:
-                latest = (0.0 if rounded else after - before) / before / days * 7
+                latest = window[0] / before / days * 7
         elif before:
             earlier.append((after - before) / before / days * 7)
         end, start = start, start - 1
-    return Weeks(latest, earlier)
+    return Weeks(latest, earlier, window)
 
 
 class Slowdown(NamedTuple):
-    """Follower growth slowed (:func:`is_slowing`): the two paces the rule compared."""
+    """Follower growth slowed (:func:`is_slowing`): the two paces the rule compared; or, from
+    :func:`said_of_latest_week` only, a fall in the latest week with no earlier pace."""
 
     #: The latest week's growth (a ratio a week): :attr:`Weeks.latest`.
     latest: float
-    #: The median weekly growth of the weeks before it (never "the week before").
-    earlier: float
+    #: The median weekly growth of the weeks before it (never "the week before"); None for a
+    #: fall with no earlier pace it is slower than (:func:`said_of_latest_week`).
+    earlier: float | None
 
     @property
     def falling(self) -> bool:
-        """Followers fell in the latest week: slowed, and every reader says it as a fall."""
+        """Followers fell in the latest week: slowed, and every reader says it as a fall (the
+        same week :func:`latest_change` decides a fall on, so never a fall here and growth
+        there)."""
         return self.latest < 0
+
+
+class Change(NamedTuple):
+    """The change in followers a fall is decided on (:func:`latest_change`)."""
+
+    #: Followers gained (negative: lost) over the span; 0 inside the rounding of a typed value.
+    delta: float
+    #: The days it spans, on the creator's wall clock.
+    days: float
+    #: The span is the latest week (:attr:`Weeks.window`); else the change since the previous
+    #: snapshot a day or more before the latest, with less than a week of them: never to be
+    #: called "the latest week".
+    week: bool
+
+    @property
+    def falling(self) -> bool:
+        return self.delta < 0
+
+
+def latest_change(found: Weeks, pair: Growth | None) -> Change | None:
+    """Whether followers fell, and by how much over which span: the one place that decides
+    it for the tips (``followers_falling``, ``follower_change``) and the replies (/stats,
+    /goal). The latest week's window (``found``, :func:`weeks`) when the series reaches a
+    week back, so a creator who logs daily is judged on the week every reply quotes, never
+    on the day's change; with less than a week, the change since the previous snapshot a day
+    or more before (``pair``: ``growth(history, "followers", zone=zone)``), said with its
+    span. None when neither is known."""
+    if found.window is not None:
+        return Change(*found.window, week=True)
+    if pair is None:
+        return None
+    return Change(pair.delta, pair.days, week=False)
 
 
 def paces(found: Weeks) -> tuple[float, float] | None:
@@ -119,6 +163,20 @@ def slowdown(history: list[MetricSnapshot], zone: tzinfo) -> Slowdown | None:
     if found is None or not is_slowing(*found):
         return None
     return Slowdown(*found)
+
+
+def said_of_latest_week(history: list[MetricSnapshot], zone: tzinfo) -> Slowdown | None:
+    """What /stats and /goal say of the latest week: :func:`slowdown` when growth slowed,
+    else a fall in it with no earlier pace it is slower than (under two weeks of logs, or
+    flat weeks before it: :attr:`Slowdown.earlier` None), so a week the tips call a fall
+    (:func:`latest_change`) is one they call a fall too; None otherwise."""
+    found = weeks(history, zone)
+    pair = paces(found)
+    if pair is not None and is_slowing(*pair):
+        return Slowdown(*pair)
+    if found.latest is not None and found.latest < 0:
+        return Slowdown(found.latest, None)
+    return None
 
 
 def pace_shown(value: float) -> str:

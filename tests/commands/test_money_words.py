@@ -200,3 +200,27 @@ async def test_spanish_says_one_payout_without_a_count_and_a_madrid_example(
     assert "tu pago del Programa Creator Rewards" in logged, logged
     text = (await console.ask("/estimate")).text
     assert "p. ej., ES" in text and "p. ej., MX" not in text, text
+
+
+async def test_tips_name_the_benchmark_band_as_estimate_does(console: ConsoleAdapter) -> None:
+    """Trial: /tips and /why said "typical … for your size" for a 2M-follower account whose
+    benchmark is read at the views of a 5k–1M one, where /estimate says "accounts with views
+    like yours". The tips read the one rule (brandprice.read_by_reach, the er_band fact)."""
+    await console.ask(BIG_FEW_VIEWS)
+    estimate = (await console.ask("/estimate")).text
+    assert "accounts with views like yours" in estimate, estimate
+    tips = (await console.ask("/tips all")).text
+    assert "your size" not in tips, tips
+    assert "the typical 4.2% for accounts with views like yours." in tips, tips
+    why = (await console.ask("/why brand-pitch-your-engagement")).text
+    assert "your size" not in why, why
+    assert "your engagement compared with typical for accounts with views like yours" in why, why
+
+
+async def test_tips_say_your_size_when_the_followers_are_in_the_views_band(
+        console: ConsoleAdapter) -> None:
+    await console.ask("/log followers=80k views=600k avg_views=20k likes=40k comments=1k "
+                      "shares=500")
+    tips = (await console.ask("/tips all")).text
+    assert "for accounts your size." in tips, tips
+    assert "views like yours" not in tips, tips

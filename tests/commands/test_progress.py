@@ -394,8 +394,9 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     """Trial: after an 83-day import then a /log 65% lower, /goal said "+5% a week, from 82 logs
     over 83 days … (on track)" while /tips said "You lost followers … (−54k a week)" and /stats
     "−23.9k (−65.7%) in 3.1 days". /goal's pace is the trend over its window and says so (the
-    rows are snapshots, not logs); the falling tip is the change /stats shows, with the same
-    days, not a weekly pace made from a few days."""
+    rows are snapshots, not logs); the falling tip is the latest week's change /stats calls a
+    fall (slowing.latest_change), with its days, not a weekly pace made from a few days, and
+    /stats' own change says its days."""
     start = NOW - timedelta(days=87)
     rows = "".join(f"{(start + timedelta(days=i)).date()},{round(20_300 * 1.05 ** (i / 7))}\n"
                    for i in range(83))
@@ -414,8 +415,10 @@ async def test_goal_tips_and_stats_each_say_the_period_they_read(
     change = re.search(r"Followers since your import of [\d-]+: (\S+) \(\S+\) in ([\d.]+) days",
                        stats.text)
     assert change, stats.text
-    assert (f"Your followers fell since your previous snapshot: {change.group(1)} in "
-            f"{change.group(2)} days.") in tips.text, tips.text
+    assert change.group(2) == "5.0", stats.text
+    assert "Your followers fell in the latest week: −" in stats.text, stats.text
+    assert ("Your followers went down: −22.7k over the 7.9 days to your latest snapshot."
+            in tips.text), tips.text
     assert "a week)" not in tips.text
 
 

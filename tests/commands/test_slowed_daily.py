@@ -85,3 +85,44 @@ async def test_a_daily_log_reads_the_week_not_the_day(console: ConsoleAdapter,
         in goal, goal
     why = (await console.ask("/why trends-ride-one-early")).text
     assert "with 0.7% in the latest week against a median of 3.3% a week" in why, why
+
+
+#: 53 days of +50 a day, then six days of −30 a day and a last day of +10: the latest week
+#: fell (−170 on 12.6k) though the latest day rose.
+WEEK_FELL_DAY_ROSE = ([10_000 + 50 * d for d in range(53)]
+                      + [12_600 - 30 * k for k in range(1, 7)] + [12_430])
+#: 59 days of +50 a day, then a last day of −5: the latest week grew though the day dipped.
+WEEK_ROSE_DAY_DIPPED = [10_000 + 50 * d for d in range(59)] + [12_895]
+
+
+async def test_a_week_that_fell_is_a_fall_in_the_tips_though_the_day_rose(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: /stats and /goal said "your followers fell in the latest week" while /tips,
+    reading the day's +10, showed "Growth slowed" instead of the fall tip. One place decides
+    a fall (slowing.latest_change: the latest week when there is one), and the fall tip
+    quotes that week's change."""
+    await imported(console, tmp_path, WEEK_FELL_DAY_ROSE)
+    stats = (await console.ask("/stats")).text
+    assert "Your followers fell in the latest week: −1.3%" in stats, stats
+    tips = (await console.ask("/tips all")).text
+    assert "You lost followers" in tips and "Growth slowed" not in tips, tips
+    assert "−170 over the 7.0 days to your latest snapshot" in tips, tips
+    assert "halved" not in tips and "stopped" not in tips, tips
+    goal = (await console.ask("/goal followers=20k")).text
+    assert "but your followers fell in the latest week, −1.3%" in goal, goal
+
+
+async def test_a_week_that_grew_is_no_fall_in_the_tips_though_the_day_dipped(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: a day's −5 after weeks of +50 a day made /tips say "You lost followers" while
+    /stats and /goal read a growing week: the week decides, and /stats still shows the day's
+    change with its day."""
+    await imported(console, tmp_path, WEEK_ROSE_DAY_DIPPED)
+    tips = (await console.ask("/tips all")).text
+    assert "You lost followers" not in tips, tips
+    stats = (await console.ask("/stats")).text
+    assert "Followers since your import of 2026-11-01: −5 (" in stats, stats
+    assert ") in 1.0 day\n" in stats, stats
+    assert "fell" not in stats, stats
+    goal = (await console.ask("/goal followers=20k")).text
+    assert "fell" not in goal and "you get there around" in goal, goal

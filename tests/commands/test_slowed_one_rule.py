@@ -87,3 +87,46 @@ async def test_goal_dates_count_from_the_latest_snapshot(console: ConsoleAdapter
             in old), old
     # the same two dates: nothing happened since the snapshot both count from
     assert re.findall(r"you get there around (\d{4}-\d{2}-\d{2})", old) == dates, old
+
+
+async def test_a_weekly_loggers_fall_is_the_week_every_reply_quotes(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """A weekly logger's fall is decided on the week as before (the previous snapshot is a
+    week back): the fall tip quotes the change /stats shows, with its span."""
+    await log_weeks(console, clock, (*RISING, "10.8k"))
+    stats = (await console.ask("/stats")).text
+    assert "−100 (−0.9%) in 7.0 days" in stats, stats
+    tips = (await console.ask("/tips all")).text
+    assert ("Your followers went down: −100 over the 7.0 days to your latest snapshot."
+            in tips), tips
+
+
+async def test_under_a_week_of_logs_a_fall_says_its_span_never_the_latest_week(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """With less than a week of logs the fall is the change since the previous snapshot,
+    and every reply says its span, never "the latest week"."""
+    await console.ask("/log followers=10001")  # exact counts (no rounding hides the change)
+    clock.advance(days=3)
+    await console.ask("/log followers=9951")
+    tips = (await console.ask("/tips all")).text
+    assert "Your followers went down: −50 over the 3.0 days to your latest snapshot." \
+        in tips, tips
+    for command in ("/stats", "/goal followers=12k", "/tips all"):
+        text = (await console.ask(command)).text
+        assert "latest week" not in text, (command, text)
+
+
+async def test_a_fall_in_the_latest_week_is_said_without_earlier_weeks(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Eight days of logs, the latest week a fall: the tips' fall tip and /stats read one
+    decision (no earlier week to call it slowed against), and /stats names the week."""
+    await console.ask("/log followers=10001")
+    clock.advance(days=1)
+    await console.ask("/log followers=10101")
+    clock.advance(days=7)
+    await console.ask("/log followers=10051")
+    tips = (await console.ask("/tips all")).text
+    assert "Your followers went down: −50 over the 7.0 days to your latest snapshot." \
+        in tips, tips
+    stats = (await console.ask("/stats")).text
+    assert "Your followers fell in the latest week: −0.5% (/tips shows" in stats, stats
