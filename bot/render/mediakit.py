@@ -103,6 +103,14 @@ class _Page:
         box = t.get_window_extent(self.renderer)
         return box.width / self.fig.bbox.width, box.height / self.fig.bbox.height
 
+    def _top(self, t: Text) -> float:
+        """The top of ``t`` as drawn, as a fraction of the page's height."""
+        return float(t.get_window_extent(self.renderer).y1) / self.fig.bbox.height
+
+    def _bottom(self, t: Text) -> float:
+        """The bottom of ``t`` as drawn, as a fraction of the page's height."""
+        return float(t.get_window_extent(self.renderer).y0) / self.fig.bbox.height
+
     def _lines(self, t: Text, text: str, width: float) -> str:
         """``text`` broken into lines no wider than ``width`` at ``t``'s size: between words,
         and between any two CJK characters (Japanese has no spaces to break at)."""
@@ -123,7 +131,7 @@ class _Page:
     def text(self, x: float, y: float, s: str, size: float = 10, colour: str = INK,
              weight: str = "normal", ha: str = "left", va: str = "baseline",
              style: str = "normal", width: float | None = None, height: float | None = None,
-             fit: str = "shrink") -> Text:
+             fit: str = "shrink", record: bool = True) -> Text:
         """Draw ``s`` at (``x``, ``y``) within ``width`` (default: to the page's margin on the
         side it runs to) and, if given, ``height``. ``fit`` says how: ``shrink`` the type,
         ``wrap`` into lines (shrinking too if they exceed ``height``), or ``cut`` with "…"
@@ -149,7 +157,8 @@ class _Page:
             size = max(MIN_SIZE, size * 0.92)
             t.set_fontsize(size)
         left = x if ha == "left" else x - width if ha == "right" else x - width / 2
-        self.boxes.append((t, (left, left + width, y - (height or 1.0), y + (height or 1.0))))
+        if record:  # (a card records its texts with the card's box)
+            self.boxes.append((t, (left, left + width, y - (height or 1.0), y + (height or 1.0))))
         return t
 
     def rule(self, y: float) -> None:
@@ -164,27 +173,82 @@ class _Page:
             room = RIGHT - LEFT - self._extent(head)[0] - 0.03
             self.text(RIGHT, y, note, size=8, colour=FAINT, ha="right", width=room)
 
-    def tile(self, x: float, y: float, w: float, h: float, stat: Stat) -> None:
+    def fitted_size(self, s: str, size: float, width: float, lines: int = 1,
+                    weight: str = "normal") -> float:
+        """The largest size, ``size`` at most and :data:`MIN_SIZE` at least, at which ``s``
+        wraps into at most ``lines`` lines no wider than ``width`` (measured, not drawn)."""
+        probe = self.fig.text(0, 0, "", fontsize=size, fontweight=weight, linespacing=1.3,
+                              parse_math=False)
+        text = printable(s)
+        try:
+            while size > MIN_SIZE:
+                shown = self._lines(probe, text, width)
+                probe.set_text(shown)
+                if shown.count("\n") < lines and self._extent(probe)[0] <= width * FIT:
+                    break
+                size = max(MIN_SIZE, size * 0.92)
+                probe.set_fontsize(size)
+        finally:
+            probe.remove()
+        return size
+
+    def tiles(self, top: float, stats: list[Stat], w: float, gap: float,
+              least: float = 0.113) -> float:
+        """A row of cards from ``top`` down, one per stat, ``w`` wide and ``gap`` apart; the
+        height they took (at least ``least``). Inside a card each text is placed under the
+        one above it as measured, so none can overlap another: the title wraps onto a second
+        line (one title size for the whole row, shrunk only for a word wider than the card),
+        the value is shrunk to the width (one size for the row), the note under it and the
+        source line at the bottom wrap, and the row grows to the tallest card's content."""
         from matplotlib.patches import FancyBboxPatch
 
-        self.fig.add_artist(FancyBboxPatch(
-            (x, y), w, h, boxstyle="round,pad=0,rounding_size=0.008", facecolor=TILE,
-            edgecolor=RULE, linewidth=0.6, transform=self.fig.transFigure))
-        pad = 0.012
+        pad, space = 0.012, 0.006
         inner = w - 2 * pad
-        # the note under the value runs down to the source line (or the tile's bottom)
-        note_room = h - 0.066 - (0.024 if stat.source else 0.008)
-        self.text(x + pad, y + h - 0.022, stat.label, size=8.5, colour=MUTED, weight="bold",
-                  width=inner)
-        self.text(x + pad, y + h - 0.056, stat.value or "", size=21, weight="bold",
-                  width=inner)
-        if stat.detail:
-            self.text(x + pad, y + h - 0.066, stat.detail, size=7.2, colour=MUTED, va="top",
-                      width=inner, height=note_room, fit="wrap")
-        if stat.source:
-            # wrapped onto a second line (shrunk if need be), never cut inside a word
-            self.text(x + pad, y + 0.008, collapse_spaces(stat.source), size=6.8, colour=FAINT,
-                      style="italic", va="bottom", width=inner, height=0.026, fit="wrap")
+        title_size = min(self.fitted_size(s.label, 8.5, inner, 2, "bold") for s in stats)
+        value_size = min(self.fitted_size(s.value or "", 21, inner, 1, "bold") for s in stats)
+        columns = [LEFT + i * (w + gap) for i in range(len(stats))]
+        # each card's texts made in reading order (the PDF's text reads card by card), then
+        # placed: all titles from the top, all values on one baseline under the tallest
+        # title, each note under its value, each source at the bottom of the grown row
+        cards: list[tuple[Text, Text, Text | None, Text | None]] = []
+        for x, stat in zip(columns, stats, strict=True):
+            title = self.text(x + pad, top - pad, stat.label, size=title_size, colour=MUTED,
+                              weight="bold", va="top", width=inner, fit="wrap", record=False)
+            value = self.text(x + pad, top, stat.value or "", size=value_size, weight="bold",
+                              width=inner, record=False)
+            note = self.text(x + pad, top, stat.detail, size=7.2, colour=MUTED, va="top",
+                             width=inner, fit="wrap", record=False) if stat.detail else None
+            # wrapped onto more lines, never cut inside a word
+            source = self.text(x + pad, top, collapse_spaces(stat.source), size=6.8,
+                               colour=FAINT, style="italic", va="bottom", width=inner,
+                               fit="wrap", record=False) if stat.source else None
+            cards.append((title, value, note, source))
+        value_top = top - pad - max(self._extent(c[0])[1] for c in cards) - space
+        for _title, value, _note, _source in cards:
+            value.set_y(value_top)
+        drop = max(self._top(c[1]) for c in cards) - value_top  # the tallest just under
+        for _title, value, _note, _source in cards:
+            value.set_y(value_top - drop)
+        note_top = min(self._bottom(c[1]) for c in cards) - space
+        needed = least
+        for _title, _value, note, source in cards:
+            bottom = note_top + space
+            if note is not None:
+                note.set_y(note_top)
+                bottom = note_top - self._extent(note)[1]
+            if source is not None:
+                bottom -= space + self._extent(source)[1]
+            needed = max(needed, top - bottom + pad)
+        for x, card in zip(columns, cards, strict=True):
+            self.fig.add_artist(FancyBboxPatch(
+                (x, top - needed), w, needed, boxstyle="round,pad=0,rounding_size=0.008",
+                facecolor=TILE, edgecolor=RULE, linewidth=0.6, transform=self.fig.transFigure))
+            if card[3] is not None:
+                card[3].set_y(top - needed + pad * 0.7)
+            for t in card:
+                if t is not None:
+                    self.boxes.append((t, (x + pad, x + w - pad, top - needed, top)))
+        return needed
 
 
 def _bars(fig: Figure, rect: tuple[float, float, float, float], title: str,
@@ -239,23 +303,26 @@ def draw(kit: MediaKit) -> Figure:
         page.heading(y, _("Audience size"))
         gap = 0.012
         w = (RIGHT - LEFT - gap * 3) / 4  # four tiles' width, however many are shown
-        for i, stat in enumerate(stats):
-            page.tile(LEFT + i * (w + gap), y - 0.125, w, 0.113, stat)
-        y -= 0.147
+        y -= 0.034 + page.tiles(y - 0.012, stats, w, gap)
 
     # -- engagement ----------------------------------------------------------------------
     e = kit.engagement
     if e.value is not None:
         page.heading(y, _("Engagement by views"), _("(likes + comments + shares) ÷ views"))
-        page.text(LEFT, y - 0.035, e.value, size=21, weight="bold")
-        page.text(LEFT + 0.14, y - 0.023, e.detail or "", size=9.5)
+        # the figure left, and right of it its comparison, the benchmarks and the source,
+        # each under the one above as measured (wrapped, never shrunk far below the rest)
+        page.text(LEFT, y - 0.035, e.value, size=21, weight="bold", width=0.13)
+        x, width = LEFT + 0.14, RIGHT - LEFT - 0.14
+        bottom = page._bottom(page.text(x, y - 0.023, e.detail or "", size=9.5, width=width))
         bench = _("Typical engagement by views at this size: %(benchmarks)s",
                   benchmarks=" · ".join(kit.benchmarks))
-        page.text(LEFT + 0.14, y - 0.039, bench, size=7.5, colour=MUTED)
+        bottom = page._bottom(page.text(x, bottom - 0.004, bench, size=7.5, colour=MUTED,
+                                        va="top", width=width, fit="wrap"))
         if e.source:
-            page.text(LEFT + 0.14, y - 0.052, e.source, size=6.8, colour=FAINT, style="italic",
-                      fit="cut")
-        y -= 0.08
+            bottom = page._bottom(page.text(x, bottom - 0.003, e.source, size=6.8,
+                                            colour=FAINT, style="italic", va="top",
+                                            width=width, fit="wrap"))
+        y = min(y - 0.08, bottom - 0.028)
 
     # -- audience ------------------------------------------------------------------------
     if kit.countries or kit.genders:

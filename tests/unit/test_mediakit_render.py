@@ -69,16 +69,16 @@ def test_synced_numbers_are_labelled_synced_from_tiktok() -> None:
 
 
 def _kits() -> list[object]:
-    """A full kit (logs 90 days apart, videos with long titles, audience, a priced card) and
-    a bare one (tiles saying "not yet", nothing imported)."""
+    """A full kit (a CSV's rows and a log 90 days apart, videos with long titles, audience,
+    a priced card) and a bare one (tiles saying "not yet", nothing imported)."""
     from datetime import timedelta
 
     logs = [(MetricSnapshot(T - timedelta(days=d), followers=12_000.0 + 300 * (100 - d),
                             views=1_250_000.0, likes=75_000.0, comments=2_100.0,
                             shares=4_000.0, avg_views=11_500.0,
                             given=frozenset({"followers", "views", "likes", "comments",
-                                             "shares", "avg_views"})), "log")
-            for d in (100, 31, 0)]
+                                             "shares", "avg_views"})), "csv" if d else "log")
+            for d in (100, 31, 0)]  # growth "imported from a CSV file and logged"
     videos = [video(n, f"POV: your first brand deal with a very long title #{n} " * 2,
                     100_000.0 * n) for n in (1, 2, 3)]
     audience = Audience(territories=(("JP", 0.6), ("US", 0.2), ("Others", 0.2)),
@@ -135,3 +135,77 @@ def test_every_text_fits_its_box_and_the_page_in_every_language() -> None:
                         b = boxes[j]
                         apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
                         assert apart, (language, page[i].get_text(), page[j].get_text())
+
+
+def _long_kits() -> list[object]:
+    """Trial: a CSV of 42 daily rows and a /log, so a growth tile's source reads "imported
+    from a CSV file and logged" (two lines in Spanish); and the same with 100 days of rows
+    (four tiles), a long handle and niche and eight-digit numbers."""
+    from datetime import timedelta
+
+    def snap(days: int, followers: float) -> MetricSnapshot:
+        return MetricSnapshot(T - timedelta(days=days), followers=followers,
+                              views=followers * 12, likes=followers, comments=380.0,
+                              shares=290.0, given=frozenset({"followers", "views", "likes",
+                                                             "comments", "shares"}))
+
+    def logged(followers: float) -> MetricSnapshot:
+        return replace(snap(0, followers), avg_views=followers / 2,
+                       given=frozenset({"followers", "views", "likes", "comments", "shares",
+                                        "avg_views"}))
+
+    settings = UserSettings(handle="@maya.makes.things.daily",
+                            niche="beauty, skincare and budget makeup for sensitive skin")
+    kits = []
+    for days, base, step in ((42, 10_000.0, 22.0), (100, 12_345_678.0, 23_456.0)):
+        rows = [(snap(d, base + step * (days - d)), "csv") for d in range(days, 0, -1)]
+        latest = logged(base + step * days + 900)
+        kits.append(build_kit(settings, [*rows, (latest, "log")], [], Audience(), None,
+                              RateCard("USD", (), 0), T, latest))
+    return kits
+
+
+def test_no_two_texts_of_a_card_overlap_and_titles_keep_one_size() -> None:
+    # Trial (es, en): in "Crecimiento, 31 días" the line "10,918 → 11,800" ran into
+    # "importado de un archivo CSV y registrado", and "Media de visualizaciones por video"
+    # was shrunk far below the other titles. Checked by the drawn extents of every text
+    # inside each card's frame, in six languages.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import FancyBboxPatch
+
+    from bot import i18n
+    from bot.render import fonts
+    from bot.render.mediakit import draw
+
+    fonts.install()
+    for language in ("en", "de", "es", "fr", "ja", "pt_BR"):
+        with i18n.using(language):
+            for kit in _long_kits():
+                fig = draw(kit)  # type: ignore[arg-type]
+                canvas = FigureCanvasAgg(fig)
+                canvas.draw()
+                renderer = canvas.get_renderer()
+                cards = [a.get_window_extent(renderer) for a in fig.findobj(FancyBboxPatch)]
+                shown = (kit.followers, *kit.growth, kit.views)  # type: ignore[attr-defined]
+                stats = [s for s in shown if s.value is not None]
+                assert len(cards) == len(stats) >= 3, language
+                labels = {" ".join(printable(s.label).split()) for s in stats}
+                texts = [t for t in fig.texts if t.get_text().strip()]
+                titles: list[float] = []
+                for card in cards:
+                    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+                    inside = [(t, b) for t, b in boxes
+                              if card.contains((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2)]
+                    assert len(inside) >= 3, (language, [t.get_text() for t, _ in inside])
+                    for t, box in inside:
+                        assert card.x0 <= box.x0 and box.x1 <= card.x1, (language, t.get_text())
+                        assert card.y0 <= box.y0 and box.y1 <= card.y1, (language, t.get_text())
+                    for i, (a, ba) in enumerate(inside):
+                        for b, bb in inside[i + 1:]:
+                            apart = (ba.x1 <= bb.x0 or bb.x1 <= ba.x0 or ba.y1 <= bb.y0
+                                     or bb.y1 <= ba.y0)
+                            assert apart, (language, a.get_text(), b.get_text())
+                    titles += [t.get_fontsize() for t, _ in inside
+                               if " ".join(t.get_text().split()) in labels]
+                assert len(titles) == len(cards), language
+                assert min(titles) >= 0.85 * max(titles), (language, titles)
