@@ -242,6 +242,9 @@ class _Busy:
             raise error
         return self._conn.execute(sql, *args)
 
+    def __getattr__(self, name: str) -> Any:  # (in_transaction and the rest: the connection's)
+        return getattr(self._conn, name)
+
 
 @pytest.mark.parametrize("code", [sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED,
                                   sqlite3.SQLITE_BUSY | (2 << 8)])  # SQLITE_BUSY_SNAPSHOT
