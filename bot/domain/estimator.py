@@ -1044,15 +1044,14 @@ def _has_now(route: RouteEstimate, does: frozenset[str], *, paid: bool,
 def _assumed_deals(route: RouteEstimate, rates: RateTables) -> RouteEstimate:
     """The brand route of a creator who does brand deals (a fee logged or ``does=brand``)
     but logged none with a month: its ``assumed`` sentence says that the figure assumes the
-    market's sponsored videos a month, and how to count it in "now". Set in place: the route
-    is :func:`estimate`'s own, made a moment before and seen by nothing else yet."""
+    market's sponsored videos a month, and how to count it in "now": a copy of ``route``
+    with that sentence (:func:`dataclasses.replace`)."""
     r = rates.brand_deals.rates
     said = _("This assumes %(low)s–%(high)s sponsored videos a month at your price, so it "
              "isn't counted in Now: log each brand payout with its month (/payout brand=350 "
              "per=video month=2026-10) to count your own deals a month.",
              low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))
-    object.__setattr__(route, "assumed", said)
-    return route
+    return replace(route, assumed=said)
 
 
 def estimate(
@@ -1128,7 +1127,7 @@ def estimate(
             r = _assumed_deals(r, rates)
         if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot)):
             # payouts older than the pace's window: said, never spread over years silently
-            object.__setattr__(r, "assumed", f"{r.assumed} {left}" if r.assumed else left)
+            r = replace(r, assumed=f"{r.assumed} {left}" if r.assumed else left)
         placed.append(_in_currency(r, to_user, now=has, paid=paid))
     routes = tuple(placed)
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)
