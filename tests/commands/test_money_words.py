@@ -3,6 +3,8 @@ one place, and each example is a test here, through the console as a creator mee
 
 from __future__ import annotations
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
 
@@ -224,3 +226,16 @@ async def test_tips_say_your_size_when_the_followers_are_in_the_views_band(
     tips = (await console.ask("/tips all")).text
     assert "for accounts your size." in tips, tips
     assert "views like yours" not in tips, tips
+
+
+@pytest.mark.parametrize(("zone", "region"), [("Asia/Calcutta", "IN"), ("US/Eastern", "US"),
+                                              ("Europe/Kiev", "UA")])
+async def test_the_example_country_follows_a_legacy_zone_name(
+        console: ConsoleAdapter, zone: str, region: str) -> None:
+    """Review: /settings takes legacy zone names (``Asia/Calcutta``, ``US/Eastern``), but the
+    example country was looked up by CLDR's current ids only: a creator in Kolkata got the
+    language's default example. A legacy name is read as the zone it links to."""
+    await console.ask(f"/settings language=es timezone={zone}")
+    await console.ask("/log followers=12k views=200k")
+    text = (await console.ask("/estimate")).text
+    assert f"p. ej., {region}" in text, text
