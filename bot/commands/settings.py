@@ -228,22 +228,32 @@ def normalize_region(text: str) -> str:
     code = " ".join(text.split()).upper()
     code = _region_aliases().get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
-        named = _named(text, "territories", _countries())
-        if len(named) == 1:
-            raise Refusal(_("'%(text)s' is not a country code; the code for that country is "
-                            "%(code)s.", text=kept(text.strip()), code=named[0]),
-                          usage=f"/settings region={named[0]}", suggestions=named)
-        if named:
-            raise Refusal(_("'%(text)s' is not a country code; for a country of that name it "
-                            "is %(codes)s.", text=kept(text.strip()),
-                            codes=items(named, "or")),
-                          usage=f"/settings region={named[0]}", suggestions=named)
+        _refuse_named(text, "region", _named(text, "territories", _countries()),
+                      N_("'%(text)s' is not a country code; the code for that country is "
+                         "%(code)s."),
+                      N_("'%(text)s' is not a country code; for a country of that name it "
+                         "is %(codes)s."))
         raise Refusal(_("region must be a two-letter country code like US, GB or DE (you "
                         "typed '%(text)s').", text=kept(text)), usage="/settings region=US")
     if code not in _countries():
         raise Refusal(_("%(code)s is not a country code; use one like US, GB or DE.",
                         code=kept(code)), usage="/settings region=US")
     return code
+
+
+def _refuse_named(text: str, field: str, named: tuple[str, ...], one: str,
+                  several: str) -> None:
+    """Refuse ``text`` typed for ``field`` (``region``, ``currency``) when it is a name of
+    the ``named`` codes (:func:`_named`): with the whole sentence ``one`` (its ``%(code)s``)
+    for one code, else ``several`` (its ``%(codes)s``, "KP or KR"), each marked with
+    :func:`~bot.i18n.N_` by the caller; the first code's line offered, every code
+    suggested. Nothing when no code has that name."""
+    if not named:
+        return
+    typed = kept(text.strip())
+    said = (_(one, text=typed, code=named[0]) if len(named) == 1
+            else _(several, text=typed, codes=items(named, "or")))
+    raise Refusal(said, usage=f"/settings {field}={named[0]}", suggestions=named)
 
 
 #: At most this many codes are offered for a name several have (``dollar``).
@@ -343,16 +353,12 @@ def normalize_currency(text: str) -> str:
     code = text.strip().upper()
     currencies = frozenset(_locale("en").currencies)
     if code not in currencies:  # ("yen" is three letters and no code)
-        named = _named(text, "currencies", frozenset(_currency_users()))  # (those in use)
-        if len(named) == 1:
-            raise Refusal(_("'%(text)s' is not a currency code; the code for that currency is "
-                            "%(code)s.", text=kept(text.strip()), code=named[0]),
-                          usage=f"/settings currency={named[0]}", suggestions=named)
-        if named:
-            raise Refusal(_("'%(text)s' is not a currency code; for a currency of that name it "
-                            "is %(codes)s.", text=kept(text.strip()),
-                            codes=items(named, "or")),
-                          usage=f"/settings currency={named[0]}", suggestions=named)
+        _refuse_named(text, "currency",
+                      _named(text, "currencies", frozenset(_currency_users())),  # (in use)
+                      N_("'%(text)s' is not a currency code; the code for that currency is "
+                         "%(code)s."),
+                      N_("'%(text)s' is not a currency code; for a currency of that name it "
+                         "is %(codes)s."))
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise Refusal(_("currency must be a three-letter code like USD, EUR or GBP (you "
                         "typed '%(text)s').", text=kept(text)), usage="/settings currency=EUR")
