@@ -598,6 +598,19 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
                      recent[0], last, len(older), since)
 
 
+def brand_pace_gap(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
+    """What keeps brand deals out of "now" for want of a pace, read from :func:`brand_pace`'s
+    own window: None when they have a pace (whatever else their figure lacks);
+    ``"brand_old"`` when payouts with a month were logged but all are older than the
+    window; ``"brand_no_month"`` when brand fees were logged, none with a month;
+    ``"brand_no_fee"`` when none was logged."""
+    window = _pace_window(payouts, snapshot)
+    if window is not None:
+        return None if window[0] else "brand_old"
+    return ("brand_no_month" if any(p.route == "brand_deals" for p in payouts)
+            else "brand_no_fee")
+
+
 def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
     """The one sentence that says brand payouts were left out of the pace as older than its
     window (:func:`brand_pace`), with the month it is read since; None when none was."""

@@ -239,3 +239,20 @@ async def test_the_example_country_follows_a_legacy_zone_name(
     await console.ask("/log followers=12k views=200k")
     text = (await console.ask("/estimate")).text
     assert f"p. ej., {region}" in text, text
+
+
+async def test_a_recent_brand_payout_is_never_asked_for_again(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Review: with a brand payout of October logged on 1 December, /estimate said "log each
+    recent one with its month (/payout brand=350 per=video month=2026-10)": the command
+    read "any dated fee" as "the payouts are old", not the estimator's own decision. A pace
+    the figure can't use yet (no followers) leaves the numbers named below to log."""
+    clock.current = clock.current.replace(month=12, day=1)
+    await console.ask("/log avg_video_length=1:10")
+    await console.ask("/settings does=brand")
+    await console.ask("/payout brand=50 per=video month=2026-10")
+    text = (await console.ask("/estimate")).text
+    assert "log each recent one with its month" not in text, text
+    assert "Now: nothing yet: the routes you do need the numbers named below first." in text, \
+        text
+    assert "followers" in text.split("named below first.", 1)[1], text
