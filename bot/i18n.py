@@ -283,7 +283,8 @@ def plural_count(value: float, digits: int = 2) -> int:
     videos a month", French "0,5 vidéo", "1 sponsored video a month"). A whole number is
     itself (the catalogue's own plural rule decides); a fraction takes the form Babel's
     CLDR plural rules give it in the current language ("one": 1, else 2), since gettext's
-    rules read whole numbers only."""
+    rules read whole numbers only. Asked through :func:`bot.domain.numbers.counted`, which
+    writes the number with the same decimals."""
     from decimal import ROUND_HALF_UP, Decimal
 
     shown = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)

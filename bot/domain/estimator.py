@@ -49,6 +49,7 @@ from bot.domain.metrics import (
 from bot.domain.numbers import (
     aside,
     compact,
+    counted,
     decimal,
     decimal_ends,
     grouped,
@@ -69,7 +70,7 @@ from bot.domain.rates import Currencies, Figure, RateTables
 from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
-from bot.i18n import N_, ngettext, plural_count, standalone, translate
+from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
@@ -647,12 +648,12 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
           high=decimal(r.deals_per_month.high))]
     if pace is not None and c.explain:
-        # one count to a sentence, each in its plural form (i18n.plural_count: 0.5 and 1 too)
+        # one count to a sentence, each in its plural form (numbers.counted: 0.5 and 1 too)
+        per_month, per_month_n = counted(pace.per_month, 2)
         inputs.append(ngettext(
             "%(num)s sponsored video a month, your own pace from your brand payouts logged "
             "with a month", "%(num)s sponsored videos a month, your own pace from your brand "
-            "payouts logged with a month", plural_count(pace.per_month, 2),
-            num=decimal(pace.per_month, 2)))
+            "payouts logged with a month", per_month_n, num=per_month))
         inputs.append(ngettext(
             "%(num)s brand payout logged with a month, from %(first)s to %(last)s",
             "%(num)s brand payouts logged with a month, from %(first)s to %(last)s",
@@ -809,11 +810,11 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         if c.explain:
             assumptions.append(_(_DIAMOND_VALUE[rule], **usd_ends(diamond.low, diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None and dist is not None:
-        inputs += [ngettext("%(num)s LIVE hour a week", "%(num)s LIVE hours a week",
-                            plural_count(c.s.live_hours, 6), num=decimal(c.s.live_hours)),
-                   ngettext("%(num)s viewer", "%(num)s viewers",
-                            plural_count(c.s.live_viewers, 0),
-                            num=compact(c.s.live_viewers))]
+        hours, hours_n = counted(c.s.live_hours, 6)
+        viewers, viewers_n = counted(c.s.live_viewers)
+        inputs += [ngettext("%(num)s LIVE hour a week", "%(num)s LIVE hours a week", hours_n,
+                            num=hours),
+                   ngettext("%(num)s viewer", "%(num)s viewers", viewers_n, num=viewers)]
         g = r.gifts_per_viewer_hour_usd
         monthly = Money.of(dist)
         if c.explain:

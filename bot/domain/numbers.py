@@ -624,6 +624,18 @@ def compact(n: float | None) -> str:
     return f"{sign}{fixed(a, 1)}".rstrip("0").rstrip(".")
 
 
+def counted(value: float, digits: int | None = None) -> tuple[str, int]:
+    """``value`` as a sentence shows a count, and the count :func:`~bot.i18n.ngettext` takes
+    for exactly that text (:func:`~bot.i18n.plural_count` with the decimals shown): with
+    ``digits`` None :func:`compact` (one decimal below 1,000, as it rounds there: "0.5
+    views", never "0.5 view"; none from there, "1.5k views" counts 1,500), else
+    :func:`decimal` with at most ``digits`` decimals. The one way a count and its noun are
+    written together: ``text, n = counted(x)``, then ``ngettext(…, n, num=text)``."""
+    if digits is None:
+        return compact(value), i18n.plural_count(value, 1 if abs(value) < 1000 else 0)
+    return decimal(value, digits), i18n.plural_count(value, digits)
+
+
 def compact_finer(n: float, extra: int) -> str:
     """:func:`compact` with ``extra`` more decimals, in the current language's own short form
     (a chart's ticks, made distinct: '12.5k', '12.52k'; '1.25万'; '12,52 k'); ``extra=0`` is
