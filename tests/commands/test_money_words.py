@@ -256,3 +256,27 @@ async def test_a_recent_brand_payout_is_never_asked_for_again(
     assert "Now: nothing yet: the routes you do need the numbers named below first." in text, \
         text
     assert "followers" in text.split("named below first.", 1)[1], text
+
+
+async def test_a_range_gives_cents_only_beside_a_small_high_end(
+        console: ConsoleAdapter) -> None:
+    """Review: a sub-unit low end gave cents to a quarter million ("€0.40–€250,000.00"), and
+    two fees of €9.99 and €10 read as one, "€10". Cents only while the high end is under
+    100 units (numbers.CENTS_BELOW), else both whole; two amounts that read the same whole
+    keep their cents, so the range never reads as one amount it isn't."""
+    from bot.domain.numbers import money_range, price_range
+    assert money_range(0.4, 250_000, "EUR") == "€0–€250,000"
+    assert price_range(0.4, 250_000, "EUR") == "€0–€250,000"
+    assert money_range(0.4, 99.9, "EUR") == "€0.40–€99.90"
+    assert money_range(0.4, 100, "EUR") == "€0–€100"
+    assert money_range(0.6, 150, "USD") == "$1–$150"
+    assert money_range(9.99, 10.0, "USD") == "$9.99–$10.00"
+    assert price_range(9.99, 10.0, "USD") == "$9.99–$10.00"
+    assert money_range(10.0, 10.001, "USD") == "$10"  # the same to the cent: one amount
+    assert money_range(9.99, 10.0, "JPY") == "¥10"  # (no smaller unit to tell them apart)
+    await console.ask("/settings currency=EUR")
+    await console.ask(BIG_FEW_VIEWS)
+    await console.ask("/payout brand=9.99 per=video")
+    await console.ask("/payout brand=10 per=video")
+    card = (await console.ask("/ratecard")).text
+    assert "€9.99–€10.00" in card, card
