@@ -3,6 +3,8 @@ one place, and each example is a test here, through the console as a creator mee
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
@@ -123,7 +125,52 @@ def test_the_slowdown_word_follows_the_ratio_at_its_edges() -> None:
     assert all("about a third" in said[r] for r in (0.399, 0.25))
     assert all("under a quarter" in said[r] for r in (0.249, 0.1))
     assert all("nearly stopped" in said[r] for r in (0.099, 0.001))
-    assert "stopped: no new followers" in said[0.0]
+    assert "stayed about the same in the latest week" in said[0.0]
+
+
+@pytest.mark.parametrize("ratio", [0.5, 0.9, 1.0, 1.5, -0.1, float("nan")])
+def test_no_slowdown_word_is_made_up_for_growth_that_did_not_slow(ratio: float) -> None:
+    """Review: slowdown_sentence said "halved" for any ratio of 0.4 or more (0.9, 1.5 too):
+    only the rule's guard kept it out of a tip. It is total on what the fact can be (under
+    the slowing rule's half) and refuses the rest."""
+    from bot.domain.facts import slowdown_sentence
+    with pytest.raises(ValueError, match=r"only 0 up to 0\.5"):
+        slowdown_sentence(ratio)
+
+
+async def test_a_latest_week_inside_the_typed_rounding_never_claims_no_new_followers(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Review: 12k then 12.3k a week later (inside the rounding of "12k") reads as a latest
+    week of 0, and the tip said "stopped: no new followers in the latest week": not what
+    was typed. It reads as about the same count; the fact is set only while growth is
+    slowing (slowing.is_slowing), never for steady growth or a fall."""
+    for n, followers in enumerate(("11k", "11.4k", "11.7k", "12k", "12.3k")):
+        if n:
+            clock.advance(days=7)
+        assert (await console.ask(f"/log followers={followers}")).ok
+    tips = (await console.ask("/tips all")).text
+    assert "no new followers" not in tips, tips
+    assert ("Your follower count stayed about the same in the latest week, after growth in the "
+            "weeks before.") in tips, tips
+
+
+def test_the_slowdown_fact_is_set_only_while_growth_slows() -> None:
+    """The ratio is a fact only when the slowing rule says growth slowed: never for steady
+    growth (0.9×, which read "halved") and never for a fall (the fall tip says that)."""
+    from bot.domain.facts import _trends
+    from bot.domain.metrics import MetricSnapshot
+
+    def weekly(*values: float) -> list[MetricSnapshot]:
+        return [MetricSnapshot(taken_at=datetime(2026, 10, 1, 12, tzinfo=UTC)
+                               + timedelta(days=7 * i), followers=v,
+                               given=frozenset({"followers"})) for i, v in enumerate(values)]
+
+    steady = _trends(weekly(10_000, 10_300, 10_600, 10_900, 11_150), None, UTC)
+    assert "growth_slowdown" not in steady and steady["growth_slowing"] == 0, steady
+    slowed = _trends(weekly(10_000, 10_300, 10_600, 10_900, 10_990), None, UTC)
+    assert slowed["growth_slowing"] == 1 and 0 < slowed["growth_slowdown"] < 0.5, slowed
+    fall = _trends(weekly(10_000, 10_300, 10_600, 10_900, 10_800), None, UTC)
+    assert "growth_slowdown" not in fall and fall["growth_slowing"] == 1, fall
 
 
 async def test_now_acknowledges_brand_deals_the_creator_said_they_do(
