@@ -254,8 +254,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
     if kind == "days":  # one decimal, as /stats writes the days a change took
         return numbers.decimal(value, 1, 1)
     if kind == "span":  # the days a change took, with the word ("1.0 day", "7.0 days")
-        return ngettext("%(num)s day", "%(num)s days", i18n.plural_count(value, 1),
-                        num=numbers.decimal(value, 1, 1))
+        days, n = numbers.counted(value, 1, 1)
+        return ngettext("%(num)s day", "%(num)s days", n, num=days)
     if kind == "count":
         return numbers.count(value)
     return numbers.compact(value)

@@ -624,16 +624,17 @@ def compact(n: float | None) -> str:
     return f"{sign}{fixed(a, 1)}".rstrip("0").rstrip(".")
 
 
-def counted(value: float, digits: int | None = None) -> tuple[str, int]:
+def counted(value: float, digits: int | None = None, min_digits: int = 0) -> tuple[str, int]:
     """``value`` as a sentence shows a count, and the count :func:`~bot.i18n.ngettext` takes
     for exactly that text (:func:`~bot.i18n.plural_count` with the decimals shown): with
     ``digits`` None :func:`compact` (one decimal below 1,000, as it rounds there: "0.5
     views", never "0.5 view"; none from there, "1.5k views" counts 1,500), else
-    :func:`decimal` with at most ``digits`` decimals. The one way a count and its noun are
-    written together: ``text, n = counted(x)``, then ``ngettext(…, n, num=text)``."""
+    :func:`decimal` with at most ``digits`` decimals (and at least ``min_digits``: "7.0
+    days"). The one way a count and its noun are written together: ``text, n =
+    counted(x)``, then ``ngettext(…, n, num=text)``."""
     if digits is None:
         return compact(value), i18n.plural_count(value, 1 if abs(value) < 1000 else 0)
-    return decimal(value, digits), i18n.plural_count(value, digits)
+    return decimal(value, digits, min_digits), i18n.plural_count(value, digits)
 
 
 def compact_finer(n: float, extra: int) -> str:
