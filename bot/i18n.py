@@ -22,6 +22,7 @@ import gettext as _gettext
 import io
 import os
 import re
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import chdir, contextmanager
 from contextvars import ContextVar
@@ -246,15 +247,27 @@ def catalogue_text(message: str) -> str:
     return _text(translations(current()), message)
 
 
-@functools.lru_cache(maxsize=8192)
+#: Each catalogue's texts as :func:`_text` kept them, by the catalogue object: an entry goes
+#: with its catalogue (catalogues read again, :func:`compile_all`, are asked afresh).
+_TEXTS: weakref.WeakKeyDictionary[_gettext.NullTranslations, dict[str, Phrase]] = (
+    weakref.WeakKeyDictionary())
+
+
 def _text(catalogue: _gettext.NullTranslations, message: str) -> Phrase:
     """``catalogue``'s text of ``message`` as a :class:`Phrase`, kept: a reply asks for the
     same messages in its language again and again (a requirement's name and hint in every
     /estimate and /tips, each template's sentences), and a catalogue's look-up and a new
-    Phrase each time cost more than this cache's. Keyed by the catalogue object, as
-    :func:`_in_context`; the messages are the code's and templates' own, a few thousand in
-    six languages."""
-    return Phrase(catalogue.gettext(message))
+    Phrase each time cost more than a dict's. One dict per catalogue object (:data:`_TEXTS`),
+    never a bounded cache shared by all six: the messages asked are the code's and
+    templates' own (every msgid of ``messages.pot``, some 1,600, in each of six catalogues),
+    so each catalogue keeps at most its own messages and none pushes out another's."""
+    texts = _TEXTS.get(catalogue)
+    if texts is None:
+        texts = _TEXTS[catalogue] = {}
+    found = texts.get(message)
+    if found is None:
+        found = texts[message] = Phrase(catalogue.gettext(message))
+    return found
 
 
 def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> str:
@@ -270,7 +283,8 @@ def plural_count(value: float, digits: int = 2) -> int:
     videos a month", French "0,5 vidéo", "1 sponsored video a month"). A whole number is
     itself (the catalogue's own plural rule decides); a fraction takes the form Babel's
     CLDR plural rules give it in the current language ("one": 1, else 2), since gettext's
-    rules read whole numbers only."""
+    rules read whole numbers only. Asked through :func:`bot.domain.numbers.counted`, which
+    writes the number with the same decimals."""
     from decimal import ROUND_HALF_UP, Decimal
 
     shown = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)

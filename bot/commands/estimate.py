@@ -22,6 +22,7 @@ from bot.domain.estimator import (
     Money,
     RouteEstimate,
     band_wording,
+    brand_pace_gap,
     estimate,
     what_if,
 )
@@ -233,24 +234,23 @@ def estimate_view(e: Estimate, *, what_if: bool, explain: bool, apart: Sequence[
 
 
 def nothing_now(e: Estimate, settings: UserSettings, payouts: Sequence[Payout],
-                now: datetime) -> dict[str, Any] | None:
+                snapshot: MetricSnapshot, now: datetime) -> dict[str, Any] | None:
     """Why "now" holds nothing, for a creator who said which routes they do: the case the
     template writes one whole sentence for (None when something counts, or nothing was
     declared: the template asks which routes they do). Brand deals declared count only at the
-    creator's own pace (:func:`bot.domain.estimator.brand_pace`), so what is missing is a
-    brand payout with its month: ``brand_no_fee`` with none logged, ``brand_no_month`` with
-    fees logged without one, ``brand_old`` with dated ones all older than the pace's window
-    (:data:`bot.domain.estimator.PACE_MONTHS`); ``example`` the /payout that adds one, for
-    the creator's last ended month. ``declared``: other routes they do still need their numbers."""
+    creator's own pace, so while ``snapshot`` gives them none what is missing is a brand
+    payout with its month, as the estimator decides it
+    (:func:`bot.domain.estimator.brand_pace_gap`): ``brand_no_fee`` with none logged,
+    ``brand_no_month`` with fees logged without one, ``brand_old`` with dated ones all older
+    than the pace's window (:data:`bot.domain.estimator.PACE_MONTHS`); ``example`` the
+    /payout that adds one, for the creator's last ended month. ``declared``: the routes they
+    do (brand deals with a pace too) still need the numbers named below."""
     if any(r.now for r in e.routes) or not settings.does:
         return None
-    if "brand_deals" in settings.does:
+    gap = brand_pace_gap(payouts, snapshot) if "brand_deals" in settings.does else None
+    if gap is not None:
         month = (settings.today(now).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-        fees = [p for p in payouts if p.route == "brand_deals"]
-        # (dated fees and still no pace: all older than the months it is read from)
-        case = ("brand_old" if any(p.month for p in fees) else
-                "brand_no_month" if fees else "brand_no_fee")
-        return {"case": case, "example": f"/payout brand=350 per=video month={month}",
+        return {"case": gap, "example": f"/payout brand=350 per=video month={month}",
                 "months": PACE_MONTHS}
     return {"case": "declared"}
 
@@ -401,7 +401,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "estimate",
         {**estimate_view(result, what_if=hypothetical, explain=explain, apart=apart,
                          line=line),
-         "nothing_now": nothing_now(result, settings, payouts, ctx.clock.now()),
+         "nothing_now": nothing_now(result, settings, payouts, snapshot,
+                                    ctx.clock.now()),
          **engagement_basis_view(engagement_basis, result), "unchanged": unchanged},
         actions=actions,
         title=_("What-if estimate (not saved)") if hypothetical else _("Your income estimate"),

@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
+from itertools import zip_longest
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -79,31 +80,90 @@ def _no_place(zone: str) -> bool:
 
 
 @functools.cache
+def _principal_zones() -> frozenset[str]:
+    """The zone of each timekeeping in use today, the most populous of the zones that keep
+    it (tzdata's ``zonenow.tab``: Europe/Lisbon for western Europe's, not Atlantic/Faroe);
+    none when the tzdata package has no such table."""
+    from importlib import resources
+
+    try:
+        table = resources.files("tzdata.zoneinfo").joinpath("zonenow.tab").read_text("utf-8")
+    except (ModuleNotFoundError, OSError):
+        return frozenset()
+    return frozenset(row.split("\t")[2] for row in table.splitlines()
+                     if row and not row.startswith("#") and row.count("\t") >= 2)
+
+
+@functools.cache
 def _usual_places(zone: str) -> tuple[str, ...]:
     """The place zones a creator who typed ``zone`` (:func:`_no_place`) usually means, at most
-    three: CLDR's main zone of each Windows zone (Babel's ``windows_zone_mapping``: one per
-    region of the world) whose January abbreviation is ``zone``'s (``EST``: America/New_York),
-    those that keep summer time first (who types EST lives by New York's clock, summer time
-    and all); for a numeric one (``Etc/GMT+5``), those of its offsets."""
+    three, each zone once under its current name (a link and its target, Atlantic/Faeroe
+    and Atlantic/Faroe, are one: Babel's ``zone_aliases``, else the same tzdata):
+    CLDR's main zone of each Windows zone (Babel's ``windows_zone_mapping``: one per region
+    of the world) whose January abbreviation is ``zone``'s (``EST``: America/New_York), else
+    any place zone's, the principal ones first (:func:`_principal_zones`: ``WET``,
+    Europe/Lisbon). Those that keep summer time come first (who types EST5EDT lives by New
+    York's clock, summer time and all), unless ``zone`` keeps none and a place writes its
+    abbreviation all year: then one of each kind in turn, principal zones first (``HST``:
+    Pacific/Honolulu, America/Adak). For a numeric one (``Etc/GMT+5``), the zones of its
+    offsets, the main ones else any place's; none when no place keeps them (``Etc/GMT+12``).
+    """
     from babel.core import get_global
 
-    main = [z for z in dict.fromkeys(get_global("windows_zone_mapping").values())
+    aliases = get_global("zone_aliases")
+
+    def current(z: str) -> str:
+        name = str(aliases.get(z, z))
+        return name if name.lower() in _zones() else z
+
+    def once(zones: list[str]) -> list[str]:
+        # (a link Babel doesn't know, Pacific/Midway of Pacific/Pago_Pago: the same data)
+        kept_zones: dict[object, str] = {}
+        for z in zones:
+            kept_zones.setdefault(_zone_data(current(z)), current(z))
+        return list(kept_zones.values())
+
+    main = [z for z in get_global("windows_zone_mapping").values()
             if z.startswith(_AREAS) and z.lower() in _zones()]
+    principal = _principal_zones()
+    places = sorted(_by_city_zones(), key=lambda z: (z not in principal, z))
     short = _abbreviation(zone, _JANUARY)
 
     def summer(z: str) -> bool:
         first, second = _offsets(z)
         return first != second
 
+    def all_year(z: str) -> bool:
+        return _abbreviation(z, _JANUARY) == short == _abbreviation(z, _JULY)
+
+    found: list[str] = []
     if short[:1].isalpha():
-        found = [z for z in main if _abbreviation(z, _JANUARY) == short]
-        found = found or [z for z in sorted(_by_city_zones())
-                          if _abbreviation(z, _JANUARY) == short]
-    else:
-        found = []
-    found = found or [z for z in main if _offsets(z) == _offsets(zone)] or [
-        z for z in main if _offsets(z)[0] == _offsets(zone)[0]]
-    return tuple(sorted(found, key=lambda z: not summer(z))[:3])
+        found = ([z for z in main if _abbreviation(z, _JANUARY) == short]
+                 or [z for z in places if _abbreviation(z, _JANUARY) == short])
+    found = once(found or [z for z in main if _offsets(z) == _offsets(zone)]
+                 or [z for z in main if _offsets(z)[0] == _offsets(zone)[0]]
+                 or [z for z in places if _offsets(z) == _offsets(zone)])
+    keeping = [z for z in found if summer(z)]
+    if summer(zone) or not any(all_year(z) for z in found):
+        return tuple([*keeping, *(z for z in found if not summer(z))][:3])
+    # a standard-time abbreviation some place writes all year: neither kind first, one
+    # of each in turn, the principal zones first (HST: Pacific/Honolulu, America/Adak; MST:
+    # America/Phoenix, America/Denver; EST: America/New_York, America/Cancun)
+    steady = [z for z in found if not summer(z)]
+    turns = [z for pair in zip_longest(steady, keeping) for z in pair if z is not None]
+    return tuple(sorted(turns, key=lambda z: z not in principal)[:3])
+
+
+@functools.cache
+def _zone_data(zone: str) -> object:
+    """What tells ``zone`` apart from another zone: its compiled data in the tzdata package
+    (a link is a copy of its target's); its name when the package has none."""
+    from importlib import resources
+
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(*zone.split("/")).read_bytes()
+    except (ModuleNotFoundError, OSError):
+        return zone
 
 
 def normalize_timezone(text: str) -> str:
@@ -119,12 +179,16 @@ def normalize_timezone(text: str) -> str:
     found = _zones().get(candidate.lower())
     if found is not None and _no_place(found):
         places = _usual_places(found)
+        if not places:
+            raise Refusal(_("'%(text)s' names no place (an abbreviation or a fixed offset); "
+                            "set the zone of your place, a name like Europe/Berlin or "
+                            "America/New_York.", text=kept(candidate)),
+                          usage="/settings timezone=Europe/Berlin")
         raise Refusal(_("'%(text)s' names no place (an abbreviation or a fixed offset, which "
                         "can be an hour off for part of the year); set the zone of your "
                         "place, e.g. %(zones)s.", text=kept(candidate),
                         zones=items(places, "or")),
-                      usage=f"/settings timezone={places[0]}" if places else None,
-                      suggestions=places)
+                      usage=f"/settings timezone={places[0]}", suggestions=places)
     if found is not None:
         return found
     cities = _by_city().get(_city_key(candidate), ())
@@ -228,22 +292,32 @@ def normalize_region(text: str) -> str:
     code = " ".join(text.split()).upper()
     code = _region_aliases().get(code, code)
     if not re.fullmatch(r"[A-Z]{2}", code):
-        named = _named(text, "territories", _countries())
-        if len(named) == 1:
-            raise Refusal(_("'%(text)s' is not a country code; the code for that country is "
-                            "%(code)s.", text=kept(text.strip()), code=named[0]),
-                          usage=f"/settings region={named[0]}", suggestions=named)
-        if named:
-            raise Refusal(_("'%(text)s' is not a country code; for a country of that name it "
-                            "is %(codes)s.", text=kept(text.strip()),
-                            codes=items(named, "or")),
-                          usage=f"/settings region={named[0]}", suggestions=named)
+        _refuse_named(text, "region", _named(text, "territories", _countries()),
+                      N_("'%(text)s' is not a country code; the code for that country is "
+                         "%(code)s."),
+                      N_("'%(text)s' is not a country code; for a country of that name it "
+                         "is %(codes)s."))
         raise Refusal(_("region must be a two-letter country code like US, GB or DE (you "
                         "typed '%(text)s').", text=kept(text)), usage="/settings region=US")
     if code not in _countries():
         raise Refusal(_("%(code)s is not a country code; use one like US, GB or DE.",
                         code=kept(code)), usage="/settings region=US")
     return code
+
+
+def _refuse_named(text: str, field: str, named: tuple[str, ...], one: str,
+                  several: str) -> None:
+    """Refuse ``text`` typed for ``field`` (``region``, ``currency``) when it is a name of
+    the ``named`` codes (:func:`_named`): with the whole sentence ``one`` (its ``%(code)s``)
+    for one code, else ``several`` (its ``%(codes)s``, "KP or KR"), each marked with
+    :func:`~bot.i18n.N_` by the caller; the first code's line offered, every code
+    suggested. Nothing when no code has that name."""
+    if not named:
+        return
+    typed = kept(text.strip())
+    said = (_(one, text=typed, code=named[0]) if len(named) == 1
+            else _(several, text=typed, codes=items(named, "or")))
+    raise Refusal(said, usage=f"/settings {field}={named[0]}", suggestions=named)
 
 
 #: At most this many codes are offered for a name several have (``dollar``).
@@ -343,16 +417,12 @@ def normalize_currency(text: str) -> str:
     code = text.strip().upper()
     currencies = frozenset(_locale("en").currencies)
     if code not in currencies:  # ("yen" is three letters and no code)
-        named = _named(text, "currencies", frozenset(_currency_users()))  # (those in use)
-        if len(named) == 1:
-            raise Refusal(_("'%(text)s' is not a currency code; the code for that currency is "
-                            "%(code)s.", text=kept(text.strip()), code=named[0]),
-                          usage=f"/settings currency={named[0]}", suggestions=named)
-        if named:
-            raise Refusal(_("'%(text)s' is not a currency code; for a currency of that name it "
-                            "is %(codes)s.", text=kept(text.strip()),
-                            codes=items(named, "or")),
-                          usage=f"/settings currency={named[0]}", suggestions=named)
+        _refuse_named(text, "currency",
+                      _named(text, "currencies", frozenset(_currency_users())),  # (in use)
+                      N_("'%(text)s' is not a currency code; the code for that currency is "
+                         "%(code)s."),
+                      N_("'%(text)s' is not a currency code; for a currency of that name it "
+                         "is %(codes)s."))
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise Refusal(_("currency must be a three-letter code like USD, EUR or GBP (you "
                         "typed '%(text)s').", text=kept(text)), usage="/settings currency=EUR")

@@ -12,7 +12,7 @@ from bot.core.context import CommandContext
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Platform, Reply
 from bot.domain.daily import days_of, iso_date, repeated_text
-from bot.domain.numbers import compact, count, day, items, kept, number, pct, punct, whole
+from bot.domain.numbers import compact, count, counted, day, items, kept, number, pct, punct, whole
 from bot.domain.profile import UserSettings
 from bot.domain.refusals import Refusal
 from bot.domain.studio import (
@@ -27,7 +27,7 @@ from bot.domain.studio import (
     year_back,
 )
 from bot.i18n import gettext as _
-from bot.i18n import lazy, ngettext, plural_count, translate
+from bot.i18n import lazy, ngettext, translate
 
 VIDEOS_SHOWN = 10
 
@@ -217,10 +217,11 @@ async def import_studio(ctx: CommandContext, studio: StudioImport, source: str,
 
 def video_view(v: Video, mid: float | None) -> dict[str, Any]:
     er = v.engagement_rate_views
+    views, n = counted(v.views or 0)
     return {"title": v.title or _("(no title)"), "link": v.link, "views": compact(v.views),
-            # the views with their noun, in the plural form the count takes
-            "views_said": ngettext("%(num)s view", "%(num)s views",
-                                   plural_count(v.views or 0, 0), num=compact(v.views)),
+            # the views with their noun, in the plural form the count as shown takes
+            "views_said": ngettext("%(num)s view", "%(num)s views", n,
+                                   num=compact(v.views) if v.views is None else views),
             "er": None if er is None else pct(er), "er_implausible": v.engagement_implausible,
             "posted": v.posted_on.isoformat() if v.posted_on else None,
             "breakout": bool(mid and v.views is not None and v.views >= BREAKOUT_MULTIPLE * mid
@@ -246,10 +247,11 @@ async def videos(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("videos_empty", {"platform": str(ctx.request.platform)})
     mid = median_views(stored)
     shown = top_videos(stored, int(args.get("top") or VIDEOS_SHOWN))
+    median, median_n = counted(mid or 0)
     return Reply("videos", {
         "videos": [video_view(v, mid) for v in shown],
-        "count": len(stored), "median": compact(mid),
-        "median_n": plural_count(mid or 0, 0),
+        "count": len(stored), "median": compact(mid) if mid is None else median,
+        "median_n": median_n,
         "breakouts": len(breakouts(stored)), "multiple": number(BREAKOUT_MULTIPLE),
         "as_of": max(v.as_of for v in stored).isoformat(),
     })

@@ -17,11 +17,11 @@ from typing import Final, NamedTuple
 
 from bot.domain.fieldnames import typed
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
-from bot.domain.numbers import compact, decimal, duration, grouped, items
+from bot.domain.numbers import compact, counted, duration, grouped, items
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.rates import RateTables
-from bot.i18n import current, ngettext, plural_count
+from bot.i18n import current, ngettext
 from bot.i18n import gettext as _
 
 
@@ -55,11 +55,11 @@ def views_30d(s: MetricSnapshot) -> tuple[float | None, str | None]:
     views = views_in_period(s)
     if views is None or s.views is not None:
         return views, None
-    videos = videos_in_period(s) or 0
+    videos, n = counted(videos_in_period(s) or 0, 0)
     return views, ngettext("30-day views estimated as your average views, %(views)s, × "
                            "%(num)s video.", "30-day views estimated as your average views, "
-                           "%(views)s, × %(num)s videos.", plural_count(videos, 0),
-                           views=compact(s.avg_views), num=decimal(videos, 0))
+                           "%(views)s, × %(num)s videos.", n,
+                           views=compact(s.avg_views), num=videos)
 
 
 def log_hint(key: str, value: str) -> str:

@@ -49,6 +49,7 @@ from bot.domain.metrics import (
 from bot.domain.numbers import (
     aside,
     compact,
+    counted,
     decimal,
     decimal_ends,
     grouped,
@@ -69,7 +70,7 @@ from bot.domain.rates import Currencies, Figure, RateTables
 from bot.domain.studio import Video
 from bot.domain.uncertainty import LogNormal, product, update
 from bot.domain.videos import ViewsPerVideo, views_per_video
-from bot.i18n import N_, ngettext, plural_count, standalone, translate
+from bot.i18n import N_, ngettext, standalone, translate
 from bot.i18n import gettext as _
 
 ROUTES: Final = ("creator_rewards", "brand_deals", "live_gifts", "affiliate", "own_products")
@@ -598,6 +599,19 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
                      recent[0], last, len(older), since)
 
 
+def brand_pace_gap(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
+    """What keeps brand deals out of "now" for want of a pace, read from :func:`brand_pace`'s
+    own window: None when they have a pace (whatever else their figure lacks);
+    ``"brand_old"`` when payouts with a month were logged but all are older than the
+    window; ``"brand_no_month"`` when brand fees were logged, none with a month;
+    ``"brand_no_fee"`` when none was logged."""
+    window = _pace_window(payouts, snapshot)
+    if window is not None:
+        return None if window[0] else "brand_old"
+    return ("brand_no_month" if any(p.route == "brand_deals" for p in payouts)
+            else "brand_no_fee")
+
+
 def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
     """The one sentence that says brand payouts were left out of the pace as older than its
     window (:func:`brand_pace`), with the month it is read since; None when none was."""
@@ -634,12 +648,12 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
         _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
           high=decimal(r.deals_per_month.high))]
     if pace is not None and c.explain:
-        # one count to a sentence, each in its plural form (i18n.plural_count: 0.5 and 1 too)
+        # one count to a sentence, each in its plural form (numbers.counted: 0.5 and 1 too)
+        per_month, per_month_n = counted(pace.per_month, 2)
         inputs.append(ngettext(
             "%(num)s sponsored video a month, your own pace from your brand payouts logged "
             "with a month", "%(num)s sponsored videos a month, your own pace from your brand "
-            "payouts logged with a month", plural_count(pace.per_month, 2),
-            num=decimal(pace.per_month, 2)))
+            "payouts logged with a month", per_month_n, num=per_month))
         inputs.append(ngettext(
             "%(num)s brand payout logged with a month, from %(first)s to %(last)s",
             "%(num)s brand payouts logged with a month, from %(first)s to %(last)s",
@@ -796,11 +810,11 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
         if c.explain:
             assumptions.append(_(_DIAMOND_VALUE[rule], **usd_ends(diamond.low, diamond.high)))
     elif c.s.live_hours is not None and c.s.live_viewers is not None and dist is not None:
-        inputs += [ngettext("%(num)s LIVE hour a week", "%(num)s LIVE hours a week",
-                            plural_count(c.s.live_hours, 6), num=decimal(c.s.live_hours)),
-                   ngettext("%(num)s viewer", "%(num)s viewers",
-                            plural_count(c.s.live_viewers, 0),
-                            num=compact(c.s.live_viewers))]
+        hours, hours_n = counted(c.s.live_hours, 6)
+        viewers, viewers_n = counted(c.s.live_viewers)
+        inputs += [ngettext("%(num)s LIVE hour a week", "%(num)s LIVE hours a week", hours_n,
+                            num=hours),
+                   ngettext("%(num)s viewer", "%(num)s viewers", viewers_n, num=viewers)]
         g = r.gifts_per_viewer_hour_usd
         monthly = Money.of(dist)
         if c.explain:
@@ -1044,15 +1058,14 @@ def _has_now(route: RouteEstimate, does: frozenset[str], *, paid: bool,
 def _assumed_deals(route: RouteEstimate, rates: RateTables) -> RouteEstimate:
     """The brand route of a creator who does brand deals (a fee logged or ``does=brand``)
     but logged none with a month: its ``assumed`` sentence says that the figure assumes the
-    market's sponsored videos a month, and how to count it in "now". Set in place: the route
-    is :func:`estimate`'s own, made a moment before and seen by nothing else yet."""
+    market's sponsored videos a month, and how to count it in "now": a copy of ``route``
+    with that sentence (:func:`dataclasses.replace`)."""
     r = rates.brand_deals.rates
     said = _("This assumes %(low)s–%(high)s sponsored videos a month at your price, so it "
              "isn't counted in Now: log each brand payout with its month (/payout brand=350 "
              "per=video month=2026-10) to count your own deals a month.",
              low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))
-    object.__setattr__(route, "assumed", said)
-    return route
+    return replace(route, assumed=said)
 
 
 def estimate(
@@ -1128,7 +1141,7 @@ def estimate(
             r = _assumed_deals(r, rates)
         if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot)):
             # payouts older than the pace's window: said, never spread over years silently
-            object.__setattr__(r, "assumed", f"{r.assumed} {left}" if r.assumed else left)
+            r = replace(r, assumed=f"{r.assumed} {left}" if r.assumed else left)
         placed.append(_in_currency(r, to_user, now=has, paid=paid))
     routes = tuple(placed)
     now = sum((r.monthly for r in routes if r.now and r.monthly), ZERO)

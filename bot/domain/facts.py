@@ -72,7 +72,8 @@ FACTS: Final[dict[str, str]] = {
     "days_since_last_log": "number",
     "growth_slowing": "flag",  # under half the earlier pace, a fall included (is_slowing)
     # the latest week's pace ÷ the earlier weeks', shown as the sentence that says how far it
-    # fell (slowdown_sentence: "halved" only near half)
+    # fell (slowdown_sentence: "halved" only near half); set only while growth is slowing
+    # (slowing.is_slowing), never for a fall
     "growth_slowdown": "slowdown",
     "followers_falling": "flag",  # follower_change < 0 (slowing.latest_change)
     "engagement_falling": "flag",
@@ -253,8 +254,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
     if kind == "days":  # one decimal, as /stats writes the days a change took
         return numbers.decimal(value, 1, 1)
     if kind == "span":  # the days a change took, with the word ("1.0 day", "7.0 days")
-        return ngettext("%(num)s day", "%(num)s days", i18n.plural_count(value, 1),
-                        num=numbers.decimal(value, 1, 1))
+        days, n = numbers.counted(value, 1, 1)
+        return ngettext("%(num)s day", "%(num)s days", n, num=days)
     if kind == "count":
         return numbers.count(value)
     return numbers.compact(value)
@@ -422,27 +423,39 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
 
 
 #: Where each word for a slowdown starts: the latest week's pace ÷ the earlier weeks', at
-#: or above the bound (halved: about 0.4–0.6×; a third: 0.25–0.4×; under a quarter: 0.1–0.25×;
-#: nearly stopped: under a tenth; stopped: none).
+#: or above the bound and under the one before it (halved: 0.4 up to the slowing rule's 0.5,
+#: :func:`bot.domain.slowing.is_slowing`; a third: 0.25–0.4×; under a quarter: 0.1–0.25×;
+#: nearly stopped: under a tenth; none: about the same count as a week before, which is
+#: also what a latest week inside the rounding of a typed value reads as, 0, so it never
+#: claims no new followers).
 SLOWDOWN_WORDS: Final[tuple[tuple[float, str], ...]] = (
     (0.4, N_("Your follower growth halved compared with your earlier weeks.")),
     (0.25, N_("Your follower growth fell to about a third of your earlier weeks' pace.")),
     (0.1, N_("Your follower growth fell to under a quarter of your earlier weeks' pace.")),
     (1e-9, N_("Your follower growth nearly stopped: under a tenth of your earlier weeks' "
               "pace.")),
-    (0.0, N_("Your follower growth stopped: no new followers in the latest week, after "
-             "growth in the weeks before.")),
+    (0.0, N_("Your follower count stayed about the same in the latest week, after growth in "
+             "the weeks before.")),
 )
+
+#: The ratio from which growth has not slowed (:func:`bot.domain.slowing.is_slowing`).
+_SLOWED_UNDER: Final = 0.5
 
 
 def slowdown_sentence(ratio: float) -> str:
     """How far follower growth fell, as a whole sentence, from ``ratio`` (the latest week's
-    pace ÷ the earlier weeks'): the one place that picks the word, so "halved" is said only
-    near half (a fall from 7% to 0.4% a week "nearly stopped")."""
+    pace ÷ the earlier weeks', ``growth_slowdown``): the one place that picks the word, so
+    "halved" is said only near half (a fall from 7% to 0.4% a week "nearly stopped").
+
+    Total on what the fact can be, 0 up to the slowing rule's 0.5: raises
+    :class:`ValueError` for a ratio of 0.5 or more (growth has not slowed: no word fits),
+    below 0 (a fall, which the fall tip says) or not a number."""
+    if not 0.0 <= ratio < _SLOWED_UNDER:
+        raise ValueError(f"no slowdown word for a ratio of {ratio!r}: only 0 up to 0.5")
     for bound, sentence in SLOWDOWN_WORDS:
         if ratio >= bound:
             return translate(sentence)
-    return translate(SLOWDOWN_WORDS[-1][1])
+    raise AssertionError("unreachable: the last bound is 0")
 
 
 def _trends(history: list[MetricSnapshot], followers: Growth | None,
@@ -470,8 +483,10 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
         out["latest_growth_rate_week"] = latest
         out["earlier_growth_rate_week"] = earlier
         out["growth_slowing"] = _flag(is_slowing(latest, earlier))
-        # never for a fall: it is no slowdown ("halved", "stopped"), and the fall tip says it
-        if earlier > 0 and latest >= 0 and not (change is not None and change.falling):
+        # only while growth slows (is_slowing), never for a fall: it is no slowdown, and the
+        # fall tip says it
+        if (is_slowing(latest, earlier) and latest >= 0
+                and not (change is not None and change.falling)):
             out["growth_slowdown"] = latest / earlier
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)

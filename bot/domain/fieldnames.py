@@ -65,8 +65,6 @@ def _field_names(language: str, catalogue: object) -> Mapping[str, str]:
 
 #: Apostrophes typed for ``'`` (French keyboards and phones type ’), folded by :func:`field_key`.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-#: The full-width forms a Japanese (or Chinese, Korean) keyboard types for ASCII (U+FF01 to
-#: U+FF5E: ``＝``, ``％``, ``１２ｋ``, ``ｆｏｌｌｏｗｅｒｓ``) and the ideographic space.
 #: The ideographic space and Unicode's Halfwidth and Fullwidth Forms block (full-width ASCII,
 #: half-width katakana and Hangul, ￥ ￡ ￠): NFKC of these is the character each stands for.
 #: Not all of NFKC: it reads ``12²`` as 122 and ``①`` as 1, another number than was typed.

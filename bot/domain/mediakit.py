@@ -18,6 +18,7 @@ from bot.domain.estimator import EngagementComparison, band_wording
 from bot.domain.metrics import EngagementGap, MetricSnapshot, as_of
 from bot.domain.numbers import (
     compact,
+    counted,
     day,
     decimal,
     grouped,
@@ -100,9 +101,11 @@ class Stat:
 class KitVideo:
     title: str
     views: str
+    #: The count ``views`` is, as :func:`~bot.i18n.ngettext` takes it
+    #: (:func:`~bot.domain.numbers.counted`: the plural of the number as shown).
+    views_n: int
     engagement: str | None
     posted: str | None
-    raw_views: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,10 +300,9 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
         todo.append(_("audience countries and gender (/import Studio's Followers files)"))
 
     kit_videos = tuple(
-        KitVideo(v.title or _("Video %(id)s", id=v.video_id), compact(v.views),
+        KitVideo(v.title or _("Video %(id)s", id=v.video_id), *counted(v.views or 0),
                  None if (er := v.engagement_rate_views) is None else pct(er),
-                 None if v.posted_on is None else day(v.posted_on),
-                 v.views)
+                 None if v.posted_on is None else day(v.posted_on))
         for v in top_videos(with_views, TOP_VIDEOS))
     videos_missing = None if kit_videos else _(
         "import TikTok Studio's Content file (/import) or connect TikTok (/connect) to show "

@@ -624,6 +624,19 @@ def compact(n: float | None) -> str:
     return f"{sign}{fixed(a, 1)}".rstrip("0").rstrip(".")
 
 
+def counted(value: float, digits: int | None = None, min_digits: int = 0) -> tuple[str, int]:
+    """``value`` as a sentence shows a count, and the count :func:`~bot.i18n.ngettext` takes
+    for exactly that text (:func:`~bot.i18n.plural_count` with the decimals shown): with
+    ``digits`` None :func:`compact` (one decimal below 1,000, as it rounds there: "0.5
+    views", never "0.5 view"; none from there, "1.5k views" counts 1,500), else
+    :func:`decimal` with at most ``digits`` decimals (and at least ``min_digits``: "7.0
+    days"). The one way a count and its noun are written together: ``text, n =
+    counted(x)``, then ``ngettext(…, n, num=text)``."""
+    if digits is None:
+        return compact(value), i18n.plural_count(value, 1 if abs(value) < 1000 else 0)
+    return decimal(value, digits, min_digits), i18n.plural_count(value, digits)
+
+
 def compact_finer(n: float, extra: int) -> str:
     """:func:`compact` with ``extra`` more decimals, in the current language's own short form
     (a chart's ticks, made distinct: '12.5k', '12.52k'; '1.25万'; '12,52 k'); ``extra=0`` is
@@ -980,30 +993,60 @@ _currency_cached = functools.lru_cache(maxsize=4096, typed=True)(_currency_in)
 def range_digits(low: float, high: float, currency: str = "USD") -> int:
     """The decimals both ends of a range are written with, the one rule for every range of
     amounts (:func:`money_range`, :func:`price_range`): the larger end's (the currency's own
-    below 10, none from 10 on: :func:`money`), so '€9–€108', never '€9.00–€108'; but with an
-    end below one unit both ends get the currency's decimals: '€0.40–€12.00', never '€0–€12'
-    or '€0.40–€12' (an end below one of those decimals keeps two significant digits:
-    '$0.0040–$0.50')."""
+    below 10, none from 10 on: :func:`money`), so '€9–€108', never '€9.00–€108'; with an end
+    below one unit and the larger end under :data:`CENTS_BELOW` both ends get the currency's
+    decimals: '€0.40–€12.00', never '€0–€12' or '€0.40–€12' (an end below one of those
+    decimals keeps two significant digits: '$0.0040–$0.50'); from there both whole
+    ('€0–€250,000', never '€0.40–€250,000.00': cents on a quarter million say nothing)."""
     ends = [abs(x) for x in (low, high) if math.isfinite(x)]
     if not ends:
         return 0
     top, bottom = max(ends), min(ends)
     # (an end below a unit of these decimals still gets two significant digits: money)
-    return minor_digits(currency) if top < 10 or 0 < bottom < 1 else 0
+    small = top < 10 or (0 < bottom < 1 and top < CENTS_BELOW)
+    return minor_digits(currency) if small else 0
+
+
+#: The larger end of a range under which a sub-unit end gives both ends the currency's
+#: decimals (:func:`range_digits`).
+CENTS_BELOW: Final = 100
+
+
+def _ends(low: float, high: float, currency: str,
+          write: Callable[[float, int], str]) -> tuple[str, str]:
+    """Both ends of a range written by ``write`` (an amount, the decimals) with
+    :func:`range_digits`' decimals: an end below one unit written whole when they are fewer
+    than the currency's ('€0–€250,000'); when two different amounts read the same whole
+    ('$9.99' and '$10'), with the currency's decimals, so the range never reads as one
+    amount it isn't ('$9.99–$10.00'; the same to the cent, one amount: '$10')."""
+    digits = range_digits(low, high, currency)
+    minor = minor_digits(currency)
+
+    def end(x: float, places: int) -> str:
+        # (whole when the range has fewer decimals than the currency: '€0', not '€0.40')
+        return write(whole(x) if places < minor and math.isfinite(x) and abs(x) < 1 else x,
+                     places)
+
+    a, b = end(low, digits), end(high, digits)
+    if a == b and low != high and digits < minor:
+        finer = end(low, minor), end(high, minor)
+        if finer[0] != finer[1]:  # (the same to the cent: one amount, as it was)
+            return finer
+    return a, b
 
 
 def money_range(low: float, high: float, currency: str = "USD") -> str:
     """``low``–``high`` as :func:`money`, both ends in one form decided once for the range:
     short when the larger end is written short by itself and the other end has a short form
     too ('$75.6k–$575k', '￥7.6万–￥57.5万'), else both in full ('$50–$150,000',
-    '￥5,000–￥115,000', never '￥28,235–￥11.5万'); one amount when both read the same."""
+    '￥5,000–￥115,000', never '￥28,235–￥11.5万'); one amount when both read the same
+    (with the currency's decimals too: :func:`_ends`)."""
     ends = [abs(x) for x in (low, high) if math.isfinite(x)]
     short = bool(ends) and _short_money(max(ends)) and all(_has_short_form(x) for x in ends)
     if high is low:  # one amount (a route's typical): written once
         return money(low, currency, short)
-    digits = range_digits(low, high, currency)  # both ends alike: '€9–€108'
-    low_text, high_text = money(low, currency, short, digits), money(high, currency, short,
-                                                                    digits)
+    low_text, high_text = _ends(low, high, currency,  # both ends alike: '€9–€108'
+                                lambda x, places: money(x, currency, short, places))
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
 
 
@@ -1036,9 +1079,8 @@ def price_value(amount: float, currency: str = "USD") -> float:
 def price_range(low: float, high: float, currency: str = "USD") -> str:
     """``low``–``high`` in one style ('$52,000–$150,000', '52,000–150,000 CHF': a code is
     written once); one price when both read the same; both ends with the same decimals
-    (:func:`range_digits`: '€9–€250', never '€9.00–€250')."""
-    digits = range_digits(low, high, currency)
-    a, b = price(low, currency, digits), price(high, currency, digits)
+    (:func:`range_digits`: '€9–€250', never '€9.00–€250'; :func:`_ends`)."""
+    a, b = _ends(low, high, currency, lambda x, places: price(x, currency, places))
     if a == b:
         return a
     if not _english():

@@ -60,13 +60,16 @@ class UserSettings:
     def example_region(self, language: str) -> str:
         """The country code an example shows this creator (``/settings region=…, e.g. ES``):
         their own when set, else the country of their time zone (Babel's CLDR zone
-        territories: Europe/Madrid is ES), else the one ``language``'s readers most likely
-        use (:data:`EXAMPLE_REGIONS`): never Mexico's to a creator in Madrid."""
+        territories: Europe/Madrid is ES; a legacy name /settings takes, ``Asia/Calcutta``,
+        ``US/Eastern``, read as the zone it links to, Babel's ``zone_aliases``), else the one
+        ``language``'s readers most likely use (:data:`EXAMPLE_REGIONS`): never Mexico's to
+        a creator in Madrid."""
         if self.region:
             return self.region
         from babel.core import get_global
 
-        zone = get_global("zone_territories").get(self.timezone)
+        canonical = get_global("zone_aliases").get(self.timezone, self.timezone)
+        zone = get_global("zone_territories").get(canonical)
         if zone and zone.isalpha() and zone != "ZZ":
             return str(zone)
         return EXAMPLE_REGIONS.get(language, "US")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat, provenance
 from bot.domain.numbers import day, pct, price, price_range
-from bot.i18n import collapse_spaces, ngettext, plural_count
+from bot.i18n import collapse_spaces, ngettext
 from bot.i18n import gettext as _
 from bot.render import fonts
 
@@ -343,8 +343,7 @@ def draw(kit: MediaKit) -> Figure:
         y -= 0.028
     for n, v in enumerate(kit.videos, 1):
         page.text(LEFT, y, f"{n}.", size=10, colour=MUTED, weight="bold")
-        facts = ngettext("%(num)s view", "%(num)s views", plural_count(v.raw_views or 0, 0),
-                         num=v.views)
+        facts = ngettext("%(num)s view", "%(num)s views", v.views_n, num=v.views)
         if v.engagement:
             facts += " · " + _("%(rate)s engagement", rate=v.engagement)
         if v.posted:

@@ -40,6 +40,27 @@ async def test_an_abbreviation_or_fixed_offset_zone_is_refused_with_places(
     assert (await console.ask(line)).ok, line
 
 
+@pytest.mark.parametrize(("zone", "first", "not_said"), [
+    ("HST", "Pacific/Honolulu", "America/Adak or"), ("WET", "Europe/Lisbon", "Faeroe"),
+    ("Etc/GMT+11", "Pacific/Niue", "Pacific/Midway"),
+    ("Etc/GMT+12", "Europe/Berlin", "e.g.")])
+async def test_usual_places_name_each_zone_once_and_never_nothing(
+        console: ConsoleAdapter, zone: str, first: str, not_said: str) -> None:
+    """Review: ``Etc/GMT+12`` and ``Etc/GMT+11`` said "set the zone of your place, e.g. ."
+    (no place, no line); ``WET`` offered Atlantic/Faeroe and Atlantic/Faroe (one zone by its
+    link too) and not Europe/Lisbon; ``HST`` offered America/Adak (summer time) before
+    Pacific/Honolulu, which writes HST all year. Each zone is named once, the principal
+    first, a standard time kept all year is not put after summer time, and with no place at
+    that offset the refusal names the kind of name to set."""
+    refused = await console.ask(f"/settings timezone={zone}")
+    said = refused.text.splitlines()[0]
+    assert not refused.ok and "names no place" in said, refused.text
+    assert not_said not in said and "e.g. ." not in said, refused.text
+    line = refused.text.split("Example: ", 1)[1].strip()
+    assert line == f"/settings timezone={first}", refused.text
+    assert (await console.ask(line)).ok, line
+
+
 async def test_place_zones_and_their_legacy_names_are_kept(console: ConsoleAdapter) -> None:
     for zone in ("US/Eastern", "Asia/Calcutta", "Asia/Kolkata", "Japan"):
         taken = await console.ask(f"/settings timezone={zone}")

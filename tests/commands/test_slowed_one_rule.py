@@ -47,9 +47,10 @@ async def test_stats_about_the_same_and_goal_slowed_read_one_rule(
         console: ConsoleAdapter, clock: FakeClock) -> None:
     """Trial: "10.9k" then "11k" a week later: /stats said "about the same" (inside the
     rounding of what was typed) while /goal said growth had slowed to "+0.9% in the latest
-    week against 2.9% a week before it": two rules for one week. The latest week's pace is
-    the change /stats shows (0 inside the rounding), and /stats says it slowed too; the
-    earlier pace is named for what it is, the median of the weeks before."""
+    week against 2.9% a week before it": two rules for one week. The latest week's pace is 0
+    inside the rounding of what was typed (the rule /stats' "about the same" reads), and
+    /stats says it slowed too; the earlier pace is named for what it is, the median of the
+    weeks before."""
     await log_weeks(console, clock, (*RISING, "11k"))
     stats = (await console.ask("/stats")).text
     assert "about the same in 7.0 days" in stats, stats

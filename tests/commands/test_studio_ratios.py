@@ -99,3 +99,22 @@ async def test_a_video_listed_twice_refuses_the_file_and_stores_nothing(
     assert "Median views per video" not in (await both.ask("/stats")).text
     assert (await both.ask(f"/import path={ZIP.parent / 'Content.csv'} confirm")).ok
     assert "18 videos, median 11.1k views" in (await both.ask("/videos")).text
+
+
+async def test_a_count_takes_the_plural_of_the_number_shown(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Review: /videos chose "view" for a median of 0.5 views (the plural of 0.5 rounded to
+    a whole number, beside the 0.5 shown): "median 0.5 view". The noun is chosen for the
+    number as shown (numbers.counted)."""
+    rows = ['"Time","Video title","Video link","Post time","Total likes","Total comments",'
+            '"Total shares","Total views"']
+    for n, views in enumerate((0, 1)):
+        rows.append(f'"November 27","Clip {n}","https://www.tiktok.com/@creator/video/'
+                    f'730000000000000000{n}","October 3","0","0","0","{views}"')
+    path = tmp_path / "Content.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(rows).encode())
+    assert (await console.ask(f"/import path={path} confirm")).ok
+    text = (await console.ask("/videos")).text
+    assert "2 videos, median 0.5 views" in text, text
+    assert "1 view" in text and "0 views" in text, text
+

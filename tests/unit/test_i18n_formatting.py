@@ -308,10 +308,12 @@ def test_small_amounts_have_the_currencys_own_decimals(language: str, currency: 
             for text in rounded:
                 assert _decimals(text) == expected, (amount, text)
             ends = numbers.money_range(amount, amount + 0.5, currency).split("–")
-            if amount == 42.5:  # half-up, both ends read 43 ('¥43'): one amount, no range
+            if amount == 42.5 and not digits:  # half-up, both read 43 ('¥43'): one amount
                 assert ends == [numbers.money(43, currency)], ends
                 assert "".join(c for c in ends[0] if c.isdigit()) == "43", ends
                 assert _decimals(ends[0]) == 0, ends
+            elif amount == 42.5:  # both read $43 whole: the cents tell them apart (review)
+                assert [_decimals(text) for text in ends] == [digits, digits], ends
             else:
                 for end, text in zip((amount, amount + 0.5), ends, strict=True):
                     own = shown(end, digits) if end < 10 else 0

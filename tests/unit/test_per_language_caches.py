@@ -355,3 +355,26 @@ def test_typed_example_types_each_field_word_and_keeps_every_other() -> None:
                 expected = text if lang == "en" else word.sub(
                     lambda m, names=names: names.get(m.group(1), m.group(1)), text)
                 assert typed_example(text) == expected, (lang, text)
+
+
+def test_every_message_in_every_language_stays_kept() -> None:
+    """Review: the kept texts were one cache of 8,192 shared by six catalogues, whose
+    messages asked through it (1,352 distinct msgids, 8,112 in six languages) already
+    filled it to within 1%: a few more messages and a reply going through them all pushed
+    out the ones asked first; its docstring said "a few thousand". Each catalogue keeps its
+    own messages, however many: with the catalogues a quarter larger, the first message
+    asked is still the same kept text after every message in every language."""
+    from babel.messages.pofile import read_po
+
+    with (Path(i18n.__file__).parent / "locales" / "messages.pot").open("rb") as fp:
+        ids = [m.id for m in read_po(fp) if m.id and isinstance(m.id, str)]
+    grown = ids + [f"{m} (a message added later)" for m in ids[: len(ids) // 4]]
+    first: dict[str, str] = {}
+    for lang in LANGUAGES:
+        with i18n.using(lang):
+            first[lang] = i18n.gettext(ids[0])
+            for msgid in grown[1:]:
+                i18n.catalogue_text(msgid)
+    for lang in LANGUAGES:
+        with i18n.using(lang):
+            assert i18n.gettext(ids[0]) is first[lang], lang
