@@ -185,11 +185,27 @@ FLAG_FIGURES: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def label(fact: str) -> str:
+#: Languages whose metric labels keep their capital inside a sentence (German nouns; no case).
+_CAPITAL_INSIDE: Final = frozenset({"de", "ja"})
+
+
+def label(fact: str, inside: bool = False) -> str:
     """A fact in plain words in the current language (a metric's label in lower case in
-    English, as it reads inside a sentence)."""
+    English, as it reads inside a sentence). ``inside``: the label follows other words of
+    the sentence ("o bien horas de LIVE por semana = 0"): a metric's label starts with a
+    small letter where the language writes it so (not German nouns), a first word written
+    with other capitals (TikTok, LIVE) kept as it is."""
     text = translate(LABELS.get(fact, fact))
-    return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
+    if fact not in METRIC_NAMES:
+        return text
+    language = i18n.current()
+    if language == i18n.SOURCE:
+        return text.lower()
+    if inside and text and language not in _CAPITAL_INSIDE:
+        first = text.split(" ", 1)[0]
+        if first[1:] == first[1:].lower():
+            return text[0].lower() + text[1:]
+    return text
 
 
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.

@@ -390,6 +390,26 @@ def test_a_text_quoting_a_number_that_may_be_unknown_needs_its_other_sentence(
     assert load_catalogue(_write(tmp_path, fixed)).rules[0].title_unknown == "Grow your fans"
 
 
+def test_a_rule_applying_while_a_fact_is_unknown_needs_advice_unknown(tmp_path: Path) -> None:
+    """New-user trial: live-try-it applies with live hours 0 *or* not known, and its advice
+    said "You can go LIVE but don't yet" with no hours logged. Such a rule must say it
+    another way while the fact is unknown: loading fails without ``advice_unknown``."""
+    either = GOOD.replace("when = { followers = { gt = 10 } }",
+                          "when = { followers = { gt = 10 } }\n"
+                          "any = [ { live_hours = { eq = 0 } }, "
+                          "{ live_hours = { exists = false } } ]")
+    with pytest.raises(DataFileError) as err:
+        load_catalogue(_write(tmp_path, either))
+    assert "live_hours is not known (exists = false)" in str(err.value)
+    assert "add advice_unknown" in str(err.value)
+    fixed = either.replace('why = "Because', 'advice_unknown = "If you do not stream, start."'
+                                            '\nwhy = "Because')
+    rule = load_catalogue(_write(tmp_path, fixed)).rules[0]
+    assert rule_text(rule, "advice", {"followers": 20}) == "If you do not stream, start."
+    assert rule_text(rule, "advice", {"followers": 20, "live_hours": 0}) \
+        == "Some advice for 20."
+
+
 def _numbers_in(value: object) -> set[float]:
     """Every number a rule compares with, for facts on both sides of each threshold."""
     if isinstance(value, bool):
