@@ -75,6 +75,7 @@ FACTS: Final[dict[str, str]] = {
     "adult": "flag",
     "crp_region": "flag",
     "shop_region": "flag",
+    "shop_listed": "flag",  # the country is on the sources' (partial) list of Shop countries
     "crp_followers_needed": "count",
     "crp_views_needed": "count",
     "crp_followers_gap": "count",
@@ -154,6 +155,7 @@ LABELS: Final[dict[str, str]] = {
     "adult": N_("18 or older"),
     "crp_region": N_("Creator Rewards offered in your country"),
     "shop_region": N_("TikTok Shop offered in your country"),
+    "shop_listed": N_("your country in my sources' list of TikTok Shop countries"),
     "crp_followers_needed": N_("followers Creator Rewards needs"),
     "crp_views_needed": N_("30-day views Creator Rewards needs"),
     "crp_followers_gap": N_("followers to go for Creator Rewards"),
@@ -372,9 +374,15 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     """
     if s is None:
         region = settings.region
+        from bot.domain.eligibility import offered
+
         if region is not None:
-            facts["crp_region"] = _flag(region in rates.creator_rewards.eligibility.regions.value)
-            facts["shop_region"] = _flag(region in rates.affiliate.eligibility.regions.value)
+            for flag, regions in (("crp_region", rates.creator_rewards.eligibility.regions),
+                                  ("shop_region", rates.affiliate.eligibility.regions)):
+                known = offered(region, regions)  # None: the sources don't say
+                if known is not None:
+                    facts[flag] = _flag(known)
+            facts["shop_listed"] = _flag(region in rates.affiliate.eligibility.regions.value)
         return frozenset()
     from bot.domain import eligibility as elig
 
@@ -389,6 +397,9 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     if gates is not None:
         facts["crp_gates_met"] = _flag(gates)
     facts["shop_pilot"] = _flag(who.shop_pilot)
+    if settings.region is not None:
+        facts["shop_listed"] = _flag(
+            settings.region in rates.affiliate.eligibility.regions.value)
     for key, flag in _REGION.items():
         met = who.met(key, "region")
         if met is not None:

@@ -528,8 +528,9 @@ def test_a_payout_waives_entry_counts_not_the_country_or_video_length() -> None:
     s = MetricSnapshot(taken_at=NOW, followers=600, views=38_000, avg_video_length=70)
     ca = compute_facts(Profile(UserSettings(region="CA", age=25), s, (s,), payouts=paid),
                        RATES, NOW)
-    assert ca["crp_region"] == 0 and ca["shop_region"] == 0
-    assert ca["crp_eligible"] == 0 and ca["shop_eligible"] == 0
+    assert ca["crp_region"] == 0 and ca["crp_eligible"] == 0  # known: an exhaustive list
+    # the Shop's list is partial: CA is not known either way, and the payout shows it's there
+    assert ca["shop_listed"] == 0 and ca["shop_region"] == 1 and ca["shop_eligible"] == 1
     # no gap stands between them and the routes they were paid by: the gap facts are left
     # out (they were forced to 0, which /why quoted as "now 0 more monthly views")
     assert {"crp_followers_gap", "crp_views_gap", "shop_followers_gap"}.isdisjoint(ca)
@@ -553,9 +554,11 @@ def test_the_route_facts_without_a_snapshot_are_the_settings_only() -> None:
     for region, offered in (("US", 1.0), ("CA", 0.0)):
         facts = compute_facts(Profile(UserSettings(region=region), None, (), payouts=paid),
                               RATES, NOW)
-        assert facts["crp_region"] == offered and facts["shop_region"] == offered
+        assert facts["crp_region"] == offered and facts["shop_listed"] == offered
+        # the Shop's list is partial: a country not on it is not known either way
+        assert facts.get("shop_region") == (offered or None)
     facts = compute_facts(Profile(UserSettings(), None, (), payouts=paid), RATES, NOW)
-    assert not {"crp_region", "shop_region", "crp_eligible", "shop_pilot",
+    assert not {"crp_region", "shop_region", "shop_listed", "crp_eligible", "shop_pilot",
                 *ENTRY_GAPS}.intersection(facts)
 
 
