@@ -752,3 +752,19 @@ async def test_a_chart_thinned_to_its_points_says_the_days_its_data_covers(
     chart = await console.ask("/progress followers all")
     assert f"from {days} days of numbers" in chart.text, chart.text
     assert len(chart.replies[0].data["points"]) == MAX_POINTS  # type: ignore[index]
+
+
+async def test_an_income_goal_by_a_date_says_what_must_rise_each_week(
+        console: ConsoleAdapter) -> None:
+    """New-user trial: "/goal income=500 by=2027-06-01" said "by 2027-06-01 you need about
+    €7.92 a week", which reads as earning €7.92 a week; it is how much the monthly income
+    must rise each week."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=15k views=120k likes=9k avg_video_length=1:15")
+    await console.ask("/settings does=affiliate")
+    goal = (await console.ask("/goal income=500 by=2027-06-01")).text
+    assert re.search(r"by 2027-06-01 your monthly income needs to rise by about €[\d.]+ a "
+                     r"week", goal), goal
+    assert "you need about" not in goal, goal
+    followers = (await console.ask("/goal followers=20k by=2027-06-01")).text
+    assert "by 2027-06-01 you need about" in followers, followers  # a count: as before
