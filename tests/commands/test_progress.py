@@ -768,3 +768,21 @@ async def test_an_income_goal_by_a_date_says_what_must_rise_each_week(
     assert "you need about" not in goal, goal
     followers = (await console.ask("/goal followers=20k by=2027-06-01")).text
     assert "by 2027-06-01 you need about" in followers, followers  # a count: as before
+
+
+async def test_a_route_goal_says_when_the_programme_is_not_offered_there(
+        console: ConsoleAdapter) -> None:
+    """New-user trial (Madrid): "/goal creator-rewards" set a 100k-views goal without saying
+    Creator Rewards is not offered in Spain, which /estimate says ("not offered in ES yet")."""
+    await console.ask("/settings region=ES adult=yes")
+    await console.ask("/log followers=15k views=30k")
+    goal = (await console.ask("/goal creator-rewards")).text
+    sentence = ("Creator Rewards is not offered in ES yet: this goal tracks your numbers, but "
+                "the programme won't open to you there.")
+    assert sentence in goal, goal
+    assert "not offered in ES yet" in (await console.ask("/estimate")).text
+    await console.ask("/settings region=US")
+    assert "is not offered" not in (await console.ask("/goal creator-rewards")).text
+    await console.ask("/settings region=ES")
+    # the Shop's country list is partial: ES is not known to lack it
+    assert "is not offered" not in (await console.ask("/goal shop")).text
