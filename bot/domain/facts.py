@@ -239,8 +239,8 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return str(int(value) % 24)
     if kind == "number":
         return numbers.number(value)
-    if kind == "days":  # one decimal, as /stats writes the days a change took
-        return numbers.decimal(value, 1, 1)
+    if kind == "days":  # as /stats writes the days a change took: 7, 1.5
+        return numbers.days(value)
     if kind == "count":
         return numbers.count(value)
     return numbers.compact(value)

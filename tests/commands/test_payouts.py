@@ -575,3 +575,14 @@ async def test_the_export_says_an_income_goal_s_currency(console: ConsoleAdapter
     goals = {g["metric"]: g for g in data["goals"]}
     assert goals["income"]["currency"] == "USD" and goals["income"]["target"] > 500
     assert goals["followers"]["currency"] is None
+
+
+async def test_removing_the_last_payout_says_none_are_left(console: ConsoleAdapter) -> None:
+    """New-user trial (Spanish): "/payout remove=1" said "Quedan 0 pagos; /estimate usa lo
+    que queda." with nothing left."""
+    await console.ask("/settings language=es")
+    assert (await console.ask("/payout rewards=12 views=38k month=2026-10")).ok
+    removed = (await console.ask("/payout remove=1")).text
+    assert "0 pagos" not in removed and "lo que queda" not in removed, removed
+    assert "Ya no queda ningún pago; /estimate vuelve a usar solo sus estimaciones." \
+        in removed, removed

@@ -786,3 +786,14 @@ async def test_a_route_goal_says_when_the_programme_is_not_offered_there(
     await console.ask("/settings region=ES")
     # the Shop's country list is partial: ES is not known to lack it
     assert "is not offered" not in (await console.ask("/goal shop")).text
+
+
+async def test_spanish_dates_around_which_a_goal_is_reached_read_alike(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """New-user trial (Spanish): "llegarás hacia 23 feb 2027" beside "hacia el 20 may 2027":
+    one form, with "el"."""
+    await console.ask("/settings language=es")
+    await log_weekly(console, clock, [6000 + 300 * i for i in range(6)])
+    goal = (await console.ask("/goal followers=20k")).text
+    assert re.search(r"llegarás hacia el \d", goal), goal
+    assert not re.search(r"hacia \d", goal), goal
