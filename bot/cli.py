@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="print the version and where data lives, then exit")
     sub = p.add_subparsers(dest="cmd")
     sub.add_parser("info", help="print the version and where data lives")
-    sub.add_parser("console", help="chat with the bot in this terminal")
+    console = sub.add_parser("console", help="chat with the bot in this terminal")
+    console.add_argument("--user", default="you", type=_user_name,
+                         help="console user name, as ask's --user (default: you)")
     run = sub.add_parser("run", help="start every adapter that has a token (console if none)")
     run.add_argument("--workers", type=_positive, default=1, metavar="N",
                      help="start N worker processes on one bot token and supervise them "
@@ -213,18 +215,19 @@ def rules_check(settings: Settings) -> int:
     return 1 if problems or dead else 0
 
 
-async def _console(app: App) -> int:
+async def _console(app: App, user: str = "you") -> int:
     """The console chat, with the weekly-post scheduler running while it is open, so the
     console user's own /subscribe digest shows up in it when due (another user's stays for
     ``post-due`` or their own console) and, with a TikTok app configured on SQLite (where
     the console is the only process), the daily sync of connected accounts. On PostgreSQL
     that sync is ``run``'s (worker 0's) alone: a console there would sync every creator's
-    account beside it, refreshing the same rotating tokens twice at once."""
+    account beside it, refreshing the same rotating tokens twice at once. ``user``: the
+    console user the chat is (``--user``, the same account ``ask --user`` reads)."""
     from bot.adapters.console import ConsoleAdapter, ConsoleDeliverer
     from bot.store import is_postgres_url
 
     stop = asyncio.Event()
-    console = ConsoleAdapter(app)
+    console = ConsoleAdapter(app, user=user)
     poster = weekly_poster(app, {"console": ConsoleDeliverer(app)}, chat_id=console.chat_id)
     background = [asyncio.create_task(poster.serve(stop), name="weekly-posts")]
     shared = is_postgres_url(app.settings.database_url)
@@ -645,7 +648,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
         if args.cmd == "ask":
             return await _ask(app, args.user, args.line, args.json)
         if args.cmd == "console":
-            return await _console(app)
+            return await _console(app, args.user)
         if args.cmd == "post-due":
             return await _post_due(app, args.dry_run)
         if args.cmd == "connect":

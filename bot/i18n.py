@@ -431,7 +431,8 @@ def complete(language: str) -> bool:
 
 #: The translatable fields of a rule in ``strategies/rules/*.toml`` (``{fact}`` placeholders).
 RULE_FIELDS = ("title", "advice", "why",
-               "title_unknown", "advice_unknown", "why_unknown")
+               "title_unknown", "advice_unknown", "why_unknown",
+               "title_unknown_without", "advice_unknown_without", "why_unknown_without")
 
 
 #: Call -> (positions, keywords) of its arguments that are messages: ``_``/``N_`` calls and the

@@ -38,7 +38,7 @@ from bot.domain.metrics import (
     span_of_growth,
     window_ends,
 )
-from bot.domain.numbers import count, decimal, pct
+from bot.domain.numbers import count, pct
 from bot.domain.refusals import Refusal
 from bot.domain.slowing import pace_shown, said_of_latest_week
 from bot.domain.studio import Reach, Video, breakouts, reach
@@ -83,7 +83,7 @@ def growth_view(g: Growth | None, zone: tzinfo) -> dict[str, Any] | None:
 
     since_day = snapshot_day(g.since, zone) if g.since else None
     since = numbers.day(since_day) if since_day else None
-    tenths = numbers.rounded(g.days, 1)  # the days as shown (days_shown): 7.0, 1.2
+    tenths = numbers.rounded(g.days, 1)  # the days as shown (days_shown): 7, 1.2
     if g.rounded and g.since_source == "import":
         heading = _("Followers since your import of %(since)s: about the same", since=since)
     elif g.rounded and g.since_source == "sync":
@@ -107,7 +107,7 @@ def growth_view(g: Growth | None, zone: tzinfo) -> dict[str, Any] | None:
         "per_week": None if g.per_week is None or g.rounded else signed(g.per_week),
         # chooses the plural form (an int: gettext refuses 7.5); 1.2 days are "days"
         "days": int(tenths) if tenths == int(tenths) else max(2, numbers.whole(g.days)),
-        "days_shown": decimal(g.days, 1, 1),  # 7.0 / 7,0: as the language writes it
+        "days_shown": numbers.days(g.days),  # 7 / 1.5 / 1,5: a decimal only when not whole
         "since": since_day.isoformat() if since_day else None,
     }
 

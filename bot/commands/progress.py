@@ -465,6 +465,20 @@ def named_targets(name: str, rates: RateTables, region: str | None) -> dict[str,
     return {"followers": float(rates.affiliate.eligibility.full_access_followers.value)}
 
 
+def not_offered(name: str, rates: RateTables, region: str | None) -> str | None:
+    """The programme of named goal ``name`` when it is known not to be offered in
+    ``region`` (:func:`bot.domain.eligibility.offered`, what /estimate's country requirement
+    reads: a country missing from an exhaustive list), else None."""
+    from bot.domain.eligibility import offered
+
+    lists = {"creator-rewards": ("Creator Rewards", rates.creator_rewards.eligibility.regions),
+             "shop": ("TikTok Shop", rates.affiliate.eligibility.regions)}
+    if region is None or name not in lists:
+        return None
+    programme, regions = lists[name]
+    return programme if offered(region, regions) is False else None
+
+
 #: What /goal reads for the creator besides their settings: the goals (as they stand
 #: without the ones it sets), and what each goal's projection and income read.
 GOAL_READS = Reads(history=200, payouts=True, videos=True, goals=True)
@@ -571,6 +585,9 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             if any(g.metric == "income" for g in goals) else None)
     return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips,
                            "rates_note": note, "route": args.get("route"),
+                           "not_offered": (None if not args.get("route") else not_offered(
+                               str(args["route"]), rates, settings.region)),
+                           "region": settings.region,
                            "kept": kept, "qualified": qualified, "raised": raised},
                  data=data)
 

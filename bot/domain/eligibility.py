@@ -20,7 +20,7 @@ from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
 from bot.domain.numbers import compact, counted, duration, grouped, items
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
-from bot.domain.rates import RateTables
+from bot.domain.rates import RateTables, Regions
 from bot.i18n import current, ngettext
 from bot.i18n import gettext as _
 
@@ -120,8 +120,18 @@ def _age(st: UserSettings, rates: RateTables) -> Requirement:
     return Requirement(name, _("yes"), _("yes"), True, key="age")
 
 
-def _region(st: UserSettings, allowed: list[str]) -> Requirement:
+def offered(region: str, regions: Regions) -> bool | None:
+    """Whether a programme listed in ``regions`` is offered in ``region``: True when listed,
+    False when not and the list is exhaustive, None (not known) when not and it isn't (the
+    sources name some countries, not every one). The one place region lists are read."""
+    if region in regions.value:
+        return True
+    return False if regions.exhaustive else None
+
+
+def _region(st: UserSettings, regions: Regions, programme: str) -> Requirement:
     region = st.region
+    allowed = regions.value
     listed = items(allowed, "or")
     if region is None:
         # the example follows the creator's own time zone (UserSettings.example_region)
@@ -129,7 +139,13 @@ def _region(st: UserSettings, allowed: list[str]) -> Requirement:
                            hint=_("/settings region=<your country code>, e.g. %(example)s",
                                   example=st.example_region(current())),
                            key="region")
-    ok = region in allowed
+    ok = offered(region, regions)
+    if ok is None:
+        return Requirement(_("available in your country"), listed, region, None,
+                           hint=_("my sources list %(listed)s, and %(region)s is not among "
+                                  "them: check %(programme)s in the TikTok app",
+                                  listed=items(allowed), region=region, programme=programme),
+                           key="region")
     return Requirement(_("available in your country"), listed, region, ok,
                        None if ok else _("not offered in %(region)s yet", region=region),
                        key="region")
@@ -172,7 +188,7 @@ def _creator_rewards(s: MetricSnapshot, st: UserSettings, rates: RateTables,
         _count(_("views in the last 30 days"), e.views_30d.value, views, "views",
                log_hint("views", _("<your views in the last 30 days>"))),
         shared.age,
-        _region(st, e.regions.value),
+        _region(st, e.regions, "Creator Rewards"),
     ]
     limit = e.min_video_seconds.value
     length = duration(limit)
@@ -219,7 +235,7 @@ def _affiliate(s: MetricSnapshot, st: UserSettings, rates: RateTables,
                shared: _Shared) -> list[Requirement]:
     e = rates.affiliate.eligibility
     return [_followers(s, e.followers.value, shared), shared.age,
-            _region(st, e.regions.value)]
+            _region(st, e.regions, "TikTok Shop")]
 
 
 def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> bool:

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from bot.domain.facts import FACTS, FLAG_FIGURES, format_fact
 from bot.domain.facts import label as fact_label
 from bot.domain.numbers import aside
-from bot.domain.rules import Catalogue, CompiledRule, Rule, placeholders, unknown_names
+from bot.domain.rules import (
+    Catalogue,
+    CompiledRule,
+    Rule,
+    placeholders,
+    unknown_names,
+    without_names,
+)
 from bot.i18n import gettext as _
 from bot.i18n import standalone, translate
 
@@ -72,13 +79,19 @@ def fill(text: str, facts: Mapping[str, float], unknown: str | None = None) -> s
     When a fact the text names is not known, ``unknown`` (the rule's sentence for that case,
     without placeholders) is used instead, so no sentence shows "?" in place of a number.
     """
-    return _fill(text, unknown, placeholders(text) if unknown is not None else (),
+    return _fill(text, unknown, placeholders(text) if unknown is not None else (), None, (),
                  _Shown(facts))
 
 
-def _fill(text: str, unknown: str | None, names: Iterable[str], shown: _Shown) -> str:
+def _fill(text: str, unknown: str | None, names: Iterable[str], without: str | None,
+          without_names: Iterable[str], shown: _Shown) -> str:
     """:func:`fill` with ``text``'s placeholder ``names`` known (read once, at load) and the
-    facts as ``shown`` formats them."""
+    facts as ``shown`` formats them; ``without`` (a rule's ``_unknown_without`` sentence) is
+    shown first while one of ``without_names`` is not known."""
+    if without is not None:
+        for name in without_names:
+            if name not in shown.facts:
+                return translate(without)
     if unknown is not None:
         facts = shown.facts
         for name in names:
@@ -96,6 +109,7 @@ def rule_text(rule: Rule, field: str, facts: Mapping[str, float]) -> str:
     text = getattr(rule, field)
     assert isinstance(text, str)
     return _fill(text, getattr(rule, f"{field}_unknown"), unknown_names(rule, field),
+                 getattr(rule, f"{field}_unknown_without"), without_names(rule, field),
                  _Shown(facts))
 
 
@@ -218,8 +232,11 @@ def needs_digit(fact: str, value: float, rhs: object, facts: Mapping[str, float]
 
 
 def _condition_text(fact: str, op: str, rhs: object, value: str,
-                    facts: Mapping[str, float], negated: bool, precise: bool = True) -> str:
-    label = fact_label(fact, facts)
+                    facts: Mapping[str, float], negated: bool, precise: bool = True,
+                    inside: bool = False) -> str:
+    """One condition in words; ``inside``: after a lead ("either "), so the fact's label is
+    written as inside a sentence (:func:`bot.domain.facts.label`)."""
+    label = fact_label(fact, facts, inside)
     if op == "exists":
         known = bool(rhs) is not negated
         return (_("%(fact)s known", fact=label) if known
@@ -299,7 +316,7 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
                 holds = next(each)(facts)
                 held: bool | None = (not holds) if negated else holds
                 if fact in waived:
-                    label = fact_label(fact, facts)
+                    label = fact_label(fact, facts, bool(lead))
                     checks.append(Check(
                         label, _("none, you logged a payout from this route"), held,
                         lead + _("%(fact)s: none, you logged a payout from this route",
@@ -307,7 +324,8 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
                     continue
                 if op != "exists" and not _known(fact, rhs, facts):
                     held = None
-                text = _condition_text(fact, op, rhs, exact, facts, negated, precise)
+                text = _condition_text(fact, op, rhs, exact, facts, negated, precise,
+                                       inside=bool(lead))
                 checks.append(Check(fact_label(fact, facts), value, held, lead + text))
     why = (_("You logged a payout from this route, so its entry requirements are behind you.")
            if waived and not waived.isdisjoint(placeholders(rule.why))

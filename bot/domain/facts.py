@@ -82,6 +82,7 @@ FACTS: Final[dict[str, str]] = {
     "adult": "flag",
     "crp_region": "flag",
     "shop_region": "flag",
+    "shop_listed": "flag",  # the country is on the sources' (partial) list of Shop countries
     "crp_followers_needed": "count",
     "crp_views_needed": "count",
     "crp_followers_gap": "count",
@@ -167,6 +168,7 @@ LABELS: Final[dict[str, str]] = {
     "adult": N_("18 or older"),
     "crp_region": N_("Creator Rewards offered in your country"),
     "shop_region": N_("TikTok Shop offered in your country"),
+    "shop_listed": N_("your country in my sources' list of TikTok Shop countries"),
     "crp_followers_needed": N_("followers Creator Rewards needs"),
     "crp_views_needed": N_("30-day views Creator Rewards needs"),
     "crp_followers_gap": N_("followers to go for Creator Rewards"),
@@ -211,13 +213,29 @@ FLAG_FIGURES: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def label(fact: str, facts: Mapping[str, float] | None = None) -> str:
+#: Languages whose metric labels keep their capital inside a sentence (German nouns; no case).
+_CAPITAL_INSIDE: Final = frozenset({"de", "ja"})
+
+
+def label(fact: str, facts: Mapping[str, float] | None = None, inside: bool = False) -> str:
     """A fact in plain words in the current language (a metric's label in lower case in
     English, as it reads inside a sentence); with the creator's ``facts``, the benchmark's
-    facts are named for the band they are read at (:data:`BY_REACH_LABELS`)."""
+    facts are named for the band they are read at (:data:`BY_REACH_LABELS`). ``inside``: the
+    label follows other words of the sentence ("o bien horas de LIVE por semana = 0"): a
+    metric's label starts with a small letter where the language writes it so (not German
+    nouns), a first word written with other capitals (TikTok, LIVE) kept as it is."""
     by_reach = facts is not None and facts.get("er_band") == 1 and fact in BY_REACH_LABELS
     text = translate(BY_REACH_LABELS[fact] if by_reach else LABELS.get(fact, fact))
-    return text.lower() if fact in METRIC_NAMES and i18n.current() == i18n.SOURCE else text
+    if fact not in METRIC_NAMES:
+        return text
+    language = i18n.current()
+    if language == i18n.SOURCE:
+        return text.lower()
+    if inside and text and language not in _CAPITAL_INSIDE:
+        first = text.split(" ", 1)[0]
+        if first[1:] == first[1:].lower():
+            return text[0].lower() + text[1:]
+    return text
 
 
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.
@@ -251,10 +269,10 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
         return str(int(value) % 24)
     if kind == "number":
         return numbers.number(value)
-    if kind == "days":  # one decimal, as /stats writes the days a change took
-        return numbers.decimal(value, 1, 1)
-    if kind == "span":  # the days a change took, with the word ("1.0 day", "7.0 days")
-        days, n = numbers.counted(value, 1, 1)
+    if kind == "days":  # as /stats writes the days a change took: 7, 1.5
+        return numbers.days(value)
+    if kind == "span":  # the days a change took, with the word ("1 day", "1.5 days")
+        days, n = numbers.counted(value, 1)
         return ngettext("%(num)s day", "%(num)s days", n, num=days)
     if kind == "count":
         return numbers.count(value)
@@ -387,9 +405,15 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     """
     if s is None:
         region = settings.region
+        from bot.domain.eligibility import offered
+
         if region is not None:
-            facts["crp_region"] = _flag(region in rates.creator_rewards.eligibility.regions.value)
-            facts["shop_region"] = _flag(region in rates.affiliate.eligibility.regions.value)
+            for flag, regions in (("crp_region", rates.creator_rewards.eligibility.regions),
+                                  ("shop_region", rates.affiliate.eligibility.regions)):
+                known = offered(region, regions)  # None: the sources don't say
+                if known is not None:
+                    facts[flag] = _flag(known)
+            facts["shop_listed"] = _flag(region in rates.affiliate.eligibility.regions.value)
         return frozenset()
     from bot.domain import eligibility as elig
 
@@ -404,6 +428,9 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     if gates is not None:
         facts["crp_gates_met"] = _flag(gates)
     facts["shop_pilot"] = _flag(who.shop_pilot)
+    if settings.region is not None:
+        facts["shop_listed"] = _flag(
+            settings.region in rates.affiliate.eligibility.regions.value)
     for key, flag in _REGION.items():
         met = who.met(key, "region")
         if met is not None:

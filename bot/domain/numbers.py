@@ -173,6 +173,13 @@ def decimal(value: float, max_digits: int = 6, min_digits: int = 0) -> str:
     return _decimal_cached(value, max_digits, min_digits, i18n.current())
 
 
+def days(value: float) -> str:
+    """A number of days as a reply writes it: with one decimal only when it is not whole as
+    shown ("1.5", "1,5"; 1.0 and 0.98 are "1", never "1.0" / "1,0"), in every language. The
+    one rule for the days a change took (/stats, /log, a tip's days)."""
+    return decimal(value, 1, 0)
+
+
 def _digits(max_digits: int, min_digits: int = 0) -> str:
     """The number part of a pattern with ``min_digits`` to ``max_digits`` decimals: '0',
     '0.######' (0 to 6), '0.0#' (1 to 2). The one rule :func:`decimal` and :func:`usd`

@@ -78,12 +78,24 @@ class Fact(Sourced, Generic[T]):
     value: T
 
 
+class Regions(Sourced):
+    """The countries a programme is offered in, as its sources list them. ``exhaustive``:
+    the source is the whole list (an official page of the programme's countries), so a
+    country not on it is known not to have the programme; otherwise (a list with "…", news
+    of launches) a country not on it is not known either way: the creator is told the
+    sources don't list it and to check in the app, never that it isn't offered there
+    (:func:`bot.domain.eligibility.offered`). Required, so every list says which it is."""
+
+    value: list[str]
+    exhaustive: bool
+
+
 class CreatorRewardsEligibility(Strict):
     followers: Fact[int]
     views_30d: Fact[int]
     min_video_seconds: Fact[int]
     adult: Fact[bool]
-    regions: Fact[list[str]]
+    regions: Regions
     min_age_by_region: Fact[dict[str, int]]
 
 
@@ -271,7 +283,7 @@ class AffiliateEligibility(Strict):
     full_access_followers: Fact[int]
     pilot_regions: Fact[list[str]]
     adult: Fact[bool]
-    regions: Fact[list[str]]
+    regions: Regions
 
 
 class AffiliateRates(Strict):

@@ -91,6 +91,12 @@ class Rule(Strict):
     # text that needs to say something only while a fact is not known (live-try-it's "gifts
     # need you to be 18 or older" while the age is not set) says it in its ``_unknown`` form.
     unknown_without: list[str] = Field(default_factory=list)
+    # The sentence shown instead while a fact of ``unknown_without`` is not known, where it
+    # differs from the ``*_unknown`` one (live-try-it: "If you don't go LIVE yet" while the
+    # hours are not known, with "(gifts need you to be 18 or older)" only while the age is not).
+    title_unknown_without: str | None = Field(None, min_length=3, max_length=80)
+    advice_unknown_without: str | None = Field(None, min_length=10)
+    why_unknown_without: str | None = Field(None, min_length=10)
     source: str = Field(min_length=3)
     community: bool = False  # makes sense for a whole chat, without anyone's numbers
     examples: Examples
@@ -116,7 +122,8 @@ class Rule(Strict):
                 raise ValueError(f"unknown placeholder {{{name}}}")
         return v
 
-    @field_validator("title_unknown", "advice_unknown", "why_unknown")
+    @field_validator("title_unknown", "advice_unknown", "why_unknown",
+                     "title_unknown_without", "advice_unknown_without", "why_unknown_without")
     @classmethod
     def _no_placeholders(cls, v: str | None) -> str | None:
         if v is not None and placeholders(v):
@@ -141,8 +148,15 @@ class Rule(Strict):
             if name not in FACTS:
                 raise ValueError(f"unknown fact {name!r} in unknown_without")
         if self.unknown_without and not any(
-                getattr(self, f"{f}_unknown") for f in ("title", "advice", "why")):
+                getattr(self, f"{f}_unknown{w}") for f in ("title", "advice", "why")
+                for w in ("", "_without")):
             raise ValueError("unknown_without needs a *_unknown sentence to show")
+        maybe = maybe_unknown(self)
+        if maybe and self.advice_unknown is None:
+            raise ValueError(
+                f"an `any` group applies the rule while {maybe[0]} is not known (exists = "
+                f"false) and another states its value: the advice asserts that value, so add "
+                f"advice_unknown, the sentence to show while {maybe[0]} is not known")
         if self.gap is not None and isinstance(self.gap.target, str) \
                 and self.gap.target not in FACTS:
             raise ValueError(f"unknown fact {self.gap.target!r} in gap.target")
@@ -189,17 +203,42 @@ def guaranteed(rule: Rule) -> set[str]:
     return known
 
 
+def maybe_unknown(rule: Rule) -> tuple[str, ...]:
+    """Facts the rule applies with whether or not they are known: an ``any`` group accepts
+    the fact not known (``exists = false``) while another condition of ``when`` or ``any``
+    states its value ("either live hours = 0 or not known"). A text asserting that value
+    ("you don't go LIVE yet") would assert what the bot does not know, so the rule's
+    ``*_unknown`` sentences are shown while such a fact is unknown (:func:`unknown_names`)
+    and a rule with one needs ``advice_unknown`` (checked at load)."""
+    absent = [fact for cond in rule.any for fact, ops in cond.items()
+              if ops.get("exists") is False]
+    stated = {fact for cond in (rule.when, *rule.any) for fact, ops in cond.items()
+              if any(op != "exists" for op in ops)}
+    return tuple(dict.fromkeys(f for f in absent if f in stated))
+
+
 def placeholders(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name]
 
 
 def unknown_names(rule: Rule, field: str) -> tuple[str, ...]:
     """The facts whose absence shows ``field``'s ``_unknown`` sentence instead: those its text
-    quotes, and the rule's :attr:`Rule.unknown_without` where that sentence exists."""
+    quotes, and, where that sentence exists, the facts it applies with known or not
+    (:func:`maybe_unknown`) and the rule's :attr:`Rule.unknown_without` (unless the rule has a
+    ``<field>_unknown_without`` sentence for those: :func:`without_names`)."""
     names = placeholders(getattr(rule, field))
     if getattr(rule, f"{field}_unknown") is not None:
-        names += [n for n in rule.unknown_without if n not in names]
+        without = () if without_names(rule, field) else rule.unknown_without
+        names += [n for n in (*maybe_unknown(rule), *without) if n not in names]
     return tuple(names)
+
+
+def without_names(rule: Rule, field: str) -> tuple[str, ...]:
+    """The facts whose absence shows ``field``'s ``_unknown_without`` sentence (before any
+    other): the rule's :attr:`Rule.unknown_without` where that sentence exists."""
+    if getattr(rule, f"{field}_unknown_without") is None:
+        return ()
+    return tuple(rule.unknown_without)
 
 
 def _validate_condition(cond: Condition) -> None:
@@ -324,7 +363,9 @@ class CompiledRule:
     """A rule with its condition turned into plain closures and comparisons (no parsing per
     evaluation), and what ranking and showing it read, worked out once at load: its gap
     (``gap_fact``, and ``gap_target`` a fact name or a number), and each text's placeholders
-    (``texts``: field -> (text, the sentence without numbers or None, placeholder names)), and
+    (``texts``: field -> (text, the sentence without numbers or None, the names whose absence
+    shows it, the ``_unknown_without`` sentence or None, the names whose absence shows that)),
+    and
     ``each``: every single comparison as its own check, in the order of ``when``, ``any`` then
     ``unless`` and of each condition's facts and operators (what /why shows one by one)."""
 
@@ -351,8 +392,10 @@ class CompiledRule:
         self.gap_target: str | float | None = (
             None if gap is None else gap.target if isinstance(gap.target, str)
             else float(gap.target))
-        self.texts: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
-            field: (text, getattr(rule, f"{field}_unknown"), unknown_names(rule, field))
+        self.texts: dict[str, tuple[str, str | None, tuple[str, ...], str | None,
+                                    tuple[str, ...]]] = {
+            field: (text, getattr(rule, f"{field}_unknown"), unknown_names(rule, field),
+                    getattr(rule, f"{field}_unknown_without"), without_names(rule, field))
             for field in ("title", "advice", "why")
             if isinstance(text := getattr(rule, field), str)}
 

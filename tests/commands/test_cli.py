@@ -255,6 +255,20 @@ def test_console_chat_exits_cleanly_on_eof(tmp_path: Path) -> None:
     assert "Followers: 3k" in chat.stdout and "Bye!" in chat.stdout
 
 
+def test_the_console_and_ask_are_one_account_with_the_same_user(tmp_path: Path) -> None:
+    """New-user trial: the README's examples use ``ask --user maya`` beside the console,
+    which had no --user and always chatted as ``you``: two accounts for one creator."""
+    logged = run(tmp_path, "ask", "--user", "maya", "/log followers=12k")
+    assert logged.returncode == 0, logged.stderr
+    chat = run(tmp_path, "console", "--user", "maya", stdin="/stats\n/log followers=13k\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Followers: 12k" in chat.stdout, chat.stdout
+    stats = run(tmp_path, "ask", "--user", "maya", "/stats")
+    assert "Followers: 13k" in stats.stdout, stats.stdout
+    default = run(tmp_path, "console", stdin="/stats\n")  # ask's default user: you
+    assert "Followers: 1" not in default.stdout, default.stdout
+
+
 def test_no_subcommand_and_no_token_starts_the_console(tmp_path: Path) -> None:
     chat = run(tmp_path, stdin="")
     assert chat.returncode == 0 and "Creator Advisor" in chat.stdout

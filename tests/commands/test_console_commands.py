@@ -61,7 +61,7 @@ async def test_log_then_stats_with_kpis_and_growth(console: ConsoleAdapter,
     assert "Views (30 days): 40k" in stats.text  # kept from the first log
     assert "Engagement by views: 8.3%" in stats.text
     assert "Likes per view: 7.5%" in stats.text
-    assert "+700 (+7%) in 7.0 days, +700 a week" in stats.text
+    assert "+700 (+7%) in 7 days, +700 a week" in stats.text
     assert "2 snapshots stored" in stats.text
 
 
@@ -72,7 +72,7 @@ async def test_counts_of_people_are_whole_in_stats_goal_and_tips(console: Consol
     clock.advance(days=10)
     await console.ask("/log followers=1062")
     stats = await console.ask("/stats")
-    assert "in 10.0 days, +43 a week" in stats.text, stats.text
+    assert "in 10 days, +43 a week" in stats.text, stats.text
     goal = await console.ask("/goal followers=2k")
     assert "+43 a week" in goal.text and "43.4" not in goal.text, goal.text
     clock.advance(days=10)
@@ -80,7 +80,7 @@ async def test_counts_of_people_are_whole_in_stats_goal_and_tips(console: Consol
     tips = await console.ask("/tips all")
     # a fall, with the minus sign every change is shown with (numbers.signed), not a hyphen
     # the change /stats shows with its days, not a weekly pace made from them
-    assert ": \u221262 in 10.0 days." in tips.text and "43.4" not in tips.text, tips.text
+    assert ": \u221262 in 10 days." in tips.text and "43.4" not in tips.text, tips.text
 
 
 def test_count_display_is_whole() -> None:

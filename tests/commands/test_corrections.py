@@ -276,7 +276,7 @@ async def test_logs_minutes_apart_are_a_correction_not_growth(
     clock.advance(days=7)
     await console.ask("/log followers=3k")
     stats = await console.ask("/stats")
-    assert "Followers since your log of 2026-11-02: +300 (+11.1%) in 7.0 days" in stats.text
+    assert "Followers since your log of 2026-11-02: +300 (+11.1%) in 7 days" in stats.text
 
 
 async def test_the_value_a_same_day_log_replaced_never_reads_as_a_difference(

@@ -170,3 +170,34 @@ async def test_a_what_if_that_changes_nothing_says_so(console: ConsoleAdapter) -
         assert (f"This what-if gives {names} as you logged them, so it changes nothing."
                 in again), again
         assert "set none of the figures" not in again, again
+
+
+async def test_a_country_missing_from_a_partial_list_is_not_known(console: ConsoleAdapter
+                                                                  ) -> None:
+    """New-user trial (Madrid, Spanish): the sources name some TikTok Shop countries ("US,
+    UK, ID, MY, PH, SG, TH, VN…"), not every one, yet /estimate said "aún no disponible en
+    ES", /tips "No hay TikTok Shop donde estás" and /why shop-not-in-your-country ticked
+    "no". A country missing from a partial list is not known; from Creator Rewards' own
+    list (every country it runs in) it is known not to be offered."""
+    await console.ask("/settings region=ES adult=yes")
+    await console.ask("/log followers=15k views=300k likes=20k")
+    estimate = (await console.ask("/estimate")).text
+    assert "not offered in ES" not in estimate.split("TikTok Shop")[-1], estimate
+    assert ("? available in your country: my sources list US, GB, FR, DE, IT, ID, MY, PH, "
+            "SG, TH and VN, and ES is not among them: check TikTok Shop in the TikTok app"
+            ) in estimate, estimate
+    assert "Creator Rewards Program · not yet" in estimate, estimate
+    assert "→ not offered in ES yet" in estimate, estimate  # an exhaustive list
+    tips = (await console.ask("/tips all")).text
+    assert "isn't available in your country" not in tips, tips
+    assert "My sources don't list TikTok Shop in your country" in tips, tips
+    why = (await console.ask("/why shop-not-in-your-country")).text
+    assert "TikTok Shop offered in your country: no (you: unknown) ?" in why, why
+    assert "No TikTok Shop where you are" not in why and ": no ✓" not in why, why
+    await console.ask("/settings language=es")
+    spanish = (await console.ask("/estimate")).text
+    assert "aún no disponible en ES" in spanish.split("TikTok Shop")[0], spanish
+    assert "y ES no está entre ellos: consulta TikTok Shop en la app de TikTok" in spanish, \
+        spanish
+    tips = (await console.ask("/tips all")).text
+    assert "No hay TikTok Shop donde estás" not in tips, tips

@@ -371,8 +371,9 @@ async def test_a_payout_waives_the_entry_counts_not_the_video_length(
 
 async def test_a_payout_does_not_make_a_country_that_is_not_offered_one_that_is(
         console: ConsoleAdapter) -> None:
-    """A creator whose country is known not to have Creator Rewards or the Shop is not told
-    they are in by a payout (nor do /tips' facts say the route is offered there)."""
+    """A creator whose country is known not to have Creator Rewards is not told they are in
+    by a payout (nor do /tips' facts say the route is offered there). The Shop's country
+    list is partial: there a payout shows the Shop is offered."""
     await console.ask("/settings region=CA age=25")
     await console.ask("/log followers=600 views=38k avg_video_length=1:10")
     assert (await console.ask("/payout rewards=12 views=38k month=2026-10")).ok
@@ -380,11 +381,14 @@ async def test_a_payout_does_not_make_a_country_that_is_not_offered_one_that_is(
     reply = await console.ask("/estimate")
     data = reply.replies[0].data
     assert data is not None
-    for key in ("creator_rewards", "affiliate"):
+    for key in ("creator_rewards",):
         route = next(r for r in data["routes"] if r["key"] == key)
         assert route["eligible"] is False and route["now"] is False, route
         text = _route_text(reply.text, data, key)
         assert "not offered in CA yet" in text and "to go" not in text, text
+    shop = next(r for r in data["routes"] if r["key"] == "affiliate")
+    assert shop["eligible"] is True, shop
+    assert "not offered in CA" not in _route_text(reply.text, data, "affiliate")
     tips = await console.ask("/tips all")
     assert "crp-eligible-grow-qualified-views" not in tips.text, tips.text
 
@@ -571,3 +575,14 @@ async def test_the_export_says_an_income_goal_s_currency(console: ConsoleAdapter
     goals = {g["metric"]: g for g in data["goals"]}
     assert goals["income"]["currency"] == "USD" and goals["income"]["target"] > 500
     assert goals["followers"]["currency"] is None
+
+
+async def test_removing_the_last_payout_says_none_are_left(console: ConsoleAdapter) -> None:
+    """New-user trial (Spanish): "/payout remove=1" said "Quedan 0 pagos; /estimate usa lo
+    que queda." with nothing left."""
+    await console.ask("/settings language=es")
+    assert (await console.ask("/payout rewards=12 views=38k month=2026-10")).ok
+    removed = (await console.ask("/payout remove=1")).text
+    assert "0 pagos" not in removed and "lo que queda" not in removed, removed
+    assert "Ya no queda ningún pago; /estimate vuelve a usar solo sus estimaciones." \
+        in removed, removed

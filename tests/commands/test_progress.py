@@ -757,3 +757,48 @@ async def test_a_chart_thinned_to_its_points_says_the_days_its_data_covers(
     chart = await console.ask("/progress followers all")
     assert f"from {days} days of numbers" in chart.text, chart.text
     assert len(chart.replies[0].data["points"]) == MAX_POINTS  # type: ignore[index]
+
+
+async def test_an_income_goal_by_a_date_says_what_must_rise_each_week(
+        console: ConsoleAdapter) -> None:
+    """New-user trial: "/goal income=500 by=2027-06-01" said "by 2027-06-01 you need about
+    €7.92 a week", which reads as earning €7.92 a week; it is how much the monthly income
+    must rise each week."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=15k views=120k likes=9k avg_video_length=1:15")
+    await console.ask("/settings does=affiliate")
+    goal = (await console.ask("/goal income=500 by=2027-06-01")).text
+    assert re.search(r"by 2027-06-01 your monthly income needs to rise by about €[\d.]+ a "
+                     r"week", goal), goal
+    assert "you need about" not in goal, goal
+    followers = (await console.ask("/goal followers=20k by=2027-06-01")).text
+    assert "by 2027-06-01 you need about" in followers, followers  # a count: as before
+
+
+async def test_a_route_goal_says_when_the_programme_is_not_offered_there(
+        console: ConsoleAdapter) -> None:
+    """New-user trial (Madrid): "/goal creator-rewards" set a 100k-views goal without saying
+    Creator Rewards is not offered in Spain, which /estimate says ("not offered in ES yet")."""
+    await console.ask("/settings region=ES adult=yes")
+    await console.ask("/log followers=15k views=30k")
+    goal = (await console.ask("/goal creator-rewards")).text
+    sentence = ("Creator Rewards is not offered in ES yet: this goal tracks your numbers, but "
+                "the programme won't open to you there.")
+    assert sentence in goal, goal
+    assert "not offered in ES yet" in (await console.ask("/estimate")).text
+    await console.ask("/settings region=US")
+    assert "is not offered" not in (await console.ask("/goal creator-rewards")).text
+    await console.ask("/settings region=ES")
+    # the Shop's country list is partial: ES is not known to lack it
+    assert "is not offered" not in (await console.ask("/goal shop")).text
+
+
+async def test_spanish_dates_around_which_a_goal_is_reached_read_alike(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """New-user trial (Spanish): "llegarás hacia 23 feb 2027" beside "hacia el 20 may 2027":
+    one form, with "el"."""
+    await console.ask("/settings language=es")
+    await log_weekly(console, clock, [6000 + 300 * i for i in range(6)])
+    goal = (await console.ask("/goal followers=20k")).text
+    assert re.search(r"llegarás hacia el \d", goal), goal
+    assert not re.search(r"hacia \d", goal), goal

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
 
@@ -40,7 +42,7 @@ async def test_a_daily_logger_whose_week_slowed_hears_it_from_every_reply(
     await imported(console, tmp_path, SLOWED)
     stats = (await console.ask("/stats")).text
     # /stats' own change is the day's, and says so; the slowed line is the week's
-    assert "Followers since your import of 2026-11-01: +5 (+0%) in 1.0 day\n" in stats, stats
+    assert "Followers since your import of 2026-11-01: +5 (+0%) in 1 day\n" in stats, stats
     assert ("Your follower growth has slowed: 0.3% in the latest week against a median of "
             "3.1% a week in the weeks before it (under half).") in stats, stats
     why = (await console.ask("/why trends-ride-one-early")).text
@@ -77,7 +79,7 @@ async def test_a_daily_log_reads_the_week_not_the_day(console: ConsoleAdapter,
         value = 10_001 + 50 * d if d <= 21 else 11_051 + 5 * (d - 21)  # exact counts
         assert (await console.ask(f"/log followers={value}")).ok
     stats = (await console.ask("/stats")).text
-    assert "Followers since your log of 2026-11-28: +5 (+0%) in 1.0 day\n" in stats, stats
+    assert "Followers since your log of 2026-11-28: +5 (+0%) in 1 day\n" in stats, stats
     assert ("Your follower growth has slowed: 0.7% in the latest week against a median of "
             "3.3% a week in the weeks before it (under half).") in stats, stats
     goal = (await console.ask("/goal followers=20k")).text
@@ -106,7 +108,7 @@ async def test_a_week_that_fell_is_a_fall_in_the_tips_though_the_day_rose(
     assert "Your followers fell in the latest week: −1.3%" in stats, stats
     tips = (await console.ask("/tips all")).text
     assert "You lost followers" in tips and "Growth slowed" not in tips, tips
-    assert "−170 over the 7.0 days to your latest snapshot" in tips, tips
+    assert "−170 over the 7 days to your latest snapshot" in tips, tips
     assert "halved" not in tips and "stopped" not in tips, tips
     goal = (await console.ask("/goal followers=20k")).text
     assert "but your followers fell in the latest week, −1.3%" in goal, goal
@@ -122,7 +124,28 @@ async def test_a_week_that_grew_is_no_fall_in_the_tips_though_the_day_dipped(
     assert "You lost followers" not in tips, tips
     stats = (await console.ask("/stats")).text
     assert "Followers since your import of 2026-11-01: −5 (" in stats, stats
-    assert ") in 1.0 day\n" in stats, stats
+    assert ") in 1 day\n" in stats, stats
     assert "fell" not in stats, stats
     goal = (await console.ask("/goal followers=20k")).text
     assert "fell" not in goal and "you get there around" in goal, goal
+
+
+@pytest.mark.parametrize(("language", "whole", "part"), [
+    ("en", "in 1 day", "in 1.5 days"), ("es", "en 1 día", "en 1,5 días"),
+    ("de", "in 1 Tag", "in 1,5 Tagen"), ("pt_BR", "em 1 dia", "em 1,5 dia"),
+])
+async def test_days_have_a_decimal_only_when_not_whole(console: ConsoleAdapter,
+                                                       clock: FakeClock, language: str,
+                                                       whole: str, part: str) -> None:
+    """New-user trial (Spanish): /stats said "en 1,0 día" for a whole day; a decimal is
+    shown only for days that are not whole, in every language."""
+    await console.ask(f"/settings language={language}")
+    await console.ask("/log 1000")
+    clock.advance(days=1)
+    await console.ask("/log 1010")
+    stats = (await console.ask("/stats")).text
+    assert whole in stats and ",0 " not in stats and ".0 " not in stats, stats
+    clock.advance(days=1.5)
+    await console.ask("/log 1020")
+    stats = (await console.ask("/stats")).text
+    assert part in stats, stats

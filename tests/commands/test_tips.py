@@ -102,12 +102,39 @@ async def test_why_live_try_it_reads_as_sentences_and_knows_the_age(console: Con
     assert "either live hours per week = 0 (yours is not known yet) ?" in why.text, why.text
     assert "the US Scaled" not in why.text and "published for the US" in why.text, why.text
     tips = await console.ask("/tips category=live-gifts")
-    assert "You can go LIVE but don't yet. Start" in tips.text, tips.text
+    # live hours were never logged: the tip does not claim they don't go LIVE
+    assert "If you don't go LIVE yet, start" in tips.text, tips.text
+    assert "but don't yet" not in tips.text, tips.text
     assert "18 or older" not in tips.text, tips.text
     await console.ask("/settings language=de")
     german = await console.ask("/why live-try-it")
     assert "unbekannt = 0" not in german.text and "(deine Zahl kenne ich noch nicht)" \
         in german.text, german.text
+    await console.ask("/settings language=en")
+    await console.ask("/log live_hours=0")
+    tips = await console.ask("/tips category=live-gifts")
+    assert "You can go LIVE but don't yet. Start" in tips.text, tips.text
+    assert "18 or older" not in tips.text, tips.text
+
+
+async def test_a_tip_never_asserts_a_condition_it_does_not_know(console: ConsoleAdapter
+                                                                  ) -> None:
+    """New-user trial (Madrid, Spanish): "/tips all" said "Puedes hacer LIVE pero aún no lo
+    haces" with live hours never logged, while "/why live-try-it" marked that condition
+    unknown; /why read "o bien Horas de LIVE por semana = 0 (la tuya aún no la sé)" and
+    "o Horas de LIVE por semana aún no conocido ✓"."""
+    await console.ask("/settings language=es region=ES adult=yes")
+    await console.ask("/log followers=15k views=300k likes=20k")
+    every = (await console.ask("/tips all")).text
+    assert "aún no lo haces" not in every, every
+    assert "Si aún no haces LIVE, empieza" in every, every
+    why = (await console.ask("/why live-try-it")).text
+    assert "o bien horas de LIVE por semana = 0 (aún no lo sé) ?" in why, why
+    assert "o horas de LIVE por semana: sin dato aún ✓" in why, why
+    assert "la tuya" not in why and "conocido" not in why, why
+    await console.ask("/log live_hours=0")
+    logged = (await console.ask("/tips all")).text
+    assert "Puedes hacer LIVE pero aún no lo haces." in logged, logged
 
 
 async def test_why_writes_a_ratio_as_the_tip_does(console: ConsoleAdapter) -> None:

@@ -45,7 +45,7 @@ async def test_a_pace_a_week_from_a_week_of_snapshots(console: ConsoleAdapter,
     clock.advance(days=7)
     assert (await console.ask("/log followers=10.7k")).ok
     stats = await console.ask("/stats")
-    assert "+700 (+7%) in 7.0 days, +700 a week" in stats.text, stats.text
+    assert "+700 (+7%) in 7 days, +700 a week" in stats.text, stats.text
 
 
 async def test_goal_without_a_value_now_asks_for_one(console: ConsoleAdapter,
@@ -98,9 +98,9 @@ async def test_a_week_across_a_change_of_the_clocks_is_a_week(console: ConsoleAd
     clock.current = datetime(2026, 3, 9, 9, 0, tzinfo=new_york).astimezone(UTC)
     logged = await console.ask("/log followers=10.7k")
     assert "Followers since your log of 2026-03-02: +700" in logged.text, logged.text
-    assert "over 7.0 days" in logged.text, logged.text
+    assert "over 7 days" in logged.text, logged.text
     stats = await console.ask("/stats")
-    assert "+700 (+7%) in 7.0 days, +700 a week" in stats.text, stats.text
+    assert "+700 (+7%) in 7 days, +700 a week" in stats.text, stats.text
     goal = await console.ask("/goal followers=20k")
     assert "too few for a pace" not in goal.text, goal.text
     assert "+700 a week, from 2 snapshots" in goal.text, goal.text

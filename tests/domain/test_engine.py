@@ -390,6 +390,26 @@ def test_a_text_quoting_a_number_that_may_be_unknown_needs_its_other_sentence(
     assert load_catalogue(_write(tmp_path, fixed)).rules[0].title_unknown == "Grow your fans"
 
 
+def test_a_rule_applying_while_a_fact_is_unknown_needs_advice_unknown(tmp_path: Path) -> None:
+    """New-user trial: live-try-it applies with live hours 0 *or* not known, and its advice
+    said "You can go LIVE but don't yet" with no hours logged. Such a rule must say it
+    another way while the fact is unknown: loading fails without ``advice_unknown``."""
+    either = GOOD.replace("when = { followers = { gt = 10 } }",
+                          "when = { followers = { gt = 10 } }\n"
+                          "any = [ { live_hours = { eq = 0 } }, "
+                          "{ live_hours = { exists = false } } ]")
+    with pytest.raises(DataFileError) as err:
+        load_catalogue(_write(tmp_path, either))
+    assert "live_hours is not known (exists = false)" in str(err.value)
+    assert "add advice_unknown" in str(err.value)
+    fixed = either.replace('why = "Because', 'advice_unknown = "If you do not stream, start."'
+                                            '\nwhy = "Because')
+    rule = load_catalogue(_write(tmp_path, fixed)).rules[0]
+    assert rule_text(rule, "advice", {"followers": 20}) == "If you do not stream, start."
+    assert rule_text(rule, "advice", {"followers": 20, "live_hours": 0}) \
+        == "Some advice for 20."
+
+
 def _numbers_in(value: object) -> set[float]:
     """Every number a rule compares with, for facts on both sides of each threshold."""
     if isinstance(value, bool):
@@ -428,9 +448,9 @@ def test_a_tip_quotes_a_fall_with_the_minus_sign_as_every_change() -> None:
     every other reply writes a change with the minus sign (``numbers.signed``)."""
     rule = CATALOGUE.by_id["trends-followers-falling"].rule
     facts = {"followers_falling": 1.0, "follower_change": -600.0, "follower_change_days": 7.0}
-    assert ": −600 over the 7.0 days to your latest snapshot." in rule_text(rule, "advice", facts)
+    assert ": −600 over the 7 days to your latest snapshot." in rule_text(rule, "advice", facts)
     with i18n.using("fr"):
-        assert "\u00a0: −600 en 7,0 jours jusqu" in rule_text(rule, "advice", facts)
+        assert "\u00a0: −600 en 7 jours jusqu" in rule_text(rule, "advice", facts)
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
@@ -518,8 +538,9 @@ def test_a_payout_waives_entry_counts_not_the_country_or_video_length() -> None:
     s = MetricSnapshot(taken_at=NOW, followers=600, views=38_000, avg_video_length=70)
     ca = compute_facts(Profile(UserSettings(region="CA", age=25), s, (s,), payouts=paid),
                        RATES, NOW)
-    assert ca["crp_region"] == 0 and ca["shop_region"] == 0
-    assert ca["crp_eligible"] == 0 and ca["shop_eligible"] == 0
+    assert ca["crp_region"] == 0 and ca["crp_eligible"] == 0  # known: an exhaustive list
+    # the Shop's list is partial: CA is not known either way, and the payout shows it's there
+    assert ca["shop_listed"] == 0 and ca["shop_region"] == 1 and ca["shop_eligible"] == 1
     # no gap stands between them and the routes they were paid by: the gap facts are left
     # out (they were forced to 0, which /why quoted as "now 0 more monthly views")
     assert {"crp_followers_gap", "crp_views_gap", "shop_followers_gap"}.isdisjoint(ca)
@@ -543,9 +564,11 @@ def test_the_route_facts_without_a_snapshot_are_the_settings_only() -> None:
     for region, offered in (("US", 1.0), ("CA", 0.0)):
         facts = compute_facts(Profile(UserSettings(region=region), None, (), payouts=paid),
                               RATES, NOW)
-        assert facts["crp_region"] == offered and facts["shop_region"] == offered
+        assert facts["crp_region"] == offered and facts["shop_listed"] == offered
+        # the Shop's list is partial: a country not on it is not known either way
+        assert facts.get("shop_region") == (offered or None)
     facts = compute_facts(Profile(UserSettings(), None, (), payouts=paid), RATES, NOW)
-    assert not {"crp_region", "shop_region", "crp_eligible", "shop_pilot",
+    assert not {"crp_region", "shop_region", "shop_listed", "crp_eligible", "shop_pilot",
                 *ENTRY_GAPS}.intersection(facts)
 
 

@@ -76,7 +76,7 @@ async def test_growth_is_measured_between_the_creators_days(
     stats = await console.ask("/stats")
     assert "Followers: 1.1k" in stats.text, stats.text
     # main: "Followers since your log of 2026-11-20: +100 (+10%) in 1.1 days"
-    assert "Followers since your log of 2026-11-18: +200 (+22.2%) in 2.0 days" in stats.text, \
+    assert "Followers since your log of 2026-11-18: +200 (+22.2%) in 2 days" in stats.text, \
         stats.text
     assert reply_json(stats.replies[-1])["kpis"]["growth"]["since"] == "2026-11-18"
 
