@@ -96,9 +96,9 @@ async def test_a_weekly_loggers_fall_is_the_week_every_reply_quotes(
     week back): the fall tip quotes the change /stats shows, with its span."""
     await log_weeks(console, clock, (*RISING, "10.8k"))
     stats = (await console.ask("/stats")).text
-    assert "−100 (−0.9%) in 7.0 days" in stats, stats
+    assert "−100 (−0.9%) in 7 days" in stats, stats
     tips = (await console.ask("/tips all")).text
-    assert ("Your followers went down: −100 over the 7.0 days to your latest snapshot."
+    assert ("Your followers went down: −100 over the 7 days to your latest snapshot."
             in tips), tips
 
 
@@ -110,7 +110,7 @@ async def test_under_a_week_of_logs_a_fall_says_its_span_never_the_latest_week(
     clock.advance(days=3)
     await console.ask("/log followers=9951")
     tips = (await console.ask("/tips all")).text
-    assert "Your followers went down: −50 over the 3.0 days to your latest snapshot." \
+    assert "Your followers went down: −50 over the 3 days to your latest snapshot." \
         in tips, tips
     for command in ("/stats", "/goal followers=12k", "/tips all"):
         text = (await console.ask(command)).text
@@ -127,7 +127,7 @@ async def test_a_fall_in_the_latest_week_is_said_without_earlier_weeks(
     clock.advance(days=7)
     await console.ask("/log followers=10051")
     tips = (await console.ask("/tips all")).text
-    assert "Your followers went down: −50 over the 7.0 days to your latest snapshot." \
+    assert "Your followers went down: −50 over the 7 days to your latest snapshot." \
         in tips, tips
     stats = (await console.ask("/stats")).text
     assert "Your followers fell in the latest week: −0.5% (/tips shows" in stats, stats
