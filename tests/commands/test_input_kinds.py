@@ -131,8 +131,8 @@ async def test_a_payout_confirm_saves_only_the_payout_held(console: ConsoleAdapt
     # the numbers changed between the hold and the confirm: 500 is a repeat too, never saved
     # on the strength of a key shown for 412
     changed = await console.ask(line[1].replace("rewards=412", "rewards=500"))
-    assert changed.held and "didn't carry the key I showed for this payout" in changed.text, \
-        changed.text
+    assert changed.held and "didn't carry the key I showed for this payout just now" \
+        in changed.text, changed.text
     assert (await console.ask("/payout")).text.count("$500") == 1
     # a confirm with no key is checked too
     bare = await console.ask("/payout rewards=412 views=610k month=2026-10 confirm")
@@ -140,3 +140,46 @@ async def test_a_payout_confirm_saves_only_the_payout_held(console: ConsoleAdapt
     saved = await console.ask(line[1])
     assert saved.ok and "Logged your Creator Rewards" in saved.text, saved.text
     assert (await console.ask("/payout")).text.count("$412") == 2
+
+
+@pytest.mark.parametrize("line", ["/payout brand=300 month=2026-10",
+                                  "/payout affiliate=220 month=2026-10"])
+async def test_a_held_payouts_confirm_saves_once(console: ConsoleAdapter, line: str) -> None:
+    """Hostile trial: a /payout confirm key worked any number of times (each replay saved
+    another copy), and with per=video or currency=USD added. The key is of every value of
+    the line and of the copies logged when it was held (metrics.held_key): once it saved one,
+    the same confirm finds one more copy and is held again, with a sentence."""
+    import re
+
+    assert (await console.ask(line)).ok
+    held = await console.ask(line)
+    confirm = re.search(r"send (/payout .+ confirm key=[0-9a-f]{8})\.", held.text)
+    assert held.held and confirm is not None, held.text
+    # another value added to the confirm line is another line: checked, held
+    for extra in (" per=video", " currency=USD"):
+        if "affiliate" in line and extra == " per=video":
+            continue
+        added = await console.ask(confirm[1].replace(" confirm", extra + " confirm"))
+        assert added.held and "I showed for this payout just now" in added.text, added.text
+    assert (await console.ask(confirm[1])).ok
+    for _ in range(2):  # sent again, or its button tapped twice
+        again = await console.ask(confirm[1])
+        assert again.held and "I showed for this payout just now" in again.text, again.text
+        assert "number 2 in /payout" in again.text, again.text
+    listed = (await console.ask("/payout")).text
+    assert "2. " in listed and "3. " not in listed, listed
+
+
+async def test_a_held_logs_confirm_saves_once(console: ConsoleAdapter) -> None:
+    """/log's confirm too: sent again after it saved the numbers, it is held with a sentence
+    (the numbers are the latest already), not saved again."""
+    import re
+
+    assert (await console.ask("/log followers=50k")).ok
+    held = await console.ask("/log followers=4M")
+    confirm = re.search(r"save them with (/log .+ confirm key=[0-9a-f]{8});", held.text)
+    assert held.held and confirm is not None, held.text
+    assert "Saved as you confirmed" in (await console.ask(confirm[1])).text
+    again = await console.ask(confirm[1])
+    assert again.held and "a confirm saves once" in again.text, again.text
+    assert "Updated" not in again.text, again.text
