@@ -348,7 +348,7 @@ class Dispatcher:
             args = parse_args(spec.args, request.raw_args, command=spec.name,
                               examples=spec.examples)
         except ArgError as exc:
-            return [_bad_args(spec, exc)]
+            return [await self._bad_args(spec, request, exc)]
         # The strategies/ data the command uses, read now if not yet (a one-shot ``ask``
         # reads them on first use): a bad file stops it here, before it creates the user or
         # writes anything (DataFileError goes to handle's caller), never after a write.
@@ -358,7 +358,7 @@ class Dispatcher:
                 result = await self._run(spec, request, args, wanted, found,
                                          new=missing and spec.creates_user and wanted is None)
         except ArgError as exc:
-            return [_bad_args(spec, exc)]
+            return [await self._bad_args(spec, request, exc)]
         except StoreError:
             log.exception("storage failed for /%s (event %s)", spec.name, request.event_id)
             return [error_reply("storage", command=spec.name)]
@@ -367,6 +367,15 @@ class Dispatcher:
         language = i18n.current()  # as handle() would set it: one copy of each reply, not two
         return [_completed(r, language, default) for r in replies]
 
+
+    async def _bad_args(self, spec: CommandSpec, request: Request, exc: ArgError) -> Reply:
+        """:func:`_bad_args`, with the example line the command builds from what the creator
+        has stored (:attr:`CommandSpec.refusal_example`) where it has one."""
+        if spec.refusal_example is not None:
+            found = await self.store.find_user(str(request.platform), request.user_id)
+            exc.usage = await spec.refusal_example(
+                self.store, None if found is None else found.id, self.clock.now(), exc)
+        return _bad_args(spec, exc)
 
     async def _run(self, spec: CommandSpec, request: Request, args: dict[str, Any],
                    wanted: Reads | None, found: KnownUser | None, *,

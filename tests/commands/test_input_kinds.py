@@ -3,6 +3,8 @@ creator types it: one place decides each thing, and a wrong input gets one clear
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
@@ -183,3 +185,33 @@ async def test_a_held_logs_confirm_saves_once(console: ConsoleAdapter) -> None:
     again = await console.ask(confirm[1])
     assert again.held and "a confirm saves once" in again.text, again.text
     assert "Updated" not in again.text, again.text
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ja", "es"])
+async def test_every_goal_example_is_a_goal_this_creator_can_set(
+        console: ConsoleAdapter, language: str) -> None:
+    """Hostile trial (followers at 50k): /goal's example lines offered goals refused in turn
+    (followers=1 and followers=10k, already met; income=0 said "must be at least 1"; "You
+    have no goals yet. Set one, e.g. /goal followers=10k" after /goal live). One function
+    builds them from the creator's numbers (progress.goal_example): each line shown is
+    taken."""
+    await console.ask("/log followers=50k")
+    await console.ask(f"/settings language={language}")
+    lines = []
+    for typed in ("/goal followers=0", "/goal income=0", "/goal followers=60k by=2020-11-30",
+                  "/goal by=2027-01-01", "/goal followers=40k", "/goal followers=abc"):
+        refused = await console.ask(typed)
+        assert not refused.ok, refused.text
+        lines.append(refused.text.rsplit(": ", 1)[-1].strip().rsplit("：", 1)[-1].strip())
+    if language == "en":
+        assert "a goal must be above zero" in (await console.ask("/goal income=0")).text
+    live = await console.ask("/goal live")
+    found = re.findall(r"/goal \S+=[^\s\u00a0]+(?:\u00a0[^\s\u00a0)）]+)?"
+                       r"(?: by=[0-9-]+)?", live.text)
+    assert len(found) == 2, live.text
+    lines += [line.rstrip("）)") for line in found]
+    for line in lines:
+        assert line.startswith("/goal "), lines
+        taken = await console.ask(line)
+        assert taken.ok, (line, taken.text)
+        await console.ask("/goal clear")
