@@ -397,8 +397,10 @@ _CLEAR = {"none", "-", "clear"}
 
 def normalize_handle(text: str) -> str | None:
     """``name`` or ``@name`` -> ``@name`` (TikTok usernames: letters, digits, ``_`` and
-    ``.``, 2–24 characters); ``none`` clears it."""
-    value = text.strip()
+    ``.``, 2–24 characters); ``none`` clears it. Its full-width forms are the ASCII ones
+    (``＠ｍａｙａ``: ``@maya``; :func:`~bot.domain.fieldnames.fold_width`, as every value not
+    free text is read): a username has no others."""
+    value = fold_width(text).strip()
     if value.lower() in _CLEAR:
         return None
     m = _HANDLE.fullmatch(value)

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from bot import i18n
-from bot.core.args import ArgError, parse_args
+from bot.core.args import ArgError, parse_args, parse_value
 from bot.core.context import CommandContext, Newcomer, ReadAhead, Services
 from bot.core.fieldnames import typed_example
 from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Redis keeps
@@ -456,10 +456,40 @@ def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:
     return replace(reply, **changes) if changes else reply  # type: ignore[arg-type]
 
 
+def _setting_example(spec: CommandSpec, exc: ArgError) -> str | None:
+    """The example line of a refusal of one argument (:attr:`ArgError.arg`) with no line of
+    its own: the command setting that argument to a value it takes (the refusal's
+    :attr:`ArgError.example` if it is read, else the argument's declared example), never the
+    bare command (``/settings age=17.5``: ``/settings age=19``, not ``/settings``). None for
+    a refusal of no argument of the command."""
+    arg = next((a for a in spec.args if a.name == exc.arg), None)
+    if arg is None:
+        return None
+    example = arg.example
+    if exc.example and "=" in arg.example:
+        try:
+            parse_value(exc.example, arg)
+        except ArgError:
+            pass
+        else:
+            example = f"{arg.name}={exc.example}"
+    # the command's own example that sets it, if one does, with that value (a payout's
+    # month= goes with its amount: /payout rewards=412 views=610k month=2026-10)
+    for declared in spec.examples:
+        words = declared.split()
+        at = [i for i, w in enumerate(words) if w.split("=", 1)[0] == arg.name and "=" in w]
+        if at:
+            words[at[0]] = example
+            return typed_example(" ".join(words))
+    return typed_example(f"/{spec.name} {example}")
+
+
 def _bad_args(spec: CommandSpec, exc: ArgError) -> Reply:
-    """The argument error, with its own example line (:attr:`ArgError.usage`), else the
-    command's."""
-    examples = [exc.usage] if exc.usage else [typed_example(e) for e in spec.examples[:2]]
+    """The argument error, with its own example line (:attr:`ArgError.usage`), else one
+    setting the argument it refuses (:func:`_setting_example`), else the command's."""
+    examples = ([exc.usage] if exc.usage
+                else [line] if (line := _setting_example(spec, exc)) is not None
+                else [typed_example(e) for e in spec.examples[:2]])
     # the bot's sentence (a Phrase), not a text of the creator's shown as typed (numbers.kept);
     # the values they typed in it are marked so (ArgError.marked)
     return error_reply("bad_args", command=spec.name, message=i18n.Phrase(exc.marked),

@@ -215,3 +215,32 @@ async def test_every_goal_example_is_a_goal_this_creator_can_set(
         taken = await console.ask(line)
         assert taken.ok, (line, taken.text)
         await console.ask("/goal clear")
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+@pytest.mark.parametrize("typed", ["/settings age=17.5", "/settings age=NaN",
+                                   "/settings age=-3", "/settings age=200",
+                                   "/settings age=12.5", "/estimate views=NaN",
+                                   "/ratecard video=0.3"])
+async def test_an_argument_refusal_shows_a_line_setting_that_argument(
+        console: ConsoleAdapter, language: str, typed: str) -> None:
+    """Hostile trial: "Example: /settings" under age=17.5 (and /estimate, /ratecard alike):
+    a refusal of one argument with no line of its own shows the command setting that
+    argument to a value it takes (dispatcher._setting_example), and that line is taken."""
+    await console.ask(f"/settings language={language}")
+    refused = await console.ask(typed)
+    assert not refused.ok, refused.text
+    shown = re.search(r"/\w+ .*$", refused.text.splitlines()[-1])
+    assert shown is not None, refused.text
+    line = shown[0].strip()
+    command = typed.split(" ", 1)[0]
+    assert line.startswith(command + " ") and "=" in line, refused.text
+    taken = await console.ask(line)
+    assert taken.ok, (line, taken.text)
+
+
+async def test_a_full_width_handle_is_read_as_ascii(console: ConsoleAdapter) -> None:
+    """Hostile trial: handle=＠ｍａｙａ was refused: a TikTok username has no full-width
+    forms, so they are the ASCII ones (fold_width), as in every value that is no free text."""
+    saved = await console.ask("/settings handle=＠ｍａｙａ")
+    assert saved.ok and "Handle: @maya" in saved.text, saved.text
