@@ -678,14 +678,16 @@ def _preset_targets(preset: dict[str, float], targets: dict[str, float],
                               "current": format_metric(metric, now_value),
                               "threshold": format_metric(metric, threshold)})
             continue
+        # the creator's own goal as they set it (format_typed: 5,001 is "5.001k", never the
+        # "5k" that reads as another goal)
         if own.get(metric, 0.0) > threshold:
             kept.append({"field": field_name(metric),
-                         "target": format_metric(metric, own[metric]),
+                         "target": format_typed(metric, own[metric]),
                          "threshold": format_metric(metric, threshold)})
             continue
         if metric in own and own[metric] < threshold:
             raised.append({"field": field_name(metric),
-                           "old": format_metric(metric, own[metric]),
+                           "old": format_typed(metric, own[metric]),
                            "new": format_metric(metric, threshold)})
         targets[metric] = threshold
     return kept, qualified, raised

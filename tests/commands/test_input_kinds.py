@@ -244,3 +244,13 @@ async def test_a_full_width_handle_is_read_as_ascii(console: ConsoleAdapter) -> 
     forms, so they are the ASCII ones (fold_width), as in every value that is no free text."""
     saved = await console.ask("/settings handle=＠ｍａｙａ")
     assert saved.ok and "Handle: @maya" in saved.text, saved.text
+
+
+async def test_a_raised_goal_says_its_old_value_as_set(console: ConsoleAdapter) -> None:
+    """Hostile trial: /goal followers=5001 showed 5.001k, then /goal creator-rewards said
+    "Your own followers goal of 5k is now 10k": the goal as set is written with the digits
+    that make it that value (metrics.format_typed)."""
+    await console.ask("/log followers=1200")
+    assert (await console.ask("/goal followers=5001")).ok
+    raised = await console.ask("/goal creator-rewards")
+    assert "Your own followers goal of 5.001k is now 10k" in raised.text, raised.text
