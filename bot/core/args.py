@@ -32,7 +32,7 @@ from bot.core.fieldnames import (
 )
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.fieldnames import fold_width
-from bot.domain.numbers import compact, decimal, items, kept, pct
+from bot.domain.numbers import MINUS, compact, decimal, items, kept, pct
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
@@ -224,7 +224,10 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec, raw)
     name, example = _shown(spec), spec.example_value
-    text = _SPACES.sub("", raw).lower().lstrip("~≈")
+    # the minus sign (U+2212) the bot itself prints ("−62", numbers.MINUS) is a minus, so the
+    # bounds say "can't be negative", never "not a number" (the one place numbers are read:
+    # chat, CSV cells)
+    text = _SPACES.sub("", raw).lower().lstrip("~≈").replace(MINUS, "-")
     if not text:
         raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=name,
                          example=_example(spec)), arg=spec.name, example=example)

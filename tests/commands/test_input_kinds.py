@@ -254,3 +254,14 @@ async def test_a_raised_goal_says_its_old_value_as_set(console: ConsoleAdapter) 
     assert (await console.ask("/goal followers=5001")).ok
     raised = await console.ask("/goal creator-rewards")
     assert "Your own followers goal of 5.001k is now 10k" in raised.text, raised.text
+
+
+@pytest.mark.parametrize("typed", ["/log followers=\u22125", "/goal followers=\u22125k",
+                                   "/log \u22125"])
+async def test_the_minus_sign_the_bot_prints_reads_as_a_minus(
+        console: ConsoleAdapter, typed: str) -> None:
+    """Hostile trial: /log followers=−5 (U+2212, the minus the bot itself prints) was "not a
+    number"; it is read as a minus where numbers are read (args.parse_number), so the
+    negative check says so."""
+    refused = await console.ask(typed)
+    assert not refused.ok and "can't be negative" in refused.text, refused.text
