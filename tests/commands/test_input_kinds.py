@@ -4,6 +4,7 @@ creator types it: one place decides each thing, and a wrong input gets one clear
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -265,3 +266,15 @@ async def test_the_minus_sign_the_bot_prints_reads_as_a_minus(
     negative check says so."""
     refused = await console.ask(typed)
     assert not refused.ok and "can't be negative" in refused.text, refused.text
+
+
+async def test_a_csv_cell_is_folded_as_chat_folds_a_value(console: ConsoleAdapter,
+                                                          tmp_path: Path) -> None:
+    """Hostile trial: a CSV cell １２ｋ was "'１２ｋ' isn't one" and ２０２６－１１－２９ "is not a
+    date", where chat reads both: the import reads its cells through the same fold
+    (fieldnames.fold_width)."""
+    path = tmp_path / "wide.csv"
+    path.write_text("date,followers\n２０２６－１１－０１,１２ｋ\n2026-11-02,13k\n",
+                    encoding="utf-8")
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok and "2026-11-01: followers=12k" in preview.text, preview.text
