@@ -278,3 +278,11 @@ async def test_a_csv_cell_is_folded_as_chat_folds_a_value(console: ConsoleAdapte
                     encoding="utf-8")
     preview = await console.ask(f"/import path={path}")
     assert preview.ok and "2026-11-01: followers=12k" in preview.text, preview.text
+
+
+async def test_a_city_gets_the_zones_current_name(console: ConsoleAdapter) -> None:
+    """Hostile trial: timezone=Kiev suggested the old name Europe/Kiev (a link of the
+    database's backward file); the current name is offered, Europe/Kyiv, and taken."""
+    refused = await console.ask("/settings timezone=Kiev")
+    assert "Europe/Kyiv" in refused.text and "Europe/Kiev" not in refused.text, refused.text
+    assert (await console.ask("/settings timezone=Europe/Kyiv")).ok
