@@ -286,3 +286,16 @@ async def test_a_city_gets_the_zones_current_name(console: ConsoleAdapter) -> No
     refused = await console.ask("/settings timezone=Kiev")
     assert "Europe/Kyiv" in refused.text and "Europe/Kiev" not in refused.text, refused.text
     assert (await console.ask("/settings timezone=Europe/Kyiv")).ok
+
+
+@pytest.mark.parametrize(("typed", "line"), [
+    ("/settings timezone=New York currency=EUR",
+     "/settings timezone=America/New_York currency=EUR"),
+    ("/settings region=United Kingdom adult=yes", "/settings region=GB adult=yes")])
+async def test_a_several_word_value_hint_keeps_the_other_arguments(
+        console: ConsoleAdapter, typed: str, line: str) -> None:
+    """Hostile trial: the example line under timezone=New York currency=EUR kept only the
+    one argument fixed; it is the line as typed with the value proposed in its place."""
+    refused = await console.ask(typed)
+    assert refused.text.splitlines()[-1] == f"Example: {line}", refused.text
+    assert (await console.ask(line)).ok
