@@ -184,13 +184,30 @@ def _problems(values: dict[str, float], now: datetime, recent: list[MetricSnapsh
                        earlier=recent[-2] if len(recent) >= 2 else None, history=recent)
 
 
-def _hold_if_implausible(values: dict[str, float], now: datetime,
-                         recent: list[MetricSnapshot], day: date) -> None:
+class _Repeated(Exception):
+    """A confirm of ``/log``'s numbers sent again after it saved them (a replay, a double tap
+    on its button): its key is no longer the one of what is stored, and the numbers are
+    already the latest. Nothing was written."""
+
+
+def _hold_if_implausible(values: dict[str, float], now: datetime, key: str | None,
+                         confirmed: list[bool], recent: list[MetricSnapshot],
+                         day: date) -> None:
     """``/log``'s guard (``Store.add_snapshot_and_history``,
-    :data:`~bot.core.ports.SnapshotGuard`): :class:`_HeldBack` if :func:`_problems` finds
-    anything."""
+    :data:`~bot.core.ports.SnapshotGuard`): a confirm with ``key``, the key of these values
+    and of what the latest snapshot says for them (:func:`~bot.domain.metrics.log_key`),
+    saves them unchecked (``confirmed`` gets True); any other line gets :class:`_HeldBack`
+    if :func:`_problems` finds anything, and a confirm whose key is not that one
+    (:class:`_Repeated`) if the numbers are the latest already: a confirm saves once."""
+    latest = recent[-1] if recent else None
+    if key is not None and key == log_key(values, latest):
+        confirmed.append(True)
+        return
     if _problems(values, now, recent, day):
         raise _HeldBack(recent, day)
+    if key is not None and latest is not None and all(
+            getattr(latest, name) == value for name, value in values.items()):
+        raise _Repeated()
 
 
 def parse_held_key(text: str) -> str:
@@ -236,8 +253,9 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # these values, from the held reply): any others are checked as any /log is.
     # (a key= alone is a confirm: keys.confirms; the key is worked out only for a confirm
     # and for numbers held back, not for every /log)
-    confirmed = confirms(args) and args.get("key") == log_key(values)
-    guard = None if confirmed else functools.partial(_hold_if_implausible, values, now)
+    confirmed: list[bool] = []  # (True once the guard took the confirm's key)
+    guard = functools.partial(_hold_if_implausible, values, now,
+                              args.get("key") if confirms(args) else None, confirmed)
     try:
         # (a first-time user's row is made in the same trip: creates_user)
         snapshot, history = await ctx.add_snapshot_and_history(
@@ -245,7 +263,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     except _HeldBack as held:
         # worded here, in the creator's language (the guard may have run in another thread)
         problems = _problems(values, now, held.recent, held.day)
-        key = log_key(values)
+        key = log_key(values, held.recent[-1] if held.recent else None)
         return Reply("log_check", {"problems": problems,
                                    "command": ctx.typed_again(args, key=key),
                                    # a confirm sent for other numbers than these
@@ -256,6 +274,8 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                      actions=(Action(_("Save anyway"), ctx.again(args, confirm=True, key=key),
                                      "primary"),),
                      held=True)
+    except _Repeated:
+        return Reply("log_confirmed_already", {}, held=True)
     previous = history[-2] if len(history) >= 2 else None
     zone = (await ctx.store.get_settings(ctx.user.id)).zone  # (kept in memory: no read)
     changes = []
@@ -286,7 +306,7 @@ async def log_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                             "kpis": kpi_view(snapshot, history, k, out, zone),
                             "first": previous is None,
                             # saved past a held check: how to take it back if it was a typo
-                            "confirmed": confirmed and snapshot.day is not None
+                            "confirmed": bool(confirmed) and snapshot.day is not None
                             and bool(_problems(values, now, history[:-1], snapshot.day))},
                  data=metric_data(snapshot, k, out))
 

@@ -219,14 +219,17 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                          limit=numbers.usd(MAX_DIAMOND_USD)), arg="diamonds")
     new = Payout(route=KINDS[kind], amount=amount, currency=currency,
                  recorded_at=ctx.clock.now(), month=paid, views=views, diamonds=diamonds)
-    # A confirm saves past the repeat check only the payout it was shown for (the key of
-    # exactly this payout, from the held reply: held_key, as /log's): any other is checked.
-    key = held_key("payout", {"route": new.route, "amount": amount, "currency": currency,
-                              "month": paid, "views": views, "diamonds": diamonds})
-    if not (confirms(args) and args.get("key") == key):
-        listed = await ctx.store.payouts(ctx.user.id)
-        same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
-        if same:
+    # A confirm saves past the repeat check only the payout it was shown for, once: its key
+    # is of every value of the line (all its arguments: per= or currency= added makes another
+    # line) and of how many copies were logged when it was held (held_key, as /log's). Once it
+    # saved one, the same confirm (sent again, its button tapped twice) finds one copy more:
+    # another key, so it is held again, with a sentence.
+    listed = await ctx.store.payouts(ctx.user.id)
+    same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
+    if same:
+        key = held_key("payout", {k: v for k, v in args.items() if k not in ("confirm", "key")},
+                       {"copies": len(same)})
+        if not (confirms(args) and args.get("key") == key):
             return Reply("payout_duplicate", {"payout": payout_view(new, settings.zone),
                                               "number": same[-1],
                                               "command": ctx.typed_again(args, key=key),

@@ -484,6 +484,42 @@ def not_offered(name: str, rates: RateTables, region: str | None) -> str | None:
 GOAL_READS = Reads(history=200, payouts=True, videos=True, goals=True)
 
 
+def goal_example(latest: MetricSnapshot | None, today: date, metric: str = "followers",
+                 by: bool = False) -> str:
+    """The one /goal example line for this creator, as the current language types it: a
+    goal it takes for them, ``metric`` (a /goal number, or income) above their ``latest``
+    number (the first round one: 50k now, followers=100k; 10k with none known; an income goal
+    is an estimate's, never refused as met: income=500), and with ``by`` a date after their
+    ``today`` (the first of the month three months on). What every /goal refusal, and /goal
+    with no goals, shows (:func:`goal_refused_example`)."""
+    if metric == "income":
+        line = f"/goal {typed('income', '500')}"
+    else:
+        if metric not in GOAL_METRICS:
+            metric = "followers"
+        now_value = None if latest is None else getattr(latest, metric)
+        target = _above(float(now_value)) if now_value is not None else 10_000.0
+        line = f"/goal {typed(metric, compact(target))}"
+    if not by:
+        return line
+    month = today.month + 3
+    later = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return f"{line} by={later.isoformat()}"
+
+
+async def goal_refused_example(store: Any, user_id: int | None, now: datetime,
+                               exc: ArgError) -> str:
+    """The example line under any /goal refusal (the dispatcher's, for a refusal of its
+    arguments as read and of the handler alike): :func:`goal_example` for the number the
+    refusal names (followers for any other), with a date when the refusal is of ``by=``, from
+    the creator's latest snapshot and today (none known: a new creator's)."""
+    latest = None if user_id is None else await store.latest_snapshot(user_id)
+    zone_today = (now.date() if user_id is None
+                  else (await store.get_settings(user_id)).today(now))
+    metric = exc.arg if exc.arg in (*GOAL_METRICS, "income") else "followers"
+    return goal_example(latest, zone_today, str(metric), by=exc.arg == "by")
+
+
 def _reads_for(raw: str) -> bool:
     """Whether /goal with ``raw`` uses :data:`GOAL_READS`: not ``/goal clear`` (it only
     deletes; a rarer spelling such as clear=yes is read ahead for nothing, harmlessly)."""
@@ -503,7 +539,7 @@ def _reads_for(raw: str) -> bool:
                   "creator-rewards", choices=NAMED_GOALS, positional=True),
           *(metric_arg(METRIC_BY_NAME[m], help=GOAL_HELP[m]) for m in GOAL_METRICS),
           ArgSpec("income", ArgType.NUMBER, "Monthly income, in your currency.", "income=500",
-                  minimum=1, maximum=1e9),
+                  minimum=0, maximum=1e9),
           ArgSpec("by", ArgType.TEXT, "A date to reach it by.", "by=2027-03-01",
                   normalize=_parse_deadline),
           ArgSpec("clear", ArgType.FLAG, "Remove your goals.", "clear")),
@@ -514,6 +550,7 @@ def _reads_for(raw: str) -> bool:
     reads=GOAL_READS,
     reads_for=_reads_for,
     strategies=("rates", "rules"),
+    refusal_example=goal_refused_example,
 )
 async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     now = ctx.clock.now()
@@ -523,11 +560,14 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("goals_cleared", {"removed": removed})
     settings = await ctx.store.get_settings(ctx.user.id)
     targets = {k: float(v) for k, v in args.items() if k in GOAL_METRICS}
-    for metric, target in targets.items():
-        if target <= 0:  # (met before it is set: no goal)
+    for metric in (*targets, "income"):
+        target = float(args[metric]) if metric in args else None
+        if target is not None and target <= 0:  # (met before it is set: no goal)
+            # (the example line: the dispatcher's, goal_refused_example)
             raise ArgError(_("%(name)s: a goal must be above zero (you typed %(text)s).",
-                             name=field_name(metric), text=format_metric(metric, target)),
-                           arg=metric, usage=f"/goal {typed(metric, compact(_above(0.0)))}")
+                             name=field_name(metric),
+                             text=(numbers.whole(target) if metric == "income"
+                                   else format_metric(metric, target))), arg=metric)
     preset = (named_targets(str(args["route"]), rates, settings.region)
               if args.get("route") else {})
     if args.get("income") is not None:
@@ -535,8 +575,8 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         targets["income"] = float(args["income"]) / rates.currencies.from_usd(1.0, currency)
     deadline: date | None = args.get("by")
     if deadline is not None and not targets:
-        raise ArgError(_("Say which number the date is for, e.g. /goal followers=10k "
-                         "by=2027-03-01."), arg="by")
+        raise ArgError(_("Say which number the date is for: a goal and by= on one line."),
+                       arg="by")
     today = settings.today(now)  # the creator's today, not UTC's
     if deadline is not None and deadline <= today:
         raise ArgError(_("by=%(date)s is not in the future (today is %(today)s in "
@@ -584,6 +624,9 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     note = (rates_note(rates.currencies, currency)
             if any(g.metric == "income" for g in goals) else None)
     return Reply("goals", {"goals": views, "set": sorted(targets), "tips": help_tips,
+                           # a goal this creator can set (goal_example), alone and with a date
+                           "examples": [goal_example(latest, today),
+                                        goal_example(latest, today, by=True)],
                            "rates_note": note, "route": args.get("route"),
                            "not_offered": (None if not args.get("route") else not_offered(
                                str(args["route"]), rates, settings.region)),
@@ -622,13 +665,12 @@ def _refuse_met(targets: dict[str, float], history: Sequence[MetricSnapshot]) ->
             continue
         now_value = _latest_value(history, metric)
         if now_value is not None and now_value >= target:
-            higher = _above(now_value)
             raise ArgError(
                 _("Your %(field)s already meet a goal of %(target)s (%(current)s now): set a "
                   "higher one.", field=field_name(metric),
                   target=format_metric(metric, target),
                   current=format_metric(metric, now_value)),
-                arg=metric, usage=f"/goal {typed(metric, compact(higher))}")
+                arg=metric)  # (the example line: goal_refused_example's)
 
 
 def _preset_targets(preset: dict[str, float], targets: dict[str, float],
@@ -653,14 +695,16 @@ def _preset_targets(preset: dict[str, float], targets: dict[str, float],
                               "current": format_metric(metric, now_value),
                               "threshold": format_metric(metric, threshold)})
             continue
+        # the creator's own goal as they set it (format_typed: 5,001 is "5.001k", never the
+        # "5k" that reads as another goal)
         if own.get(metric, 0.0) > threshold:
             kept.append({"field": field_name(metric),
-                         "target": format_metric(metric, own[metric]),
+                         "target": format_typed(metric, own[metric]),
                          "threshold": format_metric(metric, threshold)})
             continue
         if metric in own and own[metric] < threshold:
             raised.append({"field": field_name(metric),
-                           "old": format_metric(metric, own[metric]),
+                           "old": format_typed(metric, own[metric]),
                            "new": format_metric(metric, threshold)})
         targets[metric] = threshold
     return kept, qualified, raised

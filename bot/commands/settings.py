@@ -223,13 +223,30 @@ def _by_city_zones() -> frozenset[str]:
 
 
 @functools.cache
+def _tz_links() -> frozenset[str]:
+    """The time zone names that are the database's links (its ``backward`` names, ``L
+    Europe/Kyiv Europe/Kiev`` in the tzdata package's ``tzdata.zi``): old names of a zone,
+    never the one to suggest (Europe/Kyiv, not Europe/Kiev). Empty if the file is missing."""
+    from importlib import resources
+
+    try:
+        text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text("utf-8")
+    except (ModuleNotFoundError, OSError):
+        return frozenset()
+    return frozenset(line.split()[2] for line in text.splitlines()
+                     if line.startswith("L ") and len(line.split()) == 3)
+
+
+@functools.cache
 def _by_city() -> dict[str, tuple[str, ...]]:
     """Time zone names by their city (:func:`_city_key`): the database's own city part
     ("berlin" → Europe/Berlin, "new_york" → America/New_York) and CLDR's name of the city in
     each of the six languages (Babel: German "tokio", Japanese "東京", Spanish "nueva_york").
     Only zones of a place's area (never ``Etc/GMT+2``, which is UTC−2: "GMT+2" is no city, and
     its POSIX sign is the reverse of what a creator means); names of one zone (a link and its
-    target: ``Asia/Calcutta``, ``Asia/Kolkata``) count once, the shorter name kept; a name of
+    target: ``Asia/Calcutta``, ``Asia/Kolkata``) count once, the database's current name
+    kept (not a link of its ``backward`` file: Europe/Kyiv, never Europe/Kiev), else the
+    shorter; a name of
     several cities gives them all."""
     from babel.core import get_global
 
@@ -245,7 +262,11 @@ def _by_city() -> dict[str, tuple[str, ...]]:
             return
         kept_zones = found.setdefault(key, {})
         shown = kept_zones.get(same(zone))
-        if shown is None or (shown.count("/"), shown) > (zone.count("/"), zone):
+        # the database's current name first (Europe/Kyiv over its link Europe/Kiev), then
+        # the shorter one
+        links = _tz_links()
+        if shown is None or ((shown in links, shown.count("/"), shown)
+                             > (zone in links, zone.count("/"), zone)):
             kept_zones[same(zone)] = zone
 
     for tz in sorted(_by_city_zones()):
@@ -467,8 +488,10 @@ _CLEAR = {"none", "-", "clear"}
 
 def normalize_handle(text: str) -> str | None:
     """``name`` or ``@name`` -> ``@name`` (TikTok usernames: letters, digits, ``_`` and
-    ``.``, 2–24 characters); ``none`` clears it."""
-    value = text.strip()
+    ``.``, 2–24 characters); ``none`` clears it. Its full-width forms are the ASCII ones
+    (``＠ｍａｙａ``: ``@maya``; :func:`~bot.domain.fieldnames.fold_width`, as every value not
+    free text is read): a username has no others."""
+    value = fold_width(text).strip()
     if value.lower() in _CLEAR:
         return None
     m = _HANDLE.fullmatch(value)

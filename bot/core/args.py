@@ -32,7 +32,7 @@ from bot.core.fieldnames import (
 )
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.fieldnames import fold_width
-from bot.domain.numbers import compact, decimal, items, kept, pct
+from bot.domain.numbers import MINUS, compact, decimal, items, kept, pct
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
@@ -62,6 +62,9 @@ class ArgError(Refusal):
         #: The values the message proposes instead (``("30600", "30.6k")``): each one parses,
         #: in the language of the message, to one reading of what was typed.
         self.suggestions = suggestions
+        #: A value of several words as typed and the one value proposed for them (set where
+        #: they are read together: parse_args puts it in the typed line for the example).
+        self.replaces: tuple[str, str] | None = None
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -224,7 +227,10 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     if raw.isascii() and raw.isdigit() and spec.type is not ArgType.RATE:  # plain digits
         return _check_bounds(float(raw), spec, raw)
     name, example = _shown(spec), spec.example_value
-    text = _SPACES.sub("", raw).lower().lstrip("~≈")
+    # the minus sign (U+2212) the bot itself prints ("−62", numbers.MINUS) is a minus, so the
+    # bounds say "can't be negative", never "not a number" (the one place numbers are read:
+    # chat, CSV cells)
+    text = _SPACES.sub("", raw).lower().lstrip("~≈").replace(MINUS, "-")
     if not text:
         raise ArgError(_("%(name)s needs a value, e.g. %(example)s.", name=name,
                          example=_example(spec)), arg=spec.name, example=example)
@@ -694,6 +700,22 @@ def _key_value(token: str) -> tuple[str, str] | None:
 
 def parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                examples: Sequence[str] = ()) -> dict[str, Any]:
+    """:func:`_parse_args`; a refusal of a value of several words that proposes one
+    (:attr:`ArgError.replaces`) gets the line as typed with that value in their place as its
+    example line: the other arguments kept (``/settings timezone=New York currency=EUR``:
+    ``/settings timezone=America/New_York currency=EUR``)."""
+    try:
+        return _parse_args(specs, raw, command=command, examples=examples)
+    except ArgError as exc:
+        if exc.replaces is not None and command and exc.replaces[0] in raw:
+            typed, value = exc.replaces
+            exc.usage = typed_example(f"/{command} " + " ".join(
+                raw.replace(typed, value, 1).split()))
+        raise
+
+
+def _parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
+                examples: Sequence[str] = ()) -> dict[str, Any]:
     """Parse ``raw`` against ``specs``. Returns values for given args plus defaults.
 
     Accepts ``key=value`` / ``key:value`` anywhere, flags by name (``explain``), and bare
@@ -818,6 +840,9 @@ def _text_value(text: str, spec: ArgSpec, rest: Sequence[str],
             parse_value(together, spec)
         except ArgError as joined:
             if joined.suggestions:
+                # its example line keeps the rest of the line as typed (parse_args: /settings
+                # timezone=America/New_York currency=EUR, never the one argument alone)
+                joined.replaces = (" ".join([text, *words]), joined.suggestions[0])
                 raise joined from None
             raise refused from None
         quoted = '"' + together + '"' if '"' not in together else "'" + together + "'"

@@ -143,6 +143,10 @@ class SyncReport:
     #: the values read but not stored because of it (``/log … confirm`` stores them).
     held_back: tuple[str, ...] = ()
     held_values: Mapping[str, float] = field(default_factory=dict)
+    #: The latest snapshot they were held against (what their confirm's key is of, with them:
+    #: :func:`~bot.domain.metrics.log_key`); the sync stores none of the held names, so it
+    #: says for them what the stored one does when the confirm comes.
+    held_against: MetricSnapshot | None = None
 
 
 class TikTokLink(Protocol):

@@ -47,6 +47,7 @@ from bot.domain.daily import (
     snapshot_day,
     week_alone,
 )
+from bot.domain.fieldnames import fold_width
 from bot.domain.numbers import grouped, items, kept, stamp
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
@@ -457,6 +458,11 @@ def _parsed(data: bytes, *, now: datetime, today: date, zone: tzinfo) -> ImportP
                              "with a header line such as date,followers,views and a row a "
                              "day."))
     rows = csv_rows(text)
+    if not text.isascii():
+        # every cell read as chat reads a value: full-width forms as the ASCII ones (１２ｋ,
+        # ２０２６－１１－２９; fold_width, the one fold of args.parse_args); this file holds
+        # dates and numbers only, no free text to keep as typed
+        rows = [[fold_width(cell) for cell in row] for row in rows]
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     names = [column_key(h) for h in header]
     if "date" not in names:

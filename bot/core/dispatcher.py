@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from bot import i18n
-from bot.core.args import ArgError, parse_args
+from bot.core.args import ArgError, parse_args, parse_value
 from bot.core.context import CommandContext, Newcomer, ReadAhead, Services
 from bot.core.fieldnames import typed_example
 from bot.core.pace import SHARED_RETRY  # one interval for every shared limit Redis keeps
@@ -348,7 +348,7 @@ class Dispatcher:
             args = parse_args(spec.args, request.raw_args, command=spec.name,
                               examples=spec.examples)
         except ArgError as exc:
-            return [_bad_args(spec, exc)]
+            return [await self._bad_args(spec, request, exc)]
         # The strategies/ data the command uses, read now if not yet (a one-shot ``ask``
         # reads them on first use): a bad file stops it here, before it creates the user or
         # writes anything (DataFileError goes to handle's caller), never after a write.
@@ -358,7 +358,7 @@ class Dispatcher:
                 result = await self._run(spec, request, args, wanted, found,
                                          new=missing and spec.creates_user and wanted is None)
         except ArgError as exc:
-            return [_bad_args(spec, exc)]
+            return [await self._bad_args(spec, request, exc)]
         except StoreError:
             log.exception("storage failed for /%s (event %s)", spec.name, request.event_id)
             return [error_reply("storage", command=spec.name)]
@@ -367,6 +367,15 @@ class Dispatcher:
         language = i18n.current()  # as handle() would set it: one copy of each reply, not two
         return [_completed(r, language, default) for r in replies]
 
+
+    async def _bad_args(self, spec: CommandSpec, request: Request, exc: ArgError) -> Reply:
+        """:func:`_bad_args`, with the example line the command builds from what the creator
+        has stored (:attr:`CommandSpec.refusal_example`) where it has one."""
+        if spec.refusal_example is not None:
+            found = await self.store.find_user(str(request.platform), request.user_id)
+            exc.usage = await spec.refusal_example(
+                self.store, None if found is None else found.id, self.clock.now(), exc)
+        return _bad_args(spec, exc)
 
     async def _run(self, spec: CommandSpec, request: Request, args: dict[str, Any],
                    wanted: Reads | None, found: KnownUser | None, *,
@@ -447,10 +456,40 @@ def _completed(reply: Reply, language: str, visibility: Visibility) -> Reply:
     return replace(reply, **changes) if changes else reply  # type: ignore[arg-type]
 
 
+def _setting_example(spec: CommandSpec, exc: ArgError) -> str | None:
+    """The example line of a refusal of one argument (:attr:`ArgError.arg`) with no line of
+    its own: the command setting that argument to a value it takes (the refusal's
+    :attr:`ArgError.example` if it is read, else the argument's declared example), never the
+    bare command (``/settings age=17.5``: ``/settings age=19``, not ``/settings``). None for
+    a refusal of no argument of the command."""
+    arg = next((a for a in spec.args if a.name == exc.arg), None)
+    if arg is None:
+        return None
+    example = arg.example
+    if exc.example and "=" in arg.example:
+        try:
+            parse_value(exc.example, arg)
+        except ArgError:
+            pass
+        else:
+            example = f"{arg.name}={exc.example}"
+    # the command's own example that sets it, if one does, with that value (a payout's
+    # month= goes with its amount: /payout rewards=412 views=610k month=2026-10)
+    for declared in spec.examples:
+        words = declared.split()
+        at = [i for i, w in enumerate(words) if w.split("=", 1)[0] == arg.name and "=" in w]
+        if at:
+            words[at[0]] = example
+            return typed_example(" ".join(words))
+    return typed_example(f"/{spec.name} {example}")
+
+
 def _bad_args(spec: CommandSpec, exc: ArgError) -> Reply:
-    """The argument error, with its own example line (:attr:`ArgError.usage`), else the
-    command's."""
-    examples = [exc.usage] if exc.usage else [typed_example(e) for e in spec.examples[:2]]
+    """The argument error, with its own example line (:attr:`ArgError.usage`), else one
+    setting the argument it refuses (:func:`_setting_example`), else the command's."""
+    examples = ([exc.usage] if exc.usage
+                else [line] if (line := _setting_example(spec, exc)) is not None
+                else [typed_example(e) for e in spec.examples[:2]])
     # the bot's sentence (a Phrase), not a text of the creator's shown as typed (numbers.kept);
     # the values they typed in it are marked so (ArgError.marked)
     return error_reply("bad_args", command=spec.name, message=i18n.Phrase(exc.marked),

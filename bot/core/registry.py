@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,11 @@ class CommandSpec:
     #: Whether a call with these arguments (as parsed) uses :attr:`strategies`; None: every
     #: call (``/settings`` reads the exchange rates only for ``currency=``).
     strategies_for: Callable[[Mapping[str, Any]], bool] | None = None
+    #: The example line under any refusal of this command's arguments (read or checked by
+    #: the handler), from what the creator has stored: called with the store, their user id
+    #: (None: not stored yet), the time and the refusal (``/goal``: a goal this creator can
+    #: set, never one already met). None: the refusal's own, else the command's example.
+    refusal_example: Callable[[Any, int | None, datetime, Any], Awaitable[str]] | None = None
 
     def uses_strategies(self, args: Mapping[str, Any]) -> tuple[str, ...]:
         """What of :attr:`strategies` a call with ``args`` (as parsed) uses."""
@@ -180,6 +186,7 @@ def command(
     creates_user: bool = False,
     strategies: Iterable[str] = (),
     strategies_for: Callable[[Mapping[str, Any]], bool] | None = None,
+    refusal_example: Callable[[Any, int | None, datetime, Any], Awaitable[str]] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare a command on its handler. The handler stays a plain, directly testable function."""
 
@@ -190,6 +197,7 @@ def command(
             accepts_file=accepts_file, reads=reads, reads_for=reads_for,
             creates_user=creates_user,
             strategies=tuple(strategies), strategies_for=strategies_for,
+            refusal_example=refusal_example,
         )
         if creates_user and reads is not None:
             raise ValueError(f"/{name}: a command that creates its user declares no reads")

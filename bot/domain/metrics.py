@@ -1291,25 +1291,41 @@ def format_typed(name: str, value: float | None) -> str:
     return numbers.grouped(value)
 
 
-def held_key(kind: str, values: Mapping[str, float | str | None]) -> str:
+def held_key(kind: str, values: Mapping[str, float | str | None],
+             seen: Mapping[str, float | str | None] | None = None) -> str:
     """What the confirm of a held reply is for: a key of exactly the ``values`` it held back
-    (8 hex digits of a SHA-256 of ``kind`` and their names and values, the same in every
-    process). The held reply's confirm line and its button carry it; a confirm acts past the
-    hold only with the key of its own values, so it never saves other values than the ones
-    shown (held ``views=4M`` does not confirm ``views=5M``; a payout held as a repeat does
-    not confirm another amount): those are checked as any command's are. The one key of
-    /log's hold (:func:`log_key`) and /payout's."""
+    (every value of the line, as parsed, but its ``confirm`` and ``key``) and of ``seen``,
+    what the hold was decided on (the numbers stored then, how many copies of a payout were
+    logged): 8 hex digits of a SHA-256 of ``kind`` and their names and values, the same in
+    every process. The held reply's confirm line and its button carry it; a confirm acts
+    past the hold only with the key of its own values, so it never saves other values than
+    the ones shown (held ``views=4M`` does not confirm ``views=5M``; a payout held as a
+    repeat does not confirm another amount, nor the same one with ``currency=`` added), and
+    only once: what it saves changes ``seen``, so the same confirm sent again (a replay, a
+    double tap on its button) is checked as any line is, finds what it saved and is held
+    again. The one key of /log's hold (:func:`log_key`) and /payout's."""
     import hashlib
     import json
 
     def written(value: float | str | None) -> str:
         return repr(float(value)) if isinstance(value, int | float) else json.dumps(value)
 
-    text = ";".join(f"{name}={written(value)}" for name, value in sorted(values.items()))
-    return hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:8]
+    def text(pairs: Mapping[str, float | str | None]) -> str:
+        return ";".join(f"{name}={written(value)}" for name, value in sorted(pairs.items()))
+
+    kept = f"{kind}:{text(values)}" + ("" if seen is None else f"|{text(seen)}")
+    return hashlib.sha256(kept.encode()).hexdigest()[:8]
 
 
-def log_key(values: Mapping[str, float]) -> str:
-    """What a held /log's confirm is for (:func:`held_key` of the numbers held back); a TikTok
-    sync's offer of the numbers it held back carries it too."""
-    return held_key("log", values)
+def log_key(values: Mapping[str, float], latest: MetricSnapshot | None) -> str:
+    """What a held /log's confirm is for (:func:`held_key` of the numbers held back and of
+    what ``latest``, the snapshot stored when they were held, says for the same names); a
+    TikTok sync's offer of the numbers it held back carries it too."""
+    return held_key("log", values, seen_by_log(values, latest))
+
+
+def seen_by_log(values: Mapping[str, float],
+                latest: MetricSnapshot | None) -> dict[str, float | str | None]:
+    """What a /log hold of ``values`` was decided on: ``latest``'s numbers for the same names
+    (None where it has none): once a confirm saves them, they are these ``values``."""
+    return {name: None if latest is None else getattr(latest, name) for name in values}

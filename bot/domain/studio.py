@@ -31,6 +31,7 @@ from babel.dates import get_month_names
 from babel.numbers import NumberFormatError, parse_decimal
 
 from bot.domain.daily import DateOnly, repeated_days
+from bot.domain.fieldnames import fold_width
 from bot.domain.metrics import engagement_by_views
 from bot.domain.numbers import kept
 from bot.domain.refusals import Refusal
@@ -349,7 +350,7 @@ def _number(cell: str, *, where: str, column: str, negative: bool = False,
     …) refuses any fraction (``1.234``, ``24790.5``); ``24790,5`` is refused as ambiguous.
     Raises :class:`StudioError` naming the cell; never guesses.
     """
-    text = cell.strip()
+    text = fold_width(cell).strip()  # (１２３ as chat reads it: 123)
     if text.casefold() in _UNDEFINED:
         return None
     shown = dict(where=standalone(where), column=column, text=kept(text[:40]))

@@ -266,6 +266,7 @@ class TikTokService:
         changes.update(posting_habits(now, everything, zone))
         read_values = dict(changes)  # everything read, before the plausibility check
         problems: list[Implausible] = []
+        latest = None
         if not reset:  # another account's numbers are no jump from these
             latest = await self.store.latest_snapshot(uid)
             changes, problems = without_implausible(latest, changes, now)
@@ -290,6 +291,7 @@ class TikTokService:
             kept_typed=frozenset(changes) - saved.kept,
             held_back=tuple(p.text for p in problems),
             held_values=held,
+            held_against=latest,
         )
 
     async def sync_due(self) -> int:

@@ -116,10 +116,11 @@ def connected_reply(report: SyncReport, template: str = "tiktok_connected") -> R
         "held_back": list(report.held_back),
         # read back exactly, in any language: 50000 (never 50k), 35e-1 (a German "3.5" is
         # no number)
-        # with the key of exactly these values (log_key): the confirm saves only them
+        # with the key of exactly these values and of what they were held against (log_key):
+        # the confirm saves only them, once
         "held_command": None if not report.held_values else command_line(
             "log", metric_args(), dict(report.held_values))
-        + f" confirm key={log_key(dict(report.held_values))}",
+        + f" confirm key={log_key(dict(report.held_values), report.held_against)}",
     })
 
 

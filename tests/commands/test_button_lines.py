@@ -93,8 +93,8 @@ def test_a_sync_held_back_offers_a_log_that_reads_back_in_every_language() -> No
     for language in i18n.LANGUAGES:
         with i18n.using(language):
             # with the key of exactly the numbers held: its confirm saves them, no others
-            assert parse_args(spec.args, parsed[1]) == {**held, "confirm": True,
-                                                        "key": log_key(held)}, (language, line)
+            assert parse_args(spec.args, parsed[1]) == {
+                **held, "confirm": True, "key": log_key(held, None)}, (language, line)
 
 
 async def test_a_value_no_canonical_line_holds_keeps_the_typed_text(

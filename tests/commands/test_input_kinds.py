@@ -3,6 +3,9 @@ creator types it: one place decides each thing, and a wrong input gets one clear
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
@@ -152,8 +155,8 @@ async def test_a_payout_confirm_saves_only_the_payout_held(console: ConsoleAdapt
     # the numbers changed between the hold and the confirm: 500 is a repeat too, never saved
     # on the strength of a key shown for 412
     changed = await console.ask(line[1].replace("rewards=412", "rewards=500"))
-    assert changed.held and "didn't carry the key I showed for this payout" in changed.text, \
-        changed.text
+    assert changed.held and "didn't carry the key I showed for this payout just now" \
+        in changed.text, changed.text
     assert (await console.ask("/payout")).text.count("$500") == 1
     # a confirm with no key is checked too
     bare = await console.ask("/payout rewards=412 views=610k month=2026-10 confirm")
@@ -161,3 +164,159 @@ async def test_a_payout_confirm_saves_only_the_payout_held(console: ConsoleAdapt
     saved = await console.ask(line[1])
     assert saved.ok and "Logged your Creator Rewards" in saved.text, saved.text
     assert (await console.ask("/payout")).text.count("$412") == 2
+
+
+@pytest.mark.parametrize("line", ["/payout brand=300 month=2026-10",
+                                  "/payout affiliate=220 month=2026-10"])
+async def test_a_held_payouts_confirm_saves_once(console: ConsoleAdapter, line: str) -> None:
+    """Hostile trial: a /payout confirm key worked any number of times (each replay saved
+    another copy), and with per=video or currency=USD added. The key is of every value of
+    the line and of the copies logged when it was held (metrics.held_key): once it saved one,
+    the same confirm finds one more copy and is held again, with a sentence."""
+    import re
+
+    assert (await console.ask(line)).ok
+    held = await console.ask(line)
+    confirm = re.search(r"send (/payout .+ confirm key=[0-9a-f]{8})\.", held.text)
+    assert held.held and confirm is not None, held.text
+    # another value added to the confirm line is another line: checked, held
+    for extra in (" per=video", " currency=USD"):
+        if "affiliate" in line and extra == " per=video":
+            continue
+        added = await console.ask(confirm[1].replace(" confirm", extra + " confirm"))
+        assert added.held and "I showed for this payout just now" in added.text, added.text
+    assert (await console.ask(confirm[1])).ok
+    for _ in range(2):  # sent again, or its button tapped twice
+        again = await console.ask(confirm[1])
+        assert again.held and "I showed for this payout just now" in again.text, again.text
+        assert "number 2 in /payout" in again.text, again.text
+    listed = (await console.ask("/payout")).text
+    assert "2. " in listed and "3. " not in listed, listed
+
+
+async def test_a_held_logs_confirm_saves_once(console: ConsoleAdapter) -> None:
+    """/log's confirm too: sent again after it saved the numbers, it is held with a sentence
+    (the numbers are the latest already), not saved again."""
+    import re
+
+    assert (await console.ask("/log followers=50k")).ok
+    held = await console.ask("/log followers=4M")
+    confirm = re.search(r"save them with (/log .+ confirm key=[0-9a-f]{8});", held.text)
+    assert held.held and confirm is not None, held.text
+    assert "Saved as you confirmed" in (await console.ask(confirm[1])).text
+    again = await console.ask(confirm[1])
+    assert again.held and "a confirm saves once" in again.text, again.text
+    assert "Updated" not in again.text, again.text
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ja", "es"])
+async def test_every_goal_example_is_a_goal_this_creator_can_set(
+        console: ConsoleAdapter, language: str) -> None:
+    """Hostile trial (followers at 50k): /goal's example lines offered goals refused in turn
+    (followers=1 and followers=10k, already met; income=0 said "must be at least 1"; "You
+    have no goals yet. Set one, e.g. /goal followers=10k" after /goal live). One function
+    builds them from the creator's numbers (progress.goal_example): each line shown is
+    taken."""
+    await console.ask("/log followers=50k")
+    await console.ask(f"/settings language={language}")
+    lines = []
+    for typed in ("/goal followers=0", "/goal income=0", "/goal followers=60k by=2020-11-30",
+                  "/goal by=2027-01-01", "/goal followers=40k", "/goal followers=abc"):
+        refused = await console.ask(typed)
+        assert not refused.ok, refused.text
+        lines.append(refused.text.rsplit(": ", 1)[-1].strip().rsplit("：", 1)[-1].strip())
+    if language == "en":
+        assert "a goal must be above zero" in (await console.ask("/goal income=0")).text
+    live = await console.ask("/goal live")
+    found = re.findall(r"/goal \S+=[^\s\u00a0]+(?:\u00a0[^\s\u00a0)）]+)?"
+                       r"(?: by=[0-9-]+)?", live.text)
+    assert len(found) == 2, live.text
+    lines += [line.rstrip("）)") for line in found]
+    for line in lines:
+        assert line.startswith("/goal "), lines
+        taken = await console.ask(line)
+        assert taken.ok, (line, taken.text)
+        await console.ask("/goal clear")
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+@pytest.mark.parametrize("typed", ["/settings age=17.5", "/settings age=NaN",
+                                   "/settings age=-3", "/settings age=200",
+                                   "/settings age=12.5", "/estimate views=NaN",
+                                   "/ratecard video=0.3"])
+async def test_an_argument_refusal_shows_a_line_setting_that_argument(
+        console: ConsoleAdapter, language: str, typed: str) -> None:
+    """Hostile trial: "Example: /settings" under age=17.5 (and /estimate, /ratecard alike):
+    a refusal of one argument with no line of its own shows the command setting that
+    argument to a value it takes (dispatcher._setting_example), and that line is taken."""
+    await console.ask(f"/settings language={language}")
+    refused = await console.ask(typed)
+    assert not refused.ok, refused.text
+    shown = re.search(r"/\w+ .*$", refused.text.splitlines()[-1])
+    assert shown is not None, refused.text
+    line = shown[0].strip()
+    command = typed.split(" ", 1)[0]
+    assert line.startswith(command + " ") and "=" in line, refused.text
+    taken = await console.ask(line)
+    assert taken.ok, (line, taken.text)
+
+
+async def test_a_full_width_handle_is_read_as_ascii(console: ConsoleAdapter) -> None:
+    """Hostile trial: handle=＠ｍａｙａ was refused: a TikTok username has no full-width
+    forms, so they are the ASCII ones (fold_width), as in every value that is no free text."""
+    saved = await console.ask("/settings handle=＠ｍａｙａ")
+    assert saved.ok and "Handle: @maya" in saved.text, saved.text
+
+
+async def test_a_raised_goal_says_its_old_value_as_set(console: ConsoleAdapter) -> None:
+    """Hostile trial: /goal followers=5001 showed 5.001k, then /goal creator-rewards said
+    "Your own followers goal of 5k is now 10k": the goal as set is written with the digits
+    that make it that value (metrics.format_typed)."""
+    await console.ask("/log followers=1200")
+    assert (await console.ask("/goal followers=5001")).ok
+    raised = await console.ask("/goal creator-rewards")
+    assert "Your own followers goal of 5.001k is now 10k" in raised.text, raised.text
+
+
+@pytest.mark.parametrize("typed", ["/log followers=\u22125", "/goal followers=\u22125k",
+                                   "/log \u22125"])
+async def test_the_minus_sign_the_bot_prints_reads_as_a_minus(
+        console: ConsoleAdapter, typed: str) -> None:
+    """Hostile trial: /log followers=−5 (U+2212, the minus the bot itself prints) was "not a
+    number"; it is read as a minus where numbers are read (args.parse_number), so the
+    negative check says so."""
+    refused = await console.ask(typed)
+    assert not refused.ok and "can't be negative" in refused.text, refused.text
+
+
+async def test_a_csv_cell_is_folded_as_chat_folds_a_value(console: ConsoleAdapter,
+                                                          tmp_path: Path) -> None:
+    """Hostile trial: a CSV cell １２ｋ was "'１２ｋ' isn't one" and ２０２６－１１－２９ "is not a
+    date", where chat reads both: the import reads its cells through the same fold
+    (fieldnames.fold_width)."""
+    path = tmp_path / "wide.csv"
+    path.write_text("date,followers\n２０２６－１１－０１,１２ｋ\n2026-11-02,13k\n",
+                    encoding="utf-8")
+    preview = await console.ask(f"/import path={path}")
+    assert preview.ok and "2026-11-01: followers=12k" in preview.text, preview.text
+
+
+async def test_a_city_gets_the_zones_current_name(console: ConsoleAdapter) -> None:
+    """Hostile trial: timezone=Kiev suggested the old name Europe/Kiev (a link of the
+    database's backward file); the current name is offered, Europe/Kyiv, and taken."""
+    refused = await console.ask("/settings timezone=Kiev")
+    assert "Europe/Kyiv" in refused.text and "Europe/Kiev" not in refused.text, refused.text
+    assert (await console.ask("/settings timezone=Europe/Kyiv")).ok
+
+
+@pytest.mark.parametrize(("typed", "line"), [
+    ("/settings timezone=New York currency=EUR",
+     "/settings timezone=America/New_York currency=EUR"),
+    ("/settings region=United Kingdom adult=yes", "/settings region=GB adult=yes")])
+async def test_a_several_word_value_hint_keeps_the_other_arguments(
+        console: ConsoleAdapter, typed: str, line: str) -> None:
+    """Hostile trial: the example line under timezone=New York currency=EUR kept only the
+    one argument fixed; it is the line as typed with the value proposed in its place."""
+    refused = await console.ask(typed)
+    assert refused.text.splitlines()[-1] == f"Example: {line}", refused.text
+    assert (await console.ask(line)).ok
