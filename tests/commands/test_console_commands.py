@@ -80,7 +80,8 @@ async def test_counts_of_people_are_whole_in_stats_goal_and_tips(console: Consol
     tips = await console.ask("/tips all")
     # a fall, with the minus sign every change is shown with (numbers.signed), not a hyphen
     # the change /stats shows with its days, not a weekly pace made from them
-    assert ": \u221262 over the 10 days to your latest snapshot." in tips.text and "43.4" not in tips.text, tips.text
+    assert ": \u221262 over the 10 days to your latest snapshot." in tips.text, tips.text
+    assert "43.4" not in tips.text, tips.text
 
 
 def test_count_display_is_whole() -> None:
