@@ -1033,11 +1033,14 @@ def price_value(amount: float, currency: str = "USD") -> float:
     return math.copysign(float(rounded(a, digits)), amount)
 
 
-def price_range(low: float, high: float, currency: str = "USD") -> str:
+def price_range(low: float, high: float, currency: str = "USD",
+                digits: int | None = None) -> str:
     """``low``–``high`` in one style ('$52,000–$150,000', '52,000–150,000 CHF': a code is
     written once); one price when both read the same; both ends with the same decimals
-    (:func:`range_digits`: '€9–€250', never '€9.00–€250')."""
-    digits = range_digits(low, high, currency)
+    (:func:`range_digits`: '€9–€250', never '€9.00–€250'; ``digits`` given: those, as a rate
+    card line to the cent has them, '€1.50–€288.15')."""
+    if digits is None:
+        digits = range_digits(low, high, currency)
     a, b = price(low, currency, digits), price(high, currency, digits)
     if a == b:
         return a
