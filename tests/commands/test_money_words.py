@@ -3,6 +3,8 @@ one place, and each example is a test here, through the console as a creator mee
 
 from __future__ import annotations
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
 
@@ -224,3 +226,17 @@ async def test_tips_say_your_size_when_the_followers_are_in_the_views_band(
     tips = (await console.ask("/tips all")).text
     assert "for accounts your size." in tips, tips
     assert "views like yours" not in tips, tips
+
+
+@pytest.mark.parametrize(("language", "said", "never"), [
+    ("es", "Según tu pago", "tu 1 pago"),
+    ("pt_BR", "Com base no seu pagamento", "seu 1 pagamento")])
+async def test_estimate_says_one_brand_fee_without_its_count(
+        console: ConsoleAdapter, language: str, said: str, never: str) -> None:
+    """Hostile trial: "Según tu 1 pago" / "Com base no seu 1 pagamento" in /estimate after one
+    brand fee (/payout brand=250), a path the earlier fix (72fb947) missed."""
+    await console.ask(f"/settings language={language}")
+    await console.ask("/log followers=12k views=200k")
+    assert (await console.ask("/payout brand=250")).ok
+    text = (await console.ask("/estimate")).text
+    assert said in text and never not in text, text
