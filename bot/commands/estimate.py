@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.commands.metrics import HISTORY_FOR_TRENDS
@@ -22,6 +22,7 @@ from bot.domain.estimator import (
     Money,
     RouteEstimate,
     band_wording,
+    brand_payout_example,
     estimate,
     what_if,
 )
@@ -245,12 +246,11 @@ def nothing_now(e: Estimate, settings: UserSettings, payouts: Sequence[Payout],
     if any(r.now for r in e.routes) or not settings.does:
         return None
     if "brand_deals" in settings.does:
-        month = (settings.today(now).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
         fees = [p for p in payouts if p.route == "brand_deals"]
         # (dated fees and still no pace: all older than the months it is read from)
         case = ("brand_old" if any(p.month for p in fees) else
                 "brand_no_month" if fees else "brand_no_fee")
-        return {"case": case, "example": f"/payout brand=350 per=video month={month}",
+        return {"case": case, "example": brand_payout_example(settings.today(now)),
                 "months": PACE_MONTHS}
     return {"case": "declared"}
 
@@ -292,7 +292,8 @@ async def stored_route(ctx: CommandContext, key: str) -> tuple[RouteEstimate, li
     latest, payouts, videos, history, settings = await _stored(ctx)
     base = latest or MetricSnapshot.empty(ctx.clock.now())
     route = estimate(base, settings, ctx.services.rates, payouts=payouts, videos=videos,
-                     explain=False, hints=False, history=history).route(key)
+                     explain=False, hints=False, history=history,
+                     today=settings.today(ctx.clock.now())).route(key)
     return route, payouts
 
 
@@ -317,7 +318,8 @@ def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[
                      margin=args.get("margin"), order_value=args.get("order_value"),
                      commission=args.get("commission"), category=args.get("category"),
                      payouts=payouts, videos=videos, explain=False, hints=False,
-                     settings_what_if="region" in args or "adult" in args, history=history)
+                     settings_what_if="region" in args or "adult" in args, history=history,
+                     today=settings.today(ctx.clock.now()))
     if _figures(plain) != _figures(result):
         return None
     # the numbers already logged, given again: that is why nothing changes, not that they
@@ -385,7 +387,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       commission=args.get("commission"), category=args.get("category"),
                       payouts=payouts, videos=videos,
                       what_if=frozenset(overrides), explain=explain,
-                      settings_what_if="region" in args or "adult" in args, history=history)
+                      settings_what_if="region" in args or "adult" in args, history=history,
+                      today=settings.today(ctx.clock.now()))
     # what-if totals of another window than the views: the what-if that counts them
     apart = what_if_apart(snapshot, overrides, history) if overrides else ()
     # (totals apart change nothing either, and their own sentence says what would)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from math import isfinite
 from typing import Any, Final
@@ -571,6 +571,19 @@ def _month_name(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def example_month(today: date) -> str:
+    """The month an example ``/payout … month=`` names: the last month that has ended on the
+    creator's day ``today`` (``2026-11`` on 1 December). The one place every line of a reply
+    reads it from (/estimate's "Now" and its brand route's sentence named 2026-11 and a fixed
+    2026-10 in one reply)."""
+    return (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def brand_payout_example(today: date) -> str:
+    """The ``/payout`` that logs a brand fee with its month, for :func:`example_month`."""
+    return f"/payout brand=350 per=video month={example_month(today)}"
+
+
 def _pace_window(payouts: Sequence[Payout], snapshot: MetricSnapshot
                  ) -> tuple[list[str], list[str], str, str] | None:
     """The brand payouts' months inside the pace's window and before it, the window's last
@@ -581,7 +594,7 @@ def _pace_window(payouts: Sequence[Payout], snapshot: MetricSnapshot
     # up to the last month that has ended on the creator's day of the snapshot (a month just
     # begun has had no time for a deal: one November deal read on 1 December is 1 a month)
     today = counted_on(snapshot)
-    ended = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    ended = example_month(today)
     last = max(months[-1], ended)
     start = _month_index(last) - PACE_MONTHS + 1
     recent = [m for m in months if _month_index(m) >= start]
@@ -1044,16 +1057,18 @@ def _has_now(route: RouteEstimate, does: frozenset[str], *, paid: bool,
     return route.eligible is True
 
 
-def _assumed_deals(route: RouteEstimate, rates: RateTables) -> RouteEstimate:
+def _assumed_deals(route: RouteEstimate, rates: RateTables, today: date) -> RouteEstimate:
     """The brand route of a creator who does brand deals (a fee logged or ``does=brand``)
     but logged none with a month: its ``assumed`` sentence says that the figure assumes the
     market's sponsored videos a month, and how to count it in "now". Set in place: the route
-    is :func:`estimate`'s own, made a moment before and seen by nothing else yet."""
+    is :func:`estimate`'s own, made a moment before and seen by nothing else yet. Its example
+    names the creator's last ended month on ``today`` (:func:`brand_payout_example`)."""
     r = rates.brand_deals.rates
     said = _("This assumes %(low)s–%(high)s sponsored videos a month at your price, so it "
-             "isn't counted in Now: log each brand payout with its month (/payout brand=350 "
-             "per=video month=2026-10) to count your own deals a month.",
-             low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))
+             "isn't counted in Now: log each brand payout with its month (%(example)s) to "
+             "count your own deals a month.",
+             low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high),
+             example=brand_payout_example(today))
     object.__setattr__(route, "assumed", said)
     return route
 
@@ -1075,6 +1090,7 @@ def estimate(
     hints: bool = True,
     settings_what_if: bool = False,
     history: Sequence[MetricSnapshot] | None = None,
+    today: date | None = None,
 ) -> Estimate:
     """Estimate every route for ``snapshot``.
 
@@ -1101,6 +1117,9 @@ def estimate(
     ``settings_what_if=True``: ``settings`` are a what-if (another country or age), not the
     creator's own. Their payouts still set their rates, but put no route in (they were
     earned under the creator's own settings): every requirement then holds.
+
+    ``today``: the creator's day the reply is read on (their /settings time zone), which an
+    example month names (:func:`example_month`); the snapshot's day when not given.
     """
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
@@ -1128,7 +1147,7 @@ def estimate(
         has = _has_now(r, does, paid=paid, brand_paced=paced)
         if (r.key == "brand_deals" and not paced and r.monthly is not None
                 and (paid or "brand_deals" in does)):
-            r = _assumed_deals(r, rates)
+            r = _assumed_deals(r, rates, today or counted_on(snapshot))
         if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot)):
             # payouts older than the pace's window: said, never spread over years silently
             object.__setattr__(r, "assumed", f"{r.assumed} {left}" if r.assumed else left)

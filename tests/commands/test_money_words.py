@@ -3,6 +3,9 @@ one place, and each example is a test here, through the console as a creator mee
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
@@ -240,3 +243,19 @@ async def test_estimate_says_one_brand_fee_without_its_count(
     assert (await console.ask("/payout brand=250")).ok
     text = (await console.ask("/estimate")).text
     assert said in text and never not in text, text
+
+
+async def test_one_estimate_names_one_example_month(console: ConsoleAdapter,
+                                                    clock: FakeClock) -> None:
+    """Hostile trial on 1 December 2026: one /estimate reply said "month=2026-11" in its Now
+    line and "month=2026-10" (a fixed example) in the brand route's sentence. Every example
+    month is the creator's last ended month (estimator.example_month), in their time zone."""
+    clock.current = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    await console.ask("/settings does=brand timezone=Pacific/Honolulu")
+    await console.ask("/log followers=20k views=300k likes=20k")
+    await console.ask("/payout brand=250")
+    text = (await console.ask("/estimate")).text
+    assert set(re.findall(r"month=(\d{4}-\d{2})", text)) == {"2026-10"}, text  # still 30 Nov
+    await console.ask("/settings timezone=Europe/Berlin")
+    text = (await console.ask("/estimate")).text
+    assert re.findall(r"month=(\d{4}-\d{2})", text) == ["2026-11", "2026-11"], text
