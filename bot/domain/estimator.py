@@ -374,6 +374,8 @@ class _Ctx:
     #: :func:`_given`, whose figure is only measured, and for callers that show none:
     #: ``estimate(hints=False)``).
     hints: bool = True
+    #: The creator's day the estimate is read on, where the caller knows it (:func:`estimate`).
+    today: date | None = None
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -531,7 +533,7 @@ def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
     factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
     video = update(c.rates.brand_deals.curve.over(seen.views) * factor,
                    [c.to_usd(p.amount, p.currency) for p in c.mine("brand_deals")])
-    pace = brand_pace(c.payouts, c.s)
+    pace = brand_pace(c.payouts, c.s, c.today)
     deals = r.deals_per_month.dist() if pace is None else LogNormal.exact(pace.per_month)
     return video, video * deals
 
@@ -584,29 +586,40 @@ def brand_payout_example(today: date) -> str:
     return f"/payout brand=350 per=video month={example_month(today)}"
 
 
-def _pace_window(payouts: Sequence[Payout], snapshot: MetricSnapshot
+def pace_day(snapshot: MetricSnapshot, today: date | None = None) -> date:
+    """The creator's day the brand pace is read on: ``today`` (theirs, in their /settings time
+    zone) where the caller knows it, never before the day of the snapshot read."""
+    day = counted_on(snapshot)
+    return day if today is None else max(day, today)
+
+
+def _pace_window(payouts: Sequence[Payout], day: date
                  ) -> tuple[list[str], list[str], str, str] | None:
     """The brand payouts' months inside the pace's window and before it, the window's last
-    month and its first (:data:`PACE_MONTHS`); None while none was logged with a month."""
+    month and its first (:data:`PACE_MONTHS`); None while none was logged with a month.
+
+    The window is the last :data:`PACE_MONTHS` months that have ended on the creator's
+    ``day`` (:func:`pace_day`), whatever was logged: a payout of the month under way (its
+    deals are not all in yet: one November deal read on 1 December is 1 a month, and a
+    December one then is not 2) counts once its month has ended, and never moves the window
+    (a payout for December 2026 read on 1 December left December 2025 out)."""
     months = sorted(p.month for p in payouts if p.route == "brand_deals" and p.month)
     if not months:
         return None
-    # up to the last month that has ended on the creator's day of the snapshot (a month just
-    # begun has had no time for a deal: one November deal read on 1 December is 1 a month)
-    today = counted_on(snapshot)
-    ended = example_month(today)
-    last = max(months[-1], ended)
+    last = example_month(day)
     start = _month_index(last) - PACE_MONTHS + 1
-    recent = [m for m in months if _month_index(m) >= start]
-    return recent, months[:len(months) - len(recent)], last, _month_name(start)
+    ended = [m for m in months if m <= last]
+    recent = [m for m in ended if _month_index(m) >= start]
+    return recent, ended[:len(ended) - len(recent)], last, _month_name(start)
 
 
-def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace | None:
+def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot,
+               today: date | None = None) -> BrandPace | None:
     """The creator's own brand-deal frequency (:class:`BrandPace`), None while no brand
     payout was logged with ``month=`` within the last :data:`PACE_MONTHS` months: the one
     place that decides whether brand deals count in "now" (only at this frequency, never at
-    the assumed 0.5–2 a month)."""
-    window = _pace_window(payouts, snapshot)
+    the assumed 0.5–2 a month). ``today``: the creator's day, :func:`pace_day`."""
+    window = _pace_window(payouts, pace_day(snapshot, today))
     if window is None or not window[0]:
         return None
     recent, older, last, since = window
@@ -614,10 +627,11 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
                      recent[0], last, len(older), since)
 
 
-def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
+def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot,
+               today: date | None = None) -> str | None:
     """The one sentence that says brand payouts were left out of the pace as older than its
     window (:func:`brand_pace`), with the month it is read since; None when none was."""
-    window = _pace_window(payouts, snapshot)
+    window = _pace_window(payouts, pace_day(snapshot, today))
     if window is None or not window[1]:
         return None
     recent, older, _last, since = window
@@ -645,7 +659,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     inputs: list[str] = []
     sources: list[str] = []
     # (what only an explained estimate shows, as for the other routes: c.explain)
-    pace = brand_pace(c.payouts, c.s)
+    pace = brand_pace(c.payouts, c.s, c.today)
     assumptions = [] if not c.explain or pace is not None else [
         _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
           high=decimal(r.deals_per_month.high))]
@@ -1119,7 +1133,8 @@ def estimate(
     earned under the creator's own settings): every requirement then holds.
 
     ``today``: the creator's day the reply is read on (their /settings time zone), which an
-    example month names (:func:`example_month`); the snapshot's day when not given.
+    example month names (:func:`example_month`) and the brand pace's months end before
+    (:func:`pace_day`); the snapshot's day when not given.
     """
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
@@ -1129,7 +1144,7 @@ def estimate(
     who = elig.assess(snapshot, settings, rates,
                       frozenset() if settings_what_if else elig.paid_routes(payouts))
     c = _Ctx(snapshot, settings, rates, views, tuple(payouts), who, per_video, explain,
-             currency, to_user, hints)
+             currency, to_user, hints, today)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),
         _brand_deals(c, who.brand_deals, engagement),
@@ -1140,15 +1155,15 @@ def estimate(
         _own_products(c, None if price is None else price / to_user, margin),
     )
     does = frozenset(settings.does)
-    paced = brand_pace(payouts, snapshot) is not None
+    paced = brand_pace(payouts, snapshot, today) is not None
     placed = []
     for r in routes_usd:
         paid = r.key in who.paid
         has = _has_now(r, does, paid=paid, brand_paced=paced)
         if (r.key == "brand_deals" and not paced and r.monthly is not None
                 and (paid or "brand_deals" in does)):
-            r = _assumed_deals(r, rates, today or counted_on(snapshot))
-        if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot)):
+            r = _assumed_deals(r, rates, pace_day(snapshot, today))
+        if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot, today)):
             # payouts older than the pace's window: said, never spread over years silently
             object.__setattr__(r, "assumed", f"{r.assumed} {left}" if r.assumed else left)
         placed.append(_in_currency(r, to_user, now=has, paid=paid))
@@ -1175,7 +1190,7 @@ def rates_note(currencies: Currencies, currency: str) -> str | None:
 
 def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTables,
                payouts: Sequence[Payout], videos: Sequence[Video],
-               history: Sequence[MetricSnapshot]) -> Money:
+               history: Sequence[MetricSnapshot], today: date | None = None) -> Money:
     """The creator's monthly income "now" for ``snapshot``, in ``settings.currency`` (USD when
     the tables have no rate for it): the routes they have, each on their own rate where they
     logged payouts (the conjugate update :func:`estimate` makes), with views per video from
@@ -1184,10 +1199,11 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
     The one figure ``/estimate`` ("now"), ``/goal income=``, ``/progress income`` and the weekly
     digest's income goal show; ``payouts``, ``videos`` and ``history`` (the stored snapshots
     up to ``snapshot``, which decide engagement as ``/stats`` does) are required so no caller
-    can leave them out.
+    can leave them out. ``today``: the creator's day, for the figure as it stands now
+    (:func:`estimate`); a past snapshot's own day when not given.
     """
     return estimate(snapshot, settings, rates, payouts=payouts, videos=videos,
-                    explain=False, hints=False, history=history).now
+                    explain=False, hints=False, history=history, today=today).now
 
 
 def _in_currency(route: RouteEstimate, rate: float, *, now: bool,

@@ -259,3 +259,29 @@ async def test_one_estimate_names_one_example_month(console: ConsoleAdapter,
     await console.ask("/settings timezone=Europe/Berlin")
     text = (await console.ask("/estimate")).text
     assert re.findall(r"month=(\d{4}-\d{2})", text) == ["2026-11", "2026-11"], text
+
+
+async def test_a_payout_of_the_month_under_way_never_moves_the_pace_window(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Hostile trial on 1 December 2026: brand payouts of 2025-12, 2026-01, 2026-11 and
+    2026-12 said "since 2026-01: 1 older one is left out" (the December one moved the window a
+    month on); without it 2025-12 counted. The window is the last 12 ended months on the
+    creator's day (2025-12 to 2026-11), and a payout of the month under way counts once that
+    month has ended (README)."""
+    clock.current = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    await console.ask("/settings does=brand timezone=Europe/Berlin")
+    await console.ask("/log followers=20k views=300k likes=20k")
+    for month in ("2025-12", "2026-01", "2026-11"):
+        assert (await console.ask(f"/payout brand=300 per=video month={month}")).ok
+    before = (await console.ask("/estimate explain")).text
+    assert "left out" not in before, before
+    assert "3 brand payouts logged with a month, from 2025-12 to 2026-11" in before, before
+    assert (await console.ask("/payout brand=300 per=video month=2026-12")).ok
+    after = (await console.ask("/estimate explain")).text
+    assert "left out" not in after and "since 2026-01" not in after, after
+    assert "3 brand payouts logged with a month, from 2025-12 to 2026-11" in after, after
+    assert "0.25 sponsored videos a month" in after, after
+    clock.current = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)  # December has ended: it counts
+    later = (await console.ask("/estimate explain")).text
+    assert "3 brand payouts logged with a month, from 2026-01 to 2026-12" in later, later
+    assert "1 older one is left out" in later, later
