@@ -14,7 +14,14 @@ from bot.domain.estimator import compare_engagement, estimate, rates_note
 from bot.domain.mediakit import build_kit, snapshot_origin
 from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price_value
-from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card, shown
+from bot.domain.ratecard import (
+    DELIVERABLES,
+    PRICE_MINIMUM,
+    Price,
+    RateCard,
+    rate_card,
+    shown,
+)
 from bot.domain.videos import views_per_video
 from bot.i18n import N_
 from bot.i18n import gettext as _
@@ -40,7 +47,8 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     result = estimate(latest or MetricSnapshot.empty(ctx.clock.now()), settings, rates,
                       payouts=payouts, videos=await ctx.store.videos(ctx.user.id),
-                      explain=False, hints=False, history=history)
+                      explain=False, hints=False, history=history,
+                      today=settings.today(ctx.clock.now()))
     currency = result.currency
 
     def converted(amount: float, from_currency: str) -> float:
@@ -88,7 +96,8 @@ def _price(p: Price, currency: str) -> dict[str, Any]:
           "(/payout brand=350 per=video). Pin your own price with video=, link=, live=, "
           "bundle= or usage= (in your currency); clear removes your prices (with new ones: "
           "replaces them all)."),
-    args=(*(ArgSpec(key, ArgType.NUMBER, PIN_HELP[key], f"{key}=450", minimum=1, maximum=1e8)
+    args=(*(ArgSpec(key, ArgType.NUMBER, PIN_HELP[key], f"{key}=450", minimum=PRICE_MINIMUM,
+                    maximum=1e8)
             for key in DELIVERABLES),
           ArgSpec("clear", ArgType.FLAG, "Remove the prices you set.", "clear"),
           ArgSpec("public", ArgType.FLAG, "Post the card where everyone in the chat sees it.",

@@ -497,6 +497,8 @@ def _show(value: float, spec: ArgSpec) -> str:
         return pct(value)
     if abs(value) >= 1e15:
         return f"{value:.3g}"
+    if 0 < abs(value) < 1:  # a bound below one (a price's cent): '0.01', never '0'
+        return decimal(value)
     return compact(value)
 
 

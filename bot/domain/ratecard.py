@@ -45,6 +45,11 @@ if TYPE_CHECKING:
     from bot.domain.estimator import RouteEstimate
     from bot.domain.rates import AddOn
 
+#: The smallest price, in the creator's currency: a cent. The one minimum of a brand fee
+#: (``/payout brand=``) and a price the creator sets (``/ratecard video=``): a €0.50 fee was
+#: logged while /ratecard refused any price under 1.
+PRICE_MINIMUM: Final = 0.01
+
 #: Rate-card deliverables in card order; ``video`` is priced by the estimator, the rest from it.
 DELIVERABLES: Final = ("video", "link", "live", "bundle", "usage")
 VIDEO_LABEL: Final = N_("One sponsored video")
@@ -177,10 +182,18 @@ def fees_basis(fees: Sequence[float], currency: str) -> str:
     """How the video line reads the creator's logged brand fees (sorted), as many as there
     are: the one place the wording follows their count. One fee is that fee; two are the two
     (the line shows them as its range); from three, the line is the lowest to the highest and
-    the median is named with its amount, never "lowest, median and highest" for two."""
+    the median is named with its amount, never "lowest, median and highest" for two. Fees
+    that are all one amount are said so ("your 4 fees, all €300"), never "your lowest to your
+    highest"."""
     n = len(fees)
     if n == 1:
         return _("from the brand fee you were actually paid")
+    if fees[0] == fees[-1]:
+        fee = price_range(fees[0], fees[0], currency, line_digits(fees[0], fees[0], currency))
+        if n == 2:
+            return _("from the two brand fees you were actually paid, both %(fee)s", fee=fee)
+        return ngettext("from your %(num)s brand fees actually paid, all %(fee)s",
+                        "from your %(num)s brand fees actually paid, all %(fee)s", n, fee=fee)
     if n == 2:
         return _("from the two brand fees you were actually paid, the lower and the higher")
     median = statistics.median(fees)

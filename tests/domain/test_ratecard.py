@@ -244,3 +244,20 @@ def test_each_add_ons_wording_states_the_multiplier_it_prices_with(rates: RateTa
                 lo, hi = low * video.low, high * video.high
                 said = price_range(lo, hi, c, line_digits(lo, hi, c))
                 assert text == said, (key, shown(video, c), text, said)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+def test_equal_fees_are_said_to_be_equal(language: str) -> None:
+    """Hostile trial: four equal €300 fees read "your lowest to your highest, median €300"."""
+    from bot import i18n
+    from bot.domain.ratecard import fees_basis
+
+    with i18n.using(language):
+        two, four = fees_basis([300.0] * 2, "EUR"), fees_basis([300.0] * 4, "EUR")
+        fee = price(300, "EUR")
+        unequal = fees_basis([250.0, 300.0, 350.0, 400.0], "EUR")
+    assert fee in two and fee in four and "4" in four, (two, four)
+    assert len({two, four, unequal}) == 3, (two, four, unequal)
+    if language == "en":
+        assert four == "from your 4 brand fees actually paid, all €300"
+        assert two == "from the two brand fees you were actually paid, both €300"
