@@ -35,7 +35,16 @@ from bot.domain.metrics import (
     left_out_sentence,
     what_if_apart,
 )
-from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list, whole
+from bot.domain.numbers import (
+    compact,
+    decimal,
+    items,
+    money_range,
+    pct,
+    source_list,
+    stated_pct,
+    whole,
+)
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Video
@@ -153,7 +162,7 @@ def engagement_view(e: EngagementComparison | None, apart: Sequence[str] = (),
         # the band named as the kit names it (estimator.band_wording decides for both)
         "tier": band_wording(e).tier, "by_reach": band_wording(e).by_reach,
         "benchmarks": items([_("%(study)s: %(rate)s (%(tier)s)", study=b.study,
-                               rate=pct(b.rate), tier=translate(b.tier))
+                               rate=stated_pct(b.rate), tier=translate(b.tier))
                              for b in e.benchmarks]),
         "reason": reason,
         "left_out": left,  # parts not counted in the rate

@@ -159,6 +159,9 @@ class RouteEstimate:
 
 @dataclass(frozen=True, slots=True)
 class Benchmark:
+    """One study's figure for the creator's band, as the study states it (``rate``, the
+    band's own figure: quoted the same every time, :func:`bot.domain.numbers.stated_pct`)."""
+
     study: str
     tier: str
     rate: float
@@ -279,7 +282,9 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
     primary = rates.engagement.primary
     bench = primary.rate_at(size)
     label = primary.tier(size).label
-    benchmarks = tuple(Benchmark(b.name, b.tier(size).label, b.rate_at(size), b.source)
+    # each study quoted by its own figure for the band (as the source states it), never a
+    # figure read off the line through its bands, which moved with the creator's numbers
+    benchmarks = tuple(Benchmark(b.name, b.tier(size).label, b.tier(size).rate, b.source)
                        for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s, history)

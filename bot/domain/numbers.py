@@ -785,6 +785,18 @@ def pct(x: float | None, digits: int = 1) -> str:
     return _pct_cached(x, digits, i18n.current())
 
 
+def stated_pct(x: float) -> str:
+    """A source's own figure (a fraction, as its table holds it) as a percentage with the
+    decimals the source gave it, whatever it is compared with: 0.0414 -> '4.14%', 0.038 ->
+    '3.8%', 0.075 -> '7.5%'. A study is quoted the same every time (:func:`pct` to one
+    decimal wrote 4.14% as 4.1%, and a figure read off a line through the tiers moved with
+    the creator's own numbers)."""
+    if not math.isfinite(x):
+        return pct(x)
+    places = -min(0, Decimal(repr(float(x))).normalize().scaleb(2).as_tuple().exponent)
+    return pct(x, int(places))
+
+
 def pct_digits(x: float, digits: int = 1) -> int:
     """The decimals :func:`pct` writes ``x`` (a fraction) with when asked for ``digits``:
     ``digits`` below 100%, at most 1 from 100%, none from 1,000% (as rounded: 9.9996 is

@@ -285,3 +285,20 @@ async def test_a_payout_of_the_month_under_way_never_moves_the_pace_window(
     later = (await console.ask("/estimate explain")).text
     assert "3 brand payouts logged with a month, from 2026-01 to 2026-12" in later, later
     assert "1 older one is left out" in later, later
+
+
+async def test_a_study_is_quoted_by_its_own_figure_whatever_was_logged(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: with 20k followers /estimate quoted "Rival IQ 2023: 4.3% (5k–1M)", and
+    after /log avg_views=8k "4.1%": the quote was read off a line through the study's bands at
+    the creator's size, and rounded to one decimal. The study states 4.14% for 5k–1M: that
+    figure, with its own digits, every time (numbers.stated_pct)."""
+    await console.ask("/log followers=20k views=300k likes=20k")
+    first = (await console.ask("/estimate")).text
+    await console.ask("/log avg_views=8k")
+    second = (await console.ask("/estimate")).text
+    for text in (first, second):
+        assert "Rival IQ 2023: 4.14% (5k–1M)" in text, text
+    from bot.domain.numbers import stated_pct
+    assert [stated_pct(x) for x in (0.0414, 0.038, 0.075, 0.05)] == [
+        "4.14%", "3.8%", "7.5%", "5%"]
