@@ -27,7 +27,7 @@ from bot.domain.metrics import (
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.slowing import is_slowing, latest_change, paces, weeks
+from bot.domain.slowing import is_slowing, latest_change, paces, slowdown_ratio, weeks
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
 from bot.i18n import N_, ngettext, translate
@@ -472,7 +472,7 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
         out["growth_slowing"] = _flag(is_slowing(latest, earlier))
         # never for a fall: it is no slowdown ("halved", "stopped"), and the fall tip says it
         if earlier > 0 and latest >= 0 and not (change is not None and change.falling):
-            out["growth_slowdown"] = latest / earlier
+            out["growth_slowdown"] = slowdown_ratio(latest, earlier)
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)
                  and (v := engagement_rate_views(s)) is not None]

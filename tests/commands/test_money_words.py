@@ -302,3 +302,20 @@ async def test_a_study_is_quoted_by_its_own_figure_whatever_was_logged(
     from bot.domain.numbers import stated_pct
     assert [stated_pct(x) for x in (0.0414, 0.038, 0.075, 0.05)] == [
         "4.14%", "3.8%", "7.5%", "5%"]
+
+
+@pytest.mark.parametrize(("latest", "earlier", "word"), [
+    (0.0235, 0.06, "halved"),  # shown +2.4% against 6%: 0.4 (unrounded 0.39)
+    (0.02349, 0.06, "about a third"),  # shown +2.3%: 0.38
+    (0.0149, 0.06, "about a third"),  # shown +1.5%: 0.25 (unrounded 0.248, under a quarter)
+    (0.0144, 0.06, "under a quarter"),  # shown +1.4%: 0.23
+])
+def test_the_slowdown_word_is_read_from_the_figures_shown(latest: float, earlier: float,
+                                                          word: str) -> None:
+    """Hostile trial: "+2.4% against a median of 6%" reads as 0.4× (halved) but the tip said
+    "about a third" (the unrounded 0.39). The word is picked from the two paces as the reply
+    shows them (slowing.slowdown_ratio), the one place facts read."""
+    from bot.domain.facts import slowdown_sentence
+    from bot.domain.slowing import pace_shown, slowdown_ratio
+    assert pace_shown(earlier) == "6%"
+    assert word in slowdown_sentence(slowdown_ratio(latest, earlier)), pace_shown(latest)
