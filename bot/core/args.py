@@ -172,8 +172,9 @@ def _local_digits(text: str, name: str, example: str) -> float:
         raise ArgError(
             _("I can't read '%(text)s' for %(name)s as a number in %(language)s: write "
               "%(decimal)s for a decimal, %(grouped)s with thousands separators, or the digits "
-              "alone, e.g. %(example)s.", text=kept(text), name=name, language=i18n.NAMES[
-                  i18n.current()], decimal=format_decimal(12.5, locale=loc),
+              "alone, e.g. %(example)s.", text=kept(text), name=name,
+              language=i18n.name_in_sentence(i18n.current()),
+              decimal=format_decimal(12.5, locale=loc),
               grouped=format_decimal(30600, locale=loc), example=example),
             arg=name, example=example) from None
 
@@ -258,8 +259,8 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             raise ArgError(
                 _("'%(text)s' for %(name)s: a dot is not how %(language)s writes numbers. Do "
                   "you mean %(whole)s (thousands) or %(decimal)s (a decimal)? Send the one "
-                  "you mean.", text=kept(raw.strip()), name=name, language=i18n.NAMES[
-                      i18n.current()], whole=m["num"].replace(".", ""),
+                  "you mean.", text=kept(raw.strip()), name=name, language=i18n.name_in_sentence(
+                      i18n.current()), whole=m["num"].replace(".", ""),
                   decimal=format_decimal(float(m["num"]), format="0.###", locale=loc)),
                 arg=spec.name, example=example)
         if (

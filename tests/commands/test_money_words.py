@@ -319,3 +319,10 @@ def test_the_slowdown_word_is_read_from_the_figures_shown(latest: float, earlier
     from bot.domain.slowing import pace_shown, slowdown_ratio
     assert pace_shown(earlier) == "6%"
     assert word in slowdown_sentence(slowdown_ratio(latest, earlier)), pace_shown(latest)
+
+
+async def test_a_number_refused_names_the_language_in_its_case(console: ConsoleAdapter) -> None:
+    """Hostile trial: "como número en Español"."""
+    await console.ask("/settings language=es")
+    refused = await console.ask("/log followers=1.2.3")
+    assert not refused.ok and "como número en español" in refused.text, refused.text

@@ -260,3 +260,23 @@ def test_one_of_yours_is_said_without_its_count(language: str) -> None:
     found = [m.string[0] for m in _messages(language)
              if isinstance(m.string, tuple) and pattern.search(str(m.string[0]))]
     assert not found, found
+
+
+def test_a_language_named_inside_a_sentence_takes_its_case() -> None:
+    """Hostile trial: Spanish "como número en Español" (the capitalised label of /settings
+    mid-sentence). Inside a sentence a language's name is Babel's, in the reader's language:
+    'español', 'français', 'Deutsch', 'Spanish'."""
+    with i18n.using("es"):
+        assert i18n.name_in_sentence("es") == "español"
+    with i18n.using("fr"):
+        assert i18n.name_in_sentence("fr") == "français"
+    with i18n.using("de"):
+        assert i18n.name_in_sentence("de") == "Deutsch"
+    assert i18n.name_in_sentence("es") == "Spanish"
+
+
+def test_spanish_says_why_a_few_fees_are_weighed_naturally() -> None:
+    """Hostile trial: "ya que pocos pagos aún no muestran tu propia tarifa" (garbled)."""
+    said = [str(f) for m in _messages("es") for f in _forms(m)]
+    assert not any("pocos pagos aún no muestran" in s for s in said)
+    assert any("con tan pocos pagos todavía no se ve tu propia tarifa" in s for s in said)
