@@ -793,8 +793,8 @@ def stated_pct(x: float) -> str:
     the creator's own numbers)."""
     if not math.isfinite(x):
         return pct(x)
-    places = -min(0, Decimal(repr(float(x))).normalize().scaleb(2).as_tuple().exponent)
-    return pct(x, int(places))
+    exponent = Decimal(repr(float(x))).normalize().scaleb(2).as_tuple().exponent
+    return pct(x, -min(0, exponent) if isinstance(exponent, int) else 1)
 
 
 def pct_digits(x: float, digits: int = 1) -> int:
