@@ -42,6 +42,18 @@ NAMES: dict[str, str] = {
     "en": "English", "es": "Español", "pt_BR": "Português (Brasil)", "de": "Deutsch",
     "fr": "Français", "ja": "日本語",
 }
+
+
+def name_in_sentence(language: str) -> str:
+    """``language``'s name as the current language writes it inside a sentence, by Babel
+    (CLDR), which gives each language's own case: 'en español', 'en français', 'in Spanish',
+    'auf Deutsch' (the :data:`NAMES` are labels, capitalised: 'Español' mid-sentence read
+    wrong)."""
+    from babel import Locale
+
+    return str(Locale.parse(language).get_display_name(current()) or NAMES[language])
+
+
 DOMAIN = "messages"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.commands.metrics import HISTORY_FOR_TRENDS
@@ -23,6 +23,7 @@ from bot.domain.estimator import (
     RouteEstimate,
     band_wording,
     brand_pace_gap,
+    brand_payout_example,
     estimate,
     what_if,
 )
@@ -35,7 +36,16 @@ from bot.domain.metrics import (
     left_out_sentence,
     what_if_apart,
 )
-from bot.domain.numbers import compact, decimal, items, money_range, pct, source_list, whole
+from bot.domain.numbers import (
+    compact,
+    decimal,
+    items,
+    money_range,
+    pct,
+    source_list,
+    stated_pct,
+    whole,
+)
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.studio import Video
@@ -153,7 +163,7 @@ def engagement_view(e: EngagementComparison | None, apart: Sequence[str] = (),
         # the band named as the kit names it (estimator.band_wording decides for both)
         "tier": band_wording(e).tier, "by_reach": band_wording(e).by_reach,
         "benchmarks": items([_("%(study)s: %(rate)s (%(tier)s)", study=b.study,
-                               rate=pct(b.rate), tier=translate(b.tier))
+                               rate=stated_pct(b.rate), tier=translate(b.tier))
                              for b in e.benchmarks]),
         "reason": reason,
         "left_out": left,  # parts not counted in the rate
@@ -247,10 +257,10 @@ def nothing_now(e: Estimate, settings: UserSettings, payouts: Sequence[Payout],
     do (brand deals with a pace too) still need the numbers named below."""
     if any(r.now for r in e.routes) or not settings.does:
         return None
-    gap = brand_pace_gap(payouts, snapshot) if "brand_deals" in settings.does else None
+    today = settings.today(now)
+    gap = brand_pace_gap(payouts, snapshot, today) if "brand_deals" in settings.does else None
     if gap is not None:
-        month = (settings.today(now).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-        return {"case": gap, "example": f"/payout brand=350 per=video month={month}",
+        return {"case": gap, "example": brand_payout_example(today),
                 "months": PACE_MONTHS}
     return {"case": "declared"}
 
@@ -292,7 +302,8 @@ async def stored_route(ctx: CommandContext, key: str) -> tuple[RouteEstimate, li
     latest, payouts, videos, history, settings = await _stored(ctx)
     base = latest or MetricSnapshot.empty(ctx.clock.now())
     route = estimate(base, settings, ctx.services.rates, payouts=payouts, videos=videos,
-                     explain=False, hints=False, history=history).route(key)
+                     explain=False, hints=False, history=history,
+                     today=settings.today(ctx.clock.now())).route(key)
     return route, payouts
 
 
@@ -317,7 +328,8 @@ def _changes_nothing(ctx: CommandContext, args: dict[str, Any], overrides: dict[
                      margin=args.get("margin"), order_value=args.get("order_value"),
                      commission=args.get("commission"), category=args.get("category"),
                      payouts=payouts, videos=videos, explain=False, hints=False,
-                     settings_what_if="region" in args or "adult" in args, history=history)
+                     settings_what_if="region" in args or "adult" in args, history=history,
+                     today=settings.today(ctx.clock.now()))
     if _figures(plain) != _figures(result):
         return None
     # the numbers already logged, given again: that is why nothing changes, not that they
@@ -385,7 +397,8 @@ async def estimate_(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                       commission=args.get("commission"), category=args.get("category"),
                       payouts=payouts, videos=videos,
                       what_if=frozenset(overrides), explain=explain,
-                      settings_what_if="region" in args or "adult" in args, history=history)
+                      settings_what_if="region" in args or "adult" in args, history=history,
+                      today=settings.today(ctx.clock.now()))
     # what-if totals of another window than the views: the what-if that counts them
     apart = what_if_apart(snapshot, overrides, history) if overrides else ()
     # (totals apart change nothing either, and their own sentence says what would)

@@ -13,8 +13,15 @@ from bot.core.types import Attachment, Reply, Visibility
 from bot.domain.estimator import compare_engagement, estimate, rates_note
 from bot.domain.mediakit import build_kit, snapshot_origin
 from bot.domain.metrics import MetricSnapshot
-from bot.domain.numbers import price, price_range
-from bot.domain.ratecard import DELIVERABLES, Price, RateCard, rate_card
+from bot.domain.numbers import price_value
+from bot.domain.ratecard import (
+    DELIVERABLES,
+    PRICE_MINIMUM,
+    Price,
+    RateCard,
+    rate_card,
+    shown,
+)
 from bot.domain.videos import views_per_video
 from bot.i18n import N_
 from bot.i18n import gettext as _
@@ -40,14 +47,18 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
     history = await ctx.store.history(ctx.user.id, limit=HISTORY_FOR_TRENDS)
     result = estimate(latest or MetricSnapshot.empty(ctx.clock.now()), settings, rates,
                       payouts=payouts, videos=await ctx.store.videos(ctx.user.id),
-                      explain=False, hints=False, history=history)
+                      explain=False, hints=False, history=history,
+                      today=settings.today(ctx.clock.now()))
     currency = result.currency
 
     def converted(amount: float, from_currency: str) -> float:
+        """``amount`` in the card's currency: a whole amount (€400) converted as a price is
+        shown ($464, not $463.82: it had no cents to keep), one with cents to the cent."""
         if from_currency == currency or from_currency not in rates.currencies.per_eur:
             return amount
-        return rates.currencies.from_usd(rates.currencies.to_usd(amount, from_currency),
-                                         currency)
+        out = rates.currencies.from_usd(rates.currencies.to_usd(amount, from_currency),
+                                        currency)
+        return price_value(out, currency) if float(amount).is_integer() else out
 
     pins = await ctx.store.pinned_prices(ctx.user.id)
     pinned = {p.deliverable: converted(p.amount, p.currency) for p in pins}
@@ -72,11 +83,8 @@ async def current_card(ctx: CommandContext) -> tuple[RateCard, MetricSnapshot | 
 
 
 def _price(p: Price, currency: str) -> dict[str, Any]:
-    shown = None
-    if p.low is not None and p.high is not None:
-        shown = price(p.low, currency) if p.mine else price_range(p.low, p.high, currency)
-    return {"key": p.key, "label": p.label, "shown": shown, "mine": p.mine, "how": p.how,
-            "hint": p.hint, "low": p.low, "typical": p.typical, "high": p.high}
+    return {"key": p.key, "label": p.label, "shown": shown(p, currency), "mine": p.mine,
+            "how": p.how, "hint": p.hint, "low": p.low, "typical": p.typical, "high": p.high}
 
 
 @command(
@@ -88,7 +96,8 @@ def _price(p: Price, currency: str) -> dict[str, Any]:
           "(/payout brand=350 per=video). Pin your own price with video=, link=, live=, "
           "bundle= or usage= (in your currency); clear removes your prices (with new ones: "
           "replaces them all)."),
-    args=(*(ArgSpec(key, ArgType.NUMBER, PIN_HELP[key], f"{key}=450", minimum=1, maximum=1e8)
+    args=(*(ArgSpec(key, ArgType.NUMBER, PIN_HELP[key], f"{key}=450", minimum=PRICE_MINIMUM,
+                    maximum=1e8)
             for key in DELIVERABLES),
           ArgSpec("clear", ArgType.FLAG, "Remove the prices you set.", "clear"),
           ArgSpec("public", ArgType.FLAG, "Post the card where everyone in the chat sees it.",

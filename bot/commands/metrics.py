@@ -341,7 +341,8 @@ async def _income_goal(ctx: CommandContext, target_usd: float, latest: MetricSna
     settings = await ctx.store.get_settings(ctx.user.id)
     rates = ctx.services.rates
     payouts = await ctx.store.payouts(ctx.user.id)
-    now = income_now(latest, settings, rates, payouts, videos, history)
+    now = income_now(latest, settings, rates, payouts, videos, history,
+                     settings.today(ctx.clock.now()))
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     target = rates.currencies.from_usd(target_usd, currency)
     return {"label": translate("Estimated monthly income"),  # (the /goal label, a heading)

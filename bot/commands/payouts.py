@@ -29,6 +29,7 @@ from bot.domain.numbers import (
     whole,
 )
 from bot.domain.payouts import KINDS, ROUTE_NAMES, Payout
+from bot.domain.ratecard import PRICE_MINIMUM
 from bot.domain.refusals import Refusal
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -92,8 +93,8 @@ def _same(a: Payout, b: Payout) -> bool:
         (b.route, b.amount, b.currency, b.month, b.views, b.diamonds)
 
 
-def _money(name: str, help_: str, example: str) -> ArgSpec:
-    return ArgSpec(name, ArgType.NUMBER, help_, example, minimum=0, maximum=1e9)
+def _money(name: str, help_: str, example: str, minimum: float = 0) -> ArgSpec:
+    return ArgSpec(name, ArgType.NUMBER, help_, example, minimum=minimum, maximum=1e9)
 
 
 @command(
@@ -118,7 +119,8 @@ def _money(name: str, help_: str, example: str) -> ArgSpec:
         ArgSpec("diamonds", ArgType.COUNT, "Diamonds you cashed out.", "diamonds=120k",
                 minimum=1, maximum=1e12),
         _money("cashed", N_("What those diamonds paid."), "cashed=480"),
-        _money("brand", N_("What one sponsored video paid."), "brand=350"),
+        # (a price: the rate card's one minimum, as /ratecard video= reads it)
+        _money("brand", N_("What one sponsored video paid."), "brand=350", PRICE_MINIMUM),
         ArgSpec("per", ArgType.CHOICE, "What the brand amount is for.", "per=video",
                 choices=("video",)),
         _money("affiliate", N_("A month's affiliate commission."), "affiliate=220"),

@@ -613,7 +613,7 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             return None
         if metric == "income":
             return income_now(latest, _usd(settings), rates, payouts, videos,
-                              history).typical
+                              history, settings.today(now)).typical
         return getattr(latest, metric) if metric in METRIC_NAMES else None
 
     data = {"goals": [{"metric": g.metric, "target": g.target, "current": current(g.metric),

@@ -57,7 +57,7 @@ def subscription_view(sub: Subscription) -> dict[str, Any]:
     return {
         "kind": sub.kind,
         "day": weekday(sub.weekday),
-        "language": i18n.NAMES[i18n.choose(sub.language)],
+        "language": i18n.name_in_sentence(i18n.choose(sub.language)),  # mid-sentence
         "time": sub.local_time,
         "timezone": sub.timezone,
         "topics": list(sub.topics),

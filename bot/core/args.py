@@ -175,8 +175,9 @@ def _local_digits(text: str, name: str, example: str) -> float:
         raise ArgError(
             _("I can't read '%(text)s' for %(name)s as a number in %(language)s: write "
               "%(decimal)s for a decimal, %(grouped)s with thousands separators, or the digits "
-              "alone, e.g. %(example)s.", text=kept(text), name=name, language=i18n.NAMES[
-                  i18n.current()], decimal=format_decimal(12.5, locale=loc),
+              "alone, e.g. %(example)s.", text=kept(text), name=name,
+              language=i18n.name_in_sentence(i18n.current()),
+              decimal=format_decimal(12.5, locale=loc),
               grouped=format_decimal(30600, locale=loc), example=example),
             arg=name, example=example) from None
 
@@ -264,8 +265,8 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
             raise ArgError(
                 _("'%(text)s' for %(name)s: a dot is not how %(language)s writes numbers. Do "
                   "you mean %(whole)s (thousands) or %(decimal)s (a decimal)? Send the one "
-                  "you mean.", text=kept(raw.strip()), name=name, language=i18n.NAMES[
-                      i18n.current()], whole=m["num"].replace(".", ""),
+                  "you mean.", text=kept(raw.strip()), name=name, language=i18n.name_in_sentence(
+                      i18n.current()), whole=m["num"].replace(".", ""),
                   decimal=format_decimal(float(m["num"]), format="0.###", locale=loc)),
                 arg=spec.name, example=example)
         if (
@@ -503,6 +504,8 @@ def _show(value: float, spec: ArgSpec) -> str:
         return pct(value)
     if abs(value) >= 1e15:
         return f"{value:.3g}"
+    if 0 < abs(value) < 1:  # a bound below one (a price's cent): '0.01', never '0'
+        return decimal(value)
     return compact(value)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from math import isfinite
 from typing import Any, Final
@@ -160,6 +160,9 @@ class RouteEstimate:
 
 @dataclass(frozen=True, slots=True)
 class Benchmark:
+    """One study's figure for the creator's band, as the study states it (``rate``, the
+    band's own figure: quoted the same every time, :func:`bot.domain.numbers.stated_pct`)."""
+
     study: str
     tier: str
     rate: float
@@ -254,7 +257,10 @@ def what_if(real: MetricSnapshot, overrides: dict[str, float],
     if old and new is not None and engagement_rate(real, history) is not None:
         paired = same_window(real, history)
         scale = new / old
-        scaled = {k: float(round(v * scale)) for k in WINDOW_TOTALS
+        # not rounded to whole counts: 1,015 interactions on 30k views scaled to 50 views
+        # are 1.69, and rounded to 2 they made the kept 3.4% a 4% (a whole count of a
+        # hypothetical is never shown; the rate it keeps is)
+        scaled = {k: v * scale for k in WINDOW_TOTALS
                   if (v := getattr(paired, k)) is not None}
         return hypothetical(real, overrides, history, scaled), "kept" if new else "none"
     return snapshot, "unknown"
@@ -277,7 +283,9 @@ def compare_engagement(s: MetricSnapshot, rates: RateTables,
     primary = rates.engagement.primary
     bench = primary.rate_at(size)
     label = primary.tier(size).label
-    benchmarks = tuple(Benchmark(b.name, b.tier(size).label, b.rate_at(size), b.source)
+    # each study quoted by its own figure for the band (as the source states it), never a
+    # figure read off the line through its bands, which moved with the creator's numbers
+    benchmarks = tuple(Benchmark(b.name, b.tier(size).label, b.tier(size).rate, b.source)
                        for b in rates.engagement.sets)
     ef = rates.brand_deals.rates.engagement_factor
     rate = engagement_rate(s, history)
@@ -372,6 +380,8 @@ class _Ctx:
     #: :func:`_given`, whose figure is only measured, and for callers that show none:
     #: ``estimate(hints=False)``).
     hints: bool = True
+    #: The creator's day the estimate is read on, where the caller knows it (:func:`estimate`).
+    today: date | None = None
 
     def to_usd(self, amount: float, currency: str) -> float:
         c = self.rates.currencies
@@ -529,7 +539,7 @@ def _brand_dists(c: _Ctx, engagement: EngagementComparison | None
     factor = engagement.factor if engagement is not None else r.unknown_engagement.dist()
     video = update(c.rates.brand_deals.curve.over(seen.views) * factor,
                    [c.to_usd(p.amount, p.currency) for p in c.mine("brand_deals")])
-    pace = brand_pace(c.payouts, c.s)
+    pace = brand_pace(c.payouts, c.s, c.today)
     deals = r.deals_per_month.dist() if pace is None else LogNormal.exact(pace.per_month)
     return video, video * deals
 
@@ -569,29 +579,53 @@ def _month_name(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _pace_window(payouts: Sequence[Payout], snapshot: MetricSnapshot
+def example_month(today: date) -> str:
+    """The month an example ``/payout … month=`` names: the last month that has ended on the
+    creator's day ``today`` (``2026-11`` on 1 December). The one place every line of a reply
+    reads it from (/estimate's "Now" and its brand route's sentence named 2026-11 and a fixed
+    2026-10 in one reply)."""
+    return (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def brand_payout_example(today: date) -> str:
+    """The ``/payout`` that logs a brand fee with its month, for :func:`example_month`."""
+    return f"/payout brand=350 per=video month={example_month(today)}"
+
+
+def pace_day(snapshot: MetricSnapshot, today: date | None = None) -> date:
+    """The creator's day the brand pace is read on: ``today`` (theirs, in their /settings time
+    zone) where the caller knows it, never before the day of the snapshot read."""
+    day = counted_on(snapshot)
+    return day if today is None else max(day, today)
+
+
+def _pace_window(payouts: Sequence[Payout], day: date
                  ) -> tuple[list[str], list[str], str, str] | None:
     """The brand payouts' months inside the pace's window and before it, the window's last
-    month and its first (:data:`PACE_MONTHS`); None while none was logged with a month."""
+    month and its first (:data:`PACE_MONTHS`); None while none was logged with a month.
+
+    The window is the last :data:`PACE_MONTHS` months that have ended on the creator's
+    ``day`` (:func:`pace_day`), whatever was logged: a payout of the month under way (its
+    deals are not all in yet: one November deal read on 1 December is 1 a month, and a
+    December one then is not 2) counts once its month has ended, and never moves the window
+    (a payout for December 2026 read on 1 December left December 2025 out)."""
     months = sorted(p.month for p in payouts if p.route == "brand_deals" and p.month)
     if not months:
         return None
-    # up to the last month that has ended on the creator's day of the snapshot (a month just
-    # begun has had no time for a deal: one November deal read on 1 December is 1 a month)
-    today = counted_on(snapshot)
-    ended = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    last = max(months[-1], ended)
+    last = example_month(day)
     start = _month_index(last) - PACE_MONTHS + 1
-    recent = [m for m in months if _month_index(m) >= start]
-    return recent, months[:len(months) - len(recent)], last, _month_name(start)
+    ended = [m for m in months if m <= last]
+    recent = [m for m in ended if _month_index(m) >= start]
+    return recent, ended[:len(ended) - len(recent)], last, _month_name(start)
 
 
-def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace | None:
+def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot,
+               today: date | None = None) -> BrandPace | None:
     """The creator's own brand-deal frequency (:class:`BrandPace`), None while no brand
     payout was logged with ``month=`` within the last :data:`PACE_MONTHS` months: the one
     place that decides whether brand deals count in "now" (only at this frequency, never at
-    the assumed 0.5–2 a month)."""
-    window = _pace_window(payouts, snapshot)
+    the assumed 0.5–2 a month). ``today``: the creator's day, :func:`pace_day`."""
+    window = _pace_window(payouts, pace_day(snapshot, today))
     if window is None or not window[0]:
         return None
     recent, older, last, since = window
@@ -599,23 +633,25 @@ def brand_pace(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> BrandPace
                      recent[0], last, len(older), since)
 
 
-def brand_pace_gap(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
+def brand_pace_gap(payouts: Sequence[Payout], snapshot: MetricSnapshot,
+                   today: date | None = None) -> str | None:
     """What keeps brand deals out of "now" for want of a pace, read from :func:`brand_pace`'s
-    own window: None when they have a pace (whatever else their figure lacks);
-    ``"brand_old"`` when payouts with a month were logged but all are older than the
-    window; ``"brand_no_month"`` when brand fees were logged, none with a month;
+    own window (on ``today``, :func:`pace_day`): None when they have a pace (whatever else
+    their figure lacks); ``"brand_old"`` when payouts with a month were logged but none in
+    the window; ``"brand_no_month"`` when brand fees were logged, none with a month;
     ``"brand_no_fee"`` when none was logged."""
-    window = _pace_window(payouts, snapshot)
+    window = _pace_window(payouts, pace_day(snapshot, today))
     if window is not None:
         return None if window[0] else "brand_old"
     return ("brand_no_month" if any(p.route == "brand_deals" for p in payouts)
             else "brand_no_fee")
 
 
-def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot) -> str | None:
+def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot,
+               today: date | None = None) -> str | None:
     """The one sentence that says brand payouts were left out of the pace as older than its
     window (:func:`brand_pace`), with the month it is read since; None when none was."""
-    window = _pace_window(payouts, snapshot)
+    window = _pace_window(payouts, pace_day(snapshot, today))
     if window is None or not window[1]:
         return None
     recent, older, _last, since = window
@@ -643,7 +679,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
     inputs: list[str] = []
     sources: list[str] = []
     # (what only an explained estimate shows, as for the other routes: c.explain)
-    pace = brand_pace(c.payouts, c.s)
+    pace = brand_pace(c.payouts, c.s, c.today)
     assumptions = [] if not c.explain or pace is not None else [
         _("%(low)s–%(high)s sponsored videos a month", low=decimal(r.deals_per_month.low),
           high=decimal(r.deals_per_month.high))]
@@ -1055,16 +1091,18 @@ def _has_now(route: RouteEstimate, does: frozenset[str], *, paid: bool,
     return route.eligible is True
 
 
-def _assumed_deals(route: RouteEstimate, rates: RateTables) -> RouteEstimate:
+def _assumed_deals(route: RouteEstimate, rates: RateTables, today: date) -> RouteEstimate:
     """The brand route of a creator who does brand deals (a fee logged or ``does=brand``)
     but logged none with a month: its ``assumed`` sentence says that the figure assumes the
     market's sponsored videos a month, and how to count it in "now": a copy of ``route``
-    with that sentence (:func:`dataclasses.replace`)."""
+    with that sentence (:func:`dataclasses.replace`), whose example names the creator's last
+    ended month on ``today`` (:func:`brand_payout_example`)."""
     r = rates.brand_deals.rates
     said = _("This assumes %(low)s–%(high)s sponsored videos a month at your price, so it "
-             "isn't counted in Now: log each brand payout with its month (/payout brand=350 "
-             "per=video month=2026-10) to count your own deals a month.",
-             low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high))
+             "isn't counted in Now: log each brand payout with its month (%(example)s) to "
+             "count your own deals a month.",
+             low=decimal(r.deals_per_month.low), high=decimal(r.deals_per_month.high),
+             example=brand_payout_example(today))
     return replace(route, assumed=said)
 
 
@@ -1085,6 +1123,7 @@ def estimate(
     hints: bool = True,
     settings_what_if: bool = False,
     history: Sequence[MetricSnapshot] | None = None,
+    today: date | None = None,
 ) -> Estimate:
     """Estimate every route for ``snapshot``.
 
@@ -1111,6 +1150,10 @@ def estimate(
     ``settings_what_if=True``: ``settings`` are a what-if (another country or age), not the
     creator's own. Their payouts still set their rates, but put no route in (they were
     earned under the creator's own settings): every requirement then holds.
+
+    ``today``: the creator's day the reply is read on (their /settings time zone), which an
+    example month names (:func:`example_month`) and the brand pace's months end before
+    (:func:`pace_day`); the snapshot's day when not given.
     """
     currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
     to_user = rates.currencies.from_usd(1.0, currency)
@@ -1120,7 +1163,7 @@ def estimate(
     who = elig.assess(snapshot, settings, rates,
                       frozenset() if settings_what_if else elig.paid_routes(payouts))
     c = _Ctx(snapshot, settings, rates, views, tuple(payouts), who, per_video, explain,
-             currency, to_user, hints)
+             currency, to_user, hints, today)
     routes_usd = (
         _creator_rewards(c, who.creator_rewards),
         _brand_deals(c, who.brand_deals, engagement),
@@ -1131,15 +1174,15 @@ def estimate(
         _own_products(c, None if price is None else price / to_user, margin),
     )
     does = frozenset(settings.does)
-    paced = brand_pace(payouts, snapshot) is not None
+    paced = brand_pace(payouts, snapshot, today) is not None
     placed = []
     for r in routes_usd:
         paid = r.key in who.paid
         has = _has_now(r, does, paid=paid, brand_paced=paced)
         if (r.key == "brand_deals" and not paced and r.monthly is not None
                 and (paid or "brand_deals" in does)):
-            r = _assumed_deals(r, rates)
-        if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot)):
+            r = _assumed_deals(r, rates, pace_day(snapshot, today))
+        if r.key == "brand_deals" and (left := _pace_note(payouts, snapshot, today)):
             # payouts older than the pace's window: said, never spread over years silently
             r = replace(r, assumed=f"{r.assumed} {left}" if r.assumed else left)
         placed.append(_in_currency(r, to_user, now=has, paid=paid))
@@ -1166,7 +1209,7 @@ def rates_note(currencies: Currencies, currency: str) -> str | None:
 
 def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTables,
                payouts: Sequence[Payout], videos: Sequence[Video],
-               history: Sequence[MetricSnapshot]) -> Money:
+               history: Sequence[MetricSnapshot], today: date | None = None) -> Money:
     """The creator's monthly income "now" for ``snapshot``, in ``settings.currency`` (USD when
     the tables have no rate for it): the routes they have, each on their own rate where they
     logged payouts (the conjugate update :func:`estimate` makes), with views per video from
@@ -1175,10 +1218,11 @@ def income_now(snapshot: MetricSnapshot, settings: UserSettings, rates: RateTabl
     The one figure ``/estimate`` ("now"), ``/goal income=``, ``/progress income`` and the weekly
     digest's income goal show; ``payouts``, ``videos`` and ``history`` (the stored snapshots
     up to ``snapshot``, which decide engagement as ``/stats`` does) are required so no caller
-    can leave them out.
+    can leave them out. ``today``: the creator's day, for the figure as it stands now
+    (:func:`estimate`); a past snapshot's own day when not given.
     """
     return estimate(snapshot, settings, rates, payouts=payouts, videos=videos,
-                    explain=False, hints=False, history=history).now
+                    explain=False, hints=False, history=history, today=today).now
 
 
 def _in_currency(route: RouteEstimate, rate: float, *, now: bool,

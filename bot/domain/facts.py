@@ -6,6 +6,7 @@ logged is simply absent, and a condition on an absent fact is false.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from statistics import median
@@ -27,7 +28,7 @@ from bot.domain.metrics import (
 )
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.slowing import is_slowing, latest_change, paces, weeks
+from bot.domain.slowing import is_slowing, latest_change, paces, slowdown_ratio, weeks
 from bot.domain.studio import best_hours, breakouts, top_weekday
 from bot.domain.videos import views_per_video
 from bot.i18n import N_, ngettext, translate
@@ -511,10 +512,12 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
         out["earlier_growth_rate_week"] = earlier
         out["growth_slowing"] = _flag(is_slowing(latest, earlier))
         # only while growth slows (is_slowing), never for a fall: it is no slowdown, and the
-        # fall tip says it
+        # fall tip says it; the word is read from the paces as shown (slowdown_ratio), which
+        # rounding may lift to half or just above it: still "halved", the last word it fits
         if (is_slowing(latest, earlier) and latest >= 0
                 and not (change is not None and change.falling)):
-            out["growth_slowdown"] = latest / earlier
+            out["growth_slowdown"] = min(slowdown_ratio(latest, earlier),
+                                         math.nextafter(_SLOWED_UNDER, 0.0))
     er_values = [v for s in history
                  if ("likes" in s.given or "views" in s.given)
                  and (v := engagement_rate_views(s)) is not None]

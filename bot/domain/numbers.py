@@ -805,6 +805,18 @@ def pct(x: float | None, digits: int = 1) -> str:
     return _pct_cached(x, digits, i18n.current())
 
 
+def stated_pct(x: float) -> str:
+    """A source's own figure (a fraction, as its table holds it) as a percentage with the
+    decimals the source gave it, whatever it is compared with: 0.0414 -> '4.14%', 0.038 ->
+    '3.8%', 0.075 -> '7.5%'. A study is quoted the same every time (:func:`pct` to one
+    decimal wrote 4.14% as 4.1%, and a figure read off a line through the tiers moved with
+    the creator's own numbers)."""
+    if not math.isfinite(x):
+        return pct(x)
+    exponent = Decimal(repr(float(x))).normalize().scaleb(2).as_tuple().exponent
+    return pct(x, -min(0, exponent) if isinstance(exponent, int) else 1)
+
+
 def pct_digits(x: float, digits: int = 1) -> int:
     """The decimals :func:`pct` writes ``x`` (a fraction) with when asked for ``digits``:
     ``digits`` below 100%, at most 1 from 100%, none from 1,000% (as rounded: 9.9996 is
@@ -1083,11 +1095,16 @@ def price_value(amount: float, currency: str = "USD") -> float:
     return math.copysign(float(rounded(a, digits)), amount)
 
 
-def price_range(low: float, high: float, currency: str = "USD") -> str:
+def price_range(low: float, high: float, currency: str = "USD",
+                digits: int | None = None) -> str:
     """``low``–``high`` in one style ('$52,000–$150,000', '52,000–150,000 CHF': a code is
     written once); one price when both read the same; both ends with the same decimals
-    (:func:`range_digits`: '€9–€250', never '€9.00–€250'; :func:`_ends`)."""
-    a, b = _ends(low, high, currency, lambda x, places: price(x, currency, places))
+    (:func:`range_digits`: '€9–€250', never '€9.00–€250'; :func:`_ends`); ``digits`` given:
+    those, as a rate card line to the cent has them ('€1.50–€288.15')."""
+    if digits is None:
+        a, b = _ends(low, high, currency, lambda x, places: price(x, currency, places))
+    else:
+        a, b = price(low, currency, digits), price(high, currency, digits)
     if a == b:
         return a
     if not _english():

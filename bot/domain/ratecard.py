@@ -10,6 +10,12 @@ gets no estimate, only a request for the creator's own price. A price the creato
 (``/ratecard video=450``) replaces the estimate and is marked as theirs; add-ons then build
 on their video price.
 
+A fee or a pinned price is an amount of money, kept to the currency's cent (:func:`cents`):
+the card's figures are those amounts (or the estimate's, rounded for a price list) and the
+add-ons' exact multiples of them, rounded once, when shown (:func:`shown`, the one rule for
+every line of /ratecard and of the media kit): a line with cents in it is shown to the cent
+('€1.50–€288.15' under '€0.50–€96.05'), one without as every price is.
+
 Pure and synchronous.
 """
 
@@ -22,7 +28,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from bot.domain.numbers import items, price, price_value, rounded, two_significant
+from bot.domain.numbers import (
+    _small_digits,
+    items,
+    minor_digits,
+    price_range,
+    price_value,
+    rounded,
+    two_significant,
+)
 from bot.domain.uncertainty import Z80, LogNormal
 from bot.i18n import N_, ngettext, translate
 from bot.i18n import gettext as _
@@ -30,6 +44,11 @@ from bot.i18n import gettext as _
 if TYPE_CHECKING:
     from bot.domain.estimator import RouteEstimate
     from bot.domain.rates import AddOn
+
+#: The smallest price, in the creator's currency: a cent. The one minimum of a brand fee
+#: (``/payout brand=``) and a price the creator sets (``/ratecard video=``): a €0.50 fee was
+#: logged while /ratecard refused any price under 1.
+PRICE_MINIMUM: Final = 0.01
 
 #: Rate-card deliverables in card order; ``video`` is priced by the estimator, the rest from it.
 DELIVERABLES: Final = ("video", "link", "live", "bundle", "usage")
@@ -108,6 +127,39 @@ def nice(value: float) -> float:
     return float(rounded(value, 1 - math.floor(math.log10(value))))
 
 
+def cents(amount: float, currency: str) -> float:
+    """An amount of money (a fee, a price the creator typed) to the currency's cent, as
+    :func:`bot.domain.numbers.money_exact` shows it: 96.05 stays 96.05, 1.005 USD is 1.01,
+    1234.5 JPY is 1235 (a tie half-up, as every amount shown); an amount below one cent keeps
+    two significant digits (0.004 USD, 0.33 JPY)."""
+    a = abs(amount)
+    if not math.isfinite(a) or a == 0:
+        return amount
+    return math.copysign(float(rounded(a, _small_digits(a, currency))), amount)
+
+
+def line_digits(low: float, high: float, currency: str) -> int | None:
+    """The decimals a card line's two ends are shown with: the currency's own when either has
+    cents there ('€1.50–€288.15', '€0.25–€192.10'), else ``None``, the rule every price range
+    follows (:func:`bot.domain.numbers.range_digits`)."""
+    d = minor_digits(currency)
+    if d and any(float(rounded(abs(x), d)) != float(rounded(abs(x), 0))
+                 for x in (low, high) if math.isfinite(x)):
+        return d
+    return None
+
+
+def shown(p: Price, currency: str) -> str | None:
+    """The line's price as /ratecard and the media kit show it (``None``: no price): the
+    creator's own as one amount, else the range, both ends rounded once here, by
+    :func:`line_digits`."""
+    if p.low is None or p.high is None:
+        return None
+    if p.mine:
+        return price_range(p.low, p.low, currency, line_digits(p.low, p.low, currency))
+    return price_range(p.low, p.high, currency, line_digits(p.low, p.high, currency))
+
+
 def _dist(low: float, typical: float, high: float) -> LogNormal:
     """The log-normal whose P10/median/P90 are ``low``/``typical``/``high``."""
     if low <= 0 or high <= low:
@@ -130,16 +182,26 @@ def fees_basis(fees: Sequence[float], currency: str) -> str:
     """How the video line reads the creator's logged brand fees (sorted), as many as there
     are: the one place the wording follows their count. One fee is that fee; two are the two
     (the line shows them as its range); from three, the line is the lowest to the highest and
-    the median is named with its amount, never "lowest, median and highest" for two."""
+    the median is named with its amount, never "lowest, median and highest" for two. Fees
+    that are all one amount are said so ("your 4 fees, all €300"), never "your lowest to your
+    highest"."""
     n = len(fees)
     if n == 1:
         return _("from the brand fee you were actually paid")
+    if fees[0] == fees[-1]:
+        fee = price_range(fees[0], fees[0], currency, line_digits(fees[0], fees[0], currency))
+        if n == 2:
+            return _("from the two brand fees you were actually paid, both %(fee)s", fee=fee)
+        return ngettext("from your %(num)s brand fees actually paid, all %(fee)s",
+                        "from your %(num)s brand fees actually paid, all %(fee)s", n, fee=fee)
     if n == 2:
         return _("from the two brand fees you were actually paid, the lower and the higher")
+    median = statistics.median(fees)
     return ngettext("from the %(num)s brand fees you were actually paid: your lowest to your "
                     "highest, median %(median)s", "from the %(num)s brand fees you were "
                     "actually paid: your lowest to your highest, median %(median)s", n,
-                    median=price(statistics.median(fees), currency))
+                    median=price_range(median, median, currency,
+                                       line_digits(median, median, currency)))
 
 
 def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mapping[str, float],
@@ -154,6 +216,8 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
     price is theirs (P10/median/P90 taken as their lowest/median/highest fee), not the market's.
     """
     prices: list[Price] = []
+    pinned = {k: cents(v, currency) for k, v in pinned.items()}
+    fees = [cents(f, currency) for f in fees]
     if "video" in pinned:
         v = pinned["video"]
         prices.append(Price("video", translate(VIDEO_LABEL), v, v, v, True,
@@ -210,17 +274,19 @@ def rate_card(brand: RouteEstimate, add_ons: Mapping[str, AddOn], pinned: Mappin
                                 _("%(how)s, not known yet", how=translate(add.how)),
                                 brand=_("priced for each campaign")))
         else:
-            # The video line shown above times the multiplier, figure by figure (its lowest
-            # by the lowest multiple, its median by the typical, its highest by the highest):
+            # The video line above times the multiplier, figure by figure (its lowest by the
+            # lowest multiple, its median by the typical, its highest by the highest):
             # "3 × the one-video price above" is three times each figure a brand reads, and
             # "0.5–2 ×" is half its lowest to twice its highest. (A product of distributions
             # showed its own P10–P90, $26–$78 under a $45 video for "0.5–2 ×"; and one refitted
-            # to the logged fees need not pass through their lowest and highest.)
+            # to the logged fees need not pass through their lowest and highest.) The video's
+            # figures as they are (fees and prices to the cent, estimates rounded for a price
+            # list), never rounded again first: 3 × €96.05 is €288.15, not 3 × €96.
             video = prices[0]
             assert video.low is not None and video.typical is not None
             assert video.high is not None
             fig = add.of_video
-            low, typical, high = (price_value(v, currency) * m for v, m in (
+            low, typical, high = (v * m for v, m in (
                 (video.low, fig.low), (video.typical, fig.typical), (video.high, fig.high)))
             prices.append(Price(key, label, low, typical, high, False, translate(add.how),
                                 None, translate(add.brand) if add.brand else ""))

@@ -5,7 +5,9 @@ so /stats reads it without importing the fact code (``tests/unit/test_fast_start
 
 from __future__ import annotations
 
+import math
 from datetime import tzinfo
+from decimal import Decimal
 from statistics import median
 from typing import NamedTuple
 
@@ -177,6 +179,21 @@ def said_of_latest_week(history: list[MetricSnapshot], zone: tzinfo) -> Slowdown
     if found.latest is not None and found.latest < 0:
         return Slowdown(found.latest, None)
     return None
+
+
+def slowdown_ratio(latest: float, earlier: float) -> float:
+    """The latest week's pace ÷ the earlier weeks', of the two as the reply shows them
+    (:func:`pace_shown`'s digits), in decimal: the one figure the word for the fall is picked
+    from (:func:`bot.domain.facts.slowdown_sentence`), so "+2.4% against a median of 6%" is
+    0.4, halved, never "about a third" from the unrounded 0.39. ``earlier`` > 0."""
+    if not (math.isfinite(latest) and math.isfinite(earlier)) or max(
+            abs(latest), earlier) >= 1e12:  # (no digits to round: as it is)
+        return latest / earlier
+    digits = rate_digits("latest_growth_rate_week") + 2  # (a fraction: the percent's digits)
+    low, high = numbers.rounded(latest, digits), numbers.rounded(earlier, digits)
+    if high <= 0:  # shown as 0%: the unrounded ratio (no figure to read a fall from)
+        return latest / earlier
+    return float(Decimal(low) / Decimal(high))
 
 
 def pace_shown(value: float) -> str:

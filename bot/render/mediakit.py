@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.domain.mediakit import MediaKit, Stat, provenance
-from bot.domain.numbers import day, pct, price, price_range
+from bot.domain.numbers import day, pct
+from bot.domain.ratecard import shown
 from bot.i18n import collapse_spaces, ngettext
 from bot.i18n import gettext as _
 from bot.render import fonts
@@ -364,13 +365,9 @@ def draw(kit: MediaKit) -> Figure:
     page.heading(y, _("Rate card"), note)
     y -= 0.03
     for p in card.prices:
-        if p.low is None or p.high is None:
-            shown, colour = _("on request"), FAINT
-        elif p.mine:
-            shown, colour = price(p.low, card.currency), INK
-        else:
-            shown, colour = price_range(p.low, p.high, card.currency), INK
-        amount = page.text(RIGHT, y, shown, size=12, weight="bold", colour=colour, ha="right",
+        figure = shown(p, card.currency)  # as /ratecard shows it
+        text, colour = (_("on request"), FAINT) if figure is None else (figure, INK)
+        amount = page.text(RIGHT, y, text, size=12, weight="bold", colour=colour, ha="right",
                            width=0.4)
         right = RIGHT - page._extent(amount)[0] - 0.015
         page.text(LEFT, y, p.label, size=10.5, weight="bold", width=right - LEFT)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot import i18n
@@ -113,10 +113,12 @@ class WeeklyComposer:
         return Composed(reply, rule.id)
 
     def _goal(self, goal: Goal, history: Sequence[MetricSnapshot], settings: UserSettings,
-              payouts: Sequence[Payout], videos: Sequence[Video]) -> dict[str, Any]:
+              payouts: Sequence[Payout], videos: Sequence[Video],
+              today: date | None = None) -> dict[str, Any]:
         """One goal's line: a metric goal in its unit, an income goal (stored in USD a month)
         in the creator's currency, against the estimate for the latest snapshot (of
-        ``history``, which decides its engagement as ``/stats`` does)."""
+        ``history``, which decides its engagement as ``/stats`` does) on the creator's
+        ``today``."""
         latest = history[-1] if history else None
         if goal.metric == "income":
             currency = (settings.currency if settings.currency in self.rates.currencies.per_eur
@@ -126,7 +128,7 @@ class WeeklyComposer:
                 return money(self.rates.currencies.from_usd(v, currency), currency)
             current = None if latest is None else income_now(
                 latest, replace(settings, currency="USD"), self.rates, payouts,
-                videos, history).typical
+                videos, history, today).typical
             label = _("monthly income")
         elif goal.metric in METRIC_BY_NAME:
             def show(v: float) -> str:
@@ -177,7 +179,8 @@ class WeeklyComposer:
                                 "value": format_metric(metric, current),
                                 "delta": delta, "since": since})
         stored_goals = await self.store.goals(sub.user_id)
-        goals = [self._goal(goal, history, settings, payouts, profile.videos)
+        goals = [self._goal(goal, history, settings, payouts, profile.videos,
+                            settings.today(now))
                  for goal in stored_goals]
         # an income goal is shown converted from USD: the rates' day (None: USD, or none)
         currency = (settings.currency if settings.currency in self.rates.currencies.per_eur

@@ -199,6 +199,50 @@ async def test_ratecard_estimates_then_pinned_prices(console: ConsoleAdapter,
     assert not bad.ok
 
 
+async def test_prices_with_cents_and_their_multiples_agree_on_card_and_kit(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: fees of €0.50 and €96.05 showed "One sponsored video: €0.50–€96.05"
+    above "Three-video bundle: €2–€288" and "30 days of paid usage rights: €0.25–€192.00"
+    (3 × and 2 × €96, the fee rounded first); and /ratecard video=1234.56 showed "€1,235 (your
+    price)" with a bundle of €3,705. Multiples are of the prices as logged or typed, rounded
+    once when shown, the same on /ratecard and in the media kit."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=20k views=300k likes=20k comments=500 shares=300")
+    assert (await console.ask("/payout brand=0.5")).ok
+    assert (await console.ask("/payout brand=96.05")).ok
+    card = await console.ask("/ratecard")
+    for line in ("One sponsored video: €0.50–€96.05", "Three-video bundle: €1.50–€288.15",
+                 "30 days of paid usage rights: €0.25–€192.10"):
+        assert line in card.text, card.text
+    text = pdf_text(kit_files(await console.ask("/mediakit"), "cents")[1])
+    for figure in ("€0.50–€96.05", "€1.50–€288.15", "€0.25–€192.10"):
+        assert figure in text, text
+    pinned = await console.ask("/ratecard video=1234.56")
+    assert "One sponsored video: €1,234.56 (your price)" in pinned.text, pinned.text
+    assert "Three-video bundle: €3,703.68" in pinned.text, pinned.text
+
+
+async def test_equal_fees_are_said_so_and_a_price_has_one_minimum(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: four equal €300 fees read "your lowest to your highest, median €300";
+    and a €0.50 brand fee was logged while /ratecard video= refused anything under 1. Equal
+    fees are said to be equal; one minimum (a cent) is read by /payout brand= and
+    /ratecard."""
+    await console.ask("/settings currency=EUR")
+    await console.ask("/log followers=20k views=300k likes=20k")
+    for month in ("2026-07", "2026-08", "2026-09", "2026-10"):
+        assert (await console.ask(f"/payout brand=300 per=video month={month}")).ok
+    card = await console.ask("/ratecard")
+    assert "from your 4 brand fees actually paid, all €300" in card.text, card.text
+    assert "lowest to your highest" not in card.text, card.text
+    assert (await console.ask("/payout brand=0.5")).ok
+    pinned = await console.ask("/ratecard video=0.5")
+    assert pinned.ok and "One sponsored video: €0.50 (your price)" in pinned.text, pinned.text
+    for line in ("/ratecard video=0", "/payout brand=0", "/payout brand=0.005"):
+        refused = await console.ask(line)
+        assert not refused.ok and "must be at least 0.01" in refused.text, refused.text
+
+
 async def test_settings_handle_and_niche(console: ConsoleAdapter) -> None:
     shown = await console.ask("/settings handle=maya.makes niche=Beauty")
     assert "Handle: @maya.makes" in shown.text and "Niche: beauty" in shown.text

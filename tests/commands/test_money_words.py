@@ -3,6 +3,7 @@ one place, and each example is a test here, through the console as a creator mee
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -327,3 +328,100 @@ async def test_a_range_gives_cents_only_beside_a_small_high_end(
     await console.ask("/payout brand=10 per=video")
     card = (await console.ask("/ratecard")).text
     assert "€9.99–€10.00" in card, card
+
+
+@pytest.mark.parametrize(("language", "said", "never"), [
+    ("es", "Según tu pago", "tu 1 pago"),
+    ("pt_BR", "Com base no seu pagamento", "seu 1 pagamento")])
+async def test_estimate_says_one_brand_fee_without_its_count(
+        console: ConsoleAdapter, language: str, said: str, never: str) -> None:
+    """Hostile trial: "Según tu 1 pago" / "Com base no seu 1 pagamento" in /estimate after one
+    brand fee (/payout brand=250), a path the earlier fix (72fb947) missed."""
+    await console.ask(f"/settings language={language}")
+    await console.ask("/log followers=12k views=200k")
+    assert (await console.ask("/payout brand=250")).ok
+    text = (await console.ask("/estimate")).text
+    assert said in text and never not in text, text
+
+
+async def test_one_estimate_names_one_example_month(console: ConsoleAdapter,
+                                                    clock: FakeClock) -> None:
+    """Hostile trial on 1 December 2026: one /estimate reply said "month=2026-11" in its Now
+    line and "month=2026-10" (a fixed example) in the brand route's sentence. Every example
+    month is the creator's last ended month (estimator.example_month), in their time zone."""
+    clock.current = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    await console.ask("/settings does=brand timezone=Pacific/Honolulu")
+    await console.ask("/log followers=20k views=300k likes=20k")
+    await console.ask("/payout brand=250")
+    text = (await console.ask("/estimate")).text
+    assert set(re.findall(r"month=(\d{4}-\d{2})", text)) == {"2026-10"}, text  # still 30 Nov
+    await console.ask("/settings timezone=Europe/Berlin")
+    text = (await console.ask("/estimate")).text
+    assert re.findall(r"month=(\d{4}-\d{2})", text) == ["2026-11", "2026-11"], text
+
+
+async def test_a_payout_of_the_month_under_way_never_moves_the_pace_window(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Hostile trial on 1 December 2026: brand payouts of 2025-12, 2026-01, 2026-11 and
+    2026-12 said "since 2026-01: 1 older one is left out" (the December one moved the window a
+    month on); without it 2025-12 counted. The window is the last 12 ended months on the
+    creator's day (2025-12 to 2026-11), and a payout of the month under way counts once that
+    month has ended (README)."""
+    clock.current = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    await console.ask("/settings does=brand timezone=Europe/Berlin")
+    await console.ask("/log followers=20k views=300k likes=20k")
+    for month in ("2025-12", "2026-01", "2026-11"):
+        assert (await console.ask(f"/payout brand=300 per=video month={month}")).ok
+    before = (await console.ask("/estimate explain")).text
+    assert "left out" not in before, before
+    assert "3 brand payouts logged with a month, from 2025-12 to 2026-11" in before, before
+    assert (await console.ask("/payout brand=300 per=video month=2026-12")).ok
+    after = (await console.ask("/estimate explain")).text
+    assert "left out" not in after and "since 2026-01" not in after, after
+    assert "3 brand payouts logged with a month, from 2025-12 to 2026-11" in after, after
+    assert "0.25 sponsored videos a month" in after, after
+    clock.current = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)  # December has ended: it counts
+    later = (await console.ask("/estimate explain")).text
+    assert "3 brand payouts logged with a month, from 2026-01 to 2026-12" in later, later
+    assert "1 older one is left out" in later, later
+
+
+async def test_a_study_is_quoted_by_its_own_figure_whatever_was_logged(
+        console: ConsoleAdapter) -> None:
+    """Hostile trial: with 20k followers /estimate quoted "Rival IQ 2023: 4.3% (5k–1M)", and
+    after /log avg_views=8k "4.1%": the quote was read off a line through the study's bands at
+    the creator's size, and rounded to one decimal. The study states 4.14% for 5k–1M: that
+    figure, with its own digits, every time (numbers.stated_pct)."""
+    await console.ask("/log followers=20k views=300k likes=20k")
+    first = (await console.ask("/estimate")).text
+    await console.ask("/log avg_views=8k")
+    second = (await console.ask("/estimate")).text
+    for text in (first, second):
+        assert "Rival IQ 2023: 4.14% (5k–1M)" in text, text
+    from bot.domain.numbers import stated_pct
+    assert [stated_pct(x) for x in (0.0414, 0.038, 0.075, 0.05)] == [
+        "4.14%", "3.8%", "7.5%", "5%"]
+
+
+@pytest.mark.parametrize(("latest", "earlier", "word"), [
+    (0.0235, 0.06, "halved"),  # shown +2.4% against 6%: 0.4 (unrounded 0.39)
+    (0.02349, 0.06, "about a third"),  # shown +2.3%: 0.38
+    (0.0149, 0.06, "about a third"),  # shown +1.5%: 0.25 (unrounded 0.248, under a quarter)
+    (0.0144, 0.06, "under a quarter"),  # shown +1.4%: 0.23
+])
+def test_the_slowdown_word_is_read_from_the_figures_shown(latest: float, earlier: float,
+                                                          word: str) -> None:
+    """Hostile trial: "+2.4% against a median of 6%" reads as 0.4× (halved) but the tip said
+    "about a third" (the unrounded 0.39). The word is picked from the two paces as the reply
+    shows them (slowing.slowdown_ratio), the one place facts read."""
+    from bot.domain.facts import slowdown_sentence
+    from bot.domain.slowing import pace_shown, slowdown_ratio
+    assert pace_shown(earlier) == "6%"
+    assert word in slowdown_sentence(slowdown_ratio(latest, earlier)), pace_shown(latest)
+
+
+async def test_a_number_refused_names_the_language_in_its_case(console: ConsoleAdapter) -> None:
+    """Hostile trial: "como número en Español"."""
+    await console.ask("/settings language=es")
+    refused = await console.ask("/log followers=1.2.3")
+    assert not refused.ok and "como número en español" in refused.text, refused.text

@@ -80,8 +80,11 @@ async def test_other_payout_kinds_and_bad_input(console: ConsoleAdapter) -> None
         ("/payout diamonds=120k", "Say what the diamonds paid"),
         ("/payout rewards=1 brand=2", "One payout at a time"),
         ("/payout affiliate=220 month=October", "month is a year and month like 2026-10"),
-        ("/payout brand=-5", "brand can't be negative"),
-        ("/payout brand=0 per=video", "A payout is an amount above zero"),
+        ("/payout affiliate=-5", "affiliate can't be negative"),
+        ("/payout brand=-5", "brand must be at least 0.01 (you typed -5)"),
+        ("/payout affiliate=0", "A payout is an amount above zero"),
+        # a brand fee is a price: the rate card's one minimum (ratecard.PRICE_MINIMUM)
+        ("/payout brand=0 per=video", "brand must be at least 0.01 (you typed 0)"),
         ("/payout cashed=480", "cashed= goes with diamonds="),
         ("/payout views=5", "Say which payout it was"),
         ("/payout rewards=999999999 views=1", "far above the highest creator reports"),

@@ -69,6 +69,25 @@ async def test_views_a_little_lower_keep_the_rate_and_the_brand_estimate(
     assert 0.975 ** 1.2 <= ratio <= 1.0, ratio
 
 
+@pytest.mark.parametrize("what_if", ["/estimate followers=100 views=50", "/estimate views=7",
+                                     "/estimate views=999"])
+async def test_views_far_lower_keep_the_rate_the_stats_show(
+        both: ConsoleAdapter, clock: FakeClock, what_if: str) -> None:
+    """Hostile trial: after /log followers=2k views=30k likes=1k comments=10 shares=5 (/stats:
+    3.4%), /estimate followers=100 views=50 said "your engagement rate by views (4%) is kept"
+    then "…is 4%, 1.1× the typical" (0.9× before): the scaled likes, comments and shares were
+    rounded to whole counts (1.69 interactions to 2), which changed the rate kept."""
+    await _ask(both, clock, "/log followers=2k views=30k likes=1k comments=10 shares=5")
+    stats = await _ask(both, clock, "/stats")
+    assert "Engagement by views: 3.4%" in stats.text, stats.text
+    plain = _data(await _ask(both, clock, "/estimate"))
+    result = await _ask(both, clock, what_if)
+    assert _data(result)["engagement_rate_views"] == pytest.approx(
+        plain["engagement_rate_views"], rel=1e-12)
+    assert "your engagement rate by views (3.4%) is kept" in result.text, result.text
+    assert "your engagement by views is 3.4%, 0.9× the typical" in result.text, result.text
+
+
 async def test_higher_likes_never_lower_the_estimate(both: ConsoleAdapter,
                                                      clock: FakeClock) -> None:
     await _ask(both, clock, FULL)

@@ -63,7 +63,7 @@ async def test_estimate_says_each_known_engagement_case_in_one_sentence(
         console: ConsoleAdapter, log: str, sentence: str) -> None:
     text = await _estimate(console, log)
     assert sentence in text, text
-    assert "Typical engagement by views for your size: Rival IQ 2023: 4.1% (5k–1M) and " \
+    assert "Typical engagement by views for your size: Rival IQ 2023: 4.14% (5k–1M) and " \
            "Socialinsider 2023: 5.1% (all sizes)." in text
 
 

@@ -15,7 +15,7 @@ from bot.domain.metrics import MetricSnapshot
 from bot.domain.numbers import price, price_range, price_value
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
-from bot.domain.ratecard import nice, rate_card
+from bot.domain.ratecard import line_digits, nice, rate_card, shown
 from bot.domain.rates import AddOn, RateTables, load_rates
 
 RATES = Path(__file__).resolve().parents[2] / "strategies" / "rates"
@@ -108,36 +108,49 @@ def test_no_followers_no_invented_price(rates: RateTables) -> None:
     assert replace(card.prices[0], how="").hint and "/log followers" in (card.prices[0].hint or "")
 
 
-@pytest.mark.parametrize("amounts", [(200, 800), (700, 900, 900, 1_200), (350.5,),
-                                     (200.005, 800.333), (0.333, 0.777)])
-def test_the_bundle_is_three_times_the_video_line_shown(rates: RateTables,
-                                                        amounts: tuple[float, ...]) -> None:
+@pytest.mark.parametrize(("amounts", "video_shown", "bundle_shown"), [
+    ((200, 800), "$200–$800", "$600–$2,400"),
+    ((700, 900, 900, 1_200), "$700–$1,200", "$2,100–$3,600"),
+    ((350.5,), "$350.50", "$1,051.50"),
+    ((200.005, 800.333), "$200.01–$800.33", "$600.03–$2,400.99"),
+    ((0.333, 0.777), "$0.33–$0.78", "$0.99–$2.34"),
+    ((0.5, 96.05), "$0.50–$96.05", "$1.50–$288.15")])
+def test_the_bundle_is_three_times_the_video_line_shown(
+        rates: RateTables, amounts: tuple[float, ...], video_shown: str,
+        bundle_shown: str) -> None:
     """Hostile trials: fees of $200 and $800 showed "One sponsored video: $200–$800" above
     "Three-video bundle: $750–$3,000" (3 × the line above is $600–$2,400): the bundle came
     from a distribution refitted to the fees, which need not pass through their lowest and
     highest; then fees of $200.005 and $800.333 showed $200–$800 above $600–$2,401 (3 × the
-    unrounded fee). An exact multiple is of the line as shown, each of its three figures."""
+    unrounded fee); then fees of €0.50 and €96.05 showed "€0.50–€96.05" above "€2–€288"
+    (3 × €96 whole, shown without the cents the video line had). A fee is kept to the cent,
+    an add-on is its exact multiple, rounded once when shown by the one rule (``shown``)."""
     fees = tuple(Payout("brand_deals", a, "USD", T) for a in amounts)
-    for card in (card_for(rates, fees)[1], card_for(rates)[1]):  # own fees; market estimate
+    own = card_for(rates, fees)[1]
+    video, bundle = own.prices[0], next(p for p in own.prices if p.key == "bundle")
+    assert (shown(video, "USD"), shown(bundle, "USD")) == (video_shown, bundle_shown)
+    for card in (own, card_for(rates)[1]):  # own fees; market estimate
         video, bundle = card.prices[0], next(p for p in card.prices if p.key == "bundle")
         assert video.low is not None and video.typical is not None and video.high is not None
         assert (bundle.low, bundle.typical, bundle.high) == tuple(
-            3 * price_value(v, "USD") for v in (video.low, video.typical, video.high))
-        assert price(bundle.high, "USD") == price(3 * price_value(video.high, "USD"), "USD")
+            3 * v for v in (video.low, video.typical, video.high))
 
 
-@pytest.mark.parametrize(("pinned", "currency", "bundle"), [
-    (1.005, "USD", "$3.03"), (1234.5, "JPY", "¥3,705"), (12345.5, "JPY", "¥37,038")])
+@pytest.mark.parametrize(("pinned", "currency", "video", "bundle"), [
+    (1.005, "USD", "$1.01", "$3.03"), (1234.5, "JPY", "¥1,235", "¥3,705"),
+    (12345.5, "JPY", "¥12,346", "¥37,038"), (1234.56, "EUR", "€1,234.56", "€3,703.68"),
+    (450, "USD", "$450", "$1,350")])
 def test_a_pinned_price_makes_a_bundle_of_three_times_it_as_shown(
-        rates: RateTables, pinned: float, currency: str, bundle: str) -> None:
+        rates: RateTables, pinned: float, currency: str, video: str, bundle: str) -> None:
     """Hostile trial: /ratecard video=1.005 showed $1.00 and a bundle of $3.01 (¥1,234 and
     ¥3,704 for 1234.5 yen). Ties round half-up as every amount shown does ($1.01, ¥1,235),
-    and the bundle is three times that."""
+    and the bundle is three times that. Then /ratecard video=1234.56 showed "€1,235 (your
+    price)" and a bundle of €3,705: a typed price is shown as typed, to the cent."""
     e = estimate(MetricSnapshot(T, followers=20_000), UserSettings(), rates)
     card = rate_card(e.route("brand_deals"), rates.brand_deals.add_ons, {"video": pinned},
                      currency)
     line = next(p for p in card.prices if p.key == "bundle")
-    assert line.low is not None and price(line.low, currency) == bundle
+    assert (shown(card.prices[0], currency), shown(line, currency)) == (video, bundle)
 
 
 def test_a_price_below_one_unit_is_never_shown_as_zero() -> None:
@@ -227,7 +240,24 @@ def test_each_add_ons_wording_states_the_multiplier_it_prices_with(rates: RateTa
                 video, line = card.prices[0], next(p for p in card.prices if p.key == key)
                 assert video.low is not None and video.high is not None
                 assert line.low is not None and line.high is not None
-                shown = price_range(line.low, line.high, c)
-                said = price_range(low * price_value(video.low, c),
-                                   high * price_value(video.high, c), c)
-                assert shown == said, (key, price_range(video.low, video.high, c), shown, said)
+                text = shown(line, c)
+                lo, hi = low * video.low, high * video.high
+                said = price_range(lo, hi, c, line_digits(lo, hi, c))
+                assert text == said, (key, shown(video, c), text, said)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "ja", "pt_BR"])
+def test_equal_fees_are_said_to_be_equal(language: str) -> None:
+    """Hostile trial: four equal €300 fees read "your lowest to your highest, median €300"."""
+    from bot import i18n
+    from bot.domain.ratecard import fees_basis
+
+    with i18n.using(language):
+        two, four = fees_basis([300.0] * 2, "EUR"), fees_basis([300.0] * 4, "EUR")
+        fee = price(300, "EUR")
+        unequal = fees_basis([250.0, 300.0, 350.0, 400.0], "EUR")
+    assert fee in two and fee in four and "4" in four, (two, four)
+    assert len({two, four, unequal}) == 3, (two, four, unequal)
+    if language == "en":
+        assert four == "from your 4 brand fees actually paid, all €300"
+        assert two == "from the two brand fees you were actually paid, both €300"
