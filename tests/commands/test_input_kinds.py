@@ -243,10 +243,11 @@ async def test_every_goal_example_is_a_goal_this_creator_can_set(
 @pytest.mark.parametrize("typed", ["/settings age=17.5", "/settings age=NaN",
                                    "/settings age=-3", "/settings age=200",
                                    "/settings age=12.5", "/estimate views=NaN",
-                                   "/ratecard video=0.3"])
+                                   "/ratecard video=0"])
 async def test_an_argument_refusal_shows_a_line_setting_that_argument(
         console: ConsoleAdapter, language: str, typed: str) -> None:
-    """Hostile trial: "Example: /settings" under age=17.5 (and /estimate, /ratecard alike):
+    """Hostile trial: "Example: /settings" under age=17.5 (and /estimate, /ratecard alike;
+    a price under the one minimum, 0.01, since /ratecard takes cents):
     a refusal of one argument with no line of its own shows the command setting that
     argument to a value it takes (dispatcher._setting_example), and that line is taken."""
     await console.ask(f"/settings language={language}")
