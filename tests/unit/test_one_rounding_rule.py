@@ -20,7 +20,7 @@ ROUND_ALLOWED = {
     "domain/samples.py": (1, "sample data's followers"),
     "domain/videos.py": (1, "a stored average video length, to 0.1 s"),
     "domain/engine.py": (1, "a tip's score, for ordering"),
-    "domain/estimator.py": (2, "what-if counts and a converted order value, computed with"),
+    "domain/estimator.py": (1, "a converted order value, computed with"),
     "commands/progress.py": (1, "which points a chart keeps"),
     # a typed count stored whole: input, not display; a count that is not whole is asked
     # about before this, so round() only removes float noise (1.2k*1000 = 1200.0000000000002)
