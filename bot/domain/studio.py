@@ -128,9 +128,17 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _DIGITS = re.compile(r"\d+")
 
 
+def _cell(text: str) -> str:
+    """A cell as it is read, a number's or a date's: its width forms folded as chat reads a
+    value (:func:`~bot.domain.fieldnames.fold_width`: ``１２３`` is 123, ``Ｎｏｖｅｍｂｅｒ ２８``
+    is ``November 28``), stripped. The one fold of every Studio cell read as a value."""
+    return fold_width(text).strip()
+
+
 def _month_day(text: str, locale: str) -> tuple[int, int] | None:
-    """``"February 28"`` / ``"8 de marzo"`` -> (month, day) in ``locale``, else ``None``."""
-    folded = text.casefold()
+    """``"February 28"`` / ``"8 de marzo"`` -> (month, day) in ``locale``, else ``None``
+    (full-width forms read as their ASCII ones: :func:`_cell`)."""
+    folded = _cell(text).casefold()
     numbers = _DIGITS.findall(folded)
     if len(numbers) != 1 or not 1 <= int(numbers[0]) <= 31:
         return None
@@ -142,7 +150,7 @@ def _month_day(text: str, locale: str) -> tuple[int, int] | None:
 def date_locale(cells: Iterable[str], preferred: str = "en") -> str | None:
     """The first locale (English, ``preferred``, then :data:`DATE_LOCALES`) that reads every
     cell in ``cells`` as a month and a day; ``None`` if none does."""
-    distinct = {c.strip() for c in cells if c.strip()}
+    distinct = {_cell(c) for c in cells if _cell(c)}
     order = dict.fromkeys(("en", preferred.split("-")[0].split("_")[0].lower(), *DATE_LOCALES))
     for locale in order:
         try:
@@ -350,7 +358,7 @@ def _number(cell: str, *, where: str, column: str, negative: bool = False,
     …) refuses any fraction (``1.234``, ``24790.5``); ``24790,5`` is refused as ambiguous.
     Raises :class:`StudioError` naming the cell; never guesses.
     """
-    text = fold_width(cell).strip()  # (１２３ as chat reads it: 123)
+    text = _cell(cell)  # (１２３ as chat reads it: 123)
     if text.casefold() in _UNDEFINED:
         return None
     shown = dict(where=standalone(where), column=column, text=kept(text[:40]))
@@ -455,7 +463,7 @@ def read_table(into: StudioImport, layout: Layout, name: str, body: Sequence[Seq
     elif layout is Layout.CONTENT:
         exported = dates([r[0] for r in rows])
         as_of = max(exported)
-        posted_cells = [r[3] for r in rows if r[3].strip().casefold() not in _UNDEFINED]
+        posted_cells = [r[3] for r in rows if _cell(r[3]).casefold() not in _UNDEFINED]
         posted_locale = date_locale(posted_cells, locale)
         if posted_locale is None:
             raise StudioError(_("%(name)s: a Post time is not a month and a day I can read.",

@@ -585,3 +585,33 @@ async def test_japanese_studio_replies_write_japanese_punctuation(
             z.writestr(f"f{i}.csv", "x")
     refused = await console.ask(f"/import path={big}")
     assert "60個" in refused.text and "60 個" not in refused.text, refused.text
+
+
+async def test_full_width_date_cells_read_as_the_numbers_do(
+        console: ConsoleAdapter, tmp_path: Path) -> None:
+    """Trial: a Studio file whose date cells were written in full-width forms
+    (``Ｎｏｖｅｍｂｅｒ ２７``, as an IME types them) was refused ("not a month and a day I can
+    read") while its number cells were read through the width fold (１２３ is 123). Date
+    cells take the same fold (studio._cell), in CSV and XLSX, Content's Post time too."""
+    def wide(text: str) -> str:
+        return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+    for name, columns in (("Overview.csv", (0,)), ("Content.csv", (0, 3))):
+        rows = table(name)
+        out = io.StringIO()
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+        writer.writerow(rows[0])
+        writer.writerows([wide(c) if i in columns else c for i, c in enumerate(r)]
+                         for r in rows[1:])
+        (tmp_path / name).write_text(out.getvalue(), encoding="utf-8-sig")
+    overview = await console.ask(f"/import path={tmp_path / 'Overview.csv'}")
+    assert overview.ok, overview.text
+    assert "Overview: 365 days (2025-11-28 to 2026-11-27)" in overview.text, overview.text
+    content = await console.ask(f"/import path={tmp_path / 'Content.csv'}")
+    assert content.ok and "as of 2026-11-27" in content.text, content.text
+    book = openpyxl.load_workbook(FIXTURES / "Overview.xlsx")
+    for row in book.active.iter_rows(min_row=2):
+        row[0].value = wide(str(row[0].value))
+    book.save(tmp_path / "Overview.xlsx")
+    sheet = await console.ask(f"/import path={tmp_path / 'Overview.xlsx'}")
+    assert sheet.ok and "Overview: 30 days (2026-10-29 to 2026-11-27)" in sheet.text, sheet.text
