@@ -30,6 +30,8 @@ from bot.domain.metrics import (
     engagement_gap,
     format_apart,
     format_metric,
+    format_target,
+    goal_share,
     implausible,
     left_out,
     left_out_sentence,
@@ -347,7 +349,7 @@ async def _income_goal(ctx: CommandContext, target_usd: float, latest: MetricSna
     target = rates.currencies.from_usd(target_usd, currency)
     return {"label": translate("Estimated monthly income"),  # (the /goal label, a heading)
             "target": numbers.money(target, currency),
-            "share": pct(min(1.0, now.typical / target) if target else 1.0, 0)}
+            "share": goal_share(now.typical, target)}
 
 
 @command(
@@ -382,9 +384,11 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     goals = []
     for g in read.goals:
         if g.metric in METRIC_BY_NAME and (current := getattr(latest, g.metric)) is not None:
+            # the target as it was set (5,001 is "5.001k", never "5k": format_target), and
+            # a share short of it never shown as the whole way (99.8% is not "100%")
             goals.append({"label": translate(METRIC_BY_NAME[g.metric].label),
-                          "target": format_metric(g.metric, g.target),
-                          "share": pct(min(1.0, current / g.target) if g.target else 1.0, 0)})
+                          "target": format_target(g.metric, g.target, None)[0],
+                          "share": goal_share(current, g.target)})
         elif g.metric == "income":
             goals.append(await _income_goal(ctx, g.target, latest, history, videos))
     settings = await ctx.store.get_settings(ctx.user.id)  # (kept in memory: no read)

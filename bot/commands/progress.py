@@ -52,6 +52,7 @@ from bot.domain.metrics import (
     engagement_rate_views,
     format_apart,
     format_metric,
+    format_target,
     format_typed,
     has_weekly_pace,
     one_a_day,
@@ -259,7 +260,9 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         lines.append((_("your goal: %(amount)s a month", amount=money(target, currency)),
                       target))
     elif metric in goals:
-        lines.append((_("your goal: %(target)s", target=compact(goals[metric].target)),
+        # (the target as it was set: 5,001 is "5.001k", never "5k", format_target)
+        lines.append((_("your goal: %(target)s",
+                        target=format_target(metric, goals[metric].target, None)[0]),
                       goals[metric].target))
     unlock = next_threshold(ctx.services.rates, settings.region, metric, points[-1][1])
     if unlock is not None:
@@ -383,14 +386,15 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
     if goal.metric == "followers" and paced and not p.reached and points:
         assert p.as_of is not None  # (points: a latest value)
         slowed = _slowed(history, settings, goal.target, p.current, p.as_of, now)
-    shown = (format_apart(goal.metric, goal.target, p.current)
+    shown = (format_target(goal.metric, goal.target, p.current)
              if goal.metric in METRIC_BY_NAME else (show(goal.target), show(p.current)))
     return {
         "slowed": slowed,
         "metric": _label(goal.metric),
         "field": goal.metric,
         "field_name": field_name(goal.metric),  # as the creator types it (German "Follower")
-        # (a number's target and now with the digits that tell them apart: format_apart)
+        # (a number's target as it was set, and now with the digits that tell them apart:
+        # format_target)
         "target": shown[0],
         "current": None if not points else shown[1],
         # the latest value's day when it is not today: every date below counts from it
@@ -567,7 +571,7 @@ async def goal(ctx: CommandContext, args: dict[str, Any]) -> Reply:
             raise ArgError(_("%(name)s: a goal must be above zero (you typed %(text)s).",
                              name=field_name(metric),
                              text=(numbers.whole(target) if metric == "income"
-                                   else format_metric(metric, target))), arg=metric)
+                                   else format_typed(metric, target))), arg=metric)
     preset = (named_targets(str(args["route"]), rates, settings.region)
               if args.get("route") else {})
     if args.get("income") is not None:
@@ -665,11 +669,11 @@ def _refuse_met(targets: dict[str, float], history: Sequence[MetricSnapshot]) ->
             continue
         now_value = _latest_value(history, metric)
         if now_value is not None and now_value >= target:
+            shown, now_shown = format_target(metric, target, now_value)
             raise ArgError(
                 _("Your %(field)s already meet a goal of %(target)s (%(current)s now): set a "
                   "higher one.", field=field_name(metric),
-                  target=format_metric(metric, target),
-                  current=format_metric(metric, now_value)),
+                  target=shown, current=now_shown),
                 arg=metric)  # (the example line: goal_refused_example's)
 
 

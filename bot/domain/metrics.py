@@ -1253,6 +1253,38 @@ def format_apart(name: str, before: float, after: float) -> tuple[str, str]:
     return shown
 
 
+def format_target(name: str, target: float, current: float | None) -> tuple[str, str | None]:
+    """A goal's ``target`` of metric ``name`` and the ``current`` value beside it (``None``:
+    none known), as every goal line shows them (/goal, /stats' goals, the weekly digest, a
+    refused /goal): the target as it was set, with every digit it has (:func:`format_typed`:
+    5,001 is "5.001k", never the "5k" that reads as met at 5,000), and now with the digits
+    that tell it apart from the target (:func:`format_apart`'s rule: 4,990 is "4.99k"); a
+    current value equal to the target reads as the target does."""
+    shown = format_typed(name, target)
+    if current is None:
+        return shown, None
+    if current == target:
+        return shown, shown
+    now = format_apart(name, target, current)[1]
+    return shown, (format_typed(name, current) if now == shown else now)
+
+
+def goal_share(current: float, target: float) -> str:
+    """How far ``current`` is toward a goal of ``target``, as a percent (/stats' goals): a
+    whole percent, with as many decimals as it takes for a share short of the goal never to
+    read as the whole way ("99.8%" for 4,990 of 5,001, never "100%")."""
+    from bot.domain import numbers
+
+    share = min(1.0, current / target) if target else 1.0
+    text = numbers.pct(share, 0)
+    whole_way = numbers.pct(1.0, 0)
+    for digits in range(1, 8):
+        if share >= 1.0 or text != whole_way:
+            break
+        text = numbers.pct(share, digits)
+    return text
+
+
 def _significant(digits: str) -> str:
     """``digits`` (the digits of a number, in order) without the zeros before and after its
     significant ones: "01250" -> "125"."""

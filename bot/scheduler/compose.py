@@ -19,8 +19,8 @@ from bot.domain.metrics import (
     METRIC_BY_NAME,
     MetricSnapshot,
     counted_on,
-    format_apart,
     format_metric,
+    format_target,
     span_of_growth,
 )
 from bot.domain.numbers import compact, money, signed
@@ -138,9 +138,10 @@ class WeeklyComposer:
         else:  # a goal this version does not know: say so rather than fail the digest
             return {"metric": goal.metric, "target": compact(goal.target), "current": None,
                     "reached": False}
-        # a number's target and now with the digits that tell them apart (format_apart)
-        target, now_shown = (format_apart(goal.metric, goal.target, current)
-                             if current is not None and goal.metric in METRIC_BY_NAME
+        # a number's target as it was set, and now with the digits that tell them apart
+        # (format_target: a goal of 5,001 is "5.001k", never "5k")
+        target, now_shown = (format_target(goal.metric, goal.target, current)
+                             if goal.metric in METRIC_BY_NAME
                              else (show(goal.target),
                                    None if current is None else show(current)))
         return {"metric": label, "target": target, "current": now_shown,

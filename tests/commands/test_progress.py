@@ -802,3 +802,22 @@ async def test_spanish_dates_around_which_a_goal_is_reached_read_alike(
     goal = (await console.ask("/goal followers=20k")).text
     assert re.search(r"llegarás hacia el \d", goal), goal
     assert not re.search(r"hacia \d", goal), goal
+
+
+async def test_a_goal_target_keeps_the_digits_it_was_set_with(console: ConsoleAdapter) -> None:
+    """Trial: /goal followers=5001 was listed as "Followers: 5k" in /goal and /stats ("5k"
+    reads as met at 5,000), and /stats said "100% of the way" at 4,990. A target is shown as
+    it was set, now with the digits that tell it apart, and a share short of the goal is
+    never the whole way (metrics.format_target, goal_share)."""
+    await console.ask("/log followers=4990 views=40k")
+    goal = await console.ask("/goal followers=5001")
+    assert "• Followers: 5.001k (now 4.99k)" in goal.text, goal.text
+    listed = await console.ask("/goal")
+    assert "• Followers: 5.001k (now 4.99k)" in listed.text, listed.text
+    stats = (await console.ask("/stats")).text
+    assert "• Followers 5.001k: 99.8% of the way" in stats, stats
+    met = await console.ask("/goal followers=4001")
+    assert not met.ok and "a goal of 4.001k (5k now)" in met.text, met.text
+    await console.ask("/log followers=5001")
+    reached = (await console.ask("/goal")).text
+    assert "• Followers: 5.001k (now 5.001k)" in reached and "reached" in reached, reached

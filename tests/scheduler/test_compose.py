@@ -114,3 +114,17 @@ async def test_digest_income_goal_counts_the_logged_payouts(store: Store) -> Non
     assert money(with_payouts.now.typical) != money(without.now.typical)
     (goal,) = composed.reply.context["goals"]
     assert goal["current"] == money(with_payouts.now.typical)
+
+
+async def test_digest_shows_a_goal_target_as_it_was_set(store: Store) -> None:
+    """Trial: a goal of 5,001 followers was shown as "5k" (read as met at 5,000) in /goal,
+    /stats and the digest. The target keeps its digits ("5.001k") and now the digits that
+    tell it apart ("4.99k")."""
+    user = await store.ensure_user("telegram", "43", "Bo")
+    await store.add_snapshot(user.id, {"followers": 4990}, NOW - timedelta(days=1))
+    await store.set_goal(user.id, "followers", 5001, None, NOW)
+    sub = await _sub(store, kind="personal", user_id=user.id)
+    composed = await WeeklyComposer(store, CATALOGUE, RATES)(sub, NOW)
+    assert composed is not None
+    assert composed.reply.context["goals"] == [
+        {"metric": "followers", "target": "5.001k", "current": "4.99k", "reached": False}]
