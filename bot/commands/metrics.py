@@ -200,16 +200,18 @@ def _hold_if_implausible(values: dict[str, float], now: datetime, key: str | Non
     and of what the latest snapshot says for them (:func:`~bot.domain.metrics.log_key`),
     saves them unchecked (``confirmed`` gets True); any other line gets :class:`_HeldBack`
     if :func:`_problems` finds anything, and a confirm whose key is not that one
-    (:class:`_Repeated`) if the numbers are the latest already: a confirm saves once."""
+    (:class:`_Repeated`) if the numbers are the latest already: a confirm saves once. That
+    is asked before the check: a replayed confirm of numbers that look wrong by themselves
+    (likes above views) is saved already, never held again as "didn't carry the key"."""
     latest = recent[-1] if recent else None
     if key is not None and key == log_key(values, latest):
         confirmed.append(True)
         return
-    if _problems(values, now, recent, day):
-        raise _HeldBack(recent, day)
     if key is not None and latest is not None and all(
             getattr(latest, name) == value for name, value in values.items()):
         raise _Repeated()
+    if _problems(values, now, recent, day):
+        raise _HeldBack(recent, day)
 
 
 def parse_held_key(text: str) -> str:

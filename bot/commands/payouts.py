@@ -225,17 +225,23 @@ async def payout(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     # is of every value of the line (all its arguments: per= or currency= added makes another
     # line) and of how many copies were logged when it was held (held_key, as /log's). Once it
     # saved one, the same confirm (sent again, its button tapped twice) finds one copy more:
-    # another key, so it is held again, with a sentence.
+    # another key, so it is held again, said as what it is: the key of one copy fewer is
+    # the confirm that saved the latest copy, so the reply says that payout is saved already
+    # (never that the confirm "didn't carry the key I showed", true of the new hold only).
     listed = await ctx.store.payouts(ctx.user.id)
     same = [i for i, p in enumerate(listed, start=1) if _same(p, new)]
     if same:
-        key = held_key("payout", {k: v for k, v in args.items() if k not in ("confirm", "key")},
-                       {"copies": len(same)})
+        line = {k: v for k, v in args.items() if k not in ("confirm", "key")}
+        key = held_key("payout", line, {"copies": len(same)})
         if not (confirms(args) and args.get("key") == key):
+            replayed = (confirms(args) and len(same) >= 2
+                        and args.get("key") == held_key("payout", line,
+                                                         {"copies": len(same) - 1}))
             return Reply("payout_duplicate", {"payout": payout_view(new, settings.zone),
                                               "number": same[-1],
                                               "command": ctx.typed_again(args, key=key),
-                                              "unconfirmed": confirms(args)},
+                                              "replayed": replayed,
+                                              "unconfirmed": confirms(args) and not replayed},
                          actions=(Action(_("Save it again"),
                                          ctx.again(args, confirm=True, key=key), "primary"),),
                          held=True)

@@ -172,7 +172,8 @@ async def test_a_held_payouts_confirm_saves_once(console: ConsoleAdapter, line: 
     """Hostile trial: a /payout confirm key worked any number of times (each replay saved
     another copy), and with per=video or currency=USD added. The key is of every value of
     the line and of the copies logged when it was held (metrics.held_key): once it saved one,
-    the same confirm finds one more copy and is held again, with a sentence."""
+    the same confirm finds one more copy and is held again, with a sentence (that it saved
+    this payout already: the key of one copy fewer)."""
     import re
 
     assert (await console.ask(line)).ok
@@ -186,9 +187,9 @@ async def test_a_held_payouts_confirm_saves_once(console: ConsoleAdapter, line: 
         added = await console.ask(confirm[1].replace(" confirm", extra + " confirm"))
         assert added.held and "I showed for this payout just now" in added.text, added.text
     assert (await console.ask(confirm[1])).ok
-    for _ in range(2):  # sent again, or its button tapped twice
+    for _ in range(2):  # sent again, or its button tapped twice: said saved already
         again = await console.ask(confirm[1])
-        assert again.held and "I showed for this payout just now" in again.text, again.text
+        assert again.held and "That confirm saved this payout already" in again.text, again.text
         assert "number 2 in /payout" in again.text, again.text
     listed = (await console.ask("/payout")).text
     assert "2. " in listed and "3. " not in listed, listed
