@@ -136,11 +136,11 @@ async def ratecard(ctx: CommandContext, args: dict[str, Any]) -> Reply:
 @command(
     "mediakit",
     summary="Your one-page media kit for brands, as PNG and PDF",
-    help=("Draws a one-page media kit from what you logged and imported: handle and niche, "
-          "followers and growth over 30 and 90 days, views per video, engagement against the "
-          "benchmark for your size, audience countries and gender, top videos and your rate "
-          "card, each number with where it came from. Sent as a picture for chat and a PDF "
-          "for email, privately; add public to post it in the chat."),
+    help=("Draws a one-page media kit for brands from what you logged and imported: handle "
+          "and niche, followers and growth over 30 and 90 days, views per video, engagement "
+          "against published benchmarks, audience countries and gender, top videos and your "
+          "rate card, each number with where it came from. Sent as a picture for chat and a "
+          "PDF for email, privately; add public to post it in the chat."),
     args=(ArgSpec("public", ArgType.FLAG, "Post the kit where everyone in the chat sees it.",
                   "public"),),
     examples=("/mediakit", "/mediakit public"),

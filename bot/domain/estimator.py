@@ -411,7 +411,7 @@ def _monthly(dist: LogNormal | None) -> Money | None:
 
 def _based_on(n: int) -> str:
     """The note under a route that uses the creator's own payouts (shown on its own)."""
-    return ngettext("based on your %(num)s payout", "based on your %(num)s payouts", n)
+    return ngettext("based on your payout", "based on your %(num)s payouts", n)
 
 
 def _waiting(n: int, missing: Sequence[str]) -> str:
@@ -419,7 +419,7 @@ def _waiting(n: int, missing: Sequence[str]) -> str:
     creator's own rate is known, and logging ``missing`` (field keys or phrases, as
     :attr:`RouteEstimate.missing` holds them) gives a monthly figure built on it. The same
     note is /payout's reply when it logs such a payout, so the two never disagree."""
-    return ngettext("your own rate from your %(num)s payout is ready: log %(missing)s for a "
+    return ngettext("your own rate from your payout is ready: log %(missing)s for a "
                     "monthly figure that uses it",
                     "your own rate from your %(num)s payouts is ready: log %(missing)s for a "
                     "monthly figure that uses it", n,
@@ -491,7 +491,7 @@ def _creator_rewards(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
           **rpm_values)]
     if mine and monthly is not None and c.explain:
         assumptions.append(ngettext(
-            "your rate, %(rate)s per 1,000 views: your %(num)s payout weighed against market "
+            "your rate, %(rate)s per 1,000 views: your payout weighed against market "
             "rates", "your rate, %(rate)s per 1,000 views: your %(num)s payouts weighed against "
             "market rates", len(mine),
             rate=money(_rewards_per_1000(c).median * c.to_user, c.currency)))
@@ -657,7 +657,7 @@ def _pace_note(payouts: Sequence[Payout], snapshot: MetricSnapshot,
     recent, older, _last, since = window
     if not recent:
         return ngettext(
-            "Your %(num)s brand payout logged with a month is from before %(since)s, older "
+            "Your brand payout logged with a month is from before %(since)s, older "
             "than the %(months)s months your pace is read from, so it sets no pace: log "
             "recent ones with their month.",
             "Your %(num)s brand payouts logged with a month are from before %(since)s, older "
@@ -746,7 +746,7 @@ def _brand_deals(c: _Ctx, reqs: tuple[Requirement, ...],
             # figure here differs from them, in one sentence
             fees = [c.to_usd(p.amount, p.currency) * c.to_user for p in mine]
             assumptions.append(ngettext(
-                "your price per video, %(price)s: your %(num)s brand fee (%(fees)s, the price "
+                "your price per video, %(price)s: your brand fee (%(fees)s, the price "
                 "/ratecard quotes) weighed against market prices, since a few fees do not yet "
                 "show your own rate", "your price per video, %(price)s: your %(num)s brand "
                 "fees (%(fees)s, the prices /ratecard quotes) weighed against market prices, "
@@ -872,7 +872,7 @@ def _live_gifts(c: _Ctx, reqs: tuple[Requirement, ...]) -> RouteEstimate:
     used = mine if c.s.diamonds is not None else []
     if used and c.explain:
         assumptions.append(ngettext(
-            "your diamond value, %(rate)s: your %(num)s payout weighed against market rates",
+            "your diamond value, %(rate)s: your payout weighed against market rates",
             "your diamond value, %(rate)s: your %(num)s payouts weighed against market rates",
             len(used), rate=money_fine(_diamond_value(c, diamond, used).median * c.to_user,
                                        c.currency)))
@@ -904,7 +904,7 @@ def _own_diamond_value(c: _Ctx, diamond: Figure, mine: Sequence[Payout]) -> str:
     what one payout paid, which /payout states) is ready, and logging those diamonds gives a figure
     built on it (an estimate from LIVE hours and viewers does not use it)."""
     value = _diamond_value(c, diamond, mine).median * c.to_user
-    return ngettext("your diamond value (%(rate)s, from your %(num)s payout weighed against "
+    return ngettext("your diamond value (%(rate)s, from your payout weighed against "
                     "market rates) is ready: log your diamonds of the last 30 days (/log "
                     "diamonds=20k) for a monthly figure that uses it",
                     "your diamond value (%(rate)s, from your %(num)s payouts weighed against "
@@ -1000,7 +1000,7 @@ def _affiliate_basis(c: _Ctx, mine: list[Payout], order_value: float | None,
         assumptions.append(_("commission %(low)s–%(high)s", low=pct(com_fig.low, 0),
                              high=pct(com_fig.high, 0)) + label)
     if mine:
-        assumptions.append(ngettext("your own commissions, based on your %(num)s payout",
+        assumptions.append(ngettext("your own commissions, based on your payout",
                                     "your own commissions, based on your %(num)s payouts",
                                     len(mine)))
     inputs = [_("views %(views)s", views=compact(c.views))] if c.views is not None else []

@@ -134,16 +134,16 @@ class ViewsPerVideo:
         if self.basis == "videos":
             kinds = set(self.sources)
             if kinds == {"import"}:
-                return ngettext("the median of your %(num)s imported video",
+                return ngettext("the views of your imported video",
                                 "the median of your %(num)s imported videos", self.videos)
             if kinds == {"sync"}:
-                return ngettext("the median of your %(num)s synced video",
+                return ngettext("the views of your synced video",
                                 "the median of your %(num)s synced videos", self.videos)
             if kinds == {"import", "sync"}:
-                return ngettext("the median of your %(num)s imported and synced video",
+                return ngettext("the views of your imported and synced video",
                                 "the median of your %(num)s imported and synced videos",
                                 self.videos)
-            return ngettext("the median of your %(num)s stored video",
+            return ngettext("the views of your stored video",
                             "the median of your %(num)s stored videos", self.videos)
         if self.basis == "logged":
             return _("your average views per video")

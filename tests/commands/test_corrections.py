@@ -90,7 +90,7 @@ async def test_history_lists_dates_typed_values_and_source(
                      "• 2026-10-01 · imported · followers=8k"]
     # All of them shown: "Your 3 snapshots", not "Your last 3 snapshots of 3" (trial).
     assert "Your 3 snapshots" in listed.text and "Your last" not in listed.text
-    assert "Your last 1 snapshot of 3" in (await console.ask("/history 1")).text
+    assert "Your latest snapshot of 3" in (await console.ask("/history 1")).text
 
 
 async def test_what_you_typed_is_shown_with_the_digits_you_typed(
@@ -849,3 +849,18 @@ async def test_two_values_that_would_read_the_same_show_the_digits_between_them(
     assert "Followers: 2.07k (now 2.06k)" in goal.text, goal.text
     same = await console.ask("/log followers=2.5k")  # values that read apart stay so
     assert "Followers: 2.5k (less than a day ago it was 2.1k)" in same.text, same.text
+
+
+async def test_a_replayed_confirm_of_numbers_wrong_by_themselves_says_they_are_saved(
+        console: ConsoleAdapter) -> None:
+    """Trial (as /payout's replay): ``/log … likes=50k confirm key=…`` (likes above views,
+    held, then confirmed) sent again after it saved was held again with "That confirm didn't
+    carry the key I showed": the check ran before the question whether the numbers were
+    saved already. A confirm of the latest numbers says they are saved, in one sentence."""
+    held = await console.ask("/log followers=5k views=40k likes=50k")
+    key = re.search(r"/log followers=5k views=40k likes=50k confirm key=[0-9a-f]{8}", held.text)
+    assert held.held and key is not None, held.text
+    assert not (await console.ask(key[0])).held
+    replayed = await console.ask(key[0])
+    assert replayed.held and "Those numbers are saved already" in replayed.text, replayed.text
+    assert "didn't carry the key" not in replayed.text

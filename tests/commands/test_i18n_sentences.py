@@ -32,13 +32,14 @@ FIXTURES = ROOT / "tests" / "fixtures" / "tiktok_studio"
 #: German for the messages this change added: (context or None, msgid) -> text; a plural
 #: msgid is a (singular, plural) pair with a (one, many) text.
 EXTRA: dict[tuple[str | None, str | tuple[str, str]], str | tuple[str, str]] = {
-    (None, ("Profile views: %(views)s in the %(num)s day to %(last)s",
+    # (one day is said without its count: "on %(last)s", test_i18n_grammar)
+    (None, ("Profile views: %(views)s on %(last)s",
             "Profile views: %(views)s in the %(num)s days to %(last)s")):
-        ("Profilaufrufe: %(views)s am %(num)s Tag bis %(last)s",
+        ("Profilaufrufe: %(views)s am %(last)s",
          "Profilaufrufe: %(views)s in den %(num)s Tagen bis %(last)s"),
-    (None, ("Viewers a day: %(viewers)s on average over the %(num)s day to %(last)s",
+    (None, ("Viewers a day: %(viewers)s on %(last)s",
             "Viewers a day: %(viewers)s on average over the %(num)s days to %(last)s")):
-        ("Zuschauer pro Tag: im Schnitt %(viewers)s am %(num)s Tag bis %(last)s",
+        ("Zuschauer pro Tag: %(viewers)s am %(last)s",
          "Zuschauer pro Tag: im Schnitt %(viewers)s in den %(num)s Tagen bis %(last)s"),
     ("audience gender", "Female"): "Weiblich",
     ("audience gender", "Male"): "Männlich",

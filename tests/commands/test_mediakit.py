@@ -474,3 +474,17 @@ async def test_an_engagement_band_from_views_is_not_called_the_accounts_size(
     text = pdf_text(kit_files(await console.ask("/mediakit"), "by-reach")[1])
     assert "for accounts this size" not in text, text
     assert "for accounts with views like these (those of" in text, text
+
+
+@pytest.mark.parametrize(("language", "brands", "size"), [
+    ("en", "media kit for brands", "your size"), ("de", "Media-Kit für Marken", "deine Größe"),
+    ("es", "para marcas", "tu tamaño"), ("fr", "pour les marques", "votre taille"),
+    ("pt_BR", "para marcas", "seu porte"), ("ja", "ブランド向け", "同規模")])
+async def test_mediakit_help_says_it_is_for_brands_not_for_your_size(
+        console: ConsoleAdapter, language: str, brands: str, size: str) -> None:
+    """Trial: /mediakit's description (/help, the command menus) said "engagement against the
+    benchmark for your size": the kit speaks to brands. It says what it makes, a one-page
+    media kit for brands, and no "for your size", in every language."""
+    await console.ask(f"/settings language={language}")
+    text = (await console.ask("/help mediakit")).text
+    assert brands in text and size not in text, text

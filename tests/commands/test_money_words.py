@@ -204,7 +204,7 @@ async def test_an_old_brand_payout_never_spreads_the_pace_over_years(
     text = (await console.ask("/estimate explain")).text
     assert "from 2020-01" not in text and "0.01 sponsored" not in text, text
     assert "of the last 12 months: log each recent one with its month" in text, text
-    assert ("Your 1 brand payout logged with a month is from before 2025-11, older than the "
+    assert ("Your brand payout logged with a month is from before 2025-11, older than the "
             "12 months your pace is read from, so it sets no pace") in text, text
     await console.ask("/payout brand=300 per=video month=2026-09")
     text = (await console.ask("/estimate explain")).text
@@ -224,7 +224,7 @@ async def test_explain_says_which_price_per_video_it_used_and_only_inputs_that_s
     card = (await console.ask("/ratecard")).text
     assert "One sponsored video: €250" in card, card
     text = (await console.ask("/estimate explain")).text
-    assert ("your 1 brand fee (€250, the price /ratecard quotes) weighed against market prices, "
+    assert ("your brand fee (€250, the price /ratecard quotes) weighed against market prices, "
             "since a few fees do not yet show your own rate") in text, text
     brand = text.split("Brand partnerships")[1].split("LIVE gifts")[0]
     assert "input: followers" not in brand, brand

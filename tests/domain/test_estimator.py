@@ -628,5 +628,7 @@ def test_the_diamond_value_shown_is_the_one_the_estimate_uses(
     assert before.payouts_waiting == len(mine) and after.payouts_used == len(mine)
     assert after.monthly is not None and before.note is not None
     used = money_fine(after.monthly.typical / diamonds, currency)
-    assert f"({used}, from your {len(mine)} payout" in before.note, (used, before.note)
+    # (one payout said without its count: "from your payout", test_i18n_grammar)
+    said = "from your payout" if len(mine) == 1 else f"from your {len(mine)} payouts"
+    assert f"({used}, {said}" in before.note, (used, before.note)
     assert before.waiting == before.note

@@ -280,3 +280,51 @@ def test_spanish_says_why_a_few_fees_are_weighed_naturally() -> None:
     said = [str(f) for m in _messages("es") for f in _forms(m)]
     assert not any("pocos pagos aún no muestran" in s for s in said)
     assert any("con tan pocos pagos todavía no se ve tu propia tarifa" in s for s in said)
+
+
+#: A possessive or an article (and "last"/"latest" after it) right before the count, in each
+#: language whose singular form is the form of one: "your 1 payout", "the last 1 day",
+#: "del último 1 día", "des letzten 1 Tages", "du dernier 1 jour", "no 1 dia". Japanese has
+#: one form for every count ("あなたの受取実績 1件": a counter, as Japanese says it).
+_BEFORE_THE_COUNT = {
+    "en": r"your|the|a|an|this|my|its",
+    "es": r"tu|su|el|la|los|las|un|una|del|al|este|esta",
+    # (not "a": "daqui a 1 dia" is the preposition)
+    "pt_BR": r"seu|sua|teu|tua|o|os|as|um|uma|do|da|dos|das|no|na|nos|nas|este|esta",
+    "de": r"dein|deine|deiner|deines|deinen|deinem|der|die|das|den|dem|des|ein|eine|einer|"
+          r"eines|einen|einem|im|am|vom|zum|zur",
+    "fr": r"votre|ton|ta|le|la|les|l'|un|une|du|au",
+}
+_LAST = r"(?:last|latest|último|última|letzte|letzten|letzter|dernier|dernière)\s+"
+
+#: Messages asked only for three or more (their singular form is never shown): the fees of
+#: /ratecard's video line (ratecard.fees_basis says one fee and two fees in other words).
+_NEVER_ONE = {"from your %(num)s brand fees actually paid, all %(fee)s",
+              "from the %(num)s brand fees you were actually paid: your lowest to your "
+              "highest, median %(median)s"}
+
+
+def _singulars(language: str) -> Iterator[tuple[str, str]]:
+    """(msgid, the form of one) of every plural message of ``language`` (English: its
+    msgid, from the template)."""
+    path = (i18n.LOCALES_DIR / f"{i18n.DOMAIN}.pot" if language == "en"
+            else i18n.catalogue_path(language))
+    with path.open("rb") as fp:
+        catalog = read_po(fp)
+    for m in catalog:
+        if m.id and isinstance(m.id, tuple) and m.id[0] not in _NEVER_ONE:
+            one = m.id[0] if language == "en" else m.string[0] if m.string else ""
+            if one:
+                yield m.id[0], str(one)
+
+
+@pytest.mark.parametrize("language", sorted(_BEFORE_THE_COUNT))
+def test_one_is_said_without_its_count_after_a_possessive_or_an_article(language: str) -> None:
+    """Trial: English said "your 1 payout" (the msgid, which English shows as it is, carried
+    the count in its singular) after the other languages had been fixed ("tu pago", 2b72bd7),
+    and /history 1 said "Your last 1 snapshot of 3"; "del último 1 día", "des letzten 1
+    Tages". Every form of one, English's msgids too, says "your payout", "the last day"."""
+    pattern = re.compile(rf"(?<![\w'])(?:{_BEFORE_THE_COUNT[language]})\s*(?:{_LAST})?"
+                         r"%\(num\)s", re.IGNORECASE)
+    found = [one for _msgid, one in _singulars(language) if pattern.search(one)]
+    assert not found, "\n".join(found)
