@@ -328,3 +328,13 @@ def test_one_is_said_without_its_count_after_a_possessive_or_an_article(language
                          r"%\(num\)s", re.IGNORECASE)
     found = [one for _msgid, one in _singulars(language) if pattern.search(one)]
     assert not found, "\n".join(found)
+
+
+def test_a_one_form_language_keeps_the_count_of_every_plural() -> None:
+    """Japanese has one form for every count, so it is said for 2 and 30 as well as for 1: it
+    keeps the plural msgid's ``%(num)s`` even where the English singular leaves the count out
+    ("Your latest snapshot of 3" / "Your last 2 snapshots of 3"). Before: 18 Japanese forms
+    dropped it with the English singulars ("全 3件中、直近の記録" for /history 2)."""
+    dropped = [_ids(m)[1] for m in _messages("ja") if len(_ids(m)) > 1
+               and "%(num)" in _ids(m)[1] and not all("%(num)" in s for s in _forms(m))]
+    assert not dropped, f"{len(dropped)} Japanese plurals drop the count:\n" + "\n".join(dropped)
