@@ -52,6 +52,7 @@ from bot.domain.metrics import (
     engagement_rate_views,
     format_apart,
     format_metric,
+    format_metrics,
     format_typed,
     has_weekly_pace,
     one_a_day,
@@ -275,7 +276,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     first, last = points[0][1], points[-1][1]
     # both with the digits that tell them apart (metrics.format_apart): never "2.1k → 2.1k"
     if metric == "income":
-        ends = money(first, settings.currency), money(last, settings.currency)
+        ends = numbers.money_ends(first, last, currency=settings.currency)
     else:
         ends = format_apart("completion_rate" if metric == "engagement" else metric, first,
                             last)
@@ -668,8 +669,8 @@ def _refuse_met(targets: dict[str, float], history: Sequence[MetricSnapshot]) ->
             raise ArgError(
                 _("Your %(field)s already meet a goal of %(target)s (%(current)s now): set a "
                   "higher one.", field=field_name(metric),
-                  target=format_metric(metric, target),
-                  current=format_metric(metric, now_value)),
+                  **dict(zip(("target", "current"), format_metrics(metric, target, now_value),
+                             strict=True))),
                 arg=metric)  # (the example line: goal_refused_example's)
 
 
@@ -691,9 +692,9 @@ def _preset_targets(preset: dict[str, float], targets: dict[str, float],
             continue
         now_value = _latest_value(history, metric)
         if now_value is not None and now_value >= threshold:
-            qualified.append({"field": field_name(metric),
-                              "current": format_metric(metric, now_value),
-                              "threshold": format_metric(metric, threshold)})
+            current, shown = format_metrics(metric, now_value, threshold)
+            qualified.append({"field": field_name(metric), "current": current,
+                              "threshold": shown})
             continue
         # the creator's own goal as they set it (format_typed: 5,001 is "5.001k", never the
         # "5k" that reads as another goal)
