@@ -54,6 +54,27 @@ def name_in_sentence(language: str) -> str:
     return str(Locale.parse(language).get_display_name(current()) or NAMES[language])
 
 
+#: Languages whose names keep their capital inside a sentence (German nouns; no case).
+CAPITAL_INSIDE: frozenset[str] = frozenset({"de", "ja"})
+
+
+def inside(text: str, language: str | None = None) -> str:
+    """``text``, a name a catalogue writes as a label or a column's heading ('Vues moyennes',
+    'Diamants', 'Heures de LIVE'), as it reads inside a sentence and as a creator types it
+    before ``=`` in ``language`` (the current one by default): with a small first letter
+    where the language writes one ('vues moyennes', 'diamants', 'heures de LIVE'), never in
+    :data:`CAPITAL_INSIDE` (German 'Diamanten'); a first word written with other capitals
+    (TikTok, LIVE) is kept as it is. The one rule for labels reused inside running text
+    (:func:`bot.domain.facts.label`, :func:`bot.domain.fieldnames.field_name`)."""
+    language = current() if language is None else language
+    if not text or language in CAPITAL_INSIDE:
+        return text
+    first = text.split(" ", 1)[0]
+    if first[1:] != first[1:].lower():
+        return text
+    return text[0].lower() + text[1:]
+
+
 DOMAIN = "messages"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 ROOT = Path(__file__).resolve().parent.parent
@@ -552,6 +573,11 @@ def _not_python_format(text: str, where: str) -> str:
     return text
 
 
+#: A rate table's follower band of two counts ('5k–1M'): never a message, the numbers write
+#: it in each language's style (:func:`bot.domain.numbers.size_band`, its ``_BAND``).
+_BAND_LABEL = re.compile(r"(\d+(?:\.\d+)?)([kM]?)–(\d+(?:\.\d+)?)([kM]?)")
+
+
 def extract_rates(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
                   ) -> Iterator[tuple[int, str | None, str, list[str]]]:
     """Babel extractor (``babel.cfg``) for rate tables: every :data:`RATE_FIELDS` string,
@@ -574,6 +600,8 @@ def extract_rates(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
         if isinstance(node, dict):
             for key, value in node.items():
                 where = f"{path}.{key}" if path else key
+                if key == "label" and _BAND_LABEL.fullmatch(str(value)):
+                    continue  # (a band of two counts: written by numbers.size_band)
                 if key in RATE_FIELDS and isinstance(value, str) and value:
                     _not_python_format(value, f"{name}: {where}")
                     yield lineno(value), None, value, [f"Translators: rates {where}"]

@@ -42,6 +42,7 @@ from bot.domain.numbers import (
     items,
     money_range,
     pct,
+    size_band,
     source_list,
     stated_pct,
     whole,
@@ -163,7 +164,7 @@ def engagement_view(e: EngagementComparison | None, apart: Sequence[str] = (),
         # the band named as the kit names it (estimator.band_wording decides for both)
         "tier": band_wording(e).tier, "by_reach": band_wording(e).by_reach,
         "benchmarks": items([_("%(study)s: %(rate)s (%(tier)s)", study=b.study,
-                               rate=stated_pct(b.rate), tier=translate(b.tier))
+                               rate=stated_pct(b.rate), tier=size_band(b.tier))
                              for b in e.benchmarks]),
         "reason": reason,
         "left_out": left,  # parts not counted in the rate

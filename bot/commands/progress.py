@@ -278,7 +278,7 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     first, last = points[0][1], points[-1][1]
     # both with the digits that tell them apart (metrics.format_apart): never "2.1k → 2.1k"
     if metric == "income":
-        ends = money(first, settings.currency), money(last, settings.currency)
+        ends = numbers.money_ends(first, last, currency=settings.currency)
     else:
         ends = format_apart("completion_rate" if metric == "engagement" else metric, first,
                             last)
@@ -695,9 +695,9 @@ def _preset_targets(preset: dict[str, float], targets: dict[str, float],
             continue
         now_value = _latest_value(history, metric)
         if now_value is not None and now_value >= threshold:
-            qualified.append({"field": field_name(metric),
-                              "current": format_metric(metric, now_value),
-                              "threshold": format_metric(metric, threshold)})
+            current, shown = format_metrics(metric, now_value, threshold)
+            qualified.append({"field": field_name(metric), "current": current,
+                              "threshold": shown})
             continue
         # the creator's own goal as they set it (format_typed: 5,001 is "5.001k", never the
         # "5k" that reads as another goal)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.domain.facts import FACTS, FLAG_FIGURES, format_fact
 from bot.domain.facts import label as fact_label
-from bot.domain.numbers import aside
+from bot.domain.numbers import aside, shared_short
 from bot.domain.rules import (
     Catalogue,
     CompiledRule,
@@ -194,23 +194,42 @@ def _rank(pair: tuple[float, CompiledRule]) -> tuple[float, str]:
 _SYMBOL = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "ne": "≠"}
 
 
-def _precise(fact: str, value: float, precise: bool = True) -> str:
+def _precise(fact: str, value: float, precise: bool = True, short: bool | None = None) -> str:
     """Like format_fact, with the extra digit a threshold comparison needs (1.26× vs 1.3×)
     when ``precise``."""
-    return format_fact(fact, value, precise=precise)
+    return format_fact(fact, value, precise=precise, short=short)
 
 
 def _shown(operand: object, fact: str, facts: Mapping[str, float],
-           precise: bool = True) -> str:
+           precise: bool = True, short: bool | None = None) -> str:
     if isinstance(operand, str):
         value = facts.get(operand)
         label = fact_label(operand, facts)
-        return label if value is None else _precise(operand, value, precise) + aside(label)
+        return label if value is None else (_precise(operand, value, precise, short)
+                                            + aside(label))
     if FACTS[fact] == "flag":
         return _("yes") if operand else _("no")
     if not isinstance(operand, int | float):
         return str(operand)
-    return _precise(fact, float(operand), precise)
+    return _precise(fact, float(operand), precise, short)
+
+
+def _condition_style(fact: str, rhs: object, facts: Mapping[str, float]) -> bool:
+    """The one style of the numbers of one condition: the fact's value and every bound it is
+    compared with are of one quantity, written short only when each of them is
+    (:func:`bot.domain.numbers.shared_short`): never Japanese 'フォロワー 6,000 < 1万' or
+    '5,000〜100万'."""
+    operands = rhs if isinstance(rhs, list) else [rhs]
+    return shared_short(facts.get(fact), *(_operand_value(o, facts) for o in operands))
+
+
+def _operand_value(operand: object, facts: Mapping[str, float]) -> float | None:
+    """The number an operand stands for (a number, or a fact's value); None otherwise."""
+    if isinstance(operand, str):
+        return facts.get(operand)
+    if isinstance(operand, bool) or not isinstance(operand, int | float):
+        return None
+    return float(operand)
 
 
 def needs_digit(fact: str, value: float, rhs: object, facts: Mapping[str, float]) -> bool:
@@ -233,9 +252,10 @@ def needs_digit(fact: str, value: float, rhs: object, facts: Mapping[str, float]
 
 def _condition_text(fact: str, op: str, rhs: object, value: str,
                     facts: Mapping[str, float], negated: bool, precise: bool = True,
-                    inside: bool = False) -> str:
+                    inside: bool = False, short: bool | None = None) -> str:
     """One condition in words; ``inside``: after a lead ("either "), so the fact's label is
-    written as inside a sentence (:func:`bot.domain.facts.label`)."""
+    written as inside a sentence (:func:`bot.domain.facts.label`); ``short``: the style of
+    every number of the condition, the value's too (:func:`_condition_style`)."""
     label = fact_label(fact, facts, inside)
     if op == "exists":
         known = bool(rhs) is not negated
@@ -246,8 +266,8 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         lo, hi = rhs if isinstance(rhs, list) else (rhs, rhs)
         # "unknown" and fact labels are shown as they are, like the flag case's value
         value = standalone(value)
-        low = standalone(_shown(lo, fact, facts, precise))
-        high = standalone(_shown(hi, fact, facts, precise))
+        low = standalone(_shown(lo, fact, facts, precise, short))
+        high = standalone(_shown(hi, fact, facts, precise, short))
         if not known:  # a plain sentence, never "followers unknown between …"
             return _("%(fact)s between %(low)s and %(high)s (yours is not known yet)",
                      fact=label, low=low, high=high) if not negated else _(
@@ -280,8 +300,8 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         symbol = {"<": "≥", "≤": ">", ">": "≤", "≥": "<", "=": "≠", "≠": "="}[symbol]
     if not known:  # a plain sentence, never "live hours per week unknown = 0"
         return _("%(condition)s (yours is not known yet)",
-                 condition=f"{label} {symbol} {_shown(rhs, fact, facts, precise)}")
-    return f"{label} {value} {symbol} {_shown(rhs, fact, facts, precise)}"
+                 condition=f"{label} {symbol} {_shown(rhs, fact, facts, precise, short)}")
+    return f"{label} {value} {symbol} {_shown(rhs, fact, facts, precise, short)}"
 
 
 def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
@@ -312,7 +332,8 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
             for op, rhs in ops.items():
                 # the extra digit only where the figures would read alike without it
                 precise = raw is not None and needs_digit(fact, raw, rhs, facts)
-                exact = _("unknown") if raw is None else _precise(fact, raw, precise)
+                short = _condition_style(fact, rhs, facts)
+                exact = _("unknown") if raw is None else _precise(fact, raw, precise, short)
                 holds = next(each)(facts)
                 held: bool | None = (not holds) if negated else holds
                 if fact in waived:
@@ -325,7 +346,7 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
                 if op != "exists" and not _known(fact, rhs, facts):
                     held = None
                 text = _condition_text(fact, op, rhs, exact, facts, negated, precise,
-                                       inside=bool(lead))
+                                       inside=bool(lead), short=short)
                 checks.append(Check(fact_label(fact, facts), value, held, lead + text))
     why = (_("You logged a payout from this route, so its entry requirements are behind you.")
            if waived and not waived.isdisjoint(placeholders(rule.why))

@@ -48,6 +48,7 @@ from bot.domain.metrics import (
 )
 from bot.domain.numbers import (
     aside,
+    band_ends,
     compact,
     counted,
     decimal,
@@ -61,6 +62,8 @@ from bot.domain.numbers import (
     pct,
     price_range,
     punct,
+    shared_short,
+    size_band,
     usd_ends,
     whole,
 )
@@ -325,7 +328,7 @@ def band_wording(e: EngagementComparison) -> BandWording:
     followers)") only when the followers fall in that band, else as the views' ("accounts
     with views like yours (those of 5k–1M followers)"), never "your size" for a 2M-follower
     account read at the views of a smaller one."""
-    return BandWording(e.by_reach, translate(e.tier))
+    return BandWording(e.by_reach, size_band(e.tier))
 
 
 #: A hint is shown only when its input would narrow the route's P90/P10 by at least this.
@@ -516,12 +519,14 @@ def _tier_input(c: _Ctx, followers: float) -> str:
     is below the band and priced as that tier all the same."""
     t = c.rates.brand_deals
     tier = t.tier(followers)
+    # the followers and the band's ends in one style (numbers.shared_short)
+    short = shared_short(followers, *(band_ends(tier.label) or ()))
+    shown, label = compact(followers, short), size_band(tier.label, short)
     if t.below_tiers(followers):
         return _("followers %(followers)s (below the %(tier)s tier, %(label)s: priced as "
-                 "%(tier)s)", followers=compact(followers), tier=translate(tier.name),
-                 label=translate(tier.label))
-    return _("followers %(followers)s (%(tier)s, %(label)s)", followers=compact(followers),
-             tier=translate(tier.name), label=translate(tier.label))
+                 "%(tier)s)", followers=shown, tier=translate(tier.name), label=label)
+    return _("followers %(followers)s (%(tier)s, %(label)s)", followers=shown,
+             tier=translate(tier.name), label=label)
 
 
 def _brand_dists(c: _Ctx, engagement: EngagementComparison | None

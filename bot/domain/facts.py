@@ -214,10 +214,6 @@ FLAG_FIGURES: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-#: Languages whose metric labels keep their capital inside a sentence (German nouns; no case).
-_CAPITAL_INSIDE: Final = frozenset({"de", "ja"})
-
-
 def label(fact: str, facts: Mapping[str, float] | None = None, inside: bool = False) -> str:
     """A fact in plain words in the current language (a metric's label in lower case in
     English, as it reads inside a sentence); with the creator's ``facts``, the benchmark's
@@ -232,26 +228,25 @@ def label(fact: str, facts: Mapping[str, float] | None = None, inside: bool = Fa
     language = i18n.current()
     if language == i18n.SOURCE:
         return text.lower()
-    if inside and text and language not in _CAPITAL_INSIDE:
-        first = text.split(" ", 1)[0]
-        if first[1:] == first[1:].lower():
-            return text[0].lower() + text[1:]
-    return text
+    return i18n.inside(text, language) if inside else text
 
 
 #: Kinds of fact that are never negative, or are not numbers to sign: a flag, a weekday, an hour.
 _UNSIGNED: Final = frozenset({"flag", "weekday", "hour", "slowdown", "band"})
 
 
-def format_fact(name: str, value: float, precise: bool = False) -> str:
+def format_fact(name: str, value: float, precise: bool = False,
+                short: bool | None = None) -> str:
     """``value`` of fact ``name`` as a tip or /why shows it; ``precise``: with the extra digit a
     threshold comparison needs (1.26× vs 1.3×, 4.56% vs 4.6%). A negative number gets its
     sign from :func:`bot.domain.numbers.signed`, as every change the bot shows: the minus
     sign (U+2212, "−600 a week", "−12%"), never a hyphen; a tip quotes a value, so a number
-    that is not negative gets no "+"."""
+    that is not negative gets no "+". ``short``: a count's style decided for every number of
+    one phrase (:func:`bot.domain.numbers.shared_short`: a condition's two bounds)."""
     kind = FACTS[name]
     if value < 0 and kind not in _UNSIGNED:
-        return numbers.signed(value, format_fact(name, -value, precise)).removeprefix("+")
+        return numbers.signed(value, format_fact(name, -value, precise, short)
+                              ).removeprefix("+")
     if kind == "rate":  # (one more decimal for a threshold comparison)
         return numbers.pct(value, rate_digits(name) + precise)
     if kind == "seconds":
@@ -269,15 +264,16 @@ def format_fact(name: str, value: float, precise: bool = False) -> str:
     if kind == "hour":
         return str(int(value) % 24)
     if kind == "number":
-        return numbers.number(value)
+        return numbers.number(value) if short is None or abs(value) < 100 \
+            else numbers.compact(value, short)
     if kind == "days":  # as /stats writes the days a change took: 7, 1.5
         return numbers.days(value)
     if kind == "span":  # the days a change took, with the word ("1 day", "1.5 days")
         days, n = numbers.counted(value, 1)
         return ngettext("%(num)s day", "%(num)s days", n, num=days)
     if kind == "count":
-        return numbers.count(value)
-    return numbers.compact(value)
+        return numbers.count(value, short)
+    return numbers.compact(value, short)
 
 
 def _flag(b: bool) -> float:

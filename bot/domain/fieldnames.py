@@ -56,11 +56,16 @@ def _current_field_names() -> Mapping[str, str]:
 
 @functools.lru_cache(maxsize=32)  # a handful of languages
 def _field_names(language: str, catalogue: object) -> Mapping[str, str]:
-    """Keyed by the catalogue object too, as :func:`_local_field_names`."""
+    """Keyed by the catalogue object too, as :func:`_local_field_names`. Each name as it reads
+    inside a sentence and is typed before ``=`` (:func:`bot.i18n.inside`): a column's heading
+    is a label, capitalised where the language capitalises headings (French ``Vues
+    moyennes``), but a reply writes ``enregistrez vos vues moyennes (/log vues
+    moyennes=8k)``, never ``Vues moyennes=8k`` (German nouns keep theirs: ``Aufrufe=40k``)."""
     with i18n.using(language):
         derived = (pgettext("field name", "engagement"), pgettext("field name", "income"))
-        return MappingProxyType(column_names() | dict(zip(DERIVED_FIELDS, derived,
-                                                          strict=True)))
+        names = column_names() | dict(zip(DERIVED_FIELDS, derived, strict=True))
+        return MappingProxyType({key: i18n.inside(name, language)
+                                 for key, name in names.items()})
 
 
 #: Apostrophes typed for ``'`` (French keyboards and phones type ’), folded by :func:`field_key`.
@@ -182,7 +187,37 @@ def typed_example(text: str) -> str:
         return text
     names = _current_field_names()
     return _field_word(language, i18n.translations(language)).sub(
-        lambda m: names[m.group(1)], text)
+        lambda m: names[m.group(1)], _local_keys(text))
+
+
+def _local_keys(text: str) -> str:
+    """``text`` with each field's name in the current language that is written before ``=``
+    (a translator's own ``/log Abonnés=12k``, ``Vues moyennes=8k``), in any case, as
+    :func:`field_name` writes it, the name a creator types (``abonnés=12k``, ``vues
+    moyennes=8k``; German ``Follower=12k`` as it was): a translation never shows a heading's
+    capital, or another spelling, in a command line."""
+    language = i18n.current()
+    catalogue = i18n.translations(language)
+    pattern = _local_key(language, catalogue)
+    if pattern is None:
+        return text
+    names, folded = _current_field_names(), _local_field_names(language, catalogue)
+    return pattern.sub(lambda m: names[folded[field_key(m.group(1))]], text)
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def _local_key(language: str, catalogue: object) -> re.Pattern[str] | None:
+    """A field's name of ``language`` (a column's heading or as :func:`field_name` writes it,
+    in any case) before ``=``, at a word's start; None where there is none but the English
+    keys (English). Keyed by the catalogue too, as :func:`_field_names`."""
+    with i18n.using(language):
+        written = {*column_names().values(), *_field_names(language, catalogue).values()}
+    shown = sorted((n for n in written if n not in OWN_COLUMNS + DERIVED_FIELDS),
+                   key=lambda n: (-len(n), n))
+    if not shown:
+        return None
+    alternatives = "|".join(re.escape(n) for n in shown)
+    return re.compile(rf"(?<![\w=])({alternatives})(?==)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=32)  # a handful of languages
@@ -207,11 +242,12 @@ def typed_arguments(text: str) -> str:
     :func:`typed_example` types a whole example line: Japanese ``/payout rewards=412
     views=610k`` -> ``/payout rewards=412 再生数=610k``. Only a key before ``=`` changes (a
     sentence's other words may be a field's English key in another language); a name the
-    translator already typed in the language (German ``/log Follower=12k``) stays."""
+    translator already typed in the language is written as a creator types it (French
+    ``/log Abonnés=12k`` -> ``/log abonnés=12k``; German ``/log Follower=12k`` stays)."""
     if i18n.current() == i18n.SOURCE:
         return text
     names = _current_field_names()
-    return _ARGUMENT_KEY.sub(lambda m: names.get(m.group(1), m.group(1)), text)
+    return _ARGUMENT_KEY.sub(lambda m: names.get(m.group(1), m.group(1)), _local_keys(text))
 
 
 class FieldList:

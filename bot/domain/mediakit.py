@@ -27,6 +27,7 @@ from bot.domain.numbers import (
     pct,
     signed,
     signed_pct,
+    size_band,
     stated_pct,
 )
 from bot.domain.profile import UserSettings
@@ -286,7 +287,7 @@ def build_kit(settings: UserSettings, entries: Sequence[tuple[MetricSnapshot, st
                       typical=pct(engagement.benchmark), tier=band.tier))
         eng = Stat(_("Engagement by views"), pct(engagement.rate), compared, eng_src,
                    raw=engagement.rate)
-        benchmarks = tuple(f"{b.study} {stated_pct(b.rate)} ({translate(b.tier)})"
+        benchmarks = tuple(f"{b.study} {stated_pct(b.rate)} ({size_band(b.tier)})"
                            for b in engagement.benchmarks)
 
     named = [(c, s) for c, s in audience.territories if c.lower() != "others"]

@@ -628,8 +628,8 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
         problems.append(Implausible(
             frozenset({"followers"}),
             _back(earlier, previous, after, "followers", since)
-            or _(_FELL[since], before=numbers.compact(previous.followers),
-                 after=numbers.compact(after.followers))))
+            or _(_FELL[since], **dict(zip(("before", "after"), numbers.compact_ends(
+                previous.followers, after.followers), strict=True)))))
     if previous is not None:
         for name in sorted(typed):
             metric = METRIC_BY_NAME.get(name)
@@ -639,8 +639,9 @@ def implausibilities(previous: MetricSnapshot | None, after: MetricSnapshot,
                 problems.append(Implausible(
                     frozenset({name}),
                     _back(earlier, previous, after, name, since)
-                    or _(_JUMPED[since], name=field_name(name), before=numbers.compact(before),
-                         after=numbers.compact(now), times=f"{MAX_JUMP:g}")))
+                    or _(_JUMPED[since], name=field_name(name),
+                         **dict(zip(("before", "after"), numbers.compact_ends(before, now),
+                                    strict=True)), times=f"{MAX_JUMP:g}")))
     return problems
 
 
@@ -653,9 +654,10 @@ def _back(earlier: MetricSnapshot | None, previous: MetricSnapshot, after: Metri
     from bot.domain import numbers
     from bot.domain.fieldnames import field_name
 
-    return _(_BACK, name=field_name(name), outlier=numbers.compact(getattr(previous, name)),
-             after=numbers.compact(getattr(after, name)),
-             earlier=numbers.compact(getattr(earlier, name)))
+    # (three numbers of one quantity in one sentence: one style for all, numbers.compact_ends)
+    outlier, now, before = numbers.compact_ends(getattr(previous, name), getattr(after, name),
+                                                getattr(earlier, name))
+    return _(_BACK, name=field_name(name), outlier=outlier, after=now, earlier=before)
 
 
 def implausible(previous: MetricSnapshot | None, after: MetricSnapshot,
@@ -799,8 +801,9 @@ def import_checks(
                 found.clashes.append((at, _(
                     "you logged %(name)s %(logged)s that day and the file says %(imported)s; "
                     "the file's number is newer, so it counts for that day",
-                    name=field_name(name), logged=format_metric(name, typed_value),
-                    imported=format_metric(name, imported))))
+                    name=field_name(name),
+                    **dict(zip(("logged", "imported"), format_metrics(name, typed_value, imported),
+                               strict=True)))))
         state = after
         from_file = (from_file - set(carried)) | set(values)
     found.clashes.sort(key=lambda c: c[0])
@@ -1208,8 +1211,9 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
     return taken
 
 
-def format_metric(name: str, value: float | None) -> str:
-    """A metric value as a creator reads it: 12.3k followers, 35%, 1:05."""
+def format_metric(name: str, value: float | None, short: bool | None = None) -> str:
+    """A metric value as a creator reads it: 12.3k followers, 35%, 1:05. ``short``: a count's
+    style decided for every number of a phrase (:func:`bot.domain.numbers.shared_short`)."""
     from bot.domain import numbers
 
     kind = METRIC_BY_NAME[name].kind
@@ -1218,13 +1222,25 @@ def format_metric(name: str, value: float | None) -> str:
     if kind is Kind.SECONDS:
         return numbers.duration(value)
     if kind is Kind.NUMBER:
-        return numbers.number(value)
+        return numbers.number(value) if short is None or value is None or abs(value) < 100 \
+            else numbers.compact(value, short)
     if kind is Kind.COUNT:
-        return numbers.count(value)
-    return numbers.compact(value)
+        return numbers.count(value, short)
+    return numbers.compact(value, short)
 
 
-def format_apart(name: str, before: float, after: float) -> tuple[str, str]:
+def format_metrics(name: str, *values: float | None) -> tuple[str, ...]:
+    """``values`` of metric ``name`` written in one phrase (a goal and the number now, what was
+    logged and what a file says) as :func:`format_metric` writes each, in one style for all
+    (:func:`bot.domain.numbers.shared_short`): never Japanese '5万' beside '6,000'."""
+    from bot.domain import numbers
+
+    short = numbers.shared_short(*values)
+    return tuple(format_metric(name, v, short) for v in values)
+
+
+def format_apart(name: str, before: float, after: float,
+                 short: bool | None = None) -> tuple[str, str]:
     """``before`` and ``after`` of metric ``name`` as :func:`format_metric` writes them, with
     as many more digits as it takes to tell them apart when they differ but would read the
     same ("2.05k" and "2.1k" for 2,050 and 2,100, never "2.1k" twice; "35.25%" and "35.3%").
@@ -1235,7 +1251,11 @@ def format_apart(name: str, before: float, after: float) -> tuple[str, str]:
 
     from bot.domain import numbers
 
-    shown = format_metric(name, before), format_metric(name, after)
+    # both in one style: never '9,000' beside '1.2万' (numbers.shared_short); ``short``
+    # given: the style of a phrase with more numbers of this quantity (a change beside them)
+    if short is None:
+        short = numbers.shared_short(before, after)
+    shown = format_metric(name, before, short), format_metric(name, after, short)
     if (before == after or shown[0] != shown[1] or not math.isfinite(before)
             or not math.isfinite(after)):
         return shown
@@ -1246,8 +1266,8 @@ def format_apart(name: str, before: float, after: float) -> tuple[str, str]:
         elif kind is Kind.SECONDS:
             return shown  # (whole seconds: what a duration is typed in)
         else:
-            finer = (numbers.compact_finer(before, extra),
-                     numbers.compact_finer(after, extra))
+            finer = (numbers.compact_finer(before, extra, short),
+                     numbers.compact_finer(after, extra, short))
         if finer[0] != finer[1]:
             return finer
     return shown

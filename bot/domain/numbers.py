@@ -607,13 +607,18 @@ def weekday(index: int) -> str:
     return str(get_day_names("wide", "format", locale=locale())[index % 7])
 
 
-def compact(n: float | None) -> str:
+def compact(n: float | None, short: bool | None = None) -> str:
     """12_345 -> '12.3k', 1_200_000 -> '1.2M', 950 -> '950' (English). Other languages: below
     :data:`COMPACT_FROM` (10,000) the number in full, grouped as the language groups
     ('1.953' de, '1 953' fr, '1953' es, '1,953' ja; a fraction to one decimal: '12,5'); from
-    there CLDR's short form ('12.345' de, '12,3 mil' pt_BR, '1,2万' ja, '1,2 Mio.' de)."""
+    there CLDR's short form ('12.345' de, '12,3 mil' pt_BR, '1,2万' ja, '1,2 Mio.' de).
+    ``short`` False: in full, grouped, even where a short form exists ('12,345', '12.345',
+    '12,345' ja): what :func:`compact_ends` gives every number of a phrase when one of them
+    has no short form."""
     if n is None or math.isnan(n):
         return "?"
+    if short is False and math.isfinite(n) and abs(n) >= 1000:
+        return _in_full(n)
     if not _english() and math.isfinite(n):
         return _per_value(_compact_cached, _compact_local, n, i18n.current())
     sign = "-" if n < 0 else ""
@@ -631,6 +636,85 @@ def compact(n: float | None) -> str:
     return f"{sign}{fixed(a, 1)}".rstrip("0").rstrip(".")
 
 
+def _in_full(n: float) -> str:
+    """A number from 1,000 on in full, whole and grouped as the language groups ('12,345',
+    '12.345' de, '12 345' fr, '12,345' ja): :func:`compact`'s own form below its short one."""
+    if _english():
+        return f"{'-' if n < 0 else ''}{whole(abs(n)):,}"
+    return grouped(n)
+
+
+def short_form(n: float) -> bool:
+    """Whether :func:`compact` writes ``n`` in a short form by itself ('12.3k', '1,2万',
+    '12,3 mil'): English from 1,000, other languages from :data:`COMPACT_FROM` where CLDR
+    abbreviates at that size (not German below a million)."""
+    return math.isfinite(n) and _has_short_form(abs(n))
+
+
+def shared_short(*values: float | None) -> bool:
+    """The one style decision for numbers of one quantity written in one phrase (a range's two
+    ends, a value and the one it was): short only when every one of them is written short by
+    itself (:func:`short_form`), else all in full, so one phrase never mixes the two ('5万から
+    6,000', '1.2k–950': '50,000から6,000', '1,200–950'). Numbers that are not shown ('?')
+    and zero (the same in either style: '100k (now 0)') take no part."""
+    shown = [v for v in values if v is not None and not math.isnan(v) and v != 0]
+    return bool(shown) and all(short_form(v) for v in shown)
+
+
+def compact_ends(*values: float | None) -> tuple[str, ...]:
+    """``values`` (of one quantity, in one phrase) as :func:`compact` writes them, in one style
+    for all (:func:`shared_short`): English 12,000 and 950 -> '12,000', '950', 50,000 and
+    1,000,000 -> '50k', '1M'; Japanese 50,000 and 6,000 -> '50,000', '6,000' (never '5万'
+    beside '6,000'), 50,000 and 1,000,000 -> '5万', '100万'."""
+    short = shared_short(*values)
+    return tuple(compact(v, short) for v in values)
+
+
+def count_ends(*values: float | None) -> tuple[str, ...]:
+    """:func:`compact_ends` of counts (:func:`count`: whole below 1,000)."""
+    short = shared_short(*values)
+    return tuple(count(v, short) for v in values)
+
+
+def count_range(low: float, high: float) -> str:
+    """``low``–``high`` of a count (followers of a size band: '5k–1M', '1,000–10,000' ja
+    '1,000〜10,000', '1万〜5万'), both ends in one style (:func:`count_ends`); one number when
+    both read the same."""
+    a, b = count_ends(low, high)
+    if a == b:
+        return a
+    return i18n.pgettext("a range of two numbers: 5k–1M", "%(low)s–%(high)s", low=a, high=b)
+
+
+#: A follower band as the rate data names it: '5k–1M', '1k–10k' (two counts, English short).
+_BAND: Final = re.compile(r"(\d+(?:\.\d+)?)([kM]?)–(\d+(?:\.\d+)?)([kM]?)")
+_BAND_UNITS: Final = {"": 1, "k": 1_000, "M": 1_000_000}
+
+
+def band_ends(label: str) -> tuple[float, float] | None:
+    """The two counts of a band the rate data names ('5k–1M' -> (5,000, 1,000,000)); None for
+    any other label ('1M+', 'under 5k', 'all sizes')."""
+    m = _BAND.fullmatch(label)
+    if m is None:
+        return None
+    return (float(m[1]) * _BAND_UNITS[m[2]], float(m[3]) * _BAND_UNITS[m[4]])
+
+
+def size_band(label: str, short: bool | None = None) -> str:
+    """A follower band of the rate data ('5k–1M') in the current language: a band of two
+    counts written by :func:`count_range`, both ends in one style (English '5k–1M', French
+    '5 000–1 000 000', Japanese '5,000〜1,000,000', '1万〜5万'; never '5,000〜100万'), any
+    other label ('1M+') as its catalogue says. ``short``: the style of a phrase that writes
+    another count of this quantity beside the band (:func:`shared_short`)."""
+    ends = band_ends(label)
+    if ends is None:
+        return i18n.translate(label)
+    if short is None:
+        return count_range(*ends)
+    a, b = count(ends[0], short), count(ends[1], short)
+    return i18n.pgettext("a range of two numbers: 5k–1M", "%(low)s–%(high)s", low=a, high=b)
+
+
 def counted(value: float, digits: int | None = None, min_digits: int = 0) -> tuple[str, int]:
     """``value`` as a sentence shows a count, and the count :func:`~bot.i18n.ngettext` takes
     for exactly that text (:func:`~bot.i18n.plural_count` with the decimals shown): with
@@ -644,13 +728,21 @@ def counted(value: float, digits: int | None = None, min_digits: int = 0) -> tup
     return decimal(value, digits, min_digits), i18n.plural_count(value, digits)
 
 
-def compact_finer(n: float, extra: int) -> str:
+def compact_finer(n: float, extra: int, short: bool | None = None) -> str:
     """:func:`compact` with ``extra`` more decimals, in the current language's own short form
     (a chart's ticks, made distinct: '12.5k', '12.52k'; '1.25万'; '12,52 k'); ``extra=0`` is
     exactly :func:`compact`. Below :data:`COMPACT_FROM` outside English (or where the language
-    has no short form at that size) the number grouped, with up to ``extra`` decimals."""
+    has no short form at that size) the number grouped, with up to ``extra`` decimals; so is
+    every number with ``short`` False (:func:`shared_short`)."""
     if extra <= 0 or not math.isfinite(n):
-        return compact(n)
+        return compact(n, short)
+    if short is False and abs(n) >= 1000:
+        if _english():
+            text = f"{rounded(abs(n), extra):,f}"
+            text = text.rstrip("0").rstrip(".") if "." in text else text
+            return f"{'-' if n < 0 else ''}{text}"
+        with localcontext(rounding=ROUNDING):
+            return str(format_decimal(n, format="#,##0." + "#" * extra, locale=locale()))
     if _english():
         sign = "-" if n < 0 else ""
         a = abs(n)
@@ -744,18 +836,19 @@ def signed_pct(x: float, digits: int = 1) -> str:
     return signed(x, pct(abs(x), digits))
 
 
-def count(n: float | None) -> str:
+def count(n: float | None, short: bool | None = None) -> str:
     """A count of people or things, always whole (a trend's 12.4 followers a week is shown as
     '12'), then as :func:`compact` in the current language: 12.4 -> '12', 999.6 -> '1k',
     12_345 -> '12.3k', -0.4 -> '0' (English); German 999.6 -> '1.000', Japanese
     12_345 -> '1.2万'. Rounded once: below 1,000 (where :func:`compact` may write a fraction)
     to a whole number, from there by :func:`compact` alone, which writes no fraction of a
-    unit (6,849.5 -> '6.8k', as compact gives; the whole 6,850 first made a tie, '6.9k')."""
+    unit (6,849.5 -> '6.8k', as compact gives; the whole 6,850 first made a tie, '6.9k').
+    ``short``: as :func:`compact`'s."""
     if n is None or math.isnan(n) or math.isinf(n):
         return compact(n)
     if abs(n) >= 1000:
-        return compact(n)
-    return compact(float(whole(n)) or 0.0)
+        return compact(n, short)
+    return compact(float(whole(n)) or 0.0, short)
 
 
 def grouped(n: float | None) -> str:
@@ -1067,6 +1160,15 @@ def money_range(low: float, high: float, currency: str = "USD") -> str:
     low_text, high_text = _ends(low, high, currency,  # both ends alike: '€9–€108'
                                 lambda x, places: money(x, currency, short, places))
     return low_text if low_text == high_text else f"{low_text}–{high_text}"
+
+
+def money_ends(*amounts: float, currency: str = "USD") -> tuple[str, ...]:
+    """``amounts`` written in one phrase (a chart's first and last income) as :func:`money`,
+    in one form decided once for all, as :func:`money_range` decides a range's: short only
+    when the largest is written short by itself and every other has a short form too."""
+    ends = [abs(x) for x in amounts if math.isfinite(x)]
+    short = bool(ends) and _short_money(max(ends)) and all(_has_short_form(x) for x in ends)
+    return tuple(money(x, currency, short) for x in amounts)
 
 
 def price(amount: float, currency: str = "USD", digits: int | None = None) -> str:

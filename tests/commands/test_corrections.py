@@ -267,7 +267,8 @@ async def test_logs_minutes_apart_are_a_correction_not_growth(
     await console.ask("/log followers=12")
     clock.advance(minutes=3)
     second = await save_anyway(console, "/log followers=2.7k")
-    assert "Followers: 2.7k (less than a day ago it was 12)" in second.text
+    # one style for both numbers (numbers.shared_short; was "2.7k … it was 12")
+    assert "Followers: 2,700 (less than a day ago it was 12)" in second.text
     assert "a week" not in second.text and "since your" not in second.text
     stats = await console.ask("/stats")
     assert "%" not in stats.text.split("Followers")[-1] or "a week" not in stats.text
@@ -494,7 +495,7 @@ async def test_progress_all_ignores_rows_stored_before_2016(console: ConsoleAdap
         (datetime(1, 1, 1, 12, tzinfo=UTC), {"followers": 10.0}),
         (datetime(2016, 3, 1, 12, tzinfo=UTC), {"followers": 20.0})])
     chart = await console.ask("/progress followers all")
-    assert chart.ok and "20 → 1k" in chart.text, chart.text
+    assert chart.ok and "20 → 1,000" in chart.text, chart.text  # one style (was "20 → 1k")
 
 
 # -- what-ifs -----------------------------------------------------------------------------------
@@ -690,10 +691,11 @@ async def test_a_correction_after_a_confirmed_typo_is_asked_about_as_one(
     # views: a typo too low is saved without a question; putting it back is asked the same way
     assert "looks wrong" not in (await console.ask("/log views=50")).text
     back = await console.ask("/log views=5000")
-    assert "views went from 50 to 5k since your previous log, back near the 5k" in back.text
+    # one style for the numbers of one quantity (numbers.shared_short; was "50 to 5k")
+    assert "views went from 50 to 5,000 since your previous log, back near the 5,000" in back.text
     assert "10× or more" not in back.text
     saved = await save_anyway(console, "/log views=5000")
-    assert "Views (30 days): 5k" in saved.text, saved.text
+    assert "Views (30 days): 5,000" in saved.text, saved.text  # one style beside "50"
 
 
 async def test_a_typo_after_a_confirmed_viral_jump_is_not_saved_unasked(
@@ -719,11 +721,11 @@ async def test_a_typo_after_a_confirmed_outlier_is_still_caught(
     await console.ask("/log followers=5000")
     await save_anyway(console, "/log followers=500000")
     typo = await console.ask("/log followers=50")
-    assert "followers fell from 500k to 50 since your previous log" in typo.text
+    assert "followers fell from 500,000 to 50 since your previous log" in typo.text  # one style
     await console.ask("/log views=5000")
     await console.ask("/log views=50")
     jump = await console.ask("/log views=500000")
-    assert "views went from 50 to 500k since your previous log" in jump.text
+    assert "views went from 50 to 500,000 since your previous log" in jump.text  # one style
     # a plain confirm of a plausible value says nothing about typos
     assert "/undo takes this log back" not in (
         await console.ask("/log followers=510000 confirm")).text

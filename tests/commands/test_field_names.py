@@ -188,8 +188,10 @@ def test_every_field_example_parses_back_in_its_language(language: str) -> None:
         for spec in specs:
             parsed = parse_args(specs, typed_example(spec.example), command="log")
             assert list(parsed) == [spec.name], (language, spec.example)
+            # the column's name as a sentence writes it (a heading's capital dropped where the
+            # language drops it: French "Abonnés" -> "abonnés", i18n.inside)
             assert field_name(spec.name) == (spec.name if language == i18n.SOURCE
-                                             else column_names()[spec.name])
+                                             else i18n.inside(column_names()[spec.name]))
 
 
 @pytest.mark.parametrize("language", [lang for lang in i18n.LANGUAGES if lang != i18n.SOURCE])
@@ -291,7 +293,9 @@ async def test_estimate_hints_name_fields_in_the_language(console: ConsoleAdapte
                 parse_args(metric_args(), command, command="log")
 
 
-@pytest.mark.parametrize(("language", "likes"), [("fr", "J'aime=…"), ("ja", "いいね=…"),
+# French "j'aime" as a creator types it, a key inside a sentence: never the column heading's
+# capital (was "J'aime=…", see test_a_typed_name_is_written_as_the_creator_types_it)
+@pytest.mark.parametrize(("language", "likes"), [("fr", "j'aime=…"), ("ja", "いいね=…"),
                                                  ("es", "me gusta=…")])
 async def test_what_if_engagement_hint_names_likes_in_the_language(
         console: ConsoleAdapter, language: str, likes: str) -> None:
@@ -306,7 +310,9 @@ async def test_what_if_engagement_hint_names_likes_in_the_language(
 
 @pytest.mark.parametrize(("language", "engagement", "income"), [
     ("de", "Engagement", "Einkommen"), ("ja", "エンゲージメント", "収入"),
-    ("es", "interacción", "ingresos"), ("fr", "Engagement", "Revenus"),
+    # French: the names inside a sentence, as typed (were "Engagement", "Revenus": a
+    # heading's capital in running text)
+    ("es", "interacción", "ingresos"), ("fr", "engagement", "revenus"),
     ("pt_BR", "engajamento", "receita"),
 ])
 async def test_progress_reads_engagement_and_income_in_the_language(
@@ -398,3 +404,87 @@ async def test_progress_with_too_few_logs_names_the_field_as_german_writes_it(
     result = await console.ask("/progress Likes")
     assert "Einträge von Likes an mindestens zwei Tagen" in result.text, result.text
     assert "tage" not in result.text, result.text
+
+
+#: A field's name written before ``=`` in a reply: one or more words (``vues moyennes=8k``,
+#: ``durée moyenne des vidéos=<…>``) after a space, a bracket or a line's start.
+_TYPED = re.compile(r"(?:^|(?<=[\s(（：:]))([^\s=(（：:、,/]+(?: [^\s=(（：:、,/]+){0,4})=",
+                    re.MULTILINE)
+
+
+def _typed_names(text: str) -> list[tuple[str, str]]:
+    """(name as written, the key it names) for each field name ``text`` writes before ``=``
+    in the current language: the longest run of words before ``=`` that is a field's name."""
+    from bot.core.fieldnames import field_key, local_field_names
+
+    names = local_field_names()
+    found = []
+    for m in _TYPED.finditer(text):
+        words = m.group(1).split(" ")
+        for i in range(len(words)):
+            written = " ".join(words[i:])
+            key = names.get(field_key(written))
+            if key is not None:
+                found.append((written, key))
+                break
+    return found
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "pt_BR", "de", "ja"])
+async def test_a_typed_name_is_written_as_the_creator_types_it(
+        console: ConsoleAdapter, language: str) -> None:
+    """Trial (French): "/payout rewards=412 Vues=610k", "/log Vues moyennes=8k", "/log
+    Abonnés=12k" in /help: a column's heading (capitalised where the language capitalises a
+    heading) reused as a key. Every name a reply writes before ``=`` is exactly the name
+    fieldnames.field_name gives, the one a creator types (French ``vues=610k``; German nouns
+    keep their capital: ``Aufrufe=610k``)."""
+    await _in(console, language)
+    texts = [(await console.ask(line)).text for line in (
+        "/estimate followers=50k views=1.2M likes=40k region=FR adult=yes", "/help",
+        "/help log", "/help payout", "/help estimate", "/help goal", "/log", "/tips",
+        "/stats", "/payout")]
+    with i18n.using(language):
+        for text in texts:
+            for written, key in _typed_names(text):
+                assert written == field_name(key), (language, written, text)
+                # no heading's capital (German nouns keep theirs; Japanese has no case)
+                assert language in ("de", "ja") or written[:1] == written[:1].lower(), (
+                    language, written, text)
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "pt_BR"])
+def test_a_field_name_reads_in_a_sentence_without_a_headings_capital(language: str) -> None:
+    """Trial: French "enregistrez Diamants (ou Heures de LIVE et Spectateurs LIVE)",
+    "Manquant : Vues moyennes et Diamants". A field's name as a sentence and a command line
+    write it starts with a small letter where the language writes one (the CSV column's
+    heading may be capitalised: French "Diamants"); a word with other capitals (LIVE) stays.
+    German nouns and Japanese are unchanged (test below)."""
+    with i18n.using(language):
+        for key in (*OWN_COLUMNS, "engagement", "income"):
+            name = field_name(key)
+            assert name[:1] == name[:1].lower(), (language, key, name)
+    with i18n.using("fr"):
+        assert field_name("diamonds") == "diamants"
+        assert field_name("live_hours") == "heures de LIVE"
+        assert column_names()["diamonds"] == "Diamants"  # the CSV heading keeps its capital
+
+
+def test_german_and_japanese_field_names_keep_their_form() -> None:
+    with i18n.using("de"):
+        assert field_name("diamonds") == "Diamanten"
+        assert typed_example("/log views=40k") == "/log Aufrufe=40k"
+    with i18n.using("ja"):
+        assert field_name("views") == "再生数"
+
+
+async def test_french_estimate_names_missing_fields_inside_its_sentences(
+        console: ConsoleAdapter) -> None:
+    await _in(console, "fr")
+    text = (await console.ask(
+        "/estimate followers=50k views=1.2M likes=40k region=FR adult=yes")).text
+    for heading in ("Diamants", "Heures de LIVE", "Spectateurs LIVE", "Vues moyennes=",
+                    "Vues=", "Abonnés="):
+        assert heading not in text, (heading, text)
+    assert "vues moyennes et diamants" in text, text
+    assert "/payout rewards=412 vues=610k" in text, text
+    assert "/log vues moyennes=8k" in text, text

@@ -121,7 +121,8 @@ async def test_a_goal_of_zero_or_one_already_met_is_said(console: ConsoleAdapter
     await console.ask("/log followers=5300 views=61k")
     met = await console.ask("/goal creator-rewards views=1")
     assert not met.ok, met.text
-    assert "Your views already meet a goal of 1 (61k now): set a higher one." in met.text, \
+    # one style for the goal and the number now (numbers.shared_short; was "1 (61k now)")
+    assert "Your views already meet a goal of 1 (61,000 now): set a higher one." in met.text, \
         met.text
     assert "no goals yet" in (await console.ask("/goal")).text
     line = met.text.split("Example: ", 1)[1].strip()

@@ -117,7 +117,7 @@ async def test_import_preview_then_confirm(console: ConsoleAdapter, tmp_path: Pa
     stats = await console.ask("/stats")
     assert "Followers: 1.5k" in stats.text and "3 snapshots stored" in stats.text
     chart = await console.ask("/progress followers all")
-    assert "1k → 1.5k" in chart.text
+    assert "1k → 1.5k" in chart.text  # (both short: one style)
 
 
 async def test_an_import_of_several_rows_a_day_counts_the_days_it_covers(

@@ -77,7 +77,7 @@ async def test_the_preview_quotes_the_corrected_log_as_a_clash_not_a_fault_of_th
     assert "These rows look wrong" not in preview, preview
     assert "correct the file first" not in preview, preview
     assert ("Where the file and what you logged disagree:\n• 2026-11-29: what you logged: "
-            "followers fell from 36.4k to 870 since the file's snapshot before it") in preview, \
+            "followers fell from 36,441 to 870 since the file's snapshot before it") in preview, \
         preview
 
 
@@ -99,7 +99,7 @@ async def test_a_file_without_followers_raises_no_followers_check(
     clash = tmp_path / "followers.csv"
     clash.write_text("date,followers\n2026-11-28,36500\n", encoding="utf-8")
     preview = (await both.ask(f"/import path={clash}")).text
-    assert "followers fell from 36.5k to 870" in preview, preview
+    assert "followers fell from 36,500 to 870" in preview, preview  # one style (was "36.5k")
 
 
 def _overview_csv(tmp_path: Path) -> Path:

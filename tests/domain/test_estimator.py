@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import PROJECT_ROOT
+from bot.domain import numbers
 from bot.domain.eligibility import Requirement
 from bot.domain.estimator import BrandEffect, Money, RouteEstimate, _in_currency, estimate
 from bot.domain.metrics import METRICS, Kind, MetricSnapshot
@@ -586,14 +587,17 @@ def test_brand_input_below_the_first_tier_says_so(language: str) -> None:
     with i18n.using(language):
         small = estimate(snap(followers=100), UserSettings(), RATES).route("brand_deals")
         inside = estimate(snap(followers=2_000), UserSettings(), RATES).route("brand_deals")
-        name, label = translate(nano.name), translate(nano.label)
+        # the band beside a count below it: both in full, one style (numbers.size_band;
+        # was "followers 100 (… 1k–10k …)")
+        name, label = translate(nano.name), numbers.size_band(nano.label, short=False)
     assert len(small.inputs) == 1 and small.inputs[0].count(name) == 2, small.inputs
     assert label in small.inputs[0]
     assert small.inputs[0] != inside.inputs[0].replace(
         "2,000" if language == "en" else "2", "100")
     assert inside.inputs[0].count(name) == 1, inside.inputs
     if language == "en":
-        assert small.inputs == ("followers 100 (below the nano tier, 1k–10k: priced as nano)",)
+        assert small.inputs == (
+            "followers 100 (below the nano tier, 1,000–10,000: priced as nano)",)
         assert inside.inputs == ("followers 2k (nano, 1k–10k)",)
     # below the band the price is its bottom's (1k followers at typical reach), flat; inside
     # it, it rises with the views the followers stand for

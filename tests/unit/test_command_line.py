@@ -199,7 +199,8 @@ def test_the_console_shows_a_decimal_as_the_language_writes_it() -> None:
                      "de": "/payout rewards=412,5 Aufrufe=610000 confirm",
                      "ja": "/payout rewards=412.5 再生数=610000 confirm"}
     with i18n.using("fr"):
-        assert local_line("/log completion_rate=355e-1%") == "/log Taux de complétion=35,5%"
+        # the name as typed, without the column heading's capital (was "Taux de complétion")
+        assert local_line("/log completion_rate=355e-1%") == "/log taux de complétion=35,5%"
 
 
 def test_a_quote_with_no_partner_stays_in_the_shown_line() -> None:
