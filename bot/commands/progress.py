@@ -52,6 +52,7 @@ from bot.domain.metrics import (
     engagement_rate_views,
     format_apart,
     format_metric,
+    format_metrics,
     format_target,
     format_typed,
     has_weekly_pace,
