@@ -16,6 +16,7 @@ from bot.core.types import Action, Reply
 from bot.domain import numbers
 from bot.domain.daily import snapshot_day
 from bot.domain.metrics import (
+    EARLIER_WEEKS,
     METRIC_BY_NAME,
     METRIC_NAMES,
     METRICS,
@@ -115,14 +116,15 @@ def growth_view(g: Growth | None, zone: tzinfo) -> dict[str, Any] | None:
 def slowed_view(history: list[MetricSnapshot], zone: tzinfo) -> dict[str, Any] | None:
     """Whether follower growth has slowed or fell in the latest week
     (:func:`bot.domain.slowing.said_of_latest_week`, the rules the tips read), with the two
-    paces as /why and /goal quote them (``earlier`` None: a fall with none to compare with);
-    None: neither."""
+    paces as /why and /goal quote them (``earlier`` None: a fall with none to compare with;
+    ``weeks``: the most weeks before it the earlier pace is the median of); None: neither."""
     slow = said_of_latest_week(history, zone)
     if slow is None:
         return None
     return {"latest": pace_shown(slow.latest),
             "earlier": None if slow.earlier is None else pace_shown(slow.earlier),
-            "falling": slow.falling}
+            "falling": slow.falling,
+            "weeks": EARLIER_WEEKS}  # the most weeks the earlier pace is the median of
 
 
 def metric_data(snapshot: MetricSnapshot, k: Kpis, out: tuple[str, ...]) -> dict[str, Any]:

@@ -372,6 +372,58 @@ def weekly_pace(change: float, days: float) -> float | None:
     return change / days * 7 if has_weekly_pace(days) else None
 
 
+#: How many week-long steps before the latest week the slowing rule compares it with (the
+#: median of their paces: :func:`bot.domain.slowing.weeks`), walking back from the latest
+#: week's start: "growth slowed" is news about the recent weeks, never about a pace a year
+#: ago (a creator who grew 5% a week in year one and 1% since is not "slowed" all of year
+#: two).
+EARLIER_WEEKS: Final = 8
+
+
+class WeekWalk:
+    """The week-long steps of the followers' series, walked back from its latest point: the
+    one place that decides where each starts, read by the slowing rule
+    (:func:`bot.domain.slowing.weeks`), and usable without the creator's time zone. Given
+    the points' days newest first (:meth:`starts`, each the creator's day as an ordinal,
+    :func:`counted_on`), the first is the latest point; a step from an end day E starts at
+    the next point whose day is a week or more before E (:func:`has_weekly_pace`), and the
+    step before it ends there. The walk is over (:attr:`done`) after the latest week and
+    :data:`EARLIER_WEEKS` steps before it. A step whose start value is 0 is a step all the
+    same (it adds no pace).
+
+    The points may be the series' own (one a day, :func:`one_a_day`) or every snapshot that
+    typed followers in the store's order, newest first: the first of a day met that way is the
+    day's last, the one :func:`one_a_day` keeps, and the others of its day are never a start
+    (under a week before the step's end, or after a start on their own day)."""
+
+    __slots__ = ("_end", "steps")
+
+    def __init__(self) -> None:
+        self._end: int | None = None
+        #: The steps started so far: 1 is the latest week's.
+        self.steps = 0
+
+    def starts(self, day: int) -> bool:
+        """Whether the next point, newest first, on ``day`` starts a step (the latest week's
+        first); False for the latest point itself and for any point after the walk is
+        :attr:`done`."""
+        if self._end is None:
+            self._end = day
+            return False
+        if self.done or not has_weekly_pace(self._end - day):
+            return False
+        self._end = day
+        self.steps += 1
+        return True
+
+    @property
+    def done(self) -> bool:
+        """The latest week and the :data:`EARLIER_WEEKS` steps before it have started."""
+        return self.steps > EARLIER_WEEKS
+
+
+
+
 def one_a_day(items: Iterable[tuple[MetricSnapshot, _T]],
               zone: tzinfo) -> list[tuple[MetricSnapshot, _T]]:
     """The last of ``items`` (``(snapshot, anything)`` in the store's order, oldest first) on
