@@ -16,6 +16,7 @@ from bot.core.types import Action, Reply
 from bot.domain import numbers
 from bot.domain.daily import snapshot_day
 from bot.domain.metrics import (
+    EARLIER_WEEKS,
     METRIC_BY_NAME,
     METRIC_NAMES,
     METRICS,
@@ -117,14 +118,16 @@ def growth_view(g: Growth | None, zone: tzinfo) -> dict[str, Any] | None:
 def slowed_view(history: list[MetricSnapshot], zone: tzinfo) -> dict[str, Any] | None:
     """Whether follower growth has slowed or fell in the latest week
     (:func:`bot.domain.slowing.said_of_latest_week`, the rules the tips read), with the two
-    paces as /why and /goal quote them (``earlier`` None: a fall with none to compare with);
-    None: neither."""
+    paces as /why and /goal quote them (``earlier`` None: a fall with none to compare with;
+    ``weeks``: the most weeks before it the earlier pace is the median of); None: neither.
+    ``history`` may be the part /stats reads (:attr:`HistoryReach.STATS`)."""
     slow = said_of_latest_week(history, zone)
     if slow is None:
         return None
     return {"latest": pace_shown(slow.latest),
             "earlier": None if slow.earlier is None else pace_shown(slow.earlier),
-            "falling": slow.falling}
+            "falling": slow.falling,
+            "weeks": EARLIER_WEEKS}  # the most weeks the earlier pace is the median of
 
 
 def metric_data(snapshot: MetricSnapshot, k: Kpis, out: tuple[str, ...]) -> dict[str, Any]:
@@ -326,10 +329,12 @@ def reach_view(r: Reach | None) -> dict[str, Any] | None:
             "returning": None if r.returning_share is None else pct(r.returning_share, 0)}
 
 
-#: Everything /stats shows, read in one trip: the history as far back as the tips' trends
-#: read it (whether follower growth has slowed is decided over the weeks before the latest,
-#: :func:`bot.domain.slowing.slowdown`); how many snapshots the whole of it holds is counted.
-STATS_READS = Reads(history=HISTORY_FOR_TRENDS, reach=HistoryReach.ALL,
+#: Everything /stats shows, read in one trip: the history back only as far as its answer
+#: depends on it (:attr:`~bot.domain.metrics.HistoryReach.STATS`: where the latest snapshot's
+#: totals came from, its follower growth's earlier snapshot, and the starts of the week-long
+#: steps the slowing rule compares, :data:`~bot.domain.metrics.EARLIER_WEEKS` before the
+#: latest week); how many snapshots the whole of it holds is counted.
+STATS_READS = Reads(history=HISTORY_FOR_TRENDS, reach=HistoryReach.STATS,
                     videos=True, audience=True, daily_series=True, goals=True,
                     count_snapshots=True)
 
@@ -381,7 +386,7 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         return Reply("stats", {**studio, "videos": shown_videos, "goals": [],
                                "studio_heading": _studio_heading(studio, shown_videos),
                                "rows": [], "kpis": {}, "taken_at": None, "snapshots": 0,
-                               "trend_basis": 0, "period_days": PERIOD_DAYS})
+                               "period_days": PERIOD_DAYS})
     latest = history[-1]
     goals = []
     for g in read.goals:
@@ -397,8 +402,6 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     zone, settings_today = settings.zone, settings.today(ctx.clock.now())
     k = compute_kpis(latest, history, zone=zone)
     out = left_out(latest, history)
-    covered = STATS_READS.history  # the most recent snapshots the history read covers
-    assert covered is not None
     shown_videos = _videos_view(views_per_video(latest, videos), videos)
     return Reply("stats", {
         **studio,
@@ -413,8 +416,6 @@ async def stats(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         # UTC date nor a day after their today
         "taken_at": as_of(latest, settings_today).isoformat(),
         "snapshots": read.count_snapshots,
-        # the snapshots the history read covers (only the part /stats needs is read)
-        "trend_basis": min(read.count_snapshots, covered),
         "period_days": PERIOD_DAYS,
     }, data=metric_data(latest, k, out))
 

@@ -43,6 +43,7 @@ from bot.domain.engine import recommend
 from bot.domain.estimator import income_now, rates_note
 from bot.domain.facts import compute_facts
 from bot.domain.metrics import (
+    EARLIER_WEEKS,
     METRIC_BY_NAME,
     METRIC_NAMES,
     METRICS,
@@ -312,8 +313,9 @@ def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float
             current: float, since: datetime, now: datetime) -> dict[str, Any] | None:
     """When follower growth has slowed by the rule the tips read, or fell in the latest week
     (:func:`bot.domain.slowing.said_of_latest_week`: the latest week under half the median
-    week before it, or a fall: the week the tips' fall is decided on), the two paces as /why
-    shows them (the earlier None for a fall with none to compare), whether it fell, and the day
+    of the :data:`~bot.domain.metrics.EARLIER_WEEKS` weeks before it at most, or a fall: the
+    week the tips' fall is decided on), the two paces as /why shows them (the earlier None
+    for a fall with none to compare; ``weeks``: that most), whether it fell, and the day
     the target is reached at the latest week's pace (compounded, from ``current`` at
     ``since``, the latest snapshot's moment, as the 12-week projection counts; None when
     that pace reaches it never): the trend fitted over 12 weeks would otherwise promise a
@@ -327,7 +329,7 @@ def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float
     eta = None if reached is None else settings.today(reached).isoformat()
     return {"latest": pace_shown(slow.latest),
             "earlier": None if slow.earlier is None else pace_shown(slow.earlier),
-            "falling": slow.falling, "eta": eta}
+            "falling": slow.falling, "eta": eta, "weeks": EARLIER_WEEKS}
 
 
 def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.domain.facts import FACTS, FLAG_FIGURES, format_fact
 from bot.domain.facts import label as fact_label
+from bot.domain.metrics import EARLIER_WEEKS
 from bot.domain.numbers import aside, shared_short
 from bot.domain.rules import (
     Catalogue,
@@ -287,9 +288,10 @@ def _condition_text(fact: str, op: str, rhs: object, value: str,
         if figures is not None and all(f in facts for f in figures):
             latest, earlier = figures  # the figures the flag compares, as the tips read them
             return _("%(fact)s: %(want)s (you: %(value)s, with %(latest)s in the latest week "
-                     "against a median of %(earlier)s a week in the weeks before it; slowing "
-                     "is under half, a fall included)",
+                     "against a median of %(earlier)s a week in up to %(weeks)s weeks before "
+                     "it; slowing is under half, a fall included)",
                      fact=label, want=standalone(_("yes") if want else _("no")),
+                     weeks=EARLIER_WEEKS,
                      value=standalone(value),
                      latest=format_fact(latest, facts[latest]),
                      earlier=format_fact(earlier, facts[earlier]))

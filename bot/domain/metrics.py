@@ -372,6 +372,57 @@ def weekly_pace(change: float, days: float) -> float | None:
     return change / days * 7 if has_weekly_pace(days) else None
 
 
+#: How many week-long steps before the latest week the slowing rule compares it with (the
+#: median of their paces: :func:`bot.domain.slowing.weeks`), walking back from the latest
+#: week's start: "growth slowed" is news about the recent weeks, never about a pace a year
+#: ago (a creator who grew 5% a week in year one and 1% since is not "slowed" all of year
+#: two). /stats reads the history back to the last of these steps' start, and no further
+#: (:attr:`HistoryReach.STATS`).
+EARLIER_WEEKS: Final = 8
+
+
+class WeekWalk:
+    """The week-long steps of the followers' series, walked back from its latest point: the
+    one place that decides where each starts, read by the slowing rule
+    (:func:`bot.domain.slowing.weeks`) and by how far back /stats reads for it
+    (:func:`reach_back`, without the creator's time zone). Given the points' days newest
+    first (:meth:`starts`, each the creator's day as an ordinal, :func:`counted_on`), the
+    first is the latest point; a step from an end day E starts at the next point whose day is
+    a week or more before E (:func:`has_weekly_pace`), and the step before it ends there. The
+    walk is over (:attr:`done`) after the latest week and :data:`EARLIER_WEEKS` steps before
+    it. A step whose start value is 0 is a step all the same (it adds no pace).
+
+    The points may be the series' own (one a day, :func:`one_a_day`) or every snapshot that
+    typed followers in the store's order, newest first: the first of a day met that way is the
+    day's last, the one :func:`one_a_day` keeps, and the others of its day are never a start
+    (under a week before the step's end, or after a start on their own day)."""
+
+    __slots__ = ("_end", "steps")
+
+    def __init__(self) -> None:
+        self._end: int | None = None
+        #: The steps started so far: 1 is the latest week's.
+        self.steps = 0
+
+    def starts(self, day: int) -> bool:
+        """Whether the next point, newest first, on ``day`` starts a step (the latest week's
+        first); False for the latest point itself and for any point after the walk is
+        :attr:`done`."""
+        if self._end is None:
+            self._end = day
+            return False
+        if self.done or not has_weekly_pace(self._end - day):
+            return False
+        self._end = day
+        self.steps += 1
+        return True
+
+    @property
+    def done(self) -> bool:
+        """The latest week and the :data:`EARLIER_WEEKS` steps before it have started."""
+        return self.steps > EARLIER_WEEKS
+
+
 def one_a_day(items: Iterable[tuple[MetricSnapshot, _T]],
               zone: tzinfo) -> list[tuple[MetricSnapshot, _T]]:
     """The last of ``items`` (``(snapshot, anything)`` in the store's order, oldest first) on
@@ -1141,9 +1192,11 @@ class HistoryReach(StrEnum):
     #: :data:`WINDOW_TOTALS`) was given: what :func:`same_window`, :func:`window_ends`,
     #: :func:`left_out`, :func:`engagement_gap` and the engagement rate read (/estimate).
     ORIGINS = "origins"
-    #: Those, and back to the earlier snapshot of the latest follower growth
-    #: (:func:`growth`): what /stats reads besides.
-    ORIGINS_AND_GROWTH = "origins_and_growth"
+    #: Those, back to the earlier snapshot of the latest follower growth (:func:`growth`),
+    #: and back to the start of the last week-long step the slowing rule compares
+    #: (:class:`WeekWalk`: the latest week and :data:`EARLIER_WEEKS` before it): what /stats
+    #: reads (its KPIs, growth line and slowed line).
+    STATS = "stats"
 
 
 #: How far a creator's wall clock may move against UTC between two of their snapshots (a
@@ -1176,7 +1229,10 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
     growth the latest snapshot that typed followers and the most recent one far enough
     before it (:func:`span_of_growth`; read without the creator's time zone, so the first
     one far enough before it in any zone, :func:`_surely_growth`: that one, or one or two
-    older). The snapshots taken are all those up to the oldest
+    older); and for the slowing rule (:attr:`HistoryReach.STATS`) the followers' points back
+    to where the last step it compares starts (:class:`WeekWalk`, by the stores' day of each
+    snapshot, :attr:`MetricSnapshot.day`, the same in any zone). The snapshots taken are all
+    those up to the oldest
     of these, so each of those functions gives the same answer, the
     same snapshot objects included, as with the whole history; where one of them finds
     nothing, the whole history is taken (it looked through all of it to find nothing).
@@ -1189,8 +1245,9 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
         return taken
     latest: MetricSnapshot | None = None
     pending: set[str] = set()
-    growth_left = reach is HistoryReach.ORIGINS_AND_GROWTH
+    growth_left = weeks_left = reach is HistoryReach.STATS
     typed: MetricSnapshot | None = None  # the latest snapshot that typed followers
+    walk, unwalked = WeekWalk(), False
     for s in newest_first:
         taken.append(s)
         if latest is None:
@@ -1205,7 +1262,14 @@ def reach_back(newest_first: Iterable[MetricSnapshot],
                 typed = s
             elif _surely_growth(s, typed):
                 growth_left = False  # growth() finds its pair here or later
-        if not pending and not growth_left and len(taken) >= minimum:
+        if weeks_left and "followers" in s.given and s.followers is not None:
+            # (by the stores' day, the creator's in any zone; after a snapshot without one,
+            # not read from a store, the walk can't be told: the whole history is taken)
+            if s.day is None:
+                unwalked = True
+            elif not unwalked and walk.starts(s.day.toordinal()) and walk.done:
+                weeks_left = False  # the slowing rule's last step starts here
+        if not pending and not growth_left and not weeks_left and len(taken) >= minimum:
             break
     taken.reverse()
     return taken

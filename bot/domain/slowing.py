@@ -6,7 +6,7 @@ so /stats reads it without importing the fact code (``tests/unit/test_fast_start
 from __future__ import annotations
 
 import math
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from statistics import median
 from typing import NamedTuple
@@ -16,9 +16,9 @@ from bot.domain.daily import days_between, wall_time
 from bot.domain.metrics import (
     Growth,
     MetricSnapshot,
+    WeekWalk,
     corrected_snapshots,
     counted_on,
-    has_weekly_pace,
     placed_at,
     rate_digits,
     typed_by_creator,
@@ -33,7 +33,9 @@ class Weeks(NamedTuple):
     #: The latest week's growth: from the series' value a week before the latest day (or the
     #: nearest day before that) to the latest value; None without such a day, or from 0.
     latest: float | None
-    #: The week-long steps before that window, newest first (never a day's change).
+    #: The paces of the week-long steps before that window, newest first (never a day's
+    #: change): the :data:`~bot.domain.metrics.EARLIER_WEEKS` steps before it at most (a step
+    #: from 0 is one of them, with no pace).
     earlier: list[float]
     #: The latest week's window as a change in followers and the days it spans (0 inside
     #: the rounding of a typed value, as :attr:`latest`); None without a day a week or more
@@ -50,36 +52,41 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
     earlier than the one before still closes a week; each pace divided by the days on their
     wall clock) before the latest one, or the nearest point
     before that, to the latest; each earlier step runs the same way from the point a week or
-    more before its end to that end, walking back from the latest week's start. So a creator
+    more before its end to that end, walking back from the latest week's start, for
+    :data:`~bot.domain.metrics.EARLIER_WEEKS` steps at most (where each starts:
+    :class:`~bot.domain.metrics.WeekWalk`, the one rule /stats' read goes back by too), so
+    the latest week is compared with recent weeks, never with a pace of a year ago. So a creator
     who logs every day (or imports TikTok Studio's daily rows) and one who logs once a week
     get the same weeks, and a week's pace is never a day's (or a few days') change scaled up
     (a gap of more than a week in the logs is one longer step, as a pace a week). The
     latest week's change is 0 inside the rounding of a typed value
     (:func:`~bot.domain.metrics.within_rounding`, as /stats says "about the same"). One
-    backward pass over the series (each step starts where the one after it begins).
+    backward pass over the series (each step starts where the one after it begins), which
+    stops at the last step's start.
 
     The one place the windows are decided; :func:`paces`, the tips' facts and every reply
     read it."""
     series = corrected_snapshots(history, "followers", zone=zone)
-    # each point on the creator's wall clock once (a row dated by day alone at noon of its
-    # day in ``zone``, placed_at), measured as wall_days measures
-    times = [wall_time(placed_at(s, zone), zone) for s, _ in series]
-    # and on the creator's calendar: a window is a week when its days are a week apart (a
-    # weekly log an hour earlier than the last, 6.96 days on the clock, is still a week: it
-    # took in the log before and read two weeks as the latest), its pace by the clock's days
-    days_of = [counted_on(s, zone).toordinal() for s, _ in series]
     latest: float | None = None
     window: tuple[float, float] | None = None
     earlier: list[float] = []
+    walk = WeekWalk()  # where each step starts (the one rule, read by /stats' read too)
     end = len(series) - 1
-    start = end - 1
-    while start >= 0:
-        if not has_weekly_pace(days_of[end] - days_of[start]):  # under a week: the one before
-            start -= 1
+    end_time: datetime | None = None
+    for start in range(end, -1, -1):
+        # each point on the creator's calendar: a window is a week when its days are a week
+        # apart (a weekly log an hour earlier than the last, 6.96 days on the clock, is still
+        # a week: it took in the log before and read two weeks as the latest)
+        if not walk.starts(counted_on(series[start][0], zone).toordinal()):
             continue
         (first, before), (last, after) = series[start], series[end]
-        days = days_between(times[start], times[end])
-        if end == len(series) - 1:
+        # its pace by the clock's days: each point on the creator's wall clock (a row dated
+        # by day alone at noon of its day in ``zone``, placed_at), measured as wall_days does
+        start_time = wall_time(placed_at(first, zone), zone)
+        if end_time is None:
+            end_time = wall_time(placed_at(last, zone), zone)
+        days = days_between(start_time, end_time)
+        if walk.steps == 1:
             rounded = within_rounding(before, after, before_typed=typed_by_creator(first),
                                       after_typed=typed_by_creator(last))
             window = (0.0 if rounded else after - before, days)
@@ -87,7 +94,9 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
                 latest = window[0] / before / days * 7
         elif before:
             earlier.append((after - before) / before / days * 7)
-        end, start = start, start - 1
+        if walk.done:
+            break
+        end, end_time = start, start_time
     return Weeks(latest, earlier, window)
 
 
@@ -97,7 +106,8 @@ class Slowdown(NamedTuple):
 
     #: The latest week's growth (a ratio a week): :attr:`Weeks.latest`.
     latest: float
-    #: The median weekly growth of the weeks before it (never "the week before"); None for a
+    #: The median weekly growth of the (up to :data:`~bot.domain.metrics.EARLIER_WEEKS`)
+    #: weeks before it (never "the week before" alone); None for a
     #: fall with no earlier pace it is slower than (:func:`said_of_latest_week`).
     earlier: float | None
 
@@ -143,8 +153,8 @@ def latest_change(found: Weeks, pair: Growth | None) -> Change | None:
 
 def paces(found: Weeks) -> tuple[float, float] | None:
     """The two follower paces the slowing rule compares: the latest week's and the median of
-    the week-long steps before it (:func:`weeks`); None without a latest week or an earlier
-    one."""
+    the (up to :data:`~bot.domain.metrics.EARLIER_WEEKS`) week-long steps before it
+    (:func:`weeks`); None without a latest week or an earlier one."""
     if found.latest is None or not found.earlier:
         return None
     return found.latest, median(found.earlier)
@@ -152,7 +162,8 @@ def paces(found: Weeks) -> tuple[float, float] | None:
 
 def is_slowing(latest: float, earlier: float) -> bool:
     """Whether follower growth has slowed: the latest week under half the earlier pace (the
-    median week before it), which was more than 0.5% a week. A fall is slowed too
+    median of the :data:`~bot.domain.metrics.EARLIER_WEEKS` weeks before it at most), which
+    was more than 0.5% a week. A fall is slowed too
     (:attr:`Slowdown.falling`): never better than a flat week. The one rule the tips
     (``growth_slowing``), /why, /goal and /stats read."""
     return earlier > 0.005 and latest < earlier * 0.5

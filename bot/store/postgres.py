@@ -56,7 +56,13 @@ from bot.core.userdata import (
     export_statements,
 )
 from bot.domain.daily import counted_day
-from bot.domain.metrics import METRIC_NAMES, HistoryReach, MetricSnapshot, reach_back
+from bot.domain.metrics import (
+    EARLIER_WEEKS,
+    METRIC_NAMES,
+    HistoryReach,
+    MetricSnapshot,
+    reach_back,
+)
 from bot.domain.payouts import Payout
 from bot.domain.profile import UserSettings
 from bot.domain.ratecard import PinnedPrice
@@ -184,15 +190,25 @@ def _affected(status: str) -> int:
 _FIRST_PAGE: Final = 4
 
 
+#: The first page of /stats' read (:attr:`~bot.domain.metrics.HistoryReach.STATS`): a weekly
+#: logger's latest snapshot and the starts of the latest week and the
+#: :data:`~bot.domain.metrics.EARLIER_WEEKS` steps before it (a daily logger's ~64 rows take
+#: three fetches: 10, 20, 40).
+_STATS_PAGE: Final = 2 + EARLIER_WEEKS
+
+
 async def _reached_in(db: _Conn, user_id: int, limit: int, reach: HistoryReach,
-                      minimum: int = 0) -> list[MetricSnapshot]:
+                      minimum: int = 0, first: int = _FIRST_PAGE) -> list[MetricSnapshot]:
     """The snapshots of the latest ``limit`` that ``reach`` needs
     (:func:`~bot.domain.metrics.reach_back`, with ``minimum``), on ``db`` (inside the
     caller's transaction, so the pages are of one history), as the SQLite store's
-    ``_reached_sync`` reads them a row at a time: newest first, :data:`_FIRST_PAGE` rows, and
-    a further page (twice the last) only when reach_back read every row fetched so far."""
+    ``_reached_sync`` reads them a row at a time: newest first, ``first`` rows
+    (:data:`_FIRST_PAGE` unless given), and a further page (twice the last) only when
+    reach_back asked for a row after the last one fetched; each row made into a snapshot
+    once."""
     rows: list[Any] = []
-    page = _FIRST_PAGE
+    made: list[MetricSnapshot] = []  # the rows made into snapshots so far, newest first
+    page = first
     while True:
         more = await db.fetch(
             f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
@@ -202,16 +218,18 @@ async def _reached_in(db: _Conn, user_id: int, limit: int, reach: HistoryReach,
         if not rows:
             return []
         at = _columns(tuple(rows[0].keys()))
-        read = 0
+        ran_out = False
 
         def counted(at: Any = at) -> Iterator[MetricSnapshot]:
-            nonlocal read
-            for row in rows:
-                read += 1
-                yield _snapshot(row, at)
+            nonlocal ran_out
+            for i, row in enumerate(rows):
+                if i == len(made):  # (each row made once, whatever the pages)
+                    made.append(_snapshot(row, at))
+                yield made[i]
+            ran_out = True  # reach_back asked for a row after the last fetched
 
         shown = reach_back(counted(), reach, minimum)
-        if read < len(rows) or len(more) < page or len(rows) >= limit:
+        if not ran_out or len(more) < page or len(rows) >= limit:
             return shown  # (it stopped before the end, or there is no more to read)
         page *= 2
 
@@ -706,16 +724,15 @@ class PostgresStore(PgTikTokTables):
     async def _reached(self, user_id: int, limit: int,
                        reach: HistoryReach) -> list[MetricSnapshot]:
         """The snapshots of :meth:`history` that ``reach`` needs
-        (:func:`~bot.domain.metrics.reach_back`, as the SQLite store reads them): the rows
-        come in one fetch, each made into a snapshot only when asked for."""
-        async with self._read() as db:
-            rows = await db.fetch(
-                f"SELECT * FROM snapshots WHERE user_id = $1 AND {_ACTIVE} "  # noqa: S608
-                f"ORDER BY {_ORDER_DESC} LIMIT $2", user_id, max(0, limit))
-        if not rows:
-            return []
-        at = _columns(tuple(rows[0].keys()))
-        return reach_back((_snapshot(row, at) for row in rows), reach)
+        (:func:`~bot.domain.metrics.reach_back`, as the SQLite store reads them): fetched in
+        pages (:func:`_reached_in`, in one transaction), each row made into a snapshot only
+        when asked for. /stats' first page holds a weekly logger's whole reach (the latest
+        snapshot and the starts of the slowing rule's steps, :data:`_STATS_PAGE`)."""
+        first = _STATS_PAGE if reach is HistoryReach.STATS else _FIRST_PAGE
+        # (one snapshot of the table for every page: a write between two would shift them)
+        async with self._read() as db, db.transaction(isolation="repeatable_read",
+                                                      readonly=True):
+            return await _reached_in(db, user_id, limit, reach, first=first)
 
     async def videos(self, user_id: int) -> list[Video]:
         async with self._read() as db:

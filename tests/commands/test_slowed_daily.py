@@ -44,16 +44,16 @@ async def test_a_daily_logger_whose_week_slowed_hears_it_from_every_reply(
     # /stats' own change is the day's, and says so; the slowed line is the week's
     assert "Followers since your import of 2026-11-01: +5 (+0%) in 1 day\n" in stats, stats
     assert ("Your follower growth has slowed: 0.3% in the latest week against a median of "
-            "3.1% a week in the weeks before it (under half).") in stats, stats
+            "3.1% a week in up to 8 weeks before it (under half).") in stats, stats
     why = (await console.ask("/why trends-ride-one-early")).text
     assert ("follower growth slowing: yes (you: yes, with 0.3% in the latest week against a "
-            "median of 3.1% a week in the weeks before it; slowing is under half, a fall "
+            "median of 3.1% a week in up to 8 weeks before it; slowing is under half, a fall "
             "included) ✓") in why, why
     tips = (await console.ask("/tips all")).text
     assert "Growth slowed" in tips, tips
     goal = (await console.ask("/goal followers=20k")).text
     assert ("but your growth has slowed, 0.3% in the latest week against a median of 3.1% a "
-            "week in the weeks before it: at the latest week's pace") in goal, goal
+            "week in up to 8 weeks before it: at the latest week's pace") in goal, goal
 
 
 async def test_a_daily_logger_growing_steadily_hears_of_no_slowdown(
@@ -81,7 +81,7 @@ async def test_a_daily_log_reads_the_week_not_the_day(console: ConsoleAdapter,
     stats = (await console.ask("/stats")).text
     assert "Followers since your log of 2026-11-28: +5 (+0%) in 1 day\n" in stats, stats
     assert ("Your follower growth has slowed: 0.7% in the latest week against a median of "
-            "3.3% a week in the weeks before it (under half).") in stats, stats
+            "3.3% a week in up to 8 weeks before it (under half).") in stats, stats
     goal = (await console.ask("/goal followers=20k")).text
     assert "but your growth has slowed, 0.7% in the latest week against a median of 3.3%" \
         in goal, goal

@@ -29,10 +29,11 @@ async def test_a_fall_reads_as_slowed_never_better_than_a_flat_week(
     await log_weeks(console, clock, (*RISING, "10.8k"))
     goal = (await console.ask("/goal followers=12k")).text
     assert ("but your followers fell in the latest week, −0.9% against a median of 2.9% a week "
-            "in the weeks before it: at the latest week's pace you won't get there") in goal, goal
+            "in up to 8 weeks before it: at the latest week's pace you won't get there"
+            ) in goal, goal
     why = (await console.ask("/why trends-ride-one-early")).text
     assert ("follower growth slowing: yes (you: yes, with −0.9% in the latest week against a "
-            "median of 2.9% a week in the weeks before it; slowing is under half, a fall "
+            "median of 2.9% a week in up to 8 weeks before it; slowing is under half, a fall "
             "included) ✓") in why, why
     # the fall has its own tip in the topic; the slowed one names it as what keeps it out
     assert "followers falling: no (you: yes) ✗" in why, why
@@ -40,7 +41,7 @@ async def test_a_fall_reads_as_slowed_never_better_than_a_flat_week(
     assert "You lost followers" in tips and "Growth slowed" not in tips, tips
     stats = (await console.ask("/stats")).text
     assert ("Your followers fell in the latest week: −0.9% against a median of 2.9% a week in "
-            "the weeks before it") in stats, stats
+            "up to 8 weeks before it") in stats, stats
 
 
 async def test_stats_about_the_same_and_goal_slowed_read_one_rule(
@@ -55,10 +56,11 @@ async def test_stats_about_the_same_and_goal_slowed_read_one_rule(
     stats = (await console.ask("/stats")).text
     assert "about the same in 7 days" in stats, stats
     assert ("Your follower growth has slowed: 0% in the latest week against a median of 2.9% a "
-            "week in the weeks before it (under half).") in stats, stats
+            "week in up to 8 weeks before it (under half).") in stats, stats
     goal = (await console.ask("/goal followers=12k")).text
     assert ("but your growth has slowed, 0% in the latest week against a median of 2.9% a week "
-            "in the weeks before it: at the latest week's pace you won't get there") in goal, goal
+            "in up to 8 weeks before it: at the latest week's pace you won't get there"
+            ) in goal, goal
     assert "0.9% in the latest week" not in goal and "a week before it:" not in goal, goal
     # steady growth: no reply says it slowed
     clock.advance(days=7)

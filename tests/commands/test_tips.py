@@ -161,5 +161,5 @@ async def test_why_slowing_growth_shows_the_paces_it_compares(console: ConsoleAd
         clock.advance(days=7)
     why = (await console.ask("/why trends-ride-one-early")).text
     assert ("follower growth slowing: yes (you: yes, with 0.9% in the latest week against a "
-            "median of 2.9% a week in the weeks before it; slowing is under half, a fall "
+            "median of 2.9% a week in up to 8 weeks before it; slowing is under half, a fall "
             "included) ✓") in why, why

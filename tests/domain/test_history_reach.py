@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.config import PROJECT_ROOT
 from bot.domain.estimator import compare_engagement, estimate, what_if
 from bot.domain.metrics import (
+    EARLIER_WEEKS,
     WINDOW_TOTALS,
     HistoryReach,
     MetricSnapshot,
@@ -39,8 +40,11 @@ NAMES = ("followers", "views", *WINDOW_TOTALS)
 def histories(draw: st.DrawFn) -> list[MetricSnapshot]:
     """Snapshots in the store's order (by day), each carrying the one before it forward as
     the store does, typed or imported, some on the same day as the one before (a correction),
-    at any hour (so a later one of a day may be earlier in time)."""
+    at any hour (so a later one of a day may be earlier in time); read from a store (with the
+    stored day, the one /stats' walk over the weeks goes by) or not (none: the whole history
+    is walked)."""
     out: list[MetricSnapshot] = []
+    stored = draw(st.booleans())
     day = 0
     for _ in range(draw(st.integers(0, 14))):
         day += draw(st.sampled_from((0, 0, 1, 2, 7)))
@@ -49,7 +53,8 @@ def histories(draw: st.DrawFn) -> list[MetricSnapshot]:
         values = {n: float(draw(st.integers(0, 50_000))) for n in sorted(given_names)}
         base = out[-1] if out else MetricSnapshot.empty(at)
         source = draw(st.sampled_from(("log", "import", "sync")))
-        out.append(replace(base.merged(values, at), source=source))
+        out.append(replace(base.merged(values, at), source=source,
+                           day=(T0 + timedelta(days=day)).date() if stored else None))
     return out
 
 
@@ -68,7 +73,7 @@ ZONES = (UTC, ZoneInfo("America/New_York"), ZoneInfo("Australia/Lord_Howe"),
 @settings(max_examples=400, deadline=None)
 def test_stats_answers_the_same_from_the_part_it_reads(history: list[MetricSnapshot],
                                                        zone: tzinfo) -> None:
-    part = cut(history, HistoryReach.ORIGINS_AND_GROWTH)
+    part = cut(history, HistoryReach.STATS)
     assert part == history[len(history) - len(part):]  # the most recent ones, in order
     if not history:
         assert part == []
@@ -106,31 +111,36 @@ def test_estimate_answers_the_same_from_the_part_it_reads(
 
 def test_a_latest_snapshot_that_gave_everything_needs_itself_alone() -> None:
     """The benchmark's weekly imports: each row gives every total (and followers a week after
-    the one before): /estimate reads one snapshot, /stats two, of 52."""
+    the one before): /estimate reads one snapshot, /stats ten of 52 (the latest, and the
+    start of the latest week and of the EARLIER_WEEKS steps before it the slowing rule
+    compares; two before the rule read the median of every week, then all 52)."""
     history = []
     for week in range(52):
         at = T0 + timedelta(weeks=week)
-        history.append(MetricSnapshot.empty(at).merged(
+        history.append(replace(MetricSnapshot.empty(at).merged(
             {"followers": 8000.0 + week, "views": 9e4, "likes": 8e3, "comments": 300.0,
-             "shares": 150.0}, at))
+             "shares": 150.0}, at), day=at.date()))
     assert cut(history, HistoryReach.ORIGINS) == history[-1:]
-    assert cut(history, HistoryReach.ORIGINS_AND_GROWTH) == history[-2:]
+    assert cut(history, HistoryReach.STATS) == history[-2 - EARLIER_WEEKS:]
     assert cut(history, HistoryReach.ALL) == history
 
 
 def test_a_total_given_long_ago_is_read_back_to() -> None:
     """``/log followers=… views=…`` every week over likes logged once, months ago: the likes'
-    snapshot is read (its window is named in /stats), and nothing before it."""
-    first = MetricSnapshot.empty(T0).merged({"followers": 1e3, "likes": 500.0, "views": 1e4},
-                                            T0)
-    history = [MetricSnapshot.empty(T0 - timedelta(days=3)).merged({"followers": 900.0},
-                                                                    T0 - timedelta(days=3)),
-               first]
+    snapshot is read (its window is named in /stats), and nothing before it (nine weeks
+    after it: the start of the slowing rule's last step too)."""
+    def stored(s: MetricSnapshot) -> MetricSnapshot:
+        return replace(s, day=s.taken_at.date())
+
+    first = stored(MetricSnapshot.empty(T0).merged(
+        {"followers": 1e3, "likes": 500.0, "views": 1e4}, T0))
+    history = [stored(MetricSnapshot.empty(T0 - timedelta(days=3)).merged(
+        {"followers": 900.0}, T0 - timedelta(days=3))), first]
     for week in range(1, 10):
         at = T0 + timedelta(weeks=week)
-        history.append(history[-1].merged({"followers": 1e3 + week, "views": 2e4}, at))
+        history.append(stored(history[-1].merged({"followers": 1e3 + week, "views": 2e4}, at)))
     assert cut(history, HistoryReach.ORIGINS) == history[1:]
-    assert cut(history, HistoryReach.ORIGINS_AND_GROWTH) == history[1:]
+    assert cut(history, HistoryReach.STATS) == history[1:]
 
 
 def test_the_reach_goes_back_past_a_pair_the_clocks_going_back_make_less_than_a_day() -> None:
@@ -148,4 +158,4 @@ def test_the_reach_goes_back_past_a_pair_the_clocks_going_back_make_less_than_a_
         history.append(replace(base.merged({"followers": followers}, at), source="log"))
     whole = growth(history, zone=new_york)
     assert whole is not None and whole.previous == 1000.0 and whole.days == 7.0
-    assert growth(cut(history, HistoryReach.ORIGINS_AND_GROWTH), zone=new_york) == whole
+    assert growth(cut(history, HistoryReach.STATS), zone=new_york) == whole

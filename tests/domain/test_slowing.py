@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain import slowing
-from bot.domain.metrics import MetricSnapshot
+from bot.domain.metrics import EARLIER_WEEKS, MetricSnapshot
 
 START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
@@ -61,7 +61,8 @@ def test_the_latest_week_starts_at_the_nearest_day_a_week_or_more_before() -> No
 
 def test_one_pass_over_the_series(monkeypatch: pytest.MonkeyPatch) -> None:
     """A year of daily values measures each span once as it walks back (no search from each
-    point): fewer than two measurements a point."""
+    point), and the walk stops after the latest week and the EARLIER_WEEKS steps before it
+    (the rule compares the recent weeks): one measurement a step, none of the year before."""
     calls = 0
     measure = slowing.days_between
 
@@ -72,8 +73,8 @@ def test_one_pass_over_the_series(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(slowing, "days_between", counted)
     found = slowing.weeks(history([(d, 10_001 + 7 * d) for d in range(365)]), UTC)
-    assert len(found.earlier) == 51
-    assert calls < 2 * 365
+    assert len(found.earlier) == EARLIER_WEEKS  # (51 before the rule was bounded)
+    assert calls == 1 + EARLIER_WEEKS
 
 
 @settings(max_examples=60, deadline=None)
@@ -82,12 +83,13 @@ def test_weekly_logs_at_other_hours_are_still_weeks(minutes: list[int]) -> None:
     """A weekly log an hour (up to three) earlier or later than the one before is a week of
     the creator's days: the latest week is the last two logs, never two weeks read as one
     (review: 10001 … 12801 a week apart, then 12811 an hour early, read 2.9% a week beside
-    /stats' +0.1%), each pace over the days on the clock."""
+    /stats' +0.1%), each pace over the days on the clock; the EARLIER_WEEKS steps before the
+    latest week at most."""
     points = [(7 * i + m / 1440, 1_001 + 700 * i + (0 if i < len(minutes) - 1 else -690))
               for i, m in enumerate(minutes)]
     found = slowing.weeks(history([(d, float(v)) for d, v in points]), UTC)
     assert found.latest == pytest.approx(old_weekly(points)[-1])
-    assert found.earlier == pytest.approx(old_weekly(points)[-2::-1])
+    assert found.earlier == pytest.approx(old_weekly(points)[-2::-1][:EARLIER_WEEKS])
 
 
 def test_the_reviewed_week_an_hour_early() -> None:
