@@ -1356,10 +1356,12 @@ def format_target(name: str, target: float, current: float | None) -> tuple[str,
 def goal_share(current: float, target: float) -> str:
     """How far ``current`` is toward a goal of ``target``, as a percent (/stats' goals): a
     whole percent, with as many decimals as it takes for a share short of the goal never to
-    read as the whole way ("99.8%" for 4,990 of 5,001, never "100%")."""
+    read as the whole way ("99.8%" for 4,990 of 5,001, "99.9%" for 4,999, never "100%")."""
     from bot.domain import numbers
 
     share = min(1.0, current / target) if target else 1.0
+    if share < 1.0:  # short of it: at most 99.9% (pct writes 99.96% as "100%": one decimal
+        share = min(share, 0.999)  # from 99.95% on), never the whole way
     text = numbers.pct(share, 0)
     whole_way = numbers.pct(1.0, 0)
     for digits in range(1, 8):

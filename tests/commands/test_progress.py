@@ -821,3 +821,12 @@ async def test_a_goal_target_keeps_the_digits_it_was_set_with(console: ConsoleAd
     await console.ask("/log followers=5001")
     reached = (await console.ask("/goal")).text
     assert "• Followers: 5.001k (now 5.001k)" in reached and "reached" in reached, reached
+
+
+async def test_a_goal_a_hair_short_is_not_the_whole_way(console: ConsoleAdapter) -> None:
+    """Trial: 4,999 of a 5,001 goal was "100% of the way" in /stats (99.96%: a percent from
+    99.95% on keeps one decimal at most, so it rounded up to the whole way)."""
+    await console.ask("/log followers=4999 views=40k")
+    await console.ask("/goal followers=5001")
+    stats = (await console.ask("/stats")).text
+    assert "• Followers 5.001k: 99.9% of the way" in stats, stats
