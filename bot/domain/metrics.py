@@ -1344,13 +1344,18 @@ def format_target(name: str, target: float, current: float | None) -> tuple[str,
     5,001 is "5.001k", never the "5k" that reads as met at 5,000), and now with the digits
     that tell it apart from the target (:func:`format_apart`'s rule: 4,990 is "4.99k"); a
     current value equal to the target reads as the target does."""
-    shown = format_typed(name, target)
+    from bot.domain import numbers
+
+    # one style for the two (never Japanese "5.0001万（現在 6,000）"): in full unless both
+    # are written short by themselves
+    short = None if current is None else numbers.shared_short(target, current)
+    shown = format_typed(name, target, short)
     if current is None:
         return shown, None
     if current == target:
         return shown, shown
-    now = format_apart(name, target, current)[1]
-    return shown, (format_typed(name, current) if now == shown else now)
+    now = format_apart(name, target, current, short)[1]
+    return shown, (format_typed(name, current, short) if now == shown else now)
 
 
 def goal_share(current: float, target: float) -> str:
@@ -1377,12 +1382,13 @@ def _significant(digits: str) -> str:
     return digits.strip("0") or "0"
 
 
-def format_typed(name: str, value: float | None) -> str:
+def format_typed(name: str, value: float | None, short: bool | None = None) -> str:
     """``value`` of metric ``name`` shown as what the creator typed (or a file held): as
     :func:`format_metric` writes it, with as many more digits as it takes to be that value,
     never rounded to another ("1.25M", not "1.3M"; "36.441k"; "35.25%"), in the current
     language. The one place /history, /undo and an import's preview write the values they show
-    as typed."""
+    as typed. ``short`` False: a count in full ("50,001"), for a phrase whose other number is
+    written in full (:func:`bot.domain.numbers.shared_short`)."""
     import math
     from decimal import Decimal
 
@@ -1400,6 +1406,8 @@ def format_typed(name: str, value: float | None) -> str:
     if kind is Kind.NUMBER and abs(value) < 100:  # every decimal it has: 1.3333333
         return numbers.decimal(value, max(0, -int(Decimal(repr(value)).normalize()
                                                   .as_tuple().exponent)))
+    if short is False and value == int(value):
+        return numbers.grouped(value)
     wanted = _significant("".join(str(d) for d in
                                   Decimal(repr(abs(value))).normalize().as_tuple().digits))
     for extra in range(16):

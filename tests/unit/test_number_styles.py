@@ -74,3 +74,15 @@ async def test_the_size_band_reads_in_one_style_in_every_language(
         with i18n.using(language):
             band = numbers.count_range(5_000, 1_000_000)
         assert band in text, (language, text)
+
+
+async def test_a_goal_and_the_number_now_read_in_one_style(console: ConsoleAdapter) -> None:
+    """Trial: a goal's target, shown as it was set, kept its short style beside a number now
+    in full: Japanese "5.0001万（現在 6,000）", "1.2345万（現在 6,000）"."""
+    assert (await console.ask("/settings language=ja")).ok
+    assert (await console.ask("/log followers=6000")).ok
+    goal = (await console.ask("/goal followers=50001")).text
+    assert "50,001（現在 6,000）" in goal, goal
+    assert "万" not in goal.split("50,001")[0].splitlines()[-1], goal
+    listed = (await console.ask("/goal")).text
+    assert "50,001（現在 6,000）" in listed, listed
