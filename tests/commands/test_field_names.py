@@ -488,3 +488,25 @@ async def test_french_estimate_names_missing_fields_inside_its_sentences(
     assert "vues moyennes et diamants" in text, text
     assert "/payout rewards=412 vues=610k" in text, text
     assert "/log vues moyennes=8k" in text, text
+
+
+#: A command line in a translation with a key written capitalised ("/log Vues moyennes=8k"):
+#: the command, any ``key=value`` before it, then a name starting with a capital and ``=``.
+_CAPITAL_KEY = re.compile(r"/(?:log|estimate|goal|payout|ratecard|settings)"
+                          r"(?: [^\s=/]+=\S*[^\s.)])* ([A-ZÀ-Ý][\w'’]*(?: [\w'’]+){0,3})=")
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "pt_BR"])
+def test_no_translation_writes_a_command_lines_key_capitalised(language: str) -> None:
+    """Trial (French): "/log Vues moyennes=8k" in /mediakit and "/log Vidéos par semaine=4"
+    in /estimate explain: lines a translator typed that no reply rewrites to the typed form
+    (``typed_example``). Every command line in a catalogue writes its keys as typed."""
+    from babel.messages.pofile import read_po
+
+    with i18n.catalogue_path(language).open("rb") as fp:
+        catalog = read_po(fp)
+    bad = [m.group(0) for message in catalog if message.id
+           for text in (message.string if isinstance(message.string, tuple)
+                        else (message.string,))
+           for m in _CAPITAL_KEY.finditer(text or "")]
+    assert not bad, f"{len(bad)} in {language}: {bad}"
