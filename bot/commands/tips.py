@@ -9,7 +9,7 @@ from bot.core.context import CommandContext
 from bot.core.ports import Reads
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
-from bot.domain.engine import Tip, explain, recommend
+from bot.domain.engine import Tip, cited, explain, recommend
 from bot.domain.facts import compute_facts, facts_and_waived
 from bot.domain.numbers import kept
 from bot.domain.profile import Profile
@@ -95,6 +95,7 @@ async def why(ctx: CommandContext, args: dict[str, Any]) -> Reply:
                          "in /tips.", tip=kept(tip_id)), arg="tip")
     return Reply("why", {"tip": {
         "id": result.tip_id, "title": result.title, "category": result.category,
-        "why": result.why, "source": result.source, "applies": result.applies,
+        "why": result.why, "source": result.source, "citations": cited(result.source),
+        "applies": result.applies,
         "checks": [{"fact": c.fact, "value": c.value, "held": c.held, "text": c.text}
                    for c in result.checks]}})

@@ -19,12 +19,13 @@ from bot.domain.rules import (
     Catalogue,
     CompiledRule,
     Rule,
+    citations,
     placeholders,
     unknown_names,
     without_names,
 )
+from bot.i18n import N_, standalone, translate
 from bot.i18n import gettext as _
-from bot.i18n import standalone, translate
 
 MAX_DISTANCE = 2.0
 
@@ -355,6 +356,22 @@ def explain(catalogue: Catalogue, facts: Mapping[str, float], rule_id: str,
            else rule_text(rule, "why", facts))
     return Explanation(rule.id, rule_text(rule, "title", facts), rule.category, why,
                        rule.source, compiled.matches(facts), tuple(checks))
+
+
+#: What a source kind of :data:`bot.domain.rules.SOURCE_KINDS` says to the creator.
+_SOURCE_WORDS = {
+    "advice": N_("advice commonly given to creators (no measured figure behind it)"),
+    "your-numbers": N_("your own logged numbers, worked out by this bot"),
+    "your-studio-files": N_("your own TikTok Studio files"),
+}
+
+
+def cited(source: str) -> tuple[str, ...]:
+    """A rule's ``source`` as the parts /why shows, in the current language: a source kind
+    (:data:`bot.domain.rules.SOURCE_KINDS`) in words, a citation (a link or a dated
+    publication) as it is written. Raises ``ValueError`` for a source rule loading refuses."""
+    return tuple(translate(_SOURCE_WORDS[p]) if p in _SOURCE_WORDS else p
+                 for p in citations(source))
 
 
 def _known(fact: str, rhs: object, facts: Mapping[str, float]) -> bool:

@@ -8,6 +8,7 @@ the advice with the creator's own numbers, why they see it, and where the figure
 from __future__ import annotations
 
 import operator
+import re
 import string
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -36,6 +37,29 @@ OPERATORS = ("lt", "lte", "gt", "gte", "eq", "ne", "between", "exists")
 
 Facts = Mapping[str, float]
 Check = Callable[[Facts], bool]
+
+#: The kinds of source a rule may name by a word instead of citing a page, each shown to the
+#: creator in their language (templates/why.j2): general advice creators are given (no
+#: measured figure behind it), what Creator Advisor works out from the creator's own logged
+#: numbers, and the creator's own TikTok Studio files.
+SOURCE_KINDS = ("advice", "your-numbers", "your-studio-files")
+_CITED = re.compile(r"https?://|\b(19|20)\d\d\b")
+
+
+def citations(source: str) -> tuple[str, ...]:
+    """A rule's ``source`` as its parts (split at ``;``, trimmed): each one a word of
+    :data:`SOURCE_KINDS` or a citation a reader can look up (a link, or a publication named
+    with its year). Raises ``ValueError`` for any other part (an internal note such as "seed
+    article: …" means nothing to a creator)."""
+    parts = tuple(p.strip() for p in source.split(";") if p.strip())
+    if not parts:
+        raise ValueError("a source needs at least one citation")
+    for part in parts:
+        if part not in SOURCE_KINDS and not _CITED.search(part):
+            raise ValueError(
+                f"source part {part!r} is neither one of {', '.join(SOURCE_KINDS)} nor a "
+                "citation with a link or a year")
+    return parts
 
 
 class Strict(BaseModel):
@@ -100,6 +124,12 @@ class Rule(Strict):
     source: str = Field(min_length=3)
     community: bool = False  # makes sense for a whole chat, without anyone's numbers
     examples: Examples
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, v: str) -> str:
+        citations(v)
+        return v
 
     @field_validator("when")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
 from tests.auxil.clock import FakeClock
 
@@ -163,3 +165,28 @@ async def test_why_slowing_growth_shows_the_paces_it_compares(console: ConsoleAd
     assert ("follower growth slowing: yes (you: yes, with 0.9% in the latest week against a "
             "median of 2.9% a week in up to 8 weeks before it; slowing is under half, a fall "
             "included) ✓") in why, why
+
+
+async def test_why_names_its_source_in_words_a_creator_reads(console: ConsoleAdapter) -> None:
+    """Trial: /why showed rule sources as the project's own notes ("Source: seed article:
+    leverage trends; https://…", "facts: …", "Creator Advisor"), in English to everyone."""
+    from bot.domain.rules import SOURCE_KINDS, citations
+
+    await console.ask("/log followers=2.2k views=40k likes=3k")
+    why = await console.ask("/why trends-small-account-reach")
+    assert why.ok, why.text
+    source = why.text.splitlines()[-1]
+    assert source == ("Source: advice commonly given to creators (no measured figure behind "
+                      "it); https://centerconsulting.com/ai-library/milestones/"
+                      "2020-tiktok-for-you-feed"), source
+    await console.ask("/settings language=fr")
+    why = await console.ask("/why trends-small-account-reach")
+    assert why.text.splitlines()[-1].startswith(
+        "Source\u00a0: un conseil souvent donné aux créateurs"), why.text
+    # every rule's source is a kind the bot words, or a citation one can look up
+    for kind in SOURCE_KINDS:
+        assert citations(kind) == (kind,)
+    for note in ("seed article: leverage trends", "facts: trends lift reach",
+                 "Creator Advisor"):
+        with pytest.raises(ValueError, match="neither one of"):
+            citations(note)

@@ -136,7 +136,7 @@ when = { followers = { gt = 10 } }
 title = "A title"
 advice = "Some advice for {followers}."
 why = "Because it is so."
-source = "somewhere"
+source = "advice"
 examples = { triggers = { followers = 20 }, not = { followers = 5 } }
 '''
 
