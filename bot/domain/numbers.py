@@ -203,11 +203,10 @@ _decimal_cached = functools.lru_cache(maxsize=4096, typed=True)(_decimal)
 
 def usd(amount: float, places: int | None = None) -> str:
     """A sourced dollar figure as written in a rate table, with the decimals it has (up to
-    six, as :func:`decimal`; never cents it does not have): '$0.5', '$20', '$1000' (English)
-    or the locale's currency form ('0,5 $', '20 $', '$20' Japanese); ``places``: exactly
-    that many decimals (both ends of a range, :func:`usd_ends`)."""
-    if _english():
-        return f"${decimal(amount) if places is None else decimal(amount, places, places)}"
+    six, as :func:`decimal`; never cents it does not have), in the language's currency form
+    with its grouping: '$0.5', '$20', '$3,000' (English), '0,5 $', '3.000 $' (German),
+    '$3,000' (Japanese); ``places``: exactly that many decimals (both ends of a range,
+    :func:`usd_ends`)."""
     return _per_value(_usd_cached, _usd, amount, i18n.current(), places)
 
 
@@ -240,7 +239,7 @@ def decimal_ends(low: float, high: float) -> dict[str, str]:
 
 @_half_up
 def _usd(amount: float, negative: bool, lang: str, places: int | None = None) -> str:
-    """:func:`usd` in language ``lang`` (not English): the language's currency pattern with
+    """:func:`usd` in language ``lang``: the language's currency pattern with
     :func:`decimal`'s decimals (:func:`_digits`); ``negative`` (the sign of ``amount``, -0.0
     included) only keeps the cache's keys apart."""
     base = _locale(lang).currency_formats["standard"].pattern.split(";")[0]

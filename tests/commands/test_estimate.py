@@ -201,3 +201,16 @@ async def test_a_country_missing_from_a_partial_list_is_not_known(console: Conso
         spanish
     tips = (await console.ask("/tips all")).text
     assert "No hay TikTok Shop donde estás" not in tips, tips
+
+
+async def test_sourced_dollar_figures_are_grouped_like_every_amount(console: ConsoleAdapter
+                                                                    ) -> None:
+    """Trial: /estimate explain priced a large account's tiers "macro ($3000–$7000) and mega
+    ($7000–$25000)", ungrouped in English only, beside "$1,000–2,000" from the same reply."""
+    await console.ask("/log followers=250k views=4M likes=300k")
+    explained = await console.ask("/estimate explain")
+    assert explained.ok, explained.text
+    assert "macro ($3,000–$7,000) and mega ($7,000–$25,000)" in explained.text, explained.text
+    await console.ask("/settings language=de")
+    explained = await console.ask("/estimate explain")
+    assert "3.000\u00a0$–7.000\u00a0$" in explained.text, explained.text
