@@ -39,6 +39,7 @@ from bot.domain.daily import (
     snapshot_day,
     wall_time_repeats,
 )
+from bot.domain.eligibility import KnownNow, as_known_now, stood_in
 from bot.domain.engine import recommend
 from bot.domain.estimator import income_now, rates_note
 from bot.domain.facts import compute_facts
@@ -173,12 +174,14 @@ def evenly(items: list[Any], limit: int = MAX_POINTS) -> list[Any]:
 
 
 class ChartPoints(NamedTuple):
-    """What :func:`chart_points` gives: the points to draw, and the creator's days they were
+    """What :func:`chart_points` gives: the points to draw, the creator's days they were
     chosen from (before :func:`evenly` thinned them: what the reply says it is "from logs
-    on")."""
+    on"), and for income, what was logged later and stood in at points drawn
+    (:func:`~bot.domain.eligibility.as_known_now`)."""
 
     points: list[tuple[datetime, float]]
     days: int
+    stood_in: tuple[tuple[str, float], ...] = ()
 
 
 def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSettings,
@@ -191,14 +194,18 @@ def chart_points(history: list[MetricSnapshot], metric: str, settings: UserSetti
     stores keep it; a later snapshot of the day corrects an earlier one, so a typo confirmed
     and fixed the same minute draws no spike), with how many days there were before
     thinning. Each at its stored moment (a row dated by day alone is drawn on its date). The
-    days are thinned before the per-point income estimates, not after."""
+    days are thinned before the per-point income estimates, not after. Income is estimated
+    at every point with what is known now (:func:`income_series`)."""
     zone = settings.zone
     if metric == "income":
+        known = as_known_now(history)
         # each day's last snapshot, which carries the day's figures, as /goal income's fit
         # reads them a day
-        daily = [s for s, _none in one_a_day([(s, None) for s in history], zone)]
-        return ChartPoints(income_series(evenly(daily), settings, rates, payouts, videos,
-                                         history), len(daily))
+        daily = one_a_day([(k.snapshot, k) for k in known], zone)
+        drawn = evenly(daily)
+        return ChartPoints(income_series([s for s, _k in drawn], settings, rates, payouts,
+                                         videos, [k.snapshot for k in known]),
+                           len(daily), stood_in(k for _s, k in drawn))
     days = ([(s.taken_at, er) for s, er in one_a_day(series(history, metric), zone)]
             if metric == "engagement" else corrected_series(history, metric, zone=zone))
     return ChartPoints(evenly(days), len(days))
@@ -212,7 +219,10 @@ def income_series(history: list[MetricSnapshot], settings: UserSettings, rates: 
     figure :func:`~bot.domain.estimator.income_now` decides (so the latest point is
     ``/estimate``'s "now", the creator's logged payouts included); ``stored`` is every
     snapshot read, which decides each point's engagement as ``/stats`` would have. Each at
-    its moment, or ``placed`` where a trend is fitted on it (:func:`placed_at`)."""
+    its moment, or ``placed`` where a trend is fitted on it (:func:`placed_at`). Both are
+    :func:`~bot.domain.eligibility.as_known_now`'s (what /progress income and /goal income=
+    pass): a video length logged later stands in where it was not known, so no point's
+    eligibility differs from the latest's for want of it."""
     return [(placed_at(s, settings.zone) if placed else s.taken_at,
              income_now(s, settings, rates, payouts, videos, stored).typical)
             for s in history]
@@ -246,8 +256,8 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     payouts = await ctx.store.payouts(ctx.user.id) if metric == "income" else []
     videos = await ctx.store.videos(ctx.user.id) if metric == "income" else []
     # Off the event loop: a long history's points (and their estimates) wait for no one.
-    points, days = await asyncio.to_thread(chart_points, history, metric, settings,
-                                           ctx.services.rates, payouts, videos)
+    points, days, stood = await asyncio.to_thread(chart_points, history, metric, settings,
+                                                  ctx.services.rates, payouts, videos)
     if len(points) < 2:
         # The field's name as the creator types it (German keeps its capital: "Likes"),
         # never a label lower-cased to fit inside a sentence.
@@ -295,14 +305,24 @@ async def progress(ctx: CommandContext, args: dict[str, Any]) -> Reply:
          "spark": sparkline([v for _, v in points]),
          # amounts converted from USD: the rates' day (None for USD, or no amounts)
          "rates_note": rates_note(ctx.services.rates.currencies, settings.currency)
-         if metric == "income" else None},
+         if metric == "income" else None,
+         # what was logged later and stood in at earlier points (as_known_now)
+         "stood_in": later_values(stood)},
         attachments=(Attachment(f"progress-{metric}-{period}.png", "image/png", png),),
-        data={"metric": metric, "first": first, "last": last,
+        data={"metric": metric, "first": first, "last": last, "stood_in": dict(stood),
               # at: the stored moment (UTC); shown: as /history shows it (the creator's local
               # time, or the date of a row dated by day alone)
               "points": [{"at": at.isoformat(), "shown": shown_moment(at, zone), metric: value}
                          for at, value in points]},
     )
+
+
+def later_values(stood: Sequence[tuple[str, float]]) -> str | None:
+    """What was logged later and stood in at earlier points of an income series
+    (:func:`~bot.domain.eligibility.stood_in`), as the creator types it, for the note that
+    says so (``avg_video_length=48s``; German ``Videolänge=48 Sek.``); None when nothing
+    did."""
+    return numbers.items(typed(k, format_typed(k, v)) for k, v in stood) or None
 
 
 def _usd(settings: UserSettings) -> UserSettings:
@@ -335,9 +355,14 @@ def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float
 def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
               rates: RateTables, now: datetime, payouts: Sequence[Payout],
               videos: Sequence[Video]) -> dict[str, Any]:
+    stood: list[tuple[datetime, KnownNow]] = []  # income points a later value stood in at
     if goal.metric == "income":  # stored and projected in USD, shown in the user's currency
-        points = income_series(history, _usd(settings), rates, payouts, videos, history,
+        # every point estimated with what is known now, as /progress income draws them
+        known = as_known_now(history)
+        now_known = [k.snapshot for k in known]
+        points = income_series(now_known, _usd(settings), rates, payouts, videos, now_known,
                                placed=True)
+        stood = [(t, k) for (t, _v), k in zip(points, known, strict=True) if k.stood_in]
         currency = settings.currency if settings.currency in rates.currencies.per_eur else "USD"
 
         def show(v: float) -> str:
@@ -420,6 +445,9 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         "pace_today": pace_from is not None and pace_from == settings.today(now),
         "model": None if p.trend is None else p.trend.model,
         "points": len(points),
+        # what was logged later and stood in at points the trend reads (as_known_now)
+        "stood_in": None if p.trend is None else later_values(
+            stood_in(k for t, k in stood if t >= p.trend.origin)),
         # how to log the goal's number (no value of it known yet)
         "log_example": "/log " + (typed(goal.metric, METRIC_BY_NAME[goal.metric].example
                                         .split("=", 1)[1])

@@ -1,4 +1,5 @@
-"""Who qualifies for which payout route: decided once, here, and read by /estimate and /tips.
+"""Who qualifies for which payout route: decided once, here, and read by /estimate and /tips;
+what a series of income estimates reads at each past snapshot (:func:`as_known_now`).
 
 Every requirement says what is needed, what the creator has (``None``: not known), whether it
 is met (``None``: not known), the distance to it and the command that would tell us the missing
@@ -11,9 +12,9 @@ whatever its entry requirements say (:meth:`Eligibility.verdict`, the one rule e
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, NamedTuple
 
 from bot.domain.fieldnames import typed
 from bot.domain.metrics import MetricSnapshot, videos_in_period, views_in_period
@@ -243,6 +244,56 @@ def in_shop_pilot(s: MetricSnapshot, st: UserSettings, rates: RateTables) -> boo
     e = rates.affiliate.eligibility
     return (st.region in e.pilot_regions.value and s.followers is not None
             and e.followers.value <= s.followers < e.full_access_followers.value)
+
+
+#: What the requirements read of a snapshot that describes the creator's content rather than
+#: counts a week or 30 days of it: how long their videos are (Creator Rewards pays only for
+#: videos longer than 1:00). Logged once it stands for the content before it as well, so
+#: :func:`as_known_now` lets a value logged later stand in where it was not known yet.
+CONTENT_FIELDS: Final = ("avg_video_length",)
+
+
+class KnownNow(NamedTuple):
+    """One snapshot as :func:`as_known_now` gives it: ``snapshot`` with what was logged later
+    standing in where nothing was known then, and ``stood_in``: those fields with their
+    values (empty: the snapshot as stored, the very same object)."""
+
+    snapshot: MetricSnapshot
+    stood_in: tuple[tuple[str, float], ...] = ()
+
+
+def as_known_now(snapshots: Sequence[MetricSnapshot]) -> list[KnownNow]:
+    """``snapshots`` (oldest first, the store's order) as they are estimated now: each of
+    :data:`CONTENT_FIELDS` unknown in a snapshot (logged only later) takes the value of the
+    nearest later snapshot that has one. A series of income estimates (/progress income,
+    /goal income=) then decides every point's eligibility on what the creator told us,
+    and a video length logged in week 5 draws no crash or jump at week 5 that never
+    happened; a value known at the time is never replaced (a change of it is real). Counts
+    (followers, views) are never filled in. The one place that decides it; pure.
+
+    A snapshot with nothing filled in is returned as the same object, and the filled ones
+    replace theirs in the list, so the result (:attr:`KnownNow.snapshot` of each) is the
+    history every point's estimate reads, as the stored one was (engagement pairs 30-day
+    totals by the snapshots themselves: :func:`bot.domain.metrics.same_window`)."""
+    later: dict[str, float] = {}
+    out: list[KnownNow] = []
+    for s in reversed(snapshots):
+        filled: dict[str, Any] = {name: later[name] for name in CONTENT_FIELDS
+                                  if getattr(s, name) is None and name in later}
+        for name in CONTENT_FIELDS:
+            value = getattr(s, name)
+            if value is not None:
+                later[name] = float(value)
+        out.append(KnownNow(replace(s, **filled), tuple(filled.items())) if filled
+                   else KnownNow(s))
+    out.reverse()
+    return out
+
+
+def stood_in(known: Iterable[KnownNow]) -> tuple[tuple[str, float], ...]:
+    """Each field and value that stood in anywhere in ``known`` (:func:`as_known_now`), once,
+    oldest first: what a reply says its earlier points were estimated with."""
+    return tuple(dict.fromkeys(pair for k in known for pair in k.stood_in))
 
 
 #: The requirements (:attr:`Requirement.key`) a route's entry asks of the numbers: a payout

@@ -13,6 +13,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.commands.progress import MAX_POINTS
 from bot.core.csv_import import ImportError_, parse_csv
 from bot.render.charts import ChartSpec, build_figure, render_png, sparkline
+from bot.runtime import App
 from tests.auxil.clock import FakeClock
 from tests.auxil.requests import save_anyway
 
@@ -830,3 +831,64 @@ async def test_a_goal_a_hair_short_is_not_the_whole_way(console: ConsoleAdapter)
     await console.ask("/goal followers=5001")
     stats = (await console.ask("/stats")).text
     assert "• Followers 5.001k: 99.9% of the way" in stats, stats
+
+
+async def _log_length_later(console: ConsoleAdapter, clock: FakeClock, weeks: int,
+                            length_from: int, length: str) -> None:
+    """A paid Creator Rewards creator's ``weeks`` weekly logs, ``avg_video_length=length``
+    from the log ``length_from`` on (0: from the first) and carried forward after it."""
+    await console.ask("/settings region=US adult=yes")
+    clock.current = NOW - timedelta(weeks=weeks)
+    for i in range(weeks):
+        extra = f" avg_video_length={length}" if i == length_from else ""
+        logged = await console.ask(f"/log followers={56_000 + 1000 * i} views=610k "
+                                   f"avg_views=20k likes=30k comments=900 shares=400{extra}")
+        assert logged.ok, logged.text
+        clock.advance(weeks=1)
+    paid = await console.ask("/payout rewards=1500 views=610k month=2026-09")
+    assert paid.ok, paid.text
+
+
+async def test_income_chart_reads_a_video_length_logged_later_at_every_point(
+        app: App, console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial user: four weekly logs without a video length, then avg_video_length=0:48 (too
+    short for Creator Rewards, which paid them): /progress income drew $926 a month for four
+    weeks and a crash to $0 in the fifth that never happened. Every point is estimated with
+    the length known now, as for a creator who logged it from the start, and the reply says
+    so."""
+    await _log_length_later(console, clock, 5, 4, "0:48")
+    chart = await console.ask("/progress income all")
+    assert chart.ok, chart.text
+    data = chart.replies[0].data
+    assert data is not None
+    values = [p["income"] for p in data["points"]]
+    assert len(values) == 5 and values[-1] == 0
+    bob = ConsoleAdapter(app, user="bob")
+    await _log_length_later(bob, clock, 5, 0, "0:48")
+    control = (await bob.ask("/progress income all")).replies[0].data
+    assert control is not None
+    assert values == [p["income"] for p in control["points"]]  # no crash: the same line
+    assert data["stood_in"] == {"avg_video_length": 48.0} and control["stood_in"] == {}
+    assert ("Earlier days are estimated with avg_video_length=48s, which you logged later."
+            in chart.text)
+    assert "logged later" not in (await bob.ask("/progress income all")).text
+
+
+async def test_income_goal_reads_a_video_length_logged_later_at_every_point(
+        app: App, console: ConsoleAdapter, clock: FakeClock) -> None:
+    """/goal income= fits its trend on the same estimates as /progress income: two weekly
+    logs without a video length, then avg_video_length=0:48 and two more logs read as
+    "falling" ($926 a month, then $0) although nothing fell; now the pace is a creator's
+    who logged the length from the start, with the note under the goal."""
+    await _log_length_later(console, clock, 5, 2, "0:48")
+    goal = await console.ask("/goal income=500")
+    assert goal.ok, goal.text
+    bob = ConsoleAdapter(app, user="bob")
+    await _log_length_later(bob, clock, 5, 0, "0:48")
+    control = await bob.ask("/goal income=500")
+    (mine,), (theirs,) = goal.replies[0].context["goals"], control.replies[0].context["goals"]
+    assert not mine["falling"] and mine["weekly"] == theirs["weekly"], goal.text
+    assert mine["stood_in"] == "avg_video_length=48s" and theirs["stood_in"] is None
+    assert ("its earlier days are estimated with avg_video_length=48s, which you logged later"
+            in goal.text)
+    assert "logged later" not in control.text

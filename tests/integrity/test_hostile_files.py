@@ -197,8 +197,8 @@ def test_progress_all_charts_a_bounded_number_of_points_off_the_loop() -> None:
     from bot.domain.rates import load_rates
     rates = load_rates(PROJECT_ROOT / "strategies" / "rates")
     for metric in ("followers", "income"):
-        points, days = chart_points(history, metric, UserSettings(), rates, payouts=[],
-                                    videos=[])
+        points, days, _stood = chart_points(history, metric, UserSettings(), rates,
+                                            payouts=[], videos=[])
         assert 2 <= len(points) <= MAX_POINTS and days == 834  # 20,000 hours
         assert points[-1][0] == history[-1].taken_at
 
