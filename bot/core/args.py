@@ -32,7 +32,16 @@ from bot.core.fieldnames import (
 )
 from bot.core.registry import ArgSpec, ArgType
 from bot.domain.fieldnames import fold_width
-from bot.domain.numbers import MINUS, compact, decimal, items, kept, pct
+from bot.domain.numbers import (
+    MINUS,
+    compact,
+    decimal,
+    duration,
+    duration_words,
+    items,
+    kept,
+    pct,
+)
 from bot.domain.numbers import locale as number_locale
 from bot.domain.refusals import Refusal
 from bot.i18n import gettext as _
@@ -139,10 +148,40 @@ def _suffix_after_space(lang: str) -> re.Pattern[str]:
 #: (``3.1k``, ``3,1k``, ``12.5k``, ``1,25M``): a decimal in every language, since nobody
 #: groups thousands in front of a k.
 _SUFFIXED_DECIMAL = re.compile(r"\d+[.,]\d{1,2}")
-_DURATION = re.compile(
-    r"^(?:(?P<h>\d+(?:[.,]\d+)?)h)?(?:(?P<m>\d+(?:[.,]\d+)?)(?:m|min))?"
-    r"(?:(?P<s>\d+(?:[.,]\d+)?)(?:s|sec)?)?$"
-)
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def _duration_pattern(lang: str) -> re.Pattern[str]:
+    """A duration as hours, minutes and seconds with their unit words, in that order, each
+    left out or not (the seconds' word too: ``70`` is 70 seconds), in text with the spaces
+    removed and lower-cased: the words language ``lang`` writes after each
+    (:func:`~bot.domain.numbers.duration_words`, Babel's, as the bot shows a duration):
+    ``48s``, ``48sek.``, ``42,25sek.``, ``1min.5sek.``, ``1分5秒``, ``1h2m``. A duration's
+    comma is a decimal sign in every language, as its dot is."""
+    words: dict[int, list[str]] = {}
+    for word, seconds in duration_words(lang):
+        words.setdefault(seconds, []).append(word)
+
+    def unit(seconds: int) -> str:
+        return "|".join(re.escape(w) for w in sorted(words[seconds], key=len, reverse=True))
+
+    number = r"\d+(?:[.,]\d+)?"
+    return re.compile(rf"^(?:(?P<h>{number})(?:{unit(3600)}))?(?:(?P<m>{number})(?:{unit(60)}))?"
+                      rf"(?:(?P<s>{number})(?:{unit(1)})?)?$")
+
+
+def _duration_word(token: str) -> bool:
+    """Whether ``token`` (as typed) is one of the current language's words for a unit of a
+    duration (:func:`~bot.domain.numbers.duration_words`: ``Sek.``, ``min``, ``秒``)."""
+    return _SPACES.sub("", fold_width(unjoined(token))).lower() in _duration_word_set(
+        i18n.current())
+
+
+@functools.lru_cache(maxsize=32)
+def _duration_word_set(lang: str) -> frozenset[str]:
+    """:func:`~bot.domain.numbers.duration_words` of ``lang``, the words alone."""
+    return frozenset(w for w, _ in duration_words(lang))
+
 #: 1:05, 1:02:30, and seconds with decimals as /history shows them (1:10.5, 1:10,5: a
 #: comma in a duration is a decimal sign)
 _CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2}(?:[.,]\d+)?)$")
@@ -240,7 +279,7 @@ def parse_number(raw: str, spec: ArgSpec) -> float:
     #: exactly: one rounding to a float, so every float written so reads back as it was
     exact: Decimal | None = None
     if spec.type is ArgType.SECONDS:
-        value = _parse_seconds(text, spec)
+        value = _parse_seconds(text, spec, raw.strip())
     else:
         m = _number_pattern(i18n.current()).match(text)
         if not m and whole_number(spec):
@@ -450,23 +489,29 @@ def _shorthand(thousands: float) -> str:
     return decimal(thousands) + "k"
 
 
-def _parse_seconds(text: str, spec: ArgSpec) -> float:
+def _parse_seconds(text: str, spec: ArgSpec, typed: str) -> float:
+    """Seconds of the duration ``text`` (spaces removed, lower case; ``typed``: as typed, for
+    a refusal): a clock (``1:05``, ``3:54.67``, ``1:02:30``) or hours, minutes and seconds
+    with the words of the current language's units (:func:`_duration_pattern`: ``48s``,
+    ``48 Sek.``, ``1 min 5 s``, ``1分5秒``), or seconds alone (``70``). Counted in decimal,
+    so the seconds typed are the seconds kept: ``3:54.67`` is 234.67, never
+    234.67000000000002."""
     m = _CLOCK.match(text)
     if m:
-        seconds = float(m["s"].replace(",", "."))
+        seconds = Decimal(m["s"].replace(",", "."))
         if seconds >= 60 or (m["h"] is not None and int(m["m"]) >= 60):
             raise ArgError(
                 _("%(name)s: '%(text)s' isn't a duration (minutes and seconds go up to 59); "
-                  "write it like 1:05 or 1:02:30.", name=_shown(spec), text=kept(text)),
+                  "write it like 1:05 or 1:02:30.", name=_shown(spec), text=kept(typed)),
                 arg=spec.name, example=spec.example_value)
-        return int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + seconds
-    m = _DURATION.match(text)
+        return float(int(m["h"] or 0) * 3600 + int(m["m"]) * 60 + seconds)
+    m = _duration_pattern(i18n.current()).match(text)
     if m and any(m.group(g) for g in ("h", "m", "s")):
-        h, mins, s = (float((m[g] or "0").replace(",", ".")) for g in ("h", "m", "s"))
-        return h * 3600 + mins * 60 + s
+        h, mins, s = (Decimal((m[g] or "0").replace(",", ".")) for g in ("h", "m", "s"))
+        return float(h * 3600 + mins * 60 + s)
     raise ArgError(
         _("%(name)s must be a duration like 45s, 1:05 or 2m — '%(text)s' isn't one.",
-          name=_shown(spec), text=kept(text)),
+          name=_shown(spec), text=kept(typed)),
         arg=spec.name, example=spec.example_value,
     )
 
@@ -500,8 +545,12 @@ def _check_bounds(value: float, spec: ArgSpec, typed: str = "") -> float:
 
 
 def _show(value: float, spec: ArgSpec) -> str:
+    """A bound or value of ``spec`` in a refusal, as the bot writes one: a duration as a
+    duration (36,000 seconds: ``10:00:00``, never ``36k``, which reads back as no duration)."""
     if spec.type is ArgType.RATE:
         return pct(value)
+    if spec.type is ArgType.SECONDS and math.isfinite(value) and value >= 0:
+        return duration(value)
     if abs(value) >= 1e15:
         return f"{value:.3g}"
     if 0 < abs(value) < 1:  # a bound below one (a price's cent): '0.01', never '0'
@@ -694,6 +743,77 @@ def _split(raw: str) -> tuple[list[str], frozenset[int]]:
     return tokens, frozenset(breaks)
 
 
+#: How many tokens after a duration's number its unit words and further parts may take
+#: (``1 Std. 2 Min. 5 Sek.``: five).
+_DURATION_PARTS = 5
+
+
+def _with_units(tokens: list[str], breaks: frozenset[int], by_name: Mapping[str, ArgSpec],
+                flags: Mapping[str, ArgSpec]) -> tuple[list[str], frozenset[int]]:
+    """``tokens`` (and ``breaks``, as :func:`_split` gives them) with a duration's value and
+    the unit words typed after it with spaces as one token, as the bot shows a duration
+    (``48 Sek.``, ``48\u202fs``, ``1 Min. 5 Sek.``): after a duration argument's ``name=``
+    (``avg_video_length=48 Sek.``) or a bare value beside a duration argument's name
+    (``Videolänge 48 Sek.``). Only words of the current language's units
+    (:func:`_duration_word`) and numbers between them are taken, never across a comma or
+    semicolon, never an argument's name, a flag or a ``name=value``, and only where the
+    whole reads as a duration (:func:`_duration_pattern`) ending in a unit word: ``… 12k``
+    or a number after the duration (``/log avg_video_length=48 Sek. 12k``) stays the next
+    argument."""
+    if not tokens:
+        return tokens, breaks
+
+    def seconds_name(i: int) -> bool:
+        spec = by_name.get(field_key(tokens[i])) if 0 <= i < len(tokens) else None
+        return spec is not None and spec.type is ArgType.SECONDS
+
+    def part(token: str) -> bool:
+        # (a unit word or a number first: most lines have neither after a value)
+        if not (_duration_word(token) or _BARE_VALUE.fullmatch(fold_width(token))):
+            return False
+        return not (_key_value(token) is not None or fold_width(token).lower() in flags
+                    or field_key(token) in by_name)
+
+    pattern = _duration_pattern(i18n.current())
+    out: list[str] = []
+    out_breaks: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        token, end = tokens[i], i + 1
+        if i in breaks or end == len(tokens) or not part(tokens[end]):
+            out.append(token)
+            if i in breaks:
+                out_breaks.add(len(out) - 1)
+            i = end
+            continue
+        kv = _key_value(token)
+        if kv is not None:
+            spec = by_name.get(kv[0])
+            value = kv[1] if spec is not None and spec.type is ArgType.SECONDS else ""
+            named = True
+        else:
+            value = token if _BARE_VALUE.fullmatch(fold_width(token)) else ""
+            named = i - 1 not in breaks and seconds_name(i - 1)
+        best = None
+        k = i + 1
+        while (value and k < len(tokens) and k - 1 not in breaks and k - i <= _DURATION_PARTS
+               and part(tokens[k])):
+            k += 1
+            text = _SPACES.sub("", fold_width(unjoined("".join([value, *tokens[i + 1:k]]))))
+            if (not re.fullmatch(r"[\d.,]+", fold_width(tokens[k - 1]))
+                    and pattern.match(text.lower())
+                    and (named or (k < len(tokens) and k - 1 not in breaks
+                                   and seconds_name(k)))):
+                best = k
+        if best is not None:
+            token, end = " ".join(tokens[i:best]), best
+        out.append(token)
+        if end - 1 in breaks:
+            out_breaks.add(len(out) - 1)
+        i = end
+    return out, frozenset(out_breaks)
+
+
 def _key_value(token: str) -> tuple[str, str] | None:
     m = re.match(r"^([^\W\d_][\w'’‘-]*)[=:](.*)$", token)
     if not m:
@@ -759,7 +879,7 @@ def _parse_args(specs: Sequence[ArgSpec], raw: str, *, command: str = "",
                            arg=spec.name, example=spec.example_value)
         values[spec.name] = value
 
-    tokens = _paired(*_split(raw), by_name, flags)
+    tokens = _paired(*_with_units(*_split(raw), by_name, flags), by_name, flags)
     for i, token in enumerate(tokens):
         kv = _key_value(token)
         if kv is not None and not re.fullmatch(r"\d", token[0]):
@@ -1007,8 +1127,8 @@ def _paired(tokens: list[str], breaks: frozenset[int], by_name: dict[str, ArgSpe
         return spec.name
 
     #: "v" a bare value, "n" a numeric argument's bare name, "" anything else
-    kinds = ["v" if _BARE_VALUE.fullmatch(fold_width(t)) else "n" if name(i) else ""
-             for i, t in enumerate(tokens)]
+    kinds = ["v" if _BARE_VALUE.fullmatch(_SPACES.sub("", fold_width(t))) else "n" if name(i)
+             else "" for i, t in enumerate(tokens)]
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -1186,7 +1306,7 @@ def write_value(value: Any, spec: ArgSpec) -> str:
     number = float(value)
     if spec.type is ArgType.SECONDS:
         # _parse_seconds reads a dot as a decimal in every language; repr is the shortest
-        # text float() reads back exactly, written without an exponent (_DURATION has none)
+        # text float() reads back exactly, written without an exponent (_duration_pattern has none)
         return _positional(Decimal(repr(number)))
     if spec.type is ArgType.RATE:  # as a percentage: 0.355 -> 355e-1%
         return _scientific(Decimal(repr(number)).scaleb(2)) + "%"

@@ -1270,6 +1270,41 @@ def _quantity(n: int, unit: str, length: Literal["long", "short", "narrow"], lan
     return text
 
 
+#: The units a duration is written in (:func:`duration`, :func:`quantity`) and read back in
+#: (:func:`duration_words`), largest first, with their seconds.
+DURATION_UNITS: Final = (("duration-hour", 3600), ("duration-minute", 60),
+                         ("duration-second", 1))
+#: Numbers of every plural form of the six languages (one, many, other), so every form of a
+#: unit's word is met.
+_PLURAL_SAMPLES: Final = (0, 1, 2, 3, 5, 11, 21, 100, 1_000_000, 1.5)
+_SPACE_CHARS = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+@functools.lru_cache(maxsize=32)  # a handful of languages
+def duration_words(lang: str) -> tuple[tuple[str, int], ...]:
+    """The words written after a number of hours, minutes or seconds in language ``lang``,
+    lower case with their spaces removed, and the seconds of each: what Babel's unit patterns
+    write (:func:`quantity`, :func:`duration`: the one source), in every length and plural
+    form, and English's in every language (``45s``, ``2m``, ``1h``, as every language's
+    refusals show them); a word ending in a dot also without it. German: ``sek.``, ``sek``,
+    ``sekunde``, ``min.``, ``std.``, …; Japanese ``秒``, ``分``, ``時間``. A word the two
+    languages give different units is the language's own."""
+    found: dict[str, int] = {}
+    for source in dict.fromkeys((i18n.SOURCE, lang)):
+        loc = _locale(source)
+        for unit, seconds in DURATION_UNITS:
+            for length in ("long", "short", "narrow"):
+                for n in _PLURAL_SAMPLES:
+                    text = str(format_unit(n, unit, length=length, locale=loc))
+                    word = text.replace(format_decimal(n, locale=loc), "", 1)
+                    word = _SPACE_CHARS.sub("", word).lower()
+                    if word and not any(c.isdigit() for c in word):
+                        found[word] = seconds
+                        if word.endswith(".") and len(word) > 1:
+                            found[word[:-1]] = seconds
+    return tuple(found.items())
+
+
 #: The same few quantities are written in every reply that has one (the 1:00 and the average
 #: video length of Creator Rewards' requirement in every /estimate and /tips, a /progress
 #: period): Babel's unit formatting is pure, so a bounded cache keeps them by language.
