@@ -65,7 +65,7 @@ from bot.domain.metrics import (
 from bot.domain.numbers import compact, day, money, pct
 from bot.domain.payouts import Payout
 from bot.domain.profile import Profile, UserSettings
-from bot.domain.projection import project, reached_at
+from bot.domain.projection import HORIZON_YEARS, Projection, project
 from bot.domain.rates import RateTables
 from bot.domain.refusals import Refusal
 from bot.domain.slowing import pace_shown, said_of_latest_week
@@ -329,27 +329,29 @@ def _usd(settings: UserSettings) -> UserSettings:
     return replace(settings, currency="USD")
 
 
-def _slowed(history: list[MetricSnapshot], settings: UserSettings, target: float,
-            current: float, since: datetime, now: datetime) -> dict[str, Any] | None:
+def _slowed(history: list[MetricSnapshot], settings: UserSettings, p: Projection,
+            now: datetime) -> dict[str, Any] | None:
     """When follower growth has slowed by the rule the tips read, or fell in the latest week
     (:func:`bot.domain.slowing.said_of_latest_week`: the latest week under half the median
     of the :data:`~bot.domain.metrics.EARLIER_WEEKS` weeks before it at most, or a fall: the
     week the tips' fall is decided on), the two paces as /why shows them (the earlier None
     for a fall with none to compare; ``weeks``: that most), whether it fell, and the day
-    the target is reached at the latest week's pace (compounded, from ``current`` at
-    ``since``, the latest snapshot's moment, as the 12-week projection counts; None when
-    that pace reaches it never): the trend fitted over 12 weeks would otherwise promise a
-    date the recent pace no longer supports."""
+    the target is reached at the latest week's pace by the projection's own model
+    (:meth:`~bot.domain.projection.Projection.at_pace`: a linear trend goes on by the
+    week's followers, a compound one by its percent, from the latest value's moment, never
+    sooner than the trend's date); ``eta`` None with ``beyond`` when that pace grows but
+    only past the projection's horizon (``years`` away), None without ``beyond`` when it
+    never does: the trend fitted over 12 weeks would otherwise promise a date the recent
+    pace no longer supports."""
     slow = said_of_latest_week(history, settings.zone)  # a fall without an earlier pace too
     if slow is None:
         return None
-    # as far ahead as the 12-week projection looks (projection.HORIZON), no further: a week
-    # of +1 on 11M followers put the date past the calendar's end
-    reached = reached_at(slow.latest, current, target, since, now)
-    eta = None if reached is None else settings.today(reached).isoformat()
+    arrival = p.at_pace(slow.gain, slow.latest, now)
     return {"latest": pace_shown(slow.latest),
             "earlier": None if slow.earlier is None else pace_shown(slow.earlier),
-            "falling": slow.falling, "eta": eta, "weeks": EARLIER_WEEKS}
+            "falling": slow.falling, "weeks": EARLIER_WEEKS,
+            "eta": None if arrival.eta is None else settings.today(arrival.eta).isoformat(),
+            "beyond": arrival.beyond, "years": HORIZON_YEARS}
 
 
 def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
@@ -412,8 +414,7 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
                     _goal_line(goal, settings, rates, settings.today(now) + timedelta(weeks=4))}
     slowed = None
     if goal.metric == "followers" and paced and not p.reached and points:
-        assert p.as_of is not None  # (points: a latest value)
-        slowed = _slowed(history, settings, goal.target, p.current, p.as_of, now)
+        slowed = _slowed(history, settings, p, now)
     shown = (format_target(goal.metric, goal.target, p.current)
              if goal.metric in METRIC_BY_NAME else (show(goal.target), show(p.current)))
     return {
@@ -430,6 +431,9 @@ def goal_view(goal: Goal, history: list[MetricSnapshot], settings: UserSettings,
         == settings.today(now) else snapshot_day(p.as_of, settings.zone).isoformat(),
         "reached": p.reached,
         "eta": None if eta is None else settings.today(eta).isoformat(),  # the creator's
+        # growing, but the date lies past the projection's horizon: "more than N years"
+        # (never "you won't get there", said only at a pace of 0 or less)
+        "beyond": paced and p.beyond, "years": HORIZON_YEARS,
         "weekly": None if weekly_growth is None else
         numbers.signed(weekly_growth, pct(abs(p.weekly_rate)) if p.weekly_rate is not None
                        else show(abs(weekly_growth))),

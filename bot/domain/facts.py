@@ -503,14 +503,14 @@ def _trends(history: list[MetricSnapshot], followers: Growth | None,
         out["previous_growth_rate_week"] = weekly.earlier[0]
     found = paces(weekly)
     if found is not None:
-        latest, earlier = found
+        latest, earlier = found.latest, found.earlier
         out["latest_growth_rate_week"] = latest
         out["earlier_growth_rate_week"] = earlier
-        out["growth_slowing"] = _flag(is_slowing(latest, earlier))
+        out["growth_slowing"] = _flag(is_slowing(found))
         # only while growth slows (is_slowing), never for a fall: it is no slowdown, and the
         # fall tip says it; the word is read from the paces as shown (slowdown_ratio), which
         # rounding may lift to half or just above it: still "halved", the last word it fits
-        if (is_slowing(latest, earlier) and latest >= 0
+        if (is_slowing(found) and latest >= 0
                 and not (change is not None and change.falling)):
             out["growth_slowdown"] = min(slowdown_ratio(latest, earlier),
                                          math.nextafter(_SLOWED_UNDER, 0.0))

@@ -11,13 +11,18 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from statistics import median
+from typing import Final
 
 from bot.domain.daily import snapshot_day, wall_days
 
 #: History used for the trend: the most recent weeks only (growth changes over a year).
 WINDOW = timedelta(weeks=12)
-#: Beyond this a projected date means "not at this pace" rather than a date to plan around.
-HORIZON = timedelta(days=5 * 365)
+#: How far ahead a date is given, in years: beyond it a growing pace is "more than 5 years
+#: away" (:attr:`Projection.beyond`), never a date to plan around nor "you won't get there"
+#: (said only of a pace of 0 or less).
+HORIZON_YEARS: Final = 5
+#: :data:`HORIZON_YEARS` as a span.
+HORIZON = timedelta(days=HORIZON_YEARS * 365)
 DAY = 86_400.0
 #: Points closer than this give no slope: minutes apart, a second log is a correction.
 MIN_SPAN = timedelta(days=1)
@@ -68,8 +73,26 @@ class Projection:
     weekly_rate: float | None = None  # compound change a week (a fraction) when the fit
     #: is compound, else None
     #: The moment of the latest value (:attr:`current`): every date is counted from it, the
-    #: trend's (:attr:`eta`) and a slowed week's (:func:`reached_at`) alike; None: no value.
+    #: trend's (:attr:`eta`) and a slowed week's (:meth:`at_pace`) alike; None: no value.
     as_of: datetime | None = None
+    #: Growing, but the date lies beyond :data:`HORIZON` (:attr:`eta` None): "more than
+    #: :data:`HORIZON_YEARS` years away", never "you won't get there".
+    beyond: bool = False
+
+    def at_pace(self, gain: float, rate: float, now: datetime) -> Arrival:
+        """When the target is reached going on from :attr:`current` at another week's pace
+        (a slowed latest week's) instead of the trend's, by the trend's own model: a linear
+        trend goes on by ``gain`` followers a week, a compound one by ``rate`` a week
+        (``0.02``: +2%), each no faster than the trend's own pace (:attr:`weekly_growth`), so a
+        slower week never gives an earlier date than :attr:`eta`. Counted from
+        :attr:`as_of`, as :attr:`eta` is (:func:`reached_at`, the one place a pace becomes a
+        date)."""
+        if self.trend is None or self.as_of is None or self.weekly_growth is None:
+            return Arrival(None, False)
+        model = self.trend.model
+        weekly = self.current * rate if model == "exponential" else gain
+        return reached_at(model, min(weekly, self.weekly_growth), self.current, self.target,
+                          self.as_of, now)
 
     def needed_per_week(self, by: datetime, now: datetime,
                         zone: tzinfo = UTC) -> float | None:
@@ -168,33 +191,46 @@ def project(points: list[tuple[datetime, float]], target: float, now: datetime, 
     as_of = daily[-1][0] if daily else None
     if current >= target:
         return Projection(trend, current, target, True, None, weekly, rate, as_of)
-    if trend is None or trend.model == "flat" or weekly is None or weekly <= 0:
+    if trend is None or weekly is None:
         return Projection(trend, current, target, False, None, weekly, rate, as_of)
-    eta = _solve(trend, current, daily[-1][0], target, now)
-    return Projection(trend, current, target, False, eta, weekly, rate, as_of)
+    arrival = reached_at(trend.model, weekly, current, target, daily[-1][0], now)
+    return Projection(trend, current, target, False, arrival.eta, weekly, rate, as_of,
+                      arrival.beyond)
 
 
-def reached_at(weekly_rate: float, current: float, target: float, at: datetime,
-               now: datetime) -> datetime | None:
-    """When ``current`` (above 0) at ``at`` (its moment: :attr:`Projection.as_of`, the one
-    :func:`project` counts its date from, never ``now``), growing by ``weekly_rate`` a week,
-    compounded (``0.02`` is +2% a week), reaches ``target``: as :func:`project` solves its
-    trend, None beyond :data:`HORIZON` or at no growth. /goal's date at a slowed week's
-    pace."""
-    if weekly_rate <= 0 or current <= 0:
-        return None
-    trend = Trend("exponential", math.log1p(weekly_rate) / 7, 0.0, at, 0)
-    return _solve(trend, current, at, target, now)
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """When a pace reaches a target (:func:`reached_at`)."""
+
+    #: The moment; None when the pace never reaches it or only beyond :data:`HORIZON`.
+    eta: datetime | None
+    #: The pace grows, but reaches the target only beyond :data:`HORIZON`: "more than
+    #: :data:`HORIZON_YEARS` years away". False with :attr:`eta` None: never (a pace of 0
+    #: or less), the one case that is "you won't get there".
+    beyond: bool
 
 
-def _solve(trend: Trend, current: float, at: datetime, target: float,
-           now: datetime) -> datetime | None:
-    """When the pace of ``trend``, from ``current`` at ``at``, reaches ``target`` (None beyond
-    the horizon)."""
-    if trend.model == "exponential" and current > 0:
-        days = math.log(target / current) / trend.slope_per_day
+def reached_at(model: str, weekly: float, current: float, target: float, at: datetime,
+               now: datetime) -> Arrival:
+    """When ``current`` at ``at`` (its moment: :attr:`Projection.as_of`, never ``now``) going on
+    by ``weekly`` a week (the change in the first week from ``current``) reaches ``target``
+    (above ``current``), by ``model``: ``"linear"`` adds ``weekly`` each week, ``"exponential"``
+    the same percentage (``weekly / current``) each week, compounded; any other ("flat") never
+    grows. The one place a pace becomes a date: the 12-week projection (:func:`project`) and
+    a slowed week's (:meth:`Projection.at_pace`) alike, so a slower pace never gives an
+    earlier date. Never at a pace of 0 or less (or compound from 0); beyond
+    :data:`HORIZON` (counted from ``now``) no date, :attr:`Arrival.beyond`."""
+    if model not in ("linear", "exponential") or not weekly > 0:
+        return Arrival(None, False)
+    if model == "exponential":
+        if current <= 0:
+            return Arrival(None, False)
+        per_day, ahead = math.log1p(weekly / current) / 7, math.log(target / current)
     else:
-        days = (target - current) / trend.slope_per_day
+        per_day, ahead = weekly / 7, target - current
+    if per_day <= 0:  # growing, by too little to count (under a float's least): beyond
+        return Arrival(None, True)
+    days = ahead / per_day
     if not math.isfinite(days) or at + timedelta(days=min(days, 1e6)) > now + HORIZON:
-        return None
-    return max(at + timedelta(days=days), now)
+        return Arrival(None, True)
+    return Arrival(max(at + timedelta(days=days), now), False)

@@ -9,7 +9,7 @@ import math
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from statistics import median
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bot.domain import numbers
 from bot.domain.daily import days_between, wall_time
@@ -24,6 +24,20 @@ from bot.domain.metrics import (
     typed_by_creator,
     within_rounding,
 )
+
+#: A week-long step that starts from fewer followers than this gives no pace to the slowing
+#: rule (as a step from 0 gives none): from a small base a steady gain is a falling percent
+#: (20 → 40 → 60 followers, +20 every week, is +100% then +50% a week), which the rule would
+#: read as "slowed" while the creator gains just what they gained before. Such an earlier
+#: step is left out of the median; a latest week from under it is not judged (a fall in it
+#: is still said: :func:`said_of_latest_week`).
+MIN_BASE_FOLLOWERS: Final = 100
+#: The most days "the latest week" may span and still be judged as a week: a longer span is
+#: a gap in the logs (the latest log a month after the one before), not a week, and its pace
+#: a week says nothing of how the latest week went. Such a span is neither called slowed nor
+#: "fell in the latest week" (the tips still quote the change with its days:
+#: :func:`latest_change`).
+MAX_WEEK_DAYS: Final = 14.0
 
 
 class Weeks(NamedTuple):
@@ -41,6 +55,23 @@ class Weeks(NamedTuple):
     #: the rounding of a typed value, as :attr:`latest`); None without a day a week or more
     #: before the latest.
     window: tuple[float, float] | None = None
+    #: The followers the latest week's window starts from; None without it.
+    base: float | None = None
+    #: The followers gained a week in each step of :attr:`earlier`, in its order.
+    gains: tuple[float, ...] = ()
+
+    @property
+    def is_week(self) -> bool:
+        """The latest week's window spans :data:`MAX_WEEK_DAYS` or fewer: a week, not a
+        gap in the logs."""
+        return self.window is not None and self.window[1] <= MAX_WEEK_DAYS
+
+    @property
+    def judged(self) -> bool:
+        """The slowing rule judges the latest week: a week (:attr:`is_week`) from
+        :data:`MIN_BASE_FOLLOWERS` or more, with a pace (:attr:`latest`)."""
+        return (self.latest is not None and self.is_week and self.base is not None
+                and self.base >= MIN_BASE_FOLLOWERS)
 
 
 def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
@@ -58,7 +89,9 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
     the latest week is compared with recent weeks, never with a pace of a year ago. So a creator
     who logs every day (or imports TikTok Studio's daily rows) and one who logs once a week
     get the same weeks, and a week's pace is never a day's (or a few days') change scaled up
-    (a gap of more than a week in the logs is one longer step, as a pace a week). The
+    (a gap of more than a week in the logs is one longer step, as a pace a week; a latest
+    week longer than :data:`MAX_WEEK_DAYS` is not judged, :attr:`Weeks.judged`). An earlier
+    step from fewer than :data:`MIN_BASE_FOLLOWERS` followers adds no pace. The
     latest week's change is 0 inside the rounding of a typed value
     (:func:`~bot.domain.metrics.within_rounding`, as /stats says "about the same"). One
     backward pass over the series (each step starts where the one after it begins), which
@@ -70,6 +103,8 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
     latest: float | None = None
     window: tuple[float, float] | None = None
     earlier: list[float] = []
+    gains: list[float] = []
+    base: float | None = None
     walk = WeekWalk()  # where each step starts (the one rule, read by /stats' read too)
     end = len(series) - 1
     end_time: datetime | None = None
@@ -90,14 +125,16 @@ def weeks(history: list[MetricSnapshot], zone: tzinfo) -> Weeks:
             rounded = within_rounding(before, after, before_typed=typed_by_creator(first),
                                       after_typed=typed_by_creator(last))
             window = (0.0 if rounded else after - before, days)
+            base = before
             if before:
                 latest = window[0] / before / days * 7
-        elif before:
+        elif before >= MIN_BASE_FOLLOWERS:  # (from under it, no pace: MIN_BASE_FOLLOWERS)
             earlier.append((after - before) / before / days * 7)
+            gains.append((after - before) / days * 7)
         if walk.done:
             break
         end, end_time = start, start_time
-    return Weeks(latest, earlier, window)
+    return Weeks(latest, earlier, window, base, tuple(gains))
 
 
 class Slowdown(NamedTuple):
@@ -110,6 +147,9 @@ class Slowdown(NamedTuple):
     #: weeks before it (never "the week before" alone); None for a
     #: fall with no earlier pace it is slower than (:func:`said_of_latest_week`).
     earlier: float | None
+    #: The followers gained a week in the latest week (negative: lost): the pace /goal's
+    #: date at the slowed week's pace goes on by when the projection is linear.
+    gain: float = 0.0
 
     @property
     def falling(self) -> bool:
@@ -151,44 +191,70 @@ def latest_change(found: Weeks, pair: Growth | None) -> Change | None:
     return Change(pair.delta, pair.days, week=False)
 
 
-def paces(found: Weeks) -> tuple[float, float] | None:
-    """The two follower paces the slowing rule compares: the latest week's and the median of
-    the (up to :data:`~bot.domain.metrics.EARLIER_WEEKS`) week-long steps before it
-    (:func:`weeks`); None without a latest week or an earlier one."""
-    if found.latest is None or not found.earlier:
+class Paces(NamedTuple):
+    """The follower paces the slowing rule compares (:func:`paces`)."""
+
+    #: The latest week's growth, a ratio a week (:attr:`Weeks.latest`).
+    latest: float
+    #: The median of the earlier steps' ratios a week (:attr:`Weeks.earlier`).
+    earlier: float
+    #: The followers gained a week in the latest week (negative: lost).
+    latest_gain: float
+    #: The median of the earlier steps' followers gained a week (:attr:`Weeks.gains`).
+    earlier_gain: float
+
+
+def paces(found: Weeks) -> Paces | None:
+    """The follower paces the slowing rule compares: the latest week's and the median of the
+    (up to :data:`~bot.domain.metrics.EARLIER_WEEKS`) week-long steps before it
+    (:func:`weeks`), as ratios and as followers a week; None without a latest week the rule
+    judges (:attr:`Weeks.judged`: a week, not a gap, from :data:`MIN_BASE_FOLLOWERS` or
+    more) or an earlier step from :data:`MIN_BASE_FOLLOWERS` or more."""
+    if not found.judged or not found.earlier:
         return None
-    return found.latest, median(found.earlier)
+    assert found.latest is not None and found.window is not None  # (judged)
+    delta, days = found.window
+    return Paces(found.latest, median(found.earlier), delta / days * 7, median(found.gains))
 
 
-def is_slowing(latest: float, earlier: float) -> bool:
+def is_slowing(found: Paces) -> bool:
     """Whether follower growth has slowed: the latest week under half the earlier pace (the
     median of the :data:`~bot.domain.metrics.EARLIER_WEEKS` weeks before it at most), which
-    was more than 0.5% a week. A fall is slowed too
-    (:attr:`Slowdown.falling`): never better than a flat week. The one rule the tips
-    (``growth_slowing``), /why, /goal and /stats read."""
-    return earlier > 0.005 and latest < earlier * 0.5
+    was more than 0.5% a week, AND fewer followers gained in it than in the earlier weeks
+    (the median of their gains a week). A steady gain is never slowed: the same +N
+    followers a week is a falling percent as the base grows (100 → 200 → 300 → 400 is
+    +100%, +50%, +33% a week), but a creator gaining what they always gained has not
+    slowed, and "your growth has slowed" would read as a fault. The percent still decides
+    the size of the slowdown (a big account's +N a week is a smaller share each week, and
+    "under half" is of the percent). A fall is slowed too (:attr:`Slowdown.falling`): never
+    better than a flat week. The one rule the tips (``growth_slowing``), /why, /goal and
+    /stats read."""
+    return (found.earlier > 0.005 and found.latest < found.earlier * 0.5
+            and found.latest_gain < found.earlier_gain)
 
 
 def slowdown(history: list[MetricSnapshot], zone: tzinfo) -> Slowdown | None:
     """The latest and earlier weekly follower growth when growth has slowed by
     :func:`is_slowing` over ``history`` (oldest first), as the tips decide it; else None."""
     found = paces(weeks(history, zone))
-    if found is None or not is_slowing(*found):
+    if found is None or not is_slowing(found):
         return None
-    return Slowdown(*found)
+    return Slowdown(found.latest, found.earlier, found.latest_gain)
 
 
 def said_of_latest_week(history: list[MetricSnapshot], zone: tzinfo) -> Slowdown | None:
     """What /stats and /goal say of the latest week: :func:`slowdown` when growth slowed,
     else a fall in it with no earlier pace it is slower than (under two weeks of logs, or
     flat weeks before it: :attr:`Slowdown.earlier` None), so a week the tips call a fall
-    (:func:`latest_change`) is one they call a fall too; None otherwise."""
+    (:func:`latest_change`) is one they call a fall too; None otherwise (a latest window
+    longer than :data:`MAX_WEEK_DAYS` is a gap, never "the latest week")."""
     found = weeks(history, zone)
     pair = paces(found)
-    if pair is not None and is_slowing(*pair):
-        return Slowdown(*pair)
-    if found.latest is not None and found.latest < 0:
-        return Slowdown(found.latest, None)
+    if pair is not None and is_slowing(pair):
+        return Slowdown(pair.latest, pair.earlier, pair.latest_gain)
+    if found.latest is not None and found.latest < 0 and found.is_week:
+        assert found.window is not None  # (is_week)
+        return Slowdown(found.latest, None, found.window[0] / found.window[1] * 7)
     return None
 
 

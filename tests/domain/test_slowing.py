@@ -46,7 +46,9 @@ def test_a_daily_series_reads_the_weeks_of_its_weekly_logs(values: list[int]) ->
         assert every_day.latest == pytest.approx(before[-1])
         assert every_day.earlier == pytest.approx(before[-2::-1])
     if len(before) >= 2:
-        assert slowing.paces(every_day) == pytest.approx((before[-1], median(before[:-1])))
+        found = slowing.paces(every_day)
+        assert found is not None
+        assert (found.latest, found.earlier) == pytest.approx((before[-1], median(before[:-1])))
 
 
 def test_the_latest_week_starts_at_the_nearest_day_a_week_or_more_before() -> None:
@@ -99,3 +101,55 @@ def test_the_reviewed_week_an_hour_early() -> None:
     found = slowing.weeks(history(points), UTC)
     assert found.latest == pytest.approx(10 / 12_801 / (7 - 1 / 24) * 7)
     assert len(found.earlier) == 4
+
+
+def weekly_history(values: list[float]) -> list[MetricSnapshot]:
+    return history([(7.0 * i, v) for i, v in enumerate(values)])
+
+
+def test_a_steady_gain_from_a_small_base_is_not_slowed() -> None:
+    """Trial: 20 → 40 → 60 → 80 followers, +20 every week, read "slowed" (+33% against a
+    median of 75%): steps from under MIN_BASE_FOLLOWERS give no pace."""
+    found = slowing.weeks(weekly_history([21, 41, 61, 81]), UTC)
+    assert found.earlier == [] and not found.judged
+    assert slowing.paces(found) is None
+    assert slowing.said_of_latest_week(weekly_history([21, 41, 61, 81]), UTC) is None
+    # the earlier steps from under it are left out of the median, the later ones kept
+    found = slowing.weeks(weekly_history([41, 81, 121, 161, 201]), UTC)
+    assert found.earlier == [pytest.approx(40 / 121)]  # (121 → 161; 81 → 121 left out)
+    assert found.judged
+
+
+def test_a_steady_gain_is_never_slowed() -> None:
+    """101 → 201 → 301 → 401: +100 every week is a falling percent (+33% against a median of
+    75%) but no slowdown; a week of +40 after it is."""
+    steady = slowing.paces(slowing.weeks(weekly_history([101, 201, 301, 401]), UTC))
+    assert steady is not None and steady.latest < steady.earlier * 0.5
+    assert not slowing.is_slowing(steady)
+    slowed = slowing.paces(slowing.weeks(weekly_history([101, 201, 301, 401, 441]), UTC))
+    assert slowed is not None and slowing.is_slowing(slowed)
+
+
+def test_a_compound_slowdown_is_still_slowed() -> None:
+    """+10% a week for 8 weeks, then +4%: fewer followers than the earlier weeks' median
+    (86 against about 140) and under half the percent: slowed."""
+    values = [1_000 * 1.1**i for i in range(9)]
+    values.append(values[-1] * 1.04)
+    found = slowing.paces(slowing.weeks(weekly_history([v // 2 * 2 + 1 for v in values]), UTC))
+    assert found is not None and slowing.is_slowing(found)
+
+
+def test_a_gap_is_not_the_latest_week() -> None:
+    """Weekly logs, then one 30 days later: that span is a gap, not a week (MAX_WEEK_DAYS):
+    neither slowed nor "fell in the latest week"; the tips' fall still has its change and
+    its days (latest_change)."""
+    points = [(0.0, 10_001.0), (7.0, 10_301.0), (14.0, 10_601.0), (21.0, 10_901.0)]
+    grew = slowing.weeks(history([*points, (51.0, 11_001.0)]), UTC)
+    assert grew.latest is not None and not grew.is_week and not grew.judged
+    assert slowing.paces(grew) is None
+    fell = history([*points, (51.0, 10_801.0)])
+    assert slowing.said_of_latest_week(fell, UTC) is None
+    change = slowing.latest_change(slowing.weeks(fell, UTC), None)
+    assert change is not None and change.falling and change.days == 30
+    # two weeks is still a week's window (a log a day late, twice)
+    assert slowing.weeks(history([*points, (35.0, 10_951.0)]), UTC).judged
