@@ -17,6 +17,7 @@ from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Reply
 from bot.domain.fieldnames import fold_width
 from bot.domain.numbers import items, kept
+from bot.domain.profile import UserSettings
 from bot.domain.refusals import Refusal
 from bot.i18n import N_, translate
 from bot.i18n import gettext as _
@@ -551,8 +552,9 @@ def normalize_niche(text: str) -> str | None:
     personal=True,
     group="your numbers",
     strategies=("rates",),
-    # (the exchange rates: which currencies there are)
-    strategies_for=lambda args: args.get("currency") is not None,
+    # (the exchange rates: which currencies there are, for a currency given or the example
+    # line a reply without changes offers)
+    strategies_for=lambda args: not args or args.get("currency") is not None,
 )
 async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
     currency = args.get("currency")
@@ -589,4 +591,22 @@ async def settings(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         "niche": current.niche,
         "language": i18n.NAMES[i18n.choose(current.language or ctx.request.locale)],
         "language_chosen": current.language is not None,
+        "example": (None if args else
+                    _example(current, i18n.current(), ctx.services.currencies)),
     })
+
+
+def _example(current: UserSettings, language: str, currencies: Collection[str]) -> str:
+    """The /settings line the reply offers as an example, for this creator's own country
+    (:meth:`UserSettings.example_region`: theirs, else their time zone's, else their
+    language's): its currency (Babel's CLDR tender of the country, when there is an
+    exchange rate for it, else theirs), its time zone (:meth:`UserSettings.example_zone`)
+    and ``adult=yes``; never Germany's to a creator in France."""
+    from babel.numbers import get_territory_currencies
+
+    region = current.example_region(language)
+    tender = [c for c in get_territory_currencies(region, tender=True) if c in currencies]
+    zone = current.example_zone(language)
+    parts = [f"currency={tender[0] if tender else current.currency}",
+             *([f"timezone={zone}"] if zone else []), f"region={region}", "adult=yes"]
+    return "/settings " + " ".join(parts)

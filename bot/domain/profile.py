@@ -19,6 +19,11 @@ DEFAULT_TIMEZONE = "UTC"
 #: time zone of no country, such as UTC): what its catalogue showed before.
 EXAMPLE_REGIONS: Final[dict[str, str]] = {"en": "US", "de": "DE", "es": "MX", "fr": "FR",
                                           "ja": "JP", "pt_BR": "BR"}
+#: The time zone an example shows for a country of several (the zone of its largest city),
+#: for the example countries of :data:`EXAMPLE_REGIONS` that have more than one; a country of
+#: one zone needs none here (Babel's CLDR ``territory_zones``).
+EXAMPLE_ZONES: Final[dict[str, str]] = {"US": "America/New_York", "MX": "America/Mexico_City",
+                                        "BR": "America/Sao_Paulo", "DE": "Europe/Berlin"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,23 @@ class UserSettings:
         if zone and zone.isalpha() and zone != "ZZ":
             return str(zone)
         return EXAMPLE_REGIONS.get(language, "US")
+
+    def example_zone(self, language: str) -> str | None:
+        """The time zone an example shows this creator (``/settings timezone=…``): their own
+        when set (not the default UTC), else their example country's
+        (:meth:`example_region`): its only zone (Babel's CLDR ``territory_zones``:
+        Europe/Paris for FR) or the one :data:`EXAMPLE_ZONES` names; None for a country of
+        several zones not named there (an example then shows no time zone rather than
+        another country's)."""
+        if self.timezone != DEFAULT_TIMEZONE:
+            return self.timezone
+        from babel.core import get_global
+
+        region = self.example_region(language)
+        zones = get_global("territory_zones").get(region, ())
+        if len(zones) == 1:
+            return str(zones[0])
+        return EXAMPLE_ZONES.get(region)
 
     def file_stamp(self, now: datetime, *, seconds: bool = False) -> str:
         """When a file the bot makes for the creator was made, as its name says it
