@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -133,6 +133,30 @@ def removal_key(entries: list[SnapshotEntry], record: StudioRecord | None = None
     return confirm_key("undo", sorted(entries, key=lambda e: e.id), record)
 
 
+#: How long a confirm that removed something is remembered (:func:`_removed_by`): a replay
+#: of it within that time (sent again, its button pressed twice) says it removed them
+#: already; after it, that its key matches nothing /undo would remove now.
+REMOVED_KEPT = timedelta(days=30)
+
+
+def _removed_key(ctx: CommandContext, key: str) -> str:
+    """Where the confirm with ``key`` is remembered once it removed what its preview showed:
+    the creator's row among the buttons sent to them (:meth:`~bot.core.ports.Store.
+    keep_button`, so /forget and the export count it, as the command it ran), in a name no
+    Telegram button key takes (those are base64, never with a colon)."""
+    assert ctx.user is not None
+    return f"undone:{ctx.user.id}:{key}"
+
+
+async def _removed_by(ctx: CommandContext, key: str) -> bool:
+    """Whether a confirm with ``key`` removed what its preview showed (within
+    :data:`REMOVED_KEPT`): the removed rows are gone, so no key of what is stored now can
+    say it, as a repeated /payout's or /log's does; what the confirm ran is kept instead."""
+    assert ctx.user is not None
+    return await ctx.store.button(ctx.user.platform, _removed_key(ctx, key),
+                                  ctx.clock.now()) is not None
+
+
 def _parse_key(text: str) -> str:
     key = typed_key(text)
     if key is None:
@@ -180,6 +204,14 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         if records and (not entries or records[-1].action >= entries[0].action):
             record = records[-1]
     view = removal_view(entries, zone, record)
+    typed_key_ = args.get("key")
+    current = removal_key(entries, record) if entries or record is not None else None
+    if (confirms(args) and typed_key_ is not None and typed_key_ != current
+            and await _removed_by(ctx, typed_key_)):
+        # a replay of a confirm that removed them (sent again, its button pressed twice):
+        # said as what it is, as /log's and /payout's are, never "that key doesn't match"
+        return Reply("undo_removed_already", {"left": await ctx.store.count_snapshots(
+            ctx.user.id)}, held=True)
     if not entries and record is None:
         # A date that names no snapshot is refused as any argument naming nothing is (a
         # /payout remove= past the list): ``ask`` exits 2 (cli.ask_status reads is_error).
@@ -209,6 +241,12 @@ async def undo(ctx: CommandContext, args: dict[str, Any]) -> Reply:
         removed = await ctx.store.remove_snapshots(ctx.user.id, [e.id for e in entries])
     else:
         removed = await ctx.store.undo_action(ctx.user.id, action)
+    now = ctx.clock.now()
+    # remembered as the command it ran (a row of the buttons sent to them: /forget's)
+    await ctx.store.keep_button(ctx.user.platform, _removed_key(ctx, key),
+                                ctx.user.platform_user_id, ctx.again(
+                                    {} if day is None else {"date": day}, confirm=True,
+                                    key=key), now + REMOVED_KEPT, now)
     latest = await ctx.store.entries(ctx.user.id, limit=1)
     return Reply("undone", {"removal": view, "removed": removed, "date": day is not None,
                             "latest": entry_view(latest[-1], zone) if latest else None,

@@ -378,6 +378,12 @@ ENTRY_GAPS: Final[dict[str, tuple[str, str, str]]] = {
     "live_followers_gap": ("live_gifts", "followers", "live_followers_needed"),
     "shop_followers_gap": ("affiliate", "followers", "shop_followers_needed"),
 }
+#: The facts holding each route's verdict (:meth:`~bot.domain.eligibility.Eligibility.verdict`,
+#: what /estimate shows as the route's status), by route key: absent while it is not known. A
+#: rule that tells a creator a route is open or not reads one of these (:attr:`bot.domain.rules.
+#: Rule.claims`), never a decision of its own.
+VERDICT_FACTS: Final[dict[str, str]] = {
+    "creator_rewards": "crp_eligible", "live_gifts": "live_eligible", "affiliate": "shop_eligible"}
 #: The country facts, by route.
 _REGION: Final = {"creator_rewards": "crp_region", "affiliate": "shop_region"}
 
@@ -415,8 +421,7 @@ def _route_facts(facts: dict[str, float], s: MetricSnapshot | None, settings: Us
     from bot.domain import eligibility as elig
 
     who = elig.assess(s, settings, rates, elig.paid_routes(payouts))
-    for name, key in (("crp_eligible", "creator_rewards"), ("shop_eligible", "affiliate"),
-                      ("live_eligible", "live_gifts")):
+    for key, name in VERDICT_FACTS.items():
         verdict = who.verdict(key)
         if verdict is not None:
             facts[name] = _flag(verdict)

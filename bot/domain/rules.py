@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.domain.datafiles import DataFileError, load_toml, locate
-from bot.domain.facts import ALWAYS_KNOWN, FACTS, IMPLIED
+from bot.domain.facts import ALWAYS_KNOWN, FACTS, IMPLIED, VERDICT_FACTS
 
 CATEGORIES = (
     "starter", "content", "engagement", "trends", "collaboration", "analytics",
@@ -123,6 +123,10 @@ class Rule(Strict):
     why_unknown_without: str | None = Field(None, min_length=10)
     source: str = Field(min_length=3)
     community: bool = False  # makes sense for a whole chat, without anyone's numbers
+    # The routes the tip tells the creator are open (true) or not yet (false), by route key
+    # (bot.domain.facts.VERDICT_FACTS): it then reads the route's verdict fact, the decision
+    # /estimate shows (checked at load: :func:`_claim_problem`), never a threshold of its own.
+    claims: dict[str, bool] = Field(default_factory=dict)
     examples: Examples
 
     @field_validator("source")
@@ -187,6 +191,10 @@ class Rule(Strict):
                 f"an `any` group applies the rule while {maybe[0]} is not known (exists = "
                 f"false) and another states its value: the advice asserts that value, so add "
                 f"advice_unknown, the sentence to show while {maybe[0]} is not known")
+        for route, says_open in self.claims.items():
+            problem = _claim_problem(self, route, says_open)
+            if problem is not None:
+                raise ValueError(problem)
         if self.gap is not None and isinstance(self.gap.target, str) \
                 and self.gap.target not in FACTS:
             raise ValueError(f"unknown fact {self.gap.target!r} in gap.target")
@@ -202,6 +210,31 @@ class Rule(Strict):
                     f"{field} quotes {{{names[0]}}}, which may not be known: add "
                     f"{field}_unknown, the sentence to show without it")
         return self
+
+
+def _claim_problem(rule: Rule, route: str, says_open: bool) -> str | None:
+    """Why ``rule``'s claim that ``route`` is open (``says_open``) or not yet could disagree
+    with /estimate, or None when it can't: the one decision on it is the route's verdict fact
+    (:data:`bot.domain.facts.VERDICT_FACTS`), so a rule saying "open" needs ``when`` to hold
+    it at 1 or an ``unless`` group of it alone at 0 (and while the verdict is not known, its
+    ``*_unknown_without`` sentences: the fact in ``unknown_without``); one saying "not yet",
+    ``when`` at 0 or an ``unless`` group of it alone at 1."""
+    fact = VERDICT_FACTS.get(route)
+    if fact is None:
+        return (f"claims names {route!r}, which has no verdict fact: one of "
+                f"{', '.join(sorted(VERDICT_FACTS))}")
+    holds, excludes = ({"eq": 1}, {"eq": 0}) if says_open else ({"eq": 0}, {"eq": 1})
+    if rule.when.get(fact) == holds:
+        return None
+    if {fact: excludes} not in rule.unless:
+        word = "open" if says_open else "not open"
+        return (f"the rule says {route} is {word}: read /estimate's verdict, with "
+                f"`{fact} = {{ eq = {holds['eq']} }}` in `when` or "
+                f"`{{ {fact} = {{ eq = {excludes['eq']} }} }}` in `unless`")
+    if says_open and fact not in rule.unknown_without:
+        return (f"the rule says {route} is open and also applies while {fact} is not known: "
+                f"add {fact!r} to unknown_without, with the sentences that don't say it is open")
+    return None
 
 
 def _guaranteed_by(cond: Condition) -> set[str]:

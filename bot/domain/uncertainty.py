@@ -125,15 +125,32 @@ def update(prior: LogNormal, observed: list[float],
     N(ln rate, noise²). The result adds ``noise²`` back (next month varies like past months),
     so it never gets narrower than one month's own spread, and it is capped at the prior's
     spread, so a payout never widens an estimate. Non-positive observations are ignored.
+
+    The creator's own figure is never left outside the range: where their observations'
+    centre (the geometric mean, their own typical rate) sits farther from the prior's median
+    than the prior's spread and the months' spread explain, the prior's spread is read as
+    that distance (prior-data conflict: they are evidently not a typical creator, so the
+    market's weight shrinks and their payouts pull the figure to them); and where the cap
+    on the spread would still leave that centre outside P10–P90, the median moves toward
+    it until it sits on the range's end. The median stays between the prior's and the
+    centre, and the spread is what the update gives.
     """
     logs = [math.log(x) for x in observed if x > 0 and math.isfinite(x)]
     if not logs:
         return prior
+    n = len(logs)
+    centre = sum(logs) / n
     if prior.sigma == 0 or prior.median <= 0:
-        mu, var = sum(logs) / len(logs), noise**2 / len(logs)
+        mu, var = centre, noise**2 / n
     else:
-        w0, w = 1 / prior.sigma**2, len(logs) / noise**2
-        mu = (w0 * math.log(prior.median) + w * (sum(logs) / len(logs))) / (w0 + w)
+        prior_mu = math.log(prior.median)
+        spread = max(prior.sigma**2, (centre - prior_mu) ** 2 - noise**2 / n)
+        w0, w = 1 / spread, n / noise**2
+        mu = (w0 * prior_mu + w * centre) / (w0 + w)
         var = 1 / (w0 + w)
     sigma = math.sqrt(var + noise**2)
-    return LogNormal(math.exp(mu), min(sigma, prior.sigma) if prior.sigma else sigma)
+    if prior.sigma:
+        sigma = min(sigma, prior.sigma)
+    reach = Z80 * sigma  # the range's ends are this far from the median (log scale)
+    mu = min(max(mu, centre - reach), centre + reach)
+    return LogNormal(math.exp(mu), sigma)

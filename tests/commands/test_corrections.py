@@ -868,3 +868,35 @@ async def test_a_replayed_confirm_of_numbers_wrong_by_themselves_says_they_are_s
     replayed = await console.ask(key[0])
     assert replayed.held and "Those numbers are saved already" in replayed.text, replayed.text
     assert "didn't carry the key" not in replayed.text
+
+
+async def test_a_replayed_undo_confirm_says_it_removed_them_already(
+        console: ConsoleAdapter, clock: FakeClock) -> None:
+    """Trial: the same /undo confirm sent twice (its button pressed twice) answered "That key
+    doesn't match what /undo would remove now", as if the creator had mistyped it. A replay
+    says it removed them already and removes nothing more, as /log's and /payout's do; a key
+    that never removed anything still gets the preview."""
+    await console.ask("/log followers=10k views=40k")
+    clock.advance(days=1)
+    await console.ask("/log followers=10.5k")
+    clock.advance(days=1)
+    await console.ask("/log followers=11k")
+    confirm = _confirm_of(await console.ask("/undo"))
+    assert "Removed 1 snapshot." in (await console.ask(confirm)).text
+    again = await console.ask(confirm)
+    assert again.ok and again.replies[0].held, again.text
+    assert "That confirm removed those numbers already" in again.text, again.text
+    assert "doesn't match" not in again.text and "Remove your last /log?" not in again.text
+    assert "Followers: 10.5k" in (await console.ask("/stats")).text  # nothing more went
+    # a day's removal the same way, down to nothing stored
+    day = _confirm_of(await console.ask("/undo date=2026-11-03"))
+    assert "Removed 1 snapshot" in (await console.ask(day)).text
+    assert "removed those numbers already" in (await console.ask(day)).text
+    last = _confirm_of(await console.ask("/undo"))
+    assert "Removed 1 snapshot." in (await console.ask(last)).text
+    gone = await console.ask(last)
+    assert "removed those numbers already" in gone.text and "Nothing is stored" in gone.text
+    # a key that removed nothing is no replay
+    await console.ask("/log followers=12k")
+    other = await console.ask("/undo confirm key=0badc0de")
+    assert "doesn't match" in other.text and "removed those numbers already" not in other.text

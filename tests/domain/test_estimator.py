@@ -529,6 +529,45 @@ def test_more_payouts_narrow_further_and_move_towards_them() -> None:
         "creator_rewards").note == "based on your 3 payouts"
 
 
+def _holds(m: Money | None, amount: float) -> bool:
+    """``amount`` inside the range ``m`` (float rounding aside)."""
+    return m is not None and m.low * (1 - 1e-9) <= amount <= m.high * (1 + 1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(REGIONS), st.floats(min_value=10_000, max_value=5e7),
+       st.floats(min_value=0.5, max_value=50_000), st.floats(min_value=500, max_value=5e6),
+       st.floats(min_value=1_000, max_value=10_000_000))
+def test_a_range_never_leaves_out_the_creators_own_payout(
+        region: str, views: float, paid: float, diamonds: float, followers: float) -> None:
+    """Trial: a Creator Rewards payout of $10 for the 400k views the creator has now, and
+    /estimate then said $11–$31 (the market's rate held the range above their own). Each
+    route's range holds what their own payout says for the same inputs: the month's
+    Creator Rewards or commission for the same views, the diamonds' value, the fee of one
+    sponsored video."""
+    user = UserSettings(region=region, adult=True)
+    s = snap(followers=followers, views=views, avg_views=views / 20, diamonds=diamonds,
+             avg_video_length=90)
+    month = [Payout("creator_rewards", paid, "USD", T, views=views),
+             Payout("live_gifts", paid, "USD", T, diamonds=diamonds),
+             Payout("affiliate", paid, "USD", T), Payout("brand_deals", paid, "USD", T)]
+    for payouts in ([p] for p in month):
+        e = estimate(s, user, RATES, payouts=payouts, explain=False, hints=False)
+        key = payouts[0].route
+        route = e.route(key)
+        shown = route.per_video if key == "brand_deals" else route.monthly
+        assert _holds(shown, paid), (key, shown, paid)
+
+
+def test_a_payout_far_below_the_market_pulls_the_range_to_it() -> None:
+    s = snap(followers=12_000, views=400_000, avg_video_length=75)
+    own = [Payout("creator_rewards", 10, "USD", T, views=400_000)]
+    market = estimate(s, US_ADULT, RATES).route("creator_rewards").monthly
+    mine = estimate(s, US_ADULT, RATES, payouts=own).route("creator_rewards").monthly
+    assert market is not None and mine is not None and market.low > 10
+    assert mine.low <= 10 <= mine.high and mine.width <= market.width
+
+
 def test_same_inputs_give_the_same_numbers() -> None:
     """Closed form, no sampling: nothing random to seed, so the numbers never drift."""
     s = snap(followers=40_000, views=600_000, avg_views=20_000, likes=30_000, diamonds=8_000)

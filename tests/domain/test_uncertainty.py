@@ -44,6 +44,17 @@ def test_updates_never_widen_and_move_towards_the_observations(
     assert lo * (1 - 1e-9) <= post.median <= hi * (1 + 1e-9)
 
 
+@given(st.floats(min_value=0.01, max_value=100), st.floats(min_value=0.0, max_value=2),
+       st.lists(st.floats(min_value=0.001, max_value=1000), min_size=1, max_size=12))
+def test_an_update_keeps_the_creators_own_rate_inside_the_range(
+        median: float, sigma: float, seen: list[float]) -> None:
+    """Their own typical rate (the observations' geometric mean; one payout: its rate) is
+    never outside P10–P90: a payout far from the market pulls the range to it."""
+    post = update(LogNormal(median, sigma), seen)
+    centre = math.exp(sum(math.log(x) for x in seen) / len(seen))
+    assert post.p10 * (1 - 1e-9) <= centre <= post.p90 * (1 + 1e-9)
+
+
 def test_z_for_refuses_nonsense() -> None:
     assert z_for(0.8) == pytest.approx(Z80)
     with pytest.raises(ValueError, match="coverage"):
