@@ -103,7 +103,7 @@ claims = { live_gifts = true }
 title = "A title"
 advice = "You can go LIVE."
 why = "Because it is so."
-source = "somewhere"
+source = "advice"
 examples = { triggers = { followers = 2000 }, not = { followers = 5 } }
 '''
 
