@@ -10,7 +10,7 @@ from bot.commands.keys import confirm_key, confirms, typed_key
 from bot.commands.payouts import payout_view
 from bot.core.context import CommandContext
 from bot.core.fieldnames import typed
-from bot.core.ports import SnapshotEntry, StudioRecord
+from bot.core.ports import UNDO_RECEIPT_PREFIX, SnapshotEntry, StudioRecord
 from bot.core.registry import ArgSpec, ArgType, command
 from bot.core.types import Action, Reply
 from bot.domain.daily import iso_date, shown_moment, snapshot_day, wall_time_repeats
@@ -141,11 +141,12 @@ REMOVED_KEPT = timedelta(days=30)
 
 def _removed_key(ctx: CommandContext, key: str) -> str:
     """Where the confirm with ``key`` is remembered once it removed what its preview showed:
-    the creator's row among the buttons sent to them (:meth:`~bot.core.ports.Store.
-    keep_button`, so /forget and the export count it, as the command it ran), in a name no
-    Telegram button key takes (those are base64, never with a colon)."""
+    a row kept as a button's is (:meth:`~bot.core.ports.Store.keep_button`, the creator its
+    owner, so /forget deletes it), under a name no button takes
+    (:data:`~bot.core.ports.UNDO_RECEIPT_PREFIX`: /forget lists and /export writes such rows
+    apart from buttons)."""
     assert ctx.user is not None
-    return f"undone:{ctx.user.id}:{key}"
+    return f"{UNDO_RECEIPT_PREFIX}{ctx.user.id}:{key}"
 
 
 async def _removed_by(ctx: CommandContext, key: str) -> bool:

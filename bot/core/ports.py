@@ -27,6 +27,12 @@ SEEN_EVENTS_KEPT = timedelta(hours=1)
 #: both stores read and count snapshots by (/stats, /history, /undo) and /forget's list and
 #: /export tell the two kinds apart by (:data:`bot.core.userdata.USER_TABLES`).
 ACTIVE_SNAPSHOT = "replaced_by IS NULL"
+#: How the key of a kept button row starts when the row is no button but the memory of an
+#: /undo confirm that removed something (so its replay says so: bot.commands.corrections),
+#: kept with the buttons' rows (:meth:`Store.keep_button`) and told apart from them by this
+#: prefix where /forget lists and /export writes a creator's rows (a Telegram button's key,
+#: base64, never has a colon).
+UNDO_RECEIPT_PREFIX = "undone:"
 #: How often at most one store instance deletes expired rows of those short-lived tables.
 SWEEP_EVERY = timedelta(minutes=1)
 

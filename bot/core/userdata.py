@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bot.core.ports import ACTIVE_SNAPSHOT
+from bot.core.ports import ACTIVE_SNAPSHOT, UNDO_RECEIPT_PREFIX
 from bot.i18n import _, ngettext
 
 
@@ -107,11 +107,18 @@ USER_TABLES: Final[tuple[UserTable, ...]] = (
               "FROM users WHERE id = {p})",
               lambda n: _("/log waiting for your numbers"),
               "waiting_commands", "chat_id", "platform, chat_id, command, expires_at"),
-    UserTable("long_buttons", "(platform, owner) IN (SELECT platform, platform_user_id "
-              "FROM users WHERE id = {p})",
+    UserTable("long_buttons", "(platform, owner) IN (SELECT platform, platform_user_id "  # noqa: S608
+              f"FROM users WHERE id = {{p}}) AND key NOT LIKE '{UNDO_RECEIPT_PREFIX}%'",
               lambda n: ngettext("%(num)s button sent to you (the command it runs)",
                                  "%(num)s buttons sent to you (the commands they run)", n),
               "buttons", "expires_at, key", "platform, data, expires_at"),
+    UserTable("long_buttons", "(platform, owner) IN (SELECT platform, platform_user_id "  # noqa: S608
+              f"FROM users WHERE id = {{p}}) AND key LIKE '{UNDO_RECEIPT_PREFIX}%'",
+              lambda n: ngettext("%(num)s /undo confirm remembered for a while (sent again, "
+                                 "it says it removed them already)",
+                                 "%(num)s /undo confirms remembered for a while (sent again, "
+                                 "each says it removed them already)", n),
+              "undo_confirms", "expires_at, key", "data, expires_at", key="undo_confirms"),
     UserTable("tiktok_auth_states", "user_id = {p}",
               lambda n: ngettext("%(num)s unfinished TikTok connect",
                                  "%(num)s unfinished TikTok connects", n),

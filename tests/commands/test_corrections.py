@@ -900,3 +900,18 @@ async def test_a_replayed_undo_confirm_says_it_removed_them_already(
     await console.ask("/log followers=12k")
     other = await console.ask("/undo confirm key=0badc0de")
     assert "doesn't match" in other.text and "removed those numbers already" not in other.text
+
+
+async def test_forget_names_a_remembered_undo_confirm_as_what_it_is(console: ConsoleAdapter
+                                                                    ) -> None:
+    """Review: the memory of an /undo confirm (so its replay says it removed them already)
+    was listed by /forget and /export as "1 button sent to you (the command it runs)", in a
+    console that sends no buttons."""
+    await console.ask("/log followers=10k")
+    confirm = _confirm_of(await console.ask("/undo"))
+    await console.ask(confirm)
+    preview = await console.ask("/forget")
+    assert "1 /undo confirm remembered for a while" in preview.text, preview.text
+    assert "button" not in preview.text.split("This can't be undone")[0], preview.text
+    exported = await console.ask("/export")
+    assert "1 /undo confirm remembered" in exported.text, exported.text

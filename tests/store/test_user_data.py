@@ -13,7 +13,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import running
 from bot.config import Settings
 from bot.core.connections import DayTotals, PendingAuth, StoredConnection, SyncWrite
-from bot.core.ports import Store, User
+from bot.core.ports import UNDO_RECEIPT_PREFIX, Store, User
 from bot.core.types import Platform
 from bot.core.userdata import NOT_PERSONAL, SHAPED_EXPORT, USER_TABLES
 from bot.domain.payouts import Payout
@@ -86,6 +86,8 @@ async def _fill(store: Store, who: User) -> None:
     await store.keep_button(who.platform, f"key{who.id}", sender,  # a long Telegram button
                             f"e{sender}:/estimate followers={who.id}k explain",
                             T0 + timedelta(days=7), T0)
+    await store.keep_button(who.platform, f"{UNDO_RECEIPT_PREFIX}{who.id}:k{who.id}",
+                            sender, "/undo confirm key=k", T0 + timedelta(days=30), T0)
     assert await store.first_sight(who.platform, f"{1000 + who.id}", T0)
 
 
